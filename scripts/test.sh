@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test (unit, API, emulator, browser) and ends with a plain "N passed, N failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-chromium.sh || exit 1
+mkdir -p test-results
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
+rc=$?
+node -e '
+  const fs = require("fs");
+  try {
+    const r = JSON.parse(fs.readFileSync("test-results/vitest.json", "utf8"));
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  } catch { console.log("\n0 passed, 1 failed"); }
+'
+exit $rc

@@ -1,0 +1,148 @@
+CREATE TABLE `admin_users` (
+	`id` text PRIMARY KEY NOT NULL,
+	`email` text NOT NULL,
+	`password_hash` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `admin_users_email_unique` ON `admin_users` (`email`);--> statement-breakpoint
+CREATE TABLE `audit_log` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`actor_kind` text NOT NULL,
+	`actor_id` text NOT NULL,
+	`action` text NOT NULL,
+	`target_id` text,
+	`store_id` text,
+	`details` text,
+	`at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `audit_target_idx` ON `audit_log` (`target_id`);--> statement-breakpoint
+CREATE TABLE `customers` (
+	`id` text PRIMARY KEY NOT NULL,
+	`zalo_id` text,
+	`zalo_oa_id` text,
+	`phone` text,
+	`name` text NOT NULL,
+	`avatar` text,
+	`role` text DEFAULT 'customer' NOT NULL,
+	`follows_oa` integer DEFAULT false NOT NULL,
+	`followed_at` integer,
+	`unfollowed_at` integer,
+	`last_interaction_at` integer,
+	`points_balance` integer DEFAULT 0 NOT NULL,
+	`member_code` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `customers_zalo_id_unique` ON `customers` (`zalo_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `customers_zalo_oa_id_unique` ON `customers` (`zalo_oa_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `customers_member_code_unique` ON `customers` (`member_code`);--> statement-breakpoint
+CREATE INDEX `customers_phone_idx` ON `customers` (`phone`);--> statement-breakpoint
+CREATE TABLE `loyalty_rules` (
+	`version` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`rules` text NOT NULL,
+	`changed_by` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `oa_tokens` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`access_token` text NOT NULL,
+	`refresh_token` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `points_ledger` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`customer_id` text NOT NULL,
+	`kind` text NOT NULL,
+	`delta` integer NOT NULL,
+	`balance_after` integer NOT NULL,
+	`reason` text NOT NULL,
+	`source_key` text NOT NULL,
+	`store_id` text,
+	`actor_kind` text NOT NULL,
+	`actor_id` text NOT NULL,
+	`expires_at` integer,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `points_ledger_source_key_unique` ON `points_ledger` (`source_key`);--> statement-breakpoint
+CREATE INDEX `points_ledger_customer_idx` ON `points_ledger` (`customer_id`,`id`);--> statement-breakpoint
+CREATE INDEX `points_ledger_expiry_idx` ON `points_ledger` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `staff_stores` (
+	`customer_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	PRIMARY KEY(`customer_id`, `store_id`),
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`store_id`) REFERENCES `stores`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `stores` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`address` text DEFAULT '' NOT NULL,
+	`active` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `voucher_campaigns` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`description` text DEFAULT '' NOT NULL,
+	`kind` text NOT NULL,
+	`value` integer NOT NULL,
+	`max_discount_vnd` integer,
+	`free_item` text,
+	`min_spend_vnd` integer DEFAULT 0 NOT NULL,
+	`stock` integer,
+	`issued` integer DEFAULT 0 NOT NULL,
+	`per_customer_limit` integer DEFAULT 1 NOT NULL,
+	`valid_from` integer,
+	`valid_to` integer,
+	`valid_days_after_claim` integer,
+	`cost_points` integer DEFAULT 0 NOT NULL,
+	`store_ids` text DEFAULT '[]' NOT NULL,
+	`requires_follow` integer DEFAULT false NOT NULL,
+	`listed` integer DEFAULT true NOT NULL,
+	`active` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `vouchers` (
+	`id` text PRIMARY KEY NOT NULL,
+	`campaign_id` text NOT NULL,
+	`customer_id` text NOT NULL,
+	`code` text NOT NULL,
+	`status` text DEFAULT 'issued' NOT NULL,
+	`source` text NOT NULL,
+	`source_key` text,
+	`issued_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	`redeemed_at` integer,
+	`redeemed_store_id` text,
+	`redeemed_by` text,
+	`voided_at` integer,
+	`void_reason` text,
+	FOREIGN KEY (`campaign_id`) REFERENCES `voucher_campaigns`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `vouchers_code_unique` ON `vouchers` (`code`);--> statement-breakpoint
+CREATE UNIQUE INDEX `vouchers_source_key_unique` ON `vouchers` (`source_key`);--> statement-breakpoint
+CREATE INDEX `vouchers_customer_idx` ON `vouchers` (`customer_id`,`issued_at`);--> statement-breakpoint
+CREATE INDEX `vouchers_campaign_customer_idx` ON `vouchers` (`campaign_id`,`customer_id`);--> statement-breakpoint
+CREATE TABLE `webhook_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`dedupe_key` text NOT NULL,
+	`event_name` text NOT NULL,
+	`payload` text NOT NULL,
+	`received_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_events_dedupe_idx` ON `webhook_events` (`dedupe_key`);

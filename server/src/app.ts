@@ -1,0 +1,120 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { serializerCompiler, validatorCompiler, jsonSchemaTransform } from "fastify-type-provider-zod";
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { ErrorCode } from "@mc/shared";
+import type { Config } from "./config";
+import { openDb, type Db } from "./db/client";
+import { oaTokens } from "./db/schema";
+import { AppError } from "./errors";
+import { authPlugin } from "./http/auth";
+import { installErrorHandler } from "./http/error-handler";
+import { createZaloClient, type OaTokenStore, type ZaloClient } from "./zalo/client";
+import { createIdentityRepo } from "./modules/identity/repo";
+import { createIdentityService } from "./modules/identity/service";
+import { identityRoutes } from "./modules/identity/routes";
+import { createAdminService } from "./modules/admin/service";
+import { adminRoutes } from "./modules/admin/routes";
+import { createOaService } from "./modules/oa/service";
+import { oaWebhookRoutes } from "./modules/oa/routes";
+
+export type BuildOptions = {
+  config: Config;
+  /** Injectable clock: tests move time instead of sleeping. */
+  now?: () => number;
+  fetch?: typeof fetch;
+  logger?: boolean;
+};
+
+export type AppServices = { db: Db; zalo: ZaloClient };
+
+declare module "fastify" {
+  interface FastifyInstance {
+    services: AppServices;
+  }
+}
+
+/** The OA token pair lives in SQLite, seeded from the environment on first start. */
+function oaTokenStore(db: Db, config: Config, now: () => number): OaTokenStore {
+  db.insert(oaTokens)
+    .values({ id: 1, accessToken: config.ZALO_OA_ACCESS_TOKEN, refreshToken: config.ZALO_OA_REFRESH_TOKEN, expiresAt: now() + 25 * 3600_000, updatedAt: now() })
+    .onConflictDoNothing()
+    .run();
+  return {
+    get: () => {
+      const r = db.select().from(oaTokens).where(eq(oaTokens.id, 1)).get()!;
+      return { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAt: r.expiresAt };
+    },
+    save: (p) => db.update(oaTokens).set({ ...p, updatedAt: now() }).where(eq(oaTokens.id, 1)).run(),
+  };
+}
+
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+/** Builds the whole API without listening: main.ts listens, tests use app.inject(). */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const { config } = opts;
+  const now = opts.now ?? Date.now;
+  const app = Fastify({
+    logger: opts.logger === false ? false : {
+      level: config.LOG_LEVEL,
+      redact: ["req.headers.authorization", "req.headers.access_token", "req.headers.secret_key", "req.headers[\"x-zevent-signature\"]"],
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate("mcConfig", config);
+
+  const db = openDb(config.DATABASE_PATH);
+  app.addHook("onClose", async () => db.$client.close());
+  const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now, fetch: opts.fetch });
+  app.decorate("services", { db, zalo });
+
+  const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, !origin || origin === "https://h5.zdn.vn" || LOCAL_ORIGIN.test(origin) || extraOrigins.includes(origin)),
+    methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    errorResponseBuilder: () => new AppError(ErrorCode.RATE_LIMITED, "Too many requests: slow down", 429),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Master Channel API", version: "0.1.0", description: "Zalo OA + Mini App + warm CRM" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  const identityRepo = createIdentityRepo(db);
+  const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
+  const admin = createAdminService({ db, identityRepo, issueToken: (p) => app.issueToken(p), now });
+  const oa = createOaService({ db, identityRepo, now });
+
+  await app.register(authPlugin, {
+    config,
+    loadPrincipal: (claims) => (claims.kind === "operator" ? admin.loadOperator(claims.sub) : identity.loadPrincipal(claims)),
+  });
+  installErrorHandler(app);
+
+  app.get("/health", { config: { access: "public" }, schema: { tags: ["ops"] } }, async () => {
+    db.$client.prepare("select 1").get();
+    return { ok: true };
+  });
+  await app.register(identityRoutes, { identity });
+  await app.register(adminRoutes, { admin, identity });
+  await app.register(oaWebhookRoutes, { oa });
+
+  await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  return app;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+import { TEST_ENV } from "./test-support";
+
+describe("config", () => {
+  it("lists every missing or wrong value at once", () => {
+    try {
+      loadConfig({ PORT: "nope", ZALO_GRAPH_URL: "not a url", JWT_SECRET: "short" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join("\n");
+      for (const name of ["PORT", "ZALO_GRAPH_URL", "JWT_SECRET", "ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_ID", "ZALO_OA_SECRET_KEY", "ZALO_OA_ACCESS_TOKEN", "ZALO_OA_REFRESH_TOKEN"]) {
+        expect(problems).toContain(name);
+      }
+      expect((err as ConfigError).message).toMatch(/^Invalid configuration:/);
+    }
+  });
+
+  it("applies the documented defaults", () => {
+    const c = loadConfig({ ...TEST_ENV, DATABASE_PATH: undefined, ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined });
+    expect(c.DATABASE_PATH).toBe("./data/master-channel.db");
+    expect(c.PORT).toBe(3000);
+    expect(c.ZALO_GRAPH_URL).toBe("https://graph.zalo.me");
+    expect(c.ZALO_OAUTH_URL).toBe("https://oauth.zaloapp.com");
+    expect(c.ZALO_OPENAPI_URL).toBe("https://openapi.zalo.me");
+    expect(c.ZALO_BUSINESS_URL).toBe("https://business.openapi.zalo.me");
+  });
+
+  it("strips trailing slashes from base URLs and treats empty strings as unset", () => {
+    const c = loadConfig({ ...TEST_ENV, ZALO_GRAPH_URL: "http://127.0.0.1:7070/graph/", PORT: "" });
+    expect(c.ZALO_GRAPH_URL).toBe("http://127.0.0.1:7070/graph");
+    expect(c.PORT).toBe(3000);
+  });
+
+  it("requires the admin email and password together", () => {
+    expect(() => loadConfig({ ...TEST_ENV, ADMIN_PASSWORD: undefined })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
+  });
+
+  it("refuses a dev secret in production", () => {
+    expect(() => loadConfig({ ...TEST_ENV, NODE_ENV: "production", JWT_SECRET: "dev-only-secret-dev-only-secret-0000" })).toThrow(/JWT_SECRET/);
+  });
+});

@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+const url = z.string().url().transform((s) => s.replace(/\/+$/, ""));
+const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`);
+
+/** One schema over the environment, parsed once at start. Names are part of the public contract. */
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_PATH: z.string().min(1).default("./data/master-channel.db"),
+  JWT_SECRET: secret(32),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+  ZALO_APP_ID: z.string().min(1),
+  ZALO_APP_SECRET: secret(8),
+  ZALO_OA_ID: z.string().min(1),
+  ZALO_OA_SECRET_KEY: secret(8),
+  ZALO_OA_ACCESS_TOKEN: z.string().min(1),
+  ZALO_OA_REFRESH_TOKEN: z.string().min(1),
+  ZALO_GRAPH_URL: url.default("https://graph.zalo.me"),
+  ZALO_OAUTH_URL: url.default("https://oauth.zaloapp.com"),
+  ZALO_OPENAPI_URL: url.default("https://openapi.zalo.me"),
+  ZALO_BUSINESS_URL: url.default("https://business.openapi.zalo.me"),
+  ZALO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: secret(10).optional(),
+  /** Origins allowed by CORS besides Zalo's own h5.zdn.vn and localhost dev origins; comma separated. */
+  CORS_ORIGINS: z.string().default(""),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+}).superRefine((c, ctx) => {
+  if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
+  }
+  if (c.NODE_ENV === "production" && c.JWT_SECRET.startsWith("dev-")) {
+    ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "a dev secret cannot be used in production" });
+  }
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws a ConfigError that lists every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,171 @@
+import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are epoch milliseconds (integers): cheap to compare in SQL and unambiguous across time zones.
+
+/** A person, keyed by all three Zalo id namespaces (app-scoped, OA-scoped, phone), any of which may be missing. */
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    zaloId: text("zalo_id").unique(), // app-scoped id from Graph /me; null for a follower never seen in the mini app
+    zaloOaId: text("zalo_oa_id").unique(), // OA-scoped follower id
+    phone: text("phone"), // 84… form
+    name: text("name").notNull(),
+    avatar: text("avatar"),
+    role: text("role", { enum: ["customer", "staff", "admin"] }).notNull().default("customer"),
+    followsOa: integer("follows_oa", { mode: "boolean" }).notNull().default(false),
+    followedAt: integer("followed_at"),
+    unfollowedAt: integer("unfollowed_at"),
+    lastInteractionAt: integer("last_interaction_at"),
+    /** Cached sum of the ledger, changed only in the same transaction as a ledger entry; never below 0. */
+    pointsBalance: integer("points_balance").notNull().default(0),
+    /** What the shopper shows at the counter to earn points (stable; staff scan or type it). */
+    memberCode: text("member_code").notNull().unique(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("customers_phone_idx").on(t.phone)],
+);
+
+export const stores = sqliteTable("stores", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  address: text("address").notNull().default(""),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Which stores a staff member works at: staff actions are scoped to these. */
+export const staffStores = sqliteTable(
+  "staff_stores",
+  {
+    customerId: text("customer_id").notNull().references(() => customers.id, { onDelete: "cascade" }),
+    storeId: text("store_id").notNull().references(() => stores.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.storeId] })],
+);
+
+/** Web-console operators who sign in with email and password. */
+export const adminUsers = sqliteTable("admin_users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** The OA token pair. One row; the rotated refresh token is saved here before the new access token is used. */
+export const oaTokens = sqliteTable("oa_tokens", {
+  id: integer("id").primaryKey(),
+  accessToken: text("access_token").notNull(),
+  refreshToken: text("refresh_token").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Every verified webhook, stored once per dedupe key: Zalo retries, we act once. */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    dedupeKey: text("dedupe_key").notNull(),
+    eventName: text("event_name").notNull(),
+    payload: text("payload").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [uniqueIndex("webhook_events_dedupe_idx").on(t.dedupeKey)],
+);
+
+/** Who did what, where and when: role grants now; redemptions and adjustments later. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    actorKind: text("actor_kind", { enum: ["admin", "customer", "system"] }).notNull(),
+    actorId: text("actor_id").notNull(),
+    action: text("action").notNull(),
+    targetId: text("target_id"),
+    storeId: text("store_id"),
+    details: text("details"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("audit_target_idx").on(t.targetId)],
+);
+
+/**
+ * Append-only points ledger. `sourceKey` is the idempotency key of whatever caused the entry
+ * (`purchase:<store>:<receipt>`, `voucher:<id>`, `adjust:<key>`…): a retry writes nothing new.
+ */
+export const pointsLedger = sqliteTable(
+  "points_ledger",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    kind: text("kind", { enum: ["earn", "spend", "expire", "adjust", "reverse"] }).notNull(),
+    delta: integer("delta").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    reason: text("reason").notNull(),
+    sourceKey: text("source_key").notNull().unique(),
+    storeId: text("store_id"),
+    actorKind: text("actor_kind", { enum: ["admin", "customer", "system"] }).notNull(),
+    actorId: text("actor_id").notNull(),
+    expiresAt: integer("expires_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("points_ledger_customer_idx").on(t.customerId, t.id), index("points_ledger_expiry_idx").on(t.expiresAt)],
+);
+
+/** Earning rule and tiers, versioned: the newest row is in force, older rows say who changed what. */
+export const loyaltyRules = sqliteTable("loyalty_rules", {
+  version: integer("version").primaryKey({ autoIncrement: true }),
+  rules: text("rules").notNull(),
+  changedBy: text("changed_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const voucherCampaigns = sqliteTable("voucher_campaigns", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  kind: text("kind", { enum: ["amount_off", "percent_off", "free_item"] }).notNull(),
+  value: integer("value").notNull(),
+  maxDiscountVnd: integer("max_discount_vnd"),
+  freeItem: text("free_item"),
+  minSpendVnd: integer("min_spend_vnd").notNull().default(0),
+  /** null = unlimited; otherwise `issued` never passes it (conditional update). */
+  stock: integer("stock"),
+  issued: integer("issued").notNull().default(0),
+  perCustomerLimit: integer("per_customer_limit").notNull().default(1),
+  validFrom: integer("valid_from"),
+  validTo: integer("valid_to"),
+  validDaysAfterClaim: integer("valid_days_after_claim"),
+  costPoints: integer("cost_points").notNull().default(0),
+  storeIds: text("store_ids").notNull().default("[]"),
+  requiresFollow: integer("requires_follow", { mode: "boolean" }).notNull().default(false),
+  listed: integer("listed", { mode: "boolean" }).notNull().default(true),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row per issued voucher: issued → redeemed | void, each by a conditional update. Expired is derived. */
+export const vouchers = sqliteTable(
+  "vouchers",
+  {
+    id: text("id").primaryKey(),
+    campaignId: text("campaign_id").notNull().references(() => voucherCampaigns.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    code: text("code").notNull().unique(),
+    status: text("status", { enum: ["issued", "redeemed", "void"] }).notNull().default("issued"),
+    source: text("source").notNull(),
+    /** Idempotency of whatever issued it (a claim request, a game prize…). */
+    sourceKey: text("source_key").unique(),
+    issuedAt: integer("issued_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    redeemedAt: integer("redeemed_at"),
+    redeemedStoreId: text("redeemed_store_id"),
+    redeemedBy: text("redeemed_by"),
+    voidedAt: integer("voided_at"),
+    voidReason: text("void_reason"),
+  },
+  (t) => [index("vouchers_customer_idx").on(t.customerId, t.issuedAt), index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId)],
+);

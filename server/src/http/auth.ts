@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import fjwt from "@fastify/jwt";
+import type { Role } from "@mc/shared";
+import { AppError, forbidden, unauthenticated } from "../errors";
+import { ErrorCode } from "@mc/shared";
+import type { Config } from "../config";
+
+/**
+ * Who may call a route. Every route must declare one (checked at registration):
+ * - public: anyone; webhook: anyone, but the route verifies Zalo's signature itself;
+ * - customer: any signed-in person; staff: staff or admin; admin: admin only.
+ */
+export type Access = "public" | "webhook" | "customer" | "staff" | "admin";
+
+export type Principal =
+  | { kind: "customer"; id: string; role: Role; storeIds: string[] }
+  | { kind: "operator"; id: string; role: "admin"; storeIds: string[] };
+
+type TokenClaims = { sub: string; kind: "customer" | "operator" };
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    issueToken(p: { sub: string; kind: "customer" | "operator" }): string;
+    /** Every route with the access it declared: tests walk it to prove the others are refused. */
+    mcRoutes: { method: string; url: string; access: Access }[];
+  }
+}
+
+declare module "@fastify/jwt" {
+  interface FastifyJWT {
+    payload: TokenClaims;
+    user: TokenClaims;
+  }
+}
+
+export type PrincipalLoader = (claims: TokenClaims) => Principal | null;
+
+const rank: Record<Role, number> = { customer: 0, staff: 1, admin: 2 };
+
+/** Roles are read from the database on each request, so a revoked staff role stops working at once. */
+export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config; loadPrincipal: PrincipalLoader }) => {
+  await app.register(fjwt, { secret: opts.config.JWT_SECRET, sign: { expiresIn: opts.config.JWT_TTL_SECONDS } });
+  app.decorate("issueToken", (p: TokenClaims) => app.jwt.sign(p));
+  app.decorateRequest("principal", null);
+  app.decorate("mcRoutes", []);
+
+  app.addHook("onRoute", (route) => {
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (!access && !route.url.startsWith("/docs")) {
+      throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);
+    }
+    for (const method of [route.method].flat()) if (access) app.mcRoutes.push({ method, url: route.url, access });
+  });
+
+  app.addHook("onRequest", async (req) => {
+    const access = req.routeOptions.config.access ?? "public";
+    if (access === "public" || access === "webhook") return;
+    req.principal = await authenticate(req, opts.loadPrincipal);
+    if (rank[req.principal.role] < rank[access === "customer" ? "customer" : access]) {
+      throw forbidden(`This needs the ${access} role`);
+    }
+  });
+});
+
+async function authenticate(req: FastifyRequest, load: PrincipalLoader): Promise<Principal> {
+  if (!req.headers.authorization) throw unauthenticated();
+  let claims: TokenClaims;
+  try {
+    claims = await req.jwtVerify<TokenClaims>();
+  } catch (err) {
+    const expired = (err as { code?: string }).code === "FST_JWT_AUTHORIZATION_TOKEN_EXPIRED";
+    throw new AppError(ErrorCode.UNAUTHENTICATED, expired ? "Your session expired: sign in again" : "Invalid session token", 401);
+  }
+  const principal = load(claims);
+  if (!principal) throw unauthenticated("This account no longer exists");
+  return principal;
+}

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AdminLoginBody, AdminLoginResult, Customer, SetRoleBody } from "@mc/shared";
+import type { AdminService } from "./service";
+import type { IdentityService } from "../identity/service";
+import { authRateLimit, me } from "../../http/route-helpers";
+
+const Store = z.object({ id: z.string(), name: z.string(), address: z.string(), active: z.boolean(), createdAt: z.number() });
+
+export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminService; identity: IdentityService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { admin, identity } = opts;
+
+  r.post(
+    "/api/admin/login",
+    {
+      config: { access: "public", rateLimit: authRateLimit(app) },
+      schema: { tags: ["admin"], summary: "Web console sign-in", body: AdminLoginBody, response: { 200: AdminLoginResult } },
+    },
+    async (req) => admin.login(req.body.email, req.body.password),
+  );
+
+  r.get(
+    "/api/admin/customers/:id",
+    { config: { access: "admin" }, schema: { tags: ["admin"], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: z.object({ customer: Customer }) } } },
+    async (req) => ({ customer: identity.profile(req.params.id) }),
+  );
+
+  r.put(
+    "/api/admin/customers/:id/role",
+    {
+      config: { access: "admin" },
+      schema: { tags: ["admin"], summary: "Grant or revoke staff/admin", params: z.object({ id: z.string().min(1).max(64) }), body: SetRoleBody, response: { 200: z.object({ customer: Customer }) } },
+    },
+    async (req) => ({ customer: admin.setRole(me(req), req.params.id, req.body.role, req.body.storeIds) }),
+  );
+
+  r.get("/api/admin/stores", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ stores: z.array(Store) }) } } }, async () => ({
+    stores: admin.listStores(),
+  }));
+
+  r.get(
+    "/api/staff/stores",
+    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "The stores this staff member works at", response: { 200: z.object({ stores: z.array(Store) }) } } },
+    async (req) => {
+      const p = me(req);
+      const all = admin.listStores();
+      return { stores: p.role === "admin" ? all : all.filter((s) => p.storeIds.includes(s.id)) };
+    },
+  );
+
+  r.post(
+    "/api/admin/stores",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        body: z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/).optional(), name: z.string().trim().min(1).max(120), address: z.string().max(300).optional() }).strict(),
+        response: { 201: Store },
+      },
+    },
+    async (req, reply) => reply.status(201).send(admin.createStore(req.body)),
+  );
+}

@@ -1,0 +1,69 @@
+import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { ErrorCode, type Role } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { adminUsers, auditLog, stores } from "../../db/schema";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import type { IdentityRepo } from "../identity/repo";
+import { toCustomerView } from "../identity/service";
+import { hashPassword, verifyPassword } from "./password";
+
+// Compared against when the email is unknown, so a wrong email and a wrong password take the same time.
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+export function createAdminService(deps: { db: Db; identityRepo: IdentityRepo; issueToken: (p: { sub: string; kind: "operator" }) => string; now: () => number }) {
+  const { db, identityRepo, now } = deps;
+
+  /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD; an existing admin is never overwritten. */
+  async function bootstrap(email: string | undefined, password: string | undefined) {
+    if (!email || !password) return;
+    const normalized = email.trim().toLowerCase();
+    if (db.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.email, normalized)).get()) return;
+    const passwordHash = await hashPassword(password);
+    db.insert(adminUsers).values({ id: randomUUID(), email: normalized, passwordHash, createdAt: now() }).onConflictDoNothing().run();
+  }
+
+  async function login(email: string, password: string) {
+    const row = db.select().from(adminUsers).where(eq(adminUsers.email, email.trim().toLowerCase())).get();
+    const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+    if (!row || !ok) throw new AppError(ErrorCode.ADMIN_LOGIN_FAILED, "Wrong email or password", 401);
+    return { token: deps.issueToken({ sub: row.id, kind: "operator" }), admin: { id: row.id, email: row.email } };
+  }
+
+  function loadOperator(id: string): Principal | null {
+    const row = db.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.id, id)).get();
+    return row ? { kind: "operator", id: row.id, role: "admin", storeIds: [] } : null;
+  }
+
+  /** Grants or revokes staff/admin. Staff must name at least one store: staff actions are store-scoped. */
+  function setRole(actor: Principal, customerId: string, role: Role, storeIds: string[] = []) {
+    const row = identityRepo.byId(customerId);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    const unique = [...new Set(storeIds)];
+    if (role === "staff" && unique.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, "Staff must be assigned to at least one store", 400);
+    const unknown = unique.filter((s) => !identityRepo.storeExists(s));
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, 400);
+    tx(db, () => {
+      identityRepo.setRole(customerId, role, unique, now());
+      db.insert(auditLog)
+        .values({ actorKind: actor.kind === "operator" ? "admin" : "customer", actorId: actor.id, action: "role.set", targetId: customerId, details: JSON.stringify({ from: row.role, to: role, storeIds: unique }), at: now() })
+        .run();
+    });
+    return toCustomerView(identityRepo.byId(customerId)!, identityRepo.storeIdsOf(customerId));
+  }
+
+  function createStore(p: { id?: string; name: string; address?: string }) {
+    const id = p.id ?? randomUUID();
+    const inserted = db.insert(stores).values({ id, name: p.name, address: p.address ?? "", createdAt: now() }).onConflictDoNothing().run();
+    if (inserted.changes === 0) throw new AppError(ErrorCode.CONFLICT, `Store ${id} already exists`, 409);
+    return db.select().from(stores).where(eq(stores.id, id)).get()!;
+  }
+
+  const listStores = () => db.select().from(stores).all();
+
+  return { bootstrap, login, loadOperator, setRole, createStore, listStores };
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bearer, startHarness, type Harness } from "../../test-support";
+
+let h: Harness;
+beforeEach(async () => (h = await startHarness()));
+afterEach(async () => h.close());
+
+describe("POST /api/auth/zalo", () => {
+  it("verifies the token at Graph /me and upserts the customer", async () => {
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.customer).toMatchObject({ name: "Nguyễn Thu Hà", role: "customer", hasPhone: false });
+    expect(body.token).toEqual(expect.any(String));
+    // The server asked Zalo, with the appsecret_proof, instead of trusting the client.
+    const reqs = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me");
+    expect(JSON.stringify(reqs)).toContain("/graph/v2.0/me");
+
+    // Signing in again is the same customer, not a new one.
+    const again = await h.login("shopper");
+    expect(again.customer.id).toBe(body.customer.id);
+  });
+
+  it("rejects a forged token with 401 ZALO_TOKEN_INVALID", async () => {
+    const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: "forged-token-3368637342326461234" } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: "ZALO_TOKEN_INVALID", requestId: expect.any(String) });
+  });
+
+  it("rejects an expired token", async () => {
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    await h.control("POST", "/_emu/clock", { advanceMs: 2 * 3600_000 });
+    const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe("ZALO_TOKEN_INVALID");
+  });
+
+  it("rejects a body with a client-sent Zalo id", async () => {
+    const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: "x", zaloId: "123" } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("VALIDATION_FAILED");
+  });
+
+  it("answers 503 ZALO_UNAVAILABLE when Zalo times out", async () => {
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    await h.control("POST", "/_emu/faults", { match: "/graph/v2.0/me", error: 0, times: 1, delayMs: 3000 });
+    const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().code).toBe("ZALO_UNAVAILABLE");
+  });
+});
+
+describe("GET /api/me", () => {
+  it("needs a session", async () => {
+    const res = await h.app.inject({ method: "GET", url: "/api/me" });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe("UNAUTHENTICATED");
+  });
+
+  it("rejects a token signed with another secret", async () => {
+    const { token } = await h.login("shopper");
+    const [head, payload] = token.split(".");
+    const res = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(`${head}.${payload}.AAAA`) });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it("returns the signed-in profile", async () => {
+    const { token, customer } = await h.login("shopper");
+    const res = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(token) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().customer).toMatchObject({ id: customer.id, name: "Nguyễn Thu Hà" });
+  });
+});
+
+describe("POST /api/me/phone", () => {
+  it("exchanges the phone token on the server and stores 84…", async () => {
+    const { token, customer } = await h.login("shopper");
+    const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().customer).toMatchObject({ hasPhone: true, phoneMasked: expect.stringMatching(/^84•+\d{4}$/) });
+    const row = h.app.services.db.$client.prepare("select phone from customers where id = ?").get(customer.id) as { phone: string };
+    expect(row.phone).toMatch(/^84\d{9}$/);
+    // The app secret went to Zalo as secret_key, from the server only.
+    const reqs = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me/info");
+    expect(reqs.length ?? reqs.requests?.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a spent phone token with 400 PHONE_TOKEN_INVALID and changes nothing", async () => {
+    const { token } = await h.login("shopper");
+    const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
+    expect((await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } })).statusCode).toBe(200);
+    const reuse = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
+    expect(reuse.statusCode).toBe(400);
+    expect(reuse.json().code).toBe("PHONE_TOKEN_INVALID");
+  });
+
+  it("refuses another person's phone token", async () => {
+    const { token } = await h.login("shopper");
+    const { token: staffPhoneToken } = await h.control("POST", "/_emu/personas/staff/phone-token");
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken: staffPhoneToken } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("PHONE_TOKEN_INVALID");
+  });
+
+  it("refuses an expired phone token (2 minutes)", async () => {
+    const { token } = await h.login("shopper");
+    const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
+    await h.control("POST", "/_emu/clock", { advanceMs: 3 * 60_000 });
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("PHONE_TOKEN_INVALID");
+  });
+});

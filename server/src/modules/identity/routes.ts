@@ -1,0 +1,35 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { Customer, LoginResult, PhoneBody, ZaloLoginBody } from "@mc/shared";
+import type { IdentityService } from "./service";
+import { authRateLimit, me } from "../../http/route-helpers";
+
+export async function identityRoutes(app: FastifyInstance, opts: { identity: IdentityService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { identity } = opts;
+
+  r.post(
+    "/api/auth/zalo",
+    {
+      config: { access: "public", rateLimit: authRateLimit(app) },
+      schema: { tags: ["identity"], summary: "Sign in with a Zalo Mini App access token", body: ZaloLoginBody, response: { 200: LoginResult } },
+    },
+    async (req) => identity.loginWithZalo(req.body.accessToken),
+  );
+
+  r.get(
+    "/api/me",
+    { config: { access: "customer" }, schema: { tags: ["identity"], summary: "The signed-in person", response: { 200: z.object({ customer: Customer }) } } },
+    async (req) => ({ customer: identity.profile(me(req).id) }),
+  );
+
+  r.post(
+    "/api/me/phone",
+    {
+      config: { access: "customer", rateLimit: authRateLimit(app) },
+      schema: { tags: ["identity"], summary: "Store the phone number behind a zmp-sdk phone token", body: PhoneBody, response: { 200: z.object({ customer: Customer }) } },
+    },
+    async (req) => ({ customer: await identity.sharePhone(me(req).id, req.body.phoneToken) }),
+  );
+}

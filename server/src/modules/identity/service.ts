@@ -1,0 +1,91 @@
+import { ErrorCode, maskPhone, normalizePhone, type Customer } from "@mc/shared";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import type { ZaloClient } from "../../zalo/client";
+import { ZaloError } from "../../zalo/errors";
+import type { CustomerRow, IdentityRepo } from "./repo";
+
+export function toCustomerView(row: CustomerRow, storeIds: string[]): Customer {
+  return {
+    id: row.id,
+    zaloId: row.zaloId ?? "",
+    zaloOaId: row.zaloOaId,
+    name: row.name,
+    avatar: row.avatar,
+    phoneMasked: row.phone ? maskPhone(row.phone) : null,
+    hasPhone: !!row.phone,
+    role: row.role,
+    storeIds,
+    followsOa: row.followsOa,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+/** Zalo user tokens live about an hour; the phone exchange needs the one the person signed in with. */
+const ZALO_TOKEN_KEEP_MS = 55 * 60_000;
+
+export function createIdentityService(deps: {
+  repo: IdentityRepo;
+  zalo: Pick<ZaloClient, "getMe" | "exchangePhoneToken">;
+  issueToken: (p: { sub: string; kind: "customer" }) => string;
+  now: () => number;
+}) {
+  const { repo, zalo, now } = deps;
+  // In memory on purpose: a user token is short-lived and never written to disk. After a restart the
+  // mini app's client re-signs in on the 401 and retries.
+  const zaloTokens = new Map<string, { token: string; until: number }>();
+
+  function zaloFailure(err: unknown): never {
+    if (err instanceof ZaloError && err.kind === "invalid_user_token") {
+      throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Zalo did not accept this sign-in: open the mini app again", 401);
+    }
+    if (err instanceof ZaloError && err.kind !== "permanent") {
+      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Zalo is not answering right now: try again in a moment", 503);
+    }
+    throw err;
+  }
+
+  async function loginWithZalo(accessToken: string) {
+    const me = await zalo.getMe(accessToken).catch(zaloFailure);
+    const row = repo.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
+    zaloTokens.set(row.id, { token: accessToken, until: now() + ZALO_TOKEN_KEEP_MS });
+    return { token: deps.issueToken({ sub: row.id, kind: "customer" }), customer: toCustomerView(row, repo.storeIdsOf(row.id)) };
+  }
+
+  async function sharePhone(customerId: string, phoneToken: string) {
+    const held = zaloTokens.get(customerId);
+    if (!held || held.until < now()) {
+      throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Sign in with Zalo again before sharing your phone number", 401);
+    }
+    let raw: string;
+    try {
+      raw = await zalo.exchangePhoneToken(held.token, phoneToken);
+    } catch (err) {
+      if (err instanceof ZaloError && (err.kind === "permanent" || err.kind === "invalid_user_token")) {
+        throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This phone-number permission has expired or was already used: share it again", 400, { zaloCode: err.zaloCode });
+      }
+      zaloFailure(err);
+    }
+    const phone = normalizePhone(raw);
+    if (!phone) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "Zalo returned a number that is not a Vietnamese mobile number", 400);
+    repo.setPhone(customerId, phone, now());
+    return profile(customerId);
+  }
+
+  function profile(customerId: string): Customer {
+    const row = repo.byId(customerId);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    return toCustomerView(row, repo.storeIdsOf(row.id));
+  }
+
+  function loadPrincipal(claims: { sub: string; kind: "customer" | "operator" }): Principal | null {
+    if (claims.kind !== "customer") return null;
+    const row = repo.byId(claims.sub);
+    if (!row) return null;
+    return { kind: "customer", id: row.id, role: row.role, storeIds: row.role === "customer" ? [] : repo.storeIdsOf(row.id) };
+  }
+
+  return { loginWithZalo, sharePhone, profile, loadPrincipal };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,0 +1,228 @@
+import { createHmac } from "node:crypto";
+import type { Config } from "../config";
+import { ZaloError } from "./errors";
+
+export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
+
+/** Where the OA token pair lives. `save` must be durable before the new access token is used. */
+export type OaTokenStore = { get(): OaTokenPair; save(pair: OaTokenPair): void };
+
+export type ZaloMe = { id: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
+
+export type ZaloClientDeps = {
+  config: Pick<
+    Config,
+    "ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"
+  >;
+  tokens: OaTokenStore;
+  now?: () => number;
+  fetch?: typeof fetch;
+};
+
+type Envelope<T> = { error?: number; message?: string; data?: T };
+
+// Refresh a little before Zalo's 25 h expiry rather than wait for a -216.
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The only code that speaks HTTP to Zalo. Every REST answer is HTTP 200 with `{error, message, data}`:
+ * success is judged by `error` alone (zalo-platform.md §1). Base URLs come from config, so the same code
+ * talks to Zalo in production and to the emulator in dev and tests.
+ */
+export function createZaloClient(deps: ZaloClientDeps) {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const doFetch = deps.fetch ?? fetch;
+  let refreshing: Promise<OaTokenPair> | null = null;
+
+  async function call<T>(endpoint: string, url: string, init: RequestInit): Promise<T> {
+    let res: Response;
+    try {
+      res = await doFetch(url, { ...init, signal: AbortSignal.timeout(config.ZALO_TIMEOUT_MS) });
+    } catch (err) {
+      const timeout = (err as Error).name === "TimeoutError";
+      throw new ZaloError(0, timeout ? "timed out" : `network error: ${(err as Error).message}`, endpoint, "transient");
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw new ZaloError(0, `HTTP ${res.status} with a body that is not JSON`, endpoint, "transient");
+    }
+    if (typeof body !== "object" || body === null) throw new ZaloError(0, "empty answer", endpoint, "transient");
+    return body as T;
+  }
+
+  function unwrap<T>(endpoint: string, env: Envelope<T>): T {
+    const code = Number(env.error ?? 0);
+    if (code !== 0) throw new ZaloError(code, env.message ?? "unknown error", endpoint);
+    return env.data as T;
+  }
+
+  const appSecretProof = (token: string) => createHmac("sha256", config.ZALO_APP_SECRET).update(token).digest("hex");
+
+  // ---- user identity (Graph, §3) ----
+
+  /** Verifies a Mini App user token and returns who it belongs to. Never trust an id the client sends. */
+  async function getMe(accessToken: string): Promise<ZaloMe> {
+    const q = new URLSearchParams({ fields: "id,name,picture,user_id_by_oa,is_follower", miniapp_id: config.ZALO_APP_ID });
+    const body = await call<Record<string, unknown> & Envelope<unknown>>("graph.me", `${config.ZALO_GRAPH_URL}/v2.0/me?${q}`, {
+      headers: { access_token: accessToken, appsecret_proof: appSecretProof(accessToken) },
+    });
+    // /me is flat, the one Graph exception to the envelope; errors still carry a non-zero `error`.
+    const code = Number(body.error ?? 0);
+    if (code !== 0 || typeof body.id !== "string" || !body.id) {
+      throw new ZaloError(code || 452, String(body.message ?? "no user id"), "graph.me", "invalid_user_token");
+    }
+    const picture = body.picture as { data?: { url?: string } } | undefined;
+    return {
+      id: body.id,
+      name: typeof body.name === "string" && body.name ? body.name : "Zalo user",
+      avatar: picture?.data?.url ?? null,
+      oaUserId: typeof body.user_id_by_oa === "string" && body.user_id_by_oa ? body.user_id_by_oa : null,
+      isFollower: typeof body.is_follower === "boolean" ? body.is_follower : null,
+    };
+  }
+
+  /** Exchanges a single-use phone token (§3.2). The app secret travels only from here. */
+  async function exchangePhoneToken(userAccessToken: string, code: string): Promise<string> {
+    const env = await call<Envelope<{ number?: string }>>("graph.me.info", `${config.ZALO_GRAPH_URL}/v2.0/me/info`, {
+      headers: { access_token: userAccessToken, code, secret_key: config.ZALO_APP_SECRET },
+    });
+    const data = unwrap("graph.me.info", env);
+    if (!data?.number) throw new ZaloError(0, "no number in the answer", "graph.me.info", "permanent");
+    return data.number;
+  }
+
+  // ---- OA token (OAuth v4, §4) ----
+
+  async function refreshOaToken(): Promise<OaTokenPair> {
+    // Single flight: concurrent callers share one refresh, since a refresh token works only once.
+    refreshing ??= (async () => {
+      try {
+        const current = deps.tokens.get();
+        const form = new URLSearchParams({ app_id: config.ZALO_APP_ID, grant_type: "refresh_token", refresh_token: current.refreshToken });
+        const body = await call<Record<string, unknown>>("oauth.refresh", `${config.ZALO_OAUTH_URL}/v4/oa/access_token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", secret_key: config.ZALO_APP_SECRET },
+          body: form.toString(),
+        });
+        if (typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
+          const code = Number(body.error ?? 0);
+          throw new ZaloError(code, String(body.error_reason ?? body.error_name ?? "refresh failed"), "oauth.refresh", "permanent");
+        }
+        const pair = { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: now() + Number(body.expires_in ?? 90000) * 1000 };
+        deps.tokens.save(pair); // the old refresh token is spent: persist the new pair before anything uses it
+        return pair;
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  }
+
+  /** Runs an OA call with a valid token; on a token error refreshes once (shared) and retries once. */
+  async function withOaToken<T>(fn: (token: string) => Promise<T>): Promise<T> {
+    let pair = deps.tokens.get();
+    if (pair.expiresAt - now() < REFRESH_MARGIN_MS) pair = await refreshOaToken();
+    try {
+      return await fn(pair.accessToken);
+    } catch (err) {
+      if (!(err instanceof ZaloError) || err.kind !== "token") throw err;
+      const latest = deps.tokens.get();
+      const fresh = latest.accessToken !== pair.accessToken ? latest : await refreshOaToken();
+      return fn(fresh.accessToken);
+    }
+  }
+
+  const oaJson = (token: string, body: unknown): RequestInit => ({
+    method: "POST",
+    headers: { "content-type": "application/json", access_token: token },
+    body: JSON.stringify(body),
+  });
+
+  // ---- OA v3 (§5) ----
+
+  function sendCs(p: { oaUserId: string; text: string }) {
+    return withOaToken(async (t) =>
+      unwrap<{ message_id: string; user_id: string }>(
+        "oa.message.cs",
+        await call("oa.message.cs", `${config.ZALO_OPENAPI_URL}/v3.0/oa/message/cs`, oaJson(t, { recipient: { user_id: p.oaUserId }, message: { text: p.text } })),
+      ),
+    );
+  }
+
+  function sendTemplateByUid(p: { oaUserId: string; templateId: string; data: Record<string, string> }) {
+    return withOaToken(async (t) =>
+      unwrap<{ message_id: string; user_id: string; sent_time: string }>(
+        "oa.message.template",
+        await call(
+          "oa.message.template",
+          `${config.ZALO_OPENAPI_URL}/v3.0/oa/message/template`,
+          oaJson(t, { user_id: p.oaUserId, template_id: p.templateId, template_data: p.data }),
+        ),
+      ),
+    );
+  }
+
+  function getUserDetail(oaUserId: string) {
+    return withOaToken(async (t) => {
+      const q = new URLSearchParams({ data: JSON.stringify({ user_id: oaUserId }) });
+      return unwrap<{ user_id: string; user_id_by_app?: string; display_name?: string; user_is_follower?: boolean; avatar?: string }>(
+        "oa.user.detail",
+        await call("oa.user.detail", `${config.ZALO_OPENAPI_URL}/v3.0/oa/user/detail?${q}`, { headers: { access_token: t } }),
+      );
+    });
+  }
+
+  // ---- ZNS (§7) ----
+
+  function sendZns(p: { phone: string; templateId: string; data: Record<string, string>; trackingId: string; development?: boolean }) {
+    return withOaToken(async (t) => {
+      const data = unwrap<{ msg_id: string; sent_time: string; quota?: { dailyQuota: string; remainingQuota: string } }>(
+        "zns.send",
+        await call(
+          "zns.send",
+          `${config.ZALO_BUSINESS_URL}/message/template`,
+          oaJson(t, {
+            phone: p.phone,
+            template_id: p.templateId,
+            template_data: p.data,
+            tracking_id: p.trackingId,
+            ...(p.development ? { mode: "development" } : {}),
+          }),
+        ),
+      );
+      return {
+        msgId: data.msg_id,
+        sentTime: Number(data.sent_time),
+        quota: data.quota ? { daily: Number(data.quota.dailyQuota), remaining: Number(data.quota.remainingQuota) } : null,
+      };
+    });
+  }
+
+  function getZnsQuota() {
+    return withOaToken(async (t) => {
+      const d = unwrap<{ dailyQuota: number | string; remainingQuota: number | string }>(
+        "zns.quota",
+        await call("zns.quota", `${config.ZALO_BUSINESS_URL}/message/quota`, { headers: { access_token: t } }),
+      );
+      return { daily: Number(d.dailyQuota), remaining: Number(d.remainingQuota) };
+    });
+  }
+
+  function getZnsTemplate(templateId: string) {
+    return withOaToken(async (t) =>
+      unwrap<Record<string, unknown>>(
+        "zns.template.info",
+        await call("zns.template.info", `${config.ZALO_BUSINESS_URL}/template/info/v2?${new URLSearchParams({ template_id: templateId })}`, {
+          headers: { access_token: t },
+        }),
+      ),
+    );
+  }
+
+  return { getMe, exchangePhoneToken, refreshOaToken, withOaToken, sendCs, sendTemplateByUid, getUserDetail, sendZns, getZnsQuota, getZnsTemplate };
+}
+
+export type ZaloClient = ReturnType<typeof createZaloClient>;

@@ -1,0 +1,33 @@
+/** How the caller should react to a Zalo error; the dispatcher and routes branch on `kind`, never on text. */
+export type ZaloErrorKind = "token" | "rate_limit" | "quota" | "transient" | "invalid_user_token" | "permanent";
+
+// Zalo's codes (zalo-platform.md §3.1, §4, §5.8, §7.5).
+const TOKEN = new Set([-216, -220, -124]);
+const RATE = new Set([-32]);
+const QUOTA = new Set([-144, -211, -1441, -147]);
+const TRANSIENT = new Set([-100, -200, -1500]);
+const USER_TOKEN = new Set([452, -1241, -242]);
+
+export class ZaloError extends Error {
+  readonly kind: ZaloErrorKind;
+  constructor(
+    /** Zalo's own error number; 0 when the failure is ours (timeout, bad JSON, network). */
+    readonly zaloCode: number,
+    message: string,
+    readonly endpoint: string,
+    kind?: ZaloErrorKind,
+  ) {
+    super(`Zalo ${endpoint} failed (${zaloCode}): ${message}`);
+    this.name = "ZaloError";
+    this.kind = kind ?? classify(zaloCode);
+  }
+}
+
+export function classify(code: number): ZaloErrorKind {
+  if (TOKEN.has(code)) return "token";
+  if (RATE.has(code)) return "rate_limit";
+  if (QUOTA.has(code)) return "quota";
+  if (TRANSIENT.has(code)) return "transient";
+  if (USER_TOKEN.has(code)) return "invalid_user_token";
+  return "permanent";
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const Role = z.enum(["customer", "staff", "admin"]);
+export type Role = z.infer<typeof Role>;
+
+/** What the mini app sends after zmp-sdk getAccessToken(): the server verifies it at Graph /v2.0/me. */
+export const ZaloLoginBody = z.object({ accessToken: z.string().min(1).max(4096) }).strict();
+export type ZaloLoginBody = z.infer<typeof ZaloLoginBody>;
+
+export const PhoneBody = z.object({ phoneToken: z.string().min(1).max(4096) }).strict();
+export type PhoneBody = z.infer<typeof PhoneBody>;
+
+export const AdminLoginBody = z.object({ email: z.string().email().max(254), password: z.string().min(1).max(256) }).strict();
+export type AdminLoginBody = z.infer<typeof AdminLoginBody>;
+
+export const SetRoleBody = z.object({ role: Role, storeIds: z.array(z.string().min(1).max(64)).max(100).optional() }).strict();
+export type SetRoleBody = z.infer<typeof SetRoleBody>;
+
+export const Customer = z.object({
+  id: z.string(),
+  zaloId: z.string(),
+  zaloOaId: z.string().nullable(),
+  name: z.string(),
+  avatar: z.string().nullable(),
+  /** Masked for display (84•••••4321); the full number never leaves the server in profile reads. */
+  phoneMasked: z.string().nullable(),
+  hasPhone: z.boolean(),
+  role: Role,
+  storeIds: z.array(z.string()),
+  followsOa: z.boolean(),
+  createdAt: z.string(),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const LoginResult = z.object({ token: z.string(), customer: Customer });
+export type LoginResult = z.infer<typeof LoginResult>;
+
+export const AdminLoginResult = z.object({ token: z.string(), admin: z.object({ id: z.string(), email: z.string() }) });
+export type AdminLoginResult = z.infer<typeof AdminLoginResult>;
+
+/** Vietnamese phone to Zalo's `84…` form. Returns null when it is not a plausible VN mobile number. */
+export function normalizePhone(raw: string): string | null {
+  const digits = raw.replace(/[\s.\-()]/g, "").replace(/^\+/, "");
+  if (!/^\d+$/.test(digits)) return null;
+  let national: string;
+  if (digits.startsWith("84")) national = digits.slice(2);
+  else if (digits.startsWith("0")) national = digits.slice(1);
+  else national = digits; // Excel drops the leading 0
+  if (national.startsWith("0")) national = national.slice(1);
+  if (!/^[1-9]\d{8}$/.test(national)) return null;
+  return `84${national}`;
+}
+
+export function maskPhone(phone84: string): string {
+  return phone84.length <= 6 ? "••••" : `${phone84.slice(0, 2)}${"•".repeat(phone84.length - 6)}${phone84.slice(-4)}`;
+}

@@ -1,0 +1,4 @@
+export * from "./errors";
+export * from "./identity";
+export * from "./loyalty";
+export * from "./vouchers";

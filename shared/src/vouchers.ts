@@ -1,0 +1,133 @@
+import { z } from "zod";
+
+export const VoucherKind = z.enum(["amount_off", "percent_off", "free_item"]);
+export type VoucherKind = z.infer<typeof VoucherKind>;
+
+const isoDate = z.string().datetime({ offset: true });
+
+export const CampaignInput = z
+  .object({
+    name: z.string().trim().min(2).max(80),
+    description: z.string().trim().max(400).default(""),
+    kind: VoucherKind,
+    /** VND for amount_off, percent (1–100) for percent_off, ignored for free_item. */
+    value: z.number().int().min(0).max(100_000_000),
+    maxDiscountVnd: z.number().int().positive().max(100_000_000).nullable().default(null),
+    freeItem: z.string().trim().max(80).nullable().default(null),
+    minSpendVnd: z.number().int().min(0).max(1_000_000_000).default(0),
+    /** null = unlimited. */
+    stock: z.number().int().min(0).max(10_000_000).nullable().default(null),
+    perCustomerLimit: z.number().int().min(1).max(100).default(1),
+    validFrom: isoDate.nullable().default(null),
+    validTo: isoDate.nullable().default(null),
+    /** A voucher claimed today lasts this many days, capped by validTo. */
+    validDaysAfterClaim: z.number().int().min(1).max(3650).nullable().default(null),
+    costPoints: z.number().int().min(0).max(10_000_000).default(0),
+    /** Empty = every store. */
+    storeIds: z.array(z.string().min(1).max(64)).max(200).default([]),
+    requiresFollow: z.boolean().default(false),
+    /** Listed in the shopper's catalogue; prize-only campaigns are not. */
+    listed: z.boolean().default(true),
+    active: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.kind === "percent_off" && (c.value < 1 || c.value > 100)) ctx.addIssue({ code: "custom", path: ["value"], message: "percent must be 1–100" });
+    if (c.kind === "amount_off" && c.value < 1000) ctx.addIssue({ code: "custom", path: ["value"], message: "amount off must be at least 1,000 VND" });
+    if (c.kind === "free_item" && !c.freeItem) ctx.addIssue({ code: "custom", path: ["freeItem"], message: "name the free item" });
+    if (c.validFrom && c.validTo && Date.parse(c.validTo) <= Date.parse(c.validFrom)) ctx.addIssue({ code: "custom", path: ["validTo"], message: "validTo must be after validFrom" });
+    if (!c.validTo && !c.validDaysAfterClaim) ctx.addIssue({ code: "custom", path: ["validDaysAfterClaim"], message: "give validTo or validDaysAfterClaim so vouchers expire" });
+  });
+export type CampaignInput = z.infer<typeof CampaignInput>;
+
+export const Campaign = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  kind: VoucherKind,
+  value: z.number(),
+  maxDiscountVnd: z.number().nullable(),
+  freeItem: z.string().nullable(),
+  minSpendVnd: z.number(),
+  stock: z.number().nullable(),
+  issued: z.number(),
+  remaining: z.number().nullable(),
+  perCustomerLimit: z.number(),
+  validFrom: z.string().nullable(),
+  validTo: z.string().nullable(),
+  validDaysAfterClaim: z.number().nullable(),
+  costPoints: z.number(),
+  storeIds: z.array(z.string()),
+  requiresFollow: z.boolean(),
+  listed: z.boolean(),
+  active: z.boolean(),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+/** A catalogue row for one shopper: can they claim it now, and if not, why (a stable code). */
+export const CatalogueItem = Campaign.extend({
+  claimedByMe: z.number(),
+  claimable: z.boolean(),
+  blockedBy: z.string().nullable(),
+});
+export type CatalogueItem = z.infer<typeof CatalogueItem>;
+
+export const VoucherStatus = z.enum(["active", "used", "expired", "void"]);
+export type VoucherStatus = z.infer<typeof VoucherStatus>;
+
+export const Voucher = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: VoucherStatus,
+  campaign: Campaign.pick({ id: true, name: true, description: true, kind: true, value: true, maxDiscountVnd: true, freeItem: true, minSpendVnd: true, storeIds: true }),
+  issuedAt: z.string(),
+  expiresAt: z.string(),
+  redeemedAt: z.string().nullable(),
+  redeemedStoreId: z.string().nullable(),
+  source: z.string(),
+});
+export type Voucher = z.infer<typeof Voucher>;
+
+export const VoucherQr = z.object({ payload: z.string(), code: z.string(), expiresAt: z.string(), refreshInSeconds: z.number() });
+export type VoucherQr = z.infer<typeof VoucherQr>;
+
+/** Staff send what they scanned (the QR payload) or what the shopper read out (the short code). */
+export const CounterVoucherBody = z
+  .object({ qr: z.string().trim().min(1).max(512).optional(), code: z.string().trim().min(4).max(16).optional(), storeId: z.string().min(1).max(64) })
+  .strict()
+  .refine((b) => !!b.qr !== !!b.code, "send exactly one of qr or code");
+export type CounterVoucherBody = z.infer<typeof CounterVoucherBody>;
+
+export const CounterVoucher = z.object({
+  voucher: Voucher,
+  owner: z.object({ id: z.string(), name: z.string(), avatar: z.string().nullable() }),
+  validHere: z.boolean(),
+});
+export type CounterVoucher = z.infer<typeof CounterVoucher>;
+
+/** The human label of a voucher: "Giảm 20.000đ", "Giảm 10% (tối đa 30.000đ)", "Tặng Trà đào". */
+export function voucherLabel(c: { kind: VoucherKind; value: number; maxDiscountVnd: number | null; freeItem: string | null }): string {
+  const vnd = (n: number) => `${n.toLocaleString("vi-VN")}đ`;
+  if (c.kind === "amount_off") return `Giảm ${vnd(c.value)}`;
+  if (c.kind === "percent_off") return `Giảm ${c.value}%${c.maxDiscountVnd ? ` (tối đa ${vnd(c.maxDiscountVnd)})` : ""}`;
+  return `Tặng ${c.freeItem ?? "quà"}`;
+}
+
+/** What a voucher takes off a bill (orders use this too): never more than the bill, 0 under the minimum. */
+export function voucherDiscount(c: { kind: VoucherKind; value: number; maxDiscountVnd: number | null; minSpendVnd: number }, subtotalVnd: number, freeItemPriceVnd = 0): number {
+  if (subtotalVnd < c.minSpendVnd) return 0;
+  let off = 0;
+  if (c.kind === "amount_off") off = c.value;
+  else if (c.kind === "percent_off") off = Math.floor((subtotalVnd * c.value) / 100);
+  else off = freeItemPriceVnd;
+  if (c.maxDiscountVnd !== null) off = Math.min(off, c.maxDiscountVnd);
+  return Math.max(0, Math.min(off, subtotalVnd));
+}
+
+/** When a voucher claimed at `claimedAt` expires: N days after claim, capped by the campaign's end. */
+export function voucherExpiry(c: { validTo: number | null; validDaysAfterClaim: number | null }, claimedAt: number): number {
+  const byDays = c.validDaysAfterClaim !== null ? claimedAt + c.validDaysAfterClaim * 86_400_000 : Infinity;
+  const end = Math.min(byDays, c.validTo ?? Infinity);
+  if (!Number.isFinite(end)) throw new Error("a voucher must expire");
+  return end;
+}
