@@ -38,12 +38,12 @@ export const DEMO_ADMIN = { email: "owner@masterchannel.vn", password: "demo-pas
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const host = opts.host ?? "127.0.0.1";
   const emulator = await buildEmulator({
-    appId: DEV_DEFAULTS.appId,
-    appSecret: DEV_DEFAULTS.appSecret,
-    oaId: DEV_DEFAULTS.oaId,
-    oaSecretKey: DEV_DEFAULTS.oaSecretKey,
-    oaAccessToken: DEV_DEFAULTS.oaAccessToken,
-    oaRefreshToken: DEV_DEFAULTS.oaRefreshToken,
+    appId: DEV_DEFAULTS.ZALO_APP_ID,
+    appSecret: DEV_DEFAULTS.ZALO_APP_SECRET,
+    oaId: DEV_DEFAULTS.ZALO_OA_ID,
+    oaSecretKey: DEV_DEFAULTS.ZALO_OA_SECRET_KEY,
+    oaAccessToken: DEV_DEFAULTS.ZALO_OA_ACCESS_TOKEN,
+    oaRefreshToken: DEV_DEFAULTS.ZALO_OA_REFRESH_TOKEN,
     logger: false,
   });
   const emulatorUrl = `http://${host}:${new URL(await emulator.app.listen({ port: opts.emulatorPort ?? 0, host: "127.0.0.1" })).port}`;
@@ -51,12 +51,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = loadConfig({
     NODE_ENV: process.env.NODE_ENV === "production" ? "production" : "development",
     JWT_SECRET: "dev-jwt-secret-for-the-local-demo-only",
-    ZALO_APP_ID: DEV_DEFAULTS.appId,
-    ZALO_APP_SECRET: DEV_DEFAULTS.appSecret,
-    ZALO_OA_ID: DEV_DEFAULTS.oaId,
-    ZALO_OA_SECRET_KEY: DEV_DEFAULTS.oaSecretKey,
-    ZALO_OA_ACCESS_TOKEN: DEV_DEFAULTS.oaAccessToken,
-    ZALO_OA_REFRESH_TOKEN: DEV_DEFAULTS.oaRefreshToken,
+    ZALO_APP_ID: DEV_DEFAULTS.ZALO_APP_ID,
+    ZALO_APP_SECRET: DEV_DEFAULTS.ZALO_APP_SECRET,
+    ZALO_OA_ID: DEV_DEFAULTS.ZALO_OA_ID,
+    ZALO_OA_SECRET_KEY: DEV_DEFAULTS.ZALO_OA_SECRET_KEY,
+    ZALO_OA_ACCESS_TOKEN: DEV_DEFAULTS.ZALO_OA_ACCESS_TOKEN,
+    ZALO_OA_REFRESH_TOKEN: DEV_DEFAULTS.ZALO_OA_REFRESH_TOKEN,
     ZALO_GRAPH_URL: `${emulatorUrl}/graph`,
     ZALO_OAUTH_URL: `${emulatorUrl}/oauth`,
     ZALO_OPENAPI_URL: `${emulatorUrl}/openapi`,

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ZaloCode } from "./errors";
+import { APP, emulator, OA_REFRESH, OA_TOKEN } from "./test-helpers";
+
+let close: (() => Promise<unknown>) | undefined;
+afterEach(async () => close?.());
+async function setup() {
+  const emu = await emulator();
+  close = () => emu.app.close();
+  return emu;
+}
+
+const refreshForm = (rt: string) => `app_id=${APP.appId}&grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}`;
+const form = { "content-type": "application/x-www-form-urlencoded", secret_key: APP.appSecret };
+
+describe("OAuth v4 OA token", () => {
+  it("rotates refresh tokens: the new pair works, the spent refresh token fails, the old access token lives to its expiry", async () => {
+    const { call, clock } = await setup();
+    const r1 = await call("POST", "/oauth/v4/oa/access_token", { headers: form, body: refreshForm(OA_REFRESH) });
+    expect(r1.status).toBe(200);
+    expect(Object.keys(r1.body).sort()).toEqual(["access_token", "expires_in", "refresh_token"]);
+    expect(r1.body.expires_in).toBe("90000");
+
+    const reuse = await call("POST", "/oauth/v4/oa/access_token", { headers: form, body: refreshForm(OA_REFRESH) });
+    expect(reuse.status).toBe(200);
+    expect(reuse.body).toMatchObject({ error: ZaloCode.OAUTH_INVALID_REFRESH_TOKEN, error_name: expect.any(String), error_reason: expect.any(String) });
+    expect(reuse.body.error).toBeLessThan(0);
+
+    const r2 = await call("POST", "/oauth/v4/oa/access_token", { headers: form, body: refreshForm(r1.body.refresh_token) });
+    expect(r2.body.access_token).toBeTruthy();
+    expect((await call("GET", "/_emu/oa-token")).body).toEqual({ accessToken: r2.body.access_token, refreshToken: r2.body.refresh_token, refreshCount: 2 });
+
+    const detail = (t: string) => call("GET", `/openapi/v3.0/oa/user/detail?data=${encodeURIComponent(JSON.stringify({ user_id: "2468000000000000002" }))}`, { headers: { access_token: t } });
+    expect((await detail(OA_TOKEN)).body.error).toBe(0); // old token still valid
+    expect((await detail(r2.body.access_token)).body.error).toBe(0);
+    clock.advance(90_000_000);
+    expect((await detail(OA_TOKEN)).body.error).toBe(ZaloCode.OA_TOKEN_EXPIRED);
+    expect((await detail("never-issued")).body.error).toBe(ZaloCode.OA_TOKEN_INVALID);
+  });
+
+  it("refuses a wrong secret_key and exchanges an authorization code once", async () => {
+    const { call } = await setup();
+    const bad = await call("POST", "/oauth/v4/oa/access_token", { headers: { ...form, secret_key: "x" }, body: refreshForm(OA_REFRESH) });
+    expect(bad.body.error).toBe(ZaloCode.OAUTH_INVALID_SECRET);
+    const { code } = (await call("POST", "/_emu/oa-token/auth-code")).body;
+    const body = `app_id=${APP.appId}&grant_type=authorization_code&code=${code}&code_verifier=v`;
+    expect((await call("POST", "/oauth/v4/oa/access_token", { headers: form, body })).body.access_token).toBeTruthy();
+    expect((await call("POST", "/oauth/v4/oa/access_token", { headers: form, body })).body.error).toBe(ZaloCode.OAUTH_INVALID_CODE);
+  });
+
+  it("forces the current OA token expired on request", async () => {
+    const { call } = await setup();
+    await call("POST", "/_emu/oa-token/expire");
+    const res = await call("POST", "/openapi/v3.0/oa/message/cs", { headers: { access_token: OA_TOKEN }, body: {} });
+    expect(res.body.error).toBe(ZaloCode.OA_TOKEN_EXPIRED);
+  });
+});
+
+describe("OA API", () => {
+  const H = { access_token: OA_TOKEN };
+  const DAY = 86_400_000;
+
+  it("sends CS only inside the 7-day interaction window (-230 at the boundary)", async () => {
+    const { call, clock } = await setup();
+    const u = (await call("POST", "/_emu/users", { body: { name: "Khách", follower: true, lastInteractionAt: clock.now() - 7 * DAY + 1 } })).body;
+    const send = () => call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: u.oaUserId }, message: { text: "Xin chào" } } });
+    const ok = await send();
+    expect(ok.body).toEqual({ error: 0, message: "Success", data: { message_id: expect.any(String), user_id: u.oaUserId } });
+    clock.advance(1);
+    const late = await send();
+    expect(late.status).toBe(200);
+    expect(late.body).toEqual({ error: ZaloCode.NO_INTERACTION_7D, message: expect.any(String) });
+    const msgs = (await call("GET", "/_emu/messages?channel=cs")).body;
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toMatchObject({ channel: "cs", msgId: ok.body.data.message_id, data: { text: "Xin chào" } });
+  });
+
+  it("refuses CS to a user who never followed nor interacted (-213) and text over 2000 chars", async () => {
+    const { call } = await setup();
+    const shopper = "2468000000000000001";
+    expect((await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: shopper }, message: { text: "hi" } } })).body.error).toBe(
+      ZaloCode.USER_NOT_FOLLOWER,
+    );
+    const long = await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: "2468000000000000002" }, message: { text: "a".repeat(2001) } } });
+    expect(long.body.error).toBe(ZaloCode.FIELD_INVALID);
+  });
+
+  it("user/detail reads the JSON `data` param; quota/message and template by UID answer their shapes", async () => {
+    const { call } = await setup();
+    const staff = "2468000000000000002";
+    const d = await call("GET", `/openapi/v3.0/oa/user/detail?data=${encodeURIComponent(JSON.stringify({ user_id: staff }))}`, { headers: H });
+    expect(d.body.data).toMatchObject({ user_id: staff, user_id_by_app: "5521000000000000002", display_name: "Trần Minh Khoa", user_is_follower: true, user_last_interaction_date: "12/05/2026" });
+    expect(d.body.data.avatars["240"]).toMatch(/^data:/);
+    const q = await call("POST", "/openapi/v3.0/oa/quota/message", { headers: H, body: { user_id: staff } });
+    expect(q.body.data).toMatchObject({ last_interaction: expect.any(String), cs_reply: { remain: expect.any(Number), total: expect.any(Number) }, promotion: { daily_total: 1 } });
+    const t = await call("POST", "/openapi/v3.0/oa/message/template", {
+      headers: H,
+      body: { user_id: staff, template_id: "100001", template_data: { customer_name: "Khoa", order_code: "A1", amount: "1000" } },
+    });
+    expect(t.body.data).toEqual({ message_id: expect.any(String), user_id: staff, sent_time: expect.any(String), quota: { quota_type: "reward_quota", remain: 499 } });
+    expect((await call("POST", "/openapi/v3.0/oa/message/promotion", { headers: H, body: {} })).body.error).toBe(ZaloCode.API_NOT_SUPPORTED);
+  });
+});
