@@ -21,6 +21,13 @@ import { createAdminService } from "./modules/admin/service";
 import { adminRoutes } from "./modules/admin/routes";
 import { createOaService } from "./modules/oa/service";
 import { oaWebhookRoutes } from "./modules/oa/routes";
+import { createLoyaltyRepo } from "./modules/loyalty/repo";
+import { createLoyaltyService } from "./modules/loyalty/service";
+import { loyaltyRoutes } from "./modules/loyalty/routes";
+import { createVoucherRepo } from "./modules/vouchers/repo";
+import { createVoucherService } from "./modules/vouchers/service";
+import { voucherRoutes } from "./modules/vouchers/routes";
+import { createSigner } from "./lib/signed-token";
 
 export type BuildOptions = {
   config: Config;
@@ -31,6 +38,25 @@ export type BuildOptions = {
 };
 
 export type AppServices = { db: Db; zalo: ZaloClient };
+
+/** In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. */
+function startJobs(app: FastifyInstance, jobs: { name: string; everyMs: number; run: () => unknown }[]) {
+  const timers: NodeJS.Timeout[] = [];
+  app.addHook("onReady", async () => {
+    for (const job of jobs) {
+      const t = setInterval(() => {
+        try {
+          job.run();
+        } catch (err) {
+          app.log.error({ err, job: job.name }, "job failed");
+        }
+      }, job.everyMs);
+      t.unref();
+      timers.push(t);
+    }
+  });
+  app.addHook("onClose", async () => timers.forEach(clearInterval));
+}
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -100,6 +126,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
   const admin = createAdminService({ db, identityRepo, issueToken: (p) => app.issueToken(p), now });
   const oa = createOaService({ db, identityRepo, now });
+  const loyaltyRepo = createLoyaltyRepo(db);
+  const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
+  const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
 
   await app.register(authPlugin, {
     config,
@@ -111,10 +140,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.$client.prepare("select 1").get();
     return { ok: true };
   });
-  await app.register(identityRoutes, { identity });
+  await app.register(identityRoutes, { identity, loyalty });
+  await app.register(loyaltyRoutes, { loyalty });
+  await app.register(voucherRoutes, { vouchers });
   await app.register(adminRoutes, { admin, identity });
   await app.register(oaWebhookRoutes, { oa });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  startJobs(app, [{ name: "expire-points", everyMs: 3600_000, run: () => loyalty.expireDue() }]);
   return app;
 }

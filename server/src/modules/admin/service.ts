@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import { ErrorCode, type Role } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { adminUsers, auditLog, stores } from "../../db/schema";
+import { adminUsers, stores } from "../../db/schema";
+import { actorOf, audit } from "../../lib/audit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import type { IdentityRepo } from "../identity/repo";
@@ -47,9 +48,7 @@ export function createAdminService(deps: { db: Db; identityRepo: IdentityRepo; i
     if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, 400);
     tx(db, () => {
       identityRepo.setRole(customerId, role, unique, now());
-      db.insert(auditLog)
-        .values({ actorKind: actor.kind === "operator" ? "admin" : "customer", actorId: actor.id, action: "role.set", targetId: customerId, details: JSON.stringify({ from: row.role, to: role, storeIds: unique }), at: now() })
-        .run();
+      audit(db, { actor: actorOf(actor), action: "role.set", targetId: customerId, details: { from: row.role, to: role, storeIds: unique }, at: now() });
     });
     return toCustomerView(identityRepo.byId(customerId)!, identityRepo.storeIdsOf(customerId));
   }

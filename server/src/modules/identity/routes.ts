@@ -1,11 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { Customer, LoginResult, PhoneBody, ZaloLoginBody } from "@mc/shared";
+import { Customer, LoginResult, Loyalty, PhoneBody, ZaloLoginBody } from "@mc/shared";
 import type { IdentityService } from "./service";
+import type { LoyaltyService } from "../loyalty/service";
 import { authRateLimit, me } from "../../http/route-helpers";
 
-export async function identityRoutes(app: FastifyInstance, opts: { identity: IdentityService }) {
+export async function identityRoutes(app: FastifyInstance, opts: { identity: IdentityService; loyalty: LoyaltyService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { identity } = opts;
 
@@ -20,8 +21,11 @@ export async function identityRoutes(app: FastifyInstance, opts: { identity: Ide
 
   r.get(
     "/api/me",
-    { config: { access: "customer" }, schema: { tags: ["identity"], summary: "The signed-in person", response: { 200: z.object({ customer: Customer }) } } },
-    async (req) => ({ customer: identity.profile(me(req).id) }),
+    {
+      config: { access: "customer" },
+      schema: { tags: ["identity"], summary: "The signed-in person, with points, tier and member code", response: { 200: z.object({ customer: Customer, loyalty: Loyalty }) } },
+    },
+    async (req) => ({ customer: identity.profile(me(req).id), loyalty: opts.loyalty.summary(me(req).id) }),
   );
 
   r.post(

@@ -1,0 +1,104 @@
+import { and, desc, eq, gte, lt, lte, gt, sql } from "drizzle-orm";
+import { DEFAULT_LOYALTY_RULES, ErrorCode, LoyaltyRules, type LedgerKind } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { customers, loyaltyRules, pointsLedger } from "../../db/schema";
+import { AppError } from "../../errors";
+import type { Actor } from "../../lib/audit";
+
+export type LedgerRow = typeof pointsLedger.$inferSelect;
+
+export type NewEntry = {
+  customerId: string;
+  kind: LedgerKind;
+  delta: number;
+  reason: string;
+  sourceKey: string;
+  storeId?: string | null;
+  actor: Actor;
+  expiresAt?: number | null;
+  now: number;
+};
+
+export function createLoyaltyRepo(db: Db) {
+  const c = db.$client;
+  // Hot path (one ledger write per purchase): prepared once.
+  const bySourceKey = c.prepare("select * from points_ledger where source_key = ?");
+  const bumpBalance = c.prepare("update customers set points_balance = points_balance + ? where id = ? and points_balance + ? >= 0 returning points_balance");
+  const insertEntry = c.prepare(
+    `insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, expires_at, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+  );
+
+  const toRow = (r: Record<string, unknown>): LedgerRow => ({
+    id: r.id as number,
+    customerId: r.customer_id as string,
+    kind: r.kind as LedgerKind,
+    delta: r.delta as number,
+    balanceAfter: r.balance_after as number,
+    reason: r.reason as string,
+    sourceKey: r.source_key as string,
+    storeId: (r.store_id as string) ?? null,
+    actorKind: r.actor_kind as Actor["kind"],
+    actorId: r.actor_id as string,
+    expiresAt: (r.expires_at as number) ?? null,
+    createdAt: r.created_at as number,
+  });
+
+  /**
+   * Appends one entry and moves the cached balance with it. Must run inside a transaction.
+   * The same source key twice returns the first entry (a retry earns once); a debit that would take
+   * the balance below zero writes nothing.
+   */
+  function append(e: NewEntry): { entry: LedgerRow; duplicate: boolean } {
+    const existing = bySourceKey.get(e.sourceKey) as Record<string, unknown> | undefined;
+    if (existing) return { entry: toRow(existing), duplicate: true };
+    const bumped = bumpBalance.get(e.delta, e.customerId, e.delta) as { points_balance: number } | undefined;
+    if (!bumped) throw new AppError(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", 409);
+    const row = insertEntry.get(e.customerId, e.kind, e.delta, bumped.points_balance, e.reason, e.sourceKey, e.storeId ?? null, e.actor.kind, e.actor.id, e.expiresAt ?? null, e.now);
+    return { entry: toRow(row as Record<string, unknown>), duplicate: false };
+  }
+
+  const facts = (customerId: string) =>
+    db.select({ delta: pointsLedger.delta, expiresAt: pointsLedger.expiresAt, createdAt: pointsLedger.createdAt, id: pointsLedger.id }).from(pointsLedger).where(eq(pointsLedger.customerId, customerId)).orderBy(pointsLedger.id).all();
+
+  const earnedSince = (customerId: string, since: number) =>
+    db
+      .select({ n: sql<number>`coalesce(sum(${pointsLedger.delta}), 0)` })
+      .from(pointsLedger)
+      .where(and(eq(pointsLedger.customerId, customerId), eq(pointsLedger.kind, "earn"), gte(pointsLedger.createdAt, since)))
+      .get()!.n;
+
+  const history = (customerId: string, before: number | undefined, limit: number) =>
+    db
+      .select()
+      .from(pointsLedger)
+      .where(before ? and(eq(pointsLedger.customerId, customerId), lt(pointsLedger.id, before)) : eq(pointsLedger.customerId, customerId))
+      .orderBy(desc(pointsLedger.id))
+      .limit(limit)
+      .all();
+
+  const customersWithExpiredLots = (at: number) =>
+    db
+      .selectDistinct({ id: pointsLedger.customerId })
+      .from(pointsLedger)
+      .where(and(gt(pointsLedger.delta, 0), lte(pointsLedger.expiresAt, at)))
+      .all()
+      .map((r) => r.id);
+
+  const balanceOf = (customerId: string) => db.select({ b: customers.pointsBalance }).from(customers).where(eq(customers.id, customerId)).get()?.b;
+
+  function currentRules(): { version: number; rules: LoyaltyRules } {
+    const row = db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(1).get();
+    return row ? { version: row.version, rules: LoyaltyRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: DEFAULT_LOYALTY_RULES };
+  }
+
+  function saveRules(rules: LoyaltyRules, changedBy: string, now: number) {
+    return db.insert(loyaltyRules).values({ rules: JSON.stringify(rules), changedBy, createdAt: now }).returning({ version: loyaltyRules.version }).get().version;
+  }
+
+  const ruleHistory = () => db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(50).all();
+
+  return { append, facts, earnedSince, history, customersWithExpiredLots, balanceOf, currentRules, saveRules, ruleHistory };
+}
+
+export type LoyaltyRepo = ReturnType<typeof createLoyaltyRepo>;

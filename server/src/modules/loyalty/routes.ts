@@ -1,0 +1,80 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AdjustPointsBody, AwardPointsBody, LedgerEntry, LoyaltyRules } from "@mc/shared";
+import { me } from "../../http/route-helpers";
+import type { LoyaltyService } from "./service";
+
+const Member = z.object({ id: z.string(), name: z.string(), avatar: z.string().nullable(), tier: z.object({ key: z.string(), name: z.string(), multiplier: z.number() }), balance: z.number() });
+
+export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: LoyaltyService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { loyalty } = opts;
+
+  r.get(
+    "/api/me/points",
+    {
+      config: { access: "customer" },
+      schema: {
+        tags: ["loyalty"],
+        summary: "My points history, newest first",
+        querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }),
+        response: { 200: z.object({ entries: z.array(LedgerEntry), nextBefore: z.number().nullable() }) },
+      },
+    },
+    async (req) => loyalty.history(me(req).id, req.query.before, req.query.limit),
+  );
+
+  r.get(
+    "/api/staff/members/:code",
+    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "Who a member code belongs to", params: z.object({ code: z.string().min(4).max(64) }), response: { 200: z.object({ member: Member }) } } },
+    async (req) => ({ member: loyalty.previewMember(req.params.code) }),
+  );
+
+  r.post(
+    "/api/staff/points/award",
+    {
+      config: { access: "staff" },
+      schema: {
+        tags: ["staff"],
+        summary: "Award points for a counter purchase (once per receipt)",
+        body: AwardPointsBody,
+        response: { 200: z.object({ member: z.object({ id: z.string(), name: z.string() }), points: z.number(), balance: z.number(), duplicate: z.boolean(), entry: LedgerEntry }) },
+      },
+    },
+    async (req) => loyalty.award({ actor: me(req), ...req.body }),
+  );
+
+  r.post(
+    "/api/admin/customers/:id/points/adjust",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Manual points adjustment with a reason (audited)",
+        params: z.object({ id: z.string().min(1).max(64) }),
+        body: AdjustPointsBody,
+        response: { 200: z.object({ entry: LedgerEntry, balance: z.number(), duplicate: z.boolean() }) },
+      },
+    },
+    async (req) => loyalty.adjust({ actor: me(req), customerId: req.params.id, ...req.body }),
+  );
+
+  r.get(
+    "/api/admin/loyalty/rules",
+    { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ version: z.number(), rules: LoyaltyRules, history: z.array(z.object({ version: z.number(), changedBy: z.string(), createdAt: z.number() })) }) } } },
+    async () => ({ ...loyalty.rules(), history: loyalty.ruleHistory().map((h) => ({ version: h.version, changedBy: h.changedBy, createdAt: h.createdAt })) }),
+  );
+
+  r.put(
+    "/api/admin/loyalty/rules",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Earning rule and tiers (a new version)", body: LoyaltyRules, response: { 200: z.object({ version: z.number(), rules: LoyaltyRules }) } } },
+    async (req) => loyalty.setRules(me(req), req.body),
+  );
+
+  r.post(
+    "/api/admin/jobs/expire-points",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the points expiry job now (it also runs hourly)", response: { 200: z.object({ expired: z.number() }) } } },
+    async () => loyalty.expireDue(),
+  );
+}

@@ -1,0 +1,147 @@
+import {
+  ErrorCode,
+  pointsDueToExpire,
+  pointsExpiringWithin,
+  pointsForPurchase,
+  tierFor,
+  type LedgerEntry,
+  type Loyalty,
+  type LoyaltyRules,
+} from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import { actorOf, audit, SYSTEM } from "../../lib/audit";
+import { normalizeCode } from "../../lib/codes";
+import { assertStoreAccess } from "../../lib/scope";
+import type { IdentityRepo } from "../identity/repo";
+import type { LedgerRow, LoyaltyRepo } from "./repo";
+
+const DAY = 86_400_000;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toLedgerEntry(r: LedgerRow): LedgerEntry {
+  return { id: r.id, kind: r.kind, delta: r.delta, balanceAfter: r.balanceAfter, reason: r.reason, storeId: r.storeId, createdAt: iso(r.createdAt)!, expiresAt: iso(r.expiresAt) };
+}
+
+/** Shows a member code as the shopper sees it on their card: MC-7K2P-9Q4X. */
+export const formatMemberCode = (code: string) => `MC-${code.slice(0, 4)}-${code.slice(4)}`;
+
+export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identityRepo: Pick<IdentityRepo, "byId" | "byMemberCode" | "storeExists">; now: () => number }) {
+  const { db, repo, identityRepo, now } = deps;
+
+  function tierOf(customerId: string, rules: LoyaltyRules, at: number) {
+    const earned = repo.earnedSince(customerId, at - rules.tierWindowDays * DAY);
+    return { earned, ...tierFor(rules, earned) };
+  }
+
+  function summary(customerId: string): Loyalty {
+    const row = identityRepo.byId(customerId);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    const { rules } = repo.currentRules();
+    const at = now();
+    const t = tierOf(customerId, rules, at);
+    const soon = pointsExpiringWithin(repo.facts(customerId), at, rules.expiringSoonDays);
+    return {
+      balance: row.pointsBalance,
+      tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier },
+      nextTier: t.next ? { key: t.next.key, name: t.next.name, threshold: t.next.threshold, toNext: t.toNext } : null,
+      progress: t.progress,
+      earnedInWindow: t.earned,
+      expiringSoon: { points: soon.points, by: iso(soon.by) },
+      memberCode: formatMemberCode(row.memberCode),
+    };
+  }
+
+  function history(customerId: string, before: number | undefined, limit: number) {
+    const rows = repo.history(customerId, before, limit);
+    return { entries: rows.map(toLedgerEntry), nextBefore: rows.length === limit ? rows[rows.length - 1]!.id : null };
+  }
+
+  function memberByCode(code: string) {
+    const row = identityRepo.byMemberCode(normalizeCode(code));
+    if (!row) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
+    return row;
+  }
+
+  function previewMember(code: string) {
+    const row = memberByCode(code);
+    const { rules } = repo.currentRules();
+    const t = tierOf(row.id, rules, now());
+    return { id: row.id, name: row.name, avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier }, balance: row.pointsBalance };
+  }
+
+  /** Points for a counter purchase, at the tier the shopper had before it. Once per receipt. */
+  function award(p: { actor: Principal; memberCode: string; storeId: string; amountVnd: number; receiptId: string }) {
+    assertStoreAccess(p.actor, p.storeId, identityRepo.storeExists);
+    const member = memberByCode(p.memberCode);
+    const { rules } = repo.currentRules();
+    const at = now();
+    return tx(db, () => {
+      const t = tierOf(member.id, rules, at);
+      const points = pointsForPurchase(rules, p.amountVnd, t.tier.multiplier);
+      if (points <= 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, 400);
+      const { entry, duplicate } = repo.append({
+        customerId: member.id,
+        kind: "earn",
+        delta: points,
+        reason: `Mua hàng ${p.amountVnd.toLocaleString("vi-VN")}đ`,
+        sourceKey: `purchase:${p.storeId}:${p.receiptId}`,
+        storeId: p.storeId,
+        actor: actorOf(p.actor),
+        expiresAt: at + rules.pointsValidDays * DAY,
+        now: at,
+      });
+      if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.award", targetId: member.id, storeId: p.storeId, details: { amountVnd: p.amountVnd, points, receiptId: p.receiptId }, at });
+      return { member: { id: member.id, name: member.name }, points: entry.delta, balance: repo.balanceOf(member.id)!, duplicate, entry: toLedgerEntry(entry) };
+    });
+  }
+
+  function adjust(p: { actor: Principal; customerId: string; delta: number; reason: string; idempotencyKey: string }) {
+    if (!identityRepo.byId(p.customerId)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    const { rules } = repo.currentRules();
+    const at = now();
+    return tx(db, () => {
+      const { entry, duplicate } = repo.append({
+        customerId: p.customerId,
+        kind: "adjust",
+        delta: p.delta,
+        reason: p.reason,
+        sourceKey: `adjust:${p.idempotencyKey}`,
+        actor: actorOf(p.actor),
+        // Points given by hand expire like earned ones; a deduction has nothing to expire.
+        expiresAt: p.delta > 0 ? at + rules.pointsValidDays * DAY : null,
+        now: at,
+      });
+      if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.adjust", targetId: p.customerId, details: { delta: p.delta, reason: p.reason }, at });
+      return { entry: toLedgerEntry(entry), balance: repo.balanceOf(p.customerId)!, duplicate };
+    });
+  }
+
+  /** Writes expiry entries for every lot past its date. Safe to run again or concurrently: the key is the state. */
+  function expireDue() {
+    const at = now();
+    let expired = 0;
+    for (const customerId of repo.customersWithExpiredLots(at)) {
+      tx(db, () => {
+        const facts = repo.facts(customerId);
+        const due = pointsDueToExpire(facts, at);
+        if (due <= 0) return;
+        const lastId = facts[facts.length - 1]!.id;
+        const { duplicate } = repo.append({ customerId, kind: "expire", delta: -due, reason: "Điểm hết hạn", sourceKey: `expire:${customerId}:${lastId}`, actor: SYSTEM, now: at });
+        if (!duplicate) expired += due;
+      });
+    }
+    return { expired };
+  }
+
+  function setRules(actor: Principal, rules: LoyaltyRules) {
+    const version = repo.saveRules(rules, `${actorOf(actor).kind}:${actor.id}`, now());
+    return { version, rules };
+  }
+
+  return { summary, history, previewMember, award, adjust, expireDue, rules: () => repo.currentRules(), setRules, ruleHistory: repo.ruleHistory, append: repo.append };
+}
+
+export type LoyaltyService = ReturnType<typeof createLoyaltyService>;

@@ -1,0 +1,63 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { customers, stores, voucherCampaigns, vouchers } from "../../db/schema";
+
+export type CampaignRow = typeof voucherCampaigns.$inferSelect;
+export type VoucherRow = typeof vouchers.$inferSelect;
+
+export function createVoucherRepo(db: Db) {
+  const c = db.$client;
+  // The two race-prone writes are single conditional updates: SQLite applies each atomically.
+  const takeStock = c.prepare("update voucher_campaigns set issued = issued + 1 where id = ? and (stock is null or issued < stock)");
+  const markRedeemed = c.prepare(
+    "update vouchers set status = 'redeemed', redeemed_at = ?, redeemed_store_id = ?, redeemed_by = ? where id = ? and status = 'issued' and expires_at > ?",
+  );
+
+  const campaign = (id: string) => db.select().from(voucherCampaigns).where(eq(voucherCampaigns.id, id)).get();
+  const campaigns = () => db.select().from(voucherCampaigns).orderBy(desc(voucherCampaigns.createdAt)).all();
+  const insertCampaign = (row: typeof voucherCampaigns.$inferInsert) => db.insert(voucherCampaigns).values(row).run();
+  const updateCampaign = (id: string, set: Partial<typeof voucherCampaigns.$inferInsert>) => db.update(voucherCampaigns).set(set).where(eq(voucherCampaigns.id, id)).run();
+
+  const claimedBy = (campaignId: string, customerId: string) =>
+    db.select({ n: sql<number>`count(*)` }).from(vouchers).where(and(eq(vouchers.campaignId, campaignId), eq(vouchers.customerId, customerId))).get()!.n;
+
+  const claimCounts = (customerId: string) =>
+    new Map(
+      db
+        .select({ campaignId: vouchers.campaignId, n: sql<number>`count(*)` })
+        .from(vouchers)
+        .where(eq(vouchers.customerId, customerId))
+        .groupBy(vouchers.campaignId)
+        .all()
+        .map((r) => [r.campaignId, r.n]),
+    );
+
+  const voucher = (id: string) => db.select().from(vouchers).where(eq(vouchers.id, id)).get();
+  const voucherByCode = (code: string) => db.select().from(vouchers).where(eq(vouchers.code, code)).get();
+  const voucherBySource = (key: string) => db.select().from(vouchers).where(eq(vouchers.sourceKey, key)).get();
+  const vouchersOf = (customerId: string) => db.select().from(vouchers).where(eq(vouchers.customerId, customerId)).orderBy(desc(vouchers.issuedAt)).all();
+  const insertVoucher = (row: typeof vouchers.$inferInsert) => db.insert(vouchers).values(row).run();
+
+  const owner = (customerId: string) => db.select({ id: customers.id, name: customers.name, avatar: customers.avatar }).from(customers).where(eq(customers.id, customerId)).get()!;
+  const storeName = (id: string) => db.select({ name: stores.name }).from(stores).where(eq(stores.id, id)).get()?.name ?? id;
+
+  return {
+    campaign,
+    campaigns,
+    insertCampaign,
+    updateCampaign,
+    claimedBy,
+    claimCounts,
+    takeStock: (id: string) => takeStock.run(id).changes === 1,
+    markRedeemed: (p: { id: string; at: number; storeId: string; by: string }) => markRedeemed.run(p.at, p.storeId, p.by, p.id, p.at).changes === 1,
+    voucher,
+    voucherByCode,
+    voucherBySource,
+    vouchersOf,
+    insertVoucher,
+    owner,
+    storeName,
+  };
+}
+
+export type VoucherRepo = ReturnType<typeof createVoucherRepo>;

@@ -1,0 +1,86 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { Campaign, CampaignInput, CatalogueItem, CounterVoucher, CounterVoucherBody, Voucher, VoucherQr, VoucherStatus } from "@mc/shared";
+import { me } from "../../http/route-helpers";
+import type { VoucherService } from "./service";
+
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: VoucherService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { vouchers } = opts;
+
+  // ---- shopper ----
+  r.get(
+    "/api/vouchers/catalogue",
+    { config: { access: "customer" }, schema: { tags: ["vouchers"], summary: "Offers I can claim or buy with points", response: { 200: z.object({ items: z.array(CatalogueItem) }) } } },
+    async (req) => ({ items: vouchers.catalogue(me(req).id) }),
+  );
+
+  r.post(
+    "/api/vouchers/campaigns/:id/claim",
+    {
+      config: { access: "customer" },
+      schema: {
+        tags: ["vouchers"],
+        summary: "Claim (or buy with points) one voucher of an offer",
+        params: IdParam,
+        body: z.object({ requestId: z.string().min(8).max(64).optional() }).strict().optional(),
+        response: { 200: z.object({ voucher: Voucher, balance: z.number() }) },
+      },
+    },
+    async (req) => vouchers.claim(me(req).id, req.params.id, req.body?.requestId),
+  );
+
+  r.get(
+    "/api/me/vouchers",
+    {
+      config: { access: "customer" },
+      schema: { tags: ["vouchers"], querystring: z.object({ status: VoucherStatus.optional() }), response: { 200: z.object({ vouchers: z.array(Voucher) }) } },
+    },
+    async (req) => ({ vouchers: vouchers.mine(me(req).id, req.query.status) }),
+  );
+
+  r.get(
+    "/api/me/vouchers/:id",
+    { config: { access: "customer" }, schema: { tags: ["vouchers"], params: IdParam, response: { 200: z.object({ voucher: Voucher }) } } },
+    async (req) => ({ voucher: vouchers.own(me(req).id, req.params.id) }),
+  );
+
+  r.get(
+    "/api/me/vouchers/:id/qr",
+    { config: { access: "customer" }, schema: { tags: ["vouchers"], summary: "A fresh signed QR payload (valid about a minute)", params: IdParam, response: { 200: VoucherQr } } },
+    async (req) => vouchers.qr(me(req).id, req.params.id),
+  );
+
+  // ---- staff counter ----
+  r.post(
+    "/api/staff/vouchers/inspect",
+    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "What a scanned or typed voucher is, and whose", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
+    async (req) => vouchers.inspect(me(req), req.body),
+  );
+
+  r.post(
+    "/api/staff/vouchers/redeem",
+    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "Redeem a voucher at my store (exactly once)", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
+    async (req) => vouchers.redeem(me(req), req.body),
+  );
+
+  // ---- admin ----
+  r.get("/api/admin/voucher-campaigns", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ campaigns: z.array(Campaign) }) } } }, async () => ({
+    campaigns: vouchers.listCampaigns(),
+  }));
+
+  r.post(
+    "/api/admin/voucher-campaigns",
+    { config: { access: "admin" }, schema: { tags: ["admin"], body: CampaignInput, response: { 201: Campaign } } },
+    async (req, reply) => reply.status(201).send(vouchers.createCampaign(me(req), req.body)),
+  );
+
+  r.put(
+    "/api/admin/voucher-campaigns/:id",
+    { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, body: CampaignInput, response: { 200: Campaign } } },
+    async (req) => vouchers.updateCampaign(me(req), req.params.id, req.body),
+  );
+}

@@ -1,0 +1,285 @@
+import { randomUUID } from "node:crypto";
+import { ErrorCode, voucherExpiry, type Campaign, type CampaignInput, type CatalogueItem, type CounterVoucher, type Voucher, type VoucherQr } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import { actorOf, audit, type Actor } from "../../lib/audit";
+import { humanCode, normalizeCode } from "../../lib/codes";
+import { assertStoreAccess } from "../../lib/scope";
+import type { createSigner } from "../../lib/signed-token";
+import type { IdentityRepo } from "../identity/repo";
+import type { LoyaltyRepo } from "../loyalty/repo";
+import type { CampaignRow, VoucherRepo, VoucherRow } from "./repo";
+
+const QR_TTL_MS = 60_000;
+const QR_REFRESH_S = 30;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const ms = (s: string | null) => (s === null ? null : Date.parse(s));
+
+export function toCampaign(r: CampaignRow): Campaign {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    kind: r.kind,
+    value: r.value,
+    maxDiscountVnd: r.maxDiscountVnd,
+    freeItem: r.freeItem,
+    minSpendVnd: r.minSpendVnd,
+    stock: r.stock,
+    issued: r.issued,
+    remaining: r.stock === null ? null : Math.max(0, r.stock - r.issued),
+    perCustomerLimit: r.perCustomerLimit,
+    validFrom: iso(r.validFrom),
+    validTo: iso(r.validTo),
+    validDaysAfterClaim: r.validDaysAfterClaim,
+    costPoints: r.costPoints,
+    storeIds: JSON.parse(r.storeIds),
+    requiresFollow: r.requiresFollow,
+    listed: r.listed,
+    active: r.active,
+  };
+}
+
+function statusOf(v: VoucherRow, now: number): Voucher["status"] {
+  if (v.status === "redeemed") return "used";
+  if (v.status === "void") return "void";
+  return v.expiresAt <= now ? "expired" : "active";
+}
+
+/**
+ * Why a shopper cannot claim a campaign right now, as a stable code, or null when they can.
+ * Checked again inside the claiming transaction; this is also what the catalogue shows.
+ */
+function claimBlocker(c: CampaignRow, p: { now: number; claimed: number; followsOa: boolean; balance: number }) {
+  if (!c.active || (c.validFrom !== null && p.now < c.validFrom) || (c.validTo !== null && p.now >= c.validTo)) return ErrorCode.CAMPAIGN_NOT_ACTIVE;
+  if (c.stock !== null && c.issued >= c.stock) return ErrorCode.CAMPAIGN_OUT_OF_STOCK;
+  if (p.claimed >= c.perCustomerLimit) return ErrorCode.CAMPAIGN_LIMIT_REACHED;
+  if (c.requiresFollow && !p.followsOa) return ErrorCode.FOLLOW_REQUIRED;
+  if (c.costPoints > p.balance) return ErrorCode.INSUFFICIENT_POINTS;
+  return null;
+}
+
+const BLOCKER_MESSAGE: Record<string, [string, number]> = {
+  [ErrorCode.CAMPAIGN_NOT_ACTIVE]: ["This offer is not running right now", 409],
+  [ErrorCode.CAMPAIGN_OUT_OF_STOCK]: ["All vouchers of this offer have been claimed", 409],
+  [ErrorCode.CAMPAIGN_LIMIT_REACHED]: ["You have already claimed this offer as many times as allowed", 409],
+  [ErrorCode.FOLLOW_REQUIRED]: ["Follow our Official Account on Zalo to claim this offer", 403],
+  [ErrorCode.INSUFFICIENT_POINTS]: ["Not enough points for this voucher", 409],
+};
+
+export function createVoucherService(deps: {
+  db: Db;
+  repo: VoucherRepo;
+  loyaltyRepo: Pick<LoyaltyRepo, "append">;
+  identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
+  qrSigner: ReturnType<typeof createSigner>;
+  now: () => number;
+}) {
+  const { db, repo, now } = deps;
+
+  function toVoucher(v: VoucherRow, at = now()): Voucher {
+    const c = toCampaign(repo.campaign(v.campaignId)!);
+    return {
+      id: v.id,
+      code: v.code,
+      status: statusOf(v, at),
+      campaign: { id: c.id, name: c.name, description: c.description, kind: c.kind, value: c.value, maxDiscountVnd: c.maxDiscountVnd, freeItem: c.freeItem, minSpendVnd: c.minSpendVnd, storeIds: c.storeIds },
+      issuedAt: iso(v.issuedAt)!,
+      expiresAt: iso(v.expiresAt)!,
+      redeemedAt: iso(v.redeemedAt),
+      redeemedStoreId: v.redeemedStoreId,
+      source: v.source,
+    };
+  }
+
+  // ---- admin ----
+
+  function campaignRow(input: CampaignInput) {
+    return {
+      name: input.name,
+      description: input.description,
+      kind: input.kind,
+      value: input.value,
+      maxDiscountVnd: input.maxDiscountVnd,
+      freeItem: input.freeItem,
+      minSpendVnd: input.minSpendVnd,
+      stock: input.stock,
+      perCustomerLimit: input.perCustomerLimit,
+      validFrom: ms(input.validFrom),
+      validTo: ms(input.validTo),
+      validDaysAfterClaim: input.validDaysAfterClaim,
+      costPoints: input.costPoints,
+      storeIds: JSON.stringify([...new Set(input.storeIds)]),
+      requiresFollow: input.requiresFollow,
+      listed: input.listed,
+      active: input.active,
+    };
+  }
+
+  function assertStores(ids: string[]) {
+    const unknown = ids.filter((s) => !deps.identityRepo.storeExists(s));
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, 400);
+  }
+
+  function createCampaign(actor: Principal, input: CampaignInput): Campaign {
+    assertStores(input.storeIds);
+    const id = randomUUID();
+    const at = now();
+    tx(db, () => {
+      repo.insertCampaign({ id, ...campaignRow(input), createdAt: at, updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: "campaign.create", targetId: id, details: input, at });
+    });
+    return toCampaign(repo.campaign(id)!);
+  }
+
+  function updateCampaign(actor: Principal, id: string, input: CampaignInput): Campaign {
+    assertStores(input.storeIds);
+    const at = now();
+    tx(db, () => {
+      const current = repo.campaign(id);
+      if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found", 404);
+      if (input.stock !== null && input.stock < current.issued) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`, 400);
+      }
+      repo.updateCampaign(id, { ...campaignRow(input), updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: "campaign.update", targetId: id, details: input, at });
+    });
+    return toCampaign(repo.campaign(id)!);
+  }
+
+  const listCampaigns = () => repo.campaigns().map(toCampaign);
+
+  // ---- shopper ----
+
+  function catalogue(customerId: string): CatalogueItem[] {
+    const me = deps.identityRepo.byId(customerId)!;
+    const counts = repo.claimCounts(customerId);
+    const at = now();
+    return repo
+      .campaigns()
+      .filter((c) => c.listed && c.active && (c.validTo === null || c.validTo > at))
+      .map((c) => {
+        const claimed = counts.get(c.id) ?? 0;
+        const blockedBy = claimBlocker(c, { now: at, claimed, followsOa: me.followsOa, balance: me.pointsBalance });
+        return { ...toCampaign(c), claimedByMe: claimed, claimable: blockedBy === null, blockedBy };
+      });
+  }
+
+  /**
+   * Issues one voucher of a campaign to a customer, all in one transaction: limits, follow, stock
+   * (conditional update, so stock 10 means 10 vouchers however many claim at once) and the points
+   * it costs. `sourceKey` makes a retried issue return the voucher already issued.
+   */
+  function issue(p: { campaignId: string; customerId: string; source: string; sourceKey: string | null; actor: Actor }): { voucher: VoucherRow; duplicate: boolean } {
+    return tx(db, () => {
+      if (p.sourceKey) {
+        const existing = repo.voucherBySource(p.sourceKey);
+        if (existing) return { voucher: existing, duplicate: true };
+      }
+      const c = repo.campaign(p.campaignId);
+      if (!c || (!c.listed && p.source === "claim")) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found", 404);
+      const me = deps.identityRepo.byId(p.customerId)!;
+      const at = now();
+      const blocker = claimBlocker(c, { now: at, claimed: repo.claimedBy(c.id, p.customerId), followsOa: me.followsOa, balance: me.pointsBalance });
+      if (blocker) {
+        const [message, status] = BLOCKER_MESSAGE[blocker]!;
+        throw new AppError(blocker, message, status);
+      }
+      if (!repo.takeStock(c.id)) throw new AppError(ErrorCode.CAMPAIGN_OUT_OF_STOCK, BLOCKER_MESSAGE[ErrorCode.CAMPAIGN_OUT_OF_STOCK]![0], 409);
+      const id = randomUUID();
+      if (c.costPoints > 0) {
+        deps.loyaltyRepo.append({ customerId: p.customerId, kind: "spend", delta: -c.costPoints, reason: `Đổi voucher: ${c.name}`, sourceKey: `voucher:${id}`, actor: p.actor, now: at });
+      }
+      repo.insertVoucher({ id, campaignId: c.id, customerId: p.customerId, code: humanCode(8), status: "issued", source: p.source, sourceKey: p.sourceKey, issuedAt: at, expiresAt: voucherExpiry(c, at) });
+      return { voucher: repo.voucher(id)!, duplicate: false };
+    });
+  }
+
+  function claim(customerId: string, campaignId: string, requestId?: string) {
+    const { voucher } = issue({ campaignId, customerId, source: "claim", sourceKey: requestId ? `claim:${customerId}:${requestId}` : null, actor: { kind: "customer", id: customerId } });
+    return { voucher: toVoucher(voucher), balance: deps.identityRepo.byId(customerId)!.pointsBalance };
+  }
+
+  function mine(customerId: string, status?: Voucher["status"]) {
+    const at = now();
+    return repo.vouchersOf(customerId).map((v) => toVoucher(v, at)).filter((v) => !status || v.status === status);
+  }
+
+  /** A shopper's own voucher; another person's looks exactly like a missing one. */
+  function own(customerId: string, id: string) {
+    const v = repo.voucher(id);
+    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found", 404);
+    return v;
+  }
+
+  function qr(customerId: string, id: string): VoucherQr {
+    const v = own(customerId, id);
+    const status = statusOf(v, now());
+    if (status !== "active") throw new AppError(status === "used" ? ErrorCode.VOUCHER_ALREADY_REDEEMED : status === "void" ? ErrorCode.VOUCHER_VOID : ErrorCode.VOUCHER_EXPIRED, `This voucher is ${status}`, 409);
+    const expiresAt = Math.min(now() + QR_TTL_MS, v.expiresAt);
+    return { payload: deps.qrSigner.sign("MCV1", v.id, expiresAt), code: v.code, expiresAt: iso(expiresAt)!, refreshInSeconds: QR_REFRESH_S };
+  }
+
+  // ---- staff counter ----
+
+  /** What staff scanned or typed → the voucher. Forged and stale QR codes are told apart. */
+  function resolve(input: { qr?: string; code?: string }): VoucherRow {
+    let v: VoucherRow | undefined;
+    if (input.qr) {
+      const check = deps.qrSigner.verify("MCV1", input.qr, now());
+      if (!check.ok) {
+        if (check.reason === "expired") throw new AppError(ErrorCode.QR_EXPIRED, "This QR code is out of date: ask the customer to reopen the voucher", 400);
+        throw new AppError(ErrorCode.QR_INVALID, "This is not a valid voucher QR code", 400);
+      }
+      v = repo.voucher(check.id);
+    } else {
+      v = repo.voucherByCode(normalizeCode(input.code ?? ""));
+    }
+    if (!v) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code", 404);
+    return v;
+  }
+
+  const validAt = (v: VoucherRow, storeId: string) => {
+    const ids: string[] = JSON.parse(repo.campaign(v.campaignId)!.storeIds);
+    return ids.length === 0 || ids.includes(storeId);
+  };
+
+  function inspect(actor: Principal, input: { qr?: string; code?: string; storeId: string }): CounterVoucher {
+    assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
+    const v = resolve(input);
+    return { voucher: toVoucher(v), owner: repo.owner(v.customerId), validHere: validAt(v, input.storeId) };
+  }
+
+  function redeem(actor: Principal, input: { qr?: string; code?: string; storeId: string }): CounterVoucher {
+    assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
+    const v = resolve(input);
+    if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store", 422);
+    const at = now();
+    const won = tx(db, () => {
+      const ok = repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id });
+      if (ok) audit(db, { actor: actorOf(actor), action: "voucher.redeem", targetId: v.id, storeId: input.storeId, details: { customerId: v.customerId, campaignId: v.campaignId }, at });
+      return ok;
+    });
+    const after = repo.voucher(v.id)!;
+    if (!won) {
+      if (after.status === "redeemed") {
+        const by = after.redeemedBy ? deps.identityRepo.byId(after.redeemedBy)?.name ?? "admin" : "unknown";
+        throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", 409, {
+          redeemedAt: iso(after.redeemedAt),
+          storeId: after.redeemedStoreId,
+          storeName: after.redeemedStoreId ? repo.storeName(after.redeemedStoreId) : null,
+          staffName: by,
+        });
+      }
+      if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled", 409);
+      throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`, 410);
+    }
+    return { voucher: toVoucher(after, at), owner: repo.owner(after.customerId), validHere: true };
+  }
+
+  return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, redeem };
+}
+
+export type VoucherService = ReturnType<typeof createVoucherService>;
