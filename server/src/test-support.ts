@@ -98,3 +98,29 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A new person in the emulator, signed in through the real flow. */
+export async function newShopper(h: Harness, name: string) {
+  const user = await h.control("POST", "/_emu/users", { name });
+  const { accessToken } = await h.control("POST", `/_emu/users/${user.appUserId}/token`);
+  const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
+  const body = res.json();
+  return { token: body.token as string, customer: body.customer, appUserId: user.appUserId as string, oaUserId: user.oaUserId as string };
+}
+
+/** An admin token, two stores and the staff persona working at the first one. */
+export async function withStoreAndStaff(h: Harness) {
+  const admin = await h.adminToken();
+  for (const [id, name] of [["q1", "Quận 1"], ["q3", "Quận 3"]]) {
+    await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(admin), payload: { id, name } });
+  }
+  const staff = await h.login("staff");
+  await h.app.inject({ method: "PUT", url: `/api/admin/customers/${staff.customer.id}/role`, headers: bearer(admin), payload: { role: "staff", storeIds: ["q1"] } });
+  return { admin, staff, storeId: "q1", otherStoreId: "q3" };
+}
+
+export async function memberCodeOf(h: Harness, token: string): Promise<string> {
+  const res = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(token) });
+  return res.json().loyalty.memberCode;
+}

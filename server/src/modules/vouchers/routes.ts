@@ -26,7 +26,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
         tags: ["vouchers"],
         summary: "Claim (or buy with points) one voucher of an offer",
         params: IdParam,
-        body: z.object({ requestId: z.string().min(8).max(64).optional() }).strict().optional(),
+        body: z.object({ requestId: z.string().min(8).max(64).optional() }).strict().nullish(),
         response: { 200: z.object({ voucher: Voucher, balance: z.number() }) },
       },
     },

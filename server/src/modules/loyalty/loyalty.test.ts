@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bearer, memberCodeOf, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+
+let h: Harness;
+let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
+beforeEach(async () => {
+  h = await startHarness();
+  ctx = await withStoreAndStaff(h);
+});
+afterEach(async () => h.close());
+
+const DAY = 86_400_000;
+const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
+
+/** The cached balance must always equal the ledger, and never be negative. */
+function assertLedgerConsistent() {
+  const rows = sql(
+    `select c.id, c.points_balance as cached, coalesce(sum(l.delta), 0) as ledger, min(coalesce(l.balance_after, 0)) as low
+     from customers c left join points_ledger l on l.customer_id = c.id group by c.id`,
+  );
+  for (const r of rows) {
+    expect(r.cached).toBe(r.ledger);
+    expect(r.low).toBeGreaterThanOrEqual(0);
+  }
+}
+
+async function award(amountVnd: number, receiptId: string, memberCode: string, storeId = ctx.storeId, token = ctx.staff.token) {
+  return h.app.inject({ method: "POST", url: "/api/staff/points/award", headers: bearer(token), payload: { memberCode, storeId, amountVnd, receiptId } });
+}
+
+describe("points at the counter", () => {
+  it("awards points by member code, once per receipt, and shows them on the shopper's home", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    expect(code).toMatch(/^MC-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+    const first = await award(125_000, "R-1001", code);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ points: 12, balance: 12, duplicate: false, member: { name: "Nguyễn Thu Hà" } });
+    // A retried or double-tapped award for the same receipt earns nothing more.
+    const again = await award(125_000, "R-1001", code.toLowerCase().replace(/-/g, " "));
+    expect(again.json()).toMatchObject({ points: 12, balance: 12, duplicate: true });
+
+    const me = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) });
+    expect(me.json().loyalty).toMatchObject({ balance: 12, tier: { key: "member" }, nextTier: { key: "silver", toNext: 488 }, earnedInWindow: 12 });
+    const hist = await h.app.inject({ method: "GET", url: "/api/me/points", headers: bearer(shopper.token) });
+    expect(hist.json().entries).toEqual([expect.objectContaining({ kind: "earn", delta: 12, balanceAfter: 12, storeId: "q1", reason: expect.stringContaining("125") })]);
+    assertLedgerConsistent();
+    expect(sql("select action, store_id from audit_log where action = 'points.award'")).toEqual([{ action: "points.award", store_id: "q1" }]);
+  });
+
+  it("200 concurrent awards of the same receipt earn once", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    const results = await Promise.all(Array.from({ length: 200 }, () => award(100_000, "R-RACE", code)));
+    expect(results.every((r) => r.statusCode === 200)).toBe(true);
+    expect(results.filter((r) => !r.json().duplicate)).toHaveLength(1);
+    expect(sql("select count(*) as n from points_ledger")[0].n).toBe(1);
+    assertLedgerConsistent();
+  });
+
+  it("applies the tier multiplier once the shopper has climbed", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    await award(5_000_000, "R-big", code); // 500 points → silver
+    const next = await award(100_000, "R-after", code);
+    expect(next.json().points).toBe(12); // 10 × 1.25, floored
+  });
+
+  it("staff can only award at their own store; customers not at all; bad input is 400", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    const elsewhere = await award(100_000, "R-2", code, ctx.otherStoreId);
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().code).toBe("STORE_FORBIDDEN");
+    expect((await award(100_000, "R-3", code, ctx.storeId, shopper.token)).statusCode).toBe(403);
+    const negative = await award(-5, "R-4", code);
+    expect(negative.statusCode).toBe(400);
+    expect(negative.json().code).toBe("VALIDATION_FAILED");
+    const unknown = await award(100_000, "R-5", "MC-ZZZZ-ZZZZ");
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe("MEMBER_NOT_FOUND");
+    expect(sql("select count(*) as n from points_ledger")[0].n).toBe(0);
+  });
+});
+
+describe("manual adjustments", () => {
+  it("adjusts with a reason, audited, and never below zero", async () => {
+    const shopper = await h.login("shopper");
+    const adj = (delta: number, key: string) =>
+      h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta, reason: "Bù điểm sự cố máy POS", idempotencyKey: key } });
+    expect((await adj(50, "k1")).json()).toMatchObject({ balance: 50, duplicate: false });
+    expect((await adj(50, "k1")).json()).toMatchObject({ balance: 50, duplicate: true });
+    const tooMuch = await adj(-51, "k2");
+    expect(tooMuch.statusCode).toBe(409);
+    expect(tooMuch.json().code).toBe("INSUFFICIENT_POINTS");
+    expect((await adj(-50, "k3")).json().balance).toBe(0);
+    expect((await adj(0, "k4")).statusCode).toBe(400);
+    expect(sql("select count(*) as n from audit_log where action = 'points.adjust'")[0].n).toBe(2);
+    assertLedgerConsistent();
+    // Staff cannot adjust.
+    const staffTry = await h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.staff.token), payload: { delta: 5, reason: "xin thêm", idempotencyKey: "k5" } });
+    expect(staffTry.statusCode).toBe(403);
+  });
+});
+
+describe("expiry", () => {
+  it("writes expiry as ledger entries, oldest points first, and shows what expires soon", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    await award(1_000_000, "R-old", code); // 100 points, valid 365 days
+    await h.control("POST", "/_emu/clock", { advanceMs: 200 * DAY });
+    await award(500_000, "R-new", code); // 50 points
+    await h.control("POST", "/_emu/clock", { advanceMs: 150 * DAY }); // the first lot expires in 15 days
+    const soon = (await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) })).json().loyalty.expiringSoon;
+    expect(soon.points).toBe(100);
+
+    await h.control("POST", "/_emu/clock", { advanceMs: 16 * DAY });
+    const run = await h.app.inject({ method: "POST", url: "/api/admin/jobs/expire-points", headers: bearer(ctx.admin) });
+    expect(run.json()).toEqual({ expired: 100 });
+    // Running it again changes nothing.
+    expect((await h.app.inject({ method: "POST", url: "/api/admin/jobs/expire-points", headers: bearer(ctx.admin) })).json()).toEqual({ expired: 0 });
+    const hist = (await h.app.inject({ method: "GET", url: "/api/me/points", headers: bearer(shopper.token) })).json().entries;
+    expect(hist[0]).toMatchObject({ kind: "expire", delta: -100, balanceAfter: 50 });
+    assertLedgerConsistent();
+  });
+});
+
+describe("rules", () => {
+  it("admins version the earning rule; invalid rules are refused", async () => {
+    const get = await h.app.inject({ method: "GET", url: "/api/admin/loyalty/rules", headers: bearer(ctx.admin) });
+    const rules = get.json().rules;
+    const put = await h.app.inject({ method: "PUT", url: "/api/admin/loyalty/rules", headers: bearer(ctx.admin), payload: { ...rules, vndPerPoint: 1000 } });
+    expect(put.json().version).toBe(1);
+    const bad = await h.app.inject({ method: "PUT", url: "/api/admin/loyalty/rules", headers: bearer(ctx.admin), payload: { ...rules, tiers: [] } });
+    expect(bad.statusCode).toBe(400);
+    const shopper = await h.login("shopper");
+    expect((await award(5_000, "R-x", await memberCodeOf(h, shopper.token))).json().points).toBe(5);
+  });
+});

@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+
+let h: Harness;
+let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
+beforeEach(async () => {
+  h = await startHarness();
+  ctx = await withStoreAndStaff(h);
+});
+afterEach(async () => h.close());
+
+const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
+
+async function campaign(over: Record<string, unknown> = {}) {
+  const res = await h.app.inject({
+    method: "POST",
+    url: "/api/admin/voucher-campaigns",
+    headers: bearer(ctx.admin),
+    payload: { name: "Giảm 20K cho đơn từ 50K", kind: "amount_off", value: 20_000, minSpendVnd: 50_000, validDaysAfterClaim: 30, ...over },
+  });
+  if (res.statusCode !== 201) throw new Error(res.body);
+  return res.json();
+}
+
+const claim = (token: string, id: string) => h.app.inject({ method: "POST", url: `/api/vouchers/campaigns/${id}/claim`, headers: bearer(token) });
+const counter = (action: "inspect" | "redeem", payload: Record<string, unknown>, token = ctx.staff.token) =>
+  h.app.inject({ method: "POST", url: `/api/staff/vouchers/${action}`, headers: bearer(token), payload: { storeId: ctx.storeId, ...payload } });
+
+describe("claiming", () => {
+  it("a shopper claims a free voucher, sees it in the catalogue and in my vouchers", async () => {
+    const c = await campaign();
+    const shopper = await h.login("shopper");
+    const cat = (await h.app.inject({ method: "GET", url: "/api/vouchers/catalogue", headers: bearer(shopper.token) })).json().items;
+    expect(cat).toEqual([expect.objectContaining({ id: c.id, claimable: true, blockedBy: null })]);
+    const res = await claim(shopper.token, c.id);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().voucher).toMatchObject({ status: "active", code: expect.stringMatching(/^[0-9A-Z]{8}$/), campaign: { id: c.id } });
+    const again = await claim(shopper.token, c.id);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe("CAMPAIGN_LIMIT_REACHED");
+    const mine = (await h.app.inject({ method: "GET", url: "/api/me/vouchers?status=active", headers: bearer(shopper.token) })).json().vouchers;
+    expect(mine).toHaveLength(1);
+  });
+
+  it("200 concurrent claims of a campaign with stock 10 issue exactly 10; per-customer limits hold", async () => {
+    const c = await campaign({ stock: 10, perCustomerLimit: 1 });
+    const shoppers = await Promise.all(Array.from({ length: 40 }, (_, i) => newShopper(h, `Khách ${i}`)));
+    const attempts = shoppers.flatMap((s) => Array.from({ length: 5 }, () => claim(s.token, c.id)));
+    const results = await Promise.all(attempts);
+    expect(results).toHaveLength(200);
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(10);
+    expect(new Set(results.filter((r) => r.statusCode !== 200).map((r) => r.json().code))).toEqual(new Set(["CAMPAIGN_OUT_OF_STOCK", "CAMPAIGN_LIMIT_REACHED"]));
+    expect(sql("select count(*) as n from vouchers")[0].n).toBe(10);
+    expect(sql("select max(n) as m from (select count(*) as n from vouchers group by customer_id)")[0].m).toBe(1);
+    expect(sql("select issued from voucher_campaigns")[0].issued).toBe(10);
+  });
+
+  it("buying with points is one transaction: enough points for one means one voucher, whatever the concurrency", async () => {
+    const c = await campaign({ costPoints: 30, perCustomerLimit: 10 });
+    const shopper = await h.login("shopper");
+    await h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta: 45, reason: "Quà chào mừng", idempotencyKey: "welcome" } });
+    const results = await Promise.all(Array.from({ length: 20 }, () => claim(shopper.token, c.id)));
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.statusCode === 409).every((r) => r.json().code === "INSUFFICIENT_POINTS")).toBe(true);
+    expect(sql("select points_balance from customers where id = ?", shopper.customer.id)[0].points_balance).toBe(15);
+    expect(sql("select kind, delta from points_ledger where kind = 'spend'")).toEqual([{ kind: "spend", delta: -30 }]);
+    expect(sql("select count(*) as n from vouchers")[0].n).toBe(1);
+  });
+
+  it("a campaign that requires following waits for the verified follow webhook", async () => {
+    const url = await h.app.listen({ port: 0, host: "127.0.0.1" });
+    await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo` });
+    const c = await campaign({ requiresFollow: true });
+    const shopper = await h.login("shopper");
+    const before = await claim(shopper.token, c.id);
+    expect(before.statusCode).toBe(403);
+    expect(before.json().code).toBe("FOLLOW_REQUIRED");
+    await h.control("POST", "/_emu/personas/shopper/follow");
+    expect((await claim(shopper.token, c.id)).statusCode).toBe(200);
+  });
+
+  it("bad input: unknown campaign 404, invalid campaign 400, ended campaign 409", async () => {
+    const shopper = await h.login("shopper");
+    const unknown = await claim(shopper.token, "nope");
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe("CAMPAIGN_NOT_FOUND");
+    const bad = await h.app.inject({ method: "POST", url: "/api/admin/voucher-campaigns", headers: bearer(ctx.admin), payload: { name: "x", kind: "percent_off", value: 150 } });
+    expect(bad.statusCode).toBe(400);
+    const negative = await h.app.inject({ method: "POST", url: "/api/admin/voucher-campaigns", headers: bearer(ctx.admin), payload: { name: "Âm", kind: "amount_off", value: -1000, validDaysAfterClaim: 3 } });
+    expect(negative.statusCode).toBe(400);
+    const ended = await campaign({ validTo: new Date(h.emu.clock.now() + 60_000).toISOString() });
+    await h.control("POST", "/_emu/clock", { advanceMs: 120_000 });
+    const late = await claim(shopper.token, ended.id);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe("CAMPAIGN_NOT_ACTIVE");
+  });
+});
+
+describe("the counter", () => {
+  async function issued(over: Record<string, unknown> = {}) {
+    const c = await campaign(over);
+    const shopper = await h.login("shopper");
+    const v = (await claim(shopper.token, c.id)).json().voucher;
+    const qr = (await h.app.inject({ method: "GET", url: `/api/me/vouchers/${v.id}/qr`, headers: bearer(shopper.token) })).json();
+    return { shopper, v, qr };
+  }
+
+  it("staff scan the QR, see whose it is, redeem; the shopper then sees it used; a second redemption is refused", async () => {
+    const { shopper, v, qr } = await issued();
+    expect(qr).toMatchObject({ code: v.code, refreshInSeconds: 30, payload: expect.stringMatching(/^MCV1\./) });
+    const look = await counter("inspect", { qr: qr.payload });
+    expect(look.json()).toMatchObject({ owner: { name: "Nguyễn Thu Hà" }, validHere: true, voucher: { status: "active" } });
+    const ok = await counter("redeem", { qr: qr.payload });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().voucher.status).toBe("used");
+    const mine = (await h.app.inject({ method: "GET", url: `/api/me/vouchers/${v.id}`, headers: bearer(shopper.token) })).json().voucher;
+    expect(mine).toMatchObject({ status: "used", redeemedStoreId: "q1" });
+    const twice = await counter("redeem", { code: v.code });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: "VOUCHER_ALREADY_REDEEMED", details: { storeId: "q1", storeName: "Quận 1", staffName: "Trần Minh Khoa", redeemedAt: expect.any(String) } });
+    expect(sql("select actor_id, store_id, target_id from audit_log where action = 'voucher.redeem'")).toEqual([{ actor_id: ctx.staff.customer.id, store_id: "q1", target_id: v.id }]);
+  });
+
+  it("200 concurrent redemptions of one voucher: exactly one succeeds", async () => {
+    const { v } = await issued();
+    const results = await Promise.all(Array.from({ length: 200 }, () => counter("redeem", { code: v.code })));
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    const refused = results.filter((r) => r.statusCode !== 200);
+    expect(refused).toHaveLength(199);
+    expect(refused.every((r) => r.json().code === "VOUCHER_ALREADY_REDEEMED")).toBe(true);
+    expect(sql("select count(*) as n from audit_log where action = 'voucher.redeem'")[0].n).toBe(1);
+  });
+
+  it("a screenshot of the QR stops working after about a minute; a forged QR is refused", async () => {
+    const { qr, v } = await issued();
+    const [kind, id, exp, mac] = qr.payload.split(".");
+    const forged = await counter("redeem", { qr: `${kind}.${id}.${Number(exp) + 3600}.${mac}` });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().code).toBe("QR_INVALID");
+    expect((await counter("redeem", { qr: "hello" })).json().code).toBe("QR_INVALID");
+    await h.control("POST", "/_emu/clock", { advanceMs: 61_000 });
+    const stale = await counter("redeem", { qr: qr.payload });
+    expect(stale.statusCode).toBe(400);
+    expect(stale.json().code).toBe("QR_EXPIRED");
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
+  });
+
+  it("expired vouchers, other stores and other staff are refused", async () => {
+    const { v } = await issued({ storeIds: ["q3"] });
+    const wrongStore = await counter("redeem", { code: v.code });
+    expect(wrongStore.statusCode).toBe(422);
+    expect(wrongStore.json().code).toBe("VOUCHER_NOT_VALID_AT_STORE");
+    const notMyStore = await counter("redeem", { code: v.code, storeId: "q3" });
+    expect(notMyStore.statusCode).toBe(403);
+    expect(notMyStore.json().code).toBe("STORE_FORBIDDEN");
+
+    const c2 = await campaign({ name: "Hết hạn sau 1 ngày", validDaysAfterClaim: 1 });
+    const shopper = await h.login("shopper");
+    const v2 = (await claim(shopper.token, c2.id)).json().voucher;
+    await h.control("POST", "/_emu/clock", { advanceMs: 2 * 86_400_000 });
+    const expired = await counter("redeem", { code: v2.code });
+    expect(expired.statusCode).toBe(410);
+    expect(expired.json().code).toBe("VOUCHER_EXPIRED");
+    const mine = (await h.app.inject({ method: "GET", url: "/api/me/vouchers?status=expired", headers: bearer(shopper.token) })).json().vouchers;
+    expect(mine.map((x: any) => x.id)).toContain(v2.id);
+  });
+
+  it("a customer cannot see, show or redeem another customer's voucher", async () => {
+    const { v } = await issued();
+    const other = await newShopper(h, "Người khác");
+    expect((await h.app.inject({ method: "GET", url: `/api/me/vouchers/${v.id}`, headers: bearer(other.token) })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: "GET", url: `/api/me/vouchers/${v.id}/qr`, headers: bearer(other.token) })).statusCode).toBe(404);
+    const redeem = await counter("redeem", { code: v.code }, other.token);
+    expect(redeem.statusCode).toBe(403);
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
+  });
+
+  it("staff send exactly one of qr or code", async () => {
+    const both = await counter("redeem", { qr: "a", code: "ABCD2345" });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().code).toBe("VALIDATION_FAILED");
+  });
+});
+
