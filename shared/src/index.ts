@@ -2,3 +2,5 @@ export * from "./errors";
 export * from "./identity";
 export * from "./loyalty";
 export * from "./vouchers";
+export * from "./games";
+export * from "./messaging";

@@ -1,0 +1,324 @@
+import { z } from "zod";
+
+/**
+ * The warming engine's send policy (design.md §4): one pure `decide` used for broadcast previews and again
+ * at send time. Layers, first failure wins and names the reason:
+ * 1 consent → 2 Zalo's rules → 3 the customer's preferences → 4 quiet hours → 5 the business's caps → 6 fatigue.
+ */
+
+export const Category = z.enum(["transactional", "care", "promotion"]);
+export type Category = z.infer<typeof Category>;
+export const Channel = z.enum(["cs", "template_uid", "zns"]);
+export type Channel = z.infer<typeof Channel>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM");
+
+export const CapRule = z
+  .object({
+    category: z.enum(["care", "promotion", "any"]),
+    channel: z.enum(["cs", "template_uid", "zns", "any"]).default("any"),
+    max: z.number().int().min(1).max(1000),
+    windowHours: z.number().int().min(1).max(24 * 90),
+  })
+  .strict();
+export type CapRule = z.infer<typeof CapRule>;
+
+export const WarmingRules = z
+  .object({
+    timeZone: z.string().min(1).default("Asia/Ho_Chi_Minh"),
+    /** Local time window in which care and promotion messages are held (never dropped). null = none. */
+    quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable(),
+    /** Empty = no cap. Transactional messages count toward caps but are never capped. */
+    caps: z.array(CapRule).max(20),
+    floor: z.object({ enabled: z.boolean(), silentDays: z.number().int().min(1).max(180) }).strict(),
+    fatigue: z
+      .object({
+        /** An unfollow this soon after a message is blamed on it. */
+        unfollowWithinHours: z.number().int().min(1).max(24 * 14),
+        /** For this long after, the person gets at most `maxPromotions` per `windowHours`. */
+        tightenForDays: z.number().int().min(1).max(365),
+        maxPromotions: z.number().int().min(0).max(100),
+        windowHours: z.number().int().min(1).max(24 * 90),
+      })
+      .strict(),
+    zalo: z
+      .object({
+        csWindowDays: z.number().min(1).max(7).default(7),
+        csFreeHours: z.number().min(0).max(48).default(48),
+        /** Zalo only takes promotion-class sends in these local hours (§5.6): 06:00–22:00. */
+        promotionHours: z.object({ start: hhmm, end: hhmm }).strict().default({ start: "06:00", end: "22:00" }),
+        znsPromotionPerUserPerDay: z.number().int().min(0).default(1),
+        znsPromotionPerUserPerMonth: z.number().int().min(0).default(4),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.quietHours && r.quietHours.start === r.quietHours.end) ctx.addIssue({ code: "custom", path: ["quietHours"], message: "quiet hours cannot start and end at the same time (that would hold every message)" });
+    const p = r.zalo.promotionHours;
+    if (p.start === p.end) ctx.addIssue({ code: "custom", path: ["zalo", "promotionHours"], message: "promotion hours cannot be empty" });
+    if (r.quietHours && coversWholeDay(r.quietHours, p)) ctx.addIssue({ code: "custom", path: ["quietHours"], message: "quiet hours would leave no time in Zalo's promotion hours: no promotion could ever be sent" });
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: r.timeZone });
+    } catch {
+      ctx.addIssue({ code: "custom", path: ["timeZone"], message: "unknown time zone" });
+    }
+  });
+export type WarmingRules = z.infer<typeof WarmingRules>;
+
+export const DEFAULT_WARMING_RULES: WarmingRules = {
+  timeZone: "Asia/Ho_Chi_Minh",
+  quietHours: { start: "21:30", end: "08:00" },
+  caps: [
+    { category: "promotion", channel: "any", max: 2, windowHours: 24 * 7 },
+    { category: "any", channel: "any", max: 1, windowHours: 20 },
+  ],
+  floor: { enabled: true, silentDays: 14 },
+  fatigue: { unfollowWithinHours: 48, tightenForDays: 30, maxPromotions: 1, windowHours: 24 * 14 },
+  zalo: { csWindowDays: 7, csFreeHours: 48, promotionHours: { start: "06:00", end: "22:00" }, znsPromotionPerUserPerDay: 1, znsPromotionPerUserPerMonth: 4 },
+};
+
+export const CustomerPrefs = z
+  .object({
+    /** At most this many offers (promotions) a week; null = the shop's own caps only. */
+    offersPerWeek: z.number().int().min(0).max(14).nullable(),
+    pausedUntil: z.string().datetime({ offset: true }).nullable(),
+    /** Transactional messages (orders, vouchers you own) cannot be muted. */
+    mutedCategories: z.array(z.enum(["care", "promotion"])).max(2),
+  })
+  .strict();
+export type CustomerPrefs = z.infer<typeof CustomerPrefs>;
+export const DEFAULT_PREFS: CustomerPrefs = { offersPerWeek: null, pausedUntil: null, mutedCategories: [] };
+
+export type PolicyCustomer = {
+  followsOa: boolean;
+  everUnfollowed: boolean;
+  oaUserId: string | null;
+  phone: string | null;
+  lastInteractionAt: number | null;
+  prefs: { offersPerWeek: number | null; pausedUntil: number | null; mutedCategories: string[] };
+  /** Until when an unfollow blamed on our messages tightens this person's promotions. */
+  fatigueUntil: number | null;
+};
+
+export type PolicyMessage = {
+  category: Category;
+  priority: number;
+  /** Free text can go by CS; a template by UID or ZNS. A message may carry both. */
+  hasText: boolean;
+  template: { tag: 1 | 2 | 3; uid: boolean; zns: boolean } | null;
+  expiresAt: number | null;
+};
+
+export type SentFact = { category: Category; channel: Channel; sentAt: number; znsTag?: number | null };
+
+export type Quota = { zns: number | null; uid: number | null };
+
+export type Reason =
+  | "UNFOLLOWED"
+  | "NO_CHANNEL"
+  | "OUTSIDE_CS_WINDOW"
+  | "NOT_A_FOLLOWER"
+  | "NO_PHONE"
+  | "PROMOTION_HOURS"
+  | "ZNS_USER_PROMOTION_LIMIT"
+  | "QUOTA_EXHAUSTED"
+  | "PAUSED_BY_CUSTOMER"
+  | "MUTED_BY_CUSTOMER"
+  | "CUSTOMER_WEEKLY_LIMIT"
+  | "QUIET_HOURS"
+  | "CAP_REACHED"
+  | "FATIGUE"
+  | "EXPIRED";
+
+export type Decision =
+  | { action: "send"; channel: Channel; free: boolean }
+  | { action: "hold"; until: number; reason: Reason }
+  | { action: "suppress"; reason: Reason; detail?: string }
+  | { action: "expire"; reason: Reason };
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// ---- local time (the shop's time zone) ----
+
+const offsetCache = new Map<string, Intl.DateTimeFormat>();
+/** Minutes east of UTC for `tz` at instant `at`. */
+export function tzOffsetMinutes(tz: string, at: number): number {
+  let f = offsetCache.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    offsetCache.set(tz, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  return Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
+}
+
+const minutesOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
+
+/** Is local time inside [start, end)? Windows may cross midnight (21:30 → 08:00). */
+export function inLocalWindow(at: number, tz: string, w: { start: string; end: string }): boolean {
+  const local = (((Math.floor(at / 60_000) + tzOffsetMinutes(tz, at)) % 1440) + 1440) % 1440;
+  const s = minutesOf(w.start);
+  const e = minutesOf(w.end);
+  return s < e ? local >= s && local < e : local >= s || local < e;
+}
+
+/** The next instant (≥ at) when local time is `hm`. */
+export function nextLocalTime(at: number, tz: string, hm: string): number {
+  const off = tzOffsetMinutes(tz, at);
+  const localMin = Math.floor(at / 60_000) + off;
+  const dayStart = Math.floor(localMin / 1440) * 1440;
+  let target = dayStart + minutesOf(hm);
+  if (target * 60_000 - off * 60_000 < at) target += 1440;
+  return (target - off) * 60_000;
+}
+
+function coversWholeDay(quiet: { start: string; end: string }, promo: { start: string; end: string }) {
+  // Sample each minute of the promotion window; if all are quiet, promotions can never go.
+  const tz = "UTC";
+  for (let m = 0; m < 1440; m += 15) {
+    const at = m * 60_000;
+    if (inLocalWindow(at, tz, promo) && !inLocalWindow(at, tz, quiet)) return false;
+  }
+  return true;
+}
+
+// ---- the policy ----
+
+const REASON_RANK: Reason[] = ["QUOTA_EXHAUSTED", "ZNS_USER_PROMOTION_LIMIT", "OUTSIDE_CS_WINDOW", "NOT_A_FOLLOWER", "NO_PHONE"];
+
+const isPromotionClass = (m: PolicyMessage) => m.category === "promotion" || m.template?.tag === 3;
+
+/** Channels in cost order: CS inside the free window, CS, template by UID, ZNS by phone. */
+function channelOptions(c: PolicyCustomer, m: PolicyMessage, now: number, rules: WarmingRules, history: SentFact[], quota: Quota) {
+  const out: { channel: Channel; free: boolean; ok: boolean; reason?: Reason }[] = [];
+  const sinceInteraction = c.lastInteractionAt === null ? Infinity : now - c.lastInteractionAt;
+  if (m.hasText) {
+    if (!c.oaUserId) out.push({ channel: "cs", free: false, ok: false, reason: "NOT_A_FOLLOWER" });
+    else if (sinceInteraction > rules.zalo.csWindowDays * DAY) out.push({ channel: "cs", free: false, ok: false, reason: "OUTSIDE_CS_WINDOW" });
+    else out.push({ channel: "cs", free: sinceInteraction <= rules.zalo.csFreeHours * HOUR, ok: true });
+  }
+  if (m.template?.uid) {
+    if (!c.oaUserId || !c.followsOa) out.push({ channel: "template_uid", free: false, ok: false, reason: "NOT_A_FOLLOWER" });
+    else if (quota.uid !== null && quota.uid <= 0) out.push({ channel: "template_uid", free: false, ok: false, reason: "QUOTA_EXHAUSTED" });
+    else out.push({ channel: "template_uid", free: false, ok: true });
+  }
+  if (m.template?.zns) {
+    if (!c.phone) out.push({ channel: "zns", free: false, ok: false, reason: "NO_PHONE" });
+    else if (quota.zns !== null && quota.zns <= 0) out.push({ channel: "zns", free: false, ok: false, reason: "QUOTA_EXHAUSTED" });
+    else if (m.template.tag === 3 && !znsPromotionAllowed(history, now, rules, c)) out.push({ channel: "zns", free: false, ok: false, reason: "ZNS_USER_PROMOTION_LIMIT" });
+    else out.push({ channel: "zns", free: false, ok: true });
+  }
+  // Free first, then in the order above (already cheapest first).
+  return out.sort((a, b) => Number(b.ok && b.free) - Number(a.ok && a.free));
+}
+
+function znsPromotionAllowed(history: SentFact[], now: number, rules: WarmingRules, _c: PolicyCustomer) {
+  const promos = history.filter((h) => h.channel === "zns" && h.znsTag === 3);
+  const today = promos.filter((h) => now - h.sentAt < DAY).length;
+  const month = promos.filter((h) => now - h.sentAt < 30 * DAY).length;
+  return today < rules.zalo.znsPromotionPerUserPerDay && month < rules.zalo.znsPromotionPerUserPerMonth;
+}
+
+/**
+ * When a rolling-window cap of `max` per `windowMs` frees a slot again (the oldest counted send leaving
+ * the window), or null when it is not full.
+ */
+function capFreesAt(sent: number[], max: number, windowMs: number, now: number): number | null {
+  const inWindow = sent.filter((t) => now - t < windowMs).sort((a, b) => a - b);
+  if (inWindow.length < max) return null;
+  return inWindow[inWindow.length - max]! + windowMs;
+}
+
+/** Hold until `until` if the message is still worth sending then; otherwise it expires. */
+function holdOrExpire(m: PolicyMessage, until: number, reason: Reason): Decision {
+  if (m.expiresAt !== null && until >= m.expiresAt) return { action: "expire", reason };
+  return { action: "hold", until, reason };
+}
+
+export function decide(c: PolicyCustomer, m: PolicyMessage, now: number, rules: WarmingRules, history: SentFact[], quota: Quota = { zns: null, uid: null }): Decision {
+  if (m.expiresAt !== null && now >= m.expiresAt) return { action: "expire", reason: "EXPIRED" };
+  const transactional = m.category === "transactional";
+
+  // 1. consent
+  if (!transactional && c.everUnfollowed && !c.followsOa) return { action: "suppress", reason: "UNFOLLOWED" };
+
+  // 2. Zalo's rules: which channel can carry it at all, and when
+  const options = channelOptions(c, m, now, rules, history, quota);
+  const usable = options.find((o) => o.ok);
+  if (!usable) {
+    // Name the reason closest to sending: a full quota or a Zalo limit says more than "no phone".
+    const reason = options.length === 0 ? "NO_CHANNEL" : REASON_RANK.find((r) => options.some((o) => o.reason === r))!;
+    if (reason === "QUOTA_EXHAUSTED") return holdOrExpire(m, nextLocalTime(now, rules.timeZone, "00:00"), reason);
+    return { action: "suppress", reason, detail: options.map((o) => `${o.channel}:${o.reason}`).join(",") || undefined };
+  }
+  if (isPromotionClass(m) && !inLocalWindow(now, rules.timeZone, rules.zalo.promotionHours)) {
+    return holdOrExpire(m, nextLocalTime(now, rules.timeZone, rules.zalo.promotionHours.start), "PROMOTION_HOURS");
+  }
+
+  // 3. the customer's preferences
+  if (!transactional) {
+    if (c.prefs.mutedCategories.includes(m.category)) return { action: "suppress", reason: "MUTED_BY_CUSTOMER" };
+    if (m.category === "promotion" && c.prefs.pausedUntil !== null && now < c.prefs.pausedUntil) return { action: "suppress", reason: "PAUSED_BY_CUSTOMER" };
+    if (m.category === "promotion" && c.prefs.offersPerWeek !== null) {
+      if (c.prefs.offersPerWeek === 0) return { action: "suppress", reason: "CUSTOMER_WEEKLY_LIMIT" };
+      const frees = capFreesAt(history.filter((h) => h.category === "promotion").map((h) => h.sentAt), c.prefs.offersPerWeek, 7 * DAY, now);
+      if (frees !== null) return holdOrExpire(m, frees, "CUSTOMER_WEEKLY_LIMIT");
+    }
+  }
+
+  // 4. quiet hours: hold, don't drop
+  if (!transactional && rules.quietHours && inLocalWindow(now, rules.timeZone, rules.quietHours)) {
+    return holdOrExpire(m, nextLocalTime(now, rules.timeZone, rules.quietHours.end), "QUIET_HOURS");
+  }
+
+  // 5. the business's caps (transactional counted in history, never capped itself)
+  if (!transactional) {
+    let latest: number | null = null;
+    for (const cap of rules.caps) {
+      if (cap.category !== "any" && cap.category !== m.category) continue;
+      if (cap.channel !== "any" && cap.channel !== usable.channel) continue;
+      const counted = history.filter((h) => (cap.category === "any" || h.category === cap.category) && (cap.channel === "any" || h.channel === cap.channel));
+      const frees = capFreesAt(counted.map((h) => h.sentAt), cap.max, cap.windowHours * HOUR, now);
+      if (frees !== null) latest = Math.max(latest ?? 0, frees);
+    }
+    if (latest !== null) return holdOrExpire(m, latest, "CAP_REACHED");
+  }
+
+  // 6. fatigue: an unfollow blamed on our messages tightens promotions for a while
+  if (m.category === "promotion" && c.fatigueUntil !== null && now < c.fatigueUntil) {
+    if (rules.fatigue.maxPromotions === 0) return { action: "suppress", reason: "FATIGUE" };
+    const frees = capFreesAt(history.filter((h) => h.category === "promotion").map((h) => h.sentAt), rules.fatigue.maxPromotions, rules.fatigue.windowHours * HOUR, now);
+    if (frees !== null) return holdOrExpire(m, Math.min(frees, c.fatigueUntil), "FATIGUE");
+  }
+
+  return { action: "send", channel: usable.channel, free: usable.free };
+}
+
+/**
+ * Several messages competing for one person's slots: highest priority first (then oldest), each decided
+ * against the history including the ones before it. The dispatcher claims in the same order.
+ */
+export function allocate<M extends PolicyMessage & { id: string | number }>(c: PolicyCustomer, messages: M[], now: number, rules: WarmingRules, history: SentFact[], quota?: Quota) {
+  const ordered = [...messages].sort((a, b) => b.priority - a.priority || String(a.id).localeCompare(String(b.id), undefined, { numeric: true }));
+  const h = [...history];
+  return ordered.map((m) => {
+    const d = decide(c, m, now, rules, h, quota);
+    if (d.action === "send") h.push({ category: m.category, channel: d.channel, sentAt: now, znsTag: d.channel === "zns" ? m.template?.tag ?? null : null });
+    return { message: m, decision: d };
+  });
+}
+
+/** "You will get at most N offers a week": the tightest of the customer's own limit and the shop's caps. */
+export function maxOffersPerWeek(rules: WarmingRules, prefs: { offersPerWeek: number | null; mutedCategories: string[]; pausedUntil: number | null }, now: number): number | null {
+  if (prefs.mutedCategories.includes("promotion")) return 0;
+  if (prefs.pausedUntil !== null && prefs.pausedUntil > now + 7 * DAY) return 0;
+  let n = prefs.offersPerWeek ?? Infinity;
+  for (const cap of rules.caps) {
+    if (cap.category === "care") continue;
+    n = Math.min(n, Math.ceil((7 * 24) / cap.windowHours) * cap.max);
+  }
+  return Number.isFinite(n) ? n : null; // null: no limit at all
+}
