@@ -18,6 +18,26 @@ CREATE TABLE `audit_log` (
 );
 --> statement-breakpoint
 CREATE INDEX `audit_target_idx` ON `audit_log` (`target_id`);--> statement-breakpoint
+CREATE TABLE `broadcasts` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`category` text NOT NULL,
+	`text` text,
+	`template_id` text,
+	`template_data` text,
+	`audience` text NOT NULL,
+	`state` text DEFAULT 'draft' NOT NULL,
+	`scheduled_at` integer,
+	`expires_at` integer,
+	`breaker_rate` real DEFAULT 0.02 NOT NULL,
+	`breaker_min_sent` integer DEFAULT 200 NOT NULL,
+	`recipients` integer DEFAULT 0 NOT NULL,
+	`created_by` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`started_at` integer,
+	`finished_at` integer
+);
+--> statement-breakpoint
 CREATE TABLE `customers` (
 	`id` text PRIMARY KEY NOT NULL,
 	`zalo_id` text,
@@ -31,6 +51,8 @@ CREATE TABLE `customers` (
 	`unfollowed_at` integer,
 	`last_interaction_at` integer,
 	`points_balance` integer DEFAULT 0 NOT NULL,
+	`prefs` text DEFAULT '{}' NOT NULL,
+	`fatigue_until` integer,
 	`member_code` text NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
@@ -40,6 +62,70 @@ CREATE UNIQUE INDEX `customers_zalo_id_unique` ON `customers` (`zalo_id`);--> st
 CREATE UNIQUE INDEX `customers_zalo_oa_id_unique` ON `customers` (`zalo_oa_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `customers_member_code_unique` ON `customers` (`member_code`);--> statement-breakpoint
 CREATE INDEX `customers_phone_idx` ON `customers` (`phone`);--> statement-breakpoint
+CREATE TABLE `game_campaigns` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`description` text DEFAULT '' NOT NULL,
+	`kind` text NOT NULL,
+	`store_ids` text DEFAULT '[]' NOT NULL,
+	`starts_at` integer,
+	`ends_at` integer,
+	`plays_per_day` integer DEFAULT 1 NOT NULL,
+	`plays_per_customer` integer,
+	`daily_prize_budget_per_store` integer,
+	`active` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `game_draws` (
+	`id` text PRIMARY KEY NOT NULL,
+	`campaign_id` text NOT NULL,
+	`customer_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	`day` text NOT NULL,
+	`drawn_prize_id` text NOT NULL,
+	`prize_id` text NOT NULL,
+	`win` integer NOT NULL,
+	`fallback_reason` text,
+	`requires_follow` integer DEFAULT false NOT NULL,
+	`state` text NOT NULL,
+	`voucher_id` text,
+	`points` integer,
+	`request_key` text,
+	`created_at` integer NOT NULL,
+	`settled_at` integer,
+	`settle_reason` text,
+	FOREIGN KEY (`campaign_id`) REFERENCES `game_campaigns`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`store_id`) REFERENCES `stores`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`drawn_prize_id`) REFERENCES `game_prizes`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`prize_id`) REFERENCES `game_prizes`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `game_draws_request_key_unique` ON `game_draws` (`request_key`);--> statement-breakpoint
+CREATE INDEX `game_draws_customer_idx` ON `game_draws` (`customer_id`,`campaign_id`,`day`);--> statement-breakpoint
+CREATE INDEX `game_draws_store_day_idx` ON `game_draws` (`campaign_id`,`store_id`,`day`,`win`);--> statement-breakpoint
+CREATE INDEX `game_draws_pending_idx` ON `game_draws` (`customer_id`,`state`);--> statement-breakpoint
+CREATE INDEX `game_draws_campaign_idx` ON `game_draws` (`campaign_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `game_prizes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`campaign_id` text NOT NULL,
+	`position` integer NOT NULL,
+	`label` text NOT NULL,
+	`kind` text NOT NULL,
+	`voucher_campaign_id` text,
+	`points` integer,
+	`weight` integer NOT NULL,
+	`stock` integer,
+	`won` integer DEFAULT 0 NOT NULL,
+	`requires_follow` integer DEFAULT false NOT NULL,
+	`retired` integer DEFAULT false NOT NULL,
+	FOREIGN KEY (`campaign_id`) REFERENCES `game_campaigns`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`voucher_campaign_id`) REFERENCES `voucher_campaigns`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `game_prizes_campaign_idx` ON `game_prizes` (`campaign_id`,`position`);--> statement-breakpoint
 CREATE TABLE `loyalty_rules` (
 	`version` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`rules` text NOT NULL,
@@ -55,6 +141,42 @@ CREATE TABLE `oa_tokens` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`customer_id` text NOT NULL,
+	`category` text NOT NULL,
+	`priority` integer DEFAULT 5 NOT NULL,
+	`dedupe_key` text NOT NULL,
+	`source` text NOT NULL,
+	`text` text,
+	`template_id` text,
+	`template_data` text,
+	`state` text DEFAULT 'queued' NOT NULL,
+	`reason` text,
+	`not_before` integer,
+	`expires_at` integer,
+	`channel` text,
+	`free` integer,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`lease_owner` text,
+	`lease_until` integer,
+	`zalo_msg_id` text,
+	`zalo_error` integer,
+	`broadcast_id` text,
+	`unfollow_blamed_at` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`sent_at` integer,
+	`delivered_at` integer,
+	`seen_at` integer,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_dedupe_key_unique` ON `outbox` (`dedupe_key`);--> statement-breakpoint
+CREATE INDEX `outbox_ready_idx` ON `outbox` (`state`,`not_before`);--> statement-breakpoint
+CREATE INDEX `outbox_customer_sent_idx` ON `outbox` (`customer_id`,`sent_at`);--> statement-breakpoint
+CREATE INDEX `outbox_broadcast_idx` ON `outbox` (`broadcast_id`,`state`);--> statement-breakpoint
+CREATE INDEX `outbox_zalo_msg_idx` ON `outbox` (`zalo_msg_id`);--> statement-breakpoint
 CREATE TABLE `points_ledger` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`customer_id` text NOT NULL,
@@ -137,6 +259,14 @@ CREATE UNIQUE INDEX `vouchers_code_unique` ON `vouchers` (`code`);--> statement-
 CREATE UNIQUE INDEX `vouchers_source_key_unique` ON `vouchers` (`source_key`);--> statement-breakpoint
 CREATE INDEX `vouchers_customer_idx` ON `vouchers` (`customer_id`,`issued_at`);--> statement-breakpoint
 CREATE INDEX `vouchers_campaign_customer_idx` ON `vouchers` (`campaign_id`,`customer_id`);--> statement-breakpoint
+CREATE TABLE `warming_rules` (
+	`version` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`rules` text NOT NULL,
+	`changed_by` text NOT NULL,
+	`note` text,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `webhook_events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`dedupe_key` text NOT NULL,
@@ -145,4 +275,12 @@ CREATE TABLE `webhook_events` (
 	`received_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `webhook_events_dedupe_idx` ON `webhook_events` (`dedupe_key`);
+CREATE UNIQUE INDEX `webhook_events_dedupe_idx` ON `webhook_events` (`dedupe_key`);--> statement-breakpoint
+CREATE TABLE `zns_templates` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`tag` integer NOT NULL,
+	`params` text NOT NULL,
+	`uid` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL
+);

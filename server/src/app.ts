@@ -5,11 +5,9 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { ErrorCode } from "@mc/shared";
 import type { Config } from "./config";
 import { openDb, type Db } from "./db/client";
-import { oaTokens } from "./db/schema";
 import { AppError } from "./errors";
 import { authPlugin } from "./http/auth";
 import { installErrorHandler } from "./http/error-handler";
@@ -28,6 +26,16 @@ import { createVoucherRepo } from "./modules/vouchers/repo";
 import { createVoucherService } from "./modules/vouchers/service";
 import { voucherRoutes } from "./modules/vouchers/routes";
 import { createSigner } from "./lib/signed-token";
+import { createGameRepo } from "./modules/games/repo";
+import { createGameService } from "./modules/games/service";
+import { createLinkSigner } from "./modules/games/links";
+import { gameRoutes } from "./modules/games/routes";
+import { createMessagingRepo } from "./modules/messaging/repo";
+import { createMessagingService } from "./modules/messaging/service";
+import { createDispatcher, type Dispatcher } from "./modules/messaging/dispatcher";
+import { messagingRoutes } from "./modules/messaging/routes";
+import type { MessagingService } from "./modules/messaging/service";
+import { oaTokenStore } from "./zalo/token-store";
 
 export type BuildOptions = {
   config: Config;
@@ -37,7 +45,7 @@ export type BuildOptions = {
   logger?: boolean;
 };
 
-export type AppServices = { db: Db; zalo: ZaloClient };
+export type AppServices = { db: Db; zalo: ZaloClient; messaging: MessagingService; dispatcher: Dispatcher };
 
 /** In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. */
 function startJobs(app: FastifyInstance, jobs: { name: string; everyMs: number; run: () => unknown }[]) {
@@ -64,21 +72,6 @@ declare module "fastify" {
   }
 }
 
-/** The OA token pair lives in SQLite, seeded from the environment on first start. */
-function oaTokenStore(db: Db, config: Config, now: () => number): OaTokenStore {
-  db.insert(oaTokens)
-    .values({ id: 1, accessToken: config.ZALO_OA_ACCESS_TOKEN, refreshToken: config.ZALO_OA_REFRESH_TOKEN, expiresAt: now() + 25 * 3600_000, updatedAt: now() })
-    .onConflictDoNothing()
-    .run();
-  return {
-    get: () => {
-      const r = db.select().from(oaTokens).where(eq(oaTokens.id, 1)).get()!;
-      return { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAt: r.expiresAt };
-    },
-    save: (p) => db.update(oaTokens).set({ ...p, updatedAt: now() }).where(eq(oaTokens.id, 1)).run(),
-  };
-}
-
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 /** Builds the whole API without listening: main.ts listens, tests use app.inject(). */
@@ -100,7 +93,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const db = openDb(config.DATABASE_PATH);
   app.addHook("onClose", async () => db.$client.close());
   const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now, fetch: opts.fetch });
-  app.decorate("services", { db, zalo });
 
   const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
   await app.register(cors, {
@@ -125,10 +117,37 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const identityRepo = createIdentityRepo(db);
   const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
   const admin = createAdminService({ db, identityRepo, issueToken: (p) => app.issueToken(p), now });
-  const oa = createOaService({ db, identityRepo, now });
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
+  const messagingRepo = createMessagingRepo(db);
+  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now });
+  const dispatcher = createDispatcher({
+    db,
+    repo: messagingRepo,
+    zalo,
+    now,
+    log: app.log,
+    options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS },
+  });
+  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, notify: messaging.queue });
+  const oa = createOaService({
+    db,
+    identityRepo,
+    now,
+    followHooks: {
+      onFollow: (p) => {
+        games.onFollow(p);
+        messaging.onFollow(p.customerId);
+      },
+      onUnfollow: (p) => {
+        games.onUnfollow(p);
+        messaging.onUnfollow(p.customerId, p.at);
+      },
+    },
+    onReceipt: messaging.applyReceipt,
+  });
+  app.decorate("services", { db, zalo, messaging, dispatcher });
 
   await app.register(authPlugin, {
     config,
@@ -144,9 +163,18 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(loyaltyRoutes, { loyalty });
   await app.register(voucherRoutes, { vouchers });
   await app.register(adminRoutes, { admin, identity });
+  await app.register(gameRoutes, { games });
+  await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
-  startJobs(app, [{ name: "expire-points", everyMs: 3600_000, run: () => loyalty.expireDue() }]);
+  startJobs(app, [
+    { name: "expire-points", everyMs: 3600_000, run: () => loyalty.expireDue() },
+    { name: "keep-warm-floor", everyMs: 24 * 3600_000, run: () => messaging.proposeFloor() },
+  ]);
+  if (config.DISPATCHER_ENABLED) {
+    app.addHook("onReady", async () => dispatcher.start());
+    app.addHook("onClose", async () => dispatcher.stop());
+  }
   return app;
 }

@@ -28,6 +28,13 @@ const ConfigSchema = z.object({
   CORS_ORIGINS: z.string().default(""),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Run the outbox dispatcher inside the API process (off when it runs as its own process). */
+  DISPATCHER_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Sends per second per channel; Zalo allows about 4,000 requests a minute per app. */
+  DISPATCH_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(60),
+  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** After a crash, how long to wait for a ZNS delivery receipt before sending a row again. */
+  DISPATCH_RECEIPT_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 }).superRefine((c, ctx) => {
   if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {

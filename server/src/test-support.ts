@@ -18,6 +18,8 @@ export const TEST_ENV = {
   LOG_LEVEL: "silent",
   RATE_LIMIT_PER_MINUTE: "100000",
   AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+  // Tests drive the dispatcher themselves (services.dispatcher.drain()), so nothing is sent behind their back.
+  DISPATCHER_ENABLED: "false",
 } as const;
 
 export type Harness = {

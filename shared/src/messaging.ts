@@ -30,7 +30,16 @@ export const WarmingRules = z
     quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable(),
     /** Empty = no cap. Transactional messages count toward caps but are never capped. */
     caps: z.array(CapRule).max(20),
-    floor: z.object({ enabled: z.boolean(), silentDays: z.number().int().min(1).max(180) }).strict(),
+    floor: z
+      .object({
+        enabled: z.boolean(),
+        silentDays: z.number().int().min(1).max(180),
+        /** A tag-2 template with params customer_name and content, for followers outside the CS window. */
+        templateId: z.string().min(1).max(64).nullable().default(null),
+      })
+      .strict(),
+    /** Sent by CS when someone follows the OA (following opens the free window). */
+    welcomeText: z.string().trim().min(1).max(2000).default("Cảm ơn bạn đã quan tâm! Mở mini app để xem ưu đãi dành riêng cho bạn."),
     fatigue: z
       .object({
         /** An unfollow this soon after a message is blamed on it. */
@@ -73,7 +82,8 @@ export const DEFAULT_WARMING_RULES: WarmingRules = {
     { category: "promotion", channel: "any", max: 2, windowHours: 24 * 7 },
     { category: "any", channel: "any", max: 1, windowHours: 20 },
   ],
-  floor: { enabled: true, silentDays: 14 },
+  floor: { enabled: true, silentDays: 14, templateId: null },
+  welcomeText: "Cảm ơn bạn đã quan tâm! Mở mini app để xem ưu đãi dành riêng cho bạn.",
   fatigue: { unfollowWithinHours: 48, tightenForDays: 30, maxPromotions: 1, windowHours: 24 * 14 },
   zalo: { csWindowDays: 7, csFreeHours: 48, promotionHours: { start: "06:00", end: "22:00" }, znsPromotionPerUserPerDay: 1, znsPromotionPerUserPerMonth: 4 },
 };
@@ -322,3 +332,125 @@ export function maxOffersPerWeek(rules: WarmingRules, prefs: { offersPerWeek: nu
   }
   return Number.isFinite(n) ? n : null; // null: no limit at all
 }
+
+// ---- ZNS templates (§7.4): params checked before a message is queued ----
+
+export const TemplateParam = z
+  .object({
+    name: z.string().min(1).max(64).regex(/^[a-zA-Z0-9_]+$/),
+    type: z.enum(["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"]).default("STRING"),
+    maxLength: z.number().int().min(1).max(2000),
+    require: z.boolean().default(true),
+  })
+  .strict();
+export type TemplateParam = z.infer<typeof TemplateParam>;
+
+export const ZnsTemplateInput = z
+  .object({
+    id: z.string().trim().min(1).max(64),
+    name: z.string().trim().min(1).max(120),
+    tag: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    params: z.array(TemplateParam).max(30),
+    uid: z.boolean().default(true),
+  })
+  .strict();
+export type ZnsTemplateInput = z.infer<typeof ZnsTemplateInput>;
+
+export type TemplateProblem = { param: string; code: "MISSING" | "TOO_LONG" | "UNKNOWN" | "BAD_FORMAT"; message: string };
+
+/** Checks template data the way Zalo will (-1122 missing, -1121 too long, -1124 format), lengths in NFC. */
+export function validateTemplateData(params: TemplateParam[], data: Record<string, string>): { data: Record<string, string>; problems: TemplateProblem[] } {
+  const problems: TemplateProblem[] = [];
+  const out: Record<string, string> = {};
+  const known = new Set(params.map((p) => p.name));
+  for (const key of Object.keys(data)) if (!known.has(key)) problems.push({ param: key, code: "UNKNOWN", message: `${key} is not a parameter of this template` });
+  for (const p of params) {
+    const raw = data[p.name];
+    if (raw === undefined || raw === "") {
+      if (p.require) problems.push({ param: p.name, code: "MISSING", message: `${p.name} is required` });
+      continue;
+    }
+    const v = String(raw).normalize("NFC");
+    if ([...v].length > p.maxLength) problems.push({ param: p.name, code: "TOO_LONG", message: `${p.name} is longer than ${p.maxLength} characters` });
+    if (p.type === "NUMBER" && !/^\d+$/.test(v)) problems.push({ param: p.name, code: "BAD_FORMAT", message: `${p.name} must be digits only` });
+    out[p.name] = v;
+  }
+  return { data: out, problems };
+}
+
+/** Zalo's ZNS/OA error codes → a reason an admin can read (§5.8, §7.5). */
+export const ZALO_ERROR_TEXT: Record<number, string> = {
+  [-32]: "Zalo rate limit reached",
+  [-108]: "Phone number invalid",
+  [-109]: "Template id invalid",
+  [-111]: "Template data empty",
+  [-112]: "Template data invalid",
+  [-114]: "Recipient inactive, refused, or on an old Zalo app",
+  [-115]: "Out of ZNS quota or balance",
+  [-117]: "No permission for this template",
+  [-118]: "This phone number has no Zalo account",
+  [-119]: "This account cannot receive messages",
+  [-124]: "OA access token invalid",
+  [-131]: "Template not approved",
+  [-133]: "Cannot send this template at night",
+  [-139]: "Recipient refused this kind of message",
+  [-141]: "Recipient refused messages from this OA",
+  [-144]: "Daily ZNS quota exhausted",
+  [-1121]: "A parameter is too long",
+  [-1122]: "A parameter is missing",
+  [-1124]: "A parameter has the wrong format",
+  [-1441]: "Monthly promotion quota exhausted",
+  [-1472]: "Recipient already got a promotion today",
+  [-201]: "A field is invalid",
+  [-213]: "Recipient does not follow the OA",
+  [-216]: "OA access token invalid",
+  [-220]: "OA access token expired",
+  [-227]: "Recipient inactive on Zalo for over 45 days",
+  [-230]: "Recipient has not interacted with the OA in 7 days",
+  [-234]: "Cannot send promotions at night",
+  [-244]: "Recipient restricted this message type",
+  [-249]: "This template cannot be sent by user id",
+};
+export const zaloErrorText = (code: number | null | undefined) => (code == null ? null : ZALO_ERROR_TEXT[code] ?? `Zalo error ${code}`);
+
+// ---- bodies of the messaging API ----
+
+export const MessageContent = z
+  .object({
+    text: z.string().trim().min(1).max(2000).optional(),
+    template: z.object({ id: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)) }).strict().optional(),
+  })
+  .strict()
+  .refine((c) => c.text || c.template, "give a text, a template, or both");
+export type MessageContent = z.infer<typeof MessageContent>;
+
+export const Audience = z
+  .object({
+    /** Followers only (default) or everyone we can reach (ZNS by phone included). */
+    followersOnly: z.boolean().default(true),
+    tiers: z.array(z.string().min(1).max(20)).max(10).optional(),
+    storeIds: z.array(z.string().min(1).max(64)).max(100).optional(),
+    pointsMin: z.number().int().min(0).optional(),
+    pointsMax: z.number().int().min(0).optional(),
+    /** Last visit (any ledger entry) at least / at most this many days ago. */
+    lastVisitMinDays: z.number().int().min(0).max(3650).optional(),
+    lastVisitMaxDays: z.number().int().min(0).max(3650).optional(),
+    gamePlayers: z.boolean().optional(),
+  })
+  .strict();
+export type Audience = z.infer<typeof Audience>;
+
+export const BroadcastInput = z
+  .object({
+    name: z.string().trim().min(2).max(120),
+    category: z.enum(["care", "promotion"]),
+    content: MessageContent,
+    audience: Audience,
+    scheduledAt: z.string().datetime({ offset: true }).nullable().default(null),
+    /** A held promotion older than this is dropped rather than sent late. */
+    expiresAt: z.string().datetime({ offset: true }).nullable().default(null),
+    breakerRate: z.number().min(0.001).max(1).default(0.02),
+    breakerMinSent: z.number().int().min(10).max(1_000_000).default(200),
+  })
+  .strict();
+export type BroadcastInput = z.infer<typeof BroadcastInput>;

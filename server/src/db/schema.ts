@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, primaryKey, index, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Times are epoch milliseconds (integers): cheap to compare in SQL and unambiguous across time zones.
 
@@ -19,6 +19,10 @@ export const customers = sqliteTable(
     lastInteractionAt: integer("last_interaction_at"),
     /** Cached sum of the ledger, changed only in the same transaction as a ledger entry; never below 0. */
     pointsBalance: integer("points_balance").notNull().default(0),
+    /** The shopper's own message preferences (CustomerPrefs JSON): offers per week, pause, muted categories. */
+    prefs: text("prefs").notNull().default("{}"),
+    /** Until when an unfollow blamed on our messages tightens this person's promotions. */
+    fatigueUntil: integer("fatigue_until"),
     /** What the shopper shows at the counter to earn points (stable; staff scan or type it). */
     memberCode: text("member_code").notNull().unique(),
     createdAt: integer("created_at").notNull(),
@@ -169,3 +173,165 @@ export const vouchers = sqliteTable(
   },
   (t) => [index("vouchers_customer_idx").on(t.customerId, t.issuedAt), index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId)],
 );
+
+// ---- games: in-store QR games and the OA follow flow ----
+
+/** A lucky wheel or scratch card that store QR codes open. Limits and the per-store daily prize budget live here. */
+export const gameCampaigns = sqliteTable("game_campaigns", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  kind: text("kind", { enum: ["wheel", "scratch"] }).notNull(),
+  /** JSON array of store ids; empty = every store. */
+  storeIds: text("store_ids").notNull().default("[]"),
+  startsAt: integer("starts_at"),
+  endsAt: integer("ends_at"),
+  playsPerDay: integer("plays_per_day").notNull().default(1),
+  playsPerCustomer: integer("plays_per_customer"),
+  dailyPrizeBudgetPerStore: integer("daily_prize_budget_per_store"),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * One slice of a game, with its published weight. `won` only passes `stock` through a conditional
+ * update inside the draw transaction; retired slices keep their history but are never drawn.
+ */
+export const gamePrizes = sqliteTable(
+  "game_prizes",
+  {
+    id: text("id").primaryKey(),
+    campaignId: text("campaign_id").notNull().references(() => gameCampaigns.id),
+    position: integer("position").notNull(),
+    label: text("label").notNull(),
+    kind: text("kind", { enum: ["voucher", "points", "none"] }).notNull(),
+    voucherCampaignId: text("voucher_campaign_id").references(() => voucherCampaigns.id),
+    points: integer("points"),
+    weight: integer("weight").notNull(),
+    stock: integer("stock"),
+    won: integer("won").notNull().default(0),
+    requiresFollow: integer("requires_follow", { mode: "boolean" }).notNull().default(false),
+    retired: integer("retired", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [index("game_prizes_campaign_idx").on(t.campaignId, t.position)],
+);
+
+/** Every play: who, where, when, what the RNG picked and what the person got. */
+export const gameDraws = sqliteTable(
+  "game_draws",
+  {
+    id: text("id").primaryKey(),
+    campaignId: text("campaign_id").notNull().references(() => gameCampaigns.id),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    storeId: text("store_id").notNull().references(() => stores.id),
+    /** Shop-local day (YYYY-MM-DD): plays per day and the store budget count on it. */
+    day: text("day").notNull(),
+    /** The slice the RNG picked, and the slice the person got (the "no prize" slice when stock or budget ran out). */
+    drawnPrizeId: text("drawn_prize_id").notNull().references(() => gamePrizes.id),
+    prizeId: text("prize_id").notNull().references(() => gamePrizes.id),
+    win: integer("win", { mode: "boolean" }).notNull(),
+    fallbackReason: text("fallback_reason"),
+    requiresFollow: integer("requires_follow", { mode: "boolean" }).notNull().default(false),
+    state: text("state", { enum: ["none", "pending_follow", "issued", "void", "failed"] }).notNull(),
+    voucherId: text("voucher_id"),
+    points: integer("points"),
+    /** Idempotency of the play request (`play:<customer>:<requestId>`). */
+    requestKey: text("request_key").unique(),
+    createdAt: integer("created_at").notNull(),
+    settledAt: integer("settled_at"),
+    settleReason: text("settle_reason"),
+  },
+  (t) => [
+    index("game_draws_customer_idx").on(t.customerId, t.campaignId, t.day),
+    index("game_draws_store_day_idx").on(t.campaignId, t.storeId, t.day, t.win),
+    index("game_draws_pending_idx").on(t.customerId, t.state),
+    index("game_draws_campaign_idx").on(t.campaignId, t.createdAt),
+  ],
+);
+
+
+/**
+ * The outbox: every message to a customer, written in the same transaction as its cause. Only the dispatcher
+ * sends rows, and its id is the ZNS tracking_id, so a receipt always finds its row.
+ * queued → sending → sent → delivered → seen, or held (until not_before), suppressed, failed, expired, cancelled.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    category: text("category", { enum: ["transactional", "care", "promotion"] }).notNull(),
+    priority: integer("priority").notNull().default(5),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    source: text("source").notNull(),
+    text: text("text"),
+    templateId: text("template_id"),
+    templateData: text("template_data"),
+    state: text("state", { enum: ["queued", "held", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] }).notNull().default("queued"),
+    reason: text("reason"),
+    notBefore: integer("not_before"),
+    expiresAt: integer("expires_at"),
+    channel: text("channel", { enum: ["cs", "template_uid", "zns"] }),
+    free: integer("free", { mode: "boolean" }),
+    attempts: integer("attempts").notNull().default(0),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until"),
+    zaloMsgId: text("zalo_msg_id"),
+    zaloError: integer("zalo_error"),
+    broadcastId: text("broadcast_id"),
+    /** Set when the person unfollowed soon after this message: counted against its campaign. */
+    unfollowBlamedAt: integer("unfollow_blamed_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    sentAt: integer("sent_at"),
+    deliveredAt: integer("delivered_at"),
+    seenAt: integer("seen_at"),
+  },
+  (t) => [
+    index("outbox_ready_idx").on(t.state, t.notBefore),
+    index("outbox_customer_sent_idx").on(t.customerId, t.sentAt),
+    index("outbox_broadcast_idx").on(t.broadcastId, t.state),
+    index("outbox_zalo_msg_idx").on(t.zaloMsgId),
+  ],
+);
+
+/** Warming rules (caps, quiet hours, floor, fatigue), versioned: newest in force, history says who changed what. */
+export const warmingRules = sqliteTable("warming_rules", {
+  version: integer("version").primaryKey({ autoIncrement: true }),
+  rules: text("rules").notNull(),
+  changedBy: text("changed_by").notNull(),
+  note: text("note"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Zalo ZNS templates the admin registered (id from Zalo), with their params, to validate before queueing. */
+export const znsTemplates = sqliteTable("zns_templates", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  tag: integer("tag").notNull(),
+  params: text("params").notNull(),
+  uid: integer("uid", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const broadcasts = sqliteTable("broadcasts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  category: text("category", { enum: ["care", "promotion"] }).notNull(),
+  text: text("text"),
+  templateId: text("template_id"),
+  templateData: text("template_data"),
+  audience: text("audience").notNull(),
+  state: text("state", { enum: ["draft", "scheduled", "running", "paused", "tripped", "cancelled", "done"] }).notNull().default("draft"),
+  scheduledAt: integer("scheduled_at"),
+  expiresAt: integer("expires_at"),
+  /** Stop the broadcast when unfollows / sent passes this (after `breakerMinSent` sends). */
+  breakerRate: real("breaker_rate").notNull().default(0.02),
+  breakerMinSent: integer("breaker_min_sent").notNull().default(200),
+  recipients: integer("recipients").notNull().default(0),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  startedAt: integer("started_at"),
+  finishedAt: integer("finished_at"),
+});

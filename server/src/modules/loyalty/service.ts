@@ -13,7 +13,7 @@ import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, SYSTEM } from "../../lib/audit";
-import { normalizeCode } from "../../lib/codes";
+import { normalizeMemberCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
 import type { IdentityRepo } from "../identity/repo";
 import type { LedgerRow, LoyaltyRepo } from "./repo";
@@ -60,7 +60,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
   }
 
   function memberByCode(code: string) {
-    const row = identityRepo.byMemberCode(normalizeCode(code));
+    const row = identityRepo.byMemberCode(normalizeMemberCode(code));
     if (!row) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
     return row;
   }

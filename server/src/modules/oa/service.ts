@@ -19,8 +19,21 @@ export function dedupeKey(e: Event): string {
   return `${e.event_name}:${str(e.timestamp)}:${user}`;
 }
 
+/** What other modules do when a person follows or unfollows; called inside the event's transaction. */
+export type FollowHooks = {
+  onFollow(p: { customerId: string; at: number; eventKey: string }): unknown;
+  onUnfollow(p: { customerId: string; at: number; eventKey: string }): unknown;
+};
+
 /** Acts on OA events. Follow links the OA-scoped id to the person through `user_id_by_app`. */
-export function createOaService(deps: { db: Db; identityRepo: Pick<IdentityRepo, "insertCustomer">; now: () => number }) {
+export function createOaService(deps: {
+  db: Db;
+  identityRepo: Pick<IdentityRepo, "insertCustomer">;
+  now: () => number;
+  followHooks?: FollowHooks;
+  /** Delivery and seen receipts for our messages (OA and ZNS). */
+  onReceipt?: (e: Record<string, unknown>) => unknown;
+}) {
   const { db, now } = deps;
 
   /** Stores the event once and applies it in the same transaction. Returns false for a duplicate. */
@@ -49,6 +62,14 @@ export function createOaService(deps: { db: Db; identityRepo: Pick<IdentityRepo,
         .set(follow ? { followsOa: true, followedAt: at, lastInteractionAt: at, updatedAt: now() } : { followsOa: false, unfollowedAt: at, updatedAt: now() })
         .where(eq(customers.id, row.id))
         .run();
+      // Same transaction as the stored event: a redelivered follow (deduped above) never issues a prize twice.
+      const hook = { customerId: row.id, at, eventKey: dedupeKey(e) };
+      if (follow) deps.followHooks?.onFollow(hook);
+      else deps.followHooks?.onUnfollow(hook);
+      return;
+    }
+    if (name === "user_received_message" || name === "user_seen_message") {
+      deps.onReceipt?.(e);
       return;
     }
     // Any user → OA event opens the consultation window (48 h free / 7 days, §5.6).

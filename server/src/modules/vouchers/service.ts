@@ -5,7 +5,7 @@ import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, type Actor } from "../../lib/audit";
-import { humanCode, normalizeCode } from "../../lib/codes";
+import { humanCode, normalizeVoucherCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
 import type { createSigner } from "../../lib/signed-token";
 import type { IdentityRepo } from "../identity/repo";
@@ -235,7 +235,7 @@ export function createVoucherService(deps: {
       }
       v = repo.voucher(check.id);
     } else {
-      v = repo.voucherByCode(normalizeCode(input.code ?? ""));
+      v = repo.voucherByCode(normalizeVoucherCode(input.code ?? ""));
     }
     if (!v) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code", 404);
     return v;

@@ -1,0 +1,351 @@
+/**
+ * Loyalty/voucher API benchmark: `pnpm bench` from the repo root. See bench/README.md.
+ *
+ * Servers run in child processes (bench/server-process.ts); autocannon runs here, so load generator
+ * and server each get their own event loop (and, on 2 cores, roughly a core each).
+ */
+import autocannon, { type Result } from "autocannon";
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import os from "node:os";
+
+const envNum = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const SECONDS = envNum("BENCH_SECONDS", 10);
+const CONNECTIONS = Math.floor(envNum("BENCH_CONNECTIONS", 100));
+const WARMUP_SECONDS = envNum("BENCH_WARMUP_SECONDS", 2);
+const SHOPPERS = Math.floor(envNum("BENCH_SHOPPERS", 200));
+/** BENCH_CPU_PROF=1 writes a V8 CPU profile of the API server process to bench/profiles/. */
+const CPU_PROF = !!process.env.BENCH_CPU_PROF && process.env.BENCH_CPU_PROF !== "0";
+/** Which API scenarios to run (hello-world always runs): "earn,redeem" by default; "earn" alone for a focused profile. */
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "earn,redeem").split(",").map((s) => s.trim()));
+const TARGET = { ratio: 0.35, p99Ms: 15 };
+const PER_CUSTOMER_LIMIT = 100; // the CampaignInput maximum
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+// ---------------------------------------------------------------------------------------------
+// child servers
+
+type Child = { proc: ChildProcess; ready: Record<string, any>; request<T>(msg: object): Promise<T>; stop(): Promise<void> };
+
+function startServer(mode: "hello" | "app", extraExecArgv: string[] = []): Promise<Child> {
+  const proc = fork(join(HERE, "server-process.ts"), [mode], { execArgv: [...process.execArgv, ...extraExecArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`${mode} server exited early (${code})`)));
+    proc.once("message", (ready: any) => {
+      if (ready?.type !== "ready") return reject(new Error(`unexpected message ${JSON.stringify(ready)}`));
+      proc.removeAllListeners("exit");
+      resolve({
+        proc,
+        ready,
+        request: <T>(msg: { type: string }) =>
+          new Promise<T>((res) => {
+            const on = (m: any) => {
+              if (m?.type !== msg.type) return;
+              proc.off("message", on);
+              res(m as T);
+            };
+            proc.on("message", on);
+            proc.send(msg);
+          }),
+        stop: () =>
+          new Promise<void>((res) => {
+            proc.once("exit", () => res());
+            proc.send({ type: "stop" });
+          }),
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// plain HTTP for seeding
+
+async function call<T = any>(base: string, method: string, path: string, token?: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// load runs
+
+type Run = {
+  name: string;
+  result: Result;
+  rps: number;
+  ok: number;
+  non2xx: number;
+  statuses: Record<string, number>;
+  samples: { status: number; body: string; request?: string }[];
+};
+
+/** One autocannon run. `next(i)` builds the i-th request body (each call gets a fresh i). */
+async function load(
+  name: string,
+  o: { url: string; method?: string; path: string; token?: string; next?: (i: number) => string; onOk?: (body: string) => void; seconds?: number; amount?: number; connections?: number },
+): Promise<Run> {
+  const statuses: Record<string, number> = {};
+  const samples: Run["samples"] = [];
+  let i = 0;
+  const connections = Math.min(o.connections ?? CONNECTIONS, o.amount ?? Infinity);
+  const result = await autocannon({
+    url: o.url,
+    connections,
+    ...(o.amount ? { amount: o.amount } : { duration: o.seconds ?? SECONDS }),
+    timeout: 30,
+    requests: [
+      {
+        method: o.method ?? "GET",
+        path: o.path,
+        headers: { ...(o.next ? { "content-type": "application/json" } : {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) },
+        ...(o.next
+          ? {
+              setupRequest: (req, ctx) => {
+                // The context is per connection and the response is recorded before the next request
+                // is built, so onResponse sees the body of the request it answers.
+                ctx.body = o.next!(i++);
+                return { ...req, body: ctx.body as string };
+              },
+            }
+          : {}),
+        onResponse: (status, body, ctx) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (status >= 200 && status < 300) o.onOk?.(body);
+          else if (samples.length < 3) samples.push({ status, body: body.slice(0, 500), request: ctx.body as string | undefined });
+        },
+      },
+    ],
+  });
+  const total = result.requests.total;
+  const run: Run = { name, result, rps: total / result.duration, ok: result["2xx"], non2xx: result.non2xx + result.errors + result.timeouts, statuses, samples };
+  const extra = result.errors || result.timeouts ? ` errors=${result.errors} timeouts=${result.timeouts}` : "";
+  console.log(
+    `  ${name.padEnd(16)} ${total} req in ${result.duration.toFixed(1)} s → ${run.rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, statuses ${JSON.stringify(statuses)}${extra}`,
+  );
+  for (const s of samples) {
+    console.log(`    ! sample ${s.status}: ${s.body}${s.request ? `\n      request body: ${s.request}` : ""}`);
+    // Known cause (reported, not hidden): normalizeCode() strips a leading "MC" member-card prefix, so a
+    // random voucher code that happens to start with "MC" (1 in 900) cannot be found by its code.
+    if (s.status === 404 && /"code":"MC/.test(s.request ?? "")) console.log("      ↳ this voucher code starts with \"MC\": server/src/lib/codes.ts normalizeCode() strips it as a member-card prefix");
+  }
+  return run;
+}
+
+// ---------------------------------------------------------------------------------------------
+// main
+
+async function main() {
+  console.log(`bench: ${SECONDS}s runs, ${CONNECTIONS} connections, ${WARMUP_SECONDS}s warm-up, ${SHOPPERS} shoppers; node ${process.version}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}`);
+  const runs: Run[] = [];
+
+  // 1. hello-world baseline ---------------------------------------------------------------------
+  console.log("\n[1] Fastify hello-world");
+  const hello = await startServer("hello");
+  await load("hello warm-up", { url: hello.ready.url, path: "/hello", seconds: WARMUP_SECONDS });
+  const helloRun = await load("hello-world", { url: hello.ready.url, path: "/hello" });
+  runs.push(helloRun);
+  await hello.stop();
+
+  // 2. the real server --------------------------------------------------------------------------
+  console.log("\n[2] API server (file SQLite, WAL) + Zalo emulator");
+  let profDir: string | undefined;
+  if (CPU_PROF) {
+    profDir = join(HERE, "profiles");
+    mkdirSync(profDir, { recursive: true });
+  }
+  const srv = await startServer("app", profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []);
+  const { url: api, emuUrl: emu, dbPath } = srv.ready;
+  console.log(`  api ${api}, emulator ${emu}, db ${dbPath}`);
+
+  // seed through the real HTTP stack
+  const t0 = Date.now();
+  const admin = (await call<{ token: string }>(api, "POST", "/api/admin/login", null, srv.ready.admin)).token;
+  const store = await call<{ id: string }>(api, "POST", "/api/admin/stores", admin, { id: "bench-store", name: "Bench Store", address: "1 Bench St" });
+  const staffZalo = await call<{ accessToken: string }>(emu, "POST", "/_emu/personas/staff/login");
+  const staff = await call<{ token: string; customer: { id: string } }>(api, "POST", "/api/auth/zalo", null, { accessToken: staffZalo.accessToken });
+  await call(api, "PUT", `/api/admin/customers/${staff.customer.id}/role`, admin, { role: "staff", storeIds: [store.id] });
+  const shoppers = await pool(
+    Array.from({ length: SHOPPERS }, (_, i) => i),
+    16,
+    async (i) => {
+      const u = await call<{ appUserId: string }>(emu, "POST", "/_emu/users", null, { name: `Bench Shopper ${i}` });
+      const z = await call<{ accessToken: string }>(emu, "POST", `/_emu/users/${u.appUserId}/token`, null, {});
+      const login = await call<{ token: string; customer: { id: string } }>(api, "POST", "/api/auth/zalo", null, { accessToken: z.accessToken });
+      const me = await call<{ loyalty: { memberCode: string } }>(api, "GET", "/api/me", login.token);
+      return { id: login.customer.id, token: login.token, memberCode: me.loyalty.memberCode };
+    },
+  );
+  console.log(`  seeded admin, store ${store.id}, staff ${staff.customer.id}, ${shoppers.length} shoppers in ${Date.now() - t0} ms`);
+
+  // earn: every request a new receipt, spread over the shoppers
+  let earnWarm: Run | undefined;
+  let earnRun: Run | undefined;
+  if (SCENARIOS.has("earn")) {
+    let receipt = 0;
+    const earnBody = () => {
+      const n = receipt++;
+      return JSON.stringify({ memberCode: shoppers[n % shoppers.length]!.memberCode, storeId: store.id, amountVnd: 50_000 + (n % 20) * 10_000, receiptId: `bench-${n}` });
+    };
+    const earnOpts = { url: api, method: "POST", path: "/api/staff/points/award", token: staff.token, next: earnBody };
+    earnWarm = await load("earn warm-up", { ...earnOpts, seconds: WARMUP_SECONDS });
+    earnRun = await load("earn", earnOpts);
+    runs.push(earnRun);
+  }
+
+  // redeem: pre-issue enough vouchers for a run about as long as the earn run, each redeemed once
+  let redeem: { warm: Run; run: Run; issued: number; claimStatuses: Record<string, number>; claimsSent: number } | undefined;
+  if (SCENARIOS.has("redeem")) {
+    const redeemWarmupN = CONNECTIONS * 5;
+    const spare = CONNECTIONS * 2; // autocannon may build a request per connection that it never sends
+    const want = Math.ceil((earnRun?.rps ?? 1000) * SECONDS * 1.2) + redeemWarmupN + spare;
+    const perCampaign = shoppers.length * PER_CUSTOMER_LIMIT;
+    const campaigns: string[] = [];
+    for (let c = 0; c < Math.ceil(want / perCampaign); c++) {
+      const camp = await call<{ id: string }>(api, "POST", "/api/admin/voucher-campaigns", admin, {
+        name: `Bench offer ${c + 1}`,
+        kind: "amount_off",
+        value: 20_000,
+        stock: null,
+        perCustomerLimit: PER_CUSTOMER_LIMIT,
+        validDaysAfterClaim: 30,
+      });
+      campaigns.push(camp.id);
+    }
+    const codes: string[] = [];
+    console.log(`  pre-issuing ${want} vouchers over ${campaigns.length} campaign(s) (claims, ${CONNECTIONS} connections)`);
+    // Claim i goes to shopper i % n in campaign ⌊i / (n × limit)⌋, so nobody passes the per-customer limit.
+    // Each claim runs under its shopper's token, so each request also sets its own authorization header.
+    let claimN = 0;
+    const claimStatuses: Record<string, number> = {};
+    const claimSamples: string[] = [];
+    const claimRes = await autocannon({
+      url: api,
+      connections: Math.min(CONNECTIONS, want),
+      amount: want,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req) => {
+            const n = claimN++;
+            const s = shoppers[n % shoppers.length]!;
+            const camp = campaigns[Math.min(campaigns.length - 1, Math.floor(n / perCampaign))]!;
+            return { ...req, path: `/api/vouchers/campaigns/${camp}/claim`, headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: "{}" };
+          },
+          onResponse: (status, body) => {
+            claimStatuses[status] = (claimStatuses[status] ?? 0) + 1;
+            if (status === 200) codes.push((JSON.parse(body) as { voucher: { code: string } }).voucher.code);
+            else if (claimSamples.length < 3) claimSamples.push(`${status}: ${body.slice(0, 300)}`);
+          },
+        },
+      ],
+    });
+    console.log(
+      `  claims: ${claimRes.requests.total} in ${claimRes.duration.toFixed(1)} s (${(claimRes.requests.total / claimRes.duration).toFixed(0)} req/s, p50 ${claimRes.latency.p50} ms, p99 ${claimRes.latency.p99} ms), statuses ${JSON.stringify(claimStatuses)} → ${codes.length} codes`,
+    );
+    for (const s of claimSamples) console.log(`    ! claim sample ${s}`);
+
+    let redeemed = 0;
+    const redeemBody = () => {
+      const n = redeemed++;
+      // Past the pool (only if autocannon over-builds): reuse a code, which shows up as a non-2xx.
+      return JSON.stringify({ code: codes[n] ?? codes[0], storeId: store.id });
+    };
+    const redeemOpts = { url: api, method: "POST", path: "/api/staff/vouchers/redeem", token: staff.token, next: redeemBody };
+    const warm = await load("redeem warm-up", { ...redeemOpts, amount: Math.min(redeemWarmupN, Math.max(1, codes.length - spare)) });
+    const run = await load("redeem", { ...redeemOpts, amount: Math.max(CONNECTIONS, codes.length - redeemed - spare) });
+    runs.push(run);
+    redeem = { warm, run, issued: codes.length, claimStatuses, claimsSent: claimRes.requests.total };
+  }
+
+  // 3. consistency ------------------------------------------------------------------------------
+  const { result: db, error } = await srv.request<{ result: Record<string, any>; error?: string }>({ type: "check" });
+  await srv.stop();
+  if (error) throw new Error(`consistency check failed to run: ${error}`);
+
+  // 4. report -----------------------------------------------------------------------------------
+  const base = helloRun.rps;
+  const rows = runs.map((r) => [r.name, r.rps.toFixed(0), String(r.result.latency.p50), String(r.result.latency.p99), String(r.non2xx), `${((r.rps / base) * 100).toFixed(1)}%`]);
+  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "vs hello"];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => "| " + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(" | ") + " |";
+  const redeemNote = redeem ? `; redeem runs until its pre-issued pool is used: ${redeem.run.result.requests.total} requests` : "";
+  console.log(`\nResults — ${CONNECTIONS} connections, ${SECONDS} s runs after ${WARMUP_SECONDS} s warm-up${redeemNote}`);
+  console.log(line(head));
+  console.log("|" + widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+  for (const r of rows) console.log(line(r));
+
+  if (earnRun) {
+    const ratio = earnRun.rps / base;
+    const pass = ratio >= TARGET.ratio && earnRun.result.latency.p99 <= TARGET.p99Ms && earnRun.non2xx === 0;
+    console.log(
+      `\nTarget: earn at ≥ 35% of hello-world throughput with p99 ≤ 15 ms at 100 connections → ${pass ? "PASS" : "MISS"} ` +
+        `(earn ${(ratio * 100).toFixed(1)}% of hello-world, p99 ${earnRun.result.latency.p99} ms, non-2xx ${earnRun.non2xx}${CONNECTIONS !== 100 ? `; NOTE: this run used ${CONNECTIONS} connections` : ""})`,
+    );
+  }
+
+  const checks: [string, boolean, string][] = [
+    ["database is in WAL mode", db.journalMode === "wal", `journal_mode=${db.journalMode}`],
+    ["Σ ledger deltas = points_balance for every customer", db.balanceMismatches === 0 && db.balanceTotal === db.ledgerTotal, `${db.balanceMismatches} of ${db.customers} customers differ; Σ balances ${db.balanceTotal}, Σ deltas ${db.ledgerTotal}`],
+  ];
+  if (earnRun && earnWarm) {
+    const ok = earnWarm.ok + earnRun.ok;
+    const sent = earnWarm.result.requests.sent + earnRun.result.requests.sent;
+    // A timed run stops with up to one request per connection in flight: the server still completes
+    // those, so the ledger holds between the 2xx autocannon counted and the requests it sent.
+    checks.push([
+      "earn ledger entries = successful awards (+ those in flight at stop)",
+      db.earnEntries >= ok && db.earnEntries <= sent && db.earnAudits === db.earnEntries,
+      `${db.earnEntries} entries, ${db.earnAudits} audit rows; ${ok} 2xx counted (warm-up ${earnWarm.ok} + run ${earnRun.ok}), ${sent} sent`,
+    ]);
+  }
+  if (redeem) {
+    const ok = redeem.warm.ok + redeem.run.ok;
+    checks.push([
+      "redeemed vouchers = successful redemptions",
+      db.vouchersRedeemed === ok && db.redeemAudits === ok && db.vouchersIssued === redeem.issued,
+      `${db.vouchersRedeemed} redeemed of ${db.vouchersIssued} issued, ${db.redeemAudits} audit rows; ${ok} 2xx (warm-up ${redeem.warm.ok} + run ${redeem.run.ok})`,
+    ]);
+  }
+  const all = [...runs, earnWarm, redeem?.warm].filter((r): r is Run => !!r);
+  const claimsClean = !redeem || redeem.issued === redeem.claimsSent;
+  checks.push([
+    "no non-2xx anywhere (warm-ups and voucher claims included)",
+    all.every((r) => r.non2xx === 0) && claimsClean,
+    all.map((r) => `${r.name} ${r.non2xx}`).join(", ") + (redeem ? `, claims ${JSON.stringify(redeem.claimStatuses)}` : ""),
+  ]);
+  console.log("\nConsistency");
+  for (const [what, ok, detail] of checks) console.log(`  ${ok ? "OK  " : "FAIL"} ${what} (${detail})`);
+  if (profDir) console.log(`\nCPU profile of the API server in ${profDir}/ (summarise: pnpm exec tsx bench/prof-summary.ts <file>.cpuprofile)`);
+
+  process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

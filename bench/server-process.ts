@@ -1,0 +1,108 @@
+/**
+ * One server under test, in its own process so autocannon (in the parent) never shares an event loop
+ * with it. `hello`: a bare Fastify hello-world. `app`: the real API (file SQLite in WAL mode) wired to
+ * the Zalo emulator. Talks to the parent over IPC: sends { type: "ready", ... }, answers "check",
+ * exits cleanly on "stop" (so --cpu-prof can write its profile).
+ */
+import Fastify, { type FastifyInstance } from "fastify";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildEmulator } from "@mc/zalo-emulator";
+import { buildApp } from "@mc/server";
+import { loadConfig } from "@mc/server/config";
+import { TEST_ENV } from "@mc/server/test-support";
+
+type FromParent = { type: "stop" } | { type: "check" };
+const send = (msg: unknown) => process.send!(msg);
+
+async function hello() {
+  const app = Fastify({ logger: false });
+  app.get("/hello", async () => ({ hello: "world" }));
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { app, ready: { url }, check: () => ({}), cleanup: async () => {} };
+}
+
+async function api() {
+  const dir = mkdtempSync(join(tmpdir(), "mc-bench-"));
+  const dbPath = join(dir, "bench.db");
+  const emu = await buildEmulator({
+    appId: TEST_ENV.ZALO_APP_ID,
+    appSecret: TEST_ENV.ZALO_APP_SECRET,
+    oaId: TEST_ENV.ZALO_OA_ID,
+    oaSecretKey: TEST_ENV.ZALO_OA_SECRET_KEY,
+    oaAccessToken: TEST_ENV.ZALO_OA_ACCESS_TOKEN,
+    oaRefreshToken: TEST_ENV.ZALO_OA_REFRESH_TOKEN,
+    logger: false,
+  });
+  const emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
+  const config = loadConfig({
+    ...TEST_ENV,
+    NODE_ENV: "production",
+    DATABASE_PATH: dbPath,
+    ZALO_GRAPH_URL: `${emuUrl}/graph`,
+    ZALO_OAUTH_URL: `${emuUrl}/oauth`,
+    ZALO_OPENAPI_URL: `${emuUrl}/openapi`,
+    ZALO_BUSINESS_URL: `${emuUrl}/business`,
+    JWT_TTL_SECONDS: "86400",
+    RATE_LIMIT_PER_MINUTE: "100000000",
+    AUTH_RATE_LIMIT_PER_MINUTE: "100000000",
+  });
+  const app = await buildApp({ config, now: () => emu.clock.now(), logger: false });
+  const url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
+  const sqlite = app.services.db.$client;
+
+  /** Ledger invariants, read straight from the database the server wrote. */
+  function check() {
+    const q = (sql: string) => sqlite.prepare(sql).get() as Record<string, number>;
+    return {
+      journalMode: sqlite.pragma("journal_mode", { simple: true }) as string,
+      customers: q("select count(*) n from customers").n,
+      balanceMismatches: q(
+        "select count(*) n from customers c where c.points_balance != coalesce((select sum(delta) from points_ledger l where l.customer_id = c.id), 0)",
+      ).n,
+      balanceTotal: q("select coalesce(sum(points_balance), 0) n from customers").n,
+      ledgerTotal: q("select coalesce(sum(delta), 0) n from points_ledger").n,
+      earnEntries: q("select count(*) n from points_ledger where kind = 'earn'").n,
+      earnAudits: q("select count(*) n from audit_log where action = 'points.award'").n,
+      vouchersIssued: q("select count(*) n from vouchers").n,
+      vouchersRedeemed: q("select count(*) n from vouchers where status = 'redeemed'").n,
+      redeemAudits: q("select count(*) n from audit_log where action = 'voucher.redeem'").n,
+    };
+  }
+
+  return {
+    app,
+    ready: { url, emuUrl, dbPath, admin: { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD } },
+    check,
+    cleanup: async () => {
+      await emu.app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function main() {
+  const mode = process.argv[2];
+  const s: { app: FastifyInstance; ready: object; check: () => object; cleanup: () => Promise<void> } = mode === "hello" ? await hello() : await api();
+  process.on("message", async (msg: FromParent) => {
+    if (msg.type === "check") {
+      try {
+        send({ type: "check", result: s.check() });
+      } catch (err) {
+        send({ type: "check", error: String(err) });
+      }
+    } else if (msg.type === "stop") {
+      await s.app.close();
+      await s.cleanup();
+      process.exit(0);
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+  send({ type: "ready", ...s.ready });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { useEffect } from "react";
+import { useLocation, useNavigate } from "react-router-dom";
+import { BottomNavigation } from "zmp-ui";
+import { zalo } from "../zalo";
+import { tabs } from "./tabs";
+
+export function BottomNav() {
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+  const active = tabs.find((t) => (t.path === "/" ? pathname === "/" : pathname.startsWith(t.path)))?.path ?? "/";
+  return (
+    <BottomNavigation fixed activeKey={active} onChange={(key) => navigate(key, { animate: false } as never)} className="mc-bottom-nav">
+      {tabs.map(({ path, label, icon: Icon }) => (
+        <BottomNavigation.Item key={path} itemKey={path} label={label} icon={<Icon size={22} strokeWidth={1.8} />} activeIcon={<Icon size={22} strokeWidth={2.4} />} />
+      ))}
+    </BottomNavigation>
+  );
+}
+
+/** Warm start: Zalo reopens the running app with a new path (another QR scanned, a link tapped). */
+export function OpenAppListener() {
+  const navigate = useNavigate();
+  useEffect(() => zalo.onOpenApp((path) => navigate(path.startsWith("/") ? path : `/${path}`)), [navigate]);
+  return null;
+}

@@ -1,0 +1,9 @@
+import { Home, UserRound, type LucideIcon } from "lucide-react";
+
+/** Bottom navigation tabs. Vouchers / Play / Orders slot in here with their routes (app/routes.tsx). */
+export type Tab = { path: string; label: string; icon: LucideIcon };
+
+export const tabs: Tab[] = [
+  { path: "/", label: "Trang chủ", icon: Home },
+  { path: "/account", label: "Tài khoản", icon: UserRound },
+];

@@ -1,0 +1,56 @@
+import { Page } from "zmp-ui";
+import { BadgeCheck, MessageCircle, Phone, Store } from "lucide-react";
+import { roleLabel, useCustomer } from "../../session";
+import { zalo } from "../../zalo";
+import { UserAvatar } from "../../components/avatar";
+import { PageHeader } from "../../components/page-header";
+import { PersonaSwitcher } from "./components/persona-switcher";
+
+export default function AccountPage() {
+  const [customer] = useCustomer();
+  return (
+    <Page className="mc-page" hideScrollbar>
+      <PageHeader title="Tài khoản" />
+      <div className="mc-content">
+        <section className="mc-card mc-profile" data-testid="profile">
+          <UserAvatar src={customer.avatar} name={customer.name} size={64} />
+          <div>
+            <div className="mc-profile-name" data-testid="profile-name">
+              {customer.name}
+            </div>
+            <span className={`mc-badge role-${customer.role}`} data-testid="profile-role">
+              <BadgeCheck size={14} /> {roleLabel[customer.role]}
+            </span>
+          </div>
+        </section>
+
+        <section className="mc-card mc-list">
+          <Row icon={<Phone size={18} />} label="Số điện thoại" value={customer.phoneMasked ?? "Chưa chia sẻ"} testId="account-phone" />
+          <Row icon={<MessageCircle size={18} />} label="Official Account" value={customer.followsOa ? "Đang quan tâm" : "Chưa quan tâm"} testId="account-oa" />
+          {customer.role !== "customer" ? (
+            <Row
+              icon={<Store size={18} />}
+              label="Cửa hàng"
+              value={customer.role === "admin" && customer.storeIds.length === 0 ? "Tất cả cửa hàng" : customer.storeIds.join(", ") || "Chưa được phân công"}
+              testId="account-stores"
+            />
+          ) : null}
+        </section>
+
+        {zalo.demo ? <PersonaSwitcher demo={zalo.demo} /> : null}
+      </div>
+    </Page>
+  );
+}
+
+function Row({ icon, label, value, testId }: { icon: React.ReactNode; label: string; value: string; testId?: string }) {
+  return (
+    <div className="mc-row">
+      <span className="mc-row-icon">{icon}</span>
+      <span className="mc-row-label">{label}</span>
+      <span className="mc-row-value" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+}

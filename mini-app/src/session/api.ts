@@ -1,0 +1,35 @@
+import type { Customer, LoginResult } from "@mc/shared";
+import { api, ApiError, ClientErrorCode, setSession } from "../api/client";
+import { zalo, ZaloError } from "../zalo";
+
+async function zaloCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ZaloError) throw new ApiError(ClientErrorCode.ZALO, e.message, 0);
+    throw e;
+  }
+}
+
+/** Zalo token → our server (which verifies it at Graph /me) → our JWT. */
+export async function signIn(): Promise<LoginResult> {
+  const accessToken = await zaloCall(() => zalo.getAccessToken());
+  const result = await api.post<LoginResult>("/api/auth/zalo", { accessToken }, { auth: false });
+  setSession({ token: result.token });
+  return result;
+}
+
+setSession({ relogin: async () => (await signIn()).token });
+
+export const fetchMe = () => api.get<{ customer: Customer }>("/api/me").then((r) => r.customer);
+
+export async function sharePhone(): Promise<Customer> {
+  const phoneToken = await zaloCall(() => zalo.getPhoneToken());
+  return (await api.post<{ customer: Customer }>("/api/me/phone", { phoneToken })).customer;
+}
+
+export async function followOa(oaId: string): Promise<Customer> {
+  await zaloCall(() => zalo.followOA(oaId));
+  // The server learns about the follow from Zalo's webhook, never from us; read back what it knows.
+  return fetchMe();
+}

@@ -1,0 +1,48 @@
+/**
+ * Everything the mini app needs from Zalo, behind one interface. The real implementation wraps zmp-sdk;
+ * the emulator one runs in any browser. Which one is bundled is decided at build time (`@zalo-impl` alias).
+ * Identity from here is a display hint only: the server verifies the access token itself.
+ */
+export type ZaloUserInfo = { id: string; name: string; avatar: string; idByOA?: string; followedOA?: boolean };
+
+export type DemoPersona = { key: string; appUserId: string; name: string; avatar: string };
+
+export type ZaloAdapter = {
+  mode: "zalo" | "emulator";
+  /** A Zalo user access token, sent to our server which verifies it at Graph /me. */
+  getAccessToken(): Promise<string>;
+  getUserInfo(): Promise<ZaloUserInfo>;
+  /** getPhoneNumber().token: single use, 2 minutes; only the server exchanges it. */
+  getPhoneToken(): Promise<string>;
+  followOA(oaId: string): Promise<void>;
+  scanQRCode(): Promise<string>;
+  getRouteParams(): Record<string, string>;
+  /** Warm start (EventName.OpenApp): the path after /zapps/<appId>, with its query. Returns an unsubscribe. */
+  onOpenApp(cb: (path: string) => void): () => void;
+  /** Emulator builds only: pick the demo persona that signs in. */
+  demo?: {
+    personas(): Promise<DemoPersona[]>;
+    current(): string;
+    switchTo(key: string): void;
+  };
+};
+
+/** A failure inside the Zalo layer (user refused, SDK error, emulator down), with Zalo's numeric code. */
+export class ZaloError extends Error {
+  constructor(
+    message: string,
+    readonly zaloCode: number | null = null,
+  ) {
+    super(message);
+    this.name = "ZaloError";
+  }
+}
+
+/** getRouteParams() semantics from zmp-sdk: a flat record from location.search, `+` as space. */
+export function parseRouteParams(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  new URLSearchParams(search).forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
+}

@@ -1,0 +1,42 @@
+import { events, EventName, followOA, getAccessToken, getPhoneNumber, getRouteParams, getUserInfo, scanQRCode } from "zmp-sdk/apis";
+import { ZaloError, type ZaloAdapter } from "./adapter";
+
+/** The real thing: only bundled by `build:zalo` (VITE_ZALO_MODE=zalo), where the app runs inside Zalo. */
+function wrap<T>(p: Promise<T>): Promise<T> {
+  return p.catch((e: unknown) => {
+    const code = typeof (e as { code?: unknown })?.code === "number" ? (e as { code: number }).code : null;
+    throw new ZaloError((e as { message?: string })?.message ?? "Zalo error", code);
+  });
+}
+
+export const zalo: ZaloAdapter = {
+  mode: "zalo",
+  getAccessToken: () => wrap(getAccessToken()),
+  async getUserInfo() {
+    const { userInfo } = await wrap(getUserInfo({ autoRequestPermission: true }));
+    return { id: userInfo.id, name: userInfo.name, avatar: userInfo.avatar, idByOA: userInfo.idByOA, followedOA: userInfo.followedOA };
+  },
+  async getPhoneToken() {
+    const { token } = await wrap(getPhoneNumber());
+    // Outside Zalo (or without console permission) there is no token: the server could not exchange anything.
+    if (!token) throw new ZaloError("No phone token", -1403);
+    return token;
+  },
+  async followOA(oaId) {
+    await wrap(followOA({ id: oaId }));
+  },
+  async scanQRCode() {
+    const { content } = await wrap(scanQRCode());
+    return content;
+  },
+  getRouteParams: () => getRouteParams(),
+  onOpenApp(cb) {
+    const handler = (data: { path?: string }) => {
+      if (data?.path) cb(data.path);
+    };
+    events.on(EventName.OpenApp, handler);
+    return () => {
+      events.off(EventName.OpenApp, handler);
+    };
+  },
+};

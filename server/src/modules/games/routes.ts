@@ -1,0 +1,104 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AdminDraw, AdminGame, GameCampaignInput, GameConfig, GameDraw, PlayBody, PlayResult, QrLink, QrLinkBody } from "@mc/shared";
+import { me } from "../../http/route-helpers";
+import type { GameService } from "./service";
+
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+export async function gameRoutes(app: FastifyInstance, opts: { games: GameService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { games } = opts;
+
+  // ---- shopper (the mini app, opened from an in-store QR code) ----
+  r.post(
+    "/api/games/resolve",
+    {
+      config: { access: "customer" },
+      schema: { tags: ["games"], summary: "Check a QR code's route params {store, campaign, sig} and get the game to show", body: QrLinkBody, response: { 200: GameConfig } },
+    },
+    async (req) => games.resolve(me(req).id, req.body),
+  );
+
+  r.post(
+    "/api/games/play",
+    {
+      config: { access: "customer" },
+      schema: { tags: ["games"], summary: "Play once: the server draws the outcome and gives the prize", body: PlayBody, response: { 200: PlayResult } },
+    },
+    async (req) => games.play(me(req).id, req.body),
+  );
+
+  r.get(
+    "/api/games/draws",
+    { config: { access: "customer" }, schema: { tags: ["games"], summary: "My latest draws", response: { 200: z.object({ draws: z.array(GameDraw) }) } } },
+    async (req) => ({ draws: games.myDraws(me(req).id) }),
+  );
+
+  r.get(
+    "/api/games/draws/:id",
+    {
+      config: { access: "customer" },
+      schema: { tags: ["games"], summary: "One of my draws: poll it until a follow-gated prize becomes issued", params: IdParam, response: { 200: z.object({ draw: GameDraw }) } },
+    },
+    async (req) => ({ draw: games.ownDraw(me(req).id, req.params.id) }),
+  );
+
+  // ---- admin ----
+  r.get("/api/admin/games", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Games with odds and remaining stock", response: { 200: z.object({ games: z.array(AdminGame) }) } } }, async () => ({
+    games: games.listGames(),
+  }));
+
+  r.post(
+    "/api/admin/games",
+    { config: { access: "admin" }, schema: { tags: ["admin"], body: GameCampaignInput, response: { 201: AdminGame } } },
+    async (req, reply) => reply.status(201).send(games.createGame(me(req), req.body)),
+  );
+
+  r.get("/api/admin/games/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, response: { 200: AdminGame } } }, async (req) => games.getGame(req.params.id));
+
+  r.put(
+    "/api/admin/games/:id",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Edit a game; prizes are matched by id, left-out prizes are retired", params: IdParam, body: GameCampaignInput, response: { 200: AdminGame } } },
+    async (req) => games.updateGame(me(req), req.params.id, req.body),
+  );
+
+  r.get(
+    "/api/admin/games/:id/draws",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Every draw: who, store, time, outcome (newest first)",
+        params: IdParam,
+        querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.object({ draws: z.array(AdminDraw), nextBefore: z.number().nullable() }) },
+      },
+    },
+    async (req) => games.draws(req.params.id, req.query.before, req.query.limit),
+  );
+
+  r.get(
+    "/api/admin/games/:id/qr-links",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "The signed deep link of each store's QR code", params: IdParam, response: { 200: z.object({ links: z.array(QrLink) }) } } },
+    async (req) => ({ links: games.links(req.params.id) }),
+  );
+
+  r.get(
+    "/api/admin/games/:id/qr",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Download a store's QR code: SVG with the store's name, or PNG of the bare code",
+        params: IdParam,
+        querystring: z.object({ store: z.string().min(1).max(64), format: z.enum(["png", "svg"]).default("svg") }),
+      },
+    },
+    async (req, reply) => {
+      const img = await games.qrImage(req.params.id, req.query.store, req.query.format);
+      return reply.type(img.contentType).header("content-disposition", `attachment; filename="${img.filename}"`).send(img.body);
+    },
+  );
+}

@@ -1,0 +1,247 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { decide, nextLocalTime, zaloErrorText, type Channel, type Decision, type PolicyMessage } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import type { ZaloClient } from "../../zalo/client";
+import { ZaloError } from "../../zalo/errors";
+import type { MessagingRepo } from "./repo";
+
+export type DispatcherOptions = {
+  batchSize?: number;
+  /** A claimed row is ours this long; a crashed dispatcher's rows are picked up after it. */
+  leaseMs?: number;
+  /** Messages in flight at once (different customers; one person's messages go one by one). */
+  concurrency?: number;
+  /** Sends per second per channel (Zalo allows about 4,000 requests a minute per app). */
+  ratePerSecond?: number;
+  /** How long after a crash to wait for a ZNS delivery receipt before sending again. */
+  receiptGraceMs?: number;
+  maxAttempts?: number;
+  pollMs?: number;
+};
+
+type Row = Record<string, any>;
+type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
+
+/** Per-channel token bucket, so a burst never trips Zalo's rate limit (-32). */
+function bucket(perSecond: number, now: () => number) {
+  let tokens = perSecond;
+  let last = now();
+  let pausedUntil = 0;
+  return {
+    async take() {
+      for (;;) {
+        const t = Date.now();
+        if (t < pausedUntil) {
+          await new Promise((r) => setTimeout(r, pausedUntil - t));
+          continue;
+        }
+        tokens = Math.min(perSecond, tokens + ((t - last) / 1000) * perSecond);
+        last = t;
+        if (tokens >= 1) {
+          tokens -= 1;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.ceil(((1 - tokens) / perSecond) * 1000)));
+      }
+    },
+    /** Zalo said slow down: stop this channel for a moment. */
+    pause(ms: number) {
+      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+    },
+  };
+}
+
+/**
+ * Sends outbox rows. Crash-safe: rows are claimed with a lease; a row is marked `sending` (and counts
+ * against caps) before Zalo is called; a ZNS row whose dispatcher died mid-call is resent only if no
+ * delivery receipt (matched by tracking_id = row id) arrived within the grace period. The policy is
+ * decided again at send time, since another message may have taken the slot meanwhile.
+ */
+export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: ZaloClient; now: () => number; log?: Log; options?: DispatcherOptions }) {
+  const { db, repo, zalo, now } = deps;
+  const o = { batchSize: 200, leaseMs: 60_000, concurrency: 32, ratePerSecond: 60, receiptGraceMs: 120_000, maxAttempts: 6, pollMs: 500, ...deps.options };
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const buckets: Record<Channel, ReturnType<typeof bucket>> = { cs: bucket(o.ratePerSecond, now), template_uid: bucket(o.ratePerSecond, now), zns: bucket(o.ratePerSecond, now) };
+  const c = db.$client;
+  /** Our own count of ZNS sends left today, so concurrent sends stop before Zalo's quota runs out. */
+  let znsLeft: number | null = null;
+  let znsLeftAt = 0;
+
+  const claim = c.prepare(`
+    update outbox set lease_owner = @owner, lease_until = @until, updated_at = @now
+    where id in (
+      select o.id from outbox o left join broadcasts b on b.id = o.broadcast_id
+      where o.state in ('queued', 'held') and coalesce(o.not_before, 0) <= @now
+        and (o.lease_until is null or o.lease_until < @now)
+        and (o.broadcast_id is null or b.state = 'running')
+      order by o.priority desc, o.id limit @n)
+    returning *`);
+  const recoverZns = c.prepare(
+    "update outbox set state = 'queued', lease_owner = null, lease_until = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', updated_at = @now where state = 'sending' and channel = 'zns' and lease_until < @cutoff",
+  );
+  const recoverOther = c.prepare(
+    "update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN', lease_owner = null, lease_until = null, updated_at = @now where state = 'sending' and channel != 'zns' and lease_until < @cutoff",
+  );
+  const toSending = c.prepare(
+    "update outbox set state = 'sending', channel = ?, free = ?, attempts = attempts + 1, sent_at = ?, lease_until = ?, reason = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
+  );
+  const toFinal = c.prepare("update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ?");
+  const toSent = c.prepare(
+    "update outbox set state = case when state = 'sending' then 'sent' else state end, zalo_msg_id = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ?",
+  );
+  const toRetry = c.prepare(
+    "update outbox set state = ?, reason = ?, zalo_error = ?, not_before = ?, sent_at = null, lease_owner = null, lease_until = null, updated_at = ? where id = ? and state = 'sending'",
+  );
+  const contact = c.prepare("select zalo_oa_id, phone from customers where id = ?");
+
+  function recover() {
+    const cutoff = now() - o.receiptGraceMs;
+    const a = recoverZns.run({ now: now(), cutoff }).changes;
+    const b = recoverOther.run({ now: now(), cutoff }).changes;
+    if (a + b) deps.log?.warn({ resent: a, unknown: b }, "recovered messages left in flight by a stopped dispatcher");
+  }
+
+  async function refreshQuota() {
+    if (znsLeft !== null && now() - znsLeftAt < 60_000) return;
+    try {
+      const q = await zalo.getZnsQuota();
+      znsLeft = q.remaining;
+      znsLeftAt = now();
+    } catch (err) {
+      deps.log?.warn({ err: (err as Error).message }, "could not read the ZNS quota");
+    }
+  }
+
+  /** The synchronous half: re-decide with fresh history and take the slot, in one transaction. */
+  function prepare(row: Row): { decision: Decision; row: Row } {
+    return tx(db, () => {
+      const t = now();
+      const customer = repo.policyCustomer(row.customer_id);
+      const template = row.template_id ? repo.template(row.template_id) : undefined;
+      if (!customer || (row.template_id && !template)) {
+        toFinal.run("failed", customer ? "TEMPLATE_UNKNOWN" : "CUSTOMER_GONE", null, t, row.id, owner);
+        return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
+      }
+      const msg: PolicyMessage = {
+        category: row.category,
+        priority: row.priority,
+        hasText: !!row.text,
+        template: template ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
+        expiresAt: row.expires_at,
+      };
+      const { rules } = repo.currentRules();
+      const d = decide(customer, msg, t, rules, repo.history(row.customer_id, t), { zns: znsLeft, uid: null });
+      if (d.action === "send") {
+        toSending.run(d.channel, d.free ? 1 : 0, t, t + o.leaseMs, t, row.id, owner);
+        if (d.channel === "zns" && znsLeft !== null) znsLeft--;
+      } else if (d.action === "hold") toFinal.run("held", d.reason, d.until, t, row.id, owner);
+      else if (d.action === "expire") toFinal.run("expired", d.reason, null, t, row.id, owner);
+      else toFinal.run("suppressed", d.detail ? `${d.reason}:${d.detail}` : d.reason, null, t, row.id, owner);
+      return { decision: d, row };
+    });
+  }
+
+  async function send(row: Row, channel: Channel) {
+    const who = contact.get(row.customer_id) as { zalo_oa_id: string | null; phone: string | null };
+    const data = row.template_data ? JSON.parse(row.template_data) : {};
+    await buckets[channel].take();
+    try {
+      let msgId: string;
+      if (channel === "cs") msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text })).message_id;
+      else if (channel === "template_uid") msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
+      else {
+        const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id) });
+        msgId = r.msgId;
+        if (r.quota) {
+          znsLeft = Math.min(znsLeft ?? r.quota.remaining, r.quota.remaining);
+          znsLeftAt = now();
+        }
+      }
+      toSent.run(msgId, now(), row.id);
+    } catch (err) {
+      failed(row, channel, err);
+    }
+  }
+
+  function failed(row: Row, channel: Channel, err: unknown) {
+    const t = now();
+    const e = err instanceof ZaloError ? err : new ZaloError(0, (err as Error).message, "dispatcher", "transient");
+    if (e.kind === "quota") {
+      if (channel === "zns") znsLeft = 0;
+      // Held, not failed: the quota comes back tomorrow (a held promotion may still expire first).
+      toRetry.run("held", "QUOTA_EXHAUSTED", e.zaloCode, nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00"), t, row.id);
+      return;
+    }
+    const retryable = e.kind === "transient" || e.kind === "rate_limit" || e.kind === "token";
+    if (e.kind === "rate_limit") buckets[channel].pause(2000);
+    if (retryable && row.attempts + 1 < o.maxAttempts) {
+      const backoff = Math.min(300_000, 1000 * 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
+      toRetry.run("queued", `RETRY:${e.kind}`, e.zaloCode || null, t + Math.round(backoff), t, row.id);
+      return;
+    }
+    toRetry.run("failed", zaloErrorText(e.zaloCode) ?? e.message, e.zaloCode || null, null, t, row.id);
+    deps.log?.warn({ id: row.id, code: e.zaloCode, kind: e.kind }, "message failed");
+  }
+
+  /** One batch: claim, decide, send. Returns how many rows it handled. */
+  async function tick(): Promise<number> {
+    recover();
+    const t = now();
+    const rows = (claim.all({ owner, until: t + o.leaseMs, now: t, n: o.batchSize }) as Row[]).sort((a, b) => b.priority - a.priority || a.id - b.id);
+    if (rows.length === 0) return 0;
+    if (rows.some((r) => r.template_id)) await refreshQuota();
+    // One person's messages in order (each sees the slot the previous one took); people in parallel.
+    const byCustomer = new Map<string, Row[]>();
+    for (const r of rows) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
+    const queue = [...byCustomer.values()];
+    const worker = async () => {
+      for (let group = queue.shift(); group; group = queue.shift()) {
+        for (const row of group) {
+          const { decision } = prepare(row);
+          if (decision.action === "send") await send(row, decision.channel);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, queue.length) }, worker));
+    return rows.length;
+  }
+
+  let running = false;
+  let loop: Promise<void> | null = null;
+
+  return {
+    owner,
+    tick,
+    /** Runs batches until nothing is ready (tests and the standalone process). */
+    async drain(maxBatches = Infinity) {
+      let n = 0;
+      while (n++ < maxBatches && (await tick()) > 0);
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          let handled = 0;
+          try {
+            handled = await tick();
+          } catch (err) {
+            deps.log?.error({ err }, "dispatcher tick failed");
+          }
+          if (handled === 0 && running) await new Promise((r) => setTimeout(r, o.pollMs));
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+export const trackingId = (id: number) => `mc-${id}`;
+export const idFromTrackingId = (t: string) => (/^mc-\d+$/.test(t) ? Number(t.slice(3)) : null);
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,92 @@
+import { desc, eq } from "drizzle-orm";
+import { DEFAULT_PREFS, DEFAULT_WARMING_RULES, WarmingRules, type Category, type Channel, type CustomerPrefs, type PolicyCustomer, type SentFact, type TemplateParam } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { outbox, warmingRules, znsTemplates } from "../../db/schema";
+
+export type OutboxRow = typeof outbox.$inferSelect;
+export type NewMessage = {
+  customerId: string;
+  category: Category;
+  priority?: number;
+  dedupeKey: string;
+  source: string;
+  text?: string | null;
+  template?: { id: string; data: Record<string, string> } | null;
+  expiresAt?: number | null;
+  notBefore?: number | null;
+  broadcastId?: string | null;
+};
+
+const HISTORY_DAYS = 31;
+const SENT_STATES = "('sending','sent','delivered','seen')";
+
+export function createMessagingRepo(db: Db) {
+  const c = db.$client;
+  const insert = c.prepare(
+    `insert into outbox (customer_id, category, priority, dedupe_key, source, text, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) on conflict(dedupe_key) do nothing`,
+  );
+  const customerRow = c.prepare(
+    "select id, follows_oa, unfollowed_at, zalo_oa_id, phone, last_interaction_at, prefs, fatigue_until from customers where id = ?",
+  );
+  const historyOf = c.prepare(
+    `select o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id
+     where o.customer_id = ? and o.state in ${SENT_STATES} and o.sent_at >= ?`,
+  );
+
+  /** Queues one message; the dedupe key makes a second queue of the same cause a no-op. Call inside the cause's transaction. */
+  function queue(m: NewMessage, now: number): boolean {
+    return (
+      insert.run(
+        m.customerId,
+        m.category,
+        m.priority ?? 5,
+        m.dedupeKey,
+        m.source,
+        m.text ?? null,
+        m.template?.id ?? null,
+        m.template ? JSON.stringify(m.template.data) : null,
+        m.notBefore ?? null,
+        m.expiresAt ?? null,
+        m.broadcastId ?? null,
+        now,
+        now,
+      ).changes === 1
+    );
+  }
+
+  function policyCustomer(customerId: string): PolicyCustomer | null {
+    const r = customerRow.get(customerId) as Record<string, any> | undefined;
+    if (!r) return null;
+    const prefs: CustomerPrefs = { ...DEFAULT_PREFS, ...JSON.parse(r.prefs || "{}") };
+    return {
+      followsOa: !!r.follows_oa,
+      everUnfollowed: r.unfollowed_at !== null,
+      oaUserId: r.zalo_oa_id,
+      phone: r.phone,
+      lastInteractionAt: r.last_interaction_at,
+      prefs: { offersPerWeek: prefs.offersPerWeek, pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null, mutedCategories: prefs.mutedCategories },
+      fatigueUntil: r.fatigue_until,
+    };
+  }
+
+  function history(customerId: string, now: number): SentFact[] {
+    return (historyOf.all(customerId, now - HISTORY_DAYS * 86_400_000) as any[]).map((h) => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null }));
+  }
+
+  function currentRules(): { version: number; rules: WarmingRules } {
+    const row = db.select().from(warmingRules).orderBy(desc(warmingRules.version)).limit(1).get();
+    return row ? { version: row.version, rules: WarmingRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: DEFAULT_WARMING_RULES };
+  }
+
+  const template = (id: string) => {
+    const t = db.select().from(znsTemplates).where(eq(znsTemplates.id, id)).get();
+    return t ? { ...t, params: JSON.parse(t.params) as TemplateParam[] } : undefined;
+  };
+
+  const byId = (id: number) => db.select().from(outbox).where(eq(outbox.id, id)).get();
+
+  return { queue, policyCustomer, history, currentRules, template, byId };
+}
+
+export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

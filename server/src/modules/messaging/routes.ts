@@ -1,0 +1,82 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { BroadcastInput, CustomerPrefs, WarmingRules, ZnsTemplateInput, normalizePhone, ErrorCode } from "@mc/shared";
+import { AppError } from "../../errors";
+import { me } from "../../http/route-helpers";
+import type { MessagingService } from "./service";
+import type { Dispatcher } from "./dispatcher";
+
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+const Prefs = z.object({ prefs: CustomerPrefs, maxOffersPerWeek: z.number().nullable() });
+
+export async function messagingRoutes(app: FastifyInstance, opts: { messaging: MessagingService; dispatcher: Dispatcher }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { messaging } = opts;
+
+  // ---- shopper preferences ----
+  r.get("/api/me/message-prefs", { config: { access: "customer" }, schema: { tags: ["messaging"], summary: "How often I want to hear from the shop", response: { 200: Prefs } } }, async (req) =>
+    messaging.prefsView(me(req).id),
+  );
+  r.put(
+    "/api/me/message-prefs",
+    { config: { access: "customer" }, schema: { tags: ["messaging"], body: CustomerPrefs, response: { 200: Prefs } } },
+    async (req) => messaging.setPrefs(me(req).id, req.body),
+  );
+
+  // ---- warming rules ----
+  r.get("/api/admin/warming-rules", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Rules in force and their history" } }, async () => ({
+    ...messaging.rules(),
+    history: messaging.ruleHistory(),
+  }));
+  r.put(
+    "/api/admin/warming-rules",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "A new version of the rules (validated)", body: z.object({ rules: WarmingRules, note: z.string().max(300).optional() }).strict() } },
+    async (req) => messaging.setRules(me(req), req.body.rules, req.body.note),
+  );
+  r.post(
+    "/api/admin/warming-rules/what-if",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Replay the last 30 days under a draft rule set", body: z.object({ rules: WarmingRules }).strict() } },
+    async (req) => messaging.whatIf(req.body.rules),
+  );
+
+  // ---- ZNS templates ----
+  r.get("/api/admin/zns/templates", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ templates: messaging.templates() }));
+  r.post("/api/admin/zns/templates", { config: { access: "admin" }, schema: { tags: ["admin"], body: ZnsTemplateInput } }, async (req, reply) =>
+    reply.status(201).send(messaging.registerTemplate(me(req), req.body)),
+  );
+  r.get("/api/admin/zns/quota", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => messaging.quota());
+  r.post(
+    "/api/admin/zns/test-send",
+    {
+      config: { access: "admin", rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: { tags: ["admin"], summary: "Send one template to one phone now", body: z.object({ phone: z.string().min(9).max(20), templateId: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)) }).strict() },
+    },
+    async (req) => {
+      const phone = normalizePhone(req.body.phone);
+      if (!phone) throw new AppError(ErrorCode.VALIDATION_FAILED, "Not a Vietnamese mobile number", 400);
+      return messaging.testSend(me(req), { ...req.body, phone });
+    },
+  );
+
+  // ---- broadcasts ----
+  r.get("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ broadcasts: messaging.listBroadcasts() }));
+  r.post("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"], body: BroadcastInput } }, async (req, reply) =>
+    reply.status(201).send(messaging.createBroadcast(me(req), req.body)),
+  );
+  r.get("/api/admin/broadcasts/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.broadcastView(req.params.id));
+  r.get("/api/admin/broadcasts/:id/preview", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.preview(req.params.id));
+  r.post("/api/admin/broadcasts/:id/start", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.start(me(req), req.params.id));
+  for (const action of ["pause", "resume", "cancel"] as const) {
+    r.post(`/api/admin/broadcasts/:id/${action}`, { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
+      messaging.setState(me(req), req.params.id, action),
+    );
+  }
+
+  // ---- jobs ----
+  r.post("/api/admin/jobs/keep-warm", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the keep-warm floor now (it also runs daily)" } }, async () => messaging.proposeFloor());
+  r.post("/api/admin/jobs/dispatch", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the dispatcher until nothing is ready" } }, async () => {
+    await opts.dispatcher.drain(50);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,440 @@
+import { randomUUID } from "node:crypto";
+import { desc, eq } from "drizzle-orm";
+import {
+  DEFAULT_PREFS,
+  ErrorCode,
+  decide,
+  maxOffersPerWeek,
+  tierFor,
+  validateTemplateData,
+  zaloErrorText,
+  type Audience,
+  type BroadcastInput,
+  type Category,
+  type CustomerPrefs,
+  type MessageContent,
+  type PolicyCustomer,
+  type PolicyMessage,
+  type SentFact,
+  type WarmingRules,
+  type ZnsTemplateInput,
+} from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { broadcasts, customers, warmingRules, znsTemplates } from "../../db/schema";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import { actorOf, audit } from "../../lib/audit";
+import type { LoyaltyRepo } from "../loyalty/repo";
+import type { ZaloClient } from "../../zalo/client";
+import { ZaloError } from "../../zalo/errors";
+import { idFromTrackingId } from "./dispatcher";
+import type { MessagingRepo, NewMessage } from "./repo";
+
+const DAY = 86_400_000;
+const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+export function createMessagingService(deps: {
+  db: Db;
+  repo: MessagingRepo;
+  loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
+  zalo: Pick<ZaloClient, "getZnsQuota" | "sendZns">;
+  now: () => number;
+}) {
+  const { db, repo, now } = deps;
+  const c = db.$client;
+
+  // ---- one way in: every module queues through here, inside its own transaction ----
+
+  /** Validates template params (NFC lengths) before queueing; bad data is a 400, never a failed send later. */
+  function checkContent(content: { text?: string | null; template?: { id: string; data: Record<string, string> } | null }) {
+    if (!content.template) return content;
+    const t = repo.template(content.template.id);
+    if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${content.template.id} is not registered`, 400);
+    const { data, problems } = validateTemplateData(t.params, content.template.data);
+    if (problems.length) throw new AppError(ErrorCode.TEMPLATE_DATA_INVALID, problems.map((p) => p.message).join("; "), 400, { problems });
+    return { ...content, template: { id: t.id, data } };
+  }
+
+  function queue(m: NewMessage): boolean {
+    const checked = checkContent(m);
+    return repo.queue({ ...m, ...checked }, now());
+  }
+
+  // ---- receipts and follow events (called by the OA webhook in its transaction) ----
+
+  const delivered = c.prepare("update outbox set state = 'delivered', delivered_at = ?, updated_at = ? where id = ? and state in ('sending','sent')");
+  const deliveredByMsg = c.prepare("update outbox set state = 'delivered', delivered_at = ?, updated_at = ? where zalo_msg_id = ? and state in ('sending','sent')");
+  const seenByMsg = c.prepare("update outbox set state = 'seen', seen_at = ?, delivered_at = coalesce(delivered_at, ?), updated_at = ? where zalo_msg_id = ? and state in ('sending','sent','delivered')");
+
+  function applyReceipt(e: Record<string, any>) {
+    const t = now();
+    const at = Number(e.message?.delivery_time ?? e.timestamp) || t;
+    const ids: string[] = [e.message?.msg_id, ...(e.message?.msg_ids ?? [])].filter(Boolean).map(String);
+    if (e.event_name === "user_received_message") {
+      const own = e.message?.tracking_id ? idFromTrackingId(String(e.message.tracking_id)) : null;
+      if (own !== null) delivered.run(at, t, own);
+      for (const id of ids) deliveredByMsg.run(at, t, id);
+    } else if (e.event_name === "user_seen_message") {
+      for (const id of ids) seenByMsg.run(at, at, t, id);
+    }
+  }
+
+  const lastSentTo = c.prepare("select id, broadcast_id, sent_at from outbox where customer_id = ? and state in ('sent','delivered','seen') and sent_at >= ? order by sent_at desc limit 1");
+  const blame = c.prepare("update outbox set unfollow_blamed_at = ? where id = ?");
+  const setFatigue = c.prepare("update customers set fatigue_until = ? where id = ?");
+
+  /** An unfollow soon after a message: tighten that person's promotions and count it against the campaign. */
+  function onUnfollow(customerId: string, at: number) {
+    const { rules } = repo.currentRules();
+    const last = lastSentTo.get(customerId, at - rules.fatigue.unfollowWithinHours * 3_600_000) as { id: number; broadcast_id: string | null } | undefined;
+    if (!last) return;
+    blame.run(at, last.id);
+    setFatigue.run(at + rules.fatigue.tightenForDays * DAY, customerId);
+    if (last.broadcast_id) checkBreaker(last.broadcast_id);
+  }
+
+  function onFollow(customerId: string) {
+    const { rules } = repo.currentRules();
+    repo.queue({ customerId, category: "care", priority: 6, dedupeKey: `welcome:${customerId}`, source: "welcome", text: rules.welcomeText, expiresAt: now() + DAY }, now());
+  }
+
+  // ---- rules ----
+
+  function setRules(actor: Principal, rules: WarmingRules, note?: string) {
+    return tx(db, () => {
+      const version = db.insert(warmingRules).values({ rules: JSON.stringify(rules), changedBy: `${actorOf(actor).kind}:${actor.id}`, note: note ?? null, createdAt: now() }).returning({ version: warmingRules.version }).get().version;
+      audit(db, { actor: actorOf(actor), action: "warming_rules.set", targetId: String(version), details: { note }, at: now() });
+      return { version, rules };
+    });
+  }
+
+  const ruleHistory = () =>
+    db.select().from(warmingRules).orderBy(desc(warmingRules.version)).limit(50).all().map((r) => ({ version: r.version, changedBy: r.changedBy, note: r.note, createdAt: iso(r.createdAt)!, rules: JSON.parse(r.rules) }));
+
+  /**
+   * What-if: replays the last 30 days of messages under a draft rule set (each person's messages in order,
+   * against the sends the replay itself made) and reports what would have changed.
+   */
+  function whatIf(draft: WarmingRules) {
+    const since = now() - 30 * DAY;
+    const rows = c
+      .prepare(
+        `select o.id, o.customer_id, o.category, o.priority, o.text, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
+         from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? order by o.customer_id, o.created_at, o.id`,
+      )
+      .all(since) as any[];
+    const current = { send: 0, notSent: 0 };
+    const draftCounts = { send: 0, hold: 0, suppress: 0, expire: 0 };
+    const reasons: Record<string, number> = {};
+    let becameBlocked = 0;
+    let becameSent = 0;
+    let history: SentFact[] = [];
+    let customer: PolicyCustomer | null = null;
+    let who = "";
+    for (const r of rows) {
+      if (r.customer_id !== who) {
+        who = r.customer_id;
+        customer = repo.policyCustomer(who);
+        history = [];
+      }
+      if (!customer) continue;
+      const wasSent = ["sending", "sent", "delivered", "seen"].includes(r.state);
+      wasSent ? current.send++ : current.notSent++;
+      const msg: PolicyMessage = { category: r.category, priority: r.priority, hasText: !!r.text, template: r.template_id ? { tag: r.tag ?? 2, uid: !!r.uid, zns: true } : null, expiresAt: r.expires_at };
+      const d = decide(customer, msg, r.created_at, draft, history);
+      draftCounts[d.action]++;
+      if (d.action !== "send") reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
+      if (d.action === "send") history.push({ category: r.category, channel: d.channel, sentAt: r.created_at, znsTag: d.channel === "zns" ? r.tag : null });
+      if (wasSent && d.action !== "send") becameBlocked++;
+      if (!wasSent && d.action === "send") becameSent++;
+    }
+    return { messages: rows.length, current, draft: draftCounts, reasons, becameBlocked, becameSent, note: "Replayed with each person's current follow state and preferences; holds are counted as not sent at that moment." };
+  }
+
+  // ---- ZNS templates ----
+
+  function registerTemplate(actor: Principal, t: ZnsTemplateInput) {
+    tx(db, () => {
+      db.insert(znsTemplates)
+        .values({ id: t.id, name: t.name, tag: t.tag, params: JSON.stringify(t.params), uid: t.uid, createdAt: now() })
+        .onConflictDoUpdate({ target: znsTemplates.id, set: { name: t.name, tag: t.tag, params: JSON.stringify(t.params), uid: t.uid } })
+        .run();
+      audit(db, { actor: actorOf(actor), action: "zns_template.register", targetId: t.id, at: now() });
+    });
+    return repo.template(t.id)!;
+  }
+
+  const templates = () => db.select().from(znsTemplates).all().map((t) => ({ ...t, params: JSON.parse(t.params), createdAt: iso(t.createdAt)! }));
+
+  async function quota() {
+    try {
+      return await deps.zalo.getZnsQuota();
+    } catch (err) {
+      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, `Could not read the quota: ${(err as Error).message}`, 503);
+    }
+  }
+
+  /** A test send to one phone, straight away (admin only): shows Zalo's answer in words. */
+  async function testSend(actor: Principal, p: { phone: string; templateId: string; data: Record<string, string> }) {
+    const checked = checkContent({ template: { id: p.templateId, data: p.data } });
+    audit(db, { actor: actorOf(actor), action: "zns.test_send", targetId: p.templateId, details: { phone: `${p.phone.slice(0, 4)}…` }, at: now() });
+    try {
+      const r = await deps.zalo.sendZns({ phone: p.phone, templateId: p.templateId, data: checked.template!.data, trackingId: `test-${randomUUID().slice(0, 8)}` });
+      return { ok: true, msgId: r.msgId, quota: r.quota, error: null };
+    } catch (err) {
+      if (err instanceof ZaloError) return { ok: false, msgId: null, quota: null, error: { code: err.zaloCode, reason: zaloErrorText(err.zaloCode) ?? err.message } };
+      throw err;
+    }
+  }
+
+  // ---- customer preferences ----
+
+  const prefsOf = (customerId: string): CustomerPrefs => {
+    const row = db.select({ prefs: customers.prefs }).from(customers).where(eq(customers.id, customerId)).get();
+    return { ...DEFAULT_PREFS, ...JSON.parse(row?.prefs || "{}") };
+  };
+
+  function prefsView(customerId: string) {
+    const prefs = prefsOf(customerId);
+    const { rules } = repo.currentRules();
+    return { prefs, maxOffersPerWeek: maxOffersPerWeek(rules, { ...prefs, pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null }, now()) };
+  }
+
+  function setPrefs(customerId: string, prefs: CustomerPrefs) {
+    db.update(customers).set({ prefs: JSON.stringify(prefs), updatedAt: now() }).where(eq(customers.id, customerId)).run();
+    return prefsView(customerId);
+  }
+
+  // ---- broadcasts ----
+
+  /** The audience as one SQL condition over `customers c` (set-based: no per-person loop). */
+  function audienceSql(a: Audience): { where: string; params: unknown[] } {
+    const parts: string[] = ["c.zalo_oa_id is not null or c.phone is not null"];
+    const params: unknown[] = [];
+    if (a.followersOnly) parts.push("c.follows_oa = 1");
+    if (a.pointsMin !== undefined) (parts.push("c.points_balance >= ?"), params.push(a.pointsMin));
+    if (a.pointsMax !== undefined) (parts.push("c.points_balance <= ?"), params.push(a.pointsMax));
+    if (a.storeIds?.length) {
+      parts.push(`exists (select 1 from points_ledger l where l.customer_id = c.id and l.store_id in (${a.storeIds.map(() => "?").join(",")}))`);
+      params.push(...a.storeIds);
+    }
+    const lastVisit = "(select max(l.created_at) from points_ledger l where l.customer_id = c.id)";
+    if (a.lastVisitMinDays !== undefined) (parts.push(`coalesce(${lastVisit}, 0) <= ?`), params.push(now() - a.lastVisitMinDays * DAY));
+    if (a.lastVisitMaxDays !== undefined) (parts.push(`${lastVisit} >= ?`), params.push(now() - a.lastVisitMaxDays * DAY));
+    if (a.gamePlayers) parts.push("exists (select 1 from game_draws d where d.customer_id = c.id)");
+    if (a.tiers?.length) {
+      // Tiers are ranges of points earned in the rolling window.
+      const { rules } = deps.loyaltyRepo.currentRules();
+      const ranges = a.tiers.map((key) => {
+        const i = rules.tiers.findIndex((t) => t.key === key);
+        if (i < 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown tier ${key}`, 400);
+        return [rules.tiers[i]!.threshold, rules.tiers[i + 1]?.threshold ?? Number.MAX_SAFE_INTEGER] as const;
+      });
+      const earned = "(select coalesce(sum(l.delta), 0) from points_ledger l where l.customer_id = c.id and l.kind = 'earn' and l.created_at >= ?)";
+      parts.push(`(${ranges.map(() => `(${earned} >= ? and ${earned} < ?)`).join(" or ")})`);
+      const since = now() - rules.tierWindowDays * DAY;
+      for (const [lo, hi] of ranges) params.push(since, lo, since, hi);
+    }
+    return { where: parts.map((p) => `(${p})`).join(" and "), params };
+  }
+
+  function createBroadcast(actor: Principal, input: BroadcastInput) {
+    checkContent({ text: input.content.text, template: input.content.template });
+    audienceSql(input.audience); // validates tiers now
+    const id = randomUUID();
+    tx(db, () => {
+      db.insert(broadcasts)
+        .values({
+          id,
+          name: input.name,
+          category: input.category,
+          text: input.content.text ?? null,
+          templateId: input.content.template?.id ?? null,
+          templateData: input.content.template ? JSON.stringify(input.content.template.data) : null,
+          audience: JSON.stringify(input.audience),
+          state: "draft",
+          scheduledAt: input.scheduledAt ? Date.parse(input.scheduledAt) : null,
+          expiresAt: input.expiresAt ? Date.parse(input.expiresAt) : null,
+          breakerRate: input.breakerRate,
+          breakerMinSent: input.breakerMinSent,
+          createdBy: `${actorOf(actor).kind}:${actor.id}`,
+          createdAt: now(),
+        })
+        .run();
+      audit(db, { actor: actorOf(actor), action: "broadcast.create", targetId: id, at: now() });
+    });
+    return broadcastView(id);
+  }
+
+  const broadcastRow = (id: string) => {
+    const b = db.select().from(broadcasts).where(eq(broadcasts.id, id)).get();
+    if (!b) throw new AppError(ErrorCode.NOT_FOUND, "Broadcast not found", 404);
+    return b;
+  };
+
+  /** How many would be sent now, held, suppressed (by reason), and the quota it would spend. */
+  function preview(id: string) {
+    const b = broadcastRow(id);
+    const { where, params } = audienceSql(JSON.parse(b.audience));
+    const ids = (c.prepare(`select c.id from customers c where ${where}`).all(...params) as { id: string }[]).map((r) => r.id);
+    const { rules } = repo.currentRules();
+    const t = repo.template(b.templateId ?? "");
+    const msg: PolicyMessage = { category: b.category as Category, priority: 3, hasText: !!b.text, template: t ? { tag: t.tag as 1 | 2 | 3, uid: t.uid, zns: true } : null, expiresAt: b.expiresAt };
+    const out = { audience: ids.length, send: 0, hold: 0, suppress: 0, expire: 0, reasons: {} as Record<string, number>, channels: { cs: 0, template_uid: 0, zns: 0 }, freeCs: 0, quotaNeeded: 0 };
+    const at = now();
+    for (const cid of ids) {
+      const customer = repo.policyCustomer(cid);
+      if (!customer) continue;
+      const d = decide(customer, msg, at, rules, repo.history(cid, at));
+      out[d.action]++;
+      if (d.action === "send") {
+        out.channels[d.channel]++;
+        if (d.free) out.freeCs++;
+        if (d.channel === "zns" || d.channel === "template_uid") out.quotaNeeded++;
+      } else out.reasons[d.reason] = (out.reasons[d.reason] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  /** Snapshots the audience into the outbox in one statement and starts it (or schedules it). */
+  function start(actor: Principal, id: string) {
+    return tx(db, () => {
+      const b = broadcastRow(id);
+      if (b.state !== "draft") throw new AppError(ErrorCode.CONFLICT, `Broadcast is ${b.state}`, 409);
+      const { where, params } = audienceSql(JSON.parse(b.audience));
+      const t = now();
+      const inserted = c
+        .prepare(
+          `insert into outbox (customer_id, category, priority, dedupe_key, source, text, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
+           select c.id, ?, 3, 'bc:' || ? || ':' || c.id, 'broadcast', ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where ${where}
+           on conflict(dedupe_key) do nothing`,
+        )
+        .run(b.category, id, b.text, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, ...params).changes;
+      db.update(broadcasts).set({ state: "running", recipients: inserted, startedAt: t }).where(eq(broadcasts.id, id)).run();
+      audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, details: { recipients: inserted }, at: t });
+      return broadcastView(id);
+    });
+  }
+
+  function setState(actor: Principal, id: string, action: "pause" | "resume" | "cancel") {
+    return tx(db, () => {
+      const b = broadcastRow(id);
+      const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "running", "paused", "tripped"] };
+      if (!allowed[action]!.includes(b.state)) throw new AppError(ErrorCode.CONFLICT, `Cannot ${action} a ${b.state} broadcast`, 409);
+      const next = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
+      db.update(broadcasts).set({ state: next, ...(next === "cancelled" ? { finishedAt: now() } : {}) }).where(eq(broadcasts.id, id)).run();
+      if (next === "cancelled") c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held')").run(now(), id);
+      audit(db, { actor: actorOf(actor), action: `broadcast.${action}`, targetId: id, at: now() });
+      return broadcastView(id);
+    });
+  }
+
+  /** The circuit breaker: a broadcast whose unfollow rate crosses its threshold stops itself. */
+  function checkBreaker(id: string) {
+    const b = db.select().from(broadcasts).where(eq(broadcasts.id, id)).get();
+    if (!b || b.state !== "running") return;
+    const s = c.prepare("select count(*) filter (where sent_at is not null) as sent, count(unfollow_blamed_at) as unfollows from outbox where broadcast_id = ?").get(id) as { sent: number; unfollows: number };
+    if (s.sent >= b.breakerMinSent && s.unfollows / s.sent >= b.breakerRate) {
+      db.update(broadcasts).set({ state: "tripped" }).where(eq(broadcasts.id, id)).run();
+      audit(db, { actor: { kind: "system", id: "breaker" }, action: "broadcast.tripped", targetId: id, details: s, at: now() });
+    }
+  }
+
+  function broadcastView(id: string) {
+    const b = broadcastRow(id);
+    const states = Object.fromEntries((c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state").all(id) as any[]).map((r) => [r.state, r.n]));
+    const failed = (c.prepare("select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' group by zalo_error").all(id) as any[]).map((r) => ({ code: r.code, reason: zaloErrorText(r.code), count: r.n }));
+    const reasons = Object.fromEntries((c.prepare("select reason, count(*) as n from outbox where broadcast_id = ? and state in ('held','suppressed','expired') group by reason").all(id) as any[]).map((r) => [r.reason, r.n]));
+    const unfollows = (c.prepare("select count(*) as n from outbox where broadcast_id = ? and unfollow_blamed_at is not null").get(id) as any).n;
+    const pending = (states.queued ?? 0) + (states.held ?? 0) + (states.sending ?? 0);
+    if (b.state === "running" && b.recipients > 0 && pending === 0) {
+      db.update(broadcasts).set({ state: "done", finishedAt: now() }).where(eq(broadcasts.id, id)).run();
+      b.state = "done";
+    }
+    const sent = (states.sent ?? 0) + (states.delivered ?? 0) + (states.seen ?? 0);
+    return {
+      id: b.id,
+      name: b.name,
+      category: b.category,
+      state: b.state,
+      recipients: b.recipients,
+      scheduledAt: iso(b.scheduledAt),
+      startedAt: iso(b.startedAt),
+      finishedAt: iso(b.finishedAt),
+      counts: { queued: states.queued ?? 0, held: states.held ?? 0, sending: states.sending ?? 0, sent, delivered: (states.delivered ?? 0) + (states.seen ?? 0), seen: states.seen ?? 0, suppressed: states.suppressed ?? 0, failed: states.failed ?? 0, expired: states.expired ?? 0, cancelled: states.cancelled ?? 0 },
+      reasons,
+      failedByCode: failed,
+      unfollows,
+      unfollowRate: sent ? unfollows / sent : 0,
+    };
+  }
+
+  const listBroadcasts = () => db.select({ id: broadcasts.id }).from(broadcasts).orderBy(desc(broadcasts.createdAt)).all().map((b) => broadcastView(b.id));
+
+  // ---- keep-warm floor ----
+
+  /**
+   * Daily: followers we have not contacted for `silentDays` get one useful message, through the same
+   * policy as everything else: their expiring points first, then a voucher about to lapse, then an offer.
+   */
+  function proposeFloor() {
+    const { rules } = repo.currentRules();
+    if (!rules.floor.enabled) return { queued: 0 };
+    const t = now();
+    const day = new Date(t).toISOString().slice(0, 10);
+    const silent = c
+      .prepare(
+        `select c.id, c.name, c.points_balance from customers c where c.follows_oa = 1
+         and not exists (select 1 from outbox o where o.customer_id = c.id and (o.sent_at >= @since or o.state in ('queued','held','sending')))
+         limit 50000`,
+      )
+      .all({ since: t - rules.floor.silentDays * DAY }) as { id: string; name: string; points_balance: number }[];
+    const voucherSoon = c.prepare(
+      "select v.id, vc.name, v.expires_at from vouchers v join voucher_campaigns vc on vc.id = v.campaign_id where v.customer_id = ? and v.status = 'issued' and v.expires_at > ? order by v.expires_at limit 1",
+    );
+    const offer = c.prepare("select name from voucher_campaigns where active = 1 and listed = 1 and (valid_to is null or valid_to > ?) order by created_at desc limit 1").get(t) as { name: string } | undefined;
+    let queued = 0;
+    tx(db, () => {
+      for (const s of silent) {
+        const v = voucherSoon.get(s.id, t) as { name: string; expires_at: number } | undefined;
+        let content: string | null = null;
+        if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
+        else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN")}.`;
+        else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
+        if (!content) continue;
+        const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;
+        if (repo.queue({ customerId: s.id, category: "care", priority: 2, dedupeKey: `floor:${s.id}:${day}`, source: "floor", text: content, template, expiresAt: t + 2 * DAY }, t)) queued++;
+      }
+    });
+    return { queued };
+  }
+
+  return {
+    queue,
+    checkContent,
+    applyReceipt,
+    onUnfollow,
+    onFollow,
+    rules: () => repo.currentRules(),
+    setRules,
+    ruleHistory,
+    whatIf,
+    registerTemplate,
+    templates,
+    quota,
+    testSend,
+    prefsView,
+    setPrefs,
+    createBroadcast,
+    preview,
+    start,
+    setState,
+    broadcastView,
+    listBroadcasts,
+    proposeFloor,
+    tierFor,
+  };
+}
+
+export type MessagingService = ReturnType<typeof createMessagingService>;

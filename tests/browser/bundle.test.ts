@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const WWW = resolve(fileURLToPath(import.meta.url), "../../../mini-app/www");
+
+describe("emulator build of the mini app (built by global setup)", () => {
+  it("contains no zmp-sdk code: the SDK calls login() on import and fails outside Zalo", () => {
+    const assets = readdirSync(resolve(WWW, "assets")).filter((f) => /\.(js|css)$/.test(f));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const f of assets) {
+      const text = readFileSync(resolve(WWW, "assets", f), "utf8");
+      expect(text, f).not.toContain("zmp-sdk");
+      expect(text, f).not.toContain("h5.zdn.vn");
+      expect(text, f).not.toContain("ZJSBridge");
+    }
+  });
+
+  it("writes the generated app-config.json Zalo loads the app from", () => {
+    const file = resolve(WWW, "app-config.json");
+    expect(existsSync(file)).toBe(true);
+    const cfg = JSON.parse(readFileSync(file, "utf8")) as { app: { title: string }; listSyncJS: string[]; listCSS: string[]; pages: unknown[] };
+    expect(cfg.app.title).toBe("Master Channel");
+    expect(cfg.listSyncJS.length).toBeGreaterThan(0);
+    for (const js of [...cfg.listSyncJS, ...cfg.listCSS]) expect(existsSync(resolve(WWW, js)), js).toBe(true);
+    expect(cfg.pages).toEqual([]);
+  });
+
+  it("lazy-loads every route but home into its own chunk", () => {
+    expect(readdirSync(resolve(WWW, "assets")).some((f) => f.startsWith("account-page."))).toBe(true);
+  });
+});

@@ -1,0 +1,83 @@
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const SCREENSHOTS = resolve(fileURLToPath(import.meta.url), "../../screenshots");
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export type BrowserSession = {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** console errors and uncaught page errors, in order */
+  errors: string[];
+  /** requests to non-local hosts that were aborted (CDNs: zmp-ui's icon font, avatars) */
+  blocked: string[];
+  close(): Promise<void>;
+};
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A phone-sized page (390×844 @2x) that can only reach local servers. */
+export async function openPhone(opts: { browser?: Browser } = {}): Promise<BrowserSession> {
+  const ownBrowser = !opts.browser;
+  const browser = opts.browser ?? (await launchBrowser());
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "vi-VN",
+    timezoneId: "Asia/Ho_Chi_Minh",
+  });
+  const errors: string[] = [];
+  const blocked: string[] = [];
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === "data:" || url.protocol === "blob:" || LOCAL_HOSTS.has(url.hostname)) return route.continue();
+    blocked.push(url.href);
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    // The aborted off-machine requests above are expected; anything else is a real error.
+    if (blocked.includes(msg.location().url)) return;
+    errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+  return {
+    browser,
+    context,
+    page,
+    errors,
+    blocked,
+    close: async () => {
+      await context.close();
+      if (ownBrowser) await browser.close();
+    },
+  };
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = resolve(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
