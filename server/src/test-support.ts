@@ -48,6 +48,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     oaAccessToken: TEST_ENV.ZALO_OA_ACCESS_TOKEN,
     oaRefreshToken: TEST_ENV.ZALO_OA_REFRESH_TOKEN,
     retrySchedule: [50],
+    // A frozen clock: time moves only when a test moves it, so retries and windows are deterministic.
+    now: Date.now(),
     logger: false,
   });
   const emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");

@@ -76,7 +76,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     body: JSON.stringify({ webhookUrl: `${apiUrl}/webhooks/zalo` }),
   });
 
-  const web = await serveWww({ dir: WWW, config: { apiUrl, emulatorUrl }, port: opts.webPort ?? 0 });
+  const web = await serveWww({ dir: WWW, config: { apiUrl, emulatorUrl, oaId: DEV_DEFAULTS.ZALO_OA_ID }, port: opts.webPort ?? 0 });
   const webUrl = web.url.replace("127.0.0.1", host);
 
   async function adminToken() {

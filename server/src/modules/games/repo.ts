@@ -43,15 +43,17 @@ export function createGameRepo(db: Db) {
   const insertDraw = (row: typeof gameDraws.$inferInsert) => db.insert(gameDraws).values(row).run();
   const pendingFollow = (customerId: string) =>
     db.select().from(gameDraws).where(and(eq(gameDraws.customerId, customerId), eq(gameDraws.state, "pending_follow"))).orderBy(asc(gameDraws.createdAt)).all();
-  const drawsOf = (customerId: string, limit: number) => db.select().from(gameDraws).where(eq(gameDraws.customerId, customerId)).orderBy(desc(gameDraws.createdAt)).limit(limit).all();
+  // rowid breaks ties: many draws can share a millisecond.
+  const seq = sql<number>`${gameDraws}.rowid`;
+  const drawsOf = (customerId: string, limit: number) => db.select().from(gameDraws).where(eq(gameDraws.customerId, customerId)).orderBy(desc(gameDraws.createdAt), desc(seq)).limit(limit).all();
 
   const drawsOfGame = (campaignId: string, before: number | undefined, limit: number) =>
     db
-      .select({ draw: gameDraws, customerName: customers.name })
+      .select({ draw: gameDraws, customerName: customers.name, seq })
       .from(gameDraws)
       .innerJoin(customers, eq(customers.id, gameDraws.customerId))
-      .where(before === undefined ? eq(gameDraws.campaignId, campaignId) : and(eq(gameDraws.campaignId, campaignId), lt(gameDraws.createdAt, before)))
-      .orderBy(desc(gameDraws.createdAt), desc(gameDraws.id))
+      .where(before === undefined ? eq(gameDraws.campaignId, campaignId) : and(eq(gameDraws.campaignId, campaignId), lt(seq, before)))
+      .orderBy(desc(seq))
       .limit(limit)
       .all();
 

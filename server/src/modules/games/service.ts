@@ -402,7 +402,7 @@ export function createGameService(deps: {
     const rows = repo.drawsOfGame(id, before, limit);
     return {
       draws: rows.map((r) => ({ ...toDraw(r.draw), customer: { id: r.draw.customerId, name: r.customerName }, fallbackReason: r.draw.fallbackReason })),
-      nextBefore: rows.length === limit ? rows[rows.length - 1]!.draw.createdAt : null,
+      nextBefore: rows.length === limit ? rows[rows.length - 1]!.seq : null,
     };
   }
 

@@ -1,21 +1,62 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { customers, staffStores, stores } from "../../db/schema";
-import { humanCode } from "../../lib/codes";
+import { customers, staffStores } from "../../db/schema";
+import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
+/**
+ * Reads whole rows of `table` through a hand-prepared statement, mapped exactly as drizzle's `select()`
+ * would map them (property names and driver-value mapping, e.g. integer booleans), but without building
+ * the query on every call. The column list comes from the schema, so a new column is picked up by itself.
+ */
+export function rowReader<T extends Table>(table: T) {
+  const cols = Object.entries(getTableColumns(table)).map(([key, col]) => ({ key, col }));
+  const columns = cols.map(({ col }) => `"${col.name}"`).join(", ");
+  return {
+    /** `select <every column> from <table>`: add your own where clause and prepare it with `.raw()`. */
+    selectAll: `select ${columns} from "${getTableName(table)}"`,
+    read(values: unknown[] | undefined): T["$inferSelect"] | undefined {
+      if (!values) return undefined;
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < cols.length; i++) {
+        const v = values[i];
+        row[cols[i]!.key] = v === null ? null : cols[i]!.col.mapFromDriverValue(v);
+      }
+      return row as T["$inferSelect"];
+    },
+  };
+}
+
 export function createIdentityRepo(db: Db) {
-  const byId = (id: string) => db.select().from(customers).where(eq(customers.id, id)).get();
-  const storeIdsOf = (customerId: string) =>
-    db.select({ storeId: staffStores.storeId }).from(staffStores).where(eq(staffStores.customerId, customerId)).all().map((r) => r.storeId);
+  const c = db.$client;
+  const customerRow = rowReader(customers);
+  // Hot path (every signed-in request loads its principal; every award looks up a member): prepared once.
+  const byIdStmt = c.prepare(`${customerRow.selectAll} where "id" = ?`).raw();
+  const byMemberCodeStmt = c.prepare(`${customerRow.selectAll} where "member_code" = ?`).raw();
+  const storeIdsStmt = c.prepare("select store_id from staff_stores where customer_id = ?").pluck();
+  const storeExistsStmt = c.prepare("select 1 from stores where id = ?").pluck();
+  const principalStmt = c.prepare(
+    `select c.role, case when c.role = 'customer' then null else (select json_group_array(s.store_id) from staff_stores s where s.customer_id = c.id) end
+     from customers c where c.id = ?`,
+  ).raw();
+
+  const byId = (id: string): CustomerRow | undefined => customerRow.read(byIdStmt.get(id) as unknown[] | undefined);
+  const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId) as string[];
+
+  /** Role and stores of a signed-in customer in one statement (read on every request, so a revoked role stops at once). */
+  function principalOf(id: string): { id: string; role: CustomerRow["role"]; storeIds: string[] } | undefined {
+    const r = principalStmt.get(id) as [CustomerRow["role"], string | null] | undefined;
+    if (!r) return undefined;
+    return { id, role: r[0], storeIds: r[1] === null ? [] : (JSON.parse(r[1]) as string[]) };
+  }
 
   /** The one way a customer row is born, whoever meets the person first (mini app or OA webhook). */
   function insertCustomer(v: { zaloId: string | null; zaloOaId: string | null; name: string; avatar?: string | null }, now: number): CustomerRow {
     const id = randomUUID();
-    db.insert(customers).values({ id, ...v, memberCode: humanCode(8), createdAt: now, updatedAt: now }).run();
+    db.insert(customers).values({ id, ...v, memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now }).run();
     return byId(id)!;
   }
 
@@ -60,11 +101,11 @@ export function createIdentityRepo(db: Db) {
     });
   }
 
-  const storeExists = (id: string) => !!db.select({ id: stores.id }).from(stores).where(eq(stores.id, id)).get();
+  const storeExists = (id: string) => storeExistsStmt.get(id) !== undefined;
 
-  const byMemberCode = (code: string) => db.select().from(customers).where(eq(customers.memberCode, code)).get();
+  const byMemberCode = (code: string): CustomerRow | undefined => customerRow.read(byMemberCodeStmt.get(code) as unknown[] | undefined);
 
-  return { byId, byMemberCode, insertCustomer, storeIdsOf, upsertFromZalo, setPhone, setRole, storeExists };
+  return { byId, byMemberCode, insertCustomer, storeIdsOf, principalOf, upsertFromZalo, setPhone, setRole, storeExists };
 }
 
 export type IdentityRepo = ReturnType<typeof createIdentityRepo>;

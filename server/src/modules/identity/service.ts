@@ -80,9 +80,8 @@ export function createIdentityService(deps: {
 
   function loadPrincipal(claims: { sub: string; kind: "customer" | "operator" }): Principal | null {
     if (claims.kind !== "customer") return null;
-    const row = repo.byId(claims.sub);
-    if (!row) return null;
-    return { kind: "customer", id: row.id, role: row.role, storeIds: row.role === "customer" ? [] : repo.storeIdsOf(row.id) };
+    const p = repo.principalOf(claims.sub);
+    return p ? { kind: "customer", id: p.id, role: p.role, storeIds: p.storeIds } : null;
   }
 
   return { loginWithZalo, sharePhone, profile, loadPrincipal };

@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, lt, lte, gt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, lte, gt } from "drizzle-orm";
 import { DEFAULT_LOYALTY_RULES, ErrorCode, LoyaltyRules, type LedgerKind } from "@mc/shared";
 import type { Db } from "../../db/client";
-import { customers, loyaltyRules, pointsLedger } from "../../db/schema";
+import { loyaltyRules, pointsLedger } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Actor } from "../../lib/audit";
 
@@ -18,6 +18,14 @@ export type NewEntry = {
   expiresAt?: number | null;
   now: number;
 };
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
 
 export function createLoyaltyRepo(db: Db) {
   const c = db.$client;
@@ -58,15 +66,14 @@ export function createLoyaltyRepo(db: Db) {
     return { entry: toRow(row as Record<string, unknown>), duplicate: false };
   }
 
+  const factsStmt = c.prepare("select delta, expires_at, created_at, id from points_ledger where customer_id = ? order by id").raw();
   const facts = (customerId: string) =>
-    db.select({ delta: pointsLedger.delta, expiresAt: pointsLedger.expiresAt, createdAt: pointsLedger.createdAt, id: pointsLedger.id }).from(pointsLedger).where(eq(pointsLedger.customerId, customerId)).orderBy(pointsLedger.id).all();
+    (factsStmt.all(customerId) as [number, number | null, number, number][]).map(([delta, expiresAt, createdAt, id]) => ({ delta, expiresAt, createdAt, id }));
 
-  const earnedSince = (customerId: string, since: number) =>
-    db
-      .select({ n: sql<number>`coalesce(sum(${pointsLedger.delta}), 0)` })
-      .from(pointsLedger)
-      .where(and(eq(pointsLedger.customerId, customerId), eq(pointsLedger.kind, "earn"), gte(pointsLedger.createdAt, since)))
-      .get()!.n;
+  // Walks the customer's rows through points_ledger_customer_idx (customer_id, id), filtering kind and date.
+  // An index on (customer_id, kind, created_at, delta) would make it an index-only range read.
+  const earnedSinceStmt = c.prepare("select coalesce(sum(delta), 0) from points_ledger where customer_id = ? and kind = 'earn' and created_at >= ?").pluck();
+  const earnedSince = (customerId: string, since: number) => earnedSinceStmt.get(customerId, since) as number;
 
   const history = (customerId: string, before: number | undefined, limit: number) =>
     db
@@ -85,15 +92,26 @@ export function createLoyaltyRepo(db: Db) {
       .all()
       .map((r) => r.id);
 
-  const balanceOf = (customerId: string) => db.select({ b: customers.pointsBalance }).from(customers).where(eq(customers.id, customerId)).get()?.b;
+  const balanceStmt = c.prepare("select points_balance from customers where id = ?").pluck();
+  const balanceOf = (customerId: string) => balanceStmt.get(customerId) as number | undefined;
 
+  // The rules in force, parsed once and kept until saveRules. This process is the only writer of
+  // loyalty_rules (the standalone dispatcher never writes them), so the cache cannot go stale.
+  // Frozen: every caller shares the one object.
+  let rulesCache: Readonly<{ version: number; rules: LoyaltyRules }> | undefined;
   function currentRules(): { version: number; rules: LoyaltyRules } {
-    const row = db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(1).get();
-    return row ? { version: row.version, rules: LoyaltyRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: DEFAULT_LOYALTY_RULES };
+    if (!rulesCache) {
+      const row = db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(1).get();
+      rulesCache = deepFreeze(row ? { version: row.version, rules: LoyaltyRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: structuredClone(DEFAULT_LOYALTY_RULES) });
+    }
+    return rulesCache;
   }
 
   function saveRules(rules: LoyaltyRules, changedBy: string, now: number) {
-    return db.insert(loyaltyRules).values({ rules: JSON.stringify(rules), changedBy, createdAt: now }).returning({ version: loyaltyRules.version }).get().version;
+    rulesCache = undefined; // before the write: a rolled-back transaction around this call leaves nothing stale either
+    const version = db.insert(loyaltyRules).values({ rules: JSON.stringify(rules), changedBy, createdAt: now }).returning({ version: loyaltyRules.version }).get().version;
+    rulesCache = undefined;
+    return version;
   }
 
   const ruleHistory = () => db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(50).all();

@@ -94,7 +94,9 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
         now: at,
       });
       if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.award", targetId: member.id, storeId: p.storeId, details: { amountVnd: p.amountVnd, points, receiptId: p.receiptId }, at });
-      return { member: { id: member.id, name: member.name }, points: entry.delta, balance: repo.balanceOf(member.id)!, duplicate, entry: toLedgerEntry(entry) };
+      // A new entry's balance_after is the balance now (same transaction); a duplicate's is from back then.
+      const balance = duplicate ? repo.balanceOf(member.id)! : entry.balanceAfter;
+      return { member: { id: member.id, name: member.name }, points: entry.delta, balance, duplicate, entry: toLedgerEntry(entry) };
     });
   }
 
@@ -115,7 +117,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
         now: at,
       });
       if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.adjust", targetId: p.customerId, details: { delta: p.delta, reason: p.reason }, at });
-      return { entry: toLedgerEntry(entry), balance: repo.balanceOf(p.customerId)!, duplicate };
+      return { entry: toLedgerEntry(entry), balance: duplicate ? repo.balanceOf(p.customerId)! : entry.balanceAfter, duplicate };
     });
   }
 
