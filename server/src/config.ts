@@ -33,6 +33,8 @@ const ConfigSchema = z.object({
   /** Sends per second per channel; Zalo allows about 4,000 requests a minute per app. */
   DISPATCH_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(60),
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** How long a claimed batch is the dispatcher's; a crashed dispatcher's rows are picked up after it. */
+  DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   /** After a crash, how long to wait for a ZNS delivery receipt before sending a row again. */
   DISPATCH_RECEIPT_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { DEFAULT_PREFS, DEFAULT_WARMING_RULES, WarmingRules, type Category, type Channel, type CustomerPrefs, type PolicyCustomer, type SentFact, type TemplateParam } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { outbox, warmingRules, znsTemplates } from "../../db/schema";
@@ -74,9 +74,15 @@ export function createMessagingRepo(db: Db) {
     return (historyOf.all(customerId, now - HISTORY_DAYS * 86_400_000) as any[]).map((h) => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null }));
   }
 
+  // Parsed once per version: the dispatcher asks for every message, and another process may publish a new version.
+  const latestVersion = c.prepare("select coalesce(max(version), 0) as v from warming_rules").pluck();
+  let cached: { version: number; rules: WarmingRules } = { version: -1, rules: DEFAULT_WARMING_RULES };
   function currentRules(): { version: number; rules: WarmingRules } {
-    const row = db.select().from(warmingRules).orderBy(desc(warmingRules.version)).limit(1).get();
-    return row ? { version: row.version, rules: WarmingRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: DEFAULT_WARMING_RULES };
+    const v = latestVersion.get() as number;
+    if (v === cached.version) return cached;
+    const row = v ? db.select().from(warmingRules).where(eq(warmingRules.version, v)).get() : undefined;
+    cached = row ? { version: row.version, rules: WarmingRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: DEFAULT_WARMING_RULES };
+    return cached;
   }
 
   const template = (id: string) => {
