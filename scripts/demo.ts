@@ -8,7 +8,7 @@ const stack = await startStack({
   databasePath: process.env.DATABASE_PATH ?? "./data/master-channel.db",
   host: "localhost",
   seed: true,
-  logger: process.env.LOG_LEVEL !== "silent",
+  logLevel: (process.env.LOG_LEVEL as "info" | "warn" | undefined) ?? "warn",
 });
 
 console.log(`

@@ -13,7 +13,8 @@ export type StackOptions = {
   databasePath?: string;
   /** Create a demo store and give the staff and admin personas their roles. */
   seed?: boolean;
-  logger?: boolean;
+  /** Server log level; "silent" (the default) in tests. */
+  logLevel?: "silent" | "error" | "warn" | "info" | "debug";
   /** Host the three servers listen on; tests use 127.0.0.1, the demo "localhost" (zmp-sdk treats it as dev). */
   host?: string;
 };
@@ -64,11 +65,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     DATABASE_PATH: opts.databasePath ?? ":memory:",
     ADMIN_EMAIL: DEMO_ADMIN.email,
     ADMIN_PASSWORD: DEMO_ADMIN.password,
-    LOG_LEVEL: opts.logger ? "info" : "silent",
+    LOG_LEVEL: opts.logLevel ?? "silent",
     RATE_LIMIT_PER_MINUTE: "100000",
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
   });
-  const app = await buildApp({ config, logger: opts.logger ?? false });
+  const app = await buildApp({ config, logger: (opts.logLevel ?? "silent") !== "silent" });
   const apiUrl = `http://${host}:${new URL(await app.listen({ port: opts.apiPort ?? 0, host: "127.0.0.1" })).port}`;
   await fetch(`${emulatorUrl}/_emu/config`, {
     method: "POST",
