@@ -133,6 +133,15 @@ CREATE TABLE `loyalty_rules` (
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `menu_categories` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`position` integer DEFAULT 0 NOT NULL,
+	`active` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `oa_tokens` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`access_token` text NOT NULL,
@@ -141,6 +150,61 @@ CREATE TABLE `oa_tokens` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `order_lines` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`order_id` text NOT NULL,
+	`product_id` text NOT NULL,
+	`name` text NOT NULL,
+	`quantity` integer NOT NULL,
+	`unit_price_vnd` integer NOT NULL,
+	`options` text DEFAULT '[]' NOT NULL,
+	`line_total_vnd` integer NOT NULL,
+	FOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `order_lines_order_idx` ON `order_lines` (`order_id`);--> statement-breakpoint
+CREATE TABLE `orders` (
+	`id` text PRIMARY KEY NOT NULL,
+	`code` text NOT NULL,
+	`customer_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	`status` text NOT NULL,
+	`pickup_type` text NOT NULL,
+	`pickup_at` integer,
+	`table_label` text,
+	`payment_method` text NOT NULL,
+	`payment_status` text DEFAULT 'unpaid' NOT NULL,
+	`subtotal_vnd` integer NOT NULL,
+	`discount_vnd` integer DEFAULT 0 NOT NULL,
+	`total_vnd` integer NOT NULL,
+	`voucher_id` text,
+	`voucher_state` text,
+	`request_key` text NOT NULL,
+	`checkout_order_id` text,
+	`zalo_trans_id` text,
+	`points_earned` integer DEFAULT 0 NOT NULL,
+	`points_reversed` integer DEFAULT 0 NOT NULL,
+	`points_shortfall` integer DEFAULT 0 NOT NULL,
+	`cancel_reason` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`confirmed_at` integer,
+	`ready_at` integer,
+	`completed_at` integer,
+	`cancelled_at` integer,
+	`paid_at` integer,
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`store_id`) REFERENCES `stores`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`voucher_id`) REFERENCES `vouchers`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `orders_code_unique` ON `orders` (`code`);--> statement-breakpoint
+CREATE UNIQUE INDEX `orders_request_key_unique` ON `orders` (`request_key`);--> statement-breakpoint
+CREATE UNIQUE INDEX `orders_checkout_order_id_unique` ON `orders` (`checkout_order_id`);--> statement-breakpoint
+CREATE INDEX `orders_customer_idx` ON `orders` (`customer_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `orders_store_status_idx` ON `orders` (`store_id`,`status`,`created_at`);--> statement-breakpoint
+CREATE UNIQUE INDEX `orders_voucher_live_idx` ON `orders` (`voucher_id`) WHERE voucher_id is not null and status in ('placed','confirmed','ready');--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`customer_id` text NOT NULL,
@@ -174,9 +238,9 @@ CREATE TABLE `outbox` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `outbox_dedupe_key_unique` ON `outbox` (`dedupe_key`);--> statement-breakpoint
 CREATE INDEX `outbox_ready_idx` ON `outbox` (`state`,`not_before`);--> statement-breakpoint
-CREATE INDEX `outbox_customer_sent_idx` ON `outbox` (`customer_id`,`sent_at`);--> statement-breakpoint
-CREATE INDEX `outbox_broadcast_idx` ON `outbox` (`broadcast_id`,`state`);--> statement-breakpoint
-CREATE INDEX `outbox_zalo_msg_idx` ON `outbox` (`zalo_msg_id`);--> statement-breakpoint
+CREATE INDEX `outbox_customer_sent_idx` ON `outbox` (`customer_id`,`sent_at`) WHERE "outbox"."sent_at" is not null;--> statement-breakpoint
+CREATE INDEX `outbox_broadcast_idx` ON `outbox` (`broadcast_id`,`state`) WHERE "outbox"."broadcast_id" is not null;--> statement-breakpoint
+CREATE INDEX `outbox_zalo_msg_idx` ON `outbox` (`zalo_msg_id`) WHERE "outbox"."zalo_msg_id" is not null;--> statement-breakpoint
 CREATE TABLE `points_ledger` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`customer_id` text NOT NULL,
@@ -196,6 +260,32 @@ CREATE TABLE `points_ledger` (
 CREATE UNIQUE INDEX `points_ledger_source_key_unique` ON `points_ledger` (`source_key`);--> statement-breakpoint
 CREATE INDEX `points_ledger_customer_idx` ON `points_ledger` (`customer_id`,`id`);--> statement-breakpoint
 CREATE INDEX `points_ledger_expiry_idx` ON `points_ledger` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `product_stores` (
+	`product_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	`available` integer DEFAULT true NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`product_id`, `store_id`),
+	FOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`store_id`) REFERENCES `stores`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `product_stores_store_idx` ON `product_stores` (`store_id`);--> statement-breakpoint
+CREATE TABLE `products` (
+	`id` text PRIMARY KEY NOT NULL,
+	`category_id` text NOT NULL,
+	`name` text NOT NULL,
+	`description` text DEFAULT '' NOT NULL,
+	`price_vnd` integer NOT NULL,
+	`image_url` text,
+	`option_groups` text DEFAULT '[]' NOT NULL,
+	`active` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`category_id`) REFERENCES `menu_categories`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `products_category_idx` ON `products` (`category_id`);--> statement-breakpoint
 CREATE TABLE `staff_stores` (
 	`customer_id` text NOT NULL,
 	`store_id` text NOT NULL,

@@ -1,4 +1,5 @@
 import { sqliteTable, text, integer, real, primaryKey, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
 
 // Times are epoch milliseconds (integers): cheap to compare in SQL and unambiguous across time zones.
 
@@ -290,9 +291,10 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index("outbox_ready_idx").on(t.state, t.notBefore),
-    index("outbox_customer_sent_idx").on(t.customerId, t.sentAt),
-    index("outbox_broadcast_idx").on(t.broadcastId, t.state),
-    index("outbox_zalo_msg_idx").on(t.zaloMsgId),
+    // Partial indexes: a broadcast plan inserts a million unsent rows, which these need not carry.
+    index("outbox_customer_sent_idx").on(t.customerId, t.sentAt).where(sql`${t.sentAt} is not null`),
+    index("outbox_broadcast_idx").on(t.broadcastId, t.state).where(sql`${t.broadcastId} is not null`),
+    index("outbox_zalo_msg_idx").on(t.zaloMsgId).where(sql`${t.zaloMsgId} is not null`),
   ],
 );
 
@@ -335,3 +337,111 @@ export const broadcasts = sqliteTable("broadcasts", {
   startedAt: integer("started_at"),
   finishedAt: integer("finished_at"),
 });
+
+// ---- orders: menu, cart, checkout, order status ----
+
+export const menuCategories = sqliteTable("menu_categories", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  position: integer("position").notNull().default(0),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * A menu item. Option groups (size: one of; toppings: many of; each option with a price delta) are JSON:
+ * they are read and priced as a whole, and every order line keeps its own copy of what was chosen and at what price.
+ */
+export const products = sqliteTable(
+  "products",
+  {
+    id: text("id").primaryKey(),
+    categoryId: text("category_id").notNull().references(() => menuCategories.id),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    priceVnd: integer("price_vnd").notNull(),
+    imageUrl: text("image_url"),
+    optionGroups: text("option_groups").notNull().default("[]"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("products_category_idx").on(t.categoryId)],
+);
+
+/** Where a product is sold, and whether it is available there right now (staff mark it sold out). */
+export const productStores = sqliteTable(
+  "product_stores",
+  {
+    productId: text("product_id").notNull().references(() => products.id, { onDelete: "cascade" }),
+    storeId: text("store_id").notNull().references(() => stores.id, { onDelete: "cascade" }),
+    available: integer("available", { mode: "boolean" }).notNull().default(true),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.storeId] }), index("product_stores_store_idx").on(t.storeId)],
+);
+
+/**
+ * One order, priced by the server. placed → confirmed → ready → completed, or cancelled (with a reason).
+ * A voucher is reserved by the order that carries it while that order is live (the partial unique index:
+ * two live orders can never hold one voucher) and redeemed once when the order completes.
+ */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    code: text("code").notNull().unique(),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    storeId: text("store_id").notNull().references(() => stores.id),
+    status: text("status", { enum: ["placed", "confirmed", "ready", "completed", "cancelled"] }).notNull(),
+    pickupType: text("pickup_type", { enum: ["pickup", "table"] }).notNull(),
+    pickupAt: integer("pickup_at"),
+    tableLabel: text("table_label"),
+    paymentMethod: text("payment_method", { enum: ["counter", "zalopay"] }).notNull(),
+    paymentStatus: text("payment_status", { enum: ["unpaid", "pending", "paid", "failed", "refund_due"] }).notNull().default("unpaid"),
+    subtotalVnd: integer("subtotal_vnd").notNull(),
+    discountVnd: integer("discount_vnd").notNull().default(0),
+    totalVnd: integer("total_vnd").notNull(),
+    voucherId: text("voucher_id").references(() => vouchers.id),
+    /** What happened to the voucher: reserved → redeemed (completed) → restored | kept (cancelled after completion), or released. */
+    voucherState: text("voucher_state", { enum: ["reserved", "redeemed", "released", "restored", "kept", "conflict"] }),
+    /** Idempotency of the placing request (`<customer>:<requestId>`). */
+    requestKey: text("request_key").notNull().unique(),
+    checkoutOrderId: text("checkout_order_id").unique(),
+    zaloTransId: text("zalo_trans_id"),
+    pointsEarned: integer("points_earned").notNull().default(0),
+    pointsReversed: integer("points_reversed").notNull().default(0),
+    /** Points that could not be taken back on cancellation because the shopper had already spent them. */
+    pointsShortfall: integer("points_shortfall").notNull().default(0),
+    cancelReason: text("cancel_reason"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    confirmedAt: integer("confirmed_at"),
+    readyAt: integer("ready_at"),
+    completedAt: integer("completed_at"),
+    cancelledAt: integer("cancelled_at"),
+    paidAt: integer("paid_at"),
+  },
+  (t) => [
+    index("orders_customer_idx").on(t.customerId, t.createdAt),
+    index("orders_store_status_idx").on(t.storeId, t.status, t.createdAt),
+    uniqueIndex("orders_voucher_live_idx").on(t.voucherId).where(sql`voucher_id is not null and status in ('placed','confirmed','ready')`),
+  ],
+);
+
+/** The priced lines of an order, copied from the menu at the time (later menu edits never change an order). */
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: text("order_id").notNull().references(() => orders.id, { onDelete: "cascade" }),
+    productId: text("product_id").notNull().references(() => products.id),
+    name: text("name").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPriceVnd: integer("unit_price_vnd").notNull(),
+    options: text("options").notNull().default("[]"),
+    lineTotalVnd: integer("line_total_vnd").notNull(),
+  },
+  (t) => [index("order_lines_order_idx").on(t.orderId)],
+);

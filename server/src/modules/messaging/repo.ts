@@ -20,19 +20,36 @@ export type NewMessage = {
 const HISTORY_DAYS = 31;
 const SENT_STATES = "('sending','sent','delivered','seen')";
 
+/** The customer columns the policy reads; select them for bulk work (`from customers c`). */
+export const POLICY_COLUMNS = "c.id, c.follows_oa, c.unfollowed_at, c.zalo_oa_id, c.phone, c.last_interaction_at, c.prefs, c.fatigue_until";
+
+export function toPolicyCustomer(r: Record<string, any>): PolicyCustomer {
+  const prefs: CustomerPrefs = !r.prefs || r.prefs === "{}" ? DEFAULT_PREFS : { ...DEFAULT_PREFS, ...JSON.parse(r.prefs) };
+  return {
+    followsOa: !!r.follows_oa,
+    everUnfollowed: r.unfollowed_at !== null,
+    oaUserId: r.zalo_oa_id,
+    phone: r.phone,
+    lastInteractionAt: r.last_interaction_at,
+    prefs: { offersPerWeek: prefs.offersPerWeek, pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null, mutedCategories: prefs.mutedCategories },
+    fatigueUntil: r.fatigue_until,
+  };
+}
+
+const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null });
+
 export function createMessagingRepo(db: Db) {
   const c = db.$client;
   const insert = c.prepare(
     `insert into outbox (customer_id, category, priority, dedupe_key, source, text, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) on conflict(dedupe_key) do nothing`,
   );
-  const customerRow = c.prepare(
-    "select id, follows_oa, unfollowed_at, zalo_oa_id, phone, last_interaction_at, prefs, fatigue_until from customers where id = ?",
-  );
+  const customerRow = c.prepare(`select ${POLICY_COLUMNS} from customers c where c.id = ?`);
   const historyOf = c.prepare(
     `select o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id
      where o.customer_id = ? and o.state in ${SENT_STATES} and o.sent_at >= ?`,
   );
+  const templateRow = c.prepare("select * from zns_templates where id = ?");
 
   /** Queues one message; the dedupe key makes a second queue of the same cause a no-op. Call inside the cause's transaction. */
   function queue(m: NewMessage, now: number): boolean {
@@ -57,21 +74,23 @@ export function createMessagingRepo(db: Db) {
 
   function policyCustomer(customerId: string): PolicyCustomer | null {
     const r = customerRow.get(customerId) as Record<string, any> | undefined;
-    if (!r) return null;
-    const prefs: CustomerPrefs = { ...DEFAULT_PREFS, ...JSON.parse(r.prefs || "{}") };
-    return {
-      followsOa: !!r.follows_oa,
-      everUnfollowed: r.unfollowed_at !== null,
-      oaUserId: r.zalo_oa_id,
-      phone: r.phone,
-      lastInteractionAt: r.last_interaction_at,
-      prefs: { offersPerWeek: prefs.offersPerWeek, pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null, mutedCategories: prefs.mutedCategories },
-      fatigueUntil: r.fatigue_until,
-    };
+    return r ? toPolicyCustomer(r) : null;
   }
 
-  function history(customerId: string, now: number): SentFact[] {
-    return (historyOf.all(customerId, now - HISTORY_DAYS * 86_400_000) as any[]).map((h) => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null }));
+  const history = (customerId: string, now: number): SentFact[] => (historyOf.all(customerId, now - HISTORY_DAYS * 86_400_000) as any[]).map(toFact);
+
+  /** Every send of the last month, by customer: one query for a whole broadcast preview. */
+  function recentSends(now: number): Map<string, SentFact[]> {
+    const out = new Map<string, SentFact[]>();
+    const rows = c
+      .prepare(`select o.customer_id, o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id where o.state in ${SENT_STATES} and o.sent_at >= ?`)
+      .iterate(now - HISTORY_DAYS * 86_400_000) as Iterable<any>;
+    for (const h of rows) {
+      const list = out.get(h.customer_id);
+      if (list) list.push(toFact(h));
+      else out.set(h.customer_id, [toFact(h)]);
+    }
+    return out;
   }
 
   // Parsed once per version: the dispatcher asks for every message, and another process may publish a new version.
@@ -86,13 +105,13 @@ export function createMessagingRepo(db: Db) {
   }
 
   const template = (id: string) => {
-    const t = db.select().from(znsTemplates).where(eq(znsTemplates.id, id)).get();
-    return t ? { ...t, params: JSON.parse(t.params) as TemplateParam[] } : undefined;
+    const t = templateRow.get(id) as Record<string, any> | undefined;
+    return t ? { id: t.id as string, name: t.name as string, tag: t.tag as number, uid: !!t.uid, params: JSON.parse(t.params) as TemplateParam[], createdAt: t.created_at as number } : undefined;
   };
 
   const byId = (id: number) => db.select().from(outbox).where(eq(outbox.id, id)).get();
 
-  return { queue, policyCustomer, history, currentRules, template, byId };
+  return { queue, policyCustomer, history, recentSends, currentRules, template, byId };
 }
 
 export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

@@ -29,7 +29,7 @@ import type { LoyaltyRepo } from "../loyalty/repo";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import { idFromTrackingId } from "./dispatcher";
-import type { MessagingRepo, NewMessage } from "./repo";
+import { POLICY_COLUMNS, toPolicyCustomer, type MessagingRepo, type NewMessage } from "./repo";
 
 const DAY = 86_400_000;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -273,20 +273,23 @@ export function createMessagingService(deps: {
     return b;
   };
 
-  /** How many would be sent now, held, suppressed (by reason), and the quota it would spend. */
+  /**
+   * How many would be sent now, held, suppressed (by reason), and the quota it would spend. Set-based: one
+   * query for the audience, one for everyone's recent sends, then the pure policy per person.
+   */
   function preview(id: string) {
     const b = broadcastRow(id);
     const { where, params } = audienceSql(JSON.parse(b.audience));
-    const ids = (c.prepare(`select c.id from customers c where ${where}`).all(...params) as { id: string }[]).map((r) => r.id);
     const { rules } = repo.currentRules();
     const t = repo.template(b.templateId ?? "");
     const msg: PolicyMessage = { category: b.category as Category, priority: 3, hasText: !!b.text, template: t ? { tag: t.tag as 1 | 2 | 3, uid: t.uid, zns: true } : null, expiresAt: b.expiresAt };
-    const out = { audience: ids.length, send: 0, hold: 0, suppress: 0, expire: 0, reasons: {} as Record<string, number>, channels: { cs: 0, template_uid: 0, zns: 0 }, freeCs: 0, quotaNeeded: 0 };
+    const out = { audience: 0, send: 0, hold: 0, suppress: 0, expire: 0, reasons: {} as Record<string, number>, channels: { cs: 0, template_uid: 0, zns: 0 }, freeCs: 0, quotaNeeded: 0 };
     const at = now();
-    for (const cid of ids) {
-      const customer = repo.policyCustomer(cid);
-      if (!customer) continue;
-      const d = decide(customer, msg, at, rules, repo.history(cid, at));
+    const sends = repo.recentSends(at);
+    const none: SentFact[] = [];
+    for (const row of c.prepare(`select ${POLICY_COLUMNS} from customers c where ${where}`).iterate(...params) as Iterable<Record<string, any>>) {
+      out.audience++;
+      const d = decide(toPolicyCustomer(row), msg, at, rules, sends.get(row.id) ?? none);
       out[d.action]++;
       if (d.action === "send") {
         out.channels[d.channel]++;
