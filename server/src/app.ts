@@ -36,6 +36,9 @@ import { createDispatcher, type Dispatcher } from "./modules/messaging/dispatche
 import { messagingRoutes } from "./modules/messaging/routes";
 import type { MessagingService } from "./modules/messaging/service";
 import { oaTokenStore } from "./zalo/token-store";
+import { createOrderRepo } from "./modules/orders/repo";
+import { createOrderService } from "./modules/orders/service";
+import { orderRoutes } from "./modules/orders/routes";
 
 export type BuildOptions = {
   config: Config;
@@ -131,6 +134,19 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS },
   });
   const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, notify: messaging.queue });
+  const orders = createOrderService({
+    db,
+    repo: createOrderRepo(db),
+    identityRepo,
+    voucherRepo: createVoucherRepo(db),
+    loyaltyRepo,
+    notify: messaging.queue,
+    templateRegistered: (id) => messagingRepo.template(id) !== undefined,
+    zalo,
+    checkout: { appId: config.ZALO_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
+    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
+    now,
+  });
   const oa = createOaService({
     db,
     identityRepo,
@@ -166,6 +182,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
+  await app.register(orderRoutes, { orders });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

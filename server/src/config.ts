@@ -21,6 +21,13 @@ const ConfigSchema = z.object({
   ZALO_OAUTH_URL: url.default("https://oauth.zaloapp.com"),
   ZALO_OPENAPI_URL: url.default("https://openapi.zalo.me"),
   ZALO_BUSINESS_URL: url.default("https://business.openapi.zalo.me"),
+  ZALO_PAYMENT_URL: url.default("https://payment-mini.zalo.me"),
+  /** Checkout SDK private key (Mini App payment settings, §8.3). Without it, Zalo payments are off. */
+  ZALO_CHECKOUT_PRIVATE_KEY: secret(8).optional(),
+  /** The payment method passed to createOrder (`ZALOPAY_SANDBOX` in the sandbox). */
+  ZALO_CHECKOUT_METHOD: z.string().min(1).default("ZALOPAY_SANDBOX"),
+  /** A registered ZNS template (params customer_name, order_code, amount) for order notices; text only without it. */
+  ORDER_ZNS_TEMPLATE_ID: z.string().min(1).optional(),
   ZALO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: secret(10).optional(),

@@ -12,6 +12,7 @@ export const TEST_ENV = {
   ZALO_OA_SECRET_KEY: "oa-secret-key-for-tests",
   ZALO_OA_ACCESS_TOKEN: "oa-access-initial",
   ZALO_OA_REFRESH_TOKEN: "oa-refresh-initial",
+  ZALO_CHECKOUT_PRIVATE_KEY: "checkout-private-key-for-tests",
   ADMIN_EMAIL: "owner@shop.vn",
   ADMIN_PASSWORD: "correct horse battery",
   DATABASE_PATH: ":memory:",
@@ -47,6 +48,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     oaSecretKey: TEST_ENV.ZALO_OA_SECRET_KEY,
     oaAccessToken: TEST_ENV.ZALO_OA_ACCESS_TOKEN,
     oaRefreshToken: TEST_ENV.ZALO_OA_REFRESH_TOKEN,
+    checkoutPrivateKey: TEST_ENV.ZALO_CHECKOUT_PRIVATE_KEY,
     retrySchedule: [50],
     // A frozen clock: time moves only when a test moves it, so retries and windows are deterministic.
     now: Date.now(),
@@ -59,6 +61,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ZALO_OAUTH_URL: `${emuUrl}/oauth`,
     ZALO_OPENAPI_URL: `${emuUrl}/openapi`,
     ZALO_BUSINESS_URL: `${emuUrl}/business`,
+    ZALO_PAYMENT_URL: `${emuUrl}/payment`,
     ZALO_TIMEOUT_MS: "1500",
     ...env,
   });

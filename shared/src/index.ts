@@ -4,3 +4,4 @@ export * from "./loyalty";
 export * from "./vouchers";
 export * from "./games";
 export * from "./messaging";
+export * from "./orders";

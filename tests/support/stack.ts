@@ -45,6 +45,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     oaSecretKey: DEV_DEFAULTS.ZALO_OA_SECRET_KEY,
     oaAccessToken: DEV_DEFAULTS.ZALO_OA_ACCESS_TOKEN,
     oaRefreshToken: DEV_DEFAULTS.ZALO_OA_REFRESH_TOKEN,
+    checkoutPrivateKey: DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY,
     logger: false,
   });
   const emulatorUrl = `http://${host}:${new URL(await emulator.app.listen({ port: opts.emulatorPort ?? 0, host: "127.0.0.1" })).port}`;
@@ -62,6 +63,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ZALO_OAUTH_URL: `${emulatorUrl}/oauth`,
     ZALO_OPENAPI_URL: `${emulatorUrl}/openapi`,
     ZALO_BUSINESS_URL: `${emulatorUrl}/business`,
+    ZALO_PAYMENT_URL: `${emulatorUrl}/payment`,
+    ZALO_CHECKOUT_PRIVATE_KEY: DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY,
     DATABASE_PATH: opts.databasePath ?? ":memory:",
     ADMIN_EMAIL: DEMO_ADMIN.email,
     ADMIN_PASSWORD: DEMO_ADMIN.password,
@@ -74,7 +77,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   await fetch(`${emulatorUrl}/_emu/config`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ webhookUrl: `${apiUrl}/webhooks/zalo` }),
+    body: JSON.stringify({
+      webhookUrl: `${apiUrl}/webhooks/zalo`,
+      checkoutCallbackUrl: `${apiUrl}/webhooks/zalo-checkout/callback`,
+      checkoutNotifyUrl: `${apiUrl}/webhooks/zalo-checkout/notify`,
+    }),
   });
 
   const web = await serveWww({ dir: WWW, config: { apiUrl, emulatorUrl, oaId: DEV_DEFAULTS.ZALO_OA_ID }, port: opts.webPort ?? 0 });

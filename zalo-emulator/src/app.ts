@@ -2,6 +2,8 @@ import cors from "@fastify/cors";
 import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { registerBusiness } from "./business";
+import { registerCheckout } from "./checkout";
+import { DEV_DEFAULTS } from "./defaults";
 import type { Ctx } from "./context";
 import { registerControl } from "./control";
 import { ZaloCode } from "./errors";
@@ -15,6 +17,8 @@ export { DEV_DEFAULTS } from "./defaults";
 export { signWebhook } from "./webhooks";
 export { ZaloCode } from "./errors";
 export { PERSONAS, SEED_TEMPLATES, normalizePhone } from "./state";
+export { checkoutHmac, checkoutMacData } from "./checkout";
+export type { CheckoutOrder } from "./state";
 export type { EmulatorState, User, Template, TemplateParam, MessageRecord, RequestRecord, WebhookDelivery, Fault, NightWindows, PersonaKey } from "./state";
 
 export type EmulatorOptions = {
@@ -38,11 +42,16 @@ export type EmulatorOptions = {
   enforceAppSecretProof?: boolean;
   /** Delay before the ZNS delivery receipt webhook; null disables receipts. Default 0. */
   znsReceiptDelayMs?: number | null;
+  /** Checkout SDK private key (§8.2); default DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY. */
+  checkoutPrivateKey?: string;
+  /** The server's Checkout callback and notify URLs (§8.3). */
+  checkoutCallbackUrl?: string;
+  checkoutNotifyUrl?: string;
   logger?: boolean;
 };
 
 /** Zalo host prefixes this process fakes; everything else (/_emu) is the control API. */
-const ZALO_PREFIXES = ["/graph", "/oauth", "/openapi", "/business"];
+const ZALO_PREFIXES = ["/graph", "/oauth", "/openapi", "/business", "/payment"];
 const SECRET_HEADERS = ["access_token", "secret_key", "code", "appsecret_proof"];
 const SECRET_FIELDS = ["refresh_token", "code", "code_verifier"];
 const redact = (v: unknown) => (typeof v === "string" ? `${v.slice(0, 6)}…` : v);
@@ -69,6 +78,9 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     promotionDailyPerUser: 1,
     promotionMonthlyPerUser: 4,
     znsReceiptDelayMs: opts.znsReceiptDelayMs === undefined ? 0 : opts.znsReceiptDelayMs,
+    checkoutPrivateKey: opts.checkoutPrivateKey ?? DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY,
+    checkoutCallbackUrl: opts.checkoutCallbackUrl ?? null,
+    checkoutNotifyUrl: opts.checkoutNotifyUrl ?? null,
   });
 
   const state: EmulatorState = {
@@ -87,6 +99,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     requests: [],
     webhooks: [],
     faults: [],
+    checkoutOrders: new Map(),
   };
   const webhooks = createWebhookSender(state, clock);
   const ctx: Ctx = {
@@ -176,6 +189,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
   registerOauth(app, ctx);
   registerOpenapi(app, ctx);
   registerBusiness(app, ctx);
+  registerCheckout(app, ctx);
   registerControl(app, ctx);
 
   app.addHook("onClose", async () => webhooks.cancelAll());

@@ -30,7 +30,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
 
   const publicUser = (u: User) => ({ ...u });
   const publicConfig = () => {
-    const { appSecret: _a, oaSecretKey: _o, ...rest } = state.config;
+    const { appSecret: _a, oaSecretKey: _o, checkoutPrivateKey: _c, ...rest } = state.config;
     return rest;
   };
 
@@ -72,6 +72,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     const b = (req.body ?? {}) as Body;
     const c = state.config;
     if (b.webhookUrl !== undefined) c.webhookUrl = typeof b.webhookUrl === "string" && b.webhookUrl ? b.webhookUrl : null;
+    for (const k of ["checkoutCallbackUrl", "checkoutNotifyUrl"] as const) if (b[k] !== undefined) c[k] = typeof b[k] === "string" && b[k] ? b[k] : null;
     if (b.dailyQuota !== undefined) {
       if (!isNum(b.dailyQuota) || b.dailyQuota < 0) return bad(reply, "dailyQuota must be a number ≥ 0");
       c.dailyQuota = b.dailyQuota;

@@ -7,5 +7,8 @@ export const DEV_DEFAULTS = {
   ZALO_OA_SECRET_KEY: "dev-oa-secret-key-0001",
   ZALO_OA_ACCESS_TOKEN: "dev-oa-access-token-0001",
   ZALO_OA_REFRESH_TOKEN: "dev-oa-refresh-token-0001",
+  ZALO_CHECKOUT_PRIVATE_KEY: "dev-checkout-private-key-0001",
   EMULATOR_WEBHOOK_URL: "http://127.0.0.1:3000/webhooks/zalo",
+  EMULATOR_CHECKOUT_CALLBACK_URL: "http://127.0.0.1:3000/webhooks/zalo-checkout/callback",
+  EMULATOR_CHECKOUT_NOTIFY_URL: "http://127.0.0.1:3000/webhooks/zalo-checkout/notify",
 } as const;

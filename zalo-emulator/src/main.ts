@@ -16,6 +16,9 @@ export async function start(env: Record<string, string | undefined> = process.en
     oaAccessToken: get("ZALO_OA_ACCESS_TOKEN"),
     oaRefreshToken: get("ZALO_OA_REFRESH_TOKEN"),
     webhookUrl: get("EMULATOR_WEBHOOK_URL"),
+    checkoutPrivateKey: get("ZALO_CHECKOUT_PRIVATE_KEY"),
+    checkoutCallbackUrl: get("EMULATOR_CHECKOUT_CALLBACK_URL"),
+    checkoutNotifyUrl: get("EMULATOR_CHECKOUT_NOTIFY_URL"),
     retrySchedule: retry?.length ? retry : [1000, 5000, 30_000],
     logger: env.EMULATOR_LOG === "1",
   });

@@ -116,6 +116,10 @@ export type EmulatorConfig = {
   promotionMonthlyPerUser: number;
   /** Delay before the ZNS delivery receipt webhook; null = don't send receipts automatically. */
   znsReceiptDelayMs: number | null;
+  /** Checkout SDK (§8): the Mini App's private key and the server's callback / notify URLs. */
+  checkoutPrivateKey: string;
+  checkoutCallbackUrl: string | null;
+  checkoutNotifyUrl: string | null;
 };
 
 export type EmulatorState = {
@@ -134,6 +138,22 @@ export type EmulatorState = {
   requests: RequestRecord[];
   webhooks: WebhookDelivery[];
   faults: Fault[];
+  checkoutOrders: Map<string, CheckoutOrder>;
+};
+
+/** A Checkout SDK order made by create-v2 (§8.1); `resultCode` 0 until paid (1) or failed (-1). */
+export type CheckoutOrder = {
+  id: string;
+  appUserId: string;
+  amount: number;
+  desc: string;
+  item: string;
+  extradata: string;
+  method: string;
+  transId: string | null;
+  resultCode: 0 | 1 | -1;
+  createdAt: number;
+  transTime: number | null;
 };
 
 // ---- ids, tokens, dates ----
@@ -237,6 +257,7 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
   state.requests.length = 0;
   state.webhooks.length = 0;
   state.faults.length = 0;
+  state.checkoutOrders.clear();
 
   for (const persona of Object.values(PERSONAS)) {
     state.users.set(persona.appUserId, {

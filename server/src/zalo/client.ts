@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Config } from "../config";
+import { orderStatusMac } from "./checkout";
 import { ZaloError } from "./errors";
 
 export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
@@ -13,7 +14,8 @@ export type ZaloClientDeps = {
   config: Pick<
     Config,
     "ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"
-  >;
+  > &
+    Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY">>;
   tokens: OaTokenStore;
   now?: () => number;
   fetch?: typeof fetch;
@@ -222,7 +224,32 @@ export function createZaloClient(deps: ZaloClientDeps) {
     );
   }
 
-  return { getMe, exchangePhoneToken, refreshOaToken, withOaToken, sendCs, sendTemplateByUid, getUserDetail, sendZns, getZnsQuota, getZnsTemplate };
+  // ---- Checkout SDK (§8.4) ----
+
+  /**
+   * getOrderStatus for a Checkout order id. Its answers use `error` (or `err`, like create-v2) for failures;
+   * returnCode is 0 processing, 1 success, -1 failed.
+   */
+  async function getCheckoutStatus(checkoutOrderId: string) {
+    const key = config.ZALO_CHECKOUT_PRIVATE_KEY;
+    if (!key) throw new ZaloError(0, "no Checkout private key configured", "checkout.status", "permanent");
+    const base = config.ZALO_PAYMENT_URL ?? "https://payment-mini.zalo.me";
+    const q = new URLSearchParams({ orderId: checkoutOrderId, appId: config.ZALO_APP_ID, mac: orderStatusMac(key, config.ZALO_APP_ID, checkoutOrderId) });
+    const body = await call<Envelope<Record<string, unknown>> & { err?: number; msg?: string }>("checkout.status", `${base}/api/transaction/get-status?${q}`, {});
+    const data = unwrap("checkout.status", { error: body.error ?? body.err, message: body.message ?? body.msg, data: body.data });
+    if (!data) throw new ZaloError(0, "no data in the answer", "checkout.status", "transient");
+    return {
+      returnCode: Number(data.returnCode ?? 0),
+      returnMessage: String(data.returnMessage ?? ""),
+      isProcessing: Boolean(data.isProcessing),
+      transId: data.transId == null ? null : String(data.transId),
+      amount: Number(data.amount ?? NaN),
+      method: data.method == null ? null : String(data.method),
+      extradata: typeof data.extradata === "string" ? data.extradata : data.extradata == null ? null : JSON.stringify(data.extradata),
+    };
+  }
+
+  return { getMe, exchangePhoneToken, refreshOaToken, withOaToken, sendCs, sendTemplateByUid, getUserDetail, sendZns, getZnsQuota, getZnsTemplate, getCheckoutStatus };
 }
 
 export type ZaloClient = ReturnType<typeof createZaloClient>;

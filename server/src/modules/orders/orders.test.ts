@@ -1,0 +1,333 @@
+import { createHmac } from "node:crypto";
+import { checkoutMacData } from "@mc/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bearer, newShopper, startHarness, TEST_ENV, withStoreAndStaff, type Harness } from "../../test-support";
+
+// One server + emulator for the file (fast on a busy machine); every test uses its own fresh shoppers.
+let h: Harness;
+let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
+let otherStaff: { token: string };
+let apiUrl: string;
+const menu = { tea: "", banhMi: "", q3Only: "", category: "" };
+
+const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
+const count = (table: string) => sql(`select count(*) as n from ${table}`)[0].n as number;
+const inject = (method: "GET" | "POST" | "PUT", url: string, token: string, payload?: unknown) => h.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as object }) });
+
+beforeAll(async () => {
+  h = await startHarness();
+  ctx = await withStoreAndStaff(h);
+  apiUrl = await h.app.listen({ port: 0, host: "127.0.0.1" });
+  const s3 = await newShopper(h, "Nhân viên Q3");
+  await inject("PUT", `/api/admin/customers/${s3.customer.id}/role`, ctx.admin, { role: "staff", storeIds: ["q3"] });
+  otherStaff = s3;
+
+  const cat = await inject("POST", "/api/admin/menu/categories", ctx.admin, { name: "Đồ uống", position: 1 });
+  expect(cat.statusCode).toBe(201);
+  menu.category = cat.json().id;
+  const product = async (body: Record<string, unknown>) => {
+    const res = await inject("POST", "/api/admin/menu/products", ctx.admin, { categoryId: menu.category, ...body });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  menu.tea = await product({
+    name: "Trà sữa",
+    priceVnd: 35_000,
+    imageUrl: "https://cdn.example.vn/tra-sua.jpg",
+    storeIds: ["q1", "q3"],
+    optionGroups: [
+      { id: "size", name: "Size", kind: "one", required: true, options: [{ id: "M", name: "M", priceDeltaVnd: 0 }, { id: "L", name: "L", priceDeltaVnd: 8_000 }] },
+      { id: "top", name: "Topping", kind: "many", options: [{ id: "pearl", name: "Trân châu", priceDeltaVnd: 5_000 }, { id: "jelly", name: "Thạch", priceDeltaVnd: 6_000 }] },
+    ],
+  });
+  menu.banhMi = await product({ name: "Bánh mì", priceVnd: 25_000, storeIds: ["q1"] });
+  menu.q3Only = await product({ name: "Cà phê muối", priceVnd: 30_000, storeIds: ["q3"] });
+});
+afterAll(async () => h.close());
+
+const inAnHour = () => new Date(h.emu.clock.now() + 3_600_000).toISOString();
+let req = 0;
+const teaL = (quantity = 1) => ({ productId: menu.tea, quantity, optionIds: ["L", "pearl"] }); // 48,000 each
+
+function place(token: string, over: Record<string, unknown> = {}) {
+  return inject("POST", "/api/orders", token, {
+    storeId: "q1",
+    items: [teaL(2)],
+    pickup: { type: "pickup", at: inAnHour() },
+    payment: "counter",
+    expectedTotal: 96_000,
+    requestId: `req-${++req}-${Date.now()}`,
+    ...over,
+  });
+}
+
+async function voucherFor(token: string, over: Record<string, unknown> = {}) {
+  const c = await inject("POST", "/api/admin/voucher-campaigns", ctx.admin, { name: `Giảm 20K #${++req}`, kind: "amount_off", value: 20_000, minSpendVnd: 50_000, validDaysAfterClaim: 30, ...over });
+  expect(c.statusCode, c.body).toBe(201);
+  const v = await inject("POST", `/api/vouchers/campaigns/${c.json().id}/claim`, token);
+  expect(v.statusCode, v.body).toBe(200);
+  return v.json().voucher as { id: string };
+}
+
+const move = (id: string, status: string, token = ctx.staff.token, reason?: string) => inject("POST", `/api/staff/orders/${id}/status`, token, { status, ...(reason ? { reason } : {}) });
+async function completed(token: string, over: Record<string, unknown> = {}) {
+  const o = (await place(token, over)).json().order;
+  for (const s of ["confirmed", "ready", "completed"]) expect((await move(o.id, s)).statusCode).toBe(200);
+  return o;
+}
+
+describe("menu", () => {
+  it("the shopper sees only what is available at the store; staff mark items sold out at their own store only", async () => {
+    const q1 = await h.app.inject({ method: "GET", url: "/api/stores/q1/menu" });
+    expect(q1.statusCode).toBe(200);
+    const names = (m: any) => m.categories.flatMap((c: any) => c.products.map((p: any) => p.name));
+    expect(names(q1.json())).toEqual(["Bánh mì", "Trà sữa"]);
+    expect(q1.json().categories[0].products.find((p: any) => p.name === "Trà sữa")).toMatchObject({ priceVnd: 35_000, imageUrl: "https://cdn.example.vn/tra-sua.jpg", optionGroups: [{ id: "size", kind: "one" }, { id: "top", kind: "many" }] });
+    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q3/menu" })).json())).toEqual(["Cà phê muối", "Trà sữa"]);
+
+    const soldOut = await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: false });
+    expect(soldOut.statusCode).toBe(200);
+    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q1/menu" })).json())).toEqual(["Trà sữa"]);
+    const notMine = await inject("PUT", `/api/staff/stores/q3/products/${menu.tea}/availability`, ctx.staff.token, { available: false });
+    expect(notMine.statusCode).toBe(403);
+    expect(notMine.json().code).toBe("STORE_FORBIDDEN");
+    await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: true });
+    expect((await h.app.inject({ method: "GET", url: "/api/stores/nowhere/menu" })).statusCode).toBe(404);
+  });
+});
+
+describe("placing an order", () => {
+  it("prices lines with options on the server; a retried request places one order", async () => {
+    const s = await newShopper(h, "Khách đặt");
+    const quote = await inject("POST", "/api/orders/quote", s.token, { storeId: "q1", items: [teaL(2), { productId: menu.banhMi, quantity: 1 }] });
+    expect(quote.json()).toMatchObject({ subtotalVnd: 121_000, discountVnd: 0, totalVnd: 121_000, lines: [{ unitPriceVnd: 48_000, lineTotalVnd: 96_000 }, { unitPriceVnd: 25_000 }] });
+    const body = { storeId: "q1", items: [teaL(2), { productId: menu.banhMi, quantity: 1 }], pickup: { type: "table", table: "7" }, payment: "counter", expectedTotal: 121_000, requestId: "same-request-1" };
+    const first = await inject("POST", "/api/orders", s.token, body);
+    expect(first.statusCode).toBe(201);
+    expect(first.json().order).toMatchObject({ status: "placed", totalVnd: 121_000, pickup: { type: "table", table: "7" }, paymentStatus: "unpaid", code: expect.stringMatching(/^[0-9A-Z]{6}$/) });
+    const again = await inject("POST", "/api/orders", s.token, body);
+    expect(again.json()).toMatchObject({ duplicate: true, order: { id: first.json().order.id } });
+    expect(sql("select count(*) as n from orders where customer_id = ?", s.customer.id)[0].n).toBe(1);
+  });
+
+  it("a tampered client total, an unavailable product, bad options, an expired or foreign voucher → clear 4xx, nothing written", async () => {
+    const s = await newShopper(h, "Khách gian");
+    const other = await newShopper(h, "Khách khác");
+    const before = { orders: count("orders"), lines: count("order_lines"), audit: sql("select count(*) as n from audit_log where action = 'order.place'")[0].n };
+    const cheap = await place(s.token, { expectedTotal: 1_000 });
+    expect(cheap.statusCode).toBe(409);
+    expect(cheap.json()).toMatchObject({ code: "ORDER_TOTAL_MISMATCH", details: { totalVnd: 96_000, expectedTotal: 1_000 } });
+
+    const elsewhere = await place(s.token, { items: [{ productId: menu.q3Only, quantity: 1 }], expectedTotal: 30_000 });
+    expect([elsewhere.statusCode, elsewhere.json().code]).toEqual([409, "PRODUCT_UNAVAILABLE"]);
+    await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: false });
+    const soldOut = await place(s.token, { items: [{ productId: menu.banhMi, quantity: 1 }], expectedTotal: 25_000 });
+    await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: true });
+    expect([soldOut.statusCode, soldOut.json().code]).toEqual([409, "PRODUCT_UNAVAILABLE"]);
+    const twoSizes = await place(s.token, { items: [{ productId: menu.tea, quantity: 1, optionIds: ["M", "L"] }] });
+    expect([twoSizes.statusCode, twoSizes.json().code]).toEqual([400, "OPTION_INVALID"]);
+    const noSize = await place(s.token, { items: [{ productId: menu.tea, quantity: 1, optionIds: [] }] });
+    expect([noSize.statusCode, noSize.json().code]).toEqual([400, "OPTION_INVALID"]);
+
+    const foreign = await voucherFor(other.token);
+    const stolen = await place(s.token, { voucherId: foreign.id, expectedTotal: 76_000 });
+    expect([stolen.statusCode, stolen.json().code]).toEqual([404, "VOUCHER_NOT_FOUND"]);
+    const mine = await voucherFor(s.token, { minSpendVnd: 100_000 });
+    const under = await place(s.token, { voucherId: mine.id, expectedTotal: 76_000 });
+    expect([under.statusCode, under.json().code]).toEqual([422, "VOUCHER_MIN_SPEND_NOT_MET"]);
+    const q3Voucher = await voucherFor(s.token, { storeIds: ["q3"] });
+    const wrongStore = await place(s.token, { voucherId: q3Voucher.id, expectedTotal: 76_000 });
+    expect([wrongStore.statusCode, wrongStore.json().code]).toEqual([422, "VOUCHER_NOT_VALID_AT_STORE"]);
+    const shortLived = await voucherFor(s.token, { validDaysAfterClaim: 1 });
+    await h.control("POST", "/_emu/clock", { advanceMs: 2 * 86_400_000 });
+    const expired = await place(s.token, { voucherId: shortLived.id, expectedTotal: 76_000 });
+    expect([expired.statusCode, expired.json().code]).toEqual([410, "VOUCHER_EXPIRED"]);
+    const past = await place(s.token, { pickup: { type: "pickup", at: new Date(h.emu.clock.now() - 3_600_000).toISOString() } });
+    expect([past.statusCode, past.json().code]).toEqual([400, "PICKUP_TIME_INVALID"]);
+
+    expect(count("orders")).toBe(before.orders);
+    expect(count("order_lines")).toBe(before.lines);
+    expect(sql("select count(*) as n from audit_log where action = 'order.place'")[0].n).toBe(before.audit);
+    expect(sql("select status from vouchers where customer_id = ?", s.customer.id).every((v) => v.status === "issued")).toBe(true);
+  });
+
+  it("a voucher discount is computed by the server; two orders placed at once with one voucher → one wins", async () => {
+    const s = await newShopper(h, "Khách voucher");
+    const v = await voucherFor(s.token);
+    const results = await Promise.all([place(s.token, { voucherId: v.id, expectedTotal: 76_000 }), place(s.token, { voucherId: v.id, expectedTotal: 76_000 })]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const loser = results.find((r) => r.statusCode === 409)!;
+    expect(loser.json().code).toBe("VOUCHER_IN_USE");
+    const winner = results.find((r) => r.statusCode === 201)!.json().order;
+    expect(winner).toMatchObject({ subtotalVnd: 96_000, discountVnd: 20_000, totalVnd: 76_000, voucherId: v.id });
+    expect(sql("select count(*) as n from orders where voucher_id = ?", v.id)[0].n).toBe(1);
+
+    // The shopper cancels before the store confirms: the reservation ends and the voucher works again.
+    const cancel = await inject("POST", `/api/me/orders/${winner.id}/cancel`, s.token, { reason: "Đổi ý" });
+    expect(cancel.json().order).toMatchObject({ status: "cancelled", cancelReason: "Đổi ý" });
+    expect((await place(s.token, { voucherId: v.id, expectedTotal: 76_000 })).statusCode).toBe(201);
+  });
+});
+
+describe("order status, points and notices", () => {
+  it("staff move it placed → confirmed → ready → completed; completing twice earns once and redeems the voucher once", async () => {
+    const s = await newShopper(h, "Khách hoàn tất");
+    const v = await voucherFor(s.token);
+    const o = (await place(s.token, { voucherId: v.id, expectedTotal: 76_000 })).json().order;
+    const incoming = (await inject("GET", "/api/staff/stores/q1/orders", ctx.staff.token)).json().orders;
+    expect(incoming.map((x: any) => x.id)).toContain(o.id);
+    expect((await move(o.id, "completed")).json().code).toBe("ORDER_STATUS_INVALID");
+    expect((await move(o.id, "confirmed")).json().order.status).toBe("confirmed");
+    expect((await move(o.id, "ready")).json().order.status).toBe("ready");
+    const both = await Promise.all([move(o.id, "completed"), move(o.id, "completed")]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const done = both.find((r) => r.statusCode === 200)!.json().order;
+    expect(done).toMatchObject({ status: "completed", paymentStatus: "paid", pointsEarned: 7 }); // 76,000 VND → 7 points
+    expect((await move(o.id, "completed")).statusCode).toBe(409);
+
+    expect(sql("select kind, delta from points_ledger where source_key = ?", `order:${o.id}`)).toEqual([{ kind: "earn", delta: 7 }]);
+    expect(sql("select points_balance from customers where id = ?", s.customer.id)[0].points_balance).toBe(7);
+    expect(sql("select status, redeemed_store_id from vouchers where id = ?", v.id)).toEqual([{ status: "redeemed", redeemed_store_id: "q1" }]);
+    expect(sql("select count(*) as n from audit_log where action = 'voucher.redeem' and target_id = ?", v.id)[0].n).toBe(1);
+    const notices = sql("select dedupe_key, category, source from outbox where customer_id = ? order by id", s.customer.id);
+    expect(notices).toEqual(["confirmed", "ready", "completed"].map((st) => ({ dedupe_key: `order:${o.id}:${st}`, category: "transactional", source: "order" })));
+
+    const mine = (await inject("GET", "/api/me/orders", s.token)).json().orders;
+    expect(mine).toEqual([expect.objectContaining({ id: o.id, status: "completed" })]);
+  });
+
+  it("a customer sees only their own orders; staff of another store can't see or move it", async () => {
+    const s = await newShopper(h, "Khách riêng");
+    const other = await newShopper(h, "Người lạ");
+    const o = (await place(s.token)).json().order;
+    expect((await inject("GET", `/api/me/orders/${o.id}`, other.token)).statusCode).toBe(404);
+    expect((await inject("POST", `/api/orders/${o.id}/checkout`, other.token)).statusCode).toBe(404);
+    expect((await inject("GET", "/api/me/orders", other.token)).json().orders).toEqual([]);
+    const look = await inject("GET", `/api/staff/orders/${o.id}`, otherStaff.token);
+    expect([look.statusCode, look.json().code]).toEqual([403, "STORE_FORBIDDEN"]);
+    const list = await inject("GET", "/api/staff/stores/q1/orders", otherStaff.token);
+    expect(list.statusCode).toBe(403);
+    const moved = await move(o.id, "confirmed", otherStaff.token);
+    expect([moved.statusCode, moved.json().code]).toEqual([403, "STORE_FORBIDDEN"]);
+    expect((await move(o.id, "confirmed", s.token)).statusCode).toBe(403);
+    expect(sql("select status from orders where id = ?", o.id)[0].status).toBe("placed");
+    expect((await inject("GET", `/api/staff/orders/${o.id}`, ctx.admin)).statusCode).toBe(200);
+  });
+
+  it("cancelling a completed order reverses its points (never below zero) and restores an unexpired voucher", async () => {
+    const s = await newShopper(h, "Khách hủy");
+    const v = await voucherFor(s.token);
+    const o = await completed(s.token, { voucherId: v.id, expectedTotal: 76_000 });
+    // The shopper already spent 5 of the 7 points.
+    await inject("POST", `/api/admin/customers/${s.customer.id}/points/adjust`, ctx.admin, { delta: -5, reason: "Đã dùng điểm", idempotencyKey: `spend-${o.id}` });
+    const noReason = await move(o.id, "cancelled");
+    expect(noReason.statusCode).toBe(400);
+    const res = await move(o.id, "cancelled", ctx.staff.token, "Khách trả hàng");
+    expect(res.json().order).toMatchObject({ status: "cancelled", pointsEarned: 7, pointsReversed: 2, paymentStatus: "refund_due" });
+    expect(sql("select kind, delta, balance_after from points_ledger where source_key = ?", `order:${o.id}:reverse`)).toEqual([{ kind: "reverse", delta: -2, balance_after: 0 }]);
+    expect(sql("select points_shortfall from orders where id = ?", o.id)[0].points_shortfall).toBe(5);
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
+    expect((await move(o.id, "cancelled", ctx.staff.token, "lần nữa")).statusCode).toBe(409);
+    expect(sql("select count(*) as n from points_ledger where source_key like ?", `order:${o.id}%`)[0].n).toBe(2);
+    expect(sql("select dedupe_key from outbox where dedupe_key = ?", `order:${o.id}:cancelled`)).toHaveLength(1);
+  });
+
+  it("a voucher that expired before the cancellation stays used", async () => {
+    const s = await newShopper(h, "Khách hết hạn");
+    const v = await voucherFor(s.token, { validDaysAfterClaim: 1 });
+    const o = await completed(s.token, { voucherId: v.id, expectedTotal: 76_000 });
+    await h.control("POST", "/_emu/clock", { advanceMs: 2 * 86_400_000 });
+    expect((await move(o.id, "cancelled", ctx.staff.token, "Sai đơn")).statusCode).toBe(200);
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("redeemed");
+    expect(sql("select voucher_state from orders where id = ?", o.id)[0].voucher_state).toBe("kept");
+    expect(sql("select delta from points_ledger where source_key = ?", `order:${o.id}:reverse`)).toEqual([{ delta: -7 }]);
+  });
+});
+
+describe("Zalo Checkout", () => {
+  const KEY = TEST_ENV.ZALO_CHECKOUT_PRIVATE_KEY;
+  const hmac = (s: string) => createHmac("sha256", KEY).update(s).digest("hex");
+
+  /** The mini app's side: our params → zmp-sdk createOrder → the emulator's create-v2 (form-encoded, bearer). */
+  async function zaloOrder(s: { token: string; appUserId: string }, orderId: string) {
+    const params = (await inject("POST", `/api/orders/${orderId}/checkout`, s.token)).json();
+    const { accessToken } = await h.control("POST", `/_emu/users/${s.appUserId}/token`);
+    const form = new URLSearchParams({ amount: String(params.amount), desc: params.desc, item: encodeURIComponent(JSON.stringify(params.item)), extradata: params.extradata, method: params.method, mac: params.mac });
+    const res = await fetch(`${h.emuUrl}/payment/api/order/create-v2`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${accessToken}` }, body: form });
+    const body = (await res.json()) as any;
+    expect(body.err, JSON.stringify(body)).toBe(0);
+    return { params, checkoutOrderId: body.data.id as string };
+  }
+
+  it("createOrder params carry the server's MAC; a bad-MAC callback changes nothing; a duplicate acts once", async () => {
+    await h.control("POST", "/_emu/config", { checkoutCallbackUrl: `${apiUrl}/webhooks/zalo-checkout/callback` });
+    const s = await newShopper(h, "Khách ZaloPay");
+    const o = (await place(s.token, { payment: "zalopay" })).json().order;
+    const { params, checkoutOrderId } = await zaloOrder(s, o.id);
+    const { mac, ...signed } = params;
+    expect(mac).toBe(hmac(checkoutMacData(signed)));
+    expect(params).toMatchObject({ amount: 96_000, extradata: JSON.stringify({ orderId: o.id, code: o.code }) });
+    const unpaid = await move(o.id, "confirmed");
+    expect([unpaid.statusCode, unpaid.json().code]).toEqual([409, "ORDER_NOT_PAID"]);
+
+    const forged = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, { badMac: true });
+    expect(forged.response).toEqual({ returnCode: 0, returnMessage: "invalid overallMac" });
+    expect(sql("select payment_status, checkout_order_id from orders where id = ?", o.id)).toEqual([{ payment_status: "pending", checkout_order_id: null }]);
+    const events = count("webhook_events");
+
+    const paid = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
+    expect(paid.response).toEqual({ returnCode: 1, returnMessage: "success" });
+    const dup = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
+    expect(dup.response).toEqual({ returnCode: 1, returnMessage: "already processed" });
+    expect(sql("select payment_status, checkout_order_id, zalo_trans_id from orders where id = ?", o.id)).toEqual([{ payment_status: "paid", checkout_order_id: checkoutOrderId, zalo_trans_id: paid.order.transId }]);
+    expect(count("webhook_events")).toBe(events + 1);
+    expect(sql("select count(*) as n from audit_log where action = 'order.paid' and target_id = ?", o.id)[0].n).toBe(1);
+    expect((await move(o.id, "confirmed")).statusCode).toBe(200);
+    expect((await inject("POST", `/api/orders/${o.id}/checkout`, s.token)).json().code).toBe("ORDER_ALREADY_PAID");
+
+    // A hand-made callback for a different amount is refused even with a valid MAC.
+    const data = { ...paid.order, appId: TEST_ENV.ZALO_APP_ID };
+    const cb = { appId: data.appId, orderId: "999", transId: "1", amount: 1, description: "x", resultCode: 1, message: "ok", extradata: encodeURIComponent(JSON.stringify({ orderId: o.id })) };
+    const wrongAmount = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/callback", payload: { data: cb, mac: "00", overallMac: hmac(checkoutMacData(cb)) } });
+    expect(wrongAmount.json()).toEqual({ returnCode: 0, returnMessage: "amount does not match the order" });
+    const junk = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/callback", payload: { hello: 1 } });
+    expect(junk.json().returnCode).toBe(0);
+  });
+
+  it("when the callback is late, GET /payment asks getOrderStatus; another order's Checkout id is not trusted", async () => {
+    await h.control("POST", "/_emu/config", { checkoutCallbackUrl: "" });
+    const s = await newShopper(h, "Khách chờ");
+    const o = (await place(s.token, { payment: "zalopay" })).json().order;
+    const other = (await place(s.token, { payment: "zalopay" })).json().order;
+    const { checkoutOrderId } = await zaloOrder(s, o.id);
+    const otherCheckout = await zaloOrder(s, other.id);
+    await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
+    await h.control("POST", `/_emu/checkout/${otherCheckout.checkoutOrderId}/pay`, {});
+    expect(sql("select payment_status from orders where id = ?", o.id)[0].payment_status).toBe("pending");
+
+    const spoof = await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${otherCheckout.checkoutOrderId}`, s.token);
+    expect(spoof.json()).toMatchObject({ paymentStatus: "pending", checkoutOrderId: null, zalo: { returnCode: 1 } });
+    const poll = await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token);
+    expect(poll.json()).toMatchObject({ paymentStatus: "paid", checkoutOrderId, zalo: { returnCode: 1 }, paidAt: expect.any(String) });
+    const statusCalls = ((await h.control("GET", "/_emu/requests")) as any[]).filter((r) => r.path === "/payment/api/transaction/get-status");
+    expect(statusCalls.every((r) => r.error === 0)).toBe(true);
+    // Paid: later polls do not call Zalo again.
+    expect((await inject("GET", `/api/orders/${o.id}/payment`, s.token)).json()).toMatchObject({ paymentStatus: "paid", zalo: null });
+  });
+
+  it("notify (COD/bank chosen in the sheet) switches a linked order to pay at the counter; a bad mac changes nothing", async () => {
+    await h.control("POST", "/_emu/config", { checkoutNotifyUrl: `${apiUrl}/webhooks/zalo-checkout/notify` });
+    const s = await newShopper(h, "Khách COD");
+    const o = (await place(s.token, { payment: "zalopay" })).json().order;
+    const { checkoutOrderId } = await zaloOrder(s, o.id);
+    // The mini app reports the Checkout order id; Zalo's answer (processing) confirms it is this order's.
+    expect((await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token)).json()).toMatchObject({ paymentStatus: "pending", checkoutOrderId, zalo: { returnCode: 0 } });
+    const forged = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/notify", payload: { data: { appId: TEST_ENV.ZALO_APP_ID, orderId: checkoutOrderId, method: "COD" }, mac: hmac("nope") } });
+    expect(forged.json().returnCode).toBe(0);
+    expect(sql("select payment_method from orders where id = ?", o.id)[0].payment_method).toBe("zalopay");
+    const sent = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/notify`, { method: "COD" });
+    expect(sent.response).toEqual({ returnCode: 1, returnMessage: "success" });
+    expect(sql("select payment_method, payment_status from orders where id = ?", o.id)).toEqual([{ payment_method: "counter", payment_status: "unpaid" }]);
+    expect((await move(o.id, "confirmed")).statusCode).toBe(200);
+  });
+});

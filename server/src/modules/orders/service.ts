@@ -1,0 +1,621 @@
+import { randomUUID } from "node:crypto";
+import {
+  canTransition,
+  ErrorCode,
+  orderTotals,
+  pointsForPurchase,
+  pointsReversal,
+  priceLine,
+  tierFor,
+  type AdminProduct,
+  type CheckoutParams,
+  type Menu,
+  type MenuCategory,
+  type MenuCategoryInput,
+  type MenuProduct,
+  type OptionGroup,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type PaymentState,
+  type PlaceOrderBody,
+  type ProductInput,
+  type Quote,
+  type QuoteBody,
+} from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import { actorOf, audit, SYSTEM, type Actor } from "../../lib/audit";
+import { humanCode } from "../../lib/codes";
+import { assertStoreAccess } from "../../lib/scope";
+import { checkoutMac, notifyMac, parseExtradata, sameMac } from "../../zalo/checkout";
+import type { ZaloClient } from "../../zalo/client";
+import { ZaloError } from "../../zalo/errors";
+import type { IdentityRepo } from "../identity/repo";
+import type { LoyaltyRepo } from "../loyalty/repo";
+import type { NewMessage } from "../messaging/repo";
+import type { VoucherRepo, VoucherRow } from "../vouchers/repo";
+import type { CategoryRow, OrderRepo, OrderRow, ProductRow } from "./repo";
+
+const DAY = 86_400_000;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const vnd = (n: number) => `${n.toLocaleString("vi-VN")}đ`;
+/** A pickup time may be a few minutes in the past (a slow submit) and at most a week ahead. */
+const PICKUP_PAST_MS = 5 * 60_000;
+const PICKUP_AHEAD_MS = 7 * DAY;
+const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
+
+export type CheckoutReply = { returnCode: 0 | 1; returnMessage: string };
+
+const toCategory = (r: CategoryRow): MenuCategory => ({ id: r.id, name: r.name, position: r.position, active: r.active });
+const groupsOf = (p: ProductRow): OptionGroup[] => JSON.parse(p.optionGroups);
+const toMenuProduct = (p: ProductRow): MenuProduct => ({
+  id: p.id,
+  categoryId: p.categoryId,
+  name: p.name,
+  description: p.description,
+  priceVnd: p.priceVnd,
+  imageUrl: p.imageUrl,
+  optionGroups: groupsOf(p),
+});
+
+/**
+ * Orders. Rules kept here (and tested in orders.test.ts):
+ * - Prices, discounts and totals come from the server's menu and `orderTotals`; a client total that differs is refused.
+ * - Voucher: validated at placing (owner, active, store, minimum spend) and reserved by the order while it is live
+ *   (a partial unique index: two live orders never hold one voucher). It is redeemed once, by a conditional update,
+ *   when the order completes (even if it expired meanwhile: it was valid when the shopper ordered). Cancelling a live
+ *   order releases it. Cancelling a completed order restores it to active if it has not expired, else it stays used.
+ * - Points: earned once on completion (ledger key `order:<id>`, tier multiplier before the order). Cancelling a
+ *   completed order appends one `reverse` entry (`order:<id>:reverse`) that takes back what was earned, never below
+ *   zero; what the shopper already spent is recorded on the order as `points_shortfall` and absorbed by the shop.
+ * - Payment: a Zalo Checkout order must be paid before staff confirm it; a counter order is paid when completed.
+ *   Cancelling a paid order marks it `refund_due` (refunds happen outside this system).
+ */
+export function createOrderService(deps: {
+  db: Db;
+  repo: OrderRepo;
+  identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
+  voucherRepo: Pick<VoucherRepo, "voucher" | "campaign">;
+  loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
+  /** messaging.queue: the one way out (transactional, never capped). */
+  notify: (m: NewMessage) => unknown;
+  templateRegistered?: (id: string) => boolean;
+  zalo: Pick<ZaloClient, "getCheckoutStatus">;
+  checkout: { appId: string; privateKey: string | undefined; method: string };
+  orderTemplateId?: string;
+  now: () => number;
+}) {
+  const { db, repo, now } = deps;
+
+  // ---- admin: menu ----
+
+  const listCategories = () => repo.categories().map(toCategory);
+
+  function createCategory(actor: Principal, input: MenuCategoryInput): MenuCategory {
+    const id = randomUUID();
+    const at = now();
+    tx(db, () => {
+      repo.insertCategory({ id, ...input, createdAt: at, updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: "menu.category.create", targetId: id, details: input, at });
+    });
+    return toCategory(repo.category(id)!);
+  }
+
+  function updateCategory(actor: Principal, id: string, input: MenuCategoryInput): MenuCategory {
+    const at = now();
+    tx(db, () => {
+      if (!repo.category(id)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found", 404);
+      repo.updateCategory(id, { ...input, updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: "menu.category.update", targetId: id, details: input, at });
+    });
+    return toCategory(repo.category(id)!);
+  }
+
+  const toAdminProduct = (p: ProductRow): AdminProduct => ({ ...toMenuProduct(p), active: p.active, stores: repo.storesOf(p.id) });
+  const listProducts = () => repo.allProducts().map(toAdminProduct);
+
+  function checkProductInput(input: ProductInput) {
+    if (!repo.category(input.categoryId)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found", 404);
+    const unknown = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, 400);
+  }
+
+  const productRow = (input: ProductInput) => ({
+    categoryId: input.categoryId,
+    name: input.name,
+    description: input.description,
+    priceVnd: input.priceVnd,
+    imageUrl: input.imageUrl,
+    optionGroups: JSON.stringify(input.optionGroups),
+    active: input.active,
+  });
+
+  function createProduct(actor: Principal, input: ProductInput): AdminProduct {
+    checkProductInput(input);
+    const id = randomUUID();
+    const at = now();
+    tx(db, () => {
+      repo.insertProduct({ id, ...productRow(input), createdAt: at, updatedAt: at });
+      repo.setProductStores(id, input.storeIds, at);
+      audit(db, { actor: actorOf(actor), action: "menu.product.create", targetId: id, details: input, at });
+    });
+    return toAdminProduct(repo.product(id)!);
+  }
+
+  function updateProduct(actor: Principal, id: string, input: ProductInput): AdminProduct {
+    checkProductInput(input);
+    const at = now();
+    tx(db, () => {
+      if (!repo.product(id)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found", 404);
+      repo.updateProduct(id, { ...productRow(input), updatedAt: at });
+      repo.setProductStores(id, input.storeIds, at);
+      audit(db, { actor: actorOf(actor), action: "menu.product.update", targetId: id, details: input, at });
+    });
+    return toAdminProduct(repo.product(id)!);
+  }
+
+  /** Staff mark a product sold out (or back) at their own store. */
+  function setAvailability(actor: Principal, storeId: string, productId: string, available: boolean) {
+    assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
+    const at = now();
+    tx(db, () => {
+      if (!repo.product(productId)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found", 404);
+      if (!repo.setAvailable(productId, storeId, available, at)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "This product is not sold at this store", 404);
+      audit(db, { actor: actorOf(actor), action: "menu.product.availability", targetId: productId, storeId, details: { available }, at });
+    });
+    return { productId, storeId, available };
+  }
+
+  // ---- shopper: menu and pricing ----
+
+  function openStore(storeId: string) {
+    const s = repo.store(storeId);
+    if (!s) throw new AppError(ErrorCode.NOT_FOUND, "Store not found", 404);
+    if (!s.active) throw new AppError(ErrorCode.STORE_UNAVAILABLE, "This store is not taking orders", 409);
+    return s;
+  }
+
+  function menu(storeId: string): Menu {
+    openStore(storeId);
+    const ids = repo.menuProductIds(storeId);
+    const byCategory = new Map<string, MenuProduct[]>();
+    for (const p of repo.allProducts()) {
+      if (!ids.has(p.id)) continue;
+      byCategory.set(p.categoryId, [...(byCategory.get(p.categoryId) ?? []), toMenuProduct(p)]);
+    }
+    const categories = repo
+      .categories()
+      .filter((c) => c.active && byCategory.has(c.id))
+      .map((c) => ({ id: c.id, name: c.name, position: c.position, products: byCategory.get(c.id)! }));
+    return { storeId, categories };
+  }
+
+  /** The voucher, checked for this shopper, store and subtotal; the reasons a shopper sees, most basic first. */
+  function checkVoucher(customerId: string, voucherId: string, storeId: string, at: number): { v: VoucherRow; campaign: NonNullable<ReturnType<VoucherRepo["campaign"]>> } {
+    const v = deps.voucherRepo.voucher(voucherId);
+    // Another shopper's voucher looks exactly like a missing one.
+    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found", 404);
+    if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled", 409);
+    if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", 409);
+    if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`, 410);
+    const campaign = deps.voucherRepo.campaign(v.campaignId)!;
+    const storeIds: string[] = JSON.parse(campaign.storeIds);
+    if (storeIds.length && !storeIds.includes(storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store", 422);
+    return { v, campaign };
+  }
+
+  function price(customerId: string, body: QuoteBody, at: number): Quote & { voucher: VoucherRow | null } {
+    openStore(body.storeId);
+    const onMenu = repo.menuProductIds(body.storeId);
+    const lines: OrderLine[] = body.items.map((item) => {
+      const p = repo.product(item.productId);
+      if (!p) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} not found`, 404);
+      if (!onMenu.has(p.id)) throw new AppError(ErrorCode.PRODUCT_UNAVAILABLE, `${p.name} is not available at this store right now`, 409, { productId: p.id });
+      const r = priceLine({ id: p.id, name: p.name, priceVnd: p.priceVnd, optionGroups: groupsOf(p) }, item);
+      if (!r.ok) throw new AppError(ErrorCode.OPTION_INVALID, r.problem.message, 400, { productId: p.id });
+      return r.line;
+    });
+    let voucher: VoucherRow | null = null;
+    let discount = null;
+    if (body.voucherId) {
+      const { v, campaign } = checkVoucher(customerId, body.voucherId, body.storeId, at);
+      const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
+      if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, 422, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
+      discount = { kind: campaign.kind, value: campaign.value, maxDiscountVnd: campaign.maxDiscountVnd, minSpendVnd: campaign.minSpendVnd, freeItem: campaign.freeItem };
+      voucher = v;
+    }
+    const totals = orderTotals(lines, discount);
+    if (voucher && totals.discountVnd === 0) throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)", 422);
+    return { lines, ...totals, voucher };
+  }
+
+  function quote(customerId: string, body: QuoteBody): Quote {
+    const { voucher: _v, ...q } = price(customerId, body, now());
+    return q;
+  }
+
+  // ---- orders ----
+
+  function toOrder(o: OrderRow): Order {
+    return {
+      id: o.id,
+      code: o.code,
+      customerId: o.customerId,
+      customerName: deps.identityRepo.byId(o.customerId)?.name ?? "",
+      storeId: o.storeId,
+      status: o.status,
+      pickup: o.pickupType === "table" ? { type: "table", table: o.tableLabel ?? "" } : { type: "pickup", at: iso(o.pickupAt)! },
+      payment: o.paymentMethod,
+      paymentStatus: o.paymentStatus,
+      lines: repo.linesOf(o.id).map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, unitPriceVnd: l.unitPriceVnd, options: JSON.parse(l.options), lineTotalVnd: l.lineTotalVnd })),
+      subtotalVnd: o.subtotalVnd,
+      discountVnd: o.discountVnd,
+      totalVnd: o.totalVnd,
+      voucherId: o.voucherId,
+      pointsEarned: o.pointsEarned,
+      pointsReversed: o.pointsReversed,
+      cancelReason: o.cancelReason,
+      createdAt: iso(o.createdAt)!,
+      updatedAt: iso(o.updatedAt)!,
+      paidAt: iso(o.paidAt),
+      completedAt: iso(o.completedAt),
+      cancelledAt: iso(o.cancelledAt),
+    };
+  }
+
+  /** Places an order priced by the server. Once per request id; a wrong expected total writes nothing. */
+  function place(customerId: string, body: PlaceOrderBody): { order: Order; duplicate: boolean } {
+    const requestKey = `${customerId}:${body.requestId}`;
+    const at = now();
+    if (body.pickup.type === "pickup") {
+      const when = Date.parse(body.pickup.at);
+      if (when < at - PICKUP_PAST_MS || when > at + PICKUP_AHEAD_MS) throw new AppError(ErrorCode.PICKUP_TIME_INVALID, "Pick a pickup time from now to 7 days ahead", 400);
+    }
+    const result = tx(db, () => {
+      const existing = repo.orderByRequest(requestKey);
+      if (existing) return { id: existing.id, duplicate: true };
+      const q = price(customerId, body, at);
+      if (q.totalVnd !== body.expectedTotal) {
+        throw new AppError(ErrorCode.ORDER_TOTAL_MISMATCH, `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`, 409, {
+          expectedTotal: body.expectedTotal,
+          subtotalVnd: q.subtotalVnd,
+          discountVnd: q.discountVnd,
+          totalVnd: q.totalVnd,
+        });
+      }
+      if (q.voucher && repo.voucherReservedBy(q.voucher.id)) throw new AppError(ErrorCode.VOUCHER_IN_USE, "This voucher is already applied to another order in progress", 409);
+      const id = randomUUID();
+      repo.insertOrder({
+        id,
+        code: humanCode(6),
+        customerId,
+        storeId: body.storeId,
+        status: "placed",
+        pickupType: body.pickup.type,
+        pickupAt: body.pickup.type === "pickup" ? Date.parse(body.pickup.at) : null,
+        tableLabel: body.pickup.type === "table" ? body.pickup.table : null,
+        paymentMethod: body.payment,
+        paymentStatus: "unpaid",
+        subtotalVnd: q.subtotalVnd,
+        discountVnd: q.discountVnd,
+        totalVnd: q.totalVnd,
+        voucherId: q.voucher?.id ?? null,
+        voucherState: q.voucher ? "reserved" : null,
+        requestKey,
+        createdAt: at,
+        updatedAt: at,
+      });
+      repo.insertLines(q.lines.map((l) => ({ orderId: id, productId: l.productId, name: l.name, quantity: l.quantity, unitPriceVnd: l.unitPriceVnd, options: JSON.stringify(l.options), lineTotalVnd: l.lineTotalVnd })));
+      audit(db, { actor: { kind: "customer", id: customerId }, action: "order.place", targetId: id, storeId: body.storeId, details: { totalVnd: q.totalVnd, voucherId: q.voucher?.id ?? null }, at });
+      return { id, duplicate: false };
+    });
+    return { order: toOrder(repo.order(result.id)!), duplicate: result.duplicate };
+  }
+
+  /** A shopper's own order; another person's looks exactly like a missing one. */
+  function ownRow(customerId: string, id: string) {
+    const o = repo.order(id);
+    if (!o || o.customerId !== customerId) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found", 404);
+    return o;
+  }
+
+  const mine = (customerId: string) => repo.ordersOf(customerId, 50).map(toOrder);
+  const own = (customerId: string, id: string) => toOrder(ownRow(customerId, id));
+
+  function staffRow(actor: Principal, id: string) {
+    const o = repo.order(id);
+    if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found", 404);
+    assertStoreAccess(actor, o.storeId, deps.identityRepo.storeExists);
+    return o;
+  }
+
+  function storeOrders(actor: Principal, storeId: string, statuses: OrderStatus[] = LIVE) {
+    assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
+    return repo.ordersAt(storeId, statuses, 200).map(toOrder);
+  }
+
+  const staffOrder = (actor: Principal, id: string) => toOrder(staffRow(actor, id));
+
+  // ---- status moves ----
+
+  function noticeText(o: OrderRow, to: OrderStatus, extra: { points: number; reason?: string }) {
+    switch (to) {
+      case "confirmed":
+        return `Đơn ${o.code} đã được xác nhận (${vnd(o.totalVnd)}). Chúng tôi đang chuẩn bị cho bạn!`;
+      case "ready":
+        return o.pickupType === "table" ? `Đơn ${o.code} đã xong, sẽ được mang ra bàn ${o.tableLabel}.` : `Đơn ${o.code} đã sẵn sàng! Mời bạn đến quầy nhận.`;
+      case "completed":
+        return `Cảm ơn bạn! Đơn ${o.code} đã hoàn tất${extra.points > 0 ? `, bạn được cộng ${extra.points} điểm` : ""}.`;
+      case "cancelled":
+        return `Đơn ${o.code} đã bị hủy: ${extra.reason ?? ""}`.trim();
+      default:
+        return null;
+    }
+  }
+
+  /** One transactional notice per order and status (dedupe key `order:<id>:<status>`); never capped. */
+  function queueNotice(o: OrderRow, to: OrderStatus, at: number, extra: { points: number; reason?: string }) {
+    const text = noticeText(o, to, extra);
+    if (!text) return;
+    const base: NewMessage = {
+      customerId: o.customerId,
+      category: "transactional",
+      priority: 9,
+      dedupeKey: `order:${o.id}:${to}`,
+      source: "order",
+      text,
+      // "Ready" is useless once the shopper has left; the others stay relevant for a day.
+      expiresAt: at + (to === "ready" ? 2 * 3_600_000 : DAY),
+    };
+    const tpl = deps.orderTemplateId;
+    if (tpl && deps.templateRegistered?.(tpl)) {
+      const name = (deps.identityRepo.byId(o.customerId)?.name ?? "Quý khách").slice(0, 30);
+      try {
+        deps.notify({ ...base, template: { id: tpl, data: { customer_name: name, order_code: o.code, amount: String(o.totalVnd) } } });
+        return;
+      } catch (err) {
+        // A template whose params do not fit must not block the order: the text notice still goes.
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    deps.notify(base);
+  }
+
+  function complete(o: OrderRow, actor: Actor, at: number) {
+    if (o.paymentMethod === "counter" && o.paymentStatus !== "paid") repo.markPaid({ id: o.id, at, transId: null, checkoutOrderId: null });
+    const { rules } = deps.loyaltyRepo.currentRules();
+    const { tier } = tierFor(rules, deps.loyaltyRepo.earnedSince(o.customerId, at - rules.tierWindowDays * DAY));
+    const points = pointsForPurchase(rules, o.totalVnd, tier.multiplier);
+    let earned = 0;
+    if (points > 0) {
+      const { entry } = deps.loyaltyRepo.append({
+        customerId: o.customerId,
+        kind: "earn",
+        delta: points,
+        reason: `Đơn hàng ${o.code} (${vnd(o.totalVnd)})`,
+        sourceKey: `order:${o.id}`,
+        storeId: o.storeId,
+        actor,
+        expiresAt: at + rules.pointsValidDays * DAY,
+        now: at,
+      });
+      earned = entry.delta;
+    }
+    let voucherState = o.voucherState;
+    if (o.voucherId) {
+      const ok = repo.redeemVoucher({ voucherId: o.voucherId, at, storeId: o.storeId, by: actor.id });
+      voucherState = ok ? "redeemed" : "conflict";
+      if (ok) audit(db, { actor, action: "voucher.redeem", targetId: o.voucherId, storeId: o.storeId, details: { customerId: o.customerId, orderId: o.id }, at });
+    }
+    repo.set(o.id, { pointsEarned: earned, voucherState });
+    return earned;
+  }
+
+  function cancel(o: OrderRow, actor: Actor, reason: string, at: number) {
+    const set: Parameters<OrderRepo["set"]>[1] = { cancelReason: reason };
+    if (o.paymentStatus === "paid") set.paymentStatus = "refund_due";
+    if (o.status === "completed") {
+      if (o.pointsEarned > 0) {
+        const { reverse, shortfall } = pointsReversal(o.pointsEarned, deps.loyaltyRepo.balanceOf(o.customerId) ?? 0);
+        deps.loyaltyRepo.append({
+          customerId: o.customerId,
+          kind: "reverse",
+          delta: -reverse,
+          reason: `Hủy đơn ${o.code}${shortfall ? ` (${shortfall} điểm đã dùng, không thu hồi)` : ""}`,
+          sourceKey: `order:${o.id}:reverse`,
+          storeId: o.storeId,
+          actor,
+          now: at,
+        });
+        set.pointsReversed = reverse;
+        set.pointsShortfall = shortfall;
+      }
+      if (o.voucherId && o.voucherState === "redeemed") {
+        set.voucherState = repo.restoreVoucher({ voucherId: o.voucherId, redeemedAt: o.completedAt!, now: at }) ? "restored" : "kept";
+      }
+    } else if (o.voucherId) {
+      set.voucherState = "released"; // the reservation ends with the live order (the partial unique index frees it)
+    }
+    repo.set(o.id, set);
+  }
+
+  function move(o: OrderRow, to: OrderStatus, actor: Actor, reason: string | undefined, at: number) {
+    if (!canTransition(o.status, to)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, `This order is ${o.status}: it cannot become ${to}`, 409, { status: o.status });
+    if (to === "confirmed" && o.paymentMethod === "zalopay" && o.paymentStatus !== "paid") throw new AppError(ErrorCode.ORDER_NOT_PAID, "This order is paid through Zalo and has not been paid yet", 409);
+    if (!repo.move(o.id, o.status, to, at)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order just changed: reload it", 409);
+    let points = 0;
+    if (to === "completed") points = complete(o, actor, at);
+    if (to === "cancelled") cancel(o, actor, reason ?? "", at);
+    queueNotice(o, to, at, { points, reason });
+    audit(db, { actor, action: `order.${to}`, targetId: o.id, storeId: o.storeId, details: { from: o.status, reason }, at });
+  }
+
+  /** Staff of the order's store (or an admin) move it along. */
+  function transition(actor: Principal, id: string, body: { status: OrderStatus; reason?: string }): Order {
+    staffRow(actor, id);
+    const at = now();
+    tx(db, () => move(repo.order(id)!, body.status, actorOf(actor), body.reason, at));
+    return toOrder(repo.order(id)!);
+  }
+
+  /** A shopper may cancel their own order until the store confirms it, if it has not been paid. */
+  function cancelOwn(customerId: string, id: string, reason: string): Order {
+    ownRow(customerId, id);
+    const at = now();
+    tx(db, () => {
+      const o = repo.order(id)!;
+      if (o.status !== "placed") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "The store has already started this order: ask the staff to cancel it", 409, { status: o.status });
+      if (o.paymentStatus === "paid") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is paid: ask the staff to cancel and refund it", 409);
+      move(o, "cancelled", { kind: "customer", id: customerId }, reason, at);
+    });
+    return toOrder(repo.order(id)!);
+  }
+
+  // ---- Zalo Checkout (§8) ----
+
+  function privateKey() {
+    const key = deps.checkout.privateKey;
+    if (!key) throw new AppError(ErrorCode.CHECKOUT_NOT_CONFIGURED, "Zalo payments are not set up for this shop", 503);
+    return key;
+  }
+
+  /** The createOrder params for zmp-sdk, with the server-made MAC (§8.2). */
+  function checkout(customerId: string, id: string): CheckoutParams {
+    const key = privateKey();
+    const o = ownRow(customerId, id);
+    if (o.paymentMethod !== "zalopay") throw new AppError(ErrorCode.ORDER_PAYMENT_METHOD_INVALID, "This order is paid at the counter", 409);
+    if (o.status === "cancelled") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order was cancelled", 409, { status: o.status });
+    if (o.paymentStatus === "paid" || o.paymentStatus === "refund_due") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is already paid", 409);
+    const params = {
+      amount: o.totalVnd,
+      desc: `Thanh toán đơn ${o.code}`,
+      item: repo.linesOf(o.id).map((l) => ({ id: l.productId, name: l.name, quantity: l.quantity, amount: l.lineTotalVnd })),
+      extradata: JSON.stringify({ orderId: o.id, code: o.code }),
+      method: JSON.stringify({ id: deps.checkout.method, isCustom: false }),
+    };
+    const mac = checkoutMac(key, params);
+    tx(db, () => {
+      if (repo.order(id)!.paymentStatus !== "paid") repo.set(id, { paymentStatus: "pending", updatedAt: now() });
+    });
+    return { ...params, mac };
+  }
+
+  /** Marks an order paid or failed from a verified Zalo answer, once per event key. Runs in a transaction. */
+  function applyPayment(o: OrderRow, p: { key: string; checkoutOrderId: string; transId: string | null; resultCode: number; payload: unknown; at: number }) {
+    if (!repo.recordWebhook(p.key, "checkout.payment", JSON.stringify(p.payload), p.at)) return false;
+    repo.linkCheckout(o.id, p.checkoutOrderId);
+    if (p.resultCode === 1) {
+      if (repo.markPaid({ id: o.id, at: p.at, transId: p.transId, checkoutOrderId: p.checkoutOrderId })) {
+        // Paid after it was cancelled: the money goes back.
+        if (o.status === "cancelled") repo.set(o.id, { paymentStatus: "refund_due" });
+        audit(db, { actor: SYSTEM, action: "order.paid", targetId: o.id, storeId: o.storeId, details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId }, at: p.at });
+      }
+    } else if (p.resultCode === -1) {
+      repo.markFailed(o.id, p.at);
+    }
+    return true;
+  }
+
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+  /**
+   * The payment callback (§8.3). overallMac is verified before anything else; a bad one changes nothing.
+   * Zalo retries: the event key (Checkout order, transaction, result) makes a duplicate act once.
+   */
+  function handleCallback(body: unknown): CheckoutReply {
+    const key = deps.checkout.privateKey;
+    if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
+    if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
+    const data = body.data;
+    if (!sameMac(checkoutMac(key, data), body.overallMac)) return { returnCode: 0, returnMessage: "invalid overallMac" };
+    if (String(data.appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
+    const checkoutOrderId = String(data.orderId ?? "");
+    const ours = parseExtradata(data.extradata)?.orderId;
+    const o = typeof ours === "string" ? repo.order(ours) : checkoutOrderId ? repo.orderByCheckoutId(checkoutOrderId) : undefined;
+    if (!o) return { returnCode: 0, returnMessage: "order not found" };
+    if (Number(data.amount) !== o.totalVnd) return { returnCode: 0, returnMessage: "amount does not match the order" };
+    const resultCode = Number(data.resultCode);
+    const transId = data.transId == null ? null : String(data.transId);
+    const at = now();
+    const fresh = tx(db, () => applyPayment(o, { key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`, checkoutOrderId, transId, resultCode, payload: body, at }));
+    return { returnCode: 1, returnMessage: fresh ? "success" : "already processed" };
+  }
+
+  /** COD / bank transfer chosen in the Checkout sheet (§8.3): the order is paid at the counter instead. */
+  function handleNotify(body: unknown): CheckoutReply {
+    const key = deps.checkout.privateKey;
+    if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
+    if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
+    const { appId, orderId, method } = body.data;
+    if (!sameMac(notifyMac(key, String(appId), String(orderId), String(method)), body.mac)) return { returnCode: 0, returnMessage: "invalid mac" };
+    if (String(appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
+    const o = repo.orderByCheckoutId(String(orderId));
+    if (!o) return { returnCode: 0, returnMessage: "order not found" };
+    const at = now();
+    tx(db, () => {
+      if (!repo.recordWebhook(`checkout:notify:${orderId}:${method}`, "checkout.notify", JSON.stringify(body), at)) return;
+      const cur = repo.order(o.id)!;
+      if (cur.paymentStatus === "paid" || cur.status === "cancelled") return;
+      repo.set(o.id, { paymentMethod: "counter", paymentStatus: "unpaid", updatedAt: at });
+      audit(db, { actor: SYSTEM, action: "order.payment_method", targetId: o.id, storeId: o.storeId, details: { method }, at });
+    });
+    return { returnCode: 1, returnMessage: "success" };
+  }
+
+  /**
+   * The payment state; when Zalo's callback is late, asks getOrderStatus (§8.4). The Checkout order id may come
+   * from the mini app (what createOrder returned); it is trusted only if Zalo's answer carries this order's extradata.
+   */
+  async function paymentState(customerId: string, id: string, checkoutOrderId?: string): Promise<PaymentState> {
+    let o = ownRow(customerId, id);
+    let zalo: PaymentState["zalo"] = null;
+    const coid = o.checkoutOrderId ?? checkoutOrderId;
+    if (o.paymentMethod === "zalopay" && ["unpaid", "pending", "failed"].includes(o.paymentStatus) && coid && deps.checkout.privateKey) {
+      let s: Awaited<ReturnType<ZaloClient["getCheckoutStatus"]>>;
+      try {
+        s = await deps.zalo.getCheckoutStatus(coid);
+      } catch (err) {
+        if (err instanceof ZaloError) throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly", 502);
+        throw err;
+      }
+      zalo = { returnCode: s.returnCode, returnMessage: s.returnMessage };
+      const ours = parseExtradata(s.extradata)?.orderId === o.id;
+      if (ours && (s.returnCode === -1 || (s.returnCode === 1 && s.amount === o.totalVnd))) {
+        const at = now();
+        tx(db, () => applyPayment(o, { key: `checkout:status:${coid}:${s.transId}:${s.returnCode}`, checkoutOrderId: coid, transId: s.transId, resultCode: s.returnCode, payload: s, at }));
+      } else if (ours) {
+        tx(db, () => repo.linkCheckout(o.id, coid));
+      }
+      o = repo.order(id)!;
+    }
+    return { orderId: o.id, payment: o.paymentMethod, paymentStatus: o.paymentStatus, paidAt: iso(o.paidAt), checkoutOrderId: o.checkoutOrderId, zalo };
+  }
+
+  return {
+    listCategories,
+    createCategory,
+    updateCategory,
+    listProducts,
+    createProduct,
+    updateProduct,
+    setAvailability,
+    menu,
+    quote,
+    place,
+    mine,
+    own,
+    storeOrders,
+    staffOrder,
+    transition,
+    cancelOwn,
+    checkout,
+    handleCallback,
+    handleNotify,
+    paymentState,
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;
