@@ -25,8 +25,8 @@ const TYPES: Record<string, string> = {
 const inlineJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
 /**
- * Serves the built mini app (`mini-app/www`) with its runtime config injected into index.html as
- * `window.__MC_CONFIG__`, so one build works on any port. Unknown paths fall back to index.html (SPA).
+ * Serves the built mini app (`mini-app/www`) with its runtime config injected into every .html page
+ * (index.html, the admin console.html) as `window.__MC_CONFIG__`, so one build works on any port. Unknown paths fall back to index.html (SPA).
  */
 export async function serveWww(opts: { dir: string; config: WwwConfig; port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }> {
   const root = resolve(opts.dir);
@@ -34,7 +34,8 @@ export async function serveWww(opts: { dir: string; config: WwwConfig; port?: nu
     throw new Error(`${root}/index.html not found: build the mini app first (pnpm build)`);
   });
   const script = `<script>window.__MC_CONFIG__=${inlineJson(opts.config)};</script>`;
-  const index = rawIndex.includes("<head>") ? rawIndex.replace("<head>", `<head>${script}`) : script + rawIndex;
+  const inject = (html: string) => (html.includes("<head>") ? html.replace("<head>", `<head>${script}`) : script + html);
+  const index = inject(rawIndex);
 
   const server = createServer(async (req, res) => {
     try {
@@ -57,6 +58,12 @@ export async function serveWww(opts: { dir: string; config: WwwConfig; port?: nu
         }
         res.writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" });
         res.end(req.method === "HEAD" ? undefined : index);
+        return;
+      }
+      if (extname(file) === ".html") {
+        // Every page (the mini app, the admin console.html) gets the same runtime config.
+        res.writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" });
+        res.end(req.method === "HEAD" ? undefined : inject(await readFile(file, "utf8")));
         return;
       }
       const body = await readFile(file);

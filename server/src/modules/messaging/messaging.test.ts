@@ -285,3 +285,17 @@ describe("rules and preferences", () => {
     expect(sql("select text from outbox where source = 'floor'")[0].text).toContain("120 điểm");
   });
 });
+
+describe("changing the rules", () => {
+  it("messages held by the old rules are decided again under the new ones", async () => {
+    const [a] = await followers(1);
+    await setVnTime(23);
+    h.app.services.messaging.queue({ customerId: a!.customer.id, category: "care", dedupeKey: "late", source: "test", text: "Chúc ngủ ngon" });
+    await drain();
+    expect(sql("select state, reason from outbox where dedupe_key = 'late'")).toEqual([{ state: "held", reason: "QUIET_HOURS" }]);
+    const rules = (await api("GET", "/api/admin/warming-rules")).json().rules;
+    await api("PUT", "/api/admin/warming-rules", { rules: { ...rules, quietHours: null } });
+    await drain();
+    expect(sql("select state from outbox where dedupe_key = 'late'")).toEqual([{ state: "sent" }]);
+  });
+});

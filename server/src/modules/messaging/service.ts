@@ -105,6 +105,8 @@ export function createMessagingService(deps: {
     return tx(db, () => {
       const version = db.insert(warmingRules).values({ rules: JSON.stringify(rules), changedBy: `${actorOf(actor).kind}:${actor.id}`, note: note ?? null, createdAt: now() }).returning({ version: warmingRules.version }).get().version;
       audit(db, { actor: actorOf(actor), action: "warming_rules.set", targetId: String(version), details: { note }, at: now() });
+      // Messages held by the old rules are decided again now under the new ones (e.g. quiet hours turned off).
+      c.prepare(`update outbox set not_before = ?, updated_at = ? where state = 'held' and reason in ('QUIET_HOURS','CAP_REACHED','PROMOTION_HOURS','FATIGUE','CUSTOMER_WEEKLY_LIMIT')`).run(now(), now());
       return { version, rules };
     });
   }
@@ -149,7 +151,7 @@ export function createMessagingService(deps: {
       if (wasSent && d.action !== "send") becameBlocked++;
       if (!wasSent && d.action === "send") becameSent++;
     }
-    return { messages: rows.length, current, draft: draftCounts, reasons, becameBlocked, becameSent, note: "Replayed with each person's current follow state and preferences; holds are counted as not sent at that moment." };
+    return { messages: rows.length, current, draft: draftCounts, reasons, becameBlocked, becameSent, note: "Phát lại với trạng thái quan tâm OA và lựa chọn hiện tại của từng người; tin bị giữ được tính là chưa gửi tại thời điểm đó." };
   }
 
   // ---- ZNS templates ----
@@ -361,6 +363,10 @@ export function createMessagingService(deps: {
       name: b.name,
       category: b.category,
       state: b.state,
+      content: { text: b.text, template: b.templateId ? { id: b.templateId, data: JSON.parse(b.templateData ?? "{}") } : null },
+      audience: JSON.parse(b.audience),
+      expiresAt: iso(b.expiresAt),
+      breaker: { rate: b.breakerRate, minSent: b.breakerMinSent },
       recipients: b.recipients,
       scheduledAt: iso(b.scheduledAt),
       startedAt: iso(b.startedAt),

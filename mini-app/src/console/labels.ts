@@ -1,0 +1,99 @@
+/** Vietnamese labels for the server's codes (reasons are the shared `Reason` type plus outbox-only ones). */
+
+export const REASON_LABEL: Record<string, string> = {
+  UNFOLLOWED: "Đã bỏ quan tâm OA",
+  NO_CHANNEL: "Không có kênh gửi phù hợp",
+  OUTSIDE_CS_WINDOW: "Quá 7 ngày từ lần tương tác cuối (ngoài cửa sổ CS)",
+  NOT_A_FOLLOWER: "Chưa quan tâm OA",
+  NO_PHONE: "Chưa có số điện thoại (không gửi được ZNS)",
+  PROMOTION_HOURS: "Ngoài khung giờ Zalo cho phép gửi khuyến mãi",
+  ZNS_USER_PROMOTION_LIMIT: "Đã đủ lượt ZNS khuyến mãi của người này",
+  QUOTA_EXHAUSTED: "Hết hạn mức gửi (quota)",
+  PAUSED_BY_CUSTOMER: "Khách tạm dừng nhận ưu đãi",
+  MUTED_BY_CUSTOMER: "Khách đã tắt loại tin này",
+  CUSTOMER_WEEKLY_LIMIT: "Đã đủ số ưu đãi/tuần khách chọn",
+  QUIET_HOURS: "Trong giờ yên lặng (sẽ gửi khi hết giờ)",
+  CAP_REACHED: "Đạt giới hạn tần suất của cửa hàng",
+  FATIGUE: "Khách vừa bỏ quan tâm sau tin gần đây (giảm tần suất)",
+  EXPIRED: "Tin đã hết hạn",
+  BROADCAST_CANCELLED: "Chiến dịch đã bị huỷ",
+  RESEND_AFTER_CRASH: "Gửi lại sau sự cố",
+  OUTCOME_UNKNOWN: "Không rõ kết quả gửi",
+};
+
+/** Outbox reasons may carry detail after a colon ("NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER"). */
+export function reasonLabel(code: string): string {
+  const head = code.split(":")[0]!;
+  return REASON_LABEL[head] ?? code;
+}
+
+export const STATE_LABEL: Record<string, string> = {
+  draft: "Nháp",
+  scheduled: "Đã lên lịch",
+  running: "Đang gửi",
+  paused: "Tạm dừng",
+  tripped: "Ngắt tự động",
+  done: "Hoàn tất",
+  cancelled: "Đã huỷ",
+};
+
+export const CATEGORY_LABEL: Record<string, string> = { care: "Chăm sóc", promotion: "Khuyến mãi", transactional: "Giao dịch", any: "Mọi loại" };
+export const CHANNEL_LABEL: Record<string, string> = { cs: "Tin tư vấn (CS)", template_uid: "Mẫu qua UID", zns: "ZNS qua SĐT", any: "Mọi kênh" };
+
+export const COUNT_LABEL: Record<string, string> = {
+  queued: "Chờ gửi",
+  held: "Tạm giữ",
+  sending: "Đang gửi",
+  sent: "Đã gửi",
+  delivered: "Đã nhận",
+  seen: "Đã xem",
+  suppressed: "Không gửi",
+  failed: "Lỗi",
+  expired: "Hết hạn",
+  cancelled: "Đã huỷ",
+};
+
+export const TAG_LABEL: Record<number, string> = { 1: "1 · Giao dịch", 2: "2 · Chăm sóc khách hàng", 3: "3 · Khuyến mãi" };
+
+export const fmtTime = (iso: string | null | undefined) => {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return `${d.toLocaleDateString("vi-VN", { day: "2-digit", month: "2-digit", year: "numeric" })} ${d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false })}`;
+};
+export const fmtNum = (n: number) => n.toLocaleString("vi-VN");
+export const fmtPct = (x: number) => `${(x * 100).toLocaleString("vi-VN", { maximumFractionDigits: 2 })}%`;
+
+/** Zalo's ZNS/OA error codes in Vietnamese (the server sends an English reason; this wins when known). */
+const ZALO_ERROR_VI: Record<number, string> = {
+  [-32]: "Vượt giới hạn tốc độ gọi của Zalo",
+  [-108]: "Số điện thoại không hợp lệ",
+  [-109]: "Mã mẫu không hợp lệ",
+  [-111]: "Dữ liệu mẫu bị trống",
+  [-112]: "Dữ liệu mẫu không hợp lệ",
+  [-114]: "Người nhận không hoạt động, từ chối, hoặc dùng Zalo phiên bản cũ",
+  [-115]: "Hết quota hoặc số dư ZNS",
+  [-117]: "Không có quyền dùng mẫu này",
+  [-118]: "Số điện thoại chưa có tài khoản Zalo",
+  [-119]: "Tài khoản này không nhận được tin",
+  [-124]: "Access token của OA không hợp lệ",
+  [-131]: "Mẫu chưa được duyệt",
+  [-133]: "Không được gửi mẫu này vào ban đêm",
+  [-139]: "Người nhận từ chối loại tin này",
+  [-141]: "Người nhận từ chối tin từ OA này",
+  [-144]: "Hết quota ZNS trong ngày",
+  [-1121]: "Có tham số quá dài",
+  [-1122]: "Thiếu tham số",
+  [-1124]: "Tham số sai định dạng",
+  [-1441]: "Hết quota khuyến mãi trong tháng",
+  [-1472]: "Người nhận đã nhận một tin khuyến mãi hôm nay",
+  [-201]: "Có trường không hợp lệ",
+  [-213]: "Người nhận chưa quan tâm OA",
+  [-216]: "Access token của OA không hợp lệ",
+  [-220]: "Access token của OA đã hết hạn",
+  [-227]: "Người nhận không hoạt động trên Zalo quá 45 ngày",
+  [-230]: "Người nhận chưa tương tác với OA trong 7 ngày",
+  [-234]: "Không được gửi khuyến mãi vào ban đêm",
+  [-244]: "Người nhận đã chặn loại tin này",
+  [-249]: "Mẫu này không gửi được qua user id",
+};
+export const zaloReason = (code: number | null | undefined, fallback?: string | null) => (code != null && ZALO_ERROR_VI[code]) || fallback || (code != null ? `Lỗi Zalo ${code}` : "Không rõ");

@@ -1,0 +1,10 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import "./console.css";
+import { ConsoleApp } from "./App";
+
+createRoot(document.getElementById("console-root")!).render(
+  <StrictMode>
+    <ConsoleApp />
+  </StrictMode>,
+);

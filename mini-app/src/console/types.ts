@@ -1,0 +1,34 @@
+import type { TemplateParam } from "@mc/shared";
+
+export type Counts = { queued: number; held: number; sending: number; sent: number; delivered: number; seen: number; suppressed: number; failed: number; expired: number; cancelled: number };
+
+export type BroadcastView = {
+  id: string;
+  name: string;
+  category: "care" | "promotion";
+  state: string;
+  recipients: number;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  counts: Counts;
+  reasons: Record<string, number>;
+  failedByCode: { code: number | null; reason: string | null; count: number }[];
+  unfollows: number;
+  unfollowRate: number;
+};
+
+export type Preview = {
+  audience: number;
+  send: number;
+  hold: number;
+  suppress: number;
+  expire: number;
+  reasons: Record<string, number>;
+  channels: { cs: number; template_uid: number; zns: number };
+  freeCs: number;
+  quotaNeeded: number;
+};
+
+export type ZnsTemplate = { id: string; name: string; tag: number; params: TemplateParam[]; uid: boolean; createdAt: string };
+export type Store = { id: string; name: string; address: string; active: boolean };

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { DEMO_ADMIN, startStack, type Stack } from "../support/stack";
+import { launchBrowser, SCREENSHOTS } from "../support/browser";
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** A desktop page (the console is for the shop's admin at a computer) that can only reach local servers. */
+async function openDesktop(browser: Browser) {
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
+  const errors: string[] = [];
+  const blocked: string[] = [];
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === "data:" || url.protocol === "blob:" || LOCAL_HOSTS.has(url.hostname)) return route.continue();
+    blocked.push(url.href);
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    // The 401 (wrong password) and 400 (refused rules) below are provoked and shown on screen; anything else is a bug.
+    if (msg.type() === "error" && !/status of 40[01]\b/.test(msg.text())) errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+  return { context, page, errors, blocked };
+}
+
+async function screenshot(page: Page, name: string, fullPage = false) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0)); // the left nav is sticky: capture from the top
+  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+const emu = (stack: Stack, path: string) => fetch(`${stack.emulatorUrl}${path}`, { method: "POST" }).then((r) => r.json());
+
+describe("admin web console", () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startStack({ seed: true });
+    // seedDemo signed the staff and admin personas in (they are customers now); following the OA sends the
+    // signed follow webhook, so the server records them as followers inside the free CS window.
+    for (const persona of ["staff", "admin"]) await emu(stack, `/_emu/personas/${persona}/follow`);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it("edits the warming rules, registers a ZNS template and runs a care broadcast to followers", async () => {
+    const { page, errors, blocked, context } = await openDesktop(browser);
+    try {
+      await page.goto(`${stack.webUrl}/console.html`);
+
+      // ---- sign in ----
+      await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
+      await page.getByTestId("login-password").fill("wrong-password");
+      await page.getByTestId("login-submit").click();
+      await expect.poll(() => page.getByTestId("login-error").getAttribute("data-code")).toBe("ADMIN_LOGIN_FAILED");
+      await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
+      await page.getByTestId("login-submit").click();
+      await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
+      expect(await page.evaluate(() => sessionStorage.getItem("mc.console.token"))).toBeTruthy();
+
+      // ---- warming rules: defaults, then a rule set the server refuses, then a good one ----
+      await expect.poll(() => page.getByTestId("rules-version").textContent()).toContain("mặc định");
+      await expect.poll(() => page.getByTestId("cap-max-1").inputValue()).toBe("1");
+      // Quiet hours covering all of Zalo's promotion hours: only the server knows, and says so.
+      await page.getByTestId("quiet-start").fill("05:00");
+      await page.getByTestId("quiet-end").fill("23:00");
+      await page.getByTestId("rules-save").click();
+      await expect.poll(() => page.getByTestId("rules-save-error").textContent()).toContain("quiet hours would leave no time");
+      expect(await page.getByTestId("rules-save-error").getAttribute("data-code")).toBe("VALIDATION_FAILED");
+      expect(await page.getByTestId("rules-save-error").textContent()).toContain("quietHours");
+
+      // The welcome messages just sent would hold a broadcast under "1 message per 20 h": allow 5.
+      await page.getByTestId("cap-max-1").fill("5");
+      // Quiet hours off, so the test passes at any hour.
+      await page.getByTestId("quiet-enabled").uncheck();
+      await expect.poll(() => page.getByTestId("quiet-off").isVisible()).toBe(true);
+      await page.getByTestId("what-if").click();
+      await expect.poll(() => page.getByTestId("what-if-result").isVisible()).toBe(true);
+      expect(await page.getByTestId("what-if-result").textContent()).toContain("Kết quả mô phỏng");
+      await page.getByTestId("rules-note").fill("Nới giới hạn: tối đa 5 tin mỗi 20 giờ, tắt giờ yên lặng");
+      await page.getByTestId("rules-save").click();
+      await expect.poll(() => page.getByTestId("rules-saved").textContent()).toContain("v1");
+      await expect.poll(() => page.getByTestId("history-v1").textContent()).toContain("Nới giới hạn");
+      expect(await page.getByTestId("rules-version").textContent()).toContain("v1");
+      // run the what-if again so the screenshot shows it next to the saved version
+      await page.getByTestId("what-if").click();
+      await expect.poll(() => page.getByTestId("what-if-result").isVisible()).toBe(true);
+      await screenshot(page, "console-rules", true);
+
+      // ---- ZNS: register the emulator's seeded care template ----
+      await page.getByTestId("nav-zns").click();
+      await expect.poll(() => page.getByTestId("zns-quota").textContent()).toContain("còn lại");
+      await page.getByTestId("zns-id").fill("100002");
+      await page.getByTestId("zns-name").fill("Chăm sóc khách hàng");
+      await page.getByTestId("zns-tag").selectOption("2");
+      await page.getByTestId("zns-param-name-0").fill("customer_name");
+      await page.getByTestId("zns-param-max-0").fill("30");
+      await page.getByTestId("zns-param-add").click();
+      await page.getByTestId("zns-param-name-1").fill("content");
+      await page.getByTestId("zns-param-max-1").fill("90");
+      expect(await page.getByTestId("zns-uid").isChecked()).toBe(true);
+      await page.getByTestId("zns-register-submit").click();
+      await expect.poll(() => page.getByTestId("zns-row-100002").textContent()).toContain("customer_name");
+      // a test send: Zalo's answer (sent, or a readable refusal such as night hours) is shown either way
+      await page.getByTestId("zns-test-phone").fill("0987654321");
+      await page.getByTestId("zns-test-template").selectOption("100002");
+      await page.getByTestId("zns-test-param-customer_name").fill("Khoa");
+      await page.getByTestId("zns-test-param-content").fill("Cảm ơn bạn đã ghé quán hôm nay!");
+      await page.getByTestId("zns-test-send").click();
+      await expect.poll(() => page.getByTestId("zns-test-result").textContent()).toMatch(/Đã gửi|Zalo từ chối/);
+
+      // ---- a care broadcast to followers ----
+      await page.getByTestId("nav-broadcasts").click();
+      await page.getByTestId("broadcast-new").click();
+      await page.getByTestId("bc-name").fill("Hỏi thăm khách quen");
+      await page.getByTestId("bc-category-care").click();
+      await page.getByTestId("bc-text").fill("Quán có món mới tuần này, ghé thử nhé! Cảm ơn bạn đã đồng hành cùng Cà Phê Sài Gòn.");
+      expect(await page.getByTestId("bc-followers-only").isChecked()).toBe(true);
+      await page.getByTestId("bc-create").click();
+
+      // preview: both followers, both sendable now by CS
+      await expect.poll(() => page.getByTestId("pv-audience").textContent(), { timeout: 15_000 }).toBe("2");
+      expect(await page.getByTestId("pv-send").textContent()).toBe("2");
+      expect(await page.getByTestId("bc-state").textContent()).toBe("Nháp");
+      await screenshot(page, "console-broadcast-preview");
+
+      await page.getByTestId("bc-start").click();
+      await expect.poll(() => page.getByTestId("count-sent").textContent(), { timeout: 30_000 }).toBe("2");
+      await expect.poll(() => page.getByTestId("bc-state").textContent(), { timeout: 15_000 }).toBe("Hoàn tất");
+      expect(await page.getByTestId("bc-progress-text").textContent()).toContain("2/2");
+      await screenshot(page, "console-broadcast", true);
+
+      // the two people really got it, by CS
+      const msgs = (await fetch(`${stack.emulatorUrl}/_emu/messages`).then((r) => r.json())) as { text?: string; channel: string }[];
+      expect(msgs.filter((m) => JSON.stringify(m).includes("Quán có món mới tuần này"))).toHaveLength(2);
+
+      // the list shows it too
+      await page.getByTestId("nav-broadcasts").click();
+      await expect.poll(() => page.getByTestId("broadcast-list").textContent()).toContain("Hỏi thăm khách quen");
+
+      expect(errors).toEqual([]);
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
