@@ -260,6 +260,7 @@ CREATE TABLE `points_ledger` (
 CREATE UNIQUE INDEX `points_ledger_source_key_unique` ON `points_ledger` (`source_key`);--> statement-breakpoint
 CREATE INDEX `points_ledger_customer_idx` ON `points_ledger` (`customer_id`,`id`);--> statement-breakpoint
 CREATE INDEX `points_ledger_expiry_idx` ON `points_ledger` (`expires_at`);--> statement-breakpoint
+CREATE INDEX `points_ledger_earn_idx` ON `points_ledger` (`customer_id`,`kind`,`created_at`,`delta`);--> statement-breakpoint
 CREATE TABLE `product_stores` (
 	`product_id` text NOT NULL,
 	`store_id` text NOT NULL,

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number = 0,
     readonly requestId?: string,
+    /** The server's `details` (e.g. when/where/by whom for VOUCHER_ALREADY_REDEEMED). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = "ApiError";
@@ -67,7 +69,7 @@ export async function request<T>(method: string, path: string, opts: Options = {
     throw new ApiError(ClientErrorCode.BAD_RESPONSE, `Unexpected response (${res.status})`, res.status);
   }
   if (!res.ok) {
-    if (isApiError(body)) throw new ApiError(body.code, body.message, res.status, body.requestId);
+    if (isApiError(body)) throw new ApiError(body.code, body.message, res.status, body.requestId, body.details);
     throw new ApiError(ClientErrorCode.BAD_RESPONSE, `HTTP ${res.status}`, res.status);
   }
   return body as T;
@@ -76,4 +78,5 @@ export async function request<T>(method: string, path: string, opts: Options = {
 export const api = {
   get: <T>(path: string, opts?: Omit<Options, "body">) => request<T>("GET", path, opts),
   post: <T>(path: string, body?: unknown, opts?: Omit<Options, "body">) => request<T>("POST", path, { ...opts, body: body ?? {} }),
+  put: <T>(path: string, body: unknown, opts?: Omit<Options, "body">) => request<T>("PUT", path, { ...opts, body }),
 };

@@ -3,6 +3,7 @@ import { App as ZaUIApp, SnackbarProvider, ZMPRouter } from "zmp-ui";
 import { SessionGate } from "./session-gate";
 import { AppRoutes } from "./routes";
 import { BottomNav, OpenAppListener } from "./layout";
+import { QrEntry } from "../features/games/qr-entry";
 
 // Inside Zalo the URL is /zapps/<appId>/…; anywhere else (demo, tests, a plain browser) use an in-memory router.
 const inZalo = typeof window !== "undefined" && window.location.pathname.startsWith("/zapps/");
@@ -15,6 +16,7 @@ export function App() {
           <SessionGate>
             <ZMPRouter memoryRouter={!inZalo}>
               <OpenAppListener />
+              <QrEntry />
               <AppRoutes />
               <BottomNav />
             </ZMPRouter>

@@ -6,6 +6,12 @@ import { homeCards } from "./home-cards";
 
 // Home ships in the entry chunk; every other route is its own chunk.
 const AccountPage = lazy(() => import("../features/account/account-page"));
+const PrefsPage = lazy(() => import("../features/prefs/prefs-page"));
+const PointsHistoryPage = lazy(() => import("../features/wallet/points-history-page"));
+const VouchersPage = lazy(() => import("../features/vouchers/vouchers-page"));
+const VoucherDetailPage = lazy(() => import("../features/vouchers/voucher-detail-page"));
+const CounterPage = lazy(() => import("../features/staff/counter-page"));
+const GamePage = lazy(() => import("../features/games/game-page"));
 
 function Lazy({ children }: { children: React.ReactNode }) {
   return (
@@ -25,6 +31,54 @@ export function AppRoutes() {
   return (
     <AnimationRoutes>
       <Route path="/" element={<HomePage cards={homeCards} />} />
+      <Route
+        path="/game"
+        element={
+          <Lazy>
+            <GamePage walletPath="/vouchers?view=wallet" />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/points"
+        element={
+          <Lazy>
+            <PointsHistoryPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/vouchers"
+        element={
+          <Lazy>
+            <VouchersPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/vouchers/:id"
+        element={
+          <Lazy>
+            <VoucherDetailPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/counter"
+        element={
+          <Lazy>
+            <CounterPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/message-prefs"
+        element={
+          <Lazy>
+            <PrefsPage />
+          </Lazy>
+        }
+      />
       <Route
         path="/account"
         element={

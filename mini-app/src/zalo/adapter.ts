@@ -7,6 +7,9 @@ export type ZaloUserInfo = { id: string; name: string; avatar: string; idByOA?: 
 
 export type DemoPersona = { key: string; appUserId: string; name: string; avatar: string };
 
+/** What createOrder takes: `item` an array, `extradata` and `method` JSON strings, `mac` made by our server. */
+export type CheckoutOrderParams = { amount: number; desc: string; item: Array<Record<string, unknown>>; extradata: string; method: string; mac: string };
+
 export type ZaloAdapter = {
   mode: "zalo" | "emulator";
   /** A Zalo user access token, sent to our server which verifies it at Graph /me. */
@@ -19,6 +22,12 @@ export type ZaloAdapter = {
   getRouteParams(): Record<string, string>;
   /** Warm start (EventName.OpenApp): the path after /zapps/<appId>, with its query. Returns an unsubscribe. */
   onOpenApp(cb: (path: string) => void): () => void;
+  /**
+   * Zalo Checkout (zmp-sdk createOrder, zalo-platform.md §8.1): pass exactly the params (and server-made MAC)
+   * from POST /api/orders/:id/checkout. Resolves with Checkout's own order id once the payment sheet closes
+   * (paid, failed or cancelled): the result itself comes to our server by callback, so always ask the server.
+   */
+  createOrder(params: CheckoutOrderParams): Promise<{ orderId: string }>;
   /** Emulator builds only: pick the demo persona that signs in. */
   demo?: {
     personas(): Promise<DemoPersona[]>;

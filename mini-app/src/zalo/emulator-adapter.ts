@@ -45,7 +45,93 @@ async function emu<T>(method: "GET" | "POST", path: string): Promise<T> {
   return body;
 }
 
+/**
+ * The emulator's stand-in for Zalo's camera scanner: a plain-DOM bottom sheet (the adapter sits outside
+ * React) with a text field for the scanned content. Resolves "" when cancelled. Styles: `.mc-scan-*`.
+ */
+function pasteScanSheet(): Promise<string> {
+  return new Promise((done) => {
+    const backdrop = document.createElement("div");
+    backdrop.className = "mc-scan-backdrop";
+    backdrop.dataset.testid = "scan-sheet";
+    backdrop.innerHTML = `
+      <div class="mc-scan-sheet" role="dialog" aria-modal="true" aria-label="Quét mã QR">
+        <h2>Quét mã QR</h2>
+        <p>Bản giả lập không có camera: dán nội dung mã QR vào ô bên dưới.</p>
+        <textarea rows="3" data-testid="scan-input" placeholder="Nội dung mã QR" autocomplete="off" autocapitalize="off" spellcheck="false"></textarea>
+        <div class="mc-scan-actions">
+          <button type="button" class="mc-btn outline" data-testid="scan-cancel">Hủy</button>
+          <button type="button" class="mc-btn primary" data-testid="scan-submit">Xong</button>
+        </div>
+      </div>`;
+    const input = backdrop.querySelector("textarea")!;
+    const finish = (value: string) => {
+      backdrop.remove();
+      done(value.trim());
+    };
+    backdrop.querySelector<HTMLButtonElement>('[data-testid="scan-submit"]')!.onclick = () => finish(input.value);
+    backdrop.querySelector<HTMLButtonElement>('[data-testid="scan-cancel"]')!.onclick = () => finish("");
+    backdrop.onclick = (e) => e.target === backdrop && finish("");
+    input.onkeydown = (e) => {
+      if (e.key === "Enter" && !e.shiftKey) {
+        e.preventDefault();
+        finish(input.value);
+      }
+    };
+    document.body.appendChild(backdrop);
+    input.focus();
+  });
+}
+
 type LoginResponse = { accessToken: string; expiresIn: number; userInfo: ZaloUserInfo };
+
+/**
+ * The emulator's stand-in for Zalo's payment webview: a plain-DOM sheet that pays (or fails) the Checkout
+ * order through the emulator's control API, which sends the signed callback to our server. Cancelling
+ * closes it unpaid, like backing out of the real sheet. Styles: `.mc-scan-*` plus `.ord-pay-*`.
+ */
+function paymentSheet(order: { id: string; amount: number; desc: string }): Promise<void> {
+  return new Promise((done) => {
+    const backdrop = document.createElement("div");
+    backdrop.className = "mc-scan-backdrop";
+    backdrop.dataset.testid = "emu-pay-sheet";
+    backdrop.innerHTML = `
+      <div class="mc-scan-sheet" role="dialog" aria-modal="true" aria-label="Thanh toán">
+        <h2>Thanh toán qua Zalo</h2>
+        <p class="ord-pay-desc"></p>
+        <p class="ord-pay-amount"></p>
+        <p>Bản giả lập: chọn kết quả thanh toán. Cửa hàng nhận kết quả qua callback đã ký.</p>
+        <div class="mc-scan-actions ord-pay-actions">
+          <button type="button" class="mc-btn outline" data-testid="emu-pay-cancel">Hủy</button>
+          <button type="button" class="mc-btn outline" data-testid="emu-pay-fail">Thất bại</button>
+          <button type="button" class="mc-btn primary" data-testid="emu-pay-ok">Thanh toán</button>
+        </div>
+      </div>`;
+    backdrop.querySelector(".ord-pay-desc")!.textContent = order.desc;
+    backdrop.querySelector(".ord-pay-amount")!.textContent = `${order.amount.toLocaleString("vi-VN")}đ`;
+    const buttons = backdrop.querySelectorAll("button");
+    const finish = async (resultCode: 1 | -1 | null) => {
+      buttons.forEach((b) => (b.disabled = true));
+      try {
+        if (resultCode !== null) {
+          await fetch(`${config.emulatorUrl}/_emu/checkout/${encodeURIComponent(order.id)}/pay`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ resultCode }),
+          });
+        }
+      } catch {
+        /* the callback is lost: the server asks Zalo's get-status when the app polls /payment */
+      }
+      backdrop.remove();
+      done();
+    };
+    backdrop.querySelector<HTMLButtonElement>('[data-testid="emu-pay-ok"]')!.onclick = () => void finish(1);
+    backdrop.querySelector<HTMLButtonElement>('[data-testid="emu-pay-fail"]')!.onclick = () => void finish(-1);
+    backdrop.querySelector<HTMLButtonElement>('[data-testid="emu-pay-cancel"]')!.onclick = () => void finish(null);
+    document.body.appendChild(backdrop);
+  });
+}
 
 export const zalo: ZaloAdapter = {
   mode: "emulator",
@@ -68,12 +154,39 @@ export const zalo: ZaloAdapter = {
   },
   async scanQRCode() {
     const hook = window.__MC_SCAN__;
-    const value = typeof hook === "function" ? await hook() : (hook ?? window.prompt("Dán nội dung mã QR") ?? "");
+    // No camera here: a test hook, else a small in-app sheet to paste what the camera would have read.
+    const value = typeof hook === "function" ? await hook() : (hook ?? (await pasteScanSheet()));
     if (!value) throw new ZaloError("Scan cancelled", -2003);
     return value;
   },
   getRouteParams() {
     return parseRouteParams(window.location.search);
+  },
+  async createOrder(params) {
+    // What zmp-sdk does (§8.1): a form post to Checkout's create-v2 with the user's token, `item` URI-encoded JSON.
+    const token = await this.getAccessToken();
+    const form = new URLSearchParams({
+      amount: String(params.amount),
+      desc: params.desc,
+      item: encodeURIComponent(JSON.stringify(params.item)),
+      extradata: params.extradata,
+      method: params.method,
+      mac: params.mac,
+    });
+    let body: { err?: number; msg?: string; data?: { id?: string } };
+    try {
+      const res = await fetch(`${config.emulatorUrl}/payment/api/order/create-v2`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${token}` },
+        body: form.toString(),
+      });
+      body = (await res.json()) as typeof body;
+    } catch {
+      throw new ZaloError("Zalo emulator is unreachable", -2000);
+    }
+    if (body.err !== 0 || !body.data?.id) throw new ZaloError(body.msg ?? "createOrder failed", body.err ?? -2000);
+    await paymentSheet({ id: body.data.id, amount: params.amount, desc: params.desc });
+    return { orderId: body.data.id };
   },
   onOpenApp(cb) {
     // Tests and the demo simulate a warm start with: window.dispatchEvent(new CustomEvent("mc:open-app", {detail:{path}}))

@@ -1,4 +1,4 @@
-import { events, EventName, followOA, getAccessToken, getPhoneNumber, getRouteParams, getUserInfo, scanQRCode } from "zmp-sdk/apis";
+import { createOrder, events, EventName, followOA, getAccessToken, getPhoneNumber, getRouteParams, getUserInfo, scanQRCode } from "zmp-sdk/apis";
 import { ZaloError, type ZaloAdapter } from "./adapter";
 
 /** The real thing: only bundled by `build:zalo` (VITE_ZALO_MODE=zalo), where the app runs inside Zalo. */
@@ -30,6 +30,11 @@ export const zalo: ZaloAdapter = {
     return content;
   },
   getRouteParams: () => getRouteParams(),
+  async createOrder(params) {
+    // Since zmp-sdk 2.45 `mac` is mandatory and `extradata`/`method` must be strings (§8.1): passed through as made.
+    const r = await wrap(createOrder(params as unknown as Parameters<typeof createOrder>[0]));
+    return { orderId: String((r as { orderId?: unknown }).orderId ?? "") };
+  },
   onOpenApp(cb) {
     const handler = (data: { path?: string }) => {
       if (data?.path) cb(data.path);

@@ -116,7 +116,12 @@ export const pointsLedger = sqliteTable(
     expiresAt: integer("expires_at"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("points_ledger_customer_idx").on(t.customerId, t.id), index("points_ledger_expiry_idx").on(t.expiresAt)],
+  (t) => [
+    index("points_ledger_customer_idx").on(t.customerId, t.id),
+    index("points_ledger_expiry_idx").on(t.expiresAt),
+    // Covers "points earned in the tier window" (one per award) without reading the ledger rows.
+    index("points_ledger_earn_idx").on(t.customerId, t.kind, t.createdAt, t.delta),
+  ],
 );
 
 /** Earning rule and tiers, versioned: the newest row is in force, older rows say who changed what. */

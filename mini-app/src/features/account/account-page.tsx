@@ -1,5 +1,6 @@
 import { Page } from "zmp-ui";
-import { BadgeCheck, MessageCircle, Phone, Store } from "lucide-react";
+import { BadgeCheck, Bell, ChevronRight, MessageCircle, Phone, Store } from "lucide-react";
+import { useNavigate } from "react-router-dom";
 import { roleLabel, useCustomer } from "../../session";
 import { zalo } from "../../zalo";
 import { UserAvatar } from "../../components/avatar";
@@ -8,6 +9,7 @@ import { PersonaSwitcher } from "./components/persona-switcher";
 
 export default function AccountPage() {
   const [customer] = useCustomer();
+  const navigate = useNavigate();
   return (
     <Page className="mc-page" hideScrollbar>
       <PageHeader title="Tài khoản" />
@@ -36,6 +38,12 @@ export default function AccountPage() {
             />
           ) : null}
         </section>
+
+        <button className="mc-card mc-row prefs-link" onClick={() => navigate("/message-prefs")} data-testid="open-message-prefs">
+          <span className="mc-row-icon"><Bell size={18} /></span>
+          <span className="mc-row-label">Tin nhắn từ cửa hàng</span>
+          <ChevronRight size={18} />
+        </button>
 
         {zalo.demo ? <PersonaSwitcher demo={zalo.demo} /> : null}
       </div>

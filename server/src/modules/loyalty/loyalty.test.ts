@@ -59,6 +59,19 @@ describe("points at the counter", () => {
     assertLedgerConsistent();
   });
 
+  it("concurrent awards share a commit, but one failing award leaves the others whole", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    // 5 000đ earns nothing → 400 from inside the shared transaction; the rest go through.
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => award(i % 3 === 0 ? 5_000 : 100_000, `R-mix-${i}`, code)));
+    expect(results.map((r) => r.statusCode)).toEqual(Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 400 : 200)));
+    const ok = results.filter((r) => r.statusCode === 200).map((r) => r.json());
+    expect(ok.map((r) => r.balance).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 10));
+    expect(sql("select count(*) as n from points_ledger")[0].n).toBe(20);
+    expect(sql("select count(*) as n from audit_log where action = 'points.award'")[0].n).toBe(20);
+    assertLedgerConsistent();
+  });
+
   it("applies the tier multiplier once the shopper has climbed", async () => {
     const shopper = await h.login("shopper");
     const code = await memberCodeOf(h, shopper.token);

@@ -72,13 +72,47 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
     return { id: row.id, name: row.name, avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier }, balance: row.pointsBalance };
   }
 
-  /** Points for a counter purchase, at the tier the shopper had before it. Once per receipt. */
-  function award(p: { actor: Principal; memberCode: string; storeId: string; amountVnd: number; receiptId: string }) {
+  // Group commit for counter awards. A commit (WAL append of every page the award touched, plus the
+  // checkpoints those appends cause) costs far more than the award's statements, so the awards that
+  // arrive in the same event-loop turn share one IMMEDIATE transaction, each in its own savepoint: one
+  // award failing rolls back only its own writes. Every caller is answered only after the commit.
+  type Job = { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  let batch: Job[] = [];
+  function flush() {
+    const jobs = batch;
+    batch = [];
+    const out: { ok: boolean; v: unknown }[] = [];
+    try {
+      tx(db, () => {
+        for (const j of jobs) {
+          try {
+            out.push({ ok: true, v: tx(db, j.fn) }); // nested: a savepoint
+          } catch (e) {
+            // SQLite can end the whole transaction on some errors (e.g. SQLITE_FULL): then nothing stands.
+            if (!db.$client.inTransaction) throw e;
+            out.push({ ok: false, v: e });
+          }
+        }
+      });
+    } catch (e) {
+      for (const j of jobs) j.reject(e);
+      return;
+    }
+    jobs.forEach((j, i) => (out[i]!.ok ? j.resolve(out[i]!.v) : j.reject(out[i]!.v)));
+  }
+  function inGroupCommit<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (batch.push({ fn, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
+    });
+  }
+
+  /** Points for a counter purchase, at the tier the shopper had before it. Once per receipt. Settles after the commit. */
+  async function award(p: { actor: Principal; memberCode: string; storeId: string; amountVnd: number; receiptId: string }) {
     assertStoreAccess(p.actor, p.storeId, identityRepo.storeExists);
     const member = memberByCode(p.memberCode);
     const { rules } = repo.currentRules();
     const at = now();
-    return tx(db, () => {
+    return inGroupCommit(() => {
       const t = tierOf(member.id, rules, at);
       const points = pointsForPurchase(rules, p.amountVnd, t.tier.multiplier);
       if (points <= 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, 400);

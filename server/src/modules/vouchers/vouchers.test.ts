@@ -121,6 +121,17 @@ describe("the counter", () => {
     expect(sql("select actor_id, store_id, target_id from audit_log where action = 'voucher.redeem'")).toEqual([{ actor_id: ctx.staff.customer.id, store_id: "q1", target_id: v.id }]);
   });
 
+  it("a voucher whose code starts with MC is found by its code, typed in any case with separators", async () => {
+    const { v } = await issued();
+    h.app.services.db.$client.prepare("update vouchers set code = 'MC7K2P9Q' where id = ?").run(v.id);
+    const look = await counter("inspect", { code: "mc7k-2p9q" });
+    expect(look.statusCode).toBe(200);
+    expect(look.json().voucher).toMatchObject({ id: v.id, code: "MC7K2P9Q" });
+    const ok = await counter("redeem", { code: "MC7K2P9Q" });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().voucher.status).toBe("used");
+  });
+
   it("200 concurrent redemptions of one voucher: exactly one succeeds", async () => {
     const { v } = await issued();
     const results = await Promise.all(Array.from({ length: 200 }, () => counter("redeem", { code: v.code })));

@@ -1,0 +1,231 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useParams } from "react-router-dom";
+import { Page, Spinner } from "zmp-ui";
+import { Ban, CalendarClock, CalendarX, CheckCircle2, MapPin, Receipt, RefreshCw } from "lucide-react";
+import type { Voucher, VoucherQr } from "@mc/shared";
+import { ErrorCode } from "@mc/shared/errors";
+import { toFailure } from "../../session";
+import { describeError } from "../../components/errors";
+import { useToast } from "../../components/use-toast";
+import { BackHeader } from "../wallet/components/back-header";
+import { QrImage } from "../wallet/components/qr-image";
+import { fmtDate, fmtDateTime } from "../wallet/format";
+import { fetchVoucher, fetchVoucherQr } from "./api";
+import { conditions, spacedCode, voucherErrorText, voucherLabel } from "./labels";
+
+/** How often the open screen re-reads the voucher, to notice the counter redeeming it. */
+const POLL_MS = 3000;
+const QR_RETRY_MS = 5000;
+
+type LiveQr = VoucherQr & { refreshAt: number; ttl: number };
+
+/** One voucher: a self-refreshing signed QR (+ short code) while active; "Đã sử dụng" once the counter redeems it. */
+export default function VoucherDetailPage() {
+  const { id = "" } = useParams();
+  const [voucher, setVoucher] = useState<Voucher | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const toast = useToast();
+  const lastStatus = useRef<Voucher["status"] | null>(null);
+
+  const reload = useCallback(async () => {
+    const v = await fetchVoucher(id);
+    if (lastStatus.current === "active" && v.status === "used") toast.success("Voucher đã được sử dụng. Cảm ơn bạn!");
+    lastStatus.current = v.status;
+    setVoucher(v);
+    setError(null);
+    return v;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id]);
+
+  // Poll while active (and the screen is open): the counter redeems on another device.
+  useEffect(() => {
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        const v = await reload();
+        if (!alive || v.status !== "active") return;
+      } catch (e) {
+        if (!alive) return;
+        const code = toFailure(e).code;
+        setError(code);
+        if (code === ErrorCode.VOUCHER_NOT_FOUND) return;
+      }
+      timer = setTimeout(tick, POLL_MS);
+    };
+    void tick();
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [reload]);
+
+  const active = voucher?.status === "active";
+
+  return (
+    <Page className="mc-page" hideScrollbar>
+      <BackHeader title="Chi tiết voucher" fallback="/vouchers?view=wallet" />
+      <div className="mc-content">
+        {!voucher ? (
+          error ? (
+            <div className="mcl-empty" role="alert" data-testid="voucher-error">
+              <Ban size={40} />
+              <p>{voucherErrorText(error) ?? describeError(error).title}</p>
+            </div>
+          ) : (
+            <div className="mcl-loading">
+              <Spinner visible />
+            </div>
+          )
+        ) : (
+          <>
+            <section className="mc-card mcl-voucher-head">
+              <span className="mcl-voucher-label" data-testid="voucher-label">
+                {voucherLabel(voucher.campaign)}
+              </span>
+              <span className="mcl-voucher-name">{voucher.campaign.name}</span>
+              {voucher.campaign.description ? <span className="mc-muted">{voucher.campaign.description}</span> : null}
+            </section>
+
+            <section className={`mc-card mcl-voucher-code-card status-${voucher.status}`} data-testid="voucher-status" data-status={voucher.status}>
+              {active ? (
+                <LiveCode voucherId={voucher.id} code={voucher.code} onGone={() => void reload().catch(() => undefined)} />
+              ) : (
+                <Outcome voucher={voucher} />
+              )}
+            </section>
+
+            <section className="mc-card mc-list">
+              <div className="mc-row">
+                <span className="mc-row-icon">
+                  <Receipt size={18} />
+                </span>
+                <span className="mc-row-label">Điều kiện</span>
+                <span className="mc-row-value">{conditions(voucher.campaign)[0]}</span>
+              </div>
+              <div className="mc-row">
+                <span className="mc-row-icon">
+                  <MapPin size={18} />
+                </span>
+                <span className="mc-row-label">Cửa hàng</span>
+                <span className="mc-row-value">{conditions(voucher.campaign)[1]}</span>
+              </div>
+              <div className="mc-row">
+                <span className="mc-row-icon">
+                  <CalendarClock size={18} />
+                </span>
+                <span className="mc-row-label">Hạn sử dụng</span>
+                <span className="mc-row-value" data-testid="voucher-expiry">
+                  {fmtDate(voucher.expiresAt)}
+                </span>
+              </div>
+            </section>
+          </>
+        )}
+      </div>
+    </Page>
+  );
+}
+
+/** The signed QR payload lives ~60 s: fetch a new one every `refreshInSeconds` and show the countdown. */
+function LiveCode({ voucherId, code, onGone }: { voucherId: string; code: string; onGone: () => void }) {
+  const [qr, setQr] = useState<LiveQr | null>(null);
+  const [qrError, setQrError] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const refreshNow = useRef<() => void>(() => undefined);
+
+  useEffect(() => {
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = async () => {
+      clearTimeout(timer);
+      try {
+        const q = await fetchVoucherQr(voucherId);
+        if (!alive) return;
+        const ttl = Math.max(5, q.refreshInSeconds) * 1000;
+        setQr({ ...q, refreshAt: Date.now() + ttl, ttl });
+        setQrError(null);
+        timer = setTimeout(refresh, ttl);
+      } catch (e) {
+        if (!alive) return;
+        const c = toFailure(e).code;
+        if (c === ErrorCode.VOUCHER_ALREADY_REDEEMED || c === ErrorCode.VOUCHER_EXPIRED || c === ErrorCode.VOUCHER_VOID) return onGone();
+        setQrError(c);
+        timer = setTimeout(refresh, QR_RETRY_MS);
+      }
+    };
+    refreshNow.current = () => void refresh();
+    void refresh();
+    // Timers sleep while Zalo is in the background: come back with a fresh code.
+    const onVisible = () => document.visibilityState === "visible" && void refresh();
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", onVisible);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [voucherId]);
+
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+
+  const left = qr ? Math.max(0, Math.ceil((qr.refreshAt - now) / 1000)) : 0;
+  return (
+    <div className="mcl-live">
+      <div className="mcl-live-qr">
+        {qr ? <QrImage value={qr.payload} size={216} label={`Mã QR voucher ${code}`} testId="voucher-qr" /> : <span className="sk dark mcl-qr-placeholder big" />}
+      </div>
+      {qrError && !qr ? (
+        <button className="mcl-link" onClick={() => refreshNow.current()}>
+          {describeError(qrError).title}. Thử lại
+        </button>
+      ) : (
+        <div className="mcl-countdown" data-testid="qr-countdown" data-seconds={left}>
+          <RefreshCw size={14} className={left <= 1 ? "spin" : ""} />
+          <span>
+            Mã QR tự làm mới sau <b>{left}</b> giây
+          </span>
+          <span className="mcl-countdown-bar">
+            <span style={{ width: qr ? `${Math.min(100, (left * 1000 * 100) / qr.ttl)}%` : "0%" }} />
+          </span>
+        </div>
+      )}
+      <span className="mcl-code-caption">Hoặc đọc mã cho nhân viên</span>
+      <span className="mcl-code" data-testid="voucher-code">
+        {spacedCode(qr?.code ?? code)}
+      </span>
+      <p className="mc-muted mcl-center-text">Đưa mã QR cho nhân viên thu ngân quét khi thanh toán.</p>
+    </div>
+  );
+}
+
+function Outcome({ voucher }: { voucher: Voucher }) {
+  if (voucher.status === "used") {
+    return (
+      <div className="mcl-outcome ok" data-testid="voucher-used">
+        <CheckCircle2 size={56} />
+        <h2>Đã sử dụng</h2>
+        {voucher.redeemedAt ? <p>Lúc {fmtDateTime(voucher.redeemedAt)}</p> : null}
+        <span className="mcl-code dim">{spacedCode(voucher.code)}</span>
+      </div>
+    );
+  }
+  if (voucher.status === "expired") {
+    return (
+      <div className="mcl-outcome muted">
+        <CalendarX size={56} />
+        <h2>Voucher đã hết hạn</h2>
+        <p>Hết hạn ngày {fmtDate(voucher.expiresAt)}</p>
+      </div>
+    );
+  }
+  return (
+    <div className="mcl-outcome muted">
+      <Ban size={56} />
+      <h2>Voucher đã bị hủy</h2>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { useCallback, useEffect } from "react";
+import { atom, useRecoilState } from "recoil";
+import type { Loyalty } from "@mc/shared";
+import { toFailure, useCustomer } from "../../session";
+import { fetchMeWithLoyalty } from "./api";
+
+type LoyaltyState = { customerId: string; loyalty: Loyalty } | null;
+
+/** The signed-in person's points, tier and member code (from GET /api/me), keyed by who it belongs to. */
+export const loyaltyState = atom<LoyaltyState>({ key: "wallet.loyalty", default: null });
+const loyaltyErrorState = atom<string | null>({ key: "wallet.loyaltyError", default: null });
+
+/**
+ * Loyalty for the signed-in customer. Refetches on mount (home is where staff-awarded points show up)
+ * and after a persona switch; `setBalance` lets a claim paid with points update the balance at once.
+ */
+export function useLoyalty({ refreshOnMount = true } = {}) {
+  const [customer] = useCustomer();
+  const [state, setState] = useRecoilState(loyaltyState);
+  const [error, setError] = useRecoilState(loyaltyErrorState);
+
+  const refresh = useCallback(async () => {
+    try {
+      const { customer: who, loyalty } = await fetchMeWithLoyalty();
+      setState({ customerId: who.id, loyalty });
+      setError(null);
+    } catch (e) {
+      setError(toFailure(e).code);
+    }
+  }, [setState, setError]);
+
+  const stale = state === null || state.customerId !== customer.id;
+  useEffect(() => {
+    if (refreshOnMount || stale) void refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [customer.id]);
+
+  // Back from the counter (Zalo in the background while staff award points): show the new balance.
+  useEffect(() => {
+    if (!refreshOnMount) return;
+    const onVisible = () => document.visibilityState === "visible" && void refresh();
+    document.addEventListener("visibilitychange", onVisible);
+    return () => document.removeEventListener("visibilitychange", onVisible);
+  }, [refreshOnMount, refresh]);
+
+  const setBalance = useCallback(
+    (balance: number) => setState((s) => (s ? { ...s, loyalty: { ...s.loyalty, balance } } : s)),
+    [setState],
+  );
+
+  return { loyalty: stale ? null : state!.loyalty, error, refresh, setBalance };
+}

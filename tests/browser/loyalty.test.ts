@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { Campaign, CampaignInput } from "@mc/shared";
+import { startStack, type Stack } from "../support/stack";
+import { openPhone, shot, type BrowserSession } from "../support/browser";
+
+/** Admin API call the console would make (the test plays the admin). */
+async function createCampaign(stack: Stack, input: Partial<CampaignInput> & Pick<CampaignInput, "name" | "kind" | "value">): Promise<Campaign> {
+  const res = await fetch(`${stack.apiUrl}/api/admin/voucher-campaigns`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await stack.adminToken()}` },
+    body: JSON.stringify(input),
+  });
+  if (res.status !== 201) throw new Error(`create campaign → ${res.status} ${await res.text()}`);
+  return (await res.json()) as Campaign;
+}
+
+/** The emulator adapter's scanQRCode() opens a sheet to paste what the camera would have read. */
+async function scan(page: Page, trigger: string, content: string) {
+  await page.getByTestId(trigger).click();
+  await page.getByTestId("scan-input").fill(content);
+  await page.getByTestId("scan-submit").click();
+}
+
+const nav = (page: Page, label: string) => page.locator(".mc-bottom-nav").getByText(label, { exact: true }).click();
+const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
+
+/** Expected: 4xx answers the UI handles (refused redemption, a QR refresh racing the redemption). */
+const realErrors = (errors: string[]) => errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+
+describe("loyalty: points at the counter, vouchers claimed, shown as QR and redeemed once", () => {
+  let stack: Stack;
+  let shopper: BrowserSession;
+  let staff: BrowserSession;
+  let memberCode = "";
+
+  beforeAll(async () => {
+    stack = await startStack({ seed: true });
+    shopper = await openPhone();
+    staff = await openPhone({ browser: shopper.browser });
+    shopper.page.setDefaultTimeout(15_000);
+    staff.page.setDefaultTimeout(15_000);
+  });
+  afterAll(async () => {
+    await staff?.close();
+    await shopper?.close();
+    await stack?.close();
+  });
+
+  it("staff award points to the shopper's member card and the shopper sees the new balance", async () => {
+    const { page } = shopper;
+    await page.goto(stack.webUrl);
+    await expect.poll(() => text(page, "greeting"), { timeout: 15_000 }).toBe("Xin chào, Nguyễn Thu Hà");
+    await expect.poll(() => text(page, "points-balance")).toBe("0");
+    expect(await text(page, "tier-badge")).toBe("Hạng Thành viên");
+    memberCode = (await text(page, "member-code"))!;
+    expect(memberCode).toMatch(/^MC-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(await page.getByTestId("member-qr").getAttribute("data-payload")).toBe(memberCode);
+    // A customer has no counter.
+    expect(await page.getByTestId("staff-counter-card").count()).toBe(0);
+
+    // Staff: home → counter → award points for a 1.250.000đ receipt to the scanned member card.
+    const s = staff.page;
+    await s.goto(`${stack.webUrl}/?persona=staff`);
+    await expect.poll(() => text(s, "greeting"), { timeout: 15_000 }).toBe("Xin chào, Trần Minh Khoa");
+    await s.getByTestId("open-counter").click();
+    await expect.poll(() => text(s, "counter-store-name")).toBe("Cà Phê Sài Gòn · Nguyễn Huệ");
+    await s.getByTestId("counter-mode-points").click();
+    await scan(s, "award-scan", memberCode);
+    await expect.poll(() => text(s, "award-member-name")).toBe("Nguyễn Thu Hà");
+    await s.getByTestId("award-amount").fill("1250000");
+    expect(await s.getByTestId("award-amount").inputValue()).toBe("1.250.000");
+    await s.getByTestId("award-submit").click();
+    await expect.poll(() => text(s, "award-points")).toBe("+125 điểm");
+    expect(await text(s, "award-balance")).toBe("125 điểm");
+    expect(await s.getByTestId("award-result").getAttribute("data-duplicate")).toBe("false");
+    await shot(s, "staff-points");
+    await s.getByTestId("award-next").click();
+
+    // Shopper: home again shows the new balance, tier progress and the history entry.
+    await nav(page, "Ưu đãi");
+    await nav(page, "Trang chủ");
+    await expect.poll(() => text(page, "points-balance")).toBe("125");
+    expect(await text(page, "tier-next")).toBe("Còn 375 điểm nữa lên hạng Bạc");
+    await page.waitForTimeout(500);
+    await shot(page, "wallet");
+
+    await page.getByTestId("open-points-history").click();
+    await expect.poll(() => text(page, "points-entry")).toContain("Mua hàng 1.250.000đ");
+    expect(await text(page, "points-entry-delta")).toBe("+125");
+    expect(await text(page, "history-balance")).toBe("125");
+    await page.waitForTimeout(600);
+    await shot(page, "points-history");
+    await page.getByTestId("back").click();
+    await page.getByTestId("points-card").waitFor();
+  });
+
+  it("the shopper claims an offer, staff redeem its QR once; a second redemption is refused", async () => {
+    const welcome = await createCampaign(stack, {
+      name: "Chào thành viên mới",
+      description: "Giảm ngay cho đơn đầu tiên tại quầy",
+      kind: "amount_off",
+      value: 20_000,
+      minSpendVnd: 50_000,
+      validDaysAfterClaim: 30,
+      storeIds: ["q1-nguyen-hue"],
+    });
+    const followGift = await createCampaign(stack, { name: "Quà cho người quan tâm OA", kind: "free_item", value: 0, freeItem: "Trà đào", requiresFollow: true, validDaysAfterClaim: 14 });
+    const pointsDeal = await createCampaign(stack, { name: "Đổi điểm giảm 15%", kind: "percent_off", value: 15, maxDiscountVnd: 30_000, costPoints: 500, validDaysAfterClaim: 30 });
+
+    // Shopper: Ưu đãi → claim → open its QR.
+    const { page } = shopper;
+    await nav(page, "Ưu đãi");
+    const offer = (id: string) => page.locator(`[data-testid="offer"][data-campaign="${id}"]`);
+    await offer(welcome.id).waitFor();
+    expect(await offer(followGift.id).getByTestId("offer-follow").textContent()).toContain("Quan tâm OA để nhận");
+    expect(await offer(pointsDeal.id).getByTestId("offer-blocked").textContent()).toBe("Cần thêm 375 điểm");
+    expect(await offer(pointsDeal.id).getByTestId("offer-blocked").isDisabled()).toBe(true);
+    await page.waitForTimeout(600); // the page slide-in
+    await shot(page, "offers");
+    await offer(welcome.id).getByTestId("offer-claim").click();
+    await offer(welcome.id).getByTestId("offer-use").click();
+
+    const qr = page.getByTestId("voucher-qr");
+    await page.locator('[data-testid="voucher-qr"][data-ready="1"]').waitFor();
+    const payload = (await qr.getAttribute("data-payload"))!;
+    expect(payload.length).toBeGreaterThan(20);
+    expect(await text(page, "voucher-label")).toBe("Giảm 20.000đ");
+    expect(await text(page, "voucher-code")).toMatch(/^[0-9A-Z]{4} [0-9A-Z]{4}$/);
+    expect(Number(await page.getByTestId("qr-countdown").getAttribute("data-seconds"))).toBeGreaterThan(0);
+    await page.waitForTimeout(3000); // let the claim snackbar close before the screenshot
+    await shot(page, "voucher-qr");
+
+    // Staff (this device and a second till): both scan the same QR and see whose voucher it is.
+    const s = staff.page;
+    await s.getByTestId("counter-mode-voucher").click();
+    await scan(s, "counter-scan", payload);
+    await expect.poll(() => text(s, "counter-owner")).toBe("Nguyễn Thu Hà");
+    expect(await text(s, "counter-voucher-label")).toBe("Giảm 20.000đ");
+
+    const till2 = await staff.context.newPage();
+    till2.setDefaultTimeout(15_000);
+    await till2.goto(`${stack.webUrl}/?persona=staff`);
+    await till2.getByTestId("open-counter").click();
+    await scan(till2, "counter-scan", payload);
+    await expect.poll(() => text(till2, "counter-owner")).toBe("Nguyễn Thu Hà");
+
+    // The first confirmation wins.
+    await s.getByTestId("counter-redeem").click();
+    await expect.poll(() => s.getByTestId("counter-outcome").getAttribute("data-outcome")).toBe("success");
+    expect(await text(s, "counter-outcome-title")).toBe("Đã áp dụng voucher");
+    await shot(s, "staff-redeemed");
+
+    // The shopper's open voucher notices it was used.
+    await expect.poll(() => page.getByTestId("voucher-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("used");
+    expect(await text(page, "voucher-used")).toContain("Đã sử dụng");
+    await page.waitForTimeout(3000); // the "used" snackbar
+    await shot(page, "voucher-used");
+
+    // The second till's confirmation is refused: when, where and by whom.
+    await till2.getByTestId("counter-redeem").click();
+    await expect.poll(() => till2.getByTestId("counter-outcome").getAttribute("data-outcome")).toBe("already");
+    expect(await text(till2, "counter-outcome-title")).toBe("Voucher đã được sử dụng");
+    const lines = (await text(till2, "counter-outcome-lines"))!;
+    expect(lines).toContain("Cà Phê Sài Gòn · Nguyễn Huệ");
+    expect(lines).toContain("Trần Minh Khoa");
+    await shot(till2, "staff-already-redeemed");
+    await till2.close();
+
+    // Scanning it again on the first till: already used; a forged code: refused as forged.
+    await s.getByTestId("counter-next").click();
+    await scan(s, "counter-scan", payload);
+    await expect.poll(() => s.getByTestId("counter-outcome").getAttribute("data-outcome")).toBe("already");
+    await s.getByTestId("counter-next").click();
+    await scan(s, "counter-scan", `${payload.slice(0, -4)}AAAA`);
+    await expect.poll(() => s.getByTestId("counter-outcome").getAttribute("data-outcome")).toBe("qr-invalid");
+
+    // The shopper's wallet lists it under "Đã dùng".
+    await page.getByTestId("back").click();
+    await nav(page, "Trang chủ");
+    await nav(page, "Ưu đãi");
+    await page.getByTestId("tab-wallet").click();
+    await page.getByTestId("wallet-tab-used").click();
+    await expect.poll(() => page.locator('[data-testid="wallet-voucher"][data-status="used"]').count()).toBe(1);
+    await page.waitForTimeout(600);
+    await shot(page, "voucher-wallet");
+
+    expect(realErrors(shopper.errors)).toEqual([]);
+    expect(realErrors(staff.errors)).toEqual([]);
+  });
+});
