@@ -66,6 +66,7 @@ export default defineConfig(({ mode }) => {
         // Runtime values from @mc/shared come from its dependency-free errors module; the package index
         // also builds zod schemas at import time, which would add zod to the bundle for nothing.
         "@mc/shared/errors": here("../shared/src/errors.ts"),
+        "@mc/shared/voucher-rules": here("../shared/src/voucher-rules.ts"),
       },
     },
     build: {

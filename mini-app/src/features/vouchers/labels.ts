@@ -2,16 +2,7 @@ import { ErrorCode } from "@mc/shared/errors";
 import type { CatalogueItem, Voucher, VoucherKind, VoucherStatus } from "@mc/shared";
 import { fmtDate, fmtNumber, fmtVnd } from "../wallet/format";
 
-/**
- * Same text as `voucherLabel` in @mc/shared/vouchers ("Giảm 20.000đ", "Giảm 10% (tối đa 30.000đ)",
- * "Tặng Trà đào"). Copied because that module builds zod schemas on import and the bundle only takes
- * runtime values from @mc/shared/errors.
- */
-export function voucherLabel(c: { kind: VoucherKind; value: number; maxDiscountVnd: number | null; freeItem: string | null }): string {
-  if (c.kind === "amount_off") return `Giảm ${fmtVnd(c.value)}`;
-  if (c.kind === "percent_off") return `Giảm ${c.value}%${c.maxDiscountVnd ? ` (tối đa ${fmtVnd(c.maxDiscountVnd)})` : ""}`;
-  return `Tặng ${c.freeItem ?? "quà"}`;
-}
+export { voucherLabel } from "@mc/shared/voucher-rules";
 
 /** The short headline on a ticket stub: "20K", "10%", "Quà". */
 export function stubLabel(c: { kind: VoucherKind; value: number }): string {
