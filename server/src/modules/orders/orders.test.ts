@@ -331,3 +331,18 @@ describe("Zalo Checkout", () => {
     expect((await move(o.id, "confirmed")).statusCode).toBe(200);
   });
 });
+
+describe("a voucher applied to a live order", () => {
+  it("cannot also be redeemed at the counter; it is redeemed once when the order completes", async () => {
+    const s = await newShopper(h, "Khách giữ voucher");
+    const v = await voucherFor(s.token);
+    const code = sql("select code from vouchers where id = ?", v.id)[0].code as string;
+    const o = (await place(s.token, { voucherId: v.id, expectedTotal: 76_000 })).json().order;
+    const counter = await inject("POST", "/api/staff/vouchers/redeem", ctx.staff.token, { code, storeId: "q1" });
+    expect(counter.statusCode).toBe(409);
+    expect(counter.json()).toMatchObject({ code: "VOUCHER_IN_USE", details: { orderCode: o.code } });
+    for (const st of ["confirmed", "ready", "completed"]) expect((await move(o.id, st)).statusCode).toBe(200);
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("redeemed");
+    expect(sql("select voucher_state from orders where id = ?", o.id)[0].voucher_state).toBe("redeemed");
+  });
+});

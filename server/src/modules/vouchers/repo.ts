@@ -9,9 +9,12 @@ export function createVoucherRepo(db: Db) {
   const c = db.$client;
   // The two race-prone writes are single conditional updates: SQLite applies each atomically.
   const takeStock = c.prepare("update voucher_campaigns set issued = issued + 1 where id = ? and (stock is null or issued < stock)");
+  // A voucher applied to a live order is the order's: the counter cannot redeem it meanwhile.
   const markRedeemed = c.prepare(
-    "update vouchers set status = 'redeemed', redeemed_at = ?, redeemed_store_id = ?, redeemed_by = ? where id = ? and status = 'issued' and expires_at > ?",
+    `update vouchers set status = 'redeemed', redeemed_at = ?, redeemed_store_id = ?, redeemed_by = ? where id = ? and status = 'issued' and expires_at > ?
+     and not exists (select 1 from orders o where o.voucher_id = vouchers.id and o.status in ('placed','confirmed','ready'))`,
   );
+  const heldByOrder = c.prepare("select code from orders where voucher_id = ? and status in ('placed','confirmed','ready')").pluck();
 
   const campaign = (id: string) => db.select().from(voucherCampaigns).where(eq(voucherCampaigns.id, id)).get();
   const campaigns = () => db.select().from(voucherCampaigns).orderBy(desc(voucherCampaigns.createdAt)).all();
@@ -50,6 +53,8 @@ export function createVoucherRepo(db: Db) {
     claimCounts,
     takeStock: (id: string) => takeStock.run(id).changes === 1,
     markRedeemed: (p: { id: string; at: number; storeId: string; by: string }) => markRedeemed.run(p.at, p.storeId, p.by, p.id, p.at).changes === 1,
+    /** The code of the live order this voucher is applied to, if any. */
+    heldByOrder: (id: string) => heldByOrder.get(id) as string | undefined,
     voucher,
     voucherByCode,
     voucherBySource,

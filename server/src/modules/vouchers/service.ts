@@ -274,6 +274,8 @@ export function createVoucherService(deps: {
         });
       }
       if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled", 409);
+      const order = repo.heldByOrder(v.id);
+      if (order) throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, 409, { orderCode: order });
       throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`, 410);
     }
     return { voucher: toVoucher(after, at), owner: repo.owner(after.customerId), validHere: true };
