@@ -444,6 +444,9 @@ export const Audience = z
     /** Last visit (any ledger entry) at least / at most this many days ago. */
     lastVisitMinDays: z.number().int().min(0).max(3650).optional(),
     lastVisitMaxDays: z.number().int().min(0).max(3650).optional(),
+    /** Last completed order at least / at most this many days ago. */
+    lastOrderMinDays: z.number().int().min(0).max(3650).optional(),
+    lastOrderMaxDays: z.number().int().min(0).max(3650).optional(),
     gamePlayers: z.boolean().optional(),
   })
   .strict();

@@ -239,6 +239,18 @@ describe("broadcasts", () => {
     expect(sql("select count(*) as n from customers where fatigue_until is not null")[0].n).toBe(3);
   });
 
+  it("audiences: points range, last visit and last order age narrow the recipients", async () => {
+    const [a] = await followers(2);
+    await api("POST", `/api/admin/customers/${a!.customer.id}/points/adjust`, { delta: 300, reason: "Quà", idempotencyKey: "aud-1" });
+    const rich = (await broadcast({ audience: { followersOnly: true, pointsMin: 100 } })).json();
+    expect((await api("GET", `/api/admin/broadcasts/${rich.id}/preview`)).json().audience).toBe(1);
+    // Neither has completed an order: "ordered within 30 days" is nobody, "no order for 30 days" is both.
+    const recent = (await broadcast({ audience: { followersOnly: true, lastOrderMaxDays: 30 } })).json();
+    expect((await api("GET", `/api/admin/broadcasts/${recent.id}/preview`)).json().audience).toBe(0);
+    const lapsed = (await broadcast({ audience: { followersOnly: true, lastOrderMinDays: 30 } })).json();
+    expect((await api("GET", `/api/admin/broadcasts/${lapsed.id}/preview`)).json().audience).toBe(2);
+  });
+
   it("bad input: unknown tier, invalid content, wrong state", async () => {
     expect((await broadcast({ audience: { tiers: ["platinum"] } })).json().code).toBe("VALIDATION_FAILED");
     expect((await broadcast({ content: {} })).statusCode).toBe(400);

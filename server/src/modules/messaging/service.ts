@@ -224,6 +224,9 @@ export function createMessagingService(deps: {
     const lastVisit = "(select max(l.created_at) from points_ledger l where l.customer_id = c.id)";
     if (a.lastVisitMinDays !== undefined) (parts.push(`coalesce(${lastVisit}, 0) <= ?`), params.push(now() - a.lastVisitMinDays * DAY));
     if (a.lastVisitMaxDays !== undefined) (parts.push(`${lastVisit} >= ?`), params.push(now() - a.lastVisitMaxDays * DAY));
+    const lastOrder = "(select max(o.completed_at) from orders o where o.customer_id = c.id and o.status = 'completed')";
+    if (a.lastOrderMinDays !== undefined) (parts.push(`coalesce(${lastOrder}, 0) <= ?`), params.push(now() - a.lastOrderMinDays * DAY));
+    if (a.lastOrderMaxDays !== undefined) (parts.push(`${lastOrder} >= ?`), params.push(now() - a.lastOrderMaxDays * DAY));
     if (a.gamePlayers) parts.push("exists (select 1 from game_draws d where d.customer_id = c.id)");
     if (a.tiers?.length) {
       // Tiers are ranges of points earned in the rolling window.
