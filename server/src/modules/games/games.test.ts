@@ -1,3 +1,4 @@
+import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { webhookMac } from "../../zalo/signature";
 import { bearer, startHarness, TEST_ENV, type Harness } from "../../test-support";
@@ -124,7 +125,7 @@ describe("in-store QR links", () => {
     expect(s!.customer.pointsBalance ?? 0).toBe(0);
   });
 
-  it("the admin downloads a print-ready SVG with the store's name, and a PNG", async () => {
+  it("the admin downloads a print-ready SVG or PNG with the store's name", async () => {
     const g = await game([{ label: "50 điểm", kind: "points", points: 50, weight: 1 }, NONE], { name: "Quay là trúng <Tết>" });
     const svg = await h.app.inject({ method: "GET", url: `/api/admin/games/${g.id}/qr?store=q1&format=svg`, headers: bearer(admin) });
     expect(svg.statusCode).toBe(200);
@@ -137,7 +138,14 @@ describe("in-store QR links", () => {
     const png = await h.app.inject({ method: "GET", url: `/api/admin/games/${g.id}/qr?store=q3&format=png`, headers: bearer(admin) });
     expect(png.statusCode).toBe(200);
     expect(png.headers["content-type"]).toBe("image/png");
+    expect(png.headers["content-disposition"]).toMatch(/^attachment; filename="qr-q3-.+\.png"$/);
     expect(png.rawPayload.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // Print-ready too: under the square QR code, a caption band with the names drawn in it.
+    const img = PNG.sync.read(png.rawPayload);
+    expect(img.height).toBeGreaterThan(img.width + 100);
+    let dark = 0;
+    for (let i = img.width * img.width * 4; i < img.data.length; i += 4) if (img.data[i]! < 128) dark++;
+    expect(dark).toBeGreaterThan(2000);
 
     const elsewhere = await api("POST", "/api/admin/stores", admin, { id: "q7", name: "Quận 7" });
     expect(elsewhere.status).toBe(201);

@@ -41,8 +41,3 @@ export async function qrSvg(url: string, caption: { title: string; subtitle?: st
     `</svg>`,
   ].join("\n");
 }
-
-/** A PNG of the bare QR code (no caption: composing text onto a PNG needs a font renderer; the SVG carries it). */
-export function qrPng(url: string): Promise<Buffer> {
-  return QRCode.toBuffer(url, { type: "png", errorCorrectionLevel: "M", margin: 2, width: 768 });
-}

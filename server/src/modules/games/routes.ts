@@ -91,7 +91,7 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
       config: { access: "admin" },
       schema: {
         tags: ["admin"],
-        summary: "Download a store's QR code: SVG with the store's name, or PNG of the bare code",
+        summary: "Download a store's QR code: SVG or PNG, with the store's and the game's name underneath, ready to print",
         params: IdParam,
         querystring: z.object({ store: z.string().min(1).max(64), format: z.enum(["png", "svg"]).default("svg") }),
       },

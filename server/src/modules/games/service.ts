@@ -23,7 +23,8 @@ import type { NewMessage } from "../messaging/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { VoucherService } from "../vouchers/service";
 import type { IdentityRepo } from "../identity/repo";
-import { qrPng, qrSvg, type LinkSigner } from "./links";
+import { qrSvg, type LinkSigner } from "./links";
+import { qrPrintPng } from "./qr-image";
 import type { DrawRow, GameRepo, GameRow, PrizeRow } from "./repo";
 
 const DAY = 86_400_000;
@@ -418,7 +419,7 @@ export function createGameService(deps: {
     if (!link) throw new AppError(ErrorCode.NOT_FOUND, `This game does not run at store ${storeId}`, 404);
     const g = repo.game(id)!;
     const filename = `qr-${storeId}-${id.slice(0, 8)}.${format}`.replace(/[^a-zA-Z0-9._-]/g, "_");
-    if (format === "png") return { contentType: "image/png", filename, body: await qrPng(link.url) };
+    if (format === "png") return { contentType: "image/png", filename, body: await qrPrintPng(link.url, { title: link.storeName, subtitle: g.name }) };
     return { contentType: "image/svg+xml; charset=utf-8", filename, body: await qrSvg(link.url, { title: link.storeName, subtitle: g.name }) };
   }
 
