@@ -114,9 +114,12 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     }
   }
 
-  /** The synchronous half: re-decide with fresh history and take the slot, in one transaction. */
-  function prepare(row: Row): { decision: Decision; row: Row } {
-    return tx(db, () => {
+  /**
+   * The synchronous half: re-decide with fresh history and take the slot. Runs inside the batch's one
+   * transaction, in claim order, so a person's second message sees the slot their first one took.
+   */
+  function decideRow(row: Row): { decision: Decision; row: Row } {
+    {
       const t = now();
       const customer = repo.policyCustomer(row.customer_id);
       const template = row.template_id ? repo.template(row.template_id) : undefined;
@@ -140,11 +143,13 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       else if (d.action === "expire") toFinal.run("expired", d.reason, null, t, row.id, owner);
       else toFinal.run("suppressed", d.detail ? `${d.reason}:${d.detail}` : d.reason, null, t, row.id, owner);
       return { decision: d, row };
-    });
+    }
   }
 
-  async function send(row: Row, channel: Channel) {
-    const who = contact.get(row.customer_id) as { zalo_oa_id: string | null; phone: string | null };
+  type Outcome = { row: Row; channel: Channel; msgId?: string; err?: unknown };
+
+  /** The network half: one call to Zalo. Its outcome is written with others in one transaction. */
+  async function send(row: Row, channel: Channel, who: { zalo_oa_id: string | null; phone: string | null }): Promise<Outcome> {
     const data = row.template_data ? JSON.parse(row.template_data) : {};
     await buckets[channel].take();
     try {
@@ -159,10 +164,15 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
           znsLeftAt = now();
         }
       }
-      toSent.run(msgId, now(), row.id);
+      return { row, channel, msgId };
     } catch (err) {
-      failed(row, channel, err);
+      return { row, channel, err };
     }
+  }
+
+  function record(o: Outcome) {
+    if (o.msgId !== undefined) toSent.run(o.msgId, now(), o.row.id);
+    else failed(o.row, o.channel, o.err);
   }
 
   function failed(row: Row, channel: Channel, err: unknown) {
@@ -185,26 +195,42 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     deps.log?.warn({ id: row.id, code: e.zaloCode, kind: e.kind }, "message failed");
   }
 
-  /** One batch: claim, decide, send. Returns how many rows it handled. */
+  /**
+   * One batch: claim, decide every row in one transaction, send concurrently, and write outcomes in small
+   * transactions as they come (a commit costs far more than a row; a short buffer keeps the window in which
+   * a crash leaves a sent message unrecorded small). Returns how many rows it handled.
+   */
   async function tick(): Promise<number> {
     recover();
     const t = now();
     const rows = (claim.all({ owner, until: t + o.leaseMs, now: t, n: o.batchSize }) as Row[]).sort((a, b) => b.priority - a.priority || a.id - b.id);
     if (rows.length === 0) return 0;
     if (rows.some((r) => r.template_id)) await refreshQuota();
-    // One person's messages in order (each sees the slot the previous one took); people in parallel.
-    const byCustomer = new Map<string, Row[]>();
-    for (const r of rows) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
-    const queue = [...byCustomer.values()];
+    const toSend = tx(db, () =>
+      rows
+        .map(decideRow)
+        .filter((d) => d.decision.action === "send")
+        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: contact.get(d.row.customer_id) as { zalo_oa_id: string | null; phone: string | null } })),
+    );
+    let buffer: Outcome[] = [];
+    const flush = () => {
+      const done = buffer;
+      buffer = [];
+      if (done.length) tx(db, () => done.forEach(record));
+    };
+    let next = 0;
     const worker = async () => {
-      for (let group = queue.shift(); group; group = queue.shift()) {
-        for (const row of group) {
-          const { decision } = prepare(row);
-          if (decision.action === "send") await send(row, decision.channel);
-        }
+      while (next < toSend.length) {
+        const s = toSend[next++]!;
+        buffer.push(await send(s.row, s.channel, s.who));
+        if (buffer.length >= 32) flush();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, queue.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(o.concurrency, toSend.length) }, worker));
+    } finally {
+      flush();
+    }
     return rows.length;
   }
 
