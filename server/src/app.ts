@@ -44,7 +44,6 @@ export type BuildOptions = {
   config: Config;
   /** Injectable clock: tests move time instead of sleeping. */
   now?: () => number;
-  fetch?: typeof fetch;
   logger?: boolean;
 };
 
@@ -95,7 +94,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   const db = openDb(config.DATABASE_PATH);
   app.addHook("onClose", async () => db.$client.close());
-  const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now, fetch: opts.fetch });
+  const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
 
   const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
   await app.register(cors, {

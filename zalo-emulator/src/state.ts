@@ -312,15 +312,36 @@ export function issueOaPair(state: EmulatorState, now: number) {
   return { accessToken, refreshToken };
 }
 
+// Lookups by OA id and phone, indexed lazily: users may be added or edited anywhere (control API, tests
+// seeding `state.users` directly), so an index entry is trusted only after checking it, and rebuilt on a miss.
+const byOa = new WeakMap<Map<string, User>, { size: number; oa: Map<string, User>; phone: Map<string, User> }>();
+function userIndex(state: EmulatorState, rebuild = false) {
+  let idx = byOa.get(state.users);
+  if (!idx || rebuild || idx.size !== state.users.size) {
+    idx = { size: state.users.size, oa: new Map(), phone: new Map() };
+    for (const u of state.users.values()) {
+      idx.oa.set(String(u.oaUserId), u);
+      if (u.phone) idx.phone.set(u.phone, u);
+    }
+    byOa.set(state.users, idx);
+  }
+  return idx;
+}
+
 export function userByOaId(state: EmulatorState, oaUserId: unknown): User | undefined {
   if (typeof oaUserId !== "string" && typeof oaUserId !== "number") return undefined;
-  for (const u of state.users.values()) if (u.oaUserId === String(oaUserId)) return u;
-  return undefined;
+  const key = String(oaUserId);
+  const hit = userIndex(state).oa.get(key);
+  if (hit && hit.oaUserId === key && state.users.get(hit.appUserId) === hit) return hit;
+  const u = userIndex(state, true).oa.get(key);
+  return u && u.oaUserId === key ? u : undefined;
 }
 
 export function userByPhone(state: EmulatorState, phone: string): User | undefined {
-  for (const u of state.users.values()) if (u.phone === phone) return u;
-  return undefined;
+  const hit = userIndex(state).phone.get(phone);
+  if (hit && hit.phone === phone && state.users.get(hit.appUserId) === hit) return hit;
+  const u = userIndex(state, true).phone.get(phone);
+  return u && u.phone === phone ? u : undefined;
 }
 
 export function createUser(state: EmulatorState, input: Partial<User> & { name: string }): User {

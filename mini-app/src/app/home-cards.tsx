@@ -5,6 +5,8 @@ import { StaffCounterCard } from "../features/staff/components/staff-counter-car
 import { PointsCard } from "../features/wallet/components/points-card";
 import { MemberCard } from "../features/wallet/components/member-card";
 import { GamesCard } from "../features/games/games-card";
+import { OrderCard } from "../features/menu/components/order-card";
+import { StaffOrdersCard } from "../features/staff-orders/staff-orders-card";
 
 /**
  * The cards on the home screen, in order. Features add theirs here (points, vouchers, games, orders) so
@@ -12,8 +14,10 @@ import { GamesCard } from "../features/games/games-card";
  */
 export const homeCards: HomeCard[] = [
   { id: "staff-counter", Component: StaffCounterCard },
+  { id: "staff-orders", Component: StaffOrdersCard },
   { id: "points", Component: PointsCard },
   { id: "member", Component: MemberCard },
+  { id: "order", Component: OrderCard },
   { id: "phone", Component: PhoneCard },
   { id: "oa", Component: OaFollowCard },
   { id: "games", Component: GamesCard },

@@ -12,6 +12,11 @@ const VouchersPage = lazy(() => import("../features/vouchers/vouchers-page"));
 const VoucherDetailPage = lazy(() => import("../features/vouchers/voucher-detail-page"));
 const CounterPage = lazy(() => import("../features/staff/counter-page"));
 const GamePage = lazy(() => import("../features/games/game-page"));
+const MenuPage = lazy(() => import("../features/menu/menu-page"));
+const CartPage = lazy(() => import("../features/cart/cart-page"));
+const OrdersPage = lazy(() => import("../features/orders/orders-page"));
+const OrderStatusPage = lazy(() => import("../features/orders/order-status-page"));
+const StaffOrdersPage = lazy(() => import("../features/staff-orders/staff-orders-page"));
 
 function Lazy({ children }: { children: React.ReactNode }) {
   return (
@@ -76,6 +81,46 @@ export function AppRoutes() {
         element={
           <Lazy>
             <PrefsPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/menu"
+        element={
+          <Lazy>
+            <MenuPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/menu/cart"
+        element={
+          <Lazy>
+            <CartPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/orders"
+        element={
+          <Lazy>
+            <OrdersPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/orders/:id"
+        element={
+          <Lazy>
+            <OrderStatusPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/staff/orders"
+        element={
+          <Lazy>
+            <StaffOrdersPage />
           </Lazy>
         }
       />

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import type { Config } from "../config";
 import { orderStatusMac } from "./checkout";
 import { ZaloError } from "./errors";
+import { nodeTransport, TransportError, type HttpAnswer, type HttpInit, type Transport } from "./http";
 
 export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
 
@@ -18,7 +19,8 @@ export type ZaloClientDeps = {
     Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY">>;
   tokens: OaTokenStore;
   now?: () => number;
-  fetch?: typeof fetch;
+  /** How requests go out; node:http with keep-alive unless a test injects its own. */
+  transport?: Transport;
 };
 
 type Envelope<T> = { error?: number; message?: string; data?: T };
@@ -34,20 +36,20 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
 export function createZaloClient(deps: ZaloClientDeps) {
   const { config } = deps;
   const now = deps.now ?? Date.now;
-  const doFetch = deps.fetch ?? fetch;
+  const transport = deps.transport ?? nodeTransport;
   let refreshing: Promise<OaTokenPair> | null = null;
 
-  async function call<T>(endpoint: string, url: string, init: RequestInit): Promise<T> {
-    let res: Response;
+  async function call<T>(endpoint: string, url: string, init: HttpInit): Promise<T> {
+    let res: HttpAnswer;
     try {
-      res = await doFetch(url, { ...init, signal: AbortSignal.timeout(config.ZALO_TIMEOUT_MS) });
+      res = await transport(url, init, config.ZALO_TIMEOUT_MS);
     } catch (err) {
-      const timeout = (err as Error).name === "TimeoutError";
+      const timeout = err instanceof TransportError && err.timedOut;
       throw new ZaloError(0, timeout ? "timed out" : `network error: ${(err as Error).message}`, endpoint, "transient");
     }
     let body: unknown;
     try {
-      body = await res.json();
+      body = JSON.parse(res.text);
     } catch {
       throw new ZaloError(0, `HTTP ${res.status} with a body that is not JSON`, endpoint, "transient");
     }
@@ -137,7 +139,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
     }
   }
 
-  const oaJson = (token: string, body: unknown): RequestInit => ({
+  const oaJson = (token: string, body: unknown): HttpInit => ({
     method: "POST",
     headers: { "content-type": "application/json", access_token: token },
     body: JSON.stringify(body),

@@ -10,11 +10,10 @@ export function oaTokenStore(db: Db, config: Pick<Config, "ZALO_OA_ACCESS_TOKEN"
     .values({ id: 1, accessToken: config.ZALO_OA_ACCESS_TOKEN, refreshToken: config.ZALO_OA_REFRESH_TOKEN, expiresAt: now() + 25 * 3600_000, updatedAt: now() })
     .onConflictDoNothing()
     .run();
+  // Read on every Zalo call (another process may have rotated the pair), so prepared once.
+  const read = db.$client.prepare("select access_token as accessToken, refresh_token as refreshToken, expires_at as expiresAt from oa_tokens where id = 1");
   return {
-    get: () => {
-      const r = db.select().from(oaTokens).where(eq(oaTokens.id, 1)).get()!;
-      return { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAt: r.expiresAt };
-    },
+    get: () => read.get() as { accessToken: string; refreshToken: string; expiresAt: number },
     save: (p) => db.update(oaTokens).set({ ...p, updatedAt: now() }).where(eq(oaTokens.id, 1)).run(),
   };
 }

@@ -182,7 +182,7 @@ export default function MenuPage() {
       </div>
 
       {cart.count > 0 ? (
-        <button className="ord-cart-bar" onClick={() => navigate("/cart")} data-testid="cart-bar">
+        <button className="ord-cart-bar" onClick={() => navigate("/menu/cart")} data-testid="cart-bar">
           <span className="ord-cart-icon">
             <ShoppingBag size={20} />
             <b data-testid="cart-count">{cart.count}</b>

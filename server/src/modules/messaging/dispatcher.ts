@@ -222,7 +222,9 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     const worker = async () => {
       while (next < toSend.length) {
         const s = toSend[next++]!;
-        buffer.push(await send(s.row, s.channel, s.who));
+        // Await first: `buffer.push(await …)` would push into the array a concurrent flush already took.
+        const outcome = await send(s.row, s.channel, s.who);
+        buffer.push(outcome);
         if (buffer.length >= 32) flush();
       }
     };

@@ -15,7 +15,7 @@ export function ProductImage({ src, name, size = 76, radius = 14 }: { src: strin
   const [broken, setBroken] = useState(false);
   const h = pick(name);
   const lower = name.toLowerCase();
-  const Icon = /bánh|croissant|bread/.test(lower) ? Croissant : /kem|ice cream/.test(lower) ? IceCreamCone : /trà|soda|nước|sữa/.test(lower) ? CupSoda : /cà phê|cafe|coffee/.test(lower) ? Coffee : ICONS[h % ICONS.length]!;
+  const Icon = /cà phê|cafe|coffee|bạc xỉu/.test(lower) ? Coffee : /bánh|croissant|bread/.test(lower) ? Croissant : /^kem|ice cream/.test(lower) ? IceCreamCone : /trà|soda|nước|sinh tố/.test(lower) ? CupSoda : ICONS[h % ICONS.length]!;
   const box = size === "fill" ? { width: "100%", height: "100%" } : { width: size, height: size };
   return (
     <span className="ord-img" style={{ ...box, borderRadius: radius, background: TINTS[h % TINTS.length] }} aria-hidden="true">
