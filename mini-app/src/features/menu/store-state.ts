@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { atom, useRecoilState, type AtomEffect } from "recoil";
 import { useCustomer } from "../../session";
-import { fetchMyStores } from "../staff/api";
+import { api } from "../../api/client";
 
 /**
  * Where the shopper is ordering: the store (remembered across restarts) and, when they came from a
@@ -63,19 +63,17 @@ export function useOrderingPlace() {
   };
 }
 
-/**
- * The stores the picker offers. Staff and admins get the named list from /api/staff/stores; shoppers the
- * stores they reached by QR or picked before (there is no public store list on the server yet).
- */
+const fetchStores = () => api.get<{ stores: KnownStore[] }>("/api/stores").then((r) => r.stores);
+
+/** The stores the picker offers: every active store (GET /api/stores), named, remembered on the device. */
 export function useStoreChoices() {
   const [customer] = useCustomer();
   const { known, remember } = useOrderingPlace();
-  const [loaded, setLoaded] = useState(customer.role === "customer");
+  const [loaded, setLoaded] = useState(false);
   useEffect(() => {
-    if (customer.role === "customer") return;
     let alive = true;
-    fetchMyStores()
-      .then((list) => list.filter((s) => s.active).forEach((s) => remember({ id: s.id, name: s.name, address: s.address })))
+    fetchStores()
+      .then((list) => list.forEach((s) => remember({ id: s.id, name: s.name, address: s.address })))
       .catch(() => undefined)
       .finally(() => alive && setLoaded(true));
     return () => {

@@ -41,6 +41,15 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
   }));
 
   r.get(
+    "/api/stores",
+    {
+      config: { access: "public" },
+      schema: { tags: ["stores"], summary: "Active stores, for the shopper's store picker", response: { 200: z.object({ stores: z.array(Store.pick({ id: true, name: true, address: true })) }) } },
+    },
+    async () => ({ stores: admin.listStores().filter((s) => s.active).map(({ id, name, address }) => ({ id, name, address })) }),
+  );
+
+  r.get(
     "/api/staff/stores",
     { config: { access: "staff" }, schema: { tags: ["staff"], summary: "The stores this staff member works at", response: { 200: z.object({ stores: z.array(Store) }) } } },
     async (req) => {
