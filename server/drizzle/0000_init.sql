@@ -210,7 +210,7 @@ CREATE TABLE `outbox` (
 	`customer_id` text NOT NULL,
 	`category` text NOT NULL,
 	`priority` integer DEFAULT 5 NOT NULL,
-	`dedupe_key` text NOT NULL,
+	`dedupe_key` text,
 	`source` text NOT NULL,
 	`text` text,
 	`template_id` text,
@@ -236,7 +236,7 @@ CREATE TABLE `outbox` (
 	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `outbox_dedupe_key_unique` ON `outbox` (`dedupe_key`);--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_dedupe_idx` ON `outbox` (`dedupe_key`) WHERE "outbox"."dedupe_key" is not null;--> statement-breakpoint
 CREATE INDEX `outbox_ready_idx` ON `outbox` (`state`,`not_before`);--> statement-breakpoint
 CREATE INDEX `outbox_customer_sent_idx` ON `outbox` (`customer_id`,`sent_at`) WHERE "outbox"."sent_at" is not null;--> statement-breakpoint
 CREATE INDEX `outbox_broadcast_idx` ON `outbox` (`broadcast_id`,`state`) WHERE "outbox"."broadcast_id" is not null;--> statement-breakpoint

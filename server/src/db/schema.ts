@@ -269,7 +269,9 @@ export const outbox = sqliteTable(
     customerId: text("customer_id").notNull().references(() => customers.id),
     category: text("category", { enum: ["transactional", "care", "promotion"] }).notNull(),
     priority: integer("priority").notNull().default(5),
-    dedupeKey: text("dedupe_key").notNull().unique(),
+    /** The cause's idempotency key (`order:<id>:ready`, `welcome:<customer>`…). Broadcast rows have none: a
+     * broadcast is snapshotted once, in the transaction that starts it, so a per-row key would only cost. */
+    dedupeKey: text("dedupe_key"),
     source: text("source").notNull(),
     text: text("text"),
     templateId: text("template_id"),
@@ -295,6 +297,7 @@ export const outbox = sqliteTable(
     seenAt: integer("seen_at"),
   },
   (t) => [
+    uniqueIndex("outbox_dedupe_idx").on(t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
     index("outbox_ready_idx").on(t.state, t.notBefore),
     // Partial indexes: a broadcast plan inserts a million unsent rows, which these need not carry.
     index("outbox_customer_sent_idx").on(t.customerId, t.sentAt).where(sql`${t.sentAt} is not null`),

@@ -239,6 +239,17 @@ describe("broadcasts", () => {
     expect(sql("select count(*) as n from customers where fatigue_until is not null")[0].n).toBe(3);
   });
 
+  it("preview counts people with recent sends against their own history, the rest by group", async () => {
+    const rules = (await api("GET", "/api/admin/warming-rules")).json().rules;
+    await api("PUT", "/api/admin/warming-rules", { rules: { ...rules, caps: [{ category: "promotion", channel: "any", max: 1, windowHours: 168 }] } });
+    const [a] = await followers(3);
+    h.app.services.messaging.queue({ customerId: a!.customer.id, category: "promotion", dedupeKey: "earlier-promo", source: "test", text: "Ưu đãi trước" });
+    await drain();
+    const b = (await broadcast()).json();
+    const preview = (await api("GET", `/api/admin/broadcasts/${b.id}/preview`)).json();
+    expect(preview).toMatchObject({ audience: 3, send: 2, hold: 1, reasons: { CAP_REACHED: 1 }, channels: { cs: 2 }, freeCs: 2 });
+  });
+
   it("audiences: points range, last visit and last order age narrow the recipients", async () => {
     const [a] = await followers(2);
     await api("POST", `/api/admin/customers/${a!.customer.id}/points/adjust`, { delta: 300, reason: "Quà", idempotencyKey: "aud-1" });

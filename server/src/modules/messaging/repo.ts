@@ -42,7 +42,7 @@ export function createMessagingRepo(db: Db) {
   const c = db.$client;
   const insert = c.prepare(
     `insert into outbox (customer_id, category, priority, dedupe_key, source, text, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) on conflict(dedupe_key) do nothing`,
+     values (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) on conflict(dedupe_key) where dedupe_key is not null do nothing`,
   );
   const customerRow = c.prepare(`select ${POLICY_COLUMNS} from customers c where c.id = ?`);
   const historyOf = c.prepare(

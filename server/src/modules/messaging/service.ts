@@ -11,6 +11,7 @@ import {
   type Audience,
   type BroadcastInput,
   type Category,
+  type Decision,
   type CustomerPrefs,
   type MessageContent,
   type PolicyCustomer,
@@ -289,18 +290,48 @@ export function createMessagingService(deps: {
     const t = repo.template(b.templateId ?? "");
     const msg: PolicyMessage = { category: b.category as Category, priority: 3, hasText: !!b.text, template: t ? { tag: t.tag as 1 | 2 | 3, uid: t.uid, zns: true } : null, expiresAt: b.expiresAt };
     const out = { audience: 0, send: 0, hold: 0, suppress: 0, expire: 0, reasons: {} as Record<string, number>, channels: { cs: 0, template_uid: 0, zns: 0 }, freeCs: 0, quotaNeeded: 0 };
+    const count = (d: Decision, n: number) => {
+      out.audience += n;
+      out[d.action] += n;
+      if (d.action === "send") {
+        out.channels[d.channel] += n;
+        if (d.free) out.freeCs += n;
+        if (d.channel === "zns" || d.channel === "template_uid") out.quotaNeeded += n;
+      } else out.reasons[d.reason] = (out.reasons[d.reason] ?? 0) + n;
+    };
     const at = now();
     const sends = repo.recentSends(at);
-    const none: SentFact[] = [];
-    for (const row of c.prepare(`select ${POLICY_COLUMNS} from customers c where ${where}`).iterate(...params) as Iterable<Record<string, any>>) {
-      out.audience++;
-      const d = decide(toPolicyCustomer(row), msg, at, rules, sends.get(row.id) ?? none);
-      out[d.action]++;
-      if (d.action === "send") {
-        out.channels[d.channel]++;
-        if (d.free) out.freeCs++;
-        if (d.channel === "zns" || d.channel === "template_uid") out.quotaNeeded++;
-      } else out.reasons[d.reason] = (out.reasons[d.reason] ?? 0) + 1;
+    const freeMs = rules.zalo.csFreeHours * 3_600_000;
+    const windowMs = rules.zalo.csWindowDays * DAY;
+
+    // People with recent sends: decided one by one against their own history.
+    if (sends.size) {
+      const withHistory = c.prepare(`select ${POLICY_COLUMNS} from customers c where (${where}) and c.id in (select value from json_each(?))`).all(...params, JSON.stringify([...sends.keys()])) as Record<string, any>[];
+      for (const row of withHistory) count(decide(toPolicyCustomer(row), msg, at, rules, sends.get(row.id)!), 1);
+    }
+    // Everyone else: the policy depends only on a few facts, so SQLite groups the audience by them and
+    // each group is decided once, for a representative (set-based; no per-person loop).
+    const sent = sends.size ? " and c.id not in (select value from json_each(?))" : "";
+    const groups = c
+      .prepare(
+        `select c.follows_oa as f, c.unfollowed_at is not null as u, c.zalo_oa_id is not null as o, c.phone is not null as p,
+           case when c.last_interaction_at is null then 0 when ? - c.last_interaction_at <= ? then 2 when ? - c.last_interaction_at <= ? then 1 else 0 end as w,
+           c.prefs as prefs, coalesce(c.fatigue_until, 0) > ? as tired, count(*) as n
+         from customers c where (${where})${sent}
+         group by 1, 2, 3, 4, 5, 6, 7`,
+      )
+      .all(at, freeMs, at, windowMs, at, ...params, ...(sends.size ? [JSON.stringify([...sends.keys()])] : [])) as Record<string, any>[];
+    for (const g of groups) {
+      const representative = toPolicyCustomer({
+        follows_oa: g.f,
+        unfollowed_at: g.u ? at : null,
+        zalo_oa_id: g.o ? "oa" : null,
+        phone: g.p ? "84" : null,
+        last_interaction_at: g.w === 2 ? at : g.w === 1 ? at - freeMs - 1 : null,
+        prefs: g.prefs,
+        fatigue_until: g.tired ? at + 1 : null,
+      });
+      count(decide(representative, msg, at, rules, []), g.n);
     }
     return out;
   }
@@ -315,10 +346,9 @@ export function createMessagingService(deps: {
       const inserted = c
         .prepare(
           `insert into outbox (customer_id, category, priority, dedupe_key, source, text, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
-           select c.id, ?, 3, 'bc:' || ? || ':' || c.id, 'broadcast', ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where ${where}
-           on conflict(dedupe_key) do nothing`,
+           select c.id, ?, 3, null, 'broadcast', ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where ${where}`,
         )
-        .run(b.category, id, b.text, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, ...params).changes;
+        .run(b.category, b.text, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, ...params).changes;
       db.update(broadcasts).set({ state: "running", recipients: inserted, startedAt: t }).where(eq(broadcasts.id, id)).run();
       audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, details: { recipients: inserted }, at: t });
       return broadcastView(id);
