@@ -1,15 +1,10 @@
 /** The Zalo emulator in its own process for the dispatcher benchmark, with BENCH_USERS followers seeded. */
-import { buildEmulator } from "@mc/zalo-emulator";
+import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
 import { TEST_ENV } from "@mc/server/test-support";
 
 const n = Number(process.env.BENCH_USERS ?? 0);
 const emu = await buildEmulator({
-  appId: TEST_ENV.ZALO_APP_ID,
-  appSecret: TEST_ENV.ZALO_APP_SECRET,
-  oaId: TEST_ENV.ZALO_OA_ID,
-  oaSecretKey: TEST_ENV.ZALO_OA_SECRET_KEY,
-  oaAccessToken: TEST_ENV.ZALO_OA_ACCESS_TOKEN,
-  oaRefreshToken: TEST_ENV.ZALO_OA_REFRESH_TOKEN,
+  ...emulatorOptionsFromEnv(TEST_ENV),
   dailyQuota: 10_000_000,
   znsReceiptDelayMs: null,
   logger: false,

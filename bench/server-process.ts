@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildEmulator } from "@mc/zalo-emulator";
+import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
@@ -27,12 +27,7 @@ async function api() {
   const dir = mkdtempSync(join(tmpdir(), "mc-bench-"));
   const dbPath = join(dir, "bench.db");
   const emu = await buildEmulator({
-    appId: TEST_ENV.ZALO_APP_ID,
-    appSecret: TEST_ENV.ZALO_APP_SECRET,
-    oaId: TEST_ENV.ZALO_OA_ID,
-    oaSecretKey: TEST_ENV.ZALO_OA_SECRET_KEY,
-    oaAccessToken: TEST_ENV.ZALO_OA_ACCESS_TOKEN,
-    oaRefreshToken: TEST_ENV.ZALO_OA_REFRESH_TOKEN,
+    ...emulatorOptionsFromEnv(TEST_ENV),
     logger: false,
   });
   const emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");

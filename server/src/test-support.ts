@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { buildEmulator } from "@mc/zalo-emulator";
+import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
 import { buildApp } from "./app";
 import { loadConfig, type Config } from "./config";
 
@@ -42,13 +42,7 @@ export type Harness = {
  */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const emu = await buildEmulator({
-    appId: TEST_ENV.ZALO_APP_ID,
-    appSecret: TEST_ENV.ZALO_APP_SECRET,
-    oaId: TEST_ENV.ZALO_OA_ID,
-    oaSecretKey: TEST_ENV.ZALO_OA_SECRET_KEY,
-    oaAccessToken: TEST_ENV.ZALO_OA_ACCESS_TOKEN,
-    oaRefreshToken: TEST_ENV.ZALO_OA_REFRESH_TOKEN,
-    checkoutPrivateKey: TEST_ENV.ZALO_CHECKOUT_PRIVATE_KEY,
+    ...emulatorOptionsFromEnv(TEST_ENV),
     retrySchedule: [50],
     // A frozen clock: time moves only when a test moves it, so retries and windows are deterministic.
     now: Date.now(),

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildEmulator, DEV_DEFAULTS } from "@mc/zalo-emulator";
+import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 
@@ -38,12 +38,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms: num
 
 beforeAll(async () => {
   emulator = await buildEmulator({
-    appId: DEV_DEFAULTS.ZALO_APP_ID,
-    appSecret: DEV_DEFAULTS.ZALO_APP_SECRET,
-    oaId: DEV_DEFAULTS.ZALO_OA_ID,
-    oaSecretKey: DEV_DEFAULTS.ZALO_OA_SECRET_KEY,
-    oaAccessToken: DEV_DEFAULTS.ZALO_OA_ACCESS_TOKEN,
-    oaRefreshToken: DEV_DEFAULTS.ZALO_OA_REFRESH_TOKEN,
+    ...emulatorOptionsFromEnv(DEV_DEFAULTS),
     dailyQuota: 1_000_000,
     logger: false,
   });

@@ -1,4 +1,4 @@
-import { buildEmulator, DEV_DEFAULTS } from "@mc/zalo-emulator";
+import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { resolve } from "node:path";
@@ -39,13 +39,7 @@ export const DEMO_ADMIN = { email: "owner@masterchannel.vn", password: "demo-pas
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const host = opts.host ?? "127.0.0.1";
   const emulator = await buildEmulator({
-    appId: DEV_DEFAULTS.ZALO_APP_ID,
-    appSecret: DEV_DEFAULTS.ZALO_APP_SECRET,
-    oaId: DEV_DEFAULTS.ZALO_OA_ID,
-    oaSecretKey: DEV_DEFAULTS.ZALO_OA_SECRET_KEY,
-    oaAccessToken: DEV_DEFAULTS.ZALO_OA_ACCESS_TOKEN,
-    oaRefreshToken: DEV_DEFAULTS.ZALO_OA_REFRESH_TOKEN,
-    checkoutPrivateKey: DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY,
+    ...emulatorOptionsFromEnv(DEV_DEFAULTS),
     logger: false,
   });
   const emulatorUrl = `http://${host}:${new URL(await emulator.app.listen({ port: opts.emulatorPort ?? 0, host: "127.0.0.1" })).port}`;

@@ -56,6 +56,22 @@ const SECRET_HEADERS = ["access_token", "secret_key", "code", "appsecret_proof"]
 const SECRET_FIELDS = ["refresh_token", "code", "code_verifier"];
 const redact = (v: unknown) => (typeof v === "string" ? `${v.slice(0, 6)}…` : v);
 
+/**
+ * The emulator's identity options from the same environment names the server reads (ZALO_APP_ID, …), so
+ * a server and its emulator are always configured from one source.
+ */
+export function emulatorOptionsFromEnv(env: Partial<Record<"ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_OA_ID" | "ZALO_OA_SECRET_KEY" | "ZALO_OA_ACCESS_TOKEN" | "ZALO_OA_REFRESH_TOKEN" | "ZALO_CHECKOUT_PRIVATE_KEY", string>>) {
+  return {
+    appId: env.ZALO_APP_ID!,
+    appSecret: env.ZALO_APP_SECRET!,
+    oaId: env.ZALO_OA_ID!,
+    oaSecretKey: env.ZALO_OA_SECRET_KEY!,
+    oaAccessToken: env.ZALO_OA_ACCESS_TOKEN,
+    oaRefreshToken: env.ZALO_OA_REFRESH_TOKEN,
+    checkoutPrivateKey: env.ZALO_CHECKOUT_PRIVATE_KEY,
+  };
+}
+
 export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: FastifyInstance; state: EmulatorState; clock: Clock }> {
   const startAt = opts.now ?? Date.now();
   const frozen = opts.frozenClock ?? opts.now !== undefined;
