@@ -38,6 +38,14 @@ CREATE TABLE `broadcasts` (
 	`finished_at` integer
 );
 --> statement-breakpoint
+CREATE TABLE `customer_tags` (
+	`customer_id` text NOT NULL,
+	`tag` text NOT NULL,
+	PRIMARY KEY(`customer_id`, `tag`),
+	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `customer_tags_tag_idx` ON `customer_tags` (`tag`);--> statement-breakpoint
 CREATE TABLE `customers` (
 	`id` text PRIMARY KEY NOT NULL,
 	`zalo_id` text,

@@ -54,3 +54,8 @@ export function normalizePhone(raw: string): string | null {
 export function maskPhone(phone84: string): string {
   return phone84.length <= 6 ? "••••" : `${phone84.slice(0, 2)}${"•".repeat(phone84.length - 6)}${phone84.slice(-4)}`;
 }
+
+/** A tag is a short lowercase label: letters, digits and dashes (Vietnamese letters allowed). */
+export const Tag = z.string().trim().toLowerCase().min(1).max(40).regex(/^[\p{L}\p{N}-]+$/u, "letters, digits and dashes only");
+export const SetTagsBody = z.object({ tags: z.array(Tag).max(30) }).strict();
+export type SetTagsBody = z.infer<typeof SetTagsBody>;

@@ -448,6 +448,8 @@ export const Audience = z
     lastOrderMinDays: z.number().int().min(0).max(3650).optional(),
     lastOrderMaxDays: z.number().int().min(0).max(3650).optional(),
     gamePlayers: z.boolean().optional(),
+    /** People carrying any of these tags. */
+    tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20).optional(),
   })
   .strict();
 export type Audience = z.infer<typeof Audience>;

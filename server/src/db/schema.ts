@@ -32,6 +32,16 @@ export const customers = sqliteTable(
   (t) => [index("customers_phone_idx").on(t.phone)],
 );
 
+/** Labels the shop puts on people ("vip", "office-lunch"…) to aim broadcasts. */
+export const customerTags = sqliteTable(
+  "customer_tags",
+  {
+    customerId: text("customer_id").notNull().references(() => customers.id, { onDelete: "cascade" }),
+    tag: text("tag").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.tag] }), index("customer_tags_tag_idx").on(t.tag)],
+);
+
 export const stores = sqliteTable("stores", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AdminLoginBody, AdminLoginResult, Customer, SetRoleBody } from "@mc/shared";
+import { AdminLoginBody, AdminLoginResult, Customer, SetRoleBody, SetTagsBody } from "@mc/shared";
 import type { AdminService } from "./service";
 import type { IdentityService } from "../identity/service";
 import { authRateLimit, me } from "../../http/route-helpers";
@@ -34,6 +34,15 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
       schema: { tags: ["admin"], summary: "Grant or revoke staff/admin", params: z.object({ id: z.string().min(1).max(64) }), body: SetRoleBody, response: { 200: z.object({ customer: Customer }) } },
     },
     async (req) => ({ customer: admin.setRole(me(req), req.params.id, req.body.role, req.body.storeIds) }),
+  );
+
+  r.put(
+    "/api/admin/customers/:id/tags",
+    {
+      config: { access: "admin" },
+      schema: { tags: ["admin"], summary: "Replace a customer's tags (broadcast audiences use them)", params: z.object({ id: z.string().min(1).max(64) }), body: SetTagsBody, response: { 200: z.object({ tags: z.array(z.string()) }) } },
+    },
+    async (req) => ({ tags: admin.setTags(me(req), req.params.id, req.body.tags) }),
   );
 
   r.get("/api/admin/stores", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ stores: z.array(Store) }) } } }, async () => ({

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorCode, type Role } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { adminUsers, stores } from "../../db/schema";
+import { adminUsers, customerTags, stores } from "../../db/schema";
 import { actorOf, audit } from "../../lib/audit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
@@ -62,7 +62,21 @@ export function createAdminService(deps: { db: Db; identityRepo: IdentityRepo; i
 
   const listStores = () => db.select().from(stores).all();
 
-  return { bootstrap, login, loadOperator, setRole, createStore, listStores };
+  /** Replaces a customer's tags (audited); tags aim broadcasts. */
+  function setTags(actor: Principal, customerId: string, tags: string[]) {
+    if (!identityRepo.byId(customerId)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    const unique = [...new Set(tags)];
+    tx(db, () => {
+      db.delete(customerTags).where(eq(customerTags.customerId, customerId)).run();
+      for (const tag of unique) db.insert(customerTags).values({ customerId, tag }).run();
+      audit(db, { actor: actorOf(actor), action: "customer.tags", targetId: customerId, details: { tags: unique }, at: now() });
+    });
+    return unique;
+  }
+
+  const tagsOf = (customerId: string) => db.select({ tag: customerTags.tag }).from(customerTags).where(eq(customerTags.customerId, customerId)).all().map((r) => r.tag);
+
+  return { bootstrap, login, loadOperator, setRole, createStore, listStores, setTags, tagsOf };
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;

@@ -260,6 +260,12 @@ describe("broadcasts", () => {
     expect((await api("GET", `/api/admin/broadcasts/${recent.id}/preview`)).json().audience).toBe(0);
     const lapsed = (await broadcast({ audience: { followersOnly: true, lastOrderMinDays: 30 } })).json();
     expect((await api("GET", `/api/admin/broadcasts/${lapsed.id}/preview`)).json().audience).toBe(2);
+    // Tags the shop put on people.
+    const tagged = await api("PUT", `/api/admin/customers/${a!.customer.id}/tags`, { tags: ["VIP", "văn-phòng"] });
+    expect(tagged.json().tags).toEqual(["vip", "văn-phòng"]);
+    expect((await api("PUT", `/api/admin/customers/${a!.customer.id}/tags`, { tags: ["no spaces"] })).statusCode).toBe(400);
+    const vip = (await broadcast({ audience: { followersOnly: true, tags: ["vip"] } })).json();
+    expect((await api("GET", `/api/admin/broadcasts/${vip.id}/preview`)).json().audience).toBe(1);
   });
 
   it("bad input: unknown tier, invalid content, wrong state", async () => {

@@ -229,6 +229,10 @@ export function createMessagingService(deps: {
     if (a.lastOrderMinDays !== undefined) (parts.push(`coalesce(${lastOrder}, 0) <= ?`), params.push(now() - a.lastOrderMinDays * DAY));
     if (a.lastOrderMaxDays !== undefined) (parts.push(`${lastOrder} >= ?`), params.push(now() - a.lastOrderMaxDays * DAY));
     if (a.gamePlayers) parts.push("exists (select 1 from game_draws d where d.customer_id = c.id)");
+    if (a.tags?.length) {
+      parts.push(`exists (select 1 from customer_tags t where t.customer_id = c.id and t.tag in (${a.tags.map(() => "?").join(",")}))`);
+      params.push(...a.tags);
+    }
     if (a.tiers?.length) {
       // Tiers are ranges of points earned in the rolling window.
       const { rules } = deps.loyaltyRepo.currentRules();
