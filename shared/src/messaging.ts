@@ -427,10 +427,12 @@ export const zaloErrorText = (code: number | null | undefined) => (code == null 
 export const MessageContent = z
   .object({
     text: z.string().trim().min(1).max(2000).optional(),
+    /** An image sent with the text by CS (OA "media" message, §5.2); https only. */
+    imageUrl: z.string().url().startsWith("https://").max(500).optional(),
     template: z.object({ id: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)) }).strict().optional(),
   })
   .strict()
-  .refine((c) => c.text || c.template, "give a text, a template, or both");
+  .refine((c) => c.text || c.imageUrl || c.template, "give a text, an image, a template, or several");
 export type MessageContent = z.infer<typeof MessageContent>;
 
 export const Audience = z

@@ -147,11 +147,15 @@ export function createZaloClient(deps: ZaloClientDeps) {
 
   // ---- OA v3 (§5) ----
 
-  function sendCs(p: { oaUserId: string; text: string }) {
+  /** A CS message: text, optionally with one image (a "media" template element, §5.2). */
+  function sendCs(p: { oaUserId: string; text: string; imageUrl?: string | null }) {
+    const message = p.imageUrl
+      ? { text: p.text, attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: p.imageUrl }] } } }
+      : { text: p.text };
     return withOaToken(async (t) =>
       unwrap<{ message_id: string; user_id: string }>(
         "oa.message.cs",
-        await call("oa.message.cs", `${config.ZALO_OPENAPI_URL}/v3.0/oa/message/cs`, oaJson(t, { recipient: { user_id: p.oaUserId }, message: { text: p.text } })),
+        await call("oa.message.cs", `${config.ZALO_OPENAPI_URL}/v3.0/oa/message/cs`, oaJson(t, { recipient: { user_id: p.oaUserId }, message })),
       ),
     );
   }

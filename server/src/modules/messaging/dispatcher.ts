@@ -130,7 +130,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       const msg: PolicyMessage = {
         category: row.category,
         priority: row.priority,
-        hasText: !!row.text,
+        hasText: !!row.text || !!row.image_url,
         template: template ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
         expiresAt: row.expires_at,
       };
@@ -154,7 +154,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     await buckets[channel].take();
     try {
       let msgId: string;
-      if (channel === "cs") msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text })).message_id;
+      if (channel === "cs") msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text ?? "", imageUrl: row.image_url })).message_id;
       else if (channel === "template_uid") msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
       else {
         const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id) });

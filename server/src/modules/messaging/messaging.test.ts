@@ -192,6 +192,16 @@ describe("broadcasts", () => {
     expect(await emuMessages()).toHaveLength(3);
   });
 
+  it("an OA media message: text with an image goes by CS as a media template element", async () => {
+    await followers(1);
+    const b = (await broadcast({ content: { text: "Món mới: trà vải", imageUrl: "https://cdn.shop.vn/tra-vai.jpg" } })).json();
+    expect((await api("POST", "/api/admin/broadcasts", { name: "x", category: "care", content: { text: "a", imageUrl: "http://insecure" }, audience: {} })).statusCode).toBe(400);
+    await api("POST", `/api/admin/broadcasts/${b.id}/start`);
+    await drain();
+    const [m] = await emuMessages("?channel=cs");
+    expect(m.data).toEqual({ text: "Món mới: trà vải", attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: "https://cdn.shop.vn/tra-vai.jpg" }] } } });
+  });
+
   it("no promotion goes out in quiet hours; held ones go when the window opens", async () => {
     await followers(2);
     await setVnTime(23);

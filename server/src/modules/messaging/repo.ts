@@ -11,6 +11,7 @@ export type NewMessage = {
   dedupeKey: string;
   source: string;
   text?: string | null;
+  imageUrl?: string | null;
   template?: { id: string; data: Record<string, string> } | null;
   expiresAt?: number | null;
   notBefore?: number | null;
@@ -41,8 +42,8 @@ const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel
 export function createMessagingRepo(db: Db) {
   const c = db.$client;
   const insert = c.prepare(
-    `insert into outbox (customer_id, category, priority, dedupe_key, source, text, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) on conflict(dedupe_key) where dedupe_key is not null do nothing`,
+    `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) on conflict(dedupe_key) where dedupe_key is not null do nothing`,
   );
   const customerRow = c.prepare(`select ${POLICY_COLUMNS} from customers c where c.id = ?`);
   const historyOf = c.prepare(
@@ -61,6 +62,7 @@ export function createMessagingRepo(db: Db) {
         m.dedupeKey,
         m.source,
         m.text ?? null,
+        m.imageUrl ?? null,
         m.template?.id ?? null,
         m.template ? JSON.stringify(m.template.data) : null,
         m.notBefore ?? null,

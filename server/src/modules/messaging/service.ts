@@ -123,7 +123,7 @@ export function createMessagingService(deps: {
     const since = now() - 30 * DAY;
     const rows = c
       .prepare(
-        `select o.id, o.customer_id, o.category, o.priority, o.text, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
+        `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
          from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? order by o.customer_id, o.created_at, o.id`,
       )
       .all(since) as any[];
@@ -144,7 +144,7 @@ export function createMessagingService(deps: {
       if (!customer) continue;
       const wasSent = ["sending", "sent", "delivered", "seen"].includes(r.state);
       wasSent ? current.send++ : current.notSent++;
-      const msg: PolicyMessage = { category: r.category, priority: r.priority, hasText: !!r.text, template: r.template_id ? { tag: r.tag ?? 2, uid: !!r.uid, zns: true } : null, expiresAt: r.expires_at };
+      const msg: PolicyMessage = { category: r.category, priority: r.priority, hasText: !!r.text || !!r.image_url, template: r.template_id ? { tag: r.tag ?? 2, uid: !!r.uid, zns: true } : null, expiresAt: r.expires_at };
       const d = decide(customer, msg, r.created_at, draft, history);
       draftCounts[d.action]++;
       if (d.action !== "send") reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
@@ -260,6 +260,7 @@ export function createMessagingService(deps: {
           name: input.name,
           category: input.category,
           text: input.content.text ?? null,
+          imageUrl: input.content.imageUrl ?? null,
           templateId: input.content.template?.id ?? null,
           templateData: input.content.template ? JSON.stringify(input.content.template.data) : null,
           audience: JSON.stringify(input.audience),
@@ -292,7 +293,7 @@ export function createMessagingService(deps: {
     const { where, params } = audienceSql(JSON.parse(b.audience));
     const { rules } = repo.currentRules();
     const t = repo.template(b.templateId ?? "");
-    const msg: PolicyMessage = { category: b.category as Category, priority: 3, hasText: !!b.text, template: t ? { tag: t.tag as 1 | 2 | 3, uid: t.uid, zns: true } : null, expiresAt: b.expiresAt };
+    const msg: PolicyMessage = { category: b.category as Category, priority: 3, hasText: !!b.text || !!b.imageUrl, template: t ? { tag: t.tag as 1 | 2 | 3, uid: t.uid, zns: true } : null, expiresAt: b.expiresAt };
     const out = { audience: 0, send: 0, hold: 0, suppress: 0, expire: 0, reasons: {} as Record<string, number>, channels: { cs: 0, template_uid: 0, zns: 0 }, freeCs: 0, quotaNeeded: 0 };
     const count = (d: Decision, n: number) => {
       out.audience += n;
@@ -349,10 +350,10 @@ export function createMessagingService(deps: {
       const t = now();
       const inserted = c
         .prepare(
-          `insert into outbox (customer_id, category, priority, dedupe_key, source, text, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
-           select c.id, ?, 3, null, 'broadcast', ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where ${where}`,
+          `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
+           select c.id, ?, 3, null, 'broadcast', ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where ${where}`,
         )
-        .run(b.category, b.text, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, ...params).changes;
+        .run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, ...params).changes;
       db.update(broadcasts).set({ state: "running", recipients: inserted, startedAt: t }).where(eq(broadcasts.id, id)).run();
       audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, details: { recipients: inserted }, at: t });
       return broadcastView(id);
@@ -400,7 +401,7 @@ export function createMessagingService(deps: {
       name: b.name,
       category: b.category,
       state: b.state,
-      content: { text: b.text, template: b.templateId ? { id: b.templateId, data: JSON.parse(b.templateData ?? "{}") } : null },
+      content: { text: b.text, imageUrl: b.imageUrl, template: b.templateId ? { id: b.templateId, data: JSON.parse(b.templateData ?? "{}") } : null },
       audience: JSON.parse(b.audience),
       expiresAt: iso(b.expiresAt),
       breaker: { rate: b.breakerRate, minSent: b.breakerMinSent },
