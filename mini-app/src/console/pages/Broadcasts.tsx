@@ -101,11 +101,14 @@ function Compose({ onCancel }: { onCancel: () => void }) {
       on ? cur.add(v) : cur.delete(v);
       return { ...a, [key]: cur.size ? [...cur] : undefined };
     });
-  const setNum = (key: "pointsMin" | "pointsMax" | "lastVisitMinDays" | "lastVisitMaxDays", v: number | null) => setAud((a) => ({ ...a, [key]: v === null ? undefined : v }));
+  const [imageUrl, setImageUrl] = useState("");
+  const [tagsText, setTagsText] = useState("");
+  const setNum = (key: "pointsMin" | "pointsMax" | "lastVisitMinDays" | "lastVisitMaxDays" | "lastOrderMinDays" | "lastOrderMaxDays", v: number | null) => setAud((a) => ({ ...a, [key]: v === null ? undefined : v }));
 
   const problems: string[] = [];
   if (name.trim().length < 2) problems.push("Đặt tên chiến dịch (ít nhất 2 ký tự)");
-  if (!text.trim() && !template) problems.push("Nhập nội dung tin hoặc chọn một mẫu ZNS");
+  if (!text.trim() && !imageUrl.trim() && !template) problems.push("Nhập nội dung tin hoặc chọn một mẫu ZNS");
+  if (imageUrl.trim() && !/^https:\/\/\S+$/.test(imageUrl.trim())) problems.push("Ảnh: dùng một địa chỉ https://");
   if (template) for (const p of template.params) if (p.require && !data[p.name]?.trim()) problems.push(`Mẫu ZNS: điền «${p.name}»`);
 
   const submit = async () => {
@@ -114,9 +117,10 @@ function Compose({ onCancel }: { onCancel: () => void }) {
       category,
       content: {
         ...(text.trim() ? { text: text.trim() } : {}),
+        ...(imageUrl.trim() ? { imageUrl: imageUrl.trim() } : {}),
         ...(template ? { template: { id: template.id, data: Object.fromEntries(template.params.filter((p) => data[p.name]).map((p) => [p.name, data[p.name]!])) } } : {}),
       },
-      audience: aud,
+      audience: { ...aud, ...(tagsText.trim() ? { tags: tagsText.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean) } : {}) },
       scheduledAt: toIso(scheduledAt),
       expiresAt: toIso(expiresAt),
       breakerRate: (breakerPct ?? 2) / 100,
@@ -150,6 +154,9 @@ function Compose({ onCancel }: { onCancel: () => void }) {
               </Field>
               <Field label="Nội dung tin tư vấn (CS)" hint="Gửi miễn phí/giá rẻ cho khách trong cửa sổ 7 ngày; có thể kèm mẫu ZNS cho khách ngoài cửa sổ">
                 <textarea className="c-input c-textarea" rows={4} maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} data-testid="bc-text" />
+              </Field>
+              <Field label="Ảnh kèm tin (không bắt buộc)" hint="Địa chỉ https của ảnh jpg/png; gửi cùng tin tư vấn">
+                <input className="c-input" value={imageUrl} maxLength={500} placeholder="https://…" onChange={(e) => setImageUrl(e.target.value)} data-testid="bc-image" />
               </Field>
               <Field label="Mẫu ZNS (không bắt buộc)">
                 <select className="c-input" value={templateId} onChange={(e) => (setTemplateId(e.target.value), setData({}))} data-testid="bc-template">
@@ -215,6 +222,17 @@ function Compose({ onCancel }: { onCancel: () => void }) {
                   <NumInput value={aud.lastVisitMaxDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastVisitMaxDays", v)} />
                 </Field>
               </div>
+              <div className="c-row">
+                <Field label="Đơn hoàn tất cuối cách đây ít nhất (ngày)">
+                  <NumInput value={aud.lastOrderMinDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastOrderMinDays", v)} />
+                </Field>
+                <Field label="nhiều nhất (ngày)">
+                  <NumInput value={aud.lastOrderMaxDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastOrderMaxDays", v)} />
+                </Field>
+              </div>
+              <Field label="Nhãn khách hàng (cách nhau bởi dấu phẩy; để trống = mọi người)">
+                <input className="c-input" value={tagsText} placeholder="vip, văn-phòng" onChange={(e) => setTagsText(e.target.value)} data-testid="bc-tags" />
+              </Field>
               <label className="c-check">
                 <input type="checkbox" checked={aud.gamePlayers ?? false} onChange={(e) => setAud((a) => ({ ...a, gamePlayers: e.target.checked || undefined }))} />
                 Chỉ người đã chơi trò chơi
