@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler, jsonSchemaTransform } from "fast
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
 import type { Config } from "./config";
-import { openDb, type Db } from "./db/client";
+import { openDb, startCheckpoints, type Db } from "./db/client";
 import { AppError } from "./errors";
 import { authPlugin } from "./http/auth";
 import { installErrorHandler } from "./http/error-handler";
@@ -93,7 +93,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate("mcConfig", config);
 
   const db = openDb(config.DATABASE_PATH);
-  app.addHook("onClose", async () => db.$client.close());
+  const stopCheckpoints = startCheckpoints(db);
+  app.addHook("onClose", async () => {
+    stopCheckpoints();
+    db.$client.pragma("wal_checkpoint(TRUNCATE)");
+    db.$client.close();
+  });
   const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
 
   const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);

@@ -1,7 +1,7 @@
 // The dispatcher as its own process (`pnpm --filter @mc/server dispatcher`), beside an API started with
 // DISPATCHER_ENABLED=false. Both share the SQLite file; leases keep them from sending a row twice.
 import { ConfigError, loadConfig } from "./config";
-import { openDb } from "./db/client";
+import { openDb, startCheckpoints } from "./db/client";
 import { createZaloClient } from "./zalo/client";
 import { oaTokenStore } from "./zalo/token-store";
 import { createMessagingRepo } from "./modules/messaging/repo";
@@ -10,6 +10,7 @@ import { createDispatcher } from "./modules/messaging/dispatcher";
 try {
   const config = loadConfig();
   const db = openDb(config.DATABASE_PATH);
+  startCheckpoints(db);
   const now = Date.now;
   const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
   const log = {

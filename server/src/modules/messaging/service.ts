@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import {
   DEFAULT_PREFS,
@@ -252,7 +252,8 @@ export function createMessagingService(deps: {
   function createBroadcast(actor: Principal, input: BroadcastInput) {
     checkContent({ text: input.content.text, template: input.content.template });
     audienceSql(input.audience); // validates tiers now
-    const id = randomUUID();
+    // Short ids: every outbox row of a million-recipient broadcast carries this id, and so does its index.
+    const id = `b${randomBytes(9).toString("base64url")}`;
     tx(db, () => {
       db.insert(broadcasts)
         .values({
