@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
 import { DEFAULT_PREFS, DEFAULT_WARMING_RULES, WarmingRules, type Category, type Channel, type CustomerPrefs, type PolicyCustomer, type SentFact, type TemplateParam } from "@mc/shared";
 import type { Db } from "../../db/client";
-import { outbox, warmingRules, znsTemplates } from "../../db/schema";
+import { warmingRules } from "../../db/schema";
 
-export type OutboxRow = typeof outbox.$inferSelect;
 export type NewMessage = {
   customerId: string;
   category: Category;
@@ -111,9 +110,7 @@ export function createMessagingRepo(db: Db) {
     return t ? { id: t.id as string, name: t.name as string, tag: t.tag as number, uid: !!t.uid, params: JSON.parse(t.params) as TemplateParam[], createdAt: t.created_at as number } : undefined;
   };
 
-  const byId = (id: number) => db.select().from(outbox).where(eq(outbox.id, id)).get();
-
-  return { queue, policyCustomer, history, recentSends, currentRules, template, byId };
+  return { queue, policyCustomer, history, recentSends, currentRules, template };
 }
 
 export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

@@ -5,7 +5,6 @@ import {
   ErrorCode,
   decide,
   maxOffersPerWeek,
-  tierFor,
   validateTemplateData,
   zaloErrorText,
   type Audience,
@@ -481,7 +480,6 @@ export function createMessagingService(deps: {
     broadcastView,
     listBroadcasts,
     proposeFloor,
-    tierFor,
   };
 }
 
