@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Page, Spinner } from "zmp-ui";
-import { BellRing, ChefHat, Clock, Inbox, Lock, MapPin, PackageCheck, Store as StoreIcon, UtensilsCrossed, Wallet } from "lucide-react";
+import { BellRing, ChefHat, Clock, Inbox, Lock, PackageCheck, Store as StoreIcon, UtensilsCrossed, Wallet } from "lucide-react";
 import type { Order, OrderStatus } from "@mc/shared";
 import { toFailure, useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
@@ -11,6 +11,7 @@ import { useCounterStore } from "../staff/store-state";
 import { fetchStoreOrders, moveOrder } from "../orders/api";
 import { hhmm, orderErrorText, pickupLabel, statusLabel } from "../orders/labels";
 import { CancelSheet } from "../orders/components/cancel-sheet";
+import { DutyStoreCard } from "../../components/duty-store-card";
 
 const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 const POLL_MS = 4000;
@@ -99,30 +100,7 @@ export default function StaffOrdersPage() {
     <Page className="mc-page ord-page" hideScrollbar>
       <BackHeader title="Đơn hàng" />
       <div className="mc-content">
-        <section className="mc-card ord-store-card">
-          <span className="ord-store-icon">
-            <StoreIcon size={20} />
-          </span>
-          <div className="ord-store-main">
-            <span className="mc-muted">Cửa hàng đang trực</span>
-            {stores && stores.length > 1 ? (
-              <select value={storeId ?? ""} onChange={(e) => choose(e.target.value)} data-testid="staff-orders-store" aria-label="Cửa hàng">
-                {stores.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <b data-testid="staff-orders-store-name">{store?.name ?? (stores ? "Chưa được phân công" : "Đang tải…")}</b>
-            )}
-            {store?.address ? (
-              <span className="ord-store-addr">
-                <MapPin size={13} /> {store.address}
-              </span>
-            ) : null}
-          </div>
-        </section>
+        <DutyStoreCard stores={stores} store={store} storeId={storeId} choose={choose} testId="staff-orders-store" />
 
         <div className="ord-filter" role="tablist">
           {LIVE.map((s) => (

@@ -1,13 +1,14 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
-import { Coins, Lock, MapPin, Store as StoreIcon, TicketCheck } from "lucide-react";
+import { Coins, Lock, Store as StoreIcon, TicketCheck } from "lucide-react";
 import { useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
 import { BackHeader } from "../wallet/components/back-header";
 import { useCounterStore } from "./store-state";
 import { VoucherCounter } from "./components/voucher-counter";
 import { PointsCounter } from "./components/points-counter";
+import { DutyStoreCard } from "../../components/duty-store-card";
 
 /** The staff counter: pick the store, then redeem vouchers or award points for a purchase. */
 export default function CounterPage() {
@@ -33,30 +34,7 @@ export default function CounterPage() {
     <Page className="mc-page" hideScrollbar>
       <BackHeader title="Quầy thu ngân" />
       <div className="mc-content">
-        <section className="mc-card mcl-store-card">
-          <span className="mcl-store-icon">
-            <StoreIcon size={20} />
-          </span>
-          <div className="mcl-store-main">
-            <span className="mc-muted">Cửa hàng đang trực</span>
-            {stores && stores.length > 1 ? (
-              <select value={storeId ?? ""} onChange={(e) => choose(e.target.value)} data-testid="counter-store" aria-label="Cửa hàng">
-                {stores.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <b data-testid="counter-store-name">{store?.name ?? (stores ? "Chưa được phân công" : "Đang tải…")}</b>
-            )}
-            {store?.address ? (
-              <span className="mcl-store-addr">
-                <MapPin size={13} /> {store.address}
-              </span>
-            ) : null}
-          </div>
-        </section>
+        <DutyStoreCard stores={stores} store={store} storeId={storeId} choose={choose} testId="counter-store" />
 
         <div className="mcl-segment" role="tablist">
           <button role="tab" aria-selected={mode === "voucher"} className={mode === "voucher" ? "active" : ""} onClick={() => setParams({}, { replace: true })} data-testid="counter-mode-voucher">
