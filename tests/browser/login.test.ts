@@ -41,7 +41,7 @@ describe("mini app sign-in through the Zalo emulator", () => {
     await page.getByTestId("persona-staff").click();
     await expect.poll(() => page.getByTestId("profile-name").textContent()).toBe("Trần Minh Khoa");
     expect(await page.getByTestId("profile-role").textContent()).toContain("Nhân viên");
-    expect(await page.getByTestId("account-stores").textContent()).toBe("q1-nguyen-hue");
+    await expect.poll(() => page.getByTestId("account-stores").textContent()).toBe("Cà Phê Sài Gòn · Nguyễn Huệ");
     await page.waitForTimeout(3000);
     await shot(page, "account");
 
