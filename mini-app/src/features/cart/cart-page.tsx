@@ -8,7 +8,7 @@ import { ApiError } from "../../api/client";
 import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
-import { BackHeader } from "../wallet/components/back-header";
+import { BackHeader } from "../../components/back-header";
 import { fmtVnd, newRequestId } from "../wallet/format";
 import { voucherLabel } from "../vouchers/labels";
 import { storeName, useOrderingPlace } from "../menu/store-state";

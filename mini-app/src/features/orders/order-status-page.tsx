@@ -8,7 +8,7 @@ import { toFailure } from "../../session";
 import { ZaloError } from "../../zalo";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
-import { BackHeader } from "../wallet/components/back-header";
+import { BackHeader } from "../../components/back-header";
 import { fmtDateTime, fmtNumber } from "../wallet/format";
 import { useLoyalty } from "../wallet/state";
 import { cancelMyOrder, fetchMyOrder, fetchPayment, payWithZalo } from "./api";

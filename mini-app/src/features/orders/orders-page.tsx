@@ -5,7 +5,7 @@ import { ChevronRight, ReceiptText } from "lucide-react";
 import type { Order } from "@mc/shared";
 import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
-import { BackHeader } from "../wallet/components/back-header";
+import { BackHeader } from "../../components/back-header";
 import { fmtDateTime, fmtVnd } from "../wallet/format";
 import { fetchMyOrders } from "./api";
 import { linesSummary, statusLabel } from "./labels";

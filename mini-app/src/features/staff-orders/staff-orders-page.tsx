@@ -1,17 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Page, Spinner } from "zmp-ui";
-import { BellRing, ChefHat, Clock, Inbox, Lock, PackageCheck, Store as StoreIcon, UtensilsCrossed, Wallet } from "lucide-react";
+import { BellRing, ChefHat, Clock, Inbox, PackageCheck, Store as StoreIcon, UtensilsCrossed, Wallet } from "lucide-react";
 import type { Order, OrderStatus } from "@mc/shared";
 import { toFailure, useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
-import { BackHeader } from "../wallet/components/back-header";
+import { BackHeader } from "../../components/back-header";
 import { fmtVnd } from "../wallet/format";
 import { useCounterStore } from "../staff/store-state";
 import { fetchStoreOrders, moveOrder } from "../orders/api";
 import { hhmm, orderErrorText, pickupLabel, statusLabel } from "../orders/labels";
 import { CancelSheet } from "../orders/components/cancel-sheet";
 import { DutyStoreCard } from "../../components/duty-store-card";
+import { StaffOnly } from "../../components/staff-only";
 
 const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 const POLL_MS = 4000;
@@ -82,17 +83,7 @@ export default function StaffOrdersPage() {
     }
   }
 
-  if (customer.role === "customer") {
-    return (
-      <Page className="mc-page" hideScrollbar>
-        <BackHeader title="Đơn hàng" />
-        <div className="mcl-empty" data-testid="staff-orders-forbidden">
-          <Lock size={40} />
-          <p>Chỉ dành cho nhân viên cửa hàng</p>
-        </div>
-      </Page>
-    );
-  }
+  if (customer.role === "customer") return <StaffOnly title="Đơn hàng" testId="staff-orders-forbidden" />;
 
   const count = (s: OrderStatus) => orders?.filter((o) => o.status === s).length ?? 0;
   const shown = orders?.filter((o) => o.status === filter) ?? [];

@@ -1,14 +1,15 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
-import { Coins, Lock, Store as StoreIcon, TicketCheck } from "lucide-react";
+import { Coins, Store as StoreIcon, TicketCheck } from "lucide-react";
 import { useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
-import { BackHeader } from "../wallet/components/back-header";
+import { BackHeader } from "../../components/back-header";
 import { useCounterStore } from "./store-state";
 import { VoucherCounter } from "./components/voucher-counter";
 import { PointsCounter } from "./components/points-counter";
 import { DutyStoreCard } from "../../components/duty-store-card";
+import { StaffOnly } from "../../components/staff-only";
 
 /** The staff counter: pick the store, then redeem vouchers or award points for a purchase. */
 export default function CounterPage() {
@@ -18,17 +19,7 @@ export default function CounterPage() {
   const { stores, store, storeId, choose, error } = useCounterStore();
   const [memberCode, setMemberCode] = useState<string | null>(null);
 
-  if (customer.role === "customer") {
-    return (
-      <Page className="mc-page" hideScrollbar>
-        <BackHeader title="Quầy thu ngân" />
-        <div className="mcl-empty" data-testid="counter-forbidden">
-          <Lock size={40} />
-          <p>Chỉ dành cho nhân viên cửa hàng</p>
-        </div>
-      </Page>
-    );
-  }
+  if (customer.role === "customer") return <StaffOnly title="Quầy thu ngân" testId="counter-forbidden" />;
 
   return (
     <Page className="mc-page" hideScrollbar>

@@ -4,8 +4,8 @@ import { fmtDate, fmtNumber, fmtVnd } from "../wallet/format";
 
 export { voucherLabel } from "@mc/shared/voucher-rules";
 
-/** The short headline on a ticket stub: "20K", "10%", "Quà". */
-export function stubLabel(c: { kind: VoucherKind; value: number }): string {
+/** The short headline on the ticket's coloured end: "20K", "10%", "Quà". */
+export function ticketHeadline(c: { kind: VoucherKind; value: number }): string {
   if (c.kind === "percent_off") return `${c.value}%`;
   if (c.kind === "amount_off") return c.value % 1000 === 0 ? `${fmtNumber(c.value / 1000)}K` : fmtVnd(c.value);
   return "Quà";

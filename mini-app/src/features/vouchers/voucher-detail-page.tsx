@@ -7,7 +7,7 @@ import { ErrorCode } from "@mc/shared/errors";
 import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
-import { BackHeader } from "../wallet/components/back-header";
+import { BackHeader } from "../../components/back-header";
 import { QrImage } from "../wallet/components/qr-image";
 import { fmtDate, fmtDateTime } from "../wallet/format";
 import { fetchVoucher, fetchVoucherQr } from "./api";

@@ -4,7 +4,7 @@ import { ArrowDownLeft, ArrowUpRight, CalendarX, History, RotateCcw, SlidersHori
 import type { LedgerEntry } from "@mc/shared";
 import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
-import { BackHeader } from "./components/back-header";
+import { BackHeader } from "../../components/back-header";
 import { fetchPoints } from "./api";
 import { fmtDate, fmtDateTime, fmtNumber } from "./format";
 import { useLoyalty } from "./state";

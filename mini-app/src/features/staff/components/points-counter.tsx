@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { Spinner } from "zmp-ui";
-import { CheckCircle2, Coins, IdCard, ScanLine, Search, UserRoundX } from "lucide-react";
+import { CheckCircle2, Coins, IdCard, ScanLine, UserRoundX } from "lucide-react";
 import { ErrorCode } from "@mc/shared/errors";
 import { UserAvatar } from "../../../components/avatar";
 import { describeError } from "../../../components/errors";
@@ -8,6 +8,7 @@ import { useToast } from "../../../components/use-toast";
 import { toFailure } from "../../../session";
 import { zalo, ZaloError } from "../../../zalo";
 import { fmtNumber, fmtVnd, newRequestId } from "../../wallet/format";
+import { CodeForm } from "./code-form";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 
 type Step =
@@ -184,7 +185,6 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
     );
   }
 
-  const typed = code.trim();
   return (
     <section className="mc-card mcl-counter-start">
       <button className="mcl-scan-btn" onClick={() => void scan()} data-testid="award-scan">
@@ -195,31 +195,17 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
       <div className="mcl-or">
         <span>hoặc nhập mã thành viên</span>
       </div>
-      <form
-        className="mcl-code-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void find(typed);
-        }}
-      >
-        <label className="mcl-input">
-          <IdCard size={18} />
-          <input
-            value={code}
-            onChange={(e) => setCode(e.target.value.toUpperCase())}
-            placeholder="MC-XXXX-XXXX"
-            autoCapitalize="characters"
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={20}
-            aria-label="Mã thành viên"
-            data-testid="award-code-input"
-          />
-        </label>
-        <button className="mc-btn primary mcl-inline-btn" type="submit" disabled={typed.length < 4} data-testid="award-code-submit">
-          <Search size={18} /> Tìm
-        </button>
-      </form>
+      <CodeForm
+        value={code}
+        onChange={setCode}
+        onSubmit={(typed) => void find(typed)}
+        icon={<IdCard size={18} />}
+        placeholder="MC-XXXX-XXXX"
+        maxLength={20}
+        label="Mã thành viên"
+        submitLabel="Tìm"
+        testId="award-code"
+      />
       {state.error ? (
         <p className="mcl-form-error" role="alert" data-testid="award-error">
           <UserRoundX size={16} /> {state.error}

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Spinner } from "zmp-ui";
-import { BadgeCheck, CalendarClock, Keyboard, Receipt, ScanLine, Search } from "lucide-react";
+import { BadgeCheck, CalendarClock, Keyboard, Receipt, ScanLine } from "lucide-react";
 import type { CounterVoucher } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError, ClientErrorCode } from "../../../api/client";
@@ -12,6 +12,7 @@ import { zalo, ZaloError } from "../../../zalo";
 import { fmtDate } from "../../wallet/format";
 import { conditions, spacedCode, voucherLabel } from "../../vouchers/labels";
 import { inspectVoucher, looksLikeMemberCode, redeemVoucher, type CounterInput, type Store } from "../api";
+import { CodeForm } from "./code-form";
 import { outcomeFromError, OutcomeScreen, type CounterOutcome } from "./outcome";
 
 type Step =
@@ -134,7 +135,6 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
     );
   }
 
-  const typed = code.trim();
   return (
     <section className="mc-card mcl-counter-start">
       <button className="mcl-scan-btn" onClick={() => void scan()} data-testid="counter-scan">
@@ -145,31 +145,17 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
       <div className="mcl-or">
         <span>hoặc nhập mã voucher</span>
       </div>
-      <form
-        className="mcl-code-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (typed.length >= 4) void check({ code: typed, storeId: store.id });
-        }}
-      >
-        <label className="mcl-input">
-          <Keyboard size={18} />
-          <input
-            value={code}
-            onChange={(e) => setCode(e.target.value.toUpperCase())}
-            placeholder="VD: K7MC 2P9Q"
-            autoCapitalize="characters"
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={16}
-            aria-label="Mã voucher"
-            data-testid="counter-code-input"
-          />
-        </label>
-        <button className="mc-btn primary mcl-inline-btn" type="submit" disabled={typed.length < 4} data-testid="counter-code-submit">
-          <Search size={18} /> Kiểm tra
-        </button>
-      </form>
+      <CodeForm
+        value={code}
+        onChange={setCode}
+        onSubmit={(typed) => void check({ code: typed, storeId: store.id })}
+        icon={<Keyboard size={18} />}
+        placeholder="VD: K7MC 2P9Q"
+        maxLength={16}
+        label="Mã voucher"
+        submitLabel="Kiểm tra"
+        testId="counter-code"
+      />
     </section>
   );
 }

@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
 import type { VoucherKind } from "@mc/shared";
 import { Gift, TicketPercent } from "lucide-react";
-import { stubLabel } from "../labels";
+import { ticketHeadline } from "../labels";
 
-/** A voucher drawn as a ticket: coloured stub (value) + body (text, actions). */
+/** A voucher drawn as a ticket: a coloured end with the value, then the body (text, actions). */
 export function Ticket({
   kind,
   value,
@@ -25,9 +25,9 @@ export function Ticket({
   const Tag = onClick ? "button" : "div";
   return (
     <Tag className={`mcl-ticket${muted ? " muted" : ""}${onClick ? " tappable" : ""}`} onClick={onClick} data-testid={testId} {...dataAttrs}>
-      <span className={`mcl-ticket-stub kind-${kind}`}>
+      <span className={`mcl-ticket-head kind-${kind}`}>
         {kind === "free_item" ? <Gift size={22} /> : <TicketPercent size={22} />}
-        <b>{stubLabel({ kind, value })}</b>
+        <b>{ticketHeadline({ kind, value })}</b>
       </span>
       <span className="mcl-ticket-body">{children}</span>
     </Tag>

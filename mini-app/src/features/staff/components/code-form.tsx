@@ -1,0 +1,44 @@
+import type { ReactNode } from "react";
+import { Search } from "lucide-react";
+
+/** The counter's "type the code" field: upper-cased, submits from 4 characters on. */
+export function CodeForm(props: {
+  value: string;
+  onChange: (v: string) => void;
+  onSubmit: (typed: string) => void;
+  icon: ReactNode;
+  placeholder: string;
+  maxLength: number;
+  label: string;
+  submitLabel: string;
+  testId: string;
+}) {
+  const typed = props.value.trim();
+  return (
+    <form
+      className="mcl-code-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (typed.length >= 4) props.onSubmit(typed);
+      }}
+    >
+      <label className="mcl-input">
+        {props.icon}
+        <input
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value.toUpperCase())}
+          placeholder={props.placeholder}
+          autoCapitalize="characters"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={props.maxLength}
+          aria-label={props.label}
+          data-testid={`${props.testId}-input`}
+        />
+      </label>
+      <button className="mc-btn primary mcl-inline-btn" type="submit" disabled={typed.length < 4} data-testid={`${props.testId}-submit`}>
+        <Search size={18} /> {props.submitLabel}
+      </button>
+    </form>
+  );
+}
