@@ -19,9 +19,9 @@ const SECONDS = envNum("BENCH_SECONDS", 10);
 const CONNECTIONS = Math.floor(envNum("BENCH_CONNECTIONS", 100));
 const WARMUP_SECONDS = envNum("BENCH_WARMUP_SECONDS", 2);
 const SHOPPERS = Math.floor(envNum("BENCH_SHOPPERS", 200));
-/** BENCH_CPU_PROF=1 writes a V8 CPU profile of the API server process to bench/profiles/. */
+/** BENCH_CPU_PROF=1 writes a V8 CPU profile of the API server for each measured API run to bench/profiles/. */
 const CPU_PROF = !!process.env.BENCH_CPU_PROF && process.env.BENCH_CPU_PROF !== "0";
-/** Which API scenarios to run (hello-world always runs): "earn,redeem" by default; "earn" alone for a focused profile. */
+/** Which API scenarios to run (hello-world always runs): "earn,redeem" by default; "earn" alone for a focused profile; "floor" adds GET /health. */
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "earn,redeem").split(",").map((s) => s.trim()));
 const TARGET = { ratio: 0.35, p99Ms: 15 };
 const PER_CUSTOMER_LIMIT = 100; // the CampaignInput maximum
@@ -101,13 +101,19 @@ type Run = {
   non2xx: number;
   statuses: Record<string, number>;
   samples: { status: number; body: string; request?: string }[];
+  /** Server CPU (all threads, user + kernel) per request: unlike req/s, it does not depend on how busy the load generator is. */
+  cpuUsPerReq?: number;
 };
 
 /** One autocannon run. `next(i)` builds the i-th request body (each call gets a fresh i). */
 async function load(
   name: string,
-  o: { url: string; method?: string; path: string; token?: string; next?: (i: number) => string; onOk?: (body: string) => void; seconds?: number; amount?: number; connections?: number },
+  o: { url: string; method?: string; path: string; token?: string; next?: (i: number) => string; onOk?: (body: string) => void; seconds?: number; amount?: number; connections?: number; server?: Child },
 ): Promise<Run> {
+  const cpuNow = async () => (o.server ? (await o.server.request<{ us: number }>({ type: "cpu" })).us : 0);
+  const profile = o.server && CPU_PROF && o.server.ready.dbPath ? join(HERE, "profiles", `${name.replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`) : undefined;
+  if (profile) await o.server!.request({ type: "prof-start" });
+  const cpu0 = await cpuNow();
   const statuses: Record<string, number> = {};
   const samples: Run["samples"] = [];
   let i = 0;
@@ -141,10 +147,12 @@ async function load(
     ],
   });
   const total = result.requests.total;
-  const run: Run = { name, result, rps: total / result.duration, ok: result["2xx"], non2xx: result.non2xx + result.errors + result.timeouts, statuses, samples };
+  const cpuUsPerReq = o.server ? (await cpuNow() - cpu0) / total : undefined;
+  if (profile) await o.server!.request({ type: "prof-stop", file: profile });
+  const run: Run = { name, result, rps: total / result.duration, ok: result["2xx"], non2xx: result.non2xx + result.errors + result.timeouts, statuses, samples, cpuUsPerReq };
   const extra = result.errors || result.timeouts ? ` errors=${result.errors} timeouts=${result.timeouts}` : "";
   console.log(
-    `  ${name.padEnd(16)} ${total} req in ${result.duration.toFixed(1)} s → ${run.rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, statuses ${JSON.stringify(statuses)}${extra}`,
+    `  ${name.padEnd(16)} ${total} req in ${result.duration.toFixed(1)} s → ${run.rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms${cpuUsPerReq === undefined ? "" : `, server ${cpuUsPerReq.toFixed(0)} µs CPU/req`}, statuses ${JSON.stringify(statuses)}${extra}`,
   );
   for (const s of samples) {
     console.log(`    ! sample ${s.status}: ${s.body}${s.request ? `\n      request body: ${s.request}` : ""}`);
@@ -166,7 +174,7 @@ async function main() {
   console.log("\n[1] Fastify hello-world");
   const hello = await startServer("hello");
   await load("hello warm-up", { url: hello.ready.url, path: "/hello", seconds: WARMUP_SECONDS });
-  const helloRun = await load("hello-world", { url: hello.ready.url, path: "/hello" });
+  const helloRun = await load("hello-world", { url: hello.ready.url, path: "/hello", server: hello });
   runs.push(helloRun);
   await hello.stop();
 
@@ -177,7 +185,7 @@ async function main() {
     profDir = join(HERE, "profiles");
     mkdirSync(profDir, { recursive: true });
   }
-  const srv = await startServer("app", profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []);
+  const srv = await startServer("app");
   const { url: api, emuUrl: emu, dbPath } = srv.ready;
   console.log(`  api ${api}, emulator ${emu}, db ${dbPath}`);
 
@@ -201,6 +209,13 @@ async function main() {
   );
   console.log(`  seeded admin, store ${store.id}, staff ${staff.customer.id}, ${shoppers.length} shoppers in ${Date.now() - t0} ms`);
 
+  // floor (diagnostic, opt-in): a public route through the app's whole hook chain (CORS, rate limit,
+  // access check, zod serializer), i.e. what any API request costs before its own work.
+  if (SCENARIOS.has("floor")) {
+    await load("floor warm-up", { url: api, path: "/health", seconds: WARMUP_SECONDS });
+    runs.push(await load("floor /health", { url: api, path: "/health", server: srv }));
+  }
+
   // earn: every request a new receipt, spread over the shoppers
   let earnWarm: Run | undefined;
   let earnRun: Run | undefined;
@@ -212,7 +227,7 @@ async function main() {
     };
     const earnOpts = { url: api, method: "POST", path: "/api/staff/points/award", token: staff.token, next: earnBody };
     earnWarm = await load("earn warm-up", { ...earnOpts, seconds: WARMUP_SECONDS });
-    earnRun = await load("earn", earnOpts);
+    earnRun = await load("earn", { ...earnOpts, server: srv });
     runs.push(earnRun);
   }
 
@@ -277,7 +292,7 @@ async function main() {
     };
     const redeemOpts = { url: api, method: "POST", path: "/api/staff/vouchers/redeem", token: staff.token, next: redeemBody };
     const warm = await load("redeem warm-up", { ...redeemOpts, amount: Math.min(redeemWarmupN, Math.max(1, codes.length - spare)) });
-    const run = await load("redeem", { ...redeemOpts, amount: Math.max(CONNECTIONS, codes.length - redeemed - spare) });
+    const run = await load("redeem", { ...redeemOpts, amount: Math.max(CONNECTIONS, codes.length - redeemed - spare), server: srv });
     runs.push(run);
     redeem = { warm, run, issued: codes.length, claimStatuses, claimsSent: claimRes.requests.total };
   }
@@ -289,8 +304,8 @@ async function main() {
 
   // 4. report -----------------------------------------------------------------------------------
   const base = helloRun.rps;
-  const rows = runs.map((r) => [r.name, r.rps.toFixed(0), String(r.result.latency.p50), String(r.result.latency.p99), String(r.non2xx), `${((r.rps / base) * 100).toFixed(1)}%`]);
-  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "vs hello"];
+  const rows = runs.map((r) => [r.name, r.rps.toFixed(0), String(r.result.latency.p50), String(r.result.latency.p99), String(r.non2xx), `${((r.rps / base) * 100).toFixed(1)}%`, r.cpuUsPerReq === undefined ? "" : r.cpuUsPerReq.toFixed(0)]);
+  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "vs hello", "server µs/req"];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => "| " + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(" | ") + " |";
   const redeemNote = redeem ? `; redeem runs until its pre-issued pool is used: ${redeem.run.result.requests.total} requests` : "";
@@ -340,7 +355,7 @@ async function main() {
   ]);
   console.log("\nConsistency");
   for (const [what, ok, detail] of checks) console.log(`  ${ok ? "OK  " : "FAIL"} ${what} (${detail})`);
-  if (profDir) console.log(`\nCPU profile of the API server in ${profDir}/ (summarise: pnpm exec tsx bench/prof-summary.ts <file>.cpuprofile)`);
+  if (profDir) console.log(`\nCPU profiles of the API server's measured runs in ${profDir}/ (summarise: pnpm exec tsx bench/prof-summary.ts <file>.cpuprofile)`);
 
   process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
 }

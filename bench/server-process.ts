@@ -2,10 +2,11 @@
  * One server under test, in its own process so autocannon (in the parent) never shares an event loop
  * with it. `hello`: a bare Fastify hello-world. `app`: the real API (file SQLite in WAL mode) wired to
  * the Zalo emulator. Talks to the parent over IPC: sends { type: "ready", ... }, answers "check",
- * exits cleanly on "stop" (so --cpu-prof can write its profile).
+ * answers "cpu" with its CPU time so far, exits cleanly on "stop" (so --cpu-prof can write its profile).
  */
 import Fastify, { type FastifyInstance } from "fastify";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
@@ -13,8 +14,9 @@ import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
 
-type FromParent = { type: "stop" } | { type: "check" };
+type FromParent = { type: "stop" } | { type: "check" } | { type: "cpu" } | { type: "prof-start" } | { type: "prof-stop"; file: string };
 const send = (msg: unknown) => process.send!(msg);
+const inspector = new Session();
 
 async function hello() {
   const app = Fastify({ logger: false });
@@ -81,7 +83,21 @@ async function main() {
   const mode = process.argv[2];
   const s: { app: FastifyInstance; ready: object; check: () => object; cleanup: () => Promise<void> } = mode === "hello" ? await hello() : await api();
   process.on("message", async (msg: FromParent) => {
-    if (msg.type === "check") {
+    if (msg.type === "prof-start") {
+      // A V8 CPU profile of just the measured run (not the seeding): BENCH_CPU_PROF=1.
+      inspector.connect();
+      inspector.post("Profiler.enable", () => inspector.post("Profiler.start", () => send({ type: "prof-start" })));
+    } else if (msg.type === "prof-stop") {
+      inspector.post("Profiler.stop", (err, r) => {
+        if (!err) writeFileSync(msg.file, JSON.stringify(r.profile));
+        inspector.disconnect();
+        send({ type: "prof-stop" });
+      });
+    } else if (msg.type === "cpu") {
+      // Every thread of this process (the checkpointer too), user + kernel: what a request really costs.
+      const u = process.cpuUsage();
+      send({ type: "cpu", us: u.user + u.system });
+    } else if (msg.type === "check") {
       try {
         send({ type: "check", result: s.check() });
       } catch (err) {

@@ -93,9 +93,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate("mcConfig", config);
 
   const db = openDb(config.DATABASE_PATH);
-  const stopCheckpoints = startCheckpoints(db);
+  const stopCheckpoints = startCheckpoints(db, { onError: (err) => app.log.error({ err }, "WAL checkpointer stopped") });
   app.addHook("onClose", async () => {
-    stopCheckpoints();
+    await stopCheckpoints();
     db.$client.pragma("wal_checkpoint(TRUNCATE)");
     db.$client.close();
   });

@@ -4,6 +4,8 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -37,12 +39,45 @@ export function tx<T>(db: Db, fn: () => T): T {
   return db.$client.transaction(fn).immediate();
 }
 
+// The checkpointer's own code: plain CommonJS run with `eval`, so it needs no TypeScript loader in any setup.
+const CHECKPOINTER = `
+const { workerData: w, parentPort } = require("node:worker_threads");
+const Database = require(w.driver);
+const db = new Database(w.path, { fileMustExist: true });
+db.pragma("busy_timeout = 5000");
+const pageSize = db.pragma("page_size", { simple: true });
+let timer;
+const tick = () => {
+  try {
+    const [{ log }] = db.pragma("wal_checkpoint(PASSIVE)");
+    // Under a steady stream of commits a PASSIVE pass may never catch the WAL's end, and only a fully
+    // copied WAL starts over. Past the cap, RESTART holds writers off for one pass so it does.
+    if (log * pageSize > w.restartBytes) db.pragma("wal_checkpoint(RESTART)");
+  } catch {}
+  timer = setTimeout(tick, w.everyMs);
+};
+timer = setTimeout(tick, w.everyMs);
+parentPort.on("message", () => { clearTimeout(timer); db.close(); parentPort.close(); });
+`;
+
 /**
- * Copies the WAL back into the database file every `everyMs` (PASSIVE: never waits for readers or
- * writers), so commits stay cheap and the WAL stays bounded. Returns a stop function.
+ * Copies the WAL back into the database file every `everyMs`, on a worker thread with its own
+ * connection: PASSIVE checkpoints never wait for the writer and the writer never waits for them, so a
+ * request neither pays for the copy nor stalls behind it. Returns a stop function (settles once the
+ * worker's connection is closed). An in-memory database has no WAL: nothing to do.
  */
-export function startCheckpoints(db: Db, everyMs = 1000): () => void {
-  const t = setInterval(() => db.$client.pragma("wal_checkpoint(PASSIVE)"), everyMs);
-  t.unref();
-  return () => clearInterval(t);
+export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?: number; onError?: (e: Error) => void } = {}): () => Promise<void> {
+  if (db.$client.memory) return async () => {};
+  const worker = new Worker(CHECKPOINTER, {
+    eval: true,
+    workerData: { driver: createRequire(import.meta.url).resolve("better-sqlite3"), path: db.$client.name, everyMs: opts.everyMs ?? 200, restartBytes: opts.restartBytes ?? 256 * 1024 * 1024 },
+  });
+  worker.unref(); // never what keeps a process alive
+  // Without checkpoints the WAL only grows (the close still truncates it): worth a log line, not a crash.
+  worker.on("error", opts.onError ?? ((e) => console.error("checkpointer stopped:", e)));
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  return async () => {
+    worker.postMessage("stop");
+    await exited;
+  };
 }

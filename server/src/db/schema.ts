@@ -20,6 +20,8 @@ export const customers = sqliteTable(
     lastInteractionAt: integer("last_interaction_at"),
     /** Cached sum of the ledger, changed only in the same transaction as a ledger entry; never below 0. */
     pointsBalance: integer("points_balance").notNull().default(0),
+    /** Every earn point ever (never goes down): the running total the tier window is measured from. */
+    pointsEarnedTotal: integer("points_earned_total").notNull().default(0),
     /** The shopper's own message preferences (CustomerPrefs JSON): offers per week, pause, muted categories. */
     prefs: text("prefs").notNull().default("{}"),
     /** Until when an unfollow blamed on our messages tightens this person's promotions. */
@@ -103,7 +105,8 @@ export const auditLog = sqliteTable(
     details: text("details"),
     at: integer("at").notNull(),
   },
-  (t) => [index("audit_target_idx").on(t.targetId)],
+  // No index on target or actor: every award and redemption writes a row here, and a customer-keyed index
+  // is a random page per write, while audit reads are rare investigations that can afford a scan.
 );
 
 /**
@@ -125,12 +128,15 @@ export const pointsLedger = sqliteTable(
     actorId: text("actor_id").notNull(),
     expiresAt: integer("expires_at"),
     createdAt: integer("created_at").notNull(),
+    /** The customer's earn points from their first entry up to and including this one (a running sum). */
+    earnedToDate: integer("earned_to_date").notNull(),
   },
   (t) => [
     index("points_ledger_customer_idx").on(t.customerId, t.id),
     index("points_ledger_expiry_idx").on(t.expiresAt),
-    // Covers "points earned in the tier window" (one per award) without reading the ledger rows.
-    index("points_ledger_earn_idx").on(t.customerId, t.kind, t.createdAt, t.delta),
+    // "Points earned in the tier window" (read on every award) is the customer's running total minus the
+    // running sum at the last entry before the window: one seek here instead of summing the window's rows.
+    index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
   ],
 );
 

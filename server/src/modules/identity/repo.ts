@@ -46,11 +46,23 @@ export function createIdentityRepo(db: Db) {
   const byId = (id: string): CustomerRow | undefined => customerRow.read(byIdStmt.get(id) as unknown[] | undefined);
   const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId) as string[];
 
-  /** Role and stores of a signed-in customer in one statement (read on every request, so a revoked role stops at once). */
-  function principalOf(id: string): { id: string; role: CustomerRow["role"]; storeIds: string[] } | undefined {
+  // Role and stores of signed-in customers, read on every request. Kept in memory because this process
+  // is the only writer of roles (setRole below, which drops the entry): a revoked role still stops at once.
+  // Customers are never deleted, so a cached principal cannot outlive its row. Bounded by a plain reset.
+  type PrincipalRow = Readonly<{ id: string; role: CustomerRow["role"]; storeIds: readonly string[] }>;
+  const principals = new Map<string, PrincipalRow>();
+  const PRINCIPALS_MAX = 100_000;
+
+  /** Role and stores of a signed-in customer, from one statement on a cache miss. */
+  function principalOf(id: string): PrincipalRow | undefined {
+    const hit = principals.get(id);
+    if (hit) return hit;
     const r = principalStmt.get(id) as [CustomerRow["role"], string | null] | undefined;
     if (!r) return undefined;
-    return { id, role: r[0], storeIds: r[1] === null ? [] : (JSON.parse(r[1]) as string[]) };
+    const p = Object.freeze({ id, role: r[0], storeIds: Object.freeze(r[1] === null ? [] : (JSON.parse(r[1]) as string[])) });
+    if (principals.size >= PRINCIPALS_MAX) principals.clear();
+    principals.set(id, p);
+    return p;
   }
 
   /** The one way a customer row is born, whoever meets the person first (mini app or OA webhook). */
@@ -94,18 +106,30 @@ export function createIdentityRepo(db: Db) {
   }
 
   function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {
+    principals.delete(id);
     tx(db, () => {
       db.update(customers).set({ role, updatedAt: now }).where(eq(customers.id, id)).run();
       db.delete(staffStores).where(eq(staffStores.customerId, id)).run();
       for (const storeId of role === "customer" ? [] : storeIds) db.insert(staffStores).values({ customerId: id, storeId }).run();
     });
+    principals.delete(id); // again: a request may have cached the old row while the transaction ran
   }
 
-  const storeExists = (id: string) => storeExistsStmt.get(id) !== undefined;
+  // Stores are never deleted (only made inactive), so a store once seen stays known.
+  const knownStores = new Set<string>();
+  function storeExists(id: string) {
+    if (knownStores.has(id)) return true;
+    if (storeExistsStmt.get(id) === undefined) return false;
+    knownStores.add(id);
+    return true;
+  }
 
   const byMemberCode = (code: string): CustomerRow | undefined => customerRow.read(byMemberCodeStmt.get(code) as unknown[] | undefined);
+  /** Just who a member code belongs to (the counter's award path needs no more). */
+  const memberRefStmt = c.prepare("select id, name from customers where member_code = ?");
+  const memberRef = (code: string) => memberRefStmt.get(code) as { id: string; name: string } | undefined;
 
-  return { byId, byMemberCode, insertCustomer, storeIdsOf, principalOf, upsertFromZalo, setPhone, setRole, storeExists };
+  return { byId, byMemberCode, memberRef, insertCustomer, storeIdsOf, principalOf, upsertFromZalo, setPhone, setRole, storeExists };
 }
 
 export type IdentityRepo = ReturnType<typeof createIdentityRepo>;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bearer, memberCodeOf, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 
 let h: Harness;
 let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
@@ -69,6 +69,48 @@ describe("points at the counter", () => {
     expect(ok.map((r) => r.balance).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 10));
     expect(sql("select count(*) as n from points_ledger")[0].n).toBe(20);
     expect(sql("select count(*) as n from audit_log where action = 'points.award'")[0].n).toBe(20);
+    assertLedgerConsistent();
+  });
+
+  it("an award that throws mid-batch is answered alone; the batch's other awards and refusals stand", async () => {
+    const a = await h.login("shopper");
+    const b = await newShopper(h, "Trần Văn B");
+    const codes = [await memberCodeOf(h, a.token), await memberCodeOf(h, b.token)];
+    // A fault only the database sees (as a full disk or a broken constraint would be), for one receipt.
+    h.app.services.db.$client.exec("create trigger boom before insert on points_ledger when new.source_key like '%R-boom' begin select raise(abort, 'boom'); end");
+    const reqs = Array.from({ length: 24 }, (_, i) => (i === 7 ? award(100_000, "R-boom", codes[0]!) : i === 11 ? award(100_000, "R-ghost", "MC-ZZZZ-ZZZZ") : award(100_000, `R-b-${i}`, codes[i % 2]!)));
+    const results = await Promise.all(reqs);
+    expect(results.map((r) => r.statusCode)).toEqual(Array.from({ length: 24 }, (_, i) => (i === 7 ? 500 : i === 11 ? 404 : 200)));
+    expect(results[11]!.json().code).toBe("MEMBER_NOT_FOUND");
+    expect(sql("select count(*) as n from points_ledger")[0].n).toBe(22);
+    expect(sql("select count(*) as n from audit_log where action = 'points.award'")[0].n).toBe(22);
+    expect(sql("select count(*) as n from points_ledger where source_key like '%R-boom'")[0].n).toBe(0);
+    assertLedgerConsistent();
+  });
+
+  it("the tier window counts only earn points dated inside it, whatever else the ledger holds", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    const adj = (delta: number, key: string) =>
+      h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta, reason: "Điều chỉnh", idempotencyKey: key } });
+    const window = async () => (await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) })).json().loyalty;
+    await award(3_000_000, "R-w1", code); // day 0: 300
+    await h.control("POST", "/_emu/clock", { advanceMs: 100 * DAY });
+    await award(1_000_000, "R-w2", code); // day 100: 100
+    await adj(40, "w-adj"); // not an earn: never counts toward a tier
+    await adj(-20, "w-adj2");
+    await h.control("POST", "/_emu/clock", { advanceMs: 200 * DAY });
+    await award(2_000_000, "R-w3", code); // day 300: 200 → 600 earned in 365 days: silver (×1.25 from now on)
+    expect(await window()).toMatchObject({ earnedInWindow: 600, tier: { key: "silver" } });
+    await h.control("POST", "/_emu/clock", { advanceMs: 66 * DAY }); // day 366: the day-0 lot left the window
+    expect(await window()).toMatchObject({ earnedInWindow: 300, tier: { key: "member" } });
+    await h.control("POST", "/_emu/clock", { advanceMs: 100 * DAY }); // day 466: only day 300's
+    expect((await window()).earnedInWindow).toBe(200);
+    await h.control("POST", "/_emu/clock", { advanceMs: 300 * DAY }); // day 766: nothing left
+    expect((await window()).earnedInWindow).toBe(0);
+    // The same answer as summing the window's rows.
+    const since = (await h.control("GET", "/_emu/clock")).now - 365 * DAY;
+    expect(sql("select coalesce(sum(delta), 0) as n from points_ledger where customer_id = ? and kind = 'earn' and created_at >= ?", shopper.customer.id, since)[0].n).toBe(0);
     assertLedgerConsistent();
   });
 

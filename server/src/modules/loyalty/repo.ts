@@ -31,10 +31,13 @@ export function createLoyaltyRepo(db: Db) {
   const c = db.$client;
   // Hot path (one ledger write per purchase): prepared once.
   const bySourceKey = c.prepare("select * from points_ledger where source_key = ?");
-  const bumpBalance = c.prepare("update customers set points_balance = points_balance + ? where id = ? and points_balance + ? >= 0 returning points_balance");
+  const bumpBalance = c.prepare(
+    `update customers set points_balance = points_balance + ?, points_earned_total = points_earned_total + ?
+     where id = ? and points_balance + ? >= 0 returning points_balance, points_earned_total`,
+  ).raw();
   const insertEntry = c.prepare(
-    `insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, expires_at, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+    `insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, expires_at, created_at, earned_to_date)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
   const toRow = (r: Record<string, unknown>): LedgerRow => ({
@@ -50,6 +53,7 @@ export function createLoyaltyRepo(db: Db) {
     actorId: r.actor_id as string,
     expiresAt: (r.expires_at as number) ?? null,
     createdAt: r.created_at as number,
+    earnedToDate: r.earned_to_date as number,
   });
 
   /**
@@ -60,20 +64,33 @@ export function createLoyaltyRepo(db: Db) {
   function append(e: NewEntry): { entry: LedgerRow; duplicate: boolean } {
     const existing = bySourceKey.get(e.sourceKey) as Record<string, unknown> | undefined;
     if (existing) return { entry: toRow(existing), duplicate: true };
-    const bumped = bumpBalance.get(e.delta, e.customerId, e.delta) as { points_balance: number } | undefined;
+    const bumped = bumpBalance.get(e.delta, e.kind === "earn" ? e.delta : 0, e.customerId, e.delta) as [balance: number, earnedTotal: number] | undefined;
     if (!bumped) throw new AppError(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", 409);
-    const row = insertEntry.get(e.customerId, e.kind, e.delta, bumped.points_balance, e.reason, e.sourceKey, e.storeId ?? null, e.actor.kind, e.actor.id, e.expiresAt ?? null, e.now);
-    return { entry: toRow(row as Record<string, unknown>), duplicate: false };
+    const [balanceAfter, earnedToDate] = bumped;
+    const storeId = e.storeId ?? null;
+    const expiresAt = e.expiresAt ?? null;
+    const { lastInsertRowid } = insertEntry.run(e.customerId, e.kind, e.delta, balanceAfter, e.reason, e.sourceKey, storeId, e.actor.kind, e.actor.id, expiresAt, e.now, earnedToDate);
+    // Every column but the id is what we just wrote: no need to read the row back.
+    const entry: LedgerRow = { id: Number(lastInsertRowid), customerId: e.customerId, kind: e.kind, delta: e.delta, balanceAfter, reason: e.reason, sourceKey: e.sourceKey, storeId, actorKind: e.actor.kind, actorId: e.actor.id, expiresAt, createdAt: e.now, earnedToDate };
+    return { entry, duplicate: false };
   }
 
   const factsStmt = c.prepare("select delta, expires_at, created_at, id from points_ledger where customer_id = ? order by id").raw();
   const facts = (customerId: string) =>
     (factsStmt.all(customerId) as [number, number | null, number, number][]).map(([delta, expiresAt, createdAt, id]) => ({ delta, expiresAt, createdAt, id }));
 
-  // Walks the customer's rows through points_ledger_customer_idx (customer_id, id), filtering kind and date.
-  // An index on (customer_id, kind, created_at, delta) would make it an index-only range read.
-  const earnedSinceStmt = c.prepare("select coalesce(sum(delta), 0) from points_ledger where customer_id = ? and kind = 'earn' and created_at >= ?").pluck();
-  const earnedSince = (customerId: string, since: number) => earnedSinceStmt.get(customerId, since) as number;
+  // Earn points dated `since` or later: the customer's running total minus the running sum at their last
+  // entry dated before `since` (points_ledger_window_idx: one seek, however long the history). Entries are
+  // dated by the clock at insert, so the running sum follows date order; were the clock ever set back, the
+  // window would start after the last entry dated before it rather than mid-way through later ones.
+  const earnedSinceStmt = c
+    .prepare(
+      `select c.points_earned_total - coalesce((select l.earned_to_date from points_ledger l where l.customer_id = c.id and l.created_at < ?
+                                                order by l.created_at desc, l.earned_to_date desc limit 1), 0)
+       from customers c where c.id = ?`,
+    )
+    .pluck();
+  const earnedSince = (customerId: string, since: number) => (earnedSinceStmt.get(since, customerId) as number | undefined) ?? 0;
 
   const history = (customerId: string, before: number | undefined, limit: number) =>
     db

@@ -25,10 +25,15 @@ export function toLedgerEntry(r: LedgerRow): LedgerEntry {
   return { id: r.id, kind: r.kind, delta: r.delta, balanceAfter: r.balanceAfter, reason: r.reason, storeId: r.storeId, createdAt: iso(r.createdAt)!, expiresAt: iso(r.expiresAt) };
 }
 
+/** An award turned down before it wrote anything: its caller gets `error`, its batch goes on. */
+class Refusal {
+  constructor(readonly error: AppError) {}
+}
+
 /** Shows a member code as the shopper sees it on their card: MC-7K2P-9Q4X. */
 export const formatMemberCode = (code: string) => `MC-${code.slice(0, 4)}-${code.slice(4)}`;
 
-export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identityRepo: Pick<IdentityRepo, "byId" | "byMemberCode" | "storeExists">; now: () => number }) {
+export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identityRepo: Pick<IdentityRepo, "byId" | "byMemberCode" | "memberRef" | "storeExists">; now: () => number }) {
   const { db, repo, identityRepo, now } = deps;
 
   function tierOf(customerId: string, rules: LoyaltyRules, at: number) {
@@ -59,48 +64,45 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
     return { entries: rows.map(toLedgerEntry), nextBefore: rows.length === limit ? rows[rows.length - 1]!.id : null };
   }
 
-  function memberByCode(code: string) {
+  function previewMember(code: string) {
     const row = identityRepo.byMemberCode(normalizeMemberCode(code));
     if (!row) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
-    return row;
-  }
-
-  function previewMember(code: string) {
-    const row = memberByCode(code);
     const { rules } = repo.currentRules();
     const t = tierOf(row.id, rules, now());
     return { id: row.id, name: row.name, avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier }, balance: row.pointsBalance };
   }
 
-  // Group commit for counter awards. A commit (WAL append of every page the award touched, plus the
-  // checkpoints those appends cause) costs far more than the award's statements, so the awards that
-  // arrive in the same event-loop turn share one IMMEDIATE transaction, each in its own savepoint: one
-  // award failing rolls back only its own writes. Every caller is answered only after the commit.
+  // Group commit for counter awards. A commit (the WAL append of every page the award touched) costs far
+  // more than the award's statements, so the awards that arrive in the same event-loop turn share one
+  // IMMEDIATE transaction, which also holds one read lock for all their lookups. Optimistic: no savepoint
+  // per award (one costs about as much as the award's own statements). An award refused before it wrote
+  // anything returns a Refusal and the batch goes on; if an award throws, nothing of the batch stands and
+  // each award runs again alone in its own transaction, so one award's error never touches another's.
+  // Every caller is answered only after its commit.
   type Job = { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void };
   let batch: Job[] = [];
+  const settle = (j: Job, v: unknown) => (v instanceof Refusal ? j.reject(v.error) : j.resolve(v));
+  function runAlone(j: Job) {
+    try {
+      settle(j, tx(db, j.fn));
+    } catch (e) {
+      j.reject(e);
+    }
+  }
   function flush() {
     const jobs = batch;
     batch = [];
-    const out: { ok: boolean; v: unknown }[] = [];
+    if (jobs.length === 1) return runAlone(jobs[0]!);
+    let results: unknown[];
     try {
-      tx(db, () => {
-        for (const j of jobs) {
-          try {
-            out.push({ ok: true, v: tx(db, j.fn) }); // nested: a savepoint
-          } catch (e) {
-            // SQLite can end the whole transaction on some errors (e.g. SQLITE_FULL): then nothing stands.
-            if (!db.$client.inTransaction) throw e;
-            out.push({ ok: false, v: e });
-          }
-        }
-      });
-    } catch (e) {
-      for (const j of jobs) j.reject(e);
+      results = tx(db, () => jobs.map((j) => j.fn()));
+    } catch {
+      for (const j of jobs) runAlone(j);
       return;
     }
-    jobs.forEach((j, i) => (out[i]!.ok ? j.resolve(out[i]!.v) : j.reject(out[i]!.v)));
+    jobs.forEach((j, i) => settle(j, results[i]));
   }
-  function inGroupCommit<T>(fn: () => T): Promise<T> {
+  function inGroupCommit<T>(fn: () => T | Refusal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (batch.push({ fn, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
     });
@@ -109,13 +111,16 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
   /** Points for a counter purchase, at the tier the shopper had before it. Once per receipt. Settles after the commit. */
   async function award(p: { actor: Principal; memberCode: string; storeId: string; amountVnd: number; receiptId: string }) {
     assertStoreAccess(p.actor, p.storeId, identityRepo.storeExists);
-    const member = memberByCode(p.memberCode);
+    const code = normalizeMemberCode(p.memberCode);
     const { rules } = repo.currentRules();
     const at = now();
     return inGroupCommit(() => {
+      // Reads and checks first: a refusal has written nothing, so the rest of the batch stands.
+      const member = identityRepo.memberRef(code);
+      if (!member) return new Refusal(new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404));
       const t = tierOf(member.id, rules, at);
       const points = pointsForPurchase(rules, p.amountVnd, t.tier.multiplier);
-      if (points <= 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, 400);
+      if (points <= 0) return new Refusal(new AppError(ErrorCode.VALIDATION_FAILED, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, 400));
       const { entry, duplicate } = repo.append({
         customerId: member.id,
         kind: "earn",
