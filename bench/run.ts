@@ -103,6 +103,8 @@ type Run = {
   samples: { status: number; body: string; request?: string }[];
   /** Server CPU (all threads, user + kernel) per request: unlike req/s, it does not depend on how busy the load generator is. */
   cpuUsPerReq?: number;
+  /** Main-thread (event loop) busy time per request: what caps req/s when the server is the bottleneck. */
+  loopUsPerReq?: number;
 };
 
 /** One autocannon run. `next(i)` builds the i-th request body (each call gets a fresh i). */
@@ -110,7 +112,8 @@ async function load(
   name: string,
   o: { url: string; method?: string; path: string; token?: string; next?: (i: number) => string; onOk?: (body: string) => void; seconds?: number; amount?: number; connections?: number; server?: Child },
 ): Promise<Run> {
-  const cpuNow = async () => (o.server ? (await o.server.request<{ us: number }>({ type: "cpu" })).us : 0);
+  type Cpu = { us: number; sys: number; loopMs: number; stallMs: { p99: number; max: number } };
+  const cpuNow = async (): Promise<Cpu> => (o.server ? await o.server.request<Cpu>({ type: "cpu" }) : { us: 0, sys: 0, loopMs: 0, stallMs: { p99: 0, max: 0 } });
   const profile = o.server && CPU_PROF && o.server.ready.dbPath ? join(HERE, "profiles", `${name.replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`) : undefined;
   if (profile) await o.server!.request({ type: "prof-start" });
   const cpu0 = await cpuNow();
@@ -147,12 +150,15 @@ async function load(
     ],
   });
   const total = result.requests.total;
-  const cpuUsPerReq = o.server ? (await cpuNow() - cpu0) / total : undefined;
+  const cpu1 = await cpuNow();
+  const cpuUsPerReq = o.server ? (cpu1.us - cpu0.us) / total : undefined;
+  const loopUsPerReq = o.server ? ((cpu1.loopMs - cpu0.loopMs) * 1000) / total : undefined;
+  const sysUsPerReq = o.server ? (cpu1.sys - cpu0.sys) / total : undefined;
   if (profile) await o.server!.request({ type: "prof-stop", file: profile });
-  const run: Run = { name, result, rps: total / result.duration, ok: result["2xx"], non2xx: result.non2xx + result.errors + result.timeouts, statuses, samples, cpuUsPerReq };
+  const run: Run = { name, result, rps: total / result.duration, ok: result["2xx"], non2xx: result.non2xx + result.errors + result.timeouts, statuses, samples, cpuUsPerReq, loopUsPerReq };
   const extra = result.errors || result.timeouts ? ` errors=${result.errors} timeouts=${result.timeouts}` : "";
   console.log(
-    `  ${name.padEnd(16)} ${total} req in ${result.duration.toFixed(1)} s → ${run.rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms${cpuUsPerReq === undefined ? "" : `, server ${cpuUsPerReq.toFixed(0)} µs CPU/req`}, statuses ${JSON.stringify(statuses)}${extra}`,
+    `  ${name.padEnd(16)} ${total} req in ${result.duration.toFixed(1)} s → ${run.rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms${cpuUsPerReq === undefined ? "" : `, server ${cpuUsPerReq.toFixed(0)} µs CPU/req (kernel ${sysUsPerReq!.toFixed(0)}), event loop busy ${loopUsPerReq!.toFixed(0)} µs/req, loop delay p99 ${cpu1.stallMs.p99.toFixed(1)} ms / max ${cpu1.stallMs.max.toFixed(1)} ms`}, statuses ${JSON.stringify(statuses)}${extra}`,
   );
   for (const s of samples) {
     console.log(`    ! sample ${s.status}: ${s.body}${s.request ? `\n      request body: ${s.request}` : ""}`);
@@ -304,8 +310,8 @@ async function main() {
 
   // 4. report -----------------------------------------------------------------------------------
   const base = helloRun.rps;
-  const rows = runs.map((r) => [r.name, r.rps.toFixed(0), String(r.result.latency.p50), String(r.result.latency.p99), String(r.non2xx), `${((r.rps / base) * 100).toFixed(1)}%`, r.cpuUsPerReq === undefined ? "" : r.cpuUsPerReq.toFixed(0)]);
-  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "vs hello", "server µs/req"];
+  const rows = runs.map((r) => [r.name, r.rps.toFixed(0), String(r.result.latency.p50), String(r.result.latency.p99), String(r.non2xx), `${((r.rps / base) * 100).toFixed(1)}%`, r.cpuUsPerReq === undefined ? "" : r.cpuUsPerReq.toFixed(0), r.loopUsPerReq === undefined ? "" : r.loopUsPerReq.toFixed(0)]);
+  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "vs hello", "CPU µs/req", "loop µs/req"];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => "| " + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(" | ") + " |";
   const redeemNote = redeem ? `; redeem runs until its pre-issued pool is used: ${redeem.run.result.requests.total} requests` : "";
@@ -324,7 +330,7 @@ async function main() {
   }
 
   const checks: [string, boolean, string][] = [
-    ["database is in WAL mode", db.journalMode === "wal", `journal_mode=${db.journalMode}`],
+    ["database is in WAL mode", db.journalMode === "wal", `journal_mode=${db.journalMode}; largest WAL seen ${(db.walMaxBytes / 1048576).toFixed(1)} MB`],
     ["Σ ledger deltas = points_balance for every customer", db.balanceMismatches === 0 && db.balanceTotal === db.ledgerTotal, `${db.balanceMismatches} of ${db.customers} customers differ; Σ balances ${db.balanceTotal}, Σ deltas ${db.ledgerTotal}`],
   ];
   if (earnRun && earnWarm) {

@@ -5,8 +5,9 @@
  * answers "cpu" with its CPU time so far, exits cleanly on "stop" (so --cpu-prof can write its profile).
  */
 import Fastify, { type FastifyInstance } from "fastify";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
@@ -17,6 +18,9 @@ import { TEST_ENV } from "@mc/server/test-support";
 type FromParent = { type: "stop" } | { type: "check" } | { type: "cpu" } | { type: "prof-start" } | { type: "prof-stop"; file: string };
 const send = (msg: unknown) => process.send!(msg);
 const inspector = new Session();
+// How long the event loop was held up at a time: stalls (a long batch, a GC, a lock wait) show here.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 
 async function hello() {
   const app = Fastify({ logger: false });
@@ -48,12 +52,21 @@ async function api() {
   const app = await buildApp({ config, now: () => emu.clock.now(), logger: false });
   const url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
   const sqlite = app.services.db.$client;
+  // The WAL's largest size, sampled: it shows whether background checkpoints keep up under load.
+  let walMax = 0;
+  const walSampler = setInterval(() => {
+    try {
+      walMax = Math.max(walMax, statSync(`${dbPath}-wal`).size);
+    } catch {}
+  }, 250);
+  walSampler.unref();
 
   /** Ledger invariants, read straight from the database the server wrote. */
   function check() {
     const q = (sql: string) => sqlite.prepare(sql).get() as Record<string, number>;
     return {
       journalMode: sqlite.pragma("journal_mode", { simple: true }) as string,
+      walMaxBytes: walMax,
       customers: q("select count(*) n from customers").n,
       balanceMismatches: q(
         "select count(*) n from customers c where c.points_balance != coalesce((select sum(delta) from points_ledger l where l.customer_id = c.id), 0)",
@@ -96,7 +109,9 @@ async function main() {
     } else if (msg.type === "cpu") {
       // Every thread of this process (the checkpointer too), user + kernel: what a request really costs.
       const u = process.cpuUsage();
-      send({ type: "cpu", us: u.user + u.system });
+      // And the event loop's busy time: the main thread alone, which is what caps req/s.
+      send({ type: "cpu", us: u.user + u.system, sys: u.system, loopMs: performance.eventLoopUtilization().active, stallMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+      loopDelay.reset();
     } else if (msg.type === "check") {
       try {
         send({ type: "check", result: s.check() });

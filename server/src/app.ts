@@ -175,8 +175,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
 
+  const ping = db.$client.prepare("select 1");
   app.get("/health", { config: { access: "public" }, schema: { tags: ["ops"] } }, async () => {
-    db.$client.prepare("select 1").get();
+    ping.get();
     return { ok: true };
   });
   await app.register(identityRoutes, { identity, loyalty });

@@ -26,6 +26,8 @@ export function openDb(path: string): Db {
   // Checkpoints run in the background (see `startCheckpoints`), not inside whichever commit crosses the
   // threshold: a request never pays for copying the WAL back into the database file.
   sqlite.pragma("wal_autocheckpoint = 0");
+  // A WAL that once grew (a burst, a broadcast snapshot) is cut back to this when it starts over.
+  sqlite.pragma("journal_size_limit = 67108864");
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
   return db;
@@ -44,15 +46,12 @@ const CHECKPOINTER = `
 const { workerData: w, parentPort } = require("node:worker_threads");
 const Database = require(w.driver);
 const db = new Database(w.path, { fileMustExist: true });
-db.pragma("busy_timeout = 5000");
 const pageSize = db.pragma("page_size", { simple: true });
 let timer;
 const tick = () => {
   try {
     const [{ log }] = db.pragma("wal_checkpoint(PASSIVE)");
-    // Under a steady stream of commits a PASSIVE pass may never catch the WAL's end, and only a fully
-    // copied WAL starts over. Past the cap, RESTART holds writers off for one pass so it does.
-    if (log * pageSize > w.restartBytes) db.pragma("wal_checkpoint(RESTART)");
+    if (log * pageSize > w.restartBytes) parentPort.postMessage("restart");
   } catch {}
   timer = setTimeout(tick, w.everyMs);
 };
@@ -63,16 +62,32 @@ parentPort.on("message", () => { clearTimeout(timer); db.close(); parentPort.clo
 /**
  * Copies the WAL back into the database file every `everyMs`, on a worker thread with its own
  * connection: PASSIVE checkpoints never wait for the writer and the writer never waits for them, so a
- * request neither pays for the copy nor stalls behind it. Returns a stop function (settles once the
- * worker's connection is closed). An in-memory database has no WAL: nothing to do.
+ * request neither pays for the copy nor stalls behind it.
+ *
+ * The WAL only starts over when a write begins after a checkpoint that reached its end, and under a
+ * steady stream of commits the worker's passes keep being overtaken. So once the WAL passes
+ * `restartBytes`, the worker asks this thread for one PASSIVE pass between two event-loop turns: it
+ * copies only what the worker has not yet copied, and no commit can slip in before the next write,
+ * which then starts the WAL over. That pass still syncs the files (tens of ms on a slow disk), so it
+ * comes once per `restartBytes` written under sustained load, never in quiet times. Returns a stop
+ * function (settles once the worker's connection is closed). In-memory databases have no WAL.
  */
 export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?: number; onError?: (e: Error) => void } = {}): () => Promise<void> {
   if (db.$client.memory) return async () => {};
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve("better-sqlite3"), path: db.$client.name, everyMs: opts.everyMs ?? 200, restartBytes: opts.restartBytes ?? 256 * 1024 * 1024 },
+    workerData: { driver: createRequire(import.meta.url).resolve("better-sqlite3"), path: db.$client.name, everyMs: opts.everyMs ?? 100, restartBytes: opts.restartBytes ?? 256 * 1024 * 1024 },
   });
   worker.unref(); // never what keeps a process alive
+  let asked = false;
+  worker.on("message", () => {
+    if (asked) return;
+    asked = true;
+    setImmediate(() => {
+      asked = false;
+      if (db.$client.open && !db.$client.inTransaction) db.$client.pragma("wal_checkpoint(PASSIVE)");
+    });
+  });
   // Without checkpoints the WAL only grows (the close still truncates it): worth a log line, not a crash.
   worker.on("error", opts.onError ?? ((e) => console.error("checkpointer stopped:", e)));
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));

@@ -49,9 +49,6 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
   await app.register(fjwt, {
     secret: opts.config.JWT_SECRET,
     sign: { expiresIn: opts.config.JWT_TTL_SECONDS },
-    // A signed-in app sends the same token on every call: fast-jwt remembers the verdict per token hash
-    // (never past the token's own expiry) instead of decoding and re-checking its HMAC each time.
-    verify: { cache: 10_000 },
   });
   app.decorate("issueToken", (p: TokenClaims) => app.jwt.sign(p));
   app.decorateRequest("principal", null);
@@ -65,10 +62,24 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
     for (const method of [route.method].flat()) if (access) app.mcRoutes.push({ method, url: route.url, access });
   });
 
+  // A signed-in app sends the same token on every call: the verdict is kept per exact token string (so
+  // no two tokens can share an entry), never past the token's own expiry nor longer than 10 minutes.
+  // Only good tokens are kept. fast-jwt's own cache hashes every token first, which costs nearly as much.
+  const verified = new Map<string, { claims: TokenClaims; until: number }>();
+  const verify = (token: string): TokenClaims => {
+    const at = Date.now();
+    const hit = verified.get(token);
+    if (hit && hit.until > at) return hit.claims;
+    const claims = app.jwt.verify<TokenClaims & { exp?: number }>(token);
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(token, { claims, until: Math.min(claims.exp ? claims.exp * 1000 : Infinity, at + 600_000) });
+    return claims;
+  };
+
   app.addHook("onRequest", async (req) => {
     const access = req.routeOptions.config.access ?? "public";
     if (access === "public" || access === "webhook") return;
-    req.principal = authenticate(req, app, opts.loadPrincipal);
+    req.principal = authenticate(req, verify, opts.loadPrincipal);
     if (rank[req.principal.role] < rank[access === "customer" ? "customer" : access]) {
       throw forbidden(`This needs the ${access} role`);
     }
@@ -79,14 +90,14 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
  * Bearer token → principal. Verifies with the plugin's verifier directly (`app.jwt.verify`, synchronous)
  * rather than `req.jwtVerify()`, which decodes the token twice and runs a callback waterfall per request.
  */
-function authenticate(req: FastifyRequest, app: FastifyInstance, load: PrincipalLoader): Principal {
+function authenticate(req: FastifyRequest, verify: (token: string) => TokenClaims, load: PrincipalLoader): Principal {
   const header = req.headers.authorization;
   if (!header) throw unauthenticated();
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   let claims: TokenClaims;
   try {
     if (!m) throw new Error("not a bearer token");
-    claims = app.jwt.verify<TokenClaims>(m[1]!);
+    claims = verify(m[1]!);
   } catch (err) {
     const code = (err as { code?: string }).code;
     const expired = code === "FAST_JWT_EXPIRED" || code === "FST_JWT_AUTHORIZATION_TOKEN_EXPIRED";

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { bearer, startHarness, type Harness } from "../../test-support";
 
 let h: Harness;
@@ -48,6 +48,26 @@ describe("POST /api/auth/zalo", () => {
     const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
     expect(res.statusCode).toBe(503);
     expect(res.json().code).toBe("ZALO_UNAVAILABLE");
+  });
+});
+
+describe("session tokens", () => {
+  it("a token already accepted (and remembered) is refused once it expires; a tampered copy never passes", async () => {
+    const { customer } = await h.login("shopper");
+    const token = h.app.jwt.sign({ sub: customer.id, kind: "customer" }, { expiresIn: 60 });
+    expect((await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(token) })).statusCode).toBe(200);
+    const [head, body, sig] = token.split(".");
+    const tampered = `${head}.${body}.${sig!.slice(0, -2)}${sig!.endsWith("AA") ? "BB" : "AA"}`;
+    expect((await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(tampered) })).statusCode).toBe(401);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      const late = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(token) });
+      expect(late.statusCode).toBe(401);
+      expect(late.json()).toMatchObject({ code: "UNAUTHENTICATED", message: expect.stringContaining("expired") });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
