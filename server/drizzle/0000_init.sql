@@ -269,7 +269,6 @@ CREATE TABLE `points_ledger` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `points_ledger_source_key_unique` ON `points_ledger` (`source_key`);--> statement-breakpoint
-CREATE INDEX `points_ledger_customer_idx` ON `points_ledger` (`customer_id`,`id`);--> statement-breakpoint
 CREATE INDEX `points_ledger_expiry_idx` ON `points_ledger` (`expires_at`);--> statement-breakpoint
 CREATE INDEX `points_ledger_window_idx` ON `points_ledger` (`customer_id`,`created_at`,`earned_to_date`);--> statement-breakpoint
 CREATE TABLE `product_stores` (

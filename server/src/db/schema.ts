@@ -132,10 +132,10 @@ export const pointsLedger = sqliteTable(
     earnedToDate: integer("earned_to_date").notNull(),
   },
   (t) => [
-    index("points_ledger_customer_idx").on(t.customerId, t.id),
     index("points_ledger_expiry_idx").on(t.expiresAt),
-    // "Points earned in the tier window" (read on every award) is the customer's running total minus the
-    // running sum at the last entry before the window: one seek here instead of summing the window's rows.
+    // The one customer-keyed index (each is a random page written per award). It orders a customer's
+    // history by date, and "points earned in the tier window" (read on every award) is the customer's
+    // running total minus the running sum at the last entry before the window: one seek here.
     index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
   ],
 );

@@ -159,6 +159,34 @@ describe("manual adjustments", () => {
   });
 });
 
+describe("history", () => {
+  it("pages newest first by date, insert order breaking ties, and never shows another shopper's entries", async () => {
+    const shopper = await h.login("shopper");
+    const other = await newShopper(h, "Lê Thị C");
+    const code = await memberCodeOf(h, shopper.token);
+    const otherCode = await memberCodeOf(h, other.token);
+    // 7 entries: three at one instant (the clock is frozen), then a day apart; the other shopper's in between.
+    for (let i = 1; i <= 7; i++) {
+      await award(100_000 * i, `R-h${i}`, code);
+      await award(100_000, `R-o${i}`, otherCode);
+      if (i >= 3) await h.control("POST", "/_emu/clock", { advanceMs: DAY });
+    }
+    const page = async (before?: number) =>
+      (await h.app.inject({ method: "GET", url: `/api/me/points?limit=3${before ? `&before=${before}` : ""}`, headers: bearer(shopper.token) })).json();
+    const seen: number[] = [];
+    let p = await page();
+    for (;;) {
+      seen.push(...p.entries.map((e: any) => e.delta));
+      if (!p.nextBefore) break;
+      p = await page(p.nextBefore);
+    }
+    expect(seen).toEqual([70, 60, 50, 40, 30, 20, 10]);
+    // A cursor from someone else's ledger shows nothing of theirs, nor of anyone's.
+    const otherId = sql("select id from points_ledger where customer_id = ? limit 1", other.customer.id)[0].id;
+    expect((await page(otherId)).entries).toEqual([]);
+  });
+});
+
 describe("expiry", () => {
   it("writes expiry as ledger entries, oldest points first, and shows what expires soon", async () => {
     const shopper = await h.login("shopper");

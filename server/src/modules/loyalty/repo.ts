@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, lte, gt } from "drizzle-orm";
+import { and, desc, lte, gt } from "drizzle-orm";
+import { rowReader } from "../../db/rows";
 import { DEFAULT_LOYALTY_RULES, ErrorCode, LoyaltyRules, type LedgerKind } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { loyaltyRules, pointsLedger } from "../../db/schema";
@@ -75,7 +76,8 @@ export function createLoyaltyRepo(db: Db) {
     return { entry, duplicate: false };
   }
 
-  const factsStmt = c.prepare("select delta, expires_at, created_at, id from points_ledger where customer_id = ? order by id").raw();
+  // Oldest first, in date order (points_ledger_window_idx): expiry takes the oldest lots first.
+  const factsStmt = c.prepare("select delta, expires_at, created_at, id from points_ledger where customer_id = ? order by created_at, earned_to_date, id").raw();
   const facts = (customerId: string) =>
     (factsStmt.all(customerId) as [number, number | null, number, number][]).map(([delta, expiresAt, createdAt, id]) => ({ delta, expiresAt, createdAt, id }));
 
@@ -92,14 +94,19 @@ export function createLoyaltyRepo(db: Db) {
     .pluck();
   const earnedSince = (customerId: string, since: number) => (earnedSinceStmt.get(since, customerId) as number | undefined) ?? 0;
 
+  // Newest first, in the ledger's date order (the order of points_ledger_window_idx; the running sum breaks
+  // ties in insert order). `before` is the id of the last entry already shown.
+  const ledgerRow = rowReader(pointsLedger);
+  const NEWEST_FIRST = "order by created_at desc, earned_to_date desc, id desc limit ?";
+  const historyStmt = c.prepare(`${ledgerRow.selectAll} where customer_id = ? ${NEWEST_FIRST}`).raw();
+  const historyBeforeStmt = c
+    .prepare(
+      `${ledgerRow.selectAll} where customer_id = ?
+       and (created_at, earned_to_date, id) < (select created_at, earned_to_date, id from points_ledger where id = ? and customer_id = ?) ${NEWEST_FIRST}`,
+    )
+    .raw();
   const history = (customerId: string, before: number | undefined, limit: number) =>
-    db
-      .select()
-      .from(pointsLedger)
-      .where(before ? and(eq(pointsLedger.customerId, customerId), lt(pointsLedger.id, before)) : eq(pointsLedger.customerId, customerId))
-      .orderBy(desc(pointsLedger.id))
-      .limit(limit)
-      .all();
+    ((before ? historyBeforeStmt.all(customerId, before, customerId, limit) : historyStmt.all(customerId, limit)) as unknown[][]).map((r) => ledgerRow.read(r)!);
 
   const customersWithExpiredLots = (at: number) =>
     db

@@ -10,6 +10,7 @@ import {
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { createGroupCommit, Refusal } from "../../db/group-commit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, SYSTEM } from "../../lib/audit";
@@ -23,11 +24,6 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export function toLedgerEntry(r: LedgerRow): LedgerEntry {
   return { id: r.id, kind: r.kind, delta: r.delta, balanceAfter: r.balanceAfter, reason: r.reason, storeId: r.storeId, createdAt: iso(r.createdAt)!, expiresAt: iso(r.expiresAt) };
-}
-
-/** An award turned down before it wrote anything: its caller gets `error`, its batch goes on. */
-class Refusal {
-  constructor(readonly error: AppError) {}
 }
 
 /** Shows a member code as the shopper sees it on their card: MC-7K2P-9Q4X. */
@@ -72,41 +68,8 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
     return { id: row.id, name: row.name, avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier }, balance: row.pointsBalance };
   }
 
-  // Group commit for counter awards. A commit (the WAL append of every page the award touched) costs far
-  // more than the award's statements, so the awards that arrive in the same event-loop turn share one
-  // IMMEDIATE transaction, which also holds one read lock for all their lookups. Optimistic: no savepoint
-  // per award (one costs about as much as the award's own statements). An award refused before it wrote
-  // anything returns a Refusal and the batch goes on; if an award throws, nothing of the batch stands and
-  // each award runs again alone in its own transaction, so one award's error never touches another's.
-  // Every caller is answered only after its commit.
-  type Job = { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void };
-  let batch: Job[] = [];
-  const settle = (j: Job, v: unknown) => (v instanceof Refusal ? j.reject(v.error) : j.resolve(v));
-  function runAlone(j: Job) {
-    try {
-      settle(j, tx(db, j.fn));
-    } catch (e) {
-      j.reject(e);
-    }
-  }
-  function flush() {
-    const jobs = batch;
-    batch = [];
-    if (jobs.length === 1) return runAlone(jobs[0]!);
-    let results: unknown[];
-    try {
-      results = tx(db, () => jobs.map((j) => j.fn()));
-    } catch {
-      for (const j of jobs) runAlone(j);
-      return;
-    }
-    jobs.forEach((j, i) => settle(j, results[i]));
-  }
-  function inGroupCommit<T>(fn: () => T | Refusal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (batch.push({ fn, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
-    });
-  }
+  // Counter awards share commits (see createGroupCommit): one commit per event-loop turn, not per award.
+  const inGroupCommit = createGroupCommit(db);
 
   /** Points for a counter purchase, at the tier the shopper had before it. Once per receipt. Settles after the commit. */
   async function award(p: { actor: Principal; memberCode: string; storeId: string; amountVnd: number; receiptId: string }) {

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { customers, stores, voucherCampaigns, vouchers } from "../../db/schema";
+import { rowReader } from "../../db/rows";
+import { voucherCampaigns, vouchers } from "../../db/schema";
 
 export type CampaignRow = typeof voucherCampaigns.$inferSelect;
 export type VoucherRow = typeof vouchers.$inferSelect;
@@ -16,7 +17,16 @@ export function createVoucherRepo(db: Db) {
   );
   const heldByOrder = c.prepare("select code from orders where voucher_id = ? and status in ('placed','confirmed','ready')").pluck();
 
-  const campaign = (id: string) => db.select().from(voucherCampaigns).where(eq(voucherCampaigns.id, id)).get();
+  // Hot path (every counter scan and redemption reads these): prepared once, mapped like drizzle's select().
+  const campaignRow = rowReader(voucherCampaigns);
+  const voucherRow = rowReader(vouchers);
+  const campaignStmt = c.prepare(`${campaignRow.selectAll} where "id" = ?`).raw();
+  const voucherStmt = c.prepare(`${voucherRow.selectAll} where "id" = ?`).raw();
+  const voucherByCodeStmt = c.prepare(`${voucherRow.selectAll} where "code" = ?`).raw();
+  const ownerStmt = c.prepare("select id, name, avatar from customers where id = ?");
+  const storeNameStmt = c.prepare("select name from stores where id = ?").pluck();
+
+  const campaign = (id: string) => campaignRow.read(campaignStmt.get(id) as unknown[] | undefined);
   const campaigns = () => db.select().from(voucherCampaigns).orderBy(desc(voucherCampaigns.createdAt)).all();
   const insertCampaign = (row: typeof voucherCampaigns.$inferInsert) => db.insert(voucherCampaigns).values(row).run();
   const updateCampaign = (id: string, set: Partial<typeof voucherCampaigns.$inferInsert>) => db.update(voucherCampaigns).set(set).where(eq(voucherCampaigns.id, id)).run();
@@ -35,14 +45,14 @@ export function createVoucherRepo(db: Db) {
         .map((r) => [r.campaignId, r.n]),
     );
 
-  const voucher = (id: string) => db.select().from(vouchers).where(eq(vouchers.id, id)).get();
-  const voucherByCode = (code: string) => db.select().from(vouchers).where(eq(vouchers.code, code)).get();
+  const voucher = (id: string) => voucherRow.read(voucherStmt.get(id) as unknown[] | undefined);
+  const voucherByCode = (code: string) => voucherRow.read(voucherByCodeStmt.get(code) as unknown[] | undefined);
   const voucherBySource = (key: string) => db.select().from(vouchers).where(eq(vouchers.sourceKey, key)).get();
   const vouchersOf = (customerId: string) => db.select().from(vouchers).where(eq(vouchers.customerId, customerId)).orderBy(desc(vouchers.issuedAt)).all();
   const insertVoucher = (row: typeof vouchers.$inferInsert) => db.insert(vouchers).values(row).run();
 
-  const owner = (customerId: string) => db.select({ id: customers.id, name: customers.name, avatar: customers.avatar }).from(customers).where(eq(customers.id, customerId)).get()!;
-  const storeName = (id: string) => db.select({ name: stores.name }).from(stores).where(eq(stores.id, id)).get()?.name ?? id;
+  const owner = (customerId: string) => ownerStmt.get(customerId) as { id: string; name: string; avatar: string | null };
+  const storeName = (id: string) => (storeNameStmt.get(id) as string | undefined) ?? id;
 
   return {
     campaign,

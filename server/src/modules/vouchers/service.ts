@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorCode, voucherExpiry, type Campaign, type CampaignInput, type CatalogueItem, type CounterVoucher, type Voucher, type VoucherQr } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { createGroupCommit, Refusal } from "../../db/group-commit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, type Actor } from "../../lib/audit";
@@ -252,33 +253,46 @@ export function createVoucherService(deps: {
     return { voucher: toVoucher(v), owner: repo.owner(v.customerId), validHere: validAt(v, input.storeId) };
   }
 
-  function redeem(actor: Principal, input: { qr?: string; code?: string; storeId: string }): CounterVoucher {
+  // Counter redemptions share commits (see createGroupCommit).
+  const inGroupCommit = createGroupCommit(db);
+
+  /** Redeems at the counter. Settles after the commit; exactly one of any number of racing redemptions wins. */
+  function redeem(actor: Principal, input: { qr?: string; code?: string; storeId: string }): Promise<CounterVoucher> {
     assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
+    const at = now();
+    // The lookups, the conditional update and the answer in one transaction: the voucher read back is the
+    // one this redemption left. Every refusal comes before the one write, so it can leave the batch whole.
+    return inGroupCommit(() => {
+      try {
+        return redeemNow(actor, input, at);
+      } catch (e) {
+        if (e instanceof AppError) return new Refusal(e);
+        throw e;
+      }
+    });
+  }
+
+  function redeemNow(actor: Principal, input: { qr?: string; code?: string; storeId: string }, at: number): CounterVoucher {
     const v = resolve(input);
     if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store", 422);
-    const at = now();
-    const won = tx(db, () => {
-      const ok = repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id });
-      if (ok) audit(db, { actor: actorOf(actor), action: "voucher.redeem", targetId: v.id, storeId: input.storeId, details: { customerId: v.customerId, campaignId: v.campaignId }, at });
-      return ok;
-    });
-    const after = repo.voucher(v.id)!;
-    if (!won) {
-      if (after.status === "redeemed") {
-        const by = after.redeemedBy ? deps.identityRepo.byId(after.redeemedBy)?.name ?? "admin" : "unknown";
-        throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", 409, {
-          redeemedAt: iso(after.redeemedAt),
-          storeId: after.redeemedStoreId,
-          storeName: after.redeemedStoreId ? repo.storeName(after.redeemedStoreId) : null,
-          staffName: by,
-        });
-      }
-      if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled", 409);
-      const order = repo.heldByOrder(v.id);
-      if (order) throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, 409, { orderCode: order });
-      throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`, 410);
+    if (repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id })) {
+      audit(db, { actor: actorOf(actor), action: "voucher.redeem", targetId: v.id, storeId: input.storeId, details: { customerId: v.customerId, campaignId: v.campaignId }, at });
+      return { voucher: toVoucher(repo.voucher(v.id)!, at), owner: repo.owner(v.customerId), validHere: true };
     }
-    return { voucher: toVoucher(after, at), owner: repo.owner(after.customerId), validHere: true };
+    const after = repo.voucher(v.id)!;
+    if (after.status === "redeemed") {
+      const by = after.redeemedBy ? deps.identityRepo.byId(after.redeemedBy)?.name ?? "admin" : "unknown";
+      throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", 409, {
+        redeemedAt: iso(after.redeemedAt),
+        storeId: after.redeemedStoreId,
+        storeName: after.redeemedStoreId ? repo.storeName(after.redeemedStoreId) : null,
+        staffName: by,
+      });
+    }
+    if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled", 409);
+    const order = repo.heldByOrder(v.id);
+    if (order) throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, 409, { orderCode: order });
+    throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`, 410);
   }
 
   return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, redeem };

@@ -142,6 +142,27 @@ describe("the counter", () => {
     expect(sql("select count(*) as n from audit_log where action = 'voucher.redeem'")[0].n).toBe(1);
   });
 
+  it("redemptions racing in one shared commit: each voucher once, refusals and a database fault answered alone", async () => {
+    const c = await campaign({ perCustomerLimit: 20 });
+    const shopper = await h.login("shopper");
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await claim(shopper.token, c.id)).json().voucher.code);
+    // A fault only the database sees, for one voucher (as a full disk or a broken constraint would be).
+    const doomed = codes[5]!;
+    h.app.services.db.$client.exec(`create trigger boom before update of status on vouchers when old.code = '${doomed}' begin select raise(abort, 'boom'); end`);
+    const asks = [...codes, codes[0]!, codes[1]!, "ZZZZ-ZZZZ"];
+    const results = await Promise.all(asks.map((code) => counter("redeem", { code })));
+    const byCode = (code: string) => results.filter((_, i) => asks[i] === code).map((r) => r.statusCode).sort();
+    expect(byCode(codes[0]!)).toEqual([200, 409]);
+    expect(byCode(codes[1]!)).toEqual([200, 409]);
+    expect(byCode(doomed)).toEqual([500]);
+    for (const code of codes.slice(2)) if (code !== doomed) expect(byCode(code)).toEqual([200]);
+    expect(results.at(-1)!.json().code).toBe("VOUCHER_NOT_FOUND");
+    expect(sql("select count(*) as n from vouchers where status = 'redeemed'")[0].n).toBe(11);
+    expect(sql("select count(*) as n from audit_log where action = 'voucher.redeem'")[0].n).toBe(11);
+    expect(sql("select status from vouchers where code = ?", doomed)[0].status).toBe("issued");
+  });
+
   it("a screenshot of the QR stops working after about a minute; a forged QR is refused", async () => {
     const { qr, v } = await issued();
     const [kind, id, exp, mac] = qr.payload.split(".");
