@@ -7,7 +7,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";

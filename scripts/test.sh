@@ -4,6 +4,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh || exit 1
 mkdir -p test-results
+# Types first (every package, the benchmarks too): a type error fails the run even if every test passes.
+npx tsc -p server && npx tsc -p zalo-emulator && npx tsc -p mini-app && npx tsc -p tests && npx tsc -p bench
+types=$?
+[ $types -eq 0 ] || echo "type check failed"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
 rc=$?
 node -e '
@@ -14,4 +18,5 @@ node -e '
     console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
   } catch { console.log("\n0 passed, 1 failed"); }
 '
+[ $types -eq 0 ] || rc=1
 exit $rc

@@ -31,8 +31,8 @@ export function createVoucherRepo(db: Db) {
   const insertCampaign = (row: typeof voucherCampaigns.$inferInsert) => db.insert(voucherCampaigns).values(row).run();
   const updateCampaign = (id: string, set: Partial<typeof voucherCampaigns.$inferInsert>) => db.update(voucherCampaigns).set(set).where(eq(voucherCampaigns.id, id)).run();
 
-  const claimedBy = (campaignId: string, customerId: string) =>
-    db.select({ n: sql<number>`count(*)` }).from(vouchers).where(and(eq(vouchers.campaignId, campaignId), eq(vouchers.customerId, customerId))).get()!.n;
+  const claimedByStmt = c.prepare("select count(*) from vouchers where campaign_id = ? and customer_id = ?").pluck();
+  const claimedBy = (campaignId: string, customerId: string) => claimedByStmt.get(campaignId, customerId) as number;
 
   const claimCounts = (customerId: string) =>
     new Map(
@@ -47,9 +47,15 @@ export function createVoucherRepo(db: Db) {
 
   const voucher = (id: string) => voucherRow.read(voucherStmt.get(id) as unknown[] | undefined);
   const voucherByCode = (code: string) => voucherRow.read(voucherByCodeStmt.get(code) as unknown[] | undefined);
-  const voucherBySource = (key: string) => db.select().from(vouchers).where(eq(vouchers.sourceKey, key)).get();
+  const voucherBySourceStmt = c.prepare(`${voucherRow.selectAll} where "source_key" = ?`).raw();
+  const voucherBySource = (key: string) => voucherRow.read(voucherBySourceStmt.get(key) as unknown[] | undefined);
   const vouchersOf = (customerId: string) => db.select().from(vouchers).where(eq(vouchers.customerId, customerId)).orderBy(desc(vouchers.issuedAt)).all();
-  const insertVoucher = (row: typeof vouchers.$inferInsert) => db.insert(vouchers).values(row).run();
+  const insertVoucherStmt = c.prepare(
+    "insert into vouchers (id, campaign_id, customer_id, code, status, source, source_key, issued_at, expires_at) values (?, ?, ?, ?, 'issued', ?, ?, ?, ?)",
+  );
+  /** A new voucher, issued (the only state a voucher is born in). */
+  const insertVoucher = (v: Pick<VoucherRow, "id" | "campaignId" | "customerId" | "code" | "source" | "sourceKey" | "issuedAt" | "expiresAt">) =>
+    insertVoucherStmt.run(v.id, v.campaignId, v.customerId, v.code, v.source, v.sourceKey, v.issuedAt, v.expiresAt);
 
   const owner = (customerId: string) => ownerStmt.get(customerId) as { id: string; name: string; avatar: string | null };
   const storeName = (id: string) => (storeNameStmt.get(id) as string | undefined) ?? id;

@@ -193,7 +193,7 @@ export function createVoucherService(deps: {
       if (c.costPoints > 0) {
         deps.loyaltyRepo.append({ customerId: p.customerId, kind: "spend", delta: -c.costPoints, reason: `Đổi voucher: ${c.name}`, sourceKey: `voucher:${id}`, actor: p.actor, now: at });
       }
-      repo.insertVoucher({ id, campaignId: c.id, customerId: p.customerId, code: humanCode(8), status: "issued", source: p.source, sourceKey: p.sourceKey, issuedAt: at, expiresAt: voucherExpiry(c, at) });
+      repo.insertVoucher({ id, campaignId: c.id, customerId: p.customerId, code: humanCode(8), source: p.source, sourceKey: p.sourceKey, issuedAt: at, expiresAt: voucherExpiry(c, at) });
       return { voucher: repo.voucher(id)!, duplicate: false };
     });
   }
