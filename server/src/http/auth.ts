@@ -44,12 +44,12 @@ export type PrincipalLoader = (claims: TokenClaims) => Principal | null;
 
 const rank: Record<Role, number> = { customer: 0, staff: 1, admin: 2 };
 
-/** Roles are read from the database on each request, so a revoked staff role stops working at once. */
+/**
+ * Every request loads its principal afresh (the identity repo keeps principals in memory and drops one
+ * whenever its role or stores change), so a revoked staff role stops working at once.
+ */
 export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config; loadPrincipal: PrincipalLoader }) => {
-  await app.register(fjwt, {
-    secret: opts.config.JWT_SECRET,
-    sign: { expiresIn: opts.config.JWT_TTL_SECONDS },
-  });
+  await app.register(fjwt, { secret: opts.config.JWT_SECRET, sign: { expiresIn: opts.config.JWT_TTL_SECONDS } });
   app.decorate("issueToken", (p: TokenClaims) => app.jwt.sign(p));
   app.decorateRequest("principal", null);
   app.decorate("mcRoutes", []);
