@@ -17,6 +17,7 @@ CREATE TABLE `audit_log` (
 	`at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE INDEX `audit_target_idx` ON `audit_log` (`target_id`);--> statement-breakpoint
 CREATE TABLE `broadcasts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -59,7 +60,6 @@ CREATE TABLE `customers` (
 	`unfollowed_at` integer,
 	`last_interaction_at` integer,
 	`points_balance` integer DEFAULT 0 NOT NULL,
-	`points_earned_total` integer DEFAULT 0 NOT NULL,
 	`prefs` text DEFAULT '{}' NOT NULL,
 	`fatigue_until` integer,
 	`member_code` text NOT NULL,
@@ -264,13 +264,13 @@ CREATE TABLE `points_ledger` (
 	`actor_id` text NOT NULL,
 	`expires_at` integer,
 	`created_at` integer NOT NULL,
-	`earned_to_date` integer NOT NULL,
 	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `points_ledger_source_key_unique` ON `points_ledger` (`source_key`);--> statement-breakpoint
+CREATE INDEX `points_ledger_customer_idx` ON `points_ledger` (`customer_id`,`id`);--> statement-breakpoint
 CREATE INDEX `points_ledger_expiry_idx` ON `points_ledger` (`expires_at`);--> statement-breakpoint
-CREATE INDEX `points_ledger_window_idx` ON `points_ledger` (`customer_id`,`created_at`,`earned_to_date`);--> statement-breakpoint
+CREATE INDEX `points_ledger_earn_idx` ON `points_ledger` (`customer_id`,`kind`,`created_at`,`delta`);--> statement-breakpoint
 CREATE TABLE `product_stores` (
 	`product_id` text NOT NULL,
 	`store_id` text NOT NULL,

@@ -129,7 +129,7 @@ export const pointsLedger = sqliteTable(
     expiresAt: integer("expires_at"),
     createdAt: integer("created_at").notNull(),
     /** The customer's earn points from their first entry up to and including this one (a running sum). */
-    earnedToDate: integer("earned_to_date").notNull(),
+    earnedToDate: integer("earned_to_date").notNull().default(0),
   },
   (t) => [
     index("points_ledger_expiry_idx").on(t.expiresAt),

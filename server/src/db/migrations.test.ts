@@ -1,0 +1,55 @@
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, expect, it } from "vitest";
+import { createLoyaltyRepo } from "../modules/loyalty/repo";
+import { openDb } from "./client";
+
+const migrations = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it("a database from before the running sums gets them backfilled, and the tier window reads them", () => {
+  dir = mkdtempSync(join(tmpdir(), "mc-migrate-"));
+  // The first migration alone: a database as session 1's code left it.
+  const first = join(dir, "first");
+  cpSync(migrations, first, { recursive: true });
+  const journal = JSON.parse(readFileSync(join(first, "meta/_journal.json"), "utf8"));
+  journal.entries = journal.entries.slice(0, 1);
+  writeFileSync(join(first, "meta/_journal.json"), JSON.stringify(journal));
+  const path = join(dir, "old.db");
+  const old = new Database(path);
+  migrate(drizzle(old), { migrationsFolder: first });
+  const DAY = 86_400_000;
+  old.exec(`insert into customers (id, name, member_code, created_at, updated_at, points_balance) values ('a', 'A', 'AAAA2222', 0, 0, 130), ('b', 'B', 'BBBB2222', 0, 0, 5)`);
+  const entry = old.prepare(
+    "insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, actor_kind, actor_id, created_at) values (?, ?, ?, 0, 'x', ?, 'system', 'system', ?)",
+  );
+  entry.run("a", "earn", 100, "k1", 0);
+  entry.run("b", "earn", 5, "k2", 0);
+  entry.run("a", "spend", -20, "k3", 10 * DAY);
+  entry.run("a", "earn", 50, "k4", 20 * DAY);
+  old.close();
+
+  const db = openDb(path); // applies the rest
+  const rows = db.$client.prepare("select source_key, earned_to_date from points_ledger order by id").all();
+  expect(rows).toEqual([
+    { source_key: "k1", earned_to_date: 100 },
+    { source_key: "k2", earned_to_date: 5 },
+    { source_key: "k3", earned_to_date: 100 },
+    { source_key: "k4", earned_to_date: 150 },
+  ]);
+  expect(db.$client.prepare("select id, points_earned_total from customers order by id").all()).toEqual([
+    { id: "a", points_earned_total: 150 },
+    { id: "b", points_earned_total: 5 },
+  ]);
+  const repo = createLoyaltyRepo(db);
+  expect(repo.earnedSince("a", 0)).toBe(150);
+  expect(repo.earnedSince("a", 5 * DAY)).toBe(50);
+  expect(repo.earnedSince("a", 25 * DAY)).toBe(0);
+  db.$client.close();
+});
