@@ -1,31 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, startStack, type Stack } from "../support/stack";
-import { launchBrowser, SCREENSHOTS } from "../support/browser";
+import { launchBrowser, openDesktop, SCREENSHOTS } from "../support/browser";
 
-const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-/** A desktop page (the console is for the shop's admin at a computer) that can only reach local servers. */
-async function openDesktop(browser: Browser) {
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
-  const errors: string[] = [];
-  const blocked: string[] = [];
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === "data:" || url.protocol === "blob:" || LOCAL_HOSTS.has(url.hostname)) return route.continue();
-    blocked.push(url.href);
-    return route.abort("blockedbyclient");
-  });
-  const page = await context.newPage();
-  page.on("console", (msg) => {
-    // The 401 (wrong password) and 400 (refused rules) below are provoked and shown on screen; anything else is a bug.
-    if (msg.type() === "error" && !/status of 40[01]\b/.test(msg.text())) errors.push(msg.text());
-  });
-  page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
-  return { context, page, errors, blocked };
-}
+/** The console page; the 401 (wrong password) and 400 (refused rules) below are provoked and shown on screen. */
+const openConsole = (browser: Browser) => openDesktop({ browser, expected: (msg) => /status of 40[01]\b/.test(msg.text()) });
 
 async function screenshot(page: Page, name: string, fullPage = false) {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -52,7 +33,7 @@ describe("admin web console", () => {
   });
 
   it("edits the warming rules, registers a ZNS template and runs a care broadcast to followers", async () => {
-    const { page, errors, blocked, context } = await openDesktop(browser);
+    const { page, errors, blocked, context } = await openConsole(browser);
     try {
       await page.goto(`${stack.webUrl}/console.html`);
 

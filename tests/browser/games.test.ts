@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { personaLogin, startStack, type Stack } from "../support/stack";
-import { openPhone, shot, type BrowserSession } from "../support/browser";
+import { describe, expect, it } from "vitest";
+import { personaLogin, type Stack } from "../support/stack";
+import { shot, type BrowserSession } from "../support/browser";
+import { withStackAndPhones } from "../support/suite";
 
 type Link = { storeId: string; storeName: string; url: string };
 
@@ -25,8 +26,9 @@ describe("in-store QR game: lucky wheel, follow-gated prize, bad links", () => {
   let voucherCampaignId: string;
   let links: Link[];
 
-  beforeAll(async () => {
-    stack = await startStack({ seed: true });
+  withStackAndPhones({ phones: 1 }, async (st, [phone]) => {
+    stack = st;
+    s = phone!;
     const token = await stack.adminToken();
     const campaign = await admin<{ id: string }>(stack, token, "POST", "/api/admin/voucher-campaigns", {
       name: "Quà vòng quay: giảm 20.000đ",
@@ -55,11 +57,6 @@ describe("in-store QR game: lucky wheel, follow-gated prize, bad links", () => {
     });
     ({ links } = await admin<{ links: Link[] }>(stack, token, "GET", `/api/admin/games/${game.id}/qr-links`));
     expect(links.map((l) => l.storeId).sort()).toEqual(["q1-nguyen-hue", "q3-vo-van-tan"]);
-    s = await openPhone();
-  });
-  afterAll(async () => {
-    await s?.close();
-    await stack?.close();
   });
 
   it("opens from the QR link, spins to the server's prize, follows the OA and gets the voucher in the wallet", async () => {

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../support/stack";
+import { describe, expect, it } from "vitest";
+import type { Stack } from "../support/stack";
 import { openPhone, shot, type BrowserSession } from "../support/browser";
+import { withStackAndPhones } from "../support/suite";
 
 describe("mini app sign-in through the Zalo emulator", () => {
   let stack: Stack;
   let s: BrowserSession;
 
-  beforeAll(async () => {
-    stack = await startStack({ seed: true });
-    s = await openPhone();
-  });
-  afterAll(async () => {
-    await s?.close();
-    await stack?.close();
+  withStackAndPhones({ phones: 1 }, (st, [phone]) => {
+    stack = st;
+    s = phone!;
   });
 
   it("signs the shopper in, shares the phone, follows the OA and switches persona to staff", async () => {

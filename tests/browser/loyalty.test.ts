@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { Campaign, CampaignInput } from "@mc/shared";
-import { startStack, type Stack } from "../support/stack";
-import { openPhone, shot, type BrowserSession } from "../support/browser";
+import type { Stack } from "../support/stack";
+import { realErrors, shot, type BrowserSession } from "../support/browser";
+import { withStackAndPhones } from "../support/suite";
 
 /** Admin API call the console would make (the test plays the admin). */
 async function createCampaign(stack: Stack, input: Partial<CampaignInput> & Pick<CampaignInput, "name" | "kind" | "value">): Promise<Campaign> {
@@ -25,8 +26,6 @@ async function scan(page: Page, trigger: string, content: string) {
 const nav = (page: Page, label: string) => page.locator(".mc-bottom-nav").getByText(label, { exact: true }).click();
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 
-/** Expected: 4xx answers the UI handles (refused redemption, a QR refresh racing the redemption). */
-const realErrors = (errors: string[]) => errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 
 describe("loyalty: points at the counter, vouchers claimed, shown as QR and redeemed once", () => {
   let stack: Stack;
@@ -34,17 +33,9 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
   let staff: BrowserSession;
   let memberCode = "";
 
-  beforeAll(async () => {
-    stack = await startStack({ seed: true });
-    shopper = await openPhone();
-    staff = await openPhone({ browser: shopper.browser });
-    shopper.page.setDefaultTimeout(15_000);
-    staff.page.setDefaultTimeout(15_000);
-  });
-  afterAll(async () => {
-    await staff?.close();
-    await shopper?.close();
-    await stack?.close();
+  withStackAndPhones({ phones: 2, timeoutMs: 15_000 }, async (st, phones) => {
+    stack = st;
+    [shopper, staff] = phones as [BrowserSession, BrowserSession];
   });
 
   it("staff award points to the shopper's member card and the shopper sees the new balance", async () => {

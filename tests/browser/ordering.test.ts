@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { AdminProduct, Campaign, MenuCategory } from "@mc/shared";
-import { personaLogin, startStack, type Stack } from "../support/stack";
-import { openPhone, shot, type BrowserSession } from "../support/browser";
+import { personaLogin, type Stack } from "../support/stack";
+import { realErrors, shot, type BrowserSession } from "../support/browser";
+import { withStackAndPhones } from "../support/suite";
 
 const Q1 = "q1-nguyen-hue";
 const Q3 = "q3-vo-van-tan";
@@ -22,7 +23,6 @@ const nav = (page: Page, label: string) => page.locator(".mc-bottom-nav").getByT
 /** 4xx answers the UI handles (a voucher that does not apply yet) are expected; anything else is not. */
 /** The status screens poll every few seconds: wait for the next poll, not vitest's 1 s default. */
 const POLLED = { timeout: 12_000, interval: 200 };
-const realErrors = (errors: string[]) => errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 
 describe("ordering: menu → cart with voucher → order, moved along by staff, points earned", () => {
   let stack: Stack;
@@ -33,8 +33,9 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
   let peach: AdminProduct;
   let campaign: Campaign;
 
-  beforeAll(async () => {
-    stack = await startStack({ seed: true });
+  withStackAndPhones({ phones: 2, timeoutMs: 15_000 }, async (st, phones) => {
+    stack = st;
+    [shopper, staff] = phones as [BrowserSession, BrowserSession];
     const admin = await stack.adminToken();
     // The admin builds the menu (what the console does): two categories, a drink with size and toppings at Q1.
     const coffee = await call<MenuCategory>(stack, "POST", "/api/admin/menu/categories", admin, { name: "Cà phê", position: 1 });
@@ -58,15 +59,6 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
     shopperToken = (await personaLogin(stack, "shopper")).token;
     await call(stack, "POST", `/api/vouchers/campaigns/${campaign.id}/claim`, shopperToken, { requestId: "claim-ordering-test-1" });
 
-    shopper = await openPhone();
-    staff = await openPhone({ browser: shopper.browser });
-    shopper.page.setDefaultTimeout(15_000);
-    staff.page.setDefaultTimeout(15_000);
-  });
-  afterAll(async () => {
-    await staff?.close();
-    await shopper?.close();
-    await stack?.close();
   });
 
   it("the shopper orders with options and a voucher; staff confirm, mark ready and complete; points arrive", async () => {

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { personaLogin, startStack, type Stack } from "../support/stack";
-import { openPhone, shot, type BrowserSession } from "../support/browser";
+import { describe, expect, it } from "vitest";
+import { personaLogin, type Stack } from "../support/stack";
+import { shot, type BrowserSession } from "../support/browser";
+import { withStackAndPhones } from "../support/suite";
 
 describe("a shopper chooses how often the shop may message them", () => {
   let stack: Stack;
   let s: BrowserSession;
 
-  beforeAll(async () => {
-    stack = await startStack({ seed: true });
-    s = await openPhone();
-  });
-  afterAll(async () => {
-    await s?.close();
-    await stack?.close();
+  withStackAndPhones({ phones: 1 }, (st, [phone]) => {
+    stack = st;
+    s = phone!;
   });
 
   it("picks at most 1 offer a week, pauses, mutes care; the server's policy reads the same choice", async () => {

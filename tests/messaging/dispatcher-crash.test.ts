@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
+import { emulatorZaloEnv } from "../support/stack";
 
 const RECIPIENTS = 10_000;
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -45,16 +46,7 @@ beforeAll(async () => {
   const emuUrl = `http://127.0.0.1:${new URL(await emulator.app.listen({ port: 0, host: "127.0.0.1" })).port}`;
   env = {
     JWT_SECRET: "crash-test-secret-crash-test-secret-00",
-    ZALO_APP_ID: DEV_DEFAULTS.ZALO_APP_ID,
-    ZALO_APP_SECRET: DEV_DEFAULTS.ZALO_APP_SECRET,
-    ZALO_OA_ID: DEV_DEFAULTS.ZALO_OA_ID,
-    ZALO_OA_SECRET_KEY: DEV_DEFAULTS.ZALO_OA_SECRET_KEY,
-    ZALO_OA_ACCESS_TOKEN: DEV_DEFAULTS.ZALO_OA_ACCESS_TOKEN,
-    ZALO_OA_REFRESH_TOKEN: DEV_DEFAULTS.ZALO_OA_REFRESH_TOKEN,
-    ZALO_GRAPH_URL: `${emuUrl}/graph`,
-    ZALO_OAUTH_URL: `${emuUrl}/oauth`,
-    ZALO_OPENAPI_URL: `${emuUrl}/openapi`,
-    ZALO_BUSINESS_URL: `${emuUrl}/business`,
+    ...emulatorZaloEnv(emuUrl),
     DATABASE_PATH: join(dir, "mc.db"),
     ADMIN_EMAIL: "owner@shop.vn",
     ADMIN_PASSWORD: "crash-test-password",

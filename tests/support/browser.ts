@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,18 +34,18 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A phone-sized page (390×844 @2x) that can only reach local servers. */
-export async function openPhone(opts: { browser?: Browser } = {}): Promise<BrowserSession> {
+/**
+ * A page that can only reach local servers: every other request is aborted and listed in `blocked`.
+ * Console errors and uncaught page errors are collected in `errors`, except those `expected` waves off.
+ */
+async function openOffline(opts: {
+  browser?: Browser;
+  context: BrowserContextOptions;
+  expected: (msg: ConsoleMessage, blocked: string[]) => boolean;
+}): Promise<BrowserSession> {
   const ownBrowser = !opts.browser;
   const browser = opts.browser ?? (await launchBrowser());
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: "vi-VN",
-    timezoneId: "Asia/Ho_Chi_Minh",
-  });
+  const context = await browser.newContext({ locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh", ...opts.context });
   const errors: string[] = [];
   const blocked: string[] = [];
   await context.route("**/*", (route) => {
@@ -56,10 +56,7 @@ export async function openPhone(opts: { browser?: Browser } = {}): Promise<Brows
   });
   const page = await context.newPage();
   page.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    // The aborted off-machine requests above are expected; anything else is a real error.
-    if (blocked.includes(msg.location().url)) return;
-    errors.push(msg.text());
+    if (msg.type() === "error" && !opts.expected(msg, blocked)) errors.push(msg.text());
   });
   page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
   return {
@@ -74,6 +71,24 @@ export async function openPhone(opts: { browser?: Browser } = {}): Promise<Brows
     },
   };
 }
+
+/** A phone-sized page (390×844 @2x) that can only reach local servers. */
+export function openPhone(opts: { browser?: Browser } = {}): Promise<BrowserSession> {
+  return openOffline({
+    browser: opts.browser,
+    context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    // The aborted off-machine requests are expected; anything else is a real error.
+    expected: (msg, blocked) => blocked.includes(msg.location().url),
+  });
+}
+
+/** A desktop page (the console is for the shop's admin at a computer) that can only reach local servers. */
+export function openDesktop(opts: { browser?: Browser; expected: (msg: ConsoleMessage) => boolean }): Promise<BrowserSession> {
+  return openOffline({ browser: opts.browser, context: { viewport: { width: 1440, height: 900 } }, expected: opts.expected });
+}
+
+/** Console errors other than the 4xx answers a screen handles itself (a refused redemption, a QR refresh racing it). */
+export const realErrors = (errors: string[]) => errors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });

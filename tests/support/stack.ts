@@ -36,17 +36,9 @@ export const DEMO_ADMIN = { email: "owner@masterchannel.vn", password: "demo-pas
  * The whole product on one machine: the Zalo emulator, the API wired to it (base URLs, webhook URL,
  * OA tokens, secrets all agree), and the built mini app served with its runtime config injected.
  */
-export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const host = opts.host ?? "127.0.0.1";
-  const emulator = await buildEmulator({
-    ...emulatorOptionsFromEnv(DEV_DEFAULTS),
-    logger: false,
-  });
-  const emulatorUrl = `http://${host}:${new URL(await emulator.app.listen({ port: opts.emulatorPort ?? 0, host: "127.0.0.1" })).port}`;
-
-  const config = loadConfig({
-    NODE_ENV: process.env.NODE_ENV === "production" ? "production" : "development",
-    JWT_SECRET: "dev-jwt-secret-for-the-local-demo-only",
+/** The server's Zalo settings for an emulator at `emulatorUrl`: its demo app and OA, and its hosts. */
+export function emulatorZaloEnv(emulatorUrl: string): Record<string, string> {
+  return {
     ZALO_APP_ID: DEV_DEFAULTS.ZALO_APP_ID,
     ZALO_APP_SECRET: DEV_DEFAULTS.ZALO_APP_SECRET,
     ZALO_OA_ID: DEV_DEFAULTS.ZALO_OA_ID,
@@ -59,6 +51,21 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ZALO_BUSINESS_URL: `${emulatorUrl}/business`,
     ZALO_PAYMENT_URL: `${emulatorUrl}/payment`,
     ZALO_CHECKOUT_PRIVATE_KEY: DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY,
+  };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const host = opts.host ?? "127.0.0.1";
+  const emulator = await buildEmulator({
+    ...emulatorOptionsFromEnv(DEV_DEFAULTS),
+    logger: false,
+  });
+  const emulatorUrl = `http://${host}:${new URL(await emulator.app.listen({ port: opts.emulatorPort ?? 0, host: "127.0.0.1" })).port}`;
+
+  const config = loadConfig({
+    NODE_ENV: process.env.NODE_ENV === "production" ? "production" : "development",
+    JWT_SECRET: "dev-jwt-secret-for-the-local-demo-only",
+    ...emulatorZaloEnv(emulatorUrl),
     DATABASE_PATH: opts.databasePath ?? ":memory:",
     ADMIN_EMAIL: DEMO_ADMIN.email,
     ADMIN_PASSWORD: DEMO_ADMIN.password,

@@ -28,10 +28,22 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/**
+ * SQL for the earn points of customer row `c` (an alias of customers) dated at or after the one `?`:
+ * the customer's running total minus the running sum at their last entry dated before it
+ * (points_ledger_window_idx: one seek, however long the history). Entries are dated by the clock at
+ * insert, so the running sum follows date order; were the clock ever set back, the window would start
+ * after the last entry dated before it rather than mid-way through later ones.
+ */
+export const earnedInWindowSql = (c: string) =>
+  `(${c}.points_earned_total - coalesce((select l.earned_to_date from points_ledger l where l.customer_id = ${c}.id and l.created_at < ?
+     order by l.created_at desc, l.earned_to_date desc limit 1), 0))`;
+
 export function createLoyaltyRepo(db: Db) {
   const c = db.$client;
+  const ledgerRow = rowReader(pointsLedger);
   // Hot path (one ledger write per purchase): prepared once.
-  const bySourceKey = c.prepare("select * from points_ledger where source_key = ?");
+  const bySourceKey = c.prepare(`${ledgerRow.selectAll} where source_key = ?`).raw();
   const bumpBalance = c.prepare(
     `update customers set points_balance = points_balance + ?, points_earned_total = points_earned_total + ?
      where id = ? and points_balance + ? >= 0 returning points_balance, points_earned_total`,
@@ -41,30 +53,14 @@ export function createLoyaltyRepo(db: Db) {
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
-  const toRow = (r: Record<string, unknown>): LedgerRow => ({
-    id: r.id as number,
-    customerId: r.customer_id as string,
-    kind: r.kind as LedgerKind,
-    delta: r.delta as number,
-    balanceAfter: r.balance_after as number,
-    reason: r.reason as string,
-    sourceKey: r.source_key as string,
-    storeId: (r.store_id as string) ?? null,
-    actorKind: r.actor_kind as Actor["kind"],
-    actorId: r.actor_id as string,
-    expiresAt: (r.expires_at as number) ?? null,
-    createdAt: r.created_at as number,
-    earnedToDate: r.earned_to_date as number,
-  });
-
   /**
    * Appends one entry and moves the cached balance with it. Must run inside a transaction.
    * The same source key twice returns the first entry (a retry earns once); a debit that would take
    * the balance below zero writes nothing.
    */
   function append(e: NewEntry): { entry: LedgerRow; duplicate: boolean } {
-    const existing = bySourceKey.get(e.sourceKey) as Record<string, unknown> | undefined;
-    if (existing) return { entry: toRow(existing), duplicate: true };
+    const existing = ledgerRow.read(bySourceKey.get(e.sourceKey) as unknown[] | undefined);
+    if (existing) return { entry: existing, duplicate: true };
     const bumped = bumpBalance.get(e.delta, e.kind === "earn" ? e.delta : 0, e.customerId, e.delta) as [balance: number, earnedTotal: number] | undefined;
     if (!bumped) throw new AppError(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", 409);
     const [balanceAfter, earnedToDate] = bumped;
@@ -81,22 +77,11 @@ export function createLoyaltyRepo(db: Db) {
   const facts = (customerId: string) =>
     (factsStmt.all(customerId) as [number, number | null, number, number][]).map(([delta, expiresAt, createdAt, id]) => ({ delta, expiresAt, createdAt, id }));
 
-  // Earn points dated `since` or later: the customer's running total minus the running sum at their last
-  // entry dated before `since` (points_ledger_window_idx: one seek, however long the history). Entries are
-  // dated by the clock at insert, so the running sum follows date order; were the clock ever set back, the
-  // window would start after the last entry dated before it rather than mid-way through later ones.
-  const earnedSinceStmt = c
-    .prepare(
-      `select c.points_earned_total - coalesce((select l.earned_to_date from points_ledger l where l.customer_id = c.id and l.created_at < ?
-                                                order by l.created_at desc, l.earned_to_date desc limit 1), 0)
-       from customers c where c.id = ?`,
-    )
-    .pluck();
+  const earnedSinceStmt = c.prepare(`select ${earnedInWindowSql("c")} from customers c where c.id = ?`).pluck();
   const earnedSince = (customerId: string, since: number) => (earnedSinceStmt.get(since, customerId) as number | undefined) ?? 0;
 
   // Newest first, in the ledger's date order (the order of points_ledger_window_idx; the running sum breaks
   // ties in insert order). `before` is the id of the last entry already shown.
-  const ledgerRow = rowReader(pointsLedger);
   const NEWEST_FIRST = "order by created_at desc, earned_to_date desc, id desc limit ?";
   const historyStmt = c.prepare(`${ledgerRow.selectAll} where customer_id = ? ${NEWEST_FIRST}`).raw();
   const historyBeforeStmt = c

@@ -25,7 +25,7 @@ import { broadcasts, customers, warmingRules, znsTemplates } from "../../db/sche
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import { earnedInWindowSql, type LoyaltyRepo } from "../loyalty/repo";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import { idFromTrackingId } from "./dispatcher";
@@ -240,7 +240,7 @@ export function createMessagingService(deps: {
         if (i < 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown tier ${key}`, 400);
         return [rules.tiers[i]!.threshold, rules.tiers[i + 1]?.threshold ?? Number.MAX_SAFE_INTEGER] as const;
       });
-      const earned = "(select coalesce(sum(l.delta), 0) from points_ledger l where l.customer_id = c.id and l.kind = 'earn' and l.created_at >= ?)";
+      const earned = earnedInWindowSql("c");
       parts.push(`(${ranges.map(() => `(${earned} >= ? and ${earned} < ?)`).join(" or ")})`);
       const since = now() - rules.tierWindowDays * DAY;
       for (const [lo, hi] of ranges) params.push(since, lo, since, hi);
