@@ -12,7 +12,7 @@ afterEach(async () => h.close());
 const DAY = 86_400_000;
 const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
 
-/** The cached balance must always equal the ledger, and never be negative. */
+/** The cached balance must always equal the ledger, and never be negative; the running earn sums match it too. */
 function assertLedgerConsistent() {
   const rows = sql(
     `select c.id, c.points_balance as cached, coalesce(sum(l.delta), 0) as ledger, min(coalesce(l.balance_after, 0)) as low
@@ -22,6 +22,14 @@ function assertLedgerConsistent() {
     expect(r.cached).toBe(r.ledger);
     expect(r.low).toBeGreaterThanOrEqual(0);
   }
+  // The tier window's running sums too: every customer's earn total, and each entry's sum so far.
+  const totals = sql("select c.points_earned_total as cached, coalesce((select sum(delta) from points_ledger l where l.customer_id = c.id and l.kind = 'earn'), 0) as ledger from customers c");
+  for (const t of totals) expect(t.cached).toBe(t.ledger);
+  const drifted = sql(
+    `select count(*) as n from points_ledger l where l.earned_to_date !=
+       (select coalesce(sum(case when m.kind = 'earn' then m.delta else 0 end), 0) from points_ledger m where m.customer_id = l.customer_id and m.id <= l.id)`,
+  );
+  expect(drifted[0].n).toBe(0);
 }
 
 async function award(amountVnd: number, receiptId: string, memberCode: string, storeId = ctx.storeId, token = ctx.staff.token) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 
 let h: Harness;
 let admin: string;
@@ -276,6 +276,27 @@ describe("broadcasts", () => {
     expect((await api("PUT", `/api/admin/customers/${a!.customer.id}/tags`, { tags: ["no spaces"] })).statusCode).toBe(400);
     const vip = (await broadcast({ audience: { followersOnly: true, tags: ["vip"] } })).json();
     expect((await api("GET", `/api/admin/broadcasts/${vip.id}/preview`)).json().audience).toBe(1);
+  });
+
+  it("audiences by tier count only the points earned inside the tier window", async () => {
+    const [a, b, c] = await followers(3);
+    const staff = (await h.login("staff")).token;
+    const award = async (shopper: { token: string }, amountVnd: number, receiptId: string) => {
+      const memberCode = await memberCodeOf(h, shopper.token);
+      const res = await api("POST", "/api/staff/points/award", { memberCode, storeId: "q1", amountVnd, receiptId }, staff);
+      expect(res.statusCode).toBe(200);
+    };
+    await award(b!, 6_000_000, "T-b"); // 600 points, then a year passes: back to member
+    await h.control("POST", "/_emu/clock", { advanceMs: 366 * 24 * HOUR });
+    await award(a!, 6_000_000, "T-a"); // 600 points inside the window: silver
+    await award(c!, 1_000_000, "T-c"); // 100 points: member
+    const count = async (tiers: string[]) => {
+      const b = (await broadcast({ audience: { followersOnly: true, tiers } })).json();
+      return (await api("GET", `/api/admin/broadcasts/${b.id}/preview`)).json().audience;
+    };
+    expect(await count(["silver"])).toBe(1);
+    expect(await count(["silver", "gold"])).toBe(1);
+    expect(await count(["member"])).toBe(2);
   });
 
   it("bad input: unknown tier, invalid content, wrong state", async () => {
