@@ -42,6 +42,15 @@ describe("POST /api/auth/zalo", () => {
     expect(res.json().code).toBe("VALIDATION_FAILED");
   });
 
+  it("refuses a token with characters no HTTP header carries with 401, without calling Zalo", async () => {
+    for (const accessToken of ["😀", "tôi-là-token", "two words", "tab\there"]) {
+      const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+      expect.soft(res.statusCode, accessToken).toBe(401);
+      expect.soft(res.json().code, accessToken).toBe("ZALO_TOKEN_INVALID");
+    }
+    expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me")).toHaveLength(0);
+  });
+
   it("answers 503 ZALO_UNAVAILABLE when Zalo times out", async () => {
     const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
     await h.control("POST", "/_emu/faults", { match: "/graph/v2.0/me", error: 0, times: 1, delayMs: 3000 });
@@ -114,6 +123,14 @@ describe("POST /api/me/phone", () => {
     const reuse = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
     expect(reuse.statusCode).toBe(400);
     expect(reuse.json().code).toBe("PHONE_TOKEN_INVALID");
+  });
+
+  it("refuses a phone token with non-ASCII characters as an invalid phone token, not Zalo being down", async () => {
+    const { token } = await h.login("shopper");
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken: "😀" } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("PHONE_TOKEN_INVALID");
+    expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me/info")).toHaveLength(0);
   });
 
   it("refuses another person's phone token", async () => {
