@@ -86,7 +86,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       redact: ["req.headers.authorization", "req.headers.access_token", "req.headers.secret_key", "req.headers[\"x-zevent-signature\"]"],
     },
     genReqId: () => randomUUID(),
-    trustProxy: true,
+    // Only the configured reverse proxies may say who the client is: every per-IP limit keys on req.ip.
+    trustProxy: config.TRUST_PROXY,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -102,8 +103,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
 
   const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
+  // Any localhost page may call the API only while developing: in production a local page is anyone's.
+  const localOk = config.NODE_ENV !== "production";
   await app.register(cors, {
-    origin: (origin, cb) => cb(null, !origin || origin === "https://h5.zdn.vn" || LOCAL_ORIGIN.test(origin) || extraOrigins.includes(origin)),
+    origin: (origin, cb) => cb(null, !origin || origin === "https://h5.zdn.vn" || (localOk && LOCAL_ORIGIN.test(origin)) || extraOrigins.includes(origin)),
     methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
   });
   await app.register(rateLimit, {
@@ -119,7 +122,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  // The route map is a reconnaissance gift: served only where DOCS_ENABLED says (off in production by default).
+  if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
   const identityRepo = createIdentityRepo(db);
   const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
