@@ -74,6 +74,9 @@ declare module "fastify" {
   }
 }
 
+/** Trust the nearest `n` hops (proxy-addr's hop count; fastify's types take it as a function). */
+const hops = (n: number) => (_addr: string, i: number) => i < n;
+
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 /** Builds the whole API without listening: main.ts listens, tests use app.inject(). */
@@ -87,7 +90,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     genReqId: () => randomUUID(),
     // Only the configured reverse proxies may say who the client is: every per-IP limit keys on req.ip.
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: typeof config.TRUST_PROXY === "number" ? hops(config.TRUST_PROXY) : config.TRUST_PROXY,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

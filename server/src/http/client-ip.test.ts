@@ -22,9 +22,9 @@ describe("per-IP limits and X-Forwarded-For", () => {
     expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me")).toHaveLength(10);
   });
 
-  it("a configured proxy is believed: its X-Forwarded-For names the client", async () => {
+  it.each(["127.0.0.1", "1"])("a configured proxy (TRUST_PROXY=%s) is believed: its X-Forwarded-For names the client", async (trust) => {
     // inject() connects from 127.0.0.1, playing the reverse proxy here.
-    h = await startHarness({ AUTH_RATE_LIMIT_PER_MINUTE: "10", TRUST_PROXY: "127.0.0.1" });
+    h = await startHarness({ AUTH_RATE_LIMIT_PER_MINUTE: "10", TRUST_PROXY: trust });
     const codes: number[] = [];
     for (let n = 0; n < 30; n++) codes.push((await h.app.inject(wrongLogin(n))).statusCode);
     expect(codes.every((c) => c === 401)).toBe(true);

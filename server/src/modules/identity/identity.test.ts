@@ -1,5 +1,6 @@
+import { createHmac } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { bearer, startHarness, type Harness } from "../../test-support";
+import { bearer, startHarness, TEST_ENV, type Harness } from "../../test-support";
 
 let h: Harness;
 beforeEach(async () => (h = await startHarness()));
@@ -77,6 +78,26 @@ describe("session tokens", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+/** An HS256 token signed with the server's own secret, with exactly the claims given. */
+function handMade(claims: Record<string, unknown>) {
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const head = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
+  return `${head}.${createHmac("sha256", TEST_ENV.JWT_SECRET).update(head).digest("base64url")}`;
+}
+
+describe("session tokens without an expiry", () => {
+  it("refuses a correctly signed token that has no exp, even for a real account", async () => {
+    const { customer } = await h.login("shopper");
+    const forever = handMade({ sub: customer.id, kind: "customer", iat: Math.floor(Date.now() / 1000) });
+    const res = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(forever) });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe("UNAUTHENTICATED");
+    // The same claims with an exp pass: it is the missing expiry that is refused.
+    const dated = handMade({ sub: customer.id, kind: "customer", iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 });
+    expect((await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(dated) })).statusCode).toBe(200);
   });
 });
 
