@@ -134,7 +134,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
-  const messagingRepo = createMessagingRepo(db);
+  const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now });
   const dispatcher = createDispatcher({
     db,
@@ -144,7 +144,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     log: app.log,
     options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS },
   });
-  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, notify: messaging.queue });
+  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
   const orders = createOrderService({
     db,
     repo: createOrderRepo(db),
