@@ -105,8 +105,8 @@ describe("one way out", () => {
     const sent = await emuMessages("?channel=zns");
     expect(sent).toHaveLength(1);
     expect(sent[0].trackingId ?? sent[0].tracking_id).toBe(`mc-${row.id}`);
-    await new Promise((r) => setTimeout(r, 300)); // the emulator sends the receipt after answering
-    expect(sql("select state, delivered_at is not null as d from outbox")).toEqual([{ state: "delivered", d: 1 }]);
+    // The emulator sends the receipt after answering.
+    await expect.poll(() => sql("select state, delivered_at is not null as d from outbox")).toEqual([{ state: "delivered", d: 1 }]);
   });
 
   it("template data is validated before it is queued (NFC lengths, missing params)", async () => {
