@@ -9,6 +9,8 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   INTERNAL: "INTERNAL",
   CONFLICT: "CONFLICT",
+  /** An idempotency key sent again for another subject or amount: a different request, refused. */
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   // auth
   UNAUTHENTICATED: "UNAUTHENTICATED",
   FORBIDDEN: "FORBIDDEN",
@@ -24,6 +26,7 @@ export const ErrorCode = {
   // loyalty and vouchers: the mini app and the staff counter switch on these
   INSUFFICIENT_POINTS: "INSUFFICIENT_POINTS",
   MEMBER_NOT_FOUND: "MEMBER_NOT_FOUND",
+  PURCHASE_TOO_SMALL: "PURCHASE_TOO_SMALL",
   STORE_FORBIDDEN: "STORE_FORBIDDEN",
   CAMPAIGN_NOT_FOUND: "CAMPAIGN_NOT_FOUND",
   CAMPAIGN_NOT_ACTIVE: "CAMPAIGN_NOT_ACTIVE",
