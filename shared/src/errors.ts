@@ -40,6 +40,8 @@ export const ErrorCode = {
   VOUCHER_NOT_VALID_AT_STORE: "VOUCHER_NOT_VALID_AT_STORE",
   QR_INVALID: "QR_INVALID",
   QR_EXPIRED: "QR_EXPIRED",
+  /** A typed counter code past its QR's life, or the voucher's printed code (never accepted at the counter). */
+  VOUCHER_CODE_EXPIRED: "VOUCHER_CODE_EXPIRED",
   // games: in-store QR links, plays and prizes
   QR_LINK_INVALID: "QR_LINK_INVALID",
   GAME_NOT_FOUND: "GAME_NOT_FOUND",
