@@ -265,7 +265,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
         onChange={(v) => setCode(v.replace(/[^\d ]/g, ""))}
         onSubmit={(typed) => void check({ code: typed, storeId: store.id })}
         icon={<Keyboard size={18} />}
-        placeholder="6 chữ số, VD: 482 913"
+        placeholder="VD: 482 913"
         maxLength={7}
         label="Mã số voucher"
         submitLabel="Kiểm tra"
