@@ -13,13 +13,23 @@ describe("POST /api/auth/zalo", () => {
     const body = res.json();
     expect(body.customer).toMatchObject({ name: "Nguyễn Thu Hà", role: "customer", hasPhone: false });
     expect(body.token).toEqual(expect.any(String));
-    // The server asked Zalo, with the appsecret_proof, instead of trusting the client.
+    // The server asked Zalo instead of trusting the client.
     const reqs = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me");
-    expect(JSON.stringify(reqs)).toContain("/graph/v2.0/me");
+    expect(reqs).toHaveLength(1);
+    expect(reqs[0].headers).toHaveProperty("appsecret_proof");
 
     // Signing in again is the same customer, not a new one.
     const again = await h.login("shopper");
     expect(again.customer.id).toBe(body.customer.id);
+  });
+
+  it("signs the Graph call with a valid appsecret_proof (Zalo refuses a wrong or, when enforced, a missing one)", async () => {
+    await h.control("POST", "/_emu/config", { enforceAppSecretProof: true });
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+    expect(res.statusCode).toBe(200);
+    const [call] = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me");
+    expect(call.error ?? 0).toBe(0);
   });
 
   it("rejects a forged token with 401 ZALO_TOKEN_INVALID", async () => {
