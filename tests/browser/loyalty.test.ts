@@ -251,7 +251,7 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
     expect(await listed.first().textContent()).toContain("Tặng Bánh su kem");
     await shot(s, "staff-member-vouchers");
     await listed.first().click();
-    await expect.poll(() => text(s, "counter-owner")).toBe("Nguyễn Thu Hà");
+    await expect.poll(() => text(s, "counter-owner")).toBe("N. T. Hà");
     await s.getByTestId("counter-redeem").click();
     await expect.poll(() => s.getByTestId("counter-outcome").getAttribute("data-outcome")).toBe("success");
     expect(await text(s, "counter-outcome-lines")).toContain("Trần Minh Khoa");

@@ -114,7 +114,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
       if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.award", targetId: member.id, storeId: p.storeId, details: { amountVnd: p.amountVnd, points, receiptId }, at });
       // A new entry's balance_after is the balance now (same transaction); a duplicate's is from back then.
       const balance = duplicate ? repo.balanceOf(member.id)! : entry.balanceAfter;
-      return { member: { id: member.id, name: member.name }, points: entry.delta, balance, duplicate, entry: toLedgerEntry(entry) };
+      return { member: { id: member.id, name: counterName(member.name) }, points: entry.delta, balance, duplicate, entry: toLedgerEntry(entry) };
     });
   }
 
