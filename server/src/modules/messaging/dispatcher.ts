@@ -294,26 +294,48 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       dr.completeBroadcasts(rows.map((r) => r.broadcast_id), now()); // a batch may have suppressed or expired a broadcast's last rows
       return ready;
     });
-    // Answers wait here until the next request goes out (one commit records them and marks that one in
-    // flight), so `sending` rows never outnumber the workers: each has at most one unanswered or unrecorded.
+    // Answers wait here until the next request goes out: one commit records them and marks the requests
+    // about to start in flight (all those that got a token in the same turn of the event loop). So `sending`
+    // rows never outnumber the workers: each has at most one unanswered or unrecorded.
     let buffer: Outcome[] = [];
-    const write = (then?: () => boolean) => {
+    let starting: { id: number; go: (ok: boolean) => void; fail: (err: unknown) => void }[] = [];
+    const write = () => {
       const done = buffer;
+      const starts = starting;
       buffer = [];
-      return tx(db, () => {
-        done.forEach(record);
-        dr.completeBroadcasts(done.map((d) => d.row.broadcast_id), now());
-        return then ? then() : true;
-      });
+      starting = [];
+      const at = now();
+      let ok: boolean[];
+      try {
+        ok = tx(db, () => {
+          done.forEach(record);
+          dr.completeBroadcasts(done.map((d) => d.row.broadcast_id), at);
+          return starts.map((st) => dr.markInFlight({ id: st.id, owner, t: at, until: at + o.leaseMs }));
+        });
+      } catch (err) {
+        starts.forEach((st) => st.fail(err));
+        throw err;
+      }
+      starts.forEach((st, i) => st.go(ok[i]!));
     };
-    const flush = () => void (buffer.length && write());
+    const flush = () => void ((buffer.length || starting.length) && write());
+    const startSoon = (id: number) =>
+      new Promise<boolean>((go, fail) => {
+        if (starting.push({ id, go, fail }) === 1) setImmediate(() => starting.length && tryWrite());
+      });
+    const tryWrite = () => {
+      try {
+        write();
+      } catch {
+        // Each waiting worker got the error.
+      }
+    };
     let next = 0;
     const worker = async () => {
       while (next < toSend.length) {
         const s = toSend[next++]!;
         await buckets[s.channel].take();
-        const at = now();
-        if (!write(() => dr.markInFlight({ id: s.row.id, owner, t: at, until: at + o.leaseMs }))) continue; // lease lost: someone else has it
+        if (!(await startSoon(s.row.id))) continue; // lease lost: someone else has it
         // Await first: `buffer.push(await …)` would push into the array a concurrent write already took.
         const outcome = await send(s.row, s.channel, s.who);
         buffer.push(outcome);
