@@ -37,6 +37,11 @@ describe("config", () => {
     expect(() => loadConfig({ ...TEST_ENV, ADMIN_PASSWORD: undefined })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
   });
 
+  it("refuses a dispatcher lease no longer than a Zalo request may take", () => {
+    expect(() => loadConfig({ ...TEST_ENV, DISPATCH_LEASE_MS: "5000", ZALO_TIMEOUT_MS: "5000" })).toThrow(/DISPATCH_LEASE_MS/);
+    expect(loadConfig({ ...TEST_ENV, DISPATCH_LEASE_MS: "5001", ZALO_TIMEOUT_MS: "5000" }).DISPATCH_LEASE_MS).toBe(5001);
+  });
+
   it("refuses a dev secret in production", () => {
     expect(() => loadConfig({ ...TEST_ENV, NODE_ENV: "production", JWT_SECRET: "dev-only-secret-dev-only-secret-0000" })).toThrow(/JWT_SECRET/);
   });

@@ -54,6 +54,10 @@ const ConfigSchema = z.object({
   if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
     ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
   }
+  // A request still waiting for Zalo's answer when its lease ends would be taken for one a crash left behind.
+  if (c.DISPATCH_LEASE_MS <= c.ZALO_TIMEOUT_MS) {
+    ctx.addIssue({ code: "custom", path: ["DISPATCH_LEASE_MS"], message: "must be longer than ZALO_TIMEOUT_MS" });
+  }
   if (c.NODE_ENV === "production" && c.JWT_SECRET.startsWith("dev-")) {
     ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "a dev secret cannot be used in production" });
   }

@@ -56,6 +56,7 @@ beforeAll(async () => {
     DISPATCH_RATE_PER_SECOND: "100000",
     DISPATCH_CONCURRENCY: String(CONCURRENCY),
     DISPATCH_LEASE_MS: "3000",
+    ZALO_TIMEOUT_MS: "2000",
     DISPATCH_RECEIPT_GRACE_MS: "1500",
     // The emulator lists template-by-UID messages in the conversation (its default), so absence there is proof.
     ZALO_CONVERSATION_LISTS_TEMPLATES: "true",

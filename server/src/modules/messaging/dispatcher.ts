@@ -276,9 +276,9 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   }
 
   /**
-   * One batch: claim, decide every row in one transaction, send concurrently, and write outcomes in small
-   * transactions as they come (a commit costs far more than a row; a short buffer keeps the window in which
-   * a crash leaves a sent message unrecorded small). Returns how many rows it handled.
+   * One batch: finish what a stopped dispatcher left, claim, decide every row in one transaction, send
+   * concurrently, and write outcomes in small transactions as they come (a commit costs far more than a row).
+   * Returns how many rows it handled.
    */
   async function tick(): Promise<number> {
     await recover();
