@@ -20,6 +20,7 @@ import {
   type ZnsTemplateInput,
 } from "@mc/shared";
 import type { Db } from "../../db/client";
+import { createDispatchRepo } from "./dispatch-repo";
 import { tx } from "../../db/client";
 import { broadcasts, customers, warmingRules, znsTemplates } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -30,7 +31,6 @@ import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import { idFromTrackingId } from "./dispatcher";
 import { POLICY_COLUMNS, toPolicyCustomer, type MessagingRepo, type NewMessage } from "./repo";
-import { createDispatchRepo } from "./dispatch-repo";
 
 const DAY = 86_400_000;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -450,7 +450,7 @@ export function createMessagingService(deps: {
     const silent = c
       .prepare(
         `select c.id, c.name, c.points_balance from customers c where c.follows_oa = 1
-         and not exists (select 1 from outbox o where o.customer_id = c.id and (o.sent_at >= @since or o.state in ('queued','held','ready','sending')))
+         and not exists (select 1 from outbox o where o.customer_id = c.id and (o.sent_at >= @since or o.state in ('queued','held','sending')))
          limit 50000`,
       )
       .all({ since: t - rules.floor.silentDays * DAY }) as { id: string; name: string; points_balance: number }[];
