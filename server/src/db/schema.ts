@@ -196,6 +196,21 @@ export const vouchers = sqliteTable(
   (t) => [index("vouchers_customer_idx").on(t.customerId, t.issuedAt), index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId)],
 );
 
+/**
+ * The short code a shopper reads out at the counter, one per QR the voucher screen fetched: it lives as
+ * long as that QR, so a screenshot stops working for a typed code too. Kept a while past its expiry so
+ * the counter can say "out of date" rather than "no such code"; the code is unique among the rows kept.
+ */
+export const voucherCounterCodes = sqliteTable(
+  "voucher_counter_codes",
+  {
+    code: text("code").primaryKey(),
+    voucherId: text("voucher_id").notNull().references(() => vouchers.id),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("voucher_counter_codes_expiry_idx").on(t.expiresAt)],
+);
+
 // ---- games: in-store QR games and the OA follow flow ----
 
 /** A lucky wheel or scratch card that store QR codes open. Limits and the per-store daily prize budget live here. */
