@@ -142,7 +142,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     zalo,
     now,
     log: app.log,
-    options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS },
+    options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS, conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES },
   });
   const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
   const orders = createOrderService({

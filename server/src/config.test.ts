@@ -37,6 +37,11 @@ describe("config", () => {
     expect(() => loadConfig({ ...TEST_ENV, ADMIN_PASSWORD: undefined })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
   });
 
+  it("refuses a dispatcher lease no longer than a Zalo request may take", () => {
+    expect(() => loadConfig({ ...TEST_ENV, DISPATCH_LEASE_MS: "5000", ZALO_TIMEOUT_MS: "5000" })).toThrow(/DISPATCH_LEASE_MS/);
+    expect(loadConfig({ ...TEST_ENV, DISPATCH_LEASE_MS: "5001", ZALO_TIMEOUT_MS: "5000" }).DISPATCH_LEASE_MS).toBe(5001);
+  });
+
   it("trusts no proxy by default; takes addresses, CIDR ranges or a hop count; refuses trusting everyone", () => {
     expect(loadConfig(TEST_ENV).TRUST_PROXY).toBe(false);
     expect(loadConfig({ ...TEST_ENV, TRUST_PROXY: "127.0.0.1, 10.0.0.0/8,::1,loopback" }).TRUST_PROXY).toEqual(["127.0.0.1", "10.0.0.0/8", "::1", "loopback"]);

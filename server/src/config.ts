@@ -91,10 +91,19 @@ const ConfigSchema = z.object({
   DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   /** After a crash, how long to wait for a ZNS delivery receipt before sending a row again. */
   DISPATCH_RECEIPT_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  /**
+   * Whether Zalo lists template-by-UID messages in the OA conversation API (undocumented). If true, a template
+   * left in flight by a crash and absent from the conversation is sent again; if false it ends OUTCOME_UNKNOWN.
+   */
+  ZALO_CONVERSATION_LISTS_TEMPLATES: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 }).superRefine((c, ctx) => {
   if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
     ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
+  }
+  // A request still waiting for Zalo's answer when its lease ends would be taken for one a crash left behind.
+  if (c.DISPATCH_LEASE_MS <= c.ZALO_TIMEOUT_MS) {
+    ctx.addIssue({ code: "custom", path: ["DISPATCH_LEASE_MS"], message: "must be longer than ZALO_TIMEOUT_MS" });
   }
   if (c.NODE_ENV === "production" && c.JWT_SECRET.startsWith("dev-")) {
     ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "a dev secret cannot be used in production" });

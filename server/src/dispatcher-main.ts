@@ -24,7 +24,7 @@ try {
     zalo,
     now,
     log,
-    options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS },
+    options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS, conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES },
   });
   dispatcher.start();
   log.info({ owner: dispatcher.owner }, "dispatcher started");

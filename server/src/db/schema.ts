@@ -291,7 +291,8 @@ export const gameDraws = sqliteTable(
 /**
  * The outbox: every message to a customer, written in the same transaction as its cause. Only the dispatcher
  * sends rows, and its id is the ZNS tracking_id, so a receipt always finds its row.
- * queued → sending → sent → delivered → seen, or held (until not_before), suppressed, failed, expired, cancelled.
+ * queued → ready (decided, slot taken) → sending (its request in flight) → sent → delivered → seen, or held
+ * (until not_before), suppressed, failed, expired, cancelled.
  */
 export const outbox = sqliteTable(
   "outbox",
@@ -308,7 +309,7 @@ export const outbox = sqliteTable(
     imageUrl: text("image_url"),
     templateId: text("template_id"),
     templateData: text("template_data"),
-    state: text("state", { enum: ["queued", "held", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] }).notNull().default("queued"),
+    state: text("state", { enum: ["queued", "held", "ready", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] }).notNull().default("queued"),
     reason: text("reason"),
     notBefore: integer("not_before"),
     expiresAt: integer("expires_at"),

@@ -79,6 +79,15 @@ describe("Zalo client against the emulator", () => {
     expect(row).toEqual({ access_token: emu.accessToken, refresh_token: emu.refreshToken });
   });
 
+  it("reads a user's conversation with the OA: who wrote, when, the text and the message id", async () => {
+    const oaUserId = await shopperOaId();
+    const sent = await zalo().sendCs({ oaUserId, text: "Đơn của bạn đã sẵn sàng" });
+    const page = await zalo().getConversation({ oaUserId, offset: 0, count: 10 });
+    expect(page).toEqual([{ fromOa: true, time: expect.any(Number), type: "text", message: "Đơn của bạn đã sẵn sàng", messageId: sent.message_id, toId: oaUserId }]);
+    await h.control("POST", "/_emu/faults", { match: "/openapi/v2.0/oa/conversation", error: -32, times: 1 });
+    expect(await zalo().getConversation({ oaUserId, offset: 0, count: 10 }).catch((e) => e.kind)).toBe("rate_limit");
+  });
+
   it("reads the ZNS quota as numbers", async () => {
     const q = await zalo().getZnsQuota();
     expect(q.daily).toBeGreaterThan(0);

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { createDispatcher } from "./dispatcher";
+import { createMessagingRepo } from "./repo";
 
 let h: Harness;
 let admin: string;
@@ -242,10 +244,14 @@ describe("broadcasts", () => {
     const people = await followers(12);
     const b = (await broadcast({ breakerRate: 0.2, breakerMinSent: 10 })).json();
     await api("POST", `/api/admin/broadcasts/${b.id}/start`);
-    await h.app.services.dispatcher.tick();
+    // Ten go out first; a broadcast already done has nothing left to stop.
+    const { db } = h.app.services;
+    await createDispatcher({ db, repo: createMessagingRepo(db), zalo: h.app.services.zalo, now: () => h.emu.clock.now(), options: { batchSize: 10 } }).tick();
     for (const p of people.slice(0, 3)) await h.control("POST", `/_emu/users/${p.appUserId}/unfollow`);
     const view = (await api("GET", `/api/admin/broadcasts/${b.id}`)).json();
-    expect(view).toMatchObject({ state: "tripped", unfollows: 3 });
+    expect(view).toMatchObject({ state: "tripped", unfollows: 3, counts: { sent: 10, queued: 2 } });
+    await drain();
+    expect((await api("GET", `/api/admin/broadcasts/${b.id}`)).json()).toMatchObject({ state: "tripped", counts: { sent: 10, queued: 2 } });
     expect(sql("select count(*) as n from customers where fatigue_until is not null")[0].n).toBe(3);
   });
 

@@ -18,7 +18,8 @@ export type NewMessage = {
 };
 
 const HISTORY_DAYS = 31;
-const SENT_STATES = "('sending','sent','delivered','seen')";
+// `ready` = decided and about to go: it has taken its slot under the caps.
+const SENT_STATES = "('ready','sending','sent','delivered','seen')";
 
 /** The customer columns the policy reads; select them for bulk work (`from customers c`). */
 export const POLICY_COLUMNS = "c.id, c.follows_oa, c.unfollowed_at, c.zalo_oa_id, c.phone, c.last_interaction_at, c.prefs, c.fatigue_until";
