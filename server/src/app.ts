@@ -123,7 +123,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   const identityRepo = createIdentityRepo(db);
   const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
-  const admin = createAdminService({ db, identityRepo, issueToken: (p) => app.issueToken(p), now });
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
@@ -166,6 +165,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       },
     },
     onReceipt: messaging.applyReceipt,
+  });
+  const admin = createAdminService({
+    db,
+    identityRepo,
+    issueToken: (p) => app.issueToken(p),
+    now,
+    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
   app.decorate("services", { db, zalo, messaging, dispatcher });
 

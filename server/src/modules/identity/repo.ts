@@ -8,6 +8,9 @@ import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
+/** What an erased person is called from then on (the column is required). */
+export const ERASED_NAME = "Khách đã xoá dữ liệu";
+
 export function createIdentityRepo(db: Db) {
   const c = db.$client;
   const customerRow = rowReader(customers);
@@ -18,7 +21,7 @@ export function createIdentityRepo(db: Db) {
   const storeExistsStmt = c.prepare("select 1 from stores where id = ?").pluck();
   const principalStmt = c.prepare(
     `select c.role, case when c.role = 'customer' then null else (select json_group_array(s.store_id) from staff_stores s where s.customer_id = c.id) end
-     from customers c where c.id = ?`,
+     from customers c where c.id = ? and c.erased_at is null`,
   ).raw();
 
   const byId = (id: string): CustomerRow | undefined => customerRow.read(byIdStmt.get(id) as unknown[] | undefined);
@@ -26,7 +29,8 @@ export function createIdentityRepo(db: Db) {
 
   // Role and stores of signed-in customers, read on every request. Kept in memory because this process
   // is the only writer of roles (setRole below, which drops the entry): a revoked role still stops at once.
-  // Customers are never deleted, so a cached principal cannot outlive its row. Bounded by a plain reset.
+  // Customers are never deleted, so a cached principal cannot outlive its row; an erased one is dropped here
+  // (erase below) and never loaded again, so its sessions stop at once. Bounded by a plain reset.
   type PrincipalRow = Readonly<{ id: string; role: CustomerRow["role"]; storeIds: readonly string[] }>;
   const principals = new Map<string, PrincipalRow>();
   const PRINCIPALS_MAX = 100_000;
@@ -93,6 +97,41 @@ export function createIdentityRepo(db: Db) {
     principals.delete(id); // again: a request may have cached the old row while the transaction ran
   }
 
+  /**
+   * Anonymises a person on request (their personal data, not their history): names, ids, phone, avatar,
+   * preferences and roles go; the row stays so the ledger, vouchers, orders and audit keep pointing at it,
+   * with the points totals as they were. The old Zalo ids then match nothing, so signing in with them makes
+   * a new customer. A fresh member code: the old card no longer finds the record. Inside the caller's transaction.
+   */
+  function erase(id: string, now: number): CustomerRow | undefined {
+    const row = byId(id);
+    if (!row || row.erasedAt !== null) return undefined;
+    principals.delete(id);
+    db.update(customers)
+      .set({
+        zaloId: null,
+        zaloOaId: null,
+        phone: null,
+        name: ERASED_NAME,
+        avatar: null,
+        role: "customer",
+        followsOa: false,
+        followedAt: null,
+        unfollowedAt: null,
+        lastInteractionAt: null,
+        prefs: "{}",
+        fatigueUntil: null,
+        memberCode: humanCode(MEMBER_CODE_LENGTH),
+        erasedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(customers.id, id))
+      .run();
+    db.delete(staffStores).where(eq(staffStores.customerId, id)).run();
+    principals.delete(id);
+    return row;
+  }
+
   // Stores are never deleted (only made inactive), so a store once seen stays known.
   const knownStores = new Set<string>();
   function storeExists(id: string) {
@@ -107,7 +146,7 @@ export function createIdentityRepo(db: Db) {
   const memberRefStmt = c.prepare("select id, name from customers where member_code = ?");
   const memberRef = (code: string) => memberRefStmt.get(code) as { id: string; name: string } | undefined;
 
-  return { byId, byMemberCode, memberRef, insertCustomer, storeIdsOf, principalOf, upsertFromZalo, setPhone, setRole, storeExists };
+  return { byId, byMemberCode, memberRef, insertCustomer, storeIdsOf, principalOf, upsertFromZalo, setPhone, setRole, storeExists, erase };
 }
 
 export type IdentityRepo = ReturnType<typeof createIdentityRepo>;

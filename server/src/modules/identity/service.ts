@@ -84,7 +84,10 @@ export function createIdentityService(deps: {
     return p ? { kind: "customer", id: p.id, role: p.role, storeIds: p.storeIds } : null;
   }
 
-  return { loginWithZalo, sharePhone, profile, loadPrincipal };
+  /** The person's data was erased: the Zalo token kept for the phone exchange goes too. */
+  const forget = (customerId: string) => void zaloTokens.delete(customerId);
+
+  return { loginWithZalo, sharePhone, profile, loadPrincipal, forget };
 }
 
 export type IdentityService = ReturnType<typeof createIdentityService>;
