@@ -5,37 +5,22 @@
  * read-then-write implementation (check in one statement or transaction, write in another) loses here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
-import { TEST_ENV } from "./test-support";
+import { fileEnv, forkApi, TEST_ENV } from "./test-support";
 
 const INSTANCES = 4;
 const dir = mkdtempSync(join(tmpdir(), "mc-xproc-"));
 const dbPath = join(dir, "mc.db");
 let emu: Awaited<ReturnType<typeof buildEmulator>>;
 let emuUrl: string;
-const children: ChildProcess[] = [];
+const instances: { url: string; stop(): Promise<void> }[] = [];
 let urls: string[] = [];
 let db: Database.Database;
 let admin: string;
-
-function startInstance(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(fileURLToPath(new URL("./test-instance.ts", import.meta.url)), [], {
-    env: { ...process.env, ...env },
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once("message", (m: { url: string }) => resolve({ child, url: m.url }));
-    child.once("exit", (code) => reject(new Error(`API instance exited early (${code})`)));
-  });
-}
 
 type Res = { status: number; body: any };
 async function call(i: number, method: string, path: string, token?: string, body?: unknown): Promise<Res> {
@@ -73,19 +58,11 @@ let staff: string;
 beforeAll(async () => {
   emu = await buildEmulator({ ...emulatorOptionsFromEnv(TEST_ENV), logger: false });
   emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
-  const env = {
-    ...TEST_ENV,
-    DATABASE_PATH: dbPath,
-    ZALO_GRAPH_URL: `${emuUrl}/graph`,
-    ZALO_OAUTH_URL: `${emuUrl}/oauth`,
-    ZALO_OPENAPI_URL: `${emuUrl}/openapi`,
-    ZALO_BUSINESS_URL: `${emuUrl}/business`,
-    ZALO_PAYMENT_URL: `${emuUrl}/payment`,
-  };
+  const env = fileEnv(emuUrl, dbPath);
   // The first instance migrates the file and creates the admin; the others open it as it is.
-  const first = await startInstance(env);
-  const rest = await Promise.all(Array.from({ length: INSTANCES - 1 }, () => startInstance(env)));
-  urls = [first.url, ...rest.map((r) => r.url)];
+  instances.push(await forkApi(env));
+  instances.push(...(await Promise.all(Array.from({ length: INSTANCES - 1 }, () => forkApi(env)))));
+  urls = instances.map((i) => i.url);
   db = new Database(dbPath, { readonly: true });
 
   admin = (await call(0, "POST", "/api/admin/login", undefined, { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD })).body.token;
@@ -97,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   db?.close();
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once("exit", r), c.send("stop"))))));
+  await Promise.all(instances.map((i) => i.stop()));
   await emu?.app.close();
   rmSync(dir, { recursive: true, force: true });
 });
