@@ -75,7 +75,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
 
   r.get(
     "/api/staff/stores",
-    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "The stores this staff member works at", response: { 200: z.object({ stores: z.array(Store) }) } } },
+    { config: { access: "staff", scope: "any" }, schema: { tags: ["staff"], summary: "The stores this staff member works at", response: { 200: z.object({ stores: z.array(Store) }) } } },
     async (req) => {
       const p = me(req);
       const all = admin.listStores();
