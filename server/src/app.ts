@@ -10,7 +10,7 @@ import type { Config } from "./config";
 import { openDb, startCheckpoints, type Db } from "./db/client";
 import { AppError } from "./errors";
 import { authPlugin } from "./http/auth";
-import { installErrorHandler } from "./http/error-handler";
+import { frameworkErrors, installErrorHandler } from "./http/error-handler";
 import { createZaloClient, type OaTokenStore, type ZaloClient } from "./zalo/client";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createIdentityService } from "./modules/identity/service";
@@ -86,6 +86,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       redact: ["req.headers.authorization", "req.headers.access_token", "req.headers.secret_key", "req.headers[\"x-zevent-signature\"]"],
     },
     genReqId: () => randomUUID(),
+    frameworkErrors,
     trustProxy: true,
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorCode } from "@mc/shared";
 import { bearer, newShopper, startHarness, type Harness } from "../test-support";
 import { databaseDigest, routeTable, SAMPLE_BODIES, type RouteEntry } from "./route-table";
 
@@ -162,6 +163,7 @@ function badRequests(r: RouteEntry): fc.Arbitrary<BadRequest> | null {
 
 const tokenFor = (r: RouteEntry) => (r.access === "customer" ? tokens.customer : r.access === "staff" ? tokens.staff : r.access === "admin" ? tokens.admin : null);
 const seedOf = (s: string) => createHash("sha256").update(s).digest().readInt32BE(0);
+const CODES = new Set<string>(Object.values(ErrorCode));
 /** What a 4xx or 5xx body may never show: internals. */
 const LEAK = /SqliteError|sqlite|at \S+ \(|node_modules|\/src\/|TypeError|ReferenceError|Cannot read prop/i;
 
@@ -194,6 +196,7 @@ describe("bad input on every route", () => {
           if (res.statusCode >= 500) failures.push(`${where}: server error ${body?.message ?? ""}`.slice(0, 300));
           else if (res.statusCode >= 400) {
             if (typeof body?.code !== "string" || typeof body?.message !== "string") failures.push(`${where}: no code in ${res.body.slice(0, 120)}`);
+            else if (!CODES.has(body.code)) failures.push(`${where}: ${body.code} is not one of the shared error codes`);
             else if (LEAK.test(body.message)) failures.push(`${where}: leaks "${body.message.slice(0, 120)}"`);
             else if (databaseDigest(h.app.services.db) !== before) failures.push(`${where}: refused but the database changed`);
           }
