@@ -142,7 +142,8 @@ function request(r: RouteEntry, s: Subject) {
 function judge(v: Verdict, got: { status: number; code?: string }, anonymous?: { status: number }) {
   switch (v) {
     case "allowed":
-      return got.status < 500 && got.status !== 401 && !(got.status === 403 && REFUSAL_CODES.has(got.code ?? ""));
+      // Past the gate: whatever the route then says (a 401 ADMIN_LOGIN_FAILED, a 404) is its own business.
+      return got.status < 500 && !((got.status === 401 || got.status === 403) && REFUSAL_CODES.has(got.code ?? ""));
     case "unauthenticated":
       return got.status === 401 && got.code === "UNAUTHENTICATED";
     case "forbidden":

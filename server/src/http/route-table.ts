@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES } from "@mc/shared";
 import type { Db } from "../db/client";
 import type { Access, Scope } from "./auth";
 
@@ -43,11 +44,45 @@ export function routeTable(app: FastifyInstance): RouteEntry[] {
     });
 }
 
+const CAMPAIGN = { name: "Giảm 10%", kind: "percent_off", value: 10, validDaysAfterClaim: 30 };
+const GAME = {
+  name: "Vòng quay",
+  kind: "wheel",
+  storeIds: ["q1"],
+  playsPerDay: 1,
+  prizes: [{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { label: "Chúc may mắn", kind: "none", weight: 1 }],
+};
+const ITEMS = [{ productId: "zzzz", quantity: 1 }];
+
 /**
- * Bodies that pass validation, for routes whose verdict is only visible past it (a store or ownership check
- * inside the service). `"$STORE"` is replaced by the store under test.
+ * Bodies that pass validation: routes whose verdict is only visible past it (a store or ownership check
+ * inside the service) need one, and the fuzz breaks them one field at a time so its odd values reach the
+ * services. `"$STORE"` is replaced by the store under test.
  */
 export const SAMPLE_BODIES: Record<string, unknown> = {
+  "PUT /api/me/message-prefs": { offersPerWeek: 1, pausedUntil: null, mutedCategories: [] },
+  "POST /api/orders/quote": { storeId: "$STORE", items: ITEMS },
+  "POST /api/orders": { storeId: "$STORE", items: ITEMS, pickup: { type: "table", table: "5" }, payment: "counter", expectedTotal: 10_000, requestId: "sample-request" },
+  "POST /api/admin/voucher-campaigns": CAMPAIGN,
+  "PUT /api/admin/voucher-campaigns/:id": CAMPAIGN,
+  "POST /api/admin/games": GAME,
+  "PUT /api/admin/games/:id": GAME,
+  "PUT /api/admin/loyalty/rules": DEFAULT_LOYALTY_RULES,
+  "PUT /api/admin/warming-rules": { rules: DEFAULT_WARMING_RULES, note: "mẫu" },
+  "POST /api/admin/warming-rules/what-if": { rules: DEFAULT_WARMING_RULES },
+  "POST /api/admin/broadcasts": { name: "Cuối tuần", category: "promotion", content: { text: "Giảm 20% cuối tuần!" }, audience: { followersOnly: true } },
+  "POST /api/admin/zns/templates": { id: "tpl-sample", name: "Đơn hàng", tag: 1, params: [] },
+  "POST /api/admin/zns/test-send": { phone: "0912345678", templateId: "tpl-sample", data: {} },
+  "POST /api/admin/menu/categories": { name: "Đồ uống", position: 1 },
+  "PUT /api/admin/menu/categories/:id": { name: "Đồ uống", position: 1 },
+  "POST /api/admin/menu/products": { categoryId: "zzzz", name: "Trà đá", priceVnd: 10_000, storeIds: ["q1"] },
+  "PUT /api/admin/menu/products/:id": { categoryId: "zzzz", name: "Trà đá", priceVnd: 10_000, storeIds: ["q1"] },
+  "PUT /api/admin/customers/:id/role": { role: "staff", storeIds: ["q1"] },
+  "PUT /api/admin/customers/:id/tags": { tags: ["vip"] },
+  "POST /api/admin/customers/:id/points/adjust": { delta: 5, reason: "Quà tặng", idempotencyKey: "sample-adjust" },
+  "POST /api/admin/customers/:id/erase": { reason: "Khách yêu cầu" },
+  "POST /api/admin/stores": { id: "sample-store", name: "Cửa hàng mẫu" },
+  "POST /api/admin/login": { email: "owner@shop.vn", password: "not the password" },
   "POST /api/staff/points/award": { memberCode: "ZZZZ2345", storeId: "$STORE", amountVnd: 100_000, receiptId: "R-sample" },
   "POST /api/staff/vouchers/inspect": { code: "ZZZZ2345", storeId: "$STORE" },
   "POST /api/staff/vouchers/redeem": { code: "ZZZZ2345", storeId: "$STORE" },
