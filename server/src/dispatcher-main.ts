@@ -20,7 +20,7 @@ try {
   };
   const dispatcher = createDispatcher({
     db,
-    repo: createMessagingRepo(db),
+    repo: createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE }),
     zalo,
     now,
     log,

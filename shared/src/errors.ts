@@ -15,6 +15,10 @@ export const ErrorCode = {
   ZALO_TOKEN_INVALID: "ZALO_TOKEN_INVALID",
   PHONE_TOKEN_INVALID: "PHONE_TOKEN_INVALID",
   ADMIN_LOGIN_FAILED: "ADMIN_LOGIN_FAILED",
+  /** Too many wrong console passwords for one account, from anywhere: wait (details.retryAfterSeconds). */
+  ADMIN_LOGIN_LOCKED: "ADMIN_LOGIN_LOCKED",
+  /** A web-console operator's token on a route for shoppers signed in with Zalo: operators are not customers. */
+  CUSTOMER_ONLY: "CUSTOMER_ONLY",
   ZALO_UNAVAILABLE: "ZALO_UNAVAILABLE",
   // webhooks
   WEBHOOK_SIGNATURE_INVALID: "WEBHOOK_SIGNATURE_INVALID",

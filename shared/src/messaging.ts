@@ -25,6 +25,7 @@ export type CapRule = z.infer<typeof CapRule>;
 
 export const WarmingRules = z
   .object({
+    /** The shop's time zone: the server always fills in its SHOP_TIME_ZONE here; a value sent is ignored. */
     timeZone: z.string().min(1).default("Asia/Ho_Chi_Minh"),
     /** Local time window in which care and promotion messages are held (never dropped). null = none. */
     quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable(),

@@ -24,6 +24,22 @@ describe("Zalo client against the emulator", () => {
     expect(me).toMatchObject({ id: userInfo.id, name: "Nguyễn Thu Hà" });
   });
 
+  it("a request that cannot be built (a header with non-ASCII) is request_invalid, never transient", async () => {
+    const err = await zalo().getMe("😀").catch((e) => e);
+    expect(err).toBeInstanceOf(ZaloError);
+    expect(err.kind).toBe("request_invalid");
+    const phone = await zalo().exchangePhoneToken("good-token", "mã-😀").catch((e) => e);
+    expect(phone.kind).toBe("request_invalid");
+  });
+
+  it("Zalo really unreachable stays transient", async () => {
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    await h.emu.app.close();
+    const err = await zalo().getMe(accessToken).catch((e) => e);
+    expect(err).toBeInstanceOf(ZaloError);
+    expect(err.kind).toBe("transient");
+  });
+
   it("maps a non-zero error in an HTTP 200 answer to a typed ZaloError", async () => {
     const err = await zalo().getMe("bogus").catch((e) => e);
     expect(err).toBeInstanceOf(ZaloError);

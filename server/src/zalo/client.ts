@@ -44,8 +44,8 @@ export function createZaloClient(deps: ZaloClientDeps) {
     try {
       res = await transport(url, init, config.ZALO_TIMEOUT_MS);
     } catch (err) {
-      const timeout = err instanceof TransportError && err.timedOut;
-      throw new ZaloError(0, timeout ? "timed out" : `network error: ${(err as Error).message}`, endpoint, "transient");
+      if (!(err instanceof TransportError)) throw new ZaloError(0, `request not sent: ${(err as Error).message}`, endpoint, "request_invalid");
+      throw new ZaloError(0, err.timedOut ? "timed out" : `network error: ${err.message}`, endpoint, "transient");
     }
     let body: unknown;
     try {

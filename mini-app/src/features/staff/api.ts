@@ -2,7 +2,8 @@ import type { AwardPointsBody, CounterVoucher } from "@mc/shared";
 import { api } from "../../api/client";
 
 export type Store = { id: string; name: string; address: string; active: boolean; createdAt: number };
-export type Member = { id: string; name: string; avatar: string | null; tier: { key: string; name: string; multiplier: number }; balance: number };
+/** A member found by code, as the counter may see them: shortened name ("N. T. Hà"), avatar, tier. */
+export type Member = { name: string; avatar: string | null; tier: { key: string; name: string; multiplier: number } };
 export type AwardResult = { member: { id: string; name: string }; points: number; balance: number; duplicate: boolean };
 
 /** What staff scanned (the signed QR payload) or typed (the short code), at the store they work at now. */

@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  counterName,
   pointsDueToExpire,
   pointsExpiringWithin,
   pointsForPurchase,
@@ -65,7 +66,9 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
     if (!row) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
     const { rules } = repo.currentRules();
     const t = tierOf(row.id, rules, now());
-    return { id: row.id, name: row.name, avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier }, balance: row.pointsBalance };
+    // Any staff member can type any code: show what confirms the person at the counter, not who they are
+    // in full or what they hold.
+    return { name: counterName(row.name), avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier } };
   }
 
   // Counter awards share commits (see createGroupCommit): one commit per event-loop turn, not per award.

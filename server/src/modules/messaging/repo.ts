@@ -38,7 +38,12 @@ export function toPolicyCustomer(r: Record<string, any>): PolicyCustomer {
 
 const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null });
 
-export function createMessagingRepo(db: Db) {
+/**
+ * `timeZone` is the shop's (SHOP_TIME_ZONE): the one value every local-time rule uses, so the rules read
+ * from here always carry it, whatever an older stored version says.
+ */
+export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
+  const timeZone = opts.timeZone ?? DEFAULT_WARMING_RULES.timeZone;
   const c = db.$client;
   const insert = c.prepare(
     `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
@@ -96,12 +101,12 @@ export function createMessagingRepo(db: Db) {
 
   // Parsed once per version: the dispatcher asks for every message, and another process may publish a new version.
   const latestVersion = c.prepare("select coalesce(max(version), 0) as v from warming_rules").pluck();
-  let cached: { version: number; rules: WarmingRules } = { version: -1, rules: DEFAULT_WARMING_RULES };
+  let cached: { version: number; rules: WarmingRules } = { version: -1, rules: { ...DEFAULT_WARMING_RULES, timeZone } };
   function currentRules(): { version: number; rules: WarmingRules } {
     const v = latestVersion.get() as number;
     if (v === cached.version) return cached;
     const row = v ? db.select().from(warmingRules).where(eq(warmingRules.version, v)).get() : undefined;
-    cached = row ? { version: row.version, rules: WarmingRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: DEFAULT_WARMING_RULES };
+    cached = row ? { version: row.version, rules: { ...WarmingRules.parse(JSON.parse(row.rules)), timeZone } } : { version: 0, rules: { ...DEFAULT_WARMING_RULES, timeZone } };
     return cached;
   }
 
@@ -123,7 +128,7 @@ export function createMessagingRepo(db: Db) {
     return { cancelled };
   }
 
-  return { queue, policyCustomer, history, recentSends, currentRules, template, forgetCustomer };
+  return { queue, policyCustomer, history, recentSends, currentRules, template, timeZone, forgetCustomer };
 }
 
 export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

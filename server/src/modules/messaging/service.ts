@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import {
   DEFAULT_PREFS,
   ErrorCode,
+  dayKey,
   decide,
   maxOffersPerWeek,
   validateTemplateData,
@@ -101,7 +102,9 @@ export function createMessagingService(deps: {
 
   // ---- rules ----
 
-  function setRules(actor: Principal, rules: WarmingRules, note?: string) {
+  function setRules(actor: Principal, input: WarmingRules, note?: string) {
+    // The time zone is the shop's (SHOP_TIME_ZONE), one value for every local-time rule; rules do not pick their own.
+    const rules = { ...input, timeZone: repo.timeZone };
     return tx(db, () => {
       const version = db.insert(warmingRules).values({ rules: JSON.stringify(rules), changedBy: `${actorOf(actor).kind}:${actor.id}`, note: note ?? null, createdAt: now() }).returning({ version: warmingRules.version }).get().version;
       audit(db, { actor: actorOf(actor), action: "warming_rules.set", targetId: String(version), details: { note }, at: now() });
@@ -118,7 +121,8 @@ export function createMessagingService(deps: {
    * What-if: replays the last 30 days of messages under a draft rule set (each person's messages in order,
    * against the sends the replay itself made) and reports what would have changed.
    */
-  function whatIf(draft: WarmingRules) {
+  function whatIf(input: WarmingRules) {
+    const draft = { ...input, timeZone: repo.timeZone };
     const since = now() - 30 * DAY;
     const rows = c
       .prepare(
@@ -429,7 +433,7 @@ export function createMessagingService(deps: {
     const { rules } = repo.currentRules();
     if (!rules.floor.enabled) return { queued: 0 };
     const t = now();
-    const day = new Date(t).toISOString().slice(0, 10);
+    const day = dayKey(t, rules.timeZone); // the shop's day, not UTC's: one floor message per local day
     const silent = c
       .prepare(
         `select c.id, c.name, c.points_balance from customers c where c.follows_oa = 1
@@ -447,7 +451,7 @@ export function createMessagingService(deps: {
         const v = voucherSoon.get(s.id, t) as { name: string; expires_at: number } | undefined;
         let content: string | null = null;
         if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
-        else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN")}.`;
+        else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN", { timeZone: rules.timeZone })}.`;
         else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
         if (!content) continue;
         const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;

@@ -144,7 +144,6 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             <b data-testid="award-member-name">{member.name}</b>
             <span className="mcl-member-meta">
               <span className={`mcl-tier small tier-${member.tier.key}`}>Hạng {member.tier.name}</span>
-              <span className="mc-muted">{fmtNumber(member.balance)} điểm</span>
             </span>
           </div>
         </div>
