@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, memberCodeOf, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
-import { ERASED_NAME } from "../identity/repo";
+import { openDb, tx } from "../../db/client";
+import { createIdentityRepo, ERASED_NAME } from "../identity/repo";
+import { createIdentityService } from "../identity/service";
 
 let h: Harness;
 beforeEach(async () => (h = await startHarness()));
@@ -128,5 +130,27 @@ describe("erasing a customer's personal data", () => {
     expect((await api("POST", `/api/admin/customers/${staff.customer.id}/erase`, admin, { reason: "nghỉ việc, yêu cầu xoá" })).status).toBe(200);
     expect((await api("GET", "/api/staff/stores", staff.token)).status).toBe(401);
     expect(sql("select * from staff_stores where customer_id = ?", staff.customer.id)).toEqual([]);
+  });
+});
+
+describe("erasure racing a phone share", () => {
+  it("a phone number that Zalo hands back after the erasure is not written to the erased record", async () => {
+    const db = openDb(":memory:");
+    const repo = createIdentityRepo(db);
+    let answer!: (phone: string) => void;
+    const zalo = {
+      getMe: async () => ({ id: "app-user-1", name: "Lan", avatar: null, oaUserId: null, isFollower: null }),
+      // Zalo answers the phone exchange only when the test says so: the erasure happens meanwhile.
+      exchangePhoneToken: () => new Promise<string>((resolve) => (answer = resolve)),
+    };
+    const identity = createIdentityService({ repo, zalo: zalo as never, issueToken: () => "t", now: Date.now });
+    const { customer } = await identity.loginWithZalo("zalo-token");
+    const sharing = identity.sharePhone(customer.id, "phone-token");
+    await new Promise((r) => setImmediate(r));
+    tx(db, () => repo.erase(customer.id, Date.now()));
+    answer("0912345678");
+    await expect(sharing).rejects.toMatchObject({ statusCode: 401 });
+    expect(db.$client.prepare("select phone, name from customers where id = ?").get(customer.id)).toEqual({ phone: null, name: ERASED_NAME });
+    db.$client.close();
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { rowReader } from "../../db/rows";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
@@ -83,8 +83,9 @@ export function createIdentityRepo(db: Db) {
     });
   }
 
-  function setPhone(id: string, phone: string, now: number) {
-    db.update(customers).set({ phone, updatedAt: now }).where(eq(customers.id, id)).run();
+  /** False when the person is gone: a phone exchange still in flight when their data was erased writes nothing. */
+  function setPhone(id: string, phone: string, now: number): boolean {
+    return db.update(customers).set({ phone, updatedAt: now }).where(and(eq(customers.id, id), isNull(customers.erasedAt))).run().changes === 1;
   }
 
   function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {

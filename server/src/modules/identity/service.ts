@@ -78,7 +78,7 @@ export function createIdentityService(deps: {
     }
     const phone = normalizePhone(raw);
     if (!phone) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "Zalo returned a number that is not a Vietnamese mobile number", 400);
-    repo.setPhone(customerId, phone, now());
+    if (!repo.setPhone(customerId, phone, now())) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists", 401);
     return profile(customerId);
   }
 
