@@ -147,6 +147,27 @@ describe("several API processes on one database file", () => {
     expect(count("select count(*) from points_ledger where source_key like 'prize:%'")).toBe(10);
   }, 60_000);
 
+  it("what one process changes, every process applies at once: a revoked role, an erased person, new earning rules", async () => {
+    const [person] = await shoppers(1);
+    expect((await call(0, "PUT", `/api/admin/customers/${person!.id}/role`, admin, { role: "staff", storeIds: ["q1"] })).status).toBe(200);
+    // Every instance has now served this staff member (and keeps their role in memory).
+    for (let i = 0; i < INSTANCES; i++) expect((await call(i, "GET", "/api/staff/stores", person!.token)).status).toBe(200);
+    expect((await call(0, "PUT", `/api/admin/customers/${person!.id}/role`, admin, { role: "customer" })).status).toBe(200);
+    for (let i = 0; i < INSTANCES; i++) expect((await call(i, "GET", "/api/staff/stores", person!.token)).status, `instance ${i}`).toBe(403);
+    for (let i = 0; i < INSTANCES; i++) expect((await call(i, "GET", "/api/me", person!.token)).status).toBe(200);
+    expect((await call(0, "POST", `/api/admin/customers/${person!.id}/erase`, admin, { reason: "Khách yêu cầu" })).status).toBe(200);
+    for (let i = 0; i < INSTANCES; i++) expect((await call(i, "GET", "/api/me", person!.token)).status, `instance ${i}`).toBe(401);
+
+    const [member] = await shoppers(1);
+    const code = (await call(0, "GET", "/api/me", member!.token)).body.loyalty.memberCode as string;
+    const award = (i: number, receiptId: string) => call(i, "POST", "/api/staff/points/award", staff, { memberCode: code, storeId: "q1", amountVnd: 100_000, receiptId });
+    const before = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => award(i, `RULES-A-${i}`)));
+    const rules = (await call(0, "GET", "/api/admin/loyalty/rules", admin)).body.rules;
+    expect((await call(0, "PUT", "/api/admin/loyalty/rules", admin, { ...rules, vndPerPoint: rules.vndPerPoint / 2 })).status).toBe(200);
+    const after = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => award(i, `RULES-B-${i}`)));
+    for (let i = 0; i < INSTANCES; i++) expect(after[i]!.body.points, `instance ${i}`).toBe(before[i]!.body.points * 2);
+  }, 60_000);
+
   it("awards: one receipt sent 100 times earns once; 100 receipts at once all land on the balance", async () => {
     const [member] = await shoppers(1);
     const code = (await call(0, "GET", "/api/me", member!.token)).body.loyalty.memberCode as string;

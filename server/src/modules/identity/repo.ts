@@ -3,6 +3,7 @@ import { rowReader } from "../../db/rows";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { createChangeWatch } from "../../db/change-watch";
 import { customers, staffStores } from "../../db/schema";
 import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
 
@@ -27,8 +28,9 @@ export function createIdentityRepo(db: Db) {
   const byId = (id: string): CustomerRow | undefined => customerRow.read(byIdStmt.get(id) as unknown[] | undefined);
   const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId) as string[];
 
-  // Role and stores of signed-in customers, read on every request. Kept in memory because this process
-  // is the only writer of roles (setRole below, which drops the entry): a revoked role still stops at once.
+  // Role and stores of signed-in customers, read on every request. Kept in memory: this process's own role
+  // changes and erasures drop the entry (setRole, erase below), and a commit by any other connection (another
+  // API process on the same file) drops them all, so a revoked role or an erased person stops at once everywhere.
   // Customers are never deleted, so a cached principal cannot outlive its row; an erased one is dropped here
   // (erase below) and never loaded again, so its sessions stop at once. Bounded by a plain reset.
   type PrincipalRow = Readonly<{ id: string; role: CustomerRow["role"]; storeIds: readonly string[] }>;
@@ -36,7 +38,9 @@ export function createIdentityRepo(db: Db) {
   const PRINCIPALS_MAX = 100_000;
 
   /** Role and stores of a signed-in customer, from one statement on a cache miss. */
+  const changedElsewhere = createChangeWatch(db);
   function principalOf(id: string): PrincipalRow | undefined {
+    if (changedElsewhere()) principals.clear();
     const hit = principals.get(id);
     if (hit) return hit;
     const r = principalStmt.get(id) as [CustomerRow["role"], string | null] | undefined;
