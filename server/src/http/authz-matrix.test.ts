@@ -195,6 +195,20 @@ describe("authorization matrix", () => {
     expect(failures).toEqual([]);
   }, 60_000);
 
+  it("a malformed Authorization header is 401 UNAUTHENTICATED on every guarded route, never a 5xx", async () => {
+    const valid = who.miniAdmin.token;
+    const headers = ["", "Bearer", "Bearer ", `bearer  ${valid} extra`, `Basic ${valid}`, `Bearer ${valid}x`, `Bearer ${valid.split(".").slice(0, 2).join(".")}`, "Bearer a.b.c", "Bearer ...", `Bearer ${"A".repeat(20_000)}`, "Bearer e30.e30.", `Bearer ${b64({ alg: "HS256" })}.${Buffer.from("not json").toString("base64url")}.sig`];
+    const guarded = routeTable(h.app).filter((r) => r.access !== "public" && r.access !== "webhook");
+    const failures: string[] = [];
+    for (const r of guarded) {
+      for (const authorization of headers) {
+        const got = await h.app.inject({ method: r.method as "GET", url: r.url.replace(/:(\w+)/g, "zzzz"), headers: { authorization } });
+        if (got.statusCode !== 401 || got.json().code !== "UNAUTHENTICATED") failures.push(`${r.method} ${r.url} with "${authorization.slice(0, 40)}": ${got.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it("the matrix's database digest sees a change in any table", () => {
     const before = databaseDigest(h.app.services.db);
     h.app.services.db.$client.prepare("update stores set name = name || '!' where id = ?").run(Y);

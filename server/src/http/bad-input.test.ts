@@ -37,6 +37,8 @@ const oddStrings = fc.oneof(
 );
 const hugeStrings = fc.oneof(
   fc.integer({ min: 1_000, max: 200_000 }).map((n) => "a".repeat(n)),
+  // Past the 1 MB body limit.
+  fc.constant("x".repeat(1_100_000)),
   fc.integer({ min: 500, max: 20_000 }).map((n) => "😀".repeat(n)),
   fc.integer({ min: 500, max: 20_000 }).map((n) => "ệ".repeat(n)),
 );
