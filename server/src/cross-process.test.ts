@@ -3,6 +3,9 @@
  * connection, where no two transactions can interleave. Here four API instances, each its own process with
  * its own SQLite connection, serve one database file, and every burst is spread over all four: a
  * read-then-write implementation (check in one statement or transaction, write in another) loses here.
+ * Each race below was seen to fail with such a variant (redemption: status read, then an unconditional
+ * update; claims: stock read, then `issued = n + 1`; plays and awards: no transaction around the checks and
+ * writes, balance read then set), variants that the in-process "200 concurrent" tests all let through.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
