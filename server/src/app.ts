@@ -10,7 +10,7 @@ import type { Config } from "./config";
 import { openDb, startCheckpoints, type Db } from "./db/client";
 import { AppError } from "./errors";
 import { authPlugin } from "./http/auth";
-import { installErrorHandler } from "./http/error-handler";
+import { frameworkErrors, installErrorHandler } from "./http/error-handler";
 import { createZaloClient, type OaTokenStore, type ZaloClient } from "./zalo/client";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createIdentityService } from "./modules/identity/service";
@@ -89,6 +89,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       redact: ["req.headers.authorization", "req.headers.access_token", "req.headers.secret_key", "req.headers[\"x-zevent-signature\"]"],
     },
     genReqId: () => randomUUID(),
+    frameworkErrors,
     // Only the configured reverse proxies may say who the client is: every per-IP limit keys on req.ip.
     trustProxy: typeof config.TRUST_PROXY === "number" ? hops(config.TRUST_PROXY) : config.TRUST_PROXY,
   });
@@ -130,7 +131,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   const identityRepo = createIdentityRepo(db);
   const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
-  const admin = createAdminService({ db, identityRepo, issueToken: (p) => app.issueToken(p), now });
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
@@ -173,6 +173,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       },
     },
     onReceipt: messaging.applyReceipt,
+  });
+  const admin = createAdminService({
+    db,
+    identityRepo,
+    issueToken: (p) => app.issueToken(p),
+    now,
+    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
   app.decorate("services", { db, zalo, messaging, dispatcher });
 

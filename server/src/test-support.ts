@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
 import { buildApp } from "./app";
 import { loadConfig, type Config } from "./config";
@@ -124,4 +126,35 @@ export async function withStoreAndStaff(h: Harness) {
 export async function memberCodeOf(h: Harness, token: string): Promise<string> {
   const res = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(token) });
   return res.json().loyalty.memberCode;
+}
+
+/** The environment of an API on a database file, wired to an emulator at `emuUrl`. */
+export function fileEnv(emuUrl: string, databasePath: string): Record<string, string> {
+  return {
+    ...TEST_ENV,
+    DATABASE_PATH: databasePath,
+    ZALO_GRAPH_URL: `${emuUrl}/graph`,
+    ZALO_OAUTH_URL: `${emuUrl}/oauth`,
+    ZALO_OPENAPI_URL: `${emuUrl}/openapi`,
+    ZALO_BUSINESS_URL: `${emuUrl}/business`,
+    ZALO_PAYMENT_URL: `${emuUrl}/payment`,
+  };
+}
+
+/** One API instance in its own process (test-instance.ts): its own event loop and SQLite connection. */
+export function forkApi(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL("./test-instance.ts", import.meta.url)), [], {
+    env: { ...process.env, ...env },
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.send("stop");
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    child.once("message", (m: { url: string }) => resolve({ url: m.url, stop }));
+    child.once("exit", (code) => reject(new Error(`API instance exited early (${code})`)));
+  });
 }

@@ -69,3 +69,7 @@ export function maskPhone(phone84: string): string {
 export const Tag = z.string().trim().toLowerCase().min(1).max(40).regex(/^[\p{L}\p{N}-]+$/u, "letters, digits and dashes only");
 export const SetTagsBody = z.object({ tags: z.array(Tag).max(30) }).strict();
 export type SetTagsBody = z.infer<typeof SetTagsBody>;
+
+/** Why a person's data is erased (their request, its reference): kept in the audit log, so no personal data in it. */
+export const EraseCustomerBody = z.object({ reason: z.string().trim().min(3).max(200) }).strict();
+export type EraseCustomerBody = z.infer<typeof EraseCustomerBody>;

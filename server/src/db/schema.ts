@@ -28,6 +28,8 @@ export const customers = sqliteTable(
     fatigueUntil: integer("fatigue_until"),
     /** What the shopper shows at the counter to earn points (stable; staff scan or type it). */
     memberCode: text("member_code").notNull().unique(),
+    /** Set when the person's data was erased on request: the row stays (ledger, orders, audit point at it), anonymised. */
+    erasedAt: integer("erased_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -16,6 +16,18 @@ import type { Config } from "../config";
  */
 export type Access = "public" | "webhook" | "customer" | "staff" | "admin";
 
+/**
+ * What a customer or staff route acts on, beyond who may call it (declared beside `access`, checked at
+ * registration; the authorization matrix test derives its verdicts from both):
+ * - "own": the caller's own data, nothing of another person addressed (GET /api/me, a claim for oneself);
+ * - "any": nothing per person or per store (a member lookup, the caller's own store list);
+ * - { owner }: the `:id` param names a resource of this kind that belongs to one person; anyone else
+ *   is told it does not exist (404), exactly as for a missing one;
+ * - { store }: staff act only at their own stores (403 STORE_FORBIDDEN elsewhere); the store is named by
+ *   the `storeId` param or body field, or is the store of the order in `:id`.
+ */
+export type Scope = "own" | "any" | { owner: "voucher" | "draw" | "order" } | { store: "params" | "body" | "order" };
+
 export type Principal =
   | { kind: "customer"; id: string; role: Role; storeIds: readonly string[] }
   | { kind: "operator"; id: string; role: "admin"; storeIds: readonly string[] };
@@ -25,6 +37,7 @@ type TokenClaims = { sub: string; kind: "customer" | "operator" };
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
+    scope?: Scope;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -32,7 +45,7 @@ declare module "fastify" {
   interface FastifyInstance {
     issueToken(p: { sub: string; kind: "customer" | "operator" }): string;
     /** Every route with the access it declared: tests walk it to prove the others are refused. */
-    mcRoutes: { method: string; url: string; access: Access }[];
+    mcRoutes: { method: string; url: string; access: Access; scope?: Scope }[];
   }
 }
 
@@ -59,11 +72,14 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
   app.decorate("mcRoutes", []);
 
   app.addHook("onRoute", (route) => {
-    const access = (route.config as { access?: Access } | undefined)?.access;
+    const { access, scope } = (route.config ?? {}) as { access?: Access; scope?: Scope };
     if (!access && !route.url.startsWith("/docs")) {
       throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);
     }
-    for (const method of [route.method].flat()) if (access) app.mcRoutes.push({ method, url: route.url, access });
+    if ((access === "customer" || access === "staff") && !scope) {
+      throw new Error(`Route ${route.method} ${route.url} does not declare what it acts on (config.scope)`);
+    }
+    for (const method of [route.method].flat()) if (access) app.mcRoutes.push({ method, url: route.url, access, scope });
   });
 
   // A signed-in app sends the same token on every call: the verdict is kept per exact token string (so

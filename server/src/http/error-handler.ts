@@ -1,6 +1,16 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ErrorCode } from "@mc/shared";
 import { AppError } from "../errors";
+
+/**
+ * Errors Fastify raises before a route is found (a URL that does not decode, a path param past the length
+ * limit): answered in the same shape and with our own code, not Fastify's FST_ERR_* (pass as `frameworkErrors`).
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const message = err.code === "FST_ERR_MAX_PARAM_LENGTH" ? "A value in the URL is too long" : "The URL is not valid";
+  reply.status(status).send({ code: ErrorCode.VALIDATION_FAILED, message, requestId: req.id });
+}
 
 /** One error shape for every failure: `{ code, message, requestId }`; 5xx never leak internals. */
 export function installErrorHandler(app: FastifyInstance) {

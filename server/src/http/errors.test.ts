@@ -21,6 +21,13 @@ describe("error model {code, message, requestId}", () => {
     expect(res.json()).toEqual({ code: "NOT_FOUND", message: "No route GET /nope", requestId: expect.any(String) });
   });
 
+  it("a URL Fastify cannot route (bad escape, overlong param) is answered in our shape and code", async () => {
+    const bad = await app.inject({ method: "GET", url: "/api/me/vouchers/%ED%A0%80" });
+    expect([bad.statusCode, bad.json()]).toEqual([400, { code: "VALIDATION_FAILED", message: "The URL is not valid", requestId: expect.any(String) }]);
+    const long = await app.inject({ method: "GET", url: `/api/me/vouchers/${"a".repeat(500)}` });
+    expect([long.statusCode, long.json().code]).toEqual([414, "VALIDATION_FAILED"]);
+  });
+
   it("400 VALIDATION_FAILED with details for a bad body", async () => {
     const res = await app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: 42 } });
     expect(res.statusCode).toBe(400);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AdminLoginBody, AdminLoginResult, Customer, SetRoleBody, SetTagsBody } from "@mc/shared";
+import { AdminLoginBody, AdminLoginResult, Customer, EraseCustomerBody, SetRoleBody, SetTagsBody } from "@mc/shared";
 import type { AdminService } from "./service";
 import type { IdentityService } from "../identity/service";
 import { authRateLimit, me } from "../../http/route-helpers";
@@ -45,6 +45,21 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
     async (req) => ({ tags: admin.setTags(me(req), req.params.id, req.body.tags) }),
   );
 
+  r.post(
+    "/api/admin/customers/:id/erase",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Erase a person's personal data on request (anonymised; points, orders and audit kept; audited)",
+        params: z.object({ id: z.string().min(1).max(64) }),
+        body: EraseCustomerBody,
+        response: { 200: z.object({ customer: Customer, tagsRemoved: z.number(), messagesCancelled: z.number(), webhookEventsRedacted: z.number() }) },
+      },
+    },
+    async (req) => admin.erase(me(req), req.params.id, req.body.reason),
+  );
+
   r.get("/api/admin/stores", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ stores: z.array(Store) }) } } }, async () => ({
     stores: admin.listStores(),
   }));
@@ -60,7 +75,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
 
   r.get(
     "/api/staff/stores",
-    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "The stores this staff member works at", response: { 200: z.object({ stores: z.array(Store) }) } } },
+    { config: { access: "staff", scope: "any" }, schema: { tags: ["staff"], summary: "The stores this staff member works at", response: { 200: z.object({ stores: z.array(Store) }) } } },
     async (req) => {
       const p = me(req);
       const all = admin.listStores();

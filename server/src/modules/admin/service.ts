@@ -15,11 +15,20 @@ import { createLoginGuard, DEFAULT_LOGIN_GUARD, type LoginGuardOptions } from ".
 // Compared against when the email is unknown, so a wrong email and a wrong password take the same time.
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
+/** What the other modules forget of a person whose data is erased; each runs inside the erasure's transaction. */
+export type Forgetters = {
+  outbox: (customerId: string, at: number) => { cancelled: number };
+  webhookEvents: (zaloIds: string[]) => { redacted: number };
+  /** In-memory state outside the database (held Zalo tokens); runs after the commit. */
+  sessions: (customerId: string) => void;
+};
+
 export function createAdminService(deps: {
   db: Db;
   identityRepo: IdentityRepo;
   issueToken: (p: { sub: string; kind: "operator" }) => string;
   now: () => number;
+  forget: Forgetters;
   loginGuard?: LoginGuardOptions;
 }) {
   const { db, identityRepo, now } = deps;
@@ -91,7 +100,33 @@ export function createAdminService(deps: {
 
   const tagsOf = (customerId: string) => db.select({ tag: customerTags.tag }).from(customerTags).where(eq(customerTags.customerId, customerId)).all().map((r) => r.tag);
 
-  return { bootstrap, login, loadOperator, setRole, createStore, listStores, setTags, tagsOf };
+  /**
+   * Erases a person's personal data on their request (Vietnam's Decree 13/2023 on personal data): one
+   * transaction anonymises the customer row, drops their tags, cancels messages not yet sent and redacts
+   * stored webhooks that name them. What the business must keep stays: points ledger and balance, vouchers,
+   * orders, draws and the audit log (counts and totals unchanged), all keyed by the now anonymous id.
+   */
+  function erase(actor: Principal, customerId: string, reason: string) {
+    const at = now();
+    const result = tx(db, () => {
+      const before = identityRepo.byId(customerId);
+      if (!before) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+      if (before.erasedAt !== null) throw new AppError(ErrorCode.CONFLICT, "This customer's data was already erased", 409);
+      identityRepo.erase(customerId, at);
+      const tagsRemoved = db.delete(customerTags).where(eq(customerTags.customerId, customerId)).run().changes;
+      const { cancelled } = deps.forget.outbox(customerId, at);
+      const { redacted } = deps.forget.webhookEvents([before.zaloId, before.zaloOaId].filter((x): x is string => !!x));
+      const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };
+      // The tag lists once recorded for this person go from the audit details too (the rows, and so the counts, stay).
+      db.$client.prepare("update audit_log set details = null where action = 'customer.tags' and target_id = ?").run(customerId);
+      audit(db, { actor: actorOf(actor), action: "customer.erase", targetId: customerId, details: { reason, ...counts }, at });
+      return counts;
+    });
+    deps.forget.sessions(customerId);
+    return { customer: toCustomerView(identityRepo.byId(customerId)!, []), ...result };
+  }
+
+  return { bootstrap, login, loadOperator, setRole, createStore, listStores, setTags, tagsOf, erase };
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;

@@ -15,7 +15,7 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
   r.post(
     "/api/games/resolve",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: "own" },
       schema: { tags: ["games"], summary: "Check a QR code's route params {store, campaign, sig} and get the game to show", body: QrLinkBody, response: { 200: GameConfig } },
     },
     async (req) => games.resolve(me(req).id, req.body),
@@ -24,7 +24,7 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
   r.post(
     "/api/games/play",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: "own" },
       schema: { tags: ["games"], summary: "Play once: the server draws the outcome and gives the prize", body: PlayBody, response: { 200: PlayResult } },
     },
     async (req) => games.play(me(req).id, req.body),
@@ -32,14 +32,14 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
 
   r.get(
     "/api/games/draws",
-    { config: { access: "customer" }, schema: { tags: ["games"], summary: "My latest draws", response: { 200: z.object({ draws: z.array(GameDraw) }) } } },
+    { config: { access: "customer", scope: "own" }, schema: { tags: ["games"], summary: "My latest draws", response: { 200: z.object({ draws: z.array(GameDraw) }) } } },
     async (req) => ({ draws: games.myDraws(me(req).id) }),
   );
 
   r.get(
     "/api/games/draws/:id",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: { owner: "draw" } },
       schema: { tags: ["games"], summary: "One of my draws: poll it until a follow-gated prize becomes issued", params: IdParam, response: { 200: z.object({ draw: GameDraw }) } },
     },
     async (req) => ({ draw: games.ownDraw(me(req).id, req.params.id) }),

@@ -1,12 +1,16 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { rowReader } from "../../db/rows";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { createChangeWatch } from "../../db/change-watch";
 import { customers, staffStores } from "../../db/schema";
 import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
 
 export type CustomerRow = typeof customers.$inferSelect;
+
+/** What an erased person is called from then on (the column is required). */
+export const ERASED_NAME = "Khách đã xoá dữ liệu";
 
 export function createIdentityRepo(db: Db) {
   const c = db.$client;
@@ -18,21 +22,25 @@ export function createIdentityRepo(db: Db) {
   const storeExistsStmt = c.prepare("select 1 from stores where id = ?").pluck();
   const principalStmt = c.prepare(
     `select c.role, case when c.role = 'customer' then null else (select json_group_array(s.store_id) from staff_stores s where s.customer_id = c.id) end
-     from customers c where c.id = ?`,
+     from customers c where c.id = ? and c.erased_at is null`,
   ).raw();
 
   const byId = (id: string): CustomerRow | undefined => customerRow.read(byIdStmt.get(id) as unknown[] | undefined);
   const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId) as string[];
 
-  // Role and stores of signed-in customers, read on every request. Kept in memory because this process
-  // is the only writer of roles (setRole below, which drops the entry): a revoked role still stops at once.
-  // Customers are never deleted, so a cached principal cannot outlive its row. Bounded by a plain reset.
+  // Role and stores of signed-in customers, read on every request. Kept in memory: this process's own role
+  // changes and erasures drop the entry (setRole, erase below), and a commit by any other connection (another
+  // API process on the same file) drops them all, so a revoked role or an erased person stops at once everywhere.
+  // Customers are never deleted, so a cached principal cannot outlive its row; an erased one is dropped here
+  // (erase below) and never loaded again, so its sessions stop at once. Bounded by a plain reset.
   type PrincipalRow = Readonly<{ id: string; role: CustomerRow["role"]; storeIds: readonly string[] }>;
   const principals = new Map<string, PrincipalRow>();
   const PRINCIPALS_MAX = 100_000;
 
   /** Role and stores of a signed-in customer, from one statement on a cache miss. */
+  const changedElsewhere = createChangeWatch(db);
   function principalOf(id: string): PrincipalRow | undefined {
+    if (changedElsewhere()) principals.clear();
     const hit = principals.get(id);
     if (hit) return hit;
     const r = principalStmt.get(id) as [CustomerRow["role"], string | null] | undefined;
@@ -79,8 +87,9 @@ export function createIdentityRepo(db: Db) {
     });
   }
 
-  function setPhone(id: string, phone: string, now: number) {
-    db.update(customers).set({ phone, updatedAt: now }).where(eq(customers.id, id)).run();
+  /** False when the person is gone: a phone exchange still in flight when their data was erased writes nothing. */
+  function setPhone(id: string, phone: string, now: number): boolean {
+    return db.update(customers).set({ phone, updatedAt: now }).where(and(eq(customers.id, id), isNull(customers.erasedAt))).run().changes === 1;
   }
 
   function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {
@@ -91,6 +100,41 @@ export function createIdentityRepo(db: Db) {
       for (const storeId of role === "customer" ? [] : storeIds) db.insert(staffStores).values({ customerId: id, storeId }).run();
     });
     principals.delete(id); // again: a request may have cached the old row while the transaction ran
+  }
+
+  /**
+   * Anonymises a person on request (their personal data, not their history): names, ids, phone, avatar,
+   * preferences and roles go; the row stays so the ledger, vouchers, orders and audit keep pointing at it,
+   * with the points totals as they were. The old Zalo ids then match nothing, so signing in with them makes
+   * a new customer. A fresh member code: the old card no longer finds the record. Inside the caller's transaction.
+   */
+  function erase(id: string, now: number): CustomerRow | undefined {
+    const row = byId(id);
+    if (!row || row.erasedAt !== null) return undefined;
+    principals.delete(id);
+    db.update(customers)
+      .set({
+        zaloId: null,
+        zaloOaId: null,
+        phone: null,
+        name: ERASED_NAME,
+        avatar: null,
+        role: "customer",
+        followsOa: false,
+        followedAt: null,
+        unfollowedAt: null,
+        lastInteractionAt: null,
+        prefs: "{}",
+        fatigueUntil: null,
+        memberCode: humanCode(MEMBER_CODE_LENGTH),
+        erasedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(customers.id, id))
+      .run();
+    db.delete(staffStores).where(eq(staffStores.customerId, id)).run();
+    principals.delete(id);
+    return row;
   }
 
   // Stores are never deleted (only made inactive), so a store once seen stays known.
@@ -107,7 +151,7 @@ export function createIdentityRepo(db: Db) {
   const memberRefStmt = c.prepare("select id, name from customers where member_code = ?");
   const memberRef = (code: string) => memberRefStmt.get(code) as { id: string; name: string } | undefined;
 
-  return { byId, byMemberCode, memberRef, insertCustomer, storeIdsOf, principalOf, upsertFromZalo, setPhone, setRole, storeExists };
+  return { byId, byMemberCode, memberRef, insertCustomer, storeIdsOf, principalOf, upsertFromZalo, setPhone, setRole, storeExists, erase };
 }
 
 export type IdentityRepo = ReturnType<typeof createIdentityRepo>;

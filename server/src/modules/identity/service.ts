@@ -78,7 +78,7 @@ export function createIdentityService(deps: {
     }
     const phone = normalizePhone(raw);
     if (!phone) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "Zalo returned a number that is not a Vietnamese mobile number", 400);
-    repo.setPhone(customerId, phone, now());
+    if (!repo.setPhone(customerId, phone, now())) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists", 401);
     return profile(customerId);
   }
 
@@ -94,7 +94,10 @@ export function createIdentityService(deps: {
     return p ? { kind: "customer", id: p.id, role: p.role, storeIds: p.storeIds } : null;
   }
 
-  return { loginWithZalo, sharePhone, profile, loadPrincipal };
+  /** The person's data was erased: the Zalo token kept for the phone exchange goes too. */
+  const forget = (customerId: string) => void zaloTokens.delete(customerId);
+
+  return { loginWithZalo, sharePhone, profile, loadPrincipal, forget };
 }
 
 export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,5 +1,6 @@
 import { and, desc, lte, gt } from "drizzle-orm";
 import { rowReader } from "../../db/rows";
+import { createChangeWatch } from "../../db/change-watch";
 import { DEFAULT_LOYALTY_RULES, ErrorCode, LoyaltyRules, type LedgerKind } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { loyaltyRules, pointsLedger } from "../../db/schema";
@@ -115,11 +116,14 @@ export function createLoyaltyRepo(db: Db) {
   const balanceStmt = c.prepare("select points_balance from customers where id = ?").pluck();
   const balanceOf = (customerId: string) => balanceStmt.get(customerId) as number | undefined;
 
-  // The rules in force, parsed once and kept until saveRules. This process is the only writer of
-  // loyalty_rules (the standalone dispatcher never writes them), so the cache cannot go stale.
+  // The rules in force, parsed once and kept until saveRules here, or until another API process on the
+  // same file saves a newer version (looked up only when another connection has committed something).
   // Frozen: every caller shares the one object.
   let rulesCache: Readonly<{ version: number; rules: LoyaltyRules }> | undefined;
+  const changedElsewhere = createChangeWatch(db);
+  const latestVersion = c.prepare("select coalesce(max(version), 0) from loyalty_rules").pluck();
   function currentRules(): { version: number; rules: LoyaltyRules } {
+    if (changedElsewhere() && rulesCache && latestVersion.get() !== rulesCache.version) rulesCache = undefined;
     if (!rulesCache) {
       const row = db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(1).get();
       rulesCache = deepFreeze(row ? { version: row.version, rules: LoyaltyRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: structuredClone(DEFAULT_LOYALTY_RULES) });

@@ -15,7 +15,7 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
   r.get(
     "/api/me/points",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: "own" },
       schema: {
         tags: ["loyalty"],
         summary: "My points history, newest first",
@@ -28,14 +28,14 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
 
   r.get(
     "/api/staff/members/:code",
-    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "Who a member code belongs to", params: z.object({ code: z.string().min(4).max(64) }), response: { 200: z.object({ member: Member }) } } },
+    { config: { access: "staff", scope: "any" }, schema: { tags: ["staff"], summary: "Who a member code belongs to", params: z.object({ code: z.string().min(4).max(64) }), response: { 200: z.object({ member: Member }) } } },
     async (req) => ({ member: loyalty.previewMember(req.params.code) }),
   );
 
   r.post(
     "/api/staff/points/award",
     {
-      config: { access: "staff" },
+      config: { access: "staff", scope: { store: "body" } },
       schema: {
         tags: ["staff"],
         summary: "Award points for a counter purchase (once per receipt)",

@@ -116,7 +116,20 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
     return t ? { id: t.id as string, name: t.name as string, tag: t.tag as number, uid: !!t.uid, params: JSON.parse(t.params) as TemplateParam[], createdAt: t.created_at as number } : undefined;
   };
 
-  return { queue, policyCustomer, history, recentSends, currentRules, template, timeZone };
+  // A row being sent (leased and marked sending) finishes; anything not yet sent never goes. The text and
+  // template data of every other row are dropped: they carry the person's name and what we told them.
+  const cancelUnsent = db.$client.prepare(
+    "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held')",
+  );
+  const blankContent = db.$client.prepare("update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'");
+  /** The person's data was erased: cancels what was still to be sent to them. Inside the erasure's transaction. */
+  function forgetCustomer(customerId: string, now: number) {
+    const cancelled = cancelUnsent.run(now, customerId).changes;
+    blankContent.run(now, customerId);
+    return { cancelled };
+  }
+
+  return { queue, policyCustomer, history, recentSends, currentRules, template, timeZone, forgetCustomer };
 }
 
 export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

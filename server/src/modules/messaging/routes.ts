@@ -15,12 +15,12 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   const { messaging } = opts;
 
   // ---- shopper preferences ----
-  r.get("/api/me/message-prefs", { config: { access: "customer" }, schema: { tags: ["messaging"], summary: "How often I want to hear from the shop", response: { 200: Prefs } } }, async (req) =>
+  r.get("/api/me/message-prefs", { config: { access: "customer", scope: "own" }, schema: { tags: ["messaging"], summary: "How often I want to hear from the shop", response: { 200: Prefs } } }, async (req) =>
     messaging.prefsView(me(req).id),
   );
   r.put(
     "/api/me/message-prefs",
-    { config: { access: "customer" }, schema: { tags: ["messaging"], body: CustomerPrefs, response: { 200: Prefs } } },
+    { config: { access: "customer", scope: "own" }, schema: { tags: ["messaging"], body: CustomerPrefs, response: { 200: Prefs } } },
     async (req) => messaging.setPrefs(me(req).id, req.body),
   );
 

@@ -123,7 +123,21 @@ export function createOaService(deps: {
     return deps.identityRepo.insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: "Zalo follower" }, now());
   }
 
-  return { handleEvent };
+  /**
+   * The person's data was erased: stored events that name any of their Zalo ids lose their payload and their
+   * dedupe key (which may hold the id; Zalo's retries of an event come within minutes, long before any
+   * erasure). The rows stay, so event counts do. A rare admin action, so a scan is fine.
+   */
+  function forgetIds(zaloIds: string[]) {
+    const redact = db.$client.prepare(
+      `update webhook_events set payload = '{"erased":true}', dedupe_key = 'erased:' || id where instr(payload, ?) > 0 or instr(dedupe_key, ?) > 0`,
+    );
+    let redacted = 0;
+    for (const id of zaloIds) redacted += redact.run(JSON.stringify(id), id).changes;
+    return { redacted };
+  }
+
+  return { handleEvent, forgetIds };
 }
 
 export type OaService = ReturnType<typeof createOaService>;

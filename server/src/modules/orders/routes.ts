@@ -41,14 +41,14 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
 
   r.post(
     "/api/orders/quote",
-    { config: { access: "customer" }, schema: { tags: ["orders"], summary: "Price a cart (and voucher) without ordering", body: QuoteBody, response: { 200: Quote } } },
+    { config: { access: "customer", scope: "own" }, schema: { tags: ["orders"], summary: "Price a cart (and voucher) without ordering", body: QuoteBody, response: { 200: Quote } } },
     async (req) => orders.quote(me(req).id, req.body),
   );
 
   r.post(
     "/api/orders",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: "own" },
       schema: { tags: ["orders"], summary: "Place an order (priced by the server; once per requestId)", body: PlaceOrderBody, response: { 201: z.object({ order: Order, duplicate: z.boolean() }) } },
     },
     async (req, reply) => reply.status(201).send(orders.place(me(req).id, req.body)),
@@ -56,20 +56,20 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
 
   r.get(
     "/api/me/orders",
-    { config: { access: "customer" }, schema: { tags: ["orders"], summary: "My orders, newest first", response: { 200: z.object({ orders: z.array(Order) }) } } },
+    { config: { access: "customer", scope: "own" }, schema: { tags: ["orders"], summary: "My orders, newest first", response: { 200: z.object({ orders: z.array(Order) }) } } },
     async (req) => ({ orders: orders.mine(me(req).id) }),
   );
 
   r.get(
     "/api/me/orders/:id",
-    { config: { access: "customer" }, schema: { tags: ["orders"], params: IdParam, response: { 200: z.object({ order: Order }) } } },
+    { config: { access: "customer", scope: { owner: "order" } }, schema: { tags: ["orders"], params: IdParam, response: { 200: z.object({ order: Order }) } } },
     async (req) => ({ order: orders.own(me(req).id, req.params.id) }),
   );
 
   r.post(
     "/api/me/orders/:id/cancel",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: { owner: "order" } },
       schema: { tags: ["orders"], summary: "Cancel my order before the store confirms it", params: IdParam, body: z.object({ reason: z.string().trim().min(3).max(200) }).strict(), response: { 200: z.object({ order: Order }) } },
     },
     async (req) => ({ order: orders.cancelOwn(me(req).id, req.params.id, req.body.reason) }),
@@ -78,7 +78,7 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
   r.post(
     "/api/orders/:id/checkout",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: { owner: "order" } },
       schema: { tags: ["orders"], summary: "zmp-sdk createOrder params with the server-made MAC (Zalo Checkout)", params: IdParam, response: { 200: CheckoutParams } },
     },
     async (req) => orders.checkout(me(req).id, req.params.id),
@@ -87,7 +87,7 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
   r.get(
     "/api/orders/:id/payment",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: { owner: "order" } },
       schema: {
         tags: ["orders"],
         summary: "Payment state; asks Zalo's getOrderStatus when the callback is late",
@@ -103,7 +103,7 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
   r.get(
     "/api/staff/stores/:storeId/orders",
     {
-      config: { access: "staff" },
+      config: { access: "staff", scope: { store: "params" } },
       schema: {
         tags: ["staff"],
         summary: "Orders at my store (default: placed, confirmed, ready), oldest first",
@@ -122,20 +122,20 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
 
   r.get(
     "/api/staff/orders/:id",
-    { config: { access: "staff" }, schema: { tags: ["staff"], params: IdParam, response: { 200: z.object({ order: Order }) } } },
+    { config: { access: "staff", scope: { store: "order" } }, schema: { tags: ["staff"], params: IdParam, response: { 200: z.object({ order: Order }) } } },
     async (req) => ({ order: orders.staffOrder(me(req), req.params.id) }),
   );
 
   r.post(
     "/api/staff/orders/:id/status",
-    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "Move an order along, or cancel it with a reason", params: IdParam, body: StatusBody, response: { 200: z.object({ order: Order }) } } },
+    { config: { access: "staff", scope: { store: "order" } }, schema: { tags: ["staff"], summary: "Move an order along, or cancel it with a reason", params: IdParam, body: StatusBody, response: { 200: z.object({ order: Order }) } } },
     async (req) => ({ order: orders.transition(me(req), req.params.id, req.body) }),
   );
 
   r.put(
     "/api/staff/stores/:storeId/products/:id/availability",
     {
-      config: { access: "staff" },
+      config: { access: "staff", scope: { store: "params" } },
       schema: {
         tags: ["staff"],
         summary: "Mark a product sold out (or back) at my store",

@@ -14,14 +14,14 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
   // ---- shopper ----
   r.get(
     "/api/vouchers/catalogue",
-    { config: { access: "customer" }, schema: { tags: ["vouchers"], summary: "Offers I can claim or buy with points", response: { 200: z.object({ items: z.array(CatalogueItem) }) } } },
+    { config: { access: "customer", scope: "own" }, schema: { tags: ["vouchers"], summary: "Offers I can claim or buy with points", response: { 200: z.object({ items: z.array(CatalogueItem) }) } } },
     async (req) => ({ items: vouchers.catalogue(me(req).id) }),
   );
 
   r.post(
     "/api/vouchers/campaigns/:id/claim",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: "own" },
       schema: {
         tags: ["vouchers"],
         summary: "Claim (or buy with points) one voucher of an offer",
@@ -36,7 +36,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
   r.get(
     "/api/me/vouchers",
     {
-      config: { access: "customer" },
+      config: { access: "customer", scope: "own" },
       schema: { tags: ["vouchers"], querystring: z.object({ status: VoucherStatus.optional() }), response: { 200: z.object({ vouchers: z.array(Voucher) }) } },
     },
     async (req) => ({ vouchers: vouchers.mine(me(req).id, req.query.status) }),
@@ -44,27 +44,27 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
 
   r.get(
     "/api/me/vouchers/:id",
-    { config: { access: "customer" }, schema: { tags: ["vouchers"], params: IdParam, response: { 200: z.object({ voucher: Voucher }) } } },
+    { config: { access: "customer", scope: { owner: "voucher" } }, schema: { tags: ["vouchers"], params: IdParam, response: { 200: z.object({ voucher: Voucher }) } } },
     async (req) => ({ voucher: vouchers.own(me(req).id, req.params.id) }),
   );
 
   r.get(
     "/api/me/vouchers/:id/qr",
-    { config: { access: "customer" }, schema: { tags: ["vouchers"], summary: "A fresh signed QR payload and its 6-digit counter code (valid about a minute)", params: IdParam, response: { 200: VoucherQr } } },
+    { config: { access: "customer", scope: { owner: "voucher" } }, schema: { tags: ["vouchers"], summary: "A fresh signed QR payload and its 6-digit counter code (valid about a minute)", params: IdParam, response: { 200: VoucherQr } } },
     async (req) => vouchers.qr(me(req).id, req.params.id),
   );
 
   // ---- staff counter ----
   r.post(
     "/api/staff/vouchers/inspect",
-    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "What a scanned or typed voucher is, and whose", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
+    { config: { access: "staff", scope: { store: "body" } }, schema: { tags: ["staff"], summary: "What a scanned or typed voucher is, and whose", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
     async (req) => vouchers.inspect(me(req), req.body),
   );
 
   r.post(
     "/api/staff/vouchers/by-member",
     {
-      config: { access: "staff" },
+      config: { access: "staff", scope: { store: "body" } },
       schema: { tags: ["staff"], summary: "The vouchers a member can use at my store, from their member card (for a phone that cannot show the voucher)", body: MemberVouchersBody, response: { 200: MemberVouchers } },
     },
     async (req) => vouchers.ofMember(me(req), req.body),
@@ -72,7 +72,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
 
   r.post(
     "/api/staff/vouchers/redeem",
-    { config: { access: "staff" }, schema: { tags: ["staff"], summary: "Redeem a voucher at my store (exactly once)", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
+    { config: { access: "staff", scope: { store: "body" } }, schema: { tags: ["staff"], summary: "Redeem a voucher at my store (exactly once)", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
     async (req) => vouchers.redeem(me(req), req.body),
   );
 
