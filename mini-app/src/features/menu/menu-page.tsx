@@ -9,11 +9,11 @@ import { zalo, ZaloError } from "../../zalo";
 import { PageHeader } from "../../components/page-header";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
-import { fmtVnd } from "../wallet/format";
-import { useCart } from "../cart/state";
+import { fmtVnd } from "../../lib/format";
+import { useCart } from "../../lib/cart";
 import { fetchMenu } from "./api";
-import { storeName, useOrderingPlace, useStoreChoices } from "./store-state";
-import { ProductImage } from "./components/product-image";
+import { storeName, useOrderingPlace, useStoreChoices } from "../../lib/ordering-place";
+import { ProductImage } from "../../components/product-image";
 import { ProductSheet } from "./components/product-sheet";
 import { placeFromQr } from "./entry";
 

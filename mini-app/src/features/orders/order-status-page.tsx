@@ -9,12 +9,13 @@ import { ZaloError } from "../../zalo";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtDateTime, fmtNumber } from "../wallet/format";
-import { useLoyalty } from "../wallet/state";
+import { fmtDateTime, fmtNumber } from "../../lib/format";
+import { useLoyalty } from "../../lib/loyalty";
 import { cancelMyOrder, fetchMyOrder, fetchPayment, payWithZalo } from "./api";
-import { orderErrorText, paymentLabel, pickupLabel, statusHeadline, STEPS } from "./labels";
+import { orderErrorText, pickupLabel } from "../../lib/order-labels";
+import { paymentLabel, statusHeadline, STEPS } from "./labels";
 import { OrderLines } from "./components/order-lines";
-import { CancelSheet } from "./components/cancel-sheet";
+import { CancelSheet } from "../../components/cancel-sheet";
 
 const POLL_MS = 3000;
 const FINAL: OrderStatus[] = ["completed", "cancelled"];

@@ -6,9 +6,10 @@ import type { Order } from "@mc/shared";
 import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
 import { BackHeader } from "../../components/back-header";
-import { fmtDateTime, fmtVnd } from "../wallet/format";
+import { fmtDateTime, fmtVnd } from "../../lib/format";
 import { fetchMyOrders } from "./api";
-import { linesSummary, statusLabel } from "./labels";
+import { statusLabel } from "../../lib/order-labels";
+import { linesSummary } from "./labels";
 
 /** My orders, newest first; live ones on top of the list are refreshed every few seconds. */
 export default function OrdersPage() {

@@ -6,11 +6,11 @@ import { toFailure, useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtVnd } from "../wallet/format";
-import { useCounterStore } from "../staff/store-state";
-import { fetchStoreOrders, moveOrder } from "../orders/api";
-import { hhmm, orderErrorText, pickupLabel, statusLabel } from "../orders/labels";
-import { CancelSheet } from "../orders/components/cancel-sheet";
+import { fmtVnd } from "../../lib/format";
+import { useCounterStore } from "../../lib/duty-store";
+import { hhmm, orderErrorText, pickupLabel, statusLabel } from "../../lib/order-labels";
+import { fetchStoreOrders, moveOrder } from "./api";
+import { CancelSheet } from "../../components/cancel-sheet";
 import { DutyStoreCard } from "../../components/duty-store-card";
 import { StaffOnly } from "../../components/staff-only";
 

@@ -1,14 +1,13 @@
 import type { AwardPointsBody, CounterVoucher } from "@mc/shared";
 import { api } from "../../api/client";
 
-export type Store = { id: string; name: string; address: string; active: boolean; createdAt: number };
+export type { Store } from "../../lib/duty-store";
 export type Member = { id: string; name: string; avatar: string | null; tier: { key: string; name: string; multiplier: number }; balance: number };
 export type AwardResult = { member: { id: string; name: string }; points: number; balance: number; duplicate: boolean };
 
 /** What staff scanned (the signed QR payload) or typed (the short code), at the store they work at now. */
 export type CounterInput = ({ qr: string } | { code: string }) & { storeId: string };
 
-export const fetchMyStores = () => api.get<{ stores: Store[] }>("/api/staff/stores").then((r) => r.stores);
 export const inspectVoucher = (body: CounterInput) => api.post<CounterVoucher>("/api/staff/vouchers/inspect", body);
 export const redeemVoucher = (body: CounterInput) => api.post<CounterVoucher>("/api/staff/vouchers/redeem", body);
 export const fetchMember = (code: string) => api.get<{ member: Member }>(`/api/staff/members/${encodeURIComponent(code)}`).then((r) => r.member);

@@ -5,7 +5,7 @@ import { Coins, Store as StoreIcon, TicketCheck } from "lucide-react";
 import { useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
 import { BackHeader } from "../../components/back-header";
-import { useCounterStore } from "./store-state";
+import { useCounterStore } from "../../lib/duty-store";
 import { VoucherCounter } from "./components/voucher-counter";
 import { PointsCounter } from "./components/points-counter";
 import { DutyStoreCard } from "../../components/duty-store-card";

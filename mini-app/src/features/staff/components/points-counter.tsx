@@ -7,7 +7,7 @@ import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
 import { toFailure } from "../../../session";
 import { zalo, ZaloError } from "../../../zalo";
-import { fmtNumber, fmtVnd, newRequestId } from "../../wallet/format";
+import { fmtNumber, fmtVnd, newRequestId } from "../../../lib/format";
 import { CodeForm } from "./code-form";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 
