@@ -18,6 +18,7 @@ import { MAX_QTY, useCart } from "../../lib/cart";
 import { placeOrder, quoteCart } from "./api";
 import { voucherProblem } from "./labels";
 import { VoucherSheet } from "./components/voucher-sheet";
+import "./cart.css";
 
 const PICKUP_MINUTES = [10, 20, 30, 45, 60];
 type QuoteState = { status: "loading" } | { status: "ok"; quote: Quote; voucherApplied: boolean } | { status: "error"; code: string; message: string; productId?: string };

@@ -16,6 +16,7 @@ import { storeName, useOrderingPlace, useStoreChoices } from "../../lib/ordering
 import { ProductImage } from "../../components/product-image";
 import { ProductSheet } from "./components/product-sheet";
 import { placeFromQr } from "./entry";
+import "./menu.css";
 
 /** The menu of the store being ordered at: categories, products, a product sheet and the cart bar. */
 export default function MenuPage() {

@@ -17,6 +17,7 @@ import { orderErrorText, pickupLabel } from "../../lib/order-labels";
 import { paymentLabel, statusHeadline, STEPS } from "./labels";
 import { OrderLines } from "./components/order-lines";
 import { CancelSheet } from "../../components/cancel-sheet";
+import "./orders.css";
 
 const POLL_MS = 3000;
 const FINAL: OrderStatus[] = ["completed", "cancelled"];

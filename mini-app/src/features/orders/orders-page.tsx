@@ -8,6 +8,7 @@ import { useLoad } from "../../lib/use-load";
 import { fetchMyOrders } from "./api";
 import { statusLabel } from "../../lib/order-labels";
 import { linesSummary } from "./labels";
+import "./orders.css";
 
 /** My orders, newest first; live ones on top of the list are refreshed every few seconds. */
 export default function OrdersPage() {

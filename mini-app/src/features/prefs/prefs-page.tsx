@@ -4,6 +4,7 @@ import { BellOff, Gift, HeartHandshake, PauseCircle } from "lucide-react";
 import { api, ApiError } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useToast } from "../../components/use-toast";
+import "./prefs.css";
 
 type Prefs = { offersPerWeek: number | null; pausedUntil: string | null; mutedCategories: ("care" | "promotion")[] };
 type PrefsView = { prefs: Prefs; maxOffersPerWeek: number | null };

@@ -14,6 +14,7 @@ import { fetchStoreOrders, moveOrder } from "./api";
 import { CancelSheet } from "../../components/cancel-sheet";
 import { DutyStoreCard } from "../../components/duty-store-card";
 import { StaffOnly } from "../../components/staff-only";
+import "./staff-orders.css";
 
 const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 const POLL_MS = 4000;

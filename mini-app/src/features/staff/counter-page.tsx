@@ -10,6 +10,7 @@ import { VoucherCounter } from "./components/voucher-counter";
 import { PointsCounter } from "./components/points-counter";
 import { DutyStoreCard } from "../../components/duty-store-card";
 import { StaffOnly } from "../../components/staff-only";
+import "./staff.css";
 
 /** The staff counter: pick the store, then redeem vouchers or award points for a purchase. */
 export default function CounterPage() {

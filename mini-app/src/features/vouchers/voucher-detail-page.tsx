@@ -12,6 +12,7 @@ import { QrImage } from "../../components/qr-image";
 import { fmtDate, fmtDateTime } from "../../lib/format";
 import { fetchVoucher, fetchVoucherQr } from "./api";
 import { conditions, spacedCode, voucherErrorText, voucherLabel } from "../../lib/voucher-labels";
+import "./vouchers.css";
 
 /** How often the open screen re-reads the voucher, to notice the counter redeeming it. */
 const POLL_MS = 3000;

@@ -8,6 +8,7 @@ import { BackHeader } from "../../components/back-header";
 import { fetchPoints } from "./api";
 import { fmtDate, fmtDateTime, fmtNumber } from "../../lib/format";
 import { useLoyalty } from "../../lib/loyalty";
+import "./wallet.css";
 
 const KIND: Record<LedgerEntry["kind"], { label: string; Icon: typeof History }> = {
   earn: { label: "Tích điểm", Icon: ArrowDownLeft },

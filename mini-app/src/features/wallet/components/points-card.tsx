@@ -4,6 +4,7 @@ import { Card } from "../../../components/card";
 import { describeError } from "../../../components/errors";
 import { useLoyalty } from "../../../lib/loyalty";
 import { fmtDate, fmtNumber } from "../../../lib/format";
+import "../wallet.css";
 
 /** Home: balance, tier, progress to the next tier and points about to expire. */
 export function PointsCard() {
