@@ -17,6 +17,8 @@ export type Loaded<T> = {
 };
 
 export type LoadOptions<T> = {
+  /** Load only while true (e.g. once a store is picked); data stays null meanwhile. */
+  enabled?: boolean;
   /**
    * Poll every N ms while set (or while the function of the data says so); a poll is skipped while a
    * request is in flight, so a slow network does not stack up polls.
@@ -27,16 +29,16 @@ export type LoadOptions<T> = {
 };
 
 /**
- * Loads `load()` on mount and whenever `deps` change (nothing while `load` is null), with the error code
- * for the screen and a retry. Deps changing starts from blank; only the newest request's answer is kept,
+ * Loads `load()` on mount and whenever `deps` change (nothing while `enabled` is false), with the error
+ * code for the screen and a retry. Deps changing starts from blank; only the newest request's answer is kept,
  * so a slow answer for a previous store or tab never shows.
  */
-export function useLoad<T>(load: (() => Promise<T>) | null, deps: DependencyList, { pollMs = null, blankRetry = false }: LoadOptions<T> = {}): Loaded<T> {
+export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabled = true, pollMs = null, blankRetry = false }: LoadOptions<T> = {}): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const latest = useRef(load);
-  latest.current = load;
+  const latest = useRef<(() => Promise<T>) | null>(load);
+  latest.current = enabled ? load : null;
   const seq = useRef(0);
   const inFlight = useRef(0);
 
@@ -64,12 +66,14 @@ export function useLoad<T>(load: (() => Promise<T>) | null, deps: DependencyList
     setError(null);
     void run();
     return () => {
-      seq.current++; // answers for the old deps are dropped
+      // Answers for the old deps are dropped (a counter, not a DOM ref: its value at cleanup is the point).
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+      seq.current++;
     };
+    // The caller's deps, checked at the call site (eslint: additionalHooks).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
+  }, [...deps, enabled]);
 
-  const enabled = load !== null;
   const every = typeof pollMs === "function" ? pollMs(data) : pollMs;
   useEffect(() => {
     if (!every || !enabled) return;

@@ -45,15 +45,13 @@ export default function MenuPage() {
     error,
     retry,
   } = useLoad(
-    storeId
-      ? async () => {
-          const m = await fetchMenu(storeId);
-          setActiveCat(m.categories[0]?.id ?? null);
-          return m;
-        }
-      : null,
+    async () => {
+      const m = await fetchMenu(storeId!);
+      setActiveCat(m.categories[0]?.id ?? null);
+      return m;
+    },
     [storeId],
-    { blankRetry: true },
+    { enabled: storeId !== null, blankRetry: true },
   );
 
   async function scan() {

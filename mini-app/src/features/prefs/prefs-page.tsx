@@ -25,6 +25,8 @@ export default function PrefsPage() {
 
   useEffect(() => {
     api.get<PrefsView>("/api/me/message-prefs").then(setView, (e: ApiError) => toast.error(e.message));
+    // Once per visit: useToast() is a new object every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   async function save(next: Prefs) {

@@ -48,15 +48,13 @@ export default function StaffOrdersPage() {
     reload: load,
     setData: setOrders,
   } = useLoad(
-    storeId
-      ? async () => {
-          const list = await fetchStoreOrders(storeId, LIVE);
-          setNow(Date.now());
-          return list;
-        }
-      : null,
+    async () => {
+      const list = await fetchStoreOrders(storeId!, LIVE);
+      setNow(Date.now());
+      return list;
+    },
     [storeId],
-    { pollMs: POLL_MS },
+    { enabled: storeId !== null, pollMs: POLL_MS },
   );
 
   async function move(o: Order, to: "confirmed" | "ready" | "completed" | "cancelled", reason?: string) {
