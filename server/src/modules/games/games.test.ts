@@ -122,7 +122,8 @@ describe("in-store QR links", () => {
       }
     }
     expect(one("select count(*) as n from game_draws").n).toBe(0);
-    expect(s!.customer.pointsBalance ?? 0).toBe(0);
+    expect(one("select count(*) as n from points_ledger").n).toBe(0);
+    expect((await api("GET", "/api/me", s!.token)).body.loyalty.balance).toBe(0);
   });
 
   it("the admin downloads a print-ready SVG or PNG with the store's name", async () => {
