@@ -8,6 +8,10 @@ mkdir -p test-results
 npx tsc -p server && npx tsc -p zalo-emulator && npx tsc -p mini-app && npx tsc -p tests && npx tsc -p bench
 types=$?
 [ $types -eq 0 ] || echo "type check failed"
+# Lint (import cycles, the mini app's feature boundaries, hook deps): a lint error fails the run too.
+npx eslint .
+lint=$?
+[ $lint -eq 0 ] || echo "lint failed"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
 rc=$?
 node -e '
@@ -19,4 +23,5 @@ node -e '
   } catch { console.log("\n0 passed, 1 failed"); }
 '
 [ $types -eq 0 ] || rc=1
+[ $lint -eq 0 ] || rc=1
 exit $rc

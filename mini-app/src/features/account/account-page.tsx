@@ -8,6 +8,7 @@ import { zalo } from "../../zalo";
 import { UserAvatar } from "../../components/avatar";
 import { PageHeader } from "../../components/page-header";
 import { PersonaSwitcher } from "./components/persona-switcher";
+import "./account.css";
 
 export default function AccountPage() {
   const [customer] = useCustomer();

@@ -17,6 +17,7 @@ import { LuckyWheel } from "./components/lucky-wheel";
 import { ScratchCard } from "./components/scratch-card";
 import { OddsList } from "./components/odds-list";
 import { Outcome } from "./components/outcome";
+import "./games.css";
 
 /** `/game?store=…&campaign=…&sig=…`: the game a store's QR code opened. `walletPath` is where won vouchers live. */
 export default function GamePage({ walletPath = "/" }: { walletPath?: string }) {

@@ -1,6 +1,7 @@
 import { Dices, ScanQrCode } from "lucide-react";
 import { Card } from "../../components/card";
 import { useScanGame } from "./qr-entry";
+import "./games.css";
 
 /** Home card: the games open from a store's QR code; this scans one from inside the app. */
 export function GamesCard() {

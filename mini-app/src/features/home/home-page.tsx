@@ -3,6 +3,7 @@ import { Page } from "zmp-ui";
 import { BadgeCheck } from "lucide-react";
 import { roleLabel, useCustomer } from "../../session";
 import { UserAvatar } from "../../components/avatar";
+import "./home.css";
 
 export type HomeCard = { id: string; Component: ComponentType };
 

@@ -1,21 +1,22 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
 import { ChevronRight, MapPin, Plus, QrCode, ReceiptText, ShoppingBag, Store as StoreIcon, UtensilsCrossed } from "lucide-react";
-import type { Menu, MenuProduct } from "@mc/shared";
+import type { MenuProduct } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
-import { toFailure } from "../../session";
 import { zalo, ZaloError } from "../../zalo";
 import { PageHeader } from "../../components/page-header";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
-import { fmtVnd } from "../wallet/format";
-import { useCart } from "../cart/state";
+import { fmtVnd } from "../../lib/format";
+import { useCart } from "../../lib/cart";
+import { useLoad } from "../../lib/use-load";
 import { fetchMenu } from "./api";
-import { storeName, useOrderingPlace, useStoreChoices } from "./store-state";
-import { ProductImage } from "./components/product-image";
+import { storeName, useOrderingPlace, useStoreChoices } from "../../lib/ordering-place";
+import { ProductImage } from "../../components/product-image";
 import { ProductSheet } from "./components/product-sheet";
 import { placeFromQr } from "./entry";
+import "./menu.css";
 
 /** The menu of the store being ordered at: categories, products, a product sheet and the cart bar. */
 export default function MenuPage() {
@@ -23,8 +24,6 @@ export default function MenuPage() {
   const [params, setParams] = useSearchParams();
   const { place, chooseStore, openTable, known } = useOrderingPlace();
   const { stores } = useStoreChoices();
-  const [menu, setMenu] = useState<Menu | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<MenuProduct | null>(null);
   const [activeCat, setActiveCat] = useState<string | null>(null);
   const cart = useCart(place.storeId);
@@ -40,21 +39,20 @@ export default function MenuPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [params]);
 
-  const load = useCallback(async (storeId: string) => {
-    setMenu(null);
-    setError(null);
-    try {
-      const m = await fetchMenu(storeId);
-      setMenu(m);
+  const storeId = place.storeId;
+  const {
+    data: menu,
+    error,
+    retry,
+  } = useLoad(
+    async () => {
+      const m = await fetchMenu(storeId!);
       setActiveCat(m.categories[0]?.id ?? null);
-    } catch (e) {
-      setError(toFailure(e).code);
-    }
-  }, []);
-
-  useEffect(() => {
-    if (place.storeId) void load(place.storeId);
-  }, [place.storeId, load]);
+      return m;
+    },
+    [storeId],
+    { enabled: storeId !== null, blankRetry: true },
+  );
 
   async function scan() {
     try {
@@ -132,7 +130,7 @@ export default function MenuPage() {
         ) : error ? (
           <div className="mcl-inline-error" role="alert" data-testid="menu-error">
             <span>{error === ErrorCode.STORE_UNAVAILABLE ? "Cửa hàng đang tạm ngưng nhận đơn" : error === ErrorCode.NOT_FOUND ? "Không tìm thấy cửa hàng này" : describeError(error).title}</span>
-            <button className="mcl-link" onClick={() => void load(place.storeId!)}>
+            <button className="mcl-link" onClick={retry}>
               Thử lại
             </button>
           </div>

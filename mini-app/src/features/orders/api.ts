@@ -1,9 +1,7 @@
-import type { CheckoutParams, Order, OrderStatus, PaymentState, PlaceOrderBody, Quote, QuoteBody } from "@mc/shared";
+import type { CheckoutParams, Order, PaymentState } from "@mc/shared";
 import { api } from "../../api/client";
 import { zalo } from "../../zalo";
 
-export const quoteCart = (body: QuoteBody) => api.post<Quote>("/api/orders/quote", body);
-export const placeOrder = (body: PlaceOrderBody) => api.post<{ order: Order; duplicate: boolean }>("/api/orders", body);
 export const fetchMyOrders = () => api.get<{ orders: Order[] }>("/api/me/orders").then((r) => r.orders);
 export const fetchMyOrder = (id: string) => api.get<{ order: Order }>(`/api/me/orders/${encodeURIComponent(id)}`).then((r) => r.order);
 export const cancelMyOrder = (id: string, reason: string) => api.post<{ order: Order }>(`/api/me/orders/${encodeURIComponent(id)}/cancel`, { reason }).then((r) => r.order);
@@ -38,9 +36,3 @@ export async function payWithZalo(orderId: string): Promise<void> {
     /* the server still learns it from the callback */
   }
 }
-
-// ---- staff ----
-export const fetchStoreOrders = (storeId: string, statuses: OrderStatus[]) =>
-  api.get<{ orders: Order[] }>(`/api/staff/stores/${encodeURIComponent(storeId)}/orders?status=${statuses.join(",")}`).then((r) => r.orders);
-export const moveOrder = (id: string, status: Exclude<OrderStatus, "placed">, reason?: string) =>
-  api.post<{ order: Order }>(`/api/staff/orders/${encodeURIComponent(id)}/status`, reason ? { status, reason } : { status }).then((r) => r.order);

@@ -9,12 +9,15 @@ import { ZaloError } from "../../zalo";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtDateTime, fmtNumber } from "../wallet/format";
-import { useLoyalty } from "../wallet/state";
+import { fmtDateTime, fmtNumber } from "../../lib/format";
+import { useLoyalty } from "../../lib/loyalty";
+import { useLoad } from "../../lib/use-load";
 import { cancelMyOrder, fetchMyOrder, fetchPayment, payWithZalo } from "./api";
-import { orderErrorText, paymentLabel, pickupLabel, statusHeadline, STEPS } from "./labels";
+import { orderErrorText, pickupLabel } from "../../lib/order-labels";
+import { paymentLabel, statusHeadline, STEPS } from "./labels";
 import { OrderLines } from "./components/order-lines";
-import { CancelSheet } from "./components/cancel-sheet";
+import { CancelSheet } from "../../components/cancel-sheet";
+import "./orders.css";
 
 const POLL_MS = 3000;
 const FINAL: OrderStatus[] = ["completed", "cancelled"];
@@ -27,33 +30,30 @@ export default function OrderStatusPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const toast = useToast();
-  const [order, setOrder] = useState<Order | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [paying, setPaying] = useState(false);
   const [cancelling, setCancelling] = useState<"closed" | "open" | "busy">("closed");
   const { loyalty, refresh: refreshLoyalty } = useLoyalty({ refreshOnMount: false });
   const autoPay = useRef((location.state as { pay?: boolean } | null)?.pay === true);
 
-  const inFlight = useRef(false);
-  const load = useCallback(async () => {
-    // One request at a time: a slow network must not stack up polls.
-    if (inFlight.current) return;
-    inFlight.current = true;
-    try {
+  const {
+    data: order,
+    error,
+    retry,
+    reload: load,
+    setData: setOrder,
+  } = useLoad(
+    async () => {
       let o = await fetchMyOrder(id);
       // Zalo payment not confirmed yet: ask the server, which checks Zalo when the callback is late.
       if (o.payment === "zalopay" && (o.paymentStatus === "pending" || o.paymentStatus === "unpaid") && o.status !== "cancelled") {
         const p = await fetchPayment(id).catch(() => null);
         if (p && p.paymentStatus !== o.paymentStatus) o = await fetchMyOrder(id);
       }
-      setOrder(o);
-      setError(null);
-    } catch (e) {
-      setError(toFailure(e).code);
-    } finally {
-      inFlight.current = false;
-    }
-  }, [id]);
+      return o;
+    },
+    [id],
+    { pollMs: (o) => (o && !FINAL.includes(o.status) && !paying ? POLL_MS : null) },
+  );
 
   const pay = useCallback(async () => {
     setPaying(true);
@@ -72,10 +72,6 @@ export default function OrderStatusPage() {
     }
   }, [id, load, toast]);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   // Fresh from the cart with "pay through Zalo": open Checkout once.
   useEffect(() => {
     if (!order || !autoPay.current) return;
@@ -84,13 +80,6 @@ export default function OrderStatusPage() {
     if (order.payment === "zalopay" && order.paymentStatus !== "paid") void pay();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [order?.id]);
-
-  const live = !!order && !FINAL.includes(order.status);
-  useEffect(() => {
-    if (!live || paying) return;
-    const t = window.setInterval(() => void load(), POLL_MS);
-    return () => window.clearInterval(t);
-  }, [live, paying, load]);
 
   useEffect(() => {
     if (order?.status === "completed") void refreshLoyalty();
@@ -119,7 +108,7 @@ export default function OrderStatusPage() {
           <div className="mc-content">
             <div className="mcl-inline-error" role="alert">
               <span>{error === ErrorCode.ORDER_NOT_FOUND ? "Không tìm thấy đơn hàng" : describeError(error).title}</span>
-              <button className="mcl-link" onClick={() => void load()}>
+              <button className="mcl-link" onClick={retry}>
                 Thử lại
               </button>
             </div>

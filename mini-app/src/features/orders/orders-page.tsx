@@ -1,38 +1,19 @@
-import { useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
 import { ChevronRight, ReceiptText } from "lucide-react";
-import type { Order } from "@mc/shared";
-import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
 import { BackHeader } from "../../components/back-header";
-import { fmtDateTime, fmtVnd } from "../wallet/format";
+import { fmtDateTime, fmtVnd } from "../../lib/format";
+import { useLoad } from "../../lib/use-load";
 import { fetchMyOrders } from "./api";
-import { linesSummary, statusLabel } from "./labels";
+import { statusLabel } from "../../lib/order-labels";
+import { linesSummary } from "./labels";
+import "./orders.css";
 
 /** My orders, newest first; live ones on top of the list are refreshed every few seconds. */
 export default function OrdersPage() {
   const navigate = useNavigate();
-  const [orders, setOrders] = useState<Order[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setOrders(await fetchMyOrders());
-      setError(null);
-    } catch (e) {
-      setError(toFailure(e).code);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const live = orders?.some((o) => o.status !== "completed" && o.status !== "cancelled");
-  useEffect(() => {
-    if (!live) return;
-    const t = window.setInterval(() => void load(), 5000);
-    return () => window.clearInterval(t);
-  }, [live, load]);
+  const { data: orders, error, retry } = useLoad(fetchMyOrders, [], { pollMs: (list) => (list?.some((o) => o.status !== "completed" && o.status !== "cancelled") ? 5000 : null) });
 
   return (
     <Page className="mc-page ord-page" hideScrollbar>
@@ -41,7 +22,7 @@ export default function OrdersPage() {
         {error ? (
           <div className="mcl-inline-error" role="alert">
             <span>{describeError(error).title}</span>
-            <button className="mcl-link" onClick={() => void load()}>
+            <button className="mcl-link" onClick={retry}>
               Thử lại
             </button>
           </div>

@@ -4,6 +4,7 @@ import { BellOff, Gift, HeartHandshake, PauseCircle } from "lucide-react";
 import { api, ApiError } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useToast } from "../../components/use-toast";
+import "./prefs.css";
 
 type Prefs = { offersPerWeek: number | null; pausedUntil: string | null; mutedCategories: ("care" | "promotion")[] };
 type PrefsView = { prefs: Prefs; maxOffersPerWeek: number | null };
@@ -24,6 +25,8 @@ export default function PrefsPage() {
 
   useEffect(() => {
     api.get<PrefsView>("/api/me/message-prefs").then(setView, (e: ApiError) => toast.error(e.message));
+    // Once per visit: useToast() is a new object every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   async function save(next: Prefs) {

@@ -2,6 +2,7 @@ import { useNavigate } from "react-router-dom";
 import { ChevronRight, ClipboardList } from "lucide-react";
 import { Card } from "../../components/card";
 import { useCustomer } from "../../session";
+import "./staff-orders.css";
 
 /** Home, staff and admins only: the way into the store's incoming orders. */
 export function StaffOrdersCard() {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { Page, Spinner } from "zmp-ui";
 import { BellRing, ChefHat, Clock, Inbox, PackageCheck, Store as StoreIcon, UtensilsCrossed, Wallet } from "lucide-react";
 import type { Order, OrderStatus } from "@mc/shared";
@@ -6,13 +6,15 @@ import { toFailure, useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtVnd } from "../wallet/format";
-import { useCounterStore } from "../staff/store-state";
-import { fetchStoreOrders, moveOrder } from "../orders/api";
-import { hhmm, orderErrorText, pickupLabel, statusLabel } from "../orders/labels";
-import { CancelSheet } from "../orders/components/cancel-sheet";
+import { fmtVnd } from "../../lib/format";
+import { useCounterStore } from "../../lib/duty-store";
+import { useLoad } from "../../lib/use-load";
+import { hhmm, orderErrorText, pickupLabel, statusLabel } from "../../lib/order-labels";
+import { fetchStoreOrders, moveOrder } from "./api";
+import { CancelSheet } from "../../components/cancel-sheet";
 import { DutyStoreCard } from "../../components/duty-store-card";
 import { StaffOnly } from "../../components/staff-only";
+import "./staff-orders.css";
 
 const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 const POLL_MS = 4000;
@@ -32,38 +34,28 @@ function ago(iso: string, now: number) {
 export default function StaffOrdersPage() {
   const [customer] = useCustomer();
   const { stores, store, storeId, choose, error: storeError } = useCounterStore();
-  const [orders, setOrders] = useState<Order[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState<OrderStatus>("placed");
   const [busy, setBusy] = useState<string | null>(null);
   const [cancelFor, setCancelFor] = useState<Order | null>(null);
   const [now, setNow] = useState(Date.now());
   const toast = useToast();
 
-  const inFlight = useRef(false);
-  const load = useCallback(async () => {
-    // One request at a time: a slow network must not stack up polls.
-    if (!storeId || inFlight.current) return;
-    inFlight.current = true;
-    try {
-      const list = await fetchStoreOrders(storeId, LIVE);
-      // A poll started before a store switch must not show the other store's orders.
-      if (list.every((o) => o.storeId === storeId)) setOrders(list);
-      setError(null);
+  // A store switch starts blank and drops answers still coming for the previous store.
+  const {
+    data: orders,
+    error,
+    retry,
+    reload: load,
+    setData: setOrders,
+  } = useLoad(
+    async () => {
+      const list = await fetchStoreOrders(storeId!, LIVE);
       setNow(Date.now());
-    } catch (e) {
-      setError(toFailure(e).code);
-    } finally {
-      inFlight.current = false;
-    }
-  }, [storeId]);
-
-  useEffect(() => {
-    setOrders(null);
-    void load();
-    const t = window.setInterval(() => void load(), POLL_MS);
-    return () => window.clearInterval(t);
-  }, [load]);
+      return list;
+    },
+    [storeId],
+    { enabled: storeId !== null, pollMs: POLL_MS },
+  );
 
   async function move(o: Order, to: "confirmed" | "ready" | "completed" | "cancelled", reason?: string) {
     setBusy(o.id);
@@ -105,7 +97,7 @@ export default function StaffOrdersPage() {
         {storeError || error ? (
           <div className="mcl-inline-error" role="alert">
             <span>{describeError((storeError ?? error)!).title}</span>
-            <button className="mcl-link" onClick={() => void load()}>
+            <button className="mcl-link" onClick={retry}>
               Thử lại
             </button>
           </div>

@@ -1,7 +1,7 @@
 import type { AwardPointsBody, CounterVoucher, LedgerEntry, MemberVouchers } from "@mc/shared";
 import { api } from "../../api/client";
 
-export type Store = { id: string; name: string; address: string; active: boolean; createdAt: number };
+export type { Store } from "../../lib/duty-store";
 /** A member found by code, as the counter may see them: shortened name ("N. T. Hà"), avatar, tier. */
 export type Member = { name: string; avatar: string | null; tier: { key: string; name: string; multiplier: number } };
 /** `entry` is the bill's award: this one, or (duplicate) the first one. */
@@ -13,7 +13,6 @@ export type AwardResult = { member: { id: string; name: string }; points: number
  */
 export type CounterInput = ({ qr: string } | { code: string } | { memberCode: string; voucherId: string }) & { storeId: string };
 
-export const fetchMyStores = () => api.get<{ stores: Store[] }>("/api/staff/stores").then((r) => r.stores);
 export const inspectVoucher = (body: CounterInput) => api.post<CounterVoucher>("/api/staff/vouchers/inspect", body);
 export const redeemVoucher = (body: CounterInput) => api.post<CounterVoucher>("/api/staff/vouchers/redeem", body);
 export const memberVouchers = (body: { memberCode: string; storeId: string }) => api.post<MemberVouchers>("/api/staff/vouchers/by-member", body);

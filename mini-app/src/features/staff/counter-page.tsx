@@ -5,11 +5,12 @@ import { Coins, Store as StoreIcon, TicketCheck } from "lucide-react";
 import { useCustomer } from "../../session";
 import { describeError } from "../../components/errors";
 import { BackHeader } from "../../components/back-header";
-import { useCounterStore } from "./store-state";
+import { useCounterStore } from "../../lib/duty-store";
 import { VoucherCounter } from "./components/voucher-counter";
 import { PointsCounter } from "./components/points-counter";
 import { DutyStoreCard } from "../../components/duty-store-card";
 import { StaffOnly } from "../../components/staff-only";
+import "./staff.css";
 
 /** The staff counter: pick the store, then redeem vouchers or award points for a purchase. */
 export default function CounterPage() {

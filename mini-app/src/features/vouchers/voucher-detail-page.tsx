@@ -8,10 +8,11 @@ import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { QrImage } from "../wallet/components/qr-image";
-import { fmtDate, fmtDateTime } from "../wallet/format";
+import { QrImage } from "../../components/qr-image";
+import { fmtDate, fmtDateTime } from "../../lib/format";
 import { fetchVoucher, fetchVoucherQr } from "./api";
-import { conditions, spacedCode, voucherErrorText, voucherLabel } from "./labels";
+import { conditions, spacedCode, voucherErrorText, voucherLabel } from "../../lib/voucher-labels";
+import "./vouchers.css";
 
 /** How often the open screen re-reads the voucher, to notice the counter redeeming it. */
 const POLL_MS = 3000;

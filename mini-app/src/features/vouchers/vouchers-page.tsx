@@ -5,6 +5,7 @@ import type { VoucherStatus } from "@mc/shared";
 import { PageHeader } from "../../components/page-header";
 import { CataloguePanel } from "./components/catalogue-panel";
 import { WalletPanel } from "./components/wallet-panel";
+import "./vouchers.css";
 
 const STATUSES: VoucherStatus[] = ["active", "used", "expired"];
 

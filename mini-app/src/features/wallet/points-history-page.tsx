@@ -6,8 +6,9 @@ import { toFailure } from "../../session";
 import { describeError } from "../../components/errors";
 import { BackHeader } from "../../components/back-header";
 import { fetchPoints } from "./api";
-import { fmtDate, fmtDateTime, fmtNumber } from "./format";
-import { useLoyalty } from "./state";
+import { fmtDate, fmtDateTime, fmtNumber } from "../../lib/format";
+import { useLoyalty } from "../../lib/loyalty";
+import "./wallet.css";
 
 const KIND: Record<LedgerEntry["kind"], { label: string; Icon: typeof History }> = {
   earn: { label: "Tích điểm", Icon: ArrowDownLeft },

@@ -1,19 +1,14 @@
-import { useEffect, useState } from "react";
 import { Spinner } from "zmp-ui";
 import { Check, Ticket as TicketIcon, X } from "lucide-react";
 import type { Voucher } from "@mc/shared";
-import { toFailure } from "../../../session";
 import { describeError } from "../../../components/errors";
-import { fetchMyVouchers } from "../../vouchers/api";
-import { conditions, voucherDates, voucherLabel } from "../../vouchers/labels";
+import { conditions, voucherDates, voucherLabel } from "../../../lib/voucher-labels";
+import { useLoad } from "../../../lib/use-load";
+import { fetchActiveVouchers } from "../api";
 
 /** My active vouchers to apply to this order; whether one applies is the server's call (via the quote). */
 export function VoucherSheet({ storeId, selected, onPick, onClose }: { storeId: string; selected: string | null; onPick: (v: Voucher | null) => void; onClose: () => void }) {
-  const [vouchers, setVouchers] = useState<Voucher[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    fetchMyVouchers("active").then(setVouchers, (e) => setError(toFailure(e).code));
-  }, []);
+  const { data: vouchers, error } = useLoad(fetchActiveVouchers, []);
   // Vouchers for another store go last (the server would refuse them here).
   const sorted = vouchers ? [...vouchers].sort((a, b) => Number(!usableAt(a, storeId)) - Number(!usableAt(b, storeId))) : null;
 

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { useNavigate } from "react-router-dom";
 import { BellRing, CircleAlert, CircleCheck, Coins, Gift, Hourglass, House, LoaderCircle, RotateCcw, Smile, Store, Wallet } from "lucide-react";
 import type { GameDraw } from "@mc/shared";
-import { useFollowToClaim } from "../../follow/use-follow-to-claim";
+import { useFollowToClaim } from "../../../lib/use-follow-to-claim";
 import { fetchDraw } from "../api";
 import { pointsText } from "../labels";
 

@@ -5,6 +5,7 @@ import { Card } from "../../../components/card";
 import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
 import { config } from "../../../config";
+import "../home.css";
 
 /** Follow status comes from the server (set by Zalo's follow webhook), never from the client's own say-so. */
 export function OaFollowCard() {

@@ -4,6 +4,7 @@ import { sharePhone, toFailure, useCustomer } from "../../../session";
 import { Card } from "../../../components/card";
 import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
+import "../home.css";
 
 /** Phone via Zalo's consent sheet: we get a one-time token and only the server turns it into a number. */
 export function PhoneCard() {

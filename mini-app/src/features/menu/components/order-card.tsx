@@ -4,6 +4,7 @@ import { ChevronRight, Coffee, ReceiptText } from "lucide-react";
 import { Card } from "../../../components/card";
 import { zalo } from "../../../zalo";
 import { menuPath, placeFromSearch, placeOf } from "../entry";
+import "../menu.css";
 
 let coldStartHandled = false;
 const NO_ANIMATION = { replace: true, animate: false } as never;

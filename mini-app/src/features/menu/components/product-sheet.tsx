@@ -1,10 +1,10 @@
 import { useState } from "react";
 import { Check, Minus, Plus, X } from "lucide-react";
 import type { MenuProduct, OptionGroup } from "@mc/shared";
-import { fmtVnd } from "../../wallet/format";
-import { MAX_QTY } from "../../cart/state";
+import { fmtVnd } from "../../../lib/format";
+import { MAX_QTY } from "../../../lib/cart";
 import { defaultOptions, deltaLabel, missingGroup, unitPriceOf } from "../api";
-import { ProductImage } from "./product-image";
+import { ProductImage } from "../../../components/product-image";
 
 export type SheetPick = { optionIds: string[]; optionNames: string[]; quantity: number; unitPriceVnd: number };
 

@@ -4,8 +4,8 @@ import type { CounterVoucher } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { describeError } from "../../../components/errors";
 import { UserAvatar } from "../../../components/avatar";
-import { fmtDate, fmtDateTime } from "../../wallet/format";
-import { spacedCode, voucherLabel } from "../../vouchers/labels";
+import { fmtDate, fmtDateTime } from "../../../lib/format";
+import { spacedCode, voucherLabel } from "../../../lib/voucher-labels";
 
 /** Every way a counter voucher check can end; the screen switches on `kind`. */
 export type CounterOutcome =

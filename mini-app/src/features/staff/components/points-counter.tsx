@@ -9,7 +9,7 @@ import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
 import { toFailure } from "../../../session";
 import { zalo, ZaloError } from "../../../zalo";
-import { fmtDateTime, fmtNumber, fmtVnd } from "../../wallet/format";
+import { fmtDateTime, fmtNumber, fmtVnd } from "../../../lib/format";
 import { CodeForm } from "./code-form";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 

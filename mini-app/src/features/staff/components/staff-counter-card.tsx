@@ -2,6 +2,7 @@ import { useNavigate } from "react-router-dom";
 import { ChevronRight, ScanLine, Store } from "lucide-react";
 import { Card } from "../../../components/card";
 import { useCustomer } from "../../../session";
+import "../staff.css";
 
 /** Home, staff and admins only: the way into the counter screen. */
 export function StaffCounterCard() {

@@ -8,10 +8,10 @@ import { followOa, toFailure, useCustomer } from "../../../session";
 import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
 import { config } from "../../../config";
-import { useLoyalty } from "../../wallet/state";
-import { fmtNumber, newRequestId } from "../../wallet/format";
+import { useLoyalty } from "../../../lib/loyalty";
+import { fmtNumber, newRequestId } from "../../../lib/format";
 import { claimCampaign, fetchCatalogue } from "../api";
-import { blockedReason, conditions, validityOfOffer, voucherErrorText, voucherLabel } from "../labels";
+import { blockedReason, conditions, validityOfOffer, voucherErrorText, voucherLabel } from "../../../lib/voucher-labels";
 import { ConfirmSheet } from "./confirm-sheet";
 import { Ticket } from "./ticket";
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { VoucherKind } from "@mc/shared";
 import { Gift, TicketPercent } from "lucide-react";
-import { ticketHeadline } from "../labels";
+import { ticketHeadline } from "../../../lib/voucher-labels";
 
 /** A voucher drawn as a ticket: a coloured end with the value, then the body (text, actions). */
 export function Ticket({

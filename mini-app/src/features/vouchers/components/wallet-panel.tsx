@@ -6,7 +6,7 @@ import type { Voucher, VoucherStatus } from "@mc/shared";
 import { toFailure } from "../../../session";
 import { describeError } from "../../../components/errors";
 import { fetchMyVouchers } from "../api";
-import { conditions, statusLabel, voucherDates, voucherLabel } from "../labels";
+import { conditions, statusLabel, voucherDates, voucherLabel } from "../../../lib/voucher-labels";
 import { Ticket } from "./ticket";
 
 const TABS: { key: Extract<VoucherStatus, "active" | "used" | "expired">; label: string; empty: string }[] = [

@@ -1,8 +1,9 @@
 import { IdCard } from "lucide-react";
 import { Card } from "../../../components/card";
 import { useCustomer } from "../../../session";
-import { useLoyalty } from "../state";
-import { QrImage } from "./qr-image";
+import { useLoyalty } from "../../../lib/loyalty";
+import { QrImage } from "../../../components/qr-image";
+import "../wallet.css";
 
 /** Home: the member code as a QR (and as text) for staff to scan or type when awarding points. */
 export function MemberCard() {

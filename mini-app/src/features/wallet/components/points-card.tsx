@@ -2,8 +2,9 @@ import { useNavigate } from "react-router-dom";
 import { ChevronRight, Clock, Coins, Gift, History } from "lucide-react";
 import { Card } from "../../../components/card";
 import { describeError } from "../../../components/errors";
-import { useLoyalty } from "../state";
-import { fmtDate, fmtNumber } from "../format";
+import { useLoyalty } from "../../../lib/loyalty";
+import { fmtDate, fmtNumber } from "../../../lib/format";
+import "../wallet.css";
 
 /** Home: balance, tier, progress to the next tier and points about to expire. */
 export function PointsCard() {

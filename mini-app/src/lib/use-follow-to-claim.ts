@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { GameDraw } from "@mc/shared";
-import { fetchMe, useCustomer } from "../../session";
-import { zalo, ZaloError } from "../../zalo";
-import { config } from "../../config";
-import { ApiError } from "../../api/client";
+import { fetchMe, useCustomer } from "../session";
+import { zalo, ZaloError } from "../zalo";
+import { config } from "../config";
+import { ApiError } from "../api/client";
 
 /**
  * Follow the OA to receive a follow-gated prize. The client never claims the follow itself: it opens

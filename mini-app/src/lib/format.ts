@@ -1,4 +1,4 @@
-/** Vietnamese number, money and date formats shared by the wallet, vouchers and staff screens. */
+/** Vietnamese number, money and date formats shared by every screen. */
 export const fmtNumber = (n: number) => n.toLocaleString("vi-VN");
 export const fmtVnd = (n: number) => `${n.toLocaleString("vi-VN")}đ`;
 export const fmtPoints = (n: number) => `${n.toLocaleString("vi-VN")} điểm`;

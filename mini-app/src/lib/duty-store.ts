@@ -1,6 +1,10 @@
 import { useEffect, useState } from "react";
-import { toFailure, useCustomer } from "../../session";
-import { fetchMyStores, type Store } from "./api";
+import { toFailure, useCustomer } from "../session";
+import { api } from "../api/client";
+
+export type Store = { id: string; name: string; address: string; active: boolean; createdAt: number };
+
+export const fetchMyStores = () => api.get<{ stores: Store[] }>("/api/staff/stores").then((r) => r.stores);
 
 const KEY = "mc.counter.store";
 

@@ -1,6 +1,6 @@
 import { ErrorCode } from "@mc/shared/errors";
 import type { CatalogueItem, Voucher, VoucherKind, VoucherStatus } from "@mc/shared";
-import { fmtDate, fmtNumber, fmtVnd } from "../wallet/format";
+import { fmtDate, fmtNumber, fmtVnd } from "./format";
 
 export { voucherLabel } from "@mc/shared/voucher-rules";
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { atom, useRecoilState, type AtomEffect } from "recoil";
-import { useCustomer } from "../../session";
-import { api } from "../../api/client";
+import { useCustomer } from "../session";
+import { api } from "../api/client";
 
 /**
  * Where the shopper is ordering: the store (remembered across restarts) and, when they came from a

@@ -1,8 +1,20 @@
 import { useCallback, useEffect } from "react";
 import { atom, useRecoilState } from "recoil";
-import type { Loyalty } from "@mc/shared";
-import { toFailure, useCustomer } from "../../session";
-import { fetchMeWithLoyalty } from "./api";
+import type { Customer, Loyalty } from "@mc/shared";
+import { toFailure, useCustomer } from "../session";
+import { api } from "../api/client";
+
+export type MeWithLoyalty = { customer: Customer; loyalty: Loyalty };
+
+let inFlight: Promise<MeWithLoyalty> | null = null;
+
+/** GET /api/me with points, tier and member code. Cards mounting together share one request. */
+export function fetchMeWithLoyalty(): Promise<MeWithLoyalty> {
+  inFlight ??= api.get<MeWithLoyalty>("/api/me").finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
 
 type LoyaltyState = { customerId: string; loyalty: Loyalty } | null;
 
