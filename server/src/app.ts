@@ -194,6 +194,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     { name: "expire-points", everyMs: 3600_000, run: () => loyalty.expireDue() },
     { name: "keep-warm-floor", everyMs: 24 * 3600_000, run: () => messaging.proposeFloor() },
   ]);
+  // A broadcast plan a stopped process left half-written carries on from its progress mark (in slices).
+  app.addHook("onReady", async () => {
+    messaging.resumePlans().catch((err) => app.log.error({ err }, "resuming broadcast plans failed"));
+  });
   if (config.DISPATCHER_ENABLED) {
     app.addHook("onReady", async () => dispatcher.start());
     app.addHook("onClose", async () => dispatcher.stop());

@@ -351,13 +351,16 @@ export const broadcasts = sqliteTable("broadcasts", {
   templateId: text("template_id"),
   templateData: text("template_data"),
   audience: text("audience").notNull(),
-  state: text("state", { enum: ["draft", "scheduled", "running", "paused", "tripped", "cancelled", "done"] }).notNull().default("draft"),
+  /** `planning` while the outbox rows are written in slices; the dispatcher sends only `running` broadcasts. */
+  state: text("state", { enum: ["draft", "planning", "scheduled", "running", "paused", "tripped", "cancelled", "done"] }).notNull().default("draft"),
   scheduledAt: integer("scheduled_at"),
   expiresAt: integer("expires_at"),
   /** Stop the broadcast when unfollows / sent passes this (after `breakerMinSent` sends). */
   breakerRate: real("breaker_rate").notNull().default(0.02),
   breakerMinSent: integer("breaker_min_sent").notNull().default(200),
   recipients: integer("recipients").notNull().default(0),
+  /** The plan's progress: customers up to this rowid have their outbox row (set with them, slice by slice). */
+  plannedThrough: integer("planned_through"),
   createdBy: text("created_by").notNull(),
   createdAt: integer("created_at").notNull(),
   startedAt: integer("started_at"),

@@ -36,6 +36,13 @@ export function toPolicyCustomer(r: Record<string, any>): PolicyCustomer {
   };
 }
 
+/**
+ * "Has a send in the history window" for `customers c` (bind `recentSince(now)`): the people whose own history
+ * the policy must see; one probe of `outbox_customer_sent_idx` each.
+ */
+export const HAS_RECENT_SEND = `exists (select 1 from outbox o where o.customer_id = c.id and o.state in ${SENT_STATES} and o.sent_at >= ?)`;
+export const recentSince = (now: number) => now - HISTORY_DAYS * 86_400_000;
+
 const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null });
 
 export function createMessagingRepo(db: Db) {
@@ -80,13 +87,15 @@ export function createMessagingRepo(db: Db) {
 
   const history = (customerId: string, now: number): SentFact[] => (historyOf.all(customerId, now - HISTORY_DAYS * 86_400_000) as any[]).map(toFact);
 
-  /** Every send of the last month, by customer: one query for a whole broadcast preview. */
-  function recentSends(now: number): Map<string, SentFact[]> {
+  /** The sends of the last month of these customers, by customer: one query for a slice of a broadcast preview. */
+  const sendsOfStmt = c.prepare(
+    `select o.customer_id, o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id
+     where o.customer_id in (select value from json_each(?)) and o.state in ${SENT_STATES} and o.sent_at >= ?`,
+  );
+  function recentSendsOf(customerIds: string[], now: number): Map<string, SentFact[]> {
     const out = new Map<string, SentFact[]>();
-    const rows = c
-      .prepare(`select o.customer_id, o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id where o.state in ${SENT_STATES} and o.sent_at >= ?`)
-      .iterate(now - HISTORY_DAYS * 86_400_000) as Iterable<any>;
-    for (const h of rows) {
+    if (customerIds.length === 0) return out;
+    for (const h of sendsOfStmt.iterate(JSON.stringify(customerIds), now - HISTORY_DAYS * 86_400_000) as Iterable<any>) {
       const list = out.get(h.customer_id);
       if (list) list.push(toFact(h));
       else out.set(h.customer_id, [toFact(h)]);
@@ -110,7 +119,7 @@ export function createMessagingRepo(db: Db) {
     return t ? { id: t.id as string, name: t.name as string, tag: t.tag as number, uid: !!t.uid, params: JSON.parse(t.params) as TemplateParam[], createdAt: t.created_at as number } : undefined;
   };
 
-  return { queue, policyCustomer, history, recentSends, currentRules, template };
+  return { queue, policyCustomer, history, recentSendsOf, currentRules, template };
 }
 
 export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

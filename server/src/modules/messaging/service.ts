@@ -29,7 +29,8 @@ import { earnedInWindowSql, type LoyaltyRepo } from "../loyalty/repo";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import { idFromTrackingId } from "./dispatcher";
-import { POLICY_COLUMNS, toPolicyCustomer, type MessagingRepo, type NewMessage } from "./repo";
+import { forEachRowidSlice, rowidEnd, runInSlices, type SliceOptions } from "../../db/chunked";
+import { HAS_RECENT_SEND, POLICY_COLUMNS, recentSince, toPolicyCustomer, type MessagingRepo, type NewMessage } from "./repo";
 
 const DAY = 86_400_000;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -40,6 +41,8 @@ export function createMessagingService(deps: {
   loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
   zalo: Pick<ZaloClient, "getZnsQuota" | "sendZns">;
   now: () => number;
+  /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
+  slices?: SliceOptions;
 }) {
   const { db, repo, now } = deps;
   const c = db.$client;
@@ -285,10 +288,14 @@ export function createMessagingService(deps: {
   };
 
   /**
-   * How many would be sent now, held, suppressed (by reason), and the quota it would spend. Set-based: one
-   * query for the audience, one for everyone's recent sends, then the pure policy per person.
+   * How many would be sent now, held, suppressed (by reason), and the quota it would spend. Set-based and
+   * sliced: each slice of the customers' rowid range is one grouped query (people with recent sends one by
+   * one against their own history, everyone else grouped by the few facts the policy reads and decided once
+   * per group), with the event loop served between slices. Counts add up across slices exactly as one
+   * query over everyone would; the slices are not one snapshot (a preview is an estimate, and every message
+   * is decided again at send time).
    */
-  function preview(id: string) {
+  async function preview(id: string) {
     const b = broadcastRow(id);
     const { where, params } = audienceSql(JSON.parse(b.audience));
     const { rules } = repo.currentRules();
@@ -305,65 +312,116 @@ export function createMessagingService(deps: {
       } else out.reasons[d.reason] = (out.reasons[d.reason] ?? 0) + n;
     };
     const at = now();
-    const sends = repo.recentSends(at);
     const freeMs = rules.zalo.csFreeHours * 3_600_000;
     const windowMs = rules.zalo.csWindowDays * DAY;
-
-    // People with recent sends: decided one by one against their own history.
-    if (sends.size) {
-      const withHistory = c.prepare(`select ${POLICY_COLUMNS} from customers c where (${where}) and c.id in (select value from json_each(?))`).all(...params, JSON.stringify([...sends.keys()])) as Record<string, any>[];
-      for (const row of withHistory) count(decide(toPolicyCustomer(row), msg, at, rules, sends.get(row.id)!), 1);
-    }
-    // Everyone else: the policy depends only on a few facts, so SQLite groups the audience by them and
-    // each group is decided once, for a representative (set-based; no per-person loop).
-    const sent = sends.size ? " and c.id not in (select value from json_each(?))" : "";
-    const groups = c
-      .prepare(
-        `select c.follows_oa as f, c.unfollowed_at is not null as u, c.zalo_oa_id is not null as o, c.phone is not null as p,
-           case when c.last_interaction_at is null then 0 when ? - c.last_interaction_at <= ? then 2 when ? - c.last_interaction_at <= ? then 1 else 0 end as w,
-           c.prefs as prefs, coalesce(c.fatigue_until, 0) > ? as tired, count(*) as n
-         from customers c where (${where})${sent}
-         group by 1, 2, 3, 4, 5, 6, 7`,
-      )
-      .all(at, freeMs, at, windowMs, at, ...params, ...(sends.size ? [JSON.stringify([...sends.keys()])] : [])) as Record<string, any>[];
-    for (const g of groups) {
-      const representative = toPolicyCustomer({
-        follows_oa: g.f,
-        unfollowed_at: g.u ? at : null,
-        zalo_oa_id: g.o ? "oa" : null,
-        phone: g.p ? "84" : null,
-        last_interaction_at: g.w === 2 ? at : g.w === 1 ? at - freeMs - 1 : null,
-        prefs: g.prefs,
-        fatigue_until: g.tired ? at + 1 : null,
-      });
-      count(decide(representative, msg, at, rules, []), g.n);
-    }
+    // `hid` is the id of someone with recent sends (a group of one, with their own columns), null otherwise.
+    const slice = c.prepare(
+      `select case when ${HAS_RECENT_SEND} then c.id end as hid,
+         c.follows_oa as f, c.unfollowed_at is not null as u, c.zalo_oa_id is not null as o, c.phone is not null as p,
+         case when c.last_interaction_at is null then 0 when ? - c.last_interaction_at <= ? then 2 when ? - c.last_interaction_at <= ? then 1 else 0 end as w,
+         c.prefs as prefs, coalesce(c.fatigue_until, 0) > ? as tired, count(*) as n
+       from customers c where c.rowid > ? and c.rowid <= ? and (${where})
+       group by 1, 2, 3, 4, 5, 6, 7, 8`,
+    );
+    const withHistory = c.prepare(`select ${POLICY_COLUMNS} from customers c where c.id in (select value from json_each(?))`);
+    await forEachRowidSlice(
+      c,
+      "customers",
+      (lo, hi) => {
+        const groups = slice.all(recentSince(at), at, freeMs, at, windowMs, at, lo, hi, ...params) as Record<string, any>[];
+        const ids: string[] = [];
+        for (const g of groups) {
+          if (g.hid !== null) {
+            ids.push(g.hid);
+            continue;
+          }
+          const representative = toPolicyCustomer({
+            follows_oa: g.f,
+            unfollowed_at: g.u ? at : null,
+            zalo_oa_id: g.o ? "oa" : null,
+            phone: g.p ? "84" : null,
+            last_interaction_at: g.w === 2 ? at : g.w === 1 ? at - freeMs - 1 : null,
+            prefs: g.prefs,
+            fatigue_until: g.tired ? at + 1 : null,
+          });
+          count(decide(representative, msg, at, rules, []), g.n);
+        }
+        if (ids.length) {
+          const sends = repo.recentSendsOf(ids, at);
+          for (const row of withHistory.all(JSON.stringify(ids)) as Record<string, any>[]) count(decide(toPolicyCustomer(row), msg, at, rules, sends.get(row.id) ?? []), 1);
+        }
+      },
+      deps.slices,
+    );
     return out;
   }
 
-  /** Snapshots the audience into the outbox in one statement and starts it (or schedules it). */
-  function start(actor: Principal, id: string) {
-    return tx(db, () => {
+  /**
+   * Starts (or schedules) a broadcast: snapshots the audience into the outbox, slice by slice (see `plan`),
+   * and answers once every row is written. The dispatcher sends nothing of it before then.
+   */
+  async function start(actor: Principal, id: string) {
+    tx(db, () => {
       const b = broadcastRow(id);
       if (b.state !== "draft") throw new AppError(ErrorCode.CONFLICT, `Broadcast is ${b.state}`, 409);
-      const { where, params } = audienceSql(JSON.parse(b.audience));
       const t = now();
-      const inserted = c
-        .prepare(
-          `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
-           select c.id, ?, 3, null, 'broadcast', ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where ${where}`,
-        )
-        .run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, ...params).changes;
-      db.update(broadcasts).set({ state: "running", recipients: inserted, startedAt: t }).where(eq(broadcasts.id, id)).run();
-      audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, details: { recipients: inserted }, at: t });
-      return broadcastView(id);
+      db.update(broadcasts).set({ state: "planning", plannedThrough: 0, recipients: 0, startedAt: t }).where(eq(broadcasts.id, id)).run();
+      audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, at: t });
     });
+    await plan(id);
+    return broadcastView(id);
+  }
+
+  /**
+   * Writes the outbox rows of a `planning` broadcast, one slice of the customers' rowid range per short
+   * transaction, with the event loop served between slices. Each slice's rows and the progress mark
+   * (`planned_through`) commit together, and each slice reads the mark inside its own IMMEDIATE
+   * transaction: a crash loses only the slice in flight, a restart (`resumePlans`) carries on from the mark,
+   * and two planners of the same broadcast (a restart racing a slow one, two processes) never write a
+   * customer twice. The last slice sets `running`: the dispatcher claims only running broadcasts, so nothing
+   * goes out, and the breaker, pause and completion never see a half-written audience. A cancel stops it
+   * at the next slice.
+   */
+  async function plan(id: string) {
+    const b = broadcastRow(id);
+    if (b.state !== "planning") return;
+    const { where, params } = audienceSql(JSON.parse(b.audience));
+    const insert = c.prepare(
+      `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
+       select c.id, ?, 3, null, 'broadcast', ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where c.rowid > ? and c.rowid <= ? and (${where})`,
+    );
+    const progress = c.prepare("select state, coalesce(planned_through, 0) as after, recipients from broadcasts where id = ?");
+    const advance = c.prepare("update broadcasts set planned_through = ?, recipients = recipients + ?, state = ? where id = ?");
+    const end = rowidEnd(c, "customers");
+    await runInSlices(
+      (rows) =>
+        tx(db, () => {
+          const p = progress.get(id) as { state: string; after: number; recipients: number } | undefined;
+          if (!p || p.state !== "planning") return { done: true };
+          const hi = p.after + rows;
+          const t = now();
+          const inserted = insert.run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, p.after, hi, ...params).changes;
+          const done = hi >= end();
+          advance.run(hi, inserted, done ? "running" : "planning", id);
+          if (done) audit(db, { actor: { kind: "system", id: "planner" }, action: "broadcast.planned", targetId: id, details: { recipients: p.recipients + inserted }, at: t });
+          return { done };
+        }),
+      deps.slices,
+    );
+  }
+
+  /** After a restart: finishes every plan a stopped process left half-written. */
+  async function resumePlans() {
+    const ids = db.select({ id: broadcasts.id }).from(broadcasts).where(eq(broadcasts.state, "planning")).all();
+    for (const { id } of ids) await plan(id);
+    return { resumed: ids.length };
   }
 
   function setState(actor: Principal, id: string, action: "pause" | "resume" | "cancel") {
     return tx(db, () => {
       const b = broadcastRow(id);
-      const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "running", "paused", "tripped"] };
+      // A plan in progress can be cancelled (it stops at its next slice), not paused: pause/resume is for sending.
+      const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "planning", "running", "paused", "tripped"] };
       if (!allowed[action]!.includes(b.state)) throw new AppError(ErrorCode.CONFLICT, `Cannot ${action} a ${b.state} broadcast`, 409);
       const next = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
       db.update(broadcasts).set({ state: next, ...(next === "cancelled" ? { finishedAt: now() } : {}) }).where(eq(broadcasts.id, id)).run();
@@ -476,6 +534,7 @@ export function createMessagingService(deps: {
     createBroadcast,
     preview,
     start,
+    resumePlans,
     setState,
     broadcastView,
     listBroadcasts,
