@@ -18,6 +18,7 @@ import { createLoyaltyRepo } from "@mc/server/modules/loyalty/repo";
 import { createZaloClient } from "@mc/server/zalo/client";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
+import { seedCustomers } from "./seed";
 
 const PLAN_N = Number(process.env.BENCH_PLAN_CUSTOMERS ?? 1_000_000);
 const DISPATCH_N = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 20_000);
@@ -25,17 +26,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const admin = { kind: "operator" as const, id: "bench", role: "admin" as const, storeIds: [] };
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString("en-US");
-
-function seedCustomers(db: ReturnType<typeof openDb>, n: number, t: number) {
-  const insert = db.$client.prepare(
-    "insert into customers (id, zalo_id, zalo_oa_id, phone, name, member_code, follows_oa, last_interaction_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-  );
-  db.$client.transaction(() => {
-    for (let i = 0; i < n; i++) {
-      insert.run(`c${i}`, `7700${String(i).padStart(12, "0")}`, `8800${String(i).padStart(12, "0")}`, `8490${String(i).padStart(7, "0")}`, `Khách ${i}`, `M${i}`, t - 3600_000, t, t);
-    }
-  })();
-}
 
 async function plan() {
   const dir = mkdtempSync(join(tmpdir(), "mc-plan-"));

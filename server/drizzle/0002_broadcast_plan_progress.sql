@@ -1,1 +1,2 @@
-ALTER TABLE `broadcasts` ADD `planned_through` integer;
+ALTER TABLE `broadcasts` ADD `planned_through` integer;--> statement-breakpoint
+CREATE INDEX `outbox_claim_idx` ON `outbox` (`broadcast_id`,"priority" desc) WHERE "outbox"."state" in ('queued', 'held');

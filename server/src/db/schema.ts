@@ -319,6 +319,8 @@ export const outbox = sqliteTable(
     // Partial indexes: a broadcast plan inserts a million unsent rows, which these need not carry.
     index("outbox_customer_sent_idx").on(t.customerId, t.sentAt).where(sql`${t.sentAt} is not null`),
     index("outbox_broadcast_idx").on(t.broadcastId, t.state).where(sql`${t.broadcastId} is not null`),
+    // The dispatcher's claim, per source (no broadcast, or one broadcast) in priority order (then id).
+    index("outbox_claim_idx").on(t.broadcastId, sql`${t.priority} desc`).where(sql`${t.state} in ('queued', 'held')`),
     index("outbox_zalo_msg_idx").on(t.zaloMsgId).where(sql`${t.zaloMsgId} is not null`),
   ],
 );

@@ -172,3 +172,28 @@ describe("a broadcast preview in slices", () => {
     expect(turns).toBeGreaterThanOrEqual(12); // 40 customers, 3 a slice: 14 slices, a turn between each
   });
 });
+
+describe("the dispatcher's claim", () => {
+  it("takes the first rows by priority then id across messages and running broadcasts, never those of a broadcast being planned or paused", async () => {
+    seed(12);
+    const ids = sql("select id from customers order by rowid").map((r) => r.id as string);
+    const addBroadcast = db.$client.prepare("insert into broadcasts (id, name, category, audience, state, created_by, created_at) values (?, 'b', 'care', '{}', ?, 'test', ?)");
+    for (const [id, state] of [["bRun1", "running"], ["bPlan", "planning"], ["bPaused", "paused"], ["bRun2", "running"]]) addBroadcast.run(id, state, NOW);
+    const queue = db.$client.prepare("insert into outbox (customer_id, category, priority, source, text, state, broadcast_id, created_at, updated_at) values (?, 'care', ?, 'test', 'Xin chào', 'queued', ?, ?, ?)");
+    // [customer index, priority, broadcast]: the outbox ids follow this order.
+    const rows: [number, number, string | null][] = [[0, 3, "bPlan"], [1, 9, "bPaused"], [2, 3, "bRun1"], [3, 2, null], [4, 3, "bRun2"], [5, 6, null], [6, 3, "bRun1"], [7, 3, "bRun2"], [8, 3, "bPlan"], [9, 5, null]];
+    for (const [who, priority, b] of rows) queue.run(ids[who], priority, b, NOW, NOW);
+    const sentTo: string[] = [];
+    const zalo = { sendCs: async (m: { oaUserId: string }) => (sentTo.push(m.oaUserId), { message_id: `m${sentTo.length}` }) };
+    const dispatcher = createDispatcher({ db, repo: createMessagingRepo(db), zalo: zalo as never, now: () => NOW, options: { batchSize: 4 } });
+
+    const claimedBy = (n: number) => sql("select o.id from outbox o where o.state = 'sent' order by o.id").map((r) => r.id).slice(0, n);
+    expect(await dispatcher.tick()).toBe(4);
+    // Priority 6 and 5 first, then the two priority-3 rows of running broadcasts with the lowest ids.
+    expect(claimedBy(4)).toEqual([3, 5, 6, 10]);
+    expect(await dispatcher.tick()).toBe(3); // bRun1's and bRun2's second rows, then the priority-2 message
+    expect(sql("select count(*) n from outbox where state = 'sent'")[0].n).toBe(7);
+    expect(sql("select id from outbox where state = 'queued' order by id").map((r) => r.id)).toEqual([1, 2, 9]);
+    expect(await dispatcher.tick()).toBe(0);
+  });
+});
