@@ -321,6 +321,8 @@ export const outbox = sqliteTable(
     index("outbox_broadcast_idx").on(t.broadcastId, t.state).where(sql`${t.broadcastId} is not null`),
     // The dispatcher's claim, per source (no broadcast, or one broadcast) in priority order (then id).
     index("outbox_claim_idx").on(t.broadcastId, sql`${t.priority} desc`).where(sql`${t.state} in ('queued', 'held')`),
+    // A broadcast's unfollow count (its view, every console poll) without reading each of its rows: few are blamed.
+    index("outbox_blamed_idx").on(t.broadcastId).where(sql`${t.unfollowBlamedAt} is not null`),
     index("outbox_zalo_msg_idx").on(t.zaloMsgId).where(sql`${t.zaloMsgId} is not null`),
   ],
 );
