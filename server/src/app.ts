@@ -49,17 +49,22 @@ export type BuildOptions = {
 
 export type AppServices = { db: Db; zalo: ZaloClient; messaging: MessagingService; dispatcher: Dispatcher };
 
-/** In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. */
+/**
+ * In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. A long
+ * job runs in slices (db/chunked.ts), so a run may outlast a tick: the next one waits for it.
+ */
 function startJobs(app: FastifyInstance, jobs: { name: string; everyMs: number; run: () => unknown }[]) {
   const timers: NodeJS.Timeout[] = [];
   app.addHook("onReady", async () => {
     for (const job of jobs) {
+      let running = false;
       const t = setInterval(() => {
-        try {
-          job.run();
-        } catch (err) {
-          app.log.error({ err, job: job.name }, "job failed");
-        }
+        if (running) return;
+        running = true;
+        Promise.resolve()
+          .then(job.run)
+          .catch((err) => app.log.error({ err, job: job.name }, "job failed"))
+          .finally(() => (running = false));
       }, job.everyMs);
       t.unref();
       timers.push(t);

@@ -483,35 +483,45 @@ export function createMessagingService(deps: {
    * Daily: followers we have not contacted for `silentDays` get one useful message, through the same
    * policy as everything else: their expiring points first, then a voucher about to lapse, then an offer.
    */
-  function proposeFloor() {
+  async function proposeFloor() {
     const { rules } = repo.currentRules();
     if (!rules.floor.enabled) return { queued: 0 };
     const t = now();
     const day = new Date(t).toISOString().slice(0, 10);
-    const silent = c
-      .prepare(
-        `select c.id, c.name, c.points_balance from customers c where c.follows_oa = 1
-         and not exists (select 1 from outbox o where o.customer_id = c.id and (o.sent_at >= @since or o.state in ('queued','held','sending')))
-         limit 50000`,
-      )
-      .all({ since: t - rules.floor.silentDays * DAY }) as { id: string; name: string; points_balance: number }[];
+    const MAX_PER_RUN = 50_000;
+    // In slices of the customers (each its own transaction; the dedupe key makes a rerun a no-op).
+    const silentIn = c.prepare(
+      `select c.id, c.name, c.points_balance from customers c where c.rowid > @lo and c.rowid <= @hi and c.follows_oa = 1
+         and not exists (select 1 from outbox o where o.customer_id = c.id and (o.sent_at >= @since or o.state in ('queued','held','sending')))`,
+    );
     const voucherSoon = c.prepare(
       "select v.id, vc.name, v.expires_at from vouchers v join voucher_campaigns vc on vc.id = v.campaign_id where v.customer_id = ? and v.status = 'issued' and v.expires_at > ? order by v.expires_at limit 1",
     );
     const offer = c.prepare("select name from voucher_campaigns where active = 1 and listed = 1 and (valid_to is null or valid_to > ?) order by created_at desc limit 1").get(t) as { name: string } | undefined;
     let queued = 0;
-    tx(db, () => {
-      for (const s of silent) {
-        const v = voucherSoon.get(s.id, t) as { name: string; expires_at: number } | undefined;
-        let content: string | null = null;
-        if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
-        else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN")}.`;
-        else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
-        if (!content) continue;
-        const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;
-        if (repo.queue({ customerId: s.id, category: "care", priority: 2, dedupeKey: `floor:${s.id}:${day}`, source: "floor", text: content, template, expiresAt: t + 2 * DAY }, t)) queued++;
-      }
-    });
+    let seen = 0;
+    await forEachRowidSlice(
+      c,
+      "customers",
+      (lo, hi) => {
+        const silent = silentIn.all({ lo, hi, since: t - rules.floor.silentDays * DAY }) as { id: string; name: string; points_balance: number }[];
+        tx(db, () => {
+          for (const s of silent) {
+            if (seen++ >= MAX_PER_RUN) return;
+            const v = voucherSoon.get(s.id, t) as { name: string; expires_at: number } | undefined;
+            let content: string | null = null;
+            if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
+            else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN")}.`;
+            else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
+            if (!content) continue;
+            const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;
+            if (repo.queue({ customerId: s.id, category: "care", priority: 2, dedupeKey: `floor:${s.id}:${day}`, source: "floor", text: content, template, expiresAt: t + 2 * DAY }, t)) queued++;
+          }
+        });
+        return seen < MAX_PER_RUN;
+      },
+      deps.slices,
+    );
     return { queued };
   }
 
