@@ -21,7 +21,7 @@ import {
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { broadcasts, customers, warmingRules, znsTemplates } from "../../db/schema";
+import { broadcasts, customers, outbox, warmingRules, znsTemplates } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
@@ -369,7 +369,7 @@ export function createMessagingService(deps: {
       audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, at: t });
     });
     await plan(id);
-    return broadcastView(id);
+    return broadcastViewSliced(id);
   }
 
   /**
@@ -442,9 +442,36 @@ export function createMessagingService(deps: {
     }
   }
 
-  function broadcastView(id: string) {
+  /**
+   * The view with its per-state counts taken in slices of the broadcast's outbox id range, the event loop
+   * served between them (at a million rows one count holds it for ~50 ms; the console polls every 2 s).
+   * Each row is counted once, in the state it has when its slice is counted.
+   */
+  async function broadcastViewSliced(id: string) {
+    const span = broadcastSpan.get({ id }) as { lo: number | null; hi: number | null };
+    const states: Record<string, number> = {};
+    if (span.lo !== null && span.hi !== null) {
+      let after = span.lo - 1;
+      await runInSlices((rows) => {
+        for (const r of sliceStates.all(id, after, after + rows) as { state: string; n: number }[]) states[r.state] = (states[r.state] ?? 0) + r.n;
+        after += rows;
+        return { done: after >= span.hi! };
+      }, { maxRows: 1_000_000, ...deps.slices });
+    }
+    return broadcastView(id, states);
+  }
+  // Every state spelled out, so each slice is one seek per state into `outbox_broadcast_idx` (broadcast, state, rowid).
+  const STATES = outbox.state.enumValues.map((v) => `'${v}'`).join(",");
+  const sliceStates = c.prepare(`select state, count(*) as n from outbox where broadcast_id = ? and state in (${STATES}) and id > ? and id <= ? group by state`);
+  const broadcastSpan = c.prepare(
+    `select min(lo) as lo, max(hi) as hi from (${outbox.state.enumValues
+      .map((v) => `select (select min(id) from outbox where broadcast_id = @id and state = '${v}') as lo, (select max(id) from outbox where broadcast_id = @id and state = '${v}') as hi`)
+      .join(" union all ")})`,
+  );
+
+  function broadcastView(id: string, counted?: Record<string, number>) {
     const b = broadcastRow(id);
-    const states = Object.fromEntries((c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state").all(id) as any[]).map((r) => [r.state, r.n]));
+    const states = counted ?? Object.fromEntries((c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state").all(id) as any[]).map((r) => [r.state, r.n]));
     const failed = (c.prepare("select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' group by zalo_error").all(id) as any[]).map((r) => ({ code: r.code, reason: zaloErrorText(r.code), count: r.n }));
     const reasons = Object.fromEntries((c.prepare("select reason, count(*) as n from outbox where broadcast_id = ? and state in ('held','suppressed','expired') group by reason").all(id) as any[]).map((r) => [r.reason, r.n]));
     const unfollows = (c.prepare("select count(*) as n from outbox where broadcast_id = ? and unfollow_blamed_at is not null").get(id) as any).n;
@@ -547,6 +574,7 @@ export function createMessagingService(deps: {
     resumePlans,
     setState,
     broadcastView,
+    broadcastViewSliced,
     listBroadcasts,
     proposeFloor,
   };
