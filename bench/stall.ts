@@ -98,7 +98,7 @@ try {
   // The dispatcher runs throughout, as in production (DISPATCHER_ENABLED): idle until the broadcast runs.
   await api.ask("dispatch-start");
   const p = probe(base);
-  const phases: { phase: string; from: number; to: number; note: string; loop: { wallMax: number; cpuMax: number } }[] = [];
+  const phases: { phase: string; from: number; to: number; note: string; loop: { wallMax: number; cpuMax: number; checkpointMax: number } }[] = [];
   const phase = async (name: string, fn: () => Promise<string>) => {
     await api.ask("loop"); // resets the server's own event-loop figures
     const from = performance.now();
@@ -141,6 +141,7 @@ try {
       "baseline p99 ms": f1(baseline.p99),
       "server turn max ms": f1(ph.loop.wallMax),
       "of it CPU ms": f1(ph.loop.cpuMax),
+      "WAL pass ms": f1(ph.loop.checkpointMax),
       verdict: i === 0 ? "" : s.max <= TARGET_MS ? `PASS (≤ ${TARGET_MS} ms)` : `MISS (> ${TARGET_MS} ms)`,
       note: ph.note,
     };
