@@ -164,9 +164,6 @@ async function load(
   );
   for (const s of samples) {
     console.log(`    ! sample ${s.status}: ${s.body}${s.request ? `\n      request body: ${s.request}` : ""}`);
-    // Known cause (reported, not hidden): normalizeCode() strips a leading "MC" member-card prefix, so a
-    // random voucher code that happens to start with "MC" (1 in 900) cannot be found by its code.
-    if (s.status === 404 && /"code":"MC/.test(s.request ?? "")) console.log("      ↳ this voucher code starts with \"MC\": server/src/lib/codes.ts normalizeCode() strips it as a member-card prefix");
   }
   return run;
 }
@@ -285,15 +282,16 @@ async function main() {
       requests: [
         {
           method: "POST",
-          setupRequest: (req) => {
+          setupRequest: (req, context: { memberCode?: string }) => {
             const n = claimN++;
             const s = shoppers[n % shoppers.length]!;
+            context.memberCode = s.memberCode; // one request at a time per connection: its response is this one's
             const camp = campaigns[Math.min(campaigns.length - 1, Math.floor(n / perCampaign))]!;
             return { ...req, path: `/api/vouchers/campaigns/${camp}/claim`, headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: "{}" };
           },
-          onResponse: (status, body) => {
+          onResponse: (status, body, context: { memberCode?: string }) => {
             claimStatuses[status] = (claimStatuses[status] ?? 0) + 1;
-            if (status === 200) codes.push((JSON.parse(body) as { voucher: { code: string } }).voucher.code);
+            if (status === 200) codes.push(JSON.stringify({ memberCode: context.memberCode, voucherId: (JSON.parse(body) as { voucher: { id: string } }).voucher.id }));
             else if (claimSamples.length < 3) claimSamples.push(`${status}: ${body.slice(0, 300)}`);
           },
         },
@@ -307,8 +305,9 @@ async function main() {
     let redeemed = 0;
     const redeemBody = () => {
       const n = redeemed++;
-      // Past the pool (only if autocannon over-builds): reuse a code, which shows up as a non-2xx.
-      return JSON.stringify({ code: codes[n] ?? codes[0], storeId: store.id });
+      // Past the pool (only if autocannon over-builds): reuse a voucher, which shows up as a non-2xx.
+      // By member card + voucher id: a typed counter code lives only a minute, longer than a run may take.
+      return JSON.stringify({ ...JSON.parse(codes[n] ?? codes[0]!), storeId: store.id });
     };
     const redeemOpts = { url: api, method: "POST", path: "/api/staff/vouchers/redeem", token: staff.token, next: redeemBody };
     const warm = await load("redeem warm-up", { ...redeemOpts, amount: Math.min(redeemWarmupN, Math.max(1, codes.length - spare)) });

@@ -67,6 +67,7 @@ export default defineConfig(({ mode }) => {
         // also builds zod schemas at import time, which would add zod to the bundle for nothing.
         "@mc/shared/errors": here("../shared/src/errors.ts"),
         "@mc/shared/voucher-rules": here("../shared/src/voucher-rules.ts"),
+        "@mc/shared/counter-rules": here("../shared/src/counter-rules.ts"),
       },
     },
     build: {

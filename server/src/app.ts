@@ -79,6 +79,9 @@ declare module "fastify" {
   }
 }
 
+/** Trust the nearest `n` hops (proxy-addr's hop count; fastify's types take it as a function). */
+const hops = (n: number) => (_addr: string, i: number) => i < n;
+
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 /** Builds the whole API without listening: main.ts listens, tests use app.inject(). */
@@ -91,7 +94,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       redact: ["req.headers.authorization", "req.headers.access_token", "req.headers.secret_key", "req.headers[\"x-zevent-signature\"]"],
     },
     genReqId: () => randomUUID(),
-    trustProxy: true,
+    // Only the configured reverse proxies may say who the client is: every per-IP limit keys on req.ip.
+    trustProxy: typeof config.TRUST_PROXY === "number" ? hops(config.TRUST_PROXY) : config.TRUST_PROXY,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -107,8 +111,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
 
   const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
+  // Any localhost page may call the API only while developing: in production a local page is anyone's.
+  const localOk = config.NODE_ENV !== "production";
   await app.register(cors, {
-    origin: (origin, cb) => cb(null, !origin || origin === "https://h5.zdn.vn" || LOCAL_ORIGIN.test(origin) || extraOrigins.includes(origin)),
+    origin: (origin, cb) => cb(null, !origin || origin === "https://h5.zdn.vn" || (localOk && LOCAL_ORIGIN.test(origin)) || extraOrigins.includes(origin)),
     methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
   });
   await app.register(rateLimit, {
@@ -124,7 +130,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  // The route map is a reconnaissance gift: served only where DOCS_ENABLED says (off in production by default).
+  if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
   const identityRepo = createIdentityRepo(db);
   const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
@@ -132,7 +139,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
-  const messagingRepo = createMessagingRepo(db);
+  const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now });
   const dispatcher = createDispatcher({
     db,
@@ -148,9 +155,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       concurrency: config.DISPATCH_CONCURRENCY,
       receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS,
       leaseMs: config.DISPATCH_LEASE_MS,
+      conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES,
     },
   });
-  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, notify: messaging.queue });
+  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
   const orders = createOrderService({
     db,
     repo: createOrderRepo(db),

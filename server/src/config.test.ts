@@ -37,6 +37,36 @@ describe("config", () => {
     expect(() => loadConfig({ ...TEST_ENV, ADMIN_PASSWORD: undefined })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD go together/);
   });
 
+  it("refuses a dispatcher lease no longer than a Zalo request may take", () => {
+    expect(() => loadConfig({ ...TEST_ENV, DISPATCH_LEASE_MS: "5000", ZALO_TIMEOUT_MS: "5000" })).toThrow(/DISPATCH_LEASE_MS/);
+    expect(loadConfig({ ...TEST_ENV, DISPATCH_LEASE_MS: "5001", ZALO_TIMEOUT_MS: "5000" }).DISPATCH_LEASE_MS).toBe(5001);
+  });
+
+  it("trusts no proxy by default; takes addresses, CIDR ranges or a hop count; refuses trusting everyone", () => {
+    expect(loadConfig(TEST_ENV).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ ...TEST_ENV, TRUST_PROXY: "127.0.0.1, 10.0.0.0/8,::1,loopback" }).TRUST_PROXY).toEqual(["127.0.0.1", "10.0.0.0/8", "::1", "loopback"]);
+    expect(loadConfig({ ...TEST_ENV, TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...TEST_ENV, TRUST_PROXY: "0" }).TRUST_PROXY).toBe(false);
+    expect(() => loadConfig({ ...TEST_ENV, TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY: trusting every proxy/);
+    expect(() => loadConfig({ ...TEST_ENV, TRUST_PROXY: "10.0.0.0/33" })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ ...TEST_ENV, TRUST_PROXY: "my-proxy" })).toThrow(/TRUST_PROXY/);
+  });
+
+  it("serves /docs in development and test, not in production unless asked", () => {
+    const prod = { ...TEST_ENV, NODE_ENV: "production" };
+    expect(loadConfig(TEST_ENV).DOCS_ENABLED).toBe(true);
+    expect(loadConfig({ ...TEST_ENV, NODE_ENV: "development" }).DOCS_ENABLED).toBe(true);
+    expect(loadConfig(prod).DOCS_ENABLED).toBe(false);
+    expect(loadConfig({ ...prod, DOCS_ENABLED: "true" }).DOCS_ENABLED).toBe(true);
+    expect(loadConfig({ ...TEST_ENV, DOCS_ENABLED: "false" }).DOCS_ENABLED).toBe(false);
+  });
+
+  it("takes the shop's time zone, Asia/Ho_Chi_Minh by default, and refuses an unknown one", () => {
+    expect(loadConfig(TEST_ENV).SHOP_TIME_ZONE).toBe("Asia/Ho_Chi_Minh");
+    expect(loadConfig({ ...TEST_ENV, SHOP_TIME_ZONE: "Asia/Bangkok" }).SHOP_TIME_ZONE).toBe("Asia/Bangkok");
+    expect(() => loadConfig({ ...TEST_ENV, SHOP_TIME_ZONE: "Mars/Olympus" })).toThrow(/SHOP_TIME_ZONE: unknown time zone/);
+  });
+
   it("refuses a dev secret in production", () => {
     expect(() => loadConfig({ ...TEST_ENV, NODE_ENV: "production", JWT_SECRET: "dev-only-secret-dev-only-secret-0000" })).toThrow(/JWT_SECRET/);
   });

@@ -20,11 +20,11 @@ try {
   };
   const dispatcher = createDispatcher({
     db,
-    repo: createMessagingRepo(db),
+    repo: createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE }),
     zalo,
     now,
     log,
-    options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS },
+    options: { ratePerSecond: config.DISPATCH_RATE_PER_SECOND, concurrency: config.DISPATCH_CONCURRENCY, receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS, leaseMs: config.DISPATCH_LEASE_MS, conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES },
   });
   dispatcher.start();
   log.info({ owner: dispatcher.owner }, "dispatcher started");

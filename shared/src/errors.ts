@@ -9,12 +9,18 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   INTERNAL: "INTERNAL",
   CONFLICT: "CONFLICT",
+  /** An idempotency key sent again for another subject or amount: a different request, refused. */
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   // auth
   UNAUTHENTICATED: "UNAUTHENTICATED",
   FORBIDDEN: "FORBIDDEN",
   ZALO_TOKEN_INVALID: "ZALO_TOKEN_INVALID",
   PHONE_TOKEN_INVALID: "PHONE_TOKEN_INVALID",
   ADMIN_LOGIN_FAILED: "ADMIN_LOGIN_FAILED",
+  /** Too many wrong console passwords for one account, from anywhere: wait (details.retryAfterSeconds). */
+  ADMIN_LOGIN_LOCKED: "ADMIN_LOGIN_LOCKED",
+  /** A web-console operator's token on a route for shoppers signed in with Zalo: operators are not customers. */
+  CUSTOMER_ONLY: "CUSTOMER_ONLY",
   ZALO_UNAVAILABLE: "ZALO_UNAVAILABLE",
   // webhooks
   WEBHOOK_SIGNATURE_INVALID: "WEBHOOK_SIGNATURE_INVALID",
@@ -24,6 +30,7 @@ export const ErrorCode = {
   // loyalty and vouchers: the mini app and the staff counter switch on these
   INSUFFICIENT_POINTS: "INSUFFICIENT_POINTS",
   MEMBER_NOT_FOUND: "MEMBER_NOT_FOUND",
+  PURCHASE_TOO_SMALL: "PURCHASE_TOO_SMALL",
   STORE_FORBIDDEN: "STORE_FORBIDDEN",
   CAMPAIGN_NOT_FOUND: "CAMPAIGN_NOT_FOUND",
   CAMPAIGN_NOT_ACTIVE: "CAMPAIGN_NOT_ACTIVE",
@@ -37,6 +44,8 @@ export const ErrorCode = {
   VOUCHER_NOT_VALID_AT_STORE: "VOUCHER_NOT_VALID_AT_STORE",
   QR_INVALID: "QR_INVALID",
   QR_EXPIRED: "QR_EXPIRED",
+  /** A typed counter code past its QR's life, or the voucher's printed code (never accepted at the counter). */
+  VOUCHER_CODE_EXPIRED: "VOUCHER_CODE_EXPIRED",
   // games: in-store QR links, plays and prizes
   QR_LINK_INVALID: "QR_LINK_INVALID",
   GAME_NOT_FOUND: "GAME_NOT_FOUND",

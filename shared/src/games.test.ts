@@ -39,9 +39,17 @@ describe("oddsOf", () => {
 });
 
 describe("dayKey", () => {
-  it("counts days in the shop's time zone (UTC+7), not UTC", () => {
-    expect(dayKey(Date.parse("2026-03-01T16:59:59Z"))).toBe("2026-03-01");
-    expect(dayKey(Date.parse("2026-03-01T17:00:00Z"))).toBe("2026-03-02");
+  it("counts days in the shop's time zone, not UTC", () => {
+    expect(dayKey(Date.parse("2026-03-01T16:59:59Z"), "Asia/Ho_Chi_Minh")).toBe("2026-03-01");
+    expect(dayKey(Date.parse("2026-03-01T17:00:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-03-02");
+    expect(dayKey(Date.parse("2026-03-01T04:59:59Z"), "America/New_York")).toBe("2026-02-28");
+    expect(dayKey(Date.parse("2026-03-01T05:00:00Z"), "America/New_York")).toBe("2026-03-01");
+  });
+
+  it("follows daylight saving where the zone has it", () => {
+    // New York is UTC-4 in July: local midnight is 04:00Z.
+    expect(dayKey(Date.parse("2026-07-01T03:59:59Z"), "America/New_York")).toBe("2026-06-30");
+    expect(dayKey(Date.parse("2026-07-01T04:00:00Z"), "America/New_York")).toBe("2026-07-01");
   });
 });
 

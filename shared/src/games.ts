@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { tzOffsetMinutes } from "./messaging";
 
 // ---------------------------------------------------------------------------------------------
 // Pure rules (no I/O): the server draws with node:crypto and signs with HMAC; these functions take
@@ -28,12 +29,12 @@ export function oddsOf(weights: readonly number[]): number[] {
   return weights.map((w) => (total > 0 ? w / total : 0));
 }
 
-/** Vietnam has no daylight saving: the shop's day is UTC+7 (Asia/Ho_Chi_Minh). */
-export const SHOP_UTC_OFFSET_MINUTES = 420;
-
-/** The shop-local calendar day of an instant, `YYYY-MM-DD`: "plays per day" and "budget per day" count on it. */
-export function dayKey(ms: number, offsetMinutes = SHOP_UTC_OFFSET_MINUTES): string {
-  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
+/**
+ * The calendar day of an instant in the shop's time zone (SHOP_TIME_ZONE), `YYYY-MM-DD`: "plays per day",
+ * "budget per day" and the keep-warm floor's day count on it.
+ */
+export function dayKey(ms: number, timeZone: string): string {
+  return new Date(ms + tzOffsetMinutes(timeZone, ms) * 60_000).toISOString().slice(0, 10);
 }
 
 export type GameWindow = { active: boolean; startsAt: number | null; endsAt: number | null };

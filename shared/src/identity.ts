@@ -51,6 +51,16 @@ export function normalizePhone(raw: string): string | null {
   return `84${national}`;
 }
 
+/**
+ * How the counter shows a member found by code: enough for staff to greet the right person ("Nguyễn Thu Hà"
+ * → "N. T. Hà": Vietnamese names end with the given name), never the full name of whoever owns a code.
+ */
+export function counterName(fullName: string): string {
+  const words = fullName.trim().split(/\s+/).filter(Boolean);
+  if (words.length <= 1) return words[0] ?? "";
+  return [...words.slice(0, -1).map((w) => `${[...w][0]!.toLocaleUpperCase("vi")}.`), words.at(-1)!].join(" ");
+}
+
 export function maskPhone(phone84: string): string {
   return phone84.length <= 6 ? "••••" : `${phone84.slice(0, 2)}${"•".repeat(phone84.length - 6)}${phone84.slice(-4)}`;
 }

@@ -5,3 +5,4 @@ export * from "./vouchers";
 export * from "./games";
 export * from "./messaging";
 export * from "./orders";
+export * from "./counter-rules";

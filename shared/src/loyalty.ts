@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_PURCHASE_VND } from "./counter-rules";
 
 /** Tiers are reached by points *earned* in a rolling period, so spending never demotes anyone. */
 export const Tier = z.object({ key: z.string().min(1).max(20), name: z.string().min(1).max(40), threshold: z.number().int().min(0), multiplier: z.number().min(1).max(10) });
@@ -110,8 +111,8 @@ export const AwardPointsBody = z
   .object({
     memberCode: z.string().trim().min(4).max(64),
     storeId: z.string().min(1).max(64),
-    amountVnd: z.number().int().positive().max(1_000_000_000),
-    /** One per receipt: a retried or double-tapped award earns once. */
+    amountVnd: z.number().int().positive().max(MAX_PURCHASE_VND),
+    /** The bill number printed by the POS: one award per bill, so a retry or a second entry earns once. */
     receiptId: z.string().trim().min(1).max(64),
   })
   .strict();

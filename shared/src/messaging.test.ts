@@ -118,11 +118,21 @@ describe("decide: business caps", () => {
     expect(decide(follower, promo, vn(10), rules, h.slice(0, 1))).toMatchObject({ action: "send" });
     expect(decide(follower, promo, vn(10), rules, h)).toEqual({ action: "hold", until: vn(10) + 1 * DAY, reason: "CAP_REACHED" });
   });
-  it("transactional sends count toward an 'any' cap but are never capped themselves", () => {
+  it("caps count only the categories they name: transactional sends use up no slot, not even an 'any' one", () => {
     const r = { ...rules, caps: [{ category: "any" as const, channel: "any" as const, max: 1, windowHours: 24 }] };
-    const h = [sent("transactional", vn(9))];
-    expect(decide(follower, care, vn(10), r, h)).toMatchObject({ action: "hold", reason: "CAP_REACHED", until: vn(9, 0, 1) });
+    expect(decide(follower, care, vn(10), r, [sent("transactional", vn(9))])).toMatchObject({ action: "send" });
+    expect(decide(follower, care, vn(10), r, [sent("transactional", vn(9)), sent("care", vn(9, 30))])).toMatchObject({ action: "hold", reason: "CAP_REACHED", until: vn(9, 30, 1) });
+    const promoCap = { ...rules, caps: [{ category: "promotion" as const, channel: "any" as const, max: 1, windowHours: 24 }] };
+    expect(decide(follower, promo, vn(10), promoCap, [sent("transactional", vn(9)), sent("care", vn(9, 30))])).toMatchObject({ action: "send" });
+    // Transactional messages are never capped themselves.
     expect(decide(follower, tx, vn(10), r, [sent("transactional", vn(9)), sent("care", vn(9, 30))])).toMatchObject({ action: "send" });
+  });
+  it("the default rules let the first care broadcast through after a welcome and an order message", () => {
+    const afterOrder = [sent("transactional", vn(9)), sent("transactional", vn(9, 40))];
+    expect(decide(follower, care, vn(10), DEFAULT_WARMING_RULES, afterOrder)).toMatchObject({ action: "send" });
+    expect(decide(follower, promo, vn(10), DEFAULT_WARMING_RULES, afterOrder)).toMatchObject({ action: "send" });
+    // A second broadcast the same day is what the defaults hold.
+    expect(decide(follower, care, vn(11), DEFAULT_WARMING_RULES, [...afterOrder, sent("care", vn(10))])).toMatchObject({ action: "hold", reason: "CAP_REACHED" });
   });
   it("empty caps mean no cap, never block-all", () => {
     const h = Array.from({ length: 50 }, (_, i) => sent("promotion", vn(10) - i * HOUR));

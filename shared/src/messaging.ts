@@ -15,6 +15,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM");
 
 export const CapRule = z
   .object({
+    /** "any" = care and promotion together; transactional messages are never counted. */
     category: z.enum(["care", "promotion", "any"]),
     channel: z.enum(["cs", "template_uid", "zns", "any"]).default("any"),
     max: z.number().int().min(1).max(1000),
@@ -25,10 +26,11 @@ export type CapRule = z.infer<typeof CapRule>;
 
 export const WarmingRules = z
   .object({
+    /** The shop's time zone: the server always fills in its SHOP_TIME_ZONE here; a value sent is ignored. */
     timeZone: z.string().min(1).default("Asia/Ho_Chi_Minh"),
     /** Local time window in which care and promotion messages are held (never dropped). null = none. */
     quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable(),
-    /** Empty = no cap. Transactional messages count toward caps but are never capped. */
+    /** Empty = no cap. A cap counts only the categories it names ("any" = care and promotion): transactional messages never count and are never capped. */
     caps: z.array(CapRule).max(20),
     floor: z
       .object({
@@ -293,13 +295,15 @@ export function decide(c: PolicyCustomer, m: PolicyMessage, now: number, rules: 
     return holdOrExpire(m, nextLocalTime(now, rules.timeZone, rules.quietHours.end), "QUIET_HOURS");
   }
 
-  // 5. the business's caps (transactional counted in history, never capped itself)
+  // 5. the business's caps: transactional messages are never capped and use up no slot (an order
+  // confirmation must not hold the next broadcast)
   if (!transactional) {
     let latest: number | null = null;
     for (const cap of rules.caps) {
       if (cap.category !== "any" && cap.category !== m.category) continue;
       if (cap.channel !== "any" && cap.channel !== usable.channel) continue;
-      const counted = history.filter((h) => (cap.category === "any" || h.category === cap.category) && (cap.channel === "any" || h.channel === cap.channel));
+      // A cap counts only what it names; "any" names every capped category, never transactional.
+      const counted = history.filter((h) => h.category !== "transactional" && (cap.category === "any" || h.category === cap.category) && (cap.channel === "any" || h.channel === cap.channel));
       const frees = capFreesAt(counted.map((h) => h.sentAt), cap.max, cap.windowHours * HOUR, now);
       if (frees !== null) latest = Math.max(latest ?? 0, frees);
     }

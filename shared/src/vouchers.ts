@@ -88,22 +88,44 @@ export const Voucher = z.object({
 });
 export type Voucher = z.infer<typeof Voucher>;
 
+/** `code` is the short-lived 6-digit code shown under this QR: it lives exactly as long as the QR. */
 export const VoucherQr = z.object({ payload: z.string(), code: z.string(), expiresAt: z.string(), refreshInSeconds: z.number() });
 export type VoucherQr = z.infer<typeof VoucherQr>;
 
-/** Staff send what they scanned (the QR payload) or what the shopper read out (the short code). */
+/**
+ * Staff send exactly one of: what they scanned (the QR payload), what the shopper read out (the 6-digit
+ * code under the QR), or, for a shopper whose phone cannot show the voucher, the member card's code with
+ * the voucher picked from that member's list.
+ */
 export const CounterVoucherBody = z
-  .object({ qr: z.string().trim().min(1).max(512).optional(), code: z.string().trim().min(4).max(16).optional(), storeId: z.string().min(1).max(64) })
+  .object({
+    qr: z.string().trim().min(1).max(512).optional(),
+    code: z.string().trim().min(4).max(16).optional(),
+    memberCode: z.string().trim().min(4).max(64).optional(),
+    voucherId: z.string().min(1).max(64).optional(),
+    storeId: z.string().min(1).max(64),
+  })
   .strict()
-  .refine((b) => !!b.qr !== !!b.code, "send exactly one of qr or code");
+  .refine((b) => !!b.memberCode === !!b.voucherId, "send memberCode and voucherId together")
+  .refine((b) => Number(!!b.qr) + Number(!!b.code) + Number(!!b.voucherId) === 1, "send exactly one of qr, code, or memberCode with voucherId");
 export type CounterVoucherBody = z.infer<typeof CounterVoucherBody>;
 
 export const CounterVoucher = z.object({
   voucher: Voucher,
   owner: z.object({ id: z.string(), name: z.string(), avatar: z.string().nullable() }),
   validHere: z.boolean(),
+  /** Who redeemed it (the staff member's name), once used. */
+  redeemedBy: z.string().nullable(),
 });
 export type CounterVoucher = z.infer<typeof CounterVoucher>;
+
+/** The member card, scanned or typed, at the store staff work at now. */
+export const MemberVouchersBody = z.object({ memberCode: z.string().trim().min(4).max(64), storeId: z.string().min(1).max(64) }).strict();
+export type MemberVouchersBody = z.infer<typeof MemberVouchersBody>;
+
+/** The vouchers that member can use here now, soonest to expire first. */
+export const MemberVouchers = z.object({ owner: CounterVoucher.shape.owner, vouchers: z.array(Voucher) });
+export type MemberVouchers = z.infer<typeof MemberVouchers>;
 
 // Pure rules live in a zod-free module so the mini app can import them without bundling zod.
 export { voucherLabel, voucherDiscount, voucherExpiry } from "./voucher-rules";

@@ -90,13 +90,18 @@ describe("admin web console", () => {
       expect(await page.getByTestId("zns-uid").isChecked()).toBe(true);
       await page.getByTestId("zns-register-submit").click();
       await expect.poll(() => page.getByTestId("zns-row-100002").textContent()).toContain("customer_name");
-      // a test send: Zalo's answer (sent, or a readable refusal such as night hours) is shown either way
+      // A test send in Zalo's ZNS hours (the emulator's clock moves to the next 10:00 in Vietnam): sent.
+      const now = Date.now();
+      const tenAm = now - ((now + 7 * 3600_000) % 86_400_000) + 10 * 3600_000; // Vietnam midnight + 10 h
+      await fetch(`${stack.emulatorUrl}/_emu/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ now: tenAm > now ? tenAm : tenAm + 86_400_000 }) });
       await page.getByTestId("zns-test-phone").fill("0987654321");
       await page.getByTestId("zns-test-template").selectOption("100002");
       await page.getByTestId("zns-test-param-customer_name").fill("Khoa");
       await page.getByTestId("zns-test-param-content").fill("Cảm ơn bạn đã ghé quán hôm nay!");
       await page.getByTestId("zns-test-send").click();
-      await expect.poll(() => page.getByTestId("zns-test-result").textContent()).toMatch(/Đã gửi|Zalo từ chối/);
+      await expect.poll(() => page.getByTestId("zns-test-result").textContent()).toContain("Đã gửi");
+      const zns = stack.emulator.state.messages.filter((m: any) => m.channel === "zns" && m.templateId === "100002");
+      expect(zns.map((m: any) => [m.recipient.phone, m.data.customer_name])).toEqual([["84987654321", "Khoa"]]);
 
       // ---- a care broadcast to followers ----
       await page.getByTestId("nav-broadcasts").click();

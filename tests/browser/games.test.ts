@@ -143,7 +143,7 @@ describe("in-store QR game: lucky wheel, follow-gated prize, bad links", () => {
       if (row === 1) await shot(page, "game-scratch"); // half scratched
     }
     await page.mouse.up();
-    await page.getByTestId("game-outcome-claimed").waitFor({ timeout: 5_000 });
+    await page.getByTestId("game-outcome-claimed").waitFor({ timeout: 15_000 });
     expect(await page.getByTestId("game-outcome-title").textContent()).toBe("+50 điểm");
     expect(await page.getByTestId("game-claimed").textContent()).toContain("Điểm đã vào tài khoản");
   });

@@ -47,6 +47,8 @@ export type EmulatorOptions = {
   /** The server's Checkout callback and notify URLs (§8.3). */
   checkoutCallbackUrl?: string;
   checkoutNotifyUrl?: string;
+  /** Whether template-by-UID messages appear in the OA conversation API (unconfirmed); default true. */
+  conversationListsTemplates?: boolean;
   logger?: boolean;
 };
 
@@ -97,6 +99,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     checkoutPrivateKey: opts.checkoutPrivateKey ?? DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY,
     checkoutCallbackUrl: opts.checkoutCallbackUrl ?? null,
     checkoutNotifyUrl: opts.checkoutNotifyUrl ?? null,
+    conversationListsTemplates: opts.conversationListsTemplates ?? true,
   });
 
   const state: EmulatorState = {
@@ -112,6 +115,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     znsSentByDay: new Map(),
     promotionsByUser: new Map(),
     messages: [],
+    inbound: [],
     requests: [],
     webhooks: [],
     faults: [],

@@ -89,6 +89,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
         c[k] = b[k];
       }
     }
+    if (b.conversationListsTemplates !== undefined) c.conversationListsTemplates = Boolean(b.conversationListsTemplates);
     if (b.znsReceiptDelayMs !== undefined) c.znsReceiptDelayMs = isNum(b.znsReceiptDelayMs) ? b.znsReceiptDelayMs : null;
     return publicConfig();
   });
@@ -183,6 +184,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     const now = clock.now();
     u.lastInteractionAt = now;
     const msgId = hexId();
+    state.inbound.push({ msgId, oaUserId: u.oaUserId, text: b.text, at: now });
     const { appId, oaId } = state.config;
     const outcome = await webhooks.send(events.userSendText({ appId, oaId, appUserId: u.appUserId, oaUserId: u.oaUserId, now, msgId, text: b.text }));
     return { ...outcome, msgId, user: publicUser(u) };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ZaloCode } from "./errors";
-import { APP, emulator, OA_REFRESH, OA_TOKEN } from "./test-helpers";
+import { APP, emulator, OA_REFRESH, OA_TOKEN, T0 } from "./test-helpers";
 
 let close: (() => Promise<unknown>) | undefined;
 afterEach(async () => close?.());
@@ -99,5 +99,31 @@ describe("OA API", () => {
     });
     expect(t.body.data).toEqual({ message_id: expect.any(String), user_id: staff, sent_time: expect.any(String), quota: { quota_type: "reward_quota", remain: 499 } });
     expect((await call("POST", "/openapi/v3.0/oa/message/promotion", { headers: H, body: {} })).body.error).toBe(ZaloCode.API_NOT_SUPPORTED);
+  });
+
+  it("conversation lists one user's messages both ways, newest first, paged by the JSON `data` param (§5.7)", async () => {
+    const { call, clock } = await setup();
+    const staff = "2468000000000000002";
+    const conv = (q: Record<string, unknown>) => call("GET", `/openapi/v2.0/oa/conversation?data=${encodeURIComponent(JSON.stringify(q))}`, { headers: H });
+    expect((await conv({ user_id: staff, offset: 0, count: 10 })).body).toEqual({ error: 0, message: "Success", data: [] });
+    await call("POST", "/_emu/users/5521000000000000002/send-text", { body: { text: "Còn bánh không?" } });
+    clock.advance(1000);
+    const cs = await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: staff }, message: { text: "Dạ còn ạ" } } });
+    clock.advance(1000);
+    const tpl = await call("POST", "/openapi/v3.0/oa/message/template", { headers: H, body: { user_id: staff, template_id: "100001", template_data: { customer_name: "Khoa", order_code: "A1", amount: "1000" } } });
+    // Another user's message is not in this conversation.
+    await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: "2468000000000000003" }, message: { text: "Chào Bảo" } } });
+    const all = (await conv({ user_id: staff, offset: 0, count: 10 })).body.data;
+    expect(all).toEqual([
+      { src: 0, time: T0 + 2000, type: "template", message: "", message_id: tpl.body.data.message_id, from_id: APP.oaId, to_id: staff },
+      { src: 0, time: T0 + 1000, type: "text", message: "Dạ còn ạ", message_id: cs.body.data.message_id, from_id: APP.oaId, to_id: staff },
+      { src: 1, time: T0, type: "text", message: "Còn bánh không?", message_id: expect.any(String), from_id: staff, to_id: APP.oaId },
+    ]);
+    expect((await conv({ user_id: staff, offset: 1, count: 1 })).body.data).toEqual([all[1]]);
+    // Whether Zalo lists template-by-UID messages here is not documented: a setting.
+    await call("POST", "/_emu/config", { body: { conversationListsTemplates: false } });
+    expect((await conv({ user_id: staff, offset: 0, count: 10 })).body.data.map((m: any) => m.type)).toEqual(["text", "text"]);
+    expect((await conv({ user_id: "nobody" })).body.error).toBe(ZaloCode.FIELD_INVALID);
+    expect((await call("GET", "/openapi/v2.0/oa/conversation?data=%7B", { headers: H })).body.error).toBe(ZaloCode.FIELD_INVALID);
   });
 });

@@ -130,6 +130,36 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     });
   });
 
+  // §5.7 (paths [SDK-SOURCE], shape [THIRD-PARTY]): one user's conversation with the OA, both ways,
+  // newest first (the order is not documented). Page size: the doc's example uses 10; we serve at most 10.
+  app.get("/openapi/v2.0/oa/conversation", async (req, reply) => {
+    if (!authed(req, reply)) return reply;
+    const data = dataParam(req);
+    if (!data) return zaloError(reply, ZaloCode.FIELD_INVALID, "data is invalid!");
+    const user = userByOaId(state, data.user_id);
+    if (!user) return zaloError(reply, ZaloCode.FIELD_INVALID, "user_id is invalid!");
+    const offset = Number(data.offset ?? 0);
+    const count = Number(data.count ?? 10);
+    if (!Number.isInteger(offset) || offset < 0) return zaloError(reply, ZaloCode.FIELD_INVALID, "offset is invalid!");
+    if (!Number.isInteger(count) || count < 1) return zaloError(reply, ZaloCode.FIELD_INVALID, "count is invalid!");
+    const { oaId, conversationListsTemplates } = state.config;
+    const items: { src: 0 | 1; time: number; type: string; message: string; message_id: string; from_id: string; to_id: string }[] = [];
+    // Inbound first, then OA messages: after the reverse below, an OA reply sorts before the user message it answers.
+    for (const m of state.inbound) {
+      if (m.oaUserId === user.oaUserId) items.push({ src: 1, time: m.at, type: "text", message: m.text, message_id: m.msgId, from_id: user.oaUserId, to_id: oaId });
+    }
+    for (const m of state.messages) {
+      if (m.recipient.oaUserId !== user.oaUserId || m.channel === "zns" || (m.channel === "template_uid" && !conversationListsTemplates)) continue;
+      const body = (m.data ?? {}) as { text?: unknown; attachment?: unknown };
+      const type = m.channel === "template_uid" ? "template" : body.attachment ? "photo" : "text";
+      const message = m.channel === "template_uid" ? "" : typeof body.text === "string" ? body.text : "";
+      items.push({ src: 0, time: m.sentAt, type, message, message_id: m.msgId, from_id: oaId, to_id: user.oaUserId });
+    }
+    // Newest first; equal times (a frozen clock) keep the later message first.
+    items.reverse().sort((a, b) => b.time - a.time);
+    return zaloOk(reply, items.slice(offset, offset + Math.min(count, 10)));
+  });
+
   // §5.5 (current form).
   app.post("/openapi/v3.0/oa/quota/message", async (req, reply) => {
     if (!authed(req, reply)) return reply;

@@ -72,6 +72,9 @@ export type MessageRecord = {
   seenAt: number | null;
 };
 
+/** A user's own message to the OA (§6.2 `user_send_*`), kept for the conversation API (§5.7). */
+export type InboundRecord = { msgId: string; oaUserId: string; text: string; at: number };
+
 export type RequestRecord = {
   at: number;
   method: string;
@@ -120,6 +123,8 @@ export type EmulatorConfig = {
   checkoutPrivateKey: string;
   checkoutCallbackUrl: string | null;
   checkoutNotifyUrl: string | null;
+  /** Whether template-by-UID messages appear in `/v2.0/oa/conversation` (§5.7 says nothing: [UNCONFIRMED]). */
+  conversationListsTemplates: boolean;
 };
 
 export type EmulatorState = {
@@ -135,6 +140,7 @@ export type EmulatorState = {
   znsSentByDay: Map<string, number>; // VN date → count
   promotionsByUser: Map<string, number>; // `${phone}|${VN date or month}` → count
   messages: MessageRecord[];
+  inbound: InboundRecord[];
   requests: RequestRecord[];
   webhooks: WebhookDelivery[];
   faults: Fault[];
@@ -254,6 +260,7 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
   state.znsSentByDay.clear();
   state.promotionsByUser.clear();
   state.messages.length = 0;
+  state.inbound.length = 0;
   state.requests.length = 0;
   state.webhooks.length = 0;
   state.faults.length = 0;

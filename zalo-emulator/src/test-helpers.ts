@@ -30,7 +30,7 @@ export async function receiver(statuses: number[] = []) {
   return { url: `${app.listeningOrigin}/webhooks/zalo`, got, close: () => app.close() };
 }
 
-export async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000): Promise<T> {
+export async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

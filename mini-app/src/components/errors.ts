@@ -17,6 +17,10 @@ export function describeError(code: string): { title: string; hint: string } {
       return { title: "Bạn thao tác hơi nhanh", hint: "Đợi một chút rồi thử lại nhé." };
     case ErrorCode.PHONE_TOKEN_INVALID:
       return { title: "Chưa xác minh được số điện thoại", hint: "Mã xác nhận của Zalo đã hết hạn. Hãy thử lại." };
+    case ErrorCode.ADMIN_LOGIN_LOCKED:
+      return { title: "Tài khoản tạm khoá vì nhập sai mật khẩu nhiều lần", hint: "Vui lòng đợi vài phút rồi đăng nhập lại." };
+    case ErrorCode.CUSTOMER_ONLY:
+      return { title: "Chức năng này dành cho khách hàng", hint: "Hãy đăng nhập bằng Zalo trong mini app." };
     case ErrorCode.FORBIDDEN:
       return { title: "Bạn không có quyền thực hiện thao tác này", hint: "" };
     default:

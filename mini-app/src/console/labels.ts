@@ -50,6 +50,7 @@ export const COUNT_LABEL: Record<string, string> = {
   seen: "Đã xem",
   suppressed: "Không gửi",
   failed: "Lỗi",
+  unknown: "Không rõ kết quả",
   expired: "Hết hạn",
   cancelled: "Đã huỷ",
 };

@@ -42,22 +42,45 @@ export function tx<T>(db: Db, fn: () => T): T {
 }
 
 // The checkpointer's own code: plain CommonJS run with `eval`, so it needs no TypeScript loader in any setup.
+// Protocol: "tick" runs one pass now and answers it; once the WAL is past `restartBytes` the worker says
+// so and pauses (no pass of its own may hold the checkpoint lock) until the main thread says "resume".
 const CHECKPOINTER = `
 const { workerData: w, parentPort } = require("node:worker_threads");
 const Database = require(w.driver);
 const db = new Database(w.path, { fileMustExist: true });
 const pageSize = db.pragma("page_size", { simple: true });
-let timer;
-const tick = () => {
-  try {
-    const [{ log }] = db.pragma("wal_checkpoint(PASSIVE)");
-    if (log * pageSize > w.restartBytes) parentPort.postMessage("restart");
-  } catch {}
-  timer = setTimeout(tick, w.everyMs);
+let timer = null;
+let paused = false;
+const schedule = () => { if (w.everyMs > 0 && !paused) timer = setTimeout(() => pass(false), w.everyMs); };
+const pass = (asked) => {
+  timer = null;
+  let frames = -1;
+  try { frames = db.pragma("wal_checkpoint(PASSIVE)")[0].log; } catch {}
+  const restart = frames * pageSize > w.restartBytes;
+  if (restart) paused = true;
+  if (asked || restart) parentPort.postMessage({ asked, frames, restart });
+  schedule();
 };
-timer = setTimeout(tick, w.everyMs);
-parentPort.on("message", () => { clearTimeout(timer); db.close(); parentPort.close(); });
+parentPort.on("message", (m) => {
+  if (m === "tick") { if (timer) clearTimeout(timer); if (!paused) pass(true); else parentPort.postMessage({ asked: true, frames: -1, restart: false, busy: true }); }
+  else if (m === "resume") { paused = false; if (!timer) schedule(); }
+  else { if (timer) clearTimeout(timer); db.close(); parentPort.close(); }
+});
+schedule();
 `;
+
+type PassReport = { asked: boolean; frames: number; restart: boolean; busy?: boolean };
+
+export type Checkpoints = {
+  /** Settles once the worker's connection is closed. */
+  (): Promise<void>;
+  /**
+   * Runs one worker pass now (and, if it asks for it, the restart pass here) and tells what happened:
+   * lets a test drive the checkpointer commit by commit instead of racing its timer. Meant for
+   * `everyMs: 0` (no timer).
+   */
+  tick(): Promise<{ frames: number; startsOver: boolean }>;
+};
 
 /**
  * Copies the WAL back into the database file every `everyMs`, on a worker thread with its own
@@ -66,33 +89,49 @@ parentPort.on("message", () => { clearTimeout(timer); db.close(); parentPort.clo
  *
  * The WAL only starts over when a write begins after a checkpoint that reached its end, and under a
  * steady stream of commits the worker's passes keep being overtaken. So once the WAL passes
- * `restartBytes`, the worker asks this thread for one PASSIVE pass between two event-loop turns: it
- * copies only what the worker has not yet copied, and no commit can slip in before the next write,
- * which then starts the WAL over. That pass still syncs the files (tens of ms on a slow disk), so it
- * comes once per `restartBytes` written under sustained load, never in quiet times. Returns a stop
- * function (settles once the worker's connection is closed). In-memory databases have no WAL.
+ * `restartBytes`, the worker pauses and asks this thread for one PASSIVE pass between two event-loop
+ * turns. With the worker idle, nothing else holds the checkpoint lock and no commit can slip in before
+ * the next write, so that pass reaches the WAL's end and the next write starts it over: the WAL is
+ * bounded by `restartBytes` plus what is written before this thread's next turn, whatever the
+ * scheduler does. That pass still syncs the files (tens of ms on a slow disk), so it comes once per
+ * `restartBytes` written under sustained load, never in quiet times. In-memory databases have no WAL.
  */
-export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?: number; onError?: (e: Error) => void } = {}): () => Promise<void> {
-  if (db.$client.memory) return async () => {};
+export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?: number; onError?: (e: Error) => void } = {}): Checkpoints {
+  if (db.$client.memory) return Object.assign(async () => {}, { tick: async () => ({ frames: 0, startsOver: false }) });
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
     workerData: { driver: createRequire(import.meta.url).resolve("better-sqlite3"), path: db.$client.name, everyMs: opts.everyMs ?? 100, restartBytes: opts.restartBytes ?? 256 * 1024 * 1024 },
   });
   worker.unref(); // never what keeps a process alive
-  let asked = false;
-  worker.on("message", () => {
-    if (asked) return;
-    asked = true;
-    setImmediate(() => {
-      asked = false;
-      if (db.$client.open && !db.$client.inTransaction) db.$client.pragma("wal_checkpoint(PASSIVE)");
+  const waiting: ((r: { frames: number; startsOver: boolean }) => void)[] = [];
+  const restartPass = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const run = () => {
+        if (!db.$client.open) return resolve(false);
+        // Only between turns with no transaction open; one left open across an await waits a turn.
+        if (db.$client.inTransaction) return setImmediate(run);
+        const [r] = db.$client.pragma("wal_checkpoint(PASSIVE)") as { busy: number; log: number; checkpointed: number }[];
+        worker.postMessage("resume");
+        resolve(r.busy === 0 && r.checkpointed === r.log);
+      };
+      setImmediate(run);
     });
+  worker.on("message", (m: PassReport) => {
+    const answer = m.asked ? waiting.shift() : undefined;
+    if (!m.restart) return answer?.({ frames: m.frames, startsOver: false });
+    void restartPass().then((startsOver) => answer?.({ frames: m.frames, startsOver }));
   });
   // Without checkpoints the WAL only grows (the close still truncates it): worth a log line, not a crash.
   worker.on("error", opts.onError ?? ((e) => console.error("checkpointer stopped:", e)));
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  return async () => {
+  const stop = async () => {
     worker.postMessage("stop");
     await exited;
   };
+  const tick = () =>
+    new Promise<{ frames: number; startsOver: boolean }>((resolve) => {
+      waiting.push(resolve);
+      worker.postMessage("tick");
+    });
+  return Object.assign(stop, { tick });
 }

@@ -196,6 +196,21 @@ export const vouchers = sqliteTable(
   (t) => [index("vouchers_customer_idx").on(t.customerId, t.issuedAt), index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId)],
 );
 
+/**
+ * The short code a shopper reads out at the counter, one per QR the voucher screen fetched: it lives as
+ * long as that QR, so a screenshot stops working for a typed code too. Kept a while past its expiry so
+ * the counter can say "out of date" rather than "no such code"; the code is unique among the rows kept.
+ */
+export const voucherCounterCodes = sqliteTable(
+  "voucher_counter_codes",
+  {
+    code: text("code").primaryKey(),
+    voucherId: text("voucher_id").notNull().references(() => vouchers.id),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("voucher_counter_codes_expiry_idx").on(t.expiresAt)],
+);
+
 // ---- games: in-store QR games and the OA follow flow ----
 
 /** A lucky wheel or scratch card that store QR codes open. Limits and the per-store daily prize budget live here. */
@@ -276,7 +291,8 @@ export const gameDraws = sqliteTable(
 /**
  * The outbox: every message to a customer, written in the same transaction as its cause. Only the dispatcher
  * sends rows, and its id is the ZNS tracking_id, so a receipt always finds its row.
- * queued → sending → sent → delivered → seen, or held (until not_before), suppressed, failed, expired, cancelled.
+ * queued → ready (decided, slot taken) → sending (its request in flight) → sent → delivered → seen, or held
+ * (until not_before), suppressed, failed, expired, cancelled.
  */
 export const outbox = sqliteTable(
   "outbox",
@@ -293,7 +309,7 @@ export const outbox = sqliteTable(
     imageUrl: text("image_url"),
     templateId: text("template_id"),
     templateData: text("template_data"),
-    state: text("state", { enum: ["queued", "held", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] }).notNull().default("queued"),
+    state: text("state", { enum: ["queued", "held", "ready", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] }).notNull().default("queued"),
     reason: text("reason"),
     notBefore: integer("not_before"),
     expiresAt: integer("expires_at"),

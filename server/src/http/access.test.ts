@@ -37,6 +37,23 @@ describe("access control", () => {
     }
   });
 
+  it("a console operator's token is refused on every shopper route with 403 CUSTOMER_ONLY", async () => {
+    const operator = await h.adminToken();
+    const shopperRoutes = listRoutes(h.app).filter((r) => r.access === "customer");
+    for (const url of ["/api/vouchers/catalogue", "/api/vouchers/campaigns/:id/claim", "/api/games/play", "/api/orders"]) {
+      expect(shopperRoutes.map((r) => r.url)).toContain(url);
+    }
+    for (const r of shopperRoutes) {
+      const res = await h.app.inject({ method: r.method as any, url: r.url.replace(/:(\w+)/g, "x"), headers: bearer(operator), payload: r.method === "GET" ? undefined : {} });
+      expect.soft(res.statusCode, `${r.method} ${r.url}`).toBe(403);
+      expect.soft(res.json().code, `${r.method} ${r.url}`).toBe("CUSTOMER_ONLY");
+    }
+    // ... while a shopper, and an admin persona signed in with Zalo, still get in.
+    const shopper = await h.login("shopper");
+    expect((await h.app.inject({ method: "GET", url: "/api/vouchers/catalogue", headers: bearer(shopper.token) })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: "GET", url: "/api/admin/stores", headers: bearer(operator) })).statusCode).toBe(200);
+  });
+
   it("staff reach staff routes but not admin routes", async () => {
     const admin = await h.adminToken();
     const store = await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(admin), payload: { id: "q1", name: "Quận 1" } });

@@ -9,7 +9,10 @@ import type { Config } from "../config";
 /**
  * Who may call a route. Every route must declare one (checked at registration):
  * - public: anyone; webhook: anyone, but the route verifies Zalo's signature itself;
- * - customer: any signed-in person; staff: staff or admin; admin: admin only.
+ * - customer: a person signed in with Zalo (a shopper; staff and admins are shoppers too), never a
+ *   web-console operator: operators have no customer row, points or vouchers, so a shopper route would act
+ *   on nobody. They get 403 CUSTOMER_ONLY;
+ * - staff: staff or admin; admin: admin only (a console operator is an admin).
  */
 export type Access = "public" | "webhook" | "customer" | "staff" | "admin";
 
@@ -49,7 +52,8 @@ const rank: Record<Role, number> = { customer: 0, staff: 1, admin: 2 };
  * whenever its role or stores change), so a revoked staff role stops working at once.
  */
 export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config; loadPrincipal: PrincipalLoader }) => {
-  await app.register(fjwt, { secret: opts.config.JWT_SECRET, sign: { expiresIn: opts.config.JWT_TTL_SECONDS } });
+  // A token without `exp` would be a session for ever: every token we issue has one, so refuse any without.
+  await app.register(fjwt, { secret: opts.config.JWT_SECRET, sign: { expiresIn: opts.config.JWT_TTL_SECONDS }, verify: { requiredClaims: ["exp"] } });
   app.decorate("issueToken", (p: TokenClaims) => app.jwt.sign(p));
   app.decorateRequest("principal", null);
   app.decorate("mcRoutes", []);
@@ -71,8 +75,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
     const hit = verified.get(token);
     if (hit && hit.until > at) return hit.claims;
     const claims = app.jwt.verify<TokenClaims & { exp?: number }>(token);
+    if (typeof claims.exp !== "number") throw new Error("a session token must expire");
     if (verified.size >= 10_000) verified.clear();
-    verified.set(token, { claims, until: Math.min(claims.exp ? claims.exp * 1000 : Infinity, at + 600_000) });
+    verified.set(token, { claims, until: Math.min(claims.exp * 1000, at + 600_000) });
     return claims;
   };
 
@@ -80,6 +85,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
     const access = req.routeOptions.config.access ?? "public";
     if (access === "public" || access === "webhook") return;
     req.principal = authenticate(req, verify, opts.loadPrincipal);
+    if (access === "customer" && req.principal.kind !== "customer") {
+      throw new AppError(ErrorCode.CUSTOMER_ONLY, "This is for shoppers signed in with Zalo, not console operators", 403);
+    }
     if (rank[req.principal.role] < rank[access === "customer" ? "customer" : access]) {
       throw forbidden(`This needs the ${access} role`);
     }

@@ -58,12 +58,35 @@ describe("error model {code, message, requestId}", () => {
     expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(["/api/auth/zalo", "/api/me", "/api/me/phone", "/api/admin/login"]));
   });
 
-  it("CORS allows Zalo's origin and localhost, not others", async () => {
+  it("CORS allows Zalo's origin and localhost (in test), not others", async () => {
     const zalo = await app.inject({ method: "OPTIONS", url: "/api/me", headers: { origin: "https://h5.zdn.vn", "access-control-request-method": "GET" } });
     expect(zalo.headers["access-control-allow-origin"]).toBe("https://h5.zdn.vn");
     const local = await app.inject({ method: "OPTIONS", url: "/api/me", headers: { origin: "http://localhost:5173", "access-control-request-method": "GET" } });
     expect(local.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
     const evil = await app.inject({ method: "OPTIONS", url: "/api/me", headers: { origin: "https://evil.example", "access-control-request-method": "GET" } });
     expect(evil.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+});
+
+describe("production surface", () => {
+  let prod: FastifyInstance;
+  beforeAll(async () => {
+    prod = await buildApp({ config: loadConfig({ ...TEST_ENV, NODE_ENV: "production", CORS_ORIGINS: "https://shop.example.vn" }), logger: false });
+    await prod.ready();
+  });
+  afterAll(async () => prod.close());
+
+  const preflight = (origin: string) => prod.inject({ method: "OPTIONS", url: "/api/me", headers: { origin, "access-control-request-method": "GET" } });
+
+  it("CORS refuses localhost origins and takes the configured ones", async () => {
+    expect((await preflight("http://localhost:5173")).headers["access-control-allow-origin"]).toBeUndefined();
+    expect((await preflight("http://127.0.0.1:3000")).headers["access-control-allow-origin"]).toBeUndefined();
+    expect((await preflight("https://shop.example.vn")).headers["access-control-allow-origin"]).toBe("https://shop.example.vn");
+    expect((await preflight("https://h5.zdn.vn")).headers["access-control-allow-origin"]).toBe("https://h5.zdn.vn");
+  });
+
+  it("does not serve /docs unless DOCS_ENABLED", async () => {
+    expect((await prod.inject({ method: "GET", url: "/docs/json" })).statusCode).toBe(404);
+    expect((await prod.inject({ method: "GET", url: "/docs" })).statusCode).toBe(404);
   });
 });

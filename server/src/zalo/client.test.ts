@@ -24,6 +24,22 @@ describe("Zalo client against the emulator", () => {
     expect(me).toMatchObject({ id: userInfo.id, name: "Nguyễn Thu Hà" });
   });
 
+  it("a request that cannot be built (a header with non-ASCII) is request_invalid, never transient", async () => {
+    const err = await zalo().getMe("😀").catch((e) => e);
+    expect(err).toBeInstanceOf(ZaloError);
+    expect(err.kind).toBe("request_invalid");
+    const phone = await zalo().exchangePhoneToken("good-token", "mã-😀").catch((e) => e);
+    expect(phone.kind).toBe("request_invalid");
+  });
+
+  it("Zalo really unreachable stays transient", async () => {
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    await h.emu.app.close();
+    const err = await zalo().getMe(accessToken).catch((e) => e);
+    expect(err).toBeInstanceOf(ZaloError);
+    expect(err.kind).toBe("transient");
+  });
+
   it("maps a non-zero error in an HTTP 200 answer to a typed ZaloError", async () => {
     const err = await zalo().getMe("bogus").catch((e) => e);
     expect(err).toBeInstanceOf(ZaloError);
@@ -61,6 +77,15 @@ describe("Zalo client against the emulator", () => {
     expect(emu.refreshCount).toBe(1);
     const row = h.app.services.db.$client.prepare("select access_token, refresh_token from oa_tokens").get() as any;
     expect(row).toEqual({ access_token: emu.accessToken, refresh_token: emu.refreshToken });
+  });
+
+  it("reads a user's conversation with the OA: who wrote, when, the text and the message id", async () => {
+    const oaUserId = await shopperOaId();
+    const sent = await zalo().sendCs({ oaUserId, text: "Đơn của bạn đã sẵn sàng" });
+    const page = await zalo().getConversation({ oaUserId, offset: 0, count: 10 });
+    expect(page).toEqual([{ fromOa: true, time: expect.any(Number), type: "text", message: "Đơn của bạn đã sẵn sàng", messageId: sent.message_id, toId: oaUserId }]);
+    await h.control("POST", "/_emu/faults", { match: "/openapi/v2.0/oa/conversation", error: -32, times: 1 });
+    expect(await zalo().getConversation({ oaUserId, offset: 0, count: 10 }).catch((e) => e.kind)).toBe("rate_limit");
   });
 
   it("reads the ZNS quota as numbers", async () => {

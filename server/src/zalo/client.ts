@@ -44,8 +44,8 @@ export function createZaloClient(deps: ZaloClientDeps) {
     try {
       res = await transport(url, init, config.ZALO_TIMEOUT_MS);
     } catch (err) {
-      const timeout = err instanceof TransportError && err.timedOut;
-      throw new ZaloError(0, timeout ? "timed out" : `network error: ${(err as Error).message}`, endpoint, "transient");
+      if (!(err instanceof TransportError)) throw new ZaloError(0, `request not sent: ${(err as Error).message}`, endpoint, "request_invalid");
+      throw new ZaloError(0, err.timedOut ? "timed out" : `network error: ${err.message}`, endpoint, "transient");
     }
     let body: unknown;
     try {
@@ -183,6 +183,29 @@ export function createZaloClient(deps: ZaloClientDeps) {
     });
   }
 
+  /**
+   * One page of a user's conversation with the OA (§5.7: path [SDK-SOURCE], shape [THIRD-PARTY]). Ids and
+   * times may arrive as strings or numbers (§5.1); `fromOa` is `src: 0`. The order is not documented.
+   */
+  function getConversation(p: { oaUserId: string; offset: number; count: number }) {
+    return withOaToken(async (t) => {
+      const q = new URLSearchParams({ data: JSON.stringify({ user_id: p.oaUserId, offset: p.offset, count: p.count }) });
+      const data = unwrap<unknown>(
+        "oa.conversation",
+        await call("oa.conversation", `${config.ZALO_OPENAPI_URL}/v2.0/oa/conversation?${q}`, { headers: { access_token: t } }),
+      );
+      if (!Array.isArray(data)) throw new ZaloError(0, "conversation answer is not a list", "oa.conversation", "transient");
+      return data.map((m: Record<string, unknown>) => ({
+        fromOa: Number(m.src) === 0,
+        time: Number(m.time),
+        type: typeof m.type === "string" ? m.type : null,
+        message: typeof m.message === "string" ? m.message : null,
+        messageId: m.message_id == null ? null : String(m.message_id),
+        toId: m.to_id == null ? null : String(m.to_id),
+      }));
+    });
+  }
+
   // ---- ZNS (§7) ----
 
   function sendZns(p: { phone: string; templateId: string; data: Record<string, string>; trackingId: string; development?: boolean }) {
@@ -255,7 +278,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
     };
   }
 
-  return { getMe, exchangePhoneToken, refreshOaToken, withOaToken, sendCs, sendTemplateByUid, getUserDetail, sendZns, getZnsQuota, getZnsTemplate, getCheckoutStatus };
+  return { getMe, exchangePhoneToken, refreshOaToken, withOaToken, sendCs, sendTemplateByUid, getUserDetail, getConversation, sendZns, getZnsQuota, getZnsTemplate, getCheckoutStatus };
 }
 
 export type ZaloClient = ReturnType<typeof createZaloClient>;

@@ -1,5 +1,7 @@
 /** How the caller should react to a Zalo error; the dispatcher and routes branch on `kind`, never on text. */
-export type ZaloErrorKind = "token" | "rate_limit" | "quota" | "transient" | "invalid_user_token" | "permanent";
+export type ZaloErrorKind = "token" | "rate_limit" | "quota" | "transient" | "invalid_user_token" | "permanent" | "request_invalid";
+// request_invalid: the request could not even be built here (a header with characters HTTP forbids, a bad
+// URL). Nothing reached Zalo, so it says nothing about Zalo being up, and sending it again cannot help.
 
 // Zalo's codes (zalo-platform.md §3.1, §4, §5.8, §7.5).
 const TOKEN = new Set([-216, -220, -124]);

@@ -16,7 +16,11 @@ export class TransportError extends Error {
   }
 }
 
-/** One HTTP request; resolves with the status and body text, rejects with a TransportError. */
+/**
+ * One HTTP request; resolves with the status and body text, rejects with a TransportError once anything
+ * went on the wire. A request that cannot be built (node refuses the URL or a header value) rejects with
+ * node's own error instead: that is a fault on our side, never Zalo being down.
+ */
 export const nodeTransport: Transport = (url, init, timeoutMs) =>
   new Promise((resolve, reject) => {
     const u = new URL(url);

@@ -200,7 +200,7 @@ function Stat({ label, value, tone, testId }: { label: string; value: number; to
 function Progress({ b }: { b: BroadcastView }) {
   const c = b.counts;
   const total = Math.max(b.recipients, 1);
-  const blocked = c.suppressed + c.failed + c.expired + c.cancelled;
+  const blocked = c.suppressed + c.failed + c.unknown + c.expired + c.cancelled;
   const pending = c.queued + c.sending + c.held;
   const processed = b.recipients - pending;
   const seg = (n: number) => `${(n / total) * 100}%`;
@@ -224,7 +224,7 @@ function Progress({ b }: { b: BroadcastView }) {
             <i className="c-dot c-seg-sent" /> Đã gửi
           </span>
           <span>
-            <i className="c-dot c-seg-blocked" /> Không gửi / lỗi / hết hạn
+            <i className="c-dot c-seg-blocked" /> Không gửi / lỗi / không rõ / hết hạn
           </span>
           <span>
             <i className="c-dot c-seg-held" /> Tạm giữ
@@ -244,8 +244,8 @@ function Progress({ b }: { b: BroadcastView }) {
             <div className="c-stat-label">Bỏ quan tâm sau tin</div>
           </div>
         </div>
-        <div className="c-stats c-stats-7">
-          {(["queued", "sending", "held", "suppressed", "failed", "expired", "cancelled"] as const).map((k) => (
+        <div className="c-stats c-stats-7 c-stats-8">
+          {(["queued", "sending", "held", "suppressed", "failed", "unknown", "expired", "cancelled"] as const).map((k) => (
             <div key={k} className="c-stat c-stat-sm">
               <div className="c-stat-value" data-testid={`count-${k}`}>
                 {fmtNum(c[k])}
@@ -254,6 +254,11 @@ function Progress({ b }: { b: BroadcastView }) {
             </div>
           ))}
         </div>
+        {c.unknown > 0 && (
+          <p className="c-hint" data-testid="bc-unknown-hint">
+            {fmtNum(c.unknown)} tin đang gửi dở khi hệ thống dừng đột ngột và Zalo không xác nhận được đã đến hay chưa. Các tin này không được gửi lại, để khách không nhận trùng.
+          </p>
+        )}
       </Card>
       <div className="c-grid-2">
         <Card title="Giữ / không gửi theo lý do">

@@ -178,7 +178,7 @@ export function RulesPage() {
                 <input className="c-input c-time" inputMode="numeric" placeholder="HH:MM" maxLength={5} value={draft.quietHours.end} data-testid="quiet-end" onChange={(e) => set((r) => void (r.quietHours!.end = e.target.value))} />
               </Field>
               <Field label="Múi giờ">
-                <input className="c-input" value={draft.timeZone} onChange={(e) => set((r) => void (r.timeZone = e.target.value))} />
+                <input className="c-input" value={draft.timeZone} readOnly title="Đặt bằng SHOP_TIME_ZONE trong cấu hình máy chủ" data-testid="rules-time-zone" />
               </Field>
             </div>
           ) : (

@@ -1,16 +1,22 @@
-import type { AwardPointsBody, CounterVoucher } from "@mc/shared";
+import type { AwardPointsBody, CounterVoucher, LedgerEntry, MemberVouchers } from "@mc/shared";
 import { api } from "../../api/client";
 
 export type Store = { id: string; name: string; address: string; active: boolean; createdAt: number };
-export type Member = { id: string; name: string; avatar: string | null; tier: { key: string; name: string; multiplier: number }; balance: number };
-export type AwardResult = { member: { id: string; name: string }; points: number; balance: number; duplicate: boolean };
+/** A member found by code, as the counter may see them: shortened name ("N. T. Hà"), avatar, tier. */
+export type Member = { name: string; avatar: string | null; tier: { key: string; name: string; multiplier: number } };
+/** `entry` is the bill's award: this one, or (duplicate) the first one. */
+export type AwardResult = { member: { id: string; name: string }; points: number; balance: number; duplicate: boolean; entry: LedgerEntry };
 
-/** What staff scanned (the signed QR payload) or typed (the short code), at the store they work at now. */
-export type CounterInput = ({ qr: string } | { code: string }) & { storeId: string };
+/**
+ * What staff scanned (the signed QR payload), typed (the 6-digit code under the QR), or picked from a
+ * member's list (the member card + the voucher), at the store they work at now.
+ */
+export type CounterInput = ({ qr: string } | { code: string } | { memberCode: string; voucherId: string }) & { storeId: string };
 
 export const fetchMyStores = () => api.get<{ stores: Store[] }>("/api/staff/stores").then((r) => r.stores);
 export const inspectVoucher = (body: CounterInput) => api.post<CounterVoucher>("/api/staff/vouchers/inspect", body);
 export const redeemVoucher = (body: CounterInput) => api.post<CounterVoucher>("/api/staff/vouchers/redeem", body);
+export const memberVouchers = (body: { memberCode: string; storeId: string }) => api.post<MemberVouchers>("/api/staff/vouchers/by-member", body);
 export const fetchMember = (code: string) => api.get<{ member: Member }>(`/api/staff/members/${encodeURIComponent(code)}`).then((r) => r.member);
 export const awardPoints = (body: AwardPointsBody) => api.post<AwardResult>("/api/staff/points/award", body);
 

@@ -193,11 +193,16 @@ function LiveCode({ voucherId, code, onGone }: { voucherId: string; code: string
           </span>
         </div>
       )}
-      <span className="mcl-code-caption">Hoặc đọc mã cho nhân viên</span>
-      <span className="mcl-code" data-testid="voucher-code">
-        {spacedCode(qr?.code ?? code)}
-      </span>
-      <p className="mc-muted mcl-center-text">Đưa mã QR cho nhân viên thu ngân quét khi thanh toán.</p>
+      <span className="mcl-code-caption">Hoặc đọc mã số này cho nhân viên</span>
+      {/* The typed code changes with the QR: a screenshot's code stops working too. */}
+      {qr ? (
+        <span className="mcl-code" data-testid="voucher-code">
+          {spacedCode(qr.code)}
+        </span>
+      ) : (
+        <span className="sk dark mcl-code-placeholder" />
+      )}
+      <p className="mc-muted mcl-center-text">Đưa mã QR cho nhân viên thu ngân quét khi thanh toán. Mã số đổi cùng mã QR.</p>
     </div>
   );
 }

@@ -10,12 +10,20 @@ import type { Principal } from "../../http/auth";
 import type { IdentityRepo } from "../identity/repo";
 import { toCustomerView } from "../identity/service";
 import { hashPassword, verifyPassword } from "./password";
+import { createLoginGuard, DEFAULT_LOGIN_GUARD, type LoginGuardOptions } from "./login-guard";
 
 // Compared against when the email is unknown, so a wrong email and a wrong password take the same time.
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-export function createAdminService(deps: { db: Db; identityRepo: IdentityRepo; issueToken: (p: { sub: string; kind: "operator" }) => string; now: () => number }) {
+export function createAdminService(deps: {
+  db: Db;
+  identityRepo: IdentityRepo;
+  issueToken: (p: { sub: string; kind: "operator" }) => string;
+  now: () => number;
+  loginGuard?: LoginGuardOptions;
+}) {
   const { db, identityRepo, now } = deps;
+  const guard = createLoginGuard(now, deps.loginGuard ?? DEFAULT_LOGIN_GUARD);
 
   /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD; an existing admin is never overwritten. */
   async function bootstrap(email: string | undefined, password: string | undefined) {
@@ -27,9 +35,16 @@ export function createAdminService(deps: { db: Db; identityRepo: IdentityRepo; i
   }
 
   async function login(email: string, password: string) {
-    const row = db.select().from(adminUsers).where(eq(adminUsers.email, email.trim().toLowerCase())).get();
+    const key = email.trim().toLowerCase();
+    const attempt = guard.begin(key);
+    if (!attempt.ok) {
+      const retryAfterSeconds = Math.ceil(attempt.retryAfterMs / 1000);
+      throw new AppError(ErrorCode.ADMIN_LOGIN_LOCKED, `Too many wrong passwords for this account: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, 429, { retryAfterSeconds });
+    }
+    const row = db.select().from(adminUsers).where(eq(adminUsers.email, key)).get();
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (!row || !ok) throw new AppError(ErrorCode.ADMIN_LOGIN_FAILED, "Wrong email or password", 401);
+    guard.succeeded(key);
     return { token: deps.issueToken({ sub: row.id, kind: "operator" }), admin: { id: row.id, email: row.email } };
   }
 

@@ -122,7 +122,8 @@ describe("in-store QR links", () => {
       }
     }
     expect(one("select count(*) as n from game_draws").n).toBe(0);
-    expect(s!.customer.pointsBalance ?? 0).toBe(0);
+    expect(one("select count(*) as n from points_ledger").n).toBe(0);
+    expect((await api("GET", "/api/me", s!.token)).body.loyalty.balance).toBe(0);
   });
 
   it("the admin downloads a print-ready SVG or PNG with the store's name", async () => {
@@ -301,7 +302,7 @@ describe("under concurrency", () => {
     expect(one("select count(*) as n from game_draws where fallback_reason = 'out_of_stock'").n).toBeGreaterThan(800);
     const view = (await api("GET", `/api/admin/games/${g.id}`, admin)).body;
     expect(view.prizes[0]).toMatchObject({ remaining: 0, odds: 0.9 });
-  }, 20_000);
+  }, 60_000);
 
   it("the daily play limit holds when one person fires many plays at once", async () => {
     const g = await game([{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { ...NONE, weight: 1 }], { playsPerDay: 3 });
@@ -312,7 +313,7 @@ describe("under concurrency", () => {
     const perPerson = sql<{ n: number }>("select count(*) as n from game_draws group by customer_id");
     expect(perPerson).toHaveLength(40);
     expect(perPerson.every((r) => r.n === 3)).toBe(true);
-  }, 20_000);
+  }, 60_000);
 });
 
 describe("prizes that require following the OA", () => {

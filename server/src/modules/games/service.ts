@@ -52,6 +52,8 @@ export function createGameService(deps: {
   identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
   links: LinkSigner;
   now: () => number;
+  /** The shop's time zone (SHOP_TIME_ZONE): plays per day count on its calendar days. */
+  timeZone: string;
   /** Uniform integer in [0, max); node:crypto by default, injectable so a test can pin an outcome. */
   randomInt?: (max: number) => number;
   /** The one way out for messages (the outbox), called inside the caller's transaction. */
@@ -134,7 +136,7 @@ export function createGameService(deps: {
   }
 
   const playsLeftToday = (g: GameRow, customerId: string, at: number) => {
-    const daily = g.playsPerDay - repo.playsOnDay(customerId, g.id, dayKey(at));
+    const daily = g.playsPerDay - repo.playsOnDay(customerId, g.id, dayKey(at, deps.timeZone));
     const total = g.playsPerCustomer === null ? daily : g.playsPerCustomer - repo.playsInCampaign(customerId, g.id);
     return Math.max(0, Math.min(daily, total));
   };
@@ -200,7 +202,7 @@ export function createGameService(deps: {
         if (existing) return { draw: toDraw(existing), playsLeftToday: playsLeftToday(repo.game(existing.campaignId)!, customerId, at) };
       }
       const { game, store } = openLink(body, at);
-      const day = dayKey(at);
+      const day = dayKey(at, deps.timeZone);
       if (repo.playsOnDay(customerId, game.id, day) >= game.playsPerDay) {
         throw new AppError(ErrorCode.GAME_DAILY_LIMIT_REACHED, `You have used all ${game.playsPerDay} plays for today: come back tomorrow`, 409);
       }

@@ -1,5 +1,6 @@
+import { createHmac } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { bearer, startHarness, type Harness } from "../../test-support";
+import { bearer, startHarness, TEST_ENV, type Harness } from "../../test-support";
 
 let h: Harness;
 beforeEach(async () => (h = await startHarness()));
@@ -13,13 +14,23 @@ describe("POST /api/auth/zalo", () => {
     const body = res.json();
     expect(body.customer).toMatchObject({ name: "Nguyễn Thu Hà", role: "customer", hasPhone: false });
     expect(body.token).toEqual(expect.any(String));
-    // The server asked Zalo, with the appsecret_proof, instead of trusting the client.
+    // The server asked Zalo instead of trusting the client.
     const reqs = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me");
-    expect(JSON.stringify(reqs)).toContain("/graph/v2.0/me");
+    expect(reqs).toHaveLength(1);
+    expect(reqs[0].headers).toHaveProperty("appsecret_proof");
 
     // Signing in again is the same customer, not a new one.
     const again = await h.login("shopper");
     expect(again.customer.id).toBe(body.customer.id);
+  });
+
+  it("signs the Graph call with a valid appsecret_proof (Zalo refuses a wrong or, when enforced, a missing one)", async () => {
+    await h.control("POST", "/_emu/config", { enforceAppSecretProof: true });
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+    expect(res.statusCode).toBe(200);
+    const [call] = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me");
+    expect(call.error ?? 0).toBe(0);
   });
 
   it("rejects a forged token with 401 ZALO_TOKEN_INVALID", async () => {
@@ -40,6 +51,15 @@ describe("POST /api/auth/zalo", () => {
     const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: "x", zaloId: "123" } });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe("VALIDATION_FAILED");
+  });
+
+  it("refuses a token with characters no HTTP header carries with 401, without calling Zalo", async () => {
+    for (const accessToken of ["😀", "tôi-là-token", "two words", "tab\there"]) {
+      const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+      expect.soft(res.statusCode, accessToken).toBe(401);
+      expect.soft(res.json().code, accessToken).toBe("ZALO_TOKEN_INVALID");
+    }
+    expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me")).toHaveLength(0);
   });
 
   it("answers 503 ZALO_UNAVAILABLE when Zalo times out", async () => {
@@ -68,6 +88,26 @@ describe("session tokens", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+/** An HS256 token signed with the server's own secret, with exactly the claims given. */
+function handMade(claims: Record<string, unknown>) {
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const head = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
+  return `${head}.${createHmac("sha256", TEST_ENV.JWT_SECRET).update(head).digest("base64url")}`;
+}
+
+describe("session tokens without an expiry", () => {
+  it("refuses a correctly signed token that has no exp, even for a real account", async () => {
+    const { customer } = await h.login("shopper");
+    const forever = handMade({ sub: customer.id, kind: "customer", iat: Math.floor(Date.now() / 1000) });
+    const res = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(forever) });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe("UNAUTHENTICATED");
+    // The same claims with an exp pass: it is the missing expiry that is refused.
+    const dated = handMade({ sub: customer.id, kind: "customer", iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 });
+    expect((await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(dated) })).statusCode).toBe(200);
   });
 });
 
@@ -114,6 +154,14 @@ describe("POST /api/me/phone", () => {
     const reuse = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
     expect(reuse.statusCode).toBe(400);
     expect(reuse.json().code).toBe("PHONE_TOKEN_INVALID");
+  });
+
+  it("refuses a phone token with non-ASCII characters as an invalid phone token, not Zalo being down", async () => {
+    const { token } = await h.login("shopper");
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken: "😀" } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("PHONE_TOKEN_INVALID");
+    expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me/info")).toHaveLength(0);
   });
 
   it("refuses another person's phone token", async () => {

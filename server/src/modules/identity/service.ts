@@ -21,6 +21,12 @@ export function toCustomerView(row: CustomerRow, storeIds: string[]): Customer {
   };
 }
 
+/**
+ * Zalo's tokens are opaque but travel as HTTP header values, which only carry visible ASCII: anything else
+ * is not a token Zalo issued, so it is refused here instead of failing to build the request to Graph.
+ */
+const TOKEN_CHARS = /^[\x21-\x7e]+$/;
+
 /** Zalo user tokens live about an hour; the phone exchange needs the one the person signed in with. */
 const ZALO_TOKEN_KEEP_MS = 55 * 60_000;
 
@@ -36,16 +42,19 @@ export function createIdentityService(deps: {
   const zaloTokens = new Map<string, { token: string; until: number }>();
 
   function zaloFailure(err: unknown): never {
-    if (err instanceof ZaloError && err.kind === "invalid_user_token") {
+    if (err instanceof ZaloError && (err.kind === "invalid_user_token" || err.kind === "token")) {
       throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Zalo did not accept this sign-in: open the mini app again", 401);
     }
-    if (err instanceof ZaloError && err.kind !== "permanent") {
+    // Only Zalo really not answering (network, timeout, its own transient, rate or quota refusals) is a 503;
+    // a request we could not even build (request_invalid) is our fault and stays a 500.
+    if (err instanceof ZaloError && (err.kind === "transient" || err.kind === "rate_limit" || err.kind === "quota")) {
       throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Zalo is not answering right now: try again in a moment", 503);
     }
     throw err;
   }
 
   async function loginWithZalo(accessToken: string) {
+    if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: open the mini app again", 401);
     const me = await zalo.getMe(accessToken).catch(zaloFailure);
     const row = repo.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
     zaloTokens.set(row.id, { token: accessToken, until: now() + ZALO_TOKEN_KEEP_MS });
@@ -57,11 +66,12 @@ export function createIdentityService(deps: {
     if (!held || held.until < now()) {
       throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Sign in with Zalo again before sharing your phone number", 401);
     }
+    if (!TOKEN_CHARS.test(phoneToken)) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This is not a Zalo phone-number token: share it again", 400);
     let raw: string;
     try {
       raw = await zalo.exchangePhoneToken(held.token, phoneToken);
     } catch (err) {
-      if (err instanceof ZaloError && (err.kind === "permanent" || err.kind === "invalid_user_token")) {
+      if (err instanceof ZaloError && (err.kind === "permanent" || err.kind === "invalid_user_token" || err.kind === "request_invalid")) {
         throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This phone-number permission has expired or was already used: share it again", 400, { zaloCode: err.zaloCode });
       }
       zaloFailure(err);

@@ -44,7 +44,7 @@ describe("points at the counter", () => {
 
     const first = await award(125_000, "R-1001", code);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toMatchObject({ points: 12, balance: 12, duplicate: false, member: { name: "Nguyễn Thu Hà" } });
+    expect(first.json()).toMatchObject({ points: 12, balance: 12, duplicate: false, member: { name: "N. T. Hà" } });
     // A retried or double-tapped award for the same receipt earns nothing more.
     const again = await award(125_000, "R-1001", code.toLowerCase().replace(/-/g, " "));
     expect(again.json()).toMatchObject({ points: 12, balance: 12, duplicate: true });
@@ -227,5 +227,90 @@ describe("rules", () => {
     expect(bad.statusCode).toBe(400);
     const shopper = await h.login("shopper");
     expect((await award(5_000, "R-x", await memberCodeOf(h, shopper.token))).json().points).toBe(5);
+  });
+});
+
+describe("idempotency keys belong to one subject", () => {
+  it("a receipt already used for one member, sent for another, is 409 IDEMPOTENCY_KEY_REUSED: nothing earned, nothing of the first shown", async () => {
+    const a = await h.login("shopper");
+    const b = await newShopper(h, "Trần Văn B");
+    const codeA = await memberCodeOf(h, a.token);
+    const codeB = await memberCodeOf(h, b.token);
+    expect((await award(100_000, "R-7", codeA)).json()).toMatchObject({ points: 10, duplicate: false });
+
+    const forB = await award(900_000, "R-7", codeB);
+    expect(forB.statusCode).toBe(409);
+    expect(forB.json().code).toBe("IDEMPOTENCY_KEY_REUSED");
+    // Neither A's name nor A's balance leaks to whoever typed B's card.
+    expect(forB.body).not.toContain("Nguyễn Thu Hà");
+    expect(forB.body).not.toContain('"balance"');
+    // The same member with another amount is another purchase, not a retry.
+    const otherAmount = await award(900_000, "R-7", codeA);
+    expect(otherAmount.statusCode).toBe(409);
+    expect(otherAmount.json().code).toBe("IDEMPOTENCY_KEY_REUSED");
+    // The real retry is still a duplicate.
+    expect((await award(100_000, "R-7", codeA)).json()).toMatchObject({ member: { name: "N. T. Hà" }, points: 10, balance: 10, duplicate: true });
+
+    expect(sql("select customer_id, delta from points_ledger")).toEqual([{ customer_id: a.customer.id, delta: 10 }]);
+    assertLedgerConsistent();
+  });
+
+  it("a retried award whose first run lifted the member a tier is still the same purchase", async () => {
+    const shopper = await h.login("shopper");
+    const code = await memberCodeOf(h, shopper.token);
+    expect((await award(5_000_000, "R-lift", code)).json()).toMatchObject({ points: 500, duplicate: false }); // → silver
+    const again = await award(5_000_000, "R-lift", code);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ points: 500, balance: 500, duplicate: true });
+  });
+
+  it("a reused receipt in a shared commit is refused without undoing or re-running the batch", async () => {
+    const { createLoyaltyRepo } = await import("./repo");
+    const { createLoyaltyService } = await import("./service");
+    const { createIdentityRepo } = await import("../identity/repo");
+    const db = h.app.services.db;
+    const loyalty = createLoyaltyService({ db, repo: createLoyaltyRepo(db), identityRepo: createIdentityRepo(db), now: () => Date.now() });
+    const a = await h.login("shopper");
+    const b = await newShopper(h, "Trần Văn B");
+    const codeA = await memberCodeOf(h, a.token);
+    const codeB = await memberCodeOf(h, b.token);
+    const actor = { kind: "customer" as const, id: ctx.staff.customer.id, role: "staff" as const, storeIds: ["q1"] };
+    // Count the transactions the batch opens: one shared commit, no re-run of each award alone.
+    const client = db.$client;
+    const transaction = client.transaction.bind(client);
+    let opened = 0;
+    client.transaction = ((fn: any) => (opened++, transaction(fn))) as typeof client.transaction;
+    try {
+      const runs = Array.from({ length: 8 }, (_, i) =>
+        loyalty.award({ actor, memberCode: i === 5 ? codeB : codeA, storeId: "q1", amountVnd: 100_000, receiptId: i === 5 ? "R-b0" : `R-b${i}` }),
+      );
+      const settled = await Promise.allSettled(runs);
+      expect(settled.map((s) => s.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+      expect((settled[5] as PromiseRejectedResult).reason.code).toBe("IDEMPOTENCY_KEY_REUSED");
+      expect(opened).toBe(1);
+    } finally {
+      client.transaction = transaction;
+    }
+    expect(sql("select count(*) as n from points_ledger where customer_id = ?", a.customer.id)[0].n).toBe(7);
+    expect(sql("select count(*) as n from points_ledger where customer_id = ?", b.customer.id)[0].n).toBe(0);
+    assertLedgerConsistent();
+  });
+
+  it("an adjustment key used for one customer, sent for another or with another delta, is 409", async () => {
+    const a = await h.login("shopper");
+    const b = await newShopper(h, "Trần Văn B");
+    const adj = (id: string, delta: number, key: string, reason = "Bù điểm sự cố máy POS") =>
+      h.app.inject({ method: "POST", url: `/api/admin/customers/${id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta, reason, idempotencyKey: key } });
+    expect((await adj(a.customer.id, 50, "k-1")).json()).toMatchObject({ balance: 50, duplicate: false });
+    const forB = await adj(b.customer.id, 50, "k-1");
+    expect(forB.statusCode).toBe(409);
+    expect(forB.json().code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(forB.body).not.toContain('"balance"');
+    const otherDelta = await adj(a.customer.id, 500, "k-1");
+    expect(otherDelta.statusCode).toBe(409);
+    expect(otherDelta.json().code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect((await adj(a.customer.id, 50, "k-1")).json()).toMatchObject({ balance: 50, duplicate: true });
+    expect(sql("select customer_id, delta from points_ledger")).toEqual([{ customer_id: a.customer.id, delta: 50 }]);
+    assertLedgerConsistent();
   });
 });

@@ -18,6 +18,12 @@ export type NewEntry = {
   actor: Actor;
   expiresAt?: number | null;
   now: number;
+  /**
+   * Whether an entry already written under this key came from the same request. The subject (customer and
+   * kind) is always compared; by default the delta and reason must match too. A caller whose delta depends on
+   * state the first entry itself changed (an award's tier) compares what the request said instead.
+   */
+  sameRequest?: (existing: LedgerRow) => boolean;
 };
 
 function deepFreeze<T>(o: T): T {
@@ -55,12 +61,17 @@ export function createLoyaltyRepo(db: Db) {
 
   /**
    * Appends one entry and moves the cached balance with it. Must run inside a transaction.
-   * The same source key twice returns the first entry (a retry earns once); a debit that would take
-   * the balance below zero writes nothing.
+   * The same source key twice returns the first entry (a retry earns once); the same key for another
+   * customer or amount is IDEMPOTENCY_KEY_REUSED (409), thrown before anything is written, with nothing of
+   * the first entry in it. A debit that would take the balance below zero writes nothing.
    */
   function append(e: NewEntry): { entry: LedgerRow; duplicate: boolean } {
     const existing = ledgerRow.read(bySourceKey.get(e.sourceKey) as unknown[] | undefined);
-    if (existing) return { entry: existing, duplicate: true };
+    if (existing) {
+      const same = existing.customerId === e.customerId && existing.kind === e.kind && (e.sameRequest ? e.sameRequest(existing) : existing.delta === e.delta && existing.reason === e.reason);
+      if (!same) throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was already used for another customer or amount", 409);
+      return { entry: existing, duplicate: true };
+    }
     const bumped = bumpBalance.get(e.delta, e.kind === "earn" ? e.delta : 0, e.customerId, e.delta) as [balance: number, earnedTotal: number] | undefined;
     if (!bumped) throw new AppError(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", 409);
     const [balanceAfter, earnedToDate] = bumped;

@@ -5,7 +5,8 @@ import { AdjustPointsBody, AwardPointsBody, LedgerEntry, LoyaltyRules } from "@m
 import { me } from "../../http/route-helpers";
 import type { LoyaltyService } from "./service";
 
-const Member = z.object({ id: z.string(), name: z.string(), avatar: z.string().nullable(), tier: z.object({ key: z.string(), name: z.string(), multiplier: z.number() }), balance: z.number() });
+/** What the counter sees of a member found by code: a shortened name, the avatar and the tier. */
+const Member = z.object({ name: z.string(), avatar: z.string().nullable(), tier: z.object({ key: z.string(), name: z.string(), multiplier: z.number() }) });
 
 export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: LoyaltyService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();

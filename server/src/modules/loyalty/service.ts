@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  counterName,
   pointsDueToExpire,
   pointsExpiringWithin,
   pointsForPurchase,
@@ -66,7 +67,9 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
     if (!row) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
     const { rules } = repo.currentRules();
     const t = tierOf(row.id, rules, now());
-    return { id: row.id, name: row.name, avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier }, balance: row.pointsBalance };
+    // Any staff member can type any code: show what confirms the person at the counter, not who they are
+    // in full or what they hold.
+    return { name: counterName(row.name), avatar: row.avatar, tier: { key: t.tier.key, name: t.tier.name, multiplier: t.tier.multiplier } };
   }
 
   // Counter awards share commits (see createGroupCommit): one commit per event-loop turn, not per award.
@@ -76,6 +79,8 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
   async function award(p: { actor: Principal; memberCode: string; storeId: string; amountVnd: number; receiptId: string }) {
     assertStoreAccess(p.actor, p.storeId, identityRepo.storeExists);
     const code = normalizeMemberCode(p.memberCode);
+    // Bill numbers are typed: "hd-0012 " and "HD-0012" are one bill.
+    const receiptId = p.receiptId.trim().toUpperCase();
     const { rules } = repo.currentRules();
     const at = now();
     return inGroupCommit(() => {
@@ -84,22 +89,33 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
       if (!member) return new Refusal(new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404));
       const t = tierOf(member.id, rules, at);
       const points = pointsForPurchase(rules, p.amountVnd, t.tier.multiplier);
-      if (points <= 0) return new Refusal(new AppError(ErrorCode.VALIDATION_FAILED, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, 400));
-      const { entry, duplicate } = repo.append({
-        customerId: member.id,
-        kind: "earn",
-        delta: points,
-        reason: `Mua hàng ${p.amountVnd.toLocaleString("vi-VN")}đ`,
-        sourceKey: `purchase:${p.storeId}:${p.receiptId}`,
-        storeId: p.storeId,
-        actor: actorOf(p.actor),
-        expiresAt: at + rules.pointsValidDays * DAY,
-        now: at,
-      });
-      if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.award", targetId: member.id, storeId: p.storeId, details: { amountVnd: p.amountVnd, points, receiptId: p.receiptId }, at });
+      if (points <= 0) return new Refusal(new AppError(ErrorCode.PURCHASE_TOO_SMALL, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, 400, { minVnd: rules.vndPerPoint }));
+      const reason = `Mua hàng ${p.amountVnd.toLocaleString("vi-VN")}đ`;
+      let appended;
+      try {
+        appended = repo.append({
+          customerId: member.id,
+          kind: "earn",
+          delta: points,
+          reason,
+          sourceKey: `purchase:${p.storeId}:${receiptId}`,
+          storeId: p.storeId,
+          actor: actorOf(p.actor),
+          expiresAt: at + rules.pointsValidDays * DAY,
+          now: at,
+          // The bill's amount, not its points: the first award may have lifted the member's tier since.
+          sameRequest: (first) => first.reason === reason,
+        });
+      } catch (e) {
+        // A reused bill number is refused before anything is written: the batch stands.
+        if (e instanceof AppError && e.code === ErrorCode.IDEMPOTENCY_KEY_REUSED) return new Refusal(new AppError(e.code, "This bill number was already used for another member or amount", 409));
+        throw e;
+      }
+      const { entry, duplicate } = appended;
+      if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.award", targetId: member.id, storeId: p.storeId, details: { amountVnd: p.amountVnd, points, receiptId }, at });
       // A new entry's balance_after is the balance now (same transaction); a duplicate's is from back then.
       const balance = duplicate ? repo.balanceOf(member.id)! : entry.balanceAfter;
-      return { member: { id: member.id, name: member.name }, points: entry.delta, balance, duplicate, entry: toLedgerEntry(entry) };
+      return { member: { id: member.id, name: counterName(member.name) }, points: entry.delta, balance, duplicate, entry: toLedgerEntry(entry) };
     });
   }
 

@@ -6,6 +6,7 @@ import { tx } from "../../db/client";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import type { MessagingRepo } from "./repo";
+import { createDispatchRepo, type InFlightRow } from "./dispatch-repo";
 
 export type DispatcherOptions = {
   batchSize?: number;
@@ -19,7 +20,18 @@ export type DispatcherOptions = {
   receiptGraceMs?: number;
   maxAttempts?: number;
   pollMs?: number;
+  /** After a crash, how long to keep asking the conversation API about a row left in flight before giving up. */
+  verifyForMs?: number;
+  /** Between two such questions. */
+  verifyRetryMs?: number;
+  /** Whether Zalo lists template-by-UID messages in the conversation (undocumented; if not, absence proves nothing). */
+  conversationListsTemplates?: boolean;
 };
+
+/** Clocks differ between us and Zalo: a message this much older than our attempt may still be it. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const CONVERSATION_PAGE = 10; // §5.7's example count
+const CONVERSATION_PAGES = 5;
 
 type Row = Record<string, any>;
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
@@ -54,14 +66,32 @@ function bucket(perSecond: number, now: () => number) {
 }
 
 /**
- * Sends outbox rows. Crash-safe: rows are claimed with a lease; a row is marked `sending` (and counts
- * against caps) before Zalo is called; a ZNS row whose dispatcher died mid-call is resent only if no
- * delivery receipt (matched by tracking_id = row id) arrived within the grace period. The policy is
+ * Sends outbox rows. Crash-safe: rows are claimed with a lease; a row decided for sending waits as `ready`
+ * (it counts against caps) and becomes `sending` only when its own request goes out, so a crash leaves at
+ * most `concurrency` rows whose outcome is not known. A stopped dispatcher's `ready` rows are simply queued
+ * again. Its `sending` ZNS rows are resent only if no delivery receipt (matched by tracking_id = row id)
+ * arrived within the grace period; its CS and template rows are looked up in the user's OA conversation:
+ * found = sent, absent = sent again, and only if Zalo cannot tell, failed OUTCOME_UNKNOWN. The policy is
  * decided again at send time, since another message may have taken the slot meanwhile.
  */
 export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: ZaloClient; now: () => number; log?: Log; options?: DispatcherOptions }) {
   const { db, repo, zalo, now } = deps;
-  const o = { batchSize: 200, leaseMs: 60_000, concurrency: 32, ratePerSecond: 60, receiptGraceMs: 120_000, maxAttempts: 6, pollMs: 500, ...deps.options };
+  const o = {
+    batchSize: 200,
+    leaseMs: 60_000,
+    concurrency: 32,
+    ratePerSecond: 60,
+    receiptGraceMs: 120_000,
+    maxAttempts: 6,
+    pollMs: 500,
+    verifyForMs: 10 * 60_000,
+    verifyRetryMs: 30_000,
+    conversationListsTemplates: false,
+    ...deps.options,
+  };
+  // A claimed batch must go out well within its lease, or another dispatcher would take its `ready` rows.
+  const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor((o.ratePerSecond * o.leaseMs) / 2000)));
+  const dr = createDispatchRepo(db);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const buckets: Record<Channel, ReturnType<typeof bucket>> = { cs: bucket(o.ratePerSecond, now), template_uid: bucket(o.ratePerSecond, now), zns: bucket(o.ratePerSecond, now) };
   const c = db.$client;
@@ -88,11 +118,9 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   const recoverZns = c.prepare(
     "update outbox set state = 'queued', lease_owner = null, lease_until = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', updated_at = @now where state = 'sending' and channel = 'zns' and lease_until < @cutoff",
   );
-  const recoverOther = c.prepare(
-    "update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN', lease_owner = null, lease_until = null, updated_at = @now where state = 'sending' and channel != 'zns' and lease_until < @cutoff",
-  );
-  const toSending = c.prepare(
-    "update outbox set state = 'sending', channel = ?, free = ?, attempts = attempts + 1, sent_at = ?, lease_until = ?, reason = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
+  // Decided, slot taken, not yet sent (sent_at is when the slot was taken; it moves to the real send time).
+  const toReady = c.prepare(
+    "update outbox set state = 'ready', channel = ?, free = ?, sent_at = ?, lease_until = ?, reason = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
   );
   const toFinal = c.prepare("update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ?");
   const toSent = c.prepare(
@@ -103,11 +131,64 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   );
   const contact = c.prepare("select zalo_oa_id, phone from customers where id = ?");
 
-  function recover() {
-    const cutoff = now() - o.receiptGraceMs;
-    const a = recoverZns.run({ now: now(), cutoff }).changes;
-    const b = recoverOther.run({ now: now(), cutoff }).changes;
-    if (a + b) deps.log?.warn({ resent: a, unknown: b }, "recovered messages left in flight by a stopped dispatcher");
+  async function recover() {
+    const t = now();
+    const queued = dr.requeueReady(t);
+    const resent = recoverZns.run({ now: t, cutoff: t - o.receiptGraceMs }).changes;
+    const rows = dr.takeUnresolved({ owner, t, until: t + o.leaseMs, n: o.concurrency });
+    const outcomes: Record<string, number> = {};
+    // One by one: a message found for one row is then known, so a second row cannot claim it too.
+    for (const row of rows) {
+      const v = await resolve(row);
+      outcomes[v] = (outcomes[v] ?? 0) + 1;
+    }
+    if (queued + resent + rows.length) deps.log?.warn({ queued, resent, ...outcomes }, "recovered messages left by a stopped dispatcher");
+  }
+
+  /** Learns from the user's conversation whether a row left in flight reached Zalo. */
+  async function resolve(row: InFlightRow): Promise<"found" | "absent" | "unknown" | "later"> {
+    const who = contact.get(row.customer_id) as { zalo_oa_id: string | null } | undefined;
+    const seen = who?.zalo_oa_id ? await lookUp(row, who.zalo_oa_id) : { found: null, conclusive: false };
+    const t = now();
+    const absentProves = row.channel === "cs" || o.conversationListsTemplates;
+    return tx(db, () => {
+      let v: "found" | "absent" | "unknown" | "later";
+      if (seen.found) v = dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }) ? "found" : "later";
+      else if (seen.conclusive && absentProves) v = dr.resend({ id: row.id, owner, t }) ? "absent" : "later";
+      else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) v = dr.giveUp({ id: row.id, owner, t }) ? "unknown" : "later";
+      else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
+      dr.completeBroadcasts([row.broadcast_id], t);
+      return v;
+    });
+  }
+
+  /**
+   * Looks for the row's message among the OA's messages to the user since the attempt (minus clock skew)
+   * that no other row accounts for. CS: the same text. Template: any such message (an unknown one counts as
+   * ours: marking a lost message sent is a loss, resending a delivered one a duplicate). `conclusive` = the
+   * conversation was read back past the attempt and nothing was found, so the message never reached Zalo.
+   */
+  async function lookUp(row: InFlightRow, oaUserId: string): Promise<{ found: string | null; conclusive: boolean }> {
+    const since = row.sent_at - CLOCK_SKEW_MS;
+    let ambiguous = false;
+    try {
+      for (let page = 0; page < CONVERSATION_PAGES; page++) {
+        const items = await zalo.getConversation({ oaUserId, offset: page * CONVERSATION_PAGE, count: CONVERSATION_PAGE });
+        for (const m of items) {
+          if (!m.fromOa || !(m.time >= since) || !m.messageId || dr.isKnownMsgId(m.messageId)) continue;
+          if (row.channel === "template_uid" || m.message === (row.text ?? "")) return { found: m.messageId, conclusive: true };
+          // Another text (an operator's reply) is not ours; a media message with another caption may be.
+          if (row.image_url || m.type !== "text") ambiguous = true;
+        }
+        // The order is not documented: only a short page, or a newest-first page that reached back past the
+        // attempt, shows there is nothing more to see.
+        const newestFirst = items.every((m, i) => i === 0 || items[i - 1]!.time >= m.time);
+        if (items.length < CONVERSATION_PAGE || (newestFirst && items[items.length - 1]!.time < since)) return { found: null, conclusive: !ambiguous };
+      }
+    } catch (err) {
+      deps.log?.warn({ id: row.id, err: (err as Error).message }, "could not read the conversation");
+    }
+    return { found: null, conclusive: false };
   }
 
   async function refreshQuota() {
@@ -144,7 +225,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       const { rules } = repo.currentRules();
       const d = decide(customer, msg, t, rules, repo.history(row.customer_id, t), { zns: znsLeft, uid: null });
       if (d.action === "send") {
-        toSending.run(d.channel, d.free ? 1 : 0, t, t + o.leaseMs, t, row.id, owner);
+        toReady.run(d.channel, d.free ? 1 : 0, t, t + o.leaseMs, t, row.id, owner);
         if (d.channel === "zns" && znsLeft !== null) znsLeft--;
       } else if (d.action === "hold") toFinal.run("held", d.reason, d.until, t, row.id, owner);
       else if (d.action === "expire") toFinal.run("expired", d.reason, null, t, row.id, owner);
@@ -158,7 +239,6 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   /** The network half: one call to Zalo. Its outcome is written with others in one transaction. */
   async function send(row: Row, channel: Channel, who: { zalo_oa_id: string | null; phone: string | null }): Promise<Outcome> {
     const data = row.template_data ? JSON.parse(row.template_data) : {};
-    await buckets[channel].take();
     try {
       let msgId: string;
       if (channel === "cs") msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text ?? "", imageUrl: row.image_url })).message_id;
@@ -203,36 +283,70 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   }
 
   /**
-   * One batch: claim, decide every row in one transaction, send concurrently, and write outcomes in small
-   * transactions as they come (a commit costs far more than a row; a short buffer keeps the window in which
-   * a crash leaves a sent message unrecorded small). Returns how many rows it handled.
+   * One batch: finish what a stopped dispatcher left, claim, decide every row in one transaction, send
+   * concurrently, and write outcomes in small transactions as they come (a commit costs far more than a row).
+   * Returns how many rows it handled.
    */
   async function tick(): Promise<number> {
-    recover();
+    await recover();
     const t = now();
-    const rows = (claim.all({ owner, until: t + o.leaseMs, now: t, n: o.batchSize }) as Row[]).sort((a, b) => b.priority - a.priority || a.id - b.id);
+    const rows = (claim.all({ owner, until: t + o.leaseMs, now: t, n: batchSize }) as Row[]).sort((a, b) => b.priority - a.priority || a.id - b.id);
     if (rows.length === 0) return 0;
     if (rows.some((r) => r.template_id)) await refreshQuota();
-    const toSend = tx(db, () =>
-      rows
+    const toSend = tx(db, () => {
+      const ready = rows
         .map(decideRow)
         .filter((d) => d.decision.action === "send")
-        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: contact.get(d.row.customer_id) as { zalo_oa_id: string | null; phone: string | null } })),
-    );
+        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: contact.get(d.row.customer_id) as { zalo_oa_id: string | null; phone: string | null } }));
+      dr.completeBroadcasts(rows.map((r) => r.broadcast_id), now()); // a batch may have suppressed or expired a broadcast's last rows
+      return ready;
+    });
+    // Answers wait here until the next request goes out: one commit records them and marks the requests
+    // about to start in flight (all those that got a token in the same turn of the event loop). So `sending`
+    // rows never outnumber the workers: each has at most one unanswered or unrecorded.
     let buffer: Outcome[] = [];
-    const flush = () => {
+    let starting: { id: number; go: (ok: boolean) => void; fail: (err: unknown) => void }[] = [];
+    const write = () => {
       const done = buffer;
+      const starts = starting;
       buffer = [];
-      if (done.length) tx(db, () => done.forEach(record));
+      starting = [];
+      const at = now();
+      let ok: boolean[];
+      try {
+        ok = tx(db, () => {
+          done.forEach(record);
+          dr.completeBroadcasts(done.map((d) => d.row.broadcast_id), at);
+          return starts.map((st) => dr.markInFlight({ id: st.id, owner, t: at, until: at + o.leaseMs }));
+        });
+      } catch (err) {
+        starts.forEach((st) => st.fail(err));
+        throw err;
+      }
+      starts.forEach((st, i) => st.go(ok[i]!));
+    };
+    const flush = () => void ((buffer.length || starting.length) && write());
+    const startSoon = (id: number) =>
+      new Promise<boolean>((go, fail) => {
+        if (starting.push({ id, go, fail }) === 1) setImmediate(() => starting.length && tryWrite());
+      });
+    const tryWrite = () => {
+      try {
+        write();
+      } catch {
+        // Each waiting worker got the error.
+      }
     };
     let next = 0;
     const worker = async () => {
       while (next < toSend.length) {
         const s = toSend[next++]!;
-        // Await first: `buffer.push(await …)` would push into the array a concurrent flush already took.
+        await buckets[s.channel].take();
+        if (!(await startSoon(s.row.id))) continue; // lease lost: someone else has it
+        // Await first: `buffer.push(await …)` would push into the array a concurrent write already took.
         const outcome = await send(s.row, s.channel, s.who);
         buffer.push(outcome);
-        if (buffer.length >= 32) flush();
+        if (next >= toSend.length) flush(); // nothing left to start: record now rather than at the batch's end
       }
     };
     try {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { createDispatcher } from "./dispatcher";
+import { createMessagingRepo } from "./repo";
 
 let h: Harness;
 let admin: string;
@@ -105,8 +107,8 @@ describe("one way out", () => {
     const sent = await emuMessages("?channel=zns");
     expect(sent).toHaveLength(1);
     expect(sent[0].trackingId ?? sent[0].tracking_id).toBe(`mc-${row.id}`);
-    await new Promise((r) => setTimeout(r, 300)); // the emulator sends the receipt after answering
-    expect(sql("select state, delivered_at is not null as d from outbox")).toEqual([{ state: "delivered", d: 1 }]);
+    // The emulator sends the receipt after answering.
+    await expect.poll(() => sql("select state, delivered_at is not null as d from outbox")).toEqual([{ state: "delivered", d: 1 }]);
   });
 
   it("template data is validated before it is queued (NFC lengths, missing params)", async () => {
@@ -242,10 +244,14 @@ describe("broadcasts", () => {
     const people = await followers(12);
     const b = (await broadcast({ breakerRate: 0.2, breakerMinSent: 10 })).json();
     await api("POST", `/api/admin/broadcasts/${b.id}/start`);
-    await h.app.services.dispatcher.tick();
+    // Ten go out first; a broadcast already done has nothing left to stop.
+    const { db } = h.app.services;
+    await createDispatcher({ db, repo: createMessagingRepo(db), zalo: h.app.services.zalo, now: () => h.emu.clock.now(), options: { batchSize: 10 } }).tick();
     for (const p of people.slice(0, 3)) await h.control("POST", `/_emu/users/${p.appUserId}/unfollow`);
     const view = (await api("GET", `/api/admin/broadcasts/${b.id}`)).json();
-    expect(view).toMatchObject({ state: "tripped", unfollows: 3 });
+    expect(view).toMatchObject({ state: "tripped", unfollows: 3, counts: { sent: 10, queued: 2 } });
+    await drain();
+    expect((await api("GET", `/api/admin/broadcasts/${b.id}`)).json()).toMatchObject({ state: "tripped", counts: { sent: 10, queued: 2 } });
     expect(sql("select count(*) as n from customers where fatigue_until is not null")[0].n).toBe(3);
   });
 
@@ -318,10 +324,15 @@ describe("rules and preferences", () => {
     const hist = (await api("GET", "/api/admin/warming-rules")).json().history;
     expect(hist[0]).toMatchObject({ version: 2, note: "Tết: no caps", changedBy: expect.stringMatching(/^admin:/) });
     const [a, b] = await followers(2);
-    for (const p of [a!, b!]) h.app.services.messaging.queue({ customerId: p.customer.id, category: "care", dedupeKey: `c:${p.customer.id}`, source: "test", text: "Chào bạn" });
+    // Two care messages each, both sent under "no caps"; a cap of one a day would have held each second one.
+    for (const p of [a!, b!]) {
+      for (const n of [1, 2]) h.app.services.messaging.queue({ customerId: p.customer.id, category: "care", dedupeKey: `c:${p.customer.id}:${n}`, source: "test", text: "Chào bạn" });
+    }
     await drain();
+    expect(sql("select count(*) as n from outbox where state = 'sent'")[0].n).toBe(4);
     const whatIf = (await api("POST", "/api/admin/warming-rules/what-if", { rules: { ...current, quietHours: null, caps: [{ category: "any", channel: "any", max: 1, windowHours: 24 }] } })).json();
-    expect(whatIf.messages).toBe(2);
+    expect(whatIf).toMatchObject({ messages: 4, current: { send: 4, notSent: 0 }, draft: { send: 2 }, becameBlocked: 2, becameSent: 0 });
+    expect(whatIf.reasons).toEqual({ CAP_REACHED: 2 });
   });
 
   it("a shopper sets how often they want offers and sees the promise", async () => {
@@ -333,6 +344,23 @@ describe("rules and preferences", () => {
     const muted = await api("PUT", "/api/me/message-prefs", { offersPerWeek: 1, pausedUntil: null, mutedCategories: ["promotion"] }, s.token);
     expect(muted.json().maxOffersPerWeek).toBe(0);
     expect((await api("PUT", "/api/me/message-prefs", { offersPerWeek: 1, pausedUntil: null, mutedCategories: ["transactional"] }, s.token)).statusCode).toBe(400);
+  });
+
+  it("a shopper's pause stops promotions until its date, and only promotions", async () => {
+    await setVnTime(10);
+    const [a] = await followers(1);
+    const until = new Date(Date.UTC(2026, 10, 23, 3) + 10 * 24 * HOUR).toISOString();
+    const put = await api("PUT", "/api/me/message-prefs", { offersPerWeek: null, pausedUntil: until, mutedCategories: [] }, a!.token);
+    expect(put.statusCode).toBe(200);
+    expect(put.json().maxOffersPerWeek).toBe(0); // paused for more than a week: no offers this week
+    expect((await api("GET", "/api/me/message-prefs", undefined, a!.token)).json().prefs.pausedUntil).toBe(until);
+    h.app.services.messaging.queue({ customerId: a!.customer.id, category: "promotion", dedupeKey: "promo-1", source: "test", text: "Giảm 20%" });
+    h.app.services.messaging.queue({ customerId: a!.customer.id, category: "care", dedupeKey: "care-1", source: "test", text: "Chào bạn" });
+    await drain();
+    expect(sql("select dedupe_key, state, reason from outbox order by dedupe_key")).toEqual([
+      { dedupe_key: "care-1", state: "sent", reason: null },
+      { dedupe_key: "promo-1", state: "suppressed", reason: "PAUSED_BY_CUSTOMER" },
+    ]);
   });
 
   it("the keep-warm floor proposes one useful message to silent followers, through the same policy", async () => {

@@ -18,7 +18,8 @@ export type NewMessage = {
 };
 
 const HISTORY_DAYS = 31;
-const SENT_STATES = "('sending','sent','delivered','seen')";
+// `ready` = decided and about to go: it has taken its slot under the caps.
+const SENT_STATES = "('ready','sending','sent','delivered','seen')";
 
 /** The customer columns the policy reads; select them for bulk work (`from customers c`). */
 export const POLICY_COLUMNS = "c.id, c.follows_oa, c.unfollowed_at, c.zalo_oa_id, c.phone, c.last_interaction_at, c.prefs, c.fatigue_until";
@@ -45,7 +46,12 @@ export const recentSince = (now: number) => now - HISTORY_DAYS * 86_400_000;
 
 const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null });
 
-export function createMessagingRepo(db: Db) {
+/**
+ * `timeZone` is the shop's (SHOP_TIME_ZONE): the one value every local-time rule uses, so the rules read
+ * from here always carry it, whatever an older stored version says.
+ */
+export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
+  const timeZone = opts.timeZone ?? DEFAULT_WARMING_RULES.timeZone;
   const c = db.$client;
   const insert = c.prepare(
     `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
@@ -105,12 +111,12 @@ export function createMessagingRepo(db: Db) {
 
   // Parsed once per version: the dispatcher asks for every message, and another process may publish a new version.
   const latestVersion = c.prepare("select coalesce(max(version), 0) as v from warming_rules").pluck();
-  let cached: { version: number; rules: WarmingRules } = { version: -1, rules: DEFAULT_WARMING_RULES };
+  let cached: { version: number; rules: WarmingRules } = { version: -1, rules: { ...DEFAULT_WARMING_RULES, timeZone } };
   function currentRules(): { version: number; rules: WarmingRules } {
     const v = latestVersion.get() as number;
     if (v === cached.version) return cached;
     const row = v ? db.select().from(warmingRules).where(eq(warmingRules.version, v)).get() : undefined;
-    cached = row ? { version: row.version, rules: WarmingRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: DEFAULT_WARMING_RULES };
+    cached = row ? { version: row.version, rules: { ...WarmingRules.parse(JSON.parse(row.rules)), timeZone } } : { version: 0, rules: { ...DEFAULT_WARMING_RULES, timeZone } };
     return cached;
   }
 
@@ -119,7 +125,7 @@ export function createMessagingRepo(db: Db) {
     return t ? { id: t.id as string, name: t.name as string, tag: t.tag as number, uid: !!t.uid, params: JSON.parse(t.params) as TemplateParam[], createdAt: t.created_at as number } : undefined;
   };
 
-  return { queue, policyCustomer, history, recentSendsOf, currentRules, template };
+  return { queue, policyCustomer, history, recentSendsOf, currentRules, template, timeZone };
 }
 
 export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

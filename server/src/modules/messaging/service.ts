@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import {
   DEFAULT_PREFS,
   ErrorCode,
+  dayKey,
   decide,
   maxOffersPerWeek,
   validateTemplateData,
@@ -20,6 +21,7 @@ import {
   type ZnsTemplateInput,
 } from "@mc/shared";
 import type { Db } from "../../db/client";
+import { createDispatchRepo } from "./dispatch-repo";
 import { tx } from "../../db/client";
 import { broadcasts, customers, outbox, warmingRules, znsTemplates } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -46,6 +48,7 @@ export function createMessagingService(deps: {
 }) {
   const { db, repo, now } = deps;
   const c = db.$client;
+  const dispatchRepo = createDispatchRepo(db);
 
   // ---- one way in: every module queues through here, inside its own transaction ----
 
@@ -104,7 +107,9 @@ export function createMessagingService(deps: {
 
   // ---- rules ----
 
-  function setRules(actor: Principal, rules: WarmingRules, note?: string) {
+  function setRules(actor: Principal, input: WarmingRules, note?: string) {
+    // The time zone is the shop's (SHOP_TIME_ZONE), one value for every local-time rule; rules do not pick their own.
+    const rules = { ...input, timeZone: repo.timeZone };
     return tx(db, () => {
       const version = db.insert(warmingRules).values({ rules: JSON.stringify(rules), changedBy: `${actorOf(actor).kind}:${actor.id}`, note: note ?? null, createdAt: now() }).returning({ version: warmingRules.version }).get().version;
       audit(db, { actor: actorOf(actor), action: "warming_rules.set", targetId: String(version), details: { note }, at: now() });
@@ -121,7 +126,8 @@ export function createMessagingService(deps: {
    * What-if: replays the last 30 days of messages under a draft rule set (each person's messages in order,
    * against the sends the replay itself made) and reports what would have changed.
    */
-  function whatIf(draft: WarmingRules) {
+  function whatIf(input: WarmingRules) {
+    const draft = { ...input, timeZone: repo.timeZone };
     const since = now() - 30 * DAY;
     const rows = c
       .prepare(
@@ -144,7 +150,7 @@ export function createMessagingService(deps: {
         history = [];
       }
       if (!customer) continue;
-      const wasSent = ["sending", "sent", "delivered", "seen"].includes(r.state);
+      const wasSent = ["ready", "sending", "sent", "delivered", "seen"].includes(r.state);
       wasSent ? current.send++ : current.notSent++;
       const msg: PolicyMessage = { category: r.category, priority: r.priority, hasText: !!r.text || !!r.image_url, template: r.template_id ? { tag: r.tag ?? 2, uid: !!r.uid, zns: true } : null, expiresAt: r.expires_at };
       const d = decide(customer, msg, r.created_at, draft, history);
@@ -426,6 +432,8 @@ export function createMessagingService(deps: {
       const next = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
       db.update(broadcasts).set({ state: next, ...(next === "cancelled" ? { finishedAt: now() } : {}) }).where(eq(broadcasts.id, id)).run();
       if (next === "cancelled") c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held')").run(now(), id);
+      // Its last rows may have finished while it was paused: nothing will be claimed, so complete it here.
+      if (next === "running") dispatchRepo.completeBroadcasts([id], now());
       audit(db, { actor: actorOf(actor), action: `broadcast.${action}`, targetId: id, at: now() });
       return broadcastView(id);
     });
@@ -469,17 +477,17 @@ export function createMessagingService(deps: {
       .join(" union all ")})`,
   );
 
+  /** Reads only: a broadcast is marked done by whoever finalises its last row (see dispatch-repo). */
   function broadcastView(id: string, counted?: Record<string, number>) {
     const b = broadcastRow(id);
     const states = counted ?? Object.fromEntries((c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state").all(id) as any[]).map((r) => [r.state, r.n]));
-    const failed = (c.prepare("select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' group by zalo_error").all(id) as any[]).map((r) => ({ code: r.code, reason: zaloErrorText(r.code), count: r.n }));
+    // A crash left these in flight and Zalo could not say whether they arrived: not failures, not sends.
+    const unknown = (c.prepare("select count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason = 'OUTCOME_UNKNOWN'").get(id) as any).n as number;
+    const failed = (
+      c.prepare("select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason is not 'OUTCOME_UNKNOWN' group by zalo_error").all(id) as any[]
+    ).map((r) => ({ code: r.code, reason: zaloErrorText(r.code), count: r.n }));
     const reasons = Object.fromEntries((c.prepare("select reason, count(*) as n from outbox where broadcast_id = ? and state in ('held','suppressed','expired') group by reason").all(id) as any[]).map((r) => [r.reason, r.n]));
     const unfollows = (c.prepare("select count(*) as n from outbox where broadcast_id = ? and unfollow_blamed_at is not null").get(id) as any).n;
-    const pending = (states.queued ?? 0) + (states.held ?? 0) + (states.sending ?? 0);
-    if (b.state === "running" && b.recipients > 0 && pending === 0) {
-      db.update(broadcasts).set({ state: "done", finishedAt: now() }).where(eq(broadcasts.id, id)).run();
-      b.state = "done";
-    }
     const sent = (states.sent ?? 0) + (states.delivered ?? 0) + (states.seen ?? 0);
     return {
       id: b.id,
@@ -494,7 +502,20 @@ export function createMessagingService(deps: {
       scheduledAt: iso(b.scheduledAt),
       startedAt: iso(b.startedAt),
       finishedAt: iso(b.finishedAt),
-      counts: { queued: states.queued ?? 0, held: states.held ?? 0, sending: states.sending ?? 0, sent, delivered: (states.delivered ?? 0) + (states.seen ?? 0), seen: states.seen ?? 0, suppressed: states.suppressed ?? 0, failed: states.failed ?? 0, expired: states.expired ?? 0, cancelled: states.cancelled ?? 0 },
+      counts: {
+        // `ready` rows are decided and waiting for their turn: still queued as far as the shop is concerned.
+        queued: (states.queued ?? 0) + (states.ready ?? 0),
+        held: states.held ?? 0,
+        sending: states.sending ?? 0,
+        sent,
+        delivered: (states.delivered ?? 0) + (states.seen ?? 0),
+        seen: states.seen ?? 0,
+        suppressed: states.suppressed ?? 0,
+        failed: (states.failed ?? 0) - unknown,
+        unknown,
+        expired: states.expired ?? 0,
+        cancelled: states.cancelled ?? 0,
+      },
       reasons,
       failedByCode: failed,
       unfollows,
@@ -514,7 +535,7 @@ export function createMessagingService(deps: {
     const { rules } = repo.currentRules();
     if (!rules.floor.enabled) return { queued: 0 };
     const t = now();
-    const day = new Date(t).toISOString().slice(0, 10);
+    const day = dayKey(t, rules.timeZone); // the shop's day, not UTC's: one floor message per local day
     const MAX_PER_RUN = 50_000;
     // In slices of the customers (each its own transaction; the dedupe key makes a rerun a no-op).
     const silentIn = c.prepare(
@@ -538,7 +559,7 @@ export function createMessagingService(deps: {
             const v = voucherSoon.get(s.id, t) as { name: string; expires_at: number } | undefined;
             let content: string | null = null;
             if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
-            else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN")}.`;
+            else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN", { timeZone: rules.timeZone })}.`;
             else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
             if (!content) continue;
             const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;

@@ -1,4 +1,4 @@
-import { eq, or } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { customers, webhookEvents } from "../../db/schema";
@@ -19,6 +19,20 @@ export function dedupeKey(e: Event): string {
   return `${e.event_name}:${str(e.timestamp)}:${user}`;
 }
 
+/**
+ * Zalo stamps each event (`timestamp`, epoch ms, §6.2) and retries late deliveries for hours, so events are
+ * ordered by that stamp, not by arrival. A stamp further ahead than this is not believed (a clock gone wrong
+ * or a forged body would otherwise outrank every real event after it): it is clamped to the receipt time.
+ * Old stamps are kept as they are: a retry hours later is exactly what the ordering is for.
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+export function eventTime(stamp: unknown, receivedAt: number): number {
+  const t = Number(stamp);
+  if (!Number.isFinite(t) || t <= 0) return receivedAt;
+  return t > receivedAt + MAX_FUTURE_SKEW_MS ? receivedAt : t;
+}
+
 /** What other modules do when a person follows or unfollows; called inside the event's transaction. */
 export type FollowHooks = {
   onFollow(p: { customerId: string; at: number; eventKey: string }): unknown;
@@ -36,49 +50,59 @@ export function createOaService(deps: {
 }) {
   const { db, now } = deps;
 
-  /** Stores the event once and applies it in the same transaction. Returns false for a duplicate. */
-  function handleEvent(e: Event): { duplicate: boolean } {
+  /**
+   * Stores the event once and applies it in the same transaction. `duplicate`: seen before, nothing done;
+   * `stale`: stored, but older than the membership state it would change, so it changed nothing.
+   */
+  function handleEvent(e: Event): { duplicate: boolean; stale: boolean } {
     return tx(db, () => {
       const inserted = db
         .insert(webhookEvents)
         .values({ dedupeKey: dedupeKey(e), eventName: String(e.event_name ?? "unknown"), payload: JSON.stringify(e), receivedAt: now() })
         .onConflictDoNothing()
         .run();
-      if (inserted.changes === 0) return { duplicate: true };
-      apply(e);
-      return { duplicate: false };
+      if (inserted.changes === 0) return { duplicate: true, stale: false };
+      return { duplicate: false, stale: apply(e) === "stale" };
     });
   }
 
-  function apply(e: Event) {
-    const at = Number(e.timestamp) || now();
+  // The interaction clock only moves forward: a message retried hours late must not shrink the CS window.
+  const laterInteraction = (at: number) => sql`max(coalesce(${customers.lastInteractionAt}, 0), ${at})`;
+
+  function apply(e: Event): "applied" | "stale" {
+    const at = eventTime(e.timestamp, now());
     const name = String(e.event_name ?? "");
     if (name === "follow" || name === "unfollow") {
       const oaUserId = str((e.follower as { id?: unknown })?.id);
-      if (!oaUserId) return;
+      if (!oaUserId) return "applied";
       const row = findOrCreate(oaUserId, str(e.user_id_by_app));
+      // The membership state is as new as the latest event applied to it; an older one is history only
+      // (no state change, no hooks: a prize never goes to someone who has since unfollowed).
+      const stateAt = Math.max(row.followedAt ?? -Infinity, row.unfollowedAt ?? -Infinity);
+      if (at < stateAt) return "stale";
       const follow = name === "follow";
       db.update(customers)
-        .set(follow ? { followsOa: true, followedAt: at, lastInteractionAt: at, updatedAt: now() } : { followsOa: false, unfollowedAt: at, updatedAt: now() })
+        .set(follow ? { followsOa: true, followedAt: at, lastInteractionAt: laterInteraction(at), updatedAt: now() } : { followsOa: false, unfollowedAt: at, updatedAt: now() })
         .where(eq(customers.id, row.id))
         .run();
       // Same transaction as the stored event: a redelivered follow (deduped above) never issues a prize twice.
       const hook = { customerId: row.id, at, eventKey: dedupeKey(e) };
       if (follow) deps.followHooks?.onFollow(hook);
       else deps.followHooks?.onUnfollow(hook);
-      return;
+      return "applied";
     }
     if (name === "user_received_message" || name === "user_seen_message") {
       deps.onReceipt?.(e);
-      return;
+      return "applied";
     }
     // Any user → OA event opens the consultation window (48 h free / 7 days, §5.6).
     if (name.startsWith("user_send_") || name === "user_submit_info" || name.startsWith("user_click")) {
       const oaUserId = str((e.sender as { id?: unknown })?.id);
-      if (!oaUserId) return;
+      if (!oaUserId) return "applied";
       const row = findOrCreate(oaUserId, str(e.user_id_by_app));
-      db.update(customers).set({ lastInteractionAt: at, updatedAt: now() }).where(eq(customers.id, row.id)).run();
+      db.update(customers).set({ lastInteractionAt: laterInteraction(at), updatedAt: now() }).where(eq(customers.id, row.id)).run();
     }
+    return "applied";
   }
 
   /** A follower who never opened the mini app still becomes a customer record, ready to be warmed. */

@@ -112,4 +112,51 @@ describe("POST /webhooks/zalo", () => {
     await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers: u.headers, payload: u.raw });
     expect(h.app.services.db.$client.prepare("select follows_oa, unfollowed_at from customers").get()).toEqual({ follows_oa: 0, unfollowed_at: 1760000009999 });
   });
+
+  describe("membership events are applied by their own timestamp", () => {
+    const post = async (event: Record<string, unknown>) => {
+      const { raw, headers } = signed(event);
+      const res = await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers, payload: raw });
+      expect(res.statusCode).toBe(200);
+    };
+    const state = () => h.app.services.db.$client.prepare("select follows_oa, followed_at, unfollowed_at from customers").get();
+    const welcomes = () => (h.app.services.db.$client.prepare("select count(*) as n from outbox where source = 'welcome'").get() as { n: number }).n;
+
+    it("a follow from T1 retried after the unfollow at T2 is stored but leaves the person unfollowed", async () => {
+      const t1 = h.emu.clock.now() - 3600_000;
+      const t2 = t1 + 60_000;
+      await post({ ...followEvent(), event_name: "unfollow", timestamp: String(t2) });
+      await post({ ...followEvent(), timestamp: String(t1) });
+      expect(state()).toEqual({ follows_oa: 0, followed_at: null, unfollowed_at: t2 });
+      expect(count("webhook_events")).toBe(2);
+      expect(welcomes()).toBe(0); // a stale follow runs no follow hooks either
+    });
+
+    it("a stale unfollow does not undo a newer follow; a newer one does", async () => {
+      const t = h.emu.clock.now() - 3600_000;
+      await post({ ...followEvent(), timestamp: String(t + 2000) });
+      await post({ ...followEvent(), event_name: "unfollow", timestamp: String(t + 1000) });
+      expect(state()).toMatchObject({ follows_oa: 1, followed_at: t + 2000 });
+      expect(welcomes()).toBe(1);
+      await post({ ...followEvent(), event_name: "unfollow", timestamp: String(t + 3000) });
+      expect(state()).toMatchObject({ follows_oa: 0, unfollowed_at: t + 3000 });
+    });
+
+    it("a follow dated a year ahead counts as received now, so the real unfollow after it wins", async () => {
+      const now = h.emu.clock.now();
+      await post({ ...followEvent(), timestamp: String(now + 365 * 24 * 3600_000) });
+      expect(state()).toMatchObject({ follows_oa: 1, followed_at: now });
+      await h.control("POST", "/_emu/clock", { advanceMs: 1000 });
+      await post({ ...followEvent(), event_name: "unfollow", timestamp: String(now + 1000) });
+      expect(state()).toMatchObject({ follows_oa: 0, unfollowed_at: now + 1000 });
+    });
+
+    it("a message retried late never moves the last interaction backwards", async () => {
+      const t = h.emu.clock.now() - 3600_000;
+      const msg = (id: string, at: number) => ({ app_id: TEST_ENV.ZALO_APP_ID, event_name: "user_send_text", sender: { id: "2468000000000000009" }, recipient: { id: TEST_ENV.ZALO_OA_ID }, message: { msg_id: id, text: "hi" }, timestamp: String(at) });
+      await post(msg("m-2", t + 5000));
+      await post(msg("m-1", t));
+      expect(h.app.services.db.$client.prepare("select last_interaction_at from customers").get()).toEqual({ last_interaction_at: t + 5000 });
+    });
+  });
 });

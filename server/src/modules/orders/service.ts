@@ -578,7 +578,8 @@ export function createOrderService(deps: {
       try {
         s = await deps.zalo.getCheckoutStatus(coid);
       } catch (err) {
-        if (err instanceof ZaloError) throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly", 502);
+        // request_invalid never reached Zalo: our fault (500), not Zalo's.
+        if (err instanceof ZaloError && err.kind !== "request_invalid") throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly", 502);
         throw err;
       }
       zalo = { returnCode: s.returnCode, returnMessage: s.returnMessage };

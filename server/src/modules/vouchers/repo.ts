@@ -58,6 +58,17 @@ export function createVoucherRepo(db: Db) {
     insertVoucherStmt.run(v.id, v.campaignId, v.customerId, v.code, v.source, v.sourceKey, v.issuedAt, v.expiresAt);
 
   const owner = (customerId: string) => ownerStmt.get(customerId) as { id: string; name: string; avatar: string | null };
+
+  // Counter codes: one row per QR fetched, kept a while past expiry (see the table's comment).
+  const insertCounterCode = c.prepare("insert or ignore into voucher_counter_codes (code, voucher_id, expires_at) values (?, ?, ?)");
+  const dropCounterCodes = c.prepare("delete from voucher_counter_codes where expires_at <= ?");
+  const counterCodeStmt = c.prepare("select voucher_id as voucherId, expires_at as expiresAt from voucher_counter_codes where code = ?");
+  // Issued, unexpired, not held by a live order: what the counter could redeem now (stores checked by the caller).
+  const usableOfStmt = c.prepare(
+    `${voucherRow.selectAll} where customer_id = ? and status = 'issued' and expires_at > ?
+     and not exists (select 1 from orders o where o.voucher_id = vouchers.id and o.status in ('placed','confirmed','ready'))
+     order by expires_at, issued_at limit 50`,
+  ).raw();
   const storeName = (id: string) => (storeNameStmt.get(id) as string | undefined) ?? id;
 
   return {
@@ -78,6 +89,13 @@ export function createVoucherRepo(db: Db) {
     insertVoucher,
     owner,
     storeName,
+    /** Stores a counter code unless one with this value is still kept; false means pick another. */
+    addCounterCode: (p: { code: string; voucherId: string; expiresAt: number; dropBefore: number }) => {
+      dropCounterCodes.run(p.dropBefore);
+      return insertCounterCode.run(p.code, p.voucherId, p.expiresAt).changes === 1;
+    },
+    counterCode: (code: string) => counterCodeStmt.get(code) as { voucherId: string; expiresAt: number } | undefined,
+    usableOf: (customerId: string, at: number) => (usableOfStmt.all(customerId, at) as unknown[][]).map((r) => voucherRow.read(r)!),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { Campaign, CampaignInput, CatalogueItem, CounterVoucher, CounterVoucherBody, Voucher, VoucherQr, VoucherStatus } from "@mc/shared";
+import { Campaign, CampaignInput, CatalogueItem, CounterVoucher, CounterVoucherBody, MemberVouchers, MemberVouchersBody, Voucher, VoucherQr, VoucherStatus } from "@mc/shared";
 import { me } from "../../http/route-helpers";
 import type { VoucherService } from "./service";
 
@@ -50,7 +50,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
 
   r.get(
     "/api/me/vouchers/:id/qr",
-    { config: { access: "customer" }, schema: { tags: ["vouchers"], summary: "A fresh signed QR payload (valid about a minute)", params: IdParam, response: { 200: VoucherQr } } },
+    { config: { access: "customer" }, schema: { tags: ["vouchers"], summary: "A fresh signed QR payload and its 6-digit counter code (valid about a minute)", params: IdParam, response: { 200: VoucherQr } } },
     async (req) => vouchers.qr(me(req).id, req.params.id),
   );
 
@@ -59,6 +59,15 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
     "/api/staff/vouchers/inspect",
     { config: { access: "staff" }, schema: { tags: ["staff"], summary: "What a scanned or typed voucher is, and whose", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
     async (req) => vouchers.inspect(me(req), req.body),
+  );
+
+  r.post(
+    "/api/staff/vouchers/by-member",
+    {
+      config: { access: "staff" },
+      schema: { tags: ["staff"], summary: "The vouchers a member can use at my store, from their member card (for a phone that cannot show the voucher)", body: MemberVouchersBody, response: { 200: MemberVouchers } },
+    },
+    async (req) => vouchers.ofMember(me(req), req.body),
   );
 
   r.post(

@@ -1,12 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { ErrorCode, voucherExpiry, type Campaign, type CampaignInput, type CatalogueItem, type CounterVoucher, type Voucher, type VoucherQr } from "@mc/shared";
+import { randomInt, randomUUID } from "node:crypto";
+import { counterName, ErrorCode, voucherExpiry, type Campaign, type CampaignInput, type CatalogueItem, type CounterVoucher, type Voucher, type VoucherQr } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { createGroupCommit, Refusal } from "../../db/group-commit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, type Actor } from "../../lib/audit";
-import { humanCode, normalizeVoucherCode } from "../../lib/codes";
+import { humanCode, normalizeMemberCode, normalizeVoucherCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
 import type { createSigner } from "../../lib/signed-token";
 import type { IdentityRepo } from "../identity/repo";
@@ -15,6 +15,13 @@ import type { CampaignRow, VoucherRepo, VoucherRow } from "./repo";
 
 const QR_TTL_MS = 60_000;
 const QR_REFRESH_S = 30;
+/** A counter code is kept this long past its expiry, to be told apart from a mistyped one. */
+const CODE_KEPT_MS = 15 * 60_000;
+/** 6 digits: read out and typed at a busy counter. */
+const counterCodeOf = (typed: string) => {
+  const digits = typed.replace(/[\s.-]/g, "");
+  return /^\d{6}$/.test(digits) ? digits : null;
+};
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ms = (s: string | null) => (s === null ? null : Date.parse(s));
 
@@ -74,7 +81,7 @@ export function createVoucherService(deps: {
   db: Db;
   repo: VoucherRepo;
   loyaltyRepo: Pick<LoyaltyRepo, "append">;
-  identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
+  identityRepo: Pick<IdentityRepo, "byId" | "storeExists" | "memberRef">;
   qrSigner: ReturnType<typeof createSigner>;
   now: () => number;
 }) {
@@ -219,14 +226,31 @@ export function createVoucherService(deps: {
     const v = own(customerId, id);
     const status = statusOf(v, now());
     if (status !== "active") throw new AppError(status === "used" ? ErrorCode.VOUCHER_ALREADY_REDEEMED : status === "void" ? ErrorCode.VOUCHER_VOID : ErrorCode.VOUCHER_EXPIRED, `This voucher is ${status}`, 409);
-    const expiresAt = Math.min(now() + QR_TTL_MS, v.expiresAt);
-    return { payload: deps.qrSigner.sign("MCV1", v.id, expiresAt), code: v.code, expiresAt: iso(expiresAt)!, refreshInSeconds: QR_REFRESH_S };
+    const at = now();
+    const expiresAt = Math.min(at + QR_TTL_MS, v.expiresAt);
+    return { payload: deps.qrSigner.sign("MCV1", v.id, expiresAt), code: newCounterCode(v.id, expiresAt, at), expiresAt: iso(expiresAt)!, refreshInSeconds: QR_REFRESH_S };
+  }
+
+  /** A fresh 6-digit code for this QR, unique among the codes kept (live or recently expired). */
+  function newCounterCode(voucherId: string, expiresAt: number, at: number) {
+    for (let i = 0; i < 20; i++) {
+      const code = String(randomInt(1_000_000)).padStart(6, "0");
+      if (repo.addCounterCode({ code, voucherId, expiresAt, dropBefore: at - CODE_KEPT_MS })) return code;
+    }
+    // Only reachable with most of a million codes kept at once.
+    throw new AppError(ErrorCode.RATE_LIMITED, "Too many voucher screens open: try again in a moment", 429);
   }
 
   // ---- staff counter ----
 
-  /** What staff scanned or typed → the voucher. Forged and stale QR codes are told apart. */
-  function resolve(input: { qr?: string; code?: string }): VoucherRow {
+  type CounterInput = { qr?: string; code?: string; memberCode?: string; voucherId?: string };
+
+  /**
+   * What staff scanned or typed → the voucher. Forged and stale QR codes are told apart; a typed code is
+   * the 6-digit one under a live QR (the voucher's printed code is never accepted); the member path needs
+   * the card of the person the voucher belongs to.
+   */
+  function resolve(input: CounterInput): VoucherRow {
     let v: VoucherRow | undefined;
     if (input.qr) {
       const check = deps.qrSigner.verify("MCV1", input.qr, now());
@@ -235,29 +259,57 @@ export function createVoucherService(deps: {
         throw new AppError(ErrorCode.QR_INVALID, "This is not a valid voucher QR code", 400);
       }
       v = repo.voucher(check.id);
+    } else if (input.voucherId) {
+      const member = deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode ?? ""));
+      const found = member ? repo.voucher(input.voucherId) : undefined;
+      // Another member's voucher looks exactly like a missing one.
+      v = found && found.customerId === member!.id ? found : undefined;
     } else {
-      v = repo.voucherByCode(normalizeVoucherCode(input.code ?? ""));
+      const typed = counterCodeOf(input.code ?? "");
+      const row = typed ? repo.counterCode(typed) : undefined;
+      if (row) {
+        v = repo.voucher(row.voucherId);
+        // A stale code of a voucher still usable is refused; one that has since been used or has expired
+        // resolves, so the counter says what became of it.
+        if (v && row.expiresAt <= now() && statusOf(v, now()) === "active") throw staleCode();
+      } else if (!typed && repo.voucherByCode(normalizeVoucherCode(input.code ?? ""))) throw staleCode();
     }
     if (!v) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code", 404);
     return v;
   }
+  const staleCode = () => new AppError(ErrorCode.VOUCHER_CODE_EXPIRED, "This code is out of date: ask the customer for the code on their open voucher screen", 400);
+
+  /** The name of whoever redeemed a voucher: a staff member's, or "admin" for an operator. */
+  const redeemerName = (v: VoucherRow) => (v.status !== "redeemed" ? null : v.redeemedBy ? (deps.identityRepo.byId(v.redeemedBy)?.name ?? "admin") : "unknown");
 
   const validAt = (v: VoucherRow, storeId: string) => {
     const ids: string[] = JSON.parse(repo.campaign(v.campaignId)!.storeIds);
     return ids.length === 0 || ids.includes(storeId);
   };
 
-  function inspect(actor: Principal, input: { qr?: string; code?: string; storeId: string }): CounterVoucher {
+  function inspect(actor: Principal, input: CounterInput & { storeId: string }): CounterVoucher {
     assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
     const v = resolve(input);
-    return { voucher: toVoucher(v), owner: repo.owner(v.customerId), validHere: validAt(v, input.storeId) };
+    return { voucher: toVoucher(v), owner: repo.owner(v.customerId), validHere: validAt(v, input.storeId), redeemedBy: redeemerName(v) };
+  }
+
+  /** For a shopper whose phone cannot show the voucher: the member card → what they can use here now. */
+  function ofMember(actor: Principal, input: { memberCode: string; storeId: string }) {
+    assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
+    const member = deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode));
+    if (!member) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
+    const at = now();
+    const vouchers = repo.usableOf(member.id, at).filter((v) => validAt(v, input.storeId)).map((v) => toVoucher(v, at));
+    // A typed member code, like the points lookup, shows only the shortened name (not a QR the shopper holds up).
+    const owner = repo.owner(member.id);
+    return { owner: { ...owner, name: counterName(owner.name) }, vouchers };
   }
 
   // Counter redemptions share commits (see createGroupCommit).
   const inGroupCommit = createGroupCommit(db);
 
   /** Redeems at the counter. Settles after the commit; exactly one of any number of racing redemptions wins. */
-  function redeem(actor: Principal, input: { qr?: string; code?: string; storeId: string }): Promise<CounterVoucher> {
+  function redeem(actor: Principal, input: CounterInput & { storeId: string }): Promise<CounterVoucher> {
     assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
     const at = now();
     // The lookups, the conditional update and the answer in one transaction: the voucher read back is the
@@ -272,16 +324,18 @@ export function createVoucherService(deps: {
     });
   }
 
-  function redeemNow(actor: Principal, input: { qr?: string; code?: string; storeId: string }, at: number): CounterVoucher {
+  function redeemNow(actor: Principal, input: CounterInput & { storeId: string }, at: number): CounterVoucher {
     const v = resolve(input);
     if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store", 422);
     if (repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id })) {
-      audit(db, { actor: actorOf(actor), action: "voucher.redeem", targetId: v.id, storeId: input.storeId, details: { customerId: v.customerId, campaignId: v.campaignId }, at });
-      return { voucher: toVoucher(repo.voucher(v.id)!, at), owner: repo.owner(v.customerId), validHere: true };
+      const via = input.qr ? "qr" : input.code ? "code" : "member";
+      audit(db, { actor: actorOf(actor), action: "voucher.redeem", targetId: v.id, storeId: input.storeId, details: { customerId: v.customerId, campaignId: v.campaignId, via }, at });
+      const after = repo.voucher(v.id)!;
+      return { voucher: toVoucher(after, at), owner: repo.owner(v.customerId), validHere: true, redeemedBy: redeemerName(after) };
     }
     const after = repo.voucher(v.id)!;
     if (after.status === "redeemed") {
-      const by = after.redeemedBy ? deps.identityRepo.byId(after.redeemedBy)?.name ?? "admin" : "unknown";
+      const by = redeemerName(after);
       throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", 409, {
         redeemedAt: iso(after.redeemedAt),
         storeId: after.redeemedStoreId,
@@ -295,7 +349,7 @@ export function createVoucherService(deps: {
     throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`, 410);
   }
 
-  return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, redeem };
+  return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, ofMember, redeem };
 }
 
 export type VoucherService = ReturnType<typeof createVoucherService>;

@@ -22,6 +22,7 @@ async function campaign(over: Record<string, unknown> = {}) {
   return res.json();
 }
 
+const liveQr = async (token: string, voucherId: string) => (await h.app.inject({ method: "GET", url: `/api/me/vouchers/${voucherId}/qr`, headers: bearer(token) })).json();
 const claim = (token: string, id: string) => h.app.inject({ method: "POST", url: `/api/vouchers/campaigns/${id}/claim`, headers: bearer(token) });
 const counter = (action: "inspect" | "redeem", payload: Record<string, unknown>, token = ctx.staff.token) =>
   h.app.inject({ method: "POST", url: `/api/staff/vouchers/${action}`, headers: bearer(token), payload: { storeId: ctx.storeId, ...payload } });
@@ -105,36 +106,83 @@ describe("the counter", () => {
     return { shopper, v, qr };
   }
 
-  it("staff scan the QR, see whose it is, redeem; the shopper then sees it used; a second redemption is refused", async () => {
+  it("staff scan the QR, see whose it is, redeem; the shopper then sees it used; a second redemption is refused, naming who redeemed it", async () => {
     const { shopper, v, qr } = await issued();
-    expect(qr).toMatchObject({ code: v.code, refreshInSeconds: 30, payload: expect.stringMatching(/^MCV1\./) });
+    expect(qr).toMatchObject({ code: expect.stringMatching(/^\d{6}$/), refreshInSeconds: 30, payload: expect.stringMatching(/^MCV1\./) });
     const look = await counter("inspect", { qr: qr.payload });
-    expect(look.json()).toMatchObject({ owner: { name: "Nguyễn Thu Hà" }, validHere: true, voucher: { status: "active" } });
+    expect(look.json()).toMatchObject({ owner: { name: "Nguyễn Thu Hà" }, validHere: true, voucher: { status: "active" }, redeemedBy: null });
     const ok = await counter("redeem", { qr: qr.payload });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().voucher.status).toBe("used");
+    expect(ok.json()).toMatchObject({ voucher: { status: "used" }, redeemedBy: "Trần Minh Khoa" });
     const mine = (await h.app.inject({ method: "GET", url: `/api/me/vouchers/${v.id}`, headers: bearer(shopper.token) })).json().voucher;
     expect(mine).toMatchObject({ status: "used", redeemedStoreId: "q1" });
-    const twice = await counter("redeem", { code: v.code });
+    // Looking a used voucher up names the staff member too.
+    expect((await counter("inspect", { qr: qr.payload })).json()).toMatchObject({ voucher: { status: "used" }, redeemedBy: "Trần Minh Khoa" });
+    const twice = await counter("redeem", { code: qr.code });
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ code: "VOUCHER_ALREADY_REDEEMED", details: { storeId: "q1", storeName: "Quận 1", staffName: "Trần Minh Khoa", redeemedAt: expect.any(String) } });
     expect(sql("select actor_id, store_id, target_id from audit_log where action = 'voucher.redeem'")).toEqual([{ actor_id: ctx.staff.customer.id, store_id: "q1", target_id: v.id }]);
   });
 
-  it("a voucher whose code starts with MC is found by its code, typed in any case with separators", async () => {
-    const { v } = await issued();
-    h.app.services.db.$client.prepare("update vouchers set code = 'MC7K2P9Q' where id = ?").run(v.id);
-    const look = await counter("inspect", { code: "mc7k-2p9q" });
+  it("the typed code is a 6-digit code that rotates with the QR: a screenshot's code stops working, the printed voucher code never works", async () => {
+    const { shopper, v, qr } = await issued();
+    // Read out with a space, as the screen shows it.
+    const look = await counter("inspect", { code: `${qr.code.slice(0, 3)} ${qr.code.slice(3)}` });
     expect(look.statusCode).toBe(200);
-    expect(look.json().voucher).toMatchObject({ id: v.id, code: "MC7K2P9Q" });
-    const ok = await counter("redeem", { code: "MC7K2P9Q" });
+    expect(look.json().voucher.id).toBe(v.id);
+    // The next QR brings the next code; the one before lives as long as its own QR.
+    await h.control("POST", "/_emu/clock", { advanceMs: 30_000 });
+    const next = await liveQr(shopper.token, v.id);
+    expect(next.code).toMatch(/^\d{6}$/);
+    expect(next.code).not.toBe(qr.code);
+    await h.control("POST", "/_emu/clock", { advanceMs: 31_000 });
+    const stale = await counter("redeem", { code: qr.code });
+    expect(stale.statusCode).toBe(400);
+    expect(stale.json().code).toBe("VOUCHER_CODE_EXPIRED");
+    // The voucher's own code (in any screenshot of the wallet) is no way in at the counter.
+    const printed = await counter("redeem", { code: v.code });
+    expect(printed.statusCode).toBe(400);
+    expect(printed.json().code).toBe("VOUCHER_CODE_EXPIRED");
+    expect((await counter("inspect", { code: "000000" === next.code ? "111111" : "000000" })).json().code).toBe("VOUCHER_NOT_FOUND");
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
+    const ok = await counter("redeem", { code: next.code });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().voucher.status).toBe("used");
   });
 
+  it("a shopper whose phone cannot show the voucher: staff list the member's usable vouchers from the member card and redeem one", async () => {
+    const usable = await campaign({ name: "Giảm 20K" });
+    const elsewhere = await campaign({ name: "Chỉ Quận 3", storeIds: ["q3"] });
+    const shopper = await h.login("shopper");
+    const other = await newShopper(h, "Người khác");
+    const v = (await claim(shopper.token, usable.id)).json().voucher;
+    await claim(shopper.token, elsewhere.id);
+    const others = (await claim(other.token, usable.id)).json().voucher;
+    const code = (await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) })).json().loyalty.memberCode as string;
+
+    const list = await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: code.toLowerCase(), storeId: ctx.storeId } });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toMatchObject({ owner: { name: "N. T. Hà" } });
+    expect(list.json().vouchers.map((x: any) => x.id)).toEqual([v.id]); // not the q3-only one, nor anyone else's
+
+    // Redeeming from the list needs the member code the voucher belongs to.
+    const wrongMember = await counter("redeem", { memberCode: code, voucherId: others.id });
+    expect(wrongMember.statusCode).toBe(404);
+    expect(wrongMember.json().code).toBe("VOUCHER_NOT_FOUND");
+    const ok = await counter("redeem", { memberCode: code, voucherId: v.id });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ voucher: { id: v.id, status: "used" }, redeemedBy: "Trần Minh Khoa" });
+    expect(sql("select json_extract(details, '$.via') as via from audit_log where action = 'voucher.redeem'")).toEqual([{ via: "member" }]);
+    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: code, storeId: ctx.storeId } })).json().vouchers).toEqual([]);
+    // Customers cannot list anyone's vouchers this way; staff only at their own store.
+    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(other.token), payload: { memberCode: code, storeId: ctx.storeId } })).statusCode).toBe(403);
+    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: code, storeId: "q3" } })).json().code).toBe("STORE_FORBIDDEN");
+    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: "MC-ZZZZ-ZZZZ", storeId: ctx.storeId } })).json().code).toBe("MEMBER_NOT_FOUND");
+  });
+
   it("200 concurrent redemptions of one voucher: exactly one succeeds", async () => {
-    const { v } = await issued();
-    const results = await Promise.all(Array.from({ length: 200 }, () => counter("redeem", { code: v.code })));
+    const { qr } = await issued();
+    const results = await Promise.all(Array.from({ length: 200 }, () => counter("redeem", { code: qr.code })));
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
     const refused = results.filter((r) => r.statusCode !== 200);
     expect(refused).toHaveLength(199);
@@ -146,11 +194,17 @@ describe("the counter", () => {
     const c = await campaign({ perCustomerLimit: 20 });
     const shopper = await h.login("shopper");
     const codes: string[] = [];
-    for (let i = 0; i < 12; i++) codes.push((await claim(shopper.token, c.id)).json().voucher.code);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const v = (await claim(shopper.token, c.id)).json().voucher;
+      ids.push(v.id);
+      codes.push((await liveQr(shopper.token, v.id)).code);
+    }
     // A fault only the database sees, for one voucher (as a full disk or a broken constraint would be).
     const doomed = codes[5]!;
-    h.app.services.db.$client.exec(`create trigger boom before update of status on vouchers when old.code = '${doomed}' begin select raise(abort, 'boom'); end`);
-    const asks = [...codes, codes[0]!, codes[1]!, "ZZZZ-ZZZZ"];
+    h.app.services.db.$client.exec(`create trigger boom before update of status on vouchers when old.id = '${ids[5]}' begin select raise(abort, 'boom'); end`);
+    const unknown = codes.includes("999999") ? "999998" : "999999";
+    const asks = [...codes, codes[0]!, codes[1]!, unknown];
     const results = await Promise.all(asks.map((code) => counter("redeem", { code })));
     const byCode = (code: string) => results.filter((_, i) => asks[i] === code).map((r) => r.statusCode).sort();
     expect(byCode(codes[0]!)).toEqual([200, 409]);
@@ -160,7 +214,7 @@ describe("the counter", () => {
     expect(results.at(-1)!.json().code).toBe("VOUCHER_NOT_FOUND");
     expect(sql("select count(*) as n from vouchers where status = 'redeemed'")[0].n).toBe(11);
     expect(sql("select count(*) as n from audit_log where action = 'voucher.redeem'")[0].n).toBe(11);
-    expect(sql("select status from vouchers where code = ?", doomed)[0].status).toBe("issued");
+    expect(sql("select status from vouchers where id = ?", ids[5])[0].status).toBe("issued");
   });
 
   it("a screenshot of the QR stops working after about a minute; a forged QR is refused", async () => {
@@ -178,39 +232,49 @@ describe("the counter", () => {
   });
 
   it("expired vouchers, other stores and other staff are refused", async () => {
-    const { v } = await issued({ storeIds: ["q3"] });
-    const wrongStore = await counter("redeem", { code: v.code });
+    const { v, qr } = await issued({ storeIds: ["q3"] });
+    const wrongStore = await counter("redeem", { code: qr.code });
     expect(wrongStore.statusCode).toBe(422);
     expect(wrongStore.json().code).toBe("VOUCHER_NOT_VALID_AT_STORE");
-    const notMyStore = await counter("redeem", { code: v.code, storeId: "q3" });
+    const notMyStore = await counter("redeem", { code: qr.code, storeId: "q3" });
     expect(notMyStore.statusCode).toBe(403);
     expect(notMyStore.json().code).toBe("STORE_FORBIDDEN");
 
+    // A voucher that expires in 30 s: its live code lives no longer, and what the counter says is that the voucher expired.
     const c2 = await campaign({ name: "Hết hạn sau 1 ngày", validDaysAfterClaim: 1 });
     const shopper = await h.login("shopper");
     const v2 = (await claim(shopper.token, c2.id)).json().voucher;
-    await h.control("POST", "/_emu/clock", { advanceMs: 2 * 86_400_000 });
-    const expired = await counter("redeem", { code: v2.code });
+    await h.control("POST", "/_emu/clock", { advanceMs: 86_400_000 - 30_000 });
+    const late = await liveQr(shopper.token, v2.id);
+    await h.control("POST", "/_emu/clock", { advanceMs: 20_000 });
+    expect((await counter("inspect", { code: late.code })).json().voucher.status).toBe("active");
+    await h.control("POST", "/_emu/clock", { advanceMs: 20_000 });
+    const expired = await counter("redeem", { code: late.code });
     expect(expired.statusCode).toBe(410);
     expect(expired.json().code).toBe("VOUCHER_EXPIRED");
+    const memberCode = (await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) })).json().loyalty.memberCode;
+    expect((await counter("redeem", { memberCode, voucherId: v2.id })).json().code).toBe("VOUCHER_EXPIRED");
     const mine = (await h.app.inject({ method: "GET", url: "/api/me/vouchers?status=expired", headers: bearer(shopper.token) })).json().vouchers;
     expect(mine.map((x: any) => x.id)).toContain(v2.id);
+    expect(v.id).toBeTruthy();
   });
 
   it("a customer cannot see, show or redeem another customer's voucher", async () => {
-    const { v } = await issued();
+    const { v, qr } = await issued();
     const other = await newShopper(h, "Người khác");
     expect((await h.app.inject({ method: "GET", url: `/api/me/vouchers/${v.id}`, headers: bearer(other.token) })).statusCode).toBe(404);
     expect((await h.app.inject({ method: "GET", url: `/api/me/vouchers/${v.id}/qr`, headers: bearer(other.token) })).statusCode).toBe(404);
-    const redeem = await counter("redeem", { code: v.code }, other.token);
+    const redeem = await counter("redeem", { code: qr.code }, other.token);
     expect(redeem.statusCode).toBe(403);
     expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
   });
 
-  it("staff send exactly one of qr or code", async () => {
-    const both = await counter("redeem", { qr: "a", code: "ABCD2345" });
+  it("staff send exactly one of qr, code or member card + voucher", async () => {
+    const both = await counter("redeem", { qr: "a", code: "123456" });
     expect(both.statusCode).toBe(400);
     expect(both.json().code).toBe("VALIDATION_FAILED");
+    expect((await counter("redeem", { code: "123456", voucherId: "x", memberCode: "MC-ZZZZ-ZZZZ" })).statusCode).toBe(400);
+    expect((await counter("redeem", { voucherId: "x" })).statusCode).toBe(400);
   });
 });
 

@@ -12,6 +12,7 @@ export function CodeForm(props: {
   label: string;
   submitLabel: string;
   testId: string;
+  inputMode?: "text" | "numeric";
 }) {
   const typed = props.value.trim();
   return (
@@ -32,6 +33,7 @@ export function CodeForm(props: {
           autoComplete="off"
           spellCheck={false}
           maxLength={props.maxLength}
+          inputMode={props.inputMode}
           aria-label={props.label}
           data-testid={`${props.testId}-input`}
         />

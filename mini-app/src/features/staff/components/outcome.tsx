@@ -16,6 +16,7 @@ export type CounterOutcome =
   | { kind: "void"; result?: CounterVoucher }
   | { kind: "qr-expired" }
   | { kind: "qr-invalid" }
+  | { kind: "code-expired" }
   | { kind: "not-found"; typed: boolean }
   | { kind: "forbidden" }
   | { kind: "error"; code: string };
@@ -39,6 +40,8 @@ export function outcomeFromError(code: string, details: unknown, ctx: { typed: b
       return { kind: "qr-expired" };
     case ErrorCode.QR_INVALID:
       return { kind: "qr-invalid" };
+    case ErrorCode.VOUCHER_CODE_EXPIRED:
+      return { kind: "code-expired" };
     case ErrorCode.VOUCHER_NOT_FOUND:
       return { kind: "not-found", typed: ctx.typed };
     case ErrorCode.STORE_FORBIDDEN:
@@ -60,6 +63,7 @@ function view(o: CounterOutcome): View {
         lines: [
           ["Thời gian", o.result.voucher.redeemedAt ? fmtDateTime(o.result.voucher.redeemedAt) : fmtDateTime(Date.now())],
           ["Cửa hàng", o.storeName],
+          ["Nhân viên", o.result.redeemedBy ?? "Không rõ"],
         ],
         hint: `Trừ "${voucherLabel(o.result.voucher.campaign)}" vào hóa đơn của khách.`,
       };
@@ -95,10 +99,12 @@ function view(o: CounterOutcome): View {
       return { tone: "bad", icon: <Ban size={64} />, title: "Voucher đã bị hủy", lines: [], hint: "Voucher này không còn hiệu lực." };
     case "qr-expired":
       return { tone: "warn", icon: <Clock3 size={64} />, title: "Mã QR đã cũ", lines: [], hint: "Mã QR chỉ có hiệu lực khoảng 1 phút. Nhờ khách mở lại voucher để hiện mã mới rồi quét lại." };
+    case "code-expired":
+      return { tone: "warn", icon: <Clock3 size={64} />, title: "Mã số đã cũ", lines: [], hint: "Mã số đổi cùng mã QR, khoảng 1 phút một lần. Nhờ khách mở voucher và đọc mã số đang hiện trên màn hình." };
     case "qr-invalid":
       return { tone: "bad", icon: <ShieldX size={64} />, title: "Mã QR không hợp lệ", lines: [], hint: "Đây không phải mã voucher do cửa hàng phát hành (mã giả hoặc bị sửa). Không áp dụng." };
     case "not-found":
-      return { tone: "warn", icon: <SearchX size={64} />, title: "Không tìm thấy voucher", lines: [], hint: o.typed ? "Kiểm tra lại mã voucher khách đọc." : "Nhờ khách mở lại voucher rồi quét lại." };
+      return { tone: "warn", icon: <SearchX size={64} />, title: "Không tìm thấy voucher", lines: [], hint: o.typed ? "Kiểm tra lại mã số 6 chữ số khách đọc." : "Nhờ khách mở lại voucher rồi quét lại." };
     case "forbidden":
       return { tone: "bad", icon: <Ban size={64} />, title: "Bạn không làm việc tại cửa hàng này", lines: [], hint: "Chọn đúng cửa hàng bạn đang trực." };
     case "error": {

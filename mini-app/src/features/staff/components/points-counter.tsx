@@ -1,31 +1,60 @@
 import { useEffect, useState } from "react";
 import { Spinner } from "zmp-ui";
-import { CheckCircle2, Coins, IdCard, ScanLine, UserRoundX } from "lucide-react";
+import { CheckCircle2, Coins, IdCard, ReceiptText, ScanLine, ShieldAlert, TriangleAlert, UserRoundX } from "lucide-react";
 import { ErrorCode } from "@mc/shared/errors";
+import { MAX_PURCHASE_VND, purchaseCheck } from "@mc/shared/counter-rules";
+import { ApiError } from "../../../api/client";
 import { UserAvatar } from "../../../components/avatar";
 import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
 import { toFailure } from "../../../session";
 import { zalo, ZaloError } from "../../../zalo";
-import { fmtNumber, fmtVnd, newRequestId } from "../../wallet/format";
+import { fmtDateTime, fmtNumber, fmtVnd } from "../../wallet/format";
 import { CodeForm } from "./code-form";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 
+type MemberStep = { step: "member"; code: string; member: Member; busy: boolean; error?: string; confirming?: boolean };
 type Step =
   | { step: "idle"; error?: string }
   | { step: "finding" }
-  | { step: "member"; code: string; member: Member; receiptId: string; busy: boolean; error?: string }
-  | { step: "done"; member: Member; result: AwardResult; amountVnd: number };
+  | MemberStep
+  | { step: "done"; member: Member; result: AwardResult; amountVnd: number; receiptId: string };
 
 const PRESETS = [50_000, 100_000, 200_000, 500_000];
 
 const digits = (s: string) => s.replace(/\D/g, "").replace(/^0+/, "");
+/** Bill numbers as the POS prints them: letters, digits and separators, compared upper-cased by the server. */
+const billNumber = (s: string) => s.toUpperCase().replace(/[^0-9A-Z./_-]/g, "").slice(0, 32);
 
-/** Member card (scanned or typed) → preview → purchase amount → points earned and the new balance. */
+/** A refused award as the line the counter shows. */
+function awardErrorText(code: string, details: unknown, receiptId: string): string {
+  switch (code) {
+    case ErrorCode.IDEMPOTENCY_KEY_REUSED:
+      return `Hóa đơn số ${receiptId} đã được tích điểm cho khách khác hoặc với số tiền khác. Kiểm tra lại số hóa đơn.`;
+    case ErrorCode.PURCHASE_TOO_SMALL: {
+      const min = (details as { minVnd?: number } | undefined)?.minVnd;
+      return min ? `Hóa đơn dưới ${fmtVnd(min)} chưa được tích điểm` : "Số tiền chưa đủ để tích điểm";
+    }
+    case ErrorCode.VALIDATION_FAILED:
+      return "Số hóa đơn hoặc số tiền chưa hợp lệ";
+    case ErrorCode.STORE_FORBIDDEN:
+      return "Bạn không làm việc tại cửa hàng này";
+    case ErrorCode.MEMBER_NOT_FOUND:
+      return "Không tìm thấy thành viên";
+    default:
+      return describeError(code).title;
+  }
+}
+
+/**
+ * Member card (scanned or typed) → preview → the POS bill number and amount (a large one confirmed) →
+ * points earned and the new balance; a bill already awarded is refused, showing that first award.
+ */
 export function PointsCounter({ store, initialCode, onConsumed }: { store: Store; initialCode: string | null; onConsumed: () => void }) {
   const [state, setState] = useState<Step>({ step: "idle" });
   const [code, setCode] = useState("");
   const [amount, setAmount] = useState("");
+  const [receipt, setReceipt] = useState("");
   const toast = useToast();
 
   async function find(raw: string) {
@@ -35,8 +64,8 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
     try {
       const member = await fetchMember(c);
       setAmount("");
-      // One receipt id per purchase: a double tap or a retry after a timeout earns once.
-      setState({ step: "member", code: c, member, receiptId: newRequestId("rcpt"), busy: false });
+      setReceipt("");
+      setState({ step: "member", code: c, member, busy: false });
     } catch (e) {
       const { code: err } = toFailure(e);
       setState({ step: "idle", error: err === ErrorCode.MEMBER_NOT_FOUND ? "Không tìm thấy thành viên với mã này" : describeError(err).title });
@@ -63,30 +92,30 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
     }
   }
 
-  async function award(s: Extract<Step, { step: "member" }>) {
+  // The bill number is the idempotency key: a double tap, a retry after a timeout or the same bill typed
+  // again earns once.
+  async function award(s: MemberStep, confirmed: boolean) {
     const amountVnd = Number(digits(amount));
-    if (!amountVnd) return;
-    setState({ ...s, busy: true, error: undefined });
+    const receiptId = receipt.trim();
+    if (!receiptId) return setState({ ...s, error: "Nhập số hóa đơn in trên phiếu tính tiền" });
+    const check = purchaseCheck(amountVnd);
+    if (check === "empty") return;
+    if (check === "too-large") return setState({ ...s, error: `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` });
+    if (check === "confirm" && !confirmed) return setState({ ...s, confirming: true, error: undefined });
+    setState({ ...s, busy: true, confirming: false, error: undefined });
     try {
-      const result = await awardPoints({ memberCode: s.code, storeId: store.id, amountVnd, receiptId: s.receiptId });
-      setState({ step: "done", member: s.member, result, amountVnd });
+      const result = await awardPoints({ memberCode: s.code, storeId: store.id, amountVnd, receiptId });
+      setState({ step: "done", member: s.member, result, amountVnd, receiptId });
     } catch (e) {
       const { code: err } = toFailure(e);
-      const text =
-        err === ErrorCode.VALIDATION_FAILED
-          ? "Số tiền chưa đủ để tích điểm"
-          : err === ErrorCode.STORE_FORBIDDEN
-            ? "Bạn không làm việc tại cửa hàng này"
-            : err === ErrorCode.MEMBER_NOT_FOUND
-              ? "Không tìm thấy thành viên"
-              : describeError(err).title;
-      setState({ ...s, busy: false, error: text });
+      setState({ ...s, busy: false, confirming: false, error: awardErrorText(err, e instanceof ApiError ? e.details : undefined, receiptId) });
     }
   }
 
   const next = () => {
     setCode("");
     setAmount("");
+    setReceipt("");
     setState({ step: "idle" });
   };
 
@@ -98,14 +127,52 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
     );
   }
 
+  if (state.step === "done" && state.result.duplicate) {
+    // The same bill entered again: refused, with the award it already earned.
+    const { result, member } = state;
+    return (
+      <section className="mc-card mcl-counter-outcome tone-warn" data-testid="award-result" data-duplicate="true" role="status">
+        <span className="mcl-outcome-icon">
+          <ShieldAlert size={64} />
+        </span>
+        <h2 data-testid="award-title">Hóa đơn này đã được tích điểm</h2>
+        <p className="mcl-outcome-hint">Không cộng thêm điểm. Đây là lần tích điểm trước của hóa đơn:</p>
+        <div className="mcl-outcome-voucher">
+          <UserAvatar src={member.avatar} name={member.name} size={40} />
+          <div>
+            <b>{result.member.name}</b>
+            <span>{result.entry.reason}</span>
+          </div>
+        </div>
+        <dl className="mcl-outcome-lines" data-testid="award-first">
+          <div>
+            <dt>Số hóa đơn</dt>
+            <dd>{state.receiptId}</dd>
+          </div>
+          <div>
+            <dt>Đã tích lúc</dt>
+            <dd data-testid="award-first-at">{fmtDateTime(result.entry.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>Điểm đã cộng</dt>
+            <dd data-testid="award-points">+{fmtNumber(result.points)} điểm</dd>
+          </div>
+        </dl>
+        <button className="mc-btn primary" onClick={next} data-testid="award-next">
+          Khách tiếp theo
+        </button>
+      </section>
+    );
+  }
+
   if (state.step === "done") {
     const { result, member } = state;
     return (
-      <section className="mc-card mcl-counter-outcome tone-ok" data-testid="award-result" data-duplicate={String(result.duplicate)}>
+      <section className="mc-card mcl-counter-outcome tone-ok" data-testid="award-result" data-duplicate="false" role="status">
         <span className="mcl-outcome-icon">
           <CheckCircle2 size={64} />
         </span>
-        <h2>{result.duplicate ? "Hóa đơn này đã được tích điểm" : "Tích điểm thành công"}</h2>
+        <h2 data-testid="award-title">Tích điểm thành công</h2>
         <span className="mcl-award-points" data-testid="award-points">
           +{fmtNumber(result.points)} điểm
         </span>
@@ -113,7 +180,9 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
           <UserAvatar src={member.avatar} name={member.name} size={40} />
           <div>
             <b>{result.member.name}</b>
-            <span>Hóa đơn {fmtVnd(state.amountVnd)}</span>
+            <span>
+              Hóa đơn {state.receiptId} · {fmtVnd(state.amountVnd)}
+            </span>
           </div>
         </div>
         <dl className="mcl-outcome-lines">
@@ -133,9 +202,42 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
     );
   }
 
+  if (state.step === "member" && state.confirming) {
+    const amountVnd = Number(digits(amount));
+    return (
+      <section className="mc-card mcl-counter-outcome tone-warn" data-testid="award-confirm" role="alertdialog" aria-labelledby="award-confirm-title">
+        <span className="mcl-outcome-icon">
+          <TriangleAlert size={64} />
+        </span>
+        <h2 id="award-confirm-title">Số tiền lớn, kiểm tra lại</h2>
+        <span className="mcl-award-amount" data-testid="award-confirm-amount">
+          {fmtVnd(amountVnd)}
+        </span>
+        <dl className="mcl-outcome-lines">
+          <div>
+            <dt>Khách</dt>
+            <dd>{state.member.name}</dd>
+          </div>
+          <div>
+            <dt>Số hóa đơn</dt>
+            <dd>{receipt.trim()}</dd>
+          </div>
+        </dl>
+        <p className="mcl-outcome-hint">Đúng với số tiền trên hóa đơn?</p>
+        <button className="mc-btn primary" onClick={() => void award(state, true)} data-testid="award-confirm-yes">
+          Đúng, tích điểm
+        </button>
+        <button className="mc-btn outline" onClick={() => setState({ ...state, confirming: false })} data-testid="award-confirm-no">
+          Sửa số tiền
+        </button>
+      </section>
+    );
+  }
+
   if (state.step === "member") {
     const { member } = state;
     const amountVnd = Number(digits(amount));
+    const tooLarge = purchaseCheck(amountVnd) === "too-large";
     return (
       <section className="mc-card mcl-review" data-testid="award-member">
         <div className="mcl-review-owner">
@@ -144,10 +246,25 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             <b data-testid="award-member-name">{member.name}</b>
             <span className="mcl-member-meta">
               <span className={`mcl-tier small tier-${member.tier.key}`}>Hạng {member.tier.name}</span>
-              <span className="mc-muted">{fmtNumber(member.balance)} điểm</span>
             </span>
           </div>
         </div>
+        <label className="mcl-field-label" htmlFor="award-receipt">
+          Số hóa đơn
+        </label>
+        <label className="mcl-input">
+          <ReceiptText size={18} />
+          <input
+            id="award-receipt"
+            value={receipt}
+            onChange={(e) => setReceipt(billNumber(e.target.value))}
+            placeholder="Số in trên phiếu tính tiền"
+            autoCapitalize="characters"
+            autoComplete="off"
+            spellCheck={false}
+            data-testid="award-receipt"
+          />
+        </label>
         <label className="mcl-field-label" htmlFor="award-amount">
           Số tiền hóa đơn
         </label>
@@ -156,7 +273,7 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             id="award-amount"
             inputMode="numeric"
             value={amount ? fmtNumber(Number(digits(amount))) : ""}
-            onChange={(e) => setAmount(digits(e.target.value).slice(0, 10))}
+            onChange={(e) => setAmount(digits(e.target.value).slice(0, 11))}
             placeholder="0"
             autoComplete="off"
             data-testid="award-amount"
@@ -170,12 +287,12 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             </button>
           ))}
         </div>
-        {state.error ? (
+        {tooLarge || state.error ? (
           <p className="mcl-form-error" role="alert" data-testid="award-error">
-            {state.error}
+            {tooLarge ? `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` : state.error}
           </p>
         ) : null}
-        <button className="mc-btn primary" disabled={!amountVnd || state.busy} onClick={() => void award(state)} data-testid="award-submit">
+        <button className="mc-btn primary" disabled={!amountVnd || !receipt.trim() || tooLarge || state.busy} onClick={() => void award(state, false)} data-testid="award-submit">
           <Coins size={18} /> {state.busy ? "Đang tích điểm…" : "Tích điểm"}
         </button>
         <button className="mc-btn outline" disabled={state.busy} onClick={next}>

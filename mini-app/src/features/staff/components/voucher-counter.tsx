@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Spinner } from "zmp-ui";
-import { BadgeCheck, CalendarClock, Keyboard, Receipt, ScanLine } from "lucide-react";
-import type { CounterVoucher } from "@mc/shared";
+import { BadgeCheck, CalendarClock, ChevronRight, Coins, IdCard, Keyboard, Receipt, ScanLine, TicketX } from "lucide-react";
+import type { CounterVoucher, MemberVouchers } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError, ClientErrorCode } from "../../../api/client";
 import { UserAvatar } from "../../../components/avatar";
@@ -11,20 +11,27 @@ import { toFailure } from "../../../session";
 import { zalo, ZaloError } from "../../../zalo";
 import { fmtDate } from "../../wallet/format";
 import { conditions, spacedCode, voucherLabel } from "../../vouchers/labels";
-import { inspectVoucher, looksLikeMemberCode, redeemVoucher, type CounterInput, type Store } from "../api";
+import { inspectVoucher, looksLikeMemberCode, memberVouchers, redeemVoucher, type CounterInput, type Store } from "../api";
 import { CodeForm } from "./code-form";
 import { outcomeFromError, OutcomeScreen, type CounterOutcome } from "./outcome";
 
 type Step =
   | { step: "idle" }
   | { step: "checking" }
+  | { step: "member-find"; error?: string }
+  | { step: "member-list"; memberCode: string; list: MemberVouchers }
   | { step: "review"; input: CounterInput; result: CounterVoucher; redeeming: boolean }
   | { step: "outcome"; outcome: CounterOutcome };
 
-/** Scan or type → inspect (what is it, whose) → "Xác nhận sử dụng" → a clear outcome. */
+/**
+ * Scan or type → inspect (what is it, whose) → "Xác nhận sử dụng" → a clear outcome. The typed code is the
+ * 6-digit one under the shopper's live QR. A shopper whose phone cannot show the voucher shows their member
+ * card instead: its code lists the vouchers they can use here, and staff pick one.
+ */
 export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; stores: Store[]; onMemberCode: (code: string) => void }) {
   const [state, setState] = useState<Step>({ step: "idle" });
   const [code, setCode] = useState("");
+  const [cardCode, setCardCode] = useState("");
   const toast = useToast();
   const storeName = (id: string | null) => (id ? (stores.find((s) => s.id === id)?.name ?? id) : null);
 
@@ -35,7 +42,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
       const result = await inspectVoucher(input);
       const v = result.voucher;
       if (v.status === "used") {
-        setState({ step: "outcome", outcome: { kind: "already", result, redeemedAt: v.redeemedAt, storeName: storeName(v.redeemedStoreId), staffName: null } });
+        setState({ step: "outcome", outcome: { kind: "already", result, redeemedAt: v.redeemedAt, storeName: storeName(v.redeemedStoreId), staffName: result.redeemedBy } });
       } else if (v.status === "expired") setState({ step: "outcome", outcome: { kind: "expired", result } });
       else if (v.status === "void") setState({ step: "outcome", outcome: { kind: "void", result } });
       else if (!result.validHere) setState({ step: "outcome", outcome: { kind: "not-here", result, storeName: store.name } });
@@ -43,6 +50,30 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
     } catch (e) {
       const { code: c } = toFailure(e);
       setState({ step: "outcome", outcome: outcomeFromError(c, e instanceof ApiError ? e.details : undefined, { typed, storeName: store.name }) });
+    }
+  }
+
+  async function listForMember(raw: string) {
+    const memberCode = raw.trim();
+    if (memberCode.length < 4) return;
+    setState({ step: "checking" });
+    try {
+      const list = await memberVouchers({ memberCode, storeId: store.id });
+      setState({ step: "member-list", memberCode, list });
+    } catch (e) {
+      const { code: c } = toFailure(e);
+      setState({ step: "member-find", error: c === ErrorCode.MEMBER_NOT_FOUND ? "Không tìm thấy thành viên với mã này" : c === ErrorCode.STORE_FORBIDDEN ? "Bạn không làm việc tại cửa hàng này" : describeError(c).title });
+    }
+  }
+
+  async function scanCard() {
+    try {
+      const content = (await zalo.scanQRCode()).trim();
+      if (!content) return;
+      setCardCode(content);
+      void listForMember(content);
+    } catch (e) {
+      if (!(e instanceof ZaloError && e.zaloCode === -2003)) toast.error("Không mở được trình quét mã");
     }
   }
 
@@ -56,8 +87,9 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
     }
     if (!content) return;
     if (looksLikeMemberCode(content)) {
-      toast.info("Đây là thẻ thành viên: chuyển sang tích điểm");
-      onMemberCode(content);
+      // A member card on the voucher tab: that member's vouchers (points are one tap away from there).
+      setCardCode(content);
+      void listForMember(content);
       return;
     }
     void check({ qr: content, storeId: store.id });
@@ -70,7 +102,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
       setState({ step: "outcome", outcome: { kind: "success", result, storeName: store.name } });
     } catch (e) {
       const { code: c } = toFailure(e);
-      const outcome = outcomeFromError(c, e instanceof ApiError ? e.details : undefined, { typed: "code" in s.input, storeName: store.name });
+      const outcome = outcomeFromError(c, e instanceof ApiError ? e.details : undefined, { typed: !("qr" in s.input), storeName: store.name });
       if (c === ClientErrorCode.NETWORK || c === ErrorCode.RATE_LIMITED) {
         // Unknown whether it went through: stay on review; confirming again is safe (redeem is exactly-once).
         toast.error(describeError(c).title);
@@ -85,6 +117,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
 
   const reset = () => {
     setCode("");
+    setCardCode("");
     setState({ step: "idle" });
   };
 
@@ -96,6 +129,88 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
       </section>
     );
   }
+  if (state.step === "member-find") {
+    return (
+      <section className="mc-card mcl-counter-start" data-testid="counter-member-find">
+        <p className="mcl-outcome-hint">Khách không mở được voucher trên điện thoại? Quét hoặc nhập mã thẻ thành viên để xem các voucher khách dùng được tại {store.name}.</p>
+        <button className="mcl-scan-btn" onClick={() => void scanCard()} data-testid="counter-card-scan">
+          <ScanLine size={34} />
+          <span>Quét thẻ thành viên</span>
+          <small>Mã QR trên thẻ thành viên của khách</small>
+        </button>
+        <div className="mcl-or">
+          <span>hoặc nhập mã thành viên</span>
+        </div>
+        <CodeForm
+          value={cardCode}
+          onChange={setCardCode}
+          onSubmit={(typed) => void listForMember(typed)}
+          icon={<IdCard size={18} />}
+          placeholder="MC-XXXX-XXXX"
+          maxLength={20}
+          label="Mã thành viên"
+          submitLabel="Tìm"
+          testId="counter-card"
+        />
+        {state.error ? (
+          <p className="mcl-form-error" role="alert" data-testid="counter-card-error">
+            {state.error}
+          </p>
+        ) : null}
+        <button className="mc-btn outline" onClick={reset} data-testid="counter-card-back">
+          Quay lại quét voucher
+        </button>
+      </section>
+    );
+  }
+
+  if (state.step === "member-list") {
+    const { owner, vouchers } = state.list;
+    const pick = (i: number) => {
+      const voucher = vouchers[i]!;
+      setState({ step: "review", input: { memberCode: state.memberCode, voucherId: voucher.id, storeId: store.id }, result: { voucher, owner, validHere: true, redeemedBy: null }, redeeming: false });
+    };
+    return (
+      <section className="mc-card mcl-review" data-testid="counter-member-list">
+        <div className="mcl-review-owner">
+          <UserAvatar src={owner.avatar} name={owner.name} size={52} />
+          <div>
+            <span className="mc-muted">Voucher dùng được của</span>
+            <b data-testid="counter-member-owner">{owner.name}</b>
+          </div>
+        </div>
+        {vouchers.length === 0 ? (
+          <div className="mcl-empty" data-testid="counter-member-empty">
+            <TicketX size={40} />
+            <p>Khách chưa có voucher dùng được tại cửa hàng này</p>
+          </div>
+        ) : (
+          <ul className="mcl-pick-list">
+            {vouchers.map((v, i) => (
+              <li key={v.id}>
+                <button className="mcl-pick" onClick={() => pick(i)} data-testid="counter-member-voucher" data-voucher={v.id}>
+                  <span>
+                    <b>{voucherLabel(v.campaign)}</b>
+                    <small>
+                      {v.campaign.name} · HSD {fmtDate(v.expiresAt)}
+                    </small>
+                  </span>
+                  <ChevronRight size={20} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <button className="mc-btn outline" onClick={() => onMemberCode(state.memberCode)} data-testid="counter-member-points">
+          <Coins size={18} /> Tích điểm cho khách này
+        </button>
+        <button className="mc-btn outline" onClick={reset} data-testid="counter-cancel">
+          Hủy
+        </button>
+      </section>
+    );
+  }
+
   if (state.step === "review") {
     const { voucher, owner } = state.result;
     return (
@@ -143,19 +258,23 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
         <small>Voucher hoặc thẻ thành viên của khách</small>
       </button>
       <div className="mcl-or">
-        <span>hoặc nhập mã voucher</span>
+        <span>hoặc nhập mã số khách đọc</span>
       </div>
       <CodeForm
         value={code}
-        onChange={setCode}
+        onChange={(v) => setCode(v.replace(/[^\d ]/g, ""))}
         onSubmit={(typed) => void check({ code: typed, storeId: store.id })}
         icon={<Keyboard size={18} />}
-        placeholder="VD: K7MC 2P9Q"
-        maxLength={16}
-        label="Mã voucher"
+        placeholder="VD: 482 913"
+        maxLength={7}
+        label="Mã số voucher"
         submitLabel="Kiểm tra"
         testId="counter-code"
+        inputMode="numeric"
       />
+      <button className="mcl-link" onClick={() => setState({ step: "member-find" })} data-testid="counter-by-member">
+        Khách không mở được voucher? Tra theo thẻ thành viên
+      </button>
     </section>
   );
 }

@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import type { ZaloClient } from "../../zalo/client";
+import { createDispatcher, type DispatcherOptions } from "./dispatcher";
+import { createMessagingRepo } from "./repo";
+
+// A crash is simulated by abandoning a dispatcher whose Zalo calls never answer (its process died mid-call),
+// moving the shared clock past its lease, and letting a second dispatcher take over.
+
+let h: Harness;
+let admin: string;
+beforeEach(async () => {
+  h = await startHarness();
+  admin = (await withStoreAndStaff(h)).admin;
+  const url = await h.app.listen({ port: 0, host: "127.0.0.1" });
+  await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo`, dailyQuota: 100_000 });
+  await h.control("POST", "/_emu/clock", { now: Date.UTC(2026, 10, 23, 3, 0) }); // 10:00 in Vietnam
+  const rules = (await api("GET", "/api/admin/warming-rules")).json().rules;
+  await api("PUT", "/api/admin/warming-rules", { rules: { ...rules, quietHours: null, caps: [] } });
+});
+afterEach(async () => h.close());
+
+const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
+const api = (method: string, url: string, payload?: unknown) => h.app.inject({ method: method as any, url, headers: bearer(admin), payload: payload as any });
+const now = () => h.emu.clock.now();
+const LEASE = 60_000;
+
+function dispatcher(zalo: ZaloClient, options: DispatcherOptions = {}) {
+  return createDispatcher({ db: h.app.services.db, repo: createMessagingRepo(h.app.services.db), zalo, now, options: { leaseMs: LEASE, ...options } });
+}
+
+/**
+ * A Zalo client whose sends never answer, as seen by a process killed mid-call. The first `reaching`
+ * calls do reach Zalo (the message goes out; only the answer is lost), the others die on the way.
+ */
+function dyingZalo(reaching: number) {
+  const real = h.app.services.zalo;
+  let calls = 0;
+  const never = new Promise<never>(() => {});
+  const wrap =
+    <P,>(fn: (p: P) => Promise<unknown>) =>
+    async (p: P): Promise<never> => {
+      if (calls++ < reaching) await fn(p);
+      return never;
+    };
+  return { zalo: { ...real, sendCs: wrap(real.sendCs), sendTemplateByUid: wrap(real.sendTemplateByUid) } as ZaloClient, calls: () => calls };
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>) {
+  const end = Date.now() + 5000;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function followers(n: number) {
+  const people = [];
+  for (let i = 0; i < n; i++) {
+    const s = await newShopper(h, `Khách ${i}`);
+    await h.control("POST", `/_emu/users/${s.appUserId}/follow`);
+    people.push(s);
+  }
+  await h.app.services.dispatcher.drain(); // welcome messages
+  h.app.services.db.$client.prepare("delete from outbox where source = 'welcome'").run();
+  h.emu.state.messages.length = 0;
+  return people;
+}
+
+async function startBroadcast(content: Record<string, unknown>) {
+  const b = (await api("POST", "/api/admin/broadcasts", { name: "Tri ân", category: "care", content, audience: { followersOnly: true } })).json();
+  expect((await api("POST", `/api/admin/broadcasts/${b.id}/start`)).json()).toMatchObject({ state: "running" });
+  return b.id as string;
+}
+
+const careTemplate = () =>
+  api("POST", "/api/admin/zns/templates", { id: "100002", name: "Chăm sóc", tag: 2, uid: true, params: [{ name: "customer_name", maxLength: 30 }, { name: "content", maxLength: 200 }] });
+const perRecipient = (channel: string) => {
+  const n = new Map<string, number>();
+  for (const m of h.emu.state.messages) if (m.channel === channel) n.set(m.recipient.oaUserId!, (n.get(m.recipient.oaUserId!) ?? 0) + 1);
+  return n;
+};
+const broadcastState = (id: string) => sql("select state, finished_at is not null as finished from broadcasts where id = ?", id)[0];
+
+describe("a crash mid-broadcast", () => {
+  it("only rows whose request is in flight are `sending`; after a crash the others are simply sent and the in-flight ones are looked up in the conversation", async () => {
+    const people = await followers(6);
+    const id = await startBroadcast({ text: "Cảm ơn bạn đã ghé quán!" });
+    const dying = dyingZalo(1);
+    void dispatcher(dying.zalo, { concurrency: 2 }).tick();
+    await until("two requests in flight", () => dying.calls() === 2 && h.emu.state.messages.length === 1);
+    // The other four wait their turn: not in flight, so not `sending`.
+    expect(sql("select count(*) as n from outbox where state = 'sending'")[0].n).toBe(2);
+    const reachedZalo = h.emu.state.messages[0]!;
+
+    await h.control("POST", "/_emu/clock", { advanceMs: LEASE + 1 });
+    await dispatcher(h.app.services.zalo, { concurrency: 2 }).drain();
+
+    // Zalo's side: everyone exactly once.
+    const got = perRecipient("cs");
+    expect(got.size).toBe(people.length);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+    // Ours: all sent; the one that reached Zalo before the crash was found in the conversation, with its id.
+    expect(sql("select state, count(*) as n from outbox group by state")).toEqual([{ state: "sent", n: 6 }]);
+    expect(sql("select count(*) as n from outbox where zalo_msg_id = ?", reachedZalo.msgId)[0].n).toBe(1);
+    expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+  });
+
+  it("when the conversation cannot be read, an in-flight row is checked again for a while, then ends OUTCOME_UNKNOWN and the broadcast view shows it", async () => {
+    await followers(2);
+    const id = await startBroadcast({ text: "Cảm ơn bạn!" });
+    const dying = dyingZalo(0);
+    void dispatcher(dying.zalo, { concurrency: 1 }).tick();
+    await until("one request in flight", () => dying.calls() === 1);
+    await h.control("POST", "/_emu/faults", { match: "/openapi/v2.0/oa/conversation", error: -32, times: 1000 });
+
+    await h.control("POST", "/_emu/clock", { advanceMs: LEASE + 1 });
+    const second = dispatcher(h.app.services.zalo, { concurrency: 1, verifyForMs: 600_000 });
+    await second.drain();
+    expect(sql("select state, reason from outbox order by state")).toEqual([
+      { state: "sending", reason: null }, // still being checked
+      { state: "sent", reason: null },
+    ]);
+    expect(broadcastState(id)).toEqual({ state: "running", finished: 0 });
+
+    await h.control("POST", "/_emu/clock", { advanceMs: 600_000 });
+    await second.drain();
+    expect(sql("select state, reason from outbox order by state")).toEqual([
+      { state: "failed", reason: "OUTCOME_UNKNOWN" },
+      { state: "sent", reason: null },
+    ]);
+    expect(perRecipient("cs").size).toBe(1); // it had died before reaching Zalo: a loss, but a known one
+    expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+    const view = (await api("GET", `/api/admin/broadcasts/${id}`)).json();
+    expect(view.counts).toMatchObject({ sent: 1, unknown: 1, failed: 0 });
+  });
+
+  it("template by UID: found in the conversation = sent, absent = sent again, when Zalo lists templates there", async () => {
+    const people = await followers(3);
+    await careTemplate();
+    const id = await startBroadcast({ template: { id: "100002", data: { customer_name: "bạn", content: "Cảm ơn bạn" } } });
+    const dying = dyingZalo(1);
+    void dispatcher(dying.zalo, { concurrency: 2 }).tick();
+    await until("two requests in flight", () => dying.calls() === 2 && h.emu.state.messages.length === 1);
+
+    await h.control("POST", "/_emu/clock", { advanceMs: LEASE + 1 });
+    await dispatcher(h.app.services.zalo, { conversationListsTemplates: true }).drain();
+    const got = perRecipient("template_uid");
+    expect(got.size).toBe(people.length);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+    expect(sql("select state, count(*) as n from outbox group by state")).toEqual([{ state: "sent", n: 3 }]);
+    expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+  });
+
+  it("template by UID: if Zalo may not list templates in the conversation, an absent one is OUTCOME_UNKNOWN, never sent twice", async () => {
+    await followers(3);
+    await careTemplate();
+    await h.control("POST", "/_emu/config", { conversationListsTemplates: false });
+    await startBroadcast({ template: { id: "100002", data: { customer_name: "bạn", content: "Cảm ơn bạn" } } });
+    const dying = dyingZalo(1);
+    void dispatcher(dying.zalo, { concurrency: 2 }).tick();
+    await until("two requests in flight", () => dying.calls() === 2 && h.emu.state.messages.length === 1);
+
+    await h.control("POST", "/_emu/clock", { advanceMs: LEASE + 1 });
+    await dispatcher(h.app.services.zalo, { conversationListsTemplates: false }).drain();
+    expect([...perRecipient("template_uid").values()].every((n) => n === 1)).toBe(true);
+    expect(sql("select state, reason, count(*) as n from outbox group by state, reason order by state")).toEqual([
+      { state: "failed", reason: "OUTCOME_UNKNOWN", n: 2 },
+      { state: "sent", reason: null, n: 1 },
+    ]);
+  });
+});
+
+describe("broadcast completion", () => {
+  it("a broadcast is done as soon as its last row is final, without anyone opening it; reading it never writes", async () => {
+    await followers(2);
+    const id = await startBroadcast({ text: "Chúc bạn cuối tuần vui vẻ" });
+    await h.app.services.dispatcher.drain();
+    expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+    const changes = () => sql("select total_changes() as n")[0].n;
+    const before = changes();
+    h.app.services.messaging.broadcastView(id);
+    h.app.services.messaging.listBroadcasts();
+    expect(changes()).toBe(before);
+  });
+
+  it("paused while its last message was in flight: resuming it finds nothing left and completes it", async () => {
+    await followers(1);
+    const id = await startBroadcast({ text: "Xin chào" });
+    const real = h.app.services.zalo;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let called = false;
+    const slow = { ...real, sendCs: async (p: Parameters<ZaloClient["sendCs"]>[0]) => ((called = true), await gate, real.sendCs(p)) } as ZaloClient;
+    const tick = dispatcher(slow).tick();
+    await until("the send to start", () => called);
+    await api("POST", `/api/admin/broadcasts/${id}/pause`);
+    release();
+    await tick;
+    expect(broadcastState(id)).toEqual({ state: "paused", finished: 0 });
+    await api("POST", `/api/admin/broadcasts/${id}/resume`);
+    expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+  });
+});
