@@ -10,8 +10,8 @@
  * thousands of small callbacks a second: that is what the standalone dispatcher process is for). Prints, per phase, the
  * longest and p99 probe latency beside the baseline p99, and the planning time. Target: no probe waits
  * more than 50 ms behind the broadcast; the plan (preview + start) stays within 5 s. The server also reports
- * its longest event-loop turn per phase, in wall time and in its own CPU time: on a shared, busy machine the
- * probe's figures include the moments the OS ran other work, the CPU figure does not.
+ * its longest event-loop turn per phase, in wall time and in the main thread's own CPU time: on a shared,
+ * busy machine the probe's figures include the moments the OS ran other work, the CPU figure does not.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
@@ -25,7 +25,7 @@ const TARGET_MS = 50;
 const here = (f: string) => new URL(f, import.meta.url).pathname;
 
 function child(file: string, env: Record<string, string>): Promise<{ proc: ChildProcess; ready: any; ask: (type: string) => Promise<any> }> {
-  const proc = fork(here(file), [], { env: { ...process.env, ...env }, execArgv: ["--import", "tsx"] });
+  const proc = fork(here(file), [], { env: { ...process.env, ...env }, execArgv: ["--import", "tsx", ...(file.includes("stall-server") && process.env.BENCH_STALL_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_STALL_PROF}`] : [])] });
   const ask = (type: string) =>
     new Promise<any>((resolve) => {
       const on = (m: any) => {
@@ -140,7 +140,7 @@ try {
       "max ms": f1(s.max),
       "baseline p99 ms": f1(baseline.p99),
       "server turn max ms": f1(ph.loop.wallMax),
-      "of it CPU ms": f1(ph.loop.cpuMax),
+      "of it main-thread CPU ms": f1(ph.loop.cpuMax),
       "WAL pass ms": f1(ph.loop.checkpointMax),
       verdict: i === 0 ? "" : s.max <= TARGET_MS ? `PASS (≤ ${TARGET_MS} ms)` : `MISS (> ${TARGET_MS} ms)`,
       note: ph.note,
