@@ -120,13 +120,12 @@ try {
     const r = await call(base, "GET", `/api/admin/broadcasts/${b.id}`, token);
     return `queued ${r.counts.queued}`;
   });
-  await phase(`dispatch (${DISPATCH_S} s, ≤ ${DISPATCH_RATE}/s per channel)`, async () => {
-    await sleep(DISPATCH_S * 1000);
-    const { states } = await api.ask("dispatch-stop");
-    const sent = states.filter((s: any) => ["sent", "delivered", "seen"].includes(s.state)).reduce((a: number, s: any) => a + s.n, 0);
-    return `sent ${sent.toLocaleString("en-US")} (${Math.round(sent / DISPATCH_S)}/s)`;
-  });
+  await phase(`dispatch (${DISPATCH_S} s, ≤ ${DISPATCH_RATE}/s per channel)`, async () => (await sleep(DISPATCH_S * 1000), ""));
   p.stop();
+  // Counted after the phase: a count over a million outbox rows is the bench's own stall, not the product's.
+  const { states } = await api.ask("dispatch-stop");
+  const sent = states.filter((s: any) => ["sent", "delivered", "seen"].includes(s.state)).reduce((a: number, s: any) => a + s.n, 0);
+  phases[phases.length - 1]!.note = `sent ${sent.toLocaleString("en-US")} (${Math.round(sent / DISPATCH_S)}/s)`;
   await sleep(300);
 
   const baseline = p.between(phases[0]!.from, phases[0]!.to);

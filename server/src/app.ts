@@ -148,8 +148,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     now,
     log: app.log,
     options: {
-      // In the API process a batch is decided in one synchronous turn (~0.25 ms a row here): claim about a
-      // second's worth of sends, not 200 rows (~50 ms) at a time, so requests never wait long behind it.
+      // In the API process a batch is decided in one synchronous transaction: claim about a second's worth
+      // of sends (60 rows at the default rate), not 200 at a time, so requests wait less behind it.
       batchSize: Math.min(200, Math.max(20, config.DISPATCH_RATE_PER_SECOND)),
       ratePerSecond: config.DISPATCH_RATE_PER_SECOND,
       concurrency: config.DISPATCH_CONCURRENCY,
