@@ -110,22 +110,37 @@ describe("a broadcast is planned in slices", () => {
     seed(10);
     const svc = service({ rows: 3 });
     const id = broadcast(svc);
-    const outcomes: string[] = [];
+    const outcomes: Promise<string>[] = [];
     const stop = everyTurn(() => {
-      if (sql("select recipients from broadcasts where id = ?", id)[0].recipients !== 3) return;
+      if (outcomes.length || sql("select recipients from broadcasts where id = ?", id)[0].recipients !== 3) return;
       for (const action of ["pause", "cancel"] as const) {
-        try {
-          outcomes.push(`${action}:${svc.setState(admin, id, action).state}`);
-        } catch (e) {
-          outcomes.push(`${action}:${(e as { statusCode: number }).statusCode}`);
-        }
+        outcomes.push(svc.setState(admin, id, action).then((v) => `${action}:${v.state}`, (e) => `${action}:${e.statusCode}`));
       }
     });
     const view = await svc.start(admin, id);
     stop();
-    expect(outcomes).toEqual(["pause:409", "cancel:cancelled"]);
+    expect(await Promise.all(outcomes)).toEqual(["pause:409", "cancel:cancelled"]);
     expect(view).toMatchObject({ state: "cancelled", recipients: 3, counts: { cancelled: 3, queued: 0 } });
     expect(sql("select count(*) n from outbox where broadcast_id = ?", id)[0].n).toBe(3);
+  });
+});
+
+describe("a broadcast cancelled", () => {
+  it("cancels its unsent rows in slices; nothing is claimed meanwhile; a crash midway is finished after a restart", async () => {
+    seed(10);
+    const svc = service({ rows: 3 });
+    const id = broadcast(svc, "care");
+    await service().start(admin, id);
+    // The process dies in the third slice of the cancel (rows 7 to 9).
+    db.$client.exec(`create temp trigger crash before update of state on outbox when old.id = 7 and new.state = 'cancelled' begin select raise(abort, 'simulated crash'); end`);
+    await expect(svc.setState(admin, id, "cancel")).rejects.toThrow("simulated crash");
+    expect(sql("select state, count(*) n from outbox where broadcast_id = ? group by state order by state", id)).toEqual([{ state: "cancelled", n: 6 }, { state: "queued", n: 4 }]);
+    const dispatcher = createDispatcher({ db, repo: createMessagingRepo(db), zalo: {} as never, now: () => NOW });
+    expect(await dispatcher.tick()).toBe(0); // the broadcast is cancelled: its queued rows are never claimed
+
+    db.$client.exec("drop trigger crash");
+    await service({ rows: 3 }).resumePlans();
+    expect(service().broadcastView(id)).toMatchObject({ state: "cancelled", counts: { cancelled: 10, queued: 0 } });
   });
 });
 

@@ -60,7 +60,7 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   );
 
   // ---- broadcasts ----
-  r.get("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ broadcasts: messaging.listBroadcasts() }));
+  r.get("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ broadcasts: await messaging.listBroadcasts() }));
   r.post("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"], body: BroadcastInput } }, async (req, reply) =>
     reply.status(201).send(messaging.createBroadcast(me(req), req.body)),
   );

@@ -416,28 +416,48 @@ export function createMessagingService(deps: {
     );
   }
 
-  /** After a restart: finishes every plan a stopped process left half-written. */
+  /** After a restart: finishes every plan, and every cancellation, a stopped process left half-done. */
   async function resumePlans() {
     const ids = db.select({ id: broadcasts.id }).from(broadcasts).where(eq(broadcasts.state, "planning")).all();
     for (const { id } of ids) await plan(id);
+    const cancelled = c.prepare("select b.id from broadcasts b where b.state = 'cancelled' and exists (select 1 from outbox o where o.broadcast_id = b.id and o.state in ('queued','held'))").pluck().all() as string[];
+    for (const id of cancelled) await cancelRows(id);
     return { resumed: ids.length };
   }
 
-  function setState(actor: Principal, id: string, action: "pause" | "resume" | "cancel") {
-    return tx(db, () => {
+  async function setState(actor: Principal, id: string, action: "pause" | "resume" | "cancel") {
+    const next = tx(db, () => {
       const b = broadcastRow(id);
       // A plan in progress can be cancelled (it stops at its next slice), not paused: pause/resume is for sending.
       const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "planning", "running", "paused", "tripped"] };
       if (!allowed[action]!.includes(b.state)) throw new AppError(ErrorCode.CONFLICT, `Cannot ${action} a ${b.state} broadcast`, 409);
       const next = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
       db.update(broadcasts).set({ state: next, ...(next === "cancelled" ? { finishedAt: now() } : {}) }).where(eq(broadcasts.id, id)).run();
-      if (next === "cancelled") c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held')").run(now(), id);
       // Its last rows may have finished while it was paused: nothing will be claimed, so complete it here.
       if (next === "running") dispatchRepo.completeBroadcasts([id], now());
       audit(db, { actor: actorOf(actor), action: `broadcast.${action}`, targetId: id, at: now() });
-      return broadcastView(id);
+      return next;
     });
+    if (next === "cancelled") await cancelRows(id);
+    return broadcastViewSliced(id);
   }
+
+  /**
+   * A cancelled broadcast's unsent rows become `cancelled`, in slices of its outbox id range (a million in
+   * one statement held the event loop for seconds). Nothing of it is claimed meanwhile (the dispatcher
+   * claims only running broadcasts); a crash midway is finished by `resumePlans`.
+   */
+  async function cancelRows(id: string) {
+    const span = broadcastSpan.get({ id }) as { lo: number | null; hi: number | null };
+    if (span.lo === null || span.hi === null) return;
+    let after = span.lo - 1;
+    await runInSlices((rows) => {
+      tx(db, () => cancelSlice.run(now(), id, after, after + rows));
+      after += rows;
+      return { done: after >= span.hi! };
+    }, deps.slices);
+  }
+  const cancelSlice = c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held') and id > ? and id <= ?");
 
   /** The circuit breaker: a broadcast whose unfollow rate crosses its threshold stops itself. */
   function checkBreaker(id: string) {
@@ -523,7 +543,11 @@ export function createMessagingService(deps: {
     };
   }
 
-  const listBroadcasts = () => db.select({ id: broadcasts.id }).from(broadcasts).orderBy(desc(broadcasts.createdAt)).all().map((b) => broadcastView(b.id));
+  async function listBroadcasts() {
+    const out = [];
+    for (const b of db.select({ id: broadcasts.id }).from(broadcasts).orderBy(desc(broadcasts.createdAt)).all()) out.push(await broadcastViewSliced(b.id));
+    return out;
+  }
 
   // ---- keep-warm floor ----
 
