@@ -7,7 +7,8 @@
  * API process throughout (idle until the broadcast runs), as with DISPATCHER_ENABLED, at
  * BENCH_STALL_DISPATCH_RATE sends per second per channel (60: the product's default, about Zalo's limit of
  * 4,000 requests a minute per app; at full speed an in-process dispatcher keeps the one core busy with
- * thousands of small callbacks a second: that is what the standalone dispatcher process is for). Prints, per phase, the
+ * thousands of small callbacks a second: that is what the standalone dispatcher process is for), then
+ * cancelled (its unsent rows marked). Prints, per phase, the
  * longest and p99 probe latency beside the baseline p99, and the planning time. Target: no probe waits
  * more than 50 ms behind the broadcast; the plan (preview + start) stays within 5 s. The server also reports
  * its longest event-loop turn per phase, in wall time and in the main thread's own CPU time: on a shared,
@@ -121,11 +122,15 @@ try {
     return `queued ${r.counts.queued}`;
   });
   await phase(`dispatch (${DISPATCH_S} s, ≤ ${DISPATCH_RATE}/s per channel)`, async () => (await sleep(DISPATCH_S * 1000), ""));
+  await phase("cancel (the unsent rows)", async () => {
+    const r = await call(base, "POST", `/api/admin/broadcasts/${b.id}/cancel`, token);
+    return `${r.state}, cancelled ${r.counts.cancelled.toLocaleString("en-US")}`;
+  });
   p.stop();
   // Counted after the phase: a count over a million outbox rows is the bench's own stall, not the product's.
   const { states } = await api.ask("dispatch-stop");
   const sent = states.filter((s: any) => ["sent", "delivered", "seen"].includes(s.state)).reduce((a: number, s: any) => a + s.n, 0);
-  phases[phases.length - 1]!.note = `sent ${sent.toLocaleString("en-US")} (${Math.round(sent / DISPATCH_S)}/s)`;
+  phases[phases.length - 2]!.note = `sent ${sent.toLocaleString("en-US")} (${Math.round(sent / DISPATCH_S)}/s)`;
   await sleep(300);
 
   const baseline = p.between(phases[0]!.from, phases[0]!.to);
