@@ -29,6 +29,7 @@ export function reasonLabel(code: string): string {
 
 export const STATE_LABEL: Record<string, string> = {
   draft: "Nháp",
+  planning: "Đang lập danh sách",
   scheduled: "Đã lên lịch",
   running: "Đang gửi",
   paused: "Tạm dừng",

@@ -337,6 +337,10 @@ export const outbox = sqliteTable(
     // Partial indexes: a broadcast plan inserts a million unsent rows, which these need not carry.
     index("outbox_customer_sent_idx").on(t.customerId, t.sentAt).where(sql`${t.sentAt} is not null`),
     index("outbox_broadcast_idx").on(t.broadcastId, t.state).where(sql`${t.broadcastId} is not null`),
+    // The dispatcher's claim, per source (no broadcast, or one broadcast) in priority order (then id).
+    index("outbox_claim_idx").on(t.broadcastId, sql`${t.priority} desc`).where(sql`${t.state} in ('queued', 'held')`),
+    // A broadcast's unfollow count (its view, every console poll) without reading each of its rows: few are blamed.
+    index("outbox_blamed_idx").on(t.broadcastId).where(sql`${t.unfollowBlamedAt} is not null`),
     index("outbox_zalo_msg_idx").on(t.zaloMsgId).where(sql`${t.zaloMsgId} is not null`),
   ],
 );
@@ -369,13 +373,16 @@ export const broadcasts = sqliteTable("broadcasts", {
   templateId: text("template_id"),
   templateData: text("template_data"),
   audience: text("audience").notNull(),
-  state: text("state", { enum: ["draft", "scheduled", "running", "paused", "tripped", "cancelled", "done"] }).notNull().default("draft"),
+  /** `planning` while the outbox rows are written in slices; the dispatcher sends only `running` broadcasts. */
+  state: text("state", { enum: ["draft", "planning", "scheduled", "running", "paused", "tripped", "cancelled", "done"] }).notNull().default("draft"),
   scheduledAt: integer("scheduled_at"),
   expiresAt: integer("expires_at"),
   /** Stop the broadcast when unfollows / sent passes this (after `breakerMinSent` sends). */
   breakerRate: real("breaker_rate").notNull().default(0.02),
   breakerMinSent: integer("breaker_min_sent").notNull().default(200),
   recipients: integer("recipients").notNull().default(0),
+  /** The plan's progress: customers up to this rowid have their outbox row (set with them, slice by slice). */
+  plannedThrough: integer("planned_through"),
   createdBy: text("created_by").notNull(),
   createdAt: integer("created_at").notNull(),
   startedAt: integer("started_at"),

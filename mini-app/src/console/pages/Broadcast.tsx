@@ -6,7 +6,7 @@ import type { BroadcastView, Preview } from "../types";
 import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
 import { stateTone } from "./Broadcasts";
 
-const LIVE = new Set(["running", "paused", "tripped", "scheduled"]);
+const LIVE = new Set(["planning", "running", "paused", "tripped", "scheduled"]);
 
 export function BroadcastPage({ id }: { id: string }) {
   const view = useLoad(() => api.get<BroadcastView>(`/api/admin/broadcasts/${encodeURIComponent(id)}`), [id]);
@@ -72,7 +72,7 @@ export function BroadcastPage({ id }: { id: string }) {
               <Play size={16} /> Tiếp tục
             </button>
           )}
-          {["draft", "running", "paused", "tripped"].includes(b.state) && (
+          {["draft", "planning", "running", "paused", "tripped"].includes(b.state) && (
             <button className="c-btn c-btn-danger" disabled={act.busy} onClick={() => doAction("cancel")} data-testid="bc-cancel">
               <XCircle size={16} /> Huỷ
             </button>

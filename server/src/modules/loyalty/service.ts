@@ -11,6 +11,7 @@ import {
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { forEachInSlices } from "../../db/chunked";
 import { createGroupCommit, Refusal } from "../../db/group-commit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
@@ -140,10 +141,11 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
   }
 
   /** Writes expiry entries for every lot past its date. Safe to run again or concurrently: the key is the state. */
-  function expireDue() {
+  /** Hourly: one short transaction per customer, the event loop served between slices of customers. */
+  async function expireDue() {
     const at = now();
     let expired = 0;
-    for (const customerId of repo.customersWithExpiredLots(at)) {
+    await forEachInSlices(repo.customersWithExpiredLots(at), (customerId) => {
       tx(db, () => {
         const facts = repo.facts(customerId);
         const due = pointsDueToExpire(facts, at);
@@ -152,7 +154,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
         const { duplicate } = repo.append({ customerId, kind: "expire", delta: -due, reason: "Điểm hết hạn", sourceKey: `expire:${customerId}:${lastId}`, actor: SYSTEM, now: at });
         if (!duplicate) expired += due;
       });
-    }
+    });
     return { expired };
   }
 

@@ -180,7 +180,7 @@ describe("broadcast completion", () => {
     const changes = () => sql("select total_changes() as n")[0].n;
     const before = changes();
     h.app.services.messaging.broadcastView(id);
-    h.app.services.messaging.listBroadcasts();
+    await h.app.services.messaging.listBroadcasts();
     expect(changes()).toBe(before);
   });
 

@@ -99,14 +99,21 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   let znsLeft: number | null = null;
   let znsLeftAt = 0;
 
+  // The first @n by priority of the messages outside broadcasts and of each running broadcast, then the
+  // first @n of those: the same rows as one ordered scan of everything queued, but walking
+  // `outbox_claim_idx` per source, so the rows of a broadcast being planned, paused or tripped (a million
+  // of them) are never read, and a running one's are read only as far as @n.
+  const claimable = "o.state in ('queued', 'held') and coalesce(o.not_before, 0) <= @now and (o.lease_until is null or o.lease_until < @now)";
   const claim = c.prepare(`
     update outbox set lease_owner = @owner, lease_until = @until, updated_at = @now
     where id in (
-      select o.id from outbox o left join broadcasts b on b.id = o.broadcast_id
-      where o.state in ('queued', 'held') and coalesce(o.not_before, 0) <= @now
-        and (o.lease_until is null or o.lease_until < @now)
-        and (o.broadcast_id is null or b.state = 'running')
-      order by o.priority desc, o.id limit @n)
+      select id from outbox
+      where id in (select o.id from outbox o where o.broadcast_id is null and ${claimable} order by o.priority desc, o.id limit @n)
+         or id in (
+           select x.id from broadcasts b join outbox x on x.id in (
+             select o.id from outbox o where o.broadcast_id = b.id and ${claimable} order by o.priority desc, o.id limit @n)
+           where b.state = 'running')
+      order by priority desc, id limit @n)
     returning *`);
   const recoverZns = c.prepare(
     "update outbox set state = 'queued', lease_owner = null, lease_until = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', updated_at = @now where state = 'sending' and channel = 'zns' and lease_until < @cutoff",

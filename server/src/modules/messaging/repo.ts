@@ -37,6 +37,13 @@ export function toPolicyCustomer(r: Record<string, any>): PolicyCustomer {
   };
 }
 
+/**
+ * "Has a send in the history window" for `customers c` (bind `recentSince(now)`): the people whose own history
+ * the policy must see; one probe of `outbox_customer_sent_idx` each.
+ */
+export const HAS_RECENT_SEND = `exists (select 1 from outbox o where o.customer_id = c.id and o.state in ${SENT_STATES} and o.sent_at >= ?)`;
+export const recentSince = (now: number) => now - HISTORY_DAYS * 86_400_000;
+
 const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null });
 
 /**
@@ -86,13 +93,15 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
 
   const history = (customerId: string, now: number): SentFact[] => (historyOf.all(customerId, now - HISTORY_DAYS * 86_400_000) as any[]).map(toFact);
 
-  /** Every send of the last month, by customer: one query for a whole broadcast preview. */
-  function recentSends(now: number): Map<string, SentFact[]> {
+  /** The sends of the last month of these customers, by customer: one query for a slice of a broadcast preview. */
+  const sendsOfStmt = c.prepare(
+    `select o.customer_id, o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id
+     where o.customer_id in (select value from json_each(?)) and o.state in ${SENT_STATES} and o.sent_at >= ?`,
+  );
+  function recentSendsOf(customerIds: string[], now: number): Map<string, SentFact[]> {
     const out = new Map<string, SentFact[]>();
-    const rows = c
-      .prepare(`select o.customer_id, o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id where o.state in ${SENT_STATES} and o.sent_at >= ?`)
-      .iterate(now - HISTORY_DAYS * 86_400_000) as Iterable<any>;
-    for (const h of rows) {
+    if (customerIds.length === 0) return out;
+    for (const h of sendsOfStmt.iterate(JSON.stringify(customerIds), now - HISTORY_DAYS * 86_400_000) as Iterable<any>) {
       const list = out.get(h.customer_id);
       if (list) list.push(toFact(h));
       else out.set(h.customer_id, [toFact(h)]);
@@ -119,7 +128,7 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
   // A row being sent (leased and marked sending) finishes; anything not yet sent never goes. The text and
   // template data of every other row are dropped: they carry the person's name and what we told them.
   const cancelUnsent = db.$client.prepare(
-    "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held')",
+    "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready')",
   );
   const blankContent = db.$client.prepare("update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'");
   /** The person's data was erased: cancels what was still to be sent to them. Inside the erasure's transaction. */
@@ -129,7 +138,7 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
     return { cancelled };
   }
 
-  return { queue, policyCustomer, history, recentSends, currentRules, template, timeZone, forgetCustomer };
+  return { queue, policyCustomer, history, recentSendsOf, currentRules, template, timeZone, forgetCustomer };
 }
 
 export type MessagingRepo = ReturnType<typeof createMessagingRepo>;

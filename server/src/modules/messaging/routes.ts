@@ -60,11 +60,11 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   );
 
   // ---- broadcasts ----
-  r.get("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ broadcasts: messaging.listBroadcasts() }));
+  r.get("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ broadcasts: await messaging.listBroadcasts() }));
   r.post("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"], body: BroadcastInput } }, async (req, reply) =>
     reply.status(201).send(messaging.createBroadcast(me(req), req.body)),
   );
-  r.get("/api/admin/broadcasts/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.broadcastView(req.params.id));
+  r.get("/api/admin/broadcasts/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.broadcastViewSliced(req.params.id));
   r.get("/api/admin/broadcasts/:id/preview", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.preview(req.params.id));
   r.post("/api/admin/broadcasts/:id/start", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.start(me(req), req.params.id));
   for (const action of ["pause", "resume", "cancel"] as const) {

@@ -23,7 +23,7 @@ import {
 import type { Db } from "../../db/client";
 import { createDispatchRepo } from "./dispatch-repo";
 import { tx } from "../../db/client";
-import { broadcasts, customers, warmingRules, znsTemplates } from "../../db/schema";
+import { broadcasts, customers, outbox, warmingRules, znsTemplates } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
@@ -31,7 +31,8 @@ import { earnedInWindowSql, type LoyaltyRepo } from "../loyalty/repo";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import { idFromTrackingId } from "./dispatcher";
-import { POLICY_COLUMNS, toPolicyCustomer, type MessagingRepo, type NewMessage } from "./repo";
+import { forEachRowidSlice, rowidEnd, runInSlices, type SliceOptions } from "../../db/chunked";
+import { HAS_RECENT_SEND, POLICY_COLUMNS, recentSince, toPolicyCustomer, type MessagingRepo, type NewMessage } from "./repo";
 
 const DAY = 86_400_000;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -42,6 +43,8 @@ export function createMessagingService(deps: {
   loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
   zalo: Pick<ZaloClient, "getZnsQuota" | "sendZns">;
   now: () => number;
+  /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
+  slices?: SliceOptions;
 }) {
   const { db, repo, now } = deps;
   const c = db.$client;
@@ -291,10 +294,14 @@ export function createMessagingService(deps: {
   };
 
   /**
-   * How many would be sent now, held, suppressed (by reason), and the quota it would spend. Set-based: one
-   * query for the audience, one for everyone's recent sends, then the pure policy per person.
+   * How many would be sent now, held, suppressed (by reason), and the quota it would spend. Set-based and
+   * sliced: each slice of the customers' rowid range is one grouped query (people with recent sends one by
+   * one against their own history, everyone else grouped by the few facts the policy reads and decided once
+   * per group), with the event loop served between slices. Counts add up across slices exactly as one
+   * query over everyone would; the slices are not one snapshot (a preview is an estimate, and every message
+   * is decided again at send time).
    */
-  function preview(id: string) {
+  async function preview(id: string) {
     const b = broadcastRow(id);
     const { where, params } = audienceSql(JSON.parse(b.audience));
     const { rules } = repo.currentRules();
@@ -311,75 +318,146 @@ export function createMessagingService(deps: {
       } else out.reasons[d.reason] = (out.reasons[d.reason] ?? 0) + n;
     };
     const at = now();
-    const sends = repo.recentSends(at);
     const freeMs = rules.zalo.csFreeHours * 3_600_000;
     const windowMs = rules.zalo.csWindowDays * DAY;
-
-    // People with recent sends: decided one by one against their own history.
-    if (sends.size) {
-      const withHistory = c.prepare(`select ${POLICY_COLUMNS} from customers c where (${where}) and c.id in (select value from json_each(?))`).all(...params, JSON.stringify([...sends.keys()])) as Record<string, any>[];
-      for (const row of withHistory) count(decide(toPolicyCustomer(row), msg, at, rules, sends.get(row.id)!), 1);
-    }
-    // Everyone else: the policy depends only on a few facts, so SQLite groups the audience by them and
-    // each group is decided once, for a representative (set-based; no per-person loop).
-    const sent = sends.size ? " and c.id not in (select value from json_each(?))" : "";
-    const groups = c
-      .prepare(
-        `select c.follows_oa as f, c.unfollowed_at is not null as u, c.zalo_oa_id is not null as o, c.phone is not null as p,
-           case when c.last_interaction_at is null then 0 when ? - c.last_interaction_at <= ? then 2 when ? - c.last_interaction_at <= ? then 1 else 0 end as w,
-           c.prefs as prefs, coalesce(c.fatigue_until, 0) > ? as tired, count(*) as n
-         from customers c where (${where})${sent}
-         group by 1, 2, 3, 4, 5, 6, 7`,
-      )
-      .all(at, freeMs, at, windowMs, at, ...params, ...(sends.size ? [JSON.stringify([...sends.keys()])] : [])) as Record<string, any>[];
-    for (const g of groups) {
-      const representative = toPolicyCustomer({
-        follows_oa: g.f,
-        unfollowed_at: g.u ? at : null,
-        zalo_oa_id: g.o ? "oa" : null,
-        phone: g.p ? "84" : null,
-        last_interaction_at: g.w === 2 ? at : g.w === 1 ? at - freeMs - 1 : null,
-        prefs: g.prefs,
-        fatigue_until: g.tired ? at + 1 : null,
-      });
-      count(decide(representative, msg, at, rules, []), g.n);
-    }
+    // `hid` is the id of someone with recent sends (a group of one, with their own columns), null otherwise.
+    const slice = c.prepare(
+      `select case when ${HAS_RECENT_SEND} then c.id end as hid,
+         c.follows_oa as f, c.unfollowed_at is not null as u, c.zalo_oa_id is not null as o, c.phone is not null as p,
+         case when c.last_interaction_at is null then 0 when ? - c.last_interaction_at <= ? then 2 when ? - c.last_interaction_at <= ? then 1 else 0 end as w,
+         c.prefs as prefs, coalesce(c.fatigue_until, 0) > ? as tired, count(*) as n
+       from customers c where c.rowid > ? and c.rowid <= ? and (${where})
+       group by 1, 2, 3, 4, 5, 6, 7, 8`,
+    );
+    const withHistory = c.prepare(`select ${POLICY_COLUMNS} from customers c where c.id in (select value from json_each(?))`);
+    await forEachRowidSlice(
+      c,
+      "customers",
+      (lo, hi) => {
+        const groups = slice.all(recentSince(at), at, freeMs, at, windowMs, at, lo, hi, ...params) as Record<string, any>[];
+        const ids: string[] = [];
+        for (const g of groups) {
+          if (g.hid !== null) {
+            ids.push(g.hid);
+            continue;
+          }
+          const representative = toPolicyCustomer({
+            follows_oa: g.f,
+            unfollowed_at: g.u ? at : null,
+            zalo_oa_id: g.o ? "oa" : null,
+            phone: g.p ? "84" : null,
+            last_interaction_at: g.w === 2 ? at : g.w === 1 ? at - freeMs - 1 : null,
+            prefs: g.prefs,
+            fatigue_until: g.tired ? at + 1 : null,
+          });
+          count(decide(representative, msg, at, rules, []), g.n);
+        }
+        if (ids.length) {
+          const sends = repo.recentSendsOf(ids, at);
+          for (const row of withHistory.all(JSON.stringify(ids)) as Record<string, any>[]) count(decide(toPolicyCustomer(row), msg, at, rules, sends.get(row.id) ?? []), 1);
+        }
+      },
+      deps.slices,
+    );
     return out;
   }
 
-  /** Snapshots the audience into the outbox in one statement and starts it (or schedules it). */
-  function start(actor: Principal, id: string) {
-    return tx(db, () => {
+  /**
+   * Starts (or schedules) a broadcast: snapshots the audience into the outbox, slice by slice (see `plan`),
+   * and answers once every row is written. The dispatcher sends nothing of it before then.
+   */
+  async function start(actor: Principal, id: string) {
+    tx(db, () => {
       const b = broadcastRow(id);
       if (b.state !== "draft") throw new AppError(ErrorCode.CONFLICT, `Broadcast is ${b.state}`, 409);
-      const { where, params } = audienceSql(JSON.parse(b.audience));
       const t = now();
-      const inserted = c
-        .prepare(
-          `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
-           select c.id, ?, 3, null, 'broadcast', ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where ${where}`,
-        )
-        .run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, ...params).changes;
-      db.update(broadcasts).set({ state: "running", recipients: inserted, startedAt: t }).where(eq(broadcasts.id, id)).run();
-      audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, details: { recipients: inserted }, at: t });
-      return broadcastView(id);
+      db.update(broadcasts).set({ state: "planning", plannedThrough: 0, recipients: 0, startedAt: t }).where(eq(broadcasts.id, id)).run();
+      audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, at: t });
     });
+    await plan(id);
+    return broadcastViewSliced(id);
   }
 
-  function setState(actor: Principal, id: string, action: "pause" | "resume" | "cancel") {
-    return tx(db, () => {
+  /**
+   * Writes the outbox rows of a `planning` broadcast, one slice of the customers' rowid range per short
+   * transaction, with the event loop served between slices. Each slice's rows and the progress mark
+   * (`planned_through`) commit together, and each slice reads the mark inside its own IMMEDIATE
+   * transaction: a crash loses only the slice in flight, a restart (`resumePlans`) carries on from the mark,
+   * and two planners of the same broadcast (a restart racing a slow one, two processes) never write a
+   * customer twice. The last slice sets `running`: the dispatcher claims only running broadcasts, so nothing
+   * goes out, and the breaker, pause and completion never see a half-written audience. A cancel stops it
+   * at the next slice.
+   */
+  async function plan(id: string) {
+    const b = broadcastRow(id);
+    if (b.state !== "planning") return;
+    const { where, params } = audienceSql(JSON.parse(b.audience));
+    const insert = c.prepare(
+      `insert into outbox (customer_id, category, priority, dedupe_key, source, text, image_url, template_id, template_data, state, not_before, expires_at, broadcast_id, created_at, updated_at)
+       select c.id, ?, 3, null, 'broadcast', ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ? from customers c where c.rowid > ? and c.rowid <= ? and (${where})`,
+    );
+    const progress = c.prepare("select state, coalesce(planned_through, 0) as after, recipients from broadcasts where id = ?");
+    const advance = c.prepare("update broadcasts set planned_through = ?, recipients = recipients + ?, state = ? where id = ?");
+    const end = rowidEnd(c, "customers");
+    await runInSlices(
+      (rows) =>
+        tx(db, () => {
+          const p = progress.get(id) as { state: string; after: number; recipients: number } | undefined;
+          if (!p || p.state !== "planning") return { done: true };
+          const hi = p.after + rows;
+          const t = now();
+          const inserted = insert.run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, id, t, t, p.after, hi, ...params).changes;
+          const done = hi >= end();
+          advance.run(hi, inserted, done ? "running" : "planning", id);
+          if (done) audit(db, { actor: { kind: "system", id: "planner" }, action: "broadcast.planned", targetId: id, details: { recipients: p.recipients + inserted }, at: t });
+          return { done };
+        }),
+      deps.slices,
+    );
+  }
+
+  /** After a restart: finishes every plan, and every cancellation, a stopped process left half-done. */
+  async function resumePlans() {
+    const ids = db.select({ id: broadcasts.id }).from(broadcasts).where(eq(broadcasts.state, "planning")).all();
+    for (const { id } of ids) await plan(id);
+    const cancelled = c.prepare("select b.id from broadcasts b where b.state = 'cancelled' and exists (select 1 from outbox o where o.broadcast_id = b.id and o.state in ('queued','held'))").pluck().all() as string[];
+    for (const id of cancelled) await cancelRows(id);
+    return { resumed: ids.length };
+  }
+
+  async function setState(actor: Principal, id: string, action: "pause" | "resume" | "cancel") {
+    const next = tx(db, () => {
       const b = broadcastRow(id);
-      const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "running", "paused", "tripped"] };
+      // A plan in progress can be cancelled (it stops at its next slice), not paused: pause/resume is for sending.
+      const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "planning", "running", "paused", "tripped"] };
       if (!allowed[action]!.includes(b.state)) throw new AppError(ErrorCode.CONFLICT, `Cannot ${action} a ${b.state} broadcast`, 409);
       const next = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
       db.update(broadcasts).set({ state: next, ...(next === "cancelled" ? { finishedAt: now() } : {}) }).where(eq(broadcasts.id, id)).run();
-      if (next === "cancelled") c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held')").run(now(), id);
       // Its last rows may have finished while it was paused: nothing will be claimed, so complete it here.
       if (next === "running") dispatchRepo.completeBroadcasts([id], now());
       audit(db, { actor: actorOf(actor), action: `broadcast.${action}`, targetId: id, at: now() });
-      return broadcastView(id);
+      return next;
     });
+    if (next === "cancelled") await cancelRows(id);
+    return broadcastViewSliced(id);
   }
+
+  /**
+   * A cancelled broadcast's unsent rows become `cancelled`, in slices of its outbox id range (a million in
+   * one statement held the event loop for seconds). Nothing of it is claimed meanwhile (the dispatcher
+   * claims only running broadcasts); a crash midway is finished by `resumePlans`.
+   */
+  async function cancelRows(id: string) {
+    const span = broadcastSpan.get({ id }) as { lo: number | null; hi: number | null };
+    if (span.lo === null || span.hi === null) return;
+    let after = span.lo - 1;
+    await runInSlices((rows) => {
+      tx(db, () => cancelSlice.run(now(), id, after, after + rows));
+      after += rows;
+      return { done: after >= span.hi! };
+    }, deps.slices);
+  }
+  const cancelSlice = c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held') and id > ? and id <= ?");
 
   /** The circuit breaker: a broadcast whose unfollow rate crosses its threshold stops itself. */
   function checkBreaker(id: string) {
@@ -392,10 +470,37 @@ export function createMessagingService(deps: {
     }
   }
 
+  /**
+   * The view with its per-state counts taken in slices of the broadcast's outbox id range, the event loop
+   * served between them (at a million rows one count holds it for ~50 ms; the console polls every 2 s).
+   * Each row is counted once, in the state it has when its slice is counted.
+   */
+  async function broadcastViewSliced(id: string) {
+    const span = broadcastSpan.get({ id }) as { lo: number | null; hi: number | null };
+    const states: Record<string, number> = {};
+    if (span.lo !== null && span.hi !== null) {
+      let after = span.lo - 1;
+      await runInSlices((rows) => {
+        for (const r of sliceStates.all(id, after, after + rows) as { state: string; n: number }[]) states[r.state] = (states[r.state] ?? 0) + r.n;
+        after += rows;
+        return { done: after >= span.hi! };
+      }, { maxRows: 1_000_000, ...deps.slices });
+    }
+    return broadcastView(id, states);
+  }
+  // Every state spelled out, so each slice is one seek per state into `outbox_broadcast_idx` (broadcast, state, rowid).
+  const STATES = outbox.state.enumValues.map((v) => `'${v}'`).join(",");
+  const sliceStates = c.prepare(`select state, count(*) as n from outbox where broadcast_id = ? and state in (${STATES}) and id > ? and id <= ? group by state`);
+  const broadcastSpan = c.prepare(
+    `select min(lo) as lo, max(hi) as hi from (${outbox.state.enumValues
+      .map((v) => `select (select min(id) from outbox where broadcast_id = @id and state = '${v}') as lo, (select max(id) from outbox where broadcast_id = @id and state = '${v}') as hi`)
+      .join(" union all ")})`,
+  );
+
   /** Reads only: a broadcast is marked done by whoever finalises its last row (see dispatch-repo). */
-  function broadcastView(id: string) {
+  function broadcastView(id: string, counted?: Record<string, number>) {
     const b = broadcastRow(id);
-    const states = Object.fromEntries((c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state").all(id) as any[]).map((r) => [r.state, r.n]));
+    const states = counted ?? Object.fromEntries((c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state").all(id) as any[]).map((r) => [r.state, r.n]));
     // A crash left these in flight and Zalo could not say whether they arrived: not failures, not sends.
     const unknown = (c.prepare("select count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason = 'OUTCOME_UNKNOWN'").get(id) as any).n as number;
     const failed = (
@@ -438,7 +543,11 @@ export function createMessagingService(deps: {
     };
   }
 
-  const listBroadcasts = () => db.select({ id: broadcasts.id }).from(broadcasts).orderBy(desc(broadcasts.createdAt)).all().map((b) => broadcastView(b.id));
+  async function listBroadcasts() {
+    const out = [];
+    for (const b of db.select({ id: broadcasts.id }).from(broadcasts).orderBy(desc(broadcasts.createdAt)).all()) out.push(await broadcastViewSliced(b.id));
+    return out;
+  }
 
   // ---- keep-warm floor ----
 
@@ -446,35 +555,45 @@ export function createMessagingService(deps: {
    * Daily: followers we have not contacted for `silentDays` get one useful message, through the same
    * policy as everything else: their expiring points first, then a voucher about to lapse, then an offer.
    */
-  function proposeFloor() {
+  async function proposeFloor() {
     const { rules } = repo.currentRules();
     if (!rules.floor.enabled) return { queued: 0 };
     const t = now();
     const day = dayKey(t, rules.timeZone); // the shop's day, not UTC's: one floor message per local day
-    const silent = c
-      .prepare(
-        `select c.id, c.name, c.points_balance from customers c where c.follows_oa = 1
-         and not exists (select 1 from outbox o where o.customer_id = c.id and (o.sent_at >= @since or o.state in ('queued','held','sending')))
-         limit 50000`,
-      )
-      .all({ since: t - rules.floor.silentDays * DAY }) as { id: string; name: string; points_balance: number }[];
+    const MAX_PER_RUN = 50_000;
+    // In slices of the customers (each its own transaction; the dedupe key makes a rerun a no-op).
+    const silentIn = c.prepare(
+      `select c.id, c.name, c.points_balance from customers c where c.rowid > @lo and c.rowid <= @hi and c.follows_oa = 1
+         and not exists (select 1 from outbox o where o.customer_id = c.id and (o.sent_at >= @since or o.state in ('queued','held','sending')))`,
+    );
     const voucherSoon = c.prepare(
       "select v.id, vc.name, v.expires_at from vouchers v join voucher_campaigns vc on vc.id = v.campaign_id where v.customer_id = ? and v.status = 'issued' and v.expires_at > ? order by v.expires_at limit 1",
     );
     const offer = c.prepare("select name from voucher_campaigns where active = 1 and listed = 1 and (valid_to is null or valid_to > ?) order by created_at desc limit 1").get(t) as { name: string } | undefined;
     let queued = 0;
-    tx(db, () => {
-      for (const s of silent) {
-        const v = voucherSoon.get(s.id, t) as { name: string; expires_at: number } | undefined;
-        let content: string | null = null;
-        if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
-        else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN", { timeZone: rules.timeZone })}.`;
-        else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
-        if (!content) continue;
-        const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;
-        if (repo.queue({ customerId: s.id, category: "care", priority: 2, dedupeKey: `floor:${s.id}:${day}`, source: "floor", text: content, template, expiresAt: t + 2 * DAY }, t)) queued++;
-      }
-    });
+    let seen = 0;
+    await forEachRowidSlice(
+      c,
+      "customers",
+      (lo, hi) => {
+        const silent = silentIn.all({ lo, hi, since: t - rules.floor.silentDays * DAY }) as { id: string; name: string; points_balance: number }[];
+        tx(db, () => {
+          for (const s of silent) {
+            if (seen++ >= MAX_PER_RUN) return;
+            const v = voucherSoon.get(s.id, t) as { name: string; expires_at: number } | undefined;
+            let content: string | null = null;
+            if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
+            else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN", { timeZone: rules.timeZone })}.`;
+            else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
+            if (!content) continue;
+            const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;
+            if (repo.queue({ customerId: s.id, category: "care", priority: 2, dedupeKey: `floor:${s.id}:${day}`, source: "floor", text: content, template, expiresAt: t + 2 * DAY }, t)) queued++;
+          }
+        });
+        return seen < MAX_PER_RUN;
+      },
+      deps.slices,
+    );
     return { queued };
   }
 
@@ -497,8 +616,10 @@ export function createMessagingService(deps: {
     createBroadcast,
     preview,
     start,
+    resumePlans,
     setState,
     broadcastView,
+    broadcastViewSliced,
     listBroadcasts,
     proposeFloor,
   };
