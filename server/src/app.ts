@@ -122,7 +122,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    errorResponseBuilder: () => new AppError(ErrorCode.RATE_LIMITED, "Too many requests: slow down", 429),
+    errorResponseBuilder: () => new AppError(ErrorCode.RATE_LIMITED, "Too many requests: slow down"),
   });
   await app.register(swagger, {
     openapi: {

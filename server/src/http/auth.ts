@@ -102,7 +102,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
     if (access === "public" || access === "webhook") return;
     req.principal = authenticate(req, verify, opts.loadPrincipal);
     if (access === "customer" && req.principal.kind !== "customer") {
-      throw new AppError(ErrorCode.CUSTOMER_ONLY, "This is for shoppers signed in with Zalo, not console operators", 403);
+      throw new AppError(ErrorCode.CUSTOMER_ONLY, "This is for shoppers signed in with Zalo, not console operators");
     }
     if (rank[req.principal.role] < rank[access === "customer" ? "customer" : access]) {
       throw forbidden(`This needs the ${access} role`);
@@ -125,7 +125,7 @@ function authenticate(req: FastifyRequest, verify: (token: string) => TokenClaim
   } catch (err) {
     const code = (err as { code?: string }).code;
     const expired = code === "FAST_JWT_EXPIRED" || code === "FST_JWT_AUTHORIZATION_TOKEN_EXPIRED";
-    throw new AppError(ErrorCode.UNAUTHENTICATED, expired ? "Your session expired: sign in again" : "Invalid session token", 401);
+    throw new AppError(ErrorCode.UNAUTHENTICATED, expired ? "Your session expired: sign in again" : "Invalid session token");
   }
   req.user = claims;
   const principal = load(claims);

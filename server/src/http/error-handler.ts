@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ErrorCode } from "@mc/shared";
 import { AppError } from "../errors";
+import { statusOf } from "./status";
 
 /**
  * Errors Fastify raises before a route is found (a URL that does not decode, a path param past the length
@@ -17,8 +18,9 @@ export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     const requestId = req.id;
     if (err instanceof AppError) {
-      if (err.statusCode >= 500) req.log.warn({ code: err.code }, err.message);
-      return reply.status(err.statusCode).send({ code: err.code, message: err.message, requestId, ...(err.details ? { details: err.details } : {}) });
+      const status = statusOf(err.code);
+      if (status >= 500) req.log.warn({ code: err.code }, err.message);
+      return reply.status(status).send({ code: err.code, message: err.message, requestId, ...(err.details ? { details: err.details } : {}) });
     }
     const fe = err as FastifyError & { validation?: unknown[] };
     if (fe.validation) {

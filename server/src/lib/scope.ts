@@ -4,7 +4,7 @@ import type { Principal } from "../http/auth";
 
 /** Staff act only at their own stores; admins at any. */
 export function assertStoreAccess(p: Principal, storeId: string, storeExists: (id: string) => boolean) {
-  if (!storeExists(storeId)) throw new AppError(ErrorCode.NOT_FOUND, `Store ${storeId} not found`, 404);
+  if (!storeExists(storeId)) throw new AppError(ErrorCode.NOT_FOUND, `Store ${storeId} not found`);
   if (p.role === "admin") return;
-  if (p.role !== "staff" || !p.storeIds.includes(storeId)) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not work at this store", 403);
+  if (p.role !== "staff" || !p.storeIds.includes(storeId)) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not work at this store");
 }

@@ -149,7 +149,7 @@ describe("erasure racing a phone share", () => {
     await new Promise((r) => setImmediate(r));
     tx(db, () => repo.erase(customer.id, Date.now()));
     answer("0912345678");
-    await expect(sharing).rejects.toMatchObject({ statusCode: 401 });
+    await expect(sharing).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     expect(db.$client.prepare("select phone, name from customers where id = ?").get(customer.id)).toEqual({ phone: null, name: ERASED_NAME });
     db.$client.close();
   });

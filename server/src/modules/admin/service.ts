@@ -48,11 +48,11 @@ export function createAdminService(deps: {
     const attempt = guard.begin(key);
     if (!attempt.ok) {
       const retryAfterSeconds = Math.ceil(attempt.retryAfterMs / 1000);
-      throw new AppError(ErrorCode.ADMIN_LOGIN_LOCKED, `Too many wrong passwords for this account: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, 429, { retryAfterSeconds });
+      throw new AppError(ErrorCode.ADMIN_LOGIN_LOCKED, `Too many wrong passwords for this account: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, { retryAfterSeconds });
     }
     const row = db.select().from(adminUsers).where(eq(adminUsers.email, key)).get();
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
-    if (!row || !ok) throw new AppError(ErrorCode.ADMIN_LOGIN_FAILED, "Wrong email or password", 401);
+    if (!row || !ok) throw new AppError(ErrorCode.ADMIN_LOGIN_FAILED, "Wrong email or password");
     guard.succeeded(key);
     return { token: deps.issueToken({ sub: row.id, kind: "operator" }), admin: { id: row.id, email: row.email } };
   }
@@ -65,11 +65,11 @@ export function createAdminService(deps: {
   /** Grants or revokes staff/admin. Staff must name at least one store: staff actions are store-scoped. */
   function setRole(actor: Principal, customerId: string, role: Role, storeIds: string[] = []) {
     const row = identityRepo.byId(customerId);
-    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
     const unique = [...new Set(storeIds)];
-    if (role === "staff" && unique.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, "Staff must be assigned to at least one store", 400);
+    if (role === "staff" && unique.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, "Staff must be assigned to at least one store");
     const unknown = unique.filter((s) => !identityRepo.storeExists(s));
-    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, 400);
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
     tx(db, () => {
       identityRepo.setRole(customerId, role, unique, now());
       audit(db, { actor: actorOf(actor), action: "role.set", targetId: customerId, details: { from: row.role, to: role, storeIds: unique }, at: now() });
@@ -80,7 +80,7 @@ export function createAdminService(deps: {
   function createStore(p: { id?: string; name: string; address?: string }) {
     const id = p.id ?? randomUUID();
     const inserted = db.insert(stores).values({ id, name: p.name, address: p.address ?? "", createdAt: now() }).onConflictDoNothing().run();
-    if (inserted.changes === 0) throw new AppError(ErrorCode.CONFLICT, `Store ${id} already exists`, 409);
+    if (inserted.changes === 0) throw new AppError(ErrorCode.CONFLICT, `Store ${id} already exists`);
     return db.select().from(stores).where(eq(stores.id, id)).get()!;
   }
 
@@ -88,7 +88,7 @@ export function createAdminService(deps: {
 
   /** Replaces a customer's tags (audited); tags aim broadcasts. */
   function setTags(actor: Principal, customerId: string, tags: string[]) {
-    if (!identityRepo.byId(customerId)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    if (!identityRepo.byId(customerId)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
     const unique = [...new Set(tags)];
     tx(db, () => {
       db.delete(customerTags).where(eq(customerTags.customerId, customerId)).run();
@@ -110,8 +110,8 @@ export function createAdminService(deps: {
     const at = now();
     const result = tx(db, () => {
       const before = identityRepo.byId(customerId);
-      if (!before) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
-      if (before.erasedAt !== null) throw new AppError(ErrorCode.CONFLICT, "This customer's data was already erased", 409);
+      if (!before) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+      if (before.erasedAt !== null) throw new AppError(ErrorCode.CONFLICT, "This customer's data was already erased");
       identityRepo.erase(customerId, at);
       const tagsRemoved = db.delete(customerTags).where(eq(customerTags.customerId, customerId)).run().changes;
       const { cancelled } = deps.forget.outbox(customerId, at);

@@ -39,9 +39,9 @@ class Fallback extends Error {
 }
 
 const WINDOW_ERROR = {
-  inactive: [ErrorCode.GAME_NOT_ACTIVE, "This game is not running right now", 409],
-  not_started: [ErrorCode.GAME_NOT_STARTED, "This game has not started yet", 409],
-  ended: [ErrorCode.GAME_ENDED, "This game has ended", 410],
+  inactive: [ErrorCode.GAME_NOT_ACTIVE, "This game is not running right now"],
+  not_started: [ErrorCode.GAME_NOT_STARTED, "This game has not started yet"],
+  ended: [ErrorCode.GAME_ENDED, "This game has ended"],
 } as const;
 
 export function createGameService(deps: {
@@ -121,16 +121,16 @@ export function createGameService(deps: {
   /** The game and store a QR code points at, or a clear 4xx: forged link, unknown game, not running here or now. */
   function openLink(p: QrLinkBody, at: number) {
     const check = deps.links.verify(p);
-    if (!check.ok) throw new AppError(ErrorCode.QR_LINK_INVALID, "This QR code is not valid: ask the staff for a new one", 400);
+    if (!check.ok) throw new AppError(ErrorCode.QR_LINK_INVALID, "This QR code is not valid: ask the staff for a new one");
     const game = repo.game(check.campaign);
     const store = repo.store(check.store);
-    if (!game || !store) throw new AppError(ErrorCode.GAME_NOT_FOUND, "This game no longer exists", 404);
+    if (!game || !store) throw new AppError(ErrorCode.GAME_NOT_FOUND, "This game no longer exists");
     const storeIds: string[] = JSON.parse(game.storeIds);
-    if (!store.active || (storeIds.length > 0 && !storeIds.includes(store.id))) throw new AppError(ErrorCode.GAME_NOT_ACTIVE, "This game is not running at this store", 409);
+    if (!store.active || (storeIds.length > 0 && !storeIds.includes(store.id))) throw new AppError(ErrorCode.GAME_NOT_ACTIVE, "This game is not running at this store");
     const state = gameWindowState(game, at);
     if (state !== "open") {
-      const [code, message, status] = WINDOW_ERROR[state];
-      throw new AppError(code, message, status);
+      const [code, message] = WINDOW_ERROR[state];
+      throw new AppError(code, message);
     }
     return { game, store };
   }
@@ -204,14 +204,14 @@ export function createGameService(deps: {
       const { game, store } = openLink(body, at);
       const day = dayKey(at, deps.timeZone);
       if (repo.playsOnDay(customerId, game.id, day) >= game.playsPerDay) {
-        throw new AppError(ErrorCode.GAME_DAILY_LIMIT_REACHED, `You have used all ${game.playsPerDay} plays for today: come back tomorrow`, 409);
+        throw new AppError(ErrorCode.GAME_DAILY_LIMIT_REACHED, `You have used all ${game.playsPerDay} plays for today: come back tomorrow`);
       }
       if (game.playsPerCustomer !== null && repo.playsInCampaign(customerId, game.id) >= game.playsPerCustomer) {
-        throw new AppError(ErrorCode.GAME_PLAY_LIMIT_REACHED, "You have used all your plays for this game", 409);
+        throw new AppError(ErrorCode.GAME_PLAY_LIMIT_REACHED, "You have used all your plays for this game");
       }
       const prizes = repo.prizes(game.id);
       const noPrize = prizes.find((x) => x.kind === "none");
-      if (!noPrize) throw new AppError(ErrorCode.GAME_NOT_ACTIVE, "This game is not set up yet", 409);
+      if (!noPrize) throw new AppError(ErrorCode.GAME_NOT_ACTIVE, "This game is not set up yet");
       const drawn = prizes[pickWeighted(prizes.map((x) => x.weight), randomInt)]!;
 
       const id = randomUUID();
@@ -263,7 +263,7 @@ export function createGameService(deps: {
   /** A shopper's own draw; another person's looks exactly like a missing one. */
   function ownDraw(customerId: string, id: string): GameDraw {
     const d = repo.draw(id);
-    if (!d || d.customerId !== customerId) throw new AppError(ErrorCode.DRAW_NOT_FOUND, "Draw not found", 404);
+    if (!d || d.customerId !== customerId) throw new AppError(ErrorCode.DRAW_NOT_FOUND, "Draw not found");
     return toDraw(d);
   }
 
@@ -324,9 +324,9 @@ export function createGameService(deps: {
 
   function checkInput(input: GameCampaignInput) {
     const unknownStores = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
-    if (unknownStores.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknownStores.join(", ")}`, 400);
+    if (unknownStores.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknownStores.join(", ")}`);
     const unknownVouchers = input.prizes.filter((x) => x.kind === "voucher" && !repo.voucherCampaignExists(x.voucherCampaignId!)).map((x) => x.voucherCampaignId);
-    if (unknownVouchers.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown voucher campaign: ${unknownVouchers.join(", ")}`, 400);
+    if (unknownVouchers.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown voucher campaign: ${unknownVouchers.join(", ")}`);
   }
 
   const gameRow = (input: GameCampaignInput) => ({
@@ -355,7 +355,7 @@ export function createGameService(deps: {
   });
 
   function createGame(actor: Principal, input: GameCampaignInput): AdminGame {
-    if (input.prizes.some((x) => x.id)) throw new AppError(ErrorCode.VALIDATION_FAILED, "A new game's prizes have no ids yet", 400);
+    if (input.prizes.some((x) => x.id)) throw new AppError(ErrorCode.VALIDATION_FAILED, "A new game's prizes have no ids yet");
     checkInput(input);
     const id = randomUUID();
     const at = now();
@@ -372,13 +372,13 @@ export function createGameService(deps: {
     checkInput(input);
     const at = now();
     tx(db, () => {
-      if (!repo.game(id)) throw new AppError(ErrorCode.GAME_NOT_FOUND, "Game not found", 404);
+      if (!repo.game(id)) throw new AppError(ErrorCode.GAME_NOT_FOUND, "Game not found");
       const current = new Map(repo.allPrizes(id).map((x) => [x.id, x]));
       input.prizes.forEach((x, i) => {
         if (!x.id) return repo.insertPrize({ id: randomUUID(), campaignId: id, ...prizeRow(x, i) });
         const cur = current.get(x.id);
-        if (!cur) throw new AppError(ErrorCode.VALIDATION_FAILED, `Prize ${x.id} is not part of this game`, 400);
-        if (x.stock !== null && x.stock < cur.won) throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock of "${x.label}" cannot go below the ${cur.won} already won`, 400);
+        if (!cur) throw new AppError(ErrorCode.VALIDATION_FAILED, `Prize ${x.id} is not part of this game`);
+        if (x.stock !== null && x.stock < cur.won) throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock of "${x.label}" cannot go below the ${cur.won} already won`);
         repo.updatePrize(x.id, prizeRow(x, i));
       });
       const kept = new Set(input.prizes.flatMap((x) => (x.id ? [x.id] : [])));
@@ -396,7 +396,7 @@ export function createGameService(deps: {
 
   function getGame(id: string): AdminGame {
     const g = repo.game(id);
-    if (!g) throw new AppError(ErrorCode.GAME_NOT_FOUND, "Game not found", 404);
+    if (!g) throw new AppError(ErrorCode.GAME_NOT_FOUND, "Game not found");
     return toAdminGame(g, repo.playsInGame(id));
   }
 
@@ -418,7 +418,7 @@ export function createGameService(deps: {
 
   async function qrImage(id: string, storeId: string, format: "png" | "svg") {
     const link = links(id).find((l) => l.storeId === storeId);
-    if (!link) throw new AppError(ErrorCode.NOT_FOUND, `This game does not run at store ${storeId}`, 404);
+    if (!link) throw new AppError(ErrorCode.NOT_FOUND, `This game does not run at store ${storeId}`);
     const g = repo.game(id)!;
     const filename = `qr-${storeId}-${id.slice(0, 8)}.${format}`.replace(/[^a-zA-Z0-9._-]/g, "_");
     if (format === "png") return { contentType: "image/png", filename, body: await qrPrintPng(link.url, { title: link.storeName, subtitle: g.name }) };

@@ -43,18 +43,18 @@ export function createIdentityService(deps: {
 
   function zaloFailure(err: unknown): never {
     if (err instanceof ZaloError && (err.kind === "invalid_user_token" || err.kind === "token")) {
-      throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Zalo did not accept this sign-in: open the mini app again", 401);
+      throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Zalo did not accept this sign-in: open the mini app again");
     }
     // Only Zalo really not answering (network, timeout, its own transient, rate or quota refusals) is a 503;
     // a request we could not even build (request_invalid) is our fault and stays a 500.
     if (err instanceof ZaloError && (err.kind === "transient" || err.kind === "rate_limit" || err.kind === "quota")) {
-      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Zalo is not answering right now: try again in a moment", 503);
+      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Zalo is not answering right now: try again in a moment");
     }
     throw err;
   }
 
   async function loginWithZalo(accessToken: string) {
-    if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: open the mini app again", 401);
+    if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: open the mini app again");
     const me = await zalo.getMe(accessToken).catch(zaloFailure);
     const row = repo.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
     zaloTokens.set(row.id, { token: accessToken, until: now() + ZALO_TOKEN_KEEP_MS });
@@ -64,27 +64,27 @@ export function createIdentityService(deps: {
   async function sharePhone(customerId: string, phoneToken: string) {
     const held = zaloTokens.get(customerId);
     if (!held || held.until < now()) {
-      throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Sign in with Zalo again before sharing your phone number", 401);
+      throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Sign in with Zalo again before sharing your phone number");
     }
-    if (!TOKEN_CHARS.test(phoneToken)) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This is not a Zalo phone-number token: share it again", 400);
+    if (!TOKEN_CHARS.test(phoneToken)) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This is not a Zalo phone-number token: share it again");
     let raw: string;
     try {
       raw = await zalo.exchangePhoneToken(held.token, phoneToken);
     } catch (err) {
       if (err instanceof ZaloError && (err.kind === "permanent" || err.kind === "invalid_user_token" || err.kind === "request_invalid")) {
-        throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This phone-number permission has expired or was already used: share it again", 400, { zaloCode: err.zaloCode });
+        throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This phone-number permission has expired or was already used: share it again", { zaloCode: err.zaloCode });
       }
       zaloFailure(err);
     }
     const phone = normalizePhone(raw);
-    if (!phone) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "Zalo returned a number that is not a Vietnamese mobile number", 400);
-    if (!repo.setPhone(customerId, phone, now())) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists", 401);
+    if (!phone) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "Zalo returned a number that is not a Vietnamese mobile number");
+    if (!repo.setPhone(customerId, phone, now())) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists");
     return profile(customerId);
   }
 
   function profile(customerId: string): Customer {
     const row = repo.byId(customerId);
-    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
     return toCustomerView(row, repo.storeIdsOf(row.id));
   }
 

@@ -70,11 +70,11 @@ export function createLoyaltyRepo(db: Db) {
     const existing = ledgerRow.read(bySourceKey.get(e.sourceKey) as unknown[] | undefined);
     if (existing) {
       const same = existing.customerId === e.customerId && existing.kind === e.kind && (e.sameRequest ? e.sameRequest(existing) : existing.delta === e.delta && existing.reason === e.reason);
-      if (!same) throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was already used for another customer or amount", 409);
+      if (!same) throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was already used for another customer or amount");
       return { entry: existing, duplicate: true };
     }
     const bumped = bumpBalance.get(e.delta, e.kind === "earn" ? e.delta : 0, e.customerId, e.delta) as [balance: number, earnedTotal: number] | undefined;
-    if (!bumped) throw new AppError(ErrorCode.INSUFFICIENT_POINTS, "Not enough points", 409);
+    if (!bumped) throw new AppError(ErrorCode.INSUFFICIENT_POINTS, "Not enough points");
     const [balanceAfter, earnedToDate] = bumped;
     const storeId = e.storeId ?? null;
     const expiresAt = e.expiresAt ?? null;

@@ -41,7 +41,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
 
   function summary(customerId: string): Loyalty {
     const row = identityRepo.byId(customerId);
-    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
     const { rules } = repo.currentRules();
     const at = now();
     const t = tierOf(customerId, rules, at);
@@ -64,7 +64,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
 
   function previewMember(code: string) {
     const row = identityRepo.byMemberCode(normalizeMemberCode(code));
-    if (!row) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
+    if (!row) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code");
     const { rules } = repo.currentRules();
     const t = tierOf(row.id, rules, now());
     // Any staff member can type any code: show what confirms the person at the counter, not who they are
@@ -86,10 +86,10 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
     return inGroupCommit(() => {
       // Reads and checks first: a refusal has written nothing, so the rest of the batch stands.
       const member = identityRepo.memberRef(code);
-      if (!member) return new Refusal(new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404));
+      if (!member) return new Refusal(new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code"));
       const t = tierOf(member.id, rules, at);
       const points = pointsForPurchase(rules, p.amountVnd, t.tier.multiplier);
-      if (points <= 0) return new Refusal(new AppError(ErrorCode.PURCHASE_TOO_SMALL, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, 400, { minVnd: rules.vndPerPoint }));
+      if (points <= 0) return new Refusal(new AppError(ErrorCode.PURCHASE_TOO_SMALL, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, { minVnd: rules.vndPerPoint }));
       const reason = `Mua hàng ${p.amountVnd.toLocaleString("vi-VN")}đ`;
       let appended;
       try {
@@ -108,7 +108,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
         });
       } catch (e) {
         // A reused bill number is refused before anything is written: the batch stands.
-        if (e instanceof AppError && e.code === ErrorCode.IDEMPOTENCY_KEY_REUSED) return new Refusal(new AppError(e.code, "This bill number was already used for another member or amount", 409));
+        if (e instanceof AppError && e.code === ErrorCode.IDEMPOTENCY_KEY_REUSED) return new Refusal(new AppError(e.code, "This bill number was already used for another member or amount"));
         throw e;
       }
       const { entry, duplicate } = appended;
@@ -120,7 +120,7 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
   }
 
   function adjust(p: { actor: Principal; customerId: string; delta: number; reason: string; idempotencyKey: string }) {
-    if (!identityRepo.byId(p.customerId)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found", 404);
+    if (!identityRepo.byId(p.customerId)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
     const { rules } = repo.currentRules();
     const at = now();
     return tx(db, () => {

@@ -114,12 +114,12 @@ describe("a broadcast is planned in slices", () => {
     const stop = everyTurn(() => {
       if (outcomes.length || sql("select recipients from broadcasts where id = ?", id)[0].recipients !== 3) return;
       for (const action of ["pause", "cancel"] as const) {
-        outcomes.push(svc.setState(admin, id, action).then((v) => `${action}:${v.state}`, (e) => `${action}:${e.statusCode}`));
+        outcomes.push(svc.setState(admin, id, action).then((v) => `${action}:${v.state}`, (e) => `${action}:${e.code}`));
       }
     });
     const view = await svc.start(admin, id);
     stop();
-    expect(await Promise.all(outcomes)).toEqual(["pause:409", "cancel:cancelled"]);
+    expect(await Promise.all(outcomes)).toEqual(["pause:CONFLICT", "cancel:cancelled"]);
     expect(view).toMatchObject({ state: "cancelled", recipients: 3, counts: { cancelled: 3, queued: 0 } });
     expect(sql("select count(*) n from outbox where broadcast_id = ?", id)[0].n).toBe(3);
   });

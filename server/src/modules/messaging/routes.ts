@@ -54,7 +54,7 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
     },
     async (req) => {
       const phone = normalizePhone(req.body.phone);
-      if (!phone) throw new AppError(ErrorCode.VALIDATION_FAILED, "Not a Vietnamese mobile number", 400);
+      if (!phone) throw new AppError(ErrorCode.VALIDATION_FAILED, "Not a Vietnamese mobile number");
       return messaging.testSend(me(req), { ...req.body, phone });
     },
   );

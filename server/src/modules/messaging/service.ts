@@ -56,9 +56,9 @@ export function createMessagingService(deps: {
   function checkContent(content: { text?: string | null; template?: { id: string; data: Record<string, string> } | null }) {
     if (!content.template) return content;
     const t = repo.template(content.template.id);
-    if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${content.template.id} is not registered`, 400);
+    if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${content.template.id} is not registered`);
     const { data, problems } = validateTemplateData(t.params, content.template.data);
-    if (problems.length) throw new AppError(ErrorCode.TEMPLATE_DATA_INVALID, problems.map((p) => p.message).join("; "), 400, { problems });
+    if (problems.length) throw new AppError(ErrorCode.TEMPLATE_DATA_INVALID, problems.map((p) => p.message).join("; "), { problems });
     return { ...content, template: { id: t.id, data } };
   }
 
@@ -182,7 +182,7 @@ export function createMessagingService(deps: {
     try {
       return await deps.zalo.getZnsQuota();
     } catch (err) {
-      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, `Could not read the quota: ${(err as Error).message}`, 503);
+      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, `Could not read the quota: ${(err as Error).message}`);
     }
   }
 
@@ -246,7 +246,7 @@ export function createMessagingService(deps: {
       const { rules } = deps.loyaltyRepo.currentRules();
       const ranges = a.tiers.map((key) => {
         const i = rules.tiers.findIndex((t) => t.key === key);
-        if (i < 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown tier ${key}`, 400);
+        if (i < 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown tier ${key}`);
         return [rules.tiers[i]!.threshold, rules.tiers[i + 1]?.threshold ?? Number.MAX_SAFE_INTEGER] as const;
       });
       const earned = earnedInWindowSql("c");
@@ -289,7 +289,7 @@ export function createMessagingService(deps: {
 
   const broadcastRow = (id: string) => {
     const b = db.select().from(broadcasts).where(eq(broadcasts.id, id)).get();
-    if (!b) throw new AppError(ErrorCode.NOT_FOUND, "Broadcast not found", 404);
+    if (!b) throw new AppError(ErrorCode.NOT_FOUND, "Broadcast not found");
     return b;
   };
 
@@ -369,7 +369,7 @@ export function createMessagingService(deps: {
   async function start(actor: Principal, id: string) {
     tx(db, () => {
       const b = broadcastRow(id);
-      if (b.state !== "draft") throw new AppError(ErrorCode.CONFLICT, `Broadcast is ${b.state}`, 409);
+      if (b.state !== "draft") throw new AppError(ErrorCode.CONFLICT, `Broadcast is ${b.state}`);
       const t = now();
       db.update(broadcasts).set({ state: "planning", plannedThrough: 0, recipients: 0, startedAt: t }).where(eq(broadcasts.id, id)).run();
       audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, at: t });
@@ -430,7 +430,7 @@ export function createMessagingService(deps: {
       const b = broadcastRow(id);
       // A plan in progress can be cancelled (it stops at its next slice), not paused: pause/resume is for sending.
       const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "planning", "running", "paused", "tripped"] };
-      if (!allowed[action]!.includes(b.state)) throw new AppError(ErrorCode.CONFLICT, `Cannot ${action} a ${b.state} broadcast`, 409);
+      if (!allowed[action]!.includes(b.state)) throw new AppError(ErrorCode.CONFLICT, `Cannot ${action} a ${b.state} broadcast`);
       const next = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
       db.update(broadcasts).set({ state: next, ...(next === "cancelled" ? { finishedAt: now() } : {}) }).where(eq(broadcasts.id, id)).run();
       // Its last rows may have finished while it was paused: nothing will be claimed, so complete it here.

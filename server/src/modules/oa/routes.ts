@@ -25,9 +25,9 @@ export async function oaWebhookRoutes(app: FastifyInstance, opts: { oa: OaServic
       });
       if (!check.ok) {
         req.log.warn({ reason: check.reason }, "rejected webhook");
-        throw new AppError(ErrorCode.WEBHOOK_SIGNATURE_INVALID, `Webhook rejected: ${check.reason}`, 401);
+        throw new AppError(ErrorCode.WEBHOOK_SIGNATURE_INVALID, `Webhook rejected: ${check.reason}`);
       }
-      if (typeof check.body.event_name !== "string") throw new AppError(ErrorCode.WEBHOOK_PAYLOAD_INVALID, "event_name is missing", 400);
+      if (typeof check.body.event_name !== "string") throw new AppError(ErrorCode.WEBHOOK_PAYLOAD_INVALID, "event_name is missing");
       const { duplicate, stale } = opts.oa.handleEvent(check.body);
       if (stale) req.log.info({ event: check.body.event_name }, "stale webhook event stored, not applied");
       return { ok: true, duplicate };

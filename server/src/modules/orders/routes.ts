@@ -114,7 +114,7 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
     },
     async (req) => {
       const parsed = z.array(OrderStatus).safeParse(req.query.status?.split(","));
-      if (req.query.status && !parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, "status: a comma list of placed, confirmed, ready, completed, cancelled", 400);
+      if (req.query.status && !parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, "status: a comma list of placed, confirmed, ready, completed, cancelled");
       const statuses = req.query.status ? parsed.data : undefined;
       return { orders: orders.storeOrders(me(req), req.params.storeId, statuses) };
     },

@@ -107,7 +107,7 @@ export function createOrderService(deps: {
   function updateCategory(actor: Principal, id: string, input: MenuCategoryInput): MenuCategory {
     const at = now();
     tx(db, () => {
-      if (!repo.category(id)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found", 404);
+      if (!repo.category(id)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
       repo.updateCategory(id, { ...input, updatedAt: at });
       audit(db, { actor: actorOf(actor), action: "menu.category.update", targetId: id, details: input, at });
     });
@@ -118,9 +118,9 @@ export function createOrderService(deps: {
   const listProducts = () => repo.allProducts().map(toAdminProduct);
 
   function checkProductInput(input: ProductInput) {
-    if (!repo.category(input.categoryId)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found", 404);
+    if (!repo.category(input.categoryId)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
     const unknown = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
-    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, 400);
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
   }
 
   const productRow = (input: ProductInput) => ({
@@ -149,7 +149,7 @@ export function createOrderService(deps: {
     checkProductInput(input);
     const at = now();
     tx(db, () => {
-      if (!repo.product(id)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found", 404);
+      if (!repo.product(id)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
       repo.updateProduct(id, { ...productRow(input), updatedAt: at });
       repo.setProductStores(id, input.storeIds, at);
       audit(db, { actor: actorOf(actor), action: "menu.product.update", targetId: id, details: input, at });
@@ -162,8 +162,8 @@ export function createOrderService(deps: {
     assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
     const at = now();
     tx(db, () => {
-      if (!repo.product(productId)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found", 404);
-      if (!repo.setAvailable(productId, storeId, available, at)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "This product is not sold at this store", 404);
+      if (!repo.product(productId)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
+      if (!repo.setAvailable(productId, storeId, available, at)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "This product is not sold at this store");
       audit(db, { actor: actorOf(actor), action: "menu.product.availability", targetId: productId, storeId, details: { available }, at });
     });
     return { productId, storeId, available };
@@ -173,8 +173,8 @@ export function createOrderService(deps: {
 
   function openStore(storeId: string) {
     const s = repo.store(storeId);
-    if (!s) throw new AppError(ErrorCode.NOT_FOUND, "Store not found", 404);
-    if (!s.active) throw new AppError(ErrorCode.STORE_UNAVAILABLE, "This store is not taking orders", 409);
+    if (!s) throw new AppError(ErrorCode.NOT_FOUND, "Store not found");
+    if (!s.active) throw new AppError(ErrorCode.STORE_UNAVAILABLE, "This store is not taking orders");
     return s;
   }
 
@@ -197,13 +197,13 @@ export function createOrderService(deps: {
   function checkVoucher(customerId: string, voucherId: string, storeId: string, at: number): { v: VoucherRow; campaign: NonNullable<ReturnType<VoucherRepo["campaign"]>> } {
     const v = deps.voucherRepo.voucher(voucherId);
     // Another shopper's voucher looks exactly like a missing one.
-    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found", 404);
-    if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled", 409);
-    if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", 409);
-    if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`, 410);
+    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
+    if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
+    if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used");
+    if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`);
     const campaign = deps.voucherRepo.campaign(v.campaignId)!;
     const storeIds: string[] = JSON.parse(campaign.storeIds);
-    if (storeIds.length && !storeIds.includes(storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store", 422);
+    if (storeIds.length && !storeIds.includes(storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
     return { v, campaign };
   }
 
@@ -212,10 +212,10 @@ export function createOrderService(deps: {
     const onMenu = repo.menuProductIds(body.storeId);
     const lines: OrderLine[] = body.items.map((item) => {
       const p = repo.product(item.productId);
-      if (!p) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} not found`, 404);
-      if (!onMenu.has(p.id)) throw new AppError(ErrorCode.PRODUCT_UNAVAILABLE, `${p.name} is not available at this store right now`, 409, { productId: p.id });
+      if (!p) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} not found`);
+      if (!onMenu.has(p.id)) throw new AppError(ErrorCode.PRODUCT_UNAVAILABLE, `${p.name} is not available at this store right now`, { productId: p.id });
       const r = priceLine({ id: p.id, name: p.name, priceVnd: p.priceVnd, optionGroups: groupsOf(p) }, item);
-      if (!r.ok) throw new AppError(ErrorCode.OPTION_INVALID, r.problem.message, 400, { productId: p.id });
+      if (!r.ok) throw new AppError(ErrorCode.OPTION_INVALID, r.problem.message, { productId: p.id });
       return r.line;
     });
     let voucher: VoucherRow | null = null;
@@ -223,12 +223,12 @@ export function createOrderService(deps: {
     if (body.voucherId) {
       const { v, campaign } = checkVoucher(customerId, body.voucherId, body.storeId, at);
       const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
-      if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, 422, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
+      if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
       discount = { kind: campaign.kind, value: campaign.value, maxDiscountVnd: campaign.maxDiscountVnd, minSpendVnd: campaign.minSpendVnd, freeItem: campaign.freeItem };
       voucher = v;
     }
     const totals = orderTotals(lines, discount);
-    if (voucher && totals.discountVnd === 0) throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)", 422);
+    if (voucher && totals.discountVnd === 0) throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)");
     return { lines, ...totals, voucher };
   }
 
@@ -272,21 +272,21 @@ export function createOrderService(deps: {
     const at = now();
     if (body.pickup.type === "pickup") {
       const when = Date.parse(body.pickup.at);
-      if (when < at - PICKUP_PAST_MS || when > at + PICKUP_AHEAD_MS) throw new AppError(ErrorCode.PICKUP_TIME_INVALID, "Pick a pickup time from now to 7 days ahead", 400);
+      if (when < at - PICKUP_PAST_MS || when > at + PICKUP_AHEAD_MS) throw new AppError(ErrorCode.PICKUP_TIME_INVALID, "Pick a pickup time from now to 7 days ahead");
     }
     const result = tx(db, () => {
       const existing = repo.orderByRequest(requestKey);
       if (existing) return { id: existing.id, duplicate: true };
       const q = price(customerId, body, at);
       if (q.totalVnd !== body.expectedTotal) {
-        throw new AppError(ErrorCode.ORDER_TOTAL_MISMATCH, `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`, 409, {
+        throw new AppError(ErrorCode.ORDER_TOTAL_MISMATCH, `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`, {
           expectedTotal: body.expectedTotal,
           subtotalVnd: q.subtotalVnd,
           discountVnd: q.discountVnd,
           totalVnd: q.totalVnd,
         });
       }
-      if (q.voucher && repo.voucherReservedBy(q.voucher.id)) throw new AppError(ErrorCode.VOUCHER_IN_USE, "This voucher is already applied to another order in progress", 409);
+      if (q.voucher && repo.voucherReservedBy(q.voucher.id)) throw new AppError(ErrorCode.VOUCHER_IN_USE, "This voucher is already applied to another order in progress");
       const id = randomUUID();
       repo.insertOrder({
         id,
@@ -318,7 +318,7 @@ export function createOrderService(deps: {
   /** A shopper's own order; another person's looks exactly like a missing one. */
   function ownRow(customerId: string, id: string) {
     const o = repo.order(id);
-    if (!o || o.customerId !== customerId) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found", 404);
+    if (!o || o.customerId !== customerId) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
     return o;
   }
 
@@ -327,7 +327,7 @@ export function createOrderService(deps: {
 
   function staffRow(actor: Principal, id: string) {
     const o = repo.order(id);
-    if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found", 404);
+    if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
     assertStoreAccess(actor, o.storeId, deps.identityRepo.storeExists);
     return o;
   }
@@ -443,9 +443,9 @@ export function createOrderService(deps: {
   }
 
   function move(o: OrderRow, to: OrderStatus, actor: Actor, reason: string | undefined, at: number) {
-    if (!canTransition(o.status, to)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, `This order is ${o.status}: it cannot become ${to}`, 409, { status: o.status });
-    if (to === "confirmed" && o.paymentMethod === "zalopay" && o.paymentStatus !== "paid") throw new AppError(ErrorCode.ORDER_NOT_PAID, "This order is paid through Zalo and has not been paid yet", 409);
-    if (!repo.move(o.id, o.status, to, at)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order just changed: reload it", 409);
+    if (!canTransition(o.status, to)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, `This order is ${o.status}: it cannot become ${to}`, { status: o.status });
+    if (to === "confirmed" && o.paymentMethod === "zalopay" && o.paymentStatus !== "paid") throw new AppError(ErrorCode.ORDER_NOT_PAID, "This order is paid through Zalo and has not been paid yet");
+    if (!repo.move(o.id, o.status, to, at)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order just changed: reload it");
     let points = 0;
     if (to === "completed") points = complete(o, actor, at);
     if (to === "cancelled") cancel(o, actor, reason ?? "", at);
@@ -467,8 +467,8 @@ export function createOrderService(deps: {
     const at = now();
     tx(db, () => {
       const o = repo.order(id)!;
-      if (o.status !== "placed") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "The store has already started this order: ask the staff to cancel it", 409, { status: o.status });
-      if (o.paymentStatus === "paid") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is paid: ask the staff to cancel and refund it", 409);
+      if (o.status !== "placed") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "The store has already started this order: ask the staff to cancel it", { status: o.status });
+      if (o.paymentStatus === "paid") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is paid: ask the staff to cancel and refund it");
       move(o, "cancelled", { kind: "customer", id: customerId }, reason, at);
     });
     return toOrder(repo.order(id)!);
@@ -478,7 +478,7 @@ export function createOrderService(deps: {
 
   function privateKey() {
     const key = deps.checkout.privateKey;
-    if (!key) throw new AppError(ErrorCode.CHECKOUT_NOT_CONFIGURED, "Zalo payments are not set up for this shop", 503);
+    if (!key) throw new AppError(ErrorCode.CHECKOUT_NOT_CONFIGURED, "Zalo payments are not set up for this shop");
     return key;
   }
 
@@ -486,9 +486,9 @@ export function createOrderService(deps: {
   function checkout(customerId: string, id: string): CheckoutParams {
     const key = privateKey();
     const o = ownRow(customerId, id);
-    if (o.paymentMethod !== "zalopay") throw new AppError(ErrorCode.ORDER_PAYMENT_METHOD_INVALID, "This order is paid at the counter", 409);
-    if (o.status === "cancelled") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order was cancelled", 409, { status: o.status });
-    if (o.paymentStatus === "paid" || o.paymentStatus === "refund_due") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is already paid", 409);
+    if (o.paymentMethod !== "zalopay") throw new AppError(ErrorCode.ORDER_PAYMENT_METHOD_INVALID, "This order is paid at the counter");
+    if (o.status === "cancelled") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order was cancelled", { status: o.status });
+    if (o.paymentStatus === "paid" || o.paymentStatus === "refund_due") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is already paid");
     const params = {
       amount: o.totalVnd,
       desc: `Thanh toán đơn ${o.code}`,
@@ -579,7 +579,7 @@ export function createOrderService(deps: {
         s = await deps.zalo.getCheckoutStatus(coid);
       } catch (err) {
         // request_invalid never reached Zalo: our fault (500), not Zalo's.
-        if (err instanceof ZaloError && err.kind !== "request_invalid") throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly", 502);
+        if (err instanceof ZaloError && err.kind !== "request_invalid") throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly");
         throw err;
       }
       zalo = { returnCode: s.returnCode, returnMessage: s.returnMessage };

@@ -69,12 +69,12 @@ function claimBlocker(c: CampaignRow, p: { now: number; claimed: number; follows
   return null;
 }
 
-const BLOCKER_MESSAGE: Record<string, [string, number]> = {
-  [ErrorCode.CAMPAIGN_NOT_ACTIVE]: ["This offer is not running right now", 409],
-  [ErrorCode.CAMPAIGN_OUT_OF_STOCK]: ["All vouchers of this offer have been claimed", 409],
-  [ErrorCode.CAMPAIGN_LIMIT_REACHED]: ["You have already claimed this offer as many times as allowed", 409],
-  [ErrorCode.FOLLOW_REQUIRED]: ["Follow our Official Account on Zalo to claim this offer", 403],
-  [ErrorCode.INSUFFICIENT_POINTS]: ["Not enough points for this voucher", 409],
+const BLOCKER_MESSAGE: Record<string, string> = {
+  [ErrorCode.CAMPAIGN_NOT_ACTIVE]: "This offer is not running right now",
+  [ErrorCode.CAMPAIGN_OUT_OF_STOCK]: "All vouchers of this offer have been claimed",
+  [ErrorCode.CAMPAIGN_LIMIT_REACHED]: "You have already claimed this offer as many times as allowed",
+  [ErrorCode.FOLLOW_REQUIRED]: "Follow our Official Account on Zalo to claim this offer",
+  [ErrorCode.INSUFFICIENT_POINTS]: "Not enough points for this voucher",
 };
 
 export function createVoucherService(deps: {
@@ -128,7 +128,7 @@ export function createVoucherService(deps: {
 
   function assertStores(ids: string[]) {
     const unknown = ids.filter((s) => !deps.identityRepo.storeExists(s));
-    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, 400);
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
   }
 
   function createCampaign(actor: Principal, input: CampaignInput): Campaign {
@@ -147,9 +147,9 @@ export function createVoucherService(deps: {
     const at = now();
     tx(db, () => {
       const current = repo.campaign(id);
-      if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found", 404);
+      if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
       if (input.stock !== null && input.stock < current.issued) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`, 400);
+        throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`);
       }
       repo.updateCampaign(id, { ...campaignRow(input), updatedAt: at });
       audit(db, { actor: actorOf(actor), action: "campaign.update", targetId: id, details: input, at });
@@ -187,15 +187,14 @@ export function createVoucherService(deps: {
         if (existing) return { voucher: existing, duplicate: true };
       }
       const c = repo.campaign(p.campaignId);
-      if (!c || (!c.listed && p.source === "claim")) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found", 404);
+      if (!c || (!c.listed && p.source === "claim")) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
       const me = deps.identityRepo.byId(p.customerId)!;
       const at = now();
       const blocker = claimBlocker(c, { now: at, claimed: repo.claimedBy(c.id, p.customerId), followsOa: me.followsOa, balance: me.pointsBalance });
       if (blocker) {
-        const [message, status] = BLOCKER_MESSAGE[blocker]!;
-        throw new AppError(blocker, message, status);
+        throw new AppError(blocker, BLOCKER_MESSAGE[blocker]!);
       }
-      if (!repo.takeStock(c.id)) throw new AppError(ErrorCode.CAMPAIGN_OUT_OF_STOCK, BLOCKER_MESSAGE[ErrorCode.CAMPAIGN_OUT_OF_STOCK]![0], 409);
+      if (!repo.takeStock(c.id)) throw new AppError(ErrorCode.CAMPAIGN_OUT_OF_STOCK, BLOCKER_MESSAGE[ErrorCode.CAMPAIGN_OUT_OF_STOCK]!);
       const id = randomUUID();
       if (c.costPoints > 0) {
         deps.loyaltyRepo.append({ customerId: p.customerId, kind: "spend", delta: -c.costPoints, reason: `Đổi voucher: ${c.name}`, sourceKey: `voucher:${id}`, actor: p.actor, now: at });
@@ -218,14 +217,14 @@ export function createVoucherService(deps: {
   /** A shopper's own voucher; another person's looks exactly like a missing one. */
   function own(customerId: string, id: string) {
     const v = repo.voucher(id);
-    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found", 404);
+    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
     return v;
   }
 
   function qr(customerId: string, id: string): VoucherQr {
     const v = own(customerId, id);
     const status = statusOf(v, now());
-    if (status !== "active") throw new AppError(status === "used" ? ErrorCode.VOUCHER_ALREADY_REDEEMED : status === "void" ? ErrorCode.VOUCHER_VOID : ErrorCode.VOUCHER_EXPIRED, `This voucher is ${status}`, 409);
+    if (status !== "active") throw new AppError(status === "used" ? ErrorCode.VOUCHER_ALREADY_REDEEMED : status === "void" ? ErrorCode.VOUCHER_VOID : ErrorCode.VOUCHER_EXPIRED, `This voucher is ${status}`);
     const at = now();
     const expiresAt = Math.min(at + QR_TTL_MS, v.expiresAt);
     return { payload: deps.qrSigner.sign("MCV1", v.id, expiresAt), code: newCounterCode(v.id, expiresAt, at), expiresAt: iso(expiresAt)!, refreshInSeconds: QR_REFRESH_S };
@@ -238,7 +237,7 @@ export function createVoucherService(deps: {
       if (repo.addCounterCode({ code, voucherId, expiresAt, dropBefore: at - CODE_KEPT_MS })) return code;
     }
     // Only reachable with most of a million codes kept at once.
-    throw new AppError(ErrorCode.RATE_LIMITED, "Too many voucher screens open: try again in a moment", 429);
+    throw new AppError(ErrorCode.RATE_LIMITED, "Too many voucher screens open: try again in a moment");
   }
 
   // ---- staff counter ----
@@ -255,8 +254,8 @@ export function createVoucherService(deps: {
     if (input.qr) {
       const check = deps.qrSigner.verify("MCV1", input.qr, now());
       if (!check.ok) {
-        if (check.reason === "expired") throw new AppError(ErrorCode.QR_EXPIRED, "This QR code is out of date: ask the customer to reopen the voucher", 400);
-        throw new AppError(ErrorCode.QR_INVALID, "This is not a valid voucher QR code", 400);
+        if (check.reason === "expired") throw new AppError(ErrorCode.QR_EXPIRED, "This QR code is out of date: ask the customer to reopen the voucher");
+        throw new AppError(ErrorCode.QR_INVALID, "This is not a valid voucher QR code");
       }
       v = repo.voucher(check.id);
     } else if (input.voucherId) {
@@ -274,10 +273,10 @@ export function createVoucherService(deps: {
         if (v && row.expiresAt <= now() && statusOf(v, now()) === "active") throw staleCode();
       } else if (!typed && repo.voucherByCode(normalizeVoucherCode(input.code ?? ""))) throw staleCode();
     }
-    if (!v) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code", 404);
+    if (!v) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code");
     return v;
   }
-  const staleCode = () => new AppError(ErrorCode.VOUCHER_CODE_EXPIRED, "This code is out of date: ask the customer for the code on their open voucher screen", 400);
+  const staleCode = () => new AppError(ErrorCode.VOUCHER_CODE_EXPIRED, "This code is out of date: ask the customer for the code on their open voucher screen");
 
   /** The name of whoever redeemed a voucher: a staff member's, or "admin" for an operator. */
   const redeemerName = (v: VoucherRow) => (v.status !== "redeemed" ? null : v.redeemedBy ? (deps.identityRepo.byId(v.redeemedBy)?.name ?? "admin") : "unknown");
@@ -297,7 +296,7 @@ export function createVoucherService(deps: {
   function ofMember(actor: Principal, input: { memberCode: string; storeId: string }) {
     assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
     const member = deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode));
-    if (!member) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code", 404);
+    if (!member) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code");
     const at = now();
     const vouchers = repo.usableOf(member.id, at).filter((v) => validAt(v, input.storeId)).map((v) => toVoucher(v, at));
     // A typed member code, like the points lookup, shows only the shortened name (not a QR the shopper holds up).
@@ -326,7 +325,7 @@ export function createVoucherService(deps: {
 
   function redeemNow(actor: Principal, input: CounterInput & { storeId: string }, at: number): CounterVoucher {
     const v = resolve(input);
-    if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store", 422);
+    if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
     if (repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id })) {
       const via = input.qr ? "qr" : input.code ? "code" : "member";
       audit(db, { actor: actorOf(actor), action: "voucher.redeem", targetId: v.id, storeId: input.storeId, details: { customerId: v.customerId, campaignId: v.campaignId, via }, at });
@@ -336,17 +335,17 @@ export function createVoucherService(deps: {
     const after = repo.voucher(v.id)!;
     if (after.status === "redeemed") {
       const by = redeemerName(after);
-      throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", 409, {
+      throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", {
         redeemedAt: iso(after.redeemedAt),
         storeId: after.redeemedStoreId,
         storeName: after.redeemedStoreId ? repo.storeName(after.redeemedStoreId) : null,
         staffName: by,
       });
     }
-    if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled", 409);
+    if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
     const order = repo.heldByOrder(v.id);
-    if (order) throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, 409, { orderCode: order });
-    throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`, 410);
+    if (order) throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, { orderCode: order });
+    throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`);
   }
 
   return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, ofMember, redeem };
