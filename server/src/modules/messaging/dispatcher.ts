@@ -114,7 +114,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
 
   /** Learns from the user's conversation whether a row left in flight reached Zalo. */
   async function resolve(row: InFlightRow): Promise<"found" | "absent" | "unknown" | "later"> {
-    const who = dr.contact(row.customer_id);
+    const who = row.customer_id ? dr.contact(row.customer_id) : undefined;
     const seen = who?.zalo_oa_id ? await lookUp(row, who.zalo_oa_id) : { found: null, conclusive: false };
     const t = now();
     const absentProves = row.channel === "cs" || o.conversationListsTemplates;
@@ -176,6 +176,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   function decideRow(row: Row): { decision: Decision; row: Row } {
     {
       const t = now();
+      if (row.customer_id === null) return decideTestSend(row, t);
       const customer = repo.policyCustomer(row.customer_id);
       const template = row.template_id ? repo.template(row.template_id) : undefined;
       if (!customer || (row.template_id && !template)) {
@@ -201,6 +202,24 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     }
   }
 
+  /**
+   * The admin's test send (no customer, a bare phone): no one's caps, history or quiet hours apply; it goes
+   * by ZNS at once, or fails if its template is gone or it waited past its expiry.
+   */
+  function decideTestSend(row: Row, t: number): { decision: Decision; row: Row } {
+    const problem = !row.to_phone || !row.template_id || !repo.template(row.template_id) ? "TEMPLATE_UNKNOWN" : row.expires_at !== null && row.expires_at <= t ? "EXPIRED" : null;
+    if (problem) {
+      dr.toFinal({ id: row.id, owner, state: problem === "EXPIRED" ? "expired" : "failed", reason: problem, notBefore: null, t });
+      return { decision: { action: "suppress", reason: "NO_CHANNEL" }, row };
+    }
+    dr.toReady({ id: row.id, owner, channel: "zns", free: false, t, until: t + o.leaseMs });
+    if (znsLeft !== null) znsLeft--;
+    return { decision: { action: "send", channel: "zns", free: false }, row };
+  }
+
+  /** Where a decided row goes: its customer's Zalo ids, or a test send's phone. */
+  const recipient = (row: Row) => (row.customer_id === null ? { zalo_oa_id: null, phone: row.to_phone as string } : dr.contact(row.customer_id)!);
+
   type Outcome = { row: Row; channel: Channel; msgId?: string; err?: unknown };
 
   /** The network half: one call to Zalo. Its outcome is written with others in one transaction. */
@@ -211,7 +230,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       if (channel === "cs") msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text ?? "", imageUrl: row.image_url })).message_id;
       else if (channel === "template_uid") msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
       else {
-        const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id) });
+        const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id), development: !!row.development });
         msgId = r.msgId;
         if (r.quota) {
           znsLeft = Math.min(znsLeft ?? r.quota.remaining, r.quota.remaining);
@@ -232,6 +251,11 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   function failed(row: Row, channel: Channel, err: unknown) {
     const t = now();
     const e = err instanceof ZaloError ? err : new ZaloError(0, (err as Error).message, "dispatcher", "transient");
+    // A test send answers the admin with Zalo's first word, never a retry they would wait on.
+    if (row.customer_id === null) {
+      dr.toRetry({ id: row.id, state: "failed", reason: zaloErrorText(e.zaloCode) ?? e.message, zaloError: e.zaloCode || null, notBefore: null, t });
+      return;
+    }
     if (e.kind === "quota") {
       if (channel === "zns") znsLeft = 0;
       // Held, not failed: the quota comes back tomorrow (a held promotion may still expire first).
@@ -264,7 +288,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       const ready = rows
         .map(decideRow)
         .filter((d) => d.decision.action === "send")
-        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: dr.contact(d.row.customer_id)! }));
+        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: recipient(d.row) }));
       dr.completeBroadcasts(rows.map((r) => r.broadcast_id), now()); // a batch may have suppressed or expired a broadcast's last rows
       return ready;
     });

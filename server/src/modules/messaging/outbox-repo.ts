@@ -22,6 +22,9 @@ export type NewMessage = {
   broadcastId?: string | null;
 };
 
+/** The source of the admin's ZNS test sends (rows with no customer, addressed to `to_phone`). */
+export const TEST_SEND_SOURCE = "zns_test";
+
 /** Outbox states that still have work to do; a broadcast is done when none of its rows is in one. */
 export const PENDING_STATES = "('queued','held','ready','sending')";
 // `ready` = decided and about to go: it has taken its slot under the caps.
@@ -54,11 +57,12 @@ const NEW_ROW_COLUMNS = [
   "updated_at",
 ] as const;
 type NewRowColumn = (typeof NEW_ROW_COLUMNS)[number];
-const INSERT_INTO = `insert into outbox (${NEW_ROW_COLUMNS.join(", ")})`;
+const insertInto = (extra: string[] = []) => `insert into outbox (${[...NEW_ROW_COLUMNS, ...extra].join(", ")})`;
+const INSERT_INTO = insertInto();
 /** One SQL expression per column (a `?` unless given), in column order. */
 const valuesOf = (fixed: Partial<Record<NewRowColumn, string>>) => NEW_ROW_COLUMNS.map((col) => fixed[col] ?? "?").join(", ");
 
-export type InFlightRow = { id: number; customer_id: string; channel: "cs" | "template_uid"; text: string | null; image_url: string | null; sent_at: number; broadcast_id: string | null };
+export type InFlightRow = { id: number; customer_id: string | null; channel: "cs" | "template_uid"; text: string | null; image_url: string | null; sent_at: number; broadcast_id: string | null };
 type Row = Record<string, any>;
 
 export function createOutboxRepo(db: Db) {
@@ -88,6 +92,20 @@ export function createOutboxRepo(db: Db) {
         now,
       ).changes === 1
     );
+  }
+
+  /** Test sends: the same columns, plus the bare phone they go to (no customer) and ZNS development mode. */
+  const insertTest = c.prepare(
+    `${insertInto(["to_phone", "development"])} values (${valuesOf({ customer_id: "null", category: "'transactional'", priority: "9", dedupe_key: "null", source: `'${TEST_SEND_SOURCE}'`, text: "null", image_url: "null", state: "'queued'", not_before: "null", broadcast_id: "null" })}, ?, ?)`,
+  );
+  const testRow = c.prepare(`select id, state, reason, zalo_msg_id, zalo_error, sent_at, delivered_at from outbox where id = ? and source = '${TEST_SEND_SOURCE}'`);
+
+  /**
+   * The admin's ZNS test send to one phone: a row like any other (the dispatcher sends it, a receipt
+   * settles it), addressed to the phone rather than a customer, so no one's caps or history count it.
+   */
+  function queueTestSend(p: { phone: string; template: { id: string; data: Record<string, string> }; development: boolean; expiresAt: number }, now: number): number {
+    return Number(insertTest.run(p.template.id, JSON.stringify(p.template.data), p.expiresAt, now, now, p.phone, p.development ? 1 : 0).lastInsertRowid);
   }
 
   /**
@@ -122,7 +140,7 @@ export function createOutboxRepo(db: Db) {
   const blankContent = c.prepare("update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'");
   const replay = c.prepare(
     `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
-     from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? order by o.customer_id, o.created_at, o.id`,
+     from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? and o.customer_id is not null order by o.customer_id, o.created_at, o.id`,
   );
 
   // ---- a broadcast's rows ----
@@ -203,6 +221,8 @@ export function createOutboxRepo(db: Db) {
   return {
     queue,
     audienceInsert,
+    queueTestSend,
+    testSend: (id: number) => testRow.get(id) as { id: number; state: string; reason: string | null; zalo_msg_id: string | null; zalo_error: number | null; sent_at: number | null; delivered_at: number | null } | undefined,
 
     /** A delivery receipt for our own row (by tracking id) or for a Zalo message id. */
     markDelivered: (id: number, at: number, t: number) => delivered.run(at, t, id).changes,
@@ -219,7 +239,7 @@ export function createOutboxRepo(db: Db) {
       blankContent.run(now, customerId);
       return { cancelled };
     },
-    /** Every message since `since`, by person then time, with its template's tag (the what-if replay). */
+    /** Every message to a customer since `since` (test sends are no one's), by person then time, with its template's tag (the what-if replay). */
     replaySince: (since: number) => replay.all(since) as Row[],
 
     /** The id range of a broadcast's rows (null when it has none). */

@@ -20,7 +20,7 @@ export function createMessagingService(deps: {
   db: Db;
   repo: MessagingRepo;
   loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
-  zalo: Pick<ZaloClient, "getZnsQuota" | "sendZns">;
+  zalo: Pick<ZaloClient, "getZnsQuota">;
   now: () => number;
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;
@@ -49,6 +49,7 @@ export function createMessagingService(deps: {
     templates: templates.templates,
     quota: templates.quota,
     testSend: templates.testSend,
+    testSendView: templates.testSendView,
     prefsView: prefs.prefsView,
     setPrefs: prefs.setPrefs,
     createBroadcast: broadcasts.createBroadcast,

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { ErrorCode, zaloErrorText, type ZnsTemplateInput } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
@@ -6,15 +5,18 @@ import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import type { ZaloClient } from "../../zalo/client";
-import { ZaloError } from "../../zalo/errors";
 import type { MessageContent } from "./queue";
 import type { MessagingRepo } from "./repo";
+
+const SENT = ["sent", "delivered", "seen"];
+/** A test send still not sent after this is dropped (e.g. the dispatcher was stopped): a stale test is noise. */
+const TEST_SEND_EXPIRES_MS = 10 * 60_000;
 
 /** ZNS templates: registration, the quota, and the admin's test send. */
 export function createTemplates(deps: {
   db: Db;
-  repo: Pick<MessagingRepo, "templates">;
-  zalo: Pick<ZaloClient, "getZnsQuota" | "sendZns">;
+  repo: Pick<MessagingRepo, "templates" | "outbox">;
+  zalo: Pick<ZaloClient, "getZnsQuota">;
   checkContent: <C extends MessageContent>(content: C) => C;
   now: () => number;
 }) {
@@ -38,18 +40,35 @@ export function createTemplates(deps: {
     }
   }
 
-  /** A test send to one phone, straight away (admin only): shows Zalo's answer in words. */
-  async function testSend(actor: Principal, p: { phone: string; templateId: string; data: Record<string, string> }) {
+  /**
+   * A test send to one phone (admin only): a row of the outbox like every other message, sent by the
+   * dispatcher and settled by its receipt. The answer is the row's id and state; `testSendView` polls it.
+   */
+  function testSend(actor: Principal, p: { phone: string; templateId: string; data: Record<string, string>; development?: boolean }) {
     const checked = deps.checkContent({ template: { id: p.templateId, data: p.data } });
-    audit(db, { actor: actorOf(actor), action: "zns.test_send", targetId: p.templateId, details: { phone: `${p.phone.slice(0, 4)}…` }, at: now() });
-    try {
-      const r = await deps.zalo.sendZns({ phone: p.phone, templateId: p.templateId, data: checked.template!.data, trackingId: `test-${randomUUID().slice(0, 8)}` });
-      return { ok: true, msgId: r.msgId, quota: r.quota, error: null };
-    } catch (err) {
-      if (err instanceof ZaloError) return { ok: false, msgId: null, quota: null, error: { code: err.zaloCode, reason: zaloErrorText(err.zaloCode) ?? err.message } };
-      throw err;
-    }
+    const t = now();
+    const id = tx(db, () => {
+      const id = repo.outbox.queueTestSend({ phone: p.phone, template: checked.template, development: !!p.development, expiresAt: t + TEST_SEND_EXPIRES_MS }, t);
+      audit(db, { actor: actorOf(actor), action: "zns.test_send", targetId: p.templateId, details: { phone: `${p.phone.slice(0, 4)}…`, outboxId: id, development: !!p.development }, at: t });
+      return id;
+    });
+    return testSendView(id);
   }
 
-  return { registerTemplate, templates, quota, testSend };
+  /** Where a test send is: `done` once it has Zalo's answer (sent, or refused with its reason in words). */
+  function testSendView(id: number) {
+    const r = repo.outbox.testSend(id);
+    if (!r) throw new AppError(ErrorCode.NOT_FOUND, "Test send not found");
+    const ok = SENT.includes(r.state) ? true : r.state === "queued" || r.state === "ready" || r.state === "sending" || r.state === "held" ? null : false;
+    return {
+      id: r.id,
+      state: r.state,
+      done: ok !== null,
+      ok,
+      msgId: r.zalo_msg_id,
+      error: ok === false ? { code: r.zalo_error, reason: zaloErrorText(r.zalo_error) ?? r.reason ?? r.state } : null,
+    };
+  }
+
+  return { registerTemplate, templates, quota, testSend, testSendView };
 }
