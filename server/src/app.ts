@@ -39,6 +39,9 @@ import { oaTokenStore } from "./zalo/token-store";
 import { createOrderRepo } from "./modules/orders/repo";
 import { createOrderService } from "./modules/orders/service";
 import { orderRoutes } from "./modules/orders/routes";
+import { createSegmentRepo } from "./modules/segments/repo";
+import { createSegmentService } from "./modules/segments/service";
+import { segmentRoutes } from "./modules/segments/routes";
 
 export type BuildOptions = {
   config: Config;
@@ -195,6 +198,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     now,
     forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
+  const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
   app.decorate("services", { db, zalo, messaging, dispatcher });
 
   await app.register(authPlugin, {
@@ -216,6 +220,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
   await app.register(orderRoutes, { orders });
+  await app.register(segmentRoutes, { segments });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

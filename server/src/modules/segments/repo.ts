@@ -1,5 +1,9 @@
 import { ErrorCode, isGroup, localMonth, type LoyaltyRules, type SegmentGroup, type SegmentNode, type SegmentPolicy, type SegmentRule } from "@mc/shared";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { forEachRowidSlice, type SliceOptions } from "../../db/chunked";
+import { rowReader } from "../../db/rows";
+import { segments, segmentVersions } from "../../db/schema";
 import { AppError } from "../../errors";
 import { earnedInWindowSql } from "../loyalty/repo";
 
@@ -120,11 +124,75 @@ export function compileSegment(rules: SegmentGroup, ctx: CompileContext): SqlWhe
   return { where, params };
 }
 
+export type SegmentRow = typeof segments.$inferSelect;
+export type SampleRow = { id: string; name: string; memberCode: string; earned: number };
+
 export function createSegmentRepo(db: Db) {
   const c = db.$client;
-  /** Ids of everyone matching, in one statement (tests and small shops; big counts go through `countSlice`). */
+  const segmentRow = rowReader(segments);
+  const byIdStmt = c.prepare(`${segmentRow.selectAll} where id = ? and deleted_at is null`).raw();
+  const listStmt = c.prepare(`${segmentRow.selectAll} where deleted_at is null order by updated_at desc, id`).raw();
+  const versionsStmt = c.prepare("select version, name, rules, changed_by as changedBy, created_at as createdAt from segment_versions where segment_id = ? order by version desc");
+
+  /** Ids of everyone matching, in one statement (tests and small audiences; counts go through `countAndSample`). */
   const ids = (w: SqlWhere) => c.prepare(`select c.id from customers c where ${w.where} order by c.id`).pluck().all(...w.params) as string[];
-  return { ids };
+
+  /**
+   * How many match, and the first `sample` of them (in rowid order), in slices of the customers' rowid
+   * range with the event loop served between slices: the condition is a handful of index probes per
+   * customer, so one statement over a million customers would hold every other request for seconds. A
+   * slice's sample query runs only while the sample is short. Not one snapshot: a count is an estimate
+   * of a moving audience (a broadcast snapshots its own when it is planned).
+   */
+  async function countAndSample(w: SqlWhere, opts: { sample: number; earnedSince: number; slices?: SliceOptions }) {
+    const count = c.prepare(`select count(*) from customers c where c.rowid > ? and c.rowid <= ? and (${w.where})`).pluck();
+    const sample = c.prepare(
+      `select c.id, c.name, c.member_code as memberCode, ${earnedInWindowSql("c")} as earned
+       from customers c where c.rowid > ? and c.rowid <= ? and (${w.where}) order by c.rowid limit ?`,
+    );
+    let total = 0;
+    const people: SampleRow[] = [];
+    await forEachRowidSlice(
+      c,
+      "customers",
+      (lo, hi) => {
+        total += count.get(lo, hi, ...w.params) as number;
+        if (people.length < opts.sample) people.push(...(sample.all(opts.earnedSince, lo, hi, ...w.params, opts.sample - people.length) as SampleRow[]));
+      },
+      opts.slices,
+    );
+    return { count: total, sample: people };
+  }
+
+  function insert(row: SegmentRow) {
+    db.insert(segments).values(row).run();
+    db.insert(segmentVersions).values({ segmentId: row.id, version: row.version, name: row.name, rules: row.rules, changedBy: row.updatedBy, createdAt: row.updatedAt }).run();
+  }
+
+  /** The next version, written only if `version` is still the one in force (a concurrent edit loses cleanly). */
+  function update(id: string, fromVersion: number, next: { name: string; description: string; rules: string; by: string; at: number }) {
+    const changed = db
+      .update(segments)
+      .set({ name: next.name, description: next.description, rules: next.rules, version: fromVersion + 1, updatedBy: next.by, updatedAt: next.at })
+      .where(and(eq(segments.id, id), eq(segments.version, fromVersion), isNull(segments.deletedAt)))
+      .run().changes;
+    if (changed !== 1) return false;
+    db.insert(segmentVersions).values({ segmentId: id, version: fromVersion + 1, name: next.name, rules: next.rules, changedBy: next.by, createdAt: next.at }).run();
+    return true;
+  }
+
+  const remove = (id: string, at: number) => db.update(segments).set({ deletedAt: at }).where(and(eq(segments.id, id), isNull(segments.deletedAt))).run().changes === 1;
+
+  return {
+    ids,
+    countAndSample,
+    insert,
+    update,
+    remove,
+    byId: (id: string) => segmentRow.read(byIdStmt.get(id) as unknown[] | undefined),
+    list: () => (listStmt.all() as unknown[][]).map((r) => segmentRow.read(r)!),
+    versions: (id: string) => versionsStmt.all(id) as { version: number; name: string; rules: string; changedBy: string; createdAt: number }[],
+  };
 }
 
 export type SegmentRepo = ReturnType<typeof createSegmentRepo>;
