@@ -143,7 +143,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
   const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
-  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now });
+  const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
+  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now, segments });
   const dispatcher = createDispatcher({
     db,
     repo: messagingRepo,
@@ -198,7 +199,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     now,
     forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
-  const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
   app.decorate("services", { db, zalo, messaging, dispatcher });
 
   await app.register(authPlugin, {

@@ -32,9 +32,11 @@ import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import { idFromTrackingId } from "./dispatcher";
 import { forEachRowidSlice, rowidEnd, runInSlices, type SliceOptions } from "../../db/chunked";
+import type { SegmentService } from "../segments/service";
 import { HAS_RECENT_SEND, POLICY_COLUMNS, recentSince, toPolicyCustomer, type MessagingRepo, type NewMessage } from "./repo";
 
 const DAY = 86_400_000;
+type SegmentSnapshot = ReturnType<SegmentService["snapshot"]>;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 export function createMessagingService(deps: {
@@ -45,6 +47,8 @@ export function createMessagingService(deps: {
   now: () => number;
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;
+  /** Saved segments a broadcast audience may name (`audience.segmentId`). */
+  segments?: Pick<SegmentService, "snapshot" | "compile">;
 }) {
   const { db, repo, now } = deps;
   const c = db.$client;
@@ -220,10 +224,15 @@ export function createMessagingService(deps: {
   // ---- broadcasts ----
 
   /** The audience as one SQL condition over `customers c` (set-based: no per-person loop). */
-  function audienceSql(a: Audience): { where: string; params: unknown[] } {
+  function audienceSql(a: Audience & { segment?: SegmentSnapshot }): { where: string; params: unknown[] } {
     const parts: string[] = ["c.zalo_oa_id is not null or c.phone is not null"];
     const params: unknown[] = [];
     if (a.followersOnly) parts.push("c.follows_oa = 1");
+    // A saved segment's rules as recorded when the broadcast was created (what was previewed is what is planned).
+    if (a.segment) {
+      const s = deps.segments!.compile(a.segment.rules);
+      (parts.push(s.where), params.push(...s.params));
+    }
     if (a.pointsMin !== undefined) (parts.push("c.points_balance >= ?"), params.push(a.pointsMin));
     if (a.pointsMax !== undefined) (parts.push("c.points_balance <= ?"), params.push(a.pointsMax));
     if (a.storeIds?.length) {
@@ -259,7 +268,10 @@ export function createMessagingService(deps: {
 
   function createBroadcast(actor: Principal, input: BroadcastInput) {
     checkContent({ text: input.content.text, template: input.content.template });
-    audienceSql(input.audience); // validates tiers now
+    const { segmentId } = input.audience;
+    if (segmentId !== undefined && !deps.segments) throw new AppError(ErrorCode.VALIDATION_FAILED, "Saved segments are not available here");
+    const audience = segmentId === undefined ? input.audience : { ...input.audience, segment: deps.segments!.snapshot(segmentId) };
+    audienceSql(audience); // validates tiers now
     // Short ids: every outbox row of a million-recipient broadcast carries this id, and so does its index.
     const id = `b${randomBytes(9).toString("base64url")}`;
     tx(db, () => {
@@ -272,7 +284,7 @@ export function createMessagingService(deps: {
           imageUrl: input.content.imageUrl ?? null,
           templateId: input.content.template?.id ?? null,
           templateData: input.content.template ? JSON.stringify(input.content.template.data) : null,
-          audience: JSON.stringify(input.audience),
+          audience: JSON.stringify(audience),
           state: "draft",
           scheduledAt: input.scheduledAt ? Date.parse(input.scheduledAt) : null,
           expiresAt: input.expiresAt ? Date.parse(input.expiresAt) : null,

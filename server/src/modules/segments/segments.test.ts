@@ -65,6 +65,30 @@ describe("saved segments over the API", () => {
     expect(actions).toEqual(["segment.create", "segment.update", "segment.delete"]);
   });
 
+  it("a broadcast takes a saved segment: its rules as of the broadcast's creation are what is previewed and planned", async () => {
+    const lan = await newShopper(h, "Chị Lan");
+    const minh = await newShopper(h, "Anh Minh");
+    const db = h.app.services.db.$client;
+    // Both reachable followers (the OA follow flow is not what this test is about).
+    db.prepare("update customers set zalo_oa_id = 'oa-' || id, follows_oa = 1 where id in (?, ?)").run(lan.customer.id, minh.customer.id);
+    await api("PUT", `/api/admin/customers/${lan.customer.id}/tags`, { tags: ["vip"] });
+    const seg = (await api("POST", "/api/admin/segments", { name: "Khách VIP", rules: { all: [{ kind: "tags", tags: ["vip"] }] } })).json();
+    const body = (audience: unknown) => ({ name: "Cuối tuần", category: "care", content: { text: "Chào bạn!" }, audience });
+
+    expect((await api("POST", "/api/admin/broadcasts", body({ segmentId: seg.id, tags: ["vip"] }))).statusCode).toBe(400);
+    expect((await api("POST", "/api/admin/broadcasts", body({ segmentId: "sg-nope" }))).statusCode).toBe(404);
+    const created = await api("POST", "/api/admin/broadcasts", body({ segmentId: seg.id }));
+    expect(created.statusCode).toBe(201);
+    const b = created.json();
+    expect(b.audience.segment).toMatchObject({ id: seg.id, version: 1 });
+
+    // Editing the segment afterwards (now it would match no one) does not move this broadcast's audience.
+    await api("PUT", `/api/admin/segments/${seg.id}`, { name: "Không ai", rules: { all: [{ kind: "tags", tags: ["nobody"] }] } });
+    expect((await api("GET", `/api/admin/broadcasts/${b.id}/preview`)).json().audience).toBe(1);
+    expect((await api("POST", `/api/admin/broadcasts/${b.id}/start`)).statusCode).toBe(200);
+    expect(db.prepare("select customer_id from outbox where broadcast_id = ?").pluck().all(b.id)).toEqual([lan.customer.id]);
+  });
+
   it("a tier the loyalty rules do not have is a 400 and writes nothing", async () => {
     const before = [count("segments"), count("segment_versions"), count("audit_log")];
     const res = await api("POST", "/api/admin/segments", { name: "Kim cương", rules: { all: [{ kind: "tier", tiers: ["diamond"] }] } });

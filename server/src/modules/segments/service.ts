@@ -101,17 +101,13 @@ export function createSegmentService(deps: {
     };
   }
 
-  /**
-   * A saved segment's audience now, as one condition over `customers c`, with the version it was built
-   * from (a broadcast records both).
-   */
-  function audience(id: string): SqlWhere & { version: number; rules: SegmentGroup } {
+  /** What a broadcast records of a saved segment when it is created: the version in force and its rules. */
+  function snapshot(id: string) {
     const r = row(id);
-    const rules = rulesOf(r);
-    return { ...compile(rules), version: r.version, rules };
+    return { id: r.id, version: r.version, rules: rulesOf(r) };
   }
 
-  return { create, update, remove, get, list: () => repo.list().map(view), preview, previewSaved: (id: string) => preview(rulesOf(row(id))), audience, compile };
+  return { create, update, remove, get, list: () => repo.list().map(view), preview, previewSaved: (id: string) => preview(rulesOf(row(id))), snapshot, compile };
 }
 
 export type SegmentService = ReturnType<typeof createSegmentService>;
