@@ -126,6 +126,7 @@ export function createIdentityRepo(db: Db) {
         lastInteractionAt: null,
         prefs: "{}",
         fatigueUntil: null,
+        birthDate: null,
         memberCode: humanCode(MEMBER_CODE_LENGTH),
         erasedAt: now,
         updatedAt: now,

@@ -10,6 +10,9 @@ import type { LoyaltyRepo } from "../loyalty/repo";
 import { audienceSql, type TierRange } from "./broadcasts-repo";
 import type { MessageContent } from "./queue";
 import { recentSince, toPolicyCustomer, type MessagingRepo } from "./repo";
+import type { SegmentService } from "../segments/service";
+
+type SegmentSnapshot = ReturnType<SegmentService["snapshot"]>;
 
 const DAY = 86_400_000;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -23,6 +26,8 @@ export function createBroadcasts(deps: {
   now: () => number;
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;
+  /** Saved segments a broadcast audience may name (`audience.segmentId`). */
+  segments?: Pick<SegmentService, "snapshot" | "compile">;
 }) {
   const { db, repo, now } = deps;
   const c = db.$client;
@@ -30,7 +35,15 @@ export function createBroadcasts(deps: {
   const outbox = repo.outbox;
 
   /** The audience's SQL condition; an unknown tier is a 400. */
-  function audienceOf(a: Audience) {
+  function audienceOf(a: Audience & { segment?: SegmentSnapshot }) {
+    const base = filtersOf(a);
+    if (!a.segment) return base;
+    // A saved segment's rules as recorded when the broadcast was created (what was previewed is what is planned).
+    const s = deps.segments!.compile(a.segment.rules);
+    return { where: `${base.where} and (${s.where})`, params: [...base.params, ...s.params] };
+  }
+
+  function filtersOf(a: Audience) {
     if (!a.tiers?.length) return audienceSql(a, now());
     // Tiers are ranges of points earned in the rolling window.
     const { rules } = deps.loyaltyRepo.currentRules();
@@ -44,11 +57,14 @@ export function createBroadcasts(deps: {
 
   function createBroadcast(actor: Principal, input: BroadcastInput) {
     deps.checkContent({ text: input.content.text, template: input.content.template });
-    audienceOf(input.audience); // validates tiers now
+    const { segmentId } = input.audience;
+    if (segmentId !== undefined && !deps.segments) throw new AppError(ErrorCode.VALIDATION_FAILED, "Saved segments are not available here");
+    const audience = segmentId === undefined ? input.audience : { ...input.audience, segment: deps.segments!.snapshot(segmentId) };
+    audienceOf(audience); // validates tiers now
     // Short ids: every outbox row of a million-recipient broadcast carries this id, and so does its index.
     const id = `b${randomBytes(9).toString("base64url")}`;
     tx(db, () => {
-      store.create(id, input, `${actorOf(actor).kind}:${actor.id}`, now());
+      store.create(id, { ...input, audience }, `${actorOf(actor).kind}:${actor.id}`, now());
       audit(db, { actor: actorOf(actor), action: "broadcast.create", targetId: id, at: now() });
     });
     return broadcastView(id);

@@ -11,6 +11,7 @@ import { createReceipts } from "./receipts";
 import type { MessagingRepo } from "./repo";
 import { createRules } from "./rules";
 import { createTemplates } from "./templates";
+import type { SegmentService } from "../segments/service";
 
 /**
  * The messaging module's one face to the app: each concern lives in its own file (queue, receipts, rules,
@@ -24,11 +25,13 @@ export function createMessagingService(deps: {
   now: () => number;
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;
+  /** Saved segments a broadcast audience may name (`audience.segmentId`). */
+  segments?: Pick<SegmentService, "snapshot" | "compile">;
 }) {
   const { db, repo, now } = deps;
   const customerWrites = createCustomerWrites(db, now);
   const queue = createQueue({ repo, now });
-  const broadcasts = createBroadcasts({ db, repo, loyaltyRepo: deps.loyaltyRepo, checkContent: queue.checkContent, now, slices: deps.slices });
+  const broadcasts = createBroadcasts({ db, repo, loyaltyRepo: deps.loyaltyRepo, checkContent: queue.checkContent, now, slices: deps.slices, segments: deps.segments });
   const receipts = createReceipts({ repo, customerWrites, checkBreaker: broadcasts.checkBreaker, now });
   const rules = createRules({ db, repo, now });
   const templates = createTemplates({ db, repo, zalo: deps.zalo, checkContent: queue.checkContent, now });
