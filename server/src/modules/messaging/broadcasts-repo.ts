@@ -52,7 +52,7 @@ export function createBroadcastsRepo(db: Db) {
     `update broadcasts set state = 'done', finished_at = @t where id = @id and state = 'running'
        and not exists (select 1 from outbox where broadcast_id = @id and state in ${PENDING_STATES})`,
   );
-  const cancelledWithUnsent = c.prepare("select b.id from broadcasts b where b.state = 'cancelled' and exists (select 1 from outbox o where o.broadcast_id = b.id and o.state in ('queued','held'))").pluck();
+  const cancelledWithUnsent = c.prepare("select b.id from broadcasts b where b.state = 'cancelled' and exists (select 1 from outbox o where o.broadcast_id = b.id and o.state in ('queued','held','ready'))").pluck();
 
   return {
     create(id: string, input: BroadcastInput, createdBy: string, t: number) {

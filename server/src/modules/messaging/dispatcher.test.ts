@@ -106,6 +106,27 @@ describe("a crash mid-broadcast", () => {
     expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
   });
 
+  it("cancelling a broadcast also stops its decided rows that were waiting their turn: only the requests in flight go out", async () => {
+    await followers(6);
+    const id = await startBroadcast({ text: "Cảm ơn bạn đã ghé quán!" });
+    const dying = dyingZalo(2);
+    void dispatcher(dying.zalo, { concurrency: 2 }).tick();
+    await until("two requests in flight", () => dying.calls() === 2 && h.emu.state.messages.length === 2);
+    expect(sql("select state, count(*) as n from outbox group by state order by state")).toEqual([
+      { state: "ready", n: 4 },
+      { state: "sending", n: 2 },
+    ]);
+    expect((await api("POST", `/api/admin/broadcasts/${id}/cancel`)).statusCode).toBe(200);
+    await until("the cancel to reach every unsent row", () => sql("select count(*) as n from outbox where state = 'cancelled'")[0].n === 4);
+    await h.control("POST", "/_emu/clock", { advanceMs: LEASE + 1 });
+    await dispatcher(h.app.services.zalo, { concurrency: 2 }).drain();
+    expect(h.emu.state.messages).toHaveLength(2);
+    expect(sql("select state, count(*) as n from outbox group by state order by state")).toEqual([
+      { state: "cancelled", n: 4 },
+      { state: "sent", n: 2 },
+    ]);
+  });
+
   it("when the conversation cannot be read, an in-flight row is checked again for a while, then ends OUTCOME_UNKNOWN and the broadcast view shows it", async () => {
     await followers(2);
     const id = await startBroadcast({ text: "Cảm ơn bạn!" });

@@ -153,7 +153,9 @@ export function createOutboxRepo(db: Db) {
       .map((v) => `select (select min(id) from outbox where broadcast_id = @id and state = '${v}') as lo, (select max(id) from outbox where broadcast_id = @id and state = '${v}') as hi`)
       .join(" union all ")})`,
   );
-  const cancelSlice = c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held') and id > ? and id <= ?");
+  // A decided row waiting its turn ('ready') has not gone out either: the dispatcher only sends a row it can still
+  // move from ready to sending. Only requests already in flight finish.
+  const cancelSlice = c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held','ready') and id > ? and id <= ?");
   const stateCounts = c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state");
   const unknownCount = c.prepare("select count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason = 'OUTCOME_UNKNOWN'").pluck();
   const failedByCode = c.prepare("select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason is not 'OUTCOME_UNKNOWN' group by zalo_error");
