@@ -163,7 +163,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db,
     repo: createOrderRepo(db),
     identityRepo,
-    voucherRepo: createVoucherRepo(db),
+    vouchers,
     loyaltyRepo,
     notify: messaging.queue,
     templateRegistered: (id) => messagingRepo.template(id) !== undefined,

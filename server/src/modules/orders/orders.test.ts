@@ -346,3 +346,40 @@ describe("a voucher applied to a live order", () => {
     expect(sql("select voucher_state from orders where id = ?", o.id)[0].voucher_state).toBe("redeemed");
   });
 });
+
+describe("the voucher an order uses belongs to the vouchers module", () => {
+  it("one that expired or was used at the counter between quote and place is refused, and nothing is written", async () => {
+    const s = await newShopper(h, "Khách chậm tay");
+    const body = { storeId: "q1", items: [teaL(2)] };
+    const written = () => [count("orders"), count("order_lines"), count("audit_log"), count("outbox")];
+
+    const used = await voucherFor(s.token);
+    expect((await inject("POST", "/api/orders/quote", s.token, { ...body, voucherId: used.id })).json().totalVnd).toBe(76_000);
+    const code = (await inject("GET", `/api/me/vouchers/${used.id}/qr`, s.token)).json().code as string;
+    expect((await inject("POST", "/api/staff/vouchers/redeem", ctx.staff.token, { code, storeId: "q1" })).statusCode).toBe(200);
+    let before = written();
+    const late = await place(s.token, { voucherId: used.id, expectedTotal: 76_000 });
+    expect([late.statusCode, late.json().code]).toEqual([409, "VOUCHER_ALREADY_REDEEMED"]);
+    expect(written()).toEqual(before);
+
+    const brief = await voucherFor(s.token, { validDaysAfterClaim: 1 });
+    expect((await inject("POST", "/api/orders/quote", s.token, { ...body, voucherId: brief.id })).statusCode).toBe(200);
+    await h.control("POST", "/_emu/clock", { advanceMs: 2 * 86_400_000 });
+    before = written();
+    const expired = await place(s.token, { voucherId: brief.id, expectedTotal: 76_000 });
+    expect([expired.statusCode, expired.json().code]).toEqual([410, "VOUCHER_EXPIRED"]);
+    expect(written()).toEqual(before);
+    expect(sql("select status from vouchers where id = ?", brief.id)[0].status).toBe("issued");
+  });
+
+  it("completing the order redeems it through the vouchers module: one audit entry, like the counter's, naming the campaign and the order", async () => {
+    const s = await newShopper(h, "Khách audit");
+    const v = await voucherFor(s.token);
+    const campaignId = sql("select campaign_id from vouchers where id = ?", v.id)[0].campaign_id;
+    const o = await completed(s.token, { voucherId: v.id, expectedTotal: 76_000 });
+    const rows = sql("select actor_kind, store_id, details from audit_log where action = 'voucher.redeem' and target_id = ?", v.id);
+    expect(rows).toHaveLength(1);
+    expect({ ...rows[0], details: JSON.parse(rows[0].details) }).toEqual({ actor_kind: "customer", store_id: "q1", details: { customerId: s.customer.id, campaignId, via: "order", orderId: o.id } });
+    expect(sql("select status, redeemed_store_id, redeemed_by from vouchers where id = ?", v.id)).toEqual([{ status: "redeemed", redeemed_store_id: "q1", redeemed_by: ctx.staff.customer.id }]);
+  });
+});

@@ -78,12 +78,6 @@ export function createOrderRepo(db: Db) {
   const markFailed = c.prepare("update orders set payment_status = 'failed', updated_at = ? where id = ? and payment_status in ('unpaid','pending')");
   const linkCheckout = c.prepare("update orders set checkout_order_id = ? where id = ? and checkout_order_id is null");
 
-  // Vouchers: the order's own conditional updates on the vouchers row (the voucher module's rules, see service).
-  const redeemVoucher = c.prepare("update vouchers set status = 'redeemed', redeemed_at = ?, redeemed_store_id = ?, redeemed_by = ? where id = ? and status = 'issued'");
-  const restoreVoucher = c.prepare(
-    "update vouchers set status = 'issued', redeemed_at = null, redeemed_store_id = null, redeemed_by = null where id = ? and status = 'redeemed' and redeemed_at = ? and expires_at > ?",
-  );
-
   /** Stores a verified Zalo event once; false when its key was seen before (Zalo retries). */
   const recordWebhook = (dedupeKey: string, eventName: string, payload: string, at: number) =>
     db.insert(webhookEvents).values({ dedupeKey, eventName, payload, receivedAt: at }).onConflictDoNothing().run().changes === 1;
@@ -117,8 +111,6 @@ export function createOrderRepo(db: Db) {
     markPaid: (p: { id: string; at: number; transId: string | null; checkoutOrderId: string | null }) => markPaid.run(p.at, p.transId, p.checkoutOrderId, p.at, p.id).changes === 1,
     markFailed: (id: string, at: number) => markFailed.run(at, id).changes === 1,
     linkCheckout: (id: string, checkoutOrderId: string) => linkCheckout.run(checkoutOrderId, id).changes === 1,
-    redeemVoucher: (p: { voucherId: string; at: number; storeId: string; by: string }) => redeemVoucher.run(p.at, p.storeId, p.by, p.voucherId).changes === 1,
-    restoreVoucher: (p: { voucherId: string; redeemedAt: number; now: number }) => restoreVoucher.run(p.voucherId, p.redeemedAt, p.now).changes === 1,
   };
 }
 

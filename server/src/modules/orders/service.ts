@@ -36,7 +36,8 @@ import { ZaloError } from "../../zalo/errors";
 import type { IdentityRepo } from "../identity/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { NewMessage } from "../messaging/repo";
-import type { VoucherRepo, VoucherRow } from "../vouchers/repo";
+import type { VoucherRow } from "../vouchers/repo";
+import type { VoucherService } from "../vouchers/service";
 import type { CategoryRow, OrderRepo, OrderRow, ProductRow } from "./repo";
 
 const DAY = 86_400_000;
@@ -65,9 +66,10 @@ const toMenuProduct = (p: ProductRow): MenuProduct => ({
  * Orders. Rules kept here (and tested in orders.test.ts):
  * - Prices, discounts and totals come from the server's menu and `orderTotals`; a client total that differs is refused.
  * - Voucher: validated at placing (owner, active, store, minimum spend) and reserved by the order while it is live
- *   (a partial unique index: two live orders never hold one voucher). It is redeemed once, by a conditional update,
- *   when the order completes (even if it expired meanwhile: it was valid when the shopper ordered). Cancelling a live
- *   order releases it. Cancelling a completed order restores it to active if it has not expired, else it stays used.
+ *   (a partial unique index: two live orders never hold one voucher). The vouchers module checks, redeems and restores
+ *   it (its only writer), inside the order's transaction. It is redeemed once, by the counter's conditional update and
+ *   audit, when the order completes (even if it expired meanwhile: it was valid when the shopper ordered). Cancelling a
+ *   live order releases it. Cancelling a completed order restores it to active if it has not expired, else it stays used.
  * - Points: earned once on completion (ledger key `order:<id>`, tier multiplier before the order). Cancelling a
  *   completed order appends one `reverse` entry (`order:<id>:reverse`) that takes back what was earned, never below
  *   zero; what the shopper already spent is recorded on the order as `points_shortfall` and absorbed by the shop.
@@ -78,7 +80,8 @@ export function createOrderService(deps: {
   db: Db;
   repo: OrderRepo;
   identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
-  voucherRepo: Pick<VoucherRepo, "voucher" | "campaign">;
+  /** The vouchers module: the only writer of vouchers (checks, redemption and its audit, restore). */
+  vouchers: Pick<VoucherService, "usableFor" | "redeemForOrder" | "restoreForOrder">;
   loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
   /** messaging.queue: the one way out (transactional, never capped). */
   notify: (m: NewMessage) => unknown;
@@ -193,20 +196,6 @@ export function createOrderService(deps: {
     return { storeId, categories };
   }
 
-  /** The voucher, checked for this shopper, store and subtotal; the reasons a shopper sees, most basic first. */
-  function checkVoucher(customerId: string, voucherId: string, storeId: string, at: number): { v: VoucherRow; campaign: NonNullable<ReturnType<VoucherRepo["campaign"]>> } {
-    const v = deps.voucherRepo.voucher(voucherId);
-    // Another shopper's voucher looks exactly like a missing one.
-    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
-    if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
-    if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used");
-    if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`);
-    const campaign = deps.voucherRepo.campaign(v.campaignId)!;
-    const storeIds: string[] = JSON.parse(campaign.storeIds);
-    if (storeIds.length && !storeIds.includes(storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
-    return { v, campaign };
-  }
-
   function price(customerId: string, body: QuoteBody, at: number): Quote & { voucher: VoucherRow | null } {
     openStore(body.storeId);
     const onMenu = repo.menuProductIds(body.storeId);
@@ -221,7 +210,7 @@ export function createOrderService(deps: {
     let voucher: VoucherRow | null = null;
     let discount = null;
     if (body.voucherId) {
-      const { v, campaign } = checkVoucher(customerId, body.voucherId, body.storeId, at);
+      const { voucher: v, campaign } = deps.vouchers.usableFor(customerId, body.voucherId, body.storeId, at);
       const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
       if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
       discount = { kind: campaign.kind, value: campaign.value, maxDiscountVnd: campaign.maxDiscountVnd, minSpendVnd: campaign.minSpendVnd, freeItem: campaign.freeItem };
@@ -406,9 +395,8 @@ export function createOrderService(deps: {
     }
     let voucherState = o.voucherState;
     if (o.voucherId) {
-      const ok = repo.redeemVoucher({ voucherId: o.voucherId, at, storeId: o.storeId, by: actor.id });
+      const ok = deps.vouchers.redeemForOrder({ voucherId: o.voucherId, orderId: o.id, storeId: o.storeId, actor, placedAt: o.createdAt, at });
       voucherState = ok ? "redeemed" : "conflict";
-      if (ok) audit(db, { actor, action: "voucher.redeem", targetId: o.voucherId, storeId: o.storeId, details: { customerId: o.customerId, orderId: o.id }, at });
     }
     repo.set(o.id, { pointsEarned: earned, voucherState });
     return earned;
@@ -434,7 +422,7 @@ export function createOrderService(deps: {
         set.pointsShortfall = shortfall;
       }
       if (o.voucherId && o.voucherState === "redeemed") {
-        set.voucherState = repo.restoreVoucher({ voucherId: o.voucherId, redeemedAt: o.completedAt!, now: at }) ? "restored" : "kept";
+        set.voucherState = deps.vouchers.restoreForOrder({ voucherId: o.voucherId, redeemedAt: o.completedAt!, at }) ? "restored" : "kept";
       }
     } else if (o.voucherId) {
       set.voucherState = "released"; // the reservation ends with the live order (the partial unique index frees it)
