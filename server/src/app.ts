@@ -36,6 +36,9 @@ import { createDispatcher, type Dispatcher } from "./modules/messaging/dispatche
 import { messagingRoutes } from "./modules/messaging/routes";
 import type { MessagingService } from "./modules/messaging/service";
 import { oaTokenStore } from "./zalo/token-store";
+import { createMenuRepo } from "./modules/menu/repo";
+import { createMenuService } from "./modules/menu/service";
+import { menuRoutes } from "./modules/menu/routes";
 import { createOrderRepo } from "./modules/orders/repo";
 import { createOrderService } from "./modules/orders/service";
 import { orderRoutes } from "./modules/orders/routes";
@@ -159,10 +162,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
   });
   const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
+  const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
   const orders = createOrderService({
     db,
     repo: createOrderRepo(db),
     identityRepo,
+    menu,
     vouchers,
     loyaltyRepo,
     notify: messaging.queue,
@@ -215,6 +220,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
+  await app.register(menuRoutes, { menu });
   await app.register(orderRoutes, { orders });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);

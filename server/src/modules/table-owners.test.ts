@@ -10,6 +10,9 @@ const OWNERS: Record<string, string> = {
   voucher_campaigns: "vouchers",
   voucher_counter_codes: "vouchers",
   points_ledger: "loyalty",
+  menu_categories: "menu",
+  products: "menu",
+  product_stores: "menu",
   orders: "orders",
   order_lines: "orders",
 };

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { checkoutMacData } from "@mc/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, newShopper, startHarness, TEST_ENV, withStoreAndStaff, type Harness } from "../../test-support";
+import { seedMenu } from "../menu/test-fixture";
 
 // One server + emulator for the file (fast on a busy machine); every test uses its own fresh shoppers.
 let h: Harness;
@@ -22,26 +23,7 @@ beforeAll(async () => {
   await inject("PUT", `/api/admin/customers/${s3.customer.id}/role`, ctx.admin, { role: "staff", storeIds: ["q3"] });
   otherStaff = s3;
 
-  const cat = await inject("POST", "/api/admin/menu/categories", ctx.admin, { name: "Đồ uống", position: 1 });
-  expect(cat.statusCode).toBe(201);
-  menu.category = cat.json().id;
-  const product = async (body: Record<string, unknown>) => {
-    const res = await inject("POST", "/api/admin/menu/products", ctx.admin, { categoryId: menu.category, ...body });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
-  menu.tea = await product({
-    name: "Trà sữa",
-    priceVnd: 35_000,
-    imageUrl: "https://cdn.example.vn/tra-sua.jpg",
-    storeIds: ["q1", "q3"],
-    optionGroups: [
-      { id: "size", name: "Size", kind: "one", required: true, options: [{ id: "M", name: "M", priceDeltaVnd: 0 }, { id: "L", name: "L", priceDeltaVnd: 8_000 }] },
-      { id: "top", name: "Topping", kind: "many", options: [{ id: "pearl", name: "Trân châu", priceDeltaVnd: 5_000 }, { id: "jelly", name: "Thạch", priceDeltaVnd: 6_000 }] },
-    ],
-  });
-  menu.banhMi = await product({ name: "Bánh mì", priceVnd: 25_000, storeIds: ["q1"] });
-  menu.q3Only = await product({ name: "Cà phê muối", priceVnd: 30_000, storeIds: ["q3"] });
+  Object.assign(menu, await seedMenu(h, ctx.admin));
 });
 afterAll(async () => h.close());
 
@@ -75,26 +57,6 @@ async function completed(token: string, over: Record<string, unknown> = {}) {
   for (const s of ["confirmed", "ready", "completed"]) expect((await move(o.id, s)).statusCode).toBe(200);
   return o;
 }
-
-describe("menu", () => {
-  it("the shopper sees only what is available at the store; staff mark items sold out at their own store only", async () => {
-    const q1 = await h.app.inject({ method: "GET", url: "/api/stores/q1/menu" });
-    expect(q1.statusCode).toBe(200);
-    const names = (m: any) => m.categories.flatMap((c: any) => c.products.map((p: any) => p.name));
-    expect(names(q1.json())).toEqual(["Bánh mì", "Trà sữa"]);
-    expect(q1.json().categories[0].products.find((p: any) => p.name === "Trà sữa")).toMatchObject({ priceVnd: 35_000, imageUrl: "https://cdn.example.vn/tra-sua.jpg", optionGroups: [{ id: "size", kind: "one" }, { id: "top", kind: "many" }] });
-    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q3/menu" })).json())).toEqual(["Cà phê muối", "Trà sữa"]);
-
-    const soldOut = await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: false });
-    expect(soldOut.statusCode).toBe(200);
-    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q1/menu" })).json())).toEqual(["Trà sữa"]);
-    const notMine = await inject("PUT", `/api/staff/stores/q3/products/${menu.tea}/availability`, ctx.staff.token, { available: false });
-    expect(notMine.statusCode).toBe(403);
-    expect(notMine.json().code).toBe("STORE_FORBIDDEN");
-    await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: true });
-    expect((await h.app.inject({ method: "GET", url: "/api/stores/nowhere/menu" })).statusCode).toBe(404);
-  });
-});
 
 describe("placing an order", () => {
   it("prices lines with options on the server; a retried request places one order", async () => {

@@ -1,22 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import {
-  AdminProduct,
-  AvailabilityBody,
-  CheckoutParams,
-  Menu,
-  MenuCategory,
-  MenuCategoryInput,
-  Order,
-  OrderStatus,
-  PaymentState,
-  PlaceOrderBody,
-  ProductInput,
-  Quote,
-  QuoteBody,
-  StatusBody,
-} from "@mc/shared";
+import { CheckoutParams, Order, OrderStatus, PaymentState, PlaceOrderBody, StatusBody } from "@mc/shared";
 import { ErrorCode } from "@mc/shared";
 import { AppError } from "../../errors";
 import { me } from "../../http/route-helpers";
@@ -33,18 +18,6 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
   const { orders } = opts;
 
   // ---- shopper ----
-  r.get(
-    "/api/stores/:storeId/menu",
-    { config: { access: "public" }, schema: { tags: ["orders"], summary: "A store's menu: only what is available there now", params: StoreParam, response: { 200: Menu } } },
-    async (req) => orders.menu(req.params.storeId),
-  );
-
-  r.post(
-    "/api/orders/quote",
-    { config: { access: "customer", scope: "own" }, schema: { tags: ["orders"], summary: "Price a cart (and voucher) without ordering", body: QuoteBody, response: { 200: Quote } } },
-    async (req) => orders.quote(me(req).id, req.body),
-  );
-
   r.post(
     "/api/orders",
     {
@@ -130,49 +103,6 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
     "/api/staff/orders/:id/status",
     { config: { access: "staff", scope: { store: "order" } }, schema: { tags: ["staff"], summary: "Move an order along, or cancel it with a reason", params: IdParam, body: StatusBody, response: { 200: z.object({ order: Order }) } } },
     async (req) => ({ order: orders.transition(me(req), req.params.id, req.body) }),
-  );
-
-  r.put(
-    "/api/staff/stores/:storeId/products/:id/availability",
-    {
-      config: { access: "staff", scope: { store: "params" } },
-      schema: {
-        tags: ["staff"],
-        summary: "Mark a product sold out (or back) at my store",
-        params: StoreParam.extend({ id: z.string().min(1).max(64) }),
-        body: AvailabilityBody,
-        response: { 200: z.object({ productId: z.string(), storeId: z.string(), available: z.boolean() }) },
-      },
-    },
-    async (req) => orders.setAvailability(me(req), req.params.storeId, req.params.id, req.body.available),
-  );
-
-  // ---- admin: menu ----
-  r.get("/api/admin/menu/categories", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ categories: z.array(MenuCategory) }) } } }, async () => ({
-    categories: orders.listCategories(),
-  }));
-  r.post(
-    "/api/admin/menu/categories",
-    { config: { access: "admin" }, schema: { tags: ["admin"], body: MenuCategoryInput, response: { 201: MenuCategory } } },
-    async (req, reply) => reply.status(201).send(orders.createCategory(me(req), req.body)),
-  );
-  r.put(
-    "/api/admin/menu/categories/:id",
-    { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, body: MenuCategoryInput, response: { 200: MenuCategory } } },
-    async (req) => orders.updateCategory(me(req), req.params.id, req.body),
-  );
-  r.get("/api/admin/menu/products", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ products: z.array(AdminProduct) }) } } }, async () => ({
-    products: orders.listProducts(),
-  }));
-  r.post(
-    "/api/admin/menu/products",
-    { config: { access: "admin" }, schema: { tags: ["admin"], body: ProductInput, response: { 201: AdminProduct } } },
-    async (req, reply) => reply.status(201).send(orders.createProduct(me(req), req.body)),
-  );
-  r.put(
-    "/api/admin/menu/products/:id",
-    { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, body: ProductInput, response: { 200: AdminProduct } } },
-    async (req) => orders.updateProduct(me(req), req.params.id, req.body),
   );
 
   // ---- Zalo Checkout webhooks (§8.3): MAC checked by the service first; answered in Zalo's form, always 200 ----

@@ -2,26 +2,14 @@ import { randomUUID } from "node:crypto";
 import {
   canTransition,
   ErrorCode,
-  orderTotals,
   pointsForPurchase,
   pointsReversal,
-  priceLine,
   tierFor,
-  type AdminProduct,
   type CheckoutParams,
-  type Menu,
-  type MenuCategory,
-  type MenuCategoryInput,
-  type MenuProduct,
-  type OptionGroup,
   type Order,
-  type OrderLine,
   type OrderStatus,
   type PaymentState,
   type PlaceOrderBody,
-  type ProductInput,
-  type Quote,
-  type QuoteBody,
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
@@ -36,9 +24,9 @@ import { ZaloError } from "../../zalo/errors";
 import type { IdentityRepo } from "../identity/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { NewMessage } from "../messaging/repo";
-import type { VoucherRow } from "../vouchers/repo";
+import type { MenuService } from "../menu/service";
 import type { VoucherService } from "../vouchers/service";
-import type { CategoryRow, OrderRepo, OrderRow, ProductRow } from "./repo";
+import type { OrderRepo, OrderRow } from "./repo";
 
 const DAY = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -50,21 +38,9 @@ const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 
 export type CheckoutReply = { returnCode: 0 | 1; returnMessage: string };
 
-const toCategory = (r: CategoryRow): MenuCategory => ({ id: r.id, name: r.name, position: r.position, active: r.active });
-const groupsOf = (p: ProductRow): OptionGroup[] => JSON.parse(p.optionGroups);
-const toMenuProduct = (p: ProductRow): MenuProduct => ({
-  id: p.id,
-  categoryId: p.categoryId,
-  name: p.name,
-  description: p.description,
-  priceVnd: p.priceVnd,
-  imageUrl: p.imageUrl,
-  optionGroups: groupsOf(p),
-});
-
 /**
  * Orders. Rules kept here (and tested in orders.test.ts):
- * - Prices, discounts and totals come from the server's menu and `orderTotals`; a client total that differs is refused.
+ * - The menu module prices the order (menu, options, voucher, `orderTotals`); a client total that differs is refused.
  * - Voucher: validated at placing (owner, active, store, minimum spend) and reserved by the order while it is live
  *   (a partial unique index: two live orders never hold one voucher). The vouchers module checks, redeems and restores
  *   it (its only writer), inside the order's transaction. It is redeemed once, by the counter's conditional update and
@@ -80,8 +56,9 @@ export function createOrderService(deps: {
   db: Db;
   repo: OrderRepo;
   identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
-  /** The vouchers module: the only writer of vouchers (checks, redemption and its audit, restore). */
-  vouchers: Pick<VoucherService, "usableFor" | "redeemForOrder" | "restoreForOrder">;
+  menu: Pick<MenuService, "price">;
+  /** The vouchers module: the only writer of vouchers (redemption and its audit, restore). */
+  vouchers: Pick<VoucherService, "redeemForOrder" | "restoreForOrder">;
   loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
   /** messaging.queue: the one way out (transactional, never capped). */
   notify: (m: NewMessage) => unknown;
@@ -92,141 +69,6 @@ export function createOrderService(deps: {
   now: () => number;
 }) {
   const { db, repo, now } = deps;
-
-  // ---- admin: menu ----
-
-  const listCategories = () => repo.categories().map(toCategory);
-
-  function createCategory(actor: Principal, input: MenuCategoryInput): MenuCategory {
-    const id = randomUUID();
-    const at = now();
-    tx(db, () => {
-      repo.insertCategory({ id, ...input, createdAt: at, updatedAt: at });
-      audit(db, { actor: actorOf(actor), action: "menu.category.create", targetId: id, details: input, at });
-    });
-    return toCategory(repo.category(id)!);
-  }
-
-  function updateCategory(actor: Principal, id: string, input: MenuCategoryInput): MenuCategory {
-    const at = now();
-    tx(db, () => {
-      if (!repo.category(id)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
-      repo.updateCategory(id, { ...input, updatedAt: at });
-      audit(db, { actor: actorOf(actor), action: "menu.category.update", targetId: id, details: input, at });
-    });
-    return toCategory(repo.category(id)!);
-  }
-
-  const toAdminProduct = (p: ProductRow): AdminProduct => ({ ...toMenuProduct(p), active: p.active, stores: repo.storesOf(p.id) });
-  const listProducts = () => repo.allProducts().map(toAdminProduct);
-
-  function checkProductInput(input: ProductInput) {
-    if (!repo.category(input.categoryId)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
-    const unknown = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
-    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
-  }
-
-  const productRow = (input: ProductInput) => ({
-    categoryId: input.categoryId,
-    name: input.name,
-    description: input.description,
-    priceVnd: input.priceVnd,
-    imageUrl: input.imageUrl,
-    optionGroups: JSON.stringify(input.optionGroups),
-    active: input.active,
-  });
-
-  function createProduct(actor: Principal, input: ProductInput): AdminProduct {
-    checkProductInput(input);
-    const id = randomUUID();
-    const at = now();
-    tx(db, () => {
-      repo.insertProduct({ id, ...productRow(input), createdAt: at, updatedAt: at });
-      repo.setProductStores(id, input.storeIds, at);
-      audit(db, { actor: actorOf(actor), action: "menu.product.create", targetId: id, details: input, at });
-    });
-    return toAdminProduct(repo.product(id)!);
-  }
-
-  function updateProduct(actor: Principal, id: string, input: ProductInput): AdminProduct {
-    checkProductInput(input);
-    const at = now();
-    tx(db, () => {
-      if (!repo.product(id)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
-      repo.updateProduct(id, { ...productRow(input), updatedAt: at });
-      repo.setProductStores(id, input.storeIds, at);
-      audit(db, { actor: actorOf(actor), action: "menu.product.update", targetId: id, details: input, at });
-    });
-    return toAdminProduct(repo.product(id)!);
-  }
-
-  /** Staff mark a product sold out (or back) at their own store. */
-  function setAvailability(actor: Principal, storeId: string, productId: string, available: boolean) {
-    assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
-    const at = now();
-    tx(db, () => {
-      if (!repo.product(productId)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
-      if (!repo.setAvailable(productId, storeId, available, at)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "This product is not sold at this store");
-      audit(db, { actor: actorOf(actor), action: "menu.product.availability", targetId: productId, storeId, details: { available }, at });
-    });
-    return { productId, storeId, available };
-  }
-
-  // ---- shopper: menu and pricing ----
-
-  function openStore(storeId: string) {
-    const s = repo.store(storeId);
-    if (!s) throw new AppError(ErrorCode.NOT_FOUND, "Store not found");
-    if (!s.active) throw new AppError(ErrorCode.STORE_UNAVAILABLE, "This store is not taking orders");
-    return s;
-  }
-
-  function menu(storeId: string): Menu {
-    openStore(storeId);
-    const ids = repo.menuProductIds(storeId);
-    const byCategory = new Map<string, MenuProduct[]>();
-    for (const p of repo.allProducts()) {
-      if (!ids.has(p.id)) continue;
-      byCategory.set(p.categoryId, [...(byCategory.get(p.categoryId) ?? []), toMenuProduct(p)]);
-    }
-    const categories = repo
-      .categories()
-      .filter((c) => c.active && byCategory.has(c.id))
-      .map((c) => ({ id: c.id, name: c.name, position: c.position, products: byCategory.get(c.id)! }));
-    return { storeId, categories };
-  }
-
-  function price(customerId: string, body: QuoteBody, at: number): Quote & { voucher: VoucherRow | null } {
-    openStore(body.storeId);
-    const onMenu = repo.menuProductIds(body.storeId);
-    const lines: OrderLine[] = body.items.map((item) => {
-      const p = repo.product(item.productId);
-      if (!p) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} not found`);
-      if (!onMenu.has(p.id)) throw new AppError(ErrorCode.PRODUCT_UNAVAILABLE, `${p.name} is not available at this store right now`, { productId: p.id });
-      const r = priceLine({ id: p.id, name: p.name, priceVnd: p.priceVnd, optionGroups: groupsOf(p) }, item);
-      if (!r.ok) throw new AppError(ErrorCode.OPTION_INVALID, r.problem.message, { productId: p.id });
-      return r.line;
-    });
-    let voucher: VoucherRow | null = null;
-    let discount = null;
-    if (body.voucherId) {
-      const { voucher: v, campaign } = deps.vouchers.usableFor(customerId, body.voucherId, body.storeId, at);
-      const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
-      if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
-      discount = { kind: campaign.kind, value: campaign.value, maxDiscountVnd: campaign.maxDiscountVnd, minSpendVnd: campaign.minSpendVnd, freeItem: campaign.freeItem };
-      voucher = v;
-    }
-    const totals = orderTotals(lines, discount);
-    if (voucher && totals.discountVnd === 0) throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)");
-    return { lines, ...totals, voucher };
-  }
-
-  function quote(customerId: string, body: QuoteBody): Quote {
-    const { voucher: _v, ...q } = price(customerId, body, now());
-    return q;
-  }
-
-  // ---- orders ----
 
   function toOrder(o: OrderRow): Order {
     return {
@@ -266,7 +108,7 @@ export function createOrderService(deps: {
     const result = tx(db, () => {
       const existing = repo.orderByRequest(requestKey);
       if (existing) return { id: existing.id, duplicate: true };
-      const q = price(customerId, body, at);
+      const q = deps.menu.price(customerId, body, at);
       if (q.totalVnd !== body.expectedTotal) {
         throw new AppError(ErrorCode.ORDER_TOTAL_MISMATCH, `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`, {
           expectedTotal: body.expectedTotal,
@@ -584,15 +426,6 @@ export function createOrderService(deps: {
   }
 
   return {
-    listCategories,
-    createCategory,
-    updateCategory,
-    listProducts,
-    createProduct,
-    updateProduct,
-    setAvailability,
-    menu,
-    quote,
     place,
     mine,
     own,
