@@ -42,6 +42,9 @@ import { menuRoutes } from "./modules/menu/routes";
 import { createOrderRepo } from "./modules/orders/repo";
 import { createOrderService } from "./modules/orders/service";
 import { orderRoutes } from "./modules/orders/routes";
+import { createPaymentRepo } from "./modules/payments/repo";
+import { createPaymentService } from "./modules/payments/service";
+import { paymentRoutes } from "./modules/payments/routes";
 
 export type BuildOptions = {
   config: Config;
@@ -163,18 +166,26 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
   const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
+  const orderRepo = createOrderRepo(db);
   const orders = createOrderService({
     db,
-    repo: createOrderRepo(db),
+    repo: orderRepo,
     identityRepo,
     menu,
     vouchers,
     loyaltyRepo,
     notify: messaging.queue,
     templateRegistered: (id) => messagingRepo.template(id) !== undefined,
+    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
+    now,
+  });
+  const payments = createPaymentService({
+    db,
+    repo: createPaymentRepo(db),
+    orders,
+    orderRepo,
     zalo,
     checkout: { appId: config.ZALO_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
-    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
     now,
   });
   const oa = createOaService({
@@ -222,6 +233,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(oaWebhookRoutes, { oa });
   await app.register(menuRoutes, { menu });
   await app.register(orderRoutes, { orders });
+  await app.register(paymentRoutes, { payments });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

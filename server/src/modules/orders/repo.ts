@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { orderLines, orders, webhookEvents } from "../../db/schema";
+import { orderLines, orders } from "../../db/schema";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
@@ -43,12 +43,8 @@ export function createOrderRepo(db: Db) {
   const markFailed = c.prepare("update orders set payment_status = 'failed', updated_at = ? where id = ? and payment_status in ('unpaid','pending')");
   const linkCheckout = c.prepare("update orders set checkout_order_id = ? where id = ? and checkout_order_id is null");
 
-  /** Stores a verified Zalo event once; false when its key was seen before (Zalo retries). */
-  const recordWebhook = (dedupeKey: string, eventName: string, payload: string, at: number) =>
-    db.insert(webhookEvents).values({ dedupeKey, eventName, payload, receivedAt: at }).onConflictDoNothing().run().changes === 1;
 
   return {
-    recordWebhook,
     order,
     orderByRequest,
     orderByCheckoutId,

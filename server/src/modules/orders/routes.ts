@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { CheckoutParams, Order, OrderStatus, PaymentState, PlaceOrderBody, StatusBody } from "@mc/shared";
+import { Order, OrderStatus, PlaceOrderBody, StatusBody } from "@mc/shared";
 import { ErrorCode } from "@mc/shared";
 import { AppError } from "../../errors";
 import { me } from "../../http/route-helpers";
@@ -9,9 +9,6 @@ import type { OrderService } from "./service";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 const StoreParam = z.object({ storeId: z.string().min(1).max(64) });
-const CheckoutReply = z.object({ returnCode: z.number(), returnMessage: z.string() });
-/** Zalo's Checkout servers post JSON; the MAC is over field values, so the parsed body is enough. */
-const CheckoutWebhookBody = z.record(z.string(), z.unknown()).nullish();
 
 export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -48,30 +45,6 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
     async (req) => ({ order: orders.cancelOwn(me(req).id, req.params.id, req.body.reason) }),
   );
 
-  r.post(
-    "/api/orders/:id/checkout",
-    {
-      config: { access: "customer", scope: { owner: "order" } },
-      schema: { tags: ["orders"], summary: "zmp-sdk createOrder params with the server-made MAC (Zalo Checkout)", params: IdParam, response: { 200: CheckoutParams } },
-    },
-    async (req) => orders.checkout(me(req).id, req.params.id),
-  );
-
-  r.get(
-    "/api/orders/:id/payment",
-    {
-      config: { access: "customer", scope: { owner: "order" } },
-      schema: {
-        tags: ["orders"],
-        summary: "Payment state; asks Zalo's getOrderStatus when the callback is late",
-        params: IdParam,
-        querystring: z.object({ checkoutOrderId: z.string().min(1).max(64).optional() }),
-        response: { 200: PaymentState },
-      },
-    },
-    async (req) => orders.paymentState(me(req).id, req.params.id, req.query.checkoutOrderId),
-  );
-
   // ---- staff ----
   r.get(
     "/api/staff/stores/:storeId/orders",
@@ -103,25 +76,5 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
     "/api/staff/orders/:id/status",
     { config: { access: "staff", scope: { store: "order" } }, schema: { tags: ["staff"], summary: "Move an order along, or cancel it with a reason", params: IdParam, body: StatusBody, response: { 200: z.object({ order: Order }) } } },
     async (req) => ({ order: orders.transition(me(req), req.params.id, req.body) }),
-  );
-
-  // ---- Zalo Checkout webhooks (§8.3): MAC checked by the service first; answered in Zalo's form, always 200 ----
-  r.post(
-    "/webhooks/zalo-checkout/callback",
-    { config: { access: "webhook", rateLimit: false }, schema: { tags: ["webhooks"], summary: "Checkout payment result (verified with overallMac)", body: CheckoutWebhookBody, response: { 200: CheckoutReply } } },
-    async (req) => {
-      const res = orders.handleCallback(req.body);
-      if (res.returnCode !== 1) req.log.warn({ reason: res.returnMessage }, "rejected checkout callback");
-      return res;
-    },
-  );
-  r.post(
-    "/webhooks/zalo-checkout/notify",
-    { config: { access: "webhook", rateLimit: false }, schema: { tags: ["webhooks"], summary: "Checkout COD/bank choice (verified with mac)", body: CheckoutWebhookBody, response: { 200: CheckoutReply } } },
-    async (req) => {
-      const res = orders.handleNotify(req.body);
-      if (res.returnCode !== 1) req.log.warn({ reason: res.returnMessage }, "rejected checkout notify");
-      return res;
-    },
   );
 }

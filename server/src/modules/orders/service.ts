@@ -5,22 +5,17 @@ import {
   pointsForPurchase,
   pointsReversal,
   tierFor,
-  type CheckoutParams,
   type Order,
   type OrderStatus,
-  type PaymentState,
   type PlaceOrderBody,
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
-import { actorOf, audit, SYSTEM, type Actor } from "../../lib/audit";
+import { actorOf, audit, type Actor } from "../../lib/audit";
 import { humanCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
-import { checkoutMac, notifyMac, parseExtradata, sameMac } from "../../zalo/checkout";
-import type { ZaloClient } from "../../zalo/client";
-import { ZaloError } from "../../zalo/errors";
 import type { IdentityRepo } from "../identity/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { NewMessage } from "../messaging/repo";
@@ -36,8 +31,6 @@ const PICKUP_PAST_MS = 5 * 60_000;
 const PICKUP_AHEAD_MS = 7 * DAY;
 const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 
-export type CheckoutReply = { returnCode: 0 | 1; returnMessage: string };
-
 /**
  * Orders. Rules kept here (and tested in orders.test.ts):
  * - The menu module prices the order (menu, options, voucher, `orderTotals`); a client total that differs is refused.
@@ -49,8 +42,8 @@ export type CheckoutReply = { returnCode: 0 | 1; returnMessage: string };
  * - Points: earned once on completion (ledger key `order:<id>`, tier multiplier before the order). Cancelling a
  *   completed order appends one `reverse` entry (`order:<id>:reverse`) that takes back what was earned, never below
  *   zero; what the shopper already spent is recorded on the order as `points_shortfall` and absorbed by the shop.
- * - Payment: a Zalo Checkout order must be paid before staff confirm it; a counter order is paid when completed.
- *   Cancelling a paid order marks it `refund_due` (refunds happen outside this system).
+ * - Payment (taken by the payments module): a Zalo Checkout order must be paid before staff confirm it; a counter
+ *   order is paid when completed. Cancelling a paid order marks it `refund_due` (refunds happen outside this system).
  */
 export function createOrderService(deps: {
   db: Db;
@@ -63,8 +56,6 @@ export function createOrderService(deps: {
   /** messaging.queue: the one way out (transactional, never capped). */
   notify: (m: NewMessage) => unknown;
   templateRegistered?: (id: string) => boolean;
-  zalo: Pick<ZaloClient, "getCheckoutStatus">;
-  checkout: { appId: string; privateKey: string | undefined; method: string };
   orderTemplateId?: string;
   now: () => number;
 }) {
@@ -146,7 +137,7 @@ export function createOrderService(deps: {
     return { order: toOrder(repo.order(result.id)!), duplicate: result.duplicate };
   }
 
-  /** A shopper's own order; another person's looks exactly like a missing one. */
+  /** A shopper's own order row; another person's looks exactly like a missing one. */
   function ownRow(customerId: string, id: string) {
     const o = repo.order(id);
     if (!o || o.customerId !== customerId) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
@@ -304,127 +295,6 @@ export function createOrderService(deps: {
     return toOrder(repo.order(id)!);
   }
 
-  // ---- Zalo Checkout (§8) ----
-
-  function privateKey() {
-    const key = deps.checkout.privateKey;
-    if (!key) throw new AppError(ErrorCode.CHECKOUT_NOT_CONFIGURED, "Zalo payments are not set up for this shop");
-    return key;
-  }
-
-  /** The createOrder params for zmp-sdk, with the server-made MAC (§8.2). */
-  function checkout(customerId: string, id: string): CheckoutParams {
-    const key = privateKey();
-    const o = ownRow(customerId, id);
-    if (o.paymentMethod !== "zalopay") throw new AppError(ErrorCode.ORDER_PAYMENT_METHOD_INVALID, "This order is paid at the counter");
-    if (o.status === "cancelled") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order was cancelled", { status: o.status });
-    if (o.paymentStatus === "paid" || o.paymentStatus === "refund_due") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is already paid");
-    const params = {
-      amount: o.totalVnd,
-      desc: `Thanh toán đơn ${o.code}`,
-      item: repo.linesOf(o.id).map((l) => ({ id: l.productId, name: l.name, quantity: l.quantity, amount: l.lineTotalVnd })),
-      extradata: JSON.stringify({ orderId: o.id, code: o.code }),
-      method: JSON.stringify({ id: deps.checkout.method, isCustom: false }),
-    };
-    const mac = checkoutMac(key, params);
-    tx(db, () => {
-      if (repo.order(id)!.paymentStatus !== "paid") repo.set(id, { paymentStatus: "pending", updatedAt: now() });
-    });
-    return { ...params, mac };
-  }
-
-  /** Marks an order paid or failed from a verified Zalo answer, once per event key. Runs in a transaction. */
-  function applyPayment(o: OrderRow, p: { key: string; checkoutOrderId: string; transId: string | null; resultCode: number; payload: unknown; at: number }) {
-    if (!repo.recordWebhook(p.key, "checkout.payment", JSON.stringify(p.payload), p.at)) return false;
-    repo.linkCheckout(o.id, p.checkoutOrderId);
-    if (p.resultCode === 1) {
-      if (repo.markPaid({ id: o.id, at: p.at, transId: p.transId, checkoutOrderId: p.checkoutOrderId })) {
-        // Paid after it was cancelled: the money goes back.
-        if (o.status === "cancelled") repo.set(o.id, { paymentStatus: "refund_due" });
-        audit(db, { actor: SYSTEM, action: "order.paid", targetId: o.id, storeId: o.storeId, details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId }, at: p.at });
-      }
-    } else if (p.resultCode === -1) {
-      repo.markFailed(o.id, p.at);
-    }
-    return true;
-  }
-
-  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-
-  /**
-   * The payment callback (§8.3). overallMac is verified before anything else; a bad one changes nothing.
-   * Zalo retries: the event key (Checkout order, transaction, result) makes a duplicate act once.
-   */
-  function handleCallback(body: unknown): CheckoutReply {
-    const key = deps.checkout.privateKey;
-    if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
-    if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
-    const data = body.data;
-    if (!sameMac(checkoutMac(key, data), body.overallMac)) return { returnCode: 0, returnMessage: "invalid overallMac" };
-    if (String(data.appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
-    const checkoutOrderId = String(data.orderId ?? "");
-    const ours = parseExtradata(data.extradata)?.orderId;
-    const o = typeof ours === "string" ? repo.order(ours) : checkoutOrderId ? repo.orderByCheckoutId(checkoutOrderId) : undefined;
-    if (!o) return { returnCode: 0, returnMessage: "order not found" };
-    if (Number(data.amount) !== o.totalVnd) return { returnCode: 0, returnMessage: "amount does not match the order" };
-    const resultCode = Number(data.resultCode);
-    const transId = data.transId == null ? null : String(data.transId);
-    const at = now();
-    const fresh = tx(db, () => applyPayment(o, { key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`, checkoutOrderId, transId, resultCode, payload: body, at }));
-    return { returnCode: 1, returnMessage: fresh ? "success" : "already processed" };
-  }
-
-  /** COD / bank transfer chosen in the Checkout sheet (§8.3): the order is paid at the counter instead. */
-  function handleNotify(body: unknown): CheckoutReply {
-    const key = deps.checkout.privateKey;
-    if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
-    if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
-    const { appId, orderId, method } = body.data;
-    if (!sameMac(notifyMac(key, String(appId), String(orderId), String(method)), body.mac)) return { returnCode: 0, returnMessage: "invalid mac" };
-    if (String(appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
-    const o = repo.orderByCheckoutId(String(orderId));
-    if (!o) return { returnCode: 0, returnMessage: "order not found" };
-    const at = now();
-    tx(db, () => {
-      if (!repo.recordWebhook(`checkout:notify:${orderId}:${method}`, "checkout.notify", JSON.stringify(body), at)) return;
-      const cur = repo.order(o.id)!;
-      if (cur.paymentStatus === "paid" || cur.status === "cancelled") return;
-      repo.set(o.id, { paymentMethod: "counter", paymentStatus: "unpaid", updatedAt: at });
-      audit(db, { actor: SYSTEM, action: "order.payment_method", targetId: o.id, storeId: o.storeId, details: { method }, at });
-    });
-    return { returnCode: 1, returnMessage: "success" };
-  }
-
-  /**
-   * The payment state; when Zalo's callback is late, asks getOrderStatus (§8.4). The Checkout order id may come
-   * from the mini app (what createOrder returned); it is trusted only if Zalo's answer carries this order's extradata.
-   */
-  async function paymentState(customerId: string, id: string, checkoutOrderId?: string): Promise<PaymentState> {
-    let o = ownRow(customerId, id);
-    let zalo: PaymentState["zalo"] = null;
-    const coid = o.checkoutOrderId ?? checkoutOrderId;
-    if (o.paymentMethod === "zalopay" && ["unpaid", "pending", "failed"].includes(o.paymentStatus) && coid && deps.checkout.privateKey) {
-      let s: Awaited<ReturnType<ZaloClient["getCheckoutStatus"]>>;
-      try {
-        s = await deps.zalo.getCheckoutStatus(coid);
-      } catch (err) {
-        // request_invalid never reached Zalo: our fault (500), not Zalo's.
-        if (err instanceof ZaloError && err.kind !== "request_invalid") throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly");
-        throw err;
-      }
-      zalo = { returnCode: s.returnCode, returnMessage: s.returnMessage };
-      const ours = parseExtradata(s.extradata)?.orderId === o.id;
-      if (ours && (s.returnCode === -1 || (s.returnCode === 1 && s.amount === o.totalVnd))) {
-        const at = now();
-        tx(db, () => applyPayment(o, { key: `checkout:status:${coid}:${s.transId}:${s.returnCode}`, checkoutOrderId: coid, transId: s.transId, resultCode: s.returnCode, payload: s, at }));
-      } else if (ours) {
-        tx(db, () => repo.linkCheckout(o.id, coid));
-      }
-      o = repo.order(id)!;
-    }
-    return { orderId: o.id, payment: o.paymentMethod, paymentStatus: o.paymentStatus, paidAt: iso(o.paidAt), checkoutOrderId: o.checkoutOrderId, zalo };
-  }
-
   return {
     place,
     mine,
@@ -433,10 +303,7 @@ export function createOrderService(deps: {
     staffOrder,
     transition,
     cancelOwn,
-    checkout,
-    handleCallback,
-    handleNotify,
-    paymentState,
+    ownRow,
   };
 }
 
