@@ -300,7 +300,12 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    customerId: text("customer_id").notNull().references(() => customers.id),
+    /** Null only for a row addressed to a bare phone (`to_phone`): the admin's ZNS test send, outside any customer's history. */
+    customerId: text("customer_id").references(() => customers.id),
+    /** The recipient of a row with no customer (the admin's ZNS test send), sent by ZNS only. */
+    toPhone: text("to_phone"),
+    /** ZNS development mode (§7.6: delivers only to app/OA admins, from the test wallet). */
+    development: integer("development", { mode: "boolean" }).notNull().default(false),
     category: text("category", { enum: ["transactional", "care", "promotion"] }).notNull(),
     priority: integer("priority").notNull().default(5),
     /** The cause's idempotency key (`order:<id>:ready`, `welcome:<customer>`…). Broadcast rows have none: a
