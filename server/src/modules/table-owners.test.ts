@@ -3,18 +3,19 @@ import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-// One module owns each table and is its only writer (design.md §1); the others call it. Read from the source:
-// raw SQL (`insert into t`, `update t`, `delete from t`) and drizzle (`db.insert(t)`, `.update(t)`, `.delete(t)`).
+// One module owns each table and is its only writer (design.md §1), through its repo; the others call it. Read
+// from the source: raw SQL (`insert into t`, `update t`, `delete from t`) and drizzle (`.insert(t)`, `.update(t)`,
+// `.delete(t)`). The messaging tables have their own test (messaging/owners.test.ts).
 const OWNERS: Record<string, string> = {
-  vouchers: "vouchers",
-  voucher_campaigns: "vouchers",
-  voucher_counter_codes: "vouchers",
-  points_ledger: "loyalty",
-  menu_categories: "menu",
-  products: "menu",
-  product_stores: "menu",
-  orders: "orders",
-  order_lines: "orders",
+  vouchers: "vouchers/repo.ts",
+  voucher_campaigns: "vouchers/repo.ts",
+  voucher_counter_codes: "vouchers/repo.ts",
+  points_ledger: "loyalty/repo.ts",
+  menu_categories: "menu/repo.ts",
+  products: "menu/repo.ts",
+  product_stores: "menu/repo.ts",
+  orders: "orders/repo.ts",
+  order_lines: "orders/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -30,17 +31,17 @@ function sources(dir: string): string[] {
   });
 }
 
-/** table → modules writing it */
+/** table → files writing it */
 function writers() {
   const found = new Map<string, Set<string>>();
   for (const file of sources(here)) {
-    const module = relative(here, file).split(sep)[0]!;
+    const path = relative(here, file).split(sep).join("/");
     const text = readFileSync(file, "utf8");
     const tables = [
       ...[...text.matchAll(/\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+["`]?(\w+)/gi)].map((m) => m[1]!),
       ...[...text.matchAll(/\.(?:insert|update|delete)\(\s*(\w+)\s*\)/g)].map((m) => tableOf.get(m[1]!)).filter((t): t is string => !!t),
     ];
-    for (const t of tables) if (t in OWNERS) found.set(t, (found.get(t) ?? new Set()).add(module));
+    for (const t of tables) if (t in OWNERS) found.set(t, (found.get(t) ?? new Set()).add(path));
   }
   return found;
 }
@@ -51,7 +52,7 @@ describe("table owners", () => {
     for (const [table, owner] of Object.entries(OWNERS)) expect([table, [...(writers().get(table) ?? [])]]).toEqual([table, expect.arrayContaining([owner])]);
   });
 
-  it("each of these tables is written by its owning module only", () => {
+  it("each of these tables is written by its owning module's repo only", () => {
     const w = writers();
     expect(Object.fromEntries(Object.keys(OWNERS).map((t) => [t, [...(w.get(t) ?? [])].sort()]))).toEqual(Object.fromEntries(Object.entries(OWNERS).map(([t, m]) => [t, [m]])));
   });
