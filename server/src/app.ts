@@ -36,12 +36,18 @@ import { createDispatcher, type Dispatcher } from "./modules/messaging/dispatche
 import { messagingRoutes } from "./modules/messaging/routes";
 import type { MessagingService } from "./modules/messaging/service";
 import { oaTokenStore } from "./zalo/token-store";
+import { createMenuRepo } from "./modules/menu/repo";
+import { createMenuService } from "./modules/menu/service";
+import { menuRoutes } from "./modules/menu/routes";
 import { createOrderRepo } from "./modules/orders/repo";
 import { createOrderService } from "./modules/orders/service";
 import { orderRoutes } from "./modules/orders/routes";
 import { createSegmentRepo } from "./modules/segments/repo";
 import { createSegmentService } from "./modules/segments/service";
 import { segmentRoutes } from "./modules/segments/routes";
+import { createPaymentRepo } from "./modules/payments/repo";
+import { createPaymentService } from "./modules/payments/service";
+import { paymentRoutes } from "./modules/payments/routes";
 
 export type BuildOptions = {
   config: Config;
@@ -163,17 +169,27 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
   });
   const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
+  const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
+  const orderRepo = createOrderRepo(db);
   const orders = createOrderService({
     db,
-    repo: createOrderRepo(db),
+    repo: orderRepo,
     identityRepo,
-    voucherRepo: createVoucherRepo(db),
+    menu,
+    vouchers,
     loyaltyRepo,
     notify: messaging.queue,
     templateRegistered: (id) => messagingRepo.template(id) !== undefined,
+    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
+    now,
+  });
+  const payments = createPaymentService({
+    db,
+    repo: createPaymentRepo(db),
+    orders,
+    orderRepo,
     zalo,
     checkout: { appId: config.ZALO_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
-    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
     now,
   });
   const oa = createOaService({
@@ -219,8 +235,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
+  await app.register(menuRoutes, { menu });
   await app.register(orderRoutes, { orders });
   await app.register(segmentRoutes, { segments });
+  await app.register(paymentRoutes, { payments });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

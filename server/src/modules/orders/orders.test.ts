@@ -1,13 +1,11 @@
-import { createHmac } from "node:crypto";
-import { checkoutMacData } from "@mc/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, newShopper, startHarness, TEST_ENV, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { seedMenu } from "../menu/test-fixture";
 
 // One server + emulator for the file (fast on a busy machine); every test uses its own fresh shoppers.
 let h: Harness;
 let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
 let otherStaff: { token: string };
-let apiUrl: string;
 const menu = { tea: "", banhMi: "", q3Only: "", category: "" };
 
 const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
@@ -17,31 +15,11 @@ const inject = (method: "GET" | "POST" | "PUT", url: string, token: string, payl
 beforeAll(async () => {
   h = await startHarness();
   ctx = await withStoreAndStaff(h);
-  apiUrl = await h.app.listen({ port: 0, host: "127.0.0.1" });
   const s3 = await newShopper(h, "Nhân viên Q3");
   await inject("PUT", `/api/admin/customers/${s3.customer.id}/role`, ctx.admin, { role: "staff", storeIds: ["q3"] });
   otherStaff = s3;
 
-  const cat = await inject("POST", "/api/admin/menu/categories", ctx.admin, { name: "Đồ uống", position: 1 });
-  expect(cat.statusCode).toBe(201);
-  menu.category = cat.json().id;
-  const product = async (body: Record<string, unknown>) => {
-    const res = await inject("POST", "/api/admin/menu/products", ctx.admin, { categoryId: menu.category, ...body });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
-  menu.tea = await product({
-    name: "Trà sữa",
-    priceVnd: 35_000,
-    imageUrl: "https://cdn.example.vn/tra-sua.jpg",
-    storeIds: ["q1", "q3"],
-    optionGroups: [
-      { id: "size", name: "Size", kind: "one", required: true, options: [{ id: "M", name: "M", priceDeltaVnd: 0 }, { id: "L", name: "L", priceDeltaVnd: 8_000 }] },
-      { id: "top", name: "Topping", kind: "many", options: [{ id: "pearl", name: "Trân châu", priceDeltaVnd: 5_000 }, { id: "jelly", name: "Thạch", priceDeltaVnd: 6_000 }] },
-    ],
-  });
-  menu.banhMi = await product({ name: "Bánh mì", priceVnd: 25_000, storeIds: ["q1"] });
-  menu.q3Only = await product({ name: "Cà phê muối", priceVnd: 30_000, storeIds: ["q3"] });
+  Object.assign(menu, await seedMenu(h, ctx.admin));
 });
 afterAll(async () => h.close());
 
@@ -75,26 +53,6 @@ async function completed(token: string, over: Record<string, unknown> = {}) {
   for (const s of ["confirmed", "ready", "completed"]) expect((await move(o.id, s)).statusCode).toBe(200);
   return o;
 }
-
-describe("menu", () => {
-  it("the shopper sees only what is available at the store; staff mark items sold out at their own store only", async () => {
-    const q1 = await h.app.inject({ method: "GET", url: "/api/stores/q1/menu" });
-    expect(q1.statusCode).toBe(200);
-    const names = (m: any) => m.categories.flatMap((c: any) => c.products.map((p: any) => p.name));
-    expect(names(q1.json())).toEqual(["Bánh mì", "Trà sữa"]);
-    expect(q1.json().categories[0].products.find((p: any) => p.name === "Trà sữa")).toMatchObject({ priceVnd: 35_000, imageUrl: "https://cdn.example.vn/tra-sua.jpg", optionGroups: [{ id: "size", kind: "one" }, { id: "top", kind: "many" }] });
-    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q3/menu" })).json())).toEqual(["Cà phê muối", "Trà sữa"]);
-
-    const soldOut = await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: false });
-    expect(soldOut.statusCode).toBe(200);
-    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q1/menu" })).json())).toEqual(["Trà sữa"]);
-    const notMine = await inject("PUT", `/api/staff/stores/q3/products/${menu.tea}/availability`, ctx.staff.token, { available: false });
-    expect(notMine.statusCode).toBe(403);
-    expect(notMine.json().code).toBe("STORE_FORBIDDEN");
-    await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: true });
-    expect((await h.app.inject({ method: "GET", url: "/api/stores/nowhere/menu" })).statusCode).toBe(404);
-  });
-});
 
 describe("placing an order", () => {
   it("prices lines with options on the server; a retried request places one order", async () => {
@@ -244,94 +202,6 @@ describe("order status, points and notices", () => {
   });
 });
 
-describe("Zalo Checkout", () => {
-  const KEY = TEST_ENV.ZALO_CHECKOUT_PRIVATE_KEY;
-  const hmac = (s: string) => createHmac("sha256", KEY).update(s).digest("hex");
-
-  /** The mini app's side: our params → zmp-sdk createOrder → the emulator's create-v2 (form-encoded, bearer). */
-  async function zaloOrder(s: { token: string; appUserId: string }, orderId: string) {
-    const params = (await inject("POST", `/api/orders/${orderId}/checkout`, s.token)).json();
-    const { accessToken } = await h.control("POST", `/_emu/users/${s.appUserId}/token`);
-    const form = new URLSearchParams({ amount: String(params.amount), desc: params.desc, item: encodeURIComponent(JSON.stringify(params.item)), extradata: params.extradata, method: params.method, mac: params.mac });
-    const res = await fetch(`${h.emuUrl}/payment/api/order/create-v2`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${accessToken}` }, body: form });
-    const body = (await res.json()) as any;
-    expect(body.err, JSON.stringify(body)).toBe(0);
-    return { params, checkoutOrderId: body.data.id as string };
-  }
-
-  it("createOrder params carry the server's MAC; a bad-MAC callback changes nothing; a duplicate acts once", async () => {
-    await h.control("POST", "/_emu/config", { checkoutCallbackUrl: `${apiUrl}/webhooks/zalo-checkout/callback` });
-    const s = await newShopper(h, "Khách ZaloPay");
-    const o = (await place(s.token, { payment: "zalopay" })).json().order;
-    const { params, checkoutOrderId } = await zaloOrder(s, o.id);
-    const { mac, ...signed } = params;
-    expect(mac).toBe(hmac(checkoutMacData(signed)));
-    expect(params).toMatchObject({ amount: 96_000, extradata: JSON.stringify({ orderId: o.id, code: o.code }) });
-    const unpaid = await move(o.id, "confirmed");
-    expect([unpaid.statusCode, unpaid.json().code]).toEqual([409, "ORDER_NOT_PAID"]);
-
-    const forged = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, { badMac: true });
-    expect(forged.response).toEqual({ returnCode: 0, returnMessage: "invalid overallMac" });
-    expect(sql("select payment_status, checkout_order_id from orders where id = ?", o.id)).toEqual([{ payment_status: "pending", checkout_order_id: null }]);
-    const events = count("webhook_events");
-
-    const paid = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
-    expect(paid.response).toEqual({ returnCode: 1, returnMessage: "success" });
-    const dup = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
-    expect(dup.response).toEqual({ returnCode: 1, returnMessage: "already processed" });
-    expect(sql("select payment_status, checkout_order_id, zalo_trans_id from orders where id = ?", o.id)).toEqual([{ payment_status: "paid", checkout_order_id: checkoutOrderId, zalo_trans_id: paid.order.transId }]);
-    expect(count("webhook_events")).toBe(events + 1);
-    expect(sql("select count(*) as n from audit_log where action = 'order.paid' and target_id = ?", o.id)[0].n).toBe(1);
-    expect((await move(o.id, "confirmed")).statusCode).toBe(200);
-    expect((await inject("POST", `/api/orders/${o.id}/checkout`, s.token)).json().code).toBe("ORDER_ALREADY_PAID");
-
-    // A hand-made callback for a different amount is refused even with a valid MAC.
-    const data = { ...paid.order, appId: TEST_ENV.ZALO_APP_ID };
-    const cb = { appId: data.appId, orderId: "999", transId: "1", amount: 1, description: "x", resultCode: 1, message: "ok", extradata: encodeURIComponent(JSON.stringify({ orderId: o.id })) };
-    const wrongAmount = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/callback", payload: { data: cb, mac: "00", overallMac: hmac(checkoutMacData(cb)) } });
-    expect(wrongAmount.json()).toEqual({ returnCode: 0, returnMessage: "amount does not match the order" });
-    const junk = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/callback", payload: { hello: 1 } });
-    expect(junk.json().returnCode).toBe(0);
-  });
-
-  it("when the callback is late, GET /payment asks getOrderStatus; another order's Checkout id is not trusted", async () => {
-    await h.control("POST", "/_emu/config", { checkoutCallbackUrl: "" });
-    const s = await newShopper(h, "Khách chờ");
-    const o = (await place(s.token, { payment: "zalopay" })).json().order;
-    const other = (await place(s.token, { payment: "zalopay" })).json().order;
-    const { checkoutOrderId } = await zaloOrder(s, o.id);
-    const otherCheckout = await zaloOrder(s, other.id);
-    await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
-    await h.control("POST", `/_emu/checkout/${otherCheckout.checkoutOrderId}/pay`, {});
-    expect(sql("select payment_status from orders where id = ?", o.id)[0].payment_status).toBe("pending");
-
-    const spoof = await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${otherCheckout.checkoutOrderId}`, s.token);
-    expect(spoof.json()).toMatchObject({ paymentStatus: "pending", checkoutOrderId: null, zalo: { returnCode: 1 } });
-    const poll = await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token);
-    expect(poll.json()).toMatchObject({ paymentStatus: "paid", checkoutOrderId, zalo: { returnCode: 1 }, paidAt: expect.any(String) });
-    const statusCalls = ((await h.control("GET", "/_emu/requests")) as any[]).filter((r) => r.path === "/payment/api/transaction/get-status");
-    expect(statusCalls.every((r) => r.error === 0)).toBe(true);
-    // Paid: later polls do not call Zalo again.
-    expect((await inject("GET", `/api/orders/${o.id}/payment`, s.token)).json()).toMatchObject({ paymentStatus: "paid", zalo: null });
-  });
-
-  it("notify (COD/bank chosen in the sheet) switches a linked order to pay at the counter; a bad mac changes nothing", async () => {
-    await h.control("POST", "/_emu/config", { checkoutNotifyUrl: `${apiUrl}/webhooks/zalo-checkout/notify` });
-    const s = await newShopper(h, "Khách COD");
-    const o = (await place(s.token, { payment: "zalopay" })).json().order;
-    const { checkoutOrderId } = await zaloOrder(s, o.id);
-    // The mini app reports the Checkout order id; Zalo's answer (processing) confirms it is this order's.
-    expect((await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token)).json()).toMatchObject({ paymentStatus: "pending", checkoutOrderId, zalo: { returnCode: 0 } });
-    const forged = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/notify", payload: { data: { appId: TEST_ENV.ZALO_APP_ID, orderId: checkoutOrderId, method: "COD" }, mac: hmac("nope") } });
-    expect(forged.json().returnCode).toBe(0);
-    expect(sql("select payment_method from orders where id = ?", o.id)[0].payment_method).toBe("zalopay");
-    const sent = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/notify`, { method: "COD" });
-    expect(sent.response).toEqual({ returnCode: 1, returnMessage: "success" });
-    expect(sql("select payment_method, payment_status from orders where id = ?", o.id)).toEqual([{ payment_method: "counter", payment_status: "unpaid" }]);
-    expect((await move(o.id, "confirmed")).statusCode).toBe(200);
-  });
-});
-
 describe("a voucher applied to a live order", () => {
   it("cannot also be redeemed at the counter; it is redeemed once when the order completes", async () => {
     const s = await newShopper(h, "Khách giữ voucher");
@@ -344,5 +214,42 @@ describe("a voucher applied to a live order", () => {
     for (const st of ["confirmed", "ready", "completed"]) expect((await move(o.id, st)).statusCode).toBe(200);
     expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("redeemed");
     expect(sql("select voucher_state from orders where id = ?", o.id)[0].voucher_state).toBe("redeemed");
+  });
+});
+
+describe("the voucher an order uses belongs to the vouchers module", () => {
+  it("one that expired or was used at the counter between quote and place is refused, and nothing is written", async () => {
+    const s = await newShopper(h, "Khách chậm tay");
+    const body = { storeId: "q1", items: [teaL(2)] };
+    const written = () => [count("orders"), count("order_lines"), count("audit_log"), count("outbox")];
+
+    const used = await voucherFor(s.token);
+    expect((await inject("POST", "/api/orders/quote", s.token, { ...body, voucherId: used.id })).json().totalVnd).toBe(76_000);
+    const code = (await inject("GET", `/api/me/vouchers/${used.id}/qr`, s.token)).json().code as string;
+    expect((await inject("POST", "/api/staff/vouchers/redeem", ctx.staff.token, { code, storeId: "q1" })).statusCode).toBe(200);
+    let before = written();
+    const late = await place(s.token, { voucherId: used.id, expectedTotal: 76_000 });
+    expect([late.statusCode, late.json().code]).toEqual([409, "VOUCHER_ALREADY_REDEEMED"]);
+    expect(written()).toEqual(before);
+
+    const brief = await voucherFor(s.token, { validDaysAfterClaim: 1 });
+    expect((await inject("POST", "/api/orders/quote", s.token, { ...body, voucherId: brief.id })).statusCode).toBe(200);
+    await h.control("POST", "/_emu/clock", { advanceMs: 2 * 86_400_000 });
+    before = written();
+    const expired = await place(s.token, { voucherId: brief.id, expectedTotal: 76_000 });
+    expect([expired.statusCode, expired.json().code]).toEqual([410, "VOUCHER_EXPIRED"]);
+    expect(written()).toEqual(before);
+    expect(sql("select status from vouchers where id = ?", brief.id)[0].status).toBe("issued");
+  });
+
+  it("completing the order redeems it through the vouchers module: one audit entry, like the counter's, naming the campaign and the order", async () => {
+    const s = await newShopper(h, "Khách audit");
+    const v = await voucherFor(s.token);
+    const campaignId = sql("select campaign_id from vouchers where id = ?", v.id)[0].campaign_id;
+    const o = await completed(s.token, { voucherId: v.id, expectedTotal: 76_000 });
+    const rows = sql("select actor_kind, store_id, details from audit_log where action = 'voucher.redeem' and target_id = ?", v.id);
+    expect(rows).toHaveLength(1);
+    expect({ ...rows[0], details: JSON.parse(rows[0].details) }).toEqual({ actor_kind: "customer", store_id: "q1", details: { customerId: s.customer.id, campaignId, via: "order", orderId: o.id } });
+    expect(sql("select status, redeemed_store_id, redeemed_by from vouchers where id = ?", v.id)).toEqual([{ status: "redeemed", redeemed_store_id: "q1", redeemed_by: ctx.staff.customer.id }]);
   });
 });

@@ -2,42 +2,26 @@ import { randomUUID } from "node:crypto";
 import {
   canTransition,
   ErrorCode,
-  orderTotals,
   pointsForPurchase,
   pointsReversal,
-  priceLine,
   tierFor,
-  type AdminProduct,
-  type CheckoutParams,
-  type Menu,
-  type MenuCategory,
-  type MenuCategoryInput,
-  type MenuProduct,
-  type OptionGroup,
   type Order,
-  type OrderLine,
   type OrderStatus,
-  type PaymentState,
   type PlaceOrderBody,
-  type ProductInput,
-  type Quote,
-  type QuoteBody,
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
-import { actorOf, audit, SYSTEM, type Actor } from "../../lib/audit";
+import { actorOf, audit, type Actor } from "../../lib/audit";
 import { humanCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
-import { checkoutMac, notifyMac, parseExtradata, sameMac } from "../../zalo/checkout";
-import type { ZaloClient } from "../../zalo/client";
-import { ZaloError } from "../../zalo/errors";
 import type { IdentityRepo } from "../identity/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { NewMessage } from "../messaging/repo";
-import type { VoucherRepo, VoucherRow } from "../vouchers/repo";
-import type { CategoryRow, OrderRepo, OrderRow, ProductRow } from "./repo";
+import type { MenuService } from "../menu/service";
+import type { VoucherService } from "../vouchers/service";
+import type { OrderRepo, OrderRow } from "./repo";
 
 const DAY = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -47,197 +31,35 @@ const PICKUP_PAST_MS = 5 * 60_000;
 const PICKUP_AHEAD_MS = 7 * DAY;
 const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 
-export type CheckoutReply = { returnCode: 0 | 1; returnMessage: string };
-
-const toCategory = (r: CategoryRow): MenuCategory => ({ id: r.id, name: r.name, position: r.position, active: r.active });
-const groupsOf = (p: ProductRow): OptionGroup[] => JSON.parse(p.optionGroups);
-const toMenuProduct = (p: ProductRow): MenuProduct => ({
-  id: p.id,
-  categoryId: p.categoryId,
-  name: p.name,
-  description: p.description,
-  priceVnd: p.priceVnd,
-  imageUrl: p.imageUrl,
-  optionGroups: groupsOf(p),
-});
-
 /**
  * Orders. Rules kept here (and tested in orders.test.ts):
- * - Prices, discounts and totals come from the server's menu and `orderTotals`; a client total that differs is refused.
+ * - The menu module prices the order (menu, options, voucher, `orderTotals`); a client total that differs is refused.
  * - Voucher: validated at placing (owner, active, store, minimum spend) and reserved by the order while it is live
- *   (a partial unique index: two live orders never hold one voucher). It is redeemed once, by a conditional update,
- *   when the order completes (even if it expired meanwhile: it was valid when the shopper ordered). Cancelling a live
- *   order releases it. Cancelling a completed order restores it to active if it has not expired, else it stays used.
+ *   (a partial unique index: two live orders never hold one voucher). The vouchers module checks, redeems and restores
+ *   it (its only writer), inside the order's transaction. It is redeemed once, by the counter's conditional update and
+ *   audit, when the order completes (even if it expired meanwhile: it was valid when the shopper ordered). Cancelling a
+ *   live order releases it. Cancelling a completed order restores it to active if it has not expired, else it stays used.
  * - Points: earned once on completion (ledger key `order:<id>`, tier multiplier before the order). Cancelling a
  *   completed order appends one `reverse` entry (`order:<id>:reverse`) that takes back what was earned, never below
  *   zero; what the shopper already spent is recorded on the order as `points_shortfall` and absorbed by the shop.
- * - Payment: a Zalo Checkout order must be paid before staff confirm it; a counter order is paid when completed.
- *   Cancelling a paid order marks it `refund_due` (refunds happen outside this system).
+ * - Payment (taken by the payments module): a Zalo Checkout order must be paid before staff confirm it; a counter
+ *   order is paid when completed. Cancelling a paid order marks it `refund_due` (refunds happen outside this system).
  */
 export function createOrderService(deps: {
   db: Db;
   repo: OrderRepo;
   identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
-  voucherRepo: Pick<VoucherRepo, "voucher" | "campaign">;
+  menu: Pick<MenuService, "price">;
+  /** The vouchers module: the only writer of vouchers (redemption and its audit, restore). */
+  vouchers: Pick<VoucherService, "redeemForOrder" | "restoreForOrder">;
   loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
   /** messaging.queue: the one way out (transactional, never capped). */
   notify: (m: NewMessage) => unknown;
   templateRegistered?: (id: string) => boolean;
-  zalo: Pick<ZaloClient, "getCheckoutStatus">;
-  checkout: { appId: string; privateKey: string | undefined; method: string };
   orderTemplateId?: string;
   now: () => number;
 }) {
   const { db, repo, now } = deps;
-
-  // ---- admin: menu ----
-
-  const listCategories = () => repo.categories().map(toCategory);
-
-  function createCategory(actor: Principal, input: MenuCategoryInput): MenuCategory {
-    const id = randomUUID();
-    const at = now();
-    tx(db, () => {
-      repo.insertCategory({ id, ...input, createdAt: at, updatedAt: at });
-      audit(db, { actor: actorOf(actor), action: "menu.category.create", targetId: id, details: input, at });
-    });
-    return toCategory(repo.category(id)!);
-  }
-
-  function updateCategory(actor: Principal, id: string, input: MenuCategoryInput): MenuCategory {
-    const at = now();
-    tx(db, () => {
-      if (!repo.category(id)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
-      repo.updateCategory(id, { ...input, updatedAt: at });
-      audit(db, { actor: actorOf(actor), action: "menu.category.update", targetId: id, details: input, at });
-    });
-    return toCategory(repo.category(id)!);
-  }
-
-  const toAdminProduct = (p: ProductRow): AdminProduct => ({ ...toMenuProduct(p), active: p.active, stores: repo.storesOf(p.id) });
-  const listProducts = () => repo.allProducts().map(toAdminProduct);
-
-  function checkProductInput(input: ProductInput) {
-    if (!repo.category(input.categoryId)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
-    const unknown = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
-    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
-  }
-
-  const productRow = (input: ProductInput) => ({
-    categoryId: input.categoryId,
-    name: input.name,
-    description: input.description,
-    priceVnd: input.priceVnd,
-    imageUrl: input.imageUrl,
-    optionGroups: JSON.stringify(input.optionGroups),
-    active: input.active,
-  });
-
-  function createProduct(actor: Principal, input: ProductInput): AdminProduct {
-    checkProductInput(input);
-    const id = randomUUID();
-    const at = now();
-    tx(db, () => {
-      repo.insertProduct({ id, ...productRow(input), createdAt: at, updatedAt: at });
-      repo.setProductStores(id, input.storeIds, at);
-      audit(db, { actor: actorOf(actor), action: "menu.product.create", targetId: id, details: input, at });
-    });
-    return toAdminProduct(repo.product(id)!);
-  }
-
-  function updateProduct(actor: Principal, id: string, input: ProductInput): AdminProduct {
-    checkProductInput(input);
-    const at = now();
-    tx(db, () => {
-      if (!repo.product(id)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
-      repo.updateProduct(id, { ...productRow(input), updatedAt: at });
-      repo.setProductStores(id, input.storeIds, at);
-      audit(db, { actor: actorOf(actor), action: "menu.product.update", targetId: id, details: input, at });
-    });
-    return toAdminProduct(repo.product(id)!);
-  }
-
-  /** Staff mark a product sold out (or back) at their own store. */
-  function setAvailability(actor: Principal, storeId: string, productId: string, available: boolean) {
-    assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
-    const at = now();
-    tx(db, () => {
-      if (!repo.product(productId)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
-      if (!repo.setAvailable(productId, storeId, available, at)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "This product is not sold at this store");
-      audit(db, { actor: actorOf(actor), action: "menu.product.availability", targetId: productId, storeId, details: { available }, at });
-    });
-    return { productId, storeId, available };
-  }
-
-  // ---- shopper: menu and pricing ----
-
-  function openStore(storeId: string) {
-    const s = repo.store(storeId);
-    if (!s) throw new AppError(ErrorCode.NOT_FOUND, "Store not found");
-    if (!s.active) throw new AppError(ErrorCode.STORE_UNAVAILABLE, "This store is not taking orders");
-    return s;
-  }
-
-  function menu(storeId: string): Menu {
-    openStore(storeId);
-    const ids = repo.menuProductIds(storeId);
-    const byCategory = new Map<string, MenuProduct[]>();
-    for (const p of repo.allProducts()) {
-      if (!ids.has(p.id)) continue;
-      byCategory.set(p.categoryId, [...(byCategory.get(p.categoryId) ?? []), toMenuProduct(p)]);
-    }
-    const categories = repo
-      .categories()
-      .filter((c) => c.active && byCategory.has(c.id))
-      .map((c) => ({ id: c.id, name: c.name, position: c.position, products: byCategory.get(c.id)! }));
-    return { storeId, categories };
-  }
-
-  /** The voucher, checked for this shopper, store and subtotal; the reasons a shopper sees, most basic first. */
-  function checkVoucher(customerId: string, voucherId: string, storeId: string, at: number): { v: VoucherRow; campaign: NonNullable<ReturnType<VoucherRepo["campaign"]>> } {
-    const v = deps.voucherRepo.voucher(voucherId);
-    // Another shopper's voucher looks exactly like a missing one.
-    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
-    if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
-    if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used");
-    if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`);
-    const campaign = deps.voucherRepo.campaign(v.campaignId)!;
-    const storeIds: string[] = JSON.parse(campaign.storeIds);
-    if (storeIds.length && !storeIds.includes(storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
-    return { v, campaign };
-  }
-
-  function price(customerId: string, body: QuoteBody, at: number): Quote & { voucher: VoucherRow | null } {
-    openStore(body.storeId);
-    const onMenu = repo.menuProductIds(body.storeId);
-    const lines: OrderLine[] = body.items.map((item) => {
-      const p = repo.product(item.productId);
-      if (!p) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} not found`);
-      if (!onMenu.has(p.id)) throw new AppError(ErrorCode.PRODUCT_UNAVAILABLE, `${p.name} is not available at this store right now`, { productId: p.id });
-      const r = priceLine({ id: p.id, name: p.name, priceVnd: p.priceVnd, optionGroups: groupsOf(p) }, item);
-      if (!r.ok) throw new AppError(ErrorCode.OPTION_INVALID, r.problem.message, { productId: p.id });
-      return r.line;
-    });
-    let voucher: VoucherRow | null = null;
-    let discount = null;
-    if (body.voucherId) {
-      const { v, campaign } = checkVoucher(customerId, body.voucherId, body.storeId, at);
-      const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
-      if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
-      discount = { kind: campaign.kind, value: campaign.value, maxDiscountVnd: campaign.maxDiscountVnd, minSpendVnd: campaign.minSpendVnd, freeItem: campaign.freeItem };
-      voucher = v;
-    }
-    const totals = orderTotals(lines, discount);
-    if (voucher && totals.discountVnd === 0) throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)");
-    return { lines, ...totals, voucher };
-  }
-
-  function quote(customerId: string, body: QuoteBody): Quote {
-    const { voucher: _v, ...q } = price(customerId, body, now());
-    return q;
-  }
-
-  // ---- orders ----
 
   function toOrder(o: OrderRow): Order {
     return {
@@ -277,7 +99,7 @@ export function createOrderService(deps: {
     const result = tx(db, () => {
       const existing = repo.orderByRequest(requestKey);
       if (existing) return { id: existing.id, duplicate: true };
-      const q = price(customerId, body, at);
+      const q = deps.menu.price(customerId, body, at);
       if (q.totalVnd !== body.expectedTotal) {
         throw new AppError(ErrorCode.ORDER_TOTAL_MISMATCH, `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`, {
           expectedTotal: body.expectedTotal,
@@ -315,7 +137,7 @@ export function createOrderService(deps: {
     return { order: toOrder(repo.order(result.id)!), duplicate: result.duplicate };
   }
 
-  /** A shopper's own order; another person's looks exactly like a missing one. */
+  /** A shopper's own order row; another person's looks exactly like a missing one. */
   function ownRow(customerId: string, id: string) {
     const o = repo.order(id);
     if (!o || o.customerId !== customerId) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
@@ -406,9 +228,8 @@ export function createOrderService(deps: {
     }
     let voucherState = o.voucherState;
     if (o.voucherId) {
-      const ok = repo.redeemVoucher({ voucherId: o.voucherId, at, storeId: o.storeId, by: actor.id });
+      const ok = deps.vouchers.redeemForOrder({ voucherId: o.voucherId, orderId: o.id, storeId: o.storeId, actor, placedAt: o.createdAt, at });
       voucherState = ok ? "redeemed" : "conflict";
-      if (ok) audit(db, { actor, action: "voucher.redeem", targetId: o.voucherId, storeId: o.storeId, details: { customerId: o.customerId, orderId: o.id }, at });
     }
     repo.set(o.id, { pointsEarned: earned, voucherState });
     return earned;
@@ -434,7 +255,7 @@ export function createOrderService(deps: {
         set.pointsShortfall = shortfall;
       }
       if (o.voucherId && o.voucherState === "redeemed") {
-        set.voucherState = repo.restoreVoucher({ voucherId: o.voucherId, redeemedAt: o.completedAt!, now: at }) ? "restored" : "kept";
+        set.voucherState = deps.vouchers.restoreForOrder({ voucherId: o.voucherId, redeemedAt: o.completedAt!, at }) ? "restored" : "kept";
       }
     } else if (o.voucherId) {
       set.voucherState = "released"; // the reservation ends with the live order (the partial unique index frees it)
@@ -474,137 +295,7 @@ export function createOrderService(deps: {
     return toOrder(repo.order(id)!);
   }
 
-  // ---- Zalo Checkout (§8) ----
-
-  function privateKey() {
-    const key = deps.checkout.privateKey;
-    if (!key) throw new AppError(ErrorCode.CHECKOUT_NOT_CONFIGURED, "Zalo payments are not set up for this shop");
-    return key;
-  }
-
-  /** The createOrder params for zmp-sdk, with the server-made MAC (§8.2). */
-  function checkout(customerId: string, id: string): CheckoutParams {
-    const key = privateKey();
-    const o = ownRow(customerId, id);
-    if (o.paymentMethod !== "zalopay") throw new AppError(ErrorCode.ORDER_PAYMENT_METHOD_INVALID, "This order is paid at the counter");
-    if (o.status === "cancelled") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order was cancelled", { status: o.status });
-    if (o.paymentStatus === "paid" || o.paymentStatus === "refund_due") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is already paid");
-    const params = {
-      amount: o.totalVnd,
-      desc: `Thanh toán đơn ${o.code}`,
-      item: repo.linesOf(o.id).map((l) => ({ id: l.productId, name: l.name, quantity: l.quantity, amount: l.lineTotalVnd })),
-      extradata: JSON.stringify({ orderId: o.id, code: o.code }),
-      method: JSON.stringify({ id: deps.checkout.method, isCustom: false }),
-    };
-    const mac = checkoutMac(key, params);
-    tx(db, () => {
-      if (repo.order(id)!.paymentStatus !== "paid") repo.set(id, { paymentStatus: "pending", updatedAt: now() });
-    });
-    return { ...params, mac };
-  }
-
-  /** Marks an order paid or failed from a verified Zalo answer, once per event key. Runs in a transaction. */
-  function applyPayment(o: OrderRow, p: { key: string; checkoutOrderId: string; transId: string | null; resultCode: number; payload: unknown; at: number }) {
-    if (!repo.recordWebhook(p.key, "checkout.payment", JSON.stringify(p.payload), p.at)) return false;
-    repo.linkCheckout(o.id, p.checkoutOrderId);
-    if (p.resultCode === 1) {
-      if (repo.markPaid({ id: o.id, at: p.at, transId: p.transId, checkoutOrderId: p.checkoutOrderId })) {
-        // Paid after it was cancelled: the money goes back.
-        if (o.status === "cancelled") repo.set(o.id, { paymentStatus: "refund_due" });
-        audit(db, { actor: SYSTEM, action: "order.paid", targetId: o.id, storeId: o.storeId, details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId }, at: p.at });
-      }
-    } else if (p.resultCode === -1) {
-      repo.markFailed(o.id, p.at);
-    }
-    return true;
-  }
-
-  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-
-  /**
-   * The payment callback (§8.3). overallMac is verified before anything else; a bad one changes nothing.
-   * Zalo retries: the event key (Checkout order, transaction, result) makes a duplicate act once.
-   */
-  function handleCallback(body: unknown): CheckoutReply {
-    const key = deps.checkout.privateKey;
-    if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
-    if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
-    const data = body.data;
-    if (!sameMac(checkoutMac(key, data), body.overallMac)) return { returnCode: 0, returnMessage: "invalid overallMac" };
-    if (String(data.appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
-    const checkoutOrderId = String(data.orderId ?? "");
-    const ours = parseExtradata(data.extradata)?.orderId;
-    const o = typeof ours === "string" ? repo.order(ours) : checkoutOrderId ? repo.orderByCheckoutId(checkoutOrderId) : undefined;
-    if (!o) return { returnCode: 0, returnMessage: "order not found" };
-    if (Number(data.amount) !== o.totalVnd) return { returnCode: 0, returnMessage: "amount does not match the order" };
-    const resultCode = Number(data.resultCode);
-    const transId = data.transId == null ? null : String(data.transId);
-    const at = now();
-    const fresh = tx(db, () => applyPayment(o, { key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`, checkoutOrderId, transId, resultCode, payload: body, at }));
-    return { returnCode: 1, returnMessage: fresh ? "success" : "already processed" };
-  }
-
-  /** COD / bank transfer chosen in the Checkout sheet (§8.3): the order is paid at the counter instead. */
-  function handleNotify(body: unknown): CheckoutReply {
-    const key = deps.checkout.privateKey;
-    if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
-    if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
-    const { appId, orderId, method } = body.data;
-    if (!sameMac(notifyMac(key, String(appId), String(orderId), String(method)), body.mac)) return { returnCode: 0, returnMessage: "invalid mac" };
-    if (String(appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
-    const o = repo.orderByCheckoutId(String(orderId));
-    if (!o) return { returnCode: 0, returnMessage: "order not found" };
-    const at = now();
-    tx(db, () => {
-      if (!repo.recordWebhook(`checkout:notify:${orderId}:${method}`, "checkout.notify", JSON.stringify(body), at)) return;
-      const cur = repo.order(o.id)!;
-      if (cur.paymentStatus === "paid" || cur.status === "cancelled") return;
-      repo.set(o.id, { paymentMethod: "counter", paymentStatus: "unpaid", updatedAt: at });
-      audit(db, { actor: SYSTEM, action: "order.payment_method", targetId: o.id, storeId: o.storeId, details: { method }, at });
-    });
-    return { returnCode: 1, returnMessage: "success" };
-  }
-
-  /**
-   * The payment state; when Zalo's callback is late, asks getOrderStatus (§8.4). The Checkout order id may come
-   * from the mini app (what createOrder returned); it is trusted only if Zalo's answer carries this order's extradata.
-   */
-  async function paymentState(customerId: string, id: string, checkoutOrderId?: string): Promise<PaymentState> {
-    let o = ownRow(customerId, id);
-    let zalo: PaymentState["zalo"] = null;
-    const coid = o.checkoutOrderId ?? checkoutOrderId;
-    if (o.paymentMethod === "zalopay" && ["unpaid", "pending", "failed"].includes(o.paymentStatus) && coid && deps.checkout.privateKey) {
-      let s: Awaited<ReturnType<ZaloClient["getCheckoutStatus"]>>;
-      try {
-        s = await deps.zalo.getCheckoutStatus(coid);
-      } catch (err) {
-        // request_invalid never reached Zalo: our fault (500), not Zalo's.
-        if (err instanceof ZaloError && err.kind !== "request_invalid") throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly");
-        throw err;
-      }
-      zalo = { returnCode: s.returnCode, returnMessage: s.returnMessage };
-      const ours = parseExtradata(s.extradata)?.orderId === o.id;
-      if (ours && (s.returnCode === -1 || (s.returnCode === 1 && s.amount === o.totalVnd))) {
-        const at = now();
-        tx(db, () => applyPayment(o, { key: `checkout:status:${coid}:${s.transId}:${s.returnCode}`, checkoutOrderId: coid, transId: s.transId, resultCode: s.returnCode, payload: s, at }));
-      } else if (ours) {
-        tx(db, () => repo.linkCheckout(o.id, coid));
-      }
-      o = repo.order(id)!;
-    }
-    return { orderId: o.id, payment: o.paymentMethod, paymentStatus: o.paymentStatus, paidAt: iso(o.paidAt), checkoutOrderId: o.checkoutOrderId, zalo };
-  }
-
   return {
-    listCategories,
-    createCategory,
-    updateCategory,
-    listProducts,
-    createProduct,
-    updateProduct,
-    setAvailability,
-    menu,
-    quote,
     place,
     mine,
     own,
@@ -612,10 +303,7 @@ export function createOrderService(deps: {
     staffOrder,
     transition,
     cancelOwn,
-    checkout,
-    handleCallback,
-    handleNotify,
-    paymentState,
+    ownRow,
   };
 }
 

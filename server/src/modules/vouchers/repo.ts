@@ -15,6 +15,11 @@ export function createVoucherRepo(db: Db) {
     `update vouchers set status = 'redeemed', redeemed_at = ?, redeemed_store_id = ?, redeemed_by = ? where id = ? and status = 'issued' and expires_at > ?
      and not exists (select 1 from orders o where o.voucher_id = vouchers.id and o.status in ('placed','confirmed','ready'))`,
   );
+  // Cancelling a completed order gives its voucher back, only if this order's redemption is the one on the row
+  // and the voucher has not expired since.
+  const restoreStmt = c.prepare(
+    "update vouchers set status = 'issued', redeemed_at = null, redeemed_store_id = null, redeemed_by = null where id = ? and status = 'redeemed' and redeemed_at = ? and expires_at > ?",
+  );
   const heldByOrder = c.prepare("select code from orders where voucher_id = ? and status in ('placed','confirmed','ready')").pluck();
 
   // Hot path (every counter scan and redemption reads these): prepared once, mapped like drizzle's select().
@@ -79,7 +84,9 @@ export function createVoucherRepo(db: Db) {
     claimedBy,
     claimCounts,
     takeStock: (id: string) => takeStock.run(id).changes === 1,
-    markRedeemed: (p: { id: string; at: number; storeId: string; by: string }) => markRedeemed.run(p.at, p.storeId, p.by, p.id, p.at).changes === 1,
+    /** `validAt`: when the voucher must still have been unexpired (default `at`; an order's is when it was placed). */
+    markRedeemed: (p: { id: string; at: number; storeId: string; by: string; validAt?: number }) => markRedeemed.run(p.at, p.storeId, p.by, p.id, p.validAt ?? p.at).changes === 1,
+    restore: (p: { id: string; redeemedAt: number; now: number }) => restoreStmt.run(p.id, p.redeemedAt, p.now).changes === 1,
     /** The code of the live order this voucher is applied to, if any. */
     heldByOrder: (id: string) => heldByOrder.get(id) as string | undefined,
     voucher,

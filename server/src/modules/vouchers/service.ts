@@ -348,7 +348,35 @@ export function createVoucherService(deps: {
     throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`);
   }
 
-  return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, ofMember, redeem };
+  // ---- orders (called inside the order's transaction) ----
+
+  /** The shopper's voucher and its campaign if it can go on an order at this store now; the reasons a shopper sees, most basic first. */
+  function usableFor(customerId: string, voucherId: string, storeId: string, at: number): { voucher: VoucherRow; campaign: CampaignRow } {
+    const v = repo.voucher(voucherId);
+    // Another shopper's voucher looks exactly like a missing one.
+    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
+    if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
+    if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used");
+    if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`);
+    if (!validAt(v, storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
+    return { voucher: v, campaign: repo.campaign(v.campaignId)! };
+  }
+
+  /**
+   * Redeems the voucher of an order that completes: the counter's conditional update and audit. It must have been
+   * unexpired when the order was placed (the shopper ordered with it); false when the row is no longer issued.
+   */
+  function redeemForOrder(p: { voucherId: string; orderId: string; storeId: string; actor: Actor; placedAt: number; at: number }): boolean {
+    if (!repo.markRedeemed({ id: p.voucherId, at: p.at, storeId: p.storeId, by: p.actor.id, validAt: p.placedAt })) return false;
+    const v = repo.voucher(p.voucherId)!;
+    audit(db, { actor: p.actor, action: "voucher.redeem", targetId: v.id, storeId: p.storeId, details: { customerId: v.customerId, campaignId: v.campaignId, via: "order", orderId: p.orderId }, at: p.at });
+    return true;
+  }
+
+  /** A cancelled order's voucher back to usable, if that order's redemption is the one on it and it has not expired. */
+  const restoreForOrder = (p: { voucherId: string; redeemedAt: number; at: number }) => repo.restore({ id: p.voucherId, redeemedAt: p.redeemedAt, now: p.at });
+
+  return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, ofMember, redeem, usableFor, redeemForOrder, restoreForOrder };
 }
 
 export type VoucherService = ReturnType<typeof createVoucherService>;

@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import {
+  ErrorCode,
+  orderTotals,
+  priceLine,
+  type AdminProduct,
+  type Menu,
+  type MenuCategory,
+  type MenuCategoryInput,
+  type MenuProduct,
+  type OptionGroup,
+  type OrderLine,
+  type ProductInput,
+  type Quote,
+  type QuoteBody,
+} from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import { actorOf, audit } from "../../lib/audit";
+import { assertStoreAccess } from "../../lib/scope";
+import type { IdentityRepo } from "../identity/repo";
+import type { VoucherRow } from "../vouchers/repo";
+import type { VoucherService } from "../vouchers/service";
+import type { CategoryRow, MenuRepo, ProductRow } from "./repo";
+
+const vnd = (n: number) => `${n.toLocaleString("vi-VN")}đ`;
+
+/** A cart priced by the server, with the voucher it uses (for the order that places it). */
+export type Priced = Quote & { voucher: VoucherRow | null };
+
+const toCategory = (r: CategoryRow): MenuCategory => ({ id: r.id, name: r.name, position: r.position, active: r.active });
+const groupsOf = (p: ProductRow): OptionGroup[] => JSON.parse(p.optionGroups);
+const toMenuProduct = (p: ProductRow): MenuProduct => ({
+  id: p.id,
+  categoryId: p.categoryId,
+  name: p.name,
+  description: p.description,
+  priceVnd: p.priceVnd,
+  imageUrl: p.imageUrl,
+  optionGroups: groupsOf(p),
+});
+
+/**
+ * Menu and pricing. Rules kept here (and tested in menu.test.ts and orders.test.ts):
+ * - A store's menu is what is active, in an active category, sold and available there now; staff mark items sold
+ *   out at their own store.
+ * - Prices, discounts and totals come from the server's menu and `orderTotals`; the voucher is checked by the
+ *   vouchers module (owner, active, store), the minimum spend here.
+ */
+export function createMenuService(deps: {
+  db: Db;
+  repo: MenuRepo;
+  identityRepo: Pick<IdentityRepo, "storeExists">;
+  vouchers: Pick<VoucherService, "usableFor">;
+  now: () => number;
+}) {
+  const { db, repo, now } = deps;
+
+  // ---- admin: menu ----
+
+  const listCategories = () => repo.categories().map(toCategory);
+
+  function createCategory(actor: Principal, input: MenuCategoryInput): MenuCategory {
+    const id = randomUUID();
+    const at = now();
+    tx(db, () => {
+      repo.insertCategory({ id, ...input, createdAt: at, updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: "menu.category.create", targetId: id, details: input, at });
+    });
+    return toCategory(repo.category(id)!);
+  }
+
+  function updateCategory(actor: Principal, id: string, input: MenuCategoryInput): MenuCategory {
+    const at = now();
+    tx(db, () => {
+      if (!repo.category(id)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
+      repo.updateCategory(id, { ...input, updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: "menu.category.update", targetId: id, details: input, at });
+    });
+    return toCategory(repo.category(id)!);
+  }
+
+  const toAdminProduct = (p: ProductRow): AdminProduct => ({ ...toMenuProduct(p), active: p.active, stores: repo.storesOf(p.id) });
+  const listProducts = () => repo.allProducts().map(toAdminProduct);
+
+  function checkProductInput(input: ProductInput) {
+    if (!repo.category(input.categoryId)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
+    const unknown = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
+  }
+
+  const productRow = (input: ProductInput) => ({
+    categoryId: input.categoryId,
+    name: input.name,
+    description: input.description,
+    priceVnd: input.priceVnd,
+    imageUrl: input.imageUrl,
+    optionGroups: JSON.stringify(input.optionGroups),
+    active: input.active,
+  });
+
+  function createProduct(actor: Principal, input: ProductInput): AdminProduct {
+    checkProductInput(input);
+    const id = randomUUID();
+    const at = now();
+    tx(db, () => {
+      repo.insertProduct({ id, ...productRow(input), createdAt: at, updatedAt: at });
+      repo.setProductStores(id, input.storeIds, at);
+      audit(db, { actor: actorOf(actor), action: "menu.product.create", targetId: id, details: input, at });
+    });
+    return toAdminProduct(repo.product(id)!);
+  }
+
+  function updateProduct(actor: Principal, id: string, input: ProductInput): AdminProduct {
+    checkProductInput(input);
+    const at = now();
+    tx(db, () => {
+      if (!repo.product(id)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
+      repo.updateProduct(id, { ...productRow(input), updatedAt: at });
+      repo.setProductStores(id, input.storeIds, at);
+      audit(db, { actor: actorOf(actor), action: "menu.product.update", targetId: id, details: input, at });
+    });
+    return toAdminProduct(repo.product(id)!);
+  }
+
+  /** Staff mark a product sold out (or back) at their own store. */
+  function setAvailability(actor: Principal, storeId: string, productId: string, available: boolean) {
+    assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
+    const at = now();
+    tx(db, () => {
+      if (!repo.product(productId)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
+      if (!repo.setAvailable(productId, storeId, available, at)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "This product is not sold at this store");
+      audit(db, { actor: actorOf(actor), action: "menu.product.availability", targetId: productId, storeId, details: { available }, at });
+    });
+    return { productId, storeId, available };
+  }
+
+  // ---- shopper: menu and pricing ----
+
+  function openStore(storeId: string) {
+    const s = repo.store(storeId);
+    if (!s) throw new AppError(ErrorCode.NOT_FOUND, "Store not found");
+    if (!s.active) throw new AppError(ErrorCode.STORE_UNAVAILABLE, "This store is not taking orders");
+    return s;
+  }
+
+  function menu(storeId: string): Menu {
+    openStore(storeId);
+    const ids = repo.menuProductIds(storeId);
+    const byCategory = new Map<string, MenuProduct[]>();
+    for (const p of repo.allProducts()) {
+      if (!ids.has(p.id)) continue;
+      byCategory.set(p.categoryId, [...(byCategory.get(p.categoryId) ?? []), toMenuProduct(p)]);
+    }
+    const categories = repo
+      .categories()
+      .filter((c) => c.active && byCategory.has(c.id))
+      .map((c) => ({ id: c.id, name: c.name, position: c.position, products: byCategory.get(c.id)! }));
+    return { storeId, categories };
+  }
+
+  /** Prices a cart at a store for a shopper at `at`; throws the reason a shopper sees. */
+  function price(customerId: string, body: QuoteBody, at: number): Priced {
+    openStore(body.storeId);
+    const onMenu = repo.menuProductIds(body.storeId);
+    const lines: OrderLine[] = body.items.map((item) => {
+      const p = repo.product(item.productId);
+      if (!p) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, `Product ${item.productId} not found`);
+      if (!onMenu.has(p.id)) throw new AppError(ErrorCode.PRODUCT_UNAVAILABLE, `${p.name} is not available at this store right now`, { productId: p.id });
+      const r = priceLine({ id: p.id, name: p.name, priceVnd: p.priceVnd, optionGroups: groupsOf(p) }, item);
+      if (!r.ok) throw new AppError(ErrorCode.OPTION_INVALID, r.problem.message, { productId: p.id });
+      return r.line;
+    });
+    let voucher: VoucherRow | null = null;
+    let discount = null;
+    if (body.voucherId) {
+      const { voucher: v, campaign } = deps.vouchers.usableFor(customerId, body.voucherId, body.storeId, at);
+      const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
+      if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
+      discount = { kind: campaign.kind, value: campaign.value, maxDiscountVnd: campaign.maxDiscountVnd, minSpendVnd: campaign.minSpendVnd, freeItem: campaign.freeItem };
+      voucher = v;
+    }
+    const totals = orderTotals(lines, discount);
+    if (voucher && totals.discountVnd === 0) throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)");
+    return { lines, ...totals, voucher };
+  }
+
+  function quote(customerId: string, body: QuoteBody): Quote {
+    const { voucher: _v, ...q } = price(customerId, body, now());
+    return q;
+  }
+
+  return { listCategories, createCategory, updateCategory, listProducts, createProduct, updateProduct, setAvailability, menu, price, quote };
+}
+
+export type MenuService = ReturnType<typeof createMenuService>;
