@@ -13,6 +13,12 @@ import { authPlugin } from "./http/auth";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler";
 import { createZaloClient, type OaTokenStore, type ZaloClient } from "./zalo/client";
 import { createIdentityRepo } from "./modules/identity/repo";
+import { createCustomerRepo } from "./modules/customers/repo";
+import { createCustomerService } from "./modules/customers/service";
+import { customerRoutes } from "./modules/customers/routes";
+import { createStoreRepo } from "./modules/stores/repo";
+import { createStoreService } from "./modules/stores/service";
+import { storeRoutes } from "./modules/stores/routes";
 import { createIdentityService } from "./modules/identity/service";
 import { identityRoutes } from "./modules/identity/routes";
 import { createAdminService } from "./modules/admin/service";
@@ -134,8 +140,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // The route map is a reconnaissance gift: served only where DOCS_ENABLED says (off in production by default).
   if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const identityRepo = createIdentityRepo(db);
-  const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
+  const customerRepo = createCustomerRepo(db);
+  const storeRepo = createStoreRepo(db);
+  const stores = createStoreService({ repo: storeRepo, now });
+  const identityRepo = createIdentityRepo(customerRepo, storeRepo);
+  const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: (p) => app.issueToken(p), now });
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
@@ -174,7 +183,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   const oa = createOaService({
     db,
-    identityRepo,
+    customers: customerRepo,
     now,
     followHooks: {
       onFollow: (p) => {
@@ -188,10 +197,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     onReceipt: messaging.applyReceipt,
   });
-  const admin = createAdminService({
+  const admin = createAdminService({ db, issueToken: (p) => app.issueToken(p), now });
+  const customers = createCustomerService({
     db,
-    identityRepo,
-    issueToken: (p) => app.issueToken(p),
+    repo: customerRepo,
+    stores: storeRepo,
     now,
     forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
@@ -211,7 +221,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(identityRoutes, { identity, loyalty });
   await app.register(loyaltyRoutes, { loyalty });
   await app.register(voucherRoutes, { vouchers });
-  await app.register(adminRoutes, { admin, identity });
+  await app.register(adminRoutes, { admin });
+  await app.register(customerRoutes, { customers });
+  await app.register(storeRoutes, { stores });
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });

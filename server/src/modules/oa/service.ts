@@ -1,8 +1,7 @@
-import { eq, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { customers, webhookEvents } from "../../db/schema";
-import type { IdentityRepo } from "../identity/repo";
+import { webhookEvents } from "../../db/schema";
+import type { CustomerRepo } from "../customers/repo";
 
 type Event = Record<string, unknown> & { event_name?: string; timestamp?: string; user_id_by_app?: string };
 
@@ -42,13 +41,13 @@ export type FollowHooks = {
 /** Acts on OA events. Follow links the OA-scoped id to the person through `user_id_by_app`. */
 export function createOaService(deps: {
   db: Db;
-  identityRepo: Pick<IdentityRepo, "insertCustomer">;
+  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "setFollow" | "touchInteraction">;
   now: () => number;
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */
   onReceipt?: (e: Record<string, unknown>) => unknown;
 }) {
-  const { db, now } = deps;
+  const { db, customers, now } = deps;
 
   /**
    * Stores the event once and applies it in the same transaction. `duplicate`: seen before, nothing done;
@@ -66,25 +65,19 @@ export function createOaService(deps: {
     });
   }
 
-  // The interaction clock only moves forward: a message retried hours late must not shrink the CS window.
-  const laterInteraction = (at: number) => sql`max(coalesce(${customers.lastInteractionAt}, 0), ${at})`;
-
   function apply(e: Event): "applied" | "stale" {
     const at = eventTime(e.timestamp, now());
     const name = String(e.event_name ?? "");
     if (name === "follow" || name === "unfollow") {
       const oaUserId = str((e.follower as { id?: unknown })?.id);
       if (!oaUserId) return "applied";
-      const row = findOrCreate(oaUserId, str(e.user_id_by_app));
+      const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
       // The membership state is as new as the latest event applied to it; an older one is history only
       // (no state change, no hooks: a prize never goes to someone who has since unfollowed).
       const stateAt = Math.max(row.followedAt ?? -Infinity, row.unfollowedAt ?? -Infinity);
       if (at < stateAt) return "stale";
       const follow = name === "follow";
-      db.update(customers)
-        .set(follow ? { followsOa: true, followedAt: at, lastInteractionAt: laterInteraction(at), updatedAt: now() } : { followsOa: false, unfollowedAt: at, updatedAt: now() })
-        .where(eq(customers.id, row.id))
-        .run();
+      customers.setFollow(row.id, follow, at, now());
       // Same transaction as the stored event: a redelivered follow (deduped above) never issues a prize twice.
       const hook = { customerId: row.id, at, eventKey: dedupeKey(e) };
       if (follow) deps.followHooks?.onFollow(hook);
@@ -99,28 +92,10 @@ export function createOaService(deps: {
     if (name.startsWith("user_send_") || name === "user_submit_info" || name.startsWith("user_click")) {
       const oaUserId = str((e.sender as { id?: unknown })?.id);
       if (!oaUserId) return "applied";
-      const row = findOrCreate(oaUserId, str(e.user_id_by_app));
-      db.update(customers).set({ lastInteractionAt: laterInteraction(at), updatedAt: now() }).where(eq(customers.id, row.id)).run();
+      const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
+      customers.touchInteraction(row.id, at, now());
     }
     return "applied";
-  }
-
-  /** A follower who never opened the mini app still becomes a customer record, ready to be warmed. */
-  function findOrCreate(oaUserId: string, appUserId: string | undefined) {
-    const matches = db
-      .select()
-      .from(customers)
-      .where(appUserId ? or(eq(customers.zaloOaId, oaUserId), eq(customers.zaloId, appUserId)) : eq(customers.zaloOaId, oaUserId))
-      .all();
-    const row = matches.find((m) => m.zaloOaId === oaUserId) ?? matches[0];
-    if (row) {
-      if (!row.zaloOaId) db.update(customers).set({ zaloOaId: oaUserId }).where(eq(customers.id, row.id)).run();
-      if (!row.zaloId && appUserId && !matches.some((m) => m.id !== row.id && m.zaloId === appUserId)) {
-        db.update(customers).set({ zaloId: appUserId }).where(eq(customers.id, row.id)).run();
-      }
-      return row;
-    }
-    return deps.identityRepo.insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: "Zalo follower" }, now());
   }
 
   /**
