@@ -13,6 +13,21 @@ export type CustomerRow = typeof customers.$inferSelect;
 export const ERASED_NAME = "Khách đã xoá dữ liệu";
 
 /**
+ * The cached points balance and running earn total: the one write the loyalty ledger makes to a customer,
+ * inside its own transaction with the ledger entry (loyalty's append). A function of its own so the ledger's
+ * hot path holds just this prepared statement. Undefined when the balance would go below zero: nothing written.
+ */
+export function createPointsColumns(db: Db) {
+  const bump = db.$client
+    .prepare(
+      `update customers set points_balance = points_balance + ?, points_earned_total = points_earned_total + ?
+       where id = ? and points_balance + ? >= 0 returning points_balance, points_earned_total`,
+    )
+    .raw();
+  return (customerId: string, delta: number, earned: number) => bump.get(delta, earned, customerId, delta) as [balance: number, earnedTotal: number] | undefined;
+}
+
+/**
  * The customers table and what hangs off a person (tags, the stores a staff member works at): this module
  * is their only writer. Other modules read through here or in their own SQL, and write through these functions.
  */
