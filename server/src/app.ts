@@ -23,6 +23,7 @@ import { createIdentityService } from "./modules/identity/service";
 import { identityRoutes } from "./modules/identity/routes";
 import { createAdminService } from "./modules/admin/service";
 import { adminRoutes } from "./modules/admin/routes";
+import { createOaRepo } from "./modules/oa/repo";
 import { createOaService } from "./modules/oa/service";
 import { oaWebhookRoutes } from "./modules/oa/routes";
 import { createLoyaltyRepo } from "./modules/loyalty/repo";
@@ -183,6 +184,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   const oa = createOaService({
     db,
+    repo: createOaRepo(db),
     customers: customerRepo,
     now,
     followHooks: {

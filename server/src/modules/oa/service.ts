@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { webhookEvents } from "../../db/schema";
 import type { CustomerRepo } from "../customers/repo";
+import type { OaRepo } from "./repo";
 
 type Event = Record<string, unknown> & { event_name?: string; timestamp?: string; user_id_by_app?: string };
 
@@ -41,13 +41,14 @@ export type FollowHooks = {
 /** Acts on OA events. Follow links the OA-scoped id to the person through `user_id_by_app`. */
 export function createOaService(deps: {
   db: Db;
+  repo: OaRepo;
   customers: Pick<CustomerRepo, "findOrCreateByOaId" | "setFollow" | "touchInteraction">;
   now: () => number;
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */
   onReceipt?: (e: Record<string, unknown>) => unknown;
 }) {
-  const { db, customers, now } = deps;
+  const { db, repo, customers, now } = deps;
 
   /**
    * Stores the event once and applies it in the same transaction. `duplicate`: seen before, nothing done;
@@ -55,12 +56,7 @@ export function createOaService(deps: {
    */
   function handleEvent(e: Event): { duplicate: boolean; stale: boolean } {
     return tx(db, () => {
-      const inserted = db
-        .insert(webhookEvents)
-        .values({ dedupeKey: dedupeKey(e), eventName: String(e.event_name ?? "unknown"), payload: JSON.stringify(e), receivedAt: now() })
-        .onConflictDoNothing()
-        .run();
-      if (inserted.changes === 0) return { duplicate: true, stale: false };
+      if (!repo.record(dedupeKey(e), String(e.event_name ?? "unknown"), JSON.stringify(e), now())) return { duplicate: true, stale: false };
       return { duplicate: false, stale: apply(e) === "stale" };
     });
   }
@@ -98,19 +94,8 @@ export function createOaService(deps: {
     return "applied";
   }
 
-  /**
-   * The person's data was erased: stored events that name any of their Zalo ids lose their payload and their
-   * dedupe key (which may hold the id; Zalo's retries of an event come within minutes, long before any
-   * erasure). The rows stay, so event counts do. A rare admin action, so a scan is fine.
-   */
-  function forgetIds(zaloIds: string[]) {
-    const redact = db.$client.prepare(
-      `update webhook_events set payload = '{"erased":true}', dedupe_key = 'erased:' || id where instr(payload, ?) > 0 or instr(dedupe_key, ?) > 0`,
-    );
-    let redacted = 0;
-    for (const id of zaloIds) redacted += redact.run(JSON.stringify(id), id).changes;
-    return { redacted };
-  }
+  /** The person's data was erased: stored events that name any of their Zalo ids are redacted (see the repo). */
+  const forgetIds = repo.redactIds;
 
   return { handleEvent, forgetIds };
 }

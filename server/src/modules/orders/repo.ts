@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { menuCategories, orderLines, orders, productStores, products, stores, webhookEvents } from "../../db/schema";
+import { menuCategories, orderLines, orders, productStores, products, stores } from "../../db/schema";
+import { recordWebhookEvent } from "../oa/repo";
 
 export type CategoryRow = typeof menuCategories.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
@@ -84,9 +85,8 @@ export function createOrderRepo(db: Db) {
     "update vouchers set status = 'issued', redeemed_at = null, redeemed_store_id = null, redeemed_by = null where id = ? and status = 'redeemed' and redeemed_at = ? and expires_at > ?",
   );
 
-  /** Stores a verified Zalo event once; false when its key was seen before (Zalo retries). */
-  const recordWebhook = (dedupeKey: string, eventName: string, payload: string, at: number) =>
-    db.insert(webhookEvents).values({ dedupeKey, eventName, payload, receivedAt: at }).onConflictDoNothing().run().changes === 1;
+  /** Stores a verified Zalo event once; false when its key was seen before (Zalo retries). The oa module owns the table. */
+  const recordWebhook = (dedupeKey: string, eventName: string, payload: string, at: number) => recordWebhookEvent(db, dedupeKey, eventName, payload, at);
 
   return {
     recordWebhook,
