@@ -46,6 +46,9 @@ import { oaTokenStore } from "./zalo/token-store";
 import { createOrderRepo } from "./modules/orders/repo";
 import { createOrderService } from "./modules/orders/service";
 import { orderRoutes } from "./modules/orders/routes";
+import { createSegmentRepo } from "./modules/segments/repo";
+import { createSegmentService } from "./modules/segments/service";
+import { segmentRoutes } from "./modules/segments/routes";
 
 export type BuildOptions = {
   config: Config;
@@ -150,7 +153,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
   const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
-  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now });
+  const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
+  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now, segments });
   const dispatcher = createDispatcher({
     db,
     repo: messagingRepo,
@@ -230,6 +234,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
   await app.register(orderRoutes, { orders });
+  await app.register(segmentRoutes, { segments });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

@@ -6,3 +6,4 @@ export * from "./games";
 export * from "./messaging";
 export * from "./orders";
 export * from "./counter-rules";
+export * from "./segments";

@@ -456,8 +456,11 @@ export const Audience = z
     gamePlayers: z.boolean().optional(),
     /** People carrying any of these tags. */
     tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20).optional(),
+    /** A saved segment instead of the filters above (followersOnly still applies): its rules as of the broadcast's creation. */
+    segmentId: z.string().min(1).max(64).optional(),
   })
-  .strict();
+  .strict()
+  .refine((a) => a.segmentId === undefined || Object.keys(a).every((k) => k === "segmentId" || k === "followersOnly"), { message: "use a saved segment or inline filters, not both", path: ["segmentId"] });
 export type Audience = z.infer<typeof Audience>;
 
 export const BroadcastInput = z

@@ -19,6 +19,8 @@ export const REASON_LABEL: Record<string, string> = {
   BROADCAST_CANCELLED: "Chiến dịch đã bị huỷ",
   RESEND_AFTER_CRASH: "Gửi lại sau sự cố",
   OUTCOME_UNKNOWN: "Không rõ kết quả gửi",
+  TEMPLATE_UNKNOWN: "Mẫu ZNS chưa được đăng ký",
+  CUSTOMER_GONE: "Không còn khách hàng này",
 };
 
 /** Outbox reasons may carry detail after a colon ("NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER"). */
@@ -55,6 +57,21 @@ export const COUNT_LABEL: Record<string, string> = {
   cancelled: "Đã huỷ",
 };
 
+/** A ZNS test send's state, as the admin reads it while it goes through the outbox. */
+export const TEST_SEND_LABEL: Record<string, string> = {
+  queued: "Đang chờ gửi…",
+  ready: "Đang chờ gửi…",
+  held: "Đang chờ gửi…",
+  sending: "Đang gửi…",
+  sent: "Đã gửi",
+  delivered: "Đã gửi, người nhận đã nhận",
+  seen: "Đã gửi, người nhận đã xem",
+  expired: "Hết hạn: tin thử chưa được gửi đi (bộ gửi tin có đang chạy?)",
+  cancelled: "Đã huỷ",
+  suppressed: "Không gửi",
+  failed: "Không gửi được",
+};
+
 export const TAG_LABEL: Record<number, string> = { 1: "1 · Giao dịch", 2: "2 · Chăm sóc khách hàng", 3: "3 · Khuyến mãi" };
 
 export const fmtTime = (iso: string | null | undefined) => {
@@ -78,6 +95,8 @@ const ZALO_ERROR_VI: Record<number, string> = {
   [-118]: "Số điện thoại chưa có tài khoản Zalo",
   [-119]: "Tài khoản này không nhận được tin",
   [-124]: "Access token của OA không hợp lệ",
+  [-126]: "Ví thử nghiệm (chế độ development) đã hết hạn mức",
+  [-127]: "Chế độ development chỉ gửi được tới quản trị viên của app/OA",
   [-131]: "Mẫu chưa được duyệt",
   [-133]: "Không được gửi mẫu này vào ban đêm",
   [-139]: "Người nhận từ chối loại tin này",

@@ -28,6 +28,8 @@ export const customers = sqliteTable(
     fatigueUntil: integer("fatigue_until"),
     /** What the shopper shows at the counter to earn points (stable; staff scan or type it). */
     memberCode: text("member_code").notNull().unique(),
+    /** `YYYY-MM-DD`, or `MM-DD` when the year is not known (shared BirthDate); segments read its month. */
+    birthDate: text("birth_date"),
     /** Set when the person's data was erased on request: the row stays (ledger, orders, audit point at it), anonymised. */
     erasedAt: integer("erased_at"),
     createdAt: integer("created_at").notNull(),
@@ -300,7 +302,12 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    customerId: text("customer_id").notNull().references(() => customers.id),
+    /** Null only for a row addressed to a bare phone (`to_phone`): the admin's ZNS test send, outside any customer's history. */
+    customerId: text("customer_id").references(() => customers.id),
+    /** The recipient of a row with no customer (the admin's ZNS test send), sent by ZNS only. */
+    toPhone: text("to_phone"),
+    /** ZNS development mode (§7.6: delivers only to app/OA admins, from the test wallet). */
+    development: integer("development", { mode: "boolean" }).notNull().default(false),
     category: text("category", { enum: ["transactional", "care", "promotion"] }).notNull(),
     priority: integer("priority").notNull().default(5),
     /** The cause's idempotency key (`order:<id>:ready`, `welcome:<customer>`…). Broadcast rows have none: a
@@ -495,4 +502,36 @@ export const orderLines = sqliteTable(
     lineTotalVnd: integer("line_total_vnd").notNull(),
   },
   (t) => [index("order_lines_order_idx").on(t.orderId)],
+);
+
+// ---- segments: saved audiences (rules compiled to one SQL condition by modules/segments/repo.ts) ----
+
+/** A named audience; its rules in force are the newest version's, copied here so a read needs one row. */
+export const segments = sqliteTable("segments", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  version: integer("version").notNull(),
+  /** SegmentRules JSON of `version`. */
+  rules: text("rules").notNull(),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  /** Deleted segments stay (with their versions) so a broadcast that used one can still say what it was. */
+  deletedAt: integer("deleted_at"),
+});
+
+/** Every version of a segment, never edited: an update writes the next one. */
+export const segmentVersions = sqliteTable(
+  "segment_versions",
+  {
+    segmentId: text("segment_id").notNull().references(() => segments.id),
+    version: integer("version").notNull(),
+    name: text("name").notNull(),
+    rules: text("rules").notNull(),
+    changedBy: text("changed_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.segmentId, t.version] })],
 );

@@ -53,6 +53,14 @@ const GAME = {
   prizes: [{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { label: "Chúc may mắn", kind: "none", weight: 1 }],
 };
 const ITEMS = [{ productId: "zzzz", quantity: 1 }];
+const SEGMENT_RULES = {
+  all: [
+    { kind: "tags", tags: ["vip"], match: "any" },
+    { any: [{ kind: "lastVisit", min: 30, max: 365 }, { kind: "spend", days: 90, min: 100_000 }, { none: [{ kind: "birthdayMonth", months: [1, 12], thisMonth: true }] }] },
+    { kind: "promotionsAllowed" },
+  ],
+};
+const SEGMENT = { name: "Khách VIP lâu chưa ghé", description: "mẫu", rules: SEGMENT_RULES };
 
 /**
  * Bodies that pass validation: routes whose verdict is only visible past it (a store or ownership check
@@ -90,6 +98,9 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/staff/orders/:id/status": { status: "confirmed" },
   "PUT /api/staff/stores/:storeId/products/:id/availability": { available: true },
   "POST /api/me/orders/:id/cancel": { reason: "Tôi đổi ý" },
+  "POST /api/admin/segments": SEGMENT,
+  "PUT /api/admin/segments/:id": SEGMENT,
+  "POST /api/admin/segments/preview": { rules: SEGMENT_RULES },
 };
 
 /** A hash of every row of every table: equal digests mean nothing was written. */

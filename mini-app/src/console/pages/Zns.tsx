@@ -1,13 +1,15 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Plus, Save, Send, Trash2 } from "lucide-react";
 import type { TemplateParam, ZnsTemplateInput } from "@mc/shared";
 import { api } from "../api";
-import { TAG_LABEL, fmtNum, fmtTime, zaloReason } from "../labels";
+import { TAG_LABEL, TEST_SEND_LABEL, fmtNum, fmtTime, reasonLabel, zaloReason } from "../labels";
 import type { ZnsTemplate } from "../types";
 import { Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
 
 const PARAM_TYPES: TemplateParam["type"][] = ["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"];
-type TestResult = { ok: boolean; msgId: string | null; error: { code: number; reason: string } | null };
+/** A test send is an outbox row: queued, then sent by the dispatcher; `done` once Zalo has answered. */
+type TestSendView = { id: number; state: string; done: boolean; ok: boolean | null; msgId: string | null; error: { code: number | null; reason: string } | null };
+const POLL_MS = 1000;
 
 export function ZnsPage() {
   const list = useLoad(() => api.get<{ templates: ZnsTemplate[] }>("/api/admin/zns/templates"));
@@ -204,17 +206,44 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
   const [phone, setPhone] = useState("");
   const [templateId, setTemplateId] = useState("");
   const [data, setData] = useState<Record<string, string>>({});
-  const [result, setResult] = useState<TestResult | null>(null);
+  const [development, setDevelopment] = useState(false);
+  const [result, setResult] = useState<TestSendView | null>(null);
+  const [pollError, setPollError] = useState<unknown>(null);
+  const [retry, setRetry] = useState(0);
+  const sent = useRef(onSent);
+  sent.current = onSent;
   const send = useAction();
   const template = templates.find((t) => t.id === templateId);
   const submit = async () => {
     setResult(null);
-    const r = await send.run(() => api.post<TestResult>("/api/admin/zns/test-send", { phone: phone.trim(), templateId, data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== "")) }));
-    if (r) {
-      setResult(r);
-      onSent();
-    }
+    setPollError(null);
+    const body = { phone: phone.trim(), templateId, data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== "")), ...(development ? { development } : {}) };
+    const r = await send.run(() => api.post<TestSendView>("/api/admin/zns/test-send", body));
+    if (r) setResult(r);
   };
+  // Until Zalo has answered, ask where the row is.
+  const pending = result && !result.done ? result.id : null;
+  useEffect(() => {
+    if (pending === null) return;
+    let stop = false;
+    const timer = setTimeout(async () => {
+      try {
+        const r = await api.get<TestSendView>(`/api/admin/zns/test-send/${pending}`);
+        if (stop) return;
+        setPollError(null);
+        setResult(r);
+        if (r.done) sent.current();
+      } catch (err) {
+        // Shown, and asked again: the row goes on whether or not this page can see it.
+        if (!stop) (setPollError(err), setRetry((n) => n + 1));
+      }
+    }, POLL_MS);
+    return () => {
+      stop = true;
+      clearTimeout(timer);
+    };
+  }, [pending, result, retry]);
+  const busy = send.busy || pending !== null;
   return (
     <Card title="Thử gửi một tin" testId="zns-test">
       <div className="c-row">
@@ -237,22 +266,39 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
           <input className="c-input" value={data[p.name] ?? ""} onChange={(e) => setData((d) => ({ ...d, [p.name]: e.target.value }))} data-testid={`zns-test-param-${p.name}`} />
         </Field>
       ))}
-      <ErrorBox error={send.error} testId="zns-test-error" />
+      <label className="c-check c-check-inline">
+        <input type="checkbox" checked={development} onChange={(e) => setDevelopment(e.target.checked)} data-testid="zns-test-development" />
+        Chế độ development (mẫu chưa duyệt; chỉ gửi tới quản trị viên app/OA)
+      </label>
+      <ErrorBox error={send.error ?? pollError} testId="zns-test-error" />
       {result &&
-        (result.ok ? (
-          <p className="c-ok" data-testid="zns-test-result">
-            Đã gửi. Mã tin: <code>{result.msgId}</code>
-          </p>
-        ) : (
+        (result.ok === false ? (
           <div className="c-error" data-testid="zns-test-result">
             <div>
-              Zalo từ chối (mã <code>{result.error?.code}</code>): <strong>{zaloReason(result.error?.code, result.error?.reason)}</strong>
+              {result.error?.code ? (
+                <>
+                  Zalo từ chối (mã <code>{result.error.code}</code>): <strong>{zaloReason(result.error.code, result.error.reason)}</strong>
+                </>
+              ) : (
+                <>
+                  {TEST_SEND_LABEL[result.state] ?? result.state}: <strong>{reasonLabel(result.error?.reason ?? "")}</strong>
+                </>
+              )}
             </div>
           </div>
+        ) : (
+          <p className={result.ok ? "c-ok" : "c-muted"} data-testid="zns-test-result">
+            {TEST_SEND_LABEL[result.state] ?? result.state}
+            {result.msgId && (
+              <>
+                . Mã tin: <code>{result.msgId}</code>
+              </>
+            )}
+          </p>
         ))}
       <div className="c-row c-row-end">
-        <button className="c-btn c-btn-primary" disabled={send.busy || !template || phone.trim().length < 9} onClick={submit} data-testid="zns-test-send">
-          <Send size={16} /> {send.busy ? "Đang gửi…" : "Gửi thử"}
+        <button className="c-btn c-btn-primary" disabled={busy || !template || phone.trim().length < 9} onClick={submit} data-testid="zns-test-send">
+          <Send size={16} /> {busy ? "Đang gửi…" : "Gửi thử"}
         </button>
       </div>
     </Card>

@@ -21,7 +21,7 @@ const api = async (method: "GET" | "POST" | "PUT", url: string, token: string | 
  * decides which it is, and the erasure learns to clear it.
  */
 const CUSTOMER_COLUMNS = {
-  erased: ["zalo_id", "zalo_oa_id", "phone", "name", "avatar", "prefs", "role", "follows_oa", "followed_at", "unfollowed_at", "last_interaction_at", "fatigue_until", "member_code"],
+  erased: ["zalo_id", "zalo_oa_id", "phone", "name", "avatar", "prefs", "role", "follows_oa", "followed_at", "unfollowed_at", "last_interaction_at", "fatigue_until", "member_code", "birth_date"],
   kept: ["id", "points_balance", "points_earned_total", "erased_at", "created_at", "updated_at"],
 };
 const CUSTOMER_TABLES = {
@@ -58,6 +58,8 @@ describe("erasing a customer's personal data", () => {
     expect((await api("POST", "/api/staff/points/award", staff.token, { memberCode: code, storeId, amountVnd: 120_000, receiptId: "R-1" })).status).toBe(200);
     expect((await api("POST", `/api/admin/customers/${id}/points/adjust`, admin, { delta: 50, reason: "Quà sinh nhật", idempotencyKey: "bday-1" })).status).toBe(200);
 
+    // No route writes a birthday yet (segments read it): set it as the customers module will.
+    h.app.services.db.$client.prepare("update customers set birth_date = '1990-05-01' where id = ?").run(id);
     const before = one("select * from customers where id = ?", id);
     expect(before.phone).toMatch(/^84/);
     expect(before.zalo_oa_id).toBeTruthy();
@@ -75,7 +77,7 @@ describe("erasing a customer's personal data", () => {
 
     // Gone: name, phone, both Zalo ids, avatar, tags, preferences, the member code on the old card.
     const after = one("select * from customers where id = ?", id);
-    expect(after).toMatchObject({ name: ERASED_NAME, phone: null, zalo_id: null, zalo_oa_id: null, avatar: null, prefs: "{}", follows_oa: 0, role: "customer" });
+    expect(after).toMatchObject({ name: ERASED_NAME, phone: null, zalo_id: null, zalo_oa_id: null, avatar: null, prefs: "{}", follows_oa: 0, role: "customer", birth_date: null });
     expect(after.erased_at).toBeTypeOf("number");
     expect(after.member_code).not.toBe(before.member_code);
     expect(sql("select * from customer_tags where customer_id = ?", id)).toEqual([]);

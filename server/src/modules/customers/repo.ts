@@ -196,6 +196,7 @@ export function createCustomerRepo(db: Db) {
         lastInteractionAt: null,
         prefs: "{}",
         fatigueUntil: null,
+        birthDate: null,
         memberCode: humanCode(MEMBER_CODE_LENGTH),
         erasedAt: now,
         updatedAt: now,

@@ -91,50 +91,17 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   };
   // A claimed batch must go out well within its lease, or another dispatcher would take its `ready` rows.
   const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor((o.ratePerSecond * o.leaseMs) / 2000)));
-  const dr = createDispatchRepo(db);
+  const dr = createDispatchRepo(repo);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const buckets: Record<Channel, ReturnType<typeof bucket>> = { cs: bucket(o.ratePerSecond, now), template_uid: bucket(o.ratePerSecond, now), zns: bucket(o.ratePerSecond, now) };
-  const c = db.$client;
   /** Our own count of ZNS sends left today, so concurrent sends stop before Zalo's quota runs out. */
   let znsLeft: number | null = null;
   let znsLeftAt = 0;
 
-  // The first @n by priority of the messages outside broadcasts and of each running broadcast, then the
-  // first @n of those: the same rows as one ordered scan of everything queued, but walking
-  // `outbox_claim_idx` per source, so the rows of a broadcast being planned, paused or tripped (a million
-  // of them) are never read, and a running one's are read only as far as @n.
-  const claimable = "o.state in ('queued', 'held') and coalesce(o.not_before, 0) <= @now and (o.lease_until is null or o.lease_until < @now)";
-  const claim = c.prepare(`
-    update outbox set lease_owner = @owner, lease_until = @until, updated_at = @now
-    where id in (
-      select id from outbox
-      where id in (select o.id from outbox o where o.broadcast_id is null and ${claimable} order by o.priority desc, o.id limit @n)
-         or id in (
-           select x.id from broadcasts b join outbox x on x.id in (
-             select o.id from outbox o where o.broadcast_id = b.id and ${claimable} order by o.priority desc, o.id limit @n)
-           where b.state = 'running')
-      order by priority desc, id limit @n)
-    returning *`);
-  const recoverZns = c.prepare(
-    "update outbox set state = 'queued', lease_owner = null, lease_until = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', updated_at = @now where state = 'sending' and channel = 'zns' and lease_until < @cutoff",
-  );
-  // Decided, slot taken, not yet sent (sent_at is when the slot was taken; it moves to the real send time).
-  const toReady = c.prepare(
-    "update outbox set state = 'ready', channel = ?, free = ?, sent_at = ?, lease_until = ?, reason = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
-  );
-  const toFinal = c.prepare("update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ?");
-  const toSent = c.prepare(
-    "update outbox set state = case when state = 'sending' then 'sent' else state end, zalo_msg_id = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ?",
-  );
-  const toRetry = c.prepare(
-    "update outbox set state = ?, reason = ?, zalo_error = ?, not_before = ?, sent_at = null, lease_owner = null, lease_until = null, updated_at = ? where id = ? and state = 'sending'",
-  );
-  const contact = c.prepare("select zalo_oa_id, phone from customers where id = ?");
-
   async function recover() {
     const t = now();
     const queued = dr.requeueReady(t);
-    const resent = recoverZns.run({ now: t, cutoff: t - o.receiptGraceMs }).changes;
+    const resent = dr.recoverZns(t, t - o.receiptGraceMs);
     const rows = dr.takeUnresolved({ owner, t, until: t + o.leaseMs, n: o.concurrency });
     const outcomes: Record<string, number> = {};
     // One by one: a message found for one row is then known, so a second row cannot claim it too.
@@ -147,7 +114,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
 
   /** Learns from the user's conversation whether a row left in flight reached Zalo. */
   async function resolve(row: InFlightRow): Promise<"found" | "absent" | "unknown" | "later"> {
-    const who = contact.get(row.customer_id) as { zalo_oa_id: string | null } | undefined;
+    const who = row.customer_id ? dr.contact(row.customer_id) : undefined;
     const seen = who?.zalo_oa_id ? await lookUp(row, who.zalo_oa_id) : { found: null, conclusive: false };
     const t = now();
     const absentProves = row.channel === "cs" || o.conversationListsTemplates;
@@ -209,10 +176,11 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   function decideRow(row: Row): { decision: Decision; row: Row } {
     {
       const t = now();
+      if (row.customer_id === null) return decideTestSend(row, t);
       const customer = repo.policyCustomer(row.customer_id);
       const template = row.template_id ? repo.template(row.template_id) : undefined;
       if (!customer || (row.template_id && !template)) {
-        toFinal.run("failed", customer ? "TEMPLATE_UNKNOWN" : "CUSTOMER_GONE", null, t, row.id, owner);
+        dr.toFinal({ id: row.id, owner, state: "failed", reason: customer ? "TEMPLATE_UNKNOWN" : "CUSTOMER_GONE", notBefore: null, t });
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
       }
       const msg: PolicyMessage = {
@@ -225,14 +193,32 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       const { rules } = repo.currentRules();
       const d = decide(customer, msg, t, rules, repo.history(row.customer_id, t), { zns: znsLeft, uid: null });
       if (d.action === "send") {
-        toReady.run(d.channel, d.free ? 1 : 0, t, t + o.leaseMs, t, row.id, owner);
+        dr.toReady({ id: row.id, owner, channel: d.channel, free: d.free, t, until: t + o.leaseMs });
         if (d.channel === "zns" && znsLeft !== null) znsLeft--;
-      } else if (d.action === "hold") toFinal.run("held", d.reason, d.until, t, row.id, owner);
-      else if (d.action === "expire") toFinal.run("expired", d.reason, null, t, row.id, owner);
-      else toFinal.run("suppressed", d.detail ? `${d.reason}:${d.detail}` : d.reason, null, t, row.id, owner);
+      } else if (d.action === "hold") dr.toFinal({ id: row.id, owner, state: "held", reason: d.reason, notBefore: d.until, t });
+      else if (d.action === "expire") dr.toFinal({ id: row.id, owner, state: "expired", reason: d.reason, notBefore: null, t });
+      else dr.toFinal({ id: row.id, owner, state: "suppressed", reason: d.detail ? `${d.reason}:${d.detail}` : d.reason, notBefore: null, t });
       return { decision: d, row };
     }
   }
+
+  /**
+   * The admin's test send (no customer, a bare phone): no one's caps, history or quiet hours apply; it goes
+   * by ZNS at once, or fails if its template is gone or it waited past its expiry.
+   */
+  function decideTestSend(row: Row, t: number): { decision: Decision; row: Row } {
+    const problem = !row.to_phone || !row.template_id || !repo.template(row.template_id) ? "TEMPLATE_UNKNOWN" : row.expires_at !== null && row.expires_at <= t ? "EXPIRED" : null;
+    if (problem) {
+      dr.toFinal({ id: row.id, owner, state: problem === "EXPIRED" ? "expired" : "failed", reason: problem, notBefore: null, t });
+      return { decision: { action: "suppress", reason: "NO_CHANNEL" }, row };
+    }
+    dr.toReady({ id: row.id, owner, channel: "zns", free: false, t, until: t + o.leaseMs });
+    if (znsLeft !== null) znsLeft--;
+    return { decision: { action: "send", channel: "zns", free: false }, row };
+  }
+
+  /** Where a decided row goes: its customer's Zalo ids, or a test send's phone. */
+  const recipient = (row: Row) => (row.customer_id === null ? { zalo_oa_id: null, phone: row.to_phone as string } : dr.contact(row.customer_id)!);
 
   type Outcome = { row: Row; channel: Channel; msgId?: string; err?: unknown };
 
@@ -244,7 +230,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       if (channel === "cs") msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text ?? "", imageUrl: row.image_url })).message_id;
       else if (channel === "template_uid") msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
       else {
-        const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id) });
+        const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id), development: !!row.development });
         msgId = r.msgId;
         if (r.quota) {
           znsLeft = Math.min(znsLeft ?? r.quota.remaining, r.quota.remaining);
@@ -258,27 +244,32 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   }
 
   function record(o: Outcome) {
-    if (o.msgId !== undefined) toSent.run(o.msgId, now(), o.row.id);
+    if (o.msgId !== undefined) dr.toSent(o.row.id, o.msgId, now());
     else failed(o.row, o.channel, o.err);
   }
 
   function failed(row: Row, channel: Channel, err: unknown) {
     const t = now();
     const e = err instanceof ZaloError ? err : new ZaloError(0, (err as Error).message, "dispatcher", "transient");
+    // A test send answers the admin with Zalo's first word, never a retry they would wait on.
+    if (row.customer_id === null) {
+      dr.toRetry({ id: row.id, state: "failed", reason: zaloErrorText(e.zaloCode) ?? e.message, zaloError: e.zaloCode || null, notBefore: null, t });
+      return;
+    }
     if (e.kind === "quota") {
       if (channel === "zns") znsLeft = 0;
       // Held, not failed: the quota comes back tomorrow (a held promotion may still expire first).
-      toRetry.run("held", "QUOTA_EXHAUSTED", e.zaloCode, nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00"), t, row.id);
+      dr.toRetry({ id: row.id, state: "held", reason: "QUOTA_EXHAUSTED", zaloError: e.zaloCode, notBefore: nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00"), t });
       return;
     }
     const retryable = e.kind === "transient" || e.kind === "rate_limit" || e.kind === "token";
     if (e.kind === "rate_limit") buckets[channel].pause(2000);
     if (retryable && row.attempts + 1 < o.maxAttempts) {
       const backoff = Math.min(300_000, 1000 * 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
-      toRetry.run("queued", `RETRY:${e.kind}`, e.zaloCode || null, t + Math.round(backoff), t, row.id);
+      dr.toRetry({ id: row.id, state: "queued", reason: `RETRY:${e.kind}`, zaloError: e.zaloCode || null, notBefore: t + Math.round(backoff), t });
       return;
     }
-    toRetry.run("failed", zaloErrorText(e.zaloCode) ?? e.message, e.zaloCode || null, null, t, row.id);
+    dr.toRetry({ id: row.id, state: "failed", reason: zaloErrorText(e.zaloCode) ?? e.message, zaloError: e.zaloCode || null, notBefore: null, t });
     deps.log?.warn({ id: row.id, code: e.zaloCode, kind: e.kind }, "message failed");
   }
 
@@ -290,14 +281,14 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   async function tick(): Promise<number> {
     await recover();
     const t = now();
-    const rows = (claim.all({ owner, until: t + o.leaseMs, now: t, n: batchSize }) as Row[]).sort((a, b) => b.priority - a.priority || a.id - b.id);
+    const rows = dr.claim({ owner, until: t + o.leaseMs, now: t, n: batchSize }).sort((a, b) => b.priority - a.priority || a.id - b.id);
     if (rows.length === 0) return 0;
     if (rows.some((r) => r.template_id)) await refreshQuota();
     const toSend = tx(db, () => {
       const ready = rows
         .map(decideRow)
         .filter((d) => d.decision.action === "send")
-        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: contact.get(d.row.customer_id) as { zalo_oa_id: string | null; phone: string | null } }));
+        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: recipient(d.row) }));
       dr.completeBroadcasts(rows.map((r) => r.broadcast_id), now()); // a batch may have suppressed or expired a broadcast's last rows
       return ready;
     });

@@ -119,15 +119,42 @@ describe("one way out", () => {
     // 30 composed characters are fine even though the decomposed form is longer.
     const name = "Nguyễn Thị Ánh Tuyết Hoàng Ngọ".normalize("NFD");
     const ok = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "100001", data: { customer_name: name, order_code: "A-1", amount: "1000" } });
-    expect(ok.json()).toMatchObject({ ok: true });
+    expect(ok.json()).toMatchObject({ state: "queued", done: false });
+    await drain();
+    expect((await api("GET", `/api/admin/zns/test-send/${ok.json().id}`)).json()).toMatchObject({ done: true, ok: true });
     const unknown = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "999", data: {} });
     expect(unknown.json().code).toBe("TEMPLATE_NOT_FOUND");
+    expect(sql("select count(*) as n from outbox")[0].n).toBe(1);
   });
 
   it("a test send shows Zalo's error in words", async () => {
     await registerOrderTemplate();
     const res = await api("POST", "/api/admin/zns/test-send", { phone: "0900000001", templateId: "100001", data: { customer_name: "A", order_code: "B", amount: "1" } });
-    expect(res.json()).toMatchObject({ ok: false, error: { code: -118, reason: "This phone number has no Zalo account" } });
+    await drain();
+    expect((await api("GET", `/api/admin/zns/test-send/${res.json().id}`)).json()).toMatchObject({ done: true, ok: false, error: { code: -118, reason: "This phone number has no Zalo account" } });
+  });
+
+  it("a test send is an outbox row like any other: queued, sent by the dispatcher with the row id as tracking_id, settled by its receipt", async () => {
+    await registerOrderTemplate();
+    const res = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "100001", data: { customer_name: "Hà", order_code: "A-1", amount: "1000" } });
+    expect(res.statusCode).toBe(202);
+    const id = res.json().id;
+    // Nothing reaches Zalo from the request itself.
+    expect(await emuMessages("?channel=zns")).toHaveLength(0);
+    expect(sql("select customer_id, to_phone, source, category, state from outbox")).toEqual([{ customer_id: null, to_phone: "84912345678", source: "zns_test", category: "transactional", state: "queued" }]);
+    await drain();
+    const sent = await emuMessages("?channel=zns");
+    expect(sent.map((m: any) => [m.recipient.phone, m.trackingId ?? m.tracking_id, m.mode])).toEqual([["84912345678", `mc-${id}`, null]]);
+    await expect.poll(async () => (await api("GET", `/api/admin/zns/test-send/${id}`)).json().state).toBe("delivered");
+    expect((await api("GET", `/api/admin/zns/test-send/${id}`)).json()).toMatchObject({ done: true, ok: true, msgId: sent[0].msgId, error: null });
+    // Development mode reaches only the OA's admins (§7.6): to anyone else Zalo refuses it (-127), at once.
+    const dev = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "100001", data: { customer_name: "Hà", order_code: "A-2", amount: "1000" }, development: true });
+    await drain();
+    expect((await api("GET", `/api/admin/zns/test-send/${dev.json().id}`)).json()).toMatchObject({ done: true, ok: false, error: { code: -127 } });
+    // Only test sends are read back here: another row's id is not found.
+    h.app.services.messaging.queue({ customerId: (await newShopper(h, "Lan")).customer.id, category: "care", dedupeKey: "x", source: "test", text: "Xin chào" });
+    const other = sql("select id from outbox where source = 'test'")[0].id;
+    expect((await api("GET", `/api/admin/zns/test-send/${other}`)).statusCode).toBe(404);
   });
 });
 

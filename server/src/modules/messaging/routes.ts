@@ -50,13 +50,22 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
     "/api/admin/zns/test-send",
     {
       config: { access: "admin", rateLimit: { max: 20, timeWindow: 60_000 } },
-      schema: { tags: ["admin"], summary: "Send one template to one phone now", body: z.object({ phone: z.string().min(9).max(20), templateId: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)) }).strict() },
+      schema: {
+        tags: ["admin"],
+        summary: "Queue one template to one phone, sent by the dispatcher like every message (poll its state)",
+        body: z.object({ phone: z.string().min(9).max(20), templateId: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)), development: z.boolean().optional() }).strict(),
+      },
     },
-    async (req) => {
+    async (req, reply) => {
       const phone = normalizePhone(req.body.phone);
       if (!phone) throw new AppError(ErrorCode.VALIDATION_FAILED, "Not a Vietnamese mobile number");
-      return messaging.testSend(me(req), { ...req.body, phone });
+      return reply.status(202).send(messaging.testSend(me(req), { ...req.body, phone }));
     },
+  );
+  r.get(
+    "/api/admin/zns/test-send/:id",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Where a test send is (Zalo's answer once it has one)", params: z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }) } },
+    async (req) => messaging.testSendView(req.params.id),
   );
 
   // ---- broadcasts ----

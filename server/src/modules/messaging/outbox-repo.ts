@@ -1,0 +1,280 @@
+import type { Category } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { outbox } from "../../db/schema";
+
+/**
+ * The only writer of `outbox`: every statement that inserts or updates a row is here, so a change to the
+ * row's life (its states, leases, reasons) is read in one file. Callers run these inside their own
+ * transaction; nothing here opens one.
+ */
+
+export type NewMessage = {
+  customerId: string;
+  category: Category;
+  priority?: number;
+  dedupeKey: string;
+  source: string;
+  text?: string | null;
+  imageUrl?: string | null;
+  template?: { id: string; data: Record<string, string> } | null;
+  expiresAt?: number | null;
+  notBefore?: number | null;
+  broadcastId?: string | null;
+};
+
+/** The source of the admin's ZNS test sends (rows with no customer, addressed to `to_phone`). */
+export const TEST_SEND_SOURCE = "zns_test";
+
+/** Outbox states that still have work to do; a broadcast is done when none of its rows is in one. */
+export const PENDING_STATES = "('queued','held','ready','sending')";
+// `ready` = decided and about to go: it has taken its slot under the caps.
+export const SENT_STATES = "('ready','sending','sent','delivered','seen')";
+/** How far back the policy reads a person's sends. */
+export const HISTORY_DAYS = 31;
+export const recentSince = (now: number) => now - HISTORY_DAYS * 86_400_000;
+/**
+ * "Has a send in the history window" for `customers c` (bind `recentSince(now)`): the people whose own history
+ * the policy must see; one probe of `outbox_customer_sent_idx` each.
+ */
+export const HAS_RECENT_SEND = `exists (select 1 from outbox o where o.customer_id = c.id and o.state in ${SENT_STATES} and o.sent_at >= ?)`;
+
+/** The columns a new row is written with, in order: `queue` and the broadcast plan's insert-select both use them. */
+const NEW_ROW_COLUMNS = [
+  "customer_id",
+  "category",
+  "priority",
+  "dedupe_key",
+  "source",
+  "text",
+  "image_url",
+  "template_id",
+  "template_data",
+  "state",
+  "not_before",
+  "expires_at",
+  "broadcast_id",
+  "created_at",
+  "updated_at",
+] as const;
+type NewRowColumn = (typeof NEW_ROW_COLUMNS)[number];
+const insertInto = (extra: string[] = []) => `insert into outbox (${[...NEW_ROW_COLUMNS, ...extra].join(", ")})`;
+const INSERT_INTO = insertInto();
+/** One SQL expression per column (a `?` unless given), in column order. */
+const valuesOf = (fixed: Partial<Record<NewRowColumn, string>>) => NEW_ROW_COLUMNS.map((col) => fixed[col] ?? "?").join(", ");
+
+export type InFlightRow = { id: number; customer_id: string | null; channel: "cs" | "template_uid"; text: string | null; image_url: string | null; sent_at: number; broadcast_id: string | null };
+type Row = Record<string, any>;
+
+export function createOutboxRepo(db: Db) {
+  const c = db.$client;
+
+  // ---- new rows ----
+
+  const insert = c.prepare(`${INSERT_INTO} values (${valuesOf({ state: "'queued'" })}) on conflict(dedupe_key) where dedupe_key is not null do nothing`);
+
+  /** Queues one message; the dedupe key makes a second queue of the same cause a no-op. Call inside the cause's transaction. */
+  function queue(m: NewMessage, now: number): boolean {
+    return (
+      insert.run(
+        m.customerId,
+        m.category,
+        m.priority ?? 5,
+        m.dedupeKey,
+        m.source,
+        m.text ?? null,
+        m.imageUrl ?? null,
+        m.template?.id ?? null,
+        m.template ? JSON.stringify(m.template.data) : null,
+        m.notBefore ?? null,
+        m.expiresAt ?? null,
+        m.broadcastId ?? null,
+        now,
+        now,
+      ).changes === 1
+    );
+  }
+
+  /** Test sends: the same columns, plus the bare phone they go to (no customer) and ZNS development mode. */
+  const insertTest = c.prepare(
+    `${insertInto(["to_phone", "development"])} values (${valuesOf({ customer_id: "null", category: "'transactional'", priority: "9", dedupe_key: "null", source: `'${TEST_SEND_SOURCE}'`, text: "null", image_url: "null", state: "'queued'", not_before: "null", broadcast_id: "null" })}, ?, ?)`,
+  );
+  const testRow = c.prepare(`select id, state, reason, zalo_msg_id, zalo_error, sent_at, delivered_at from outbox where id = ? and source = '${TEST_SEND_SOURCE}'`);
+
+  /**
+   * The admin's ZNS test send to one phone: a row like any other (the dispatcher sends it, a receipt
+   * settles it), addressed to the phone rather than a customer, so no one's caps or history count it.
+   */
+  function queueTestSend(p: { phone: string; template: { id: string; data: Record<string, string> }; development: boolean; expiresAt: number }, now: number): number {
+    return Number(insertTest.run(p.template.id, JSON.stringify(p.template.data), p.expiresAt, now, now, p.phone, p.development ? 1 : 0).lastInsertRowid);
+  }
+
+  /**
+   * The broadcast plan's insert: one row per customer of the audience (`where` over `customers c`) in a
+   * rowid slice, with the same columns as `queue`. Returns a writer for that audience.
+   */
+  function audienceInsert(where: string) {
+    const stmt = c.prepare(
+      `${INSERT_INTO} select ${valuesOf({ customer_id: "c.id", priority: "3", dedupe_key: "null", source: "'broadcast'", state: "'queued'" })}
+       from customers c where c.rowid > ? and c.rowid <= ? and (${where})`,
+    );
+    return (
+      b: { id: string; category: string; text: string | null; imageUrl: string | null; templateId: string | null; templateData: string | null; scheduledAt: number | null; expiresAt: number | null },
+      slice: { lo: number; hi: number; params: unknown[] },
+      t: number,
+    ) => stmt.run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, b.id, t, t, slice.lo, slice.hi, ...slice.params).changes;
+  }
+
+  // ---- receipts, unfollows, rules, erasure ----
+
+  const delivered = c.prepare("update outbox set state = 'delivered', delivered_at = ?, updated_at = ? where id = ? and state in ('sending','sent')");
+  const deliveredByMsg = c.prepare("update outbox set state = 'delivered', delivered_at = ?, updated_at = ? where zalo_msg_id = ? and state in ('sending','sent')");
+  const seenByMsg = c.prepare("update outbox set state = 'seen', seen_at = ?, delivered_at = coalesce(delivered_at, ?), updated_at = ? where zalo_msg_id = ? and state in ('sending','sent','delivered')");
+  const lastSentTo = c.prepare("select id, broadcast_id, sent_at from outbox where customer_id = ? and state in ('sent','delivered','seen') and sent_at >= ? order by sent_at desc limit 1");
+  const blame = c.prepare("update outbox set unfollow_blamed_at = ? where id = ?");
+  const redecideHeld = c.prepare(`update outbox set not_before = ?, updated_at = ? where state = 'held' and reason in ('QUIET_HOURS','CAP_REACHED','PROMOTION_HOURS','FATIGUE','CUSTOMER_WEEKLY_LIMIT')`);
+  // A row being sent (leased and marked sending) finishes; anything not yet sent never goes. The text and
+  // template data of every other row are dropped: they carry the person's name and what we told them.
+  const cancelUnsent = c.prepare(
+    "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready')",
+  );
+  const blankContent = c.prepare("update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'");
+  const replay = c.prepare(
+    `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
+     from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? and o.customer_id is not null order by o.customer_id, o.created_at, o.id`,
+  );
+
+  // ---- a broadcast's rows ----
+
+  // Every state spelled out, so each slice is one seek per state into `outbox_broadcast_idx` (broadcast, state, rowid).
+  const STATES = outbox.state.enumValues.map((v) => `'${v}'`).join(",");
+  const sliceStates = c.prepare(`select state, count(*) as n from outbox where broadcast_id = ? and state in (${STATES}) and id > ? and id <= ? group by state`);
+  const span = c.prepare(
+    `select min(lo) as lo, max(hi) as hi from (${outbox.state.enumValues
+      .map((v) => `select (select min(id) from outbox where broadcast_id = @id and state = '${v}') as lo, (select max(id) from outbox where broadcast_id = @id and state = '${v}') as hi`)
+      .join(" union all ")})`,
+  );
+  const cancelSlice = c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held') and id > ? and id <= ?");
+  const stateCounts = c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state");
+  const unknownCount = c.prepare("select count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason = 'OUTCOME_UNKNOWN'").pluck();
+  const failedByCode = c.prepare("select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason is not 'OUTCOME_UNKNOWN' group by zalo_error");
+  const reasonCounts = c.prepare("select reason, count(*) as n from outbox where broadcast_id = ? and state in ('held','suppressed','expired') group by reason");
+  const unfollowCount = c.prepare("select count(*) as n from outbox where broadcast_id = ? and unfollow_blamed_at is not null").pluck();
+  const breakerStats = c.prepare("select count(*) filter (where sent_at is not null) as sent, count(unfollow_blamed_at) as unfollows from outbox where broadcast_id = ?");
+
+  // ---- the dispatcher ----
+
+  // The first @n by priority of the messages outside broadcasts and of each running broadcast, then the
+  // first @n of those: the same rows as one ordered scan of everything queued, but walking
+  // `outbox_claim_idx` per source, so the rows of a broadcast being planned, paused or tripped (a million
+  // of them) are never read, and a running one's are read only as far as @n.
+  const claimable = "o.state in ('queued', 'held') and coalesce(o.not_before, 0) <= @now and (o.lease_until is null or o.lease_until < @now)";
+  const claim = c.prepare(`
+    update outbox set lease_owner = @owner, lease_until = @until, updated_at = @now
+    where id in (
+      select id from outbox
+      where id in (select o.id from outbox o where o.broadcast_id is null and ${claimable} order by o.priority desc, o.id limit @n)
+         or id in (
+           select x.id from broadcasts b join outbox x on x.id in (
+             select o.id from outbox o where o.broadcast_id = b.id and ${claimable} order by o.priority desc, o.id limit @n)
+           where b.state = 'running')
+      order by priority desc, id limit @n)
+    returning *`);
+  const recoverZns = c.prepare(
+    "update outbox set state = 'queued', lease_owner = null, lease_until = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', updated_at = @now where state = 'sending' and channel = 'zns' and lease_until < @cutoff",
+  );
+  // Decided, slot taken, not yet sent (sent_at is when the slot was taken; it moves to the real send time).
+  const toReady = c.prepare(
+    "update outbox set state = 'ready', channel = ?, free = ?, sent_at = ?, lease_until = ?, reason = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
+  );
+  const toFinal = c.prepare("update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ?");
+  const toSent = c.prepare(
+    "update outbox set state = case when state = 'sending' then 'sent' else state end, zalo_msg_id = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ?",
+  );
+  const toRetry = c.prepare(
+    "update outbox set state = ?, reason = ?, zalo_error = ?, not_before = ?, sent_at = null, lease_owner = null, lease_until = null, updated_at = ? where id = ? and state = 'sending'",
+  );
+  const inFlight = c.prepare(
+    "update outbox set state = 'sending', attempts = attempts + 1, sent_at = @t, lease_until = @until, updated_at = @t where id = @id and lease_owner = @owner and state = 'ready'",
+  );
+  // Never attempted: a stopped dispatcher's `ready` rows go back to the queue and are decided again.
+  const requeueReady = c.prepare(
+    "update outbox set state = 'queued', channel = null, free = null, sent_at = null, lease_owner = null, lease_until = null, updated_at = @t where state = 'ready' and lease_until < @t",
+  );
+  // ZNS and CS/template rows left in flight are resolved differently (receipts vs the conversation).
+  const takeUnresolved = c.prepare(
+    `update outbox set lease_owner = @owner, lease_until = @until, updated_at = @t where id in (
+       select id from outbox where state = 'sending' and channel in ('cs','template_uid') and lease_until < @t order by id limit @n)
+     returning id, customer_id, channel, text, image_url, sent_at, broadcast_id`,
+  );
+  const confirm = c.prepare(
+    "update outbox set state = 'sent', zalo_msg_id = @msgId, reason = 'FOUND_IN_CONVERSATION', lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'",
+  );
+  const resend = c.prepare(
+    "update outbox set state = 'queued', channel = null, free = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'",
+  );
+  const later = c.prepare("update outbox set lease_until = @until, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'");
+  const unknown = c.prepare(
+    "update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN', lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'",
+  );
+  const knownMsg = c.prepare("select 1 from outbox where zalo_msg_id = ? limit 1").pluck();
+
+  return {
+    queue,
+    audienceInsert,
+    queueTestSend,
+    testSend: (id: number) => testRow.get(id) as { id: number; state: string; reason: string | null; zalo_msg_id: string | null; zalo_error: number | null; sent_at: number | null; delivered_at: number | null } | undefined,
+
+    /** A delivery receipt for our own row (by tracking id) or for a Zalo message id. */
+    markDelivered: (id: number, at: number, t: number) => delivered.run(at, t, id).changes,
+    markDeliveredByMsg: (msgId: string, at: number, t: number) => deliveredByMsg.run(at, t, msgId).changes,
+    markSeenByMsg: (msgId: string, at: number, t: number) => seenByMsg.run(at, at, t, msgId).changes,
+    /** The last message that reached this person since `since`. */
+    lastSentTo: (customerId: string, since: number) => lastSentTo.get(customerId, since) as { id: number; broadcast_id: string | null; sent_at: number } | undefined,
+    blameUnfollow: (id: number, at: number) => void blame.run(at, id),
+    /** Messages held by the old rules are decided again now under the new ones (e.g. quiet hours turned off). */
+    redecideHeld: (t: number) => redecideHeld.run(t, t).changes,
+    /** The person's data was erased: cancels what was still to be sent to them. Inside the erasure's transaction. */
+    forgetCustomer(customerId: string, now: number) {
+      const cancelled = cancelUnsent.run(now, customerId).changes;
+      blankContent.run(now, customerId);
+      return { cancelled };
+    },
+    /** Every message to a customer since `since` (test sends are no one's), by person then time, with its template's tag (the what-if replay). */
+    replaySince: (since: number) => replay.all(since) as Row[],
+
+    /** The id range of a broadcast's rows (null when it has none). */
+    broadcastSpan: (id: string) => span.get({ id }) as { lo: number | null; hi: number | null },
+    broadcastStatesIn: (id: string, after: number, upTo: number) => sliceStates.all(id, after, upTo) as { state: string; n: number }[],
+    cancelBroadcastSlice: (id: string, after: number, upTo: number, t: number) => cancelSlice.run(t, id, after, upTo).changes,
+    broadcastStates: (id: string) => Object.fromEntries((stateCounts.all(id) as { state: string; n: number }[]).map((r) => [r.state, r.n])) as Record<string, number>,
+    broadcastUnknown: (id: string) => unknownCount.get(id) as number,
+    broadcastFailedByCode: (id: string) => failedByCode.all(id) as { code: number | null; n: number }[],
+    broadcastReasons: (id: string) => Object.fromEntries((reasonCounts.all(id) as { reason: string; n: number }[]).map((r) => [r.reason, r.n])) as Record<string, number>,
+    broadcastUnfollows: (id: string) => unfollowCount.get(id) as number,
+    breakerStats: (id: string) => breakerStats.get(id) as { sent: number; unfollows: number },
+
+    /** Leases up to `n` claimable rows (see `claim`). */
+    claim: (p: { owner: string; until: number; now: number; n: number }) => claim.all(p) as Row[],
+    /** ZNS rows a stopped dispatcher left in flight with no receipt by `cutoff`: queued again. */
+    recoverZns: (now: number, cutoff: number) => recoverZns.run({ now, cutoff }).changes,
+    toReady: (p: { id: number; owner: string; channel: string; free: boolean; t: number; until: number }) => void toReady.run(p.channel, p.free ? 1 : 0, p.t, p.until, p.t, p.id, p.owner),
+    toFinal: (p: { id: number; owner: string; state: "held" | "expired" | "suppressed" | "failed"; reason: string; notBefore: number | null; t: number }) =>
+      void toFinal.run(p.state, p.reason, p.notBefore, p.t, p.id, p.owner),
+    toSent: (id: number, msgId: string, t: number) => void toSent.run(msgId, t, id),
+    toRetry: (p: { id: number; state: "queued" | "held" | "failed"; reason: string; zaloError: number | null; notBefore: number | null; t: number }) =>
+      void toRetry.run(p.state, p.reason, p.zaloError, p.notBefore, p.t, p.id),
+    /** Takes a `ready` row into flight; false if its lease was lost meanwhile (someone else has it). */
+    markInFlight: (p: { id: number; owner: string; t: number; until: number }) => inFlight.run(p).changes === 1,
+    requeueReady: (t: number) => requeueReady.run({ t }).changes,
+    /** Leases up to `n` CS/template rows a stopped dispatcher left in flight, to learn their outcome. */
+    takeUnresolved: (p: { owner: string; t: number; until: number; n: number }) => takeUnresolved.all(p) as InFlightRow[],
+    confirmSent: (p: { id: number; owner: string; msgId: string; t: number }) => confirm.run(p).changes === 1,
+    resend: (p: { id: number; owner: string; t: number }) => resend.run(p).changes === 1,
+    checkLater: (p: { id: number; owner: string; t: number; until: number }) => later.run(p).changes === 1,
+    giveUp: (p: { id: number; owner: string; t: number }) => unknown.run(p).changes === 1,
+    /** A Zalo message id already recorded on some row (so it is not another row's lost message). */
+    isKnownMsgId: (msgId: string) => knownMsg.get(msgId) !== undefined,
+  };
+}
+
+export type OutboxRepo = ReturnType<typeof createOutboxRepo>;

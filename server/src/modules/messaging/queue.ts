@@ -1,0 +1,35 @@
+import { ErrorCode, validateTemplateData } from "@mc/shared";
+import { AppError } from "../../errors";
+import type { MessagingRepo, NewMessage } from "./repo";
+
+const DAY = 86_400_000;
+
+export type MessageContent = { text?: string | null; template?: { id: string; data: Record<string, string> } | null };
+
+/** One way in: every module queues through here, inside its own transaction. */
+export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queue" | "currentRules">; now: () => number }) {
+  const { repo, now } = deps;
+
+  /** Validates template params (NFC lengths) before queueing; bad data is a 400, never a failed send later. */
+  function checkContent<C extends MessageContent>(content: C): C {
+    if (!content.template) return content;
+    const t = repo.template(content.template.id);
+    if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${content.template.id} is not registered`);
+    const { data, problems } = validateTemplateData(t.params, content.template.data);
+    if (problems.length) throw new AppError(ErrorCode.TEMPLATE_DATA_INVALID, problems.map((p) => p.message).join("; "), { problems });
+    return { ...content, template: { id: t.id, data } };
+  }
+
+  function queue(m: NewMessage): boolean {
+    const checked = checkContent(m);
+    return repo.queue({ ...m, ...checked }, now());
+  }
+
+  /** A new follower gets the rules' welcome text once (called by the OA webhook in its transaction). */
+  function onFollow(customerId: string) {
+    const { rules } = repo.currentRules();
+    repo.queue({ customerId, category: "care", priority: 6, dedupeKey: `welcome:${customerId}`, source: "welcome", text: rules.welcomeText, expiresAt: now() + DAY }, now());
+  }
+
+  return { checkContent, queue, onFollow };
+}

@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import { ErrorCode, SegmentRules, tierFor, type SegmentGroup, type SegmentInput, type SegmentPolicy } from "@mc/shared";
+import { tx, type Db } from "../../db/client";
+import type { SliceOptions } from "../../db/chunked";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import { actorOf, audit } from "../../lib/audit";
+import type { LoyaltyRepo } from "../loyalty/repo";
+import { formatMemberCode } from "../loyalty/service";
+import { compileSegment, type SegmentRepo, type SegmentRow, type SqlWhere } from "./repo";
+
+const DAY = 86_400_000;
+const SAMPLE = 20;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function createSegmentService(deps: {
+  db: Db;
+  repo: SegmentRepo;
+  loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
+  /** The warming rules in force: the CS window and fatigue the send policy uses. */
+  policy: () => SegmentPolicy;
+  /** The shop's time zone (SHOP_TIME_ZONE): "birthday this month" is the shop's month. */
+  timeZone: string;
+  now: () => number;
+  /** How counts are sliced (default: sized to a few ms per slice). */
+  slices?: SliceOptions;
+}) {
+  const { db, repo, now } = deps;
+  const by = (actor: Principal) => `${actorOf(actor).kind}:${actor.id}`;
+
+  /** The rules as one SQL condition now (throws VALIDATION_FAILED for a tier the loyalty rules do not have). */
+  function compile(rules: SegmentGroup): SqlWhere {
+    return compileSegment(rules, { now: now(), timeZone: deps.timeZone, policy: deps.policy(), loyalty: deps.loyaltyRepo.currentRules().rules });
+  }
+
+  function row(id: string): SegmentRow {
+    const r = repo.byId(id);
+    if (!r) throw new AppError(ErrorCode.NOT_FOUND, "Segment not found");
+    return r;
+  }
+  const rulesOf = (r: { rules: string }) => SegmentRules.parse(JSON.parse(r.rules)) as SegmentGroup;
+  const view = (r: SegmentRow) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    version: r.version,
+    rules: rulesOf(r),
+    createdBy: r.createdBy,
+    createdAt: iso(r.createdAt),
+    updatedBy: r.updatedBy,
+    updatedAt: iso(r.updatedAt),
+  });
+
+  function create(actor: Principal, input: SegmentInput) {
+    compile(input.rules);
+    const id = `sg${randomBytes(6).toString("base64url")}`;
+    const at = now();
+    tx(db, () => {
+      repo.insert({ id, name: input.name, description: input.description, version: 1, rules: JSON.stringify(input.rules), createdBy: by(actor), createdAt: at, updatedBy: by(actor), updatedAt: at, deletedAt: null });
+      audit(db, { actor: actorOf(actor), action: "segment.create", targetId: id, details: { version: 1 }, at });
+    });
+    return view(row(id));
+  }
+
+  /** An edit is a new version; the old ones stay, each with its rules. */
+  function update(actor: Principal, id: string, input: SegmentInput) {
+    compile(input.rules);
+    const at = now();
+    tx(db, () => {
+      const current = row(id);
+      if (!repo.update(id, current.version, { name: input.name, description: input.description, rules: JSON.stringify(input.rules), by: by(actor), at })) throw new AppError(ErrorCode.CONFLICT, "The segment changed meanwhile");
+      audit(db, { actor: actorOf(actor), action: "segment.update", targetId: id, details: { version: current.version + 1 }, at });
+    });
+    return view(row(id));
+  }
+
+  function remove(actor: Principal, id: string) {
+    tx(db, () => {
+      if (!repo.remove(id, now())) throw new AppError(ErrorCode.NOT_FOUND, "Segment not found");
+      audit(db, { actor: actorOf(actor), action: "segment.delete", targetId: id, at: now() });
+    });
+    return { deleted: true };
+  }
+
+  const get = (id: string) => {
+    const r = row(id);
+    return { ...view(r), versions: repo.versions(id).map((v) => ({ version: v.version, name: v.name, rules: rulesOf(v), changedBy: v.changedBy, createdAt: iso(v.createdAt) })) };
+  };
+
+  /** The editor's live figures: how many match now and a sample of 20 (name, member code, tier). */
+  async function preview(rules: SegmentGroup) {
+    const w = compile(rules);
+    const loyalty = deps.loyaltyRepo.currentRules().rules;
+    const { count, sample } = await repo.countAndSample(w, { sample: SAMPLE, earnedSince: now() - loyalty.tierWindowDays * DAY, slices: deps.slices });
+    return {
+      count,
+      sample: sample.map((p) => {
+        const { tier } = tierFor(loyalty, p.earned);
+        return { id: p.id, name: p.name, memberCode: formatMemberCode(p.memberCode), tier: { key: tier.key, name: tier.name } };
+      }),
+    };
+  }
+
+  /** What a broadcast records of a saved segment when it is created: the version in force and its rules. */
+  function snapshot(id: string) {
+    const r = row(id);
+    return { id: r.id, version: r.version, rules: rulesOf(r) };
+  }
+
+  return { create, update, remove, get, list: () => repo.list().map(view), preview, previewSaved: (id: string) => preview(rulesOf(row(id))), snapshot, compile };
+}
+
+export type SegmentService = ReturnType<typeof createSegmentService>;
