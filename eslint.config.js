@@ -11,6 +11,25 @@ const features = readdirSync(new URL(FEATURES, import.meta.url), { withFileTypes
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
 
+// One module owns each table and is its only writer (design.md). A write is a drizzle insert/update/delete
+// on the table's schema object or an SQL string that inserts into, updates or deletes from it; reads are
+// anyone's. Each module's folder may write its own tables only; tests and fixtures are not checked.
+const OWNED = [
+  { module: "customers", tables: ["customers", "customer_tags", "staff_stores"], schema: ["customers", "customerTags", "staffStores"] },
+  { module: "stores", tables: ["stores"], schema: ["stores"] },
+  { module: "oa", tables: ["webhook_events"], schema: ["webhookEvents"] },
+];
+const writesTo = (o) => {
+  const sql = `/\\b(insert\\s+(or\\s+\\w+\\s+)?into|update|delete\\s+from)\\s+"?(${o.tables.join("|")})\\b/i`;
+  const message = `Only modules/${o.module} writes ${o.tables.join(", ")}: call its repo.`;
+  return [
+    { selector: `CallExpression[callee.property.name=/^(insert|update|delete)$/][arguments.0.name=/^(${o.schema.join("|")})$/]`, message },
+    { selector: `Literal[value=${sql}]`, message },
+    { selector: `TemplateElement[value.raw=${sql}]`, message },
+  ];
+};
+const ownedWrites = (allowed = []) => ["error", ...OWNED.filter((o) => !allowed.includes(o.module)).flatMap(writesTo)];
+
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "**/www/**", "**/.vite/**", "test-results/**", "data/**"] },
   {
@@ -68,4 +87,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ["server/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "server/src/test-support.ts", "server/src/test-instance.ts"],
+    rules: { "no-restricted-syntax": ownedWrites() },
+  },
+  ...OWNED.map((o) => ({
+    files: [`server/src/modules/${o.module}/**/*.ts`],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-syntax": ownedWrites([o.module]) },
+  })),
 );

@@ -15,6 +15,7 @@ import { createMessagingRepo } from "@mc/server/modules/messaging/repo";
 import { createMessagingService } from "@mc/server/modules/messaging/service";
 import { createDispatcher } from "@mc/server/modules/messaging/dispatcher";
 import { createLoyaltyRepo } from "@mc/server/modules/loyalty/repo";
+import { createCustomerRepo } from "@mc/server/modules/customers/repo";
 import { createZaloClient } from "@mc/server/zalo/client";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
@@ -36,7 +37,7 @@ async function plan() {
     seedCustomers(db, PLAN_N, now());
     console.log(`seeded ${PLAN_N.toLocaleString("en-US")} customers in ${secs(Date.now() - t0)} s (not measured)`);
     const repo = createMessagingRepo(db);
-    const svc = createMessagingService({ db, repo, loyaltyRepo: createLoyaltyRepo(db), zalo: {} as never, now });
+    const svc = createMessagingService({ db, repo, loyaltyRepo: createLoyaltyRepo(db), customers: createCustomerRepo(db), zalo: {} as never, now });
     const b = svc.createBroadcast(admin, { name: "Bench", category: "care", content: { text: "Cảm ơn bạn!" }, audience: { followersOnly: true }, scheduledAt: null, expiresAt: null, breakerRate: 0.02, breakerMinSent: 200 });
 
     t0 = Date.now();

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb, tx } from "../server/src/db/client";
+import { createCustomerRepo } from "../server/src/modules/customers/repo";
 import { createIdentityRepo } from "../server/src/modules/identity/repo";
+import { createStoreRepo } from "../server/src/modules/stores/repo";
 import { createIdentityService } from "../server/src/modules/identity/service";
 import { createLoyaltyRepo } from "../server/src/modules/loyalty/repo";
 import { createLoyaltyService } from "../server/src/modules/loyalty/service";
@@ -18,15 +20,16 @@ const dir = mkdtempSync(join(tmpdir(), "mc-micro-"));
 const db = openDb(join(dir, "micro.db"));
 let clock = Date.now();
 const now = () => clock;
-const identityRepo = createIdentityRepo(db);
-const identity = createIdentityService({ repo: identityRepo, zalo: {} as never, issueToken: () => "", now });
+const customers = createCustomerRepo(db);
+const identityRepo = createIdentityRepo(customers, createStoreRepo(db));
+const identity = createIdentityService({ customers, zalo: {} as never, issueToken: () => "", now });
 const repo = createLoyaltyRepo(db);
 const loyalty = createLoyaltyService({ db, repo, identityRepo, now });
 
 db.$client.prepare("insert into stores (id, name, created_at) values ('s1', 'S1', ?)").run(now());
-const staff = identityRepo.insertCustomer({ zaloId: "z-staff", zaloOaId: null, name: "Staff" }, now());
-identityRepo.setRole(staff.id, "staff", ["s1"], now());
-const shoppers = Array.from({ length: 200 }, (_, i) => identityRepo.insertCustomer({ zaloId: `z-${i}`, zaloOaId: null, name: `Shopper ${i}` }, now()));
+const staff = customers.insertCustomer({ zaloId: "z-staff", zaloOaId: null, name: "Staff" }, now());
+customers.setRole(staff.id, "staff", ["s1"], now());
+const shoppers = Array.from({ length: 200 }, (_, i) => customers.insertCustomer({ zaloId: `z-${i}`, zaloOaId: null, name: `Shopper ${i}` }, now()));
 
 const timeAsync = async (label: string, n: number, fn: (i: number) => Promise<unknown>) => {
   const t0 = process.hrtime.bigint();

@@ -13,10 +13,17 @@ import { authPlugin } from "./http/auth";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler";
 import { createZaloClient, type OaTokenStore, type ZaloClient } from "./zalo/client";
 import { createIdentityRepo } from "./modules/identity/repo";
+import { createCustomerRepo } from "./modules/customers/repo";
+import { createCustomerService } from "./modules/customers/service";
+import { customerRoutes } from "./modules/customers/routes";
+import { createStoreRepo } from "./modules/stores/repo";
+import { createStoreService } from "./modules/stores/service";
+import { storeRoutes } from "./modules/stores/routes";
 import { createIdentityService } from "./modules/identity/service";
 import { identityRoutes } from "./modules/identity/routes";
 import { createAdminService } from "./modules/admin/service";
 import { adminRoutes } from "./modules/admin/routes";
+import { createOaRepo } from "./modules/oa/repo";
 import { createOaService } from "./modules/oa/service";
 import { oaWebhookRoutes } from "./modules/oa/routes";
 import { createLoyaltyRepo } from "./modules/loyalty/repo";
@@ -143,14 +150,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // The route map is a reconnaissance gift: served only where DOCS_ENABLED says (off in production by default).
   if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const identityRepo = createIdentityRepo(db);
-  const identity = createIdentityService({ repo: identityRepo, zalo, issueToken: (p) => app.issueToken(p), now });
+  const customerRepo = createCustomerRepo(db);
+  const storeRepo = createStoreRepo(db);
+  const stores = createStoreService({ repo: storeRepo, now });
+  const identityRepo = createIdentityRepo(customerRepo, storeRepo);
+  const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: (p) => app.issueToken(p), now });
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
   const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
   const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
-  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, zalo, now, segments });
+  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
   const dispatcher = createDispatcher({
     db,
     repo: messagingRepo,
@@ -194,7 +204,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   const oa = createOaService({
     db,
-    identityRepo,
+    repo: createOaRepo(db),
+    customers: customerRepo,
     now,
     followHooks: {
       onFollow: (p) => {
@@ -208,10 +219,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     onReceipt: messaging.applyReceipt,
   });
-  const admin = createAdminService({
+  const admin = createAdminService({ db, issueToken: (p) => app.issueToken(p), now });
+  const customers = createCustomerService({
     db,
-    identityRepo,
-    issueToken: (p) => app.issueToken(p),
+    repo: customerRepo,
+    stores: storeRepo,
     now,
     forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
@@ -231,7 +243,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(identityRoutes, { identity, loyalty });
   await app.register(loyaltyRoutes, { loyalty });
   await app.register(voucherRoutes, { vouchers });
-  await app.register(adminRoutes, { admin, identity });
+  await app.register(adminRoutes, { admin });
+  await app.register(customerRoutes, { customers });
+  await app.register(storeRoutes, { stores });
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });

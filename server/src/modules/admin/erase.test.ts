@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, memberCodeOf, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { openDb, tx } from "../../db/client";
-import { createIdentityRepo, ERASED_NAME } from "../identity/repo";
+import { createCustomerRepo, ERASED_NAME } from "../customers/repo";
 import { createIdentityService } from "../identity/service";
 
 let h: Harness;
@@ -138,14 +138,14 @@ describe("erasing a customer's personal data", () => {
 describe("erasure racing a phone share", () => {
   it("a phone number that Zalo hands back after the erasure is not written to the erased record", async () => {
     const db = openDb(":memory:");
-    const repo = createIdentityRepo(db);
+    const repo = createCustomerRepo(db);
     let answer!: (phone: string) => void;
     const zalo = {
       getMe: async () => ({ id: "app-user-1", name: "Lan", avatar: null, oaUserId: null, isFollower: null }),
       // Zalo answers the phone exchange only when the test says so: the erasure happens meanwhile.
       exchangePhoneToken: () => new Promise<string>((resolve) => (answer = resolve)),
     };
-    const identity = createIdentityService({ repo, zalo: zalo as never, issueToken: () => "t", now: Date.now });
+    const identity = createIdentityService({ customers: repo, zalo: zalo as never, issueToken: () => "t", now: Date.now });
     const { customer } = await identity.loginWithZalo("zalo-token");
     const sharing = identity.sharePhone(customer.id, "phone-token");
     await new Promise((r) => setImmediate(r));

@@ -1,25 +1,10 @@
-import { ErrorCode, maskPhone, normalizePhone, type Customer } from "@mc/shared";
+import { ErrorCode, normalizePhone, type Customer } from "@mc/shared";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
-import type { CustomerRow, IdentityRepo } from "./repo";
-
-export function toCustomerView(row: CustomerRow, storeIds: string[]): Customer {
-  return {
-    id: row.id,
-    zaloId: row.zaloId ?? "",
-    zaloOaId: row.zaloOaId,
-    name: row.name,
-    avatar: row.avatar,
-    phoneMasked: row.phone ? maskPhone(row.phone) : null,
-    hasPhone: !!row.phone,
-    role: row.role,
-    storeIds,
-    followsOa: row.followsOa,
-    createdAt: new Date(row.createdAt).toISOString(),
-  };
-}
+import type { CustomerRepo } from "../customers/repo";
+import { toCustomerView } from "../customers/service";
 
 /**
  * Zalo's tokens are opaque but travel as HTTP header values, which only carry visible ASCII: anything else
@@ -31,12 +16,12 @@ const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 const ZALO_TOKEN_KEEP_MS = 55 * 60_000;
 
 export function createIdentityService(deps: {
-  repo: IdentityRepo;
+  customers: Pick<CustomerRepo, "byId" | "storeIdsOf" | "principalOf" | "upsertFromZalo" | "setPhone">;
   zalo: Pick<ZaloClient, "getMe" | "exchangePhoneToken">;
   issueToken: (p: { sub: string; kind: "customer" }) => string;
   now: () => number;
 }) {
-  const { repo, zalo, now } = deps;
+  const { customers, zalo, now } = deps;
   // In memory on purpose: a user token is short-lived and never written to disk. After a restart the
   // mini app's client re-signs in on the 401 and retries.
   const zaloTokens = new Map<string, { token: string; until: number }>();
@@ -56,9 +41,9 @@ export function createIdentityService(deps: {
   async function loginWithZalo(accessToken: string) {
     if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: open the mini app again");
     const me = await zalo.getMe(accessToken).catch(zaloFailure);
-    const row = repo.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
+    const row = customers.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
     zaloTokens.set(row.id, { token: accessToken, until: now() + ZALO_TOKEN_KEEP_MS });
-    return { token: deps.issueToken({ sub: row.id, kind: "customer" }), customer: toCustomerView(row, repo.storeIdsOf(row.id)) };
+    return { token: deps.issueToken({ sub: row.id, kind: "customer" }), customer: toCustomerView(row, customers.storeIdsOf(row.id)) };
   }
 
   async function sharePhone(customerId: string, phoneToken: string) {
@@ -78,19 +63,19 @@ export function createIdentityService(deps: {
     }
     const phone = normalizePhone(raw);
     if (!phone) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "Zalo returned a number that is not a Vietnamese mobile number");
-    if (!repo.setPhone(customerId, phone, now())) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists");
+    if (!customers.setPhone(customerId, phone, now())) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists");
     return profile(customerId);
   }
 
   function profile(customerId: string): Customer {
-    const row = repo.byId(customerId);
+    const row = customers.byId(customerId);
     if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
-    return toCustomerView(row, repo.storeIdsOf(row.id));
+    return toCustomerView(row, customers.storeIdsOf(row.id));
   }
 
   function loadPrincipal(claims: { sub: string; kind: "customer" | "operator" }): Principal | null {
     if (claims.kind !== "customer") return null;
-    const p = repo.principalOf(claims.sub);
+    const p = customers.principalOf(claims.sub);
     return p ? { kind: "customer", id: p.id, role: p.role, storeIds: p.storeIds } : null;
   }
 

@@ -268,8 +268,10 @@ describe("idempotency keys belong to one subject", () => {
     const { createLoyaltyRepo } = await import("./repo");
     const { createLoyaltyService } = await import("./service");
     const { createIdentityRepo } = await import("../identity/repo");
+    const { createCustomerRepo } = await import("../customers/repo");
+    const { createStoreRepo } = await import("../stores/repo");
     const db = h.app.services.db;
-    const loyalty = createLoyaltyService({ db, repo: createLoyaltyRepo(db), identityRepo: createIdentityRepo(db), now: () => Date.now() });
+    const loyalty = createLoyaltyService({ db, repo: createLoyaltyRepo(db), identityRepo: createIdentityRepo(createCustomerRepo(db), createStoreRepo(db)), now: () => Date.now() });
     const a = await h.login("shopper");
     const b = await newShopper(h, "Trần Văn B");
     const codeA = await memberCodeOf(h, a.token);

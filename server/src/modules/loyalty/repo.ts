@@ -6,6 +6,7 @@ import type { Db } from "../../db/client";
 import { loyaltyRules, pointsLedger } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Actor } from "../../lib/audit";
+import { createPointsColumns } from "../customers/repo";
 
 export type LedgerRow = typeof pointsLedger.$inferSelect;
 
@@ -51,10 +52,8 @@ export function createLoyaltyRepo(db: Db) {
   const ledgerRow = rowReader(pointsLedger);
   // Hot path (one ledger write per purchase): prepared once.
   const bySourceKey = c.prepare(`${ledgerRow.selectAll} where source_key = ?`).raw();
-  const bumpBalance = c.prepare(
-    `update customers set points_balance = points_balance + ?, points_earned_total = points_earned_total + ?
-     where id = ? and points_balance + ? >= 0 returning points_balance, points_earned_total`,
-  ).raw();
+  // The balance and running earn total live on the customer row (the customers module writes it, here inside our transaction).
+  const bumpBalance = createPointsColumns(db);
   const insertEntry = c.prepare(
     `insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, expires_at, created_at, earned_to_date)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -73,7 +72,7 @@ export function createLoyaltyRepo(db: Db) {
       if (!same) throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was already used for another customer or amount");
       return { entry: existing, duplicate: true };
     }
-    const bumped = bumpBalance.get(e.delta, e.kind === "earn" ? e.delta : 0, e.customerId, e.delta) as [balance: number, earnedTotal: number] | undefined;
+    const bumped = bumpBalance(e.customerId, e.delta, e.kind === "earn" ? e.delta : 0);
     if (!bumped) throw new AppError(ErrorCode.INSUFFICIENT_POINTS, "Not enough points");
     const [balanceAfter, earnedToDate] = bumped;
     const storeId = e.storeId ?? null;

@@ -1,15 +1,11 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { customers } from "../../db/schema";
+import type { CustomerRepo } from "../customers/repo";
 
-// TODO(lead): moves to modules/customers
-/** The two writes messaging makes to `customers`, each behind one function until the customers module owns them. */
-export function createCustomerWrites(db: Db, now: () => number) {
-  const fatigue = db.$client.prepare("update customers set fatigue_until = ? where id = ?");
+/** What messaging writes about a person (fatigue after an unfollow, their message preferences): the customers module owns the row. */
+export function createCustomerWrites(customers: Pick<CustomerRepo, "setFatigueUntil" | "setPrefs">, now: () => number) {
   return {
     /** Tightens this person's promotions until `until` (an unfollow soon after a message). */
-    setFatigueUntil: (customerId: string, until: number) => void fatigue.run(until, customerId),
-    setPrefs: (customerId: string, prefsJson: string) => void db.update(customers).set({ prefs: prefsJson, updatedAt: now() }).where(eq(customers.id, customerId)).run(),
+    setFatigueUntil: (customerId: string, until: number) => customers.setFatigueUntil(customerId, until),
+    setPrefs: (customerId: string, prefsJson: string) => customers.setPrefs(customerId, prefsJson, now()),
   };
 }
 

@@ -3,6 +3,7 @@ import { decide, type PolicyMessage } from "@mc/shared";
 import { openDb, type Db } from "../../db/client";
 import type { SliceOptions } from "../../db/chunked";
 import { createLoyaltyRepo } from "../loyalty/repo";
+import { createCustomerRepo } from "../customers/repo";
 import { createDispatcher } from "./dispatcher";
 import { createMessagingRepo } from "./repo";
 import { createMessagingService } from "./service";
@@ -21,7 +22,7 @@ afterEach(() => db.$client.close());
 
 const sql = (q: string, ...args: unknown[]) => db.$client.prepare(q).all(...args) as any[];
 /** A fresh service on the same database: what a restarted process builds. */
-const service = (slices?: SliceOptions) => createMessagingService({ db, repo: createMessagingRepo(db), loyaltyRepo: createLoyaltyRepo(db), zalo: {} as never, now: () => NOW, slices });
+const service = (slices?: SliceOptions) => createMessagingService({ db, repo: createMessagingRepo(db), loyaltyRepo: createLoyaltyRepo(db), customers: createCustomerRepo(db), zalo: {} as never, now: () => NOW, slices });
 
 function seed(n: number, vary = false) {
   const insert = db.$client.prepare(

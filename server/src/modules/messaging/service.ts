@@ -4,6 +4,7 @@ import type { ZaloClient } from "../../zalo/client";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import { createBroadcasts } from "./broadcasts";
 import { createCustomerWrites } from "./customer-writes";
+import type { CustomerRepo } from "../customers/repo";
 import { createFloor } from "./floor";
 import { createPrefs } from "./prefs";
 import { createQueue } from "./queue";
@@ -22,6 +23,8 @@ export function createMessagingService(deps: {
   repo: MessagingRepo;
   loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
   zalo: Pick<ZaloClient, "getZnsQuota">;
+  /** The people's rows messaging writes to (fatigue, preferences), owned by the customers module. */
+  customers: Pick<CustomerRepo, "setFatigueUntil" | "setPrefs">;
   now: () => number;
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;
@@ -29,7 +32,7 @@ export function createMessagingService(deps: {
   segments?: Pick<SegmentService, "snapshot" | "compile">;
 }) {
   const { db, repo, now } = deps;
-  const customerWrites = createCustomerWrites(db, now);
+  const customerWrites = createCustomerWrites(deps.customers, now);
   const queue = createQueue({ repo, now });
   const broadcasts = createBroadcasts({ db, repo, loyaltyRepo: deps.loyaltyRepo, checkContent: queue.checkContent, now, slices: deps.slices, segments: deps.segments });
   const receipts = createReceipts({ repo, customerWrites, checkBreaker: broadcasts.checkBreaker, now });

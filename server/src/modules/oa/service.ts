@@ -1,8 +1,7 @@
-import { eq, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { customers, webhookEvents } from "../../db/schema";
-import type { IdentityRepo } from "../identity/repo";
+import type { CustomerRepo } from "../customers/repo";
+import type { OaRepo } from "./repo";
 
 type Event = Record<string, unknown> & { event_name?: string; timestamp?: string; user_id_by_app?: string };
 
@@ -42,13 +41,14 @@ export type FollowHooks = {
 /** Acts on OA events. Follow links the OA-scoped id to the person through `user_id_by_app`. */
 export function createOaService(deps: {
   db: Db;
-  identityRepo: Pick<IdentityRepo, "insertCustomer">;
+  repo: OaRepo;
+  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "setFollow" | "touchInteraction">;
   now: () => number;
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */
   onReceipt?: (e: Record<string, unknown>) => unknown;
 }) {
-  const { db, now } = deps;
+  const { db, repo, customers, now } = deps;
 
   /**
    * Stores the event once and applies it in the same transaction. `duplicate`: seen before, nothing done;
@@ -56,18 +56,10 @@ export function createOaService(deps: {
    */
   function handleEvent(e: Event): { duplicate: boolean; stale: boolean } {
     return tx(db, () => {
-      const inserted = db
-        .insert(webhookEvents)
-        .values({ dedupeKey: dedupeKey(e), eventName: String(e.event_name ?? "unknown"), payload: JSON.stringify(e), receivedAt: now() })
-        .onConflictDoNothing()
-        .run();
-      if (inserted.changes === 0) return { duplicate: true, stale: false };
+      if (!repo.record(dedupeKey(e), String(e.event_name ?? "unknown"), JSON.stringify(e), now())) return { duplicate: true, stale: false };
       return { duplicate: false, stale: apply(e) === "stale" };
     });
   }
-
-  // The interaction clock only moves forward: a message retried hours late must not shrink the CS window.
-  const laterInteraction = (at: number) => sql`max(coalesce(${customers.lastInteractionAt}, 0), ${at})`;
 
   function apply(e: Event): "applied" | "stale" {
     const at = eventTime(e.timestamp, now());
@@ -75,16 +67,13 @@ export function createOaService(deps: {
     if (name === "follow" || name === "unfollow") {
       const oaUserId = str((e.follower as { id?: unknown })?.id);
       if (!oaUserId) return "applied";
-      const row = findOrCreate(oaUserId, str(e.user_id_by_app));
+      const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
       // The membership state is as new as the latest event applied to it; an older one is history only
       // (no state change, no hooks: a prize never goes to someone who has since unfollowed).
       const stateAt = Math.max(row.followedAt ?? -Infinity, row.unfollowedAt ?? -Infinity);
       if (at < stateAt) return "stale";
       const follow = name === "follow";
-      db.update(customers)
-        .set(follow ? { followsOa: true, followedAt: at, lastInteractionAt: laterInteraction(at), updatedAt: now() } : { followsOa: false, unfollowedAt: at, updatedAt: now() })
-        .where(eq(customers.id, row.id))
-        .run();
+      customers.setFollow(row.id, follow, at, now());
       // Same transaction as the stored event: a redelivered follow (deduped above) never issues a prize twice.
       const hook = { customerId: row.id, at, eventKey: dedupeKey(e) };
       if (follow) deps.followHooks?.onFollow(hook);
@@ -99,43 +88,14 @@ export function createOaService(deps: {
     if (name.startsWith("user_send_") || name === "user_submit_info" || name.startsWith("user_click")) {
       const oaUserId = str((e.sender as { id?: unknown })?.id);
       if (!oaUserId) return "applied";
-      const row = findOrCreate(oaUserId, str(e.user_id_by_app));
-      db.update(customers).set({ lastInteractionAt: laterInteraction(at), updatedAt: now() }).where(eq(customers.id, row.id)).run();
+      const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
+      customers.touchInteraction(row.id, at, now());
     }
     return "applied";
   }
 
-  /** A follower who never opened the mini app still becomes a customer record, ready to be warmed. */
-  function findOrCreate(oaUserId: string, appUserId: string | undefined) {
-    const matches = db
-      .select()
-      .from(customers)
-      .where(appUserId ? or(eq(customers.zaloOaId, oaUserId), eq(customers.zaloId, appUserId)) : eq(customers.zaloOaId, oaUserId))
-      .all();
-    const row = matches.find((m) => m.zaloOaId === oaUserId) ?? matches[0];
-    if (row) {
-      if (!row.zaloOaId) db.update(customers).set({ zaloOaId: oaUserId }).where(eq(customers.id, row.id)).run();
-      if (!row.zaloId && appUserId && !matches.some((m) => m.id !== row.id && m.zaloId === appUserId)) {
-        db.update(customers).set({ zaloId: appUserId }).where(eq(customers.id, row.id)).run();
-      }
-      return row;
-    }
-    return deps.identityRepo.insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: "Zalo follower" }, now());
-  }
-
-  /**
-   * The person's data was erased: stored events that name any of their Zalo ids lose their payload and their
-   * dedupe key (which may hold the id; Zalo's retries of an event come within minutes, long before any
-   * erasure). The rows stay, so event counts do. A rare admin action, so a scan is fine.
-   */
-  function forgetIds(zaloIds: string[]) {
-    const redact = db.$client.prepare(
-      `update webhook_events set payload = '{"erased":true}', dedupe_key = 'erased:' || id where instr(payload, ?) > 0 or instr(dedupe_key, ?) > 0`,
-    );
-    let redacted = 0;
-    for (const id of zaloIds) redacted += redact.run(JSON.stringify(id), id).changes;
-    return { redacted };
-  }
+  /** The person's data was erased: stored events that name any of their Zalo ids are redacted (see the repo). */
+  const forgetIds = repo.redactIds;
 
   return { handleEvent, forgetIds };
 }

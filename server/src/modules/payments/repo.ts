@@ -1,10 +1,9 @@
 import type { Db } from "../../db/client";
-import { webhookEvents } from "../../db/schema";
+import { recordWebhookEvent } from "../oa/repo";
 
 export function createPaymentRepo(db: Db) {
-  /** Stores a verified Zalo event once; false when its key was seen before (Zalo retries). */
-  const recordWebhook = (dedupeKey: string, eventName: string, payload: string, at: number) =>
-    db.insert(webhookEvents).values({ dedupeKey, eventName, payload, receivedAt: at }).onConflictDoNothing().run().changes === 1;
+  /** Stores a verified Zalo event once; false when its key was seen before (Zalo retries). The oa module owns the table. */
+  const recordWebhook = (dedupeKey: string, eventName: string, payload: string, at: number) => recordWebhookEvent(db, dedupeKey, eventName, payload, at);
 
   return { recordWebhook };
 }

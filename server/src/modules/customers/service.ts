@@ -1,0 +1,98 @@
+import { ErrorCode, maskPhone, type Customer, type Role } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { actorOf, audit } from "../../lib/audit";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import type { StoreRepo } from "../stores/repo";
+import type { CustomerRepo, CustomerRow } from "./repo";
+
+export function toCustomerView(row: CustomerRow, storeIds: string[]): Customer {
+  return {
+    id: row.id,
+    zaloId: row.zaloId ?? "",
+    zaloOaId: row.zaloOaId,
+    name: row.name,
+    avatar: row.avatar,
+    phoneMasked: row.phone ? maskPhone(row.phone) : null,
+    hasPhone: !!row.phone,
+    role: row.role,
+    storeIds,
+    followsOa: row.followsOa,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+/** What the other modules forget of a person whose data is erased; each runs inside the erasure's transaction. */
+export type Forgetters = {
+  outbox: (customerId: string, at: number) => { cancelled: number };
+  webhookEvents: (zaloIds: string[]) => { redacted: number };
+  /** In-memory state outside the database (held Zalo tokens); runs after the commit. */
+  sessions: (customerId: string) => void;
+};
+
+/** The shop's side of a person: roles, tags, erasure (the person's own side is identity's). */
+export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores: Pick<StoreRepo, "exists">; now: () => number; forget: Forgetters }) {
+  const { db, repo, now } = deps;
+
+  function view(customerId: string): Customer {
+    const row = repo.byId(customerId);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+    return toCustomerView(row, repo.storeIdsOf(row.id));
+  }
+
+  /** Grants or revokes staff/admin. Staff must name at least one store: staff actions are store-scoped. */
+  function setRole(actor: Principal, customerId: string, role: Role, storeIds: string[] = []) {
+    const row = repo.byId(customerId);
+    if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+    const unique = [...new Set(storeIds)];
+    if (role === "staff" && unique.length === 0) throw new AppError(ErrorCode.VALIDATION_FAILED, "Staff must be assigned to at least one store");
+    const unknown = unique.filter((s) => !deps.stores.exists(s));
+    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
+    tx(db, () => {
+      repo.setRole(customerId, role, unique, now());
+      audit(db, { actor: actorOf(actor), action: "role.set", targetId: customerId, details: { from: row.role, to: role, storeIds: unique }, at: now() });
+    });
+    return toCustomerView(repo.byId(customerId)!, repo.storeIdsOf(customerId));
+  }
+
+  /** Replaces a customer's tags (audited); tags aim broadcasts. */
+  function setTags(actor: Principal, customerId: string, tags: string[]) {
+    if (!repo.byId(customerId)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+    const unique = [...new Set(tags)];
+    tx(db, () => {
+      repo.setTags(customerId, unique);
+      audit(db, { actor: actorOf(actor), action: "customer.tags", targetId: customerId, details: { tags: unique }, at: now() });
+    });
+    return unique;
+  }
+
+  /**
+   * Erases a person's personal data on their request (Vietnam's Decree 13/2023 on personal data): one
+   * transaction anonymises the customer row, drops their tags, cancels messages not yet sent and redacts
+   * stored webhooks that name them. What the business must keep stays: points ledger and balance, vouchers,
+   * orders, draws and the audit log (counts and totals unchanged), all keyed by the now anonymous id.
+   */
+  function erase(actor: Principal, customerId: string, reason: string) {
+    const at = now();
+    const result = tx(db, () => {
+      const before = repo.byId(customerId);
+      if (!before) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+      if (before.erasedAt !== null) throw new AppError(ErrorCode.CONFLICT, "This customer's data was already erased");
+      const { tagsRemoved } = repo.erase(customerId, at)!;
+      const { cancelled } = deps.forget.outbox(customerId, at);
+      const { redacted } = deps.forget.webhookEvents([before.zaloId, before.zaloOaId].filter((x): x is string => !!x));
+      const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };
+      // The tag lists once recorded for this person go from the audit details too (the rows, and so the counts, stay).
+      db.$client.prepare("update audit_log set details = null where action = 'customer.tags' and target_id = ?").run(customerId);
+      audit(db, { actor: actorOf(actor), action: "customer.erase", targetId: customerId, details: { reason, ...counts }, at });
+      return counts;
+    });
+    deps.forget.sessions(customerId);
+    return { customer: toCustomerView(repo.byId(customerId)!, []), ...result };
+  }
+
+  return { view, setRole, setTags, tagsOf: repo.tagsOf, erase };
+}
+
+export type CustomerService = ReturnType<typeof createCustomerService>;
