@@ -33,6 +33,12 @@ export function openDb(path: string): Db {
   return db;
 }
 
+/** What `/health` asks the database: one prepared `select 1`, so a locked or closed file shows. */
+export function healthCheck(db: Db): () => void {
+  const ping = db.$client.prepare("select 1");
+  return () => void ping.get();
+}
+
 /**
  * Runs `fn` in one IMMEDIATE transaction (write lock taken up front, so two writers never both read
  * then both write). better-sqlite3 transactions are synchronous: no await and no network inside.

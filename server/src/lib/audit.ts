@@ -22,3 +22,8 @@ function insertFor(db: Db) {
 export function audit(db: Db, e: { actor: Actor; action: string; targetId?: string | null; storeId?: string | null; details?: unknown; at: number }) {
   insertFor(db).run(e.actor.kind, e.actor.id, e.action, e.targetId ?? null, e.storeId ?? null, e.details === undefined ? null : JSON.stringify(e.details), e.at);
 }
+
+/** A person's data was erased: the tag lists once recorded about them go from the audit details (the rows, and so the counts, stay). */
+export function forgetTagDetails(db: Db, customerId: string) {
+  db.$client.prepare("update audit_log set details = null where action = 'customer.tags' and target_id = ?").run(customerId);
+}

@@ -1,32 +1,30 @@
-import { eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { adminUsers } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { hashPassword, verifyPassword } from "./password";
+import type { AdminRepo } from "./repo";
 import { createLoginGuard, DEFAULT_LOGIN_GUARD, type LoginGuardOptions } from "./login-guard";
 
 // Compared against when the email is unknown, so a wrong email and a wrong password take the same time.
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 export function createAdminService(deps: {
-  db: Db;
+  repo: AdminRepo;
   issueToken: (p: { sub: string; kind: "operator" }) => string;
   now: () => number;
   loginGuard?: LoginGuardOptions;
 }) {
-  const { db, now } = deps;
+  const { repo, now } = deps;
   const guard = createLoginGuard(now, deps.loginGuard ?? DEFAULT_LOGIN_GUARD);
 
   /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD; an existing admin is never overwritten. */
   async function bootstrap(email: string | undefined, password: string | undefined) {
     if (!email || !password) return;
     const normalized = email.trim().toLowerCase();
-    if (db.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.email, normalized)).get()) return;
+    if (repo.byEmail(normalized)) return;
     const passwordHash = await hashPassword(password);
-    db.insert(adminUsers).values({ id: randomUUID(), email: normalized, passwordHash, createdAt: now() }).onConflictDoNothing().run();
+    repo.insert({ id: randomUUID(), email: normalized, passwordHash, createdAt: now() });
   }
 
   async function login(email: string, password: string) {
@@ -36,7 +34,7 @@ export function createAdminService(deps: {
       const retryAfterSeconds = Math.ceil(attempt.retryAfterMs / 1000);
       throw new AppError(ErrorCode.ADMIN_LOGIN_LOCKED, `Too many wrong passwords for this account: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, { retryAfterSeconds });
     }
-    const row = db.select().from(adminUsers).where(eq(adminUsers.email, key)).get();
+    const row = repo.byEmail(key);
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (!row || !ok) throw new AppError(ErrorCode.ADMIN_LOGIN_FAILED, "Wrong email or password");
     guard.succeeded(key);
@@ -44,8 +42,7 @@ export function createAdminService(deps: {
   }
 
   function loadOperator(id: string): Principal | null {
-    const row = db.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.id, id)).get();
-    return row ? { kind: "operator", id: row.id, role: "admin", storeIds: [] } : null;
+    return repo.exists(id) ? { kind: "operator", id, role: "admin", storeIds: [] } : null;
   }
 
   return { bootstrap, login, loadOperator };

@@ -1,7 +1,7 @@
 import { ErrorCode, maskPhone, type Customer, type Role } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { actorOf, audit } from "../../lib/audit";
+import { actorOf, audit, forgetTagDetails } from "../../lib/audit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import type { StoreRepo } from "../stores/repo";
@@ -83,8 +83,7 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
       const { cancelled } = deps.forget.outbox(customerId, at);
       const { redacted } = deps.forget.webhookEvents([before.zaloId, before.zaloOaId].filter((x): x is string => !!x));
       const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };
-      // The tag lists once recorded for this person go from the audit details too (the rows, and so the counts, stay).
-      db.$client.prepare("update audit_log set details = null where action = 'customer.tags' and target_id = ?").run(customerId);
+      forgetTagDetails(db, customerId);
       audit(db, { actor: actorOf(actor), action: "customer.erase", targetId: customerId, details: { reason, ...counts }, at });
       return counts;
     });
