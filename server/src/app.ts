@@ -7,54 +7,27 @@ import { serializerCompiler, validatorCompiler, jsonSchemaTransform } from "fast
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
 import type { Config } from "./config";
-import { openDb, startCheckpoints, type Db } from "./db/client";
+import { healthCheck, openDb, startCheckpoints, type Db } from "./db/client";
 import { AppError } from "./errors";
 import { authPlugin } from "./http/auth";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler";
-import { createZaloClient, type OaTokenStore, type ZaloClient } from "./zalo/client";
-import { createIdentityRepo } from "./modules/identity/repo";
-import { createCustomerRepo } from "./modules/customers/repo";
-import { createCustomerService } from "./modules/customers/service";
+import type { ZaloClient } from "./zalo/client";
 import { customerRoutes } from "./modules/customers/routes";
-import { createStoreRepo } from "./modules/stores/repo";
-import { createStoreService } from "./modules/stores/service";
 import { storeRoutes } from "./modules/stores/routes";
-import { createIdentityService } from "./modules/identity/service";
 import { identityRoutes } from "./modules/identity/routes";
-import { createAdminService } from "./modules/admin/service";
 import { adminRoutes } from "./modules/admin/routes";
-import { createOaRepo } from "./modules/oa/repo";
-import { createOaService } from "./modules/oa/service";
 import { oaWebhookRoutes } from "./modules/oa/routes";
-import { createLoyaltyRepo } from "./modules/loyalty/repo";
-import { createLoyaltyService } from "./modules/loyalty/service";
 import { loyaltyRoutes } from "./modules/loyalty/routes";
-import { createVoucherRepo } from "./modules/vouchers/repo";
-import { createVoucherService } from "./modules/vouchers/service";
 import { voucherRoutes } from "./modules/vouchers/routes";
-import { createSigner } from "./lib/signed-token";
-import { createGameRepo } from "./modules/games/repo";
-import { createGameService } from "./modules/games/service";
-import { createLinkSigner } from "./modules/games/links";
 import { gameRoutes } from "./modules/games/routes";
-import { createMessagingRepo } from "./modules/messaging/repo";
-import { createMessagingService } from "./modules/messaging/service";
-import { createDispatcher, type Dispatcher } from "./modules/messaging/dispatcher";
 import { messagingRoutes } from "./modules/messaging/routes";
-import type { MessagingService } from "./modules/messaging/service";
-import { oaTokenStore } from "./zalo/token-store";
-import { createMenuRepo } from "./modules/menu/repo";
-import { createMenuService } from "./modules/menu/service";
 import { menuRoutes } from "./modules/menu/routes";
-import { createOrderRepo } from "./modules/orders/repo";
-import { createOrderService } from "./modules/orders/service";
 import { orderRoutes } from "./modules/orders/routes";
-import { createSegmentRepo } from "./modules/segments/repo";
-import { createSegmentService } from "./modules/segments/service";
 import { segmentRoutes } from "./modules/segments/routes";
-import { createPaymentRepo } from "./modules/payments/repo";
-import { createPaymentService } from "./modules/payments/service";
 import { paymentRoutes } from "./modules/payments/routes";
+import { buildContainer } from "./container";
+import type { Dispatcher } from "./modules/messaging/dispatcher";
+import type { MessagingService } from "./modules/messaging/service";
 
 export type BuildOptions = {
   config: Config;
@@ -125,7 +98,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.$client.pragma("wal_checkpoint(TRUNCATE)");
     db.$client.close();
   });
-  const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
 
   const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
   // Any localhost page may call the API only while developing: in production a local page is anyone's.
@@ -150,83 +122,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // The route map is a reconnaissance gift: served only where DOCS_ENABLED says (off in production by default).
   if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const customerRepo = createCustomerRepo(db);
-  const storeRepo = createStoreRepo(db);
-  const stores = createStoreService({ repo: storeRepo, now });
-  const identityRepo = createIdentityRepo(customerRepo, storeRepo);
-  const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: (p) => app.issueToken(p), now });
-  const loyaltyRepo = createLoyaltyRepo(db);
-  const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
-  const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
-  const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
-  const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
-  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
-  const dispatcher = createDispatcher({
-    db,
-    repo: messagingRepo,
-    zalo,
-    now,
-    log: app.log,
-    options: {
-      // In the API process a batch is decided in one synchronous transaction: claim about a second's worth
-      // of sends (60 rows at the default rate), not 200 at a time, so requests wait less behind it.
-      batchSize: Math.min(200, Math.max(20, config.DISPATCH_RATE_PER_SECOND)),
-      ratePerSecond: config.DISPATCH_RATE_PER_SECOND,
-      concurrency: config.DISPATCH_CONCURRENCY,
-      receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS,
-      leaseMs: config.DISPATCH_LEASE_MS,
-      conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES,
-    },
-  });
-  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
-  const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
-  const orderRepo = createOrderRepo(db);
-  const orders = createOrderService({
-    db,
-    repo: orderRepo,
-    identityRepo,
-    menu,
-    vouchers,
-    loyaltyRepo,
-    notify: messaging.queue,
-    templateRegistered: (id) => messagingRepo.template(id) !== undefined,
-    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
-    now,
-  });
-  const payments = createPaymentService({
-    db,
-    repo: createPaymentRepo(db),
-    orders,
-    orderRepo,
-    zalo,
-    checkout: { appId: config.ZALO_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
-    now,
-  });
-  const oa = createOaService({
-    db,
-    repo: createOaRepo(db),
-    customers: customerRepo,
-    now,
-    followHooks: {
-      onFollow: (p) => {
-        games.onFollow(p);
-        messaging.onFollow(p.customerId);
-      },
-      onUnfollow: (p) => {
-        games.onUnfollow(p);
-        messaging.onUnfollow(p.customerId, p.at);
-      },
-    },
-    onReceipt: messaging.applyReceipt,
-  });
-  const admin = createAdminService({ db, issueToken: (p) => app.issueToken(p), now });
-  const customers = createCustomerService({
-    db,
-    repo: customerRepo,
-    stores: storeRepo,
-    now,
-    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
-  });
+  const c = buildContainer({ config, db, now, log: app.log, issueToken: (p) => app.issueToken(p), process: "api" });
+  const { zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores } = c;
   app.decorate("services", { db, zalo, messaging, dispatcher });
 
   await app.register(authPlugin, {
@@ -235,9 +132,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
 
-  const ping = db.$client.prepare("select 1");
+  const ping = healthCheck(db);
   app.get("/health", { config: { access: "public" }, schema: { tags: ["ops"] } }, async () => {
-    ping.get();
+    ping();
     return { ok: true };
   });
   await app.register(identityRoutes, { identity, loyalty });

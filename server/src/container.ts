@@ -1,0 +1,134 @@
+// The object graph, built once for every entry point (the API in app.ts, the standalone dispatcher in
+// dispatcher-main.ts): each service gets its narrow dependencies here and nowhere else.
+import type { Config } from "./config";
+import type { Db } from "./db/client";
+import { createZaloClient } from "./zalo/client";
+import { oaTokenStore } from "./zalo/token-store";
+import { createIdentityRepo } from "./modules/identity/repo";
+import { createCustomerRepo } from "./modules/customers/repo";
+import { createCustomerService } from "./modules/customers/service";
+import { createStoreRepo } from "./modules/stores/repo";
+import { createStoreService } from "./modules/stores/service";
+import { createIdentityService } from "./modules/identity/service";
+import { createAdminRepo } from "./modules/admin/repo";
+import { createAdminService } from "./modules/admin/service";
+import { createOaRepo } from "./modules/oa/repo";
+import { createOaService } from "./modules/oa/service";
+import { createLoyaltyRepo } from "./modules/loyalty/repo";
+import { createLoyaltyService } from "./modules/loyalty/service";
+import { createVoucherRepo } from "./modules/vouchers/repo";
+import { createVoucherService } from "./modules/vouchers/service";
+import { createSigner } from "./lib/signed-token";
+import { createGameRepo } from "./modules/games/repo";
+import { createGameService } from "./modules/games/service";
+import { createLinkSigner } from "./modules/games/links";
+import { createMessagingRepo } from "./modules/messaging/repo";
+import { createMessagingService } from "./modules/messaging/service";
+import { createDispatcher } from "./modules/messaging/dispatcher";
+import { createMenuRepo } from "./modules/menu/repo";
+import { createMenuService } from "./modules/menu/service";
+import { createOrderRepo } from "./modules/orders/repo";
+import { createOrderService } from "./modules/orders/service";
+import { createSegmentRepo } from "./modules/segments/repo";
+import { createSegmentService } from "./modules/segments/service";
+import { createPaymentRepo } from "./modules/payments/repo";
+import { createPaymentService } from "./modules/payments/service";
+
+type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
+
+export type ContainerOptions = {
+  config: Config;
+  db: Db;
+  now: () => number;
+  log: Log;
+  /** Signs a session token (the API's @fastify/jwt); the dispatcher process signs none. */
+  issueToken: (p: { sub: string; kind: "customer" | "operator" }) => string;
+  /** Which process this is: the in-API dispatcher claims smaller batches (it shares the request thread). */
+  process: "api" | "dispatcher";
+};
+
+export function buildContainer(o: ContainerOptions) {
+  const { config, db, now } = o;
+  const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
+  const customerRepo = createCustomerRepo(db);
+  const storeRepo = createStoreRepo(db);
+  const stores = createStoreService({ repo: storeRepo, now });
+  const identityRepo = createIdentityRepo(customerRepo, storeRepo);
+  const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: o.issueToken, now });
+  const loyaltyRepo = createLoyaltyRepo(db);
+  const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
+  const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
+  const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
+  const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
+  const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
+  const dispatcher = createDispatcher({
+    db,
+    repo: messagingRepo,
+    zalo,
+    now,
+    log: o.log,
+    options: {
+      // In the API process a batch is decided in one synchronous transaction: claim about a second's worth
+      // of sends (60 rows at the default rate), not 200 at a time, so requests wait less behind it.
+      batchSize: o.process === "api" ? Math.min(200, Math.max(20, config.DISPATCH_RATE_PER_SECOND)) : 200,
+      ratePerSecond: config.DISPATCH_RATE_PER_SECOND,
+      concurrency: config.DISPATCH_CONCURRENCY,
+      receiptGraceMs: config.DISPATCH_RECEIPT_GRACE_MS,
+      leaseMs: config.DISPATCH_LEASE_MS,
+      conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES,
+    },
+  });
+  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
+  const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
+  const orderRepo = createOrderRepo(db);
+  const orders = createOrderService({
+    db,
+    repo: orderRepo,
+    identityRepo,
+    menu,
+    vouchers,
+    loyaltyRepo,
+    notify: messaging.queue,
+    templateRegistered: (id) => messagingRepo.template(id) !== undefined,
+    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
+    now,
+  });
+  const payments = createPaymentService({
+    db,
+    repo: createPaymentRepo(db),
+    orders,
+    orderRepo,
+    zalo,
+    checkout: { appId: config.ZALO_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
+    now,
+  });
+  const oa = createOaService({
+    db,
+    repo: createOaRepo(db),
+    customers: customerRepo,
+    now,
+    followHooks: {
+      onFollow: (p) => {
+        games.onFollow(p);
+        messaging.onFollow(p.customerId);
+      },
+      onUnfollow: (p) => {
+        games.onUnfollow(p);
+        messaging.onUnfollow(p.customerId, p.at);
+      },
+    },
+    onReceipt: messaging.applyReceipt,
+  });
+  const admin = createAdminService({ repo: createAdminRepo(db), issueToken: o.issueToken, now });
+  const customers = createCustomerService({
+    db,
+    repo: customerRepo,
+    stores: storeRepo,
+    now,
+    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
+  });
+
+  return { db, zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores };
+}
+
+export type Container = ReturnType<typeof buildContainer>;
