@@ -20,10 +20,10 @@ export type LoadOptions<T> = {
   /** Load only while true (e.g. once a store is picked); data stays null meanwhile. */
   enabled?: boolean;
   /**
-   * Poll every N ms while set (or while the function of the data says so); a poll is skipped while a
-   * request is in flight, so a slow network does not stack up polls.
+   * Poll every N ms while set (or while the function of the data and last error says so); a poll is
+   * skipped while a request is in flight, so a slow network does not stack up polls.
    */
-  pollMs?: number | null | ((data: T | null) => number | null);
+  pollMs?: number | null | ((data: T | null, error: string | null) => number | null);
   /** Retry shows the loading state again instead of keeping the error on screen until the answer. */
   blankRetry?: boolean;
 };
@@ -74,7 +74,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabl
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, enabled]);
 
-  const every = typeof pollMs === "function" ? pollMs(data) : pollMs;
+  const every = typeof pollMs === "function" ? pollMs(data, error) : pollMs;
   useEffect(() => {
     if (!every || !enabled) return;
     const t = window.setInterval(() => inFlight.current === 0 && void run(), every);
