@@ -26,14 +26,16 @@ export type LoadOptions<T> = {
   pollMs?: number | null | ((data: T | null, error: string | null) => number | null);
   /** Retry shows the loading state again instead of keeping the error on screen until the answer. */
   blankRetry?: boolean;
+  /** Deps changing keeps the previous answer (and error) on screen until the new one arrives. */
+  keepData?: boolean;
 };
 
 /**
  * Loads `load()` on mount and whenever `deps` change (nothing while `enabled` is false), with the error
- * code for the screen and a retry. Deps changing starts from blank; only the newest request's answer is kept,
- * so a slow answer for a previous store or tab never shows.
+ * code for the screen and a retry. Deps changing starts from blank (unless `keepData`); only the newest
+ * request's answer is kept, so a slow answer for a previous store or tab never shows.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabled = true, pollMs = null, blankRetry = false }: LoadOptions<T> = {}): Loaded<T> {
+export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabled = true, pollMs = null, blankRetry = false, keepData = false }: LoadOptions<T> = {}): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -62,8 +64,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabl
   }, []);
 
   useEffect(() => {
-    setData(null);
-    setError(null);
+    if (!keepData) {
+      setData(null);
+      setError(null);
+    }
     void run();
     return () => {
       // Answers for the old deps are dropped (a counter, not a DOM ref: its value at cleanup is the point).
