@@ -31,6 +31,7 @@ export function useLoyalty({ refreshOnMount = true } = {}) {
   const [state, setState] = useRecoilState(loyaltyState);
   const [error, setError] = useRecoilState(loyaltyErrorState);
 
+  // Not useLoad: the answer is recoil state every card shares (one request for all), refreshed on visibility too.
   const refresh = useCallback(async () => {
     try {
       const { customer: who, loyalty } = await fetchMeWithLoyalty();

@@ -70,6 +70,7 @@ export function useStoreChoices() {
   const [customer] = useCustomer();
   const { known, remember } = useOrderingPlace();
   const [loaded, setLoaded] = useState(false);
+  // Not useLoad: the answer goes into the remembered stores (recoil) and `loaded` must not turn true before it has.
   useEffect(() => {
     let alive = true;
     fetchStores()

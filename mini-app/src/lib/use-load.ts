@@ -20,20 +20,22 @@ export type LoadOptions<T> = {
   /** Load only while true (e.g. once a store is picked); data stays null meanwhile. */
   enabled?: boolean;
   /**
-   * Poll every N ms while set (or while the function of the data says so); a poll is skipped while a
-   * request is in flight, so a slow network does not stack up polls.
+   * Poll every N ms while set (or while the function of the data and last error says so); a poll is
+   * skipped while a request is in flight, so a slow network does not stack up polls.
    */
-  pollMs?: number | null | ((data: T | null) => number | null);
+  pollMs?: number | null | ((data: T | null, error: string | null) => number | null);
   /** Retry shows the loading state again instead of keeping the error on screen until the answer. */
   blankRetry?: boolean;
+  /** Deps changing keeps the previous answer (and error) on screen until the new one arrives. */
+  keepData?: boolean;
 };
 
 /**
  * Loads `load()` on mount and whenever `deps` change (nothing while `enabled` is false), with the error
- * code for the screen and a retry. Deps changing starts from blank; only the newest request's answer is kept,
- * so a slow answer for a previous store or tab never shows.
+ * code for the screen and a retry. Deps changing starts from blank (unless `keepData`); only the newest
+ * request's answer is kept, so a slow answer for a previous store or tab never shows.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabled = true, pollMs = null, blankRetry = false }: LoadOptions<T> = {}): Loaded<T> {
+export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabled = true, pollMs = null, blankRetry = false, keepData = false }: LoadOptions<T> = {}): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -62,8 +64,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabl
   }, []);
 
   useEffect(() => {
-    setData(null);
-    setError(null);
+    if (!keepData) {
+      setData(null);
+      setError(null);
+    }
     void run();
     return () => {
       // Answers for the old deps are dropped (a counter, not a DOM ref: its value at cleanup is the point).
@@ -74,7 +78,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabl
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, enabled]);
 
-  const every = typeof pollMs === "function" ? pollMs(data) : pollMs;
+  const every = typeof pollMs === "function" ? pollMs(data, error) : pollMs;
   useEffect(() => {
     if (!every || !enabled) return;
     const t = window.setInterval(() => inFlight.current === 0 && void run(), every);

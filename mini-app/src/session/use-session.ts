@@ -15,6 +15,7 @@ export function useSignIn() {
   const setSession = useSetRecoilState(sessionState);
   return useCallback(
     async (opts: { quiet?: boolean } = {}) => {
+      // Not useLoad: the session is app-wide recoil state the gate renders from, and a quiet re-login keeps it on failure.
       if (!opts.quiet) setSession({ status: "loading" });
       try {
         const { customer } = await signIn();

@@ -1,12 +1,12 @@
 import { Page } from "zmp-ui";
 import { BadgeCheck, Bell, ChevronRight, MessageCircle, Phone, Store } from "lucide-react";
 import { useNavigate } from "react-router-dom";
-import { useEffect, useState } from "react";
 import { api } from "../../api/client";
 import { roleLabel, useCustomer } from "../../session";
 import { zalo } from "../../zalo";
 import { UserAvatar } from "../../components/avatar";
 import { PageHeader } from "../../components/page-header";
+import { useLoad } from "../../lib/use-load";
 import { PersonaSwitcher } from "./components/persona-switcher";
 import "./account.css";
 
@@ -14,11 +14,11 @@ export default function AccountPage() {
   const [customer] = useCustomer();
   const navigate = useNavigate();
   // Store names for the staff row (the profile carries ids only).
-  const [storeNames, setStoreNames] = useState<Record<string, string>>({});
-  useEffect(() => {
-    if (customer.role === "customer") return;
-    api.get<{ stores: { id: string; name: string }[] }>("/api/stores").then((r) => setStoreNames(Object.fromEntries(r.stores.map((s) => [s.id, s.name]))), () => undefined);
-  }, [customer.role]);
+  const { data: storeNames } = useLoad(
+    () => api.get<{ stores: { id: string; name: string }[] }>("/api/stores").then((r): Record<string, string> => Object.fromEntries(r.stores.map((s) => [s.id, s.name]))),
+    [],
+    { enabled: customer.role !== "customer" },
+  );
   return (
     <Page className="mc-page" hideScrollbar>
       <PageHeader title="Tài khoản" />
@@ -42,7 +42,7 @@ export default function AccountPage() {
             <Row
               icon={<Store size={18} />}
               label="Cửa hàng"
-              value={customer.role === "admin" && customer.storeIds.length === 0 ? "Tất cả cửa hàng" : customer.storeIds.map((id) => storeNames[id] ?? id).join(", ") || "Chưa được phân công"}
+              value={customer.role === "admin" && customer.storeIds.length === 0 ? "Tất cả cửa hàng" : customer.storeIds.map((id) => storeNames?.[id] ?? id).join(", ") || "Chưa được phân công"}
               testId="account-stores"
             />
           ) : null}

@@ -52,6 +52,7 @@ export default function CartPage() {
   }, []);
 
   // Quote on every change (debounced). A voucher that does not apply shows why, and the cart is quoted without it.
+  // Not useLoad: debounced, and two requests (with, then without the voucher) make one answer with its error's details.
   useEffect(() => {
     if (!place.storeId || items.length === 0) return;
     const my = ++seq.current;

@@ -8,6 +8,7 @@ import { ApiError } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useToast } from "../../components/use-toast";
 import { toFailure } from "../../session";
+import { useLoad } from "../../lib/use-load";
 import { newRequestId, playGame, qrParamsFromSearch, resolveGame, type QrParams } from "./api";
 import { describeGameError, isLimitCode } from "./labels";
 import { useScanGame } from "./qr-entry";
@@ -35,36 +36,31 @@ function BadLink() {
   return <GameError code={ErrorCode.QR_LINK_INVALID} onScan={() => void scan()} />;
 }
 
-type Load = { status: "loading" } | { status: "error"; code: string } | { status: "ready"; game: GameConfig };
 /** ready → playing (waiting for the server's draw) → revealing (wheel spins / card is scratched) → result. */
 type Phase = { name: "ready" } | { name: "playing" } | { name: "revealing"; draw: GameDraw; index: number } | { name: "result"; draw: GameDraw };
 
 function GameView({ params, walletPath }: { params: QrParams; walletPath: string }) {
-  const [load, setLoad] = useState<Load>({ status: "loading" });
+  const { data: game, error, retry } = useLoad(() => resolveGame(params), [params], { blankRetry: true });
+  // A play the server refuses for good (e.g. the game ended meanwhile) ends on the same error screen.
+  const [fatal, setFatal] = useState<string | null>(null);
   const scan = useScanGame();
 
-  const open = useCallback(async () => {
-    setLoad({ status: "loading" });
-    try {
-      setLoad({ status: "ready", game: await resolveGame(params) });
-    } catch (e) {
-      setLoad({ status: "error", code: toFailure(e).code });
-    }
-  }, [params]);
-
-  useEffect(() => {
-    void open();
-  }, [open]);
-
-  if (load.status === "loading") {
+  const code = fatal ?? error;
+  if (code) {
+    const again = () => {
+      setFatal(null);
+      retry();
+    };
+    return <GameError code={code} onRetry={again} onScan={() => void scan()} />;
+  }
+  if (!game) {
     return (
       <div className="mc-center" data-testid="game-loading">
         <Spinner visible />
       </div>
     );
   }
-  if (load.status === "error") return <GameError code={load.code} onRetry={() => void open()} onScan={() => void scan()} />;
-  return <Playing game={load.game} params={params} walletPath={walletPath} onFatal={(code) => setLoad({ status: "error", code })} />;
+  return <Playing game={game} params={params} walletPath={walletPath} onFatal={setFatal} />;
 }
 
 function Playing({ game, params, walletPath, onFatal }: { game: GameConfig; params: QrParams; walletPath: string; onFatal: (code: string) => void }) {

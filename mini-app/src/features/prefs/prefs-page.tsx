@@ -1,9 +1,10 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Page } from "zmp-ui";
 import { BellOff, Gift, HeartHandshake, PauseCircle } from "lucide-react";
 import { api, ApiError } from "../../api/client";
 import { PageHeader } from "../../components/page-header";
 import { useToast } from "../../components/use-toast";
+import { useLoad } from "../../lib/use-load";
 import "./prefs.css";
 
 type Prefs = { offersPerWeek: number | null; pausedUntil: string | null; mutedCategories: ("care" | "promotion")[] };
@@ -19,15 +20,18 @@ const PAUSES = [7, 14, 30];
 
 /** "How often do you want to hear from us": the shopper's own layer of the send policy. */
 export default function PrefsPage() {
-  const [view, setView] = useState<PrefsView | null>(null);
   const [saving, setSaving] = useState(false);
   const toast = useToast();
-
-  useEffect(() => {
-    api.get<PrefsView>("/api/me/message-prefs").then(setView, (e: ApiError) => toast.error(e.message));
+  const { data: view, setData: setView } = useLoad(
+    () =>
+      api.get<PrefsView>("/api/me/message-prefs").catch((e: ApiError) => {
+        toast.error(e.message); // the server's own words; the page stays empty
+        throw e;
+      }),
     // Once per visit: useToast() is a new object every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    [],
+  );
 
   async function save(next: Prefs) {
     setSaving(true);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useParams } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
 import { Ban, CalendarClock, CalendarX, CheckCircle2, MapPin, Receipt, RefreshCw } from "lucide-react";
@@ -10,6 +10,7 @@ import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
 import { QrImage } from "../../components/qr-image";
 import { fmtDate, fmtDateTime } from "../../lib/format";
+import { useLoad } from "../../lib/use-load";
 import { fetchVoucher, fetchVoucherQr } from "./api";
 import { conditions, spacedCode, voucherErrorText, voucherLabel } from "../../lib/voucher-labels";
 import "./vouchers.css";
@@ -23,43 +24,23 @@ type LiveQr = VoucherQr & { refreshAt: number; ttl: number };
 /** One voucher: a self-refreshing signed QR (+ short code) while active; "Đã sử dụng" once the counter redeems it. */
 export default function VoucherDetailPage() {
   const { id = "" } = useParams();
-  const [voucher, setVoucher] = useState<Voucher | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const toast = useToast();
   const lastStatus = useRef<Voucher["status"] | null>(null);
 
-  const reload = useCallback(async () => {
-    const v = await fetchVoucher(id);
-    if (lastStatus.current === "active" && v.status === "used") toast.success("Voucher đã được sử dụng. Cảm ơn bạn!");
-    lastStatus.current = v.status;
-    setVoucher(v);
-    setError(null);
-    return v;
+  // Poll while active (and the screen is open): the counter redeems on another device. A failed read keeps
+  // polling (the screen recovers by itself), except a voucher that does not exist.
+  const { data: voucher, error, reload } = useLoad(
+    async () => {
+      const v = await fetchVoucher(id);
+      if (lastStatus.current === "active" && v.status === "used") toast.success("Voucher đã được sử dụng. Cảm ơn bạn!");
+      lastStatus.current = v.status;
+      return v;
+    },
+    // Not `toast` (a new object every render): useLoad always runs the newest function.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id]);
-
-  // Poll while active (and the screen is open): the counter redeems on another device.
-  useEffect(() => {
-    let alive = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const v = await reload();
-        if (!alive || v.status !== "active") return;
-      } catch (e) {
-        if (!alive) return;
-        const code = toFailure(e).code;
-        setError(code);
-        if (code === ErrorCode.VOUCHER_NOT_FOUND) return;
-      }
-      timer = setTimeout(tick, POLL_MS);
-    };
-    void tick();
-    return () => {
-      alive = false;
-      clearTimeout(timer);
-    };
-  }, [reload]);
+    [id],
+    { pollMs: (v, err) => (err === ErrorCode.VOUCHER_NOT_FOUND || (v && v.status !== "active") ? null : POLL_MS) },
+  );
 
   const active = voucher?.status === "active";
 
@@ -90,7 +71,7 @@ export default function VoucherDetailPage() {
 
             <section className={`mc-card mcl-voucher-code-card status-${voucher.status}`} data-testid="voucher-status" data-status={voucher.status}>
               {active ? (
-                <LiveCode voucherId={voucher.id} code={voucher.code} onGone={() => void reload().catch(() => undefined)} />
+                <LiveCode voucherId={voucher.id} code={voucher.code} onGone={() => void reload()} />
               ) : (
                 <Outcome voucher={voucher} />
               )}
@@ -135,6 +116,7 @@ function LiveCode({ voucherId, code, onGone }: { voucherId: string; code: string
   const [now, setNow] = useState(() => Date.now());
   const refreshNow = useRef<() => void>(() => undefined);
 
+  // Not useLoad: each answer sets its own next refresh (its ttl), any refresh restarts that timer, some errors end the code.
   useEffect(() => {
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | undefined;

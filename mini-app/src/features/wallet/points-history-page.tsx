@@ -30,6 +30,7 @@ export default function PointsHistoryPage() {
   const [error, setError] = useState<string | null>(null);
   const busy = useRef(false);
 
+  // Not useLoad: pages append to those shown, and a failed page keeps them (its retry asks for that page again).
   const load = useCallback(async (before: number | null) => {
     if (busy.current) return;
     busy.current = true;

@@ -1,24 +1,22 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { FlaskConical } from "lucide-react";
 import type { DemoPersona, ZaloAdapter } from "../../../zalo";
 import { useSignIn } from "../../../session";
 import { Card } from "../../../components/card";
 import { UserAvatar } from "../../../components/avatar";
 import { useToast } from "../../../components/use-toast";
+import { useLoad } from "../../../lib/use-load";
 
 const PERSONA_ROLE: Record<string, string> = { shopper: "Khách hàng", staff: "Nhân viên", admin: "Quản trị" };
 
 /** Emulator builds only: sign in again as another demo persona (never present in a Zalo build). */
 export function PersonaSwitcher({ demo }: { demo: NonNullable<ZaloAdapter["demo"]> }) {
-  const [personas, setPersonas] = useState<DemoPersona[] | null>(null);
+  const { data, error } = useLoad(() => demo.personas(), [demo]);
+  const personas = data ?? (error ? [] : null); // none to offer when the emulator does not answer
   const [current, setCurrent] = useState(demo.current());
   const [busy, setBusy] = useState<string | null>(null);
   const signIn = useSignIn();
   const toast = useToast();
-
-  useEffect(() => {
-    demo.personas().then(setPersonas, () => setPersonas([]));
-  }, [demo]);
 
   async function choose(p: DemoPersona) {
     if (p.key === current || busy) return;

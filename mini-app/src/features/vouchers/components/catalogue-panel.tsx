@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { Spinner } from "zmp-ui";
 import { BellRing, Coins, Gift, QrCode } from "lucide-react";
@@ -10,6 +10,7 @@ import { useToast } from "../../../components/use-toast";
 import { config } from "../../../config";
 import { useLoyalty } from "../../../lib/loyalty";
 import { fmtNumber, newRequestId } from "../../../lib/format";
+import { useLoad } from "../../../lib/use-load";
 import { claimCampaign, fetchCatalogue } from "../api";
 import { blockedReason, conditions, validityOfOffer, voucherErrorText, voucherLabel } from "../../../lib/voucher-labels";
 import { ConfirmSheet } from "./confirm-sheet";
@@ -17,8 +18,7 @@ import { Ticket } from "./ticket";
 
 /** "Ưu đãi": offers to claim for free or buy with points; blocked ones say why. */
 export function CataloguePanel() {
-  const [items, setItems] = useState<CatalogueItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: items, error, retry, reload } = useLoad(fetchCatalogue, []);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<CatalogueItem | null>(null);
   const [claimed, setClaimed] = useState<Record<string, string>>({}); // campaignId → voucherId claimed here
@@ -27,18 +27,6 @@ export function CataloguePanel() {
   const navigate = useNavigate();
   const toast = useToast();
 
-  const load = useCallback(async () => {
-    try {
-      setItems(await fetchCatalogue());
-      setError(null);
-    } catch (e) {
-      setError(toFailure(e).code);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   async function claim(item: CatalogueItem) {
     setBusy(item.id);
     try {
@@ -46,11 +34,11 @@ export function CataloguePanel() {
       setBalance(balance);
       setClaimed((c) => ({ ...c, [item.id]: voucher.id }));
       toast.success(item.costPoints > 0 ? `Đã đổi ${fmtNumber(item.costPoints)} điểm lấy voucher` : "Đã thêm voucher vào ví");
-      await load();
+      await reload();
     } catch (e) {
       const code = toFailure(e).code;
       toast.error(voucherErrorText(code) ?? describeError(code).title);
-      await load();
+      await reload();
     } finally {
       setBusy(null);
       setConfirm(null);
@@ -64,7 +52,7 @@ export function CataloguePanel() {
       setCustomer(me);
       if (me.followsOa) toast.success("Cảm ơn bạn đã quan tâm! Giờ bạn có thể nhận ưu đãi.");
       else toast.info("Zalo đang xác nhận, vui lòng đợi giây lát");
-      await load();
+      await reload();
     } catch (e) {
       toast.error(describeError(toFailure(e).code).title);
     } finally {
@@ -76,7 +64,7 @@ export function CataloguePanel() {
     return (
       <div className="mcl-inline-error" role="alert">
         <span>{describeError(error).title}</span>
-        <button className="mcl-link" onClick={() => void load()}>
+        <button className="mcl-link" onClick={retry}>
           Thử lại
         </button>
       </div>

@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { Spinner } from "zmp-ui";
 import { ChevronRight, Ticket as TicketIcon } from "lucide-react";
-import type { Voucher, VoucherStatus } from "@mc/shared";
-import { toFailure } from "../../../session";
+import type { VoucherStatus } from "@mc/shared";
 import { describeError } from "../../../components/errors";
+import { useLoad } from "../../../lib/use-load";
 import { fetchMyVouchers } from "../api";
 import { conditions, statusLabel, voucherDates, voucherLabel } from "../../../lib/voucher-labels";
 import { Ticket } from "./ticket";
@@ -17,22 +16,8 @@ const TABS: { key: Extract<VoucherStatus, "active" | "used" | "expired">; label:
 
 /** "Ví voucher": my vouchers by status; an active one opens its QR. */
 export function WalletPanel({ status, onStatus }: { status: VoucherStatus; onStatus: (s: VoucherStatus) => void }) {
-  const [vouchers, setVouchers] = useState<Voucher[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: vouchers, error, retry } = useLoad(() => fetchMyVouchers(status), [status], { blankRetry: true });
   const navigate = useNavigate();
-
-  const load = useCallback(async () => {
-    setVouchers(null);
-    setError(null);
-    try {
-      setVouchers(await fetchMyVouchers(status));
-    } catch (e) {
-      setError(toFailure(e).code);
-    }
-  }, [status]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const tab = TABS.find((t) => t.key === status) ?? TABS[0]!;
   return (
@@ -47,7 +32,7 @@ export function WalletPanel({ status, onStatus }: { status: VoucherStatus; onSta
       {error ? (
         <div className="mcl-inline-error" role="alert">
           <span>{describeError(error).title}</span>
-          <button className="mcl-link" onClick={() => void load()}>
+          <button className="mcl-link" onClick={retry}>
             Thử lại
           </button>
         </div>
