@@ -158,3 +158,15 @@ export function forkApi(env: Record<string, string>): Promise<{ url: string; sto
     child.once("exit", (code) => reject(new Error(`API instance exited early (${code})`)));
   });
 }
+
+/** Runs `fn` on every event-loop turn until stopped: stands for the requests served while a sliced job runs. */
+export function everyTurn(fn: () => void) {
+  let on = true;
+  const turn = () => {
+    if (!on) return;
+    fn();
+    setImmediate(turn);
+  };
+  setImmediate(turn);
+  return () => (on = false);
+}
