@@ -18,8 +18,8 @@ import { createLoyaltyRepo } from "@mc/server/modules/loyalty/repo";
 import { createCustomerRepo } from "@mc/server/modules/customers/repo";
 import { createZaloClient } from "@mc/server/zalo/client";
 import { loadConfig } from "@mc/server/config";
-import { TEST_ENV } from "@mc/server/test-support";
-import { seedCustomers } from "./seed";
+import { fileEnv } from "@mc/server/test-support";
+import { seedCustomers, seedOpenRules } from "./shared";
 
 const PLAN_N = Number(process.env.BENCH_PLAN_CUSTOMERS ?? 1_000_000);
 const DISPATCH_N = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 20_000);
@@ -80,14 +80,12 @@ async function dispatch() {
   const ask = () => new Promise<number>((r) => { child.once("message", (m: any) => r(m.messages)); child.send({ type: "count" }); });
   const dir = mkdtempSync(join(tmpdir(), "mc-dispatch-"));
   try {
-    const config = loadConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, "d.db"), ZALO_OPENAPI_URL: `${ready.url}/openapi`, ZALO_BUSINESS_URL: `${ready.url}/business`, ZALO_OAUTH_URL: `${ready.url}/oauth`, ZALO_GRAPH_URL: `${ready.url}/graph` });
+    const config = loadConfig(fileEnv(ready.url, join(dir, "d.db")));
     const db = openDb(config.DATABASE_PATH);
     const now = Date.now;
     seedCustomers(db, DISPATCH_N, now());
     const repo = createMessagingRepo(db);
-    // Rules without quiet hours or caps, so the run does not depend on the hour it starts at.
-    const { DEFAULT_WARMING_RULES } = await import("@mc/shared");
-    db.$client.prepare("insert into warming_rules (rules, changed_by, created_at) values (?, 'bench', ?)").run(JSON.stringify({ ...DEFAULT_WARMING_RULES, quietHours: null, caps: [] }), now());
+    seedOpenRules(db, now());
     db.$client.transaction(() => {
       for (let i = 0; i < DISPATCH_N; i++) repo.queue({ customerId: `c${i}`, category: "care", dedupeKey: `bench:${i}`, source: "bench", text: "Cảm ơn bạn đã ghé cửa hàng!" }, now());
     })();

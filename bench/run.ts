@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import os from "node:os";
+import { call } from "./shared";
 
 const envNum = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -62,20 +63,6 @@ function startServer(mode: "hello" | "app", extraExecArgv: string[] = []): Promi
       });
     });
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// plain HTTP for seeding
-
-async function call<T = any>(base: string, method: string, path: string, token?: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {

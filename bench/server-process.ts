@@ -14,6 +14,7 @@ import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
+import { benchApiEnv } from "./shared";
 
 type FromParent = { type: "stop" } | { type: "check" } | { type: "cpu" } | { type: "prof-start" } | { type: "prof-stop"; file: string };
 const send = (msg: unknown) => process.send!(msg);
@@ -37,18 +38,7 @@ async function api() {
     logger: false,
   });
   const emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
-  const config = loadConfig({
-    ...TEST_ENV,
-    NODE_ENV: "production",
-    DATABASE_PATH: dbPath,
-    ZALO_GRAPH_URL: `${emuUrl}/graph`,
-    ZALO_OAUTH_URL: `${emuUrl}/oauth`,
-    ZALO_OPENAPI_URL: `${emuUrl}/openapi`,
-    ZALO_BUSINESS_URL: `${emuUrl}/business`,
-    JWT_TTL_SECONDS: "86400",
-    RATE_LIMIT_PER_MINUTE: "100000000",
-    AUTH_RATE_LIMIT_PER_MINUTE: "100000000",
-  });
+  const config = loadConfig({ ...benchApiEnv(emuUrl, dbPath), JWT_TTL_SECONDS: "86400" });
   const app = await buildApp({ config, now: () => emu.clock.now(), logger: false });
   const url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
   const sqlite = app.services.db.$client;

@@ -8,12 +8,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_WARMING_RULES } from "@mc/shared";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { openDb } from "@mc/server/db/client";
 import { TEST_ENV } from "@mc/server/test-support";
-import { seedCustomers } from "./seed";
+import { benchApiEnv, seedCustomers, seedOpenRules } from "./shared";
 
 const N = Number(process.env.BENCH_STALL_CUSTOMERS ?? 1_000_000);
 const emuUrl = process.env.BENCH_EMU_URL!;
@@ -23,21 +22,13 @@ const dbPath = join(dir, "stall.db");
 const seedDb = openDb(dbPath);
 const t0 = Date.now();
 seedCustomers(seedDb, N, Date.now());
-seedDb.$client.prepare("insert into warming_rules (rules, changed_by, created_at) values (?, 'bench', ?)").run(JSON.stringify({ ...DEFAULT_WARMING_RULES, quietHours: null, caps: [] }), Date.now());
+seedOpenRules(seedDb, Date.now());
 seedDb.$client.pragma("wal_checkpoint(TRUNCATE)");
 seedDb.$client.close();
 const seedMs = Date.now() - t0;
 
 const config = loadConfig({
-  ...TEST_ENV,
-  NODE_ENV: "production",
-  DATABASE_PATH: dbPath,
-  ZALO_GRAPH_URL: `${emuUrl}/graph`,
-  ZALO_OAUTH_URL: `${emuUrl}/oauth`,
-  ZALO_OPENAPI_URL: `${emuUrl}/openapi`,
-  ZALO_BUSINESS_URL: `${emuUrl}/business`,
-  RATE_LIMIT_PER_MINUTE: "100000000",
-  AUTH_RATE_LIMIT_PER_MINUTE: "100000000",
+  ...benchApiEnv(emuUrl, dbPath),
   DISPATCH_RATE_PER_SECOND: process.env.BENCH_STALL_DISPATCH_RATE ?? "60",
   DISPATCH_CONCURRENCY: "64",
   DISPATCHER_ENABLED: "false",

@@ -16,6 +16,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { call } from "./shared";
 
 const N = Number(process.env.BENCH_STALL_CUSTOMERS ?? 1_000_000);
 const PROBE_MS = Number(process.env.BENCH_STALL_PROBE_MS ?? 5);
@@ -44,17 +45,6 @@ function child(file: string, env: Record<string, string>): Promise<{ proc: Child
       resolve({ proc, ready, ask });
     });
   });
-}
-
-async function call<T = any>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /** Open-loop probe: one GET /health every PROBE_MS, each timed from when it was due to its answer. */

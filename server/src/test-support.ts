@@ -158,3 +158,32 @@ export function forkApi(env: Record<string, string>): Promise<{ url: string; sto
     child.once("exit", (code) => reject(new Error(`API instance exited early (${code})`)));
   });
 }
+
+/**
+ * `n` new shoppers who follow the OA, their welcome messages sent (the dispatcher drained) and their outbox
+ * rows deleted, so a messaging test's outbox holds only what it causes. The emulator's record of the
+ * welcomes is the caller's to set aside (its conversation API still shows them).
+ */
+export async function followingShoppers(h: Harness, n: number) {
+  const people = [];
+  for (let i = 0; i < n; i++) {
+    const s = await newShopper(h, `Khách ${i}`);
+    await h.control("POST", `/_emu/users/${s.appUserId}/follow`);
+    people.push(s);
+  }
+  await h.app.services.dispatcher.drain();
+  h.app.services.db.$client.prepare("delete from outbox where source = 'welcome'").run();
+  return people;
+}
+
+/** Runs `fn` on every event-loop turn until stopped: stands for the requests served while a sliced job runs. */
+export function everyTurn(fn: () => void) {
+  let on = true;
+  const turn = () => {
+    if (!on) return;
+    fn();
+    setImmediate(turn);
+  };
+  setImmediate(turn);
+  return () => (on = false);
+}

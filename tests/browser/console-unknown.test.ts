@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { DEMO_ADMIN, startStack, type Stack } from "../support/stack";
-import { launchBrowser, openDesktop, realErrors } from "../support/browser";
-
-const emu = (stack: Stack, path: string) => fetch(`${stack.emulatorUrl}${path}`, { method: "POST" }).then((r) => r.json());
+import { DEMO_ADMIN, type Stack } from "../support/stack";
+import { openDesktop, realErrors } from "../support/browser";
+import { withConsoleStack } from "../support/suite";
 
 describe("broadcast page: outcomes a crash left unknown", () => {
   let stack: Stack;
   let browser: Browser;
-  beforeAll(async () => {
-    stack = await startStack({ seed: true });
-    for (const persona of ["staff", "admin"]) await emu(stack, `/_emu/personas/${persona}/follow`);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  withConsoleStack((s, b) => {
+    stack = s;
+    browser = b;
   });
 
   it("shows them apart from failures, in Vietnamese, with what they mean", async () => {

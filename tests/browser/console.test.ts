@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { DEMO_ADMIN, startStack, type Stack } from "../support/stack";
-import { launchBrowser, openDesktop, SCREENSHOTS } from "../support/browser";
+import { DEMO_ADMIN, type Stack } from "../support/stack";
+import { openDesktop, SCREENSHOTS } from "../support/browser";
+import { withConsoleStack } from "../support/suite";
 
 /** The console page; the 401 (wrong password) and 400 (refused rules) below are provoked and shown on screen. */
 const openConsole = (browser: Browser) => openDesktop({ browser, expected: (msg) => /status of 40[01]\b/.test(msg.text()) });
@@ -14,22 +15,12 @@ async function screenshot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
-const emu = (stack: Stack, path: string) => fetch(`${stack.emulatorUrl}${path}`, { method: "POST" }).then((r) => r.json());
-
 describe("admin web console", () => {
   let stack: Stack;
   let browser: Browser;
-
-  beforeAll(async () => {
-    stack = await startStack({ seed: true });
-    // seedDemo signed the staff and admin personas in (they are customers now); following the OA sends the
-    // signed follow webhook, so the server records them as followers inside the free CS window.
-    for (const persona of ["staff", "admin"]) await emu(stack, `/_emu/personas/${persona}/follow`);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  withConsoleStack((s, b) => {
+    stack = s;
+    browser = b;
   });
 
   it("edits the warming rules, registers a ZNS template and runs a care broadcast to followers", async () => {

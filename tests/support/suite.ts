@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
-import { openPhone, type BrowserSession } from "./browser";
+import type { Browser } from "playwright-core";
+import { launchBrowser, openPhone, type BrowserSession } from "./browser";
 import { startStack, type Stack } from "./stack";
 
 /**
@@ -23,6 +24,29 @@ export function withStackAndPhones(
   });
   afterAll(async () => {
     for (const phone of phones.reverse()) await phone.close(); // the first one owns the browser: last
+    await stack?.close();
+  });
+}
+
+/**
+ * For a describe block about the admin console: the seeded demo stack, with the staff and admin personas
+ * following the OA, and one browser for the test's desktop pages. seedDemo signed those personas in (they
+ * are customers now); following sends the signed follow webhook, so the server records them as followers
+ * inside the free CS window: a followers-only broadcast reaches exactly these two.
+ */
+export function withConsoleStack(started: (stack: Stack, browser: Browser) => void) {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    stack = await startStack({ seed: true });
+    for (const persona of ["staff", "admin"]) {
+      await fetch(`${stack.emulatorUrl}/_emu/personas/${persona}/follow`, { method: "POST" }).then((r) => r.json());
+    }
+    browser = await launchBrowser();
+    started(stack, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
     await stack?.close();
   });
 }

@@ -1,18 +1,7 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { forEachInSlices, forEachRowidSlice, runInSlices } from "./chunked";
-
-/** Runs `fn` on every event-loop turn until stopped: stands for the requests served while a job runs. */
-function everyTurn(fn: () => void) {
-  let on = true;
-  const turn = () => {
-    if (!on) return;
-    fn();
-    setImmediate(turn);
-  };
-  setImmediate(turn);
-  return () => (on = false);
-}
+import { everyTurn } from "../test-support";
 
 describe("sliced jobs", () => {
   it("another macrotask runs between every two steps", async () => {

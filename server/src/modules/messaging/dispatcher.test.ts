@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, followingShoppers, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import type { ZaloClient } from "../../zalo/client";
 import { createDispatcher, type DispatcherOptions } from "./dispatcher";
 import { createMessagingRepo } from "./repo";
@@ -55,14 +55,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>) {
 }
 
 async function followers(n: number) {
-  const people = [];
-  for (let i = 0; i < n; i++) {
-    const s = await newShopper(h, `Khách ${i}`);
-    await h.control("POST", `/_emu/users/${s.appUserId}/follow`);
-    people.push(s);
-  }
-  await h.app.services.dispatcher.drain(); // welcome messages
-  h.app.services.db.$client.prepare("delete from outbox where source = 'welcome'").run();
+  const people = await followingShoppers(h, n);
   h.emu.state.messages.length = 0;
   return people;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, followingShoppers, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { createDispatcher } from "./dispatcher";
 import { createMessagingRepo } from "./repo";
 
@@ -60,15 +60,8 @@ async function promoTemplate() {
 }
 
 async function followers(n: number) {
-  const people = [];
-  for (let i = 0; i < n; i++) {
-    const s = await newShopper(h, `Khách ${i}`);
-    await h.control("POST", `/_emu/users/${s.appUserId}/follow`);
-    people.push(s);
-  }
-  await drain(); // welcome messages
+  const people = await followingShoppers(h, n);
   // From here on, tests look only at what they cause.
-  h.app.services.db.$client.prepare("delete from outbox where source = 'welcome'").run();
   baseline = (await h.control("GET", "/_emu/messages")).length;
   return people;
 }

@@ -208,16 +208,12 @@ export function createOutboxRepo(db: Db) {
        select id from outbox where state = 'sending' and channel in ('cs','template_uid') and lease_until < @t order by id limit @n)
      returning id, customer_id, channel, text, image_url, sent_at, broadcast_id`,
   );
-  const confirm = c.prepare(
-    "update outbox set state = 'sent', zalo_msg_id = @msgId, reason = 'FOUND_IN_CONVERSATION', lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'",
-  );
-  const resend = c.prepare(
-    "update outbox set state = 'queued', channel = null, free = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'",
-  );
+  // A taken row's outcome (found, resent, unknown) lets its lease go, only while this dispatcher still holds it in flight.
+  const settled = "lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'";
+  const confirm = c.prepare(`update outbox set state = 'sent', zalo_msg_id = @msgId, reason = 'FOUND_IN_CONVERSATION', ${settled}`);
+  const resend = c.prepare(`update outbox set state = 'queued', channel = null, free = null, sent_at = null, reason = 'RESEND_AFTER_CRASH', ${settled}`);
   const later = c.prepare("update outbox set lease_until = @until, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'");
-  const unknown = c.prepare(
-    "update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN', lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'",
-  );
+  const unknown = c.prepare(`update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN', ${settled}`);
   const knownMsg = c.prepare("select 1 from outbox where zalo_msg_id = ? limit 1").pluck();
 
   return {

@@ -7,6 +7,7 @@ import { createCustomerRepo } from "../customers/repo";
 import { createDispatcher } from "./dispatcher";
 import { createMessagingRepo } from "./repo";
 import { createMessagingService } from "./service";
+import { everyTurn } from "../../test-support";
 
 // Broadcast previews and plans in slices (service level, fresh in-memory database per test). Time is
 // frozen at 10:00 in Vietnam: inside every sending window.
@@ -39,18 +40,6 @@ function seed(n: number, vary = false) {
 
 function broadcast(svc: ReturnType<typeof service>, category: "care" | "promotion" = "promotion") {
   return svc.createBroadcast(admin, { name: "Cuối tuần", category, content: { text: "Giảm 20%!" }, audience: { followersOnly: true }, scheduledAt: null, expiresAt: null, breakerRate: 0.02, breakerMinSent: 200 }).id;
-}
-
-/** Runs `fn` on every event-loop turn until stopped: stands for the requests served while a plan runs. */
-function everyTurn(fn: () => void) {
-  let on = true;
-  const turn = () => {
-    if (!on) return;
-    fn();
-    setImmediate(turn);
-  };
-  setImmediate(turn);
-  return () => (on = false);
 }
 
 describe("a broadcast is planned in slices", () => {

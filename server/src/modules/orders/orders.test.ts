@@ -1,53 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
-import { seedMenu } from "../menu/test-fixture";
+import { newShopper, type Harness } from "../../test-support";
+import { shopCalls, startShop, type Shop } from "./test-fixture";
 
 // One server + emulator for the file (fast on a busy machine); every test uses its own fresh shoppers.
 let h: Harness;
-let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
+let ctx: Shop["ctx"];
+let menu: Shop["menu"];
 let otherStaff: { token: string };
-const menu = { tea: "", banhMi: "", q3Only: "", category: "" };
-
-const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
-const count = (table: string) => sql(`select count(*) as n from ${table}`)[0].n as number;
-const inject = (method: "GET" | "POST" | "PUT", url: string, token: string, payload?: unknown) => h.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as object }) });
+const { sql, count, inject, place, move } = shopCalls(() => ({ h, ctx, menu }));
 
 beforeAll(async () => {
-  h = await startHarness();
-  ctx = await withStoreAndStaff(h);
+  ({ h, ctx, menu } = await startShop());
   const s3 = await newShopper(h, "Nhân viên Q3");
   await inject("PUT", `/api/admin/customers/${s3.customer.id}/role`, ctx.admin, { role: "staff", storeIds: ["q3"] });
   otherStaff = s3;
-
-  Object.assign(menu, await seedMenu(h, ctx.admin));
 });
 afterAll(async () => h.close());
 
-const inAnHour = () => new Date(h.emu.clock.now() + 3_600_000).toISOString();
-let req = 0;
+let campaigns = 0;
 const teaL = (quantity = 1) => ({ productId: menu.tea, quantity, optionIds: ["L", "pearl"] }); // 48,000 each
 
-function place(token: string, over: Record<string, unknown> = {}) {
-  return inject("POST", "/api/orders", token, {
-    storeId: "q1",
-    items: [teaL(2)],
-    pickup: { type: "pickup", at: inAnHour() },
-    payment: "counter",
-    expectedTotal: 96_000,
-    requestId: `req-${++req}-${Date.now()}`,
-    ...over,
-  });
-}
-
 async function voucherFor(token: string, over: Record<string, unknown> = {}) {
-  const c = await inject("POST", "/api/admin/voucher-campaigns", ctx.admin, { name: `Giảm 20K #${++req}`, kind: "amount_off", value: 20_000, minSpendVnd: 50_000, validDaysAfterClaim: 30, ...over });
+  const c = await inject("POST", "/api/admin/voucher-campaigns", ctx.admin, { name: `Giảm 20K #${++campaigns}`, kind: "amount_off", value: 20_000, minSpendVnd: 50_000, validDaysAfterClaim: 30, ...over });
   expect(c.statusCode, c.body).toBe(201);
   const v = await inject("POST", `/api/vouchers/campaigns/${c.json().id}/claim`, token);
   expect(v.statusCode, v.body).toBe(200);
   return v.json().voucher as { id: string };
 }
 
-const move = (id: string, status: string, token = ctx.staff.token, reason?: string) => inject("POST", `/api/staff/orders/${id}/status`, token, { status, ...(reason ? { reason } : {}) });
 async function completed(token: string, over: Record<string, unknown> = {}) {
   const o = (await place(token, over)).json().order;
   for (const s of ["confirmed", "ready", "completed"]) expect((await move(o.id, s)).statusCode).toBe(200);

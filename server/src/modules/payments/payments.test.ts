@@ -1,45 +1,22 @@
 import { createHmac } from "node:crypto";
 import { checkoutMacData } from "@mc/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, newShopper, startHarness, TEST_ENV, withStoreAndStaff, type Harness } from "../../test-support";
-import { seedMenu } from "../menu/test-fixture";
+import { newShopper, TEST_ENV, type Harness } from "../../test-support";
+import { shopCalls, startShop, type Shop } from "../orders/test-fixture";
 
 // One server + emulator for the file; every test uses its own fresh shoppers. The server listens: the
 // emulator posts Zalo's Checkout callbacks to it.
 let h: Harness;
-let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
+let ctx: Shop["ctx"];
+let menu: Shop["menu"];
 let apiUrl: string;
-let menu: Awaited<ReturnType<typeof seedMenu>>;
-
-const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
-const count = (table: string) => sql(`select count(*) as n from ${table}`)[0].n as number;
-const inject = (method: "GET" | "POST" | "PUT", url: string, token: string, payload?: unknown) => h.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as object }) });
+const { sql, count, inject, place, move } = shopCalls(() => ({ h, ctx, menu }));
 
 beforeAll(async () => {
-  h = await startHarness();
-  ctx = await withStoreAndStaff(h);
+  ({ h, ctx, menu } = await startShop());
   apiUrl = await h.app.listen({ port: 0, host: "127.0.0.1" });
-  menu = await seedMenu(h, ctx.admin);
 });
 afterAll(async () => h.close());
-
-const inAnHour = () => new Date(h.emu.clock.now() + 3_600_000).toISOString();
-let req = 0;
-
-/** 2 large teas with pearls: 96,000 VND. */
-function place(token: string, over: Record<string, unknown> = {}) {
-  return inject("POST", "/api/orders", token, {
-    storeId: "q1",
-    items: [{ productId: menu.tea, quantity: 2, optionIds: ["L", "pearl"] }],
-    pickup: { type: "pickup", at: inAnHour() },
-    payment: "counter",
-    expectedTotal: 96_000,
-    requestId: `req-${++req}-${Date.now()}`,
-    ...over,
-  });
-}
-
-const move = (id: string, status: string, token = ctx.staff.token) => inject("POST", `/api/staff/orders/${id}/status`, token, { status });
 
 describe("Zalo Checkout", () => {
   const KEY = TEST_ENV.ZALO_CHECKOUT_PRIVATE_KEY;
