@@ -45,13 +45,14 @@ export function createZaloClient(deps: ZaloClientDeps) {
       res = await transport(url, init, config.ZALO_TIMEOUT_MS);
     } catch (err) {
       if (!(err instanceof TransportError)) throw new ZaloError(0, `request not sent: ${(err as Error).message}`, endpoint, "request_invalid");
-      throw new ZaloError(0, err.timedOut ? "timed out" : `network error: ${err.message}`, endpoint, "transient");
+      throw new ZaloError(0, err.timedOut ? "timed out" : `network error: ${err.message}`, endpoint, "transient", err.afterWrite);
     }
     let body: unknown;
     try {
       body = JSON.parse(res.text);
     } catch {
-      throw new ZaloError(0, `HTTP ${res.status} with a body that is not JSON`, endpoint, "transient");
+      // Something (Zalo or a proxy in front of it) answered after the request arrived.
+      throw new ZaloError(0, `HTTP ${res.status} with a body that is not JSON`, endpoint, "transient", true);
     }
     if (typeof body !== "object" || body === null) throw new ZaloError(0, "empty answer", endpoint, "transient");
     return body as T;

@@ -18,6 +18,11 @@ export class ZaloError extends Error {
     message: string,
     readonly endpoint: string,
     kind?: ZaloErrorKind,
+    /**
+     * The request reached Zalo but its answer was lost (a timeout or reset after it went out, an answer
+     * that is not Zalo's JSON): Zalo may have acted on it. Sending it again could be a second message.
+     */
+    readonly maybeDelivered = false,
   ) {
     super(`Zalo ${endpoint} failed (${zaloCode}): ${message}`);
     this.name = "ZaloError";

@@ -10,7 +10,12 @@ export type Transport = (url: string, init: HttpInit, timeoutMs: number) => Prom
 const agents = { "http:": new http.Agent({ keepAlive: true, maxSockets: 256 }), "https:": new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
 export class TransportError extends Error {
-  constructor(message: string, readonly timedOut: boolean) {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+    /** The whole request had gone out: Zalo may have acted on it, only its answer is lost. */
+    readonly afterWrite = false,
+  ) {
     super(message);
     this.name = "TransportError";
   }
@@ -33,10 +38,12 @@ export const nodeTransport: Transport = (url, init, timeoutMs) =>
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", (e) => reject(new TransportError(e.message, false)));
+        res.on("error", (e) => reject(new TransportError(e.message, false, true)));
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new TransportError("timed out", true)));
-    req.on("error", (e) => reject(e instanceof TransportError ? e : new TransportError(e.message, false)));
+    let written = false;
+    req.on("finish", () => (written = true));
+    req.setTimeout(timeoutMs, () => req.destroy(new TransportError("timed out", true, written)));
+    req.on("error", (e) => reject(e instanceof TransportError ? e : new TransportError(e.message, false, written)));
     req.end(body);
   });

@@ -18,6 +18,7 @@ export function createDispatchRepo(repo: Pick<MessagingRepo, "outbox" | "broadca
     toFinal: o.toFinal,
     toSent: o.toSent,
     toRetry: o.toRetry,
+    toUncertain: o.toUncertain,
     markInFlight: o.markInFlight,
     requeueReady: o.requeueReady,
     takeUnresolved: o.takeUnresolved,

@@ -99,6 +99,20 @@ describe("a crash mid-broadcast", () => {
     expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
   });
 
+  it("an answer lost after the request reached Zalo (a timeout) is never sent again blind: the conversation settles it", async () => {
+    const [p] = await followers(1);
+    // Zalo takes longer than our timeout (1.5 s in tests) but does send the message.
+    await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", delayMs: 2500, times: 1 });
+    h.app.services.messaging.queue({ customerId: p!.customer.id, category: "care", dedupeKey: "slow", source: "test", text: "Chào bạn" });
+    await dispatcher(h.app.services.zalo).tick();
+    expect(sql("select state, reason from outbox")).toEqual([{ state: "sending", reason: "OUTCOME_UNCERTAIN" }]);
+    await until("Zalo to have sent it", () => h.emu.state.messages.length === 1);
+    await h.control("POST", "/_emu/clock", { advanceMs: 1 });
+    await dispatcher(h.app.services.zalo).drain();
+    expect(h.emu.state.messages).toHaveLength(1);
+    expect(sql("select state, reason, zalo_msg_id from outbox")).toEqual([{ state: "sent", reason: "FOUND_IN_CONVERSATION", zalo_msg_id: h.emu.state.messages[0]!.msgId }]);
+  });
+
   it("cancelling a broadcast also stops its decided rows that were waiting their turn: only the requests in flight go out", async () => {
     await followers(6);
     const id = await startBroadcast({ text: "Cảm ơn bạn đã ghé quán!" });

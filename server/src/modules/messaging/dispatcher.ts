@@ -256,6 +256,13 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       dr.toRetry({ id: row.id, state: "failed", reason: zaloErrorText(e.zaloCode) ?? e.message, zaloError: e.zaloCode || null, notBefore: null, t });
       return;
     }
+    // Zalo may have the message already: never send it again blind. The row stays in flight with its lease
+    // over, so recovery settles it like one a crash left (the conversation for CS/template, receipts for ZNS).
+    if (e.maybeDelivered) {
+      dr.toUncertain({ id: row.id, t });
+      deps.log?.warn({ id: row.id, endpoint: e.endpoint }, "answer lost after the request reached Zalo");
+      return;
+    }
     if (e.kind === "quota") {
       if (channel === "zns") znsLeft = 0;
       // Held, not failed: the quota comes back tomorrow (a held promotion may still expire first).

@@ -195,6 +195,7 @@ export function createOutboxRepo(db: Db) {
   const toRetry = c.prepare(
     "update outbox set state = ?, reason = ?, zalo_error = ?, not_before = ?, sent_at = null, lease_owner = null, lease_until = null, updated_at = ? where id = ? and state = 'sending'",
   );
+  const uncertain = c.prepare("update outbox set lease_until = @t, reason = 'OUTCOME_UNCERTAIN', updated_at = @t where id = @id and state = 'sending'");
   const inFlight = c.prepare(
     "update outbox set state = 'sending', attempts = attempts + 1, sent_at = @t, lease_until = @until, updated_at = @t where id = @id and lease_owner = @owner and state = 'ready'",
   );
@@ -261,6 +262,8 @@ export function createOutboxRepo(db: Db) {
     toSent: (id: number, msgId: string, t: number) => void toSent.run(msgId, t, id),
     toRetry: (p: { id: number; state: "queued" | "held" | "failed"; reason: string; zaloError: number | null; notBefore: number | null; t: number }) =>
       void toRetry.run(p.state, p.reason, p.zaloError, p.notBefore, p.t, p.id),
+    /** Its answer was lost after it reached Zalo: left in flight with the lease over, for recovery to settle. */
+    toUncertain: (p: { id: number; t: number }) => void uncertain.run(p),
     /** Takes a `ready` row into flight; false if its lease was lost meanwhile (someone else has it). */
     markInFlight: (p: { id: number; owner: string; t: number; until: number }) => inFlight.run(p).changes === 1,
     requeueReady: (t: number) => requeueReady.run({ t }).changes,
