@@ -89,6 +89,20 @@ describe("Zalo Checkout", () => {
     expect((await inject("GET", `/api/orders/${o.id}/payment`, s.token)).json()).toMatchObject({ paymentStatus: "paid", zalo: null });
   });
 
+  it("an order cancelled while Zalo's payment status was being read is marked for a refund, not left paid and cancelled", async () => {
+    await h.control("POST", "/_emu/config", { checkoutCallbackUrl: "" });
+    const s = await newShopper(h, "Khách huỷ");
+    const o = (await place(s.token, { payment: "zalopay" })).json().order;
+    const { checkoutOrderId } = await zaloOrder(s, o.id);
+    await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
+    await h.control("POST", "/_emu/faults", { match: "/payment/api/transaction/get-status", delayMs: 300, times: 1 });
+    const polling = inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token);
+    await new Promise((r) => setTimeout(r, 100)); // the poll is waiting on Zalo
+    expect((await inject("POST", `/api/me/orders/${o.id}/cancel`, s.token, { reason: "Tôi đổi ý" })).statusCode).toBe(200);
+    expect((await polling).statusCode).toBe(200);
+    expect(sql("select status, payment_status from orders where id = ?", o.id)).toEqual([{ status: "cancelled", payment_status: "refund_due" }]);
+  });
+
   it("notify (COD/bank chosen in the sheet) switches a linked order to pay at the counter; a bad mac changes nothing", async () => {
     await h.control("POST", "/_emu/config", { checkoutNotifyUrl: `${apiUrl}/webhooks/zalo-checkout/notify` });
     const s = await newShopper(h, "Khách COD");

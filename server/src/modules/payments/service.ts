@@ -64,8 +64,9 @@ export function createPaymentService(deps: {
     orderRepo.linkCheckout(o.id, p.checkoutOrderId);
     if (p.resultCode === 1) {
       if (orderRepo.markPaid({ id: o.id, at: p.at, transId: p.transId, checkoutOrderId: p.checkoutOrderId })) {
-        // Paid after it was cancelled: the money goes back.
-        if (o.status === "cancelled") orderRepo.set(o.id, { paymentStatus: "refund_due" });
+        // Paid after it was cancelled: the money goes back. Read the order now, not as the caller saw it before
+        // an await (a shopper may cancel while Zalo's status is being read).
+        if (orderRepo.order(o.id)!.status === "cancelled") orderRepo.set(o.id, { paymentStatus: "refund_due" });
         audit(db, { actor: SYSTEM, action: "order.paid", targetId: o.id, storeId: o.storeId, details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId }, at: p.at });
       }
     } else if (p.resultCode === -1) {
