@@ -178,6 +178,7 @@ export function createBroadcasts(deps: {
           const inserted = insert(b, { lo: p.after, hi, params }, t);
           const done = hi >= end();
           store.advancePlan(id, hi, inserted, done ? "running" : "planning");
+          if (done) store.completeBroadcasts([id], t); // an audience of no one is done at once
           if (done) audit(db, { actor: { kind: "system", id: "planner" }, action: "broadcast.planned", targetId: id, details: { recipients: p.recipients + inserted }, at: t });
           return { done };
         }),

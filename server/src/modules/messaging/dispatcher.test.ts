@@ -113,6 +113,21 @@ describe("a crash mid-broadcast", () => {
     expect(sql("select state, reason, zalo_msg_id from outbox")).toEqual([{ state: "sent", reason: "FOUND_IN_CONVERSATION", zalo_msg_id: h.emu.state.messages[0]!.msgId }]);
   });
 
+  it("a broadcast to no one is done as soon as it is planned", async () => {
+    const b = (await api("POST", "/api/admin/broadcasts", { name: "Không ai", category: "care", content: { text: "Chào" }, audience: { followersOnly: true, tags: ["không-ai-có"] } })).json();
+    expect((await api("POST", `/api/admin/broadcasts/${b.id}/start`)).json()).toMatchObject({ recipients: 0 });
+    await until("the plan to finish", () => broadcastState(b.id)?.state !== "planning");
+    expect(broadcastState(b.id)).toEqual({ state: "done", finished: 1 });
+  });
+
+  it("erasing the last person a broadcast still had to reach completes it", async () => {
+    const [p] = await followers(1);
+    const id = await startBroadcast({ text: "Cảm ơn bạn!" });
+    const erase = await h.app.inject({ method: "POST", url: `/api/admin/customers/${p!.customer.id}/erase`, headers: bearer(admin), payload: { reason: "Khách yêu cầu" } });
+    expect(erase.statusCode).toBe(200);
+    expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+  });
+
   it("cancelling a broadcast also stops its decided rows that were waiting their turn: only the requests in flight go out", async () => {
     await followers(6);
     const id = await startBroadcast({ text: "Cảm ơn bạn đã ghé quán!" });

@@ -135,7 +135,7 @@ export function createOutboxRepo(db: Db) {
   // A row being sent (leased and marked sending) finishes; anything not yet sent never goes. The text and
   // template data of every other row are dropped: they carry the person's name and what we told them.
   const cancelUnsent = c.prepare(
-    "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready')",
+    "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready') returning broadcast_id",
   );
   const blankContent = c.prepare("update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'");
   const replay = c.prepare(
@@ -188,7 +188,8 @@ export function createOutboxRepo(db: Db) {
   const toReady = c.prepare(
     "update outbox set state = 'ready', channel = ?, free = ?, sent_at = ?, lease_until = ?, reason = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
   );
-  const toFinal = c.prepare("update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ?");
+  // Only a row still waiting: one cancelled while its batch was being claimed stays cancelled.
+  const toFinal = c.prepare("update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')");
   const toSent = c.prepare(
     "update outbox set state = case when state = 'sending' then 'sent' else state end, zalo_msg_id = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ?",
   );
@@ -234,9 +235,9 @@ export function createOutboxRepo(db: Db) {
     redecideHeld: (t: number) => redecideHeld.run(t, t).changes,
     /** The person's data was erased: cancels what was still to be sent to them. Inside the erasure's transaction. */
     forgetCustomer(customerId: string, now: number) {
-      const cancelled = cancelUnsent.run(now, customerId).changes;
+      const rows = cancelUnsent.all(now, customerId) as { broadcast_id: string | null }[];
       blankContent.run(now, customerId);
-      return { cancelled };
+      return { cancelled: rows.length, broadcastIds: rows.map((r) => r.broadcast_id) };
     },
     /** Every message to a customer since `since` (test sends are no one's), by person then time, with its template's tag (the what-if replay). */
     replaySince: (since: number) => replay.all(since) as Row[],

@@ -77,7 +77,12 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
     /** Queues one message (see outbox-repo); call inside the cause's transaction. */
     queue: outbox.queue,
     /** The person's data was erased: cancels what was still to be sent to them. Inside the erasure's transaction. */
-    forgetCustomer: outbox.forgetCustomer,
+    /** The person's data was erased: their unsent messages are cancelled, and a broadcast left with nothing to send is done. */
+    forgetCustomer(customerId: string, now: number) {
+      const { cancelled, broadcastIds } = outbox.forgetCustomer(customerId, now);
+      broadcasts.completeBroadcasts(broadcastIds, now);
+      return { cancelled };
+    },
     policyCustomer,
     /** Policy rows of several customers by id (the people with their own history in a preview slice). */
     policyRows: (customerIds: string[]) => customerRows.all(JSON.stringify(customerIds)) as Record<string, any>[],
