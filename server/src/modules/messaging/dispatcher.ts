@@ -318,6 +318,8 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
           return starts.map((st) => dr.markInFlight({ id: st.id, owner, t: at, until: at + o.leaseMs }));
         });
       } catch (err) {
+        // The answers are kept for the next write; the requests waiting to start do not go out (still `ready`).
+        buffer = done.concat(buffer);
         starts.forEach((st) => st.fail(err));
         throw err;
       }
@@ -347,11 +349,20 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
         if (next >= toSend.length) flush(); // nothing left to start: record now rather than at the batch's end
       }
     };
-    try {
-      await Promise.all(Array.from({ length: Math.min(o.concurrency, toSend.length) }, worker));
-    } finally {
-      flush();
+    // Every worker finishes before the tick does (a failed one must not let the next tick overlap this one).
+    const ended = await Promise.allSettled(Array.from({ length: Math.min(o.concurrency, toSend.length) }, worker));
+    // Answers that could not be written yet (the database busy past its timeout) get a few more tries; any left
+    // stay `sending` and are settled by recovery like a crash's (conversation or receipts), never sent blind.
+    for (let attempt = 0; buffer.length && attempt < 5; attempt++) {
+      try {
+        write();
+      } catch (err) {
+        deps.log?.warn({ err: (err as Error).message, answers: buffer.length }, "could not record answers yet");
+        await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+      }
     }
+    const failure = ended.find((e) => e.status === "rejected");
+    if (failure) throw (failure as PromiseRejectedResult).reason;
     return rows.length;
   }
 
