@@ -53,3 +53,31 @@ it("a database from before the running sums gets them backfilled, and the tier w
   expect(repo.earnedSince("a", 25 * DAY)).toBe(0);
   db.$client.close();
 });
+
+it("bill numbers stored before they were upper-cased follow, so a bill awarded before the upgrade is still a duplicate", () => {
+  dir = mkdtempSync(join(tmpdir(), "mc-migrate-"));
+  const upTo = join(dir, "upto");
+  cpSync(migrations, upTo, { recursive: true });
+  const journal = JSON.parse(readFileSync(join(upTo, "meta/_journal.json"), "utf8"));
+  journal.entries = journal.entries.filter((e: { tag: string }) => e.tag < "0007");
+  writeFileSync(join(upTo, "meta/_journal.json"), JSON.stringify(journal));
+  const path = join(dir, "old.db");
+  const old = new Database(path);
+  migrate(drizzle(old), { migrationsFolder: upTo });
+  old.exec(`insert into customers (id, name, member_code, created_at, updated_at, points_balance) values ('a', 'A', 'AAAA2222', 0, 0, 30)`);
+  const entry = old.prepare(
+    "insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, actor_kind, actor_id, created_at) values ('a', 'earn', 10, 0, 'x', ?, 'system', 'system', 0)",
+  );
+  // Two spellings of one bill (both stay), a lowercase one, and keys that are not bills.
+  for (const k of ["purchase:q1:hd-0012", "purchase:q1:Ab-7", "purchase:q1:AB-7", "order:x:completed"]) entry.run(k);
+  old.close();
+
+  const db = openDb(path);
+  expect(db.$client.prepare("select source_key from points_ledger order by id").pluck().all()).toEqual([
+    "purchase:q1:HD-0012",
+    "purchase:q1:Ab-7",
+    "purchase:q1:AB-7",
+    "order:x:completed",
+  ]);
+  db.$client.close();
+});
