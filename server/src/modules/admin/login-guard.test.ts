@@ -49,4 +49,11 @@ describe("console login guard", () => {
     for (let i = 0; i < 500; i++) g.begin(`x${i}@shop.vn`);
     expect(g.begin("locked@shop.vn").ok).toBe(false);
   });
+
+  it("a lock is never evicted to make room, however many decoy accounts are locked", () => {
+    const { g } = guard();
+    for (let i = 0; i < 3; i++) g.begin("owner@shop.vn");
+    for (let d = 0; d < 150; d++) for (let i = 0; i < 3; i++) g.begin(`decoy${d}@x.vn`);
+    expect(g.begin("owner@shop.vn")).toMatchObject({ ok: false });
+  });
 });

@@ -27,15 +27,12 @@ export function createLoginGuard(now: () => number, opts: LoginGuardOptions = DE
 
   const lockFor = (failures: number) => Math.min(opts.maxLockMs, opts.baseLockMs * 2 ** (failures - opts.freeFailures));
 
+  // A lock is never evicted to make room: otherwise locking enough decoy accounts would free the target.
   function prune(t: number) {
     for (const [k, e] of entries) if (e.lockedUntil <= t && t - e.lastAt > forgetAfterMs) entries.delete(k);
     for (const [k, e] of entries) {
       if (entries.size < opts.maxTracked) return;
       if (e.lockedUntil <= t) entries.delete(k);
-    }
-    for (const k of entries.keys()) {
-      if (entries.size < opts.maxTracked) return;
-      entries.delete(k);
     }
   }
 
@@ -53,6 +50,8 @@ export function createLoginGuard(now: () => number, opts: LoginGuardOptions = DE
     if (e && e.lockedUntil > t) return { ok: false, retryAfterMs: e.lockedUntil - t };
     if (!e) {
       if (entries.size >= opts.maxTracked) prune(t);
+      // Full of locks (an attack on many accounts): this one goes uncounted; the per-IP limit still holds.
+      if (entries.size >= opts.maxTracked) return { ok: true };
       e = { failures: 0, lockedUntil: 0, lastAt: t };
       entries.set(key, e);
     }
