@@ -65,6 +65,18 @@ describe("POST /webhooks/zalo", () => {
     expect(count("customers")).toBe(1);
   });
 
+  it("a follow Zalo retries after the follower's data was erased stays a duplicate: it brings no one back", async () => {
+    const { raw, headers } = signed(followEvent());
+    expect((await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers, payload: raw })).json()).toEqual({ ok: true, duplicate: false });
+    const id = (h.app.services.db.$client.prepare("select id from customers").get() as { id: string }).id;
+    const admin = (await h.app.inject({ method: "POST", url: "/api/admin/login", payload: { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD } })).json().token;
+    expect((await h.app.inject({ method: "POST", url: `/api/admin/customers/${id}/erase`, headers: bearer(admin), payload: { reason: "Khách yêu cầu" } })).statusCode).toBe(200);
+    // The stored event names no one any more, yet Zalo's late retry of it is still known.
+    expect(JSON.stringify(h.app.services.db.$client.prepare("select * from webhook_events").all())).not.toContain("2468000000000000001");
+    expect((await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers, payload: raw })).json()).toEqual({ ok: true, duplicate: true });
+    expect(h.app.services.db.$client.prepare("select count(*) as n from customers where zalo_oa_id is not null").get()).toEqual({ n: 0 });
+  });
+
   it("links the follower to the mini-app customer through user_id_by_app", async () => {
     const { customer, token } = await h.login("shopper");
     // Graph /me already told us the OA-scoped id; the webhook's follower.id is the same person.
