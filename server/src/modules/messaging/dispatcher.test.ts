@@ -128,6 +128,36 @@ describe("a crash mid-broadcast", () => {
     expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
   });
 
+  it("one person's messages go one at a time, in order, while different people's go at once", async () => {
+    const [a, b] = await followers(2);
+    const real = h.app.services.zalo;
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const mostFor = new Map<string, number>();
+    const perPerson = new Map<string, number>();
+    const zalo = {
+      ...real,
+      sendCs: async (p: Parameters<ZaloClient["sendCs"]>[0]) => {
+        const who = String(p.oaUserId);
+        perPerson.set(who, (perPerson.get(who) ?? 0) + 1);
+        mostFor.set(who, Math.max(mostFor.get(who) ?? 0, perPerson.get(who)!));
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 30));
+        order.push(`${who}:${(p as { text?: string }).text}`);
+        inFlight--;
+        perPerson.set(who, perPerson.get(who)! - 1);
+        return real.sendCs(p);
+      },
+    } as ZaloClient;
+    for (const p of [a!, b!]) for (const n of [1, 2, 3]) h.app.services.messaging.queue({ customerId: p.customer.id, category: "transactional", dedupeKey: `o:${p.customer.id}:${n}`, source: "order", text: `#${n}` });
+    await dispatcher(zalo, { concurrency: 4 }).drain();
+    expect(sql("select count(*) as n from outbox where state = 'sent'")[0].n).toBe(6);
+    expect([...mostFor.values()]).toEqual([1, 1]);
+    expect(most).toBe(2);
+    for (const who of mostFor.keys()) expect(order.filter((o) => o.startsWith(who)).map((o) => o.split(":")[1])).toEqual(["#1", "#2", "#3"]);
+  });
+
   it("cancelling a broadcast also stops its decided rows that were waiting their turn: only the requests in flight go out", async () => {
     await followers(6);
     const id = await startBroadcast({ text: "Cảm ơn bạn đã ghé quán!" });

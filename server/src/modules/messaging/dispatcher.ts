@@ -337,20 +337,31 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
         // Each waiting worker got the error.
       }
     };
+    // One person's messages go one by one, in decision order (an order's "confirmed" before its "ready"):
+    // a worker takes a whole person at a time.
+    const people: (typeof toSend)[] = [];
+    const byPerson = new Map<string, typeof toSend>();
+    for (const s of toSend) {
+      const key = s.row.customer_id ?? `row:${s.row.id}`;
+      let theirs = byPerson.get(key);
+      if (!theirs) byPerson.set(key, (theirs = [])), people.push(theirs);
+      theirs.push(s);
+    }
     let next = 0;
     const worker = async () => {
-      while (next < toSend.length) {
-        const s = toSend[next++]!;
-        await buckets[s.channel].take();
-        if (!(await startSoon(s.row.id))) continue; // lease lost: someone else has it
-        // Await first: `buffer.push(await …)` would push into the array a concurrent write already took.
-        const outcome = await send(s.row, s.channel, s.who);
-        buffer.push(outcome);
-        if (next >= toSend.length) flush(); // nothing left to start: record now rather than at the batch's end
+      while (next < people.length) {
+        for (const s of people[next++]!) {
+          await buckets[s.channel].take();
+          if (!(await startSoon(s.row.id))) continue; // lease lost: someone else has it
+          // Await first: `buffer.push(await …)` would push into the array a concurrent write already took.
+          const outcome = await send(s.row, s.channel, s.who);
+          buffer.push(outcome);
+          if (next >= people.length) flush(); // nothing left to start: record now rather than at the batch's end
+        }
       }
     };
     // Every worker finishes before the tick does (a failed one must not let the next tick overlap this one).
-    const ended = await Promise.allSettled(Array.from({ length: Math.min(o.concurrency, toSend.length) }, worker));
+    const ended = await Promise.allSettled(Array.from({ length: Math.min(o.concurrency, people.length) }, worker));
     // Answers that could not be written yet (the database busy past its timeout) get a few more tries; any left
     // stay `sending` and are settled by recovery like a crash's (conversation or receipts), never sent blind.
     for (let attempt = 0; buffer.length && attempt < 5; attempt++) {
