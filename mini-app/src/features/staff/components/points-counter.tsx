@@ -1,9 +1,9 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Spinner } from "zmp-ui";
 import { CheckCircle2, Coins, IdCard, ReceiptText, ScanLine, ShieldAlert, TriangleAlert, UserRoundX } from "lucide-react";
 import { ErrorCode } from "@mc/shared/errors";
 import { MAX_PURCHASE_VND, purchaseCheck } from "@mc/shared/counter-rules";
-import { ApiError } from "../../../api/client";
+import { ApiError, ClientErrorCode } from "../../../api/client";
 import { UserAvatar } from "../../../components/avatar";
 import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
@@ -19,6 +19,9 @@ type Step =
   | { step: "finding" }
   | MemberStep
   | { step: "done"; member: Member; result: AwardResult; amountVnd: number; receiptId: string };
+
+/** Failures after which the request may still have reached the server (and been applied). */
+const UNCERTAIN: string[] = [ClientErrorCode.NETWORK, ClientErrorCode.BAD_RESPONSE];
 
 const PRESETS = [50_000, 100_000, 200_000, 500_000];
 
@@ -56,6 +59,8 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
   const [amount, setAmount] = useState("");
   const [receipt, setReceipt] = useState("");
   const toast = useToast();
+  // An award whose answer was lost: the same bill retried may answer `duplicate` for that very award.
+  const unanswered = useRef<{ key: string; startedAt: number } | null>(null);
 
   async function find(raw: string) {
     const c = raw.trim();
@@ -103,16 +108,24 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
     if (check === "too-large") return setState({ ...s, error: `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` });
     if (check === "confirm" && !confirmed) return setState({ ...s, confirming: true, error: undefined });
     setState({ ...s, busy: true, confirming: false, error: undefined });
+    const key = JSON.stringify([s.code, store.id, amountVnd, receiptId.toUpperCase()]);
+    const prior = unanswered.current?.key === key ? unanswered.current : null;
+    const startedAt = prior?.startedAt ?? Date.now();
     try {
-      const result = await awardPoints({ memberCode: s.code, storeId: store.id, amountVnd, receiptId });
+      let result = await awardPoints({ memberCode: s.code, storeId: store.id, amountVnd, receiptId });
+      // Recorded at/after the unanswered attempt started: that attempt went through, so this is its success.
+      if (result.duplicate && prior && Date.parse(result.entry.createdAt) >= prior.startedAt) result = { ...result, duplicate: false };
+      unanswered.current = null;
       setState({ step: "done", member: s.member, result, amountVnd, receiptId });
     } catch (e) {
       const { code: err } = toFailure(e);
+      unanswered.current = UNCERTAIN.includes(err) ? { key, startedAt } : null;
       setState({ ...s, busy: false, confirming: false, error: awardErrorText(err, e instanceof ApiError ? e.details : undefined, receiptId) });
     }
   }
 
   const next = () => {
+    unanswered.current = null;
     setCode("");
     setAmount("");
     setReceipt("");
