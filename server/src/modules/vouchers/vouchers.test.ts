@@ -136,7 +136,7 @@ describe("the counter", () => {
     expect(next.code).toMatch(/^\d{6}$/);
     expect(next.code).not.toBe(qr.code);
     await h.control("POST", "/_emu/clock", { advanceMs: 31_000 });
-    const stale = await counter("redeem", { code: qr.code });
+    const stale = await counter("inspect", { code: qr.code });
     expect(stale.statusCode).toBe(400);
     expect(stale.json().code).toBe("VOUCHER_CODE_EXPIRED");
     // The voucher's own code (in any screenshot of the wallet) is no way in at the counter.
@@ -148,6 +148,26 @@ describe("the counter", () => {
     const ok = await counter("redeem", { code: next.code });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().voucher.status).toBe("used");
+  });
+
+  it("a code checked just before it expired can still be confirmed for 5 minutes, never looked up again", async () => {
+    const { v, qr } = await issued();
+    expect((await counter("inspect", { code: qr.code })).statusCode).toBe(200);
+    // Past its 60 s while staff read the voucher over: a new check is refused, the confirmation goes through.
+    await h.control("POST", "/_emu/clock", { advanceMs: 60_000 + 4 * 60_000 });
+    expect((await counter("inspect", { code: qr.code })).json().code).toBe("VOUCHER_CODE_EXPIRED");
+    const ok = await counter("redeem", { code: qr.code });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().voucher).toMatchObject({ id: v.id, status: "used" });
+  });
+
+  it("a code more than 5 minutes past its expiry is refused at confirmation too", async () => {
+    const { v, qr } = await issued();
+    await h.control("POST", "/_emu/clock", { advanceMs: 60_000 + 5 * 60_000 });
+    const late = await counter("redeem", { code: qr.code });
+    expect(late.statusCode).toBe(400);
+    expect(late.json().code).toBe("VOUCHER_CODE_EXPIRED");
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
   });
 
   it("a shopper whose phone cannot show the voucher: staff list the member's usable vouchers from the member card and redeem one", async () => {
