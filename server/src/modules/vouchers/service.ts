@@ -87,6 +87,8 @@ export function createVoucherService(deps: {
   repo: VoucherRepo;
   loyaltyRepo: Pick<LoyaltyRepo, "append">;
   identityRepo: Pick<IdentityRepo, "byId" | "storeExists" | "memberRef">;
+  /** Whether a redeemer's id is a console operator's (named as such at the counter). */
+  operatorExists: (id: string) => boolean;
   qrSigner: ReturnType<typeof createSigner>;
   now: () => number;
 }) {
@@ -283,8 +285,11 @@ export function createVoucherService(deps: {
   }
   const staleCode = () => new AppError(ErrorCode.VOUCHER_CODE_EXPIRED, "This code is out of date: ask the customer for the code on their open voucher screen");
 
-  /** The name of whoever redeemed a voucher: a staff member's, or "admin" for an operator. */
-  const redeemerName = (v: VoucherRow) => (v.status !== "redeemed" ? null : v.redeemedBy ? (deps.identityRepo.byId(v.redeemedBy)?.name ?? "admin") : "unknown");
+  /** Who redeemed a voucher, as the counter shows it: a staff member's name, "Quản trị viên" for an operator, null if nobody known. */
+  const redeemerName = (v: VoucherRow) => {
+    if (v.status !== "redeemed" || !v.redeemedBy) return null;
+    return deps.identityRepo.byId(v.redeemedBy)?.name ?? (deps.operatorExists(v.redeemedBy) ? "Quản trị viên" : null);
+  };
 
   const validAt = (v: VoucherRow, storeId: string) => {
     const ids: string[] = JSON.parse(repo.campaign(v.campaignId)!.storeIds);

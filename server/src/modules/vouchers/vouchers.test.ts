@@ -124,6 +124,20 @@ describe("the counter", () => {
     expect(sql("select actor_id, store_id, target_id from audit_log where action = 'voucher.redeem'")).toEqual([{ actor_id: ctx.staff.customer.id, store_id: "q1", target_id: v.id }]);
   });
 
+  it("the redeemer is named for the counter: an operator as \"Quản trị viên\", nobody known as null (never a placeholder)", async () => {
+    const { qr } = await issued();
+    const ok = await counter("redeem", { qr: qr.payload }, ctx.admin);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().redeemedBy).toBe("Quản trị viên");
+    const twice = await counter("redeem", { code: qr.code });
+    expect(twice.json()).toMatchObject({ code: "VOUCHER_ALREADY_REDEEMED", details: { staffName: "Quản trị viên" } });
+    // A row redeemed before who redeemed it was recorded (or by someone since erased) names nobody.
+    h.app.services.db.$client.prepare("update vouchers set redeemed_by = null").run();
+    expect((await counter("inspect", { qr: qr.payload })).json()).toMatchObject({ voucher: { status: "used" }, redeemedBy: null });
+    h.app.services.db.$client.prepare("update vouchers set redeemed_by = 'gone'").run();
+    expect((await counter("redeem", { code: qr.code })).json().details.staffName).toBeNull();
+  });
+
   it("the typed code is a 6-digit code that rotates with the QR: a screenshot's code stops working, the printed voucher code never works", async () => {
     const { shopper, v, qr } = await issued();
     // Read out with a space, as the screen shows it.
