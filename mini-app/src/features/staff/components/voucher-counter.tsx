@@ -291,6 +291,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
         icon={<Keyboard size={18} />}
         placeholder="VD: 482 913"
         maxLength={7}
+        minLength={6}
         label="Mã số voucher"
         submitLabel="Kiểm tra"
         testId="counter-code"
