@@ -92,8 +92,13 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
     await s.getByTestId("award-receipt").fill("HD-0012");
     await s.getByTestId("award-amount").fill("300000");
     await s.getByTestId("award-submit").click();
-    await expect.poll(() => text(s, "award-error")).toContain("Hóa đơn số HD-0012 đã được tích điểm cho khách khác hoặc với số tiền khác");
+    // A bill-number refusal sits under "Số hóa đơn", which takes the focus; correcting it clears the error.
+    await expect.poll(() => text(s, "award-receipt-error")).toContain("Hóa đơn số HD-0012 đã được tích điểm cho khách khác hoặc với số tiền khác");
+    expect(await s.getByTestId("award-receipt").getAttribute("aria-describedby")).toBe("award-receipt-error");
+    await expect.poll(() => s.evaluate(() => document.activeElement?.id)).toBe("award-receipt");
+    expect(await s.getByTestId("award-error").count()).toBe(0);
     await s.getByTestId("award-receipt").fill("HD-0013");
+    expect(await s.getByTestId("award-receipt-error").count()).toBe(0);
     await s.getByTestId("award-amount").fill("20000000000");
     await expect.poll(() => text(s, "award-error")).toContain("Số tiền vượt quá giới hạn 1.000.000.000đ");
     expect(await s.getByTestId("award-submit").isDisabled()).toBe(true);

@@ -13,7 +13,8 @@ import { fmtDateTime, fmtNumber, fmtVnd } from "../../../lib/format";
 import { CodeForm } from "./code-form";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 
-type MemberStep = { step: "member"; code: string; member: Member; busy: boolean; error?: string; confirming?: boolean };
+/** `errorAt: "receipt"`: the error is about the bill number, shown under (and focusing) that field. */
+type MemberStep = { step: "member"; code: string; member: Member; busy: boolean; error?: string; errorAt?: "receipt"; confirming?: boolean };
 type Step =
   | { step: "idle"; error?: string }
   | { step: "finding" }
@@ -28,6 +29,9 @@ const PRESETS = [50_000, 100_000, 200_000, 500_000];
 const digits = (s: string) => s.replace(/\D/g, "").replace(/^0+/, "");
 /** Bill numbers as the POS prints them: letters, digits and separators, compared upper-cased by the server. */
 const billNumber = (s: string) => s.toUpperCase().replace(/[^0-9A-Z./_-]/g, "").slice(0, 32);
+
+/** Refusals about the bill number (shown under "Số hóa đơn"). */
+const RECEIPT_ERRORS: string[] = [ErrorCode.IDEMPOTENCY_KEY_REUSED];
 
 /** A refused award as the line the counter shows. */
 function awardErrorText(code: string, details: unknown, receiptId: string): string {
@@ -102,12 +106,12 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
   async function award(s: MemberStep, confirmed: boolean) {
     const amountVnd = Number(digits(amount));
     const receiptId = receipt.trim();
-    if (!receiptId) return setState({ ...s, error: "Nhập số hóa đơn in trên phiếu tính tiền" });
+    if (!receiptId) return setState({ ...s, error: "Nhập số hóa đơn in trên phiếu tính tiền", errorAt: "receipt" });
     const check = purchaseCheck(amountVnd);
     if (check === "empty") return;
-    if (check === "too-large") return setState({ ...s, error: `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` });
-    if (check === "confirm" && !confirmed) return setState({ ...s, confirming: true, error: undefined });
-    setState({ ...s, busy: true, confirming: false, error: undefined });
+    if (check === "too-large") return setState({ ...s, errorAt: undefined, error: `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` });
+    if (check === "confirm" && !confirmed) return setState({ ...s, confirming: true, error: undefined, errorAt: undefined });
+    setState({ ...s, busy: true, confirming: false, error: undefined, errorAt: undefined });
     const key = JSON.stringify([s.code, store.id, amountVnd, receiptId.toUpperCase()]);
     const prior = unanswered.current?.key === key ? unanswered.current : null;
     const startedAt = prior?.startedAt ?? Date.now();
@@ -120,9 +124,23 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
     } catch (e) {
       const { code: err } = toFailure(e);
       unanswered.current = UNCERTAIN.includes(err) ? { key, startedAt } : null;
-      setState({ ...s, busy: false, confirming: false, error: awardErrorText(err, e instanceof ApiError ? e.details : undefined, receiptId) });
+      setState({
+        ...s,
+        busy: false,
+        confirming: false,
+        error: awardErrorText(err, e instanceof ApiError ? e.details : undefined, receiptId),
+        errorAt: RECEIPT_ERRORS.includes(err) ? "receipt" : undefined,
+      });
     }
   }
+
+  // An error is about what was typed: editing either field clears it.
+  const edited = () => setState((st) => (st.step === "member" && st.error ? { ...st, error: undefined, errorAt: undefined } : st));
+  const receiptInput = useRef<HTMLInputElement>(null);
+  const receiptError = state.step === "member" && state.errorAt === "receipt" ? state.error : undefined;
+  useEffect(() => {
+    if (receiptError) receiptInput.current?.focus();
+  }, [receiptError]);
 
   const next = () => {
     unanswered.current = null;
@@ -269,8 +287,11 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
           <ReceiptText size={18} />
           <input
             id="award-receipt"
+            ref={receiptInput}
             value={receipt}
-            onChange={(e) => setReceipt(billNumber(e.target.value))}
+            onChange={(e) => (setReceipt(billNumber(e.target.value)), edited())}
+            aria-invalid={receiptError ? true : undefined}
+            aria-describedby={receiptError ? "award-receipt-error" : undefined}
             placeholder="Số in trên phiếu tính tiền"
             autoCapitalize="characters"
             autoComplete="off"
@@ -278,6 +299,11 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             data-testid="award-receipt"
           />
         </label>
+        {receiptError ? (
+          <p className="mcl-form-error" role="alert" id="award-receipt-error" data-testid="award-receipt-error">
+            {receiptError}
+          </p>
+        ) : null}
         <label className="mcl-field-label" htmlFor="award-amount">
           Số tiền hóa đơn
         </label>
@@ -286,7 +312,7 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             id="award-amount"
             inputMode="numeric"
             value={amount ? fmtNumber(Number(digits(amount))) : ""}
-            onChange={(e) => setAmount(digits(e.target.value).slice(0, 11))}
+            onChange={(e) => (setAmount(digits(e.target.value).slice(0, 11)), edited())}
             placeholder="0"
             autoComplete="off"
             data-testid="award-amount"
@@ -295,12 +321,12 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
         </label>
         <div className="mcl-presets">
           {PRESETS.map((p) => (
-            <button key={p} type="button" onClick={() => setAmount(String(p))} className={amountVnd === p ? "active" : ""}>
+            <button key={p} type="button" onClick={() => (setAmount(String(p)), edited())} className={amountVnd === p ? "active" : ""}>
               {fmtNumber(p / 1000)}K
             </button>
           ))}
         </div>
-        {tooLarge || state.error ? (
+        {tooLarge || (state.error && !receiptError) ? (
           <p className="mcl-form-error" role="alert" data-testid="award-error">
             {tooLarge ? `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` : state.error}
           </p>
