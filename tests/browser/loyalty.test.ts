@@ -265,4 +265,58 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
     expect(realErrors(shopper.errors)).toEqual([]);
     expect(realErrors(staff.errors)).toEqual([]);
   });
+
+  it("an answer lost on the way back: confirming again shows the success it was, for a voucher and for points", async () => {
+    const s = staff.page;
+    // The request reaches the server (and is applied); the answer never comes back.
+    const loseAnswerOnce = (path: string) =>
+      s.route(`**${path}`, async (route) => void (await route.fetch(), await route.abort("connectionreset")), { times: 1 });
+    const lost = () => staff.errors.filter((e) => /net::ERR_CONNECTION_RESET/.test(e)).length;
+    const lostBefore = lost();
+
+    const tea = await createCampaign(stack, { name: "Tặng trà chanh", kind: "free_item", value: 0, freeItem: "Trà chanh", validDaysAfterClaim: 7 });
+    const { page } = shopper;
+    await page.reload(); // the offers were read before this campaign existed
+    await nav(page, "Trang chủ");
+    await nav(page, "Ưu đãi");
+    await page.getByTestId("tab-offers").click();
+    const offer = page.locator(`[data-testid="offer"][data-campaign="${tea.id}"]`);
+    await offer.getByTestId("offer-claim").click();
+    await offer.getByTestId("offer-use").waitFor();
+
+    await s.getByTestId("counter-next").click();
+    await s.getByTestId("counter-by-member").click();
+    await s.getByTestId("counter-card-input").fill(memberCode);
+    await s.getByTestId("counter-card-submit").click();
+    await expect.poll(() => s.getByTestId("counter-member-voucher").count()).toBe(1);
+    await s.getByTestId("counter-member-voucher").first().click();
+    await expect.poll(() => text(s, "counter-owner")).toBe("N. T. Hà");
+    await loseAnswerOnce("/api/staff/vouchers/redeem");
+    await s.getByTestId("counter-redeem").click();
+    await expect.poll(lost).toBe(lostBefore + 1);
+    // Still on the review (unknown whether it went through); confirming again finds it used here, just now: this one.
+    await expect.poll(() => s.getByTestId("counter-redeem").isEnabled()).toBe(true);
+    await s.getByTestId("counter-redeem").click();
+    await expect.poll(() => s.getByTestId("counter-outcome").getAttribute("data-outcome")).toBe("success");
+    expect(await text(s, "counter-outcome-lines")).toContain("Trần Minh Khoa");
+
+    await s.getByTestId("counter-mode-points").click();
+    await scan(s, "award-scan", memberCode);
+    await expect.poll(() => text(s, "award-member-name")).toBe("N. T. Hà");
+    await s.getByTestId("award-receipt").fill("HD-0077");
+    await s.getByTestId("award-amount").fill("100000");
+    await loseAnswerOnce("/api/staff/points/award");
+    await s.getByTestId("award-submit").click();
+    await expect.poll(lost).toBe(lostBefore + 2);
+    await expect.poll(() => s.getByTestId("award-submit").isEnabled()).toBe(true);
+    await s.getByTestId("award-submit").click();
+    await expect.poll(() => text(s, "award-title")).toBe("Tích điểm thành công");
+    expect(await s.getByTestId("award-result").getAttribute("data-duplicate")).toBe("false");
+    expect(await text(s, "award-points")).toBe("+10 điểm");
+    await s.getByTestId("award-next").click();
+    await s.getByTestId("counter-mode-voucher").click();
+
+    expect(realErrors(shopper.errors)).toEqual([]);
+    expect(realErrors(staff.errors).filter((e) => !/net::ERR_CONNECTION_RESET/.test(e))).toEqual([]);
+  });
 });
