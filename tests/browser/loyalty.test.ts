@@ -319,4 +319,39 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
     expect(realErrors(shopper.errors)).toEqual([]);
     expect(realErrors(staff.errors).filter((e) => !/net::ERR_CONNECTION_RESET/.test(e))).toEqual([]);
   });
+
+  it("a QR past its expiry while its refresh fails is hidden, with its code dimmed, until a refresh works", async () => {
+    const lemon = await createCampaign(stack, { name: "Tặng nước chanh", kind: "free_item", value: 0, freeItem: "Nước chanh", validDaysAfterClaim: 7 });
+    const { page } = shopper;
+    await page.reload();
+    await nav(page, "Trang chủ");
+    await nav(page, "Ưu đãi");
+    await page.getByTestId("tab-offers").click();
+    const offer = page.locator(`[data-testid="offer"][data-campaign="${lemon.id}"]`);
+    await offer.getByTestId("offer-claim").click();
+    // The first QR arrives already expired and due for a refresh in 5 s; that refresh (and any after) cannot get through.
+    let served = 0;
+    const qrPath = "**/api/me/vouchers/*/qr";
+    await page.route(qrPath, async (route) => {
+      if (served++ > 0) return route.abort("internetdisconnected");
+      const res = await route.fetch();
+      const body = { ...(await res.json()), expiresAt: new Date(Date.now() - 1000).toISOString(), refreshInSeconds: 5 };
+      await route.fulfill({ response: res, json: body });
+    });
+    await offer.getByTestId("offer-use").click();
+    await page.locator('[data-testid="voucher-qr"][data-ready="1"]').waitFor();
+    await expect.poll(() => page.getByTestId("voucher-qr-box").getAttribute("data-stale")).toBe("true");
+    expect(await page.getByTestId("voucher-qr").count()).toBe(0);
+    expect(await page.getByTestId("voucher-code").getAttribute("data-stale")).toBe("true");
+    expect(await text(page, "qr-refresh-error")).toBe("Mất kết nối. Thử lại, hoặc đưa thẻ thành viên cho nhân viên");
+    // Back online: the link brings a live QR.
+    await page.unroute(qrPath);
+    await page.getByTestId("qr-refresh-error").click();
+    await page.locator('[data-testid="voucher-qr"][data-ready="1"]').waitFor();
+    expect(await page.getByTestId("qr-refresh-error").count()).toBe(0);
+    expect(await page.getByTestId("voucher-code").getAttribute("data-stale")).toBeNull();
+    await page.getByTestId("back").click();
+
+    expect(realErrors(shopper.errors).filter((e) => !/net::ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+  });
 });
