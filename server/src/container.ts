@@ -57,7 +57,8 @@ export function buildContainer(o: ContainerOptions) {
   const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: o.issueToken, now });
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
-  const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
+  const adminRepo = createAdminRepo(db);
+  const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, operatorExists: adminRepo.exists, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
   const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
   const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
@@ -119,7 +120,7 @@ export function buildContainer(o: ContainerOptions) {
     },
     onReceipt: messaging.applyReceipt,
   });
-  const admin = createAdminService({ repo: createAdminRepo(db), issueToken: o.issueToken, now });
+  const admin = createAdminService({ repo: adminRepo, issueToken: o.issueToken, now });
   const customers = createCustomerService({
     db,
     repo: customerRepo,

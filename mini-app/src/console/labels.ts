@@ -1,3 +1,5 @@
+import type { Counts } from "./types";
+
 /** Vietnamese labels for the server's codes (reasons are the shared `Reason` type plus outbox-only ones). */
 
 export const REASON_LABEL: Record<string, string> = {
@@ -118,3 +120,6 @@ const ZALO_ERROR_VI: Record<number, string> = {
   [-249]: "Mẫu này không gửi được qua user id",
 };
 export const zaloReason = (code: number | null | undefined, fallback?: string | null) => (code != null && ZALO_ERROR_VI[code]) || fallback || (code != null ? `Lỗi Zalo ${code}` : "Không rõ");
+
+/** Recipients not sent to (blocked, failed, outcome unknown, expired or cancelled): the list and the detail page agree. */
+export const notSentOf = (c: Counts) => c.suppressed + c.failed + c.unknown + c.expired + c.cancelled;

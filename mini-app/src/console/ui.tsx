@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode, type SetStateAction } from "react";
 import { AlertTriangle, Loader2 } from "lucide-react";
 import { ConsoleError, detailLines } from "./api";
 
@@ -86,24 +86,29 @@ export function Badge({ tone, children, testId }: { tone: "ok" | "warn" | "bad" 
   );
 }
 
-/** Loads once (and on `reload()`), keeping the last data while reloading. */
+/**
+ * Loads once (and on `reload()`), keeping the last data while reloading. Only the newest load's answer is
+ * kept, and `setData` (an action's answer) drops the loads already in flight, e.g. a poll started before it.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const alive = useRef(true);
+  const seq = useRef(0);
   const run = useCallback(async () => {
+    const my = ++seq.current;
     setLoading(true);
     try {
       const d = await load();
-      if (alive.current) {
+      if (alive.current && my === seq.current) {
         setData(d);
         setError(null);
       }
     } catch (e) {
-      if (alive.current) setError(e);
+      if (alive.current && my === seq.current) setError(e);
     } finally {
-      if (alive.current) setLoading(false);
+      if (alive.current && my === seq.current) setLoading(false);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
@@ -114,7 +119,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
       alive.current = false;
     };
   }, [run]);
-  return { data, setData, error, loading, reload: run };
+  const replace = useCallback((next: SetStateAction<T | null>) => {
+    seq.current++;
+    setData(next);
+    setLoading(false);
+  }, []);
+  return { data, setData: replace, error, loading, reload: run };
 }
 
 /** Runs an action, tracking busy/error; returns the result or undefined on failure. */

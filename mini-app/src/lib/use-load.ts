@@ -12,7 +12,7 @@ export type Loaded<T> = {
   retry: () => void;
   /** Load again in the background (after an action changed the data); resolves when it has answered. */
   reload: () => Promise<void>;
-  /** Replace the data with what an action returned, without a round trip. */
+  /** Replace the data with what an action returned, without a round trip (answers already in flight are dropped). */
   setData: Dispatch<SetStateAction<T | null>>;
 };
 
@@ -93,5 +93,11 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabl
     void run();
   }, [blankRetry, run]);
 
-  return { data, error, loading, retry, reload: run, setData };
+  // An action's answer is newer than any load still in flight (a poll started before it): those are dropped.
+  const replace = useCallback<Dispatch<SetStateAction<T | null>>>((next) => {
+    seq.current++;
+    setData(next);
+  }, []);
+
+  return { data, error, loading, retry, reload: run, setData: replace };
 }

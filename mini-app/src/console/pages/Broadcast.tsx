@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { ArrowLeft, Eye, OctagonAlert, Pause, Play, RefreshCw, XCircle } from "lucide-react";
 import { api } from "../api";
-import { CATEGORY_LABEL, COUNT_LABEL, STATE_LABEL, fmtNum, fmtPct, fmtTime, reasonLabel, zaloReason } from "../labels";
+import { CATEGORY_LABEL, COUNT_LABEL, STATE_LABEL, fmtNum, fmtPct, fmtTime, notSentOf, reasonLabel, zaloReason } from "../labels";
 import type { BroadcastView, Preview } from "../types";
 import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
 import { stateTone } from "./Broadcasts";
@@ -200,7 +200,7 @@ function Stat({ label, value, tone, testId }: { label: string; value: number; to
 function Progress({ b }: { b: BroadcastView }) {
   const c = b.counts;
   const total = Math.max(b.recipients, 1);
-  const blocked = c.suppressed + c.failed + c.unknown + c.expired + c.cancelled;
+  const blocked = notSentOf(c);
   const pending = c.queued + c.sending + c.held;
   const processed = b.recipients - pending;
   const seg = (n: number) => `${(n / total) * 100}%`;

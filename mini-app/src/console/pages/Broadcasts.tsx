@@ -3,7 +3,7 @@ import { Plus, Send } from "lucide-react";
 import type { Audience, BroadcastInput, LoyaltyRules } from "@mc/shared";
 import { api } from "../api";
 import { go } from "../App";
-import { CATEGORY_LABEL, STATE_LABEL, TAG_LABEL, fmtNum, fmtTime } from "../labels";
+import { CATEGORY_LABEL, STATE_LABEL, TAG_LABEL, fmtNum, fmtTime, notSentOf } from "../labels";
 import type { BroadcastView, Store, ZnsTemplate } from "../types";
 import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
 
@@ -59,7 +59,7 @@ export function BroadcastsPage() {
                   <td className="c-num-col">{fmtNum(b.recipients)}</td>
                   <td className="c-num-col">{fmtNum(b.counts.sent)}</td>
                   <td className="c-num-col">{fmtNum(b.counts.queued + b.counts.sending + b.counts.held)}</td>
-                  <td className="c-num-col">{fmtNum(b.counts.suppressed + b.counts.failed + b.counts.expired)}</td>
+                  <td className="c-num-col">{fmtNum(notSentOf(b.counts))}</td>
                   <td>{fmtTime(b.startedAt)}</td>
                 </tr>
               ))}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Plus, Save, Send, Trash2 } from "lucide-react";
 import type { TemplateParam, ZnsTemplateInput } from "@mc/shared";
-import { api } from "../api";
+import { api, ConsoleError } from "../api";
 import { TAG_LABEL, TEST_SEND_LABEL, fmtNum, fmtTime, reasonLabel, zaloReason } from "../labels";
 import type { ZnsTemplate } from "../types";
 import { Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
@@ -10,6 +10,8 @@ const PARAM_TYPES: TemplateParam["type"][] = ["STRING", "NUMBER", "DATE", "PHONE
 /** A test send is an outbox row: queued, then sent by the dispatcher; `done` once Zalo has answered. */
 type TestSendView = { id: number; state: string; done: boolean; ok: boolean | null; msgId: string | null; error: { code: number | null; reason: string } | null };
 const POLL_MS = 1000;
+/** No answer this long after a test send: the dispatcher is probably not running; stop asking. */
+const GIVE_UP_MS = 60_000;
 
 export function ZnsPage() {
   const list = useLoad(() => api.get<{ templates: ZnsTemplate[] }>("/api/admin/zns/templates"));
@@ -210,6 +212,9 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
   const [result, setResult] = useState<TestSendView | null>(null);
   const [pollError, setPollError] = useState<unknown>(null);
   const [retry, setRetry] = useState(0);
+  // Why polling stopped: no answer for GIVE_UP_MS ("slow"), or the server refused the question (a 4xx).
+  const [halted, setHalted] = useState<"slow" | "refused" | null>(null);
+  const since = useRef(0);
   const sent = useRef(onSent);
   sent.current = onSent;
   const send = useAction();
@@ -217,16 +222,25 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
   const submit = async () => {
     setResult(null);
     setPollError(null);
+    setHalted(null);
     const body = { phone: phone.trim(), templateId, data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== "")), ...(development ? { development } : {}) };
     const r = await send.run(() => api.post<TestSendView>("/api/admin/zns/test-send", body));
+    since.current = Date.now();
     if (r) setResult(r);
+  };
+  const checkAgain = () => {
+    since.current = Date.now();
+    setPollError(null);
+    setHalted(null);
+    setRetry((n) => n + 1);
   };
   // Until Zalo has answered, ask where the row is.
   const pending = result && !result.done ? result.id : null;
   useEffect(() => {
-    if (pending === null) return;
+    if (pending === null || halted) return;
     let stop = false;
     const timer = setTimeout(async () => {
+      if (Date.now() - since.current >= GIVE_UP_MS) return setHalted("slow");
       try {
         const r = await api.get<TestSendView>(`/api/admin/zns/test-send/${pending}`);
         if (stop) return;
@@ -234,16 +248,19 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
         setResult(r);
         if (r.done) sent.current();
       } catch (err) {
-        // Shown, and asked again: the row goes on whether or not this page can see it.
-        if (!stop) (setPollError(err), setRetry((n) => n + 1));
+        if (stop) return;
+        setPollError(err);
+        // A 4xx will not change by asking again; anything else is shown and asked again (the row goes on).
+        if (err instanceof ConsoleError && err.status >= 400 && err.status < 500) setHalted("refused");
+        else setRetry((n) => n + 1);
       }
     }, POLL_MS);
     return () => {
       stop = true;
       clearTimeout(timer);
     };
-  }, [pending, result, retry]);
-  const busy = send.busy || pending !== null;
+  }, [pending, result, retry, halted]);
+  const busy = send.busy || (pending !== null && !halted);
   return (
     <Card title="Thử gửi một tin" testId="zns-test">
       <div className="c-row">
@@ -271,6 +288,14 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
         Chế độ development (mẫu chưa duyệt; chỉ gửi tới quản trị viên app/OA)
       </label>
       <ErrorBox error={send.error ?? pollError} testId="zns-test-error" />
+      {pending !== null && halted === "slow" && (
+        <p className="c-muted" role="status" data-testid="zns-test-stalled">
+          Chưa có kết quả: bộ gửi tin có đang chạy?{" "}
+          <button className="c-btn c-btn-ghost c-btn-sm" onClick={checkAgain} data-testid="zns-test-check-again">
+            Kiểm tra lại
+          </button>
+        </p>
+      )}
       {result &&
         (result.ok === false ? (
           <div className="c-error" data-testid="zns-test-result">

@@ -156,16 +156,24 @@ function LiveCode({ voucherId, code, onGone }: { voucherId: string; code: string
   }, []);
 
   const left = qr ? Math.max(0, Math.ceil((qr.refreshAt - now) / 1000)) : 0;
+  // The server drops a QR (and its code) at expiresAt: past it with the refresh failing, what is on screen
+  // no longer works, so it must not look valid.
+  const stale = !!qr && !!qrError && now >= Date.parse(qr.expiresAt);
   return (
     <div className="mcl-live">
-      <div className="mcl-live-qr">
-        {qr ? <QrImage value={qr.payload} size={216} label={`Mã QR voucher ${code}`} testId="voucher-qr" /> : <span className="sk dark mcl-qr-placeholder big" />}
+      <div className={`mcl-live-qr${stale ? " stale" : ""}`} data-testid="voucher-qr-box" data-stale={stale || undefined}>
+        {qr && !stale ? (
+          <QrImage value={qr.payload} size={216} label={`Mã QR voucher ${code}`} testId="voucher-qr" />
+        ) : (
+          <span className={`sk dark mcl-qr-placeholder big${stale ? " still" : ""}`} />
+        )}
       </div>
-      {qrError && !qr ? (
-        <button className="mcl-link" onClick={() => refreshNow.current()}>
-          {describeError(qrError).title}. Thử lại
+      {qrError ? (
+        <button className="mcl-link" role="alert" data-testid="qr-refresh-error" onClick={() => refreshNow.current()}>
+          {stale ? "Mất kết nối. Thử lại, hoặc đưa thẻ thành viên cho nhân viên" : `${describeError(qrError).title}. Thử lại`}
         </button>
-      ) : (
+      ) : null}
+      {qrError && (!qr || stale) ? null : (
         <div className="mcl-countdown" data-testid="qr-countdown" data-seconds={left}>
           <RefreshCw size={14} className={left <= 1 ? "spin" : ""} />
           <span>
@@ -179,7 +187,7 @@ function LiveCode({ voucherId, code, onGone }: { voucherId: string; code: string
       <span className="mcl-code-caption">Hoặc đọc mã số này cho nhân viên</span>
       {/* The typed code changes with the QR: a screenshot's code stops working too. */}
       {qr ? (
-        <span className="mcl-code" data-testid="voucher-code">
+        <span className={`mcl-code${stale ? " dim" : ""}`} data-testid="voucher-code" data-stale={stale || undefined}>
           {spacedCode(qr.code)}
         </span>
       ) : (

@@ -17,6 +17,11 @@ const QR_TTL_MS = 60_000;
 const QR_REFRESH_S = 30;
 /** A counter code is kept this long past its expiry, to be told apart from a mistyped one. */
 const CODE_KEPT_MS = 15 * 60_000;
+/**
+ * A typed code checked just before it expired can still be confirmed this long after (staff read the voucher
+ * over between "Kiểm tra" and "Xác nhận sử dụng"); a new check is not given it. Well inside CODE_KEPT_MS.
+ */
+const CODE_REDEEM_GRACE_MS = 5 * 60_000;
 /** 6 digits: read out and typed at a busy counter. */
 const counterCodeOf = (typed: string) => {
   const digits = typed.replace(/[\s.-]/g, "");
@@ -82,6 +87,8 @@ export function createVoucherService(deps: {
   repo: VoucherRepo;
   loyaltyRepo: Pick<LoyaltyRepo, "append">;
   identityRepo: Pick<IdentityRepo, "byId" | "storeExists" | "memberRef">;
+  /** Whether a redeemer's id is a console operator's (named as such at the counter). */
+  operatorExists: (id: string) => boolean;
   qrSigner: ReturnType<typeof createSigner>;
   now: () => number;
 }) {
@@ -249,7 +256,7 @@ export function createVoucherService(deps: {
    * the 6-digit one under a live QR (the voucher's printed code is never accepted); the member path needs
    * the card of the person the voucher belongs to.
    */
-  function resolve(input: CounterInput): VoucherRow {
+  function resolve(input: CounterInput, { codeGraceMs = 0 }: { codeGraceMs?: number } = {}): VoucherRow {
     let v: VoucherRow | undefined;
     if (input.qr) {
       const check = deps.qrSigner.verify("MCV1", input.qr, now());
@@ -270,7 +277,7 @@ export function createVoucherService(deps: {
         v = repo.voucher(row.voucherId);
         // A stale code of a voucher still usable is refused; one that has since been used or has expired
         // resolves, so the counter says what became of it.
-        if (v && row.expiresAt <= now() && statusOf(v, now()) === "active") throw staleCode();
+        if (v && row.expiresAt + codeGraceMs <= now() && statusOf(v, now()) === "active") throw staleCode();
       } else if (!typed && repo.voucherByCode(normalizeVoucherCode(input.code ?? ""))) throw staleCode();
     }
     if (!v) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code");
@@ -278,8 +285,11 @@ export function createVoucherService(deps: {
   }
   const staleCode = () => new AppError(ErrorCode.VOUCHER_CODE_EXPIRED, "This code is out of date: ask the customer for the code on their open voucher screen");
 
-  /** The name of whoever redeemed a voucher: a staff member's, or "admin" for an operator. */
-  const redeemerName = (v: VoucherRow) => (v.status !== "redeemed" ? null : v.redeemedBy ? (deps.identityRepo.byId(v.redeemedBy)?.name ?? "admin") : "unknown");
+  /** Who redeemed a voucher, as the counter shows it: a staff member's name, "Quản trị viên" for an operator, null if nobody known. */
+  const redeemerName = (v: VoucherRow) => {
+    if (v.status !== "redeemed" || !v.redeemedBy) return null;
+    return deps.identityRepo.byId(v.redeemedBy)?.name ?? (deps.operatorExists(v.redeemedBy) ? "Quản trị viên" : null);
+  };
 
   const validAt = (v: VoucherRow, storeId: string) => {
     const ids: string[] = JSON.parse(repo.campaign(v.campaignId)!.storeIds);
@@ -324,7 +334,7 @@ export function createVoucherService(deps: {
   }
 
   function redeemNow(actor: Principal, input: CounterInput & { storeId: string }, at: number): CounterVoucher {
-    const v = resolve(input);
+    const v = resolve(input, { codeGraceMs: CODE_REDEEM_GRACE_MS });
     if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
     if (repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id })) {
       const via = input.qr ? "qr" : input.code ? "code" : "member";

@@ -124,6 +124,20 @@ describe("the counter", () => {
     expect(sql("select actor_id, store_id, target_id from audit_log where action = 'voucher.redeem'")).toEqual([{ actor_id: ctx.staff.customer.id, store_id: "q1", target_id: v.id }]);
   });
 
+  it("the redeemer is named for the counter: an operator as \"Quản trị viên\", nobody known as null (never a placeholder)", async () => {
+    const { qr } = await issued();
+    const ok = await counter("redeem", { qr: qr.payload }, ctx.admin);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().redeemedBy).toBe("Quản trị viên");
+    const twice = await counter("redeem", { code: qr.code });
+    expect(twice.json()).toMatchObject({ code: "VOUCHER_ALREADY_REDEEMED", details: { staffName: "Quản trị viên" } });
+    // A row redeemed before who redeemed it was recorded (or by someone since erased) names nobody.
+    h.app.services.db.$client.prepare("update vouchers set redeemed_by = null").run();
+    expect((await counter("inspect", { qr: qr.payload })).json()).toMatchObject({ voucher: { status: "used" }, redeemedBy: null });
+    h.app.services.db.$client.prepare("update vouchers set redeemed_by = 'gone'").run();
+    expect((await counter("redeem", { code: qr.code })).json().details.staffName).toBeNull();
+  });
+
   it("the typed code is a 6-digit code that rotates with the QR: a screenshot's code stops working, the printed voucher code never works", async () => {
     const { shopper, v, qr } = await issued();
     // Read out with a space, as the screen shows it.
@@ -136,7 +150,7 @@ describe("the counter", () => {
     expect(next.code).toMatch(/^\d{6}$/);
     expect(next.code).not.toBe(qr.code);
     await h.control("POST", "/_emu/clock", { advanceMs: 31_000 });
-    const stale = await counter("redeem", { code: qr.code });
+    const stale = await counter("inspect", { code: qr.code });
     expect(stale.statusCode).toBe(400);
     expect(stale.json().code).toBe("VOUCHER_CODE_EXPIRED");
     // The voucher's own code (in any screenshot of the wallet) is no way in at the counter.
@@ -148,6 +162,26 @@ describe("the counter", () => {
     const ok = await counter("redeem", { code: next.code });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().voucher.status).toBe("used");
+  });
+
+  it("a code checked just before it expired can still be confirmed for 5 minutes, never looked up again", async () => {
+    const { v, qr } = await issued();
+    expect((await counter("inspect", { code: qr.code })).statusCode).toBe(200);
+    // Past its 60 s while staff read the voucher over: a new check is refused, the confirmation goes through.
+    await h.control("POST", "/_emu/clock", { advanceMs: 60_000 + 4 * 60_000 });
+    expect((await counter("inspect", { code: qr.code })).json().code).toBe("VOUCHER_CODE_EXPIRED");
+    const ok = await counter("redeem", { code: qr.code });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().voucher).toMatchObject({ id: v.id, status: "used" });
+  });
+
+  it("a code more than 5 minutes past its expiry is refused at confirmation too", async () => {
+    const { v, qr } = await issued();
+    await h.control("POST", "/_emu/clock", { advanceMs: 60_000 + 5 * 60_000 });
+    const late = await counter("redeem", { code: qr.code });
+    expect(late.statusCode).toBe(400);
+    expect(late.json().code).toBe("VOUCHER_CODE_EXPIRED");
+    expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
   });
 
   it("a shopper whose phone cannot show the voucher: staff list the member's usable vouchers from the member card and redeem one", async () => {

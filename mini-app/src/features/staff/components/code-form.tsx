@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Search } from "lucide-react";
 
-/** The counter's "type the code" field: upper-cased, submits from 4 characters on. */
+/** The counter's "type the code" field: upper-cased, submits from `minLength` characters (spaces not counted, default 4) on. */
 export function CodeForm(props: {
   value: string;
   onChange: (v: string) => void;
@@ -13,14 +13,16 @@ export function CodeForm(props: {
   submitLabel: string;
   testId: string;
   inputMode?: "text" | "numeric";
+  minLength?: number;
 }) {
   const typed = props.value.trim();
+  const ready = typed.replace(/\s/g, "").length >= (props.minLength ?? 4);
   return (
     <form
       className="mcl-code-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (typed.length >= 4) props.onSubmit(typed);
+        if (ready) props.onSubmit(typed);
       }}
     >
       <label className="mcl-input">
@@ -38,7 +40,7 @@ export function CodeForm(props: {
           data-testid={`${props.testId}-input`}
         />
       </label>
-      <button className="mc-btn primary mcl-inline-btn" type="submit" disabled={typed.length < 4} data-testid={`${props.testId}-submit`}>
+      <button className="mc-btn primary mcl-inline-btn" type="submit" disabled={!ready} data-testid={`${props.testId}-submit`}>
         <Search size={18} /> {props.submitLabel}
       </button>
     </form>

@@ -51,7 +51,8 @@ export function outcomeFromError(code: string, details: unknown, ctx: { typed: b
   }
 }
 
-type View = { tone: "ok" | "warn" | "bad"; icon: ReactNode; title: string; lines: [string, string][]; hint?: string };
+/** A line whose value is null (e.g. nobody known redeemed it) is left out. */
+type View = { tone: "ok" | "warn" | "bad"; icon: ReactNode; title: string; lines: [string, string | null][]; hint?: string };
 
 function view(o: CounterOutcome): View {
   switch (o.kind) {
@@ -63,7 +64,7 @@ function view(o: CounterOutcome): View {
         lines: [
           ["Thời gian", o.result.voucher.redeemedAt ? fmtDateTime(o.result.voucher.redeemedAt) : fmtDateTime(Date.now())],
           ["Cửa hàng", o.storeName],
-          ["Nhân viên", o.result.redeemedBy ?? "Không rõ"],
+          ["Nhân viên", o.result.redeemedBy],
         ],
         hint: `Trừ "${voucherLabel(o.result.voucher.campaign)}" vào hóa đơn của khách.`,
       };
@@ -75,7 +76,7 @@ function view(o: CounterOutcome): View {
         lines: [
           ["Thời gian", o.redeemedAt ? fmtDateTime(o.redeemedAt) : "Không rõ"],
           ["Cửa hàng", o.storeName ?? "Không rõ"],
-          ["Nhân viên", o.staffName ?? "Không rõ"],
+          ["Nhân viên", o.staffName],
         ],
         hint: "Không áp dụng lại voucher này.",
       };
@@ -116,6 +117,7 @@ function view(o: CounterOutcome): View {
 
 export function OutcomeScreen({ outcome, onNext }: { outcome: CounterOutcome; onNext: () => void }) {
   const v = view(outcome);
+  const lines = v.lines.filter((l): l is [string, string] => l[1] !== null);
   const result = "result" in outcome ? outcome.result : undefined;
   return (
     <section className={`mc-card mcl-counter-outcome tone-${v.tone}`} data-testid="counter-outcome" data-outcome={outcome.kind} role="status">
@@ -132,9 +134,9 @@ export function OutcomeScreen({ outcome, onNext }: { outcome: CounterOutcome; on
           </div>
         </div>
       ) : null}
-      {v.lines.length ? (
+      {lines.length ? (
         <dl className="mcl-outcome-lines" data-testid="counter-outcome-lines">
-          {v.lines.map(([k, val]) => (
+          {lines.map(([k, val]) => (
             <div key={k}>
               <dt>{k}</dt>
               <dd>{val}</dd>

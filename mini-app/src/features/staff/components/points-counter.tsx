@@ -1,9 +1,9 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Spinner } from "zmp-ui";
 import { CheckCircle2, Coins, IdCard, ReceiptText, ScanLine, ShieldAlert, TriangleAlert, UserRoundX } from "lucide-react";
 import { ErrorCode } from "@mc/shared/errors";
 import { MAX_PURCHASE_VND, purchaseCheck } from "@mc/shared/counter-rules";
-import { ApiError } from "../../../api/client";
+import { ApiError, ClientErrorCode } from "../../../api/client";
 import { UserAvatar } from "../../../components/avatar";
 import { describeError } from "../../../components/errors";
 import { useToast } from "../../../components/use-toast";
@@ -13,18 +13,25 @@ import { fmtDateTime, fmtNumber, fmtVnd } from "../../../lib/format";
 import { CodeForm } from "./code-form";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 
-type MemberStep = { step: "member"; code: string; member: Member; busy: boolean; error?: string; confirming?: boolean };
+/** `errorAt: "receipt"`: the error is about the bill number, shown under (and focusing) that field. */
+type MemberStep = { step: "member"; code: string; member: Member; busy: boolean; error?: string; errorAt?: "receipt"; confirming?: boolean };
 type Step =
   | { step: "idle"; error?: string }
   | { step: "finding" }
   | MemberStep
   | { step: "done"; member: Member; result: AwardResult; amountVnd: number; receiptId: string };
 
+/** Failures after which the request may still have reached the server (and been applied). */
+const UNCERTAIN: string[] = [ClientErrorCode.NETWORK, ClientErrorCode.BAD_RESPONSE];
+
 const PRESETS = [50_000, 100_000, 200_000, 500_000];
 
 const digits = (s: string) => s.replace(/\D/g, "").replace(/^0+/, "");
 /** Bill numbers as the POS prints them: letters, digits and separators, compared upper-cased by the server. */
 const billNumber = (s: string) => s.toUpperCase().replace(/[^0-9A-Z./_-]/g, "").slice(0, 32);
+
+/** Refusals about the bill number (shown under "Số hóa đơn"). */
+const RECEIPT_ERRORS: string[] = [ErrorCode.IDEMPOTENCY_KEY_REUSED];
 
 /** A refused award as the line the counter shows. */
 function awardErrorText(code: string, details: unknown, receiptId: string): string {
@@ -56,6 +63,8 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
   const [amount, setAmount] = useState("");
   const [receipt, setReceipt] = useState("");
   const toast = useToast();
+  // An award whose answer was lost: the same bill retried may answer `duplicate` for that very award.
+  const unanswered = useRef<{ key: string; startedAt: number } | null>(null);
 
   async function find(raw: string) {
     const c = raw.trim();
@@ -97,22 +106,44 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
   async function award(s: MemberStep, confirmed: boolean) {
     const amountVnd = Number(digits(amount));
     const receiptId = receipt.trim();
-    if (!receiptId) return setState({ ...s, error: "Nhập số hóa đơn in trên phiếu tính tiền" });
+    if (!receiptId) return setState({ ...s, error: "Nhập số hóa đơn in trên phiếu tính tiền", errorAt: "receipt" });
     const check = purchaseCheck(amountVnd);
     if (check === "empty") return;
-    if (check === "too-large") return setState({ ...s, error: `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` });
-    if (check === "confirm" && !confirmed) return setState({ ...s, confirming: true, error: undefined });
-    setState({ ...s, busy: true, confirming: false, error: undefined });
+    if (check === "too-large") return setState({ ...s, errorAt: undefined, error: `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` });
+    if (check === "confirm" && !confirmed) return setState({ ...s, confirming: true, error: undefined, errorAt: undefined });
+    setState({ ...s, busy: true, confirming: false, error: undefined, errorAt: undefined });
+    const key = JSON.stringify([s.code, store.id, amountVnd, receiptId.toUpperCase()]);
+    const prior = unanswered.current?.key === key ? unanswered.current : null;
+    const startedAt = prior?.startedAt ?? Date.now();
     try {
-      const result = await awardPoints({ memberCode: s.code, storeId: store.id, amountVnd, receiptId });
+      let result = await awardPoints({ memberCode: s.code, storeId: store.id, amountVnd, receiptId });
+      // Recorded at/after the unanswered attempt started: that attempt went through, so this is its success.
+      if (result.duplicate && prior && Date.parse(result.entry.createdAt) >= prior.startedAt) result = { ...result, duplicate: false };
+      unanswered.current = null;
       setState({ step: "done", member: s.member, result, amountVnd, receiptId });
     } catch (e) {
       const { code: err } = toFailure(e);
-      setState({ ...s, busy: false, confirming: false, error: awardErrorText(err, e instanceof ApiError ? e.details : undefined, receiptId) });
+      unanswered.current = UNCERTAIN.includes(err) ? { key, startedAt } : null;
+      setState({
+        ...s,
+        busy: false,
+        confirming: false,
+        error: awardErrorText(err, e instanceof ApiError ? e.details : undefined, receiptId),
+        errorAt: RECEIPT_ERRORS.includes(err) ? "receipt" : undefined,
+      });
     }
   }
 
+  // An error is about what was typed: editing either field clears it.
+  const edited = () => setState((st) => (st.step === "member" && st.error ? { ...st, error: undefined, errorAt: undefined } : st));
+  const receiptInput = useRef<HTMLInputElement>(null);
+  const receiptError = state.step === "member" && state.errorAt === "receipt" ? state.error : undefined;
+  useEffect(() => {
+    if (receiptError) receiptInput.current?.focus();
+  }, [receiptError]);
+
   const next = () => {
+    unanswered.current = null;
     setCode("");
     setAmount("");
     setReceipt("");
@@ -256,8 +287,11 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
           <ReceiptText size={18} />
           <input
             id="award-receipt"
+            ref={receiptInput}
             value={receipt}
-            onChange={(e) => setReceipt(billNumber(e.target.value))}
+            onChange={(e) => (setReceipt(billNumber(e.target.value)), edited())}
+            aria-invalid={receiptError ? true : undefined}
+            aria-describedby={receiptError ? "award-receipt-error" : undefined}
             placeholder="Số in trên phiếu tính tiền"
             autoCapitalize="characters"
             autoComplete="off"
@@ -265,6 +299,11 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             data-testid="award-receipt"
           />
         </label>
+        {receiptError ? (
+          <p className="mcl-form-error" role="alert" id="award-receipt-error" data-testid="award-receipt-error">
+            {receiptError}
+          </p>
+        ) : null}
         <label className="mcl-field-label" htmlFor="award-amount">
           Số tiền hóa đơn
         </label>
@@ -273,7 +312,7 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             id="award-amount"
             inputMode="numeric"
             value={amount ? fmtNumber(Number(digits(amount))) : ""}
-            onChange={(e) => setAmount(digits(e.target.value).slice(0, 11))}
+            onChange={(e) => (setAmount(digits(e.target.value).slice(0, 11)), edited())}
             placeholder="0"
             autoComplete="off"
             data-testid="award-amount"
@@ -282,12 +321,12 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
         </label>
         <div className="mcl-presets">
           {PRESETS.map((p) => (
-            <button key={p} type="button" onClick={() => setAmount(String(p))} className={amountVnd === p ? "active" : ""}>
+            <button key={p} type="button" onClick={() => (setAmount(String(p)), edited())} className={amountVnd === p ? "active" : ""}>
               {fmtNumber(p / 1000)}K
             </button>
           ))}
         </div>
-        {tooLarge || state.error ? (
+        {tooLarge || (state.error && !receiptError) ? (
           <p className="mcl-form-error" role="alert" data-testid="award-error">
             {tooLarge ? `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` : state.error}
           </p>

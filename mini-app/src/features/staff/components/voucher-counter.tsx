@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Spinner } from "zmp-ui";
 import { BadgeCheck, CalendarClock, ChevronRight, Coins, IdCard, Keyboard, Receipt, ScanLine, TicketX } from "lucide-react";
 import type { CounterVoucher, MemberVouchers } from "@mc/shared";
@@ -14,6 +14,12 @@ import { conditions, spacedCode, voucherLabel } from "../../../lib/voucher-label
 import { inspectVoucher, looksLikeMemberCode, memberVouchers, redeemVoucher, type CounterInput, type Store } from "../api";
 import { CodeForm } from "./code-form";
 import { outcomeFromError, OutcomeScreen, type CounterOutcome } from "./outcome";
+
+/** A VOUCHER_ALREADY_REDEEMED refusal's details: redeemed at this store, at/after `since`. */
+function wasThisRedemption(details: unknown, storeId: string, since: number) {
+  const d = (details ?? {}) as { redeemedAt?: string | null; storeId?: string | null };
+  return d.storeId === storeId && !!d.redeemedAt && Date.parse(d.redeemedAt) >= since;
+}
 
 type Step =
   | { step: "idle" }
@@ -33,6 +39,8 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
   const [code, setCode] = useState("");
   const [cardCode, setCardCode] = useState("");
   const toast = useToast();
+  // A confirmation whose answer was lost: when it started, so a retry refused as "already used" can tell it was this one.
+  const unanswered = useRef<{ key: string; startedAt: number } | null>(null);
   const storeName = (id: string | null) => (id ? (stores.find((s) => s.id === id)?.name ?? id) : null);
 
   async function check(input: CounterInput) {
@@ -97,18 +105,33 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
 
   async function redeem(s: Extract<Step, { step: "review" }>) {
     setState({ ...s, redeeming: true });
+    const key = JSON.stringify(s.input);
+    const prior = unanswered.current?.key === key ? unanswered.current : null;
+    const startedAt = prior?.startedAt ?? Date.now();
     try {
       const result = await redeemVoucher(s.input);
+      unanswered.current = null;
       setState({ step: "outcome", outcome: { kind: "success", result, storeName: store.name } });
     } catch (e) {
       const { code: c } = toFailure(e);
-      const outcome = outcomeFromError(c, e instanceof ApiError ? e.details : undefined, { typed: !("qr" in s.input), storeName: store.name });
+      const details = e instanceof ApiError ? e.details : undefined;
+      if (c === ErrorCode.VOUCHER_ALREADY_REDEEMED && prior && wasThisRedemption(details, store.id, prior.startedAt)) {
+        // Used here since the confirmation whose answer was lost: that confirmation went through.
+        unanswered.current = null;
+        const d = details as { redeemedAt: string; staffName?: string | null };
+        const voucher = { ...s.result.voucher, status: "used" as const, redeemedAt: d.redeemedAt, redeemedStoreId: store.id };
+        setState({ step: "outcome", outcome: { kind: "success", result: { ...s.result, voucher, redeemedBy: d.staffName ?? null }, storeName: store.name } });
+        return;
+      }
+      const outcome = outcomeFromError(c, details, { typed: !("qr" in s.input), storeName: store.name });
       if (c === ClientErrorCode.NETWORK || c === ErrorCode.RATE_LIMITED) {
         // Unknown whether it went through: stay on review; confirming again is safe (redeem is exactly-once).
+        if (c === ClientErrorCode.NETWORK) unanswered.current = { key, startedAt };
         toast.error(describeError(c).title);
         setState({ ...s, redeeming: false });
         return;
       }
+      unanswered.current = null;
       // Show whose voucher it was next to the refusal (the error itself carries no voucher).
       const withVoucher = outcome.kind === "already" || outcome.kind === "expired" || outcome.kind === "not-here" || outcome.kind === "void";
       setState({ step: "outcome", outcome: withVoucher ? { ...outcome, result: s.result } : outcome });
@@ -116,6 +139,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
   }
 
   const reset = () => {
+    unanswered.current = null;
     setCode("");
     setCardCode("");
     setState({ step: "idle" });
@@ -267,6 +291,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
         icon={<Keyboard size={18} />}
         placeholder="VD: 482 913"
         maxLength={7}
+        minLength={6}
         label="Mã số voucher"
         submitLabel="Kiểm tra"
         testId="counter-code"
