@@ -8,10 +8,14 @@ mkdir -p test-results
 npx tsc -p server && npx tsc -p zalo-emulator && npx tsc -p mini-app && npx tsc -p tests && npx tsc -p bench
 types=$?
 [ $types -eq 0 ] || echo "type check failed"
-# Lint (import cycles, the mini app's feature boundaries, hook deps): a lint error fails the run too.
+# Lint (import cycles, feature boundaries, hook deps, one writer per table, SQL only in repos): a lint error fails the run too.
 npx eslint .
 lint=$?
 [ $lint -eq 0 ] || echo "lint failed"
+# Formatting (Prettier; `pnpm format` fixes it): an unformatted file fails the run too.
+npx prettier --check . >/dev/null 2>&1
+format=$?
+[ $format -eq 0 ] || { echo "format check failed (pnpm format fixes it):"; npx prettier --list-different .; }
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
 rc=$?
 node -e '
@@ -24,4 +28,5 @@ node -e '
 '
 [ $types -eq 0 ] || rc=1
 [ $lint -eq 0 ] || rc=1
+[ $format -eq 0 ] || rc=1
 exit $rc
