@@ -39,7 +39,10 @@ const sqlOutsideRepos = [
   { selector: `Literal[value=${SQL_STATEMENT}]`, message: "SQL belongs in the module's repo." },
   { selector: `TemplateElement[value.raw=${SQL_STATEMENT}]`, message: "SQL belongs in the module's repo." },
   { selector: "CallExpression[callee.property.name='prepare']", message: "Prepared statements belong in the module's repo." },
-  { selector: "CallExpression[callee.property.name=/^(insert|update|delete|select|selectDistinct)$/][callee.object.name='db']", message: "Queries belong in the module's repo." },
+  {
+    selector: "CallExpression[callee.property.name=/^(insert|update|delete|select|selectDistinct)$/][callee.object.name='db']",
+    message: "Queries belong in the module's repo.",
+  },
   { selector: "TaggedTemplateExpression[tag.name='sql']", message: "SQL belongs in the module's repo." },
 ];
 // One rule (no-restricted-syntax) carries both checks, so each block states the whole list for its files.

@@ -20,7 +20,20 @@ declare module "autocannon" {
     body?: string;
     requests?: Request[];
   };
-  type Histo = { average: number; mean: number; stddev: number; min: number; max: number; total: number; sent: number; p50: number; p90: number; p97_5: number; p99: number; p99_9: number };
+  type Histo = {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    total: number;
+    sent: number;
+    p50: number;
+    p90: number;
+    p97_5: number;
+    p99: number;
+    p99_9: number;
+  };
   export type Result = {
     duration: number;
     latency: Histo;

@@ -12,7 +12,16 @@ const emu = await buildEmulator({
 const now = emu.clock.now();
 for (let i = 0; i < n; i++) {
   const appUserId = `7700${String(i).padStart(12, "0")}`;
-  emu.state.users.set(appUserId, { appUserId, oaUserId: `8800${String(i).padStart(12, "0")}`, name: `Khách ${i}`, avatar: "", phone: `8490${String(i).padStart(7, "0")}`, follower: true, lastInteractionAt: now, isAdmin: false });
+  emu.state.users.set(appUserId, {
+    appUserId,
+    oaUserId: `8800${String(i).padStart(12, "0")}`,
+    name: `Khách ${i}`,
+    avatar: "",
+    phone: `8490${String(i).padStart(7, "0")}`,
+    follower: true,
+    lastInteractionAt: now,
+    isAdmin: false,
+  });
 }
 const url = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
 process.send!({ type: "ready", url, now });

@@ -38,7 +38,16 @@ async function plan() {
     console.log(`seeded ${PLAN_N.toLocaleString("en-US")} customers in ${secs(Date.now() - t0)} s (not measured)`);
     const repo = createMessagingRepo(db);
     const svc = createMessagingService({ db, repo, loyaltyRepo: createLoyaltyRepo(db), customers: createCustomerRepo(db), zalo: {} as never, now });
-    const b = svc.createBroadcast(admin, { name: "Bench", category: "care", content: { text: "Cảm ơn bạn!" }, audience: { followersOnly: true }, scheduledAt: null, expiresAt: null, breakerRate: 0.02, breakerMinSent: 200 });
+    const b = svc.createBroadcast(admin, {
+      name: "Bench",
+      category: "care",
+      content: { text: "Cảm ơn bạn!" },
+      audience: { followersOnly: true },
+      scheduledAt: null,
+      expiresAt: null,
+      breakerRate: 0.02,
+      breakerMinSent: 200,
+    });
 
     t0 = Date.now();
     const p = await svc.preview(b.id);
@@ -50,7 +59,13 @@ async function plan() {
     // The same rows, inserted one by one with a prepared statement in one transaction.
     // Same table definition and indexes as the outbox, so the comparison is fair.
     const ddl = db.$client.prepare("select sql from sqlite_master where tbl_name = 'outbox' and sql is not null").pluck().all() as string[];
-    for (const stmt of ddl) db.$client.exec(stmt.replace(/\boutbox\b/g, "raw_outbox").replace(/`outbox_/g, "`raw_outbox_").replace(/"outbox_/g, '"raw_outbox_'));
+    for (const stmt of ddl)
+      db.$client.exec(
+        stmt
+          .replace(/\boutbox\b/g, "raw_outbox")
+          .replace(/`outbox_/g, "`raw_outbox_")
+          .replace(/"outbox_/g, '"raw_outbox_'),
+      );
     const ins = db.$client.prepare(
       "insert into raw_outbox (id, customer_id, category, priority, dedupe_key, source, text, state, attempts, created_at, updated_at, broadcast_id) values (?, ?, 'care', 3, ?, 'broadcast', ?, 'queued', 0, ?, ?, ?)",
     );
@@ -64,7 +79,12 @@ async function plan() {
     const total = previewMs + startMs;
     console.log(`\nPlan a broadcast to ${PLAN_N.toLocaleString("en-US")} customers`);
     console.table([
-      { step: "audience + policy (preview)", seconds: secs(previewMs), "rows/s": rate(p.audience, previewMs), note: `send ${p.send}, hold ${p.hold}, suppress ${p.suppress}` },
+      {
+        step: "audience + policy (preview)",
+        seconds: secs(previewMs),
+        "rows/s": rate(p.audience, previewMs),
+        note: `send ${p.send}, hold ${p.hold}, suppress ${p.suppress}`,
+      },
       { step: "outbox rows (start)", seconds: secs(startMs), "rows/s": rate(started.recipients, startMs), note: "INSERT…SELECT in slices" },
       { step: "whole plan", seconds: secs(total), "rows/s": rate(PLAN_N, total), note: total <= 5000 ? "PASS (≤ 5 s)" : "MISS (> 5 s)" },
       { step: "raw SQLite insert, same rows", seconds: secs(rawMs), "rows/s": rate(PLAN_N, rawMs), note: "prepared insert in one transaction" },
@@ -75,9 +95,16 @@ async function plan() {
 }
 
 async function dispatch() {
-  const child = fork(new URL("./emulator-process.ts", import.meta.url).pathname, [], { env: { ...process.env, BENCH_USERS: String(DISPATCH_N) }, execArgv: ["--import", "tsx"] });
+  const child = fork(new URL("./emulator-process.ts", import.meta.url).pathname, [], {
+    env: { ...process.env, BENCH_USERS: String(DISPATCH_N) },
+    execArgv: ["--import", "tsx"],
+  });
   const ready = await new Promise<{ url: string; now: number }>((r) => child.once("message", (m: any) => r(m)));
-  const ask = () => new Promise<number>((r) => { child.once("message", (m: any) => r(m.messages)); child.send({ type: "count" }); });
+  const ask = () =>
+    new Promise<number>((r) => {
+      child.once("message", (m: any) => r(m.messages));
+      child.send({ type: "count" });
+    });
   const dir = mkdtempSync(join(tmpdir(), "mc-dispatch-"));
   try {
     const config = loadConfig(fileEnv(ready.url, join(dir, "d.db")));
@@ -87,7 +114,8 @@ async function dispatch() {
     const repo = createMessagingRepo(db);
     seedOpenRules(db, now());
     db.$client.transaction(() => {
-      for (let i = 0; i < DISPATCH_N; i++) repo.queue({ customerId: `c${i}`, category: "care", dedupeKey: `bench:${i}`, source: "bench", text: "Cảm ơn bạn đã ghé cửa hàng!" }, now());
+      for (let i = 0; i < DISPATCH_N; i++)
+        repo.queue({ customerId: `c${i}`, category: "care", dedupeKey: `bench:${i}`, source: "bench", text: "Cảm ơn bạn đã ghé cửa hàng!" }, now());
     })();
     const { oaTokenStore } = await import("@mc/server/zalo/token-store");
     const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
@@ -98,7 +126,16 @@ async function dispatch() {
     const states = db.$client.prepare("select state, count(*) n from outbox group by state").all();
     const zaloGot = await ask();
     console.log(`\nDispatch ${DISPATCH_N.toLocaleString("en-US")} CS messages to the emulator (own process), concurrency ${CONCURRENCY}`);
-    console.table([{ messages: DISPATCH_N, seconds: secs(ms), "msg/s": rate(DISPATCH_N, ms), "received by Zalo": zaloGot, states: JSON.stringify(states), target: DISPATCH_N / (ms / 1000) >= 2000 ? "PASS (≥ 2,000/s)" : "MISS (< 2,000/s)" }]);
+    console.table([
+      {
+        messages: DISPATCH_N,
+        seconds: secs(ms),
+        "msg/s": rate(DISPATCH_N, ms),
+        "received by Zalo": zaloGot,
+        states: JSON.stringify(states),
+        target: DISPATCH_N / (ms / 1000) >= 2000 ? "PASS (≥ 2,000/s)" : "MISS (< 2,000/s)",
+      },
+    ]);
     db.$client.close();
   } finally {
     child.send({ type: "stop" });

@@ -54,7 +54,9 @@ const award = () => {
   return loyalty.award({ actor, memberCode: `MC-${shoppers[n % 200]!.memberCode}`, storeId: "s1", amountVnd: 50_000 + (n % 20) * 10_000, receiptId: `r-${n}` });
 };
 
-console.log(`${N} awards, ${CONCURRENCY} in flight (≈${N / 200} ledger rows per shopper after the warm-up); cache_size ${JSON.stringify(db.$client.pragma("cache_size", { simple: true }))}`);
+console.log(
+  `${N} awards, ${CONCURRENCY} in flight (≈${N / 200} ledger rows per shopper after the warm-up); cache_size ${JSON.stringify(db.$client.pragma("cache_size", { simple: true }))}`,
+);
 await timeAsync("award (warm-up)", N, award);
 console.log("steps:");
 time("loadPrincipal", N, () => identity.loadPrincipal({ sub: staff.id, kind: "customer" }));
@@ -66,7 +68,13 @@ time("empty immediate tx", N, () => tx(db, () => 0));
 await timeAsync("award", N, award);
 console.log(
   "plan of earnedSince's seek:",
-  db.$client.prepare("explain query plan select earned_to_date from points_ledger where customer_id = ? and created_at < ? order by created_at desc, earned_to_date desc limit 1").all("x", 0).map((r: any) => r.detail).join("; "),
+  db.$client
+    .prepare(
+      "explain query plan select earned_to_date from points_ledger where customer_id = ? and created_at < ? order by created_at desc, earned_to_date desc limit 1",
+    )
+    .all("x", 0)
+    .map((r: any) => r.detail)
+    .join("; "),
 );
 db.$client.close();
 rmSync(dir, { recursive: true, force: true });

@@ -50,7 +50,9 @@ console.log(`profile ${file}: ${(total / 1e6).toFixed(2)} s sampled`);
 console.log("\nself time by package / file");
 for (const [k, us] of agg((n) => bucket(n.callFrame.url, n.callFrame.functionName)).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
 console.log("\nself time by function");
-for (const [k, us] of agg((n) => `${n.callFrame.functionName || "(anonymous)"}  ${where(n.callFrame.url, n.callFrame.functionName)}:${n.callFrame.lineNumber + 1}`).slice(0, top))
+for (const [k, us] of agg(
+  (n) => `${n.callFrame.functionName || "(anonymous)"}  ${where(n.callFrame.url, n.callFrame.functionName)}:${n.callFrame.lineNumber + 1}`,
+).slice(0, top))
   console.log(`  ${pct(us)}  ${k}`);
 
 // Inclusive time of frames matching a pattern (argv[4..]): e.g. jwtVerify, award, transaction.

@@ -36,7 +36,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 type Child = { proc: ChildProcess; ready: Record<string, any>; request<T>(msg: object): Promise<T>; stop(): Promise<void> };
 
 function startServer(mode: "hello" | "app", extraExecArgv: string[] = []): Promise<Child> {
-  const proc = fork(join(HERE, "server-process.ts"), [mode], { execArgv: [...process.execArgv, ...extraExecArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const proc = fork(join(HERE, "server-process.ts"), [mode], {
+    execArgv: [...process.execArgv, ...extraExecArgv],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   return new Promise((resolve, reject) => {
     proc.once("exit", (code) => reject(new Error(`${mode} server exited early (${code})`)));
     proc.once("message", (ready: any) => {
@@ -99,10 +102,22 @@ type Run = {
 /** One autocannon run. `next(i)` builds the i-th request body (each call gets a fresh i). */
 async function load(
   name: string,
-  o: { url: string; method?: string; path: string; token?: string; next?: (i: number) => string; onOk?: (body: string) => void; seconds?: number; amount?: number; connections?: number; server?: Child },
+  o: {
+    url: string;
+    method?: string;
+    path: string;
+    token?: string;
+    next?: (i: number) => string;
+    onOk?: (body: string) => void;
+    seconds?: number;
+    amount?: number;
+    connections?: number;
+    server?: Child;
+  },
 ): Promise<Run> {
   type Cpu = { us: number; sys: number; loopMs: number; stallMs: { p99: number; max: number } };
-  const cpuNow = async (): Promise<Cpu> => (o.server ? await o.server.request<Cpu>({ type: "cpu" }) : { us: 0, sys: 0, loopMs: 0, stallMs: { p99: 0, max: 0 } });
+  const cpuNow = async (): Promise<Cpu> =>
+    o.server ? await o.server.request<Cpu>({ type: "cpu" }) : { us: 0, sys: 0, loopMs: 0, stallMs: { p99: 0, max: 0 } };
   const profile = o.server && CPU_PROF && o.server.ready.dbPath ? join(HERE, "profiles", `${name.replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`) : undefined;
   if (profile) await o.server!.request({ type: "prof-start" });
   const cpu0 = await cpuNow();
@@ -144,7 +159,17 @@ async function load(
   const loopUsPerReq = o.server ? ((cpu1.loopMs - cpu0.loopMs) * 1000) / total : undefined;
   const sysUsPerReq = o.server ? (cpu1.sys - cpu0.sys) / total : undefined;
   if (profile) await o.server!.request({ type: "prof-stop", file: profile });
-  const run: Run = { name, result, rps: total / result.duration, ok: result["2xx"], non2xx: result.non2xx + result.errors + result.timeouts, statuses, samples, cpuUsPerReq, loopUsPerReq };
+  const run: Run = {
+    name,
+    result,
+    rps: total / result.duration,
+    ok: result["2xx"],
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    statuses,
+    samples,
+    cpuUsPerReq,
+    loopUsPerReq,
+  };
   const extra = result.errors || result.timeouts ? ` errors=${result.errors} timeouts=${result.timeouts}` : "";
   console.log(
     `  ${name.padEnd(16)} ${total} req in ${result.duration.toFixed(1)} s → ${run.rps.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms${cpuUsPerReq === undefined ? "" : `, server ${cpuUsPerReq.toFixed(0)} µs CPU/req (kernel ${sysUsPerReq!.toFixed(0)}), event loop busy ${loopUsPerReq!.toFixed(0)} µs/req, loop delay p99 ${cpu1.stallMs.p99.toFixed(1)} ms / max ${cpu1.stallMs.max.toFixed(1)} ms`}, statuses ${JSON.stringify(statuses)}${extra}`,
@@ -159,7 +184,9 @@ async function load(
 // main
 
 async function main() {
-  console.log(`bench: ${SECONDS}s runs, ${CONNECTIONS} connections, ${WARMUP_SECONDS}s warm-up, ${SHOPPERS} shoppers; node ${process.version}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}`);
+  console.log(
+    `bench: ${SECONDS}s runs, ${CONNECTIONS} connections, ${WARMUP_SECONDS}s warm-up, ${SHOPPERS} shoppers; node ${process.version}, ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}`,
+  );
   const runs: Run[] = [];
 
   // 1. hello-world baseline ---------------------------------------------------------------------
@@ -216,7 +243,12 @@ async function main() {
     let receipt = 0;
     const earnBody = () => {
       const n = receipt++;
-      return JSON.stringify({ memberCode: shoppers[n % shoppers.length]!.memberCode, storeId: store.id, amountVnd: 50_000 + (n % 20) * 10_000, receiptId: `bench-${n}` });
+      return JSON.stringify({
+        memberCode: shoppers[n % shoppers.length]!.memberCode,
+        storeId: store.id,
+        amountVnd: 50_000 + (n % 20) * 10_000,
+        receiptId: `bench-${n}`,
+      });
     };
     const earnOpts = { url: api, method: "POST", path: "/api/staff/points/award", token: staff.token, next: earnBody };
     earnWarm = await load("earn warm-up", { ...earnOpts, seconds: WARMUP_SECONDS });
@@ -231,7 +263,11 @@ async function main() {
     const median = [...rounds].sort((a, b) => a.earn.rps / a.hello.rps - b.earn.rps / b.hello.rps)[Math.floor((rounds.length - 1) / 2)]!;
     helloRun = median.hello;
     earnRun = median.earn;
-    if (ROUNDS > 1) for (const r of rounds) console.log(`  round ${r.earn.name.slice(6)}: earn ${((r.earn.rps / r.hello.rps) * 100).toFixed(1)}% of hello-world, p99 ${r.earn.result.latency.p99} ms`);
+    if (ROUNDS > 1)
+      for (const r of rounds)
+        console.log(
+          `  round ${r.earn.name.slice(6)}: earn ${((r.earn.rps / r.hello.rps) * 100).toFixed(1)}% of hello-world, p99 ${r.earn.result.latency.p99} ms`,
+        );
     runs.push(helloRun, earnRun);
   }
 
@@ -274,11 +310,17 @@ async function main() {
             const s = shoppers[n % shoppers.length]!;
             context.memberCode = s.memberCode; // one request at a time per connection: its response is this one's
             const camp = campaigns[Math.min(campaigns.length - 1, Math.floor(n / perCampaign))]!;
-            return { ...req, path: `/api/vouchers/campaigns/${camp}/claim`, headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: "{}" };
+            return {
+              ...req,
+              path: `/api/vouchers/campaigns/${camp}/claim`,
+              headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` },
+              body: "{}",
+            };
           },
           onResponse: (status, body, context: { memberCode?: string }) => {
             claimStatuses[status] = (claimStatuses[status] ?? 0) + 1;
-            if (status === 200) codes.push(JSON.stringify({ memberCode: context.memberCode, voucherId: (JSON.parse(body) as { voucher: { id: string } }).voucher.id }));
+            if (status === 200)
+              codes.push(JSON.stringify({ memberCode: context.memberCode, voucherId: (JSON.parse(body) as { voucher: { id: string } }).voucher.id }));
             else if (claimSamples.length < 3) claimSamples.push(`${status}: ${body.slice(0, 300)}`);
           },
         },
@@ -313,7 +355,16 @@ async function main() {
   if (!helloRun) throw new Error("no hello-world run");
   if (!SCENARIOS.has("earn")) runs.unshift(helloRun);
   const base = helloRun.rps;
-  const rows = runs.map((r) => [r.name, r.rps.toFixed(0), String(r.result.latency.p50), String(r.result.latency.p99), String(r.non2xx), `${((r.rps / base) * 100).toFixed(1)}%`, r.cpuUsPerReq === undefined ? "" : r.cpuUsPerReq.toFixed(0), r.loopUsPerReq === undefined ? "" : r.loopUsPerReq.toFixed(0)]);
+  const rows = runs.map((r) => [
+    r.name,
+    r.rps.toFixed(0),
+    String(r.result.latency.p50),
+    String(r.result.latency.p99),
+    String(r.non2xx),
+    `${((r.rps / base) * 100).toFixed(1)}%`,
+    r.cpuUsPerReq === undefined ? "" : r.cpuUsPerReq.toFixed(0),
+    r.loopUsPerReq === undefined ? "" : r.loopUsPerReq.toFixed(0),
+  ]);
   const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "vs hello", "CPU µs/req", "loop µs/req"];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => "| " + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join(" | ") + " |";
@@ -334,7 +385,11 @@ async function main() {
 
   const checks: [string, boolean, string][] = [
     ["database is in WAL mode", db.journalMode === "wal", `journal_mode=${db.journalMode}; largest WAL seen ${(db.walMaxBytes / 1048576).toFixed(1)} MB`],
-    ["Σ ledger deltas = points_balance for every customer", db.balanceMismatches === 0 && db.balanceTotal === db.ledgerTotal, `${db.balanceMismatches} of ${db.customers} customers differ; Σ balances ${db.balanceTotal}, Σ deltas ${db.ledgerTotal}`],
+    [
+      "Σ ledger deltas = points_balance for every customer",
+      db.balanceMismatches === 0 && db.balanceTotal === db.ledgerTotal,
+      `${db.balanceMismatches} of ${db.customers} customers differ; Σ balances ${db.balanceTotal}, Σ deltas ${db.ledgerTotal}`,
+    ],
   ];
   if (earnRun && earnWarm) {
     const ok = earnWarm.ok + earnRounds.reduce((n, r) => n + r.ok, 0);
@@ -364,7 +419,8 @@ async function main() {
   ]);
   console.log("\nConsistency");
   for (const [what, ok, detail] of checks) console.log(`  ${ok ? "OK  " : "FAIL"} ${what} (${detail})`);
-  if (profDir) console.log(`\nCPU profiles of the API server's measured runs in ${profDir}/ (summarise: pnpm exec tsx bench/prof-summary.ts <file>.cpuprofile)`);
+  if (profDir)
+    console.log(`\nCPU profiles of the API server's measured runs in ${profDir}/ (summarise: pnpm exec tsx bench/prof-summary.ts <file>.cpuprofile)`);
 
   process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
 }

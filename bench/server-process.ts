@@ -100,7 +100,13 @@ async function main() {
       // Every thread of this process (the checkpointer too), user + kernel: what a request really costs.
       const u = process.cpuUsage();
       // And the event loop's busy time: the main thread alone, which is what caps req/s.
-      send({ type: "cpu", us: u.user + u.system, sys: u.system, loopMs: performance.eventLoopUtilization().active, stallMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+      send({
+        type: "cpu",
+        us: u.user + u.system,
+        sys: u.system,
+        loopMs: performance.eventLoopUtilization().active,
+        stallMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      });
       loopDelay.reset();
     } else if (msg.type === "check") {
       try {

@@ -10,14 +10,26 @@ export function seedCustomers(db: ReturnType<typeof openDb>, n: number, t: numbe
   );
   db.$client.transaction(() => {
     for (let i = 0; i < n; i++) {
-      insert.run(`c${i}`, `7700${String(i).padStart(12, "0")}`, `8800${String(i).padStart(12, "0")}`, `8490${String(i).padStart(7, "0")}`, `Khách ${i}`, `M${i}`, t - 3600_000, t, t);
+      insert.run(
+        `c${i}`,
+        `7700${String(i).padStart(12, "0")}`,
+        `8800${String(i).padStart(12, "0")}`,
+        `8490${String(i).padStart(7, "0")}`,
+        `Khách ${i}`,
+        `M${i}`,
+        t - 3600_000,
+        t,
+        t,
+      );
     }
   })();
 }
 
 /** Warming rules without quiet hours or caps, so a run does not depend on the hour it starts at. */
 export function seedOpenRules(db: ReturnType<typeof openDb>, t: number) {
-  db.$client.prepare("insert into warming_rules (rules, changed_by, created_at) values (?, 'bench', ?)").run(JSON.stringify({ ...DEFAULT_WARMING_RULES, quietHours: null, caps: [] }), t);
+  db.$client
+    .prepare("insert into warming_rules (rules, changed_by, created_at) values (?, 'bench', ?)")
+    .run(JSON.stringify({ ...DEFAULT_WARMING_RULES, quietHours: null, caps: [] }), t);
 }
 
 /** The real API as measured: production mode, on the database file `dbPath`, wired to the emulator at `emuUrl`, no rate limits. */

@@ -27,7 +27,14 @@ const TARGET_MS = 50;
 const here = (f: string) => new URL(f, import.meta.url).pathname;
 
 function child(file: string, env: Record<string, string>): Promise<{ proc: ChildProcess; ready: any; ask: (type: string) => Promise<any> }> {
-  const proc = fork(here(file), [], { env: { ...process.env, ...env }, execArgv: ["--import", "tsx", ...(file.includes("stall-server") && process.env.BENCH_STALL_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_STALL_PROF}`] : [])] });
+  const proc = fork(here(file), [], {
+    env: { ...process.env, ...env },
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(file.includes("stall-server") && process.env.BENCH_STALL_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_STALL_PROF}`] : []),
+    ],
+  });
   const ask = (type: string) =>
     new Promise<any>((resolve) => {
       const on = (m: any) => {
@@ -65,7 +72,10 @@ function probe(base: string) {
     stop: () => clearInterval(timer),
     /** Probes that overlapped [from, to]: they waited behind whatever ran then. */
     between(from: number, to: number) {
-      const ms = done.filter((p) => p.at <= to && p.end >= from).map((p) => p.ms).sort((a, b) => a - b);
+      const ms = done
+        .filter((p) => p.at <= to && p.end >= from)
+        .map((p) => p.ms)
+        .sort((a, b) => a - b);
       const pct = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? NaN;
       return { n: ms.length, p50: pct(0.5), p99: pct(0.99), max: ms[ms.length - 1] ?? NaN };
     },
@@ -83,7 +93,12 @@ console.log(`seeded in ${(api.ready.seedMs / 1000).toFixed(1)} s (not measured)`
 const base = api.ready.url as string;
 try {
   const token = (await call<{ token: string }>(base, "POST", "/api/admin/login", undefined, api.ready.admin)).token;
-  const b = await call(base, "POST", "/api/admin/broadcasts", token, { name: "Bench", category: "care", content: { text: "Cảm ơn bạn!" }, audience: { followersOnly: true } });
+  const b = await call(base, "POST", "/api/admin/broadcasts", token, {
+    name: "Bench",
+    category: "care",
+    content: { text: "Cảm ơn bạn!" },
+    audience: { followersOnly: true },
+  });
   await call(base, "GET", "/health");
 
   // The dispatcher runs throughout, as in production (DISPATCHER_ENABLED): idle until the broadcast runs.
@@ -142,7 +157,9 @@ try {
   });
   console.table(rows);
   const planMs = phases[1]!.to - phases[1]!.from + (phases[2]!.to - phases[2]!.from);
-  console.log(`planning (preview + start) under the probe: ${(planMs / 1000).toFixed(2)} s — ${planMs <= 5000 ? "PASS" : "MISS"} (≤ 5 s); probe failures: ${p.failures()}`);
+  console.log(
+    `planning (preview + start) under the probe: ${(planMs / 1000).toFixed(2)} s — ${planMs <= 5000 ? "PASS" : "MISS"} (≤ 5 s); probe failures: ${p.failures()}`,
+  );
 } finally {
   await new Promise((r) => (api.proc.once("exit", r), api.proc.send({ type: "stop" })));
   emu.proc.send({ type: "stop" });

@@ -43,7 +43,8 @@ function miniAppOnlyInAppConfig(): Plugin {
       const file = join(outDir, "app-config.json");
       if (!outDir || !existsSync(file)) return;
       const cfg = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-      const only = (list: unknown) => (Array.isArray(list) ? [...new Set(list)].filter((f) => typeof f !== "string" || !f.startsWith("assets/") || keep.has(f)) : list);
+      const only = (list: unknown) =>
+        Array.isArray(list) ? [...new Set(list)].filter((f) => typeof f !== "string" || !f.startsWith("assets/") || keep.has(f)) : list;
       cfg.listCSS = only(cfg.listCSS);
       cfg.listSyncJS = only(cfg.listSyncJS);
       cfg.listAsyncJS = only(cfg.listAsyncJS);

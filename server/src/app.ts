@@ -78,10 +78,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts;
   const now = opts.now ?? Date.now;
   const app = Fastify({
-    logger: opts.logger === false ? false : {
-      level: config.LOG_LEVEL,
-      redact: ["req.headers.authorization", "req.headers.access_token", "req.headers.secret_key", "req.headers[\"x-zevent-signature\"]"],
-    },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            redact: ["req.headers.authorization", "req.headers.access_token", "req.headers.secret_key", 'req.headers["x-zevent-signature"]'],
+          },
     genReqId: () => randomUUID(),
     frameworkErrors,
     // Only the configured reverse proxies may say who the client is: every per-IP limit keys on req.ip.
@@ -99,7 +102,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.$client.close();
   });
 
-  const extraOrigins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
+  const extraOrigins = config.CORS_ORIGINS.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   // Any localhost page may call the API only while developing: in production a local page is anyone's.
   const localOk = config.NODE_ENV !== "production";
   await app.register(cors, {

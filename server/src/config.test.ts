@@ -10,7 +10,17 @@ describe("config", () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join("\n");
-      for (const name of ["PORT", "ZALO_GRAPH_URL", "JWT_SECRET", "ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_OA_ID", "ZALO_OA_SECRET_KEY", "ZALO_OA_ACCESS_TOKEN", "ZALO_OA_REFRESH_TOKEN"]) {
+      for (const name of [
+        "PORT",
+        "ZALO_GRAPH_URL",
+        "JWT_SECRET",
+        "ZALO_APP_ID",
+        "ZALO_APP_SECRET",
+        "ZALO_OA_ID",
+        "ZALO_OA_SECRET_KEY",
+        "ZALO_OA_ACCESS_TOKEN",
+        "ZALO_OA_REFRESH_TOKEN",
+      ]) {
         expect(problems).toContain(name);
       }
       expect((err as ConfigError).message).toMatch(/^Invalid configuration:/);

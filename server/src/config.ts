@@ -1,9 +1,16 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 
-const url = z.string().url().transform((s) => s.replace(/\/+$/, ""));
+const url = z
+  .string()
+  .url()
+  .transform((s) => s.replace(/\/+$/, ""));
 const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`);
-const bool = (def: "true" | "false") => z.enum(["true", "false"]).default(def).transform((v) => v === "true");
+const bool = (def: "true" | "false") =>
+  z
+    .enum(["true", "false"])
+    .default(def)
+    .transform((v) => v === "true");
 
 /** proxy-addr's named ranges, then IPv4/IPv6 addresses with an optional /prefix. */
 const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
@@ -26,89 +33,112 @@ const trustProxy = z
     const s = v.trim();
     if (s === "false") return false;
     if (/^\d+$/.test(s)) return Number(s) === 0 ? false : Number(s);
-    const list = s.split(",").map((x) => x.trim()).filter(Boolean);
+    const list = s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
     const bad = list.filter((x) => !proxyEntry(x));
     if (s === "true" || !list.length || bad.length) {
-      ctx.addIssue({ code: "custom", message: s === "true" ? "trusting every proxy lets any client pick its own IP: list the proxy addresses or a hop count" : `not an address, CIDR range or hop count: ${bad.join(", ") || s}` });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          s === "true"
+            ? "trusting every proxy lets any client pick its own IP: list the proxy addresses or a hop count"
+            : `not an address, CIDR range or hop count: ${bad.join(", ") || s}`,
+      });
       return z.NEVER;
     }
     return list;
   });
 
-const timeZone = z.string().min(1).refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, "unknown time zone");
+const timeZone = z
+  .string()
+  .min(1)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "unknown time zone");
 
 /** One schema over the environment, parsed once at start. Names are part of the public contract. */
-const ConfigSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  HOST: z.string().default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATABASE_PATH: z.string().min(1).default("./data/master-channel.db"),
-  JWT_SECRET: secret(32),
-  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
-  ZALO_APP_ID: z.string().min(1),
-  ZALO_APP_SECRET: secret(8),
-  ZALO_OA_ID: z.string().min(1),
-  ZALO_OA_SECRET_KEY: secret(8),
-  ZALO_OA_ACCESS_TOKEN: z.string().min(1),
-  ZALO_OA_REFRESH_TOKEN: z.string().min(1),
-  ZALO_GRAPH_URL: url.default("https://graph.zalo.me"),
-  ZALO_OAUTH_URL: url.default("https://oauth.zaloapp.com"),
-  ZALO_OPENAPI_URL: url.default("https://openapi.zalo.me"),
-  ZALO_BUSINESS_URL: url.default("https://business.openapi.zalo.me"),
-  ZALO_PAYMENT_URL: url.default("https://payment-mini.zalo.me"),
-  /** Checkout SDK private key (Mini App payment settings, §8.3). Without it, Zalo payments are off. */
-  ZALO_CHECKOUT_PRIVATE_KEY: secret(8).optional(),
-  /** The payment method passed to createOrder (`ZALOPAY_SANDBOX` in the sandbox). */
-  ZALO_CHECKOUT_METHOD: z.string().min(1).default("ZALOPAY_SANDBOX"),
-  /** A registered ZNS template (params customer_name, order_code, amount) for order notices; text only without it. */
-  ORDER_ZNS_TEMPLATE_ID: z.string().min(1).optional(),
-  ZALO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
-  ADMIN_EMAIL: z.string().email().optional(),
-  ADMIN_PASSWORD: secret(10).optional(),
-  /** Origins allowed by CORS besides Zalo's own h5.zdn.vn (and localhost, in development and test only); comma separated. */
-  CORS_ORIGINS: z.string().default(""),
-  /** The reverse proxies allowed to set X-Forwarded-For: addresses/CIDRs (comma separated) or a hop count. */
-  TRUST_PROXY: trustProxy,
-  /** Serve the OpenAPI docs at /docs; default on in development and test, off in production. */
-  DOCS_ENABLED: z.enum(["true", "false"]).optional(),
-  /** The shop's IANA time zone: game days, the keep-warm floor's day, quiet hours. */
-  SHOP_TIME_ZONE: timeZone.default("Asia/Ho_Chi_Minh"),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  /** Run the outbox dispatcher inside the API process (off when it runs as its own process). */
-  DISPATCHER_ENABLED: bool("true"),
-  /** Sends per second per channel; Zalo allows about 4,000 requests a minute per app. */
-  DISPATCH_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(60),
-  DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
-  /** How long a claimed batch is the dispatcher's; a crashed dispatcher's rows are picked up after it. */
-  DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
-  /** After a crash, how long to wait for a ZNS delivery receipt before sending a row again. */
-  DISPATCH_RECEIPT_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
-  /**
-   * Whether Zalo lists template-by-UID messages in the OA conversation API (undocumented). If true, a template
-   * left in flight by a crash and absent from the conversation is sent again; if false it ends OUTCOME_UNKNOWN.
-   */
-  ZALO_CONVERSATION_LISTS_TEMPLATES: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-}).superRefine((c, ctx) => {
-  if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
-    ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
-  }
-  // A request still waiting for Zalo's answer when its lease ends would be taken for one a crash left behind.
-  if (c.DISPATCH_LEASE_MS <= c.ZALO_TIMEOUT_MS) {
-    ctx.addIssue({ code: "custom", path: ["DISPATCH_LEASE_MS"], message: "must be longer than ZALO_TIMEOUT_MS" });
-  }
-  if (c.NODE_ENV === "production" && c.JWT_SECRET.startsWith("dev-")) {
-    ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "a dev secret cannot be used in production" });
-  }
-}).transform(({ DOCS_ENABLED, ...c }) => ({ ...c, DOCS_ENABLED: DOCS_ENABLED === undefined ? c.NODE_ENV !== "production" : DOCS_ENABLED === "true" }));
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_PATH: z.string().min(1).default("./data/master-channel.db"),
+    JWT_SECRET: secret(32),
+    JWT_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
+    ZALO_APP_ID: z.string().min(1),
+    ZALO_APP_SECRET: secret(8),
+    ZALO_OA_ID: z.string().min(1),
+    ZALO_OA_SECRET_KEY: secret(8),
+    ZALO_OA_ACCESS_TOKEN: z.string().min(1),
+    ZALO_OA_REFRESH_TOKEN: z.string().min(1),
+    ZALO_GRAPH_URL: url.default("https://graph.zalo.me"),
+    ZALO_OAUTH_URL: url.default("https://oauth.zaloapp.com"),
+    ZALO_OPENAPI_URL: url.default("https://openapi.zalo.me"),
+    ZALO_BUSINESS_URL: url.default("https://business.openapi.zalo.me"),
+    ZALO_PAYMENT_URL: url.default("https://payment-mini.zalo.me"),
+    /** Checkout SDK private key (Mini App payment settings, §8.3). Without it, Zalo payments are off. */
+    ZALO_CHECKOUT_PRIVATE_KEY: secret(8).optional(),
+    /** The payment method passed to createOrder (`ZALOPAY_SANDBOX` in the sandbox). */
+    ZALO_CHECKOUT_METHOD: z.string().min(1).default("ZALOPAY_SANDBOX"),
+    /** A registered ZNS template (params customer_name, order_code, amount) for order notices; text only without it. */
+    ORDER_ZNS_TEMPLATE_ID: z.string().min(1).optional(),
+    ZALO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+    ADMIN_EMAIL: z.string().email().optional(),
+    ADMIN_PASSWORD: secret(10).optional(),
+    /** Origins allowed by CORS besides Zalo's own h5.zdn.vn (and localhost, in development and test only); comma separated. */
+    CORS_ORIGINS: z.string().default(""),
+    /** The reverse proxies allowed to set X-Forwarded-For: addresses/CIDRs (comma separated) or a hop count. */
+    TRUST_PROXY: trustProxy,
+    /** Serve the OpenAPI docs at /docs; default on in development and test, off in production. */
+    DOCS_ENABLED: z.enum(["true", "false"]).optional(),
+    /** The shop's IANA time zone: game days, the keep-warm floor's day, quiet hours. */
+    SHOP_TIME_ZONE: timeZone.default("Asia/Ho_Chi_Minh"),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /** Run the outbox dispatcher inside the API process (off when it runs as its own process). */
+    DISPATCHER_ENABLED: bool("true"),
+    /** Sends per second per channel; Zalo allows about 4,000 requests a minute per app. */
+    DISPATCH_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(60),
+    DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+    /** How long a claimed batch is the dispatcher's; a crashed dispatcher's rows are picked up after it. */
+    DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** After a crash, how long to wait for a ZNS delivery receipt before sending a row again. */
+    DISPATCH_RECEIPT_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+    /**
+     * Whether Zalo lists template-by-UID messages in the OA conversation API (undocumented). If true, a template
+     * left in flight by a crash and absent from the conversation is sent again; if false it ends OUTCOME_UNKNOWN.
+     */
+    ZALO_CONVERSATION_LISTS_TEMPLATES: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
+    }
+    // A request still waiting for Zalo's answer when its lease ends would be taken for one a crash left behind.
+    if (c.DISPATCH_LEASE_MS <= c.ZALO_TIMEOUT_MS) {
+      ctx.addIssue({ code: "custom", path: ["DISPATCH_LEASE_MS"], message: "must be longer than ZALO_TIMEOUT_MS" });
+    }
+    if (c.NODE_ENV === "production" && c.JWT_SECRET.startsWith("dev-")) {
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "a dev secret cannot be used in production" });
+    }
+  })
+  .transform(({ DOCS_ENABLED, ...c }) => ({ ...c, DOCS_ENABLED: DOCS_ENABLED === undefined ? c.NODE_ENV !== "production" : DOCS_ENABLED === "true" }));
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -58,9 +58,24 @@ export function buildContainer(o: ContainerOptions) {
   const loyaltyRepo = createLoyaltyRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const adminRepo = createAdminRepo(db);
-  const vouchers = createVoucherService({ db, repo: createVoucherRepo(db), loyaltyRepo, identityRepo, operatorExists: adminRepo.exists, qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"), now });
+  const vouchers = createVoucherService({
+    db,
+    repo: createVoucherRepo(db),
+    loyaltyRepo,
+    identityRepo,
+    operatorExists: adminRepo.exists,
+    qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"),
+    now,
+  });
   const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
-  const segments = createSegmentService({ db, repo: createSegmentRepo(db), loyaltyRepo, policy: () => messagingRepo.currentRules().rules, timeZone: config.SHOP_TIME_ZONE, now });
+  const segments = createSegmentService({
+    db,
+    repo: createSegmentRepo(db),
+    loyaltyRepo,
+    policy: () => messagingRepo.currentRules().rules,
+    timeZone: config.SHOP_TIME_ZONE,
+    now,
+  });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
   const dispatcher = createDispatcher({
     db,
@@ -79,7 +94,17 @@ export function buildContainer(o: ContainerOptions) {
       conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES,
     },
   });
-  const games = createGameService({ db, repo: createGameRepo(db), vouchers, loyaltyRepo, identityRepo, links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID), now, timeZone: config.SHOP_TIME_ZONE, notify: messaging.queue });
+  const games = createGameService({
+    db,
+    repo: createGameRepo(db),
+    vouchers,
+    loyaltyRepo,
+    identityRepo,
+    links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID),
+    now,
+    timeZone: config.SHOP_TIME_ZONE,
+    notify: messaging.queue,
+  });
   const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
   const orderRepo = createOrderRepo(db);
   const orders = createOrderService({

@@ -36,7 +36,11 @@ async function call(i: number, method: string, path: string, token?: string, bod
 }
 
 async function control(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${emuUrl}${path}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${emuUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json() as Promise<any>;
 }
 
@@ -53,7 +57,11 @@ async function shoppers(n: number) {
   );
 }
 
-const count = (q: string, ...args: unknown[]) => (db.prepare(q).pluck().get(...args) as number) ?? 0;
+const count = (q: string, ...args: unknown[]) =>
+  (db
+    .prepare(q)
+    .pluck()
+    .get(...args) as number) ?? 0;
 /** Fires all the calls at once; call i goes to instance i % INSTANCES, so neighbouring calls race across processes. */
 const burst = (n: number, f: (i: number) => Promise<Res>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
 
@@ -83,7 +91,14 @@ afterAll(async () => {
 });
 
 async function campaign(extra: Record<string, unknown>) {
-  const res = await call(0, "POST", "/api/admin/voucher-campaigns", admin, { name: "Giảm 10%", kind: "percent_off", value: 10, validDaysAfterClaim: 30, perCustomerLimit: 1, ...extra });
+  const res = await call(0, "POST", "/api/admin/voucher-campaigns", admin, {
+    name: "Giảm 10%",
+    kind: "percent_off",
+    value: 10,
+    validDaysAfterClaim: 30,
+    perCustomerLimit: 1,
+    ...extra,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
 }
@@ -103,7 +118,11 @@ describe("several API processes on one database file", () => {
     const results = await burst(200, (i) => call(i, "POST", "/api/staff/vouchers/redeem", staff, { qr: codeOf(i), storeId: "q1" }));
     const byCode = new Map<string, number[]>();
     results.forEach((r, i) => byCode.set(codeOf(i), [...(byCode.get(codeOf(i)) ?? []), r.status]));
-    for (const [code, statuses] of byCode) expect(statuses.filter((s) => s === 200), code).toHaveLength(1);
+    for (const [code, statuses] of byCode)
+      expect(
+        statuses.filter((s) => s === 200),
+        code,
+      ).toHaveLength(1);
     expect(results.filter((r) => r.status !== 200).every((r) => r.status === 409 && r.body.code === "VOUCHER_ALREADY_REDEEMED")).toBe(true);
     expect(count("select count(*) from vouchers where campaign_id = ? and status = 'redeemed'", c)).toBe(20);
     expect(count("select count(*) from audit_log where action = 'voucher.redeem'")).toBe(20);
@@ -114,7 +133,8 @@ describe("several API processes on one database file", () => {
     const people = await shoppers(40);
     const results = await burst(200, (i) => call(i, "POST", `/api/vouchers/campaigns/${c}/claim`, people[Math.floor(i / 5)]!.token));
     expect(results.filter((r) => r.status === 200)).toHaveLength(10);
-    for (const r of results.filter((r) => r.status !== 200)) expect(["409 CAMPAIGN_OUT_OF_STOCK", "409 CAMPAIGN_LIMIT_REACHED"]).toContain(`${r.status} ${r.body.code}`);
+    for (const r of results.filter((r) => r.status !== 200))
+      expect(["409 CAMPAIGN_OUT_OF_STOCK", "409 CAMPAIGN_LIMIT_REACHED"]).toContain(`${r.status} ${r.body.code}`);
     expect(count("select count(*) from vouchers where campaign_id = ?", c)).toBe(10);
     expect(count("select max(n) from (select count(*) as n from vouchers where campaign_id = ? group by customer_id)", c)).toBe(1);
     expect(count("select issued from voucher_campaigns where id = ?", c)).toBe(10);
@@ -123,7 +143,15 @@ describe("several API processes on one database file", () => {
   it("claims bought with points: 20 at once across processes, enough points for one gives one", async () => {
     const c = await campaign({ costPoints: 30, perCustomerLimit: 10 });
     const [buyer] = await shoppers(1);
-    expect((await call(0, "POST", `/api/admin/customers/${buyer!.id}/points/adjust`, admin, { delta: 45, reason: "Quà chào mừng", idempotencyKey: `welcome-${buyer!.id}` })).status).toBe(200);
+    expect(
+      (
+        await call(0, "POST", `/api/admin/customers/${buyer!.id}/points/adjust`, admin, {
+          delta: 45,
+          reason: "Quà chào mừng",
+          idempotencyKey: `welcome-${buyer!.id}`,
+        })
+      ).status,
+    ).toBe(200);
     const results = await burst(20, (i) => call(i, "POST", `/api/vouchers/campaigns/${c}/claim`, buyer!.token));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(count("select points_balance from customers where id = ?", buyer!.id)).toBe(15);
@@ -167,7 +195,8 @@ describe("several API processes on one database file", () => {
 
     const [member] = await shoppers(1);
     const code = (await call(0, "GET", "/api/me", member!.token)).body.loyalty.memberCode as string;
-    const award = (i: number, receiptId: string) => call(i, "POST", "/api/staff/points/award", staff, { memberCode: code, storeId: "q1", amountVnd: 100_000, receiptId });
+    const award = (i: number, receiptId: string) =>
+      call(i, "POST", "/api/staff/points/award", staff, { memberCode: code, storeId: "q1", amountVnd: 100_000, receiptId });
     const before = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => award(i, `RULES-A-${i}`)));
     const rules = (await call(0, "GET", "/api/admin/loyalty/rules", admin)).body.rules;
     expect((await call(0, "PUT", "/api/admin/loyalty/rules", admin, { ...rules, vndPerPoint: rules.vndPerPoint / 2 })).status).toBe(200);
@@ -178,7 +207,8 @@ describe("several API processes on one database file", () => {
   it("awards: one receipt sent 100 times earns once; 100 receipts at once all land on the balance", async () => {
     const [member] = await shoppers(1);
     const code = (await call(0, "GET", "/api/me", member!.token)).body.loyalty.memberCode as string;
-    const award = (i: number, receiptId: string) => call(i, "POST", "/api/staff/points/award", staff, { memberCode: code, storeId: "q1", amountVnd: 100_000, receiptId });
+    const award = (i: number, receiptId: string) =>
+      call(i, "POST", "/api/staff/points/award", staff, { memberCode: code, storeId: "q1", amountVnd: 100_000, receiptId });
     const same = await burst(100, (i) => award(i, "R-SAME"));
     expect(same.every((r) => r.status === 200)).toBe(true);
     expect(same.filter((r) => !r.body.duplicate)).toHaveLength(1);

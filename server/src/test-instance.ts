@@ -9,6 +9,10 @@ import { loadConfig } from "./config";
 const app = await buildApp({ config: loadConfig(), logger: false });
 const url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
 process.send!({ type: "ready", url });
-const stop = () => app.close().then(() => process.exit(0), () => process.exit(1));
+const stop = () =>
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 process.on("message", (m) => m === "stop" && stop());
 process.on("disconnect", stop);

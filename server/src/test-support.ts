@@ -115,11 +115,19 @@ export async function newShopper(h: Harness, name: string) {
 /** An admin token, two stores and the staff persona working at the first one. */
 export async function withStoreAndStaff(h: Harness) {
   const admin = await h.adminToken();
-  for (const [id, name] of [["q1", "Quận 1"], ["q3", "Quận 3"]]) {
+  for (const [id, name] of [
+    ["q1", "Quận 1"],
+    ["q3", "Quận 3"],
+  ]) {
     await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(admin), payload: { id, name } });
   }
   const staff = await h.login("staff");
-  await h.app.inject({ method: "PUT", url: `/api/admin/customers/${staff.customer.id}/role`, headers: bearer(admin), payload: { role: "staff", storeIds: ["q1"] } });
+  await h.app.inject({
+    method: "PUT",
+    url: `/api/admin/customers/${staff.customer.id}/role`,
+    headers: bearer(admin),
+    payload: { role: "staff", storeIds: ["q1"] },
+  });
   return { admin, staff, storeId: "q1", otherStoreId: "q3" };
 }
 

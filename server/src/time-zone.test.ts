@@ -29,7 +29,10 @@ describe("SHOP_TIME_ZONE", () => {
       kind: "wheel",
       storeIds: ["q1"],
       playsPerDay: 1,
-      prizes: [{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { label: "Chúc may mắn", kind: "none", weight: 1 }],
+      prizes: [
+        { label: "1 điểm", kind: "points", points: 1, weight: 1 },
+        { label: "Chúc may mắn", kind: "none", weight: 1 },
+      ],
     });
     expect(g.status, JSON.stringify(g.body)).toBe(201);
     const links = await call("GET", `/api/admin/games/${g.body.id}/qr-links`);

@@ -78,7 +78,10 @@ describe("signed QR links", () => {
   it("refuses a link whose store or campaign was changed", () => {
     expect(checkQrLink({ store: "q2", campaign: "game-1", sig }, mac)).toEqual({ ok: false, reason: "forged" });
     expect(checkQrLink({ store: "q1", campaign: "game-2", sig }, mac)).toEqual({ ok: false, reason: "forged" });
-    expect(checkQrLink({ store: "q1", campaign: "game-1", sig: sig.slice(0, -1) + (sig.endsWith("A") ? "B" : "A") }, mac)).toEqual({ ok: false, reason: "forged" });
+    expect(checkQrLink({ store: "q1", campaign: "game-1", sig: sig.slice(0, -1) + (sig.endsWith("A") ? "B" : "A") }, mac)).toEqual({
+      ok: false,
+      reason: "forged",
+    });
   });
 
   it("refuses an unsigned or incomplete link", () => {

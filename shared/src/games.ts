@@ -67,9 +67,13 @@ export type QrLinkParams = { store?: unknown; campaign?: unknown; sig?: unknown 
  * Checks the route params a QR code opened the mini app with. `mac` is the server's keyed MAC over
  * `qrLinkData(store, campaign)`. Anything missing, malformed or not matching is simply invalid.
  */
-export function checkQrLink(p: QrLinkParams, mac: (data: string) => string): { ok: true; store: string; campaign: string } | { ok: false; reason: "missing" | "forged" } {
+export function checkQrLink(
+  p: QrLinkParams,
+  mac: (data: string) => string,
+): { ok: true; store: string; campaign: string } | { ok: false; reason: "missing" | "forged" } {
   const { store, campaign, sig } = p;
-  if (typeof store !== "string" || typeof campaign !== "string" || typeof sig !== "string" || !store || !campaign || !sig) return { ok: false, reason: "missing" };
+  if (typeof store !== "string" || typeof campaign !== "string" || typeof sig !== "string" || !store || !campaign || !sig)
+    return { ok: false, reason: "missing" };
   // "|" separates the signed fields: forbidding it keeps one signature from covering two (store, campaign) splits.
   if (store.includes("|") || campaign.includes("|")) return { ok: false, reason: "forged" };
   if (!constantTimeEqual(mac(qrLinkData(store, campaign)), sig)) return { ok: false, reason: "forged" };
@@ -115,7 +119,8 @@ export const PrizeInput = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.kind === "voucher" && !p.voucherCampaignId) ctx.addIssue({ code: "custom", path: ["voucherCampaignId"], message: "a voucher prize names its voucher campaign" });
+    if (p.kind === "voucher" && !p.voucherCampaignId)
+      ctx.addIssue({ code: "custom", path: ["voucherCampaignId"], message: "a voucher prize names its voucher campaign" });
     if (p.kind === "points" && !p.points) ctx.addIssue({ code: "custom", path: ["points"], message: "a points prize gives a positive number of points" });
     if (p.kind === "none" && (p.voucherCampaignId || p.points || p.stock !== null || p.requiresFollow)) {
       ctx.addIssue({ code: "custom", path: ["kind"], message: "a no-prize slice has no voucher, points, stock or follow requirement" });
@@ -143,10 +148,13 @@ export const GameCampaignInput = z
   })
   .strict()
   .superRefine((g, ctx) => {
-    if (g.startsAt && g.endsAt && Date.parse(g.endsAt) <= Date.parse(g.startsAt)) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "endsAt must be after startsAt" });
-    if (!g.prizes.some((p) => p.kind === "none")) ctx.addIssue({ code: "custom", path: ["prizes"], message: 'add a "no prize" slice: it is where out-of-stock draws land' });
+    if (g.startsAt && g.endsAt && Date.parse(g.endsAt) <= Date.parse(g.startsAt))
+      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "endsAt must be after startsAt" });
+    if (!g.prizes.some((p) => p.kind === "none"))
+      ctx.addIssue({ code: "custom", path: ["prizes"], message: 'add a "no prize" slice: it is where out-of-stock draws land' });
     if (g.prizes.reduce((a, p) => a + p.weight, 0) <= 0) ctx.addIssue({ code: "custom", path: ["prizes"], message: "the weights must add up to more than 0" });
-    if (g.playsPerCustomer !== null && g.playsPerCustomer < g.playsPerDay) ctx.addIssue({ code: "custom", path: ["playsPerCustomer"], message: "playsPerCustomer must be at least playsPerDay" });
+    if (g.playsPerCustomer !== null && g.playsPerCustomer < g.playsPerDay)
+      ctx.addIssue({ code: "custom", path: ["playsPerCustomer"], message: "playsPerCustomer must be at least playsPerDay" });
     const ids = g.prizes.flatMap((p) => (p.id ? [p.id] : []));
     if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["prizes"], message: "prize ids must be unique" });
   });
@@ -183,13 +191,12 @@ export const GameConfig = z.object({
 export type GameConfig = z.infer<typeof GameConfig>;
 
 /** The route params of a QR deep link, as getRouteParams() hands them to the mini app (other params are ignored). */
-export const QrLinkBody = z
-  .object({
-    // Optional on purpose: a link with a param cut off is answered QR_LINK_INVALID like a forged one, not VALIDATION_FAILED.
-    store: z.string().max(64).optional(),
-    campaign: z.string().max(64).optional(),
-    sig: z.string().max(128).optional(),
-  });
+export const QrLinkBody = z.object({
+  // Optional on purpose: a link with a param cut off is answered QR_LINK_INVALID like a forged one, not VALIDATION_FAILED.
+  store: z.string().max(64).optional(),
+  campaign: z.string().max(64).optional(),
+  sig: z.string().max(128).optional(),
+});
 export type QrLinkBody = z.infer<typeof QrLinkBody>;
 
 export const PlayBody = QrLinkBody.extend({

@@ -66,7 +66,13 @@ export function maskPhone(phone84: string): string {
 }
 
 /** A tag is a short lowercase label: letters, digits and dashes (Vietnamese letters allowed). */
-export const Tag = z.string().trim().toLowerCase().min(1).max(40).regex(/^[\p{L}\p{N}-]+$/u, "letters, digits and dashes only");
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N}-]+$/u, "letters, digits and dashes only");
 export const SetTagsBody = z.object({ tags: z.array(Tag).max(30) }).strict();
 export type SetTagsBody = z.infer<typeof SetTagsBody>;
 

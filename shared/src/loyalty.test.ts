@@ -27,7 +27,8 @@ describe("tiers", () => {
     expect(tierFor(R, 499).tier.key).toBe("member");
     expect(tierFor(R, 500).tier.key).toBe("silver");
   });
-  it("the top tier has no next and full progress", () => expect(tierFor(R, 10_000)).toMatchObject({ tier: { key: "gold" }, next: null, progress: 1, toNext: 0 }));
+  it("the top tier has no next and full progress", () =>
+    expect(tierFor(R, 10_000)).toMatchObject({ tier: { key: "gold" }, next: null, progress: 1, toNext: 0 }));
   it("rules must start at 0 and increase", () => {
     expect(LoyaltyRules.safeParse({ ...R, tiers: [{ ...R.tiers[0]!, threshold: 5 }] }).success).toBe(false);
     expect(LoyaltyRules.safeParse({ ...R, tiers: [R.tiers[0]!, { ...R.tiers[1]!, threshold: 0 }] }).success).toBe(false);

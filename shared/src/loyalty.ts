@@ -2,7 +2,12 @@ import { z } from "zod";
 import { MAX_PURCHASE_VND } from "./counter-rules";
 
 /** Tiers are reached by points *earned* in a rolling period, so spending never demotes anyone. */
-export const Tier = z.object({ key: z.string().min(1).max(20), name: z.string().min(1).max(40), threshold: z.number().int().min(0), multiplier: z.number().min(1).max(10) });
+export const Tier = z.object({
+  key: z.string().min(1).max(20),
+  name: z.string().min(1).max(40),
+  threshold: z.number().int().min(0),
+  multiplier: z.number().min(1).max(10),
+});
 export type Tier = z.infer<typeof Tier>;
 
 export const LoyaltyRules = z
@@ -19,7 +24,8 @@ export const LoyaltyRules = z
   .superRefine((r, ctx) => {
     if (r.tiers[0]?.threshold !== 0) ctx.addIssue({ code: "custom", path: ["tiers", 0, "threshold"], message: "the first tier starts at 0 points" });
     for (let i = 1; i < r.tiers.length; i++) {
-      if (r.tiers[i]!.threshold <= r.tiers[i - 1]!.threshold) ctx.addIssue({ code: "custom", path: ["tiers", i, "threshold"], message: "thresholds must increase" });
+      if (r.tiers[i]!.threshold <= r.tiers[i - 1]!.threshold)
+        ctx.addIssue({ code: "custom", path: ["tiers", i, "threshold"], message: "thresholds must increase" });
     }
     if (new Set(r.tiers.map((t) => t.key)).size !== r.tiers.length) ctx.addIssue({ code: "custom", path: ["tiers"], message: "tier keys must be unique" });
   });
@@ -120,7 +126,11 @@ export type AwardPointsBody = z.infer<typeof AwardPointsBody>;
 
 export const AdjustPointsBody = z
   .object({
-    delta: z.number().int().refine((n) => n !== 0, "delta cannot be 0").refine((n) => Math.abs(n) <= 1_000_000, "too large"),
+    delta: z
+      .number()
+      .int()
+      .refine((n) => n !== 0, "delta cannot be 0")
+      .refine((n) => Math.abs(n) <= 1_000_000, "too large"),
     reason: z.string().trim().min(3).max(200),
     idempotencyKey: z.string().trim().min(1).max(64),
   })

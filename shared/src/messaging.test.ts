@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { allocate, decide, DEFAULT_WARMING_RULES, inLocalWindow, maxOffersPerWeek, nextLocalTime, WarmingRules, type PolicyCustomer, type PolicyMessage, type SentFact } from "./messaging";
+import {
+  allocate,
+  decide,
+  DEFAULT_WARMING_RULES,
+  inLocalWindow,
+  maxOffersPerWeek,
+  nextLocalTime,
+  WarmingRules,
+  type PolicyCustomer,
+  type PolicyMessage,
+  type SentFact,
+} from "./messaging";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -20,7 +31,12 @@ const follower: PolicyCustomer = {
 const promo: PolicyMessage = { category: "promotion", priority: 1, hasText: true, template: { tag: 3, uid: false, zns: true }, expiresAt: null };
 const care: PolicyMessage = { ...promo, category: "care", template: { tag: 2, uid: true, zns: true } };
 const tx: PolicyMessage = { category: "transactional", priority: 9, hasText: true, template: { tag: 1, uid: true, zns: true }, expiresAt: null };
-const sent = (category: SentFact["category"], at: number, channel: SentFact["channel"] = "cs", znsTag: number | null = null): SentFact => ({ category, channel, sentAt: at, znsTag });
+const sent = (category: SentFact["category"], at: number, channel: SentFact["channel"] = "cs", znsTag: number | null = null): SentFact => ({
+  category,
+  channel,
+  sentAt: at,
+  znsTag,
+});
 
 describe("local time", () => {
   it("windows that cross midnight", () => {
@@ -57,7 +73,10 @@ describe("decide: channel router (Zalo's rules)", () => {
   });
   it("ZNS needs a phone", () => {
     const c = { ...follower, phone: null, lastInteractionAt: null };
-    expect(decide(c, { ...tx, hasText: false, template: { tag: 1, uid: false, zns: true } }, vn(10), rules, [])).toMatchObject({ action: "suppress", reason: "NO_PHONE" });
+    expect(decide(c, { ...tx, hasText: false, template: { tag: 1, uid: false, zns: true } }, vn(10), rules, [])).toMatchObject({
+      action: "suppress",
+      reason: "NO_PHONE",
+    });
   });
   it("a non-follower with a phone still gets a transactional ZNS", () => {
     const c = { ...follower, followsOa: false, oaUserId: null, lastInteractionAt: null };
@@ -88,12 +107,22 @@ describe("decide: consent and preferences", () => {
     expect(decide(gone, tx, vn(10), rules, [])).toMatchObject({ action: "send" });
   });
   it("muted categories, pauses and the customer's weekly offer limit", () => {
-    expect(decide({ ...follower, prefs: { ...follower.prefs, mutedCategories: ["promotion"] } }, promo, vn(10), rules, [])).toMatchObject({ reason: "MUTED_BY_CUSTOMER" });
-    expect(decide({ ...follower, prefs: { ...follower.prefs, pausedUntil: vn(10) + 1 } }, promo, vn(10), rules, [])).toMatchObject({ reason: "PAUSED_BY_CUSTOMER" });
+    expect(decide({ ...follower, prefs: { ...follower.prefs, mutedCategories: ["promotion"] } }, promo, vn(10), rules, [])).toMatchObject({
+      reason: "MUTED_BY_CUSTOMER",
+    });
+    expect(decide({ ...follower, prefs: { ...follower.prefs, pausedUntil: vn(10) + 1 } }, promo, vn(10), rules, [])).toMatchObject({
+      reason: "PAUSED_BY_CUSTOMER",
+    });
     expect(decide({ ...follower, prefs: { ...follower.prefs, pausedUntil: vn(10) } }, promo, vn(10), rules, [])).toMatchObject({ action: "send" });
     const once = { ...follower, prefs: { ...follower.prefs, offersPerWeek: 1 } };
-    expect(decide(once, promo, vn(10), rules, [sent("promotion", vn(10) - 2 * DAY)])).toEqual({ action: "hold", until: vn(10) + 5 * DAY, reason: "CUSTOMER_WEEKLY_LIMIT" });
-    expect(decide({ ...follower, prefs: { ...follower.prefs, mutedCategories: ["promotion", "care"] } }, tx, vn(10), rules, [])).toMatchObject({ action: "send" });
+    expect(decide(once, promo, vn(10), rules, [sent("promotion", vn(10) - 2 * DAY)])).toEqual({
+      action: "hold",
+      until: vn(10) + 5 * DAY,
+      reason: "CUSTOMER_WEEKLY_LIMIT",
+    });
+    expect(decide({ ...follower, prefs: { ...follower.prefs, mutedCategories: ["promotion", "care"] } }, tx, vn(10), rules, [])).toMatchObject({
+      action: "send",
+    });
   });
 });
 
@@ -121,7 +150,11 @@ describe("decide: business caps", () => {
   it("caps count only the categories they name: transactional sends use up no slot, not even an 'any' one", () => {
     const r = { ...rules, caps: [{ category: "any" as const, channel: "any" as const, max: 1, windowHours: 24 }] };
     expect(decide(follower, care, vn(10), r, [sent("transactional", vn(9))])).toMatchObject({ action: "send" });
-    expect(decide(follower, care, vn(10), r, [sent("transactional", vn(9)), sent("care", vn(9, 30))])).toMatchObject({ action: "hold", reason: "CAP_REACHED", until: vn(9, 30, 1) });
+    expect(decide(follower, care, vn(10), r, [sent("transactional", vn(9)), sent("care", vn(9, 30))])).toMatchObject({
+      action: "hold",
+      reason: "CAP_REACHED",
+      until: vn(9, 30, 1),
+    });
     const promoCap = { ...rules, caps: [{ category: "promotion" as const, channel: "any" as const, max: 1, windowHours: 24 }] };
     expect(decide(follower, promo, vn(10), promoCap, [sent("transactional", vn(9)), sent("care", vn(9, 30))])).toMatchObject({ action: "send" });
     // Transactional messages are never capped themselves.
@@ -132,7 +165,10 @@ describe("decide: business caps", () => {
     expect(decide(follower, care, vn(10), DEFAULT_WARMING_RULES, afterOrder)).toMatchObject({ action: "send" });
     expect(decide(follower, promo, vn(10), DEFAULT_WARMING_RULES, afterOrder)).toMatchObject({ action: "send" });
     // A second broadcast the same day is what the defaults hold.
-    expect(decide(follower, care, vn(11), DEFAULT_WARMING_RULES, [...afterOrder, sent("care", vn(10))])).toMatchObject({ action: "hold", reason: "CAP_REACHED" });
+    expect(decide(follower, care, vn(11), DEFAULT_WARMING_RULES, [...afterOrder, sent("care", vn(10))])).toMatchObject({
+      action: "hold",
+      reason: "CAP_REACHED",
+    });
   });
   it("empty caps mean no cap, never block-all", () => {
     const h = Array.from({ length: 50 }, (_, i) => sent("promotion", vn(10) - i * HOUR));
@@ -157,11 +193,32 @@ describe("decide: fatigue", () => {
 describe("allocate: competing messages for the last slot", () => {
   it("the higher priority takes the slot; the other is held", () => {
     const h = [sent("promotion", vn(10) - DAY)];
-    const out = allocate(follower, [{ ...promo, id: 1, priority: 1 }, { ...promo, id: 2, priority: 5 }], vn(10), rules, h);
-    expect(out.map((o) => [o.message.id, o.decision.action])).toEqual([[2, "send"], [1, "hold"]]);
+    const out = allocate(
+      follower,
+      [
+        { ...promo, id: 1, priority: 1 },
+        { ...promo, id: 2, priority: 5 },
+      ],
+      vn(10),
+      rules,
+      h,
+    );
+    expect(out.map((o) => [o.message.id, o.decision.action])).toEqual([
+      [2, "send"],
+      [1, "hold"],
+    ]);
   });
   it("ties go to the oldest message", () => {
-    const out = allocate(follower, [{ ...promo, id: 11 }, { ...promo, id: 3 }], vn(10), rules, [sent("promotion", vn(10) - DAY)]);
+    const out = allocate(
+      follower,
+      [
+        { ...promo, id: 11 },
+        { ...promo, id: 3 },
+      ],
+      vn(10),
+      rules,
+      [sent("promotion", vn(10) - DAY)],
+    );
     expect(out[0]!.message.id).toBe(3);
   });
 });

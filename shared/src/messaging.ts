@@ -19,7 +19,11 @@ export const CapRule = z
     category: z.enum(["care", "promotion", "any"]),
     channel: z.enum(["cs", "template_uid", "zns", "any"]).default("any"),
     max: z.number().int().min(1).max(1000),
-    windowHours: z.number().int().min(1).max(24 * 90),
+    windowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
   })
   .strict();
 export type CapRule = z.infer<typeof CapRule>;
@@ -45,11 +49,19 @@ export const WarmingRules = z
     fatigue: z
       .object({
         /** An unfollow this soon after a message is blamed on it. */
-        unfollowWithinHours: z.number().int().min(1).max(24 * 14),
+        unfollowWithinHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 14),
         /** For this long after, the person gets at most `maxPromotions` per `windowHours`. */
         tightenForDays: z.number().int().min(1).max(365),
         maxPromotions: z.number().int().min(0).max(100),
-        windowHours: z.number().int().min(1).max(24 * 90),
+        windowHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 90),
       })
       .strict(),
     zalo: z
@@ -65,10 +77,16 @@ export const WarmingRules = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.quietHours && r.quietHours.start === r.quietHours.end) ctx.addIssue({ code: "custom", path: ["quietHours"], message: "quiet hours cannot start and end at the same time (that would hold every message)" });
+    if (r.quietHours && r.quietHours.start === r.quietHours.end)
+      ctx.addIssue({ code: "custom", path: ["quietHours"], message: "quiet hours cannot start and end at the same time (that would hold every message)" });
     const p = r.zalo.promotionHours;
     if (p.start === p.end) ctx.addIssue({ code: "custom", path: ["zalo", "promotionHours"], message: "promotion hours cannot be empty" });
-    if (r.quietHours && coversWholeDay(r.quietHours, p)) ctx.addIssue({ code: "custom", path: ["quietHours"], message: "quiet hours would leave no time in Zalo's promotion hours: no promotion could ever be sent" });
+    if (r.quietHours && coversWholeDay(r.quietHours, p))
+      ctx.addIssue({
+        code: "custom",
+        path: ["quietHours"],
+        message: "quiet hours would leave no time in Zalo's promotion hours: no promotion could ever be sent",
+      });
     try {
       new Intl.DateTimeFormat("en-US", { timeZone: r.timeZone });
     } catch {
@@ -165,7 +183,15 @@ export function tzOffsetMinutes(tz: string, at: number): number {
   if (hit !== undefined) return hit;
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
     formatters.set(tz, f);
   }
   const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
@@ -229,7 +255,8 @@ function channelOptions(c: PolicyCustomer, m: PolicyMessage, now: number, rules:
   if (m.template?.zns) {
     if (!c.phone) out.push({ channel: "zns", free: false, ok: false, reason: "NO_PHONE" });
     else if (quota.zns !== null && quota.zns <= 0) out.push({ channel: "zns", free: false, ok: false, reason: "QUOTA_EXHAUSTED" });
-    else if (m.template.tag === 3 && !znsPromotionAllowed(history, now, rules, c)) out.push({ channel: "zns", free: false, ok: false, reason: "ZNS_USER_PROMOTION_LIMIT" });
+    else if (m.template.tag === 3 && !znsPromotionAllowed(history, now, rules, c))
+      out.push({ channel: "zns", free: false, ok: false, reason: "ZNS_USER_PROMOTION_LIMIT" });
     else out.push({ channel: "zns", free: false, ok: true });
   }
   // Free first, then in the order above (already cheapest first).
@@ -259,7 +286,14 @@ function holdOrExpire(m: PolicyMessage, until: number, reason: Reason): Decision
   return { action: "hold", until, reason };
 }
 
-export function decide(c: PolicyCustomer, m: PolicyMessage, now: number, rules: WarmingRules, history: SentFact[], quota: Quota = { zns: null, uid: null }): Decision {
+export function decide(
+  c: PolicyCustomer,
+  m: PolicyMessage,
+  now: number,
+  rules: WarmingRules,
+  history: SentFact[],
+  quota: Quota = { zns: null, uid: null },
+): Decision {
   if (m.expiresAt !== null && now >= m.expiresAt) return { action: "expire", reason: "EXPIRED" };
   const transactional = m.category === "transactional";
 
@@ -285,7 +319,12 @@ export function decide(c: PolicyCustomer, m: PolicyMessage, now: number, rules: 
     if (m.category === "promotion" && c.prefs.pausedUntil !== null && now < c.prefs.pausedUntil) return { action: "suppress", reason: "PAUSED_BY_CUSTOMER" };
     if (m.category === "promotion" && c.prefs.offersPerWeek !== null) {
       if (c.prefs.offersPerWeek === 0) return { action: "suppress", reason: "CUSTOMER_WEEKLY_LIMIT" };
-      const frees = capFreesAt(history.filter((h) => h.category === "promotion").map((h) => h.sentAt), c.prefs.offersPerWeek, 7 * DAY, now);
+      const frees = capFreesAt(
+        history.filter((h) => h.category === "promotion").map((h) => h.sentAt),
+        c.prefs.offersPerWeek,
+        7 * DAY,
+        now,
+      );
       if (frees !== null) return holdOrExpire(m, frees, "CUSTOMER_WEEKLY_LIMIT");
     }
   }
@@ -303,8 +342,16 @@ export function decide(c: PolicyCustomer, m: PolicyMessage, now: number, rules: 
       if (cap.category !== "any" && cap.category !== m.category) continue;
       if (cap.channel !== "any" && cap.channel !== usable.channel) continue;
       // A cap counts only what it names; "any" names every capped category, never transactional.
-      const counted = history.filter((h) => h.category !== "transactional" && (cap.category === "any" || h.category === cap.category) && (cap.channel === "any" || h.channel === cap.channel));
-      const frees = capFreesAt(counted.map((h) => h.sentAt), cap.max, cap.windowHours * HOUR, now);
+      const counted = history.filter(
+        (h) =>
+          h.category !== "transactional" && (cap.category === "any" || h.category === cap.category) && (cap.channel === "any" || h.channel === cap.channel),
+      );
+      const frees = capFreesAt(
+        counted.map((h) => h.sentAt),
+        cap.max,
+        cap.windowHours * HOUR,
+        now,
+      );
       if (frees !== null) latest = Math.max(latest ?? 0, frees);
     }
     if (latest !== null) return holdOrExpire(m, latest, "CAP_REACHED");
@@ -313,7 +360,12 @@ export function decide(c: PolicyCustomer, m: PolicyMessage, now: number, rules: 
   // 6. fatigue: an unfollow blamed on our messages tightens promotions for a while
   if (m.category === "promotion" && c.fatigueUntil !== null && now < c.fatigueUntil) {
     if (rules.fatigue.maxPromotions === 0) return { action: "suppress", reason: "FATIGUE" };
-    const frees = capFreesAt(history.filter((h) => h.category === "promotion").map((h) => h.sentAt), rules.fatigue.maxPromotions, rules.fatigue.windowHours * HOUR, now);
+    const frees = capFreesAt(
+      history.filter((h) => h.category === "promotion").map((h) => h.sentAt),
+      rules.fatigue.maxPromotions,
+      rules.fatigue.windowHours * HOUR,
+      now,
+    );
     if (frees !== null) return holdOrExpire(m, Math.min(frees, c.fatigueUntil), "FATIGUE");
   }
 
@@ -324,18 +376,29 @@ export function decide(c: PolicyCustomer, m: PolicyMessage, now: number, rules: 
  * Several messages competing for one person's slots: highest priority first (then oldest), each decided
  * against the history including the ones before it. The dispatcher claims in the same order.
  */
-export function allocate<M extends PolicyMessage & { id: string | number }>(c: PolicyCustomer, messages: M[], now: number, rules: WarmingRules, history: SentFact[], quota?: Quota) {
+export function allocate<M extends PolicyMessage & { id: string | number }>(
+  c: PolicyCustomer,
+  messages: M[],
+  now: number,
+  rules: WarmingRules,
+  history: SentFact[],
+  quota?: Quota,
+) {
   const ordered = [...messages].sort((a, b) => b.priority - a.priority || String(a.id).localeCompare(String(b.id), undefined, { numeric: true }));
   const h = [...history];
   return ordered.map((m) => {
     const d = decide(c, m, now, rules, h, quota);
-    if (d.action === "send") h.push({ category: m.category, channel: d.channel, sentAt: now, znsTag: d.channel === "zns" ? m.template?.tag ?? null : null });
+    if (d.action === "send") h.push({ category: m.category, channel: d.channel, sentAt: now, znsTag: d.channel === "zns" ? (m.template?.tag ?? null) : null });
     return { message: m, decision: d };
   });
 }
 
 /** "You will get at most N offers a week": the tightest of the customer's own limit and the shop's caps. */
-export function maxOffersPerWeek(rules: WarmingRules, prefs: { offersPerWeek: number | null; mutedCategories: string[]; pausedUntil: number | null }, now: number): number | null {
+export function maxOffersPerWeek(
+  rules: WarmingRules,
+  prefs: { offersPerWeek: number | null; mutedCategories: string[]; pausedUntil: number | null },
+  now: number,
+): number | null {
   if (prefs.mutedCategories.includes("promotion")) return 0;
   if (prefs.pausedUntil !== null && prefs.pausedUntil > now + 7 * DAY) return 0;
   let n = prefs.offersPerWeek ?? Infinity;
@@ -350,7 +413,11 @@ export function maxOffersPerWeek(rules: WarmingRules, prefs: { offersPerWeek: nu
 
 export const TemplateParam = z
   .object({
-    name: z.string().min(1).max(64).regex(/^[a-zA-Z0-9_]+$/),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-zA-Z0-9_]+$/),
     type: z.enum(["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"]).default("STRING"),
     maxLength: z.number().int().min(1).max(2000),
     require: z.boolean().default(true),
@@ -376,7 +443,8 @@ export function validateTemplateData(params: TemplateParam[], data: Record<strin
   const problems: TemplateProblem[] = [];
   const out: Record<string, string> = {};
   const known = new Set(params.map((p) => p.name));
-  for (const key of Object.keys(data)) if (!known.has(key)) problems.push({ param: key, code: "UNKNOWN", message: `${key} is not a parameter of this template` });
+  for (const key of Object.keys(data))
+    if (!known.has(key)) problems.push({ param: key, code: "UNKNOWN", message: `${key} is not a parameter of this template` });
   for (const p of params) {
     const raw = data[p.name];
     if (raw === undefined || raw === "") {
@@ -424,7 +492,7 @@ export const ZALO_ERROR_TEXT: Record<number, string> = {
   [-244]: "Recipient restricted this message type",
   [-249]: "This template cannot be sent by user id",
 };
-export const zaloErrorText = (code: number | null | undefined) => (code == null ? null : ZALO_ERROR_TEXT[code] ?? `Zalo error ${code}`);
+export const zaloErrorText = (code: number | null | undefined) => (code == null ? null : (ZALO_ERROR_TEXT[code] ?? `Zalo error ${code}`));
 
 // ---- bodies of the messaging API ----
 
@@ -433,7 +501,10 @@ export const MessageContent = z
     text: z.string().trim().min(1).max(2000).optional(),
     /** An image sent with the text by CS (OA "media" message, §5.2); https only. */
     imageUrl: z.string().url().startsWith("https://").max(500).optional(),
-    template: z.object({ id: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)) }).strict().optional(),
+    template: z
+      .object({ id: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((c) => c.text || c.imageUrl || c.template, "give a text, an image, a template, or several");
@@ -460,7 +531,10 @@ export const Audience = z
     segmentId: z.string().min(1).max(64).optional(),
   })
   .strict()
-  .refine((a) => a.segmentId === undefined || Object.keys(a).every((k) => k === "segmentId" || k === "followersOnly"), { message: "use a saved segment or inline filters, not both", path: ["segmentId"] });
+  .refine((a) => a.segmentId === undefined || Object.keys(a).every((k) => k === "segmentId" || k === "followersOnly"), {
+    message: "use a saved segment or inline filters, not both",
+    path: ["segmentId"],
+  });
 export type Audience = z.infer<typeof Audience>;
 
 export const BroadcastInput = z

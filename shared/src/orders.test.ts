@@ -1,13 +1,44 @@
 import { describe, expect, it } from "vitest";
-import { canTransition, checkoutMacData, freeItemPrice, orderTotals, PlaceOrderBody, pointsReversal, priceLine, ProductInput, type PricedProduct } from "./orders";
+import {
+  canTransition,
+  checkoutMacData,
+  freeItemPrice,
+  orderTotals,
+  PlaceOrderBody,
+  pointsReversal,
+  priceLine,
+  ProductInput,
+  type PricedProduct,
+} from "./orders";
 
 const milkTea: PricedProduct = {
   id: "p1",
   name: "Trà sữa",
   priceVnd: 35_000,
   optionGroups: [
-    { id: "size", name: "Size", kind: "one", required: true, max: null, options: [{ id: "M", name: "M", priceDeltaVnd: 0 }, { id: "L", name: "L", priceDeltaVnd: 8_000 }] },
-    { id: "top", name: "Topping", kind: "many", required: false, max: 2, options: [{ id: "pearl", name: "Trân châu", priceDeltaVnd: 5_000 }, { id: "jelly", name: "Thạch", priceDeltaVnd: 6_000 }, { id: "pudding", name: "Pudding", priceDeltaVnd: 7_000 }] },
+    {
+      id: "size",
+      name: "Size",
+      kind: "one",
+      required: true,
+      max: null,
+      options: [
+        { id: "M", name: "M", priceDeltaVnd: 0 },
+        { id: "L", name: "L", priceDeltaVnd: 8_000 },
+      ],
+    },
+    {
+      id: "top",
+      name: "Topping",
+      kind: "many",
+      required: false,
+      max: 2,
+      options: [
+        { id: "pearl", name: "Trân châu", priceDeltaVnd: 5_000 },
+        { id: "jelly", name: "Thạch", priceDeltaVnd: 6_000 },
+        { id: "pudding", name: "Pudding", priceDeltaVnd: 7_000 },
+      ],
+    },
   ],
 };
 
@@ -26,18 +57,32 @@ describe("priceLine", () => {
   });
 
   it("never prices a unit below zero", () => {
-    const p: PricedProduct = { id: "x", name: "X", priceVnd: 5_000, optionGroups: [{ id: "g", name: "G", kind: "one", required: false, max: null, options: [{ id: "o", name: "O", priceDeltaVnd: -9_000 }] }] };
+    const p: PricedProduct = {
+      id: "x",
+      name: "X",
+      priceVnd: 5_000,
+      optionGroups: [{ id: "g", name: "G", kind: "one", required: false, max: null, options: [{ id: "o", name: "O", priceDeltaVnd: -9_000 }] }],
+    };
     expect(priceLine(p, { quantity: 3, optionIds: ["o"] })).toMatchObject({ ok: true, line: { unitPriceVnd: 0, lineTotalVnd: 0 } });
   });
 });
 
 describe("orderTotals", () => {
-  const line = (name: string, unit: number, qty = 1, deltas: number[] = []) => ({ name, unitPriceVnd: unit, options: deltas.map((d, i) => ({ id: String(i), name: "o", priceDeltaVnd: d })), lineTotalVnd: unit * qty });
+  const line = (name: string, unit: number, qty = 1, deltas: number[] = []) => ({
+    name,
+    unitPriceVnd: unit,
+    options: deltas.map((d, i) => ({ id: String(i), name: "o", priceDeltaVnd: d })),
+    lineTotalVnd: unit * qty,
+  });
 
   it("subtotal, then the voucher discount from voucherDiscount, then total", () => {
     const lines = [line("A", 30_000, 2), line("B", 25_000)];
     expect(orderTotals(lines, null)).toEqual({ subtotalVnd: 85_000, discountVnd: 0, totalVnd: 85_000 });
-    expect(orderTotals(lines, { kind: "amount_off", value: 20_000, maxDiscountVnd: null, minSpendVnd: 50_000, freeItem: null })).toEqual({ subtotalVnd: 85_000, discountVnd: 20_000, totalVnd: 65_000 });
+    expect(orderTotals(lines, { kind: "amount_off", value: 20_000, maxDiscountVnd: null, minSpendVnd: 50_000, freeItem: null })).toEqual({
+      subtotalVnd: 85_000,
+      discountVnd: 20_000,
+      totalVnd: 65_000,
+    });
     expect(orderTotals(lines, { kind: "percent_off", value: 10, maxDiscountVnd: 5_000, minSpendVnd: 0, freeItem: null }).discountVnd).toBe(5_000);
     expect(orderTotals(lines, { kind: "amount_off", value: 20_000, maxDiscountVnd: null, minSpendVnd: 100_000, freeItem: null }).discountVnd).toBe(0);
     expect(orderTotals([line("A", 10_000)], { kind: "amount_off", value: 20_000, maxDiscountVnd: null, minSpendVnd: 0, freeItem: null }).totalVnd).toBe(0);
@@ -74,12 +119,27 @@ describe("pointsReversal", () => {
 
 describe("schemas and MAC data", () => {
   it("checkoutMacData sorts keys, stringifies arrays and keeps JSON strings verbatim", () => {
-    expect(checkoutMacData({ method: '{"id":"X"}', amount: 1000, item: [{ id: "a" }], desc: "d", extradata: '{"o":1}' })).toBe('amount=1000&desc=d&extradata={"o":1}&item=[{"id":"a"}]&method={"id":"X"}');
+    expect(checkoutMacData({ method: '{"id":"X"}', amount: 1000, item: [{ id: "a" }], desc: "d", extradata: '{"o":1}' })).toBe(
+      'amount=1000&desc=d&extradata={"o":1}&item=[{"id":"a"}]&method={"id":"X"}',
+    );
   });
 
   it("a product's option ids are unique; an order needs a pickup or a table", () => {
     const base = { categoryId: "c", name: "P", priceVnd: 1000 };
-    const dup = ProductInput.safeParse({ ...base, optionGroups: [{ id: "g", name: "G", kind: "many", options: [{ id: "o", name: "1" }, { id: "o", name: "2" }] }] });
+    const dup = ProductInput.safeParse({
+      ...base,
+      optionGroups: [
+        {
+          id: "g",
+          name: "G",
+          kind: "many",
+          options: [
+            { id: "o", name: "1" },
+            { id: "o", name: "2" },
+          ],
+        },
+      ],
+    });
     expect(dup.success).toBe(false);
     const body = { storeId: "s", items: [{ productId: "p", quantity: 1 }], payment: "counter", expectedTotal: 1000, requestId: "req-12345" };
     expect(PlaceOrderBody.safeParse({ ...body, pickup: { type: "table", table: "5" } }).success).toBe(true);

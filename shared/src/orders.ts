@@ -19,7 +19,9 @@ export type MenuCategoryInput = z.infer<typeof MenuCategoryInput>;
 export const MenuCategory = z.object({ id: z.string(), name: z.string(), position: z.number(), active: z.boolean() });
 export type MenuCategory = z.infer<typeof MenuCategory>;
 
-export const MenuOption = z.object({ id, name: z.string().trim().min(1).max(60), priceDeltaVnd: z.number().int().min(-100_000_000).max(100_000_000).default(0) }).strict();
+export const MenuOption = z
+  .object({ id, name: z.string().trim().min(1).max(60), priceDeltaVnd: z.number().int().min(-100_000_000).max(100_000_000).default(0) })
+  .strict();
 export type MenuOption = z.infer<typeof MenuOption>;
 
 /** `one`: pick at most one (exactly one when required), e.g. size. `many`: any number, e.g. toppings. */
@@ -53,7 +55,8 @@ export const ProductInput = z
     const groupIds = p.optionGroups.map((g) => g.id);
     if (new Set(groupIds).size !== groupIds.length) ctx.addIssue({ code: "custom", path: ["optionGroups"], message: "option group ids must be unique" });
     const optionIds = p.optionGroups.flatMap((g) => g.options.map((o) => o.id));
-    if (new Set(optionIds).size !== optionIds.length) ctx.addIssue({ code: "custom", path: ["optionGroups"], message: "option ids must be unique within a product" });
+    if (new Set(optionIds).size !== optionIds.length)
+      ctx.addIssue({ code: "custom", path: ["optionGroups"], message: "option ids must be unique within a product" });
     p.optionGroups.forEach((g, i) => {
       if (g.kind === "one" && g.max !== null) ctx.addIssue({ code: "custom", path: ["optionGroups", i, "max"], message: "max applies to `many` groups only" });
     });
@@ -99,9 +102,7 @@ export type Pickup = z.infer<typeof Pickup>;
 export const PaymentMethod = z.enum(["counter", "zalopay"]);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
-export const QuoteBody = z
-  .object({ storeId: id, items: z.array(CartItem).min(1).max(30), voucherId: id.nullish() })
-  .strict();
+export const QuoteBody = z.object({ storeId: id, items: z.array(CartItem).min(1).max(30), voucherId: id.nullish() }).strict();
 export type QuoteBody = z.infer<typeof QuoteBody>;
 
 export const PlaceOrderBody = z
@@ -171,7 +172,14 @@ export const StatusBody = z
 export type StatusBody = z.infer<typeof StatusBody>;
 
 /** What the mini app passes to zmp-sdk `createOrder` (zalo-platform.md §8.1); `mac` is made by the server. */
-export const CheckoutParams = z.object({ amount: z.number(), desc: z.string(), item: z.array(z.record(z.string(), z.unknown())), extradata: z.string(), method: z.string(), mac: z.string() });
+export const CheckoutParams = z.object({
+  amount: z.number(),
+  desc: z.string(),
+  item: z.array(z.record(z.string(), z.unknown())),
+  extradata: z.string(),
+  method: z.string(),
+  mac: z.string(),
+});
 export type CheckoutParams = z.infer<typeof CheckoutParams>;
 
 export const PaymentState = z.object({
@@ -195,7 +203,10 @@ export type LineProblem = { code: "OPTION_INVALID"; message: string };
  * Unknown options, two picks in a `one` group, a missing required pick or too many `many` picks are refused.
  * A unit price never goes below 0 (a negative delta is a discount on the item, not a credit).
  */
-export function priceLine(p: PricedProduct, item: { quantity: number; optionIds: string[] }): { ok: true; line: OrderLine } | { ok: false; problem: LineProblem } {
+export function priceLine(
+  p: PricedProduct,
+  item: { quantity: number; optionIds: string[] },
+): { ok: true; line: OrderLine } | { ok: false; problem: LineProblem } {
   const chosen = new Set(item.optionIds);
   if (chosen.size !== item.optionIds.length) return { ok: false, problem: { code: "OPTION_INVALID", message: `${p.name}: an option is picked twice` } };
   const known = new Set(p.optionGroups.flatMap((g) => g.options.map((o) => o.id)));
@@ -206,7 +217,8 @@ export function priceLine(p: PricedProduct, item: { quantity: number; optionIds:
     const picked = g.options.filter((o) => chosen.has(o.id));
     if (g.kind === "one" && picked.length > 1) return { ok: false, problem: { code: "OPTION_INVALID", message: `${p.name}: pick one ${g.name}` } };
     if (g.required && picked.length === 0) return { ok: false, problem: { code: "OPTION_INVALID", message: `${p.name}: choose a ${g.name}` } };
-    if (g.kind === "many" && g.max !== null && picked.length > g.max) return { ok: false, problem: { code: "OPTION_INVALID", message: `${p.name}: at most ${g.max} ${g.name}` } };
+    if (g.kind === "many" && g.max !== null && picked.length > g.max)
+      return { ok: false, problem: { code: "OPTION_INVALID", message: `${p.name}: at most ${g.max} ${g.name}` } };
     for (const o of picked) options.push({ id: o.id, name: o.name, priceDeltaVnd: o.priceDeltaVnd });
   }
   const unitPriceVnd = Math.max(0, p.priceVnd + options.reduce((s, o) => s + o.priceDeltaVnd, 0));
@@ -226,7 +238,7 @@ export function freeItemPrice(lines: Pick<OrderLine, "name" | "unitPriceVnd" | "
 /** Subtotal, voucher discount (via `voucherDiscount`) and total; the total is never negative. */
 export function orderTotals(lines: Pick<OrderLine, "name" | "unitPriceVnd" | "options" | "lineTotalVnd">[], voucher: DiscountVoucher | null) {
   const subtotalVnd = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
-  const discountVnd = voucher ? voucherDiscount(voucher, subtotalVnd, voucher.kind === "free_item" ? freeItemPrice(lines, voucher.freeItem) ?? 0 : 0) : 0;
+  const discountVnd = voucher ? voucherDiscount(voucher, subtotalVnd, voucher.kind === "free_item" ? (freeItemPrice(lines, voucher.freeItem) ?? 0) : 0) : 0;
   return { subtotalVnd, discountVnd, totalVnd: Math.max(0, subtotalVnd - discountVnd) };
 }
 

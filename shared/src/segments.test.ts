@@ -31,8 +31,12 @@ const ctx = { now: NOW, timeZone: VN, policy: DEFAULT_WARMING_RULES };
 
 describe("segment rules: the schema", () => {
   it("accepts nested all/any/none groups and normalises tags", () => {
-    const r = SegmentRules.parse({ all: [{ kind: "tags", tags: [" VIP "] }, { any: [{ kind: "follower", follows: true }, { none: [{ kind: "hasPhone" }] }] }] });
-    expect(r).toEqual({ all: [{ kind: "tags", tags: ["vip"], match: "any" }, { any: [{ kind: "follower", follows: true }, { none: [{ kind: "hasPhone" }] }] }] });
+    const r = SegmentRules.parse({
+      all: [{ kind: "tags", tags: [" VIP "] }, { any: [{ kind: "follower", follows: true }, { none: [{ kind: "hasPhone" }] }] }],
+    });
+    expect(r).toEqual({
+      all: [{ kind: "tags", tags: ["vip"], match: "any" }, { any: [{ kind: "follower", follows: true }, { none: [{ kind: "hasPhone" }] }] }],
+    });
   });
   it("refuses bad ranges, windows over 10 years, unknown kinds and groups four deep", () => {
     const bad = [
@@ -74,7 +78,12 @@ describe("segment rules: in-memory reading", () => {
     expect([matches(never, within7, ctx), matches(recent, within7, ctx)]).toEqual([false, true]);
   });
   it("spend and order count in the last N days", () => {
-    const p = person({ orders: [{ at: NOW - 2 * DAY, totalVnd: 60_000 }, { at: NOW - 40 * DAY, totalVnd: 500_000 }] });
+    const p = person({
+      orders: [
+        { at: NOW - 2 * DAY, totalVnd: 60_000 },
+        { at: NOW - 40 * DAY, totalVnd: 500_000 },
+      ],
+    });
     expect(matches(p, { all: [{ kind: "spend", days: 30, min: 100_000 }] }, ctx)).toBe(false);
     expect(matches(p, { all: [{ kind: "spend", days: 60, min: 100_000 }] }, ctx)).toBe(true);
     expect(matches(p, { all: [{ kind: "orderCount", days: 30, min: 1, max: 1 }] }, ctx)).toBe(true);
@@ -103,7 +112,15 @@ describe("segment reachability agrees with the send policy", () => {
               for (const fatigueUntil of [null, NOW - 1, NOW + 1])
                 for (const maxPromotions of [0, 1]) {
                   const rules: WarmingRules = { ...open, fatigue: { ...open.fatigue, maxPromotions } };
-                  const c: PolicyCustomer = { followsOa, everUnfollowed, oaUserId: "oa", phone: null, lastInteractionAt: NOW, prefs: { offersPerWeek, pausedUntil, mutedCategories }, fatigueUntil };
+                  const c: PolicyCustomer = {
+                    followsOa,
+                    everUnfollowed,
+                    oaUserId: "oa",
+                    phone: null,
+                    lastInteractionAt: NOW,
+                    prefs: { offersPerWeek, pausedUntil, mutedCategories },
+                    fatigueUntil,
+                  };
                   const d = decide(c, promo, NOW, rules, []);
                   const block = promotionBlock(c, NOW, rules);
                   expect(d.action === "send" ? null : d.action === "suppress" ? d.reason : d, JSON.stringify(c)).toBe(block);
@@ -117,7 +134,15 @@ describe("segment reachability agrees with the send policy", () => {
     const f = open.zalo.csFreeHours * HOUR;
     for (const oaUserId of [null, "oa"])
       for (const lastInteractionAt of [null, NOW, NOW - f, NOW - f - 1, NOW - w, NOW - w - 1, NOW + HOUR]) {
-        const c: PolicyCustomer = { followsOa: true, everUnfollowed: false, oaUserId, phone: null, lastInteractionAt, prefs: { offersPerWeek: null, pausedUntil: null, mutedCategories: [] }, fatigueUntil: null };
+        const c: PolicyCustomer = {
+          followsOa: true,
+          everUnfollowed: false,
+          oaUserId,
+          phone: null,
+          lastInteractionAt,
+          prefs: { offersPerWeek: null, pausedUntil: null, mutedCategories: [] },
+          fatigueUntil: null,
+        };
         const d = decide(c, care, NOW, open, []);
         expect(d.action === "send" && d.channel === "cs").toBe(csWindowOpen(c, NOW, open));
         expect(d.action === "send" && d.channel === "cs" && d.free).toBe(csWindowOpen(c, NOW, open, true));

@@ -22,22 +22,48 @@ const id = z.string().min(1).max(64);
 /** A birth date: `YYYY-MM-DD`, or `MM-DD` when the year is not known. */
 export const BirthDate = z.string().regex(/^(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "use YYYY-MM-DD or MM-DD");
 
-const bounded = <T extends { min?: number; max?: number }>(r: T) => (r.min !== undefined || r.max !== undefined) && (r.min === undefined || r.max === undefined || r.min <= r.max);
+const bounded = <T extends { min?: number; max?: number }>(r: T) =>
+  (r.min !== undefined || r.max !== undefined) && (r.min === undefined || r.max === undefined || r.min <= r.max);
 const boundsMessage = { message: "give min, max or both (min ≤ max)" };
 
 export const SegmentRule = z.discriminatedUnion("kind", [
   /** The tier the person is in now (points earned in the loyalty rules' rolling window). */
   z.object({ kind: z.literal("tier"), tiers: z.array(z.string().min(1).max(20)).min(1).max(10) }).strict(),
   /** Points balance now. */
-  z.object({ kind: z.literal("points"), min: z.number().int().min(0).max(1e9).optional(), max: z.number().int().min(0).max(1e9).optional() }).strict().refine(bounded, boundsMessage),
+  z
+    .object({ kind: z.literal("points"), min: z.number().int().min(0).max(1e9).optional(), max: z.number().int().min(0).max(1e9).optional() })
+    .strict()
+    .refine(bounded, boundsMessage),
   /** Last completed order at least `min` / at most `max` days ago; someone who never ordered counts as "long ago". */
-  z.object({ kind: z.literal("lastOrder"), min: days.optional(), max: days.optional() }).strict().refine(bounded, boundsMessage),
+  z
+    .object({ kind: z.literal("lastOrder"), min: days.optional(), max: days.optional() })
+    .strict()
+    .refine(bounded, boundsMessage),
   /** Last visit (see above) at least `min` / at most `max` days ago; never visited counts as "long ago". */
-  z.object({ kind: z.literal("lastVisit"), min: days.optional(), max: days.optional() }).strict().refine(bounded, boundsMessage),
+  z
+    .object({ kind: z.literal("lastVisit"), min: days.optional(), max: days.optional() })
+    .strict()
+    .refine(bounded, boundsMessage),
   /** Completed orders in the last `days` days. */
-  z.object({ kind: z.literal("orderCount"), days: windowDays, min: z.number().int().min(0).max(1e6).optional(), max: z.number().int().min(0).max(1e6).optional() }).strict().refine(bounded, boundsMessage),
+  z
+    .object({
+      kind: z.literal("orderCount"),
+      days: windowDays,
+      min: z.number().int().min(0).max(1e6).optional(),
+      max: z.number().int().min(0).max(1e6).optional(),
+    })
+    .strict()
+    .refine(bounded, boundsMessage),
   /** VND spent on completed orders in the last `days` days. */
-  z.object({ kind: z.literal("spend"), days: windowDays, min: z.number().int().min(0).max(1e12).optional(), max: z.number().int().min(0).max(1e12).optional() }).strict().refine(bounded, boundsMessage),
+  z
+    .object({
+      kind: z.literal("spend"),
+      days: windowDays,
+      min: z.number().int().min(0).max(1e12).optional(),
+      max: z.number().int().min(0).max(1e12).optional(),
+    })
+    .strict()
+    .refine(bounded, boundsMessage),
   /** Visited any of these stores (ever, or in the last `days` days). */
   z.object({ kind: z.literal("visitedStore"), storeIds: z.array(id).min(1).max(100), days: windowDays.optional() }).strict(),
   /** Played any game (or one of these campaigns), ever or in the last `days` days. */
@@ -45,7 +71,13 @@ export const SegmentRule = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("follower"), follows: z.boolean() }).strict(),
   /** Unfollowed the OA in the last `days` days (whether or not they followed again since). */
   z.object({ kind: z.literal("unfollowed"), days: windowDays }).strict(),
-  z.object({ kind: z.literal("tags"), tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).min(1).max(20), match: z.enum(["any", "all"]).default("any") }).strict(),
+  z
+    .object({
+      kind: z.literal("tags"),
+      tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).min(1).max(20),
+      match: z.enum(["any", "all"]).default("any"),
+    })
+    .strict(),
   /** Born in one of these months, and/or in the shop's current month (local time). */
   z
     .object({ kind: z.literal("birthdayMonth"), months: z.array(z.number().int().min(1).max(12)).max(12).optional(), thisMonth: z.boolean().optional() })
@@ -147,7 +179,11 @@ export function csWindowOpen(c: PolicyCustomer, now: number, policy: SegmentPoli
  * hours (holds, not refusals), and rolling caps over the send history (holds until a slot frees).
  * shared/src/segments.test.ts checks this against `decide` over every combination of these facts.
  */
-export function promotionBlock(c: PolicyCustomer, now: number, policy: SegmentPolicy): "UNFOLLOWED" | "MUTED_BY_CUSTOMER" | "PAUSED_BY_CUSTOMER" | "CUSTOMER_WEEKLY_LIMIT" | "FATIGUE" | null {
+export function promotionBlock(
+  c: PolicyCustomer,
+  now: number,
+  policy: SegmentPolicy,
+): "UNFOLLOWED" | "MUTED_BY_CUSTOMER" | "PAUSED_BY_CUSTOMER" | "CUSTOMER_WEEKLY_LIMIT" | "FATIGUE" | null {
   if (c.everUnfollowed && !c.followsOa) return "UNFOLLOWED";
   if (c.prefs.mutedCategories.includes("promotion")) return "MUTED_BY_CUSTOMER";
   if (c.prefs.pausedUntil !== null && now < c.prefs.pausedUntil) return "PAUSED_BY_CUSTOMER";
@@ -177,7 +213,10 @@ function ruleMatches(f: SegmentFacts, r: SegmentRule, ctx: SegmentContext): bool
     case "orderCount":
       return inRange(f.orders.filter((o) => o.at >= since(r.days)).length, r);
     case "spend":
-      return inRange(f.orders.filter((o) => o.at >= since(r.days)).reduce((s, o) => s + o.totalVnd, 0), r);
+      return inRange(
+        f.orders.filter((o) => o.at >= since(r.days)).reduce((s, o) => s + o.totalVnd, 0),
+        r,
+      );
     case "visitedStore":
       return f.visits.some((v) => r.storeIds.includes(v.storeId) && v.at >= since(r.days));
     case "playedGame":

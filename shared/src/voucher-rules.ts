@@ -12,7 +12,11 @@ export function voucherLabel(c: { kind: VoucherKind; value: number; maxDiscountV
 }
 
 /** What a voucher takes off a bill (orders use this too): never more than the bill, 0 under the minimum. */
-export function voucherDiscount(c: { kind: VoucherKind; value: number; maxDiscountVnd: number | null; minSpendVnd: number }, subtotalVnd: number, freeItemPriceVnd = 0): number {
+export function voucherDiscount(
+  c: { kind: VoucherKind; value: number; maxDiscountVnd: number | null; minSpendVnd: number },
+  subtotalVnd: number,
+  freeItemPriceVnd = 0,
+): number {
   if (subtotalVnd < c.minSpendVnd) return 0;
   let off = 0;
   if (c.kind === "amount_off") off = c.value;

@@ -35,8 +35,10 @@ export const CampaignInput = z
     if (c.kind === "percent_off" && (c.value < 1 || c.value > 100)) ctx.addIssue({ code: "custom", path: ["value"], message: "percent must be 1–100" });
     if (c.kind === "amount_off" && c.value < 1000) ctx.addIssue({ code: "custom", path: ["value"], message: "amount off must be at least 1,000 VND" });
     if (c.kind === "free_item" && !c.freeItem) ctx.addIssue({ code: "custom", path: ["freeItem"], message: "name the free item" });
-    if (c.validFrom && c.validTo && Date.parse(c.validTo) <= Date.parse(c.validFrom)) ctx.addIssue({ code: "custom", path: ["validTo"], message: "validTo must be after validFrom" });
-    if (!c.validTo && !c.validDaysAfterClaim) ctx.addIssue({ code: "custom", path: ["validDaysAfterClaim"], message: "give validTo or validDaysAfterClaim so vouchers expire" });
+    if (c.validFrom && c.validTo && Date.parse(c.validTo) <= Date.parse(c.validFrom))
+      ctx.addIssue({ code: "custom", path: ["validTo"], message: "validTo must be after validFrom" });
+    if (!c.validTo && !c.validDaysAfterClaim)
+      ctx.addIssue({ code: "custom", path: ["validDaysAfterClaim"], message: "give validTo or validDaysAfterClaim so vouchers expire" });
   });
 export type CampaignInput = z.infer<typeof CampaignInput>;
 
@@ -79,7 +81,17 @@ export const Voucher = z.object({
   id: z.string(),
   code: z.string(),
   status: VoucherStatus,
-  campaign: Campaign.pick({ id: true, name: true, description: true, kind: true, value: true, maxDiscountVnd: true, freeItem: true, minSpendVnd: true, storeIds: true }),
+  campaign: Campaign.pick({
+    id: true,
+    name: true,
+    description: true,
+    kind: true,
+    value: true,
+    maxDiscountVnd: true,
+    freeItem: true,
+    minSpendVnd: true,
+    storeIds: true,
+  }),
   issuedAt: z.string(),
   expiresAt: z.string(),
   redeemedAt: z.string().nullable(),

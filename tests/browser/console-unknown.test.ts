@@ -23,11 +23,18 @@ describe("broadcast page: outcomes a crash left unknown", () => {
     // No caps or quiet hours: the followers' welcome messages would hold the broadcast for a day.
     const { rules } = await call("GET", "/api/admin/warming-rules");
     await call("PUT", "/api/admin/warming-rules", { rules: { ...rules, caps: [], quietHours: null } });
-    const b = await call("POST", "/api/admin/broadcasts", { name: "Hỏi thăm", category: "care", content: { text: "Cảm ơn bạn!" }, audience: { followersOnly: true } });
+    const b = await call("POST", "/api/admin/broadcasts", {
+      name: "Hỏi thăm",
+      category: "care",
+      content: { text: "Cảm ơn bạn!" },
+      audience: { followersOnly: true },
+    });
     expect((await call("POST", `/api/admin/broadcasts/${b.id}/start`)).recipients).toBe(2);
     await expect.poll(async () => (await call("GET", `/api/admin/broadcasts/${b.id}`)).state, { timeout: 15_000 }).toBe("done");
     // What crash recovery writes when Zalo's conversation API cannot tell (the path itself is tested in the server).
-    stack.app.services.db.$client.prepare("update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN' where id = (select min(id) from outbox where broadcast_id = ?)").run(b.id);
+    stack.app.services.db.$client
+      .prepare("update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN' where id = (select min(id) from outbox where broadcast_id = ?)")
+      .run(b.id);
     expect((await call("GET", `/api/admin/broadcasts/${b.id}`)).counts).toMatchObject({ sent: 1, failed: 0, unknown: 1 });
 
     const { page, errors, close } = await openDesktop({ browser, expected: () => false });

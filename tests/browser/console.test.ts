@@ -84,7 +84,11 @@ describe("admin web console", () => {
       // A test send in Zalo's ZNS hours (the emulator's clock moves to the next 10:00 in Vietnam): sent.
       const now = Date.now();
       const tenAm = now - ((now + 7 * 3600_000) % 86_400_000) + 10 * 3600_000; // Vietnam midnight + 10 h
-      await fetch(`${stack.emulatorUrl}/_emu/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ now: tenAm > now ? tenAm : tenAm + 86_400_000 }) });
+      await fetch(`${stack.emulatorUrl}/_emu/clock`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ now: tenAm > now ? tenAm : tenAm + 86_400_000 }),
+      });
       await page.getByTestId("zns-test-phone").fill("0987654321");
       await page.getByTestId("zns-test-template").selectOption("100002");
       await page.getByTestId("zns-test-param-customer_name").fill("Khoa");

@@ -64,7 +64,12 @@ describe("mini app sign-in through the Zalo emulator", () => {
       let rejected = 0;
       await other.context.route("**/api/me/phone", (r) => {
         if (r.request().method() !== "POST" || rejected++ > 0) return r.continue();
-        return r.fulfill({ status: 401, contentType: "application/json", headers: { "access-control-allow-origin": "*" }, body: JSON.stringify({ code: "UNAUTHENTICATED", message: "expired", requestId: "t" }) });
+        return r.fulfill({
+          status: 401,
+          contentType: "application/json",
+          headers: { "access-control-allow-origin": "*" },
+          body: JSON.stringify({ code: "UNAUTHENTICATED", message: "expired", requestId: "t" }),
+        });
       });
       await other.page.getByTestId("share-phone").click();
       await expect.poll(() => other.page.getByTestId("phone-masked").textContent()).toBe("84•••••4567");

@@ -26,7 +26,6 @@ async function scan(page: Page, trigger: string, content: string) {
 const nav = (page: Page, label: string) => page.locator(".mc-bottom-nav").getByText(label, { exact: true }).click();
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 
-
 describe("loyalty: points at the counter, vouchers claimed, shown as QR and redeemed once", () => {
   let stack: Stack;
   let shopper: BrowserSession;
@@ -143,8 +142,22 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
       validDaysAfterClaim: 30,
       storeIds: ["q1-nguyen-hue"],
     });
-    const followGift = await createCampaign(stack, { name: "Quà cho người quan tâm OA", kind: "free_item", value: 0, freeItem: "Trà đào", requiresFollow: true, validDaysAfterClaim: 14 });
-    const pointsDeal = await createCampaign(stack, { name: "Đổi điểm giảm 15%", kind: "percent_off", value: 15, maxDiscountVnd: 30_000, costPoints: 500, validDaysAfterClaim: 30 });
+    const followGift = await createCampaign(stack, {
+      name: "Quà cho người quan tâm OA",
+      kind: "free_item",
+      value: 0,
+      freeItem: "Trà đào",
+      requiresFollow: true,
+      validDaysAfterClaim: 14,
+    });
+    const pointsDeal = await createCampaign(stack, {
+      name: "Đổi điểm giảm 15%",
+      kind: "percent_off",
+      value: 15,
+      maxDiscountVnd: 30_000,
+      costPoints: 500,
+      validDaysAfterClaim: 30,
+    });
 
     // Shopper: Ưu đãi → claim → open its QR.
     const { page } = shopper;

@@ -46,19 +46,55 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
       description: "Robusta Đắk Lắk pha phin, sữa đặc, đá viên.",
       priceVnd: 35_000,
       optionGroups: [
-        { id: "size", name: "Kích cỡ", kind: "one", required: true, options: [{ id: "size-m", name: "Size M" }, { id: "size-l", name: "Size L", priceDeltaVnd: 10_000 }] },
-        { id: "topping", name: "Topping", kind: "many", max: 2, options: [{ id: "tran-chau", name: "Trân châu", priceDeltaVnd: 5_000 }, { id: "kem-muoi", name: "Kem muối", priceDeltaVnd: 8_000 }] },
+        {
+          id: "size",
+          name: "Kích cỡ",
+          kind: "one",
+          required: true,
+          options: [
+            { id: "size-m", name: "Size M" },
+            { id: "size-l", name: "Size L", priceDeltaVnd: 10_000 },
+          ],
+        },
+        {
+          id: "topping",
+          name: "Topping",
+          kind: "many",
+          max: 2,
+          options: [
+            { id: "tran-chau", name: "Trân châu", priceDeltaVnd: 5_000 },
+            { id: "kem-muoi", name: "Kem muối", priceDeltaVnd: 8_000 },
+          ],
+        },
       ],
       storeIds: [Q1],
     });
-    await call(stack, "POST", "/api/admin/menu/products", admin, { categoryId: coffee.id, name: "Bạc xỉu", description: "Nhiều sữa, ít cà phê.", priceVnd: 32_000, storeIds: [Q1, Q3] });
-    peach = await call<AdminProduct>(stack, "POST", "/api/admin/menu/products", admin, { categoryId: tea.id, name: "Trà đào cam sả", description: "Trà đen, đào miếng, cam vàng, sả tươi.", priceVnd: 45_000, storeIds: [Q1] });
+    await call(stack, "POST", "/api/admin/menu/products", admin, {
+      categoryId: coffee.id,
+      name: "Bạc xỉu",
+      description: "Nhiều sữa, ít cà phê.",
+      priceVnd: 32_000,
+      storeIds: [Q1, Q3],
+    });
+    peach = await call<AdminProduct>(stack, "POST", "/api/admin/menu/products", admin, {
+      categoryId: tea.id,
+      name: "Trà đào cam sả",
+      description: "Trà đen, đào miếng, cam vàng, sả tươi.",
+      priceVnd: 45_000,
+      storeIds: [Q1],
+    });
     await call(stack, "POST", "/api/admin/menu/products", admin, { categoryId: tea.id, name: "Trà vải (chỉ ở Q3)", priceVnd: 42_000, storeIds: [Q3] });
-    campaign = await call<Campaign>(stack, "POST", "/api/admin/voucher-campaigns", admin, { name: "Giảm 10% đơn từ 80K", kind: "percent_off", value: 10, maxDiscountVnd: 30_000, minSpendVnd: 80_000, validDaysAfterClaim: 30 });
+    campaign = await call<Campaign>(stack, "POST", "/api/admin/voucher-campaigns", admin, {
+      name: "Giảm 10% đơn từ 80K",
+      kind: "percent_off",
+      value: 10,
+      maxDiscountVnd: 30_000,
+      minSpendVnd: 80_000,
+      validDaysAfterClaim: 30,
+    });
     // The shopper claims the voucher (what the Ưu đãi tab does).
     shopperToken = (await personaLogin(stack, "shopper")).token;
     await call(stack, "POST", `/api/vouchers/campaigns/${campaign.id}/claim`, shopperToken, { requestId: "claim-ordering-test-1" });
-
   });
 
   it("the shopper orders with options and a voucher; staff confirm, mark ready and complete; points arrive", async () => {

@@ -7,10 +7,7 @@ import { startStack, type Stack } from "./stack";
  * For a describe block: the seeded demo stack and `phones` phone pages (sharing one browser), started
  * before its tests and closed after them. `started` receives them (and may seed through the API).
  */
-export function withStackAndPhones(
-  opts: { phones: number; timeoutMs?: number },
-  started: (stack: Stack, phones: BrowserSession[]) => Promise<void> | void,
-) {
+export function withStackAndPhones(opts: { phones: number; timeoutMs?: number }, started: (stack: Stack, phones: BrowserSession[]) => Promise<void> | void) {
   let stack: Stack | undefined;
   const phones: BrowserSession[] = [];
   beforeAll(async () => {

@@ -62,7 +62,14 @@ const redact = (v: unknown) => (typeof v === "string" ? `${v.slice(0, 6)}…` : 
  * The emulator's identity options from the same environment names the server reads (ZALO_APP_ID, …), so
  * a server and its emulator are always configured from one source.
  */
-export function emulatorOptionsFromEnv(env: Partial<Record<"ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_OA_ID" | "ZALO_OA_SECRET_KEY" | "ZALO_OA_ACCESS_TOKEN" | "ZALO_OA_REFRESH_TOKEN" | "ZALO_CHECKOUT_PRIVATE_KEY", string>>) {
+export function emulatorOptionsFromEnv(
+  env: Partial<
+    Record<
+      "ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_OA_ID" | "ZALO_OA_SECRET_KEY" | "ZALO_OA_ACCESS_TOKEN" | "ZALO_OA_REFRESH_TOKEN" | "ZALO_CHECKOUT_PRIVATE_KEY",
+      string
+    >
+  >,
+) {
   return {
     appId: env.ZALO_APP_ID!,
     appSecret: env.ZALO_APP_SECRET!,

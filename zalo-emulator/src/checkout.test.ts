@@ -11,13 +11,32 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const params = { amount: 45000, desc: "Thanh toán đơn ABC", item: [{ id: "p1", amount: 45000 }], extradata: JSON.stringify({ orderId: "o-1" }), method: JSON.stringify({ id: "ZALOPAY_SANDBOX", isCustom: false }) };
+const params = {
+  amount: 45000,
+  desc: "Thanh toán đơn ABC",
+  item: [{ id: "p1", amount: 45000 }],
+  extradata: JSON.stringify({ orderId: "o-1" }),
+  method: JSON.stringify({ id: "ZALOPAY_SANDBOX", isCustom: false }),
+};
 
 /** What zmp-sdk posts (§8.1): form-urlencoded, item = encodeURIComponent(JSON), with the user's bearer token. */
 async function createOrder(emu: Awaited<ReturnType<typeof emulator>>, over: Record<string, string> = {}) {
   const { accessToken } = (await emu.call("POST", "/_emu/personas/shopper/login")).body;
-  const form = new URLSearchParams({ amount: String(params.amount), desc: params.desc, item: encodeURIComponent(JSON.stringify(params.item)), extradata: params.extradata, method: params.method, mac: hmac(checkoutMacData(params)), ...over });
-  const res = await emu.app.inject({ method: "POST", url: "/payment/api/order/create-v2", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${accessToken}` }, payload: form.toString() });
+  const form = new URLSearchParams({
+    amount: String(params.amount),
+    desc: params.desc,
+    item: encodeURIComponent(JSON.stringify(params.item)),
+    extradata: params.extradata,
+    method: params.method,
+    mac: hmac(checkoutMacData(params)),
+    ...over,
+  });
+  const res = await emu.app.inject({
+    method: "POST",
+    url: "/payment/api/order/create-v2",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${accessToken}` },
+    payload: form.toString(),
+  });
   return res.json();
 }
 
@@ -58,7 +77,14 @@ describe("Checkout host (/payment)", () => {
     const paid = await emu.call("POST", `/_emu/checkout/${data.id}/pay`, { body: {} });
     expect(paid.body).toMatchObject({ delivered: true, response: { returnCode: 1 } });
     const cb = hook.got[0];
-    expect(cb.data).toMatchObject({ appId: APP.appId, orderId: data.id, amount: 45000, resultCode: 1, extradata: encodeURIComponent(params.extradata), method: "ZALOPAY_SANDBOX" });
+    expect(cb.data).toMatchObject({
+      appId: APP.appId,
+      orderId: data.id,
+      amount: 45000,
+      resultCode: 1,
+      extradata: encodeURIComponent(params.extradata),
+      method: "ZALOPAY_SANDBOX",
+    });
     expect(cb.overallMac).toBe(hmac(checkoutMacData(cb.data)));
     const { appId, orderId, transId, amount, description, resultCode, message } = cb.data;
     expect(cb.mac).toBe(hmac(checkoutMacData({ appId, orderId, transId, amount, description, resultCode, message })));

@@ -36,7 +36,16 @@ function sameHex(expected: string, given: unknown) {
 function itemJson(raw: unknown): string | null {
   if (Array.isArray(raw)) return JSON.stringify(raw);
   if (typeof raw !== "string") return null;
-  for (const s of [raw, (() => { try { return decodeURIComponent(raw); } catch { return ""; } })()]) {
+  for (const s of [
+    raw,
+    (() => {
+      try {
+        return decodeURIComponent(raw);
+      } catch {
+        return "";
+      }
+    })(),
+  ]) {
     try {
       if (Array.isArray(JSON.parse(s))) return s;
     } catch {
@@ -75,7 +84,13 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
     const extradata = typeof b.extradata === "string" ? b.extradata : undefined;
     const method = typeof b.method === "string" ? b.method : undefined;
     // The MAC covers what the mini app passed to createOrder: item as its JSON text, the JSON strings verbatim.
-    const data = [`amount=${b.amount}`, `desc=${b.desc}`, extradata !== undefined ? `extradata=${extradata}` : null, `item=${item}`, method !== undefined ? `method=${method}` : null]
+    const data = [
+      `amount=${b.amount}`,
+      `desc=${b.desc}`,
+      extradata !== undefined ? `extradata=${extradata}` : null,
+      `item=${item}`,
+      method !== undefined ? `method=${method}` : null,
+    ]
       .filter(Boolean)
       .join("&");
     if (!sameHex(checkoutHmac(key(), data), b.mac)) return fail(CheckoutCode.WRONG_MAC, "Wrong MAC");
@@ -93,7 +108,11 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
       transTime: null,
     };
     state.checkoutOrders.set(order.id, order);
-    return { err: 0, msg: "Success", data: { id: order.id, jwt: `emu-checkout-${order.id}`, messageToken: `emu-msg-${order.id}`, method: methodId(order.method), isCustom: false } };
+    return {
+      err: 0,
+      msg: "Success",
+      data: { id: order.id, jwt: `emu-checkout-${order.id}`, messageToken: `emu-msg-${order.id}`, method: methodId(order.method), isCustom: false },
+    };
   });
 
   app.get("/payment/api/transaction/get-status", async (req) => {
@@ -126,7 +145,16 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
   async function post(url: string, body: unknown, eventName: string) {
     const raw = JSON.stringify(body);
     const headers = { "content-type": "application/json" };
-    const d = { id: state.webhooks.length + 1, eventName, url, body: raw, headers, attempts: [] as { at: number; status: number | null; error?: string }[], delivered: false, done: true };
+    const d = {
+      id: state.webhooks.length + 1,
+      eventName,
+      url,
+      body: raw,
+      headers,
+      attempts: [] as { at: number; status: number | null; error?: string }[],
+      delivered: false,
+      done: true,
+    };
     state.webhooks.push(d);
     try {
       const res = await fetch(url, { method: "POST", headers, body: raw, signal: AbortSignal.timeout(state.config.webhookTimeoutMs) });
@@ -184,7 +212,18 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
       method: methodId(o.method),
     };
     const signKey = b.badMac ? `${key()}-wrong` : key();
-    const mac = checkoutHmac(signKey, checkoutMacData({ appId: data.appId, orderId: data.orderId, transId: data.transId, amount: data.amount, description: data.description, resultCode: data.resultCode, message: data.message }));
+    const mac = checkoutHmac(
+      signKey,
+      checkoutMacData({
+        appId: data.appId,
+        orderId: data.orderId,
+        transId: data.transId,
+        amount: data.amount,
+        description: data.description,
+        resultCode: data.resultCode,
+        message: data.message,
+      }),
+    );
     const overallMac = checkoutHmac(signKey, checkoutMacData(data));
     const sent = await post(url, { data, mac, overallMac }, "checkout.callback");
     return { ...sent, order: o };

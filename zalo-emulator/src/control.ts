@@ -18,7 +18,23 @@ import {
 import { events } from "./webhooks";
 
 // §7.4: default max length per numeric param type.
-const TYPE_MAX: Record<string, number> = { "1": 30, "2": 15, "3": 200, "4": 30, "5": 30, "6": 30, "7": 50, "8": 5, "9": 200, "10": 20, "11": 20, "12": 10, "13": 200, "14": 12, "15": 90 };
+const TYPE_MAX: Record<string, number> = {
+  "1": 30,
+  "2": 15,
+  "3": 200,
+  "4": 30,
+  "5": 30,
+  "6": 30,
+  "7": 50,
+  "8": 5,
+  "9": 200,
+  "10": 20,
+  "11": 20,
+  "12": 10,
+  "13": 200,
+  "14": 12,
+  "15": 90,
+};
 
 type Body = Record<string, unknown>;
 const bad = (reply: FastifyReply, message: string, code = 400) => reply.code(code).send({ error: message });
@@ -258,9 +274,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     );
   });
 
-  app.get("/_emu/webhooks", async () =>
-    state.webhooks.map((d) => ({ ...d, payload: JSON.parse(d.body) as unknown })),
-  );
+  app.get("/_emu/webhooks", async () => state.webhooks.map((d) => ({ ...d, payload: JSON.parse(d.body) as unknown })));
 
   // ---- faults ----
   app.get("/_emu/faults", async () => state.faults);
@@ -296,12 +310,25 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     for (const p of b.params as Body[]) {
       if (typeof p?.name !== "string" || !p.name) return bad(reply, "each param needs a name");
       const type = p.type === undefined ? "STRING" : String(p.type);
-      params.push({ name: p.name, type, maxLength: isNum(p.maxLength) ? p.maxLength : (TYPE_MAX[type] ?? 200), require: p.require === undefined ? true : Boolean(p.require) });
+      params.push({
+        name: p.name,
+        type,
+        maxLength: isNum(p.maxLength) ? p.maxLength : (TYPE_MAX[type] ?? 200),
+        require: p.require === undefined ? true : Boolean(p.require),
+      });
     }
     const status = (b.status ?? "ENABLE") as Template["status"];
     if (!["ENABLE", "PENDING_REVIEW", "REJECT", "DISABLE", "DELETE"].includes(status)) return bad(reply, "bad status");
     const id = b.id !== undefined ? String(b.id) : hexId(); // like the §7.1 sample id
-    const t: Template = { id, name: b.name, tag, status, params, uidSupported: b.uidSupported === undefined ? true : Boolean(b.uidSupported), createdAt: clock.now() };
+    const t: Template = {
+      id,
+      name: b.name,
+      tag,
+      status,
+      params,
+      uidSupported: b.uidSupported === undefined ? true : Boolean(b.uidSupported),
+      createdAt: clock.now(),
+    };
     state.templates.set(id, t);
     return reply.code(201).send(t);
   });
@@ -320,4 +347,3 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     return { code, oaId: state.config.oaId };
   });
 }
-

@@ -30,7 +30,10 @@ describe("OAuth v4 OA token", () => {
     expect(r2.body.access_token).toBeTruthy();
     expect((await call("GET", "/_emu/oa-token")).body).toEqual({ accessToken: r2.body.access_token, refreshToken: r2.body.refresh_token, refreshCount: 2 });
 
-    const detail = (t: string) => call("GET", `/openapi/v3.0/oa/user/detail?data=${encodeURIComponent(JSON.stringify({ user_id: "2468000000000000002" }))}`, { headers: { access_token: t } });
+    const detail = (t: string) =>
+      call("GET", `/openapi/v3.0/oa/user/detail?data=${encodeURIComponent(JSON.stringify({ user_id: "2468000000000000002" }))}`, {
+        headers: { access_token: t },
+      });
     expect((await detail(OA_TOKEN)).body.error).toBe(0); // old token still valid
     expect((await detail(r2.body.access_token)).body.error).toBe(0);
     clock.advance(90_000_000);
@@ -78,10 +81,13 @@ describe("OA API", () => {
   it("refuses CS to a user who never followed nor interacted (-213) and text over 2000 chars", async () => {
     const { call } = await setup();
     const shopper = "2468000000000000001";
-    expect((await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: shopper }, message: { text: "hi" } } })).body.error).toBe(
-      ZaloCode.USER_NOT_FOLLOWER,
-    );
-    const long = await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: "2468000000000000002" }, message: { text: "a".repeat(2001) } } });
+    expect(
+      (await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: shopper }, message: { text: "hi" } } })).body.error,
+    ).toBe(ZaloCode.USER_NOT_FOLLOWER);
+    const long = await call("POST", "/openapi/v3.0/oa/message/cs", {
+      headers: H,
+      body: { recipient: { user_id: "2468000000000000002" }, message: { text: "a".repeat(2001) } },
+    });
     expect(long.body.error).toBe(ZaloCode.FIELD_INVALID);
   });
 
@@ -89,15 +95,30 @@ describe("OA API", () => {
     const { call } = await setup();
     const staff = "2468000000000000002";
     const d = await call("GET", `/openapi/v3.0/oa/user/detail?data=${encodeURIComponent(JSON.stringify({ user_id: staff }))}`, { headers: H });
-    expect(d.body.data).toMatchObject({ user_id: staff, user_id_by_app: "5521000000000000002", display_name: "Trần Minh Khoa", user_is_follower: true, user_last_interaction_date: "12/05/2026" });
+    expect(d.body.data).toMatchObject({
+      user_id: staff,
+      user_id_by_app: "5521000000000000002",
+      display_name: "Trần Minh Khoa",
+      user_is_follower: true,
+      user_last_interaction_date: "12/05/2026",
+    });
     expect(d.body.data.avatars["240"]).toMatch(/^data:/);
     const q = await call("POST", "/openapi/v3.0/oa/quota/message", { headers: H, body: { user_id: staff } });
-    expect(q.body.data).toMatchObject({ last_interaction: expect.any(String), cs_reply: { remain: expect.any(Number), total: expect.any(Number) }, promotion: { daily_total: 1 } });
+    expect(q.body.data).toMatchObject({
+      last_interaction: expect.any(String),
+      cs_reply: { remain: expect.any(Number), total: expect.any(Number) },
+      promotion: { daily_total: 1 },
+    });
     const t = await call("POST", "/openapi/v3.0/oa/message/template", {
       headers: H,
       body: { user_id: staff, template_id: "100001", template_data: { customer_name: "Khoa", order_code: "A1", amount: "1000" } },
     });
-    expect(t.body.data).toEqual({ message_id: expect.any(String), user_id: staff, sent_time: expect.any(String), quota: { quota_type: "reward_quota", remain: 499 } });
+    expect(t.body.data).toEqual({
+      message_id: expect.any(String),
+      user_id: staff,
+      sent_time: expect.any(String),
+      quota: { quota_type: "reward_quota", remain: 499 },
+    });
     expect((await call("POST", "/openapi/v3.0/oa/message/promotion", { headers: H, body: {} })).body.error).toBe(ZaloCode.API_NOT_SUPPORTED);
   });
 
@@ -110,7 +131,10 @@ describe("OA API", () => {
     clock.advance(1000);
     const cs = await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: staff }, message: { text: "Dạ còn ạ" } } });
     clock.advance(1000);
-    const tpl = await call("POST", "/openapi/v3.0/oa/message/template", { headers: H, body: { user_id: staff, template_id: "100001", template_data: { customer_name: "Khoa", order_code: "A1", amount: "1000" } } });
+    const tpl = await call("POST", "/openapi/v3.0/oa/message/template", {
+      headers: H,
+      body: { user_id: staff, template_id: "100001", template_data: { customer_name: "Khoa", order_code: "A1", amount: "1000" } },
+    });
     // Another user's message is not in this conversation.
     await call("POST", "/openapi/v3.0/oa/message/cs", { headers: H, body: { recipient: { user_id: "2468000000000000003" }, message: { text: "Chào Bảo" } } });
     const all = (await conv({ user_id: staff, offset: 0, count: 10 })).body.data;

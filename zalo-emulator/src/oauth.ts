@@ -19,7 +19,12 @@ export function registerOauth(app: FastifyInstance, ctx: Ctx) {
       const rt = body.refresh_token ? state.oaRefreshTokens.get(body.refresh_token) : undefined;
       // §4: single use and rotating; a spent or expired refresh token is dead.
       if (!rt || rt.used || rt.expiresAt <= now) {
-        return oauthError(reply, ZaloCode.OAUTH_INVALID_REFRESH_TOKEN, "Invalid refresh token", !rt ? "refresh_token is invalid" : rt.used ? "refresh_token has been used" : "refresh_token is expired");
+        return oauthError(
+          reply,
+          ZaloCode.OAUTH_INVALID_REFRESH_TOKEN,
+          "Invalid refresh token",
+          !rt ? "refresh_token is invalid" : rt.used ? "refresh_token has been used" : "refresh_token is expired",
+        );
       }
       rt.used = true;
       state.oa.refreshCount++;

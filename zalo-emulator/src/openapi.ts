@@ -26,7 +26,8 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
         ? { error: ZaloCode.NO_INTERACTION_7D, message: "User has not interacted with the OA in the last 7 days" }
         : { error: ZaloCode.USER_NOT_FOLLOWER, message: "User has not followed the OA" };
     }
-    if (now - u.lastInteractionAt >= CS_WINDOW_MS) return { error: ZaloCode.NO_INTERACTION_7D, message: "User has not interacted with the OA in the last 7 days" };
+    if (now - u.lastInteractionAt >= CS_WINDOW_MS)
+      return { error: ZaloCode.NO_INTERACTION_7D, message: "User has not interacted with the OA in the last 7 days" };
     return null;
   }
 
@@ -37,7 +38,8 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     const user = userByOaId(state, b.recipient?.user_id);
     if (!user) return zaloError(reply, ZaloCode.FIELD_INVALID, "user_id is invalid!");
     const m = b.message;
-    if (!m || typeof m !== "object" || (m.text === undefined && m.attachment === undefined)) return zaloError(reply, ZaloCode.FIELD_INVALID, "message is invalid!");
+    if (!m || typeof m !== "object" || (m.text === undefined && m.attachment === undefined))
+      return zaloError(reply, ZaloCode.FIELD_INVALID, "message is invalid!");
     if (m.text !== undefined && (typeof m.text !== "string" || [...m.text].length > CS_TEXT_MAX)) {
       return zaloError(reply, ZaloCode.FIELD_INVALID, `text is invalid! (at most ${CS_TEXT_MAX} characters)`);
     }
@@ -146,7 +148,8 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     const items: { src: 0 | 1; time: number; type: string; message: string; message_id: string; from_id: string; to_id: string }[] = [];
     // Inbound first, then OA messages: after the reverse below, an OA reply sorts before the user message it answers.
     for (const m of state.inbound) {
-      if (m.oaUserId === user.oaUserId) items.push({ src: 1, time: m.at, type: "text", message: m.text, message_id: m.msgId, from_id: user.oaUserId, to_id: oaId });
+      if (m.oaUserId === user.oaUserId)
+        items.push({ src: 1, time: m.at, type: "text", message: m.text, message_id: m.msgId, from_id: user.oaUserId, to_id: oaId });
     }
     for (const m of state.messages) {
       if (m.recipient.oaUserId !== user.oaUserId || m.channel === "zns" || (m.channel === "template_uid" && !conversationListsTemplates)) continue;

@@ -36,7 +36,10 @@ describe("outgoing webhooks", () => {
     });
     expect(hook.got[0]!.headers["x-zevent-signature"]).toBe(`mac=${signWebhook(APP.appId, raw, String(T0), APP.oaSecretKey)}`);
     // Now inside the CS window.
-    const cs = await call("POST", "/openapi/v3.0/oa/message/cs", { headers: { access_token: OA_TOKEN }, body: { recipient: { user_id: "2468000000000000001" }, message: { text: "Cảm ơn bạn!" } } });
+    const cs = await call("POST", "/openapi/v3.0/oa/message/cs", {
+      headers: { access_token: OA_TOKEN },
+      body: { recipient: { user_id: "2468000000000000001" }, message: { text: "Cảm ơn bạn!" } },
+    });
     expect(cs.body.error).toBe(0);
   });
 
@@ -54,7 +57,12 @@ describe("outgoing webhooks", () => {
     expect(deliveries[0]).toMatchObject({ eventName: "user_send_text", delivered: true, attempts: [{ status: 500 }, { status: 500 }, { status: 200 }] });
     expect(new Set(hook.got.map((g) => g.raw)).size).toBe(1);
     expect(hook.got[1]!.headers["num_retry"]).toBe("1");
-    expect(JSON.parse(hook.got[0]!.raw)).toMatchObject({ event_name: "user_send_text", sender: { id: "2468000000000000002" }, recipient: { id: APP.oaId }, message: { text: "Còn hàng không?" } });
+    expect(JSON.parse(hook.got[0]!.raw)).toMatchObject({
+      event_name: "user_send_text",
+      sender: { id: "2468000000000000002" },
+      recipient: { id: APP.oaId },
+      message: { text: "Còn hàng không?" },
+    });
   });
 
   it("records a network failure as an attempt without a status", async () => {
@@ -97,7 +105,11 @@ describe("faults and records", () => {
   it("answers the control API with open CORS", async () => {
     const { app } = await emulator();
     cleanups.push(() => app.close());
-    const res = await app.inject({ method: "OPTIONS", url: "/_emu/personas/shopper/login", headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" } });
+    const res = await app.inject({
+      method: "OPTIONS",
+      url: "/_emu/personas/shopper/login",
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+    });
     expect(res.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
   });
 });

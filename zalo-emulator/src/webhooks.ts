@@ -3,7 +3,9 @@ import type { Clock, EmulatorState, WebhookDelivery } from "./state";
 
 /** §6.1: `mac=` + plain SHA-256 hex of app_id + rawBody + timestamp + OA secret key (not an HMAC). */
 export function signWebhook(appId: string, rawBody: string, timestamp: string, secret: string): string {
-  return createHash("sha256").update(appId + rawBody + timestamp + secret, "utf8").digest("hex");
+  return createHash("sha256")
+    .update(appId + rawBody + timestamp + secret, "utf8")
+    .digest("hex");
 }
 
 export type DeliveryOutcome = { delivered: boolean; status: number | null; attempts: number; deliveryId: number | null; error?: string };
@@ -63,7 +65,13 @@ export function createWebhookSender(state: EmulatorState, clock: Clock) {
     state.webhooks.push(d);
     await attempt(d, 0);
     const last = d.attempts.at(-1);
-    return { delivered: d.delivered, status: last?.status ?? null, attempts: d.attempts.length, deliveryId: d.id, ...(last?.error ? { error: last.error } : {}) };
+    return {
+      delivered: d.delivered,
+      status: last?.status ?? null,
+      attempts: d.attempts.length,
+      deliveryId: d.id,
+      ...(last?.error ? { error: last.error } : {}),
+    };
   }
 
   /** A timer that `cancelAll` (app close, reset) clears too. */

@@ -14,7 +14,13 @@ export function BottomNav() {
   return (
     <BottomNavigation fixed activeKey={active} onChange={(key) => navigate(key, { animate: false } as never)} className="mc-bottom-nav">
       {tabs.map(({ path, label, icon: Icon }) => (
-        <BottomNavigation.Item key={path} itemKey={path} label={label} icon={<Icon size={22} strokeWidth={1.8} />} activeIcon={<Icon size={22} strokeWidth={2.4} />} />
+        <BottomNavigation.Item
+          key={path}
+          itemKey={path}
+          label={label}
+          icon={<Icon size={22} strokeWidth={1.8} />}
+          activeIcon={<Icon size={22} strokeWidth={2.4} />}
+        />
       ))}
     </BottomNavigation>
   );

@@ -3,7 +3,13 @@ import { MapPin, Store as StoreIcon } from "lucide-react";
 type DutyStore = { id: string; name: string; address: string };
 
 /** "Cửa hàng đang trực": the store a staff member is working at, with a picker when they have several. */
-export function DutyStoreCard(props: { stores: DutyStore[] | null | undefined; store: DutyStore | null | undefined; storeId: string | null | undefined; choose: (id: string) => void; testId: string }) {
+export function DutyStoreCard(props: {
+  stores: DutyStore[] | null | undefined;
+  store: DutyStore | null | undefined;
+  storeId: string | null | undefined;
+  choose: (id: string) => void;
+  testId: string;
+}) {
   const { stores, store, storeId, choose, testId } = props;
   return (
     <section className="mc-card mcl-store-card">

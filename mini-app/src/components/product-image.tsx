@@ -15,11 +15,23 @@ export function ProductImage({ src, name, size = 76, radius = 14 }: { src: strin
   const [broken, setBroken] = useState(false);
   const h = pick(name);
   const lower = name.toLowerCase();
-  const Icon = /cà phê|cafe|coffee|bạc xỉu/.test(lower) ? Coffee : /bánh|croissant|bread/.test(lower) ? Croissant : /^kem|ice cream/.test(lower) ? IceCreamCone : /trà|soda|nước|sinh tố/.test(lower) ? CupSoda : ICONS[h % ICONS.length]!;
+  const Icon = /cà phê|cafe|coffee|bạc xỉu/.test(lower)
+    ? Coffee
+    : /bánh|croissant|bread/.test(lower)
+      ? Croissant
+      : /^kem|ice cream/.test(lower)
+        ? IceCreamCone
+        : /trà|soda|nước|sinh tố/.test(lower)
+          ? CupSoda
+          : ICONS[h % ICONS.length]!;
   const box = size === "fill" ? { width: "100%", height: "100%" } : { width: size, height: size };
   return (
     <span className="ord-img" style={{ ...box, borderRadius: radius, background: TINTS[h % TINTS.length] }} aria-hidden="true">
-      {src && !broken ? <img src={src} alt="" onError={() => setBroken(true)} loading="lazy" /> : <Icon size={size === "fill" ? 56 : Math.round(size * 0.42)} strokeWidth={1.6} />}
+      {src && !broken ? (
+        <img src={src} alt="" onError={() => setBroken(true)} loading="lazy" />
+      ) : (
+        <Icon size={size === "fill" ? 56 : Math.round(size * 0.42)} strokeWidth={1.6} />
+      )}
     </span>
   );
 }

@@ -72,11 +72,27 @@ function SignIn({ onSignedIn }: { onSignedIn: (a: Admin) => void }) {
         </div>
         <label className="c-field">
           <span className="c-label">Email</span>
-          <input className="c-input" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="login-email" required />
+          <input
+            className="c-input"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            data-testid="login-email"
+            required
+          />
         </label>
         <label className="c-field">
           <span className="c-label">Mật khẩu</span>
-          <input className="c-input" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" required />
+          <input
+            className="c-input"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="login-password"
+            required
+          />
         </label>
         <ErrorBox error={error} testId="login-error" />
         <button className="c-btn c-btn-primary c-btn-block" disabled={busy} data-testid="login-submit">
@@ -100,30 +116,30 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
     <div className="mc-console c-shell">
       <nav className="c-nav" aria-label="Điều hướng">
         <div className="c-nav-inner">
-        <div className="c-brand">
-          <span className="c-logo">MC</span>
-          <div>
-            <div className="c-brand-name">Master Channel</div>
-            <div className="c-muted c-small">Quản trị</div>
+          <div className="c-brand">
+            <span className="c-logo">MC</span>
+            <div>
+              <div className="c-brand-name">Master Channel</div>
+              <div className="c-muted c-small">Quản trị</div>
+            </div>
           </div>
-        </div>
-        <ul>
-          {NAV.map(({ key, label, icon: Icon }) => (
-            <li key={key}>
-              <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>
-                <Icon size={18} /> {label}
-              </a>
-            </li>
-          ))}
-        </ul>
-        <div className="c-nav-foot">
-          <div className="c-small c-muted" data-testid="signed-in-as">
-            {admin.email}
+          <ul>
+            {NAV.map(({ key, label, icon: Icon }) => (
+              <li key={key}>
+                <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>
+                  <Icon size={18} /> {label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <div className="c-nav-foot">
+            <div className="c-small c-muted" data-testid="signed-in-as">
+              {admin.email}
+            </div>
+            <button className="c-btn c-btn-ghost c-btn-sm" onClick={onSignOut} data-testid="sign-out">
+              <LogOut size={16} /> Đăng xuất
+            </button>
           </div>
-          <button className="c-btn c-btn-ghost c-btn-sm" onClick={onSignOut} data-testid="sign-out">
-            <LogOut size={16} /> Đăng xuất
-          </button>
-        </div>
         </div>
       </nav>
       <main className="c-main">{body}</main>

@@ -119,7 +119,8 @@ const ZALO_ERROR_VI: Record<number, string> = {
   [-244]: "Người nhận đã chặn loại tin này",
   [-249]: "Mẫu này không gửi được qua user id",
 };
-export const zaloReason = (code: number | null | undefined, fallback?: string | null) => (code != null && ZALO_ERROR_VI[code]) || fallback || (code != null ? `Lỗi Zalo ${code}` : "Không rõ");
+export const zaloReason = (code: number | null | undefined, fallback?: string | null) =>
+  (code != null && ZALO_ERROR_VI[code]) || fallback || (code != null ? `Lỗi Zalo ${code}` : "Không rõ");
 
 /** Recipients not sent to (blocked, failed, outcome unknown, expired or cancelled): the list and the detail page agree. */
 export const notSentOf = (c: Counts) => c.suppressed + c.failed + c.unknown + c.expired + c.cancelled;

@@ -1,6 +1,18 @@
 import type { TemplateParam } from "@mc/shared";
 
-export type Counts = { queued: number; held: number; sending: number; sent: number; delivered: number; seen: number; suppressed: number; failed: number; unknown: number; expired: number; cancelled: number };
+export type Counts = {
+  queued: number;
+  held: number;
+  sending: number;
+  sent: number;
+  delivered: number;
+  seen: number;
+  suppressed: number;
+  failed: number;
+  unknown: number;
+  expired: number;
+  cancelled: number;
+};
 
 export type BroadcastView = {
   id: string;

@@ -50,7 +50,23 @@ export function Field({ label, hint, children, wide }: { label: ReactNode; hint?
   );
 }
 
-export function NumInput({ value, onChange, min, max, step, testId, allowEmpty }: { value: number | null | undefined; onChange: (v: number | null) => void; min?: number; max?: number; step?: number; testId?: string; allowEmpty?: boolean }) {
+export function NumInput({
+  value,
+  onChange,
+  min,
+  max,
+  step,
+  testId,
+  allowEmpty,
+}: {
+  value: number | null | undefined;
+  onChange: (v: number | null) => void;
+  min?: number;
+  max?: number;
+  step?: number;
+  testId?: string;
+  allowEmpty?: boolean;
+}) {
   return (
     <input
       type="number"

@@ -73,7 +73,8 @@ export function useCart(storeId: string | null) {
     [update],
   );
   const setQuantity = useCallback(
-    (key: string, quantity: number) => update((ls) => (quantity <= 0 ? ls.filter((l) => l.key !== key) : ls.map((l) => (l.key === key ? { ...l, quantity: Math.min(MAX_QTY, quantity) } : l)))),
+    (key: string, quantity: number) =>
+      update((ls) => (quantity <= 0 ? ls.filter((l) => l.key !== key) : ls.map((l) => (l.key === key ? { ...l, quantity: Math.min(MAX_QTY, quantity) } : l)))),
     [update],
   );
   const clear = useCallback(() => update(() => []), [update]);

@@ -56,10 +56,7 @@ export function useLoyalty({ refreshOnMount = true } = {}) {
     return () => document.removeEventListener("visibilitychange", onVisible);
   }, [refreshOnMount, refresh]);
 
-  const setBalance = useCallback(
-    (balance: number) => setState((s) => (s ? { ...s, loyalty: { ...s.loyalty, balance } } : s)),
-    [setState],
-  );
+  const setBalance = useCallback((balance: number) => setState((s) => (s ? { ...s, loyalty: { ...s.loyalty, balance } } : s)), [setState]);
 
   return { loyalty: stale ? null : state!.loyalty, error, refresh, setBalance };
 }

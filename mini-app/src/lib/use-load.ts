@@ -35,7 +35,11 @@ export type LoadOptions<T> = {
  * code for the screen and a retry. Deps changing starts from blank (unless `keepData`); only the newest
  * request's answer is kept, so a slow answer for a previous store or tab never shows.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, { enabled = true, pollMs = null, blankRetry = false, keepData = false }: LoadOptions<T> = {}): Loaded<T> {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: DependencyList,
+  { enabled = true, pollMs = null, blankRetry = false, keepData = false }: LoadOptions<T> = {},
+): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);

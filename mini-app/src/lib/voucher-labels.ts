@@ -79,4 +79,5 @@ function fmtDateTimeShort(iso: string) {
 
 /** "K7MC2P9Q" → "K7MC 2P9Q" (read aloud in two halves). */
 /** "K7MC 2P9Q" for a voucher's own code, "482 913" for the 6-digit code read out at the counter. */
-export const spacedCode = (code: string) => (code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code);
+export const spacedCode = (code: string) =>
+  code.length === 8 ? `${code.slice(0, 4)} ${code.slice(4)}` : code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;

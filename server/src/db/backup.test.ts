@@ -18,7 +18,10 @@ let api: Awaited<ReturnType<typeof forkApi>>;
 
 /** The command as an operator runs it (`pnpm --filter @mc/server backup|restore <file>`), in its own process. */
 function cli(command: "backup" | "restore", file: string, databasePath: string): Promise<{ code: number; out: string; err: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/backup-main.ts", command, file], { cwd: SERVER_DIR, env: { ...process.env, DATABASE_PATH: databasePath } });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/backup-main.ts", command, file], {
+    cwd: SERVER_DIR,
+    env: { ...process.env, DATABASE_PATH: databasePath },
+  });
   let out = "";
   let err = "";
   child.stdout.on("data", (d) => (out += d));
@@ -53,7 +56,13 @@ describe("online backup and restore", () => {
     const admin = (await call("POST", "/api/admin/login", undefined, { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD })).body.token;
     await call("POST", "/api/admin/stores", admin, { id: "q1", name: "Quận 1" });
     const login = async (name: string) => {
-      const u = await (await fetch(`${env.ZALO_GRAPH_URL!.replace("/graph", "")}/_emu/users`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) })).json();
+      const u = await (
+        await fetch(`${env.ZALO_GRAPH_URL!.replace("/graph", "")}/_emu/users`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name }),
+        })
+      ).json();
       const { accessToken } = await (await fetch(`${env.ZALO_GRAPH_URL!.replace("/graph", "")}/_emu/users/${u.appUserId}/token`, { method: "POST" })).json();
       return (await call("POST", "/api/auth/zalo", undefined, { accessToken })).body as { token: string; customer: { id: string } };
     };
@@ -76,7 +85,12 @@ describe("online backup and restore", () => {
     let running = true;
     const writers = Array.from({ length: 4 }, async () => {
       while (running) {
-        const r = await call("POST", "/api/staff/points/award", staff.token, { memberCode: code, storeId: "q1", amountVnd: 50_000, receiptId: `R-${receipt++}` });
+        const r = await call("POST", "/api/staff/points/award", staff.token, {
+          memberCode: code,
+          storeId: "q1",
+          amountVnd: 50_000,
+          receiptId: `R-${receipt++}`,
+        });
         if (r.status === 200) acked++;
         else refused++;
       }

@@ -44,7 +44,10 @@ export function verifyDatabase(path: string): { integrity: "ok"; tables: Record<
     if (integrity !== "ok") throw new Error(`Integrity check failed on ${path}: ${String(integrity)}`);
     const broken = db.pragma("foreign_key_check") as unknown[];
     if (broken.length) throw new Error(`${broken.length} broken foreign keys in ${path}`);
-    const names = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name").pluck().all() as string[];
+    const names = db
+      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name")
+      .pluck()
+      .all() as string[];
     const tables = Object.fromEntries(names.map((t) => [t, db.prepare(`select count(*) from "${t}"`).pluck().get() as number]));
     return { integrity: "ok", tables };
   } finally {

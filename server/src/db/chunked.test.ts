@@ -23,10 +23,15 @@ describe("sliced jobs", () => {
     db.prepare("delete from t where n in (3, 4)").run(); // a gap: that slice is just smaller
     const seen: number[] = [];
     const read = db.prepare("select n from t where rowid > ? and rowid <= ? order by rowid").pluck();
-    const { slices } = await forEachRowidSlice(db, "t", (lo, hi) => {
-      seen.push(...(read.all(lo, hi) as number[]));
-      if (hi === 3) add.run("late", 10); // inserted while the job runs: reached by a later slice
-    }, { rows: 3 });
+    const { slices } = await forEachRowidSlice(
+      db,
+      "t",
+      (lo, hi) => {
+        seen.push(...(read.all(lo, hi) as number[]));
+        if (hi === 3) add.run("late", 10); // inserted while the job runs: reached by a later slice
+      },
+      { rows: 3 },
+    );
     expect(seen).toEqual([0, 1, 2, 5, 6, 7, 8, 9, 10]);
     expect(slices).toBe(4);
 

@@ -90,9 +90,12 @@ export function rowidEnd(db: Database.Database, table: string): () => number {
 export async function forEachInSlices<T>(items: readonly T[], fn: (item: T) => void, opts: SliceOptions = {}): Promise<{ slices: number }> {
   let i = 0;
   if (items.length === 0) return { slices: 0 };
-  return runInSlices((rows) => {
-    const end = Math.min(items.length, i + rows);
-    for (; i < end; i++) fn(items[i]!);
-    return { done: i >= items.length };
-  }, { firstRows: 50, minRows: 1, ...opts });
+  return runInSlices(
+    (rows) => {
+      const end = Math.min(items.length, i + rows);
+      for (; i < end; i++) fn(items[i]!);
+      return { done: i >= items.length };
+    },
+    { firstRows: 50, minRows: 1, ...opts },
+  );
 }

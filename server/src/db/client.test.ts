@@ -28,9 +28,11 @@ describe("background WAL checkpoints", () => {
     db.$client.exec("create table blobs (id integer primary key, k text, v blob); create index blobs_k on blobs (k)");
     const insert = db.$client.prepare("insert into blobs (k, v) values (?, randomblob(400))");
     return (round: number) =>
-      db.$client.transaction(() => {
-        for (let i = 0; i < 20; i++) insert.run(`${round}-${i}-${Math.random()}`);
-      }).immediate();
+      db.$client
+        .transaction(() => {
+          for (let i = 0; i < 20; i++) insert.run(`${round}-${i}-${Math.random()}`);
+        })
+        .immediate();
   };
 
   // Driven commit by commit (no timer): the bound below is counted in commits, not reached under

@@ -106,7 +106,12 @@ export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?
   if (db.$client.memory) return Object.assign(async () => {}, { tick: async () => ({ frames: 0, startsOver: false }) });
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve("better-sqlite3"), path: db.$client.name, everyMs: opts.everyMs ?? 100, restartBytes: opts.restartBytes ?? 256 * 1024 * 1024 },
+    workerData: {
+      driver: createRequire(import.meta.url).resolve("better-sqlite3"),
+      path: db.$client.name,
+      everyMs: opts.everyMs ?? 100,
+      restartBytes: opts.restartBytes ?? 256 * 1024 * 1024,
+    },
   });
   worker.unref(); // never what keeps a process alive
   const waiting: ((r: { frames: number; startsOver: boolean }) => void)[] = [];

@@ -25,7 +25,9 @@ it("a database from before the running sums gets them backfilled, and the tier w
   const old = new Database(path);
   migrate(drizzle(old), { migrationsFolder: first });
   const DAY = 86_400_000;
-  old.exec(`insert into customers (id, name, member_code, created_at, updated_at, points_balance) values ('a', 'A', 'AAAA2222', 0, 0, 130), ('b', 'B', 'BBBB2222', 0, 0, 5)`);
+  old.exec(
+    `insert into customers (id, name, member_code, created_at, updated_at, points_balance) values ('a', 'A', 'AAAA2222', 0, 0, 130), ('b', 'B', 'BBBB2222', 0, 0, 5)`,
+  );
   const entry = old.prepare(
     "insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, actor_kind, actor_id, created_at) values (?, ?, ?, 0, 'x', ?, 'system', 'system', ?)",
   );

@@ -13,7 +13,9 @@ export const customers = sqliteTable(
     phone: text("phone"), // 84… form
     name: text("name").notNull(),
     avatar: text("avatar"),
-    role: text("role", { enum: ["customer", "staff", "admin"] }).notNull().default("customer"),
+    role: text("role", { enum: ["customer", "staff", "admin"] })
+      .notNull()
+      .default("customer"),
     followsOa: integer("follows_oa", { mode: "boolean" }).notNull().default(false),
     followedAt: integer("followed_at"),
     unfollowedAt: integer("unfollowed_at"),
@@ -42,7 +44,9 @@ export const customers = sqliteTable(
 export const customerTags = sqliteTable(
   "customer_tags",
   {
-    customerId: text("customer_id").notNull().references(() => customers.id, { onDelete: "cascade" }),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
     tag: text("tag").notNull(),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.tag] }), index("customer_tags_tag_idx").on(t.tag)],
@@ -60,8 +64,12 @@ export const stores = sqliteTable("stores", {
 export const staffStores = sqliteTable(
   "staff_stores",
   {
-    customerId: text("customer_id").notNull().references(() => customers.id, { onDelete: "cascade" }),
-    storeId: text("store_id").notNull().references(() => stores.id, { onDelete: "cascade" }),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.storeId] })],
 );
@@ -121,7 +129,9 @@ export const pointsLedger = sqliteTable(
   "points_ledger",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    customerId: text("customer_id").notNull().references(() => customers.id),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
     kind: text("kind", { enum: ["earn", "spend", "expire", "adjust", "reverse"] }).notNull(),
     delta: integer("delta").notNull(),
     balanceAfter: integer("balance_after").notNull(),
@@ -182,10 +192,16 @@ export const vouchers = sqliteTable(
   "vouchers",
   {
     id: text("id").primaryKey(),
-    campaignId: text("campaign_id").notNull().references(() => voucherCampaigns.id),
-    customerId: text("customer_id").notNull().references(() => customers.id),
+    campaignId: text("campaign_id")
+      .notNull()
+      .references(() => voucherCampaigns.id),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
     code: text("code").notNull().unique(),
-    status: text("status", { enum: ["issued", "redeemed", "void"] }).notNull().default("issued"),
+    status: text("status", { enum: ["issued", "redeemed", "void"] })
+      .notNull()
+      .default("issued"),
     source: text("source").notNull(),
     /** Idempotency of whatever issued it (a claim request, a game prize…). */
     sourceKey: text("source_key").unique(),
@@ -209,7 +225,9 @@ export const voucherCounterCodes = sqliteTable(
   "voucher_counter_codes",
   {
     code: text("code").primaryKey(),
-    voucherId: text("voucher_id").notNull().references(() => vouchers.id),
+    voucherId: text("voucher_id")
+      .notNull()
+      .references(() => vouchers.id),
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("voucher_counter_codes_expiry_idx").on(t.expiresAt)],
@@ -243,7 +261,9 @@ export const gamePrizes = sqliteTable(
   "game_prizes",
   {
     id: text("id").primaryKey(),
-    campaignId: text("campaign_id").notNull().references(() => gameCampaigns.id),
+    campaignId: text("campaign_id")
+      .notNull()
+      .references(() => gameCampaigns.id),
     position: integer("position").notNull(),
     label: text("label").notNull(),
     kind: text("kind", { enum: ["voucher", "points", "none"] }).notNull(),
@@ -263,14 +283,24 @@ export const gameDraws = sqliteTable(
   "game_draws",
   {
     id: text("id").primaryKey(),
-    campaignId: text("campaign_id").notNull().references(() => gameCampaigns.id),
-    customerId: text("customer_id").notNull().references(() => customers.id),
-    storeId: text("store_id").notNull().references(() => stores.id),
+    campaignId: text("campaign_id")
+      .notNull()
+      .references(() => gameCampaigns.id),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
     /** Shop-local day (YYYY-MM-DD): plays per day and the store budget count on it. */
     day: text("day").notNull(),
     /** The slice the RNG picked, and the slice the person got (the "no prize" slice when stock or budget ran out). */
-    drawnPrizeId: text("drawn_prize_id").notNull().references(() => gamePrizes.id),
-    prizeId: text("prize_id").notNull().references(() => gamePrizes.id),
+    drawnPrizeId: text("drawn_prize_id")
+      .notNull()
+      .references(() => gamePrizes.id),
+    prizeId: text("prize_id")
+      .notNull()
+      .references(() => gamePrizes.id),
     win: integer("win", { mode: "boolean" }).notNull(),
     fallbackReason: text("fallback_reason"),
     requiresFollow: integer("requires_follow", { mode: "boolean" }).notNull().default(false),
@@ -290,7 +320,6 @@ export const gameDraws = sqliteTable(
     index("game_draws_campaign_idx").on(t.campaignId, t.createdAt),
   ],
 );
-
 
 /**
  * The outbox: every message to a customer, written in the same transaction as its cause. Only the dispatcher
@@ -318,7 +347,9 @@ export const outbox = sqliteTable(
     imageUrl: text("image_url"),
     templateId: text("template_id"),
     templateData: text("template_data"),
-    state: text("state", { enum: ["queued", "held", "ready", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] }).notNull().default("queued"),
+    state: text("state", { enum: ["queued", "held", "ready", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] })
+      .notNull()
+      .default("queued"),
     reason: text("reason"),
     notBefore: integer("not_before"),
     expiresAt: integer("expires_at"),
@@ -339,16 +370,28 @@ export const outbox = sqliteTable(
     seenAt: integer("seen_at"),
   },
   (t) => [
-    uniqueIndex("outbox_dedupe_idx").on(t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
+    uniqueIndex("outbox_dedupe_idx")
+      .on(t.dedupeKey)
+      .where(sql`${t.dedupeKey} is not null`),
     index("outbox_ready_idx").on(t.state, t.notBefore),
     // Partial indexes: a broadcast plan inserts a million unsent rows, which these need not carry.
-    index("outbox_customer_sent_idx").on(t.customerId, t.sentAt).where(sql`${t.sentAt} is not null`),
-    index("outbox_broadcast_idx").on(t.broadcastId, t.state).where(sql`${t.broadcastId} is not null`),
+    index("outbox_customer_sent_idx")
+      .on(t.customerId, t.sentAt)
+      .where(sql`${t.sentAt} is not null`),
+    index("outbox_broadcast_idx")
+      .on(t.broadcastId, t.state)
+      .where(sql`${t.broadcastId} is not null`),
     // The dispatcher's claim, per source (no broadcast, or one broadcast) in priority order (then id).
-    index("outbox_claim_idx").on(t.broadcastId, sql`${t.priority} desc`).where(sql`${t.state} in ('queued', 'held')`),
+    index("outbox_claim_idx")
+      .on(t.broadcastId, sql`${t.priority} desc`)
+      .where(sql`${t.state} in ('queued', 'held')`),
     // A broadcast's unfollow count (its view, every console poll) without reading each of its rows: few are blamed.
-    index("outbox_blamed_idx").on(t.broadcastId).where(sql`${t.unfollowBlamedAt} is not null`),
-    index("outbox_zalo_msg_idx").on(t.zaloMsgId).where(sql`${t.zaloMsgId} is not null`),
+    index("outbox_blamed_idx")
+      .on(t.broadcastId)
+      .where(sql`${t.unfollowBlamedAt} is not null`),
+    index("outbox_zalo_msg_idx")
+      .on(t.zaloMsgId)
+      .where(sql`${t.zaloMsgId} is not null`),
   ],
 );
 
@@ -381,7 +424,9 @@ export const broadcasts = sqliteTable("broadcasts", {
   templateData: text("template_data"),
   audience: text("audience").notNull(),
   /** `planning` while the outbox rows are written in slices; the dispatcher sends only `running` broadcasts. */
-  state: text("state", { enum: ["draft", "planning", "scheduled", "running", "paused", "tripped", "cancelled", "done"] }).notNull().default("draft"),
+  state: text("state", { enum: ["draft", "planning", "scheduled", "running", "paused", "tripped", "cancelled", "done"] })
+    .notNull()
+    .default("draft"),
   scheduledAt: integer("scheduled_at"),
   expiresAt: integer("expires_at"),
   /** Stop the broadcast when unfollows / sent passes this (after `breakerMinSent` sends). */
@@ -415,7 +460,9 @@ export const products = sqliteTable(
   "products",
   {
     id: text("id").primaryKey(),
-    categoryId: text("category_id").notNull().references(() => menuCategories.id),
+    categoryId: text("category_id")
+      .notNull()
+      .references(() => menuCategories.id),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     priceVnd: integer("price_vnd").notNull(),
@@ -432,8 +479,12 @@ export const products = sqliteTable(
 export const productStores = sqliteTable(
   "product_stores",
   {
-    productId: text("product_id").notNull().references(() => products.id, { onDelete: "cascade" }),
-    storeId: text("store_id").notNull().references(() => stores.id, { onDelete: "cascade" }),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
     available: integer("available", { mode: "boolean" }).notNull().default(true),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -450,14 +501,20 @@ export const orders = sqliteTable(
   {
     id: text("id").primaryKey(),
     code: text("code").notNull().unique(),
-    customerId: text("customer_id").notNull().references(() => customers.id),
-    storeId: text("store_id").notNull().references(() => stores.id),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
     status: text("status", { enum: ["placed", "confirmed", "ready", "completed", "cancelled"] }).notNull(),
     pickupType: text("pickup_type", { enum: ["pickup", "table"] }).notNull(),
     pickupAt: integer("pickup_at"),
     tableLabel: text("table_label"),
     paymentMethod: text("payment_method", { enum: ["counter", "zalopay"] }).notNull(),
-    paymentStatus: text("payment_status", { enum: ["unpaid", "pending", "paid", "failed", "refund_due"] }).notNull().default("unpaid"),
+    paymentStatus: text("payment_status", { enum: ["unpaid", "pending", "paid", "failed", "refund_due"] })
+      .notNull()
+      .default("unpaid"),
     subtotalVnd: integer("subtotal_vnd").notNull(),
     discountVnd: integer("discount_vnd").notNull().default(0),
     totalVnd: integer("total_vnd").notNull(),
@@ -484,7 +541,9 @@ export const orders = sqliteTable(
   (t) => [
     index("orders_customer_idx").on(t.customerId, t.createdAt),
     index("orders_store_status_idx").on(t.storeId, t.status, t.createdAt),
-    uniqueIndex("orders_voucher_live_idx").on(t.voucherId).where(sql`voucher_id is not null and status in ('placed','confirmed','ready')`),
+    uniqueIndex("orders_voucher_live_idx")
+      .on(t.voucherId)
+      .where(sql`voucher_id is not null and status in ('placed','confirmed','ready')`),
   ],
 );
 
@@ -493,8 +552,12 @@ export const orderLines = sqliteTable(
   "order_lines",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    orderId: text("order_id").notNull().references(() => orders.id, { onDelete: "cascade" }),
-    productId: text("product_id").notNull().references(() => products.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id),
     name: text("name").notNull(),
     quantity: integer("quantity").notNull(),
     unitPriceVnd: integer("unit_price_vnd").notNull(),
@@ -526,7 +589,9 @@ export const segments = sqliteTable("segments", {
 export const segmentVersions = sqliteTable(
   "segment_versions",
   {
-    segmentId: text("segment_id").notNull().references(() => segments.id),
+    segmentId: text("segment_id")
+      .notNull()
+      .references(() => segments.id),
     version: integer("version").notNull(),
     name: text("name").notNull(),
     rules: text("rules").notNull(),

@@ -31,7 +31,12 @@ describe("access control", () => {
   it("a customer cannot reach staff or admin routes (403)", async () => {
     const { token } = await h.login("shopper");
     for (const r of listRoutes(h.app).filter((r) => r.access === "staff" || r.access === "admin")) {
-      const res = await h.app.inject({ method: r.method as any, url: r.url.replace(/:(\w+)/g, "x"), headers: bearer(token), payload: r.method === "GET" ? undefined : {} });
+      const res = await h.app.inject({
+        method: r.method as any,
+        url: r.url.replace(/:(\w+)/g, "x"),
+        headers: bearer(token),
+        payload: r.method === "GET" ? undefined : {},
+      });
       expect.soft(res.statusCode, `${r.method} ${r.url}`).toBe(403);
       expect.soft(res.json().code).toBe("FORBIDDEN");
     }
@@ -44,7 +49,12 @@ describe("access control", () => {
       expect(shopperRoutes.map((r) => r.url)).toContain(url);
     }
     for (const r of shopperRoutes) {
-      const res = await h.app.inject({ method: r.method as any, url: r.url.replace(/:(\w+)/g, "x"), headers: bearer(operator), payload: r.method === "GET" ? undefined : {} });
+      const res = await h.app.inject({
+        method: r.method as any,
+        url: r.url.replace(/:(\w+)/g, "x"),
+        headers: bearer(operator),
+        payload: r.method === "GET" ? undefined : {},
+      });
       expect.soft(res.statusCode, `${r.method} ${r.url}`).toBe(403);
       expect.soft(res.json().code, `${r.method} ${r.url}`).toBe("CUSTOMER_ONLY");
     }
@@ -59,7 +69,12 @@ describe("access control", () => {
     const store = await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(admin), payload: { id: "q1", name: "Quận 1" } });
     expect(store.statusCode).toBe(201);
     const staff = await h.login("staff");
-    const grant = await h.app.inject({ method: "PUT", url: `/api/admin/customers/${staff.customer.id}/role`, headers: bearer(admin), payload: { role: "staff", storeIds: ["q1"] } });
+    const grant = await h.app.inject({
+      method: "PUT",
+      url: `/api/admin/customers/${staff.customer.id}/role`,
+      headers: bearer(admin),
+      payload: { role: "staff", storeIds: ["q1"] },
+    });
     expect(grant.statusCode).toBe(200);
     expect(grant.json().customer).toMatchObject({ role: "staff", storeIds: ["q1"] });
 
@@ -70,21 +85,39 @@ describe("access control", () => {
     expect(adminOnly.statusCode).toBe(403);
 
     // Revoking takes effect on the very next request, even with the same session token.
-    const revoke = await h.app.inject({ method: "PUT", url: `/api/admin/customers/${staff.customer.id}/role`, headers: bearer(admin), payload: { role: "customer" } });
+    const revoke = await h.app.inject({
+      method: "PUT",
+      url: `/api/admin/customers/${staff.customer.id}/role`,
+      headers: bearer(admin),
+      payload: { role: "customer" },
+    });
     expect(revoke.statusCode).toBe(200);
     expect((await h.app.inject({ method: "GET", url: "/api/staff/stores", headers: bearer(staff.token) })).statusCode).toBe(403);
 
     // The grant and the revoke are audited.
     const audit = h.app.services.db.$client.prepare("select action, actor_kind from audit_log where target_id = ? order by id").all(staff.customer.id);
-    expect(audit).toEqual([{ action: "role.set", actor_kind: "admin" }, { action: "role.set", actor_kind: "admin" }]);
+    expect(audit).toEqual([
+      { action: "role.set", actor_kind: "admin" },
+      { action: "role.set", actor_kind: "admin" },
+    ]);
   });
 
   it("staff must be given a known store", async () => {
     const admin = await h.adminToken();
     const staff = await h.login("staff");
-    const none = await h.app.inject({ method: "PUT", url: `/api/admin/customers/${staff.customer.id}/role`, headers: bearer(admin), payload: { role: "staff" } });
+    const none = await h.app.inject({
+      method: "PUT",
+      url: `/api/admin/customers/${staff.customer.id}/role`,
+      headers: bearer(admin),
+      payload: { role: "staff" },
+    });
     expect(none.statusCode).toBe(400);
-    const unknown = await h.app.inject({ method: "PUT", url: `/api/admin/customers/${staff.customer.id}/role`, headers: bearer(admin), payload: { role: "staff", storeIds: ["nowhere"] } });
+    const unknown = await h.app.inject({
+      method: "PUT",
+      url: `/api/admin/customers/${staff.customer.id}/role`,
+      headers: bearer(admin),
+      payload: { role: "staff", storeIds: ["nowhere"] },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().message).toContain("nowhere");
   });

@@ -29,8 +29,7 @@ export type Access = "public" | "webhook" | "customer" | "staff" | "admin";
 export type Scope = "own" | "any" | { owner: "voucher" | "draw" | "order" } | { store: "params" | "body" | "order" };
 
 export type Principal =
-  | { kind: "customer"; id: string; role: Role; storeIds: readonly string[] }
-  | { kind: "operator"; id: string; role: "admin"; storeIds: readonly string[] };
+  { kind: "customer"; id: string; role: Role; storeIds: readonly string[] } | { kind: "operator"; id: string; role: "admin"; storeIds: readonly string[] };
 
 type TokenClaims = { sub: string; kind: "customer" | "operator" };
 

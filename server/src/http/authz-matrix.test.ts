@@ -24,7 +24,12 @@ function jwt(payload: Record<string, unknown>, secret: string, alg = "HS256") {
 }
 
 async function as(token: string | null, method: string, url: string, payload?: unknown) {
-  const r = await h.app.inject({ method: method as "GET", url, headers: token ? bearer(token) : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const r = await h.app.inject({
+    method: method as "GET",
+    url,
+    headers: token ? bearer(token) : {},
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
   let body: any = null;
   try {
     body = r.json();
@@ -37,7 +42,11 @@ beforeAll(async () => {
   const operator = await h.adminToken();
   who.operator = { token: operator, id: "operator" };
   const admin = (method: string, url: string, payload?: unknown) => as(operator, method, url, payload);
-  for (const [id, name] of [[X, "Quận 1"], [Y, "Quận 3"]]) expect((await admin("POST", "/api/admin/stores", { id, name })).status).toBe(201);
+  for (const [id, name] of [
+    [X, "Quận 1"],
+    [Y, "Quận 3"],
+  ])
+    expect((await admin("POST", "/api/admin/stores", { id, name })).status).toBe(201);
   const staff = await h.login("staff");
   expect((await admin("PUT", `/api/admin/customers/${staff.customer.id}/role`, { role: "staff", storeIds: [X] })).status).toBe(200);
   who.staffX = { token: staff.token, id: staff.customer.id };
@@ -50,7 +59,13 @@ beforeAll(async () => {
   }
 
   // Shopper A's resources of every owned kind: a voucher, a draw, an order at each store.
-  const campaign = await admin("POST", "/api/admin/voucher-campaigns", { name: "Giảm 10%", kind: "percent_off", value: 10, validDaysAfterClaim: 30, perCustomerLimit: 5 });
+  const campaign = await admin("POST", "/api/admin/voucher-campaigns", {
+    name: "Giảm 10%",
+    kind: "percent_off",
+    value: 10,
+    validDaysAfterClaim: 30,
+    perCustomerLimit: 5,
+  });
   expect(campaign.status).toBe(201);
   res.voucher = (await as(who.a.token, "POST", `/api/vouchers/campaigns/${campaign.body.id}/claim`)).body.voucher.id;
   const game = await admin("POST", "/api/admin/games", {
@@ -58,7 +73,10 @@ beforeAll(async () => {
     kind: "wheel",
     storeIds: [X, Y],
     playsPerDay: 5,
-    prizes: [{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { label: "Chúc may mắn", kind: "none", weight: 1 }],
+    prizes: [
+      { label: "1 điểm", kind: "points", points: 1, weight: 1 },
+      { label: "Chúc may mắn", kind: "none", weight: 1 },
+    ],
   });
   expect(game.status, JSON.stringify(game.body)).toBe(201);
   const link = (await admin("GET", `/api/admin/games/${game.body.id}/qr-links`)).body.links[0].url as string;
@@ -96,7 +114,14 @@ type Verdict = "allowed" | "unauthenticated" | "forbidden" | "not-found" | "unsi
 const REFUSAL_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "STORE_FORBIDDEN", "CUSTOMER_ONLY"]);
 const RANK: Record<Access, number> = { public: -1, webhook: -1, customer: 0, staff: 1, admin: 2 };
 
-type Subject = { name: string; token: () => string | null; rank: number; operator?: boolean; applies?: (r: RouteEntry) => boolean; target?: "other-person" | "other-store" };
+type Subject = {
+  name: string;
+  token: () => string | null;
+  rank: number;
+  operator?: boolean;
+  applies?: (r: RouteEntry) => boolean;
+  target?: "other-person" | "other-store";
+};
 const SUBJECTS: Subject[] = [
   { name: "anonymous", token: () => null, rank: -1 },
   ...(["wrong key", "alg none", "expired", "no exp"] as const).map((k) => ({ name: `forged JWT (${k})`, token: () => forged[k], rank: -1 })),
@@ -159,10 +184,13 @@ describe("authorization matrix", () => {
   it("every route of the OpenAPI document declares who may call it and what it acts on", () => {
     const declared = new Set(routeTable(h.app).map((r) => `${r.method} ${r.url}`));
     const doc = (h.app as unknown as { swagger(): { paths: Record<string, Record<string, unknown>> } }).swagger();
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`),
+    );
     expect(documented.length).toBeGreaterThan(60);
     for (const op of documented) expect.soft(declared.has(op), `${op} has no access declaration`).toBe(true);
-    for (const r of routeTable(h.app)) if (r.access === "customer" || r.access === "staff") expect.soft(r.scope, `${r.method} ${r.url} declares no scope`).toBeDefined();
+    for (const r of routeTable(h.app))
+      if (r.access === "customer" || r.access === "staff") expect.soft(r.scope, `${r.method} ${r.url} declares no scope`).toBeDefined();
     // Scoped routes with a body need a sample that passes validation, or the matrix would only ever see a 400.
     for (const r of routeTable(h.app)) {
       if ((isOwner(r.scope) || isStore(r.scope)) && r.method !== "GET" && r.hasBody) {
@@ -175,7 +203,7 @@ describe("authorization matrix", () => {
     const routes = routeTable(h.app);
     const failures: string[] = [];
     // Refusals first, so that no allowed call (a cancel, a redemption) has moved A's resources yet.
-    const order = [...SUBJECTS].sort((p, q) => Number(!!p.target || p.rank < 0) > Number(!!q.target || q.rank < 0) ? -1 : 0);
+    const order = [...SUBJECTS].sort((p, q) => (Number(!!p.target || p.rank < 0) > Number(!!q.target || q.rank < 0) ? -1 : 0));
     const anonymous = new Map<string, { status: number }>();
     let cells = 0;
     for (const s of order) {
@@ -187,8 +215,10 @@ describe("authorization matrix", () => {
         const got = await as(s.token(), r.method, url, body);
         cells++;
         if (s.name === "anonymous") anonymous.set(`${r.method} ${r.url}`, got);
-        if (!judge(verdict, got, anonymous.get(`${r.method} ${r.url}`))) failures.push(`${s.name} → ${r.method} ${r.url}: expected ${verdict}, got ${got.status} ${got.code ?? ""}`);
-        else if (before !== null && databaseDigest(h.app.services.db) !== before) failures.push(`${s.name} → ${r.method} ${r.url}: refused (${got.status}) but the database changed`);
+        if (!judge(verdict, got, anonymous.get(`${r.method} ${r.url}`)))
+          failures.push(`${s.name} → ${r.method} ${r.url}: expected ${verdict}, got ${got.status} ${got.code ?? ""}`);
+        else if (before !== null && databaseDigest(h.app.services.db) !== before)
+          failures.push(`${s.name} → ${r.method} ${r.url}: refused (${got.status}) but the database changed`);
       }
     }
     expect(cells).toBeGreaterThan(routes.length * 7);
@@ -197,13 +227,27 @@ describe("authorization matrix", () => {
 
   it("a malformed Authorization header is 401 UNAUTHENTICATED on every guarded route, never a 5xx", async () => {
     const valid = who.miniAdmin.token;
-    const headers = ["", "Bearer", "Bearer ", `bearer  ${valid} extra`, `Basic ${valid}`, `Bearer ${valid}x`, `Bearer ${valid.split(".").slice(0, 2).join(".")}`, "Bearer a.b.c", "Bearer ...", `Bearer ${"A".repeat(20_000)}`, "Bearer e30.e30.", `Bearer ${b64({ alg: "HS256" })}.${Buffer.from("not json").toString("base64url")}.sig`];
+    const headers = [
+      "",
+      "Bearer",
+      "Bearer ",
+      `bearer  ${valid} extra`,
+      `Basic ${valid}`,
+      `Bearer ${valid}x`,
+      `Bearer ${valid.split(".").slice(0, 2).join(".")}`,
+      "Bearer a.b.c",
+      "Bearer ...",
+      `Bearer ${"A".repeat(20_000)}`,
+      "Bearer e30.e30.",
+      `Bearer ${b64({ alg: "HS256" })}.${Buffer.from("not json").toString("base64url")}.sig`,
+    ];
     const guarded = routeTable(h.app).filter((r) => r.access !== "public" && r.access !== "webhook");
     const failures: string[] = [];
     for (const r of guarded) {
       for (const authorization of headers) {
         const got = await h.app.inject({ method: r.method as "GET", url: r.url.replace(/:(\w+)/g, "zzzz"), headers: { authorization } });
-        if (got.statusCode !== 401 || got.json().code !== "UNAUTHENTICATED") failures.push(`${r.method} ${r.url} with "${authorization.slice(0, 40)}": ${got.statusCode}`);
+        if (got.statusCode !== 401 || got.json().code !== "UNAUTHENTICATED")
+          failures.push(`${r.method} ${r.url} with "${authorization.slice(0, 40)}": ${got.statusCode}`);
       }
     }
     expect(failures).toEqual([]);

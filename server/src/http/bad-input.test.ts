@@ -20,9 +20,18 @@ const tokens = {} as Record<"customer" | "staff" | "admin", string>;
 beforeAll(async () => {
   h = await startHarness();
   tokens.admin = await h.adminToken();
-  for (const [id, name] of [["q1", "Quận 1"], ["q3", "Quận 3"]]) await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(tokens.admin), payload: { id, name } });
+  for (const [id, name] of [
+    ["q1", "Quận 1"],
+    ["q3", "Quận 3"],
+  ])
+    await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(tokens.admin), payload: { id, name } });
   const staff = await h.login("staff");
-  await h.app.inject({ method: "PUT", url: `/api/admin/customers/${staff.customer.id}/role`, headers: bearer(tokens.admin), payload: { role: "staff", storeIds: ["q1"] } });
+  await h.app.inject({
+    method: "PUT",
+    url: `/api/admin/customers/${staff.customer.id}/role`,
+    headers: bearer(tokens.admin),
+    payload: { role: "staff", storeIds: ["q1"] },
+  });
   tokens.staff = staff.token;
   tokens.customer = (await newShopper(h, "Khách fuzz")).token;
 }, 60_000);
@@ -31,7 +40,27 @@ afterAll(async () => h.close());
 // ---- what bad input looks like ----
 
 const oddStrings = fc.oneof(
-  fc.constantFrom("", " ", "\u0000", "\u0000abc", "\ud800", "\udfff\ud800", "e\u0301\u0301\u0301", "\u202eevil", "𝕏😀👍🏽", "Nguyễn Thị Ánh", "../../etc/passwd", "%00", "%2e%2e%2f", "' or 1=1 --", "<script>", "__proto__", "constructor", "null", "NaN"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "\u0000abc",
+    "\ud800",
+    "\udfff\ud800",
+    "e\u0301\u0301\u0301",
+    "\u202eevil",
+    "𝕏😀👍🏽",
+    "Nguyễn Thị Ánh",
+    "../../etc/passwd",
+    "%00",
+    "%2e%2e%2f",
+    "' or 1=1 --",
+    "<script>",
+    "__proto__",
+    "constructor",
+    "null",
+    "NaN",
+  ),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
 );
@@ -43,7 +72,23 @@ const hugeStrings = fc.oneof(
   fc.integer({ min: 500, max: 20_000 }).map((n) => "ệ".repeat(n)),
 );
 /** Written into the JSON text as is: some (1e999, -0) do not survive JSON.stringify. */
-const extremeNumbers = fc.constantFrom("1e999", "-1e999", "1e308", "-1e308", "5e-324", "-0", "9007199254740993", "-9007199254740993", "0.1", "1.5", "-1", "0", "2147483648", "1e21", "123456789012345678901234567890");
+const extremeNumbers = fc.constantFrom(
+  "1e999",
+  "-1e999",
+  "1e308",
+  "-1e308",
+  "5e-324",
+  "-0",
+  "9007199254740993",
+  "-9007199254740993",
+  "0.1",
+  "1.5",
+  "-1",
+  "0",
+  "2147483648",
+  "1e21",
+  "123456789012345678901234567890",
+);
 const wrongValues = fc.oneof(
   fc.constantFrom("null", "true", "false", "[]", "{}", '""', "[[[[[]]]]]", '{"a":{"b":{"c":{}}}}', "[null]"),
   extremeNumbers,
@@ -70,7 +115,26 @@ const protoKeys = fc.constantFrom(
 );
 
 const malformedJson = fc.oneof(
-  fc.constantFrom("{", "}", "[", '{"a":', '{"a":1,}', "{'a':1}", "nul", "tru", '"unterminated', "{\"a\":1}{", "\u0000", "\ufeff{}", "{}}", "[1,2", '{"a":"\\u00"}', '{"a":01}', "NaN", "Infinity"),
+  fc.constantFrom(
+    "{",
+    "}",
+    "[",
+    '{"a":',
+    '{"a":1,}',
+    "{'a':1}",
+    "nul",
+    "tru",
+    '"unterminated',
+    '{"a":1}{',
+    "\u0000",
+    "\ufeff{}",
+    "{}}",
+    "[1,2",
+    '{"a":"\\u00"}',
+    '{"a":01}',
+    "NaN",
+    "Infinity",
+  ),
   fc.string({ maxLength: 60 }).filter((s) => {
     try {
       JSON.parse(s);
@@ -94,7 +158,11 @@ function plain(s: Schema | undefined, depth = 0): unknown {
   const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== "null") : s.type;
   switch (type) {
     case "object":
-      return Object.fromEntries(Object.entries(s.properties ?? {}).filter(([k]) => (s.required ?? []).includes(k)).map(([k, v]) => [k, plain(v as Schema, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(s.properties ?? {})
+          .filter(([k]) => (s.required ?? []).includes(k))
+          .map(([k, v]) => [k, plain(v as Schema, depth + 1)]),
+      );
     case "array":
       return Array.from({ length: s.minItems ?? 0 }, () => plain(s.items, depth + 1));
     case "string":
@@ -138,32 +206,48 @@ function badRequests(r: RouteEntry): fc.Arbitrary<BadRequest> | null {
   const kinds: fc.Arbitrary<BadRequest>[] = [];
   if (r.hasBody) {
     kinds.push(malformedJson.map((payload) => ({ what: "malformed JSON", url: url(), payload })));
-    kinds.push(fc.oneof(wrongValues, fc.constantFrom("[]", "null", "1", '"body"', "true")).map((payload) => ({ what: "wrong body type", url: url(), payload })));
+    kinds.push(
+      fc.oneof(wrongValues, fc.constantFrom("[]", "null", "1", '"body"', "true")).map((payload) => ({ what: "wrong body type", url: url(), payload })),
+    );
     kinds.push(protoKeys.map((k) => ({ what: "__proto__ at top", url: url(), payload: `{${k},${JSON.stringify(base).slice(1)}`.replace(",}", "}") })));
     kinds.push(fc.tuple(oddStrings, wrongValues).map(([k, v]) => ({ what: "unknown key", url: url(), payload: setRaw(base, [k || "k"], v) })));
     if (paths.length) {
       const path = fc.constantFrom(...paths);
       kinds.push(fc.tuple(path, wrongValues).map(([p, v]) => ({ what: `wrong type at ${p.join(".")}`, url: url(), payload: setRaw(base, p, v) })));
-      kinds.push(fc.tuple(path, hugeStrings).map(([p, v]) => ({ what: `huge string at ${p.join(".")}`, url: url(), payload: setRaw(base, p, JSON.stringify(v)) })));
-      kinds.push(fc.tuple(path, oddStrings).map(([p, v]) => ({ what: `odd string at ${p.join(".")}`, url: url(), payload: setRaw(base, p, JSON.stringify(v)) })));
+      kinds.push(
+        fc.tuple(path, hugeStrings).map(([p, v]) => ({ what: `huge string at ${p.join(".")}`, url: url(), payload: setRaw(base, p, JSON.stringify(v)) })),
+      );
+      kinds.push(
+        fc.tuple(path, oddStrings).map(([p, v]) => ({ what: `odd string at ${p.join(".")}`, url: url(), payload: setRaw(base, p, JSON.stringify(v)) })),
+      );
       kinds.push(fc.tuple(path, extremeNumbers).map(([p, v]) => ({ what: `extreme number at ${p.join(".")}`, url: url(), payload: setRaw(base, p, v) })));
       kinds.push(fc.tuple(path, protoKeys).map(([p, k]) => ({ what: `__proto__ inside ${p.join(".")}`, url: url(), payload: setRaw(base, p, `{${k}}`) })));
     }
   }
   const payload = r.hasBody ? JSON.stringify(base) : undefined;
   for (const p of r.params) {
-    const value = fc.oneof(oddStrings.filter((s) => s !== "").map(encode), hugeStrings.map((s) => encode(s.slice(0, 3000))), rawEscapes);
+    const value = fc.oneof(
+      oddStrings.filter((s) => s !== "").map(encode),
+      hugeStrings.map((s) => encode(s.slice(0, 3000))),
+      rawEscapes,
+    );
     kinds.push(value.map((v) => ({ what: `param ${p.name}`, url: url({ [p.name]: v }), payload })));
   }
   for (const q of r.query) {
-    const value = fc.oneof(oddStrings.map(encode), extremeNumbers, hugeStrings.map((s) => encode(s.slice(0, 3000))), rawEscapes);
+    const value = fc.oneof(
+      oddStrings.map(encode),
+      extremeNumbers,
+      hugeStrings.map((s) => encode(s.slice(0, 3000))),
+      rawEscapes,
+    );
     kinds.push(value.map((v) => ({ what: `query ${q.name}`, url: url(), payload, query: `${q.name}=${v}` })));
     kinds.push(fc.constant({ what: `query ${q.name} twice`, url: url(), payload, query: `${q.name}=1&${q.name}=2` }));
   }
   return kinds.length ? fc.oneof(...kinds) : null;
 }
 
-const tokenFor = (r: RouteEntry) => (r.access === "customer" ? tokens.customer : r.access === "staff" ? tokens.staff : r.access === "admin" ? tokens.admin : null);
+const tokenFor = (r: RouteEntry) =>
+  r.access === "customer" ? tokens.customer : r.access === "staff" ? tokens.staff : r.access === "admin" ? tokens.admin : null;
 const seedOf = (s: string) => createHash("sha256").update(s).digest().readInt32BE(0);
 const CODES = new Set<string>(Object.values(ErrorCode));
 /** What a 4xx or 5xx body may never show: internals. */
@@ -181,7 +265,12 @@ describe("bad input on every route", () => {
       const r = routes.get(key);
       expect(r, `${key} is not a route`).toBeDefined();
       const token = tokenFor(r!);
-      const res = await h.app.inject({ method: r!.method as "POST", url: r!.url.replace(/:(\w+)/g, (_, n) => (n === "storeId" ? "q1" : "zzzz")), headers: token ? bearer(token) : {}, payload: JSON.parse(JSON.stringify(sample).replaceAll('"$STORE"', '"q1"')) });
+      const res = await h.app.inject({
+        method: r!.method as "POST",
+        url: r!.url.replace(/:(\w+)/g, (_, n) => (n === "storeId" ? "q1" : "zzzz")),
+        headers: token ? bearer(token) : {},
+        payload: JSON.parse(JSON.stringify(sample).replaceAll('"$STORE"', '"q1"')),
+      });
       expect.soft(res.json().code, `${key}: ${res.body.slice(0, 300)}`).not.toBe("VALIDATION_FAILED");
     }
   });
@@ -214,7 +303,8 @@ describe("bad input on every route", () => {
             else if (databaseDigest(h.app.services.db) !== before) failures.push(`${where}: refused but the database changed`);
           }
           // Prototypes stay clean whatever was sent.
-          if (({} as Record<string, unknown>).role !== undefined || ({} as Record<string, unknown>).isAdmin !== undefined) failures.push(`${where}: polluted Object.prototype`);
+          if (({} as Record<string, unknown>).role !== undefined || ({} as Record<string, unknown>).isAdmin !== undefined)
+            failures.push(`${where}: polluted Object.prototype`);
         }),
         { seed: seedOf(`${r.method} ${r.url}`), numRuns: RUNS, endOnFailure: true },
       );

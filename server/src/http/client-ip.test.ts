@@ -5,7 +5,12 @@ let h: Harness | undefined;
 afterEach(async () => h?.close());
 
 const spoofed = (n: number) => ({ "x-forwarded-for": `10.0.${n >> 8}.${n & 255}` });
-const wrongLogin = (n: number) => ({ method: "POST" as const, url: "/api/admin/login", headers: spoofed(n), payload: { email: `nobody${n}@shop.vn`, password: "wrong-wrong" } });
+const wrongLogin = (n: number) => ({
+  method: "POST" as const,
+  url: "/api/admin/login",
+  headers: spoofed(n),
+  payload: { email: `nobody${n}@shop.vn`, password: "wrong-wrong" },
+});
 
 describe("per-IP limits and X-Forwarded-For", () => {
   it("by default a client cannot pick its own rate-limit bucket with X-Forwarded-For", async () => {

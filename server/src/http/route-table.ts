@@ -50,13 +50,22 @@ const GAME = {
   kind: "wheel",
   storeIds: ["q1"],
   playsPerDay: 1,
-  prizes: [{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { label: "Chúc may mắn", kind: "none", weight: 1 }],
+  prizes: [
+    { label: "1 điểm", kind: "points", points: 1, weight: 1 },
+    { label: "Chúc may mắn", kind: "none", weight: 1 },
+  ],
 };
 const ITEMS = [{ productId: "zzzz", quantity: 1 }];
 const SEGMENT_RULES = {
   all: [
     { kind: "tags", tags: ["vip"], match: "any" },
-    { any: [{ kind: "lastVisit", min: 30, max: 365 }, { kind: "spend", days: 90, min: 100_000 }, { none: [{ kind: "birthdayMonth", months: [1, 12], thisMonth: true }] }] },
+    {
+      any: [
+        { kind: "lastVisit", min: 30, max: 365 },
+        { kind: "spend", days: 90, min: 100_000 },
+        { none: [{ kind: "birthdayMonth", months: [1, 12], thisMonth: true }] },
+      ],
+    },
     { kind: "promotionsAllowed" },
   ],
 };
@@ -70,7 +79,14 @@ const SEGMENT = { name: "Khách VIP lâu chưa ghé", description: "mẫu", rule
 export const SAMPLE_BODIES: Record<string, unknown> = {
   "PUT /api/me/message-prefs": { offersPerWeek: 1, pausedUntil: null, mutedCategories: [] },
   "POST /api/orders/quote": { storeId: "$STORE", items: ITEMS },
-  "POST /api/orders": { storeId: "$STORE", items: ITEMS, pickup: { type: "table", table: "5" }, payment: "counter", expectedTotal: 10_000, requestId: "sample-request" },
+  "POST /api/orders": {
+    storeId: "$STORE",
+    items: ITEMS,
+    pickup: { type: "table", table: "5" },
+    payment: "counter",
+    expectedTotal: 10_000,
+    requestId: "sample-request",
+  },
   "POST /api/admin/voucher-campaigns": CAMPAIGN,
   "PUT /api/admin/voucher-campaigns/:id": CAMPAIGN,
   "POST /api/admin/games": GAME,
@@ -106,10 +122,15 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
 /** A hash of every row of every table: equal digests mean nothing was written. */
 export function databaseDigest(db: Db): string {
   const c = db.$client;
-  const tables = c.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name").pluck().all() as string[];
+  const tables = c
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name")
+    .pluck()
+    .all() as string[];
   const hash = createHash("sha256");
   for (const t of tables) {
-    const rows = (c.prepare(`select * from "${t}"`).raw().all() as unknown[][]).map((r) => JSON.stringify(r, (_, v) => (typeof v === "bigint" ? String(v) : v))).sort();
+    const rows = (c.prepare(`select * from "${t}"`).raw().all() as unknown[][])
+      .map((r) => JSON.stringify(r, (_, v) => (typeof v === "bigint" ? String(v) : v)))
+      .sort();
     hash.update(`${t}\n${rows.join("\n")}\n`);
   }
   return hash.digest("hex");

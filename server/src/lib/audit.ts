@@ -20,7 +20,15 @@ function insertFor(db: Db) {
 
 /** Who did what, where and when. Call inside the transaction of the change it records. */
 export function audit(db: Db, e: { actor: Actor; action: string; targetId?: string | null; storeId?: string | null; details?: unknown; at: number }) {
-  insertFor(db).run(e.actor.kind, e.actor.id, e.action, e.targetId ?? null, e.storeId ?? null, e.details === undefined ? null : JSON.stringify(e.details), e.at);
+  insertFor(db).run(
+    e.actor.kind,
+    e.actor.id,
+    e.action,
+    e.targetId ?? null,
+    e.storeId ?? null,
+    e.details === undefined ? null : JSON.stringify(e.details),
+    e.at,
+  );
 }
 
 /** A person's data was erased: the tag lists once recorded about them go from the audit details (the rows, and so the counts, stay). */

@@ -54,6 +54,8 @@ describe("table owners", () => {
 
   it("each of these tables is written by its owning module's repo only", () => {
     const w = writers();
-    expect(Object.fromEntries(Object.keys(OWNERS).map((t) => [t, [...(w.get(t) ?? [])].sort()]))).toEqual(Object.fromEntries(Object.entries(OWNERS).map(([t, m]) => [t, [m]])));
+    expect(Object.fromEntries(Object.keys(OWNERS).map((t) => [t, [...(w.get(t) ?? [])].sort()]))).toEqual(
+      Object.fromEntries(Object.entries(OWNERS).map(([t, m]) => [t, [m]])),
+    );
   });
 });

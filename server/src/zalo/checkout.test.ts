@@ -6,7 +6,13 @@ const hmac = (k: string, s: string) => createHmac("sha256", k).update(s).digest(
 
 describe("Checkout MACs (§8.2–§8.4)", () => {
   it("createOrder: sorted keys, item JSON-stringified, JSON strings verbatim", () => {
-    const params = { amount: 45000, desc: "Đơn ABC", item: [{ id: "p1", amount: 45000 }], extradata: '{"orderId":"o1"}', method: '{"id":"ZALOPAY_SANDBOX","isCustom":false}' };
+    const params = {
+      amount: 45000,
+      desc: "Đơn ABC",
+      item: [{ id: "p1", amount: 45000 }],
+      extradata: '{"orderId":"o1"}',
+      method: '{"id":"ZALOPAY_SANDBOX","isCustom":false}',
+    };
     const data = 'amount=45000&desc=Đơn ABC&extradata={"orderId":"o1"}&item=[{"id":"p1","amount":45000}]&method={"id":"ZALOPAY_SANDBOX","isCustom":false}';
     expect(checkoutMac("k", params)).toBe(hmac("k", data));
   });

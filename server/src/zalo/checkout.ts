@@ -5,7 +5,8 @@ import { checkoutMacData } from "@mc/shared";
  * Zalo Checkout SDK MACs (zalo-platform.md §8.2–§8.4): HMAC-SHA256 hex keyed with the Checkout private key,
  * over the sorted `k=v&…` string of the fields. The private key never leaves the server.
  */
-export const checkoutMac = (privateKey: string, params: Record<string, unknown>) => createHmac("sha256", privateKey).update(checkoutMacData(params)).digest("hex");
+export const checkoutMac = (privateKey: string, params: Record<string, unknown>) =>
+  createHmac("sha256", privateKey).update(checkoutMacData(params)).digest("hex");
 
 /** getOrderStatus: `appId={appId}&orderId={orderId}&privateKey={privateKey}` (§8.4). */
 export const orderStatusMac = (privateKey: string, appId: string, orderId: string) =>

@@ -25,23 +25,31 @@ describe("Zalo client against the emulator", () => {
   });
 
   it("a request that cannot be built (a header with non-ASCII) is request_invalid, never transient", async () => {
-    const err = await zalo().getMe("😀").catch((e) => e);
+    const err = await zalo()
+      .getMe("😀")
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ZaloError);
     expect(err.kind).toBe("request_invalid");
-    const phone = await zalo().exchangePhoneToken("good-token", "mã-😀").catch((e) => e);
+    const phone = await zalo()
+      .exchangePhoneToken("good-token", "mã-😀")
+      .catch((e) => e);
     expect(phone.kind).toBe("request_invalid");
   });
 
   it("Zalo really unreachable stays transient", async () => {
     const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
     await h.emu.app.close();
-    const err = await zalo().getMe(accessToken).catch((e) => e);
+    const err = await zalo()
+      .getMe(accessToken)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ZaloError);
     expect(err.kind).toBe("transient");
   });
 
   it("maps a non-zero error in an HTTP 200 answer to a typed ZaloError", async () => {
-    const err = await zalo().getMe("bogus").catch((e) => e);
+    const err = await zalo()
+      .getMe("bogus")
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ZaloError);
     expect(err.kind).toBe("invalid_user_token");
   });
@@ -51,7 +59,9 @@ describe("Zalo client against the emulator", () => {
     const sent = await zalo().sendCs({ oaUserId, text: "Cảm ơn bạn đã quan tâm!" });
     expect(sent.message_id).toEqual(expect.any(String));
     await h.control("POST", "/_emu/clock", { advanceMs: 8 * 24 * 3600_000 });
-    const err = await zalo().sendCs({ oaUserId, text: "still there?" }).catch((e) => e);
+    const err = await zalo()
+      .sendCs({ oaUserId, text: "still there?" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ZaloError);
     expect(err.zaloCode).toBe(-230);
     expect(err.kind).toBe("permanent");
@@ -60,11 +70,21 @@ describe("Zalo client against the emulator", () => {
   it("classifies rate limit, quota and timeouts", async () => {
     const oaUserId = await shopperOaId();
     await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: -32, times: 1 });
-    expect(await zalo().sendCs({ oaUserId, text: "a" }).catch((e) => e.kind)).toBe("rate_limit");
+    expect(
+      await zalo()
+        .sendCs({ oaUserId, text: "a" })
+        .catch((e) => e.kind),
+    ).toBe("rate_limit");
     await h.control("POST", "/_emu/faults", { match: "/business/message/template", error: -144, times: 1 });
-    expect(await zalo().sendZns({ phone: "84912345678", templateId: "t", data: {}, trackingId: "x1" }).catch((e) => e.kind)).toBe("quota");
+    expect(
+      await zalo()
+        .sendZns({ phone: "84912345678", templateId: "t", data: {}, trackingId: "x1" })
+        .catch((e) => e.kind),
+    ).toBe("quota");
     await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: 0, times: 1, delayMs: 2500 });
-    const slow = await zalo().sendCs({ oaUserId, text: "a" }).catch((e) => e);
+    const slow = await zalo()
+      .sendCs({ oaUserId, text: "a" })
+      .catch((e) => e);
     expect(slow).toMatchObject({ kind: "transient", zaloCode: 0 });
   });
 
@@ -83,9 +103,15 @@ describe("Zalo client against the emulator", () => {
     const oaUserId = await shopperOaId();
     const sent = await zalo().sendCs({ oaUserId, text: "Đơn của bạn đã sẵn sàng" });
     const page = await zalo().getConversation({ oaUserId, offset: 0, count: 10 });
-    expect(page).toEqual([{ fromOa: true, time: expect.any(Number), type: "text", message: "Đơn của bạn đã sẵn sàng", messageId: sent.message_id, toId: oaUserId }]);
+    expect(page).toEqual([
+      { fromOa: true, time: expect.any(Number), type: "text", message: "Đơn của bạn đã sẵn sàng", messageId: sent.message_id, toId: oaUserId },
+    ]);
     await h.control("POST", "/_emu/faults", { match: "/openapi/v2.0/oa/conversation", error: -32, times: 1 });
-    expect(await zalo().getConversation({ oaUserId, offset: 0, count: 10 }).catch((e) => e.kind)).toBe("rate_limit");
+    expect(
+      await zalo()
+        .getConversation({ oaUserId, offset: 0, count: 10 })
+        .catch((e) => e.kind),
+    ).toBe("rate_limit");
   });
 
   it("reads the ZNS quota as numbers", async () => {

@@ -12,10 +12,7 @@ export type OaTokenStore = { get(): OaTokenPair; save(pair: OaTokenPair): void }
 export type ZaloMe = { id: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
 
 export type ZaloClientDeps = {
-  config: Pick<
-    Config,
-    "ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"
-  > &
+  config: Pick<Config, "ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"> &
     Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY">>;
   tokens: OaTokenStore;
   now?: () => number;
@@ -265,7 +262,11 @@ export function createZaloClient(deps: ZaloClientDeps) {
     if (!key) throw new ZaloError(0, "no Checkout private key configured", "checkout.status", "permanent");
     const base = config.ZALO_PAYMENT_URL ?? "https://payment-mini.zalo.me";
     const q = new URLSearchParams({ orderId: checkoutOrderId, appId: config.ZALO_APP_ID, mac: orderStatusMac(key, config.ZALO_APP_ID, checkoutOrderId) });
-    const body = await call<Envelope<Record<string, unknown>> & { err?: number; msg?: string }>("checkout.status", `${base}/api/transaction/get-status?${q}`, {});
+    const body = await call<Envelope<Record<string, unknown>> & { err?: number; msg?: string }>(
+      "checkout.status",
+      `${base}/api/transaction/get-status?${q}`,
+      {},
+    );
     const data = unwrap("checkout.status", { error: body.error ?? body.err, message: body.message ?? body.msg, data: body.data });
     if (!data) throw new ZaloError(0, "no data in the answer", "checkout.status", "transient");
     return {
@@ -279,7 +280,20 @@ export function createZaloClient(deps: ZaloClientDeps) {
     };
   }
 
-  return { getMe, exchangePhoneToken, refreshOaToken, withOaToken, sendCs, sendTemplateByUid, getUserDetail, getConversation, sendZns, getZnsQuota, getZnsTemplate, getCheckoutStatus };
+  return {
+    getMe,
+    exchangePhoneToken,
+    refreshOaToken,
+    withOaToken,
+    sendCs,
+    sendTemplateByUid,
+    getUserDetail,
+    getConversation,
+    sendZns,
+    getZnsQuota,
+    getZnsTemplate,
+    getCheckoutStatus,
+  };
 }
 
 export type ZaloClient = ReturnType<typeof createZaloClient>;

@@ -33,7 +33,11 @@ export const nodeTransport: Transport = (url, init, timeoutMs) =>
     const body = init.body === undefined ? undefined : Buffer.from(init.body);
     const req = mod.request(
       u,
-      { method: init.method ?? "GET", headers: { ...init.headers, ...(body ? { "content-length": String(body.length) } : {}) }, agent: agents[u.protocol as "http:" | "https:"] },
+      {
+        method: init.method ?? "GET",
+        headers: { ...init.headers, ...(body ? { "content-length": String(body.length) } : {}) },
+        agent: agents[u.protocol as "http:" | "https:"],
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

@@ -11,12 +11,7 @@ export function webhookMac(appId: string, rawBody: string | Buffer, timestamp: s
 export type SignatureCheck = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
 
 /** Verifies `X-ZEvent-Signature: mac=<hex>` over the raw bytes, before anything trusts the body. */
-export function verifyWebhook(opts: {
-  rawBody: Buffer;
-  header: string | undefined;
-  appId: string;
-  oaSecretKey: string;
-}): SignatureCheck {
+export function verifyWebhook(opts: { rawBody: Buffer; header: string | undefined; appId: string; oaSecretKey: string }): SignatureCheck {
   if (!opts.header) return { ok: false, reason: "missing X-ZEvent-Signature" };
   const given = opts.header.trim().replace(/^mac=/i, "");
   if (!/^[0-9a-f]{64}$/i.test(given)) return { ok: false, reason: "malformed signature" };

@@ -14,6 +14,11 @@ export function oaTokenStore(db: Db, config: Pick<Config, "ZALO_OA_ACCESS_TOKEN"
   const read = db.$client.prepare("select access_token as accessToken, refresh_token as refreshToken, expires_at as expiresAt from oa_tokens where id = 1");
   return {
     get: () => read.get() as { accessToken: string; refreshToken: string; expiresAt: number },
-    save: (p) => db.update(oaTokens).set({ ...p, updatedAt: now() }).where(eq(oaTokens.id, 1)).run(),
+    save: (p) =>
+      db
+        .update(oaTokens)
+        .set({ ...p, updatedAt: now() })
+        .where(eq(oaTokens.id, 1))
+        .run(),
   };
 }

@@ -85,8 +85,8 @@ export function BroadcastPage({ id }: { id: string }) {
         <div className="c-alert c-alert-bad" data-testid="bc-tripped">
           <OctagonAlert size={22} />
           <div>
-            <strong>Chiến dịch đã tự ngắt.</strong> Tỉ lệ bỏ quan tâm ({fmtPct(b.unfollowRate)}, {fmtNum(b.unfollows)} người) đã vượt ngưỡng an toàn. Các tin còn lại đang được giữ lại; xem lại nội dung và
-            người nhận trước khi bấm «Tiếp tục», hoặc huỷ chiến dịch.
+            <strong>Chiến dịch đã tự ngắt.</strong> Tỉ lệ bỏ quan tâm ({fmtPct(b.unfollowRate)}, {fmtNum(b.unfollows)} người) đã vượt ngưỡng an toàn. Các tin
+            còn lại đang được giữ lại; xem lại nội dung và người nhận trước khi bấm «Tiếp tục», hoặc huỷ chiến dịch.
           </div>
         </div>
       )}
@@ -147,7 +147,9 @@ function PreviewView({ p }: { p: Preview }) {
             </tr>
             <tr className="c-tr-strong">
               <td>Quota ZNS cần dùng</td>
-              <td className="c-num-col" data-testid="pv-quota">{fmtNum(p.quotaNeeded)}</td>
+              <td className="c-num-col" data-testid="pv-quota">
+                {fmtNum(p.quotaNeeded)}
+              </td>
             </tr>
           </tbody>
         </table>
@@ -214,7 +216,13 @@ function Progress({ b }: { b: BroadcastView }) {
           </span>
           {b.state === "running" && <Spinner label="Đang cập nhật mỗi 2 giây" />}
         </div>
-        <div className={`c-progress${b.state === "tripped" ? " c-progress-tripped" : ""}`} role="progressbar" aria-valuemin={0} aria-valuemax={b.recipients} aria-valuenow={processed}>
+        <div
+          className={`c-progress${b.state === "tripped" ? " c-progress-tripped" : ""}`}
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={b.recipients}
+          aria-valuenow={processed}
+        >
           <div className="c-seg-sent" style={{ width: seg(c.sent) }} title={`Đã gửi ${c.sent}`} />
           <div className="c-seg-blocked" style={{ width: seg(blocked) }} title={`Không gửi ${blocked}`} />
           <div className="c-seg-held" style={{ width: seg(c.held) }} title={`Tạm giữ ${c.held}`} />
@@ -256,7 +264,8 @@ function Progress({ b }: { b: BroadcastView }) {
         </div>
         {c.unknown > 0 && (
           <p className="c-hint" data-testid="bc-unknown-hint">
-            {fmtNum(c.unknown)} tin đang gửi dở khi hệ thống dừng đột ngột và Zalo không xác nhận được đã đến hay chưa. Các tin này không được gửi lại, để khách không nhận trùng.
+            {fmtNum(c.unknown)} tin đang gửi dở khi hệ thống dừng đột ngột và Zalo không xác nhận được đã đến hay chưa. Các tin này không được gửi lại, để khách
+            không nhận trùng.
           </p>
         )}
       </Card>

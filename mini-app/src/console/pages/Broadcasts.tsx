@@ -103,7 +103,8 @@ function Compose({ onCancel }: { onCancel: () => void }) {
     });
   const [imageUrl, setImageUrl] = useState("");
   const [tagsText, setTagsText] = useState("");
-  const setNum = (key: "pointsMin" | "pointsMax" | "lastVisitMinDays" | "lastVisitMaxDays" | "lastOrderMinDays" | "lastOrderMaxDays", v: number | null) => setAud((a) => ({ ...a, [key]: v === null ? undefined : v }));
+  const setNum = (key: "pointsMin" | "pointsMax" | "lastVisitMinDays" | "lastVisitMaxDays" | "lastOrderMinDays" | "lastOrderMaxDays", v: number | null) =>
+    setAud((a) => ({ ...a, [key]: v === null ? undefined : v }));
 
   const problems: string[] = [];
   if (name.trim().length < 2) problems.push("Đặt tên chiến dịch (ít nhất 2 ký tự)");
@@ -118,9 +119,21 @@ function Compose({ onCancel }: { onCancel: () => void }) {
       content: {
         ...(text.trim() ? { text: text.trim() } : {}),
         ...(imageUrl.trim() ? { imageUrl: imageUrl.trim() } : {}),
-        ...(template ? { template: { id: template.id, data: Object.fromEntries(template.params.filter((p) => data[p.name]).map((p) => [p.name, data[p.name]!])) } } : {}),
+        ...(template
+          ? { template: { id: template.id, data: Object.fromEntries(template.params.filter((p) => data[p.name]).map((p) => [p.name, data[p.name]!])) } }
+          : {}),
       },
-      audience: { ...aud, ...(tagsText.trim() ? { tags: tagsText.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean) } : {}) },
+      audience: {
+        ...aud,
+        ...(tagsText.trim()
+          ? {
+              tags: tagsText
+                .split(",")
+                .map((t) => t.trim().toLowerCase())
+                .filter(Boolean),
+            }
+          : {}),
+      },
       scheduledAt: toIso(scheduledAt),
       expiresAt: toIso(expiresAt),
       breakerRate: (breakerPct ?? 2) / 100,
@@ -141,7 +154,14 @@ function Compose({ onCancel }: { onCancel: () => void }) {
             <div className="c-form-col">
               <h3>Nội dung</h3>
               <Field label="Tên chiến dịch">
-                <input className="c-input" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="bc-name" placeholder="ví dụ: Hỏi thăm khách tháng 6" />
+                <input
+                  className="c-input"
+                  value={name}
+                  maxLength={120}
+                  onChange={(e) => setName(e.target.value)}
+                  data-testid="bc-name"
+                  placeholder="ví dụ: Hỏi thăm khách tháng 6"
+                />
               </Field>
               <Field label="Loại tin">
                 <div className="c-seg">
@@ -153,10 +173,24 @@ function Compose({ onCancel }: { onCancel: () => void }) {
                 </div>
               </Field>
               <Field label="Nội dung tin tư vấn (CS)" hint="Gửi miễn phí/giá rẻ cho khách trong cửa sổ 7 ngày; có thể kèm mẫu ZNS cho khách ngoài cửa sổ">
-                <textarea className="c-input c-textarea" rows={4} maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} data-testid="bc-text" />
+                <textarea
+                  className="c-input c-textarea"
+                  rows={4}
+                  maxLength={2000}
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                  data-testid="bc-text"
+                />
               </Field>
               <Field label="Ảnh kèm tin (không bắt buộc)" hint="Địa chỉ https của ảnh jpg/png; gửi cùng tin tư vấn">
-                <input className="c-input" value={imageUrl} maxLength={500} placeholder="https://…" onChange={(e) => setImageUrl(e.target.value)} data-testid="bc-image" />
+                <input
+                  className="c-input"
+                  value={imageUrl}
+                  maxLength={500}
+                  placeholder="https://…"
+                  onChange={(e) => setImageUrl(e.target.value)}
+                  data-testid="bc-image"
+                />
               </Field>
               <Field label="Mẫu ZNS (không bắt buộc)">
                 <select className="c-input" value={templateId} onChange={(e) => (setTemplateId(e.target.value), setData({}))} data-testid="bc-template">
@@ -171,8 +205,18 @@ function Compose({ onCancel }: { onCancel: () => void }) {
               {template && (
                 <div className="c-subbox">
                   {template.params.map((p) => (
-                    <Field key={p.name} label={`${p.name}${p.require ? " *" : ""}`} hint={`${p.type}, tối đa ${p.maxLength} ký tự · ${[...(data[p.name] ?? "").normalize("NFC")].length}/${p.maxLength}`}>
-                      <input className="c-input" value={data[p.name] ?? ""} maxLength={p.maxLength} onChange={(e) => setData((d) => ({ ...d, [p.name]: e.target.value }))} data-testid={`bc-param-${p.name}`} />
+                    <Field
+                      key={p.name}
+                      label={`${p.name}${p.require ? " *" : ""}`}
+                      hint={`${p.type}, tối đa ${p.maxLength} ký tự · ${[...(data[p.name] ?? "").normalize("NFC")].length}/${p.maxLength}`}
+                    >
+                      <input
+                        className="c-input"
+                        value={data[p.name] ?? ""}
+                        maxLength={p.maxLength}
+                        onChange={(e) => setData((d) => ({ ...d, [p.name]: e.target.value }))}
+                        data-testid={`bc-param-${p.name}`}
+                      />
                     </Field>
                   ))}
                 </div>
@@ -181,7 +225,12 @@ function Compose({ onCancel }: { onCancel: () => void }) {
             <div className="c-form-col">
               <h3>Người nhận</h3>
               <label className="c-check">
-                <input type="checkbox" checked={aud.followersOnly} onChange={(e) => setAud((a) => ({ ...a, followersOnly: e.target.checked }))} data-testid="bc-followers-only" />
+                <input
+                  type="checkbox"
+                  checked={aud.followersOnly}
+                  onChange={(e) => setAud((a) => ({ ...a, followersOnly: e.target.checked }))}
+                  data-testid="bc-followers-only"
+                />
                 Chỉ người đang quan tâm OA
               </label>
               {!aud.followersOnly && <p className="c-hint">Gồm cả khách chỉ có số điện thoại (gửi ZNS, tốn quota).</p>}
@@ -190,7 +239,8 @@ function Compose({ onCancel }: { onCancel: () => void }) {
                   <div className="c-chips">
                     {deps.data.tiers.map((t) => (
                       <label key={t.key} className="c-chip">
-                        <input type="checkbox" checked={aud.tiers?.includes(t.key) ?? false} onChange={(e) => toggle("tiers", t.key, e.target.checked)} /> {t.name}
+                        <input type="checkbox" checked={aud.tiers?.includes(t.key) ?? false} onChange={(e) => toggle("tiers", t.key, e.target.checked)} />{" "}
+                        {t.name}
                       </label>
                     ))}
                   </div>
@@ -200,7 +250,8 @@ function Compose({ onCancel }: { onCancel: () => void }) {
                 <div className="c-chips">
                   {deps.data?.stores.map((s) => (
                     <label key={s.id} className="c-chip">
-                      <input type="checkbox" checked={aud.storeIds?.includes(s.id) ?? false} onChange={(e) => toggle("storeIds", s.id, e.target.checked)} /> {s.name}
+                      <input type="checkbox" checked={aud.storeIds?.includes(s.id) ?? false} onChange={(e) => toggle("storeIds", s.id, e.target.checked)} />{" "}
+                      {s.name}
                     </label>
                   ))}
                   {!deps.data?.stores.length && <span className="c-muted">Chưa có cửa hàng.</span>}
@@ -234,7 +285,11 @@ function Compose({ onCancel }: { onCancel: () => void }) {
                 <input className="c-input" value={tagsText} placeholder="vip, văn-phòng" onChange={(e) => setTagsText(e.target.value)} data-testid="bc-tags" />
               </Field>
               <label className="c-check">
-                <input type="checkbox" checked={aud.gamePlayers ?? false} onChange={(e) => setAud((a) => ({ ...a, gamePlayers: e.target.checked || undefined }))} />
+                <input
+                  type="checkbox"
+                  checked={aud.gamePlayers ?? false}
+                  onChange={(e) => setAud((a) => ({ ...a, gamePlayers: e.target.checked || undefined }))}
+                />
                 Chỉ người đã chơi trò chơi
               </label>
 

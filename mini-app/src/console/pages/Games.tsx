@@ -82,10 +82,26 @@ export function GamesPage() {
                 {stores.map((s) => (
                   <div key={s.id} className="c-qr-item">
                     <span>{s.name}</span>
-                    <button className="c-btn c-btn-sm" disabled={dl.busy} onClick={() => void dl.run(() => download(`/api/admin/games/${encodeURIComponent(g.id)}/qr?store=${encodeURIComponent(s.id)}&format=svg`, `qr-${g.id}-${s.id}.svg`))}>
+                    <button
+                      className="c-btn c-btn-sm"
+                      disabled={dl.busy}
+                      onClick={() =>
+                        void dl.run(() =>
+                          download(`/api/admin/games/${encodeURIComponent(g.id)}/qr?store=${encodeURIComponent(s.id)}&format=svg`, `qr-${g.id}-${s.id}.svg`),
+                        )
+                      }
+                    >
                       <Download size={14} /> SVG
                     </button>
-                    <button className="c-btn c-btn-sm" disabled={dl.busy} onClick={() => void dl.run(() => download(`/api/admin/games/${encodeURIComponent(g.id)}/qr?store=${encodeURIComponent(s.id)}&format=png`, `qr-${g.id}-${s.id}.png`))}>
+                    <button
+                      className="c-btn c-btn-sm"
+                      disabled={dl.busy}
+                      onClick={() =>
+                        void dl.run(() =>
+                          download(`/api/admin/games/${encodeURIComponent(g.id)}/qr?store=${encodeURIComponent(s.id)}&format=png`, `qr-${g.id}-${s.id}.png`),
+                        )
+                      }
+                    >
                       <Download size={14} /> PNG
                     </button>
                   </div>

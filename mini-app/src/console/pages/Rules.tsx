@@ -72,7 +72,9 @@ export function RulesPage() {
 
   const onSave = async () => {
     if (problems.length) return;
-    const r = await save.run(() => api.put<{ version: number; rules: WarmingRules }>("/api/admin/warming-rules", { rules: draft, note: note.trim() || undefined }));
+    const r = await save.run(() =>
+      api.put<{ version: number; rules: WarmingRules }>("/api/admin/warming-rules", { rules: draft, note: note.trim() || undefined }),
+    );
     if (r) {
       setSaved(r.version);
       setNote("");
@@ -91,8 +93,8 @@ export function RulesPage() {
         <div>
           <h1>Quy tắc chăm sóc</h1>
           <p className="c-muted">
-            Mọi tin nhắn đều đi qua cùng một bộ quy tắc: sự đồng ý của khách → quy định của Zalo → lựa chọn của khách → giờ yên lặng → giới hạn tần suất → giảm tần suất khi
-            khách bỏ quan tâm.
+            Mọi tin nhắn đều đi qua cùng một bộ quy tắc: sự đồng ý của khách → quy định của Zalo → lựa chọn của khách → giờ yên lặng → giới hạn tần suất → giảm
+            tần suất khi khách bỏ quan tâm.
           </p>
         </div>
         <div className="c-version" data-testid="rules-version">
@@ -101,11 +103,20 @@ export function RulesPage() {
       </div>
 
       <div className="c-grid-2">
-        <Card title="Giới hạn tần suất" testId="caps-card" actions={
-          <button className="c-btn c-btn-sm" data-testid="cap-add" disabled={draft.caps.length >= 20} onClick={() => set((r) => void r.caps.push({ category: "promotion", channel: "any", max: 1, windowHours: 24 }))}>
-            <Plus size={16} /> Thêm giới hạn
-          </button>
-        }>
+        <Card
+          title="Giới hạn tần suất"
+          testId="caps-card"
+          actions={
+            <button
+              className="c-btn c-btn-sm"
+              data-testid="cap-add"
+              disabled={draft.caps.length >= 20}
+              onClick={() => set((r) => void r.caps.push({ category: "promotion", channel: "any", max: 1, windowHours: 24 }))}
+            >
+              <Plus size={16} /> Thêm giới hạn
+            </button>
+          }
+        >
           {draft.caps.length === 0 ? (
             <p className="c-empty" data-testid="caps-empty">
               Không có giới hạn tần suất: cửa hàng không chặn thêm tin nào (các quy tắc khác vẫn áp dụng).
@@ -125,7 +136,12 @@ export function RulesPage() {
                 {draft.caps.map((c, i) => (
                   <tr key={i} data-testid={`cap-row-${i}`}>
                     <td>
-                      <select className="c-input" value={c.category} onChange={(e) => setCap(i, { category: e.target.value as CapRule["category"] })} data-testid={`cap-category-${i}`}>
+                      <select
+                        className="c-input"
+                        value={c.category}
+                        onChange={(e) => setCap(i, { category: e.target.value as CapRule["category"] })}
+                        data-testid={`cap-category-${i}`}
+                      >
                         {(["care", "promotion", "any"] as const).map((k) => (
                           <option key={k} value={k}>
                             {CATEGORY_LABEL[k]}
@@ -134,7 +150,12 @@ export function RulesPage() {
                       </select>
                     </td>
                     <td>
-                      <select className="c-input" value={c.channel} onChange={(e) => setCap(i, { channel: e.target.value as CapRule["channel"] })} data-testid={`cap-channel-${i}`}>
+                      <select
+                        className="c-input"
+                        value={c.channel}
+                        onChange={(e) => setCap(i, { channel: e.target.value as CapRule["channel"] })}
+                        data-testid={`cap-channel-${i}`}
+                      >
                         {(["any", "cs", "template_uid", "zns"] as const).map((k) => (
                           <option key={k} value={k}>
                             {CHANNEL_LABEL[k]}
@@ -152,7 +173,13 @@ export function RulesPage() {
                       </div>
                     </td>
                     <td>
-                      <button className="c-btn c-btn-icon" title="Xoá giới hạn" aria-label="Xoá giới hạn" onClick={() => set((r) => void r.caps.splice(i, 1))} data-testid={`cap-remove-${i}`}>
+                      <button
+                        className="c-btn c-btn-icon"
+                        title="Xoá giới hạn"
+                        aria-label="Xoá giới hạn"
+                        onClick={() => set((r) => void r.caps.splice(i, 1))}
+                        data-testid={`cap-remove-${i}`}
+                      >
                         <Trash2 size={16} />
                       </button>
                     </td>
@@ -166,19 +193,46 @@ export function RulesPage() {
 
         <Card title="Giờ yên lặng">
           <label className="c-check">
-            <input type="checkbox" checked={draft.quietHours !== null} data-testid="quiet-enabled" onChange={(e) => set((r) => void (r.quietHours = e.target.checked ? { start: "21:30", end: "08:00" } : null))} />
+            <input
+              type="checkbox"
+              checked={draft.quietHours !== null}
+              data-testid="quiet-enabled"
+              onChange={(e) => set((r) => void (r.quietHours = e.target.checked ? { start: "21:30", end: "08:00" } : null))}
+            />
             Giữ tin chăm sóc và khuyến mãi trong khung giờ này (không bỏ tin, gửi khi hết giờ)
           </label>
           {draft.quietHours ? (
             <div className="c-fields c-fields-3">
               <Field label="Từ">
-                <input className="c-input c-time" inputMode="numeric" placeholder="HH:MM" maxLength={5} value={draft.quietHours.start} data-testid="quiet-start" onChange={(e) => set((r) => void (r.quietHours!.start = e.target.value))} />
+                <input
+                  className="c-input c-time"
+                  inputMode="numeric"
+                  placeholder="HH:MM"
+                  maxLength={5}
+                  value={draft.quietHours.start}
+                  data-testid="quiet-start"
+                  onChange={(e) => set((r) => void (r.quietHours!.start = e.target.value))}
+                />
               </Field>
               <Field label="Đến">
-                <input className="c-input c-time" inputMode="numeric" placeholder="HH:MM" maxLength={5} value={draft.quietHours.end} data-testid="quiet-end" onChange={(e) => set((r) => void (r.quietHours!.end = e.target.value))} />
+                <input
+                  className="c-input c-time"
+                  inputMode="numeric"
+                  placeholder="HH:MM"
+                  maxLength={5}
+                  value={draft.quietHours.end}
+                  data-testid="quiet-end"
+                  onChange={(e) => set((r) => void (r.quietHours!.end = e.target.value))}
+                />
               </Field>
               <Field label="Múi giờ">
-                <input className="c-input" value={draft.timeZone} readOnly title="Đặt bằng SHOP_TIME_ZONE trong cấu hình máy chủ" data-testid="rules-time-zone" />
+                <input
+                  className="c-input"
+                  value={draft.timeZone}
+                  readOnly
+                  title="Đặt bằng SHOP_TIME_ZONE trong cấu hình máy chủ"
+                  data-testid="rules-time-zone"
+                />
               </Field>
             </div>
           ) : (
@@ -190,7 +244,12 @@ export function RulesPage() {
 
         <Card title="Giữ ấm khách im lặng">
           <label className="c-check">
-            <input type="checkbox" checked={draft.floor.enabled} data-testid="floor-enabled" onChange={(e) => set((r) => void (r.floor.enabled = e.target.checked))} />
+            <input
+              type="checkbox"
+              checked={draft.floor.enabled}
+              data-testid="floor-enabled"
+              onChange={(e) => set((r) => void (r.floor.enabled = e.target.checked))}
+            />
             Mỗi ngày gửi một tin hữu ích cho người quan tâm đã lâu không nhận tin
           </label>
           <div className="c-fields">
@@ -198,7 +257,12 @@ export function RulesPage() {
               <NumInput value={draft.floor.silentDays} min={1} max={180} onChange={(v) => set((r) => void (r.floor.silentDays = v ?? 0))} />
             </Field>
             <Field label="Mẫu ZNS (tag 2)" hint="Dùng khi khách ngoài cửa sổ CS; để trống nếu không dùng">
-              <input className="c-input" value={draft.floor.templateId ?? ""} placeholder="ví dụ 100002" onChange={(e) => set((r) => void (r.floor.templateId = e.target.value.trim() || null))} />
+              <input
+                className="c-input"
+                value={draft.floor.templateId ?? ""}
+                placeholder="ví dụ 100002"
+                onChange={(e) => set((r) => void (r.floor.templateId = e.target.value.trim() || null))}
+              />
             </Field>
           </div>
         </Card>
@@ -206,7 +270,12 @@ export function RulesPage() {
         <Card title="Giảm tần suất khi khách bỏ quan tâm">
           <div className="c-fields">
             <Field label="Bỏ quan tâm trong vòng (giờ) sau một tin">
-              <NumInput value={draft.fatigue.unfollowWithinHours} min={1} max={336} onChange={(v) => set((r) => void (r.fatigue.unfollowWithinHours = v ?? 0))} />
+              <NumInput
+                value={draft.fatigue.unfollowWithinHours}
+                min={1}
+                max={336}
+                onChange={(v) => set((r) => void (r.fatigue.unfollowWithinHours = v ?? 0))}
+              />
             </Field>
             <Field label="Siết trong (ngày)">
               <NumInput value={draft.fatigue.tightenForDays} min={1} max={365} onChange={(v) => set((r) => void (r.fatigue.tightenForDays = v ?? 0))} />
@@ -229,22 +298,47 @@ export function RulesPage() {
               <NumInput value={draft.zalo.csFreeHours} min={0} max={48} onChange={(v) => set((r) => void (r.zalo.csFreeHours = v ?? 0))} />
             </Field>
             <Field label="Giờ gửi khuyến mãi từ">
-              <input className="c-input c-time" inputMode="numeric" placeholder="HH:MM" maxLength={5} value={draft.zalo.promotionHours.start} onChange={(e) => set((r) => void (r.zalo.promotionHours.start = e.target.value))} />
+              <input
+                className="c-input c-time"
+                inputMode="numeric"
+                placeholder="HH:MM"
+                maxLength={5}
+                value={draft.zalo.promotionHours.start}
+                onChange={(e) => set((r) => void (r.zalo.promotionHours.start = e.target.value))}
+              />
             </Field>
             <Field label="đến">
-              <input className="c-input c-time" inputMode="numeric" placeholder="HH:MM" maxLength={5} value={draft.zalo.promotionHours.end} onChange={(e) => set((r) => void (r.zalo.promotionHours.end = e.target.value))} />
+              <input
+                className="c-input c-time"
+                inputMode="numeric"
+                placeholder="HH:MM"
+                maxLength={5}
+                value={draft.zalo.promotionHours.end}
+                onChange={(e) => set((r) => void (r.zalo.promotionHours.end = e.target.value))}
+              />
             </Field>
             <Field label="ZNS khuyến mãi / người / ngày">
               <NumInput value={draft.zalo.znsPromotionPerUserPerDay} min={0} onChange={(v) => set((r) => void (r.zalo.znsPromotionPerUserPerDay = v ?? 0))} />
             </Field>
             <Field label="ZNS khuyến mãi / người / tháng">
-              <NumInput value={draft.zalo.znsPromotionPerUserPerMonth} min={0} onChange={(v) => set((r) => void (r.zalo.znsPromotionPerUserPerMonth = v ?? 0))} />
+              <NumInput
+                value={draft.zalo.znsPromotionPerUserPerMonth}
+                min={0}
+                onChange={(v) => set((r) => void (r.zalo.znsPromotionPerUserPerMonth = v ?? 0))}
+              />
             </Field>
           </div>
         </Card>
 
         <Card title="Lời chào khi khách quan tâm OA">
-          <textarea className="c-input c-textarea" rows={3} maxLength={2000} value={draft.welcomeText} onChange={(e) => set((r) => void (r.welcomeText = e.target.value))} data-testid="welcome-text" />
+          <textarea
+            className="c-input c-textarea"
+            rows={3}
+            maxLength={2000}
+            value={draft.welcomeText}
+            onChange={(e) => set((r) => void (r.welcomeText = e.target.value))}
+            data-testid="welcome-text"
+          />
           <p className="c-hint">Gửi bằng tin tư vấn ngay khi khách quan tâm (quan tâm mở cửa sổ miễn phí 48 giờ).</p>
         </Card>
       </div>
@@ -259,7 +353,14 @@ export function RulesPage() {
         )}
         <div className="c-row c-row-end">
           <Field label="Ghi chú thay đổi" wide>
-            <input className="c-input" maxLength={300} value={note} placeholder="Vì sao đổi? (ví dụ: nới giới hạn dịp Tết)" onChange={(e) => setNote(e.target.value)} data-testid="rules-note" />
+            <input
+              className="c-input"
+              maxLength={300}
+              value={note}
+              placeholder="Vì sao đổi? (ví dụ: nới giới hạn dịp Tết)"
+              onChange={(e) => setNote(e.target.value)}
+              data-testid="rules-note"
+            />
           </Field>
           <button className="c-btn" onClick={onWhatIf} disabled={sim.busy || problems.length > 0} data-testid="what-if">
             <FlaskConical size={16} /> {sim.busy ? "Đang mô phỏng…" : "Mô phỏng (what-if)"}
@@ -309,7 +410,9 @@ export function RulesPage() {
                   <td>{fmtTime(h.createdAt)}</td>
                   <td>{who(h.changedBy)}</td>
                   <td>{h.note ?? <span className="c-muted">—</span>}</td>
-                  <td className="c-small">{h.rules.caps.length ? h.rules.caps.map((c) => `${c.max}/${c.windowHours}h ${CATEGORY_LABEL[c.category]}`).join("; ") : "không giới hạn"}</td>
+                  <td className="c-small">
+                    {h.rules.caps.length ? h.rules.caps.map((c) => `${c.max}/${c.windowHours}h ${CATEGORY_LABEL[c.category]}`).join("; ") : "không giới hạn"}
+                  </td>
                   <td className="c-small">{h.rules.quietHours ? `${h.rules.quietHours.start}–${h.rules.quietHours.end}` : "tắt"}</td>
                 </tr>
               ))}
@@ -339,7 +442,9 @@ function WhatIfTable({ w }: { w: WhatIf }) {
             <tr>
               <td>Gửi</td>
               <td className="c-num-col">{fmtNum(w.current.send)}</td>
-              <td className="c-num-col" data-testid="what-if-draft-send">{fmtNum(w.draft.send)}</td>
+              <td className="c-num-col" data-testid="what-if-draft-send">
+                {fmtNum(w.draft.send)}
+              </td>
             </tr>
             <tr>
               <td>Tạm giữ</td>
@@ -359,12 +464,16 @@ function WhatIfTable({ w }: { w: WhatIf }) {
             <tr className="c-tr-strong">
               <td>Trước gửi, nay bị chặn</td>
               <td />
-              <td className="c-num-col" data-testid="what-if-became-blocked">{fmtNum(w.becameBlocked)}</td>
+              <td className="c-num-col" data-testid="what-if-became-blocked">
+                {fmtNum(w.becameBlocked)}
+              </td>
             </tr>
             <tr className="c-tr-strong">
               <td>Trước không gửi, nay được gửi</td>
               <td />
-              <td className="c-num-col" data-testid="what-if-became-sent">{fmtNum(w.becameSent)}</td>
+              <td className="c-num-col" data-testid="what-if-became-sent">
+                {fmtNum(w.becameSent)}
+              </td>
             </tr>
           </tbody>
         </table>

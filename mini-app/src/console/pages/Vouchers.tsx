@@ -9,7 +9,11 @@ import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } f
 const KIND_LABEL: Record<VoucherKind, string> = { amount_off: "Giảm tiền", percent_off: "Giảm %", free_item: "Tặng món" };
 
 const describe = (c: Pick<Campaign, "kind" | "value" | "freeItem" | "maxDiscountVnd">) =>
-  c.kind === "amount_off" ? `Giảm ${fmtNum(c.value)}₫` : c.kind === "percent_off" ? `Giảm ${c.value}%${c.maxDiscountVnd ? ` (tối đa ${fmtNum(c.maxDiscountVnd)}₫)` : ""}` : `Tặng ${c.freeItem ?? "món"}`;
+  c.kind === "amount_off"
+    ? `Giảm ${fmtNum(c.value)}₫`
+    : c.kind === "percent_off"
+      ? `Giảm ${c.value}%${c.maxDiscountVnd ? ` (tối đa ${fmtNum(c.maxDiscountVnd)}₫)` : ""}`
+      : `Tặng ${c.freeItem ?? "món"}`;
 
 export function VouchersPage() {
   const list = useLoad(() => api.get<{ campaigns: Campaign[] }>("/api/admin/voucher-campaigns"));
@@ -74,7 +78,8 @@ export function VouchersPage() {
                     {c.validDaysAfterClaim ? `${c.validTo ? " · " : ""}${c.validDaysAfterClaim} ngày sau khi nhận` : ""}
                   </td>
                   <td>
-                    <Badge tone={c.active ? "ok" : "muted"}>{c.active ? "Đang chạy" : "Tắt"}</Badge> {!c.listed && <Badge tone="info">Chỉ làm giải thưởng</Badge>}
+                    <Badge tone={c.active ? "ok" : "muted"}>{c.active ? "Đang chạy" : "Tắt"}</Badge>{" "}
+                    {!c.listed && <Badge tone="info">Chỉ làm giải thưởng</Badge>}
                     {c.requiresFollow && <Badge tone="info">Cần quan tâm OA</Badge>}
                   </td>
                 </tr>

@@ -8,7 +8,14 @@ import { Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "..
 
 const PARAM_TYPES: TemplateParam["type"][] = ["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"];
 /** A test send is an outbox row: queued, then sent by the dispatcher; `done` once Zalo has answered. */
-type TestSendView = { id: number; state: string; done: boolean; ok: boolean | null; msgId: string | null; error: { code: number | null; reason: string } | null };
+type TestSendView = {
+  id: number;
+  state: string;
+  done: boolean;
+  ok: boolean | null;
+  msgId: string | null;
+  error: { code: number | null; reason: string } | null;
+};
 const POLL_MS = 1000;
 /** No answer this long after a test send: the dispatcher is probably not running; stop asking. */
 const GIVE_UP_MS = 60_000;
@@ -171,7 +178,11 @@ function Register({ onDone }: { onDone: () => void }) {
                 <input type="checkbox" checked={p.require} onChange={(e) => setParam(i, { require: e.target.checked })} />
               </td>
               <td>
-                <button className="c-btn c-btn-icon" aria-label="Xoá tham số" onClick={() => setT((x) => ({ ...x, params: x.params.filter((_, j) => j !== i) }))}>
+                <button
+                  className="c-btn c-btn-icon"
+                  aria-label="Xoá tham số"
+                  onClick={() => setT((x) => ({ ...x, params: x.params.filter((_, j) => j !== i) }))}
+                >
                   <Trash2 size={16} />
                 </button>
               </td>
@@ -179,7 +190,12 @@ function Register({ onDone }: { onDone: () => void }) {
           ))}
         </tbody>
       </table>
-      <button className="c-btn c-btn-sm" onClick={() => setT((x) => ({ ...x, params: [...x.params, blankParam()] }))} data-testid="zns-param-add" disabled={t.params.length >= 30}>
+      <button
+        className="c-btn c-btn-sm"
+        onClick={() => setT((x) => ({ ...x, params: [...x.params, blankParam()] }))}
+        data-testid="zns-param-add"
+        disabled={t.params.length >= 30}
+      >
         <Plus size={16} /> Thêm tham số
       </button>
       {problems.length > 0 && (
@@ -223,7 +239,12 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
     setResult(null);
     setPollError(null);
     setHalted(null);
-    const body = { phone: phone.trim(), templateId, data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== "")), ...(development ? { development } : {}) };
+    const body = {
+      phone: phone.trim(),
+      templateId,
+      data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== "")),
+      ...(development ? { development } : {}),
+    };
     const r = await send.run(() => api.post<TestSendView>("/api/admin/zns/test-send", body));
     since.current = Date.now();
     if (r) setResult(r);
@@ -280,7 +301,12 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
       </div>
       {template?.params.map((p) => (
         <Field key={p.name} label={`${p.name}${p.require ? " *" : ""}`} hint={`${p.type}, tối đa ${p.maxLength} ký tự`}>
-          <input className="c-input" value={data[p.name] ?? ""} onChange={(e) => setData((d) => ({ ...d, [p.name]: e.target.value }))} data-testid={`zns-test-param-${p.name}`} />
+          <input
+            className="c-input"
+            value={data[p.name] ?? ""}
+            onChange={(e) => setData((d) => ({ ...d, [p.name]: e.target.value }))}
+            data-testid={`zns-test-param-${p.name}`}
+          />
         </Field>
       ))}
       <label className="c-check c-check-inline">

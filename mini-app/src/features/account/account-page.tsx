@@ -15,7 +15,10 @@ export default function AccountPage() {
   const navigate = useNavigate();
   // Store names for the staff row (the profile carries ids only).
   const { data: storeNames } = useLoad(
-    () => api.get<{ stores: { id: string; name: string }[] }>("/api/stores").then((r): Record<string, string> => Object.fromEntries(r.stores.map((s) => [s.id, s.name]))),
+    () =>
+      api
+        .get<{ stores: { id: string; name: string }[] }>("/api/stores")
+        .then((r): Record<string, string> => Object.fromEntries(r.stores.map((s) => [s.id, s.name]))),
     [],
     { enabled: customer.role !== "customer" },
   );
@@ -42,14 +45,20 @@ export default function AccountPage() {
             <Row
               icon={<Store size={18} />}
               label="Cửa hàng"
-              value={customer.role === "admin" && customer.storeIds.length === 0 ? "Tất cả cửa hàng" : customer.storeIds.map((id) => storeNames?.[id] ?? id).join(", ") || "Chưa được phân công"}
+              value={
+                customer.role === "admin" && customer.storeIds.length === 0
+                  ? "Tất cả cửa hàng"
+                  : customer.storeIds.map((id) => storeNames?.[id] ?? id).join(", ") || "Chưa được phân công"
+              }
               testId="account-stores"
             />
           ) : null}
         </section>
 
         <button className="mc-card mc-row prefs-link" onClick={() => navigate("/message-prefs")} data-testid="open-message-prefs">
-          <span className="mc-row-icon"><Bell size={18} /></span>
+          <span className="mc-row-icon">
+            <Bell size={18} />
+          </span>
           <span className="mc-row-label">Tin nhắn từ cửa hàng</span>
           <ChevronRight size={18} />
         </button>

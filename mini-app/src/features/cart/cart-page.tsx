@@ -1,7 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
-import { AlertCircle, Banknote, ChevronRight, Clock, Minus, Plus, ShoppingBag, Store as StoreIcon, TicketPercent, Trash2, UtensilsCrossed, Wallet } from "lucide-react";
+import {
+  AlertCircle,
+  Banknote,
+  ChevronRight,
+  Clock,
+  Minus,
+  Plus,
+  ShoppingBag,
+  Store as StoreIcon,
+  TicketPercent,
+  Trash2,
+  UtensilsCrossed,
+  Wallet,
+} from "lucide-react";
 import type { PaymentMethod, Quote, Voucher } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError } from "../../api/client";
@@ -21,7 +34,8 @@ import { VoucherSheet } from "./components/voucher-sheet";
 import "./cart.css";
 
 const PICKUP_MINUTES = [10, 20, 30, 45, 60];
-type QuoteState = { status: "loading" } | { status: "ok"; quote: Quote; voucherApplied: boolean } | { status: "error"; code: string; message: string; productId?: string };
+type QuoteState =
+  { status: "loading" } | { status: "ok"; quote: Quote; voucherApplied: boolean } | { status: "error"; code: string; message: string; productId?: string };
 
 /** The cart: lines, voucher, pickup time or table, payment; every total shown is the server's quote. */
 export default function CartPage() {
@@ -200,7 +214,9 @@ export default function CartPage() {
           <span className="ord-row-text">
             <b>{voucher ? voucherLabel(voucher.campaign) : "Chọn voucher"}</b>
             <small data-testid="voucher-state" className={voucherError ? "warn" : voucher && quote.status === "ok" && quote.voucherApplied ? "ok" : ""}>
-              {voucher ? (voucherError ?? (quote.status === "ok" && quote.voucherApplied ? `Đã áp dụng: ${voucher.campaign.name}` : "Đang kiểm tra…")) : "Dùng ưu đãi trong ví voucher của bạn"}
+              {voucher
+                ? (voucherError ?? (quote.status === "ok" && quote.voucherApplied ? `Đã áp dụng: ${voucher.campaign.name}` : "Đang kiểm tra…"))
+                : "Dùng ưu đãi trong ví voucher của bạn"}
             </small>
           </span>
           <ChevronRight size={18} />
@@ -221,7 +237,14 @@ export default function CartPage() {
               </span>
               <div className="ord-times" role="radiogroup" aria-label="Giờ nhận món">
                 {PICKUP_MINUTES.map((m, i) => (
-                  <button key={m} role="radio" aria-checked={m === minutes} className={m === minutes ? "on" : ""} onClick={() => setMinutes(m)} data-testid="pickup-time">
+                  <button
+                    key={m}
+                    role="radio"
+                    aria-checked={m === minutes}
+                    className={m === minutes ? "on" : ""}
+                    onClick={() => setMinutes(m)}
+                    data-testid="pickup-time"
+                  >
                     <b>{hhmm(now + m * 60_000)}</b>
                     <small>{i === 0 ? "Sớm nhất" : `${m} phút`}</small>
                   </button>
@@ -234,14 +257,26 @@ export default function CartPage() {
         <section className="mc-card">
           <span className="ord-field-label">Thanh toán</span>
           <div className="ord-pay" role="radiogroup" aria-label="Thanh toán">
-            <button role="radio" aria-checked={payment === "counter"} className={payment === "counter" ? "on" : ""} onClick={() => setPayment("counter")} data-testid="pay-counter">
+            <button
+              role="radio"
+              aria-checked={payment === "counter"}
+              className={payment === "counter" ? "on" : ""}
+              onClick={() => setPayment("counter")}
+              data-testid="pay-counter"
+            >
               <Banknote size={22} />
               <span>
                 <b>Trả tại quầy</b>
                 <small>Tiền mặt, thẻ hoặc chuyển khoản khi nhận món</small>
               </span>
             </button>
-            <button role="radio" aria-checked={payment === "zalopay"} className={payment === "zalopay" ? "on" : ""} onClick={() => setPayment("zalopay")} data-testid="pay-zalo">
+            <button
+              role="radio"
+              aria-checked={payment === "zalopay"}
+              className={payment === "zalopay" ? "on" : ""}
+              onClick={() => setPayment("zalopay")}
+              data-testid="pay-zalo"
+            >
               <Wallet size={22} />
               <span>
                 <b>Thanh toán qua Zalo</b>

@@ -109,7 +109,13 @@ function Playing({ game, params, walletPath, onFatal }: { game: GameConfig; para
       <>
         <GameHeader game={game} />
         <div className="mc-content game-content">
-          <Outcome draw={phase.draw} storeName={game.store.name} playsLeft={playsLeft} walletPath={walletPath} onPlayAgain={() => setPhase({ name: "ready" })} />
+          <Outcome
+            draw={phase.draw}
+            storeName={game.store.name}
+            playsLeft={playsLeft}
+            walletPath={walletPath}
+            onPlayAgain={() => setPhase({ name: "ready" })}
+          />
         </div>
       </>
     );
@@ -130,7 +136,13 @@ function Playing({ game, params, walletPath, onFatal }: { game: GameConfig; para
           {game.campaign.description ? <p className="game-desc">{game.campaign.description}</p> : null}
         </div>
         {isWheel ? (
-          <LuckyWheel slices={game.slices} target={phase.name === "revealing" ? phase.index : null} spinId={spinId} reducedMotion={reducedMotion} onLanded={landed} />
+          <LuckyWheel
+            slices={game.slices}
+            target={phase.name === "revealing" ? phase.index : null}
+            spinId={spinId}
+            reducedMotion={reducedMotion}
+            onLanded={landed}
+          />
         ) : (
           <ScratchCard key={spinId} ready={phase.name === "revealing"} reducedMotion={reducedMotion} onRevealed={landed}>
             {phase.name === "revealing" ? <ScratchPrize draw={phase.draw} /> : null}
@@ -140,12 +152,24 @@ function Playing({ game, params, walletPath, onFatal }: { game: GameConfig; para
           {out ? (
             <div className="game-notice light" data-testid="game-limit" role="status">
               <Sparkles size={18} />
-              <span>{limitCode === ErrorCode.GAME_PLAY_LIMIT_REACHED ? describeGameError(limitCode).hint : "Bạn đã hết lượt chơi hôm nay. Quay lại cửa hàng vào ngày mai để chơi tiếp nhé!"}</span>
+              <span>
+                {limitCode === ErrorCode.GAME_PLAY_LIMIT_REACHED
+                  ? describeGameError(limitCode).hint
+                  : "Bạn đã hết lượt chơi hôm nay. Quay lại cửa hàng vào ngày mai để chơi tiếp nhé!"}
+              </span>
             </div>
           ) : isWheel || phase.name !== "revealing" ? (
             <button className="mc-btn game-cta" onClick={() => void play()} disabled={busy} data-testid="game-play">
               {isWheel ? <Disc3 size={20} className={busy ? "game-spin-icon" : undefined} /> : <Ticket size={20} />}
-              {phase.name === "playing" ? "Đang lấy kết quả…" : phase.name === "revealing" ? (isWheel ? "Đang quay…" : "Cào lớp bạc để xem quà") : isWheel ? "Quay ngay" : "Nhận thẻ cào"}
+              {phase.name === "playing"
+                ? "Đang lấy kết quả…"
+                : phase.name === "revealing"
+                  ? isWheel
+                    ? "Đang quay…"
+                    : "Cào lớp bạc để xem quà"
+                  : isWheel
+                    ? "Quay ngay"
+                    : "Nhận thẻ cào"}
             </button>
           ) : (
             <p className="game-scratch-hint">Dùng ngón tay cào lớp bạc để xem quà</p>

@@ -129,7 +129,13 @@ export default function MenuPage() {
           </div>
         ) : error ? (
           <div className="mcl-inline-error" role="alert" data-testid="menu-error">
-            <span>{error === ErrorCode.STORE_UNAVAILABLE ? "Cửa hàng đang tạm ngưng nhận đơn" : error === ErrorCode.NOT_FOUND ? "Không tìm thấy cửa hàng này" : describeError(error).title}</span>
+            <span>
+              {error === ErrorCode.STORE_UNAVAILABLE
+                ? "Cửa hàng đang tạm ngưng nhận đơn"
+                : error === ErrorCode.NOT_FOUND
+                  ? "Không tìm thấy cửa hàng này"
+                  : describeError(error).title}
+            </span>
             <button className="mcl-link" onClick={retry}>
               Thử lại
             </button>

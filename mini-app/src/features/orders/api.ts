@@ -4,7 +4,8 @@ import { zalo } from "../../zalo";
 
 export const fetchMyOrders = () => api.get<{ orders: Order[] }>("/api/me/orders").then((r) => r.orders);
 export const fetchMyOrder = (id: string) => api.get<{ order: Order }>(`/api/me/orders/${encodeURIComponent(id)}`).then((r) => r.order);
-export const cancelMyOrder = (id: string, reason: string) => api.post<{ order: Order }>(`/api/me/orders/${encodeURIComponent(id)}/cancel`, { reason }).then((r) => r.order);
+export const cancelMyOrder = (id: string, reason: string) =>
+  api.post<{ order: Order }>(`/api/me/orders/${encodeURIComponent(id)}/cancel`, { reason }).then((r) => r.order);
 
 const checkoutKey = (orderId: string) => `mc.order.checkout.${orderId}`;
 

@@ -168,7 +168,12 @@ export default function OrderStatusPage() {
         {needsPay ? (
           <section className="mc-card ord-pay-card" data-testid="pay-card">
             <p>
-              <CreditCard size={18} /> {order.paymentStatus === "failed" ? "Thanh toán chưa thành công." : order.paymentStatus === "pending" ? "Đang chờ kết quả thanh toán…" : "Đơn chờ thanh toán qua Zalo."}
+              <CreditCard size={18} />{" "}
+              {order.paymentStatus === "failed"
+                ? "Thanh toán chưa thành công."
+                : order.paymentStatus === "pending"
+                  ? "Đang chờ kết quả thanh toán…"
+                  : "Đơn chờ thanh toán qua Zalo."}
             </p>
             <button className="mc-btn primary" onClick={() => void pay()} disabled={paying} data-testid="pay-now">
               {paying ? "Đang mở thanh toán…" : order.paymentStatus === "unpaid" ? "Thanh toán qua Zalo" : "Thanh toán lại"}
@@ -217,7 +222,9 @@ export default function OrderStatusPage() {
           </p>
         ) : null}
       </div>
-      {cancelling !== "closed" ? <CancelSheet reasons={SHOPPER_REASONS} busy={cancelling === "busy"} onClose={() => setCancelling("closed")} onConfirm={(r) => void cancel(r)} /> : null}
+      {cancelling !== "closed" ? (
+        <CancelSheet reasons={SHOPPER_REASONS} busy={cancelling === "busy"} onClose={() => setCancelling("closed")} onConfirm={(r) => void cancel(r)} />
+      ) : null}
     </Page>
   );
 }

@@ -13,7 +13,11 @@ import "./orders.css";
 /** My orders, newest first; live ones on top of the list are refreshed every few seconds. */
 export default function OrdersPage() {
   const navigate = useNavigate();
-  const { data: orders, error, retry } = useLoad(fetchMyOrders, [], { pollMs: (list) => (list?.some((o) => o.status !== "completed" && o.status !== "cancelled") ? 5000 : null) });
+  const {
+    data: orders,
+    error,
+    retry,
+  } = useLoad(fetchMyOrders, [], { pollMs: (list) => (list?.some((o) => o.status !== "completed" && o.status !== "cancelled") ? 5000 : null) });
 
   return (
     <Page className="mc-page ord-page" hideScrollbar>

@@ -45,10 +45,16 @@ export default function PrefsPage() {
     }
   }
 
-  if (!view) return <Page className="mc-page"><PageHeader title="Tin nhắn từ cửa hàng" /></Page>;
+  if (!view)
+    return (
+      <Page className="mc-page">
+        <PageHeader title="Tin nhắn từ cửa hàng" />
+      </Page>
+    );
   const p = view.prefs;
   const paused = p.pausedUntil && Date.parse(p.pausedUntil) > Date.now();
-  const toggle = (c: "care" | "promotion") => save({ ...p, mutedCategories: p.mutedCategories.includes(c) ? p.mutedCategories.filter((x) => x !== c) : [...p.mutedCategories, c] });
+  const toggle = (c: "care" | "promotion") =>
+    save({ ...p, mutedCategories: p.mutedCategories.includes(c) ? p.mutedCategories.filter((x) => x !== c) : [...p.mutedCategories, c] });
 
   return (
     <Page className="mc-page" hideScrollbar>
@@ -66,7 +72,9 @@ export default function PrefsPage() {
         </section>
 
         <section className="mc-card">
-          <div className="mc-card-title"><h2>Số tin ưu đãi mỗi tuần</h2></div>
+          <div className="mc-card-title">
+            <h2>Số tin ưu đãi mỗi tuần</h2>
+          </div>
           <div className="prefs-chips" role="radiogroup">
             {FREQUENCIES.map((f) => (
               <button
@@ -85,17 +93,27 @@ export default function PrefsPage() {
         </section>
 
         <section className="mc-card">
-          <div className="mc-card-title"><h2>Tạm dừng tin ưu đãi</h2></div>
+          <div className="mc-card-title">
+            <h2>Tạm dừng tin ưu đãi</h2>
+          </div>
           {paused ? (
             <div className="prefs-row">
               <PauseCircle size={18} />
               <span>Đang tạm dừng đến {new Date(p.pausedUntil!).toLocaleDateString("vi-VN")}</span>
-              <button className="mc-btn outline" disabled={saving} onClick={() => save({ ...p, pausedUntil: null })}>Bật lại</button>
+              <button className="mc-btn outline" disabled={saving} onClick={() => save({ ...p, pausedUntil: null })}>
+                Bật lại
+              </button>
             </div>
           ) : (
             <div className="prefs-chips">
               {PAUSES.map((d) => (
-                <button key={d} className="prefs-chip" disabled={saving} data-testid={`prefs-pause-${d}`} onClick={() => save({ ...p, pausedUntil: new Date(Date.now() + d * 86_400_000).toISOString() })}>
+                <button
+                  key={d}
+                  className="prefs-chip"
+                  disabled={saving}
+                  data-testid={`prefs-pause-${d}`}
+                  onClick={() => save({ ...p, pausedUntil: new Date(Date.now() + d * 86_400_000).toISOString() })}
+                >
                   {d} ngày
                 </button>
               ))}
@@ -104,9 +122,25 @@ export default function PrefsPage() {
         </section>
 
         <section className="mc-card">
-          <div className="mc-card-title"><h2>Loại tin</h2></div>
-          <Toggle icon={<Gift size={18} />} label="Ưu đãi, khuyến mãi" on={!p.mutedCategories.includes("promotion")} onChange={() => toggle("promotion")} disabled={saving} testId="prefs-promotion" />
-          <Toggle icon={<HeartHandshake size={18} />} label="Chăm sóc, nhắc điểm sắp hết hạn" on={!p.mutedCategories.includes("care")} onChange={() => toggle("care")} disabled={saving} testId="prefs-care" />
+          <div className="mc-card-title">
+            <h2>Loại tin</h2>
+          </div>
+          <Toggle
+            icon={<Gift size={18} />}
+            label="Ưu đãi, khuyến mãi"
+            on={!p.mutedCategories.includes("promotion")}
+            onChange={() => toggle("promotion")}
+            disabled={saving}
+            testId="prefs-promotion"
+          />
+          <Toggle
+            icon={<HeartHandshake size={18} />}
+            label="Chăm sóc, nhắc điểm sắp hết hạn"
+            on={!p.mutedCategories.includes("care")}
+            onChange={() => toggle("care")}
+            disabled={saving}
+            testId="prefs-care"
+          />
           <div className="prefs-row prefs-note">
             <BellOff size={16} />
             <span>Tin về đơn hàng và voucher bạn đang có luôn được gửi.</span>
@@ -117,7 +151,21 @@ export default function PrefsPage() {
   );
 }
 
-function Toggle({ icon, label, on, onChange, disabled, testId }: { icon: React.ReactNode; label: string; on: boolean; onChange: () => void; disabled: boolean; testId: string }) {
+function Toggle({
+  icon,
+  label,
+  on,
+  onChange,
+  disabled,
+  testId,
+}: {
+  icon: React.ReactNode;
+  label: string;
+  on: boolean;
+  onChange: () => void;
+  disabled: boolean;
+  testId: string;
+}) {
   return (
     <label className="prefs-row">
       {icon}

@@ -87,7 +87,14 @@ export default function StaffOrdersPage() {
 
         <div className="ord-filter" role="tablist">
           {LIVE.map((s) => (
-            <button key={s} role="tab" aria-selected={filter === s} className={filter === s ? "active" : ""} onClick={() => setFilter(s)} data-testid={`staff-filter-${s}`}>
+            <button
+              key={s}
+              role="tab"
+              aria-selected={filter === s}
+              className={filter === s ? "active" : ""}
+              onClick={() => setFilter(s)}
+              data-testid={`staff-filter-${s}`}
+            >
               {s === "placed" ? "Mới" : s === "confirmed" ? "Đang làm" : "Chờ lấy"}
               <span className="ord-count">{count(s)}</span>
             </button>
@@ -122,7 +129,14 @@ export default function StaffOrdersPage() {
             const unpaidZalo = o.payment === "zalopay" && o.paymentStatus !== "paid";
             const blocked = next?.to === "confirmed" && unpaidZalo;
             return (
-              <article key={o.id} className={`mc-card ord-ticket status-${o.status}`} data-testid="staff-order" data-order={o.id} data-code={o.code} data-status={o.status}>
+              <article
+                key={o.id}
+                className={`mc-card ord-ticket status-${o.status}`}
+                data-testid="staff-order"
+                data-order={o.id}
+                data-code={o.code}
+                data-status={o.status}
+              >
                 <header className="ord-ticket-head">
                   <span className="ord-ticket-code">#{o.code}</span>
                   <span className="ord-ticket-who">
@@ -136,7 +150,14 @@ export default function StaffOrdersPage() {
                     {o.pickup.type === "table" ? <UtensilsCrossed size={14} /> : <Clock size={14} />} {pickupLabel(o)}
                   </span>
                   <span className={`ord-tag${unpaidZalo ? " warn" : o.paymentStatus === "paid" ? " ok" : ""}`}>
-                    <Wallet size={14} /> {o.payment === "counter" ? (o.paymentStatus === "paid" ? "Đã thu tiền" : "Thu tại quầy") : o.paymentStatus === "paid" ? "Đã trả qua Zalo" : "Chờ trả qua Zalo"}
+                    <Wallet size={14} />{" "}
+                    {o.payment === "counter"
+                      ? o.paymentStatus === "paid"
+                        ? "Đã thu tiền"
+                        : "Thu tại quầy"
+                      : o.paymentStatus === "paid"
+                        ? "Đã trả qua Zalo"
+                        : "Chờ trả qua Zalo"}
                   </span>
                 </div>
                 <ul className="ord-ticket-lines">
@@ -159,7 +180,12 @@ export default function StaffOrdersPage() {
                     Hủy
                   </button>
                   {next ? (
-                    <button className="mc-btn primary" onClick={() => void move(o, next.to)} disabled={busy === o.id || blocked} data-testid={`staff-${next.to}`}>
+                    <button
+                      className="mc-btn primary"
+                      onClick={() => void move(o, next.to)}
+                      disabled={busy === o.id || blocked}
+                      data-testid={`staff-${next.to}`}
+                    >
                       <next.icon size={18} /> {blocked ? "Chờ thanh toán" : next.label}
                     </button>
                   ) : null}

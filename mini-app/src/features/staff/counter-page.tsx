@@ -29,10 +29,22 @@ export default function CounterPage() {
         <DutyStoreCard stores={stores} store={store} storeId={storeId} choose={choose} testId="counter-store" />
 
         <div className="mcl-segment" role="tablist">
-          <button role="tab" aria-selected={mode === "voucher"} className={mode === "voucher" ? "active" : ""} onClick={() => setParams({}, { replace: true })} data-testid="counter-mode-voucher">
+          <button
+            role="tab"
+            aria-selected={mode === "voucher"}
+            className={mode === "voucher" ? "active" : ""}
+            onClick={() => setParams({}, { replace: true })}
+            data-testid="counter-mode-voucher"
+          >
             <TicketCheck size={17} /> Dùng voucher
           </button>
-          <button role="tab" aria-selected={mode === "points"} className={mode === "points" ? "active" : ""} onClick={() => setParams({ mode: "points" }, { replace: true })} data-testid="counter-mode-points">
+          <button
+            role="tab"
+            aria-selected={mode === "points"}
+            className={mode === "points" ? "active" : ""}
+            onClick={() => setParams({ mode: "points" }, { replace: true })}
+            data-testid="counter-mode-points"
+          >
             <Coins size={17} /> Tích điểm
           </button>
         </div>

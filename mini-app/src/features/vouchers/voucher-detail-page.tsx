@@ -29,7 +29,11 @@ export default function VoucherDetailPage() {
 
   // Poll while active (and the screen is open): the counter redeems on another device. A failed read keeps
   // polling (the screen recovers by itself), except a voucher that does not exist.
-  const { data: voucher, error, reload } = useLoad(
+  const {
+    data: voucher,
+    error,
+    reload,
+  } = useLoad(
     async () => {
       const v = await fetchVoucher(id);
       if (lastStatus.current === "active" && v.status === "used") toast.success("Voucher đã được sử dụng. Cảm ơn bạn!");
@@ -70,11 +74,7 @@ export default function VoucherDetailPage() {
             </section>
 
             <section className={`mc-card mcl-voucher-code-card status-${voucher.status}`} data-testid="voucher-status" data-status={voucher.status}>
-              {active ? (
-                <LiveCode voucherId={voucher.id} code={voucher.code} onGone={() => void reload()} />
-              ) : (
-                <Outcome voucher={voucher} />
-              )}
+              {active ? <LiveCode voucherId={voucher.id} code={voucher.code} onGone={() => void reload()} /> : <Outcome voucher={voucher} />}
             </section>
 
             <section className="mc-card mc-list">

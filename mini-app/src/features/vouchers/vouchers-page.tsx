@@ -24,7 +24,13 @@ export default function VouchersPage() {
           <button role="tab" aria-selected={view === "offers"} className={view === "offers" ? "active" : ""} onClick={() => go({})} data-testid="tab-offers">
             <Gift size={17} /> Ưu đãi
           </button>
-          <button role="tab" aria-selected={view === "wallet"} className={view === "wallet" ? "active" : ""} onClick={() => go({ view: "wallet" })} data-testid="tab-wallet">
+          <button
+            role="tab"
+            aria-selected={view === "wallet"}
+            className={view === "wallet" ? "active" : ""}
+            onClick={() => go({ view: "wallet" })}
+            data-testid="tab-wallet"
+          >
             <WalletCards size={17} /> Ví voucher
           </button>
         </div>

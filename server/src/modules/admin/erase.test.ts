@@ -21,7 +21,22 @@ const api = async (method: "GET" | "POST" | "PUT", url: string, token: string | 
  * decides which it is, and the erasure learns to clear it.
  */
 const CUSTOMER_COLUMNS = {
-  erased: ["zalo_id", "zalo_oa_id", "phone", "name", "avatar", "prefs", "role", "follows_oa", "followed_at", "unfollowed_at", "last_interaction_at", "fatigue_until", "member_code", "birth_date"],
+  erased: [
+    "zalo_id",
+    "zalo_oa_id",
+    "phone",
+    "name",
+    "avatar",
+    "prefs",
+    "role",
+    "follows_oa",
+    "followed_at",
+    "unfollowed_at",
+    "last_interaction_at",
+    "fatigue_until",
+    "member_code",
+    "birth_date",
+  ],
   kept: ["id", "points_balance", "points_earned_total", "erased_at", "created_at", "updated_at"],
 };
 const CUSTOMER_TABLES = {
@@ -56,7 +71,9 @@ describe("erasing a customer's personal data", () => {
     // History that must survive: points earned at the counter and by hand, a voucher, the audit rows.
     const code = await memberCodeOf(h, token);
     expect((await api("POST", "/api/staff/points/award", staff.token, { memberCode: code, storeId, amountVnd: 120_000, receiptId: "R-1" })).status).toBe(200);
-    expect((await api("POST", `/api/admin/customers/${id}/points/adjust`, admin, { delta: 50, reason: "Quà sinh nhật", idempotencyKey: "bday-1" })).status).toBe(200);
+    expect(
+      (await api("POST", `/api/admin/customers/${id}/points/adjust`, admin, { delta: 50, reason: "Quà sinh nhật", idempotencyKey: "bday-1" })).status,
+    ).toBe(200);
 
     // No route writes a birthday yet (segments read it): set it as the customers module will.
     h.app.services.db.$client.prepare("update customers set birth_date = '1990-05-01' where id = ?").run(id);
@@ -72,12 +89,26 @@ describe("erasing a customer's personal data", () => {
 
     const res = await api("POST", `/api/admin/customers/${id}/erase`, admin, { reason: "Khách yêu cầu xoá dữ liệu (phiếu #12)" });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ tagsRemoved: 2, messagesCancelled: 1, customer: { id, name: ERASED_NAME, hasPhone: false, avatar: null, zaloOaId: null } });
+    expect(res.body).toMatchObject({
+      tagsRemoved: 2,
+      messagesCancelled: 1,
+      customer: { id, name: ERASED_NAME, hasPhone: false, avatar: null, zaloOaId: null },
+    });
     expect(res.body.webhookEventsRedacted).toBeGreaterThan(0);
 
     // Gone: name, phone, both Zalo ids, avatar, tags, preferences, the member code on the old card.
     const after = one("select * from customers where id = ?", id);
-    expect(after).toMatchObject({ name: ERASED_NAME, phone: null, zalo_id: null, zalo_oa_id: null, avatar: null, prefs: "{}", follows_oa: 0, role: "customer", birth_date: null });
+    expect(after).toMatchObject({
+      name: ERASED_NAME,
+      phone: null,
+      zalo_id: null,
+      zalo_oa_id: null,
+      avatar: null,
+      prefs: "{}",
+      follows_oa: 0,
+      role: "customer",
+      birth_date: null,
+    });
     expect(after.erased_at).toBeTypeOf("number");
     expect(after.member_code).not.toBe(before.member_code);
     expect(sql("select * from customer_tags where customer_id = ?", id)).toEqual([]);
@@ -93,12 +124,15 @@ describe("erasing a customer's personal data", () => {
     expect(after.points_earned_total).toBe(before.points_earned_total);
     expect(one("select count(*) as n, sum(delta) as total from points_ledger where customer_id = ?", id)).toEqual(ledger);
     const auditsAfter = sql("select action, count(*) as n from audit_log group by action order by action");
-    expect(auditsAfter).toEqual(
-      [...audits, { action: "customer.erase", n: 1 }].sort((a, b) => (a.action < b.action ? -1 : 1)),
-    );
+    expect(auditsAfter).toEqual([...audits, { action: "customer.erase", n: 1 }].sort((a, b) => (a.action < b.action ? -1 : 1)));
     expect(one("select actor_kind, details from audit_log where action = 'customer.erase' and target_id = ?", id)).toEqual({
       actor_kind: "admin",
-      details: JSON.stringify({ reason: "Khách yêu cầu xoá dữ liệu (phiếu #12)", tagsRemoved: 2, messagesCancelled: 1, webhookEventsRedacted: res.body.webhookEventsRedacted }),
+      details: JSON.stringify({
+        reason: "Khách yêu cầu xoá dữ liệu (phiếu #12)",
+        tagsRemoved: 2,
+        messagesCancelled: 1,
+        webhookEventsRedacted: res.body.webhookEventsRedacted,
+      }),
     });
     expect(one("select count(*) as n from webhook_events").n).toBe(events);
     // Their message never goes, and what it said is gone.

@@ -2,7 +2,10 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
-const N = 16384, R = 8, P = 1, LEN = 32;
+const N = 16384,
+  R = 8,
+  P = 1,
+  LEN = 32;
 
 /** scrypt with a per-password salt; parameters are stored in the hash so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
@@ -15,6 +18,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [alg, n, r, p, salt, key] = stored.split("$");
   if (alg !== "scrypt" || !salt || !key) return false;
   const want = Buffer.from(key, "base64");
-  const got = await scrypt(password.normalize("NFC"), Buffer.from(salt, "base64"), want.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+  const got = await scrypt(password.normalize("NFC"), Buffer.from(salt, "base64"), want.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
+  });
   return timingSafeEqual(want, got);
 }

@@ -32,7 +32,9 @@ export function createAdminService(deps: {
     const attempt = guard.begin(key);
     if (!attempt.ok) {
       const retryAfterSeconds = Math.ceil(attempt.retryAfterMs / 1000);
-      throw new AppError(ErrorCode.ADMIN_LOGIN_LOCKED, `Too many wrong passwords for this account: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, { retryAfterSeconds });
+      throw new AppError(ErrorCode.ADMIN_LOGIN_LOCKED, `Too many wrong passwords for this account: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, {
+        retryAfterSeconds,
+      });
     }
     const row = repo.byEmail(key);
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);

@@ -24,7 +24,8 @@ export function createPointsColumns(db: Db) {
        where id = ? and points_balance + ? >= 0 returning points_balance, points_earned_total`,
     )
     .raw();
-  return (customerId: string, delta: number, earned: number) => bump.get(delta, earned, customerId, delta) as [balance: number, earnedTotal: number] | undefined;
+  return (customerId: string, delta: number, earned: number) =>
+    bump.get(delta, earned, customerId, delta) as [balance: number, earnedTotal: number] | undefined;
 }
 
 /**
@@ -38,10 +39,12 @@ export function createCustomerRepo(db: Db) {
   const byIdStmt = c.prepare(`${customerRow.selectAll} where "id" = ?`).raw();
   const byMemberCodeStmt = c.prepare(`${customerRow.selectAll} where "member_code" = ?`).raw();
   const storeIdsStmt = c.prepare("select store_id from staff_stores where customer_id = ?").pluck();
-  const principalStmt = c.prepare(
-    `select c.role, case when c.role = 'customer' then null else (select json_group_array(s.store_id) from staff_stores s where s.customer_id = c.id) end
+  const principalStmt = c
+    .prepare(
+      `select c.role, case when c.role = 'customer' then null else (select json_group_array(s.store_id) from staff_stores s where s.customer_id = c.id) end
      from customers c where c.id = ? and c.erased_at is null`,
-  ).raw();
+    )
+    .raw();
 
   const byId = (id: string): CustomerRow | undefined => customerRow.read(byIdStmt.get(id) as unknown[] | undefined);
   const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId) as string[];
@@ -72,7 +75,9 @@ export function createCustomerRepo(db: Db) {
   /** The one way a customer row is born, whoever meets the person first (mini app or OA webhook). */
   function insertCustomer(v: { zaloId: string | null; zaloOaId: string | null; name: string; avatar?: string | null }, now: number): CustomerRow {
     const id = randomUUID();
-    db.insert(customers).values({ id, ...v, memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now }).run();
+    db.insert(customers)
+      .values({ id, ...v, memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now })
+      .run();
     return byId(id)!;
   }
 
@@ -80,14 +85,24 @@ export function createCustomerRepo(db: Db) {
    * Upserts the person Graph /me vouched for. A follower first seen through a webhook (OA id only) is merged
    * into the same row when the mini app later shows us both ids, so one person never becomes two customers.
    */
-  function upsertFromZalo(p: { zaloId: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null }, now: number): CustomerRow {
+  function upsertFromZalo(
+    p: { zaloId: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null },
+    now: number,
+  ): CustomerRow {
     return tx(db, () => {
       let row = db.select().from(customers).where(eq(customers.zaloId, p.zaloId)).get();
       if (!row && p.oaUserId) {
         const byOa = db.select().from(customers).where(eq(customers.zaloOaId, p.oaUserId)).get();
         if (byOa && !byOa.zaloId) row = byOa;
       }
-      const oaIdFree = p.oaUserId ? !db.select({ id: customers.id }).from(customers).where(and(eq(customers.zaloOaId, p.oaUserId))).all().some((r) => r.id !== row?.id) : false;
+      const oaIdFree = p.oaUserId
+        ? !db
+            .select({ id: customers.id })
+            .from(customers)
+            .where(and(eq(customers.zaloOaId, p.oaUserId)))
+            .all()
+            .some((r) => r.id !== row?.id)
+        : false;
       if (!row) {
         return insertCustomer({ zaloId: p.zaloId, zaloOaId: oaIdFree ? p.oaUserId : null, name: p.name, avatar: p.avatar }, now);
       }
@@ -133,18 +148,32 @@ export function createCustomerRepo(db: Db) {
   /** A follow (which also counts as an interaction) or an unfollow, dated by the event. */
   function setFollow(id: string, follow: boolean, at: number, now: number) {
     db.update(customers)
-      .set(follow ? { followsOa: true, followedAt: at, lastInteractionAt: laterInteraction(at), updatedAt: now } : { followsOa: false, unfollowedAt: at, updatedAt: now })
+      .set(
+        follow
+          ? { followsOa: true, followedAt: at, lastInteractionAt: laterInteraction(at), updatedAt: now }
+          : { followsOa: false, unfollowedAt: at, updatedAt: now },
+      )
       .where(eq(customers.id, id))
       .run();
   }
 
   /** The person wrote to the OA at `at` (opens the consultation window). */
   const touchInteraction = (id: string, at: number, now: number) =>
-    void db.update(customers).set({ lastInteractionAt: laterInteraction(at), updatedAt: now }).where(eq(customers.id, id)).run();
+    void db
+      .update(customers)
+      .set({ lastInteractionAt: laterInteraction(at), updatedAt: now })
+      .where(eq(customers.id, id))
+      .run();
 
   /** False when the person is gone: a phone exchange still in flight when their data was erased writes nothing. */
   function setPhone(id: string, phone: string, now: number): boolean {
-    return db.update(customers).set({ phone, updatedAt: now }).where(and(eq(customers.id, id), isNull(customers.erasedAt))).run().changes === 1;
+    return (
+      db
+        .update(customers)
+        .set({ phone, updatedAt: now })
+        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
+        .run().changes === 1
+    );
   }
 
   function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {
@@ -170,7 +199,13 @@ export function createCustomerRepo(db: Db) {
     db.delete(customerTags).where(eq(customerTags.customerId, customerId)).run();
     for (const tag of tags) db.insert(customerTags).values({ customerId, tag }).run();
   }
-  const tagsOf = (customerId: string) => db.select({ tag: customerTags.tag }).from(customerTags).where(eq(customerTags.customerId, customerId)).all().map((r) => r.tag);
+  const tagsOf = (customerId: string) =>
+    db
+      .select({ tag: customerTags.tag })
+      .from(customerTags)
+      .where(eq(customerTags.customerId, customerId))
+      .all()
+      .map((r) => r.tag);
 
   /**
    * Anonymises a person on request (their personal data, not their history): names, ids, phone, avatar,

@@ -12,7 +12,10 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
 
   r.get(
     "/api/admin/customers/:id",
-    { config: { access: "admin" }, schema: { tags: ["admin"], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: z.object({ customer: Customer }) } } },
+    {
+      config: { access: "admin" },
+      schema: { tags: ["admin"], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: z.object({ customer: Customer }) } },
+    },
     async (req) => ({ customer: customers.view(req.params.id) }),
   );
 
@@ -20,7 +23,13 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
     "/api/admin/customers/:id/role",
     {
       config: { access: "admin" },
-      schema: { tags: ["admin"], summary: "Grant or revoke staff/admin", params: z.object({ id: z.string().min(1).max(64) }), body: SetRoleBody, response: { 200: z.object({ customer: Customer }) } },
+      schema: {
+        tags: ["admin"],
+        summary: "Grant or revoke staff/admin",
+        params: z.object({ id: z.string().min(1).max(64) }),
+        body: SetRoleBody,
+        response: { 200: z.object({ customer: Customer }) },
+      },
     },
     async (req) => ({ customer: customers.setRole(me(req), req.params.id, req.body.role, req.body.storeIds) }),
   );
@@ -29,7 +38,13 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
     "/api/admin/customers/:id/tags",
     {
       config: { access: "admin" },
-      schema: { tags: ["admin"], summary: "Replace a customer's tags (broadcast audiences use them)", params: z.object({ id: z.string().min(1).max(64) }), body: SetTagsBody, response: { 200: z.object({ tags: z.array(z.string()) }) } },
+      schema: {
+        tags: ["admin"],
+        summary: "Replace a customer's tags (broadcast audiences use them)",
+        params: z.object({ id: z.string().min(1).max(64) }),
+        body: SetTagsBody,
+        response: { 200: z.object({ tags: z.array(z.string()) }) },
+      },
     },
     async (req) => ({ tags: customers.setTags(me(req), req.params.id, req.body.tags) }),
   );

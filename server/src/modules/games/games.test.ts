@@ -55,13 +55,29 @@ async function voucherCampaign(extra: Record<string, unknown> = {}) {
   return res.body.id as string;
 }
 
-type PrizeSpec = { label: string; kind: "voucher" | "points" | "none"; weight: number; stock?: number | null; points?: number; voucherCampaignId?: string; requiresFollow?: boolean };
+type PrizeSpec = {
+  label: string;
+  kind: "voucher" | "points" | "none";
+  weight: number;
+  stock?: number | null;
+  points?: number;
+  voucherCampaignId?: string;
+  requiresFollow?: boolean;
+};
 
 async function game(prizes: PrizeSpec[], extra: Record<string, unknown> = {}) {
-  const res = await api("POST", "/api/admin/games", admin, { name: "Vòng quay may mắn", kind: "wheel", storeIds: ["q1", "q3"], playsPerDay: 1, prizes, ...extra });
+  const res = await api("POST", "/api/admin/games", admin, {
+    name: "Vòng quay may mắn",
+    kind: "wheel",
+    storeIds: ["q1", "q3"],
+    playsPerDay: 1,
+    prizes,
+    ...extra,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const links = await api("GET", `/api/admin/games/${res.body.id}/qr-links`, admin);
-  const params = (store: string) => Object.fromEntries(new URL(links.body.links.find((l: any) => l.storeId === store).url).searchParams) as { store: string; campaign: string; sig: string };
+  const params = (store: string) =>
+    Object.fromEntries(new URL(links.body.links.find((l: any) => l.storeId === store).url).searchParams) as { store: string; campaign: string; sig: string };
   return { id: res.body.id as string, game: res.body, params };
 }
 
@@ -90,16 +106,23 @@ async function deliver(event: Record<string, unknown>, secret?: string) {
 
 describe("in-store QR links", () => {
   it("each store gets a signed Zalo Mini App deep link that opens the right game", async () => {
-    const g = await game([{ label: "50 điểm", kind: "points", points: 50, weight: 1, stock: 5 }, { ...NONE, weight: 3 }]);
+    const g = await game([
+      { label: "50 điểm", kind: "points", points: 50, weight: 1, stock: 5 },
+      { ...NONE, weight: 3 },
+    ]);
     const links = (await api("GET", `/api/admin/games/${g.id}/qr-links`, admin)).body.links;
     expect(links.map((l: any) => l.storeId).sort()).toEqual(["q1", "q3"]);
-    for (const l of links) expect(l.url).toMatch(new RegExp(`^https://zalo\\.me/s/${TEST_ENV.ZALO_APP_ID}/\\?store=${l.storeId}&campaign=${g.id}&sig=[A-Za-z0-9_-]{22}$`));
+    for (const l of links)
+      expect(l.url).toMatch(new RegExp(`^https://zalo\\.me/s/${TEST_ENV.ZALO_APP_ID}/\\?store=${l.storeId}&campaign=${g.id}&sig=[A-Za-z0-9_-]{22}$`));
 
     const [s] = await shoppers(1);
     const res = await api("POST", "/api/games/resolve", s!.token, { ...g.params("q3"), utm_source: "zalo-qr" });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ campaign: { id: g.id, kind: "wheel" }, store: { id: "q3", name: "Cửa hàng Quận 3" }, playsLeftToday: 1 });
-    expect(res.body.slices.map((x: any) => [x.label, x.odds])).toEqual([["50 điểm", 0.25], ["Chúc may mắn lần sau", 0.75]]);
+    expect(res.body.slices.map((x: any) => [x.label, x.odds])).toEqual([
+      ["50 điểm", 0.25],
+      ["Chúc may mắn lần sau", 0.75],
+    ]);
   });
 
   it("a tampered, unsigned or cross-store link gets QR_LINK_INVALID and plays nothing", async () => {
@@ -154,18 +177,33 @@ describe("in-store QR links", () => {
   });
 
   it("an edit keeps stock counters by prize id, refuses stock below what was won, and retires left-out slices", async () => {
-    const g = await game([{ label: "1 điểm", kind: "points", points: 1, weight: 1, stock: 5 }, { label: "2 điểm", kind: "points", points: 2, weight: 0 }, NONE], { kind: "scratch", playsPerDay: 3 });
+    const g = await game(
+      [{ label: "1 điểm", kind: "points", points: 1, weight: 1, stock: 5 }, { label: "2 điểm", kind: "points", points: 2, weight: 0 }, NONE],
+      { kind: "scratch", playsPerDay: 3 },
+    );
     const [s] = await shoppers(1);
     for (let i = 0; i < 3; i++) await api("POST", "/api/games/play", s!.token, g.params("q1"));
     const [p1, p2, none] = g.game.prizes;
     const won = (await api("GET", `/api/admin/games/${g.id}`, admin)).body.prizes[0].won as number;
     expect(won).toBe(3);
-    const input = (stock: number) => ({ name: "Cào là trúng", kind: "scratch", storeIds: ["q1"], playsPerDay: 3, prizes: [{ id: p1.id, label: "1 điểm", kind: "points", points: 1, weight: 3, stock }, { id: none.id, ...NONE, weight: 1 }] });
+    const input = (stock: number) => ({
+      name: "Cào là trúng",
+      kind: "scratch",
+      storeIds: ["q1"],
+      playsPerDay: 3,
+      prizes: [
+        { id: p1.id, label: "1 điểm", kind: "points", points: 1, weight: 3, stock },
+        { id: none.id, ...NONE, weight: 1 },
+      ],
+    });
     const low = await api("PUT", `/api/admin/games/${g.id}`, admin, input(2));
     expect([low.status, low.body.code]).toEqual([400, "VALIDATION_FAILED"]);
     const res = await api("PUT", `/api/admin/games/${g.id}`, admin, input(10));
     expect(res.status).toBe(200);
-    expect(res.body.prizes.map((x: any) => [x.id, x.won, x.remaining, x.odds])).toEqual([[p1.id, won, 10 - won, 0.75], [none.id, 0, null, 0.25]]);
+    expect(res.body.prizes.map((x: any) => [x.id, x.won, x.remaining, x.odds])).toEqual([
+      [p1.id, won, 10 - won, 0.75],
+      [none.id, 0, null, 0.25],
+    ]);
     expect(res.body.prizes.some((x: any) => x.id === p2.id)).toBe(false);
     const cfg = await api("POST", "/api/games/resolve", s!.token, g.params("q1"));
     expect(cfg.body.campaign.kind).toBe("scratch");
@@ -176,7 +214,12 @@ describe("in-store QR links", () => {
 
   it("refuses customers and staff on the admin game routes", async () => {
     const [s] = await shoppers(1);
-    for (const [method, url] of [["GET", "/api/admin/games"], ["POST", "/api/admin/games"], ["GET", "/api/admin/games/x/qr?store=q1"], ["GET", "/api/admin/games/x/draws"]] as const) {
+    for (const [method, url] of [
+      ["GET", "/api/admin/games"],
+      ["POST", "/api/admin/games"],
+      ["GET", "/api/admin/games/x/qr?store=q1"],
+      ["GET", "/api/admin/games/x/draws"],
+    ] as const) {
       expect((await api(method, url, s!.token, method === "POST" ? {} : undefined)).status).toBe(403);
     }
   });
@@ -209,7 +252,10 @@ describe("playing", () => {
     const [s] = await shoppers(1);
     const res = await api("POST", "/api/games/play", s!.token, g.params("q1"));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ draw: { win: true, state: "issued", points: 50, slice: { label: "50 điểm", index: 0 }, storeId: "q1" }, playsLeftToday: 0 });
+    expect(res.body).toMatchObject({
+      draw: { win: true, state: "issued", points: 50, slice: { label: "50 điểm", index: 0 }, storeId: "q1" },
+      playsLeftToday: 0,
+    });
     const entry = one("select kind, delta, source_key, store_id, expires_at, created_at from points_ledger");
     expect(entry).toMatchObject({ kind: "earn", delta: 50, source_key: `prize:${res.body.draw.id}`, store_id: "q1" });
     expect(entry.expires_at - entry.created_at).toBe(365 * DAY);
@@ -232,7 +278,13 @@ describe("playing", () => {
   });
 
   it("the plays-per-day and plays-per-campaign limits answer with their own codes", async () => {
-    const g = await game([{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { ...NONE, weight: 1 }], { playsPerDay: 2, playsPerCustomer: 3 });
+    const g = await game(
+      [
+        { label: "1 điểm", kind: "points", points: 1, weight: 1 },
+        { ...NONE, weight: 1 },
+      ],
+      { playsPerDay: 2, playsPerCustomer: 3 },
+    );
     const [s] = await shoppers(1);
     expect((await api("POST", "/api/games/play", s!.token, g.params("q1"))).status).toBe(200);
     expect((await api("POST", "/api/games/play", s!.token, g.params("q3"))).body.playsLeftToday).toBe(0);
@@ -289,7 +341,13 @@ describe("playing", () => {
 describe("under concurrency", () => {
   it("1,000 concurrent plays against a prize with stock 10 give exactly 10 winners", async () => {
     const vc = await voucherCampaign();
-    const g = await game([{ label: "Voucher 20k", kind: "voucher", voucherCampaignId: vc, weight: 9, stock: 10 }, { ...NONE, weight: 1 }], { playsPerDay: 4 });
+    const g = await game(
+      [
+        { label: "Voucher 20k", kind: "voucher", voucherCampaignId: vc, weight: 9, stock: 10 },
+        { ...NONE, weight: 1 },
+      ],
+      { playsPerDay: 4 },
+    );
     const people = await shoppers(250);
     const results = await Promise.all(people.flatMap((p) => [0, 1, 2, 3].map((i) => api("POST", "/api/games/play", p.token, g.params(i % 2 ? "q1" : "q3")))));
     expect(results.every((r) => r.status === 200)).toBe(true);
@@ -305,7 +363,13 @@ describe("under concurrency", () => {
   }, 60_000);
 
   it("the daily play limit holds when one person fires many plays at once", async () => {
-    const g = await game([{ label: "1 điểm", kind: "points", points: 1, weight: 1 }, { ...NONE, weight: 1 }], { playsPerDay: 3 });
+    const g = await game(
+      [
+        { label: "1 điểm", kind: "points", points: 1, weight: 1 },
+        { ...NONE, weight: 1 },
+      ],
+      { playsPerDay: 3 },
+    );
     const people = await shoppers(40);
     const results = await Promise.all(people.flatMap((p) => Array.from({ length: 8 }, () => api("POST", "/api/games/play", p.token, g.params("q1")))));
     expect(results.filter((r) => r.status === 200)).toHaveLength(40 * 3);
@@ -342,7 +406,12 @@ describe("prizes that require following the OA", () => {
   it("a forged or unsigned follow webhook changes nothing", async () => {
     const { s, drawId } = await pendingPrize();
     expect((await deliver(followEvent(s), "wrong-secret")).statusCode).toBe(401);
-    const unsigned = await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers: { "content-type": "application/json" }, payload: JSON.stringify(followEvent(s)) });
+    const unsigned = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/zalo",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify(followEvent(s)),
+    });
     expect(unsigned.statusCode).toBe(401);
     expect((await api("GET", `/api/games/draws/${drawId}`, s.token)).body.draw.state).toBe("pending_follow");
     expect(vouchersOf(s.customer.id)).toBe(0);

@@ -8,7 +8,9 @@ import { qrSvg } from "./links";
  */
 const FONT = "Be Vietnam Pro";
 const require = createRequire(import.meta.url);
-const fontFiles = ["400Regular/BeVietnamPro_400Regular.ttf", "700Bold/BeVietnamPro_700Bold.ttf"].map((f) => require.resolve(`@expo-google-fonts/be-vietnam-pro/${f}`));
+const fontFiles = ["400Regular/BeVietnamPro_400Regular.ttf", "700Bold/BeVietnamPro_700Bold.ttf"].map((f) =>
+  require.resolve(`@expo-google-fonts/be-vietnam-pro/${f}`),
+);
 
 /** Width of the printable PNG in pixels (the SVG is 512 wide: twice that stays sharp on an A5 poster). */
 export const QR_PNG_WIDTH = 1024;

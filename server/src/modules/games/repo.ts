@@ -32,7 +32,12 @@ export function createGameRepo(db: Db) {
 
   /** The slices in wheel order; retired ones are history, never drawn or shown. */
   const prizes = (campaignId: string) =>
-    db.select().from(gamePrizes).where(and(eq(gamePrizes.campaignId, campaignId), eq(gamePrizes.retired, false))).orderBy(asc(gamePrizes.position)).all();
+    db
+      .select()
+      .from(gamePrizes)
+      .where(and(eq(gamePrizes.campaignId, campaignId), eq(gamePrizes.retired, false)))
+      .orderBy(asc(gamePrizes.position))
+      .all();
   const allPrizes = (campaignId: string) => db.select().from(gamePrizes).where(eq(gamePrizes.campaignId, campaignId)).all();
   const prize = (id: string) => db.select().from(gamePrizes).where(eq(gamePrizes.id, id)).get();
   const insertPrize = (row: typeof gamePrizes.$inferInsert) => db.insert(gamePrizes).values(row).run();
@@ -42,10 +47,16 @@ export function createGameRepo(db: Db) {
   const drawByRequest = (key: string) => db.select().from(gameDraws).where(eq(gameDraws.requestKey, key)).get();
   const insertDraw = (row: typeof gameDraws.$inferInsert) => db.insert(gameDraws).values(row).run();
   const pendingFollow = (customerId: string) =>
-    db.select().from(gameDraws).where(and(eq(gameDraws.customerId, customerId), eq(gameDraws.state, "pending_follow"))).orderBy(asc(gameDraws.createdAt)).all();
+    db
+      .select()
+      .from(gameDraws)
+      .where(and(eq(gameDraws.customerId, customerId), eq(gameDraws.state, "pending_follow")))
+      .orderBy(asc(gameDraws.createdAt))
+      .all();
   // rowid breaks ties: many draws can share a millisecond.
   const seq = sql<number>`${gameDraws}.rowid`;
-  const drawsOf = (customerId: string, limit: number) => db.select().from(gameDraws).where(eq(gameDraws.customerId, customerId)).orderBy(desc(gameDraws.createdAt), desc(seq)).limit(limit).all();
+  const drawsOf = (customerId: string, limit: number) =>
+    db.select().from(gameDraws).where(eq(gameDraws.customerId, customerId)).orderBy(desc(gameDraws.createdAt), desc(seq)).limit(limit).all();
 
   const drawsOfGame = (campaignId: string, before: number | undefined, limit: number) =>
     db
@@ -71,7 +82,6 @@ export function createGameRepo(db: Db) {
   const storesByIds = (ids: string[]) => (ids.length ? db.select().from(stores).where(inArray(stores.id, ids)).all() : []);
   const activeStores = () => db.select().from(stores).where(eq(stores.active, true)).orderBy(asc(stores.name)).all();
   const voucherCampaignExists = (id: string) => !!db.select({ id: voucherCampaigns.id }).from(voucherCampaigns).where(eq(voucherCampaigns.id, id)).get();
-
 
   return {
     game,

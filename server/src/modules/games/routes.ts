@@ -16,7 +16,12 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
     "/api/games/resolve",
     {
       config: { access: "customer", scope: "own" },
-      schema: { tags: ["games"], summary: "Check a QR code's route params {store, campaign, sig} and get the game to show", body: QrLinkBody, response: { 200: GameConfig } },
+      schema: {
+        tags: ["games"],
+        summary: "Check a QR code's route params {store, campaign, sig} and get the game to show",
+        body: QrLinkBody,
+        response: { 200: GameConfig },
+      },
     },
     async (req) => games.resolve(me(req).id, req.body),
   );
@@ -32,7 +37,10 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
 
   r.get(
     "/api/games/draws",
-    { config: { access: "customer", scope: "own" }, schema: { tags: ["games"], summary: "My latest draws", response: { 200: z.object({ draws: z.array(GameDraw) }) } } },
+    {
+      config: { access: "customer", scope: "own" },
+      schema: { tags: ["games"], summary: "My latest draws", response: { 200: z.object({ draws: z.array(GameDraw) }) } },
+    },
     async (req) => ({ draws: games.myDraws(me(req).id) }),
   );
 
@@ -40,15 +48,27 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
     "/api/games/draws/:id",
     {
       config: { access: "customer", scope: { owner: "draw" } },
-      schema: { tags: ["games"], summary: "One of my draws: poll it until a follow-gated prize becomes issued", params: IdParam, response: { 200: z.object({ draw: GameDraw }) } },
+      schema: {
+        tags: ["games"],
+        summary: "One of my draws: poll it until a follow-gated prize becomes issued",
+        params: IdParam,
+        response: { 200: z.object({ draw: GameDraw }) },
+      },
     },
     async (req) => ({ draw: games.ownDraw(me(req).id, req.params.id) }),
   );
 
   // ---- admin ----
-  r.get("/api/admin/games", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Games with odds and remaining stock", response: { 200: z.object({ games: z.array(AdminGame) }) } } }, async () => ({
-    games: games.listGames(),
-  }));
+  r.get(
+    "/api/admin/games",
+    {
+      config: { access: "admin" },
+      schema: { tags: ["admin"], summary: "Games with odds and remaining stock", response: { 200: z.object({ games: z.array(AdminGame) }) } },
+    },
+    async () => ({
+      games: games.listGames(),
+    }),
+  );
 
   r.post(
     "/api/admin/games",
@@ -56,11 +76,22 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
     async (req, reply) => reply.status(201).send(games.createGame(me(req), req.body)),
   );
 
-  r.get("/api/admin/games/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, response: { 200: AdminGame } } }, async (req) => games.getGame(req.params.id));
+  r.get("/api/admin/games/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, response: { 200: AdminGame } } }, async (req) =>
+    games.getGame(req.params.id),
+  );
 
   r.put(
     "/api/admin/games/:id",
-    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Edit a game; prizes are matched by id, left-out prizes are retired", params: IdParam, body: GameCampaignInput, response: { 200: AdminGame } } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Edit a game; prizes are matched by id, left-out prizes are retired",
+        params: IdParam,
+        body: GameCampaignInput,
+        response: { 200: AdminGame },
+      },
+    },
     async (req) => games.updateGame(me(req), req.params.id, req.body),
   );
 
@@ -81,7 +112,15 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
 
   r.get(
     "/api/admin/games/:id/qr-links",
-    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "The signed deep link of each store's QR code", params: IdParam, response: { 200: z.object({ links: z.array(QrLink) }) } } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "The signed deep link of each store's QR code",
+        params: IdParam,
+        response: { 200: z.object({ links: z.array(QrLink) }) },
+      },
+    },
     async (req) => ({ links: games.links(req.params.id) }),
   );
 

@@ -126,7 +126,8 @@ export function createGameService(deps: {
     const store = repo.store(check.store);
     if (!game || !store) throw new AppError(ErrorCode.GAME_NOT_FOUND, "This game no longer exists");
     const storeIds: string[] = JSON.parse(game.storeIds);
-    if (!store.active || (storeIds.length > 0 && !storeIds.includes(store.id))) throw new AppError(ErrorCode.GAME_NOT_ACTIVE, "This game is not running at this store");
+    if (!store.active || (storeIds.length > 0 && !storeIds.includes(store.id)))
+      throw new AppError(ErrorCode.GAME_NOT_ACTIVE, "This game is not running at this store");
     const state = gameWindowState(game, at);
     if (state !== "open") {
       const [code, message] = WINDOW_ERROR[state];
@@ -159,7 +160,15 @@ export function createGameService(deps: {
         playsPerCustomer: game.playsPerCustomer,
       },
       store: { id: store.id, name: store.name },
-      slices: prizes.map((x, i) => ({ id: x.id, label: x.label, kind: x.kind, points: x.points, weight: x.weight, odds: odds[i]!, requiresFollow: x.requiresFollow })),
+      slices: prizes.map((x, i) => ({
+        id: x.id,
+        label: x.label,
+        kind: x.kind,
+        points: x.points,
+        weight: x.weight,
+        odds: odds[i]!,
+        requiresFollow: x.requiresFollow,
+      })),
       playsLeftToday: playsLeftToday(game, customerId, at),
     };
   }
@@ -212,12 +221,23 @@ export function createGameService(deps: {
       const prizes = repo.prizes(game.id);
       const noPrize = prizes.find((x) => x.kind === "none");
       if (!noPrize) throw new AppError(ErrorCode.GAME_NOT_ACTIVE, "This game is not set up yet");
-      const drawn = prizes[pickWeighted(prizes.map((x) => x.weight), randomInt)]!;
+      const drawn =
+        prizes[
+          pickWeighted(
+            prizes.map((x) => x.weight),
+            randomInt,
+          )
+        ]!;
 
       const id = randomUUID();
       const customer = deps.identityRepo.byId(customerId)!;
       const actor: Actor = { kind: "customer", id: customerId };
-      let outcome: { prize: PrizeRow; state: DrawRow["state"]; voucherId: string | null; fallbackReason: string | null } = { prize: drawn, state: "none", voucherId: null, fallbackReason: null };
+      let outcome: { prize: PrizeRow; state: DrawRow["state"]; voucherId: string | null; fallbackReason: string | null } = {
+        prize: drawn,
+        state: "none",
+        voucherId: null,
+        fallbackReason: null,
+      };
 
       if (drawn.kind !== "none") {
         try {
@@ -300,7 +320,10 @@ export function createGameService(deps: {
         priority: 8,
         dedupeKey: `prize-issued:${p.eventKey}`,
         source: "game",
-        text: issued.length === 1 ? "Quà của bạn đã vào ví. Mở mini app để xem voucher nhé!" : `${issued.length} phần quà của bạn đã vào ví. Mở mini app để xem nhé!`,
+        text:
+          issued.length === 1
+            ? "Quà của bạn đã vào ví. Mở mini app để xem voucher nhé!"
+            : `${issued.length} phần quà của bạn đã vào ví. Mở mini app để xem nhé!`,
         expiresAt: at + 7 * 86_400_000,
       });
     }
@@ -325,7 +348,9 @@ export function createGameService(deps: {
   function checkInput(input: GameCampaignInput) {
     const unknownStores = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
     if (unknownStores.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknownStores.join(", ")}`);
-    const unknownVouchers = input.prizes.filter((x) => x.kind === "voucher" && !repo.voucherCampaignExists(x.voucherCampaignId!)).map((x) => x.voucherCampaignId);
+    const unknownVouchers = input.prizes
+      .filter((x) => x.kind === "voucher" && !repo.voucherCampaignExists(x.voucherCampaignId!))
+      .map((x) => x.voucherCampaignId);
     if (unknownVouchers.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown voucher campaign: ${unknownVouchers.join(", ")}`);
   }
 
@@ -378,7 +403,8 @@ export function createGameService(deps: {
         if (!x.id) return repo.insertPrize({ id: randomUUID(), campaignId: id, ...prizeRow(x, i) });
         const cur = current.get(x.id);
         if (!cur) throw new AppError(ErrorCode.VALIDATION_FAILED, `Prize ${x.id} is not part of this game`);
-        if (x.stock !== null && x.stock < cur.won) throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock of "${x.label}" cannot go below the ${cur.won} already won`);
+        if (x.stock !== null && x.stock < cur.won)
+          throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock of "${x.label}" cannot go below the ${cur.won} already won`);
         repo.updatePrize(x.id, prizeRow(x, i));
       });
       const kept = new Set(input.prizes.flatMap((x) => (x.id ? [x.id] : [])));

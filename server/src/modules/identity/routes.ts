@@ -23,7 +23,11 @@ export async function identityRoutes(app: FastifyInstance, opts: { identity: Ide
     "/api/me",
     {
       config: { access: "customer", scope: "own" },
-      schema: { tags: ["identity"], summary: "The signed-in person, with points, tier and member code", response: { 200: z.object({ customer: Customer, loyalty: Loyalty }) } },
+      schema: {
+        tags: ["identity"],
+        summary: "The signed-in person, with points, tier and member code",
+        response: { 200: z.object({ customer: Customer, loyalty: Loyalty }) },
+      },
     },
     async (req) => ({ customer: identity.profile(me(req).id), loyalty: opts.loyalty.summary(me(req).id) }),
   );
@@ -32,7 +36,12 @@ export async function identityRoutes(app: FastifyInstance, opts: { identity: Ide
     "/api/me/phone",
     {
       config: { access: "customer", scope: "own", rateLimit: authRateLimit(app) },
-      schema: { tags: ["identity"], summary: "Store the phone number behind a zmp-sdk phone token", body: PhoneBody, response: { 200: z.object({ customer: Customer }) } },
+      schema: {
+        tags: ["identity"],
+        summary: "Store the phone number behind a zmp-sdk phone token",
+        body: PhoneBody,
+        response: { 200: z.object({ customer: Customer }) },
+      },
     },
     async (req) => ({ customer: await identity.sharePhone(me(req).id, req.body.phoneToken) }),
   );

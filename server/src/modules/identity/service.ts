@@ -57,7 +57,9 @@ export function createIdentityService(deps: {
       raw = await zalo.exchangePhoneToken(held.token, phoneToken);
     } catch (err) {
       if (err instanceof ZaloError && (err.kind === "permanent" || err.kind === "invalid_user_token" || err.kind === "request_invalid")) {
-        throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This phone-number permission has expired or was already used: share it again", { zaloCode: err.zaloCode });
+        throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This phone-number permission has expired or was already used: share it again", {
+          zaloCode: err.zaloCode,
+        });
       }
       zaloFailure(err);
     }

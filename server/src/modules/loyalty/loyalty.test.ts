@@ -23,7 +23,9 @@ function assertLedgerConsistent() {
     expect(r.low).toBeGreaterThanOrEqual(0);
   }
   // The tier window's running sums too: every customer's earn total, and each entry's sum so far.
-  const totals = sql("select c.points_earned_total as cached, coalesce((select sum(delta) from points_ledger l where l.customer_id = c.id and l.kind = 'earn'), 0) as ledger from customers c");
+  const totals = sql(
+    "select c.points_earned_total as cached, coalesce((select sum(delta) from points_ledger l where l.customer_id = c.id and l.kind = 'earn'), 0) as ledger from customers c",
+  );
   for (const t of totals) expect(t.cached).toBe(t.ledger);
   const drifted = sql(
     `select count(*) as n from points_ledger l where l.earned_to_date !=
@@ -52,7 +54,9 @@ describe("points at the counter", () => {
     const me = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) });
     expect(me.json().loyalty).toMatchObject({ balance: 12, tier: { key: "member" }, nextTier: { key: "silver", toNext: 488 }, earnedInWindow: 12 });
     const hist = await h.app.inject({ method: "GET", url: "/api/me/points", headers: bearer(shopper.token) });
-    expect(hist.json().entries).toEqual([expect.objectContaining({ kind: "earn", delta: 12, balanceAfter: 12, storeId: "q1", reason: expect.stringContaining("125") })]);
+    expect(hist.json().entries).toEqual([
+      expect.objectContaining({ kind: "earn", delta: 12, balanceAfter: 12, storeId: "q1", reason: expect.stringContaining("125") }),
+    ]);
     assertLedgerConsistent();
     expect(sql("select action, store_id from audit_log where action = 'points.award'")).toEqual([{ action: "points.award", store_id: "q1" }]);
   });
@@ -85,8 +89,12 @@ describe("points at the counter", () => {
     const b = await newShopper(h, "Trần Văn B");
     const codes = [await memberCodeOf(h, a.token), await memberCodeOf(h, b.token)];
     // A fault only the database sees (as a full disk or a broken constraint would be), for one receipt.
-    h.app.services.db.$client.exec("create trigger boom before insert on points_ledger when new.source_key like '%R-boom' begin select raise(abort, 'boom'); end");
-    const reqs = Array.from({ length: 24 }, (_, i) => (i === 7 ? award(100_000, "R-boom", codes[0]!) : i === 11 ? award(100_000, "R-ghost", "MC-ZZZZ-ZZZZ") : award(100_000, `R-b-${i}`, codes[i % 2]!)));
+    h.app.services.db.$client.exec(
+      "create trigger boom before insert on points_ledger when new.source_key like '%R-boom' begin select raise(abort, 'boom'); end",
+    );
+    const reqs = Array.from({ length: 24 }, (_, i) =>
+      i === 7 ? award(100_000, "R-boom", codes[0]!) : i === 11 ? award(100_000, "R-ghost", "MC-ZZZZ-ZZZZ") : award(100_000, `R-b-${i}`, codes[i % 2]!),
+    );
     const results = await Promise.all(reqs);
     expect(results.map((r) => r.statusCode)).toEqual(Array.from({ length: 24 }, (_, i) => (i === 7 ? 500 : i === 11 ? 404 : 200)));
     expect(results[11]!.json().code).toBe("MEMBER_NOT_FOUND");
@@ -100,7 +108,12 @@ describe("points at the counter", () => {
     const shopper = await h.login("shopper");
     const code = await memberCodeOf(h, shopper.token);
     const adj = (delta: number, key: string) =>
-      h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta, reason: "Điều chỉnh", idempotencyKey: key } });
+      h.app.inject({
+        method: "POST",
+        url: `/api/admin/customers/${shopper.customer.id}/points/adjust`,
+        headers: bearer(ctx.admin),
+        payload: { delta, reason: "Điều chỉnh", idempotencyKey: key },
+      });
     const window = async () => (await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) })).json().loyalty;
     await award(3_000_000, "R-w1", code); // day 0: 300
     await h.control("POST", "/_emu/clock", { advanceMs: 100 * DAY });
@@ -118,7 +131,10 @@ describe("points at the counter", () => {
     expect((await window()).earnedInWindow).toBe(0);
     // The same answer as summing the window's rows.
     const since = (await h.control("GET", "/_emu/clock")).now - 365 * DAY;
-    expect(sql("select coalesce(sum(delta), 0) as n from points_ledger where customer_id = ? and kind = 'earn' and created_at >= ?", shopper.customer.id, since)[0].n).toBe(0);
+    expect(
+      sql("select coalesce(sum(delta), 0) as n from points_ledger where customer_id = ? and kind = 'earn' and created_at >= ?", shopper.customer.id, since)[0]
+        .n,
+    ).toBe(0);
     assertLedgerConsistent();
   });
 
@@ -151,7 +167,12 @@ describe("manual adjustments", () => {
   it("adjusts with a reason, audited, and never below zero", async () => {
     const shopper = await h.login("shopper");
     const adj = (delta: number, key: string) =>
-      h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta, reason: "Bù điểm sự cố máy POS", idempotencyKey: key } });
+      h.app.inject({
+        method: "POST",
+        url: `/api/admin/customers/${shopper.customer.id}/points/adjust`,
+        headers: bearer(ctx.admin),
+        payload: { delta, reason: "Bù điểm sự cố máy POS", idempotencyKey: key },
+      });
     expect((await adj(50, "k1")).json()).toMatchObject({ balance: 50, duplicate: false });
     expect((await adj(50, "k1")).json()).toMatchObject({ balance: 50, duplicate: true });
     const tooMuch = await adj(-51, "k2");
@@ -162,7 +183,12 @@ describe("manual adjustments", () => {
     expect(sql("select count(*) as n from audit_log where action = 'points.adjust'")[0].n).toBe(2);
     assertLedgerConsistent();
     // Staff cannot adjust.
-    const staffTry = await h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.staff.token), payload: { delta: 5, reason: "xin thêm", idempotencyKey: "k5" } });
+    const staffTry = await h.app.inject({
+      method: "POST",
+      url: `/api/admin/customers/${shopper.customer.id}/points/adjust`,
+      headers: bearer(ctx.staff.token),
+      payload: { delta: 5, reason: "xin thêm", idempotencyKey: "k5" },
+    });
     expect(staffTry.statusCode).toBe(403);
   });
 });
@@ -271,7 +297,12 @@ describe("idempotency keys belong to one subject", () => {
     const { createCustomerRepo } = await import("../customers/repo");
     const { createStoreRepo } = await import("../stores/repo");
     const db = h.app.services.db;
-    const loyalty = createLoyaltyService({ db, repo: createLoyaltyRepo(db), identityRepo: createIdentityRepo(createCustomerRepo(db), createStoreRepo(db)), now: () => Date.now() });
+    const loyalty = createLoyaltyService({
+      db,
+      repo: createLoyaltyRepo(db),
+      identityRepo: createIdentityRepo(createCustomerRepo(db), createStoreRepo(db)),
+      now: () => Date.now(),
+    });
     const a = await h.login("shopper");
     const b = await newShopper(h, "Trần Văn B");
     const codeA = await memberCodeOf(h, a.token);
@@ -302,7 +333,12 @@ describe("idempotency keys belong to one subject", () => {
     const a = await h.login("shopper");
     const b = await newShopper(h, "Trần Văn B");
     const adj = (id: string, delta: number, key: string, reason = "Bù điểm sự cố máy POS") =>
-      h.app.inject({ method: "POST", url: `/api/admin/customers/${id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta, reason, idempotencyKey: key } });
+      h.app.inject({
+        method: "POST",
+        url: `/api/admin/customers/${id}/points/adjust`,
+        headers: bearer(ctx.admin),
+        payload: { delta, reason, idempotencyKey: key },
+      });
     expect((await adj(a.customer.id, 50, "k-1")).json()).toMatchObject({ balance: 50, duplicate: false });
     const forB = await adj(b.customer.id, 50, "k-1");
     expect(forB.statusCode).toBe(409);

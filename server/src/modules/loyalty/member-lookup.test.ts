@@ -10,7 +10,12 @@ describe("GET /api/staff/members/:code", () => {
     const { staff, storeId } = await withStoreAndStaff(h);
     const shopper = await h.login("shopper");
     const code = await memberCodeOf(h, shopper.token);
-    const award = await h.app.inject({ method: "POST", url: "/api/staff/points/award", headers: bearer(staff.token), payload: { memberCode: code, storeId, amountVnd: 500_000, receiptId: "r-1" } });
+    const award = await h.app.inject({
+      method: "POST",
+      url: "/api/staff/points/award",
+      headers: bearer(staff.token),
+      payload: { memberCode: code, storeId, amountVnd: 500_000, receiptId: "r-1" },
+    });
     expect(award.statusCode).toBe(200);
 
     const res = await h.app.inject({ method: "GET", url: `/api/staff/members/${encodeURIComponent(code)}`, headers: bearer(staff.token) });

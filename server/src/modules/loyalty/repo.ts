@@ -68,7 +68,10 @@ export function createLoyaltyRepo(db: Db) {
   function append(e: NewEntry): { entry: LedgerRow; duplicate: boolean } {
     const existing = ledgerRow.read(bySourceKey.get(e.sourceKey) as unknown[] | undefined);
     if (existing) {
-      const same = existing.customerId === e.customerId && existing.kind === e.kind && (e.sameRequest ? e.sameRequest(existing) : existing.delta === e.delta && existing.reason === e.reason);
+      const same =
+        existing.customerId === e.customerId &&
+        existing.kind === e.kind &&
+        (e.sameRequest ? e.sameRequest(existing) : existing.delta === e.delta && existing.reason === e.reason);
       if (!same) throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was already used for another customer or amount");
       return { entry: existing, duplicate: true };
     }
@@ -77,14 +80,43 @@ export function createLoyaltyRepo(db: Db) {
     const [balanceAfter, earnedToDate] = bumped;
     const storeId = e.storeId ?? null;
     const expiresAt = e.expiresAt ?? null;
-    const { lastInsertRowid } = insertEntry.run(e.customerId, e.kind, e.delta, balanceAfter, e.reason, e.sourceKey, storeId, e.actor.kind, e.actor.id, expiresAt, e.now, earnedToDate);
+    const { lastInsertRowid } = insertEntry.run(
+      e.customerId,
+      e.kind,
+      e.delta,
+      balanceAfter,
+      e.reason,
+      e.sourceKey,
+      storeId,
+      e.actor.kind,
+      e.actor.id,
+      expiresAt,
+      e.now,
+      earnedToDate,
+    );
     // Every column but the id is what we just wrote: no need to read the row back.
-    const entry: LedgerRow = { id: Number(lastInsertRowid), customerId: e.customerId, kind: e.kind, delta: e.delta, balanceAfter, reason: e.reason, sourceKey: e.sourceKey, storeId, actorKind: e.actor.kind, actorId: e.actor.id, expiresAt, createdAt: e.now, earnedToDate };
+    const entry: LedgerRow = {
+      id: Number(lastInsertRowid),
+      customerId: e.customerId,
+      kind: e.kind,
+      delta: e.delta,
+      balanceAfter,
+      reason: e.reason,
+      sourceKey: e.sourceKey,
+      storeId,
+      actorKind: e.actor.kind,
+      actorId: e.actor.id,
+      expiresAt,
+      createdAt: e.now,
+      earnedToDate,
+    };
     return { entry, duplicate: false };
   }
 
   // Oldest first, in date order (points_ledger_window_idx): expiry takes the oldest lots first.
-  const factsStmt = c.prepare("select delta, expires_at, created_at, id from points_ledger where customer_id = ? order by created_at, earned_to_date, id").raw();
+  const factsStmt = c
+    .prepare("select delta, expires_at, created_at, id from points_ledger where customer_id = ? order by created_at, earned_to_date, id")
+    .raw();
   const facts = (customerId: string) =>
     (factsStmt.all(customerId) as [number, number | null, number, number][]).map(([delta, expiresAt, createdAt, id]) => ({ delta, expiresAt, createdAt, id }));
 
@@ -102,7 +134,9 @@ export function createLoyaltyRepo(db: Db) {
     )
     .raw();
   const history = (customerId: string, before: number | undefined, limit: number) =>
-    ((before ? historyBeforeStmt.all(customerId, before, customerId, limit) : historyStmt.all(customerId, limit)) as unknown[][]).map((r) => ledgerRow.read(r)!);
+    ((before ? historyBeforeStmt.all(customerId, before, customerId, limit) : historyStmt.all(customerId, limit)) as unknown[][]).map((r) =>
+      ledgerRow.read(r)!,
+    );
 
   const customersWithExpiredLots = (at: number) =>
     db
@@ -125,14 +159,20 @@ export function createLoyaltyRepo(db: Db) {
     if (changedElsewhere() && rulesCache && latestVersion.get() !== rulesCache.version) rulesCache = undefined;
     if (!rulesCache) {
       const row = db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(1).get();
-      rulesCache = deepFreeze(row ? { version: row.version, rules: LoyaltyRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: structuredClone(DEFAULT_LOYALTY_RULES) });
+      rulesCache = deepFreeze(
+        row ? { version: row.version, rules: LoyaltyRules.parse(JSON.parse(row.rules)) } : { version: 0, rules: structuredClone(DEFAULT_LOYALTY_RULES) },
+      );
     }
     return rulesCache;
   }
 
   function saveRules(rules: LoyaltyRules, changedBy: string, now: number) {
     rulesCache = undefined; // before the write: a rolled-back transaction around this call leaves nothing stale either
-    const version = db.insert(loyaltyRules).values({ rules: JSON.stringify(rules), changedBy, createdAt: now }).returning({ version: loyaltyRules.version }).get().version;
+    const version = db
+      .insert(loyaltyRules)
+      .values({ rules: JSON.stringify(rules), changedBy, createdAt: now })
+      .returning({ version: loyaltyRules.version })
+      .get().version;
     rulesCache = undefined;
     return version;
   }

@@ -28,7 +28,15 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
 
   r.get(
     "/api/staff/members/:code",
-    { config: { access: "staff", scope: "any" }, schema: { tags: ["staff"], summary: "Who a member code belongs to", params: z.object({ code: z.string().min(4).max(64) }), response: { 200: z.object({ member: Member }) } } },
+    {
+      config: { access: "staff", scope: "any" },
+      schema: {
+        tags: ["staff"],
+        summary: "Who a member code belongs to",
+        params: z.object({ code: z.string().min(4).max(64) }),
+        response: { 200: z.object({ member: Member }) },
+      },
+    },
     async (req) => ({ member: loyalty.previewMember(req.params.code) }),
   );
 
@@ -40,7 +48,15 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
         tags: ["staff"],
         summary: "Award points for a counter purchase (once per receipt)",
         body: AwardPointsBody,
-        response: { 200: z.object({ member: z.object({ id: z.string(), name: z.string() }), points: z.number(), balance: z.number(), duplicate: z.boolean(), entry: LedgerEntry }) },
+        response: {
+          200: z.object({
+            member: z.object({ id: z.string(), name: z.string() }),
+            points: z.number(),
+            balance: z.number(),
+            duplicate: z.boolean(),
+            entry: LedgerEntry,
+          }),
+        },
       },
     },
     async (req) => loyalty.award({ actor: me(req), ...req.body }),
@@ -63,19 +79,42 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
 
   r.get(
     "/api/admin/loyalty/rules",
-    { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ version: z.number(), rules: LoyaltyRules, history: z.array(z.object({ version: z.number(), changedBy: z.string(), createdAt: z.number() })) }) } } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        response: {
+          200: z.object({
+            version: z.number(),
+            rules: LoyaltyRules,
+            history: z.array(z.object({ version: z.number(), changedBy: z.string(), createdAt: z.number() })),
+          }),
+        },
+      },
+    },
     async () => ({ ...loyalty.rules(), history: loyalty.ruleHistory().map((h) => ({ version: h.version, changedBy: h.changedBy, createdAt: h.createdAt })) }),
   );
 
   r.put(
     "/api/admin/loyalty/rules",
-    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Earning rule and tiers (a new version)", body: LoyaltyRules, response: { 200: z.object({ version: z.number(), rules: LoyaltyRules }) } } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Earning rule and tiers (a new version)",
+        body: LoyaltyRules,
+        response: { 200: z.object({ version: z.number(), rules: LoyaltyRules }) },
+      },
+    },
     async (req) => loyalty.setRules(me(req), req.body),
   );
 
   r.post(
     "/api/admin/jobs/expire-points",
-    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the points expiry job now (it also runs hourly)", response: { 200: z.object({ expired: z.number() }) } } },
+    {
+      config: { access: "admin" },
+      schema: { tags: ["admin"], summary: "Run the points expiry job now (it also runs hourly)", response: { 200: z.object({ expired: z.number() }) } },
+    },
     async () => loyalty.expireDue(),
   );
 }

@@ -25,13 +25,27 @@ const DAY = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function toLedgerEntry(r: LedgerRow): LedgerEntry {
-  return { id: r.id, kind: r.kind, delta: r.delta, balanceAfter: r.balanceAfter, reason: r.reason, storeId: r.storeId, createdAt: iso(r.createdAt)!, expiresAt: iso(r.expiresAt) };
+  return {
+    id: r.id,
+    kind: r.kind,
+    delta: r.delta,
+    balanceAfter: r.balanceAfter,
+    reason: r.reason,
+    storeId: r.storeId,
+    createdAt: iso(r.createdAt)!,
+    expiresAt: iso(r.expiresAt),
+  };
 }
 
 /** Shows a member code as the shopper sees it on their card: MC-7K2P-9Q4X. */
 export const formatMemberCode = (code: string) => `MC-${code.slice(0, 4)}-${code.slice(4)}`;
 
-export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identityRepo: Pick<IdentityRepo, "byId" | "byMemberCode" | "memberRef" | "storeExists">; now: () => number }) {
+export function createLoyaltyService(deps: {
+  db: Db;
+  repo: LoyaltyRepo;
+  identityRepo: Pick<IdentityRepo, "byId" | "byMemberCode" | "memberRef" | "storeExists">;
+  now: () => number;
+}) {
   const { db, repo, identityRepo, now } = deps;
 
   function tierOf(customerId: string, rules: LoyaltyRules, at: number) {
@@ -89,7 +103,12 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
       if (!member) return new Refusal(new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code"));
       const t = tierOf(member.id, rules, at);
       const points = pointsForPurchase(rules, p.amountVnd, t.tier.multiplier);
-      if (points <= 0) return new Refusal(new AppError(ErrorCode.PURCHASE_TOO_SMALL, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, { minVnd: rules.vndPerPoint }));
+      if (points <= 0)
+        return new Refusal(
+          new AppError(ErrorCode.PURCHASE_TOO_SMALL, `A purchase under ${rules.vndPerPoint.toLocaleString("vi-VN")}đ earns no points`, {
+            minVnd: rules.vndPerPoint,
+          }),
+        );
       const reason = `Mua hàng ${p.amountVnd.toLocaleString("vi-VN")}đ`;
       let appended;
       try {
@@ -108,11 +127,20 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
         });
       } catch (e) {
         // A reused bill number is refused before anything is written: the batch stands.
-        if (e instanceof AppError && e.code === ErrorCode.IDEMPOTENCY_KEY_REUSED) return new Refusal(new AppError(e.code, "This bill number was already used for another member or amount"));
+        if (e instanceof AppError && e.code === ErrorCode.IDEMPOTENCY_KEY_REUSED)
+          return new Refusal(new AppError(e.code, "This bill number was already used for another member or amount"));
         throw e;
       }
       const { entry, duplicate } = appended;
-      if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.award", targetId: member.id, storeId: p.storeId, details: { amountVnd: p.amountVnd, points, receiptId }, at });
+      if (!duplicate)
+        audit(db, {
+          actor: actorOf(p.actor),
+          action: "points.award",
+          targetId: member.id,
+          storeId: p.storeId,
+          details: { amountVnd: p.amountVnd, points, receiptId },
+          at,
+        });
       // A new entry's balance_after is the balance now (same transaction); a duplicate's is from back then.
       const balance = duplicate ? repo.balanceOf(member.id)! : entry.balanceAfter;
       return { member: { id: member.id, name: counterName(member.name) }, points: entry.delta, balance, duplicate, entry: toLedgerEntry(entry) };
@@ -135,7 +163,8 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
         expiresAt: p.delta > 0 ? at + rules.pointsValidDays * DAY : null,
         now: at,
       });
-      if (!duplicate) audit(db, { actor: actorOf(p.actor), action: "points.adjust", targetId: p.customerId, details: { delta: p.delta, reason: p.reason }, at });
+      if (!duplicate)
+        audit(db, { actor: actorOf(p.actor), action: "points.adjust", targetId: p.customerId, details: { delta: p.delta, reason: p.reason }, at });
       return { entry: toLedgerEntry(entry), balance: duplicate ? repo.balanceOf(p.customerId)! : entry.balanceAfter, duplicate };
     });
   }
@@ -151,7 +180,15 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
         const due = pointsDueToExpire(facts, at);
         if (due <= 0) return;
         const lastId = facts[facts.length - 1]!.id;
-        const { duplicate } = repo.append({ customerId, kind: "expire", delta: -due, reason: "Điểm hết hạn", sourceKey: `expire:${customerId}:${lastId}`, actor: SYSTEM, now: at });
+        const { duplicate } = repo.append({
+          customerId,
+          kind: "expire",
+          delta: -due,
+          reason: "Điểm hết hạn",
+          sourceKey: `expire:${customerId}:${lastId}`,
+          actor: SYSTEM,
+          now: at,
+        });
         if (!duplicate) expired += due;
       });
     });
@@ -163,7 +200,18 @@ export function createLoyaltyService(deps: { db: Db; repo: LoyaltyRepo; identity
     return { version, rules };
   }
 
-  return { summary, history, previewMember, award, adjust, expireDue, rules: () => repo.currentRules(), setRules, ruleHistory: repo.ruleHistory, append: repo.append };
+  return {
+    summary,
+    history,
+    previewMember,
+    award,
+    adjust,
+    expireDue,
+    rules: () => repo.currentRules(),
+    setRules,
+    ruleHistory: repo.ruleHistory,
+    append: repo.append,
+  };
 }
 
 export type LoyaltyService = ReturnType<typeof createLoyaltyService>;

@@ -5,7 +5,8 @@ import { seedMenu } from "./test-fixture";
 let h: Harness;
 let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
 let menu: Awaited<ReturnType<typeof seedMenu>>;
-const inject = (method: "GET" | "POST" | "PUT", url: string, token: string, payload?: unknown) => h.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as object }) });
+const inject = (method: "GET" | "POST" | "PUT", url: string, token: string, payload?: unknown) =>
+  h.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as object }) });
 
 beforeAll(async () => {
   h = await startHarness();
@@ -20,7 +21,14 @@ describe("menu", () => {
     expect(q1.statusCode).toBe(200);
     const names = (m: any) => m.categories.flatMap((c: any) => c.products.map((p: any) => p.name));
     expect(names(q1.json())).toEqual(["Bánh mì", "Trà sữa"]);
-    expect(q1.json().categories[0].products.find((p: any) => p.name === "Trà sữa")).toMatchObject({ priceVnd: 35_000, imageUrl: "https://cdn.example.vn/tra-sua.jpg", optionGroups: [{ id: "size", kind: "one" }, { id: "top", kind: "many" }] });
+    expect(q1.json().categories[0].products.find((p: any) => p.name === "Trà sữa")).toMatchObject({
+      priceVnd: 35_000,
+      imageUrl: "https://cdn.example.vn/tra-sua.jpg",
+      optionGroups: [
+        { id: "size", kind: "one" },
+        { id: "top", kind: "many" },
+      ],
+    });
     expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q3/menu" })).json())).toEqual(["Cà phê muối", "Trà sữa"]);
 
     const soldOut = await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: false });

@@ -11,7 +11,8 @@ export function createMenuRepo(db: Db) {
   const category = (id: string) => db.select().from(menuCategories).where(eq(menuCategories.id, id)).get();
   const categories = () => db.select().from(menuCategories).orderBy(asc(menuCategories.position), asc(menuCategories.name)).all();
   const insertCategory = (row: typeof menuCategories.$inferInsert) => db.insert(menuCategories).values(row).run();
-  const updateCategory = (id: string, set: Partial<typeof menuCategories.$inferInsert>) => db.update(menuCategories).set(set).where(eq(menuCategories.id, id)).run();
+  const updateCategory = (id: string, set: Partial<typeof menuCategories.$inferInsert>) =>
+    db.update(menuCategories).set(set).where(eq(menuCategories.id, id)).run();
 
   const product = (id: string) => db.select().from(products).where(eq(products.id, id)).get();
   const allProducts = () => db.select().from(products).orderBy(asc(products.name)).all();
@@ -19,17 +20,30 @@ export function createMenuRepo(db: Db) {
   const updateProduct = (id: string, set: Partial<typeof products.$inferInsert>) => db.update(products).set(set).where(eq(products.id, id)).run();
 
   const storesOf = (productId: string) =>
-    db.select({ storeId: productStores.storeId, available: productStores.available }).from(productStores).where(eq(productStores.productId, productId)).orderBy(asc(productStores.storeId)).all();
+    db
+      .select({ storeId: productStores.storeId, available: productStores.available })
+      .from(productStores)
+      .where(eq(productStores.productId, productId))
+      .orderBy(asc(productStores.storeId))
+      .all();
 
   /** Sets where a product is sold: stores dropped lose their row, new ones start available, kept ones keep their flag. */
   function setProductStores(productId: string, storeIds: string[], now: number) {
     const keep = new Set(storeIds);
-    for (const s of storesOf(productId)) if (!keep.has(s.storeId)) db.delete(productStores).where(and(eq(productStores.productId, productId), eq(productStores.storeId, s.storeId))).run();
+    for (const s of storesOf(productId))
+      if (!keep.has(s.storeId))
+        db.delete(productStores)
+          .where(and(eq(productStores.productId, productId), eq(productStores.storeId, s.storeId)))
+          .run();
     for (const storeId of keep) db.insert(productStores).values({ productId, storeId, available: true, updatedAt: now }).onConflictDoNothing().run();
   }
 
   const setAvailable = (productId: string, storeId: string, available: boolean, now: number) =>
-    db.update(productStores).set({ available, updatedAt: now }).where(and(eq(productStores.productId, productId), eq(productStores.storeId, storeId))).run().changes === 1;
+    db
+      .update(productStores)
+      .set({ available, updatedAt: now })
+      .where(and(eq(productStores.productId, productId), eq(productStores.storeId, storeId)))
+      .run().changes === 1;
 
   /** Products on a store's menu right now: active, in an active category, sold and available at the store. */
   const menuStmt = c.prepare(
@@ -40,7 +54,21 @@ export function createMenuRepo(db: Db) {
 
   const store = (id: string) => db.select().from(stores).where(eq(stores.id, id)).get();
 
-  return { category, categories, insertCategory, updateCategory, product, allProducts, insertProduct, updateProduct, storesOf, setProductStores, setAvailable, menuProductIds, store };
+  return {
+    category,
+    categories,
+    insertCategory,
+    updateCategory,
+    product,
+    allProducts,
+    insertProduct,
+    updateProduct,
+    storesOf,
+    setProductStores,
+    setAvailable,
+    menuProductIds,
+    store,
+  };
 }
 
 export type MenuRepo = ReturnType<typeof createMenuRepo>;

@@ -15,13 +15,19 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
   // ---- shopper ----
   r.get(
     "/api/stores/:storeId/menu",
-    { config: { access: "public" }, schema: { tags: ["orders"], summary: "A store's menu: only what is available there now", params: StoreParam, response: { 200: Menu } } },
+    {
+      config: { access: "public" },
+      schema: { tags: ["orders"], summary: "A store's menu: only what is available there now", params: StoreParam, response: { 200: Menu } },
+    },
     async (req) => menu.menu(req.params.storeId),
   );
 
   r.post(
     "/api/orders/quote",
-    { config: { access: "customer", scope: "own" }, schema: { tags: ["orders"], summary: "Price a cart (and voucher) without ordering", body: QuoteBody, response: { 200: Quote } } },
+    {
+      config: { access: "customer", scope: "own" },
+      schema: { tags: ["orders"], summary: "Price a cart (and voucher) without ordering", body: QuoteBody, response: { 200: Quote } },
+    },
     async (req) => menu.quote(me(req).id, req.body),
   );
 
@@ -42,9 +48,13 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
   );
 
   // ---- admin: menu ----
-  r.get("/api/admin/menu/categories", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ categories: z.array(MenuCategory) }) } } }, async () => ({
-    categories: menu.listCategories(),
-  }));
+  r.get(
+    "/api/admin/menu/categories",
+    { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ categories: z.array(MenuCategory) }) } } },
+    async () => ({
+      categories: menu.listCategories(),
+    }),
+  );
   r.post(
     "/api/admin/menu/categories",
     { config: { access: "admin" }, schema: { tags: ["admin"], body: MenuCategoryInput, response: { 201: MenuCategory } } },
@@ -55,9 +65,13 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
     { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, body: MenuCategoryInput, response: { 200: MenuCategory } } },
     async (req) => menu.updateCategory(me(req), req.params.id, req.body),
   );
-  r.get("/api/admin/menu/products", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ products: z.array(AdminProduct) }) } } }, async () => ({
-    products: menu.listProducts(),
-  }));
+  r.get(
+    "/api/admin/menu/products",
+    { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ products: z.array(AdminProduct) }) } } },
+    async () => ({
+      products: menu.listProducts(),
+    }),
+  );
   r.post(
     "/api/admin/menu/products",
     { config: { access: "admin" }, schema: { tags: ["admin"], body: ProductInput, response: { 201: AdminProduct } } },

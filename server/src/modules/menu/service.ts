@@ -178,12 +178,23 @@ export function createMenuService(deps: {
     if (body.voucherId) {
       const { voucher: v, campaign } = deps.vouchers.usableFor(customerId, body.voucherId, body.storeId, at);
       const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
-      if (subtotal < campaign.minSpendVnd) throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, { minSpendVnd: campaign.minSpendVnd, subtotalVnd: subtotal });
-      discount = { kind: campaign.kind, value: campaign.value, maxDiscountVnd: campaign.maxDiscountVnd, minSpendVnd: campaign.minSpendVnd, freeItem: campaign.freeItem };
+      if (subtotal < campaign.minSpendVnd)
+        throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, {
+          minSpendVnd: campaign.minSpendVnd,
+          subtotalVnd: subtotal,
+        });
+      discount = {
+        kind: campaign.kind,
+        value: campaign.value,
+        maxDiscountVnd: campaign.maxDiscountVnd,
+        minSpendVnd: campaign.minSpendVnd,
+        freeItem: campaign.freeItem,
+      };
       voucher = v;
     }
     const totals = orderTotals(lines, discount);
-    if (voucher && totals.discountVnd === 0) throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)");
+    if (voucher && totals.discountVnd === 0)
+      throw new AppError(ErrorCode.VOUCHER_NOT_APPLICABLE, "This voucher takes nothing off this order (add the free item to your cart)");
     return { lines, ...totals, voucher };
   }
 

@@ -19,8 +19,25 @@ export async function seedMenu(h: Harness, admin: string) {
     imageUrl: "https://cdn.example.vn/tra-sua.jpg",
     storeIds: ["q1", "q3"],
     optionGroups: [
-      { id: "size", name: "Size", kind: "one", required: true, options: [{ id: "M", name: "M", priceDeltaVnd: 0 }, { id: "L", name: "L", priceDeltaVnd: 8_000 }] },
-      { id: "top", name: "Topping", kind: "many", options: [{ id: "pearl", name: "Trân châu", priceDeltaVnd: 5_000 }, { id: "jelly", name: "Thạch", priceDeltaVnd: 6_000 }] },
+      {
+        id: "size",
+        name: "Size",
+        kind: "one",
+        required: true,
+        options: [
+          { id: "M", name: "M", priceDeltaVnd: 0 },
+          { id: "L", name: "L", priceDeltaVnd: 8_000 },
+        ],
+      },
+      {
+        id: "top",
+        name: "Topping",
+        kind: "many",
+        options: [
+          { id: "pearl", name: "Trân châu", priceDeltaVnd: 5_000 },
+          { id: "jelly", name: "Thạch", priceDeltaVnd: 6_000 },
+        ],
+      },
     ],
   });
   menu.banhMi = await product({ name: "Bánh mì", priceVnd: 25_000, storeIds: ["q1"] });

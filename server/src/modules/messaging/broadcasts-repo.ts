@@ -52,7 +52,11 @@ export function createBroadcastsRepo(db: Db) {
     `update broadcasts set state = 'done', finished_at = @t where id = @id and state = 'running'
        and not exists (select 1 from outbox where broadcast_id = @id and state in ${PENDING_STATES})`,
   );
-  const cancelledWithUnsent = c.prepare("select b.id from broadcasts b where b.state = 'cancelled' and exists (select 1 from outbox o where o.broadcast_id = b.id and o.state in ('queued','held','ready'))").pluck();
+  const cancelledWithUnsent = c
+    .prepare(
+      "select b.id from broadcasts b where b.state = 'cancelled' and exists (select 1 from outbox o where o.broadcast_id = b.id and o.state in ('queued','held','ready'))",
+    )
+    .pluck();
 
   return {
     create(id: string, input: BroadcastInput, createdBy: string, t: number) {
@@ -77,11 +81,24 @@ export function createBroadcastsRepo(db: Db) {
         .run();
     },
     row: (id: string) => db.select().from(broadcasts).where(eq(broadcasts.id, id)).get(),
-    ids: () => db.select({ id: broadcasts.id }).from(broadcasts).orderBy(desc(broadcasts.createdAt)).all().map((b) => b.id),
-    planningIds: () => db.select({ id: broadcasts.id }).from(broadcasts).where(eq(broadcasts.state, "planning")).all().map((b) => b.id),
+    ids: () =>
+      db
+        .select({ id: broadcasts.id })
+        .from(broadcasts)
+        .orderBy(desc(broadcasts.createdAt))
+        .all()
+        .map((b) => b.id),
+    planningIds: () =>
+      db
+        .select({ id: broadcasts.id })
+        .from(broadcasts)
+        .where(eq(broadcasts.state, "planning"))
+        .all()
+        .map((b) => b.id),
     /** Cancelled broadcasts whose unsent rows a stopped process did not finish cancelling. */
     cancelledWithUnsent: () => cancelledWithUnsent.all() as string[],
-    startPlanning: (id: string, t: number) => void db.update(broadcasts).set({ state: "planning", plannedThrough: 0, recipients: 0, startedAt: t }).where(eq(broadcasts.id, id)).run(),
+    startPlanning: (id: string, t: number) =>
+      void db.update(broadcasts).set({ state: "planning", plannedThrough: 0, recipients: 0, startedAt: t }).where(eq(broadcasts.id, id)).run(),
     /** Where the plan is: read inside each slice's own transaction. */
     planProgress: (id: string) => progress.get(id) as { state: string; after: number; recipients: number } | undefined,
     /** Customers up to `through` have their rows; the last slice sets `running`. */

@@ -89,8 +89,24 @@ export function createBroadcasts(deps: {
     const { where, params } = audienceOf(JSON.parse(b.audience));
     const { rules } = repo.currentRules();
     const t = repo.template(b.templateId ?? "");
-    const msg: PolicyMessage = { category: b.category as Category, priority: 3, hasText: !!b.text || !!b.imageUrl, template: t ? { tag: t.tag as 1 | 2 | 3, uid: t.uid, zns: true } : null, expiresAt: b.expiresAt };
-    const out = { audience: 0, send: 0, hold: 0, suppress: 0, expire: 0, reasons: {} as Record<string, number>, channels: { cs: 0, template_uid: 0, zns: 0 }, freeCs: 0, quotaNeeded: 0 };
+    const msg: PolicyMessage = {
+      category: b.category as Category,
+      priority: 3,
+      hasText: !!b.text || !!b.imageUrl,
+      template: t ? { tag: t.tag as 1 | 2 | 3, uid: t.uid, zns: true } : null,
+      expiresAt: b.expiresAt,
+    };
+    const out = {
+      audience: 0,
+      send: 0,
+      hold: 0,
+      suppress: 0,
+      expire: 0,
+      reasons: {} as Record<string, number>,
+      channels: { cs: 0, template_uid: 0, zns: 0 },
+      freeCs: 0,
+      quotaNeeded: 0,
+    };
     const count = (d: Decision, n: number) => {
       out.audience += n;
       out[d.action] += n;
@@ -179,7 +195,14 @@ export function createBroadcasts(deps: {
           const done = hi >= end();
           store.advancePlan(id, hi, inserted, done ? "running" : "planning");
           if (done) store.completeBroadcasts([id], t); // an audience of no one is done at once
-          if (done) audit(db, { actor: { kind: "system", id: "planner" }, action: "broadcast.planned", targetId: id, details: { recipients: p.recipients + inserted }, at: t });
+          if (done)
+            audit(db, {
+              actor: { kind: "system", id: "planner" },
+              action: "broadcast.planned",
+              targetId: id,
+              details: { recipients: p.recipients + inserted },
+              at: t,
+            });
           return { done };
         }),
       deps.slices,
@@ -198,7 +221,11 @@ export function createBroadcasts(deps: {
     const next = tx(db, () => {
       const b = broadcastRow(id);
       // A plan in progress can be cancelled (it stops at its next slice), not paused: pause/resume is for sending.
-      const allowed: Record<string, string[]> = { pause: ["running"], resume: ["paused", "tripped"], cancel: ["draft", "planning", "running", "paused", "tripped"] };
+      const allowed: Record<string, string[]> = {
+        pause: ["running"],
+        resume: ["paused", "tripped"],
+        cancel: ["draft", "planning", "running", "paused", "tripped"],
+      };
       if (!allowed[action]!.includes(b.state)) throw new AppError(ErrorCode.CONFLICT, `Cannot ${action} a ${b.state} broadcast`);
       const next = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
       store.setState(id, next, now());
@@ -248,11 +275,14 @@ export function createBroadcasts(deps: {
     const states: Record<string, number> = {};
     if (span.lo !== null && span.hi !== null) {
       let after = span.lo - 1;
-      await runInSlices((rows) => {
-        for (const r of outbox.broadcastStatesIn(id, after, after + rows)) states[r.state] = (states[r.state] ?? 0) + r.n;
-        after += rows;
-        return { done: after >= span.hi! };
-      }, { maxRows: 1_000_000, ...deps.slices });
+      await runInSlices(
+        (rows) => {
+          for (const r of outbox.broadcastStatesIn(id, after, after + rows)) states[r.state] = (states[r.state] ?? 0) + r.n;
+          after += rows;
+          return { done: after >= span.hi! };
+        },
+        { maxRows: 1_000_000, ...deps.slices },
+      );
     }
     return broadcastView(id, states);
   }

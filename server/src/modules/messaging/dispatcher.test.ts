@@ -38,7 +38,7 @@ function dyingZalo(reaching: number) {
   let calls = 0;
   const never = new Promise<never>(() => {});
   const wrap =
-    <P,>(fn: (p: P) => Promise<unknown>) =>
+    <P>(fn: (p: P) => Promise<unknown>) =>
     async (p: P): Promise<never> => {
       if (calls++ < reaching) await fn(p);
       return never;
@@ -67,7 +67,16 @@ async function startBroadcast(content: Record<string, unknown>) {
 }
 
 const careTemplate = () =>
-  api("POST", "/api/admin/zns/templates", { id: "100002", name: "Chăm sóc", tag: 2, uid: true, params: [{ name: "customer_name", maxLength: 30 }, { name: "content", maxLength: 200 }] });
+  api("POST", "/api/admin/zns/templates", {
+    id: "100002",
+    name: "Chăm sóc",
+    tag: 2,
+    uid: true,
+    params: [
+      { name: "customer_name", maxLength: 30 },
+      { name: "content", maxLength: 200 },
+    ],
+  });
 const perRecipient = (channel: string) => {
   const n = new Map<string, number>();
   for (const m of h.emu.state.messages) if (m.channel === channel) n.set(m.recipient.oaUserId!, (n.get(m.recipient.oaUserId!) ?? 0) + 1);
@@ -110,11 +119,20 @@ describe("a crash mid-broadcast", () => {
     await h.control("POST", "/_emu/clock", { advanceMs: 1 });
     await dispatcher(h.app.services.zalo).drain();
     expect(h.emu.state.messages).toHaveLength(1);
-    expect(sql("select state, reason, zalo_msg_id from outbox")).toEqual([{ state: "sent", reason: "FOUND_IN_CONVERSATION", zalo_msg_id: h.emu.state.messages[0]!.msgId }]);
+    expect(sql("select state, reason, zalo_msg_id from outbox")).toEqual([
+      { state: "sent", reason: "FOUND_IN_CONVERSATION", zalo_msg_id: h.emu.state.messages[0]!.msgId },
+    ]);
   });
 
   it("a broadcast to no one is done as soon as it is planned", async () => {
-    const b = (await api("POST", "/api/admin/broadcasts", { name: "Không ai", category: "care", content: { text: "Chào" }, audience: { followersOnly: true, tags: ["không-ai-có"] } })).json();
+    const b = (
+      await api("POST", "/api/admin/broadcasts", {
+        name: "Không ai",
+        category: "care",
+        content: { text: "Chào" },
+        audience: { followersOnly: true, tags: ["không-ai-có"] },
+      })
+    ).json();
     expect((await api("POST", `/api/admin/broadcasts/${b.id}/start`)).json()).toMatchObject({ recipients: 0 });
     await until("the plan to finish", () => broadcastState(b.id)?.state !== "planning");
     expect(broadcastState(b.id)).toEqual({ state: "done", finished: 1 });
@@ -123,7 +141,12 @@ describe("a crash mid-broadcast", () => {
   it("erasing the last person a broadcast still had to reach completes it", async () => {
     const [p] = await followers(1);
     const id = await startBroadcast({ text: "Cảm ơn bạn!" });
-    const erase = await h.app.inject({ method: "POST", url: `/api/admin/customers/${p!.customer.id}/erase`, headers: bearer(admin), payload: { reason: "Khách yêu cầu" } });
+    const erase = await h.app.inject({
+      method: "POST",
+      url: `/api/admin/customers/${p!.customer.id}/erase`,
+      headers: bearer(admin),
+      payload: { reason: "Khách yêu cầu" },
+    });
     expect(erase.statusCode).toBe(200);
     expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
   });
@@ -150,7 +173,15 @@ describe("a crash mid-broadcast", () => {
         return real.sendCs(p);
       },
     } as ZaloClient;
-    for (const p of [a!, b!]) for (const n of [1, 2, 3]) h.app.services.messaging.queue({ customerId: p.customer.id, category: "transactional", dedupeKey: `o:${p.customer.id}:${n}`, source: "order", text: `#${n}` });
+    for (const p of [a!, b!])
+      for (const n of [1, 2, 3])
+        h.app.services.messaging.queue({
+          customerId: p.customer.id,
+          category: "transactional",
+          dedupeKey: `o:${p.customer.id}:${n}`,
+          source: "order",
+          text: `#${n}`,
+        });
     await dispatcher(zalo, { concurrency: 4 }).drain();
     expect(sql("select count(*) as n from outbox where state = 'sent'")[0].n).toBe(6);
     expect([...mostFor.values()]).toEqual([1, 1]);

@@ -93,7 +93,11 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor((o.ratePerSecond * o.leaseMs) / 2000)));
   const dr = createDispatchRepo(repo);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-  const buckets: Record<Channel, ReturnType<typeof bucket>> = { cs: bucket(o.ratePerSecond, now), template_uid: bucket(o.ratePerSecond, now), zns: bucket(o.ratePerSecond, now) };
+  const buckets: Record<Channel, ReturnType<typeof bucket>> = {
+    cs: bucket(o.ratePerSecond, now),
+    template_uid: bucket(o.ratePerSecond, now),
+    zns: bucket(o.ratePerSecond, now),
+  };
   /** Our own count of ZNS sends left today, so concurrent sends stop before Zalo's quota runs out. */
   let znsLeft: number | null = null;
   let znsLeftAt = 0;
@@ -207,7 +211,12 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
    * by ZNS at once, or fails if its template is gone or it waited past its expiry.
    */
   function decideTestSend(row: Row, t: number): { decision: Decision; row: Row } {
-    const problem = !row.to_phone || !row.template_id || !repo.template(row.template_id) ? "TEMPLATE_UNKNOWN" : row.expires_at !== null && row.expires_at <= t ? "EXPIRED" : null;
+    const problem =
+      !row.to_phone || !row.template_id || !repo.template(row.template_id)
+        ? "TEMPLATE_UNKNOWN"
+        : row.expires_at !== null && row.expires_at <= t
+          ? "EXPIRED"
+          : null;
     if (problem) {
       dr.toFinal({ id: row.id, owner, state: problem === "EXPIRED" ? "expired" : "failed", reason: problem, notBefore: null, t });
       return { decision: { action: "suppress", reason: "NO_CHANNEL" }, row };
@@ -266,7 +275,14 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     if (e.kind === "quota") {
       if (channel === "zns") znsLeft = 0;
       // Held, not failed: the quota comes back tomorrow (a held promotion may still expire first).
-      dr.toRetry({ id: row.id, state: "held", reason: "QUOTA_EXHAUSTED", zaloError: e.zaloCode, notBefore: nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00"), t });
+      dr.toRetry({
+        id: row.id,
+        state: "held",
+        reason: "QUOTA_EXHAUSTED",
+        zaloError: e.zaloCode,
+        notBefore: nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00"),
+        t,
+      });
       return;
     }
     const retryable = e.kind === "transient" || e.kind === "rate_limit" || e.kind === "token";
@@ -296,7 +312,10 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
         .map(decideRow)
         .filter((d) => d.decision.action === "send")
         .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: recipient(d.row) }));
-      dr.completeBroadcasts(rows.map((r) => r.broadcast_id), now()); // a batch may have suppressed or expired a broadcast's last rows
+      dr.completeBroadcasts(
+        rows.map((r) => r.broadcast_id),
+        now(),
+      ); // a batch may have suppressed or expired a broadcast's last rows
       return ready;
     });
     // Answers wait here until the next request goes out: one commit records them and marks the requests
@@ -314,7 +333,10 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       try {
         ok = tx(db, () => {
           done.forEach(record);
-          dr.completeBroadcasts(done.map((d) => d.row.broadcast_id), at);
+          dr.completeBroadcasts(
+            done.map((d) => d.row.broadcast_id),
+            at,
+          );
           return starts.map((st) => dr.markInFlight({ id: st.id, owner, t: at, until: at + o.leaseMs }));
         });
       } catch (err) {
@@ -344,7 +366,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     for (const s of toSend) {
       const key = s.row.customer_id ?? `row:${s.row.id}`;
       let theirs = byPerson.get(key);
-      if (!theirs) byPerson.set(key, (theirs = [])), people.push(theirs);
+      if (!theirs) (byPerson.set(key, (theirs = [])), people.push(theirs));
       theirs.push(s);
     }
     let next = 0;

@@ -10,7 +10,9 @@ export function createFloorRepo(db: Db) {
   const voucherSoon = c.prepare(
     "select v.id, vc.name, v.expires_at from vouchers v join voucher_campaigns vc on vc.id = v.campaign_id where v.customer_id = ? and v.status = 'issued' and v.expires_at > ? order by v.expires_at limit 1",
   );
-  const offer = c.prepare("select name from voucher_campaigns where active = 1 and listed = 1 and (valid_to is null or valid_to > ?) order by created_at desc limit 1");
+  const offer = c.prepare(
+    "select name from voucher_campaigns where active = 1 and listed = 1 and (valid_to is null or valid_to > ?) order by created_at desc limit 1",
+  );
   return {
     /** Followers in a customers rowid slice with nothing sent since `since` and nothing on its way. */
     silentIn: (p: { lo: number; hi: number; since: number }) => silentIn.all(p) as { id: string; name: string; points_balance: number }[],

@@ -37,11 +37,29 @@ export function createFloor(deps: { db: Db; repo: Pick<MessagingRepo, "currentRu
             const v = reads.voucherSoon(s.id, t);
             let content: string | null = null;
             if (s.points_balance > 0) content = `Bạn đang có ${s.points_balance} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`;
-            else if (v) content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN", { timeZone: rules.timeZone })}.`;
+            else if (v)
+              content = `Voucher "${v.name}" của bạn sẽ hết hạn ngày ${new Date(v.expires_at).toLocaleDateString("vi-VN", { timeZone: rules.timeZone })}.`;
             else if (offer) content = `Ưu đãi mới: ${offer.name}. Mở mini app để nhận ngay!`;
             if (!content) continue;
-            const template = rules.floor.templateId ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } } : null;
-            if (repo.queue({ customerId: s.id, category: "care", priority: 2, dedupeKey: `floor:${s.id}:${day}`, source: "floor", text: content, template, expiresAt: t + 2 * DAY }, t)) queued++;
+            const template = rules.floor.templateId
+              ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } }
+              : null;
+            if (
+              repo.queue(
+                {
+                  customerId: s.id,
+                  category: "care",
+                  priority: 2,
+                  dedupeKey: `floor:${s.id}:${day}`,
+                  source: "floor",
+                  text: content,
+                  template,
+                  expiresAt: t + 2 * DAY,
+                },
+                t,
+              )
+            )
+              queued++;
           }
         });
         return seen < MAX_PER_RUN;

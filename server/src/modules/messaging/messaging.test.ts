@@ -23,7 +23,8 @@ afterEach(async () => h.close());
 const HOUR = 3_600_000;
 const sql = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
 const drain = () => h.app.services.dispatcher.drain();
-const api = (method: string, url: string, payload?: unknown, token = admin) => h.app.inject({ method: method as any, url, headers: bearer(token), payload: payload as any });
+const api = (method: string, url: string, payload?: unknown, token = admin) =>
+  h.app.inject({ method: method as any, url, headers: bearer(token), payload: payload as any });
 
 /** Sets the shared clock to hh:00 Vietnam time on a fixed day (plus `days`). */
 async function setVnTime(hh: number, days = 0) {
@@ -94,7 +95,14 @@ describe("one way out", () => {
     const shopper = await h.login("shopper");
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
     await api("POST", "/api/me/phone", { phoneToken }, shopper.token);
-    h.app.services.messaging.queue({ customerId: shopper.customer.id, category: "transactional", priority: 9, dedupeKey: "order:1:confirmed", source: "order", template: { id: "100001", data: { customer_name: "Hà", order_code: "A-1", amount: "45000" } } });
+    h.app.services.messaging.queue({
+      customerId: shopper.customer.id,
+      category: "transactional",
+      priority: 9,
+      dedupeKey: "order:1:confirmed",
+      source: "order",
+      template: { id: "100001", data: { customer_name: "Hà", order_code: "A-1", amount: "45000" } },
+    });
     await drain();
     const [row] = sql("select id, state, channel, zalo_msg_id from outbox");
     const sent = await emuMessages("?channel=zns");
@@ -111,7 +119,11 @@ describe("one way out", () => {
     expect(test.json().code).toBe("TEMPLATE_DATA_INVALID");
     // 30 composed characters are fine even though the decomposed form is longer.
     const name = "Nguyễn Thị Ánh Tuyết Hoàng Ngọ".normalize("NFD");
-    const ok = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "100001", data: { customer_name: name, order_code: "A-1", amount: "1000" } });
+    const ok = await api("POST", "/api/admin/zns/test-send", {
+      phone: "0912345678",
+      templateId: "100001",
+      data: { customer_name: name, order_code: "A-1", amount: "1000" },
+    });
     expect(ok.json()).toMatchObject({ state: "queued", done: false });
     await drain();
     expect((await api("GET", `/api/admin/zns/test-send/${ok.json().id}`)).json()).toMatchObject({ done: true, ok: true });
@@ -122,30 +134,55 @@ describe("one way out", () => {
 
   it("a test send shows Zalo's error in words", async () => {
     await registerOrderTemplate();
-    const res = await api("POST", "/api/admin/zns/test-send", { phone: "0900000001", templateId: "100001", data: { customer_name: "A", order_code: "B", amount: "1" } });
+    const res = await api("POST", "/api/admin/zns/test-send", {
+      phone: "0900000001",
+      templateId: "100001",
+      data: { customer_name: "A", order_code: "B", amount: "1" },
+    });
     await drain();
-    expect((await api("GET", `/api/admin/zns/test-send/${res.json().id}`)).json()).toMatchObject({ done: true, ok: false, error: { code: -118, reason: "This phone number has no Zalo account" } });
+    expect((await api("GET", `/api/admin/zns/test-send/${res.json().id}`)).json()).toMatchObject({
+      done: true,
+      ok: false,
+      error: { code: -118, reason: "This phone number has no Zalo account" },
+    });
   });
 
   it("a test send is an outbox row like any other: queued, sent by the dispatcher with the row id as tracking_id, settled by its receipt", async () => {
     await registerOrderTemplate();
-    const res = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "100001", data: { customer_name: "Hà", order_code: "A-1", amount: "1000" } });
+    const res = await api("POST", "/api/admin/zns/test-send", {
+      phone: "0912345678",
+      templateId: "100001",
+      data: { customer_name: "Hà", order_code: "A-1", amount: "1000" },
+    });
     expect(res.statusCode).toBe(202);
     const id = res.json().id;
     // Nothing reaches Zalo from the request itself.
     expect(await emuMessages("?channel=zns")).toHaveLength(0);
-    expect(sql("select customer_id, to_phone, source, category, state from outbox")).toEqual([{ customer_id: null, to_phone: "84912345678", source: "zns_test", category: "transactional", state: "queued" }]);
+    expect(sql("select customer_id, to_phone, source, category, state from outbox")).toEqual([
+      { customer_id: null, to_phone: "84912345678", source: "zns_test", category: "transactional", state: "queued" },
+    ]);
     await drain();
     const sent = await emuMessages("?channel=zns");
     expect(sent.map((m: any) => [m.recipient.phone, m.trackingId ?? m.tracking_id, m.mode])).toEqual([["84912345678", `mc-${id}`, null]]);
     await expect.poll(async () => (await api("GET", `/api/admin/zns/test-send/${id}`)).json().state).toBe("delivered");
     expect((await api("GET", `/api/admin/zns/test-send/${id}`)).json()).toMatchObject({ done: true, ok: true, msgId: sent[0].msgId, error: null });
     // Development mode reaches only the OA's admins (§7.6): to anyone else Zalo refuses it (-127), at once.
-    const dev = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "100001", data: { customer_name: "Hà", order_code: "A-2", amount: "1000" }, development: true });
+    const dev = await api("POST", "/api/admin/zns/test-send", {
+      phone: "0912345678",
+      templateId: "100001",
+      data: { customer_name: "Hà", order_code: "A-2", amount: "1000" },
+      development: true,
+    });
     await drain();
     expect((await api("GET", `/api/admin/zns/test-send/${dev.json().id}`)).json()).toMatchObject({ done: true, ok: false, error: { code: -127 } });
     // Only test sends are read back here: another row's id is not found.
-    h.app.services.messaging.queue({ customerId: (await newShopper(h, "Lan")).customer.id, category: "care", dedupeKey: "x", source: "test", text: "Xin chào" });
+    h.app.services.messaging.queue({
+      customerId: (await newShopper(h, "Lan")).customer.id,
+      category: "care",
+      dedupeKey: "x",
+      source: "test",
+      text: "Xin chào",
+    });
     const other = sql("select id from outbox where source = 'test'")[0].id;
     expect((await api("GET", `/api/admin/zns/test-send/${other}`)).statusCode).toBe(404);
   });
@@ -154,7 +191,14 @@ describe("one way out", () => {
 describe("Zalo faults are survived", () => {
   it("rate limit (-32) retries with backoff, a timeout is looked up before any resend; an expired token is refreshed once", async () => {
     const [a, b] = await followers(2);
-    for (const s of [a!, b!]) h.app.services.messaging.queue({ customerId: s.customer.id, category: "transactional", dedupeKey: `t:${s.customer.id}`, source: "test", text: "Đơn hàng đã sẵn sàng" });
+    for (const s of [a!, b!])
+      h.app.services.messaging.queue({
+        customerId: s.customer.id,
+        category: "transactional",
+        dedupeKey: `t:${s.customer.id}`,
+        source: "test",
+        text: "Đơn hàng đã sẵn sàng",
+      });
     await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: -32, times: 1 });
     await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: 0, delayMs: 2000, times: 1 });
     await drain();
@@ -178,7 +222,13 @@ describe("Zalo faults are survived", () => {
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
     await api("POST", "/api/me/phone", { phoneToken }, shopper.token);
     await h.control("POST", "/_emu/faults", { match: "/business/message/template", error: -144, times: 1 });
-    h.app.services.messaging.queue({ customerId: shopper.customer.id, category: "transactional", dedupeKey: "o:2", source: "order", template: { id: "100001", data: { customer_name: "Hà", order_code: "A-2", amount: "1000" } } });
+    h.app.services.messaging.queue({
+      customerId: shopper.customer.id,
+      category: "transactional",
+      dedupeKey: "o:2",
+      source: "order",
+      template: { id: "100001", data: { customer_name: "Hà", order_code: "A-2", amount: "1000" } },
+    });
     await drain();
     const [row] = sql("select state, reason, not_before, zalo_error from outbox");
     expect(row).toMatchObject({ state: "held", reason: "QUOTA_EXHAUSTED", zalo_error: -144 });
@@ -190,13 +240,21 @@ describe("Zalo faults are survived", () => {
     await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: -227, times: 1 });
     h.app.services.messaging.queue({ customerId: a!.customer.id, category: "transactional", dedupeKey: "p:1", source: "test", text: "Xin chào" });
     await drain();
-    expect(sql("select state, zalo_error, reason from outbox")).toEqual([{ state: "failed", zalo_error: -227, reason: "Recipient inactive on Zalo for over 45 days" }]);
+    expect(sql("select state, zalo_error, reason from outbox")).toEqual([
+      { state: "failed", zalo_error: -227, reason: "Recipient inactive on Zalo for over 45 days" },
+    ]);
   });
 });
 
 describe("broadcasts", () => {
   const broadcast = (over: Record<string, unknown> = {}) =>
-    api("POST", "/api/admin/broadcasts", { name: "Cuối tuần vui vẻ", category: "promotion", content: { text: "Giảm 20% cuối tuần này!" }, audience: { followersOnly: true }, ...over });
+    api("POST", "/api/admin/broadcasts", {
+      name: "Cuối tuần vui vẻ",
+      category: "promotion",
+      content: { text: "Giảm 20% cuối tuần này!" },
+      audience: { followersOnly: true },
+      ...over,
+    });
 
   it("preview, start, pause, resume; results by state", async () => {
     await followers(3);
@@ -218,11 +276,17 @@ describe("broadcasts", () => {
   it("an OA media message: text with an image goes by CS as a media template element", async () => {
     await followers(1);
     const b = (await broadcast({ content: { text: "Món mới: trà vải", imageUrl: "https://cdn.shop.vn/tra-vai.jpg" } })).json();
-    expect((await api("POST", "/api/admin/broadcasts", { name: "x", category: "care", content: { text: "a", imageUrl: "http://insecure" }, audience: {} })).statusCode).toBe(400);
+    expect(
+      (await api("POST", "/api/admin/broadcasts", { name: "x", category: "care", content: { text: "a", imageUrl: "http://insecure" }, audience: {} }))
+        .statusCode,
+    ).toBe(400);
     await api("POST", `/api/admin/broadcasts/${b.id}/start`);
     await drain();
     const [m] = await emuMessages("?channel=cs");
-    expect(m.data).toEqual({ text: "Món mới: trà vải", attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: "https://cdn.shop.vn/tra-vai.jpg" }] } } });
+    expect(m.data).toEqual({
+      text: "Món mới: trà vải",
+      attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: "https://cdn.shop.vn/tra-vai.jpg" }] } },
+    });
   });
 
   it("no promotion goes out in quiet hours; held ones go when the window opens", async () => {
@@ -251,9 +315,19 @@ describe("broadcasts", () => {
       await api("POST", `/api/admin/broadcasts/${b.id}/start`);
       ids.push(b.id);
     }
-    for (const p of people) h.app.services.messaging.queue({ customerId: p.customer.id, category: "promotion", dedupeKey: `auto:${p.customer.id}`, source: "automation", text: "Ưu đãi sinh nhật", priority: 7 });
+    for (const p of people)
+      h.app.services.messaging.queue({
+        customerId: p.customer.id,
+        category: "promotion",
+        dedupeKey: `auto:${p.customer.id}`,
+        source: "automation",
+        text: "Ưu đãi sinh nhật",
+        priority: 7,
+      });
     await drain();
-    const perPerson = sql("select customer_id, count(*) as n from outbox where category = 'promotion' and state in ('sent','delivered','seen') group by customer_id");
+    const perPerson = sql(
+      "select customer_id, count(*) as n from outbox where category = 'promotion' and state in ('sent','delivered','seen') group by customer_id",
+    );
     expect(perPerson).toHaveLength(3);
     expect(perPerson.every((r) => r.n === 1)).toBe(true);
     // The automation has the higher priority and takes the one slot.
@@ -347,11 +421,16 @@ describe("rules and preferences", () => {
     const [a, b] = await followers(2);
     // Two care messages each, both sent under "no caps"; a cap of one a day would have held each second one.
     for (const p of [a!, b!]) {
-      for (const n of [1, 2]) h.app.services.messaging.queue({ customerId: p.customer.id, category: "care", dedupeKey: `c:${p.customer.id}:${n}`, source: "test", text: "Chào bạn" });
+      for (const n of [1, 2])
+        h.app.services.messaging.queue({ customerId: p.customer.id, category: "care", dedupeKey: `c:${p.customer.id}:${n}`, source: "test", text: "Chào bạn" });
     }
     await drain();
     expect(sql("select count(*) as n from outbox where state = 'sent'")[0].n).toBe(4);
-    const whatIf = (await api("POST", "/api/admin/warming-rules/what-if", { rules: { ...current, quietHours: null, caps: [{ category: "any", channel: "any", max: 1, windowHours: 24 }] } })).json();
+    const whatIf = (
+      await api("POST", "/api/admin/warming-rules/what-if", {
+        rules: { ...current, quietHours: null, caps: [{ category: "any", channel: "any", max: 1, windowHours: 24 }] },
+      })
+    ).json();
     expect(whatIf).toMatchObject({ messages: 4, current: { send: 4, notSent: 0 }, draft: { send: 2 }, becameBlocked: 2, becameSent: 0 });
     expect(whatIf.reasons).toEqual({ CAP_REACHED: 2 });
   });
@@ -364,7 +443,9 @@ describe("rules and preferences", () => {
     expect(put.json().maxOffersPerWeek).toBe(1);
     const muted = await api("PUT", "/api/me/message-prefs", { offersPerWeek: 1, pausedUntil: null, mutedCategories: ["promotion"] }, s.token);
     expect(muted.json().maxOffersPerWeek).toBe(0);
-    expect((await api("PUT", "/api/me/message-prefs", { offersPerWeek: 1, pausedUntil: null, mutedCategories: ["transactional"] }, s.token)).statusCode).toBe(400);
+    expect((await api("PUT", "/api/me/message-prefs", { offersPerWeek: 1, pausedUntil: null, mutedCategories: ["transactional"] }, s.token)).statusCode).toBe(
+      400,
+    );
   });
 
   it("a shopper's pause stops promotions until its date, and only promotions", async () => {

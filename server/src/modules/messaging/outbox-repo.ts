@@ -62,7 +62,15 @@ const INSERT_INTO = insertInto();
 /** One SQL expression per column (a `?` unless given), in column order. */
 const valuesOf = (fixed: Partial<Record<NewRowColumn, string>>) => NEW_ROW_COLUMNS.map((col) => fixed[col] ?? "?").join(", ");
 
-export type InFlightRow = { id: number; customer_id: string | null; channel: "cs" | "template_uid"; text: string | null; image_url: string | null; sent_at: number; broadcast_id: string | null };
+export type InFlightRow = {
+  id: number;
+  customer_id: string | null;
+  channel: "cs" | "template_uid";
+  text: string | null;
+  image_url: string | null;
+  sent_at: number;
+  broadcast_id: string | null;
+};
 type Row = Record<string, any>;
 
 export function createOutboxRepo(db: Db) {
@@ -98,13 +106,18 @@ export function createOutboxRepo(db: Db) {
   const insertTest = c.prepare(
     `${insertInto(["to_phone", "development"])} values (${valuesOf({ customer_id: "null", category: "'transactional'", priority: "9", dedupe_key: "null", source: `'${TEST_SEND_SOURCE}'`, text: "null", image_url: "null", state: "'queued'", not_before: "null", broadcast_id: "null" })}, ?, ?)`,
   );
-  const testRow = c.prepare(`select id, state, reason, zalo_msg_id, zalo_error, sent_at, delivered_at from outbox where id = ? and source = '${TEST_SEND_SOURCE}'`);
+  const testRow = c.prepare(
+    `select id, state, reason, zalo_msg_id, zalo_error, sent_at, delivered_at from outbox where id = ? and source = '${TEST_SEND_SOURCE}'`,
+  );
 
   /**
    * The admin's ZNS test send to one phone: a row like any other (the dispatcher sends it, a receipt
    * settles it), addressed to the phone rather than a customer, so no one's caps or history count it.
    */
-  function queueTestSend(p: { phone: string; template: { id: string; data: Record<string, string> }; development: boolean; expiresAt: number }, now: number): number {
+  function queueTestSend(
+    p: { phone: string; template: { id: string; data: Record<string, string> }; development: boolean; expiresAt: number },
+    now: number,
+  ): number {
     return Number(insertTest.run(p.template.id, JSON.stringify(p.template.data), p.expiresAt, now, now, p.phone, p.development ? 1 : 0).lastInsertRowid);
   }
 
@@ -118,26 +131,47 @@ export function createOutboxRepo(db: Db) {
        from customers c where c.rowid > ? and c.rowid <= ? and (${where})`,
     );
     return (
-      b: { id: string; category: string; text: string | null; imageUrl: string | null; templateId: string | null; templateData: string | null; scheduledAt: number | null; expiresAt: number | null },
+      b: {
+        id: string;
+        category: string;
+        text: string | null;
+        imageUrl: string | null;
+        templateId: string | null;
+        templateData: string | null;
+        scheduledAt: number | null;
+        expiresAt: number | null;
+      },
       slice: { lo: number; hi: number; params: unknown[] },
       t: number,
-    ) => stmt.run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, b.id, t, t, slice.lo, slice.hi, ...slice.params).changes;
+    ) =>
+      stmt.run(b.category, b.text, b.imageUrl, b.templateId, b.templateData, b.scheduledAt, b.expiresAt, b.id, t, t, slice.lo, slice.hi, ...slice.params)
+        .changes;
   }
 
   // ---- receipts, unfollows, rules, erasure ----
 
   const delivered = c.prepare("update outbox set state = 'delivered', delivered_at = ?, updated_at = ? where id = ? and state in ('sending','sent')");
-  const deliveredByMsg = c.prepare("update outbox set state = 'delivered', delivered_at = ?, updated_at = ? where zalo_msg_id = ? and state in ('sending','sent')");
-  const seenByMsg = c.prepare("update outbox set state = 'seen', seen_at = ?, delivered_at = coalesce(delivered_at, ?), updated_at = ? where zalo_msg_id = ? and state in ('sending','sent','delivered')");
-  const lastSentTo = c.prepare("select id, broadcast_id, sent_at from outbox where customer_id = ? and state in ('sent','delivered','seen') and sent_at >= ? order by sent_at desc limit 1");
+  const deliveredByMsg = c.prepare(
+    "update outbox set state = 'delivered', delivered_at = ?, updated_at = ? where zalo_msg_id = ? and state in ('sending','sent')",
+  );
+  const seenByMsg = c.prepare(
+    "update outbox set state = 'seen', seen_at = ?, delivered_at = coalesce(delivered_at, ?), updated_at = ? where zalo_msg_id = ? and state in ('sending','sent','delivered')",
+  );
+  const lastSentTo = c.prepare(
+    "select id, broadcast_id, sent_at from outbox where customer_id = ? and state in ('sent','delivered','seen') and sent_at >= ? order by sent_at desc limit 1",
+  );
   const blame = c.prepare("update outbox set unfollow_blamed_at = ? where id = ?");
-  const redecideHeld = c.prepare(`update outbox set not_before = ?, updated_at = ? where state = 'held' and reason in ('QUIET_HOURS','CAP_REACHED','PROMOTION_HOURS','FATIGUE','CUSTOMER_WEEKLY_LIMIT')`);
+  const redecideHeld = c.prepare(
+    `update outbox set not_before = ?, updated_at = ? where state = 'held' and reason in ('QUIET_HOURS','CAP_REACHED','PROMOTION_HOURS','FATIGUE','CUSTOMER_WEEKLY_LIMIT')`,
+  );
   // A row being sent (leased and marked sending) finishes; anything not yet sent never goes. The text and
   // template data of every other row are dropped: they carry the person's name and what we told them.
   const cancelUnsent = c.prepare(
     "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready') returning broadcast_id",
   );
-  const blankContent = c.prepare("update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'");
+  const blankContent = c.prepare(
+    "update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'",
+  );
   const replay = c.prepare(
     `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
      from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? and o.customer_id is not null order by o.customer_id, o.created_at, o.id`,
@@ -147,21 +181,34 @@ export function createOutboxRepo(db: Db) {
 
   // Every state spelled out, so each slice is one seek per state into `outbox_broadcast_idx` (broadcast, state, rowid).
   const STATES = outbox.state.enumValues.map((v) => `'${v}'`).join(",");
-  const sliceStates = c.prepare(`select state, count(*) as n from outbox where broadcast_id = ? and state in (${STATES}) and id > ? and id <= ? group by state`);
+  const sliceStates = c.prepare(
+    `select state, count(*) as n from outbox where broadcast_id = ? and state in (${STATES}) and id > ? and id <= ? group by state`,
+  );
   const span = c.prepare(
     `select min(lo) as lo, max(hi) as hi from (${outbox.state.enumValues
-      .map((v) => `select (select min(id) from outbox where broadcast_id = @id and state = '${v}') as lo, (select max(id) from outbox where broadcast_id = @id and state = '${v}') as hi`)
+      .map(
+        (v) =>
+          `select (select min(id) from outbox where broadcast_id = @id and state = '${v}') as lo, (select max(id) from outbox where broadcast_id = @id and state = '${v}') as hi`,
+      )
       .join(" union all ")})`,
   );
   // A decided row waiting its turn ('ready') has not gone out either: the dispatcher only sends a row it can still
   // move from ready to sending. Only requests already in flight finish.
-  const cancelSlice = c.prepare("update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held','ready') and id > ? and id <= ?");
+  const cancelSlice = c.prepare(
+    "update outbox set state = 'cancelled', reason = 'BROADCAST_CANCELLED', updated_at = ? where broadcast_id = ? and state in ('queued','held','ready') and id > ? and id <= ?",
+  );
   const stateCounts = c.prepare("select state, count(*) as n from outbox where broadcast_id = ? group by state");
   const unknownCount = c.prepare("select count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason = 'OUTCOME_UNKNOWN'").pluck();
-  const failedByCode = c.prepare("select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason is not 'OUTCOME_UNKNOWN' group by zalo_error");
-  const reasonCounts = c.prepare("select reason, count(*) as n from outbox where broadcast_id = ? and state in ('held','suppressed','expired') group by reason");
+  const failedByCode = c.prepare(
+    "select zalo_error as code, count(*) as n from outbox where broadcast_id = ? and state = 'failed' and reason is not 'OUTCOME_UNKNOWN' group by zalo_error",
+  );
+  const reasonCounts = c.prepare(
+    "select reason, count(*) as n from outbox where broadcast_id = ? and state in ('held','suppressed','expired') group by reason",
+  );
   const unfollowCount = c.prepare("select count(*) as n from outbox where broadcast_id = ? and unfollow_blamed_at is not null").pluck();
-  const breakerStats = c.prepare("select count(*) filter (where sent_at is not null) as sent, count(unfollow_blamed_at) as unfollows from outbox where broadcast_id = ?");
+  const breakerStats = c.prepare(
+    "select count(*) filter (where sent_at is not null) as sent, count(unfollow_blamed_at) as unfollows from outbox where broadcast_id = ?",
+  );
 
   // ---- the dispatcher ----
 
@@ -189,7 +236,9 @@ export function createOutboxRepo(db: Db) {
     "update outbox set state = 'ready', channel = ?, free = ?, sent_at = ?, lease_until = ?, reason = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
   );
   // Only a row still waiting: one cancelled while its batch was being claimed stays cancelled.
-  const toFinal = c.prepare("update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')");
+  const toFinal = c.prepare(
+    "update outbox set state = ?, reason = ?, not_before = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ? and lease_owner = ? and state in ('queued','held')",
+  );
   const toSent = c.prepare(
     "update outbox set state = case when state = 'sending' then 'sent' else state end, zalo_msg_id = ?, lease_owner = null, lease_until = null, updated_at = ? where id = ?",
   );
@@ -222,14 +271,26 @@ export function createOutboxRepo(db: Db) {
     queue,
     audienceInsert,
     queueTestSend,
-    testSend: (id: number) => testRow.get(id) as { id: number; state: string; reason: string | null; zalo_msg_id: string | null; zalo_error: number | null; sent_at: number | null; delivered_at: number | null } | undefined,
+    testSend: (id: number) =>
+      testRow.get(id) as
+        | {
+            id: number;
+            state: string;
+            reason: string | null;
+            zalo_msg_id: string | null;
+            zalo_error: number | null;
+            sent_at: number | null;
+            delivered_at: number | null;
+          }
+        | undefined,
 
     /** A delivery receipt for our own row (by tracking id) or for a Zalo message id. */
     markDelivered: (id: number, at: number, t: number) => delivered.run(at, t, id).changes,
     markDeliveredByMsg: (msgId: string, at: number, t: number) => deliveredByMsg.run(at, t, msgId).changes,
     markSeenByMsg: (msgId: string, at: number, t: number) => seenByMsg.run(at, at, t, msgId).changes,
     /** The last message that reached this person since `since`. */
-    lastSentTo: (customerId: string, since: number) => lastSentTo.get(customerId, since) as { id: number; broadcast_id: string | null; sent_at: number } | undefined,
+    lastSentTo: (customerId: string, since: number) =>
+      lastSentTo.get(customerId, since) as { id: number; broadcast_id: string | null; sent_at: number } | undefined,
     blameUnfollow: (id: number, at: number) => void blame.run(at, id),
     /** Messages held by the old rules are decided again now under the new ones (e.g. quiet hours turned off). */
     redecideHeld: (t: number) => redecideHeld.run(t, t).changes,
@@ -246,10 +307,12 @@ export function createOutboxRepo(db: Db) {
     broadcastSpan: (id: string) => span.get({ id }) as { lo: number | null; hi: number | null },
     broadcastStatesIn: (id: string, after: number, upTo: number) => sliceStates.all(id, after, upTo) as { state: string; n: number }[],
     cancelBroadcastSlice: (id: string, after: number, upTo: number, t: number) => cancelSlice.run(t, id, after, upTo).changes,
-    broadcastStates: (id: string) => Object.fromEntries((stateCounts.all(id) as { state: string; n: number }[]).map((r) => [r.state, r.n])) as Record<string, number>,
+    broadcastStates: (id: string) =>
+      Object.fromEntries((stateCounts.all(id) as { state: string; n: number }[]).map((r) => [r.state, r.n])) as Record<string, number>,
     broadcastUnknown: (id: string) => unknownCount.get(id) as number,
     broadcastFailedByCode: (id: string) => failedByCode.all(id) as { code: number | null; n: number }[],
-    broadcastReasons: (id: string) => Object.fromEntries((reasonCounts.all(id) as { reason: string; n: number }[]).map((r) => [r.reason, r.n])) as Record<string, number>,
+    broadcastReasons: (id: string) =>
+      Object.fromEntries((reasonCounts.all(id) as { reason: string; n: number }[]).map((r) => [r.reason, r.n])) as Record<string, number>,
     broadcastUnfollows: (id: string) => unfollowCount.get(id) as number,
     breakerStats: (id: string) => breakerStats.get(id) as { sent: number; unfollows: number },
 
@@ -257,7 +320,8 @@ export function createOutboxRepo(db: Db) {
     claim: (p: { owner: string; until: number; now: number; n: number }) => claim.all(p) as Row[],
     /** ZNS rows a stopped dispatcher left in flight with no receipt by `cutoff`: queued again. */
     recoverZns: (now: number, cutoff: number) => recoverZns.run({ now, cutoff }).changes,
-    toReady: (p: { id: number; owner: string; channel: string; free: boolean; t: number; until: number }) => void toReady.run(p.channel, p.free ? 1 : 0, p.t, p.until, p.t, p.id, p.owner),
+    toReady: (p: { id: number; owner: string; channel: string; free: boolean; t: number; until: number }) =>
+      void toReady.run(p.channel, p.free ? 1 : 0, p.t, p.until, p.t, p.id, p.owner),
     toFinal: (p: { id: number; owner: string; state: "held" | "expired" | "suppressed" | "failed"; reason: string; notBefore: number | null; t: number }) =>
       void toFinal.run(p.state, p.reason, p.notBefore, p.t, p.id, p.owner),
     toSent: (id: number, msgId: string, t: number) => void toSent.run(msgId, t, id),

@@ -23,7 +23,16 @@ afterEach(() => db.$client.close());
 
 const sql = (q: string, ...args: unknown[]) => db.$client.prepare(q).all(...args) as any[];
 /** A fresh service on the same database: what a restarted process builds. */
-const service = (slices?: SliceOptions) => createMessagingService({ db, repo: createMessagingRepo(db), loyaltyRepo: createLoyaltyRepo(db), customers: createCustomerRepo(db), zalo: {} as never, now: () => NOW, slices });
+const service = (slices?: SliceOptions) =>
+  createMessagingService({
+    db,
+    repo: createMessagingRepo(db),
+    loyaltyRepo: createLoyaltyRepo(db),
+    customers: createCustomerRepo(db),
+    zalo: {} as never,
+    now: () => NOW,
+    slices,
+  });
 
 function seed(n: number, vary = false) {
   const insert = db.$client.prepare(
@@ -34,12 +43,34 @@ function seed(n: number, vary = false) {
     const follows = !vary || i % 7 !== 3 ? 1 : 0;
     const lastSeen = !vary ? NOW - HOUR : [NOW - HOUR, NOW - 72 * HOUR, NOW - 10 * 24 * HOUR, null][i % 4]!;
     const prefs = vary && i % 5 === 1 ? JSON.stringify({ offersPerWeek: null, pausedUntil: null, mutedCategories: ["promotion"] }) : "{}";
-    insert.run(`cust-${String(i).padStart(4, "0")}`, `oa${i}`, vary && i % 3 === 0 ? null : `8490${i}`, `Khách ${i}`, `M${i}`, follows, vary && i % 6 === 5 ? NOW - 50 * 24 * HOUR : null, lastSeen, prefs, vary && i % 9 === 4 ? NOW + HOUR : null, NOW, NOW);
+    insert.run(
+      `cust-${String(i).padStart(4, "0")}`,
+      `oa${i}`,
+      vary && i % 3 === 0 ? null : `8490${i}`,
+      `Khách ${i}`,
+      `M${i}`,
+      follows,
+      vary && i % 6 === 5 ? NOW - 50 * 24 * HOUR : null,
+      lastSeen,
+      prefs,
+      vary && i % 9 === 4 ? NOW + HOUR : null,
+      NOW,
+      NOW,
+    );
   }
 }
 
 function broadcast(svc: ReturnType<typeof service>, category: "care" | "promotion" = "promotion") {
-  return svc.createBroadcast(admin, { name: "Cuối tuần", category, content: { text: "Giảm 20%!" }, audience: { followersOnly: true }, scheduledAt: null, expiresAt: null, breakerRate: 0.02, breakerMinSent: 200 }).id;
+  return svc.createBroadcast(admin, {
+    name: "Cuối tuần",
+    category,
+    content: { text: "Giảm 20%!" },
+    audience: { followersOnly: true },
+    scheduledAt: null,
+    expiresAt: null,
+    breakerRate: 0.02,
+    breakerMinSent: 200,
+  }).id;
 }
 
 describe("a broadcast is planned in slices", () => {
@@ -66,16 +97,26 @@ describe("a broadcast is planned in slices", () => {
     expect(claimed.length).toBeGreaterThanOrEqual(3);
     expect(claimed.every((n) => n === 0)).toBe(true);
     expect(sql("select count(distinct customer_id) n, count(*) total from outbox where broadcast_id = ?", id)[0]).toEqual({ n: 10, total: 10 });
-    expect(sql("select action from audit_log where target_id = ? order by id", id).map((r) => r.action)).toEqual(["broadcast.create", "broadcast.start", "broadcast.planned"]);
+    expect(sql("select action from audit_log where target_id = ? order by id", id).map((r) => r.action)).toEqual([
+      "broadcast.create",
+      "broadcast.start",
+      "broadcast.planned",
+    ]);
   });
 
   it("a crash inside a slice loses only that slice; after a restart the plan resumes from its mark and nobody gets two rows", async () => {
     seed(10);
     const id = broadcast(service());
     // The process dies in the third slice, after its rows are inserted but before the mark moves.
-    db.$client.exec(`create temp trigger crash before update of planned_through on broadcasts when new.planned_through = 9 begin select raise(abort, 'simulated crash'); end`);
+    db.$client.exec(
+      `create temp trigger crash before update of planned_through on broadcasts when new.planned_through = 9 begin select raise(abort, 'simulated crash'); end`,
+    );
     await expect(service({ rows: 3 }).start(admin, id)).rejects.toThrow("simulated crash");
-    expect(sql("select state, planned_through, recipients from broadcasts where id = ?", id)[0]).toEqual({ state: "planning", planned_through: 6, recipients: 6 });
+    expect(sql("select state, planned_through, recipients from broadcasts where id = ?", id)[0]).toEqual({
+      state: "planning",
+      planned_through: 6,
+      recipients: 6,
+    });
     expect(sql("select count(*) n from outbox where broadcast_id = ?", id)[0].n).toBe(6);
 
     db.$client.exec("drop trigger crash");
@@ -104,7 +145,12 @@ describe("a broadcast is planned in slices", () => {
     const stop = everyTurn(() => {
       if (outcomes.length || sql("select recipients from broadcasts where id = ?", id)[0].recipients !== 3) return;
       for (const action of ["pause", "cancel"] as const) {
-        outcomes.push(svc.setState(admin, id, action).then((v) => `${action}:${v.state}`, (e) => `${action}:${e.code}`));
+        outcomes.push(
+          svc.setState(admin, id, action).then(
+            (v) => `${action}:${v.state}`,
+            (e) => `${action}:${e.code}`,
+          ),
+        );
       }
     });
     const view = await svc.start(admin, id);
@@ -122,9 +168,14 @@ describe("a broadcast cancelled", () => {
     const id = broadcast(svc, "care");
     await service().start(admin, id);
     // The process dies in the third slice of the cancel (rows 7 to 9).
-    db.$client.exec(`create temp trigger crash before update of state on outbox when old.id = 7 and new.state = 'cancelled' begin select raise(abort, 'simulated crash'); end`);
+    db.$client.exec(
+      `create temp trigger crash before update of state on outbox when old.id = 7 and new.state = 'cancelled' begin select raise(abort, 'simulated crash'); end`,
+    );
     await expect(svc.setState(admin, id, "cancel")).rejects.toThrow("simulated crash");
-    expect(sql("select state, count(*) n from outbox where broadcast_id = ? group by state order by state", id)).toEqual([{ state: "cancelled", n: 6 }, { state: "queued", n: 4 }]);
+    expect(sql("select state, count(*) n from outbox where broadcast_id = ? group by state order by state", id)).toEqual([
+      { state: "cancelled", n: 6 },
+      { state: "queued", n: 4 },
+    ]);
     const dispatcher = createDispatcher({ db, repo: createMessagingRepo(db), zalo: {} as never, now: () => NOW });
     expect(await dispatcher.tick()).toBe(0); // the broadcast is cancelled: its queued rows are never claimed
 
@@ -138,7 +189,9 @@ describe("a broadcast preview in slices", () => {
   it("counts what `decide` says for each person, whatever the slice size, with the event loop served between slices", async () => {
     seed(40, true);
     // Recent sends for some: decided against their own history (the weekly promotion cap of 2, a care send).
-    const send = db.$client.prepare("insert into outbox (customer_id, category, source, state, channel, sent_at, created_at, updated_at) values (?, ?, 'test', 'sent', 'cs', ?, ?, ?)");
+    const send = db.$client.prepare(
+      "insert into outbox (customer_id, category, source, state, channel, sent_at, created_at, updated_at) values (?, ?, 'test', 'sent', 'cs', ?, ?, ?)",
+    );
     for (const i of [0, 2, 8, 9, 20, 33]) {
       const who = `cust-${String(i).padStart(4, "0")}`;
       send.run(who, "promotion", NOW - 24 * HOUR, NOW, NOW);
@@ -183,17 +236,41 @@ describe("the dispatcher's claim", () => {
   it("takes the first rows by priority then id across messages and running broadcasts, never those of a broadcast being planned or paused", async () => {
     seed(12);
     const ids = sql("select id from customers order by rowid").map((r) => r.id as string);
-    const addBroadcast = db.$client.prepare("insert into broadcasts (id, name, category, audience, state, created_by, created_at) values (?, 'b', 'care', '{}', ?, 'test', ?)");
-    for (const [id, state] of [["bRun1", "running"], ["bPlan", "planning"], ["bPaused", "paused"], ["bRun2", "running"]]) addBroadcast.run(id, state, NOW);
-    const queue = db.$client.prepare("insert into outbox (customer_id, category, priority, source, text, state, broadcast_id, created_at, updated_at) values (?, 'care', ?, 'test', 'Xin chào', 'queued', ?, ?, ?)");
+    const addBroadcast = db.$client.prepare(
+      "insert into broadcasts (id, name, category, audience, state, created_by, created_at) values (?, 'b', 'care', '{}', ?, 'test', ?)",
+    );
+    for (const [id, state] of [
+      ["bRun1", "running"],
+      ["bPlan", "planning"],
+      ["bPaused", "paused"],
+      ["bRun2", "running"],
+    ])
+      addBroadcast.run(id, state, NOW);
+    const queue = db.$client.prepare(
+      "insert into outbox (customer_id, category, priority, source, text, state, broadcast_id, created_at, updated_at) values (?, 'care', ?, 'test', 'Xin chào', 'queued', ?, ?, ?)",
+    );
     // [customer index, priority, broadcast]: the outbox ids follow this order.
-    const rows: [number, number, string | null][] = [[0, 3, "bPlan"], [1, 9, "bPaused"], [2, 3, "bRun1"], [3, 2, null], [4, 3, "bRun2"], [5, 6, null], [6, 3, "bRun1"], [7, 3, "bRun2"], [8, 3, "bPlan"], [9, 5, null]];
+    const rows: [number, number, string | null][] = [
+      [0, 3, "bPlan"],
+      [1, 9, "bPaused"],
+      [2, 3, "bRun1"],
+      [3, 2, null],
+      [4, 3, "bRun2"],
+      [5, 6, null],
+      [6, 3, "bRun1"],
+      [7, 3, "bRun2"],
+      [8, 3, "bPlan"],
+      [9, 5, null],
+    ];
     for (const [who, priority, b] of rows) queue.run(ids[who], priority, b, NOW, NOW);
     const sentTo: string[] = [];
     const zalo = { sendCs: async (m: { oaUserId: string }) => (sentTo.push(m.oaUserId), { message_id: `m${sentTo.length}` }) };
     const dispatcher = createDispatcher({ db, repo: createMessagingRepo(db), zalo: zalo as never, now: () => NOW, options: { batchSize: 4 } });
 
-    const claimedBy = (n: number) => sql("select o.id from outbox o where o.state = 'sent' order by o.id").map((r) => r.id).slice(0, n);
+    const claimedBy = (n: number) =>
+      sql("select o.id from outbox o where o.state = 'sent' order by o.id")
+        .map((r) => r.id)
+        .slice(0, n);
     expect(await dispatcher.tick()).toBe(4);
     // Priority 6 and 5 first, then the two priority-3 rows of running broadcasts with the lowest ids.
     expect(claimedBy(4)).toEqual([3, 5, 6, 10]);

@@ -3,7 +3,11 @@ import type { CustomerWrites } from "./customer-writes";
 import type { MessagingRepo } from "./repo";
 
 /** A shopper's own message preferences. */
-export function createPrefs(deps: { repo: Pick<MessagingRepo, "prefsJson" | "currentRules">; customerWrites: Pick<CustomerWrites, "setPrefs">; now: () => number }) {
+export function createPrefs(deps: {
+  repo: Pick<MessagingRepo, "prefsJson" | "currentRules">;
+  customerWrites: Pick<CustomerWrites, "setPrefs">;
+  now: () => number;
+}) {
   const { repo, now } = deps;
 
   const prefsOf = (customerId: string): CustomerPrefs => ({ ...DEFAULT_PREFS, ...JSON.parse(repo.prefsJson(customerId) || "{}") });

@@ -28,7 +28,10 @@ export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queu
   /** A new follower gets the rules' welcome text once (called by the OA webhook in its transaction). */
   function onFollow(customerId: string) {
     const { rules } = repo.currentRules();
-    repo.queue({ customerId, category: "care", priority: 6, dedupeKey: `welcome:${customerId}`, source: "welcome", text: rules.welcomeText, expiresAt: now() + DAY }, now());
+    repo.queue(
+      { customerId, category: "care", priority: 6, dedupeKey: `welcome:${customerId}`, source: "welcome", text: rules.welcomeText, expiresAt: now() + DAY },
+      now(),
+    );
   }
 
   return { checkContent, queue, onFollow };

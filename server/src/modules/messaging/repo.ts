@@ -19,7 +19,11 @@ export function toPolicyCustomer(r: Record<string, any>): PolicyCustomer {
     oaUserId: r.zalo_oa_id,
     phone: r.phone,
     lastInteractionAt: r.last_interaction_at,
-    prefs: { offersPerWeek: prefs.offersPerWeek, pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null, mutedCategories: prefs.mutedCategories },
+    prefs: {
+      offersPerWeek: prefs.offersPerWeek,
+      pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null,
+      mutedCategories: prefs.mutedCategories,
+    },
     fatigueUntil: r.fatigue_until,
   };
 }

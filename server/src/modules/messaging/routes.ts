@@ -15,8 +15,13 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   const { messaging } = opts;
 
   // ---- shopper preferences ----
-  r.get("/api/me/message-prefs", { config: { access: "customer", scope: "own" }, schema: { tags: ["messaging"], summary: "How often I want to hear from the shop", response: { 200: Prefs } } }, async (req) =>
-    messaging.prefsView(me(req).id),
+  r.get(
+    "/api/me/message-prefs",
+    {
+      config: { access: "customer", scope: "own" },
+      schema: { tags: ["messaging"], summary: "How often I want to hear from the shop", response: { 200: Prefs } },
+    },
+    async (req) => messaging.prefsView(me(req).id),
   );
   r.put(
     "/api/me/message-prefs",
@@ -31,12 +36,22 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   }));
   r.put(
     "/api/admin/warming-rules",
-    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "A new version of the rules (validated)", body: z.object({ rules: WarmingRules, note: z.string().max(300).optional() }).strict() } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "A new version of the rules (validated)",
+        body: z.object({ rules: WarmingRules, note: z.string().max(300).optional() }).strict(),
+      },
+    },
     async (req) => messaging.setRules(me(req), req.body.rules, req.body.note),
   );
   r.post(
     "/api/admin/warming-rules/what-if",
-    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Replay the last 30 days under a draft rule set", body: z.object({ rules: WarmingRules }).strict() } },
+    {
+      config: { access: "admin" },
+      schema: { tags: ["admin"], summary: "Replay the last 30 days under a draft rule set", body: z.object({ rules: WarmingRules }).strict() },
+    },
     async (req) => messaging.whatIf(req.body.rules),
   );
 
@@ -53,7 +68,14 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
       schema: {
         tags: ["admin"],
         summary: "Queue one template to one phone, sent by the dispatcher like every message (poll its state)",
-        body: z.object({ phone: z.string().min(9).max(20), templateId: z.string().min(1).max(64), data: z.record(z.string(), z.string().max(2000)), development: z.boolean().optional() }).strict(),
+        body: z
+          .object({
+            phone: z.string().min(9).max(20),
+            templateId: z.string().min(1).max(64),
+            data: z.record(z.string(), z.string().max(2000)),
+            development: z.boolean().optional(),
+          })
+          .strict(),
       },
     },
     async (req, reply) => {
@@ -64,7 +86,14 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   );
   r.get(
     "/api/admin/zns/test-send/:id",
-    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Where a test send is (Zalo's answer once it has one)", params: z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }) } },
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Where a test send is (Zalo's answer once it has one)",
+        params: z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+      },
+    },
     async (req) => messaging.testSendView(req.params.id),
   );
 
@@ -73,9 +102,15 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   r.post("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"], body: BroadcastInput } }, async (req, reply) =>
     reply.status(201).send(messaging.createBroadcast(me(req), req.body)),
   );
-  r.get("/api/admin/broadcasts/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.broadcastViewSliced(req.params.id));
-  r.get("/api/admin/broadcasts/:id/preview", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.preview(req.params.id));
-  r.post("/api/admin/broadcasts/:id/start", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) => messaging.start(me(req), req.params.id));
+  r.get("/api/admin/broadcasts/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
+    messaging.broadcastViewSliced(req.params.id),
+  );
+  r.get("/api/admin/broadcasts/:id/preview", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
+    messaging.preview(req.params.id),
+  );
+  r.post("/api/admin/broadcasts/:id/start", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
+    messaging.start(me(req), req.params.id),
+  );
   for (const action of ["pause", "resume", "cancel"] as const) {
     r.post(`/api/admin/broadcasts/:id/${action}`, { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
       messaging.setState(me(req), req.params.id, action),
@@ -83,9 +118,17 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   }
 
   // ---- jobs ----
-  r.post("/api/admin/jobs/keep-warm", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the keep-warm floor now (it also runs daily)" } }, async () => messaging.proposeFloor());
-  r.post("/api/admin/jobs/dispatch", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the dispatcher until nothing is ready" } }, async () => {
-    await opts.dispatcher.drain(50);
-    return { ok: true };
-  });
+  r.post(
+    "/api/admin/jobs/keep-warm",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the keep-warm floor now (it also runs daily)" } },
+    async () => messaging.proposeFloor(),
+  );
+  r.post(
+    "/api/admin/jobs/dispatch",
+    { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Run the dispatcher until nothing is ready" } },
+    async () => {
+      await opts.dispatcher.drain(50);
+      return { ok: true };
+    },
+  );
 }

@@ -16,7 +16,9 @@ export function createRulesRepo(db: Db, timeZone: string) {
     const v = latestVersion.get() as number;
     if (v === cached.version) return cached;
     const row = v ? db.select().from(warmingRules).where(eq(warmingRules.version, v)).get() : undefined;
-    cached = row ? { version: row.version, rules: { ...WarmingRules.parse(JSON.parse(row.rules)), timeZone } } : { version: 0, rules: { ...DEFAULT_WARMING_RULES, timeZone } };
+    cached = row
+      ? { version: row.version, rules: { ...WarmingRules.parse(JSON.parse(row.rules)), timeZone } }
+      : { version: 0, rules: { ...DEFAULT_WARMING_RULES, timeZone } };
     return cached;
   }
 
@@ -24,7 +26,11 @@ export function createRulesRepo(db: Db, timeZone: string) {
     currentRules,
     /** Publishes a new version; returns its number. */
     addVersion: (rules: WarmingRules, changedBy: string, note: string | null, t: number) =>
-      db.insert(warmingRules).values({ rules: JSON.stringify(rules), changedBy, note, createdAt: t }).returning({ version: warmingRules.version }).get().version,
+      db
+        .insert(warmingRules)
+        .values({ rules: JSON.stringify(rules), changedBy, note, createdAt: t })
+        .returning({ version: warmingRules.version })
+        .get().version,
     /** The last 50 versions, newest first. */
     history: () => db.select().from(warmingRules).orderBy(desc(warmingRules.version)).limit(50).all(),
   };

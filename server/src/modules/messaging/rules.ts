@@ -8,7 +8,11 @@ import type { MessagingRepo } from "./repo";
 const DAY = 86_400_000;
 
 /** The warming rules: versions, their history, and the what-if replay of a draft. */
-export function createRules(deps: { db: Db; repo: Pick<MessagingRepo, "rules" | "outbox" | "timeZone" | "policyCustomer" | "currentRules">; now: () => number }) {
+export function createRules(deps: {
+  db: Db;
+  repo: Pick<MessagingRepo, "rules" | "outbox" | "timeZone" | "policyCustomer" | "currentRules">;
+  now: () => number;
+}) {
   const { db, repo, now } = deps;
 
   function setRules(actor: Principal, input: WarmingRules, note?: string) {
@@ -23,7 +27,10 @@ export function createRules(deps: { db: Db; repo: Pick<MessagingRepo, "rules" | 
     });
   }
 
-  const ruleHistory = () => repo.rules.history().map((r) => ({ version: r.version, changedBy: r.changedBy, note: r.note, createdAt: new Date(r.createdAt).toISOString(), rules: JSON.parse(r.rules) }));
+  const ruleHistory = () =>
+    repo.rules
+      .history()
+      .map((r) => ({ version: r.version, changedBy: r.changedBy, note: r.note, createdAt: new Date(r.createdAt).toISOString(), rules: JSON.parse(r.rules) }));
 
   /**
    * What-if: replays the last 30 days of messages under a draft rule set (each person's messages in order,
@@ -49,7 +56,13 @@ export function createRules(deps: { db: Db; repo: Pick<MessagingRepo, "rules" | 
       if (!customer) continue;
       const wasSent = ["ready", "sending", "sent", "delivered", "seen"].includes(r.state);
       wasSent ? current.send++ : current.notSent++;
-      const msg: PolicyMessage = { category: r.category, priority: r.priority, hasText: !!r.text || !!r.image_url, template: r.template_id ? { tag: r.tag ?? 2, uid: !!r.uid, zns: true } : null, expiresAt: r.expires_at };
+      const msg: PolicyMessage = {
+        category: r.category,
+        priority: r.priority,
+        hasText: !!r.text || !!r.image_url,
+        template: r.template_id ? { tag: r.tag ?? 2, uid: !!r.uid, zns: true } : null,
+        expiresAt: r.expires_at,
+      };
       const d = decide(customer, msg, r.created_at, draft, history);
       draftCounts[d.action]++;
       if (d.action !== "send") reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
@@ -57,7 +70,15 @@ export function createRules(deps: { db: Db; repo: Pick<MessagingRepo, "rules" | 
       if (wasSent && d.action !== "send") becameBlocked++;
       if (!wasSent && d.action === "send") becameSent++;
     }
-    return { messages: rows.length, current, draft: draftCounts, reasons, becameBlocked, becameSent, note: "Phát lại với trạng thái quan tâm OA và lựa chọn hiện tại của từng người; tin bị giữ được tính là chưa gửi tại thời điểm đó." };
+    return {
+      messages: rows.length,
+      current,
+      draft: draftCounts,
+      reasons,
+      becameBlocked,
+      becameSent,
+      note: "Phát lại với trạng thái quan tâm OA và lựa chọn hiện tại của từng người; tin bị giữ được tính là chưa gửi tại thời điểm đó.",
+    };
   }
 
   return { rules: () => repo.currentRules(), setRules, ruleHistory, whatIf };

@@ -34,7 +34,15 @@ export function createMessagingService(deps: {
   const { db, repo, now } = deps;
   const customerWrites = createCustomerWrites(deps.customers, now);
   const queue = createQueue({ repo, now });
-  const broadcasts = createBroadcasts({ db, repo, loyaltyRepo: deps.loyaltyRepo, checkContent: queue.checkContent, now, slices: deps.slices, segments: deps.segments });
+  const broadcasts = createBroadcasts({
+    db,
+    repo,
+    loyaltyRepo: deps.loyaltyRepo,
+    checkContent: queue.checkContent,
+    now,
+    slices: deps.slices,
+    segments: deps.segments,
+  });
   const receipts = createReceipts({ repo, customerWrites, checkBreaker: broadcasts.checkBreaker, now });
   const rules = createRules({ db, repo, now });
   const templates = createTemplates({ db, repo, zalo: deps.zalo, checkContent: queue.checkContent, now });

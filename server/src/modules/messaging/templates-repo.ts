@@ -7,13 +7,25 @@ export type ZnsTemplate = { id: string; name: string; tag: number; uid: boolean;
 /** The only writer of `zns_templates`: the templates the admin registered, to validate before queueing. */
 export function createTemplatesRepo(db: Db) {
   const row = db.$client.prepare("select * from zns_templates where id = ?");
-  const toTemplate = (t: Record<string, any>): ZnsTemplate => ({ id: t.id, name: t.name, tag: t.tag, uid: !!t.uid, params: JSON.parse(t.params), createdAt: t.created_at });
+  const toTemplate = (t: Record<string, any>): ZnsTemplate => ({
+    id: t.id,
+    name: t.name,
+    tag: t.tag,
+    uid: !!t.uid,
+    params: JSON.parse(t.params),
+    createdAt: t.created_at,
+  });
   return {
     get(id: string): ZnsTemplate | undefined {
       const t = row.get(id) as Record<string, any> | undefined;
       return t ? toTemplate(t) : undefined;
     },
-    list: () => db.select().from(znsTemplates).all().map((t) => ({ ...t, params: JSON.parse(t.params) as TemplateParam[] })),
+    list: () =>
+      db
+        .select()
+        .from(znsTemplates)
+        .all()
+        .map((t) => ({ ...t, params: JSON.parse(t.params) as TemplateParam[] })),
     upsert(t: ZnsTemplateInput, at: number) {
       const params = JSON.stringify(t.params);
       db.insert(znsTemplates)

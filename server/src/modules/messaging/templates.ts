@@ -48,8 +48,17 @@ export function createTemplates(deps: {
     const checked = deps.checkContent({ template: { id: p.templateId, data: p.data } });
     const t = now();
     const id = tx(db, () => {
-      const id = repo.outbox.queueTestSend({ phone: p.phone, template: checked.template, development: !!p.development, expiresAt: t + TEST_SEND_EXPIRES_MS }, t);
-      audit(db, { actor: actorOf(actor), action: "zns.test_send", targetId: p.templateId, details: { phone: `${p.phone.slice(0, 4)}…`, outboxId: id, development: !!p.development }, at: t });
+      const id = repo.outbox.queueTestSend(
+        { phone: p.phone, template: checked.template, development: !!p.development, expiresAt: t + TEST_SEND_EXPIRES_MS },
+        t,
+      );
+      audit(db, {
+        actor: actorOf(actor),
+        action: "zns.test_send",
+        targetId: p.templateId,
+        details: { phone: `${p.phone.slice(0, 4)}…`, outboxId: id, development: !!p.development },
+        at: t,
+      });
       return id;
     });
     return testSendView(id);

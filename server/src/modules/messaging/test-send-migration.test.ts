@@ -25,14 +25,18 @@ it("the outbox rebuilt for test sends keeps every row and every index", () => {
   const indexes = () => old.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'outbox' and sql is not null order by name").all();
   const oldIndexes = indexes();
   old.exec("insert into customers (id, name, member_code, created_at, updated_at) values ('a', 'A', 'AAAA2222', 0, 0)");
-  old.exec("insert into outbox (customer_id, category, dedupe_key, source, text, state, created_at, updated_at) values ('a', 'care', 'k', 'welcome', 'Xin chào', 'sent', 1, 2)");
+  old.exec(
+    "insert into outbox (customer_id, category, dedupe_key, source, text, state, created_at, updated_at) values ('a', 'care', 'k', 'welcome', 'Xin chào', 'sent', 1, 2)",
+  );
   old.close();
 
   const db = openDb(path);
   expect(db.$client.prepare("select id, customer_id, to_phone, development, dedupe_key, text, state from outbox").all()).toEqual([
     { id: 1, customer_id: "a", to_phone: null, development: 0, dedupe_key: "k", text: "Xin chào", state: "sent" },
   ]);
-  const now = db.$client.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'outbox' and sql is not null order by name").all() as { name: string; sql: string }[];
+  const now = db.$client
+    .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'outbox' and sql is not null order by name")
+    .all() as { name: string; sql: string }[];
   expect(now.map((i) => i.name)).toEqual((oldIndexes as { name: string }[]).map((i) => i.name));
   expect(now.find((i) => i.name === "outbox_claim_idx")!.sql).toContain(`"priority" desc`);
   expect(db.$client.pragma("foreign_key_check")).toEqual([]);

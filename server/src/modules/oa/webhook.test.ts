@@ -45,7 +45,12 @@ describe("POST /webhooks/zalo", () => {
   });
 
   it("rejects a missing signature with 401 and stores nothing", async () => {
-    const res = await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers: { "content-type": "application/json" }, payload: JSON.stringify(followEvent()) });
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/zalo",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify(followEvent()),
+    });
     expect(res.statusCode).toBe(401);
     expect(count("webhook_events")).toBe(0);
   });
@@ -69,8 +74,13 @@ describe("POST /webhooks/zalo", () => {
     const { raw, headers } = signed(followEvent());
     expect((await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers, payload: raw })).json()).toEqual({ ok: true, duplicate: false });
     const id = (h.app.services.db.$client.prepare("select id from customers").get() as { id: string }).id;
-    const admin = (await h.app.inject({ method: "POST", url: "/api/admin/login", payload: { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD } })).json().token;
-    expect((await h.app.inject({ method: "POST", url: `/api/admin/customers/${id}/erase`, headers: bearer(admin), payload: { reason: "Khách yêu cầu" } })).statusCode).toBe(200);
+    const admin = (
+      await h.app.inject({ method: "POST", url: "/api/admin/login", payload: { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD } })
+    ).json().token;
+    expect(
+      (await h.app.inject({ method: "POST", url: `/api/admin/customers/${id}/erase`, headers: bearer(admin), payload: { reason: "Khách yêu cầu" } }))
+        .statusCode,
+    ).toBe(200);
     // The stored event names no one any more, yet Zalo's late retry of it is still known.
     expect(JSON.stringify(h.app.services.db.$client.prepare("select * from webhook_events").all())).not.toContain("2468000000000000001");
     expect((await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers, payload: raw })).json()).toEqual({ ok: true, duplicate: true });
@@ -110,7 +120,15 @@ describe("POST /webhooks/zalo", () => {
   });
 
   it("records the last interaction on user_send_text", async () => {
-    const ev = { app_id: TEST_ENV.ZALO_APP_ID, user_id_by_app: "777", event_name: "user_send_text", sender: { id: "2468000000000000009" }, recipient: { id: TEST_ENV.ZALO_OA_ID }, message: { msg_id: "m-1", text: "hi" }, timestamp: "1760000000123" };
+    const ev = {
+      app_id: TEST_ENV.ZALO_APP_ID,
+      user_id_by_app: "777",
+      event_name: "user_send_text",
+      sender: { id: "2468000000000000009" },
+      recipient: { id: TEST_ENV.ZALO_OA_ID },
+      message: { msg_id: "m-1", text: "hi" },
+      timestamp: "1760000000123",
+    };
     const { raw, headers } = signed(ev);
     expect((await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers, payload: raw })).statusCode).toBe(200);
     const row = h.app.services.db.$client.prepare("select last_interaction_at, follows_oa from customers").get();
@@ -165,7 +183,14 @@ describe("POST /webhooks/zalo", () => {
 
     it("a message retried late never moves the last interaction backwards", async () => {
       const t = h.emu.clock.now() - 3600_000;
-      const msg = (id: string, at: number) => ({ app_id: TEST_ENV.ZALO_APP_ID, event_name: "user_send_text", sender: { id: "2468000000000000009" }, recipient: { id: TEST_ENV.ZALO_OA_ID }, message: { msg_id: id, text: "hi" }, timestamp: String(at) });
+      const msg = (id: string, at: number) => ({
+        app_id: TEST_ENV.ZALO_APP_ID,
+        event_name: "user_send_text",
+        sender: { id: "2468000000000000009" },
+        recipient: { id: TEST_ENV.ZALO_OA_ID },
+        message: { msg_id: id, text: "hi" },
+        timestamp: String(at),
+      });
       await post(msg("m-2", t + 5000));
       await post(msg("m-1", t));
       expect(h.app.services.db.$client.prepare("select last_interaction_at from customers").get()).toEqual({ last_interaction_at: t + 5000 });

@@ -21,7 +21,14 @@ let campaigns = 0;
 const teaL = (quantity = 1) => ({ productId: menu.tea, quantity, optionIds: ["L", "pearl"] }); // 48,000 each
 
 async function voucherFor(token: string, over: Record<string, unknown> = {}) {
-  const c = await inject("POST", "/api/admin/voucher-campaigns", ctx.admin, { name: `Giảm 20K #${++campaigns}`, kind: "amount_off", value: 20_000, minSpendVnd: 50_000, validDaysAfterClaim: 30, ...over });
+  const c = await inject("POST", "/api/admin/voucher-campaigns", ctx.admin, {
+    name: `Giảm 20K #${++campaigns}`,
+    kind: "amount_off",
+    value: 20_000,
+    minSpendVnd: 50_000,
+    validDaysAfterClaim: 30,
+    ...over,
+  });
   expect(c.statusCode, c.body).toBe(201);
   const v = await inject("POST", `/api/vouchers/campaigns/${c.json().id}/claim`, token);
   expect(v.statusCode, v.body).toBe(200);
@@ -38,11 +45,29 @@ describe("placing an order", () => {
   it("prices lines with options on the server; a retried request places one order", async () => {
     const s = await newShopper(h, "Khách đặt");
     const quote = await inject("POST", "/api/orders/quote", s.token, { storeId: "q1", items: [teaL(2), { productId: menu.banhMi, quantity: 1 }] });
-    expect(quote.json()).toMatchObject({ subtotalVnd: 121_000, discountVnd: 0, totalVnd: 121_000, lines: [{ unitPriceVnd: 48_000, lineTotalVnd: 96_000 }, { unitPriceVnd: 25_000 }] });
-    const body = { storeId: "q1", items: [teaL(2), { productId: menu.banhMi, quantity: 1 }], pickup: { type: "table", table: "7" }, payment: "counter", expectedTotal: 121_000, requestId: "same-request-1" };
+    expect(quote.json()).toMatchObject({
+      subtotalVnd: 121_000,
+      discountVnd: 0,
+      totalVnd: 121_000,
+      lines: [{ unitPriceVnd: 48_000, lineTotalVnd: 96_000 }, { unitPriceVnd: 25_000 }],
+    });
+    const body = {
+      storeId: "q1",
+      items: [teaL(2), { productId: menu.banhMi, quantity: 1 }],
+      pickup: { type: "table", table: "7" },
+      payment: "counter",
+      expectedTotal: 121_000,
+      requestId: "same-request-1",
+    };
     const first = await inject("POST", "/api/orders", s.token, body);
     expect(first.statusCode).toBe(201);
-    expect(first.json().order).toMatchObject({ status: "placed", totalVnd: 121_000, pickup: { type: "table", table: "7" }, paymentStatus: "unpaid", code: expect.stringMatching(/^[0-9A-Z]{6}$/) });
+    expect(first.json().order).toMatchObject({
+      status: "placed",
+      totalVnd: 121_000,
+      pickup: { type: "table", table: "7" },
+      paymentStatus: "unpaid",
+      code: expect.stringMatching(/^[0-9A-Z]{6}$/),
+    });
     const again = await inject("POST", "/api/orders", s.token, body);
     expect(again.json()).toMatchObject({ duplicate: true, order: { id: first.json().order.id } });
     expect(sql("select count(*) as n from orders where customer_id = ?", s.customer.id)[0].n).toBe(1);
@@ -51,7 +76,11 @@ describe("placing an order", () => {
   it("a tampered client total, an unavailable product, bad options, an expired or foreign voucher → clear 4xx, nothing written", async () => {
     const s = await newShopper(h, "Khách gian");
     const other = await newShopper(h, "Khách khác");
-    const before = { orders: count("orders"), lines: count("order_lines"), audit: sql("select count(*) as n from audit_log where action = 'order.place'")[0].n };
+    const before = {
+      orders: count("orders"),
+      lines: count("order_lines"),
+      audit: sql("select count(*) as n from audit_log where action = 'order.place'")[0].n,
+    };
     const cheap = await place(s.token, { expectedTotal: 1_000 });
     expect(cheap.statusCode).toBe(409);
     expect(cheap.json()).toMatchObject({ code: "ORDER_TOTAL_MISMATCH", details: { totalVnd: 96_000, expectedTotal: 1_000 } });
@@ -128,7 +157,9 @@ describe("order status, points and notices", () => {
     expect(sql("select status, redeemed_store_id from vouchers where id = ?", v.id)).toEqual([{ status: "redeemed", redeemed_store_id: "q1" }]);
     expect(sql("select count(*) as n from audit_log where action = 'voucher.redeem' and target_id = ?", v.id)[0].n).toBe(1);
     const notices = sql("select dedupe_key, category, source from outbox where customer_id = ? order by id", s.customer.id);
-    expect(notices).toEqual(["confirmed", "ready", "completed"].map((st) => ({ dedupe_key: `order:${o.id}:${st}`, category: "transactional", source: "order" })));
+    expect(notices).toEqual(
+      ["confirmed", "ready", "completed"].map((st) => ({ dedupe_key: `order:${o.id}:${st}`, category: "transactional", source: "order" })),
+    );
 
     const mine = (await inject("GET", "/api/me/orders", s.token)).json().orders;
     expect(mine).toEqual([expect.objectContaining({ id: o.id, status: "completed" })]);
@@ -157,12 +188,18 @@ describe("order status, points and notices", () => {
     const v = await voucherFor(s.token);
     const o = await completed(s.token, { voucherId: v.id, expectedTotal: 76_000 });
     // The shopper already spent 5 of the 7 points.
-    await inject("POST", `/api/admin/customers/${s.customer.id}/points/adjust`, ctx.admin, { delta: -5, reason: "Đã dùng điểm", idempotencyKey: `spend-${o.id}` });
+    await inject("POST", `/api/admin/customers/${s.customer.id}/points/adjust`, ctx.admin, {
+      delta: -5,
+      reason: "Đã dùng điểm",
+      idempotencyKey: `spend-${o.id}`,
+    });
     const noReason = await move(o.id, "cancelled");
     expect(noReason.statusCode).toBe(400);
     const res = await move(o.id, "cancelled", ctx.staff.token, "Khách trả hàng");
     expect(res.json().order).toMatchObject({ status: "cancelled", pointsEarned: 7, pointsReversed: 2, paymentStatus: "refund_due" });
-    expect(sql("select kind, delta, balance_after from points_ledger where source_key = ?", `order:${o.id}:reverse`)).toEqual([{ kind: "reverse", delta: -2, balance_after: 0 }]);
+    expect(sql("select kind, delta, balance_after from points_ledger where source_key = ?", `order:${o.id}:reverse`)).toEqual([
+      { kind: "reverse", delta: -2, balance_after: 0 },
+    ]);
     expect(sql("select points_shortfall from orders where id = ?", o.id)[0].points_shortfall).toBe(5);
     expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
     expect((await move(o.id, "cancelled", ctx.staff.token, "lần nữa")).statusCode).toBe(409);
@@ -229,7 +266,13 @@ describe("the voucher an order uses belongs to the vouchers module", () => {
     const o = await completed(s.token, { voucherId: v.id, expectedTotal: 76_000 });
     const rows = sql("select actor_kind, store_id, details from audit_log where action = 'voucher.redeem' and target_id = ?", v.id);
     expect(rows).toHaveLength(1);
-    expect({ ...rows[0], details: JSON.parse(rows[0].details) }).toEqual({ actor_kind: "customer", store_id: "q1", details: { customerId: s.customer.id, campaignId, via: "order", orderId: o.id } });
-    expect(sql("select status, redeemed_store_id, redeemed_by from vouchers where id = ?", v.id)).toEqual([{ status: "redeemed", redeemed_store_id: "q1", redeemed_by: ctx.staff.customer.id }]);
+    expect({ ...rows[0], details: JSON.parse(rows[0].details) }).toEqual({
+      actor_kind: "customer",
+      store_id: "q1",
+      details: { customerId: s.customer.id, campaignId, via: "order", orderId: o.id },
+    });
+    expect(sql("select status, redeemed_store_id, redeemed_by from vouchers where id = ?", v.id)).toEqual([
+      { status: "redeemed", redeemed_store_id: "q1", redeemed_by: ctx.staff.customer.id },
+    ]);
   });
 });

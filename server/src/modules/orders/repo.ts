@@ -15,9 +15,16 @@ export function createOrderRepo(db: Db) {
   const insertOrder = (row: typeof orders.$inferInsert) => db.insert(orders).values(row).run();
   const insertLines = (rows: (typeof orderLines.$inferInsert)[]) => (rows.length ? db.insert(orderLines).values(rows).run() : undefined);
   const linesOf = (orderId: string) => db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.id)).all();
-  const ordersOf = (customerId: string, limit: number) => db.select().from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt)).limit(limit).all();
+  const ordersOf = (customerId: string, limit: number) =>
+    db.select().from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt)).limit(limit).all();
   const ordersAt = (storeId: string, statuses: OrderRow["status"][], limit: number) =>
-    db.select().from(orders).where(and(eq(orders.storeId, storeId), inArray(orders.status, statuses))).orderBy(asc(orders.createdAt)).limit(limit).all();
+    db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.storeId, storeId), inArray(orders.status, statuses)))
+      .orderBy(asc(orders.createdAt))
+      .limit(limit)
+      .all();
 
   /** A live order already holding this voucher (the reservation). */
   const liveOrderWithVoucher = c.prepare("select id from orders where voucher_id = ? and status in ('placed','confirmed','ready')").pluck();
@@ -43,7 +50,6 @@ export function createOrderRepo(db: Db) {
   const markFailed = c.prepare("update orders set payment_status = 'failed', updated_at = ? where id = ? and payment_status in ('unpaid','pending')");
   const linkCheckout = c.prepare("update orders set checkout_order_id = ? where id = ? and checkout_order_id is null");
 
-
   return {
     order,
     orderByRequest,
@@ -56,7 +62,8 @@ export function createOrderRepo(db: Db) {
     voucherReservedBy: (voucherId: string) => liveOrderWithVoucher.get(voucherId) as string | undefined,
     move,
     set,
-    markPaid: (p: { id: string; at: number; transId: string | null; checkoutOrderId: string | null }) => markPaid.run(p.at, p.transId, p.checkoutOrderId, p.at, p.id).changes === 1,
+    markPaid: (p: { id: string; at: number; transId: string | null; checkoutOrderId: string | null }) =>
+      markPaid.run(p.at, p.transId, p.checkoutOrderId, p.at, p.id).changes === 1,
     markFailed: (id: string, at: number) => markFailed.run(at, id).changes === 1,
     linkCheckout: (id: string, checkoutOrderId: string) => linkCheckout.run(checkoutOrderId, id).changes === 1,
   };

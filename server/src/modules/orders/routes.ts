@@ -19,14 +19,22 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
     "/api/orders",
     {
       config: { access: "customer", scope: "own" },
-      schema: { tags: ["orders"], summary: "Place an order (priced by the server; once per requestId)", body: PlaceOrderBody, response: { 201: z.object({ order: Order, duplicate: z.boolean() }) } },
+      schema: {
+        tags: ["orders"],
+        summary: "Place an order (priced by the server; once per requestId)",
+        body: PlaceOrderBody,
+        response: { 201: z.object({ order: Order, duplicate: z.boolean() }) },
+      },
     },
     async (req, reply) => reply.status(201).send(orders.place(me(req).id, req.body)),
   );
 
   r.get(
     "/api/me/orders",
-    { config: { access: "customer", scope: "own" }, schema: { tags: ["orders"], summary: "My orders, newest first", response: { 200: z.object({ orders: z.array(Order) }) } } },
+    {
+      config: { access: "customer", scope: "own" },
+      schema: { tags: ["orders"], summary: "My orders, newest first", response: { 200: z.object({ orders: z.array(Order) }) } },
+    },
     async (req) => ({ orders: orders.mine(me(req).id) }),
   );
 
@@ -40,7 +48,13 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
     "/api/me/orders/:id/cancel",
     {
       config: { access: "customer", scope: { owner: "order" } },
-      schema: { tags: ["orders"], summary: "Cancel my order before the store confirms it", params: IdParam, body: z.object({ reason: z.string().trim().min(3).max(200) }).strict(), response: { 200: z.object({ order: Order }) } },
+      schema: {
+        tags: ["orders"],
+        summary: "Cancel my order before the store confirms it",
+        params: IdParam,
+        body: z.object({ reason: z.string().trim().min(3).max(200) }).strict(),
+        response: { 200: z.object({ order: Order }) },
+      },
     },
     async (req) => ({ order: orders.cancelOwn(me(req).id, req.params.id, req.body.reason) }),
   );
@@ -60,7 +74,8 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
     },
     async (req) => {
       const parsed = z.array(OrderStatus).safeParse(req.query.status?.split(","));
-      if (req.query.status && !parsed.success) throw new AppError(ErrorCode.VALIDATION_FAILED, "status: a comma list of placed, confirmed, ready, completed, cancelled");
+      if (req.query.status && !parsed.success)
+        throw new AppError(ErrorCode.VALIDATION_FAILED, "status: a comma list of placed, confirmed, ready, completed, cancelled");
       const statuses = req.query.status ? parsed.data : undefined;
       return { orders: orders.storeOrders(me(req), req.params.storeId, statuses) };
     },
@@ -74,7 +89,16 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
 
   r.post(
     "/api/staff/orders/:id/status",
-    { config: { access: "staff", scope: { store: "order" } }, schema: { tags: ["staff"], summary: "Move an order along, or cancel it with a reason", params: IdParam, body: StatusBody, response: { 200: z.object({ order: Order }) } } },
+    {
+      config: { access: "staff", scope: { store: "order" } },
+      schema: {
+        tags: ["staff"],
+        summary: "Move an order along, or cancel it with a reason",
+        params: IdParam,
+        body: StatusBody,
+        response: { 200: z.object({ order: Order }) },
+      },
+    },
     async (req) => ({ order: orders.transition(me(req), req.params.id, req.body) }),
   );
 }

@@ -1,14 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  canTransition,
-  ErrorCode,
-  pointsForPurchase,
-  pointsReversal,
-  tierFor,
-  type Order,
-  type OrderStatus,
-  type PlaceOrderBody,
-} from "@mc/shared";
+import { canTransition, ErrorCode, pointsForPurchase, pointsReversal, tierFor, type Order, type OrderStatus, type PlaceOrderBody } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
@@ -72,7 +63,14 @@ export function createOrderService(deps: {
       pickup: o.pickupType === "table" ? { type: "table", table: o.tableLabel ?? "" } : { type: "pickup", at: iso(o.pickupAt)! },
       payment: o.paymentMethod,
       paymentStatus: o.paymentStatus,
-      lines: repo.linesOf(o.id).map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, unitPriceVnd: l.unitPriceVnd, options: JSON.parse(l.options), lineTotalVnd: l.lineTotalVnd })),
+      lines: repo.linesOf(o.id).map((l) => ({
+        productId: l.productId,
+        name: l.name,
+        quantity: l.quantity,
+        unitPriceVnd: l.unitPriceVnd,
+        options: JSON.parse(l.options),
+        lineTotalVnd: l.lineTotalVnd,
+      })),
       subtotalVnd: o.subtotalVnd,
       discountVnd: o.discountVnd,
       totalVnd: o.totalVnd,
@@ -94,21 +92,27 @@ export function createOrderService(deps: {
     const at = now();
     if (body.pickup.type === "pickup") {
       const when = Date.parse(body.pickup.at);
-      if (when < at - PICKUP_PAST_MS || when > at + PICKUP_AHEAD_MS) throw new AppError(ErrorCode.PICKUP_TIME_INVALID, "Pick a pickup time from now to 7 days ahead");
+      if (when < at - PICKUP_PAST_MS || when > at + PICKUP_AHEAD_MS)
+        throw new AppError(ErrorCode.PICKUP_TIME_INVALID, "Pick a pickup time from now to 7 days ahead");
     }
     const result = tx(db, () => {
       const existing = repo.orderByRequest(requestKey);
       if (existing) return { id: existing.id, duplicate: true };
       const q = deps.menu.price(customerId, body, at);
       if (q.totalVnd !== body.expectedTotal) {
-        throw new AppError(ErrorCode.ORDER_TOTAL_MISMATCH, `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`, {
-          expectedTotal: body.expectedTotal,
-          subtotalVnd: q.subtotalVnd,
-          discountVnd: q.discountVnd,
-          totalVnd: q.totalVnd,
-        });
+        throw new AppError(
+          ErrorCode.ORDER_TOTAL_MISMATCH,
+          `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`,
+          {
+            expectedTotal: body.expectedTotal,
+            subtotalVnd: q.subtotalVnd,
+            discountVnd: q.discountVnd,
+            totalVnd: q.totalVnd,
+          },
+        );
       }
-      if (q.voucher && repo.voucherReservedBy(q.voucher.id)) throw new AppError(ErrorCode.VOUCHER_IN_USE, "This voucher is already applied to another order in progress");
+      if (q.voucher && repo.voucherReservedBy(q.voucher.id))
+        throw new AppError(ErrorCode.VOUCHER_IN_USE, "This voucher is already applied to another order in progress");
       const id = randomUUID();
       repo.insertOrder({
         id,
@@ -130,8 +134,25 @@ export function createOrderService(deps: {
         createdAt: at,
         updatedAt: at,
       });
-      repo.insertLines(q.lines.map((l) => ({ orderId: id, productId: l.productId, name: l.name, quantity: l.quantity, unitPriceVnd: l.unitPriceVnd, options: JSON.stringify(l.options), lineTotalVnd: l.lineTotalVnd })));
-      audit(db, { actor: { kind: "customer", id: customerId }, action: "order.place", targetId: id, storeId: body.storeId, details: { totalVnd: q.totalVnd, voucherId: q.voucher?.id ?? null }, at });
+      repo.insertLines(
+        q.lines.map((l) => ({
+          orderId: id,
+          productId: l.productId,
+          name: l.name,
+          quantity: l.quantity,
+          unitPriceVnd: l.unitPriceVnd,
+          options: JSON.stringify(l.options),
+          lineTotalVnd: l.lineTotalVnd,
+        })),
+      );
+      audit(db, {
+        actor: { kind: "customer", id: customerId },
+        action: "order.place",
+        targetId: id,
+        storeId: body.storeId,
+        details: { totalVnd: q.totalVnd, voucherId: q.voucher?.id ?? null },
+        at,
+      });
       return { id, duplicate: false };
     });
     return { order: toOrder(repo.order(result.id)!), duplicate: result.duplicate };
@@ -264,8 +285,10 @@ export function createOrderService(deps: {
   }
 
   function move(o: OrderRow, to: OrderStatus, actor: Actor, reason: string | undefined, at: number) {
-    if (!canTransition(o.status, to)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, `This order is ${o.status}: it cannot become ${to}`, { status: o.status });
-    if (to === "confirmed" && o.paymentMethod === "zalopay" && o.paymentStatus !== "paid") throw new AppError(ErrorCode.ORDER_NOT_PAID, "This order is paid through Zalo and has not been paid yet");
+    if (!canTransition(o.status, to))
+      throw new AppError(ErrorCode.ORDER_STATUS_INVALID, `This order is ${o.status}: it cannot become ${to}`, { status: o.status });
+    if (to === "confirmed" && o.paymentMethod === "zalopay" && o.paymentStatus !== "paid")
+      throw new AppError(ErrorCode.ORDER_NOT_PAID, "This order is paid through Zalo and has not been paid yet");
     if (!repo.move(o.id, o.status, to, at)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order just changed: reload it");
     let points = 0;
     if (to === "completed") points = complete(o, actor, at);
@@ -288,7 +311,8 @@ export function createOrderService(deps: {
     const at = now();
     tx(db, () => {
       const o = repo.order(id)!;
-      if (o.status !== "placed") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "The store has already started this order: ask the staff to cancel it", { status: o.status });
+      if (o.status !== "placed")
+        throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "The store has already started this order: ask the staff to cancel it", { status: o.status });
       if (o.paymentStatus === "paid") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is paid: ask the staff to cancel and refund it");
       move(o, "cancelled", { kind: "customer", id: customerId }, reason, at);
     });

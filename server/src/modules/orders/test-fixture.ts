@@ -12,7 +12,10 @@ export type Shop = Awaited<ReturnType<typeof startShop>>;
 
 /** The reads and calls order-taking tests make, on the shop `shop()` returns (set up in the file's beforeAll). */
 export function shopCalls(shop: () => Shop) {
-  const sql = (q: string, ...args: unknown[]) => shop().h.app.services.db.$client.prepare(q).all(...args) as any[];
+  const sql = (q: string, ...args: unknown[]) =>
+    shop()
+      .h.app.services.db.$client.prepare(q)
+      .all(...args) as any[];
   const count = (table: string) => sql(`select count(*) as n from ${table}`)[0].n as number;
   const inject = (method: "GET" | "POST" | "PUT", url: string, token: string, payload?: unknown) =>
     shop().h.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as object }) });

@@ -26,8 +26,19 @@ describe("Zalo Checkout", () => {
   async function zaloOrder(s: { token: string; appUserId: string }, orderId: string) {
     const params = (await inject("POST", `/api/orders/${orderId}/checkout`, s.token)).json();
     const { accessToken } = await h.control("POST", `/_emu/users/${s.appUserId}/token`);
-    const form = new URLSearchParams({ amount: String(params.amount), desc: params.desc, item: encodeURIComponent(JSON.stringify(params.item)), extradata: params.extradata, method: params.method, mac: params.mac });
-    const res = await fetch(`${h.emuUrl}/payment/api/order/create-v2`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${accessToken}` }, body: form });
+    const form = new URLSearchParams({
+      amount: String(params.amount),
+      desc: params.desc,
+      item: encodeURIComponent(JSON.stringify(params.item)),
+      extradata: params.extradata,
+      method: params.method,
+      mac: params.mac,
+    });
+    const res = await fetch(`${h.emuUrl}/payment/api/order/create-v2`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${accessToken}` },
+      body: form,
+    });
     const body = (await res.json()) as any;
     expect(body.err, JSON.stringify(body)).toBe(0);
     return { params, checkoutOrderId: body.data.id as string };
@@ -53,7 +64,9 @@ describe("Zalo Checkout", () => {
     expect(paid.response).toEqual({ returnCode: 1, returnMessage: "success" });
     const dup = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
     expect(dup.response).toEqual({ returnCode: 1, returnMessage: "already processed" });
-    expect(sql("select payment_status, checkout_order_id, zalo_trans_id from orders where id = ?", o.id)).toEqual([{ payment_status: "paid", checkout_order_id: checkoutOrderId, zalo_trans_id: paid.order.transId }]);
+    expect(sql("select payment_status, checkout_order_id, zalo_trans_id from orders where id = ?", o.id)).toEqual([
+      { payment_status: "paid", checkout_order_id: checkoutOrderId, zalo_trans_id: paid.order.transId },
+    ]);
     expect(count("webhook_events")).toBe(events + 1);
     expect(sql("select count(*) as n from audit_log where action = 'order.paid' and target_id = ?", o.id)[0].n).toBe(1);
     expect((await move(o.id, "confirmed")).statusCode).toBe(200);
@@ -61,8 +74,21 @@ describe("Zalo Checkout", () => {
 
     // A hand-made callback for a different amount is refused even with a valid MAC.
     const data = { ...paid.order, appId: TEST_ENV.ZALO_APP_ID };
-    const cb = { appId: data.appId, orderId: "999", transId: "1", amount: 1, description: "x", resultCode: 1, message: "ok", extradata: encodeURIComponent(JSON.stringify({ orderId: o.id })) };
-    const wrongAmount = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/callback", payload: { data: cb, mac: "00", overallMac: hmac(checkoutMacData(cb)) } });
+    const cb = {
+      appId: data.appId,
+      orderId: "999",
+      transId: "1",
+      amount: 1,
+      description: "x",
+      resultCode: 1,
+      message: "ok",
+      extradata: encodeURIComponent(JSON.stringify({ orderId: o.id })),
+    };
+    const wrongAmount = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/zalo-checkout/callback",
+      payload: { data: cb, mac: "00", overallMac: hmac(checkoutMacData(cb)) },
+    });
     expect(wrongAmount.json()).toEqual({ returnCode: 0, returnMessage: "amount does not match the order" });
     const junk = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/callback", payload: { hello: 1 } });
     expect(junk.json().returnCode).toBe(0);
@@ -109,8 +135,16 @@ describe("Zalo Checkout", () => {
     const o = (await place(s.token, { payment: "zalopay" })).json().order;
     const { checkoutOrderId } = await zaloOrder(s, o.id);
     // The mini app reports the Checkout order id; Zalo's answer (processing) confirms it is this order's.
-    expect((await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token)).json()).toMatchObject({ paymentStatus: "pending", checkoutOrderId, zalo: { returnCode: 0 } });
-    const forged = await h.app.inject({ method: "POST", url: "/webhooks/zalo-checkout/notify", payload: { data: { appId: TEST_ENV.ZALO_APP_ID, orderId: checkoutOrderId, method: "COD" }, mac: hmac("nope") } });
+    expect((await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token)).json()).toMatchObject({
+      paymentStatus: "pending",
+      checkoutOrderId,
+      zalo: { returnCode: 0 },
+    });
+    const forged = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/zalo-checkout/notify",
+      payload: { data: { appId: TEST_ENV.ZALO_APP_ID, orderId: checkoutOrderId, method: "COD" }, mac: hmac("nope") },
+    });
     expect(forged.json().returnCode).toBe(0);
     expect(sql("select payment_method from orders where id = ?", o.id)[0].payment_method).toBe("zalopay");
     const sent = await h.control("POST", `/_emu/checkout/${checkoutOrderId}/notify`, { method: "COD" });

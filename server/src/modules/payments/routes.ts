@@ -19,7 +19,12 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
     "/api/orders/:id/checkout",
     {
       config: { access: "customer", scope: { owner: "order" } },
-      schema: { tags: ["orders"], summary: "zmp-sdk createOrder params with the server-made MAC (Zalo Checkout)", params: IdParam, response: { 200: CheckoutParams } },
+      schema: {
+        tags: ["orders"],
+        summary: "zmp-sdk createOrder params with the server-made MAC (Zalo Checkout)",
+        params: IdParam,
+        response: { 200: CheckoutParams },
+      },
     },
     async (req) => payments.checkout(me(req).id, req.params.id),
   );
@@ -42,7 +47,15 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
   // ---- Zalo Checkout webhooks (§8.3): MAC checked by the service first; answered in Zalo's form, always 200 ----
   r.post(
     "/webhooks/zalo-checkout/callback",
-    { config: { access: "webhook", rateLimit: false }, schema: { tags: ["webhooks"], summary: "Checkout payment result (verified with overallMac)", body: CheckoutWebhookBody, response: { 200: CheckoutReply } } },
+    {
+      config: { access: "webhook", rateLimit: false },
+      schema: {
+        tags: ["webhooks"],
+        summary: "Checkout payment result (verified with overallMac)",
+        body: CheckoutWebhookBody,
+        response: { 200: CheckoutReply },
+      },
+    },
     async (req) => {
       const res = payments.handleCallback(req.body);
       if (res.returnCode !== 1) req.log.warn({ reason: res.returnMessage }, "rejected checkout callback");
@@ -51,7 +64,10 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
   );
   r.post(
     "/webhooks/zalo-checkout/notify",
-    { config: { access: "webhook", rateLimit: false }, schema: { tags: ["webhooks"], summary: "Checkout COD/bank choice (verified with mac)", body: CheckoutWebhookBody, response: { 200: CheckoutReply } } },
+    {
+      config: { access: "webhook", rateLimit: false },
+      schema: { tags: ["webhooks"], summary: "Checkout COD/bank choice (verified with mac)", body: CheckoutWebhookBody, response: { 200: CheckoutReply } },
+    },
     async (req) => {
       const res = payments.handleNotify(req.body);
       if (res.returnCode !== 1) req.log.warn({ reason: res.returnMessage }, "rejected checkout notify");

@@ -30,7 +30,6 @@ export function createPaymentService(deps: {
   const { db, repo, orderRepo, now } = deps;
   const { ownRow } = deps.orders;
 
-
   function privateKey() {
     const key = deps.checkout.privateKey;
     if (!key) throw new AppError(ErrorCode.CHECKOUT_NOT_CONFIGURED, "Zalo payments are not set up for this shop");
@@ -67,7 +66,14 @@ export function createPaymentService(deps: {
         // Paid after it was cancelled: the money goes back. Read the order now, not as the caller saw it before
         // an await (a shopper may cancel while Zalo's status is being read).
         if (orderRepo.order(o.id)!.status === "cancelled") orderRepo.set(o.id, { paymentStatus: "refund_due" });
-        audit(db, { actor: SYSTEM, action: "order.paid", targetId: o.id, storeId: o.storeId, details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId }, at: p.at });
+        audit(db, {
+          actor: SYSTEM,
+          action: "order.paid",
+          targetId: o.id,
+          storeId: o.storeId,
+          details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId },
+          at: p.at,
+        });
       }
     } else if (p.resultCode === -1) {
       orderRepo.markFailed(o.id, p.at);
@@ -96,7 +102,9 @@ export function createPaymentService(deps: {
     const resultCode = Number(data.resultCode);
     const transId = data.transId == null ? null : String(data.transId);
     const at = now();
-    const fresh = tx(db, () => applyPayment(o, { key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`, checkoutOrderId, transId, resultCode, payload: body, at }));
+    const fresh = tx(db, () =>
+      applyPayment(o, { key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`, checkoutOrderId, transId, resultCode, payload: body, at }),
+    );
     return { returnCode: 1, returnMessage: fresh ? "success" : "already processed" };
   }
 
@@ -135,14 +143,24 @@ export function createPaymentService(deps: {
         s = await deps.zalo.getCheckoutStatus(coid);
       } catch (err) {
         // request_invalid never reached Zalo: our fault (500), not Zalo's.
-        if (err instanceof ZaloError && err.kind !== "request_invalid") throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly");
+        if (err instanceof ZaloError && err.kind !== "request_invalid")
+          throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Could not reach Zalo to check the payment: try again shortly");
         throw err;
       }
       zalo = { returnCode: s.returnCode, returnMessage: s.returnMessage };
       const ours = parseExtradata(s.extradata)?.orderId === o.id;
       if (ours && (s.returnCode === -1 || (s.returnCode === 1 && s.amount === o.totalVnd))) {
         const at = now();
-        tx(db, () => applyPayment(o, { key: `checkout:status:${coid}:${s.transId}:${s.returnCode}`, checkoutOrderId: coid, transId: s.transId, resultCode: s.returnCode, payload: s, at }));
+        tx(db, () =>
+          applyPayment(o, {
+            key: `checkout:status:${coid}:${s.transId}:${s.returnCode}`,
+            checkoutOrderId: coid,
+            transId: s.transId,
+            resultCode: s.returnCode,
+            payload: s,
+            at,
+          }),
+        );
       } else if (ours) {
         tx(db, () => orderRepo.linkCheckout(o.id, coid));
       }

@@ -1,6 +1,17 @@
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { DEFAULT_LOYALTY_RULES, DEFAULT_PREFS, DEFAULT_WARMING_RULES, matches, SegmentRules, tierFor, type SegmentFacts, type SegmentNode, type SegmentPolicy, type SegmentRule } from "@mc/shared";
+import {
+  DEFAULT_LOYALTY_RULES,
+  DEFAULT_PREFS,
+  DEFAULT_WARMING_RULES,
+  matches,
+  SegmentRules,
+  tierFor,
+  type SegmentFacts,
+  type SegmentNode,
+  type SegmentPolicy,
+  type SegmentRule,
+} from "@mc/shared";
 import { openDb, type Db } from "../../db/client";
 import { compileSegment, createSegmentRepo } from "./repo";
 
@@ -37,7 +48,7 @@ type Fixture = { db: Db; facts: Map<string, SegmentFacts> };
 /** `n` customers with history; times sit on and either side of the rules' day boundaries. */
 function buildFixture(seed: number, n: number): Fixture {
   const r = rng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const chance = (p: number) => r() < p;
   const when = () => NOW - pick([0, 1, 2, 7, 30, 89, 90, 364, 365, 366, 500]) * DAY + pick([-1, 0, 1, -Math.floor(r() * DAY), Math.floor(r() * HOUR)]);
   const past = () => Math.min(NOW, when());
@@ -58,7 +69,15 @@ function buildFixture(seed: number, n: number): Fixture {
     const id = `c${String(i).padStart(3, "0")}`;
     const prefsJson: Record<string, unknown> = {};
     if (chance(0.3)) prefsJson.offersPerWeek = pick([null, 0, 2]);
-    if (chance(0.3)) prefsJson.pausedUntil = pick([null, new Date(NOW).toISOString(), new Date(NOW + 1).toISOString(), new Date(NOW - 1).toISOString(), new Date(NOW + 3 * DAY).toISOString(), "2026-12-05T10:00:00+07:00"]);
+    if (chance(0.3))
+      prefsJson.pausedUntil = pick([
+        null,
+        new Date(NOW).toISOString(),
+        new Date(NOW + 1).toISOString(),
+        new Date(NOW - 1).toISOString(),
+        new Date(NOW + 3 * DAY).toISOString(),
+        "2026-12-05T10:00:00+07:00",
+      ]);
     if (chance(0.3)) prefsJson.mutedCategories = pick([[], ["promotion"], ["care"], ["care", "promotion"]]);
     const prefsText = Object.keys(prefsJson).length ? JSON.stringify(prefsJson) : "{}";
     const prefs = { ...DEFAULT_PREFS, ...prefsJson } as typeof DEFAULT_PREFS;
@@ -76,7 +95,12 @@ function buildFixture(seed: number, n: number): Fixture {
     const tags = TAGS.filter(() => chance(0.35));
 
     // Ledger: earn and spend entries, in date order, with the running sum of earn points.
-    const ledger = Array.from({ length: Math.floor(r() * 6) }, () => ({ kind: chance(0.75) ? "earn" : "spend", delta: 0, at: past(), store: chance(0.7) ? pick(STORES) : null }))
+    const ledger = Array.from({ length: Math.floor(r() * 6) }, () => ({
+      kind: chance(0.75) ? "earn" : "spend",
+      delta: 0,
+      at: past(),
+      store: chance(0.7) ? pick(STORES) : null,
+    }))
       .map((e) => ({ ...e, delta: e.kind === "earn" ? pick([10, 200, 499, 501, 900, 1600]) : -pick([5, 50]) }))
       .sort((a, b) => a.at - b.at);
     let earned = 0;
@@ -84,16 +108,40 @@ function buildFixture(seed: number, n: number): Fixture {
     ins(
       `insert into customers (id, zalo_oa_id, phone, name, follows_oa, unfollowed_at, last_interaction_at, points_balance, points_earned_total, prefs, fatigue_until, member_code, erased_at, birth_date, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`,
-      id, row.zaloOaId, row.phone, `Khách ${i}`, row.followsOa ? 1 : 0, row.unfollowedAt, row.lastInteractionAt, row.pointsBalance, earnedTotal, prefsText, row.fatigueUntil, `M${id}`, row.erased ? NOW - DAY : null, row.birthDate,
+      id,
+      row.zaloOaId,
+      row.phone,
+      `Khách ${i}`,
+      row.followsOa ? 1 : 0,
+      row.unfollowedAt,
+      row.lastInteractionAt,
+      row.pointsBalance,
+      earnedTotal,
+      prefsText,
+      row.fatigueUntil,
+      `M${id}`,
+      row.erased ? NOW - DAY : null,
+      row.birthDate,
     );
     for (const e of ledger) {
       if (e.kind === "earn") earned += e.delta;
       ins(
         "insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, created_at, earned_to_date) values (?, ?, ?, 0, 'x', ?, ?, 'system', 'x', ?, ?)",
-        id, e.kind, e.delta, `k${seq++}`, e.store, e.at, earned,
+        id,
+        e.kind,
+        e.delta,
+        `k${seq++}`,
+        e.store,
+        e.at,
+        earned,
       );
     }
-    const orders = Array.from({ length: Math.floor(r() * 5) }, () => ({ status: pick(["completed", "completed", "cancelled", "placed"]), at: past(), store: pick(STORES), total: pick([20_000, 50_000, 100_000, 250_000]) }));
+    const orders = Array.from({ length: Math.floor(r() * 5) }, () => ({
+      status: pick(["completed", "completed", "cancelled", "placed"]),
+      at: past(),
+      store: pick(STORES),
+      total: pick([20_000, 50_000, 100_000, 250_000]),
+    }));
     for (const o of orders) {
       const k = seq++;
       // A cancelled order may have been completed first: it keeps its completed_at but is no longer an order.
@@ -101,22 +149,49 @@ function buildFixture(seed: number, n: number): Fixture {
       ins(
         `insert into orders (id, code, customer_id, store_id, status, pickup_type, payment_method, subtotal_vnd, total_vnd, request_key, created_at, updated_at, completed_at)
          values (?, ?, ?, ?, ?, 'pickup', 'counter', ?, ?, ?, ?, ?, ?)`,
-        `o${k}`, `C${k}`, id, o.store, o.status, o.total, o.total, `rk${k}`, o.at - HOUR, o.at, completedAt,
+        `o${k}`,
+        `C${k}`,
+        id,
+        o.store,
+        o.status,
+        o.total,
+        o.total,
+        `rk${k}`,
+        o.at - HOUR,
+        o.at,
+        completedAt,
       );
     }
     const plays = Array.from({ length: Math.floor(r() * 3) }, () => ({ game: pick(GAMES), store: pick(STORES), at: past() }));
     for (const p of plays) {
       ins(
         "insert into game_draws (id, campaign_id, customer_id, store_id, day, drawn_prize_id, prize_id, win, state, created_at) values (?, ?, ?, ?, 'd', ?, ?, 0, 'none', ?)",
-        `d${seq++}`, p.game, id, p.store, `p-${p.game}`, `p-${p.game}`, p.at,
+        `d${seq++}`,
+        p.game,
+        id,
+        p.store,
+        `p-${p.game}`,
+        `p-${p.game}`,
+        p.at,
       );
     }
-    const vouchers = Array.from({ length: Math.floor(r() * 3) }, () => ({ status: pick(["issued", "redeemed", "void"]), at: past(), store: chance(0.7) ? pick(STORES) : null }));
+    const vouchers = Array.from({ length: Math.floor(r() * 3) }, () => ({
+      status: pick(["issued", "redeemed", "void"]),
+      at: past(),
+      store: chance(0.7) ? pick(STORES) : null,
+    }));
     for (const v of vouchers) {
       const k = seq++;
       ins(
         "insert into vouchers (id, campaign_id, customer_id, code, status, source, issued_at, expires_at, redeemed_at, redeemed_store_id) values (?, 'vc', ?, ?, ?, 'x', ?, ?, ?, ?)",
-        `v${k}`, id, `V${k}`, v.status, v.at - DAY, NOW + DAY, v.status === "redeemed" ? v.at : null, v.status === "redeemed" ? v.store : null,
+        `v${k}`,
+        id,
+        `V${k}`,
+        v.status,
+        v.at - DAY,
+        NOW + DAY,
+        v.status === "redeemed" ? v.at : null,
+        v.status === "redeemed" ? v.store : null,
       );
     }
     for (const t of tags) ins("insert into customer_tags (customer_id, tag) values (?, ?)", id, t);
@@ -133,7 +208,11 @@ function buildFixture(seed: number, n: number): Fixture {
       zaloOaId: row.zaloOaId,
       phone: row.phone,
       lastInteractionAt: row.lastInteractionAt,
-      prefs: { offersPerWeek: prefs.offersPerWeek, pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null, mutedCategories: prefs.mutedCategories },
+      prefs: {
+        offersPerWeek: prefs.offersPerWeek,
+        pausedUntil: prefs.pausedUntil ? Date.parse(prefs.pausedUntil) : null,
+        mutedCategories: prefs.mutedCategories,
+      },
       fatigueUntil: row.fatigueUntil,
       tags,
       birthDate: row.birthDate,
@@ -158,7 +237,7 @@ const bounds = (values: number[]) =>
     .filter(([a, b]) => a !== undefined || b !== undefined)
     .map(([a, b]) => (a !== undefined && b !== undefined && a > b ? { min: b, max: a } : { min: a, max: b }))
     .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as { min?: number; max?: number });
-const optional = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const clean = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 const leaf: fc.Arbitrary<unknown> = fc.oneof(
@@ -168,8 +247,12 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(
   bounds(DAYS).map((b) => ({ kind: "lastVisit", ...b })),
   fc.tuple(fc.constantFrom(...WINDOWS), bounds([0, 1, 2, 3])).map(([days, b]) => ({ kind: "orderCount", days, ...b })),
   fc.tuple(fc.constantFrom(...WINDOWS), bounds([0, 50_000, 100_000, 300_000])).map(([days, b]) => ({ kind: "spend", days, ...b })),
-  fc.tuple(fc.subarray([...STORES, "nowhere"], { minLength: 1 }), optional(fc.constantFrom(...WINDOWS))).map(([storeIds, days]) => clean({ kind: "visitedStore", storeIds, days })),
-  fc.tuple(optional(fc.subarray([...GAMES, "gx"])), optional(fc.constantFrom(...WINDOWS))).map(([campaignIds, days]) => clean({ kind: "playedGame", campaignIds, days })),
+  fc
+    .tuple(fc.subarray([...STORES, "nowhere"], { minLength: 1 }), optional(fc.constantFrom(...WINDOWS)))
+    .map(([storeIds, days]) => clean({ kind: "visitedStore", storeIds, days })),
+  fc
+    .tuple(optional(fc.subarray([...GAMES, "gx"])), optional(fc.constantFrom(...WINDOWS)))
+    .map(([campaignIds, days]) => clean({ kind: "playedGame", campaignIds, days })),
   fc.boolean().map((follows) => ({ kind: "follower", follows })),
   fc.constantFrom(...WINDOWS).map((days) => ({ kind: "unfollowed", days })),
   fc.tuple(fc.subarray([...TAGS, "nobody"], { minLength: 1 }), fc.constantFrom("any", "all")).map(([tags, match]) => ({ kind: "tags", tags, match })),
@@ -183,7 +266,10 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(
 );
 const group = (depth: number): fc.Arbitrary<unknown> =>
   fc
-    .tuple(fc.constantFrom("all", "any", "none"), fc.array(depth > 0 ? fc.oneof({ weight: 3, arbitrary: leaf }, { weight: 1, arbitrary: group(depth - 1) }) : leaf, { maxLength: 4 }))
+    .tuple(
+      fc.constantFrom("all", "any", "none"),
+      fc.array(depth > 0 ? fc.oneof({ weight: 3, arbitrary: leaf }, { weight: 1, arbitrary: group(depth - 1) }) : leaf, { maxLength: 4 }),
+    )
     .map(([op, kids]) => ({ [op]: kids }));
 const tree = group(2).map((t) => SegmentRules.parse(t));
 
@@ -201,7 +287,10 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
         fc.property(tree, policy, (rules, pol) => {
           const ctx = { now: NOW, timeZone: VN, policy: pol };
           const sqlIds = repo.ids(compileSegment(rules, { ...ctx, loyalty: DEFAULT_LOYALTY_RULES }));
-          const memIds = [...fx.facts].filter(([, f]) => matches(f, rules, ctx)).map(([id]) => id).sort();
+          const memIds = [...fx.facts]
+            .filter(([, f]) => matches(f, rules, ctx))
+            .map(([id]) => id)
+            .sort();
           if (memIds.length > 0 && memIds.length < fx.facts.size - 5) nonTrivial++;
           expect(sqlIds).toEqual(memIds);
         }),
@@ -236,7 +325,10 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
     for (const rule of singles) {
       const rules = { all: [rule] as SegmentNode[] };
       const sqlIds = repo.ids(compileSegment(rules, { ...ctx, loyalty: DEFAULT_LOYALTY_RULES }));
-      const memIds = [...fx.facts].filter(([, f]) => matches(f, rules, ctx)).map(([id]) => id).sort();
+      const memIds = [...fx.facts]
+        .filter(([, f]) => matches(f, rules, ctx))
+        .map(([id]) => id)
+        .sort();
       expect(sqlIds, rule.kind).toEqual(memIds);
       expect(sqlIds.length, rule.kind).toBeGreaterThan(0);
       expect(sqlIds.length, rule.kind).toBeLessThan(fx.facts.size);

@@ -40,7 +40,11 @@ export function compileSegment(rules: SegmentGroup, ctx: CompileContext): SqlWhe
   const since = (days: number) => ctx.now - days * DAY;
   // `expr` may carry its own placeholder (a subquery's window), so it appears once in what these return.
   const range = (expr: string, r: { min?: number; max?: number }) =>
-    r.min !== undefined && r.max !== undefined ? `${expr} between ${bind(r.min)} and ${bind(r.max)}` : r.min !== undefined ? `${expr} >= ${bind(r.min)}` : `${expr} <= ${bind(r.max)}`;
+    r.min !== undefined && r.max !== undefined
+      ? `${expr} between ${bind(r.min)} and ${bind(r.max)}`
+      : r.min !== undefined
+        ? `${expr} >= ${bind(r.min)}`
+        : `${expr} <= ${bind(r.max)}`;
   /** "At least min / at most max days ago", where `at` is 0 for never (counts as long ago). */
   const daysAgo = (at: string, r: { min?: number; max?: number }) =>
     range(at, { min: r.max === undefined ? undefined : since(r.max), max: r.min === undefined ? undefined : since(r.min) });
@@ -69,7 +73,10 @@ export function compileSegment(rules: SegmentGroup, ctx: CompileContext): SqlWhe
         return daysAgo(`coalesce((select max(o.completed_at) ${COMPLETED_ORDERS}), 0)`, r);
       case "lastVisit":
         // Scalar max() over the sources is NULL if any is: each source's "never" is 0.
-        return daysAgo(`max(${VISIT_SOURCES.map((s) => `coalesce((select max(${s.at}) from ${s.from} where x.customer_id = c.id and ${s.when}), 0)`).join(", ")})`, r);
+        return daysAgo(
+          `max(${VISIT_SOURCES.map((s) => `coalesce((select max(${s.at}) from ${s.from} where x.customer_id = c.id and ${s.when}), 0)`).join(", ")})`,
+          r,
+        );
       case "orderCount":
         return range(`(select count(*) ${COMPLETED_ORDERS} and o.completed_at >= ${bind(since(r.days))})`, r);
       case "spend":
@@ -132,10 +139,16 @@ export function createSegmentRepo(db: Db) {
   const segmentRow = rowReader(segments);
   const byIdStmt = c.prepare(`${segmentRow.selectAll} where id = ? and deleted_at is null`).raw();
   const listStmt = c.prepare(`${segmentRow.selectAll} where deleted_at is null order by updated_at desc, id`).raw();
-  const versionsStmt = c.prepare("select version, name, rules, changed_by as changedBy, created_at as createdAt from segment_versions where segment_id = ? order by version desc");
+  const versionsStmt = c.prepare(
+    "select version, name, rules, changed_by as changedBy, created_at as createdAt from segment_versions where segment_id = ? order by version desc",
+  );
 
   /** Ids of everyone matching, in one statement (tests and small audiences; counts go through `countAndSample`). */
-  const ids = (w: SqlWhere) => c.prepare(`select c.id from customers c where ${w.where} order by c.id`).pluck().all(...w.params) as string[];
+  const ids = (w: SqlWhere) =>
+    c
+      .prepare(`select c.id from customers c where ${w.where} order by c.id`)
+      .pluck()
+      .all(...w.params) as string[];
 
   /**
    * How many match, and the first `sample` of them (in rowid order), in slices of the customers' rowid
@@ -166,7 +179,9 @@ export function createSegmentRepo(db: Db) {
 
   function insert(row: SegmentRow) {
     db.insert(segments).values(row).run();
-    db.insert(segmentVersions).values({ segmentId: row.id, version: row.version, name: row.name, rules: row.rules, changedBy: row.updatedBy, createdAt: row.updatedAt }).run();
+    db.insert(segmentVersions)
+      .values({ segmentId: row.id, version: row.version, name: row.name, rules: row.rules, changedBy: row.updatedBy, createdAt: row.updatedAt })
+      .run();
   }
 
   /** The next version, written only if `version` is still the one in force (a concurrent edit loses cleanly). */
@@ -177,11 +192,18 @@ export function createSegmentRepo(db: Db) {
       .where(and(eq(segments.id, id), eq(segments.version, fromVersion), isNull(segments.deletedAt)))
       .run().changes;
     if (changed !== 1) return false;
-    db.insert(segmentVersions).values({ segmentId: id, version: fromVersion + 1, name: next.name, rules: next.rules, changedBy: next.by, createdAt: next.at }).run();
+    db.insert(segmentVersions)
+      .values({ segmentId: id, version: fromVersion + 1, name: next.name, rules: next.rules, changedBy: next.by, createdAt: next.at })
+      .run();
     return true;
   }
 
-  const remove = (id: string, at: number) => db.update(segments).set({ deletedAt: at }).where(and(eq(segments.id, id), isNull(segments.deletedAt))).run().changes === 1;
+  const remove = (id: string, at: number) =>
+    db
+      .update(segments)
+      .set({ deletedAt: at })
+      .where(and(eq(segments.id, id), isNull(segments.deletedAt)))
+      .run().changes === 1;
 
   return {
     ids,

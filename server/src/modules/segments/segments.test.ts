@@ -18,7 +18,8 @@ describe("saved segments over the API", () => {
   });
   afterEach(async () => h.close());
 
-  const api = (method: string, url: string, payload?: unknown, token = admin) => h.app.inject({ method: method as any, url, headers: bearer(token), payload: payload as any });
+  const api = (method: string, url: string, payload?: unknown, token = admin) =>
+    h.app.inject({ method: method as any, url, headers: bearer(token), payload: payload as any });
   const count = (table: string) => h.app.services.db.$client.prepare(`select count(*) from ${table}`).pluck().get() as number;
 
   it("create, preview (count and sample), edit as a new version, list, delete", async () => {
@@ -26,7 +27,12 @@ describe("saved segments over the API", () => {
     const regular = await newShopper(h, "Anh Minh");
     await newShopper(h, "Bạn Hoa");
     expect((await api("PUT", `/api/admin/customers/${vip.customer.id}/tags`, { tags: ["vip"] })).statusCode).toBe(200);
-    const award = await api("POST", "/api/staff/points/award", { memberCode: await memberCodeOf(h, regular.token), storeId: "q1", amountVnd: 120_000, receiptId: "R-1" }, staff);
+    const award = await api(
+      "POST",
+      "/api/staff/points/award",
+      { memberCode: await memberCodeOf(h, regular.token), storeId: "q1", amountVnd: 120_000, receiptId: "R-1" },
+      staff,
+    );
     expect(award.statusCode).toBe(200);
 
     const created = await api("POST", "/api/admin/segments", { name: "Khách VIP", rules: { all: [{ kind: "tags", tags: [" VIP "] }] } });
@@ -36,10 +42,17 @@ describe("saved segments over the API", () => {
 
     const preview = (await api("GET", `/api/admin/segments/${seg.id}/preview`)).json();
     expect(preview.count).toBe(1);
-    expect(preview.sample).toEqual([{ id: vip.customer.id, name: "Chị Lan", memberCode: await memberCodeOf(h, vip.token), tier: { key: "member", name: "Thành viên" } }]);
+    expect(preview.sample).toEqual([
+      { id: vip.customer.id, name: "Chị Lan", memberCode: await memberCodeOf(h, vip.token), tier: { key: "member", name: "Thành viên" } },
+    ]);
 
     // The editor's live count of a draft: VIP or visited Quận 1 (the award was a visit there).
-    const draft = { any: [{ kind: "tags", tags: ["vip"] }, { kind: "visitedStore", storeIds: ["q1"], days: 30 }] };
+    const draft = {
+      any: [
+        { kind: "tags", tags: ["vip"] },
+        { kind: "visitedStore", storeIds: ["q1"], days: 30 },
+      ],
+    };
     const live = (await api("POST", "/api/admin/segments/preview", { rules: draft })).json();
     expect(live.count).toBe(2);
     expect(live.sample.map((p: any) => p.id).sort()).toEqual([vip.customer.id, regular.customer.id].sort());
@@ -48,7 +61,10 @@ describe("saved segments over the API", () => {
     expect(edited.statusCode).toBe(200);
     expect(edited.json().version).toBe(2);
     const full = (await api("GET", `/api/admin/segments/${seg.id}`)).json();
-    expect(full.versions.map((v: any) => [v.version, v.name])).toEqual([[2, "VIP hoặc Quận 1"], [1, "Khách VIP"]]);
+    expect(full.versions.map((v: any) => [v.version, v.name])).toEqual([
+      [2, "VIP hoặc Quận 1"],
+      [1, "Khách VIP"],
+    ]);
     expect(full.versions[1].rules).toEqual(seg.rules);
     expect((await api("GET", `/api/admin/segments/${seg.id}/preview`)).json().count).toBe(2);
     expect((await api("GET", "/api/admin/segments")).json().segments.map((s: any) => s.id)).toEqual([seg.id]);

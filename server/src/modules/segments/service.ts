@@ -56,7 +56,18 @@ export function createSegmentService(deps: {
     const id = `sg${randomBytes(6).toString("base64url")}`;
     const at = now();
     tx(db, () => {
-      repo.insert({ id, name: input.name, description: input.description, version: 1, rules: JSON.stringify(input.rules), createdBy: by(actor), createdAt: at, updatedBy: by(actor), updatedAt: at, deletedAt: null });
+      repo.insert({
+        id,
+        name: input.name,
+        description: input.description,
+        version: 1,
+        rules: JSON.stringify(input.rules),
+        createdBy: by(actor),
+        createdAt: at,
+        updatedBy: by(actor),
+        updatedAt: at,
+        deletedAt: null,
+      });
       audit(db, { actor: actorOf(actor), action: "segment.create", targetId: id, details: { version: 1 }, at });
     });
     return view(row(id));
@@ -68,7 +79,8 @@ export function createSegmentService(deps: {
     const at = now();
     tx(db, () => {
       const current = row(id);
-      if (!repo.update(id, current.version, { name: input.name, description: input.description, rules: JSON.stringify(input.rules), by: by(actor), at })) throw new AppError(ErrorCode.CONFLICT, "The segment changed meanwhile");
+      if (!repo.update(id, current.version, { name: input.name, description: input.description, rules: JSON.stringify(input.rules), by: by(actor), at }))
+        throw new AppError(ErrorCode.CONFLICT, "The segment changed meanwhile");
       audit(db, { actor: actorOf(actor), action: "segment.update", targetId: id, details: { version: current.version + 1 }, at });
     });
     return view(row(id));
@@ -84,7 +96,10 @@ export function createSegmentService(deps: {
 
   const get = (id: string) => {
     const r = row(id);
-    return { ...view(r), versions: repo.versions(id).map((v) => ({ version: v.version, name: v.name, rules: rulesOf(v), changedBy: v.changedBy, createdAt: iso(v.createdAt) })) };
+    return {
+      ...view(r),
+      versions: repo.versions(id).map((v) => ({ version: v.version, name: v.name, rules: rulesOf(v), changedBy: v.changedBy, createdAt: iso(v.createdAt) })),
+    };
   };
 
   /** The editor's live figures: how many match now and a sample of 20 (name, member code, tier). */
@@ -107,7 +122,17 @@ export function createSegmentService(deps: {
     return { id: r.id, version: r.version, rules: rulesOf(r) };
   }
 
-  return { create, update, remove, get, list: () => repo.list().map(view), preview, previewSaved: (id: string) => preview(rulesOf(row(id))), snapshot, compile };
+  return {
+    create,
+    update,
+    remove,
+    get,
+    list: () => repo.list().map(view),
+    preview,
+    previewSaved: (id: string) => preview(rulesOf(row(id))),
+    snapshot,
+    compile,
+  };
 }
 
 export type SegmentService = ReturnType<typeof createSegmentService>;

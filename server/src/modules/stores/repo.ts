@@ -9,7 +9,8 @@ export function createStoreRepo(db: Db) {
   const existsStmt = db.$client.prepare("select 1 from stores where id = ?").pluck();
 
   /** False when the id is taken (nothing written). */
-  const insert = (row: { id: string; name: string; address: string; createdAt: number }) => db.insert(stores).values(row).onConflictDoNothing().run().changes === 1;
+  const insert = (row: { id: string; name: string; address: string; createdAt: number }) =>
+    db.insert(stores).values(row).onConflictDoNothing().run().changes === 1;
   const byId = (id: string): StoreRow | undefined => db.select().from(stores).where(eq(stores.id, id)).get();
   const list = (): StoreRow[] => db.select().from(stores).all();
 

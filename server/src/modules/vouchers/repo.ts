@@ -34,7 +34,8 @@ export function createVoucherRepo(db: Db) {
   const campaign = (id: string) => campaignRow.read(campaignStmt.get(id) as unknown[] | undefined);
   const campaigns = () => db.select().from(voucherCampaigns).orderBy(desc(voucherCampaigns.createdAt)).all();
   const insertCampaign = (row: typeof voucherCampaigns.$inferInsert) => db.insert(voucherCampaigns).values(row).run();
-  const updateCampaign = (id: string, set: Partial<typeof voucherCampaigns.$inferInsert>) => db.update(voucherCampaigns).set(set).where(eq(voucherCampaigns.id, id)).run();
+  const updateCampaign = (id: string, set: Partial<typeof voucherCampaigns.$inferInsert>) =>
+    db.update(voucherCampaigns).set(set).where(eq(voucherCampaigns.id, id)).run();
 
   const claimedByStmt = c.prepare("select count(*) from vouchers where campaign_id = ? and customer_id = ?").pluck();
   const claimedBy = (campaignId: string, customerId: string) => claimedByStmt.get(campaignId, customerId) as number;
@@ -69,11 +70,13 @@ export function createVoucherRepo(db: Db) {
   const dropCounterCodes = c.prepare("delete from voucher_counter_codes where expires_at <= ?");
   const counterCodeStmt = c.prepare("select voucher_id as voucherId, expires_at as expiresAt from voucher_counter_codes where code = ?");
   // Issued, unexpired, not held by a live order: what the counter could redeem now (stores checked by the caller).
-  const usableOfStmt = c.prepare(
-    `${voucherRow.selectAll} where customer_id = ? and status = 'issued' and expires_at > ?
+  const usableOfStmt = c
+    .prepare(
+      `${voucherRow.selectAll} where customer_id = ? and status = 'issued' and expires_at > ?
      and not exists (select 1 from orders o where o.voucher_id = vouchers.id and o.status in ('placed','confirmed','ready'))
      order by expires_at, issued_at limit 50`,
-  ).raw();
+    )
+    .raw();
   const storeName = (id: string) => (storeNameStmt.get(id) as string | undefined) ?? id;
 
   return {
@@ -85,7 +88,8 @@ export function createVoucherRepo(db: Db) {
     claimCounts,
     takeStock: (id: string) => takeStock.run(id).changes === 1,
     /** `validAt`: when the voucher must still have been unexpired (default `at`; an order's is when it was placed). */
-    markRedeemed: (p: { id: string; at: number; storeId: string; by: string; validAt?: number }) => markRedeemed.run(p.at, p.storeId, p.by, p.id, p.validAt ?? p.at).changes === 1,
+    markRedeemed: (p: { id: string; at: number; storeId: string; by: string; validAt?: number }) =>
+      markRedeemed.run(p.at, p.storeId, p.by, p.id, p.validAt ?? p.at).changes === 1,
     restore: (p: { id: string; redeemedAt: number; now: number }) => restoreStmt.run(p.id, p.redeemedAt, p.now).changes === 1,
     /** The code of the live order this voucher is applied to, if any. */
     heldByOrder: (id: string) => heldByOrder.get(id) as string | undefined,

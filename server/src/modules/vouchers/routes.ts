@@ -1,7 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { Campaign, CampaignInput, CatalogueItem, CounterVoucher, CounterVoucherBody, MemberVouchers, MemberVouchersBody, Voucher, VoucherQr, VoucherStatus } from "@mc/shared";
+import {
+  Campaign,
+  CampaignInput,
+  CatalogueItem,
+  CounterVoucher,
+  CounterVoucherBody,
+  MemberVouchers,
+  MemberVouchersBody,
+  Voucher,
+  VoucherQr,
+  VoucherStatus,
+} from "@mc/shared";
 import { me } from "../../http/route-helpers";
 import type { VoucherService } from "./service";
 
@@ -14,7 +25,10 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
   // ---- shopper ----
   r.get(
     "/api/vouchers/catalogue",
-    { config: { access: "customer", scope: "own" }, schema: { tags: ["vouchers"], summary: "Offers I can claim or buy with points", response: { 200: z.object({ items: z.array(CatalogueItem) }) } } },
+    {
+      config: { access: "customer", scope: "own" },
+      schema: { tags: ["vouchers"], summary: "Offers I can claim or buy with points", response: { 200: z.object({ items: z.array(CatalogueItem) }) } },
+    },
     async (req) => ({ items: vouchers.catalogue(me(req).id) }),
   );
 
@@ -26,7 +40,10 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
         tags: ["vouchers"],
         summary: "Claim (or buy with points) one voucher of an offer",
         params: IdParam,
-        body: z.object({ requestId: z.string().min(8).max(64).optional() }).strict().nullish(),
+        body: z
+          .object({ requestId: z.string().min(8).max(64).optional() })
+          .strict()
+          .nullish(),
         response: { 200: z.object({ voucher: Voucher, balance: z.number() }) },
       },
     },
@@ -44,20 +61,34 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
 
   r.get(
     "/api/me/vouchers/:id",
-    { config: { access: "customer", scope: { owner: "voucher" } }, schema: { tags: ["vouchers"], params: IdParam, response: { 200: z.object({ voucher: Voucher }) } } },
+    {
+      config: { access: "customer", scope: { owner: "voucher" } },
+      schema: { tags: ["vouchers"], params: IdParam, response: { 200: z.object({ voucher: Voucher }) } },
+    },
     async (req) => ({ voucher: vouchers.own(me(req).id, req.params.id) }),
   );
 
   r.get(
     "/api/me/vouchers/:id/qr",
-    { config: { access: "customer", scope: { owner: "voucher" } }, schema: { tags: ["vouchers"], summary: "A fresh signed QR payload and its 6-digit counter code (valid about a minute)", params: IdParam, response: { 200: VoucherQr } } },
+    {
+      config: { access: "customer", scope: { owner: "voucher" } },
+      schema: {
+        tags: ["vouchers"],
+        summary: "A fresh signed QR payload and its 6-digit counter code (valid about a minute)",
+        params: IdParam,
+        response: { 200: VoucherQr },
+      },
+    },
     async (req) => vouchers.qr(me(req).id, req.params.id),
   );
 
   // ---- staff counter ----
   r.post(
     "/api/staff/vouchers/inspect",
-    { config: { access: "staff", scope: { store: "body" } }, schema: { tags: ["staff"], summary: "What a scanned or typed voucher is, and whose", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
+    {
+      config: { access: "staff", scope: { store: "body" } },
+      schema: { tags: ["staff"], summary: "What a scanned or typed voucher is, and whose", body: CounterVoucherBody, response: { 200: CounterVoucher } },
+    },
     async (req) => vouchers.inspect(me(req), req.body),
   );
 
@@ -65,21 +96,33 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
     "/api/staff/vouchers/by-member",
     {
       config: { access: "staff", scope: { store: "body" } },
-      schema: { tags: ["staff"], summary: "The vouchers a member can use at my store, from their member card (for a phone that cannot show the voucher)", body: MemberVouchersBody, response: { 200: MemberVouchers } },
+      schema: {
+        tags: ["staff"],
+        summary: "The vouchers a member can use at my store, from their member card (for a phone that cannot show the voucher)",
+        body: MemberVouchersBody,
+        response: { 200: MemberVouchers },
+      },
     },
     async (req) => vouchers.ofMember(me(req), req.body),
   );
 
   r.post(
     "/api/staff/vouchers/redeem",
-    { config: { access: "staff", scope: { store: "body" } }, schema: { tags: ["staff"], summary: "Redeem a voucher at my store (exactly once)", body: CounterVoucherBody, response: { 200: CounterVoucher } } },
+    {
+      config: { access: "staff", scope: { store: "body" } },
+      schema: { tags: ["staff"], summary: "Redeem a voucher at my store (exactly once)", body: CounterVoucherBody, response: { 200: CounterVoucher } },
+    },
     async (req) => vouchers.redeem(me(req), req.body),
   );
 
   // ---- admin ----
-  r.get("/api/admin/voucher-campaigns", { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ campaigns: z.array(Campaign) }) } } }, async () => ({
-    campaigns: vouchers.listCampaigns(),
-  }));
+  r.get(
+    "/api/admin/voucher-campaigns",
+    { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ campaigns: z.array(Campaign) }) } } },
+    async () => ({
+      campaigns: vouchers.listCampaigns(),
+    }),
+  );
 
   r.post(
     "/api/admin/voucher-campaigns",

@@ -1,5 +1,15 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { counterName, ErrorCode, voucherExpiry, type Campaign, type CampaignInput, type CatalogueItem, type CounterVoucher, type Voucher, type VoucherQr } from "@mc/shared";
+import {
+  counterName,
+  ErrorCode,
+  voucherExpiry,
+  type Campaign,
+  type CampaignInput,
+  type CatalogueItem,
+  type CounterVoucher,
+  type Voucher,
+  type VoucherQr,
+} from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { createGroupCommit, Refusal } from "../../db/group-commit";
@@ -100,7 +110,17 @@ export function createVoucherService(deps: {
       id: v.id,
       code: v.code,
       status: statusOf(v, at),
-      campaign: { id: c.id, name: c.name, description: c.description, kind: c.kind, value: c.value, maxDiscountVnd: c.maxDiscountVnd, freeItem: c.freeItem, minSpendVnd: c.minSpendVnd, storeIds: c.storeIds },
+      campaign: {
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        kind: c.kind,
+        value: c.value,
+        maxDiscountVnd: c.maxDiscountVnd,
+        freeItem: c.freeItem,
+        minSpendVnd: c.minSpendVnd,
+        storeIds: c.storeIds,
+      },
       issuedAt: iso(v.issuedAt)!,
       expiresAt: iso(v.expiresAt)!,
       redeemedAt: iso(v.redeemedAt),
@@ -187,7 +207,10 @@ export function createVoucherService(deps: {
    * (conditional update, so stock 10 means 10 vouchers however many claim at once) and the points
    * it costs. `sourceKey` makes a retried issue return the voucher already issued.
    */
-  function issue(p: { campaignId: string; customerId: string; source: string; sourceKey: string | null; actor: Actor }): { voucher: VoucherRow; duplicate: boolean } {
+  function issue(p: { campaignId: string; customerId: string; source: string; sourceKey: string | null; actor: Actor }): {
+    voucher: VoucherRow;
+    duplicate: boolean;
+  } {
     return tx(db, () => {
       if (p.sourceKey) {
         const existing = repo.voucherBySource(p.sourceKey);
@@ -204,21 +227,47 @@ export function createVoucherService(deps: {
       if (!repo.takeStock(c.id)) throw new AppError(ErrorCode.CAMPAIGN_OUT_OF_STOCK, BLOCKER_MESSAGE[ErrorCode.CAMPAIGN_OUT_OF_STOCK]!);
       const id = randomUUID();
       if (c.costPoints > 0) {
-        deps.loyaltyRepo.append({ customerId: p.customerId, kind: "spend", delta: -c.costPoints, reason: `Đổi voucher: ${c.name}`, sourceKey: `voucher:${id}`, actor: p.actor, now: at });
+        deps.loyaltyRepo.append({
+          customerId: p.customerId,
+          kind: "spend",
+          delta: -c.costPoints,
+          reason: `Đổi voucher: ${c.name}`,
+          sourceKey: `voucher:${id}`,
+          actor: p.actor,
+          now: at,
+        });
       }
-      repo.insertVoucher({ id, campaignId: c.id, customerId: p.customerId, code: humanCode(8), source: p.source, sourceKey: p.sourceKey, issuedAt: at, expiresAt: voucherExpiry(c, at) });
+      repo.insertVoucher({
+        id,
+        campaignId: c.id,
+        customerId: p.customerId,
+        code: humanCode(8),
+        source: p.source,
+        sourceKey: p.sourceKey,
+        issuedAt: at,
+        expiresAt: voucherExpiry(c, at),
+      });
       return { voucher: repo.voucher(id)!, duplicate: false };
     });
   }
 
   function claim(customerId: string, campaignId: string, requestId?: string) {
-    const { voucher } = issue({ campaignId, customerId, source: "claim", sourceKey: requestId ? `claim:${customerId}:${requestId}` : null, actor: { kind: "customer", id: customerId } });
+    const { voucher } = issue({
+      campaignId,
+      customerId,
+      source: "claim",
+      sourceKey: requestId ? `claim:${customerId}:${requestId}` : null,
+      actor: { kind: "customer", id: customerId },
+    });
     return { voucher: toVoucher(voucher), balance: deps.identityRepo.byId(customerId)!.pointsBalance };
   }
 
   function mine(customerId: string, status?: Voucher["status"]) {
     const at = now();
-    return repo.vouchersOf(customerId).map((v) => toVoucher(v, at)).filter((v) => !status || v.status === status);
+    return repo
+      .vouchersOf(customerId)
+      .map((v) => toVoucher(v, at))
+      .filter((v) => !status || v.status === status);
   }
 
   /** A shopper's own voucher; another person's looks exactly like a missing one. */
@@ -231,10 +280,19 @@ export function createVoucherService(deps: {
   function qr(customerId: string, id: string): VoucherQr {
     const v = own(customerId, id);
     const status = statusOf(v, now());
-    if (status !== "active") throw new AppError(status === "used" ? ErrorCode.VOUCHER_ALREADY_REDEEMED : status === "void" ? ErrorCode.VOUCHER_VOID : ErrorCode.VOUCHER_EXPIRED, `This voucher is ${status}`);
+    if (status !== "active")
+      throw new AppError(
+        status === "used" ? ErrorCode.VOUCHER_ALREADY_REDEEMED : status === "void" ? ErrorCode.VOUCHER_VOID : ErrorCode.VOUCHER_EXPIRED,
+        `This voucher is ${status}`,
+      );
     const at = now();
     const expiresAt = Math.min(at + QR_TTL_MS, v.expiresAt);
-    return { payload: deps.qrSigner.sign("MCV1", v.id, expiresAt), code: newCounterCode(v.id, expiresAt, at), expiresAt: iso(expiresAt)!, refreshInSeconds: QR_REFRESH_S };
+    return {
+      payload: deps.qrSigner.sign("MCV1", v.id, expiresAt),
+      code: newCounterCode(v.id, expiresAt, at),
+      expiresAt: iso(expiresAt)!,
+      refreshInSeconds: QR_REFRESH_S,
+    };
   }
 
   /** A fresh 6-digit code for this QR, unique among the codes kept (live or recently expired). */
@@ -308,7 +366,10 @@ export function createVoucherService(deps: {
     const member = deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode));
     if (!member) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code");
     const at = now();
-    const vouchers = repo.usableOf(member.id, at).filter((v) => validAt(v, input.storeId)).map((v) => toVoucher(v, at));
+    const vouchers = repo
+      .usableOf(member.id, at)
+      .filter((v) => validAt(v, input.storeId))
+      .map((v) => toVoucher(v, at));
     // A typed member code, like the points lookup, shows only the shortened name (not a QR the shopper holds up).
     const owner = repo.owner(member.id);
     return { owner: { ...owner, name: counterName(owner.name) }, vouchers };
@@ -338,7 +399,14 @@ export function createVoucherService(deps: {
     if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
     if (repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id })) {
       const via = input.qr ? "qr" : input.code ? "code" : "member";
-      audit(db, { actor: actorOf(actor), action: "voucher.redeem", targetId: v.id, storeId: input.storeId, details: { customerId: v.customerId, campaignId: v.campaignId, via }, at });
+      audit(db, {
+        actor: actorOf(actor),
+        action: "voucher.redeem",
+        targetId: v.id,
+        storeId: input.storeId,
+        details: { customerId: v.customerId, campaignId: v.campaignId, via },
+        at,
+      });
       const after = repo.voucher(v.id)!;
       return { voucher: toVoucher(after, at), owner: repo.owner(v.customerId), validHere: true, redeemedBy: redeemerName(after) };
     }
@@ -354,7 +422,8 @@ export function createVoucherService(deps: {
     }
     if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
     const order = repo.heldByOrder(v.id);
-    if (order) throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, { orderCode: order });
+    if (order)
+      throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, { orderCode: order });
     throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`);
   }
 
@@ -379,14 +448,37 @@ export function createVoucherService(deps: {
   function redeemForOrder(p: { voucherId: string; orderId: string; storeId: string; actor: Actor; placedAt: number; at: number }): boolean {
     if (!repo.markRedeemed({ id: p.voucherId, at: p.at, storeId: p.storeId, by: p.actor.id, validAt: p.placedAt })) return false;
     const v = repo.voucher(p.voucherId)!;
-    audit(db, { actor: p.actor, action: "voucher.redeem", targetId: v.id, storeId: p.storeId, details: { customerId: v.customerId, campaignId: v.campaignId, via: "order", orderId: p.orderId }, at: p.at });
+    audit(db, {
+      actor: p.actor,
+      action: "voucher.redeem",
+      targetId: v.id,
+      storeId: p.storeId,
+      details: { customerId: v.customerId, campaignId: v.campaignId, via: "order", orderId: p.orderId },
+      at: p.at,
+    });
     return true;
   }
 
   /** A cancelled order's voucher back to usable, if that order's redemption is the one on it and it has not expired. */
   const restoreForOrder = (p: { voucherId: string; redeemedAt: number; at: number }) => repo.restore({ id: p.voucherId, redeemedAt: p.redeemedAt, now: p.at });
 
-  return { createCampaign, updateCampaign, listCampaigns, catalogue, issue, claim, mine, own: (c: string, id: string) => toVoucher(own(c, id)), qr, inspect, ofMember, redeem, usableFor, redeemForOrder, restoreForOrder };
+  return {
+    createCampaign,
+    updateCampaign,
+    listCampaigns,
+    catalogue,
+    issue,
+    claim,
+    mine,
+    own: (c: string, id: string) => toVoucher(own(c, id)),
+    qr,
+    inspect,
+    ofMember,
+    redeem,
+    usableFor,
+    redeemForOrder,
+    restoreForOrder,
+  };
 }
 
 export type VoucherService = ReturnType<typeof createVoucherService>;

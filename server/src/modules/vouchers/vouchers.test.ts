@@ -22,7 +22,8 @@ async function campaign(over: Record<string, unknown> = {}) {
   return res.json();
 }
 
-const liveQr = async (token: string, voucherId: string) => (await h.app.inject({ method: "GET", url: `/api/me/vouchers/${voucherId}/qr`, headers: bearer(token) })).json();
+const liveQr = async (token: string, voucherId: string) =>
+  (await h.app.inject({ method: "GET", url: `/api/me/vouchers/${voucherId}/qr`, headers: bearer(token) })).json();
 const claim = (token: string, id: string) => h.app.inject({ method: "POST", url: `/api/vouchers/campaigns/${id}/claim`, headers: bearer(token) });
 const counter = (action: "inspect" | "redeem", payload: Record<string, unknown>, token = ctx.staff.token) =>
   h.app.inject({ method: "POST", url: `/api/staff/vouchers/${action}`, headers: bearer(token), payload: { storeId: ctx.storeId, ...payload } });
@@ -50,7 +51,9 @@ describe("claiming", () => {
     const results = await Promise.all(attempts);
     expect(results).toHaveLength(200);
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(10);
-    expect(new Set(results.filter((r) => r.statusCode !== 200).map((r) => r.json().code))).toEqual(new Set(["CAMPAIGN_OUT_OF_STOCK", "CAMPAIGN_LIMIT_REACHED"]));
+    expect(new Set(results.filter((r) => r.statusCode !== 200).map((r) => r.json().code))).toEqual(
+      new Set(["CAMPAIGN_OUT_OF_STOCK", "CAMPAIGN_LIMIT_REACHED"]),
+    );
     expect(sql("select count(*) as n from vouchers")[0].n).toBe(10);
     expect(sql("select max(n) as m from (select count(*) as n from vouchers group by customer_id)")[0].m).toBe(1);
     expect(sql("select issued from voucher_campaigns")[0].issued).toBe(10);
@@ -59,7 +62,12 @@ describe("claiming", () => {
   it("buying with points is one transaction: enough points for one means one voucher, whatever the concurrency", async () => {
     const c = await campaign({ costPoints: 30, perCustomerLimit: 10 });
     const shopper = await h.login("shopper");
-    await h.app.inject({ method: "POST", url: `/api/admin/customers/${shopper.customer.id}/points/adjust`, headers: bearer(ctx.admin), payload: { delta: 45, reason: "Quà chào mừng", idempotencyKey: "welcome" } });
+    await h.app.inject({
+      method: "POST",
+      url: `/api/admin/customers/${shopper.customer.id}/points/adjust`,
+      headers: bearer(ctx.admin),
+      payload: { delta: 45, reason: "Quà chào mừng", idempotencyKey: "welcome" },
+    });
     const results = await Promise.all(Array.from({ length: 20 }, () => claim(shopper.token, c.id)));
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
     expect(results.filter((r) => r.statusCode === 409).every((r) => r.json().code === "INSUFFICIENT_POINTS")).toBe(true);
@@ -85,9 +93,19 @@ describe("claiming", () => {
     const unknown = await claim(shopper.token, "nope");
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("CAMPAIGN_NOT_FOUND");
-    const bad = await h.app.inject({ method: "POST", url: "/api/admin/voucher-campaigns", headers: bearer(ctx.admin), payload: { name: "x", kind: "percent_off", value: 150 } });
+    const bad = await h.app.inject({
+      method: "POST",
+      url: "/api/admin/voucher-campaigns",
+      headers: bearer(ctx.admin),
+      payload: { name: "x", kind: "percent_off", value: 150 },
+    });
     expect(bad.statusCode).toBe(400);
-    const negative = await h.app.inject({ method: "POST", url: "/api/admin/voucher-campaigns", headers: bearer(ctx.admin), payload: { name: "Âm", kind: "amount_off", value: -1000, validDaysAfterClaim: 3 } });
+    const negative = await h.app.inject({
+      method: "POST",
+      url: "/api/admin/voucher-campaigns",
+      headers: bearer(ctx.admin),
+      payload: { name: "Âm", kind: "amount_off", value: -1000, validDaysAfterClaim: 3 },
+    });
     expect(negative.statusCode).toBe(400);
     const ended = await campaign({ validTo: new Date(h.emu.clock.now() + 60_000).toISOString() });
     await h.control("POST", "/_emu/clock", { advanceMs: 120_000 });
@@ -120,11 +138,16 @@ describe("the counter", () => {
     expect((await counter("inspect", { qr: qr.payload })).json()).toMatchObject({ voucher: { status: "used" }, redeemedBy: "Trần Minh Khoa" });
     const twice = await counter("redeem", { code: qr.code });
     expect(twice.statusCode).toBe(409);
-    expect(twice.json()).toMatchObject({ code: "VOUCHER_ALREADY_REDEEMED", details: { storeId: "q1", storeName: "Quận 1", staffName: "Trần Minh Khoa", redeemedAt: expect.any(String) } });
-    expect(sql("select actor_id, store_id, target_id from audit_log where action = 'voucher.redeem'")).toEqual([{ actor_id: ctx.staff.customer.id, store_id: "q1", target_id: v.id }]);
+    expect(twice.json()).toMatchObject({
+      code: "VOUCHER_ALREADY_REDEEMED",
+      details: { storeId: "q1", storeName: "Quận 1", staffName: "Trần Minh Khoa", redeemedAt: expect.any(String) },
+    });
+    expect(sql("select actor_id, store_id, target_id from audit_log where action = 'voucher.redeem'")).toEqual([
+      { actor_id: ctx.staff.customer.id, store_id: "q1", target_id: v.id },
+    ]);
   });
 
-  it("the redeemer is named for the counter: an operator as \"Quản trị viên\", nobody known as null (never a placeholder)", async () => {
+  it('the redeemer is named for the counter: an operator as "Quản trị viên", nobody known as null (never a placeholder)', async () => {
     const { qr } = await issued();
     const ok = await counter("redeem", { qr: qr.payload }, ctx.admin);
     expect(ok.statusCode).toBe(200);
@@ -194,7 +217,12 @@ describe("the counter", () => {
     const others = (await claim(other.token, usable.id)).json().voucher;
     const code = (await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(shopper.token) })).json().loyalty.memberCode as string;
 
-    const list = await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: code.toLowerCase(), storeId: ctx.storeId } });
+    const list = await h.app.inject({
+      method: "POST",
+      url: "/api/staff/vouchers/by-member",
+      headers: bearer(ctx.staff.token),
+      payload: { memberCode: code.toLowerCase(), storeId: ctx.storeId },
+    });
     expect(list.statusCode).toBe(200);
     expect(list.json()).toMatchObject({ owner: { name: "N. T. Hà" } });
     expect(list.json().vouchers.map((x: any) => x.id)).toEqual([v.id]); // not the q3-only one, nor anyone else's
@@ -207,11 +235,47 @@ describe("the counter", () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ voucher: { id: v.id, status: "used" }, redeemedBy: "Trần Minh Khoa" });
     expect(sql("select json_extract(details, '$.via') as via from audit_log where action = 'voucher.redeem'")).toEqual([{ via: "member" }]);
-    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: code, storeId: ctx.storeId } })).json().vouchers).toEqual([]);
+    expect(
+      (
+        await h.app.inject({
+          method: "POST",
+          url: "/api/staff/vouchers/by-member",
+          headers: bearer(ctx.staff.token),
+          payload: { memberCode: code, storeId: ctx.storeId },
+        })
+      ).json().vouchers,
+    ).toEqual([]);
     // Customers cannot list anyone's vouchers this way; staff only at their own store.
-    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(other.token), payload: { memberCode: code, storeId: ctx.storeId } })).statusCode).toBe(403);
-    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: code, storeId: "q3" } })).json().code).toBe("STORE_FORBIDDEN");
-    expect((await h.app.inject({ method: "POST", url: "/api/staff/vouchers/by-member", headers: bearer(ctx.staff.token), payload: { memberCode: "MC-ZZZZ-ZZZZ", storeId: ctx.storeId } })).json().code).toBe("MEMBER_NOT_FOUND");
+    expect(
+      (
+        await h.app.inject({
+          method: "POST",
+          url: "/api/staff/vouchers/by-member",
+          headers: bearer(other.token),
+          payload: { memberCode: code, storeId: ctx.storeId },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await h.app.inject({
+          method: "POST",
+          url: "/api/staff/vouchers/by-member",
+          headers: bearer(ctx.staff.token),
+          payload: { memberCode: code, storeId: "q3" },
+        })
+      ).json().code,
+    ).toBe("STORE_FORBIDDEN");
+    expect(
+      (
+        await h.app.inject({
+          method: "POST",
+          url: "/api/staff/vouchers/by-member",
+          headers: bearer(ctx.staff.token),
+          payload: { memberCode: "MC-ZZZZ-ZZZZ", storeId: ctx.storeId },
+        })
+      ).json().code,
+    ).toBe("MEMBER_NOT_FOUND");
   });
 
   it("200 concurrent redemptions of one voucher: exactly one succeeds", async () => {
@@ -240,7 +304,11 @@ describe("the counter", () => {
     const unknown = codes.includes("999999") ? "999998" : "999999";
     const asks = [...codes, codes[0]!, codes[1]!, unknown];
     const results = await Promise.all(asks.map((code) => counter("redeem", { code })));
-    const byCode = (code: string) => results.filter((_, i) => asks[i] === code).map((r) => r.statusCode).sort();
+    const byCode = (code: string) =>
+      results
+        .filter((_, i) => asks[i] === code)
+        .map((r) => r.statusCode)
+        .sort();
     expect(byCode(codes[0]!)).toEqual([200, 409]);
     expect(byCode(codes[1]!)).toEqual([200, 409]);
     expect(byCode(doomed)).toEqual([500]);
@@ -311,4 +379,3 @@ describe("the counter", () => {
     expect((await counter("redeem", { voucherId: "x" })).statusCode).toBe(400);
   });
 });
-

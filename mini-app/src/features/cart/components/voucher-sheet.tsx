@@ -7,14 +7,31 @@ import { useLoad } from "../../../lib/use-load";
 import { fetchActiveVouchers } from "../api";
 
 /** My active vouchers to apply to this order; whether one applies is the server's call (via the quote). */
-export function VoucherSheet({ storeId, selected, onPick, onClose }: { storeId: string; selected: string | null; onPick: (v: Voucher | null) => void; onClose: () => void }) {
+export function VoucherSheet({
+  storeId,
+  selected,
+  onPick,
+  onClose,
+}: {
+  storeId: string;
+  selected: string | null;
+  onPick: (v: Voucher | null) => void;
+  onClose: () => void;
+}) {
   const { data: vouchers, error } = useLoad(fetchActiveVouchers, []);
   // Vouchers for another store go last (the server would refuse them here).
   const sorted = vouchers ? [...vouchers].sort((a, b) => Number(!usableAt(a, storeId)) - Number(!usableAt(b, storeId))) : null;
 
   return (
     <div className="ord-sheet-backdrop" onClick={onClose}>
-      <div className="ord-sheet ord-sheet-list" role="dialog" aria-modal="true" aria-label="Chọn voucher" onClick={(e) => e.stopPropagation()} data-testid="voucher-sheet">
+      <div
+        className="ord-sheet ord-sheet-list"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Chọn voucher"
+        onClick={(e) => e.stopPropagation()}
+        data-testid="voucher-sheet"
+      >
         <div className="ord-sheet-head">
           <h2>Chọn voucher</h2>
           <button className="ord-sheet-x" onClick={onClose} aria-label="Đóng">
@@ -41,7 +58,13 @@ export function VoucherSheet({ storeId, selected, onPick, onClose }: { storeId: 
               const here = usableAt(v, storeId);
               const on = v.id === selected;
               return (
-                <button key={v.id} className={`ord-voucher${on ? " on" : ""}${here ? "" : " muted"}`} onClick={() => onPick(on ? null : v)} data-testid="voucher-option" data-voucher={v.id}>
+                <button
+                  key={v.id}
+                  className={`ord-voucher${on ? " on" : ""}${here ? "" : " muted"}`}
+                  onClick={() => onPick(on ? null : v)}
+                  data-testid="voucher-option"
+                  data-voucher={v.id}
+                >
                   <span className="ord-voucher-main">
                     <b>{voucherLabel(v.campaign)}</b>
                     <span>{v.campaign.name}</span>

@@ -90,7 +90,13 @@ export function LuckyWheel({
   }, [spinId]);
 
   return (
-    <div className={`game-wheel${spinning ? " spinning" : ""}`} data-testid="game-wheel" data-spinning={spinning ? "true" : "false"} role="img" aria-label="Vòng quay may mắn">
+    <div
+      className={`game-wheel${spinning ? " spinning" : ""}`}
+      data-testid="game-wheel"
+      data-spinning={spinning ? "true" : "false"}
+      role="img"
+      aria-label="Vòng quay may mắn"
+    >
       <div
         className="game-wheel-rotor"
         style={{

@@ -39,7 +39,15 @@ function Claimed({ draw, walletPath, footer }: { draw: GameDraw; walletPath: str
   const navigate = useNavigate();
   if (draw.slice.kind === "points") {
     return (
-      <OutcomeCard tone="win" icon={<Coins size={44} />} kicker="Chúc mừng bạn!" title={prizeTitle(draw)} testId="game-outcome-claimed" confetti footer={footer}>
+      <OutcomeCard
+        tone="win"
+        icon={<Coins size={44} />}
+        kicker="Chúc mừng bạn!"
+        title={prizeTitle(draw)}
+        testId="game-outcome-claimed"
+        confetti
+        footer={footer}
+      >
         <p className="game-status ok" data-testid="game-claimed">
           <CircleCheck size={18} /> Điểm đã vào tài khoản
         </p>
@@ -47,7 +55,15 @@ function Claimed({ draw, walletPath, footer }: { draw: GameDraw; walletPath: str
     );
   }
   return (
-    <OutcomeCard tone="win" icon={<Gift size={44} />} kicker="Chúc mừng bạn đã trúng" title={prizeTitle(draw)} testId="game-outcome-claimed" confetti footer={footer}>
+    <OutcomeCard
+      tone="win"
+      icon={<Gift size={44} />}
+      kicker="Chúc mừng bạn đã trúng"
+      title={prizeTitle(draw)}
+      testId="game-outcome-claimed"
+      confetti
+      footer={footer}
+    >
       <p className="game-status ok" data-testid="game-claimed">
         <CircleCheck size={18} /> Quà đã vào ví
       </p>
@@ -65,7 +81,8 @@ function Lost({ draw, footer }: { draw: GameDraw; footer: ReactNode }) {
   return (
     <OutcomeCard tone="none" icon={<CircleAlert size={44} />} title="Rất tiếc, quà chưa thể trao" testId="game-outcome-lost" footer={footer}>
       <p>
-        Phần quà <b>{draw.slice.label}</b> {draw.state === "void" ? "đã bị huỷ do bạn bỏ quan tâm OA trước khi nhận." : "không còn phát được nữa."} Hãy hỏi nhân viên cửa hàng nếu cần hỗ trợ.
+        Phần quà <b>{draw.slice.label}</b> {draw.state === "void" ? "đã bị huỷ do bạn bỏ quan tâm OA trước khi nhận." : "không còn phát được nữa."} Hãy hỏi nhân
+        viên cửa hàng nếu cần hỗ trợ.
       </p>
     </OutcomeCard>
   );
@@ -78,7 +95,15 @@ function FollowToClaim({ draw, walletPath, footer }: { draw: GameDraw; walletPat
 
   const busy = state.status === "following" || state.status === "waiting";
   return (
-    <OutcomeCard tone="win" icon={<Gift size={44} />} kicker="Chúc mừng bạn đã trúng" title={prizeTitle(draw)} testId="game-outcome-follow" confetti={state.status === "idle"} footer={footer}>
+    <OutcomeCard
+      tone="win"
+      icon={<Gift size={44} />}
+      kicker="Chúc mừng bạn đã trúng"
+      title={prizeTitle(draw)}
+      testId="game-outcome-follow"
+      confetti={state.status === "idle"}
+      footer={footer}
+    >
       {state.status === "waiting" || state.status === "following" ? (
         <p className="game-status wait" data-testid="game-claim-waiting" aria-live="polite">
           <LoaderCircle size={18} className="game-spin-icon" /> {state.status === "following" ? "Đang mở Zalo…" : "Đang chờ Zalo xác nhận lượt quan tâm…"}
@@ -183,7 +208,15 @@ function Confetti() {
   return (
     <span className="game-confetti" aria-hidden="true">
       {Array.from({ length: 18 }, (_, i) => (
-        <i key={i} style={{ left: `${(i * 53) % 100}%`, background: CONFETTI[i % CONFETTI.length], animationDelay: `${(i % 6) * 0.12}s`, transform: `rotate(${i * 37}deg)` }} />
+        <i
+          key={i}
+          style={{
+            left: `${(i * 53) % 100}%`,
+            background: CONFETTI[i % CONFETTI.length],
+            animationDelay: `${(i % 6) * 0.12}s`,
+            transform: `rotate(${i * 37}deg)`,
+          }}
+        />
       ))}
     </span>
   );

@@ -8,7 +8,17 @@ const REVEAL_AT = 0.45;
  * erases it; past ~45 % cleared, or on "Mở nhanh", the rest goes. Scratching is disabled until
  * `ready` (the outcome is known), so the card never shows anything the server did not decide.
  */
-export function ScratchCard({ ready, reducedMotion, onRevealed, children }: { ready: boolean; reducedMotion: boolean; onRevealed: () => void; children: ReactNode }) {
+export function ScratchCard({
+  ready,
+  reducedMotion,
+  onRevealed,
+  children,
+}: {
+  ready: boolean;
+  reducedMotion: boolean;
+  onRevealed: () => void;
+  children: ReactNode;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [revealed, setRevealed] = useState(false);
   const drawing = useRef(false);
@@ -79,7 +89,11 @@ export function ScratchCard({ ready, reducedMotion, onRevealed, children }: { re
   }
 
   return (
-    <div className={`game-scratch${ready ? " ready" : ""}${revealed ? " revealed" : ""}${reducedMotion ? " still" : ""}`} data-testid="game-scratch" data-revealed={revealed ? "true" : "false"}>
+    <div
+      className={`game-scratch${ready ? " ready" : ""}${revealed ? " revealed" : ""}${reducedMotion ? " still" : ""}`}
+      data-testid="game-scratch"
+      data-revealed={revealed ? "true" : "false"}
+    >
       <div className="game-scratch-prize">{ready ? children : null}</div>
       <canvas
         ref={canvas}

@@ -99,13 +99,37 @@ function view(o: CounterOutcome): View {
     case "void":
       return { tone: "bad", icon: <Ban size={64} />, title: "Voucher đã bị hủy", lines: [], hint: "Voucher này không còn hiệu lực." };
     case "qr-expired":
-      return { tone: "warn", icon: <Clock3 size={64} />, title: "Mã QR đã cũ", lines: [], hint: "Mã QR chỉ có hiệu lực khoảng 1 phút. Nhờ khách mở lại voucher để hiện mã mới rồi quét lại." };
+      return {
+        tone: "warn",
+        icon: <Clock3 size={64} />,
+        title: "Mã QR đã cũ",
+        lines: [],
+        hint: "Mã QR chỉ có hiệu lực khoảng 1 phút. Nhờ khách mở lại voucher để hiện mã mới rồi quét lại.",
+      };
     case "code-expired":
-      return { tone: "warn", icon: <Clock3 size={64} />, title: "Mã số đã cũ", lines: [], hint: "Mã số đổi cùng mã QR, khoảng 1 phút một lần. Nhờ khách mở voucher và đọc mã số đang hiện trên màn hình." };
+      return {
+        tone: "warn",
+        icon: <Clock3 size={64} />,
+        title: "Mã số đã cũ",
+        lines: [],
+        hint: "Mã số đổi cùng mã QR, khoảng 1 phút một lần. Nhờ khách mở voucher và đọc mã số đang hiện trên màn hình.",
+      };
     case "qr-invalid":
-      return { tone: "bad", icon: <ShieldX size={64} />, title: "Mã QR không hợp lệ", lines: [], hint: "Đây không phải mã voucher do cửa hàng phát hành (mã giả hoặc bị sửa). Không áp dụng." };
+      return {
+        tone: "bad",
+        icon: <ShieldX size={64} />,
+        title: "Mã QR không hợp lệ",
+        lines: [],
+        hint: "Đây không phải mã voucher do cửa hàng phát hành (mã giả hoặc bị sửa). Không áp dụng.",
+      };
     case "not-found":
-      return { tone: "warn", icon: <SearchX size={64} />, title: "Không tìm thấy voucher", lines: [], hint: o.typed ? "Kiểm tra lại mã số 6 chữ số khách đọc." : "Nhờ khách mở lại voucher rồi quét lại." };
+      return {
+        tone: "warn",
+        icon: <SearchX size={64} />,
+        title: "Không tìm thấy voucher",
+        lines: [],
+        hint: o.typed ? "Kiểm tra lại mã số 6 chữ số khách đọc." : "Nhờ khách mở lại voucher rồi quét lại.",
+      };
     case "forbidden":
       return { tone: "bad", icon: <Ban size={64} />, title: "Bạn không làm việc tại cửa hàng này", lines: [], hint: "Chọn đúng cửa hàng bạn đang trực." };
     case "error": {

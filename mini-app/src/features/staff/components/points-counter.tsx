@@ -28,7 +28,11 @@ const PRESETS = [50_000, 100_000, 200_000, 500_000];
 
 const digits = (s: string) => s.replace(/\D/g, "").replace(/^0+/, "");
 /** Bill numbers as the POS prints them: letters, digits and separators, compared upper-cased by the server. */
-const billNumber = (s: string) => s.toUpperCase().replace(/[^0-9A-Z./_-]/g, "").slice(0, 32);
+const billNumber = (s: string) =>
+  s
+    .toUpperCase()
+    .replace(/[^0-9A-Z./_-]/g, "")
+    .slice(0, 32);
 
 /** Refusals about the bill number (shown under "Số hóa đơn"). */
 const RECEIPT_ERRORS: string[] = [ErrorCode.IDEMPOTENCY_KEY_REUSED];
@@ -331,7 +335,12 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             {tooLarge ? `Số tiền vượt quá giới hạn ${fmtVnd(MAX_PURCHASE_VND)} cho một hóa đơn` : state.error}
           </p>
         ) : null}
-        <button className="mc-btn primary" disabled={!amountVnd || !receipt.trim() || tooLarge || state.busy} onClick={() => void award(state, false)} data-testid="award-submit">
+        <button
+          className="mc-btn primary"
+          disabled={!amountVnd || !receipt.trim() || tooLarge || state.busy}
+          onClick={() => void award(state, false)}
+          data-testid="award-submit"
+        >
           <Coins size={18} /> {state.busy ? "Đang tích điểm…" : "Tích điểm"}
         </button>
         <button className="mc-btn outline" disabled={state.busy} onClick={next}>

@@ -50,7 +50,10 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
       const result = await inspectVoucher(input);
       const v = result.voucher;
       if (v.status === "used") {
-        setState({ step: "outcome", outcome: { kind: "already", result, redeemedAt: v.redeemedAt, storeName: storeName(v.redeemedStoreId), staffName: result.redeemedBy } });
+        setState({
+          step: "outcome",
+          outcome: { kind: "already", result, redeemedAt: v.redeemedAt, storeName: storeName(v.redeemedStoreId), staffName: result.redeemedBy },
+        });
       } else if (v.status === "expired") setState({ step: "outcome", outcome: { kind: "expired", result } });
       else if (v.status === "void") setState({ step: "outcome", outcome: { kind: "void", result } });
       else if (!result.validHere) setState({ step: "outcome", outcome: { kind: "not-here", result, storeName: store.name } });
@@ -70,7 +73,15 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
       setState({ step: "member-list", memberCode, list });
     } catch (e) {
       const { code: c } = toFailure(e);
-      setState({ step: "member-find", error: c === ErrorCode.MEMBER_NOT_FOUND ? "Không tìm thấy thành viên với mã này" : c === ErrorCode.STORE_FORBIDDEN ? "Bạn không làm việc tại cửa hàng này" : describeError(c).title });
+      setState({
+        step: "member-find",
+        error:
+          c === ErrorCode.MEMBER_NOT_FOUND
+            ? "Không tìm thấy thành viên với mã này"
+            : c === ErrorCode.STORE_FORBIDDEN
+              ? "Bạn không làm việc tại cửa hàng này"
+              : describeError(c).title,
+      });
     }
   }
 
@@ -156,7 +167,9 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
   if (state.step === "member-find") {
     return (
       <section className="mc-card mcl-counter-start" data-testid="counter-member-find">
-        <p className="mcl-outcome-hint">Khách không mở được voucher trên điện thoại? Quét hoặc nhập mã thẻ thành viên để xem các voucher khách dùng được tại {store.name}.</p>
+        <p className="mcl-outcome-hint">
+          Khách không mở được voucher trên điện thoại? Quét hoặc nhập mã thẻ thành viên để xem các voucher khách dùng được tại {store.name}.
+        </p>
         <button className="mcl-scan-btn" onClick={() => void scanCard()} data-testid="counter-card-scan">
           <ScanLine size={34} />
           <span>Quét thẻ thành viên</span>
@@ -192,7 +205,12 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
     const { owner, vouchers } = state.list;
     const pick = (i: number) => {
       const voucher = vouchers[i]!;
-      setState({ step: "review", input: { memberCode: state.memberCode, voucherId: voucher.id, storeId: store.id }, result: { voucher, owner, validHere: true, redeemedBy: null }, redeeming: false });
+      setState({
+        step: "review",
+        input: { memberCode: state.memberCode, voucherId: voucher.id, storeId: store.id },
+        result: { voucher, owner, validHere: true, redeemedBy: null },
+        redeeming: false,
+      });
     };
     return (
       <section className="mc-card mcl-review" data-testid="counter-member-list">

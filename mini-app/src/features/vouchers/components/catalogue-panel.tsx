@@ -99,16 +99,27 @@ export function CataloguePanel() {
         const justClaimed = claimed[item.id];
         const validity = validityOfOffer(item);
         return (
-          <Ticket key={item.id} kind={item.kind} value={item.value} muted={!item.claimable && !justClaimed} testId="offer" data={{ campaign: item.id, blocked: item.blockedBy ?? "" }}>
+          <Ticket
+            key={item.id}
+            kind={item.kind}
+            value={item.value}
+            muted={!item.claimable && !justClaimed}
+            testId="offer"
+            data={{ campaign: item.id, blocked: item.blockedBy ?? "" }}
+          >
             <span className="mcl-ticket-label">{voucherLabel(item)}</span>
             <span className="mcl-ticket-name" data-testid="offer-name">
               {item.name}
             </span>
             {item.description ? <span className="mcl-ticket-desc">{item.description}</span> : null}
             <span className="mcl-ticket-meta">{[...conditions(item), validity].filter(Boolean).join(" · ")}</span>
-            {item.remaining !== null && item.remaining <= 20 && item.remaining > 0 ? <span className="mcl-ticket-hot">Chỉ còn {fmtNumber(item.remaining)} lượt</span> : null}
+            {item.remaining !== null && item.remaining <= 20 && item.remaining > 0 ? (
+              <span className="mcl-ticket-hot">Chỉ còn {fmtNumber(item.remaining)} lượt</span>
+            ) : null}
             <span className="mcl-ticket-foot">
-              <span className={`mcl-cost${item.costPoints > 0 ? " points" : ""}`}>{item.costPoints > 0 ? `${fmtNumber(item.costPoints)} điểm` : "Miễn phí"}</span>
+              <span className={`mcl-cost${item.costPoints > 0 ? " points" : ""}`}>
+                {item.costPoints > 0 ? `${fmtNumber(item.costPoints)} điểm` : "Miễn phí"}
+              </span>
               {justClaimed ? (
                 <button className="mcl-small-btn primary" onClick={() => navigate(`/vouchers/${justClaimed}`)} data-testid="offer-use">
                   <QrCode size={16} /> Dùng ngay

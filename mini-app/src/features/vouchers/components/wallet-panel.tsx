@@ -24,7 +24,14 @@ export function WalletPanel({ status, onStatus }: { status: VoucherStatus; onSta
     <div className="mcl-list">
       <div className="mcl-subtabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.key} role="tab" aria-selected={t.key === status} className={t.key === status ? "active" : ""} onClick={() => onStatus(t.key)} data-testid={`wallet-tab-${t.key}`}>
+          <button
+            key={t.key}
+            role="tab"
+            aria-selected={t.key === status}
+            className={t.key === status ? "active" : ""}
+            onClick={() => onStatus(t.key)}
+            data-testid={`wallet-tab-${t.key}`}
+          >
             {t.label}
           </button>
         ))}
