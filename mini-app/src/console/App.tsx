@@ -8,22 +8,7 @@ import { BroadcastPage } from "./pages/Broadcast";
 import { ZnsPage } from "./pages/Zns";
 import { VouchersPage } from "./pages/Vouchers";
 import { GamesPage } from "./pages/Games";
-
-/** Hash routes: #/rules, #/broadcasts, #/broadcasts/<id>, #/zns, #/vouchers, #/games. */
-function useHashRoute(): string[] {
-  const read = () => (window.location.hash.replace(/^#\/?/, "") || "rules").split("/").filter(Boolean);
-  const [parts, setParts] = useState(read);
-  useEffect(() => {
-    const on = () => setParts(read());
-    window.addEventListener("hashchange", on);
-    return () => window.removeEventListener("hashchange", on);
-  }, []);
-  return parts;
-}
-
-export const go = (path: string) => {
-  window.location.hash = `#/${path}`;
-};
+import { useHashRoute } from "./routing";
 
 const NAV = [
   { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck },

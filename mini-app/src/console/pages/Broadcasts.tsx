@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Plus, Send } from "lucide-react";
 import type { Audience, BroadcastInput, LoyaltyRules } from "@mc/shared";
 import { api } from "../api";
-import { go } from "../App";
+import { go } from "../routing";
 import { CATEGORY_LABEL, STATE_LABEL, TAG_LABEL, fmtNum, fmtTime, notSentOf } from "../labels";
 import type { BroadcastView, Store, ZnsTemplate } from "../types";
 import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
