@@ -76,4 +76,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CHECKOUT_NOT_CONFIGURED: 503,
 };
 
-export const statusOf = (code: ErrorCode): number => HTTP_STATUS[code];
+// A code from outside the shared list (never expected) answers 500 rather than crash the error handler.
+export const statusOf = (code: ErrorCode): number => HTTP_STATUS[code] ?? 500;
