@@ -2,8 +2,8 @@ import { bearer, startHarness, withStoreAndStaff, type Harness } from "../../tes
 import { seedMenu } from "../menu/test-fixture";
 
 /** A fresh server + emulator with the test shop (stores, staff, admin) and its menu: what order-taking tests start from. */
-export async function startShop() {
-  const h = await startHarness();
+export async function startShop(env: Record<string, string> = {}) {
+  const h = await startHarness(env);
   const ctx = await withStoreAndStaff(h);
   const menu = await seedMenu(h, ctx.admin);
   return { h, ctx, menu };

@@ -13,7 +13,8 @@ let apiUrl: string;
 const { sql, count, inject, place, move } = shopCalls(() => ({ h, ctx, menu }));
 
 beforeAll(async () => {
-  ({ h, ctx, menu } = await startShop());
+  // A Zalo call may take 10 s here: one test holds Zalo's answer while the shopper cancels.
+  ({ h, ctx, menu } = await startShop({ ZALO_TIMEOUT_MS: "10000" }));
   apiUrl = await h.app.listen({ port: 0, host: "127.0.0.1" });
 });
 afterAll(async () => h.close());
@@ -121,9 +122,13 @@ describe("Zalo Checkout", () => {
     const o = (await place(s.token, { payment: "zalopay" })).json().order;
     const { checkoutOrderId } = await zaloOrder(s, o.id);
     await h.control("POST", `/_emu/checkout/${checkoutOrderId}/pay`, {});
-    await h.control("POST", "/_emu/faults", { match: "/payment/api/transaction/get-status", delayMs: 300, times: 1 });
+    // Zalo's answer is held long past the cancel; the cancel waits until the poll's request has reached Zalo.
+    await h.control("POST", "/_emu/faults", { match: "/payment/api/transaction/get-status", delayMs: 5000, times: 1 });
+    const statusCalls = async () =>
+      ((await h.control("GET", "/_emu/requests")) as any[]).filter((r) => r.path === "/payment/api/transaction/get-status").length;
+    const before = await statusCalls();
     const polling = inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token);
-    await new Promise((r) => setTimeout(r, 100)); // the poll is waiting on Zalo
+    await expect.poll(statusCalls).toBe(before + 1);
     expect((await inject("POST", `/api/me/orders/${o.id}/cancel`, s.token, { reason: "Tôi đổi ý" })).statusCode).toBe(200);
     expect((await polling).statusCode).toBe(200);
     expect(sql("select status, payment_status from orders where id = ?", o.id)).toEqual([{ status: "cancelled", payment_status: "refund_due" }]);
