@@ -96,6 +96,7 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
     expect(await s.getByTestId("award-receipt").getAttribute("aria-describedby")).toBe("award-receipt-error");
     await expect.poll(() => s.evaluate(() => document.activeElement?.id)).toBe("award-receipt");
     expect(await s.getByTestId("award-error").count()).toBe(0);
+    await shot(s, "staff-points-bill-reused");
     await s.getByTestId("award-receipt").fill("HD-0013");
     expect(await s.getByTestId("award-receipt-error").count()).toBe(0);
     await s.getByTestId("award-amount").fill("20000000000");
@@ -357,6 +358,7 @@ describe("loyalty: points at the counter, vouchers claimed, shown as QR and rede
     expect(await page.getByTestId("voucher-qr").count()).toBe(0);
     expect(await page.getByTestId("voucher-code").getAttribute("data-stale")).toBe("true");
     expect(await text(page, "qr-refresh-error")).toBe("Mất kết nối. Thử lại, hoặc đưa thẻ thành viên cho nhân viên");
+    await shot(page, "voucher-qr-offline");
     // Back online: the link brings a live QR.
     await page.unroute(qrPath);
     await page.getByTestId("qr-refresh-error").click();
