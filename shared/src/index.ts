@@ -7,3 +7,4 @@ export * from "./messaging";
 export * from "./orders";
 export * from "./counter-rules";
 export * from "./segments";
+export * from "./crm";
