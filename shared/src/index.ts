@@ -8,3 +8,4 @@ export * from "./orders";
 export * from "./counter-rules";
 export * from "./segments";
 export * from "./crm";
+export * from "./reason-words";

@@ -1,35 +1,8 @@
 import type { Counts } from "./types";
 
-/** Vietnamese labels for the server's codes (reasons are the shared `Reason` type plus outbox-only ones). */
+export { REASON_LABEL, reasonLabel } from "@mc/shared";
 
-export const REASON_LABEL: Record<string, string> = {
-  UNFOLLOWED: "Đã bỏ quan tâm OA",
-  NO_CHANNEL: "Không có kênh gửi phù hợp",
-  OUTSIDE_CS_WINDOW: "Quá 7 ngày từ lần tương tác cuối (ngoài cửa sổ CS)",
-  NOT_A_FOLLOWER: "Chưa quan tâm OA",
-  NO_PHONE: "Chưa có số điện thoại (không gửi được ZNS)",
-  PROMOTION_HOURS: "Ngoài khung giờ Zalo cho phép gửi khuyến mãi",
-  ZNS_USER_PROMOTION_LIMIT: "Đã đủ lượt ZNS khuyến mãi của người này",
-  QUOTA_EXHAUSTED: "Hết hạn mức gửi (quota)",
-  PAUSED_BY_CUSTOMER: "Khách tạm dừng nhận ưu đãi",
-  MUTED_BY_CUSTOMER: "Khách đã tắt loại tin này",
-  CUSTOMER_WEEKLY_LIMIT: "Đã đủ số ưu đãi/tuần khách chọn",
-  QUIET_HOURS: "Trong giờ yên lặng (sẽ gửi khi hết giờ)",
-  CAP_REACHED: "Đạt giới hạn tần suất của cửa hàng",
-  FATIGUE: "Khách vừa bỏ quan tâm sau tin gần đây (giảm tần suất)",
-  EXPIRED: "Tin đã hết hạn",
-  BROADCAST_CANCELLED: "Chiến dịch đã bị huỷ",
-  RESEND_AFTER_CRASH: "Gửi lại sau sự cố",
-  OUTCOME_UNKNOWN: "Không rõ kết quả gửi",
-  TEMPLATE_UNKNOWN: "Mẫu ZNS chưa được đăng ký",
-  CUSTOMER_GONE: "Không còn khách hàng này",
-};
-
-/** Outbox reasons may carry detail after a colon ("NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER"). */
-export function reasonLabel(code: string): string {
-  const head = code.split(":")[0]!;
-  return REASON_LABEL[head] ?? code;
-}
+/** Vietnamese labels for the server's codes (the send policy's reasons are shared: the server's timeline says them too). */
 
 export const STATE_LABEL: Record<string, string> = {
   draft: "Nháp",
