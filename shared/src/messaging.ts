@@ -264,7 +264,7 @@ export function channelOptions(c: PolicyCustomer, m: PolicyMessage, now: number,
   return out.sort((a, b) => Number(b.ok && b.free) - Number(a.ok && a.free));
 }
 
-export function znsPromotionAllowed(history: SentFact[], now: number, rules: WarmingRules, _c: PolicyCustomer) {
+function znsPromotionAllowed(history: SentFact[], now: number, rules: WarmingRules, _c: PolicyCustomer) {
   const promos = history.filter((h) => h.channel === "zns" && h.znsTag === 3);
   const today = promos.filter((h) => now - h.sentAt < DAY).length;
   const month = promos.filter((h) => now - h.sentAt < 30 * DAY).length;

@@ -32,7 +32,7 @@ export function reasonLabel(code: string): string {
 export const REASON_CLAUSE: Record<string, string> = {
   UNFOLLOWED: "đã bỏ quan tâm OA",
   NO_CHANNEL: "không có kênh gửi phù hợp",
-  OUTSIDE_CS_WINDOW: "lâu chưa tương tác với OA (ngoài cửa sổ CS)",
+  OUTSIDE_CS_WINDOW: "lâu chưa tương tác với OA",
   NOT_A_FOLLOWER: "chưa quan tâm OA",
   NO_PHONE: "chưa có số điện thoại",
   PROMOTION_HOURS: "ngoài khung giờ Zalo cho gửi khuyến mãi",

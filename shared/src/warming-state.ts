@@ -30,8 +30,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NO_QUOTA: Quota = { zns: null, uid: null };
 export const WARMING_CATEGORIES: Category[] = ["transactional", "care", "promotion"];
-/** Zalo's template tags: 1 transaction, 2 customer care, 3 promotion. */
-const TAG_OF: Record<Category, 1 | 2 | 3> = { transactional: 1, care: 2, promotion: 3 };
+/** Each category's own ZNS template tag (Zalo's tags: 1 transaction, 2 customer care, 3 promotion). */
+export const CATEGORY_TAG: Record<Category, 1 | 2 | 3> = { transactional: 1, care: 2, promotion: 3 };
 
 export type WarmingInputs = {
   customer: PolicyCustomer;
@@ -53,7 +53,7 @@ export function probeMessage(category: Category, template?: PolicyMessage["templ
     category,
     priority: 5,
     hasText: true,
-    template: template === undefined ? { tag: TAG_OF[category], uid: true, zns: true } : template,
+    template: template === undefined ? { tag: CATEGORY_TAG[category], uid: true, zns: true } : template,
     expiresAt: null,
   };
 }
@@ -270,7 +270,7 @@ function categoryState(input: WarmingInputs, category: Category): CategoryState 
   if (later && later.at > now && !blocks.some((b) => b.code === later.code)) {
     const from =
       later.code === "OUTSIDE_CS_WINDOW" && c.lastInteractionAt !== null ? Math.max(now, c.lastInteractionAt + rules.zalo.csWindowDays * DAY + 1) : later.at;
-    reasons.push({ layer: LAYER_OF[later.code], code: later.code, text: `${reasonLabel(later.code)} (từ ${formatShopTime(from, tz, now)})`, until: null });
+    reasons.push({ layer: LAYER_OF[later.code], code: later.code, text: `${reasonLabel(later.code)} — từ ${formatShopTime(from, tz, now)}`, until: null });
   }
   return {
     category,
