@@ -85,8 +85,12 @@ describe("warming state: examples", () => {
 
   it("a lasting block that starts later is named with its start (the CS window closes overnight)", () => {
     const stale = { ...follower, followsOa: false, lastInteractionAt: vn(23) - 7 * DAY + HOUR };
-    const p = of(warmingState({ customer: stale, history: [], rules, now: vn(23) }), "promotion");
+    const s = warmingState({ customer: stale, history: [], rules, now: vn(23) });
+    const p = of(s, "promotion");
     expect(p.nextAllowedAt).toBeNull();
+    expect(s.summary).toBe(
+      "Không nhận được ưu đãi (ngoài khung giờ Zalo cho gửi khuyến mãi, đang trong giờ yên lặng; từ 00:00 ngày 3/12: lâu chưa tương tác với OA); tin giao dịch vẫn gửi được qua tin tư vấn (CS).",
+    );
     expect(p.reasons.at(-1)).toMatchObject({
       code: "OUTSIDE_CS_WINDOW",
       until: null,

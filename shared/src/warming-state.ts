@@ -255,7 +255,8 @@ const clauses = (codes: string[]) => [...new Set(codes)].map(reasonClause).join(
 
 // ---- the state ----
 
-function categoryState(input: WarmingInputs, category: Category): CategoryState {
+/** A category's state, and the lasting block that only starts later, if one does (for the summary). */
+function categoryState(input: WarmingInputs, category: Category): { state: CategoryState; later: { code: Reason; from: number } | null } {
   const { customer: c, history, rules, now } = input;
   const quota = input.quota ?? NO_QUOTA;
   const m = input.probes?.[category] ?? probeMessage(category);
@@ -266,13 +267,15 @@ function categoryState(input: WarmingInputs, category: Category): CategoryState 
   const next = d.action === "send" ? { at: now, stoppedBy: null } : earliestSend(c, m, now, rules, history, quota);
   // A lasting block that only starts later (the CS window closes while a promotion waits for the morning).
   // Only the CS window can close by itself; its closing time is known, whenever the stepping came upon it.
-  const later = next.stoppedBy;
-  if (later && later.at > now && !blocks.some((b) => b.code === later.code)) {
+  const stop = next.stoppedBy;
+  let later: { code: Reason; from: number } | null = null;
+  if (stop && stop.at > now && !blocks.some((b) => b.code === stop.code)) {
     const from =
-      later.code === "OUTSIDE_CS_WINDOW" && c.lastInteractionAt !== null ? Math.max(now, c.lastInteractionAt + rules.zalo.csWindowDays * DAY + 1) : later.at;
-    reasons.push({ layer: LAYER_OF[later.code], code: later.code, text: `${reasonLabel(later.code)} — từ ${formatShopTime(from, tz, now)}`, until: null });
+      stop.code === "OUTSIDE_CS_WINDOW" && c.lastInteractionAt !== null ? Math.max(now, c.lastInteractionAt + rules.zalo.csWindowDays * DAY + 1) : stop.at;
+    later = { code: stop.code, from };
+    reasons.push({ layer: LAYER_OF[stop.code], code: stop.code, text: `${reasonLabel(stop.code)} — từ ${formatShopTime(from, tz, now)}`, until: null });
   }
-  return {
+  const state: CategoryState = {
     category,
     allowedNow: d.action === "send",
     channel: d.action === "send" ? d.channel : null,
@@ -280,6 +283,7 @@ function categoryState(input: WarmingInputs, category: Category): CategoryState 
     nextAllowedAt: d.action === "send" || next.at === null ? null : new Date(next.at).toISOString(),
     reasons,
   };
+  return { state, later };
 }
 
 function capsOf(input: WarmingInputs): WarmingCap[] {
@@ -331,10 +335,10 @@ function capsOf(input: WarmingInputs): WarmingCap[] {
   return out;
 }
 
-function summaryOf(categories: CategoryState[], tz: string, now: number): string {
-  const of = (k: Category) => categories.find((s) => s.category === k)!;
-  const transactional = of("transactional");
-  const promotion = of("promotion");
+function summaryOf(states: ReturnType<typeof categoryState>[], tz: string, now: number): string {
+  const of = (k: Category) => states.find((s) => s.state.category === k)!;
+  const transactional = of("transactional").state;
+  const { state: promotion, later } = of("promotion");
   const lasting = (s: CategoryState) =>
     clauses((s.reasons.some((r) => r.until === null) ? s.reasons.filter((r) => r.until === null) : s.reasons).map((r) => r.code));
   if (!transactional.allowedNow && transactional.nextAllowedAt === null) return `Không gửi được tin nào cho khách này (${lasting(transactional)}).`;
@@ -344,19 +348,23 @@ function summaryOf(categories: CategoryState[], tz: string, now: number): string
     return `Có thể nhận ưu đãi từ ${formatShopTime(Date.parse(promotion.nextAllowedAt), tz, now)} (${clauses((timed.length ? timed : promotion.reasons).map((r) => r.code))}).`;
   }
   const still = transactional.allowedNow ? `; tin giao dịch vẫn gửi được qua ${CHANNEL_WORDS[transactional.channel!]}` : "";
-  return `Không nhận được ưu đãi (${lasting(promotion)})${still}.`;
+  // Blocked for now, and for good from a later time on (the CS window closes before the blocks pass).
+  const why = later
+    ? `${clauses(promotion.reasons.filter((r) => r.code !== later.code).map((r) => r.code))}; từ ${formatShopTime(later.from, tz, now)}: ${reasonClause(later.code)}`
+    : lasting(promotion);
+  return `Không nhận được ưu đãi (${why})${still}.`;
 }
 
 /** The warming state of one person from the inputs `decide` takes (see the file's head). */
 export function warmingState(input: WarmingInputs): WarmingState {
   const { customer: c, rules, now } = input;
-  const categories = WARMING_CATEGORIES.map((k) => categoryState(input, k));
+  const states = WARMING_CATEGORIES.map((k) => categoryState(input, k));
   return {
     at: new Date(now).toISOString(),
     timeZone: rules.timeZone,
-    categories,
+    categories: states.map((s) => s.state),
     caps: capsOf(input),
     fatigueUntil: c.fatigueUntil !== null && now < c.fatigueUntil ? new Date(c.fatigueUntil).toISOString() : null,
-    summary: summaryOf(categories, rules.timeZone, now),
+    summary: summaryOf(states, rules.timeZone, now),
   };
 }
