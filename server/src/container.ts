@@ -33,6 +33,8 @@ import { createSegmentRepo } from "./modules/segments/repo";
 import { createSegmentService } from "./modules/segments/service";
 import { createPaymentRepo } from "./modules/payments/repo";
 import { createPaymentService } from "./modules/payments/service";
+import { createDashboardRepo } from "./modules/dashboard/repo";
+import { createDashboardService } from "./modules/dashboard/service";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -154,7 +156,9 @@ export function buildContainer(o: ContainerOptions) {
     forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
 
-  return { db, zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores };
+  const dashboard = createDashboardService({ repo: createDashboardRepo(db), timeZone: config.SHOP_TIME_ZONE, znsPriceVnd: config.ZNS_PRICE_VND });
+
+  return { db, zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores, dashboard };
 }
 
 export type Container = ReturnType<typeof buildContainer>;

@@ -151,6 +151,8 @@ export const pointsLedger = sqliteTable(
     // history by date, and "points earned in the tier window" (read on every award) is the customer's
     // running total minus the running sum at the last entry before the window: one seek here.
     index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
+    // The dashboard's points per day: covering, and keyed by time, so each entry is appended at the right edge.
+    index("points_ledger_created_idx").on(t.createdAt, t.kind, t.delta),
   ],
 );
 
@@ -213,7 +215,14 @@ export const vouchers = sqliteTable(
     voidedAt: integer("voided_at"),
     voidReason: text("void_reason"),
   },
-  (t) => [index("vouchers_customer_idx").on(t.customerId, t.issuedAt), index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId)],
+  (t) => [
+    index("vouchers_customer_idx").on(t.customerId, t.issuedAt),
+    index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId),
+    // The dashboard's redemptions per store per day; partial, so issuing (a campaign's thousands) never writes it.
+    index("vouchers_redeemed_idx")
+      .on(t.redeemedAt, t.redeemedStoreId)
+      .where(sql`${t.redeemedAt} is not null`),
+  ],
 );
 
 /**
@@ -318,6 +327,8 @@ export const gameDraws = sqliteTable(
     index("game_draws_store_day_idx").on(t.campaignId, t.storeId, t.day, t.win),
     index("game_draws_pending_idx").on(t.customerId, t.state),
     index("game_draws_campaign_idx").on(t.campaignId, t.createdAt),
+    // The dashboard's plays per store over a range of days (every campaign): time-keyed, appended at the right edge.
+    index("game_draws_created_idx").on(t.createdAt, t.storeId, t.customerId),
   ],
 );
 
@@ -392,6 +403,10 @@ export const outbox = sqliteTable(
     index("outbox_zalo_msg_idx")
       .on(t.zaloMsgId)
       .where(sql`${t.zaloMsgId} is not null`),
+    // The dashboard's messages and cost per day, read from the index alone (a row is ~10× an entry). Keyed by
+    // the creation time, which never changes: a broadcast plan appends its million entries at the right edge,
+    // and a send moves its entry only within its own creation time, on pages the dispatcher keeps hot.
+    index("outbox_day_idx").on(t.createdAt, t.state, t.channel, t.free, t.reason),
   ],
 );
 
