@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 import { FOLLOW_AFTER_PLAY_DAYS } from "@mc/shared";
 import type { Db } from "../../db/client";
@@ -25,21 +26,30 @@ async function sliceDays(src: TimeKeyed, bounds: number[], take: (s: Slice, rows
   let day = 0;
   let cursor = bounds[0]!;
   if (bounds.length < 2) return 0;
+  const adaptive = opts?.rows === undefined;
   const { slices } = await runInSlices((rows) => {
-    const end = bounds[day + 1]!;
-    const next = src.nth.get(cursor, end, rows) as number | undefined;
-    // More than `rows` rows share the cursor's millisecond (a plan slice's rows do): take that millisecond whole.
-    const hi = next === undefined ? end : Math.max(next, cursor + 1);
-    take({ day, lo: cursor, hi }, src.agg(cursor, hi) as Record<string, any>[]);
-    cursor = hi;
-    if (cursor >= end) {
-      day++;
-      cursor = end;
-    }
+    const t0 = performance.now();
+    // Quiet days are cheap: one step takes several while it has used little of its time.
+    do {
+      const end = bounds[day + 1]!;
+      const next = src.nth.get(cursor, end, rows) as number | undefined;
+      // More than `rows` rows share the cursor's millisecond (a plan slice's rows do): take that millisecond whole.
+      const hi = next === undefined ? end : Math.max(next, cursor + 1);
+      take({ day, lo: cursor, hi }, src.agg(cursor, hi) as Record<string, any>[]);
+      cursor = hi;
+      if (cursor >= end) {
+        day++;
+        cursor = end;
+      }
+      if (next !== undefined) break; // a full slice: yield now
+    } while (adaptive && day < bounds.length - 1 && performance.now() - t0 < QUIET_STEP_MS);
     return { done: day >= bounds.length - 1 };
   }, opts);
   return slices;
 }
+
+/** How long one step may go on taking whole quiet days (far below the slice budget, so a step stays short). */
+const QUIET_STEP_MS = 2;
 
 /** Outbox states in which a message has gone out. */
 const WENT_OUT = "('sent','delivered','seen')";
