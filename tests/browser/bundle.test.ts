@@ -32,7 +32,10 @@ describe("emulator build of the mini app (built by global setup)", () => {
     const read = (f: string) => readFileSync(resolve(WWW, "assets", f), "utf8");
     // uPlot's root class, in its code ("uplot") and its stylesheet (.uplot)
     const charts = assets.filter((f) => /[".]uplot\b/.test(read(f)));
-    expect(charts.some((f) => /^dashboard\..*\.js$/.test(f)), charts.join()).toBe(true);
+    expect(
+      charts.some((f) => /^dashboard\..*\.js$/.test(f)),
+      charts.join(),
+    ).toBe(true);
     for (const f of charts) expect(f).toMatch(/^dashboard[.-]/);
     const cfg = JSON.parse(readFileSync(resolve(WWW, "app-config.json"), "utf8")) as Record<string, unknown>;
     const listed = ["listSyncJS", "listAsyncJS", "listCSS"].flatMap((k) => (Array.isArray(cfg[k]) ? (cfg[k] as string[]) : []));

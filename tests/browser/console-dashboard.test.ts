@@ -178,7 +178,10 @@ describe("admin console: dashboard", () => {
       expect(await page.getByTestId("game-bars").locator("li").count()).toBe(2);
       expect(await page.getByTestId("message-reasons").textContent()).toContain("Trong giờ yên lặng");
       expect(await page.locator("#root canvas, .d-canvas canvas").count()).toBeGreaterThanOrEqual(5);
-      await page.getByTestId("chart-messages").locator(".u-over").hover({ position: { x: 200, y: 80 } });
+      await page
+        .getByTestId("chart-messages")
+        .locator(".u-over")
+        .hover({ position: { x: 200, y: 80 } });
       await screenshot(page, "console-dashboard");
 
       // A slow answer: every chart shows its loading state until the 7 days arrive.

@@ -99,13 +99,7 @@ export default function DashboardPage() {
           </label>
           <label className="c-field">
             <span className="c-label">Đến ngày</span>
-            <input
-              className="c-input"
-              type="date"
-              value={custom.to}
-              onChange={(e) => setCustom({ ...custom, to: e.target.value })}
-              data-testid="range-to"
-            />
+            <input className="c-input" type="date" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} data-testid="range-to" />
           </label>
           <button className="c-btn c-btn-primary" data-testid="range-apply">
             Áp dụng
