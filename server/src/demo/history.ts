@@ -22,7 +22,7 @@ import type { Principal } from "../http/auth";
 import { audit, SYSTEM } from "../lib/audit";
 import { birthDate, mobileNumber, OA_QUESTIONS, personName } from "./people";
 import { createRng, type Rng } from "./random";
-import { createDemoRepo, HISTORY_MARK } from "./repo";
+import { createDemoRepo, HISTORY_MARK, type DemoRepo } from "./repo";
 
 /**
  * The demo's history: a few hundred customers and about two months of their life with the shop, so the dashboard,
@@ -151,10 +151,155 @@ type Profile = {
   wallet: boolean;
 };
 
+/** The demo's people, drawn from the seed alone (each from their own stream): the same seed, the same people. */
+function demoPeople(root: Rng, total: number, days: number): Profile[] {
+  const phones = new Set<string>();
+  function profile(i: number): Profile {
+    const r = root.fork(`person:${i}`);
+    const { name } = personName(r);
+    const regular = i < Math.round(total * 0.1);
+    // The shop grows: most of its people arrive in the later weeks; its regulars were there from the start.
+    const arrivalDay = regular ? r.int(0, 2) : Math.min(days - 1, Math.floor((r.chance(0.6) ? Math.sqrt(r.next()) : r.next()) * days));
+    // Most members come now and then, a few most days: visits a week.
+    const rate = regular
+      ? r.weighted([
+          [1, 40],
+          [1.5, 40],
+          [2.5, 20],
+        ] as const)
+      : r.weighted([
+          [0.15, 35],
+          [0.3, 30],
+          [0.6, 20],
+          [1.2, 12],
+          [2, 3],
+        ] as const);
+    const home: StoreId = r.chance(0.68) ? DEMO_STORES[0].id : DEMO_STORES[1].id;
+    const follows = r.chance(regular ? 0.9 : 0.72);
+    const followAfter = !follows ? null : r.chance(0.55) ? r.int(1, 8) * MINUTE : r.int(1, 12) * DAY + r.int(0, 10) * HOUR;
+    const phone = r.chance(0.55) ? mobileNumber(r, phones) : null;
+    return {
+      i,
+      rng: r,
+      name,
+      appUserId: appUserIdOf(i),
+      oaUserId: oaUserIdOf(i),
+      phone,
+      phoneEarly: r.chance(0.6),
+      birth: r.chance(0.35) ? birthDate(r) : null,
+      arrivalDay,
+      rate,
+      churnDay: r.chance(0.18) ? r.int(arrivalDay, days) : null,
+      home,
+      away: r.chance(0.2) ? 0.3 : 0.03,
+      orders: r.weighted([
+        [0, 30],
+        [0.15, 30],
+        [0.35, 28],
+        [0.7, 12],
+      ] as const),
+      followAfter,
+      // At the counter's QR standee or from the mini app on the first visit; later from the OA's profile or a search.
+      source:
+        followAfter !== null && followAfter < HOUR
+          ? r.weighted([
+              ["qr_code", 55],
+              ["mini_app", 45],
+            ] as const)
+          : r.weighted([
+              ["oa_profile", 70],
+              ["search", 30],
+            ] as const),
+      unfollowAfter: r.chance(0.07) ? r.int(2, 30) * DAY : null,
+      gamer: r.weighted([
+        [0, 45],
+        [0.15, 35],
+        [0.4, 20],
+      ] as const),
+      chatty: r.chance(0.3) ? 0.15 : 0,
+      paperPoints: regular ? r.int(5, 40) * 10 : 0,
+      tags: [...(regular ? ["khách-quen"] : []), ...(r.chance(0.07) ? ["văn-phòng"] : []), ...(r.chance(0.04) ? ["vip"] : [])],
+      prefs: r.chance(0.06)
+        ? { offersPerWeek: 1, pausedUntil: null, mutedCategories: [] }
+        : r.chance(0.03)
+          ? { offersPerWeek: null, pausedUntil: null, mutedCategories: ["promotion"] }
+          : null,
+      follows: false,
+      phoneShared: false,
+      wallet: false,
+    };
+  }
+  return Array.from({ length: total }, (_, i) => profile(i));
+}
+
+/** The emulator's control API over plain keep-alive HTTP: a thousand small calls cost a fraction of what fetch's would. */
+function emulatorControl(url: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const base = new URL(url);
+  function call<T>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise<T>((resolve, reject) => {
+      const headers = payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) };
+      const req = request({ agent, host: base.hostname, port: base.port, method, path, headers }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          // 409: that Zalo user exists already (a second run in the same process).
+          if (status >= 400 && status !== 409) reject(new Error(`emulator ${method} ${path} → ${status} ${text}`));
+          else resolve(JSON.parse(text) as T);
+        });
+      });
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
+  return { call, close: () => agent.destroy() };
+}
+
+// Zalo ids are long digit strings; fixed per person (not per seed), so a rerun or a restart finds the same people.
+const appUserIdOf = (i: number) => String(4_300_000_000_000_000_000n + BigInt(i + 1));
+const oaUserIdOf = (i: number) => String(5_200_000_000_000_000_000n + BigInt(i + 1));
+const BARISTA = { name: "Đỗ Thị Thu Hà", appUserId: "3100000000000000001", oaUserId: "3200000000000000001" };
+
+/**
+ * A restarted demo has a new emulator that knows none of the demo's people: they get their Zalo accounts back as
+ * the database knows them (name, phone, following or not, last interaction), so messages to them still go.
+ */
+async function rejoinZalo(o: DemoHistoryOptions, reads: DemoRepo, customers: number) {
+  const zalo = emulatorControl(o.emulatorUrl);
+  try {
+    const ids = [BARISTA.appUserId, ...Array.from({ length: customers }, (_, i) => appUserIdOf(i))];
+    const accounts = reads.zaloAccounts(ids);
+    for (let i = 0; i < accounts.length; i += 25)
+      await Promise.all(
+        accounts.slice(i, i + 25).map((a) =>
+          zalo.call("POST", "/_emu/users", {
+            name: a.name,
+            appUserId: a.zaloId,
+            ...(a.zaloOaId ? { oaUserId: a.zaloOaId } : {}),
+            ...(a.phone ? { phone: a.phone } : {}),
+            follower: a.followsOa === 1,
+            ...(a.lastInteractionAt !== null ? { lastInteractionAt: a.lastInteractionAt } : {}),
+          }),
+        ),
+      );
+    return accounts.length;
+  } finally {
+    zalo.close();
+  }
+}
+
 export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistoryResult> {
   const startedAt = Date.now();
   const reads = createDemoRepo(o.db);
-  if (reads.historyMark() !== undefined) return { skipped: "the demo history is already there" };
+  const mark = reads.historyMark();
+  if (mark !== undefined) {
+    const { customers = 0 } = JSON.parse(mark ?? "{}") as { customers?: number };
+    const rejoined = await rejoinZalo(o, reads, customers);
+    return { skipped: `the demo history is already there (${rejoined} of its people back on the emulator)` };
+  }
   // A shop's real database is not the place for made-up people.
   if (reads.customerCount() > 50) return { skipped: "this database already has customers of its own" };
   const operatorId = reads.firstOperatorId();
@@ -212,36 +357,8 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
 
   // ---- the emulator: Zalo's side of every person ----
 
-  // Plain keep-alive HTTP: a thousand small control calls cost a fraction of what fetch's would.
-  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  const base = new URL(o.emulatorUrl);
-  function emu<T>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise<T>((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          host: base.hostname,
-          port: base.port,
-          method,
-          path,
-          headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => (text += chunk));
-          res.on("end", () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 400 && status !== 409) reject(new Error(`emulator ${method} ${path} → ${status} ${text}`));
-            else resolve(JSON.parse(text) as T);
-          });
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
-    });
-  }
+  const zalo = emulatorControl(o.emulatorUrl);
+  const emu = zalo.call;
   const emuStart = (await emu<{ now: number }>("GET", "/_emu/clock")).now;
   let emuSetAt = -Infinity;
   /**
@@ -300,8 +417,8 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     // The staff persona runs the counter at Nguyễn Huệ; Võ Văn Tần has its own barista.
     const khoa = await signIn({ persona: "staff" });
     c.customers.setRole(operator, khoa.customer.id, "staff", [DEMO_STORES[0].id]);
-    await emu("POST", "/_emu/users", { name: "Đỗ Thị Thu Hà", appUserId: "3100000000000000001", oaUserId: "3200000000000000001" });
-    const ha = await signIn({ appUserId: "3100000000000000001" });
+    await emu("POST", "/_emu/users", BARISTA);
+    const ha = await signIn(BARISTA);
     c.customers.setRole(operator, ha.customer.id, "staff", [DEMO_STORES[1].id]);
     for (const [store, id] of [
       [DEMO_STORES[0].id, khoa.customer.id],
@@ -440,84 +557,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
 
   // ---- the people ----
 
-  const phones = new Set<string>();
-  function profile(i: number): Profile {
-    const r = root.fork(`person:${i}`);
-    const { name } = personName(r);
-    const regular = i < Math.round(total * 0.1);
-    // The shop grows: most of its people arrive in the later weeks; its regulars were there from the start.
-    const arrivalDay = regular ? r.int(0, 2) : Math.min(days - 1, Math.floor((r.chance(0.6) ? Math.sqrt(r.next()) : r.next()) * days));
-    // Most members come now and then, a few most days: visits a week.
-    const rate = regular
-      ? r.weighted([
-          [1, 40],
-          [1.5, 40],
-          [2.5, 20],
-        ] as const)
-      : r.weighted([
-          [0.15, 35],
-          [0.3, 30],
-          [0.6, 20],
-          [1.2, 12],
-          [2, 3],
-        ] as const);
-    const home: StoreId = r.chance(0.68) ? DEMO_STORES[0].id : DEMO_STORES[1].id;
-    const follows = r.chance(regular ? 0.9 : 0.72);
-    const followAfter = !follows ? null : r.chance(0.55) ? r.int(1, 8) * MINUTE : r.int(1, 12) * DAY + r.int(0, 10) * HOUR;
-    const phone = r.chance(0.55) ? mobileNumber(r, phones) : null;
-    return {
-      i,
-      rng: r,
-      name,
-      // Zalo ids are long digit strings; fixed per person, so a rerun finds the same people.
-      appUserId: String(4_300_000_000_000_000_000n + BigInt(i + 1)),
-      oaUserId: String(5_200_000_000_000_000_000n + BigInt(i + 1)),
-      phone,
-      phoneEarly: r.chance(0.6),
-      birth: r.chance(0.35) ? birthDate(r) : null,
-      arrivalDay,
-      rate,
-      churnDay: r.chance(0.18) ? r.int(arrivalDay, days) : null,
-      home,
-      away: r.chance(0.2) ? 0.3 : 0.03,
-      orders: r.weighted([
-        [0, 30],
-        [0.15, 30],
-        [0.35, 28],
-        [0.7, 12],
-      ] as const),
-      followAfter,
-      // At the counter's QR standee or from the mini app on the first visit; later from the OA's profile or a search.
-      source:
-        followAfter !== null && followAfter < HOUR
-          ? r.weighted([
-              ["qr_code", 55],
-              ["mini_app", 45],
-            ] as const)
-          : r.weighted([
-              ["oa_profile", 70],
-              ["search", 30],
-            ] as const),
-      unfollowAfter: r.chance(0.07) ? r.int(2, 30) * DAY : null,
-      gamer: r.weighted([
-        [0, 45],
-        [0.15, 35],
-        [0.4, 20],
-      ] as const),
-      chatty: r.chance(0.3) ? 0.15 : 0,
-      paperPoints: regular ? r.int(5, 40) * 10 : 0,
-      tags: [...(regular ? ["khách-quen"] : []), ...(r.chance(0.07) ? ["văn-phòng"] : []), ...(r.chance(0.04) ? ["vip"] : [])],
-      prefs: r.chance(0.06)
-        ? { offersPerWeek: 1, pausedUntil: null, mutedCategories: [] }
-        : r.chance(0.03)
-          ? { offersPerWeek: null, pausedUntil: null, mutedCategories: ["promotion"] }
-          : null,
-      follows: false,
-      phoneShared: false,
-      wallet: false,
-    };
-  }
-  const people = Array.from({ length: total }, (_, i) => profile(i));
+  const people = demoPeople(root, total, days);
 
   /** The first time someone opens the mini app: the customer is born (Graph /me names them). */
   async function arrive(p: Profile, first: number) {
@@ -854,7 +894,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
   } finally {
     // Zalo's clock back to where it was (plus the time this took): the running demo carries on in the present.
     await emu("POST", "/_emu/clock", { now: emuStart + (Date.now() - startedAt) }).catch(() => {});
-    agent.destroy();
+    zalo.close();
   }
   const counts = reads.counts();
   const ms = Date.now() - startedAt;

@@ -17,6 +17,9 @@ export function createDemoRepo(db: Db) {
     .pluck();
   const sentAt = c.prepare("select id, zalo_msg_id as msgId, customer_id as customerId, category from outbox where state = 'sent' and sent_at = ? order by id");
   const oaIdOf = c.prepare("select zalo_oa_id from customers where id = ?").pluck();
+  const account = c.prepare(
+    "select zalo_id as zaloId, zalo_oa_id as zaloOaId, name, phone, follows_oa as followsOa, last_interaction_at as lastInteractionAt from customers where zalo_id = ?",
+  );
   const counts = c.prepare(`
     select 'customers' as k, count(*) as n from customers
     union all select 'customers.phone', count(*) from customers where phone is not null
@@ -42,6 +45,14 @@ export function createDemoRepo(db: Db) {
     /** The messages the dispatcher sent at `t` (its clock stands still while it drains). */
     sentAt: (t: number) => sentAt.all(t) as { id: number; msgId: string; customerId: string; category: string }[],
     oaIdOf: (customerId: string) => oaIdOf.get(customerId) as string | null,
+    /** The Zalo side of these people as the database knows it (the ones still there, not erased). */
+    zaloAccounts: (zaloIds: string[]) =>
+      zaloIds.flatMap(
+        (id) =>
+          (account.get(id) as
+            { zaloId: string; zaloOaId: string | null; name: string; phone: string | null; followsOa: number; lastInteractionAt: number | null } | undefined) ??
+          [],
+      ),
     /** Rows per kind and state: what the generator reports and its test checks. */
     counts: () => Object.fromEntries((counts.all() as { k: string; n: number }[]).map((r) => [r.k, r.n])) as Record<string, number>,
   };
