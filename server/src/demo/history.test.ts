@@ -74,7 +74,7 @@ describe("the demo history", () => {
     expect(n["webhook.user_received_message"]).toBeGreaterThan(100);
     expect(n["webhook.user_seen_message"]).toBeGreaterThan(50);
     // Most orders complete, some are cancelled.
-    expect(n["orders.completed"]).toBeGreaterThan(100);
+    expect(n["orders.completed"]).toBeGreaterThan(60);
     expect(n["orders.cancelled"]).toBeGreaterThan(5);
     expect(n["orders.cancelled"]).toBeLessThan(n["orders.completed"]! / 5);
     expect(n["ledger.earn"]).toBeGreaterThan(500);
@@ -174,7 +174,7 @@ describe("the demo history", () => {
     expect((await run(c, small)).skipped).toBeNull();
     const [x, y] = [story(b), story(c)];
     expect(x.people.length).toBe(62);
-    expect(x.orders.length).toBeGreaterThan(5);
+    expect(x.orders.length).toBeGreaterThan(3);
     expect(y).toEqual(x);
   }, 240_000);
 });

@@ -163,16 +163,16 @@ function demoPeople(root: Rng, total: number, days: number): Profile[] {
     // Most members come now and then, a few most days: visits a week.
     const rate = regular
       ? r.weighted([
-          [0.8, 40],
-          [1.2, 40],
-          [2, 20],
+          [0.6, 40],
+          [1, 40],
+          [1.6, 20],
         ] as const)
       : r.weighted([
-          [0.12, 35],
-          [0.25, 30],
-          [0.5, 20],
-          [1, 12],
-          [1.8, 3],
+          [0.1, 35],
+          [0.2, 30],
+          [0.4, 20],
+          [0.8, 12],
+          [1.5, 3],
         ] as const);
     const home: StoreId = r.chance(0.68) ? DEMO_STORES[0].id : DEMO_STORES[1].id;
     const follows = r.chance(regular ? 0.9 : 0.72);
