@@ -7,6 +7,9 @@ import { oaTokenStore } from "./zalo/token-store";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createCustomerRepo } from "./modules/customers/repo";
 import { createCustomerService } from "./modules/customers/service";
+import { createCustomerListRepo } from "./modules/customers/list-repo";
+import { createCustomerList } from "./modules/customers/list";
+import { createCustomerAccess, createCustomerProfiles } from "./modules/customers/profile";
 import { createStoreRepo } from "./modules/stores/repo";
 import { createStoreService } from "./modules/stores/service";
 import { createIdentityService } from "./modules/identity/service";
@@ -153,8 +156,34 @@ export function buildContainer(o: ContainerOptions) {
     now,
     forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
   });
+  // The CRM's list and profiles; `customerAccess` is the `{ customer: "visited" }` scope's check for any staff route.
+  const customerListRepo = createCustomerListRepo(db);
+  const customerList = createCustomerList({ db, repo: customerListRepo, segments, loyaltyRepo, now, timeZone: config.SHOP_TIME_ZONE });
+  const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: customerListRepo });
+  const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
 
-  return { db, zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores };
+  return {
+    db,
+    zalo,
+    identity,
+    loyalty,
+    vouchers,
+    messaging,
+    dispatcher,
+    segments,
+    games,
+    menu,
+    orders,
+    payments,
+    oa,
+    admin,
+    customers,
+    stores,
+    customerRepo,
+    customerList,
+    customerAccess,
+    customerProfiles,
+  };
 }
 
 export type Container = ReturnType<typeof buildContainer>;
