@@ -97,7 +97,7 @@ const completedOrder = (customerId: string, storeId: string, daysAgo: number) =>
     .run(`o${++order}`, `C${order}`, customerId, storeId, `rk${order}`, now - daysAgo * DAY, now - daysAgo * DAY, now - daysAgo * DAY);
 
 /** A list service on the harness's database, for what the API cannot show (slices, pages, the stream's pauses). */
-function directList(opts: { slices?: { rows: number }; exportPage?: number } = {}) {
+function directList(opts: { slices?: { rows: number }; exportPage?: number; windows?: { rows: number } } = {}) {
   const loyaltyRepo = createLoyaltyRepo(db());
   const clock = () => h.emu.clock.now();
   const segments = createSegmentService({
@@ -336,6 +336,26 @@ describe("sorts and keyset pages", () => {
     expect((await list({ sort: "points", limit: 1 })).sort).toBe("points");
     // Search and exact keys together: Lan by her phone and everyone whose name starts with those digits.
     expect((await allPages({ q: "5678", limit: 1 })).items.map((i) => i.name)).toEqual(["Nguyễn Thị Lan"]);
+  });
+
+  it("a filter few pass is walked in windows, the event loop served between them, to the same page", async () => {
+    const windowed = directList({ windows: { rows: 5 } });
+    for (const sort of ["newest", "name", "points", "lastInteraction"] as const) {
+      let turns = 0;
+      const stop = everyTurn(() => turns++);
+      const page = await windowed.list(CustomerListQuery.parse({ tag: "sorted", sort, limit: 4 }));
+      stop();
+      expect(turns).toBeGreaterThan(0);
+      const api = await list({ tag: "sorted", sort, limit: 4 });
+      expect(page.items.map((i) => i.id)).toEqual(api.items.map((i) => i.id));
+      const rest = await windowed.list(CustomerListQuery.parse({ tag: "sorted", sort, limit: 4, after: page.next! }));
+      expect(rest.items.map((i) => i.id)).toEqual((await list({ tag: "sorted", sort, limit: 4, after: api.next! })).items.map((i) => i.id));
+      expect([...page.items, ...rest.items].map((i) => i.id).sort()).toEqual(
+        sql("select customer_id from customer_tags where tag = 'sorted'")
+          .map((r) => r.customer_id)
+          .sort(),
+      );
+    }
   });
 
   it("each item says what the list shows: tier, tags, masked phone, member code as on the card", async () => {

@@ -14,7 +14,7 @@ import {
   type SegmentNode,
 } from "@mc/shared";
 import { tx, type Db } from "../../db/client";
-import { yieldToEventLoop, type SliceOptions } from "../../db/chunked";
+import { runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
@@ -107,6 +107,8 @@ export function createCustomerList(deps: {
   slices?: SliceOptions;
   /** Rows per export page (tests make it small). */
   exportPage?: number;
+  /** How a page's candidates are taken, window by window (default: sized to a few ms per window). */
+  windows?: SliceOptions;
 }) {
   const { repo, now } = deps;
 
@@ -137,18 +139,71 @@ export function createCustomerList(deps: {
     }));
   }
 
-  /** Rows after `after` in the page's order: a search is always newest first (its index's order). */
-  function rowsAfter(p: ReturnType<typeof plan>, sort: CustomerSort, after: Keyset | undefined, limit: number) {
-    return p.search
-      ? repo.searchPage({ where: p.where, search: p.search, after: after?.r, limit, earnedSince: p.earnedSince })
-      : repo.page({ where: p.where, sort, after, limit, earnedSince: p.earnedSince });
+  /**
+   * Up to `limit` rows that match, in the order `next(n)` hands out candidates (the sort's index or the name
+   * index, `n` at a time, filter not applied). Each window's candidates are tested in one statement and the
+   * event loop is served between windows: a filter that few people pass (a rare tag, a new store) may
+   * walk the whole table, and must not hold every other request meanwhile. Windows grow from twice the
+   * page while they stay cheap, so a common filter is one window.
+   */
+  async function collect(next: (n: number) => number[], p: ReturnType<typeof plan>, limit: number): Promise<ListRow[]> {
+    const out: ListRow[] = [];
+    await runInSlices(
+      (n) => {
+        const candidates = next(n);
+        const found = new Map(repo.rowsAmong(candidates, p.where, p.earnedSince).map((r) => [r.rowid, r]));
+        for (const rowid of candidates) {
+          const row = found.get(rowid);
+          if (row && out.push(row) === limit) return { done: true };
+        }
+        return { done: candidates.length < n };
+      },
+      { firstRows: Math.max(2 * limit, 50), minRows: Math.min(limit, 50), maxRows: 5000, ...deps.windows },
+    );
+    return out;
   }
 
-  function list(q: CustomerListQuery): CustomerListPage {
+  /** Rows after `after` in the page's order: a search is always newest first (its indexes' order). */
+  async function rowsAfter(p: ReturnType<typeof plan>, sort: CustomerSort, after: Keyset | undefined, limit: number): Promise<ListRow[]> {
+    const search = p.search;
+    if (!search) {
+      let at = after;
+      return collect(
+        (n) => {
+          const places = repo.places(sort, at, n);
+          at = places.at(-1) ?? at;
+          return places.map((x) => x.r);
+        },
+        p,
+        limit,
+      );
+    }
+    let before = after?.r;
+    const names = search.fts
+      ? await collect(
+          (n) => {
+            const rowids = repo.nameMatches(search.fts!, before, n);
+            before = rowids.at(-1) ?? before;
+            return rowids;
+          },
+          p,
+          limit,
+        )
+      : [];
+    const few = repo.fewMatches({ search, where: p.where, before: after?.r, limit, earnedSince: p.earnedSince });
+    if (few.length === 0) return names;
+    const seen = new Set<number>();
+    return [...names, ...few]
+      .sort((a, b) => b.rowid - a.rowid)
+      .filter((r) => !seen.has(r.rowid) && seen.add(r.rowid))
+      .slice(0, limit);
+  }
+
+  async function list(q: CustomerListQuery): Promise<CustomerListPage> {
     const p = plan(q);
     const sort: CustomerSort = p.search ? "newest" : q.sort;
     const after = q.after === undefined ? undefined : decodeCursor(q.after, sort);
-    const rows = rowsAfter(p, sort, after, q.limit + 1);
+    const rows = await rowsAfter(p, sort, after, q.limit + 1);
     const more = rows.length > q.limit;
     const shown = rows.slice(0, q.limit);
     const last = shown.at(-1);
@@ -197,7 +252,7 @@ export function createCustomerList(deps: {
       let after: Keyset | undefined;
       for (;;) {
         await yieldToEventLoop();
-        const rows = rowsAfter(p, "newest", after, size);
+        const rows = await rowsAfter(p, "newest", after, size);
         if (rows.length === 0) return;
         const tags = repo.tagsOf(rows.map((r) => r.id));
         yield rows.map((r) => line(r, tags.get(r.id) ?? [])).join("");
