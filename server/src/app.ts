@@ -130,8 +130,26 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
   const c = buildContainer({ config, db, now, log: app.log, issueToken: (p) => app.issueToken(p), process: "api" });
-  const { zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores, notes, timeline, dashboard } =
-    c;
+  const {
+    zalo,
+    identity,
+    loyalty,
+    vouchers,
+    messaging,
+    dispatcher,
+    segments,
+    games,
+    menu,
+    orders,
+    payments,
+    oa,
+    admin,
+    customers,
+    stores,
+    notes,
+    timeline,
+    dashboard,
+  } = c;
   app.decorate("services", { db, zalo, messaging, dispatcher });
 
   await app.register(authPlugin, {
