@@ -61,3 +61,10 @@ export function fmtAgo(iso: string | null | undefined, now = Date.now()) {
   const days = Math.round(hours / 24);
   return days < 60 ? `${days} ngày trước` : `${Math.round(days / 30)} tháng trước`;
 }
+
+/** A BirthDate (`YYYY-MM-DD`, or `MM-DD` without the year) as the shop reads it. */
+export function fmtBirth(d: string | null) {
+  if (!d) return "—";
+  const m = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/.exec(d);
+  return m ? `${m[3]}/${m[2]}${m[1] ? `/${m[1]}` : ""}` : d;
+}

@@ -66,3 +66,10 @@ export function filterProblems(f: Filters): string[] {
 }
 
 export const activeFilterCount = (f: Filters) => FILTER_KEYS.filter((k) => f[k] !== "").length;
+
+/** The list's last URL (its filters), so a profile's back link returns to the same list. */
+let lastList = "#/customers";
+export const rememberList = (query: string) => {
+  lastList = `#/customers${query ? `?${query}` : ""}`;
+};
+export const lastListHref = () => lastList;

@@ -66,6 +66,7 @@ export function ExportCsv({ query, count, onClose }: { query: URLSearchParams; c
       }
       saveBlob(new Blob(chunks, { type: "text/csv;charset=utf-8" }), file);
       setRun({ received: counter.end(), state: "done", file });
+      setConfirmed(false); // each full-phone export is its own, confirmed, decision
     } catch (e) {
       if (ctl.signal.aborted) setRun((r) => ({ received: r?.received ?? 0, state: "cancelled" }));
       else {

@@ -1,9 +1,10 @@
 import { useState, type ReactNode } from "react";
 import { ArrowLeft } from "lucide-react";
 import type { CustomerProfile } from "@mc/shared";
-import { api } from "../api";
+import { api, ConsoleError } from "../api";
+import { lastListHref } from "../customer-filters";
 import { CATEGORY_LABEL, fmtNum, fmtTime } from "../labels";
-import { ROLE_LABEL, fmtDate } from "../crm-labels";
+import { ROLE_LABEL, fmtBirth, fmtDate } from "../crm-labels";
 import type { Store } from "../types";
 import { Badge, Card, ErrorBox, Spinner, useLoad } from "../ui";
 import { WarmingCard } from "../components/warming-card";
@@ -24,7 +25,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
   const patch = (fn: (c: CustomerProfile) => CustomerProfile) => p.setData((d) => (d ? { profile: fn(d.profile) } : d));
 
   const back = (
-    <a href="#/customers" className="c-back">
+    <a href={lastListHref()} className="c-back">
       <ArrowLeft size={16} /> Khách hàng
     </a>
   );
@@ -32,7 +33,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
     return (
       <div className="c-page">
         {back}
-        {p.error ? <ErrorBox error={p.error} testId="profile-error" /> : <Spinner />}
+        {p.error ? <ErrorBox error={notFoundInWords(p.error)} testId="profile-error" /> : <Spinner />}
       </div>
     );
 
@@ -97,7 +98,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
               <Row label="Zalo ID (mini app)" value={<code data-testid="profile-zalo-id">{c.zaloId ?? "—"}</code>} />
               <Row label="Zalo ID theo OA" value={c.zaloOaId ? <code data-testid="profile-oa-id">{c.zaloOaId}</code> : "Chưa có (chưa quan tâm OA)"} />
               <Row label="Số điện thoại" value={<span data-testid="profile-phone">{c.phoneMasked ?? "Chưa chia sẻ"}</span>} />
-              <Row label="Ngày sinh" value={c.birthDate ?? "—"} />
+              <Row label="Ngày sinh" value={fmtBirth(c.birthDate)} />
               <Row
                 label="Quan tâm OA"
                 value={c.followsOa ? `Từ ${fmtTime(c.followedAt)}` : c.unfollowedAt ? `Bỏ quan tâm ${fmtTime(c.unfollowedAt)}` : "Chưa từng quan tâm"}
@@ -108,14 +109,18 @@ export function CustomerProfilePage({ id }: { id: string }) {
             </dl>
           </Card>
           <Card title="Nhãn" testId="tags-card">
-            <TagsEditor
-              customerId={c.id}
-              tags={c.tags}
-              onSaved={(tags) => {
-                patch((x) => ({ ...x, tags }));
-                bump();
-              }}
-            />
+            {c.erased ? (
+              <p className="c-muted">Dữ liệu của khách đã được xoá theo yêu cầu; không gắn nhãn được nữa.</p>
+            ) : (
+              <TagsEditor
+                customerId={c.id}
+                tags={c.tags}
+                onSaved={(tags) => {
+                  patch((x) => ({ ...x, tags }));
+                  bump();
+                }}
+              />
+            )}
           </Card>
           <Card title="Tuỳ chọn nhận tin và đồng ý" testId="prefs-card">
             <dl className="c-dl">
@@ -144,6 +149,9 @@ export function CustomerProfilePage({ id }: { id: string }) {
     </div>
   );
 }
+
+const notFoundInWords = (e: unknown) =>
+  e instanceof ConsoleError && e.code === "NOT_FOUND" ? new ConsoleError(e.code, "Không tìm thấy khách hàng này.", e.status, e.requestId) : e;
 
 function Row({ label, value }: { label: string; value: ReactNode }) {
   return (

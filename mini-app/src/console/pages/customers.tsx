@@ -5,7 +5,7 @@ import { api } from "../api";
 import { go, hashQuery, replaceHashQuery } from "../routing";
 import { fmtNum } from "../labels";
 import { SORT_LABEL, SORTS, fmtAgo } from "../crm-labels";
-import { activeFilterCount, filterProblems, filtersFrom, NO_FILTERS, queryOf, type Filters } from "../customer-filters";
+import { activeFilterCount, filterProblems, filtersFrom, NO_FILTERS, queryOf, rememberList, type Filters } from "../customer-filters";
 import type { SegmentView, TagCount } from "../crm-types";
 import type { Store } from "../types";
 import { useDebounced } from "../use-debounced";
@@ -43,6 +43,7 @@ export function CustomersPage() {
   const seq = useRef(0);
   useEffect(() => {
     replaceHashQuery(new URLSearchParams(query));
+    rememberList(query);
     if (blocked) return;
     const my = ++seq.current;
     setList((l) => ({ ...l, loading: true, error: null }));
@@ -174,22 +175,24 @@ export function CustomersPage() {
               ))}
             </select>
           </Field>
-          <DaysPair
-            label="Không có đơn trong (ngày)"
-            hint="Chưa từng mua cũng tính"
-            value={f.orderDaysMin}
-            onChange={(v) => set("orderDaysMin", v)}
-            testId="filter-order-min"
+          <DaysRange
+            legend="Đơn hoàn tất gần nhất"
+            hint="Chưa từng mua tính là «đã lâu»"
+            min={f.orderDaysMin}
+            max={f.orderDaysMax}
+            onMin={(v) => set("orderDaysMin", v)}
+            onMax={(v) => set("orderDaysMax", v)}
+            testId="filter-order"
           />
-          <DaysPair label="Có đơn trong vòng (ngày)" value={f.orderDaysMax} onChange={(v) => set("orderDaysMax", v)} testId="filter-order-max" />
-          <DaysPair
-            label="Không ghé trong (ngày)"
-            hint="Chưa từng ghé cũng tính"
-            value={f.visitDaysMin}
-            onChange={(v) => set("visitDaysMin", v)}
-            testId="filter-visit-min"
+          <DaysRange
+            legend="Lần ghé gần nhất"
+            hint="Chưa từng ghé tính là «đã lâu»"
+            min={f.visitDaysMin}
+            max={f.visitDaysMax}
+            onMin={(v) => set("visitDaysMin", v)}
+            onMax={(v) => set("visitDaysMax", v)}
+            testId="filter-visit"
           />
-          <DaysPair label="Có ghé trong vòng (ngày)" value={f.visitDaysMax} onChange={(v) => set("visitDaysMax", v)} testId="filter-visit-max" />
           {active > 0 && (
             <button className="c-btn c-btn-sm c-filters-clear" onClick={() => setF({ ...NO_FILTERS, q: f.q, sort: f.sort })} data-testid="filters-clear">
               Bỏ lọc
@@ -233,20 +236,31 @@ export function CustomersPage() {
   );
 }
 
-function DaysPair({ label, hint, value, onChange, testId }: { label: string; hint?: string; value: string; onChange: (v: string) => void; testId: string }) {
+const digits = (v: string) => v.replace(/\D/g, "").slice(0, 4);
+
+/** "At least N days ago" / "within N days" for the last order or visit (the API's …DaysMin / …DaysMax). */
+function DaysRange(p: { legend: string; hint: string; min: string; max: string; onMin: (v: string) => void; onMax: (v: string) => void; testId: string }) {
+  const input = (value: string, on: (v: string) => void, id: string) => (
+    <input
+      className="c-input"
+      type="number"
+      inputMode="numeric"
+      min={0}
+      max={3650}
+      value={value}
+      onChange={(e) => on(digits(e.target.value))}
+      data-testid={id}
+    />
+  );
   return (
-    <Field label={label} hint={hint}>
-      <input
-        className="c-input"
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={3650}
-        value={value}
-        onChange={(e) => onChange(e.target.value.replace(/\D/g, "").slice(0, 4))}
-        data-testid={testId}
-      />
-    </Field>
+    <fieldset className="c-fieldset c-days">
+      <legend className="c-label">{p.legend}</legend>
+      <div className="c-days-inputs">
+        <Field label="cách đây ít nhất (ngày)">{input(p.min, p.onMin, `${p.testId}-min`)}</Field>
+        <Field label="trong vòng (ngày)">{input(p.max, p.onMax, `${p.testId}-max`)}</Field>
+      </div>
+      <span className="c-hint">{p.hint}</span>
+    </fieldset>
   );
 }
 
