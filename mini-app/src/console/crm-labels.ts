@@ -44,7 +44,7 @@ export const RULE_LABEL: Record<RuleKind, string> = {
 };
 export const RULE_KINDS = Object.keys(RULE_LABEL) as RuleKind[];
 
-export const GROUP_LABEL = { all: "Thoả TẤT CẢ điều kiện (VÀ)", any: "Thoả MỘT TRONG các điều kiện (HOẶC)", none: "KHÔNG thoả điều kiện nào (KHÔNG)" } as const;
+export const GROUP_LABEL = { all: "Đúng TẤT CẢ (VÀ)", any: "Đúng MỘT TRONG SỐ (HOẶC)", none: "KHÔNG đúng điều nào (KHÔNG)" } as const;
 
 export const fmtDate = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleDateString("vi-VN", { day: "2-digit", month: "2-digit", year: "numeric" }) : "—";
