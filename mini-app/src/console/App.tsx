@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { Gamepad2, Layers, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket, Users } from "lucide-react";
+import { Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
 import { api, session, setSignedOutHandler, type Admin } from "./api";
 import { ErrorBox, useAction } from "./ui";
 import { RulesPage } from "./pages/Rules";
@@ -8,16 +8,17 @@ import { BroadcastPage } from "./pages/Broadcast";
 import { ZnsPage } from "./pages/Zns";
 import { VouchersPage } from "./pages/Vouchers";
 import { GamesPage } from "./pages/Games";
-import { useHashRoute } from "./routing";
+import { Layers, Users } from "lucide-react";
 import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
+import { useHashRoute } from "./routing";
 
 const NAV = [
+  { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck },
   { key: "customers", label: "Khách hàng", icon: Users },
   { key: "segments", label: "Phân khúc", icon: Layers },
-  { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck },
   { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone },
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate },
   { key: "vouchers", label: "Voucher", icon: Ticket },
@@ -99,13 +100,13 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   let body;
   if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
-  else if (page === "zns") body = <ZnsPage />;
-  else if (page === "vouchers") body = <VouchersPage />;
-  else if (page === "games") body = <GamesPage />;
   else if (page === "customers" && id) body = <CustomerProfilePage key={id} id={id} />;
   else if (page === "customers") body = <CustomersPage />;
   else if (page === "segments" && id) body = <SegmentEditorPage key={id} id={id} />;
   else if (page === "segments") body = <SegmentsPage />;
+  else if (page === "zns") body = <ZnsPage />;
+  else if (page === "vouchers") body = <VouchersPage />;
+  else if (page === "games") body = <GamesPage />;
   else body = <RulesPage />;
   return (
     <div className="mc-console c-shell">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 
-/** Hash routes: #/rules, #/broadcasts, #/broadcasts/<id>, #/zns, #/vouchers, #/games; a `?query` after the path is the page's own. */
+/** Hash routes: #/rules, #/broadcasts, #/broadcasts/<id>, #/zns, #/vouchers, #/games. */
 export function useHashRoute(): string[] {
   const read = () => (window.location.hash.replace(/^#\/?/, "").split("?")[0] || "rules").split("/").filter(Boolean);
   const [parts, setParts] = useState(read);
@@ -12,6 +12,7 @@ export function useHashRoute(): string[] {
   return parts;
 }
 
+// A `?query` after the path is the page's own (filters, a preset): see hashQuery below.
 export const go = (path: string) => {
   window.location.hash = `#/${path}`;
 };
