@@ -166,24 +166,61 @@ export type TimelinePage = z.infer<typeof TimelinePage>;
 
 // ---- the warming state: what may reach this person now, and when the next promotion may go ----
 
+/** The send policy's layers, in decide's order (messaging.ts). */
+export const POLICY_LAYERS = ["consent", "zalo", "preferences", "quiet_hours", "caps", "fatigue"] as const;
+export const PolicyLayer = z.enum(POLICY_LAYERS);
+export type PolicyLayer = z.infer<typeof PolicyLayer>;
+
+export const WarmingReason = z.object({
+  layer: PolicyLayer,
+  /** The policy's reason code (decide's `Reason`). */
+  code: z.string(),
+  /** In words (Vietnamese), with the time it ends. */
+  text: z.string(),
+  /** When this block passes by itself (null: it lasts until something changes, e.g. the person follows again). */
+  until: iso.nullable(),
+});
+export type WarmingReason = z.infer<typeof WarmingReason>;
+
 export const CategoryState = z.object({
   category: z.enum(["transactional", "care", "promotion"]),
   /** May a message of this category go now, by the cheapest channel open to this person? */
   allowedNow: z.boolean(),
+  /** The channel it would go by now (null when it may not go now). */
   channel: z.enum(["cs", "template_uid", "zns"]).nullable(),
+  /** Inside Zalo's free CS window (no cost). */
+  free: z.boolean(),
   /** The earliest time one may go (null: now, or never while a lasting block stands). */
   nextAllowedAt: iso.nullable(),
-  /** Why, in the policy's own reason codes, and in words (Vietnamese), layer by layer. */
-  reasons: z.array(z.object({ code: z.string(), text: z.string(), until: iso.nullable() })),
+  /** Every block standing now, layer by layer in decide's order (the first is the one decide names). */
+  reasons: z.array(WarmingReason),
 });
 export type CategoryState = z.infer<typeof CategoryState>;
 
+export const WarmingCap = z.object({
+  /** "Ưu đãi: tối đa 2 tin / 7 ngày". */
+  label: z.string(),
+  /** The shop's caps, the shopper's own weekly limit, or fatigue's tightened cap. */
+  source: z.enum(["shop", "customer", "fatigue"]),
+  category: z.enum(["care", "promotion", "any"]),
+  channel: z.enum(["cs", "template_uid", "zns", "any"]),
+  windowHours: z.number(),
+  used: z.number(),
+  max: z.number(),
+  /** When a slot frees again (null while one is free). */
+  resetsAt: iso.nullable(),
+});
+export type WarmingCap = z.infer<typeof WarmingCap>;
+
 export const WarmingState = z.object({
+  /** The instant the state was computed for, and the shop's time zone its words use. */
+  at: iso,
+  timeZone: z.string(),
   categories: z.array(CategoryState),
-  /** Promotions sent in the caps' windows, beside their caps (e.g. 1 of 2 this week). */
-  caps: z.array(z.object({ label: z.string(), used: z.number(), max: z.number(), resetsAt: iso.nullable() })),
+  /** Messages counted in the caps' windows, beside their caps (e.g. 1 of 2 this week). */
+  caps: z.array(WarmingCap),
   fatigueUntil: iso.nullable(),
-  /** One sentence for the person's whole state ("Có thể nhận ưu đãi từ 08:00 ngày 3/12 (giờ yên lặng)"). */
+  /** One sentence for the person's whole state ("Có thể nhận ưu đãi từ 08:00 ngày 3/12 (đang trong giờ yên lặng)."). */
   summary: z.string(),
 });
 export type WarmingState = z.infer<typeof WarmingState>;

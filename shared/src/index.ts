@@ -9,3 +9,4 @@ export * from "./counter-rules";
 export * from "./segments";
 export * from "./crm";
 export * from "./reason-words";
+export * from "./warming-state";

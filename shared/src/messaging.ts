@@ -234,12 +234,13 @@ function coversWholeDay(quiet: { start: string; end: string }, promo: { start: s
 
 // ---- the policy ----
 
-const REASON_RANK: Reason[] = ["QUOTA_EXHAUSTED", "ZNS_USER_PROMOTION_LIMIT", "OUTSIDE_CS_WINDOW", "NOT_A_FOLLOWER", "NO_PHONE"];
+/** Which channel reason decide names when none can carry a message (the one closest to sending first). */
+export const REASON_RANK: Reason[] = ["QUOTA_EXHAUSTED", "ZNS_USER_PROMOTION_LIMIT", "OUTSIDE_CS_WINDOW", "NOT_A_FOLLOWER", "NO_PHONE"];
 
-const isPromotionClass = (m: PolicyMessage) => m.category === "promotion" || m.template?.tag === 3;
+export const isPromotionClass = (m: PolicyMessage) => m.category === "promotion" || m.template?.tag === 3;
 
-/** Channels in cost order: CS inside the free window, CS, template by UID, ZNS by phone. */
-function channelOptions(c: PolicyCustomer, m: PolicyMessage, now: number, rules: WarmingRules, history: SentFact[], quota: Quota) {
+/** Channels in cost order: CS inside the free window, CS, template by UID, ZNS by phone (exported for the warming state). */
+export function channelOptions(c: PolicyCustomer, m: PolicyMessage, now: number, rules: WarmingRules, history: SentFact[], quota: Quota) {
   const out: { channel: Channel; free: boolean; ok: boolean; reason?: Reason }[] = [];
   const sinceInteraction = c.lastInteractionAt === null ? Infinity : now - c.lastInteractionAt;
   if (m.hasText) {
@@ -274,7 +275,7 @@ function znsPromotionAllowed(history: SentFact[], now: number, rules: WarmingRul
  * When a rolling-window cap of `max` per `windowMs` frees a slot again (the oldest counted send leaving
  * the window), or null when it is not full.
  */
-function capFreesAt(sent: number[], max: number, windowMs: number, now: number): number | null {
+export function capFreesAt(sent: number[], max: number, windowMs: number, now: number): number | null {
   const inWindow = sent.filter((t) => now - t < windowMs).sort((a, b) => a - b);
   if (inWindow.length < max) return null;
   return inWindow[inWindow.length - max]! + windowMs;

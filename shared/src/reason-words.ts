@@ -27,3 +27,28 @@ export function reasonLabel(code: string): string {
   const head = code.split(":")[0]!;
   return REASON_LABEL[head] ?? code;
 }
+
+/** The policy's reasons as short clauses for a sentence ("Có thể nhận ưu đãi từ 08:00 ngày 3/12 (đang trong giờ yên lặng)"). */
+export const REASON_CLAUSE: Record<string, string> = {
+  UNFOLLOWED: "đã bỏ quan tâm OA",
+  NO_CHANNEL: "không có kênh gửi phù hợp",
+  OUTSIDE_CS_WINDOW: "lâu chưa tương tác với OA",
+  NOT_A_FOLLOWER: "chưa quan tâm OA",
+  NO_PHONE: "chưa có số điện thoại",
+  PROMOTION_HOURS: "ngoài khung giờ Zalo cho gửi khuyến mãi",
+  ZNS_USER_PROMOTION_LIMIT: "đã đủ lượt ZNS khuyến mãi",
+  QUOTA_EXHAUSTED: "hết hạn mức gửi hôm nay",
+  PAUSED_BY_CUSTOMER: "khách tạm dừng nhận ưu đãi",
+  MUTED_BY_CUSTOMER: "khách đã tắt loại tin này",
+  CUSTOMER_WEEKLY_LIMIT: "đã đủ số ưu đãi mỗi tuần khách chọn",
+  QUIET_HOURS: "đang trong giờ yên lặng",
+  CAP_REACHED: "đã đạt giới hạn tần suất của cửa hàng",
+  FATIGUE: "đang giảm tần suất sau khi khách bỏ quan tâm",
+  EXPIRED: "tin đã hết hạn",
+};
+
+export function reasonClause(code: string): string {
+  const head = code.split(":")[0]!;
+  const label = REASON_LABEL[head];
+  return REASON_CLAUSE[head] ?? (label ? label.charAt(0).toLowerCase() + label.slice(1) : code);
+}

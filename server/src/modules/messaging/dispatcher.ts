@@ -181,10 +181,10 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     {
       const t = now();
       if (row.customer_id === null) return decideTestSend(row, t);
-      const customer = repo.policyCustomer(row.customer_id);
+      const inputs = repo.policyInputs(row.customer_id, t);
       const template = row.template_id ? repo.template(row.template_id) : undefined;
-      if (!customer || (row.template_id && !template)) {
-        dr.toFinal({ id: row.id, owner, state: "failed", reason: customer ? "TEMPLATE_UNKNOWN" : "CUSTOMER_GONE", notBefore: null, t });
+      if (!inputs || (row.template_id && !template)) {
+        dr.toFinal({ id: row.id, owner, state: "failed", reason: inputs ? "TEMPLATE_UNKNOWN" : "CUSTOMER_GONE", notBefore: null, t });
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
       }
       const msg: PolicyMessage = {
@@ -194,8 +194,7 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
         template: template ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
         expiresAt: row.expires_at,
       };
-      const { rules } = repo.currentRules();
-      const d = decide(customer, msg, t, rules, repo.history(row.customer_id, t), { zns: znsLeft, uid: null });
+      const d = decide(inputs.customer, msg, t, inputs.rules, inputs.history, { zns: znsLeft, uid: null });
       if (d.action === "send") {
         dr.toReady({ id: row.id, owner, channel: d.channel, free: d.free, t, until: t + o.leaseMs });
         if (d.channel === "zns" && znsLeft !== null) znsLeft--;

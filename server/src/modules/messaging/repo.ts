@@ -77,6 +77,16 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
     return out;
   }
 
+  /**
+   * Everything `decide` reads about one person at `now` but the quota: who they are, what they were sent, and
+   * the rules in force. The dispatcher decides each row from it, and the warming state says the same.
+   */
+  function policyInputs(customerId: string, now: number) {
+    const customer = policyCustomer(customerId);
+    if (!customer) return null;
+    return { customer, history: history(customerId, now), rules: rules.currentRules().rules };
+  }
+
   return {
     /** Queues one message (see outbox-repo); call inside the cause's transaction. */
     queue: outbox.queue,
@@ -88,6 +98,7 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
       return { cancelled };
     },
     policyCustomer,
+    policyInputs,
     /** Policy rows of several customers by id (the people with their own history in a preview slice). */
     policyRows: (customerIds: string[]) => customerRows.all(JSON.stringify(customerIds)) as Record<string, any>[],
     contact: (customerId: string) => contactRow.get(customerId) as { zalo_oa_id: string | null; phone: string | null } | undefined,

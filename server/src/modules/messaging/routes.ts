@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { BroadcastInput, CustomerPrefs, WarmingRules, ZnsTemplateInput, normalizePhone, ErrorCode } from "@mc/shared";
+import { BroadcastInput, CustomerPrefs, WarmingRules, WarmingState, ZnsTemplateInput, normalizePhone, ErrorCode } from "@mc/shared";
 import { AppError } from "../../errors";
 import { me } from "../../http/route-helpers";
 import type { MessagingService } from "./service";
@@ -27,6 +27,21 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
     "/api/me/message-prefs",
     { config: { access: "customer", scope: "own" }, schema: { tags: ["messaging"], body: CustomerPrefs, response: { 200: Prefs } } },
     async (req) => messaging.setPrefs(me(req).id, req.body),
+  );
+
+  // ---- a person's warming state (the CRM profile's) ----
+  r.get(
+    "/api/admin/customers/:id/warming",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "What may reach this person now, by which channel, and when the next promotion may go (caps, fatigue, quiet hours), in words",
+        params: IdParam,
+        response: { 200: z.object({ warming: WarmingState }) },
+      },
+    },
+    async (req) => ({ warming: await messaging.warmingState(req.params.id) }),
   );
 
   // ---- warming rules ----

@@ -12,6 +12,7 @@ import { createReceipts } from "./receipts";
 import type { MessagingRepo } from "./repo";
 import { createRules } from "./rules";
 import { createTemplates } from "./templates";
+import { createWarming } from "./warming";
 import type { SegmentService } from "../segments/service";
 
 /**
@@ -48,6 +49,7 @@ export function createMessagingService(deps: {
   const templates = createTemplates({ db, repo, zalo: deps.zalo, checkContent: queue.checkContent, now });
   const prefs = createPrefs({ repo, customerWrites, now });
   const floor = createFloor({ db, repo, now, slices: deps.slices });
+  const warming = createWarming({ repo, zalo: deps.zalo, now });
 
   return {
     queue: queue.queue,
@@ -75,6 +77,8 @@ export function createMessagingService(deps: {
     broadcastViewSliced: broadcasts.broadcastViewSliced,
     listBroadcasts: broadcasts.listBroadcasts,
     proposeFloor: floor.proposeFloor,
+    /** A person's warming state: what may reach them now, and when the next promotion may go. */
+    warmingState: warming.warmingState,
   };
 }
 
