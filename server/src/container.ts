@@ -36,6 +36,8 @@ import { createPaymentService } from "./modules/payments/service";
 import { createNotesRepo } from "./modules/customers/notes-repo";
 import { createNotesService } from "./modules/customers/notes";
 import { createTimelineService } from "./modules/timeline/service";
+import { createDashboardRepo } from "./modules/dashboard/repo";
+import { createDashboardService } from "./modules/dashboard/service";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -159,6 +161,8 @@ export function buildContainer(o: ContainerOptions) {
   });
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
+  const dashboard = createDashboardService({ repo: createDashboardRepo(db), timeZone: config.SHOP_TIME_ZONE, znsPriceVnd: config.ZNS_PRICE_VND });
+
   return {
     db,
     zalo,
@@ -178,6 +182,7 @@ export function buildContainer(o: ContainerOptions) {
     stores,
     notes,
     timeline,
+    dashboard,
   };
 }
 

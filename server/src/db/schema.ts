@@ -203,6 +203,8 @@ export const pointsLedger = sqliteTable(
     // history by date, and "points earned in the tier window" (read on every award) is the customer's
     // running total minus the running sum at the last entry before the window: one seek here.
     index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
+    // The dashboard's points per day: covering, and keyed by time, so each entry is appended at the right edge.
+    index("points_ledger_created_idx").on(t.createdAt, t.kind, t.delta),
   ],
 );
 
@@ -276,6 +278,10 @@ export const vouchers = sqliteTable(
     index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId),
     // The CRM timeline: a voucher's events (issued, redeemed, voided, expired) lie in [issued_at, VOUCHER_LAST_AT].
     index("vouchers_timeline_idx").on(t.customerId, sql.raw(VOUCHER_LAST_AT), t.issuedAt),
+    // The dashboard's redemptions per store per day; partial, so issuing (a campaign's thousands) never writes it.
+    index("vouchers_redeemed_idx")
+      .on(t.redeemedAt, t.redeemedStoreId)
+      .where(sql`${t.redeemedAt} is not null`),
   ],
 );
 
@@ -386,6 +392,8 @@ export const gameDraws = sqliteTable(
     index("game_draws_campaign_idx").on(t.campaignId, t.createdAt),
     // The CRM timeline: a play at created_at, its settlement (a prize issued on follow, void) at settled_at.
     index("game_draws_timeline_idx").on(t.customerId, sql.raw(DRAW_LAST_AT), t.createdAt),
+    // The dashboard's plays per store over a range of days (every campaign): time-keyed, appended at the right edge.
+    index("game_draws_created_idx").on(t.createdAt, t.storeId, t.customerId),
   ],
 );
 
@@ -463,6 +471,10 @@ export const outbox = sqliteTable(
     // A person's messages in the CRM timeline, unsent ones too. Not partial, so a broadcast plan pays one
     // more index entry per recipient row (a random page: customer ids are uuids).
     index("outbox_customer_idx").on(t.customerId, t.createdAt),
+    // The dashboard's messages and cost per day, read from the index alone (a row is ~10× an entry). Keyed by
+    // the creation time, which never changes: a broadcast plan appends its million entries at the right edge,
+    // and a send moves its entry only within its own creation time, on pages the dispatcher keeps hot.
+    index("outbox_day_idx").on(t.createdAt, t.state, t.channel, t.free, t.reason),
   ],
 );
 
