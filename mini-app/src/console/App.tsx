@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "react";
 import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
 import { api, session, setSignedOutHandler, type Admin } from "./api";
 import { ErrorBox, Spinner, useAction } from "./ui";
@@ -101,6 +101,13 @@ function SignIn({ onSignedIn }: { onSignedIn: (a: Admin) => void }) {
 
 function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   const [page = "rules", id] = useHashRoute();
+  // At phone width the nav is one sideways-scrolling row: bring the current page's link into it.
+  const navList = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    const ul = navList.current;
+    const a = ul?.querySelector<HTMLElement>("a.active");
+    if (ul && a && ul.scrollWidth > ul.clientWidth) ul.scrollLeft = a.offsetLeft - ul.offsetLeft - 40;
+  }, [page]);
   let body;
   if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
@@ -129,7 +136,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
               <div className="c-muted c-small">Quản trị</div>
             </div>
           </div>
-          <ul>
+          <ul ref={navList}>
             {NAV.map(({ key, label, icon: Icon }) => (
               <li key={key}>
                 <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>
