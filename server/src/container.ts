@@ -50,6 +50,8 @@ export type ContainerOptions = {
   issueToken: (p: { sub: string; kind: "customer" | "operator" }) => string;
   /** Which process this is: the in-API dispatcher claims smaller batches (it shares the request thread). */
   process: "api" | "dispatcher";
+  /** The games' draw RNG (node:crypto by default); the demo history generator pins it to its seeded PRNG. */
+  randomInt?: (max: number) => number;
 };
 
 export function buildContainer(o: ContainerOptions) {
@@ -109,6 +111,7 @@ export function buildContainer(o: ContainerOptions) {
     now,
     timeZone: config.SHOP_TIME_ZONE,
     notify: messaging.queue,
+    randomInt: o.randomInt,
   });
   const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
   const orderRepo = createOrderRepo(db);

@@ -176,6 +176,17 @@ export function createCustomerRepo(db: Db) {
     );
   }
 
+  /** The person's birthday (shared BirthDate), or null. False when the person is gone (erased or unknown). */
+  function setBirthDate(id: string, birthDate: string | null, now: number): boolean {
+    return (
+      db
+        .update(customers)
+        .set({ birthDate, updatedAt: now })
+        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
+        .run().changes === 1
+    );
+  }
+
   function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {
     principals.delete(id);
     tx(db, () => {
@@ -261,6 +272,7 @@ export function createCustomerRepo(db: Db) {
     setFollow,
     touchInteraction,
     setPhone,
+    setBirthDate,
     setRole,
     setFatigueUntil,
     setPrefs,
