@@ -7,6 +7,9 @@ import { oaTokenStore } from "./zalo/token-store";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createCustomerRepo } from "./modules/customers/repo";
 import { createCustomerService } from "./modules/customers/service";
+import { createCustomerListRepo } from "./modules/customers/list-repo";
+import { createCustomerList } from "./modules/customers/list";
+import { createCustomerAccess, createCustomerProfiles } from "./modules/customers/profile";
 import { createStoreRepo } from "./modules/stores/repo";
 import { createStoreService } from "./modules/stores/service";
 import { createIdentityService } from "./modules/identity/service";
@@ -166,6 +169,12 @@ export function buildContainer(o: ContainerOptions) {
 
   const dashboard = createDashboardService({ repo: createDashboardRepo(db), timeZone: config.SHOP_TIME_ZONE, znsPriceVnd: config.ZNS_PRICE_VND });
 
+  // The CRM's list and profiles; `customerAccess` is the `{ customer: "visited" }` scope's check for any staff route.
+  const customerListRepo = createCustomerListRepo(db);
+  const customerList = createCustomerList({ db, repo: customerListRepo, segments, loyaltyRepo, now, timeZone: config.SHOP_TIME_ZONE });
+  const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: customerListRepo });
+  const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
+
   return {
     db,
     zalo,
@@ -186,6 +195,10 @@ export function buildContainer(o: ContainerOptions) {
     notes,
     timeline,
     dashboard,
+    customerRepo,
+    customerList,
+    customerAccess,
+    customerProfiles,
   };
 }
 

@@ -5,7 +5,9 @@ import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { createChangeWatch } from "../../db/change-watch";
 import { customers, customerTags, staffStores } from "../../db/schema";
+import { forEachRowidSlice, type SliceOptions } from "../../db/chunked";
 import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
+import { nameKey } from "./search-key";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -76,7 +78,7 @@ export function createCustomerRepo(db: Db) {
   function insertCustomer(v: { zaloId: string | null; zaloOaId: string | null; name: string; avatar?: string | null }, now: number): CustomerRow {
     const id = randomUUID();
     db.insert(customers)
-      .values({ id, ...v, memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now })
+      .values({ id, ...v, searchName: nameKey(v.name), memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now })
       .run();
     return byId(id)!;
   }
@@ -110,6 +112,7 @@ export function createCustomerRepo(db: Db) {
         .set({
           zaloId: p.zaloId,
           name: p.name,
+          searchName: nameKey(p.name),
           avatar: p.avatar ?? row.avatar,
           ...(oaIdFree && !row.zaloOaId ? { zaloOaId: p.oaUserId } : {}),
           updatedAt: now,
@@ -234,6 +237,7 @@ export function createCustomerRepo(db: Db) {
         zaloOaId: null,
         phone: null,
         name: ERASED_NAME,
+        searchName: "",
         avatar: null,
         role: "customer",
         followsOa: false,
@@ -253,6 +257,28 @@ export function createCustomerRepo(db: Db) {
     const tagsRemoved = db.delete(customerTags).where(eq(customerTags.customerId, id)).run().changes;
     principals.delete(id);
     return { tagsRemoved };
+  }
+
+  /**
+   * Search keys for rows that have none yet (written before the column existed, or by hand): run at start,
+   * in rowid slices with the event loop served between them. Erased people keep none (they are never listed).
+   */
+  const missingKeysStmt = c.prepare("select id, name from customers where rowid > ? and rowid <= ? and search_name = '' and erased_at is null and name != ''");
+  const setKeyStmt = c.prepare("update customers set search_name = ? where id = ? and search_name = ''");
+  async function fillSearchKeys(slices?: SliceOptions): Promise<{ filled: number }> {
+    let filled = 0;
+    // Most starts have nothing to do: one seek on customers_search_name_idx says so.
+    if (!c.prepare("select 1 from customers where search_name = '' and erased_at is null and name != '' limit 1").get()) return { filled };
+    await forEachRowidSlice(
+      c,
+      "customers",
+      (lo, hi) => {
+        const rows = missingKeysStmt.all(lo, hi) as { id: string; name: string }[];
+        if (rows.length) tx(db, () => rows.forEach((r) => (filled += setKeyStmt.run(nameKey(r.name), r.id).changes)));
+      },
+      slices,
+    );
+    return { filled };
   }
 
   const byMemberCode = (code: string): CustomerRow | undefined => customerRow.read(byMemberCodeStmt.get(code) as unknown[] | undefined);
@@ -279,6 +305,7 @@ export function createCustomerRepo(db: Db) {
     setTags,
     tagsOf,
     erase,
+    fillSearchKeys,
   };
 }
 
