@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
-import { openDesktop, openPhone, shot } from "../support/browser";
+import { openDesktop, openPhone, SCREENSHOTS, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 
 async function signIn(page: Page, stack: Stack, hash: string) {
@@ -71,7 +72,7 @@ describe("console: customers and a profile", () => {
       expect(r.status).toBe(200);
     }
     // Hà's timeline holds more than a page: 35 notes.
-    for (let i = 1; i <= 35; i++) expect((await admin("POST", `/api/admin/customers/${ha.customer.id}/notes`, { text: `Ghi chú số ${i}` })).status).toBe(200);
+    for (let i = 1; i <= 35; i++) expect((await admin("POST", `/api/admin/customers/${ha.customer.id}/notes`, { text: `Ghi chú số ${i}` })).status).toBe(201);
 
     const { page, errors, blocked, context } = await openDesktop({ browser, expected: () => false });
     try {
@@ -104,6 +105,7 @@ describe("console: customers and a profile", () => {
       await expect.poll(() => rowNames(page)).toEqual(["Lê Quốc Bảo", "Trần Minh Khoa"]);
       expect(page.url()).toContain("follower=yes");
       expect(page.url()).toContain("sort=name");
+      await shot(page, "console-customers");
 
       // ---- export: masked by default, full phones only after the confirmation ----
       await page.getByTestId("export-open").click();
@@ -121,8 +123,6 @@ describe("console: customers and a profile", () => {
       expect(full.text).toContain("987654321");
       await expect.poll(() => page.getByTestId("export-done").isVisible()).toBe(true);
       expect(await page.getByTestId("export-confirm").isChecked()).toBe(false); // the next full export asks again
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await shot(page, "console-customers");
 
       // ---- Khoa's profile ----
       await khoaRow.click();
@@ -191,18 +191,27 @@ describe("console: customers and a profile", () => {
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360); // nothing wider than the phone
       await shot(phone.page, "console-customers-phone");
 
+      // Khoa's profile, whole, at phone width: the note, tag and adjustment made above are on it.
+      await phone.page.getByTestId("customer-search").fill("Khoa");
+      await expect.poll(() => rowNames(phone.page)).toEqual(["Trần Minh Khoa"]);
+      await phone.page.getByTestId(`customer-row-${khoa.customer.id}`).click();
+      await expect.poll(() => phone.page.getByTestId("profile-balance").textContent()).toBe("50");
+      await expect.poll(() => phone.page.getByTestId("timeline-item").count()).toBeGreaterThan(2);
+      await expect.poll(() => phone.page.getByTestId("warming-summary").count()).toBe(1);
+      expect(await phone.page.getByTestId("profile-tags").textContent()).toContain("khách-quen");
+      expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await phone.page.screenshot({ path: resolve(SCREENSHOTS, "console-customer-profile-phone.png"), fullPage: true });
+
       await phone.page.goto(`${stack.webUrl}/console.html#/customers/${ha.customer.id}`);
       await expect.poll(() => phone.page.getByTestId("profile-name").textContent()).toBe("Nguyễn Thu Hà");
       await expect.poll(() => phone.page.getByTestId("timeline-item").count()).toBe(30);
       expect(await phone.page.getByTestId("timeline-item").first().textContent()).toContain("Ghi chú số 35"); // newest first
       await phone.page.getByTestId("timeline-more").click();
-      await expect.poll(() => phone.page.getByTestId("timeline-item").count()).toBeGreaterThan(35);
-      const notes = await phone.page.locator('[data-testid="timeline-item"][data-kind="note"]').allTextContents();
-      expect(notes).toHaveLength(35);
-      expect(notes.map((t) => /Ghi chú số (\d+)/.exec(t)![1]).map(Number)).toEqual(Array.from({ length: 35 }, (_, i) => 35 - i));
+      await expect.poll(() => phone.page.getByTestId("timeline-item").count()).toBe(35); // her 35 notes are all she has
+      expect(await phone.page.getByTestId("timeline-more").count()).toBe(0);
+      const notes = await phone.page.locator('[data-testid="timeline-item"][data-kind="note"] .c-tl-detail').allTextContents();
+      expect(notes).toEqual(Array.from({ length: 35 }, (_, i) => `Ghi chú số ${35 - i}`)); // newest first, none twice, none missing
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-      await phone.page.evaluate(() => window.scrollTo(0, 0));
-      await shot(phone.page, "console-customer-profile-phone");
       expect(phone.errors).toEqual([]);
     } finally {
       await phone.context.close();

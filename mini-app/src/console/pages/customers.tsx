@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Download, Search, SlidersHorizontal } from "lucide-react";
-import type { CustomerCount, CustomerListItem, CustomerListPage, LoyaltyRules } from "@mc/shared";
+import type { CustomerCount, CustomerListItem, CustomerListPage, CustomerSort, LoyaltyRules } from "@mc/shared";
 import { api } from "../api";
 import { go, hashQuery, replaceHashQuery } from "../routing";
 import { fmtNum } from "../labels";
@@ -14,7 +14,8 @@ import { Badge, Card, ErrorBox, Field, Spinner, useLoad } from "../ui";
 
 const PAGE = 25;
 
-type ListState = { items: CustomerListItem[]; next: string | null; loading: boolean; error: unknown };
+/** `sort`: the order the server answered in (a search is always newest first, whatever was asked). */
+type ListState = { items: CustomerListItem[]; next: string | null; sort: CustomerSort | null; loading: boolean; error: unknown };
 
 /** #/customers: search, filters and sort (kept in the URL), keyset pages, the count and the CSV export. */
 export function CustomersPage() {
@@ -38,7 +39,7 @@ export function CustomersPage() {
   const tierName = (key: string) => opts.data?.tiers.find((t) => t.key === key)?.name ?? key;
 
   // The list and its count follow the settled filters; only the newest request's answers are kept.
-  const [list, setList] = useState<ListState>({ items: [], next: null, loading: true, error: null });
+  const [list, setList] = useState<ListState>({ items: [], next: null, sort: null, loading: true, error: null });
   const [count, setCount] = useState<{ n: number | null; loading: boolean }>({ n: null, loading: true });
   const seq = useRef(0);
   useEffect(() => {
@@ -50,8 +51,8 @@ export function CustomersPage() {
     setCount((c) => ({ ...c, loading: true }));
     api
       .get<CustomerListPage>(`/api/admin/customers?${query}${query ? "&" : ""}limit=${PAGE}`)
-      .then((p) => my === seq.current && setList({ items: p.items, next: p.next, loading: false, error: null }))
-      .catch((error: unknown) => my === seq.current && setList({ items: [], next: null, loading: false, error }));
+      .then((p) => my === seq.current && setList({ items: p.items, next: p.next, sort: p.sort, loading: false, error: null }))
+      .catch((error: unknown) => my === seq.current && setList({ items: [], next: null, sort: null, loading: false, error }));
     const countQuery = queryOf(settled, { sort: false }).toString();
     api
       .get<CustomerCount>(`/api/admin/customers/count${countQuery ? `?${countQuery}` : ""}`)
@@ -65,7 +66,7 @@ export function CustomersPage() {
     setList((l) => ({ ...l, loading: true }));
     try {
       const p = await api.get<CustomerListPage>(`/api/admin/customers?${query}${query ? "&" : ""}limit=${PAGE}&after=${encodeURIComponent(list.next)}`);
-      if (my === seq.current) setList((l) => ({ items: [...l.items, ...p.items], next: p.next, loading: false, error: null }));
+      if (my === seq.current) setList((l) => ({ ...l, items: [...l.items, ...p.items], next: p.next, loading: false, error: null }));
     } catch (error) {
       if (my === seq.current) setList((l) => ({ ...l, loading: false, error }));
     }
@@ -103,7 +104,7 @@ export function CustomersPage() {
               data-testid="customer-search"
             />
           </label>
-          <Field label="Sắp xếp">
+          <Field label="Sắp xếp" hint={list.sort && list.sort !== settled.sort ? `Kết quả tìm kiếm xếp theo «${SORT_LABEL[list.sort]}»` : undefined}>
             <select className="c-input" value={f.sort} onChange={(e) => set("sort", e.target.value as Filters["sort"])} data-testid="customer-sort">
               {SORTS.map((s) => (
                 <option key={s} value={s}>
@@ -193,11 +194,6 @@ export function CustomersPage() {
             onMax={(v) => set("visitDaysMax", v)}
             testId="filter-visit"
           />
-          {active > 0 && (
-            <button className="c-btn c-btn-sm c-filters-clear" onClick={() => setF({ ...NO_FILTERS, q: f.q, sort: f.sort })} data-testid="filters-clear">
-              Bỏ lọc
-            </button>
-          )}
         </div>
         {problems.length > 0 && (
           <ul className="c-problems">
@@ -211,6 +207,11 @@ export function CustomersPage() {
             {count.loading ? <Spinner label="Đang đếm…" /> : count.n === null ? "Không đếm được" : `${fmtNum(count.n)} khách hàng`}
           </span>
           {(typing || (list.loading && list.items.length > 0)) && <Spinner label="Đang tìm…" />}
+          {active > 0 && (
+            <button className="c-btn c-btn-sm" onClick={() => setF({ ...NO_FILTERS, q: f.q, sort: f.sort })} data-testid="filters-clear">
+              Bỏ lọc ({active})
+            </button>
+          )}
         </div>
         <ErrorBox error={list.error} testId="customer-list-error" />
         {list.loading && !list.items.length ? (
