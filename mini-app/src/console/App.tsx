@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "react";
 import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
 import { api, session, setSignedOutHandler, type Admin } from "./api";
 import { ErrorBox, Spinner, useAction } from "./ui";
@@ -8,6 +8,11 @@ import { BroadcastPage } from "./pages/Broadcast";
 import { ZnsPage } from "./pages/Zns";
 import { VouchersPage } from "./pages/Vouchers";
 import { GamesPage } from "./pages/Games";
+import { Layers, Users } from "lucide-react";
+import { CustomersPage } from "./pages/customers";
+import { CustomerProfilePage } from "./pages/customer-profile";
+import { SegmentsPage } from "./pages/segments";
+import { SegmentEditorPage } from "./pages/segment-editor";
 import { useHashRoute } from "./routing";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
@@ -16,6 +21,8 @@ const DashboardPage = lazy(() => import("./pages/dashboard"));
 const NAV = [
   { key: "dashboard", label: "Tổng quan", icon: ChartColumn },
   { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck },
+  { key: "customers", label: "Khách hàng", icon: Users },
+  { key: "segments", label: "Phân khúc", icon: Layers },
   { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone },
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate },
   { key: "vouchers", label: "Voucher", icon: Ticket },
@@ -94,9 +101,20 @@ function SignIn({ onSignedIn }: { onSignedIn: (a: Admin) => void }) {
 
 function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   const [page = "rules", id] = useHashRoute();
+  // At phone width the nav is one sideways-scrolling row: bring the current page's link into it.
+  const navList = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    const ul = navList.current;
+    const a = ul?.querySelector<HTMLElement>("a.active");
+    if (ul && a && ul.scrollWidth > ul.clientWidth) ul.scrollLeft = a.offsetLeft - ul.offsetLeft - 40;
+  }, [page]);
   let body;
   if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
+  else if (page === "customers" && id) body = <CustomerProfilePage key={id} id={id} />;
+  else if (page === "customers") body = <CustomersPage />;
+  else if (page === "segments" && id) body = <SegmentEditorPage key={id} id={id} />;
+  else if (page === "segments") body = <SegmentsPage />;
   else if (page === "zns") body = <ZnsPage />;
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage />;
@@ -118,7 +136,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
               <div className="c-muted c-small">Quản trị</div>
             </div>
           </div>
-          <ul>
+          <ul ref={navList}>
             {NAV.map(({ key, label, icon: Icon }) => (
               <li key={key}>
                 <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>

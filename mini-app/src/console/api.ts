@@ -45,14 +45,15 @@ export const setSignedOutHandler = (fn: () => void) => {
   onSignedOut = fn;
 };
 
-async function raw(method: string, path: string, body?: unknown): Promise<Response> {
+async function raw(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   const token = session.token();
   if (token) headers.authorization = `Bearer ${token}`;
   try {
-    return await fetch(`${config.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
+    return await fetch(`${config.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (e) {
+    if (signal?.aborted) throw e;
     throw new ConsoleError("NETWORK", "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.");
   }
 }
@@ -88,13 +89,17 @@ export const api = {
   get: <T>(path: string) => call<T>("GET", path),
   post: <T>(path: string, body: unknown = {}) => call<T>("POST", path, body),
   put: <T>(path: string, body: unknown) => call<T>("PUT", path, body),
+  del: <T>(path: string) => call<T>("DELETE", path),
 };
 
-/** Fetches a file with the bearer header and saves it (the browser cannot add headers to a plain link). */
-export async function download(path: string, filename: string) {
-  const res = await raw("GET", path);
-  if (!res.ok) return fail(res);
-  const blob = await res.blob();
+/** A GET whose body the caller reads as it arrives (the CSV export); a refusal throws like `call`. */
+export async function openStream(path: string, signal?: AbortSignal): Promise<Response> {
+  const res = await raw("GET", path, undefined, signal);
+  return res.ok ? res : fail(res);
+}
+
+/** Saves a blob as a file through a temporary link. */
+export function saveBlob(blob: Blob, filename: string) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
@@ -103,6 +108,13 @@ export async function download(path: string, filename: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Fetches a file with the bearer header and saves it (the browser cannot add headers to a plain link). */
+export async function download(path: string, filename: string) {
+  const res = await raw("GET", path);
+  if (!res.ok) return fail(res);
+  saveBlob(await res.blob(), filename);
 }
 
 /** Readable lines for a VALIDATION_FAILED `details` array (zod issues or ajv-style errors). */

@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "./console.css";
+import "./crm.css";
 import { ConsoleApp } from "./App";
 
 createRoot(document.getElementById("console-root")!).render(

@@ -20,6 +20,8 @@ export type BroadcastView = {
   category: "care" | "promotion";
   state: string;
   recipients: number;
+  /** As created; a saved segment's rules are recorded with the version then in force. */
+  audience?: { followersOnly?: boolean; segment?: { id: string; version: number } };
   scheduledAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;

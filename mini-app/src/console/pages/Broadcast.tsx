@@ -51,6 +51,14 @@ export function BroadcastPage({ id }: { id: string }) {
             {CATEGORY_LABEL[b.category]} · {b.startedAt ? `bắt đầu ${fmtTime(b.startedAt)}` : "chưa bắt đầu"}
             {b.scheduledAt ? ` · lên lịch ${fmtTime(b.scheduledAt)}` : ""}
             {b.finishedAt ? ` · kết thúc ${fmtTime(b.finishedAt)}` : ""}
+            {b.audience?.segment && (
+              <>
+                {" · "}
+                <a href={`#/segments/${encodeURIComponent(b.audience.segment.id)}`} data-testid="bc-segment-link">
+                  phân khúc đã lưu, phiên bản {b.audience.segment.version}
+                </a>
+              </>
+            )}
           </p>
         </div>
         <div className="c-row">

@@ -2,16 +2,19 @@ import { useState } from "react";
 import { Plus, Send } from "lucide-react";
 import type { Audience, BroadcastInput, LoyaltyRules } from "@mc/shared";
 import { api } from "../api";
-import { go } from "../routing";
+import { go, hashQuery, replaceHashQuery } from "../routing";
 import { CATEGORY_LABEL, STATE_LABEL, TAG_LABEL, fmtNum, fmtTime, notSentOf } from "../labels";
 import type { BroadcastView, Store, ZnsTemplate } from "../types";
 import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
+import { SegmentAudience } from "../components/segment-audience";
 
 export const stateTone = (s: string) => (s === "running" ? "info" : s === "done" ? "ok" : s === "tripped" ? "bad" : s === "paused" ? "warn" : "muted");
 
 export function BroadcastsPage() {
   const list = useLoad(() => api.get<{ broadcasts: BroadcastView[] }>("/api/admin/broadcasts"));
-  const [composing, setComposing] = useState(false);
+  // #/broadcasts?segment=<id> (a segment's «Gửi chiến dịch») opens the form with that segment chosen.
+  const [presetSegment] = useState(() => hashQuery().get("segment") ?? "");
+  const [composing, setComposing] = useState(presetSegment !== "");
   return (
     <div className="c-page" data-testid="broadcasts-page">
       <div className="c-page-head">
@@ -25,7 +28,15 @@ export function BroadcastsPage() {
           </button>
         )}
       </div>
-      {composing && <Compose onCancel={() => setComposing(false)} />}
+      {composing && (
+        <Compose
+          segmentId={presetSegment}
+          onCancel={() => {
+            setComposing(false);
+            replaceHashQuery(new URLSearchParams());
+          }}
+        />
+      )}
       <Card title="Tất cả chiến dịch">
         <ErrorBox error={list.error} />
         {list.loading && !list.data ? (
@@ -73,7 +84,7 @@ export function BroadcastsPage() {
 
 const toIso = (local: string) => (local ? new Date(local).toISOString() : null);
 
-function Compose({ onCancel }: { onCancel: () => void }) {
+function Compose({ onCancel, segmentId: preset }: { onCancel: () => void; segmentId: string }) {
   const deps = useLoad(async () => {
     const [t, s, l] = await Promise.all([
       api.get<{ templates: ZnsTemplate[] }>("/api/admin/zns/templates"),
@@ -88,6 +99,9 @@ function Compose({ onCancel }: { onCancel: () => void }) {
   const [templateId, setTemplateId] = useState("");
   const [data, setData] = useState<Record<string, string>>({});
   const [aud, setAud] = useState<Audience>({ followersOnly: true });
+  // Who receives it: the inline filters below, or a saved segment (the server takes one or the other).
+  const [bySegment, setBySegment] = useState(preset !== "");
+  const [segmentId, setSegmentId] = useState(preset);
   const [scheduledAt, setScheduledAt] = useState("");
   const [expiresAt, setExpiresAt] = useState("");
   const [breakerPct, setBreakerPct] = useState<number | null>(2);
@@ -111,6 +125,7 @@ function Compose({ onCancel }: { onCancel: () => void }) {
   if (!text.trim() && !imageUrl.trim() && !template) problems.push("Nhập nội dung tin hoặc chọn một mẫu ZNS");
   if (imageUrl.trim() && !/^https:\/\/\S+$/.test(imageUrl.trim())) problems.push("Ảnh: dùng một địa chỉ https://");
   if (template) for (const p of template.params) if (p.require && !data[p.name]?.trim()) problems.push(`Mẫu ZNS: điền «${p.name}»`);
+  if (bySegment && !segmentId) problems.push("Chọn một phân khúc đã lưu");
 
   const submit = async () => {
     const body: BroadcastInput = {
@@ -123,17 +138,19 @@ function Compose({ onCancel }: { onCancel: () => void }) {
           ? { template: { id: template.id, data: Object.fromEntries(template.params.filter((p) => data[p.name]).map((p) => [p.name, data[p.name]!])) } }
           : {}),
       },
-      audience: {
-        ...aud,
-        ...(tagsText.trim()
-          ? {
-              tags: tagsText
-                .split(",")
-                .map((t) => t.trim().toLowerCase())
-                .filter(Boolean),
-            }
-          : {}),
-      },
+      audience: bySegment
+        ? { followersOnly: aud.followersOnly, segmentId }
+        : {
+            ...aud,
+            ...(tagsText.trim()
+              ? {
+                  tags: tagsText
+                    .split(",")
+                    .map((t) => t.trim().toLowerCase())
+                    .filter(Boolean),
+                }
+              : {}),
+          },
       scheduledAt: toIso(scheduledAt),
       expiresAt: toIso(expiresAt),
       breakerRate: (breakerPct ?? 2) / 100,
@@ -234,64 +251,100 @@ function Compose({ onCancel }: { onCancel: () => void }) {
                 Chỉ người đang quan tâm OA
               </label>
               {!aud.followersOnly && <p className="c-hint">Gồm cả khách chỉ có số điện thoại (gửi ZNS, tốn quota).</p>}
-              {deps.data && deps.data.tiers.length > 0 && (
-                <Field label="Hạng thành viên (để trống = mọi hạng)">
-                  <div className="c-chips">
-                    {deps.data.tiers.map((t) => (
-                      <label key={t.key} className="c-chip">
-                        <input type="checkbox" checked={aud.tiers?.includes(t.key) ?? false} onChange={(e) => toggle("tiers", t.key, e.target.checked)} />{" "}
-                        {t.name}
-                      </label>
-                    ))}
-                  </div>
-                </Field>
-              )}
-              <Field label="Đã ghé cửa hàng (để trống = mọi cửa hàng)">
-                <div className="c-chips">
-                  {deps.data?.stores.map((s) => (
-                    <label key={s.id} className="c-chip">
-                      <input type="checkbox" checked={aud.storeIds?.includes(s.id) ?? false} onChange={(e) => toggle("storeIds", s.id, e.target.checked)} />{" "}
-                      {s.name}
-                    </label>
-                  ))}
-                  {!deps.data?.stores.length && <span className="c-muted">Chưa có cửa hàng.</span>}
+              <div className="c-field">
+                <span className="c-label" id="bc-audience-by">
+                  Chọn người nhận theo
+                </span>
+                <div className="c-seg" role="group" aria-labelledby="bc-audience-by">
+                  <button
+                    type="button"
+                    className={!bySegment ? "on" : ""}
+                    aria-pressed={!bySegment}
+                    onClick={() => setBySegment(false)}
+                    data-testid="bc-audience-filters"
+                  >
+                    Điều kiện lọc
+                  </button>
+                  <button
+                    type="button"
+                    className={bySegment ? "on" : ""}
+                    aria-pressed={bySegment}
+                    onClick={() => setBySegment(true)}
+                    data-testid="bc-audience-segment"
+                  >
+                    Phân khúc đã lưu
+                  </button>
                 </div>
-              </Field>
-              <div className="c-row">
-                <Field label="Điểm từ">
-                  <NumInput value={aud.pointsMin} min={0} allowEmpty onChange={(v) => setNum("pointsMin", v)} />
-                </Field>
-                <Field label="đến">
-                  <NumInput value={aud.pointsMax} min={0} allowEmpty onChange={(v) => setNum("pointsMax", v)} />
-                </Field>
               </div>
-              <div className="c-row">
-                <Field label="Lần ghé cuối cách đây ít nhất (ngày)">
-                  <NumInput value={aud.lastVisitMinDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastVisitMinDays", v)} />
-                </Field>
-                <Field label="nhiều nhất (ngày)">
-                  <NumInput value={aud.lastVisitMaxDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastVisitMaxDays", v)} />
-                </Field>
-              </div>
-              <div className="c-row">
-                <Field label="Đơn hoàn tất cuối cách đây ít nhất (ngày)">
-                  <NumInput value={aud.lastOrderMinDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastOrderMinDays", v)} />
-                </Field>
-                <Field label="nhiều nhất (ngày)">
-                  <NumInput value={aud.lastOrderMaxDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastOrderMaxDays", v)} />
-                </Field>
-              </div>
-              <Field label="Nhãn khách hàng (cách nhau bởi dấu phẩy; để trống = mọi người)">
-                <input className="c-input" value={tagsText} placeholder="vip, văn-phòng" onChange={(e) => setTagsText(e.target.value)} data-testid="bc-tags" />
-              </Field>
-              <label className="c-check">
-                <input
-                  type="checkbox"
-                  checked={aud.gamePlayers ?? false}
-                  onChange={(e) => setAud((a) => ({ ...a, gamePlayers: e.target.checked || undefined }))}
-                />
-                Chỉ người đã chơi trò chơi
-              </label>
+              {bySegment && <SegmentAudience segmentId={segmentId} onChange={setSegmentId} />}
+              {!bySegment && (
+                <>
+                  {deps.data && deps.data.tiers.length > 0 && (
+                    <Field label="Hạng thành viên (để trống = mọi hạng)">
+                      <div className="c-chips">
+                        {deps.data.tiers.map((t) => (
+                          <label key={t.key} className="c-chip">
+                            <input type="checkbox" checked={aud.tiers?.includes(t.key) ?? false} onChange={(e) => toggle("tiers", t.key, e.target.checked)} />{" "}
+                            {t.name}
+                          </label>
+                        ))}
+                      </div>
+                    </Field>
+                  )}
+                  <Field label="Đã ghé cửa hàng (để trống = mọi cửa hàng)">
+                    <div className="c-chips">
+                      {deps.data?.stores.map((s) => (
+                        <label key={s.id} className="c-chip">
+                          <input type="checkbox" checked={aud.storeIds?.includes(s.id) ?? false} onChange={(e) => toggle("storeIds", s.id, e.target.checked)} />{" "}
+                          {s.name}
+                        </label>
+                      ))}
+                      {!deps.data?.stores.length && <span className="c-muted">Chưa có cửa hàng.</span>}
+                    </div>
+                  </Field>
+                  <div className="c-row">
+                    <Field label="Điểm từ">
+                      <NumInput value={aud.pointsMin} min={0} allowEmpty onChange={(v) => setNum("pointsMin", v)} />
+                    </Field>
+                    <Field label="đến">
+                      <NumInput value={aud.pointsMax} min={0} allowEmpty onChange={(v) => setNum("pointsMax", v)} />
+                    </Field>
+                  </div>
+                  <div className="c-row">
+                    <Field label="Lần ghé cuối cách đây ít nhất (ngày)">
+                      <NumInput value={aud.lastVisitMinDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastVisitMinDays", v)} />
+                    </Field>
+                    <Field label="nhiều nhất (ngày)">
+                      <NumInput value={aud.lastVisitMaxDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastVisitMaxDays", v)} />
+                    </Field>
+                  </div>
+                  <div className="c-row">
+                    <Field label="Đơn hoàn tất cuối cách đây ít nhất (ngày)">
+                      <NumInput value={aud.lastOrderMinDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastOrderMinDays", v)} />
+                    </Field>
+                    <Field label="nhiều nhất (ngày)">
+                      <NumInput value={aud.lastOrderMaxDays} min={0} max={3650} allowEmpty onChange={(v) => setNum("lastOrderMaxDays", v)} />
+                    </Field>
+                  </div>
+                  <Field label="Nhãn khách hàng (cách nhau bởi dấu phẩy; để trống = mọi người)">
+                    <input
+                      className="c-input"
+                      value={tagsText}
+                      placeholder="vip, văn-phòng"
+                      onChange={(e) => setTagsText(e.target.value)}
+                      data-testid="bc-tags"
+                    />
+                  </Field>
+                  <label className="c-check">
+                    <input
+                      type="checkbox"
+                      checked={aud.gamePlayers ?? false}
+                      onChange={(e) => setAud((a) => ({ ...a, gamePlayers: e.target.checked || undefined }))}
+                    />
+                    Chỉ người đã chơi trò chơi
+                  </label>
+                </>
+              )}
 
               <h3>Lịch và an toàn</h3>
               <div className="c-row">
