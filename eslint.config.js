@@ -15,9 +15,13 @@ const features = readdirSync(new URL(FEATURES, import.meta.url), { withFileTypes
 // on the table's schema object or an SQL string that inserts into, updates or deletes from it; reads are
 // anyone's. Each module's folder may write its own tables only; tests and fixtures are not checked.
 const OWNED = [
-  { module: "customers", tables: ["customers", "customer_tags", "staff_stores"], schema: ["customers", "customerTags", "staffStores"] },
+  {
+    module: "customers",
+    tables: ["customers", "customer_tags", "staff_stores", "customer_notes"],
+    schema: ["customers", "customerTags", "staffStores", "customerNotes"],
+  },
   { module: "stores", tables: ["stores"], schema: ["stores"] },
-  { module: "oa", tables: ["webhook_events"], schema: ["webhookEvents"] },
+  { module: "oa", tables: ["webhook_events", "follow_events"], schema: ["webhookEvents", "followEvents"] },
 ];
 const writesTo = (o) => {
   const sql = `/\\b(insert\\s+(or\\s+\\w+\\s+)?into|update|delete\\s+from)\\s+"?(${o.tables.join("|")})\\b/i`;

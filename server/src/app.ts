@@ -25,6 +25,8 @@ import { menuRoutes } from "./modules/menu/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { segmentRoutes } from "./modules/segments/routes";
 import { paymentRoutes } from "./modules/payments/routes";
+import { timelineRoutes } from "./modules/timeline/routes";
+import { dashboardRoutes } from "./modules/dashboard/routes";
 import { buildContainer } from "./container";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
 import type { MessagingService } from "./modules/messaging/service";
@@ -128,7 +130,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
   const c = buildContainer({ config, db, now, log: app.log, issueToken: (p) => app.issueToken(p), process: "api" });
-  const { zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores } = c;
+  const { zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores, notes, timeline, dashboard } =
+    c;
   app.decorate("services", { db, zalo, messaging, dispatcher });
 
   await app.register(authPlugin, {
@@ -155,6 +158,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(orderRoutes, { orders });
   await app.register(segmentRoutes, { segments });
   await app.register(paymentRoutes, { payments });
+  await app.register(timelineRoutes, { timeline, notes });
+  await app.register(dashboardRoutes, { dashboard });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

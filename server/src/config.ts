@@ -94,6 +94,8 @@ const ConfigSchema = z
     ZALO_CHECKOUT_METHOD: z.string().min(1).default("ZALOPAY_SANDBOX"),
     /** A registered ZNS template (params customer_name, order_code, amount) for order notices; text only without it. */
     ORDER_ZNS_TEMPLATE_ID: z.string().min(1).optional(),
+    /** What one template / ZNS message costs the shop (VND, its price list): the dashboard's cost estimate; counts only without it. */
+    ZNS_PRICE_VND: z.coerce.number().int().min(0).max(100_000).optional(),
     ZALO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
     ADMIN_EMAIL: z.string().email().optional(),
     ADMIN_PASSWORD: secret(10).optional(),

@@ -33,6 +33,11 @@ import { createSegmentRepo } from "./modules/segments/repo";
 import { createSegmentService } from "./modules/segments/service";
 import { createPaymentRepo } from "./modules/payments/repo";
 import { createPaymentService } from "./modules/payments/service";
+import { createNotesRepo } from "./modules/customers/notes-repo";
+import { createNotesService } from "./modules/customers/notes";
+import { createTimelineService } from "./modules/timeline/service";
+import { createDashboardRepo } from "./modules/dashboard/repo";
+import { createDashboardService } from "./modules/dashboard/service";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -146,15 +151,39 @@ export function buildContainer(o: ContainerOptions) {
     onReceipt: messaging.applyReceipt,
   });
   const admin = createAdminService({ repo: adminRepo, issueToken: o.issueToken, now });
+  const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
   const customers = createCustomerService({
     db,
     repo: customerRepo,
     stores: storeRepo,
     now,
-    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, sessions: identity.forget },
+    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, notes: notes.forget, sessions: identity.forget },
   });
+  const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
-  return { db, zalo, identity, loyalty, vouchers, messaging, dispatcher, segments, games, menu, orders, payments, oa, admin, customers, stores };
+  const dashboard = createDashboardService({ repo: createDashboardRepo(db), timeZone: config.SHOP_TIME_ZONE, znsPriceVnd: config.ZNS_PRICE_VND });
+
+  return {
+    db,
+    zalo,
+    identity,
+    loyalty,
+    vouchers,
+    messaging,
+    dispatcher,
+    segments,
+    games,
+    menu,
+    orders,
+    payments,
+    oa,
+    admin,
+    customers,
+    stores,
+    notes,
+    timeline,
+    dashboard,
+  };
 }
 
 export type Container = ReturnType<typeof buildContainer>;

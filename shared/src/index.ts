@@ -10,3 +10,4 @@ export * from "./segments";
 export * from "./crm";
 export * from "./reason-words";
 export * from "./warming-state";
+export * from "./dashboard";

@@ -20,6 +20,10 @@ export const REASON_LABEL: Record<string, string> = {
   OUTCOME_UNKNOWN: "Không rõ kết quả gửi",
   TEMPLATE_UNKNOWN: "Mẫu ZNS chưa được đăng ký",
   CUSTOMER_GONE: "Không còn khách hàng này",
+  CUSTOMER_ERASED: "Khách đã được xoá dữ liệu cá nhân",
+  OUTCOME_UNCERTAIN: "Đang kiểm tra kết quả gửi",
+  FOUND_IN_CONVERSATION: "Đã thấy tin trong hội thoại OA (đã gửi)",
+  RETRY: "Lỗi tạm thời, sẽ thử lại",
 };
 
 /** Outbox reasons may carry detail after a colon ("NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER"). */

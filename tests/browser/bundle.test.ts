@@ -27,6 +27,21 @@ describe("emulator build of the mini app (built by global setup)", () => {
     expect(cfg.pages).toEqual([]);
   });
 
+  it("the console's dashboard and its chart library (uPlot) are a chunk of their own: not in the mini app, not in the console's first load", () => {
+    const assets = readdirSync(resolve(WWW, "assets"));
+    const read = (f: string) => readFileSync(resolve(WWW, "assets", f), "utf8");
+    // uPlot's root class, in its code ("uplot") and its stylesheet (.uplot)
+    const charts = assets.filter((f) => /[".]uplot\b/.test(read(f)));
+    expect(
+      charts.some((f) => /^dashboard\..*\.js$/.test(f)),
+      charts.join(),
+    ).toBe(true);
+    for (const f of charts) expect(f).toMatch(/^dashboard[.-]/);
+    const cfg = JSON.parse(readFileSync(resolve(WWW, "app-config.json"), "utf8")) as Record<string, unknown>;
+    const listed = ["listSyncJS", "listAsyncJS", "listCSS"].flatMap((k) => (Array.isArray(cfg[k]) ? (cfg[k] as string[]) : []));
+    for (const f of listed) expect(f).not.toMatch(/dashboard/);
+  });
+
   it("lazy-loads every route but home into its own chunk", () => {
     expect(readdirSync(resolve(WWW, "assets")).some((f) => f.startsWith("account-page."))).toBe(true);
   });

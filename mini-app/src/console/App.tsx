@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
+import { lazy, Suspense, useEffect, useState, type FormEvent } from "react";
+import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
 import { api, session, setSignedOutHandler, type Admin } from "./api";
-import { ErrorBox, useAction } from "./ui";
+import { ErrorBox, Spinner, useAction } from "./ui";
 import { RulesPage } from "./pages/Rules";
 import { BroadcastsPage } from "./pages/Broadcasts";
 import { BroadcastPage } from "./pages/Broadcast";
@@ -10,7 +10,11 @@ import { VouchersPage } from "./pages/Vouchers";
 import { GamesPage } from "./pages/Games";
 import { useHashRoute } from "./routing";
 
+// Its own chunk (with the chart library): the console's first load does not pay for it.
+const DashboardPage = lazy(() => import("./pages/dashboard"));
+
 const NAV = [
+  { key: "dashboard", label: "Tổng quan", icon: ChartColumn },
   { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck },
   { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone },
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate },
@@ -96,6 +100,12 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "zns") body = <ZnsPage />;
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage />;
+  else if (page === "dashboard")
+    body = (
+      <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>
+        <DashboardPage />
+      </Suspense>
+    );
   else body = <RulesPage />;
   return (
     <div className="mc-console c-shell">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 
-/** Hash routes: #/rules, #/broadcasts, #/broadcasts/<id>, #/zns, #/vouchers, #/games. */
+/** Hash routes: #/dashboard, #/rules, #/broadcasts, #/broadcasts/<id>, #/zns, #/vouchers, #/games. */
 export function useHashRoute(): string[] {
   const read = () => (window.location.hash.replace(/^#\/?/, "") || "rules").split("/").filter(Boolean);
   const [parts, setParts] = useState(read);

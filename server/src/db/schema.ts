@@ -74,6 +74,23 @@ export const staffStores = sqliteTable(
   (t) => [primaryKey({ columns: [t.customerId, t.storeId] })],
 );
 
+/** What the shop writes down about a person (personal data: erased with them). The author's name is kept as it was. */
+export const customerNotes = sqliteTable(
+  "customer_notes",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    authorKind: text("author_kind", { enum: ["admin", "customer", "system"] }).notNull(),
+    authorId: text("author_id").notNull(),
+    authorName: text("author_name").notNull(),
+    text: text("text").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("customer_notes_customer_idx").on(t.customerId, t.createdAt)],
+);
+
 /** Web-console operators who sign in with email and password. */
 export const adminUsers = sqliteTable("admin_users", {
   id: text("id").primaryKey(),
@@ -104,6 +121,35 @@ export const webhookEvents = sqliteTable(
   (t) => [uniqueIndex("webhook_events_dedupe_idx").on(t.dedupeKey)],
 );
 
+/**
+ * Every verified follow and unfollow, once (written with the stored webhook event, so a redelivery adds
+ * nothing), dated by Zalo's own stamp: a late retry older than the current state is history here too.
+ * `source` is the webhook's (`oa_profile`…; `backfill` for rows made from the customers' columns).
+ */
+export const followEvents = sqliteTable(
+  "follow_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    kind: text("kind", { enum: ["follow", "unfollow"] }).notNull(),
+    source: text("source"),
+    at: integer("at").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  // A person's timeline, and follows/unfollows per day (the dashboard).
+  (t) => [index("follow_events_customer_idx").on(t.customerId, t.at), index("follow_events_at_idx").on(t.at)],
+);
+
+/**
+ * Audit actions that are an operator's act on a person (`target_id` = the customer), shown in their CRM
+ * timeline: the only rows `audit_log_person_idx` carries. A query must repeat this exact list for SQLite to
+ * use that partial index; a new action here needs a migration that recreates the index.
+ */
+export const PERSON_ACTIONS = ["role.set", "customer.tags", "points.adjust", "customer.erase", "customer.export"] as const;
+export const PERSON_ACTIONS_SQL = `(${PERSON_ACTIONS.map((a) => `'${a}'`).join(", ")})`;
+
 /** Who did what, where and when: role grants now; redemptions and adjustments later. */
 export const auditLog = sqliteTable(
   "audit_log",
@@ -117,8 +163,14 @@ export const auditLog = sqliteTable(
     details: text("details"),
     at: integer("at").notNull(),
   },
-  // No index on target or actor: every award and redemption writes a row here, and a customer-keyed index
-  // is a random page per write, while audit reads are rare investigations that can afford a scan.
+  // No index on actor, and target only for the console's rare actions on a person (the CRM timeline reads
+  // them): every award and redemption writes a row here, and a customer-keyed index over those would be a
+  // random page per write, while other audit reads are rare investigations that can afford a scan.
+  (t) => [
+    index("audit_log_person_idx")
+      .on(t.targetId, t.at)
+      .where(sql.raw(`action in ${PERSON_ACTIONS_SQL}`)),
+  ],
 );
 
 /**
@@ -151,6 +203,8 @@ export const pointsLedger = sqliteTable(
     // history by date, and "points earned in the tier window" (read on every award) is the customer's
     // running total minus the running sum at the last entry before the window: one seek here.
     index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
+    // The dashboard's points per day: covering, and keyed by time, so each entry is appended at the right edge.
+    index("points_ledger_created_idx").on(t.createdAt, t.kind, t.delta),
   ],
 );
 
@@ -187,6 +241,12 @@ export const voucherCampaigns = sqliteTable("voucher_campaigns", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+// Expression indexes (the three *_LAST_AT below): drizzle-kit splits an index expression at its commas when it
+// writes SQL, so their CREATE INDEX in the migration is written by hand (its snapshot holds them right).
+
+/** The latest moment any event of a voucher can have (its expiry counts: "expired" is derived from it). */
+export const VOUCHER_LAST_AT = "max(issued_at, expires_at, coalesce(redeemed_at, 0), coalesce(voided_at, 0))";
+
 /** One row per issued voucher: issued → redeemed | void, each by a conditional update. Expired is derived. */
 export const vouchers = sqliteTable(
   "vouchers",
@@ -213,7 +273,16 @@ export const vouchers = sqliteTable(
     voidedAt: integer("voided_at"),
     voidReason: text("void_reason"),
   },
-  (t) => [index("vouchers_customer_idx").on(t.customerId, t.issuedAt), index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId)],
+  (t) => [
+    index("vouchers_customer_idx").on(t.customerId, t.issuedAt),
+    index("vouchers_campaign_customer_idx").on(t.campaignId, t.customerId),
+    // The CRM timeline: a voucher's events (issued, redeemed, voided, expired) lie in [issued_at, VOUCHER_LAST_AT].
+    index("vouchers_timeline_idx").on(t.customerId, sql.raw(VOUCHER_LAST_AT), t.issuedAt),
+    // The dashboard's redemptions per store per day; partial, so issuing (a campaign's thousands) never writes it.
+    index("vouchers_redeemed_idx")
+      .on(t.redeemedAt, t.redeemedStoreId)
+      .where(sql`${t.redeemedAt} is not null`),
+  ],
 );
 
 /**
@@ -278,6 +347,9 @@ export const gamePrizes = sqliteTable(
   (t) => [index("game_prizes_campaign_idx").on(t.campaignId, t.position)],
 );
 
+/** The latest event of a draw: its settlement, else the play. */
+export const DRAW_LAST_AT = "coalesce(settled_at, created_at)";
+
 /** Every play: who, where, when, what the RNG picked and what the person got. */
 export const gameDraws = sqliteTable(
   "game_draws",
@@ -318,6 +390,10 @@ export const gameDraws = sqliteTable(
     index("game_draws_store_day_idx").on(t.campaignId, t.storeId, t.day, t.win),
     index("game_draws_pending_idx").on(t.customerId, t.state),
     index("game_draws_campaign_idx").on(t.campaignId, t.createdAt),
+    // The CRM timeline: a play at created_at, its settlement (a prize issued on follow, void) at settled_at.
+    index("game_draws_timeline_idx").on(t.customerId, sql.raw(DRAW_LAST_AT), t.createdAt),
+    // The dashboard's plays per store over a range of days (every campaign): time-keyed, appended at the right edge.
+    index("game_draws_created_idx").on(t.createdAt, t.storeId, t.customerId),
   ],
 );
 
@@ -392,6 +468,13 @@ export const outbox = sqliteTable(
     index("outbox_zalo_msg_idx")
       .on(t.zaloMsgId)
       .where(sql`${t.zaloMsgId} is not null`),
+    // A person's messages in the CRM timeline, unsent ones too. Not partial, so a broadcast plan pays one
+    // more index entry per recipient row (a random page: customer ids are uuids).
+    index("outbox_customer_idx").on(t.customerId, t.createdAt),
+    // The dashboard's messages and cost per day, read from the index alone (a row is ~10× an entry). Keyed by
+    // the creation time, which never changes: a broadcast plan appends its million entries at the right edge,
+    // and a send moves its entry only within its own creation time, on pages the dispatcher keeps hot.
+    index("outbox_day_idx").on(t.createdAt, t.state, t.channel, t.free, t.reason),
   ],
 );
 
@@ -491,6 +574,9 @@ export const productStores = sqliteTable(
   (t) => [primaryKey({ columns: [t.productId, t.storeId] }), index("product_stores_store_idx").on(t.storeId)],
 );
 
+/** The latest status change of an order (every stamp the lifecycle writes). */
+export const ORDER_LAST_AT = "max(created_at, coalesce(confirmed_at, 0), coalesce(ready_at, 0), coalesce(completed_at, 0), coalesce(cancelled_at, 0))";
+
 /**
  * One order, priced by the server. placed → confirmed → ready → completed, or cancelled (with a reason).
  * A voucher is reserved by the order that carries it while that order is live (the partial unique index:
@@ -540,6 +626,8 @@ export const orders = sqliteTable(
   },
   (t) => [
     index("orders_customer_idx").on(t.customerId, t.createdAt),
+    // The CRM timeline: an order's status changes lie in [created_at, ORDER_LAST_AT].
+    index("orders_timeline_idx").on(t.customerId, sql.raw(ORDER_LAST_AT), t.createdAt),
     index("orders_store_status_idx").on(t.storeId, t.status, t.createdAt),
     uniqueIndex("orders_voucher_live_idx")
       .on(t.voucherId)

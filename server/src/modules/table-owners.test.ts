@@ -16,6 +16,8 @@ const OWNERS: Record<string, string> = {
   product_stores: "menu/repo.ts",
   orders: "orders/repo.ts",
   order_lines: "orders/repo.ts",
+  customer_notes: "customers/notes-repo.ts",
+  follow_events: "oa/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -40,10 +40,12 @@ const CUSTOMER_COLUMNS = {
   kept: ["id", "points_balance", "points_earned_total", "erased_at", "created_at", "updated_at"],
 };
 const CUSTOMER_TABLES = {
-  cleared: ["customer_tags", "staff_stores"],
+  // The shop's notes about the person are personal data: deleted.
+  cleared: ["customer_tags", "staff_stores", "customer_notes"],
   // Kept: money-like history (ledger, vouchers, orders, draws) the business must keep; messages are cancelled
-  // and their contents blanked (see the test), the rows stay for the send counts.
-  kept: ["points_ledger", "vouchers", "game_draws", "outbox", "orders"],
+  // and their contents blanked (see the test), the rows stay for the send counts; follow history (times and
+  // the webhook's source only) stays for the follows-per-day counts, keyed by the now anonymous id.
+  kept: ["points_ledger", "vouchers", "game_draws", "outbox", "orders", "follow_events"],
 };
 
 describe("erasing a customer's personal data", () => {

@@ -27,6 +27,8 @@ export function toCustomerView(row: CustomerRow, storeIds: string[]): Customer {
 export type Forgetters = {
   outbox: (customerId: string, at: number) => { cancelled: number };
   webhookEvents: (zaloIds: string[]) => { redacted: number };
+  /** The shop's notes about them (customers/notes-repo.ts). */
+  notes: (customerId: string) => { deleted: number };
   /** In-memory state outside the database (held Zalo tokens); runs after the commit. */
   sessions: (customerId: string) => void;
 };
@@ -82,6 +84,7 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
       const { tagsRemoved } = repo.erase(customerId, at)!;
       const { cancelled } = deps.forget.outbox(customerId, at);
       const { redacted } = deps.forget.webhookEvents([before.zaloId, before.zaloOaId].filter((x): x is string => !!x));
+      deps.forget.notes(customerId);
       const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };
       forgetTagDetails(db, customerId);
       audit(db, { actor: actorOf(actor), action: "customer.erase", targetId: customerId, details: { reason, ...counts }, at });

@@ -15,9 +15,13 @@ export const recordWebhookEvent = (db: Db, dedupeKey: string, eventName: string,
     .onConflictDoNothing()
     .run().changes === 1;
 
-/** The webhook_events table: this module is its only writer. */
+/** The webhook_events and follow_events tables: this module is their only writer. */
 export function createOaRepo(db: Db) {
   const record = (dedupeKey: string, eventName: string, payload: string, at: number) => recordWebhookEvent(db, dedupeKey, eventName, payload, at);
+  const followStmt = db.$client.prepare("insert into follow_events (customer_id, kind, source, at, received_at) values (?, ?, ?, ?, ?)");
+  /** One follow or unfollow, in the transaction of its stored webhook event (so once per event). */
+  const recordFollow = (p: { customerId: string; kind: "follow" | "unfollow"; source: string | null; at: number; receivedAt: number }) =>
+    void followStmt.run(p.customerId, p.kind, p.source, p.at, p.receivedAt);
 
   /**
    * Stored events that name any of these Zalo ids lose their payload. Their (hashed) dedupe key stays, so a
@@ -33,7 +37,7 @@ export function createOaRepo(db: Db) {
     return { redacted };
   }
 
-  return { record, redactIds };
+  return { record, recordFollow, redactIds };
 }
 
 export type OaRepo = ReturnType<typeof createOaRepo>;

@@ -68,6 +68,8 @@ export function createOaService(deps: {
       const oaUserId = str((e.follower as { id?: unknown })?.id);
       if (!oaUserId) return "applied";
       const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
+      // History first, stale or not: the timeline shows every follow and unfollow by its own time.
+      repo.recordFollow({ customerId: row.id, kind: name, source: str(e.source) ?? null, at, receivedAt: now() });
       // The membership state is as new as the latest event applied to it; an older one is history only
       // (no state change, no hooks: a prize never goes to someone who has since unfollowed).
       const stateAt = Math.max(row.followedAt ?? -Infinity, row.unfollowedAt ?? -Infinity);
