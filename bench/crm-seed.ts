@@ -253,22 +253,30 @@ export async function seedCrm(dbPath: string, o: { customers: number; events: nu
   const log = o.log ?? (() => {});
   const t0 = Date.now();
   const end = o.end ?? Math.floor(Date.now() / MIN) * MIN;
-  // Calibrate: the rates that give `events` events, from two dry runs on a 5% sample (nothing written).
+  // Calibrate: the scale of what people do that gives `events` events, by dry runs on a 5% sample (nothing
+  // written, the full run's proportions kept) and the secant method (events grow faster than linearly with it:
+  // more plays bring more follows, more orders more notices).
   const sample = Math.min(o.customers, Math.max(5000, Math.round(o.customers / 20)));
-  const dry = (scale: number) => simulate(null, { n: sample, end, scale, log: () => {}, full: o.customers });
-  const a = dry(1);
-  const b = dry(2);
-  const perA = a.events / sample;
-  const perB = b.events / sample;
   const want = o.events / o.customers;
-  // Events per person are close to linear in the scale: fixed (follows, broadcasts) + scale × activity.
-  const scale = Math.max(0.05, 1 + ((want - perA) * (2 - 1)) / (perB - perA));
-  log(`calibration: ${perA.toFixed(2)} events/person at scale 1, ${perB.toFixed(2)} at 2 → scale ${scale.toFixed(3)} for ${want.toFixed(2)}`);
+  const dry = (scale: number) => simulate(null, { n: sample, end, scale, log: () => {}, full: o.customers }).events / sample;
+  let [s0, e0] = [1, dry(1)];
+  let [s1, e1] = [2, dry(2)];
+  for (let k = 0; k < 6 && Math.abs(e1 - want) / want > 0.01; k++) {
+    const s2 = Math.max(0.05, s1 + ((want - e1) * (s1 - s0)) / (e1 - e0));
+    [s0, e0, s1, e1] = [s1, e1, s2, dry(s2)];
+  }
+  const scale = s1;
+  log(`calibration: scale ${scale.toFixed(3)} gives ${e1.toFixed(2)} events a person on a ${sample.toLocaleString("en-US")}-person sample (want ${want.toFixed(2)})`);
 
   for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, metaPath(dbPath)]) rmSync(f, { force: true });
-  const sqlite = openDb(dbPath).$client; // migrated by the product
-  // Bulk load: no journal, no fsync, a big cache; FK checks off (rows are consistent by construction).
-  sqlite.pragma("journal_mode = OFF");
+  openDb(dbPath).$client.close(); // migrated by the product (and left in WAL mode)
+  const sqlite = openDb(dbPath).$client;
+  // Bulk load: no journal (out of WAL: openDb's connection never checkpoints on its own), no fsync, a big
+  // cache; FK checks off (rows are consistent by construction).
+  for (const mode of ["delete", "off"]) {
+    const got = sqlite.pragma(`journal_mode = ${mode}`, { simple: true });
+    if (got !== mode) throw new Error(`journal_mode stayed ${got}`);
+  }
   sqlite.pragma("synchronous = OFF");
   sqlite.pragma("cache_size = -3000000");
   sqlite.pragma("temp_store = MEMORY");
@@ -675,7 +683,7 @@ export function simulate(
     appUser[i] = chance(0.8) ? 1 : 0;
     // Activity: log-normal (most people a visit or two, a few regulars), plus a few office accounts.
     const s = 1.25;
-    weight[i] = appUser[i] ? Math.min(30, Math.exp(s * normal() - (s * s) / 2)) : 0;
+    weight[i] = appUser[i] ? Math.min(12, Math.exp(s * normal() - (s * s) / 2)) : 0;
     leaveAt[i] = chance(0.35) ? joinAt[i]! + expo(18 * DAY) : Infinity;
     homeStore[i] = int(STORES.length);
     ids[i] = uuid();
@@ -688,7 +696,7 @@ export function simulate(
   for (let k = 0; k < OFFICES; k++) {
     const i = int(Math.max(1, Math.floor(N * 0.05))); // joined in the launch wave
     appUser[i] = 1;
-    weight[i] = 120 + r() * 120;
+    weight[i] = 40 + r() * 60;
     leaveAt[i] = Infinity;
   }
   const vip = (i: number) => weight[i]! > 8;
@@ -865,10 +873,7 @@ export function simulate(
   const multiplier = (i: number) => tierFor(LOYALTY, earned[i]!).tier.multiplier;
   const audit = (actor: [string, string], action: string, target: string | null, store: string | null, details: unknown, t: number) =>
     run(insAudit, "audit_log", actor[0], actor[1], action, target, store, details === undefined ? null : JSON.stringify(details), t);
-  const staffAt = (store: number): [string, string] => {
-    const s = staff.filter((x) => x.store === store);
-    return ["customer", ids[pick(s).idx]!];
-  };
+  const staffAt = (store: number): [string, string] => ["customer", ids[staff[store * 3 + int(3)]!.idx]!];
   const self = (i: number): [string, string] => ["customer", ids[i]!];
   const SYSTEM: [string, string] = ["system", "system"];
   const ADMIN: [string, string] = ["admin", ADMIN_ID];
@@ -1052,7 +1057,7 @@ export function simulate(
   const receipt = new Uint32Array(STORES.length);
   function award(i: number, t: number) {
     const store = chance(0.85) ? homeStore[i]! : int(STORES.length);
-    const amount = Math.round(Math.min(2_000_000, 25000 + expo(weight[i]! > 60 ? 400000 : 70000)) / 1000) * 1000;
+    const amount = Math.round(Math.min(2_000_000, 25000 + expo(weight[i]! >= 40 ? 400000 : 70000)) / 1000) * 1000;
     const points = pointsForPurchase(LOYALTY, amount, multiplier(i));
     if (points <= 0) return; // refused: nothing written
     const receiptId = `HD-${String(++receipt[store]!).padStart(6, "0")}`;
@@ -1092,7 +1097,7 @@ export function simulate(
 
   function placeOrder(i: number, t: number) {
     const store = chance(0.8) ? homeStore[i]! : int(STORES.length);
-    const office = weight[i]! > 60;
+    const office = weight[i]! >= 40;
     const lines: { p: (typeof products)[number]; q: number }[] = [];
     const nLines = office ? 3 + int(6) : 1 + (chance(0.4) ? 1 : 0) + (chance(0.15) ? 1 : 0);
     for (let k = 0; k < nLines; k++) lines.push({ p: pick(products), q: office ? 1 + int(4) : chance(0.2) ? 2 : 1 });
@@ -1395,9 +1400,12 @@ export function simulate(
         expiresAt: null,
         broadcastId: b.id,
       };
-      message(i, t, m, t + Math.floor((k++ * 1000) / 60));
+      // The plan writes its rows slice by slice, each slice stamped with its own now() (~600 rows a ms).
+      const created = t + Math.floor(k / 600);
+      message(i, created, m, t + Math.floor((k++ * 1000) / 60));
     }
     b.recipients = k;
+    audit(["system", "planner"], "broadcast.planned", b.id, null, { recipients: k }, t + Math.floor(k / 600));
     broadcastRows.push([b, t, t + Math.floor((k * 1000) / 60)]);
     audit(ADMIN, "broadcast.create", b.id, null, undefined, t - 20 * MIN);
     audit(ADMIN, "broadcast.start", b.id, null, undefined, t);

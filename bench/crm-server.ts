@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { dayKey } from "@mc/shared";
+import { DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES, childrenOf, dayKey, type SegmentGroup } from "@mc/shared";
+import { compileSegment } from "@mc/server/modules/segments/repo";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
@@ -149,6 +150,28 @@ function baseline() {
   return out;
 }
 
+/**
+ * Why a segment count costs what it does (BENCH_CRM_EXPLAIN=1): each segment's whole condition and each of its
+ * rules alone, counted over every customer in one statement (unsliced, on this connection), with SQLite's plan.
+ * The rules in force are the defaults (the seed stores none).
+ */
+function explain() {
+  const ctx = { now: now(), timeZone: TZ, policy: DEFAULT_WARMING_RULES, loyalty: DEFAULT_LOYALTY_RULES };
+  const count = (rules: SegmentGroup) => {
+    const w = compileSegment(rules, ctx);
+    const sql = `select count(*) from customers c where ${w.where}`;
+    const t = performance.now();
+    const n = sqlite.prepare(sql).pluck().get(...w.params) as number;
+    const ms = performance.now() - t;
+    const plan = (sqlite.prepare(`explain query plan ${sql}`).all(...w.params) as { detail: string }[]).map((p) => p.detail);
+    return { n, ms, plan };
+  };
+  return plan().segments.map((rules) => ({
+    whole: count(rules as SegmentGroup),
+    rules: childrenOf(rules as SegmentGroup).map((r) => ({ rule: r, ...count({ all: [r] } as SegmentGroup) })),
+  }));
+}
+
 process.on("message", (msg: { type: string }) => {
   if (msg.type === "loop") {
     process.send!({ type: "loop", ...loop });
@@ -157,6 +180,8 @@ process.on("message", (msg: { type: string }) => {
     process.send!({ type: "plan", ...plan() });
   } else if (msg.type === "baseline") {
     process.send!({ type: "baseline", results: baseline() });
+  } else if (msg.type === "explain") {
+    process.send!({ type: "explain", segments: explain() });
   } else if (msg.type === "stop") {
     void app.close().then(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
