@@ -8,8 +8,18 @@ const stack = await startStack({
   databasePath: process.env.DATABASE_PATH ?? "./data/master-channel.db",
   host: "localhost",
   seed: true,
+  // The demo's history (a few hundred customers, 60 days), written on the first start; DEMO_HISTORY=0 leaves it out.
+  history: process.env.DEMO_HISTORY !== "0",
   logLevel: (process.env.LOG_LEVEL as "info" | "warn" | undefined) ?? "warn",
 });
+
+const h = stack.history;
+const historyLine =
+  h === null
+    ? "off (DEMO_HISTORY=0)"
+    : h.skipped !== null
+      ? `kept (${h.skipped})`
+      : `${h.customers} customers over ${h.days} days, written in ${(h.ms / 1000).toFixed(1)} s`;
 
 console.log(`
   Master Channel demo is running
@@ -19,6 +29,7 @@ console.log(`
   API + OpenAPI docs             ${stack.apiUrl}/docs
   Zalo emulator                  ${stack.emulatorUrl}/_emu/state
   Web console admin              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
+  Demo history                   ${historyLine}
 
   Ctrl+C to stop.
 `);

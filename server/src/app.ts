@@ -149,7 +149,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(loyaltyRoutes, { loyalty });
   await app.register(voucherRoutes, { vouchers });
   await app.register(adminRoutes, { admin });
-  await app.register(customerRoutes, { customers });
+  await app.register(customerRoutes, { customers, list: c.customerList, profiles: c.customerProfiles });
   await app.register(storeRoutes, { stores });
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
@@ -166,6 +166,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     { name: "expire-points", everyMs: 3600_000, run: () => loyalty.expireDue() },
     { name: "keep-warm-floor", everyMs: 24 * 3600_000, run: () => messaging.proposeFloor() },
   ]);
+  // Rows written before the CRM's search key existed get theirs (in slices; one index seek when none lack it).
+  app.addHook("onReady", async () => {
+    c.customerRepo.fillSearchKeys().catch((err) => app.log.error({ err }, "filling customers' search keys failed"));
+  });
   // A broadcast plan a stopped process left half-written carries on from its progress mark (in slices).
   app.addHook("onReady", async () => {
     messaging.resumePlans().catch((err) => app.log.error({ err }, "resuming broadcast plans failed"));

@@ -7,6 +7,9 @@ import { oaTokenStore } from "./zalo/token-store";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createCustomerRepo } from "./modules/customers/repo";
 import { createCustomerService } from "./modules/customers/service";
+import { createCustomerListRepo } from "./modules/customers/list-repo";
+import { createCustomerList } from "./modules/customers/list";
+import { createCustomerAccess, createCustomerProfiles } from "./modules/customers/profile";
 import { createStoreRepo } from "./modules/stores/repo";
 import { createStoreService } from "./modules/stores/service";
 import { createIdentityService } from "./modules/identity/service";
@@ -50,6 +53,8 @@ export type ContainerOptions = {
   issueToken: (p: { sub: string; kind: "customer" | "operator" }) => string;
   /** Which process this is: the in-API dispatcher claims smaller batches (it shares the request thread). */
   process: "api" | "dispatcher";
+  /** The games' draw RNG (node:crypto by default); the demo history generator pins it to its seeded PRNG. */
+  randomInt?: (max: number) => number;
 };
 
 export function buildContainer(o: ContainerOptions) {
@@ -109,6 +114,7 @@ export function buildContainer(o: ContainerOptions) {
     now,
     timeZone: config.SHOP_TIME_ZONE,
     notify: messaging.queue,
+    randomInt: o.randomInt,
   });
   const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
   const orderRepo = createOrderRepo(db);
@@ -163,6 +169,12 @@ export function buildContainer(o: ContainerOptions) {
 
   const dashboard = createDashboardService({ repo: createDashboardRepo(db), timeZone: config.SHOP_TIME_ZONE, znsPriceVnd: config.ZNS_PRICE_VND });
 
+  // The CRM's list and profiles; `customerAccess` is the `{ customer: "visited" }` scope's check for any staff route.
+  const customerListRepo = createCustomerListRepo(db);
+  const customerList = createCustomerList({ db, repo: customerListRepo, segments, loyaltyRepo, now, timeZone: config.SHOP_TIME_ZONE });
+  const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: customerListRepo });
+  const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
+
   return {
     db,
     zalo,
@@ -183,6 +195,10 @@ export function buildContainer(o: ContainerOptions) {
     notes,
     timeline,
     dashboard,
+    customerRepo,
+    customerList,
+    customerAccess,
+    customerProfiles,
   };
 }
 

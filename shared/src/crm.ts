@@ -37,8 +37,8 @@ export const CustomerListQuery = z
     /** A saved segment's audience, combined (AND) with the rest. */
     segmentId: id.optional(),
     sort: CustomerSort.default("newest"),
-    /** The opaque keyset cursor of the previous page's `next`. */
-    after: z.string().max(300).optional(),
+    /** The opaque keyset cursor of the previous page's `next` (it carries the last name's search key, hence the room). */
+    after: z.string().max(1000).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(25),
   })
   .strict();
@@ -64,6 +64,8 @@ export const CustomerListPage = z.object({
   items: z.array(CustomerListItem),
   /** Cursor of the next page; null on the last one. */
   next: z.string().nullable(),
+  /** The order the page is in: a search (`q`) is always newest first, whatever `sort` asked. */
+  sort: CustomerSort,
 });
 export type CustomerListPage = z.infer<typeof CustomerListPage>;
 
@@ -76,6 +78,10 @@ export const CustomerExportQuery = CustomerListQuery.omit({ after: true, limit: 
   .extend({ fullPhones: z.enum(["0", "1"]).default("0") })
   .strict();
 export type CustomerExportQuery = z.infer<typeof CustomerExportQuery>;
+
+/** The tags in use and how many people carry each (the list's tag filter), most used first. */
+export const TagCounts = z.object({ tags: z.array(z.object({ tag: z.string(), count: z.number() })) });
+export type TagCounts = z.infer<typeof TagCounts>;
 
 // ---- the profile ----
 

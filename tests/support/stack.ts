@@ -1,6 +1,7 @@
 import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
-import { loadConfig } from "@mc/server/config";
+import { loadConfig, type Config } from "@mc/server/config";
+import { DEMO_STORES, seedDemoHistory, type DemoHistoryOptions, type DemoHistoryResult } from "@mc/server/demo/history";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveWww } from "./serve-www";
@@ -13,6 +14,12 @@ export type StackOptions = {
   databasePath?: string;
   /** Create a demo store and give the staff and admin personas their roles. */
   seed?: boolean;
+  /**
+   * With `seed`, also write the demo history (a few hundred customers, 60 days of orders, points, plays, follows
+   * and messages; server/src/demo/history.ts), once per database. Off unless asked: the browser tests count on
+   * the personas being the only people. `pnpm start` asks for it.
+   */
+  history?: boolean | Pick<DemoHistoryOptions, "customers" | "days" | "seed" | "now">;
   /** Server log level; "silent" (the default) in tests. */
   logLevel?: "silent" | "error" | "warn" | "info" | "debug";
   /** Host the three servers listen on; tests use 127.0.0.1, the demo "localhost" (zmp-sdk treats it as dev). */
@@ -25,6 +32,9 @@ export type Stack = {
   webUrl: string;
   app: Awaited<ReturnType<typeof buildApp>>;
   emulator: Awaited<ReturnType<typeof buildEmulator>>;
+  config: Config;
+  /** What the demo history did (null when not asked for). */
+  history: DemoHistoryResult | null;
   adminToken(): Promise<string>;
   close(): Promise<void>;
 };
@@ -99,6 +109,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     webUrl,
     app,
     emulator,
+    config,
+    history: null,
     adminToken,
     close: async () => {
       await web.close();
@@ -106,7 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await emulator.app.close();
     },
   };
-  if (opts.seed) await seedDemo(stack);
+  if (opts.seed) stack.history = (await seedDemo(stack, { history: opts.history })).history;
   return stack;
 }
 
@@ -128,14 +140,24 @@ export async function personaLogin(stack: Stack, persona: string) {
   return api<{ token: string; customer: { id: string } }>(stack, "POST", "/api/auth/zalo", null, { accessToken });
 }
 
-/** Idempotent demo data: a store, a staff member at it, and an admin persona. */
-export async function seedDemo(stack: Stack) {
+/** Idempotent demo data: two stores, a staff member at the first, an admin persona, and (if asked) the demo history. */
+export async function seedDemo(stack: Stack, opts: { history?: StackOptions["history"] } = {}) {
   const admin = await stack.adminToken();
-  await api(stack, "POST", "/api/admin/stores", admin, { id: "q1-nguyen-hue", name: "Cà Phê Sài Gòn · Nguyễn Huệ", address: "42 Nguyễn Huệ, Quận 1, TP.HCM" });
-  await api(stack, "POST", "/api/admin/stores", admin, { id: "q3-vo-van-tan", name: "Cà Phê Sài Gòn · Võ Văn Tần", address: "15 Võ Văn Tần, Quận 3, TP.HCM" });
+  let history: DemoHistoryResult | null = null;
+  if (opts.history) {
+    // The history runs on its own clock, two months back: the API's dispatcher, on today's, waits until it is written.
+    const { db, dispatcher } = stack.app.services;
+    await dispatcher.stop();
+    try {
+      history = await seedDemoHistory({ db, config: stack.config, emulatorUrl: stack.emulatorUrl, ...(opts.history === true ? {} : opts.history) });
+    } finally {
+      if (stack.config.DISPATCHER_ENABLED) dispatcher.start();
+    }
+  }
+  for (const store of DEMO_STORES) await api(stack, "POST", "/api/admin/stores", admin, store);
   const staff = await personaLogin(stack, "staff");
-  await api(stack, "PUT", `/api/admin/customers/${staff.customer.id}/role`, admin, { role: "staff", storeIds: ["q1-nguyen-hue"] });
+  await api(stack, "PUT", `/api/admin/customers/${staff.customer.id}/role`, admin, { role: "staff", storeIds: [DEMO_STORES[0].id] });
   const boss = await personaLogin(stack, "admin");
   await api(stack, "PUT", `/api/admin/customers/${boss.customer.id}/role`, admin, { role: "admin" });
-  return { admin };
+  return { admin, history };
 }

@@ -3,6 +3,9 @@ import { sql } from "drizzle-orm";
 
 // Times are epoch milliseconds (integers): cheap to compare in SQL and unambiguous across time zones.
 
+/** `phone` backwards, one character at a time (SQLite has no reverse()); a missing phone gives null. */
+const REVERSED_PHONE = sql.raw(Array.from({ length: 15 }, (_, i) => `substr("phone", ${15 - i}, 1)`).join(" || "));
+
 /** A person, keyed by all three Zalo id namespaces (app-scoped, OA-scoped, phone), any of which may be missing. */
 export const customers = sqliteTable(
   "customers",
@@ -36,8 +39,23 @@ export const customers = sqliteTable(
     erasedAt: integer("erased_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * The name as the CRM's search sees it (customers/search-key.ts: lower case, no marks, đ → d), written
+     * by the customers repo with every name; '' until then (filled at start for older rows) and for the erased.
+     * customers_fts indexes it (hand-written migration: external content, kept in step by triggers).
+     */
+    searchName: text("search_name").notNull().default(""),
+    /** The phone reversed, so "ends in 5678" is a prefix range on an index. Computed by SQLite (phones are ≤ 15 digits). */
+    phoneRev: text("phone_rev").generatedAlwaysAs(REVERSED_PHONE, { mode: "virtual" }),
   },
-  (t) => [index("customers_phone_idx").on(t.phone)],
+  (t) => [
+    index("customers_phone_idx").on(t.phone),
+    // The CRM list's sorts and search (keyset pages; the rowid is each index's last column).
+    index("customers_search_name_idx").on(t.searchName),
+    index("customers_phone_rev_idx").on(t.phoneRev),
+    index("customers_points_idx").on(t.pointsBalance),
+    index("customers_last_interaction_idx").on(sql`coalesce(${t.lastInteractionAt}, 0)`),
+  ],
 );
 
 /** Labels the shop puts on people ("vip", "office-lunch"…) to aim broadcasts. */

@@ -15,7 +15,7 @@ const X = "q1";
 const Y = "q3";
 const who = {} as Record<"operator" | "a" | "b" | "staffX" | "miniAdmin", { token: string; id: string }>;
 const forged = {} as Record<"wrong key" | "alg none" | "expired" | "no exp", string>;
-const res = {} as { voucher: string; draw: string; orderX: string; orderY: string };
+const res = {} as { voucher: string; draw: string; orderX: string; orderY: string; visitorX: string; visitorY: string };
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
 function jwt(payload: Record<string, unknown>, secret: string, alg = "HS256") {
@@ -98,6 +98,17 @@ beforeAll(async () => {
   };
   res.orderX = await order(X, 1);
   res.orderY = await order(Y, 2);
+  // People a staff member may or may not open ({ customer: "visited" }): A earned points at X, B only at Y.
+  for (const [k, storeId] of [
+    ["a", X],
+    ["b", Y],
+  ] as const) {
+    const memberCode = (await as(who[k].token, "GET", "/api/me")).body.loyalty.memberCode;
+    const award = await admin("POST", "/api/staff/points/award", { memberCode, storeId, amountVnd: 50_000, receiptId: `matrix-visit-${k}` });
+    expect(award.status, JSON.stringify(award.body)).toBe(200);
+  }
+  res.visitorX = who.a.id;
+  res.visitorY = who.b.id;
 
   // Forged sessions, each claiming to be the mini-app admin (the caller every route lets in).
   const now = Math.floor(Date.now() / 1000);
@@ -126,7 +137,13 @@ const SUBJECTS: Subject[] = [
   { name: "anonymous", token: () => null, rank: -1 },
   ...(["wrong key", "alg none", "expired", "no exp"] as const).map((k) => ({ name: `forged JWT (${k})`, token: () => forged[k], rank: -1 })),
   { name: "shopper B on A's resources", token: () => who.b.token, rank: 0, applies: (r: RouteEntry) => isOwner(r.scope), target: "other-person" as const },
-  { name: "staff of X on store Y", token: () => who.staffX.token, rank: 1, applies: (r: RouteEntry) => isStore(r.scope), target: "other-store" as const },
+  {
+    name: "staff of X on store Y",
+    token: () => who.staffX.token,
+    rank: 1,
+    applies: (r: RouteEntry) => isStore(r.scope) || isVisited(r.scope),
+    target: "other-store" as const,
+  },
   { name: "shopper A", token: () => who.a.token, rank: 0 },
   { name: "staff of X", token: () => who.staffX.token, rank: 1 },
   { name: "mini-app admin", token: () => who.miniAdmin.token, rank: 2 },
@@ -135,6 +152,7 @@ const SUBJECTS: Subject[] = [
 
 const isOwner = (s?: Scope): s is { owner: "voucher" | "draw" | "order" } => typeof s === "object" && "owner" in s;
 const isStore = (s?: Scope): s is { store: "params" | "body" | "order" } => typeof s === "object" && "store" in s;
+const isVisited = (s?: Scope): s is { customer: "visited" } => typeof s === "object" && "customer" in s;
 
 /** The verdict a route's declarations call for. */
 function expected(r: RouteEntry, s: Subject): Verdict {
@@ -145,7 +163,8 @@ function expected(r: RouteEntry, s: Subject): Verdict {
   if (r.access === "customer" && s.operator) return "forbidden";
   if (s.rank < RANK[r.access]) return "forbidden";
   if (s.target === "other-person") return "not-found";
-  if (s.target === "other-store") return "forbidden";
+  // A person staff may not open does not exist for them; another store's action is refused.
+  if (s.target === "other-store") return isVisited(r.scope) ? "not-found" : "forbidden";
   return "allowed";
 }
 
@@ -157,6 +176,7 @@ function request(r: RouteEntry, s: Subject) {
     if (name === "storeId") return store;
     if (name === "id" && isOwner(r.scope)) return ids[r.scope.owner]!;
     if (name === "id" && isStore(r.scope) && r.scope.store === "order") return s.target === "other-store" ? res.orderY : res.orderX;
+    if (name === "id" && isVisited(r.scope)) return s.target === "other-store" ? res.visitorY : res.visitorX;
     return "zzzz";
   });
   const sample = SAMPLE_BODIES[`${r.method} ${r.url}`];

@@ -36,6 +36,8 @@ const CUSTOMER_COLUMNS = {
     "fatigue_until",
     "member_code",
     "birth_date",
+    // The name's search key (the CRM's list), and with it the name's words in customers_fts.
+    "search_name",
   ],
   kept: ["id", "points_balance", "points_earned_total", "erased_at", "created_at", "updated_at"],
 };
@@ -110,6 +112,7 @@ describe("erasing a customer's personal data", () => {
       follows_oa: 0,
       role: "customer",
       birth_date: null,
+      search_name: "",
     });
     expect(after.erased_at).toBeTypeOf("number");
     expect(after.member_code).not.toBe(before.member_code);

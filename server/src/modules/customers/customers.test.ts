@@ -27,6 +27,17 @@ describe("the customers repo's writes for other modules", () => {
     expect(row(c.id)).toMatchObject({ prefs: '{"maxOffersPerWeek":1}', updated_at: 2_000 });
   });
 
+  it("records a birthday, with or without the year, and not for an erased person", () => {
+    const c = repo.insertCustomer({ zaloId: "z1", zaloOaId: null, name: "Lan" }, 1_000);
+    expect(repo.setBirthDate(c.id, "1996-05-14", 2_000)).toBe(true);
+    expect(row(c.id)).toMatchObject({ birth_date: "1996-05-14", updated_at: 2_000 });
+    expect(repo.setBirthDate(c.id, "05-14", 3_000)).toBe(true);
+    expect(row(c.id).birth_date).toBe("05-14");
+    repo.erase(c.id, 4_000);
+    expect(repo.setBirthDate(c.id, "1996-05-14", 5_000)).toBe(false);
+    expect(row(c.id).birth_date).toBeNull();
+  });
+
   it("moves the points columns, and a debit below zero writes nothing", () => {
     const c = repo.insertCustomer({ zaloId: "z1", zaloOaId: null, name: "Lan" }, 1_000);
     const bump = createPointsColumns(db);

@@ -5,7 +5,9 @@ import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { createChangeWatch } from "../../db/change-watch";
 import { customers, customerTags, staffStores } from "../../db/schema";
+import { forEachRowidSlice, type SliceOptions } from "../../db/chunked";
 import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
+import { nameKey } from "./search-key";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -76,7 +78,7 @@ export function createCustomerRepo(db: Db) {
   function insertCustomer(v: { zaloId: string | null; zaloOaId: string | null; name: string; avatar?: string | null }, now: number): CustomerRow {
     const id = randomUUID();
     db.insert(customers)
-      .values({ id, ...v, memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now })
+      .values({ id, ...v, searchName: nameKey(v.name), memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now })
       .run();
     return byId(id)!;
   }
@@ -110,6 +112,7 @@ export function createCustomerRepo(db: Db) {
         .set({
           zaloId: p.zaloId,
           name: p.name,
+          searchName: nameKey(p.name),
           avatar: p.avatar ?? row.avatar,
           ...(oaIdFree && !row.zaloOaId ? { zaloOaId: p.oaUserId } : {}),
           updatedAt: now,
@@ -176,6 +179,17 @@ export function createCustomerRepo(db: Db) {
     );
   }
 
+  /** The person's birthday (shared BirthDate), or null. False when the person is gone (erased or unknown). */
+  function setBirthDate(id: string, birthDate: string | null, now: number): boolean {
+    return (
+      db
+        .update(customers)
+        .set({ birthDate, updatedAt: now })
+        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
+        .run().changes === 1
+    );
+  }
+
   function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {
     principals.delete(id);
     tx(db, () => {
@@ -223,6 +237,7 @@ export function createCustomerRepo(db: Db) {
         zaloOaId: null,
         phone: null,
         name: ERASED_NAME,
+        searchName: "",
         avatar: null,
         role: "customer",
         followsOa: false,
@@ -244,6 +259,28 @@ export function createCustomerRepo(db: Db) {
     return { tagsRemoved };
   }
 
+  /**
+   * Search keys for rows that have none yet (written before the column existed, or by hand): run at start,
+   * in rowid slices with the event loop served between them. Erased people keep none (they are never listed).
+   */
+  const missingKeysStmt = c.prepare("select id, name from customers where rowid > ? and rowid <= ? and search_name = '' and erased_at is null and name != ''");
+  const setKeyStmt = c.prepare("update customers set search_name = ? where id = ? and search_name = ''");
+  async function fillSearchKeys(slices?: SliceOptions): Promise<{ filled: number }> {
+    let filled = 0;
+    // Most starts have nothing to do: one seek on customers_search_name_idx says so.
+    if (!c.prepare("select 1 from customers where search_name = '' and erased_at is null and name != '' limit 1").get()) return { filled };
+    await forEachRowidSlice(
+      c,
+      "customers",
+      (lo, hi) => {
+        const rows = missingKeysStmt.all(lo, hi) as { id: string; name: string }[];
+        if (rows.length) tx(db, () => rows.forEach((r) => (filled += setKeyStmt.run(nameKey(r.name), r.id).changes)));
+      },
+      slices,
+    );
+    return { filled };
+  }
+
   const byMemberCode = (code: string): CustomerRow | undefined => customerRow.read(byMemberCodeStmt.get(code) as unknown[] | undefined);
   /** Just who a member code belongs to (the counter's award path needs no more). */
   const memberRefStmt = c.prepare("select id, name from customers where member_code = ?");
@@ -261,12 +298,14 @@ export function createCustomerRepo(db: Db) {
     setFollow,
     touchInteraction,
     setPhone,
+    setBirthDate,
     setRole,
     setFatigueUntil,
     setPrefs,
     setTags,
     tagsOf,
     erase,
+    fillSearchKeys,
   };
 }
 

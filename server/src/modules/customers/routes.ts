@@ -1,14 +1,105 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { Customer, EraseCustomerBody, SetRoleBody, SetTagsBody } from "@mc/shared";
+import { Readable } from "node:stream";
+import {
+  Customer,
+  CustomerCount,
+  CustomerExportQuery,
+  CustomerListPage,
+  CustomerListQuery,
+  CustomerProfile,
+  EraseCustomerBody,
+  SetRoleBody,
+  SetTagsBody,
+  TagCounts,
+} from "@mc/shared";
 import type { CustomerService } from "./service";
+import type { CustomerList } from "./list";
+import type { CustomerProfiles } from "./profile";
 import { me } from "../../http/route-helpers";
 
-/** The console's customer routes (the shopper's own are identity's /api/me). */
-export async function customerRoutes(app: FastifyInstance, opts: { customers: CustomerService }) {
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+/** The count takes the list's search and filters (sort and page mean nothing to it). */
+const CountQuery = CustomerListQuery.omit({ sort: true, after: true, limit: true });
+
+/** The console's customer routes (the shopper's own are identity's /api/me), and the staff's scoped profile. */
+export async function customerRoutes(app: FastifyInstance, opts: { customers: CustomerService; list: CustomerList; profiles: CustomerProfiles }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { customers } = opts;
+  const { customers, list, profiles } = opts;
+  const tags = ["crm"];
+
+  r.get(
+    "/api/admin/customers",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags,
+        summary: "The customer list: search (name, phone's last digits, member code, Zalo id), filters, sorts, keyset pages",
+        querystring: CustomerListQuery,
+        response: { 200: CustomerListPage },
+      },
+    },
+    async (req) => list.list(req.query),
+  );
+
+  r.get(
+    "/api/admin/customers/count",
+    {
+      config: { access: "admin" },
+      schema: { tags, summary: "How many the list's search and filters match (counted in slices)", querystring: CountQuery, response: { 200: CustomerCount } },
+    },
+    async (req) => list.count(req.query),
+  );
+
+  r.get(
+    "/api/admin/customers/export.csv",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags,
+        summary: "The list's search and filters as a streamed CSV (UTF-8 with BOM); phones masked unless fullPhones=1 (audited)",
+        querystring: CustomerExportQuery,
+      },
+    },
+    async (req, reply) => {
+      const { filename, rows } = list.exportCsv(me(req), req.query);
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="${filename}"`)
+        .header("cache-control", "no-store")
+        .send(Readable.from(rows));
+    },
+  );
+
+  r.get(
+    "/api/admin/tags",
+    { config: { access: "admin" }, schema: { tags, summary: "Tags in use, with how many people carry each", response: { 200: TagCounts } } },
+    async () => list.tags(),
+  );
+
+  r.get(
+    "/api/admin/customers/:id/profile",
+    {
+      config: { access: "admin" },
+      schema: { tags, summary: "A person's profile", params: IdParam, response: { 200: z.object({ profile: CustomerProfile }) } },
+    },
+    async (req) => ({ profile: profiles.profile(me(req), req.params.id) }),
+  );
+
+  r.get(
+    "/api/staff/customers/:id/profile",
+    {
+      config: { access: "staff", scope: { customer: "visited" } },
+      schema: {
+        tags: ["staff"],
+        summary: "A person's profile, for staff of a store they visited (anyone else: 404)",
+        params: IdParam,
+        response: { 200: z.object({ profile: CustomerProfile }) },
+      },
+    },
+    async (req) => ({ profile: profiles.profile(me(req), req.params.id) }),
+  );
 
   r.get(
     "/api/admin/customers/:id",

@@ -1,4 +1,4 @@
-import { ErrorCode, maskPhone, type Customer, type Role } from "@mc/shared";
+import { BirthDate, ErrorCode, maskPhone, type Customer, type Role } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { actorOf, audit, forgetTagDetails } from "../../lib/audit";
@@ -70,6 +70,18 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
   }
 
   /**
+   * Records a birthday (`YYYY-MM-DD`, or `MM-DD` without the year; null forgets it): birthday segments read it.
+   * The audit row says that it changed, not the date: the audit log outlives an erasure.
+   */
+  function setBirthDate(actor: Principal, customerId: string, birthDate: string | null) {
+    if (birthDate !== null && !BirthDate.safeParse(birthDate).success) throw new AppError(ErrorCode.VALIDATION_FAILED, "Use YYYY-MM-DD or MM-DD");
+    tx(db, () => {
+      if (!repo.setBirthDate(customerId, birthDate, now())) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+      audit(db, { actor: actorOf(actor), action: "customer.birthDate", targetId: customerId, at: now() });
+    });
+  }
+
+  /**
    * Erases a person's personal data on their request (Vietnam's Decree 13/2023 on personal data): one
    * transaction anonymises the customer row, drops their tags, cancels messages not yet sent and redacts
    * stored webhooks that name them. What the business must keep stays: points ledger and balance, vouchers,
@@ -94,7 +106,7 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
     return { customer: toCustomerView(repo.byId(customerId)!, []), ...result };
   }
 
-  return { view, setRole, setTags, tagsOf: repo.tagsOf, erase };
+  return { view, setRole, setTags, setBirthDate, tagsOf: repo.tagsOf, erase };
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;
