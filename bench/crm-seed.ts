@@ -38,6 +38,7 @@ import {
 } from "@mc/shared";
 import { openDb } from "@mc/server/db/client";
 import { hashPassword } from "@mc/server/modules/admin/password";
+import { nameKey } from "@mc/server/modules/customers/search-key";
 import { TEST_ENV } from "@mc/server/test-support";
 
 const DAY = 86_400_000;
@@ -49,7 +50,7 @@ const DAYS = 60;
 const RULES = DEFAULT_WARMING_RULES;
 const LOYALTY = DEFAULT_LOYALTY_RULES;
 /** Bump when the seed writes different rows: a cached file from an older seed is rebuilt. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 
 export type SeedMeta = {
   version: number;
@@ -271,9 +272,9 @@ export async function seedCrm(dbPath: string, o: { customers: number; events: nu
   for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, metaPath(dbPath)]) rmSync(f, { force: true });
   openDb(dbPath).$client.close(); // migrated by the product (and left in WAL mode)
   const sqlite = openDb(dbPath).$client;
-  // Bulk load: no journal (out of WAL: openDb's connection never checkpoints on its own), no fsync, a big
+  // Bulk load: the journal in memory (out of WAL: openDb's connection never checkpoints on its own), no fsync, a big
   // cache; FK checks off (rows are consistent by construction).
-  for (const mode of ["delete", "off"]) {
+  for (const mode of ["delete", "memory"]) {
     const got = sqlite.pragma(`journal_mode = ${mode}`, { simple: true });
     if (got !== mode) throw new Error(`journal_mode stayed ${got}`);
   }
@@ -421,25 +422,8 @@ export function simulate(
   const withNotes = hasTable("customer_notes");
   // crm-list's search key column (the FTS index follows it by trigger), written beside every name as its repo does.
   const withSearchName = columns("customers").includes("search_name");
-  let searchKey: ((name: string) => string) | null = null;
-  if (withSearchName) {
-    // The product's own function, loaded only where the column exists.
-    searchKey = (name: string) => {
-      const k = [
-        ...name
-          .toLowerCase()
-          .normalize("NFD")
-          .replace(/\p{M}+/gu, "")
-          .replace(/đ/g, "d")
-          .replace(/[^\p{L}\p{N}]+/gu, " ")
-          .trim(),
-      ]
-        .slice(0, 120)
-        .join("")
-        .trimEnd();
-      return k || "-";
-    };
-  }
+  // customers_fts follows it by trigger, as with every write of the column.
+  const searchKey = withSearchName ? nameKey : null;
 
   const run = (stmt: Statement | null, table: string, ...args: unknown[]): number => {
     counted(table);
