@@ -176,7 +176,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(orderRoutes, { orders });
   await app.register(segmentRoutes, { segments });
   await app.register(paymentRoutes, { payments });
-  await app.register(timelineRoutes, { timeline, notes });
+  await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
   await app.register(dashboardRoutes, { dashboard });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);

@@ -39,6 +39,7 @@ import { createPaymentService } from "./modules/payments/service";
 import { createNotesRepo } from "./modules/customers/notes-repo";
 import { createNotesService } from "./modules/customers/notes";
 import { createTimelineService } from "./modules/timeline/service";
+import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
 
@@ -174,6 +175,7 @@ export function buildContainer(o: ContainerOptions) {
   const customerList = createCustomerList({ db, repo: customerListRepo, segments, loyaltyRepo, now, timeZone: config.SHOP_TIME_ZONE });
   const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: customerListRepo });
   const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
+  const staffTimeline = createStaffTimeline({ timeline, notes, assertCanSee: customerAccess });
 
   return {
     db,
@@ -199,6 +201,7 @@ export function buildContainer(o: ContainerOptions) {
     customerList,
     customerAccess,
     customerProfiles,
+    staffTimeline,
   };
 }
 

@@ -25,7 +25,7 @@ export type Access = "public" | "webhook" | "customer" | "staff" | "admin";
  *   is told it does not exist (404), exactly as for a missing one;
  * - { store }: staff act only at their own stores (403 STORE_FORBIDDEN elsewhere); the store is named by
  *   the `storeId` param or body field, or is the store of the order in `:id`.
- * - { customer: "visited" }: the `:id` param names a person; staff see only someone with a visit at one of
+ * - { customer: "visited" }: the `:id` param (or a member `:code`) names a person; staff see only someone with a visit at one of
  *   their stores (customers/profile.ts createCustomerAccess), admins anyone; to anyone else the person does
  *   not exist (404 CUSTOMER_NOT_FOUND, exactly as for a missing id).
  */

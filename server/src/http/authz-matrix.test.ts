@@ -15,7 +15,7 @@ const X = "q1";
 const Y = "q3";
 const who = {} as Record<"operator" | "a" | "b" | "staffX" | "miniAdmin", { token: string; id: string }>;
 const forged = {} as Record<"wrong key" | "alg none" | "expired" | "no exp", string>;
-const res = {} as { voucher: string; draw: string; orderX: string; orderY: string; visitorX: string; visitorY: string };
+const res = {} as { voucher: string; draw: string; orderX: string; orderY: string; visitorX: string; visitorY: string; codeX: string; codeY: string };
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
 function jwt(payload: Record<string, unknown>, secret: string, alg = "HS256") {
@@ -104,6 +104,7 @@ beforeAll(async () => {
     ["b", Y],
   ] as const) {
     const memberCode = (await as(who[k].token, "GET", "/api/me")).body.loyalty.memberCode;
+    res[k === "a" ? "codeX" : "codeY"] = memberCode;
     const award = await admin("POST", "/api/staff/points/award", { memberCode, storeId, amountVnd: 50_000, receiptId: `matrix-visit-${k}` });
     expect(award.status, JSON.stringify(award.body)).toBe(200);
   }
@@ -177,6 +178,8 @@ function request(r: RouteEntry, s: Subject) {
     if (name === "id" && isOwner(r.scope)) return ids[r.scope.owner]!;
     if (name === "id" && isStore(r.scope) && r.scope.store === "order") return s.target === "other-store" ? res.orderY : res.orderX;
     if (name === "id" && isVisited(r.scope)) return s.target === "other-store" ? res.visitorY : res.visitorX;
+    // A person named by their member code (the counter's way to a profile).
+    if (name === "code" && isVisited(r.scope)) return s.target === "other-store" ? res.codeY : res.codeX;
     return "zzzz";
   });
   const sample = SAMPLE_BODIES[`${r.method} ${r.url}`];

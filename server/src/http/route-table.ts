@@ -106,6 +106,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/admin/customers/:id/points/adjust": { delta: 5, reason: "Quà tặng", idempotencyKey: "sample-adjust" },
   "POST /api/admin/customers/:id/erase": { reason: "Khách yêu cầu" },
   "POST /api/admin/customers/:id/notes": { text: "Khách thích trà ít đường" },
+  "POST /api/staff/customers/:id/notes": { text: "Khách hay gọi trà đào" },
   "POST /api/admin/stores": { id: "sample-store", name: "Cửa hàng mẫu" },
   "POST /api/admin/login": { email: "owner@shop.vn", password: "not the password" },
   "POST /api/staff/points/award": { memberCode: "ZZZZ2345", storeId: "$STORE", amountVnd: 100_000, receiptId: "R-sample" },

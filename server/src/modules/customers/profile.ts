@@ -1,6 +1,7 @@
 import { CustomerPrefs, DEFAULT_PREFS, ErrorCode, maskPhone, type CustomerProfile } from "@mc/shared";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
+import { normalizeMemberCode } from "../../lib/codes";
 import type { LoyaltyService } from "../loyalty/service";
 import type { SegmentService } from "../segments/service";
 import type { CustomerListRepo } from "./list-repo";
@@ -46,7 +47,7 @@ function prefsOf(json: string): CustomerPrefs {
 
 /** A person's profile for the console (and, scoped, the staff counter), composed from the customers row and loyalty's summary. */
 export function createCustomerProfiles(deps: {
-  customers: Pick<CustomerRepo, "byId" | "tagsOf" | "storeIdsOf">;
+  customers: Pick<CustomerRepo, "byId" | "byMemberCode" | "tagsOf" | "storeIdsOf">;
   loyalty: Pick<LoyaltyService, "summary">;
   assertCanSee: AssertCanSee;
 }) {
@@ -81,7 +82,19 @@ export function createCustomerProfiles(deps: {
     };
   }
 
-  return { profile };
+  /**
+   * The person behind a member code staff scanned or typed, under the same check as the profile: an unknown
+   * code and someone who never visited the caller's stores are the same 404 (the counter's member lookup
+   * shows any staff member a shortened name only; this is the way to the full profile).
+   */
+  function byMemberCode(p: Principal, code: string): { customerId: string } {
+    const row = deps.customers.byMemberCode(normalizeMemberCode(code));
+    if (!row) throw notFound();
+    deps.assertCanSee(p, row.id);
+    return { customerId: row.id };
+  }
+
+  return { profile, byMemberCode };
 }
 
 export type CustomerProfiles = ReturnType<typeof createCustomerProfiles>;

@@ -102,6 +102,20 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
   );
 
   r.get(
+    "/api/staff/members/:code/customer",
+    {
+      config: { access: "staff", scope: { customer: "visited" } },
+      schema: {
+        tags: ["staff"],
+        summary: "The person behind a member code, for staff of a store they visited (anyone else, or an unknown code: 404)",
+        params: z.object({ code: z.string().min(4).max(64) }),
+        response: { 200: z.object({ customerId: z.string() }) },
+      },
+    },
+    async (req) => profiles.byMemberCode(me(req), req.params.code),
+  );
+
+  r.get(
     "/api/admin/customers/:id",
     {
       config: { access: "admin" },
