@@ -136,8 +136,14 @@ const FAMILY: [string, number][] = [
 ];
 const MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Khánh", "Bảo", "Mỹ", "Hồng", "Kim", "Hoài", "Diệu"];
 const MIDDLE_M = ["Văn", "Văn", "Minh", "Đức", "Quốc", "Hoàng", "Thành", "Gia", "Hữu", "Công", "Tuấn", "Anh", "Trọng", "Nhật", "Xuân"];
-const GIVEN_F = "Anh Chi Dung Giang Hà Hạnh Hằng Hân Hoa Hương Lan Linh Mai My Ngân Ngọc Nhi Nhung Oanh Phương Quỳnh Thảo Thư Tiên Trang Trâm Uyên Vy Yến Vân Loan Thủy Diễm Châu".split(" ");
-const GIVEN_M = "Anh Bảo Dũng Duy Đạt Hải Hiếu Hùng Huy Khang Khoa Kiên Lâm Long Minh Nam Nghĩa Phong Phúc Quang Quân Sơn Tài Tâm Thắng Thịnh Trí Trung Tú Tùng Việt Vinh".split(" ");
+const GIVEN_F =
+  "Anh Chi Dung Giang Hà Hạnh Hằng Hân Hoa Hương Lan Linh Mai My Ngân Ngọc Nhi Nhung Oanh Phương Quỳnh Thảo Thư Tiên Trang Trâm Uyên Vy Yến Vân Loan Thủy Diễm Châu".split(
+    " ",
+  );
+const GIVEN_M =
+  "Anh Bảo Dũng Duy Đạt Hải Hiếu Hùng Huy Khang Khoa Kiên Lâm Long Minh Nam Nghĩa Phong Phúc Quang Quân Sơn Tài Tâm Thắng Thịnh Trí Trung Tú Tùng Việt Vinh".split(
+    " ",
+  );
 const strip = (s: string) =>
   s
     .normalize("NFD")
@@ -267,7 +273,9 @@ export async function seedCrm(dbPath: string, o: { customers: number; events: nu
     [s0, e0, s1, e1] = [s1, e1, s2, dry(s2)];
   }
   const scale = s1;
-  log(`calibration: scale ${scale.toFixed(3)} gives ${e1.toFixed(2)} events a person on a ${sample.toLocaleString("en-US")}-person sample (want ${want.toFixed(2)})`);
+  log(
+    `calibration: scale ${scale.toFixed(3)} gives ${e1.toFixed(2)} events a person on a ${sample.toLocaleString("en-US")}-person sample (want ${want.toFixed(2)})`,
+  );
 
   for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, metaPath(dbPath)]) rmSync(f, { force: true });
   openDb(dbPath).$client.close(); // migrated by the product (and left in WAL mode)
@@ -315,13 +323,17 @@ export async function seedCrm(dbPath: string, o: { customers: number; events: nu
 type Sqlite = ReturnType<typeof openDb>["$client"];
 type Statement = ReturnType<Sqlite["prepare"]>;
 
-type Sim = { events: number; items: Record<string, number>; rows: Record<string, number>; heavy: { id: string; events: number }[]; storeIds: string[]; gameIds: string[] };
+type Sim = {
+  events: number;
+  items: Record<string, number>;
+  rows: Record<string, number>;
+  heavy: { id: string; events: number }[];
+  storeIds: string[];
+  gameIds: string[];
+};
 
 /** The replay. With `db` null nothing is written (the calibration's dry run): the same decisions, counted. */
-export function simulate(
-  db: Sqlite | null,
-  o: { n: number; end: number; scale: number; log: (s: string) => void; adminHash?: string; full?: number },
-): Sim {
+export function simulate(db: Sqlite | null, o: { n: number; end: number; scale: number; log: (s: string) => void; adminHash?: string; full?: number }): Sim {
   const N = o.n;
   const END = o.end;
   const r = rng(N * 7 + 12345);
@@ -362,7 +374,7 @@ export function simulate(
       let s = "";
       for (let i = 0; i < len; i++) s += ALPHABET[int(ALPHABET.length)];
       const key = `${len}:${s}`;
-      if (!codes.has(key)) return codes.add(key), s;
+      if (!codes.has(key)) return (codes.add(key), s);
     }
   };
   const familyCdf = (() => {
@@ -456,9 +468,7 @@ export function simulate(
        created_at, updated_at, confirmed_at, ready_at, completed_at, cancelled_at, paid_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insLine = S(
-    "insert into order_lines (order_id, product_id, name, quantity, unit_price_vnd, options, line_total_vnd) values (?, ?, ?, ?, ?, ?, ?)",
-  );
+  const insLine = S("insert into order_lines (order_id, product_id, name, quantity, unit_price_vnd, options, line_total_vnd) values (?, ?, ?, ?, ?, ?, ?)");
   const insVoucher = S(
     "insert into vouchers (id, campaign_id, customer_id, code, status, source, source_key, issued_at, expires_at) values (?, ?, ?, ?, 'issued', ?, ?, ?, ?)",
   );
@@ -607,10 +617,7 @@ export function simulate(
       { id: uuid(), label: "Voucher giảm 10.000đ", kind: "voucher", points: null, weight: 12, requiresFollow: true, won: 0 },
     ] as Prize[],
   });
-  const games = [
-    game("Vòng quay khai trương", "wheel", [0, 1, 2, 3, 4, 5, 6, 7], DAY0),
-    game("Cào thẻ trúng quà", "scratch", [0, 2, 4], at(20, 0)),
-  ];
+  const games = [game("Vòng quay khai trương", "wheel", [0, 1, 2, 3, 4, 5, 6, 7], DAY0), game("Cào thẻ trúng quà", "scratch", [0, 2, 4], at(20, 0))];
   const staff: { idx: number; store: number }[] = [];
 
   // ---- people ----
@@ -831,7 +838,16 @@ export function simulate(
 
   // ---- the ledger: one door, running sums in date order ----
 
-  function ledger(i: number, t: number, kind: "earn" | "spend" | "adjust" | "reverse", delta: number, reason: string, sourceKey: string, store: string | null, actor: [string, string]) {
+  function ledger(
+    i: number,
+    t: number,
+    kind: "earn" | "spend" | "adjust" | "reverse",
+    delta: number,
+    reason: string,
+    sourceKey: string,
+    store: string | null,
+    actor: [string, string],
+  ) {
     balance[i] += delta;
     if (kind === "earn") earned[i] += delta;
     run(
@@ -872,8 +888,16 @@ export function simulate(
     phones[i] = !oa && chance(0.7) ? `849${digits(8)}` : null;
     if (!oa && chance(0.03)) mutedPromo[i] = 1;
     if (!oa && chance(0.03)) offersPerWeek[i] = int(3);
-    const birth = !oa && chance(0.45) ? `${chance(0.8) ? `${1965 + int(42)}-` : ""}${String(1 + int(12)).padStart(2, "0")}-${String(1 + int(28)).padStart(2, "0")}` : null;
-    const prefs = mutedPromo[i] || offersPerWeek[i]! >= 0 ? JSON.stringify({ offersPerWeek: offersPerWeek[i]! < 0 ? null : offersPerWeek[i], pausedUntil: null, mutedCategories: mutedPromo[i] ? ["promotion"] : [] }) : "{}";
+    const birth =
+      !oa && chance(0.45) ? `${chance(0.8) ? `${1965 + int(42)}-` : ""}${String(1 + int(12)).padStart(2, "0")}-${String(1 + int(28)).padStart(2, "0")}` : null;
+    const prefs =
+      mutedPromo[i] || offersPerWeek[i]! >= 0
+        ? JSON.stringify({
+            offersPerWeek: offersPerWeek[i]! < 0 ? null : offersPerWeek[i],
+            pausedUntil: null,
+            mutedCategories: mutedPromo[i] ? ["promotion"] : [],
+          })
+        : "{}";
     const zaloId = oa ? null : digits(18);
     oaIds[i] = null;
     updatedAt[i] = t;
@@ -930,14 +954,25 @@ export function simulate(
         priority: 8,
         dedupeKey: `prize-issued:follow:${t}:${oaIds[i]}`,
         source: "game",
-        text: waiting.length === 1 ? "Quà của bạn đã vào ví. Mở mini app để xem voucher nhé!" : `${waiting.length} phần quà của bạn đã vào ví. Mở mini app để xem nhé!`,
+        text:
+          waiting.length === 1
+            ? "Quà của bạn đã vào ví. Mở mini app để xem voucher nhé!"
+            : `${waiting.length} phần quà của bạn đã vào ví. Mở mini app để xem nhé!`,
         template: null,
         expiresAt: t + 7 * DAY,
       });
     }
     if (!welcomed[i]) {
       welcomed[i] = 1;
-      message(i, t, { category: "care", priority: 6, dedupeKey: `welcome:${ids[i]}`, source: "welcome", text: RULES.welcomeText, template: null, expiresAt: t + DAY });
+      message(i, t, {
+        category: "care",
+        priority: 6,
+        dedupeKey: `welcome:${ids[i]}`,
+        source: "welcome",
+        text: RULES.welcomeText,
+        template: null,
+        expiresAt: t + DAY,
+      });
     }
     // Some unfollow later (a few of them come back).
     if (chance(everUnfollowed[i] ? 0.03 : 0.07)) {
@@ -1052,7 +1087,13 @@ export function simulate(
 
   // ---- app orders: placed → confirmed → ready → completed (or cancelled) ----
 
-  function orderNotice(i: number, o: { id: string; code: string; total: number; pickup: string; table: string | null }, to: string, t: number, extra: { points?: number; reason?: string }) {
+  function orderNotice(
+    i: number,
+    o: { id: string; code: string; total: number; pickup: string; table: string | null },
+    to: string,
+    t: number,
+    extra: { points?: number; reason?: string },
+  ) {
     const text =
       to === "confirmed"
         ? `Đơn ${o.code} đã được xác nhận (${vnd(o.total)}). Chúng tôi đang chuẩn bị cho bạn!`
@@ -1183,7 +1224,14 @@ export function simulate(
         row.points = points;
         if (voucher) {
           if (redeemStmt) redeemStmt.run(when, storeIds[store]!, actor[1], voucher.id);
-          audit(actor, "voucher.redeem", voucher.id, storeIds[store]!, { customerId: ids[i], campaignId: voucher.campaign.id, via: "order", orderId: o.id }, when);
+          audit(
+            actor,
+            "voucher.redeem",
+            voucher.id,
+            storeIds[store]!,
+            { customerId: ids[i], campaignId: voucher.campaign.id, via: "order", orderId: o.id },
+            when,
+          );
           row.voucherState = "redeemed";
           event(i, "voucher");
           if (voucher.expiresAt < END) event(i, "voucher", -1);
@@ -1291,7 +1339,14 @@ export function simulate(
 
   function userMessage(i: number, t: number) {
     if (!follows[i]) return;
-    webhook("user_send_text", i, t, { sender: { id: oaIds[i] }, recipient: { id: "9876543210987654321" }, message: { msg_id: hex(32), text: pick(["Quán mở cửa mấy giờ ạ?", "Cho mình hỏi còn voucher không", "Cảm ơn quán", "Mình muốn đặt 10 ly cho văn phòng"]) } });
+    webhook("user_send_text", i, t, {
+      sender: { id: oaIds[i] },
+      recipient: { id: "9876543210987654321" },
+      message: {
+        msg_id: hex(32),
+        text: pick(["Quán mở cửa mấy giờ ạ?", "Cho mình hỏi còn voucher không", "Cảm ơn quán", "Mình muốn đặt 10 ly cho văn phòng"]),
+      },
+    });
     lastInteraction[i] = Math.max(Number.isNaN(lastInteraction[i]!) ? 0 : lastInteraction[i]!, t);
     touch(i, t);
   }
@@ -1344,9 +1399,25 @@ export function simulate(
 
   // ---- broadcasts and the keep-warm floor ----
 
-  type Broadcast = { id: string; name: string; category: "care" | "promotion"; day: number; text: string | null; template: Msg["template"]; recipients: number };
+  type Broadcast = {
+    id: string;
+    name: string;
+    category: "care" | "promotion";
+    day: number;
+    text: string | null;
+    template: Msg["template"];
+    recipients: number;
+  };
   const broadcasts: Broadcast[] = [
-    { id: uuid(), name: "Khai trương chi nhánh Gò Vấp", category: "care", day: 9, text: "Chi nhánh Gò Vấp đã mở cửa! Ghé thăm để nhận quà khai trương nhé.", template: null, recipients: 0 },
+    {
+      id: uuid(),
+      name: "Khai trương chi nhánh Gò Vấp",
+      category: "care",
+      day: 9,
+      text: "Chi nhánh Gò Vấp đã mở cửa! Ghé thăm để nhận quà khai trương nhé.",
+      template: null,
+      recipients: 0,
+    },
     {
       id: uuid(),
       name: "Cuối tuần giảm 20%",
@@ -1356,7 +1427,15 @@ export function simulate(
       template: { id: PROMO_TEMPLATE, data: { customer_name: "", content: "Cuối tuần này giảm 20% mọi món trà" }, tag: 3, uid: true },
       recipients: 0,
     },
-    { id: uuid(), name: "Menu mùa thu", category: "care", day: 37, text: "Menu mùa thu đã có: trà sen vàng, bánh chuối nướng. Mời bạn thử!", template: null, recipients: 0 },
+    {
+      id: uuid(),
+      name: "Menu mùa thu",
+      category: "care",
+      day: 37,
+      text: "Menu mùa thu đã có: trà sen vàng, bánh chuối nướng. Mời bạn thử!",
+      template: null,
+      recipients: 0,
+    },
     {
       id: uuid(),
       name: "Trà sen vàng mua 1 tặng 1",
@@ -1401,8 +1480,16 @@ export function simulate(
     // The product's test: a follower with nothing sent since `since` (a suppressed message counts as nothing).
     for (let i = 0; i < N && joinAt[i]! <= t && queued < 50_000 * share; i++) {
       if (!follows[i] || (!Number.isNaN(lastSentAt[i]!) && lastSentAt[i]! >= since)) continue;
-      const content = balance[i]! > 0 ? `Bạn đang có ${balance[i]} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!` : `Ưu đãi mới: ${campaigns[3]!.name}. Mở mini app để nhận ngay!`;
-      message(i, t, { category: "care", priority: 2, dedupeKey: `floor:${ids[i]}:${day}`, source: "floor", text: content, template: null, expiresAt: t + 2 * DAY }, t + 2000 + queued * 17);
+      const content =
+        balance[i]! > 0
+          ? `Bạn đang có ${balance[i]} điểm thưởng. Ghé cửa hàng để dùng điểm nhé!`
+          : `Ưu đãi mới: ${campaigns[3]!.name}. Mở mini app để nhận ngay!`;
+      message(
+        i,
+        t,
+        { category: "care", priority: 2, dedupeKey: `floor:${ids[i]}:${day}`, source: "floor", text: content, template: null, expiresAt: t + 2 * DAY },
+        t + 2000 + queued * 17,
+      );
       queued++;
     }
   }
@@ -1414,7 +1501,12 @@ export function simulate(
   // The shop's setup, before day 0.
   tx(() => {
     if (!db) return;
-    db.prepare("insert into admin_users (id, email, password_hash, created_at) values (?, ?, ?, ?)").run(ADMIN_ID, TEST_ENV.ADMIN_EMAIL, o.adminHash ?? "-", DAY0 - 3 * DAY);
+    db.prepare("insert into admin_users (id, email, password_hash, created_at) values (?, ?, ?, ?)").run(
+      ADMIN_ID,
+      TEST_ENV.ADMIN_EMAIL,
+      o.adminHash ?? "-",
+      DAY0 - 3 * DAY,
+    );
     const st = db.prepare("insert into stores (id, name, address, active, created_at) values (?, ?, ?, 1, ?)");
     for (const s of stores) st.run(s.id, s.name, s.address, DAY0 - 3 * DAY);
     const cat = db.prepare("insert into menu_categories (id, name, position, active, created_at, updated_at) values (?, ?, ?, 1, ?, ?)");
@@ -1423,7 +1515,7 @@ export function simulate(
       "insert into products (id, category_id, name, description, price_vnd, image_url, option_groups, active, created_at, updated_at) values (?, ?, ?, '', ?, null, '[]', 1, ?, ?)",
     );
     const ps = db.prepare("insert into product_stores (product_id, store_id, available, updated_at) values (?, ?, 1, ?)");
-    for (const p of products as (typeof products[number] & { cat: string })[]) {
+    for (const p of products as ((typeof products)[number] & { cat: string })[]) {
       prod.run(p.id, p.cat, p.name, p.price, DAY0 - 3 * DAY, DAY0 - 3 * DAY);
       for (const s of storeIds) ps.run(p.id, s, DAY0 - 3 * DAY);
     }
@@ -1518,7 +1610,7 @@ export function simulate(
         if (!it && (!next || next.t >= dayEnd)) break;
         if (next && next.t < dayEnd && (!it || next.t <= it.t)) {
           future.pop();
-            next.run();
+          next.run();
           continue;
         }
         k++;
@@ -1533,7 +1625,12 @@ export function simulate(
         else userMessage(i, it!.t);
       }
     });
-    if (db) o.log(`day ${d + 1}/${DAYS}: ${nextJoin.toLocaleString("en-US")} people, ${Object.values(items).reduce((a, b) => a + b, 0).toLocaleString("en-US")} events, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (db)
+      o.log(
+        `day ${d + 1}/${DAYS}: ${nextJoin.toLocaleString("en-US")} people, ${Object.values(items)
+          .reduce((a, b) => a + b, 0)
+          .toLocaleString("en-US")} events, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
   }
 
   // ---- what stands at `end` ----
@@ -1543,7 +1640,18 @@ export function simulate(
     for (let i = 0; i < N; i++) {
       if (!joined[i]) continue;
       const nn = (x: number) => (Number.isNaN(x) ? null : x);
-      updCustomer!.run(oaIds[i], follows[i], nn(followedAt[i]!), nn(unfollowedAt[i]!), nn(lastInteraction[i]!), balance[i], earned[i], nn(fatigueUntil[i]!), updatedAt[i], i + 1);
+      updCustomer!.run(
+        oaIds[i],
+        follows[i],
+        nn(followedAt[i]!),
+        nn(unfollowedAt[i]!),
+        nn(lastInteraction[i]!),
+        balance[i],
+        earned[i],
+        nn(fatigueUntil[i]!),
+        updatedAt[i],
+        i + 1,
+      );
     }
     // Staff and their stores, granted by the admin on day 0.
     const role = db.prepare("update customers set role = 'staff' where id = ?");
@@ -1560,7 +1668,25 @@ export function simulate(
        values (?, ?, '', ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?, '[]', ?, ?, 1, ?, ?)`,
     );
     for (const c of campaigns)
-      camp.run(c.id, c.name, c.kind, c.value, c.maxDiscount, c.kind === "free_item" ? "Trà sen vàng" : null, c.minSpend, c.issued, c.perCustomer, c.from, c.to, c.days, c.cost, c.requiresFollow ? 1 : 0, c.listed ? 1 : 0, c.createdAt, c.createdAt);
+      camp.run(
+        c.id,
+        c.name,
+        c.kind,
+        c.value,
+        c.maxDiscount,
+        c.kind === "free_item" ? "Trà sen vàng" : null,
+        c.minSpend,
+        c.issued,
+        c.perCustomer,
+        c.from,
+        c.to,
+        c.days,
+        c.cost,
+        c.requiresFollow ? 1 : 0,
+        c.listed ? 1 : 0,
+        c.createdAt,
+        c.createdAt,
+      );
     const gc = db.prepare(
       `insert into game_campaigns (id, name, description, kind, store_ids, starts_at, ends_at, plays_per_day, plays_per_customer, daily_prize_budget_per_store, active, created_at, updated_at)
        values (?, ?, '', ?, ?, ?, null, 1, null, null, 1, ?, ?)`,
@@ -1571,14 +1697,30 @@ export function simulate(
     );
     for (const g of games) {
       gc.run(g.id, g.name, g.kind, JSON.stringify(g.stores), g.startsAt, g.startsAt - DAY, g.startsAt - DAY);
-      g.prizes.forEach((p, k) => gp.run(p.id, g.id, k, p.label, p.kind, p.kind === "voucher" ? prizeCampaign.id : null, p.points, p.weight, p.won, p.requiresFollow ? 1 : 0));
+      g.prizes.forEach((p, k) =>
+        gp.run(p.id, g.id, k, p.label, p.kind, p.kind === "voucher" ? prizeCampaign.id : null, p.points, p.weight, p.won, p.requiresFollow ? 1 : 0),
+      );
     }
     const bc = db.prepare(
       `insert into broadcasts (id, name, category, text, image_url, template_id, template_data, audience, state, scheduled_at, expires_at, breaker_rate, breaker_min_sent,
          recipients, planned_through, created_by, created_at, started_at, finished_at) values (?, ?, ?, ?, null, ?, ?, ?, 'done', null, null, 0.02, 200, ?, ?, ?, ?, ?, ?)`,
     );
     for (const [b, t, fin] of broadcastRows as [Broadcast, number, number][])
-      bc.run(b.id, b.name, b.category, b.text, b.template?.id ?? null, b.template ? JSON.stringify(b.template.data) : null, JSON.stringify({ followersOnly: true }), b.recipients, N, `admin:${ADMIN_ID}`, t - 20 * MIN, t, Math.min(fin, END - 1));
+      bc.run(
+        b.id,
+        b.name,
+        b.category,
+        b.text,
+        b.template?.id ?? null,
+        b.template ? JSON.stringify(b.template.data) : null,
+        JSON.stringify({ followersOnly: true }),
+        b.recipients,
+        N,
+        `admin:${ADMIN_ID}`,
+        t - 20 * MIN,
+        t,
+        Math.min(fin, END - 1),
+      );
   });
   // Pending-follow draws never settled and their events are already counted; the heavy list.
   const order = Array.from({ length: N }, (_, i) => i)

@@ -61,7 +61,7 @@ setInterval(() => {
 // ---- what to ask: drawn from the database with a fixed seed, so every run asks the same ----
 
 let seed = 42;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 const maxRowid = sqlite.prepare("select max(rowid) from customers").pluck().get() as number;
 const someone = sqlite.prepare("select id, name, phone, member_code as memberCode from customers where rowid = ?");
 const people = (n: number, ok: (p: { name: string; phone: string | null }) => boolean) => {
@@ -95,10 +95,22 @@ function plan() {
   ];
   const storeId = m.storeIds[0]!;
   const segments = [
-    { all: [{ kind: "follower", follows: true }, { kind: "lastVisit", max: 14 }, { kind: "points", min: 100 }] },
+    {
+      all: [
+        { kind: "follower", follows: true },
+        { kind: "lastVisit", max: 14 },
+        { kind: "points", min: 100 },
+      ],
+    },
     { all: [{ kind: "tier", tiers: ["silver", "gold"] }, { kind: "orderCount", days: 30, min: 2 }, { kind: "hasPhone" }] },
     { all: [{ kind: "visitedStore", storeIds: [storeId], days: 30 }, { kind: "lastOrder", min: 14 }, { kind: "promotionsAllowed" }] },
-    { all: [{ kind: "spend", days: 60, min: 300000 }, { kind: "birthdayMonth", thisMonth: true }, { kind: "follower", follows: true }] },
+    {
+      all: [
+        { kind: "spend", days: 60, min: 300000 },
+        { kind: "birthdayMonth", thisMonth: true },
+        { kind: "follower", follows: true },
+      ],
+    },
     { all: [{ kind: "playedGame", days: 30 }, { none: [{ kind: "unfollowed", days: 30 }] }, { kind: "tags", tags: ["vip", "van-phong"], match: "any" }] },
   ];
   const t = now();
@@ -130,23 +142,54 @@ function baseline() {
   const codes = p.searches.filter((s) => s.kind === "member code").map((s) => s.q.replace(/[^0-9A-Z]/g, "").slice(2));
   let k = 0;
   const byCode = sqlite.prepare("select * from customers where member_code = ?");
-  put("pk", "one customer by member code (unique index)", timed(() => byCode.get(codes[k++ % codes.length]), 20));
+  put(
+    "pk",
+    "one customer by member code (unique index)",
+    timed(() => byCode.get(codes[k++ % codes.length]), 20),
+  );
   const byId = sqlite.prepare("select * from customers where id = ?");
-  put("profile", "one customer by id (primary key)", timed(() => byId.get(ids[k++ % ids.length]), 20));
+  put(
+    "profile",
+    "one customer by id (primary key)",
+    timed(() => byId.get(ids[k++ % ids.length]), 20),
+  );
   if (has("customers_fts")) {
-    const words = p.searches.filter((s) => s.kind !== "phone last 4" && s.kind !== "member code").map((s) => noMarks(s.q).split(/\s+/).map((w) => `"${w}"*`).join(" "));
+    const words = p.searches
+      .filter((s) => s.kind !== "phone last 4" && s.kind !== "member code")
+      .map((s) =>
+        noMarks(s.q)
+          .split(/\s+/)
+          .map((w) => `"${w}"*`)
+          .join(" "),
+      );
     const fts = sqlite.prepare(
       "select c.* from customers_fts f cross join customers c on c.rowid = f.rowid where customers_fts match ? order by f.rowid desc limit 25",
     );
-    put("fts", "an FTS match, its 25 newest customers", timed(() => fts.all(words[k++ % words.length]), 20));
+    put(
+      "fts",
+      "an FTS match, its 25 newest customers",
+      timed(() => fts.all(words[k++ % words.length]), 20),
+    );
   }
   const ledger = sqlite.prepare("select * from points_ledger where customer_id = ? order by created_at desc limit 30");
-  put("ledger", "a heavy person's 30 newest ledger entries (index range)", timed(() => ledger.all(ids[k++ % ids.length]), 20));
+  put(
+    "ledger",
+    "a heavy person's 30 newest ledger entries (index range)",
+    timed(() => ledger.all(ids[k++ % ids.length]), 20),
+  );
   const scan = sqlite.prepare("select count(*) from customers where follows_oa = 1 and points_balance >= 100");
-  put("scan", "a count over every customer (one full scan, two column tests)", timed(() => scan.get(), 5));
+  put(
+    "scan",
+    "a count over every customer (one full scan, two column tests)",
+    timed(() => scan.get(), 5),
+  );
   const t = now();
   const days = sqlite.prepare("select count(*), sum(delta) from points_ledger where created_at >= ? and created_at < ?");
-  put("range", "60 days of ledger entries summed (one index range, or a scan without one)", timed(() => days.get(t - 60 * DAY, t), 3));
+  put(
+    "range",
+    "60 days of ledger entries summed (one index range, or a scan without one)",
+    timed(() => days.get(t - 60 * DAY, t), 3),
+  );
   return out;
 }
 
@@ -161,7 +204,10 @@ function explain() {
     const w = compileSegment(rules, ctx);
     const sql = `select count(*) from customers c where ${w.where}`;
     const t = performance.now();
-    const n = sqlite.prepare(sql).pluck().get(...w.params) as number;
+    const n = sqlite
+      .prepare(sql)
+      .pluck()
+      .get(...w.params) as number;
     const ms = performance.now() - t;
     const plan = (sqlite.prepare(`explain query plan ${sql}`).all(...w.params) as { detail: string }[]).map((p) => p.detail);
     return { n, ms, plan };

@@ -28,7 +28,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function child(file: string): Promise<{ proc: ChildProcess; ready: any; ask: (type: string) => Promise<any> }> {
   const proc = fork(here(file), [], {
     env: process.env,
-    execArgv: ["--import", "tsx", "--max-old-space-size=8192", ...(process.env.BENCH_CRM_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CRM_PROF}`] : [])],
+    execArgv: [
+      "--import",
+      "tsx",
+      "--max-old-space-size=8192",
+      ...(process.env.BENCH_CRM_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CRM_PROF}`] : []),
+    ],
   });
   const ask = (type: string) =>
     new Promise<any>((resolve) => {
@@ -86,7 +91,11 @@ const stats = (xs: number[]) => {
   return { n: s.length, p50: s[Math.floor(s.length / 2)] ?? NaN, max: s[s.length - 1] ?? NaN };
 };
 
-console.log(`Node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}, probe every ${PROBE_MS} ms`);
+console.log(
+  `Node ${process.version}, ${new Date().toISOString()}, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}, probe every ${PROBE_MS} ms`,
+);
 const t0 = Date.now();
 const api = await child("./crm-server.ts");
 const { meta } = api.ready;
@@ -97,7 +106,11 @@ console.log(
       .map(([k, v]) => `${k} ${fmt(v as number)}`)
       .join(", ")})`,
 );
-console.log(`rows: ${Object.entries(meta.rows).map(([k, v]) => `${k} ${fmt(v as number)}`).join(", ")}`);
+console.log(
+  `rows: ${Object.entries(meta.rows)
+    .map(([k, v]) => `${k} ${fmt(v as number)}`)
+    .join(", ")}`,
+);
 const base = api.ready.url as string;
 try {
   const token = (await call<{ token: string }>(base, "POST", "/api/admin/login", undefined, api.ready.admin)).token;
@@ -108,7 +121,10 @@ try {
     {
       name: "customer search",
       target: 50,
-      calls: plan.searches.map((s: { kind: string; q: string }) => ({ label: `${s.kind}: ${s.q}`, run: get(`/api/admin/customers?q=${encodeURIComponent(s.q)}`) })),
+      calls: plan.searches.map((s: { kind: string; q: string }) => ({
+        label: `${s.kind}: ${s.q}`,
+        run: get(`/api/admin/customers?q=${encodeURIComponent(s.q)}`),
+      })),
     },
     {
       name: "profile + first timeline page",
@@ -143,7 +159,10 @@ try {
   if (!profileRoute) {
     const op = ops[1]!;
     op.name = "first timeline page (no profile route yet)";
-    op.calls = plan.profiles.map((p: { id: string; events: number }) => ({ label: `${p.id} (${p.events} events)`, run: get(`/api/admin/customers/${p.id}/timeline`) }));
+    op.calls = plan.profiles.map((p: { id: string; events: number }) => ({
+      label: `${p.id} (${p.events} events)`,
+      run: get(`/api/admin/customers/${p.id}/timeline`),
+    }));
   }
   for (const op of ops) {
     if (process.env.BENCH_CRM_OPS && !process.env.BENCH_CRM_OPS.split(",").includes(["search", "profile", "segments", "dashboard"][ops.indexOf(op)]!)) continue;
@@ -233,7 +252,11 @@ try {
       };
     }),
   );
-  console.log(`probe failures: ${p.failures()}; load average now ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(
+    `probe failures: ${p.failures()}; load average now ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
   if (process.env.BENCH_CRM_EXPLAIN) {
     console.log("\nSegment counts taken apart (each count in one unsliced statement over every customer, in the server process):");
     const { segments } = await api.ask("explain");
