@@ -20,6 +20,7 @@
  * No ANALYZE: the product never runs one, so the planner sees what a production file has.
  */
 import { createHash } from "node:crypto";
+import { FAMILY } from "@mc/server/demo/people";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -110,30 +111,7 @@ export function cachedSeed(dbPath: string, customers: number, events: number): S
 
 // ---- names, as Zalo display names show them ----
 
-const FAMILY: [string, number][] = [
-  ["Nguyễn", 36],
-  ["Trần", 11],
-  ["Lê", 9],
-  ["Phạm", 7],
-  ["Hoàng", 4],
-  ["Huỳnh", 4],
-  ["Phan", 4],
-  ["Vũ", 3],
-  ["Võ", 3],
-  ["Đặng", 2],
-  ["Bùi", 2],
-  ["Đỗ", 2],
-  ["Hồ", 1.5],
-  ["Ngô", 1.5],
-  ["Dương", 1],
-  ["Lý", 1],
-  ["Trương", 1],
-  ["Đinh", 0.8],
-  ["Lâm", 0.6],
-  ["Mai", 0.5],
-  ["Tô", 0.4],
-  ["Châu", 0.3],
-];
+// The family names, weighted, are the demo history's (one list for both).
 const MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Khánh", "Bảo", "Mỹ", "Hồng", "Kim", "Hoài", "Diệu"];
 const MIDDLE_M = ["Văn", "Văn", "Minh", "Đức", "Quốc", "Hoàng", "Thành", "Gia", "Hữu", "Công", "Tuấn", "Anh", "Trọng", "Nhật", "Xuân"];
 const GIVEN_F =

@@ -4,7 +4,7 @@ import type { Rng } from "./random";
 // common they are (Nguyễn is about a third of the country), with some people going by their middle and given
 // name only ("Thu Trang") as Zalo display names often do.
 
-const FAMILY: readonly (readonly [string, number])[] = [
+export const FAMILY: readonly (readonly [string, number])[] = [
   ["Nguyễn", 36],
   ["Trần", 11],
   ["Lê", 9],
