@@ -70,19 +70,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ["mini-app/src/**/*.{ts,tsx}"],
+    files: ["mini-app/src/**/*.{ts,tsx}", "console/src/**/*.{ts,tsx}"],
     plugins: { "react-hooks": reactHooks },
     rules: {
       "react-hooks/rules-of-hooks": "error",
       // useLoad(load, deps) takes its deps like useEffect, so it is checked the same way.
       "react-hooks/exhaustive-deps": ["error", { additionalHooks: "^useLoad$" }],
     },
-  },
-  {
-    // The admin console moves to its own package (issue #13); fix there: some effects leave deps out.
-    files: ["mini-app/src/console/**"],
-    linterOptions: { reportUnusedDisableDirectives: "off" },
-    rules: { "react-hooks/exhaustive-deps": "off" },
   },
   {
     // Mini-app features never import each other: shared pieces live in lib/ or components/, and

@@ -133,7 +133,7 @@ async function seedMonth(stack: Stack) {
 }
 
 async function signIn(page: Page, stack: Stack) {
-  await page.goto(`${stack.webUrl}/console.html`);
+  await page.goto(`${stack.consoleUrl}/`);
   await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
   await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
   await page.getByTestId("login-submit").click();
@@ -222,7 +222,7 @@ describe("admin console: dashboard", () => {
     try {
       await page.setViewportSize({ width: 360, height: 780 });
       await signIn(page, stack);
-      await page.goto(`${stack.webUrl}/console.html#/dashboard`);
+      await page.goto(`${stack.consoleUrl}/#/dashboard`);
       await allReady(page);
       await page.getByTestId("range-90").click();
       await allReady(page);

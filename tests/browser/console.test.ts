@@ -26,7 +26,9 @@ describe("admin web console", () => {
   it("edits the warming rules, registers a ZNS template and runs a care broadcast to followers", async () => {
     const { page, errors, blocked, context } = await openConsole(browser);
     try {
-      await page.goto(`${stack.webUrl}/console.html`);
+      // The console is its own app; the mini app's old /console.html link (with its #route) leads there.
+      await page.goto(`${stack.webUrl}/console.html#/rules`);
+      expect(page.url()).toBe(`${stack.consoleUrl}/#/rules`);
 
       // ---- sign in ----
       await page.getByTestId("login-email").fill(DEMO_ADMIN.email);

@@ -26,6 +26,7 @@ export function CustomersPage() {
   const problems = filterProblems(f);
   const blocked = problems.some((p) => p.startsWith("Số ngày"));
   const query = queryOf(settled, { sort: true }).toString();
+  const countQuery = queryOf(settled, { sort: false }).toString();
 
   const opts = useLoad(async () => {
     const [l, s, t, g] = await Promise.all([
@@ -53,12 +54,11 @@ export function CustomersPage() {
       .get<CustomerListPage>(`/api/admin/customers?${query}${query ? "&" : ""}limit=${PAGE}`)
       .then((p) => my === seq.current && setList({ items: p.items, next: p.next, sort: p.sort, loading: false, error: null }))
       .catch((error: unknown) => my === seq.current && setList({ items: [], next: null, sort: null, loading: false, error }));
-    const countQuery = queryOf(settled, { sort: false }).toString();
     api
       .get<CustomerCount>(`/api/admin/customers/count${countQuery ? `?${countQuery}` : ""}`)
       .then((c) => my === seq.current && setCount({ n: c.count, loading: false }))
       .catch(() => my === seq.current && setCount({ n: null, loading: false }));
-  }, [query, blocked]);
+  }, [query, countQuery, blocked]);
 
   const more = async () => {
     if (!list.next) return;

@@ -2,12 +2,12 @@ import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "rea
 import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
 import { api, session, setSignedOutHandler, type Admin } from "./api";
 import { ErrorBox, Spinner, useAction } from "./ui";
-import { RulesPage } from "./pages/Rules";
-import { BroadcastsPage } from "./pages/Broadcasts";
-import { BroadcastPage } from "./pages/Broadcast";
-import { ZnsPage } from "./pages/Zns";
-import { VouchersPage } from "./pages/Vouchers";
-import { GamesPage } from "./pages/Games";
+import { RulesPage } from "./pages/rules";
+import { BroadcastsPage } from "./pages/broadcasts";
+import { BroadcastPage } from "./pages/broadcast";
+import { ZnsPage } from "./pages/zns";
+import { VouchersPage } from "./pages/vouchers";
+import { GamesPage } from "./pages/games";
 import { Layers, Users } from "lucide-react";
 import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";

@@ -37,7 +37,7 @@ function useRuleContext() {
 export function SegmentEditorPage({ id }: { id: string }) {
   const isNew = id === "new";
   const ctx = useRuleContext();
-  const seg = useLoad(() => (isNew ? Promise.resolve(null) : api.get<SegmentDetail>(`/api/admin/segments/${encodeURIComponent(id)}`)), [id]);
+  const seg = useLoad(() => (isNew ? Promise.resolve(null) : api.get<SegmentDetail>(`/api/admin/segments/${encodeURIComponent(id)}`)), [id, isNew]);
   const [draft, setDraft] = useState<Draft>({ name: "", description: "", rules: EMPTY_RULES });
   const [restored, setRestored] = useState<number | null>(null);
   const saved = seg.data;

@@ -22,6 +22,8 @@ const atShop = (iso: string | null, timeZone: string) => {
 
 /** What may reach this person now, category by category, and why not (the send policy's own reading). */
 export function WarmingCard({ customerId, version }: { customerId: string; version: number }) {
+  // `version` is not read: it changes when the profile changes, and reloads the card with it.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const w = useLoad(() => api.get<{ warming: WarmingState }>(`/api/admin/customers/${encodeURIComponent(customerId)}/warming`), [customerId, version]);
   const s = w.data?.warming;
   const fmtTime = (iso: string | null) => atShop(iso, s?.timeZone ?? "Asia/Ho_Chi_Minh");

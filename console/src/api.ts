@@ -1,5 +1,5 @@
 import { isApiError } from "@mc/shared/errors";
-import { config } from "../config";
+import { config } from "./config";
 
 /** A failed call: the server's `{code, message, requestId, details?}`, or NETWORK / BAD_RESPONSE. */
 export class ConsoleError extends Error {

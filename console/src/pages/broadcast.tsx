@@ -4,7 +4,7 @@ import { api } from "../api";
 import { CATEGORY_LABEL, COUNT_LABEL, STATE_LABEL, fmtNum, fmtPct, fmtTime, notSentOf, reasonLabel, zaloReason } from "../labels";
 import type { BroadcastView, Preview } from "../types";
 import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
-import { stateTone } from "./Broadcasts";
+import { stateTone } from "./broadcasts";
 
 const LIVE = new Set(["planning", "running", "paused", "tripped", "scheduled"]);
 
@@ -16,11 +16,13 @@ export function BroadcastPage({ id }: { id: string }) {
   const b = view.data;
 
   // Live progress: poll every 2 s while the broadcast can still change.
+  const state = b?.state;
+  const { reload } = view;
   useEffect(() => {
-    if (!b || !LIVE.has(b.state)) return;
-    const t = setInterval(() => void view.reload(), 2000);
+    if (!state || !LIVE.has(state)) return;
+    const t = setInterval(() => void reload(), 2000);
     return () => clearInterval(t);
-  }, [b?.state, view.reload]);
+  }, [state, reload]);
 
   const loadPreview = async () => {
     const p = await prev.run(() => api.get<Preview>(`/api/admin/broadcasts/${encodeURIComponent(id)}/preview`));
