@@ -50,7 +50,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (a: Admin) => void }) {
   const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await run(() => api.post<{ token: string; admin: Admin }>("/api/admin/login", { email: email.trim(), password }));
+    const r = await run(() => api.post<{ token: string; admin: Admin }>("/api/admin/login", { email: email.trim(), password }, { auth: false }));
     if (r) {
       session.set(r.token, r.admin);
       onSignedIn(r.admin);

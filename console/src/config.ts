@@ -1,6 +1,4 @@
-/** Runtime config: `window.__MC_CONFIG__` (injected when the console is served) wins, then build-time env. */
-const trimSlash = (s: string) => s.replace(/\/+$/, "");
+import { runtimeConfig } from "@mc/web/runtime-config";
 
-export const config = {
-  apiUrl: trimSlash((typeof window !== "undefined" && window.__MC_CONFIG__?.apiUrl) || import.meta.env.VITE_API_URL || "http://localhost:3000"),
-};
+/** Where the API is (`window.__MC_CONFIG__` when served, else the build's env): see @mc/web/runtime-config. */
+export const config = runtimeConfig(import.meta.env);

@@ -46,10 +46,6 @@ export const RULE_KINDS = Object.keys(RULE_LABEL) as RuleKind[];
 
 export const GROUP_LABEL = { all: "Đúng TẤT CẢ (VÀ)", any: "Đúng MỘT TRONG SỐ (HOẶC)", none: "KHÔNG đúng điều nào (KHÔNG)" } as const;
 
-export const fmtDate = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleDateString("vi-VN", { day: "2-digit", month: "2-digit", year: "numeric" }) : "—";
-export const fmtVnd = (n: number) => `${n.toLocaleString("vi-VN")} ₫`;
-
 /** "3 ngày trước", "vừa xong": for the list's last-interaction column. */
 export function fmtAgo(iso: string | null | undefined, now = Date.now()) {
   if (!iso) return "—";

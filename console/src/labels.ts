@@ -49,14 +49,6 @@ export const TEST_SEND_LABEL: Record<string, string> = {
 
 export const TAG_LABEL: Record<number, string> = { 1: "1 · Giao dịch", 2: "2 · Chăm sóc khách hàng", 3: "3 · Khuyến mãi" };
 
-export const fmtTime = (iso: string | null | undefined) => {
-  if (!iso) return "—";
-  const d = new Date(iso);
-  return `${d.toLocaleDateString("vi-VN", { day: "2-digit", month: "2-digit", year: "numeric" })} ${d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false })}`;
-};
-export const fmtNum = (n: number) => n.toLocaleString("vi-VN");
-export const fmtPct = (x: number) => `${(x * 100).toLocaleString("vi-VN", { maximumFractionDigits: 2 })}%`;
-
 /** Zalo's ZNS/OA error codes in Vietnamese (the server sends an English reason; this wins when known). */
 const ZALO_ERROR_VI: Record<number, string> = {
   [-32]: "Vượt giới hạn tốc độ gọi của Zalo",

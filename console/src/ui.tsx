@@ -1,26 +1,48 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode, type SetStateAction } from "react";
 import { AlertTriangle, Loader2 } from "lucide-react";
-import { ConsoleError, detailLines } from "./api";
+import { ApiError } from "@mc/web/api-client";
+import { describeError } from "@mc/web/error-messages";
+import { fieldProblems } from "@mc/web/validation-text";
 
-export function ErrorBox({ error, testId }: { error: unknown; testId?: string }) {
+/**
+ * A failed call in Vietnamese: the shared table's words for its code (`titles` may say it the page's way), the
+ * validation problems field by field (`fields` names them as the form does), and the request id for support.
+ * The server's English message is never shown.
+ */
+export function ErrorBox({
+  error,
+  testId,
+  fields,
+  titles,
+}: {
+  error: unknown;
+  testId?: string;
+  fields?: Record<string, string>;
+  titles?: Partial<Record<string, string>>;
+}) {
   if (!error) return null;
-  const e = error instanceof ConsoleError ? error : new ConsoleError("CLIENT", (error as Error)?.message ?? String(error));
-  const lines = e.code === "VALIDATION_FAILED" || e.code === "TEMPLATE_DATA_INVALID" ? detailLines(e.details) : [];
+  const e = error instanceof ApiError ? error : null;
+  const code = e?.code ?? "CLIENT";
+  const { title, hint } = describeError(code);
+  const problems = e && (code === "VALIDATION_FAILED" || code === "TEMPLATE_DATA_INVALID") ? fieldProblems(e.details, fields) : [];
   return (
-    <div className="c-error" role="alert" data-testid={testId ?? "error"} data-code={e.code}>
+    <div className="c-error" role="alert" data-testid={testId ?? "error"} data-code={code}>
       <AlertTriangle size={18} />
       <div>
-        <div className="c-error-msg">{e.message}</div>
-        {lines.length > 0 && (
+        <div className="c-error-msg">{titles?.[code] ?? title}</div>
+        {problems.length > 0 ? (
           <ul className="c-error-details">
-            {lines.map((l, i) => (
+            {problems.map((p, i) => (
               <li key={i}>
-                <code>{l}</code>
+                {p.field && <strong>{p.field}: </strong>}
+                {p.text}
               </li>
             ))}
           </ul>
+        ) : (
+          hint && <div className="c-error-hint">{hint}</div>
         )}
-        {e.requestId && <div className="c-muted c-small">Mã yêu cầu: {e.requestId}</div>}
+        {e?.requestId && <div className="c-muted c-small">Mã yêu cầu: {e.requestId}</div>}
       </div>
     </div>
   );

@@ -60,6 +60,12 @@ describe("emulator build of the mini app (built by global setup)", () => {
     }
   });
 
+  it("carries no zod: runtime values come from @mc/shared's dependency-free subpaths (errors, voucher-rules, counter-rules)", () => {
+    // zod's classes keep their `_zod` internals and ZodError's name through minification (the console's bundle has both)
+    for (const f of readdirSync(resolve(WWW, "assets")).filter((f) => f.endsWith(".js")))
+      expect(readFileSync(resolve(WWW, "assets", f), "utf8"), f).not.toMatch(/\b_zod\b|ZodError/);
+  });
+
   it(`keeps the first route within ${FIRST_ROUTE_BUDGET_KB} KB of gzipped JavaScript`, () => {
     const files = firstLoad(WWW);
     const kb = gzKb(files);

@@ -1,8 +1,8 @@
 import { useRef, useState } from "react";
 import { Download, ShieldExclamationPoint, X } from "lucide-react";
 import { openStream, saveBlob } from "../api";
-import { fmtNum } from "../labels";
 import { ErrorBox } from "../ui";
+import { fmtNumber } from "@mc/web/format";
 
 /** Counts CSV records as bytes arrive: newlines outside quoted fields (a quoted name may hold one). */
 export function csvRowCounter() {
@@ -85,7 +85,7 @@ export function ExportCsv({ query, count, onClose }: { query: URLSearchParams; c
           <X size={16} />
         </button>
       </div>
-      <p className="c-muted c-small">Xuất mọi khách khớp bộ lọc hiện tại{count !== null ? ` (${fmtNum(count)} người)` : ""}.</p>
+      <p className="c-muted c-small">Xuất mọi khách khớp bộ lọc hiện tại{count !== null ? ` (${fmtNumber(count)} người)` : ""}.</p>
       <fieldset className="c-fieldset" disabled={running}>
         <legend className="c-label">Số điện thoại</legend>
         <label className="c-check">
@@ -111,10 +111,10 @@ export function ExportCsv({ query, count, onClose }: { query: URLSearchParams; c
           <div className="c-progress-head c-small">
             <span data-testid="export-progress">
               {run.state === "done"
-                ? `Đã xong: ${fmtNum(run.received)} dòng`
+                ? `Đã xong: ${fmtNumber(run.received)} dòng`
                 : run.state === "cancelled"
-                  ? `Đã huỷ sau ${fmtNum(run.received)} dòng`
-                  : `Đang nhận ${fmtNum(run.received)}${count !== null ? ` / ${fmtNum(count)}` : ""} dòng…`}
+                  ? `Đã huỷ sau ${fmtNumber(run.received)} dòng`
+                  : `Đang nhận ${fmtNumber(run.received)}${count !== null ? ` / ${fmtNumber(count)}` : ""} dòng…`}
             </span>
             {count !== null && run.state === "running" && <span>{pct}%</span>}
           </div>

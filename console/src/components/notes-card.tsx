@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import type { CustomerNote } from "@mc/shared";
 import { api } from "../api";
-import { fmtTime } from "../labels";
 import { Card, ErrorBox, Spinner, useAction } from "../ui";
 import { useTimeline } from "./timeline-card";
+import { fmtDateTime } from "@mc/web/format";
 
 /** The shop's notes on a person: add one; the list (the timeline's notes) shows who wrote each and when. */
 export function NotesCard({ customerId, version, onAdded }: { customerId: string; version: number; onAdded: () => void }) {
@@ -64,7 +64,7 @@ export function NotesCard({ customerId, version, onAdded }: { customerId: string
             <li key={n.key} className="c-note">
               <div className="c-note-text">{n.text}</div>
               <div className="c-small c-muted">
-                {n.who || "—"} · <time dateTime={n.at}>{fmtTime(n.at)}</time>
+                {n.who || "—"} · <time dateTime={n.at}>{fmtDateTime(n.at)}</time>
               </div>
             </li>
           ))}

@@ -1,11 +1,12 @@
 import { useRef, useState, type FormEvent } from "react";
 import type { AdjustPointsBody } from "@mc/shared";
 import { api } from "../api";
-import { fmtNum } from "../labels";
 import { ErrorBox, Field, NumInput, useAction } from "../ui";
+import { fmtNumber } from "@mc/web/format";
+import { newRequestId } from "@mc/web/request-id";
 
 /** One key per intended adjustment: a retry after a lost answer is the same request, and the ledger applies it once. */
-const newKey = () => `console-${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+const newKey = () => newRequestId("console");
 
 /** A manual points adjustment: amount and reason, then an explicit confirmation (it is audited). */
 export function PointsAdjust({ customerId, name, balance, onDone }: { customerId: string; name: string; balance: number; onDone: (balance: number) => void }) {
@@ -27,7 +28,7 @@ export function PointsAdjust({ customerId, name, balance, onDone }: { customerId
   if (!amount || amount <= 0) problems.push("Nhập số điểm lớn hơn 0");
   else if (amount > 1_000_000) problems.push("Tối đa 1.000.000 điểm một lần");
   if (reason.trim().length < 3) problems.push("Ghi lý do (ít nhất 3 ký tự)");
-  if (sign < 0 && amount && amount > balance) problems.push(`Chỉ còn ${fmtNum(balance)} điểm để trừ`);
+  if (sign < 0 && amount && amount > balance) problems.push(`Chỉ còn ${fmtNumber(balance)} điểm để trừ`);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -42,7 +43,7 @@ export function PointsAdjust({ customerId, name, balance, onDone }: { customerId
     setAmount(null);
     setReason("");
     fresh();
-    setDone(`Đã ${delta > 0 ? "cộng" : "trừ"} ${fmtNum(Math.abs(delta))} điểm. Số dư mới: ${fmtNum(r.balance)} điểm.`);
+    setDone(`Đã ${delta > 0 ? "cộng" : "trừ"} ${fmtNumber(Math.abs(delta))} điểm. Số dư mới: ${fmtNumber(r.balance)} điểm.`);
   };
 
   return (
@@ -85,8 +86,8 @@ export function PointsAdjust({ customerId, name, balance, onDone }: { customerId
       {confirming ? (
         <div className="c-confirm" role="alertdialog" aria-labelledby="adjust-confirm-text" data-testid="adjust-confirm">
           <p id="adjust-confirm-text">
-            {delta > 0 ? "Cộng" : "Trừ"} <strong>{fmtNum(Math.abs(delta))} điểm</strong> {delta > 0 ? "cho" : "của"} {name}: {fmtNum(balance)} →{" "}
-            <strong>{fmtNum(balance + delta)}</strong> điểm. Lý do: «{reason.trim()}».
+            {delta > 0 ? "Cộng" : "Trừ"} <strong>{fmtNumber(Math.abs(delta))} điểm</strong> {delta > 0 ? "cho" : "của"} {name}: {fmtNumber(balance)} →{" "}
+            <strong>{fmtNumber(balance + delta)}</strong> điểm. Lý do: «{reason.trim()}».
           </p>
           <div className="c-row">
             <button type="button" className="c-btn" onClick={() => setConfirming(false)} disabled={act.busy}>

@@ -1,8 +1,8 @@
 import { Pencil } from "lucide-react";
 import { api } from "../api";
-import { fmtNum } from "../labels";
 import type { SegmentPreview, SegmentView } from "../crm-types";
 import { ErrorBox, Field, Spinner, useLoad } from "../ui";
+import { fmtNumber } from "@mc/web/format";
 
 /** The broadcast form's "saved segment" audience: pick one, see how many it matches now. */
 export function SegmentAudience({ segmentId, onChange }: { segmentId: string; onChange: (id: string) => void }) {
@@ -39,7 +39,7 @@ export function SegmentAudience({ segmentId, onChange }: { segmentId: string; on
             <Spinner label="Đang đếm…" />
           ) : count.data ? (
             <span>
-              Khớp <strong>{fmtNum(count.data.count)}</strong> người lúc này (trước khi lọc theo quan tâm OA và quy tắc chăm sóc).
+              Khớp <strong>{fmtNumber(count.data.count)}</strong> người lúc này (trước khi lọc theo quan tâm OA và quy tắc chăm sóc).
             </span>
           ) : null}
           <a href={`#/segments/${encodeURIComponent(segmentId)}`} className="c-inline">

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from "react";
 import type { SegmentGroup } from "@mc/shared";
 import { api } from "../api";
-import { fmtNum } from "../labels";
 import type { SegmentPreview } from "../crm-types";
 import { useDebounced } from "../use-debounced";
 import { ErrorBox, Spinner } from "../ui";
+import { fmtNumber } from "@mc/web/format";
 
 /**
  * The editor's live count: draft rules are counted (debounced, nothing saved) as they change; only the
@@ -41,7 +41,7 @@ export function PreviewPanel({ preview }: { preview: ReturnType<typeof useSegmen
       <div className="c-stat">
         <div className="c-stat-label">Số người khớp lúc này</div>
         <div className={`c-stat-value${stale ? " c-stale" : ""}`} data-testid="segment-count" data-stale={stale ? "1" : "0"}>
-          {data ? fmtNum(data.count) : "—"}
+          {data ? fmtNumber(data.count) : "—"}
         </div>
         {invalid ? (
           <div className="c-hint">Sửa các điều kiện đang báo lỗi để đếm.</div>
@@ -54,7 +54,7 @@ export function PreviewPanel({ preview }: { preview: ReturnType<typeof useSegmen
       <ErrorBox error={error} testId="segment-preview-error" />
       {data && (
         <>
-          <h3>Một vài người khớp{data.count > data.sample.length ? ` (${data.sample.length} trong ${fmtNum(data.count)})` : ""}</h3>
+          <h3>Một vài người khớp{data.count > data.sample.length ? ` (${data.sample.length} trong ${fmtNumber(data.count)})` : ""}</h3>
           {data.sample.length === 0 ? (
             <p className="c-empty">Chưa có ai khớp các điều kiện này.</p>
           ) : (

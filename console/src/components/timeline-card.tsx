@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from "react";
 import type { TimelineItem, TimelineKind, TimelinePage } from "@mc/shared";
 import { api } from "../api";
-import { fmtTime } from "../labels";
 import { TIMELINE_KINDS, TIMELINE_LABEL } from "../crm-labels";
 import { Card, ErrorBox, Spinner } from "../ui";
 import { TIMELINE_ICON } from "./timeline-icons";
+import { fmtDateTime } from "@mc/web/format";
 
 const PAGE = 30;
 
@@ -111,7 +111,7 @@ function TimelineRow({ it, storeName }: { it: TimelineItem; storeName: (id: stri
         </div>
         {it.detail && <div className="c-tl-detail">{it.detail}</div>}
         <div className="c-small c-muted">
-          <time dateTime={it.at}>{fmtTime(it.at)}</time>
+          <time dateTime={it.at}>{fmtDateTime(it.at)}</time>
           {it.actor && ` · ${it.actor}`}
           {it.storeId && ` · ${storeName(it.storeId)}`}
         </div>

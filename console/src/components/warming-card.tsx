@@ -1,4 +1,5 @@
 import type { CategoryState, PolicyLayer, WarmingState } from "@mc/shared";
+import { fmtDateTime } from "@mc/web/format";
 import { api } from "../api";
 import { CATEGORY_LABEL, CHANNEL_LABEL } from "../labels";
 import { Badge, Card, ErrorBox, Spinner, useLoad } from "../ui";
@@ -12,21 +13,14 @@ const LAYER_LABEL: Record<PolicyLayer, string> = {
   fatigue: "Hạn chế sau khi bỏ quan tâm",
 };
 
-/** A time in the shop's zone (the one the summary's words use), e.g. "08:00 03/12/2026". */
-const atShop = (iso: string | null, timeZone: string) => {
-  if (!iso) return "—";
-  const d = new Date(iso);
-  const opts = { timeZone, hour12: false } as const;
-  return `${d.toLocaleTimeString("vi-VN", { ...opts, hour: "2-digit", minute: "2-digit" })} ${d.toLocaleDateString("vi-VN", { ...opts, day: "2-digit", month: "2-digit", year: "numeric" })}`;
-};
-
 /** What may reach this person now, category by category, and why not (the send policy's own reading). */
 export function WarmingCard({ customerId, version }: { customerId: string; version: number }) {
   // `version` is not read: it changes when the profile changes, and reloads the card with it.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const w = useLoad(() => api.get<{ warming: WarmingState }>(`/api/admin/customers/${encodeURIComponent(customerId)}/warming`), [customerId, version]);
   const s = w.data?.warming;
-  const fmtTime = (iso: string | null) => atShop(iso, s?.timeZone ?? "Asia/Ho_Chi_Minh");
+  // In the shop's zone: the one the summary's words use.
+  const fmtTime = (iso: string | null) => fmtDateTime(iso, s?.timeZone ?? "Asia/Ho_Chi_Minh");
   return (
     <Card title="Nhận tin lúc này" testId="warming-card">
       <ErrorBox error={w.error} testId="warming-error" />

@@ -1,10 +1,11 @@
 import { useEffect, useState } from "react";
 import { ArrowLeft, Eye, OctagonAlert, Pause, Play, RefreshCw, XCircle } from "lucide-react";
 import { api } from "../api";
-import { CATEGORY_LABEL, COUNT_LABEL, STATE_LABEL, fmtNum, fmtPct, fmtTime, notSentOf, reasonLabel, zaloReason } from "../labels";
+import { CATEGORY_LABEL, COUNT_LABEL, STATE_LABEL, notSentOf, reasonLabel, zaloReason } from "../labels";
 import type { BroadcastView, Preview } from "../types";
 import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
 import { stateTone } from "./broadcasts";
+import { fmtDateTime, fmtNumber, fmtPct } from "@mc/web/format";
 
 const LIVE = new Set(["planning", "running", "paused", "tripped", "scheduled"]);
 
@@ -50,9 +51,9 @@ export function BroadcastPage({ id }: { id: string }) {
         <div>
           <h1>{b.name}</h1>
           <p className="c-muted">
-            {CATEGORY_LABEL[b.category]} · {b.startedAt ? `bắt đầu ${fmtTime(b.startedAt)}` : "chưa bắt đầu"}
-            {b.scheduledAt ? ` · lên lịch ${fmtTime(b.scheduledAt)}` : ""}
-            {b.finishedAt ? ` · kết thúc ${fmtTime(b.finishedAt)}` : ""}
+            {CATEGORY_LABEL[b.category]} · {b.startedAt ? `bắt đầu ${fmtDateTime(b.startedAt)}` : "chưa bắt đầu"}
+            {b.scheduledAt ? ` · lên lịch ${fmtDateTime(b.scheduledAt)}` : ""}
+            {b.finishedAt ? ` · kết thúc ${fmtDateTime(b.finishedAt)}` : ""}
             {b.audience?.segment && (
               <>
                 {" · "}
@@ -95,7 +96,7 @@ export function BroadcastPage({ id }: { id: string }) {
         <div className="c-alert c-alert-bad" data-testid="bc-tripped">
           <OctagonAlert size={22} />
           <div>
-            <strong>Chiến dịch đã tự ngắt.</strong> Tỉ lệ bỏ quan tâm ({fmtPct(b.unfollowRate)}, {fmtNum(b.unfollows)} người) đã vượt ngưỡng an toàn. Các tin
+            <strong>Chiến dịch đã tự ngắt.</strong> Tỉ lệ bỏ quan tâm ({fmtPct(b.unfollowRate)}, {fmtNumber(b.unfollows)} người) đã vượt ngưỡng an toàn. Các tin
             còn lại đang được giữ lại; xem lại nội dung và người nhận trước khi bấm «Tiếp tục», hoặc huỷ chiến dịch.
           </div>
         </div>
@@ -144,21 +145,21 @@ function PreviewView({ p }: { p: Preview }) {
             <tr>
               <td>Tin tư vấn (CS)</td>
               <td className="c-num-col">
-                {fmtNum(p.channels.cs)} <span className="c-muted">({fmtNum(p.freeCs)} miễn phí)</span>
+                {fmtNumber(p.channels.cs)} <span className="c-muted">({fmtNumber(p.freeCs)} miễn phí)</span>
               </td>
             </tr>
             <tr>
               <td>Mẫu qua UID</td>
-              <td className="c-num-col">{fmtNum(p.channels.template_uid)}</td>
+              <td className="c-num-col">{fmtNumber(p.channels.template_uid)}</td>
             </tr>
             <tr>
               <td>ZNS qua số điện thoại</td>
-              <td className="c-num-col">{fmtNum(p.channels.zns)}</td>
+              <td className="c-num-col">{fmtNumber(p.channels.zns)}</td>
             </tr>
             <tr className="c-tr-strong">
               <td>Quota ZNS cần dùng</td>
               <td className="c-num-col" data-testid="pv-quota">
-                {fmtNum(p.quotaNeeded)}
+                {fmtNumber(p.quotaNeeded)}
               </td>
             </tr>
           </tbody>
@@ -189,7 +190,7 @@ function ReasonTable({ reasons, empty, title }: { reasons: [string, number][]; e
           reasons.map(([k, n]) => (
             <tr key={k}>
               <td title={k}>{reasonLabel(k)}</td>
-              <td className="c-num-col">{fmtNum(n)}</td>
+              <td className="c-num-col">{fmtNumber(n)}</td>
             </tr>
           ))
         )}
@@ -202,7 +203,7 @@ function Stat({ label, value, tone, testId }: { label: string; value: number; to
   return (
     <div className={`c-stat${tone ? ` c-stat-${tone}` : ""}`}>
       <div className="c-stat-value" data-testid={testId}>
-        {fmtNum(value)}
+        {fmtNumber(value)}
       </div>
       <div className="c-stat-label">{label}</div>
     </div>
@@ -222,7 +223,7 @@ function Progress({ b }: { b: BroadcastView }) {
       <Card title="Tiến độ" testId="bc-progress">
         <div className="c-progress-head">
           <span data-testid="bc-progress-text">
-            Đã xử lý {fmtNum(Math.max(processed, 0))}/{fmtNum(b.recipients)} người ({fmtPct(b.recipients ? processed / b.recipients : 0)})
+            Đã xử lý {fmtNumber(Math.max(processed, 0))}/{fmtNumber(b.recipients)} người ({fmtPct(b.recipients ? processed / b.recipients : 0)})
           </span>
           {b.state === "running" && <Spinner label="Đang cập nhật mỗi 2 giây" />}
         </div>
@@ -257,7 +258,7 @@ function Progress({ b }: { b: BroadcastView }) {
           <Stat label="Đã xem" value={c.seen} testId="count-seen" />
           <div className={`c-stat${b.state === "tripped" || b.unfollows > 0 ? " c-stat-bad" : ""}`}>
             <div className="c-stat-value" data-testid="bc-unfollows">
-              {fmtNum(b.unfollows)} <span className="c-stat-sub">({fmtPct(b.unfollowRate)})</span>
+              {fmtNumber(b.unfollows)} <span className="c-stat-sub">({fmtPct(b.unfollowRate)})</span>
             </div>
             <div className="c-stat-label">Bỏ quan tâm sau tin</div>
           </div>
@@ -266,7 +267,7 @@ function Progress({ b }: { b: BroadcastView }) {
           {(["queued", "sending", "held", "suppressed", "failed", "unknown", "expired", "cancelled"] as const).map((k) => (
             <div key={k} className="c-stat c-stat-sm">
               <div className="c-stat-value" data-testid={`count-${k}`}>
-                {fmtNum(c[k])}
+                {fmtNumber(c[k])}
               </div>
               <div className="c-stat-label">{COUNT_LABEL[k]}</div>
             </div>
@@ -274,8 +275,8 @@ function Progress({ b }: { b: BroadcastView }) {
         </div>
         {c.unknown > 0 && (
           <p className="c-hint" data-testid="bc-unknown-hint">
-            {fmtNum(c.unknown)} tin đang gửi dở khi hệ thống dừng đột ngột và Zalo không xác nhận được đã đến hay chưa. Các tin này không được gửi lại, để khách
-            không nhận trùng.
+            {fmtNumber(c.unknown)} tin đang gửi dở khi hệ thống dừng đột ngột và Zalo không xác nhận được đã đến hay chưa. Các tin này không được gửi lại, để
+            khách không nhận trùng.
           </p>
         )}
       </Card>
@@ -302,7 +303,7 @@ function Progress({ b }: { b: BroadcastView }) {
                       <code>{f.code ?? "—"}</code>
                     </td>
                     <td>{zaloReason(f.code, f.reason)}</td>
-                    <td className="c-num-col">{fmtNum(f.count)}</td>
+                    <td className="c-num-col">{fmtNumber(f.count)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -3,10 +3,11 @@ import { Plus, Send } from "lucide-react";
 import type { Audience, BroadcastInput, LoyaltyRules } from "@mc/shared";
 import { api } from "../api";
 import { go, hashQuery, replaceHashQuery } from "../routing";
-import { CATEGORY_LABEL, STATE_LABEL, TAG_LABEL, fmtNum, fmtTime, notSentOf } from "../labels";
+import { CATEGORY_LABEL, STATE_LABEL, TAG_LABEL, notSentOf } from "../labels";
 import type { BroadcastView, Store, ZnsTemplate } from "../types";
 import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
 import { SegmentAudience } from "../components/segment-audience";
+import { fmtDateTime, fmtNumber } from "@mc/web/format";
 
 export const stateTone = (s: string) => (s === "running" ? "info" : s === "done" ? "ok" : s === "tripped" ? "bad" : s === "paused" ? "warn" : "muted");
 
@@ -67,11 +68,11 @@ export function BroadcastsPage() {
                   <td>
                     <Badge tone={stateTone(b.state)}>{STATE_LABEL[b.state] ?? b.state}</Badge>
                   </td>
-                  <td className="c-num-col">{fmtNum(b.recipients)}</td>
-                  <td className="c-num-col">{fmtNum(b.counts.sent)}</td>
-                  <td className="c-num-col">{fmtNum(b.counts.queued + b.counts.sending + b.counts.held)}</td>
-                  <td className="c-num-col">{fmtNum(notSentOf(b.counts))}</td>
-                  <td>{fmtTime(b.startedAt)}</td>
+                  <td className="c-num-col">{fmtNumber(b.recipients)}</td>
+                  <td className="c-num-col">{fmtNumber(b.counts.sent)}</td>
+                  <td className="c-num-col">{fmtNumber(b.counts.queued + b.counts.sending + b.counts.held)}</td>
+                  <td className="c-num-col">{fmtNumber(notSentOf(b.counts))}</td>
+                  <td>{fmtDateTime(b.startedAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,10 @@
 import { useState, type ReactNode } from "react";
 import { ArrowLeft } from "lucide-react";
 import type { CustomerProfile } from "@mc/shared";
-import { api, ConsoleError } from "../api";
+import { api } from "../api";
 import { lastListHref } from "../customer-filters";
-import { CATEGORY_LABEL, fmtNum, fmtTime } from "../labels";
-import { ROLE_LABEL, fmtBirth, fmtDate } from "../crm-labels";
+import { CATEGORY_LABEL } from "../labels";
+import { ROLE_LABEL, fmtBirth } from "../crm-labels";
 import type { Store } from "../types";
 import { Badge, Card, ErrorBox, Spinner, useLoad } from "../ui";
 import { WarmingCard } from "../components/warming-card";
@@ -12,6 +12,7 @@ import { TagsEditor } from "../components/tags-editor";
 import { NotesCard } from "../components/notes-card";
 import { PointsAdjust } from "../components/points-adjust";
 import { TimelineCard } from "../components/timeline-card";
+import { fmtDate, fmtDateTime, fmtNumber, fmtPhone } from "@mc/web/format";
 
 /** #/customers/<id>: who the person is, what may reach them, and everything that happened to them. */
 export function CustomerProfilePage({ id }: { id: string }) {
@@ -33,7 +34,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
     return (
       <div className="c-page">
         {back}
-        {p.error ? <ErrorBox error={notFoundInWords(p.error)} testId="profile-error" /> : <Spinner />}
+        {p.error ? <ErrorBox error={p.error} testId="profile-error" titles={{ NOT_FOUND: "Không tìm thấy khách hàng này." }} /> : <Spinner />}
       </div>
     );
 
@@ -63,7 +64,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
               <div className="c-stat">
                 <div className="c-stat-label">Số dư</div>
                 <div className="c-stat-value" data-testid="profile-balance">
-                  {fmtNum(c.points.balance)}
+                  {fmtNumber(c.points.balance)}
                 </div>
               </div>
               <div className="c-stat">
@@ -74,7 +75,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
             <p className="c-small" data-testid="profile-expiring">
               {c.points.expiring.points > 0 && c.points.expiring.by ? (
                 <>
-                  <strong>{fmtNum(c.points.expiring.points)} điểm</strong> sẽ hết hạn vào {fmtDate(c.points.expiring.by)}.
+                  <strong>{fmtNumber(c.points.expiring.points)} điểm</strong> sẽ hết hạn vào {fmtDate(c.points.expiring.by)}.
                 </>
               ) : (
                 <span className="c-muted">Không có điểm sắp hết hạn.</span>
@@ -97,14 +98,14 @@ export function CustomerProfilePage({ id }: { id: string }) {
             <dl className="c-dl">
               <Row label="Zalo ID (mini app)" value={<code data-testid="profile-zalo-id">{c.zaloId ?? "—"}</code>} />
               <Row label="Zalo ID theo OA" value={c.zaloOaId ? <code data-testid="profile-oa-id">{c.zaloOaId}</code> : "Chưa có (chưa quan tâm OA)"} />
-              <Row label="Số điện thoại" value={<span data-testid="profile-phone">{c.phoneMasked ?? "Chưa chia sẻ"}</span>} />
+              <Row label="Số điện thoại" value={<span data-testid="profile-phone">{c.phoneMasked ? fmtPhone(c.phoneMasked) : "Chưa chia sẻ"}</span>} />
               <Row label="Ngày sinh" value={fmtBirth(c.birthDate)} />
               <Row
                 label="Quan tâm OA"
-                value={c.followsOa ? `Từ ${fmtTime(c.followedAt)}` : c.unfollowedAt ? `Bỏ quan tâm ${fmtTime(c.unfollowedAt)}` : "Chưa từng quan tâm"}
+                value={c.followsOa ? `Từ ${fmtDateTime(c.followedAt)}` : c.unfollowedAt ? `Bỏ quan tâm ${fmtDateTime(c.unfollowedAt)}` : "Chưa từng quan tâm"}
               />
-              <Row label="Tương tác gần nhất" value={fmtTime(c.lastInteractionAt)} />
-              <Row label="Tham gia" value={fmtTime(c.createdAt)} />
+              <Row label="Tương tác gần nhất" value={fmtDateTime(c.lastInteractionAt)} />
+              <Row label="Tham gia" value={fmtDateTime(c.createdAt)} />
               {c.storeIds.length > 0 && <Row label="Cửa hàng (nhân viên)" value={c.storeIds.map(storeName).join(", ")} />}
             </dl>
           </Card>
@@ -130,7 +131,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
               <Row label="Ưu đãi mỗi tuần" value={c.prefs.offersPerWeek === null ? "Theo giới hạn của cửa hàng" : `Tối đa ${c.prefs.offersPerWeek}`} />
               <Row
                 label="Tạm dừng nhận tin"
-                value={c.prefs.pausedUntil && new Date(c.prefs.pausedUntil).getTime() > Date.now() ? `Đến ${fmtTime(c.prefs.pausedUntil)}` : "Không"}
+                value={c.prefs.pausedUntil && new Date(c.prefs.pausedUntil).getTime() > Date.now() ? `Đến ${fmtDateTime(c.prefs.pausedUntil)}` : "Không"}
               />
               <Row
                 label="Đã tắt"
@@ -149,9 +150,6 @@ export function CustomerProfilePage({ id }: { id: string }) {
     </div>
   );
 }
-
-const notFoundInWords = (e: unknown) =>
-  e instanceof ConsoleError && e.code === "NOT_FOUND" ? new ConsoleError(e.code, "Không tìm thấy khách hàng này.", e.status, e.requestId) : e;
 
 function Row({ label, value }: { label: string; value: ReactNode }) {
   return (

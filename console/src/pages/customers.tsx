@@ -3,7 +3,6 @@ import { Download, Search, SlidersHorizontal } from "lucide-react";
 import type { CustomerCount, CustomerListItem, CustomerListPage, CustomerSort, LoyaltyRules } from "@mc/shared";
 import { api } from "../api";
 import { go, hashQuery, replaceHashQuery } from "../routing";
-import { fmtNum } from "../labels";
 import { SORT_LABEL, SORTS, fmtAgo } from "../crm-labels";
 import { activeFilterCount, filterProblems, filtersFrom, NO_FILTERS, queryOf, rememberList, type Filters } from "../customer-filters";
 import type { SegmentView, TagCount } from "../crm-types";
@@ -11,6 +10,7 @@ import type { Store } from "../types";
 import { useDebounced } from "../use-debounced";
 import { ExportCsv } from "../components/export-csv";
 import { Badge, Card, ErrorBox, Field, Spinner, useLoad } from "../ui";
+import { fmtNumber, fmtPhone } from "@mc/web/format";
 
 const PAGE = 25;
 
@@ -161,7 +161,7 @@ export function CustomersPage() {
               <option value="">Mọi nhãn</option>
               {opts.data?.tags.map((t) => (
                 <option key={t.tag} value={t.tag}>
-                  {t.tag} ({fmtNum(t.count)})
+                  {t.tag} ({fmtNumber(t.count)})
                 </option>
               ))}
             </select>
@@ -204,7 +204,7 @@ export function CustomersPage() {
         )}
         <div className="c-list-meta" aria-live="polite">
           <span data-testid="customer-count">
-            {count.loading ? <Spinner label="Đang đếm…" /> : count.n === null ? "Không đếm được" : `${fmtNum(count.n)} khách hàng`}
+            {count.loading ? <Spinner label="Đang đếm…" /> : count.n === null ? "Không đếm được" : `${fmtNumber(count.n)} khách hàng`}
           </span>
           {(typing || (list.loading && list.items.length > 0)) && <Spinner label="Đang tìm…" />}
           {active > 0 && (
@@ -297,11 +297,11 @@ function CustomerTable({ items, tierName }: { items: CustomerListItem[]; tierNam
               </div>
             </td>
             <td data-label="Điện thoại" className="c-nowrap">
-              {c.phoneMasked ?? <span className="c-muted">—</span>}
+              {c.phoneMasked ? fmtPhone(c.phoneMasked) : <span className="c-muted">—</span>}
             </td>
             <td data-label="Hạng">{tierName(c.tier)}</td>
             <td data-label="Điểm" className="c-num-col">
-              {fmtNum(c.pointsBalance)}
+              {fmtNumber(c.pointsBalance)}
             </td>
             <td data-label="Quan tâm OA">{c.followsOa ? <Badge tone="ok">Đang quan tâm</Badge> : <Badge tone="muted">Không</Badge>}</td>
             <td data-label="Nhãn">

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { fmtNum, fmtPct } from "../labels";
+import { fmtNumber, fmtPct } from "@mc/web/format";
 
 /** One series of a day chart: its label, colour and a value per day. */
 export type DaySeries = { label: string; color: string; values: number[] };
@@ -53,7 +53,7 @@ export function ChartCard({
 }
 
 /** The legend: a dot and a label per series, with the value on the day the cursor (or a tap) is on. */
-export function Legend({ series, at, days, format = fmtNum }: { series: DaySeries[]; at: number | null; days: string[]; format?: (n: number) => string }) {
+export function Legend({ series, at, days, format = fmtNumber }: { series: DaySeries[]; at: number | null; days: string[]; format?: (n: number) => string }) {
   return (
     <div className="d-legend">
       {at !== null && <span className="d-legend-day">{shortDay(days[at]!)}</span>}
@@ -79,7 +79,7 @@ export function DayChart({
   series,
   stack,
   height = 220,
-  format = fmtNum,
+  format = fmtNumber,
   testId,
 }: {
   days: string[];

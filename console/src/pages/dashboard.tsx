@@ -1,10 +1,11 @@
 import { useMemo, useState, type FormEvent } from "react";
 import type { DashboardView } from "@mc/shared";
 import { api } from "../api";
-import { fmtNum, reasonLabel } from "../labels";
+import { reasonLabel } from "../labels";
 import { ErrorBox, useLoad } from "../ui";
 import { ChartCard, DayChart, RatioBars, shortDay, type DaySeries } from "./dashboard-charts";
 import "./dashboard.css";
+import { fmtNumber, fmtVnd } from "@mc/web/format";
 
 const PRESETS = [7, 30, 60, 90] as const;
 const MAX_DAYS = 366;
@@ -31,7 +32,6 @@ function localDay(back = 0): string {
 const span = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
 const fmtDay = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
-const vnd = (n: number) => `${fmtNum(n)} ₫`;
 
 type Range = { from: string; to: string; preset: number | null };
 
@@ -131,7 +131,7 @@ function Totals({ d }: { d: DashboardView | null }) {
       {(items ?? [0, 1, 2, 3].map((i) => ({ label: "", value: null, testId: `total-${i}` }))).map((t) => (
         <div className="c-stat" key={t.testId}>
           <div className="c-stat-value" data-testid={t.testId}>
-            {t.value === null ? <span className="d-skeleton-text" /> : fmtNum(t.value)}
+            {t.value === null ? <span className="d-skeleton-text" /> : fmtNumber(t.value)}
           </div>
           <div className="c-stat-label">{t.label || "\u00a0"}</div>
         </div>
@@ -246,7 +246,7 @@ function Charts({ d }: { d: DashboardView | null }) {
                     <td>
                       <i className="c-dot" style={{ background: r.outcome === "held" ? COLORS.amber : COLORS.gray }} /> {reasonLabel(r.code)}
                     </td>
-                    <td className="c-num-col">{fmtNum(r.n)}</td>
+                    <td className="c-num-col">{fmtNumber(r.n)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -258,9 +258,9 @@ function Charts({ d }: { d: DashboardView | null }) {
           <DayChart days={days} series={cost} stack />
           {d && (
             <p className="d-note" data-testid="cost-estimate">
-              {fmtNum(paid)} tin tính phí
+              {fmtNumber(paid)} tin tính phí
               {d.cost.estimatedVnd !== null && d.cost.znsPriceVnd !== null
-                ? ` · ước tính ${vnd(d.cost.estimatedVnd)} (${vnd(d.cost.znsPriceVnd)}/tin)`
+                ? ` · ước tính ${fmtVnd(d.cost.estimatedVnd)} (${fmtVnd(d.cost.znsPriceVnd)}/tin)`
                 : " · đặt ZNS_PRICE_VND để ước tính chi phí"}
             </p>
           )}
@@ -280,7 +280,7 @@ function Charts({ d }: { d: DashboardView | null }) {
                 key: b.id,
                 label: b.name,
                 ratio: b.rate,
-                detail: `${fmtNum(b.unfollows)} bỏ quan tâm / ${fmtNum(b.sent)} đã gửi${b.startedAt ? ` · ${shortDay(b.startedAt.slice(0, 10))}` : ""}`,
+                detail: `${fmtNumber(b.unfollows)} bỏ quan tâm / ${fmtNumber(b.sent)} đã gửi${b.startedAt ? ` · ${shortDay(b.startedAt.slice(0, 10))}` : ""}`,
               }))}
             />
           )}
@@ -304,7 +304,7 @@ function Charts({ d }: { d: DashboardView | null }) {
                 key: g.storeId,
                 label: g.storeName,
                 ratio: g.rate,
-                detail: `${fmtNum(g.followed)} quan tâm / ${fmtNum(g.newPlayers)} người chơi mới · ${fmtNum(g.plays)} lượt chơi`,
+                detail: `${fmtNumber(g.followed)} quan tâm / ${fmtNumber(g.newPlayers)} người chơi mới · ${fmtNumber(g.plays)} lượt chơi`,
               }))}
             />
           )}
@@ -313,13 +313,13 @@ function Charts({ d }: { d: DashboardView | null }) {
         <ChartCard title="Điểm thưởng" hint="Điểm tích, dùng và hết hạn mỗi ngày" testId="chart-points" state={state(any(points))}>
           <DayChart days={days} series={points} />
           {d && sum(d.points.map((p) => p.adjusted)) !== 0 && (
-            <p className="d-note">Điều chỉnh tay và hoàn điểm: {fmtNum(sum(d.points.map((p) => p.adjusted)))} điểm</p>
+            <p className="d-note">Điều chỉnh tay và hoàn điểm: {fmtNumber(sum(d.points.map((p) => p.adjusted)))} điểm</p>
           )}
         </ChartCard>
       </div>
       {d && (
         <p className="c-muted c-small d-took" data-testid="dash-took">
-          Số liệu tính trong {fmtNum(d.took.ms)} ms ({fmtNum(d.took.slices)} lượt truy vấn ngắn)
+          Số liệu tính trong {fmtNumber(d.took.ms)} ms ({fmtNumber(d.took.slices)} lượt truy vấn ngắn)
         </p>
       )}
     </>

@@ -1,9 +1,9 @@
 import { Download } from "lucide-react";
 import type { AdminGame } from "@mc/shared";
 import { api, download } from "../api";
-import { fmtNum, fmtPct, fmtTime } from "../labels";
 import type { Store } from "../types";
 import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
+import { fmtDateTime, fmtNumber, fmtPct } from "@mc/web/format";
 
 const GAME_KIND: Record<string, string> = { wheel: "Vòng quay", scratch: "Thẻ cào" };
 const PRIZE_KIND: Record<string, string> = { voucher: "Voucher", points: "Điểm", none: "Không trúng" };
@@ -44,11 +44,11 @@ export function GamesPage() {
               actions={<Badge tone={g.active ? "ok" : "muted"}>{g.active ? "Đang chạy" : "Tắt"}</Badge>}
             >
               <p className="c-small c-muted">
-                {fmtNum(g.plays)} lượt chơi · {g.playsPerDay} lượt/ngày/khách
+                {fmtNumber(g.plays)} lượt chơi · {g.playsPerDay} lượt/ngày/khách
                 {g.playsPerCustomer ? ` · tối đa ${g.playsPerCustomer} lượt/khách` : ""}
-                {g.dailyPrizeBudgetPerStore ? ` · ngân sách ${fmtNum(g.dailyPrizeBudgetPerStore)} giải/ngày/cửa hàng` : ""}
-                {g.startsAt ? ` · từ ${fmtTime(g.startsAt)}` : ""}
-                {g.endsAt ? ` · đến ${fmtTime(g.endsAt)}` : ""}
+                {g.dailyPrizeBudgetPerStore ? ` · ngân sách ${fmtNumber(g.dailyPrizeBudgetPerStore)} giải/ngày/cửa hàng` : ""}
+                {g.startsAt ? ` · từ ${fmtDateTime(g.startsAt)}` : ""}
+                {g.endsAt ? ` · đến ${fmtDateTime(g.endsAt)}` : ""}
               </p>
               <table className="c-table c-table-compact">
                 <thead>
@@ -68,11 +68,11 @@ export function GamesPage() {
                       </td>
                       <td>
                         {PRIZE_KIND[p.kind] ?? p.kind}
-                        {p.points ? ` · ${fmtNum(p.points)} điểm` : ""}
+                        {p.points ? ` · ${fmtNumber(p.points)} điểm` : ""}
                       </td>
                       <td className="c-num-col">{fmtPct(p.odds)}</td>
-                      <td className="c-num-col">{fmtNum(p.won)}</td>
-                      <td className="c-num-col">{p.remaining === null ? "∞" : p.remaining === 0 ? <Badge tone="bad">Hết</Badge> : fmtNum(p.remaining)}</td>
+                      <td className="c-num-col">{fmtNumber(p.won)}</td>
+                      <td className="c-num-col">{p.remaining === null ? "∞" : p.remaining === 0 ? <Badge tone="bad">Hết</Badge> : fmtNumber(p.remaining)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -2,8 +2,9 @@ import { useEffect, useState } from "react";
 import { FlaskConical, Plus, Save, Trash2 } from "lucide-react";
 import type { CapRule, WarmingRules } from "@mc/shared";
 import { api, session } from "../api";
-import { CATEGORY_LABEL, CHANNEL_LABEL, fmtNum, fmtTime, reasonLabel } from "../labels";
+import { CATEGORY_LABEL, CHANNEL_LABEL, reasonLabel } from "../labels";
 import { Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
+import { fmtDateTime, fmtNumber } from "@mc/web/format";
 
 type HistoryRow = { version: number; changedBy: string; note: string | null; createdAt: string; rules: WarmingRules };
 type RulesView = { version: number; rules: WarmingRules; history: HistoryRow[] };
@@ -44,6 +45,30 @@ function who(changedBy: string) {
 }
 
 const clone = <T,>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** The form's names for the fields a refused save points at (`{ rules, note }`). */
+const RULE_FIELDS: Record<string, string> = {
+  "rules.quietHours": "Giờ yên lặng",
+  "rules.quietHours.start": "Giờ yên lặng: từ",
+  "rules.quietHours.end": "Giờ yên lặng: đến",
+  "rules.timeZone": "Múi giờ",
+  "rules.caps": "Giới hạn tần suất",
+  "rules.caps.*.max": "Giới hạn tần suất: số tin tối đa",
+  "rules.caps.*.windowHours": "Giới hạn tần suất: trong mỗi (giờ)",
+  "rules.floor.silentDays": "Im lặng bao nhiêu ngày",
+  "rules.floor.templateId": "Mẫu ZNS giữ ấm",
+  "rules.welcomeText": "Lời chào khi khách quan tâm OA",
+  "rules.fatigue.unfollowWithinHours": "Bỏ quan tâm trong vòng (giờ)",
+  "rules.fatigue.tightenForDays": "Siết trong (ngày)",
+  "rules.fatigue.maxPromotions": "Tối đa khuyến mãi",
+  "rules.fatigue.windowHours": "Trong mỗi (giờ)",
+  "rules.zalo.csWindowDays": "Cửa sổ tin tư vấn (ngày)",
+  "rules.zalo.csFreeHours": "Miễn phí trong (giờ)",
+  "rules.zalo.promotionHours": "Giờ gửi khuyến mãi",
+  "rules.zalo.znsPromotionPerUserPerDay": "ZNS khuyến mãi / người / ngày",
+  "rules.zalo.znsPromotionPerUserPerMonth": "ZNS khuyến mãi / người / tháng",
+  note: "Ghi chú thay đổi",
+};
 
 export function RulesPage() {
   const { data, error, loading, reload } = useLoad(() => api.get<RulesView>("/api/admin/warming-rules"));
@@ -373,8 +398,8 @@ export function RulesPage() {
           </button>
         </div>
         {!dirty && !saved && <p className="c-hint">Chưa có thay đổi nào so với phiên bản đang áp dụng.</p>}
-        <ErrorBox error={save.error} testId="rules-save-error" />
-        <ErrorBox error={sim.error} testId="what-if-error" />
+        <ErrorBox error={save.error} testId="rules-save-error" fields={RULE_FIELDS} />
+        <ErrorBox error={sim.error} testId="what-if-error" fields={RULE_FIELDS} />
         {saved !== null && !save.error && (
           <p className="c-ok" data-testid="rules-saved">
             Đã lưu phiên bản v{saved}.
@@ -407,7 +432,7 @@ export function RulesPage() {
                     <strong>v{h.version}</strong>
                     {h.version === data.version && <span className="c-badge c-badge-ok c-ml">đang dùng</span>}
                   </td>
-                  <td>{fmtTime(h.createdAt)}</td>
+                  <td>{fmtDateTime(h.createdAt)}</td>
                   <td>{who(h.changedBy)}</td>
                   <td>{h.note ?? <span className="c-muted">—</span>}</td>
                   <td className="c-small">
@@ -428,7 +453,7 @@ function WhatIfTable({ w }: { w: WhatIf }) {
   const reasons = Object.entries(w.reasons).sort((a, b) => b[1] - a[1]);
   return (
     <div className="c-whatif" data-testid="what-if-result">
-      <h3>Kết quả mô phỏng trên {fmtNum(w.messages)} tin của 30 ngày qua</h3>
+      <h3>Kết quả mô phỏng trên {fmtNumber(w.messages)} tin của 30 ngày qua</h3>
       <div className="c-grid-2 c-gap-sm">
         <table className="c-table c-table-compact">
           <thead>
@@ -441,38 +466,38 @@ function WhatIfTable({ w }: { w: WhatIf }) {
           <tbody>
             <tr>
               <td>Gửi</td>
-              <td className="c-num-col">{fmtNum(w.current.send)}</td>
+              <td className="c-num-col">{fmtNumber(w.current.send)}</td>
               <td className="c-num-col" data-testid="what-if-draft-send">
-                {fmtNum(w.draft.send)}
+                {fmtNumber(w.draft.send)}
               </td>
             </tr>
             <tr>
               <td>Tạm giữ</td>
               <td className="c-num-col c-muted" rowSpan={3}>
-                {fmtNum(w.current.notSent)} không gửi
+                {fmtNumber(w.current.notSent)} không gửi
               </td>
-              <td className="c-num-col">{fmtNum(w.draft.hold)}</td>
+              <td className="c-num-col">{fmtNumber(w.draft.hold)}</td>
             </tr>
             <tr>
               <td>Không gửi</td>
-              <td className="c-num-col">{fmtNum(w.draft.suppress)}</td>
+              <td className="c-num-col">{fmtNumber(w.draft.suppress)}</td>
             </tr>
             <tr>
               <td>Hết hạn</td>
-              <td className="c-num-col">{fmtNum(w.draft.expire)}</td>
+              <td className="c-num-col">{fmtNumber(w.draft.expire)}</td>
             </tr>
             <tr className="c-tr-strong">
               <td>Trước gửi, nay bị chặn</td>
               <td />
               <td className="c-num-col" data-testid="what-if-became-blocked">
-                {fmtNum(w.becameBlocked)}
+                {fmtNumber(w.becameBlocked)}
               </td>
             </tr>
             <tr className="c-tr-strong">
               <td>Trước không gửi, nay được gửi</td>
               <td />
               <td className="c-num-col" data-testid="what-if-became-sent">
-                {fmtNum(w.becameSent)}
+                {fmtNumber(w.becameSent)}
               </td>
             </tr>
           </tbody>
@@ -495,7 +520,7 @@ function WhatIfTable({ w }: { w: WhatIf }) {
               reasons.map(([k, n]) => (
                 <tr key={k}>
                   <td title={k}>{reasonLabel(k)}</td>
-                  <td className="c-num-col">{fmtNum(n)}</td>
+                  <td className="c-num-col">{fmtNumber(n)}</td>
                 </tr>
               ))
             )}

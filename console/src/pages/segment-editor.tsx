@@ -3,7 +3,6 @@ import { ArrowLeft, Clock, Save, Send, Trash } from "lucide-react";
 import type { AdminGame, LoyaltyRules, SegmentGroup } from "@mc/shared";
 import { api } from "../api";
 import { go } from "../routing";
-import { fmtNum, fmtTime } from "../labels";
 import { countRules, EMPTY_RULES, MAX_RULES, treeProblems } from "../segment-draft";
 import type { SegmentDetail, SegmentVersion, TagCount } from "../crm-types";
 import type { Store } from "../types";
@@ -12,6 +11,7 @@ import { GroupEditor } from "../components/group-editor";
 import type { RuleContext } from "../components/rule-editor";
 import { PreviewPanel, useSegmentPreview } from "../components/segment-preview";
 import { Badge, Card, ErrorBox, Field, Spinner, useAction, useLoad } from "../ui";
+import { fmtDateTime, fmtNumber } from "@mc/web/format";
 
 type Draft = { name: string; description: string; rules: SegmentGroup };
 
@@ -97,7 +97,7 @@ export function SegmentEditorPage({ id }: { id: string }) {
                 <Badge tone="info" testId="segment-version">
                   Phiên bản {saved.version}
                 </Badge>{" "}
-                sửa {fmtTime(saved.updatedAt)} bởi {actorName(saved.updatedBy)}
+                sửa {fmtDateTime(saved.updatedAt)} bởi {actorName(saved.updatedBy)}
               </>
             ) : (
               "Chọn điều kiện; số người khớp được đếm ngay khi bạn sửa."
@@ -154,7 +154,7 @@ export function SegmentEditorPage({ id }: { id: string }) {
             title="Điều kiện"
             actions={
               <span className="c-small c-muted" data-testid="segment-count-inline">
-                {preview.data && !preview.invalid ? `${fmtNum(preview.data.count)} người khớp` : ""}
+                {preview.data && !preview.invalid ? `${fmtNumber(preview.data.count)} người khớp` : ""}
               </span>
             }
           >
@@ -227,7 +227,7 @@ function History({ versions, current, onRestore }: { versions: SegmentVersion[];
               {v.version === current && <Badge tone="ok">đang dùng</Badge>}
             </div>
             <div className="c-small c-muted">
-              {fmtTime(v.createdAt)} · {actorName(v.changedBy)} · {countRules(v.rules)} điều kiện
+              {fmtDateTime(v.createdAt)} · {actorName(v.changedBy)} · {countRules(v.rules)} điều kiện
             </div>
             {v.version !== current && (
               <button className="c-btn c-btn-sm" onClick={() => onRestore(v)} data-testid={`segment-restore-${v.version}`}>

@@ -1,11 +1,11 @@
 import { Plus } from "lucide-react";
 import { api } from "../api";
 import { go } from "../routing";
-import { fmtTime } from "../labels";
 import { countRules } from "../segment-draft";
 import type { SegmentView } from "../crm-types";
 import { Card, ErrorBox, Spinner, useLoad } from "../ui";
 import { actorName } from "../actor";
+import { fmtDateTime } from "@mc/web/format";
 
 /** #/segments: the saved audiences, newest change first. */
 export function SegmentsPage() {
@@ -56,7 +56,7 @@ export function SegmentsPage() {
                     v{s.version}
                   </td>
                   <td data-label="Sửa lần cuối">
-                    {fmtTime(s.updatedAt)} <span className="c-muted c-small">· {actorName(s.updatedBy)}</span>
+                    {fmtDateTime(s.updatedAt)} <span className="c-muted c-small">· {actorName(s.updatedBy)}</span>
                   </td>
                 </tr>
               ))}

@@ -2,17 +2,17 @@ import { useState } from "react";
 import { Plus, Save } from "lucide-react";
 import type { Campaign, CampaignInput, VoucherKind } from "@mc/shared";
 import { api } from "../api";
-import { fmtNum, fmtTime } from "../labels";
 import type { Store } from "../types";
 import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
+import { fmtDateTime, fmtNumber, fmtVnd } from "@mc/web/format";
 
 const KIND_LABEL: Record<VoucherKind, string> = { amount_off: "Giảm tiền", percent_off: "Giảm %", free_item: "Tặng món" };
 
 const describe = (c: Pick<Campaign, "kind" | "value" | "freeItem" | "maxDiscountVnd">) =>
   c.kind === "amount_off"
-    ? `Giảm ${fmtNum(c.value)}₫`
+    ? `Giảm ${fmtVnd(c.value)}`
     : c.kind === "percent_off"
-      ? `Giảm ${c.value}%${c.maxDiscountVnd ? ` (tối đa ${fmtNum(c.maxDiscountVnd)}₫)` : ""}`
+      ? `Giảm ${c.value}%${c.maxDiscountVnd ? ` (tối đa ${fmtVnd(c.maxDiscountVnd)})` : ""}`
       : `Tặng ${c.freeItem ?? "món"}`;
 
 export function VouchersPage() {
@@ -67,14 +67,14 @@ export function VouchersPage() {
                   </td>
                   <td>
                     {describe(c)}
-                    {c.minSpendVnd > 0 && <div className="c-small c-muted">Đơn từ {fmtNum(c.minSpendVnd)}₫</div>}
+                    {c.minSpendVnd > 0 && <div className="c-small c-muted">Đơn từ {fmtVnd(c.minSpendVnd)}</div>}
                   </td>
-                  <td className="c-num-col">{c.costPoints ? fmtNum(c.costPoints) : "Miễn phí"}</td>
+                  <td className="c-num-col">{c.costPoints ? fmtNumber(c.costPoints) : "Miễn phí"}</td>
                   <td className="c-num-col">
-                    {fmtNum(c.issued)} / {c.stock === null ? "∞" : fmtNum(c.stock)}
+                    {fmtNumber(c.issued)} / {c.stock === null ? "∞" : fmtNumber(c.stock)}
                   </td>
                   <td className="c-small">
-                    {c.validTo ? `đến ${fmtTime(c.validTo)}` : ""}
+                    {c.validTo ? `đến ${fmtDateTime(c.validTo)}` : ""}
                     {c.validDaysAfterClaim ? `${c.validTo ? " · " : ""}${c.validDaysAfterClaim} ngày sau khi nhận` : ""}
                   </td>
                   <td>

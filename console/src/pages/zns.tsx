@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from "react";
 import { Plus, Save, Send, Trash2 } from "lucide-react";
 import type { TemplateParam, ZnsTemplateInput } from "@mc/shared";
-import { api, ConsoleError } from "../api";
-import { TAG_LABEL, TEST_SEND_LABEL, fmtNum, fmtTime, reasonLabel, zaloReason } from "../labels";
+import { ApiError } from "@mc/web/api-client";
+import { api } from "../api";
+import { TAG_LABEL, TEST_SEND_LABEL, reasonLabel, zaloReason } from "../labels";
 import type { ZnsTemplate } from "../types";
 import { Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
+import { fmtDateTime, fmtNumber } from "@mc/web/format";
 
 const PARAM_TYPES: TemplateParam["type"][] = ["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"];
 /** A test send is an outbox row: queued, then sent by the dispatcher; `done` once Zalo has answered. */
@@ -37,7 +39,7 @@ export function ZnsPage() {
             <>
               <div className="c-small c-muted">Quota ZNS hôm nay</div>
               <div>
-                <strong>{fmtNum(quota.data.remaining)}</strong> / {fmtNum(quota.data.daily)} còn lại
+                <strong>{fmtNumber(quota.data.remaining)}</strong> / {fmtNumber(quota.data.daily)} còn lại
               </div>
               <div className="c-meter">
                 <div style={{ width: `${quota.data.daily ? (quota.data.remaining / quota.data.daily) * 100 : 0}%` }} />
@@ -87,7 +89,7 @@ export function ZnsPage() {
                     ))}
                   </td>
                   <td>{t.uid ? "Có" : "Không"}</td>
-                  <td>{fmtTime(t.createdAt)}</td>
+                  <td>{fmtDateTime(t.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -272,7 +274,7 @@ function TestSend({ templates, onSent }: { templates: ZnsTemplate[]; onSent: () 
         if (stop) return;
         setPollError(err);
         // A 4xx will not change by asking again; anything else is shown and asked again (the row goes on).
-        if (err instanceof ConsoleError && err.status >= 400 && err.status < 500) setHalted("refused");
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500) setHalted("refused");
         else setRetry((n) => n + 1);
       }
     }, POLL_MS);

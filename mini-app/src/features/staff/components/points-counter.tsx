@@ -3,13 +3,13 @@ import { Spinner } from "zmp-ui";
 import { CheckCircle2, Coins, IdCard, ReceiptText, ScanLine, ShieldAlert, TriangleAlert, UserRoundX } from "lucide-react";
 import { ErrorCode } from "@mc/shared/errors";
 import { MAX_PURCHASE_VND, purchaseCheck } from "@mc/shared/counter-rules";
-import { ApiError, ClientErrorCode } from "../../../api/client";
+import { ApiError, ClientErrorCode } from "@mc/web/api-client";
 import { UserAvatar } from "../../../components/avatar";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../../components/use-toast";
 import { toFailure } from "../../../session";
 import { zalo, ZaloError } from "../../../zalo";
-import { fmtDateTime, fmtNumber, fmtVnd } from "../../../lib/format";
+import { fmtDateTime, fmtNumber, fmtVnd } from "@mc/web/format";
 import { CodeForm } from "./code-form";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 
