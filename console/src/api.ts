@@ -6,24 +6,40 @@ const ADMIN_KEY = "mc.console.admin";
 
 export type Admin = { id: string; email: string; name?: string; role?: string };
 
+/**
+ * The console's session, in localStorage: it survives a reload and a link opened in another tab. The token is
+ * checked with the server on load (GET /api/admin/me) and dropped at its expiry or at the first 401.
+ */
 export const session = {
-  token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  token: (): string | null => localStorage.getItem(TOKEN_KEY),
   admin: (): Admin | null => {
     try {
-      return JSON.parse(sessionStorage.getItem(ADMIN_KEY) ?? "null") as Admin | null;
+      return JSON.parse(localStorage.getItem(ADMIN_KEY) ?? "null") as Admin | null;
+    } catch {
+      return null;
+    }
+  },
+  /** When the token stops working (its `exp`), in ms; null without a readable one. The server decides, this only schedules. */
+  expiresAt(): number | null {
+    try {
+      const payload = JSON.parse(atob(session.token()!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: unknown };
+      return typeof payload.exp === "number" ? payload.exp * 1000 : null;
     } catch {
       return null;
     }
   },
   set(token: string, admin: Admin) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(ADMIN_KEY, JSON.stringify(admin));
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(ADMIN_KEY, JSON.stringify(admin));
   },
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(ADMIN_KEY);
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(ADMIN_KEY);
   },
 };
+
+/** Storage keys other tabs' changes arrive under (a sign-in or sign-out there). */
+export const SESSION_KEYS: readonly string[] = [TOKEN_KEY, ADMIN_KEY];
 
 /** Called when the server says the token is no longer good (401): the console returns to sign-in. */
 let onSignedOut: () => void = () => {};

@@ -1,6 +1,10 @@
-import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "react";
-import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
-import { api, session, setSignedOutHandler, type Admin } from "./api";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { ChartColumn, Clock, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
+import type { AdminMe } from "@mc/shared";
+import { ErrorCode } from "@mc/shared/errors";
+import { ApiError } from "@mc/web/api-client";
+import { describeError } from "@mc/web/error-messages";
+import { api, session, SESSION_KEYS, setSignedOutHandler, type Admin } from "./api";
 import { ErrorBox, Spinner, useAction } from "./ui";
 import { RulesPage } from "./pages/rules";
 import { BroadcastsPage } from "./pages/broadcasts";
@@ -29,22 +33,91 @@ const NAV = [
   { key: "games", label: "Trò chơi", icon: Gamepad2 },
 ] as const;
 
+/** Where the console is: checking a stored session with the server, signed in, or at sign-in (after an expiry, saying so). */
+type Gate = { state: "checking" } | { state: "in"; admin: Admin } | { state: "out"; expired: boolean };
+
+function storedGate(): Gate {
+  if (!session.token()) return { state: "out", expired: false };
+  const exp = session.expiresAt();
+  if (exp !== null && exp <= Date.now()) {
+    session.clear();
+    return { state: "out", expired: true };
+  }
+  return { state: "checking" };
+}
+
 export function ConsoleApp() {
-  const [admin, setAdmin] = useState<Admin | null>(() => (session.token() ? session.admin() : null));
-  useEffect(() => setSignedOutHandler(() => setAdmin(null)), []);
-  if (!admin) return <SignIn onSignedIn={setAdmin} />;
+  const [gate, setGate] = useState<Gate>(storedGate);
+  const expire = useCallback(() => {
+    session.clear();
+    setGate({ state: "out", expired: true });
+  }, []);
+  // A 401 on any call: the client has already dropped the token.
+  useEffect(() => setSignedOutHandler(() => setGate({ state: "out", expired: true })), []);
+
+  // A stored token is checked with the server before the shell shows; only a 401 ends it (the handler above).
+  useEffect(() => {
+    if (gate.state !== "checking") return;
+    let alive = true;
+    const stored = session.admin();
+    api
+      .get<AdminMe>("/api/admin/me")
+      .then(({ admin }) => {
+        const me = { ...stored, id: admin.id, email: admin.email ?? stored?.email ?? "" };
+        session.set(session.token()!, me);
+        if (alive) setGate({ state: "in", admin: me });
+      })
+      .catch((e: unknown) => {
+        if (!alive || (e instanceof ApiError && e.status === 401)) return;
+        // The server cannot be asked now (network, 5xx): keep the session; the pages say what fails.
+        if (stored) setGate({ state: "in", admin: stored });
+        else expire();
+      });
+    return () => {
+      alive = false;
+    };
+  }, [gate.state, expire]);
+
+  // Signed in: back to sign-in the moment the token expires, without waiting for a call to fail.
+  useEffect(() => {
+    if (gate.state !== "in") return;
+    const exp = session.expiresAt();
+    if (exp === null) return;
+    const t = setTimeout(expire, Math.max(0, exp - Date.now()));
+    return () => clearTimeout(t);
+  }, [gate, expire]);
+
+  // Another tab signed in or out: follow it.
+  useEffect(() => {
+    const on = (e: StorageEvent) => {
+      if (e.key !== null && !SESSION_KEYS.includes(e.key)) return;
+      setGate((g) => (session.token() ? (g.state === "in" ? g : { state: "checking" }) : g.state === "out" ? g : { state: "out", expired: false }));
+    };
+    window.addEventListener("storage", on);
+    return () => window.removeEventListener("storage", on);
+  }, []);
+
+  if (gate.state === "checking")
+    return (
+      <div className="mc-console c-login-wrap" data-testid="session-checking">
+        <div className="c-login">
+          <Spinner label="Đang kiểm tra phiên đăng nhập…" />
+        </div>
+      </div>
+    );
+  if (gate.state === "out") return <SignIn expired={gate.expired} onSignedIn={(admin) => setGate({ state: "in", admin })} />;
   return (
     <Shell
-      admin={admin}
+      admin={gate.admin}
       onSignOut={() => {
         session.clear();
-        setAdmin(null);
+        setGate({ state: "out", expired: false });
       }}
     />
   );
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (a: Admin) => void }) {
+function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: (a: Admin) => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const { busy, error, run } = useAction();
@@ -66,6 +139,12 @@ function SignIn({ onSignedIn }: { onSignedIn: (a: Admin) => void }) {
             <div className="c-muted">Trang quản trị cửa hàng</div>
           </div>
         </div>
+        {expired && !error && (
+          <div className="c-notice" role="status" data-testid="session-expired">
+            <Clock size={18} />
+            <span>{describeError(ErrorCode.UNAUTHENTICATED).title}</span>
+          </div>
+        )}
         <label className="c-field">
           <span className="c-label">Email</span>
           <input

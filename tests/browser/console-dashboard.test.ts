@@ -169,7 +169,7 @@ describe("admin console: dashboard", () => {
       expect(asked).toEqual([`?from=${vnDay(29)}&to=${vnDay(0)}`]);
       for (const c of CHARTS) expect(await page.getByTestId(`chart-${c}`).getAttribute("data-state"), c).toBe("ready");
       // The figures are the API's: the totals match its series.
-      const token = await page.evaluate(() => sessionStorage.getItem("mc.console.token"));
+      const token = await page.evaluate(() => localStorage.getItem("mc.console.token"));
       const api = await (await fetch(`${stack.apiUrl}/api/admin/dashboard${asked[0]}`, { headers: { authorization: `Bearer ${token}` } })).json();
       const sent = api.messages.reduce((a: number, m: any) => a + m.sent, 0);
       expect(sent).toBeGreaterThan(100);

@@ -39,7 +39,7 @@ describe("admin web console", () => {
       await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
       await page.getByTestId("login-submit").click();
       await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-      expect(await page.evaluate(() => sessionStorage.getItem("mc.console.token"))).toBeTruthy();
+      expect(await page.evaluate(() => localStorage.getItem("mc.console.token"))).toBeTruthy();
 
       // ---- warming rules: defaults, then a rule set the server refuses, then a good one ----
       await expect.poll(() => page.getByTestId("rules-version").textContent()).toContain("mặc định");
@@ -53,6 +53,7 @@ describe("admin web console", () => {
       expect(await page.getByTestId("rules-save-error").getAttribute("data-code")).toBe("VALIDATION_FAILED");
       expect(await page.getByTestId("rules-save-error").textContent()).toContain("Thông tin chưa hợp lệ");
       expect(await page.getByTestId("rules-save-error").textContent()).not.toMatch(/quiet hours|quietHours|Invalid|body\//);
+      await page.getByTestId("save-card").screenshot({ path: resolve(SCREENSHOTS, "console-rules-refused.png") });
 
       // The welcome messages just sent would hold a broadcast under "1 message per 20 h": allow 5.
       await page.getByTestId("cap-max-1").fill("5");

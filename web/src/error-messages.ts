@@ -21,7 +21,7 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   CONFLICT: { title: "Dữ liệu vừa được thay đổi ở nơi khác", hint: "Tải lại trang rồi thử lại." },
   IDEMPOTENCY_KEY_REUSED: { title: "Yêu cầu này trùng mã với một yêu cầu khác", hint: "Kiểm tra lại số hoá đơn hoặc thông tin vừa nhập." },
   // auth
-  UNAUTHENTICATED: { title: "Phiên đăng nhập đã hết hạn", hint: "Vui lòng đăng nhập lại." },
+  UNAUTHENTICATED: { title: "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại", hint: "" },
   FORBIDDEN: { title: "Bạn không có quyền thực hiện thao tác này", hint: "" },
   ZALO_TOKEN_INVALID: { title: "Phiên đăng nhập Zalo đã hết hạn", hint: "Vui lòng đăng nhập lại bằng Zalo." },
   PHONE_TOKEN_INVALID: { title: "Chưa xác minh được số điện thoại", hint: "Mã xác nhận của Zalo đã hết hạn. Hãy thử lại." },
