@@ -46,8 +46,8 @@ export function NotesCard({ customerId, version, onAdded }: { customerId: string
           />
         </label>
         <ErrorBox error={add.error} testId="note-error" />
-        <div className="c-row c-row-end c-mt-0">
-          <span className="c-hint">Ctrl + Enter để lưu</span>
+        <div className="c-row c-row-end c-mt-0 c-note-actions">
+          <span className="c-hint c-kbd-hint">Ctrl + Enter để lưu</span>
           <button className="c-btn c-btn-primary" disabled={add.busy || !text.trim()} data-testid="note-add">
             {add.busy ? "Đang lưu…" : "Thêm ghi chú"}
           </button>
