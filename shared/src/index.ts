@@ -8,6 +8,7 @@ export * from "./orders";
 export * from "./counter-rules";
 export * from "./segments";
 export * from "./crm";
+export * from "./timeline-words";
 export * from "./reason-words";
 export * from "./warming-state";
 export * from "./dashboard";

@@ -163,7 +163,8 @@ export const followEvents = sqliteTable(
 /**
  * Audit actions that are an operator's act on a person (`target_id` = the customer), shown in their CRM
  * timeline: the only rows `audit_log_person_idx` carries. A query must repeat this exact list for SQLite to
- * use that partial index; a new action here needs a migration that recreates the index.
+ * use that partial index; a new action here needs a migration that recreates the index. (`points.adjust` is
+ * indexed but the timeline skips it: the ledger entry it audits says the same.)
  */
 export const PERSON_ACTIONS = ["role.set", "customer.tags", "points.adjust", "customer.erase", "customer.export"] as const;
 export const PERSON_ACTIONS_SQL = `(${PERSON_ACTIONS.map((a) => `'${a}'`).join(", ")})`;
