@@ -69,6 +69,7 @@ export default defineConfig(({ mode }) => {
         "@mc/shared/errors": here("../shared/src/errors.ts"),
         "@mc/shared/voucher-rules": here("../shared/src/voucher-rules.ts"),
         "@mc/shared/counter-rules": here("../shared/src/counter-rules.ts"),
+        "@mc/shared/store-hours": here("../shared/src/store-hours.ts"),
       },
     },
     build: {
