@@ -70,6 +70,7 @@ export default defineConfig(({ mode }) => {
         "@mc/shared/voucher-rules": here("../shared/src/voucher-rules.ts"),
         "@mc/shared/counter-rules": here("../shared/src/counter-rules.ts"),
         "@mc/shared/timeline-words": here("../shared/src/timeline-words.ts"),
+        "@mc/shared/store-hours": here("../shared/src/store-hours.ts"),
       },
     },
     build: {

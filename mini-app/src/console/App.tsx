@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "react";
-import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
+import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Store, Ticket } from "lucide-react";
 import { api, session, setSignedOutHandler, type Admin } from "./api";
 import { ErrorBox, Spinner, useAction } from "./ui";
 import { RulesPage } from "./pages/Rules";
@@ -13,6 +13,7 @@ import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
+import { StoresPage } from "./pages/stores";
 import { useHashRoute } from "./routing";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
@@ -27,6 +28,7 @@ const NAV = [
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate },
   { key: "vouchers", label: "Voucher", icon: Ticket },
   { key: "games", label: "Trò chơi", icon: Gamepad2 },
+  { key: "stores", label: "Cửa hàng", icon: Store },
 ] as const;
 
 export function ConsoleApp() {
@@ -118,6 +120,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "zns") body = <ZnsPage />;
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage />;
+  else if (page === "stores") body = <StoresPage id={id} />;
   else if (page === "dashboard")
     body = (
       <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>

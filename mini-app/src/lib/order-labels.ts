@@ -35,6 +35,12 @@ export function orderErrorText(code: string): string | null {
       return "Cửa hàng đang tạm ngưng nhận đơn";
     case ErrorCode.PICKUP_TIME_INVALID:
       return "Giờ nhận không hợp lệ, hãy chọn lại";
+    case ErrorCode.PICKUP_OUTSIDE_HOURS:
+      return "Cửa hàng không mở cửa vào giờ bạn chọn, hãy chọn giờ khác";
+    case ErrorCode.STORE_CLOSED:
+      return "Cửa hàng đang đóng cửa, hãy quay lại khi cửa hàng mở";
+    case ErrorCode.STORE_NOT_FOUND:
+      return "Không tìm thấy cửa hàng này";
     case ErrorCode.ORDER_TOTAL_MISMATCH:
       return "Giá vừa thay đổi, vui lòng kiểm tra lại tổng tiền";
     case ErrorCode.ORDER_STATUS_INVALID:
