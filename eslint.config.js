@@ -51,6 +51,8 @@ const sqlOutsideRepos = [
 ];
 // One rule (no-restricted-syntax) carries both checks, so each block states the whole list for its files.
 const tableRules = (allowed, inRepo) => ({ "no-restricted-syntax": ["error", ...ownedWrites(allowed), ...(inRepo ? [] : sqlOutsideRepos)] });
+/** A letter only Vietnamese writes. */
+const VIETNAMESE = "/[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i";
 const NOT_CHECKED = ["**/*.test.ts", "server/src/**/test-fixture.ts", "server/src/test-support.ts", "server/src/test-instance.ts"];
 
 export default tseslint.config(
@@ -105,17 +107,23 @@ export default tseslint.config(
   },
   {
     // A custom rule in a shared schema reaches the console and the mini app as a validation line: it says itself
-    // in Vietnamese (`params: { vi }`, read by @mc/web/validation-text), since the English message is never shown.
+    // in Vietnamese, in its message or as `params: { vi }` beside an English one (read by @mc/web/validation-text).
     files: ["shared/src/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-syntax": [
         "error",
+        // an issue's options: Vietnamese in `message`, or `params: { vi }` beside an English one
         ...["addIssue", "refine"].map((name) => ({
-          // (a refine whose options are a named constant, used by several schemas, carries `vi` in that constant)
-          selector: `CallExpression[callee.property.name='${name}']:not(:has(Property[key.name='vi'])):not([arguments.1.type='Identifier'])`,
-          message: `A custom zod issue needs its Vietnamese text: add params: { vi: "…" } to this ${name}.`,
+          selector: `CallExpression[callee.property.name='${name}'] > ObjectExpression:not(:has(Property[key.name='vi'])):not(:has(Property[key.name='message'] > Literal[value=${VIETNAMESE}]))`,
+          message: `A custom zod issue needs its Vietnamese text: a Vietnamese message, or params: { vi: "…" } in this ${name}.`,
         })),
+        // a refine's message given as a plain string; a refine with none says only "Invalid input"
+        {
+          selector: `CallExpression[callee.property.name='refine'] > Literal:not([value=${VIETNAMESE}])`,
+          message: 'A custom zod issue needs its Vietnamese text: { message, params: { vi: "…" } } or a Vietnamese message.',
+        },
+        { selector: "CallExpression[callee.property.name='refine'][arguments.length=1]", message: "Give this refine a Vietnamese message." },
       ],
     },
   },

@@ -23,7 +23,7 @@ export default defineConfig(({ mode }) => {
       alias: {
         "@zalo-impl": here(zaloMode === "zalo" ? "./src/zalo/zmp-adapter.ts" : "./src/zalo/emulator-adapter.ts"),
         // Runtime values from @mc/shared come through its dependency-free subpaths (@mc/shared/errors,
-        // /voucher-rules, /counter-rules): the package index builds zod schemas at import time, which would add
+        // /voucher-rules, /counter-rules, /timeline-words, /store-hours): the package index builds zod schemas at import time, which would add
         // zod to the bundle for nothing. Type-only imports of the index are fine.
       },
     },

@@ -9,6 +9,8 @@ const stack = await startStack({
   databasePath: process.env.DATABASE_PATH ?? "./data/master-channel.db",
   host: "localhost",
   seed: true,
+  // The demo's stores keep real hours (07:00–22:00); the tests' stores are open all day.
+  demoHours: true,
   // The demo's history (a few hundred customers, 60 days), written on the first start; DEMO_HISTORY=0 leaves it out.
   history: process.env.DEMO_HISTORY !== "0",
   logLevel: (process.env.LOG_LEVEL as "info" | "warn" | undefined) ?? "warn",

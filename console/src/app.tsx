@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { ChartColumn, Clock, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
+import { ChartColumn, Clock, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Store, Ticket } from "lucide-react";
 import type { AdminMe } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError } from "@mc/web/api-client";
@@ -17,6 +17,7 @@ import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
+import { StoresPage } from "./pages/stores";
 import { useHashRoute } from "./routing";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
@@ -31,6 +32,7 @@ const NAV = [
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate },
   { key: "vouchers", label: "Voucher", icon: Ticket },
   { key: "games", label: "Trò chơi", icon: Gamepad2 },
+  { key: "stores", label: "Cửa hàng", icon: Store },
 ] as const;
 
 /** Where the console is: checking a stored session with the server, signed in, or at sign-in (after an expiry, saying so). */
@@ -197,6 +199,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "zns") body = <ZnsPage />;
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage />;
+  else if (page === "stores") body = <StoresPage id={id} />;
   else if (page === "dashboard")
     body = (
       <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>

@@ -1,4 +1,4 @@
-import type { CustomerSort, SegmentRule, TimelineKind } from "@mc/shared";
+import type { CustomerSort, SegmentRule } from "@mc/shared";
 
 /** Vietnamese words for the CRM pages (customers, profile, segments). */
 
@@ -12,17 +12,8 @@ export const SORTS = Object.keys(SORT_LABEL) as CustomerSort[];
 
 export const ROLE_LABEL: Record<string, string> = { customer: "Khách hàng", staff: "Nhân viên", admin: "Quản trị" };
 
-export const TIMELINE_LABEL: Record<TimelineKind, string> = {
-  order: "Đơn hàng",
-  points: "Điểm",
-  voucher: "Voucher",
-  game: "Trò chơi",
-  follow: "Quan tâm OA",
-  message: "Tin nhắn",
-  note: "Ghi chú",
-  admin: "Quản trị",
-};
-export const TIMELINE_KINDS = Object.keys(TIMELINE_LABEL) as TimelineKind[];
+// The timeline's names are shared with the mini app's staff profile.
+export { TIMELINE_KINDS, TIMELINE_LABEL } from "@mc/shared";
 
 export type RuleKind = SegmentRule["kind"];
 export const RULE_LABEL: Record<RuleKind, string> = {

@@ -63,7 +63,7 @@ export function buildContainer(o: ContainerOptions) {
   const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
   const customerRepo = createCustomerRepo(db);
   const storeRepo = createStoreRepo(db);
-  const stores = createStoreService({ repo: storeRepo, now });
+  const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
   const identityRepo = createIdentityRepo(customerRepo, storeRepo);
   const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: o.issueToken, now });
   const loyaltyRepo = createLoyaltyRepo(db);
@@ -123,6 +123,7 @@ export function buildContainer(o: ContainerOptions) {
     db,
     repo: orderRepo,
     identityRepo,
+    stores,
     menu,
     vouchers,
     loyaltyRepo,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CustomerPrefs } from "./messaging";
+import { TIMELINE_KINDS } from "./timeline-words";
 
 /**
  * The CRM's API contract: the customer list, a person's profile, notes and their one timeline. The console
@@ -135,7 +136,6 @@ export type CustomerNote = z.infer<typeof CustomerNote>;
 
 // ---- the timeline ----
 
-export const TIMELINE_KINDS = ["order", "points", "voucher", "game", "follow", "message", "note", "admin"] as const;
 export const TimelineKind = z.enum(TIMELINE_KINDS);
 export type TimelineKind = z.infer<typeof TimelineKind>;
 

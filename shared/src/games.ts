@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tzOffsetMinutes } from "./messaging";
+import { tzOffsetMinutes } from "./local-time";
 
 // ---------------------------------------------------------------------------------------------
 // Pure rules (no I/O): the server draws with node:crypto and signs with HMAC; these functions take

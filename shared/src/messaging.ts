@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { tzOffsetMinutes } from "./local-time";
 
 /**
  * The warming engine's send policy (design.md §4): one pure `decide` used for broadcast previews and again
@@ -183,36 +184,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 // ---- local time (the shop's time zone) ----
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-// Offsets change at most at DST transitions (on the hour): cache per zone and hour, since a broadcast
-// preview asks for the same instant a million times.
-const offsets = new Map<string, number>();
-/** Minutes east of UTC for `tz` at instant `at`. */
-export function tzOffsetMinutes(tz: string, at: number): number {
-  const key = `${tz}|${Math.floor(at / 3_600_000)}`;
-  const hit = offsets.get(key);
-  if (hit !== undefined) return hit;
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-    });
-    formatters.set(tz, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
-  const off = Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
-  if (offsets.size > 10_000) offsets.clear();
-  offsets.set(key, off);
-  return off;
-}
 
 const minutesOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
 

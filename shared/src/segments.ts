@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { tzOffsetMinutes, type PolicyCustomer, type WarmingRules } from "./messaging";
+import { tzOffsetMinutes } from "./local-time";
+import type { PolicyCustomer, WarmingRules } from "./messaging";
 
 /**
  * Segments: named audiences built from rules combined by `all` / `any` / `none` groups. The server compiles

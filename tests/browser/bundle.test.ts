@@ -75,7 +75,12 @@ describe("emulator build of the mini app (built by global setup)", () => {
   });
 
   it("lazy-loads every route but home into its own chunk", () => {
-    expect(readdirSync(resolve(WWW, "assets")).some((f) => f.startsWith("account-page."))).toBe(true);
+    const assets = readdirSync(resolve(WWW, "assets"));
+    expect(assets.some((f) => f.startsWith("account-page."))).toBe(true);
+    // The staff's customer page is a chunk of its own, not loaded up front.
+    expect(assets.filter((f) => /^staff-customer-page\..*\.js$/.test(f))).toHaveLength(1);
+    const cfg = JSON.parse(readFileSync(resolve(WWW, "app-config.json"), "utf8")) as { listSyncJS: string[] };
+    for (const f of cfg.listSyncJS) expect(f).not.toMatch(/staff-customer/);
   });
 });
 

@@ -61,6 +61,7 @@ describe("console: customers and a profile", () => {
       body: JSON.stringify({ phoneToken }),
     });
     expect(shared.status).toBe(200);
+    const shoppers: { token: string; customer: { id: string } }[] = [];
     for (let i = 1; i <= 26; i++) {
       const u = await emu("/_emu/users", { name: `Khách thử ${String(i).padStart(2, "0")}` });
       const { accessToken } = await emu(`/_emu/users/${u.appUserId}/token`);
@@ -70,7 +71,44 @@ describe("console: customers and a profile", () => {
         body: JSON.stringify({ accessToken }),
       });
       expect(r.status).toBe(200);
+      shoppers.push((await r.json()) as { token: string; customer: { id: string } });
     }
+    const as = (token: string, method: string, path: string, body?: unknown) =>
+      fetch(`${stack.apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    // For the filters: Khách thử 01 reaches Bạc (600 points earned at the counter), 02 and 04 carry "vip",
+    // and 03 has the one completed order (today, at Q1, moved along by Khoa).
+    const [s01, s02, s03, s04] = shoppers as [(typeof shoppers)[0], (typeof shoppers)[0], (typeof shoppers)[0], (typeof shoppers)[0]];
+    const code01 = (await as(s01.token, "GET", "/api/me")).body.loyalty.memberCode as string;
+    const award = await as(khoa.token, "POST", "/api/staff/points/award", {
+      memberCode: code01,
+      storeId: "q1-nguyen-hue",
+      amountVnd: 6_000_000,
+      receiptId: "HD-TIER-1",
+    });
+    expect(award.status, JSON.stringify(award.body)).toBe(200);
+    for (const who of [s02, s04]) expect((await admin("PUT", `/api/admin/customers/${who.customer.id}/tags`, { tags: ["vip"] })).status).toBe(200);
+    const cat = (await admin("POST", "/api/admin/menu/categories", { name: "Cà phê", position: 1 })).body;
+    const latte = (
+      await admin("POST", "/api/admin/menu/products", { categoryId: cat.id, name: "Cà phê sữa đá", priceVnd: 35_000, storeIds: ["q1-nguyen-hue"] })
+    ).body;
+    const lines = [{ productId: latte.id, quantity: 1, optionIds: [] }];
+    const quote = (await as(s03.token, "POST", "/api/orders/quote", { storeId: "q1-nguyen-hue", items: lines })).body;
+    const placed = await as(s03.token, "POST", "/api/orders", {
+      storeId: "q1-nguyen-hue",
+      items: lines,
+      pickup: { type: "table", table: "2" },
+      payment: "counter",
+      expectedTotal: quote.totalVnd,
+      requestId: "console-filters-order",
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    const orderId = (placed.body.order ?? placed.body).id as string;
+    for (const status of ["confirmed", "ready", "completed"])
+      expect((await as(khoa.token, "POST", `/api/staff/orders/${orderId}/status`, { status })).status).toBe(200);
     // Hà's timeline holds more than a page: 35 notes.
     for (let i = 1; i <= 35; i++) expect((await admin("POST", `/api/admin/customers/${ha.customer.id}/notes`, { text: `Ghi chú số ${i}` })).status).toBe(201);
 
@@ -97,8 +135,54 @@ describe("console: customers and a profile", () => {
       expect(await khoaRow.textContent()).toContain("4321");
       expect(await khoaRow.textContent()).not.toContain("987654321");
 
-      // filters: followers only (Khoa and Bảo), sorted by name
+      // ---- each filter narrows the rows to who matches it, and the URL keeps it (a reload shows the same list) ----
       await page.getByTestId("customer-search").fill("");
+      await expect.poll(() => settledCount(page)).toBe("29 khách hàng");
+      await page.getByTestId("filter-tier").selectOption("silver");
+      await expect.poll(() => settledCount(page)).toBe("1 khách hàng");
+      expect(await rowNames(page)).toEqual(["Khách thử 01"]);
+      await expect.poll(() => page.url()).toContain("tier=silver");
+      await page.reload();
+      await expect.poll(() => rowNames(page)).toEqual(["Khách thử 01"]);
+      expect(await page.getByTestId("filter-tier").inputValue()).toBe("silver");
+      await page.getByTestId("filter-tier").selectOption("");
+      await expect.poll(() => settledCount(page)).toBe("29 khách hàng");
+      expect(page.url()).not.toContain("tier=");
+
+      await page.getByTestId("filter-follower").selectOption("no");
+      await expect.poll(() => settledCount(page)).toBe("27 khách hàng");
+      expect(page.url()).toContain("follower=no");
+      expect(await rowNames(page)).not.toContain("Trần Minh Khoa");
+      expect(await rowNames(page)).not.toContain("Lê Quốc Bảo");
+      await page.getByTestId("filter-follower").selectOption("");
+
+      await page.getByTestId("filter-tag").selectOption("vip");
+      await expect.poll(() => settledCount(page)).toBe("2 khách hàng");
+      expect((await rowNames(page)).sort()).toEqual(["Khách thử 02", "Khách thử 04"]);
+      expect(page.url()).toContain("tag=vip");
+      await page.getByTestId("filter-tag").selectOption("");
+
+      // days since the last completed order: within a week only 03; a month and more (or never) everyone else
+      await page.getByTestId("filter-order-max").fill("7");
+      await expect.poll(() => settledCount(page)).toBe("1 khách hàng");
+      expect(await rowNames(page)).toEqual(["Khách thử 03"]);
+      await expect.poll(() => page.url()).toContain("orderDaysMax=7");
+      await page.getByTestId("filter-order-max").fill("");
+      await page.getByTestId("filter-order-min").fill("30");
+      await expect.poll(() => settledCount(page)).toBe("28 khách hàng");
+      await expect.poll(() => page.url()).toContain("orderDaysMin=30");
+      await page.getByTestId("customer-more").click();
+      await expect.poll(() => rows(page).count()).toBe(28);
+      expect(await rowNames(page)).not.toContain("Khách thử 03");
+      // two filters together: both must hold
+      await page.getByTestId("filter-tag").selectOption("vip");
+      await expect.poll(() => settledCount(page)).toBe("2 khách hàng");
+      expect(page.url()).toMatch(/orderDaysMin=30.*tag=vip|tag=vip.*orderDaysMin=30/);
+      await page.getByTestId("filters-clear").click();
+      await expect.poll(() => settledCount(page)).toBe("29 khách hàng");
+      expect(page.url()).not.toMatch(/tag=|orderDays/);
+
+      // filters: followers only (Khoa and Bảo), sorted by name
       await page.getByTestId("filter-follower").selectOption("yes");
       await page.getByTestId("customer-sort").selectOption("name");
       await expect.poll(() => settledCount(page)).toBe("2 khách hàng");
@@ -170,6 +254,11 @@ describe("console: customers and a profile", () => {
       await expect.poll(() => page.locator('[data-testid="timeline-item"][data-kind="points"]').first().textContent()).toContain("50");
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, "console-customer-profile");
+      // The whole profile at 1280 px: nothing wider than the window.
+      await page.setViewportSize({ width: 1280, height: 900 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      await page.screenshot({ path: resolve(SCREENSHOTS, "console-customer-profile-full.png"), fullPage: true });
+      await page.setViewportSize({ width: 1440, height: 900 });
 
       // the back link returns to the same filtered list
       await page.locator(".c-back").click();
@@ -200,7 +289,7 @@ describe("console: customers and a profile", () => {
       await expect.poll(() => phone.page.getByTestId("warming-summary").count()).toBe(1);
       expect(await phone.page.getByTestId("profile-tags").textContent()).toContain("khách-quen");
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-      await phone.page.screenshot({ path: resolve(SCREENSHOTS, "console-customer-profile-phone.png"), fullPage: true });
+      await phone.page.screenshot({ path: resolve(SCREENSHOTS, "console-customer-profile-full-360.png"), fullPage: true });
 
       await phone.page.goto(`${stack.consoleUrl}/#/customers/${ha.customer.id}`);
       await expect.poll(() => phone.page.getByTestId("profile-name").textContent()).toBe("Nguyễn Thu Hà");

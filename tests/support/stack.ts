@@ -1,7 +1,7 @@
 import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig, type Config } from "@mc/server/config";
-import { DEMO_STORES, seedDemoHistory, type DemoHistoryOptions, type DemoHistoryResult } from "@mc/server/demo/history";
+import { DEMO_STORES, demoStoreHours, seedDemoHistory, type DemoHistoryOptions, type DemoHistoryResult } from "@mc/server/demo/history";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveWww } from "./serve-www";
@@ -21,6 +21,13 @@ export type StackOptions = {
    * the personas being the only people. `pnpm start` asks for it.
    */
   history?: boolean | Pick<DemoHistoryOptions, "customers" | "days" | "seed" | "now">;
+  /**
+   * With `seed`, give the stores the demo's real opening hours (07:00–22:00, Tết closed). Off in tests: their stores
+   * are open all day, so a test that orders passes at any hour it runs. `pnpm start` asks for it.
+   */
+  demoHours?: boolean;
+  /** The API's clock (Date.now by default): a test pins it to an hour of the shop's day. */
+  now?: () => number;
   /** Server log level; "silent" (the default) in tests. */
   logLevel?: "silent" | "error" | "warn" | "info" | "debug";
   /** Host the servers listen on; tests use 127.0.0.1, the demo "localhost" (zmp-sdk treats it as dev). */
@@ -88,7 +95,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     RATE_LIMIT_PER_MINUTE: "100000",
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
   });
-  const app = await buildApp({ config, logger: (opts.logLevel ?? "silent") !== "silent" });
+  const app = await buildApp({ config, logger: (opts.logLevel ?? "silent") !== "silent", now: opts.now });
   const apiUrl = `http://${host}:${new URL(await app.listen({ port: opts.apiPort ?? 0, host: "127.0.0.1" })).port}`;
   await fetch(`${emulatorUrl}/_emu/config`, {
     method: "POST",
@@ -132,7 +139,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await emulator.app.close();
     },
   };
-  if (opts.seed) stack.history = (await seedDemo(stack, { history: opts.history })).history;
+  if (opts.seed) stack.history = (await seedDemo(stack, { history: opts.history, demoHours: opts.demoHours })).history;
   return stack;
 }
 
@@ -154,8 +161,11 @@ export async function personaLogin(stack: Stack, persona: string) {
   return api<{ token: string; customer: { id: string } }>(stack, "POST", "/api/auth/zalo", null, { accessToken });
 }
 
-/** Idempotent demo data: two stores, a staff member at the first, an admin persona, and (if asked) the demo history. */
-export async function seedDemo(stack: Stack, opts: { history?: StackOptions["history"] } = {}) {
+/**
+ * Idempotent demo data: two stores (open all day, or with the demo's hours if asked), a staff member at the first, an
+ * admin persona, and (if asked) the demo history. Stores already there keep the hours the shop gave them.
+ */
+export async function seedDemo(stack: Stack, opts: { history?: StackOptions["history"]; demoHours?: boolean } = {}) {
   const admin = await stack.adminToken();
   let history: DemoHistoryResult | null = null;
   if (opts.history) {
@@ -168,7 +178,8 @@ export async function seedDemo(stack: Stack, opts: { history?: StackOptions["his
       if (stack.config.DISPATCHER_ENABLED) dispatcher.start();
     }
   }
-  for (const store of DEMO_STORES) await api(stack, "POST", "/api/admin/stores", admin, store);
+  const hours = opts.demoHours ? demoStoreHours(Date.now(), stack.config.SHOP_TIME_ZONE) : {};
+  for (const store of DEMO_STORES) await api(stack, "POST", "/api/admin/stores", admin, { ...store, ...hours });
   const staff = await personaLogin(stack, "staff");
   await api(stack, "PUT", `/api/admin/customers/${staff.customer.id}/role`, admin, { role: "staff", storeIds: [DEMO_STORES[0].id] });
   const boss = await personaLogin(stack, "admin");

@@ -9,14 +9,13 @@ import {
   GameCampaignInput,
   LoyaltyRules,
   SegmentRules,
+  StoreSettingsInput,
   WarmingRules,
 } from "@mc/shared";
 import { ClientErrorCode } from "./api-client";
 import { describeError, ERROR_MESSAGES } from "./error-messages";
-import { fieldProblems } from "./validation-text";
+import { detailOfIssue, fieldProblems, VIETNAMESE } from "./validation-text";
 
-/** A letter only Vietnamese writes: a text without one is not Vietnamese (or is empty). */
-const VIETNAMESE = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
 /** What zod and Fastify say in English: none of it may reach a person. */
 const ENGLISH = /\b(too small|too big|invalid|expected|received|unrecognized|required|must|should|give|cannot)\b|body\//i;
 
@@ -90,6 +89,29 @@ describe("validation errors in Vietnamese", () => {
     const rules = { ...DEFAULT_WARMING_RULES, quietHours: { start: "05:00", end: "23:00" } };
     const lines = fieldProblems(detailsFor(WarmingRules, rules), { quietHours: "Giờ yên lặng" });
     expect(lines).toContainEqual({ field: "Giờ yên lặng", text: expect.stringContaining("phủ kín khung giờ khuyến mãi") });
+  });
+
+  const week = { mon: [{ open: "07:00", close: "07:00" }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+  const badStore = { name: "", active: true, timeZone: "Asia/Ho_Chi_Minh", week, exceptions: [{ date: "2026-02-30" }] };
+
+  it("shows a message the schema wrote in Vietnamese as it is (the stores' schema)", () => {
+    const lines = fieldProblems(detailsFor(StoreSettingsInput, badStore));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        { field: "name", text: "Nhập tên cửa hàng" },
+        { field: "week.mon.0.close", text: "Giờ đóng cửa phải khác giờ mở cửa" },
+        { field: "exceptions.0.date", text: "Ngày này không có trên lịch" },
+      ]),
+    );
+  });
+
+  it("reads a form's own safeParse issues exactly as the server's details", () => {
+    const parsed = StoreSettingsInput.safeParse(badStore);
+    expect(parsed.success).toBe(false);
+    const local = JSON.parse(JSON.stringify(parsed.error!.issues.map(detailOfIssue)));
+    const server = (detailsFor(StoreSettingsInput, badStore) as Record<string, unknown>[]).map(({ schemaPath: _, ...d }) => d);
+    expect(local).toEqual(server);
+    expect(fieldProblems(local)).toEqual(fieldProblems(server));
   });
 
   it("words a ZNS template's data problems", () => {

@@ -71,6 +71,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   OPTION_INVALID: { title: "Tùy chọn của một món không còn hợp lệ, vui lòng chọn lại", hint: "" },
   STORE_UNAVAILABLE: { title: "Cửa hàng đang tạm ngưng nhận đơn", hint: "" },
   PICKUP_TIME_INVALID: { title: "Giờ nhận không hợp lệ, hãy chọn lại", hint: "" },
+  // stores and their opening hours
+  STORE_NOT_FOUND: { title: "Không tìm thấy cửa hàng này", hint: "" },
+  STORE_CLOSED: { title: "Cửa hàng đang đóng cửa, hãy quay lại khi cửa hàng mở", hint: "" },
+  PICKUP_OUTSIDE_HOURS: { title: "Cửa hàng không mở cửa vào giờ bạn chọn, hãy chọn giờ khác", hint: "" },
   ORDER_NOT_FOUND: { title: "Không tìm thấy đơn hàng", hint: "" },
   ORDER_TOTAL_MISMATCH: { title: "Giá vừa thay đổi, vui lòng kiểm tra lại tổng tiền", hint: "" },
   ORDER_STATUS_INVALID: { title: "Đơn vừa được cập nhật, vui lòng tải lại", hint: "" },

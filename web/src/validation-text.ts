@@ -1,12 +1,16 @@
 /**
  * The `details` of a VALIDATION_FAILED (zod issues, as fastify-type-provider-zod sends them) or a
  * TEMPLATE_DATA_INVALID answer, as Vietnamese lines a person can act on. The server's English (`message`,
- * "body/value Too small…") is never shown: each line is worded from the issue's code and numbers. A custom
- * rule (a shared schema's `refine`) says itself in Vietnamese through `params: { vi }`.
+ * "body/value Too small…") is never shown: each line is worded from the issue's code and numbers. A schema may
+ * say it itself: a message it wrote in Vietnamese is shown as it is (the stores' schema does), and a custom rule
+ * whose message is English for API users carries its Vietnamese as `params: { vi }`.
  */
 export type FieldProblem = { field: string; text: string };
 
 type ZodDetail = { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> };
+
+/** A letter only Vietnamese writes: zod's own messages never have one. */
+export const VIETNAMESE = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
 type TemplateProblem = { param: string; code: string };
 
 const num = (v: unknown) => (typeof v === "number" || typeof v === "bigint" ? Number(v).toLocaleString("vi-VN") : String(v));
@@ -51,6 +55,7 @@ function sizeText(p: Record<string, unknown>, big: boolean): string {
 
 function zodText(d: ZodDetail): string {
   const p = d.params ?? {};
+  if (d.message && VIETNAMESE.test(d.message)) return d.message;
   switch (d.keyword) {
     case "invalid_type":
       // zod names a missing value only in its English message ("…, received undefined").
@@ -84,6 +89,12 @@ const TEMPLATE_WORD: Record<string, string> = {
   TOO_LONG: "dài quá giới hạn của mẫu",
   UNKNOWN: "không phải tham số của mẫu này",
   BAD_FORMAT: "chỉ được gồm chữ số",
+};
+
+/** A zod issue as the server sends it (fastify-type-provider-zod): for a form that checks itself with the same schema. */
+export const detailOfIssue = (i: { code: string; path: PropertyKey[]; message: string }): ZodDetail => {
+  const { code, path, message, ...params } = i;
+  return { keyword: code, instancePath: `/${path.map(String).join("/")}`, message, params };
 };
 
 /** "/prizes/0/weight" → "prizes.0.weight"; the body's root is "". */

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { CustomerNote } from "@mc/shared";
+import { noteText, type CustomerNote } from "@mc/shared";
 import { api } from "../api";
 import { Card, ErrorBox, Spinner, useAction } from "../ui";
 import { useTimeline } from "./timeline-card";
@@ -46,8 +46,8 @@ export function NotesCard({ customerId, version, onAdded }: { customerId: string
           />
         </label>
         <ErrorBox error={add.error} testId="note-error" />
-        <div className="c-row c-row-end c-mt-0">
-          <span className="c-hint">Ctrl + Enter để lưu</span>
+        <div className="c-row c-row-end c-mt-0 c-note-actions">
+          <span className="c-hint c-kbd-hint">Ctrl + Enter để lưu</span>
           <button className="c-btn c-btn-primary" disabled={add.busy || !text.trim()} data-testid="note-add">
             {add.busy ? "Đang lưu…" : "Thêm ghi chú"}
           </button>
@@ -80,7 +80,3 @@ export function NotesCard({ customerId, version, onAdded }: { customerId: string
     </Card>
   );
 }
-
-/** A note's own text: the timeline carries it in `data.text` (or as the detail line). */
-const noteText = (i: { title: string; detail: string | null; data: Record<string, unknown> }) =>
-  typeof i.data.text === "string" ? i.data.text : (i.detail ?? i.title);

@@ -3,14 +3,14 @@ import { useLocation, useNavigate } from "react-router-dom";
 import { BottomNavigation } from "zmp-ui";
 import { zalo } from "../zalo";
 import { useCustomer } from "../session";
-import { tabs as allTabs } from "./tabs";
+import { tabOf, tabs as allTabs } from "./tabs";
 
 export function BottomNav() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const [customer] = useCustomer();
   const tabs = allTabs.filter((t) => !t.roles || t.roles.includes(customer.role));
-  const active = tabs.find((t) => (t.path === "/" ? pathname === "/" : pathname.startsWith(t.path)))?.path ?? "/";
+  const active = tabOf(tabs, pathname)?.path ?? "/";
   return (
     <BottomNavigation fixed activeKey={active} onChange={(key) => navigate(key, { animate: false } as never)} className="mc-bottom-nav">
       {tabs.map(({ path, label, icon: Icon }) => (

@@ -3,6 +3,7 @@ import { Route } from "react-router-dom";
 import { AnimationRoutes, Spinner } from "zmp-ui";
 import { HomePage } from "../features/home/home-page";
 import { homeCards } from "./home-cards";
+import { COUNTER_PATH, STAFF_CUSTOMER_ROUTE } from "../lib/staff-links";
 
 // Home ships in the entry chunk; every other route is its own chunk.
 const AccountPage = lazy(() => import("../features/account/account-page"));
@@ -17,6 +18,7 @@ const CartPage = lazy(() => import("../features/cart/cart-page"));
 const OrdersPage = lazy(() => import("../features/orders/orders-page"));
 const OrderStatusPage = lazy(() => import("../features/orders/order-status-page"));
 const StaffOrdersPage = lazy(() => import("../features/staff-orders/staff-orders-page"));
+const StaffCustomerPage = lazy(() => import("../features/staff-customer/staff-customer-page"));
 
 function Lazy({ children }: { children: React.ReactNode }) {
   return (
@@ -69,7 +71,7 @@ export function AppRoutes() {
         }
       />
       <Route
-        path="/counter"
+        path={COUNTER_PATH}
         element={
           <Lazy>
             <CounterPage />
@@ -121,6 +123,14 @@ export function AppRoutes() {
         element={
           <Lazy>
             <StaffOrdersPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path={STAFF_CUSTOMER_ROUTE}
+        element={
+          <Lazy>
+            <StaffCustomerPage />
           </Lazy>
         }
       />

@@ -70,12 +70,32 @@ export const customerTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.customerId, t.tag] }), index("customer_tags_tag_idx").on(t.tag)],
 );
 
+/**
+ * The week's hours of a store nobody has set them for: open all day, every day (ALWAYS_OPEN_WEEK in
+ * @mc/shared/store-hours; stores/store-rows.test.ts checks the two agree). Stores made before hours existed
+ * keep taking orders at any time until the shop sets its hours.
+ */
+export const ALWAYS_OPEN_WEEK_JSON =
+  '{"mon":[{"open":"00:00","close":"24:00"}],"tue":[{"open":"00:00","close":"24:00"}],"wed":[{"open":"00:00","close":"24:00"}],' +
+  '"thu":[{"open":"00:00","close":"24:00"}],"fri":[{"open":"00:00","close":"24:00"}],"sat":[{"open":"00:00","close":"24:00"}],' +
+  '"sun":[{"open":"00:00","close":"24:00"}]}';
+
 export const stores = sqliteTable("stores", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   address: text("address").notNull().default(""),
+  /** false: closed (hidden from shoppers, takes no orders) until an admin activates it again. */
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull(),
+  /** WeekHours JSON: per weekday the open intervals, local wall time. */
+  week: text("week").notNull().default(ALWAYS_OPEN_WEEK_JSON),
+  /** HoursException[] JSON: dates closed all day or with their own hours. */
+  exceptions: text("exceptions").notNull().default("[]"),
+  /** IANA zone of the hours; null: the shop's SHOP_TIME_ZONE. */
+  timeZone: text("time_zone"),
+  /** Why an inactive store is closed (shown in the console and to a shopper whose order it refuses). */
+  closedReason: text("closed_reason"),
+  updatedAt: integer("updated_at"),
 });
 
 /** Which stores a staff member works at: staff actions are scoped to these. */
@@ -163,7 +183,8 @@ export const followEvents = sqliteTable(
 /**
  * Audit actions that are an operator's act on a person (`target_id` = the customer), shown in their CRM
  * timeline: the only rows `audit_log_person_idx` carries. A query must repeat this exact list for SQLite to
- * use that partial index; a new action here needs a migration that recreates the index.
+ * use that partial index; a new action here needs a migration that recreates the index. (`points.adjust` is
+ * indexed but the timeline skips it: the ledger entry it audits says the same.)
  */
 export const PERSON_ACTIONS = ["role.set", "customer.tags", "points.adjust", "customer.erase", "customer.export"] as const;
 export const PERSON_ACTIONS_SQL = `(${PERSON_ACTIONS.map((a) => `'${a}'`).join(", ")})`;

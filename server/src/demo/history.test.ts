@@ -97,6 +97,19 @@ describe("the demo history", () => {
     expect(Object.values(first.refused).reduce((s, k) => s + k, 0)).toBeLessThan(20);
   });
 
+  it("opens its two stores 07:00–22:00, closed on the coming Mùng 1 Tết, and every order it placed fell inside those hours", () => {
+    const stores = rows(a, "select id, week, exceptions from stores order by id");
+    expect(stores.map((s) => s.id)).toEqual(["q1-nguyen-hue", "q3-vo-van-tan"]);
+    for (const s of stores) {
+      expect(Object.values(JSON.parse(s.week))).toEqual(Array(7).fill([{ open: "07:00", close: "22:00" }]));
+      expect(JSON.parse(s.exceptions)[0]).toEqual({ date: "2027-02-06", intervals: [], note: "Mùng 1 Tết" });
+    }
+    // Local hour of each order (UTC+7): between 07:00 and 22:00.
+    const hours = rows(a, "select distinct cast(((created_at / 3600000) + 7) % 24 as integer) as h from orders").map((r) => r.h);
+    expect(Math.min(...hours)).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...hours)).toBeLessThan(22);
+  });
+
   it("fills every table a timeline reads", () => {
     for (const table of [
       "orders",

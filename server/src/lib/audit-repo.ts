@@ -26,7 +26,8 @@ export type PersonActionRow = {
 
 /**
  * The console's acts on a person, by time, through the partial index audit_log_person_idx: the query repeats
- * its `action in (…)` list exactly, or SQLite would not use it (and would scan the whole log).
+ * its `action in (…)` list exactly, or SQLite would not use it (and would scan the whole log). A points
+ * adjustment is left out: its ledger entry is already in the timeline, with the reason and the operator.
  */
 export function createPersonAuditRepo(db: Db) {
   const range = db.$client.prepare(
@@ -41,7 +42,7 @@ export function createPersonAuditRepo(db: Db) {
          select group_concat(s.name, ', ') from json_each(details, '$.storeIds') j join stores s on s.id = j.value
        ) end as store_names
      from audit_log indexed by audit_log_person_idx
-     where target_id = @customerId and action in ${PERSON_ACTIONS_SQL} and at between @min and @max
+     where target_id = @customerId and action in ${PERSON_ACTIONS_SQL} and action <> 'points.adjust' and at between @min and @max
        and (@stores is null or store_id in (select value from json_each(@stores)))
      order by at desc limit @n`,
   );

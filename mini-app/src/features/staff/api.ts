@@ -18,6 +18,9 @@ export const redeemVoucher = (body: CounterInput) => api.post<CounterVoucher>("/
 export const memberVouchers = (body: { memberCode: string; storeId: string }) => api.post<MemberVouchers>("/api/staff/vouchers/by-member", body);
 export const fetchMember = (code: string) => api.get<{ member: Member }>(`/api/staff/members/${encodeURIComponent(code)}`).then((r) => r.member);
 export const awardPoints = (body: AwardPointsBody) => api.post<AwardResult>("/api/staff/points/award", body);
+/** The person behind a member code, for their profile: 404 CUSTOMER_NOT_FOUND unless they visited one of the caller's stores. */
+export const customerByMemberCode = (code: string) =>
+  api.get<{ customerId: string }>(`/api/staff/members/${encodeURIComponent(code)}/customer`).then((r) => r.customerId);
 
 /** A member card QR holds the member code ("MC-7K2P-9Q4X"); a voucher QR holds a signed payload. */
 export const looksLikeMemberCode = (s: string) => /^MC[-\s]?[0-9A-Z]{4}[-\s]?[0-9A-Z]{4}$/i.test(s.trim());

@@ -173,8 +173,9 @@ function fill(seed: number) {
   for (let i = 0; i < 40; i++) {
     const customer = who();
     const action = pick(["customer.tags", "role.set", "points.adjust", "points.award", "voucher.redeem"]);
-    // Only the console's acts on the person are in the timeline (points.award and redemptions are hot-path rows).
-    if (action !== "points.award" && action !== "voucher.redeem") count(customer, 1);
+    // Only the console's acts on the person are in the timeline (points.award and redemptions are hot-path rows;
+    // an adjustment is shown by its ledger entry).
+    if (action !== "points.award" && action !== "voucher.redeem" && action !== "points.adjust") count(customer, 1);
     const details =
       action === "customer.tags"
         ? { tags: [pick(["vip", "office", "new"])] }

@@ -180,7 +180,13 @@ describe("one timeline per person", () => {
     expect(find("Cập nhật nhãn").map((i) => i.detail)).toEqual(["Thêm: office · Bỏ: vip", "Thêm: vip"]);
     expect(one("Đổi vai trò: Khách hàng → Nhân viên")).toMatchObject({ detail: "Cửa hàng: Quận 1", actor: TEST_ENV.ADMIN_EMAIL });
     expect(one("Đổi vai trò: Nhân viên → Khách hàng").detail).toBeNull();
-    expect(one("Điều chỉnh điểm: +5")).toMatchObject({ kind: "admin", detail: "Quà sinh nhật" });
+  });
+
+  it("shows a points adjustment once: its ledger entry, not the audit row beside it", () => {
+    expect(sql("select count(*) as n from audit_log where action = 'points.adjust' and target_id = ?", shopper.customer.id)).toEqual([{ n: 1 }]);
+    const adjust = all.filter((i) => /^Điều chỉnh/.test(i.title) || i.data.action === "points.adjust");
+    expect(adjust).toEqual([expect.objectContaining({ kind: "points", title: "Điều chỉnh +5 điểm", actor: TEST_ENV.ADMIN_EMAIL })]);
+    expect(adjust[0]!.detail).toContain("Quà sinh nhật");
   });
 
   it("is newest first, by (time, key)", () => {

@@ -46,7 +46,9 @@ describe("claiming", () => {
 
   it("200 concurrent claims of a campaign with stock 10 issue exactly 10; per-customer limits hold", async () => {
     const c = await campaign({ stock: 10, perCustomerLimit: 1 });
-    const shoppers = await Promise.all(Array.from({ length: 40 }, (_, i) => newShopper(h, `Khách ${i}`)));
+    // Signed in ten at a time: the race under test is the claims, not 40 sign-ins against the emulator.
+    const shoppers: Awaited<ReturnType<typeof newShopper>>[] = [];
+    for (let b = 0; b < 40; b += 10) shoppers.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => newShopper(h, `Khách ${b + i}`)))));
     const attempts = shoppers.flatMap((s) => Array.from({ length: 5 }, () => claim(s.token, c.id)));
     const results = await Promise.all(attempts);
     expect(results).toHaveLength(200);

@@ -11,6 +11,7 @@ import { toFailure } from "../../../session";
 import { zalo, ZaloError } from "../../../zalo";
 import { fmtDateTime, fmtNumber, fmtVnd } from "@mc/web/format";
 import { CodeForm } from "./code-form";
+import { ProfileLink } from "./profile-link";
 import { awardPoints, fetchMember, type AwardResult, type Member, type Store } from "../api";
 
 /** `errorAt: "receipt"`: the error is about the bill number, shown under (and focusing) that field. */
@@ -193,6 +194,7 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             <dd data-testid="award-points">+{fmtNumber(result.points)} điểm</dd>
           </div>
         </dl>
+        <ProfileLink customerId={result.member.id} />
         <button className="mc-btn primary" onClick={next} data-testid="award-next">
           Khách tiếp theo
         </button>
@@ -230,6 +232,7 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             <dd>{store.name}</dd>
           </div>
         </dl>
+        <ProfileLink customerId={result.member.id} />
         <button className="mc-btn primary" onClick={next} data-testid="award-next">
           Khách tiếp theo
         </button>
@@ -284,6 +287,7 @@ export function PointsCounter({ store, initialCode, onConsumed }: { store: Store
             </span>
           </div>
         </div>
+        <ProfileLink memberCode={state.code} />
         <label className="mcl-field-label" htmlFor="award-receipt">
           Số hóa đơn
         </label>

@@ -13,6 +13,7 @@ import { fmtDate } from "@mc/web/format";
 import { conditions, spacedCode, voucherLabel } from "../../../lib/voucher-labels";
 import { inspectVoucher, looksLikeMemberCode, memberVouchers, redeemVoucher, type CounterInput, type Store } from "../api";
 import { CodeForm } from "./code-form";
+import { ProfileLink } from "./profile-link";
 import { outcomeFromError, OutcomeScreen, type CounterOutcome } from "./outcome";
 
 /** A VOUCHER_ALREADY_REDEEMED refusal's details: redeemed at this store, at/after `since`. */
@@ -221,6 +222,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
             <b data-testid="counter-member-owner">{owner.name}</b>
           </div>
         </div>
+        <ProfileLink customerId={owner.id} />
         {vouchers.length === 0 ? (
           <div className="mcl-empty" data-testid="counter-member-empty">
             <TicketX size={40} />
@@ -264,6 +266,7 @@ export function VoucherCounter({ store, stores, onMemberCode }: { store: Store; 
             <b data-testid="counter-owner">{owner.name}</b>
           </div>
         </div>
+        <ProfileLink customerId={owner.id} />
         <div className="mcl-review-voucher">
           <span className="mcl-voucher-label" data-testid="counter-voucher-label">
             {voucherLabel(voucher.campaign)}

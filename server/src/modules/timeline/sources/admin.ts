@@ -37,14 +37,6 @@ function words(r: PersonActionRow): { title: string; detail: string | null; data
       const parts = [added.length ? `Thêm: ${added.join(", ")}` : null, removed.length ? `Bỏ: ${removed.join(", ")}` : null].filter(Boolean);
       return { title: "Cập nhật nhãn", detail: parts.length ? parts.join(" · ") : "Không đổi", data: { tags: now, added, removed } };
     }
-    case "points.adjust": {
-      const delta = Number(d?.delta ?? 0);
-      return {
-        title: `Điều chỉnh điểm: ${delta > 0 ? "+" : ""}${delta.toLocaleString("vi-VN")}`,
-        detail: d?.reason ? String(d.reason) : null,
-        data: { delta, reason: d?.reason },
-      };
-    }
     case "customer.erase":
       return { title: "Xoá dữ liệu cá nhân theo yêu cầu", detail: d?.reason ? `Lý do: ${String(d.reason)}` : null, data: d ?? {} };
     case "customer.export":
@@ -54,7 +46,7 @@ function words(r: PersonActionRow): { title: string; detail: string | null; data
   }
 }
 
-/** The console's acts on the person (audit_log): roles, tags, points adjusted by hand, erasure, export. */
+/** The console's acts on the person (audit_log): roles, tags, erasure, export (points adjusted by hand are the points source's). */
 export const adminSource: SourceFactory = ({ db }) => {
   const repo = createPersonAuditRepo(db);
   return {
