@@ -179,22 +179,22 @@ describe("the dashboard's figures, from real flows", () => {
     ]);
 
     const [m23, m24] = d.messages;
-    // Lan's held promotion went in the morning: it now counts as sent, on the day it was created.
-    expect(m23).toMatchObject({ day: "2026-11-23", sent: 6, delivered: 2, seen: 1, held: 0, suppressed: 3, failed: 0, pending: 0, expired: 0, cancelled: 0 });
+    // Each event on its own day: Lan's held promotion went in the morning, so it is sent on the 24th (with
+    // Hoa's welcome), and no longer held on the 23rd (counted now, an unsettled day is as the rows are now).
+    expect(m23).toMatchObject({ day: "2026-11-23", sent: 5, delivered: 2, seen: 1, held: 0, suppressed: 3, failed: 0, pending: 0, expired: 0, cancelled: 0 });
     expect(m23.heldBy).toEqual({});
     expect(m23.suppressedBy).toEqual(night.suppressedBy);
-    // 24th: Hoa's welcome.
-    expect(m24).toMatchObject({ day: "2026-11-24", sent: 1, held: 0, suppressed: 0 });
-    // Everything in the outbox is in exactly one outcome on its day.
+    expect(m24).toMatchObject({ day: "2026-11-24", sent: 2, delivered: 0, seen: 0, held: 0, suppressed: 0 });
+    // Every message is in exactly one outcome, on the day of its last event.
     const outcomes = (m: any) => m.sent + m.held + m.suppressed + m.failed + m.pending + m.expired + m.cancelled;
     expect(outcomes(m23) + outcomes(m24)).toBe(sql("select count(*) as n from outbox")[0].n);
 
     expect(d.cost.days).toEqual([
-      { day: "2026-11-23", csFree: 5, csPaid: 0, templateUid: 0, zns: 1 },
-      { day: "2026-11-24", csFree: 1, csPaid: 0, templateUid: 0, zns: 0 },
+      { day: "2026-11-23", csFree: 4, csPaid: 0, templateUid: 0, zns: 1 },
+      { day: "2026-11-24", csFree: 2, csPaid: 0, templateUid: 0, zns: 0 },
     ]);
     expect(d.cost).toMatchObject({ znsPriceVnd: null, estimatedVnd: null });
-    const priced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", znsPriceVnd: 300 });
+    const priced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, znsPriceVnd: 300 });
     expect((await priced.view({ from: "2026-11-23", to: "2026-11-24" })).cost).toMatchObject({ znsPriceVnd: 300, estimatedVnd: 300 });
 
     expect(d.broadcasts).toEqual([
@@ -317,14 +317,15 @@ describe("slices", () => {
     const whole = await dashboard("2026-11-22", "2026-11-24");
     let turns = 0;
     const stop = everyTurn(() => turns++);
-    const sliced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", slices: { rows: 1 } });
+    const sliced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, slices: { rows: 1 } });
     const d = await sliced.view({ from: "2026-11-22", to: "2026-11-24" });
     stop();
     expect({ ...d, took: null }).toEqual({ ...whole, took: null });
-    // A slice per day per figure, more on the 23rd: three follows one at a time; the outbox's three welcomes
-    // and the broadcast's rows (one millisecond: the last welcome's) twice (outcomes, then reasons); the
-    // broadcast's three sends.
-    expect(d.took.slices).toBe(3 * 6 + 2 + 2 * 3 + 3);
+    // A slice per day per source (followers; sent, delivered, seen and ended messages; redemptions; points;
+    // games; waiting messages, one state at a time: 11), more on the 23rd: three follows one at a time; the six
+    // sends all in one millisecond (the clock stood still while the dispatcher drained): a slice up to it, then
+    // that millisecond whole; and the broadcast's three sends counted in id slices.
+    expect(d.took.slices).toBe(3 * 11 + 2 + 2 + 3);
     expect(turns).toBeGreaterThanOrEqual(d.took.slices);
   });
 });
