@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { DASHBOARD_MAX_DAYS, FOLLOW_AFTER_PLAY_DAYS, dayKey, dayList, tzOffsetMinutes, type DashboardQuery, type DashboardView } from "@mc/shared";
 import { yieldToEventLoop, type SliceOptions } from "../../db/chunked";
@@ -221,12 +222,21 @@ export function createDashboardService(deps: {
   const { repo, timeZone, now } = deps;
   const o = deps.slices;
   const settleMs = (deps.settleHours ?? 48) * HOUR;
-  const meta = JSON.stringify({ version: FIGURES_VERSION, timeZone });
   const settled = (f: Figure<FigureName>, dayEnd: number, t: number) => dayEnd + settleMs + f.extraSettleMs <= t;
 
-  /** True when what is stored was computed as this service computes; otherwise it is dropped first. */
-  function storedUsable(): void {
-    if (repo.storedMeta() !== meta) repo.forgetStored(meta, now());
+  /**
+   * What is stored, as this service computes it: figures stored under another version or time zone are dropped
+   * first. Returns the stored figures' generation (a new one after each forget): work that counted under one
+   * stores what it counted only while it is still the current one, so nothing counted before a forget (the demo
+   * history being written, say) is stored after it.
+   */
+  function generation(): string {
+    const stored = repo.storedMeta();
+    const m = stored === null ? null : (JSON.parse(stored) as { version: number; timeZone: string });
+    if (m?.version === FIGURES_VERSION && m.timeZone === timeZone) return stored!;
+    const fresh = JSON.stringify({ version: FIGURES_VERSION, timeZone, generation: randomUUID() });
+    repo.forgetStored(fresh, now());
+    return fresh;
   }
 
   /** Every chart's series for the range: settled days read as stored, the others counted now, in slices. */
@@ -242,7 +252,7 @@ export function createDashboardService(deps: {
       return work();
     };
 
-    storedUsable();
+    const gen = generation();
     const stored = new Map<string, unknown>();
     for (const r of repo.stored(days[0]!, days[days.length - 1]!)) stored.set(`${r.figure}|${r.day}`, r.data);
     const fresh: { day: string; figure: string; data: unknown }[] = [];
@@ -260,8 +270,7 @@ export function createDashboardService(deps: {
       for (const w of missing) if (settled(f, w.hi, t)) fresh.push({ day: days[w.day]!, figure: f.name, data: into[w.day] });
       (figures as Record<string, unknown>)[f.name] = into;
     }
-    // Unless forgetStored ran meanwhile (what was counted may predate what made it forget).
-    if (fresh.length && repo.storedMeta() === meta) repo.store(fresh, now());
+    if (fresh.length && repo.storedMeta() === gen) repo.store(fresh, now());
 
     // What is still waiting changes until it goes: never stored, counted now for every day.
     const waiting = days.map(() => 0);
@@ -374,7 +383,7 @@ export function createDashboardService(deps: {
     };
     const result: FillResult = { stored: 0, slices: 0, stopped: false };
     try {
-      storedUsable();
+      const gen = generation();
       const first = repo.earliest();
       if (first === null) return result;
       const t = now();
@@ -400,8 +409,7 @@ export function createDashboardService(deps: {
           for (const w of windows) rows.push({ day: days[w.day]!, figure: f.name, data: into[w.day] });
         }
         if (rows.length) {
-          // Stored unless forgetStored ran meanwhile (what was counted may predate what made it forget).
-          if (repo.storedMeta() !== meta) return result;
+          if (repo.storedMeta() !== gen) return result; // forgotten meanwhile
           repo.store(rows, now());
           result.stored += rows.length;
         }
