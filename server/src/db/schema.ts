@@ -412,6 +412,8 @@ export const gameDraws = sqliteTable(
     index("game_draws_timeline_idx").on(t.customerId, sql.raw(DRAW_LAST_AT), t.createdAt),
     // The dashboard's plays per store over a range of days (every campaign): time-keyed, appended at the right edge.
     index("game_draws_created_idx").on(t.createdAt, t.storeId, t.customerId),
+    // Whether a play is its player's first at that store (the dashboard's new players): one seek, index only.
+    index("game_draws_customer_store_idx").on(t.customerId, t.storeId, t.createdAt),
   ],
 );
 

@@ -156,21 +156,23 @@ export function createDashboardRepo(db: Db) {
   };
 
   // game_draws (created_at, store_id, customer_id): game_draws_created_idx. A play is its player's first at
-  // that store when no earlier draw of theirs there exists (game_draws_customer_idx, a few draws a person);
-  // such a player followed from it when a follow event came in the window after it (follow_events_customer_idx).
-  // `first` is 0 (not a first play), 1 (first, no follow) or 2 (first, then followed).
+  // that store when no earlier draw of theirs there exists (game_draws_customer_store_idx, one seek); such a
+  // player followed from it when a follow event came in the window after it (follow_events_customer_idx).
+  // `first` is 0 (not a first play), 1 (first, no follow) or 2 (first, then followed): materialized, as the
+  // planner would otherwise evaluate it once for each aggregate that reads it.
   const window = FOLLOW_AFTER_PLAY_DAYS * 86_400_000;
   const gamesStmt = prep(
     "games",
-    `select store_id as store, count(*) as plays, count(*) filter (where first > 0) as new_players, count(*) filter (where first = 2) as followed
-      from (select g.store_id,
-              case when exists (select 1 from game_draws p where p.customer_id = g.customer_id and p.store_id = g.store_id
-                                  and (p.created_at < g.created_at or (p.created_at = g.created_at and p.rowid < g.rowid))) then 0
-                   when exists (select 1 from follow_events f where f.customer_id = g.customer_id and f.kind = 'follow'
-                                  and f.at >= g.created_at and f.at < g.created_at + @window) then 2
-                   else 1 end as first
-            from game_draws g indexed by game_draws_created_idx where g.created_at >= @lo and g.created_at < @hi)
-      group by store_id`,
+    `with d as materialized (
+        select g.store_id,
+          case when exists (select 1 from game_draws p indexed by game_draws_customer_store_idx where p.customer_id = g.customer_id and p.store_id = g.store_id
+                              and (p.created_at < g.created_at or (p.created_at = g.created_at and p.rowid < g.rowid))) then 0
+               when exists (select 1 from follow_events f where f.customer_id = g.customer_id and f.kind = 'follow'
+                              and f.at >= g.created_at and f.at < g.created_at + @window) then 2
+               else 1 end as first
+        from game_draws g indexed by game_draws_created_idx where g.created_at >= @lo and g.created_at < @hi)
+      select store_id as store, count(*) as plays, count(*) filter (where first > 0) as new_players, count(*) filter (where first = 2) as followed
+      from d group by store_id`,
     { lo: 0, hi: 1, window },
   );
   const games: TimeKeyed = {
@@ -180,7 +182,9 @@ export function createDashboardRepo(db: Db) {
 
   const storeList = c.prepare("select id, name from stores order by name, id");
   // The broadcasts table is small (one row per campaign): a scan.
-  const broadcastsStarted = c.prepare("select id, name, state, started_at from broadcasts where started_at >= ? and started_at < ? order by started_at, id");
+  const broadcastsStarted = c.prepare(
+    "select id, name, state, started_at, finished_at from broadcasts where started_at >= ? and started_at < ? order by started_at, id",
+  );
   // A broadcast's sent rows in id slices: one seek per state into outbox_broadcast_idx (broadcast, state, rowid).
   const sentSpan = c.prepare(
     `select min(lo) as lo, max(hi) as hi from (${["sent", "delivered", "seen"]
@@ -255,7 +259,8 @@ export function createDashboardRepo(db: Db) {
     /** A follow counts as coming from a first play within FOLLOW_AFTER_PLAY_DAYS after it. */
     games: run<{ store: string; plays: number; new_players: number; followed: number }>(games),
     stores: () => storeList.all() as { id: string; name: string }[],
-    broadcastsStarted: (lo: number, hi: number) => broadcastsStarted.all(lo, hi) as { id: string; name: string; state: string; started_at: number | null }[],
+    broadcastsStarted: (lo: number, hi: number) =>
+      broadcastsStarted.all(lo, hi) as { id: string; name: string; state: string; started_at: number; finished_at: number | null }[],
     /** How many of a broadcast's messages went out, counted in id slices between event-loop turns. */
     async broadcastSent(id: string, o?: SliceOptions): Promise<{ sent: number; slices: number }> {
       const span = sentSpan.get({ id }) as { lo: number | null; hi: number | null };

@@ -223,6 +223,10 @@ export function createDashboardService(deps: {
   const o = deps.slices;
   const settleMs = (deps.settleHours ?? 48) * HOUR;
   const settled = (f: Figure<FigureName>, dayEnd: number, t: number) => dayEnd + settleMs + f.extraSettleMs <= t;
+  /** A broadcast's sent count is stored (on its start day) once it is over and its last sends have settled. */
+  const broadcastKey = (b: { id: string; started_at: number }) => ({ day: dayKey(b.started_at, timeZone), figure: `broadcast:${b.id}` });
+  const broadcastSettled = (b: { state: string; finished_at: number | null }, t: number) =>
+    (b.state === "done" || b.state === "cancelled") && b.finished_at !== null && b.finished_at + settleMs <= t;
 
   /**
    * What is stored, as this service computes it: figures stored under another version or time zone are dropped
@@ -270,7 +274,6 @@ export function createDashboardService(deps: {
       for (const w of missing) if (settled(f, w.hi, t)) fresh.push({ day: days[w.day]!, figure: f.name, data: into[w.day] });
       (figures as Record<string, unknown>)[f.name] = into;
     }
-    if (fresh.length && repo.storedMeta() === gen) repo.store(fresh, now());
 
     // What is still waiting changes until it goes: never stored, counted now for every day.
     const waiting = days.map(() => 0);
@@ -322,8 +325,15 @@ export function createDashboardService(deps: {
 
     const broadcasts = [];
     for (const b of repo.broadcastsStarted(bounds[0]!, bounds[bounds.length - 1]!)) {
-      const { sent, slices: n } = await turn(() => repo.broadcastSent(b.id, o));
-      slices += n;
+      const key = broadcastKey(b);
+      let sent = (stored.get(`${key.figure}|${key.day}`) as { sent: number } | undefined)?.sent;
+      if (sent === undefined) {
+        const counted = await turn(() => repo.broadcastSent(b.id, o));
+        slices += counted.slices;
+        sent = counted.sent;
+        if (broadcastSettled(b, t)) fresh.push({ ...key, data: { sent } });
+      }
+      // Few messages are blamed (a partial index): counted each time, as an unfollow may still come.
       const unfollows = repo.broadcastBlamed(b.id);
       broadcasts.push({
         id: b.id,
@@ -335,6 +345,8 @@ export function createDashboardService(deps: {
         rate: sent > 0 ? unfollows / sent : 0,
       });
     }
+
+    if (fresh.length && repo.storedMeta() === gen) repo.store(fresh, now());
 
     const paid = cost.reduce((a, d) => a + d.templateUid + d.zns, 0);
     const price = deps.znsPriceVnd ?? null;
@@ -413,6 +425,16 @@ export function createDashboardService(deps: {
           repo.store(rows, now());
           result.stored += rows.length;
         }
+      }
+      for (const b of repo.broadcastsStarted(bounds[0]!, bounds[bounds.length - 1]!)) {
+        const key = broadcastKey(b);
+        if (have.has(`${key.figure}|${key.day}`) || !broadcastSettled(b, t)) continue;
+        await sliced.pause!();
+        const counted = await repo.broadcastSent(b.id, sliced);
+        result.slices += counted.slices;
+        if (repo.storedMeta() !== gen) return result;
+        repo.store([{ ...key, data: { sent: counted.sent } }], now());
+        result.stored++;
       }
       return result;
     } catch (e) {
