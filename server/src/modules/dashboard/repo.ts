@@ -82,7 +82,7 @@ export function createDashboardRepo(db: Db) {
 
   // The outbox, one event time at a time, each from its own partial index alone. Named: without statistics
   // the planner may prefer outbox_ready_idx's state test and read every row ever in that state.
-  const WENT_OUT = `and state in ${OUTBOX_WENT_OUT}`;
+  const WENT_OUT = `and ${OUTBOX_WENT_OUT}`;
   const sent: TimeKeyed = {
     nth: nth("sent", "outbox", "outbox_sent_idx", "sent_at", WENT_OUT),
     agg: all(
@@ -107,7 +107,7 @@ export function createDashboardRepo(db: Db) {
     agg: all(prep("seen", "select count(*) as n from outbox indexed by outbox_seen_idx where seen_at >= ? and seen_at < ?", [0, 1])),
   };
   // Held, suppressed, expired, failed and cancelled rows on the day of their last change, by reason.
-  const ENDED = `and state in ${OUTBOX_ENDED}`;
+  const ENDED = `and ${OUTBOX_ENDED}`;
   const ended: TimeKeyed = {
     nth: nth("ended", "outbox", "outbox_ended_idx", "updated_at", ENDED),
     agg: all(
@@ -194,7 +194,7 @@ export function createDashboardRepo(db: Db) {
       )
       .join(" union all ")})`,
   );
-  const sentIn = c.prepare(`select count(*) from outbox where broadcast_id = ? and state in ${OUTBOX_WENT_OUT} and id >= ? and id < ?`).pluck();
+  const sentIn = c.prepare("select count(*) from outbox where broadcast_id = ? and state in ('sent','delivered','seen') and id >= ? and id < ?").pluck();
   // Few rows are blamed: outbox_blamed_idx.
   const blamed = c.prepare("select count(*) from outbox where broadcast_id = ? and unfollow_blamed_at is not null").pluck();
 
