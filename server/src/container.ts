@@ -169,7 +169,13 @@ export function buildContainer(o: ContainerOptions) {
   });
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
-  const dashboard = createDashboardService({ repo: createDashboardRepo(db), timeZone: config.SHOP_TIME_ZONE, znsPriceVnd: config.ZNS_PRICE_VND });
+  const dashboard = createDashboardService({
+    repo: createDashboardRepo(db),
+    timeZone: config.SHOP_TIME_ZONE,
+    now,
+    settleHours: config.DASHBOARD_SETTLE_HOURS,
+    znsPriceVnd: config.ZNS_PRICE_VND,
+  });
 
   // The CRM's list and profiles; `customerAccess` is the `{ customer: "visited" }` scope's check for any staff route.
   const customerListRepo = createCustomerListRepo(db);

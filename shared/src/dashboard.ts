@@ -43,10 +43,11 @@ const Counts = z.record(z.string(), n);
 export const FollowerDay = z.object({ day: z.string(), follows: n, unfollows: n, net: n });
 
 /**
- * Messages created (queued) on the day, by where each one is now: every message in exactly one of
- * seen / delivered (not seen) / sent (no receipt yet) / held / suppressed / failed / pending / expired /
- * cancelled. Held = waiting now (quiet hours, caps, quota…) or expired while held (its reason says why it
- * was held); a message held and then sent counts as sent.
+ * Message events on the day: sent (went out, by `sent_at`), delivered and seen (by their receipts' times);
+ * held, suppressed, expired, failed and cancelled on the day the message reached that state; pending (queued,
+ * decided or in flight now) on the day it was queued. Held = waiting (quiet hours, caps, quota…) or expired
+ * while held (its reason says why it was held). Each message is in one of sent / held / suppressed / failed /
+ * pending / expired / cancelled, on the day of its last event; delivered and seen are further events of sent ones.
  */
 export const MessageDay = z.object({
   day: z.string(),
@@ -64,7 +65,7 @@ export const MessageDay = z.object({
   heldBy: Counts,
 });
 
-/** Messages created on the day that went out (sent, delivered or seen), by what they cost. */
+/** Messages that went out on the day (sent, delivered or seen since), by what they cost. */
 export const CostDay = z.object({
   day: z.string(),
   /** CS within 48 h of the person's last interaction: free. */

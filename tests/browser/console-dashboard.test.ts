@@ -53,7 +53,7 @@ async function seedMonth(stack: Stack) {
     { id: "seed-b3", name: "Món mới: trà vải", back: 5 },
   ];
   const outbox = db.prepare(
-    "insert into outbox (customer_id, category, source, text, state, reason, channel, free, broadcast_id, unfollow_blamed_at, created_at, updated_at, sent_at) values (?, ?, ?, 'x', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "insert into outbox (customer_id, category, source, text, state, reason, channel, free, broadcast_id, unfollow_blamed_at, created_at, updated_at, sent_at, delivered_at, seen_at) values (?, ?, ?, 'x', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const follow = db.prepare("insert into follow_events (customer_id, kind, source, at, received_at) values (?, ?, 'oa_profile', ?, ?)");
   const voucher = db.prepare(
@@ -111,6 +111,9 @@ async function seedMonth(stack: Stack) {
           at,
           at,
           went ? at : null,
+          // The receipts a minute and twenty minutes on (the dashboard counts each on its own day).
+          state === "delivered" || state === "seen" ? at + 60_000 : null,
+          state === "seen" ? at + 20 * 60_000 : null,
         );
       }
       for (let k = rnd(7); k > 0; k--) {

@@ -18,6 +18,7 @@ const OWNERS: Record<string, string> = {
   order_lines: "orders/repo.ts",
   customer_notes: "customers/notes-repo.ts",
   follow_events: "oa/repo.ts",
+  dashboard_days: "dashboard/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));
