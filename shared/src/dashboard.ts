@@ -14,7 +14,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
 /** A real calendar day (2026-02-30 is not one). */
 const isDay = (d: string) => DAY.test(d) && !Number.isNaN(dayMs(d)) && new Date(dayMs(d)).toISOString().slice(0, 10) === d;
-const LocalDay = z.string().refine(isDay, "a calendar day, YYYY-MM-DD");
+const LocalDay = z.string().refine(isDay, { message: "a calendar day, YYYY-MM-DD", params: { vi: "phải là một ngày dạng YYYY-MM-DD" } });
 
 /** Days from `from` to `to`, both included (1 for a single day). */
 export const daysInRange = (from: string, to: string) => Math.round((dayMs(to) - dayMs(from)) / 86_400_000) + 1;
@@ -28,8 +28,12 @@ export function dayList(from: string, to: string): string[] {
 
 export const DashboardQuery = z
   .object({ from: LocalDay, to: LocalDay })
-  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] })
-  .refine((q) => q.from > q.to || daysInRange(q.from, q.to) <= DASHBOARD_MAX_DAYS, { message: `at most ${DASHBOARD_MAX_DAYS} days`, path: ["to"] });
+  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"], params: { vi: "ngày bắt đầu không được sau ngày kết thúc" } })
+  .refine((q) => q.from > q.to || daysInRange(q.from, q.to) <= DASHBOARD_MAX_DAYS, {
+    message: `at most ${DASHBOARD_MAX_DAYS} days`,
+    path: ["to"],
+    params: { vi: `xem được tối đa ${DASHBOARD_MAX_DAYS} ngày` },
+  });
 export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
 const n = z.number().int();

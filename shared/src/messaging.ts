@@ -79,19 +79,31 @@ export const WarmingRules = z
   .strict()
   .superRefine((r, ctx) => {
     if (r.quietHours && r.quietHours.start === r.quietHours.end)
-      ctx.addIssue({ code: "custom", path: ["quietHours"], message: "quiet hours cannot start and end at the same time (that would hold every message)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["quietHours"],
+        message: "quiet hours cannot start and end at the same time (that would hold every message)",
+        params: { vi: "giờ yên lặng không được bắt đầu và kết thúc cùng lúc (sẽ giữ lại mọi tin)" },
+      });
     const p = r.zalo.promotionHours;
-    if (p.start === p.end) ctx.addIssue({ code: "custom", path: ["zalo", "promotionHours"], message: "promotion hours cannot be empty" });
+    if (p.start === p.end)
+      ctx.addIssue({
+        code: "custom",
+        path: ["zalo", "promotionHours"],
+        message: "promotion hours cannot be empty",
+        params: { vi: "khung giờ khuyến mãi không được để trống" },
+      });
     if (r.quietHours && coversWholeDay(r.quietHours, p))
       ctx.addIssue({
         code: "custom",
         path: ["quietHours"],
         message: "quiet hours would leave no time in Zalo's promotion hours: no promotion could ever be sent",
+        params: { vi: "giờ yên lặng phủ kín khung giờ khuyến mãi của Zalo: sẽ không có tin khuyến mãi nào gửi được" },
       });
     try {
       new Intl.DateTimeFormat("en-US", { timeZone: r.timeZone });
     } catch {
-      ctx.addIssue({ code: "custom", path: ["timeZone"], message: "unknown time zone" });
+      ctx.addIssue({ code: "custom", path: ["timeZone"], message: "unknown time zone", params: { vi: "múi giờ không tồn tại" } });
     }
   });
 export type WarmingRules = z.infer<typeof WarmingRules>;
@@ -479,7 +491,10 @@ export const MessageContent = z
       .optional(),
   })
   .strict()
-  .refine((c) => c.text || c.imageUrl || c.template, "give a text, an image, a template, or several");
+  .refine((c) => c.text || c.imageUrl || c.template, {
+    message: "give a text, an image, a template, or several",
+    params: { vi: "cần có nội dung: chữ, ảnh, mẫu tin, hoặc nhiều thứ cùng lúc" },
+  });
 export type MessageContent = z.infer<typeof MessageContent>;
 
 export const Audience = z
@@ -506,6 +521,7 @@ export const Audience = z
   .refine((a) => a.segmentId === undefined || Object.keys(a).every((k) => k === "segmentId" || k === "followersOnly"), {
     message: "use a saved segment or inline filters, not both",
     path: ["segmentId"],
+    params: { vi: "chọn một phân khúc đã lưu hoặc lọc trực tiếp, không dùng cả hai" },
   });
 export type Audience = z.infer<typeof Audience>;
 

@@ -34,6 +34,8 @@ const exceptionList = z.array(HoursExceptionSchema).max(MAX_EXCEPTIONS, `Tối �
 export const TimeZoneSchema = z.string().min(1, "Chọn múi giờ").max(64).refine(isTimeZone, "Múi giờ không hợp lệ (ví dụ Asia/Ho_Chi_Minh)");
 
 const addHoursProblems = (h: { week: WeekHours; exceptions: z.infer<typeof HoursExceptionSchema>[] }, ctx: z.RefinementCtx) => {
+  // hoursProblems words each problem in Vietnamese (store-hours.ts)
+  // eslint-disable-next-line no-restricted-syntax
   for (const p of hoursProblems(h)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
 };
 

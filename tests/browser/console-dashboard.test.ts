@@ -136,7 +136,7 @@ async function seedMonth(stack: Stack) {
 }
 
 async function signIn(page: Page, stack: Stack) {
-  await page.goto(`${stack.webUrl}/console.html`);
+  await page.goto(`${stack.consoleUrl}/`);
   await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
   await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
   await page.getByTestId("login-submit").click();
@@ -172,7 +172,7 @@ describe("admin console: dashboard", () => {
       expect(asked).toEqual([`?from=${vnDay(29)}&to=${vnDay(0)}`]);
       for (const c of CHARTS) expect(await page.getByTestId(`chart-${c}`).getAttribute("data-state"), c).toBe("ready");
       // The figures are the API's: the totals match its series.
-      const token = await page.evaluate(() => sessionStorage.getItem("mc.console.token"));
+      const token = await page.evaluate(() => localStorage.getItem("mc.console.token"));
       const api = await (await fetch(`${stack.apiUrl}/api/admin/dashboard${asked[0]}`, { headers: { authorization: `Bearer ${token}` } })).json();
       const sent = api.messages.reduce((a: number, m: any) => a + m.sent, 0);
       expect(sent).toBeGreaterThan(100);
@@ -225,7 +225,7 @@ describe("admin console: dashboard", () => {
     try {
       await page.setViewportSize({ width: 360, height: 780 });
       await signIn(page, stack);
-      await page.goto(`${stack.webUrl}/console.html#/dashboard`);
+      await page.goto(`${stack.consoleUrl}/#/dashboard`);
       await allReady(page);
       await page.getByTestId("range-90").click();
       await allReady(page);

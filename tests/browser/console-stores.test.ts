@@ -8,7 +8,7 @@ import { withConsoleStack } from "../support/suite";
 const Q1 = "q1-nguyen-hue";
 
 async function signIn(page: Page, stack: Stack, hash = "") {
-  await page.goto(`${stack.webUrl}/console.html${hash}`);
+  await page.goto(`${stack.consoleUrl}/${hash}`);
   await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
   await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
   await page.getByTestId("login-submit").click();

@@ -11,6 +11,7 @@ export type StackOptions = {
   apiPort?: number;
   emulatorPort?: number;
   webPort?: number;
+  consolePort?: number;
   databasePath?: string;
   /** Create a demo store and give the staff and admin personas their roles. */
   seed?: boolean;
@@ -29,14 +30,17 @@ export type StackOptions = {
   now?: () => number;
   /** Server log level; "silent" (the default) in tests. */
   logLevel?: "silent" | "error" | "warn" | "info" | "debug";
-  /** Host the three servers listen on; tests use 127.0.0.1, the demo "localhost" (zmp-sdk treats it as dev). */
+  /** Host the servers listen on; tests use 127.0.0.1, the demo "localhost" (zmp-sdk treats it as dev). */
   host?: string;
 };
 
 export type Stack = {
   apiUrl: string;
   emulatorUrl: string;
+  /** The mini app. */
   webUrl: string;
+  /** The admin web console (its own app and origin; `${webUrl}/console.html` redirects here for old links). */
+  consoleUrl: string;
   app: Awaited<ReturnType<typeof buildApp>>;
   emulator: Awaited<ReturnType<typeof buildEmulator>>;
   config: Config;
@@ -47,11 +51,12 @@ export type Stack = {
 };
 
 const WWW = resolve(fileURLToPath(import.meta.url), "../../../mini-app/www");
+const CONSOLE = resolve(fileURLToPath(import.meta.url), "../../../console/dist");
 export const DEMO_ADMIN = { email: "owner@masterchannel.vn", password: "demo-password-123" };
 
 /**
  * The whole product on one machine: the Zalo emulator, the API wired to it (base URLs, webhook URL,
- * OA tokens, secrets all agree), and the built mini app served with its runtime config injected.
+ * OA tokens, secrets all agree), and the built mini app and console, each served with its runtime config injected.
  */
 /** The server's Zalo settings for an emulator at `emulatorUrl`: its demo app and OA, and its hosts. */
 export function emulatorZaloEnv(emulatorUrl: string): Record<string, string> {
@@ -102,7 +107,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }),
   });
 
-  const web = await serveWww({ dir: WWW, config: { apiUrl, emulatorUrl, oaId: DEV_DEFAULTS.ZALO_OA_ID }, port: opts.webPort ?? 0 });
+  const consoleWeb = await serveWww({ dir: CONSOLE, config: { apiUrl }, port: opts.consolePort ?? 0 });
+  const consoleUrl = consoleWeb.url.replace("127.0.0.1", host);
+  const web = await serveWww({
+    dir: WWW,
+    config: { apiUrl, emulatorUrl, oaId: DEV_DEFAULTS.ZALO_OA_ID },
+    port: opts.webPort ?? 0,
+    redirects: { "/console.html": `${consoleUrl}/` },
+  });
   const webUrl = web.url.replace("127.0.0.1", host);
 
   async function adminToken() {
@@ -114,6 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     apiUrl,
     emulatorUrl,
     webUrl,
+    consoleUrl,
     app,
     emulator,
     config,
@@ -121,6 +134,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     adminToken,
     close: async () => {
       await web.close();
+      await consoleWeb.close();
       await app.close();
       await emulator.app.close();
     },

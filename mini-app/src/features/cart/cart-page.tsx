@@ -18,16 +18,16 @@ import {
 } from "lucide-react";
 import type { PaymentMethod, Quote, Voucher } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
-import { ApiError } from "../../api/client";
+import { ApiError } from "@mc/web/api-client";
 import { toFailure } from "../../session";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtVnd, newRequestId } from "../../lib/format";
+import { fmtTime, fmtVnd } from "@mc/web/format";
+import { newRequestId } from "@mc/web/request-id";
 import { voucherLabel } from "../../lib/voucher-labels";
 import { storeName, useOrderingPlace } from "../../lib/ordering-place";
 import { ProductImage } from "../../components/product-image";
-import { orderErrorText } from "../../lib/order-labels";
 import { MAX_QTY, useCart } from "../../lib/cart";
 import { useLoad } from "../../lib/use-load";
 import { hoursRefusal, statusLine, storeInfoState } from "../../lib/store-status";
@@ -149,7 +149,7 @@ export default function CartPage() {
         setVoucher(null);
         toast.error(vp);
       } else if (f.code === ErrorCode.ORDER_TOTAL_MISMATCH || f.code === ErrorCode.PRODUCT_UNAVAILABLE || f.code === ErrorCode.OPTION_INVALID) {
-        toast.error(orderErrorText(f.code)!);
+        toast.error(describeError(f.code).title);
         // Re-quote so the screen shows the server's current total or the line that needs attention.
         const productId = e instanceof ApiError ? (e.details as { productId?: string } | undefined)?.productId : undefined;
         if (f.code === ErrorCode.ORDER_TOTAL_MISMATCH) setNonce((n) => n + 1);
@@ -158,7 +158,7 @@ export default function CartPage() {
           setQuote({ status: "error", code: f.code, message: f.message, productId });
         }
       } else {
-        toast.error(orderErrorText(f.code) ?? describeError(f.code).title);
+        toast.error(describeError(f.code).title);
       }
     } finally {
       setBusy(false);
@@ -213,7 +213,7 @@ export default function CartPage() {
                 <div className="ord-line-main">
                   <span className="ord-line-name">{l.name}</span>
                   {l.optionNames.length ? <span className="ord-line-opts">{l.optionNames.join(", ")}</span> : null}
-                  {bad ? <span className="ord-line-bad">{orderErrorText(quote.code) ?? quote.message}</span> : null}
+                  {bad ? <span className="ord-line-bad">{describeError(quote.code).title}</span> : null}
                   <div className="ord-line-foot">
                     <b data-testid="line-total">{priced ? fmtVnd(priced.lineTotalVnd) : fmtVnd(l.unitPriceVnd * l.quantity)}</b>
                     <div className="ord-stepper small">
@@ -304,7 +304,7 @@ export default function CartPage() {
           {quote.status === "error" && !quote.productId ? (
             <div className="mcl-inline-error" role="alert">
               <span>
-                <AlertCircle size={16} /> {orderErrorText(quote.code) ?? describeError(quote.code).title}
+                <AlertCircle size={16} /> {describeError(quote.code).title}
               </span>
               <button className="mcl-link" onClick={() => setNonce((n) => n + 1)}>
                 Thử lại

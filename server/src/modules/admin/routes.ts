@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { AdminLoginBody, AdminLoginResult } from "@mc/shared";
+import { AdminLoginBody, AdminLoginResult, AdminMe } from "@mc/shared";
 import type { AdminService } from "./service";
-import { authRateLimit } from "../../http/route-helpers";
+import { authRateLimit, me } from "../../http/route-helpers";
 
 export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -15,5 +15,14 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
       schema: { tags: ["admin"], summary: "Web console sign-in", body: AdminLoginBody, response: { 200: AdminLoginResult } },
     },
     async (req) => admin.login(req.body.email, req.body.password),
+  );
+
+  r.get(
+    "/api/admin/me",
+    {
+      config: { access: "admin" },
+      schema: { tags: ["admin"], summary: "Who this console session is: the console checks a stored token with it", response: { 200: AdminMe } },
+    },
+    async (req) => admin.me(me(req)),
   );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
-import { AppError } from "../../errors";
+import { AppError, unauthenticated } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { hashPassword, verifyPassword } from "./password";
 import type { AdminRepo } from "./repo";
@@ -43,11 +43,19 @@ export function createAdminService(deps: {
     return { token: deps.issueToken({ sub: row.id, kind: "operator" }), admin: { id: row.id, email: row.email } };
   }
 
+  /** Who a session is: the console checks its stored token with this on load (a 401 sends it to sign-in). */
+  function me(p: Principal): { admin: { id: string; email: string | null } } {
+    if (p.kind === "customer") return { admin: { id: p.id, email: null } };
+    const row = repo.byId(p.id);
+    if (!row) throw unauthenticated("This account no longer exists");
+    return { admin: row };
+  }
+
   function loadOperator(id: string): Principal | null {
     return repo.exists(id) ? { kind: "operator", id, role: "admin", storeIds: [] } : null;
   }
 
-  return { bootstrap, login, loadOperator };
+  return { bootstrap, login, me, loadOperator };
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;

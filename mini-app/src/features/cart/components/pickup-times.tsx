@@ -3,7 +3,7 @@ import { Spinner } from "zmp-ui";
 import { AlertCircle, Clock } from "lucide-react";
 import type { PickupSlotsView } from "@mc/shared";
 import { hhmmIn, pickupDayWords } from "@mc/shared/store-hours";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { statusLine } from "../../../lib/store-status";
 
 /**
