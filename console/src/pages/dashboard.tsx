@@ -159,9 +159,10 @@ function Charts({ d }: { d: DashboardView | null }) {
     () =>
       d
         ? [
+            // Each on the day it happened (a message sent one day may be seen the next): lines, not a stack.
+            { label: "Đã gửi", color: COLORS.sky, values: d.messages.map((m) => m.sent) },
+            { label: "Đã nhận", color: COLORS.blue, values: d.messages.map((m) => m.delivered) },
             { label: "Đã xem", color: COLORS.navy, values: d.messages.map((m) => m.seen) },
-            { label: "Đã nhận", color: COLORS.blue, values: d.messages.map((m) => m.delivered - m.seen) },
-            { label: "Đã gửi", color: COLORS.sky, values: d.messages.map((m) => m.sent - m.delivered) },
             { label: "Tạm giữ", color: COLORS.amber, values: d.messages.map((m) => m.held) },
             { label: "Không gửi", color: COLORS.gray, values: d.messages.map((m) => m.suppressed) },
             { label: "Lỗi", color: COLORS.red, values: d.messages.map((m) => m.failed) },
@@ -227,11 +228,11 @@ function Charts({ d }: { d: DashboardView | null }) {
 
         <ChartCard
           title="Tin nhắn theo kết quả"
-          hint="Tin tạo trong ngày, theo kết quả hiện tại; «Tạm giữ» gồm tin đang chờ và tin hết hạn khi đang chờ"
+          hint="Mỗi việc tính vào ngày nó xảy ra: gửi đi, khách nhận, khách xem, bị tạm giữ hay không gửi; «Tạm giữ» gồm tin đang chờ và tin hết hạn khi đang chờ"
           testId="chart-messages"
           state={state(any(messages))}
         >
-          <DayChart days={days} series={messages} stack />
+          <DayChart days={days} series={messages} />
           {reasons.length > 0 && (
             <table className="c-table c-table-compact d-reasons" data-testid="message-reasons">
               <thead>
