@@ -12,3 +12,5 @@ export * from "./timeline-words";
 export * from "./reason-words";
 export * from "./warming-state";
 export * from "./dashboard";
+export * from "./console";
+export * from "./loyalty-changes";
