@@ -23,6 +23,25 @@ export function describeError(code: string): { title: string; hint: string } {
       return { title: "Chức năng này dành cho khách hàng", hint: "Hãy đăng nhập bằng Zalo trong mini app." };
     case ErrorCode.FORBIDDEN:
       return { title: "Bạn không có quyền thực hiện thao tác này", hint: "" };
+    // console accounts and staff grants
+    case ErrorCode.ADMIN_LOGIN_FAILED:
+      return { title: "Sai email hoặc mật khẩu", hint: "Kiểm tra lại rồi đăng nhập lần nữa." };
+    case ErrorCode.ADMIN_ACCOUNT_DISABLED:
+      return { title: "Tài khoản đã bị tạm ngưng", hint: "Liên hệ chủ cửa hàng để mở lại tài khoản." };
+    case ErrorCode.OPERATOR_NOT_FOUND:
+      return { title: "Không tìm thấy tài khoản quản trị", hint: "Tài khoản này không tồn tại." };
+    case ErrorCode.OPERATOR_EMAIL_TAKEN:
+      return { title: "Email này đã có tài khoản", hint: "Dùng email khác, hoặc sửa tài khoản đang có." };
+    case ErrorCode.LAST_OWNER:
+      return { title: "Cửa hàng cần ít nhất một chủ đang hoạt động", hint: "Hãy cấp vai trò chủ cho một tài khoản khác trước." };
+    case ErrorCode.PASSWORD_INCORRECT:
+      return { title: "Mật khẩu hiện tại chưa đúng", hint: "Nhập lại mật khẩu bạn đang dùng." };
+    case ErrorCode.STAFF_IS_ADMIN:
+      return { title: "Người này đang là quản trị viên", hint: "Quản trị viên đã làm việc được ở mọi cửa hàng." };
+    case ErrorCode.MEMBER_NOT_FOUND:
+      return { title: "Không tìm thấy thành viên", hint: "Kiểm tra lại mã thành viên hoặc Zalo ID." };
+    case ErrorCode.STORE_FORBIDDEN:
+      return { title: "Bạn không làm việc tại cửa hàng này", hint: "" };
     default:
       return { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };
   }

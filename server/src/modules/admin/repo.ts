@@ -37,7 +37,13 @@ export function createAdminRepo(db: Db) {
     exists: (id: string) => db.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.id, id)).get() !== undefined,
     auth,
     storeIdsOf: (id: string) => storesStmt.all(id) as string[],
-    list: () => db.select().from(adminUsers).orderBy(adminUsers.createdAt, adminUsers.id).all(),
+    /** In the order they were created (rowid breaks a tie of milliseconds). */
+    list: () =>
+      db
+        .select()
+        .from(adminUsers)
+        .orderBy(adminUsers.createdAt, sql`rowid`)
+        .all(),
     /** Active owners: the last one may not be deactivated or demoted. Inside the caller's transaction. */
     activeOwners: () => activeOwnersStmt.get() as number,
     /** An existing email is never overwritten: false when the email is taken. */
