@@ -23,6 +23,8 @@ export function describeError(code: string): { title: string; hint: string } {
       return { title: "Chức năng này dành cho khách hàng", hint: "Hãy đăng nhập bằng Zalo trong mini app." };
     case ErrorCode.FORBIDDEN:
       return { title: "Bạn không có quyền thực hiện thao tác này", hint: "" };
+    case ErrorCode.VALIDATION_FAILED:
+      return { title: "Thông tin chưa hợp lệ", hint: "Kiểm tra lại các mục bên dưới rồi thử lại." };
     // console accounts and staff grants
     case ErrorCode.ADMIN_LOGIN_FAILED:
       return { title: "Sai email hoặc mật khẩu", hint: "Kiểm tra lại rồi đăng nhập lần nữa." };

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "react";
-import { ChartColumn, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket } from "lucide-react";
+import { Award, ChartColumn, Gamepad2, History, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Ticket, UserCog, UsersRound } from "lucide-react";
 import { api, session, setSignedOutHandler, type Admin } from "./api";
 import { ErrorBox, Spinner, useAction } from "./ui";
 import { RulesPage } from "./pages/Rules";
@@ -14,20 +14,32 @@ import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
 import { useHashRoute } from "./routing";
+import { AccountsPage } from "./pages/accounts";
+import { StaffPage } from "./pages/staff";
+import { AuditPage } from "./pages/audit";
+import { LoyaltyRulesPage } from "./pages/loyalty-rules";
+import { ROLE_LABEL, type ConsoleRole } from "./labels";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
 const DashboardPage = lazy(() => import("./pages/dashboard"));
 
-const NAV = [
-  { key: "dashboard", label: "Tổng quan", icon: ChartColumn },
-  { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck },
-  { key: "customers", label: "Khách hàng", icon: Users },
-  { key: "segments", label: "Phân khúc", icon: Layers },
-  { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone },
-  { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate },
-  { key: "vouchers", label: "Voucher", icon: Ticket },
-  { key: "games", label: "Trò chơi", icon: Gamepad2 },
-] as const;
+// Each page with the console roles that may use it (the server's route roles: README "Console roles").
+const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
+type NavItem = { key: string; label: string; icon: typeof ChartColumn; roles: readonly ConsoleRole[] };
+const NAV: NavItem[] = [
+  { key: "dashboard", label: "Tổng quan", icon: ChartColumn, roles: CRM },
+  { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck, roles: CRM },
+  { key: "customers", label: "Khách hàng", icon: Users, roles: CRM },
+  { key: "segments", label: "Phân khúc", icon: Layers, roles: CRM },
+  { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone, roles: CRM },
+  { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate, roles: CRM },
+  { key: "vouchers", label: "Voucher", icon: Ticket, roles: CRM },
+  { key: "games", label: "Trò chơi", icon: Gamepad2, roles: CRM },
+  { key: "staff", label: "Nhân viên", icon: UsersRound, roles: ["owner", "store_manager"] },
+  { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
+  { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
+  { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
+];
 
 export function ConsoleApp() {
   const [admin, setAdmin] = useState<Admin | null>(() => (session.token() ? session.admin() : null));
@@ -99,8 +111,25 @@ function SignIn({ onSignedIn }: { onSignedIn: (a: Admin) => void }) {
   );
 }
 
-function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
-  const [page = "rules", id] = useHashRoute();
+function Shell({ admin: signedIn, onSignOut }: { admin: Admin; onSignOut: () => void }) {
+  // The role as of now (an owner may have changed it since sign-in; a session from before roles has none).
+  const [admin, setAdmin] = useState(signedIn);
+  useEffect(() => {
+    api
+      .get<{ admin: Admin }>("/api/admin/me")
+      .then((r) => {
+        const token = session.token();
+        if (token) session.set(token, r.admin);
+        setAdmin(r.admin);
+      })
+      .catch(() => {});
+  }, []);
+  const role: ConsoleRole = admin.role ?? "owner";
+  const nav = NAV.filter((n) => n.roles.includes(role));
+  // The warming rules open first, as before roles; a store manager starts on their staff.
+  const home = nav.some((n) => n.key === "rules") ? "rules" : (nav[0]?.key ?? "rules");
+  const [hashPage, id] = useHashRoute();
+  const page = window.location.hash.replace(/^#\/?/, "").split("?")[0] ? (hashPage ?? home) : home;
   // At phone width the nav is one sideways-scrolling row: bring the current page's link into it.
   const navList = useRef<HTMLUListElement>(null);
   useEffect(() => {
@@ -109,7 +138,13 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
     if (ul && a && ul.scrollWidth > ul.clientWidth) ul.scrollLeft = a.offsetLeft - ul.offsetLeft - 40;
   }, [page]);
   let body;
-  if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
+  const known = NAV.find((n) => n.key === page);
+  if (known && !known.roles.includes(role)) body = <NotForRole />;
+  else if (page === "accounts") body = <AccountsPage />;
+  else if (page === "staff") body = <StaffPage />;
+  else if (page === "audit") body = <AuditPage />;
+  else if (page === "loyalty") body = <LoyaltyRulesPage />;
+  else if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
   else if (page === "customers" && id) body = <CustomerProfilePage key={id} id={id} />;
   else if (page === "customers") body = <CustomersPage />;
@@ -124,6 +159,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
         <DashboardPage />
       </Suspense>
     );
+  else if (role === "store_manager") body = <StaffPage />;
   else body = <RulesPage />;
   return (
     <div className="mc-console c-shell">
@@ -137,7 +173,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
             </div>
           </div>
           <ul ref={navList}>
-            {NAV.map(({ key, label, icon: Icon }) => (
+            {nav.map(({ key, label, icon: Icon }) => (
               <li key={key}>
                 <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>
                   <Icon size={18} /> {label}
@@ -149,6 +185,9 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
             <div className="c-small c-muted" data-testid="signed-in-as">
               {admin.email}
             </div>
+            <div className="c-small c-muted" data-testid="signed-in-role">
+              {ROLE_LABEL[role]}
+            </div>
             <button className="c-btn c-btn-ghost c-btn-sm" onClick={onSignOut} data-testid="sign-out">
               <LogOut size={16} /> Đăng xuất
             </button>
@@ -156,6 +195,19 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
         </div>
       </nav>
       <main className="c-main">{body}</main>
+    </div>
+  );
+}
+
+function NotForRole() {
+  return (
+    <div className="c-page" data-testid="not-for-role">
+      <div className="c-error" role="alert">
+        <div>
+          <div className="c-error-msg">Trang này không dành cho vai trò của bạn.</div>
+          <div className="c-muted c-small">Hãy chọn một mục trong thanh điều hướng, hoặc nhờ chủ cửa hàng đổi vai trò cho bạn.</div>
+        </div>
+      </div>
     </div>
   );
 }

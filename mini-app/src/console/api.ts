@@ -18,7 +18,8 @@ export class ConsoleError extends Error {
 const TOKEN_KEY = "mc.console.token";
 const ADMIN_KEY = "mc.console.admin";
 
-export type Admin = { id: string; email: string; name?: string; role?: string };
+/** Who is signed in (the login's `admin`); a session stored before roles has no role (it was an owner's). */
+export type Admin = { id: string; email: string; name?: string; role?: "owner" | "marketer" | "store_manager"; storeIds?: string[] };
 
 export const session = {
   token: (): string | null => sessionStorage.getItem(TOKEN_KEY),

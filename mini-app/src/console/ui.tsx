@@ -1,16 +1,24 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode, type SetStateAction } from "react";
 import { AlertTriangle, Loader2 } from "lucide-react";
+import { describeError } from "../components/errors";
 import { ConsoleError, detailLines } from "./api";
+
+const UNKNOWN_TITLE = describeError("").title;
 
 export function ErrorBox({ error, testId }: { error: unknown; testId?: string }) {
   if (!error) return null;
   const e = error instanceof ConsoleError ? error : new ConsoleError("CLIENT", (error as Error)?.message ?? String(error));
   const lines = e.code === "VALIDATION_FAILED" || e.code === "TEMPLATE_DATA_INVALID" ? detailLines(e.details) : [];
+  // The code's Vietnamese words when the shared table has them; the server's own sentence then as the detail.
+  const vi = describeError(e.code);
+  const known = vi.title !== UNKNOWN_TITLE;
   return (
     <div className="c-error" role="alert" data-testid={testId ?? "error"} data-code={e.code}>
       <AlertTriangle size={18} />
       <div>
-        <div className="c-error-msg">{e.message}</div>
+        {known && <div className="c-error-msg">{vi.title}</div>}
+        {known && vi.hint && <div className="c-small">{vi.hint}</div>}
+        <div className={known ? "c-muted c-small" : "c-error-msg"}>{e.message}</div>
         {lines.length > 0 && (
           <ul className="c-error-details">
             {lines.map((l, i) => (
