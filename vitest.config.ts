@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: "shared", root: "./shared", include: ["src/**/*.test.ts"], testTimeout: 30_000, expect } },
+      { test: { name: "web", root: "./web", include: ["src/**/*.test.ts"], testTimeout: 30_000, expect } },
       { test: { name: "zalo-emulator", root: "./zalo-emulator", include: ["src/**/*.test.ts"], testTimeout: 30_000, expect } },
       { test: { name: "server", root: "./server", include: ["src/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 30_000, expect } },
       {

@@ -6,7 +6,8 @@
  * The server's clock starts at the end of the seeded history (`meta.end`) and runs from there, so "the last
  * 30 days" means the same people in every run. No Zalo calls are made (the emulator is not needed): the
  * Zalo URLs point at a closed port. On the parent's word it also times the same lookups as raw SQLite
- * statements on the server's own connection (the baseline) and reports its event loop's longest turn.
+ * statements on the server's own connection (the baseline) and reports its event loop's longest turn. The
+ * dashboard's fill job is off (as in tests): the parent runs it (`fill`) and drops what it stored (`forget`).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -228,6 +229,13 @@ process.on("message", (msg: { type: string }) => {
     process.send!({ type: "baseline", results: baseline() });
   } else if (msg.type === "explain") {
     process.send!({ type: "explain", segments: explain() });
+  } else if (msg.type === "fill") {
+    // The dashboard's background job, run to the end: every settled day counted and stored.
+    const t = performance.now();
+    void app.services.dashboard.fill().then((r) => process.send!({ type: "fill", ms: performance.now() - t, ...r }));
+  } else if (msg.type === "forget") {
+    app.services.dashboard.forgetStored();
+    process.send!({ type: "forget" });
   } else if (msg.type === "stop") {
     void app.close().then(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -5,9 +5,12 @@ const stack = await startStack({
   apiPort: Number(process.env.PORT ?? 3000),
   emulatorPort: Number(process.env.EMULATOR_PORT ?? 7070),
   webPort: Number(process.env.WEB_PORT ?? 5173),
+  consolePort: Number(process.env.CONSOLE_PORT ?? 5174),
   databasePath: process.env.DATABASE_PATH ?? "./data/master-channel.db",
   host: "localhost",
   seed: true,
+  // The demo's stores keep real hours (07:00–22:00); the tests' stores are open all day.
+  demoHours: true,
   // The demo's history (a few hundred customers, 60 days), written on the first start; DEMO_HISTORY=0 leaves it out.
   history: process.env.DEMO_HISTORY !== "0",
   logLevel: (process.env.LOG_LEVEL as "info" | "warn" | undefined) ?? "warn",
@@ -28,7 +31,8 @@ console.log(`
     personas: ?persona=shopper | staff | admin (or switch in Tài khoản)
   API + OpenAPI docs             ${stack.apiUrl}/docs
   Zalo emulator                  ${stack.emulatorUrl}/_emu/state
-  Web console admin              ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
+  Web console                    ${stack.consoleUrl}
+    sign in as                   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
   Demo history                   ${historyLine}
 
   Ctrl+C to stop.

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh || exit 1
 mkdir -p test-results
 # Types first (every package, the benchmarks too): a type error fails the run even if every test passes.
-npx tsc -p server && npx tsc -p zalo-emulator && npx tsc -p mini-app && npx tsc -p tests && npx tsc -p bench
+npx tsc -p server && npx tsc -p zalo-emulator && npx tsc -p web && npx tsc -p mini-app && npx tsc -p console && npx tsc -p tests && npx tsc -p bench
 types=$?
 [ $types -eq 0 ] || echo "type check failed"
 # Lint (import cycles, feature boundaries, hook deps, one writer per table, SQL only in repos): a lint error fails the run too.

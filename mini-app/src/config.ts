@@ -1,18 +1,4 @@
-/**
- * Runtime config: `window.__MC_CONFIG__` (injected when www/ is served) wins, then build-time env, then
- * local defaults. Only public URLs and ids belong here: secrets never reach the mini app.
- */
-export type AppRuntimeConfig = { apiUrl: string; emulatorUrl: string; oaId: string };
+import { runtimeConfig } from "@mc/web/runtime-config";
 
-const trimSlash = (s: string) => s.replace(/\/+$/, "");
-
-function read(): AppRuntimeConfig {
-  const injected = (typeof window !== "undefined" && window.__MC_CONFIG__) || {};
-  return {
-    apiUrl: trimSlash(injected.apiUrl || import.meta.env.VITE_API_URL || "http://localhost:3000"),
-    emulatorUrl: trimSlash(injected.emulatorUrl || import.meta.env.VITE_EMULATOR_URL || "http://localhost:7070"),
-    oaId: injected.oaId || import.meta.env.VITE_ZALO_OA_ID || "",
-  };
-}
-
-export const config: AppRuntimeConfig = read();
+/** Where the API and the emulator are, and the OA: see @mc/web/runtime-config. Secrets never reach the mini app. */
+export const config = runtimeConfig(import.meta.env);

@@ -8,8 +8,6 @@ interface ImportMetaEnv {
 }
 
 interface Window {
-  /** Injected by the static server that serves www/ (demo, tests), so one build serves any port. */
-  __MC_CONFIG__?: { apiUrl?: string; emulatorUrl?: string; oaId?: string };
   /** Test hook for the emulator adapter's scanQRCode(): a value, or a function returning one. */
   __MC_SCAN__?: string | (() => string | Promise<string>);
 }

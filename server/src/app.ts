@@ -31,6 +31,7 @@ import { dashboardRoutes } from "./modules/dashboard/routes";
 import { buildContainer } from "./container";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
 import type { MessagingService } from "./modules/messaging/service";
+import type { DashboardService } from "./modules/dashboard/service";
 
 export type BuildOptions = {
   config: Config;
@@ -39,7 +40,7 @@ export type BuildOptions = {
   logger?: boolean;
 };
 
-export type AppServices = { db: Db; zalo: ZaloClient; messaging: MessagingService; dispatcher: Dispatcher };
+export type AppServices = { db: Db; zalo: ZaloClient; messaging: MessagingService; dispatcher: Dispatcher; dashboard: DashboardService };
 
 /**
  * In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. A long
@@ -151,7 +152,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     timeline,
     dashboard,
   } = c;
-  app.decorate("services", { db, zalo, messaging, dispatcher });
+  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard });
 
   await app.register(authPlugin, {
     config,
@@ -197,6 +198,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   if (config.DISPATCHER_ENABLED) {
     app.addHook("onReady", async () => dispatcher.start());
     app.addHook("onClose", async () => dispatcher.stop());
+  }
+  // The dashboard's settled days, computed once in the background (in slices) so a view reads them stored.
+  if (config.DASHBOARD_JOB_ENABLED) {
+    let stop: (() => Promise<void>) | null = null;
+    app.addHook("onReady", async () => {
+      stop = dashboard.startJob({ everyMs: 3600_000, onError: (err) => app.log.error({ err }, "dashboard fill failed") });
+    });
+    app.addHook("onClose", async () => stop?.());
   }
   return app;
 }

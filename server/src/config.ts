@@ -126,6 +126,15 @@ const ConfigSchema = z
       .enum(["true", "false"])
       .default("false")
       .transform((v) => v === "true"),
+    /** Run the dashboard's fill job (stores the figures of settled days) inside the API process. */
+    DASHBOARD_JOB_ENABLED: bool("true"),
+    /** A day's dashboard figures are final, and stored, once the day ended this many hours ago (late receipts, retried webhooks). */
+    DASHBOARD_SETTLE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 31)
+      .default(48),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((c, ctx) => {

@@ -67,7 +67,7 @@ export function buildContainer(o: ContainerOptions) {
   const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
   const customerRepo = createCustomerRepo(db);
   const storeRepo = createStoreRepo(db);
-  const stores = createStoreService({ repo: storeRepo, now });
+  const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
   const identityRepo = createIdentityRepo(customerRepo, storeRepo);
   const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: o.issueToken, now });
   const loyaltyRepo = createLoyaltyRepo(db);
@@ -127,6 +127,7 @@ export function buildContainer(o: ContainerOptions) {
     db,
     repo: orderRepo,
     identityRepo,
+    stores,
     menu,
     vouchers,
     loyaltyRepo,
@@ -174,7 +175,13 @@ export function buildContainer(o: ContainerOptions) {
   const staffGrants = createStaffGrants({ db, repo: customerRepo, storeExists: storeRepo.exists, now });
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
-  const dashboard = createDashboardService({ repo: createDashboardRepo(db), timeZone: config.SHOP_TIME_ZONE, znsPriceVnd: config.ZNS_PRICE_VND });
+  const dashboard = createDashboardService({
+    repo: createDashboardRepo(db),
+    timeZone: config.SHOP_TIME_ZONE,
+    now,
+    settleHours: config.DASHBOARD_SETTLE_HOURS,
+    znsPriceVnd: config.ZNS_PRICE_VND,
+  });
 
   // The CRM's list and profiles; `customerAccess` is the `{ customer: "visited" }` scope's check for any staff route.
   const customerListRepo = createCustomerListRepo(db);

@@ -23,6 +23,8 @@ export const TEST_ENV = {
   AUTH_RATE_LIMIT_PER_MINUTE: "100000",
   // Tests drive the dispatcher themselves (services.dispatcher.drain()), so nothing is sent behind their back.
   DISPATCHER_ENABLED: "false",
+  // Likewise the dashboard's fill job (tests call services.dashboard.fill()).
+  DASHBOARD_JOB_ENABLED: "false",
 } as const;
 
 export type Harness = {

@@ -77,15 +77,20 @@ export type PasswordChange = z.infer<typeof PasswordChange>;
 /** Who is signed in to the console: the login's answer and `GET /api/admin/me`. */
 export const ConsoleUser = z.object({
   id: z.string(),
-  email: z.string(),
+  /** null for an admin signed in with Zalo (not a console account; they count as an owner). */
+  email: z.string().nullable(),
   name: z.string(),
   role: OperatorRole,
   storeIds: z.array(z.string()),
 });
 export type ConsoleUser = z.infer<typeof ConsoleUser>;
 
-export const AdminLoginResult = z.object({ token: z.string(), admin: ConsoleUser });
+export const AdminLoginResult = z.object({ token: z.string(), admin: ConsoleUser.extend({ email: z.string() }) });
 export type AdminLoginResult = z.infer<typeof AdminLoginResult>;
+
+/** Who a console session is (GET /api/admin/me): the console checks its stored token with it, and learns the role. */
+export const AdminMe = z.object({ admin: ConsoleUser });
+export type AdminMe = z.infer<typeof AdminMe>;
 
 // ---- staff grants ----
 

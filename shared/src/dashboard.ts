@@ -14,7 +14,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
 /** A real calendar day (2026-02-30 is not one). */
 const isDay = (d: string) => DAY.test(d) && !Number.isNaN(dayMs(d)) && new Date(dayMs(d)).toISOString().slice(0, 10) === d;
-const LocalDay = z.string().refine(isDay, "a calendar day, YYYY-MM-DD");
+const LocalDay = z.string().refine(isDay, { message: "a calendar day, YYYY-MM-DD", params: { vi: "phải là một ngày dạng YYYY-MM-DD" } });
 
 /** Days from `from` to `to`, both included (1 for a single day). */
 export const daysInRange = (from: string, to: string) => Math.round((dayMs(to) - dayMs(from)) / 86_400_000) + 1;
@@ -28,8 +28,12 @@ export function dayList(from: string, to: string): string[] {
 
 export const DashboardQuery = z
   .object({ from: LocalDay, to: LocalDay })
-  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] })
-  .refine((q) => q.from > q.to || daysInRange(q.from, q.to) <= DASHBOARD_MAX_DAYS, { message: `at most ${DASHBOARD_MAX_DAYS} days`, path: ["to"] });
+  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"], params: { vi: "ngày bắt đầu không được sau ngày kết thúc" } })
+  .refine((q) => q.from > q.to || daysInRange(q.from, q.to) <= DASHBOARD_MAX_DAYS, {
+    message: `at most ${DASHBOARD_MAX_DAYS} days`,
+    path: ["to"],
+    params: { vi: `xem được tối đa ${DASHBOARD_MAX_DAYS} ngày` },
+  });
 export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
 const n = z.number().int();
@@ -39,10 +43,11 @@ const Counts = z.record(z.string(), n);
 export const FollowerDay = z.object({ day: z.string(), follows: n, unfollows: n, net: n });
 
 /**
- * Messages created (queued) on the day, by where each one is now: every message in exactly one of
- * seen / delivered (not seen) / sent (no receipt yet) / held / suppressed / failed / pending / expired /
- * cancelled. Held = waiting now (quiet hours, caps, quota…) or expired while held (its reason says why it
- * was held); a message held and then sent counts as sent.
+ * Message events on the day: sent (went out, by `sent_at`), delivered and seen (by their receipts' times);
+ * held, suppressed, expired, failed and cancelled on the day the message reached that state; pending (queued,
+ * decided or in flight now) on the day it was queued. Held = waiting (quiet hours, caps, quota…) or expired
+ * while held (its reason says why it was held). Each message is in one of sent / held / suppressed / failed /
+ * pending / expired / cancelled, on the day of its last event; delivered and seen are further events of sent ones.
  */
 export const MessageDay = z.object({
   day: z.string(),
@@ -60,7 +65,7 @@ export const MessageDay = z.object({
   heldBy: Counts,
 });
 
-/** Messages created on the day that went out (sent, delivered or seen), by what they cost. */
+/** Messages that went out on the day (sent, delivered or seen since), by what they cost. */
 export const CostDay = z.object({
   day: z.string(),
   /** CS within 48 h of the person's last interaction: free. */

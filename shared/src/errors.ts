@@ -65,6 +65,12 @@ export const ErrorCode = {
   OPTION_INVALID: "OPTION_INVALID",
   STORE_UNAVAILABLE: "STORE_UNAVAILABLE",
   PICKUP_TIME_INVALID: "PICKUP_TIME_INVALID",
+  // stores and their opening hours
+  STORE_NOT_FOUND: "STORE_NOT_FOUND",
+  /** A table order while the store is closed (details.opensAt: its next opening, ISO). */
+  STORE_CLOSED: "STORE_CLOSED",
+  /** A pickup time outside the store's opening hours (details.opensAt: the first opening from that time, ISO). */
+  PICKUP_OUTSIDE_HOURS: "PICKUP_OUTSIDE_HOURS",
   ORDER_NOT_FOUND: "ORDER_NOT_FOUND",
   ORDER_TOTAL_MISMATCH: "ORDER_TOTAL_MISMATCH",
   ORDER_STATUS_INVALID: "ORDER_STATUS_INVALID",

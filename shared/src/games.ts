@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tzOffsetMinutes } from "./messaging";
+import { tzOffsetMinutes } from "./local-time";
 
 // ---------------------------------------------------------------------------------------------
 // Pure rules (no I/O): the server draws with node:crypto and signs with HMAC; these functions take
@@ -120,10 +120,26 @@ export const PrizeInput = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.kind === "voucher" && !p.voucherCampaignId)
-      ctx.addIssue({ code: "custom", path: ["voucherCampaignId"], message: "a voucher prize names its voucher campaign" });
-    if (p.kind === "points" && !p.points) ctx.addIssue({ code: "custom", path: ["points"], message: "a points prize gives a positive number of points" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["voucherCampaignId"],
+        message: "a voucher prize names its voucher campaign",
+        params: { vi: "giải voucher cần chọn chiến dịch voucher" },
+      });
+    if (p.kind === "points" && !p.points)
+      ctx.addIssue({
+        code: "custom",
+        path: ["points"],
+        message: "a points prize gives a positive number of points",
+        params: { vi: "giải điểm cần số điểm lớn hơn 0" },
+      });
     if (p.kind === "none" && (p.voucherCampaignId || p.points || p.stock !== null || p.requiresFollow)) {
-      ctx.addIssue({ code: "custom", path: ["kind"], message: "a no-prize slice has no voucher, points, stock or follow requirement" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["kind"],
+        message: "a no-prize slice has no voucher, points, stock or follow requirement",
+        params: { vi: "ô “không trúng” không có voucher, điểm, số lượng hay điều kiện quan tâm OA" },
+      });
     }
   });
 export type PrizeInput = z.infer<typeof PrizeInput>;
@@ -149,14 +165,36 @@ export const GameCampaignInput = z
   .strict()
   .superRefine((g, ctx) => {
     if (g.startsAt && g.endsAt && Date.parse(g.endsAt) <= Date.parse(g.startsAt))
-      ctx.addIssue({ code: "custom", path: ["endsAt"], message: "endsAt must be after startsAt" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["endsAt"],
+        message: "endsAt must be after startsAt",
+        params: { vi: "thời điểm kết thúc phải sau thời điểm bắt đầu" },
+      });
     if (!g.prizes.some((p) => p.kind === "none"))
-      ctx.addIssue({ code: "custom", path: ["prizes"], message: 'add a "no prize" slice: it is where out-of-stock draws land' });
-    if (g.prizes.reduce((a, p) => a + p.weight, 0) <= 0) ctx.addIssue({ code: "custom", path: ["prizes"], message: "the weights must add up to more than 0" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["prizes"],
+        message: 'add a "no prize" slice: it is where out-of-stock draws land',
+        params: { vi: "cần một ô “không trúng”: lượt trúng giải đã hết quà sẽ rơi vào đó" },
+      });
+    if (g.prizes.reduce((a, p) => a + p.weight, 0) <= 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["prizes"],
+        message: "the weights must add up to more than 0",
+        params: { vi: "tổng tỉ trọng các giải phải lớn hơn 0" },
+      });
     if (g.playsPerCustomer !== null && g.playsPerCustomer < g.playsPerDay)
-      ctx.addIssue({ code: "custom", path: ["playsPerCustomer"], message: "playsPerCustomer must be at least playsPerDay" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["playsPerCustomer"],
+        message: "playsPerCustomer must be at least playsPerDay",
+        params: { vi: "số lượt mỗi người cho cả chương trình không được ít hơn số lượt mỗi ngày" },
+      });
     const ids = g.prizes.flatMap((p) => (p.id ? [p.id] : []));
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["prizes"], message: "prize ids must be unique" });
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: "custom", path: ["prizes"], message: "prize ids must be unique", params: { vi: "mã các giải không được trùng nhau" } });
   });
 export type GameCampaignInput = z.infer<typeof GameCampaignInput>;
 

@@ -22,12 +22,24 @@ export const LoyaltyRules = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.tiers[0]?.threshold !== 0) ctx.addIssue({ code: "custom", path: ["tiers", 0, "threshold"], message: "the first tier starts at 0 points" });
+    if (r.tiers[0]?.threshold !== 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["tiers", 0, "threshold"],
+        message: "the first tier starts at 0 points",
+        params: { vi: "hạng đầu tiên bắt đầu từ 0 điểm" },
+      });
     for (let i = 1; i < r.tiers.length; i++) {
       if (r.tiers[i]!.threshold <= r.tiers[i - 1]!.threshold)
-        ctx.addIssue({ code: "custom", path: ["tiers", i, "threshold"], message: "thresholds must increase" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", i, "threshold"],
+          message: "thresholds must increase",
+          params: { vi: "mốc điểm của các hạng phải tăng dần" },
+        });
     }
-    if (new Set(r.tiers.map((t) => t.key)).size !== r.tiers.length) ctx.addIssue({ code: "custom", path: ["tiers"], message: "tier keys must be unique" });
+    if (new Set(r.tiers.map((t) => t.key)).size !== r.tiers.length)
+      ctx.addIssue({ code: "custom", path: ["tiers"], message: "tier keys must be unique", params: { vi: "mã các hạng không được trùng nhau" } });
   });
 export type LoyaltyRules = z.infer<typeof LoyaltyRules>;
 
@@ -129,8 +141,8 @@ export const AdjustPointsBody = z
     delta: z
       .number()
       .int()
-      .refine((n) => n !== 0, "delta cannot be 0")
-      .refine((n) => Math.abs(n) <= 1_000_000, "too large"),
+      .refine((n) => n !== 0, { message: "delta cannot be 0", params: { vi: "số điểm điều chỉnh phải khác 0" } })
+      .refine((n) => Math.abs(n) <= 1_000_000, { message: "too large", params: { vi: "mỗi lần điều chỉnh tối đa 1.000.000 điểm" } }),
     reason: z.string().trim().min(3).max(200),
     idempotencyKey: z.string().trim().min(1).max(64),
   })

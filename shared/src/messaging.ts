@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { tzOffsetMinutes } from "./local-time";
 
 /**
  * The warming engine's send policy (design.md §4): one pure `decide` used for broadcast previews and again
@@ -78,19 +79,31 @@ export const WarmingRules = z
   .strict()
   .superRefine((r, ctx) => {
     if (r.quietHours && r.quietHours.start === r.quietHours.end)
-      ctx.addIssue({ code: "custom", path: ["quietHours"], message: "quiet hours cannot start and end at the same time (that would hold every message)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["quietHours"],
+        message: "quiet hours cannot start and end at the same time (that would hold every message)",
+        params: { vi: "giờ yên lặng không được bắt đầu và kết thúc cùng lúc (sẽ giữ lại mọi tin)" },
+      });
     const p = r.zalo.promotionHours;
-    if (p.start === p.end) ctx.addIssue({ code: "custom", path: ["zalo", "promotionHours"], message: "promotion hours cannot be empty" });
+    if (p.start === p.end)
+      ctx.addIssue({
+        code: "custom",
+        path: ["zalo", "promotionHours"],
+        message: "promotion hours cannot be empty",
+        params: { vi: "khung giờ khuyến mãi không được để trống" },
+      });
     if (r.quietHours && coversWholeDay(r.quietHours, p))
       ctx.addIssue({
         code: "custom",
         path: ["quietHours"],
         message: "quiet hours would leave no time in Zalo's promotion hours: no promotion could ever be sent",
+        params: { vi: "giờ yên lặng phủ kín khung giờ khuyến mãi của Zalo: sẽ không có tin khuyến mãi nào gửi được" },
       });
     try {
       new Intl.DateTimeFormat("en-US", { timeZone: r.timeZone });
     } catch {
-      ctx.addIssue({ code: "custom", path: ["timeZone"], message: "unknown time zone" });
+      ctx.addIssue({ code: "custom", path: ["timeZone"], message: "unknown time zone", params: { vi: "múi giờ không tồn tại" } });
     }
   });
 export type WarmingRules = z.infer<typeof WarmingRules>;
@@ -171,36 +184,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 // ---- local time (the shop's time zone) ----
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-// Offsets change at most at DST transitions (on the hour): cache per zone and hour, since a broadcast
-// preview asks for the same instant a million times.
-const offsets = new Map<string, number>();
-/** Minutes east of UTC for `tz` at instant `at`. */
-export function tzOffsetMinutes(tz: string, at: number): number {
-  const key = `${tz}|${Math.floor(at / 3_600_000)}`;
-  const hit = offsets.get(key);
-  if (hit !== undefined) return hit;
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-    });
-    formatters.set(tz, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
-  const off = Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
-  if (offsets.size > 10_000) offsets.clear();
-  offsets.set(key, off);
-  return off;
-}
 
 const minutesOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
 
@@ -508,7 +491,10 @@ export const MessageContent = z
       .optional(),
   })
   .strict()
-  .refine((c) => c.text || c.imageUrl || c.template, "give a text, an image, a template, or several");
+  .refine((c) => c.text || c.imageUrl || c.template, {
+    message: "give a text, an image, a template, or several",
+    params: { vi: "cần có nội dung: chữ, ảnh, mẫu tin, hoặc nhiều thứ cùng lúc" },
+  });
 export type MessageContent = z.infer<typeof MessageContent>;
 
 export const Audience = z
@@ -535,6 +521,7 @@ export const Audience = z
   .refine((a) => a.segmentId === undefined || Object.keys(a).every((k) => k === "segmentId" || k === "followersOnly"), {
     message: "use a saved segment or inline filters, not both",
     path: ["segmentId"],
+    params: { vi: "chọn một phân khúc đã lưu hoặc lọc trực tiếp, không dùng cả hai" },
   });
 export type Audience = z.infer<typeof Audience>;
 

@@ -53,12 +53,29 @@ export const ProductInput = z
   .strict()
   .superRefine((p, ctx) => {
     const groupIds = p.optionGroups.map((g) => g.id);
-    if (new Set(groupIds).size !== groupIds.length) ctx.addIssue({ code: "custom", path: ["optionGroups"], message: "option group ids must be unique" });
+    if (new Set(groupIds).size !== groupIds.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["optionGroups"],
+        message: "option group ids must be unique",
+        params: { vi: "mã các nhóm tùy chọn không được trùng nhau" },
+      });
     const optionIds = p.optionGroups.flatMap((g) => g.options.map((o) => o.id));
     if (new Set(optionIds).size !== optionIds.length)
-      ctx.addIssue({ code: "custom", path: ["optionGroups"], message: "option ids must be unique within a product" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["optionGroups"],
+        message: "option ids must be unique within a product",
+        params: { vi: "mã các tùy chọn trong một món không được trùng nhau" },
+      });
     p.optionGroups.forEach((g, i) => {
-      if (g.kind === "one" && g.max !== null) ctx.addIssue({ code: "custom", path: ["optionGroups", i, "max"], message: "max applies to `many` groups only" });
+      if (g.kind === "one" && g.max !== null)
+        ctx.addIssue({
+          code: "custom",
+          path: ["optionGroups", i, "max"],
+          message: "max applies to `many` groups only",
+          params: { vi: "số lựa chọn tối đa chỉ dùng cho nhóm chọn nhiều" },
+        });
     });
   });
 export type ProductInput = z.infer<typeof ProductInput>;
@@ -168,7 +185,7 @@ export type Order = z.infer<typeof Order>;
 export const StatusBody = z
   .object({ status: z.enum(["confirmed", "ready", "completed", "cancelled"]), reason: z.string().trim().min(3).max(200).optional() })
   .strict()
-  .refine((b) => b.status !== "cancelled" || !!b.reason, { message: "give a reason to cancel", path: ["reason"] });
+  .refine((b) => b.status !== "cancelled" || !!b.reason, { message: "give a reason to cancel", path: ["reason"], params: { vi: "cần ghi lý do huỷ đơn" } });
 export type StatusBody = z.infer<typeof StatusBody>;
 
 /** What the mini app passes to zmp-sdk `createOrder` (zalo-platform.md §8.1); `mac` is made by the server. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { tzOffsetMinutes, type PolicyCustomer, type WarmingRules } from "./messaging";
+import { tzOffsetMinutes } from "./local-time";
+import type { PolicyCustomer, WarmingRules } from "./messaging";
 
 /**
  * Segments: named audiences built from rules combined by `all` / `any` / `none` groups. The server compiles
@@ -24,7 +25,7 @@ export const BirthDate = z.string().regex(/^(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12
 
 const bounded = <T extends { min?: number; max?: number }>(r: T) =>
   (r.min !== undefined || r.max !== undefined) && (r.min === undefined || r.max === undefined || r.min <= r.max);
-const boundsMessage = { message: "give min, max or both (min ≤ max)" };
+const boundsMessage = { message: "give min, max or both (min ≤ max)", params: { vi: "nhập tối thiểu, tối đa hoặc cả hai (tối thiểu ≤ tối đa)" } };
 
 export const SegmentRule = z.discriminatedUnion("kind", [
   /** The tier the person is in now (points earned in the loyalty rules' rolling window). */
@@ -82,7 +83,7 @@ export const SegmentRule = z.discriminatedUnion("kind", [
   z
     .object({ kind: z.literal("birthdayMonth"), months: z.array(z.number().int().min(1).max(12)).max(12).optional(), thisMonth: z.boolean().optional() })
     .strict()
-    .refine((r) => (r.months?.length ?? 0) > 0 || r.thisMonth === true, { message: "give months or thisMonth" }),
+    .refine((r) => (r.months?.length ?? 0) > 0 || r.thisMonth === true, { message: "give months or thisMonth", params: { vi: "chọn tháng hoặc “tháng này”" } }),
   /** Zalo's consultation (CS) window is open now (free text by CS can reach them): the send policy's own test. */
   z.object({ kind: z.literal("csWindowOpen"), freeOnly: z.boolean().default(false) }).strict(),
   z.object({ kind: z.literal("hasPhone") }).strict(),
@@ -113,7 +114,8 @@ export const isGroup = (n: SegmentNode): n is SegmentGroup => !("kind" in n);
 export const countRules = (n: SegmentNode): number => (isGroup(n) ? childrenOf(n).reduce((s, c) => s + countRules(c), 0) : 1);
 
 export const SegmentRules = groupOf(z.union([SegmentRule, Group2])).superRefine((g, ctx) => {
-  if (countRules(g as SegmentGroup) > MAX_RULES) ctx.addIssue({ code: "custom", message: `at most ${MAX_RULES} rules in a segment` });
+  if (countRules(g as SegmentGroup) > MAX_RULES)
+    ctx.addIssue({ code: "custom", message: `at most ${MAX_RULES} rules in a segment`, params: { vi: `một phân khúc có tối đa ${MAX_RULES} điều kiện` } });
 });
 export type SegmentRules = SegmentGroup;
 

@@ -32,13 +32,21 @@ export const CampaignInput = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.kind === "percent_off" && (c.value < 1 || c.value > 100)) ctx.addIssue({ code: "custom", path: ["value"], message: "percent must be 1–100" });
-    if (c.kind === "amount_off" && c.value < 1000) ctx.addIssue({ code: "custom", path: ["value"], message: "amount off must be at least 1,000 VND" });
-    if (c.kind === "free_item" && !c.freeItem) ctx.addIssue({ code: "custom", path: ["freeItem"], message: "name the free item" });
+    if (c.kind === "percent_off" && (c.value < 1 || c.value > 100))
+      ctx.addIssue({ code: "custom", path: ["value"], message: "percent must be 1–100", params: { vi: "phần trăm giảm phải từ 1 đến 100" } });
+    if (c.kind === "amount_off" && c.value < 1000)
+      ctx.addIssue({ code: "custom", path: ["value"], message: "amount off must be at least 1,000 VND", params: { vi: "số tiền giảm tối thiểu là 1.000đ" } });
+    if (c.kind === "free_item" && !c.freeItem)
+      ctx.addIssue({ code: "custom", path: ["freeItem"], message: "name the free item", params: { vi: "cần ghi tên món được tặng" } });
     if (c.validFrom && c.validTo && Date.parse(c.validTo) <= Date.parse(c.validFrom))
-      ctx.addIssue({ code: "custom", path: ["validTo"], message: "validTo must be after validFrom" });
+      ctx.addIssue({ code: "custom", path: ["validTo"], message: "validTo must be after validFrom", params: { vi: "ngày hết hạn phải sau ngày bắt đầu" } });
     if (!c.validTo && !c.validDaysAfterClaim)
-      ctx.addIssue({ code: "custom", path: ["validDaysAfterClaim"], message: "give validTo or validDaysAfterClaim so vouchers expire" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["validDaysAfterClaim"],
+        message: "give validTo or validDaysAfterClaim so vouchers expire",
+        params: { vi: "cần ngày hết hạn hoặc số ngày dùng được sau khi nhận, để voucher có hạn" },
+      });
   });
 export type CampaignInput = z.infer<typeof CampaignInput>;
 
@@ -118,8 +126,14 @@ export const CounterVoucherBody = z
     storeId: z.string().min(1).max(64),
   })
   .strict()
-  .refine((b) => !!b.memberCode === !!b.voucherId, "send memberCode and voucherId together")
-  .refine((b) => Number(!!b.qr) + Number(!!b.code) + Number(!!b.voucherId) === 1, "send exactly one of qr, code, or memberCode with voucherId");
+  .refine((b) => !!b.memberCode === !!b.voucherId, {
+    message: "send memberCode and voucherId together",
+    params: { vi: "cần gửi mã thành viên cùng với voucher" },
+  })
+  .refine((b) => Number(!!b.qr) + Number(!!b.code) + Number(!!b.voucherId) === 1, {
+    message: "send exactly one of qr, code, or memberCode with voucherId",
+    params: { vi: "chỉ gửi một trong: mã QR, mã 6 số, hoặc mã thành viên cùng voucher" },
+  });
 export type CounterVoucherBody = z.infer<typeof CounterVoucherBody>;
 
 export const CounterVoucher = z.object({

@@ -1,9 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
-const WWW = resolve(fileURLToPath(import.meta.url), "../../../mini-app/www");
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
+const WWW = resolve(ROOT, "mini-app/www");
+const CONSOLE = resolve(ROOT, "console/dist");
+/** The mini app's first route (its entry and what that imports statically), gzipped: issue #13's budget. */
+const FIRST_ROUTE_BUDGET_KB = 170;
+
+/**
+ * The JavaScript a page loads before it can render: the module scripts of its index.html and, transitively,
+ * their static imports (a dynamic `import("./x.js")` is a later chunk, not followed).
+ */
+function firstLoad(dir: string): string[] {
+  const html = readFileSync(resolve(dir, "index.html"), "utf8");
+  const entries = [...html.matchAll(/<script type="module"[^>]*\ssrc="\.?\/?([^"]+)"/g)].map((m) => resolve(dir, m[1]!));
+  const seen = new Set<string>();
+  const walk = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, "utf8");
+    for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]*?from\s*)?["'](\.\.?\/[^"']+\.js)["']/g)) walk(resolve(dirname(file), m[1]!));
+  };
+  for (const e of entries) walk(e);
+  return [...seen];
+}
+const gzKb = (files: string[]) => files.reduce((a, f) => a + gzipSync(readFileSync(f)).length, 0) / 1024;
 
 describe("emulator build of the mini app (built by global setup)", () => {
   it("contains no zmp-sdk code: the SDK calls login() on import and fails outside Zalo", () => {
@@ -27,19 +51,27 @@ describe("emulator build of the mini app (built by global setup)", () => {
     expect(cfg.pages).toEqual([]);
   });
 
-  it("the console's dashboard and its chart library (uPlot) are a chunk of their own: not in the mini app, not in the console's first load", () => {
-    const assets = readdirSync(resolve(WWW, "assets"));
-    const read = (f: string) => readFileSync(resolve(WWW, "assets", f), "utf8");
-    // uPlot's root class, in its code ("uplot") and its stylesheet (.uplot)
-    const charts = assets.filter((f) => /[".]uplot\b/.test(read(f)));
-    expect(
-      charts.some((f) => /^dashboard\..*\.js$/.test(f)),
-      charts.join(),
-    ).toBe(true);
-    for (const f of charts) expect(f).toMatch(/^dashboard[.-]/);
-    const cfg = JSON.parse(readFileSync(resolve(WWW, "app-config.json"), "utf8")) as Record<string, unknown>;
-    const listed = ["listSyncJS", "listAsyncJS", "listCSS"].flatMap((k) => (Array.isArray(cfg[k]) ? (cfg[k] as string[]) : []));
-    for (const f of listed) expect(f).not.toMatch(/dashboard/);
+  it("holds nothing of the admin console: no page, no code, no chart library", () => {
+    expect(readdirSync(WWW).filter((f) => f.endsWith(".html"))).toEqual(["index.html"]);
+    for (const f of readdirSync(resolve(WWW, "assets"))) {
+      const text = readFileSync(resolve(WWW, "assets", f), "utf8");
+      // the console's root element and shell class, and uPlot's root class in its code ("uplot") and CSS (.uplot)
+      expect(text, f).not.toMatch(/console-root|mc-console|[".]uplot\b/);
+    }
+  });
+
+  it("carries no zod: runtime values come from @mc/shared's dependency-free subpaths (errors, voucher-rules, counter-rules)", () => {
+    // zod's classes keep their `_zod` internals and ZodError's name through minification (the console's bundle has both)
+    for (const f of readdirSync(resolve(WWW, "assets")).filter((f) => f.endsWith(".js")))
+      expect(readFileSync(resolve(WWW, "assets", f), "utf8"), f).not.toMatch(/\b_zod\b|ZodError/);
+  });
+
+  it(`keeps the first route within ${FIRST_ROUTE_BUDGET_KB} KB of gzipped JavaScript`, () => {
+    const files = firstLoad(WWW);
+    const kb = gzKb(files);
+    console.log(`mini app first route: ${kb.toFixed(1)} KB gzipped JS in ${files.length} file(s) (budget ${FIRST_ROUTE_BUDGET_KB} KB)`);
+    expect(files.length).toBeGreaterThan(0);
+    expect(kb).toBeLessThanOrEqual(FIRST_ROUTE_BUDGET_KB);
   });
 
   it("lazy-loads every route but home into its own chunk", () => {
@@ -50,12 +82,28 @@ describe("emulator build of the mini app (built by global setup)", () => {
     const cfg = JSON.parse(readFileSync(resolve(WWW, "app-config.json"), "utf8")) as { listSyncJS: string[] };
     for (const f of cfg.listSyncJS) expect(f).not.toMatch(/staff-customer/);
   });
+});
 
-  it("carries zod only in the console: the mini app takes shared/'s labels and rules from its zod-free modules", () => {
-    const withZod = readdirSync(resolve(WWW, "assets")).filter(
-      (f) => f.endsWith(".js") && readFileSync(resolve(WWW, "assets", f), "utf8").includes("ZodError"),
-    );
-    expect(withZod.length).toBeGreaterThan(0);
-    for (const f of withZod) expect(f).toMatch(/^console[.-]/);
+describe("build of the admin console (built by global setup)", () => {
+  it("is a plain React app: no Zalo SDK or Zalo UI", () => {
+    for (const f of readdirSync(resolve(CONSOLE, "assets"))) {
+      const text = readFileSync(resolve(CONSOLE, "assets", f), "utf8");
+      expect(text, f).not.toMatch(/zmp-sdk|ZJSBridge|zaui-/);
+    }
+  });
+
+  it("puts the dashboard and its chart library (uPlot) in a chunk of their own, outside the console's first load", () => {
+    const assets = readdirSync(resolve(CONSOLE, "assets"));
+    const read = (f: string) => readFileSync(resolve(CONSOLE, "assets", f), "utf8");
+    const charts = assets.filter((f) => /[".]uplot\b/.test(read(f)));
+    expect(
+      charts.some((f) => /^dashboard-.*\.js$/.test(f)),
+      charts.join(),
+    ).toBe(true);
+    for (const f of charts) expect(f).toMatch(/^dashboard-/);
+    const first = firstLoad(CONSOLE);
+    expect(first.length).toBeGreaterThan(0);
+    for (const f of first) expect(f).not.toMatch(/dashboard-/);
+    console.log(`console first load: ${gzKb(first).toFixed(1)} KB gzipped JS`);
   });
 });

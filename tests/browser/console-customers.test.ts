@@ -7,7 +7,7 @@ import { openDesktop, openPhone, SCREENSHOTS, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 
 async function signIn(page: Page, stack: Stack, hash: string) {
-  await page.goto(`${stack.webUrl}/console.html${hash}`);
+  await page.goto(`${stack.consoleUrl}/${hash}`);
   await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
   await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
   await page.getByTestId("login-submit").click();
@@ -291,7 +291,7 @@ describe("console: customers and a profile", () => {
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
       await phone.page.screenshot({ path: resolve(SCREENSHOTS, "console-customer-profile-full-360.png"), fullPage: true });
 
-      await phone.page.goto(`${stack.webUrl}/console.html#/customers/${ha.customer.id}`);
+      await phone.page.goto(`${stack.consoleUrl}/#/customers/${ha.customer.id}`);
       await expect.poll(() => phone.page.getByTestId("profile-name").textContent()).toBe("Nguyễn Thu Hà");
       await expect.poll(() => phone.page.getByTestId("timeline-item").count()).toBe(30);
       expect(await phone.page.getByTestId("timeline-item").first().textContent()).toContain("Ghi chú số 35"); // newest first

@@ -5,7 +5,7 @@ import { openDesktop, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 
 async function signIn(page: Page, stack: Stack, hash = "") {
-  await page.goto(`${stack.webUrl}/console.html${hash}`);
+  await page.goto(`${stack.consoleUrl}/${hash}`);
   await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
   await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
   await page.getByTestId("login-submit").click();
@@ -122,7 +122,7 @@ describe("console: segments and a broadcast to one", () => {
       expect(b.audience).toMatchObject({ followersOnly: true, segmentId: id, segment: { id, version: 3 } });
 
       // Delete the segment: gone from the list (the broadcast keeps its recorded rules).
-      await page.goto(`${stack.webUrl}/console.html#/segments/${id}`);
+      await page.goto(`${stack.consoleUrl}/#/segments/${id}`);
       await expect.poll(() => page.getByTestId("segment-version").textContent()).toBe("Phiên bản 3");
       page.once("dialog", (d) => void d.accept());
       await page.getByTestId("segment-delete").click();

@@ -39,12 +39,12 @@ describe("broadcast page: outcomes a crash left unknown", () => {
 
     const { page, errors, close } = await openDesktop({ browser, expected: () => false });
     try {
-      await page.goto(`${stack.webUrl}/console.html`);
+      await page.goto(`${stack.consoleUrl}/`);
       await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
       await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
       await page.getByTestId("login-submit").click();
       await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-      await page.goto(`${stack.webUrl}/console.html#/broadcasts/${b.id}`);
+      await page.goto(`${stack.consoleUrl}/#/broadcasts/${b.id}`);
       await expect.poll(() => page.getByTestId("count-unknown").textContent(), { timeout: 15_000 }).toBe("1");
       expect(await page.getByTestId("count-failed").textContent()).toBe("0");
       expect(await page.getByTestId("count-sent").textContent()).toBe("1");

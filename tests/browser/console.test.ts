@@ -26,17 +26,20 @@ describe("admin web console", () => {
   it("edits the warming rules, registers a ZNS template and runs a care broadcast to followers", async () => {
     const { page, errors, blocked, context } = await openConsole(browser);
     try {
-      await page.goto(`${stack.webUrl}/console.html`);
+      // The console is its own app; the mini app's old /console.html link (with its #route) leads there.
+      await page.goto(`${stack.webUrl}/console.html#/rules`);
+      expect(page.url()).toBe(`${stack.consoleUrl}/#/rules`);
 
       // ---- sign in ----
       await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
       await page.getByTestId("login-password").fill("wrong-password");
       await page.getByTestId("login-submit").click();
       await expect.poll(() => page.getByTestId("login-error").getAttribute("data-code")).toBe("ADMIN_LOGIN_FAILED");
+      expect(await page.getByTestId("login-error").textContent()).toContain("Sai email hoặc mật khẩu");
       await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
       await page.getByTestId("login-submit").click();
       await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-      expect(await page.evaluate(() => sessionStorage.getItem("mc.console.token"))).toBeTruthy();
+      expect(await page.evaluate(() => localStorage.getItem("mc.console.token"))).toBeTruthy();
 
       // ---- warming rules: defaults, then a rule set the server refuses, then a good one ----
       await expect.poll(() => page.getByTestId("rules-version").textContent()).toContain("mặc định");
@@ -45,9 +48,12 @@ describe("admin web console", () => {
       await page.getByTestId("quiet-start").fill("05:00");
       await page.getByTestId("quiet-end").fill("23:00");
       await page.getByTestId("rules-save").click();
-      await expect.poll(() => page.getByTestId("rules-save-error").textContent()).toContain("quiet hours would leave no time");
+      // In Vietnamese, under the form's name for the field; never the schema's English.
+      await expect.poll(() => page.getByTestId("rules-save-error").textContent()).toContain("Giờ yên lặng: giờ yên lặng phủ kín khung giờ khuyến mãi");
       expect(await page.getByTestId("rules-save-error").getAttribute("data-code")).toBe("VALIDATION_FAILED");
-      expect(await page.getByTestId("rules-save-error").textContent()).toContain("quietHours");
+      expect(await page.getByTestId("rules-save-error").textContent()).toContain("Thông tin chưa hợp lệ");
+      expect(await page.getByTestId("rules-save-error").textContent()).not.toMatch(/quiet hours|quietHours|Invalid|body\//);
+      await page.getByTestId("save-card").screenshot({ path: resolve(SCREENSHOTS, "console-rules-refused.png") });
 
       // The welcome messages just sent would hold a broadcast under "1 message per 20 h": allow 5.
       await page.getByTestId("cap-max-1").fill("5");

@@ -23,7 +23,7 @@ describe("mini app sign-in through the Zalo emulator", () => {
 
     // Phone: the one-time token goes to the server, which exchanges it and returns only the masked number.
     await page.getByTestId("share-phone").click();
-    await expect.poll(() => page.getByTestId("phone-masked").textContent()).toBe("84•••••5678");
+    await expect.poll(() => page.getByTestId("phone-masked").textContent()).toBe("0•• ••• 5678");
 
     // OA follow: the emulator sends the signed follow webhook; the card reflects what the server recorded.
     await page.getByTestId("follow-oa").click();
@@ -34,7 +34,7 @@ describe("mini app sign-in through the Zalo emulator", () => {
     // Account (lazy route) and the emulator-only persona switcher.
     await page.getByText("Tài khoản", { exact: true }).last().click();
     await expect.poll(() => page.getByTestId("profile-name").textContent()).toBe("Nguyễn Thu Hà");
-    expect(await page.getByTestId("account-phone").textContent()).toBe("84•••••5678");
+    expect(await page.getByTestId("account-phone").textContent()).toBe("0•• ••• 5678");
     await page.getByTestId("persona-staff").click();
     await expect.poll(() => page.getByTestId("profile-name").textContent()).toBe("Trần Minh Khoa");
     expect(await page.getByTestId("profile-role").textContent()).toContain("Nhân viên");
@@ -72,7 +72,7 @@ describe("mini app sign-in through the Zalo emulator", () => {
         });
       });
       await other.page.getByTestId("share-phone").click();
-      await expect.poll(() => other.page.getByTestId("phone-masked").textContent()).toBe("84•••••4567");
+      await expect.poll(() => other.page.getByTestId("phone-masked").textContent()).toBe("0•• ••• 4567");
       expect(rejected).toBe(2);
       expect(logins).toHaveLength(1);
       await other.context.unroute("**/api/me/phone");

@@ -3,7 +3,8 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import type { AddressInfo } from "node:net";
 
-export type WwwConfig = { apiUrl: string; emulatorUrl: string; oaId?: string };
+/** What a page reads from `window.__MC_CONFIG__`: the console needs only the API. */
+export type WwwConfig = { apiUrl: string; emulatorUrl?: string; oaId?: string };
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -25,13 +26,20 @@ const TYPES: Record<string, string> = {
 const inlineJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
 /**
- * Serves the built mini app (`mini-app/www`) with its runtime config injected into every .html page
- * (index.html, the admin console.html) as `window.__MC_CONFIG__`, so one build works on any port. Unknown paths fall back to index.html (SPA).
+ * Serves a built web app (the mini app's `mini-app/www`, the console's `console/dist`) with its runtime config
+ * injected into every .html page as `window.__MC_CONFIG__`, so one build works on any port. Unknown paths fall
+ * back to index.html (SPA); a path in `redirects` answers 302 to its target (the browser keeps the #fragment).
  */
-export async function serveWww(opts: { dir: string; config: WwwConfig; port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveWww(opts: {
+  dir: string;
+  config: WwwConfig;
+  port?: number;
+  host?: string;
+  redirects?: Record<string, string>;
+}): Promise<{ url: string; close(): Promise<void> }> {
   const root = resolve(opts.dir);
   const rawIndex = await readFile(join(root, "index.html"), "utf8").catch(() => {
-    throw new Error(`${root}/index.html not found: build the mini app first (pnpm build)`);
+    throw new Error(`${root}/index.html not found: build the apps first (pnpm build)`);
   });
   const script = `<script>window.__MC_CONFIG__=${inlineJson(opts.config)};</script>`;
   const inject = (html: string) => (html.includes("<head>") ? html.replace("<head>", `<head>${script}`) : script + html);
@@ -44,6 +52,11 @@ export async function serveWww(opts: { dir: string; config: WwwConfig; port?: nu
         return;
       }
       const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+      const target = opts.redirects?.[pathname];
+      if (target) {
+        res.writeHead(302, { location: target }).end();
+        return;
+      }
       const file = normalize(join(root, pathname));
       if (file !== root && !file.startsWith(root + sep)) {
         res.writeHead(403).end();
@@ -61,7 +74,7 @@ export async function serveWww(opts: { dir: string; config: WwwConfig; port?: nu
         return;
       }
       if (extname(file) === ".html") {
-        // Every page (the mini app, the admin console.html) gets the same runtime config.
+        // Every page gets the same runtime config.
         res.writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" });
         res.end(req.method === "HEAD" ? undefined : inject(await readFile(file, "utf8")));
         return;

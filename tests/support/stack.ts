@@ -1,7 +1,7 @@
 import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig, type Config } from "@mc/server/config";
-import { DEMO_STORES, seedDemoHistory, type DemoHistoryOptions, type DemoHistoryResult } from "@mc/server/demo/history";
+import { DEMO_STORES, demoStoreHours, seedDemoHistory, type DemoHistoryOptions, type DemoHistoryResult } from "@mc/server/demo/history";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveWww } from "./serve-www";
@@ -11,6 +11,7 @@ export type StackOptions = {
   apiPort?: number;
   emulatorPort?: number;
   webPort?: number;
+  consolePort?: number;
   databasePath?: string;
   /** Create a demo store and give the staff and admin personas their roles. */
   seed?: boolean;
@@ -20,16 +21,26 @@ export type StackOptions = {
    * the personas being the only people. `pnpm start` asks for it.
    */
   history?: boolean | Pick<DemoHistoryOptions, "customers" | "days" | "seed" | "now">;
+  /**
+   * With `seed`, give the stores the demo's real opening hours (07:00–22:00, Tết closed). Off in tests: their stores
+   * are open all day, so a test that orders passes at any hour it runs. `pnpm start` asks for it.
+   */
+  demoHours?: boolean;
+  /** The API's clock (Date.now by default): a test pins it to an hour of the shop's day. */
+  now?: () => number;
   /** Server log level; "silent" (the default) in tests. */
   logLevel?: "silent" | "error" | "warn" | "info" | "debug";
-  /** Host the three servers listen on; tests use 127.0.0.1, the demo "localhost" (zmp-sdk treats it as dev). */
+  /** Host the servers listen on; tests use 127.0.0.1, the demo "localhost" (zmp-sdk treats it as dev). */
   host?: string;
 };
 
 export type Stack = {
   apiUrl: string;
   emulatorUrl: string;
+  /** The mini app. */
   webUrl: string;
+  /** The admin web console (its own app and origin; `${webUrl}/console.html` redirects here for old links). */
+  consoleUrl: string;
   app: Awaited<ReturnType<typeof buildApp>>;
   emulator: Awaited<ReturnType<typeof buildEmulator>>;
   config: Config;
@@ -40,11 +51,12 @@ export type Stack = {
 };
 
 const WWW = resolve(fileURLToPath(import.meta.url), "../../../mini-app/www");
+const CONSOLE = resolve(fileURLToPath(import.meta.url), "../../../console/dist");
 export const DEMO_ADMIN = { email: "owner@masterchannel.vn", password: "demo-password-123" };
 
 /**
  * The whole product on one machine: the Zalo emulator, the API wired to it (base URLs, webhook URL,
- * OA tokens, secrets all agree), and the built mini app served with its runtime config injected.
+ * OA tokens, secrets all agree), and the built mini app and console, each served with its runtime config injected.
  */
 /** The server's Zalo settings for an emulator at `emulatorUrl`: its demo app and OA, and its hosts. */
 export function emulatorZaloEnv(emulatorUrl: string): Record<string, string> {
@@ -83,7 +95,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     RATE_LIMIT_PER_MINUTE: "100000",
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
   });
-  const app = await buildApp({ config, logger: (opts.logLevel ?? "silent") !== "silent" });
+  const app = await buildApp({ config, logger: (opts.logLevel ?? "silent") !== "silent", now: opts.now });
   const apiUrl = `http://${host}:${new URL(await app.listen({ port: opts.apiPort ?? 0, host: "127.0.0.1" })).port}`;
   await fetch(`${emulatorUrl}/_emu/config`, {
     method: "POST",
@@ -95,7 +107,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }),
   });
 
-  const web = await serveWww({ dir: WWW, config: { apiUrl, emulatorUrl, oaId: DEV_DEFAULTS.ZALO_OA_ID }, port: opts.webPort ?? 0 });
+  const consoleWeb = await serveWww({ dir: CONSOLE, config: { apiUrl }, port: opts.consolePort ?? 0 });
+  const consoleUrl = consoleWeb.url.replace("127.0.0.1", host);
+  const web = await serveWww({
+    dir: WWW,
+    config: { apiUrl, emulatorUrl, oaId: DEV_DEFAULTS.ZALO_OA_ID },
+    port: opts.webPort ?? 0,
+    redirects: { "/console.html": `${consoleUrl}/` },
+  });
   const webUrl = web.url.replace("127.0.0.1", host);
 
   async function adminToken() {
@@ -107,6 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     apiUrl,
     emulatorUrl,
     webUrl,
+    consoleUrl,
     app,
     emulator,
     config,
@@ -114,11 +134,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     adminToken,
     close: async () => {
       await web.close();
+      await consoleWeb.close();
       await app.close();
       await emulator.app.close();
     },
   };
-  if (opts.seed) stack.history = (await seedDemo(stack, { history: opts.history })).history;
+  if (opts.seed) stack.history = (await seedDemo(stack, { history: opts.history, demoHours: opts.demoHours })).history;
   return stack;
 }
 
@@ -140,8 +161,11 @@ export async function personaLogin(stack: Stack, persona: string) {
   return api<{ token: string; customer: { id: string } }>(stack, "POST", "/api/auth/zalo", null, { accessToken });
 }
 
-/** Idempotent demo data: two stores, a staff member at the first, an admin persona, and (if asked) the demo history. */
-export async function seedDemo(stack: Stack, opts: { history?: StackOptions["history"] } = {}) {
+/**
+ * Idempotent demo data: two stores (open all day, or with the demo's hours if asked), a staff member at the first, an
+ * admin persona, and (if asked) the demo history. Stores already there keep the hours the shop gave them.
+ */
+export async function seedDemo(stack: Stack, opts: { history?: StackOptions["history"]; demoHours?: boolean } = {}) {
   const admin = await stack.adminToken();
   let history: DemoHistoryResult | null = null;
   if (opts.history) {
@@ -154,7 +178,8 @@ export async function seedDemo(stack: Stack, opts: { history?: StackOptions["his
       if (stack.config.DISPATCHER_ENABLED) dispatcher.start();
     }
   }
-  for (const store of DEMO_STORES) await api(stack, "POST", "/api/admin/stores", admin, store);
+  const hours = opts.demoHours ? demoStoreHours(Date.now(), stack.config.SHOP_TIME_ZONE) : {};
+  for (const store of DEMO_STORES) await api(stack, "POST", "/api/admin/stores", admin, { ...store, ...hours });
   const staff = await personaLogin(stack, "staff");
   await api(stack, "PUT", `/api/admin/customers/${staff.customer.id}/role`, admin, { role: "staff", storeIds: [DEMO_STORES[0].id] });
   const boss = await personaLogin(stack, "admin");

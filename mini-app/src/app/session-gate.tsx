@@ -1,7 +1,7 @@
 import { useEffect, type ReactNode } from "react";
 import { RefreshCw, WifiOff } from "lucide-react";
 import { useSessionState, useSignIn } from "../session";
-import { describeError } from "../components/errors";
+import { describeError } from "@mc/web/error-messages";
 
 /** Signs in on start (adapter token → /api/auth/zalo) and renders the app only once someone is signed in. */
 export function SessionGate({ children }: { children: ReactNode }) {

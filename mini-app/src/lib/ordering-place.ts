@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
-import { atom, useRecoilState, type AtomEffect } from "recoil";
+import { atom, useRecoilState, useSetRecoilState, type AtomEffect } from "recoil";
+import type { PublicStore } from "@mc/shared";
 import { useCustomer } from "../session";
 import { api } from "../api/client";
+import { storeInfoState } from "./store-status";
 
 /**
  * Where the shopper is ordering: the store (remembered across restarts) and, when they came from a
@@ -63,18 +65,22 @@ export function useOrderingPlace() {
   };
 }
 
-const fetchStores = () => api.get<{ stores: KnownStore[] }>("/api/stores").then((r) => r.stores);
+const fetchStores = () => api.get<{ stores: PublicStore[] }>("/api/stores").then((r) => r.stores);
 
-/** The stores the picker offers: every active store (GET /api/stores), named, remembered on the device. */
+/** The stores the picker offers: every active store (GET /api/stores), named, remembered on the device, open or closed now. */
 export function useStoreChoices() {
   const [customer] = useCustomer();
   const { known, remember } = useOrderingPlace();
+  const setInfo = useSetRecoilState(storeInfoState);
   const [loaded, setLoaded] = useState(false);
   // Not useLoad: the answer goes into the remembered stores (recoil) and `loaded` must not turn true before it has.
   useEffect(() => {
     let alive = true;
     fetchStores()
-      .then((list) => list.forEach((s) => remember({ id: s.id, name: s.name, address: s.address })))
+      .then((list) => {
+        list.forEach((s) => remember({ id: s.id, name: s.name, address: s.address }));
+        setInfo((prev) => ({ ...prev, ...Object.fromEntries(list.map((s) => [s.id, s])) }));
+      })
       .catch(() => undefined)
       .finally(() => alive && setLoaded(true));
     return () => {

@@ -3,7 +3,7 @@ import type { GameDraw } from "@mc/shared";
 import { fetchMe, useCustomer } from "../session";
 import { zalo, ZaloError } from "../zalo";
 import { config } from "../config";
-import { ApiError } from "../api/client";
+import { ApiError } from "@mc/web/api-client";
 
 /**
  * Follow the OA to receive a follow-gated prize. The client never claims the follow itself: it opens

@@ -1,6 +1,6 @@
 import { ErrorCode } from "@mc/shared/errors";
 import type { CatalogueItem, Voucher, VoucherKind, VoucherStatus } from "@mc/shared";
-import { fmtDate, fmtNumber, fmtVnd } from "./format";
+import { fmtDate, fmtDateTime, fmtNumber, fmtVnd } from "@mc/web/format";
 
 export { voucherLabel } from "@mc/shared/voucher-rules";
 
@@ -43,38 +43,12 @@ export function blockedReason(item: CatalogueItem, balance: number | null): stri
   }
 }
 
-/** Friendly text for a failed claim or voucher load. */
-export function voucherErrorText(code: string): string | null {
-  switch (code) {
-    case ErrorCode.FOLLOW_REQUIRED:
-      return "Hãy quan tâm OA để nhận ưu đãi này";
-    case ErrorCode.INSUFFICIENT_POINTS:
-      return "Bạn chưa đủ điểm để đổi ưu đãi này";
-    case ErrorCode.CAMPAIGN_LIMIT_REACHED:
-      return "Bạn đã nhận ưu đãi này rồi";
-    case ErrorCode.CAMPAIGN_OUT_OF_STOCK:
-      return "Ưu đãi đã hết lượt";
-    case ErrorCode.CAMPAIGN_NOT_ACTIVE:
-      return "Ưu đãi hiện không áp dụng";
-    case ErrorCode.CAMPAIGN_NOT_FOUND:
-    case ErrorCode.VOUCHER_NOT_FOUND:
-      return "Không tìm thấy voucher";
-    default:
-      return null;
-  }
-}
-
 export const statusLabel: Record<VoucherStatus, string> = { active: "Dùng được", used: "Đã sử dụng", expired: "Hết hạn", void: "Đã hủy" };
 
 export function voucherDates(v: Voucher): string {
-  if (v.status === "used" && v.redeemedAt) return `Đã dùng lúc ${fmtDateTimeShort(v.redeemedAt)}`;
+  if (v.status === "used" && v.redeemedAt) return `Đã dùng lúc ${fmtDateTime(v.redeemedAt)}`;
   if (v.status === "expired") return `Hết hạn ${fmtDate(v.expiresAt)}`;
   return `HSD ${fmtDate(v.expiresAt)}`;
-}
-
-function fmtDateTimeShort(iso: string) {
-  const d = new Date(iso);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")} ${fmtDate(iso)}`;
 }
 
 /** "K7MC2P9Q" → "K7MC 2P9Q" (read aloud in two halves). */

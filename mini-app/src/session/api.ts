@@ -1,5 +1,6 @@
 import type { Customer, LoginResult } from "@mc/shared";
-import { api, ApiError, ClientErrorCode, setSession } from "../api/client";
+import { api, setSession } from "../api/client";
+import { ApiError, ClientErrorCode } from "@mc/web/api-client";
 import { zalo, ZaloError } from "../zalo";
 
 async function zaloCall<T>(fn: () => Promise<T>): Promise<T> {

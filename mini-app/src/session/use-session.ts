@@ -1,7 +1,7 @@
 import { useCallback } from "react";
 import { useRecoilState, useRecoilValue, useSetRecoilState } from "recoil";
 import type { Customer } from "@mc/shared";
-import { ApiError } from "../api/client";
+import { ApiError } from "@mc/web/api-client";
 import { signIn } from "./api";
 import { sessionState } from "./state";
 

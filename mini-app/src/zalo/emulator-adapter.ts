@@ -1,5 +1,6 @@
 import { config } from "../config";
 import { parseRouteParams, ZaloError, type DemoPersona, type ZaloAdapter, type ZaloUserInfo } from "./adapter";
+import { fmtVnd } from "@mc/web/format";
 
 /**
  * Plain-browser Zalo: signs in through the Zalo emulator's control API as a demo persona. The tokens it
@@ -108,7 +109,7 @@ function paymentSheet(order: { id: string; amount: number; desc: string }): Prom
         </div>
       </div>`;
     backdrop.querySelector(".ord-pay-desc")!.textContent = order.desc;
-    backdrop.querySelector(".ord-pay-amount")!.textContent = `${order.amount.toLocaleString("vi-VN")}đ`;
+    backdrop.querySelector(".ord-pay-amount")!.textContent = fmtVnd(order.amount);
     const buttons = backdrop.querySelectorAll("button");
     const finish = async (resultCode: 1 | -1 | null) => {
       buttons.forEach((b) => (b.disabled = true));

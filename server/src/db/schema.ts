@@ -74,12 +74,32 @@ export const customerTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.customerId, t.tag] }), index("customer_tags_tag_idx").on(t.tag)],
 );
 
+/**
+ * The week's hours of a store nobody has set them for: open all day, every day (ALWAYS_OPEN_WEEK in
+ * @mc/shared/store-hours; stores/store-rows.test.ts checks the two agree). Stores made before hours existed
+ * keep taking orders at any time until the shop sets its hours.
+ */
+export const ALWAYS_OPEN_WEEK_JSON =
+  '{"mon":[{"open":"00:00","close":"24:00"}],"tue":[{"open":"00:00","close":"24:00"}],"wed":[{"open":"00:00","close":"24:00"}],' +
+  '"thu":[{"open":"00:00","close":"24:00"}],"fri":[{"open":"00:00","close":"24:00"}],"sat":[{"open":"00:00","close":"24:00"}],' +
+  '"sun":[{"open":"00:00","close":"24:00"}]}';
+
 export const stores = sqliteTable("stores", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   address: text("address").notNull().default(""),
+  /** false: closed (hidden from shoppers, takes no orders) until an admin activates it again. */
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull(),
+  /** WeekHours JSON: per weekday the open intervals, local wall time. */
+  week: text("week").notNull().default(ALWAYS_OPEN_WEEK_JSON),
+  /** HoursException[] JSON: dates closed all day or with their own hours. */
+  exceptions: text("exceptions").notNull().default("[]"),
+  /** IANA zone of the hours; null: the shop's SHOP_TIME_ZONE. */
+  timeZone: text("time_zone"),
+  /** Why an inactive store is closed (shown in the console and to a shopper whose order it refuses). */
+  closedReason: text("closed_reason"),
+  updatedAt: integer("updated_at"),
 });
 
 /** Which stores a staff member works at: staff actions are scoped to these. */
@@ -184,8 +204,8 @@ export const followEvents = sqliteTable(
     at: integer("at").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  // A person's timeline, and follows/unfollows per day (the dashboard).
-  (t) => [index("follow_events_customer_idx").on(t.customerId, t.at), index("follow_events_at_idx").on(t.at)],
+  // A person's timeline, and follows/unfollows per day (the dashboard, from the index alone).
+  (t) => [index("follow_events_customer_idx").on(t.customerId, t.at), index("follow_events_at_kind_idx").on(t.at, t.kind)],
 );
 
 /**
@@ -447,8 +467,22 @@ export const gameDraws = sqliteTable(
     index("game_draws_timeline_idx").on(t.customerId, sql.raw(DRAW_LAST_AT), t.createdAt),
     // The dashboard's plays per store over a range of days (every campaign): time-keyed, appended at the right edge.
     index("game_draws_created_idx").on(t.createdAt, t.storeId, t.customerId),
+    // Whether a play is its player's first at that store (the dashboard's new players): one seek, index only.
+    index("game_draws_customer_store_idx").on(t.customerId, t.storeId, t.createdAt),
   ],
 );
+
+/**
+ * "The outbox row's state is one of these", as OR'd equalities: SQLite evaluates an IN list of more than two
+ * constants through a temporary table it builds for each run of a statement, which every write to an outbox row
+ * would pay for (twice) in each partial index with such a condition. A query repeats the exact expression, or
+ * SQLite will not use the index.
+ */
+const stateIs = (states: readonly string[]) => `(${states.map((s) => `state = '${s}'`).join(" or ")})`;
+/** The outbox row went out: `outbox_sent_idx`'s condition. */
+export const OUTBOX_WENT_OUT = stateIs(["sent", "delivered", "seen"]);
+/** The outbox row ended (or is held, waiting): `outbox_ended_idx`'s condition. */
+export const OUTBOX_ENDED = stateIs(["held", "suppressed", "expired", "failed", "cancelled"]);
 
 /**
  * The outbox: every message to a customer, written in the same transaction as its cause. Only the dispatcher
@@ -502,7 +536,11 @@ export const outbox = sqliteTable(
     uniqueIndex("outbox_dedupe_idx")
       .on(t.dedupeKey)
       .where(sql`${t.dedupeKey} is not null`),
-    index("outbox_ready_idx").on(t.state, t.notBefore),
+    // The dispatcher's seeks by state (`sending` left in flight, stale `ready`, `held` to redecide), and the
+    // dashboard's messages still waiting, per day queued (state, created_at: index-only). Nothing ranges over
+    // not_before (the claim compares coalesce(not_before, 0)), and created_at never changes, so an entry moves
+    // only when the row's state does.
+    index("outbox_ready_idx").on(t.state, t.createdAt),
     // Partial indexes: a broadcast plan inserts a million unsent rows, which these need not carry.
     index("outbox_customer_sent_idx")
       .on(t.customerId, t.sentAt)
@@ -524,10 +562,21 @@ export const outbox = sqliteTable(
     // A person's messages in the CRM timeline, unsent ones too. Not partial, so a broadcast plan pays one
     // more index entry per recipient row (a random page: customer ids are uuids).
     index("outbox_customer_idx").on(t.customerId, t.createdAt),
-    // The dashboard's messages and cost per day, read from the index alone (a row is ~10× an entry). Keyed by
-    // the creation time, which never changes: a broadcast plan appends its million entries at the right edge,
-    // and a send moves its entry only within its own creation time, on pages the dispatcher keeps hot.
-    index("outbox_day_idx").on(t.createdAt, t.state, t.channel, t.free, t.reason),
+    // The dashboard counts each event on its own day, from the index alone (a row is ~10× an entry). These are
+    // partial, so a broadcast plan's million queued rows are in none of them, and keyed by the event's time, so
+    // an entry is written at the right edge when the event happens. Went out (with its cost): a row enters at
+    // `sent` and is rewritten in place as it is delivered and seen (the state is in the condition, so also a
+    // column: SQLite re-reads the row for a condition column the index does not carry).
+    index("outbox_sent_idx").on(t.sentAt, t.channel, t.free, t.state).where(sql.raw(OUTBOX_WENT_OUT)),
+    index("outbox_delivered_idx")
+      .on(t.deliveredAt)
+      .where(sql`${t.deliveredAt} is not null`),
+    index("outbox_seen_idx")
+      .on(t.seenAt)
+      .where(sql`${t.seenAt} is not null`),
+    // Ended (and held) rows on the day of their last change: an ended row is never updated again (erasure
+    // blanks its text but leaves updated_at), a held one moves each time the dispatcher looks at it again.
+    index("outbox_ended_idx").on(t.updatedAt, t.state, t.reason).where(sql.raw(OUTBOX_ENDED)),
   ],
 );
 
@@ -740,4 +789,20 @@ export const segmentVersions = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.segmentId, t.version] })],
+);
+
+/**
+ * The dashboard's figures of settled days (days over long enough ago that nothing more lands on them), each
+ * computed once: one row per shop-local day (`YYYY-MM-DD`) and figure, its data as JSON. The dashboard module
+ * is its only writer; dropping every row is always safe (the figures are computed again from the events).
+ */
+export const dashboardDays = sqliteTable(
+  "dashboard_days",
+  {
+    day: text("day").notNull(),
+    figure: text("figure").notNull(),
+    data: text("data").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.figure] })],
 );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dayKey, type DashboardView } from "@mc/shared";
 import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
 import { startHarness, TEST_ENV, type Harness } from "../test-support";
 import { seedDemoHistory, type DemoHistoryResult } from "./history";
@@ -6,6 +7,8 @@ import { seedDemoHistory, type DemoHistoryResult } from "./history";
 // "Today" for the demo history: a fixed instant, so two runs tell the same story.
 const TODAY = Date.parse("2026-12-02T14:20:00+07:00");
 const DAY = 86_400_000;
+/** The history's 60 days and today, in the shop's calendar. */
+const RANGE = { from: dayKey(TODAY - 60 * DAY, "Asia/Ho_Chi_Minh"), to: dayKey(TODAY, "Asia/Ho_Chi_Minh") };
 
 const rows = (h: Harness, q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).all(...args) as any[];
 const one = (h: Harness, q: string, ...args: unknown[]) =>
@@ -48,9 +51,12 @@ describe("the demo history", () => {
   let b: Harness;
   let c: Harness;
   let first: DemoHistoryResult;
+  let before: DashboardView;
 
   beforeAll(async () => {
     [a, b, c] = await Promise.all([startHarness(), startHarness(), startHarness()]);
+    // The dashboard stores the (empty) settled days it is shown before the history is written.
+    before = await a.app.services.dashboard.view(RANGE);
     first = await run(a);
   }, 240_000);
   afterAll(async () => {
@@ -95,6 +101,27 @@ describe("the demo history", () => {
     expect(n["broadcasts.running"]).toBe(1);
     // Nothing a service refused beyond the odd limit reached.
     expect(Object.values(first.refused).reduce((s, k) => s + k, 0)).toBeLessThan(20);
+  });
+
+  it("opens its two stores 07:00–22:00, closed on the coming Mùng 1 Tết, and every order it placed fell inside those hours", () => {
+    const stores = rows(a, "select id, week, exceptions from stores order by id");
+    expect(stores.map((s) => s.id)).toEqual(["q1-nguyen-hue", "q3-vo-van-tan"]);
+    for (const s of stores) {
+      expect(Object.values(JSON.parse(s.week))).toEqual(Array(7).fill([{ open: "07:00", close: "22:00" }]));
+      expect(JSON.parse(s.exceptions)[0]).toEqual({ date: "2027-02-06", intervals: [], note: "Mùng 1 Tết" });
+    }
+    // Local hour of each order (UTC+7): between 07:00 and 22:00.
+    const hours = rows(a, "select distinct cast(((created_at / 3600000) + 7) % 24 as integer) as h from orders").map((r) => r.h);
+    expect(Math.min(...hours)).toBeGreaterThanOrEqual(7);
+    expect(Math.max(...hours)).toBeLessThan(22);
+  });
+
+  it("gives the dashboard something to show: the days it stored before the history was written are counted again", async () => {
+    const total = (d: DashboardView) => d.followers.reduce((n, f) => n + f.follows, 0) + d.messages.reduce((n, m) => n + m.sent, 0);
+    expect(total(before)).toBe(0);
+    const after = await a.app.services.dashboard.view(RANGE);
+    expect(total(after)).toBeGreaterThan(200);
+    expect(after.redemptions.reduce((n, r) => n + r.total, 0)).toBeGreaterThan(20);
   });
 
   it("fills every table a timeline reads", () => {

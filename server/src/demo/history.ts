@@ -5,12 +5,16 @@ import {
   GameCampaignInput,
   MenuCategoryInput,
   ProductInput,
+  localDate,
   tzOffsetMinutes,
+  WEEKDAYS,
   ZnsTemplateInput,
   type CartItem,
   type CustomerPrefs,
+  type HoursException,
   type MenuProduct,
   type QrLinkBody,
+  type WeekHours,
 } from "@mc/shared";
 import { Agent, request } from "node:http";
 import type { z } from "zod";
@@ -45,6 +49,27 @@ export const DEMO_STORES = [
   { id: "q3-vo-van-tan", name: "Cà Phê Sài Gòn · Võ Văn Tần", address: "15 Võ Văn Tần, Quận 3, TP.HCM" },
 ] as const;
 type StoreId = (typeof DEMO_STORES)[number]["id"];
+
+/** Mùng 1 Tết (the lunar new year) in the coming years. */
+const TET = ["2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03", "2031-01-23", "2032-02-11"];
+
+/**
+ * The demo shop's opening hours: 07:00–22:00 every day (the history's visits and pickups fall inside), closed on the
+ * next Mùng 1 Tết and short hours on Mùng 2. The holidays come after `today`, so the history's own days are ordinary.
+ */
+export function demoStoreHours(today: number, timeZone: string): { week: WeekHours; exceptions: HoursException[] } {
+  const week = Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "07:00", close: "22:00" }]])) as WeekHours;
+  const tet = TET.find((d) => d > localDate(today, timeZone));
+  if (!tet) return { week, exceptions: [] };
+  const next = new Date(Date.parse(`${tet}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return {
+    week,
+    exceptions: [
+      { date: tet, intervals: [], note: "Mùng 1 Tết" },
+      { date: next, intervals: [{ open: "09:00", close: "17:00" }], note: "Mùng 2 Tết" },
+    ],
+  };
+}
 /** The emulator's seeded care template (tag 2, by UID or phone). */
 const CARE_TEMPLATE = "100002";
 
@@ -408,7 +433,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
   async function openShop() {
     for (const s of DEMO_STORES) {
       try {
-        c.stores.create(s);
+        c.stores.create({ ...s, ...demoStoreHours(end, tz) });
       } catch (err) {
         if (!(err instanceof AppError && err.code === ErrorCode.CONFLICT)) throw err;
       }
@@ -891,6 +916,9 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     }
     t = end;
     await dispatch();
+    // The dashboard's stored days were counted (by a fill job on today's clock, say) while their events were being
+    // written: they are counted again from the complete history.
+    c.dashboard.forgetStored();
     audit(o.db, { actor: SYSTEM, action: HISTORY_MARK, details: { seed, days, customers: total, end }, at: end });
   } finally {
     // Zalo's clock back to where it was (plus the time this took): the running demo carries on in the present.

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES } from "@mc/shared";
+import { ALWAYS_OPEN_WEEK, DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES } from "@mc/shared";
 import type { Db } from "../db/client";
 import type { Access, ConsoleRoles, Scope } from "./auth";
 
@@ -109,6 +109,24 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/admin/customers/:id/notes": { text: "Khách thích trà ít đường" },
   "POST /api/staff/customers/:id/notes": { text: "Khách hay gọi trà đào" },
   "POST /api/admin/stores": { id: "sample-store", name: "Cửa hàng mẫu" },
+  "PUT /api/admin/stores/:id": {
+    name: "Cửa hàng mẫu",
+    address: "1 Lê Lợi",
+    active: true,
+    closedReason: null,
+    timeZone: "Asia/Ho_Chi_Minh",
+    week: {
+      ...ALWAYS_OPEN_WEEK,
+      mon: [
+        { open: "07:00", close: "11:30" },
+        { open: "13:00", close: "22:00" },
+      ],
+      sat: [{ open: "18:00", close: "02:00" }],
+      sun: [],
+    },
+    exceptions: [{ date: "2027-02-06", intervals: [], note: "Mùng 1 Tết" }],
+  },
+  "POST /api/admin/stores/:id/close": { reason: "Sửa chữa" },
   "POST /api/admin/login": { email: "owner@shop.vn", password: "not the password" },
   "POST /api/staff/points/award": { memberCode: "ZZZZ2345", storeId: "$STORE", amountVnd: 100_000, receiptId: "R-sample" },
   "POST /api/staff/vouchers/inspect": { code: "ZZZZ2345", storeId: "$STORE" },

@@ -20,6 +20,7 @@ const OWNERS: Record<string, string> = {
   follow_events: "oa/repo.ts",
   admin_users: "admin/repo.ts",
   admin_user_stores: "admin/repo.ts",
+  dashboard_days: "dashboard/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -9,6 +9,7 @@ import { PageHeader } from "../../components/page-header";
 import { useLoad } from "../../lib/use-load";
 import { PersonaSwitcher } from "./components/persona-switcher";
 import "./account.css";
+import { fmtPhone } from "@mc/web/format";
 
 export default function AccountPage() {
   const [customer] = useCustomer();
@@ -39,7 +40,12 @@ export default function AccountPage() {
         </section>
 
         <section className="mc-card mc-list">
-          <Row icon={<Phone size={18} />} label="Số điện thoại" value={customer.phoneMasked ?? "Chưa chia sẻ"} testId="account-phone" />
+          <Row
+            icon={<Phone size={18} />}
+            label="Số điện thoại"
+            value={customer.phoneMasked ? fmtPhone(customer.phoneMasked) : "Chưa chia sẻ"}
+            testId="account-phone"
+          />
           <Row icon={<MessageCircle size={18} />} label="Official Account" value={customer.followsOa ? "Đang quan tâm" : "Chưa quan tâm"} testId="account-oa" />
           {customer.role !== "customer" ? (
             <Row

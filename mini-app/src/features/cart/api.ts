@@ -1,4 +1,4 @@
-import type { Order, PlaceOrderBody, Quote, QuoteBody, Voucher } from "@mc/shared";
+import type { Order, PickupSlotsView, PlaceOrderBody, Quote, QuoteBody, Voucher } from "@mc/shared";
 import { api } from "../../api/client";
 
 export const quoteCart = (body: QuoteBody) => api.post<Quote>("/api/orders/quote", body);
@@ -6,3 +6,6 @@ export const placeOrder = (body: PlaceOrderBody) => api.post<{ order: Order; dup
 
 /** The shopper's vouchers that can still be applied to an order. */
 export const fetchActiveVouchers = () => api.get<{ vouchers: Voucher[] }>("/api/me/vouchers?status=active").then((r) => r.vouchers);
+
+/** The pickup times a store offers now (public: the same for everyone). */
+export const fetchPickupSlots = (storeId: string) => api.get<PickupSlotsView>(`/api/stores/${encodeURIComponent(storeId)}/pickup-slots`, { auth: false });

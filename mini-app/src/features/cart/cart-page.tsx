@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
+import { useSetRecoilState } from "recoil";
 import { Page, Spinner } from "zmp-ui";
 import {
   AlertCircle,
@@ -17,23 +18,27 @@ import {
 } from "lucide-react";
 import type { PaymentMethod, Quote, Voucher } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
-import { ApiError } from "../../api/client";
+import { ApiError } from "@mc/web/api-client";
 import { toFailure } from "../../session";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtVnd, newRequestId } from "../../lib/format";
+import { fmtTime, fmtVnd } from "@mc/web/format";
+import { newRequestId } from "@mc/web/request-id";
 import { voucherLabel } from "../../lib/voucher-labels";
 import { storeName, useOrderingPlace } from "../../lib/ordering-place";
 import { ProductImage } from "../../components/product-image";
-import { hhmm, orderErrorText } from "../../lib/order-labels";
 import { MAX_QTY, useCart } from "../../lib/cart";
-import { placeOrder, quoteCart } from "./api";
+import { useLoad } from "../../lib/use-load";
+import { hoursRefusal, statusLine, storeInfoState } from "../../lib/store-status";
+import { fetchPickupSlots, placeOrder, quoteCart } from "./api";
 import { voucherProblem } from "./labels";
 import { VoucherSheet } from "./components/voucher-sheet";
+import { PickupTimes } from "./components/pickup-times";
 import "./cart.css";
 
-const PICKUP_MINUTES = [10, 20, 30, 45, 60];
+/** Refusals about the store's hours or state: say so, and ask for its times again. */
+const HOURS_CODES = new Set<string>([ErrorCode.PICKUP_OUTSIDE_HOURS, ErrorCode.STORE_CLOSED, ErrorCode.STORE_UNAVAILABLE]);
 type QuoteState =
   { status: "loading" } | { status: "ok"; quote: Quote; voucherApplied: boolean } | { status: "error"; code: string; message: string; productId?: string };
 
@@ -47,23 +52,30 @@ export default function CartPage() {
   const [voucherError, setVoucherError] = useState<string | null>(null);
   const [sheet, setSheet] = useState(false);
   const [quote, setQuote] = useState<QuoteState>({ status: "loading" });
-  const [minutes, setMinutes] = useState(PICKUP_MINUTES[0]!);
+  const [slot, setSlot] = useState<string | null>(null);
   const [table, setTable] = useState(place.table ?? "");
   const [payment, setPayment] = useState<PaymentMethod>("counter");
   const [busy, setBusy] = useState(false);
   const [nonce, setNonce] = useState(0);
-  const [now, setNow] = useState(() => Date.now());
   const requestId = useRef(newRequestId("ord"));
+  const setStoreInfo = useSetRecoilState(storeInfoState);
   const seq = useRef(0);
 
   const items = useMemo(() => cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, optionIds: l.optionIds })), [cart.lines]);
   const itemsKey = JSON.stringify(items);
 
   useEffect(() => setTable(place.table ?? ""), [place.table]);
+
+  // The store's pickup times and open/closed state, from the server's clock (a phone's may be wrong); again every
+  // minute, so the earliest time moves on while the cart is open.
+  const slots = useLoad(() => fetchPickupSlots(place.storeId!), [place.storeId], { enabled: !!place.storeId, pollMs: 60_000 });
+  const view = slots.data;
   useEffect(() => {
-    const t = window.setInterval(() => setNow(Date.now()), 30_000);
-    return () => window.clearInterval(t);
-  }, []);
+    if (!view) return;
+    setStoreInfo((prev) => ({ ...prev, [view.store.id]: view.store }));
+    // Keep the shopper's pick while it is still offered; otherwise the earliest.
+    setSlot((cur) => (cur && view.days.some((d) => d.slots.includes(cur)) ? cur : (view.days[0]?.slots[0] ?? null)));
+  }, [view, setStoreInfo]);
 
   // Quote on every change (debounced). A voucher that does not apply shows why, and the cart is quoted without it.
   // Not useLoad: debounced, and two requests (with, then without the voucher) make one answer with its error's details.
@@ -104,7 +116,8 @@ export default function CartPage() {
 
   const q = quote.status === "ok" ? quote.quote : null;
   const tableMode = !!place.table;
-  const canOrder = !!q && !busy && (!tableMode || table.trim().length > 0);
+  const closedForTable = tableMode && !!view && !view.store.status.openNow;
+  const canOrder = !!q && !busy && !!view && (tableMode ? table.trim().length > 0 && !closedForTable : !!slot);
 
   async function submit() {
     if (!q || !place.storeId) return;
@@ -114,7 +127,7 @@ export default function CartPage() {
         storeId: place.storeId,
         items,
         voucherId: quote.status === "ok" && quote.voucherApplied ? voucher?.id : undefined,
-        pickup: tableMode ? { type: "table", table: table.trim() } : { type: "pickup", at: new Date(Date.now() + minutes * 60_000).toISOString() },
+        pickup: tableMode ? { type: "table", table: table.trim() } : { type: "pickup", at: slot! },
         payment,
         expectedTotal: q.totalVnd,
         requestId: requestId.current,
@@ -125,12 +138,18 @@ export default function CartPage() {
     } catch (e) {
       const f = toFailure(e);
       const vp = e instanceof ApiError ? voucherProblem(f.code, e.details) : null;
-      if (vp) {
+      const hours =
+        HOURS_CODES.has(f.code) && e instanceof ApiError ? hoursRefusal(f.code, e.details, view ? Date.parse(view.store.status.at) : Date.now()) : null;
+      if (hours) {
+        // The hours changed since the times were listed (a holiday added, the store closed): list them again.
+        toast.error(hours);
+        void slots.reload();
+      } else if (vp) {
         // e.g. VOUCHER_IN_USE (only placing knows): drop the voucher, say why, re-quote without it.
         setVoucher(null);
         toast.error(vp);
       } else if (f.code === ErrorCode.ORDER_TOTAL_MISMATCH || f.code === ErrorCode.PRODUCT_UNAVAILABLE || f.code === ErrorCode.OPTION_INVALID) {
-        toast.error(orderErrorText(f.code)!);
+        toast.error(describeError(f.code).title);
         // Re-quote so the screen shows the server's current total or the line that needs attention.
         const productId = e instanceof ApiError ? (e.details as { productId?: string } | undefined)?.productId : undefined;
         if (f.code === ErrorCode.ORDER_TOTAL_MISMATCH) setNonce((n) => n + 1);
@@ -139,7 +158,7 @@ export default function CartPage() {
           setQuote({ status: "error", code: f.code, message: f.message, productId });
         }
       } else {
-        toast.error(orderErrorText(f.code) ?? describeError(f.code).title);
+        toast.error(describeError(f.code).title);
       }
     } finally {
       setBusy(false);
@@ -172,6 +191,15 @@ export default function CartPage() {
           <div className="ord-store-main">
             <span className="mc-muted">{tableMode ? "Gọi món tại bàn" : "Đến lấy tại"}</span>
             <b data-testid="cart-store">{storeName(known, place.storeId)}</b>
+            {view ? (
+              <span
+                className={`ord-store-status${view.store.status.openNow ? " open" : ""}`}
+                data-testid="cart-store-status"
+                data-open={view.store.status.openNow}
+              >
+                <Clock size={13} /> {statusLine(view.store)}
+              </span>
+            ) : null}
           </div>
         </section>
 
@@ -185,7 +213,7 @@ export default function CartPage() {
                 <div className="ord-line-main">
                   <span className="ord-line-name">{l.name}</span>
                   {l.optionNames.length ? <span className="ord-line-opts">{l.optionNames.join(", ")}</span> : null}
-                  {bad ? <span className="ord-line-bad">{orderErrorText(quote.code) ?? quote.message}</span> : null}
+                  {bad ? <span className="ord-line-bad">{describeError(quote.code).title}</span> : null}
                   <div className="ord-line-foot">
                     <b data-testid="line-total">{priced ? fmtVnd(priced.lineTotalVnd) : fmtVnd(l.unitPriceVnd * l.quantity)}</b>
                     <div className="ord-stepper small">
@@ -229,28 +257,14 @@ export default function CartPage() {
                 <UtensilsCrossed size={16} /> Số bàn
               </span>
               <input className="ord-input" value={table} maxLength={20} onChange={(e) => setTable(e.target.value)} data-testid="table-input" inputMode="text" />
+              {closedForTable ? (
+                <span className="ord-closed-note" role="alert" data-testid="table-closed">
+                  Cửa hàng đang đóng cửa: chưa gọi món tại bàn được
+                </span>
+              ) : null}
             </label>
           ) : (
-            <>
-              <span className="ord-field-label">
-                <Clock size={16} /> Giờ nhận món
-              </span>
-              <div className="ord-times" role="radiogroup" aria-label="Giờ nhận món">
-                {PICKUP_MINUTES.map((m, i) => (
-                  <button
-                    key={m}
-                    role="radio"
-                    aria-checked={m === minutes}
-                    className={m === minutes ? "on" : ""}
-                    onClick={() => setMinutes(m)}
-                    data-testid="pickup-time"
-                  >
-                    <b>{hhmm(now + m * 60_000)}</b>
-                    <small>{i === 0 ? "Sớm nhất" : `${m} phút`}</small>
-                  </button>
-                ))}
-              </div>
-            </>
+            <PickupTimes view={view} error={slots.error} selected={slot} onPick={setSlot} onRetry={slots.retry} />
           )}
         </section>
 
@@ -290,7 +304,7 @@ export default function CartPage() {
           {quote.status === "error" && !quote.productId ? (
             <div className="mcl-inline-error" role="alert">
               <span>
-                <AlertCircle size={16} /> {orderErrorText(quote.code) ?? describeError(quote.code).title}
+                <AlertCircle size={16} /> {describeError(quote.code).title}
               </span>
               <button className="mcl-link" onClick={() => setNonce((n) => n + 1)}>
                 Thử lại

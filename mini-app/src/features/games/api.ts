@@ -32,8 +32,3 @@ export const resolveGame = (p: QrParams) => api.post<GameConfig>("/api/games/res
 export const playGame = (p: QrParams, requestId: string) => api.post<PlayResult>("/api/games/play", { ...p, requestId });
 
 export const fetchDraw = (id: string) => api.get<{ draw: GameDraw }>(`/api/games/draws/${encodeURIComponent(id)}`).then((r) => r.draw);
-
-export function newRequestId(): string {
-  if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  return `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
-}

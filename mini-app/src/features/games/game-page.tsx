@@ -4,12 +4,13 @@ import { Page, Spinner } from "zmp-ui";
 import { Disc3, Sparkles, Store, Ticket } from "lucide-react";
 import type { GameConfig, GameDraw } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
-import { ApiError } from "../../api/client";
+import { ApiError } from "@mc/web/api-client";
 import { PageHeader } from "../../components/page-header";
 import { useToast } from "../../components/use-toast";
 import { toFailure } from "../../session";
 import { useLoad } from "../../lib/use-load";
-import { newRequestId, playGame, qrParamsFromSearch, resolveGame, type QrParams } from "./api";
+import { playGame, qrParamsFromSearch, resolveGame, type QrParams } from "./api";
+import { newRequestId } from "@mc/web/request-id";
 import { describeGameError, isLimitCode } from "./labels";
 import { useScanGame } from "./qr-entry";
 import { useReducedMotion } from "./use-reduced-motion";
@@ -77,7 +78,7 @@ function Playing({ game, params, walletPath, onFatal }: { game: GameConfig; para
   async function play() {
     if (phase.name !== "ready" || playsLeft <= 0) return;
     setPhase({ name: "playing" });
-    requestId.current ??= newRequestId();
+    requestId.current ??= newRequestId("play");
     try {
       const { draw, playsLeftToday } = await playGame(params, requestId.current);
       requestId.current = null;

@@ -1,5 +1,6 @@
 import type { Menu, MenuProduct, OptionGroup } from "@mc/shared";
 import { api } from "../../api/client";
+import { fmtVnd } from "@mc/web/format";
 
 export const fetchMenu = (storeId: string) => api.get<Menu>(`/api/stores/${encodeURIComponent(storeId)}/menu`, { auth: false });
 
@@ -25,4 +26,4 @@ export function missingGroup(groups: OptionGroup[], optionIds: string[]): Option
 }
 
 /** "+5.000đ" / "-3.000đ" / "" for an option's price delta. */
-export const deltaLabel = (d: number) => (d === 0 ? "" : `${d > 0 ? "+" : "−"}${Math.abs(d).toLocaleString("vi-VN")}đ`);
+export const deltaLabel = (d: number) => (d === 0 ? "" : `${d > 0 ? "+" : "−"}${fmtVnd(Math.abs(d))}`);

@@ -1,18 +1,20 @@
 import { useEffect, useRef, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router-dom";
+import { useRecoilValue } from "recoil";
 import { Page, Spinner } from "zmp-ui";
-import { ChevronRight, MapPin, Plus, QrCode, ReceiptText, ShoppingBag, Store as StoreIcon, UtensilsCrossed } from "lucide-react";
+import { ChevronRight, Clock, MapPin, Plus, QrCode, ReceiptText, ShoppingBag, Store as StoreIcon, UtensilsCrossed } from "lucide-react";
 import type { MenuProduct } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { zalo, ZaloError } from "../../zalo";
 import { PageHeader } from "../../components/page-header";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
-import { fmtVnd } from "../../lib/format";
+import { fmtVnd } from "@mc/web/format";
 import { useCart } from "../../lib/cart";
 import { useLoad } from "../../lib/use-load";
 import { fetchMenu } from "./api";
 import { storeName, useOrderingPlace, useStoreChoices } from "../../lib/ordering-place";
+import { openWord, statusLine, storeInfoState } from "../../lib/store-status";
 import { ProductImage } from "../../components/product-image";
 import { ProductSheet } from "./components/product-sheet";
 import { placeFromQr } from "./entry";
@@ -24,6 +26,8 @@ export default function MenuPage() {
   const [params, setParams] = useSearchParams();
   const { place, chooseStore, openTable, known } = useOrderingPlace();
   const { stores } = useStoreChoices();
+  const info = useRecoilValue(storeInfoState);
+  const here = place.storeId ? info[place.storeId] : undefined;
   const [open, setOpen] = useState<MenuProduct | null>(null);
   const [activeCat, setActiveCat] = useState<string | null>(null);
   const cart = useCart(place.storeId);
@@ -94,13 +98,18 @@ export default function MenuPage() {
                 {place.storeId ? null : <option value="">Chọn cửa hàng…</option>}
                 {stores.map((s) => (
                   <option key={s.id} value={s.id}>
-                    {s.name}
+                    {info[s.id] ? `${s.name} · ${openWord(info[s.id]!)}` : s.name}
                   </option>
                 ))}
               </select>
             ) : (
               <b data-testid="store-name">{place.storeId ? storeName(known, place.storeId) : "Chưa chọn cửa hàng"}</b>
             )}
+            {here ? (
+              <span className={`ord-store-status${here.status.openNow ? " open" : ""}`} data-testid="store-status" data-open={here.status.openNow}>
+                <Clock size={13} /> {statusLine(here)}
+              </span>
+            ) : null}
             {place.storeId && known.find((s) => s.id === place.storeId)?.address ? (
               <span className="ord-store-addr">
                 <MapPin size={13} /> {known.find((s) => s.id === place.storeId)!.address}

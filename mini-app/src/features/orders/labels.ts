@@ -1,4 +1,5 @@
 import type { Order, OrderStatus, PaymentStatus } from "@mc/shared";
+import { fmtPoints } from "@mc/web/format";
 
 export const STEPS: { status: OrderStatus; label: string }[] = [
   { status: "placed", label: "Đã đặt" },
@@ -26,7 +27,7 @@ export function statusHeadline(o: Order): { title: string; sub: string } {
     case "completed":
       return {
         title: "Hoàn tất",
-        sub: o.pointsEarned > 0 ? `Cảm ơn bạn! Bạn được cộng ${o.pointsEarned.toLocaleString("vi-VN")} điểm.` : "Cảm ơn bạn đã ghé cửa hàng!",
+        sub: o.pointsEarned > 0 ? `Cảm ơn bạn! Bạn được cộng ${fmtPoints(o.pointsEarned)}.` : "Cảm ơn bạn đã ghé cửa hàng!",
       };
     case "cancelled":
       return { title: "Đơn đã hủy", sub: o.cancelReason ? `Lý do: ${o.cancelReason}` : "" };

@@ -6,14 +6,14 @@ import type { Order, OrderStatus } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { toFailure } from "../../session";
 import { ZaloError } from "../../zalo";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtDateTime, fmtNumber } from "../../lib/format";
+import { fmtDateTime, fmtNumber } from "@mc/web/format";
 import { useLoyalty } from "../../lib/loyalty";
 import { useLoad } from "../../lib/use-load";
 import { cancelMyOrder, fetchMyOrder, fetchPayment, payWithZalo } from "./api";
-import { orderErrorText, pickupLabel } from "../../lib/order-labels";
+import { pickupLabel } from "../../lib/order-labels";
 import { paymentLabel, statusHeadline, STEPS } from "./labels";
 import { OrderLines } from "./components/order-lines";
 import { CancelSheet } from "../../components/cancel-sheet";
@@ -64,7 +64,7 @@ export default function OrderStatusPage() {
         if (e.zaloCode !== -2003 && e.zaloCode !== -1401) toast.error("Chưa mở được thanh toán Zalo, hãy thử lại");
       } else {
         const code = toFailure(e).code;
-        toast.error(orderErrorText(code) ?? describeError(code).title);
+        toast.error(describeError(code).title);
       }
     } finally {
       setPaying(false);
@@ -94,7 +94,7 @@ export default function OrderStatusPage() {
       toast.success("Đã hủy đơn");
     } catch (e) {
       const code = toFailure(e).code;
-      toast.error(orderErrorText(code) ?? describeError(code).title);
+      toast.error(describeError(code).title);
       setCancelling("open");
       void load();
     }

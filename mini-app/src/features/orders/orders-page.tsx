@@ -1,9 +1,9 @@
 import { useNavigate } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
 import { ChevronRight, ReceiptText } from "lucide-react";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { BackHeader } from "../../components/back-header";
-import { fmtDateTime, fmtVnd } from "../../lib/format";
+import { fmtDateTime, fmtVnd } from "@mc/web/format";
 import { useLoad } from "../../lib/use-load";
 import { fetchMyOrders } from "./api";
 import { statusLabel } from "../../lib/order-labels";

@@ -1,10 +1,14 @@
 import { useState } from "react";
 import { Page } from "zmp-ui";
 import { BellOff, Gift, HeartHandshake, PauseCircle } from "lucide-react";
-import { api, ApiError } from "../../api/client";
+import { api } from "../../api/client";
+import { ApiError } from "@mc/web/api-client";
+import { describeError } from "@mc/web/error-messages";
+import { fmtDate } from "@mc/web/format";
 import { PageHeader } from "../../components/page-header";
 import { useToast } from "../../components/use-toast";
 import { useLoad } from "../../lib/use-load";
+import { toFailure } from "../../session";
 import "./prefs.css";
 
 type Prefs = { offersPerWeek: number | null; pausedUntil: string | null; mutedCategories: ("care" | "promotion")[] };
@@ -25,7 +29,7 @@ export default function PrefsPage() {
   const { data: view, setData: setView } = useLoad(
     () =>
       api.get<PrefsView>("/api/me/message-prefs").catch((e: ApiError) => {
-        toast.error(e.message); // the server's own words; the page stays empty
+        toast.error(describeError(e.code).title); // the page stays empty
         throw e;
       }),
     // Once per visit: useToast() is a new object every render.
@@ -39,7 +43,7 @@ export default function PrefsPage() {
       setView(await api.put<PrefsView>("/api/me/message-prefs", next));
       toast.success("Đã lưu lựa chọn của bạn");
     } catch (e) {
-      toast.error((e as ApiError).message);
+      toast.error(describeError(toFailure(e).code).title);
     } finally {
       setSaving(false);
     }
@@ -99,7 +103,7 @@ export default function PrefsPage() {
           {paused ? (
             <div className="prefs-row">
               <PauseCircle size={18} />
-              <span>Đang tạm dừng đến {new Date(p.pausedUntil!).toLocaleDateString("vi-VN")}</span>
+              <span>Đang tạm dừng đến {fmtDate(p.pausedUntil)}</span>
               <button className="mc-btn outline" disabled={saving} onClick={() => save({ ...p, pausedUntil: null })}>
                 Bật lại
               </button>

@@ -6,7 +6,7 @@ import type { TimelineKind } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { STAFF_TIMELINE_KINDS, TIMELINE_KINDS } from "@mc/shared/timeline-words";
 import { useCustomer } from "../../session";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { BackHeader } from "../../components/back-header";
 import { StaffOnly } from "../../components/staff-only";
 import { useLoad } from "../../lib/use-load";

@@ -3,13 +3,13 @@ import { Page, Spinner } from "zmp-ui";
 import { BellRing, ChefHat, Clock, Inbox, PackageCheck, Store as StoreIcon, UtensilsCrossed, Wallet } from "lucide-react";
 import type { Order, OrderStatus } from "@mc/shared";
 import { toFailure, useCustomer } from "../../session";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtVnd } from "../../lib/format";
+import { fmtTime, fmtVnd } from "@mc/web/format";
 import { useCounterStore } from "../../lib/duty-store";
 import { useLoad } from "../../lib/use-load";
-import { hhmm, orderErrorText, pickupLabel, statusLabel } from "../../lib/order-labels";
+import { pickupLabel, statusLabel } from "../../lib/order-labels";
 import { fetchStoreOrders, moveOrder } from "./api";
 import { CancelSheet } from "../../components/cancel-sheet";
 import { DutyStoreCard } from "../../components/duty-store-card";
@@ -27,7 +27,7 @@ const NEXT: Partial<Record<OrderStatus, { to: "confirmed" | "ready" | "completed
 
 function ago(iso: string, now: number) {
   const min = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
-  return min < 1 ? "vừa xong" : min < 60 ? `${min} phút trước` : `lúc ${hhmm(iso)}`;
+  return min < 1 ? "vừa xong" : min < 60 ? `${min} phút trước` : `lúc ${fmtTime(iso)}`;
 }
 
 /** Staff "Đơn hàng": incoming orders at the store they are at, moved along or cancelled with a reason. */
@@ -68,7 +68,7 @@ export default function StaffOrdersPage() {
       if (to === "cancelled") setCancelFor(null);
     } catch (e) {
       const code = toFailure(e).code;
-      toast.error(orderErrorText(code) ?? describeError(code).title);
+      toast.error(describeError(code).title);
       void load();
     } finally {
       setBusy(null);

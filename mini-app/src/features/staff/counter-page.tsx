@@ -3,7 +3,7 @@ import { useSearchParams } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
 import { Coins, Store as StoreIcon, TicketCheck } from "lucide-react";
 import { useCustomer } from "../../session";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { BackHeader } from "../../components/back-header";
 import { useCounterStore } from "../../lib/duty-store";
 import { VoucherCounter } from "./components/voucher-counter";

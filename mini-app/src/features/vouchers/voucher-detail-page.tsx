@@ -5,14 +5,14 @@ import { Ban, CalendarClock, CalendarX, CheckCircle2, MapPin, Receipt, RefreshCw
 import type { Voucher, VoucherQr } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { toFailure } from "../../session";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
 import { QrImage } from "../../components/qr-image";
-import { fmtDate, fmtDateTime } from "../../lib/format";
+import { fmtDate, fmtDateTime } from "@mc/web/format";
 import { useLoad } from "../../lib/use-load";
 import { fetchVoucher, fetchVoucherQr } from "./api";
-import { conditions, spacedCode, voucherErrorText, voucherLabel } from "../../lib/voucher-labels";
+import { conditions, spacedCode, voucherLabel } from "../../lib/voucher-labels";
 import "./vouchers.css";
 
 /** How often the open screen re-reads the voucher, to notice the counter redeeming it. */
@@ -56,7 +56,7 @@ export default function VoucherDetailPage() {
           error ? (
             <div className="mcl-empty" role="alert" data-testid="voucher-error">
               <Ban size={40} />
-              <p>{voucherErrorText(error) ?? describeError(error).title}</p>
+              <p>{describeError(error).title}</p>
             </div>
           ) : (
             <div className="mcl-loading">

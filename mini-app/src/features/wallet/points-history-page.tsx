@@ -3,10 +3,10 @@ import { Page, Spinner } from "zmp-ui";
 import { ArrowDownLeft, ArrowUpRight, CalendarX, History, RotateCcw, SlidersHorizontal } from "lucide-react";
 import type { LedgerEntry } from "@mc/shared";
 import { toFailure } from "../../session";
-import { describeError } from "../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { BackHeader } from "../../components/back-header";
 import { fetchPoints } from "./api";
-import { fmtDate, fmtDateTime, fmtNumber } from "../../lib/format";
+import { fmtDate, fmtDateTime, fmtNumber } from "@mc/web/format";
 import { useLoyalty } from "../../lib/loyalty";
 import "./wallet.css";
 

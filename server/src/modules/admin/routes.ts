@@ -6,7 +6,7 @@ import {
   AdminLoginResult,
   AuditPage,
   AuditQuery,
-  ConsoleUser,
+  AdminMe,
   Operator,
   OperatorCreate,
   OperatorUpdate,
@@ -42,7 +42,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
     "/api/admin/me",
     {
       config: { access: "admin", roles: ["marketer", "store_manager"], scope: "own" },
-      schema: { tags, summary: "Who is signed in to the console, with their role and stores", response: { 200: z.object({ admin: ConsoleUser }) } },
+      schema: { tags, summary: "Who this console session is, with its role and stores: the console checks a stored token with it", response: { 200: AdminMe } },
     },
     async (req) => ({ admin: admin.me(me(req)) }),
   );

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorCode, type ConsoleUser, type Operator, type OperatorCreate, type OperatorRole, type OperatorUpdate } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
-import { AppError } from "../../errors";
+import { AppError, unauthenticated } from "../../errors";
 import type { Principal, TokenClaims } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import { hashPassword, verifyPassword } from "./password";
@@ -36,7 +36,13 @@ export function createAdminService(deps: {
     createdAt: iso(row.createdAt)!,
     updatedAt: iso(row.updatedAt),
   });
-  const toUser = (row: OperatorRow): ConsoleUser => ({ id: row.id, email: row.email, name: row.name, role: row.role, storeIds: repo.storeIdsOf(row.id) });
+  const toUser = (row: OperatorRow): ConsoleUser & { email: string } => ({
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    storeIds: repo.storeIdsOf(row.id),
+  });
   const tokenFor = (row: OperatorRow) => deps.issueToken({ sub: row.id, kind: "operator", sv: row.sessionVersion });
 
   /** Creates the first admin (an owner) from ADMIN_EMAIL/ADMIN_PASSWORD; an existing admin is never overwritten. */
@@ -81,10 +87,10 @@ export function createAdminService(deps: {
   function me(p: Principal): ConsoleUser {
     if (p.kind === "operator") {
       const row = repo.byId(p.id);
-      if (!row) throw notFound();
+      if (!row) throw unauthenticated("This account no longer exists");
       return toUser(row);
     }
-    return { id: p.id, email: "", name: "", role: "owner", storeIds: [] };
+    return { id: p.id, email: null, name: "", role: "owner", storeIds: [] };
   }
 
   // ---- the accounts (owners only: the routes say so) ----

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { dayKey, dayList } from "@mc/shared";
 import { bearer, everyTurn, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { createDashboardRepo } from "./repo";
 import { createDashboardService, dayBounds, localDayStart } from "./service";
@@ -179,22 +181,22 @@ describe("the dashboard's figures, from real flows", () => {
     ]);
 
     const [m23, m24] = d.messages;
-    // Lan's held promotion went in the morning: it now counts as sent, on the day it was created.
-    expect(m23).toMatchObject({ day: "2026-11-23", sent: 6, delivered: 2, seen: 1, held: 0, suppressed: 3, failed: 0, pending: 0, expired: 0, cancelled: 0 });
+    // Each event on its own day: Lan's held promotion went in the morning, so it is sent on the 24th (with
+    // Hoa's welcome), and no longer held on the 23rd (counted now, an unsettled day is as the rows are now).
+    expect(m23).toMatchObject({ day: "2026-11-23", sent: 5, delivered: 2, seen: 1, held: 0, suppressed: 3, failed: 0, pending: 0, expired: 0, cancelled: 0 });
     expect(m23.heldBy).toEqual({});
     expect(m23.suppressedBy).toEqual(night.suppressedBy);
-    // 24th: Hoa's welcome.
-    expect(m24).toMatchObject({ day: "2026-11-24", sent: 1, held: 0, suppressed: 0 });
-    // Everything in the outbox is in exactly one outcome on its day.
+    expect(m24).toMatchObject({ day: "2026-11-24", sent: 2, delivered: 0, seen: 0, held: 0, suppressed: 0 });
+    // Every message is in exactly one outcome, on the day of its last event.
     const outcomes = (m: any) => m.sent + m.held + m.suppressed + m.failed + m.pending + m.expired + m.cancelled;
     expect(outcomes(m23) + outcomes(m24)).toBe(sql("select count(*) as n from outbox")[0].n);
 
     expect(d.cost.days).toEqual([
-      { day: "2026-11-23", csFree: 5, csPaid: 0, templateUid: 0, zns: 1 },
-      { day: "2026-11-24", csFree: 1, csPaid: 0, templateUid: 0, zns: 0 },
+      { day: "2026-11-23", csFree: 4, csPaid: 0, templateUid: 0, zns: 1 },
+      { day: "2026-11-24", csFree: 2, csPaid: 0, templateUid: 0, zns: 0 },
     ]);
     expect(d.cost).toMatchObject({ znsPriceVnd: null, estimatedVnd: null });
-    const priced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", znsPriceVnd: 300 });
+    const priced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, znsPriceVnd: 300 });
     expect((await priced.view({ from: "2026-11-23", to: "2026-11-24" })).cost).toMatchObject({ znsPriceVnd: 300, estimatedVnd: 300 });
 
     expect(d.broadcasts).toEqual([
@@ -317,14 +319,433 @@ describe("slices", () => {
     const whole = await dashboard("2026-11-22", "2026-11-24");
     let turns = 0;
     const stop = everyTurn(() => turns++);
-    const sliced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", slices: { rows: 1 } });
+    const sliced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, slices: { rows: 1 } });
     const d = await sliced.view({ from: "2026-11-22", to: "2026-11-24" });
     stop();
     expect({ ...d, took: null }).toEqual({ ...whole, took: null });
-    // A slice per day per figure, more on the 23rd: three follows one at a time; the outbox's three welcomes
-    // and the broadcast's rows (one millisecond: the last welcome's) twice (outcomes, then reasons); the
-    // broadcast's three sends.
-    expect(d.took.slices).toBe(3 * 6 + 2 + 2 * 3 + 3);
+    // A slice per day per source (followers; sent, delivered, seen and ended messages; redemptions; points;
+    // games; waiting messages, one state at a time: 11), more on the 23rd: three follows one at a time; the six
+    // sends all in one millisecond (the clock stood still while the dispatcher drained): a slice up to it, then
+    // that millisecond whole; and the broadcast's three sends counted in id slices.
+    expect(d.took.slices).toBe(3 * 11 + 2 + 2 + 3);
     expect(turns).toBeGreaterThanOrEqual(d.took.slices);
+  });
+});
+
+// ---- stored days ----
+
+/** The view without its timing. */
+const figures = (d: any) => ({ ...d, took: null });
+const service = (over: Partial<Parameters<typeof createDashboardService>[0]> = {}) =>
+  createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, settleHours: 48, ...over });
+/** Stored figures (the meta row aside). */
+const storedRows = () => sql("select day, figure from dashboard_days where day != '' order by day, figure") as { day: string; figure: string }[];
+
+const STATES = ["queued", "ready", "sending", "sent", "delivered", "seen", "held", "suppressed", "expired", "failed", "cancelled"] as const;
+const REASONS = ["QUIET_HOURS", "CAP_REACHED:promotion", "NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER", "UNFOLLOWED", "EXPIRED", "OUTCOME_UNKNOWN", null] as const;
+type Msg = {
+  state: (typeof STATES)[number];
+  created: number;
+  gaps: [number, number, number];
+  channel: "cs" | "template_uid" | "zns";
+  free: boolean;
+  reason: (typeof REASONS)[number];
+  /** A waiting, failed or cancelled row may have taken its slot (sent_at) before it stopped. */
+  slot: boolean;
+};
+type Events = {
+  follows: { who: number; kind: "follow" | "unfollow"; at: number }[];
+  messages: Msg[];
+  points: { who: number; kind: "earn" | "spend" | "expire" | "adjust" | "reverse"; delta: number; at: number }[];
+  redemptions: { who: number; store: "q1" | "q3"; at: number }[];
+  plays: { who: number; store: "q1" | "q3"; at: number }[];
+};
+
+/** 1 to 23 Nov 2026 (the clock stands at 23 Nov 09:00): 1–20 Nov are settled, and 1–13 Nov for the games. */
+const RANGE = { from: "2026-11-01", to: "2026-11-23" };
+const START = VN(1, 0);
+const NOW = VN(23, 9);
+const PEOPLE = 5;
+
+function eventsArb() {
+  const at = fc.integer({ min: START, max: NOW - 1 });
+  const who = fc.integer({ min: 0, max: PEOPLE - 1 });
+  const gap = fc.integer({ min: 0, max: 2 * DAY });
+  return fc.record({
+    follows: fc.array(fc.record({ who, kind: fc.constantFrom("follow" as const, "unfollow" as const), at }), { maxLength: 25 }),
+    messages: fc.array(
+      fc.record({
+        state: fc.constantFrom(...STATES),
+        created: at,
+        gaps: fc.tuple(gap, gap, gap),
+        channel: fc.constantFrom("cs" as const, "template_uid" as const, "zns" as const),
+        free: fc.boolean(),
+        reason: fc.constantFrom(...REASONS),
+        slot: fc.boolean(),
+      }),
+      { maxLength: 60 },
+    ),
+    points: fc.array(
+      fc.record({
+        who,
+        kind: fc.constantFrom("earn" as const, "spend" as const, "expire" as const, "adjust" as const, "reverse" as const),
+        delta: fc.integer({ min: -50, max: 50 }),
+        at,
+      }),
+      { maxLength: 25 },
+    ),
+    redemptions: fc.array(fc.record({ who, store: fc.constantFrom("q1" as const, "q3" as const), at }), { maxLength: 15 }),
+    plays: fc.array(fc.record({ who, store: fc.constantFrom("q1" as const, "q3" as const), at }), { maxLength: 20 }),
+  });
+}
+
+/** A message row as the dispatcher leaves it: each event after the one before, none after now. */
+function messageRow(m: Msg) {
+  const upTo = (t: number) => Math.min(t, NOW - 1);
+  const wentOut = m.state === "sent" || m.state === "delivered" || m.state === "seen";
+  const sentAt = wentOut || (m.slot && ["ready", "sending", "failed", "cancelled"].includes(m.state)) ? upTo(m.created + m.gaps[0]) : null;
+  const deliveredAt = m.state === "delivered" || m.state === "seen" ? upTo(sentAt! + m.gaps[1]) : null;
+  const seenAt = m.state === "seen" ? upTo(deliveredAt! + m.gaps[2]) : null;
+  const ended = ["held", "suppressed", "expired", "failed", "cancelled"].includes(m.state);
+  const updatedAt = seenAt ?? deliveredAt ?? (ended ? upTo(m.created + m.gaps[0] + m.gaps[1]) : (sentAt ?? m.created));
+  const channel = sentAt !== null ? m.channel : null;
+  return {
+    ...m,
+    sentAt,
+    deliveredAt,
+    seenAt,
+    updatedAt,
+    channel,
+    free: channel === "cs" ? m.free : null,
+    reason: ended ? (m.reason ?? "QUIET_HOURS") : null,
+  };
+}
+
+let seq = 0;
+async function writeEvents(e: Events) {
+  const c = h.app.services.db.$client;
+  for (const t of ["game_draws", "vouchers", "points_ledger", "outbox", "follow_events", "dashboard_days"]) c.prepare(`delete from ${t}`).run();
+  const ids = Array.from({ length: PEOPLE }, (_, i) => `dash-person-${i}`);
+  for (const [i, id] of ids.entries())
+    c.prepare("insert or ignore into customers (id, name, member_code, created_at, updated_at) values (?, ?, ?, ?, ?)").run(
+      id,
+      `Khách ${i}`,
+      `D${i}`,
+      START,
+      START,
+    );
+  const campaign = c.prepare("select id from voucher_campaigns limit 1").pluck().get() as string;
+  const gameId = c.prepare("select id from game_campaigns limit 1").pluck().get() as string;
+  const prize = c.prepare("select id from game_prizes where campaign_id = ? limit 1").pluck().get(gameId) as string;
+  c.transaction(() => {
+    for (const f of e.follows)
+      c.prepare("insert into follow_events (customer_id, kind, source, at, received_at) values (?, ?, 'test', ?, ?)").run(ids[f.who], f.kind, f.at, f.at);
+    for (const m of e.messages.map(messageRow))
+      c.prepare(
+        `insert into outbox (customer_id, category, source, state, reason, channel, free, created_at, updated_at, sent_at, delivered_at, seen_at)
+         values (?, 'promotion', 'test', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(ids[0], m.state, m.reason, m.channel, m.free === null ? null : m.free ? 1 : 0, m.created, m.updatedAt, m.sentAt, m.deliveredAt, m.seenAt);
+    for (const p of e.points)
+      c.prepare(
+        "insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, actor_kind, actor_id, created_at) values (?, ?, ?, 0, 'test', ?, 'system', 'test', ?)",
+      ).run(ids[p.who], p.kind, p.delta, `dash-${++seq}`, p.at);
+    for (const r of e.redemptions)
+      c.prepare(
+        "insert into vouchers (id, campaign_id, customer_id, code, status, source, issued_at, expires_at, redeemed_at, redeemed_store_id) values (?, ?, ?, ?, 'redeemed', 'claim', ?, ?, ?, ?)",
+      ).run(`dash-v-${++seq}`, campaign, ids[r.who], `DASH${seq}`, START, NOW + 30 * DAY, r.at, r.store);
+    for (const p of e.plays)
+      c.prepare(
+        "insert into game_draws (id, campaign_id, customer_id, store_id, day, drawn_prize_id, prize_id, win, state, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, 'settled', ?)",
+      ).run(`dash-d-${++seq}`, gameId, ids[p.who], p.store, "2026-11-01", prize, prize, p.at);
+  })();
+}
+
+/** The first moment any figure counts. */
+function firstEvent(e: Events): number | null {
+  const times = [
+    ...e.follows.map((f) => f.at),
+    ...e.points.map((p) => p.at),
+    ...e.redemptions.map((r) => r.at),
+    ...e.plays.map((p) => p.at),
+    ...e.messages.map(messageRow).flatMap((m) => {
+      if (["queued", "ready", "sending"].includes(m.state)) return [m.created];
+      if (["sent", "delivered", "seen"].includes(m.state)) return [m.sentAt!];
+      return [m.updatedAt];
+    }),
+  ];
+  return times.length ? Math.min(...times) : null;
+}
+
+/** The shop-local day of an instant, as an index into RANGE's days. */
+const dayOf = (t: number) => Math.floor((t - START) / DAY);
+
+/** The same figures by a plain evaluation of the events (each event on its own day). */
+function expected(e: Events) {
+  const n = 23;
+  const followers = Array.from({ length: n }, () => ({ follows: 0, unfollows: 0 }));
+  for (const f of e.follows) followers[dayOf(f.at)]![f.kind === "follow" ? "follows" : "unfollows"]++;
+  const zero = () => ({
+    sent: 0,
+    delivered: 0,
+    seen: 0,
+    held: 0,
+    suppressed: 0,
+    failed: 0,
+    pending: 0,
+    expired: 0,
+    cancelled: 0,
+    csFree: 0,
+    csPaid: 0,
+    templateUid: 0,
+    zns: 0,
+  });
+  const messages = Array.from({ length: n }, zero);
+  const heldBy = Array.from({ length: n }, () => ({}) as Record<string, number>);
+  const suppressedBy = Array.from({ length: n }, () => ({}) as Record<string, number>);
+  for (const m of e.messages.map(messageRow)) {
+    if (m.state === "sent" || m.state === "delivered" || m.state === "seen") {
+      const d = messages[dayOf(m.sentAt!)]!;
+      d.sent++;
+      if (m.channel === "cs") d[m.free ? "csFree" : "csPaid"]++;
+      else d[m.channel === "zns" ? "zns" : "templateUid"]++;
+    }
+    if (m.deliveredAt !== null) messages[dayOf(m.deliveredAt)]!.delivered++;
+    if (m.seenAt !== null) messages[dayOf(m.seenAt)]!.seen++;
+    const u = dayOf(m.updatedAt);
+    const code = m.reason?.split(":")[0] ?? "";
+    if (m.state === "held" || (m.state === "expired" && m.reason !== "EXPIRED")) {
+      messages[u]!.held++;
+      heldBy[u]![code] = (heldBy[u]![code] ?? 0) + 1;
+    } else if (m.state === "suppressed") {
+      messages[u]!.suppressed++;
+      suppressedBy[u]![code] = (suppressedBy[u]![code] ?? 0) + 1;
+    } else if (m.state === "expired" || m.state === "failed" || m.state === "cancelled") messages[u]![m.state]++;
+    else if (m.state === "queued" || m.state === "ready" || m.state === "sending") messages[dayOf(m.created)]!.pending++;
+  }
+  const points = Array.from({ length: n }, () => ({ earned: 0, spent: 0, expired: 0, adjusted: 0 }));
+  for (const p of e.points) {
+    const d = points[dayOf(p.at)]!;
+    if (p.kind === "earn") d.earned += p.delta;
+    else if (p.kind === "spend") d.spent -= p.delta;
+    else if (p.kind === "expire") d.expired -= p.delta;
+    else d.adjusted += p.delta;
+  }
+  const redemptions = Array.from({ length: n }, () => ({}) as Record<string, number>);
+  for (const r of e.redemptions) redemptions[dayOf(r.at)]![r.store] = (redemptions[dayOf(r.at)]![r.store] ?? 0) + 1;
+  return { followers, messages, heldBy, suppressedBy, points, redemptions };
+}
+
+function expectFigures(d: any, e: Events) {
+  const x = expected(e);
+  expect(d.followers.map((f: any) => ({ follows: f.follows, unfollows: f.unfollows }))).toEqual(x.followers);
+  expect(
+    d.messages.map((m: any, i: number) => ({
+      sent: m.sent,
+      delivered: m.delivered,
+      seen: m.seen,
+      held: m.held,
+      suppressed: m.suppressed,
+      failed: m.failed,
+      pending: m.pending,
+      expired: m.expired,
+      cancelled: m.cancelled,
+      ...(({ day: _, ...c }) => c)(d.cost.days[i]),
+    })),
+  ).toEqual(x.messages);
+  expect(d.messages.map((m: any) => m.heldBy)).toEqual(x.heldBy);
+  expect(d.messages.map((m: any) => m.suppressedBy)).toEqual(x.suppressedBy);
+  expect(d.points.map(({ day: _, ...p }: any) => p)).toEqual(x.points);
+  expect(d.redemptions.map((r: any) => r.byStore)).toEqual(x.redemptions);
+}
+
+describe("stored days", () => {
+  beforeEach(async () => {
+    await setClock(NOW);
+    await voucherCampaign();
+    await game();
+  });
+
+  it("a view of stored days equals the same days counted from the events, and both count each event on its own day", async () => {
+    await fc.assert(
+      fc.asyncProperty(eventsArb(), async (e) => {
+        await writeEvents(e);
+        const svc = service();
+        const counted = await svc.view(RANGE);
+        expectFigures(counted, e);
+        // Settled days were stored as they were counted: 1–20 Nov for four figures, 1–13 Nov for the games.
+        const rows = storedRows();
+        expect(rows.filter((r) => r.figure !== "games").map((r) => r.day)).toEqual(dayList("2026-11-01", "2026-11-20").flatMap((d) => [d, d, d, d]));
+        expect(rows.filter((r) => r.figure === "games").map((r) => r.day)).toEqual(dayList("2026-11-01", "2026-11-13"));
+        const stored = await svc.view(RANGE);
+        expect(figures(stored)).toEqual(figures(counted));
+        // And the fill job stores the same figures as the view did, from the day of the first event on.
+        svc.forgetStored();
+        expect(storedRows()).toEqual([]);
+        const first = firstEvent(e);
+        const fromFirst = rows.filter((r) => first !== null && r.day >= dayKey(first, "Asia/Ho_Chi_Minh"));
+        expect((await svc.fill()).stored).toBe(fromFirst.length);
+        expect(storedRows()).toEqual(fromFirst);
+        expect(figures(await svc.view(RANGE))).toEqual(figures(counted));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("a settled day is not counted again; a late event on an unsettled day shows up", async () => {
+    await writeEvents({ follows: [], messages: [], points: [], redemptions: [], plays: [] });
+    const svc = service();
+    const lan = sql("select id from customers where id = 'dash-person-0'")[0].id;
+    const late = (at: number) =>
+      h.app.services.db.$client
+        .prepare("insert into follow_events (customer_id, kind, source, at, received_at) values (?, 'follow', 'test', ?, ?)")
+        .run(lan, at, NOW);
+    late(VN(10, 12));
+    // From the first event on: 10–20 Nov (the 21st ended 33 hours ago), the games 10–13 Nov (and their 7 days).
+    expect((await svc.fill()).stored).toBe(4 * 11 + 4);
+    const follows = async () => (await svc.view({ from: "2026-11-10", to: "2026-11-22" })).followers.map((f: any) => f.follows);
+    expect(await follows()).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // A follow that arrives after its day settled (past DASHBOARD_SETTLE_HOURS) is not counted: the day is stored.
+    late(VN(11, 12));
+    // One on the 22nd (not settled: it ended 33 hours ago) is.
+    late(VN(22, 20));
+    expect(await follows()).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    // Forgetting the stored days counts them all again.
+    svc.forgetStored();
+    expect(await follows()).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    // A shorter settling time settles the 21st too (and the games of the 14th).
+    expect((await service({ settleHours: 24 }).fill()).stored).toBe(4 + 1);
+  });
+
+  it("a broadcast's sent count is stored once it is over and settled; its unfollows are counted each time", async () => {
+    const lan = await newShopper(h, "Lan");
+    await setClock(VN(20, 10));
+    await follow(lan);
+    await drain();
+    const id = await broadcast("Cuối tuần", true);
+    expect(sql("select state from broadcasts where id = ?", id)).toEqual([{ state: "done" }]);
+    const range = { from: "2026-11-20", to: "2026-11-23" };
+    const svc = service();
+    // Finished 20 Nov 10:00: not settled on the 21st, so not stored.
+    await setClock(VN(21, 10));
+    expect((await svc.view(range)).broadcasts).toEqual([expect.objectContaining({ id, sent: 1, unfollows: 0 })]);
+    expect(storedRows().filter((r) => r.figure.startsWith("broadcast:"))).toEqual([]);
+    await setClock(NOW);
+    expect((await svc.view(range)).broadcasts).toEqual([expect.objectContaining({ id, sent: 1, unfollows: 0 })]);
+    expect(storedRows().filter((r) => r.figure.startsWith("broadcast:"))).toEqual([{ day: "2026-11-20", figure: `broadcast:${id}` }]);
+    // A row written behind the product's back is not counted while the stored count stands; an unfollow blamed is.
+    h.app.services.db.$client
+      .prepare(
+        "insert into outbox (customer_id, category, source, state, channel, broadcast_id, created_at, updated_at, sent_at, unfollow_blamed_at) values (?, 'promotion', 'broadcast', 'sent', 'cs', ?, ?, ?, ?, ?)",
+      )
+      .run(lan.customer.id, id, VN(20, 10), VN(20, 10), VN(20, 10), VN(20, 11));
+    expect((await svc.view(range)).broadcasts).toEqual([expect.objectContaining({ id, sent: 1, unfollows: 1 })]);
+    svc.forgetStored();
+    expect((await svc.fill()).stored).toBeGreaterThan(0);
+    expect(storedRows().filter((r) => r.figure.startsWith("broadcast:"))).toEqual([{ day: "2026-11-20", figure: `broadcast:${id}` }]);
+    expect((await svc.view(range)).broadcasts).toEqual([expect.objectContaining({ id, sent: 2, unfollows: 1, rate: 0.5 })]);
+  });
+
+  it("the fill job takes at most `rows` index entries a slice and serves the event loop between slices; closing stops it between two", async () => {
+    // Distinct stamps, so a slice is never a whole millisecond shared by more than `rows` rows.
+    const t = (k: number) => START + k * 3 * 3_600_000 + 7_000;
+    const follows = Array.from({ length: 40 }, (_, k) => ({ who: k % PEOPLE, kind: k % 3 ? ("follow" as const) : ("unfollow" as const), at: t(k) }));
+    await writeEvents({
+      follows,
+      messages: Array.from({ length: 30 }, (_, k) => ({
+        state: "seen",
+        created: t(k),
+        gaps: [1000, 2000, 3000],
+        channel: "cs",
+        free: true,
+        reason: null,
+        slot: false,
+      })),
+      points: [],
+      redemptions: [],
+      plays: [],
+    });
+    const largest: number[] = [];
+    const repo = createDashboardRepo(h.app.services.db);
+    // Every slice's rows as the service receives them: a follow or a seen message is one index entry.
+    const counting: typeof repo = {
+      ...repo,
+      followers: (w, take, o) => repo.followers(w, (win, rows) => (largest.push(rows.reduce((a, r) => a + r.n, 0)), take(win, rows)), o),
+      seen: (w, take, o) => repo.seen(w, (win, rows) => (largest.push(rows.reduce((a, r) => a + r.n, 0)), take(win, rows)), o),
+    };
+    const svc = service({ repo: counting });
+    let turns = 0;
+    const stop = everyTurn(() => turns++);
+    const r = await svc.fill({ rows: 3 });
+    stop();
+    expect(r.stopped).toBe(false);
+    expect(Math.max(...largest)).toBe(3);
+    expect(largest.reduce((a, n) => a + n, 0)).toBe(40 + 30);
+    expect(r.slices).toBeGreaterThanOrEqual(Math.ceil(40 / 3) + Math.ceil(30 / 3));
+    expect(turns).toBeGreaterThanOrEqual(r.slices);
+    const whole = await service().view(RANGE);
+    expect(figures(await svc.view(RANGE))).toEqual(figures(whole));
+
+    // The job runs at once, then every hour; stopping it (the app closing) ends a fill in flight between two slices.
+    svc.forgetStored();
+    const stopJob = svc.startJob({ everyMs: 3_600_000, onError: (err) => expect.fail(String(err)) });
+    const running = svc.fill({ rows: 1 });
+    await stopJob();
+    expect(await running).toMatchObject({ stopped: true });
+    expect(storedRows().length).toBeLessThan(r.stored);
+  });
+
+  it("erasing a person leaves the days their messages were counted on; what was still waiting is cancelled that day", async () => {
+    const [lan, hoa] = [await newShopper(h, "Lan"), await newShopper(h, "Hoa")];
+    await setClock(VN(23, 10));
+    await follow(lan);
+    await drain();
+    // 23:00: a promotion to everyone, outside Zalo's promotion hours: Lan's is held; Hoa (no follower) is suppressed.
+    await setClock(VN(23, 23));
+    await broadcast("Đêm khuya", false);
+    const before = await dashboard("2026-11-23", "2026-11-25");
+    expect(before.messages[0]).toMatchObject({ sent: 1, held: 1, cancelled: 0 });
+    const hoaRow = () => sql("select state, updated_at from outbox where customer_id = ?", hoa.customer.id);
+    const hoaBefore = hoaRow();
+    expect(hoaBefore).toEqual([{ state: "suppressed", updated_at: VN(23, 23) }]);
+
+    await setClock(VN(25, 9));
+    for (const p of [lan, hoa]) expect((await api("POST", `/api/admin/customers/${p.customer.id}/erase`, { reason: "Khách yêu cầu" })).statusCode).toBe(200);
+    expect(hoaRow()).toEqual(hoaBefore);
+    const after = await dashboard("2026-11-23", "2026-11-25");
+    // Lan's welcome stays sent on the 23rd, Hoa's promotion suppressed there; Lan's held one was cancelled on the 25th.
+    expect(after.messages[0]).toMatchObject({ sent: 1, held: 0, suppressed: before.messages[0].suppressed, cancelled: 0 });
+    expect(after.messages[0].suppressedBy).toEqual(before.messages[0].suppressedBy);
+    expect(after.messages[2]).toMatchObject({ cancelled: 1 });
+    expect(after.followers).toEqual(before.followers);
+  });
+
+  it("the fill job starts with the app when DASHBOARD_JOB_ENABLED is on (off in tests)", async () => {
+    // The first thing a fill does is record what it stores under (even in an empty database).
+    expect(sql("select figure from dashboard_days")).toEqual([]);
+    const other = await startHarness({ DASHBOARD_JOB_ENABLED: "true" });
+    try {
+      await other.app.ready();
+      await expect.poll(() => other.app.services.db.$client.prepare("select figure from dashboard_days").all()).toEqual([{ figure: "meta" }]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("query plans", () => {
+  it("every figure is read from an index range alone (the games' per-player checks are index seeks)", () => {
+    const plans = createDashboardRepo(h.app.services.db).plans();
+    expect(plans.length).toBeGreaterThan(10);
+    for (const { name, plan } of plans) {
+      expect([name, plan.find((l) => l.startsWith("SEARCH"))]).toEqual([
+        name,
+        expect.stringMatching(/^SEARCH \w+ USING COVERING INDEX \w+ \((state=\? AND )?\w+>\? AND \w+<\?\)$/),
+      ]);
+      // No table is read whole (the games' plays are gathered into `d` first, then grouped).
+      expect([name, plan.filter((l) => l.startsWith("SCAN") && l !== "SCAN d")]).toEqual([name, []]);
+    }
+    const games = plans.find((p) => p.name === "games")!.plan;
+    expect(games).toContain("SEARCH p USING COVERING INDEX game_draws_customer_store_idx (customer_id=? AND store_id=?)");
+    expect(games).toContain("SEARCH f USING INDEX follow_events_customer_idx (customer_id=? AND at>? AND at<?)");
   });
 });

@@ -2,48 +2,47 @@ import { performance } from "node:perf_hooks";
 import type Database from "better-sqlite3";
 import { FOLLOW_AFTER_PLAY_DAYS } from "@mc/shared";
 import type { Db } from "../../db/client";
-import { runInSlices, type SliceOptions } from "../../db/chunked";
+import { runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
+import { OUTBOX_ENDED, OUTBOX_WENT_OUT } from "../../db/schema";
 
 /**
- * The dashboard reads other modules' tables and writes none. Every figure is a set-based aggregate over an
- * index range of one time column. A range of days is taken one day at a time, and a busy day (a broadcast's
- * million messages) in slices of about `rows` index entries: a probe finds where the slice ends (the
- * (rows+1)th key from the cursor, an index-only walk), then one aggregate covers [cursor, that key). Between
- * slices the event loop serves what queued meanwhile, so no request waits long behind a dashboard.
+ * The dashboard reads other modules' tables and writes only its own, `dashboard_days` (the figures of settled
+ * days, computed once). Every figure counts events on the day they happened: a set-based aggregate over an
+ * index range of that event's time column. A set of days is taken one day at a time, and a busy day (a
+ * broadcast's million messages) in slices of about `rows` index entries: a probe finds where the slice ends
+ * (the (rows+1)th key from the cursor, an index-only walk), then one aggregate covers [cursor, that key).
+ * Between slices the event loop serves what queued meanwhile, so no request waits long behind a dashboard.
  */
 
-/** A window of one day: [lo, hi) in epoch ms, and which day of the range it is. */
-export type Slice = { day: number; lo: number; hi: number };
+/** One day to count: [lo, hi) in epoch ms, and which day of the caller's list it is. */
+export type Window = { day: number; lo: number; hi: number };
 
 type Stmt = Database.Statement;
+type Row = Record<string, any>;
 
 /** A source of figures keyed by one time column: where a slice ends, and the aggregate over a slice. */
-type TimeKeyed = { nth: Stmt; agg: (lo: number, hi: number) => unknown[] };
-const all = (stmt: Stmt) => (lo: number, hi: number) => stmt.all(lo, hi);
+type TimeKeyed = { nth: (lo: number, hi: number, offset: number) => number | undefined; agg: (lo: number, hi: number) => Row[] };
 
-/** Runs `agg` over every day (bounds[i] to bounds[i+1]) in bounded slices, handing each slice's rows to `take`. */
-async function sliceDays(src: TimeKeyed, bounds: number[], take: (s: Slice, rows: Record<string, any>[]) => void, opts?: SliceOptions) {
-  let day = 0;
-  let cursor = bounds[0]!;
-  if (bounds.length < 2) return 0;
+/** Runs `src` over every window in bounded slices, handing each slice's rows to `take`. Returns the slices run. */
+async function sliceWindows(src: TimeKeyed, windows: readonly Window[], take: (w: Window, rows: Row[]) => void, opts?: SliceOptions) {
+  if (windows.length === 0) return 0;
+  let k = 0;
+  let cursor = windows[0]!.lo;
   const adaptive = opts?.rows === undefined;
   const { slices } = await runInSlices((rows) => {
     const t0 = performance.now();
     // Quiet days are cheap: one step takes several while it has used little of its time.
     do {
-      const end = bounds[day + 1]!;
-      const next = src.nth.get(cursor, end, rows) as number | undefined;
+      const w = windows[k]!;
+      const next = src.nth(cursor, w.hi, rows);
       // More than `rows` rows share the cursor's millisecond (a plan slice's rows do): take that millisecond whole.
-      const hi = next === undefined ? end : Math.max(next, cursor + 1);
-      take({ day, lo: cursor, hi }, src.agg(cursor, hi) as Record<string, any>[]);
+      const hi = next === undefined ? w.hi : Math.max(next, cursor + 1);
+      take(w, src.agg(cursor, hi));
       cursor = hi;
-      if (cursor >= end) {
-        day++;
-        cursor = end;
-      }
+      if (cursor >= w.hi && ++k < windows.length) cursor = windows[k]!.lo;
       if (next !== undefined) break; // a full slice: yield now
-    } while (adaptive && day < bounds.length - 1 && performance.now() - t0 < QUIET_STEP_MS);
-    return { done: day >= bounds.length - 1 };
+    } while (adaptive && k < windows.length && performance.now() - t0 < QUIET_STEP_MS);
+    return { done: k >= windows.length };
   }, opts);
   return slices;
 }
@@ -51,101 +50,141 @@ async function sliceDays(src: TimeKeyed, bounds: number[], take: (s: Slice, rows
 /** How long one step may go on taking whole quiet days (far below the slice budget, so a step stays short). */
 const QUIET_STEP_MS = 2;
 
-/** Outbox states in which a message has gone out. */
-const WENT_OUT = "('sent','delivered','seen')";
-/** An expired message whose reason is not plain expiry was held (quiet hours, caps, quota…) until it expired. */
-const HELD = "(state = 'held' or (state = 'expired' and reason is not 'EXPIRED'))";
+/** The outbox states still waiting to be sent (`held` is counted apart, with the ended ones). */
+export const WAITING_STATES = ["queued", "ready", "sending"] as const;
 
 export function createDashboardRepo(db: Db) {
   const c = db.$client;
-  const nth = (table: string, col: string, extra = "") =>
-    c.prepare(`select ${col} from ${table} where ${col} >= ? and ${col} < ? ${extra} order by ${col} limit 1 offset ?`).pluck();
-
-  // follow_events (at): follow_events_at_idx.
-  const followers: TimeKeyed = {
-    nth: nth("follow_events", "at"),
-    agg: all(c.prepare("select kind, count(*) as n from follow_events where at >= ? and at < ? group by kind")),
+  /** Every statement a figure runs, with arguments to explain it by (the EXPLAIN test reads them). */
+  const explained: { name: string; stmt: Stmt; args: unknown }[] = [];
+  const prep = (name: string, sql: string, args: unknown = [0, 1, 0]) => {
+    const stmt = c.prepare(sql);
+    explained.push({ name, stmt, args });
+    return stmt;
   };
+  /** The (offset+1)th key of `col` in [lo, hi) under `where`, read from `index` alone. */
+  const nth = (name: string, table: string, index: string, col: string, where = "") => {
+    const stmt = prep(
+      `${name}: slice end`,
+      `select ${col} from ${table} indexed by ${index} where ${col} >= ? and ${col} < ? ${where} order by ${col} limit 1 offset ?`,
+    ).pluck();
+    return (lo: number, hi: number, offset: number) => stmt.get(lo, hi, offset) as number | undefined;
+  };
+  const all = (stmt: Stmt) => (lo: number, hi: number) => stmt.all(lo, hi) as Row[];
 
-  // outbox (created_at, state, channel, free, reason): outbox_day_idx, read from the index alone, in one pass.
-  const messages: TimeKeyed = {
-    nth: nth("outbox", "created_at"),
+  // follow_events (at, kind): follow_events_at_kind_idx.
+  const followers: TimeKeyed = {
+    nth: nth("followers", "follow_events", "follow_events_at_kind_idx", "at"),
     agg: all(
-      c.prepare(`select
-        count(*) filter (where state in ${WENT_OUT}) as sent,
-        count(*) filter (where state in ('delivered','seen')) as delivered,
-        count(*) filter (where state = 'seen') as seen,
-        count(*) filter (where ${HELD}) as held,
-        count(*) filter (where state = 'suppressed') as suppressed,
-        count(*) filter (where state = 'failed') as failed,
-        count(*) filter (where state in ('queued','ready','sending')) as pending,
-        count(*) filter (where state = 'expired' and reason is 'EXPIRED') as expired,
-        count(*) filter (where state = 'cancelled') as cancelled,
-        count(*) filter (where state in ${WENT_OUT} and channel = 'cs' and free = 1) as cs_free,
-        count(*) filter (where state in ${WENT_OUT} and channel = 'cs' and free is not 1) as cs_paid,
-        count(*) filter (where state in ${WENT_OUT} and channel = 'template_uid') as template_uid,
-        count(*) filter (where state in ${WENT_OUT} and channel = 'zns') as zns
-      from outbox indexed by outbox_day_idx where created_at >= ? and created_at < ?`),
+      prep("followers", "select kind, count(*) as n from follow_events indexed by follow_events_at_kind_idx where at >= ? and at < ? group by kind", [0, 1]),
     ),
   };
-  // The reasons of those not sent, by the same index (only suppressed and held rows reach the grouping). Named:
-  // the planner would otherwise take outbox_ready_idx for the state test and read every suppressed row ever.
-  const messageReasons: TimeKeyed = {
-    nth: messages.nth,
+
+  // The outbox, one event time at a time, each from its own partial index alone. Named: without statistics
+  // the planner may prefer outbox_ready_idx's state test and read every row ever in that state.
+  const WENT_OUT = `and ${OUTBOX_WENT_OUT}`;
+  const sent: TimeKeyed = {
+    nth: nth("sent", "outbox", "outbox_sent_idx", "sent_at", WENT_OUT),
     agg: all(
-      c.prepare(
-        `select case when state = 'suppressed' then 'suppressed' else 'held' end as outcome, reason, count(*) as n
-       from outbox indexed by outbox_day_idx where created_at >= ? and created_at < ? and (state = 'suppressed' or ${HELD}) group by outcome, reason`,
+      prep(
+        "sent",
+        `select count(*) as sent,
+          count(*) filter (where channel = 'cs' and free = 1) as cs_free,
+          count(*) filter (where channel = 'cs' and free is not 1) as cs_paid,
+          count(*) filter (where channel = 'template_uid') as template_uid,
+          count(*) filter (where channel = 'zns') as zns
+        from outbox indexed by outbox_sent_idx where sent_at >= ? and sent_at < ? ${WENT_OUT}`,
+        [0, 1],
       ),
     ),
   };
+  const delivered: TimeKeyed = {
+    nth: nth("delivered", "outbox", "outbox_delivered_idx", "delivered_at"),
+    agg: all(prep("delivered", "select count(*) as n from outbox indexed by outbox_delivered_idx where delivered_at >= ? and delivered_at < ?", [0, 1])),
+  };
+  const seen: TimeKeyed = {
+    nth: nth("seen", "outbox", "outbox_seen_idx", "seen_at"),
+    agg: all(prep("seen", "select count(*) as n from outbox indexed by outbox_seen_idx where seen_at >= ? and seen_at < ?", [0, 1])),
+  };
+  // Held, suppressed, expired, failed and cancelled rows on the day of their last change, by reason.
+  const ENDED = `and ${OUTBOX_ENDED}`;
+  const ended: TimeKeyed = {
+    nth: nth("ended", "outbox", "outbox_ended_idx", "updated_at", ENDED),
+    agg: all(
+      prep(
+        "ended",
+        `select state, reason, count(*) as n from outbox indexed by outbox_ended_idx where updated_at >= ? and updated_at < ? ${ENDED} group by state, reason`,
+        [0, 1],
+      ),
+    ),
+  };
+  // Still waiting, on the day queued: outbox_ready_idx (state, created_at), one state at a time.
+  const waiting: TimeKeyed[] = WAITING_STATES.map((s) => ({
+    nth: nth(`waiting ${s}`, "outbox", "outbox_ready_idx", "created_at", `and state = '${s}'`),
+    agg: all(
+      prep(`waiting ${s}`, `select count(*) as n from outbox indexed by outbox_ready_idx where state = '${s}' and created_at >= ? and created_at < ?`, [0, 1]),
+    ),
+  }));
 
   // vouchers (redeemed_at, redeemed_store_id): vouchers_redeemed_idx (partial: only redeemed vouchers are in it).
   const redemptions: TimeKeyed = {
-    nth: nth("vouchers", "redeemed_at", "and redeemed_at is not null"),
+    nth: nth("redemptions", "vouchers", "vouchers_redeemed_idx", "redeemed_at", "and redeemed_at is not null"),
     agg: all(
-      c.prepare(
-        "select redeemed_store_id as store, count(*) as n from vouchers where redeemed_at >= ? and redeemed_at < ? and redeemed_at is not null group by redeemed_store_id",
+      prep(
+        "redemptions",
+        "select redeemed_store_id as store, count(*) as n from vouchers indexed by vouchers_redeemed_idx where redeemed_at >= ? and redeemed_at < ? and redeemed_at is not null group by redeemed_store_id",
+        [0, 1],
       ),
     ),
   };
 
   // points_ledger (created_at, kind, delta): points_ledger_created_idx.
   const points: TimeKeyed = {
-    nth: nth("points_ledger", "created_at"),
+    nth: nth("points", "points_ledger", "points_ledger_created_idx", "created_at"),
     agg: all(
-      c.prepare(`select
-        coalesce(sum(delta) filter (where kind = 'earn'), 0) as earned,
-        coalesce(-sum(delta) filter (where kind = 'spend'), 0) as spent,
-        coalesce(-sum(delta) filter (where kind = 'expire'), 0) as expired,
-        coalesce(sum(delta) filter (where kind in ('adjust','reverse')), 0) as adjusted
-      from points_ledger where created_at >= ? and created_at < ?`),
+      prep(
+        "points",
+        `select
+          coalesce(sum(delta) filter (where kind = 'earn'), 0) as earned,
+          coalesce(-sum(delta) filter (where kind = 'spend'), 0) as spent,
+          coalesce(-sum(delta) filter (where kind = 'expire'), 0) as expired,
+          coalesce(sum(delta) filter (where kind in ('adjust','reverse')), 0) as adjusted
+        from points_ledger indexed by points_ledger_created_idx where created_at >= ? and created_at < ?`,
+        [0, 1],
+      ),
     ),
   };
 
   // game_draws (created_at, store_id, customer_id): game_draws_created_idx. A play is its player's first at
-  // that store when no earlier draw of theirs there exists (game_draws_customer_idx, a few draws a person);
-  // such a player followed from it when a follow event came in the window after it (follow_events_customer_idx).
-  // `first` is 0 (not a first play), 1 (first, no follow) or 2 (first, then followed).
-  const gamesAgg = (stmt: Stmt) => (lo: number, hi: number) => stmt.all({ lo, hi, window: FOLLOW_AFTER_PLAY_DAYS * 86_400_000 });
+  // that store when no earlier draw of theirs there exists (game_draws_customer_store_idx, one seek); such a
+  // player followed from it when a follow event came in the window after it (follow_events_customer_idx).
+  // `first` is 0 (not a first play), 1 (first, no follow) or 2 (first, then followed): materialized, as the
+  // planner would otherwise evaluate it once for each aggregate that reads it.
+  const window = FOLLOW_AFTER_PLAY_DAYS * 86_400_000;
+  const gamesStmt = prep(
+    "games",
+    `with d as materialized (
+        select g.store_id,
+          case when exists (select 1 from game_draws p indexed by game_draws_customer_store_idx where p.customer_id = g.customer_id and p.store_id = g.store_id
+                              and (p.created_at < g.created_at or (p.created_at = g.created_at and p.rowid < g.rowid))) then 0
+               when exists (select 1 from follow_events f where f.customer_id = g.customer_id and f.kind = 'follow'
+                              and f.at >= g.created_at and f.at < g.created_at + @window) then 2
+               else 1 end as first
+        from game_draws g indexed by game_draws_created_idx where g.created_at >= @lo and g.created_at < @hi)
+      select store_id as store, count(*) as plays, count(*) filter (where first > 0) as new_players, count(*) filter (where first = 2) as followed
+      from d group by store_id`,
+    { lo: 0, hi: 1, window },
+  );
   const games: TimeKeyed = {
-    nth: nth("game_draws", "created_at"),
-    agg: gamesAgg(
-      c.prepare(`select store_id as store, count(*) as plays, count(*) filter (where first > 0) as new_players, count(*) filter (where first = 2) as followed
-      from (select g.store_id,
-              case when exists (select 1 from game_draws p where p.customer_id = g.customer_id and p.store_id = g.store_id
-                                  and (p.created_at < g.created_at or (p.created_at = g.created_at and p.rowid < g.rowid))) then 0
-                   when exists (select 1 from follow_events f where f.customer_id = g.customer_id and f.kind = 'follow'
-                                  and f.at >= g.created_at and f.at < g.created_at + @window) then 2
-                   else 1 end as first
-            from game_draws g where g.created_at >= @lo and g.created_at < @hi)
-      group by store_id`),
-    ),
+    nth: nth("games", "game_draws", "game_draws_created_idx", "created_at"),
+    agg: (lo, hi) => gamesStmt.all({ lo, hi, window }) as Row[],
   };
 
   const storeList = c.prepare("select id, name from stores order by name, id");
   // The broadcasts table is small (one row per campaign): a scan.
-  const broadcastsStarted = c.prepare("select id, name, state, started_at from broadcasts where started_at >= ? and started_at < ? order by started_at, id");
+  const broadcastsStarted = c.prepare(
+    "select id, name, state, started_at, finished_at from broadcasts where started_at >= ? and started_at < ? order by started_at, id",
+  );
   // A broadcast's sent rows in id slices: one seek per state into outbox_broadcast_idx (broadcast, state, rowid).
   const sentSpan = c.prepare(
     `select min(lo) as lo, max(hi) as hi from (${["sent", "delivered", "seen"]
@@ -155,28 +194,73 @@ export function createDashboardRepo(db: Db) {
       )
       .join(" union all ")})`,
   );
-  const sentIn = c.prepare(`select count(*) from outbox where broadcast_id = ? and state in ${WENT_OUT} and id >= ? and id < ?`).pluck();
+  const sentIn = c.prepare("select count(*) from outbox where broadcast_id = ? and state in ('sent','delivered','seen') and id >= ? and id < ?").pluck();
   // Few rows are blamed: outbox_blamed_idx.
   const blamed = c.prepare("select count(*) from outbox where broadcast_id = ? and unfollow_blamed_at is not null").pluck();
 
+  // ---- dashboard_days: the stored figures of settled days ----
+
+  // The row that says what the stored figures were computed under (the shop's time zone, their definitions).
+  const META = { day: "", figure: "meta" };
+  const metaRow = c.prepare("select data from dashboard_days where day = @day and figure = @figure").pluck();
+  const putMeta = c.prepare("insert or replace into dashboard_days (day, figure, data, computed_at) values (@day, @figure, @data, @at)");
+  const storedIn = c.prepare("select day, figure, data from dashboard_days where day >= ? and day <= ? and day != ''");
+  const storedKeysIn = c.prepare("select day, figure from dashboard_days where day >= ? and day <= ? and day != ''");
+  const insertDay = c.prepare("insert or ignore into dashboard_days (day, figure, data, computed_at) values (?, ?, ?, ?)");
+  const deleteAll = c.prepare("delete from dashboard_days");
+  // The first moment any figure has an event: one seek to the left edge of each index.
+  const earliest = c
+    .prepare(
+      `select min(t) from (
+        select min(at) as t from follow_events indexed by follow_events_at_kind_idx
+        union all select min(sent_at) from outbox indexed by outbox_sent_idx where sent_at is not null ${WENT_OUT}
+        union all select min(delivered_at) from outbox indexed by outbox_delivered_idx where delivered_at is not null
+        union all select min(seen_at) from outbox indexed by outbox_seen_idx where seen_at is not null
+        union all select min(updated_at) from outbox indexed by outbox_ended_idx where updated_at is not null ${ENDED}
+        union all select min(created_at) from outbox indexed by outbox_ready_idx where state = 'queued'
+        union all select min(created_at) from outbox indexed by outbox_ready_idx where state = 'ready'
+        union all select min(created_at) from outbox indexed by outbox_ready_idx where state = 'sending'
+        union all select min(redeemed_at) from vouchers where redeemed_at is not null
+        union all select min(created_at) from points_ledger
+        union all select min(created_at) from game_draws)`,
+    )
+    .pluck();
+  const forget = c.transaction((meta: string | null, at: number) => {
+    deleteAll.run();
+    if (meta !== null) putMeta.run({ ...META, data: meta, at });
+  });
+  const store = c.transaction((rows: { day: string; figure: string; data: unknown }[], at: number) => {
+    for (const r of rows) insertDay.run(r.day, r.figure, JSON.stringify(r.data), at);
+  });
+
+  type Take<R> = (w: Window, rows: R[]) => void;
+  const run =
+    <R>(src: TimeKeyed) =>
+    (windows: readonly Window[], take: Take<R>, o?: SliceOptions) =>
+      sliceWindows(src, windows, take as Take<Row>, o);
+
   return {
-    followers: (bounds: number[], take: (s: Slice, rows: { kind: string; n: number }[]) => void, o?: SliceOptions) =>
-      sliceDays(followers, bounds, take as never, o),
-    messages: (bounds: number[], take: (s: Slice, rows: Record<string, number>[]) => void, o?: SliceOptions) => sliceDays(messages, bounds, take as never, o),
-    messageReasons: (
-      bounds: number[],
-      take: (s: Slice, rows: { outcome: "suppressed" | "held"; reason: string | null; n: number }[]) => void,
-      o?: SliceOptions,
-    ) => sliceDays(messageReasons, bounds, take as never, o),
-    redemptions: (bounds: number[], take: (s: Slice, rows: { store: string | null; n: number }[]) => void, o?: SliceOptions) =>
-      sliceDays(redemptions, bounds, take as never, o),
-    points: (bounds: number[], take: (s: Slice, rows: { earned: number; spent: number; expired: number; adjusted: number }[]) => void, o?: SliceOptions) =>
-      sliceDays(points, bounds, take as never, o),
+    followers: run<{ kind: string; n: number }>(followers),
+    sent: run<{ sent: number; cs_free: number; cs_paid: number; template_uid: number; zns: number }>(sent),
+    delivered: run<{ n: number }>(delivered),
+    seen: run<{ n: number }>(seen),
+    ended: run<{ state: string; reason: string | null; n: number }>(ended),
+    /** Messages still waiting (queued, ready or sending), counted on the day they were queued. */
+    waiting: async (windows: readonly Window[], take: Take<{ n: number }>, o?: SliceOptions) => {
+      let slices = 0;
+      for (const [i, src] of waiting.entries()) {
+        if (i > 0) await (o?.pause ?? yieldToEventLoop)();
+        slices += await sliceWindows(src, windows, take as Take<Row>, o);
+      }
+      return slices;
+    },
+    redemptions: run<{ store: string | null; n: number }>(redemptions),
+    points: run<{ earned: number; spent: number; expired: number; adjusted: number }>(points),
     /** A follow counts as coming from a first play within FOLLOW_AFTER_PLAY_DAYS after it. */
-    games: (bounds: number[], take: (s: Slice, rows: { store: string; plays: number; new_players: number; followed: number }[]) => void, o?: SliceOptions) =>
-      sliceDays(games, bounds, take as never, o),
+    games: run<{ store: string; plays: number; new_players: number; followed: number }>(games),
     stores: () => storeList.all() as { id: string; name: string }[],
-    broadcastsStarted: (lo: number, hi: number) => broadcastsStarted.all(lo, hi) as { id: string; name: string; state: string; started_at: number | null }[],
+    broadcastsStarted: (lo: number, hi: number) =>
+      broadcastsStarted.all(lo, hi) as { id: string; name: string; state: string; started_at: number; finished_at: number | null }[],
     /** How many of a broadcast's messages went out, counted in id slices between event-loop turns. */
     async broadcastSent(id: string, o?: SliceOptions): Promise<{ sent: number; slices: number }> {
       const span = sentSpan.get({ id }) as { lo: number | null; hi: number | null };
@@ -193,6 +277,30 @@ export function createDashboardRepo(db: Db) {
       return { sent, slices };
     },
     broadcastBlamed: (id: string) => blamed.get(id) as number,
+
+    /** What the stored figures were computed under (JSON), or null before anything was stored. */
+    storedMeta: () => (metaRow.get(META) as string | undefined) ?? null,
+    /** Drops every stored figure; with `meta`, records what the next ones will be computed under. */
+    forgetStored: (meta: string | null, at: number) => forget(meta, at),
+    /** The stored figures of the days `from` to `to` (both included), their data parsed. */
+    stored: (from: string, to: string) =>
+      (storedIn.all(from, to) as { day: string; figure: string; data: string }[]).map((r) => ({
+        day: r.day,
+        figure: r.figure,
+        data: JSON.parse(r.data) as unknown,
+      })),
+    storedKeys: (from: string, to: string) => storedKeysIn.all(from, to) as { day: string; figure: string }[],
+    /** Stores settled days' figures, in one transaction; a figure already stored is kept (computed once). */
+    store: (rows: { day: string; figure: string; data: unknown }[], at: number) => store(rows, at),
+    /** The first moment any figure has an event (null when there is none). */
+    earliest: () => earliest.get() as number | null,
+
+    /** EXPLAIN QUERY PLAN of every statement a figure runs (tests check each is an index range). */
+    plans: () =>
+      explained.map(({ name, stmt, args }) => ({
+        name,
+        plan: (c.prepare(`explain query plan ${stmt.source}`).all(args as never) as { detail: string }[]).map((p) => p.detail),
+      })),
   };
 }
 

@@ -165,13 +165,12 @@ export function createOutboxRepo(db: Db) {
     `update outbox set not_before = ?, updated_at = ? where state = 'held' and reason in ('QUIET_HOURS','CAP_REACHED','PROMOTION_HOURS','FATIGUE','CUSTOMER_WEEKLY_LIMIT')`,
   );
   // A row being sent (leased and marked sending) finishes; anything not yet sent never goes. The text and
-  // template data of every other row are dropped: they carry the person's name and what we told them.
+  // template data of every other row are dropped: they carry the person's name and what we told them. That is
+  // no change of state, so updated_at stays: an ended row is counted on the day it ended (the dashboard).
   const cancelUnsent = c.prepare(
     "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready') returning broadcast_id",
   );
-  const blankContent = c.prepare(
-    "update outbox set text = null, image_url = null, template_data = null, updated_at = ? where customer_id = ? and state != 'sending'",
-  );
+  const blankContent = c.prepare("update outbox set text = null, image_url = null, template_data = null where customer_id = ? and state != 'sending'");
   const replay = c.prepare(
     `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
      from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? and o.customer_id is not null order by o.customer_id, o.created_at, o.id`,
@@ -297,7 +296,7 @@ export function createOutboxRepo(db: Db) {
     /** The person's data was erased: cancels what was still to be sent to them. Inside the erasure's transaction. */
     forgetCustomer(customerId: string, now: number) {
       const rows = cancelUnsent.all(now, customerId) as { broadcast_id: string | null }[];
-      blankContent.run(now, customerId);
+      blankContent.run(customerId);
       return { cancelled: rows.length, broadcastIds: rows.map((r) => r.broadcast_id) };
     },
     /** Every message to a customer since `since` (test sends are no one's), by person then time, with its template's tag (the what-if replay). */

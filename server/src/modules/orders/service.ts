@@ -11,6 +11,7 @@ import type { IdentityRepo } from "../identity/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { NewMessage } from "../messaging/repo";
 import type { MenuService } from "../menu/service";
+import type { StoreService } from "../stores/service";
 import type { VoucherService } from "../vouchers/service";
 import type { OrderRepo, OrderRow } from "./repo";
 
@@ -24,6 +25,8 @@ const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
 
 /**
  * Orders. Rules kept here (and tested in orders.test.ts):
+ * - The stores module says whether the store takes the order (active; open now for a table order; the pickup time
+ *   inside its opening hours), before anything is priced or written. A request id already placed answers its order.
  * - The menu module prices the order (menu, options, voucher, `orderTotals`); a client total that differs is refused.
  * - Voucher: validated at placing (owner, active, store, minimum spend) and reserved by the order while it is live
  *   (a partial unique index: two live orders never hold one voucher). The vouchers module checks, redeems and restores
@@ -40,6 +43,8 @@ export function createOrderService(deps: {
   db: Db;
   repo: OrderRepo;
   identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
+  /** The stores module: whether a store takes this order now (active, open for a table, pickup inside its hours). */
+  stores: Pick<StoreService, "assertTakesOrder">;
   menu: Pick<MenuService, "price">;
   /** The vouchers module: the only writer of vouchers (redemption and its audit, restore). */
   vouchers: Pick<VoucherService, "redeemForOrder" | "restoreForOrder">;
@@ -98,6 +103,7 @@ export function createOrderService(deps: {
     const result = tx(db, () => {
       const existing = repo.orderByRequest(requestKey);
       if (existing) return { id: existing.id, duplicate: true };
+      deps.stores.assertTakesOrder(body.storeId, body.pickup, at);
       const q = deps.menu.price(customerId, body, at);
       if (q.totalVnd !== body.expectedTotal) {
         throw new AppError(

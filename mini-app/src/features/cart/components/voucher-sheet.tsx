@@ -1,7 +1,7 @@
 import { Spinner } from "zmp-ui";
 import { Check, Ticket as TicketIcon, X } from "lucide-react";
 import type { Voucher } from "@mc/shared";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { conditions, voucherDates, voucherLabel } from "../../../lib/voucher-labels";
 import { useLoad } from "../../../lib/use-load";
 import { fetchActiveVouchers } from "../api";

@@ -1,7 +1,8 @@
 import { BellRing, Coins, Gift, Percent, Smile } from "lucide-react";
 import type { GameSlice } from "@mc/shared";
 import { Card } from "../../../components/card";
-import { percent, pointsText } from "../labels";
+import { fmtPoints } from "@mc/web/format";
+import { percent } from "../labels";
 
 /** The published odds: weight / sum of weights, exactly what the server draws with. */
 export function OddsList({ slices }: { slices: GameSlice[] }) {
@@ -17,7 +18,7 @@ export function OddsList({ slices }: { slices: GameSlice[] }) {
               </span>
               <span className="game-odds-text">
                 <span className="game-odds-label">{s.label}</span>
-                {s.kind === "points" && s.points ? <small>Cộng {pointsText(s.points)}</small> : null}
+                {s.kind === "points" && s.points ? <small>Cộng {fmtPoints(s.points)}</small> : null}
                 {s.requiresFollow ? (
                   <small className="game-odds-follow">
                     <BellRing size={12} /> Cần quan tâm OA để nhận

@@ -4,7 +4,7 @@ import { BellRing, CircleAlert, CircleCheck, Coins, Gift, Hourglass, House, Load
 import type { GameDraw } from "@mc/shared";
 import { useFollowToClaim } from "../../../lib/use-follow-to-claim";
 import { fetchDraw } from "../api";
-import { pointsText } from "../labels";
+import { fmtPoints } from "@mc/web/format";
 
 type Props = {
   draw: GameDraw;
@@ -32,7 +32,7 @@ export function Outcome({ draw, storeName, playsLeft, walletPath, onPlayAgain }:
 }
 
 function prizeTitle(draw: GameDraw) {
-  return draw.slice.kind === "points" && draw.points ? `+${pointsText(draw.points)}` : draw.slice.label;
+  return draw.slice.kind === "points" && draw.points ? `+${fmtPoints(draw.points)}` : draw.slice.label;
 }
 
 function Claimed({ draw, walletPath, footer }: { draw: GameDraw; walletPath: string; footer: ReactNode }) {

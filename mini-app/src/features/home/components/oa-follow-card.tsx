@@ -2,7 +2,7 @@ import { useState } from "react";
 import { BellRing, CheckCircle2, MessageCircle } from "lucide-react";
 import { followOa, toFailure, useCustomer } from "../../../session";
 import { Card } from "../../../components/card";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../../components/use-toast";
 import { config } from "../../../config";
 import "../home.css";

@@ -2,9 +2,10 @@ import { useState } from "react";
 import { Phone, ShieldCheck } from "lucide-react";
 import { sharePhone, toFailure, useCustomer } from "../../../session";
 import { Card } from "../../../components/card";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../../components/use-toast";
 import "../home.css";
+import { fmtPhone } from "@mc/web/format";
 
 /** Phone via Zalo's consent sheet: we get a one-time token and only the server turns it into a number. */
 export function PhoneCard() {
@@ -29,7 +30,7 @@ export function PhoneCard() {
       <Card icon={<ShieldCheck size={20} />} title="Số điện thoại" testId="phone-card">
         <p className="mc-muted">Đã liên kết với tài khoản thành viên</p>
         <p className="mc-phone" data-testid="phone-masked">
-          {customer.phoneMasked}
+          {customer.phoneMasked && fmtPhone(customer.phoneMasked)}
         </p>
       </Card>
     );

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Check, Minus, Plus, X } from "lucide-react";
 import type { MenuProduct, OptionGroup } from "@mc/shared";
-import { fmtVnd } from "../../../lib/format";
+import { fmtVnd } from "@mc/web/format";
 import { MAX_QTY } from "../../../lib/cart";
 import { defaultOptions, deltaLabel, missingGroup, unitPriceOf } from "../api";
 import { ProductImage } from "../../../components/product-image";

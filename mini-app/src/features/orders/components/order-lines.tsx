@@ -1,5 +1,5 @@
 import type { Order } from "@mc/shared";
-import { fmtVnd } from "../../../lib/format";
+import { fmtVnd } from "@mc/web/format";
 
 /** The priced lines and totals of an order, exactly as the server stored them. */
 export function OrderLines({ order }: { order: Order }) {

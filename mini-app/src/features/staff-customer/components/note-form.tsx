@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { NotebookPen } from "lucide-react";
 import { ErrorCode } from "@mc/shared/errors";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../../components/use-toast";
 import { toFailure } from "../../../session";
 import { addNote } from "../api";

@@ -1,7 +1,7 @@
 import { Clock, Coins, Phone, Tag, UserCheck, UserMinus, UserX } from "lucide-react";
 import type { CustomerProfile } from "@mc/shared";
 import { UserAvatar } from "../../../components/avatar";
-import { fmtDate, fmtNumber } from "../../../lib/format";
+import { fmtDate, fmtNumber, fmtPhone, fmtPoints } from "@mc/web/format";
 
 function follower(p: CustomerProfile) {
   if (p.followsOa) return { cls: "ok", Icon: UserCheck, text: "Đang quan tâm OA" };
@@ -46,7 +46,7 @@ export function ProfileCard({ profile: p }: { profile: CustomerProfile }) {
             <Clock size={14} /> Sắp hết hạn
           </dt>
           <dd data-testid="sc-expiring">
-            {expiring.points > 0 ? `${fmtNumber(expiring.points)} điểm` : "Không có"}
+            {expiring.points > 0 ? fmtPoints(expiring.points) : "Không có"}
             {expiring.points > 0 && expiring.by ? <small>từ {fmtDate(expiring.by)}</small> : null}
           </dd>
         </div>
@@ -54,7 +54,7 @@ export function ProfileCard({ profile: p }: { profile: CustomerProfile }) {
           <dt>
             <Phone size={14} /> Số điện thoại
           </dt>
-          <dd data-testid="sc-phone">{p.phoneMasked ?? <span className="sc-none">Chưa chia sẻ</span>}</dd>
+          <dd data-testid="sc-phone">{p.phoneMasked ? fmtPhone(p.phoneMasked) : <span className="sc-none">Chưa chia sẻ</span>}</dd>
         </div>
       </dl>
 

@@ -2,8 +2,8 @@ import { Spinner } from "zmp-ui";
 import { Coins, Gamepad2, History, MessageSquare, ShoppingBag, StickyNote, Ticket, UserCog, UserPlus, type LucideIcon } from "lucide-react";
 import type { TimelineItem, TimelineKind } from "@mc/shared";
 import { noteText, TIMELINE_LABEL } from "@mc/shared/timeline-words";
-import { describeError } from "../../../components/errors";
-import { fmtDateTime } from "../../../lib/format";
+import { describeError } from "@mc/web/error-messages";
+import { fmtDateTime } from "@mc/web/format";
 import type { Timeline } from "../use-timeline";
 
 const ICON: Record<TimelineKind, LucideIcon> = {

@@ -2,9 +2,9 @@ import type { ReactNode } from "react";
 import { Ban, CalendarX, CheckCircle2, Clock3, MapPinOff, SearchX, ShieldAlert, ShieldX, TriangleAlert } from "lucide-react";
 import type { CounterVoucher } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { UserAvatar } from "../../../components/avatar";
-import { fmtDate, fmtDateTime } from "../../../lib/format";
+import { fmtDate, fmtDateTime } from "@mc/web/format";
 import { spacedCode, voucherLabel } from "../../../lib/voucher-labels";
 
 /** Every way a counter voucher check can end; the screen switches on `kind`. */

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { ChevronRight, UserRound } from "lucide-react";
 import { ErrorCode } from "@mc/shared/errors";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { toFailure } from "../../../session";
 import { staffCustomerPath } from "../../../lib/staff-links";
 import { customerByMemberCode } from "../api";

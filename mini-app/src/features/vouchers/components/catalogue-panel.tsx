@@ -5,14 +5,15 @@ import { BellRing, Coins, Gift, QrCode } from "lucide-react";
 import type { CatalogueItem } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { followOa, toFailure, useCustomer } from "../../../session";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../../components/use-toast";
 import { config } from "../../../config";
 import { useLoyalty } from "../../../lib/loyalty";
-import { fmtNumber, newRequestId } from "../../../lib/format";
+import { fmtNumber } from "@mc/web/format";
+import { newRequestId } from "@mc/web/request-id";
 import { useLoad } from "../../../lib/use-load";
 import { claimCampaign, fetchCatalogue } from "../api";
-import { blockedReason, conditions, validityOfOffer, voucherErrorText, voucherLabel } from "../../../lib/voucher-labels";
+import { blockedReason, conditions, validityOfOffer, voucherLabel } from "../../../lib/voucher-labels";
 import { ConfirmSheet } from "./confirm-sheet";
 import { Ticket } from "./ticket";
 
@@ -37,7 +38,7 @@ export function CataloguePanel() {
       await reload();
     } catch (e) {
       const code = toFailure(e).code;
-      toast.error(voucherErrorText(code) ?? describeError(code).title);
+      toast.error(describeError(code).title);
       await reload();
     } finally {
       setBusy(null);

@@ -2,7 +2,7 @@ import { useNavigate } from "react-router-dom";
 import { Spinner } from "zmp-ui";
 import { ChevronRight, Ticket as TicketIcon } from "lucide-react";
 import type { VoucherStatus } from "@mc/shared";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useLoad } from "../../../lib/use-load";
 import { fetchMyVouchers } from "../api";
 import { conditions, statusLabel, voucherDates, voucherLabel } from "../../../lib/voucher-labels";

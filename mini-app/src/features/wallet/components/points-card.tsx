@@ -1,9 +1,9 @@
 import { useNavigate } from "react-router-dom";
 import { ChevronRight, Clock, Coins, Gift, History } from "lucide-react";
 import { Card } from "../../../components/card";
-import { describeError } from "../../../components/errors";
+import { describeError } from "@mc/web/error-messages";
 import { useLoyalty } from "../../../lib/loyalty";
-import { fmtDate, fmtNumber } from "../../../lib/format";
+import { fmtDate, fmtNumber } from "@mc/web/format";
 import "../wallet.css";
 
 /** Home: balance, tier, progress to the next tier and points about to expire. */

@@ -1,0 +1,285 @@
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { Award, ChartColumn, Clock, Gamepad2, History, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Store, Ticket, UserCog, UsersRound } from "lucide-react";
+import type { AdminMe } from "@mc/shared";
+import { ErrorCode } from "@mc/shared/errors";
+import { ApiError } from "@mc/web/api-client";
+import { describeError } from "@mc/web/error-messages";
+import { api, session, SESSION_KEYS, setSignedOutHandler, type Admin } from "./api";
+import { ErrorBox, Spinner, useAction } from "./ui";
+import { RulesPage } from "./pages/rules";
+import { BroadcastsPage } from "./pages/broadcasts";
+import { BroadcastPage } from "./pages/broadcast";
+import { ZnsPage } from "./pages/zns";
+import { VouchersPage } from "./pages/vouchers";
+import { GamesPage } from "./pages/games";
+import { Layers, Users } from "lucide-react";
+import { CustomersPage } from "./pages/customers";
+import { CustomerProfilePage } from "./pages/customer-profile";
+import { SegmentsPage } from "./pages/segments";
+import { SegmentEditorPage } from "./pages/segment-editor";
+import { StoresPage } from "./pages/stores";
+import { useHashRoute } from "./routing";
+import { AccountsPage } from "./pages/accounts";
+import { StaffPage } from "./pages/staff";
+import { AuditPage } from "./pages/audit";
+import { LoyaltyRulesPage } from "./pages/loyalty-rules";
+import { ROLE_LABEL, type ConsoleRole } from "./labels";
+
+// Its own chunk (with the chart library): the console's first load does not pay for it.
+const DashboardPage = lazy(() => import("./pages/dashboard"));
+
+// Each page with the console roles that may use it (the server's route roles: README "Console roles").
+const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
+type NavItem = { key: string; label: string; icon: typeof ChartColumn; roles: readonly ConsoleRole[] };
+const NAV: NavItem[] = [
+  { key: "dashboard", label: "Tổng quan", icon: ChartColumn, roles: CRM },
+  { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck, roles: CRM },
+  { key: "customers", label: "Khách hàng", icon: Users, roles: CRM },
+  { key: "segments", label: "Phân khúc", icon: Layers, roles: CRM },
+  { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone, roles: CRM },
+  { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate, roles: CRM },
+  { key: "vouchers", label: "Voucher", icon: Ticket, roles: CRM },
+  { key: "games", label: "Trò chơi", icon: Gamepad2, roles: CRM },
+  { key: "stores", label: "Cửa hàng", icon: Store, roles: ["owner"] },
+  { key: "staff", label: "Nhân viên", icon: UsersRound, roles: ["owner", "store_manager"] },
+  { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
+  { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
+  { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
+];
+
+/** Where the console is: checking a stored session with the server, signed in, or at sign-in (after an expiry, saying so). */
+type Gate = { state: "checking" } | { state: "in"; admin: Admin } | { state: "out"; expired: boolean };
+
+function storedGate(): Gate {
+  if (!session.token()) return { state: "out", expired: false };
+  const exp = session.expiresAt();
+  if (exp !== null && exp <= Date.now()) {
+    session.clear();
+    return { state: "out", expired: true };
+  }
+  return { state: "checking" };
+}
+
+export function ConsoleApp() {
+  const [gate, setGate] = useState<Gate>(storedGate);
+  const expire = useCallback(() => {
+    session.clear();
+    setGate({ state: "out", expired: true });
+  }, []);
+  // A 401 on any call: the client has already dropped the token.
+  useEffect(() => setSignedOutHandler(() => setGate({ state: "out", expired: true })), []);
+
+  // A stored token is checked with the server before the shell shows; only a 401 ends it (the handler above).
+  useEffect(() => {
+    if (gate.state !== "checking") return;
+    let alive = true;
+    const stored = session.admin();
+    api
+      .get<AdminMe>("/api/admin/me")
+      .then(({ admin }) => {
+        // The role and stores as the server has them now (an owner may have changed them since sign-in).
+        const me: Admin = { ...stored, ...admin, email: admin.email ?? stored?.email ?? "" };
+        session.set(session.token()!, me);
+        if (alive) setGate({ state: "in", admin: me });
+      })
+      .catch((e: unknown) => {
+        if (!alive || (e instanceof ApiError && e.status === 401)) return;
+        // The server cannot be asked now (network, 5xx): keep the session; the pages say what fails.
+        if (stored) setGate({ state: "in", admin: stored });
+        else expire();
+      });
+    return () => {
+      alive = false;
+    };
+  }, [gate.state, expire]);
+
+  // Signed in: back to sign-in the moment the token expires, without waiting for a call to fail.
+  useEffect(() => {
+    if (gate.state !== "in") return;
+    const exp = session.expiresAt();
+    if (exp === null) return;
+    const t = setTimeout(expire, Math.max(0, exp - Date.now()));
+    return () => clearTimeout(t);
+  }, [gate, expire]);
+
+  // Another tab signed in or out: follow it.
+  useEffect(() => {
+    const on = (e: StorageEvent) => {
+      if (e.key !== null && !SESSION_KEYS.includes(e.key)) return;
+      setGate((g) => (session.token() ? (g.state === "in" ? g : { state: "checking" }) : g.state === "out" ? g : { state: "out", expired: false }));
+    };
+    window.addEventListener("storage", on);
+    return () => window.removeEventListener("storage", on);
+  }, []);
+
+  if (gate.state === "checking")
+    return (
+      <div className="mc-console c-login-wrap" data-testid="session-checking">
+        <div className="c-login">
+          <Spinner label="Đang kiểm tra phiên đăng nhập…" />
+        </div>
+      </div>
+    );
+  if (gate.state === "out") return <SignIn expired={gate.expired} onSignedIn={(admin) => setGate({ state: "in", admin })} />;
+  return (
+    <Shell
+      admin={gate.admin}
+      onSignOut={() => {
+        session.clear();
+        setGate({ state: "out", expired: false });
+      }}
+    />
+  );
+}
+
+function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: (a: Admin) => void }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const { busy, error, run } = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await run(() => api.post<{ token: string; admin: Admin }>("/api/admin/login", { email: email.trim(), password }, { auth: false }));
+    if (r) {
+      session.set(r.token, r.admin);
+      onSignedIn(r.admin);
+    }
+  };
+  return (
+    <div className="mc-console c-login-wrap">
+      <form className="c-login" onSubmit={submit} data-testid="login-form">
+        <div className="c-brand c-brand-lg">
+          <span className="c-logo">MC</span>
+          <div>
+            <div className="c-brand-name">Master Channel</div>
+            <div className="c-muted">Trang quản trị cửa hàng</div>
+          </div>
+        </div>
+        {expired && !error && (
+          <div className="c-notice" role="status" data-testid="session-expired">
+            <Clock size={18} />
+            <span>{describeError(ErrorCode.UNAUTHENTICATED).title}</span>
+          </div>
+        )}
+        <label className="c-field">
+          <span className="c-label">Email</span>
+          <input
+            className="c-input"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            data-testid="login-email"
+            required
+          />
+        </label>
+        <label className="c-field">
+          <span className="c-label">Mật khẩu</span>
+          <input
+            className="c-input"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="login-password"
+            required
+          />
+        </label>
+        <ErrorBox error={error} testId="login-error" />
+        <button className="c-btn c-btn-primary c-btn-block" disabled={busy} data-testid="login-submit">
+          {busy ? "Đang đăng nhập…" : "Đăng nhập"}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
+  // A session stored before roles has none: it was an owner's (the check on load brings the role).
+  const role: ConsoleRole = admin.role ?? "owner";
+  const nav = NAV.filter((n) => n.roles.includes(role));
+  // The warming rules open first, as before roles; a store manager starts on their staff.
+  const home = nav.some((n) => n.key === "rules") ? "rules" : (nav[0]?.key ?? "rules");
+  const [hashPage, id] = useHashRoute();
+  const page = window.location.hash.replace(/^#\/?/, "").split("?")[0] ? (hashPage ?? home) : home;
+  // At phone width the nav is one sideways-scrolling row: bring the current page's link into it.
+  const navList = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    const ul = navList.current;
+    const a = ul?.querySelector<HTMLElement>("a.active");
+    if (ul && a && ul.scrollWidth > ul.clientWidth) ul.scrollLeft = a.offsetLeft - ul.offsetLeft - 40;
+  }, [page]);
+  let body;
+  const known = NAV.find((n) => n.key === page);
+  if (known && !known.roles.includes(role)) body = <NotForRole />;
+  else if (page === "accounts") body = <AccountsPage />;
+  else if (page === "staff") body = <StaffPage />;
+  else if (page === "audit") body = <AuditPage />;
+  else if (page === "loyalty") body = <LoyaltyRulesPage />;
+  else if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
+  else if (page === "broadcasts") body = <BroadcastsPage />;
+  else if (page === "customers" && id) body = <CustomerProfilePage key={id} id={id} />;
+  else if (page === "customers") body = <CustomersPage />;
+  else if (page === "segments" && id) body = <SegmentEditorPage key={id} id={id} />;
+  else if (page === "segments") body = <SegmentsPage />;
+  else if (page === "zns") body = <ZnsPage />;
+  else if (page === "vouchers") body = <VouchersPage />;
+  else if (page === "games") body = <GamesPage />;
+  else if (page === "stores") body = <StoresPage id={id} />;
+  else if (page === "dashboard")
+    body = (
+      <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>
+        <DashboardPage />
+      </Suspense>
+    );
+  else if (role === "store_manager") body = <StaffPage />;
+  else body = <RulesPage />;
+  return (
+    <div className="mc-console c-shell">
+      <nav className="c-nav" aria-label="Điều hướng">
+        <div className="c-nav-inner">
+          <div className="c-brand">
+            <span className="c-logo">MC</span>
+            <div>
+              <div className="c-brand-name">Master Channel</div>
+              <div className="c-muted c-small">Quản trị</div>
+            </div>
+          </div>
+          <ul ref={navList}>
+            {nav.map(({ key, label, icon: Icon }) => (
+              <li key={key}>
+                <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>
+                  <Icon size={18} /> {label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <div className="c-nav-foot">
+            <div className="c-small c-muted" data-testid="signed-in-as">
+              {admin.email}
+            </div>
+            <div className="c-small c-muted" data-testid="signed-in-role">
+              {ROLE_LABEL[role]}
+            </div>
+            <button className="c-btn c-btn-ghost c-btn-sm" onClick={onSignOut} data-testid="sign-out">
+              <LogOut size={16} /> Đăng xuất
+            </button>
+          </div>
+        </div>
+      </nav>
+      <main className="c-main">{body}</main>
+    </div>
+  );
+}
+
+function NotForRole() {
+  return (
+    <div className="c-page" data-testid="not-for-role">
+      <div className="c-error" role="alert">
+        <div>
+          <div className="c-error-msg">Trang này không dành cho vai trò của bạn.</div>
+          <div className="c-muted c-small">Hãy chọn một mục trong thanh điều hướng, hoặc nhờ chủ cửa hàng đổi vai trò cho bạn.</div>
+        </div>
+      </div>
+    </div>
+  );
+}
