@@ -19,14 +19,15 @@ import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
 import { StoresPage } from "./pages/stores";
 import { useHashRoute } from "./routing";
-import { AccountsPage } from "./pages/accounts";
-import { StaffPage } from "./pages/staff";
-import { AuditPage } from "./pages/audit";
-import { LoyaltyRulesPage } from "./pages/loyalty-rules";
 import { ROLE_LABEL, type ConsoleRole } from "./labels";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
 const DashboardPage = lazy(() => import("./pages/dashboard"));
+// The owner's and store manager's pages load when opened: a marketer's first load does not carry them.
+const AccountsPage = lazy(() => import("./pages/accounts").then((m) => ({ default: m.AccountsPage })));
+const StaffPage = lazy(() => import("./pages/staff").then((m) => ({ default: m.StaffPage })));
+const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.AuditPage })));
+const LoyaltyRulesPage = lazy(() => import("./pages/loyalty-rules").then((m) => ({ default: m.LoyaltyRulesPage })));
 
 // Each page with the console roles that may use it (the server's route roles: README "Console roles").
 const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
@@ -225,12 +226,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage />;
   else if (page === "stores") body = <StoresPage id={id} />;
-  else if (page === "dashboard")
-    body = (
-      <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>
-        <DashboardPage />
-      </Suspense>
-    );
+  else if (page === "dashboard") body = <DashboardPage />;
   else if (role === "store_manager") body = <StaffPage />;
   else body = <RulesPage />;
   return (
@@ -266,7 +262,9 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
           </div>
         </div>
       </nav>
-      <main className="c-main">{body}</main>
+      <main className="c-main">
+        <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>{body}</Suspense>
+      </main>
     </div>
   );
 }

@@ -8,7 +8,7 @@ const MARKETER = { email: "lan.marketing@masterchannel.vn", name: "Nguyễn Th�
 const STORE = "q1-nguyen-hue";
 
 async function signIn(page: Page, stack: Stack, who: { email: string; password: string }, hash = "") {
-  await page.goto(`${stack.webUrl}/console.html${hash}`);
+  await page.goto(`${stack.consoleUrl}/${hash}`);
   await page.getByTestId("login-email").fill(who.email);
   await page.getByTestId("login-password").fill(who.password);
   await page.getByTestId("login-submit").click();
@@ -46,7 +46,7 @@ describe("console roles", () => {
       await signIn(page, stack, DEMO_ADMIN);
       expect(await page.getByTestId("signed-in-role").textContent()).toBe("Chủ cửa hàng");
       expect(await navKeys(page)).toEqual(
-        ["accounts", "audit", "broadcasts", "customers", "dashboard", "games", "loyalty", "rules", "segments", "staff", "vouchers", "zns"].sort(),
+        ["accounts", "audit", "broadcasts", "customers", "dashboard", "games", "loyalty", "rules", "segments", "staff", "stores", "vouchers", "zns"].sort(),
       );
 
       // ---- a marketer's account ----
@@ -129,7 +129,7 @@ describe("console roles", () => {
       await signIn(phone.page, stack, MARKETER);
       expect(await phone.page.getByTestId("signed-in-role").textContent()).toBe("Marketing");
       expect(await navKeys(phone.page)).toEqual(["broadcasts", "customers", "dashboard", "games", "rules", "segments", "vouchers", "zns"].sort());
-      await phone.page.goto(`${stack.webUrl}/console.html#/accounts`);
+      await phone.page.goto(`${stack.consoleUrl}/#/accounts`);
       await expect.poll(() => phone.page.getByTestId("not-for-role").isVisible()).toBe(true);
       expect(await phone.page.getByTestId("accounts-page").count()).toBe(0);
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -148,7 +148,7 @@ describe("console roles", () => {
         ["#/audit", "console-audit-phone", "audit-table"],
       ] as const) {
         if (hash === "#/accounts") await signIn(ownerPhone.page, stack, DEMO_ADMIN, hash);
-        else await ownerPhone.page.goto(`${stack.webUrl}/console.html${hash}`);
+        else await ownerPhone.page.goto(`${stack.consoleUrl}/${hash}`);
         await expect.poll(() => ownerPhone.page.getByTestId(visible).isVisible()).toBe(true);
         expect(await ownerPhone.page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(360);
         await shot(ownerPhone.page, name);
