@@ -21,6 +21,7 @@ const OWNED = [
     schema: ["customers", "customerTags", "staffStores", "customerNotes"],
   },
   { module: "stores", tables: ["stores"], schema: ["stores"] },
+  { module: "admin", tables: ["admin_users", "admin_user_stores"], schema: ["adminUsers", "adminUserStores"] },
   { module: "oa", tables: ["webhook_events", "follow_events"], schema: ["webhookEvents", "followEvents"] },
 ];
 const writesTo = (o) => {

@@ -24,7 +24,7 @@ import { seedCustomers, seedOpenRules } from "./shared";
 const PLAN_N = Number(process.env.BENCH_PLAN_CUSTOMERS ?? 1_000_000);
 const DISPATCH_N = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const admin = { kind: "operator" as const, id: "bench", role: "admin" as const, storeIds: [] };
+const admin = { kind: "operator" as const, id: "bench", console: "owner" as const, role: "admin" as const, storeIds: [] };
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString("en-US");
 

@@ -4,7 +4,8 @@ import { config } from "./config";
 const TOKEN_KEY = "mc.console.token";
 const ADMIN_KEY = "mc.console.admin";
 
-export type Admin = { id: string; email: string; name?: string; role?: string };
+/** Who is signed in (the login's `admin`, refreshed by GET /api/admin/me); a session stored before roles has no role (it was an owner's). */
+export type Admin = { id: string; email: string; name?: string; role?: "owner" | "marketer" | "store_manager"; storeIds?: string[] };
 
 /**
  * The console's session, in localStorage: it survives a reload and a link opened in another tab. The token is

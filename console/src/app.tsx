@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { ChartColumn, Clock, Gamepad2, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Store, Ticket } from "lucide-react";
+import { Award, ChartColumn, Clock, Gamepad2, History, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Store, Ticket, UserCog, UsersRound } from "lucide-react";
 import type { AdminMe } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError } from "@mc/web/api-client";
@@ -19,21 +19,34 @@ import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
 import { StoresPage } from "./pages/stores";
 import { useHashRoute } from "./routing";
+import { ROLE_LABEL, type ConsoleRole } from "./labels";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
 const DashboardPage = lazy(() => import("./pages/dashboard"));
+// The owner's and store manager's pages load when opened: a marketer's first load does not carry them.
+const AccountsPage = lazy(() => import("./pages/accounts").then((m) => ({ default: m.AccountsPage })));
+const StaffPage = lazy(() => import("./pages/staff").then((m) => ({ default: m.StaffPage })));
+const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.AuditPage })));
+const LoyaltyRulesPage = lazy(() => import("./pages/loyalty-rules").then((m) => ({ default: m.LoyaltyRulesPage })));
 
-const NAV = [
-  { key: "dashboard", label: "Tổng quan", icon: ChartColumn },
-  { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck },
-  { key: "customers", label: "Khách hàng", icon: Users },
-  { key: "segments", label: "Phân khúc", icon: Layers },
-  { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone },
-  { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate },
-  { key: "vouchers", label: "Voucher", icon: Ticket },
-  { key: "games", label: "Trò chơi", icon: Gamepad2 },
-  { key: "stores", label: "Cửa hàng", icon: Store },
-] as const;
+// Each page with the console roles that may use it (the server's route roles: README "Console roles").
+const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
+type NavItem = { key: string; label: string; icon: typeof ChartColumn; roles: readonly ConsoleRole[] };
+const NAV: NavItem[] = [
+  { key: "dashboard", label: "Tổng quan", icon: ChartColumn, roles: CRM },
+  { key: "rules", label: "Quy tắc chăm sóc", icon: ShieldCheck, roles: CRM },
+  { key: "customers", label: "Khách hàng", icon: Users, roles: CRM },
+  { key: "segments", label: "Phân khúc", icon: Layers, roles: CRM },
+  { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone, roles: CRM },
+  { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate, roles: CRM },
+  { key: "vouchers", label: "Voucher", icon: Ticket, roles: CRM },
+  { key: "games", label: "Trò chơi", icon: Gamepad2, roles: CRM },
+  { key: "stores", label: "Cửa hàng", icon: Store, roles: ["owner"] },
+  { key: "staff", label: "Nhân viên", icon: UsersRound, roles: ["owner", "store_manager"] },
+  { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
+  { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
+  { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
+];
 
 /** Where the console is: checking a stored session with the server, signed in, or at sign-in (after an expiry, saying so). */
 type Gate = { state: "checking" } | { state: "in"; admin: Admin } | { state: "out"; expired: boolean };
@@ -65,7 +78,8 @@ export function ConsoleApp() {
     api
       .get<AdminMe>("/api/admin/me")
       .then(({ admin }) => {
-        const me = { ...stored, id: admin.id, email: admin.email ?? stored?.email ?? "" };
+        // The role and stores as the server has them now (an owner may have changed them since sign-in).
+        const me: Admin = { ...stored, ...admin, email: admin.email ?? stored?.email ?? "" };
         session.set(session.token()!, me);
         if (alive) setGate({ state: "in", admin: me });
       })
@@ -181,7 +195,13 @@ function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: (a: Adm
 }
 
 function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
-  const [page = "rules", id] = useHashRoute();
+  // A session stored before roles has none: it was an owner's (the check on load brings the role).
+  const role: ConsoleRole = admin.role ?? "owner";
+  const nav = NAV.filter((n) => n.roles.includes(role));
+  // The warming rules open first, as before roles; a store manager starts on their staff.
+  const home = nav.some((n) => n.key === "rules") ? "rules" : (nav[0]?.key ?? "rules");
+  const [hashPage, id] = useHashRoute();
+  const page = window.location.hash.replace(/^#\/?/, "").split("?")[0] ? (hashPage ?? home) : home;
   // At phone width the nav is one sideways-scrolling row: bring the current page's link into it.
   const navList = useRef<HTMLUListElement>(null);
   useEffect(() => {
@@ -190,7 +210,13 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
     if (ul && a && ul.scrollWidth > ul.clientWidth) ul.scrollLeft = a.offsetLeft - ul.offsetLeft - 40;
   }, [page]);
   let body;
-  if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
+  const known = NAV.find((n) => n.key === page);
+  if (known && !known.roles.includes(role)) body = <NotForRole />;
+  else if (page === "accounts") body = <AccountsPage />;
+  else if (page === "staff") body = <StaffPage />;
+  else if (page === "audit") body = <AuditPage />;
+  else if (page === "loyalty") body = <LoyaltyRulesPage />;
+  else if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
   else if (page === "customers" && id) body = <CustomerProfilePage key={id} id={id} />;
   else if (page === "customers") body = <CustomersPage />;
@@ -200,12 +226,8 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage />;
   else if (page === "stores") body = <StoresPage id={id} />;
-  else if (page === "dashboard")
-    body = (
-      <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>
-        <DashboardPage />
-      </Suspense>
-    );
+  else if (page === "dashboard") body = <DashboardPage />;
+  else if (role === "store_manager") body = <StaffPage />;
   else body = <RulesPage />;
   return (
     <div className="mc-console c-shell">
@@ -219,7 +241,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
             </div>
           </div>
           <ul ref={navList}>
-            {NAV.map(({ key, label, icon: Icon }) => (
+            {nav.map(({ key, label, icon: Icon }) => (
               <li key={key}>
                 <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>
                   <Icon size={18} /> {label}
@@ -231,13 +253,31 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
             <div className="c-small c-muted" data-testid="signed-in-as">
               {admin.email}
             </div>
+            <div className="c-small c-muted" data-testid="signed-in-role">
+              {ROLE_LABEL[role]}
+            </div>
             <button className="c-btn c-btn-ghost c-btn-sm" onClick={onSignOut} data-testid="sign-out">
               <LogOut size={16} /> Đăng xuất
             </button>
           </div>
         </div>
       </nav>
-      <main className="c-main">{body}</main>
+      <main className="c-main">
+        <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>{body}</Suspense>
+      </main>
+    </div>
+  );
+}
+
+function NotForRole() {
+  return (
+    <div className="c-page" data-testid="not-for-role">
+      <div className="c-error" role="alert">
+        <div>
+          <div className="c-error-msg">Trang này không dành cho vai trò của bạn.</div>
+          <div className="c-muted c-small">Hãy chọn một mục trong thanh điều hướng, hoặc nhờ chủ cửa hàng đổi vai trò cho bạn.</div>
+        </div>
+      </div>
     </div>
   );
 }

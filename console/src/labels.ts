@@ -89,3 +89,7 @@ export const zaloReason = (code: number | null | undefined, fallback?: string | 
 
 /** Recipients not sent to (blocked, failed, outcome unknown, expired or cancelled): the list and the detail page agree. */
 export const notSentOf = (c: Counts) => c.suppressed + c.failed + c.unknown + c.expired + c.cancelled;
+
+/** The console's roles (the server's OperatorRole). */
+export type ConsoleRole = "owner" | "marketer" | "store_manager";
+export const ROLE_LABEL: Record<ConsoleRole, string> = { owner: "Chủ cửa hàng", marketer: "Marketing", store_manager: "Quản lý cửa hàng" };

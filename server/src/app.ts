@@ -13,6 +13,7 @@ import { authPlugin } from "./http/auth";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler";
 import type { ZaloClient } from "./zalo/client";
 import { customerRoutes } from "./modules/customers/routes";
+import { staffGrantRoutes } from "./modules/customers/staff-routes";
 import { storeRoutes } from "./modules/stores/routes";
 import { identityRoutes } from "./modules/identity/routes";
 import { adminRoutes } from "./modules/admin/routes";
@@ -155,7 +156,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(authPlugin, {
     config,
-    loadPrincipal: (claims) => (claims.kind === "operator" ? admin.loadOperator(claims.sub) : identity.loadPrincipal(claims)),
+    loadPrincipal: (claims) => (claims.kind === "operator" ? admin.loadOperator(claims) : identity.loadPrincipal(claims)),
   });
   installErrorHandler(app);
 
@@ -167,8 +168,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(identityRoutes, { identity, loyalty });
   await app.register(loyaltyRoutes, { loyalty });
   await app.register(voucherRoutes, { vouchers });
-  await app.register(adminRoutes, { admin });
+  await app.register(adminRoutes, { admin, audit: c.auditLog });
   await app.register(customerRoutes, { customers, list: c.customerList, profiles: c.customerProfiles });
+  await app.register(staffGrantRoutes, { staff: c.staffGrants });
   await app.register(storeRoutes, { stores });
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });

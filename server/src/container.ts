@@ -1,6 +1,7 @@
 // The object graph, built once for every entry point (the API in app.ts, the standalone dispatcher in
 // dispatcher-main.ts): each service gets its narrow dependencies here and nowhere else.
 import type { Config } from "./config";
+import type { TokenClaims } from "./http/auth";
 import type { Db } from "./db/client";
 import { createZaloClient } from "./zalo/client";
 import { oaTokenStore } from "./zalo/token-store";
@@ -15,6 +16,8 @@ import { createStoreService } from "./modules/stores/service";
 import { createIdentityService } from "./modules/identity/service";
 import { createAdminRepo } from "./modules/admin/repo";
 import { createAdminService } from "./modules/admin/service";
+import { createAuditRepo } from "./modules/admin/audit-repo";
+import { createAuditLog } from "./modules/admin/audit-log";
 import { createOaRepo } from "./modules/oa/repo";
 import { createOaService } from "./modules/oa/service";
 import { createLoyaltyRepo } from "./modules/loyalty/repo";
@@ -38,6 +41,7 @@ import { createPaymentRepo } from "./modules/payments/repo";
 import { createPaymentService } from "./modules/payments/service";
 import { createNotesRepo } from "./modules/customers/notes-repo";
 import { createNotesService } from "./modules/customers/notes";
+import { createStaffGrants } from "./modules/customers/staff-grants";
 import { createTimelineService } from "./modules/timeline/service";
 import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
@@ -51,7 +55,7 @@ export type ContainerOptions = {
   now: () => number;
   log: Log;
   /** Signs a session token (the API's @fastify/jwt); the dispatcher process signs none. */
-  issueToken: (p: { sub: string; kind: "customer" | "operator" }) => string;
+  issueToken: (p: TokenClaims) => string;
   /** Which process this is: the in-API dispatcher claims smaller batches (it shares the request thread). */
   process: "api" | "dispatcher";
   /** The games' draw RNG (node:crypto by default); the demo history generator pins it to its seeded PRNG. */
@@ -158,7 +162,7 @@ export function buildContainer(o: ContainerOptions) {
     },
     onReceipt: messaging.applyReceipt,
   });
-  const admin = createAdminService({ repo: adminRepo, issueToken: o.issueToken, now });
+  const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
   const customers = createCustomerService({
     db,
@@ -167,6 +171,8 @@ export function buildContainer(o: ContainerOptions) {
     now,
     forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, notes: notes.forget, sessions: identity.forget },
   });
+  const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
+  const staffGrants = createStaffGrants({ db, repo: customerRepo, storeExists: storeRepo.exists, now });
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
   const dashboard = createDashboardService({
@@ -199,7 +205,9 @@ export function buildContainer(o: ContainerOptions) {
     payments,
     oa,
     admin,
+    auditLog,
     customers,
+    staffGrants,
     stores,
     notes,
     timeline,

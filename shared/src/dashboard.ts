@@ -125,3 +125,6 @@ export const DashboardView = z.object({
   took: z.object({ ms: n, slices: n }),
 });
 export type DashboardView = z.infer<typeof DashboardView>;
+
+/** A shop-local calendar day, `YYYY-MM-DD` (the audit log's date filter takes the same). */
+export { LocalDay };

@@ -81,6 +81,18 @@ export const ErrorCode = {
   VOUCHER_NOT_APPLICABLE: "VOUCHER_NOT_APPLICABLE",
   VOUCHER_IN_USE: "VOUCHER_IN_USE",
   CHECKOUT_NOT_CONFIGURED: "CHECKOUT_NOT_CONFIGURED",
+  // console accounts and staff grants
+  OPERATOR_NOT_FOUND: "OPERATOR_NOT_FOUND",
+  /** Another console account already signs in with this email. */
+  OPERATOR_EMAIL_TAKEN: "OPERATOR_EMAIL_TAKEN",
+  /** The change would leave the shop with no active owner (nobody could manage accounts any more). */
+  LAST_OWNER: "LAST_OWNER",
+  /** The right password for a deactivated console account: an owner must reactivate it. */
+  ADMIN_ACCOUNT_DISABLED: "ADMIN_ACCOUNT_DISABLED",
+  /** Changing one's own console password: the current password given is not it. */
+  PASSWORD_INCORRECT: "PASSWORD_INCORRECT",
+  /** A staff grant for someone who is a mini-app admin: they already act at every store. */
+  STAFF_IS_ADMIN: "STAFF_IS_ADMIN",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -35,13 +35,6 @@ export type Customer = z.infer<typeof Customer>;
 export const LoginResult = z.object({ token: z.string(), customer: Customer });
 export type LoginResult = z.infer<typeof LoginResult>;
 
-export const AdminLoginResult = z.object({ token: z.string(), admin: z.object({ id: z.string(), email: z.string() }) });
-export type AdminLoginResult = z.infer<typeof AdminLoginResult>;
-
-/** Who a console session is (GET /api/admin/me): a console operator, or (email null) an admin signed in with Zalo. */
-export const AdminMe = z.object({ admin: z.object({ id: z.string(), email: z.string().nullable() }) });
-export type AdminMe = z.infer<typeof AdminMe>;
-
 /** Vietnamese phone to Zalo's `84…` form. Returns null when it is not a plausible VN mobile number. */
 export function normalizePhone(raw: string): string | null {
   const digits = raw.replace(/[\s.\-()]/g, "").replace(/^\+/, "");

@@ -15,3 +15,5 @@ export * from "./timeline-words";
 export * from "./reason-words";
 export * from "./warming-state";
 export * from "./dashboard";
+export * from "./console";
+export * from "./loyalty-changes";

@@ -3,12 +3,15 @@ import { validatorCompiler } from "fastify-type-provider-zod";
 import {
   AdjustPointsBody,
   AdminLoginBody,
+  AuditQuery,
   CampaignInput,
   DEFAULT_WARMING_RULES,
   ErrorCode,
   GameCampaignInput,
   LoyaltyRules,
+  OperatorCreate,
   SegmentRules,
+  StaffGrantBody,
   StoreSettingsInput,
   WarmingRules,
 } from "@mc/shared";
@@ -65,6 +68,13 @@ describe("validation errors in Vietnamese", () => {
       { vndPerPoint: 10_000, tiers: [{ key: "a", name: "A", threshold: 5, multiplier: 1 }], tierWindowDays: 365, pointsValidDays: 365, expiringSoonDays: 30 },
     ],
     ["a segment rule without bounds", SegmentRules, { all: [{ kind: "points" }] }],
+    [
+      "a store manager with no store and a short password",
+      OperatorCreate,
+      { email: "minh@shop.vn", name: "Minh", role: "store_manager", storeIds: [], password: "ngan" },
+    ],
+    ["a staff grant naming the person twice", StaffGrantBody, { memberCode: "MC-ABCD-2345", zaloId: "123", storeIds: ["q1"] }],
+    ["an audit filter whose days run backwards", AuditQuery, { from: "2026-03-02", to: "2026-03-01" }],
   ];
 
   it.each(cases)("%s: every line is Vietnamese and none is the schema's English", (_, schema, body) => {

@@ -85,6 +85,13 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   VOUCHER_NOT_APPLICABLE: { title: "Voucher không giảm được cho đơn này (hãy thêm món được tặng vào giỏ)", hint: "" },
   VOUCHER_IN_USE: { title: "Voucher đang được dùng cho một đơn khác chưa hoàn tất", hint: "" },
   CHECKOUT_NOT_CONFIGURED: { title: "Cửa hàng chưa bật thanh toán qua Zalo", hint: "" },
+  // console accounts and staff grants
+  OPERATOR_NOT_FOUND: { title: "Không tìm thấy tài khoản quản trị", hint: "Tài khoản này không tồn tại." },
+  OPERATOR_EMAIL_TAKEN: { title: "Email này đã có tài khoản", hint: "Dùng email khác, hoặc sửa tài khoản đang có." },
+  LAST_OWNER: { title: "Cửa hàng cần ít nhất một chủ đang hoạt động", hint: "Hãy cấp vai trò chủ cho một tài khoản khác trước." },
+  ADMIN_ACCOUNT_DISABLED: { title: "Tài khoản đã bị tạm ngưng", hint: "Liên hệ chủ cửa hàng để mở lại tài khoản." },
+  PASSWORD_INCORRECT: { title: "Mật khẩu hiện tại chưa đúng", hint: "Nhập lại mật khẩu bạn đang dùng." },
+  STAFF_IS_ADMIN: { title: "Người này đang là quản trị viên", hint: "Quản trị viên đã làm việc được ở mọi cửa hàng." },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

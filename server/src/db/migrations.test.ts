@@ -83,3 +83,26 @@ it("bill numbers stored before they were upper-cased follow, so a bill awarded b
   ]);
   db.$client.close();
 });
+
+it("console operators from before roles become active owners, their sessions still good", () => {
+  dir = mkdtempSync(join(tmpdir(), "mc-migrate-"));
+  const upTo = join(dir, "upto");
+  cpSync(migrations, upTo, { recursive: true });
+  const journal = JSON.parse(readFileSync(join(upTo, "meta/_journal.json"), "utf8"));
+  const before = journal.entries.length;
+  journal.entries = journal.entries.filter((e: { tag: string }) => !e.tag.endsWith("_console_roles"));
+  expect(journal.entries.length).toBe(before - 1);
+  writeFileSync(join(upTo, "meta/_journal.json"), JSON.stringify(journal));
+  const path = join(dir, "old.db");
+  const old = new Database(path);
+  migrate(drizzle(old), { migrationsFolder: upTo });
+  old.exec(`insert into admin_users (id, email, password_hash, created_at) values ('op', 'owner@shop.vn', 'scrypt$x', 0)`);
+  old.close();
+
+  const db = openDb(path);
+  expect(db.$client.prepare("select id, role, name, active, session_version from admin_users").all()).toEqual([
+    // session_version 0 is what a token without `sv` (issued before roles) is checked against.
+    { id: "op", role: "owner", name: "", active: 1, session_version: 0 },
+  ]);
+  db.$client.close();
+});

@@ -54,6 +54,10 @@ export const customers = sqliteTable(
     index("customers_search_name_idx").on(t.searchName),
     index("customers_phone_rev_idx").on(t.phoneRev),
     index("customers_points_idx").on(t.pointsBalance),
+    // The few with a role (staff, Zalo admins): the console's staff list reads them without a scan.
+    index("customers_role_idx")
+      .on(t.role)
+      .where(sql`${t.role} <> 'customer'`),
     index("customers_last_interaction_idx").on(sql`coalesce(${t.lastInteractionAt}, 0)`),
   ],
 );
@@ -130,12 +134,36 @@ export const customerNotes = sqliteTable(
 );
 
 /** Web-console operators who sign in with email and password. */
+/** Web-console operators: their own email and password, one role each (operators before roles existed are owners). */
 export const adminUsers = sqliteTable("admin_users", {
   id: text("id").primaryKey(),
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["owner", "marketer", "store_manager"] })
+    .notNull()
+    .default("owner"),
+  name: text("name").notNull().default(""),
+  /** A deactivated account cannot sign in, and its live sessions stop at their next request. */
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  /** Carried in each session token: a password reset or a deactivation moves it on, and older sessions stop. */
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at"),
 });
+
+/** The stores a store manager runs: their console acts only there. */
+export const adminUserStores = sqliteTable(
+  "admin_user_stores",
+  {
+    adminUserId: text("admin_user_id")
+      .notNull()
+      .references(() => adminUsers.id, { onDelete: "cascade" }),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.adminUserId, t.storeId] })],
+);
 
 /** The OA token pair. One row; the rotated refresh token is saved here before the new access token is used. */
 export const oaTokens = sqliteTable("oa_tokens", {
@@ -189,7 +217,7 @@ export const followEvents = sqliteTable(
 export const PERSON_ACTIONS = ["role.set", "customer.tags", "points.adjust", "customer.erase", "customer.export"] as const;
 export const PERSON_ACTIONS_SQL = `(${PERSON_ACTIONS.map((a) => `'${a}'`).join(", ")})`;
 
-/** Who did what, where and when: role grants now; redemptions and adjustments later. */
+/** Who did what, where and when: the console's changes, grants, counter awards and redemptions, orders. */
 export const auditLog = sqliteTable(
   "audit_log",
   {
@@ -202,13 +230,19 @@ export const auditLog = sqliteTable(
     details: text("details"),
     at: integer("at").notNull(),
   },
-  // No index on actor, and target only for the console's rare actions on a person (the CRM timeline reads
-  // them): every award and redemption writes a row here, and a customer-keyed index over those would be a
-  // random page per write, while other audit reads are rare investigations that can afford a scan.
+  // The console's audit page filters by actor, action, target or date, newest first, a page at a time: one
+  // index per filter, each ending in `at` (and the rowid), so every filter is an index range read backwards
+  // with no sort. Three of them append at their right edge (time, an action's range, an actor's range); the
+  // target's takes a page per write at the customer's place, the price of finding what happened to someone.
+  // The person index is the CRM timeline's (the console's rare acts on a person, without the awards).
   (t) => [
     index("audit_log_person_idx")
       .on(t.targetId, t.at)
       .where(sql.raw(`action in ${PERSON_ACTIONS_SQL}`)),
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorId, t.at),
+    index("audit_log_action_idx").on(t.action, t.at),
+    index("audit_log_target_idx").on(t.targetId, t.at),
   ],
 );
 

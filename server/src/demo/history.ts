@@ -376,7 +376,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     process: "dispatcher",
     randomInt: (max) => Math.floor(draws.next() * max),
   });
-  const operator: Principal = { kind: "operator", id: operatorId, role: "admin", storeIds: [] };
+  const operator: Principal = { kind: "operator", id: operatorId, console: "owner", role: "admin", storeIds: [] };
   const self = (id: string): Principal => ({ kind: "customer", id, role: "customer", storeIds: [] });
   const { ZALO_APP_ID: appId, ZALO_OA_ID: oaId } = o.config;
 
@@ -486,7 +486,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
 
     // The shop's wheel, or a new one.
     const game =
-      c.games.listGames().find((g) => g.kind === "wheel" && g.active) ??
+      c.games.listGames(operator).find((g) => g.kind === "wheel" && g.active) ??
       c.games.createGame(
         operator,
         GameCampaignInput.parse({
@@ -522,7 +522,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       c.messaging.setRules(operator, { ...rules, floor: { ...rules.floor, templateId: CARE_TEMPLATE } }, "Tin giữ ấm gửi bằng mẫu chăm sóc khách hàng");
     }
 
-    for (const l of c.games.links(game.id)) {
+    for (const l of c.games.links(operator, game.id)) {
       const q = new URL(l.url).searchParams;
       links.set(l.storeId as StoreId, { store: q.get("store") ?? "", campaign: q.get("campaign") ?? "", sig: q.get("sig") ?? "" });
     }

@@ -6,16 +6,31 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OperatorRole } from "@mc/shared";
 import type { Access, Scope } from "./auth";
 import { bearer, newShopper, startHarness, TEST_ENV, type Harness } from "../test-support";
-import { databaseDigest, routeTable, SAMPLE_BODIES, type RouteEntry } from "./route-table";
+import { databaseDigest, routeTable, SAMPLE_BODIES, SAMPLE_QUERIES, type RouteEntry } from "./route-table";
 
 let h: Harness;
 const X = "q1";
 const Y = "q3";
-const who = {} as Record<"operator" | "a" | "b" | "staffX" | "miniAdmin", { token: string; id: string }>;
+const who = {} as Record<
+  "operator" | "marketer" | "managerX" | "deactivated" | "passwordReset" | "a" | "b" | "staffX" | "miniAdmin",
+  { token: string; id: string }
+>;
 const forged = {} as Record<"wrong key" | "alg none" | "expired" | "no exp", string>;
-const res = {} as { voucher: string; draw: string; orderX: string; orderY: string; visitorX: string; visitorY: string; codeX: string; codeY: string };
+const res = {} as {
+  voucher: string;
+  draw: string;
+  orderX: string;
+  orderY: string;
+  visitorX: string;
+  visitorY: string;
+  codeX: string;
+  codeY: string;
+  gameXY: string;
+  gameY: string;
+};
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
 function jwt(payload: Record<string, unknown>, secret: string, alg = "HS256") {
@@ -47,6 +62,21 @@ beforeAll(async () => {
     [Y, "Quận 3"],
   ])
     expect((await admin("POST", "/api/admin/stores", { id, name })).status).toBe(201);
+  // Console accounts of each role (the bootstrap operator is an owner), and two whose sessions were ended.
+  const account = async (email: string, role: OperatorRole, storeIds: string[] = []) => {
+    const created = await admin("POST", "/api/admin/operators", { email, name: email.split("@")[0], role, storeIds, password: "a-long-password-1" });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const login = await as(null, "POST", "/api/admin/login", { email, password: "a-long-password-1" });
+    expect(login.status).toBe(200);
+    expect(login.body.admin).toMatchObject({ role, storeIds });
+    return { token: login.body.token as string, id: created.body.id as string };
+  };
+  who.marketer = await account("marketer@shop.vn", "marketer");
+  who.managerX = await account("manager@shop.vn", "store_manager", [X]);
+  who.deactivated = await account("gone@shop.vn", "marketer");
+  expect((await admin("POST", `/api/admin/operators/${who.deactivated.id}/deactivate`)).status).toBe(200);
+  who.passwordReset = await account("reset@shop.vn", "owner");
+  expect((await admin("POST", `/api/admin/operators/${who.passwordReset.id}/password`, { password: "another-password-2" })).status).toBe(200);
   const staff = await h.login("staff");
   expect((await admin("PUT", `/api/admin/customers/${staff.customer.id}/role`, { role: "staff", storeIds: [X] })).status).toBe(200);
   who.staffX = { token: staff.token, id: staff.customer.id };
@@ -79,6 +109,10 @@ beforeAll(async () => {
     ],
   });
   expect(game.status, JSON.stringify(game.body)).toBe(201);
+  res.gameXY = game.body.id;
+  const gameY = await admin("POST", "/api/admin/games", { ...GAME_Y, storeIds: [Y] });
+  expect(gameY.status).toBe(201);
+  res.gameY = gameY.body.id;
   const link = (await admin("GET", `/api/admin/games/${game.body.id}/qr-links`)).body.links[0].url as string;
   res.draw = (await as(who.a.token, "POST", "/api/games/play", Object.fromEntries(new URL(link).searchParams))).body.draw.id;
   const category = await admin("POST", "/api/admin/menu/categories", { name: "Đồ uống", position: 1 });
@@ -121,6 +155,16 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h.close());
 
+const GAME_Y = {
+  name: "Vòng quay Quận 3",
+  kind: "wheel",
+  playsPerDay: 1,
+  prizes: [
+    { label: "1 điểm", kind: "points", points: 1, weight: 1 },
+    { label: "Chúc may mắn", kind: "none", weight: 1 },
+  ],
+};
+
 type Verdict = "allowed" | "unauthenticated" | "forbidden" | "not-found" | "unsigned";
 /** Refusals that say "not you" (as opposed to a business 403 such as FOLLOW_REQUIRED). */
 const REFUSAL_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "STORE_FORBIDDEN", "CUSTOMER_ONLY"]);
@@ -130,13 +174,17 @@ type Subject = {
   name: string;
   token: () => string | null;
   rank: number;
-  operator?: boolean;
+  /** A console operator, with their role. */
+  console?: OperatorRole;
   applies?: (r: RouteEntry) => boolean;
   target?: "other-person" | "other-store";
 };
 const SUBJECTS: Subject[] = [
   { name: "anonymous", token: () => null, rank: -1 },
   ...(["wrong key", "alg none", "expired", "no exp"] as const).map((k) => ({ name: `forged JWT (${k})`, token: () => forged[k], rank: -1 })),
+  // Sessions that ended: the account was deactivated, or its password was reset since.
+  { name: "deactivated console account", token: () => who.deactivated.token, rank: -1 },
+  { name: "console session from before a password reset", token: () => who.passwordReset.token, rank: -1 },
   { name: "shopper B on A's resources", token: () => who.b.token, rank: 0, applies: (r: RouteEntry) => isOwner(r.scope), target: "other-person" as const },
   {
     name: "staff of X on store Y",
@@ -145,14 +193,24 @@ const SUBJECTS: Subject[] = [
     applies: (r: RouteEntry) => isStore(r.scope) || isVisited(r.scope),
     target: "other-store" as const,
   },
+  {
+    name: "store manager of X on store Y",
+    token: () => who.managerX.token,
+    rank: 1,
+    console: "store_manager",
+    applies: (r: RouteEntry) => isStore(r.scope) || isVisited(r.scope),
+    target: "other-store" as const,
+  },
   { name: "shopper A", token: () => who.a.token, rank: 0 },
   { name: "staff of X", token: () => who.staffX.token, rank: 1 },
   { name: "mini-app admin", token: () => who.miniAdmin.token, rank: 2 },
-  { name: "console admin", token: () => who.operator.token, rank: 2, operator: true },
+  { name: "console owner", token: () => who.operator.token, rank: 2, console: "owner" },
+  { name: "console marketer", token: () => who.marketer.token, rank: 2, console: "marketer" },
+  { name: "console store manager of X", token: () => who.managerX.token, rank: 1, console: "store_manager" },
 ];
 
 const isOwner = (s?: Scope): s is { owner: "voucher" | "draw" | "order" } => typeof s === "object" && "owner" in s;
-const isStore = (s?: Scope): s is { store: "params" | "body" | "order" } => typeof s === "object" && "store" in s;
+const isStore = (s?: Scope): s is { store: "params" | "body" | "order" | "game" } => typeof s === "object" && "store" in s;
 const isVisited = (s?: Scope): s is { customer: "visited" } => typeof s === "object" && "customer" in s;
 
 /** The verdict a route's declarations call for. */
@@ -161,8 +219,13 @@ function expected(r: RouteEntry, s: Subject): Verdict {
   if (r.access === "public") return "allowed";
   if (s.rank < 0) return "unauthenticated";
   // Console operators have no customer record: shopper routes are not for them.
-  if (r.access === "customer" && s.operator) return "forbidden";
-  if (s.rank < RANK[r.access]) return "forbidden";
+  if (r.access === "customer" && s.console) return "forbidden";
+  if (s.console) {
+    // Counter routes: owners and store managers (staff of their stores), never marketers.
+    if (r.access === "staff" && s.console === "marketer") return "forbidden";
+    // Console routes: owners all; the others those whose `roles` name them.
+    if (r.access === "admin" && s.console !== "owner" && !(r.roles as readonly string[]).includes(s.console)) return "forbidden";
+  } else if (s.rank < RANK[r.access]) return "forbidden";
   if (s.target === "other-person") return "not-found";
   // A person staff may not open does not exist for them; another store's action is refused.
   if (s.target === "other-store") return isVisited(r.scope) ? "not-found" : "forbidden";
@@ -177,6 +240,8 @@ function request(r: RouteEntry, s: Subject) {
     if (name === "storeId") return store;
     if (name === "id" && isOwner(r.scope)) return ids[r.scope.owner]!;
     if (name === "id" && isStore(r.scope) && r.scope.store === "order") return s.target === "other-store" ? res.orderY : res.orderX;
+    // A game at X and Y, or (for a store manager of X) one at Y only.
+    if (name === "id" && isStore(r.scope) && r.scope.store === "game") return s.target === "other-store" ? res.gameY : res.gameXY;
     if (name === "id" && isVisited(r.scope)) return s.target === "other-store" ? res.visitorY : res.visitorX;
     // A person named by their member code (the counter's way to a profile).
     if (name === "code" && isVisited(r.scope)) return s.target === "other-store" ? res.codeY : res.codeX;
@@ -184,7 +249,9 @@ function request(r: RouteEntry, s: Subject) {
   });
   const sample = SAMPLE_BODIES[`${r.method} ${r.url}`];
   const body = r.method === "GET" ? undefined : JSON.parse(JSON.stringify(sample ?? {}).replaceAll('"$STORE"', JSON.stringify(store)));
-  return { url, body };
+  const query = SAMPLE_QUERIES[`${r.method} ${r.url}`];
+  const qs = query ? `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, v === "$STORE" ? store : v]))}` : "";
+  return { url: url + qs, body };
 }
 
 function judge(v: Verdict, got: { status: number; code?: string }, anonymous?: { status: number }) {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { ALWAYS_OPEN_WEEK, DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES } from "@mc/shared";
 import type { Db } from "../db/client";
-import type { Access, Scope } from "./auth";
+import type { Access, ConsoleRoles, Scope } from "./auth";
 
 type JsonSchema = Record<string, any>;
 export type RouteEntry = {
@@ -16,6 +16,7 @@ export type RouteEntry = {
   url: string;
   access: Access;
   scope?: Scope;
+  roles: ConsoleRoles;
   hasBody: boolean;
   body?: JsonSchema;
   params: { name: string; schema: JsonSchema }[];
@@ -137,6 +138,17 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/admin/segments": SEGMENT,
   "PUT /api/admin/segments/:id": SEGMENT,
   "POST /api/admin/segments/preview": { rules: SEGMENT_RULES },
+  "POST /api/admin/operators": { email: "sample@shop.vn", name: "Mẫu", role: "marketer", password: "sample-password-1" },
+  "PUT /api/admin/operators/:id": { name: "Mẫu", role: "marketer", storeIds: [] },
+  "POST /api/admin/operators/:id/password": { password: "sample-password-2" },
+  "PUT /api/admin/me/password": { currentPassword: "not the password", newPassword: "sample-password-3" },
+  "POST /api/admin/staff": { memberCode: "ZZZZ2345", storeIds: ["$STORE"] },
+  "POST /api/admin/staff/:id/revoke": { storeIds: ["$STORE"] },
+};
+
+/** Query strings that pass validation, for routes whose verdict is only visible past it (`"$STORE"` as above). */
+export const SAMPLE_QUERIES: Record<string, Record<string, string>> = {
+  "GET /api/admin/games/:id/qr": { store: "$STORE", format: "svg" },
 };
 
 /** A hash of every row of every table: equal digests mean nothing was written. */

@@ -18,6 +18,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   TEMPLATE_DATA_INVALID: 400,
   OPTION_INVALID: 400,
   PICKUP_TIME_INVALID: 400,
+  PASSWORD_INCORRECT: 400,
   // who you are
   UNAUTHENTICATED: 401,
   ZALO_TOKEN_INVALID: 401,
@@ -28,6 +29,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CUSTOMER_ONLY: 403,
   STORE_FORBIDDEN: 403,
   FOLLOW_REQUIRED: 403,
+  ADMIN_ACCOUNT_DISABLED: 403,
   // what is not there
   NOT_FOUND: 404,
   CUSTOMER_NOT_FOUND: 404,
@@ -39,6 +41,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   MENU_CATEGORY_NOT_FOUND: 404,
   PRODUCT_NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
+  OPERATOR_NOT_FOUND: 404,
   STORE_NOT_FOUND: 404,
   // the state of things says no (now)
   CONFLICT: 409,
@@ -63,6 +66,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   ORDER_NOT_PAID: 409,
   ORDER_ALREADY_PAID: 409,
   ORDER_PAYMENT_METHOD_INVALID: 409,
+  OPERATOR_EMAIL_TAKEN: 409,
+  LAST_OWNER: 409,
+  STAFF_IS_ADMIN: 409,
   // gone for good
   VOUCHER_EXPIRED: 410,
   GAME_ENDED: 410,

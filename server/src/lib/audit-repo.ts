@@ -3,11 +3,12 @@ import { PERSON_ACTIONS_SQL } from "../db/schema";
 
 /**
  * Reads of `audit_log` (its one writer is lib/audit.ts), and the SQL that names whoever an actor id is: a
- * customer (staff, a mini-app admin) by name, a console operator by email.
+ * customer (staff, a mini-app admin) by name, a console operator by name or email.
  */
 
-/** The name behind an actor id column, or null (`system`, or someone gone). */
-export const actorNameSql = (col: string) => `coalesce((select name from customers where id = ${col}), (select email from admin_users where id = ${col}))`;
+/** The name behind an actor id column (an operator's name, or their email when they have none), or null (`system`, or someone gone). */
+export const actorNameSql = (col: string) =>
+  `coalesce((select name from customers where id = ${col}), (select coalesce(nullif(name, ''), email) from admin_users where id = ${col}))`;
 
 export type PersonActionRow = {
   id: number;

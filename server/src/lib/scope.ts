@@ -8,3 +8,6 @@ export function assertStoreAccess(p: Principal, storeId: string, storeExists: (i
   if (p.role === "admin") return;
   if (p.role !== "staff" || !p.storeIds.includes(storeId)) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not work at this store");
 }
+
+/** The stores a principal acts at: null for every store (admins: a console owner or marketer, a Zalo admin). */
+export const storeReach = (p: Principal): readonly string[] | null => (p.role === "admin" ? null : p.storeIds);

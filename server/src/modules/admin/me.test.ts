@@ -20,7 +20,7 @@ describe("GET /api/admin/me: the console checks its stored session", () => {
     const login = await h.app.inject({ method: "POST", url: "/api/admin/login", payload: { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD } });
     const { token, admin } = login.json();
     const res = await meWith(token);
-    expect([res.statusCode, res.json()]).toEqual([200, { admin: { id: admin.id, email: TEST_ENV.ADMIN_EMAIL } }]);
+    expect([res.statusCode, res.json()]).toEqual([200, { admin: { id: admin.id, email: TEST_ENV.ADMIN_EMAIL, name: "", role: "owner", storeIds: [] } }]);
   });
 
   it("refuses an expired token with UNAUTHENTICATED, which sends the console back to sign-in", async () => {
@@ -38,6 +38,7 @@ describe("GET /api/admin/me: the console checks its stored session", () => {
     const boss = await h.login("admin");
     await h.app.inject({ method: "PUT", url: `/api/admin/customers/${boss.customer.id}/role`, headers: bearer(admin), payload: { role: "admin" } });
     const res = await meWith(boss.token);
-    expect([res.statusCode, res.json()]).toEqual([200, { admin: { id: boss.customer.id, email: null } }]);
+    // ... who may do what an owner does.
+    expect([res.statusCode, res.json()]).toEqual([200, { admin: { id: boss.customer.id, email: null, name: "", role: "owner", storeIds: [] } }]);
   });
 });

@@ -502,7 +502,7 @@ describe("export", () => {
   it("reads page by page with the event loop served between pages; the audit is written before the first row", async () => {
     const exporter = directList({ exportPage: 1000 });
     const before = sql("select count(*) as n from audit_log where action = 'customer.export'")[0].n;
-    const op = { kind: "operator", id: "op-1", role: "admin", storeIds: [] } as const;
+    const op = { kind: "operator", id: "op-1", console: "owner", role: "admin", storeIds: [] } as const;
     const { rows } = exporter.exportCsv(op, CustomerExportQuery.parse({ q: "xuat", fullPhones: "1" }));
     expect(sql("select count(*) as n from audit_log where action = 'customer.export'")[0].n).toBe(before + 1);
     let turns = 0;

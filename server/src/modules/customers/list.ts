@@ -231,8 +231,11 @@ export function createCustomerList(deps: {
    * download is cut short.
    */
   function exportCsv(actor: Principal, q: CustomerExportQuery): { filename: string; rows: AsyncGenerator<string> } {
-    const p = plan(q);
     const fullPhones = q.fullPhones === "1";
+    // Full numbers are the owner's call (a Zalo admin is one); a marketer's file masks them.
+    if (fullPhones && actor.kind === "operator" && actor.console !== "owner")
+      throw new AppError(ErrorCode.FORBIDDEN, "Only an owner may export full phone numbers");
+    const p = plan(q);
     const { fullPhones: _, ...filters } = q;
     tx(deps.db, () => audit(deps.db, { actor: actorOf(actor), action: "customer.export", details: { filters, fullPhones }, at: now() }));
     const size = deps.exportPage ?? EXPORT_PAGE;

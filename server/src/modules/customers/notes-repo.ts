@@ -21,7 +21,7 @@ export function createNotesRepo(db: Db) {
   );
   const forgetStmt = c.prepare("delete from customer_notes where customer_id = ?");
   // The author's name as it is now, kept on the note: an operator by email, a mini-app admin by name.
-  const operatorEmail = c.prepare("select email from admin_users where id = ?").pluck();
+  const operatorEmail = c.prepare("select coalesce(nullif(name, ''), email) from admin_users where id = ?").pluck();
   const customerName = c.prepare("select name from customers where id = ?").pluck();
 
   return {

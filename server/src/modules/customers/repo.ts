@@ -286,9 +286,29 @@ export function createCustomerRepo(db: Db) {
   const memberRefStmt = c.prepare("select id, name from customers where member_code = ?");
   const memberRef = (code: string) => memberRefStmt.get(code) as { id: string; name: string } | undefined;
 
+  // A person found by either Zalo id: the app-scoped one (the mini app's) or the OA follower id (OA chat tools').
+  const byZaloIdStmt = c.prepare(`${customerRow.selectAll} where "zalo_id" = ?`).raw();
+  const byZaloOaIdStmt = c.prepare(`${customerRow.selectAll} where "zalo_oa_id" = ?`).raw();
+  const byZaloId = (zaloId: string): CustomerRow | undefined => customerRow.read(byZaloIdStmt.get(zaloId) as unknown[] | undefined);
+  const byZaloOaId = (oaId: string): CustomerRow | undefined => customerRow.read(byZaloOaIdStmt.get(oaId) as unknown[] | undefined);
+
+  /** Everyone with a role (staff, Zalo admins) and their stores, through the small partial index on role. */
+  const staffStmt = c.prepare(
+    `select c.id, c.name, c.avatar, c.member_code as memberCode, c.role,
+       (select json_group_array(s.store_id) from (select store_id from staff_stores where customer_id = c.id order by store_id) s) as stores
+     from customers c indexed by customers_role_idx where c.role <> 'customer' order by c.name, c.id`,
+  );
+  const staffList = () =>
+    (staffStmt.all() as { id: string; name: string; avatar: string | null; memberCode: string; role: CustomerRow["role"]; stores: string }[]).map(
+      ({ stores, ...r }) => ({ ...r, storeIds: JSON.parse(stores) as string[] }),
+    );
+
   return {
     byId,
     byMemberCode,
+    byZaloId,
+    byZaloOaId,
+    staffList,
     memberRef,
     storeIdsOf,
     principalOf,

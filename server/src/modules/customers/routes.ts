@@ -32,7 +32,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
   r.get(
     "/api/admin/customers",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags,
         summary: "The customer list: search (name, phone's last digits, member code, Zalo id), filters, sorts, keyset pages",
@@ -46,7 +46,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
   r.get(
     "/api/admin/customers/count",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: { tags, summary: "How many the list's search and filters match (counted in slices)", querystring: CountQuery, response: { 200: CustomerCount } },
     },
     async (req) => list.count(req.query),
@@ -55,7 +55,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
   r.get(
     "/api/admin/customers/export.csv",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags,
         summary: "The list's search and filters as a streamed CSV (UTF-8 with BOM); phones masked unless fullPhones=1 (audited)",
@@ -74,14 +74,17 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
 
   r.get(
     "/api/admin/tags",
-    { config: { access: "admin" }, schema: { tags, summary: "Tags in use, with how many people carry each", response: { 200: TagCounts } } },
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: { tags, summary: "Tags in use, with how many people carry each", response: { 200: TagCounts } },
+    },
     async () => list.tags(),
   );
 
   r.get(
     "/api/admin/customers/:id/profile",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: { tags, summary: "A person's profile", params: IdParam, response: { 200: z.object({ profile: CustomerProfile }) } },
     },
     async (req) => ({ profile: profiles.profile(me(req), req.params.id) }),
@@ -118,7 +121,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
   r.get(
     "/api/admin/customers/:id",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: { tags: ["admin"], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: z.object({ customer: Customer }) } },
     },
     async (req) => ({ customer: customers.view(req.params.id) }),
@@ -142,7 +145,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
   r.put(
     "/api/admin/customers/:id/tags",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "Replace a customer's tags (broadcast audiences use them)",

@@ -8,7 +8,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { dashboard: D
   r.get(
     "/api/admin/dashboard",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["dashboard"],
         summary: "Every dashboard chart's series for a range of shop-local days (at most 366, both ends included)",

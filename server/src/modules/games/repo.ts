@@ -58,12 +58,19 @@ export function createGameRepo(db: Db) {
   const drawsOf = (customerId: string, limit: number) =>
     db.select().from(gameDraws).where(eq(gameDraws.customerId, customerId)).orderBy(desc(gameDraws.createdAt), desc(seq)).limit(limit).all();
 
-  const drawsOfGame = (campaignId: string, before: number | undefined, limit: number) =>
+  /** A game's draws, newest first; `storeIds` (a store manager's) keeps those stores' draws only. */
+  const drawsOfGame = (campaignId: string, before: number | undefined, limit: number, storeIds: readonly string[] | null = null) =>
     db
       .select({ draw: gameDraws, customerName: customers.name, seq })
       .from(gameDraws)
       .innerJoin(customers, eq(customers.id, gameDraws.customerId))
-      .where(before === undefined ? eq(gameDraws.campaignId, campaignId) : and(eq(gameDraws.campaignId, campaignId), lt(seq, before)))
+      .where(
+        and(
+          eq(gameDraws.campaignId, campaignId),
+          before === undefined ? undefined : lt(seq, before),
+          storeIds === null ? undefined : inArray(gameDraws.storeId, [...storeIds]),
+        ),
+      )
       .orderBy(desc(seq))
       .limit(limit)
       .all();

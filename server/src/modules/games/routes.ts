@@ -62,28 +62,34 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
   r.get(
     "/api/admin/games",
     {
-      config: { access: "admin" },
+      // A store manager's list: the games at their stores.
+      config: { access: "admin", roles: ["marketer", "store_manager"], scope: "any" },
       schema: { tags: ["admin"], summary: "Games with odds and remaining stock", response: { 200: z.object({ games: z.array(AdminGame) }) } },
     },
-    async () => ({
-      games: games.listGames(),
+    async (req) => ({
+      games: games.listGames(me(req)),
     }),
   );
 
   r.post(
     "/api/admin/games",
-    { config: { access: "admin" }, schema: { tags: ["admin"], body: GameCampaignInput, response: { 201: AdminGame } } },
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: GameCampaignInput, response: { 201: AdminGame } } },
     async (req, reply) => reply.status(201).send(games.createGame(me(req), req.body)),
   );
 
-  r.get("/api/admin/games/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, response: { 200: AdminGame } } }, async (req) =>
-    games.getGame(req.params.id),
+  r.get(
+    "/api/admin/games/:id",
+    {
+      config: { access: "admin", roles: ["marketer", "store_manager"], scope: { store: "game" } },
+      schema: { tags: ["admin"], params: IdParam, response: { 200: AdminGame } },
+    },
+    async (req) => games.getGame(me(req), req.params.id),
   );
 
   r.put(
     "/api/admin/games/:id",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "Edit a game; prizes are matched by id, left-out prizes are retired",
@@ -98,36 +104,36 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
   r.get(
     "/api/admin/games/:id/draws",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer", "store_manager"], scope: { store: "game" } },
       schema: {
         tags: ["admin"],
-        summary: "Every draw: who, store, time, outcome (newest first)",
+        summary: "Every draw: who, store, time, outcome (newest first; a store manager's stores only)",
         params: IdParam,
         querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: { 200: z.object({ draws: z.array(AdminDraw), nextBefore: z.number().nullable() }) },
       },
     },
-    async (req) => games.draws(req.params.id, req.query.before, req.query.limit),
+    async (req) => games.draws(me(req), req.params.id, req.query.before, req.query.limit),
   );
 
   r.get(
     "/api/admin/games/:id/qr-links",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer", "store_manager"], scope: { store: "game" } },
       schema: {
         tags: ["admin"],
-        summary: "The signed deep link of each store's QR code",
+        summary: "The signed deep link of each store's QR code (a store manager's stores only)",
         params: IdParam,
         response: { 200: z.object({ links: z.array(QrLink) }) },
       },
     },
-    async (req) => ({ links: games.links(req.params.id) }),
+    async (req) => ({ links: games.links(me(req), req.params.id) }),
   );
 
   r.get(
     "/api/admin/games/:id/qr",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer", "store_manager"], scope: { store: "game" } },
       schema: {
         tags: ["admin"],
         summary: "Download a store's QR code: SVG or PNG, with the store's and the game's name underneath, ready to print",
@@ -136,7 +142,7 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
       },
     },
     async (req, reply) => {
-      const img = await games.qrImage(req.params.id, req.query.store, req.query.format);
+      const img = await games.qrImage(me(req), req.params.id, req.query.store, req.query.format);
       return reply.type(img.contentType).header("content-disposition", `attachment; filename="${img.filename}"`).send(img.body);
     },
   );

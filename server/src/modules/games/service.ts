@@ -19,6 +19,7 @@ import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, SYSTEM, type Actor } from "../../lib/audit";
+import { storeReach } from "../../lib/scope";
 import type { NewMessage } from "../messaging/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { VoucherService } from "../vouchers/service";
@@ -415,35 +416,50 @@ export function createGameService(deps: {
     return toAdminGame(repo.game(id)!, repo.playsInGame(id));
   }
 
-  function listGames(): AdminGame[] {
+  // A store manager sees the games that run at one of their stores (one naming no store runs at all of them),
+  // and of those only their stores' draws and QR codes; owners and marketers see everything.
+  const runsAtAny = (storeIds: readonly string[], reach: readonly string[]) => storeIds.length === 0 || storeIds.some((s) => reach.includes(s));
+
+  function listGames(p: Principal): AdminGame[] {
     const plays = repo.playCounts();
-    return repo.games().map((g) => toAdminGame(g, plays.get(g.id) ?? 0));
+    const reach = storeReach(p);
+    return repo
+      .games()
+      .map((g) => toAdminGame(g, plays.get(g.id) ?? 0))
+      .filter((g) => reach === null || runsAtAny(g.storeIds, reach));
   }
 
-  function getGame(id: string): AdminGame {
+  function getGame(p: Principal, id: string): AdminGame {
     const g = repo.game(id);
     if (!g) throw new AppError(ErrorCode.GAME_NOT_FOUND, "Game not found");
-    return toAdminGame(g, repo.playsInGame(id));
+    const game = toAdminGame(g, repo.playsInGame(id));
+    const reach = storeReach(p);
+    if (reach !== null && !runsAtAny(game.storeIds, reach)) throw new AppError(ErrorCode.STORE_FORBIDDEN, "This game does not run at a store you manage");
+    return game;
   }
 
-  function draws(id: string, before: number | undefined, limit: number): { draws: AdminDraw[]; nextBefore: number | null } {
-    getGame(id);
-    const rows = repo.drawsOfGame(id, before, limit);
+  function draws(p: Principal, id: string, before: number | undefined, limit: number): { draws: AdminDraw[]; nextBefore: number | null } {
+    getGame(p, id);
+    const rows = repo.drawsOfGame(id, before, limit, storeReach(p));
     return {
       draws: rows.map((r) => ({ ...toDraw(r.draw), customer: { id: r.draw.customerId, name: r.customerName }, fallbackReason: r.draw.fallbackReason })),
       nextBefore: rows.length === limit ? rows[rows.length - 1]!.seq : null,
     };
   }
 
-  /** One signed deep link per store the game runs at (every active store when it names none). */
-  function links(id: string): QrLink[] {
-    const g = getGame(id);
-    const stores = g.storeIds.length ? repo.storesByIds(g.storeIds) : repo.activeStores();
+  /** One signed deep link per store the game runs at (every active store when it names none); a store manager's stores only. */
+  function links(p: Principal, id: string): QrLink[] {
+    const g = getGame(p, id);
+    const reach = storeReach(p);
+    const stores = (g.storeIds.length ? repo.storesByIds(g.storeIds) : repo.activeStores()).filter((s) => reach === null || reach.includes(s.id));
     return stores.map((s) => ({ storeId: s.id, storeName: s.name, url: deps.links.link(s.id, g.id) }));
   }
 
-  async function qrImage(id: string, storeId: string, format: "png" | "svg") {
-    const link = links(id).find((l) => l.storeId === storeId);
+  async function qrImage(p: Principal, id: string, storeId: string, format: "png" | "svg") {
+    const reach = storeReach(p);
+    getGame(p, id);
+    if (reach !== null && !reach.includes(storeId)) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not manage this store");
+    const link = links(p, id).find((l) => l.storeId === storeId);
     if (!link) throw new AppError(ErrorCode.NOT_FOUND, `This game does not run at store ${storeId}`);
     const g = repo.game(id)!;
     const filename = `qr-${storeId}-${id.slice(0, 8)}.${format}`.replace(/[^a-zA-Z0-9._-]/g, "_");

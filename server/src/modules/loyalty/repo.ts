@@ -177,7 +177,25 @@ export function createLoyaltyRepo(db: Db) {
     return version;
   }
 
-  const ruleHistory = () => db.select().from(loyaltyRules).orderBy(desc(loyaltyRules.version)).limit(50).all();
+  /**
+   * Saved versions, newest first, each with the name of whoever saved it (`changed_by` is `kind:id`: a
+   * customer's name, an operator's name or email), and one more than asked when there is one: the version
+   * before the oldest, to say what the oldest changed.
+   */
+  const ruleHistoryStmt = c.prepare(
+    `select version, rules, changed_by as changedBy, created_at as createdAt,
+       coalesce((select name from customers where id = substr(changed_by, instr(changed_by, ':') + 1)),
+                (select coalesce(nullif(name, ''), email) from admin_users where id = substr(changed_by, instr(changed_by, ':') + 1))) as changedByName
+     from loyalty_rules where version < ? order by version desc limit ?`,
+  );
+  const ruleHistory = (p: { before?: number; limit: number }) =>
+    ruleHistoryStmt.all(p.before ?? Number.MAX_SAFE_INTEGER, p.limit + 1) as {
+      version: number;
+      rules: string;
+      changedBy: string;
+      createdAt: number;
+      changedByName: string | null;
+    }[];
 
   return { append, facts, earnedSince, history, customersWithExpiredLots, balanceOf, currentRules, saveRules, ruleHistory };
 }

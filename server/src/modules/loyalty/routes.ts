@@ -1,12 +1,22 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AdjustPointsBody, AwardPointsBody, LedgerEntry, LoyaltyRules } from "@mc/shared";
+import { AdjustPointsBody, AwardPointsBody, LedgerEntry, LoyaltyRules, RulesChange } from "@mc/shared";
 import { me } from "../../http/route-helpers";
 import type { LoyaltyService } from "./service";
 
 /** What the counter sees of a member found by code: a shortened name, the avatar and the tier. */
 const Member = z.object({ name: z.string(), avatar: z.string().nullable(), tier: z.object({ key: z.string(), name: z.string(), multiplier: z.number() }) });
+
+/** One saved version of the rules: who saved it (`kind:id`, and their name), when, and what it changed. */
+const RulesVersion = z.object({
+  version: z.number(),
+  changedBy: z.string(),
+  changedByName: z.string().nullable(),
+  createdAt: z.number(),
+  rules: LoyaltyRules,
+  changes: z.array(RulesChange),
+});
 
 export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: LoyaltyService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -65,7 +75,7 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
   r.post(
     "/api/admin/customers/:id/points/adjust",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "Manual points adjustment with a reason (audited)",
@@ -77,22 +87,32 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
     async (req) => loyalty.adjust({ actor: me(req), customerId: req.params.id, ...req.body }),
   );
 
+  // Marketers read the rules (the tiers name their segments and filters); only owners change them.
   r.get(
     "/api/admin/loyalty/rules",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
-        response: {
-          200: z.object({
-            version: z.number(),
-            rules: LoyaltyRules,
-            history: z.array(z.object({ version: z.number(), changedBy: z.string(), createdAt: z.number() })),
-          }),
-        },
+        summary: "The rules in force, and the last saved versions: who, when, what changed",
+        response: { 200: z.object({ version: z.number(), rules: LoyaltyRules, history: z.array(RulesVersion) }) },
       },
     },
-    async () => ({ ...loyalty.rules(), history: loyalty.ruleHistory().map((h) => ({ version: h.version, changedBy: h.changedBy, createdAt: h.createdAt })) }),
+    async () => ({ ...loyalty.rules(), history: loyalty.ruleHistory({ limit: 20 }).versions }),
+  );
+
+  r.get(
+    "/api/admin/loyalty/rules/versions",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags: ["admin"],
+        summary: "Every saved version of the rules, newest first, in pages: who saved it, when, its rules and what changed",
+        querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+        response: { 200: z.object({ versions: z.array(RulesVersion), nextBefore: z.number().nullable() }) },
+      },
+    },
+    async (req) => loyalty.ruleHistory(req.query),
   );
 
   r.put(
@@ -101,9 +121,9 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
       config: { access: "admin" },
       schema: {
         tags: ["admin"],
-        summary: "Earning rule and tiers (a new version)",
+        summary: "Earning rule, tiers and expiry: a new version, checked whole (all or nothing), audited with what changed",
         body: LoyaltyRules,
-        response: { 200: z.object({ version: z.number(), rules: LoyaltyRules }) },
+        response: { 200: z.object({ version: z.number(), rules: LoyaltyRules, changes: z.array(RulesChange) }) },
       },
     },
     async (req) => loyalty.setRules(me(req), req.body),

@@ -1,13 +1,15 @@
 import {
+  DEFAULT_LOYALTY_RULES,
   ErrorCode,
+  LoyaltyRules,
   counterName,
+  loyaltyRulesChanges,
   pointsDueToExpire,
   pointsExpiringWithin,
   pointsForPurchase,
   tierFor,
   type LedgerEntry,
   type Loyalty,
-  type LoyaltyRules,
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
@@ -195,9 +197,36 @@ export function createLoyaltyService(deps: {
     return { expired };
   }
 
+  /**
+   * A new version of the rules (already checked whole by the shared schema: all or nothing), audited with what
+   * changed in the same transaction. The same rules again save nothing: the version in force is the answer.
+   */
   function setRules(actor: Principal, rules: LoyaltyRules) {
-    const version = repo.saveRules(rules, `${actorOf(actor).kind}:${actor.id}`, now());
-    return { version, rules };
+    const at = now();
+    return tx(db, () => {
+      const current = repo.currentRules();
+      const changes = loyaltyRulesChanges(current.rules, rules);
+      if (changes.length === 0 && current.version > 0) return { version: current.version, rules: current.rules, changes };
+      const version = repo.saveRules(rules, `${actorOf(actor).kind}:${actor.id}`, at);
+      audit(db, { actor: actorOf(actor), action: "loyalty_rules.set", targetId: String(version), details: { changes }, at });
+      return { version, rules, changes };
+    });
+  }
+
+  /** Saved versions, newest first: who saved each, when, its rules and what it changed from the one before. */
+  function ruleHistory(p: { before?: number; limit: number }) {
+    const rows = repo.ruleHistory(p);
+    const parsed = rows.map((r) => ({ ...r, rules: LoyaltyRules.parse(JSON.parse(r.rules)) }));
+    const versions = parsed.slice(0, p.limit).map((r, i) => ({
+      version: r.version,
+      changedBy: r.changedBy,
+      changedByName: r.changedByName,
+      createdAt: r.createdAt,
+      rules: r.rules,
+      // The first version changed the defaults (version 0, never stored).
+      changes: loyaltyRulesChanges(parsed[i + 1]?.rules ?? (r.version === 1 ? DEFAULT_LOYALTY_RULES : r.rules), r.rules),
+    }));
+    return { versions, nextBefore: rows.length > p.limit ? versions.at(-1)!.version : null };
   }
 
   return {
@@ -209,7 +238,7 @@ export function createLoyaltyService(deps: {
     expireDue,
     rules: () => repo.currentRules(),
     setRules,
-    ruleHistory: repo.ruleHistory,
+    ruleHistory,
     append: repo.append,
   };
 }

@@ -13,7 +13,7 @@ import { everyTurn } from "../../test-support";
 // frozen at 10:00 in Vietnam: inside every sending window.
 const NOW = Date.UTC(2026, 10, 23, 3, 0);
 const HOUR = 3_600_000;
-const admin = { kind: "operator" as const, id: "op1", role: "admin" as const, storeIds: [] };
+const admin = { kind: "operator" as const, id: "op1", console: "owner" as const, role: "admin" as const, storeIds: [] };
 
 let db: Db;
 beforeEach(() => {

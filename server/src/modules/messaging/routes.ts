@@ -33,7 +33,7 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   r.get(
     "/api/admin/customers/:id/warming",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "What may reach this person now, by which channel, and when the next promotion may go (caps, fatigue, quiet hours), in words",
@@ -45,14 +45,18 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   );
 
   // ---- warming rules ----
-  r.get("/api/admin/warming-rules", { config: { access: "admin" }, schema: { tags: ["admin"], summary: "Rules in force and their history" } }, async () => ({
-    ...messaging.rules(),
-    history: messaging.ruleHistory(),
-  }));
+  r.get(
+    "/api/admin/warming-rules",
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], summary: "Rules in force and their history" } },
+    async () => ({
+      ...messaging.rules(),
+      history: messaging.ruleHistory(),
+    }),
+  );
   r.put(
     "/api/admin/warming-rules",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "A new version of the rules (validated)",
@@ -64,22 +68,26 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   r.post(
     "/api/admin/warming-rules/what-if",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: { tags: ["admin"], summary: "Replay the last 30 days under a draft rule set", body: z.object({ rules: WarmingRules }).strict() },
     },
     async (req) => messaging.whatIf(req.body.rules),
   );
 
   // ---- ZNS templates ----
-  r.get("/api/admin/zns/templates", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ templates: messaging.templates() }));
-  r.post("/api/admin/zns/templates", { config: { access: "admin" }, schema: { tags: ["admin"], body: ZnsTemplateInput } }, async (req, reply) =>
-    reply.status(201).send(messaging.registerTemplate(me(req), req.body)),
+  r.get("/api/admin/zns/templates", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"] } }, async () => ({
+    templates: messaging.templates(),
+  }));
+  r.post(
+    "/api/admin/zns/templates",
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: ZnsTemplateInput } },
+    async (req, reply) => reply.status(201).send(messaging.registerTemplate(me(req), req.body)),
   );
-  r.get("/api/admin/zns/quota", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => messaging.quota());
+  r.get("/api/admin/zns/quota", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"] } }, async () => messaging.quota());
   r.post(
     "/api/admin/zns/test-send",
     {
-      config: { access: "admin", rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: { access: "admin", roles: ["marketer"], rateLimit: { max: 20, timeWindow: 60_000 } },
       schema: {
         tags: ["admin"],
         summary: "Queue one template to one phone, sent by the dispatcher like every message (poll its state)",
@@ -102,7 +110,7 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   r.get(
     "/api/admin/zns/test-send/:id",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "Where a test send is (Zalo's answer once it has one)",
@@ -113,22 +121,26 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   );
 
   // ---- broadcasts ----
-  r.get("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"] } }, async () => ({ broadcasts: await messaging.listBroadcasts() }));
-  r.post("/api/admin/broadcasts", { config: { access: "admin" }, schema: { tags: ["admin"], body: BroadcastInput } }, async (req, reply) =>
+  r.get("/api/admin/broadcasts", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"] } }, async () => ({
+    broadcasts: await messaging.listBroadcasts(),
+  }));
+  r.post("/api/admin/broadcasts", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: BroadcastInput } }, async (req, reply) =>
     reply.status(201).send(messaging.createBroadcast(me(req), req.body)),
   );
-  r.get("/api/admin/broadcasts/:id", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
+  r.get("/api/admin/broadcasts/:id", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
     messaging.broadcastViewSliced(req.params.id),
   );
-  r.get("/api/admin/broadcasts/:id/preview", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
+  r.get("/api/admin/broadcasts/:id/preview", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
     messaging.preview(req.params.id),
   );
-  r.post("/api/admin/broadcasts/:id/start", { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
+  r.post("/api/admin/broadcasts/:id/start", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
     messaging.start(me(req), req.params.id),
   );
   for (const action of ["pause", "resume", "cancel"] as const) {
-    r.post(`/api/admin/broadcasts/:id/${action}`, { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam } }, async (req) =>
-      messaging.setState(me(req), req.params.id, action),
+    r.post(
+      `/api/admin/broadcasts/:id/${action}`,
+      { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], params: IdParam } },
+      async (req) => messaging.setState(me(req), req.params.id, action),
     );
   }
 

@@ -16,7 +16,7 @@ export async function timelineRoutes(app: FastifyInstance, opts: { timeline: Tim
   r.get(
     "/api/admin/customers/:id/timeline",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "Everything that happened to a person, newest first (orders, points, vouchers, games, follows, messages, notes, console actions)",
@@ -31,7 +31,7 @@ export async function timelineRoutes(app: FastifyInstance, opts: { timeline: Tim
   r.post(
     "/api/admin/customers/:id/notes",
     {
-      config: { access: "admin" },
+      config: { access: "admin", roles: ["marketer"] },
       schema: {
         tags: ["admin"],
         summary: "Write a note about a person (audited)",

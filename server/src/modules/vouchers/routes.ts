@@ -118,7 +118,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
   // ---- admin ----
   r.get(
     "/api/admin/voucher-campaigns",
-    { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ campaigns: z.array(Campaign) }) } } },
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], response: { 200: z.object({ campaigns: z.array(Campaign) }) } } },
     async () => ({
       campaigns: vouchers.listCampaigns(),
     }),
@@ -126,13 +126,13 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
 
   r.post(
     "/api/admin/voucher-campaigns",
-    { config: { access: "admin" }, schema: { tags: ["admin"], body: CampaignInput, response: { 201: Campaign } } },
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: CampaignInput, response: { 201: Campaign } } },
     async (req, reply) => reply.status(201).send(vouchers.createCampaign(me(req), req.body)),
   );
 
   r.put(
     "/api/admin/voucher-campaigns/:id",
-    { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, body: CampaignInput, response: { 200: Campaign } } },
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], params: IdParam, body: CampaignInput, response: { 200: Campaign } } },
     async (req) => vouchers.updateCampaign(me(req), req.params.id, req.body),
   );
 }
