@@ -64,7 +64,14 @@ describe("the audit log", () => {
   it("lists everything newest first, naming actors and people", async () => {
     const all = (await page({ limit: 200 })).body;
     expect(all.next).toBeNull();
-    expect(actions(all.entries)).toEqual(["campaign.create", ...Array(30).fill("points.award"), "customer.tags", "role.set", "operator.create", "store.create"]);
+    expect(actions(all.entries)).toEqual([
+      "campaign.create",
+      ...Array(30).fill("points.award"),
+      "customer.tags",
+      "role.set",
+      "operator.create",
+      "store.create",
+    ]);
     expect(all.entries[0]).toMatchObject({ actor: { kind: "admin", id: ids.marketerId, name: "Lan" }, at: "2026-03-02T05:00:00.000Z" });
     expect(all.entries[1]).toMatchObject({ actor: { kind: "customer", id: ids.staff }, targetId: ids.shopper, targetName: "Phạm Thu Hà", storeId: "q1" });
     expect(all.entries.at(-2)).toMatchObject({ actor: { kind: "admin", name: TEST_ENV.ADMIN_EMAIL }, details: { email: "lan@shop.vn", role: "marketer" } });
@@ -90,7 +97,12 @@ describe("the audit log", () => {
 
   it("filters by shop-local days, both ends included", async () => {
     // 23:30 on the 1st (shop time) is still the 1st.
-    expect(actions((await page({ from: "2026-03-01", to: "2026-03-01" })).body.entries)).toEqual(["customer.tags", "role.set", "operator.create", "store.create"]);
+    expect(actions((await page({ from: "2026-03-01", to: "2026-03-01" })).body.entries)).toEqual([
+      "customer.tags",
+      "role.set",
+      "operator.create",
+      "store.create",
+    ]);
     expect((await page({ from: "2026-03-02", limit: 200 })).body.entries).toHaveLength(31);
     expect((await page({ to: "2026-02-28" })).body.entries).toEqual([]);
     const bad = await page({ from: "2026-03-02", to: "2026-03-01" });

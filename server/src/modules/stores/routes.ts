@@ -61,7 +61,8 @@ export async function storeRoutes(app: FastifyInstance, opts: { stores: StoreSer
 
   r.get(
     "/api/admin/stores",
-    { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ stores: z.array(AdminStore) }) } } },
+    // Marketers read the list: their games and voucher pages name stores.
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], response: { 200: z.object({ stores: z.array(AdminStore) }) } } },
     async () => ({ stores: stores.adminList() }),
   );
 
