@@ -12,6 +12,16 @@ export function tzOffsetMinutes(tz: string, at: number): number {
   const key = `${tz}|${Math.floor(at / 3_600_000)}`;
   const hit = offsets.get(key);
   if (hit !== undefined) return hit;
+  const p = localParts(at, tz);
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  const off = Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
+  if (offsets.size > 10_000) offsets.clear();
+  offsets.set(key, off);
+  return off;
+}
+
+/** The wall clock's year, month, day, hour (0–23) and minute in `tz` at instant `at`, as Intl writes them. */
+export function localParts(at: number, tz: string): Record<string, string> {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
@@ -25,12 +35,7 @@ export function tzOffsetMinutes(tz: string, at: number): number {
     });
     formatters.set(tz, f);
   }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
-  const off = Math.round((asUtc - Math.floor(at / 60_000) * 60_000) / 60_000);
-  if (offsets.size > 10_000) offsets.clear();
-  offsets.set(key, off);
-  return off;
+  return Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
 }
 
 /** Whether `tz` names a time zone this runtime knows (Intl throws a RangeError otherwise). */

@@ -18,6 +18,7 @@ import {
   type WarmingRules,
 } from "./messaging";
 import { reasonClause, reasonLabel } from "./reason-words";
+import { localParts } from "./local-time";
 
 /**
  * A person's warming state (issue #12): for each category, whether a message may go now and by which
@@ -207,29 +208,11 @@ export function earliestSend(c: PolicyCustomer, m: PolicyMessage, now: number, r
 
 // ---- words ----
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function localParts(at: number, tz: string) {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-    formatters.set(tz, f);
-  }
-  return Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value])) as Record<string, string>;
-}
-
 /** "08:00 ngày 3/12" in the shop's time zone (with the year when it is not the year of `now`). */
 export function formatShopTime(at: number, tz: string, now: number = at): string {
   const p = localParts(at, tz);
   const year = p.year !== localParts(now, tz).year ? `/${p.year}` : "";
-  return `${p.hour!.padStart(2, "0")}:${p.minute} ngày ${Number(p.day)}/${Number(p.month)}${year}`;
+  return `${p.hour!.padStart(2, "0")}:${p.minute!.padStart(2, "0")} ngày ${Number(p.day)}/${Number(p.month)}${year}`;
 }
 
 export const CHANNEL_WORDS: Record<Channel, string> = { cs: "tin tư vấn (CS)", template_uid: "tin mẫu qua Zalo (UID)", zns: "ZNS qua số điện thoại" };
