@@ -7,6 +7,7 @@ import { ROLE_LABEL } from "../labels";
 import type { Store } from "../types";
 import { Badge, Card, ErrorBox, Field, Spinner, useAction, useLoad } from "../ui";
 import "./roles.css";
+import { StoreChecks } from "../components/store-checks";
 
 const ROLES: OperatorRole[] = ["owner", "marketer", "store_manager"];
 /** The form's names for the fields a refusal names. */
@@ -206,19 +207,7 @@ function AccountForm({ stores, operator, onDone, onCancel }: { stores: Store[]; 
         {role === "store_manager" && (
           <fieldset className="r-fieldset">
             <legend className="c-label">Cửa hàng quản lý</legend>
-            <div className="c-chips">
-              {stores.map((s) => (
-                <label key={s.id} className="c-chip">
-                  <input
-                    type="checkbox"
-                    checked={storeIds.includes(s.id)}
-                    onChange={(e) => setStoreIds(e.target.checked ? [...storeIds, s.id] : storeIds.filter((x) => x !== s.id))}
-                    data-testid={`account-store-${s.id}`}
-                  />{" "}
-                  {s.name}
-                </label>
-              ))}
-            </div>
+            <StoreChecks stores={stores} value={storeIds} onChange={setStoreIds} testIdPrefix="account-store-" />
           </fieldset>
         )}
         <ErrorBox error={save.error} testId="account-error" fields={FIELDS} />

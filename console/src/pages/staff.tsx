@@ -5,6 +5,7 @@ import { api } from "../api";
 import type { Store } from "../types";
 import { Badge, Card, ErrorBox, Field, Spinner, useAction, useLoad } from "../ui";
 import "./roles.css";
+import { StoreChecks } from "../components/store-checks";
 
 type By = "memberCode" | "zaloId" | "zaloOaId";
 const BY_LABEL: Record<By, string> = { memberCode: "Mã thành viên", zaloId: "Zalo ID (mini app)", zaloOaId: "ID người quan tâm OA" };
@@ -153,19 +154,7 @@ function GrantForm({ stores, onDone }: { stores: Store[]; onDone: () => void }) 
           {stores.length === 0 ? (
             <p className="c-empty">Chưa có cửa hàng nào.</p>
           ) : (
-            <div className="c-chips">
-              {stores.map((s) => (
-                <label key={s.id} className="c-chip">
-                  <input
-                    type="checkbox"
-                    checked={storeIds.includes(s.id)}
-                    onChange={(e) => setStoreIds(e.target.checked ? [...storeIds, s.id] : storeIds.filter((x) => x !== s.id))}
-                    data-testid={`staff-store-${s.id}`}
-                  />{" "}
-                  {s.name}
-                </label>
-              ))}
-            </div>
+            <StoreChecks stores={stores} value={storeIds} onChange={setStoreIds} testIdPrefix="staff-store-" />
           )}
         </fieldset>
         <ErrorBox

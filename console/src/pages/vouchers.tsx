@@ -5,6 +5,7 @@ import { api } from "../api";
 import type { Store } from "../types";
 import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } from "../ui";
 import { fmtDateTime, fmtNumber, fmtVnd } from "@mc/web/format";
+import { StoreChecks } from "../components/store-checks";
 
 const KIND_LABEL: Record<VoucherKind, string> = { amount_off: "Giảm tiền", percent_off: "Giảm %", free_item: "Tặng món" };
 
@@ -175,18 +176,7 @@ function Compose({ onDone, onCancel }: { onDone: () => void; onCancel: () => voi
         </Field>
       </div>
       <Field label="Áp dụng tại (để trống = mọi cửa hàng)" wide>
-        <div className="c-chips">
-          {stores.data?.stores.map((s) => (
-            <label key={s.id} className="c-chip">
-              <input
-                type="checkbox"
-                checked={c.storeIds.includes(s.id)}
-                onChange={(e) => set({ storeIds: e.target.checked ? [...c.storeIds, s.id] : c.storeIds.filter((x) => x !== s.id) })}
-              />{" "}
-              {s.name}
-            </label>
-          ))}
-        </div>
+        <StoreChecks stores={stores.data?.stores ?? []} value={c.storeIds} onChange={(storeIds) => set({ storeIds })} />
       </Field>
       <div className="c-row">
         <label className="c-check c-check-inline">
