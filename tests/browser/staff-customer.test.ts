@@ -218,8 +218,10 @@ describe("staff: a customer's profile, history and notes, opened from the counte
     await p.waitForTimeout(400);
     await shot(p, "staff-customer-not-found");
     await openApp(p, "/staff/customers/no-such-person");
-    await expect.poll(() => p.getByTestId("sc-not-found").count()).toBe(1);
-    await p.getByTestId("sc-to-counter").click();
+    // The page before it may still be sliding out, with its own not-found state: wait for this one's.
+    const missing = p.locator('[data-testid="sc-not-found"][data-customer="no-such-person"]');
+    await expect.poll(() => missing.count()).toBe(1);
+    await missing.getByTestId("sc-to-counter").click();
     await expect.poll(() => p.getByTestId("counter-store-name").count()).toBe(1);
     expect(realErrors(other.errors)).toEqual([]);
   });

@@ -40,7 +40,7 @@ function CustomerView({ id, admin }: { id: string; admin: boolean }) {
       <BackHeader title={TITLE} fallback={COUNTER_PATH} />
       <div className={`mc-content sc-content${notFound ? "" : " sc-two"}`}>
         {notFound ? (
-          <NotFound />
+          <NotFound id={id} />
         ) : (
           <div className="sc-side">
             {profile.data ? (
@@ -75,10 +75,10 @@ function CustomerView({ id, admin }: { id: string; admin: boolean }) {
 }
 
 /** Unknown, or never at the staff member's stores: the server answers both the same, and so does this page. */
-function NotFound() {
+function NotFound({ id }: { id: string }) {
   const navigate = useNavigate();
   return (
-    <div className="mcl-empty sc-not-found" data-testid="sc-not-found">
+    <div className="mcl-empty sc-not-found" data-testid="sc-not-found" data-customer={id}>
       <UserRoundSearch size={44} />
       <p>Không tìm thấy khách hàng</p>
       <span className="mc-muted">Bạn chỉ xem được hồ sơ của khách đã mua hàng, tích điểm, dùng voucher hoặc chơi trò chơi tại cửa hàng của bạn.</span>
