@@ -229,12 +229,21 @@ describe("properties", () => {
         const off = tzOffsetMinutes(tz, from) * MIN;
         for (let wall = Math.ceil((from + off) / (30 * MIN)) * 30 * MIN; localDate(wall - off, tz) === localDate(from, tz); wall += 30 * MIN) {
           const s = wall - off;
-          const ok = s >= from + 20 * MIN && [0, 5, 10, 15, 20].every((k) => isOpenAt(h, s - k * MIN));
+          // Open at every minute of the lead (hours are whole minutes, so a one-minute gap between intervals counts).
+          const ok = s >= from + 20 * MIN && Array.from({ length: 21 }, (_, k) => k).every((k) => isOpenAt(h, s - k * MIN));
           expect(slots.has(s), `${new Date(s).toISOString()} in ${tz}`).toBe(ok);
         }
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("a store closed for one minute between two intervals opens again with the whole lead after that minute", () => {
+    // Found by the property above: Wednesday 00:00–14:41 and 14:42–00:01 in Pago Pago (UTC−11), asked at 13:00.
+    const h: StoreHours = { timeZone: "Pacific/Pago_Pago", week: week([], { wed: [iv("14:42", "00:01"), iv("00:00", "14:41")] }), exceptions: [] };
+    const slots = pickupSlots(h, 1767225617000, { stepMinutes: 30, leadMinutes: 20, days: 1 });
+    expect(slots.map((s) => new Date(s).toISOString())).not.toContain("2026-01-01T02:00:00.000Z"); // 15:00, 18 minutes after 14:42
+    expect(slots.map((s) => new Date(s).toISOString())).toContain("2026-01-01T02:30:00.000Z");
   });
 
   it("nextOpening is open, not before the instant asked, and nothing opens in between", () => {
