@@ -191,16 +191,7 @@ function AccountForm({ stores, operator, onDone, onCancel }: { stores: Store[]; 
           </Field>
           {!operator && (
             <Field label="Mật khẩu ban đầu" hint="Ít nhất 10 ký tự; người dùng nên tự đổi sau khi đăng nhập.">
-              <input
-                className="c-input"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={10}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                data-testid="account-password"
-              />
+              <NewPassword value={password} onChange={setPassword} testId="account-password" />
             </Field>
           )}
         </div>
@@ -233,16 +224,7 @@ function PasswordForm({ operator, onDone }: { operator: Operator; onDone: () => 
       <form onSubmit={submit}>
         <p className="c-muted c-small">Mọi phiên đăng nhập hiện có của tài khoản này sẽ kết thúc.</p>
         <Field label="Mật khẩu mới" hint="Ít nhất 10 ký tự.">
-          <input
-            className="c-input"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={10}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            data-testid="password-new"
-          />
+          <NewPassword value={password} onChange={setPassword} testId="password-new" />
         </Field>
         <ErrorBox error={save.error} fields={FIELDS} />
         <button className="c-btn c-btn-primary" disabled={save.busy} data-testid="password-save">
@@ -250,5 +232,21 @@ function PasswordForm({ operator, onDone }: { operator: Operator; onDone: () => 
         </button>
       </form>
     </Card>
+  );
+}
+
+/** A new password (the server's rule: at least 10 characters). */
+function NewPassword({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  return (
+    <input
+      className="c-input"
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={10}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      data-testid={testId}
+    />
   );
 }
