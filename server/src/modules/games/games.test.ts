@@ -222,7 +222,7 @@ describe("in-store QR links", () => {
     const [won, unwon, none] = g.game.prizes;
     const body = (prizes: unknown[]) => ({ name: "Vòng quay mới", kind: "wheel", storeIds: ["q1", "q3"], playsPerDay: 2, prizes });
     for (const changed of [{ points: 50 }, { kind: "voucher", points: null, voucherCampaignId: await voucherCampaign() }]) {
-      const res = await api("PUT", `/api/admin/games/${g.id}`, admin, body([{ id: won.id, label: "5 điểm", kind: "points", points: 5, weight: 1, ...changed }, { id: none.id, ...NONE }]));
+      const res = await api("PUT", `/api/admin/games/${g.id}`, admin, body([Object.assign({ id: won.id, label: "5 điểm", kind: "points", points: 5, weight: 1 }, changed), { id: none.id, ...NONE }]));
       expect([res.status, res.body.code, res.body.details]).toEqual([409, "GAME_PRIZE_LOCKED", { prize: 0 }]);
     }
     // The no-prize slice got no one yet here; one that had would be locked the same way.
