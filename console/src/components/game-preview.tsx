@@ -50,8 +50,10 @@ function Wheel({ slices, odds, empty }: { slices: PreviewSlice[]; odds: number[]
       {shown.map(({ s, i, from, width }) => {
         const color = COLORS[i % COLORS.length];
         const mid = from + width / 2;
-        const [lx, ly] = at(mid, R * 0.6);
-        const rotate = mid * 360 - 90 + (mid > 0.5 ? 180 : 0);
+        // Along the radius, ending just inside the rim (the left half turned over, so no label is upside down).
+        const [lx, ly] = at(mid, R - 10);
+        const left = mid > 0.5;
+        const rotate = mid * 360 - 90 + (left ? 180 : 0);
         const body =
           width >= 0.999 ? (
             <circle cx={R} cy={R} r={R} fill={color} />
@@ -67,8 +69,15 @@ function Wheel({ slices, odds, empty }: { slices: PreviewSlice[]; odds: number[]
           <g key={i} data-testid="preview-slice" data-label={s.label} data-share={width.toFixed(4)}>
             {body}
             {width >= 0.04 ? (
-              <text x={lx} y={ly} transform={`rotate(${rotate} ${lx} ${ly})`} textAnchor="middle" dominantBaseline="middle" className="gm-wheel-text">
-                {short(s.label || `Giải ${i + 1}`, width > 0.15 ? 16 : 10)}
+              <text
+                x={lx}
+                y={ly}
+                transform={`rotate(${rotate} ${lx} ${ly})`}
+                textAnchor={left ? "start" : "end"}
+                dominantBaseline="middle"
+                className="gm-wheel-text"
+              >
+                {short(s.label || `Giải ${i + 1}`, width > 0.15 ? 15 : 9)}
               </text>
             ) : null}
           </g>

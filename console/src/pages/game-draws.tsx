@@ -43,7 +43,9 @@ export function GameDraws({ id }: { id: string }) {
     ]);
     return { game, stores };
   }, [id]);
-  const list = useLoad(() => api.get<Page>(`/api/admin/games/${encodeURIComponent(id)}/draws?${queryOf(filters)}`), [id, JSON.stringify(filters)]);
+  // The filters' query string is the load's key: a new filter loads the first page again.
+  const query = queryOf(filters);
+  const list = useLoad(() => api.get<Page>(`/api/admin/games/${encodeURIComponent(id)}/draws?${query}`), [id, query]);
   const more = useAction();
   const set = (patch: Partial<Filters>) => {
     const next = { ...filters, ...patch };
