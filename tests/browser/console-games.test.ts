@@ -45,7 +45,7 @@ describe("console: the games editor, its preview, QR codes and draw log, and a g
       validDaysAfterClaim: 30,
       listed: false,
     });
-    const { page, errors, context } = await openDesktop({ browser, expected: (m) => /status of 409/.test(m.text()) });
+    const { page, errors, context } = await openDesktop({ browser, expected: (m) => /status of (409|404)/.test(m.text()) });
     const phone = await openPhone({ browser });
     try {
       await page.setViewportSize({ width: 1280, height: 900 });
@@ -197,6 +197,11 @@ describe("console: the games editor, its preview, QR codes and draw log, and a g
       await page.getByTestId("game-open-draws").click();
       await expect.poll(() => page.getByTestId("draw-row").count()).toBe(3);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+      // A link to a game that is not there says so.
+      await page.goto(`${stack.consoleUrl}/#/games/no-such-game`);
+      await expect.poll(() => page.getByTestId("game-load-error").getAttribute("data-code")).toBe("GAME_NOT_FOUND");
+      expect(await text(page, "game-load-error")).toBe("Trò chơi không còn nữa");
 
       expect(errors).toEqual([]);
       expect(phone.errors).toEqual([]);

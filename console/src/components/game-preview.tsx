@@ -13,8 +13,9 @@ const at = (turn: number, r: number) => [R + r * Math.sin(turn * 2 * Math.PI), R
 const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
- * What the shopper will see, drawn from the form as it is: the wheel with each slice as wide as its odds (a
- * zero-weight slice is never drawn, so it has no width), or the scratch card; the published odds underneath.
+ * The game drawn from the form as it is: the wheel with each slice as wide as its odds (a zero-weight slice is
+ * never drawn, so it has no width), or the scratch card; the published odds underneath. The mini app's wheel
+ * draws equal slices and lists these odds beside it: here the widths show the admin what the weights mean.
  */
 export function GamePreview({ kind, name, slices }: { kind: GameKind; name: string; slices: PreviewSlice[] }) {
   const odds = oddsOf(slices.map((s) => (Number.isFinite(s.weight) && s.weight > 0 ? s.weight : 0)));
@@ -22,6 +23,7 @@ export function GamePreview({ kind, name, slices }: { kind: GameKind; name: stri
   return (
     <div className="gm-preview" data-testid="game-preview" data-kind={kind}>
       {kind === "wheel" ? <Wheel slices={slices} odds={odds} empty={total === 0} /> : <Scratch name={name} />}
+      {kind === "wheel" ? <p className="c-hint">Mỗi ô rộng theo tỉ lệ trúng. Trên mini app các ô bằng nhau, tỉ lệ được công bố bên dưới.</p> : null}
       <ul className="gm-odds" aria-label="Tỉ lệ trúng">
         {slices.map((s, i) => (
           <li key={i} data-testid="preview-odds">
@@ -77,7 +79,7 @@ function Wheel({ slices, odds, empty }: { slices: PreviewSlice[]; odds: number[]
                 dominantBaseline="middle"
                 className="gm-wheel-text"
               >
-                {short(s.label || `Giải ${i + 1}`, width > 0.15 ? 15 : 9)}
+                {short(s.label || `Giải ${i + 1}`, width > 0.15 ? 13 : 8)}
               </text>
             ) : null}
           </g>
