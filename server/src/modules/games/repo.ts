@@ -8,6 +8,8 @@ export type DrawRow = typeof gameDraws.$inferSelect;
 export type StoreRow = typeof stores.$inferSelect;
 export type DrawFilter = { before?: number; storeId?: string; prizeId?: string; state?: DrawRow["state"]; from?: string; to?: string };
 
+const HOUR = 3_600_000;
+
 export function createGameRepo(db: Db) {
   const c = db.$client;
   // The play path runs these once per tap, inside one IMMEDIATE transaction: prepared once.
@@ -72,16 +74,20 @@ export function createGameRepo(db: Db) {
       .where(
         and(
           eq(gameDraws.campaignId, campaignId),
-          q.before === undefined ? undefined : lt(seq, q.before),
+          // The page after the draw `before` names, in the index's own order (time, then rowid): no sort.
+          q.before === undefined ? undefined : sql`(${gameDraws.createdAt}, ${seq}) < (select created_at, rowid from game_draws where rowid = ${q.before})`,
           storeIds === null ? undefined : inArray(gameDraws.storeId, [...storeIds]),
           q.storeId === undefined ? undefined : eq(gameDraws.storeId, q.storeId),
           q.prizeId === undefined ? undefined : eq(gameDraws.prizeId, q.prizeId),
           q.state === undefined ? undefined : eq(gameDraws.state, q.state),
           q.from === undefined ? undefined : gte(gameDraws.day, q.from),
           q.to === undefined ? undefined : lte(gameDraws.day, q.to),
+          // The days as a time range a little wider than any zone's day (UTC−12…+14): the index seeks to it, `day` is exact.
+          q.from === undefined ? undefined : gte(gameDraws.createdAt, Date.parse(`${q.from}T00:00:00Z`) - 14 * HOUR),
+          q.to === undefined ? undefined : lt(gameDraws.createdAt, Date.parse(`${q.to}T00:00:00Z`) + 36 * HOUR),
         ),
       )
-      .orderBy(desc(seq))
+      .orderBy(desc(gameDraws.createdAt), desc(seq))
       .limit(limit)
       .all();
 
