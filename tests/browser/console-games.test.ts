@@ -93,11 +93,9 @@ describe("console: the games editor, its preview, QR codes and draw log, and a g
       await page.getByTestId(`game-store-${Q1}`).check();
       await expect.poll(() => page.getByTestId("game-problems").count()).toBe(0);
       // The preview follows the form: slices as wide as their odds.
-      await expect.poll(() => page.getByTestId("preview-slice").evaluateAll((els) => els.map((e) => e.getAttribute("data-share")))).toEqual([
-        "0.5000",
-        "0.3000",
-        "0.2000",
-      ]);
+      await expect
+        .poll(() => page.getByTestId("preview-slice").evaluateAll((els) => els.map((e) => e.getAttribute("data-share"))))
+        .toEqual(["0.5000", "0.3000", "0.2000"]);
       expect(await text(page, "prize-2-odds")).toBe("20%");
       await page.getByTestId("game-save").click();
       await expect.poll(() => page.url()).toMatch(/#\/games\/[0-9a-f-]{36}$/);
@@ -125,7 +123,9 @@ describe("console: the games editor, its preview, QR codes and draw log, and a g
       await page.getByTestId("game-saved").waitFor();
       const edited = await call<AdminGame>(stack, token, "GET", `/api/admin/games/${id}`);
       // The same prizes (ids kept, so their counters too), new weights.
-      expect(edited.prizes.map((p) => [p.id, p.weight, p.stock, p.remaining])).toEqual(created.prizes.map((p, i) => [p.id, [0, 0, 100][i], p.stock === null ? null : 3, p.stock === null ? null : 3]));
+      expect(edited.prizes.map((p) => [p.id, p.weight, p.stock, p.remaining])).toEqual(
+        created.prizes.map((p, i) => [p.id, [0, 0, 100][i], p.stock === null ? null : 3, p.stock === null ? null : 3]),
+      );
 
       // ---- the QR: one sheet for the one store, its PNG downloaded as printed ----
       await expect.poll(() => page.getByTestId("qr-sheet").count()).toBe(1);

@@ -64,7 +64,17 @@ const BLANK: Draft = {
   dailyPrizeBudgetPerStore: null,
   active: true,
   prizes: [
-    { key: newKey(), label: "Chúc bạn may mắn lần sau", kind: "none", voucherCampaignId: null, points: null, weight: 60, stock: null, requiresFollow: false, won: 0 },
+    {
+      key: newKey(),
+      label: "Chúc bạn may mắn lần sau",
+      kind: "none",
+      voucherCampaignId: null,
+      points: null,
+      weight: 60,
+      stock: null,
+      requiresFollow: false,
+      won: 0,
+    },
     { key: newKey(), label: "+10 điểm", kind: "points", voucherCampaignId: null, points: 10, weight: 40, stock: null, requiresFollow: false, won: 0 },
   ],
 };
@@ -463,10 +473,22 @@ export function GameEditor({ id }: { id: string | null }) {
               </Field>
               <div />
               <Field label="Bắt đầu (trống: ngay)" error={err("startsAt")} testId="game-starts">
-                <input type="datetime-local" className="c-input" value={draft.startsAt} onChange={(e) => set({ startsAt: e.target.value })} data-testid="game-starts" />
+                <input
+                  type="datetime-local"
+                  className="c-input"
+                  value={draft.startsAt}
+                  onChange={(e) => set({ startsAt: e.target.value })}
+                  data-testid="game-starts"
+                />
               </Field>
               <Field label="Kết thúc (trống: không hạn)" error={err("endsAt")} testId="game-ends">
-                <input type="datetime-local" className="c-input" value={draft.endsAt} onChange={(e) => set({ endsAt: e.target.value })} data-testid="game-ends" />
+                <input
+                  type="datetime-local"
+                  className="c-input"
+                  value={draft.endsAt}
+                  onChange={(e) => set({ endsAt: e.target.value })}
+                  data-testid="game-ends"
+                />
               </Field>
             </div>
           </Card>

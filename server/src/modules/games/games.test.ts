@@ -222,7 +222,12 @@ describe("in-store QR links", () => {
     const [won, unwon, none] = g.game.prizes;
     const body = (prizes: unknown[]) => ({ name: "Vòng quay mới", kind: "wheel", storeIds: ["q1", "q3"], playsPerDay: 2, prizes });
     for (const changed of [{ points: 50 }, { kind: "voucher", points: null, voucherCampaignId: await voucherCampaign() }]) {
-      const res = await api("PUT", `/api/admin/games/${g.id}`, admin, body([Object.assign({ id: won.id, label: "5 điểm", kind: "points", points: 5, weight: 1 }, changed), { id: none.id, ...NONE }]));
+      const res = await api(
+        "PUT",
+        `/api/admin/games/${g.id}`,
+        admin,
+        body([Object.assign({ id: won.id, label: "5 điểm", kind: "points", points: 5, weight: 1 }, changed), { id: none.id, ...NONE }]),
+      );
       expect([res.status, res.body.code, res.body.details]).toEqual([409, "GAME_PRIZE_LOCKED", { prize: 0 }]);
     }
     // The no-prize slice got no one yet here; one that had would be locked the same way.
@@ -305,8 +310,10 @@ describe("in-store QR links", () => {
     const second = await log(`limit=2&store=q1&before=${first.nextBefore}`);
     expect(second.draws.map((d) => d.id)).not.toContain(first.draws[0].id);
     expect([...first.draws, ...second.draws].map((d) => d.customer.name)).toEqual(["s-2", "s-1", "s-0"]);
-    const bad = await api("GET", `/api/admin/games/${g.id}/draws?from=02-12-2026&state=won`, admin);
-    expect([bad.status, bad.body.code]).toEqual([400, "VALIDATION_FAILED"]);
+    for (const q of ["from=02-12-2026", "to=2026-02-30", "state=won"]) {
+      const bad = await api("GET", `/api/admin/games/${g.id}/draws?${q}`, admin);
+      expect([q, bad.status, bad.body.code]).toEqual([q, 400, "VALIDATION_FAILED"]);
+    }
   });
 
   it("refuses customers and staff on the admin game routes", async () => {

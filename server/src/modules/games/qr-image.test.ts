@@ -43,7 +43,10 @@ describe("the printable QR PNG", () => {
     const px = QR_PNG_WIDTH / (modules + 2 * QR_QUIET_ZONE); // pixels per module
     expect(QR_QUIET_ZONE).toBeGreaterThanOrEqual(4);
     // The dark extent of the square (the caption below is left out): its first and last dark row and column.
-    let top = Infinity, bottom = -1, left = Infinity, right = -1;
+    let top = Infinity,
+      bottom = -1,
+      left = Infinity,
+      right = -1;
     for (let y = 0; y < QR_PNG_WIDTH; y++)
       for (let x = 0; x < png.width; x++)
         if (isDark(png, x, y)) {

@@ -6,7 +6,16 @@ import { me } from "../../http/route-helpers";
 import type { GameService } from "./service";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
-const ShopDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "chưa đúng dạng ngày (YYYY-MM-DD)");
+const ShopDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "chưa đúng dạng ngày (YYYY-MM-DD)")
+  .refine(
+    (d) => {
+      const t = Date.parse(`${d}T00:00:00Z`);
+      return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+    },
+    { message: "not a calendar day", params: { vi: "không phải một ngày có thật" } },
+  );
 /** The draw log's filters: store, the prize the person got, its state, shop-local days (inclusive); keyset pages. */
 const DrawQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
