@@ -97,6 +97,12 @@ describe("console: the games editor, its preview, QR codes and draw log, and a g
         .poll(() => page.getByTestId("preview-slice").evaluateAll((els) => els.map((e) => e.getAttribute("data-share"))))
         .toEqual(["0.5000", "0.3000", "0.2000"]);
       expect(await text(page, "prize-2-odds")).toBe("20%");
+      // A scratch card previews as a card; back to the wheel.
+      await page.getByTestId("game-kind").selectOption("scratch");
+      await page.getByTestId("preview-scratch").waitFor();
+      expect(await page.getByTestId("preview-wheel").count()).toBe(0);
+      await page.getByTestId("game-kind").selectOption("wheel");
+      await page.getByTestId("preview-wheel").waitFor();
       await page.getByTestId("game-save").click();
       await expect.poll(() => page.url()).toMatch(/#\/games\/[0-9a-f-]{36}$/);
       const id = page.url().split("/").pop()!;
