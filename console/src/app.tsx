@@ -224,7 +224,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "segments") body = <SegmentsPage />;
   else if (page === "zns") body = <ZnsPage />;
   else if (page === "vouchers") body = <VouchersPage />;
-  else if (page === "games") body = <GamesPage />;
+  else if (page === "games") body = <GamesPage id={id} />;
   else if (page === "stores") body = <StoresPage id={id} />;
   else if (page === "dashboard") body = <DashboardPage />;
   else if (role === "store_manager") body = <StaffPage />;

@@ -55,6 +55,10 @@ export const ErrorCode = {
   GAME_DAILY_LIMIT_REACHED: "GAME_DAILY_LIMIT_REACHED",
   GAME_PLAY_LIMIT_REACHED: "GAME_PLAY_LIMIT_REACHED",
   DRAW_NOT_FOUND: "DRAW_NOT_FOUND",
+  /** An edit sets a prize's stock below what was already won (details.prize: its index, details.won). */
+  GAME_PRIZE_STOCK_BELOW_WON: "GAME_PRIZE_STOCK_BELOW_WON",
+  /** An edit changes what a prize gives (kind, voucher campaign, points) after it was drawn (details.prize: its index). */
+  GAME_PRIZE_LOCKED: "GAME_PRIZE_LOCKED",
   // messaging
   TEMPLATE_NOT_FOUND: "TEMPLATE_NOT_FOUND",
   TEMPLATE_DATA_INVALID: "TEMPLATE_DATA_INVALID",

@@ -60,6 +60,8 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   GAME_ENDED: { title: "Chương trình đã kết thúc", hint: "Cảm ơn bạn đã quan tâm! Hãy theo dõi OA để không bỏ lỡ chương trình tiếp theo." },
   GAME_DAILY_LIMIT_REACHED: { title: "Bạn đã hết lượt hôm nay", hint: "Quay lại cửa hàng vào ngày mai để chơi tiếp nhé!" },
   GAME_PLAY_LIMIT_REACHED: { title: "Bạn đã dùng hết lượt chơi", hint: "Bạn đã chơi đủ số lượt của chương trình này. Cảm ơn bạn đã tham gia!" },
+  GAME_PRIZE_STOCK_BELOW_WON: { title: "Số lượng giải không được ít hơn số đã trúng", hint: "Đặt số lượng ít nhất bằng số giải đã trúng." },
+  GAME_PRIZE_LOCKED: { title: "Giải đã có người trúng: không đổi được loại quà", hint: "Thêm một giải mới và bỏ giải cũ ra khỏi trò chơi." },
   DRAW_NOT_FOUND: { title: "Không tìm thấy lượt chơi", hint: "" },
   // messaging
   TEMPLATE_NOT_FOUND: { title: "Không tìm thấy mẫu tin", hint: "Mẫu ZNS này chưa được đăng ký hoặc đã bị xoá." },

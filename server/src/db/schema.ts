@@ -469,6 +469,8 @@ export const gameDraws = sqliteTable(
     index("game_draws_created_idx").on(t.createdAt, t.storeId, t.customerId),
     // Whether a play is its player's first at that store (the dashboard's new players): one seek, index only.
     index("game_draws_customer_store_idx").on(t.customerId, t.storeId, t.createdAt),
+    // Whether any draw landed on a prize (an edit may then no longer change what it gives): one seek.
+    index("game_draws_prize_idx").on(t.prizeId),
   ],
 );
 

@@ -91,6 +91,17 @@ describe("the demo history", () => {
     expect(n["draws.none"]).toBeGreaterThan(50);
     expect(n["draws.issued"]).toBeGreaterThan(50);
     expect(n["draws.pending_follow"]).toBeGreaterThan(0);
+    // Two games, one per store: each store's QR plays its own.
+    expect(rows(a, "select kind, store_ids from game_campaigns order by kind")).toEqual([
+      { kind: "scratch", store_ids: '["q3-vo-van-tan"]' },
+      { kind: "wheel", store_ids: '["q1-nguyen-hue"]' },
+    ]);
+    expect(
+      rows(a, "select g.kind, d.store_id, count(*) > 10 as many from game_draws d join game_campaigns g on g.id = d.campaign_id group by 1, 2 order by 1"),
+    ).toEqual([
+      { kind: "scratch", store_id: "q3-vo-van-tan", many: 1 },
+      { kind: "wheel", store_id: "q1-nguyen-hue", many: 1 },
+    ]);
     // The outbox went through the dispatcher to the emulator, and Zalo's receipts came back.
     for (const state of ["delivered", "seen", "suppressed"]) expect([state, n[`outbox.${state}`]! > 50]).toEqual([state, true]);
     for (const state of ["sent", "held"]) expect([state, n[`outbox.${state}`]! > 0]).toEqual([state, true]);

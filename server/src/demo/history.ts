@@ -484,25 +484,38 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       validDaysAfterClaim: 7,
     });
 
-    // The shop's wheel, or a new one.
-    const game =
-      c.games.listGames(operator).find((g) => g.kind === "wheel" && g.active) ??
-      c.games.createGame(
-        operator,
-        GameCampaignInput.parse({
-          name: "Vòng quay may mắn",
-          description: "Quét mã QR trên quầy, mỗi ngày một lượt quay.",
-          kind: "wheel",
-          dailyPrizeBudgetPerStore: 40,
-          prizes: [
-            { label: "Chúc bạn may mắn lần sau", kind: "none", weight: 45 },
-            { label: "+5 điểm", kind: "points", points: 5, weight: 30 },
-            { label: "Giảm 10.000đ", kind: "voucher", voucherCampaignId: campaigns.prize, weight: 15, stock: 500, requiresFollow: true },
-            { label: "+20 điểm", kind: "points", points: 20, weight: 8 },
-            { label: "+50 điểm", kind: "points", points: 50, weight: 2, stock: 30 },
-          ],
-        }),
-      );
+    // Two games, one per store: the wheel at Nguyễn Huệ, a scratch card at Võ Văn Tần (the shop's own, or new ones).
+    const [first, second] = DEMO_STORES;
+    const gameAt = (storeId: StoreId, input: Omit<z.input<typeof GameCampaignInput>, "storeIds">) =>
+      c.games.listGames(operator).find((g) => g.kind === input.kind && g.active && g.storeIds.includes(storeId)) ??
+      c.games.createGame(operator, GameCampaignInput.parse({ ...input, storeIds: [storeId] }));
+    const games = [
+      gameAt(first.id, {
+        name: "Vòng quay may mắn",
+        description: "Quét mã QR trên quầy, mỗi ngày một lượt quay.",
+        kind: "wheel",
+        dailyPrizeBudgetPerStore: 40,
+        prizes: [
+          { label: "Chúc bạn may mắn lần sau", kind: "none", weight: 45 },
+          { label: "+5 điểm", kind: "points", points: 5, weight: 30 },
+          { label: "Giảm 10.000đ", kind: "voucher", voucherCampaignId: campaigns.prize, weight: 15, stock: 500, requiresFollow: true },
+          { label: "+20 điểm", kind: "points", points: 20, weight: 8 },
+          { label: "+50 điểm", kind: "points", points: 50, weight: 2, stock: 30 },
+        ],
+      }),
+      gameAt(second.id, {
+        name: "Thẻ cào Võ Văn Tần",
+        description: "Cào thẻ tại quầy, mỗi ngày một thẻ: quà vào ví Zalo.",
+        kind: "scratch",
+        dailyPrizeBudgetPerStore: 25,
+        prizes: [
+          { label: "Chúc bạn may mắn lần sau", kind: "none", weight: 50 },
+          { label: "+10 điểm", kind: "points", points: 10, weight: 30 },
+          { label: "Giảm 10.000đ", kind: "voucher", voucherCampaignId: campaigns.prize, weight: 15, stock: 300, requiresFollow: true },
+          { label: "+30 điểm", kind: "points", points: 30, weight: 5, stock: 40 },
+        ],
+      }),
+    ];
     // The care template the shop registered with Zalo: the keep-warm floor and care broadcasts reach followers by UID
     // with it, beyond the free CS window.
     if (!c.messaging.templates().some((x) => x.id === CARE_TEMPLATE)) {
@@ -522,10 +535,11 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       c.messaging.setRules(operator, { ...rules, floor: { ...rules.floor, templateId: CARE_TEMPLATE } }, "Tin giữ ấm gửi bằng mẫu chăm sóc khách hàng");
     }
 
-    for (const l of c.games.links(operator, game.id)) {
-      const q = new URL(l.url).searchParams;
-      links.set(l.storeId as StoreId, { store: q.get("store") ?? "", campaign: q.get("campaign") ?? "", sig: q.get("sig") ?? "" });
-    }
+    for (const game of games)
+      for (const l of c.games.links(operator, game.id)) {
+        const q = new URL(l.url).searchParams;
+        links.set(l.storeId as StoreId, { store: q.get("store") ?? "", campaign: q.get("campaign") ?? "", sig: q.get("sig") ?? "" });
+      }
   }
 
   /** A small menu, unless the shop already has one (then its orders use that one). */

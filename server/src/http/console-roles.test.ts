@@ -103,9 +103,13 @@ describe("a store manager", () => {
       });
       expect(play.status, JSON.stringify(play.body)).toBe(200);
     }
-    const stores = async (token: string) => (await call("GET", `/api/admin/games/${game.all}/draws`, token)).body.draws.map((d: any) => d.storeId).sort();
+    const stores = async (token: string, q = "") =>
+      (await call("GET", `/api/admin/games/${game.all}/draws${q}`, token)).body.draws.map((d: any) => d.storeId).sort();
     expect(await stores(t.owner)).toEqual(["q1", "q3"]);
     expect(await stores(t.manager)).toEqual(["q1"]);
+    // A filter narrows what they may see, never widens it: another store's filter finds nothing.
+    expect(await stores(t.owner, "?store=q3")).toEqual(["q3"]);
+    expect(await stores(t.manager, "?store=q3")).toEqual([]);
   });
 
   it("works the counter of their stores like staff, and opens the people who visited them", async () => {

@@ -197,7 +197,8 @@ describe("in-store QR links", () => {
       ],
     });
     const low = await api("PUT", `/api/admin/games/${g.id}`, admin, input(2));
-    expect([low.status, low.body.code]).toEqual([400, "VALIDATION_FAILED"]);
+    expect([low.status, low.body.code, low.body.details]).toEqual([409, "GAME_PRIZE_STOCK_BELOW_WON", { prize: 0, won: 3 }]);
+    expect((await api("GET", `/api/admin/games/${g.id}`, admin)).body.name).toBe("Vòng quay may mắn"); // nothing saved
     const res = await api("PUT", `/api/admin/games/${g.id}`, admin, input(10));
     expect(res.status).toBe(200);
     expect(res.body.prizes.map((x: any) => [x.id, x.won, x.remaining, x.odds])).toEqual([
@@ -210,6 +211,109 @@ describe("in-store QR links", () => {
     expect(cfg.body.slices.map((x: any) => x.label)).toEqual(["1 điểm", NONE.label]);
     // The q3 link stops working once the game no longer runs there.
     expect((await api("POST", "/api/games/resolve", s!.token, g.params("q3"))).body.code).toBe("GAME_NOT_ACTIVE");
+  });
+
+  it("what a prize gives is fixed once someone got it; its label, weight and stock still change, and a refused edit saves nothing", async () => {
+    const g = await game([{ label: "5 điểm", kind: "points", points: 5, weight: 1 }, { label: "7 điểm", kind: "points", points: 7, weight: 0 }, NONE], {
+      playsPerDay: 2,
+    });
+    const [s] = await shoppers(1);
+    expect((await api("POST", "/api/games/play", s!.token, g.params("q1"))).body.draw).toMatchObject({ win: true, points: 5 });
+    const [won, unwon, none] = g.game.prizes;
+    const body = (prizes: unknown[]) => ({ name: "Vòng quay mới", kind: "wheel", storeIds: ["q1", "q3"], playsPerDay: 2, prizes });
+    for (const changed of [{ points: 50 }, { kind: "voucher", points: null, voucherCampaignId: await voucherCampaign() }]) {
+      const res = await api(
+        "PUT",
+        `/api/admin/games/${g.id}`,
+        admin,
+        body([Object.assign({ id: won.id, label: "5 điểm", kind: "points", points: 5, weight: 1 }, changed), { id: none.id, ...NONE }]),
+      );
+      expect([res.status, res.body.code, res.body.details]).toEqual([409, "GAME_PRIZE_LOCKED", { prize: 0 }]);
+    }
+    // The no-prize slice got no one yet here; one that had would be locked the same way.
+    const after = (await api("GET", `/api/admin/games/${g.id}`, admin)).body;
+    expect([after.name, after.prizes[0].points, after.prizes[0].won]).toEqual(["Vòng quay may mắn", 5, 1]);
+    const ok = await api(
+      "PUT",
+      `/api/admin/games/${g.id}`,
+      admin,
+      body([
+        { id: won.id, label: "Năm điểm", kind: "points", points: 5, weight: 2, stock: 1 },
+        { id: unwon.id, label: "Voucher", kind: "voucher", voucherCampaignId: await voucherCampaign(), weight: 0 },
+        { id: none.id, ...NONE, weight: 1 },
+      ]),
+    );
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.prizes.map((x: any) => [x.label, x.kind, x.won, x.remaining])).toEqual([
+      ["Năm điểm", "points", 1, 0],
+      ["Voucher", "voucher", 0, null],
+      [NONE.label, "none", 0, null],
+    ]);
+    // The shopper's earlier draw keeps its points; the stock now equal to what was won gives no more.
+    expect((await api("GET", "/api/me", s!.token)).body.loyalty.balance).toBe(5);
+  });
+
+  it("stock edits racing plays never oversell: what was won always equals what was given and never passes the stock", async () => {
+    const g = await game([{ label: "1 điểm", kind: "points", points: 1, weight: 1, stock: 50 }, NONE]);
+    const [p, none] = g.game.prizes;
+    const people = await shoppers(60);
+    const edit = () =>
+      api("PUT", `/api/admin/games/${g.id}`, admin, {
+        name: "Vòng quay may mắn",
+        kind: "wheel",
+        storeIds: ["q1", "q3"],
+        prizes: [
+          { id: p.id, label: "1 điểm", kind: "points", points: 1, weight: 1, stock: 20 },
+          { id: none.id, ...NONE },
+        ],
+      });
+    const plays = people.map((x) => api("POST", "/api/games/play", x.token, g.params("q1")));
+    const edits = [0, 1, 2, 3, 4].map(() => edit());
+    const results = await Promise.all([...plays, ...edits]);
+    expect(results.slice(0, 60).every((r) => r.status === 200)).toBe(true);
+    const editCodes = results.slice(60).map((r) => (r.status === 200 ? "ok" : r.body.code));
+    expect(editCodes.every((c) => c === "ok" || c === "GAME_PRIZE_STOCK_BELOW_WON")).toBe(true);
+    const row = one("select won, stock from game_prizes where id = ?", p.id);
+    const wins = one("select count(*) as n from game_draws where win = 1").n;
+    const given = one("select count(*) as n from points_ledger where kind = 'earn'").n;
+    expect(row.won).toBeLessThanOrEqual(row.stock);
+    expect([wins, given]).toEqual([row.won, row.won]);
+    // 60 players against the stock in force: every unit went, none more (20 if an edit landed in time, else 50).
+    expect(row.won).toBe(row.stock);
+    expect(row.stock).toBe(editCodes.includes("ok") ? 20 : 50);
+  });
+
+  it("the draw log filters by store, prize, state and shop-local day, in keyset pages", async () => {
+    const g = await game([{ label: "1 điểm", kind: "points", points: 1, weight: 1, stock: 3 }, NONE]);
+    const [p, none] = g.game.prizes;
+    const people = await shoppers(5);
+    for (const [i, x] of people.entries()) expect((await api("POST", "/api/games/play", x.token, g.params(i < 3 ? "q1" : "q3"))).status).toBe(200);
+    const log = async (q: string) => {
+      const res = await api("GET", `/api/admin/games/${g.id}/draws?${q}`, admin);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as { draws: any[]; nextBefore: number | null };
+    };
+    expect((await log("")).draws).toHaveLength(5);
+    expect((await log("store=q1")).draws.map((d) => d.storeId)).toEqual(["q1", "q1", "q1"]);
+    expect((await log(`prize=${p.id}`)).draws.every((d) => d.slice.id === p.id && d.win)).toBe(true);
+    expect((await log(`prize=${p.id}`)).draws).toHaveLength(3);
+    expect((await log(`prize=${none.id}`)).draws.map((d) => d.fallbackReason)).toEqual(["out_of_stock", "out_of_stock"]);
+    expect((await log("state=issued")).draws).toHaveLength(3);
+    expect((await log("state=none&store=q3")).draws).toHaveLength(2);
+    const today = one("select day from game_draws limit 1").day as string;
+    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
+    expect((await log(`from=${today}&to=${today}`)).draws).toHaveLength(5);
+    expect((await log(`to=${yesterday}`)).draws).toHaveLength(0);
+    // Pages of 2, newest first, with the filter kept.
+    const first = await log("limit=2&store=q1");
+    expect(first.draws).toHaveLength(2);
+    const second = await log(`limit=2&store=q1&before=${first.nextBefore}`);
+    expect(second.draws.map((d) => d.id)).not.toContain(first.draws[0].id);
+    expect([...first.draws, ...second.draws].map((d) => d.customer.name)).toEqual(["s-2", "s-1", "s-0"]);
+    for (const q of ["from=02-12-2026", "to=2026-02-30", "state=won"]) {
+      const bad = await api("GET", `/api/admin/games/${g.id}/draws?${q}`, admin);
+      expect([q, bad.status, bad.body.code]).toEqual([q, 400, "VALIDATION_FAILED"]);
+    }
   });
 
   it("refuses customers and staff on the admin game routes", async () => {

@@ -22,10 +22,15 @@ export type LinkSigner = ReturnType<typeof createLinkSigner>;
 
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]!);
 
+/** Modules of white around the printed code. */
+export const QR_QUIET_ZONE = 4;
+
 /** A printable SVG: the QR code with the store's name (and the game's) underneath. */
 export async function qrSvg(url: string, caption: { title: string; subtitle?: string }): Promise<string> {
   const size = 512;
-  const inner = (await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2, width: size }))
+  // The quiet zone: 4 modules of white on every side, the least ISO/IEC 18004 asks for (a poster's frame or a
+  // dark counter right at the edge must not read as part of the code).
+  const inner = (await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: QR_QUIET_ZONE, width: size }))
     .replace(/<\?xml[^>]*>/, "")
     .replace("<svg ", `<svg x="0" y="0" `)
     .trim();

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { customers, gameCampaigns, gameDraws, gamePrizes, stores, voucherCampaigns } from "../../db/schema";
 
@@ -6,6 +6,9 @@ export type GameRow = typeof gameCampaigns.$inferSelect;
 export type PrizeRow = typeof gamePrizes.$inferSelect;
 export type DrawRow = typeof gameDraws.$inferSelect;
 export type StoreRow = typeof stores.$inferSelect;
+export type DrawFilter = { before?: number; storeId?: string; prizeId?: string; state?: DrawRow["state"]; from?: string; to?: string };
+
+const HOUR = 3_600_000;
 
 export function createGameRepo(db: Db) {
   const c = db.$client;
@@ -58,8 +61,12 @@ export function createGameRepo(db: Db) {
   const drawsOf = (customerId: string, limit: number) =>
     db.select().from(gameDraws).where(eq(gameDraws.customerId, customerId)).orderBy(desc(gameDraws.createdAt), desc(seq)).limit(limit).all();
 
-  /** A game's draws, newest first; `storeIds` (a store manager's) keeps those stores' draws only. */
-  const drawsOfGame = (campaignId: string, before: number | undefined, limit: number, storeIds: readonly string[] | null = null) =>
+  /**
+   * A game's draws, newest first, in keyset pages (`before`: the last page's rowid), filtered by store, by the
+   * prize the person got, by state and by shop-local day (`from`/`to`, inclusive); `storeIds` (a store
+   * manager's) keeps those stores' draws only.
+   */
+  const drawsOfGame = (campaignId: string, q: DrawFilter, limit: number, storeIds: readonly string[] | null = null) =>
     db
       .select({ draw: gameDraws, customerName: customers.name, seq })
       .from(gameDraws)
@@ -67,13 +74,24 @@ export function createGameRepo(db: Db) {
       .where(
         and(
           eq(gameDraws.campaignId, campaignId),
-          before === undefined ? undefined : lt(seq, before),
+          // The page after the draw `before` names, in the index's own order (time, then rowid): no sort.
+          q.before === undefined ? undefined : sql`(${gameDraws.createdAt}, ${seq}) < (select created_at, rowid from game_draws where rowid = ${q.before})`,
           storeIds === null ? undefined : inArray(gameDraws.storeId, [...storeIds]),
+          q.storeId === undefined ? undefined : eq(gameDraws.storeId, q.storeId),
+          q.prizeId === undefined ? undefined : eq(gameDraws.prizeId, q.prizeId),
+          q.state === undefined ? undefined : eq(gameDraws.state, q.state),
+          q.from === undefined ? undefined : gte(gameDraws.day, q.from),
+          q.to === undefined ? undefined : lte(gameDraws.day, q.to),
+          // The days as a time range a little wider than any zone's day (UTC−12…+14): the index seeks to it, `day` is exact.
+          q.from === undefined ? undefined : gte(gameDraws.createdAt, Date.parse(`${q.from}T00:00:00Z`) - 14 * HOUR),
+          q.to === undefined ? undefined : lt(gameDraws.createdAt, Date.parse(`${q.to}T00:00:00Z`) + 36 * HOUR),
         ),
       )
-      .orderBy(desc(seq))
+      .orderBy(desc(gameDraws.createdAt), desc(seq))
       .limit(limit)
       .all();
+
+  const prizeGiven = c.prepare("select 1 from game_draws where prize_id = ? limit 1").pluck();
 
   const playCounts = () =>
     new Map(
@@ -115,6 +133,8 @@ export function createGameRepo(db: Db) {
     pendingFollow,
     drawsOf,
     drawsOfGame,
+    /** Whether any draw landed on this prize. */
+    prizeGiven: (prizeId: string) => prizeGiven.get(prizeId) !== undefined,
     playCounts,
     store,
     storesByIds,

@@ -1,11 +1,31 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AdminDraw, AdminGame, GameCampaignInput, GameConfig, GameDraw, PlayBody, PlayResult, QrLink, QrLinkBody } from "@mc/shared";
+import { AdminDraw, AdminGame, GameCampaignInput, GameConfig, GameDraw, PlayBody, PlayResult, PrizeState, QrLink, QrLinkBody } from "@mc/shared";
 import { me } from "../../http/route-helpers";
 import type { GameService } from "./service";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
+const ShopDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "chưa đúng dạng ngày (YYYY-MM-DD)")
+  .refine(
+    (d) => {
+      const t = Date.parse(`${d}T00:00:00Z`);
+      return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+    },
+    { message: "not a calendar day", params: { vi: "không phải một ngày có thật" } },
+  );
+/** The draw log's filters: store, the prize the person got, its state, shop-local days (inclusive); keyset pages. */
+const DrawQuery = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  store: z.string().min(1).max(64).optional(),
+  prize: z.string().min(1).max(64).optional(),
+  state: PrizeState.optional(),
+  from: ShopDay.optional(),
+  to: ShopDay.optional(),
+});
 
 export async function gameRoutes(app: FastifyInstance, opts: { games: GameService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -109,11 +129,14 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
         tags: ["admin"],
         summary: "Every draw: who, store, time, outcome (newest first; a store manager's stores only)",
         params: IdParam,
-        querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        querystring: DrawQuery,
         response: { 200: z.object({ draws: z.array(AdminDraw), nextBefore: z.number().nullable() }) },
       },
     },
-    async (req) => games.draws(me(req), req.params.id, req.query.before, req.query.limit),
+    async (req) => {
+      const { limit, store, prize, ...filter } = req.query;
+      return games.draws(me(req), req.params.id, { ...filter, storeId: store, prizeId: prize }, limit);
+    },
   );
 
   r.get(

@@ -26,7 +26,7 @@ import type { VoucherService } from "../vouchers/service";
 import type { IdentityRepo } from "../identity/repo";
 import { qrSvg, type LinkSigner } from "./links";
 import { qrPrintPng } from "./qr-image";
-import type { DrawRow, GameRepo, GameRow, PrizeRow } from "./repo";
+import type { DrawFilter, DrawRow, GameRepo, GameRow, PrizeRow } from "./repo";
 
 const DAY = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -404,9 +404,20 @@ export function createGameService(deps: {
         if (!x.id) return repo.insertPrize({ id: randomUUID(), campaignId: id, ...prizeRow(x, i) });
         const cur = current.get(x.id);
         if (!cur) throw new AppError(ErrorCode.VALIDATION_FAILED, `Prize ${x.id} is not part of this game`);
-        if (x.stock !== null && x.stock < cur.won)
-          throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock of "${x.label}" cannot go below the ${cur.won} already won`);
-        repo.updatePrize(x.id, prizeRow(x, i));
+        // Inside the IMMEDIATE transaction no play can move `won` between this check and the write; a play after
+        // it takes stock only while won < stock, so lowering the stock can never oversell.
+        if (x.kind !== "none" && x.stock !== null && x.stock < cur.won)
+          throw new AppError(ErrorCode.GAME_PRIZE_STOCK_BELOW_WON, `Stock of "${x.label}" cannot go below the ${cur.won} already won`, {
+            prize: i,
+            won: cur.won,
+          });
+        // A pending follow-gated draw is issued from its prize row: what a prize gives is fixed once someone got it.
+        const next = prizeRow(x, i);
+        if ((next.kind !== cur.kind || next.voucherCampaignId !== cur.voucherCampaignId || next.points !== cur.points) && repo.prizeGiven(cur.id))
+          throw new AppError(ErrorCode.GAME_PRIZE_LOCKED, `"${cur.label}" was already won: add a new prize instead of changing what it gives`, {
+            prize: i,
+          });
+        repo.updatePrize(x.id, next);
       });
       const kept = new Set(input.prizes.flatMap((x) => (x.id ? [x.id] : [])));
       for (const cur of current.values()) if (!kept.has(cur.id) && !cur.retired) repo.updatePrize(cur.id, { retired: true });
@@ -438,9 +449,9 @@ export function createGameService(deps: {
     return game;
   }
 
-  function draws(p: Principal, id: string, before: number | undefined, limit: number): { draws: AdminDraw[]; nextBefore: number | null } {
+  function draws(p: Principal, id: string, filter: DrawFilter, limit: number): { draws: AdminDraw[]; nextBefore: number | null } {
     getGame(p, id);
-    const rows = repo.drawsOfGame(id, before, limit, storeReach(p));
+    const rows = repo.drawsOfGame(id, filter, limit, storeReach(p));
     return {
       draws: rows.map((r) => ({ ...toDraw(r.draw), customer: { id: r.draw.customerId, name: r.customerName }, fallbackReason: r.draw.fallbackReason })),
       nextBefore: rows.length === limit ? rows[rows.length - 1]!.seq : null,

@@ -1,0 +1,1 @@
+CREATE INDEX `game_draws_prize_idx` ON `game_draws` (`prize_id`);
