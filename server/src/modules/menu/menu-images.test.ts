@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseDigest } from "../../http/route-table";
-import { bearer, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { sniffImage } from "./images";
 import { seedMenu } from "./test-fixture";
 
@@ -176,5 +176,36 @@ describe("menu order", () => {
     expect(q1.categories.map((c: any) => c.name)).toEqual(["Bánh ngọt", "Đồ uống"]);
     const q1Drinks = reversed.filter((id) => q1.categories[1].products.some((p: any) => p.id === id));
     expect(q1.categories[1].products.map((p: any) => p.id)).toEqual(q1Drinks);
+  });
+});
+
+describe("who may upload and reorder", () => {
+  it("owners only: a marketer, a store manager, staff, a shopper and anonymous are refused and write nothing; pictures are public", async () => {
+    const img = (await upload(await picture(80, 80, "#d35400"))).json();
+    const account = async (email: string, role: string, storeIds: string[] = []) => {
+      const created = await admin("POST", "/api/admin/operators", { email, name: role, role, storeIds, password: "a-long-password-1" });
+      expect(created.statusCode, created.body).toBe(201);
+      return (await h.app.inject({ method: "POST", url: "/api/admin/login", payload: { email, password: "a-long-password-1" } })).json().token as string;
+    };
+    const callers: [string, string | null, number][] = [
+      ["marketer", await account("mk@shop.vn", "marketer"), 403],
+      ["store manager", await account("sm@shop.vn", "store_manager", ["q1"]), 403],
+      ["staff", ctx.staff.token, 403],
+      ["shopper", (await newShopper(h, "Khách")).token, 403],
+      ["anonymous", null, 401],
+    ];
+    const order = (await admin("GET", "/api/admin/menu/categories")).json().categories.map((c: any) => ({ id: c.id, productIds: [] }));
+    const before = databaseDigest(h.app.services.db);
+    const png = await picture(90, 90, "#c0392b");
+    for (const [who, token, status] of callers) {
+      const headers = token ? bearer(token) : {};
+      const up = await h.app.inject({ method: "POST", url: "/api/admin/menu/images", headers: { ...headers, "content-type": "image/png" }, payload: png });
+      expect([who, up.statusCode]).toEqual([who, status]);
+      const re = await h.app.inject({ method: "PUT", url: "/api/admin/menu/order", headers, payload: { categories: order } });
+      expect([who, re.statusCode]).toEqual([who, status]);
+      const get = await h.app.inject({ method: "GET", url: img.thumbUrl, headers });
+      expect([who, get.statusCode]).toEqual([who, 200]);
+    }
+    expect(databaseDigest(h.app.services.db)).toBe(before);
   });
 });
