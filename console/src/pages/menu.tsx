@@ -178,9 +178,9 @@ function MenuList() {
           <p className="c-muted">Danh mục và món theo thứ tự khách thấy trong mini app. Kéo biểu tượng ⋮⋮ (hoặc dùng nút lên/xuống) để sắp xếp.</p>
         </div>
         {data && data.categories.length > 0 ? (
-          <a className="c-btn c-btn-primary" href="#/menu/new" data-testid="product-new">
+          <button type="button" className="c-btn c-btn-primary" onClick={() => go("menu/new")} data-testid="product-new">
             <Plus size={16} /> Thêm món
-          </a>
+          </button>
         ) : null}
       </div>
       {menu.error ? <ErrorBox error={menu.error} testId="menu-error" /> : null}
