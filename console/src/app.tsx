@@ -1,5 +1,20 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { Award, ChartColumn, Clock, Coffee, Gamepad2, History, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Store, Ticket, UserCog, UsersRound } from "lucide-react";
+import {
+  Award,
+  ChartColumn,
+  Clock,
+  Coffee,
+  Gamepad2,
+  History,
+  LayoutTemplate,
+  LogOut,
+  Megaphone,
+  ShieldCheck,
+  Store,
+  Ticket,
+  UserCog,
+  UsersRound,
+} from "lucide-react";
 import type { AdminMe } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError } from "@mc/web/api-client";

@@ -125,9 +125,7 @@ export const Menu = z.object({
 export type Menu = z.infer<typeof Menu>;
 
 /** The whole menu's order, saved at once: every category, each with every one of its products, first to last. */
-export const MenuOrderInput = z
-  .object({ categories: z.array(z.object({ id, productIds: z.array(id).max(1000) }).strict()).max(200) })
-  .strict();
+export const MenuOrderInput = z.object({ categories: z.array(z.object({ id, productIds: z.array(id).max(1000) }).strict()).max(200) }).strict();
 export type MenuOrderInput = z.infer<typeof MenuOrderInput>;
 
 export const AvailabilityBody = z.object({ available: z.boolean() }).strict();

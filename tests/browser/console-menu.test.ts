@@ -69,7 +69,9 @@ describe("console menu: the owner edits the menu, and a product added there is o
       expect(await page.getByTestId("menu-product").count()).toBe(15);
       // Every demo product shows its uploaded thumbnail, and the pictures load.
       await expect
-        .poll(() => page.locator(".mn-thumb").evaluateAll((imgs) => imgs.filter((i) => i instanceof HTMLImageElement && i.complete && i.naturalWidth === 320).length))
+        .poll(() =>
+          page.locator(".mn-thumb").evaluateAll((imgs) => imgs.filter((i) => i instanceof HTMLImageElement && i.complete && i.naturalWidth === 320).length),
+        )
         .toBe(15);
       const soldOut = page.locator(`[data-testid="menu-product"][data-id="${coffee.id}"] [data-testid="product-stores"]`);
       expect(await soldOut.textContent()).toContain("Nguyễn Huệ: hết hàng");
@@ -125,7 +127,15 @@ describe("console menu: the owner edits the menu, and a product added there is o
       expect(saved).toMatchObject({ name: "Trà chanh dây", priceVnd: 38_000, stores: [{ storeId: Q1, available: true }] });
       expect(saved.imageId).toMatch(/^[0-9a-f]{24}$/);
       expect(saved.optionGroups.map((g) => [g.name, g.kind, g.required, g.options.map((o) => [o.name, o.priceDeltaVnd])])).toEqual([
-        ["Size", "one", true, [["M", 0], ["L", 7_000]]],
+        [
+          "Size",
+          "one",
+          true,
+          [
+            ["M", 0],
+            ["L", 7_000],
+          ],
+        ],
         ["Topping", "many", false, [["Hạt é", 5_000]]],
       ]);
       // New products go to the end of their category.
@@ -211,7 +221,14 @@ describe("console menu: the owner edits the menu, and a product added there is o
     await shot(p, "menu");
 
     await card.click();
-    await expect.poll(() => p.getByTestId("product-sheet").locator("img").evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(320);
+    await expect
+      .poll(() =>
+        p
+          .getByTestId("product-sheet")
+          .locator("img")
+          .evaluate((i) => (i as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(320);
     await p.getByTestId(`option-${large.id}`).click();
     await expect.poll(() => text(p, "add-to-cart")).toBe("Thêm · 46.000đ");
     await p.waitForTimeout(300);

@@ -43,7 +43,8 @@ const byField = (problems: { field: string; text: string }[]) => {
   for (const p of problems) if (!out.has(p.field)) out.set(p.field, p.text);
   return out;
 };
-const serverProblems = (e: unknown) => (e instanceof ApiError && e.code === "VALIDATION_FAILED" ? byField(fieldProblems(e.details)) : new Map<string, string>());
+const serverProblems = (e: unknown) =>
+  e instanceof ApiError && e.code === "VALIDATION_FAILED" ? byField(fieldProblems(e.details)) : new Map<string, string>();
 
 function FieldError({ text, testId }: { text: string | null | undefined; testId: string }) {
   return text ? (
@@ -293,7 +294,13 @@ function CategoryHead(props: { category: MenuCategory; count: number; drag: Drag
       {!editing ? (
         <div className="mn-cat-actions">
           {props.move}
-          <button type="button" className="c-btn c-btn-ghost c-btn-sm c-btn-icon" onClick={() => setEditing(true)} aria-label={`Đổi tên ${c.name}`} data-testid="category-edit">
+          <button
+            type="button"
+            className="c-btn c-btn-ghost c-btn-sm c-btn-icon"
+            onClick={() => setEditing(true)}
+            aria-label={`Đổi tên ${c.name}`}
+            data-testid="category-edit"
+          >
             <Pencil size={15} />
           </button>
           <button
@@ -340,7 +347,11 @@ function ProductRows(props: { categoryId: string; products: AdminProduct[]; stor
         >
           <Grip drag={drag.handle(p.id)} label={`Kéo món ${p.name}`} />
           <a className="mn-product-link" href={`#/menu/${p.id}`} data-testid="product-link">
-            {p.thumbUrl ? <img className="mn-thumb" src={imageSrc(p.thumbUrl)!} alt="" loading="lazy" /> : <span className="mn-thumb mn-thumb-none" aria-hidden />}
+            {p.thumbUrl ? (
+              <img className="mn-thumb" src={imageSrc(p.thumbUrl)!} alt="" loading="lazy" />
+            ) : (
+              <span className="mn-thumb mn-thumb-none" aria-hidden />
+            )}
             <span className="mn-product-main">
               <b data-testid="product-name">{p.name}</b>
               <span className="c-small c-muted">
@@ -470,7 +481,12 @@ function ProductEditor({ id }: { id: string }) {
       const wanted = new URLSearchParams(window.location.hash.split("?")[1] ?? "").get("category");
       const first = byPosition(menu.data.categories)[0]?.id ?? "";
       const categoryId = menu.data.categories.some((c) => c.id === wanted) ? wanted! : first;
-      setDraft(blank(categoryId, menu.data.stores.filter((s) => s.active).map((s) => s.id)));
+      setDraft(
+        blank(
+          categoryId,
+          menu.data.stores.filter((s) => s.active).map((s) => s.id),
+        ),
+      );
     }
   }, [menu.data, product, isNew, draft]);
 
@@ -750,9 +766,7 @@ function ProductEditor({ id }: { id: string }) {
             Còn {local.size} chỗ cần sửa (đánh dấu đỏ).
           </span>
         ) : null}
-        {save.error && !(tried && local.size > 0) ? (
-          <ErrorBox error={save.error} testId="product-save-error" fields={LABELS} />
-        ) : null}
+        {save.error && !(tried && local.size > 0) ? <ErrorBox error={save.error} testId="product-save-error" fields={LABELS} /> : null}
         {savedAt && !dirty ? (
           <span className="mn-saved" role="status" data-testid="product-saved">
             Đã lưu.
@@ -775,7 +789,13 @@ function GroupEditor(props: { index: number; group: OptionGroup; onChange: (g: O
     <div className="mn-group" data-testid="option-group">
       <div className="mn-group-head">
         <Field label="Tên nhóm" error={err(`${path}.name`)} testId={`group-${i}-name`}>
-          <input className="c-input" value={g.name} onChange={(e) => onChange({ ...g, name: e.target.value })} placeholder="Size" data-testid={`group-${i}-name`} />
+          <input
+            className="c-input"
+            value={g.name}
+            onChange={(e) => onChange({ ...g, name: e.target.value })}
+            placeholder="Size"
+            data-testid={`group-${i}-name`}
+          />
         </Field>
         <Field label="Cách chọn" error={err(`${path}.kind`)} testId={`group-${i}-kind`}>
           <select

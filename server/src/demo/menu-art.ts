@@ -34,8 +34,7 @@ function iced(a: Extract<Art, { kind: "iced" }>) {
   const top = 170;
   const bottom = 510;
   const xAt = (y: number, side: -1 | 1) => 300 + side * (110 - ((y - 150) / 365) * 30);
-  const band = (y0: number, y1: number) =>
-    `M${xAt(y0, -1)},${y0} L${xAt(y0, 1)},${y0} L${xAt(y1, 1)},${y1} L${xAt(y1, -1)},${y1} Z`;
+  const band = (y0: number, y1: number) => `M${xAt(y0, -1)},${y0} L${xAt(y0, 1)},${y0} L${xAt(y1, 1)},${y1} L${xAt(y1, -1)},${y1} Z`;
   const levels = a.layers.length;
   const liquidTop = a.cream ? top + 40 : top;
   const stops = a.layers
@@ -51,7 +50,9 @@ function iced(a: Extract<Art, { kind: "iced" }>) {
     [276, 300, 4],
     [330, 330, -8],
   ]
-    .map(([x, y, r]) => `<rect x="${x}" y="${y}" width="52" height="48" rx="10" fill="#fff" fill-opacity="0.45" transform="rotate(${r} ${x! + 26} ${y! + 24})"/>`)
+    .map(
+      ([x, y, r]) => `<rect x="${x}" y="${y}" width="52" height="48" rx="10" fill="#fff" fill-opacity="0.45" transform="rotate(${r} ${x! + 26} ${y! + 24})"/>`,
+    )
     .join("");
   const pearls = a.pearls
     ? Array.from({ length: 14 }, (_, i) => {
@@ -65,7 +66,9 @@ function iced(a: Extract<Art, { kind: "iced" }>) {
        ${Array.from({ length: 8 }, (_, i) => `<line x1="0" y1="0" x2="${(Math.cos((i * Math.PI) / 4) * 34).toFixed(1)}" y2="${(Math.sin((i * Math.PI) / 4) * 34).toFixed(1)}" stroke="#fff" stroke-opacity="0.6" stroke-width="3"/>`).join("")}
        <circle r="6" fill="#fff" fill-opacity="0.7"/></g>`
     : "";
-  const leaf = a.leaf ? `<path d="M205,160 C175,120 190,95 230,100 C235,130 225,150 205,160 Z" fill="#3f9b4f"/><path d="M205,160 C208,135 215,118 228,104" stroke="#2d7a3b" stroke-width="3" fill="none"/>` : "";
+  const leaf = a.leaf
+    ? `<path d="M205,160 C175,120 190,95 230,100 C235,130 225,150 205,160 Z" fill="#3f9b4f"/><path d="M205,160 C208,135 215,118 228,104" stroke="#2d7a3b" stroke-width="3" fill="none"/>`
+    : "";
   return `${backdrop(a.bg)}
   <rect x="322" y="70" width="18" height="300" rx="8" fill="${a.straw}" transform="rotate(14 331 220)"/>
   ${liquid}${cream}${ice}${pearls}

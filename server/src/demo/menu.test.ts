@@ -45,7 +45,8 @@ describe("the demo menu", () => {
     const thumb = await h.app.inject({ method: "GET", url: products[0]!.thumbUrl! });
     expect(await sharp(thumb.rawPayload).metadata()).toMatchObject({ format: "webp", width: 320, height: 320 });
     // Store-only items: bánh mì at Nguyễn Huệ, trà vải at Võ Văn Tần.
-    const menuOf = async (s: string) => (await call<{ categories: { products: { name: string }[] }[] }>("GET", `/api/stores/${s}/menu`)).categories.flatMap((c) => c.products.map((p) => p.name));
+    const menuOf = async (s: string) =>
+      (await call<{ categories: { products: { name: string }[] }[] }>("GET", `/api/stores/${s}/menu`)).categories.flatMap((c) => c.products.map((p) => p.name));
     expect(await menuOf(STORES[0])).toContain("Bánh mì thịt nướng");
     expect(await menuOf(STORES[0])).not.toContain("Trà vải");
     expect(await menuOf(STORES[1])).toContain("Trà vải");

@@ -144,7 +144,10 @@ export const DEMO_MENU: [string, DemoProduct[]][] = [
 ];
 
 /** A picture of the demo menu as PNG (what a shop owner would upload), rendered from its SVG by sharp (librsvg). */
-export const demoPicture = (art: Art) => sharp(Buffer.from(demoArtSvg(art))).png().toBuffer();
+export const demoPicture = (art: Art) =>
+  sharp(Buffer.from(demoArtSvg(art)))
+    .png()
+    .toBuffer();
 
 /** What the seed needs: the menu service's calls, or the admin API's. */
 export type DemoMenuApi = {

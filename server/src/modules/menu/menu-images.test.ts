@@ -45,13 +45,21 @@ describe("menu images", () => {
     expect(res.statusCode, res.body).toBe(201);
     const img = res.json();
     expect(img.id).toMatch(/^[0-9a-f]{24}$/);
-    expect(img).toMatchObject({ thumbUrl: `/api/menu/images/${img.id}-thumb.webp`, largeUrl: `/api/menu/images/${img.id}-large.webp`, width: 960, height: 576 });
+    expect(img).toMatchObject({
+      thumbUrl: `/api/menu/images/${img.id}-thumb.webp`,
+      largeUrl: `/api/menu/images/${img.id}-large.webp`,
+      width: 960,
+      height: 576,
+    });
 
     const thumb = await h.app.inject({ method: "GET", url: img.thumbUrl });
     expect(thumb.statusCode).toBe(200);
     expect(thumb.headers["content-type"]).toBe("image/webp");
     expect(thumb.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect(await sharp(thumb.rawPayload).metadata()).toMatchObject({ format: "webp", width: 320, height: 320 });
+    const cached = await h.app.inject({ method: "GET", url: img.thumbUrl, headers: { "if-none-match": thumb.headers.etag as string } });
+    expect(cached.statusCode).toBe(304);
+    expect(cached.rawPayload.length).toBe(0);
     const large = await h.app.inject({ method: "GET", url: img.largeUrl });
     expect(await sharp(large.rawPayload).metadata()).toMatchObject({ format: "webp", width: 960, height: 576 });
     // A small picture is not blown up.

@@ -65,7 +65,8 @@ export function createMenuRepo(db: Db) {
   // ---- order ----
   const setCategoryPosition = (id: string, position: number, at: number) =>
     db.update(menuCategories).set({ position, updatedAt: at }).where(eq(menuCategories.id, id)).run();
-  const setProductPosition = (id: string, position: number, at: number) => db.update(products).set({ position, updatedAt: at }).where(eq(products.id, id)).run();
+  const setProductPosition = (id: string, position: number, at: number) =>
+    db.update(products).set({ position, updatedAt: at }).where(eq(products.id, id)).run();
 
   const store = (id: string) => db.select().from(stores).where(eq(stores.id, id)).get();
 

@@ -101,7 +101,14 @@ export function createMenuService(deps: {
   }
 
   /** After the last product of a category (a new product, or one moved to another category). */
-  const endOf = (categoryId: string) => Math.max(-1, ...repo.allProducts().filter((p) => p.categoryId === categoryId).map((p) => p.position)) + 1;
+  const endOf = (categoryId: string) =>
+    Math.max(
+      -1,
+      ...repo
+        .allProducts()
+        .filter((p) => p.categoryId === categoryId)
+        .map((p) => p.position),
+    ) + 1;
 
   const productRow = (input: ProductInput) => ({
     categoryId: input.categoryId,
