@@ -114,6 +114,8 @@ describe("console menu: the owner edits the menu, and a product added there is o
       await page.getByTestId("product-save").click();
       await expect.poll(() => text(page, "group-1-option-0-name-error")).toBe("không được để trống");
       expect(await text(page, "product-problems")).toBe("Còn 1 chỗ cần sửa (đánh dấu đỏ).");
+      await page.getByTestId("group-1-option-0-name-error").evaluate((el) => el.scrollIntoView({ block: "center" }));
+      await shot(page, "console-menu-product-errors");
       await page.getByTestId("group-1-option-0-name").fill("Hạt é");
       await page.getByTestId("product-title").scrollIntoViewIfNeeded();
       await shot(page, "console-menu-product");

@@ -793,7 +793,7 @@ function GroupEditor(props: { index: number; group: OptionGroup; onChange: (g: O
             className="c-input"
             value={g.name}
             onChange={(e) => onChange({ ...g, name: e.target.value })}
-            placeholder="Size"
+            placeholder="Ví dụ: Size"
             data-testid={`group-${i}-name`}
           />
         </Field>
@@ -844,7 +844,7 @@ function GroupEditor(props: { index: number; group: OptionGroup; onChange: (g: O
                 className="c-input"
                 value={o.name}
                 onChange={(e) => setOption(k, { ...o, name: e.target.value })}
-                placeholder="L"
+                placeholder="Ví dụ: Trân châu"
                 data-testid={`group-${i}-option-${k}-name`}
               />
             </Field>
