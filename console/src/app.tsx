@@ -1,5 +1,20 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { Award, ChartColumn, Clock, Gamepad2, History, LayoutTemplate, LogOut, Megaphone, ShieldCheck, Store, Ticket, UserCog, UsersRound } from "lucide-react";
+import {
+  Award,
+  ChartColumn,
+  Clock,
+  Coffee,
+  Gamepad2,
+  History,
+  LayoutTemplate,
+  LogOut,
+  Megaphone,
+  ShieldCheck,
+  Store,
+  Ticket,
+  UserCog,
+  UsersRound,
+} from "lucide-react";
 import type { AdminMe } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError } from "@mc/web/api-client";
@@ -28,6 +43,7 @@ const AccountsPage = lazy(() => import("./pages/accounts").then((m) => ({ defaul
 const StaffPage = lazy(() => import("./pages/staff").then((m) => ({ default: m.StaffPage })));
 const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.AuditPage })));
 const LoyaltyRulesPage = lazy(() => import("./pages/loyalty-rules").then((m) => ({ default: m.LoyaltyRulesPage })));
+const MenuPage = lazy(() => import("./pages/menu").then((m) => ({ default: m.MenuPage })));
 
 // Each page with the console roles that may use it (the server's route roles: README "Console roles").
 const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
@@ -42,6 +58,7 @@ const NAV: NavItem[] = [
   { key: "vouchers", label: "Voucher", icon: Ticket, roles: CRM },
   { key: "games", label: "Trò chơi", icon: Gamepad2, roles: CRM },
   { key: "stores", label: "Cửa hàng", icon: Store, roles: ["owner"] },
+  { key: "menu", label: "Thực đơn", icon: Coffee, roles: ["owner"] },
   { key: "staff", label: "Nhân viên", icon: UsersRound, roles: ["owner", "store_manager"] },
   { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
   { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
@@ -226,6 +243,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage id={id} />;
   else if (page === "stores") body = <StoresPage id={id} />;
+  else if (page === "menu") body = <MenuPage id={id} />;
   else if (page === "dashboard") body = <DashboardPage />;
   else if (role === "store_manager") body = <StaffPage />;
   else body = <RulesPage />;

@@ -97,6 +97,15 @@ export const ErrorCode = {
   PASSWORD_INCORRECT: "PASSWORD_INCORRECT",
   /** A staff grant for someone who is a mini-app admin: they already act at every store. */
   STAFF_IS_ADMIN: "STAFF_IS_ADMIN",
+  // menu images and order
+  /** An upload that is not a JPEG, PNG, WebP or GIF picture (by its bytes, whatever its name or type says). */
+  IMAGE_UNSUPPORTED: "IMAGE_UNSUPPORTED",
+  /** An upload over the size limit (bytes or pixels). */
+  IMAGE_TOO_LARGE: "IMAGE_TOO_LARGE",
+  /** A product names an image the server never made. */
+  IMAGE_NOT_FOUND: "IMAGE_NOT_FOUND",
+  /** A reorder that does not list exactly the menu as it is now (someone changed it meanwhile). */
+  MENU_ORDER_STALE: "MENU_ORDER_STALE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

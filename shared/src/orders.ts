@@ -38,13 +38,22 @@ export const OptionGroup = z
   .strict();
 export type OptionGroup = z.infer<typeof OptionGroup>;
 
+/** An uploaded image's id: the first 24 hex digits of the SHA-256 of the bytes uploaded (the same picture, the same id). */
+export const MenuImageId = z.string().regex(/^[0-9a-f]{24}$/);
+
+export const MenuImage = z.object({ id: z.string(), thumbUrl: z.string(), largeUrl: z.string(), width: z.number(), height: z.number() });
+export type MenuImage = z.infer<typeof MenuImage>;
+
 export const ProductInput = z
   .object({
     categoryId: id,
     name: z.string().trim().min(1).max(80),
     description: z.string().trim().max(400).default(""),
     priceVnd: vnd,
+    /** A picture kept elsewhere (the shop's own CDN); for an uploaded one, `imageId`. */
     imageUrl: z.string().url().max(1000).nullable().default(null),
+    /** An image the server made from an upload (POST /api/admin/menu/images); the server checks it exists. */
+    imageId: MenuImageId.nullable().default(null),
     optionGroups: z.array(OptionGroup).max(20).default([]),
     /** The stores that sell it; staff toggle availability (sold out) per store afterwards. */
     storeIds: z.array(id).max(200).default([]),
@@ -52,6 +61,13 @@ export const ProductInput = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    if (p.imageId !== null && p.imageUrl !== null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["imageUrl"],
+        message: "give an uploaded image or an image URL, not both",
+        params: { vi: "chọn ảnh đã tải lên hoặc địa chỉ ảnh, không chọn cả hai" },
+      });
     const groupIds = p.optionGroups.map((g) => g.id);
     if (new Set(groupIds).size !== groupIds.length)
       ctx.addIssue({
@@ -86,13 +102,18 @@ export const MenuProduct = z.object({
   name: z.string(),
   description: z.string(),
   priceVnd: z.number(),
+  /** The large picture (an uploaded image's API path, relative to the API, or the shop's own URL). */
   imageUrl: z.string().nullable(),
+  /** The square thumbnail for lists (the same as `imageUrl` for a picture kept elsewhere). */
+  thumbUrl: z.string().nullable(),
+  imageId: z.string().nullable(),
   optionGroups: z.array(OptionGroup),
 });
 export type MenuProduct = z.infer<typeof MenuProduct>;
 
 export const AdminProduct = MenuProduct.extend({
   active: z.boolean(),
+  position: z.number(),
   stores: z.array(z.object({ storeId: z.string(), available: z.boolean() })),
 });
 export type AdminProduct = z.infer<typeof AdminProduct>;
@@ -102,6 +123,10 @@ export const Menu = z.object({
   categories: z.array(MenuCategory.pick({ id: true, name: true, position: true }).extend({ products: z.array(MenuProduct) })),
 });
 export type Menu = z.infer<typeof Menu>;
+
+/** The whole menu's order, saved at once: every category, each with every one of its products, first to last. */
+export const MenuOrderInput = z.object({ categories: z.array(z.object({ id, productIds: z.array(id).max(1000) }).strict()).max(200) }).strict();
+export type MenuOrderInput = z.infer<typeof MenuOrderInput>;
 
 export const AvailabilityBody = z.object({ available: z.boolean() }).strict();
 

@@ -46,7 +46,22 @@ describe("console roles", () => {
       await signIn(page, stack, DEMO_ADMIN);
       expect(await page.getByTestId("signed-in-role").textContent()).toBe("Chủ cửa hàng");
       expect(await navKeys(page)).toEqual(
-        ["accounts", "audit", "broadcasts", "customers", "dashboard", "games", "loyalty", "rules", "segments", "staff", "stores", "vouchers", "zns"].sort(),
+        [
+          "accounts",
+          "audit",
+          "broadcasts",
+          "customers",
+          "dashboard",
+          "games",
+          "loyalty",
+          "menu",
+          "rules",
+          "segments",
+          "staff",
+          "stores",
+          "vouchers",
+          "zns",
+        ].sort(),
       );
 
       // ---- a marketer's account ----
@@ -132,6 +147,10 @@ describe("console roles", () => {
       await phone.page.goto(`${stack.consoleUrl}/#/accounts`);
       await expect.poll(() => phone.page.getByTestId("not-for-role").isVisible()).toBe(true);
       expect(await phone.page.getByTestId("accounts-page").count()).toBe(0);
+      // Nor the menu (owners edit it; the counter marks items sold out).
+      await phone.page.goto(`${stack.consoleUrl}/#/menu`);
+      await expect.poll(() => phone.page.getByTestId("not-for-role").isVisible()).toBe(true);
+      expect(await phone.page.getByTestId("menu-page").count()).toBe(0);
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
       await shot(phone.page, "console-marketer-phone");
     } finally {

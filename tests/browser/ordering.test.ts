@@ -115,7 +115,7 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
     await page.getByTestId("add-to-cart").click();
     await expect.poll(() => text(page, "cart-count")).toBe("1");
     await page.waitForTimeout(2800); // let the snackbar close before the screenshot
-    await shot(page, "menu");
+    await shot(page, "menu-options"); // menu.png: the demo menu with its pictures (console-menu.test.ts)
 
     // The cart survives an app restart (localStorage), and the store is remembered.
     await page.reload();

@@ -2,6 +2,8 @@ import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-em
 import { buildApp } from "@mc/server";
 import { loadConfig, type Config } from "@mc/server/config";
 import { DEMO_STORES, demoStoreHours, seedDemoHistory, type DemoHistoryOptions, type DemoHistoryResult } from "@mc/server/demo/history";
+import { seedDemoMenu, type DemoMenuApi } from "@mc/server/demo/menu";
+import type { MenuImage } from "@mc/shared";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveWww } from "./serve-www";
@@ -26,6 +28,11 @@ export type StackOptions = {
    * are open all day, so a test that orders passes at any hour it runs. `pnpm start` asks for it.
    */
   demoHours?: boolean;
+  /**
+   * With `seed`, write the demo menu (15 products with pictures, server/src/demo/menu.ts) through the admin API,
+   * unless the shop has products already. Off in tests (each builds its own menu); `pnpm start` asks for it.
+   */
+  menu?: boolean;
   /** The API's clock (Date.now by default): a test pins it to an hour of the shop's day. */
   now?: () => number;
   /** Server log level; "silent" (the default) in tests. */
@@ -139,7 +146,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await emulator.app.close();
     },
   };
-  if (opts.seed) stack.history = (await seedDemo(stack, { history: opts.history, demoHours: opts.demoHours })).history;
+  if (opts.seed) stack.history = (await seedDemo(stack, { history: opts.history, demoHours: opts.demoHours, menu: opts.menu })).history;
   return stack;
 }
 
@@ -165,7 +172,7 @@ export async function personaLogin(stack: Stack, persona: string) {
  * Idempotent demo data: two stores (open all day, or with the demo's hours if asked), a staff member at the first, an
  * admin persona, and (if asked) the demo history. Stores already there keep the hours the shop gave them.
  */
-export async function seedDemo(stack: Stack, opts: { history?: StackOptions["history"]; demoHours?: boolean } = {}) {
+export async function seedDemo(stack: Stack, opts: { history?: StackOptions["history"]; demoHours?: boolean; menu?: boolean } = {}) {
   const admin = await stack.adminToken();
   let history: DemoHistoryResult | null = null;
   if (opts.history) {
@@ -184,5 +191,24 @@ export async function seedDemo(stack: Stack, opts: { history?: StackOptions["his
   await api(stack, "PUT", `/api/admin/customers/${staff.customer.id}/role`, admin, { role: "staff", storeIds: [DEMO_STORES[0].id] });
   const boss = await personaLogin(stack, "admin");
   await api(stack, "PUT", `/api/admin/customers/${boss.customer.id}/role`, admin, { role: "admin" });
+  if (opts.menu) await seedDemoMenu(demoMenuApi(stack, admin), [DEMO_STORES[0].id, DEMO_STORES[1].id]);
   return { admin, history };
+}
+
+/** The demo menu's seed through the admin API, pictures uploaded as a console would. */
+function demoMenuApi(stack: Stack, admin: string): DemoMenuApi {
+  return {
+    productCount: async () => (await api<{ products: unknown[] }>(stack, "GET", "/api/admin/menu/products", admin)).products.length,
+    createCategory: (input) => api(stack, "POST", "/api/admin/menu/categories", admin, input),
+    createProduct: (input) => api(stack, "POST", "/api/admin/menu/products", admin, input),
+    async uploadImage(png) {
+      const res = await fetch(`${stack.apiUrl}/api/admin/menu/images`, {
+        method: "POST",
+        headers: { "content-type": "image/png", authorization: `Bearer ${admin}` },
+        body: new Uint8Array(png),
+      });
+      if (res.status !== 201) throw new Error(`POST /api/admin/menu/images → ${res.status} ${await res.text()}`);
+      return res.json() as Promise<MenuImage>;
+    },
+  };
 }

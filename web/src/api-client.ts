@@ -63,13 +63,16 @@ export function createApiClient(o: ApiClientOptions) {
 
   async function send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
     const headers: Record<string, string> = {};
-    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    // A Blob (a picked file) goes as its own bytes with its own type; anything else as JSON.
+    const raw = typeof Blob !== "undefined" && opts.body instanceof Blob ? opts.body : null;
+    if (raw) headers["content-type"] = raw.type || "application/octet-stream";
+    else if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (token) headers.authorization = `Bearer ${token}`;
     try {
       return await fetch(`${o.baseUrl}${path}`, {
         method,
         headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        body: raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
         signal: opts.signal,
       });
     } catch (e) {

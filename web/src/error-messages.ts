@@ -94,6 +94,11 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   ADMIN_ACCOUNT_DISABLED: { title: "Tài khoản đã bị tạm ngưng", hint: "Liên hệ chủ cửa hàng để mở lại tài khoản." },
   PASSWORD_INCORRECT: { title: "Mật khẩu hiện tại chưa đúng", hint: "Nhập lại mật khẩu bạn đang dùng." },
   STAFF_IS_ADMIN: { title: "Người này đang là quản trị viên", hint: "Quản trị viên đã làm việc được ở mọi cửa hàng." },
+  // menu images and order
+  IMAGE_UNSUPPORTED: { title: "Tệp này không phải ảnh dùng được", hint: "Hãy chọn ảnh JPEG, PNG, WebP hoặc GIF." },
+  IMAGE_TOO_LARGE: { title: "Ảnh quá lớn", hint: "Hãy chọn ảnh dưới 8 MB (tối đa 40 triệu điểm ảnh)." },
+  IMAGE_NOT_FOUND: { title: "Không tìm thấy ảnh này", hint: "Hãy tải ảnh lên lại." },
+  MENU_ORDER_STALE: { title: "Thực đơn vừa được thay đổi ở nơi khác", hint: "Trang đã tải lại thực đơn mới nhất, hãy sắp xếp lại." },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, real, primaryKey, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, primaryKey, index, uniqueIndex, blob } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
 
 // Times are epoch milliseconds (integers): cheap to compare in SQL and unambiguous across time zones.
@@ -640,6 +640,22 @@ export const menuCategories = sqliteTable("menu_categories", {
 });
 
 /**
+ * A menu picture, made by the server from an upload: a square thumbnail and a larger one, both WebP. Kept in the
+ * database rather than as files so a backup (one SQLite file) carries them, a save that names one is checked in the
+ * same transaction, and a fresh database starts with none. Tens of kB each; served with immutable cache headers.
+ */
+export const menuImages = sqliteTable("menu_images", {
+  /** The first 24 hex digits of the SHA-256 of the uploaded bytes: the same upload is the same image. */
+  id: text("id").primaryKey(),
+  thumb: blob("thumb", { mode: "buffer" }).notNull(),
+  large: blob("large", { mode: "buffer" }).notNull(),
+  /** The large picture's size in pixels. */
+  width: integer("width").notNull(),
+  height: integer("height").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
  * A menu item. Option groups (size: one of; toppings: many of; each option with a price delta) are JSON:
  * they are read and priced as a whole, and every order line keeps its own copy of what was chosen and at what price.
  */
@@ -654,6 +670,9 @@ export const products = sqliteTable(
     description: text("description").notNull().default(""),
     priceVnd: integer("price_vnd").notNull(),
     imageUrl: text("image_url"),
+    imageId: text("image_id").references(() => menuImages.id),
+    /** Place in its category (the console's drag order); ties by name. */
+    position: integer("position").notNull().default(0),
     optionGroups: text("option_groups").notNull().default("[]"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),

@@ -24,6 +24,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Principal } from "../http/auth";
 import { audit, SYSTEM } from "../lib/audit";
+import { seedDemoMenu } from "./menu";
 import { birthDate, mobileNumber, OA_QUESTIONS, personName } from "./people";
 import { createRng, type Rng } from "./random";
 import { createDemoRepo, HISTORY_MARK, type DemoRepo } from "./repo";
@@ -451,7 +452,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     ] as const)
       staffOf.set(store, c.identity.loadPrincipal({ sub: id, kind: "customer" })!);
 
-    ensureMenu();
+    await ensureMenu();
     menus = new Map(DEMO_STORES.map((s) => [s.id, c.menu.menu(s.id).categories.flatMap((k) => k.products)]));
 
     const existing = new Map(c.vouchers.listCampaigns().map((k) => [k.name, k.id]));
@@ -542,56 +543,17 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       }
   }
 
-  /** A small menu, unless the shop already has one (then its orders use that one). */
-  function ensureMenu() {
-    if (c.menu.listProducts().length > 0) return;
-    const both = DEMO_STORES.map((s) => s.id);
-    const size = (large: number) => ({
-      id: "size",
-      name: "Size",
-      kind: "one" as const,
-      required: true,
-      options: [
-        { id: "M", name: "M", priceDeltaVnd: 0 },
-        { id: "L", name: "L", priceDeltaVnd: large },
-      ],
-    });
-    const menu: [string, Omit<z.input<typeof ProductInput>, "categoryId">[]][] = [
-      [
-        "Cà phê",
-        [
-          { name: "Cà phê sữa đá", priceVnd: 29_000, optionGroups: [size(6_000)] },
-          { name: "Bạc xỉu", priceVnd: 32_000, optionGroups: [size(6_000)] },
-          { name: "Cà phê muối", priceVnd: 35_000, description: "Cà phê phin, kem muối béo nhẹ." },
-        ],
-      ],
-      [
-        "Trà",
-        [
-          {
-            name: "Trà đào cam sả",
-            priceVnd: 39_000,
-            optionGroups: [size(8_000), { id: "top", name: "Topping", kind: "many", options: [{ id: "peach", name: "Thêm đào", priceDeltaVnd: 8_000 }] }],
-          },
-          {
-            name: "Trà sữa ô long",
-            priceVnd: 42_000,
-            optionGroups: [{ id: "top", name: "Topping", kind: "many", options: [{ id: "pearl", name: "Trân châu", priceDeltaVnd: 6_000 }] }],
-          },
-        ],
-      ],
-      [
-        "Bánh",
-        [
-          { name: "Bánh mì thịt nướng", priceVnd: 25_000, storeIds: [DEMO_STORES[0].id] },
-          { name: "Croissant bơ", priceVnd: 32_000 },
-        ],
-      ],
-    ];
-    menu.forEach(([name, products], position) => {
-      const category = c.menu.createCategory(operator, MenuCategoryInput.parse({ name, position }));
-      for (const p of products) c.menu.createProduct(operator, ProductInput.parse({ storeIds: both, ...p, categoryId: category.id }));
-    });
+  /** The demo menu (demo/menu.ts), unless the shop already has one (then its orders use that one). */
+  async function ensureMenu() {
+    await seedDemoMenu(
+      {
+        productCount: async () => c.menu.listProducts().length,
+        createCategory: async (input) => c.menu.createCategory(operator, MenuCategoryInput.parse(input)),
+        createProduct: async (input) => c.menu.createProduct(operator, ProductInput.parse(input)),
+        uploadImage: (png) => c.menu.uploadImage(operator, png),
+      },
+      [DEMO_STORES[0].id, DEMO_STORES[1].id],
+    );
   }
 
   // ---- the people ----

@@ -102,6 +102,8 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "PUT /api/admin/menu/categories/:id": { name: "Đồ uống", position: 1 },
   "POST /api/admin/menu/products": { categoryId: "zzzz", name: "Trà đá", priceVnd: 10_000, storeIds: ["q1"] },
   "PUT /api/admin/menu/products/:id": { categoryId: "zzzz", name: "Trà đá", priceVnd: 10_000, storeIds: ["q1"] },
+  // A whole-menu order that lists nothing: valid, and refused as not the menu there is (MENU_ORDER_STALE), writing nothing.
+  "PUT /api/admin/menu/order": { categories: [] },
   "PUT /api/admin/customers/:id/role": { role: "staff", storeIds: ["q1"] },
   "PUT /api/admin/customers/:id/tags": { tags: ["vip"] },
   "POST /api/admin/customers/:id/points/adjust": { delta: 5, reason: "Quà tặng", idempotencyKey: "sample-adjust" },

@@ -85,6 +85,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   ZALO_UNAVAILABLE: 503,
   CHECKOUT_NOT_CONFIGURED: 503,
+  // menu images and order
+  IMAGE_UNSUPPORTED: 415,
+  IMAGE_TOO_LARGE: 413,
+  IMAGE_NOT_FOUND: 404,
+  MENU_ORDER_STALE: 409,
 };
 
 // A code from outside the shared list (never expected) answers 500 rather than crash the error handler.

@@ -174,7 +174,7 @@ export default function MenuPage() {
                 <div className="ord-products">
                   {c.products.map((p) => (
                     <button key={p.id} className="ord-product" onClick={() => setOpen(p)} data-testid="product-card" data-product={p.id}>
-                      <ProductImage src={p.imageUrl} name={p.name} />
+                      <ProductImage src={p.thumbUrl} name={p.name} />
                       <span className="ord-product-main">
                         <span className="ord-product-name">{p.name}</span>
                         {p.description ? <span className="ord-product-desc">{p.description}</span> : null}
@@ -213,7 +213,7 @@ export default function MenuPage() {
           product={open}
           onClose={() => setOpen(null)}
           onAdd={(pick) => {
-            cart.add({ productId: open.id, name: open.name, imageUrl: open.imageUrl, ...pick });
+            cart.add({ productId: open.id, name: open.name, imageUrl: open.thumbUrl, ...pick });
             setOpen(null);
             toast.success(`Đã thêm ${pick.quantity} ${open.name}`);
           }}

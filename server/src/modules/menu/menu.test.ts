@@ -20,7 +20,8 @@ describe("menu", () => {
     const q1 = await h.app.inject({ method: "GET", url: "/api/stores/q1/menu" });
     expect(q1.statusCode).toBe(200);
     const names = (m: any) => m.categories.flatMap((c: any) => c.products.map((p: any) => p.name));
-    expect(names(q1.json())).toEqual(["Bánh mì", "Trà sữa"]);
+    // In the order they were added (each new product goes to the end of its category).
+    expect(names(q1.json())).toEqual(["Trà sữa", "Bánh mì"]);
     expect(q1.json().categories[0].products.find((p: any) => p.name === "Trà sữa")).toMatchObject({
       priceVnd: 35_000,
       imageUrl: "https://cdn.example.vn/tra-sua.jpg",
@@ -29,7 +30,7 @@ describe("menu", () => {
         { id: "top", kind: "many" },
       ],
     });
-    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q3/menu" })).json())).toEqual(["Cà phê muối", "Trà sữa"]);
+    expect(names((await h.app.inject({ method: "GET", url: "/api/stores/q3/menu" })).json())).toEqual(["Trà sữa", "Cà phê muối"]);
 
     const soldOut = await inject("PUT", `/api/staff/stores/q1/products/${menu.banhMi}/availability`, ctx.staff.token, { available: false });
     expect(soldOut.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { menuCategories, productStores, products, stores } from "../../db/schema";
+import { menuCategories, menuImages, productStores, products, stores } from "../../db/schema";
 
 export type CategoryRow = typeof menuCategories.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
@@ -15,7 +15,7 @@ export function createMenuRepo(db: Db) {
     db.update(menuCategories).set(set).where(eq(menuCategories.id, id)).run();
 
   const product = (id: string) => db.select().from(products).where(eq(products.id, id)).get();
-  const allProducts = () => db.select().from(products).orderBy(asc(products.name)).all();
+  const allProducts = () => db.select().from(products).orderBy(asc(products.position), asc(products.name)).all();
   const insertProduct = (row: typeof products.$inferInsert) => db.insert(products).values(row).run();
   const updateProduct = (id: string, set: Partial<typeof products.$inferInsert>) => db.update(products).set(set).where(eq(products.id, id)).run();
 
@@ -52,6 +52,22 @@ export function createMenuRepo(db: Db) {
   );
   const menuProductIds = (storeId: string) => new Set((menuStmt.all(storeId) as { id: string }[]).map((r) => r.id));
 
+  // ---- images ----
+  /** Stores an image once (the same upload again keeps the first). */
+  const insertImage = (row: typeof menuImages.$inferInsert) => db.insert(menuImages).values(row).onConflictDoNothing().run();
+  const imageExists = (id: string) => !!db.select({ id: menuImages.id }).from(menuImages).where(eq(menuImages.id, id)).get();
+  const imageMeta = (id: string) =>
+    db.select({ id: menuImages.id, width: menuImages.width, height: menuImages.height }).from(menuImages).where(eq(menuImages.id, id)).get();
+  const thumbStmt = c.prepare("select thumb as bytes from menu_images where id = ?");
+  const largeStmt = c.prepare("select large as bytes from menu_images where id = ?");
+  const imageBytes = (id: string, size: "thumb" | "large") => ((size === "thumb" ? thumbStmt : largeStmt).get(id) as { bytes: Buffer } | undefined)?.bytes;
+
+  // ---- order ----
+  const setCategoryPosition = (id: string, position: number, at: number) =>
+    db.update(menuCategories).set({ position, updatedAt: at }).where(eq(menuCategories.id, id)).run();
+  const setProductPosition = (id: string, position: number, at: number) =>
+    db.update(products).set({ position, updatedAt: at }).where(eq(products.id, id)).run();
+
   const store = (id: string) => db.select().from(stores).where(eq(stores.id, id)).get();
 
   return {
@@ -67,6 +83,12 @@ export function createMenuRepo(db: Db) {
     setProductStores,
     setAvailable,
     menuProductIds,
+    insertImage,
+    imageExists,
+    imageMeta,
+    imageBytes,
+    setCategoryPosition,
+    setProductPosition,
     store,
   };
 }

@@ -1,8 +1,22 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AdminProduct, AvailabilityBody, Menu, MenuCategory, MenuCategoryInput, ProductInput, Quote, QuoteBody } from "@mc/shared";
+import {
+  AdminProduct,
+  AvailabilityBody,
+  ErrorCode,
+  Menu,
+  MenuCategory,
+  MenuCategoryInput,
+  MenuImage,
+  MenuOrderInput,
+  ProductInput,
+  Quote,
+  QuoteBody,
+} from "@mc/shared";
+import { AppError } from "../../errors";
 import { me } from "../../http/route-helpers";
+import { MAX_IMAGE_BYTES } from "./images";
 import type { MenuService } from "./service";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
@@ -11,6 +25,12 @@ const StoreParam = z.object({ storeId: z.string().min(1).max(64) });
 export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { menu } = opts;
+
+  // An upload is the picture's own bytes as the body (`content-type: image/…`): no multipart framing to parse, and
+  // the body limit is the image limit. Only in this plugin: every other route still takes JSON only.
+  app.addContentTypeParser(/^(image\/[\w.+-]+|application\/octet-stream)$/, { parseAs: "buffer", bodyLimit: MAX_IMAGE_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
 
   // ---- shopper ----
   r.get(
@@ -29,6 +49,23 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
       schema: { tags: ["orders"], summary: "Price a cart (and voucher) without ordering", body: QuoteBody, response: { 200: Quote } },
     },
     async (req) => menu.quote(me(req).id, req.body),
+  );
+
+  r.get(
+    "/api/menu/images/:file",
+    {
+      config: { access: "public" },
+      schema: { tags: ["orders"], summary: "A menu picture (content-addressed: cached for good)", params: z.object({ file: z.string().min(1).max(64) }) },
+    },
+    async (req, reply) => {
+      const bytes = menu.imageFile(req.params.file);
+      if (!bytes) throw new AppError(ErrorCode.NOT_FOUND, "No such image");
+      // The name is the content: a browser that has it asks again only after a hard reload.
+      const etag = `"${req.params.file}"`;
+      reply.header("cache-control", "public, max-age=31536000, immutable").header("etag", etag).header("x-content-type-options", "nosniff");
+      if (req.headers["if-none-match"] === etag) return reply.status(304).send();
+      return reply.type("image/webp").send(bytes);
+    },
   );
 
   // ---- staff ----
@@ -64,6 +101,43 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
     "/api/admin/menu/categories/:id",
     { config: { access: "admin" }, schema: { tags: ["admin"], params: IdParam, body: MenuCategoryInput, response: { 200: MenuCategory } } },
     async (req) => menu.updateCategory(me(req), req.params.id, req.body),
+  );
+  r.post(
+    "/api/admin/menu/images",
+    {
+      config: { access: "admin" },
+      bodyLimit: MAX_IMAGE_BYTES,
+      schema: {
+        tags: ["admin"],
+        summary: "Upload a product picture: the body is the image itself (JPEG, PNG, WebP or GIF, at most 8 MB)",
+        response: { 201: MenuImage },
+      },
+      // A body past the limit, or of a type no parser takes, in the codes the console explains.
+      errorHandler: (err, _req, _reply) => {
+        const code = (err as { code?: string }).code;
+        if (code === "FST_ERR_CTP_BODY_TOO_LARGE") throw new AppError(ErrorCode.IMAGE_TOO_LARGE, `An image may be at most ${MAX_IMAGE_BYTES} bytes`);
+        if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_ERR_CTP_EMPTY_JSON_BODY")
+          throw new AppError(ErrorCode.IMAGE_UNSUPPORTED, "Send the image's bytes with an image/* content type");
+        throw err;
+      },
+    },
+    async (req, reply) => {
+      if (!Buffer.isBuffer(req.body)) throw new AppError(ErrorCode.IMAGE_UNSUPPORTED, "Send the image's bytes with an image/* content type");
+      return reply.status(201).send(await menu.uploadImage(me(req), req.body));
+    },
+  );
+  r.put(
+    "/api/admin/menu/order",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["admin"],
+        summary: "Save the order of every category and product at once",
+        body: MenuOrderInput,
+        response: { 200: z.object({ categories: z.array(MenuCategory), products: z.array(AdminProduct) }) },
+      },
+    },
+    async (req) => menu.reorder(me(req), req.body),
   );
   r.get(
     "/api/admin/menu/products",

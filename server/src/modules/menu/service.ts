@@ -7,6 +7,8 @@ import {
   type Menu,
   type MenuCategory,
   type MenuCategoryInput,
+  type MenuImage,
+  type MenuOrderInput,
   type MenuProduct,
   type OptionGroup,
   type OrderLine,
@@ -23,6 +25,7 @@ import { assertStoreAccess } from "../../lib/scope";
 import type { IdentityRepo } from "../identity/repo";
 import type { VoucherRow } from "../vouchers/repo";
 import type { VoucherService } from "../vouchers/service";
+import { imageIdOf, imagePaths, renderImage } from "./images";
 import type { CategoryRow, MenuRepo, ProductRow } from "./repo";
 
 const vnd = (n: number) => `${n.toLocaleString("vi-VN")}đ`;
@@ -38,9 +41,14 @@ const toMenuProduct = (p: ProductRow): MenuProduct => ({
   name: p.name,
   description: p.description,
   priceVnd: p.priceVnd,
-  imageUrl: p.imageUrl,
+  // An uploaded picture by its server-made paths; else the shop's own URL for both sizes.
+  imageUrl: p.imageId ? imagePaths(p.imageId).largeUrl : p.imageUrl,
+  thumbUrl: p.imageId ? imagePaths(p.imageId).thumbUrl : p.imageUrl,
+  imageId: p.imageId,
   optionGroups: groupsOf(p),
 });
+
+const IMAGE_FILE = /^([0-9a-f]{24})-(thumb|large)\.webp$/;
 
 /**
  * Menu and pricing. Rules kept here (and tested in menu.test.ts and orders.test.ts):
@@ -82,14 +90,25 @@ export function createMenuService(deps: {
     return toCategory(repo.category(id)!);
   }
 
-  const toAdminProduct = (p: ProductRow): AdminProduct => ({ ...toMenuProduct(p), active: p.active, stores: repo.storesOf(p.id) });
+  const toAdminProduct = (p: ProductRow): AdminProduct => ({ ...toMenuProduct(p), active: p.active, position: p.position, stores: repo.storesOf(p.id) });
   const listProducts = () => repo.allProducts().map(toAdminProduct);
 
   function checkProductInput(input: ProductInput) {
     if (!repo.category(input.categoryId)) throw new AppError(ErrorCode.MENU_CATEGORY_NOT_FOUND, "Menu category not found");
     const unknown = input.storeIds.filter((s) => !deps.identityRepo.storeExists(s));
     if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
+    if (input.imageId && !repo.imageExists(input.imageId)) throw new AppError(ErrorCode.IMAGE_NOT_FOUND, "No such uploaded image");
   }
+
+  /** After the last product of a category (a new product, or one moved to another category). */
+  const endOf = (categoryId: string) =>
+    Math.max(
+      -1,
+      ...repo
+        .allProducts()
+        .filter((p) => p.categoryId === categoryId)
+        .map((p) => p.position),
+    ) + 1;
 
   const productRow = (input: ProductInput) => ({
     categoryId: input.categoryId,
@@ -97,6 +116,7 @@ export function createMenuService(deps: {
     description: input.description,
     priceVnd: input.priceVnd,
     imageUrl: input.imageUrl,
+    imageId: input.imageId,
     optionGroups: JSON.stringify(input.optionGroups),
     active: input.active,
   });
@@ -106,7 +126,7 @@ export function createMenuService(deps: {
     const id = randomUUID();
     const at = now();
     tx(db, () => {
-      repo.insertProduct({ id, ...productRow(input), createdAt: at, updatedAt: at });
+      repo.insertProduct({ id, ...productRow(input), position: endOf(input.categoryId), createdAt: at, updatedAt: at });
       repo.setProductStores(id, input.storeIds, at);
       audit(db, { actor: actorOf(actor), action: "menu.product.create", targetId: id, details: input, at });
     });
@@ -117,12 +137,75 @@ export function createMenuService(deps: {
     checkProductInput(input);
     const at = now();
     tx(db, () => {
-      if (!repo.product(id)) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
-      repo.updateProduct(id, { ...productRow(input), updatedAt: at });
+      const before = repo.product(id);
+      if (!before) throw new AppError(ErrorCode.PRODUCT_NOT_FOUND, "Product not found");
+      const moved = before.categoryId !== input.categoryId;
+      repo.updateProduct(id, { ...productRow(input), ...(moved ? { position: endOf(input.categoryId) } : {}), updatedAt: at });
       repo.setProductStores(id, input.storeIds, at);
       audit(db, { actor: actorOf(actor), action: "menu.product.update", targetId: id, details: input, at });
     });
     return toAdminProduct(repo.product(id)!);
+  }
+
+  // ---- admin: images and order ----
+
+  /**
+   * An uploaded picture: checked by its bytes, made into the menu's two sizes off the event loop (images.ts), stored
+   * once under the hash of what was uploaded. Products name it by that id; the client never gives a URL for it.
+   */
+  async function uploadImage(actor: Principal, bytes: Buffer): Promise<MenuImage> {
+    const id = imageIdOf(bytes);
+    if (!repo.imageExists(id)) {
+      const r = await renderImage(bytes);
+      const at = now();
+      tx(db, () => {
+        repo.insertImage({ id, ...r, createdAt: at });
+        audit(db, { actor: actorOf(actor), action: "menu.image.upload", targetId: id, details: { bytes: bytes.length, width: r.width, height: r.height }, at });
+      });
+    }
+    const meta = repo.imageMeta(id)!;
+    return { id, ...imagePaths(id), width: meta.width, height: meta.height };
+  }
+
+  /** An image's bytes by its file name (`<id>-thumb.webp`, `<id>-large.webp`), or null. */
+  function imageFile(name: string): Buffer | null {
+    const m = IMAGE_FILE.exec(name);
+    return (m && repo.imageBytes(m[1]!, m[2] as "thumb" | "large")) ?? null;
+  }
+
+  /**
+   * Saves the menu's order at once: the body lists every category and, in each, every one of its products. A list
+   * that is not the menu as it stands (a product added or moved meanwhile) changes nothing.
+   */
+  function reorder(actor: Principal, input: MenuOrderInput) {
+    const at = now();
+    tx(db, () => {
+      const cats = repo.categories();
+      const prods = repo.allProducts();
+      const same = (a: string[], b: string[]) => a.length === b.length && new Set(a).size === a.length && a.every((x) => b.includes(x));
+      const stale = () => new AppError(ErrorCode.MENU_ORDER_STALE, "The order given is not the menu as it is now: reload it");
+      if (
+        !same(
+          input.categories.map((c) => c.id),
+          cats.map((c) => c.id),
+        )
+      )
+        throw stale();
+      for (const c of input.categories)
+        if (
+          !same(
+            c.productIds,
+            prods.filter((p) => p.categoryId === c.id).map((p) => p.id),
+          )
+        )
+          throw stale();
+      input.categories.forEach((c, i) => {
+        repo.setCategoryPosition(c.id, i, at);
+        c.productIds.forEach((p, k) => repo.setProductPosition(p, k, at));
+      });
+      audit(db, { actor: actorOf(actor), action: "menu.reorder", details: { categories: input.categories.length }, at });
+    });
+    return { categories: listCategories(), products: listProducts() };
   }
 
   /** Staff mark a product sold out (or back) at their own store. */
@@ -203,7 +286,21 @@ export function createMenuService(deps: {
     return q;
   }
 
-  return { listCategories, createCategory, updateCategory, listProducts, createProduct, updateProduct, setAvailability, menu, price, quote };
+  return {
+    listCategories,
+    createCategory,
+    updateCategory,
+    listProducts,
+    createProduct,
+    updateProduct,
+    uploadImage,
+    imageFile,
+    reorder,
+    setAvailability,
+    menu,
+    price,
+    quote,
+  };
 }
 
 export type MenuService = ReturnType<typeof createMenuService>;
