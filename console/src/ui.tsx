@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode, type SetStateAction } from "react";
-import { AlertTriangle, Loader2 } from "lucide-react";
+import { AlertTriangle, ArrowLeft, Loader2, SearchX } from "lucide-react";
 import { ApiError } from "@mc/web/api-client";
 import { describeError } from "@mc/web/error-messages";
 import { fieldProblems } from "@mc/web/validation-text";
@@ -39,6 +39,11 @@ export function ErrorBox({
               </li>
             ))}
           </ul>
+        ) : code === "VALIDATION_FAILED" ? (
+          // No field the server could name (a rule checked as a whole): a line to act on all the same.
+          <div className="c-error-hint" data-testid="validation-generic">
+            Có thông tin chưa đúng dạng hoặc thiếu; kiểm tra lại các mục đã nhập rồi thử lại.
+          </div>
         ) : (
           hint && <div className="c-error-hint">{hint}</div>
         )}
@@ -46,6 +51,25 @@ export function ErrorBox({
       </div>
     </div>
   );
+}
+
+/** A record's page whose load failed: an unknown id (any 404) is "not found" with a way back; anything else is an ErrorBox. */
+export function LoadError({ error, what, back, testId }: { error: unknown; what: string; back: { href: string; label: string }; testId?: string }) {
+  if (!error) return null;
+  if (error instanceof ApiError && error.status === 404)
+    return (
+      <div className="c-not-found" role="status" data-testid="not-found" data-code={error.code}>
+        <SearchX size={28} />
+        <div>
+          <div className="c-error-msg">Không tìm thấy {what} này.</div>
+          <p className="c-muted">Đường dẫn không trỏ tới {what} nào: có thể đã bị xoá, hoặc đường dẫn bị sai.</p>
+          <a href={back.href} className="c-btn c-btn-sm">
+            <ArrowLeft size={16} /> {back.label}
+          </a>
+        </div>
+      </div>
+    );
+  return <ErrorBox error={error} testId={testId} />;
 }
 
 export function Card({ title, actions, children, testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; testId?: string }) {

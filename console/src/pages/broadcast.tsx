@@ -3,7 +3,7 @@ import { ArrowLeft, Eye, OctagonAlert, Pause, Play, RefreshCw, XCircle } from "l
 import { api } from "../api";
 import { CATEGORY_LABEL, COUNT_LABEL, STATE_LABEL, notSentOf, reasonLabel, zaloReason } from "../labels";
 import type { BroadcastView, Preview } from "../types";
-import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
+import { Badge, Card, ErrorBox, LoadError, Spinner, useAction, useLoad } from "../ui";
 import { stateTone } from "./broadcasts";
 import { fmtDateTime, fmtNumber, fmtPct } from "@mc/web/format";
 
@@ -40,7 +40,15 @@ export function BroadcastPage({ id }: { id: string }) {
     if (r) view.setData(r);
   };
 
-  if (!b) return <div className="c-page">{view.error ? <ErrorBox error={view.error} /> : <Spinner />}</div>;
+  if (!b)
+    return (
+      <div className="c-page">
+        <a href="#/broadcasts" className="c-back">
+          <ArrowLeft size={16} /> Chiến dịch gửi tin
+        </a>
+        {view.error ? <LoadError error={view.error} what="chiến dịch" back={{ href: "#/broadcasts", label: "Về danh sách chiến dịch" }} /> : <Spinner />}
+      </div>
+    );
 
   return (
     <div className="c-page" data-testid="broadcast-page">
@@ -49,7 +57,7 @@ export function BroadcastPage({ id }: { id: string }) {
       </a>
       <div className="c-page-head">
         <div>
-          <h1>{b.name}</h1>
+          <h1 data-testid="broadcast-title">{b.name}</h1>
           <p className="c-muted">
             {CATEGORY_LABEL[b.category]} · {b.startedAt ? `bắt đầu ${fmtDateTime(b.startedAt)}` : "chưa bắt đầu"}
             {b.scheduledAt ? ` · lên lịch ${fmtDateTime(b.scheduledAt)}` : ""}

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { DEMO_ADMIN, startStack, type Stack } from "../support/stack";
+import { launchBrowser, openDesktop, realErrors, shot } from "../support/browser";
+
+/**
+ * Every console page an owner has, opened through the navigation as a person would (at 360 px through the
+ * collapsed menu), checked for its own content, and photographed. One line per page: a new page adds a line.
+ * `ready` is what only that page shows once its data is in (a heading alone for pages other helpers are reshaping).
+ */
+type Stop = { key: string; heading: string; ready?: string };
+const TOUR: Stop[] = [
+  { key: "dashboard", heading: "Tổng quan", ready: "dash-totals" },
+  { key: "rules", heading: "Quy tắc chăm sóc", ready: "rules-version" },
+  { key: "customers", heading: "Khách hàng", ready: "customer-count" },
+  { key: "segments", heading: "Phân khúc khách hàng", ready: "segment-list" },
+  { key: "broadcasts", heading: "Chiến dịch gửi tin", ready: "broadcast-list" },
+  { key: "zns", heading: "Mẫu ZNS" },
+  { key: "vouchers", heading: "Voucher" },
+  { key: "games", heading: "Trò chơi" },
+  { key: "stores", heading: "Cửa hàng", ready: "store-row" },
+  { key: "staff", heading: "Nhân viên", ready: "staff-table" },
+  { key: "loyalty", heading: "Tích điểm & hạng thành viên", ready: "loyalty-save" },
+  { key: "accounts", heading: "Tài khoản quản trị", ready: "accounts-table" },
+  { key: "audit", heading: "Nhật ký thao tác", ready: "audit-table" },
+];
+
+/** A record of each kind, opened from its list; `title` is what names that record on its own page. */
+type RecordStop = { list: string; row: string; title: string; name: string; unknown: string };
+const RECORDS: RecordStop[] = [
+  { list: "customers", row: '[data-testid^="customer-row-"]', title: "profile-name", name: "customer", unknown: "khách hàng" },
+  { list: "segments", row: '[data-testid^="segment-row-"]', title: "segment-title", name: "segment", unknown: "phân khúc" },
+  { list: "broadcasts", row: '[data-testid="broadcast-list"] tbody tr', title: "broadcast-title", name: "broadcast", unknown: "chiến dịch" },
+  { list: "stores", row: '[data-testid="store-row"]', title: "store-title", name: "store", unknown: "cửa hàng" },
+];
+
+const WIDTHS = [1280, 360] as const;
+const heading = (page: Page) => page.locator("main h1").first().textContent();
+const visible = (page: Page, testId: string) => page.getByTestId(testId).first().isVisible();
+const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+async function signIn(page: Page, stack: Stack) {
+  await page.goto(`${stack.consoleUrl}/`);
+  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
+  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
+  await page.getByTestId("login-submit").click();
+  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
+}
+
+/** Through the navigation: at phone width open the menu first, and see it close once the page is chosen. */
+async function navigate(page: Page, key: string, width: number) {
+  const menu = page.getByTestId("nav-menu");
+  if (width < 640) {
+    expect(await page.getByTestId(`nav-${key}`).isVisible()).toBe(false); // collapsed: the links are not in the way
+    await menu.click();
+    expect(await menu.getAttribute("aria-expanded")).toBe("true");
+  } else expect(await menu.isVisible()).toBe(false);
+  await page.getByTestId(`nav-${key}`).click();
+  await expect.poll(() => page.getByTestId(`nav-${key}`).getAttribute("aria-current")).toBe("page");
+  if (width < 640) {
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    expect(await page.getByTestId("nav-panel").isVisible()).toBe(false);
+  }
+}
+
+describe("console tour: every page, at 1280 and 360 px", () => {
+  let stack: Stack;
+  let browser: Browser;
+  beforeAll(async () => {
+    // A short demo history: the lists, charts and the audit log have something in them.
+    stack = await startStack({ seed: true, history: { customers: 40, days: 14, seed: 7 } });
+    const token = await stack.adminToken();
+    await fetch(`${stack.apiUrl}/api/admin/segments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Khách VIP", rules: { all: [{ kind: "tags", tags: ["vip"] }] } }),
+    }).then(async (r) => expect(r.status, await r.text()).toBeLessThan(300));
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  for (const width of WIDTHS) {
+    it(`opens each page through the navigation at ${width} px`, async () => {
+      const { page, errors, close } = await openDesktop({ browser, expected: () => false });
+      try {
+        await page.setViewportSize({ width, height: width < 640 ? 780 : 900 });
+        await signIn(page, stack);
+        for (const stop of TOUR) {
+          await navigate(page, stop.key, width);
+          await expect.poll(() => heading(page), { timeout: 15_000, message: stop.key }).toBe(stop.heading);
+          if (stop.ready) await expect.poll(() => visible(page, stop.ready!), { timeout: 15_000, message: stop.key }).toBe(true);
+          expect(await page.locator('[role="alert"]').count(), stop.key).toBe(0);
+          expect(await noSideways(page), stop.key).toBe(true);
+          await shot(page, `console-tour-${stop.key}-${width}`);
+        }
+        expect(realErrors(errors)).toEqual([]);
+      } finally {
+        await close();
+      }
+    }, 180_000);
+
+    it(`opens a record of each kind at ${width} px, keeps it on reload, and says when an id is unknown`, async () => {
+      const { page, errors, close } = await openDesktop({ browser, expected: (m) => /status of 404\b/.test(m.text()) });
+      try {
+        await page.setViewportSize({ width, height: width < 640 ? 780 : 900 });
+        await signIn(page, stack);
+        for (const r of RECORDS) {
+          await navigate(page, r.list, width);
+          await expect.poll(() => page.locator(r.row).count(), { timeout: 15_000, message: r.list }).toBeGreaterThan(0);
+          await page.locator(r.row).first().click();
+          await expect.poll(() => visible(page, r.title), { timeout: 15_000, message: r.name }).toBe(true);
+          const title = await page.getByTestId(r.title).first().textContent();
+          const url = page.url();
+          expect(url, r.name).toMatch(new RegExp(`#/${r.list}/[^/?]+`));
+          await page.reload();
+          await expect.poll(() => page.getByTestId(r.title).first().textContent(), { timeout: 15_000, message: r.name }).toBe(title);
+          expect(page.url()).toBe(url);
+          expect(await noSideways(page), r.name).toBe(true);
+          await shot(page, `console-tour-${r.name}-${width}`);
+
+          await page.goto(`${stack.consoleUrl}/#/${r.list}/no-such-id`);
+          await expect.poll(() => visible(page, "not-found"), { timeout: 15_000, message: r.name }).toBe(true);
+          expect(await page.getByTestId("not-found").textContent()).toContain(`Không tìm thấy ${r.unknown}`);
+          // Back to the list from the not-found state.
+          await page.getByTestId("not-found").getByRole("link").click();
+          await expect.poll(() => page.getByTestId(`nav-${r.list}`).getAttribute("aria-current")).toBe("page");
+        }
+        await page.goto(`${stack.consoleUrl}/#/no-such-page`);
+        await expect.poll(() => visible(page, "not-found"), { timeout: 15_000 }).toBe(true);
+        await shot(page, `console-tour-not-found-${width}`);
+        expect(realErrors(errors)).toEqual([]);
+      } finally {
+        await close();
+      }
+    }, 180_000);
+  }
+
+  it("the phone menu: a labelled button, focus into the links, Escape closes it and gives focus back", async () => {
+    const { page, close } = await openDesktop({ browser, expected: () => false });
+    try {
+      await page.setViewportSize({ width: 360, height: 780 });
+      await signIn(page, stack);
+      const menu = page.getByTestId("nav-menu");
+      expect(await menu.getAttribute("aria-label")).toBe("Mở menu");
+      expect(await menu.getAttribute("aria-controls")).toBe("c-nav-panel");
+      await menu.focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("true");
+      expect(await menu.getAttribute("aria-label")).toBe("Đóng menu");
+      // Focus is on the current page's link, and the links are reachable by keyboard.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-current"))).toBe("page");
+      await shot(page, "console-tour-menu-open-360");
+      await page.keyboard.press("Escape");
+      await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("false");
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("nav-menu");
+      // A click outside closes it too.
+      await menu.click();
+      await expect.poll(() => page.getByTestId("nav-panel").isVisible()).toBe(true);
+      await page.mouse.click(180, 700);
+      await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("false");
+      // By keyboard: open, Tab to the next link, Enter opens it and the menu closes.
+      await menu.focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("true");
+      await page.keyboard.press("Tab");
+      const next = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+      expect(next).toMatch(/^nav-/);
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.getByTestId(next!).getAttribute("aria-current")).toBe("page");
+      expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
