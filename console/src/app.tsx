@@ -210,7 +210,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "staff") body = <StaffPage />;
   else if (page === "audit") body = <AuditPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
-  else if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
+  else if (page === "broadcasts" && id) body = <BroadcastPage key={id} id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
   else if (page === "customers" && id) body = <CustomerProfilePage key={id} id={id} />;
   else if (page === "customers") body = <CustomersPage />;
@@ -302,7 +302,7 @@ function useNavMenu(page: string, id: string | undefined) {
   // A page chosen (or the hash changed by a link in the page): the menu has done its work.
   useEffect(() => setOpen(false), [page, id]);
   useEffect(() => {
-    if (open) nav.current?.querySelector<HTMLElement>("#c-nav-panel a.active, #c-nav-panel a")?.focus();
+    if (open) (nav.current?.querySelector<HTMLElement>("#c-nav-panel a.active") ?? nav.current?.querySelector<HTMLElement>("#c-nav-panel a"))?.focus();
     wasOpen.current = open;
   }, [open]);
   useEffect(() => {

@@ -104,7 +104,10 @@ export function NumInput({
   step,
   testId,
   allowEmpty,
+  label,
 }: {
+  /** Its name for a screen reader when no visible label wraps it (a table cell under a header). */
+  label?: string;
   value: number | null | undefined;
   onChange: (v: number | null) => void;
   min?: number;
@@ -122,6 +125,7 @@ export function NumInput({
       max={max}
       step={step ?? 1}
       data-testid={testId}
+      aria-label={label}
       onChange={(e) => {
         const raw = e.target.value;
         if (raw === "") return onChange(allowEmpty ? null : 0);

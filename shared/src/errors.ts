@@ -93,6 +93,8 @@ export const ErrorCode = {
   PASSWORD_INCORRECT: "PASSWORD_INCORRECT",
   /** A staff grant for someone who is a mini-app admin: they already act at every store. */
   STAFF_IS_ADMIN: "STAFF_IS_ADMIN",
+  /** A broadcast scheduled for a time already past (when it is created). */
+  SCHEDULE_IN_PAST: "SCHEDULE_IN_PAST",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

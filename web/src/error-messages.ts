@@ -92,6 +92,7 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   ADMIN_ACCOUNT_DISABLED: { title: "Tài khoản đã bị tạm ngưng", hint: "Liên hệ chủ cửa hàng để mở lại tài khoản." },
   PASSWORD_INCORRECT: { title: "Mật khẩu hiện tại chưa đúng", hint: "Nhập lại mật khẩu bạn đang dùng." },
   STAFF_IS_ADMIN: { title: "Người này đang là quản trị viên", hint: "Quản trị viên đã làm việc được ở mọi cửa hàng." },
+  SCHEDULE_IN_PAST: { title: "Thời điểm gửi đã qua", hint: "Chọn một thời điểm trong tương lai, hoặc để trống để gửi khi bấm bắt đầu." },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };
