@@ -19,6 +19,7 @@ import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
 import { StoresPage } from "./pages/stores";
 import { useHashRoute } from "./routing";
+import { LOGIN_FIELDS } from "./field-labels";
 import { ROLE_LABEL, type ConsoleRole } from "./labels";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
@@ -185,7 +186,7 @@ function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: (a: Adm
             required
           />
         </label>
-        <ErrorBox error={error} testId="login-error" />
+        <ErrorBox error={error} testId="login-error" fields={LOGIN_FIELDS} />
         <button className="c-btn c-btn-primary c-btn-block" disabled={busy} data-testid="login-submit">
           {busy ? "Đang đăng nhập…" : "Đăng nhập"}
         </button>

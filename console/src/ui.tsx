@@ -24,7 +24,7 @@ export function ErrorBox({
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? "CLIENT";
   const { title, hint } = describeError(code);
-  const problems = e && (code === "VALIDATION_FAILED" || code === "TEMPLATE_DATA_INVALID") ? fieldProblems(e.details, fields) : [];
+  const problems = e && (code === "VALIDATION_FAILED" || code === "TEMPLATE_DATA_INVALID") ? fieldProblems(e.details, labelsFor(e.details, fields)) : [];
   return (
     <div className="c-error" role="alert" data-testid={testId ?? "error"} data-code={code}>
       <AlertTriangle size={18} />
@@ -51,6 +51,32 @@ export function ErrorBox({
       </div>
     </div>
   );
+}
+
+/**
+ * The form's words for each path in a validation answer: its own label, else the label of the nearest
+ * labelled part it belongs to ("rules.all.0.tags" under "rules"), else none: a raw path is never shown.
+ */
+function labelsFor(details: unknown, fields: Record<string, string> = {}): Record<string, string> {
+  if (!Array.isArray(details)) return fields;
+  const out = { ...fields };
+  const star = (path: string) => path.replace(/\.\d+(?=\.|$)/g, ".*");
+  for (const d of details as { instancePath?: unknown }[]) {
+    const path = String(d?.instancePath ?? "")
+      .replace(/^\//, "")
+      .split("/")
+      .filter(Boolean)
+      .join(".");
+    if (path in out || star(path) in out) continue;
+    const parts = path.split(".");
+    let label = "";
+    for (let n = parts.length - 1; n > 0 && !label; n--) {
+      const prefix = parts.slice(0, n).join(".");
+      label = fields[prefix] ?? fields[star(prefix)] ?? "";
+    }
+    out[path] = label;
+  }
+  return out;
 }
 
 /** A record's page whose load failed: an unknown id (any 404) is "not found" with a way back; anything else is an ErrorBox. */

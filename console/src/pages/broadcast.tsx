@@ -59,7 +59,7 @@ export function BroadcastPage({ id }: { id: string }) {
         <div>
           <h1 data-testid="broadcast-title">{b.name}</h1>
           <p className="c-muted">
-            {CATEGORY_LABEL[b.category]} · {b.startedAt ? `bắt đầu ${fmtDateTime(b.startedAt)}` : "chưa bắt đầu"}
+            {CATEGORY_LABEL[b.category]} · {b.state === "scheduled" ? "chờ đến giờ gửi" : b.startedAt ? `bắt đầu ${fmtDateTime(b.startedAt)}` : "chưa bắt đầu"}
             {b.scheduledAt ? ` · lên lịch ${fmtDateTime(b.scheduledAt)}` : ""}
             {b.finishedAt ? ` · kết thúc ${fmtDateTime(b.finishedAt)}` : ""}
             {b.audience?.segment && (

@@ -3,6 +3,7 @@ import type { DashboardView } from "@mc/shared";
 import { api } from "../api";
 import { reasonLabel } from "../labels";
 import { ErrorBox, useLoad } from "../ui";
+import { DASHBOARD_FIELDS } from "../field-labels";
 import { ChartCard, DayChart, RatioBars, shortDay, type DaySeries } from "./dashboard-charts";
 import "./dashboard.css";
 import { fmtNumber, fmtVnd } from "@mc/web/format";
@@ -111,7 +112,7 @@ export default function DashboardPage() {
           )}
         </form>
       )}
-      <ErrorBox error={view.error} testId="dash-error" />
+      <ErrorBox error={view.error} testId="dash-error" fields={DASHBOARD_FIELDS} />
       {!view.error && <Charts d={d} />}
     </div>
   );

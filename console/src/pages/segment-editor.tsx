@@ -11,6 +11,7 @@ import { GroupEditor } from "../components/group-editor";
 import type { RuleContext } from "../components/rule-editor";
 import { PreviewPanel, useSegmentPreview } from "../components/segment-preview";
 import { Badge, Card, ErrorBox, Field, LoadError, Spinner, useAction, useLoad } from "../ui";
+import { SEGMENT_FIELDS } from "../field-labels";
 import { fmtDateTime, fmtNumber } from "@mc/web/format";
 
 type Draft = { name: string; description: string; rules: SegmentGroup };
@@ -180,7 +181,7 @@ export function SegmentEditorPage({ id }: { id: string }) {
               ))}
             </ul>
           )}
-          <ErrorBox error={save.error} testId="segment-save-error" />
+          <ErrorBox error={save.error} testId="segment-save-error" fields={SEGMENT_FIELDS} />
           <div className="c-row c-row-end">
             {saved && dirty && (
               <button className="c-btn" onClick={() => (setDraft({ name: saved.name, description: saved.description, rules: saved.rules }), setRestored(null))}>
