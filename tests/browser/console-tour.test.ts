@@ -6,23 +6,24 @@ import { launchBrowser, openDesktop, realErrors, shot } from "../support/browser
 /**
  * Every console page an owner has, opened through the navigation as a person would (at 360 px through the
  * collapsed menu), checked for its own content, and photographed. One line per page: a new page adds a line.
- * `ready` is what only that page shows once its data is in; `elsewhere` pages (being reshaped in other
+ * `ready` is what only that page shows once its data is in; `opens` is a form the page opens by a button,
+ * checked and photographed too (`-open`); `elsewhere` pages (being reshaped in other
  * branches) are checked for their heading only, not yet for their layout at 360 px.
  */
-type Stop = { key: string; heading: string; ready?: string; elsewhere?: true };
+type Stop = { key: string; heading: string; ready?: string; elsewhere?: true; opens?: { button: string; shows: string } };
 const TOUR: Stop[] = [
   { key: "dashboard", heading: "Tổng quan", ready: "dash-totals" },
   { key: "rules", heading: "Quy tắc chăm sóc", ready: "rules-version" },
-  { key: "customers", heading: "Khách hàng", ready: "customer-count" },
+  { key: "customers", heading: "Khách hàng", ready: "customer-count", opens: { button: "export-open", shows: "export-panel" } },
   { key: "segments", heading: "Phân khúc khách hàng", ready: "segment-list" },
-  { key: "broadcasts", heading: "Chiến dịch gửi tin", ready: "broadcast-list" },
+  { key: "broadcasts", heading: "Chiến dịch gửi tin", ready: "broadcast-list", opens: { button: "broadcast-new", shows: "broadcast-compose" } },
   { key: "zns", elsewhere: true, heading: "Mẫu ZNS" },
   { key: "vouchers", elsewhere: true, heading: "Voucher" },
   { key: "games", elsewhere: true, heading: "Trò chơi" },
   { key: "stores", heading: "Cửa hàng", ready: "store-row" },
   { key: "staff", heading: "Nhân viên", ready: "staff-table" },
   { key: "loyalty", heading: "Tích điểm & hạng thành viên", ready: "loyalty-save" },
-  { key: "accounts", heading: "Tài khoản quản trị", ready: "accounts-table" },
+  { key: "accounts", heading: "Tài khoản quản trị", ready: "accounts-table", opens: { button: "account-new", shows: "account-email" } },
   { key: "audit", heading: "Nhật ký thao tác", ready: "audit-table" },
 ];
 
@@ -50,6 +51,26 @@ const overflow = (page: Page) =>
     const what = e ? `${e.tagName.toLowerCase()}.${String(e.className)} «${e.textContent?.slice(0, 40)}» → ${Math.round(right(e))}px` : "?";
     return `${what} (page ${document.documentElement.scrollWidth}px)`;
   });
+
+/** Inputs a screen reader could not name (no label, aria-label or aria-labelledby): "" or what they are. */
+const unlabelled = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>("main input, main select, main textarea")]
+      .filter((e) => e.type !== "hidden" && e.getClientRects().length > 0)
+      .filter((e) => !e.labels?.length && !e.getAttribute("aria-label") && !e.getAttribute("aria-labelledby"))
+      .map((e) => `${e.tagName.toLowerCase()}[${e.getAttribute("data-testid") ?? e.getAttribute("placeholder") ?? e.type}]`)
+      .join(", "),
+  );
+
+/** What is wrong with the page as it shows now: it scrolls sideways, or has inputs without a name. */
+async function layoutIssues(page: Page, what: string) {
+  const out: string[] = [];
+  const wide = await overflow(page);
+  if (wide) out.push(`${what}: too wide: ${wide}`);
+  const nameless = await unlabelled(page);
+  if (nameless) out.push(`${what}: unlabelled: ${nameless}`);
+  return out;
+}
 
 async function signIn(page: Page, stack: Stack) {
   await page.goto(`${stack.consoleUrl}/`);
@@ -100,6 +121,7 @@ describe("console tour: every page, at 1280 and 360 px", () => {
       try {
         await page.setViewportSize({ width, height: width < 640 ? 780 : 900 });
         await signIn(page, stack);
+        const issues: string[] = [];
         for (const stop of TOUR) {
           await navigate(page, stop.key, width);
           await expect.poll(() => heading(page), { timeout: 15_000, message: stop.key }).toBe(stop.heading);
@@ -107,8 +129,15 @@ describe("console tour: every page, at 1280 and 360 px", () => {
           expect(await page.locator('[role="alert"]').count(), stop.key).toBe(0);
           await shot(page, `console-tour-${stop.key}-${width}`);
           if (process.env.TOUR_FULL) await page.screenshot({ path: `/tmp/tour-${stop.key}-${width}.png`, fullPage: true });
-          if (!stop.elsewhere) expect(await overflow(page), stop.key).toBe("");
+          if (!stop.elsewhere) issues.push(...(await layoutIssues(page, stop.key)));
+          if (stop.opens) {
+            await page.getByTestId(stop.opens.button).click();
+            await expect.poll(() => visible(page, stop.opens!.shows), { timeout: 15_000, message: stop.key }).toBe(true);
+            await shot(page, `console-tour-${stop.key}-open-${width}`);
+            issues.push(...(await layoutIssues(page, `${stop.key} (${stop.opens.button})`)));
+          }
         }
+        expect(issues).toEqual([]);
         expect(realErrors(errors)).toEqual([]);
       } finally {
         await close();
@@ -120,6 +149,7 @@ describe("console tour: every page, at 1280 and 360 px", () => {
       try {
         await page.setViewportSize({ width, height: width < 640 ? 780 : 900 });
         await signIn(page, stack);
+        const issues: string[] = [];
         for (const r of RECORDS) {
           await navigate(page, r.list, width);
           await expect.poll(() => page.locator(r.row).count(), { timeout: 15_000, message: r.list }).toBeGreaterThan(0);
@@ -131,7 +161,7 @@ describe("console tour: every page, at 1280 and 360 px", () => {
           await page.reload();
           await expect.poll(() => page.getByTestId(r.title).first().textContent(), { timeout: 15_000, message: r.name }).toBe(title);
           expect(page.url()).toBe(url);
-          expect(await overflow(page), r.name).toBe("");
+          issues.push(...(await layoutIssues(page, r.name)));
           await shot(page, `console-tour-${r.name}-${width}`);
 
           await page.goto(`${stack.consoleUrl}/#/${r.list}/no-such-id`);
@@ -144,6 +174,7 @@ describe("console tour: every page, at 1280 and 360 px", () => {
         await page.goto(`${stack.consoleUrl}/#/no-such-page`);
         await expect.poll(() => visible(page, "not-found"), { timeout: 15_000 }).toBe(true);
         await shot(page, `console-tour-not-found-${width}`);
+        expect(issues).toEqual([]);
         expect(realErrors(errors)).toEqual([]);
       } finally {
         await close();

@@ -360,6 +360,7 @@ export function RulesPage() {
         <Card title="Lời chào khi khách quan tâm OA">
           <textarea
             className="c-input c-textarea"
+            aria-label="Lời chào khi khách quan tâm OA"
             rows={3}
             maxLength={2000}
             value={draft.welcomeText}
