@@ -207,7 +207,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   let body;
   const known = NAV.find((n) => n.key === page);
   if (known && !known.roles.includes(role)) body = <NotForRole />;
-  else if (page === "accounts") body = <AccountsPage />;
+  else if (page === "accounts") body = <AccountsPage id={id} />;
   else if (page === "staff") body = <StaffPage />;
   else if (page === "audit") body = <AuditPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
@@ -247,12 +247,12 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
             aria-label={menu.open ? "Đóng menu" : "Mở menu"}
             onClick={menu.toggle}
             ref={menu.button}
-            data-testid="nav-menu"
+            data-testid="shell-menu-toggle"
           >
             {menu.open ? <X size={18} /> : <Menu size={18} />}
             <span className="c-nav-toggle-text">Menu</span>
           </button>
-          <div className="c-nav-panel" id="c-nav-panel" data-testid="nav-panel">
+          <div className="c-nav-panel" id="c-nav-panel" data-testid="shell-nav-panel">
             <ul>
               {nav.map(({ key, label, icon: Icon }) => (
                 <li key={key}>

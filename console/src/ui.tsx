@@ -82,20 +82,24 @@ function labelsFor(details: unknown, fields: Record<string, string> = {}): Recor
 /** A record's page whose load failed: an unknown id (any 404) is "not found" with a way back; anything else is an ErrorBox. */
 export function LoadError({ error, what, back, testId }: { error: unknown; what: string; back: { href: string; label: string }; testId?: string }) {
   if (!error) return null;
-  if (error instanceof ApiError && error.status === 404)
-    return (
-      <div className="c-not-found" role="status" data-testid="not-found" data-code={error.code}>
-        <SearchX size={28} />
-        <div>
-          <div className="c-error-msg">Không tìm thấy {what} này.</div>
-          <p className="c-muted">Đường dẫn không trỏ tới {what} nào: có thể đã bị xoá, hoặc đường dẫn bị sai.</p>
-          <a href={back.href} className="c-btn c-btn-sm">
-            <ArrowLeft size={16} /> {back.label}
-          </a>
-        </div>
-      </div>
-    );
+  if (error instanceof ApiError && error.status === 404) return <NotFound what={what} back={back} code={error.code} />;
   return <ErrorBox error={error} testId={testId} />;
+}
+
+/** A link to a record that is not there: says so, with the way back to its list. */
+export function NotFound({ what, back, code }: { what: string; back: { href: string; label: string }; code?: string }) {
+  return (
+    <div className="c-not-found" role="status" data-testid="not-found" data-code={code}>
+      <SearchX size={28} />
+      <div>
+        <div className="c-error-msg">Không tìm thấy {what} này.</div>
+        <p className="c-muted">Đường dẫn không trỏ tới {what} nào: có thể đã bị xoá, hoặc đường dẫn bị sai.</p>
+        <a href={back.href} className="c-btn c-btn-sm">
+          <ArrowLeft size={16} /> {back.label}
+        </a>
+      </div>
+    </div>
+  );
 }
 
 export function Card({ title, actions, children, testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; testId?: string }) {

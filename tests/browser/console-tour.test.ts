@@ -34,6 +34,7 @@ const RECORDS: RecordStop[] = [
   { list: "segments", row: '[data-testid^="segment-row-"]', title: "segment-title", name: "segment", unknown: "phân khúc" },
   { list: "broadcasts", row: '[data-testid="broadcast-list"] tbody tr', title: "broadcast-title", name: "broadcast", unknown: "chiến dịch" },
   { list: "stores", row: '[data-testid="store-row"]', title: "store-title", name: "store", unknown: "cửa hàng" },
+  { list: "accounts", row: '[data-testid^="account-edit-"]', title: "account-form", name: "account", unknown: "tài khoản" },
 ];
 
 const WIDTHS = [1280, 360] as const;
@@ -82,7 +83,7 @@ async function signIn(page: Page, stack: Stack) {
 
 /** Through the navigation: at phone width open the menu first, and see it close once the page is chosen. */
 async function navigate(page: Page, key: string, width: number) {
-  const menu = page.getByTestId("nav-menu");
+  const menu = page.getByTestId("shell-menu-toggle");
   if (width < 640) {
     expect(await page.getByTestId(`nav-${key}`).isVisible()).toBe(false); // collapsed: the links are not in the way
     await menu.click();
@@ -92,7 +93,7 @@ async function navigate(page: Page, key: string, width: number) {
   await expect.poll(() => page.getByTestId(`nav-${key}`).getAttribute("aria-current")).toBe("page");
   if (width < 640) {
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
-    expect(await page.getByTestId("nav-panel").isVisible()).toBe(false);
+    expect(await page.getByTestId("shell-nav-panel").isVisible()).toBe(false);
   }
 }
 
@@ -187,7 +188,7 @@ describe("console tour: every page, at 1280 and 360 px", () => {
     try {
       await page.setViewportSize({ width: 360, height: 780 });
       await signIn(page, stack);
-      const menu = page.getByTestId("nav-menu");
+      const menu = page.getByTestId("shell-menu-toggle");
       expect(await menu.getAttribute("aria-label")).toBe("Mở menu");
       expect(await menu.getAttribute("aria-controls")).toBe("c-nav-panel");
       await menu.focus();
@@ -199,11 +200,11 @@ describe("console tour: every page, at 1280 and 360 px", () => {
       await shot(page, "console-tour-menu-open-360");
       await page.keyboard.press("Escape");
       await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("false");
-      expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("nav-menu");
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("shell-menu-toggle");
       // A click outside closes it too.
       await menu.click();
-      await expect.poll(() => page.getByTestId("nav-panel").isVisible()).toBe(true);
-      const panel = (await page.getByTestId("nav-panel").boundingBox())!;
+      await expect.poll(() => page.getByTestId("shell-nav-panel").isVisible()).toBe(true);
+      const panel = (await page.getByTestId("shell-nav-panel").boundingBox())!;
       expect(panel.y + panel.height).toBeLessThan(770);
       await page.mouse.click(180, 775);
       await expect.poll(() => menu.getAttribute("aria-expanded")).toBe("false");
