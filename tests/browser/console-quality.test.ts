@@ -46,6 +46,29 @@ describe("console quality: Vietnamese problems, broadcast schedules and held mes
     }
   }, 90_000);
 
+  it("a page's state is in its link: the dashboard's range survives a reload and opens from a link", async () => {
+    const { page, errors, close } = await openDesktop({ browser, expected: () => false });
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await signIn(page, stack);
+      await page.getByTestId("nav-dashboard").click();
+      await expect.poll(() => text(page, "dash-range"), { timeout: 15_000 }).toContain("30 ngày");
+      await page.getByTestId("range-7").click();
+      await expect.poll(() => page.url()).toMatch(/#\/dashboard\?days=7$/);
+      await page.reload();
+      await expect.poll(() => text(page, "dash-range"), { timeout: 15_000 }).toContain("7 ngày");
+      expect(await page.getByTestId("range-7").getAttribute("class")).toBe("on");
+      // A custom range, opened from its link in a new tab.
+      const tab = await page.context().newPage();
+      await tab.goto(`${stack.consoleUrl}/#/dashboard?from=2026-01-01&to=2026-01-31`);
+      await expect.poll(() => text(tab, "dash-range"), { timeout: 15_000 }).toBe("01/01/2026 – 31/01/2026 · 31 ngày · giờ Asia/Ho_Chi_Minh");
+      await tab.close();
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
   it("a schedule in the past is refused before sending; a scheduled broadcast reads as scheduled, with its time", async () => {
     const { page, errors, close } = await openDesktop({ browser, expected: () => false });
     try {
