@@ -1,5 +1,21 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
-import { Award, ChartColumn, Clock, Gamepad2, History, LayoutTemplate, LogOut, Megaphone, Menu, ShieldCheck, Store, Ticket, UserCog, UsersRound, X } from "lucide-react";
+import {
+  Award,
+  ChartColumn,
+  Clock,
+  Gamepad2,
+  History,
+  LayoutTemplate,
+  LogOut,
+  Megaphone,
+  Menu,
+  ShieldCheck,
+  Store,
+  Ticket,
+  UserCog,
+  UsersRound,
+  X,
+} from "lucide-react";
 import type { AdminMe } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { ApiError } from "@mc/web/api-client";

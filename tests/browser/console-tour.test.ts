@@ -6,13 +6,13 @@ import { launchBrowser, openDesktop, realErrors, shot } from "../support/browser
 /**
  * Every console page an owner has, opened through the navigation as a person would (at 360 px through the
  * collapsed menu), checked for its own content, and photographed. One line per page: a new page adds a line.
- * `ready` is what only that page shows once its data is in; `opens` is a form the page opens by a button,
+ * `ready` is what only that page shows once its data is in (a test id, or a selector); `opens` is a form the page opens by a button,
  * checked and photographed too (`-open`); `elsewhere` pages (being reshaped in other
  * branches) are checked for their heading only, not yet for their layout at 360 px.
  */
 type Stop = { key: string; heading: string; ready?: string; elsewhere?: true; opens?: { button: string; shows: string } };
 const TOUR: Stop[] = [
-  { key: "dashboard", heading: "Tổng quan", ready: "dash-totals" },
+  { key: "dashboard", heading: "Tổng quan", ready: '[data-testid="dash-totals"][data-state="ready"]' },
   { key: "rules", heading: "Quy tắc chăm sóc", ready: "rules-version" },
   { key: "customers", heading: "Khách hàng", ready: "customer-count", opens: { button: "export-open", shows: "export-panel" } },
   { key: "segments", heading: "Phân khúc khách hàng", ready: "segment-list" },
@@ -39,7 +39,11 @@ const RECORDS: RecordStop[] = [
 
 const WIDTHS = [1280, 360] as const;
 const heading = (page: Page) => page.locator("main h1").first().textContent();
-const visible = (page: Page, testId: string) => page.getByTestId(testId).first().isVisible();
+const visible = (page: Page, testId: string) =>
+  page
+    .locator(testId.startsWith("[") ? testId : `[data-testid="${testId}"]`)
+    .first()
+    .isVisible();
 /** Nothing wider than the window (the page never scrolls sideways): "" or the innermost element that sticks out. */
 const overflow = (page: Page) =>
   page.evaluate(() => {

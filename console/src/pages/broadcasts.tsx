@@ -102,10 +102,18 @@ export function BroadcastsPage() {
                   <td data-label="Trạng thái">
                     <Badge tone={stateTone(b.state)}>{STATE_LABEL[b.state] ?? b.state}</Badge>
                   </td>
-                  <td className="c-num-col" data-label="Người nhận">{fmtNumber(b.recipients)}</td>
-                  <td className="c-num-col" data-label="Đã gửi">{fmtNumber(b.counts.sent)}</td>
-                  <td className="c-num-col" data-label="Chờ / giữ">{fmtNumber(b.counts.queued + b.counts.sending + b.counts.held)}</td>
-                  <td className="c-num-col" data-label="Không gửi / lỗi">{fmtNumber(notSentOf(b.counts))}</td>
+                  <td className="c-num-col" data-label="Người nhận">
+                    {fmtNumber(b.recipients)}
+                  </td>
+                  <td className="c-num-col" data-label="Đã gửi">
+                    {fmtNumber(b.counts.sent)}
+                  </td>
+                  <td className="c-num-col" data-label="Chờ / giữ">
+                    {fmtNumber(b.counts.queued + b.counts.sending + b.counts.held)}
+                  </td>
+                  <td className="c-num-col" data-label="Không gửi / lỗi">
+                    {fmtNumber(notSentOf(b.counts))}
+                  </td>
                   <td data-label="Bắt đầu">{fmtDateTime(b.startedAt)}</td>
                 </tr>
               ))}
@@ -402,7 +410,13 @@ function Compose({ onCancel, segmentId: preset }: { onCancel: () => void; segmen
                   />
                 </Field>
                 <Field label="Hết hạn lúc" hint="Tin bị giữ quá thời điểm này sẽ bỏ, không gửi muộn">
-                  <input className="c-input" type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} data-testid="bc-expires-at" />
+                  <input
+                    className="c-input"
+                    type="datetime-local"
+                    value={expiresAt}
+                    onChange={(e) => setExpiresAt(e.target.value)}
+                    data-testid="bc-expires-at"
+                  />
                 </Field>
               </div>
               <div className="c-row">

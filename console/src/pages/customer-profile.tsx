@@ -34,7 +34,11 @@ export function CustomerProfilePage({ id }: { id: string }) {
     return (
       <div className="c-page">
         {back}
-        {p.error ? <LoadError error={p.error} what="khách hàng" back={{ href: lastListHref(), label: "Về danh sách khách hàng" }} testId="profile-error" /> : <Spinner />}
+        {p.error ? (
+          <LoadError error={p.error} what="khách hàng" back={{ href: lastListHref(), label: "Về danh sách khách hàng" }} testId="profile-error" />
+        ) : (
+          <Spinner />
+        )}
       </div>
     );
 

@@ -195,7 +195,14 @@ export function RulesPage() {
                     </td>
                     <td data-label="Trong (giờ)">
                       <div className="c-inline">
-                        <NumInput label="Trong (giờ)" value={c.windowHours} min={1} max={2160} onChange={(v) => setCap(i, { windowHours: v ?? 0 })} testId={`cap-window-${i}`} />
+                        <NumInput
+                          label="Trong (giờ)"
+                          value={c.windowHours}
+                          min={1}
+                          max={2160}
+                          onChange={(v) => setCap(i, { windowHours: v ?? 0 })}
+                          testId={`cap-window-${i}`}
+                        />
                         <span className="c-hint c-nowrap">{c.windowHours >= 24 && c.windowHours % 24 === 0 ? `= ${c.windowHours / 24} ngày` : ""}</span>
                       </div>
                     </td>
@@ -441,7 +448,9 @@ export function RulesPage() {
                   <td className="c-small" data-label="Giới hạn">
                     {h.rules.caps.length ? h.rules.caps.map((c) => `${c.max}/${c.windowHours}h ${CATEGORY_LABEL[c.category]}`).join("; ") : "không giới hạn"}
                   </td>
-                  <td className="c-small" data-label="Giờ yên lặng">{h.rules.quietHours ? `${h.rules.quietHours.start}–${h.rules.quietHours.end}` : "tắt"}</td>
+                  <td className="c-small" data-label="Giờ yên lặng">
+                    {h.rules.quietHours ? `${h.rules.quietHours.start}–${h.rules.quietHours.end}` : "tắt"}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -80,7 +80,11 @@ export function SegmentEditorPage({ id }: { id: string }) {
         <a href="#/segments" className="c-back">
           <ArrowLeft size={16} /> Phân khúc
         </a>
-        {seg.error ? <LoadError error={seg.error} what="phân khúc" back={{ href: "#/segments", label: "Về danh sách phân khúc" }} testId="segment-load-error" /> : <Spinner />}
+        {seg.error ? (
+          <LoadError error={seg.error} what="phân khúc" back={{ href: "#/segments", label: "Về danh sách phân khúc" }} testId="segment-load-error" />
+        ) : (
+          <Spinner />
+        )}
       </div>
     );
 
