@@ -152,9 +152,9 @@ export function RulesPage() {
                 <tr>
                   <th>Loại tin</th>
                   <th>Kênh</th>
-                  <th>Tối đa</th>
-                  <th>Trong (giờ)</th>
-                  <th />
+                  <th className="c-shrink">Tối đa</th>
+                  <th className="c-shrink">Trong (giờ)</th>
+                  <th className="c-shrink" />
                 </tr>
               </thead>
               <tbody>
