@@ -187,6 +187,31 @@ describe("console tour: every page, at 1280 and 360 px", () => {
     }, 180_000);
   }
 
+  it("every page says, in Vietnamese, when the server cannot be reached (no endless spinner, no blank page)", async () => {
+    const { page, close } = await openDesktop({ browser, expected: () => true });
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await signIn(page, stack);
+      // Signed in; from now on every console call fails as a dropped connection would.
+      await page.route(`${stack.apiUrl}/api/admin/**`, (route) => route.abort("connectionrefused"));
+      const missing: string[] = [];
+      for (const stop of TOUR.filter((s) => !s.elsewhere)) {
+        await navigate(page, stop.key, 1280);
+        const alert = page.locator('main [role="alert"][data-code="NETWORK"]').first();
+        try {
+          await expect.poll(() => alert.isVisible(), { timeout: 10_000 }).toBe(true);
+          expect(await alert.textContent()).toContain("Không kết nối được máy chủ");
+        } catch {
+          missing.push(stop.key);
+        }
+        if (stop.key === "dashboard") await shot(page, "console-tour-offline-dashboard-1280");
+      }
+      expect(missing).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 180_000);
+
   it("the phone menu: a labelled button, focus into the links, Escape closes it and gives focus back", async () => {
     const { page, close } = await openDesktop({ browser, expected: () => false });
     try {

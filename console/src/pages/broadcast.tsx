@@ -341,7 +341,8 @@ function Progress({ b }: { b: BroadcastView }) {
                     <td>
                       <code>{f.code ?? "—"}</code>
                     </td>
-                    <td>{zaloReason(f.code, f.reason)}</td>
+                    {/* Zalo's English words for a code this table does not know stay a tooltip, for support */}
+                    <td title={f.reason ?? undefined}>{zaloReason(f.code)}</td>
                     <td className="c-num-col">{fmtNumber(f.count)}</td>
                   </tr>
                 ))}
