@@ -9,11 +9,13 @@ import {
   LayoutTemplate,
   LogOut,
   Megaphone,
+  Menu,
   ShieldCheck,
   Store,
   Ticket,
   UserCog,
   UsersRound,
+  X,
 } from "lucide-react";
 import type { AdminMe } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
@@ -34,6 +36,7 @@ import { SegmentsPage } from "./pages/segments";
 import { SegmentEditorPage } from "./pages/segment-editor";
 import { StoresPage } from "./pages/stores";
 import { useHashRoute } from "./routing";
+import { LOGIN_FIELDS } from "./field-labels";
 import { ROLE_LABEL, type ConsoleRole } from "./labels";
 
 // Its own chunk (with the chart library): the console's first load does not pay for it.
@@ -202,7 +205,7 @@ function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: (a: Adm
             required
           />
         </label>
-        <ErrorBox error={error} testId="login-error" />
+        <ErrorBox error={error} testId="login-error" fields={LOGIN_FIELDS} />
         <button className="c-btn c-btn-primary c-btn-block" disabled={busy} data-testid="login-submit">
           {busy ? "Đang đăng nhập…" : "Đăng nhập"}
         </button>
@@ -219,21 +222,15 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   const home = nav.some((n) => n.key === "rules") ? "rules" : (nav[0]?.key ?? "rules");
   const [hashPage, id] = useHashRoute();
   const page = window.location.hash.replace(/^#\/?/, "").split("?")[0] ? (hashPage ?? home) : home;
-  // At phone width the nav is one sideways-scrolling row: bring the current page's link into it.
-  const navList = useRef<HTMLUListElement>(null);
-  useEffect(() => {
-    const ul = navList.current;
-    const a = ul?.querySelector<HTMLElement>("a.active");
-    if (ul && a && ul.scrollWidth > ul.clientWidth) ul.scrollLeft = a.offsetLeft - ul.offsetLeft - 40;
-  }, [page]);
+  const menu = useNavMenu(page, id);
   let body;
   const known = NAV.find((n) => n.key === page);
   if (known && !known.roles.includes(role)) body = <NotForRole />;
-  else if (page === "accounts") body = <AccountsPage />;
+  else if (page === "accounts") body = <AccountsPage id={id} />;
   else if (page === "staff") body = <StaffPage />;
   else if (page === "audit") body = <AuditPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
-  else if (page === "broadcasts" && id) body = <BroadcastPage id={id} />;
+  else if (page === "broadcasts" && id) body = <BroadcastPage key={id} id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
   else if (page === "customers" && id) body = <CustomerProfilePage key={id} id={id} />;
   else if (page === "customers") body = <CustomersPage />;
@@ -245,11 +242,11 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "stores") body = <StoresPage id={id} />;
   else if (page === "menu") body = <MenuPage id={id} />;
   else if (page === "dashboard") body = <DashboardPage />;
-  else if (role === "store_manager") body = <StaffPage />;
-  else body = <RulesPage />;
+  else if (page === "rules") body = <RulesPage />;
+  else body = <UnknownPage home={home} />;
   return (
     <div className="mc-console c-shell">
-      <nav className="c-nav" aria-label="Điều hướng">
+      <nav className={`c-nav${menu.open ? " c-nav-open" : ""}`} aria-label="Điều hướng" ref={menu.nav}>
         <div className="c-nav-inner">
           <div className="c-brand">
             <span className="c-logo">MC</span>
@@ -258,31 +255,121 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
               <div className="c-muted c-small">Quản trị</div>
             </div>
           </div>
-          <ul ref={navList}>
-            {nav.map(({ key, label, icon: Icon }) => (
-              <li key={key}>
-                <a href={`#/${key}`} className={page === key ? "active" : ""} data-testid={`nav-${key}`} aria-current={page === key ? "page" : undefined}>
-                  <Icon size={18} /> {label}
-                </a>
-              </li>
-            ))}
-          </ul>
-          <div className="c-nav-foot">
-            <div className="c-small c-muted" data-testid="signed-in-as">
-              {admin.email}
+          {/* Phone width: the page's name and a menu button; the links drop down below the bar. */}
+          <span className="c-nav-here" aria-hidden="true">
+            {nav.find((n) => n.key === page)?.label ?? ""}
+          </span>
+          <button
+            type="button"
+            className="c-btn c-nav-toggle"
+            aria-expanded={menu.open}
+            aria-controls="c-nav-panel"
+            aria-label={menu.open ? "Đóng menu" : "Mở menu"}
+            onClick={menu.toggle}
+            ref={menu.button}
+            data-testid="shell-menu-toggle"
+          >
+            {menu.open ? <X size={18} /> : <Menu size={18} />}
+            <span className="c-nav-toggle-text">Menu</span>
+          </button>
+          <div className="c-nav-panel" id="c-nav-panel" data-testid="shell-nav-panel">
+            <ul>
+              {nav.map(({ key, label, icon: Icon }) => (
+                <li key={key}>
+                  <a
+                    href={`#/${key}`}
+                    className={page === key ? "active" : ""}
+                    data-testid={`nav-${key}`}
+                    aria-current={page === key ? "page" : undefined}
+                    onClick={menu.close}
+                  >
+                    <Icon size={18} /> {label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <div className="c-nav-foot">
+              <div className="c-small c-muted" data-testid="signed-in-as">
+                {admin.email}
+              </div>
+              <div className="c-small c-muted" data-testid="signed-in-role">
+                {ROLE_LABEL[role]}
+              </div>
+              <button className="c-btn c-btn-ghost c-btn-sm" onClick={onSignOut} data-testid="sign-out">
+                <LogOut size={16} /> Đăng xuất
+              </button>
             </div>
-            <div className="c-small c-muted" data-testid="signed-in-role">
-              {ROLE_LABEL[role]}
-            </div>
-            <button className="c-btn c-btn-ghost c-btn-sm" onClick={onSignOut} data-testid="sign-out">
-              <LogOut size={16} /> Đăng xuất
-            </button>
           </div>
         </div>
       </nav>
-      <main className="c-main">
+      <main className="c-main" id="c-main" tabIndex={-1} ref={menu.main}>
         <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>{body}</Suspense>
       </main>
+    </div>
+  );
+}
+
+/**
+ * The phone-width menu: a button (aria-expanded) opens the links; opening moves focus to the current page's
+ * link, Escape closes and gives focus back to the button, and choosing a page, a click outside or tabbing
+ * out closes it. At desktop width the button is hidden and the links always show (CSS).
+ */
+function useNavMenu(page: string, id: string | undefined) {
+  const [open, setOpen] = useState(false);
+  const nav = useRef<HTMLElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const main = useRef<HTMLElement>(null);
+  const wasOpen = useRef(false);
+  // A page chosen (or the hash changed by a link in the page): the menu has done its work.
+  useEffect(() => setOpen(false), [page, id]);
+  useEffect(() => {
+    if (open) (nav.current?.querySelector<HTMLElement>("#c-nav-panel a.active") ?? nav.current?.querySelector<HTMLElement>("#c-nav-panel a"))?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onDown = (e: PointerEvent) => {
+      if (!nav.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const onFocus = (e: FocusEvent) => {
+      if (!nav.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onDown);
+    document.addEventListener("focusin", onFocus);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onDown);
+      document.removeEventListener("focusin", onFocus);
+    };
+  }, [open]);
+  const close = useCallback(() => {
+    // A link chosen from the open menu: focus goes to the page it opens, not back to the top of the menu.
+    if (wasOpen.current) main.current?.focus({ preventScroll: true });
+    setOpen(false);
+  }, []);
+  const toggle = useCallback(() => setOpen((o) => !o), []);
+  return { open, toggle, close, nav, button, main };
+}
+
+/** A link to no page of the console (a typo, an old bookmark). */
+function UnknownPage({ home }: { home: string }) {
+  return (
+    <div className="c-page">
+      <div className="c-not-found" role="status" data-testid="not-found">
+        <div>
+          <div className="c-error-msg">Không tìm thấy trang này.</div>
+          <p className="c-muted">Đường dẫn không trỏ tới trang nào của trang quản trị.</p>
+          <a href={`#/${home}`} className="c-btn c-btn-sm">
+            Về trang đầu
+          </a>
+        </div>
+      </div>
     </div>
   );
 }

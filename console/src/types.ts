@@ -27,6 +27,8 @@ export type BroadcastView = {
   finishedAt: string | null;
   counts: Counts;
   reasons: Record<string, number>;
+  /** Per hold reason, when its held messages may go next (ISO). */
+  heldUntil?: Record<string, string>;
   failedByCode: { code: number | null; reason: string | null; count: number }[];
   unfollows: number;
   unfollowRate: number;
@@ -39,6 +41,8 @@ export type Preview = {
   suppress: number;
   expire: number;
   reasons: Record<string, number>;
+  /** Per hold reason, the earliest its messages may go (ISO). */
+  holdUntil?: Record<string, string>;
   channels: { cs: number; template_uid: number; zns: number };
   freeCs: number;
   quotaNeeded: number;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode, type SetStateAction } from "react";
-import { AlertTriangle, Loader2 } from "lucide-react";
+import { AlertTriangle, ArrowLeft, Loader2, SearchX } from "lucide-react";
 import { ApiError } from "@mc/web/api-client";
 import { describeError } from "@mc/web/error-messages";
 import { fieldProblems } from "@mc/web/validation-text";
@@ -24,7 +24,7 @@ export function ErrorBox({
   const e = error instanceof ApiError ? error : null;
   const code = e?.code ?? "CLIENT";
   const { title, hint } = describeError(code);
-  const problems = e && (code === "VALIDATION_FAILED" || code === "TEMPLATE_DATA_INVALID") ? fieldProblems(e.details, fields) : [];
+  const problems = e && (code === "VALIDATION_FAILED" || code === "TEMPLATE_DATA_INVALID") ? fieldProblems(e.details, labelsFor(e.details, fields)) : [];
   return (
     <div className="c-error" role="alert" data-testid={testId ?? "error"} data-code={code}>
       <AlertTriangle size={18} />
@@ -39,10 +39,64 @@ export function ErrorBox({
               </li>
             ))}
           </ul>
+        ) : code === "VALIDATION_FAILED" ? (
+          // No field the server could name (a rule checked as a whole): a line to act on all the same.
+          <div className="c-error-hint" data-testid="validation-generic">
+            Có thông tin chưa đúng dạng hoặc thiếu; kiểm tra lại các mục đã nhập rồi thử lại.
+          </div>
         ) : (
           hint && <div className="c-error-hint">{hint}</div>
         )}
         {e?.requestId && <div className="c-muted c-small">Mã yêu cầu: {e.requestId}</div>}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The form's words for each path in a validation answer: its own label, else the label of the nearest
+ * labelled part it belongs to ("rules.all.0.tags" under "rules"), else none: a raw path is never shown.
+ */
+function labelsFor(details: unknown, fields: Record<string, string> = {}): Record<string, string> {
+  if (!Array.isArray(details)) return fields;
+  const out = { ...fields };
+  const star = (path: string) => path.replace(/\.\d+(?=\.|$)/g, ".*");
+  for (const d of details as { instancePath?: unknown }[]) {
+    const path = String(d?.instancePath ?? "")
+      .replace(/^\//, "")
+      .split("/")
+      .filter(Boolean)
+      .join(".");
+    if (path in out || star(path) in out) continue;
+    const parts = path.split(".");
+    let label = "";
+    for (let n = parts.length - 1; n > 0 && !label; n--) {
+      const prefix = parts.slice(0, n).join(".");
+      label = fields[prefix] ?? fields[star(prefix)] ?? "";
+    }
+    out[path] = label;
+  }
+  return out;
+}
+
+/** A record's page whose load failed: an unknown id (any 404) is "not found" with a way back; anything else is an ErrorBox. */
+export function LoadError({ error, what, back, testId }: { error: unknown; what: string; back: { href: string; label: string }; testId?: string }) {
+  if (!error) return null;
+  if (error instanceof ApiError && error.status === 404) return <NotFound what={what} back={back} code={error.code} />;
+  return <ErrorBox error={error} testId={testId} />;
+}
+
+/** A link to a record that is not there: says so, with the way back to its list. */
+export function NotFound({ what, back, code }: { what: string; back: { href: string; label: string }; code?: string }) {
+  return (
+    <div className="c-not-found" role="status" data-testid="not-found" data-code={code}>
+      <SearchX size={28} />
+      <div>
+        <div className="c-error-msg">Không tìm thấy {what} này.</div>
+        <p className="c-muted">Đường dẫn không trỏ tới {what} nào: có thể đã bị xoá, hoặc đường dẫn bị sai.</p>
+        <a href={back.href} className="c-btn c-btn-sm">
+          <ArrowLeft size={16} /> {back.label}
+        </a>
       </div>
     </div>
   );
@@ -80,7 +134,10 @@ export function NumInput({
   step,
   testId,
   allowEmpty,
+  label,
 }: {
+  /** Its name for a screen reader when no visible label wraps it (a table cell under a header). */
+  label?: string;
   value: number | null | undefined;
   onChange: (v: number | null) => void;
   min?: number;
@@ -98,6 +155,7 @@ export function NumInput({
       max={max}
       step={step ?? 1}
       data-testid={testId}
+      aria-label={label}
       onChange={(e) => {
         const raw = e.target.value;
         if (raw === "") return onChange(allowEmpty ? null : 0);

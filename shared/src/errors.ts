@@ -106,6 +106,8 @@ export const ErrorCode = {
   IMAGE_NOT_FOUND: "IMAGE_NOT_FOUND",
   /** A reorder that does not list exactly the menu as it is now (someone changed it meanwhile). */
   MENU_ORDER_STALE: "MENU_ORDER_STALE",
+  /** A broadcast scheduled for a time already past (when it is created). */
+  SCHEDULE_IN_PAST: "SCHEDULE_IN_PAST",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

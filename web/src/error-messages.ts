@@ -99,6 +99,7 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   IMAGE_TOO_LARGE: { title: "Ảnh quá lớn", hint: "Hãy chọn ảnh dưới 8 MB (tối đa 40 triệu điểm ảnh)." },
   IMAGE_NOT_FOUND: { title: "Không tìm thấy ảnh này", hint: "Hãy tải ảnh lên lại." },
   MENU_ORDER_STALE: { title: "Thực đơn vừa được thay đổi ở nơi khác", hint: "Trang đã tải lại thực đơn mới nhất, hãy sắp xếp lại." },
+  SCHEDULE_IN_PAST: { title: "Thời điểm gửi đã qua", hint: "Chọn một thời điểm trong tương lai, hoặc để trống để gửi khi bấm bắt đầu." },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

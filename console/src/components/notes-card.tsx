@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { noteText, type CustomerNote } from "@mc/shared";
 import { api } from "../api";
 import { Card, ErrorBox, Spinner, useAction } from "../ui";
+import { NOTE_FIELDS } from "../field-labels";
 import { useTimeline } from "./timeline-card";
 import { fmtDateTime } from "@mc/web/format";
 
@@ -45,7 +46,7 @@ export function NotesCard({ customerId, version, onAdded }: { customerId: string
             data-testid="note-text"
           />
         </label>
-        <ErrorBox error={add.error} testId="note-error" />
+        <ErrorBox error={add.error} testId="note-error" fields={NOTE_FIELDS} />
         <div className="c-row c-row-end c-mt-0 c-note-actions">
           <span className="c-hint c-kbd-hint">Ctrl + Enter để lưu</span>
           <button className="c-btn c-btn-primary" disabled={add.busy || !text.trim()} data-testid="note-add">

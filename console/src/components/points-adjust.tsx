@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from "react";
 import type { AdjustPointsBody } from "@mc/shared";
 import { api } from "../api";
 import { ErrorBox, Field, NumInput, useAction } from "../ui";
+import { ADJUST_FIELDS } from "../field-labels";
 import { fmtNumber } from "@mc/web/format";
 import { newRequestId } from "@mc/web/request-id";
 
@@ -114,7 +115,7 @@ export function PointsAdjust({ customerId, name, balance, onDone }: { customerId
           </div>
         </>
       )}
-      <ErrorBox error={act.error} testId="adjust-error" />
+      <ErrorBox error={act.error} testId="adjust-error" fields={ADJUST_FIELDS} />
       {done && (
         <p className="c-ok" role="status" data-testid="adjust-done">
           {done}

@@ -4,6 +4,7 @@ import { api } from "../api";
 import type { SegmentPreview } from "../crm-types";
 import { useDebounced } from "../use-debounced";
 import { ErrorBox, Spinner } from "../ui";
+import { SEGMENT_FIELDS } from "../field-labels";
 import { fmtNumber } from "@mc/web/format";
 
 /**
@@ -51,7 +52,7 @@ export function PreviewPanel({ preview }: { preview: ReturnType<typeof useSegmen
           <div className="c-hint">Đếm trên dữ liệu hiện tại; con số thay đổi khi khách thay đổi.</div>
         )}
       </div>
-      <ErrorBox error={error} testId="segment-preview-error" />
+      <ErrorBox error={error} testId="segment-preview-error" fields={SEGMENT_FIELDS} />
       {data && (
         <>
           <h3>Một vài người khớp{data.count > data.sample.length ? ` (${data.sample.length} trong ${fmtNumber(data.count)})` : ""}</h3>

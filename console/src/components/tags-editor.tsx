@@ -3,6 +3,7 @@ import { Plus, X } from "lucide-react";
 import { api } from "../api";
 import type { TagCount } from "../crm-types";
 import { ErrorBox, useAction, useLoad } from "../ui";
+import { TAG_FIELDS } from "../field-labels";
 
 const TAG = /^[\p{L}\p{N}-]+$/u;
 const MAX_TAGS = 30;
@@ -81,7 +82,7 @@ export function TagsEditor({ customerId, tags, onSaved }: { customerId: string; 
           {problem}
         </p>
       )}
-      <ErrorBox error={save.error} testId="tags-error" />
+      <ErrorBox error={save.error} testId="tags-error" fields={TAG_FIELDS} />
     </div>
   );
 }

@@ -5,7 +5,8 @@ import { api } from "../api";
 import { fmtDateTime } from "@mc/web/format";
 import { ROLE_LABEL } from "../labels";
 import type { Store } from "../types";
-import { Badge, Card, ErrorBox, Field, Spinner, useAction, useLoad } from "../ui";
+import { Badge, Card, ErrorBox, Field, NotFound, Spinner, useAction, useLoad } from "../ui";
+import { go } from "../routing";
 import "./roles.css";
 import { StoreChecks } from "../components/store-checks";
 
@@ -19,13 +20,16 @@ const ROLE_HINT: Record<OperatorRole, string> = {
 };
 
 /** Console accounts (owners only): who may sign in, with which role and, for a store manager, which stores. */
-export function AccountsPage() {
+/** #/accounts, and #/accounts/<id>: that account's form open (a link to it, kept on reload). */
+export function AccountsPage({ id }: { id?: string }) {
   const data = useLoad(async () => {
     const [o, s] = await Promise.all([api.get<{ operators: Operator[] }>("/api/admin/operators"), api.get<{ stores: Store[] }>("/api/admin/stores")]);
     return { operators: o.operators, stores: s.stores };
   });
   const [composing, setComposing] = useState(false);
-  const [editing, setEditing] = useState<string | null>(null);
+  const editing = id ?? null;
+  const setEditing = (next: string | null) => go(next ? `accounts/${encodeURIComponent(next)}` : "accounts");
+  const edited = editing ? data.data?.operators.find((o) => o.id === editing) : undefined;
   const [resetting, setResetting] = useState<string | null>(null);
   const act = useAction();
   const storeName = (id: string) => data.data?.stores.find((s) => s.id === id)?.name ?? id;
@@ -116,11 +120,12 @@ export function AccountsPage() {
           </table>
         )}
       </Card>
-      {editing && data.data && (
+      {editing && data.data && !edited && <NotFound what="tài khoản" back={{ href: "#/accounts", label: "Về danh sách tài khoản" }} />}
+      {edited && data.data && (
         <AccountForm
-          key={editing}
+          key={edited.id}
           stores={data.data.stores}
-          operator={data.data.operators.find((o) => o.id === editing)}
+          operator={edited}
           onCancel={() => setEditing(null)}
           onDone={() => {
             setEditing(null);

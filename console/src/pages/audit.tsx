@@ -5,6 +5,7 @@ import { api } from "../api";
 import { fmtDateTime } from "@mc/web/format";
 import { hashQuery, replaceHashQuery } from "../routing";
 import { Card, ErrorBox, Field, Spinner, useAction, useLoad } from "../ui";
+import { AUDIT_FIELDS } from "../field-labels";
 import "./roles.css";
 
 const FILTERS = ["actor", "action", "target", "from", "to"] as const;
@@ -134,7 +135,7 @@ export function AuditPage() {
         </form>
       </Card>
       <Card title="Thao tác">
-        <ErrorBox error={first.error} testId="audit-error" />
+        <ErrorBox error={first.error} testId="audit-error" fields={AUDIT_FIELDS} />
         {first.loading && !first.data ? (
           <Spinner />
         ) : entries.length === 0 ? (
@@ -175,7 +176,7 @@ export function AuditPage() {
                 ))}
               </tbody>
             </table>
-            <ErrorBox error={loadMore.error} />
+            <ErrorBox error={loadMore.error} fields={AUDIT_FIELDS} />
             {next && (
               <button className="c-btn" disabled={loadMore.busy} onClick={() => void showMore()} data-testid="audit-more">
                 {loadMore.busy ? "Đang tải…" : "Xem thêm"}

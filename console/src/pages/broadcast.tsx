@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
-import { ArrowLeft, Eye, OctagonAlert, Pause, Play, RefreshCw, XCircle } from "lucide-react";
+import { ArrowLeft, Clock, Eye, OctagonAlert, Pause, Play, RefreshCw, XCircle } from "lucide-react";
 import { api } from "../api";
 import { CATEGORY_LABEL, COUNT_LABEL, STATE_LABEL, notSentOf, reasonLabel, zaloReason } from "../labels";
 import type { BroadcastView, Preview } from "../types";
-import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
+import { Badge, Card, ErrorBox, LoadError, Spinner, useAction, useLoad } from "../ui";
 import { stateTone } from "./broadcasts";
 import { fmtDateTime, fmtNumber, fmtPct } from "@mc/web/format";
 
@@ -40,7 +40,15 @@ export function BroadcastPage({ id }: { id: string }) {
     if (r) view.setData(r);
   };
 
-  if (!b) return <div className="c-page">{view.error ? <ErrorBox error={view.error} /> : <Spinner />}</div>;
+  if (!b)
+    return (
+      <div className="c-page">
+        <a href="#/broadcasts" className="c-back">
+          <ArrowLeft size={16} /> Chiến dịch gửi tin
+        </a>
+        {view.error ? <LoadError error={view.error} what="chiến dịch" back={{ href: "#/broadcasts", label: "Về danh sách chiến dịch" }} /> : <Spinner />}
+      </div>
+    );
 
   return (
     <div className="c-page" data-testid="broadcast-page">
@@ -49,9 +57,9 @@ export function BroadcastPage({ id }: { id: string }) {
       </a>
       <div className="c-page-head">
         <div>
-          <h1>{b.name}</h1>
+          <h1 data-testid="broadcast-title">{b.name}</h1>
           <p className="c-muted">
-            {CATEGORY_LABEL[b.category]} · {b.startedAt ? `bắt đầu ${fmtDateTime(b.startedAt)}` : "chưa bắt đầu"}
+            {CATEGORY_LABEL[b.category]} · {b.state === "scheduled" ? "chờ đến giờ gửi" : b.startedAt ? `bắt đầu ${fmtDateTime(b.startedAt)}` : "chưa bắt đầu"}
             {b.scheduledAt ? ` · lên lịch ${fmtDateTime(b.scheduledAt)}` : ""}
             {b.finishedAt ? ` · kết thúc ${fmtDateTime(b.finishedAt)}` : ""}
             {b.audience?.segment && (
@@ -73,7 +81,7 @@ export function BroadcastPage({ id }: { id: string }) {
               <Play size={16} /> Bắt đầu gửi
             </button>
           )}
-          {b.state === "running" && (
+          {(b.state === "running" || b.state === "scheduled") && (
             <button className="c-btn" disabled={act.busy} onClick={() => doAction("pause")} data-testid="bc-pause">
               <Pause size={16} /> Tạm dừng
             </button>
@@ -83,7 +91,7 @@ export function BroadcastPage({ id }: { id: string }) {
               <Play size={16} /> Tiếp tục
             </button>
           )}
-          {["draft", "planning", "running", "paused", "tripped"].includes(b.state) && (
+          {["draft", "planning", "scheduled", "running", "paused", "tripped"].includes(b.state) && (
             <button className="c-btn c-btn-danger" disabled={act.busy} onClick={() => doAction("cancel")} data-testid="bc-cancel">
               <XCircle size={16} /> Huỷ
             </button>
@@ -113,7 +121,7 @@ export function BroadcastPage({ id }: { id: string }) {
           }
         >
           <ErrorBox error={prev.error} />
-          {preview ? <PreviewView p={preview} /> : <Spinner label="Đang tính…" />}
+          {preview ? <PreviewView p={preview} scheduledAt={b.scheduledAt} /> : <Spinner label="Đang tính…" />}
         </Card>
       ) : (
         <Progress b={b} />
@@ -122,10 +130,19 @@ export function BroadcastPage({ id }: { id: string }) {
   );
 }
 
-function PreviewView({ p }: { p: Preview }) {
+function PreviewView({ p, scheduledAt }: { p: Preview; scheduledAt: string | null }) {
   const reasons = Object.entries(p.reasons).sort((a, b) => b[1] - a[1]);
   return (
     <div data-testid="bc-preview-result">
+      {scheduledAt && (
+        <p className="c-notice" data-testid="pv-scheduled">
+          <Clock size={18} />
+          <span>
+            Đã lên lịch: bắt đầu gửi lúc <strong>{fmtDateTime(scheduledAt)}</strong> sau khi bấm «Bắt đầu gửi». Xem trước tính theo quy tắc lúc này; mỗi tin
+            được xét lại lúc gửi.
+          </span>
+        </p>
+      )}
       <div className="c-stats">
         <Stat label="Người nhận" value={p.audience} testId="pv-audience" />
         <Stat label="Gửi ngay" value={p.send} tone="ok" testId="pv-send" />
@@ -164,13 +181,14 @@ function PreviewView({ p }: { p: Preview }) {
             </tr>
           </tbody>
         </table>
-        <ReasonTable reasons={reasons} empty="Không ai bị giữ hay chặn." title="Lý do giữ / không gửi" />
+        <ReasonTable reasons={reasons} until={p.holdUntil} empty="Không ai bị giữ hay chặn." title="Lý do giữ / không gửi" />
       </div>
     </div>
   );
 }
 
-function ReasonTable({ reasons, empty, title }: { reasons: [string, number][]; empty: string; title: string }) {
+/** Reasons by count; a held reason says when its messages may go ("Sẽ gửi lúc …"). */
+function ReasonTable({ reasons, until, empty, title }: { reasons: [string, number][]; until?: Record<string, string>; empty: string; title: string }) {
   return (
     <table className="c-table c-table-compact" data-testid="reason-table">
       <thead>
@@ -189,7 +207,14 @@ function ReasonTable({ reasons, empty, title }: { reasons: [string, number][]; e
         ) : (
           reasons.map(([k, n]) => (
             <tr key={k}>
-              <td title={k}>{reasonLabel(k)}</td>
+              <td title={k}>
+                {reasonLabel(k)}
+                {until?.[k] && (
+                  <div className="c-small c-muted" data-testid={`held-until-${k}`}>
+                    Sẽ gửi lúc {fmtDateTime(until[k])}
+                  </div>
+                )}
+              </td>
               <td className="c-num-col">{fmtNumber(n)}</td>
             </tr>
           ))
@@ -218,9 +243,18 @@ function Progress({ b }: { b: BroadcastView }) {
   const processed = b.recipients - pending;
   const seg = (n: number) => `${(n / total) * 100}%`;
   const reasons = Object.entries(b.reasons).sort((a, b) => b[1] - a[1]);
+  const nextHeld = Object.values(b.heldUntil ?? {}).sort()[0];
   return (
     <>
       <Card title="Tiến độ" testId="bc-progress">
+        {b.state === "scheduled" && b.scheduledAt && (
+          <p className="c-notice" data-testid="bc-scheduled">
+            <Clock size={18} />
+            <span>
+              Đã lên lịch: sẽ gửi lúc <strong>{fmtDateTime(b.scheduledAt)}</strong>. Chưa tin nào được gửi; bạn vẫn có thể tạm dừng hoặc huỷ.
+            </span>
+          </p>
+        )}
         <div className="c-progress-head">
           <span data-testid="bc-progress-text">
             Đã xử lý {fmtNumber(Math.max(processed, 0))}/{fmtNumber(b.recipients)} người ({fmtPct(b.recipients ? processed / b.recipients : 0)})
@@ -273,6 +307,11 @@ function Progress({ b }: { b: BroadcastView }) {
             </div>
           ))}
         </div>
+        {c.held > 0 && nextHeld && (
+          <p className="c-hint" data-testid="bc-held-next">
+            {fmtNumber(c.held)} tin đang tạm giữ; sớm nhất sẽ gửi lúc {fmtDateTime(nextHeld)} (xem lý do bên dưới).
+          </p>
+        )}
         {c.unknown > 0 && (
           <p className="c-hint" data-testid="bc-unknown-hint">
             {fmtNumber(c.unknown)} tin đang gửi dở khi hệ thống dừng đột ngột và Zalo không xác nhận được đã đến hay chưa. Các tin này không được gửi lại, để
@@ -282,7 +321,7 @@ function Progress({ b }: { b: BroadcastView }) {
       </Card>
       <div className="c-grid-2">
         <Card title="Giữ / không gửi theo lý do">
-          <ReasonTable reasons={reasons} empty="Chưa có ai bị giữ hay chặn." title="Lý do" />
+          <ReasonTable reasons={reasons} until={b.heldUntil} empty="Chưa có ai bị giữ hay chặn." title="Lý do" />
         </Card>
         <Card title="Lỗi từ Zalo">
           {b.failedByCode.length === 0 ? (
@@ -302,7 +341,8 @@ function Progress({ b }: { b: BroadcastView }) {
                     <td>
                       <code>{f.code ?? "—"}</code>
                     </td>
-                    <td>{zaloReason(f.code, f.reason)}</td>
+                    {/* Zalo's English words for a code this table does not know stay a tooltip, for support */}
+                    <td title={f.reason ?? undefined}>{zaloReason(f.code)}</td>
                     <td className="c-num-col">{fmtNumber(f.count)}</td>
                   </tr>
                 ))}

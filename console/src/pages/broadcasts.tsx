@@ -9,7 +9,41 @@ import { Badge, Card, ErrorBox, Field, NumInput, Spinner, useAction, useLoad } f
 import { SegmentAudience } from "../components/segment-audience";
 import { fmtDateTime, fmtNumber } from "@mc/web/format";
 
-export const stateTone = (s: string) => (s === "running" ? "info" : s === "done" ? "ok" : s === "tripped" ? "bad" : s === "paused" ? "warn" : "muted");
+export const stateTone = (s: string) =>
+  s === "running" || s === "scheduled" ? "info" : s === "done" ? "ok" : s === "tripped" ? "bad" : s === "paused" ? "warn" : "muted";
+
+/** The form's names for the body's fields: a refused create names them as the form does. */
+const BROADCAST_FIELDS: Record<string, string> = {
+  name: "Tên chiến dịch",
+  category: "Loại tin",
+  content: "Nội dung",
+  "content.text": "Nội dung tin tư vấn",
+  "content.imageUrl": "Ảnh kèm tin",
+  "content.template": "Mẫu ZNS",
+  "content.template.id": "Mẫu ZNS",
+  "content.template.data": "Tham số mẫu ZNS",
+  "content.template.data.*": "Tham số mẫu ZNS",
+  audience: "Người nhận",
+  "audience.followersOnly": "Chỉ người đang quan tâm OA",
+  "audience.segmentId": "Phân khúc",
+  "audience.tiers": "Hạng thành viên",
+  "audience.tiers.*": "Hạng thành viên",
+  "audience.storeIds": "Cửa hàng đã ghé",
+  "audience.storeIds.*": "Cửa hàng đã ghé",
+  "audience.pointsMin": "Điểm từ",
+  "audience.pointsMax": "Điểm đến",
+  "audience.lastVisitMinDays": "Lần ghé cuối, ít nhất (ngày)",
+  "audience.lastVisitMaxDays": "Lần ghé cuối, nhiều nhất (ngày)",
+  "audience.lastOrderMinDays": "Đơn hoàn tất cuối, ít nhất (ngày)",
+  "audience.lastOrderMaxDays": "Đơn hoàn tất cuối, nhiều nhất (ngày)",
+  "audience.gamePlayers": "Chỉ người đã chơi trò chơi",
+  "audience.tags": "Nhãn khách hàng",
+  "audience.tags.*": "Nhãn khách hàng",
+  scheduledAt: "Gửi lúc",
+  expiresAt: "Hết hạn lúc",
+  breakerRate: "Ngưỡng bỏ quan tâm",
+  breakerMinSent: "Số tin tối thiểu trước khi ngắt",
+};
 
 export function BroadcastsPage() {
   const list = useLoad(() => api.get<{ broadcasts: BroadcastView[] }>("/api/admin/broadcasts"));
@@ -45,7 +79,7 @@ export function BroadcastsPage() {
         ) : !list.data?.broadcasts.length ? (
           <p className="c-empty">Chưa có chiến dịch nào.</p>
         ) : (
-          <table className="c-table c-table-click" data-testid="broadcast-list">
+          <table className="c-table c-table-click c-table-cards" data-testid="broadcast-list">
             <thead>
               <tr>
                 <th>Tên</th>
@@ -61,18 +95,26 @@ export function BroadcastsPage() {
             <tbody>
               {list.data.broadcasts.map((b) => (
                 <tr key={b.id} onClick={() => go(`broadcasts/${b.id}`)}>
-                  <td>
+                  <td className="c-td-main">
                     <a href={`#/broadcasts/${b.id}`}>{b.name}</a>
                   </td>
-                  <td>{CATEGORY_LABEL[b.category]}</td>
-                  <td>
+                  <td data-label="Loại">{CATEGORY_LABEL[b.category]}</td>
+                  <td data-label="Trạng thái">
                     <Badge tone={stateTone(b.state)}>{STATE_LABEL[b.state] ?? b.state}</Badge>
                   </td>
-                  <td className="c-num-col">{fmtNumber(b.recipients)}</td>
-                  <td className="c-num-col">{fmtNumber(b.counts.sent)}</td>
-                  <td className="c-num-col">{fmtNumber(b.counts.queued + b.counts.sending + b.counts.held)}</td>
-                  <td className="c-num-col">{fmtNumber(notSentOf(b.counts))}</td>
-                  <td>{fmtDateTime(b.startedAt)}</td>
+                  <td className="c-num-col" data-label="Người nhận">
+                    {fmtNumber(b.recipients)}
+                  </td>
+                  <td className="c-num-col" data-label="Đã gửi">
+                    {fmtNumber(b.counts.sent)}
+                  </td>
+                  <td className="c-num-col" data-label="Chờ / giữ">
+                    {fmtNumber(b.counts.queued + b.counts.sending + b.counts.held)}
+                  </td>
+                  <td className="c-num-col" data-label="Không gửi / lỗi">
+                    {fmtNumber(notSentOf(b.counts))}
+                  </td>
+                  <td data-label="Bắt đầu">{fmtDateTime(b.startedAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -84,6 +126,11 @@ export function BroadcastsPage() {
 }
 
 const toIso = (local: string) => (local ? new Date(local).toISOString() : null);
+/** Now as a datetime-local value (the browser's time zone), the earliest a schedule may be. */
+const localNow = () => {
+  const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+};
 
 function Compose({ onCancel, segmentId: preset }: { onCancel: () => void; segmentId: string }) {
   const deps = useLoad(async () => {
@@ -127,6 +174,9 @@ function Compose({ onCancel, segmentId: preset }: { onCancel: () => void; segmen
   if (imageUrl.trim() && !/^https:\/\/\S+$/.test(imageUrl.trim())) problems.push("Ảnh: dùng một địa chỉ https://");
   if (template) for (const p of template.params) if (p.require && !data[p.name]?.trim()) problems.push(`Mẫu ZNS: điền «${p.name}»`);
   if (bySegment && !segmentId) problems.push("Chọn một phân khúc đã lưu");
+  // A time already past would send at once: the server refuses it too (SCHEDULE_IN_PAST).
+  if (scheduledAt && new Date(scheduledAt).getTime() <= Date.now()) problems.push("Gửi lúc: chọn một thời điểm trong tương lai (hoặc để trống)");
+  if (scheduledAt && expiresAt && new Date(expiresAt).getTime() <= new Date(scheduledAt).getTime()) problems.push("Hết hạn lúc: phải sau thời điểm gửi");
 
   const submit = async () => {
     const body: BroadcastInput = {
@@ -350,10 +400,23 @@ function Compose({ onCancel, segmentId: preset }: { onCancel: () => void; segmen
               <h3>Lịch và an toàn</h3>
               <div className="c-row">
                 <Field label="Gửi lúc (để trống = khi bắt đầu)">
-                  <input className="c-input" type="datetime-local" value={scheduledAt} onChange={(e) => setScheduledAt(e.target.value)} />
+                  <input
+                    className="c-input"
+                    type="datetime-local"
+                    min={localNow()}
+                    value={scheduledAt}
+                    onChange={(e) => setScheduledAt(e.target.value)}
+                    data-testid="bc-scheduled-at"
+                  />
                 </Field>
                 <Field label="Hết hạn lúc" hint="Tin bị giữ quá thời điểm này sẽ bỏ, không gửi muộn">
-                  <input className="c-input" type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
+                  <input
+                    className="c-input"
+                    type="datetime-local"
+                    value={expiresAt}
+                    onChange={(e) => setExpiresAt(e.target.value)}
+                    data-testid="bc-expires-at"
+                  />
                 </Field>
               </div>
               <div className="c-row">
@@ -373,7 +436,7 @@ function Compose({ onCancel, segmentId: preset }: { onCancel: () => void; segmen
               ))}
             </ul>
           )}
-          <ErrorBox error={create.error} testId="bc-create-error" />
+          <ErrorBox error={create.error} testId="bc-create-error" fields={BROADCAST_FIELDS} />
           <div className="c-row c-row-end">
             <button className="c-btn" onClick={onCancel}>
               Huỷ

@@ -6,7 +6,7 @@ import { lastListHref } from "../customer-filters";
 import { CATEGORY_LABEL } from "../labels";
 import { ROLE_LABEL, fmtBirth } from "../crm-labels";
 import type { Store } from "../types";
-import { Badge, Card, ErrorBox, Spinner, useLoad } from "../ui";
+import { Badge, Card, LoadError, Spinner, useLoad } from "../ui";
 import { WarmingCard } from "../components/warming-card";
 import { TagsEditor } from "../components/tags-editor";
 import { NotesCard } from "../components/notes-card";
@@ -34,7 +34,11 @@ export function CustomerProfilePage({ id }: { id: string }) {
     return (
       <div className="c-page">
         {back}
-        {p.error ? <ErrorBox error={p.error} testId="profile-error" titles={{ NOT_FOUND: "Không tìm thấy khách hàng này." }} /> : <Spinner />}
+        {p.error ? (
+          <LoadError error={p.error} what="khách hàng" back={{ href: lastListHref(), label: "Về danh sách khách hàng" }} testId="profile-error" />
+        ) : (
+          <Spinner />
+        )}
       </div>
     );
 

@@ -10,6 +10,7 @@ import type { Store } from "../types";
 import { useDebounced } from "../use-debounced";
 import { ExportCsv } from "../components/export-csv";
 import { Badge, Card, ErrorBox, Field, Spinner, useLoad } from "../ui";
+import { CUSTOMER_LIST_FIELDS } from "../field-labels";
 import { fmtNumber, fmtPhone } from "@mc/web/format";
 
 const PAGE = 25;
@@ -213,7 +214,7 @@ export function CustomersPage() {
             </button>
           )}
         </div>
-        <ErrorBox error={list.error} testId="customer-list-error" />
+        <ErrorBox error={list.error} testId="customer-list-error" fields={CUSTOMER_LIST_FIELDS} />
         {list.loading && !list.items.length ? (
           <Spinner />
         ) : !list.items.length ? (

@@ -1,8 +1,10 @@
 import { useMemo, useState, type FormEvent } from "react";
 import type { DashboardView } from "@mc/shared";
 import { api } from "../api";
+import { hashQuery, replaceHashQuery } from "../routing";
 import { reasonLabel } from "../labels";
 import { ErrorBox, useLoad } from "../ui";
+import { DASHBOARD_FIELDS } from "../field-labels";
 import { ChartCard, DayChart, RatioBars, shortDay, type DaySeries } from "./dashboard-charts";
 import "./dashboard.css";
 import { fmtNumber, fmtVnd } from "@mc/web/format";
@@ -35,8 +37,28 @@ const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
 
 type Range = { from: string; to: string; preset: number | null };
 
+const presetRange = (days: number): Range => ({ from: localDay(days - 1), to: localDay(0), preset: days });
+/** The range a link asks for (#/dashboard?days=7, ?from=…&to=…), else the last 30 days. */
+function rangeOfUrl(): Range {
+  const q = hashQuery();
+  const days = Number(q.get("days"));
+  if ((PRESETS as readonly number[]).includes(days)) return presetRange(days);
+  const from = q.get("from") ?? "";
+  const to = q.get("to") ?? "";
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (day.test(from) && day.test(to) && from <= to && span(from, to) <= MAX_DAYS) return { from, to, preset: null };
+  return presetRange(30);
+}
+/** The range in the URL, so a link (or a reload) shows the same days. */
+const rememberRange = (r: Range) =>
+  replaceHashQuery(new URLSearchParams(r.preset === 30 ? {} : r.preset !== null ? { days: String(r.preset) } : { from: r.from, to: r.to }));
+
 export default function DashboardPage() {
-  const [range, setRange] = useState<Range>({ from: localDay(29), to: localDay(0), preset: 30 });
+  const [range, setRangeState] = useState<Range>(rangeOfUrl);
+  const setRange = (r: Range) => {
+    setRangeState(r);
+    rememberRange(r);
+  };
   const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
   const [customError, setCustomError] = useState<string | null>(null);
   const view = useLoad(() => api.get<DashboardView>(`/api/admin/dashboard?from=${range.from}&to=${range.to}`), [range.from, range.to]);
@@ -46,7 +68,7 @@ export default function DashboardPage() {
   const pick = (days: number) => {
     setCustom(null);
     setCustomError(null);
-    setRange({ from: localDay(days - 1), to: localDay(0), preset: days });
+    setRange(presetRange(days));
   };
   const applyCustom = (e: FormEvent) => {
     e.preventDefault();
@@ -111,7 +133,7 @@ export default function DashboardPage() {
           )}
         </form>
       )}
-      <ErrorBox error={view.error} testId="dash-error" />
+      <ErrorBox error={view.error} testId="dash-error" fields={DASHBOARD_FIELDS} />
       {!view.error && <Charts d={d} />}
     </div>
   );

@@ -122,10 +122,23 @@ export function LoyaltyRulesPage() {
                     />
                   </td>
                   <td data-label="Từ (điểm)" className="c-num-col">
-                    <NumInput value={t.threshold} min={0} onChange={(v) => setTier(i, { threshold: v ?? 0 })} testId={`loyalty-tier-threshold-${i}`} />
+                    <NumInput
+                      label={`Từ (điểm), hạng ${i + 1}`}
+                      value={t.threshold}
+                      min={0}
+                      onChange={(v) => setTier(i, { threshold: v ?? 0 })}
+                      testId={`loyalty-tier-threshold-${i}`}
+                    />
                   </td>
                   <td data-label="Hệ số" className="c-num-col">
-                    <NumInput value={t.multiplier} min={1} max={10} step={0.05} onChange={(v) => setTier(i, { multiplier: v ?? 1 })} />
+                    <NumInput
+                      label={`Hệ số, hạng ${i + 1}`}
+                      value={t.multiplier}
+                      min={1}
+                      max={10}
+                      step={0.05}
+                      onChange={(v) => setTier(i, { multiplier: v ?? 1 })}
+                    />
                   </td>
                   <td>
                     <button

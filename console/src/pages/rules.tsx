@@ -147,22 +147,23 @@ export function RulesPage() {
               Không có giới hạn tần suất: cửa hàng không chặn thêm tin nào (các quy tắc khác vẫn áp dụng).
             </p>
           ) : (
-            <table className="c-table c-table-form">
+            <table className="c-table c-table-form c-table-cards">
               <thead>
                 <tr>
                   <th>Loại tin</th>
                   <th>Kênh</th>
-                  <th>Tối đa</th>
-                  <th>Trong (giờ)</th>
-                  <th />
+                  <th className="c-shrink">Tối đa</th>
+                  <th className="c-shrink">Trong (giờ)</th>
+                  <th className="c-shrink" />
                 </tr>
               </thead>
               <tbody>
                 {draft.caps.map((c, i) => (
                   <tr key={i} data-testid={`cap-row-${i}`}>
-                    <td>
+                    <td data-label="Loại tin">
                       <select
                         className="c-input"
+                        aria-label="Loại tin"
                         value={c.category}
                         onChange={(e) => setCap(i, { category: e.target.value as CapRule["category"] })}
                         data-testid={`cap-category-${i}`}
@@ -174,9 +175,10 @@ export function RulesPage() {
                         ))}
                       </select>
                     </td>
-                    <td>
+                    <td data-label="Kênh">
                       <select
                         className="c-input"
+                        aria-label="Kênh"
                         value={c.channel}
                         onChange={(e) => setCap(i, { channel: e.target.value as CapRule["channel"] })}
                         data-testid={`cap-channel-${i}`}
@@ -188,16 +190,23 @@ export function RulesPage() {
                         ))}
                       </select>
                     </td>
-                    <td>
-                      <NumInput value={c.max} min={1} max={1000} onChange={(v) => setCap(i, { max: v ?? 0 })} testId={`cap-max-${i}`} />
+                    <td data-label="Tối đa">
+                      <NumInput label="Tối đa" value={c.max} min={1} max={1000} onChange={(v) => setCap(i, { max: v ?? 0 })} testId={`cap-max-${i}`} />
                     </td>
-                    <td>
+                    <td data-label="Trong (giờ)">
                       <div className="c-inline">
-                        <NumInput value={c.windowHours} min={1} max={2160} onChange={(v) => setCap(i, { windowHours: v ?? 0 })} testId={`cap-window-${i}`} />
+                        <NumInput
+                          label="Trong (giờ)"
+                          value={c.windowHours}
+                          min={1}
+                          max={2160}
+                          onChange={(v) => setCap(i, { windowHours: v ?? 0 })}
+                          testId={`cap-window-${i}`}
+                        />
                         <span className="c-hint c-nowrap">{c.windowHours >= 24 && c.windowHours % 24 === 0 ? `= ${c.windowHours / 24} ngày` : ""}</span>
                       </div>
                     </td>
-                    <td>
+                    <td className="c-td-end">
                       <button
                         className="c-btn c-btn-icon"
                         title="Xoá giới hạn"
@@ -358,6 +367,7 @@ export function RulesPage() {
         <Card title="Lời chào khi khách quan tâm OA">
           <textarea
             className="c-input c-textarea"
+            aria-label="Lời chào khi khách quan tâm OA"
             rows={3}
             maxLength={2000}
             value={draft.welcomeText}
@@ -414,7 +424,7 @@ export function RulesPage() {
         ) : !data?.history.length ? (
           <p className="c-empty">Chưa có thay đổi nào: đang dùng quy tắc mặc định.</p>
         ) : (
-          <table className="c-table">
+          <table className="c-table c-table-cards">
             <thead>
               <tr>
                 <th>Phiên bản</th>
@@ -428,17 +438,19 @@ export function RulesPage() {
             <tbody>
               {data.history.map((h) => (
                 <tr key={h.version} data-testid={`history-v${h.version}`}>
-                  <td>
+                  <td className="c-td-main">
                     <strong>v{h.version}</strong>
                     {h.version === data.version && <span className="c-badge c-badge-ok c-ml">đang dùng</span>}
                   </td>
-                  <td>{fmtDateTime(h.createdAt)}</td>
-                  <td>{who(h.changedBy)}</td>
-                  <td>{h.note ?? <span className="c-muted">—</span>}</td>
-                  <td className="c-small">
+                  <td data-label="Thời điểm">{fmtDateTime(h.createdAt)}</td>
+                  <td data-label="Người đổi">{who(h.changedBy)}</td>
+                  <td data-label="Ghi chú">{h.note ?? <span className="c-muted">—</span>}</td>
+                  <td className="c-small" data-label="Giới hạn">
                     {h.rules.caps.length ? h.rules.caps.map((c) => `${c.max}/${c.windowHours}h ${CATEGORY_LABEL[c.category]}`).join("; ") : "không giới hạn"}
                   </td>
-                  <td className="c-small">{h.rules.quietHours ? `${h.rules.quietHours.start}–${h.rules.quietHours.end}` : "tắt"}</td>
+                  <td className="c-small" data-label="Giờ yên lặng">
+                    {h.rules.quietHours ? `${h.rules.quietHours.start}–${h.rules.quietHours.end}` : "tắt"}
+                  </td>
                 </tr>
               ))}
             </tbody>

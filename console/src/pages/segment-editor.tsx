@@ -10,7 +10,8 @@ import { actorName } from "../actor";
 import { GroupEditor } from "../components/group-editor";
 import type { RuleContext } from "../components/rule-editor";
 import { PreviewPanel, useSegmentPreview } from "../components/segment-preview";
-import { Badge, Card, ErrorBox, Field, Spinner, useAction, useLoad } from "../ui";
+import { Badge, Card, ErrorBox, Field, LoadError, Spinner, useAction, useLoad } from "../ui";
+import { SEGMENT_FIELDS } from "../field-labels";
 import { fmtDateTime, fmtNumber } from "@mc/web/format";
 
 type Draft = { name: string; description: string; rules: SegmentGroup };
@@ -79,7 +80,11 @@ export function SegmentEditorPage({ id }: { id: string }) {
         <a href="#/segments" className="c-back">
           <ArrowLeft size={16} /> Phân khúc
         </a>
-        {seg.error ? <ErrorBox error={seg.error} testId="segment-load-error" /> : <Spinner />}
+        {seg.error ? (
+          <LoadError error={seg.error} what="phân khúc" back={{ href: "#/segments", label: "Về danh sách phân khúc" }} testId="segment-load-error" />
+        ) : (
+          <Spinner />
+        )}
       </div>
     );
 
@@ -90,7 +95,7 @@ export function SegmentEditorPage({ id }: { id: string }) {
       </a>
       <div className="c-page-head">
         <div>
-          <h1>{isNew ? "Phân khúc mới" : saved!.name}</h1>
+          <h1 data-testid="segment-title">{isNew ? "Phân khúc mới" : saved!.name}</h1>
           <p className="c-muted">
             {saved ? (
               <>
@@ -180,7 +185,7 @@ export function SegmentEditorPage({ id }: { id: string }) {
               ))}
             </ul>
           )}
-          <ErrorBox error={save.error} testId="segment-save-error" />
+          <ErrorBox error={save.error} testId="segment-save-error" fields={SEGMENT_FIELDS} />
           <div className="c-row c-row-end">
             {saved && dirty && (
               <button className="c-btn" onClick={() => (setDraft({ name: saved.name, description: saved.description, rules: saved.rules }), setRestored(null))}>

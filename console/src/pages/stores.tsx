@@ -17,7 +17,7 @@ import { describeError } from "@mc/web/error-messages";
 import { detailOfIssue, fieldProblems } from "@mc/web/validation-text";
 import { api } from "../api";
 import { go } from "../routing";
-import { Badge, Card, Spinner, useAction, useLoad } from "../ui";
+import { Badge, Card, LoadError, Spinner, useAction, useLoad } from "../ui";
 import "./stores.css";
 
 /**
@@ -187,7 +187,7 @@ function StoreEditor({ id }: { id: string }) {
         <a href="#/stores" className="c-back">
           <ArrowLeft size={16} /> Cửa hàng
         </a>
-        <Problem error={store.error} testId="store-error" />
+        <LoadError error={store.error} what="cửa hàng" back={{ href: "#/stores", label: "Về danh sách cửa hàng" }} testId="store-error" />
       </div>
     );
   if (!store.data || !draft)

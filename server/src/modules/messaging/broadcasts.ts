@@ -56,6 +56,9 @@ export function createBroadcasts(deps: {
   }
 
   function createBroadcast(actor: Principal, input: BroadcastInput) {
+    // A time already past would send at once, which is not what scheduling it meant.
+    if (input.scheduledAt !== null && Date.parse(input.scheduledAt) <= now())
+      throw new AppError(ErrorCode.SCHEDULE_IN_PAST, "scheduledAt is in the past", { scheduledAt: input.scheduledAt });
     deps.checkContent({ text: input.content.text, template: input.content.template });
     const { segmentId } = input.audience;
     if (segmentId !== undefined && !deps.segments) throw new AppError(ErrorCode.VALIDATION_FAILED, "Saved segments are not available here");
@@ -103,10 +106,13 @@ export function createBroadcasts(deps: {
       suppress: 0,
       expire: 0,
       reasons: {} as Record<string, number>,
+      /** Per hold reason, the earliest time its messages may go. */
+      holdUntil: {} as Record<string, string>,
       channels: { cs: 0, template_uid: 0, zns: 0 },
       freeCs: 0,
       quotaNeeded: 0,
     };
+    const holdUntil: Record<string, number> = {};
     const count = (d: Decision, n: number) => {
       out.audience += n;
       out[d.action] += n;
@@ -115,6 +121,7 @@ export function createBroadcasts(deps: {
         if (d.free) out.freeCs += n;
         if (d.channel === "zns" || d.channel === "template_uid") out.quotaNeeded += n;
       } else out.reasons[d.reason] = (out.reasons[d.reason] ?? 0) + n;
+      if (d.action === "hold") holdUntil[d.reason] = Math.min(holdUntil[d.reason] ?? Infinity, d.until);
     };
     const at = now();
     const freeMs = rules.zalo.csFreeHours * 3_600_000;
@@ -149,6 +156,7 @@ export function createBroadcasts(deps: {
       },
       deps.slices,
     );
+    for (const [reason, until] of Object.entries(holdUntil)) out.holdUntil[reason] = iso(until)!;
     return out;
   }
 
@@ -296,12 +304,14 @@ export function createBroadcasts(deps: {
     const failed = outbox.broadcastFailedByCode(id).map((r) => ({ code: r.code, reason: zaloErrorText(r.code), count: r.n }));
     const reasons = outbox.broadcastReasons(id);
     const unfollows = outbox.broadcastUnfollows(id);
+    const heldUntil = Object.fromEntries(Object.entries(outbox.broadcastHeldUntil(id)).map(([r, t]) => [r, iso(t)!]));
     const sent = (states.sent ?? 0) + (states.delivered ?? 0) + (states.seen ?? 0);
     return {
       id: b.id,
       name: b.name,
       category: b.category,
-      state: b.state,
+      // Planned and waiting for its time: nothing goes before then (every row's not_before), so it is not "sending" yet.
+      state: b.state === "running" && b.scheduledAt !== null && b.scheduledAt > now() ? "scheduled" : b.state,
       content: { text: b.text, imageUrl: b.imageUrl, template: b.templateId ? { id: b.templateId, data: JSON.parse(b.templateData ?? "{}") } : null },
       audience: JSON.parse(b.audience),
       expiresAt: iso(b.expiresAt),
@@ -325,6 +335,8 @@ export function createBroadcasts(deps: {
         cancelled: states.cancelled ?? 0,
       },
       reasons,
+      /** Per hold reason, when its held messages may go next. */
+      heldUntil,
       failedByCode: failed,
       unfollows,
       unfollowRate: sent ? unfollows / sent : 0,

@@ -304,6 +304,49 @@ describe("broadcasts", () => {
     expect(await emuMessages()).toHaveLength(2);
   });
 
+  it("held messages say when they may go: the preview's and the progress's time per reason", async () => {
+    await followers(2);
+    await setVnTime(23);
+    const b = (await broadcast()).json();
+    const preview = (await api("GET", `/api/admin/broadcasts/${b.id}/preview`)).json();
+    const until = preview.holdUntil.PROMOTION_HOURS;
+    // Tomorrow morning, when promotions may go again (08:00 at the latest), and nothing for reasons that do not hold.
+    expect(Date.parse(until)).toBeGreaterThan(Date.UTC(2026, 10, 23, 16, 0));
+    expect(Date.parse(until)).toBeLessThanOrEqual(Date.UTC(2026, 10, 24, 1, 0));
+    expect(Object.keys(preview.holdUntil)).toEqual(["PROMOTION_HOURS"]);
+    await api("POST", `/api/admin/broadcasts/${b.id}/start`);
+    await drain();
+    const view = (await api("GET", `/api/admin/broadcasts/${b.id}`)).json();
+    expect(view).toMatchObject({ state: "running", counts: { held: 2 }, heldUntil: { PROMOTION_HOURS: until } });
+    await setVnTime(8, 1);
+    await drain();
+    expect((await api("GET", `/api/admin/broadcasts/${b.id}`)).json()).toMatchObject({ state: "done", heldUntil: {} });
+  });
+
+  it("a schedule in the past is refused; a future one is 'scheduled' (not sending) until its time, then goes", async () => {
+    await followers(2);
+    const past = await broadcast({ scheduledAt: new Date(Date.UTC(2026, 10, 23, 2, 59)).toISOString() }); // 09:59, it is 10:00
+    expect(past.statusCode).toBe(400);
+    expect(past.json()).toMatchObject({ code: "SCHEDULE_IN_PAST" });
+    expect(sql("select count(*) as n from broadcasts")).toEqual([{ n: 0 }]);
+
+    const at = new Date(Date.UTC(2026, 10, 23, 5, 0)).toISOString(); // 12:00
+    const b = (await broadcast({ scheduledAt: at })).json();
+    expect(b).toMatchObject({ state: "draft", scheduledAt: at });
+    expect((await api("POST", `/api/admin/broadcasts/${b.id}/start`)).json()).toMatchObject({ state: "scheduled", recipients: 2, counts: { queued: 2 } });
+    await drain();
+    expect(await emuMessages()).toHaveLength(0);
+    expect((await api("GET", "/api/admin/broadcasts")).json().broadcasts[0]).toMatchObject({ id: b.id, state: "scheduled" });
+    // Scheduled still means it can be paused or cancelled before it goes.
+    expect((await api("POST", `/api/admin/broadcasts/${b.id}/pause`)).json()).toMatchObject({ state: "paused" });
+    expect((await api("POST", `/api/admin/broadcasts/${b.id}/resume`)).json()).toMatchObject({ state: "scheduled" });
+    await setVnTime(12);
+    expect((await api("GET", `/api/admin/broadcasts/${b.id}`)).json()).toMatchObject({ state: "running" });
+    await drain();
+    expect(await emuMessages()).toHaveLength(2);
+    expect((await api("GET", `/api/admin/broadcasts/${b.id}`)).json()).toMatchObject({ state: "done", counts: { sent: 2 } });
+  });
+
   it("caps hold whatever mix of broadcasts and automations competes", async () => {
     await api("PUT", "/api/admin/warming-rules", {
       rules: { ...(await api("GET", "/api/admin/warming-rules")).json().rules, caps: [{ category: "promotion", channel: "any", max: 1, windowHours: 168 }] },

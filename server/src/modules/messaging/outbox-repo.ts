@@ -204,6 +204,10 @@ export function createOutboxRepo(db: Db) {
   const reasonCounts = c.prepare(
     "select reason, count(*) as n from outbox where broadcast_id = ? and state in ('held','suppressed','expired') group by reason",
   );
+  // When each reason's held rows may go next (the decision's `until`, kept as not_before).
+  const heldUntil = c.prepare(
+    "select reason, min(not_before) as until from outbox where broadcast_id = ? and state = 'held' and not_before is not null group by reason",
+  );
   const unfollowCount = c.prepare("select count(*) as n from outbox where broadcast_id = ? and unfollow_blamed_at is not null").pluck();
   const breakerStats = c.prepare(
     "select count(*) filter (where sent_at is not null) as sent, count(unfollow_blamed_at) as unfollows from outbox where broadcast_id = ?",
@@ -313,6 +317,8 @@ export function createOutboxRepo(db: Db) {
     broadcastReasons: (id: string) =>
       Object.fromEntries((reasonCounts.all(id) as { reason: string; n: number }[]).map((r) => [r.reason, r.n])) as Record<string, number>,
     broadcastUnfollows: (id: string) => unfollowCount.get(id) as number,
+    broadcastHeldUntil: (id: string) =>
+      Object.fromEntries((heldUntil.all(id) as { reason: string; until: number }[]).map((r) => [r.reason, r.until])) as Record<string, number>,
     breakerStats: (id: string) => breakerStats.get(id) as { sent: number; unfollows: number },
 
     /** Leases up to `n` claimable rows (see `claim`). */
