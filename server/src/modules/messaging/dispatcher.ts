@@ -7,6 +7,7 @@ import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import type { MessagingRepo } from "./repo";
 import { createDispatchRepo, type InFlightRow } from "./dispatch-repo";
+import { templateBlocker } from "./queue";
 
 export type DispatcherOptions = {
   batchSize?: number;
@@ -183,8 +184,11 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       if (row.customer_id === null) return decideTestSend(row, t);
       const inputs = repo.policyInputs(row.customer_id, t);
       const template = row.template_id ? repo.template(row.template_id) : undefined;
-      if (!inputs || (row.template_id && !template)) {
-        dr.toFinal({ id: row.id, owner, state: "failed", reason: inputs ? "TEMPLATE_UNKNOWN" : "CUSTOMER_GONE", notBefore: null, t });
+      // A template switched off (or no longer approved) since the row was queued: fail it, never send it.
+      const blocked = template ? templateBlocker(template) : null;
+      if (!inputs || (row.template_id && !template) || blocked) {
+        const reason = !inputs ? "CUSTOMER_GONE" : (blocked ?? "TEMPLATE_UNKNOWN");
+        dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t });
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
       }
       const msg: PolicyMessage = {
@@ -210,10 +214,13 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
    * by ZNS at once, or fails if its template is gone or it waited past its expiry.
    */
   function decideTestSend(row: Row, t: number): { decision: Decision; row: Row } {
+    const template = row.template_id ? repo.template(row.template_id) : undefined;
     const problem =
-      !row.to_phone || !row.template_id || !repo.template(row.template_id)
+      !row.to_phone || !template
         ? "TEMPLATE_UNKNOWN"
-        : row.expires_at !== null && row.expires_at <= t
+        : templateBlocker(template)
+          ? templateBlocker(template)!
+          : row.expires_at !== null && row.expires_at <= t
           ? "EXPIRED"
           : null;
     if (problem) {

@@ -3,6 +3,7 @@ import {
   counterName,
   ErrorCode,
   voucherExpiry,
+  type AdminCampaign,
   type Campaign,
   type CampaignInput,
   type CatalogueItem,
@@ -184,7 +185,33 @@ export function createVoucherService(deps: {
     return toCampaign(repo.campaign(id)!);
   }
 
-  const listCampaigns = () => repo.campaigns().map(toCampaign);
+  /** Every campaign with what became of its vouchers (counted in the repo, one grouped scan). */
+  function listCampaigns(): AdminCampaign[] {
+    const counts = repo.campaignCounts(now());
+    return repo.campaigns().map((r) => {
+      const c = counts.get(r.id);
+      const byStore = [...(c?.byStore ?? new Map<string, number>())]
+        .map(([storeId, redeemed]) => ({ storeId, storeName: repo.storeName(storeId), redeemed }))
+        .sort((a, b) => b.redeemed - a.redeemed || a.storeName.localeCompare(b.storeName));
+      return { ...toCampaign(r), stats: { issued: r.issued, redeemed: c?.redeemed ?? 0, expired: c?.expired ?? 0, byStore } };
+    });
+  }
+
+  /**
+   * Deactivates or reactivates a campaign: off, it leaves the shopper's catalogue and cannot be claimed or won
+   * (claimBlocker); vouchers already issued stay usable until they expire.
+   */
+  function setCampaignActive(actor: Principal, id: string, active: boolean): Campaign {
+    const at = now();
+    tx(db, () => {
+      const current = repo.campaign(id);
+      if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
+      if (current.active === active) return;
+      repo.updateCampaign(id, { active, updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: active ? "campaign.reactivate" : "campaign.deactivate", targetId: id, at });
+    });
+    return toCampaign(repo.campaign(id)!);
+  }
 
   // ---- shopper ----
 
@@ -466,6 +493,7 @@ export function createVoucherService(deps: {
     createCampaign,
     updateCampaign,
     listCampaigns,
+    setCampaignActive,
     catalogue,
     issue,
     claim,
