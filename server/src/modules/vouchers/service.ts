@@ -38,6 +38,8 @@ const counterCodeOf = (typed: string) => {
   const digits = typed.replace(/[\s.-]/g, "");
   return /^\d{6}$/.test(digits) ? digits : null;
 };
+/** A service-level rule as one more field problem, shaped like the schema's (the console words it in Vietnamese). */
+const fieldIssue = (field: string, message: string, vi: string) => ({ keyword: "custom", instancePath: `/${field}`, message, params: { params: { vi } } });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ms = (s: string | null) => (s === null ? null : Date.parse(s));
 
@@ -156,7 +158,10 @@ export function createVoucherService(deps: {
 
   function assertStores(ids: string[]) {
     const unknown = ids.filter((s) => !deps.identityRepo.storeExists(s));
-    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
+    if (unknown.length)
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, [
+        fieldIssue("storeIds", `unknown store ${unknown.join(", ")}`, "có cửa hàng không còn tồn tại, hãy chọn lại"),
+      ]);
   }
 
   function createCampaign(actor: Principal, input: CampaignInput): Campaign {
@@ -177,7 +182,9 @@ export function createVoucherService(deps: {
       const current = repo.campaign(id);
       if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
       if (input.stock !== null && input.stock < current.issued) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`);
+        throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`, [
+          fieldIssue("stock", "stock cannot go below the vouchers already issued", `kho không được ít hơn ${current.issued} voucher đã phát`),
+        ]);
       }
       repo.updateCampaign(id, { ...campaignRow(input), updatedAt: at });
       audit(db, { actor: actorOf(actor), action: "campaign.update", targetId: id, details: input, at });
