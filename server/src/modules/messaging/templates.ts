@@ -58,7 +58,8 @@ export function createTemplates(deps: {
       const zaloCode = err instanceof ZaloError ? err.zaloCode : null;
       throw new AppError(ErrorCode.ZALO_UNAVAILABLE, `Could not read the template from Zalo: ${(err as Error).message}`, { zaloCode });
     }
-    const tag = input.tag ?? tagOf(d.templateTag);
+    // Zalo's tag when it can be read; else the admin's pick, else the one already stored.
+    const tag = tagOf(d.templateTag) ?? input.tag ?? (repo.templates.get(input.templateId)?.tag as 1 | 2 | 3 | undefined);
     if (!tag) throw new AppError(ErrorCode.TEMPLATE_TAG_UNKNOWN, `Zalo's tag ${JSON.stringify(d.templateTag)} is not one this build reads: pick the tag`);
     const status = ZnsTemplateStatus.safeParse(d.status);
     if (!status.success) throw new AppError(ErrorCode.ZALO_UNAVAILABLE, `Zalo answered an unknown template status ${d.status}`);
