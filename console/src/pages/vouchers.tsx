@@ -249,7 +249,10 @@ function CampaignEditor({ campaign, onDone, onCancel }: { campaign: AdminCampaig
   const [tried, setTried] = useState(false);
   const save = useAction();
   const ref = useRef<HTMLFormElement>(null);
-  useEffect(() => ref.current?.scrollIntoView({ block: "start" }), []);
+  // A block body: newer browsers' scrollIntoView returns a promise, which React would take for a cleanup.
+  useEffect(() => {
+    void ref.current?.scrollIntoView({ block: "start" });
+  }, []);
   const set = (patch: Partial<CampaignInput>) => setC((x) => ({ ...x, ...patch }));
   const local = problemsOf(c);
   const problems = tried ? new Map([...serverProblems(save.error), ...local]) : new Map<string, string>();

@@ -232,7 +232,7 @@ function Import({ onDone }: { onDone: () => void }) {
         <ErrorBox error={save.error && serverProblems(save.error).size === 0 ? save.error : null} testId="zns-import-error" />
         {done && (
           <p className="c-ok" data-testid="zns-imported">
-            Đã nhập mẫu {done.id} ({done.name}): {done.params.length} tham số, {STATUS_LABEL[done.zaloStatus].toLowerCase()}.
+            Đã nhập mẫu {done.id} ({done.name}): {done.params.length} tham số, trạng thái trên Zalo: {STATUS_LABEL[done.zaloStatus]}.
           </p>
         )}
         <div className="c-row c-row-end">
