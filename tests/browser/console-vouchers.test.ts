@@ -209,7 +209,11 @@ describe("console: voucher campaigns and ZNS templates", () => {
       await page.getByTestId("zns-import-submit").click();
       const pending = page.getByTestId("zns-row-200001");
       await expect.poll(() => pending.getByTestId("zns-status").textContent()).toBe("Chờ Zalo duyệt");
-      const options = () => page.getByTestId("zns-test-template").locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      const options = () =>
+        page
+          .getByTestId("zns-test-template")
+          .locator("option")
+          .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
       await expect.poll(options).toEqual(["", "100003"]);
 
       // Switched off: no longer offered, and the server refuses a send with it.

@@ -94,7 +94,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   STAFF_IS_ADMIN: { title: "Người này đang là quản trị viên", hint: "Quản trị viên đã làm việc được ở mọi cửa hàng." },
   // ZNS templates imported from Zalo
   TEMPLATE_DISABLED: { title: "Mẫu ZNS này đang tắt", hint: "Bật lại mẫu ở trang Mẫu ZNS, hoặc chọn mẫu khác." },
-  TEMPLATE_NOT_APPROVED: { title: "Mẫu ZNS chưa được Zalo duyệt", hint: "Chỉ mẫu đang hoạt động (ENABLE) trên Zalo mới gửi được; hãy cập nhật lại từ Zalo sau khi được duyệt." },
+  TEMPLATE_NOT_APPROVED: {
+    title: "Mẫu ZNS chưa được Zalo duyệt",
+    hint: "Chỉ mẫu đang hoạt động (ENABLE) trên Zalo mới gửi được; hãy cập nhật lại từ Zalo sau khi được duyệt.",
+  },
   TEMPLATE_NOT_AT_ZALO: { title: "Zalo không có mẫu với mã này", hint: "Kiểm tra lại mã mẫu trong trang quản lý ZNS của Zalo." },
   TEMPLATE_TAG_UNKNOWN: { title: "Không đọc được tag của mẫu từ Zalo", hint: "Hãy chọn tag cho mẫu rồi nhập lại." },
 };

@@ -86,7 +86,8 @@ function problemsOf(d: CampaignInput): Map<string, string> {
   const r = CampaignInput.safeParse(d);
   return r.success ? new Map() : byField(fieldProblems(r.error.issues.map(detailOfIssue)));
 }
-const serverProblems = (e: unknown) => (e instanceof ApiError && e.code === "VALIDATION_FAILED" ? byField(fieldProblems(e.details)) : new Map<string, string>());
+const serverProblems = (e: unknown) =>
+  e instanceof ApiError && e.code === "VALIDATION_FAILED" ? byField(fieldProblems(e.details)) : new Map<string, string>();
 
 /** An ISO instant as the value of a datetime-local input (the browser's own zone), and back. */
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -265,7 +266,9 @@ function CampaignEditor({ campaign, onDone, onCancel }: { campaign: AdminCampaig
     setTried(true);
     if (local.size > 0) return;
     const r = await save.run(() =>
-      campaign ? api.put<Campaign>(`/api/admin/voucher-campaigns/${encodeURIComponent(campaign.id)}`, c) : api.post<Campaign>("/api/admin/voucher-campaigns", c),
+      campaign
+        ? api.put<Campaign>(`/api/admin/voucher-campaigns/${encodeURIComponent(campaign.id)}`, c)
+        : api.post<Campaign>("/api/admin/voucher-campaigns", c),
     );
     if (r) onDone();
   };

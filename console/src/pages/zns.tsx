@@ -40,7 +40,8 @@ const byField = (problems: { field: string; text: string }[]) => {
 };
 const localProblems = (r: { success: boolean; error?: { issues: { code: string; path: PropertyKey[]; message: string }[] } }) =>
   r.success || !r.error ? new Map<string, string>() : byField(fieldProblems(r.error.issues.map(detailOfIssue)));
-const serverProblems = (e: unknown) => (e instanceof ApiError && e.code === "VALIDATION_FAILED" ? byField(fieldProblems(e.details)) : new Map<string, string>());
+const serverProblems = (e: unknown) =>
+  e instanceof ApiError && e.code === "VALIDATION_FAILED" ? byField(fieldProblems(e.details)) : new Map<string, string>();
 
 export function ZnsPage() {
   const list = useLoad(() => api.get<{ templates: ZnsTemplate[] }>("/api/admin/zns/templates"));
@@ -58,7 +59,9 @@ export function ZnsPage() {
       <div className="c-page-head">
         <div>
           <h1>Mẫu ZNS</h1>
-          <p className="c-muted">Nhập mẫu từ Zalo bằng mã mẫu (tham số, tag, trạng thái duyệt và giá lấy từ Zalo), đặt tên riêng, tắt mẫu không dùng, và thử gửi.</p>
+          <p className="c-muted">
+            Nhập mẫu từ Zalo bằng mã mẫu (tham số, tag, trạng thái duyệt và giá lấy từ Zalo), đặt tên riêng, tắt mẫu không dùng, và thử gửi.
+          </p>
         </div>
         <div className="c-quota" data-testid="zns-quota">
           {quota.error ? (
@@ -157,7 +160,12 @@ export function ZnsPage() {
                           <RefreshCw size={14} /> Cập nhật
                         </button>
                       )}
-                      <button className="c-btn c-btn-sm" disabled={act.busy} onClick={() => void toggle(t)} data-testid={t.disabled ? "zns-enable" : "zns-disable"}>
+                      <button
+                        className="c-btn c-btn-sm"
+                        disabled={act.busy}
+                        onClick={() => void toggle(t)}
+                        data-testid={t.disabled ? "zns-enable" : "zns-disable"}
+                      >
                         <Power size={14} /> {t.disabled ? "Bật lại" : "Tắt"}
                       </button>
                     </div>
@@ -209,7 +217,13 @@ function Import({ onDone }: { onDone: () => void }) {
       <Card title="Nhập mẫu từ Zalo" testId="zns-import">
         <div className="z-import">
           <ZField label="Mã mẫu trên Zalo" error={problems.get("templateId")} testId="zns-import-id">
-            <input className="c-input" value={templateId} onChange={(e) => setTemplateId(e.target.value)} placeholder="ví dụ 100002" data-testid="zns-import-id" />
+            <input
+              className="c-input"
+              value={templateId}
+              onChange={(e) => setTemplateId(e.target.value)}
+              placeholder="ví dụ 100002"
+              data-testid="zns-import-id"
+            />
           </ZField>
           <ZField label="Tên riêng (để trống = tên trên Zalo)" error={problems.get("label")} testId="zns-import-label">
             <input className="c-input" value={label} onChange={(e) => setLabel(e.target.value)} data-testid="zns-import-label" />

@@ -221,8 +221,8 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
         : templateBlocker(template)
           ? templateBlocker(template)!
           : row.expires_at !== null && row.expires_at <= t
-          ? "EXPIRED"
-          : null;
+            ? "EXPIRED"
+            : null;
     if (problem) {
       dr.toFinal({ id: row.id, owner, state: problem === "EXPIRED" ? "expired" : "failed", reason: problem, notBefore: null, t });
       return { decision: { action: "suppress", reason: "NO_CHANNEL" }, row };

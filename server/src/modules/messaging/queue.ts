@@ -26,10 +26,14 @@ export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queu
     if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${content.template.id} is not registered`);
     const blocked = templateBlocker(t);
     if (blocked)
-      throw new AppError(ErrorCode[blocked], blocked === "TEMPLATE_DISABLED" ? `ZNS template ${t.id} is switched off` : `ZNS template ${t.id} is ${t.zaloStatus} at Zalo`, {
-        templateId: t.id,
-        zaloStatus: t.zaloStatus,
-      });
+      throw new AppError(
+        ErrorCode[blocked],
+        blocked === "TEMPLATE_DISABLED" ? `ZNS template ${t.id} is switched off` : `ZNS template ${t.id} is ${t.zaloStatus} at Zalo`,
+        {
+          templateId: t.id,
+          zaloStatus: t.zaloStatus,
+        },
+      );
     const { data, problems } = validateTemplateData(t.params, content.template.data);
     if (problems.length) throw new AppError(ErrorCode.TEMPLATE_DATA_INVALID, problems.map((p) => p.message).join("; "), { problems });
     return { ...content, template: { id: t.id, data } };

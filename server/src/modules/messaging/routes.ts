@@ -114,7 +114,13 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
     "/api/admin/zns/templates/:id",
     {
       config: { access: "admin", roles: ["marketer"] },
-      schema: { tags: ["admin"], summary: "The local label, or switch the template off / on here", params: IdParam, body: ZnsTemplatePatch, response: { 200: ZnsTemplateView } },
+      schema: {
+        tags: ["admin"],
+        summary: "The local label, or switch the template off / on here",
+        params: IdParam,
+        body: ZnsTemplatePatch,
+        response: { 200: ZnsTemplateView },
+      },
     },
     async (req) => messaging.updateTemplate(me(req), req.params.id, req.body),
   );

@@ -132,7 +132,13 @@ describe("a disabled or unapproved template is never sent", () => {
   });
 
   it("not ENABLE at Zalo (pending review): refused with TEMPLATE_NOT_APPROVED before anything is queued", async () => {
-    await h.control("POST", "/_emu/templates", { id: "200001", name: "Mẫu mới chờ duyệt", tag: 2, status: "PENDING_REVIEW", params: [{ name: "content", maxLength: 100 }] });
+    await h.control("POST", "/_emu/templates", {
+      id: "200001",
+      name: "Mẫu mới chờ duyệt",
+      tag: 2,
+      status: "PENDING_REVIEW",
+      params: [{ name: "content", maxLength: 100 }],
+    });
     const t = (await importTemplate({ templateId: "200001" })).json();
     expect(t).toMatchObject({ tag: 2, zaloStatus: "PENDING_REVIEW", usable: false });
     const test = await api("POST", "/api/admin/zns/test-send", { phone: "0912345678", templateId: "200001", data: { content: "Xin chào" } });

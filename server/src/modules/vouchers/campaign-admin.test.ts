@@ -30,7 +30,8 @@ describe("campaign counts", () => {
     const people = [await newShopper(h, "An"), await newShopper(h, "Bình")];
     const claimed: { token: string; id: string }[] = [];
     for (const p of people)
-      for (let i = 0; i < 3; i++) claimed.push({ token: p.token, id: (await api("POST", `/api/vouchers/campaigns/${a.id}/claim`, {}, p.token)).json().voucher.id });
+      for (let i = 0; i < 3; i++)
+        claimed.push({ token: p.token, id: (await api("POST", `/api/vouchers/campaigns/${a.id}/claim`, {}, p.token)).json().voucher.id });
     for (const p of people) await api("POST", `/api/vouchers/campaigns/${short.id}/claim`, {}, p.token);
     // Three redeemed at Quận 1, one at Quận 3.
     await redeem(claimed[0]!.token, claimed[0]!.id, "q1");

@@ -122,7 +122,11 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
     "/api/admin/voucher-campaigns",
     {
       config: { access: "admin", roles: ["marketer"] },
-      schema: { tags: ["admin"], summary: "Every campaign, with issued, redeemed and expired counts and redemptions per store", response: { 200: z.object({ campaigns: z.array(AdminCampaign) }) } },
+      schema: {
+        tags: ["admin"],
+        summary: "Every campaign, with issued, redeemed and expired counts and redemptions per store",
+        response: { 200: z.object({ campaigns: z.array(AdminCampaign) }) },
+      },
     },
     async () => ({
       campaigns: vouchers.listCampaigns(),
@@ -145,7 +149,13 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
     "/api/admin/voucher-campaigns/:id/active",
     {
       config: { access: "admin", roles: ["marketer"] },
-      schema: { tags: ["admin"], summary: "Deactivate (out of the catalogue, cannot be claimed or won) or reactivate", params: IdParam, body: CampaignActiveBody, response: { 200: Campaign } },
+      schema: {
+        tags: ["admin"],
+        summary: "Deactivate (out of the catalogue, cannot be claimed or won) or reactivate",
+        params: IdParam,
+        body: CampaignActiveBody,
+        response: { 200: Campaign },
+      },
     },
     async (req) => vouchers.setCampaignActive(me(req), req.params.id, req.body.active),
   );
