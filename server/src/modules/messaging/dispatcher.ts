@@ -184,9 +184,11 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       if (row.customer_id === null) return decideTestSend(row, t);
       const inputs = repo.policyInputs(row.customer_id, t);
       const template = row.template_id ? repo.template(row.template_id) : undefined;
-      // A template switched off (or no longer approved) since the row was queued: fail it, never send it.
+      // A template switched off (or no longer approved) since the row was queued is never sent: the row's text
+      // still may go (by CS), and a row with nothing else fails with the template's reason.
       const blocked = template ? templateBlocker(template) : null;
-      if (!inputs || (row.template_id && !template) || blocked) {
+      const hasText = !!row.text || !!row.image_url;
+      if (!inputs || (row.template_id && !template) || (blocked && !hasText)) {
         const reason = !inputs ? "CUSTOMER_GONE" : (blocked ?? "TEMPLATE_UNKNOWN");
         dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t });
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
@@ -194,8 +196,8 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       const msg: PolicyMessage = {
         category: row.category,
         priority: row.priority,
-        hasText: !!row.text || !!row.image_url,
-        template: template ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
+        hasText,
+        template: template && !blocked ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
         expiresAt: row.expires_at,
       };
       const d = decide(inputs.customer, msg, t, inputs.rules, inputs.history, { zns: znsLeft, uid: null });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bearer, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { tagOf } from "./templates";
 
 let h: Harness;
@@ -129,6 +129,31 @@ describe("a disabled or unapproved template is never sent", () => {
     expect(ok.statusCode).toBe(202);
     await h.app.services.dispatcher.drain();
     expect((await api("GET", `/api/admin/zns/test-send/${ok.json().id}`)).json()).toMatchObject({ done: true, ok: true });
+  });
+
+  it("a row with text besides a switched-off template goes as text by CS; the template is not used", async () => {
+    const url = await h.app.listen({ port: 0, host: "127.0.0.1" });
+    await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo` });
+    const s = await newShopper(h, "Lan");
+    await h.control("POST", `/_emu/users/${s.appUserId}/follow`); // a follower, inside the free CS window
+    await h.app.services.dispatcher.drain(); // the welcome message
+    // No "one message per 20 h" cap (the welcome message would hold the next one).
+    const rules = (await api("GET", "/api/admin/warming-rules")).json().rules;
+    await api("PUT", "/api/admin/warming-rules", { rules: { ...rules, caps: [] } });
+    await importTemplate({ templateId: "100002" });
+    h.app.services.messaging.queue({
+      customerId: s.customer.id,
+      category: "care",
+      priority: 2,
+      dedupeKey: "floor:lan",
+      source: "floor",
+      text: "Bạn đang có 20 điểm thưởng.",
+      template: { id: "100002", data: { customer_name: "Lan", content: "Bạn đang có 20 điểm thưởng." } },
+    });
+    await api("PATCH", "/api/admin/zns/templates/100002", { disabled: true });
+    await h.app.services.dispatcher.drain();
+    expect(sql("select state, channel from outbox where source = 'floor'")).toEqual([{ state: "sent", channel: "cs" }]);
+    expect(((await h.control("GET", "/_emu/messages")) as any[]).filter((m) => m.templateId === "100002")).toEqual([]);
   });
 
   it("not ENABLE at Zalo (pending review): refused with TEMPLATE_NOT_APPROVED before anything is queued", async () => {
