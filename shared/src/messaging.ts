@@ -401,7 +401,8 @@ export const TemplateParam = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[a-zA-Z0-9_]+$/),
+      // Said in Vietnamese (as the stores' schema does): the console shows it by the param's name.
+      .regex(/^[a-zA-Z0-9_]+$/, { message: "chỉ gồm chữ không dấu, số và dấu _" }),
     type: z.enum(["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"]).default("STRING"),
     maxLength: z.number().int().min(1).max(2000),
     require: z.boolean().default(true),

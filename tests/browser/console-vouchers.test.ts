@@ -230,6 +230,13 @@ describe("console: voucher campaigns and ZNS templates", () => {
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, "console-zns-import");
 
+      // Registering by hand (for an OA Zalo cannot be asked about) checks the same shared schema, by the field.
+      await page.getByTestId("zns-param-name-0").fill("tên khách");
+      await page.getByTestId("zns-register-submit").click();
+      await expect.poll(() => page.getByTestId("zns-param-name-0-error").textContent()).toBe("chỉ gồm chữ không dấu, số và dấu _");
+      expect(await page.getByTestId("zns-id-error").textContent()).toBe("không được để trống");
+      expect(await page.getByTestId("zns-register-problems").textContent()).toContain("Còn 3 chỗ cần sửa");
+
       // Back on, and at phone width the list is cards that fit the screen.
       await promo.getByTestId("zns-enable").click();
       await expect.poll(options).toEqual(["", "100003"]);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Download, Pencil, Plus, Power, RefreshCw, Save, Send, Trash2 } from "lucide-react";
-import { ZnsTemplateImport, ZnsTemplatePatch, type TemplateParam, type ZnsTemplateInput, type ZnsTemplateStatus } from "@mc/shared";
+import { ZnsTemplateImport, ZnsTemplateInput, ZnsTemplatePatch, type TemplateParam, type ZnsTemplateStatus } from "@mc/shared";
 import { ApiError } from "@mc/web/api-client";
 import { detailOfIssue, fieldProblems } from "@mc/web/validation-text";
 import { api } from "../api";
@@ -289,9 +289,9 @@ function Rename({ template, onDone, onCancel }: { template: ZnsTemplate; onDone:
   );
 }
 
-function ZField(props: { label: string; error?: string | null; testId: string; children: ReactNode }) {
+function ZField(props: { label: string; error?: string | null; testId: string; wide?: boolean; children: ReactNode }) {
   return (
-    <label className={`c-field${props.error ? " z-bad" : ""}`}>
+    <label className={`c-field${props.wide ? " c-field-wide" : ""}${props.error ? " z-bad" : ""}`}>
       <span className="c-label">{props.label}</span>
       {props.children}
       {props.error && (
@@ -308,31 +308,33 @@ const blankParam = (): TemplateParam => ({ name: "", type: "STRING", maxLength: 
 function Register({ onDone }: { onDone: () => void }) {
   const [t, setT] = useState<ZnsTemplateInput>({ id: "", name: "", tag: 2, params: [blankParam()], uid: true });
   const [saved, setSaved] = useState<string | null>(null);
+  const [tried, setTried] = useState(false);
   const save = useAction();
   const setParam = (i: number, patch: Partial<TemplateParam>) => setT((x) => ({ ...x, params: x.params.map((p, j) => (j === i ? { ...p, ...patch } : p)) }));
-  const problems: string[] = [];
-  if (!t.id.trim()) problems.push("Nhập mã mẫu (template id của Zalo)");
-  if (!t.name.trim()) problems.push("Nhập tên mẫu");
-  t.params.forEach((p, i) => {
-    if (!/^[a-zA-Z0-9_]+$/.test(p.name)) problems.push(`Tham số #${i + 1}: tên chỉ gồm chữ, số, dấu _`);
-    if (!(p.maxLength >= 1)) problems.push(`Tham số #${i + 1}: độ dài tối đa ≥ 1`);
-  });
+  // The shared schema's verdict, each problem by its field (a param's by its row), once a save was tried.
+  const local = localProblems(ZnsTemplateInput.safeParse(t));
+  const problems = tried ? new Map([...serverProblems(save.error), ...local]) : new Map<string, string>();
+  const err = (path: string) => problems.get(path) ?? null;
   const submit = async () => {
+    setTried(true);
+    setSaved(null);
+    if (local.size > 0) return;
     const r = await save.run(() => api.post<ZnsTemplate>("/api/admin/zns/templates", { ...t, id: t.id.trim(), name: t.name.trim() }));
     if (r) {
       setSaved(r.id);
+      setTried(false);
       onDone();
     }
   };
   return (
     <Card title="Đăng ký thủ công (khi Zalo không trả lời được, ví dụ OA thử nghiệm)" testId="zns-register">
       <div className="c-row">
-        <Field label="Mã mẫu">
+        <ZField label="Mã mẫu" error={err("id")} testId="zns-id">
           <input className="c-input" value={t.id} onChange={(e) => setT({ ...t, id: e.target.value })} data-testid="zns-id" placeholder="ví dụ 100002" />
-        </Field>
-        <Field label="Tên" wide>
+        </ZField>
+        <ZField label="Tên" error={err("name")} testId="zns-name" wide>
           <input className="c-input" value={t.name} onChange={(e) => setT({ ...t, name: e.target.value })} data-testid="zns-name" />
-        </Field>
+        </ZField>
       </div>
       <div className="c-row">
         <Field label="Tag">
@@ -349,48 +351,66 @@ function Register({ onDone }: { onDone: () => void }) {
           Gửi được qua UID (cho người quan tâm OA)
         </label>
       </div>
-      <table className="c-table c-table-form">
-        <thead>
-          <tr>
-            <th>Tham số</th>
-            <th>Kiểu</th>
-            <th>Tối đa</th>
-            <th>Bắt buộc</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {t.params.map((p, i) => (
-            <tr key={i}>
-              <td>
-                <input className="c-input" value={p.name} onChange={(e) => setParam(i, { name: e.target.value })} data-testid={`zns-param-name-${i}`} />
-              </td>
-              <td>
-                <select className="c-input" value={p.type} onChange={(e) => setParam(i, { type: e.target.value as TemplateParam["type"] })}>
-                  {PARAM_TYPES.map((k) => (
-                    <option key={k}>{k}</option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <NumInput value={p.maxLength} min={1} max={2000} onChange={(v) => setParam(i, { maxLength: v ?? 0 })} testId={`zns-param-max-${i}`} />
-              </td>
-              <td>
-                <input type="checkbox" checked={p.require} onChange={(e) => setParam(i, { require: e.target.checked })} />
-              </td>
-              <td>
-                <button
-                  className="c-btn c-btn-icon"
-                  aria-label="Xoá tham số"
-                  onClick={() => setT((x) => ({ ...x, params: x.params.filter((_, j) => j !== i) }))}
-                >
-                  <Trash2 size={16} />
-                </button>
-              </td>
+      {/* Scrolls sideways inside the card on a phone rather than widen the page. */}
+      <div className="z-table-scroll">
+        <table className="c-table c-table-form">
+          <thead>
+            <tr>
+              <th>Tham số</th>
+              <th>Kiểu</th>
+              <th>Tối đa</th>
+              <th>Bắt buộc</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {t.params.map((p, i) => (
+              <tr key={i}>
+                <td>
+                  <input
+                    className={`c-input${err(`params.${i}.name`) ? " z-bad-input" : ""}`}
+                    value={p.name}
+                    onChange={(e) => setParam(i, { name: e.target.value })}
+                    data-testid={`zns-param-name-${i}`}
+                  />
+                  {err(`params.${i}.name`) && (
+                    <span className="z-err" data-testid={`zns-param-name-${i}-error`}>
+                      {err(`params.${i}.name`)}
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <select className="c-input" value={p.type} onChange={(e) => setParam(i, { type: e.target.value as TemplateParam["type"] })}>
+                    {PARAM_TYPES.map((k) => (
+                      <option key={k}>{k}</option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <NumInput value={p.maxLength} min={1} max={2000} onChange={(v) => setParam(i, { maxLength: v ?? 0 })} testId={`zns-param-max-${i}`} />
+                  {err(`params.${i}.maxLength`) && (
+                    <span className="z-err" data-testid={`zns-param-max-${i}-error`}>
+                      {err(`params.${i}.maxLength`)}
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <input type="checkbox" checked={p.require} onChange={(e) => setParam(i, { require: e.target.checked })} />
+                </td>
+                <td>
+                  <button
+                    className="c-btn c-btn-icon"
+                    aria-label="Xoá tham số"
+                    onClick={() => setT((x) => ({ ...x, params: x.params.filter((_, j) => j !== i) }))}
+                  >
+                    <Trash2 size={16} />
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <button
         className="c-btn c-btn-sm"
         onClick={() => setT((x) => ({ ...x, params: [...x.params, blankParam()] }))}
@@ -399,21 +419,19 @@ function Register({ onDone }: { onDone: () => void }) {
       >
         <Plus size={16} /> Thêm tham số
       </button>
-      {problems.length > 0 && (
-        <ul className="c-problems">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
+      {tried && local.size > 0 && (
+        <p className="z-err" role="alert" data-testid="zns-register-problems">
+          Còn {local.size} chỗ cần sửa (đánh dấu đỏ).
+        </p>
       )}
-      <ErrorBox error={save.error} testId="zns-register-error" />
+      <ErrorBox error={save.error && serverProblems(save.error).size === 0 ? save.error : null} testId="zns-register-error" />
       {saved && (
         <p className="c-ok" data-testid="zns-registered">
           Đã đăng ký mẫu {saved}.
         </p>
       )}
       <div className="c-row c-row-end">
-        <button className="c-btn c-btn-primary" disabled={save.busy || problems.length > 0} onClick={submit} data-testid="zns-register-submit">
+        <button className="c-btn c-btn-primary" disabled={save.busy} onClick={() => void submit()} data-testid="zns-register-submit">
           <Save size={16} /> Đăng ký
         </button>
       </div>
