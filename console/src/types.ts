@@ -1,4 +1,4 @@
-import type { TemplateParam } from "@mc/shared";
+import type { ZnsTemplateView } from "@mc/shared";
 
 export type Counts = {
   queued: number;
@@ -48,5 +48,5 @@ export type Preview = {
   quotaNeeded: number;
 };
 
-export type ZnsTemplate = { id: string; name: string; tag: number; params: TemplateParam[]; uid: boolean; createdAt: string };
+export type ZnsTemplate = ZnsTemplateView;
 export type Store = { id: string; name: string; address: string; active: boolean };

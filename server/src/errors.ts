@@ -8,7 +8,8 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    /** An object, or (VALIDATION_FAILED) field problems shaped like the schema's, so clients word them alike. */
+    readonly details?: Record<string, unknown> | unknown[],
   ) {
     super(message);
     this.name = "AppError";

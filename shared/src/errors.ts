@@ -108,6 +108,15 @@ export const ErrorCode = {
   MENU_ORDER_STALE: "MENU_ORDER_STALE",
   /** A broadcast scheduled for a time already past (when it is created). */
   SCHEDULE_IN_PAST: "SCHEDULE_IN_PAST",
+  // ZNS templates imported from Zalo
+  /** A send with a template the shop switched off in the console. */
+  TEMPLATE_DISABLED: "TEMPLATE_DISABLED",
+  /** A send with a template Zalo has not approved (status other than ENABLE when last read). */
+  TEMPLATE_NOT_APPROVED: "TEMPLATE_NOT_APPROVED",
+  /** An import of a template id Zalo does not know for this OA (-109). */
+  TEMPLATE_NOT_AT_ZALO: "TEMPLATE_NOT_AT_ZALO",
+  /** Zalo's answer names a tag this build cannot read: the admin picks the tag. */
+  TEMPLATE_TAG_UNKNOWN: "TEMPLATE_TAG_UNKNOWN",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -401,7 +401,8 @@ export const TemplateParam = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[a-zA-Z0-9_]+$/),
+      // Said in Vietnamese (as the stores' schema does): the console shows it by the param's name.
+      .regex(/^[a-zA-Z0-9_]+$/, { message: "chỉ gồm chữ không dấu, số và dấu _" }),
     type: z.enum(["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"]).default("STRING"),
     maxLength: z.number().int().min(1).max(2000),
     require: z.boolean().default(true),
@@ -419,6 +420,57 @@ export const ZnsTemplateInput = z
   })
   .strict();
 export type ZnsTemplateInput = z.infer<typeof ZnsTemplateInput>;
+
+const ZnsTag = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+/** Zalo's review status of a template (§7.3); only ENABLE can be sent. */
+export const ZnsTemplateStatus = z.enum(["ENABLE", "PENDING_REVIEW", "REJECT", "DISABLE", "DELETE"]);
+export type ZnsTemplateStatus = z.infer<typeof ZnsTemplateStatus>;
+
+/** Import by id: the server reads the template's detail from Zalo (params, tag, status, price). */
+export const ZnsTemplateImport = z
+  .object({
+    templateId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .refine((v) => /^[A-Za-z0-9_-]+$/.test(v), { message: "a Zalo template id is letters and digits", params: { vi: "mã mẫu chỉ gồm chữ và số" } }),
+    /** The shop's own name for it; Zalo's name when left out. */
+    label: z.string().trim().min(1).max(120).optional(),
+    /** Only when Zalo's tag cannot be read (TEMPLATE_TAG_UNKNOWN). */
+    tag: ZnsTag.optional(),
+    uid: z.boolean().default(true),
+  })
+  .strict();
+export type ZnsTemplateImport = z.infer<typeof ZnsTemplateImport>;
+
+/** The local label, and switching the template off or on here (Zalo's status is read, never written). */
+export const ZnsTemplatePatch = z
+  .object({ label: z.string().trim().min(1).max(120).optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((p) => p.label !== undefined || p.disabled !== undefined, {
+    message: "send a label or disabled",
+    params: { vi: "cần đổi tên hoặc bật/tắt mẫu" },
+  });
+export type ZnsTemplatePatch = z.infer<typeof ZnsTemplatePatch>;
+
+export const ZnsTemplateView = z.object({
+  id: z.string(),
+  /** The shop's label. */
+  name: z.string(),
+  zaloName: z.string().nullable(),
+  tag: z.number(),
+  uid: z.boolean(),
+  params: z.array(TemplateParam),
+  zaloStatus: ZnsTemplateStatus,
+  disabled: z.boolean(),
+  /** ENABLE at Zalo and not switched off here. */
+  usable: z.boolean(),
+  priceVnd: z.number().nullable(),
+  syncedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ZnsTemplateView = z.infer<typeof ZnsTemplateView>;
 
 export type TemplateProblem = { param: string; code: "MISSING" | "TOO_LONG" | "UNKNOWN" | "BAD_FORMAT"; message: string };
 

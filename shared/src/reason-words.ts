@@ -19,6 +19,8 @@ export const REASON_LABEL: Record<string, string> = {
   RESEND_AFTER_CRASH: "Gửi lại sau sự cố",
   OUTCOME_UNKNOWN: "Không rõ kết quả gửi",
   TEMPLATE_UNKNOWN: "Mẫu ZNS chưa được đăng ký",
+  TEMPLATE_DISABLED: "Mẫu ZNS đang tắt",
+  TEMPLATE_NOT_APPROVED: "Mẫu ZNS chưa được Zalo duyệt",
   CUSTOMER_GONE: "Không còn khách hàng này",
   CUSTOMER_ERASED: "Khách đã được xoá dữ liệu cá nhân",
   OUTCOME_UNCERTAIN: "Đang kiểm tra kết quả gửi",

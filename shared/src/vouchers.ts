@@ -74,6 +74,22 @@ export const Campaign = z.object({
 });
 export type Campaign = z.infer<typeof Campaign>;
 
+/** Deactivate (out of the catalogue, cannot be claimed or won) or reactivate a campaign. */
+export const CampaignActiveBody = z.object({ active: z.boolean() }).strict();
+export type CampaignActiveBody = z.infer<typeof CampaignActiveBody>;
+
+/** What became of a campaign's vouchers: issued, redeemed, expired unused, and redemptions per store. */
+export const CampaignStats = z.object({
+  issued: z.number(),
+  redeemed: z.number(),
+  expired: z.number(),
+  byStore: z.array(z.object({ storeId: z.string(), storeName: z.string(), redeemed: z.number() })),
+});
+export type CampaignStats = z.infer<typeof CampaignStats>;
+
+export const AdminCampaign = Campaign.extend({ stats: CampaignStats });
+export type AdminCampaign = z.infer<typeof AdminCampaign>;
+
 /** A catalogue row for one shopper: can they claim it now, and if not, why (a stable code). */
 export const CatalogueItem = Campaign.extend({
   claimedByMe: z.number(),

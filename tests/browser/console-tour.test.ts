@@ -17,9 +17,19 @@ const TOUR: Stop[] = [
   { key: "customers", heading: "Khách hàng", ready: "customer-count", opens: { button: "export-open", shows: "export-panel" } },
   { key: "segments", heading: "Phân khúc khách hàng", ready: "segment-list" },
   { key: "broadcasts", heading: "Chiến dịch gửi tin", ready: "broadcast-list", opens: { button: "broadcast-new", shows: "broadcast-compose" } },
-  { key: "zns", elsewhere: true, heading: "Mẫu ZNS" },
-  { key: "vouchers", elsewhere: true, heading: "Voucher" },
-  { key: "games", heading: "Trò chơi", ready: ':is([data-testid="games-empty"], [data-testid="game-row"])', opens: { button: "game-new", shows: "game-editor" } },
+  { key: "zns", heading: "Mẫu ZNS", ready: ':is([data-testid="zns-list"], [data-testid="zns-page"] .c-empty)' },
+  {
+    key: "vouchers",
+    heading: "Voucher",
+    ready: ':is([data-testid="voucher-list"], [data-testid="vouchers-page"] .c-empty)',
+    opens: { button: "voucher-new", shows: "voucher-name-input" },
+  },
+  {
+    key: "games",
+    heading: "Trò chơi",
+    ready: ':is([data-testid="games-empty"], [data-testid="game-row"])',
+    opens: { button: "game-new", shows: "game-editor" },
+  },
   { key: "stores", heading: "Cửa hàng", ready: "store-row" },
   { key: "menu", heading: "Thực đơn", ready: ':is([data-testid="menu-empty"], [data-testid="menu-category"])' },
   { key: "staff", heading: "Nhân viên", ready: "staff-table" },
@@ -42,7 +52,7 @@ const WIDTHS = [1280, 360] as const;
 const heading = (page: Page) => page.locator("main h1").first().textContent();
 const visible = (page: Page, testId: string) =>
   page
-    .locator(testId.startsWith("[") ? testId : `[data-testid="${testId}"]`)
+    .locator(/^[[:]/.test(testId) ? testId : `[data-testid="${testId}"]`)
     .first()
     .isVisible();
 /** Nothing wider than the window (the page never scrolls sideways): "" or the innermost element that sticks out. */

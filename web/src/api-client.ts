@@ -111,6 +111,7 @@ export function createApiClient(o: ApiClientOptions) {
     get: <T>(path: string, opts?: NoBody) => request<T>("GET", path, opts),
     post: <T>(path: string, body?: unknown, opts?: NoBody) => request<T>("POST", path, { ...opts, body: body ?? {} }),
     put: <T>(path: string, body: unknown, opts?: NoBody) => request<T>("PUT", path, { ...opts, body }),
+    patch: <T>(path: string, body: unknown, opts?: NoBody) => request<T>("PATCH", path, { ...opts, body }),
     del: <T>(path: string, opts?: NoBody) => request<T>("DELETE", path, opts),
   };
 }

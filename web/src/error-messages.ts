@@ -100,6 +100,14 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   IMAGE_NOT_FOUND: { title: "Không tìm thấy ảnh này", hint: "Hãy tải ảnh lên lại." },
   MENU_ORDER_STALE: { title: "Thực đơn vừa được thay đổi ở nơi khác", hint: "Trang đã tải lại thực đơn mới nhất, hãy sắp xếp lại." },
   SCHEDULE_IN_PAST: { title: "Thời điểm gửi đã qua", hint: "Chọn một thời điểm trong tương lai, hoặc để trống để gửi khi bấm bắt đầu." },
+  // ZNS templates imported from Zalo
+  TEMPLATE_DISABLED: { title: "Mẫu ZNS này đang tắt", hint: "Bật lại mẫu ở trang Mẫu ZNS, hoặc chọn mẫu khác." },
+  TEMPLATE_NOT_APPROVED: {
+    title: "Mẫu ZNS chưa được Zalo duyệt",
+    hint: "Chỉ mẫu đang hoạt động (ENABLE) trên Zalo mới gửi được; hãy cập nhật lại từ Zalo sau khi được duyệt.",
+  },
+  TEMPLATE_NOT_AT_ZALO: { title: "Zalo không có mẫu với mã này", hint: "Kiểm tra lại mã mẫu trong trang quản lý ZNS của Zalo." },
+  TEMPLATE_TAG_UNKNOWN: { title: "Không đọc được tag của mẫu từ Zalo", hint: "Hãy chọn tag cho mẫu rồi nhập lại." },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

@@ -355,6 +355,8 @@ export const vouchers = sqliteTable(
     index("vouchers_redeemed_idx")
       .on(t.redeemedAt, t.redeemedStoreId)
       .where(sql`${t.redeemedAt} is not null`),
+    // The console's counts per campaign (redeemed per store, expired unused): one covering scan, grouped in index order.
+    index("vouchers_campaign_status_idx").on(t.campaignId, t.status, t.redeemedStoreId, t.expiresAt),
   ],
 );
 
@@ -599,6 +601,16 @@ export const znsTemplates = sqliteTable("zns_templates", {
   params: text("params").notNull(),
   uid: integer("uid", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull(),
+  /** Zalo's review status when last read (ENABLE, PENDING_REVIEW, REJECT, DISABLE, DELETE); only ENABLE sends. */
+  zaloStatus: text("zalo_status").notNull().default("ENABLE"),
+  /** Zalo's own name of the template (`name` is the shop's label for it); null when registered by hand. */
+  zaloName: text("zalo_name"),
+  /** Per-message price in VND, as Zalo quoted it. */
+  priceVnd: integer("price_vnd"),
+  /** When its detail was last read from Zalo; null for a template registered by hand. */
+  syncedAt: integer("synced_at"),
+  /** Switched off here: nothing new is queued with it and the dispatcher fails what is still queued. */
+  disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
 });
 
 export const broadcasts = sqliteTable("broadcasts", {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dayKey, type DashboardView } from "@mc/shared";
+import { dayKey, type AdminCampaign, type DashboardView } from "@mc/shared";
 import { buildEmulator, emulatorOptionsFromEnv } from "@mc/zalo-emulator";
-import { startHarness, TEST_ENV, type Harness } from "../test-support";
+import { bearer, startHarness, TEST_ENV, type Harness } from "../test-support";
 import { seedDemoHistory, type DemoHistoryResult } from "./history";
 
 // "Today" for the demo history: a fixed instant, so two runs tell the same story.
@@ -112,6 +112,23 @@ describe("the demo history", () => {
     expect(n["broadcasts.running"]).toBe(1);
     // Nothing a service refused beyond the odd limit reached.
     expect(Object.values(first.refused).reduce((s, k) => s + k, 0)).toBeLessThan(20);
+  });
+
+  it("shows three voucher campaigns in the console with believable counts: issued, redeemed at both stores, some expired unused", async () => {
+    // What the console's voucher page reads.
+    const res = await a.app.inject({ method: "GET", url: "/api/admin/voucher-campaigns", headers: bearer(await a.adminToken()) });
+    const list = res.json().campaigns as AdminCampaign[];
+    console.info(`demo campaigns: ${JSON.stringify(list.map((c) => ({ name: c.name, listed: c.listed, ...c.stats })))}`);
+    expect(list).toHaveLength(3);
+    expect(list.filter((c) => !c.listed)).toHaveLength(1); // the wheel's prize
+    for (const c of list) {
+      expect([c.name, c.stats.issued > 10]).toEqual([c.name, true]);
+      expect([c.name, c.stats.redeemed > 0 && c.stats.redeemed + c.stats.expired <= c.stats.issued]).toEqual([c.name, true]);
+      expect(c.stats.byStore.reduce((s, x) => s + x.redeemed, 0)).toBe(c.stats.redeemed);
+    }
+    // Shops see vouchers used at both stores, and a few that lapsed unused.
+    expect(new Set(list.flatMap((c) => c.stats.byStore.map((s) => s.storeId))).size).toBe(2);
+    expect(list.reduce((s, c) => s + c.stats.expired, 0)).toBeGreaterThan(0);
   });
 
   it("opens its two stores 07:00–22:00, closed on the coming Mùng 1 Tết, and every order it placed fell inside those hours", () => {

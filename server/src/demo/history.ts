@@ -464,6 +464,8 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       value: 15_000,
       minSpendVnd: 45_000,
       requiresFollow: true,
+      // A stock the console shows against what was issued ("85 / 300").
+      stock: 300,
       validDaysAfterClaim: 14,
     });
     campaigns.reward = campaign({
@@ -482,6 +484,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       kind: "amount_off",
       value: 10_000,
       listed: false,
+      stock: 500, // as many as the wheel's prize slice gives out
       validDaysAfterClaim: 7,
     });
 

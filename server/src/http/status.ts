@@ -20,6 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PICKUP_TIME_INVALID: 400,
   PASSWORD_INCORRECT: 400,
   SCHEDULE_IN_PAST: 400,
+  TEMPLATE_TAG_UNKNOWN: 400,
   // who you are
   UNAUTHENTICATED: 401,
   ZALO_TOKEN_INVALID: 401,
@@ -72,8 +73,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   OPERATOR_EMAIL_TAKEN: 409,
   LAST_OWNER: 409,
   STAFF_IS_ADMIN: 409,
+  TEMPLATE_DISABLED: 409,
+  TEMPLATE_NOT_APPROVED: 409,
   // gone for good
   VOUCHER_EXPIRED: 410,
+  TEMPLATE_NOT_AT_ZALO: 404,
   GAME_ENDED: 410,
   // understood, but this voucher does not apply here
   VOUCHER_NOT_VALID_AT_STORE: 422,

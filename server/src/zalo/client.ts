@@ -9,6 +9,15 @@ export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt
 /** Where the OA token pair lives. `save` must be durable before the new access token is used. */
 export type OaTokenStore = { get(): OaTokenPair; save(pair: OaTokenPair): void };
 
+export type ZnsTemplateDetail = {
+  templateId: string;
+  templateName: string;
+  status: string;
+  params: { name: string; require: boolean; type: string; maxLength: number }[];
+  templateTag: unknown;
+  price: number | null;
+};
+
 export type ZaloMe = { id: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
 
 export type ZaloClientDeps = {
@@ -240,15 +249,35 @@ export function createZaloClient(deps: ZaloClientDeps) {
     });
   }
 
-  function getZnsTemplate(templateId: string) {
-    return withOaToken(async (t) =>
-      unwrap<Record<string, unknown>>(
+  /**
+   * A template's detail (§7.3 `/template/info/v2`): its name, review status, params and tag as Zalo gives them.
+   * `templateTag` is passed on raw (its literals are not documented); prices arrive as strings.
+   */
+  function getZnsTemplate(templateId: string): Promise<ZnsTemplateDetail> {
+    return withOaToken(async (t) => {
+      const d = unwrap<Record<string, unknown> | null>(
         "zns.template.info",
         await call("zns.template.info", `${config.ZALO_BUSINESS_URL}/template/info/v2?${new URLSearchParams({ template_id: templateId })}`, {
           headers: { access_token: t },
         }),
-      ),
-    );
+      );
+      if (!d || typeof d !== "object") throw new ZaloError(0, "no template in the answer", "zns.template.info", "transient");
+      const list = Array.isArray(d.listParams) ? (d.listParams as Record<string, unknown>[]) : [];
+      const price = d.price == null || d.price === "" ? null : Number(d.price);
+      return {
+        templateId: String(d.templateId ?? templateId),
+        templateName: typeof d.templateName === "string" ? d.templateName : "",
+        status: String(d.status ?? ""),
+        params: list.map((p) => ({
+          name: String(p.name ?? ""),
+          require: p.require === undefined ? true : Boolean(p.require),
+          type: p.type == null ? "STRING" : String(p.type),
+          maxLength: Number(p.maxLength ?? 0),
+        })),
+        templateTag: d.templateTag ?? null,
+        price: price !== null && Number.isFinite(price) ? price : null,
+      };
+    });
   }
 
   // ---- Checkout SDK (§8.4) ----

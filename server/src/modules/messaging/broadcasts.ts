@@ -168,6 +168,8 @@ export function createBroadcasts(deps: {
     tx(db, () => {
       const b = broadcastRow(id);
       if (b.state !== "draft") throw new AppError(ErrorCode.CONFLICT, `Broadcast is ${b.state}`);
+      // Its template may have been switched off (or lost Zalo's approval) since the draft was saved.
+      if (b.templateId) deps.checkContent({ template: { id: b.templateId, data: JSON.parse(b.templateData ?? "{}") } });
       const t = now();
       store.startPlanning(id, t);
       audit(db, { actor: actorOf(actor), action: "broadcast.start", targetId: id, at: t });

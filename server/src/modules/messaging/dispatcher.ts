@@ -7,6 +7,7 @@ import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import type { MessagingRepo } from "./repo";
 import { createDispatchRepo, type InFlightRow } from "./dispatch-repo";
+import { templateBlocker } from "./queue";
 
 export type DispatcherOptions = {
   batchSize?: number;
@@ -183,15 +184,20 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
       if (row.customer_id === null) return decideTestSend(row, t);
       const inputs = repo.policyInputs(row.customer_id, t);
       const template = row.template_id ? repo.template(row.template_id) : undefined;
-      if (!inputs || (row.template_id && !template)) {
-        dr.toFinal({ id: row.id, owner, state: "failed", reason: inputs ? "TEMPLATE_UNKNOWN" : "CUSTOMER_GONE", notBefore: null, t });
+      // A template switched off (or no longer approved) since the row was queued is never sent: the row's text
+      // still may go (by CS), and a row with nothing else fails with the template's reason.
+      const blocked = template ? templateBlocker(template) : null;
+      const hasText = !!row.text || !!row.image_url;
+      if (!inputs || (row.template_id && !template) || (blocked && !hasText)) {
+        const reason = !inputs ? "CUSTOMER_GONE" : (blocked ?? "TEMPLATE_UNKNOWN");
+        dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t });
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
       }
       const msg: PolicyMessage = {
         category: row.category,
         priority: row.priority,
-        hasText: !!row.text || !!row.image_url,
-        template: template ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
+        hasText,
+        template: template && !blocked ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
         expiresAt: row.expires_at,
       };
       const d = decide(inputs.customer, msg, t, inputs.rules, inputs.history, { zns: znsLeft, uid: null });
@@ -210,12 +216,15 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
    * by ZNS at once, or fails if its template is gone or it waited past its expiry.
    */
   function decideTestSend(row: Row, t: number): { decision: Decision; row: Row } {
+    const template = row.template_id ? repo.template(row.template_id) : undefined;
     const problem =
-      !row.to_phone || !row.template_id || !repo.template(row.template_id)
+      !row.to_phone || !template
         ? "TEMPLATE_UNKNOWN"
-        : row.expires_at !== null && row.expires_at <= t
-          ? "EXPIRED"
-          : null;
+        : templateBlocker(template)
+          ? templateBlocker(template)!
+          : row.expires_at !== null && row.expires_at <= t
+            ? "EXPIRED"
+            : null;
     if (problem) {
       dr.toFinal({ id: row.id, owner, state: problem === "EXPIRED" ? "expired" : "failed", reason: problem, notBefore: null, t });
       return { decision: { action: "suppress", reason: "NO_CHANNEL" }, row };

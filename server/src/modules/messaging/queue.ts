@@ -4,6 +4,15 @@ import type { MessagingRepo, NewMessage } from "./repo";
 
 const DAY = 86_400_000;
 
+/**
+ * Why a registered template cannot go out now, as a stable code (also the outbox reason), or null: switched
+ * off in the console, or not ENABLE at Zalo when last read (Zalo would refuse it with -131 / -146).
+ */
+export function templateBlocker(t: { disabled: boolean; zaloStatus: string }): "TEMPLATE_DISABLED" | "TEMPLATE_NOT_APPROVED" | null {
+  if (t.disabled) return "TEMPLATE_DISABLED";
+  return t.zaloStatus === "ENABLE" ? null : "TEMPLATE_NOT_APPROVED";
+}
+
 export type MessageContent = { text?: string | null; template?: { id: string; data: Record<string, string> } | null };
 
 /** One way in: every module queues through here, inside its own transaction. */
@@ -15,6 +24,16 @@ export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queu
     if (!content.template) return content;
     const t = repo.template(content.template.id);
     if (!t) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${content.template.id} is not registered`);
+    const blocked = templateBlocker(t);
+    if (blocked)
+      throw new AppError(
+        ErrorCode[blocked],
+        blocked === "TEMPLATE_DISABLED" ? `ZNS template ${t.id} is switched off` : `ZNS template ${t.id} is ${t.zaloStatus} at Zalo`,
+        {
+          templateId: t.id,
+          zaloStatus: t.zaloStatus,
+        },
+      );
     const { data, problems } = validateTemplateData(t.params, content.template.data);
     if (problems.length) throw new AppError(ErrorCode.TEMPLATE_DATA_INVALID, problems.map((p) => p.message).join("; "), { problems });
     return { ...content, template: { id: t.id, data } };

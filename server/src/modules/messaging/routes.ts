@@ -1,7 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { BroadcastInput, CustomerPrefs, WarmingRules, WarmingState, ZnsTemplateInput, normalizePhone, ErrorCode } from "@mc/shared";
+import {
+  BroadcastInput,
+  CustomerPrefs,
+  WarmingRules,
+  WarmingState,
+  ZnsTemplateImport,
+  ZnsTemplateInput,
+  ZnsTemplatePatch,
+  ZnsTemplateView,
+  normalizePhone,
+  ErrorCode,
+} from "@mc/shared";
 import { AppError } from "../../errors";
 import { me } from "../../http/route-helpers";
 import type { MessagingService } from "./service";
@@ -75,13 +86,43 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
   );
 
   // ---- ZNS templates ----
-  r.get("/api/admin/zns/templates", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"] } }, async () => ({
-    templates: messaging.templates(),
-  }));
+  r.get(
+    "/api/admin/zns/templates",
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], response: { 200: z.object({ templates: z.array(ZnsTemplateView) }) } } },
+    async () => ({ templates: messaging.templates() }),
+  );
+  // Registering by hand stays for templates Zalo cannot be asked about (a test OA); import is the usual way.
   r.post(
     "/api/admin/zns/templates",
-    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: ZnsTemplateInput } },
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: ZnsTemplateInput, response: { 201: ZnsTemplateView } } },
     async (req, reply) => reply.status(201).send(messaging.registerTemplate(me(req), req.body)),
+  );
+  r.post(
+    "/api/admin/zns/templates/import",
+    {
+      config: { access: "admin", roles: ["marketer"], rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags: ["admin"],
+        summary: "Import (or refresh) a template by its Zalo id: params, tag, status and price read from Zalo",
+        body: ZnsTemplateImport,
+        response: { 200: ZnsTemplateView },
+      },
+    },
+    async (req) => messaging.importTemplate(me(req), req.body),
+  );
+  r.patch(
+    "/api/admin/zns/templates/:id",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags: ["admin"],
+        summary: "The local label, or switch the template off / on here",
+        params: IdParam,
+        body: ZnsTemplatePatch,
+        response: { 200: ZnsTemplateView },
+      },
+    },
+    async (req) => messaging.updateTemplate(me(req), req.params.id, req.body),
   );
   r.get("/api/admin/zns/quota", { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"] } }, async () => messaging.quota());
   r.post(

@@ -23,7 +23,7 @@ export function createMessagingService(deps: {
   db: Db;
   repo: MessagingRepo;
   loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
-  zalo: Pick<ZaloClient, "getZnsQuota">;
+  zalo: Pick<ZaloClient, "getZnsQuota" | "getZnsTemplate">;
   /** The people's rows messaging writes to (fatigue, preferences), owned by the customers module. */
   customers: Pick<CustomerRepo, "setFatigueUntil" | "setPrefs">;
   now: () => number;
@@ -63,6 +63,8 @@ export function createMessagingService(deps: {
     whatIf: rules.whatIf,
     registerTemplate: templates.registerTemplate,
     templates: templates.templates,
+    importTemplate: templates.importTemplate,
+    updateTemplate: templates.updateTemplate,
     quota: templates.quota,
     testSend: templates.testSend,
     testSendView: templates.testSendView,

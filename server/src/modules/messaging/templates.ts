@@ -1,12 +1,23 @@
-import { ErrorCode, zaloErrorText, type ZnsTemplateInput } from "@mc/shared";
+import {
+  ErrorCode,
+  ZnsTemplateStatus,
+  zaloErrorText,
+  type TemplateParam,
+  type ZnsTemplateImport,
+  type ZnsTemplateInput,
+  type ZnsTemplatePatch,
+  type ZnsTemplateView,
+} from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
-import type { ZaloClient } from "../../zalo/client";
-import type { MessageContent } from "./queue";
+import type { ZaloClient, ZnsTemplateDetail } from "../../zalo/client";
+import { ZaloError } from "../../zalo/errors";
+import { templateBlocker, type MessageContent } from "./queue";
 import type { MessagingRepo } from "./repo";
+import type { ZnsTemplate } from "./templates-repo";
 
 const SENT = ["sent", "delivered", "seen"];
 /** A test send still not sent after this is dropped (e.g. the dispatcher was stopped): a stale test is noise. */
@@ -16,7 +27,7 @@ const TEST_SEND_EXPIRES_MS = 10 * 60_000;
 export function createTemplates(deps: {
   db: Db;
   repo: Pick<MessagingRepo, "templates" | "outbox">;
-  zalo: Pick<ZaloClient, "getZnsQuota">;
+  zalo: Pick<ZaloClient, "getZnsQuota" | "getZnsTemplate">;
   checkContent: <C extends MessageContent>(content: C) => C;
   now: () => number;
 }) {
@@ -27,10 +38,64 @@ export function createTemplates(deps: {
       repo.templates.upsert(t, now());
       audit(db, { actor: actorOf(actor), action: "zns_template.register", targetId: t.id, at: now() });
     });
-    return repo.templates.get(t.id)!;
+    return toView(repo.templates.get(t.id)!);
   }
 
-  const templates = () => repo.templates.list().map((t) => ({ ...t, createdAt: new Date(t.createdAt).toISOString() }));
+  const templates = () => repo.templates.list().map(toView);
+
+  /**
+   * Reads the template's detail from Zalo and stores its params, tag, status and price (a second import of
+   * the same id refreshes them; the label and the on/off switch stay unless given). Zalo is asked before the
+   * transaction, so the write is short.
+   */
+  async function importTemplate(actor: Principal, input: ZnsTemplateImport): Promise<ZnsTemplateView> {
+    let d: ZnsTemplateDetail;
+    try {
+      d = await deps.zalo.getZnsTemplate(input.templateId);
+    } catch (err) {
+      if (err instanceof ZaloError && NOT_AT_ZALO.has(err.zaloCode))
+        throw new AppError(ErrorCode.TEMPLATE_NOT_AT_ZALO, `Zalo has no template ${input.templateId} for this OA`, { zaloCode: err.zaloCode });
+      const zaloCode = err instanceof ZaloError ? err.zaloCode : null;
+      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, `Could not read the template from Zalo: ${(err as Error).message}`, { zaloCode });
+    }
+    // Zalo's tag when it can be read; else the admin's pick, else the one already stored.
+    const tag = tagOf(d.templateTag) ?? input.tag ?? (repo.templates.get(input.templateId)?.tag as 1 | 2 | 3 | undefined);
+    if (!tag) throw new AppError(ErrorCode.TEMPLATE_TAG_UNKNOWN, `Zalo's tag ${JSON.stringify(d.templateTag)} is not one this build reads: pick the tag`);
+    const status = ZnsTemplateStatus.safeParse(d.status);
+    if (!status.success) throw new AppError(ErrorCode.ZALO_UNAVAILABLE, `Zalo answered an unknown template status ${d.status}`);
+    const params = d.params.filter((p) => /^[a-zA-Z0-9_]+$/.test(p.name)).map(paramOf);
+    const at = now();
+    tx(db, () => {
+      const before = repo.templates.get(input.templateId);
+      repo.templates.saveImported(
+        {
+          id: input.templateId,
+          name: input.label ?? before?.name ?? (d.templateName.trim().slice(0, 120) || input.templateId),
+          zaloName: d.templateName || null,
+          tag,
+          uid: input.uid,
+          params,
+          zaloStatus: status.data,
+          priceVnd: d.price,
+        },
+        at,
+      );
+      audit(db, { actor: actorOf(actor), action: "zns_template.import", targetId: input.templateId, details: { status: status.data, tag }, at });
+    });
+    return toView(repo.templates.get(input.templateId)!);
+  }
+
+  /** The shop's label, or switched off / on here. */
+  function updateTemplate(actor: Principal, id: string, p: ZnsTemplatePatch): ZnsTemplateView {
+    const at = now();
+    tx(db, () => {
+      const set = { ...(p.label !== undefined ? { name: p.label } : {}), ...(p.disabled !== undefined ? { disabled: p.disabled } : {}) };
+      if (!repo.templates.patch(id, set)) throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${id} is not registered`);
+      const action = p.disabled === true ? "zns_template.disable" : p.disabled === false ? "zns_template.enable" : "zns_template.update";
+      audit(db, { actor: actorOf(actor), action, targetId: id, details: set, at });
+    });
+    return toView(repo.templates.get(id)!);
+  }
 
   async function quota() {
     try {
@@ -79,5 +144,53 @@ export function createTemplates(deps: {
     };
   }
 
-  return { registerTemplate, templates, quota, testSend, testSendView };
+  return { registerTemplate, templates, importTemplate, updateTemplate, quota, testSend, testSendView };
+}
+
+/** Zalo's "template ID invalid" and "no permission for this template" (§7.5): not this OA's template. */
+const NOT_AT_ZALO = new Set([-109, -117]);
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toView(t: ZnsTemplate): ZnsTemplateView {
+  return {
+    id: t.id,
+    name: t.name,
+    zaloName: t.zaloName,
+    tag: t.tag,
+    uid: t.uid,
+    params: t.params,
+    zaloStatus: t.zaloStatus,
+    disabled: t.disabled,
+    usable: templateBlocker(t) === null,
+    priceVnd: t.priceVnd,
+    syncedAt: iso(t.syncedAt),
+    createdAt: iso(t.createdAt)!,
+  };
+}
+
+/**
+ * The tag (1 transaction, 2 customer care, 3 promotion) from Zalo's `templateTag`. Its literals are not
+ * documented (zalo-platform.md §7.3), so a number, a digit string or a name that says the tag is read, and
+ * anything else is null (the admin picks the tag).
+ */
+export function tagOf(raw: unknown): 1 | 2 | 3 | null {
+  const s = String(raw ?? "")
+    .trim()
+    .toUpperCase();
+  if (s === "1" || s === "2" || s === "3") return Number(s) as 1 | 2 | 3;
+  if (/^(TRANSACTION|OTP|IN_TRANSACTION|POST_TRANSACTION)$/.test(s)) return 1;
+  if (/^(CUSTOMER_CARE|CARE|ACCOUNT_UPDATE|GENERAL_UPDATE|FOLLOW_UP)$/.test(s)) return 2;
+  if (/^PROMOTION$/.test(s)) return 3;
+  return null;
+}
+
+/** Zalo's param types are names or the §7.4 numbers; ours are the few the checks tell apart. */
+const TYPE_OF: Record<string, TemplateParam["type"]> = { "2": "PHONE", "4": "CODE", "11": "DATE", "12": "CODE", "13": "URL", "14": "NUMBER" };
+const OUR_TYPES = new Set<string>(["STRING", "NUMBER", "DATE", "PHONE", "EMAIL", "URL", "TRANSACTION", "CODE"]);
+
+function paramOf(p: ZnsTemplateDetail["params"][number]): TemplateParam {
+  const raw = p.type.toUpperCase();
+  const type = OUR_TYPES.has(raw) ? (raw as TemplateParam["type"]) : (TYPE_OF[raw] ?? "STRING");
+  return { name: p.name, type, maxLength: Math.min(2000, Math.max(1, Math.floor(p.maxLength) || 200)), require: p.require };
 }

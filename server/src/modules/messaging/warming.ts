@@ -1,6 +1,7 @@
 import { CATEGORY_TAG, ErrorCode, probeMessage, WARMING_CATEGORIES, warmingState, type Category, type PolicyMessage, type Quota } from "@mc/shared";
 import { AppError } from "../../errors";
 import type { ZaloClient } from "../../zalo/client";
+import { templateBlocker } from "./queue";
 import type { MessagingRepo } from "./repo";
 
 /** As long as the dispatcher trusts a quota it read (it reads again after a minute). */
@@ -33,7 +34,7 @@ export function createWarming(deps: { repo: Pick<MessagingRepo, "policyInputs" |
   function probes(): Record<Category, PolicyMessage> {
     const templates = repo.templates.list();
     const probe = (k: Category) => {
-      const own = templates.filter((t) => t.tag === CATEGORY_TAG[k]);
+      const own = templates.filter((t) => t.tag === CATEGORY_TAG[k] && templateBlocker(t) === null);
       return probeMessage(k, own.length ? { tag: CATEGORY_TAG[k], uid: own.some((t) => t.uid), zns: true } : null);
     };
     return Object.fromEntries(WARMING_CATEGORIES.map((k) => [k, probe(k)])) as Record<Category, PolicyMessage>;

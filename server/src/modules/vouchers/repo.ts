@@ -37,6 +37,26 @@ export function createVoucherRepo(db: Db) {
   const updateCampaign = (id: string, set: Partial<typeof voucherCampaigns.$inferInsert>) =>
     db.update(voucherCampaigns).set(set).where(eq(voucherCampaigns.id, id)).run();
 
+  // One covering scan of vouchers_campaign_status_idx, grouped in its order (no temporary b-tree): per campaign,
+  // status and redeeming store, how many, and how many of them are past their expiry.
+  const countsStmt = c.prepare(
+    `select campaign_id as campaignId, status, redeemed_store_id as storeId, count(*) as n, sum(expires_at <= ?) as pastExpiry
+     from vouchers indexed by vouchers_campaign_status_idx group by campaign_id, status, redeemed_store_id`,
+  );
+  /** Per campaign: redeemed, expired unused (issued and past expiry) and redemptions per store id. */
+  const campaignCounts = (at: number) => {
+    const out = new Map<string, { redeemed: number; expired: number; byStore: Map<string, number> }>();
+    for (const r of countsStmt.all(at) as { campaignId: string; status: string; storeId: string | null; n: number; pastExpiry: number }[]) {
+      let c = out.get(r.campaignId);
+      if (!c) out.set(r.campaignId, (c = { redeemed: 0, expired: 0, byStore: new Map() }));
+      if (r.status === "redeemed") {
+        c.redeemed += r.n;
+        if (r.storeId) c.byStore.set(r.storeId, (c.byStore.get(r.storeId) ?? 0) + r.n);
+      } else if (r.status === "issued") c.expired += r.pastExpiry;
+    }
+    return out;
+  };
+
   const claimedByStmt = c.prepare("select count(*) from vouchers where campaign_id = ? and customer_id = ?").pluck();
   const claimedBy = (campaignId: string, customerId: string) => claimedByStmt.get(campaignId, customerId) as number;
 
@@ -84,6 +104,7 @@ export function createVoucherRepo(db: Db) {
     campaigns,
     insertCampaign,
     updateCampaign,
+    campaignCounts,
     claimedBy,
     claimCounts,
     takeStock: (id: string) => takeStock.run(id).changes === 1,

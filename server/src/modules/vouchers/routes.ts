@@ -2,7 +2,9 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
+  AdminCampaign,
   Campaign,
+  CampaignActiveBody,
   CampaignInput,
   CatalogueItem,
   CounterVoucher,
@@ -118,7 +120,14 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
   // ---- admin ----
   r.get(
     "/api/admin/voucher-campaigns",
-    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], response: { 200: z.object({ campaigns: z.array(Campaign) }) } } },
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags: ["admin"],
+        summary: "Every campaign, with issued, redeemed and expired counts and redemptions per store",
+        response: { 200: z.object({ campaigns: z.array(AdminCampaign) }) },
+      },
+    },
     async () => ({
       campaigns: vouchers.listCampaigns(),
     }),
@@ -134,5 +143,20 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
     "/api/admin/voucher-campaigns/:id",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], params: IdParam, body: CampaignInput, response: { 200: Campaign } } },
     async (req) => vouchers.updateCampaign(me(req), req.params.id, req.body),
+  );
+
+  r.put(
+    "/api/admin/voucher-campaigns/:id/active",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags: ["admin"],
+        summary: "Deactivate (out of the catalogue, cannot be claimed or won) or reactivate",
+        params: IdParam,
+        body: CampaignActiveBody,
+        response: { 200: Campaign },
+      },
+    },
+    async (req) => vouchers.setCampaignActive(me(req), req.params.id, req.body.active),
   );
 }

@@ -3,6 +3,7 @@ import {
   counterName,
   ErrorCode,
   voucherExpiry,
+  type AdminCampaign,
   type Campaign,
   type CampaignInput,
   type CatalogueItem,
@@ -37,6 +38,8 @@ const counterCodeOf = (typed: string) => {
   const digits = typed.replace(/[\s.-]/g, "");
   return /^\d{6}$/.test(digits) ? digits : null;
 };
+/** A service-level rule as one more field problem, shaped like the schema's (the console words it in Vietnamese). */
+const fieldIssue = (field: string, message: string, vi: string) => ({ keyword: "custom", instancePath: `/${field}`, message, params: { params: { vi } } });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const ms = (s: string | null) => (s === null ? null : Date.parse(s));
 
@@ -155,7 +158,10 @@ export function createVoucherService(deps: {
 
   function assertStores(ids: string[]) {
     const unknown = ids.filter((s) => !deps.identityRepo.storeExists(s));
-    if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`);
+    if (unknown.length)
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, [
+        fieldIssue("storeIds", `unknown store ${unknown.join(", ")}`, "có cửa hàng không còn tồn tại, hãy chọn lại"),
+      ]);
   }
 
   function createCampaign(actor: Principal, input: CampaignInput): Campaign {
@@ -176,7 +182,9 @@ export function createVoucherService(deps: {
       const current = repo.campaign(id);
       if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
       if (input.stock !== null && input.stock < current.issued) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`);
+        throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`, [
+          fieldIssue("stock", "stock cannot go below the vouchers already issued", `kho không được ít hơn ${current.issued} voucher đã phát`),
+        ]);
       }
       repo.updateCampaign(id, { ...campaignRow(input), updatedAt: at });
       audit(db, { actor: actorOf(actor), action: "campaign.update", targetId: id, details: input, at });
@@ -184,7 +192,33 @@ export function createVoucherService(deps: {
     return toCampaign(repo.campaign(id)!);
   }
 
-  const listCampaigns = () => repo.campaigns().map(toCampaign);
+  /** Every campaign with what became of its vouchers (counted in the repo, one grouped scan). */
+  function listCampaigns(): AdminCampaign[] {
+    const counts = repo.campaignCounts(now());
+    return repo.campaigns().map((r) => {
+      const c = counts.get(r.id);
+      const byStore = [...(c?.byStore ?? new Map<string, number>())]
+        .map(([storeId, redeemed]) => ({ storeId, storeName: repo.storeName(storeId), redeemed }))
+        .sort((a, b) => b.redeemed - a.redeemed || a.storeName.localeCompare(b.storeName));
+      return { ...toCampaign(r), stats: { issued: r.issued, redeemed: c?.redeemed ?? 0, expired: c?.expired ?? 0, byStore } };
+    });
+  }
+
+  /**
+   * Deactivates or reactivates a campaign: off, it leaves the shopper's catalogue and cannot be claimed or won
+   * (claimBlocker); vouchers already issued stay usable until they expire.
+   */
+  function setCampaignActive(actor: Principal, id: string, active: boolean): Campaign {
+    const at = now();
+    tx(db, () => {
+      const current = repo.campaign(id);
+      if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
+      if (current.active === active) return;
+      repo.updateCampaign(id, { active, updatedAt: at });
+      audit(db, { actor: actorOf(actor), action: active ? "campaign.reactivate" : "campaign.deactivate", targetId: id, at });
+    });
+    return toCampaign(repo.campaign(id)!);
+  }
 
   // ---- shopper ----
 
@@ -466,6 +500,7 @@ export function createVoucherService(deps: {
     createCampaign,
     updateCampaign,
     listCampaigns,
+    setCampaignActive,
     catalogue,
     issue,
     claim,
