@@ -371,6 +371,7 @@ function Register({ onDone }: { onDone: () => void }) {
                     className={`c-input${err(`params.${i}.name`) ? " z-bad-input" : ""}`}
                     value={p.name}
                     onChange={(e) => setParam(i, { name: e.target.value })}
+                    aria-label={`Tên tham số ${i + 1}`}
                     data-testid={`zns-param-name-${i}`}
                   />
                   {err(`params.${i}.name`) && (
@@ -380,14 +381,26 @@ function Register({ onDone }: { onDone: () => void }) {
                   )}
                 </td>
                 <td>
-                  <select className="c-input" value={p.type} onChange={(e) => setParam(i, { type: e.target.value as TemplateParam["type"] })}>
+                  <select
+                    className="c-input"
+                    aria-label={`Kiểu tham số ${i + 1}`}
+                    value={p.type}
+                    onChange={(e) => setParam(i, { type: e.target.value as TemplateParam["type"] })}
+                  >
                     {PARAM_TYPES.map((k) => (
                       <option key={k}>{k}</option>
                     ))}
                   </select>
                 </td>
                 <td>
-                  <NumInput value={p.maxLength} min={1} max={2000} onChange={(v) => setParam(i, { maxLength: v ?? 0 })} testId={`zns-param-max-${i}`} />
+                  <NumInput
+                    label={`Độ dài tối đa, tham số ${i + 1}`}
+                    value={p.maxLength}
+                    min={1}
+                    max={2000}
+                    onChange={(v) => setParam(i, { maxLength: v ?? 0 })}
+                    testId={`zns-param-max-${i}`}
+                  />
                   {err(`params.${i}.maxLength`) && (
                     <span className="z-err" data-testid={`zns-param-max-${i}-error`}>
                       {err(`params.${i}.maxLength`)}
@@ -395,7 +408,12 @@ function Register({ onDone }: { onDone: () => void }) {
                   )}
                 </td>
                 <td>
-                  <input type="checkbox" checked={p.require} onChange={(e) => setParam(i, { require: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Bắt buộc, tham số ${i + 1}`}
+                    checked={p.require}
+                    onChange={(e) => setParam(i, { require: e.target.checked })}
+                  />
                 </td>
                 <td>
                   <button
