@@ -278,6 +278,11 @@ export const pointsLedger = sqliteTable(
     index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
     // The dashboard's points per day: covering, and keyed by time, so each entry is appended at the right edge.
     index("points_ledger_created_idx").on(t.createdAt, t.kind, t.delta),
+    // Segments: who earned points at a store since a time (a visit; a count's candidates). Store-keyed, so an
+    // award writes near the right edge of its store's range.
+    index("points_ledger_store_visit_idx")
+      .on(t.storeId, t.createdAt, t.customerId)
+      .where(sql`${t.kind} = 'earn' and ${t.storeId} is not null`),
   ],
 );
 
@@ -355,6 +360,10 @@ export const vouchers = sqliteTable(
     index("vouchers_redeemed_idx")
       .on(t.redeemedAt, t.redeemedStoreId)
       .where(sql`${t.redeemedAt} is not null`),
+    // Segments: who redeemed a voucher at a store since a time (a visit; a count's candidates).
+    index("vouchers_redeemed_store_idx")
+      .on(t.redeemedStoreId, t.redeemedAt, t.customerId)
+      .where(sql`${t.status} = 'redeemed' and ${t.redeemedStoreId} is not null`),
   ],
 );
 
@@ -731,6 +740,14 @@ export const orders = sqliteTable(
     // The CRM timeline: an order's status changes lie in [created_at, ORDER_LAST_AT].
     index("orders_timeline_idx").on(t.customerId, sql.raw(ORDER_LAST_AT), t.createdAt),
     index("orders_store_status_idx").on(t.storeId, t.status, t.createdAt),
+    // Segments: a person's completed orders (last order, count and spend in a window, visits) in one seek, index only,
+    // and the completed orders at a store since a time (who visited it: a count's candidates).
+    index("orders_completed_idx")
+      .on(t.customerId, t.completedAt, t.totalVnd, t.storeId)
+      .where(sql`${t.status} = 'completed'`),
+    index("orders_completed_store_idx")
+      .on(t.storeId, t.completedAt, t.customerId)
+      .where(sql`${t.status} = 'completed'`),
     uniqueIndex("orders_voucher_live_idx")
       .on(t.voucherId)
       .where(sql`voucher_id is not null and status in ('placed','confirmed','ready')`),

@@ -1,7 +1,17 @@
-import { ErrorCode, isGroup, localMonth, type LoyaltyRules, type SegmentGroup, type SegmentNode, type SegmentPolicy, type SegmentRule } from "@mc/shared";
+import {
+  childrenOf,
+  ErrorCode,
+  isGroup,
+  localMonth,
+  type LoyaltyRules,
+  type SegmentGroup,
+  type SegmentNode,
+  type SegmentPolicy,
+  type SegmentRule,
+} from "@mc/shared";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { forEachRowidSlice, type SliceOptions } from "../../db/chunked";
+import { forEachRowidSlice, runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
 import { rowReader } from "../../db/rows";
 import { segments, segmentVersions } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -11,6 +21,20 @@ const DAY = 86_400_000;
 
 /** A condition over `customers c` and the values its `?` placeholders take, in order. */
 export type SqlWhere = { where: string; params: unknown[] };
+
+/**
+ * A statement naming people (customer ids, or customers' rowids) among whom every match of one top-level
+ * rule lies: a range of an index keyed by store, time, tag or balance, so it reads only its own rows.
+ */
+export type CandidateSql = { sql: string; params: unknown[] };
+/**
+ * A way to count without scanning every customer: the union of `sources` holds everyone the rule matches,
+ * and `residual` is the whole condition with that rule taken as true (it holds for exactly the union) or
+ * the whole condition again (the union is only a superset).
+ */
+export type Driver = { rule: SegmentRule["kind"]; key: "id" | "rowid"; sources: CandidateSql[]; residual: SqlWhere };
+/** A compiled segment: the condition, and the drivers a count may start from instead of a full scan. */
+export type CompiledSegment = SqlWhere & { drivers: Driver[] };
 
 export type CompileContext = { now: number; timeZone: string; policy: SegmentPolicy; loyalty: LoyaltyRules };
 
@@ -33,7 +57,61 @@ const COMPLETED_ORDERS = "from orders o where o.customer_id = c.id and o.status 
  * statement (and a caller can add `c.rowid > ? and c.rowid <= ?` to take it in slices). Each rule yields
  * 0 or 1, never NULL, so `none` (NOT) reads as the in-memory evaluator does. Erased people never match.
  */
-export function compileSegment(rules: SegmentGroup, ctx: CompileContext): SqlWhere {
+export function compileSegment(rules: SegmentGroup, ctx: CompileContext): CompiledSegment {
+  const whole = compileWhere(rules, ctx);
+  const drivers: Driver[] = [];
+  for (const r of conjuncts(rules)) {
+    const d = candidatesOf(r, ctx);
+    if (d) drivers.push({ rule: r.kind, key: d.key, sources: d.sources, residual: d.exact ? compileWhere(rules, ctx, r) : whole });
+  }
+  return { ...whole, drivers };
+}
+
+/**
+ * How costly a node is to test per customer, so `all` and `any` test the cheap ones first (SQLite
+ * evaluates AND / OR left to right and stops at the first that decides): 0 a column of the customer row,
+ * 1 its JSON, 2 a seek or two, 3 one seek in each visit source. Reordering is safe: every rule is 0 or 1.
+ */
+function costOf(n: SegmentNode): number {
+  if (isGroup(n)) return Math.max(0, ...childrenOf(n).map(costOf));
+  switch (n.kind) {
+    case "points":
+    case "follower":
+    case "unfollowed":
+    case "hasPhone":
+    case "csWindowOpen":
+    case "birthdayMonth":
+      return 0;
+    case "promotionsAllowed":
+      return 1;
+    case "tags":
+    case "tier":
+    case "lastOrder":
+    case "orderCount":
+    case "spend":
+    case "playedGame":
+      return 2;
+    case "lastVisit":
+    case "visitedStore":
+      return 3;
+  }
+}
+const cheapFirst = (ns: readonly SegmentNode[]) =>
+  ns
+    .map((n, i) => ({ n, i, c: costOf(n) }))
+    .sort((a, b) => a.c - b.c || a.i - b.i)
+    .map((x) => x.n);
+
+/** The rules every match must pass: the top-level `all`, through nested `all`s and one-child `any`s. */
+function conjuncts(n: SegmentNode): SegmentRule[] {
+  if (!isGroup(n)) return [n];
+  if ("all" in n) return n.all.flatMap(conjuncts);
+  if ("any" in n && n.any.length === 1) return conjuncts(n.any[0]!);
+  return [];
+}
+
+/** The condition alone; `assumeTrue`, a rule of the tree (by identity), compiles to 1. */
+function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue?: SegmentRule): SqlWhere {
   const params: unknown[] = [];
   const bind = (v: unknown) => (params.push(v), "?");
   const list = (xs: readonly unknown[]) => `(select value from json_each(${bind(JSON.stringify([...new Set(xs)]))}))`;
@@ -54,16 +132,33 @@ export function compileSegment(rules: SegmentGroup, ctx: CompileContext): SqlWhe
   function rule(r: SegmentRule): string {
     switch (r.kind) {
       case "tier": {
-        // Tier i is [threshold_i, threshold_i+1) of points earned in the rolling window (loyalty's tierFor).
+        // Tier i is [threshold_i, threshold_i+1) of points earned in the rolling window (loyalty's tierFor);
+        // neighbouring tiers chosen together are one range. Earned in the window is at most the running
+        // total (a column), so `total >= lo` first spares the ledger seek for everyone below the range.
         const tiers = ctx.loyalty.tiers;
-        return r.tiers
-          .map((key) => {
+        const chosen = new Set(
+          r.tiers.map((key) => {
             const i = tiers.findIndex((t) => t.key === key);
             if (i < 0) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown tier ${key}`, { tier: key });
-            const earned = earnedInWindowSql("c");
-            const lo = `${earned.replace("?", bind(since(ctx.loyalty.tierWindowDays)))} >= ${bind(tiers[i]!.threshold)}`;
-            const next = tiers[i + 1];
-            return next ? `(${lo} and ${earned.replace("?", bind(since(ctx.loyalty.tierWindowDays)))} < ${bind(next.threshold)})` : `(${lo})`;
+            return i;
+          }),
+        );
+        // The first tier is everything below the second (tierFor), so it has no lower bound.
+        const ranges: { lo?: number; hi?: number }[] = [];
+        tiers.forEach((t, i) => {
+          if (!chosen.has(i)) return;
+          const hi = tiers[i + 1]?.threshold;
+          const last = ranges[ranges.length - 1];
+          if (last && chosen.has(i - 1)) last.hi = hi;
+          else ranges.push({ lo: i === 0 ? undefined : t.threshold, hi });
+        });
+        const earned = () => earnedInWindowSql("c").replace("?", bind(since(ctx.loyalty.tierWindowDays)));
+        return ranges
+          .map(({ lo, hi }) => {
+            const parts = [];
+            if (lo !== undefined) parts.push(`c.points_earned_total >= ${bind(lo)}`, `${earned()} >= ${bind(lo)}`);
+            if (hi !== undefined) parts.push(`${earned()} < ${bind(hi)}`);
+            return parts.length ? `(${parts.join(" and ")})` : "1";
           })
           .join(" or ");
       }
@@ -121,15 +216,111 @@ export function compileSegment(rules: SegmentGroup, ctx: CompileContext): SqlWhe
   }
 
   function node(n: SegmentNode): string {
-    if (!isGroup(n)) return `coalesce((${rule(n)}), 0)`;
-    if ("all" in n) return n.all.length ? `(${n.all.map(node).join(" and ")})` : "1";
-    if ("any" in n) return n.any.length ? `(${n.any.map(node).join(" or ")})` : "0";
-    return n.none.length ? `not (${n.none.map(node).join(" or ")})` : "1";
+    if (!isGroup(n)) return n === assumeTrue ? "1" : `coalesce((${rule(n)}), 0)`;
+    if ("all" in n) return n.all.length ? `(${cheapFirst(n.all).map(node).join(" and ")})` : "1";
+    if ("any" in n) return n.any.length ? `(${cheapFirst(n.any).map(node).join(" or ")})` : "0";
+    return n.none.length ? `not (${cheapFirst(n.none).map(node).join(" or ")})` : "1";
   }
 
   const where = `c.erased_at is null and ${node(rules)}`;
   return { where, params };
 }
+
+/**
+ * The people a rule can only match, when an index range names them: a tag, a balance range, the visits
+ * at a store (each visit source has a store-keyed index), the plays of a game or since a time. `exact`:
+ * the rule holds for exactly these people. Rules of the customer row alone (a scan tests them for almost
+ * nothing) and windows over every store have none.
+ */
+function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid"; exact: boolean; sources: CandidateSql[] } | null {
+  const since = (days: number) => ctx.now - days * DAY;
+  const json = (xs: readonly unknown[]) => JSON.stringify([...new Set(xs)]);
+  switch (r.kind) {
+    case "tags":
+      return {
+        key: "id",
+        exact: r.match === "any" || new Set(r.tags).size === 1,
+        sources: [{ sql: "select t.customer_id from customer_tags t where t.tag in (select value from json_each(?))", params: [json(r.tags)] }],
+      };
+    case "points": {
+      const sql =
+        r.min !== undefined && r.max !== undefined
+          ? "c.points_balance between ? and ?"
+          : r.min !== undefined
+            ? "c.points_balance >= ?"
+            : "c.points_balance <= ?";
+      return {
+        key: "rowid",
+        exact: true,
+        sources: [{ sql: `select c.rowid from customers c where ${sql}`, params: [r.min, r.max].filter((v) => v !== undefined) }],
+      };
+    }
+    case "visitedStore": {
+      // The same four sources as VISIT_SOURCES, each through its store-keyed index (one range per store).
+      const after = r.days === undefined ? null : since(r.days);
+      const time = (col: string) => (after === null ? { sql: "", params: [] } : { sql: ` and ${col} >= ?`, params: [after] });
+      const stores = [...new Set(r.storeIds)];
+      const sources: CandidateSql[] = stores.flatMap((store) => {
+        const o = time("x.completed_at");
+        const l = time("x.created_at");
+        const v = time("x.redeemed_at");
+        return [
+          { sql: `select x.customer_id from orders x where x.status = 'completed' and x.store_id = ?${o.sql}`, params: [store, ...o.params] },
+          {
+            sql: `select x.customer_id from points_ledger x where x.kind = 'earn' and x.store_id is not null and x.store_id = ?${l.sql}`,
+            params: [store, ...l.params],
+          },
+          {
+            sql: `select x.customer_id from vouchers x where x.status = 'redeemed' and x.redeemed_store_id is not null and x.redeemed_store_id = ?${v.sql}`,
+            params: [store, ...v.params],
+          },
+        ];
+      });
+      // Plays: the time-keyed index (created_at, store_id, customer_id), or the player-keyed one for "ever".
+      sources.push(
+        after === null
+          ? { sql: "select x.customer_id from game_draws x where x.store_id in (select value from json_each(?))", params: [json(stores)] }
+          : {
+              sql: "select x.customer_id from game_draws x where x.created_at >= ? and x.store_id in (select value from json_each(?))",
+              params: [after, json(stores)],
+            },
+      );
+      return { key: "id", exact: true, sources };
+    }
+    case "playedGame": {
+      const after = r.days === undefined ? null : since(r.days);
+      if (r.campaignIds?.length)
+        return {
+          key: "id",
+          exact: true,
+          sources: [...new Set(r.campaignIds)].map((g) => ({
+            sql: `select d.customer_id from game_draws d where d.campaign_id = ?${after === null ? "" : " and d.created_at >= ?"}`,
+            params: after === null ? [g] : [g, after],
+          })),
+        };
+      return {
+        key: "id",
+        exact: true,
+        sources: [
+          after === null
+            ? { sql: "select d.customer_id from game_draws d", params: [] }
+            : { sql: "select d.customer_id from game_draws d where d.created_at >= ?", params: [after] },
+        ],
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Rows one candidate statement may return before its driver is given up for a scan (a few ms of index). */
+const SOURCE_CAP = 100_000;
+/** Distinct candidates past which a scan of every customer costs about the same. */
+const CANDIDATE_CAP = 150_000;
+/** Candidates few enough that no other driver is worth trying. */
+const FEW = 5_000;
+/** Which drivers to try first: the ones most often small. */
+const DRIVER_ORDER: SegmentRule["kind"][] = ["tags", "visitedStore", "playedGame", "points"];
 
 export type SegmentRow = typeof segments.$inferSelect;
 export type SampleRow = { id: string; name: string; memberCode: string; earned: number };
@@ -151,13 +342,63 @@ export function createSegmentRepo(db: Db) {
       .all(...w.params) as string[];
 
   /**
-   * How many match, and the first `sample` of them (in rowid order), in slices of the customers' rowid
-   * range with the event loop served between slices: the condition is a handful of index probes per
-   * customer, so one statement over a million customers would hold every other request for seconds. A
-   * slice's sample query runs only while the sample is short. Not one snapshot: a count is an estimate
-   * of a moving audience (a broadcast snapshots its own when it is planned).
+   * The smallest set of candidates any driver names (null: none is small enough, scan everyone). Each
+   * source is one bounded statement, with the event loop served between them.
    */
-  async function countAndSample(w: SqlWhere, opts: { sample: number; earnedSince: number; slices?: SliceOptions }) {
+  async function pickDriver(drivers: readonly Driver[], pause: () => Promise<void>) {
+    let best: { d: Driver; keys: (string | number)[] } | null = null;
+    const ordered = [...drivers].sort((a, b) => DRIVER_ORDER.indexOf(a.rule) - DRIVER_ORDER.indexOf(b.rule));
+    for (const d of ordered) {
+      const keys = new Set<string | number>();
+      let fits = true;
+      for (const src of d.sources) {
+        const rows = c
+          .prepare(`${src.sql} limit ${SOURCE_CAP + 1}`)
+          .pluck()
+          .all(...src.params) as (string | number)[];
+        await pause();
+        if (rows.length > SOURCE_CAP) fits = false;
+        else for (const k of rows) keys.add(k);
+        if (!fits || keys.size > CANDIDATE_CAP || (best && keys.size >= best.keys.length)) {
+          fits = false;
+          break;
+        }
+      }
+      if (fits) best = { d, keys: [...keys] };
+      if (best && best.keys.length <= FEW) break;
+    }
+    return best;
+  }
+
+  /**
+   * How many match, and the first `sample` of them (in rowid order). When a top-level rule's index names
+   * few enough candidates (a driver), only they are tested, in slices; else every customer is, in slices
+   * of the customers' rowid range. Either way the event loop is served between slices: the condition is
+   * a handful of index probes per customer, so one statement over a million customers would hold every
+   * other request for seconds. Not one snapshot: a count is an estimate of a moving audience (a broadcast
+   * snapshots its own when it is planned).
+   */
+  async function countAndSample(w: SqlWhere & { drivers?: readonly Driver[] }, opts: { sample: number; earnedSince: number; slices?: SliceOptions }) {
+    const pause = opts.slices?.pause ?? yieldToEventLoop;
+    const picked = w.drivers?.length ? await pickDriver(w.drivers, pause) : null;
+    if (picked) {
+      const { d, keys } = picked;
+      const among = c
+        .prepare(`select c.rowid from json_each(?) j cross join customers c on ${d.key === "id" ? "c.id" : "c.rowid"} = j.value where ${d.residual.where}`)
+        .pluck();
+      const hits: number[] = [];
+      await forEachChunk(keys, (chunk) => hits.push(...(among.all(JSON.stringify(chunk), ...d.residual.params) as number[])), opts.slices);
+      const first = hits.sort((a, b) => a - b).slice(0, opts.sample);
+      const people = first.length
+        ? (c
+            .prepare(
+              `select c.id, c.name, c.member_code as memberCode, ${earnedInWindowSql("c")} as earned
+               from customers c where c.rowid in (select value from json_each(?)) order by c.rowid`,
+            )
+            .all(opts.earnedSince, JSON.stringify(first)) as SampleRow[])
+        : [];
+      return { count: hits.length, sample: people };
+    }
     const count = c.prepare(`select count(*) from customers c where c.rowid > ? and c.rowid <= ? and (${w.where})`).pluck();
     const sample = c.prepare(
       `select c.id, c.name, c.member_code as memberCode, ${earnedInWindowSql("c")} as earned
@@ -218,3 +459,14 @@ export function createSegmentRepo(db: Db) {
 }
 
 export type SegmentRepo = ReturnType<typeof createSegmentRepo>;
+
+/** `fn` over `items` in chunks sized like a rowid slice (the step's cost per item is a probe or a few). */
+async function forEachChunk<T>(items: readonly T[], fn: (chunk: T[]) => void, opts: SliceOptions = {}) {
+  let i = 0;
+  if (items.length === 0) return;
+  await runInSlices((rows) => {
+    fn(items.slice(i, i + rows) as T[]);
+    i += rows;
+    return { done: i >= items.length };
+  }, opts);
+}
