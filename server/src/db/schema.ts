@@ -59,6 +59,10 @@ export const customers = sqliteTable(
       .on(t.role)
       .where(sql`${t.role} <> 'customer'`),
     index("customers_last_interaction_idx").on(sql`coalesce(${t.lastInteractionAt}, 0)`),
+    // Segments: the candidates of a tier (earned in the window is at most the running total) and of a birthday
+    // month (the segment compiler's own expression), so a count need not test every customer.
+    index("customers_earned_total_idx").on(t.pointsEarnedTotal),
+    index("customers_birth_month_idx").on(sql`cast(substr(${t.birthDate}, -5, 2) as integer)`),
   ],
 );
 
@@ -361,6 +365,10 @@ export const vouchers = sqliteTable(
       .on(t.redeemedAt, t.redeemedStoreId)
       .where(sql`${t.redeemedAt} is not null`),
     // Segments: who redeemed a voucher at a store since a time (a visit; a count's candidates).
+    // A person's redemptions at a store (their last visit, a store visited): one seek, index only.
+    index("vouchers_customer_redeemed_idx")
+      .on(t.customerId, t.redeemedAt, t.redeemedStoreId)
+      .where(sql`${t.status} = 'redeemed' and ${t.redeemedStoreId} is not null`),
     index("vouchers_redeemed_store_idx")
       .on(t.redeemedStoreId, t.redeemedAt, t.customerId)
       .where(sql`${t.status} = 'redeemed' and ${t.redeemedStoreId} is not null`),

@@ -123,11 +123,11 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue?: Seg
       : r.min !== undefined
         ? `${expr} >= ${bind(r.min)}`
         : `${expr} <= ${bind(r.max)}`;
-  /** "At least min / at most max days ago", where `at` is 0 for never (counts as long ago). */
-  const daysAgo = (at: string, r: { min?: number; max?: number }) =>
-    range(at, { min: r.max === undefined ? undefined : since(r.max), max: r.min === undefined ? undefined : since(r.min) });
   const visitExists = (cond: (s: (typeof VISIT_SOURCES)[number]) => string) =>
-    VISIT_SOURCES.map((s) => `exists (select 1 from ${s.from} where x.customer_id = c.id and ${s.when} and ${cond(s)})`).join(" or ");
+    `(${VISIT_SOURCES.map((s) => `exists (select 1 from ${s.from} where x.customer_id = c.id and ${s.when} and ${cond(s)})`).join(" or ")})`;
+  /** daysAgo over "is there one at or after / strictly after a time" (shared daysAgo: never counts as long ago). */
+  const lastWithin = (exists: (after: number, strict: boolean) => string, r: { min?: number; max?: number }) =>
+    [r.max === undefined ? null : exists(since(r.max), false), r.min === undefined ? null : `not ${exists(since(r.min), true)}`].filter(Boolean).join(" and ");
 
   function rule(r: SegmentRule): string {
     switch (r.kind) {
@@ -164,14 +164,13 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue?: Seg
       }
       case "points":
         return range("c.points_balance", r);
+      // "Last at most max days ago" is "one since then", and "last at least min days ago (or never)" is "none
+      // after then": each an EXISTS that stops at the first row (and, over the visit sources, at the first
+      // source that has one) rather than the latest of every source.
       case "lastOrder":
-        return daysAgo(`coalesce((select max(o.completed_at) ${COMPLETED_ORDERS}), 0)`, r);
+        return lastWithin((after, strict) => `exists (select 1 ${COMPLETED_ORDERS} and o.completed_at ${strict ? ">" : ">="} ${bind(after)})`, r);
       case "lastVisit":
-        // Scalar max() over the sources is NULL if any is: each source's "never" is 0.
-        return daysAgo(
-          `max(${VISIT_SOURCES.map((s) => `coalesce((select max(${s.at}) from ${s.from} where x.customer_id = c.id and ${s.when}), 0)`).join(", ")})`,
-          r,
-        );
+        return lastWithin((after, strict) => visitExists((s) => `${s.at} ${strict ? ">" : ">="} ${bind(after)}`), r);
       case "orderCount":
         return range(`(select count(*) ${COMPLETED_ORDERS} and o.completed_at >= ${bind(since(r.days))})`, r);
       case "spend":
@@ -228,7 +227,8 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue?: Seg
 
 /**
  * The people a rule can only match, when an index range names them: a tag, a balance range, the visits
- * at a store (each visit source has a store-keyed index), the plays of a game or since a time. `exact`:
+ * at a store (each visit source has a store-keyed index), the plays of a game or since a time, a birthday
+ * month, the running total of earned points under a tier. `exact`:
  * the rule holds for exactly these people. Rules of the customer row alone (a scan tests them for almost
  * nothing) and windows over every store have none.
  */
@@ -308,6 +308,30 @@ function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid
         ],
       };
     }
+    case "tier": {
+      // Earned in the window is at most the running total: the lowest chosen threshold bounds it from below.
+      const i = Math.min(...r.tiers.map((key) => ctx.loyalty.tiers.findIndex((t) => t.key === key)));
+      if (i <= 0) return null;
+      return {
+        key: "rowid",
+        exact: false,
+        sources: [{ sql: "select c.rowid from customers c where c.points_earned_total >= ?", params: [ctx.loyalty.tiers[i]!.threshold] }],
+      };
+    }
+    case "birthdayMonth": {
+      const months = [...(r.months ?? []), ...(r.thisMonth ? [localMonth(ctx.now, ctx.timeZone)] : [])];
+      // The rule's own expression, which customers_birth_month_idx indexes.
+      return {
+        key: "rowid",
+        exact: true,
+        sources: [
+          {
+            sql: "select c.rowid from customers c where cast(substr(c.birth_date, -5, 2) as integer) in (select value from json_each(?))",
+            params: [json(months)],
+          },
+        ],
+      };
+    }
     default:
       return null;
   }
@@ -320,7 +344,7 @@ const CANDIDATE_CAP = 150_000;
 /** Candidates few enough that no other driver is worth trying. */
 const FEW = 5_000;
 /** Which drivers to try first: the ones most often small. */
-const DRIVER_ORDER: SegmentRule["kind"][] = ["tags", "visitedStore", "playedGame", "points"];
+const DRIVER_ORDER: SegmentRule["kind"][] = ["tags", "visitedStore", "playedGame", "tier", "birthdayMonth", "points"];
 
 export type SegmentRow = typeof segments.$inferSelect;
 export type SampleRow = { id: string; name: string; memberCode: string; earned: number };
@@ -397,7 +421,7 @@ export function createSegmentRepo(db: Db) {
             )
             .all(opts.earnedSince, JSON.stringify(first)) as SampleRow[])
         : [];
-      return { count: hits.length, sample: people };
+      return { count: hits.length, sample: people, via: { driver: d.rule, candidates: keys.length } };
     }
     const count = c.prepare(`select count(*) from customers c where c.rowid > ? and c.rowid <= ? and (${w.where})`).pluck();
     const sample = c.prepare(
@@ -415,7 +439,7 @@ export function createSegmentRepo(db: Db) {
       },
       opts.slices,
     );
-    return { count: total, sample: people };
+    return { count: total, sample: people, via: { driver: "scan" as const, candidates: null } };
   }
 
   function insert(row: SegmentRow) {
