@@ -26,7 +26,14 @@ export type SqlWhere = { where: string; params: unknown[] };
  * A statement naming people (customer ids, or customers' rowids) among whom every match of one top-level
  * rule lies: a range of an index keyed by store, time, tag or balance, so it reads only its own rows.
  */
-export type CandidateSql = { sql: string; params: unknown[] };
+export type CandidateSql =
+  | { sql: string; params: unknown[] }
+  /**
+   * Rows of an index whose columns after `where`'s equalities are `at` then the customer, read in ranges
+   * of `at` (from `since`, or the first row) sized to the slice budget: a store's month of visits can be
+   * hundreds of thousands of rows.
+   */
+  | { select: string; from: string; where: string; params: unknown[]; at: string; since?: number };
 /**
  * A way to count without scanning every customer: the union of `sources` holds everyone the rule matches,
  * and `residual` is the whole condition with that rule taken as true (it holds for exactly the union) or
@@ -257,56 +264,52 @@ function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid
     }
     case "visitedStore": {
       // The same four sources as VISIT_SOURCES, each through its store-keyed index (one range per store).
-      const after = r.days === undefined ? null : since(r.days);
-      const time = (col: string) => (after === null ? { sql: "", params: [] } : { sql: ` and ${col} >= ?`, params: [after] });
+      const after = r.days === undefined ? undefined : since(r.days);
       const stores = [...new Set(r.storeIds)];
-      const sources: CandidateSql[] = stores.flatMap((store) => {
-        const o = time("x.completed_at");
-        const l = time("x.created_at");
-        const v = time("x.redeemed_at");
-        return [
-          { sql: `select x.customer_id from orders x where x.status = 'completed' and x.store_id = ?${o.sql}`, params: [store, ...o.params] },
-          {
-            sql: `select x.customer_id from points_ledger x where x.kind = 'earn' and x.store_id is not null and x.store_id = ?${l.sql}`,
-            params: [store, ...l.params],
-          },
-          {
-            sql: `select x.customer_id from vouchers x where x.status = 'redeemed' and x.redeemed_store_id is not null and x.redeemed_store_id = ?${v.sql}`,
-            params: [store, ...v.params],
-          },
-        ];
+      const sources: CandidateSql[] = stores.flatMap((store) => [
+        { select: "x.customer_id", from: "orders x", where: "x.status = 'completed' and x.store_id = ?", params: [store], at: "x.completed_at", since: after },
+        {
+          select: "x.customer_id",
+          from: "points_ledger x",
+          where: "x.kind = 'earn' and x.store_id is not null and x.store_id = ?",
+          params: [store],
+          at: "x.created_at",
+          since: after,
+        },
+        {
+          select: "x.customer_id",
+          from: "vouchers x",
+          where: "x.status = 'redeemed' and x.redeemed_store_id is not null and x.redeemed_store_id = ?",
+          params: [store],
+          at: "x.redeemed_at",
+          since: after,
+        },
+      ]);
+      // Plays: the time-keyed index (created_at, store_id, customer_id), every store's plays in each range.
+      sources.push({
+        select: "x.customer_id",
+        from: "game_draws x",
+        where: "x.store_id in (select value from json_each(?))",
+        params: [json(stores)],
+        at: "x.created_at",
+        since: after,
       });
-      // Plays: the time-keyed index (created_at, store_id, customer_id), or the player-keyed one for "ever".
-      sources.push(
-        after === null
-          ? { sql: "select x.customer_id from game_draws x where x.store_id in (select value from json_each(?))", params: [json(stores)] }
-          : {
-              sql: "select x.customer_id from game_draws x where x.created_at >= ? and x.store_id in (select value from json_each(?))",
-              params: [after, json(stores)],
-            },
-      );
       return { key: "id", exact: true, sources };
     }
     case "playedGame": {
-      const after = r.days === undefined ? null : since(r.days);
-      if (r.campaignIds?.length)
-        return {
-          key: "id",
-          exact: true,
-          sources: [...new Set(r.campaignIds)].map((g) => ({
-            sql: `select d.customer_id from game_draws d where d.campaign_id = ?${after === null ? "" : " and d.created_at >= ?"}`,
-            params: after === null ? [g] : [g, after],
-          })),
-        };
-      return {
-        key: "id",
-        exact: true,
-        sources: [
-          after === null
-            ? { sql: "select d.customer_id from game_draws d", params: [] }
-            : { sql: "select d.customer_id from game_draws d where d.created_at >= ?", params: [after] },
-        ],
-      };
+      const after = r.days === undefined ? undefined : since(r.days);
+      // By campaign (campaign_id, created_at), or every play by time (created_at, store_id, customer_id).
+      const sources: CandidateSql[] = r.campaignIds?.length
+        ? [...new Set(r.campaignIds)].map((g) => ({
+            select: "d.customer_id",
+            from: "game_draws d",
+            where: "d.campaign_id = ?",
+            params: [g],
+            at: "d.created_at",
+            since: after,
+          }))
+        : [{ select: "d.customer_id", from: "game_draws d", where: "1", params: [], at: "d.created_at", since: after }];
+      return { key: "id", exact: true, sources };
     }
     case "tier": {
       // Earned in the window is at most the running total: the lowest chosen threshold bounds it from below.
@@ -366,6 +369,43 @@ export function createSegmentRepo(db: Db) {
       .all(...w.params) as string[];
 
   /**
+   * A time-ranged source into `keys`, one range of `at` per slice (the span sized to the budget from the
+   * last one's cost); false as soon as `stop` says the set has grown too big to be worth it.
+   */
+  async function readByTime(
+    src: Extract<CandidateSql, { at: string }>,
+    keys: Set<string | number>,
+    stop: () => boolean,
+    pause: () => Promise<void>,
+  ): Promise<boolean> {
+    // Two statements: SQLite seeks to one end for a lone min() or max(), and reads the whole range for both.
+    const sinceSql = src.since === undefined ? "" : ` and ${src.at} >= ?`;
+    const end = (agg: "min" | "max") =>
+      c
+        .prepare(`select ${agg}(${src.at}) from ${src.from} where ${src.where}${sinceSql}`)
+        .pluck()
+        .get(...src.params, ...(src.since === undefined ? [] : [src.since])) as number | null;
+    const first = end("min");
+    const last = end("max");
+    await pause();
+    if (first === null || last === null) return true;
+    const range = c.prepare(`select ${src.select} from ${src.from} where ${src.where} and ${src.at} >= ? and ${src.at} < ?`).pluck();
+    let from = first;
+    let stopped = false;
+    await runInSlices(
+      (span) => {
+        const to = Math.min(from + span, last + 1);
+        for (const k of range.all(...src.params, from, to) as (string | number)[]) keys.add(k);
+        from = to;
+        stopped = stop();
+        return { done: stopped || from > last };
+      },
+      { firstRows: 3_600_000, minRows: 1, maxRows: Number.MAX_SAFE_INTEGER, pause },
+    );
+    return !stopped;
+  }
+
+  /**
    * The smallest set of candidates any driver names (null: none is small enough, scan everyone). Each
    * source is one bounded statement, with the event loop served between them.
    */
@@ -375,15 +415,18 @@ export function createSegmentRepo(db: Db) {
     for (const d of ordered) {
       const keys = new Set<string | number>();
       let fits = true;
+      const tooMany = () => keys.size > CANDIDATE_CAP || (best !== null && keys.size >= best.keys.length);
       for (const src of d.sources) {
-        const rows = c
-          .prepare(`${src.sql} limit ${SOURCE_CAP + 1}`)
-          .pluck()
-          .all(...src.params) as (string | number)[];
-        await pause();
-        if (rows.length > SOURCE_CAP) fits = false;
-        else for (const k of rows) keys.add(k);
-        if (!fits || keys.size > CANDIDATE_CAP || (best && keys.size >= best.keys.length)) {
+        if ("sql" in src) {
+          const rows = c
+            .prepare(`${src.sql} limit ${SOURCE_CAP + 1}`)
+            .pluck()
+            .all(...src.params) as (string | number)[];
+          await pause();
+          if (rows.length > SOURCE_CAP) fits = false;
+          else for (const k of rows) keys.add(k);
+        } else fits = await readByTime(src, keys, tooMany, pause);
+        if (!fits || tooMany()) {
           fits = false;
           break;
         }
