@@ -50,10 +50,12 @@ export type CompileContext = { now: number; timeZone: string; policy: SegmentPol
  * store columns and the rows that count, filtered by customer through that table's customer index.
  */
 const VISIT_SOURCES = [
+  // Index-only probes first (an OR of EXISTS stops at the first source that has one); the ledger's customer
+  // index lacks kind and store, so its probe reads rows.
   { from: "orders x", at: "x.completed_at", store: "x.store_id", when: "x.status = 'completed'" },
-  { from: "points_ledger x", at: "x.created_at", store: "x.store_id", when: "x.kind = 'earn' and x.store_id is not null" },
-  { from: "game_draws x", at: "x.created_at", store: "x.store_id", when: "1" },
   { from: "vouchers x", at: "x.redeemed_at", store: "x.redeemed_store_id", when: "x.status = 'redeemed' and x.redeemed_store_id is not null" },
+  { from: "game_draws x", at: "x.created_at", store: "x.store_id", when: "1" },
+  { from: "points_ledger x", at: "x.created_at", store: "x.store_id", when: "x.kind = 'earn' and x.store_id is not null" },
 ] as const;
 
 const COMPLETED_ORDERS = "from orders o where o.customer_id = c.id and o.status = 'completed'";
@@ -449,12 +451,19 @@ export function createSegmentRepo(db: Db) {
     const pause = opts.slices?.pause ?? yieldToEventLoop;
     const picked = w.drivers?.length ? await pickDriver(w.drivers, pause) : null;
     if (picked) {
-      const { d, keys } = picked;
-      const among = c
-        .prepare(`select c.rowid from json_each(?) j cross join customers c on ${d.key === "id" ? "c.id" : "c.rowid"} = j.value where ${d.residual.where}`)
-        .pluck();
+      const { d } = picked;
+      // Candidates in rowid order, so the rows are read in the table's own order (neighbours share pages)
+      // rather than a random page each; ids become rowids through the id index, itself read in order.
+      let rowids = picked.keys as number[];
+      if (d.key === "id") {
+        const toRowid = c.prepare("select c.rowid from json_each(?) j cross join customers c on c.id = j.value").pluck();
+        rowids = [];
+        await forEachChunk((picked.keys as string[]).sort(), (chunk) => rowids.push(...(toRowid.all(JSON.stringify(chunk)) as number[])), opts.slices);
+      }
+      rowids.sort((a, b) => a - b);
+      const among = c.prepare(`select c.rowid from json_each(?) j cross join customers c on c.rowid = j.value where ${d.residual.where}`).pluck();
       const hits: number[] = [];
-      await forEachChunk(keys, (chunk) => hits.push(...(among.all(JSON.stringify(chunk), ...d.residual.params) as number[])), opts.slices);
+      await forEachChunk(rowids, (chunk) => hits.push(...(among.all(JSON.stringify(chunk), ...d.residual.params) as number[])), opts.slices);
       const first = hits.sort((a, b) => a - b).slice(0, opts.sample);
       const people = first.length
         ? (c
@@ -464,7 +473,7 @@ export function createSegmentRepo(db: Db) {
             )
             .all(opts.earnedSince, JSON.stringify(first)) as SampleRow[])
         : [];
-      return { count: hits.length, sample: people, via: { driver: d.rule, candidates: keys.length } };
+      return { count: hits.length, sample: people, via: { driver: d.rule, candidates: picked.keys.length } };
     }
     const count = c.prepare(`select count(*) from customers c where c.rowid > ? and c.rowid <= ? and (${w.where})`).pluck();
     const sample = c.prepare(
