@@ -12,6 +12,7 @@ const loyalty = createLoyaltyRepo(db);
 const totals: Record<string, number> = {};
 const add = (k: string, ms: number) => (totals[k] = (totals[k] ?? 0) + ms);
 for (let round = 0; round < 2; round++) {
+  if (round) console.log("cold:", JSON.stringify(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, +(v / 20).toFixed(2)]))));
   for (const k of Object.keys(totals)) delete totals[k];
   for (const p of meta.heavy.slice(0, 20)) {
     for (const s of sources) {

@@ -279,7 +279,9 @@ export const pointsLedger = sqliteTable(
     // The one customer-keyed index (each is a random page written per award). It orders a customer's
     // history by date, and "points earned in the tier window" (read on every award) is the customer's
     // running total minus the running sum at the last entry before the window: one seek here.
-    index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
+    // delta and expires_at ride along so the profile's "points expiring soon" (every entry of the person, oldest
+    // first) reads the index alone, not a random row per entry; no extra index write per award.
+    index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate, t.delta, t.expiresAt),
     // The dashboard's points per day: covering, and keyed by time, so each entry is appended at the right edge.
     index("points_ledger_created_idx").on(t.createdAt, t.kind, t.delta),
     // Segments: who earned points at a store since a time (a visit; a count's candidates). Store-keyed, so an
@@ -779,7 +781,8 @@ export const orderLines = sqliteTable(
     options: text("options").notNull().default("[]"),
     lineTotalVnd: integer("line_total_vnd").notNull(),
   },
-  (t) => [index("order_lines_order_idx").on(t.orderId)],
+  // With the quantity: the timeline's "n items" per order from the index alone.
+  (t) => [index("order_lines_order_idx").on(t.orderId, t.quantity)],
 );
 
 // ---- segments: saved audiences (rules compiled to one SQL condition by modules/segments/repo.ts) ----
