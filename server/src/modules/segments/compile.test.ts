@@ -318,10 +318,12 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
       .tuple(optional(fc.subarray([...GAMES, "gx"])), optional(fc.constantFrom(...WINDOWS)))
       .map(([campaignIds, days]) => clean({ kind: "playedGame", campaignIds, days })),
   );
+  // "Last order at least N days ago" is an exclusion (the people with an order since are dropped from the candidates).
+  const exclusion = fc.constantFrom(...DAYS).map((min) => ({ kind: "lastOrder", min }));
   const driven = fc
     .tuple(
       fc.array(drivable, { minLength: 1, maxLength: 2 }),
-      fc.array(fc.oneof({ weight: 3, arbitrary: leaf }, { weight: 1, arbitrary: group(1) }), { maxLength: 3 }),
+      fc.array(fc.oneof({ weight: 3, arbitrary: leaf }, { weight: 1, arbitrary: group(1) }, { weight: 2, arbitrary: exclusion }), { maxLength: 3 }),
       fc.boolean(),
     )
     .map(([d, rest, nest]) => SegmentRules.parse(nest ? { all: [{ any: [d[0]] }, ...rest, { all: d.slice(1) }] } : { all: [...rest, ...d] }));
@@ -332,6 +334,7 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
       const earnedSince = NOW - DEFAULT_LOYALTY_RULES.tierWindowDays * DAY;
       const slices = { rows: 7, pause: async () => {} };
       let nonTrivial = 0;
+      let excluding = 0;
       await fc.assert(
         fc.asyncProperty(driven, policy, async (rules, pol) => {
           const ctx = { now: NOW, timeZone: VN, policy: pol };
@@ -343,7 +346,9 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
             .map(([id]) => id)
             .sort();
           if (memIds.length > 0) nonTrivial++;
-          for (const drivers of [[], ...w.drivers.map((d) => [d])]) {
+          if (w.drivers.some((d) => d.exclusions.length)) excluding++;
+          // Each driver with its exclusions, and without them (its plain residual).
+          for (const drivers of [[], ...w.drivers.flatMap((d) => [[d], [{ ...d, exclusions: [] }]])]) {
             const got = await repo.countAndSample({ ...w, drivers }, { sample: 5, earnedSince, slices });
             expect(got.count, drivers[0]?.rule ?? "scan").toBe(memIds.length);
             expect(
@@ -355,6 +360,7 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
         { seed: 777 + i, numRuns: 80 },
       );
       expect(nonTrivial).toBeGreaterThan(20);
+      expect(excluding).toBeGreaterThan(10);
     });
   });
 

@@ -39,7 +39,19 @@ export type CandidateSql =
  * and `residual` is the whole condition with that rule taken as true (it holds for exactly the union) or
  * the whole condition again (the union is only a superset).
  */
-export type Driver = { rule: SegmentRule["kind"]; key: "id" | "rowid"; sources: CandidateSql[]; residual: SqlWhere };
+export type Driver = {
+  rule: SegmentRule["kind"];
+  key: "id" | "rowid";
+  sources: CandidateSql[];
+  residual: SqlWhere;
+  /**
+   * Other top-level rules that hold for exactly the people NOT in the union of their sources ("no order in
+   * the last 14 days"): a count may drop those people from the candidates and then test `excludedResidual`
+   * (the residual with these rules taken as true too). Only for a driver keyed by id.
+   */
+  exclusions: CandidateSql[][];
+  excludedResidual: SqlWhere;
+};
 /** A compiled segment: the condition, and the drivers a count may start from instead of a full scan. */
 export type CompiledSegment = SqlWhere & { drivers: Driver[] };
 
@@ -69,11 +81,42 @@ const COMPLETED_ORDERS = "from orders o where o.customer_id = c.id and o.status 
 export function compileSegment(rules: SegmentGroup, ctx: CompileContext): CompiledSegment {
   const whole = compileWhere(rules, ctx);
   const drivers: Driver[] = [];
-  for (const r of conjuncts(rules)) {
+  const all = conjuncts(rules);
+  for (const r of all) {
     const d = candidatesOf(r, ctx);
-    if (d) drivers.push({ rule: r.kind, key: d.key, sources: d.sources, residual: d.exact ? compileWhere(rules, ctx, r) : whole });
+    if (!d) continue;
+    const excluded = d.key === "id" ? all.filter((x) => x !== r).flatMap((x) => (exclusionOf(x, ctx) ? [{ rule: x, sources: exclusionOf(x, ctx)! }] : [])) : [];
+    const assumed = [...(d.exact ? [r] : []), ...excluded.map((x) => x.rule)];
+    drivers.push({
+      rule: r.kind,
+      key: d.key,
+      sources: d.sources,
+      residual: d.exact ? compileWhere(rules, ctx, [r]) : whole,
+      exclusions: excluded.map((x) => x.sources),
+      excludedResidual: excluded.length ? compileWhere(rules, ctx, assumed) : d.exact ? compileWhere(rules, ctx, [r]) : whole,
+    });
   }
   return { ...whole, drivers };
+}
+
+/**
+ * The people a rule excludes, when it holds for exactly everyone else: "last order at least min days ago
+ * (or never)" is "no completed order after then", i.e. not among the customers of the completed orders
+ * since then, read store by store (every order has a store: orders.store_id is a NOT NULL foreign key).
+ */
+function exclusionOf(r: SegmentRule, ctx: CompileContext): CandidateSql[] | null {
+  if (r.kind !== "lastOrder" || r.min === undefined || r.max !== undefined) return null;
+  return [
+    {
+      select: "x.customer_id",
+      from: "orders x",
+      where: "x.status = 'completed' and x.store_id in (select id from stores)",
+      params: [],
+      at: "x.completed_at",
+      // Strictly after (ms are integers).
+      since: ctx.now - r.min * DAY + 1,
+    },
+  ];
 }
 
 /**
@@ -119,8 +162,8 @@ function conjuncts(n: SegmentNode): SegmentRule[] {
   return [];
 }
 
-/** The condition alone; `assumeTrue`, a rule of the tree (by identity), compiles to 1. */
-function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue?: SegmentRule): SqlWhere {
+/** The condition alone; the rules of the tree in `assumeTrue` (by identity) compile to 1. */
+function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: readonly SegmentRule[] = []): SqlWhere {
   const params: unknown[] = [];
   const bind = (v: unknown) => (params.push(v), "?");
   const list = (xs: readonly unknown[]) => `(select value from json_each(${bind(JSON.stringify([...new Set(xs)]))}))`;
@@ -224,7 +267,7 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue?: Seg
   }
 
   function node(n: SegmentNode): string {
-    if (!isGroup(n)) return n === assumeTrue ? "1" : `coalesce((${rule(n)}), 0)`;
+    if (!isGroup(n)) return assumeTrue.includes(n) ? "1" : `coalesce((${rule(n)}), 0)`;
     if ("all" in n) return n.all.length ? `(${cheapFirst(n.all).map(node).join(" and ")})` : "1";
     if ("any" in n) return n.any.length ? `(${cheapFirst(n.any).map(node).join(" or ")})` : "0";
     return n.none.length ? `not (${cheapFirst(n.none).map(node).join(" or ")})` : "1";
@@ -346,6 +389,8 @@ function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid
 const SOURCE_CAP = 100_000;
 /** Distinct candidates past which a scan of every customer costs about the same. */
 const CANDIDATE_CAP = 150_000;
+/** People an exclusion may name before it is cheaper to test its rule on each candidate. */
+const EXCLUSION_CAP = 400_000;
 /** Candidates few enough that no other driver is worth trying. */
 const FEW = 5_000;
 /** Which drivers to try first: the ones most often small. */
@@ -452,6 +497,18 @@ export function createSegmentRepo(db: Db) {
     const picked = w.drivers?.length ? await pickDriver(w.drivers, pause) : null;
     if (picked) {
       const { d } = picked;
+      // Drop the people the other rules exclude, when reading who they are is cheaper than testing them.
+      let residual = d.residual;
+      if (d.exclusions.length) {
+        const out = new Set<string | number>();
+        const cap = () => out.size > EXCLUSION_CAP;
+        let read = true;
+        for (const sources of d.exclusions) for (const src of sources) if (read) read = "sql" in src ? false : await readByTime(src, out, cap, pause);
+        if (read) {
+          picked.keys = picked.keys.filter((k) => !out.has(k));
+          residual = d.excludedResidual;
+        }
+      }
       // Candidates in rowid order, so the rows are read in the table's own order (neighbours share pages)
       // rather than a random page each; ids become rowids through the id index, itself read in order.
       let rowids = picked.keys as number[];
@@ -461,9 +518,9 @@ export function createSegmentRepo(db: Db) {
         await forEachChunk((picked.keys as string[]).sort(), (chunk) => rowids.push(...(toRowid.all(JSON.stringify(chunk)) as number[])), opts.slices);
       }
       rowids.sort((a, b) => a - b);
-      const among = c.prepare(`select c.rowid from json_each(?) j cross join customers c on c.rowid = j.value where ${d.residual.where}`).pluck();
+      const among = c.prepare(`select c.rowid from json_each(?) j cross join customers c on c.rowid = j.value where ${residual.where}`).pluck();
       const hits: number[] = [];
-      await forEachChunk(rowids, (chunk) => hits.push(...(among.all(JSON.stringify(chunk), ...d.residual.params) as number[])), opts.slices);
+      await forEachChunk(rowids, (chunk) => hits.push(...(among.all(JSON.stringify(chunk), ...residual.params) as number[])), opts.slices);
       const first = hits.sort((a, b) => a - b).slice(0, opts.sample);
       const people = first.length
         ? (c
