@@ -33,7 +33,7 @@ export type CandidateSql =
    * of `at` (from `since`, or the first row) sized to the slice budget: a store's month of visits can be
    * hundreds of thousands of rows.
    */
-  | { select: string; from: string; where: string; params: unknown[]; at: string; since?: number };
+  | { select: string; from: string; where: string; params: unknown[]; at: string; since?: number; strictlyAfter?: boolean };
 /**
  * A way to count without scanning every customer: the union of `sources` holds everyone the rule matches,
  * and `residual` is the whole condition with that rule taken as true (it holds for exactly the union) or
@@ -113,8 +113,8 @@ function exclusionOf(r: SegmentRule, ctx: CompileContext): CandidateSql[] | null
       where: "x.status = 'completed' and x.store_id in (select id from stores)",
       params: [],
       at: "x.completed_at",
-      // Strictly after (ms are integers).
-      since: ctx.now - r.min * DAY + 1,
+      since: ctx.now - r.min * DAY,
+      strictlyAfter: true,
     },
   ];
 }
@@ -426,7 +426,8 @@ export function createSegmentRepo(db: Db) {
     pause: () => Promise<void>,
   ): Promise<boolean> {
     // Two statements: SQLite seeks to one end for a lone min() or max(), and reads the whole range for both.
-    const sinceSql = src.since === undefined ? "" : ` and ${src.at} >= ?`;
+    // The first range starts at the first row itself, so only these two say "after" or "from".
+    const sinceSql = src.since === undefined ? "" : ` and ${src.at} ${src.strictlyAfter ? ">" : ">="} ?`;
     const end = (agg: "min" | "max") =>
       c
         .prepare(`select ${agg}(${src.at}) from ${src.from} where ${src.where}${sinceSql}`)
