@@ -304,6 +304,11 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
   // A count may start from one top-level rule's candidates (a driver) instead of scanning everyone: each
   // driver alone, and the scan with none, must give the evaluator's count and its first people.
   const drivable: fc.Arbitrary<unknown> = fc.oneof(
+    fc.tuple(fc.constantFrom(...WINDOWS), bounds([1, 2, 3])).map(([days, b]) => ({ kind: "orderCount", days, min: 1, ...b })),
+    fc.tuple(fc.constantFrom(...WINDOWS), bounds([50_000, 100_000, 300_000])).map(([days, b]) => ({ kind: "spend", days, min: 1, ...b })),
+    fc
+      .tuple(fc.constantFrom(...DAYS), optional(fc.constantFrom(...DAYS)))
+      .map(([max, min]) => clean({ kind: "lastOrder", max, min: min !== undefined && min <= max ? min : undefined })),
     fc.subarray(["member", "silver", "gold"], { minLength: 1 }).map((tiers) => ({ kind: "tier", tiers })),
     fc
       .tuple(optional(fc.subarray([1, 2, 6, 11, 12])), optional(fc.boolean()))

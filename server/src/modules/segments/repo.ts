@@ -106,18 +106,19 @@ export function compileSegment(rules: SegmentGroup, ctx: CompileContext): Compil
  */
 function exclusionOf(r: SegmentRule, ctx: CompileContext): CandidateSql[] | null {
   if (r.kind !== "lastOrder" || r.min === undefined || r.max !== undefined) return null;
-  return [
-    {
-      select: "x.customer_id",
-      from: "orders x",
-      where: "x.status = 'completed' and x.store_id in (select id from stores)",
-      params: [],
-      at: "x.completed_at",
-      since: ctx.now - r.min * DAY,
-      strictlyAfter: true,
-    },
-  ];
+  return [ordersSince(ctx.now - r.min * DAY, true)];
 }
+
+/** The customers of the completed orders since a time, every store's range of orders_completed_store_idx. */
+const ordersSince = (since: number, strictlyAfter = false): CandidateSql => ({
+  select: "x.customer_id",
+  from: "orders x",
+  where: "x.status = 'completed' and x.store_id in (select id from stores)",
+  params: [],
+  at: "x.completed_at",
+  since,
+  strictlyAfter,
+});
 
 /**
  * How costly a node is to test per customer, so `all` and `any` test the cheap ones first (SQLite
@@ -280,7 +281,7 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: read
 /**
  * The people a rule can only match, when an index range names them: a tag, a balance range, the visits
  * at a store (each visit source has a store-keyed index), the plays of a game or since a time, a birthday
- * month, the running total of earned points under a tier. `exact`:
+ * month, the running total of earned points under a tier, the orders of a window. `exact`:
  * the rule holds for exactly these people. Rules of the customer row alone (a scan tests them for almost
  * nothing) and windows over every store have none.
  */
@@ -356,6 +357,14 @@ function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid
         : [{ select: "d.customer_id", from: "game_draws d", where: "1", params: [], at: "d.created_at", since: after }];
       return { key: "id", exact: true, sources };
     }
+    // Orders in a window, when the rule needs at least one: the window's orderers (every order has a store).
+    case "orderCount":
+    case "spend":
+      if ((r.min ?? 0) <= 0) return null;
+      return { key: "id", exact: false, sources: [ordersSince(since(r.days))] };
+    case "lastOrder":
+      if (r.max === undefined) return null;
+      return { key: "id", exact: r.min === undefined, sources: [ordersSince(since(r.max))] };
     case "tier": {
       // Earned in the window is at most the running total: the lowest chosen threshold bounds it from below.
       const i = Math.min(...r.tiers.map((key) => ctx.loyalty.tiers.findIndex((t) => t.key === key)));
@@ -394,7 +403,7 @@ const EXCLUSION_CAP = 400_000;
 /** Candidates few enough that no other driver is worth trying. */
 const FEW = 5_000;
 /** Which drivers to try first: the ones most often small. */
-const DRIVER_ORDER: SegmentRule["kind"][] = ["tags", "visitedStore", "playedGame", "tier", "birthdayMonth", "points"];
+const DRIVER_ORDER: SegmentRule["kind"][] = ["tags", "visitedStore", "playedGame", "tier", "birthdayMonth", "points", "orderCount", "spend", "lastOrder"];
 
 export type SegmentRow = typeof segments.$inferSelect;
 export type SampleRow = { id: string; name: string; memberCode: string; earned: number };
