@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES, childrenOf, dayKey, type SegmentGroup } from "@mc/shared";
-import { compileSegment } from "@mc/server/modules/segments/repo";
+import { compileSegment, createSegmentRepo } from "@mc/server/modules/segments/repo";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
@@ -215,8 +215,22 @@ function explain() {
   };
   return plan().segments.map((rules) => ({
     whole: count(rules as SegmentGroup),
+    preview: previews.shift(),
     rules: childrenOf(rules as SegmentGroup).map((r) => ({ rule: r, ...count({ all: [r] } as SegmentGroup) })),
   }));
+}
+
+/** Each segment's count as the preview takes it (sliced, from a driver's candidates or a scan): how, and how long. */
+let previews: { ms: number; count: number; driver: string; candidates: number | null }[] = [];
+async function previewEach() {
+  const ctx = { now: now(), timeZone: TZ, policy: DEFAULT_WARMING_RULES, loyalty: DEFAULT_LOYALTY_RULES };
+  const repo = createSegmentRepo(app.services.db);
+  previews = [];
+  for (const rules of plan().segments) {
+    const t = performance.now();
+    const r = await repo.countAndSample(compileSegment(rules as SegmentGroup, ctx), { sample: 20, earnedSince: ctx.now - 365 * DAY });
+    previews.push({ ms: performance.now() - t, count: r.count, driver: r.via.driver, candidates: r.via.candidates });
+  }
 }
 
 process.on("message", (msg: { type: string }) => {
@@ -228,7 +242,7 @@ process.on("message", (msg: { type: string }) => {
   } else if (msg.type === "baseline") {
     process.send!({ type: "baseline", results: baseline() });
   } else if (msg.type === "explain") {
-    process.send!({ type: "explain", segments: explain() });
+    void previewEach().then(() => process.send!({ type: "explain", segments: explain() }));
   } else if (msg.type === "fill") {
     // The dashboard's background job, run to the end: every settled day counted and stored.
     const t = performance.now();

@@ -293,6 +293,11 @@ try {
     const { segments } = await api.ask("explain");
     segments.forEach((s: any, i: number) => {
       console.log(`segment ${i + 1}: ${fmt(s.whole.n)} people in ${f1(s.whole.ms)} ms`);
+      const p = s.preview;
+      if (p)
+        console.log(
+          `  as the preview counts it (sliced): ${fmt(p.count)} in ${f1(p.ms)} ms, ${p.driver === "scan" ? "scanning every customer" : `from the ${fmt(p.candidates)} candidates of its ${p.driver} rule`}`,
+        );
       for (const r of s.rules) {
         console.log(`  ${JSON.stringify(r.rule)}: ${fmt(r.n)} in ${f1(r.ms)} ms`);
         for (const line of r.plan) console.log(`      ${line}`);

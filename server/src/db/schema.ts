@@ -59,6 +59,10 @@ export const customers = sqliteTable(
       .on(t.role)
       .where(sql`${t.role} <> 'customer'`),
     index("customers_last_interaction_idx").on(sql`coalesce(${t.lastInteractionAt}, 0)`),
+    // Segments: the candidates of a tier (earned in the window is at most the running total) and of a birthday
+    // month (the segment compiler's own expression), so a count need not test every customer.
+    index("customers_earned_total_idx").on(t.pointsEarnedTotal),
+    index("customers_birth_month_idx").on(sql`cast(substr(${t.birthDate}, -5, 2) as integer)`),
   ],
 );
 
@@ -275,9 +279,16 @@ export const pointsLedger = sqliteTable(
     // The one customer-keyed index (each is a random page written per award). It orders a customer's
     // history by date, and "points earned in the tier window" (read on every award) is the customer's
     // running total minus the running sum at the last entry before the window: one seek here.
-    index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate),
+    // delta and expires_at ride along so the profile's "points expiring soon" (every entry of the person, oldest
+    // first) reads the index alone, not a random row per entry; no extra index write per award.
+    index("points_ledger_window_idx").on(t.customerId, t.createdAt, t.earnedToDate, t.delta, t.expiresAt),
     // The dashboard's points per day: covering, and keyed by time, so each entry is appended at the right edge.
     index("points_ledger_created_idx").on(t.createdAt, t.kind, t.delta),
+    // Segments: who earned points at a store since a time (a visit; a count's candidates). Store-keyed, so an
+    // award writes near the right edge of its store's range.
+    index("points_ledger_store_visit_idx")
+      .on(t.storeId, t.createdAt, t.customerId)
+      .where(sql`${t.kind} = 'earn' and ${t.storeId} is not null`),
   ],
 );
 
@@ -357,6 +368,14 @@ export const vouchers = sqliteTable(
       .where(sql`${t.redeemedAt} is not null`),
     // The console's counts per campaign (redeemed per store, expired unused): one covering scan, grouped in index order.
     index("vouchers_campaign_status_idx").on(t.campaignId, t.status, t.redeemedStoreId, t.expiresAt),
+    // Segments: who redeemed a voucher at a store since a time (a visit; a count's candidates).
+    // A person's redemptions at a store (their last visit, a store visited): one seek, index only.
+    index("vouchers_customer_redeemed_idx")
+      .on(t.customerId, t.redeemedAt, t.redeemedStoreId)
+      .where(sql`${t.status} = 'redeemed' and ${t.redeemedStoreId} is not null`),
+    index("vouchers_redeemed_store_idx")
+      .on(t.redeemedStoreId, t.redeemedAt, t.customerId)
+      .where(sql`${t.status} = 'redeemed' and ${t.redeemedStoreId} is not null`),
   ],
 );
 
@@ -764,6 +783,14 @@ export const orders = sqliteTable(
     // The CRM timeline: an order's status changes lie in [created_at, ORDER_LAST_AT].
     index("orders_timeline_idx").on(t.customerId, sql.raw(ORDER_LAST_AT), t.createdAt),
     index("orders_store_status_idx").on(t.storeId, t.status, t.createdAt),
+    // Segments: a person's completed orders (last order, count and spend in a window, visits) in one seek, index only,
+    // and the completed orders at a store since a time (who visited it: a count's candidates).
+    index("orders_completed_idx")
+      .on(t.customerId, t.completedAt, t.totalVnd, t.storeId)
+      .where(sql`${t.status} = 'completed'`),
+    index("orders_completed_store_idx")
+      .on(t.storeId, t.completedAt, t.customerId)
+      .where(sql`${t.status} = 'completed'`),
     uniqueIndex("orders_voucher_live_idx")
       .on(t.voucherId)
       .where(sql`voucher_id is not null and status in ('placed','confirmed','ready')`),
@@ -787,7 +814,8 @@ export const orderLines = sqliteTable(
     options: text("options").notNull().default("[]"),
     lineTotalVnd: integer("line_total_vnd").notNull(),
   },
-  (t) => [index("order_lines_order_idx").on(t.orderId)],
+  // With the quantity: the timeline's "n items" per order from the index alone.
+  (t) => [index("order_lines_order_idx").on(t.orderId, t.quantity)],
 );
 
 // ---- segments: saved audiences (rules compiled to one SQL condition by modules/segments/repo.ts) ----

@@ -7,7 +7,7 @@ import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import { formatMemberCode } from "../loyalty/service";
-import { compileSegment, type SegmentRepo, type SegmentRow, type SqlWhere } from "./repo";
+import { compileSegment, type CompiledSegment, type SegmentRepo, type SegmentRow } from "./repo";
 
 const DAY = 86_400_000;
 const SAMPLE = 20;
@@ -29,7 +29,7 @@ export function createSegmentService(deps: {
   const by = (actor: Principal) => `${actorOf(actor).kind}:${actor.id}`;
 
   /** The rules as one SQL condition now (throws VALIDATION_FAILED for a tier the loyalty rules do not have). */
-  function compile(rules: SegmentGroup): SqlWhere {
+  function compile(rules: SegmentGroup): CompiledSegment {
     return compileSegment(rules, { now: now(), timeZone: deps.timeZone, policy: deps.policy(), loyalty: deps.loyaltyRepo.currentRules().rules });
   }
 

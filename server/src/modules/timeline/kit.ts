@@ -90,6 +90,8 @@ export function scan<R>(o: {
   hi: (r: R) => number;
   items: (r: R) => Item[];
   keep?: (i: Item) => boolean;
+  /** About how many items a row holds (an order's placed, confirmed, ready, completed): batches read fewer rows. */
+  perRow?: number;
 }): Item[] {
   const out: Item[] = [];
   const seen = new Set<string | number>();
@@ -102,7 +104,7 @@ export function scan<R>(o: {
     }
   };
   if (o.before && o.straddling) add(o.straddling(o.before.at));
-  const batch = Math.max(o.limit, 8);
+  const batch = Math.max(Math.ceil(o.limit / (o.perRow ?? 1)), 8);
   let max = o.before ? o.before.at : MAX_AT;
   for (;;) {
     const rows = o.range(MIN_AT, max, batch);

@@ -68,6 +68,8 @@ export const orderSource: SourceFactory = ({ db }) => {
         hi: (r) => r.hi,
         keep: atStores(opts),
         items,
+        // Placed and completed at least, often confirmed and ready: a page of 30 items is about 10 orders.
+        perRow: 3,
       });
     },
   };
