@@ -8,6 +8,13 @@ let coldStartHandled = false;
 // A redirect, not a step forward: no slide-in (ZMPRouter reads `animate` from the navigate options).
 const NO_ANIMATION = { replace: true, animate: false } as never;
 
+/** The game a cold start's QR link opens (getRouteParams() at launch), until QrEntry has sent the app there. */
+export function pendingColdStartGame(): string | null {
+  if (coldStartHandled) return null;
+  const p = qrParamsOf(zalo.getRouteParams());
+  return p ? gamePath(p) : null;
+}
+
 /**
  * Sends an in-store QR deep link (`https://zalo.me/s/<appId>/?store=…&campaign=…&sig=…`) to the game screen.
  * Cold start: the params are in getRouteParams() (location.search), read once per page load.
@@ -20,9 +27,9 @@ export function QrEntry() {
 
   useEffect(() => {
     if (coldStartHandled) return;
+    const path = pendingColdStartGame();
     coldStartHandled = true; // a later remount (persona switch) must not reopen the game
-    const p = qrParamsOf(zalo.getRouteParams());
-    if (p) navigate(gamePath(p), NO_ANIMATION);
+    if (path) navigate(path, NO_ANIMATION);
   }, [navigate]);
 
   useEffect(() => {
