@@ -106,7 +106,9 @@ async function coldLoad(browser: Browser, url: string, ready: string): Promise<L
       new PerformanceObserver((list) => {
         for (const e of list.getEntries() as (PerformanceEntry & { element?: Element | null })[]) {
           const el = e.element;
-          const name = el ? `${el.tagName.toLowerCase()}${el.getAttribute("data-testid") ? `[${el.getAttribute("data-testid")}]` : el.className ? `.${String(el.className).split(" ")[0]}` : ""}` : "?";
+          const name = el
+            ? `${el.tagName.toLowerCase()}${el.getAttribute("data-testid") ? `[${el.getAttribute("data-testid")}]` : el.className ? `.${String(el.className).split(" ")[0]}` : ""}`
+            : "?";
           w.__lcp.push({ t: e.startTime, el: name });
         }
       }).observe({ type: "largest-contentful-paint", buffered: true });
@@ -167,7 +169,9 @@ async function main() {
           const load = await coldLoad(browser, `${servers[i]!.url}${p.path}`, p.ready);
           const key = `${p.name}|${v.name}`;
           results.set(key, [...(results.get(key) ?? []), load]);
-          console.log(`run ${run + 1}/${RUNS} ${p.name.padEnd(12)} ${v.name.padEnd(34)} LCP ${load.lcp.toFixed(0).padStart(5)} ms  ${(load.bytes / 1024).toFixed(0)} KB  ${load.element}`);
+          console.log(
+            `run ${run + 1}/${RUNS} ${p.name.padEnd(12)} ${v.name.padEnd(34)} LCP ${load.lcp.toFixed(0).padStart(5)} ms  ${(load.bytes / 1024).toFixed(0)} KB  ${load.element}`,
+          );
         }
       }
     }

@@ -26,7 +26,11 @@ export function precompressDir(dir: string): string[] {
       if (body.length < MIN_BYTES) continue;
       const gz = gzipSync(body, { level: 9 });
       const br = brotliCompressSync(body, {
-        params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
       });
       if (gz.length < body.length) writeFileSync(`${file}.gz`, gz);
       if (br.length < body.length) writeFileSync(`${file}.br`, br);
