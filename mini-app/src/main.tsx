@@ -1,3 +1,4 @@
+import { startTransition } from "react";
 import { createRoot } from "react-dom/client";
 import "zmp-ui/zaui.css";
 import "./styles.css";
@@ -9,4 +10,5 @@ import { boot } from "./app/boot";
 if (!window.APP_CONFIG) window.APP_CONFIG = appConfig;
 
 boot();
-createRoot(document.getElementById("app")!).render(<App />);
+// A transition: the first render yields to the sign-in's answers (each one starts the next round trip) instead of holding the main thread.
+startTransition(() => createRoot(document.getElementById("app")!).render(<App />));

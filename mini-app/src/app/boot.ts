@@ -1,13 +1,14 @@
 import { startBootSignIn } from "../session";
-import { primeMeWithLoyalty } from "../lib/loyalty";
+import { primeLoyalty } from "../lib/loyalty";
 import { pendingColdStartGame } from "../features/games/qr-entry";
 
 /**
- * What the first paint waits for, started before React's first render instead of one render later: the sign-in,
- * then either the game chunk of a cold start from a store's QR (fetched while signing in) or the home's data.
+ * What the first paint waits for, started before React's first render instead of one render later: the sign-in
+ * and with it either the home's loyalty data (in its answer) or, on a cold start from a store's QR, the game's chunk.
  */
 export function boot() {
   const signedIn = startBootSignIn();
+  // A game opens first: its play may change the points before home shows, so home asks the server then.
   if (pendingColdStartGame()) void import("../features/games/game-page");
-  else void signedIn.then(primeMeWithLoyalty, () => {});
+  else void signedIn.then(primeLoyalty, () => {});
 }

@@ -8,7 +8,7 @@ export type MeWithLoyalty = { customer: Customer; loyalty: Loyalty };
 
 let inFlight: Promise<MeWithLoyalty> | null = null;
 let primed: { at: number; answer: Promise<MeWithLoyalty> } | null = null;
-/** A primed answer older than this is not used: the cards ask again. */
+/** A primed answer older than this is stale (e.g. the app opened on a game first): the cards ask again. */
 const PRIMED_FOR_MS = 10_000;
 
 /** GET /api/me with points, tier and member code. Cards mounting together share one request. */
@@ -22,13 +22,11 @@ export function fetchMeWithLoyalty(): Promise<MeWithLoyalty> {
 }
 
 /**
- * Asks for GET /api/me right after the boot sign-in (app/boot.ts), while React renders the home: its first card
- * takes this answer instead of asking again one render later (the member card's QR is the home's largest paint).
+ * The boot sign-in's answer (it carries what GET /api/me gives; app/boot.ts): the home's first card takes it instead
+ * of asking the server again, so the member card's QR (the home's largest paint) waits for no further round trip.
  */
-export function primeMeWithLoyalty() {
-  const answer = api.get<MeWithLoyalty>("/api/me");
-  answer.catch(() => {}); // a failure is the taker's to show
-  primed = { at: Date.now(), answer };
+export function primeLoyalty(me: MeWithLoyalty) {
+  primed = { at: Date.now(), answer: Promise.resolve({ customer: me.customer, loyalty: me.loyalty }) };
 }
 
 type LoyaltyState = { customerId: string; loyalty: Loyalty } | null;
