@@ -2,16 +2,18 @@ import { useCallback, useEffect } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
 import { zalo, ZaloError } from "../../zalo";
 import { useToast } from "../../components/use-toast";
-import { gamePath, qrParamsFromScan, qrParamsFromSearch, qrParamsOf } from "./api";
+import { gamePath, qrParamsFromScan, qrParamsFromSearch, qrParamsOf, type QrParams } from "./api";
 
 let coldStartHandled = false;
 // A redirect, not a step forward: no slide-in (ZMPRouter reads `animate` from the navigate options).
 const NO_ANIMATION = { replace: true, animate: false } as never;
 
-/** The game a cold start's QR link opens (getRouteParams() at launch), until QrEntry has sent the app there. */
+/** The QR link of a cold start (getRouteParams() at launch), until QrEntry has sent the app to its game. */
+export const pendingColdStartQr = (): QrParams | null => (coldStartHandled ? null : qrParamsOf(zalo.getRouteParams()));
+
+/** The game path a cold start's QR link opens, until QrEntry has sent the app there. */
 export function pendingColdStartGame(): string | null {
-  if (coldStartHandled) return null;
-  const p = qrParamsOf(zalo.getRouteParams());
+  const p = pendingColdStartQr();
   return p ? gamePath(p) : null;
 }
 
