@@ -83,7 +83,11 @@ describe("emulator build of the mini app (built by global setup)", () => {
   it(`keeps the first route within ${FIRST_ROUTE_BUDGET_KB} KB of gzipped JavaScript`, () => {
     const files = firstLoad(WWW);
     const kb = gzKb(files);
-    console.log(`mini app first route: ${kb.toFixed(1)} KB gzipped JS in ${files.length} file(s) (budget ${FIRST_ROUTE_BUDGET_KB} KB)`);
+    // What goes over the wire: the build's brotli copies (the static server sends them to a browser that takes br).
+    const brKb = files.reduce((a, f) => a + readFileSync(`${f}.br`).length, 0) / 1024;
+    console.log(
+      `mini app first route: ${kb.toFixed(1)} KB gzipped JS (${brKb.toFixed(1)} KB as served, brotli) in ${files.length} file(s) (budget ${FIRST_ROUTE_BUDGET_KB} KB)`,
+    );
     expect(files.length).toBeGreaterThan(0);
     expect(kb).toBeLessThanOrEqual(FIRST_ROUTE_BUDGET_KB);
   });
