@@ -3,6 +3,7 @@ import react from "@vitejs/plugin-react";
 import zaloMiniApp from "zmp-vite-plugin";
 import { fileURLToPath } from "node:url";
 import appConfig from "../app-config.json" with { type: "json" };
+import { precompress } from "../web/src/build/precompress";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -17,7 +18,8 @@ export default defineConfig(({ mode }) => {
   return {
     root: here("."),
     // zmp-vite-plugin reads ./app-config.json from the cwd; ours lives at the repo root, so pass it in.
-    plugins: [zaloMiniApp(appConfig as Parameters<typeof zaloMiniApp>[0]), react()],
+    // .gz/.br beside each asset for our static server; Zalo's CDN compresses a deployed app itself.
+    plugins: [zaloMiniApp(appConfig as Parameters<typeof zaloMiniApp>[0]), react(), precompress({ enabled: zaloMode !== "zalo" })],
     define: { "import.meta.env.VITE_ZALO_MODE": JSON.stringify(zaloMode) },
     resolve: {
       alias: {

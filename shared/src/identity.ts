@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Loyalty } from "./loyalty";
 
 export const Role = z.enum(["customer", "staff", "admin"]);
 export type Role = z.infer<typeof Role>;
@@ -32,7 +33,8 @@ export const Customer = z.object({
 });
 export type Customer = z.infer<typeof Customer>;
 
-export const LoginResult = z.object({ token: z.string(), customer: Customer });
+/** The sign-in's answer carries the loyalty GET /api/me gives, so the home's member card needs no second round trip. */
+export const LoginResult = z.object({ token: z.string(), customer: Customer, loyalty: Loyalty });
 export type LoginResult = z.infer<typeof LoginResult>;
 
 /** Vietnamese phone to Zalo's `84…` form. Returns null when it is not a plausible VN mobile number. */

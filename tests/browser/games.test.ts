@@ -64,8 +64,15 @@ describe("in-store QR game: lucky wheel, follow-gated prize, bad links", () => {
     const q1 = links.find((l) => l.storeId === "q1-nguyen-hue")!;
 
     // Cold start: the deep link's query string is what getRouteParams() returns.
+    // The app opens straight on the game: no home (greeting, member card) is ever put on screen first.
+    await page.context().addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="home-hero"]')) (window as { __homeShown?: boolean }).__homeShown = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
     await page.goto(`${stack.webUrl}/${searchOf(q1.url)}`);
     await page.getByTestId("game-wheel").waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => (window as { __homeShown?: boolean }).__homeShown ?? false)).toBe(false);
     expect(await page.getByTestId("game-store").textContent()).toContain("Nguyễn Huệ");
     expect(await page.getByTestId("game-odds").textContent()).toContain("Tỉ lệ trúng");
     expect(await page.getByTestId("game-odds-row").count()).toBe(6);

@@ -4,6 +4,7 @@ import { AnimationRoutes, Spinner } from "zmp-ui";
 import { HomePage } from "../features/home/home-page";
 import { homeCards } from "./home-cards";
 import { COUNTER_PATH, STAFF_CUSTOMER_ROUTE } from "../lib/staff-links";
+import { pendingColdStartGame } from "../features/games/qr-entry";
 
 // Home ships in the entry chunk; every other route is its own chunk.
 const AccountPage = lazy(() => import("../features/account/account-page"));
@@ -34,10 +35,22 @@ function Lazy({ children }: { children: React.ReactNode }) {
   );
 }
 
+/** Home, except on a cold start from a store's QR: QrEntry is about to open the game, so no home flashes first. */
+function HomeRoute() {
+  if (pendingColdStartGame()) {
+    return (
+      <div className="mc-center" data-testid="game-opening">
+        <Spinner visible />
+      </div>
+    );
+  }
+  return <HomePage cards={homeCards} />;
+}
+
 export function AppRoutes() {
   return (
     <AnimationRoutes>
-      <Route path="/" element={<HomePage cards={homeCards} />} />
+      <Route path="/" element={<HomeRoute />} />
       <Route
         path="/game"
         element={

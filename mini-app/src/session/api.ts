@@ -22,6 +22,24 @@ export async function signIn(): Promise<LoginResult> {
 
 setSession({ relogin: async () => (await signIn()).token });
 
+let boot: Promise<LoginResult> | null = null;
+
+/** The app's first sign-in, started before React's first render (app/boot.ts) so it runs while React renders. */
+export function startBootSignIn(): Promise<LoginResult> {
+  if (!boot) {
+    boot = signIn();
+    boot.catch(() => {}); // the gate takes it over and shows the failure; never an unhandled rejection
+  }
+  return boot;
+}
+
+/** The boot sign-in for the gate to wait on, once (a retry or persona switch signs in afresh). */
+export function takeBootSignIn(): Promise<LoginResult> | null {
+  const b = boot;
+  boot = null;
+  return b;
+}
+
 export const fetchMe = () => api.get<{ customer: Customer }>("/api/me").then((r) => r.customer);
 
 export async function sharePhone(): Promise<Customer> {

@@ -2,7 +2,7 @@ import { useCallback } from "react";
 import { useRecoilState, useRecoilValue, useSetRecoilState } from "recoil";
 import type { Customer } from "@mc/shared";
 import { ApiError } from "@mc/web/api-client";
-import { signIn } from "./api";
+import { signIn, takeBootSignIn } from "./api";
 import { sessionState } from "./state";
 
 export function toFailure(e: unknown): { code: string; message: string } {
@@ -18,7 +18,7 @@ export function useSignIn() {
       // Not useLoad: the session is app-wide recoil state the gate renders from, and a quiet re-login keeps it on failure.
       if (!opts.quiet) setSession({ status: "loading" });
       try {
-        const { customer } = await signIn();
+        const { customer } = await (takeBootSignIn() ?? signIn());
         setSession({ status: "ready", customer });
         return customer;
       } catch (e) {

@@ -26,7 +26,26 @@ export function qrParamsFromScan(text: string): QrParams | null {
 
 export const gamePath = (p: QrParams) => `/game?${new URLSearchParams(p).toString()}`;
 
-export const resolveGame = (p: QrParams) => api.post<GameConfig>("/api/games/resolve", p);
+let primed: { path: string; at: number; answer: Promise<GameConfig> } | null = null;
+/** A primed answer older than this is not used (plays left may have changed): the page asks again. */
+const PRIMED_FOR_MS = 10_000;
+
+/** The game behind a link, with the plays left today. A primed answer for the same link is taken once. */
+export function resolveGame(p: QrParams): Promise<GameConfig> {
+  const ready = primed?.path === gamePath(p) && Date.now() - primed.at < PRIMED_FOR_MS ? primed.answer : null;
+  primed = null;
+  return ready ?? api.post<GameConfig>("/api/games/resolve", p);
+}
+
+/**
+ * A cold start from a store's QR asks for its game right after the boot sign-in (app/boot.ts), while React renders
+ * and the game page's chunk arrives, instead of once that page has mounted.
+ */
+export function primeResolveGame(p: QrParams) {
+  const answer = api.post<GameConfig>("/api/games/resolve", p);
+  answer.catch(() => {}); // a failure is the page's to show, when it takes this answer
+  primed = { path: gamePath(p), at: Date.now(), answer };
+}
 
 /** The server draws; the browser only animates to what it drew. `requestId` makes a retried tap idempotent. */
 export const playGame = (p: QrParams, requestId: string) => api.post<PlayResult>("/api/games/play", { ...p, requestId });

@@ -2,11 +2,20 @@ import { useCallback, useEffect } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
 import { zalo, ZaloError } from "../../zalo";
 import { useToast } from "../../components/use-toast";
-import { gamePath, qrParamsFromScan, qrParamsFromSearch, qrParamsOf } from "./api";
+import { gamePath, qrParamsFromScan, qrParamsFromSearch, qrParamsOf, type QrParams } from "./api";
 
 let coldStartHandled = false;
 // A redirect, not a step forward: no slide-in (ZMPRouter reads `animate` from the navigate options).
 const NO_ANIMATION = { replace: true, animate: false } as never;
+
+/** The QR link of a cold start (getRouteParams() at launch), until QrEntry has sent the app to its game. */
+export const pendingColdStartQr = (): QrParams | null => (coldStartHandled ? null : qrParamsOf(zalo.getRouteParams()));
+
+/** The game path a cold start's QR link opens, until QrEntry has sent the app there. */
+export function pendingColdStartGame(): string | null {
+  const p = pendingColdStartQr();
+  return p ? gamePath(p) : null;
+}
 
 /**
  * Sends an in-store QR deep link (`https://zalo.me/s/<appId>/?store=…&campaign=…&sig=…`) to the game screen.
@@ -20,9 +29,9 @@ export function QrEntry() {
 
   useEffect(() => {
     if (coldStartHandled) return;
+    const path = pendingColdStartGame();
     coldStartHandled = true; // a later remount (persona switch) must not reopen the game
-    const p = qrParamsOf(zalo.getRouteParams());
-    if (p) navigate(gamePath(p), NO_ANIMATION);
+    if (path) navigate(path, NO_ANIMATION);
   }, [navigate]);
 
   useEffect(() => {

@@ -14,6 +14,10 @@ describe("POST /api/auth/zalo", () => {
     const body = res.json();
     expect(body.customer).toMatchObject({ name: "Nguyễn Thu Hà", role: "customer", hasPhone: false });
     expect(body.token).toEqual(expect.any(String));
+    // With the loyalty /api/me gives: the mini app's home paints its member card without another round trip.
+    const me = await h.app.inject({ method: "GET", url: "/api/me", headers: bearer(body.token) });
+    expect(body.loyalty).toEqual(me.json().loyalty);
+    expect(body.loyalty.memberCode).toMatch(/^MC-/);
     // The server asked Zalo instead of trusting the client.
     const reqs = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me");
     expect(reqs).toHaveLength(1);

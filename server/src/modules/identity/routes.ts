@@ -16,7 +16,10 @@ export async function identityRoutes(app: FastifyInstance, opts: { identity: Ide
       config: { access: "public", rateLimit: authRateLimit(app) },
       schema: { tags: ["identity"], summary: "Sign in with a Zalo Mini App access token", body: ZaloLoginBody, response: { 200: LoginResult } },
     },
-    async (req) => identity.loginWithZalo(req.body.accessToken),
+    async (req) => {
+      const { token, customer } = await identity.loginWithZalo(req.body.accessToken);
+      return { token, customer, loyalty: opts.loyalty.summary(customer.id) };
+    },
   );
 
   r.get(
