@@ -93,6 +93,8 @@ describe("a staff member granted in the console redeems at the counter", () => {
 
       // At 360 px the Staff page still lists her with the store.
       await page.setViewportSize({ width: 360, height: 780 });
+      // At phone width the navigation is folded into the menu.
+      await page.getByTestId("shell-menu-toggle").click();
       await page.getByTestId("nav-staff").click();
       await expect.poll(() => page.getByTestId(`staff-${memberCode}`).textContent()).toContain("Nguyễn Huệ");
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
