@@ -5,14 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
 import { openDesktop, openPhone, SCREENSHOTS, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
-
-async function signIn(page: Page, stack: Stack, hash: string) {
-  await page.goto(`${stack.consoleUrl}/${hash}`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-}
+import { consoleSignIn as signIn } from "../support/console";
 
 const rows = (page: Page) => page.locator('[data-testid^="customer-row-"]');
 const rowNames = (page: Page) => page.locator('[data-testid^="customer-row-"] .c-person').allTextContents();

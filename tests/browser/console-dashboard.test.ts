@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, type Stack } from "../support/stack";
 import { openDesktop, openPhone, realErrors, SCREENSHOTS } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { consoleSignIn as signIn } from "../support/console";
 
 const DAY = 86_400_000;
 const CHARTS = ["followers", "messages", "cost", "unfollows", "redemptions", "games", "points"];
@@ -133,14 +134,6 @@ async function seedMonth(stack: Stack) {
       }
     }
   })();
-}
-
-async function signIn(page: Page, stack: Stack) {
-  await page.goto(`${stack.consoleUrl}/`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
 }
 
 async function screenshot(page: Page, name: string) {

@@ -6,16 +6,10 @@ import type { AdminDraw, AdminGame } from "@mc/shared";
 import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
 import { openDesktop, openPhone, SCREENSHOTS, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { consoleSignIn as signIn } from "../support/console";
 
 const Q1 = "q1-nguyen-hue";
 
-async function signIn(page: Page, stack: Stack, hash = "") {
-  await page.goto(`${stack.consoleUrl}/${hash}`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-}
 async function call<T>(stack: Stack, token: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method,

@@ -3,14 +3,8 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, type Stack } from "../support/stack";
 import { openDesktop, realErrors, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { consoleSignIn as signIn } from "../support/console";
 
-async function signIn(page: Page, stack: Stack) {
-  await page.goto(`${stack.consoleUrl}/`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-}
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 /** A datetime-local value `ms` from now, in the browser's zone (the tests' context is Asia/Ho_Chi_Minh). */
 const localIn = (ms: number) => new Date(Date.now() + ms + 7 * 3_600_000).toISOString().slice(0, 16);

@@ -3,14 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
 import { openDesktop, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
-
-async function signIn(page: Page, stack: Stack, hash = "") {
-  await page.goto(`${stack.consoleUrl}/${hash}`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-}
+import { consoleSignIn as signIn } from "../support/console";
 
 /** The live count once it has settled on the current rules (no request pending, nothing typed ahead). */
 const settledCount = (page: Page) =>

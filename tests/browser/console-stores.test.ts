@@ -4,16 +4,10 @@ import type { AdminStore, PublicStore } from "@mc/shared";
 import { DEMO_ADMIN, type Stack } from "../support/stack";
 import { openDesktop, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { consoleSignIn as signIn } from "../support/console";
 
 const Q1 = "q1-nguyen-hue";
 
-async function signIn(page: Page, stack: Stack, hash = "") {
-  await page.goto(`${stack.consoleUrl}/${hash}`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-}
 const get = async <T>(stack: Stack, path: string, token?: string) =>
   (await (await fetch(`${stack.apiUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).json()) as T;
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, startStack, type Stack } from "../support/stack";
 import { launchBrowser, openDesktop, realErrors, shot } from "../support/browser";
+import { consoleSignIn as signIn } from "../support/console";
 
 /**
  * Every console page an owner has, opened through the navigation as a person would (at 360 px through the
@@ -86,14 +87,6 @@ async function layoutIssues(page: Page, what: string) {
   const nameless = await unlabelled(page);
   if (nameless) out.push(`${what}: unlabelled: ${nameless}`);
   return out;
-}
-
-async function signIn(page: Page, stack: Stack) {
-  await page.goto(`${stack.consoleUrl}/`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
 }
 
 /** Through the navigation: at phone width open the menu first, and see it close once the page is chosen. */

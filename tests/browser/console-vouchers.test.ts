@@ -3,16 +3,10 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
 import { openDesktop, openPhone, realErrors, shot, type BrowserSession } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { consoleSignIn as signIn } from "../support/console";
 
 const STORE = "q1-nguyen-hue";
 
-async function signIn(page: Page, stack: Stack, hash = "") {
-  await page.goto(`${stack.consoleUrl}/${hash}`);
-  await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-  await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-  await page.getByTestId("login-submit").click();
-  await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
-}
 async function call<T = any>(stack: Stack, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method,
