@@ -211,7 +211,7 @@ describe("admin API: the rules", () => {
     expect(sql("select intent, handoff from auto_reply_log order by rowid desc limit 1")).toEqual([{ intent: null, handoff: 1 }]);
   });
 
-  it("refuses a bad rule with 400 and writes nothing; an unknown intent is a 400 too", async () => {
+  it("refuses a bad rule with 400 and writes nothing; an unknown intent is a 404", async () => {
     const before = JSON.stringify(sql("select * from auto_reply_rules order by intent"));
     for (const body of [
       { keywords: ["???"], priority: 10, enabled: true },
@@ -223,7 +223,7 @@ describe("admin API: the rules", () => {
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(res.json().code).toBe("VALIDATION_FAILED");
     }
-    expect((await api("PUT", "/api/admin/auto-replies/weather", { keywords: ["a"], priority: 1, enabled: true })).statusCode).toBe(400);
+    expect((await api("PUT", "/api/admin/auto-replies/weather", { keywords: ["a"], priority: 1, enabled: true })).statusCode).toBe(404);
     expect(JSON.stringify(sql("select * from auto_reply_rules order by intent"))).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AutoReplyIntent, AutoReplyRuleInput, AutoReplyRuleView } from "@mc/shared";
+import { type AutoReplyIntent, AutoReplyRuleInput, AutoReplyRuleView } from "@mc/shared";
 import { me } from "../../http/route-helpers";
 import { actorOf } from "../../lib/audit";
 import type { AutoReplyService } from "./service";
@@ -31,11 +31,12 @@ export async function autoReplyRoutes(app: FastifyInstance, opts: { autoReplies:
       schema: {
         tags: ["admin"],
         summary: "Saves one intent's rule (keywords, priority, on or off); audited as auto_reply.set",
-        params: z.object({ intent: AutoReplyIntent }),
+        // Any name: an intent with no rule is a 404 (NOT_FOUND), as any other unknown record.
+        params: z.object({ intent: z.string().min(1).max(32) }),
         body: AutoReplyRuleInput,
         response: { 200: z.object({ rule: AutoReplyRuleView }) },
       },
     },
-    async (req) => ({ rule: autoReplies.save(actorOf(me(req)), req.params.intent, req.body) }),
+    async (req) => ({ rule: autoReplies.save(actorOf(me(req)), req.params.intent as AutoReplyIntent, req.body) }),
   );
 }

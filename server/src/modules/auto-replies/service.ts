@@ -1,4 +1,4 @@
-import { AutoReplyRuleInput, ErrorCode, matchIntent, normaliseText, statusWords, whenWords, type AutoReplyIntent, type PublicStore } from "@mc/shared";
+import { ErrorCode, matchIntent, normaliseText, statusWords, whenWords, type AutoReplyIntent, type AutoReplyRuleInput, type PublicStore } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
@@ -136,7 +136,7 @@ export function createAutoReplyService(deps: {
   const list = () => repo.list();
 
   function save(actor: Actor, intent: AutoReplyIntent, input: AutoReplyRuleInput) {
-    const r = AutoReplyRuleInput.parse(input);
+    const r = input; // checked by the route (AutoReplyRuleInput: trimmed, each keyword has a letter or digit)
     // The same keyword twice (in any spelling) is one keyword.
     const seen = new Set<string>();
     const keywords = r.keywords.filter((k) => {
