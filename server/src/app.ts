@@ -42,7 +42,14 @@ export type BuildOptions = {
   logger?: boolean;
 };
 
-export type AppServices = { db: Db; zalo: ZaloClient; messaging: MessagingService; dispatcher: Dispatcher; dashboard: DashboardService; autoReplies: AutoReplyService };
+export type AppServices = {
+  db: Db;
+  zalo: ZaloClient;
+  messaging: MessagingService;
+  dispatcher: Dispatcher;
+  dashboard: DashboardService;
+  autoReplies: AutoReplyService;
+};
 
 /**
  * In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. A long

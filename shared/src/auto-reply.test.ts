@@ -95,7 +95,10 @@ describe("matchIntent with the shipped rules", () => {
     const keywords = DEFAULT_AUTO_REPLY_RULES.flatMap((r) => r.keywords);
     fc.assert(
       fc.property(fc.constantFrom(...keywords), filler, filler, (k, before, after) =>
-        fc.assert(fc.property(variantOf(k), (v) => intentOf(`${before} ${v} ${after}`) === intentOf(`${before} ${k} ${after}`)), { numRuns: 5 }),
+        fc.assert(
+          fc.property(variantOf(k), (v) => intentOf(`${before} ${v} ${after}`) === intentOf(`${before} ${k} ${after}`)),
+          { numRuns: 5 },
+        ),
       ),
       { numRuns: 60 },
     );

@@ -47,10 +47,9 @@ describe("console: auto-replies, and a follower's question answered in Zalo", ()
       await keywords.fill("điểm\n???");
       await page.getByTestId("auto-reply-human-priority").fill("500");
       await page.getByTestId("auto-reply-human-save").click();
-      await expect.poll(() => page.getByTestId("auto-reply-human").getByRole("alert").allTextContents()).toEqual([
-        "Từ khoá: dòng 2: từ khoá cần có chữ hoặc số",
-        "Độ ưu tiên: tối đa là 100",
-      ]);
+      await expect
+        .poll(() => page.getByTestId("auto-reply-human").getByRole("alert").allTextContents())
+        .toEqual(["Từ khoá: dòng 2: từ khoá cần có chữ hoặc số", "Độ ưu tiên: tối đa là 100"]);
       await shot(page, "console-auto-replies-errors");
       await page.setViewportSize({ width: 360, height: 780 });
       await page.getByTestId("auto-reply-human").scrollIntoViewIfNeeded();

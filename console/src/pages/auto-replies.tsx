@@ -1,13 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Save } from "lucide-react";
-import {
-  AUTO_REPLY_INTENT_WORDS,
-  AutoReplyRuleInput,
-  matchIntent,
-  type AutoReplyIntent,
-  type AutoReplyRule,
-  type AutoReplyRuleView,
-} from "@mc/shared";
+import { AUTO_REPLY_INTENT_WORDS, AutoReplyRuleInput, matchIntent, type AutoReplyIntent, type AutoReplyRule, type AutoReplyRuleView } from "@mc/shared";
 import { ApiError } from "@mc/web/api-client";
 import { fmtDateTime } from "@mc/web/format";
 import { detailOfIssue, fieldProblems } from "@mc/web/validation-text";
@@ -73,8 +66,8 @@ export function AutoRepliesPage() {
         <div>
           <h1>Tự động trả lời</h1>
           <p className="c-muted">
-            Khi người quan tâm OA nhắn tin, câu trả lời dùng dữ liệu thật của họ. Từ khoá không phân biệt dấu và chữ hoa (“diem”, “điểm”, “ĐIỂM”
-            là một). Nhiều mục cùng khớp thì mục có độ ưu tiên cao hơn trả lời. Không khớp mục nào: chuyển cho nhân viên.
+            Khi người quan tâm OA nhắn tin, câu trả lời dùng dữ liệu thật của họ. Từ khoá không phân biệt dấu và chữ hoa (“diem”, “điểm”, “ĐIỂM” là một). Nhiều
+            mục cùng khớp thì mục có độ ưu tiên cao hơn trả lời. Không khớp mục nào: chuyển cho nhân viên.
           </p>
         </div>
       </div>
@@ -118,7 +111,17 @@ export function AutoRepliesPage() {
   );
 }
 
-function RuleCard({ rule, draft, onChange, onSaved }: { rule: AutoReplyRuleView; draft: Draft; onChange: (d: Draft) => void; onSaved: (r: AutoReplyRuleView) => void }) {
+function RuleCard({
+  rule,
+  draft,
+  onChange,
+  onSaved,
+}: {
+  rule: AutoReplyRuleView;
+  draft: Draft;
+  onChange: (d: Draft) => void;
+  onSaved: (r: AutoReplyRuleView) => void;
+}) {
   const save = useAction();
   const [tried, setTried] = useState(false);
   const [done, setDone] = useState(false);

@@ -60,7 +60,12 @@ async function setHours(storeId: string, name: string, address: string, open: st
 describe("auto-replies to follower messages, through the emulated Zalo", () => {
   it("points: the real balance, whatever the spelling", async () => {
     const code = await memberCodeOf(h(), person.token);
-    const award = await inject("POST", "/api/staff/points/award", shop.ctx.staff.token, { memberCode: code, storeId: "q1", amountVnd: 125_000, receiptId: "R-1" });
+    const award = await inject("POST", "/api/staff/points/award", shop.ctx.staff.token, {
+      memberCode: code,
+      storeId: "q1",
+      amountVnd: 125_000,
+      receiptId: "R-1",
+    });
     expect(award.statusCode, award.body).toBe(200);
     const balance = award.json().balance as number;
     expect(balance).toBeGreaterThan(0);
@@ -230,5 +235,10 @@ describe("admin API: the rules", () => {
 
 async function post(raw: string) {
   const mac = webhookMac(TEST_ENV.ZALO_APP_ID, raw, String(JSON.parse(raw).timestamp), TEST_ENV.ZALO_OA_SECRET_KEY);
-  return h().app.inject({ method: "POST", url: "/webhooks/zalo", headers: { "content-type": "application/json", "x-zevent-signature": `mac=${mac}` }, payload: raw });
+  return h().app.inject({
+    method: "POST",
+    url: "/webhooks/zalo",
+    headers: { "content-type": "application/json", "x-zevent-signature": `mac=${mac}` },
+    payload: raw,
+  });
 }

@@ -23,9 +23,7 @@ export function createAutoReplyRepo(db: Db) {
     "insert or ignore into auto_reply_log (zalo_msg_id, customer_id, intent, handoff, after_hours_notice, at) values (?, ?, ?, ?, ?, ?)",
   );
   // One probe of auto_reply_log_customer_idx: the person's latest notice within the window.
-  const lastNoticeStmt = c
-    .prepare("select max(at) from auto_reply_log where customer_id = ? and at >= ? and after_hours_notice = 1")
-    .pluck();
+  const lastNoticeStmt = c.prepare("select max(at) from auto_reply_log where customer_id = ? and at >= ? and after_hours_notice = 1").pluck();
 
   return {
     /** The shipped rules of intents that have none yet (a shop's edits stay). */
