@@ -42,7 +42,8 @@ export type AutoReplyRule = { intent: AutoReplyIntent; keywords: string[]; prior
 export function matchIntent(rules: readonly AutoReplyRule[], text: string): { intent: AutoReplyIntent; keyword: string } | null {
   const hay = ` ${normaliseText(text)} `;
   if (hay.trim() === "") return null;
-  let best: { intent: AutoReplyIntent; keyword: string; priority: number } | null = null;
+  // `keyword` as the rule spells it (shown to the shop), `length` of its normalised form (compared).
+  let best: { intent: AutoReplyIntent; keyword: string; length: number; priority: number } | null = null;
   const order = (i: AutoReplyIntent) => AUTO_REPLY_INTENTS.indexOf(i);
   for (const r of rules) {
     if (!r.enabled) continue;
@@ -52,8 +53,8 @@ export function matchIntent(rules: readonly AutoReplyRule[], text: string): { in
       const better =
         !best ||
         r.priority > best.priority ||
-        (r.priority === best.priority && (kw.length > best.keyword.length || (kw.length === best.keyword.length && order(r.intent) < order(best.intent))));
-      if (better) best = { intent: r.intent, keyword: kw, priority: r.priority };
+        (r.priority === best.priority && (kw.length > best.length || (kw.length === best.length && order(r.intent) < order(best.intent))));
+      if (better) best = { intent: r.intent, keyword: k, length: kw.length, priority: r.priority };
     }
   }
   return best && { intent: best.intent, keyword: best.keyword };
