@@ -29,7 +29,7 @@ import { BroadcastPage } from "./pages/broadcast";
 import { ZnsPage } from "./pages/zns";
 import { VouchersPage } from "./pages/vouchers";
 import { GamesPage } from "./pages/games";
-import { Layers, Users } from "lucide-react";
+import { Bot, Layers, Users } from "lucide-react";
 import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
@@ -47,6 +47,7 @@ const StaffPage = lazy(() => import("./pages/staff").then((m) => ({ default: m.S
 const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.AuditPage })));
 const LoyaltyRulesPage = lazy(() => import("./pages/loyalty-rules").then((m) => ({ default: m.LoyaltyRulesPage })));
 const MenuPage = lazy(() => import("./pages/menu").then((m) => ({ default: m.MenuPage })));
+const AutoRepliesPage = lazy(() => import("./pages/auto-replies").then((m) => ({ default: m.AutoRepliesPage })));
 
 // Each page with the console roles that may use it (the server's route roles: README "Console roles").
 const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
@@ -58,6 +59,7 @@ const NAV: NavItem[] = [
   { key: "segments", label: "Phân khúc", icon: Layers, roles: CRM },
   { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone, roles: CRM },
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate, roles: CRM },
+  { key: "auto-replies", label: "Tự động trả lời", icon: Bot, roles: CRM },
   { key: "vouchers", label: "Voucher", icon: Ticket, roles: CRM },
   { key: "games", label: "Trò chơi", icon: Gamepad2, roles: CRM },
   { key: "stores", label: "Cửa hàng", icon: Store, roles: ["owner"] },
@@ -243,6 +245,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "menu") body = <MenuPage id={id} />;
   else if (page === "dashboard") body = <DashboardPage />;
   else if (page === "rules") body = <RulesPage />;
+  else if (page === "auto-replies") body = <AutoRepliesPage />;
   else body = <UnknownPage home={home} />;
   return (
     <div className="mc-console c-shell">

@@ -28,6 +28,8 @@ import { segmentRoutes } from "./modules/segments/routes";
 import { paymentRoutes } from "./modules/payments/routes";
 import { timelineRoutes } from "./modules/timeline/routes";
 import { dashboardRoutes } from "./modules/dashboard/routes";
+import { autoReplyRoutes } from "./modules/auto-replies/routes";
+import type { AutoReplyService } from "./modules/auto-replies/service";
 import { buildContainer } from "./container";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
 import type { MessagingService } from "./modules/messaging/service";
@@ -40,7 +42,14 @@ export type BuildOptions = {
   logger?: boolean;
 };
 
-export type AppServices = { db: Db; zalo: ZaloClient; messaging: MessagingService; dispatcher: Dispatcher; dashboard: DashboardService };
+export type AppServices = {
+  db: Db;
+  zalo: ZaloClient;
+  messaging: MessagingService;
+  dispatcher: Dispatcher;
+  dashboard: DashboardService;
+  autoReplies: AutoReplyService;
+};
 
 /**
  * In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. A long
@@ -152,7 +161,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     timeline,
     dashboard,
   } = c;
-  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard });
+  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard, autoReplies: c.autoReplies });
 
   await app.register(authPlugin, {
     config,
@@ -181,6 +190,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(paymentRoutes, { payments });
   await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
   await app.register(dashboardRoutes, { dashboard });
+  await app.register(autoReplyRoutes, { autoReplies: c.autoReplies });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

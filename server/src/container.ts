@@ -46,6 +46,8 @@ import { createTimelineService } from "./modules/timeline/service";
 import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
+import { createAutoReplyRepo } from "./modules/auto-replies/repo";
+import { createAutoReplyService } from "./modules/auto-replies/service";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -145,11 +147,25 @@ export function buildContainer(o: ContainerOptions) {
     checkout: { appId: config.ZALO_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
     now,
   });
+  // Answers follower messages (issue #14); the mini app link is the one the games' QR codes open.
+  const autoReplies = createAutoReplyService({
+    db,
+    repo: createAutoReplyRepo(db),
+    now,
+    timeZone: config.SHOP_TIME_ZONE,
+    miniAppLink: `https://zalo.me/s/${config.ZALO_APP_ID}/`,
+    balanceOf: loyaltyRepo.balanceOf,
+    lastOrder: (customerId) => orderRepo.ordersOf(customerId, 1)[0],
+    stores: stores.publicList,
+    queue: messaging.queue,
+  });
   const oa = createOaService({
     db,
     repo: createOaRepo(db),
     customers: customerRepo,
     now,
+    oaId: config.ZALO_OA_ID,
+    onFollowerMessage: autoReplies.onFollowerMessage,
     followHooks: {
       onFollow: (p) => {
         games.onFollow(p);
@@ -212,6 +228,7 @@ export function buildContainer(o: ContainerOptions) {
     notes,
     timeline,
     dashboard,
+    autoReplies,
     customerRepo,
     customerList,
     customerAccess,

@@ -19,6 +19,7 @@ const TOUR: Stop[] = [
   { key: "segments", heading: "Phân khúc khách hàng", ready: "segment-list" },
   { key: "broadcasts", heading: "Chiến dịch gửi tin", ready: "broadcast-list", opens: { button: "broadcast-new", shows: "broadcast-compose" } },
   { key: "zns", heading: "Mẫu ZNS", ready: ':is([data-testid="zns-list"], [data-testid="zns-page"] .c-empty)' },
+  { key: "auto-replies", heading: "Tự động trả lời", ready: "auto-reply-points" },
   {
     key: "vouchers",
     heading: "Voucher",

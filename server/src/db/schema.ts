@@ -867,3 +867,33 @@ export const dashboardDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.figure] })],
 );
+
+/**
+ * Auto-reply rules (issue #14): one row per intent, its keywords as a JSON array. The defaults are seeded by the
+ * auto-replies module at start (insert or ignore), so a shop's edits are never overwritten.
+ */
+export const autoReplyRules = sqliteTable("auto_reply_rules", {
+  intent: text("intent").primaryKey(),
+  keywords: text("keywords").notNull(),
+  priority: integer("priority").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * Each follower message the auto-reply looked at, once (keyed by Zalo's msg_id): what it matched, whether it
+ * wants a person, and whether it was told when someone answers (`after_hours_notice`, at most once per 12 h).
+ */
+export const autoReplyLog = sqliteTable(
+  "auto_reply_log",
+  {
+    zaloMsgId: text("zalo_msg_id").primaryKey(),
+    customerId: text("customer_id").notNull(),
+    intent: text("intent"),
+    handoff: integer("handoff", { mode: "boolean" }).notNull(),
+    afterHoursNotice: integer("after_hours_notice", { mode: "boolean" }).notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("auto_reply_log_customer_idx").on(t.customerId, t.at)],
+);

@@ -238,6 +238,8 @@ function request(r: RouteEntry, s: Subject) {
   const ids: Record<string, string> = { voucher: res.voucher, draw: res.draw, order: res.orderX };
   const url = r.url.replace(/:(\w+)/g, (_, name: string) => {
     if (name === "storeId") return store;
+    // An auto-reply rule that exists, so an allowed save really saves.
+    if (name === "intent") return "points";
     if (name === "id" && isOwner(r.scope)) return ids[r.scope.owner]!;
     if (name === "id" && isStore(r.scope) && r.scope.store === "order") return s.target === "other-store" ? res.orderY : res.orderX;
     // A game at X and Y, or (for a store manager of X) one at Y only.

@@ -114,6 +114,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/admin/customers/:id/notes": { text: "Khách thích trà ít đường" },
   "POST /api/staff/customers/:id/notes": { text: "Khách hay gọi trà đào" },
   "POST /api/admin/stores": { id: "sample-store", name: "Cửa hàng mẫu" },
+  "PUT /api/admin/auto-replies/:intent": { keywords: ["điểm"], priority: 20, enabled: true },
   "PUT /api/admin/stores/:id": {
     name: "Cửa hàng mẫu",
     address: "1 Lê Lợi",

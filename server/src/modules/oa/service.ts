@@ -3,6 +3,9 @@ import { tx } from "../../db/client";
 import type { CustomerRepo } from "../customers/repo";
 import type { OaRepo } from "./repo";
 
+/** A follower's text message as the auto-replies see it (see auto-replies/service.ts for the outcome). */
+export type FollowerMessageHook = (m: { customerId: string; zaloMsgId: string; text: string; at: number; fromOa: boolean }) => unknown;
+
 type Event = Record<string, unknown> & { event_name?: string; timestamp?: string; user_id_by_app?: string };
 
 const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : undefined);
@@ -42,11 +45,15 @@ export type FollowHooks = {
 export function createOaService(deps: {
   db: Db;
   repo: OaRepo;
-  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "setFollow" | "touchInteraction">;
+  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "byZaloOaId" | "setFollow" | "touchInteraction">;
   now: () => number;
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */
   onReceipt?: (e: Record<string, unknown>) => unknown;
+  /** The OA's own id: a message whose sender is the OA is never treated as the follower's. */
+  oaId?: string;
+  /** Text messages, in the event's transaction (the auto-replies; issue #14). */
+  onFollowerMessage?: FollowerMessageHook;
 }) {
   const { db, repo, customers, now } = deps;
 
@@ -92,8 +99,23 @@ export function createOaService(deps: {
       if (!oaUserId) return "applied";
       const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
       customers.touchInteraction(row.id, at, now());
+      if (name === "user_send_text") textMessage(e, row.id, at, oaUserId === deps.oaId);
+      return "applied";
+    }
+    // The OA's own messages come back as echoes (`oa_send_*`, §6.2: sender and recipient swapped); handed on
+    // marked fromOa, so the one rule "never answer the OA" lives in the auto-replies.
+    if (name.startsWith("oa_send_")) {
+      const person = customers.byZaloOaId(str((e.recipient as { id?: unknown })?.id) ?? "");
+      if (person) textMessage(e, person.id, at, true);
     }
     return "applied";
+  }
+
+  function textMessage(e: Event, customerId: string, at: number, fromOa: boolean) {
+    const msg = e.message as { msg_id?: unknown; text?: unknown } | undefined;
+    const zaloMsgId = str(msg?.msg_id);
+    if (!zaloMsgId || typeof msg?.text !== "string") return;
+    deps.onFollowerMessage?.({ customerId, zaloMsgId, text: msg.text, at, fromOa });
   }
 
   /** The person's data was erased: stored events that name any of their Zalo ids are redacted (see the repo). */

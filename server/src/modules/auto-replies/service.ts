@@ -1,0 +1,157 @@
+import { ErrorCode, matchIntent, normaliseText, statusWords, whenWords, type AutoReplyIntent, type AutoReplyRuleInput, type PublicStore } from "@mc/shared";
+import type { Db } from "../../db/client";
+import { tx } from "../../db/client";
+import { AppError } from "../../errors";
+import { audit, type Actor } from "../../lib/audit";
+import type { NewMessage } from "../messaging/repo";
+import type { OrderRow } from "../orders/repo";
+import type { AutoReplyRepo } from "./repo";
+
+const HOUR = 3_600_000;
+/** A conversation gap: within it a person is told "we answer at HH:MM" once, however many messages they send. */
+export const NOTICE_GAP_MS = 12 * HOUR;
+/** An answer that could not go out within this is no answer any more. */
+const REPLY_TTL_MS = 6 * HOUR;
+const STORES_LISTED = 5;
+
+const ORDER_STATUS_WORDS: Record<OrderRow["status"], string> = {
+  placed: "đã đặt, đang chờ cửa hàng xác nhận",
+  confirmed: "đã được xác nhận, cửa hàng đang chuẩn bị",
+  ready: "đã sẵn sàng, mời bạn đến nhận",
+  completed: "đã hoàn tất",
+  cancelled: "đã bị huỷ",
+};
+
+export type FollowerMessage = {
+  customerId: string;
+  /** Zalo's `message.msg_id`: one answer per inbound message, whatever redelivers it. */
+  zaloMsgId: string;
+  text: string;
+  /** Zalo's stamp of the message (epoch ms). */
+  at: number;
+  /** Sent by the OA (an `oa_send_*` echo, or a sender that is the OA itself): never answered. */
+  fromOa: boolean;
+};
+
+/**
+ * What became of a follower message. `handoff`: it needs a person ("talk to a person", or no rule matched); the
+ * inbox marks its conversation so (wired by the caller). `queuedMessageId`: the outbox dedupe key of the answer.
+ */
+export type AutoReplyOutcome = { intent: AutoReplyIntent | null; handoff: boolean; queuedMessageId?: string };
+
+/**
+ * Answers follower messages from the person's real data, through the outbox (so `decide` and the dispatcher
+ * apply). Every answer is `transactional`: it replies to what the person just asked, so no cap or fatigue may
+ * hold it behind a welcome or an offer (a "care" answer would wait up to 20 h behind the default cap).
+ */
+export function createAutoReplyService(deps: {
+  db: Db;
+  repo: AutoReplyRepo;
+  now: () => number;
+  timeZone: string;
+  miniAppLink: string;
+  balanceOf: (customerId: string) => number | undefined;
+  lastOrder: (customerId: string) => OrderRow | undefined;
+  stores: () => PublicStore[];
+  /** The messaging module's queue (inside the caller's transaction). */
+  queue: (m: NewMessage) => boolean;
+}) {
+  const { db, repo, now } = deps;
+  repo.seedDefaults(now());
+
+  function storeLines(at: number): string {
+    const list = deps.stores().slice(0, STORES_LISTED);
+    if (list.length === 0) return "Hiện chưa có cửa hàng nào mở bán.";
+    return list
+      .map((s) => {
+        const hours = s.status.today.map((i) => `${i.open}–${i.close}`).join(", ") || "nghỉ";
+        const where = s.address ? ` — ${s.address}` : "";
+        return `${s.name}${where}. Hôm nay: ${hours}${s.status.todayNote ? ` (${s.status.todayNote})` : ""}. ${statusWords(s.status, at, s.timeZone)}.`;
+      })
+      .join("\n");
+  }
+
+  function orderLine(customerId: string): string {
+    const o = deps.lastOrder(customerId);
+    if (!o) return `Bạn chưa có đơn hàng nào. Đặt món trong mini app: ${deps.miniAppLink}`;
+    const store = deps.stores().find((s) => s.id === o.storeId)?.name;
+    return `Đơn ${o.code}${store ? ` tại ${store}` : ""} ${ORDER_STATUS_WORDS[o.status]}.`;
+  }
+
+  /** When a person will answer: null while any store is open (someone is there), else the next opening. */
+  function staffedAgainAt(at: number): number | null {
+    const list = deps.stores();
+    if (list.length === 0 || list.some((s) => s.status.openNow)) return null;
+    const next = list.map((s) => (s.status.opensAt ? Date.parse(s.status.opensAt) : Infinity)).reduce((a, b) => Math.min(a, b), Infinity);
+    return Number.isFinite(next) ? next : null;
+  }
+
+  function answer(intent: AutoReplyIntent, customerId: string, at: number): string {
+    switch (intent) {
+      case "points": {
+        const n = deps.balanceOf(customerId) ?? 0;
+        return `Bạn đang có ${n.toLocaleString("vi-VN")} điểm. Xem chi tiết và đổi quà trong mini app: ${deps.miniAppLink}`;
+      }
+      case "last_order":
+        return orderLine(customerId);
+      case "store_info":
+        return storeLines(at);
+      case "menu":
+        return `Mời bạn xem thực đơn và đặt món trong mini app: ${deps.miniAppLink}`;
+      case "human":
+        return "Mình đã chuyển cuộc trò chuyện cho nhân viên, bạn chờ một chút nhé.";
+    }
+  }
+
+  /**
+   * One follower message (called by the OA webhook inside its event's transaction). Never answers the OA's
+   * own messages, nor a message it saw before; the outbox's dedupe key `autoreply:<msg_id>` holds even so.
+   */
+  function onFollowerMessage(m: FollowerMessage): AutoReplyOutcome {
+    if (m.fromOa || !m.zaloMsgId || !m.customerId) return { intent: null, handoff: false };
+    return tx(db, () => {
+      const matched = matchIntent(repo.list(), m.text);
+      const intent = matched?.intent ?? null;
+      const handoff = intent === null || intent === "human";
+      const at = now();
+      let text: string | null = intent && intent !== "human" ? answer(intent, m.customerId, at) : null;
+      let notice = false;
+      if (handoff) {
+        const back = staffedAgainAt(at);
+        if (back !== null && repo.lastNoticeAt(m.customerId, at - NOTICE_GAP_MS) === null) {
+          notice = true;
+          text = `Cảm ơn bạn đã nhắn tin! Hiện ngoài giờ làm việc, nhân viên sẽ trả lời bạn lúc ${whenWords(back, at, deps.timeZone)}.`;
+        } else if (intent === "human" && back === null) text = answer("human", m.customerId, at);
+      }
+      if (!repo.log({ zaloMsgId: m.zaloMsgId, customerId: m.customerId, intent, handoff, afterHoursNotice: notice, at })) return { intent, handoff };
+      if (!text) return { intent, handoff };
+      const dedupeKey = `autoreply:${m.zaloMsgId}`;
+      deps.queue({ customerId: m.customerId, category: "transactional", priority: 8, dedupeKey, source: "autoreply", text, expiresAt: at + REPLY_TTL_MS });
+      return { intent, handoff, queuedMessageId: dedupeKey };
+    });
+  }
+
+  // ---- admin ----
+
+  const list = () => repo.list();
+
+  function save(actor: Actor, intent: AutoReplyIntent, input: AutoReplyRuleInput) {
+    const r = input; // checked by the route (AutoReplyRuleInput: trimmed, each keyword has a letter or digit)
+    // The same keyword twice (in any spelling) is one keyword.
+    const seen = new Set<string>();
+    const keywords = r.keywords.filter((k) => {
+      const n = normaliseText(k);
+      return seen.has(n) ? false : (seen.add(n), true);
+    });
+    return tx(db, () => {
+      const at = now();
+      if (!repo.save(intent, { ...r, keywords }, actor.id, at)) throw new AppError(ErrorCode.NOT_FOUND, `No auto-reply rule ${intent}`);
+      audit(db, { actor, action: "auto_reply.set", targetId: intent, details: { keywords, priority: r.priority, enabled: r.enabled }, at });
+      return repo.list().find((x) => x.intent === intent)!;
+    });
+  }
+
+  return { onFollowerMessage, list, save };
+}
+
+export type AutoReplyService = ReturnType<typeof createAutoReplyService>;
