@@ -29,6 +29,9 @@ import { paymentRoutes } from "./modules/payments/routes";
 import { timelineRoutes } from "./modules/timeline/routes";
 import { dashboardRoutes } from "./modules/dashboard/routes";
 import { buildContainer } from "./container";
+import { automationRoutes } from "./modules/automations/routes";
+import type { AutomationService } from "./modules/automations/service";
+import type { TimerWorker } from "./modules/automations/timers";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
 import type { MessagingService } from "./modules/messaging/service";
 import type { DashboardService } from "./modules/dashboard/service";
@@ -40,7 +43,15 @@ export type BuildOptions = {
   logger?: boolean;
 };
 
-export type AppServices = { db: Db; zalo: ZaloClient; messaging: MessagingService; dispatcher: Dispatcher; dashboard: DashboardService };
+export type AppServices = {
+  db: Db;
+  zalo: ZaloClient;
+  messaging: MessagingService;
+  dispatcher: Dispatcher;
+  dashboard: DashboardService;
+  automations: AutomationService;
+  automationTimers: TimerWorker;
+};
 
 /**
  * In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. A long
@@ -152,7 +163,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     timeline,
     dashboard,
   } = c;
-  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard });
+  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard, automations: c.automations, automationTimers: c.automationTimers });
 
   await app.register(authPlugin, {
     config,
@@ -181,6 +192,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(paymentRoutes, { payments });
   await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
   await app.register(dashboardRoutes, { dashboard });
+  await app.register(automationRoutes, { automations: c.automations });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [
@@ -198,6 +210,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   if (config.DISPATCHER_ENABLED) {
     app.addHook("onReady", async () => dispatcher.start());
     app.addHook("onClose", async () => dispatcher.stop());
+    // The automations' due timers run where the dispatcher does (here, or in dispatcher-main.ts).
+    app.addHook("onReady", async () => c.automationTimers.start());
+    app.addHook("onClose", async () => c.automationTimers.stop());
   }
   // The dashboard's settled days, computed once in the background (in slices) so a view reads them stored.
   if (config.DASHBOARD_JOB_ENABLED) {

@@ -21,6 +21,8 @@ const OWNERS: Record<string, string> = {
   admin_users: "admin/repo.ts",
   admin_user_stores: "admin/repo.ts",
   dashboard_days: "dashboard/repo.ts",
+  automations: "automations/repo.ts",
+  automation_runs: "automations/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -122,9 +122,18 @@ export function createSegmentService(deps: {
     return { id: r.id, version: r.version, rules: rulesOf(r) };
   }
 
+  /** Whether a person is in a saved segment now (null when the segment was deleted). */
+  function contains(id: string, customerId: string): boolean | null {
+    const r = repo.byId(id);
+    if (!r) return null;
+    return repo.isMember(compile(rulesOf(r)), customerId);
+  }
+
   return {
     create,
     update,
+    contains,
+    exists: (id: string) => repo.byId(id) !== undefined,
     remove,
     get,
     list: () => repo.list().map(view),
