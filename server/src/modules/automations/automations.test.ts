@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newShopper, type Harness } from "../../test-support";
+import { everyTurn, newShopper, type Harness } from "../../test-support";
 import { shopCalls, startShop, type Shop } from "../orders/test-fixture";
 import { createAutomationRepo } from "./repo";
 
@@ -164,5 +164,24 @@ describe("automations", () => {
     await move(o.id, "confirmed");
     await move(o.id, "ready");
     expect(outboxOf(s.customer.id).at(-1)!.text).toBe(`Đơn ${o.code} đã sẵn sàng, mời bạn!`);
+  });
+
+  it("thousands of due timers are fired in chunks, the event loop served between them", async () => {
+    const db = h.app.services.db.$client;
+    const s = await newShopper(h, "Khách nhiều");
+    const n = 3_000;
+    db.transaction(() => {
+      for (let i = 0; i < n; i++)
+        h.app.services.automations.onEvent({ trigger: "order_completed", customerId: s.customer.id, occurrenceKey: `bulk:${i}`, vars: { code: `B${i}` } });
+    })();
+    await advance(3 * HOUR);
+    let turns = 0;
+    const stop = everyTurn(() => turns++);
+    await timers().drain();
+    stop();
+    expect(sql("select count(*) as n from automation_runs where occurrence_key like 'bulk:%' and state = 'waiting'")[0].n).toBe(0);
+    expect(sql("select count(*) as n from outbox where dedupe_key like 'auto:order-feedback:bulk:%'")[0].n).toBe(n);
+    // The API process fires 25 per transaction and yields after each: at least one turn per chunk.
+    expect(turns).toBeGreaterThanOrEqual(n / 25);
   });
 });
