@@ -201,7 +201,13 @@ export function buildContainer(o: ContainerOptions) {
     repo: customerRepo,
     stores: storeRepo,
     now,
-    forget: { outbox: messagingRepo.forgetCustomer, timers: automations.forgetCustomer, webhookEvents: oa.forgetIds, notes: notes.forget, sessions: identity.forget },
+    forget: {
+      outbox: messagingRepo.forgetCustomer,
+      timers: automations.forgetCustomer,
+      webhookEvents: oa.forgetIds,
+      notes: notes.forget,
+      sessions: identity.forget,
+    },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
   const staffGrants = createStaffGrants({ db, repo: customerRepo, storeExists: storeRepo.exists, now });

@@ -39,7 +39,10 @@ export function unknownPlaceholders(trigger: AutomationTrigger, text: string): s
 export const AutomationInput = z.object({
   name: z.string().trim().min(1).max(80),
   enabled: z.boolean(),
-  waitHours: z.number().min(0).max(24 * 90),
+  waitHours: z
+    .number()
+    .min(0)
+    .max(24 * 90),
   segmentId: z.string().min(1).max(64).nullable(),
   category: Category,
   priority: z.number().int().min(1).max(9),
@@ -47,7 +50,10 @@ export const AutomationInput = z.object({
   imageUrl: z.string().url().max(500).nullable(),
   templateId: z.string().min(1).max(64).nullable(),
   templateParams: z.record(z.string().min(1).max(64), z.string().max(500)),
-  expiresHours: z.number().min(1).max(24 * 30),
+  expiresHours: z
+    .number()
+    .min(1)
+    .max(24 * 30),
 });
 export type AutomationInput = z.infer<typeof AutomationInput>;
 

@@ -51,11 +51,13 @@ describe("console: automations", () => {
       expect(await page.getByTestId("automation-save").isDisabled()).toBe(true);
       await page.getByTestId("automation-text").fill("Đơn {code} thế nào, {name}? Trả lời tin này để góp ý nhé!");
       await page.getByTestId("automation-save").click();
-      await expect.poll(() => api("/api/admin/automations/order-feedback").then((r) => r.automation)).toMatchObject({
-        waitHours: 3,
-        segmentId: segment.id,
-        text: "Đơn {code} thế nào, {name}? Trả lời tin này để góp ý nhé!",
-      });
+      await expect
+        .poll(() => api("/api/admin/automations/order-feedback").then((r) => r.automation))
+        .toMatchObject({
+          waitHours: 3,
+          segmentId: segment.id,
+          text: "Đơn {code} thế nào, {name}? Trả lời tin này để góp ý nhé!",
+        });
       await expect.poll(() => page.getByTestId("automation-save").isDisabled()).toBe(true);
       await shot(page, "console-automation-editor");
 

@@ -86,7 +86,19 @@ beforeAll(async () => {
     method: "PUT",
     url: "/api/admin/automations/first-purchase",
     headers: auth,
-    payload: { name, category, priority, imageUrl, templateId, templateParams, expiresHours, enabled: true, segmentId: null, waitHours: 0.0003, text: "Cảm ơn {name}!" },
+    payload: {
+      name,
+      category,
+      priority,
+      imageUrl,
+      templateId,
+      templateParams,
+      expiresHours,
+      enabled: true,
+      segmentId: null,
+      waitHours: 0.0003,
+      text: "Cảm ơn {name}!",
+    },
   });
   expect(put.statusCode, put.body).toBe(200);
 }, 120_000);

@@ -112,7 +112,13 @@ export function AutomationsPage() {
                     <td data-label="Đang giữ" className="c-num-col">
                       {fmtNumber(a.figures.held)}
                     </td>
-                    <td data-label="Không gửi" className="c-num-col" title={Object.entries(a.figures.suppressed).map(([r, n]) => `${reasonLabel(r)}: ${n}`).join("\n")}>
+                    <td
+                      data-label="Không gửi"
+                      className="c-num-col"
+                      title={Object.entries(a.figures.suppressed)
+                        .map(([r, n]) => `${reasonLabel(r)}: ${n}`)
+                        .join("\n")}
+                    >
                       {fmtNumber(suppressedTotal(a))}
                     </td>
                     <td data-label="Chuyển đổi" className="c-num-col" data-testid={`automation-conversions-${a.id}`}>
@@ -187,7 +193,10 @@ export function AutomationEditorPage({ id }: { id: string }) {
 
   const set = <K extends keyof AutomationInput>(k: K, v: AutomationInput[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
   const template = refs.data?.templates.find((t) => t.id === draft.templateId) ?? null;
-  const unknown = [...unknownPlaceholders(saved.trigger, draft.text), ...Object.values(draft.templateParams).flatMap((v) => unknownPlaceholders(saved.trigger, v))];
+  const unknown = [
+    ...unknownPlaceholders(saved.trigger, draft.text),
+    ...Object.values(draft.templateParams).flatMap((v) => unknownPlaceholders(saved.trigger, v)),
+  ];
   const problems = [
     ...(draft.name.trim() ? [] : ["Đặt tên cho tự động hoá"]),
     ...(draft.text.trim() ? [] : ["Nhập nội dung tin"]),
@@ -240,7 +249,9 @@ export function AutomationEditorPage({ id }: { id: string }) {
                       {s.name}
                     </option>
                   ))}
-                  {draft.segmentId && !refs.data?.segments.some((s) => s.id === draft.segmentId) && <option value={draft.segmentId}>(phân khúc không còn)</option>}
+                  {draft.segmentId && !refs.data?.segments.some((s) => s.id === draft.segmentId) && (
+                    <option value={draft.segmentId}>(phân khúc không còn)</option>
+                  )}
                 </select>
               </Field>
               <label className="c-check c-field-wide">
@@ -266,10 +277,22 @@ export function AutomationEditorPage({ id }: { id: string }) {
                   </span>
                 }
               >
-                <textarea className="c-input" rows={4} maxLength={2000} value={draft.text} onChange={(e) => set("text", e.target.value)} data-testid="automation-text" />
+                <textarea
+                  className="c-input"
+                  rows={4}
+                  maxLength={2000}
+                  value={draft.text}
+                  onChange={(e) => set("text", e.target.value)}
+                  data-testid="automation-text"
+                />
               </Field>
               <Field label="Ảnh kèm (đường dẫn, không bắt buộc)">
-                <input className="c-input" value={draft.imageUrl ?? ""} onChange={(e) => set("imageUrl", e.target.value || null)} data-testid="automation-image" />
+                <input
+                  className="c-input"
+                  value={draft.imageUrl ?? ""}
+                  onChange={(e) => set("imageUrl", e.target.value || null)}
+                  data-testid="automation-image"
+                />
               </Field>
               <Field label="Mẫu tin (ZNS / mẫu qua UID)" hint="Có mẫu thì gửi bằng mẫu; nội dung trên được dùng khi mẫu không gửi được.">
                 <select
@@ -298,7 +321,12 @@ export function AutomationEditorPage({ id }: { id: string }) {
                 </Field>
               ))}
               <Field label="Loại tin">
-                <select className="c-input" value={draft.category} onChange={(e) => set("category", e.target.value as AutomationInput["category"])} data-testid="automation-category">
+                <select
+                  className="c-input"
+                  value={draft.category}
+                  onChange={(e) => set("category", e.target.value as AutomationInput["category"])}
+                  data-testid="automation-category"
+                >
                   {(["transactional", "care", "promotion"] as const).map((c) => (
                     <option key={c} value={c}>
                       {CATEGORY_LABEL[c]}

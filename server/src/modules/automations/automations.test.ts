@@ -85,10 +85,11 @@ describe("automations", () => {
 
     const second = await completed(s.token);
     expect(runsOf(s.customer.id).filter((r) => r.automation_id === "first-purchase")).toHaveLength(1);
-    expect(runsOf(s.customer.id).filter((r) => r.automation_id === "order-feedback").map((r) => r.occurrence_key)).toEqual([
-      `order:${o.id}`,
-      `order:${second.id}`,
-    ]);
+    expect(
+      runsOf(s.customer.id)
+        .filter((r) => r.automation_id === "order-feedback")
+        .map((r) => r.occurrence_key),
+    ).toEqual([`order:${o.id}`, `order:${second.id}`]);
   });
 
   it("a timer whose worker died holding its lease is taken again after the lease, and sends once", async () => {

@@ -62,7 +62,9 @@ export function createAutomationRepo(db: Db) {
   const finishStmt = c.prepare(
     "update automation_runs set state = @state, reason = @reason, done_at = @now, lease_owner = null, lease_until = null where id = @id and lease_owner = @owner and state = 'waiting'",
   );
-  const setEndStmt = c.prepare("update automation_runs set state = @state, reason = @reason where automation_id = @automationId and occurrence_key = @occurrenceKey");
+  const setEndStmt = c.prepare(
+    "update automation_runs set state = @state, reason = @reason where automation_id = @automationId and occurrence_key = @occurrenceKey",
+  );
   const forgetStmt = c.prepare(
     "update automation_runs set state = 'cancelled', reason = 'CUSTOMER_ERASED', vars = '{}', done_at = ?, lease_owner = null, lease_until = null where customer_id = ? and state = 'waiting'",
   );

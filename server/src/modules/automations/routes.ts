@@ -27,7 +27,12 @@ export async function automationRoutes(app: FastifyInstance, opts: { automations
     "/api/admin/automations/:id",
     {
       config: { access: "admin", roles: ["marketer"] },
-      schema: { tags, summary: "Edit an automation (its trigger stays); enabled=false stops its waiting timers from sending", params: IdParam, body: AutomationInput },
+      schema: {
+        tags,
+        summary: "Edit an automation (its trigger stays); enabled=false stops its waiting timers from sending",
+        params: IdParam,
+        body: AutomationInput,
+      },
     },
     async (req) => ({ automation: automations.update(me(req), req.params.id, req.body) }),
   );

@@ -50,7 +50,11 @@ export function createAutomationService(deps: {
   }
 
   /** Sends (queues) one occurrence's message now, or says why not. Inside the caller's transaction. */
-  function fire(a: AutomationRow | undefined, run: { automationId: string; occurrenceKey: string; customerId: string; vars: Record<string, unknown> }, at: number): RunEnd {
+  function fire(
+    a: AutomationRow | undefined,
+    run: { automationId: string; occurrenceKey: string; customerId: string; vars: Record<string, unknown> },
+    at: number,
+  ): RunEnd {
     if (!a || !a.enabled) return { state: "cancelled", reason: "AUTOMATION_OFF" };
     if (a.segment_id) {
       const inSegment = deps.segments.contains(a.segment_id, run.customerId);

@@ -42,7 +42,11 @@ export function createTimerWorker(deps: {
         let n = 0;
         for (const r of chunk) {
           if (!automations.has(r.automation_id)) automations.set(r.automation_id, repo.byId(r.automation_id));
-          const end = deps.fire(automations.get(r.automation_id), { automationId: r.automation_id, occurrenceKey: r.occurrence_key, customerId: r.customer_id, vars: JSON.parse(r.vars) }, at);
+          const end = deps.fire(
+            automations.get(r.automation_id),
+            { automationId: r.automation_id, occurrenceKey: r.occurrence_key, customerId: r.customer_id, vars: JSON.parse(r.vars) },
+            at,
+          );
           if (repo.finish({ id: r.id, owner, now: at, ...end })) n++;
         }
         return n;
