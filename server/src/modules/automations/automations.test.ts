@@ -167,6 +167,18 @@ describe("automations", () => {
     expect(outboxOf(s.customer.id).at(-1)!.text).toBe(`Đơn ${o.code} đã sẵn sàng, mời bạn!`);
   });
 
+  it("erasing a person ends their waiting timers: nothing is sent to them later", async () => {
+    const s = await newShopper(h, "Khách xoá");
+    await completed(s.token);
+    const erased = await inject("POST", `/api/admin/customers/${s.customer.id}/erase`, ctx.admin, { reason: "Khách yêu cầu xoá dữ liệu" });
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(runsOf(s.customer.id).filter((r) => r.state === "waiting")).toEqual([]);
+    expect(sql("select count(*) as n from automation_runs where customer_id = ? and reason = 'CUSTOMER_ERASED' and vars = '{}'", s.customer.id)[0].n).toBe(2);
+    await advance(3 * HOUR);
+    await timers().drain();
+    expect(outboxOf(s.customer.id).filter((r) => r.source === "thanks" || r.source === "feedback")).toEqual([]);
+  });
+
   it("thousands of due timers are fired in chunks, the event loop served between them", async () => {
     const db = h.app.services.db.$client;
     const s = await newShopper(h, "Khách nhiều");

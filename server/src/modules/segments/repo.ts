@@ -425,8 +425,16 @@ export function createSegmentRepo(db: Db) {
       .all(...w.params) as string[];
 
   /** Whether one person matches (an automation's condition when its message is due): one probe by primary key. */
-  const isMember = (w: SqlWhere, customerId: string) =>
-    c.prepare(`select 1 from customers c where c.id = ? and (${w.where})`).get(customerId, ...w.params) !== undefined;
+  const memberStmts = new Map<string, import("better-sqlite3").Statement<unknown[]>>();
+  const isMember = (w: SqlWhere, customerId: string) => {
+    let stmt = memberStmts.get(w.where);
+    if (!stmt) {
+      if (memberStmts.size > 100) memberStmts.clear();
+      stmt = c.prepare(`select 1 from customers c where c.id = ? and (${w.where})`);
+      memberStmts.set(w.where, stmt);
+    }
+    return stmt.get(customerId, ...w.params) !== undefined;
+  };
 
   /**
    * A time-ranged source into `keys`, one range of `at` per slice (the span sized to the budget from the
