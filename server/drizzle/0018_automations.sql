@@ -47,3 +47,9 @@ INSERT INTO `automations` (`id`, `name`, `trigger`, `enabled`, `wait_hours`, `ca
   ('order-cancelled', 'Đơn bị hủy', 'order_cancelled', 1, 0, 'transactional', 9, 'order', 'Đơn {code} đã bị hủy: {reason}', 24, 0),
   ('first-purchase', 'Cảm ơn lần mua đầu tiên', 'first_purchase', 1, 1, 'care', 5, 'thanks', 'Cảm ơn {name} đã mua hàng lần đầu tại cửa hàng! Hẹn gặp lại bạn sớm.', 24, 0),
   ('order-feedback', 'Xin góp ý sau đơn hàng', 'order_completed', 1, 2, 'care', 4, 'feedback', 'Đơn {code} của bạn thế nào? Trả lời tin nhắn này để góp ý cho cửa hàng nhé!', 24, 0);
+--> statement-breakpoint
+-- People welcomed before automations existed stay welcomed: a refollow after the upgrade sends no second welcome.
+INSERT INTO `automation_runs` (`automation_id`, `occurrence_key`, `customer_id`, `vars`, `state`, `due_at`, `created_at`, `done_at`)
+  SELECT 'welcome', `customer_id`, `customer_id`, '{}', 'queued', `created_at`, `created_at`, `created_at` FROM `outbox`
+  WHERE `source` = 'welcome' AND `customer_id` IS NOT NULL AND `dedupe_key` = 'welcome:' || `customer_id`
+  ON CONFLICT DO NOTHING;

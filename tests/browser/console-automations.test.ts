@@ -31,7 +31,7 @@ describe("console: automations", () => {
       body: JSON.stringify({ name: "Khách đang quan tâm", rules: { all: [{ kind: "follower", follows: true }] } }),
     });
 
-    const { page, errors, close } = await openDesktop({ browser, expected: () => false });
+    const { page, errors, close } = await openDesktop({ browser, expected: (m) => /status of 40[04]\b/.test(m.text()) });
     try {
       await page.setViewportSize({ width: 1280, height: 900 });
       await signIn(page, stack, "#/automations");
@@ -60,6 +60,18 @@ describe("console: automations", () => {
         });
       await expect.poll(() => page.getByTestId("automation-save").isDisabled()).toBe(true);
       await shot(page, "console-automation-editor");
+
+      // A segment deleted while the editor was open: the server's refusal, in Vietnamese, nothing saved.
+      const gone = await api("/api/admin/segments", { method: "POST", body: JSON.stringify({ name: "Sắp xoá", rules: { all: [{ kind: "hasPhone" }] } }) });
+      await page.reload();
+      await expect.poll(() => page.getByTestId("automation-segment").locator(`option[value="${gone.id}"]`).count()).toBe(1);
+      await page.getByTestId("automation-segment").selectOption(gone.id);
+      await fetch(`${stack.apiUrl}/api/admin/segments/${gone.id}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+      await page.getByTestId("automation-save").click();
+      await expect.poll(() => page.getByTestId("automation-save-error").getAttribute("data-code")).toBe("AUTOMATION_SEGMENT_NOT_FOUND");
+      expect(await page.getByTestId("automation-save-error").textContent()).toContain("Không tìm thấy phân khúc");
+      await shot(page, "console-automation-editor-error");
+      expect((await api("/api/admin/automations/order-feedback")).automation.segmentId).toBe(segment.id);
 
       // Off from the list.
       await page.goto(`${stack.consoleUrl}/#/automations`);
