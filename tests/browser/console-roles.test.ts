@@ -144,7 +144,9 @@ describe("console roles", () => {
       await phone.page.setViewportSize({ width: 360, height: 780 });
       await signIn(phone.page, stack, MARKETER);
       expect(await phone.page.getByTestId("signed-in-role").textContent()).toBe("Marketing");
-      expect(await navKeys(phone.page)).toEqual(["automations", "broadcasts", "customers", "dashboard", "games", "rules", "segments", "vouchers", "zns"].sort());
+      expect(await navKeys(phone.page)).toEqual(
+        ["automations", "broadcasts", "customers", "dashboard", "games", "rules", "segments", "vouchers", "zns"].sort(),
+      );
       await phone.page.goto(`${stack.consoleUrl}/#/accounts`);
       await expect.poll(() => phone.page.getByTestId("not-for-role").isVisible()).toBe(true);
       expect(await phone.page.getByTestId("accounts-page").count()).toBe(0);

@@ -17,7 +17,10 @@ it("people welcomed before automations existed are recorded as welcomed; the rec
   const before = join(dir, "before");
   cpSync(migrations, before, { recursive: true });
   const journal = JSON.parse(readFileSync(join(before, "meta/_journal.json"), "utf8"));
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith("_automations")));
+  journal.entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((e: { tag: string }) => e.tag.endsWith("_automations")),
+  );
   writeFileSync(join(before, "meta/_journal.json"), JSON.stringify(journal));
   const path = join(dir, "old.db");
   const old = new Database(path);
