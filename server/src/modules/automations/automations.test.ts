@@ -167,6 +167,35 @@ describe("automations", () => {
     expect(outboxOf(s.customer.id).at(-1)!.text).toBe(`Đơn ${o.code} đã sẵn sàng, mời bạn!`);
   });
 
+  it("a message as a ZNS template, its params mapped from the event; params that do not fit fall back to the text", async () => {
+    const reg = await inject("POST", "/api/admin/zns/templates", ctx.admin, {
+      id: "100001",
+      name: "Xác nhận đơn hàng",
+      tag: 1,
+      params: [
+        { name: "customer_name", maxLength: 30 },
+        { name: "order_code", maxLength: 30 },
+        { name: "amount", type: "NUMBER", maxLength: 20 },
+      ],
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const params = { customer_name: "{name}", order_code: "{code}", amount: "{amount}" };
+    expect((await edit("order-confirmed", { templateId: "100001", templateParams: params })).statusCode).toBe(200);
+    const s = await newShopper(h, "Khách ZNS");
+    const o = (await place(s.token)).json().order;
+    await move(o.id, "confirmed");
+    const row = sql("select template_id, template_data, text from outbox where dedupe_key = ?", `auto:order-confirmed:order:${o.id}`)[0];
+    expect(row.template_id).toBe("100001");
+    expect(JSON.parse(row.template_data)).toEqual({ customer_name: "Khách ZNS", order_code: o.code, amount: "96000" });
+    // A mapping whose value is not a number for a NUMBER param: the text notice still goes.
+    expect((await edit("order-confirmed", { templateParams: { ...params, amount: "{code}" } })).statusCode).toBe(200);
+    const o2 = (await place(s.token)).json().order;
+    await move(o2.id, "confirmed");
+    const row2 = sql("select template_id, text from outbox where dedupe_key = ?", `auto:order-confirmed:order:${o2.id}`)[0];
+    expect(row2).toMatchObject({ template_id: null, text: expect.stringContaining(o2.code) });
+    expect((await edit("order-confirmed", { templateId: null, templateParams: {} })).statusCode).toBe(200);
+  });
+
   it("erasing a person ends their waiting timers: nothing is sent to them later", async () => {
     const s = await newShopper(h, "Khách xoá");
     await completed(s.token);
