@@ -29,7 +29,7 @@ import { BroadcastPage } from "./pages/broadcast";
 import { ZnsPage } from "./pages/zns";
 import { VouchersPage } from "./pages/vouchers";
 import { GamesPage } from "./pages/games";
-import { Bot, Layers, Users } from "lucide-react";
+import { Bot, Layers, Users, Workflow } from "lucide-react";
 import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
@@ -48,6 +48,8 @@ const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.A
 const LoyaltyRulesPage = lazy(() => import("./pages/loyalty-rules").then((m) => ({ default: m.LoyaltyRulesPage })));
 const MenuPage = lazy(() => import("./pages/menu").then((m) => ({ default: m.MenuPage })));
 const AutoRepliesPage = lazy(() => import("./pages/auto-replies").then((m) => ({ default: m.AutoRepliesPage })));
+const AutomationsPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationsPage })));
+const AutomationEditorPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationEditorPage })));
 
 // Each page with the console roles that may use it (the server's route roles: README "Console roles").
 const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
@@ -58,6 +60,7 @@ const NAV: NavItem[] = [
   { key: "customers", label: "Khách hàng", icon: Users, roles: CRM },
   { key: "segments", label: "Phân khúc", icon: Layers, roles: CRM },
   { key: "broadcasts", label: "Chiến dịch gửi tin", icon: Megaphone, roles: CRM },
+  { key: "automations", label: "Tự động hoá", icon: Workflow, roles: CRM },
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate, roles: CRM },
   { key: "auto-replies", label: "Tự động trả lời", icon: Bot, roles: CRM },
   { key: "vouchers", label: "Voucher", icon: Ticket, roles: CRM },
@@ -238,6 +241,8 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "customers") body = <CustomersPage />;
   else if (page === "segments" && id) body = <SegmentEditorPage key={id} id={id} />;
   else if (page === "segments") body = <SegmentsPage />;
+  else if (page === "automations" && id) body = <AutomationEditorPage key={id} id={id} />;
+  else if (page === "automations") body = <AutomationsPage />;
   else if (page === "zns") body = <ZnsPage />;
   else if (page === "vouchers") body = <VouchersPage />;
   else if (page === "games") body = <GamesPage id={id} />;

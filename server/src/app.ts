@@ -31,6 +31,9 @@ import { dashboardRoutes } from "./modules/dashboard/routes";
 import { autoReplyRoutes } from "./modules/auto-replies/routes";
 import type { AutoReplyService } from "./modules/auto-replies/service";
 import { buildContainer } from "./container";
+import { automationRoutes } from "./modules/automations/routes";
+import type { AutomationService } from "./modules/automations/service";
+import type { TimerWorker } from "./modules/automations/timers";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
 import type { MessagingService } from "./modules/messaging/service";
 import type { DashboardService } from "./modules/dashboard/service";
@@ -49,6 +52,8 @@ export type AppServices = {
   dispatcher: Dispatcher;
   dashboard: DashboardService;
   autoReplies: AutoReplyService;
+  automations: AutomationService;
+  automationTimers: TimerWorker;
 };
 
 /**
@@ -161,7 +166,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     timeline,
     dashboard,
   } = c;
-  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard, autoReplies: c.autoReplies });
+  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard, autoReplies: c.autoReplies, automations: c.automations, automationTimers: c.automationTimers });
 
   await app.register(authPlugin, {
     config,
@@ -191,6 +196,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
   await app.register(dashboardRoutes, { dashboard });
   await app.register(autoReplyRoutes, { autoReplies: c.autoReplies });
+  await app.register(automationRoutes, { automations: c.automations });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [
@@ -208,6 +214,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   if (config.DISPATCHER_ENABLED) {
     app.addHook("onReady", async () => dispatcher.start());
     app.addHook("onClose", async () => dispatcher.stop());
+    // The automations' due timers run where the dispatcher does (here, or in dispatcher-main.ts).
+    app.addHook("onReady", async () => c.automationTimers.start());
+    app.addHook("onClose", async () => c.automationTimers.stop());
   }
   // The dashboard's settled days, computed once in the background (in slices) so a view reads them stored.
   if (config.DASHBOARD_JOB_ENABLED) {

@@ -48,6 +48,9 @@ import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
+import { createAutomationRepo } from "./modules/automations/repo";
+import { createAutomationService } from "./modules/automations/service";
+import { createTimerWorker } from "./modules/automations/timers";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -111,6 +114,31 @@ export function buildContainer(o: ContainerOptions) {
       conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES,
     },
   });
+  const automationRepo = createAutomationRepo(db);
+  const orderTemplateId = config.ORDER_ZNS_TEMPLATE_ID;
+  const automations = createAutomationService({
+    db,
+    repo: automationRepo,
+    queue: messaging.queue,
+    segments,
+    templateExists: (id) => messagingRepo.template(id) !== undefined,
+    nameOf: (id) => customerRepo.byId(id)?.name?.slice(0, 30) ?? null,
+    // The order notices go as the configured ZNS template when it is registered (else as text, as before).
+    defaultTemplate: (a) =>
+      a.source === "order" && orderTemplateId && messagingRepo.template(orderTemplateId)
+        ? { id: orderTemplateId, params: { customer_name: "{name}", order_code: "{code}", amount: "{amount}" } }
+        : null,
+    now,
+  });
+  const automationTimers = createTimerWorker({
+    db,
+    repo: automationRepo,
+    fire: automations.fire,
+    now,
+    log: o.log,
+    // In the API process, smaller chunks: each is one synchronous transaction on the request thread.
+    options: { chunkSize: o.process === "api" ? 25 : 100, leaseMs: config.DISPATCH_LEASE_MS },
+  });
   const games = createGameService({
     db,
     repo: createGameRepo(db),
@@ -133,9 +161,7 @@ export function buildContainer(o: ContainerOptions) {
     menu,
     vouchers,
     loyaltyRepo,
-    notify: messaging.queue,
-    templateRegistered: (id) => messagingRepo.template(id) !== undefined,
-    orderTemplateId: config.ORDER_ZNS_TEMPLATE_ID,
+    emit: automations.onEvent,
     now,
   });
   const payments = createPaymentService({
@@ -169,7 +195,13 @@ export function buildContainer(o: ContainerOptions) {
     followHooks: {
       onFollow: (p) => {
         games.onFollow(p);
-        messaging.onFollow(p.customerId);
+        // A new follower's welcome is the `follow` automation (once per person: the occurrence is the person).
+        automations.onEvent({
+          trigger: "follow",
+          customerId: p.customerId,
+          occurrenceKey: p.customerId,
+          vars: { welcome: messagingRepo.currentRules().rules.welcomeText },
+        });
       },
       onUnfollow: (p) => {
         games.onUnfollow(p);
@@ -185,7 +217,13 @@ export function buildContainer(o: ContainerOptions) {
     repo: customerRepo,
     stores: storeRepo,
     now,
-    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, notes: notes.forget, sessions: identity.forget },
+    forget: {
+      outbox: messagingRepo.forgetCustomer,
+      timers: automations.forgetCustomer,
+      webhookEvents: oa.forgetIds,
+      notes: notes.forget,
+      sessions: identity.forget,
+    },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
   const staffGrants = createStaffGrants({ db, repo: customerRepo, storeExists: storeRepo.exists, now });
@@ -229,6 +267,8 @@ export function buildContainer(o: ContainerOptions) {
     timeline,
     dashboard,
     autoReplies,
+    automations,
+    automationTimers,
     customerRepo,
     customerList,
     customerAccess,

@@ -17,13 +17,13 @@ try {
   const noSessions = () => {
     throw new Error("the dispatcher process signs no session tokens");
   };
-  const { dispatcher } = buildContainer({ config, db, now: Date.now, log, issueToken: noSessions, process: "dispatcher" });
+  const { dispatcher, automationTimers } = buildContainer({ config, db, now: Date.now, log, issueToken: noSessions, process: "dispatcher" });
   dispatcher.start();
+  automationTimers.start();
   log.info({ owner: dispatcher.owner }, "dispatcher started");
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      void dispatcher
-        .stop()
+      void Promise.all([dispatcher.stop(), automationTimers.stop()])
         .then(() => stopCheckpoints())
         .then(() => {
           db.$client.close();

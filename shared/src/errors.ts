@@ -117,6 +117,13 @@ export const ErrorCode = {
   TEMPLATE_NOT_AT_ZALO: "TEMPLATE_NOT_AT_ZALO",
   /** Zalo's answer names a tag this build cannot read: the admin picks the tag. */
   TEMPLATE_TAG_UNKNOWN: "TEMPLATE_TAG_UNKNOWN",
+  // automations
+  /** No automation with this id. */
+  AUTOMATION_NOT_FOUND: "AUTOMATION_NOT_FOUND",
+  /** A `{var}` in an automation's text or template params that its trigger does not carry. */
+  AUTOMATION_PLACEHOLDER_UNKNOWN: "AUTOMATION_PLACEHOLDER_UNKNOWN",
+  /** An automation's condition names a saved segment that does not exist (or was deleted). */
+  AUTOMATION_SEGMENT_NOT_FOUND: "AUTOMATION_SEGMENT_NOT_FOUND",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

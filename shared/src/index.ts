@@ -18,3 +18,4 @@ export * from "./dashboard";
 export * from "./console";
 export * from "./loyalty-changes";
 export * from "./auto-reply";
+export * from "./automations";

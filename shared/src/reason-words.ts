@@ -26,6 +26,10 @@ export const REASON_LABEL: Record<string, string> = {
   OUTCOME_UNCERTAIN: "Đang kiểm tra kết quả gửi",
   FOUND_IN_CONVERSATION: "Đã thấy tin trong hội thoại OA (đã gửi)",
   RETRY: "Lỗi tạm thời, sẽ thử lại",
+  AUTOMATION_OFF: "Tự động hoá đã tắt trước khi đến giờ gửi",
+  NOT_IN_SEGMENT: "Không thuộc phân khúc điều kiện",
+  SEGMENT_DELETED: "Phân khúc điều kiện đã bị xoá",
+  CONTENT_EMPTY: "Nội dung trống",
 };
 
 /** Outbox reasons may carry detail after a colon ("NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER"). */

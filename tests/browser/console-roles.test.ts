@@ -50,6 +50,7 @@ describe("console roles", () => {
           "accounts",
           "audit",
           "auto-replies",
+          "automations",
           "broadcasts",
           "customers",
           "dashboard",
@@ -145,7 +146,7 @@ describe("console roles", () => {
       await signIn(phone.page, stack, MARKETER);
       expect(await phone.page.getByTestId("signed-in-role").textContent()).toBe("Marketing");
       expect(await navKeys(phone.page)).toEqual(
-        ["auto-replies", "broadcasts", "customers", "dashboard", "games", "rules", "segments", "vouchers", "zns"].sort(),
+        ["auto-replies", "automations", "broadcasts", "customers", "dashboard", "games", "rules", "segments", "vouchers", "zns"].sort(),
       );
       await phone.page.goto(`${stack.consoleUrl}/#/accounts`);
       await expect.poll(() => phone.page.getByTestId("not-for-role").isVisible()).toBe(true);

@@ -18,6 +18,7 @@ const TOUR: Stop[] = [
   { key: "customers", heading: "Khách hàng", ready: "customer-count", opens: { button: "export-open", shows: "export-panel" } },
   { key: "segments", heading: "Phân khúc khách hàng", ready: "segment-list" },
   { key: "broadcasts", heading: "Chiến dịch gửi tin", ready: "broadcast-list", opens: { button: "broadcast-new", shows: "broadcast-compose" } },
+  { key: "automations", heading: "Tự động hoá", ready: "automation-list" },
   { key: "zns", heading: "Mẫu ZNS", ready: ':is([data-testid="zns-list"], [data-testid="zns-page"] .c-empty)' },
   { key: "auto-replies", heading: "Tự động trả lời", ready: "auto-reply-points" },
   {
@@ -46,6 +47,7 @@ const RECORDS: RecordStop[] = [
   { list: "customers", row: '[data-testid^="customer-row-"]', title: "profile-name", name: "customer", unknown: "khách hàng" },
   { list: "segments", row: '[data-testid^="segment-row-"]', title: "segment-title", name: "segment", unknown: "phân khúc" },
   { list: "broadcasts", row: '[data-testid="broadcast-list"] tbody tr', title: "broadcast-title", name: "broadcast", unknown: "chiến dịch" },
+  { list: "automations", row: '[data-testid^="automation-row-"]', title: "automation-title", name: "automation", unknown: "tự động hoá" },
   { list: "stores", row: '[data-testid="store-row"]', title: "store-title", name: "store", unknown: "cửa hàng" },
   { list: "accounts", row: '[data-testid^="account-edit-"]', title: "account-form", name: "account", unknown: "tài khoản" },
 ];

@@ -108,6 +108,12 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   },
   TEMPLATE_NOT_AT_ZALO: { title: "Zalo không có mẫu với mã này", hint: "Kiểm tra lại mã mẫu trong trang quản lý ZNS của Zalo." },
   TEMPLATE_TAG_UNKNOWN: { title: "Không đọc được tag của mẫu từ Zalo", hint: "Hãy chọn tag cho mẫu rồi nhập lại." },
+  AUTOMATION_NOT_FOUND: { title: "Không tìm thấy tự động hoá", hint: "Tự động hoá này không tồn tại. Hãy quay lại danh sách." },
+  AUTOMATION_PLACEHOLDER_UNKNOWN: {
+    title: "Biến không có trong sự kiện này",
+    hint: "Nội dung dùng một biến {…} mà sự kiện kích hoạt không có. Chỉ dùng các biến được liệt kê dưới ô nội dung.",
+  },
+  AUTOMATION_SEGMENT_NOT_FOUND: { title: "Không tìm thấy phân khúc", hint: "Phân khúc đã chọn không còn nữa. Hãy chọn phân khúc khác hoặc bỏ điều kiện." },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

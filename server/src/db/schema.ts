@@ -897,3 +897,69 @@ export const autoReplyLog = sqliteTable(
   },
   (t) => [index("auto_reply_log_customer_idx").on(t.customerId, t.at)],
 );
+
+/**
+ * Automations (owned by the automations module): trigger → optional wait → optional segment → message. The
+ * recipes are seeded rows (the id is the recipe's key); the shop edits them and turns them on and off.
+ */
+export const automations = sqliteTable("automations", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  trigger: text("trigger").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** 0 = send in the event's own transaction; otherwise a durable timer. */
+  waitHours: real("wait_hours").notNull().default(0),
+  /** Only people in this saved segment when the message is due (null = everyone). */
+  segmentId: text("segment_id"),
+  category: text("category", { enum: ["transactional", "care", "promotion"] }).notNull(),
+  priority: integer("priority").notNull().default(5),
+  /** The outbox `source` of its messages (the timeline's label). */
+  source: text("source").notNull(),
+  /** Text with `{var}` placeholders from the event. */
+  text: text("text").notNull(),
+  imageUrl: text("image_url"),
+  /** A ZNS / template-by-UID template id, its params mapped from the event (`{ param: "{var}" }`, JSON). */
+  templateId: text("template_id"),
+  templateParams: text("template_params").notNull().default("{}"),
+  /** How long a queued message stays relevant. */
+  expiresHours: real("expires_hours").notNull().default(24),
+  updatedBy: text("updated_by"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * One row per occurrence of an automation's trigger for a person: the dedupe (unique automation + occurrence)
+ * and, while `waiting`, the durable timer. Claimed with an owner + lease like the outbox, so a killed worker's
+ * rows are taken again when the lease runs out; the outbox dedupe key makes a second run a no-op.
+ */
+export const automationRuns = sqliteTable(
+  "automation_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    automationId: text("automation_id")
+      .notNull()
+      .references(() => automations.id),
+    occurrenceKey: text("occurrence_key").notNull(),
+    customerId: text("customer_id").notNull(),
+    /** The event's variables (JSON), rendered into the message when it is due. */
+    vars: text("vars").notNull().default("{}"),
+    state: text("state", { enum: ["waiting", "queued", "skipped", "cancelled"] }).notNull(),
+    /** Why it sent nothing: NOT_IN_SEGMENT, AUTOMATION_OFF, DUPLICATE, CONTENT_INVALID. */
+    reason: text("reason"),
+    dueAt: integer("due_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until"),
+    createdAt: integer("created_at").notNull(),
+    doneAt: integer("done_at"),
+  },
+  (t) => [
+    uniqueIndex("automation_runs_occurrence_idx").on(t.automationId, t.occurrenceKey),
+    // The timer worker's claim: only waiting rows, in due order.
+    index("automation_runs_due_idx")
+      .on(t.dueAt)
+      .where(sql`${t.state} = 'waiting'`),
+    index("automation_runs_customer_idx").on(t.customerId),
+    // The console's figures per automation, from the index alone.
+    index("automation_runs_figures_idx").on(t.automationId, t.state, t.reason),
+  ],
+);

@@ -150,6 +150,19 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "PUT /api/admin/me/password": { currentPassword: "not the password", newPassword: "sample-password-3" },
   "POST /api/admin/staff": { memberCode: "ZZZZ2345", storeIds: ["$STORE"] },
   "POST /api/admin/staff/:id/revoke": { storeIds: ["$STORE"] },
+  "PUT /api/admin/automations/:id": {
+    name: "Mẫu",
+    enabled: true,
+    waitHours: 1,
+    segmentId: null,
+    category: "care",
+    priority: 5,
+    text: "Cảm ơn {name}",
+    imageUrl: null,
+    templateId: null,
+    templateParams: {},
+    expiresHours: 24,
+  },
 };
 
 /** Query strings that pass validation, for routes whose verdict is only visible past it (`"$STORE"` as above). */

@@ -95,6 +95,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   IMAGE_TOO_LARGE: 413,
   IMAGE_NOT_FOUND: 404,
   MENU_ORDER_STALE: 409,
+  // automations
+  AUTOMATION_NOT_FOUND: 404,
+  AUTOMATION_PLACEHOLDER_UNKNOWN: 400,
+  AUTOMATION_SEGMENT_NOT_FOUND: 400,
 };
 
 // A code from outside the shared list (never expected) answers 500 rather than crash the error handler.

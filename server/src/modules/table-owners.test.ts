@@ -23,6 +23,8 @@ const OWNERS: Record<string, string> = {
   dashboard_days: "dashboard/repo.ts",
   auto_reply_rules: "auto-replies/repo.ts",
   auto_reply_log: "auto-replies/repo.ts",
+  automations: "automations/repo.ts",
+  automation_runs: "automations/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

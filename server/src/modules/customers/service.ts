@@ -26,6 +26,8 @@ export function toCustomerView(row: CustomerRow, storeIds: string[]): Customer {
 /** What the other modules forget of a person whose data is erased; each runs inside the erasure's transaction. */
 export type Forgetters = {
   outbox: (customerId: string, at: number) => { cancelled: number };
+  /** The automations' waiting timers (they would send later). */
+  timers: (customerId: string, at: number) => number;
   webhookEvents: (zaloIds: string[]) => { redacted: number };
   /** The shop's notes about them (customers/notes-repo.ts). */
   notes: (customerId: string) => { deleted: number };
@@ -95,6 +97,7 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
       if (before.erasedAt !== null) throw new AppError(ErrorCode.CONFLICT, "This customer's data was already erased");
       const { tagsRemoved } = repo.erase(customerId, at)!;
       const { cancelled } = deps.forget.outbox(customerId, at);
+      deps.forget.timers(customerId, at);
       const { redacted } = deps.forget.webhookEvents([before.zaloId, before.zaloOaId].filter((x): x is string => !!x));
       deps.forget.notes(customerId);
       const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };

@@ -2,8 +2,6 @@ import { ErrorCode, validateTemplateData } from "@mc/shared";
 import { AppError } from "../../errors";
 import type { MessagingRepo, NewMessage } from "./repo";
 
-const DAY = 86_400_000;
-
 /**
  * Why a registered template cannot go out now, as a stable code (also the outbox reason), or null: switched
  * off in the console, or not ENABLE at Zalo when last read (Zalo would refuse it with -131 / -146).
@@ -16,7 +14,7 @@ export function templateBlocker(t: { disabled: boolean; zaloStatus: string }): "
 export type MessageContent = { text?: string | null; template?: { id: string; data: Record<string, string> } | null };
 
 /** One way in: every module queues through here, inside its own transaction. */
-export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queue" | "currentRules">; now: () => number }) {
+export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queue">; now: () => number }) {
   const { repo, now } = deps;
 
   /** Validates template params (NFC lengths) before queueing; bad data is a 400, never a failed send later. */
@@ -44,14 +42,5 @@ export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queu
     return repo.queue({ ...m, ...checked }, now());
   }
 
-  /** A new follower gets the rules' welcome text once (called by the OA webhook in its transaction). */
-  function onFollow(customerId: string) {
-    const { rules } = repo.currentRules();
-    repo.queue(
-      { customerId, category: "care", priority: 6, dedupeKey: `welcome:${customerId}`, source: "welcome", text: rules.welcomeText, expiresAt: now() + DAY },
-      now(),
-    );
-  }
-
-  return { checkContent, queue, onFollow };
+  return { checkContent, queue };
 }

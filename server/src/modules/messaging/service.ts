@@ -54,7 +54,6 @@ export function createMessagingService(deps: {
   return {
     queue: queue.queue,
     checkContent: queue.checkContent,
-    onFollow: queue.onFollow,
     applyReceipt: receipts.applyReceipt,
     onUnfollow: receipts.onUnfollow,
     rules: rules.rules,

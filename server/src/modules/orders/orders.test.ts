@@ -158,7 +158,7 @@ describe("order status, points and notices", () => {
     expect(sql("select count(*) as n from audit_log where action = 'voucher.redeem' and target_id = ?", v.id)[0].n).toBe(1);
     const notices = sql("select dedupe_key, category, source from outbox where customer_id = ? order by id", s.customer.id);
     expect(notices).toEqual(
-      ["confirmed", "ready", "completed"].map((st) => ({ dedupe_key: `order:${o.id}:${st}`, category: "transactional", source: "order" })),
+      ["confirmed", "ready", "completed"].map((st) => ({ dedupe_key: `auto:order-${st}:order:${o.id}`, category: "transactional", source: "order" })),
     );
 
     const mine = (await inject("GET", "/api/me/orders", s.token)).json().orders;
@@ -204,7 +204,7 @@ describe("order status, points and notices", () => {
     expect(sql("select status from vouchers where id = ?", v.id)[0].status).toBe("issued");
     expect((await move(o.id, "cancelled", ctx.staff.token, "lần nữa")).statusCode).toBe(409);
     expect(sql("select count(*) as n from points_ledger where source_key like ?", `order:${o.id}%`)[0].n).toBe(2);
-    expect(sql("select dedupe_key from outbox where dedupe_key = ?", `order:${o.id}:cancelled`)).toHaveLength(1);
+    expect(sql("select dedupe_key from outbox where dedupe_key = ?", `auto:order-cancelled:order:${o.id}`)).toHaveLength(1);
   });
 
   it("a voucher that expired before the cancellation stays used", async () => {

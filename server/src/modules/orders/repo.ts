@@ -30,6 +30,8 @@ export function createOrderRepo(db: Db) {
   const liveOrderWithVoucher = c.prepare("select id from orders where voucher_id = ? and status in ('placed','confirmed','ready')").pluck();
 
   // Status moves and payment marks are conditional updates: of two concurrent moves from one state, one wins.
+  // Another completed order of this person (orders_customer_idx, then the row's status): the first purchase is the one without.
+  const otherCompleted = c.prepare("select 1 from orders where customer_id = ? and id <> ? and status = 'completed' limit 1").pluck();
   const moveStmt = c.prepare("update orders set status = ?, updated_at = ? where id = ? and status = ?");
   const stampStmt = {
     confirmed: c.prepare("update orders set confirmed_at = ? where id = ?"),
@@ -59,6 +61,8 @@ export function createOrderRepo(db: Db) {
     linesOf,
     ordersOf,
     ordersAt,
+    /** Whether the person has a completed order other than this one. */
+    hasOtherCompleted: (customerId: string, orderId: string) => otherCompleted.get(customerId, orderId) !== undefined,
     voucherReservedBy: (voucherId: string) => liveOrderWithVoucher.get(voucherId) as string | undefined,
     move,
     set,

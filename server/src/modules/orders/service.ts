@@ -9,7 +9,7 @@ import { humanCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
 import type { IdentityRepo } from "../identity/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
-import type { NewMessage } from "../messaging/repo";
+import type { AutomationEvent } from "../automations/service";
 import type { MenuService } from "../menu/service";
 import type { StoreService } from "../stores/service";
 import type { VoucherService } from "../vouchers/service";
@@ -49,10 +49,8 @@ export function createOrderService(deps: {
   /** The vouchers module: the only writer of vouchers (redemption and its audit, restore). */
   vouchers: Pick<VoucherService, "redeemForOrder" | "restoreForOrder">;
   loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
-  /** messaging.queue: the one way out (transactional, never capped). */
-  notify: (m: NewMessage) => unknown;
-  templateRegistered?: (id: string) => boolean;
-  orderTemplateId?: string;
+  /** automations.onEvent: each status move (and a first purchase) is an event its recipes answer (the order notices). */
+  emit: (e: AutomationEvent) => void;
   now: () => number;
 }) {
   const { db, repo, now } = deps;
@@ -190,47 +188,28 @@ export function createOrderService(deps: {
 
   // ---- status moves ----
 
-  function noticeText(o: OrderRow, to: OrderStatus, extra: { points: number; reason?: string }) {
-    switch (to) {
-      case "confirmed":
-        return `Đơn ${o.code} đã được xác nhận (${vnd(o.totalVnd)}). Chúng tôi đang chuẩn bị cho bạn!`;
-      case "ready":
-        return o.pickupType === "table" ? `Đơn ${o.code} đã xong, sẽ được mang ra bàn ${o.tableLabel}.` : `Đơn ${o.code} đã sẵn sàng! Mời bạn đến quầy nhận.`;
-      case "completed":
-        return `Cảm ơn bạn! Đơn ${o.code} đã hoàn tất${extra.points > 0 ? `, bạn được cộng ${extra.points} điểm` : ""}.`;
-      case "cancelled":
-        return `Đơn ${o.code} đã bị hủy: ${extra.reason ?? ""}`.trim();
-      default:
-        return null;
+  /** The variables the order's automations may use (`{code}`, `{pickup}`…), for each status move. */
+  function noticeVars(o: OrderRow, to: OrderStatus, extra: { points: number; reason?: string }): Record<string, string | number> {
+    const vars: Record<string, string | number> = { code: o.code, total: vnd(o.totalVnd), amount: String(o.totalVnd) };
+    if (to === "ready") {
+      vars.table = o.tableLabel ?? "";
+      vars.pickup = o.pickupType === "table" ? `đã xong, sẽ được mang ra bàn ${o.tableLabel}.` : "đã sẵn sàng! Mời bạn đến quầy nhận.";
     }
+    if (to === "completed") {
+      vars.points = extra.points;
+      vars.points_line = extra.points > 0 ? `, bạn được cộng ${extra.points} điểm` : "";
+    }
+    if (to === "cancelled") vars.reason = extra.reason ?? "";
+    return vars;
   }
 
-  /** One transactional notice per order and status (dedupe key `order:<id>:<status>`); never capped. */
-  function queueNotice(o: OrderRow, to: OrderStatus, at: number, extra: { points: number; reason?: string }) {
-    const text = noticeText(o, to, extra);
-    if (!text) return;
-    const base: NewMessage = {
-      customerId: o.customerId,
-      category: "transactional",
-      priority: 9,
-      dedupeKey: `order:${o.id}:${to}`,
-      source: "order",
-      text,
-      // "Ready" is useless once the shopper has left; the others stay relevant for a day.
-      expiresAt: at + (to === "ready" ? 2 * 3_600_000 : DAY),
-    };
-    const tpl = deps.orderTemplateId;
-    if (tpl && deps.templateRegistered?.(tpl)) {
-      const name = (deps.identityRepo.byId(o.customerId)?.name ?? "Quý khách").slice(0, 30);
-      try {
-        deps.notify({ ...base, template: { id: tpl, data: { customer_name: name, order_code: o.code, amount: String(o.totalVnd) } } });
-        return;
-      } catch (err) {
-        // A template whose params do not fit must not block the order: the text notice still goes.
-        if (!(err instanceof AppError)) throw err;
-      }
-    }
-    deps.notify(base);
+  /** One event per order and status (the automations' occurrence `order:<id>`): the notices are their recipes. */
+  function emitMove(o: OrderRow, to: OrderStatus, extra: { points: number; reason?: string }) {
+    if (to !== "confirmed" && to !== "ready" && to !== "completed" && to !== "cancelled") return;
+    const vars = noticeVars(o, to, extra);
+    deps.emit({ trigger: `order_${to}`, customerId: o.customerId, occurrenceKey: `order:${o.id}`, vars });
+    if (to === "completed" && !repo.hasOtherCompleted(o.customerId, o.id))
+      deps.emit({ trigger: "first_purchase", customerId: o.customerId, occurrenceKey: o.customerId, vars: { code: o.code, total: vnd(o.totalVnd) } });
   }
 
   function complete(o: OrderRow, actor: Actor, at: number) {
@@ -299,7 +278,7 @@ export function createOrderService(deps: {
     let points = 0;
     if (to === "completed") points = complete(o, actor, at);
     if (to === "cancelled") cancel(o, actor, reason ?? "", at);
-    queueNotice(o, to, at, { points, reason });
+    emitMove(o, to, { points, reason });
     audit(db, { actor, action: `order.${to}`, targetId: o.id, storeId: o.storeId, details: { from: o.status, reason }, at });
   }
 

@@ -424,6 +424,18 @@ export function createSegmentRepo(db: Db) {
       .pluck()
       .all(...w.params) as string[];
 
+  /** Whether one person matches (an automation's condition when its message is due): one probe by primary key. */
+  const memberStmts = new Map<string, import("better-sqlite3").Statement<unknown[]>>();
+  const isMember = (w: SqlWhere, customerId: string) => {
+    let stmt = memberStmts.get(w.where);
+    if (!stmt) {
+      if (memberStmts.size > 100) memberStmts.clear();
+      stmt = c.prepare(`select 1 from customers c where c.id = ? and (${w.where})`);
+      memberStmts.set(w.where, stmt);
+    }
+    return stmt.get(customerId, ...w.params) !== undefined;
+  };
+
   /**
    * A time-ranged source into `keys`, one range of `at` per slice (the span sized to the budget from the
    * last one's cost); false as soon as `stop` says the set has grown too big to be worth it.
@@ -590,6 +602,7 @@ export function createSegmentRepo(db: Db) {
       .run().changes === 1;
 
   return {
+    isMember,
     ids,
     countAndSample,
     insert,

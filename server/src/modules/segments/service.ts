@@ -122,9 +122,27 @@ export function createSegmentService(deps: {
     return { id: r.id, version: r.version, rules: rulesOf(r) };
   }
 
+  /** Whether a person is in a saved segment now (null when the segment was deleted). */
+  // A million due timers ask about one segment: its rules are compiled once a minute (relative dates move that slowly), per version.
+  const compiled = new Map<string, { at: number; where: CompiledSegment }>();
+  function contains(id: string, customerId: string): boolean | null {
+    const r = repo.byId(id);
+    if (!r) return null;
+    const key = `${r.id}:${r.version}`;
+    let hit = compiled.get(key);
+    if (!hit || now() - hit.at > 60_000 || now() < hit.at) {
+      if (compiled.size > 100) compiled.clear();
+      hit = { at: now(), where: compile(rulesOf(r)) };
+      compiled.set(key, hit);
+    }
+    return repo.isMember(hit.where, customerId);
+  }
+
   return {
     create,
     update,
+    contains,
+    exists: (id: string) => repo.byId(id) !== undefined,
     remove,
     get,
     list: () => repo.list().map(view),

@@ -3,7 +3,15 @@ import { createOutboxTimelineRepo, type OutboxTimelineRow } from "../../messagin
 import { iso, localTime, scan, type SourceFactory } from "../kit";
 
 const CATEGORY: Record<OutboxTimelineRow["category"], string> = { transactional: "Tin giao dịch", care: "Tin chăm sóc", promotion: "Tin khuyến mãi" };
-const SOURCE: Record<string, string> = { welcome: "chào mừng", order: "đơn hàng", floor: "giữ ấm", game: "quà trò chơi", claim: "voucher" };
+const SOURCE: Record<string, string> = {
+  welcome: "chào mừng",
+  order: "đơn hàng",
+  floor: "giữ ấm",
+  game: "quà trò chơi",
+  claim: "voucher",
+  thanks: "cảm ơn",
+  feedback: "xin góp ý",
+};
 const CHANNEL: Record<string, string> = { cs: "Tin tư vấn (CS)", template_uid: "Mẫu qua UID", zns: "ZNS qua SĐT" };
 const STATE: Record<OutboxTimelineRow["state"], string> = {
   queued: "chờ gửi",

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AutomationInput } from "@mc/shared";
+import { me } from "../../http/route-helpers";
+import type { AutomationService } from "./service";
+
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+/** The console's automations: the owner and the marketer (the campaigns role) read and edit them. */
+export async function automationRoutes(app: FastifyInstance, opts: { automations: AutomationService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { automations } = opts;
+  const tags = ["automations"];
+
+  r.get(
+    "/api/admin/automations",
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags, summary: "Automations with their figures" } },
+    async () => ({ automations: automations.list() }),
+  );
+  r.get(
+    "/api/admin/automations/:id",
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags, summary: "One automation with its figures", params: IdParam } },
+    async (req) => ({ automation: automations.get(req.params.id) }),
+  );
+  r.put(
+    "/api/admin/automations/:id",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags,
+        summary: "Edit an automation (its trigger stays); enabled=false stops its waiting timers from sending",
+        params: IdParam,
+        body: AutomationInput,
+      },
+    },
+    async (req) => ({ automation: automations.update(me(req), req.params.id, req.body) }),
+  );
+}

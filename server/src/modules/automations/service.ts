@@ -1,0 +1,205 @@
+import {
+  AUTOMATION_TRIGGERS,
+  ErrorCode,
+  TRIGGER_VARS,
+  renderAutomationText,
+  unknownPlaceholders,
+  type Automation,
+  type AutomationFigures,
+  type AutomationInput,
+  type AutomationTrigger,
+} from "@mc/shared";
+import { tx, type Db } from "../../db/client";
+import { AppError } from "../../errors";
+import type { Principal } from "../../http/auth";
+import { actorOf, audit } from "../../lib/audit";
+import type { NewMessage } from "../messaging/repo";
+import { dedupeKeyOf, type AutomationRepo, type AutomationRow, type RunEnd } from "./repo";
+
+const HOUR = 3_600_000;
+
+/** A domain event the owning module emits inside its own transaction (follow, an order's status…). */
+export type AutomationEvent = {
+  trigger: AutomationTrigger;
+  customerId: string;
+  /** Identifies this occurrence of the trigger for this person (`order:<id>`, the follower's id…). */
+  occurrenceKey: string;
+  vars: Record<string, string | number>;
+};
+
+type Template = { id: string; params: Record<string, string> };
+
+export function createAutomationService(deps: {
+  db: Db;
+  repo: AutomationRepo;
+  /** The messaging queue (validates template params; throws AppError for content that cannot go). */
+  queue: (m: NewMessage) => boolean;
+  segments: { contains: (segmentId: string, customerId: string) => boolean | null; exists: (segmentId: string) => boolean };
+  templateExists: (id: string) => boolean;
+  /** The person's display name now (not stored with a waiting timer: an erasure must not leave it behind). */
+  nameOf: (customerId: string) => string | null;
+  /** A template the shop configured outside the automation (ORDER_ZNS_TEMPLATE_ID for the order notices). */
+  defaultTemplate?: (a: AutomationRow) => Template | null;
+  now: () => number;
+}) {
+  const { db, repo, now } = deps;
+
+  function templateOf(a: AutomationRow): Template | null {
+    if (a.template_id) return { id: a.template_id, params: JSON.parse(a.template_params) as Record<string, string> };
+    return deps.defaultTemplate?.(a) ?? null;
+  }
+
+  /** Sends (queues) one occurrence's message now, or says why not. Inside the caller's transaction. */
+  function fire(
+    a: AutomationRow | undefined,
+    run: { automationId: string; occurrenceKey: string; customerId: string; vars: Record<string, unknown> },
+    at: number,
+  ): RunEnd {
+    if (!a || !a.enabled) return { state: "cancelled", reason: "AUTOMATION_OFF" };
+    if (a.segment_id) {
+      const inSegment = deps.segments.contains(a.segment_id, run.customerId);
+      if (inSegment === null) return { state: "skipped", reason: "SEGMENT_DELETED" };
+      if (!inSegment) return { state: "skipped", reason: "NOT_IN_SEGMENT" };
+    }
+    const vars = { ...(run.vars as Record<string, string>), name: deps.nameOf(run.customerId) ?? "bạn" };
+    const text = renderAutomationText(a.text, vars);
+    const base: NewMessage = {
+      customerId: run.customerId,
+      category: a.category,
+      priority: a.priority,
+      dedupeKey: dedupeKeyOf(a.id, run.occurrenceKey),
+      source: a.source,
+      text,
+      imageUrl: a.image_url,
+      expiresAt: at + a.expires_hours * HOUR,
+    };
+    const tpl = templateOf(a);
+    if (tpl) {
+      const data = Object.fromEntries(Object.entries(tpl.params).map(([k, v]) => [k, renderAutomationText(v, vars)]));
+      try {
+        deps.queue({ ...base, template: { id: tpl.id, data } });
+        return { state: "queued", reason: null };
+      } catch (err) {
+        // A template whose params do not fit (or that was switched off) must not block the cause: the text still goes.
+        if (!(err instanceof AppError)) throw err;
+      }
+    }
+    if (!text) return { state: "skipped", reason: "CONTENT_EMPTY" };
+    deps.queue(base);
+    return { state: "queued", reason: null };
+  }
+
+  /**
+   * The owning modules call this inside the event's own transaction. Each enabled automation of the trigger
+   * records the occurrence once (a redelivered event is a no-op) and sends now, or leaves a durable timer.
+   */
+  function onEvent(e: AutomationEvent) {
+    const at = now();
+    for (const a of repo.enabledFor(e.trigger)) {
+      const run = { automationId: a.id, occurrenceKey: e.occurrenceKey, customerId: e.customerId, vars: JSON.stringify(e.vars), now: at };
+      if (a.wait_hours > 0) {
+        repo.insertRun({ ...run, state: "waiting", reason: null, dueAt: at + a.wait_hours * HOUR });
+        continue;
+      }
+      // Recorded first, so a redelivered event stops here; the outcome is written over it in the same transaction.
+      if (!repo.insertRun({ ...run, state: "queued", reason: null, dueAt: at })) continue;
+      const end = fire(a, { ...e, automationId: a.id }, at);
+      if (end.state !== "queued") repo.setEnd({ automationId: a.id, occurrenceKey: e.occurrenceKey, ...end });
+    }
+  }
+
+  function figuresOf(id: string): AutomationFigures {
+    const f = repo.figures(id);
+    const out: AutomationFigures = { triggered: 0, waiting: 0, sent: 0, held: 0, pending: 0, suppressed: {}, conversions: f.conversions };
+    const add = (reason: string, n: number) => (out.suppressed[reason] = (out.suppressed[reason] ?? 0) + n);
+    for (const r of f.runs) {
+      out.triggered += r.n;
+      if (r.state === "waiting") out.waiting += r.n;
+      else if (r.state !== "queued") add(r.reason ?? r.state.toUpperCase(), r.n);
+    }
+    for (const m of f.messages) {
+      if (m.state === "sent" || m.state === "delivered" || m.state === "seen") out.sent += m.n;
+      else if (m.state === "held") out.held += m.n;
+      else if (m.state === "queued" || m.state === "ready" || m.state === "sending") out.pending += m.n;
+      else add(m.reason ?? m.state.toUpperCase(), m.n);
+    }
+    return out;
+  }
+
+  const iso = (ms: number) => (ms ? new Date(ms).toISOString() : null);
+  function view(a: AutomationRow): Automation {
+    const trigger = a.trigger as AutomationTrigger;
+    return {
+      id: a.id,
+      name: a.name,
+      trigger,
+      vars: TRIGGER_VARS[trigger] ?? [],
+      enabled: !!a.enabled,
+      waitHours: a.wait_hours,
+      segmentId: a.segment_id,
+      category: a.category,
+      priority: a.priority,
+      text: a.text,
+      imageUrl: a.image_url,
+      templateId: a.template_id,
+      templateParams: JSON.parse(a.template_params) as Record<string, string>,
+      expiresHours: a.expires_hours,
+      updatedBy: a.updated_by,
+      updatedAt: iso(a.updated_at),
+      figures: figuresOf(a.id),
+    };
+  }
+
+  function row(id: string) {
+    const a = repo.byId(id);
+    if (!a || !(AUTOMATION_TRIGGERS as readonly string[]).includes(a.trigger)) throw new AppError(ErrorCode.AUTOMATION_NOT_FOUND, "Automation not found");
+    return a;
+  }
+
+  function update(actor: Principal, id: string, input: AutomationInput) {
+    const a = row(id);
+    const trigger = a.trigger as AutomationTrigger;
+    const unknown = [...unknownPlaceholders(trigger, input.text), ...Object.values(input.templateParams).flatMap((v) => unknownPlaceholders(trigger, v))];
+    if (unknown.length)
+      throw new AppError(ErrorCode.AUTOMATION_PLACEHOLDER_UNKNOWN, `This trigger has no ${unknown.map((k) => `{${k}}`).join(", ")}`, {
+        placeholders: [...new Set(unknown)],
+        known: TRIGGER_VARS[trigger],
+      });
+    if (input.segmentId && !deps.segments.exists(input.segmentId)) throw new AppError(ErrorCode.AUTOMATION_SEGMENT_NOT_FOUND, "Segment not found");
+    if (input.templateId && !deps.templateExists(input.templateId))
+      throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${input.templateId} is not registered`);
+    const at = now();
+    tx(db, () => {
+      repo.update({
+        id,
+        name: input.name,
+        enabled: input.enabled ? 1 : 0,
+        waitHours: input.waitHours,
+        segmentId: input.segmentId,
+        category: input.category,
+        priority: input.priority,
+        text: input.text,
+        imageUrl: input.imageUrl,
+        templateId: input.templateId,
+        templateParams: JSON.stringify(input.templateParams),
+        expiresHours: input.expiresHours,
+        updatedBy: `${actorOf(actor).kind}:${actor.id}`,
+        updatedAt: at,
+      });
+      audit(db, { actor: actorOf(actor), action: "automation.update", targetId: id, details: { enabled: input.enabled, waitHours: input.waitHours }, at });
+    });
+    return view(row(id));
+  }
+
+  return {
+    onEvent,
+    fire,
+    list: () => repo.list().map(view),
+    get: (id: string) => view(row(id)),
+    update,
+    /** The person's data was erased: their waiting timers end (inside the erasure's transaction). */
+    forgetCustomer: (customerId: string, at: number) => repo.forgetCustomer(customerId, at),
+  };
+}
+
+export type AutomationService = ReturnType<typeof createAutomationService>;

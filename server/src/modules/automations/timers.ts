@@ -1,0 +1,111 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { tx, type Db } from "../../db/client";
+import type { AutomationRepo, AutomationRow } from "./repo";
+import type { AutomationService } from "./service";
+
+type Log = { info: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
+
+/**
+ * The durable timers' worker, with the dispatcher's lease pattern: claim due `waiting` runs with an owner and a
+ * lease (one transaction), then fire them in small chunks (one transaction each), yielding to the event loop
+ * between chunks so no request waits long behind a million due timers. A worker killed between the two
+ * leaves leased rows that another (or the restarted one) claims once the lease lapses; the outbox dedupe key
+ * `auto:<id>:<occurrence>` makes a second fire of an already queued message a no-op.
+ */
+export function createTimerWorker(deps: {
+  db: Db;
+  repo: Pick<AutomationRepo, "claim" | "finish" | "byId">;
+  fire: AutomationService["fire"];
+  now: () => number;
+  log?: Log;
+  options?: { batchSize?: number; chunkSize?: number; leaseMs?: number; everyMs?: number };
+}) {
+  const { db, repo, now } = deps;
+  const o = { batchSize: 500, chunkSize: 50, leaseMs: 60_000, everyMs: 1_000, ...deps.options };
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = true;
+  const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+  /** One claim and its fires; returns how many timers ended. */
+  async function tick(): Promise<number> {
+    const t = now();
+    const rows = tx(db, () => repo.claim({ owner, until: t + o.leaseMs, now: t, n: o.batchSize }));
+    let done = 0;
+    for (let i = 0; i < rows.length; i += o.chunkSize) {
+      const chunk = rows.slice(i, i + o.chunkSize);
+      done += tx(db, () => {
+        const at = now();
+        const automations = new Map<string, AutomationRow | undefined>();
+        let n = 0;
+        for (const r of chunk) {
+          if (!automations.has(r.automation_id)) automations.set(r.automation_id, repo.byId(r.automation_id));
+          const end = deps.fire(
+            automations.get(r.automation_id),
+            { automationId: r.automation_id, occurrenceKey: r.occurrence_key, customerId: r.customer_id, vars: JSON.parse(r.vars) },
+            at,
+          );
+          if (repo.finish({ id: r.id, owner, now: at, ...end })) n++;
+        }
+        return n;
+      });
+      await yieldNow();
+    }
+    return done;
+  }
+
+  /** Runs ticks until nothing is due (each batch yields), then sleeps `everyMs`. */
+  async function drain() {
+    while (!stopped) {
+      let n = 0;
+      try {
+        n = await tick();
+      } catch (err) {
+        deps.log?.error({ err }, "automation timers: a batch failed");
+      }
+      if (n < 1) break;
+      await yieldNow();
+    }
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = drain().finally(() => {
+        running = null;
+        schedule();
+      });
+    }, o.everyMs);
+    timer.unref?.();
+  }
+
+  return {
+    owner,
+    tick,
+    /** Every due timer, now (tests; the loop does this on its own). */
+    drain: async () => {
+      const was = stopped;
+      stopped = false;
+      try {
+        await drain();
+      } finally {
+        stopped = was;
+      }
+    },
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+export type TimerWorker = ReturnType<typeof createTimerWorker>;
