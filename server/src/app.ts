@@ -166,7 +166,16 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     timeline,
     dashboard,
   } = c;
-  app.decorate("services", { db, zalo, messaging, dispatcher, dashboard, autoReplies: c.autoReplies, automations: c.automations, automationTimers: c.automationTimers });
+  app.decorate("services", {
+    db,
+    zalo,
+    messaging,
+    dispatcher,
+    dashboard,
+    autoReplies: c.autoReplies,
+    automations: c.automations,
+    automationTimers: c.automationTimers,
+  });
 
   await app.register(authPlugin, {
     config,
