@@ -27,6 +27,7 @@ import { orderRoutes } from "./modules/orders/routes";
 import { segmentRoutes } from "./modules/segments/routes";
 import { paymentRoutes } from "./modules/payments/routes";
 import { timelineRoutes } from "./modules/timeline/routes";
+import { inboxRoutes } from "./modules/inbox/routes";
 import { dashboardRoutes } from "./modules/dashboard/routes";
 import { buildContainer } from "./container";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
@@ -180,6 +181,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(segmentRoutes, { segments });
   await app.register(paymentRoutes, { payments });
   await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
+  await app.register(inboxRoutes, {
+    inbox: c.inbox,
+    bus: c.inboxBus,
+    storeExists: c.storeExists,
+    loadPrincipal: (claims) => (claims.kind === "operator" ? admin.loadOperator(claims) : identity.loadPrincipal(claims)),
+    now,
+  });
   await app.register(dashboardRoutes, { dashboard });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);

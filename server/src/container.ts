@@ -31,6 +31,9 @@ import { createLinkSigner } from "./modules/games/links";
 import { createMessagingRepo } from "./modules/messaging/repo";
 import { createMessagingService } from "./modules/messaging/service";
 import { createDispatcher } from "./modules/messaging/dispatcher";
+import { createInboxRepo } from "./modules/inbox/repo";
+import { createInboxService } from "./modules/inbox/service";
+import { createInboxBus } from "./modules/inbox/routes";
 import { createMenuRepo } from "./modules/menu/repo";
 import { createMenuService } from "./modules/menu/service";
 import { createOrderRepo } from "./modules/orders/repo";
@@ -92,12 +95,15 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
+  const inboxBus = createInboxBus();
+  const inbox = createInboxService({ db, repo: createInboxRepo(db), queue: messaging.queue, now, events: inboxBus });
   const dispatcher = createDispatcher({
     db,
     repo: messagingRepo,
     zalo,
     now,
     log: o.log,
+    onSent: inbox.onSent,
     options: {
       // In the API process a batch is decided in one synchronous transaction: claim about a second's worth
       // of sends (60 rows at the default rate), not 200 at a time, so requests wait less behind it.
@@ -160,7 +166,11 @@ export function buildContainer(o: ContainerOptions) {
         messaging.onUnfollow(p.customerId, p.at);
       },
     },
-    onReceipt: messaging.applyReceipt,
+    onReceipt: (e) => {
+      messaging.applyReceipt(e);
+      inbox.applyReceipt(e);
+    },
+    onUserMessage: (p) => inbox.captureInbound(p.customerId, p.event, p.at),
   });
   const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
@@ -169,7 +179,7 @@ export function buildContainer(o: ContainerOptions) {
     repo: customerRepo,
     stores: storeRepo,
     now,
-    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, notes: notes.forget, sessions: identity.forget },
+    forget: { outbox: messagingRepo.forgetCustomer, webhookEvents: oa.forgetIds, notes: notes.forget, sessions: identity.forget, inbox: inbox.forget },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
   const staffGrants = createStaffGrants({ db, repo: customerRepo, storeExists: storeRepo.exists, now });
@@ -217,6 +227,9 @@ export function buildContainer(o: ContainerOptions) {
     customerAccess,
     customerProfiles,
     staffTimeline,
+    inbox,
+    inboxBus,
+    storeExists: storeRepo.exists,
   };
 }
 

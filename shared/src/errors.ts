@@ -117,6 +117,11 @@ export const ErrorCode = {
   TEMPLATE_NOT_AT_ZALO: "TEMPLATE_NOT_AT_ZALO",
   /** Zalo's answer names a tag this build cannot read: the admin picks the tag. */
   TEMPLATE_TAG_UNKNOWN: "TEMPLATE_TAG_UNKNOWN",
+  // the OA inbox
+  /** A conversation that does not exist, or that the caller's stores do not see. */
+  CONVERSATION_NOT_FOUND: "CONVERSATION_NOT_FOUND",
+  /** A reply after Zalo's 7-day window since the person's last message closed (details.closedAt, ISO): use a ZNS template. */
+  REPLY_WINDOW_CLOSED: "REPLY_WINDOW_CLOSED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -17,3 +17,4 @@ export * from "./warming-state";
 export * from "./dashboard";
 export * from "./console";
 export * from "./loyalty-changes";
+export * from "./inbox";

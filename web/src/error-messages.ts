@@ -108,6 +108,11 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   },
   TEMPLATE_NOT_AT_ZALO: { title: "Zalo không có mẫu với mã này", hint: "Kiểm tra lại mã mẫu trong trang quản lý ZNS của Zalo." },
   TEMPLATE_TAG_UNKNOWN: { title: "Không đọc được tag của mẫu từ Zalo", hint: "Hãy chọn tag cho mẫu rồi nhập lại." },
+  CONVERSATION_NOT_FOUND: { title: "Không tìm thấy cuộc trò chuyện này", hint: "Có thể cuộc trò chuyện thuộc cửa hàng khác." },
+  REPLY_WINDOW_CLOSED: {
+    title: "Đã quá 7 ngày kể từ tin nhắn cuối của khách: Zalo không cho trả lời tư vấn",
+    hint: "Hãy gửi một mẫu ZNS thay cho tin trả lời.",
+  },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

@@ -95,6 +95,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   IMAGE_TOO_LARGE: 413,
   IMAGE_NOT_FOUND: 404,
   MENU_ORDER_STALE: 409,
+  // the OA inbox
+  CONVERSATION_NOT_FOUND: 404,
+  REPLY_WINDOW_CLOSED: 409,
 };
 
 // A code from outside the shared list (never expected) answers 500 rather than crash the error handler.

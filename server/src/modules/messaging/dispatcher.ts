@@ -75,7 +75,16 @@ function bucket(perSecond: number, now: () => number) {
  * found = sent, absent = sent again, and only if Zalo cannot tell, failed OUTCOME_UNKNOWN. The policy is
  * decided again at send time, since another message may have taken the slot meanwhile.
  */
-export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: ZaloClient; now: () => number; log?: Log; options?: DispatcherOptions }) {
+export function createDispatcher(deps: {
+  db: Db;
+  repo: MessagingRepo;
+  zalo: ZaloClient;
+  now: () => number;
+  log?: Log;
+  options?: DispatcherOptions;
+  /** An OA message (CS or template by UID) reached a follower's chat: called in the transaction that records it (the inbox). */
+  onSent?: (p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) => void;
+}) {
   const { db, repo, zalo, now } = deps;
   const o = {
     batchSize: 200,
@@ -261,8 +270,11 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   }
 
   function record(o: Outcome) {
-    if (o.msgId !== undefined) dr.toSent(o.row.id, o.msgId, now());
-    else failed(o.row, o.channel, o.err);
+    if (o.msgId !== undefined) {
+      dr.toSent(o.row.id, o.msgId, now());
+      if (o.row.customer_id !== null && o.channel !== "zns")
+        deps.onSent?.({ customerId: o.row.customer_id, dedupeKey: o.row.dedupe_key ?? null, msgId: o.msgId, text: o.row.text ?? null, templateId: o.row.template_id ?? null, at: now() });
+    } else failed(o.row, o.channel, o.err);
   }
 
   function failed(row: Row, channel: Channel, err: unknown) {

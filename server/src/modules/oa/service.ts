@@ -47,6 +47,8 @@ export function createOaService(deps: {
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */
   onReceipt?: (e: Record<string, unknown>) => unknown;
+  /** A follower's own message (`user_send_*`), once per stored event: the inbox keeps it (auto-replies go beside it). */
+  onUserMessage?: (p: { customerId: string; event: Record<string, unknown>; at: number }) => unknown;
 }) {
   const { db, repo, customers, now } = deps;
 
@@ -92,6 +94,7 @@ export function createOaService(deps: {
       if (!oaUserId) return "applied";
       const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
       customers.touchInteraction(row.id, at, now());
+      if (name.startsWith("user_send_")) deps.onUserMessage?.({ customerId: row.id, event: e, at });
     }
     return "applied";
   }
