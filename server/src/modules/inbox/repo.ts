@@ -51,9 +51,9 @@ export function createInboxRepo(db: Db) {
   // The store a person last visited: their newest order or points award at a store (both index-backed per person).
   const lastStore = c.prepare(
     `select store_id from (
-       select store_id, created_at from orders where customer_id = @id order by created_at desc limit 1
+       select * from (select store_id, created_at from orders where customer_id = @id order by created_at desc limit 1)
        union all
-       select store_id, created_at from points_ledger where customer_id = @id and store_id is not null order by created_at desc limit 1
+       select * from (select store_id, created_at from points_ledger where customer_id = @id and store_id is not null order by created_at desc limit 1)
      ) order by created_at desc limit 1`,
   );
   const insertMsg = c.prepare(
