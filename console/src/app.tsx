@@ -10,6 +10,7 @@ import {
   LogOut,
   Megaphone,
   Menu,
+  MessagesSquare,
   ShieldCheck,
   Store,
   Ticket,
@@ -47,6 +48,7 @@ const StaffPage = lazy(() => import("./pages/staff").then((m) => ({ default: m.S
 const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.AuditPage })));
 const LoyaltyRulesPage = lazy(() => import("./pages/loyalty-rules").then((m) => ({ default: m.LoyaltyRulesPage })));
 const MenuPage = lazy(() => import("./pages/menu").then((m) => ({ default: m.MenuPage })));
+const InboxPage = lazy(() => import("./pages/inbox").then((m) => ({ default: m.InboxPage })));
 
 // Each page with the console roles that may use it (the server's route roles: README "Console roles").
 const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
@@ -66,6 +68,8 @@ const NAV: NavItem[] = [
   { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
   { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
   { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
+  // Who answers customers: owners and store managers (the server's staff routes; marketers do not serve customers).
+  { key: "inbox", label: "Hộp thư OA", icon: MessagesSquare, roles: ["owner", "store_manager"] },
 ];
 
 /** Where the console is: checking a stored session with the server, signed in, or at sign-in (after an expiry, saying so). */
@@ -228,6 +232,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   if (known && !known.roles.includes(role)) body = <NotForRole />;
   else if (page === "accounts") body = <AccountsPage id={id} />;
   else if (page === "staff") body = <StaffPage />;
+  else if (page === "inbox") body = <InboxPage id={id} role={role} />;
   else if (page === "audit") body = <AuditPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
   else if (page === "broadcasts" && id) body = <BroadcastPage key={id} id={id} />;
