@@ -92,7 +92,7 @@ function useInboxStream(onChange: (conversationId: string) => void) {
 function dur(ms: number) {
   const h = Math.floor(ms / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);
-  return h >= 24 ? `${Math.floor(h / 24)} ngày ${h % 24} giờ` : `${h} giờ ${m} phút`;
+  return h >= 72 ? `${Math.floor(h / 24)} ngày ${h % 24} giờ` : `${h} giờ ${m} phút`;
 }
 
 /** #/inbox and #/inbox/<id>: the OA's conversations, one open beside the person's profile and timeline. */
@@ -193,7 +193,10 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
     if (conv && conv.unread > 0) void api.post(`/api/staff/inbox/${encodeURIComponent(id)}/read`).then(onChanged, () => {});
   }, [conv, id, onChanged]);
   const bottom = useRef<HTMLDivElement>(null);
-  useEffect(() => bottom.current?.scrollIntoView({ block: "end" }), [t.data]);
+  // Braces: newer Chromium returns a promise from scrollIntoView, and React would call it as a cleanup.
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: "end" });
+  }, [t.data]);
   const act = useAction();
   const setConvStatus = async (status: "open" | "closed") => {
     if (await act.run(() => api.post(`/api/staff/inbox/${encodeURIComponent(id)}/status`, { status }))) {

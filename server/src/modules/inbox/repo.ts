@@ -77,6 +77,7 @@ export function createInboxRepo(db: Db) {
     "update conversation_messages set seen_at = coalesce(seen_at, @at), delivered_at = coalesce(delivered_at, @at), state = 'seen' where zalo_msg_id = @msgId and direction = 'out'",
   );
   const one = c.prepare(`${SUMMARY} where v.id = ?`);
+  const convOfMsg = c.prepare("select conversation_id as id from conversation_messages where zalo_msg_id = ?");
   const thread = c.prepare(
     "select id, direction, kind, text, attachments, state, author_id, at, delivered_at, seen_at from conversation_messages indexed by conversation_messages_thread_idx where conversation_id = ? order by at desc, id desc limit ?",
   );
@@ -142,6 +143,8 @@ export function createInboxRepo(db: Db) {
     markDelivered: (msgId: string, at: number) => void delivered.run({ msgId, at }),
     markSeen: (msgId: string, at: number) => void seen.run({ msgId, at }),
     byId: (id: string) => one.get(id) as ConversationRow | undefined,
+    /** The conversation holding the message with this Zalo id, if any. */
+    conversationOfMsg: (msgId: string) => (convOfMsg.get(msgId) as { id: string } | undefined)?.id,
     thread: (id: string, n: number) => thread.all(id, n) as MessageRow[],
     list,
     markRead: (id: string, t: number) => void markRead.run(t, id),

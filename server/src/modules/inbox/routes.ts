@@ -107,7 +107,8 @@ export async function inboxRoutes(
       const reach = storeReach(p);
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+      // Hijacked: the headers Fastify's hooks set (CORS) are copied by hand.
+      res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
       res.write("retry: 2000\n\n");
       const off = opts.bus.on((e) => {
         if (reach && (!e.storeId || !reach.includes(e.storeId))) return;

@@ -71,7 +71,14 @@ export function createInboxService(deps: {
   function applyReceipt(e: Event) {
     const at = Number(e.message?.delivery_time ?? e.timestamp) || now();
     const ids: string[] = [e.message?.msg_id, ...(e.message?.msg_ids ?? [])].filter(Boolean).map(String);
-    for (const id of new Set(ids)) (e.event_name === "user_seen_message" ? repo.markSeen : repo.markDelivered)(id, at);
+    const changed = new Set<string>();
+    for (const id of new Set(ids)) {
+      const conv = repo.conversationOfMsg(id);
+      if (!conv) continue; // a ZNS receipt, or a message from before the inbox
+      (e.event_name === "user_seen_message" ? repo.markSeen : repo.markDelivered)(id, at);
+      changed.add(conv);
+    }
+    changed.forEach(publish);
   }
 
   function visible(p: Principal, id: string): ConversationRow {
