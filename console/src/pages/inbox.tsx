@@ -186,6 +186,8 @@ export function InboxPage({ id, role }: { id?: string; role: Role }) {
 }
 
 function Thread({ id, role, version, onChanged }: { id: string; role: Role; version: number; onChanged: () => void }) {
+  // `version`: a live change to this conversation reads it again.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const t = useLoad(() => api.get<ConversationThread>(`/api/staff/inbox/${encodeURIComponent(id)}`), [id, version]);
   const conv = t.data?.conversation;
   // Opening a conversation reads it.
@@ -223,7 +225,13 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
         <div className="c-row c-row-tight c-inbox-head">
           <h2 data-testid="thread-name">{conv.customerName || "(không tên)"}</h2>
           {conv.status === "open" ? <Badge tone="ok">Đang mở</Badge> : <Badge tone="muted">Đã đóng</Badge>}
-          <button type="button" className="c-btn c-btn-small" disabled={act.busy} onClick={() => void setConvStatus(conv.status === "open" ? "closed" : "open")} data-testid="thread-status">
+          <button
+            type="button"
+            className="c-btn c-btn-small"
+            disabled={act.busy}
+            onClick={() => void setConvStatus(conv.status === "open" ? "closed" : "open")}
+            data-testid="thread-status"
+          >
             {conv.status === "open" ? "Đóng" : "Mở lại"}
           </button>
         </div>
@@ -276,7 +284,11 @@ function MessageBody({ m }: { m: ConversationMessage }) {
 function Receipt({ m }: { m: ConversationMessage }) {
   const Icon = m.state === "seen" ? Eye : m.state === "delivered" ? CheckCheck : m.state === "sent" ? Check : Clock;
   return (
-    <span className="c-receipt" data-testid="receipt" title={m.seenAt ? `Đã xem ${fmtDateTime(m.seenAt)}` : m.deliveredAt ? `Đã nhận ${fmtDateTime(m.deliveredAt)}` : undefined}>
+    <span
+      className="c-receipt"
+      data-testid="receipt"
+      title={m.seenAt ? `Đã xem ${fmtDateTime(m.seenAt)}` : m.deliveredAt ? `Đã nhận ${fmtDateTime(m.deliveredAt)}` : undefined}
+    >
       {" · "}
       <Icon size={13} aria-hidden /> {STATE_LABEL[m.state]}
     </span>
@@ -325,7 +337,9 @@ function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: 
   const send = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
-    const next = await act.run(() => api.post<ConversationThread>(`/api/staff/inbox/${encodeURIComponent(thread.conversation.id)}/reply`, { text, requestId: requestId.current }));
+    const next = await act.run(() =>
+      api.post<ConversationThread>(`/api/staff/inbox/${encodeURIComponent(thread.conversation.id)}/reply`, { text, requestId: requestId.current }),
+    );
     if (next) {
       setText("");
       requestId.current = newRequestId();
@@ -378,12 +392,17 @@ function useCannedVars(customerId: string, name: string, role: Role) {
   const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`), [customerId, role]);
   const orders = useLoad(() => api.get<TimelinePage>(`${customerBase(role, customerId)}/timeline?kinds=order&limit=1`), [customerId, role]);
   const last = orders.data?.items[0];
-  return { name: p.data?.profile.name || name, points: p.data?.profile.points.balance ?? null, lastOrder: last ? `${last.title} (${fmtDateTime(last.at)})` : null };
+  return {
+    name: p.data?.profile.name || name,
+    points: p.data?.profile.points.balance ?? null,
+    lastOrder: last ? `${last.title} (${fmtDateTime(last.at)})` : null,
+  };
 }
 
 function CustomerSide({ customerId, role, version }: { customerId: string; role: Role; version: number }) {
   const base = customerBase(role, customerId);
   const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${base}/profile`), [base]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const tl = useLoad(() => api.get<TimelinePage>(`${base}/timeline?limit=15`), [base, version]);
   const c = p.data?.profile;
   return (
@@ -403,7 +422,11 @@ function CustomerSide({ customerId, role, version }: { customerId: string; role:
               {c.followsOa ? <Badge tone="ok">Đang quan tâm OA</Badge> : <Badge tone="muted">Không quan tâm OA</Badge>}
             </div>
             {role !== "store_manager" && (
-              <a className="c-small" href={`#/customers/${encodeURIComponent(customerId)}`} onClick={(e) => (e.preventDefault(), go(`customers/${customerId}`))}>
+              <a
+                className="c-small"
+                href={`#/customers/${encodeURIComponent(customerId)}`}
+                onClick={(e) => (e.preventDefault(), go(`customers/${customerId}`))}
+              >
                 Mở hồ sơ đầy đủ
               </a>
             )}

@@ -21,6 +21,8 @@ const OWNERS: Record<string, string> = {
   admin_users: "admin/repo.ts",
   admin_user_stores: "admin/repo.ts",
   dashboard_days: "dashboard/repo.ts",
+  conversations: "inbox/repo.ts",
+  conversation_messages: "inbox/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

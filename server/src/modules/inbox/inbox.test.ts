@@ -13,7 +13,12 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 const call = async (method: string, path: string, token: string, payload?: unknown) => {
-  const r = await h.app.inject({ method: method as "GET", url: path, headers: bearer(token), ...(payload === undefined ? {} : { payload: payload as object }) });
+  const r = await h.app.inject({
+    method: method as "GET",
+    url: path,
+    headers: bearer(token),
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
   return { status: r.statusCode, body: r.json() };
 };
 const n = (sql: string, ...args: unknown[]) => (h.app.services.db.$client.prepare(sql).get(...args) as { n: number }).n;

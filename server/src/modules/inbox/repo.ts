@@ -109,7 +109,15 @@ export function createInboxRepo(db: Db) {
    * The inbox list, newest first, keyset-paged on (last_message_at, id). `stores` null: every store; else only
    * conversations at those stores. `q`: a person's name or phone, or words of one of their messages.
    */
-  function list(p: { status: "open" | "closed" | "all"; unread: boolean; q: string | null; stores: readonly string[] | null; before: number | null; beforeId: string | null; limit: number }) {
+  function list(p: {
+    status: "open" | "closed" | "all";
+    unread: boolean;
+    q: string | null;
+    stores: readonly string[] | null;
+    before: number | null;
+    beforeId: string | null;
+    limit: number;
+  }) {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: p.limit };
     if (p.status !== "all") (where.push("v.status = @status"), (args.status = p.status));

@@ -44,12 +44,23 @@ export async function inboxRoutes(
 
   r.get(
     "/api/staff/inbox",
-    { config: staff, schema: { tags: ["inbox"], summary: "Conversations, newest first (the caller's stores for staff)", querystring: InboxListQuery, response: { 200: InboxPage } } },
+    {
+      config: staff,
+      schema: {
+        tags: ["inbox"],
+        summary: "Conversations, newest first (the caller's stores for staff)",
+        querystring: InboxListQuery,
+        response: { 200: InboxPage },
+      },
+    },
     async (req) => inbox.list(me(req), req.query),
   );
   r.get(
     "/api/staff/inbox/:id",
-    { config: staff, schema: { tags: ["inbox"], summary: "One conversation's messages, with Zalo's reply window", params, response: { 200: ConversationThread } } },
+    {
+      config: staff,
+      schema: { tags: ["inbox"], summary: "One conversation's messages, with Zalo's reply window", params, response: { 200: ConversationThread } },
+    },
     async (req) => inbox.thread(me(req), req.params.id),
   );
   const one = z.object({ conversation: ConversationSummary });
@@ -95,7 +106,11 @@ export async function inboxRoutes(
     {
       // Public at the gate (no header possible); the signed token in the query is the check.
       config: { access: "public" },
-      schema: { tags: ["inbox"], summary: "Server-sent events: `change` with a conversation id, for the caller's stores", querystring: z.object({ token: z.string().min(1).max(300) }) },
+      schema: {
+        tags: ["inbox"],
+        summary: "Server-sent events: `change` with a conversation id, for the caller's stores",
+        querystring: z.object({ token: z.string().min(1).max(300) }),
+      },
     },
     async (req, reply) => {
       const v = signer.verify("inbox", req.query.token, opts.now());
@@ -108,7 +123,13 @@ export async function inboxRoutes(
       reply.hijack();
       const res = reply.raw;
       // Hijacked: the headers Fastify's hooks set (CORS) are copied by hand.
-      res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+      res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
       res.write("retry: 2000\n\n");
       const off = opts.bus.on((e) => {
         if (reach && (!e.storeId || !reach.includes(e.storeId))) return;

@@ -27,13 +27,7 @@ export type InboxEvents = { publish(e: { conversationId: string; storeId: string
  * Who sees a conversation: admins every one; staff and store managers those at their stores (`store_id`: the
  * store it was assigned to, else the person's last visited store when it opened). Anyone else: 404.
  */
-export function createInboxService(deps: {
-  db: Db;
-  repo: InboxRepo;
-  queue: (m: NewMessage) => boolean;
-  now: () => number;
-  events?: InboxEvents;
-}) {
+export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: NewMessage) => boolean; now: () => number; events?: InboxEvents }) {
   const { db, repo, now } = deps;
   const notFound = () => new AppError(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation not found");
   const publish = (id: string) => {
@@ -63,7 +57,8 @@ export function createInboxService(deps: {
     const id = repo.ensure(p.customerId, now());
     const kind = p.text ? "text" : "template";
     const text = p.text ?? (p.templateId ? `Mẫu ZNS ${p.templateId}` : null);
-    if (repo.add(id, { direction: "out", kind, text, attachments: null, zaloMsgId: p.msgId, outboxKey: null, authorId: null, state: "sent", at: p.at }, now())) publish(id);
+    if (repo.add(id, { direction: "out", kind, text, attachments: null, zaloMsgId: p.msgId, outboxKey: null, authorId: null, state: "sent", at: p.at }, now()))
+      publish(id);
   }
   const convOf = (customerId: string) => repo.ensure(customerId, now());
 
@@ -115,7 +110,10 @@ export function createInboxService(deps: {
     seenAt: m.seen_at,
   });
 
-  function list(p: Principal, q: { status: "open" | "closed" | "all"; unread?: "true" | "false"; q?: string; before?: number; beforeId?: string; limit: number }) {
+  function list(
+    p: Principal,
+    q: { status: "open" | "closed" | "all"; unread?: "true" | "false"; q?: string; before?: number; beforeId?: string; limit: number },
+  ) {
     const rows = repo.list({
       status: q.status,
       unread: q.unread === "true",
@@ -180,7 +178,11 @@ export function createInboxService(deps: {
         text: body.text,
         expiresAt: w.closesAt,
       });
-      repo.add(id, { direction: "out", kind: "text", text: body.text, attachments: null, zaloMsgId: null, outboxKey: key, authorId: p.id, state: "queued", at: t }, t);
+      repo.add(
+        id,
+        { direction: "out", kind: "text", text: body.text, attachments: null, zaloMsgId: null, outboxKey: key, authorId: p.id, state: "queued", at: t },
+        t,
+      );
       repo.markRead(id, t);
       publish(id);
       return thread(p, id);

@@ -134,8 +134,11 @@ export function createDispatcher(deps: {
     const absentProves = row.channel === "cs" || o.conversationListsTemplates;
     return tx(db, () => {
       let v: "found" | "absent" | "unknown" | "later";
-      if (seen.found) v = dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }) ? "found" : "later";
-      else if (seen.conclusive && absentProves) v = dr.resend({ id: row.id, owner, t }) ? "absent" : "later";
+      if (seen.found) {
+        v = dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }) ? "found" : "later";
+        if (v === "found" && row.customer_id !== null)
+          deps.onSent?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, msgId: seen.found, text: row.text, templateId: row.template_id, at: t });
+      } else if (seen.conclusive && absentProves) v = dr.resend({ id: row.id, owner, t }) ? "absent" : "later";
       else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) v = dr.giveUp({ id: row.id, owner, t }) ? "unknown" : "later";
       else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
       dr.completeBroadcasts([row.broadcast_id], t);
@@ -273,7 +276,14 @@ export function createDispatcher(deps: {
     if (o.msgId !== undefined) {
       dr.toSent(o.row.id, o.msgId, now());
       if (o.row.customer_id !== null && o.channel !== "zns")
-        deps.onSent?.({ customerId: o.row.customer_id, dedupeKey: o.row.dedupe_key ?? null, msgId: o.msgId, text: o.row.text ?? null, templateId: o.row.template_id ?? null, at: now() });
+        deps.onSent?.({
+          customerId: o.row.customer_id,
+          dedupeKey: o.row.dedupe_key ?? null,
+          msgId: o.msgId,
+          text: o.row.text ?? null,
+          templateId: o.row.template_id ?? null,
+          at: now(),
+        });
     } else failed(o.row, o.channel, o.err);
   }
 
