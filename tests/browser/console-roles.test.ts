@@ -53,6 +53,7 @@ describe("console roles", () => {
           "customers",
           "dashboard",
           "games",
+          "inbox",
           "loyalty",
           "menu",
           "rules",

@@ -101,6 +101,24 @@ describe("the OA inbox", () => {
     expect(seen.deliveredAt).not.toBeNull();
   });
 
+  it("the OA's other messages join the conversation of someone who wrote; nobody else gets one opened", async () => {
+    const a = await visitor("Khách A", "q1");
+    const b = await visitor("Khách B", "q1");
+    await say(a.appUserId, "Chào shop");
+    // Both follow: the welcome message goes to each by CS.
+    for (const s of [a, b]) expect((await h.control("POST", `/_emu/users/${s.appUserId}/follow`)).delivered).toBe(true);
+    await h.app.services.dispatcher.drain();
+    expect(n("select count(*) as n from outbox where source = 'welcome' and state = 'sent'")).toBe(2);
+    const conv = await conversationOf(ctx.admin, a.customer.id);
+    const thread = await call("GET", `/api/staff/inbox/${conv.id}`, ctx.admin);
+    expect(thread.body.messages.map((m: { direction: string; state: string }) => [m.direction, m.state])).toEqual([
+      ["in", "received"],
+      ["out", "sent"],
+    ]);
+    expect(await conversationOf(ctx.admin, b.customer.id)).toBeUndefined();
+    expect(n("select count(*) as n from conversations")).toBe(1);
+  });
+
   it("a reply after Zalo's 7-day window is refused with REPLY_WINDOW_CLOSED and queues nothing", async () => {
     const a = await visitor("Khách A", "q1");
     await say(a.appUserId, "Shop ơi");

@@ -146,6 +146,8 @@ export function createInboxRepo(db: Db) {
 
   return {
     ensure,
+    /** The person's conversation, if they ever wrote. */
+    find: (customerId: string) => (byCustomer.get(customerId) as { id: string } | undefined)?.id,
     add,
     markSent: (key: string, msgId: string, at: number) => sentByKey.run({ key, msgId, at }).changes > 0,
     markDelivered: (msgId: string, at: number) => void delivered.run({ msgId, at }),

@@ -47,20 +47,20 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     if (added) publish(id);
   }
 
-  /** The dispatcher sent an OA message to a follower (CS or template by UID), inside its outcome's transaction. */
+  /**
+   * The dispatcher sent an OA message to a follower (CS or template by UID), inside its outcome's transaction.
+   * It joins the person's conversation if they ever wrote; it never opens one (a broadcast to a million
+   * followers would otherwise open a million conversations: their timeline shows those messages anyway).
+   */
   function onSent(p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) {
-    if (p.dedupeKey && repo.markSent(p.dedupeKey, p.msgId, p.at)) {
-      const row = repo.byId(convOf(p.customerId) ?? "");
-      if (row) publish(row.id);
-      return;
-    }
-    const id = repo.ensure(p.customerId, now());
+    const id = repo.find(p.customerId);
+    if (!id) return;
+    if (p.dedupeKey && repo.markSent(p.dedupeKey, p.msgId, p.at)) return publish(id);
     const kind = p.text ? "text" : "template";
     const text = p.text ?? (p.templateId ? `Mẫu ZNS ${p.templateId}` : null);
     if (repo.add(id, { direction: "out", kind, text, attachments: null, zaloMsgId: p.msgId, outboxKey: null, authorId: null, state: "sent", at: p.at }, now()))
       publish(id);
   }
-  const convOf = (customerId: string) => repo.ensure(customerId, now());
 
   /** `user_received_message` / `user_seen_message` for our OA messages (msg_id or msg_ids[]). */
   function applyReceipt(e: Event) {
