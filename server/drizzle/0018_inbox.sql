@@ -4,6 +4,7 @@ CREATE TABLE `conversation_messages` (
 	`direction` text NOT NULL,
 	`kind` text NOT NULL,
 	`text` text,
+	`search_text` text DEFAULT '' NOT NULL,
 	`attachments` text,
 	`zalo_msg_id` text,
 	`outbox_key` text,
@@ -36,4 +37,18 @@ CREATE TABLE `conversations` (
 CREATE UNIQUE INDEX `conversations_customer_id_unique` ON `conversations` (`customer_id`);--> statement-breakpoint
 CREATE INDEX `conversations_status_idx` ON `conversations` (`status`,`last_message_at`);--> statement-breakpoint
 CREATE INDEX `conversations_recent_idx` ON `conversations` (`last_message_at`);--> statement-breakpoint
-CREATE INDEX `conversations_store_idx` ON `conversations` (`store_id`,`status`,`last_message_at`);
+CREATE INDEX `conversations_store_idx` ON `conversations` (`store_id`,`status`,`last_message_at`);--> statement-breakpoint
+-- Hand-written (drizzle-kit knows no virtual tables): the inbox's search by a message's words, as the CRM's
+-- customers_fts does for names (external content over search_text, prefix indexes, newest rowids first).
+CREATE VIRTUAL TABLE `conversation_messages_fts` USING fts5(search_text, content='conversation_messages', content_rowid='id', detail=none, columnsize=0, prefix='1 2 3 4 5 6 7');
+--> statement-breakpoint
+-- An erased person's words leave the index at once.
+INSERT INTO conversation_messages_fts(conversation_messages_fts, rank) VALUES ('secure-delete', 1);
+--> statement-breakpoint
+CREATE TRIGGER `conversation_messages_fts_insert` AFTER INSERT ON `conversation_messages` WHEN new.search_text != '' BEGIN
+  INSERT INTO conversation_messages_fts(rowid, search_text) VALUES (new.id, new.search_text);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `conversation_messages_fts_delete` AFTER DELETE ON `conversation_messages` WHEN old.search_text != '' BEGIN
+  INSERT INTO conversation_messages_fts(conversation_messages_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+END;

@@ -913,6 +913,8 @@ export const conversationMessages = sqliteTable(
     /** text, image, gif, sticker, link, location, file, audio, video, business_card, template. */
     kind: text("kind").notNull(),
     text: text("text"),
+    /** `text` as search sees it (customers/search-key.ts); conversation_messages_fts indexes it (hand-written, 0018). */
+    searchText: text("search_text").notNull().default(""),
     /** Zalo's attachments as received (JSON), or null. */
     attachments: text("attachments"),
     zaloMsgId: text("zalo_msg_id").unique(),

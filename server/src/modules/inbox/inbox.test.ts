@@ -119,6 +119,16 @@ describe("the OA inbox", () => {
     expect(n("select count(*) as n from conversations")).toBe(1);
   });
 
+  it("an erased person's messages leave the inbox and its search index", async () => {
+    const a = await visitor("Khách A", "q1");
+    await say(a.appUserId, "Địa chỉ của mình là 12 Lê Lợi");
+    expect((await call("GET", `/api/staff/inbox?q=${encodeURIComponent("le loi")}`, ctx.admin)).body.conversations).toHaveLength(1);
+    expect((await call("POST", `/api/admin/customers/${a.customer.id}/erase`, ctx.admin, { reason: "Khách yêu cầu" })).status).toBe(200);
+    expect(n("select count(*) as n from conversation_messages")).toBe(0);
+    expect(n("select count(*) as n from conversation_messages_fts where conversation_messages_fts match 'loi'")).toBe(0);
+    expect((await call("GET", `/api/staff/inbox?q=${encodeURIComponent("le loi")}`, ctx.admin)).body.conversations).toEqual([]);
+  });
+
   it("a reply after Zalo's 7-day window is refused with REPLY_WINDOW_CLOSED and queues nothing", async () => {
     const a = await visitor("Khách A", "q1");
     await say(a.appUserId, "Shop ơi");

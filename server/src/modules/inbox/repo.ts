@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
+import { ftsPrefixQuery, searchKey } from "../customers/search-key";
 
 export type ConversationRow = {
   id: string;
@@ -57,8 +58,8 @@ export function createInboxRepo(db: Db) {
      ) order by created_at desc limit 1`,
   );
   const insertMsg = c.prepare(
-    `insert into conversation_messages (conversation_id, direction, kind, text, attachments, zalo_msg_id, outbox_key, author_id, state, at)
-     values (@conversationId, @direction, @kind, @text, @attachments, @zaloMsgId, @outboxKey, @authorId, @state, @at) on conflict do nothing`,
+    `insert into conversation_messages (conversation_id, direction, kind, text, search_text, attachments, zalo_msg_id, outbox_key, author_id, state, at)
+     values (@conversationId, @direction, @kind, @text, @searchText, @attachments, @zaloMsgId, @outboxKey, @authorId, @state, @at) on conflict do nothing`,
   );
   // A follower's message reopens a closed conversation and counts as unread; an OA message only moves the preview.
   const bumpIn = c.prepare(
@@ -84,6 +85,31 @@ export function createInboxRepo(db: Db) {
   const markRead = c.prepare("update conversations set unread = 0, updated_at = ? where id = ?");
   const setStatus = c.prepare("update conversations set status = ?, updated_at = ? where id = ?");
   const assign = c.prepare("update conversations set store_id = ?, assignee_id = ?, updated_at = ? where id = ?");
+  // Search, each through an index and bounded: the newest matching messages (FTS5), names (the CRM's
+  // customers_fts), and a phone's last digits (customers_phone_rev_idx).
+  const SEARCH_CAP = 500;
+  const byWords = c
+    .prepare(
+      `select distinct conversation_id from conversation_messages where id in (
+         select rowid from conversation_messages_fts where conversation_messages_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
+    )
+    .pluck();
+  const byName = c
+    .prepare(
+      `select v.id from conversations v join customers c on c.id = v.customer_id where c.rowid in (
+         select rowid from customers_fts where customers_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
+    )
+    .pluck();
+  const byPhone = c.prepare(`select v.id from conversations v join customers c on c.id = v.customer_id where c.phone_rev like ? limit ${SEARCH_CAP}`).pluck();
+  function matching(q: string): string[] {
+    const found = new Set<string>();
+    const fts = ftsPrefixQuery(q);
+    if (fts) for (const stmt of [byWords, byName]) for (const id of stmt.all(fts) as string[]) found.add(id);
+    // A phone as typed (0912…, +84 912…) against the stored 84… form: its digits after the country prefix.
+    const digits = q.replace(/\D/g, "").replace(/^(84|0)/, "");
+    if (digits.length >= 3) for (const id of byPhone.all(`${[...digits].reverse().join("")}%`) as string[]) found.add(id);
+    return [...found];
+  }
   const forget = c.prepare("delete from conversation_messages where conversation_id in (select id from conversations where customer_id = ?)");
   const forgetConv = c.prepare("update conversations set last_preview = '', updated_at = ? where customer_id = ?");
 
@@ -99,7 +125,7 @@ export function createInboxRepo(db: Db) {
 
   /** Stores one message; false when its Zalo id (or outbox key) was stored before. */
   function add(conversationId: string, m: NewInboxMessage, t: number): boolean {
-    if (insertMsg.run({ conversationId, ...m }).changes === 0) return false;
+    if (insertMsg.run({ conversationId, ...m, searchText: m.text ? searchKey(m.text) : "" }).changes === 0) return false;
     const preview = (m.text ?? `[${m.kind}]`).slice(0, 120);
     (m.direction === "in" ? bumpIn : bumpOut).run({ id: conversationId, at: m.at, preview, t });
     return true;
@@ -133,12 +159,10 @@ export function createInboxRepo(db: Db) {
       args.beforeId = p.beforeId ?? "";
     }
     if (p.q) {
-      args.q = p.q.toLowerCase();
-      args.like = `%${p.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      where.push(
-        `(instr(lower(c.name), @q) > 0 or instr(coalesce(c.phone, ''), @q) > 0
-          or exists (select 1 from conversation_messages m where m.conversation_id = v.id and m.text like @like escape '\\'))`,
-      );
+      const ids = matching(p.q);
+      if (ids.length === 0) return [];
+      where.push(`v.id in (${ids.map((_, i) => `@m${i}`).join(", ")})`);
+      ids.forEach((id, i) => (args[`m${i}`] = id));
     }
     const sql = `${SUMMARY} ${where.length ? `where ${where.join(" and ")}` : ""} order by v.last_message_at desc, v.id desc limit @limit`;
     return c.prepare(sql).all(args) as ConversationRow[];
