@@ -10,6 +10,7 @@ import {
   LogOut,
   Megaphone,
   Menu,
+  MessagesSquare,
   ShieldCheck,
   Store,
   Ticket,
@@ -50,6 +51,7 @@ const MenuPage = lazy(() => import("./pages/menu").then((m) => ({ default: m.Men
 const AutoRepliesPage = lazy(() => import("./pages/auto-replies").then((m) => ({ default: m.AutoRepliesPage })));
 const AutomationsPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationsPage })));
 const AutomationEditorPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationEditorPage })));
+const InboxPage = lazy(() => import("./pages/inbox").then((m) => ({ default: m.InboxPage })));
 
 // Each page with the console roles that may use it (the server's route roles: README "Console roles").
 const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
@@ -71,6 +73,8 @@ const NAV: NavItem[] = [
   { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
   { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
   { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
+  // Who answers customers: owners and store managers (the server's staff routes; marketers do not serve customers).
+  { key: "inbox", label: "Hộp thư OA", icon: MessagesSquare, roles: ["owner", "store_manager"] },
 ];
 
 /** Where the console is: checking a stored session with the server, signed in, or at sign-in (after an expiry, saying so). */
@@ -233,6 +237,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   if (known && !known.roles.includes(role)) body = <NotForRole />;
   else if (page === "accounts") body = <AccountsPage id={id} />;
   else if (page === "staff") body = <StaffPage />;
+  else if (page === "inbox") body = <InboxPage id={id} role={role} />;
   else if (page === "audit") body = <AuditPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
   else if (page === "broadcasts" && id) body = <BroadcastPage key={id} id={id} />;

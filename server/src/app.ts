@@ -27,6 +27,7 @@ import { orderRoutes } from "./modules/orders/routes";
 import { segmentRoutes } from "./modules/segments/routes";
 import { paymentRoutes } from "./modules/payments/routes";
 import { timelineRoutes } from "./modules/timeline/routes";
+import { inboxRoutes } from "./modules/inbox/routes";
 import { dashboardRoutes } from "./modules/dashboard/routes";
 import { autoReplyRoutes } from "./modules/auto-replies/routes";
 import type { AutoReplyService } from "./modules/auto-replies/service";
@@ -203,6 +204,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(segmentRoutes, { segments });
   await app.register(paymentRoutes, { payments });
   await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
+  await app.register(inboxRoutes, {
+    inbox: c.inbox,
+    bus: c.inboxBus,
+    storeExists: c.storeExists,
+    loadPrincipal: (claims) => (claims.kind === "operator" ? admin.loadOperator(claims) : identity.loadPrincipal(claims)),
+    now,
+  });
   await app.register(dashboardRoutes, { dashboard });
   await app.register(autoReplyRoutes, { autoReplies: c.autoReplies });
   await app.register(automationRoutes, { automations: c.automations });

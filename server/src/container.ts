@@ -31,6 +31,9 @@ import { createLinkSigner } from "./modules/games/links";
 import { createMessagingRepo } from "./modules/messaging/repo";
 import { createMessagingService } from "./modules/messaging/service";
 import { createDispatcher } from "./modules/messaging/dispatcher";
+import { createInboxRepo } from "./modules/inbox/repo";
+import { createInboxService } from "./modules/inbox/service";
+import { createInboxBus } from "./modules/inbox/routes";
 import { createMenuRepo } from "./modules/menu/repo";
 import { createMenuService } from "./modules/menu/service";
 import { createOrderRepo } from "./modules/orders/repo";
@@ -97,12 +100,15 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
+  const inboxBus = createInboxBus();
+  const inbox = createInboxService({ db, repo: createInboxRepo(db), queue: messaging.queue, now, events: inboxBus });
   const dispatcher = createDispatcher({
     db,
     repo: messagingRepo,
     zalo,
     now,
     log: o.log,
+    onSent: inbox.onSent,
     options: {
       // In the API process a batch is decided in one synchronous transaction: claim about a second's worth
       // of sends (60 rows at the default rate), not 200 at a time, so requests wait less behind it.
@@ -208,7 +214,11 @@ export function buildContainer(o: ContainerOptions) {
         messaging.onUnfollow(p.customerId, p.at);
       },
     },
-    onReceipt: messaging.applyReceipt,
+    onReceipt: (e) => {
+      messaging.applyReceipt(e);
+      inbox.applyReceipt(e);
+    },
+    onUserMessage: (p) => inbox.captureInbound(p.customerId, p.event, p.at),
   });
   const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
@@ -223,6 +233,7 @@ export function buildContainer(o: ContainerOptions) {
       webhookEvents: oa.forgetIds,
       notes: notes.forget,
       sessions: identity.forget,
+      inbox: inbox.forget,
     },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
@@ -274,6 +285,9 @@ export function buildContainer(o: ContainerOptions) {
     customerAccess,
     customerProfiles,
     staffTimeline,
+    inbox,
+    inboxBus,
+    storeExists: storeRepo.exists,
   };
 }
 

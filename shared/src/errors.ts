@@ -124,6 +124,11 @@ export const ErrorCode = {
   AUTOMATION_PLACEHOLDER_UNKNOWN: "AUTOMATION_PLACEHOLDER_UNKNOWN",
   /** An automation's condition names a saved segment that does not exist (or was deleted). */
   AUTOMATION_SEGMENT_NOT_FOUND: "AUTOMATION_SEGMENT_NOT_FOUND",
+  // the OA inbox
+  /** A conversation that does not exist, or that the caller's stores do not see. */
+  CONVERSATION_NOT_FOUND: "CONVERSATION_NOT_FOUND",
+  /** A reply after Zalo's 7-day window since the person's last message closed (details.closedAt, ISO): use a ZNS template. */
+  REPLY_WINDOW_CLOSED: "REPLY_WINDOW_CLOSED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -19,3 +19,4 @@ export * from "./console";
 export * from "./loyalty-changes";
 export * from "./auto-reply";
 export * from "./automations";
+export * from "./inbox";

@@ -55,6 +55,7 @@ describe("console roles", () => {
           "customers",
           "dashboard",
           "games",
+          "inbox",
           "loyalty",
           "menu",
           "rules",

@@ -39,6 +39,7 @@ const TOUR: Stop[] = [
   { key: "loyalty", heading: "Tích điểm & hạng thành viên", ready: "loyalty-save" },
   { key: "accounts", heading: "Tài khoản quản trị", ready: "accounts-table", opens: { button: "account-new", shows: "account-email" } },
   { key: "audit", heading: "Nhật ký thao tác", ready: "audit-table" },
+  { key: "inbox", heading: "Hộp thư OA", ready: ':is([data-testid="inbox-items"], [data-testid="inbox-empty"])' },
 ];
 
 /** A record of each kind, opened from its list; `title` is what names that record on its own page. */
@@ -201,6 +202,7 @@ describe("console tour: every page, at 1280 and 360 px", () => {
       await signIn(page, stack);
       // Signed in; from now on every console call fails as a dropped connection would.
       await page.route(`${stack.apiUrl}/api/admin/**`, (route) => route.abort("connectionrefused"));
+      await page.route(`${stack.apiUrl}/api/staff/**`, (route) => route.abort("connectionrefused"));
       const missing: string[] = [];
       for (const stop of TOUR.filter((s) => !s.elsewhere)) {
         await navigate(page, stop.key, 1280);

@@ -206,6 +206,25 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     return { ...outcome, msgId, user: publicUser(u) };
   });
 
+  // A follower sends a picture, sticker, link, location or file (§6.2 media events); `payload` as Zalo's attachment.
+  const MEDIA = ["image", "gif", "sticker", "link", "location", "file", "audio", "video"] as const;
+  app.post<{ Params: { appUserId: string } }>("/_emu/users/:appUserId/send-media", async (req, reply) => {
+    const u = findUser(req.params.appUserId, reply);
+    if (!u) return reply;
+    const b = (req.body ?? {}) as Body;
+    const kind = MEDIA.find((k) => k === b.kind);
+    if (!kind) return bad(reply, `kind must be one of ${MEDIA.join(", ")}`);
+    const payload = b.payload && typeof b.payload === "object" ? (b.payload as Record<string, unknown>) : {};
+    const now = clock.now();
+    u.lastInteractionAt = now;
+    const msgId = hexId();
+    const text = typeof b.text === "string" ? b.text : undefined;
+    state.inbound.push({ msgId, oaUserId: u.oaUserId, text: text ?? "", at: now });
+    const { appId, oaId } = state.config;
+    const outcome = await webhooks.send(events.userSendMedia({ appId, oaId, appUserId: u.appUserId, oaUserId: u.oaUserId, now, msgId, kind, payload, text }));
+    return { ...outcome, msgId, user: publicUser(u) };
+  });
+
   // ---- personas (the mini app's browser adapter) ----
   const persona = (key: string, reply: FastifyReply): User | null => {
     const p = PERSONAS[key as PersonaKey];
@@ -257,6 +276,16 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     return state.messages.filter(
       (m) => (!q.channel || m.channel === q.channel) && (!q.trackingId || m.trackingId === q.trackingId) && (!q.phone || m.recipient.phone === q.phone),
     );
+  });
+
+  // Simulates an OA message (CS or template by UID) reaching the user's phone: `user_received_message` (§6.2).
+  app.post<{ Params: { msgId: string } }>("/_emu/messages/:msgId/received", async (req, reply) => {
+    const m = state.messages.find((x) => x.msgId === req.params.msgId);
+    if (!m || m.channel === "zns" || !m.recipient.oaUserId) return bad(reply, "no such OA message", 404);
+    const now = clock.now();
+    m.deliveredAt ??= now;
+    const { appId, oaId } = state.config;
+    return webhooks.send(events.oaReceived({ appId, oaId, appUserId: m.recipient.appUserId, oaUserId: m.recipient.oaUserId, msgId: m.msgId, now }));
   });
 
   // Simulates the user opening a message: `user_seen_message` (§6.2).

@@ -65,6 +65,47 @@ describe("outgoing webhooks", () => {
     });
   });
 
+  it("a follower's picture, sticker, link, location or file: user_send_<kind> with message.attachments (§6.2)", async () => {
+    const hook = await receiver();
+    cleanups.push(hook.close);
+    const { app, call } = await emulator({ webhookUrl: hook.url });
+    cleanups.push(() => app.close());
+    const payload = { url: "https://photo.example/a.jpg", thumbnail: "https://photo.example/a-t.jpg" };
+    const res = await call("POST", "/_emu/users/5521000000000000002/send-media", { body: { kind: "image", payload, text: "Món này" } });
+    expect(res.body).toMatchObject({ delivered: true, user: { lastInteractionAt: T0 } });
+    expect(JSON.parse(hook.got[0]!.raw)).toEqual({
+      app_id: APP.appId,
+      user_id_by_app: "5521000000000000002",
+      event_name: "user_send_image",
+      sender: { id: "2468000000000000002" },
+      recipient: { id: APP.oaId },
+      message: { msg_id: res.body.msgId, text: "Món này", attachments: [{ type: "image", payload }] },
+      timestamp: String(T0),
+    });
+    expect((await call("POST", "/_emu/users/5521000000000000002/send-media", { body: { kind: "hologram" } })).status).toBe(400);
+  });
+
+  it("a CS message reaching the user: user_received_message from the OA to the user, with msg_id and msg_ids", async () => {
+    const hook = await receiver();
+    cleanups.push(hook.close);
+    const { app, call } = await emulator({ webhookUrl: hook.url });
+    cleanups.push(() => app.close());
+    await call("POST", "/_emu/users/5521000000000000002/send-text", { body: { text: "Shop ơi" } });
+    const cs = await call("POST", "/openapi/v3.0/oa/message/cs", {
+      headers: { access_token: OA_TOKEN },
+      body: { recipient: { user_id: "2468000000000000002" }, message: { text: "Dạ" } },
+    });
+    const msgId = cs.body.data.message_id as string;
+    expect((await call("POST", `/_emu/messages/${msgId}/received`)).body).toMatchObject({ delivered: true });
+    expect(JSON.parse(hook.got[1]!.raw)).toMatchObject({
+      event_name: "user_received_message",
+      sender: { id: APP.oaId },
+      recipient: { id: "2468000000000000002" },
+      message: { msg_id: msgId, msg_ids: [msgId], delivery_time: String(T0) },
+    });
+    expect((await call("POST", "/_emu/messages/nope/received")).status).toBe(404);
+  });
+
   it("records a network failure as an attempt without a status", async () => {
     const { app, call } = await emulator({ webhookUrl: "http://127.0.0.1:1/webhooks/zalo", retrySchedule: [] });
     cleanups.push(() => app.close());

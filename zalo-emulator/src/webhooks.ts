@@ -113,6 +113,36 @@ export const events = {
     message: { msg_id: c.msgId, text: c.text },
     timestamp: String(c.now),
   }),
+  /** `user_send_<kind>` with `message.attachments` (§6.2); a caption rides in `text`. */
+  userSendMedia: (c: {
+    appId: string;
+    oaId: string;
+    appUserId: string;
+    oaUserId: string;
+    now: number;
+    msgId: string;
+    kind: "image" | "gif" | "sticker" | "link" | "location" | "file" | "audio" | "video";
+    payload: Record<string, unknown>;
+    text?: string;
+  }) => ({
+    app_id: c.appId,
+    user_id_by_app: c.appUserId,
+    event_name: `user_send_${c.kind}`,
+    sender: { id: c.oaUserId },
+    recipient: { id: c.oaId },
+    message: { msg_id: c.msgId, ...(c.text ? { text: c.text } : {}), attachments: [{ type: c.kind, payload: c.payload }] },
+    timestamp: String(c.now),
+  }),
+  /** §6.2: an OA message reached the user (sender = the OA, recipient = the user; msg_id and msg_ids, shape unconfirmed). */
+  oaReceived: (c: { appId: string; oaId: string; appUserId: string | null; oaUserId: string; msgId: string; now: number }) => ({
+    app_id: c.appId,
+    ...(c.appUserId ? { user_id_by_app: c.appUserId } : {}),
+    event_name: "user_received_message",
+    sender: { id: c.oaId },
+    recipient: { id: c.oaUserId },
+    message: { msg_id: c.msgId, msg_ids: [c.msgId], delivery_time: String(c.now) },
+    timestamp: String(c.now),
+  }),
   znsReceived: (c: { appId: string; oaId: string; phone: string; msgId: string; deliveryTime: number; trackingId: string | null; now: number }) => ({
     app_id: c.appId,
     event_name: "user_received_message",

@@ -963,3 +963,64 @@ export const automationRuns = sqliteTable(
     index("automation_runs_figures_idx").on(t.automationId, t.state, t.reason),
   ],
 );
+
+/**
+ * One conversation per person with the OA (the inbox module is its only writer). `store_id` is the store
+ * whose staff see it: the store it was assigned to, else the person's last visited store when it opened.
+ */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .unique()
+      .references(() => customers.id),
+    status: text("status", { enum: ["open", "closed"] })
+      .notNull()
+      .default("open"),
+    storeId: text("store_id"),
+    /** A console operator's or a staff member's id (free text: the two id spaces differ). */
+    assigneeId: text("assignee_id"),
+    unread: integer("unread").notNull().default(0),
+    lastMessageAt: integer("last_message_at").notNull(),
+    lastInboundAt: integer("last_inbound_at"),
+    lastPreview: text("last_preview").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    // The inbox list: by status (or all), newest first; and a store's, for staff.
+    index("conversations_status_idx").on(t.status, t.lastMessageAt),
+    index("conversations_recent_idx").on(t.lastMessageAt),
+    index("conversations_store_idx").on(t.storeId, t.status, t.lastMessageAt),
+  ],
+);
+
+/** Every follower message and every OA message to them (CS, template by UID), with Zalo's receipts. */
+export const conversationMessages = sqliteTable(
+  "conversation_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    direction: text("direction", { enum: ["in", "out"] }).notNull(),
+    /** text, image, gif, sticker, link, location, file, audio, video, business_card, template. */
+    kind: text("kind").notNull(),
+    text: text("text"),
+    /** `text` as search sees it (customers/search-key.ts); conversation_messages_fts indexes it (hand-written, 0020). */
+    searchText: text("search_text").notNull().default(""),
+    /** Zalo's attachments as received (JSON), or null. */
+    attachments: text("attachments"),
+    zaloMsgId: text("zalo_msg_id").unique(),
+    /** An OA message queued from the inbox: the outbox row's dedupe key, matched when the dispatcher sends it. */
+    outboxKey: text("outbox_key").unique(),
+    authorId: text("author_id"),
+    state: text("state", { enum: ["received", "queued", "sent", "delivered", "seen"] }).notNull(),
+    at: integer("at").notNull(),
+    deliveredAt: integer("delivered_at"),
+    seenAt: integer("seen_at"),
+  },
+  (t) => [index("conversation_messages_thread_idx").on(t.conversationId, t.at)],
+);

@@ -99,6 +99,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   AUTOMATION_NOT_FOUND: 404,
   AUTOMATION_PLACEHOLDER_UNKNOWN: 400,
   AUTOMATION_SEGMENT_NOT_FOUND: 400,
+  // the OA inbox
+  CONVERSATION_NOT_FOUND: 404,
+  REPLY_WINDOW_CLOSED: 409,
 };
 
 // A code from outside the shared list (never expected) answers 500 rather than crash the error handler.

@@ -25,6 +25,8 @@ const OWNERS: Record<string, string> = {
   auto_reply_log: "auto-replies/repo.ts",
   automations: "automations/repo.ts",
   automation_runs: "automations/repo.ts",
+  conversations: "inbox/repo.ts",
+  conversation_messages: "inbox/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

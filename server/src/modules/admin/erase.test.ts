@@ -47,7 +47,8 @@ const CUSTOMER_TABLES = {
   // Kept: money-like history (ledger, vouchers, orders, draws) the business must keep; messages are cancelled
   // and their contents blanked (see the test), the rows stay for the send counts; follow history (times and
   // the webhook's source only) stays for the follows-per-day counts, keyed by the now anonymous id.
-  kept: ["points_ledger", "vouchers", "game_draws", "outbox", "orders", "follow_events"],
+  // The OA conversation row stays (status, counts) with its preview blanked; its messages are deleted (inbox.test.ts).
+  kept: ["points_ledger", "vouchers", "game_draws", "outbox", "orders", "follow_events", "conversations"],
 };
 
 describe("erasing a customer's personal data", () => {

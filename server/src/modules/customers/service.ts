@@ -31,6 +31,8 @@ export type Forgetters = {
   webhookEvents: (zaloIds: string[]) => { redacted: number };
   /** The shop's notes about them (customers/notes-repo.ts). */
   notes: (customerId: string) => { deleted: number };
+  /** Their OA conversation's messages (inbox/repo.ts). */
+  inbox?: (customerId: string, at: number) => void;
   /** In-memory state outside the database (held Zalo tokens); runs after the commit. */
   sessions: (customerId: string) => void;
 };
@@ -100,6 +102,7 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
       deps.forget.timers(customerId, at);
       const { redacted } = deps.forget.webhookEvents([before.zaloId, before.zaloOaId].filter((x): x is string => !!x));
       deps.forget.notes(customerId);
+      deps.forget.inbox?.(customerId, at);
       const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };
       forgetTagDetails(db, customerId);
       audit(db, { actor: actorOf(actor), action: "customer.erase", targetId: customerId, details: { reason, ...counts }, at });

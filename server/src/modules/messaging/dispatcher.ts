@@ -75,7 +75,16 @@ function bucket(perSecond: number, now: () => number) {
  * found = sent, absent = sent again, and only if Zalo cannot tell, failed OUTCOME_UNKNOWN. The policy is
  * decided again at send time, since another message may have taken the slot meanwhile.
  */
-export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: ZaloClient; now: () => number; log?: Log; options?: DispatcherOptions }) {
+export function createDispatcher(deps: {
+  db: Db;
+  repo: MessagingRepo;
+  zalo: ZaloClient;
+  now: () => number;
+  log?: Log;
+  options?: DispatcherOptions;
+  /** An OA message (CS or template by UID) reached a follower's chat: called in the transaction that records it (the inbox). */
+  onSent?: (p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) => void;
+}) {
   const { db, repo, zalo, now } = deps;
   const o = {
     batchSize: 200,
@@ -125,8 +134,11 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
     const absentProves = row.channel === "cs" || o.conversationListsTemplates;
     return tx(db, () => {
       let v: "found" | "absent" | "unknown" | "later";
-      if (seen.found) v = dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }) ? "found" : "later";
-      else if (seen.conclusive && absentProves) v = dr.resend({ id: row.id, owner, t }) ? "absent" : "later";
+      if (seen.found) {
+        v = dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }) ? "found" : "later";
+        if (v === "found" && row.customer_id !== null)
+          deps.onSent?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, msgId: seen.found, text: row.text, templateId: row.template_id, at: t });
+      } else if (seen.conclusive && absentProves) v = dr.resend({ id: row.id, owner, t }) ? "absent" : "later";
       else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) v = dr.giveUp({ id: row.id, owner, t }) ? "unknown" : "later";
       else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
       dr.completeBroadcasts([row.broadcast_id], t);
@@ -261,8 +273,18 @@ export function createDispatcher(deps: { db: Db; repo: MessagingRepo; zalo: Zalo
   }
 
   function record(o: Outcome) {
-    if (o.msgId !== undefined) dr.toSent(o.row.id, o.msgId, now());
-    else failed(o.row, o.channel, o.err);
+    if (o.msgId !== undefined) {
+      dr.toSent(o.row.id, o.msgId, now());
+      if (o.row.customer_id !== null && o.channel !== "zns")
+        deps.onSent?.({
+          customerId: o.row.customer_id,
+          dedupeKey: o.row.dedupe_key ?? null,
+          msgId: o.msgId,
+          text: o.row.text ?? null,
+          templateId: o.row.template_id ?? null,
+          at: now(),
+        });
+    } else failed(o.row, o.channel, o.err);
   }
 
   function failed(row: Row, channel: Channel, err: unknown) {

@@ -70,6 +70,8 @@ export type InFlightRow = {
   image_url: string | null;
   sent_at: number;
   broadcast_id: string | null;
+  dedupe_key: string | null;
+  template_id: string | null;
 };
 type Row = Record<string, any>;
 
@@ -260,7 +262,7 @@ export function createOutboxRepo(db: Db) {
   const takeUnresolved = c.prepare(
     `update outbox set lease_owner = @owner, lease_until = @until, updated_at = @t where id in (
        select id from outbox where state = 'sending' and channel in ('cs','template_uid') and lease_until < @t order by id limit @n)
-     returning id, customer_id, channel, text, image_url, sent_at, broadcast_id`,
+     returning id, customer_id, channel, text, image_url, sent_at, broadcast_id, dedupe_key, template_id`,
   );
   // A taken row's outcome (found, resent, unknown) lets its lease go, only while this dispatcher still holds it in flight.
   const settled = "lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'";

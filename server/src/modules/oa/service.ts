@@ -54,6 +54,8 @@ export function createOaService(deps: {
   oaId?: string;
   /** Text messages, in the event's transaction (the auto-replies; issue #14). */
   onFollowerMessage?: FollowerMessageHook;
+  /** A follower's own message (`user_send_*`), once per stored event: the inbox keeps it (auto-replies go beside it). */
+  onUserMessage?: (p: { customerId: string; event: Record<string, unknown>; at: number }) => unknown;
 }) {
   const { db, repo, customers, now } = deps;
 
@@ -99,7 +101,10 @@ export function createOaService(deps: {
       if (!oaUserId) return "applied";
       const row = customers.findOrCreateByOaId(oaUserId, str(e.user_id_by_app), now());
       customers.touchInteraction(row.id, at, now());
-      if (name === "user_send_text") textMessage(e, row.id, at, oaUserId === deps.oaId);
+      const fromOa = oaUserId === deps.oaId;
+      // The inbox keeps it first, so an auto-reply queued next joins the conversation it opened.
+      if (name.startsWith("user_send_") && !fromOa) deps.onUserMessage?.({ customerId: row.id, event: e, at });
+      if (name === "user_send_text") textMessage(e, row.id, at, fromOa);
       return "applied";
     }
     // The OA's own messages come back as echoes (`oa_send_*`, §6.2: sender and recipient swapped); handed on

@@ -1,0 +1,458 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { ArrowLeft, Check, CheckCheck, Clock, Eye, Search } from "lucide-react";
+import {
+  CANNED_ANSWERS,
+  fillCanned,
+  replyWindow,
+  type ConversationMessage,
+  type ConversationSummary,
+  type ConversationThread,
+  type CustomerProfile,
+  type TimelineItem,
+  type TimelinePage,
+} from "@mc/shared";
+import { fmtDateTime, fmtNumber } from "@mc/web/format";
+import { api } from "../api";
+import { config } from "../config";
+import { TIMELINE_LABEL } from "../crm-labels";
+import { go } from "../routing";
+import { Badge, Card, ErrorBox, LoadError, Spinner, useAction, useLoad } from "../ui";
+import "./inbox.css";
+
+type Role = "owner" | "marketer" | "store_manager";
+type Page = { conversations: ConversationSummary[]; next: { before: number; beforeId: string } | null };
+
+const KIND_LABEL: Record<string, string> = {
+  image: "Ảnh",
+  gif: "Ảnh động",
+  sticker: "Nhãn dán",
+  link: "Liên kết",
+  location: "Vị trí",
+  file: "Tệp",
+  audio: "Ghi âm",
+  video: "Video",
+  business_card: "Danh thiếp",
+  template: "Mẫu tin",
+};
+const STATE_LABEL: Record<ConversationMessage["state"], string> = {
+  received: "",
+  queued: "Đang chờ gửi",
+  sent: "Đã gửi",
+  delivered: "Đã nhận",
+  seen: "Đã xem",
+};
+
+/**
+ * Live changes: a one-minute token (EventSource cannot send the bearer header), then `change` events. On an
+ * error the stream is closed and opened again with a fresh token, a little later each time.
+ */
+function useInboxStream(onChange: (conversationId: string) => void) {
+  const cb = useRef(onChange);
+  cb.current = onChange;
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    let es: EventSource | null = null;
+    let stopped = false;
+    let wait = 1000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const open = async () => {
+      try {
+        const { token } = await api.post<{ token: string }>("/api/staff/inbox/stream-token");
+        if (stopped) return;
+        es = new EventSource(`${config.apiUrl}/api/staff/inbox/stream?token=${encodeURIComponent(token)}`);
+        es.onopen = () => {
+          wait = 1000;
+          setLive(true);
+        };
+        es.addEventListener("change", (e) => cb.current((JSON.parse((e as MessageEvent<string>).data) as { conversationId: string }).conversationId));
+        es.onerror = () => {
+          es?.close();
+          setLive(false);
+          retry();
+        };
+      } catch {
+        retry();
+      }
+    };
+    const retry = () => {
+      if (stopped) return;
+      timer = setTimeout(() => void open(), wait);
+      wait = Math.min(30_000, wait * 2);
+    };
+    void open();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      es?.close();
+    };
+  }, []);
+  return live;
+}
+
+function dur(ms: number) {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  return h >= 72 ? `${Math.floor(h / 24)} ngày ${h % 24} giờ` : `${h} giờ ${m} phút`;
+}
+
+/** #/inbox and #/inbox/<id>: the OA's conversations, one open beside the person's profile and timeline. */
+export function InboxPage({ id, role }: { id?: string; role: Role }) {
+  const [status, setStatus] = useState<"open" | "closed" | "all">("open");
+  const [unread, setUnread] = useState(false);
+  const [q, setQ] = useState("");
+  const [query, setQuery] = useState("");
+  const qs = `status=${status}${unread ? "&unread=true" : ""}${query ? `&q=${encodeURIComponent(query)}` : ""}`;
+  const list = useLoad(() => api.get<Page>(`/api/staff/inbox?${qs}`), [qs]);
+  const [version, setVersion] = useState(0);
+  const live = useInboxStream(
+    useCallback(
+      (cid: string) => {
+        void list.reload();
+        if (cid === id) setVersion((v) => v + 1);
+      },
+      [id, list],
+    ),
+  );
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    setQuery(q.trim());
+  };
+
+  return (
+    <div className={`c-page c-inbox${id ? " c-inbox-has-thread" : ""}`} data-testid="inbox-page">
+      <div className="c-inbox-list">
+        <div className="c-row c-row-tight">
+          <h1>Hộp thư OA</h1>
+          <Badge tone={live ? "ok" : "muted"} testId="inbox-live">
+            {live ? "Trực tiếp" : "Đang kết nối…"}
+          </Badge>
+        </div>
+        <form className="c-inbox-search" onSubmit={search} role="search">
+          <input
+            className="c-input"
+            placeholder="Tìm theo tên, số điện thoại, nội dung"
+            aria-label="Tìm cuộc trò chuyện"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            data-testid="inbox-search"
+          />
+          <button className="c-btn" aria-label="Tìm">
+            <Search size={16} />
+          </button>
+        </form>
+        <div className="c-chips" role="group" aria-label="Lọc">
+          {(["open", "closed", "all"] as const).map((s) => (
+            <button key={s} type="button" className={`c-chip${status === s ? " on" : ""}`} aria-pressed={status === s} onClick={() => setStatus(s)}>
+              {s === "open" ? "Đang mở" : s === "closed" ? "Đã đóng" : "Tất cả"}
+            </button>
+          ))}
+          <button type="button" className={`c-chip${unread ? " on" : ""}`} aria-pressed={unread} onClick={() => setUnread((u) => !u)}>
+            Chưa đọc
+          </button>
+        </div>
+        <ErrorBox error={list.error} testId="inbox-error" />
+        {!list.data ? (
+          !list.error && <Spinner />
+        ) : list.data.conversations.length === 0 ? (
+          <p className="c-empty" data-testid="inbox-empty">
+            Chưa có cuộc trò chuyện nào.
+          </p>
+        ) : (
+          <ul className="c-inbox-items" data-testid="inbox-items">
+            {list.data.conversations.map((c) => (
+              <li key={c.id}>
+                <a href={`#/inbox/${c.id}`} className={`c-inbox-item${c.id === id ? " on" : ""}`} data-testid="inbox-item">
+                  <span className="c-inbox-name">{c.customerName || "(không tên)"}</span>
+                  {c.unread > 0 && (
+                    <span className="c-inbox-unread" aria-label={`${c.unread} tin chưa đọc`}>
+                      {c.unread}
+                    </span>
+                  )}
+                  <span className="c-inbox-preview c-muted c-small">{c.lastPreview}</span>
+                  <span className="c-muted c-small">{fmtDateTime(c.lastMessageAt)}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {id ? (
+        <Thread key={id} id={id} role={role} version={version} onChanged={() => void list.reload()} />
+      ) : (
+        <div className="c-inbox-none c-muted">Chọn một cuộc trò chuyện để xem và trả lời.</div>
+      )}
+    </div>
+  );
+}
+
+function Thread({ id, role, version, onChanged }: { id: string; role: Role; version: number; onChanged: () => void }) {
+  // `version`: a live change to this conversation reads it again.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const t = useLoad(() => api.get<ConversationThread>(`/api/staff/inbox/${encodeURIComponent(id)}`), [id, version]);
+  const conv = t.data?.conversation;
+  // Opening a conversation reads it.
+  useEffect(() => {
+    if (conv && conv.unread > 0) void api.post(`/api/staff/inbox/${encodeURIComponent(id)}/read`).then(onChanged, () => {});
+  }, [conv, id, onChanged]);
+  const bottom = useRef<HTMLDivElement>(null);
+  // Braces: newer Chromium returns a promise from scrollIntoView, and React would call it as a cleanup.
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: "end" });
+  }, [t.data]);
+  const act = useAction();
+  const setConvStatus = async (status: "open" | "closed") => {
+    if (await act.run(() => api.post(`/api/staff/inbox/${encodeURIComponent(id)}/status`, { status }))) {
+      void t.reload();
+      onChanged();
+    }
+  };
+  const back = (
+    <a href="#/inbox" className="c-back c-inbox-back">
+      <ArrowLeft size={16} /> Hộp thư
+    </a>
+  );
+  if (!t.data || !conv)
+    return (
+      <div className="c-inbox-thread">
+        {back}
+        {t.error ? <LoadError error={t.error} what="cuộc trò chuyện" back={{ href: "#/inbox", label: "Về hộp thư" }} testId="thread-error" /> : <Spinner />}
+      </div>
+    );
+  return (
+    <>
+      <div className="c-inbox-thread" data-testid="thread">
+        {back}
+        <div className="c-row c-row-tight c-inbox-head">
+          <h2 data-testid="thread-name">{conv.customerName || "(không tên)"}</h2>
+          {conv.status === "open" ? <Badge tone="ok">Đang mở</Badge> : <Badge tone="muted">Đã đóng</Badge>}
+          <button
+            type="button"
+            className="c-btn c-btn-small"
+            disabled={act.busy}
+            onClick={() => void setConvStatus(conv.status === "open" ? "closed" : "open")}
+            data-testid="thread-status"
+          >
+            {conv.status === "open" ? "Đóng" : "Mở lại"}
+          </button>
+        </div>
+        <ErrorBox error={act.error} />
+        <ol className="c-chat" data-testid="chat">
+          {t.data.messages.map((m) => (
+            <li key={m.id} className={`c-bubble c-bubble-${m.direction}`} data-testid={`msg-${m.direction}`}>
+              <MessageBody m={m} />
+              <span className="c-bubble-meta c-small">
+                {fmtDateTime(m.at)}
+                {m.direction === "out" && <Receipt m={m} />}
+              </span>
+            </li>
+          ))}
+        </ol>
+        <div ref={bottom} />
+        <ReplyBox thread={t.data} role={role} onSent={(next) => (t.setData(next), onChanged())} />
+      </div>
+      <CustomerSide customerId={conv.customerId} role={role} version={version} />
+    </>
+  );
+}
+
+function MessageBody({ m }: { m: ConversationMessage }) {
+  const a = m.attachments?.[0] as { type?: string; payload?: Record<string, any> } | undefined;
+  const p = a?.payload ?? {};
+  return (
+    <div className="c-bubble-body">
+      {a && (
+        <div className="c-bubble-att">
+          {(a.type === "image" || a.type === "gif" || a.type === "sticker") && typeof (p.thumbnail ?? p.url) === "string" ? (
+            <img src={String(p.thumbnail ?? p.url)} alt={KIND_LABEL[a.type] ?? a.type} className="c-bubble-img" />
+          ) : (
+            <Badge tone="info">{KIND_LABEL[a.type ?? ""] ?? a.type}</Badge>
+          )}{" "}
+          {a.type === "location" && p.coordinates ? `${p.coordinates.latitude}, ${p.coordinates.longitude}` : null}
+          {(a.type === "link" || a.type === "file") && typeof p.url === "string" ? (
+            <a href={p.url} target="_blank" rel="noreferrer">
+              {p.name ?? p.description ?? p.url}
+            </a>
+          ) : null}
+        </div>
+      )}
+      {m.text && <div className="c-bubble-text">{m.text}</div>}
+      {!a && !m.text && <Badge tone="muted">{KIND_LABEL[m.kind] ?? m.kind}</Badge>}
+    </div>
+  );
+}
+
+function Receipt({ m }: { m: ConversationMessage }) {
+  const Icon = m.state === "seen" ? Eye : m.state === "delivered" ? CheckCheck : m.state === "sent" ? Check : Clock;
+  return (
+    <span
+      className="c-receipt"
+      data-testid="receipt"
+      title={m.seenAt ? `Đã xem ${fmtDateTime(m.seenAt)}` : m.deliveredAt ? `Đã nhận ${fmtDateTime(m.deliveredAt)}` : undefined}
+    >
+      {" · "}
+      <Icon size={13} aria-hidden /> {STATE_LABEL[m.state]}
+    </span>
+  );
+}
+
+/** How long Zalo lets the shop answer, ticking each minute; closed: the way out is a ZNS template. */
+function WindowLine({ lastInboundAt, serverNow }: { lastInboundAt: number | null; serverNow: number }) {
+  const skew = useMemo(() => serverNow - Date.now(), [serverNow]);
+  const [now, setNow] = useState(() => Date.now() + skew);
+  useEffect(() => {
+    const i = setInterval(() => setNow(Date.now() + skew), 30_000);
+    return () => clearInterval(i);
+  }, [skew]);
+  const w = replyWindow(lastInboundAt, now);
+  if (w.state === "free")
+    return (
+      <p className="c-small c-inbox-window" data-testid="reply-window">
+        <Badge tone="ok">Miễn phí</Badge> còn {dur(w.freeUntil! - now)}, trả lời được thêm {dur(w.closesAt! - now)}
+      </p>
+    );
+  if (w.state === "paid")
+    return (
+      <p className="c-small c-inbox-window" data-testid="reply-window">
+        <Badge tone="warn">Tính phí</Badge> còn {dur(w.closesAt! - now)} để trả lời
+      </p>
+    );
+  return (
+    <p className="c-small c-inbox-window" data-testid="reply-window">
+      <Badge tone="bad">Đã hết hạn</Badge> Đã quá 7 ngày kể từ tin cuối của khách: Zalo không cho trả lời tư vấn.{" "}
+      <a href="#/zns" data-testid="reply-zns">
+        Gửi mẫu ZNS
+      </a>
+    </p>
+  );
+}
+
+const newRequestId = () => `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: Role; onSent: (t: ConversationThread) => void }) {
+  const [text, setText] = useState("");
+  const requestId = useRef(newRequestId());
+  const act = useAction();
+  const vars = useCannedVars(thread.conversation.customerId, thread.conversation.customerName, role);
+  const closed = replyWindow(thread.conversation.lastInboundAt, thread.now).state === "closed";
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    const next = await act.run(() =>
+      api.post<ConversationThread>(`/api/staff/inbox/${encodeURIComponent(thread.conversation.id)}/reply`, { text, requestId: requestId.current }),
+    );
+    if (next) {
+      setText("");
+      requestId.current = newRequestId();
+      onSent(next);
+    }
+  };
+  return (
+    <form className="c-inbox-reply" onSubmit={send} data-testid="reply-form">
+      <WindowLine lastInboundAt={thread.conversation.lastInboundAt} serverNow={thread.now} />
+      <div className="c-row c-row-tight">
+        <select
+          className="c-input c-inbox-canned"
+          aria-label="Câu trả lời mẫu"
+          value=""
+          disabled={closed}
+          onChange={(e) => e.target.value && setText(fillCanned(CANNED_ANSWERS[Number(e.target.value)]!.text, vars))}
+          data-testid="reply-canned"
+        >
+          <option value="">Câu trả lời mẫu…</option>
+          {CANNED_ANSWERS.map((c, i) => (
+            <option key={c.label} value={i}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <textarea
+        className="c-input"
+        rows={3}
+        maxLength={2000}
+        aria-label="Tin trả lời"
+        placeholder={closed ? "Không thể trả lời tư vấn sau 7 ngày" : "Nhập tin trả lời…"}
+        value={text}
+        disabled={closed}
+        onChange={(e) => setText(e.target.value)}
+        data-testid="reply-text"
+      />
+      <ErrorBox error={act.error} testId="reply-error" fields={{ text: "Tin trả lời" }} />
+      <button className="c-btn c-btn-primary" disabled={closed || act.busy || !text.trim()} data-testid="reply-send">
+        {act.busy ? "Đang gửi…" : "Gửi"}
+      </button>
+    </form>
+  );
+}
+
+/** The profile and timeline routes for the caller: owners the console's, store managers the counter's (their stores' visitors). */
+const customerBase = (role: Role, customerId: string) => `/api/${role === "store_manager" ? "staff" : "admin"}/customers/${encodeURIComponent(customerId)}`;
+
+function useCannedVars(customerId: string, name: string, role: Role) {
+  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`), [customerId, role]);
+  const orders = useLoad(() => api.get<TimelinePage>(`${customerBase(role, customerId)}/timeline?kinds=order&limit=1`), [customerId, role]);
+  const last = orders.data?.items[0];
+  return {
+    name: p.data?.profile.name || name,
+    points: p.data?.profile.points.balance ?? null,
+    lastOrder: last ? `${last.title} (${fmtDateTime(last.at)})` : null,
+  };
+}
+
+function CustomerSide({ customerId, role, version }: { customerId: string; role: Role; version: number }) {
+  const base = customerBase(role, customerId);
+  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${base}/profile`), [base]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const tl = useLoad(() => api.get<TimelinePage>(`${base}/timeline?limit=15`), [base, version]);
+  const c = p.data?.profile;
+  return (
+    <aside className="c-inbox-side" data-testid="inbox-customer">
+      <Card title="Khách hàng">
+        {p.error ? (
+          <ErrorBox error={p.error} />
+        ) : !c ? (
+          <Spinner />
+        ) : (
+          <div className="c-inbox-profile">
+            <strong data-testid="inbox-customer-name">{c.name || "(không tên)"}</strong>
+            <span className="c-muted c-small">Mã thành viên {c.memberCode}</span>
+            <div className="c-row c-row-tight">
+              <Badge tone="info">{c.points.tierName}</Badge>
+              <span data-testid="inbox-customer-points">{fmtNumber(c.points.balance)} điểm</span>
+              {c.followsOa ? <Badge tone="ok">Đang quan tâm OA</Badge> : <Badge tone="muted">Không quan tâm OA</Badge>}
+            </div>
+            {role !== "store_manager" && (
+              <a
+                className="c-small"
+                href={`#/customers/${encodeURIComponent(customerId)}`}
+                onClick={(e) => (e.preventDefault(), go(`customers/${customerId}`))}
+              >
+                Mở hồ sơ đầy đủ
+              </a>
+            )}
+          </div>
+        )}
+      </Card>
+      <Card title="Dòng thời gian" testId="inbox-timeline">
+        {tl.error ? (
+          <ErrorBox error={tl.error} />
+        ) : !tl.data ? (
+          <Spinner />
+        ) : tl.data.items.length === 0 ? (
+          <p className="c-empty">Chưa có hoạt động nào.</p>
+        ) : (
+          <ol className="c-inbox-tl">
+            {tl.data.items.map((it: TimelineItem) => (
+              <li key={it.key} data-testid="inbox-timeline-item">
+                <span className="c-muted c-small">
+                  {TIMELINE_LABEL[it.kind]} · {fmtDateTime(it.at)}
+                </span>
+                <span>{it.title}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+    </aside>
+  );
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "../../db/client";
+import { ftsPrefixQuery, searchKey } from "../customers/search-key";
+
+export type ConversationRow = {
+  id: string;
+  customer_id: string;
+  customer_name: string;
+  avatar: string | null;
+  status: "open" | "closed";
+  store_id: string | null;
+  assignee_id: string | null;
+  unread: number;
+  last_message_at: number;
+  last_inbound_at: number | null;
+  last_preview: string;
+};
+export type MessageRow = {
+  id: number;
+  direction: "in" | "out";
+  kind: string;
+  text: string | null;
+  attachments: string | null;
+  state: "received" | "queued" | "sent" | "delivered" | "seen";
+  author_id: string | null;
+  at: number;
+  delivered_at: number | null;
+  seen_at: number | null;
+};
+export type NewInboxMessage = {
+  direction: "in" | "out";
+  kind: string;
+  text: string | null;
+  attachments: string | null;
+  zaloMsgId: string | null;
+  outboxKey: string | null;
+  authorId: string | null;
+  state: MessageRow["state"];
+  at: number;
+};
+
+const SUMMARY = `select v.id, v.customer_id, c.name as customer_name, c.avatar, v.status, v.store_id, v.assignee_id, v.unread,
+  v.last_message_at, v.last_inbound_at, v.last_preview from conversations v join customers c on c.id = v.customer_id`;
+
+/** The conversations and conversation_messages tables: this module is their only writer. */
+export function createInboxRepo(db: Db) {
+  const c = db.$client;
+  const byCustomer = c.prepare("select id from conversations where customer_id = ?");
+  const insertConv = c.prepare(
+    "insert into conversations (id, customer_id, status, store_id, unread, last_message_at, last_preview, created_at, updated_at) values (?, ?, 'open', ?, 0, ?, '', ?, ?)",
+  );
+  // The store a person last visited: their newest order or points award at a store (both index-backed per person).
+  const lastStore = c.prepare(
+    `select store_id from (
+       select * from (select store_id, created_at from orders where customer_id = @id order by created_at desc limit 1)
+       union all
+       select * from (select store_id, created_at from points_ledger where customer_id = @id and store_id is not null order by created_at desc limit 1)
+     ) order by created_at desc limit 1`,
+  );
+  const insertMsg = c.prepare(
+    `insert into conversation_messages (conversation_id, direction, kind, text, search_text, attachments, zalo_msg_id, outbox_key, author_id, state, at)
+     values (@conversationId, @direction, @kind, @text, @searchText, @attachments, @zaloMsgId, @outboxKey, @authorId, @state, @at) on conflict do nothing`,
+  );
+  // A follower's message reopens a closed conversation and counts as unread; an OA message only moves the preview.
+  const bumpIn = c.prepare(
+    `update conversations set unread = unread + 1, status = 'open', last_inbound_at = max(coalesce(last_inbound_at, 0), @at),
+       last_message_at = max(last_message_at, @at), last_preview = case when @at >= last_message_at then @preview else last_preview end, updated_at = @t where id = @id`,
+  );
+  const bumpOut = c.prepare(
+    `update conversations set last_message_at = max(last_message_at, @at),
+       last_preview = case when @at >= last_message_at then @preview else last_preview end, updated_at = @t where id = @id`,
+  );
+  const sentByKey = c.prepare("update conversation_messages set state = 'sent', zalo_msg_id = @msgId, at = @at where outbox_key = @key and state = 'queued'");
+  const delivered = c.prepare(
+    "update conversation_messages set delivered_at = coalesce(delivered_at, @at), state = case when state in ('sent', 'queued') then 'delivered' else state end where zalo_msg_id = @msgId and direction = 'out'",
+  );
+  const seen = c.prepare(
+    "update conversation_messages set seen_at = coalesce(seen_at, @at), delivered_at = coalesce(delivered_at, @at), state = 'seen' where zalo_msg_id = @msgId and direction = 'out'",
+  );
+  const one = c.prepare(`${SUMMARY} where v.id = ?`);
+  const convOfMsg = c.prepare("select conversation_id as id from conversation_messages where zalo_msg_id = ?");
+  const thread = c.prepare(
+    "select id, direction, kind, text, attachments, state, author_id, at, delivered_at, seen_at from conversation_messages indexed by conversation_messages_thread_idx where conversation_id = ? order by at desc, id desc limit ?",
+  );
+  const markRead = c.prepare("update conversations set unread = 0, updated_at = ? where id = ?");
+  const setStatus = c.prepare("update conversations set status = ?, updated_at = ? where id = ?");
+  const assign = c.prepare("update conversations set store_id = ?, assignee_id = ?, updated_at = ? where id = ?");
+  // Search, each through an index and bounded: the newest matching messages (FTS5), names (the CRM's
+  // customers_fts), and a phone's last digits (customers_phone_rev_idx).
+  const SEARCH_CAP = 500;
+  const byWords = c
+    .prepare(
+      `select distinct conversation_id from conversation_messages where id in (
+         select rowid from conversation_messages_fts where conversation_messages_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
+    )
+    .pluck();
+  const byName = c
+    .prepare(
+      `select v.id from conversations v join customers c on c.id = v.customer_id where c.rowid in (
+         select rowid from customers_fts where customers_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
+    )
+    .pluck();
+  const byPhone = c.prepare(`select v.id from conversations v join customers c on c.id = v.customer_id where c.phone_rev like ? limit ${SEARCH_CAP}`).pluck();
+  function matching(q: string): string[] {
+    const found = new Set<string>();
+    const fts = ftsPrefixQuery(q);
+    if (fts) for (const stmt of [byWords, byName]) for (const id of stmt.all(fts) as string[]) found.add(id);
+    // A phone as typed (0912…, +84 912…) against the stored 84… form: its digits after the country prefix.
+    const digits = q.replace(/\D/g, "").replace(/^(84|0)/, "");
+    if (digits.length >= 3) for (const id of byPhone.all(`${[...digits].reverse().join("")}%`) as string[]) found.add(id);
+    return [...found];
+  }
+  const forget = c.prepare("delete from conversation_messages where conversation_id in (select id from conversations where customer_id = ?)");
+  const forgetConv = c.prepare("update conversations set last_preview = '', updated_at = ? where customer_id = ?");
+
+  /** The person's conversation, opened on their first message (with the store they last visited). */
+  function ensure(customerId: string, t: number): string {
+    const found = byCustomer.get(customerId) as { id: string } | undefined;
+    if (found) return found.id;
+    const id = randomUUID();
+    const store = (lastStore.get({ id: customerId }) as { store_id: string } | undefined)?.store_id ?? null;
+    insertConv.run(id, customerId, store, t, t, t);
+    return id;
+  }
+
+  /** Stores one message; false when its Zalo id (or outbox key) was stored before. */
+  function add(conversationId: string, m: NewInboxMessage, t: number): boolean {
+    if (insertMsg.run({ conversationId, ...m, searchText: m.text ? searchKey(m.text) : "" }).changes === 0) return false;
+    const preview = (m.text ?? `[${m.kind}]`).slice(0, 120);
+    (m.direction === "in" ? bumpIn : bumpOut).run({ id: conversationId, at: m.at, preview, t });
+    return true;
+  }
+
+  /**
+   * The inbox list, newest first, keyset-paged on (last_message_at, id). `stores` null: every store; else only
+   * conversations at those stores. `q`: a person's name or phone, or words of one of their messages.
+   */
+  function list(p: {
+    status: "open" | "closed" | "all";
+    unread: boolean;
+    q: string | null;
+    stores: readonly string[] | null;
+    before: number | null;
+    beforeId: string | null;
+    limit: number;
+  }) {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: p.limit };
+    if (p.status !== "all") (where.push("v.status = @status"), (args.status = p.status));
+    if (p.unread) where.push("v.unread > 0");
+    if (p.stores) {
+      if (p.stores.length === 0) return [];
+      where.push(`v.store_id in (${p.stores.map((_, i) => `@s${i}`).join(", ")})`);
+      p.stores.forEach((s, i) => (args[`s${i}`] = s));
+    }
+    if (p.before !== null) {
+      where.push("(v.last_message_at < @before or (v.last_message_at = @before and v.id < @beforeId))");
+      args.before = p.before;
+      args.beforeId = p.beforeId ?? "";
+    }
+    if (p.q) {
+      const ids = matching(p.q);
+      if (ids.length === 0) return [];
+      where.push(`v.id in (${ids.map((_, i) => `@m${i}`).join(", ")})`);
+      ids.forEach((id, i) => (args[`m${i}`] = id));
+    }
+    const sql = `${SUMMARY} ${where.length ? `where ${where.join(" and ")}` : ""} order by v.last_message_at desc, v.id desc limit @limit`;
+    return c.prepare(sql).all(args) as ConversationRow[];
+  }
+
+  return {
+    ensure,
+    /** The person's conversation, if they ever wrote. */
+    find: (customerId: string) => (byCustomer.get(customerId) as { id: string } | undefined)?.id,
+    add,
+    markSent: (key: string, msgId: string, at: number) => sentByKey.run({ key, msgId, at }).changes > 0,
+    markDelivered: (msgId: string, at: number) => void delivered.run({ msgId, at }),
+    markSeen: (msgId: string, at: number) => void seen.run({ msgId, at }),
+    byId: (id: string) => one.get(id) as ConversationRow | undefined,
+    /** The conversation holding the message with this Zalo id, if any. */
+    conversationOfMsg: (msgId: string) => (convOfMsg.get(msgId) as { id: string } | undefined)?.id,
+    thread: (id: string, n: number) => thread.all(id, n) as MessageRow[],
+    list,
+    markRead: (id: string, t: number) => void markRead.run(t, id),
+    setStatus: (id: string, status: "open" | "closed", t: number) => void setStatus.run(status, t, id),
+    assign: (id: string, storeId: string | null, assigneeId: string | null, t: number) => void assign.run(storeId, assigneeId, t, id),
+    /** An erased person's messages go; the conversation row stays (it names no one but the erased row). */
+    forget: (customerId: string, t: number) => {
+      forget.run(customerId);
+      forgetConv.run(t, customerId);
+    },
+  };
+}
+export type InboxRepo = ReturnType<typeof createInboxRepo>;

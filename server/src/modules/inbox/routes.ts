@@ -1,0 +1,145 @@
+import { EventEmitter } from "node:events";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AssignBody, ConversationSummary, ConversationThread, ErrorCode, InboxListQuery, InboxPage, ReplyBody, ConversationStatusBody } from "@mc/shared";
+import { AppError } from "../../errors";
+import type { PrincipalLoader, TokenClaims } from "../../http/auth";
+import { me } from "../../http/route-helpers";
+import { createSigner } from "../../lib/signed-token";
+import { storeReach } from "../../lib/scope";
+import type { InboxEvents, InboxService } from "./service";
+
+const params = z.object({ id: z.string().min(1).max(64) });
+const STREAM_TOKEN_MS = 60_000;
+const HEARTBEAT_MS = 20_000;
+
+/** In-process fan-out of "this conversation changed" to the open streams (the API process's webhooks and replies). */
+export function createInboxBus(): InboxEvents & { on(fn: (e: { conversationId: string; storeId: string | null }) => void): () => void } {
+  const em = new EventEmitter();
+  em.setMaxListeners(0);
+  return {
+    publish: (e) => void em.emit("change", e),
+    on(fn) {
+      em.on("change", fn);
+      return () => void em.off("change", fn);
+    },
+  };
+}
+export type InboxBus = ReturnType<typeof createInboxBus>;
+
+/**
+ * The OA inbox for whoever answers: console owners, store managers, and staff signed in with Zalo (not
+ * marketers: they do not serve customers). Lists and threads are narrowed to the caller's stores by the service.
+ */
+export async function inboxRoutes(
+  app: FastifyInstance,
+  opts: { inbox: InboxService; bus: InboxBus; storeExists: (id: string) => boolean; loadPrincipal: PrincipalLoader; now: () => number },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { inbox } = opts;
+  // EventSource cannot send an Authorization header: the stream takes a short-lived token signed for it alone.
+  const signer = createSigner(app.mcConfig.JWT_SECRET, "inbox-stream");
+  const staff = { access: "staff", scope: "any" } as const;
+
+  r.get(
+    "/api/staff/inbox",
+    {
+      config: staff,
+      schema: {
+        tags: ["inbox"],
+        summary: "Conversations, newest first (the caller's stores for staff)",
+        querystring: InboxListQuery,
+        response: { 200: InboxPage },
+      },
+    },
+    async (req) => inbox.list(me(req), req.query),
+  );
+  r.get(
+    "/api/staff/inbox/:id",
+    {
+      config: staff,
+      schema: { tags: ["inbox"], summary: "One conversation's messages, with Zalo's reply window", params, response: { 200: ConversationThread } },
+    },
+    async (req) => inbox.thread(me(req), req.params.id),
+  );
+  const one = z.object({ conversation: ConversationSummary });
+  r.post(
+    "/api/staff/inbox/:id/read",
+    { config: staff, schema: { tags: ["inbox"], summary: "Mark a conversation read", params, response: { 200: one } } },
+    async (req) => inbox.markRead(me(req), req.params.id),
+  );
+  r.post(
+    "/api/staff/inbox/:id/status",
+    { config: staff, schema: { tags: ["inbox"], summary: "Close or reopen a conversation", params, body: ConversationStatusBody, response: { 200: one } } },
+    async (req) => inbox.setStatus(me(req), req.params.id, req.body.status),
+  );
+  r.post(
+    "/api/staff/inbox/:id/assign",
+    { config: staff, schema: { tags: ["inbox"], summary: "Assign a conversation to a store and a person", params, body: AssignBody, response: { 200: one } } },
+    async (req) => inbox.assign(me(req), req.params.id, req.body, opts.storeExists),
+  );
+  r.post(
+    "/api/staff/inbox/:id/reply",
+    {
+      config: staff,
+      schema: {
+        tags: ["inbox"],
+        summary: "Reply as a CS message through the outbox (409 REPLY_WINDOW_CLOSED after Zalo's 7-day window)",
+        params,
+        body: ReplyBody,
+        response: { 201: ConversationThread },
+      },
+    },
+    async (req, reply) => reply.code(201).send(inbox.reply(me(req), req.params.id, req.body)),
+  );
+  r.post(
+    "/api/staff/inbox/stream-token",
+    { config: staff, schema: { tags: ["inbox"], summary: "A one-minute token for the live stream", response: { 200: z.object({ token: z.string() }) } } },
+    async (req) => {
+      const c = req.user as TokenClaims;
+      return { token: signer.sign("inbox", `${c.kind}:${c.sub}:${c.sv ?? ""}`, opts.now() + STREAM_TOKEN_MS) };
+    },
+  );
+  r.get(
+    "/api/staff/inbox/stream",
+    {
+      // Public at the gate (no header possible); the signed token in the query is the check.
+      config: { access: "public" },
+      schema: {
+        tags: ["inbox"],
+        summary: "Server-sent events: `change` with a conversation id, for the caller's stores",
+        querystring: z.object({ token: z.string().min(1).max(300) }),
+      },
+    },
+    async (req, reply) => {
+      const v = signer.verify("inbox", req.query.token, opts.now());
+      if (!v.ok) throw new AppError(ErrorCode.UNAUTHENTICATED, `Stream token ${v.reason}`);
+      const [kind, sub, sv] = v.id.split(":");
+      const p = opts.loadPrincipal({ kind: kind as TokenClaims["kind"], sub: sub!, ...(sv ? { sv: Number(sv) } : {}) });
+      if (!p || (p.role !== "admin" && p.role !== "staff") || (p.kind === "operator" && p.console === "marketer"))
+        throw new AppError(ErrorCode.UNAUTHENTICATED, "Stream token names no one who may read the inbox");
+      const reach = storeReach(p);
+      reply.hijack();
+      const res = reply.raw;
+      // Hijacked: the headers Fastify's hooks set (CORS) are copied by hand.
+      res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      res.write("retry: 2000\n\n");
+      const off = opts.bus.on((e) => {
+        if (reach && (!e.storeId || !reach.includes(e.storeId))) return;
+        res.write(`event: change\ndata: ${JSON.stringify({ conversationId: e.conversationId })}\n\n`);
+      });
+      const beat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
+      req.raw.on("close", () => {
+        clearInterval(beat);
+        off();
+      });
+    },
+  );
+}
