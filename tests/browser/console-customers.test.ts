@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
+import { personaLogin, type Stack } from "../support/stack";
 import { openDesktop, openPhone, SCREENSHOTS, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 import { consoleSignIn as signIn } from "../support/console";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { DEMO_ADMIN, type Stack } from "../support/stack";
+import { type Stack } from "../support/stack";
 import { openDesktop, openPhone, realErrors, SCREENSHOTS } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 import { consoleSignIn as signIn } from "../support/console";

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { AdminDraw, AdminGame } from "@mc/shared";
-import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
+import { personaLogin, type Stack } from "../support/stack";
 import { openDesktop, openPhone, SCREENSHOTS, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 import { consoleSignIn as signIn } from "../support/console";

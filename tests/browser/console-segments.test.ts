@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
+import { personaLogin, type Stack } from "../support/stack";
 import { openDesktop, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 import { consoleSignIn as signIn } from "../support/console";

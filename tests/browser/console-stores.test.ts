@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { AdminStore, PublicStore } from "@mc/shared";
-import { DEMO_ADMIN, type Stack } from "../support/stack";
+import { type Stack } from "../support/stack";
 import { openDesktop, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
 import { consoleSignIn as signIn } from "../support/console";

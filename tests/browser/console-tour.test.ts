@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { DEMO_ADMIN, startStack, type Stack } from "../support/stack";
+import { startStack, type Stack } from "../support/stack";
 import { launchBrowser, openDesktop, realErrors, shot } from "../support/browser";
 import { consoleSignIn as signIn } from "../support/console";
 

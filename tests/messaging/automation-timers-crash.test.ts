@@ -1,20 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { emulatorZaloEnv } from "../support/stack";
+import { startDispatcherProcess, until } from "../support/processes";
 
 // The automations' durable timers under kill -9: events keep arriving while the timer worker (in the
 // dispatcher process, as in production) fires due waits; it is killed mid-way and restarted. Every
 // occurrence must reach its person exactly once at Zalo, none lost with the dead process.
 const RECIPIENTS = 2_400;
 const BATCHES = 8;
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const dir = mkdtempSync(join(tmpdir(), "mc-timers-crash-"));
 
 let emulator: Awaited<ReturnType<typeof buildEmulator>>;
@@ -22,25 +21,9 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 let env: Record<string, string>;
 let auth: Record<string, string>;
 
-function startDispatcher(): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "server/src/dispatcher-main.ts")], {
-    cwd: join(ROOT, "server"),
-    env: { ...process.env, ...env, NODE_ENV: "development" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-}
-
 const db = () => app.services.db.$client;
 const count = (sql: string) => (db().prepare(sql).get() as { n: number }).n;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, ms: number, every = 100) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(every);
-  }
-}
 
 beforeAll(async () => {
   emulator = await buildEmulator({ ...emulatorOptionsFromEnv(DEV_DEFAULTS), dailyQuota: 1_000_000, logger: false });
@@ -121,7 +104,7 @@ describe("automation timers under kill -9", () => {
   it("waits survive a killed worker: every occurrence reaches its person exactly once", async () => {
     const per = RECIPIENTS / BATCHES;
     const done = () => count("select count(*) as n from automation_runs where state <> 'waiting'");
-    let first: ChildProcess | null = startDispatcher();
+    let first: ChildProcess | null = startDispatcherProcess(env);
     for (let b = 0; b < BATCHES; b++) {
       fireEvents(b * per, per);
       if (b === BATCHES / 2 && first) {
@@ -136,7 +119,7 @@ describe("automation timers under kill -9", () => {
     expect(done()).toBeGreaterThan(0);
     expect(waiting).toBeGreaterThan(0); // it really died with waits pending
 
-    const second = startDispatcher();
+    const second = startDispatcherProcess(env);
     try {
       await until(
         "every timer fired and every message final",

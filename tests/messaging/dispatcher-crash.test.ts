@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { emulatorZaloEnv } from "../support/stack";
+import { startDispatcherProcess, until } from "../support/processes";
 
 const RECIPIENTS = 3_000;
 const CONCURRENCY = 48;
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 const dir = mkdtempSync(join(tmpdir(), "mc-crash-"));
 
 let emulator: Awaited<ReturnType<typeof buildEmulator>>;
@@ -19,25 +17,8 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 let env: Record<string, string>;
 let auth: Record<string, string>;
 
-/** The dispatcher as its own process, exactly as in production (`pnpm --filter @mc/server dispatcher`). */
-function startDispatcher(): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "server/src/dispatcher-main.ts")], {
-    cwd: join(ROOT, "server"),
-    env: { ...process.env, ...env, NODE_ENV: "development" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-}
-
 const db = () => app.services.db.$client;
 const count = (sql: string) => (db().prepare(sql).get() as { n: number }).n;
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms: number) {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   emulator = await buildEmulator({
@@ -138,7 +119,7 @@ describe("dispatcher crash mid-broadcast", () => {
       const ofChannel = () => (emulator.state.messages as any[]).filter((m) => m.channel === channel);
       const recipientOf = (m: any) => (channel === "zns" ? m.recipient.phone : m.recipient.oaUserId);
 
-      const first = startDispatcher();
+      const first = startDispatcherProcess(env);
       await until("the first dispatcher to be well into the broadcast", () => ofChannel().length >= RECIPIENTS * 0.3, 90_000);
       first.kill("SIGKILL");
       await new Promise((r) => first.once("exit", r));
@@ -146,7 +127,7 @@ describe("dispatcher crash mid-broadcast", () => {
       // Only requests truly in flight can have an unknown outcome: never a whole claimed batch.
       expect(count(`select count(*) as n from outbox where broadcast_id = '${id}' and state = 'sending'`)).toBeLessThanOrEqual(CONCURRENCY);
 
-      const second = startDispatcher();
+      const second = startDispatcherProcess(env);
       try {
         await until(
           "every row to be final",

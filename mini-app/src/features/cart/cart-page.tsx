@@ -23,7 +23,7 @@ import { toFailure } from "../../session";
 import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
-import { fmtTime, fmtVnd } from "@mc/web/format";
+import { fmtVnd } from "@mc/web/format";
 import { newRequestId } from "@mc/web/request-id";
 import { voucherLabel } from "../../lib/voucher-labels";
 import { storeName, useOrderingPlace } from "../../lib/ordering-place";

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { useLocation } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
 import { Disc3, Sparkles, Store, Ticket } from "lucide-react";
@@ -7,7 +7,6 @@ import { ErrorCode } from "@mc/shared/errors";
 import { ApiError } from "@mc/web/api-client";
 import { PageHeader } from "../../components/page-header";
 import { useToast } from "../../components/use-toast";
-import { toFailure } from "../../session";
 import { useLoad } from "../../lib/use-load";
 import { playGame, qrParamsFromSearch, resolveGame, type QrParams } from "./api";
 import { newRequestId } from "@mc/web/request-id";

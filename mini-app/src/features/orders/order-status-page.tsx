@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useLocation, useNavigate, useParams } from "react-router-dom";
 import { Page, Spinner } from "zmp-ui";
 import { BellRing, Check, CheckCircle2, ChefHat, Clock, Coins, CreditCard, PackageCheck, ReceiptText, UtensilsCrossed, XCircle } from "lucide-react";
-import type { Order, OrderStatus } from "@mc/shared";
+import type { OrderStatus } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { toFailure } from "../../session";
 import { ZaloError } from "../../zalo";

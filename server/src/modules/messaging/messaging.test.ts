@@ -46,20 +46,6 @@ async function registerOrderTemplate() {
   expect(res.statusCode).toBe(201);
 }
 
-async function promoTemplate() {
-  await api("POST", "/api/admin/zns/templates", {
-    id: "100003",
-    name: "Ưu đãi",
-    tag: 3,
-    uid: false,
-    params: [
-      { name: "customer_name", maxLength: 30 },
-      { name: "voucher_code", maxLength: 30 },
-      { name: "expiry_date", type: "DATE", maxLength: 20 },
-    ],
-  });
-}
-
 async function followers(n: number) {
   const people = await followingShoppers(h, n);
   // From here on, tests look only at what they cause.

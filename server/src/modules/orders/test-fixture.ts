@@ -1,4 +1,4 @@
-import { bearer, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { bearer, startHarness, withStoreAndStaff } from "../../test-support";
 import { seedMenu } from "../menu/test-fixture";
 
 /** A fresh server + emulator with the test shop (stores, staff, admin) and its menu: what order-taking tests start from. */

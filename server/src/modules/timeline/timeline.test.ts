@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TimelineItem } from "@mc/shared";
 import { webhookMac } from "../../zalo/signature";
-import { bearer, memberCodeOf, newShopper, TEST_ENV, type Harness } from "../../test-support";
+import { memberCodeOf, newShopper, TEST_ENV, type Harness } from "../../test-support";
 import { shopCalls, startShop, type Shop } from "../orders/test-fixture";
 import { createTimelineService } from "./service";
 
