@@ -197,7 +197,12 @@ export function buildContainer(o: ContainerOptions) {
     customers: customerRepo,
     now,
     oaId: config.ZALO_OA_ID,
-    onFollowerMessage: autoReplies.onFollowerMessage,
+    // What the auto-reply cannot answer waits for a person in the inbox (the message was kept just before).
+    onFollowerMessage: (m) => {
+      const outcome = autoReplies.onFollowerMessage(m);
+      if (outcome.handoff) inbox.handOff(m.customerId);
+      return outcome;
+    },
     followHooks: {
       onFollow: (p) => {
         games.onFollow(p);

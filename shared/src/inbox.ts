@@ -57,6 +57,8 @@ export const ConversationSummary = z.object({
   storeId: z.string().nullable(),
   assigneeId: z.string().nullable(),
   unread: z.number(),
+  /** An auto-reply handed it to a person; cleared by a reply or a close. */
+  needsPerson: z.boolean(),
   lastMessageAt: z.number(),
   lastInboundAt: z.number().nullable(),
   lastPreview: z.string(),

@@ -45,6 +45,8 @@ describe("console: the OA inbox", () => {
       // Others' conversations hold the welcome message the OA sent them on follow.
       const item = page.getByTestId("inbox-item").filter({ hasText: staff.name });
       await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(1);
+      // No auto-reply rule knows "còn bánh mì không?": the conversation waits for a person.
+      expect(await item.getByTestId("inbox-needs-person").textContent()).toBe("Cần người trả lời");
       await item.click();
       await expect.poll(() => page.getByTestId("msg-in").count()).toBe(2);
       expect(await page.getByTestId("msg-in").first().textContent()).toContain("còn bánh mì");
@@ -62,6 +64,8 @@ describe("console: the OA inbox", () => {
       // Queued through the outbox, then sent by the dispatcher: the receipt line follows it.
       await expect.poll(async () => (await texts(page, "msg-out")).at(-1), { timeout: 15_000 }).toContain(reply.slice(0, 20));
       await expect.poll(() => page.getByTestId("receipt").last().textContent(), { timeout: 15_000 }).toContain("Đã gửi");
+      // Answered: it no longer waits for a person.
+      await expect.poll(() => item.getByTestId("inbox-needs-person").count()).toBe(0);
       const cs = (await emu<{ msgId: string; data: { text?: string } }[]>(stack, "GET", "/_emu/messages?channel=cs")).filter((m) => m.data.text === reply);
       expect(cs).toHaveLength(1);
       await emu(stack, "POST", `/_emu/messages/${cs[0]!.msgId}/received`);

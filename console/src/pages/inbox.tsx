@@ -168,6 +168,11 @@ export function InboxPage({ id, role }: { id?: string; role: Role }) {
                       {c.unread}
                     </span>
                   )}
+                  {c.needsPerson && (
+                    <span className="c-inbox-needs" data-testid="inbox-needs-person">
+                      Cần người trả lời
+                    </span>
+                  )}
                   <span className="c-inbox-preview c-muted c-small">{c.lastPreview}</span>
                   <span className="c-muted c-small">{fmtDateTime(c.lastMessageAt)}</span>
                 </a>

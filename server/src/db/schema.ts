@@ -983,6 +983,8 @@ export const conversations = sqliteTable(
     /** A console operator's or a staff member's id (free text: the two id spaces differ). */
     assigneeId: text("assignee_id"),
     unread: integer("unread").notNull().default(0),
+    /** An auto-reply handed it to a person (no rule matched, or they asked for one); cleared by a reply or a close. */
+    needsPerson: integer("needs_person", { mode: "boolean" }).notNull().default(false),
     lastMessageAt: integer("last_message_at").notNull(),
     lastInboundAt: integer("last_inbound_at"),
     lastPreview: text("last_preview").notNull().default(""),

@@ -190,6 +190,20 @@ describe("auto-replies to follower messages, through the emulated Zalo", () => {
     expect(replies()).toHaveLength(2);
   });
 
+  it("what it cannot answer waits for a person in the inbox until someone replies; an answered ask does not", async () => {
+    const waiting = () => sql("select needs_person from conversations where customer_id = ?", person.customer.id)[0]?.needs_person;
+    await say("còn bao nhiêu điểm");
+    expect(waiting()).toBe(0);
+    await say("shop ơi cho mình hỏi cái này");
+    expect(waiting()).toBe(1);
+    const list = await inject("GET", "/api/staff/inbox", shop.ctx.admin);
+    const conv = (list.json() as { conversations: { id: string; needsPerson: boolean }[] }).conversations[0]!;
+    expect(conv.needsPerson).toBe(true);
+    const res = await inject("POST", `/api/staff/inbox/${conv.id}/reply`, shop.ctx.admin, { text: "Dạ shop nghe ạ", requestId: "reply-needs-1" });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(waiting()).toBe(0);
+  });
+
   it("a matched ask still gets its answer after hours", async () => {
     await setHours("q1", "Quận 1", "12 Nguyễn Huệ", "07:00", "22:00");
     await setVnTime(23);

@@ -11,6 +11,7 @@ export type ConversationRow = {
   store_id: string | null;
   assignee_id: string | null;
   unread: number;
+  needs_person: number;
   last_message_at: number;
   last_inbound_at: number | null;
   last_preview: string;
@@ -39,7 +40,7 @@ export type NewInboxMessage = {
   at: number;
 };
 
-const SUMMARY = `select v.id, v.customer_id, c.name as customer_name, c.avatar, v.status, v.store_id, v.assignee_id, v.unread,
+const SUMMARY = `select v.id, v.customer_id, c.name as customer_name, c.avatar, v.status, v.store_id, v.assignee_id, v.unread, v.needs_person,
   v.last_message_at, v.last_inbound_at, v.last_preview from conversations v join customers c on c.id = v.customer_id`;
 
 /** The conversations and conversation_messages tables: this module is their only writer. */
@@ -84,6 +85,7 @@ export function createInboxRepo(db: Db) {
   );
   const markRead = c.prepare("update conversations set unread = 0, updated_at = ? where id = ?");
   const setStatus = c.prepare("update conversations set status = ?, updated_at = ? where id = ?");
+  const needsPerson = c.prepare("update conversations set needs_person = ?, updated_at = ? where id = ?");
   const assign = c.prepare("update conversations set store_id = ?, assignee_id = ?, updated_at = ? where id = ?");
   // Search, each through an index and bounded: the newest matching messages (FTS5), names (the CRM's
   // customers_fts), and a phone's last digits (customers_phone_rev_idx).
@@ -183,6 +185,7 @@ export function createInboxRepo(db: Db) {
     list,
     markRead: (id: string, t: number) => void markRead.run(t, id),
     setStatus: (id: string, status: "open" | "closed", t: number) => void setStatus.run(status, t, id),
+    setNeedsPerson: (id: string, on: boolean, t: number) => void needsPerson.run(on ? 1 : 0, t, id),
     assign: (id: string, storeId: string | null, assigneeId: string | null, t: number) => void assign.run(storeId, assigneeId, t, id),
     /** An erased person's messages go; the conversation row stays (it names no one but the erased row). */
     forget: (customerId: string, t: number) => {

@@ -93,6 +93,7 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     storeId: r.store_id,
     assigneeId: r.assignee_id,
     unread: r.unread,
+    needsPerson: r.needs_person === 1,
     lastMessageAt: r.last_message_at,
     lastInboundAt: r.last_inbound_at,
     lastPreview: r.last_preview,
@@ -143,7 +144,22 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     });
 
   const markRead = (p: Principal, id: string) => change(p, id, (t) => repo.markRead(id, t));
-  const setStatus = (p: Principal, id: string, status: "open" | "closed") => change(p, id, (t) => repo.setStatus(id, status, t));
+  const setStatus = (p: Principal, id: string, status: "open" | "closed") =>
+    change(p, id, (t) => {
+      repo.setStatus(id, status, t);
+      if (status === "closed") repo.setNeedsPerson(id, false, t);
+    });
+
+  /**
+   * The auto-reply could not answer (no rule matched, or the person asked for one): the conversation the person's
+   * message just opened waits for a person, shown in the list until someone replies or closes it.
+   */
+  function handOff(customerId: string) {
+    const id = repo.find(customerId);
+    if (!id) return;
+    repo.setNeedsPerson(id, true, now());
+    publish(id);
+  }
 
   /** Admins assign to any store; staff and store managers only to one of theirs (never out of their own sight). */
   function assign(p: Principal, id: string, to: { storeId: string | null; assigneeId: string | null }, storeExists: (id: string) => boolean) {
@@ -184,11 +200,12 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
         t,
       );
       repo.markRead(id, t);
+      repo.setNeedsPerson(id, false, t);
       publish(id);
       return thread(p, id);
     });
   }
 
-  return { captureInbound, onSent, applyReceipt, list, thread, markRead, setStatus, assign, reply, forget: repo.forget, visible };
+  return { captureInbound, onSent, applyReceipt, handOff, list, thread, markRead, setStatus, assign, reply, forget: repo.forget, visible };
 }
 export type InboxService = ReturnType<typeof createInboxService>;

@@ -1,0 +1,1 @@
+ALTER TABLE `conversations` ADD `needs_person` integer DEFAULT false NOT NULL;
