@@ -6,7 +6,16 @@ import { Category } from "./messaging";
  * Each fires at most once per person per occurrence of its trigger (the outbox dedupe key
  * `auto:<automationId>:<occurrenceKey>`).
  */
-export const AUTOMATION_TRIGGERS = ["follow", "order_confirmed", "order_ready", "order_completed", "order_cancelled", "first_purchase", "points_expiring", "voucher_expiring"] as const;
+export const AUTOMATION_TRIGGERS = [
+  "follow",
+  "order_confirmed",
+  "order_ready",
+  "order_completed",
+  "order_cancelled",
+  "first_purchase",
+  "points_expiring",
+  "voucher_expiring",
+] as const;
 export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
 
 /** The variables each trigger's event carries, for `{var}` placeholders in the text and template params. */
