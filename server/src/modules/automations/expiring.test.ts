@@ -5,6 +5,8 @@ import { newShopper, startHarness, type Harness } from "../../test-support";
 import { createLoyaltyRepo } from "../loyalty/repo";
 import { createVoucherRepo } from "../vouchers/repo";
 import { createExpiringScan } from "./expiring-scan";
+import { createAutomationRepo } from "./repo";
+import { createTimerWorker } from "./timers";
 
 const DAY = 86_400_000;
 // 10:00 in Vietnam, outside quiet hours.
@@ -162,5 +164,41 @@ describe("expiring automations", () => {
       { automation_id: "points-expiring" },
       { automation_id: "voucher-expiring" },
     ]);
+  });
+});
+
+describe("the scan's schedule and plans", () => {
+  it("runs when the timer worker starts and is awaited by its stop", async () => {
+    let runs = 0;
+    let finished = false;
+    const worker = createTimerWorker({
+      db: db(),
+      repo: createAutomationRepo(db()),
+      fire: h.app.services.automations.fire,
+      now: () => T0,
+      scan: async () => {
+        runs++;
+        await new Promise((r) => setImmediate(r));
+        finished = true;
+      },
+      options: { everyMs: 60_000 },
+    });
+    worker.start();
+    expect(runs).toBe(1);
+    await worker.stop();
+    expect(finished).toBe(true);
+  });
+
+  it("both scans read through an index, not the whole table", () => {
+    const plan = (q: string) =>
+      sql(`explain query plan ${q}`)
+        .map((r) => String(r.detail))
+        .join(" | ");
+    expect(plan("select distinct customer_id from points_ledger where expires_at > 1 and expires_at <= 2 and delta > 0")).toContain("points_ledger_expiry_idx");
+    expect(
+      plan(
+        "select v.id from vouchers v join voucher_campaigns k on k.id = v.campaign_id where v.status = 'issued' and (v.expires_at, v.id) > (1, 'x') and v.expires_at <= 2 order by v.expires_at, v.id limit 5",
+      ),
+    ).toContain("vouchers_expiring_idx");
   });
 });
