@@ -45,6 +45,11 @@ const VAR_LABEL: Record<string, string> = {
   date: "ngày hết hạn",
 };
 
+/** Where a variable means something else for one trigger ({points} is what lapses, not what was added). */
+const TRIGGER_VAR_LABEL: Partial<Record<AutomationTrigger, Record<string, string>>> = {
+  points_expiring: { points: "số điểm sắp hết hạn" },
+};
+
 /** The API's field paths in the editor's words (a validation answer names them). */
 const FIELDS: Record<string, string> = {
   name: "Tên",
@@ -285,7 +290,7 @@ export function AutomationEditorPage({ id }: { id: string }) {
                     {saved.vars.map((v, i) => (
                       <span key={v}>
                         {i > 0 && ", "}
-                        <code>{`{${v}}`}</code> ({VAR_LABEL[v] ?? v})
+                        <code>{`{${v}}`}</code> ({TRIGGER_VAR_LABEL[saved.trigger]?.[v] ?? VAR_LABEL[v] ?? v})
                       </span>
                     ))}
                   </span>
