@@ -37,6 +37,7 @@ import type { AutomationService } from "./modules/automations/service";
 import type { TimerWorker } from "./modules/automations/timers";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
 import type { MessagingService } from "./modules/messaging/service";
+import type { ExpiringScan } from "./modules/automations/expiring-scan";
 import type { DashboardService } from "./modules/dashboard/service";
 
 export type BuildOptions = {
@@ -55,6 +56,7 @@ export type AppServices = {
   autoReplies: AutoReplyService;
   automations: AutomationService;
   automationTimers: TimerWorker;
+  expiringScan: ExpiringScan;
 };
 
 /**
@@ -176,6 +178,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     autoReplies: c.autoReplies,
     automations: c.automations,
     automationTimers: c.automationTimers,
+    expiringScan: c.expiringScan,
   });
 
   await app.register(authPlugin, {

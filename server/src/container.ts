@@ -54,6 +54,7 @@ import { createAutoReplyService } from "./modules/auto-replies/service";
 import { createAutomationRepo } from "./modules/automations/repo";
 import { createAutomationService } from "./modules/automations/service";
 import { createTimerWorker } from "./modules/automations/timers";
+import { createExpiringScan } from "./modules/automations/expiring-scan";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -79,11 +80,12 @@ export function buildContainer(o: ContainerOptions) {
   const identityRepo = createIdentityRepo(customerRepo, storeRepo);
   const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: o.issueToken, now });
   const loyaltyRepo = createLoyaltyRepo(db);
+  const voucherRepo = createVoucherRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
   const adminRepo = createAdminRepo(db);
   const vouchers = createVoucherService({
     db,
-    repo: createVoucherRepo(db),
+    repo: voucherRepo,
     loyaltyRepo,
     identityRepo,
     operatorExists: adminRepo.exists,
@@ -136,10 +138,19 @@ export function buildContainer(o: ContainerOptions) {
         : null,
     now,
   });
+  const expiringScan = createExpiringScan({
+    db,
+    automations,
+    loyalty: loyaltyRepo,
+    vouchers: voucherRepo,
+    timeZone: config.SHOP_TIME_ZONE,
+    now,
+  });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
     fire: automations.fire,
+    scan: expiringScan.run,
     now,
     log: o.log,
     // In the API process, smaller chunks: each is one synchronous transaction on the request thread.
@@ -285,6 +296,7 @@ export function buildContainer(o: ContainerOptions) {
     autoReplies,
     automations,
     automationTimers,
+    expiringScan,
     customerRepo,
     customerList,
     customerAccess,

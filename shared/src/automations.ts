@@ -6,7 +6,16 @@ import { Category } from "./messaging";
  * Each fires at most once per person per occurrence of its trigger (the outbox dedupe key
  * `auto:<automationId>:<occurrenceKey>`).
  */
-export const AUTOMATION_TRIGGERS = ["follow", "order_confirmed", "order_ready", "order_completed", "order_cancelled", "first_purchase"] as const;
+export const AUTOMATION_TRIGGERS = [
+  "follow",
+  "order_confirmed",
+  "order_ready",
+  "order_completed",
+  "order_cancelled",
+  "first_purchase",
+  "points_expiring",
+  "voucher_expiring",
+] as const;
 export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
 
 /** The variables each trigger's event carries, for `{var}` placeholders in the text and template params. */
@@ -17,7 +26,13 @@ export const TRIGGER_VARS: Record<AutomationTrigger, readonly string[]> = {
   order_completed: ["code", "total", "amount", "points", "points_line", "name"],
   order_cancelled: ["code", "reason", "name"],
   first_purchase: ["code", "total", "name"],
+  points_expiring: ["name", "points", "date"],
+  voucher_expiring: ["name", "voucher", "date"],
 };
+
+/** The triggers a periodic scan finds ("lapses within N days"): their automation carries N (`withinDays`). */
+export const EXPIRING_TRIGGERS: readonly AutomationTrigger[] = ["points_expiring", "voucher_expiring"];
+export const DEFAULT_WITHIN_DAYS: Partial<Record<AutomationTrigger, number>> = { points_expiring: 7, voucher_expiring: 3 };
 
 /** A conversion: an order placed within this many days after the automation's message was sent. */
 export const CONVERSION_DAYS = 7;
@@ -54,6 +69,8 @@ export const AutomationInput = z.object({
     .number()
     .min(1)
     .max(24 * 30),
+  /** For the expiring triggers: how many days ahead of the lapse (ignored by the others). */
+  withinDays: z.number().int().min(1).max(90).nullable().optional(),
 });
 export type AutomationInput = z.infer<typeof AutomationInput>;
 

@@ -96,4 +96,33 @@ describe("console: automations", () => {
       await close();
     }
   });
+
+  it("the expiring recipes show their trigger in Vietnamese and their window of days is edited (1280 and 360 px)", async () => {
+    const token = await stack.adminToken();
+    const api = (path: string) => fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+    const { page, errors, close } = await openDesktop({ browser, expected: () => false });
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await signIn(page, stack, "#/automations");
+      await expect.poll(() => page.getByTestId("automation-list").textContent()).toContain("Nhắc voucher sắp hết hạn");
+      await page.getByTestId("automation-row-points-expiring").click();
+      await expect.poll(() => page.getByTestId("automation-title").textContent()).toBe("Nhắc điểm sắp hết hạn");
+      expect(await page.getByTestId("automation-trigger").inputValue()).toBe("Điểm sắp hết hạn (trong N ngày)");
+      await expect.poll(() => page.getByTestId("automation-within-days").inputValue()).toBe("7");
+      expect(await page.getByText("số điểm sắp hết hạn").count()).toBe(1);
+      await page.getByTestId("automation-within-days").fill("10");
+      await page.getByTestId("automation-save").click();
+      await expect.poll(() => api("/api/admin/automations/points-expiring").then((r) => r.automation.withinDays)).toBe(10);
+      await shot(page, "console-automation-points-expiring");
+
+      await page.setViewportSize({ width: 360, height: 800 });
+      await page.goto(`${stack.consoleUrl}/#/automations/voucher-expiring`);
+      await expect.poll(() => page.getByTestId("automation-within-days").inputValue()).toBe("3");
+      await expect.poll(() => overflows(page)).toBe(false);
+      await shot(page, "console-automation-voucher-expiring-360");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });

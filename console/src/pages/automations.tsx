@@ -1,6 +1,14 @@
 import { useEffect, useState } from "react";
 import { ArrowLeft, Save } from "lucide-react";
-import { unknownPlaceholders, type Automation, type AutomationInput, type AutomationTrigger, type ZnsTemplateView } from "@mc/shared";
+import {
+  DEFAULT_WITHIN_DAYS,
+  EXPIRING_TRIGGERS,
+  unknownPlaceholders,
+  type Automation,
+  type AutomationInput,
+  type AutomationTrigger,
+  type ZnsTemplateView,
+} from "@mc/shared";
 import { fmtDateTime, fmtNumber } from "@mc/web/format";
 import { api } from "../api";
 import { actorName } from "../actor";
@@ -18,6 +26,8 @@ export const TRIGGER_LABEL: Record<AutomationTrigger, string> = {
   order_completed: "Đơn hoàn tất",
   order_cancelled: "Đơn bị hủy",
   first_purchase: "Lần mua đầu tiên (đơn hoàn tất đầu tiên)",
+  points_expiring: "Điểm sắp hết hạn (trong N ngày)",
+  voucher_expiring: "Voucher sắp hết hạn (trong N ngày)",
 };
 
 const VAR_LABEL: Record<string, string> = {
@@ -31,6 +41,13 @@ const VAR_LABEL: Record<string, string> = {
   points: "điểm cộng",
   points_line: "câu cộng điểm",
   reason: "lý do hủy",
+  voucher: "tên voucher",
+  date: "ngày hết hạn",
+};
+
+/** Where a variable means something else for one trigger ({points} is what lapses, not what was added). */
+const TRIGGER_VAR_LABEL: Partial<Record<AutomationTrigger, Record<string, string>>> = {
+  points_expiring: { points: "số điểm sắp hết hạn" },
 };
 
 /** The API's field paths in the editor's words (a validation answer names them). */
@@ -45,6 +62,7 @@ const FIELDS: Record<string, string> = {
   templateId: "Mẫu tin",
   templateParams: "Tham số mẫu",
   expiresHours: "Hết hạn sau (giờ)",
+  withinDays: "Nhắc trước (ngày)",
 };
 
 const waitText = (h: number) => (h <= 0 ? "Gửi ngay" : h < 1 ? `Sau ${Math.round(h * 60)} phút` : `Sau ${fmtNumber(h)} giờ`);
@@ -161,6 +179,7 @@ function inputOf(a: Automation): AutomationInput {
     templateId: a.templateId,
     templateParams: a.templateParams,
     expiresHours: a.expiresHours,
+    withinDays: a.withinDays ?? null,
   };
 }
 
@@ -271,7 +290,7 @@ export function AutomationEditorPage({ id }: { id: string }) {
                     {saved.vars.map((v, i) => (
                       <span key={v}>
                         {i > 0 && ", "}
-                        <code>{`{${v}}`}</code> ({VAR_LABEL[v] ?? v})
+                        <code>{`{${v}}`}</code> ({TRIGGER_VAR_LABEL[saved.trigger]?.[v] ?? VAR_LABEL[v] ?? v})
                       </span>
                     ))}
                   </span>
@@ -337,6 +356,17 @@ export function AutomationEditorPage({ id }: { id: string }) {
               <Field label="Ưu tiên (1–9)">
                 <NumInput value={draft.priority} min={1} max={9} onChange={(v) => set("priority", v ?? 5)} testId="automation-priority" />
               </Field>
+              {EXPIRING_TRIGGERS.includes(saved.trigger) && (
+                <Field label="Nhắc trước (ngày)" hint="Gửi khi điểm / voucher sẽ hết hạn trong số ngày này.">
+                  <NumInput
+                    value={draft.withinDays ?? null}
+                    min={1}
+                    max={90}
+                    onChange={(v) => set("withinDays", v ?? DEFAULT_WITHIN_DAYS[saved.trigger] ?? 7)}
+                    testId="automation-within-days"
+                  />
+                </Field>
+              )}
               <Field label="Hết hạn sau (giờ)" hint="Tin chưa gửi được sau thời gian này thì bỏ.">
                 <NumInput value={draft.expiresHours} min={1} max={720} onChange={(v) => set("expiresHours", v ?? 24)} testId="automation-expires" />
               </Field>

@@ -373,6 +373,10 @@ export const vouchers = sqliteTable(
     index("vouchers_customer_redeemed_idx")
       .on(t.customerId, t.redeemedAt, t.redeemedStoreId)
       .where(sql`${t.status} = 'redeemed' and ${t.redeemedStoreId} is not null`),
+    // The automations' "voucher expiring in N days" scan: unused vouchers by expiry (partial: used ones leave it).
+    index("vouchers_expiring_idx")
+      .on(t.expiresAt, t.id)
+      .where(sql`${t.status} = 'issued'`),
     index("vouchers_redeemed_store_idx")
       .on(t.redeemedStoreId, t.redeemedAt, t.customerId)
       .where(sql`${t.status} = 'redeemed' and ${t.redeemedStoreId} is not null`),
@@ -923,6 +927,8 @@ export const automations = sqliteTable("automations", {
   templateParams: text("template_params").notNull().default("{}"),
   /** How long a queued message stays relevant. */
   expiresHours: real("expires_hours").notNull().default(24),
+  /** The expiring triggers' window: fires this many days before the points / voucher lapse (else null). */
+  withinDays: integer("within_days"),
   updatedBy: text("updated_by"),
   updatedAt: integer("updated_at").notNull(),
 });

@@ -45,6 +45,8 @@ it("people welcomed before automations existed are recorded as welcomed; the rec
     "order-cancelled",
     "first-purchase",
     "order-feedback",
+    "points-expiring",
+    "voucher-expiring",
   ]);
   db.$client.close();
 });

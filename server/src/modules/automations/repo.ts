@@ -17,6 +17,7 @@ export type AutomationRow = {
   template_id: string | null;
   template_params: string;
   expires_hours: number;
+  within_days: number | null;
   updated_by: string | null;
   updated_at: number;
 };
@@ -44,7 +45,7 @@ export function createAutomationRepo(db: Db) {
   const updateStmt = c.prepare(
     `update automations set name = @name, enabled = @enabled, wait_hours = @waitHours, segment_id = @segmentId, category = @category,
        priority = @priority, text = @text, image_url = @imageUrl, template_id = @templateId, template_params = @templateParams,
-       expires_hours = @expiresHours, updated_by = @updatedBy, updated_at = @updatedAt where id = @id`,
+       expires_hours = @expiresHours, within_days = @withinDays, updated_by = @updatedBy, updated_at = @updatedAt where id = @id`,
   );
   const insertRun = c.prepare(
     `insert into automation_runs (automation_id, occurrence_key, customer_id, vars, state, reason, due_at, created_at, done_at)

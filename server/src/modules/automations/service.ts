@@ -1,5 +1,7 @@
 import {
   AUTOMATION_TRIGGERS,
+  DEFAULT_WITHIN_DAYS,
+  EXPIRING_TRIGGERS,
   ErrorCode,
   TRIGGER_VARS,
   renderAutomationText,
@@ -25,6 +27,8 @@ export type AutomationEvent = {
   /** Identifies this occurrence of the trigger for this person (`order:<id>`, the follower's id…). */
   occurrenceKey: string;
   vars: Record<string, string | number>;
+  /** Only this automation (a scan that found the occurrence with this automation's own window). */
+  automationId?: string;
 };
 
 type Template = { id: string; params: Record<string, string> };
@@ -96,6 +100,7 @@ export function createAutomationService(deps: {
   function onEvent(e: AutomationEvent) {
     const at = now();
     for (const a of repo.enabledFor(e.trigger)) {
+      if (e.automationId && a.id !== e.automationId) continue;
       const run = { automationId: a.id, occurrenceKey: e.occurrenceKey, customerId: e.customerId, vars: JSON.stringify(e.vars), now: at };
       if (a.wait_hours > 0) {
         repo.insertRun({ ...run, state: "waiting", reason: null, dueAt: at + a.wait_hours * HOUR });
@@ -144,6 +149,7 @@ export function createAutomationService(deps: {
       templateId: a.template_id,
       templateParams: JSON.parse(a.template_params) as Record<string, string>,
       expiresHours: a.expires_hours,
+      withinDays: a.within_days,
       updatedBy: a.updated_by,
       updatedAt: iso(a.updated_at),
       figures: figuresOf(a.id),
@@ -183,6 +189,8 @@ export function createAutomationService(deps: {
         templateId: input.templateId,
         templateParams: JSON.stringify(input.templateParams),
         expiresHours: input.expiresHours,
+        // Only the expiring triggers have a window; an editor that does not send one keeps the current one.
+        withinDays: EXPIRING_TRIGGERS.includes(trigger) ? (input.withinDays ?? a.within_days ?? DEFAULT_WITHIN_DAYS[trigger] ?? null) : null,
         updatedBy: `${actorOf(actor).kind}:${actor.id}`,
         updatedAt: at,
       });
@@ -194,6 +202,8 @@ export function createAutomationService(deps: {
   return {
     onEvent,
     fire,
+    /** The enabled automations of a trigger (the expiring scan reads each one's window). */
+    enabledFor: (trigger: AutomationTrigger) => repo.enabledFor(trigger),
     list: () => repo.list().map(view),
     get: (id: string) => view(row(id)),
     update,

@@ -19,14 +19,25 @@ export function createTimerWorker(deps: {
   fire: AutomationService["fire"];
   now: () => number;
   log?: Log;
-  options?: { batchSize?: number; chunkSize?: number; leaseMs?: number; everyMs?: number };
+  /** The expiring triggers' scan, run at start and every `scanEveryMs` (hourly) while the worker runs. */
+  scan?: () => Promise<unknown>;
+  options?: { batchSize?: number; chunkSize?: number; leaseMs?: number; everyMs?: number; scanEveryMs?: number };
 }) {
   const { db, repo, now } = deps;
-  const o = { batchSize: 500, chunkSize: 50, leaseMs: 60_000, everyMs: 1_000, ...deps.options };
+  const o = { batchSize: 500, chunkSize: 50, leaseMs: 60_000, everyMs: 1_000, scanEveryMs: 3_600_000, ...deps.options };
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
+  let scanTimer: NodeJS.Timeout | null = null;
+  let scanning: Promise<unknown> | null = null;
+  function scanNow() {
+    if (!deps.scan || scanning || stopped) return;
+    scanning = deps
+      .scan()
+      .catch((err) => deps.log?.error({ err }, "automation expiring scan failed"))
+      .finally(() => (scanning = null));
+  }
   const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
   /** One claim and its fires; returns how many timers ended. */
@@ -98,12 +109,19 @@ export function createTimerWorker(deps: {
       if (!stopped) return;
       stopped = false;
       schedule();
+      if (deps.scan) {
+        scanNow();
+        scanTimer = setInterval(scanNow, o.scanEveryMs);
+        scanTimer.unref?.();
+      }
     },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await running;
+      if (scanTimer) clearInterval(scanTimer);
+      scanTimer = null;
+      await Promise.all([running, scanning]);
     },
   };
 }

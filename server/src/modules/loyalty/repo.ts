@@ -146,6 +146,10 @@ export function createLoyaltyRepo(db: Db) {
       .all()
       .map((r) => r.id);
 
+  // Who has a lot lapsing in (from, to] (points_ledger_expiry_idx): the automations' "points expiring" scan.
+  const lapsingStmt = c.prepare("select distinct customer_id from points_ledger where expires_at > ? and expires_at <= ? and delta > 0").pluck();
+  const customersWithLotsLapsing = (from: number, to: number) => lapsingStmt.all(from, to) as string[];
+
   const balanceStmt = c.prepare("select points_balance from customers where id = ?").pluck();
   const balanceOf = (customerId: string) => balanceStmt.get(customerId) as number | undefined;
 
@@ -197,7 +201,7 @@ export function createLoyaltyRepo(db: Db) {
       changedByName: string | null;
     }[];
 
-  return { append, facts, earnedSince, history, customersWithExpiredLots, balanceOf, currentRules, saveRules, ruleHistory };
+  return { append, facts, earnedSince, history, customersWithExpiredLots, customersWithLotsLapsing, balanceOf, currentRules, saveRules, ruleHistory };
 }
 
 export type LoyaltyRepo = ReturnType<typeof createLoyaltyRepo>;

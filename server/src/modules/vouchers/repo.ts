@@ -97,9 +97,25 @@ export function createVoucherRepo(db: Db) {
      order by expires_at, issued_at limit 50`,
     )
     .raw();
+  // The automations' "voucher expiring" scan: unused vouchers lapsing in (from, to], a page at a time in
+  // (expires_at, id) order after the last one seen (vouchers_expiring_idx, partial on status = 'issued').
+  const expiringStmt = c.prepare(
+    `select v.id, v.customer_id as customerId, k.name as campaignName, v.expires_at as expiresAt
+     from vouchers v join voucher_campaigns k on k.id = v.campaign_id
+     where v.status = 'issued' and (v.expires_at, v.id) > (@afterAt, @afterId) and v.expires_at <= @to
+     order by v.expires_at, v.id limit @n`,
+  );
+  const expiringPage = (p: { from: number; to: number; after: { at: number; id: string } | null; n: number }) =>
+    expiringStmt.all({ afterAt: p.after?.at ?? p.from, afterId: p.after?.id ?? "\uffff", to: p.to, n: p.n }) as {
+      id: string;
+      customerId: string;
+      campaignName: string;
+      expiresAt: number;
+    }[];
   const storeName = (id: string) => (storeNameStmt.get(id) as string | undefined) ?? id;
 
   return {
+    expiringPage,
     campaign,
     campaigns,
     insertCampaign,

@@ -11,6 +11,8 @@ const SOURCE: Record<string, string> = {
   claim: "voucher",
   thanks: "cảm ơn",
   feedback: "xin góp ý",
+  points_expiring: "nhắc điểm sắp hết hạn",
+  voucher_expiring: "nhắc voucher sắp hết hạn",
 };
 const CHANNEL: Record<string, string> = { cs: "Tin tư vấn (CS)", template_uid: "Mẫu qua UID", zns: "ZNS qua SĐT" };
 const STATE: Record<OutboxTimelineRow["state"], string> = {
