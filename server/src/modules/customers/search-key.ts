@@ -1,3 +1,5 @@
+import { normaliseText } from "@mc/shared";
+
 /**
  * How search sees a name: lower case, Vietnamese tone and vowel marks dropped, đ as d, one space between
  * words ("  Nguyễn  Thị Lan" → "nguyen thi lan"). The customers repo writes it beside every name it writes,
@@ -8,18 +10,8 @@
 export const SEARCH_KEY_MAX = 120;
 
 export function searchKey(s: string): string {
-  return [
-    ...s
-      .toLowerCase()
-      .normalize("NFD")
-      .replace(/\p{M}+/gu, "")
-      .replace(/đ/g, "d")
-      .replace(/[^\p{L}\p{N}]+/gu, " ")
-      .trim(),
-  ]
-    .slice(0, SEARCH_KEY_MAX)
-    .join("")
-    .trimEnd();
+  // The same folding as the auto-replies' matcher (shared), clipped.
+  return [...normaliseText(s)].slice(0, SEARCH_KEY_MAX).join("").trimEnd();
 }
 
 /** The words of a query as FTS5 prefix terms, all required ("nguyen th" → `"nguyen"* "th"*`); null when there are none. */
