@@ -7,7 +7,7 @@ import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-em
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { emulatorZaloEnv } from "../support/stack";
-import { startDispatcherProcess, until } from "../support/processes";
+import { crashTestEnv, seedFollowers, startDispatcherProcess, until } from "../support/processes";
 
 // The automations' durable timers under kill -9: events keep arriving while the timer worker (in the
 // dispatcher process, as in production) fires due waits; it is killed mid-way and restarted. Every
@@ -28,36 +28,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   emulator = await buildEmulator({ ...emulatorOptionsFromEnv(DEV_DEFAULTS), dailyQuota: 1_000_000, logger: false });
   const emuUrl = `http://127.0.0.1:${new URL(await emulator.app.listen({ port: 0, host: "127.0.0.1" })).port}`;
-  env = {
-    JWT_SECRET: "timers-crash-secret-timers-crash-00000",
-    ...emulatorZaloEnv(emuUrl),
-    DATABASE_PATH: join(dir, "mc.db"),
-    ADMIN_EMAIL: "owner@shop.vn",
-    ADMIN_PASSWORD: "crash-test-password",
-    DISPATCHER_ENABLED: "false",
-    DISPATCH_RATE_PER_SECOND: "100000",
-    DISPATCH_CONCURRENCY: "32",
-    DISPATCH_LEASE_MS: "3000",
-    ZALO_TIMEOUT_MS: "2000",
-    DISPATCH_RECEIPT_GRACE_MS: "1500",
-    ZALO_CONVERSATION_LISTS_TEMPLATES: "true",
-    LOG_LEVEL: "silent",
-  };
+  env = crashTestEnv({ secret: "timers-crash-secret-timers-crash-00000", zalo: emulatorZaloEnv(emuUrl), databasePath: join(dir, "mc.db"), concurrency: 32 });
   app = await buildApp({ config: loadConfig(env), logger: false });
   await app.ready();
-  const t = Date.now();
-  const insert = db().prepare(
-    "insert into customers (id, zalo_id, zalo_oa_id, phone, name, member_code, follows_oa, last_interaction_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-  );
-  db().transaction(() => {
-    for (let i = 0; i < RECIPIENTS; i++) {
-      const appUserId = `7710${String(i).padStart(12, "0")}`;
-      const oaUserId = `8810${String(i).padStart(12, "0")}`;
-      const phone = `8491${String(i).padStart(7, "0")}`;
-      insert.run(`t${i}`, appUserId, oaUserId, phone, `Khách ${i}`, `T${String(i).padStart(7, "0")}`, t, t, t);
-      emulator.state.users.set(appUserId, { appUserId, oaUserId, name: `Khách ${i}`, avatar: "", phone, follower: true, lastInteractionAt: t, isAdmin: false });
-    }
-  })();
+  seedFollowers(db(), emulator.state.users, RECIPIENTS, { id: "t", digit: "1", code: "T" });
   const login = await app.inject({ method: "POST", url: "/api/admin/login", payload: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } });
   auth = { authorization: `Bearer ${login.json().token}` };
   const rules = (await app.inject({ method: "GET", url: "/api/admin/warming-rules", headers: auth })).json().rules;

@@ -6,7 +6,7 @@ import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-em
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { emulatorZaloEnv } from "../support/stack";
-import { startDispatcherProcess, until } from "../support/processes";
+import { crashTestEnv, seedFollowers, startDispatcherProcess, until } from "../support/processes";
 
 const RECIPIENTS = 3_000;
 const CONCURRENCY = 48;
@@ -27,22 +27,12 @@ beforeAll(async () => {
     logger: false,
   });
   const emuUrl = `http://127.0.0.1:${new URL(await emulator.app.listen({ port: 0, host: "127.0.0.1" })).port}`;
-  env = {
-    JWT_SECRET: "crash-test-secret-crash-test-secret-00",
-    ...emulatorZaloEnv(emuUrl),
-    DATABASE_PATH: join(dir, "mc.db"),
-    ADMIN_EMAIL: "owner@shop.vn",
-    ADMIN_PASSWORD: "crash-test-password",
-    DISPATCHER_ENABLED: "false",
-    DISPATCH_RATE_PER_SECOND: "100000",
-    DISPATCH_CONCURRENCY: String(CONCURRENCY),
-    DISPATCH_LEASE_MS: "3000",
-    ZALO_TIMEOUT_MS: "2000",
-    DISPATCH_RECEIPT_GRACE_MS: "1500",
-    // The emulator lists template-by-UID messages in the conversation (its default), so absence there is proof.
-    ZALO_CONVERSATION_LISTS_TEMPLATES: "true",
-    LOG_LEVEL: "silent",
-  };
+  env = crashTestEnv({
+    secret: "crash-test-secret-crash-test-secret-00",
+    zalo: emulatorZaloEnv(emuUrl),
+    databasePath: join(dir, "mc.db"),
+    concurrency: CONCURRENCY,
+  });
   app = await buildApp({ config: loadConfig(env), logger: false });
   const apiUrl = `http://127.0.0.1:${new URL(await app.listen({ port: 0, host: "127.0.0.1" })).port}`;
   // Tag-2 (care) ZNS may go at any hour here, so the test does not depend on the time CI runs.
@@ -52,20 +42,7 @@ beforeAll(async () => {
     body: JSON.stringify({ webhookUrl: `${apiUrl}/webhooks/zalo`, nightWindows: { "1": null, "2": null, "3": null } }),
   });
 
-  // Followers with phones who wrote to the OA just now (so CS reaches them), known to Zalo (the emulator) and to us.
-  const t = Date.now();
-  const insert = db().prepare(
-    "insert into customers (id, zalo_id, zalo_oa_id, phone, name, member_code, follows_oa, last_interaction_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-  );
-  db().transaction(() => {
-    for (let i = 0; i < RECIPIENTS; i++) {
-      const phone = `8490${String(i).padStart(7, "0")}`;
-      const appUserId = `7700${String(i).padStart(12, "0")}`;
-      const oaUserId = `8800${String(i).padStart(12, "0")}`;
-      insert.run(`c${i}`, appUserId, oaUserId, phone, `Khách ${i}`, `M${String(i).padStart(7, "0")}`, t, t, t);
-      emulator.state.users.set(appUserId, { appUserId, oaUserId, name: `Khách ${i}`, avatar: "", phone, follower: true, lastInteractionAt: t, isAdmin: false });
-    }
-  })();
+  seedFollowers(db(), emulator.state.users, RECIPIENTS, { id: "c", digit: "0", code: "M" });
 
   const login = await app.inject({ method: "POST", url: "/api/admin/login", payload: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } });
   auth = { authorization: `Bearer ${login.json().token}` };
