@@ -47,6 +47,7 @@ describe("console: the OA inbox", () => {
       await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(1);
       // No auto-reply rule knows "còn bánh mì không?": the conversation waits for a person.
       expect(await item.getByTestId("inbox-needs-person").textContent()).toBe("Cần người trả lời");
+      await shot(page, "console-inbox-needs-person");
       await item.click();
       await expect.poll(() => page.getByTestId("msg-in").count()).toBe(2);
       expect(await page.getByTestId("msg-in").first().textContent()).toContain("còn bánh mì");
