@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
 import type { Config } from "./config";
 import { healthCheck, openDb, startCheckpoints, type Db } from "./db/client";
+import { domainVerificationRoute } from "./http/domain-verify";
 import { AppError } from "./errors";
 import { authPlugin } from "./http/auth";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler";
@@ -192,6 +193,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ping();
     return { ok: true };
   });
+  domainVerificationRoute(app, config);
   await app.register(identityRoutes, { identity, loyalty });
   await app.register(loyaltyRoutes, { loyalty });
   await app.register(voucherRoutes, { vouchers });

@@ -15,6 +15,7 @@ describe("config", () => {
         "ZALO_GRAPH_URL",
         "JWT_SECRET",
         "ZALO_APP_ID",
+        "ZALO_MINI_APP_ID",
         "ZALO_APP_SECRET",
         "ZALO_OA_ID",
         "ZALO_OA_SECRET_KEY",
@@ -79,5 +80,36 @@ describe("config", () => {
 
   it("refuses a dev secret in production", () => {
     expect(() => loadConfig({ ...TEST_ENV, NODE_ENV: "production", JWT_SECRET: "dev-only-secret-dev-only-secret-0000" })).toThrow(/JWT_SECRET/);
+  });
+
+  it("needs the Mini App ID, a number of its own: not the Zalo App ID", () => {
+    expect(() => loadConfig({ ...TEST_ENV, ZALO_MINI_APP_ID: undefined })).toThrow(/ZALO_MINI_APP_ID/);
+    expect(() => loadConfig({ ...TEST_ENV, ZALO_MINI_APP_ID: "zmp-app" })).toThrow(/ZALO_MINI_APP_ID: must be the Mini App ID/);
+    expect(() => loadConfig({ ...TEST_ENV, ZALO_MINI_APP_ID: TEST_ENV.ZALO_APP_ID })).toThrow(/ZALO_MINI_APP_ID: is the Zalo App ID/);
+    expect(loadConfig(TEST_ENV).ZALO_MINI_APP_ID).toBe(TEST_ENV.ZALO_MINI_APP_ID);
+  });
+
+  it("in production, refuses to start with a sandbox Checkout method unless explicitly allowed, and says why", () => {
+    const prod = { ...TEST_ENV, NODE_ENV: "production", ZALO_CHECKOUT_ALLOW_SANDBOX: undefined };
+    // The default is the sandbox method (what the emulator and Zalo's tutorial use)…
+    expect(loadConfig({ ...TEST_ENV, ZALO_CHECKOUT_ALLOW_SANDBOX: undefined }).ZALO_CHECKOUT_METHOD).toBe("ZALOPAY_SANDBOX");
+    expect(() => loadConfig(prod)).toThrow(/ZALO_CHECKOUT_METHOD: ZALOPAY_SANDBOX is a sandbox method, which real shoppers are never offered/);
+    expect(() => loadConfig({ ...prod, ZALO_CHECKOUT_METHOD: "zalopay_sandbox" })).toThrow(/ZALO_CHECKOUT_ALLOW_SANDBOX=true/);
+    expect(loadConfig({ ...prod, ZALO_CHECKOUT_ALLOW_SANDBOX: "true" }).ZALO_CHECKOUT_ALLOW_SANDBOX).toBe(true);
+    expect(loadConfig({ ...prod, ZALO_CHECKOUT_METHOD: "ZALOPAY" }).ZALO_CHECKOUT_METHOD).toBe("ZALOPAY");
+    // Without a Checkout key there are no Zalo payments, so no method to refuse.
+    expect(loadConfig({ ...prod, ZALO_CHECKOUT_PRIVATE_KEY: undefined }).ZALO_CHECKOUT_PRIVATE_KEY).toBeUndefined();
+    // Development and test talk to a sandbox (the emulator) by default.
+    expect(loadConfig({ ...prod, NODE_ENV: "development" }).ZALO_CHECKOUT_METHOD).toBe("ZALOPAY_SANDBOX");
+  });
+
+  it("takes Zalo's domain-verification file name and content together", () => {
+    expect(() => loadConfig({ ...TEST_ENV, ZALO_DOMAIN_VERIFY_FILE: "zalo_verifierAbC123" })).toThrow(
+      /ZALO_DOMAIN_VERIFY_FILE and ZALO_DOMAIN_VERIFY_CONTENT go together/,
+    );
+    expect(() => loadConfig({ ...TEST_ENV, ZALO_DOMAIN_VERIFY_FILE: "../etc/passwd", ZALO_DOMAIN_VERIFY_CONTENT: "x" })).toThrow(/ZALO_DOMAIN_VERIFY_FILE/);
+    expect(loadConfig({ ...TEST_ENV, ZALO_DOMAIN_VERIFY_FILE: "zalo_verifierAbC123", ZALO_DOMAIN_VERIFY_CONTENT: "x" }).ZALO_DOMAIN_VERIFY_FILE).toBe(
+      "zalo_verifierAbC123",
+    );
   });
 });

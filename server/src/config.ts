@@ -77,7 +77,13 @@ const ConfigSchema = z
       .min(60)
       .max(7 * 24 * 3600)
       .default(3600),
+    /** The Zalo App (developer app): OAuth v4 `app_id`, webhooks' `app_id` and signature, `appsecret_proof` (zalo-platform.md §1.11). */
     ZALO_APP_ID: z.string().min(1),
+    /**
+     * The Mini App's own id (`window.APP_ID`), not the Zalo App's: Checkout's `appId`, deep links
+     * `https://zalo.me/s/<id>/…` and Graph's `miniapp_id` (§1.11). One Zalo App can hold several Mini Apps.
+     */
+    ZALO_MINI_APP_ID: z.string().regex(/^\d+$/, "must be the Mini App ID, digits only"),
     ZALO_APP_SECRET: secret(8),
     ZALO_OA_ID: z.string().min(1),
     ZALO_OA_SECRET_KEY: secret(8),
@@ -92,6 +98,17 @@ const ConfigSchema = z
     ZALO_CHECKOUT_PRIVATE_KEY: secret(8).optional(),
     /** The payment method passed to createOrder (`ZALOPAY_SANDBOX` in the sandbox). */
     ZALO_CHECKOUT_METHOD: z.string().min(1).default("ZALOPAY_SANDBOX"),
+    /** Lets a production server start with a sandbox Checkout method (a staging deploy); off by default. */
+    ZALO_CHECKOUT_ALLOW_SANDBOX: bool("false"),
+    /**
+     * Zalo's domain-verification file (Mini App console → domain verification): its name, e.g.
+     * `zalo_verifier1a2b3c` (served at `/<name>.html`), and its whole content, both as Zalo gives them.
+     */
+    ZALO_DOMAIN_VERIFY_FILE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, "the file name Zalo gives, without .html (letters, digits, _ and -)")
+      .optional(),
+    ZALO_DOMAIN_VERIFY_CONTENT: z.string().min(1).max(10_000).optional(),
     /** A registered ZNS template (params customer_name, order_code, amount) for order notices; text only without it. */
     ORDER_ZNS_TEMPLATE_ID: z.string().min(1).optional(),
     /** What one template / ZNS message costs the shop (VND, its price list): the dashboard's cost estimate; counts only without it. */
@@ -144,6 +161,24 @@ const ConfigSchema = z
     // A request still waiting for Zalo's answer when its lease ends would be taken for one a crash left behind.
     if (c.DISPATCH_LEASE_MS <= c.ZALO_TIMEOUT_MS) {
       ctx.addIssue({ code: "custom", path: ["DISPATCH_LEASE_MS"], message: "must be longer than ZALO_TIMEOUT_MS" });
+    }
+    if (c.ZALO_MINI_APP_ID === c.ZALO_APP_ID) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_MINI_APP_ID"],
+        message: "is the Zalo App ID: the Mini App has its own id (Mini App console), used by Checkout, deep links and Graph's miniapp_id",
+      });
+    }
+    // Real shoppers are never offered a sandbox method: a shop in production would take no payments.
+    if (c.NODE_ENV === "production" && c.ZALO_CHECKOUT_PRIVATE_KEY && /sandbox/i.test(c.ZALO_CHECKOUT_METHOD) && !c.ZALO_CHECKOUT_ALLOW_SANDBOX) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_CHECKOUT_METHOD"],
+        message: `${c.ZALO_CHECKOUT_METHOD} is a sandbox method, which real shoppers are never offered: set the live method, or ZALO_CHECKOUT_ALLOW_SANDBOX=true for a staging server`,
+      });
+    }
+    if ((c.ZALO_DOMAIN_VERIFY_FILE === undefined) !== (c.ZALO_DOMAIN_VERIFY_CONTENT === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["ZALO_DOMAIN_VERIFY_CONTENT"], message: "ZALO_DOMAIN_VERIFY_FILE and ZALO_DOMAIN_VERIFY_CONTENT go together" });
     }
     if (c.NODE_ENV === "production" && c.JWT_SECRET.startsWith("dev-")) {
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "a dev secret cannot be used in production" });

@@ -162,7 +162,7 @@ export function buildContainer(o: ContainerOptions) {
     vouchers,
     loyaltyRepo,
     identityRepo,
-    links: createLinkSigner(config.JWT_SECRET, config.ZALO_APP_ID),
+    links: createLinkSigner(config.JWT_SECRET, config.ZALO_MINI_APP_ID),
     now,
     timeZone: config.SHOP_TIME_ZONE,
     notify: messaging.queue,
@@ -187,7 +187,7 @@ export function buildContainer(o: ContainerOptions) {
     orders,
     orderRepo,
     zalo,
-    checkout: { appId: config.ZALO_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
+    checkout: { appId: config.ZALO_MINI_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
     now,
   });
   // Answers follower messages (issue #14); the mini app link is the one the games' QR codes open.
@@ -196,7 +196,7 @@ export function buildContainer(o: ContainerOptions) {
     repo: createAutoReplyRepo(db),
     now,
     timeZone: config.SHOP_TIME_ZONE,
-    miniAppLink: `https://zalo.me/s/${config.ZALO_APP_ID}/`,
+    miniAppLink: `https://zalo.me/s/${config.ZALO_MINI_APP_ID}/`,
     balanceOf: loyaltyRepo.balanceOf,
     lastOrder: (customerId) => orderRepo.ordersOf(customerId, 1)[0],
     stores: stores.publicList,

@@ -9,6 +9,9 @@ export const TEST_ENV = {
   NODE_ENV: "test",
   JWT_SECRET: "test-secret-test-secret-test-secret-000",
   ZALO_APP_ID: "1234567890123456789",
+  ZALO_MINI_APP_ID: "5550001112223334445",
+  // The emulator is Checkout's sandbox; the production refusal of a sandbox method is tested in config.test.ts.
+  ZALO_CHECKOUT_ALLOW_SANDBOX: "true",
   ZALO_APP_SECRET: "app-secret-for-tests",
   ZALO_OA_ID: "9876543210987654321",
   ZALO_OA_SECRET_KEY: "oa-secret-key-for-tests",

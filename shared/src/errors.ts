@@ -22,6 +22,8 @@ export const ErrorCode = {
   /** A web-console operator's token on a route for shoppers signed in with Zalo: operators are not customers. */
   CUSTOMER_ONLY: "CUSTOMER_ONLY",
   ZALO_UNAVAILABLE: "ZALO_UNAVAILABLE",
+  /** Zalo refused for load at sign-in or the phone exchange (-32, a 5xx, its transient codes): retry, the sign-in itself is fine. */
+  ZALO_BUSY: "ZALO_BUSY",
   // webhooks
   WEBHOOK_SIGNATURE_INVALID: "WEBHOOK_SIGNATURE_INVALID",
   WEBHOOK_PAYLOAD_INVALID: "WEBHOOK_PAYLOAD_INVALID",

@@ -8,7 +8,11 @@ export type Role = z.infer<typeof Role>;
 export const ZaloLoginBody = z.object({ accessToken: z.string().min(1).max(4096) }).strict();
 export type ZaloLoginBody = z.infer<typeof ZaloLoginBody>;
 
-export const PhoneBody = z.object({ phoneToken: z.string().min(1).max(4096) }).strict();
+/**
+ * The phone token from getPhoneNumber() and, beside it, a Zalo access token fresh from getAccessToken(): the
+ * server exchanges the one with the other (zalo-platform.md §3.2) and keeps neither.
+ */
+export const PhoneBody = z.object({ phoneToken: z.string().min(1).max(4096), accessToken: z.string().min(1).max(4096) }).strict();
 export type PhoneBody = z.infer<typeof PhoneBody>;
 
 export const AdminLoginBody = z.object({ email: z.string().email().max(254), password: z.string().min(1).max(256) }).strict();

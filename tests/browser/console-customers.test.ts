@@ -51,7 +51,7 @@ describe("console: customers and a profile", () => {
     const shared = await fetch(`${stack.apiUrl}/api/me/phone`, {
       method: "POST",
       headers: { authorization: `Bearer ${khoa.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ phoneToken }),
+      body: JSON.stringify({ phoneToken, accessToken: khoa.zaloToken }),
     });
     expect(shared.status).toBe(200);
     const shoppers: { token: string; customer: { id: string } }[] = [];

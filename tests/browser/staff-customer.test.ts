@@ -55,7 +55,7 @@ describe("staff: a customer's profile, history and notes, opened from the counte
     const { token: phoneToken } = (await fetch(`${stack.emulatorUrl}/_emu/personas/shopper/phone-token`, { method: "POST" }).then((r) => r.json())) as {
       token: string;
     };
-    await call(stack, "POST", "/api/me/phone", ha.token, { phoneToken });
+    await call(stack, "POST", "/api/me/phone", ha.token, { phoneToken, accessToken: ha.zaloToken });
     await call(stack, "PUT", `/api/admin/customers/${haId}/tags`, admin, { tags: ["khách-quen"] });
     for (let i = 1; i <= 20; i++) await call(stack, "POST", `/api/admin/customers/${haId}/notes`, admin, { text: `Ghi chú số ${i}` });
 

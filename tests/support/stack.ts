@@ -69,6 +69,7 @@ export const DEMO_ADMIN = { email: "owner@masterchannel.vn", password: "demo-pas
 export function emulatorZaloEnv(emulatorUrl: string): Record<string, string> {
   return {
     ZALO_APP_ID: DEV_DEFAULTS.ZALO_APP_ID,
+    ZALO_MINI_APP_ID: DEV_DEFAULTS.ZALO_MINI_APP_ID,
     ZALO_APP_SECRET: DEV_DEFAULTS.ZALO_APP_SECRET,
     ZALO_OA_ID: DEV_DEFAULTS.ZALO_OA_ID,
     ZALO_OA_SECRET_KEY: DEV_DEFAULTS.ZALO_OA_SECRET_KEY,
@@ -80,6 +81,8 @@ export function emulatorZaloEnv(emulatorUrl: string): Record<string, string> {
     ZALO_BUSINESS_URL: `${emulatorUrl}/business`,
     ZALO_PAYMENT_URL: `${emulatorUrl}/payment`,
     ZALO_CHECKOUT_PRIVATE_KEY: DEV_DEFAULTS.ZALO_CHECKOUT_PRIVATE_KEY,
+    // The emulator is a sandbox: its ZALOPAY_SANDBOX method is fine even when the demo runs as production.
+    ZALO_CHECKOUT_ALLOW_SANDBOX: "true",
   };
 }
 
@@ -165,7 +168,9 @@ async function api<T>(stack: Stack, method: string, path: string, token: string 
 export async function personaLogin(stack: Stack, persona: string) {
   const res = await fetch(`${stack.emulatorUrl}/_emu/personas/${persona}/login`, { method: "POST" });
   const { accessToken } = (await res.json()) as { accessToken: string };
-  return api<{ token: string; customer: { id: string } }>(stack, "POST", "/api/auth/zalo", null, { accessToken });
+  const session = await api<{ token: string; customer: { id: string } }>(stack, "POST", "/api/auth/zalo", null, { accessToken });
+  // The Zalo token too: the phone exchange takes one beside the phone token.
+  return { ...session, zaloToken: accessToken };
 }
 
 /**

@@ -22,7 +22,10 @@ export type { CheckoutOrder } from "./state";
 export type { EmulatorState, User, Template, TemplateParam, MessageRecord, RequestRecord, WebhookDelivery, Fault, NightWindows, PersonaKey } from "./state";
 
 export type EmulatorOptions = {
+  /** The Zalo App ID (OAuth, webhooks, appsecret_proof). */
   appId: string;
+  /** The Mini App ID (Checkout, deep links, Graph miniapp_id), a different number (§1.11). */
+  miniAppId: string;
   appSecret: string;
   oaId: string;
   oaSecretKey: string;
@@ -65,13 +68,21 @@ const redact = (v: unknown) => (typeof v === "string" ? `${v.slice(0, 6)}…` : 
 export function emulatorOptionsFromEnv(
   env: Partial<
     Record<
-      "ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_OA_ID" | "ZALO_OA_SECRET_KEY" | "ZALO_OA_ACCESS_TOKEN" | "ZALO_OA_REFRESH_TOKEN" | "ZALO_CHECKOUT_PRIVATE_KEY",
+      | "ZALO_APP_ID"
+      | "ZALO_MINI_APP_ID"
+      | "ZALO_APP_SECRET"
+      | "ZALO_OA_ID"
+      | "ZALO_OA_SECRET_KEY"
+      | "ZALO_OA_ACCESS_TOKEN"
+      | "ZALO_OA_REFRESH_TOKEN"
+      | "ZALO_CHECKOUT_PRIVATE_KEY",
       string
     >
   >,
 ) {
   return {
     appId: env.ZALO_APP_ID!,
+    miniAppId: env.ZALO_MINI_APP_ID!,
     appSecret: env.ZALO_APP_SECRET!,
     oaId: env.ZALO_OA_ID!,
     oaSecretKey: env.ZALO_OA_SECRET_KEY!,
@@ -91,6 +102,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
   };
   const initialConfig = (): EmulatorState["config"] => ({
     appId: opts.appId,
+    miniAppId: opts.miniAppId,
     appSecret: opts.appSecret,
     oaId: opts.oaId,
     oaSecretKey: opts.oaSecretKey,
@@ -177,6 +189,9 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     const fault = state.faults[i]!;
     if (--fault.times <= 0) state.faults.splice(i, 1);
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault.httpStatus !== undefined) {
+      return reply.code(fault.httpStatus).type("text/html").send(`<html><body><h1>${fault.httpStatus} Service Unavailable</h1></body></html>`);
+    }
     if (fault.error === undefined) return;
     const message = fault.message ?? "Injected fault";
     // The OAuth endpoint has its own failure shape (§4); every other host uses the envelope (§1.1).

@@ -70,15 +70,15 @@ describe("Checkout host (/payment)", () => {
     cleanups.push(() => emu.app.close());
     await emu.call("POST", "/_emu/config", { body: { checkoutCallbackUrl: hook.url } });
     const { data } = await createOrder(emu);
-    const statusMac = (id: string) => hmac(`appId=${APP.appId}&orderId=${id}&privateKey=${KEY}`);
-    const before = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${data.id}&appId=${APP.appId}&mac=${statusMac(data.id)}`);
+    const statusMac = (id: string) => hmac(`appId=${APP.miniAppId}&orderId=${id}&privateKey=${KEY}`);
+    const before = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${data.id}&appId=${APP.miniAppId}&mac=${statusMac(data.id)}`);
     expect(before.body).toMatchObject({ error: 0, data: { returnCode: 0, isProcessing: true, amount: 45000 } });
 
     const paid = await emu.call("POST", `/_emu/checkout/${data.id}/pay`, { body: {} });
     expect(paid.body).toMatchObject({ delivered: true, response: { returnCode: 1 } });
     const cb = hook.got[0];
     expect(cb.data).toMatchObject({
-      appId: APP.appId,
+      appId: APP.miniAppId,
       orderId: data.id,
       amount: 45000,
       resultCode: 1,
@@ -89,10 +89,15 @@ describe("Checkout host (/payment)", () => {
     const { appId, orderId, transId, amount, description, resultCode, message } = cb.data;
     expect(cb.mac).toBe(hmac(checkoutMacData({ appId, orderId, transId, amount, description, resultCode, message })));
 
-    const after = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${data.id}&appId=${APP.appId}&mac=${statusMac(data.id)}`);
+    const after = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${data.id}&appId=${APP.miniAppId}&mac=${statusMac(data.id)}`);
     expect(after.body.data).toMatchObject({ returnCode: 1, isProcessing: false, transId: cb.data.transId, extradata: params.extradata });
-    const badMac = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${data.id}&appId=${APP.appId}&mac=${statusMac("other")}`);
+    const badMac = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${data.id}&appId=${APP.miniAppId}&mac=${statusMac("other")}`);
     expect(badMac.body).toMatchObject({ error: -2101 });
+    // Checkout's appId is the Mini App's: asked with the Zalo App ID (a correct MAC over it), there is no such order.
+    const zaloAppMac = hmac(`appId=${APP.appId}&orderId=${data.id}&privateKey=${KEY}`);
+    const byZaloApp = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${data.id}&appId=${APP.appId}&mac=${zaloAppMac}`);
+    expect(byZaloApp.body).toMatchObject({ error: -2001 });
+    expect(cb.data.appId).not.toBe(APP.appId);
 
     // Paying again resends the same callback (a retry); a paid order cannot then fail.
     await emu.call("POST", `/_emu/checkout/${data.id}/pay`, { body: {} });
@@ -109,7 +114,10 @@ describe("Checkout host (/payment)", () => {
     cleanups.push(() => emu.app.close());
     const { data } = await createOrder(emu);
     await emu.call("POST", `/_emu/checkout/${data.id}/notify`, { body: { method: "COD" } });
-    expect(hook.got[0]).toEqual({ data: { appId: APP.appId, orderId: data.id, method: "COD" }, mac: hmac(`appId=${APP.appId}&orderId=${data.id}&method=COD`) });
+    expect(hook.got[0]).toEqual({
+      data: { appId: APP.miniAppId, orderId: data.id, method: "COD" },
+      mac: hmac(`appId=${APP.miniAppId}&orderId=${data.id}&method=COD`),
+    });
     expect((await emu.call("POST", "/_emu/checkout/nope/pay", { body: {} })).status).toBe(404);
     expect((await emu.call("GET", "/_emu/config")).body).not.toHaveProperty("checkoutPrivateKey");
   });

@@ -120,7 +120,8 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
     if (!q.orderId || !q.appId || !q.mac) return { error: CheckoutCode.INVALID_PARAMS, message: "orderId, appId and mac are required" };
     const expected = checkoutHmac(key(), `appId=${q.appId}&orderId=${q.orderId}&privateKey=${key()}`);
     if (!sameHex(expected, q.mac)) return { error: CheckoutCode.WRONG_MAC, message: "Wrong MAC" };
-    if (q.appId !== state.config.appId) return { error: CheckoutCode.NO_PERMISSION, message: "No permission" };
+    // Checkout's appId is the Mini App's (§1.11, §8.4); the Zalo App ID has no orders here.
+    if (q.appId !== state.config.miniAppId) return { error: CheckoutCode.NO_PERMISSION, message: "No permission" };
     const o = state.checkoutOrders.get(q.orderId);
     if (!o) return { error: CheckoutCode.INVALID_PARAMS, message: "Order not found" };
     return {
@@ -201,7 +202,7 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
     // No URL: the payment still happens, its callback is lost (the server must poll get-status).
     if (!url) return { delivered: false, status: null, response: null, error: "no checkoutCallbackUrl configured", order: o };
     const data = {
-      appId: state.config.appId,
+      appId: state.config.miniAppId,
       orderId: o.id,
       transId: o.transId,
       amount: o.amount,
@@ -237,7 +238,7 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
     if (method !== "COD" && method !== "BANK") return reply.code(400).send({ error: "method must be COD or BANK" });
     const url = state.config.checkoutNotifyUrl;
     if (!url) return reply.code(409).send({ error: "no checkoutNotifyUrl configured (POST /_emu/config)" });
-    const data = { appId: state.config.appId, orderId: o.id, method };
+    const data = { appId: state.config.miniAppId, orderId: o.id, method };
     const mac = checkoutHmac(key(), `appId=${data.appId}&orderId=${data.orderId}&method=${method}`);
     return { ...(await post(url, { data, mac }, "checkout.notify")), order: o };
   });

@@ -310,12 +310,14 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
   app.post("/_emu/faults", async (req, reply) => {
     const b = (req.body ?? {}) as Body;
     if (typeof b.match !== "string" || !b.match.startsWith("/")) return bad(reply, "match must be a path prefix like /business/message/template");
-    if (b.error === undefined && b.delayMs === undefined) return bad(reply, "give error and/or delayMs");
+    if (b.error === undefined && b.delayMs === undefined && b.httpStatus === undefined) return bad(reply, "give error, httpStatus and/or delayMs");
     if (b.error !== undefined && !isNum(b.error)) return bad(reply, "error must be a number");
+    if (b.httpStatus !== undefined && (!isNum(b.httpStatus) || b.httpStatus < 500 || b.httpStatus > 599)) return bad(reply, "httpStatus must be a 5xx");
     const fault = {
       match: b.match,
       ...(isNum(b.error) ? { error: b.error } : {}),
       ...(typeof b.message === "string" ? { message: b.message } : {}),
+      ...(isNum(b.httpStatus) ? { httpStatus: b.httpStatus } : {}),
       times: isNum(b.times) ? b.times : 1,
       ...(isNum(b.delayMs) ? { delayMs: b.delayMs } : {}),
     };

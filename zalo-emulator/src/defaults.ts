@@ -2,6 +2,8 @@
 export const DEV_DEFAULTS = {
   EMULATOR_PORT: "7070",
   ZALO_APP_ID: "4318000000000000001",
+  // A different number from the Zalo App ID, as on the platform (zalo-platform.md §1.11), so mixing them fails.
+  ZALO_MINI_APP_ID: "2754000000000000002",
   ZALO_APP_SECRET: "dev-app-secret-0001",
   ZALO_OA_ID: "3886000000000000001",
   ZALO_OA_SECRET_KEY: "dev-oa-secret-key-0001",

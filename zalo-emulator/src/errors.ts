@@ -12,6 +12,8 @@ export const ZaloCode = {
   APPSECRET_PROOF_INVALID: -242, // §3.1: "-242 / -1241 Invalid appsecret_proof"
   /** §3.2 leaves the code for a reused/expired phone code open: we answer -201 "code is invalid". */
   PHONE_CODE_INVALID: -201,
+  /** §1.11: a `miniapp_id` that is not a Mini App of this Zalo App. The code is [UNCONFIRMED]: -201 "<field> is invalid". */
+  MINIAPP_ID_INVALID: -201,
 
   // OA API (§5.8)
   RATE_LIMIT: -32,

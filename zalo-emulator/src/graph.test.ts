@@ -20,7 +20,7 @@ describe("graph /v2.0/me", () => {
     expect(login.userInfo).toMatchObject({ id: "5521000000000000001", name: "Nguyễn Thu Hà", followedOA: false });
     expect(login.userInfo.avatar).toMatch(/^data:image\/svg\+xml/);
     const proof = createHmac("sha256", APP.appSecret).update(token).digest("hex");
-    const res = await call("GET", `/graph/v2.0/me?fields=id,name,picture,user_id_by_oa,is_follower&miniapp_id=${APP.appId}`, {
+    const res = await call("GET", `/graph/v2.0/me?fields=id,name,picture,user_id_by_oa,is_follower&miniapp_id=${APP.miniAppId}`, {
       headers: { access_token: token, appsecret_proof: proof },
     });
     expect(res.status).toBe(200);
@@ -33,6 +33,29 @@ describe("graph /v2.0/me", () => {
       error: 0,
       message: "Success",
     });
+  });
+
+  it("takes the Mini App's id as miniapp_id: the Zalo App ID is refused; without one there is no OA link", async () => {
+    const { call, token } = await setup();
+    const asked = (q: string) => call("GET", `/graph/v2.0/me?fields=id,name,user_id_by_oa,is_follower${q}`, { headers: { access_token: token } });
+    const wrong = await asked(`&miniapp_id=${APP.appId}`);
+    expect(wrong.status).toBe(200);
+    expect(wrong.body).toEqual({ error: ZaloCode.MINIAPP_ID_INVALID, message: "miniapp_id is invalid" });
+    const none = await asked("");
+    expect(none.body).toMatchObject({ id: "5521000000000000001", error: 0 });
+    expect(none.body).not.toHaveProperty("user_id_by_oa");
+    expect(none.body).not.toHaveProperty("is_follower");
+    expect((await asked(`&miniapp_id=${APP.miniAppId}`)).body).toHaveProperty("user_id_by_oa");
+  });
+
+  it("an injected gateway 5xx answers with that HTTP status and an HTML body (not Zalo's envelope)", async () => {
+    const { call, app, token } = await setup();
+    expect((await call("POST", "/_emu/faults", { body: { match: "/graph/v2.0/me", httpStatus: 404 } })).status).toBe(400);
+    await call("POST", "/_emu/faults", { body: { match: "/graph/v2.0/me", httpStatus: 502 } });
+    const res = await app.inject({ method: "GET", url: "/graph/v2.0/me", headers: { access_token: token } });
+    expect(res.statusCode).toBe(502);
+    expect(res.headers["content-type"]).toMatch(/^text\/html/);
+    expect((await call("GET", "/graph/v2.0/me", { headers: { access_token: token } })).body.error).toBe(0);
   });
 
   it("answers 452 with HTTP 200 for an unknown token and for one past its hour", async () => {

@@ -32,13 +32,19 @@ export function registerGraph(app: FastifyInstance, ctx: Ctx) {
     if (!user) return zaloError(reply, ZaloCode.SESSION_KEY_INVALID, "Session key invalid");
 
     const q = req.query as Record<string, string | undefined>;
+    // §1.11/§2.4: `miniapp_id` names the Mini App (not the Zalo App). A wrong one is refused; without one there
+    // is no Mini App, so no OA link: `user_id_by_oa` and `is_follower` come only with the right id.
+    if (q.miniapp_id !== undefined && q.miniapp_id !== state.config.miniAppId) {
+      return zaloError(reply, ZaloCode.MINIAPP_ID_INVALID, "miniapp_id is invalid");
+    }
+    const linked = q.miniapp_id !== undefined;
     // `picture[.type(normal)]` and `picture.type(large)` both ask for the picture.
     const fields = new Set((q.fields ?? "id,name,picture").split(",").map((f) => f.trim().replace(/\..*$/, "")));
     const out: Record<string, unknown> = { id: user.appUserId };
     if (fields.has("name")) out.name = user.name;
     if (fields.has("picture")) out.picture = { data: { url: user.avatar } };
-    if (fields.has("user_id_by_oa")) out.user_id_by_oa = user.oaUserId;
-    if (fields.has("is_follower")) out.is_follower = user.follower;
+    if (linked && fields.has("user_id_by_oa")) out.user_id_by_oa = user.oaUserId;
+    if (linked && fields.has("is_follower")) out.is_follower = user.follower;
     if (fields.has("is_sensitive")) out.is_sensitive = false;
     return reply.send({ ...out, error: 0, message: "Success" });
   });

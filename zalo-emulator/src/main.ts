@@ -10,6 +10,7 @@ export async function start(env: Record<string, string | undefined> = process.en
   const retry = env.EMULATOR_RETRY_SCHEDULE?.split(",").map(Number).filter(Number.isFinite);
   const { app } = await buildEmulator({
     appId: get("ZALO_APP_ID"),
+    miniAppId: get("ZALO_MINI_APP_ID"),
     appSecret: get("ZALO_APP_SECRET"),
     oaId: get("ZALO_OA_ID"),
     oaSecretKey: get("ZALO_OA_SECRET_KEY"),

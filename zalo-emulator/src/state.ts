@@ -98,13 +98,20 @@ export type WebhookDelivery = {
   done: boolean;
 };
 
-export type Fault = { match: string; error?: number; message?: string; times: number; delayMs?: number };
+/**
+ * An injected failure: Zalo's own `error` (HTTP 200, §1.1), or `httpStatus` (a 5xx from the gateway in front of
+ * Zalo, with an HTML body as such gateways send), after an optional delay.
+ */
+export type Fault = { match: string; error?: number; message?: string; httpStatus?: number; times: number; delayMs?: number };
 
 /** Allowed send hours per ZNS tag, [fromHour, toHour) in UTC+7; null = 24/24 (§7.6, configurable). */
 export type NightWindows = Record<"1" | "2" | "3", { fromHour: number; toHour: number } | null>;
 
 export type EmulatorConfig = {
+  /** The Zalo App ID: OAuth v4 `app_id`, webhooks' `app_id`, appsecret_proof's secret (§1.11). */
   appId: string;
+  /** The Mini App ID: Checkout's `appId` and Graph's `miniapp_id` (§1.11); never the Zalo App ID. */
+  miniAppId: string;
   appSecret: string;
   oaId: string;
   oaSecretKey: string;

@@ -1,7 +1,13 @@
 import Fastify from "fastify";
 import { buildEmulator, type EmulatorOptions } from "./app";
 
-export const APP = { appId: "4318000000000000001", appSecret: "test-app-secret", oaId: "3886000000000000001", oaSecretKey: "test-oa-secret-key" };
+export const APP = {
+  appId: "4318000000000000001",
+  miniAppId: "2754000000000000002",
+  appSecret: "test-app-secret",
+  oaId: "3886000000000000001",
+  oaSecretKey: "test-oa-secret-key",
+};
 export const OA_TOKEN = "test-oa-access";
 export const OA_REFRESH = "test-oa-refresh";
 /** 2026-05-12 10:00 in UTC+7 (03:00 UTC): inside every send window. */

@@ -1,5 +1,6 @@
 import type { Customer, LoginResult } from "@mc/shared";
 import { api, setSession } from "../api/client";
+import { ErrorCode } from "@mc/shared/errors";
 import { ApiError, ClientErrorCode } from "@mc/web/api-client";
 import { zalo, ZaloError } from "../zalo";
 
@@ -42,9 +43,24 @@ export function takeBootSignIn(): Promise<LoginResult> | null {
 
 export const fetchMe = () => api.get<{ customer: Customer }>("/api/me").then((r) => r.customer);
 
+/**
+ * Shares the phone: the phone token goes with a Zalo access token fetched now (the server exchanges them
+ * together). If Zalo says that token has expired (ZALO_TOKEN_INVALID, a 401: the client has signed in again
+ * by then), the same phone token goes once more with a new one: the server checks the access token before it
+ * spends the phone token.
+ */
 export async function sharePhone(): Promise<Customer> {
   const phoneToken = await zaloCall(() => zalo.getPhoneToken());
-  return (await api.post<{ customer: Customer }>("/api/me/phone", { phoneToken })).customer;
+  const send = async () => {
+    const accessToken = await zaloCall(() => zalo.getAccessToken());
+    return (await api.post<{ customer: Customer }>("/api/me/phone", { phoneToken, accessToken })).customer;
+  };
+  try {
+    return await send();
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.code !== ErrorCode.ZALO_TOKEN_INVALID) throw e;
+    return send();
+  }
 }
 
 export async function followOa(oaId: string): Promise<Customer> {

@@ -596,7 +596,9 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
   async function sharePhone(p: Profile) {
     await emuClock();
     const { token } = await emu<{ token: string }>("POST", `/_emu/users/${p.appUserId}/phone-token`);
-    await c.identity.sharePhone(p.id!, token);
+    // As the mini app does: a Zalo token fetched now goes with the phone token.
+    const { accessToken } = await emu<{ accessToken: string }>("POST", `/_emu/users/${p.appUserId}/token`);
+    await c.identity.sharePhone(p.id!, { phoneToken: token, accessToken });
     p.phoneShared = true;
   }
 

@@ -89,6 +89,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   // ours, or Zalo's
   INTERNAL: 500,
   ZALO_UNAVAILABLE: 503,
+  ZALO_BUSY: 503,
   CHECKOUT_NOT_CONFIGURED: 503,
   // menu images and order
   IMAGE_UNSUPPORTED: 415,

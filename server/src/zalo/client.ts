@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { Config } from "../config";
 import { orderStatusMac } from "./checkout";
-import { ZaloError } from "./errors";
+import { classify, ZaloError } from "./errors";
 import { nodeTransport, TransportError, type HttpAnswer, type HttpInit, type Transport } from "./http";
 
 export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
@@ -21,7 +21,10 @@ export type ZnsTemplateDetail = {
 export type ZaloMe = { id: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
 
 export type ZaloClientDeps = {
-  config: Pick<Config, "ZALO_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"> &
+  config: Pick<
+    Config,
+    "ZALO_APP_ID" | "ZALO_MINI_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"
+  > &
     Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY">>;
   tokens: OaTokenStore;
   now?: () => number;
@@ -53,6 +56,9 @@ export function createZaloClient(deps: ZaloClientDeps) {
       if (!(err instanceof TransportError)) throw new ZaloError(0, `request not sent: ${(err as Error).message}`, endpoint, "request_invalid");
       throw new ZaloError(0, err.timedOut ? "timed out" : `network error: ${err.message}`, endpoint, "transient", err.afterWrite);
     }
+    // Zalo itself answers HTTP 200 (§1.1); a 5xx comes from a gateway in front of it (busy, restarting),
+    // whatever its body says. It may have passed the request on.
+    if (res.status >= 500) throw new ZaloError(0, `HTTP ${res.status} from Zalo's gateway`, endpoint, "transient", true);
     let body: unknown;
     try {
       body = JSON.parse(res.text);
@@ -76,14 +82,17 @@ export function createZaloClient(deps: ZaloClientDeps) {
 
   /** Verifies a Mini App user token and returns who it belongs to. Never trust an id the client sends. */
   async function getMe(accessToken: string): Promise<ZaloMe> {
-    const q = new URLSearchParams({ fields: "id,name,picture,user_id_by_oa,is_follower", miniapp_id: config.ZALO_APP_ID });
+    const q = new URLSearchParams({ fields: "id,name,picture,user_id_by_oa,is_follower", miniapp_id: config.ZALO_MINI_APP_ID });
     const body = await call<Record<string, unknown> & Envelope<unknown>>("graph.me", `${config.ZALO_GRAPH_URL}/v2.0/me?${q}`, {
       headers: { access_token: accessToken, appsecret_proof: appSecretProof(accessToken) },
     });
     // /me is flat, the one Graph exception to the envelope; errors still carry a non-zero `error`.
     const code = Number(body.error ?? 0);
     if (code !== 0 || typeof body.id !== "string" || !body.id) {
-      throw new ZaloError(code || 452, String(body.message ?? "no user id"), "graph.me", "invalid_user_token");
+      // Zalo being busy (-32, its transient codes) is not a bad token: the caller says "retry", not "sign in again".
+      const kind = classify(code);
+      const busy = kind === "rate_limit" || kind === "transient" || kind === "quota";
+      throw new ZaloError(code || 452, String(body.message ?? "no user id"), "graph.me", busy ? kind : "invalid_user_token");
     }
     const picture = body.picture as { data?: { url?: string } } | undefined;
     return {
@@ -290,7 +299,11 @@ export function createZaloClient(deps: ZaloClientDeps) {
     const key = config.ZALO_CHECKOUT_PRIVATE_KEY;
     if (!key) throw new ZaloError(0, "no Checkout private key configured", "checkout.status", "permanent");
     const base = config.ZALO_PAYMENT_URL ?? "https://payment-mini.zalo.me";
-    const q = new URLSearchParams({ orderId: checkoutOrderId, appId: config.ZALO_APP_ID, mac: orderStatusMac(key, config.ZALO_APP_ID, checkoutOrderId) });
+    const q = new URLSearchParams({
+      orderId: checkoutOrderId,
+      appId: config.ZALO_MINI_APP_ID,
+      mac: orderStatusMac(key, config.ZALO_MINI_APP_ID, checkoutOrderId),
+    });
     const body = await call<Envelope<Record<string, unknown>> & { err?: number; msg?: string }>(
       "checkout.status",
       `${base}/api/transaction/get-status?${q}`,

@@ -65,11 +65,11 @@ describe("erasing a customer's personal data", () => {
     const url = await h.app.listen({ port: 0, host: "127.0.0.1" });
     await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo` });
     const { admin, staff, storeId } = await withStoreAndStaff(h);
-    const { token, customer } = await h.login("shopper");
+    const { token, customer, zaloToken } = await h.login("shopper");
     const id = customer.id as string;
     // Everything personal we can hold: phone, follower id (follow webhook → welcome message queued), tags, prefs.
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
-    expect((await api("POST", "/api/me/phone", token, { phoneToken })).status).toBe(200);
+    expect((await api("POST", "/api/me/phone", token, { phoneToken, accessToken: zaloToken })).status).toBe(200);
     expect((await h.control("POST", "/_emu/personas/shopper/follow")).delivered).toBe(true);
     expect((await api("PUT", `/api/admin/customers/${id}/tags`, admin, { tags: ["vip", "văn-phòng"] })).status).toBe(200);
     expect((await api("PUT", "/api/me/message-prefs", token, { offersPerWeek: 1, pausedUntil: null, mutedCategories: ["promotion"] })).status).toBe(200);
@@ -187,7 +187,7 @@ describe("erasure racing a phone share", () => {
     };
     const identity = createIdentityService({ customers: repo, zalo: zalo as never, issueToken: () => "t", now: Date.now });
     const { customer } = await identity.loginWithZalo("zalo-token");
-    const sharing = identity.sharePhone(customer.id, "phone-token");
+    const sharing = identity.sharePhone(customer.id, { phoneToken: "phone-token", accessToken: "zalo-token" });
     await new Promise((r) => setImmediate(r));
     tx(db, () => repo.erase(customer.id, Date.now()));
     answer("0912345678");

@@ -101,7 +101,7 @@ describe("auto-replies to follower messages, through the emulated Zalo", () => {
   it("the menu: the mini app's link", async () => {
     for (const ask of ["cho xin menu", "thuc don", "Đặt món ở đâu"]) {
       await say(ask);
-      expect(await lastReply()).toBe(`Mời bạn xem thực đơn và đặt món trong mini app: https://zalo.me/s/${TEST_ENV.ZALO_APP_ID}/`);
+      expect(await lastReply()).toBe(`Mời bạn xem thực đơn và đặt món trong mini app: https://zalo.me/s/${TEST_ENV.ZALO_MINI_APP_ID}/`);
     }
   });
 

@@ -113,7 +113,7 @@ describe("in-store QR links", () => {
     const links = (await api("GET", `/api/admin/games/${g.id}/qr-links`, admin)).body.links;
     expect(links.map((l: any) => l.storeId).sort()).toEqual(["q1", "q3"]);
     for (const l of links)
-      expect(l.url).toMatch(new RegExp(`^https://zalo\\.me/s/${TEST_ENV.ZALO_APP_ID}/\\?store=${l.storeId}&campaign=${g.id}&sig=[A-Za-z0-9_-]{22}$`));
+      expect(l.url).toMatch(new RegExp(`^https://zalo\\.me/s/${TEST_ENV.ZALO_MINI_APP_ID}/\\?store=${l.storeId}&campaign=${g.id}&sig=[A-Za-z0-9_-]{22}$`));
 
     const [s] = await shoppers(1);
     const res = await api("POST", "/api/games/resolve", s!.token, { ...g.params("q3"), utm_source: "zalo-qr" });

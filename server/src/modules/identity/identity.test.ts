@@ -66,12 +66,42 @@ describe("POST /api/auth/zalo", () => {
     expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me")).toHaveLength(0);
   });
 
-  it("answers 503 ZALO_UNAVAILABLE when Zalo times out", async () => {
+  it("answers 503 ZALO_BUSY (retry) when Zalo times out", async () => {
     const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
     await h.control("POST", "/_emu/faults", { match: "/graph/v2.0/me", error: 0, times: 1, delayMs: 3000 });
     const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
     expect(res.statusCode).toBe(503);
-    expect(res.json().code).toBe("ZALO_UNAVAILABLE");
+    expect(res.json().code).toBe("ZALO_BUSY");
+  });
+
+  it("a -32 (rate limit) or a gateway 5xx from Zalo is 503 ZALO_BUSY, not an invalid sign-in; the same token then signs in", async () => {
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    for (const fault of [{ error: -32, message: "Rate limit exceeded" }, { httpStatus: 502 }, { httpStatus: 503 }, { error: -100 }]) {
+      await h.control("POST", "/_emu/faults", { match: "/graph/v2.0/me", times: 1, ...fault });
+      const res = await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } });
+      expect.soft(res.statusCode, JSON.stringify(fault)).toBe(503);
+      expect.soft(res.json().code, JSON.stringify(fault)).toBe("ZALO_BUSY");
+    }
+    expect((await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } })).statusCode).toBe(200);
+  });
+
+  it("asks Graph /me for the Mini App by its own id, not the Zalo App ID (the emulator refuses a mixed-up id)", async () => {
+    const { accessToken } = await h.control("POST", "/_emu/personas/shopper/login");
+    expect((await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } })).statusCode).toBe(200);
+    const [call] = await h.control("GET", "/_emu/requests?path=/graph/v2.0/me");
+    expect(call.query.miniapp_id).toBe(TEST_ENV.ZALO_MINI_APP_ID);
+    expect(TEST_ENV.ZALO_MINI_APP_ID).not.toBe(TEST_ENV.ZALO_APP_ID);
+
+    // A server configured with another Mini App's id (here: a wrong number) is refused by Zalo.
+    const mixed = await startHarness({ ZALO_MINI_APP_ID: "7777000000000000007" });
+    try {
+      const { accessToken: t } = await mixed.control("POST", "/_emu/personas/shopper/login");
+      const res = await mixed.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: t } });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().code).toBe("ZALO_TOKEN_INVALID");
+    } finally {
+      await mixed.close();
+    }
   });
 });
 
@@ -139,9 +169,9 @@ describe("GET /api/me", () => {
 
 describe("POST /api/me/phone", () => {
   it("exchanges the phone token on the server and stores 84…", async () => {
-    const { token, customer } = await h.login("shopper");
+    const { token, customer, zaloToken } = await h.login("shopper");
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
-    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken, accessToken: zaloToken } });
     expect(res.statusCode).toBe(200);
     expect(res.json().customer).toMatchObject({ hasPhone: true, phoneMasked: expect.stringMatching(/^84•+\d{4}$/) });
     const row = h.app.services.db.$client.prepare("select phone from customers where id = ?").get(customer.id) as { phone: string };
@@ -152,36 +182,120 @@ describe("POST /api/me/phone", () => {
   });
 
   it("refuses a spent phone token with 400 PHONE_TOKEN_INVALID and changes nothing", async () => {
-    const { token } = await h.login("shopper");
+    const { token, zaloToken } = await h.login("shopper");
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
-    expect((await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } })).statusCode).toBe(200);
-    const reuse = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
+    expect(
+      (await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken, accessToken: zaloToken } })).statusCode,
+    ).toBe(200);
+    const reuse = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken, accessToken: zaloToken } });
     expect(reuse.statusCode).toBe(400);
     expect(reuse.json().code).toBe("PHONE_TOKEN_INVALID");
   });
 
   it("refuses a phone token with non-ASCII characters as an invalid phone token, not Zalo being down", async () => {
-    const { token } = await h.login("shopper");
-    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken: "😀" } });
+    const { token, zaloToken } = await h.login("shopper");
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken: "😀", accessToken: zaloToken } });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe("PHONE_TOKEN_INVALID");
     expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me/info")).toHaveLength(0);
   });
 
   it("refuses another person's phone token", async () => {
-    const { token } = await h.login("shopper");
+    const { token, zaloToken } = await h.login("shopper");
     const { token: staffPhoneToken } = await h.control("POST", "/_emu/personas/staff/phone-token");
-    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken: staffPhoneToken } });
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/api/me/phone",
+      headers: bearer(token),
+      payload: { phoneToken: staffPhoneToken, accessToken: zaloToken },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe("PHONE_TOKEN_INVALID");
   });
 
   it("refuses an expired phone token (2 minutes)", async () => {
-    const { token } = await h.login("shopper");
+    const { token, zaloToken } = await h.login("shopper");
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
     await h.control("POST", "/_emu/clock", { advanceMs: 3 * 60_000 });
-    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken } });
+    const res = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: { phoneToken, accessToken: zaloToken } });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe("PHONE_TOKEN_INVALID");
+  });
+
+  const phone = (token: string, body: object) => h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(token), payload: body });
+  const zaloLogin = async (ttlSeconds?: number) =>
+    (await h.control("POST", "/_emu/personas/shopper/login", ttlSeconds ? { ttlSeconds } : {})).accessToken as string;
+
+  it("exchanges with the Zalo token sent beside the phone token, even after the sign-in's token has expired", async () => {
+    // Signed in with a token that had ten minutes left (zmp-sdk hands out its cached token until expires_in).
+    const old = await zaloLogin(600);
+    const { token } = (await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: old } })).json();
+    await h.control("POST", "/_emu/clock", { advanceMs: 15 * 60_000 });
+    const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
+    const fresh = await zaloLogin();
+    const res = await phone(token, { phoneToken, accessToken: fresh });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().customer.hasPhone).toBe(true);
+  });
+
+  it("an expired Zalo token is 401 ZALO_TOKEN_INVALID (sign in again), the phone token stays unspent, and a fresh one then works", async () => {
+    const { token } = await h.login("shopper");
+    const short = await zaloLogin(60);
+    await h.control("POST", "/_emu/clock", { advanceMs: 61_000 });
+    const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
+    const expired = await phone(token, { phoneToken, accessToken: short });
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().code).toBe("ZALO_TOKEN_INVALID");
+    const retry = await phone(token, { phoneToken, accessToken: await zaloLogin() });
+    expect(retry.statusCode).toBe(200);
+  });
+
+  it("refuses another person's Zalo token with their own phone token: 401, nothing stored", async () => {
+    const { token, customer } = await h.login("shopper");
+    const staffZalo = (await h.control("POST", "/_emu/personas/staff/login")).accessToken;
+    const { token: staffPhoneToken } = await h.control("POST", "/_emu/personas/staff/phone-token");
+    const res = await phone(token, { phoneToken: staffPhoneToken, accessToken: staffZalo });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe("ZALO_TOKEN_INVALID");
+    const row = h.app.services.db.$client.prepare("select phone from customers where id = ?").get(customer.id) as { phone: string | null };
+    expect(row.phone).toBeNull();
+    expect(await h.control("GET", "/_emu/requests?path=/graph/v2.0/me/info")).toHaveLength(0);
+  });
+
+  it("Zalo busy during the exchange (-32, a 5xx) is 503 ZALO_BUSY, and the phone token still works after", async () => {
+    const { token, zaloToken } = await h.login("shopper");
+    const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
+    for (const fault of [{ error: -32 }, { httpStatus: 502 }]) {
+      await h.control("POST", "/_emu/faults", { match: "/graph/v2.0/me/info", times: 1, ...fault });
+      const res = await phone(token, { phoneToken, accessToken: zaloToken });
+      expect.soft(res.statusCode, JSON.stringify(fault)).toBe(503);
+      expect.soft(res.json().code, JSON.stringify(fault)).toBe("ZALO_BUSY");
+    }
+    expect((await phone(token, { phoneToken, accessToken: zaloToken })).statusCode).toBe(200);
+  });
+
+  it("needs the Zalo access token in the body", async () => {
+    const { token } = await h.login("shopper");
+    const res = await phone(token, { phoneToken: "abc" });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("Zalo's domain-verification file", () => {
+  it("is served at /<name>.html from config, exactly as Zalo gave it, without a session", async () => {
+    const content = '<meta name="zalo-platform-site-verification" content="AbC123" />';
+    const v = await startHarness({ ZALO_DOMAIN_VERIFY_FILE: "zalo_verifierAbC123", ZALO_DOMAIN_VERIFY_CONTENT: content });
+    try {
+      const res = await v.app.inject({ method: "GET", url: "/zalo_verifierAbC123.html" });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toMatch(/^text\/html/);
+      expect(res.body).toBe(content);
+      expect((await v.app.inject({ method: "GET", url: "/zalo_verifierOther.html" })).statusCode).toBe(404);
+    } finally {
+      await v.close();
+    }
+    // Not configured: no such file.
+    expect((await h.app.inject({ method: "GET", url: "/zalo_verifierAbC123.html" })).statusCode).toBe(404);
   });
 });

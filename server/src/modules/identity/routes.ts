@@ -46,6 +46,6 @@ export async function identityRoutes(app: FastifyInstance, opts: { identity: Ide
         response: { 200: z.object({ customer: Customer }) },
       },
     },
-    async (req) => ({ customer: await identity.sharePhone(me(req).id, req.body.phoneToken) }),
+    async (req) => ({ customer: await identity.sharePhone(me(req).id, req.body) }),
   );
 }

@@ -12,9 +12,6 @@ import { toCustomerView } from "../customers/service";
  */
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
-/** Zalo user tokens live about an hour; the phone exchange needs the one the person signed in with. */
-const ZALO_TOKEN_KEEP_MS = 55 * 60_000;
-
 export function createIdentityService(deps: {
   customers: Pick<CustomerRepo, "byId" | "storeIdsOf" | "principalOf" | "upsertFromZalo" | "setPhone">;
   zalo: Pick<ZaloClient, "getMe" | "exchangePhoneToken">;
@@ -22,18 +19,15 @@ export function createIdentityService(deps: {
   now: () => number;
 }) {
   const { customers, zalo, now } = deps;
-  // In memory on purpose: a user token is short-lived and never written to disk. After a restart the
-  // mini app's client re-signs in on the 401 and retries.
-  const zaloTokens = new Map<string, { token: string; until: number }>();
 
   function zaloFailure(err: unknown): never {
     if (err instanceof ZaloError && (err.kind === "invalid_user_token" || err.kind === "token")) {
       throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Zalo did not accept this sign-in: open the mini app again");
     }
-    // Only Zalo really not answering (network, timeout, its own transient, rate or quota refusals) is a 503;
-    // a request we could not even build (request_invalid) is our fault and stays a 500.
+    // Zalo busy or not answering (-32, a 5xx, timeouts, its transient codes) says nothing about the token:
+    // a stable retryable code, never "invalid sign-in". A request we could not even build stays a 500.
     if (err instanceof ZaloError && (err.kind === "transient" || err.kind === "rate_limit" || err.kind === "quota")) {
-      throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Zalo is not answering right now: try again in a moment");
+      throw new AppError(ErrorCode.ZALO_BUSY, "Zalo is busy right now: try again in a moment", { zaloCode: err.zaloCode });
     }
     throw err;
   }
@@ -42,21 +36,29 @@ export function createIdentityService(deps: {
     if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: open the mini app again");
     const me = await zalo.getMe(accessToken).catch(zaloFailure);
     const row = customers.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
-    zaloTokens.set(row.id, { token: accessToken, until: now() + ZALO_TOKEN_KEEP_MS });
     return { token: deps.issueToken({ sub: row.id, kind: "customer" }), customer: toCustomerView(row, customers.storeIdsOf(row.id)) };
   }
 
-  async function sharePhone(customerId: string, phoneToken: string) {
-    const held = zaloTokens.get(customerId);
-    if (!held || held.until < now()) {
-      throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "Sign in with Zalo again before sharing your phone number");
-    }
+  /**
+   * The phone exchange (§3.2) with the Zalo token the app sends beside the phone token, fresh from
+   * getAccessToken(): a token kept since sign-in may have expired within Zalo's hour. It is checked at Graph
+   * /me first to be this person's (a token is never trusted for whom it names); an expired one is a 401 that
+   * sends the app to sign in again, before the single-use phone token is spent.
+   */
+  async function sharePhone(customerId: string, body: { phoneToken: string; accessToken: string }) {
+    const { phoneToken, accessToken } = body;
+    if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: sign in with Zalo again");
     if (!TOKEN_CHARS.test(phoneToken)) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This is not a Zalo phone-number token: share it again");
+    const self = customers.byId(customerId);
+    if (!self) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists");
+    const me = await zalo.getMe(accessToken).catch(zaloFailure);
+    if (me.id !== self.zaloId) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This Zalo token belongs to someone else: sign in with Zalo again");
     let raw: string;
     try {
-      raw = await zalo.exchangePhoneToken(held.token, phoneToken);
+      raw = await zalo.exchangePhoneToken(accessToken, phoneToken);
     } catch (err) {
-      if (err instanceof ZaloError && (err.kind === "permanent" || err.kind === "invalid_user_token" || err.kind === "request_invalid")) {
+      // The token passed /me a moment ago: a token refusal now is it expiring in between (sign in again).
+      if (err instanceof ZaloError && (err.kind === "permanent" || err.kind === "request_invalid")) {
         throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This phone-number permission has expired or was already used: share it again", {
           zaloCode: err.zaloCode,
         });
@@ -81,8 +83,8 @@ export function createIdentityService(deps: {
     return p ? { kind: "customer", id: p.id, role: p.role, storeIds: p.storeIds } : null;
   }
 
-  /** The person's data was erased: the Zalo token kept for the phone exchange goes too. */
-  const forget = (customerId: string) => void zaloTokens.delete(customerId);
+  /** The person's data was erased. Nothing of theirs is held here any more (no Zalo token is kept). */
+  const forget = (_customerId: string) => {};
 
   return { loginWithZalo, sharePhone, profile, loadPrincipal, forget };
 }

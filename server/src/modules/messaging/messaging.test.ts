@@ -80,7 +80,7 @@ describe("one way out", () => {
     await registerOrderTemplate();
     const shopper = await h.login("shopper");
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
-    await api("POST", "/api/me/phone", { phoneToken }, shopper.token);
+    await api("POST", "/api/me/phone", { phoneToken, accessToken: shopper.zaloToken }, shopper.token);
     h.app.services.messaging.queue({
       customerId: shopper.customer.id,
       category: "transactional",
@@ -206,7 +206,7 @@ describe("Zalo faults are survived", () => {
     await registerOrderTemplate();
     const shopper = await h.login("shopper");
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
-    await api("POST", "/api/me/phone", { phoneToken }, shopper.token);
+    await api("POST", "/api/me/phone", { phoneToken, accessToken: shopper.zaloToken }, shopper.token);
     await h.control("POST", "/_emu/faults", { match: "/business/message/template", error: -144, times: 1 });
     h.app.services.messaging.queue({
       customerId: shopper.customer.id,

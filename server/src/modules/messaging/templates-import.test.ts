@@ -92,7 +92,7 @@ describe("a disabled or unapproved template is never sent", () => {
     await importTemplate({ templateId: "100001" });
     const shopper = await h.login("shopper");
     const { token: phoneToken } = await h.control("POST", "/_emu/personas/shopper/phone-token");
-    await api("POST", "/api/me/phone", { phoneToken }, shopper.token);
+    await api("POST", "/api/me/phone", { phoneToken, accessToken: shopper.zaloToken }, shopper.token);
     // Queued while it was on…
     h.app.services.messaging.queue({
       customerId: shopper.customer.id,

@@ -74,7 +74,7 @@ describe("Zalo Checkout", () => {
     expect((await inject("POST", `/api/orders/${o.id}/checkout`, s.token)).json().code).toBe("ORDER_ALREADY_PAID");
 
     // A hand-made callback for a different amount is refused even with a valid MAC.
-    const data = { ...paid.order, appId: TEST_ENV.ZALO_APP_ID };
+    const data = { ...paid.order, appId: TEST_ENV.ZALO_MINI_APP_ID };
     const cb = {
       appId: data.appId,
       orderId: "999",
@@ -148,7 +148,7 @@ describe("Zalo Checkout", () => {
     const forged = await h.app.inject({
       method: "POST",
       url: "/webhooks/zalo-checkout/notify",
-      payload: { data: { appId: TEST_ENV.ZALO_APP_ID, orderId: checkoutOrderId, method: "COD" }, mac: hmac("nope") },
+      payload: { data: { appId: TEST_ENV.ZALO_MINI_APP_ID, orderId: checkoutOrderId, method: "COD" }, mac: hmac("nope") },
     });
     expect(forged.json().returnCode).toBe(0);
     expect(sql("select payment_method from orders where id = ?", o.id)[0].payment_method).toBe("zalopay");
