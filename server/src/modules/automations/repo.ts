@@ -109,7 +109,8 @@ export function createAutomationRepo(db: Db) {
     forgetCustomer: (customerId: string, now: number) => forgetStmt.run(now, customerId).changes,
     /** Ends a person's waiting timers of a trigger whose occurrence key starts with `keyPrefix`; how many. */
     cancelWaiting: (p: { trigger: string; customerId: string; keyPrefix: string; reason: string; now: number }) =>
-      cancelWaitingStmt.run({ trigger: p.trigger, customerId: p.customerId, lo: p.keyPrefix, hi: `${p.keyPrefix}\uffff`, reason: p.reason, now: p.now }).changes,
+      cancelWaitingStmt.run({ trigger: p.trigger, customerId: p.customerId, lo: p.keyPrefix, hi: `${p.keyPrefix}\uffff`, reason: p.reason, now: p.now })
+        .changes,
     /** Whether this worker still holds a waiting run (not cancelled meanwhile, nor taken over after its lease lapsed). */
     holds: (id: number, owner: string) => holdsStmt.get(id, owner) !== undefined,
     figures(automationId: string) {

@@ -54,7 +54,13 @@ describe("carts on the server", () => {
       { productId: menu.banhMi, optionIds: [], quantity: 1, name: "Bánh mì", optionNames: [], unitPriceVnd: 25_000, imageUrl: null },
     ]);
     // A second login (another phone) finds it.
-    const again = (await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: (await h.control("POST", `/_emu/users/${s.appUserId}/token`)).accessToken } })).json();
+    const again = (
+      await h.app.inject({
+        method: "POST",
+        url: "/api/auth/zalo",
+        payload: { accessToken: (await h.control("POST", `/_emu/users/${s.appUserId}/token`)).accessToken },
+      })
+    ).json();
     const mine = (await inject("GET", "/api/me/carts", again.token)).json().carts;
     expect(mine).toEqual([cart]);
   });

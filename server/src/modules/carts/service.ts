@@ -22,8 +22,7 @@ function normalise(items: CartItem[]): CartItem[] {
   }
   return [...byKey.values()];
 }
-const itemsKey = (items: Pick<CartItem, "productId" | "optionIds" | "quantity">[]) =>
-  JSON.stringify(items.map((i) => [i.productId, i.optionIds, i.quantity]));
+const itemsKey = (items: Pick<CartItem, "productId" | "optionIds" | "quantity">[]) => JSON.stringify(items.map((i) => [i.productId, i.optionIds, i.quantity]));
 
 /** "2× Cà phê sữa đá (Size L), 1× Trà đào", clipped for a chat message. */
 function itemsText(lines: SavedCartLine[]): string {
