@@ -122,6 +122,7 @@ describe("abandoned cart: a shopper leaves a cart, the OA reminds them, the link
     expect(await text(p2, "cart-lines")).toContain("Cà phê sữa đá");
     expect(await text(p2, "cart-lines")).toContain("Size L");
     expect(await text(p2, "line-qty")).toBe("2");
+    await expect.poll(() => text(p2, "cart-store")).toBe("Cà Phê Sài Gòn · Nguyễn Huệ");
     await expect.poll(() => text(p2, "total")).toBe("90.000đ");
     await p2.waitForTimeout(300);
     await shot(p2, "abandoned-cart-reopened");
