@@ -55,6 +55,8 @@ import { createAutomationRepo } from "./modules/automations/repo";
 import { createAutomationService } from "./modules/automations/service";
 import { createTimerWorker } from "./modules/automations/timers";
 import { createExpiringScan } from "./modules/automations/expiring-scan";
+import { createCartRepo } from "./modules/carts/repo";
+import { createCartService } from "./modules/carts/service";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -169,6 +171,16 @@ export function buildContainer(o: ContainerOptions) {
     randomInt: o.randomInt,
   });
   const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
+  // The abandoned-cart recipe's link reopens the cart in the mini app (the id the other deep links use).
+  const carts = createCartService({
+    db,
+    repo: createCartRepo(db),
+    menu,
+    storeName: (id) => storeRepo.byId(id)?.name ?? null,
+    automations,
+    miniAppId: config.ZALO_APP_ID,
+    now,
+  });
   const orderRepo = createOrderRepo(db);
   const orders = createOrderService({
     db,
@@ -179,6 +191,7 @@ export function buildContainer(o: ContainerOptions) {
     vouchers,
     loyaltyRepo,
     emit: automations.onEvent,
+    carts,
     now,
   });
   const payments = createPaymentService({
@@ -250,6 +263,7 @@ export function buildContainer(o: ContainerOptions) {
       notes: notes.forget,
       sessions: identity.forget,
       inbox: inbox.forget,
+      carts: carts.forget,
     },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
@@ -283,6 +297,7 @@ export function buildContainer(o: ContainerOptions) {
     games,
     menu,
     orders,
+    carts,
     payments,
     oa,
     admin,

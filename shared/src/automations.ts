@@ -15,6 +15,7 @@ export const AUTOMATION_TRIGGERS = [
   "first_purchase",
   "points_expiring",
   "voucher_expiring",
+  "cart_abandoned",
 ] as const;
 export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
 
@@ -28,6 +29,7 @@ export const TRIGGER_VARS: Record<AutomationTrigger, readonly string[]> = {
   first_purchase: ["code", "total", "name"],
   points_expiring: ["name", "points", "date"],
   voucher_expiring: ["name", "voucher", "date"],
+  cart_abandoned: ["name", "items", "store", "link"],
 };
 
 /** The triggers a periodic scan finds ("lapses within N days"): their automation carries N (`withinDays`). */

@@ -317,3 +317,29 @@ export function checkoutMacData(params: Record<string, unknown>): string {
     })
     .join("&");
 }
+
+// ---- the shopper's cart, kept on the server (one per person per store) ----
+
+/** The cart a shopper saves (debounced from the mini app): items only; the server prices and names them. */
+export const CartPutBody = z.object({ items: z.array(CartItem).max(30) }).strict();
+export type CartPutBody = z.infer<typeof CartPutBody>;
+
+/** A saved line: what was chosen, with the menu's names and price when it was saved (display until the cart is quoted). */
+export const SavedCartLine = z.object({
+  productId: z.string(),
+  optionIds: z.array(z.string()),
+  quantity: z.number().int(),
+  name: z.string(),
+  optionNames: z.array(z.string()),
+  unitPriceVnd: z.number().int(),
+  imageUrl: z.string().nullable(),
+});
+export type SavedCartLine = z.infer<typeof SavedCartLine>;
+
+/** `version` grows with every change (the abandoned-cart reminder fires once per version left alone). */
+export const SavedCart = z.object({ storeId: z.string(), version: z.number().int(), lines: z.array(SavedCartLine), updatedAt: z.string() });
+export type SavedCart = z.infer<typeof SavedCart>;
+
+/** The deep link that reopens a store's cart: `https://zalo.me/s/<appId>/?store=…&open=cart` (the home screen forwards it). */
+export const cartDeepLink = (miniAppId: string, storeId: string) =>
+  `https://zalo.me/s/${encodeURIComponent(miniAppId)}/?${new URLSearchParams({ store: storeId, open: "cart" }).toString()}`;

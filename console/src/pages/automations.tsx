@@ -28,6 +28,7 @@ export const TRIGGER_LABEL: Record<AutomationTrigger, string> = {
   first_purchase: "Lần mua đầu tiên (đơn hoàn tất đầu tiên)",
   points_expiring: "Điểm sắp hết hạn (trong N ngày)",
   voucher_expiring: "Voucher sắp hết hạn (trong N ngày)",
+  cart_abandoned: "Giỏ hàng bị bỏ quên (có món, chưa đặt sau N giờ)",
 };
 
 const VAR_LABEL: Record<string, string> = {
@@ -43,6 +44,9 @@ const VAR_LABEL: Record<string, string> = {
   reason: "lý do hủy",
   voucher: "tên voucher",
   date: "ngày hết hạn",
+  items: "các món trong giỏ",
+  store: "tên cửa hàng",
+  link: "liên kết mở lại giỏ hàng",
 };
 
 /** Where a variable means something else for one trigger ({points} is what lapses, not what was added). */

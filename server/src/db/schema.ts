@@ -732,6 +732,30 @@ export const productStores = sqliteTable(
   (t) => [primaryKey({ columns: [t.productId, t.storeId] }), index("product_stores_store_idx").on(t.storeId)],
 );
 
+/**
+ * A shopper's cart at one store, kept on the server (the carts module is its only writer) so it reopens on another
+ * device and the abandoned-cart reminder knows it. Lines are JSON (read and written whole): product, options,
+ * quantity, and the menu's names and prices when saved. `version` grows with each change: the reminder's
+ * occurrence is one version, so it fires once per abandonment, not once per edit. An order or an emptied cart
+ * deletes the row.
+ */
+export const carts = sqliteTable(
+  "carts",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
+    lines: text("lines").notNull(),
+    version: integer("version").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("carts_customer_store_idx").on(t.customerId, t.storeId)],
+);
+
 /** The latest status change of an order (every stamp the lifecycle writes). */
 export const ORDER_LAST_AT = "max(created_at, coalesce(confirmed_at, 0), coalesce(ready_at, 0), coalesce(completed_at, 0), coalesce(cancelled_at, 0))";
 

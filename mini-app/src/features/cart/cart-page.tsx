@@ -190,7 +190,8 @@ export default function CartPage() {
           <span className="ord-store-icon">{tableMode ? <UtensilsCrossed size={20} /> : <StoreIcon size={20} />}</span>
           <div className="ord-store-main">
             <span className="mc-muted">{tableMode ? "Gọi món tại bàn" : "Đến lấy tại"}</span>
-            <b data-testid="cart-store">{storeName(known, place.storeId)}</b>
+            {/* The server's name (a phone opening a reminder's link may know only the store's id) */}
+            <b data-testid="cart-store">{view?.store.id === place.storeId ? view.store.name : storeName(known, place.storeId)}</b>
             {view ? (
               <span
                 className={`ord-store-status${view.store.status.openNow ? " open" : ""}`}

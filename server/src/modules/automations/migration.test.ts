@@ -47,6 +47,7 @@ it("people welcomed before automations existed are recorded as welcomed; the rec
     "order-feedback",
     "points-expiring",
     "voucher-expiring",
+    "cart-abandoned",
   ]);
   db.$client.close();
 });

@@ -69,6 +69,14 @@ export function createAutomationRepo(db: Db) {
   const forgetStmt = c.prepare(
     "update automation_runs set state = 'cancelled', reason = 'CUSTOMER_ERASED', vars = '{}', done_at = ?, lease_owner = null, lease_until = null where customer_id = ? and state = 'waiting'",
   );
+  // A person's waiting timers of one trigger's automations whose occurrence starts with a prefix (one cart's
+  // versions): automation_runs_customer_idx, then the row.
+  const cancelWaitingStmt = c.prepare(
+    `update automation_runs set state = 'cancelled', reason = @reason, done_at = @now, lease_owner = null, lease_until = null
+     where customer_id = @customerId and state = 'waiting' and occurrence_key >= @lo and occurrence_key < @hi
+       and automation_id in (select id from automations where trigger = @trigger)`,
+  );
+  const holdsStmt = c.prepare("select 1 from automation_runs where id = ? and lease_owner = ? and state = 'waiting'").pluck();
   const runFigures = c.prepare("select state, reason, count(*) as n from automation_runs where automation_id = ? group by state, reason");
   const outboxFigures = c.prepare("select state, reason, count(*) as n from outbox where dedupe_key >= @lo and dedupe_key < @hi group by state, reason");
   // An order placed within CONVERSION_DAYS after a message that went out (orders_customer_idx per message).
@@ -99,6 +107,12 @@ export function createAutomationRepo(db: Db) {
     claim: (p: { owner: string; until: number; now: number; n: number }) => claimStmt.all(p) as RunRow[],
     finish: (p: { id: number; owner: string; now: number } & RunEnd) => finishStmt.run(p).changes === 1,
     forgetCustomer: (customerId: string, now: number) => forgetStmt.run(now, customerId).changes,
+    /** Ends a person's waiting timers of a trigger whose occurrence key starts with `keyPrefix`; how many. */
+    cancelWaiting: (p: { trigger: string; customerId: string; keyPrefix: string; reason: string; now: number }) =>
+      cancelWaitingStmt.run({ trigger: p.trigger, customerId: p.customerId, lo: p.keyPrefix, hi: `${p.keyPrefix}\uffff`, reason: p.reason, now: p.now })
+        .changes,
+    /** Whether this worker still holds a waiting run (not cancelled meanwhile, nor taken over after its lease lapsed). */
+    holds: (id: number, owner: string) => holdsStmt.get(id, owner) !== undefined,
     figures(automationId: string) {
       const [l, h] = keyRange(automationId);
       return {

@@ -207,6 +207,11 @@ export function createAutomationService(deps: {
     list: () => repo.list().map(view),
     get: (id: string) => view(row(id)),
     update,
+    /**
+     * The cause of a person's waiting timers went away (an order placed, the cart emptied or changed): those of the
+     * trigger whose occurrence starts with `keyPrefix` end, inside the caller's transaction.
+     */
+    cancelWaiting: (p: { trigger: AutomationTrigger; customerId: string; keyPrefix: string; reason: string }) => repo.cancelWaiting({ ...p, now: now() }),
     /** The person's data was erased: their waiting timers end (inside the erasure's transaction). */
     forgetCustomer: (customerId: string, at: number) => repo.forgetCustomer(customerId, at),
   };

@@ -15,7 +15,7 @@ type Log = { info: (o: object, m?: string) => void; error: (o: object, m?: strin
  */
 export function createTimerWorker(deps: {
   db: Db;
-  repo: Pick<AutomationRepo, "claim" | "finish" | "byId">;
+  repo: Pick<AutomationRepo, "claim" | "finish" | "byId" | "holds">;
   fire: AutomationService["fire"];
   now: () => number;
   log?: Log;
@@ -52,6 +52,8 @@ export function createTimerWorker(deps: {
         const automations = new Map<string, AutomationRow | undefined>();
         let n = 0;
         for (const r of chunk) {
+          // Cancelled since the claim (its cause went away: an order, an emptied cart): nothing goes.
+          if (!repo.holds(r.id, owner)) continue;
           if (!automations.has(r.automation_id)) automations.set(r.automation_id, repo.byId(r.automation_id));
           const end = deps.fire(
             automations.get(r.automation_id),

@@ -300,6 +300,11 @@ export function createMenuService(deps: {
     menu,
     price,
     quote,
+    /** A product's small picture (a saved cart's line shows it), or null. */
+    thumbOf: (productId: string) => {
+      const p = repo.product(productId);
+      return p ? toMenuProduct(p).thumbUrl : null;
+    },
   };
 }
 

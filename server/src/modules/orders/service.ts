@@ -10,6 +10,7 @@ import { assertStoreAccess } from "../../lib/scope";
 import type { IdentityRepo } from "../identity/repo";
 import type { LoyaltyRepo } from "../loyalty/repo";
 import type { AutomationEvent } from "../automations/service";
+import type { CartService } from "../carts/service";
 import type { MenuService } from "../menu/service";
 import type { StoreService } from "../stores/service";
 import type { VoucherService } from "../vouchers/service";
@@ -51,6 +52,8 @@ export function createOrderService(deps: {
   loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
   /** automations.onEvent: each status move (and a first purchase) is an event its recipes answer (the order notices). */
   emit: (e: AutomationEvent) => void;
+  /** The carts module: an order placed at a store ends the shopper's saved cart there (and its reminder). */
+  carts: Pick<CartService, "ordered">;
   now: () => number;
 }) {
   const { db, repo, now } = deps;
@@ -149,6 +152,7 @@ export function createOrderService(deps: {
           lineTotalVnd: l.lineTotalVnd,
         })),
       );
+      deps.carts.ordered(customerId, body.storeId);
       audit(db, {
         actor: { kind: "customer", id: customerId },
         action: "order.place",

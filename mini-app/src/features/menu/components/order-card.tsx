@@ -1,9 +1,10 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
 import { ChevronRight, Coffee, ReceiptText } from "lucide-react";
 import { Card } from "../../../components/card";
 import { zalo } from "../../../zalo";
-import { menuPath, placeFromSearch, placeOf } from "../entry";
+import { useOrderingPlace } from "../../../lib/ordering-place";
+import { menuPath, placeFromSearch, placeOf, type OrderQr } from "../entry";
 import "../menu.css";
 
 let coldStartHandled = false;
@@ -16,19 +17,28 @@ const NO_ANIMATION = { replace: true, animate: false } as never;
 export function OrderCard() {
   const navigate = useNavigate();
   const { pathname, search } = useLocation();
+  const { chooseStore } = useOrderingPlace();
+  // The reminder's link opens that store's cart (the server's copy arrives through CartSync); a QR opens the menu.
+  const open = (p: OrderQr) => {
+    if (!p.openCart) return navigate(menuPath(p), NO_ANIMATION);
+    chooseStore(p.store);
+    navigate("/menu/cart", NO_ANIMATION);
+  };
+  const openRef = useRef(open);
+  openRef.current = open;
 
   useEffect(() => {
     if (coldStartHandled) return;
     coldStartHandled = true;
     const p = placeOf(zalo.getRouteParams());
-    if (p) navigate(menuPath(p), NO_ANIMATION);
-  }, [navigate]);
+    if (p) openRef.current(p);
+  }, []);
 
   useEffect(() => {
     if (pathname !== "/" && pathname !== "") return;
     const p = placeFromSearch(search);
-    if (p) navigate(menuPath(p), NO_ANIMATION);
-  }, [pathname, search, navigate]);
+    if (p) openRef.current(p);
+  }, [pathname, search]);
 
   return (
     <Card icon={<Coffee size={20} />} title="Đặt món" testId="order-card">
