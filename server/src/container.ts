@@ -178,7 +178,7 @@ export function buildContainer(o: ContainerOptions) {
     menu,
     storeName: (id) => storeRepo.byId(id)?.name ?? null,
     automations,
-    miniAppId: config.ZALO_APP_ID,
+    miniAppId: config.ZALO_MINI_APP_ID,
     now,
   });
   const orderRepo = createOrderRepo(db);
