@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newShopper, type Harness } from "../../test-support";
+import { newShopper, TEST_ENV, type Harness } from "../../test-support";
 import { shopCalls, startShop, type Shop } from "../orders/test-fixture";
 import { createAutomationRepo } from "../automations/repo";
 import { createTimerWorker } from "../automations/timers";
@@ -110,7 +110,7 @@ describe("the abandoned-cart recipe", () => {
     expect(sent[0]!.category).toBe("care");
     expect(sent[0]!.text).toContain("Khách bỏ quên");
     expect(sent[0]!.text).toContain("2× Trà sữa (L, Trân châu), 1× Bánh mì");
-    expect(sent[0]!.text).toContain("https://zalo.me/s/");
+    expect(sent[0]!.text).toContain(`https://zalo.me/s/${TEST_ENV.ZALO_MINI_APP_ID}/`);
     expect(sent[0]!.text).toContain("?store=q1&open=cart");
 
     // The event redelivered (the same version) records nothing new.
