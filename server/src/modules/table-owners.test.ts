@@ -27,6 +27,8 @@ const OWNERS: Record<string, string> = {
   automation_runs: "automations/repo.ts",
   conversations: "inbox/repo.ts",
   conversation_messages: "inbox/repo.ts",
+  conversation_events: "inbox/repo.ts",
+  canned_answers: "inbox/canned-repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));
