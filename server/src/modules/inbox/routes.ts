@@ -110,6 +110,11 @@ export async function inboxRoutes(
   );
   const editor = { access: "admin", roles: ["marketer"] } as const;
   const cannedParams = z.object({ cannedId: z.string().min(1).max(64) });
+  r.get(
+    "/api/admin/canned-answers",
+    { config: editor, schema: { tags: ["inbox"], summary: "The canned answers, to edit", response: { 200: cannedList } } },
+    async () => inbox.canned.list(),
+  );
   r.post(
     "/api/admin/canned-answers",
     {
