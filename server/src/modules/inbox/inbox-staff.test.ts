@@ -87,7 +87,7 @@ describe("the inbox, staff side", () => {
     const made = await call("POST", "/api/admin/canned-answers", ctx.admin, { label: "Số điểm", text: "{name} ơi, bạn có {points} điểm; đơn: {last_order}", position: 9 });
     expect(made.status).toBe(201);
     const me = await call("GET", "/api/me", a.token);
-    const balance: number = me.body.loyalty.points;
+    const balance: number = me.body.loyalty.balance;
     expect(balance).toBeGreaterThan(0);
     const filled = await call("POST", `/api/staff/inbox/${conv.id}/canned/${made.body.id}`, ctx.staff.token);
     expect(filled.status).toBe(200);
