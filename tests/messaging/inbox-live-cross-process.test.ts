@@ -21,10 +21,19 @@ let dispatcher: ChildProcess | null = null;
 beforeAll(async () => {
   emulator = await buildEmulator({ ...emulatorOptionsFromEnv(DEV_DEFAULTS), logger: false });
   const emuUrl = `http://127.0.0.1:${new URL(await emulator.app.listen({ port: 0, host: "127.0.0.1" })).port}`;
-  const env = crashTestEnv({ secret: "inbox-live-secret-inbox-live-00000000", zalo: emulatorZaloEnv(emuUrl), databasePath: join(dir, "mc.db"), concurrency: 4 });
+  const env = crashTestEnv({
+    secret: "inbox-live-secret-inbox-live-00000000",
+    zalo: emulatorZaloEnv(emuUrl),
+    databasePath: join(dir, "mc.db"),
+    concurrency: 4,
+  });
   app = await buildApp({ config: loadConfig(env), logger: false });
   apiUrl = await app.listen({ port: 0, host: "127.0.0.1" });
-  await fetch(`${emuUrl}/_emu/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ webhookUrl: `${apiUrl}/webhooks/zalo` }) });
+  await fetch(`${emuUrl}/_emu/config`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ webhookUrl: `${apiUrl}/webhooks/zalo` }),
+  });
   seedFollowers(app.services.db.$client, emulator.state.users, 1, { id: "live", digit: "5", code: "L" });
   const login = await app.inject({ method: "POST", url: "/api/admin/login", payload: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } });
   auth = { authorization: `Bearer ${login.json().token}` };
@@ -74,7 +83,12 @@ describe("the live inbox with the dispatcher in another process", () => {
       (await app.inject({ method: "GET", url: `/api/staff/inbox/${conv.id}`, headers: auth })).json().messages.filter((m: any) => m.direction === "out");
 
     // A reply: queued here (one change), sent by the other process (a second change, streamed from the database).
-    const sent = await app.inject({ method: "POST", url: `/api/staff/inbox/${conv.id}/reply`, headers: auth, payload: { text: "Dạ còn ạ", requestId: "live-reply-1" } });
+    const sent = await app.inject({
+      method: "POST",
+      url: `/api/staff/inbox/${conv.id}/reply`,
+      headers: auth,
+      payload: { text: "Dạ còn ạ", requestId: "live-reply-1" },
+    });
     expect(sent.statusCode).toBe(201);
     await until("the dispatcher process to send it", async () => (await state())[0]?.state === "sent", 20_000);
     await until("the stream to report the send", () => ids().length >= 2, 5000, 20);
@@ -84,14 +98,22 @@ describe("the live inbox with the dispatcher in another process", () => {
     const lastSeen = Math.max(...ids());
     ac.abort();
     await emu("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: -213, times: 1 });
-    await app.inject({ method: "POST", url: `/api/staff/inbox/${conv.id}/reply`, headers: auth, payload: { text: "Bạn đặt mấy người?", requestId: "live-reply-2" } });
+    await app.inject({
+      method: "POST",
+      url: `/api/staff/inbox/${conv.id}/reply`,
+      headers: auth,
+      payload: { text: "Bạn đặt mấy người?", requestId: "live-reply-2" },
+    });
     await until("the refusal to be recorded", async () => (await state())[1]?.state === "failed", 20_000);
     expect((await state())[1].reason).toBe("Recipient does not follow the OA");
 
     // Reconnect with Last-Event-ID: both changes missed (queued, then failed) arrive, in order, nothing twice.
     const t2 = (await app.inject({ method: "POST", url: "/api/staff/inbox/stream-token", headers: auth })).json().token;
     const ac2 = new AbortController();
-    const res2 = await fetch(`${apiUrl}/api/staff/inbox/stream?token=${encodeURIComponent(t2)}`, { signal: ac2.signal, headers: { "last-event-id": String(lastSeen) } });
+    const res2 = await fetch(`${apiUrl}/api/staff/inbox/stream?token=${encodeURIComponent(t2)}`, {
+      signal: ac2.signal,
+      headers: { "last-event-id": String(lastSeen) },
+    });
     const r2 = res2.body!.getReader();
     let text2 = "";
     while (!text2.includes("event: ready")) text2 += new TextDecoder().decode((await r2.read()).value);

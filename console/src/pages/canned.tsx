@@ -19,7 +19,17 @@ function VarWarning({ text }: { text: string }) {
   );
 }
 
-function Editor({ initial, onSave, onDelete, testId }: { initial: Draft; onSave: (d: Draft) => Promise<unknown>; onDelete?: () => Promise<unknown>; testId: string }) {
+function Editor({
+  initial,
+  onSave,
+  onDelete,
+  testId,
+}: {
+  initial: Draft;
+  onSave: (d: Draft) => Promise<unknown>;
+  onDelete?: () => Promise<unknown>;
+  testId: string;
+}) {
   const [d, setD] = useState(initial);
   const act = useAction();
   const submit = async (e: FormEvent) => {
@@ -32,7 +42,14 @@ function Editor({ initial, onSave, onDelete, testId }: { initial: Draft; onSave:
         <input className="c-input" value={d.label} maxLength={60} onChange={(e) => setD({ ...d, label: e.target.value })} data-testid="canned-label" />
       </Field>
       <Field label="Nội dung" hint={VARS_HINT} wide>
-        <textarea className="c-input" rows={3} maxLength={2000} value={d.text} onChange={(e) => setD({ ...d, text: e.target.value })} data-testid="canned-text" />
+        <textarea
+          className="c-input"
+          rows={3}
+          maxLength={2000}
+          value={d.text}
+          onChange={(e) => setD({ ...d, text: e.target.value })}
+          data-testid="canned-text"
+        />
       </Field>
       <VarWarning text={d.text} />
       <ErrorBox error={act.error} fields={CANNED_FIELDS} testId="canned-save-error" />
@@ -79,7 +96,12 @@ export function CannedPage() {
             </Card>
           ))}
           <Card title="Thêm câu mẫu">
-            <Editor key={next} testId="canned-new" initial={{ label: "", text: "", position: next }} onSave={(d) => api.post("/api/admin/canned-answers", d).then(list.reload)} />
+            <Editor
+              key={next}
+              testId="canned-new"
+              initial={{ label: "", text: "", position: next }}
+              onSave={(d) => api.post("/api/admin/canned-answers", d).then(list.reload)}
+            />
           </Card>
         </>
       )}

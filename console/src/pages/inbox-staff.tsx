@@ -12,7 +12,13 @@ const enc = encodeURIComponent;
 export function AssigneeFilter({ value, onChange }: { value: string; onChange: (qs: string) => void }) {
   const who = useLoad(() => api.get<Assignees>("/api/staff/inbox/assignees"), []);
   return (
-    <select className="c-input c-inbox-assignee-filter" aria-label="Lọc theo người phụ trách" value={value} onChange={(e) => onChange(e.target.value)} data-testid="inbox-assignee-filter">
+    <select
+      className="c-input c-inbox-assignee-filter"
+      aria-label="Lọc theo người phụ trách"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      data-testid="inbox-assignee-filter"
+    >
       <option value="">Mọi người phụ trách</option>
       <option value="assignee=me">Của tôi</option>
       <option value="assignee=none">Chưa giao</option>
@@ -54,7 +60,14 @@ export function AssignBox({ conv, onAssigned }: { conv: ConversationSummary; onA
   return (
     <div className="c-inbox-assign" data-testid="inbox-assign">
       <UserCheck size={16} aria-hidden />
-      <select className="c-input" aria-label="Cửa hàng phụ trách" value={storeId} disabled={act.busy} onChange={(e) => void save(e.target.value, "")} data-testid="assign-store">
+      <select
+        className="c-input"
+        aria-label="Cửa hàng phụ trách"
+        value={storeId}
+        disabled={act.busy}
+        onChange={(e) => void save(e.target.value, "")}
+        data-testid="assign-store"
+      >
         <option value="">(chưa có cửa hàng)</option>
         {who.data?.stores.map((s) => (
           <option key={s.id} value={s.id}>
@@ -98,7 +111,14 @@ export function CannedPicker({ conversationId, disabled, onPick }: { conversatio
   };
   return (
     <>
-      <select className="c-input c-inbox-canned" aria-label="Câu trả lời mẫu" value="" disabled={disabled || act.busy} onChange={(e) => void pick(e.target.value)} data-testid="reply-canned">
+      <select
+        className="c-input c-inbox-canned"
+        aria-label="Câu trả lời mẫu"
+        value=""
+        disabled={disabled || act.busy}
+        onChange={(e) => void pick(e.target.value)}
+        data-testid="reply-canned"
+      >
         <option value="">Câu trả lời mẫu…</option>
         {list.data?.answers.map((c) => (
           <option key={c.id} value={c.id}>

@@ -7,9 +7,7 @@ export function createCannedRepo(db: Db) {
   const c = db.$client;
   const all = c.prepare("select id, label, text, position, updated_at from canned_answers order by position, label");
   const one = c.prepare("select id, label, text, position, updated_at from canned_answers where id = ?");
-  const insert = c.prepare(
-    "insert into canned_answers (id, label, text, position, created_at, updated_at) values (@id, @label, @text, @position, @t, @t)",
-  );
+  const insert = c.prepare("insert into canned_answers (id, label, text, position, created_at, updated_at) values (@id, @label, @text, @position, @t, @t)");
   const update = c.prepare("update canned_answers set label = @label, text = @text, position = @position, updated_at = @t where id = @id");
   const remove = c.prepare("delete from canned_answers where id = ?");
   return {

@@ -68,7 +68,9 @@ describe("the inbox, staff side", () => {
     }
     expect((await conversationOf(ctx.admin, a.customer.id)).assigneeId).toBe(ctx.staff.customer.id);
     // The owner can take it themself.
-    expect((await call("POST", `/api/staff/inbox/${convA.id}/assign`, ctx.admin, { storeId: "q1", assigneeId: ownerId })).body.conversation.assigneeId).toBe(ownerId);
+    expect((await call("POST", `/api/staff/inbox/${convA.id}/assign`, ctx.admin, { storeId: "q1", assigneeId: ownerId })).body.conversation.assigneeId).toBe(
+      ownerId,
+    );
     expect(ids(await call("GET", "/api/staff/inbox?assignee=me", ctx.admin))).toEqual([a.customer.id]);
   });
 
@@ -84,7 +86,11 @@ describe("the inbox, staff side", () => {
     // Staff (Zalo sign-in) may use them, not edit them.
     expect((await call("POST", "/api/admin/canned-answers", ctx.staff.token, { label: "X", text: "Y" })).status).toBe(403);
 
-    const made = await call("POST", "/api/admin/canned-answers", ctx.admin, { label: "Số điểm", text: "{name} ơi, bạn có {points} điểm; đơn: {last_order}", position: 9 });
+    const made = await call("POST", "/api/admin/canned-answers", ctx.admin, {
+      label: "Số điểm",
+      text: "{name} ơi, bạn có {points} điểm; đơn: {last_order}",
+      position: 9,
+    });
     expect(made.status).toBe(201);
     const me = await call("GET", "/api/me", a.token);
     const balance: number = me.body.loyalty.balance;
@@ -96,7 +102,9 @@ describe("the inbox, staff side", () => {
 
     const edited = await call("PUT", `/api/admin/canned-answers/${made.body.id}`, ctx.admin, { label: "Số điểm", text: "Còn {points} điểm", position: 9 });
     expect(edited.body.text).toBe("Còn {points} điểm");
-    expect((await call("PUT", `/api/admin/canned-answers/${made.body.id}`, ctx.admin, { label: "Số điểm", text: "{x}" })).body.code).toBe("CANNED_VARIABLE_UNKNOWN");
+    expect((await call("PUT", `/api/admin/canned-answers/${made.body.id}`, ctx.admin, { label: "Số điểm", text: "{x}" })).body.code).toBe(
+      "CANNED_VARIABLE_UNKNOWN",
+    );
     expect((await call("DELETE", `/api/admin/canned-answers/${made.body.id}`, ctx.admin)).status).toBe(200);
     expect((await call("DELETE", `/api/admin/canned-answers/${made.body.id}`, ctx.admin)).body.code).toBe("CANNED_NOT_FOUND");
     expect((await call("POST", `/api/staff/inbox/${conv.id}/canned/${made.body.id}`, ctx.staff.token)).body.code).toBe("CANNED_NOT_FOUND");

@@ -90,10 +90,8 @@ export async function inboxRoutes(
     async (req) => inbox.assignees(me(req)),
   );
   const cannedList = z.object({ answers: z.array(CannedAnswer) });
-  r.get(
-    "/api/staff/inbox/canned",
-    { config: staff, schema: { tags: ["inbox"], summary: "The canned answers", response: { 200: cannedList } } },
-    async () => inbox.canned.list(),
+  r.get("/api/staff/inbox/canned", { config: staff, schema: { tags: ["inbox"], summary: "The canned answers", response: { 200: cannedList } } }, async () =>
+    inbox.canned.list(),
   );
   r.post(
     "/api/staff/inbox/:id/canned/:cannedId",

@@ -147,8 +147,7 @@ export function createDispatcher(deps: {
       else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) {
         v = dr.giveUp({ id: row.id, owner, t }) ? "unknown" : "later";
         if (v === "unknown") settled(row, "failed", "OUTCOME_UNKNOWN", t);
-      }
-      else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
+      } else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
       dr.completeBroadcasts([row.broadcast_id], t);
       return v;
     });
