@@ -11,6 +11,7 @@ import {
   Megaphone,
   Menu,
   MessagesSquare,
+  MessageSquareText,
   ShieldCheck,
   Store,
   Ticket,
@@ -52,6 +53,7 @@ const AutoRepliesPage = lazy(() => import("./pages/auto-replies").then((m) => ({
 const AutomationsPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationsPage })));
 const AutomationEditorPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationEditorPage })));
 const InboxPage = lazy(() => import("./pages/inbox").then((m) => ({ default: m.InboxPage })));
+const CannedPage = lazy(() => import("./pages/canned").then((m) => ({ default: m.CannedPage })));
 
 // Each page with the console roles that may use it (the server's route roles: README "Console roles").
 const CRM: readonly ConsoleRole[] = ["owner", "marketer"];
@@ -75,6 +77,7 @@ const NAV: NavItem[] = [
   { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
   // Who answers customers: owners and store managers (the server's staff routes; marketers do not serve customers).
   { key: "inbox", label: "Hộp thư OA", icon: MessagesSquare, roles: ["owner", "store_manager"] },
+  { key: "canned", label: "Câu trả lời mẫu", icon: MessageSquareText, roles: CRM },
 ];
 
 /** Where the console is: checking a stored session with the server, signed in, or at sign-in (after an expiry, saying so). */
@@ -238,6 +241,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "accounts") body = <AccountsPage id={id} />;
   else if (page === "staff") body = <StaffPage />;
   else if (page === "inbox") body = <InboxPage id={id} role={role} />;
+  else if (page === "canned") body = <CannedPage />;
   else if (page === "audit") body = <AuditPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
   else if (page === "broadcasts" && id) body = <BroadcastPage key={id} id={id} />;

@@ -43,3 +43,5 @@ export const SEGMENT_FIELDS: Record<string, string> = {
 export const NOTE_FIELDS: Record<string, string> = { text: "Ghi chú" };
 export const TAG_FIELDS: Record<string, string> = { tags: "Nhãn", "tags.*": "Nhãn" };
 export const ADJUST_FIELDS: Record<string, string> = { delta: "Số điểm", reason: "Lý do", idempotencyKey: "Mã lần điều chỉnh" };
+
+export const CANNED_FIELDS: Record<string, string> = { label: "Tên câu mẫu", text: "Nội dung", position: "Thứ tự" };

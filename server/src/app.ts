@@ -212,7 +212,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
   await app.register(inboxRoutes, {
     inbox: c.inbox,
-    bus: c.inboxBus,
+    feed: c.inboxFeed,
     storeExists: c.storeExists,
     loadPrincipal: (claims) => (claims.kind === "operator" ? admin.loadOperator(claims) : identity.loadPrincipal(claims)),
     now,

@@ -33,7 +33,9 @@ import { createMessagingService } from "./modules/messaging/service";
 import { createDispatcher } from "./modules/messaging/dispatcher";
 import { createInboxRepo } from "./modules/inbox/repo";
 import { createInboxService } from "./modules/inbox/service";
-import { createInboxBus } from "./modules/inbox/routes";
+import { createCannedRepo } from "./modules/inbox/canned-repo";
+import { createInboxFeed } from "./modules/inbox/live";
+import { createChangeWatch } from "./db/change-watch";
 import { createMenuRepo } from "./modules/menu/repo";
 import { createMenuService } from "./modules/menu/service";
 import { createOrderRepo } from "./modules/orders/repo";
@@ -104,8 +106,21 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
-  const inboxBus = createInboxBus();
-  const inbox = createInboxService({ db, repo: createInboxRepo(db), queue: messaging.queue, now, events: inboxBus });
+  const inboxRepo = createInboxRepo(db);
+  // The live inbox reads conversation_events: this process's changes nudge it, other processes' are seen by data_version.
+  const inboxFeed = createInboxFeed({
+    events: { after: inboxRepo.eventsAfter, lastId: inboxRepo.lastEventId, prune: inboxRepo.pruneEvents },
+    changed: createChangeWatch(db),
+    now,
+  });
+  const inbox = createInboxService({
+    db,
+    repo: inboxRepo,
+    canned: createCannedRepo(db),
+    queue: messaging.queue,
+    now,
+    events: { publish: () => inboxFeed.nudge() },
+  });
   const dispatcher = createDispatcher({
     db,
     repo: messagingRepo,
@@ -113,6 +128,7 @@ export function buildContainer(o: ContainerOptions) {
     now,
     log: o.log,
     onSent: inbox.onSent,
+    onSettled: inbox.onSettled,
     options: {
       // In the API process a batch is decided in one synchronous transaction: claim about a second's worth
       // of sends (60 rows at the default rate), not 200 at a time, so requests wait less behind it.
@@ -318,7 +334,7 @@ export function buildContainer(o: ContainerOptions) {
     customerProfiles,
     staffTimeline,
     inbox,
-    inboxBus,
+    inboxFeed,
     storeExists: storeRepo.exists,
   };
 }

@@ -131,6 +131,12 @@ export const ErrorCode = {
   CONVERSATION_NOT_FOUND: "CONVERSATION_NOT_FOUND",
   /** A reply after Zalo's 7-day window since the person's last message closed (details.closedAt, ISO): use a ZNS template. */
   REPLY_WINDOW_CLOSED: "REPLY_WINDOW_CLOSED",
+  /** No canned answer with this id. */
+  CANNED_NOT_FOUND: "CANNED_NOT_FOUND",
+  /** A canned answer names a `{variable}` other than {name}, {points}, {last_order} (details.unknown). */
+  CANNED_VARIABLE_UNKNOWN: "CANNED_VARIABLE_UNKNOWN",
+  /** An assignee who is not a staff member of the conversation's store (nor, for admins, a console account). */
+  ASSIGNEE_INVALID: "ASSIGNEE_INVALID",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

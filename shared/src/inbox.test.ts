@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CANNED_ANSWERS, fillCanned, REPLY_FREE_MS, REPLY_WINDOW_MS, replyWindow } from "./inbox";
+import { fillCanned, unknownCannedVariables, REPLY_FREE_MS, REPLY_WINDOW_MS, replyWindow } from "./inbox";
 
 describe("replyWindow (Zalo's consultation window, §5.6)", () => {
   const t = 1_760_000_000_000;
@@ -15,9 +15,13 @@ describe("replyWindow (Zalo's consultation window, §5.6)", () => {
   });
 });
 
-describe("fillCanned", () => {
-  it("fills name, points and last order, and never leaves a {variable}", () => {
-    expect(fillCanned("Chào {name}, {points} điểm, đơn {lastOrder}", { name: "Hà", points: 1200, lastOrder: "MC-1" })).toBe("Chào Hà, 1.200 điểm, đơn MC-1");
-    for (const c of CANNED_ANSWERS) expect(fillCanned(c.text, { name: "", points: null, lastOrder: null })).not.toMatch(/\{\w+\}/);
+describe("canned answers", () => {
+  it("fill name, points and last order, and never leave a {variable}", () => {
+    expect(fillCanned("Chào {name}, {points} điểm, đơn {last_order}", { name: "Hà", points: 1200, lastOrder: "MC-1" })).toBe("Chào Hà, 1.200 điểm, đơn MC-1");
+    expect(fillCanned("{name} {points} {last_order}", { name: "", points: null, lastOrder: null })).toBe("bạn 0 (chưa có đơn)");
+  });
+  it("name the variables they may not use", () => {
+    expect(unknownCannedVariables("Chào {name}, {points} điểm, {last_order}")).toEqual([]);
+    expect(unknownCannedVariables("Chào {ten}, đơn {lastOrder} {ten} {}")).toEqual(["ten", "lastOrder", ""]);
   });
 });

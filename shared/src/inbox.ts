@@ -17,23 +17,34 @@ export function replyWindow(lastInboundAt: number | null, now: number): ReplyWin
   return { state: now < freeUntil ? "free" : now < closesAt ? "paid" : "closed", freeUntil, closesAt };
 }
 
-/** The variables a canned answer may name, as `{name}`, `{points}`, `{lastOrder}`. */
+/** The variables a canned answer may name, filled from the person's own data when staff insert it. */
+export const CANNED_VARIABLES = ["name", "points", "last_order"] as const;
 export type CannedVars = { name: string; points: number | null; lastOrder: string | null };
 
-export const CANNED_ANSWERS: readonly { label: string; text: string }[] = [
-  { label: "Chào khách", text: "Chào {name}, cảm ơn bạn đã nhắn cho shop! Shop có thể giúp gì cho bạn ạ?" },
-  { label: "Điểm tích lũy", text: "Chào {name}, bạn đang có {points} điểm tích lũy. Bạn có thể dùng điểm để đổi ưu đãi trong mini app ạ." },
-  { label: "Đơn gần nhất", text: "Chào {name}, đơn gần nhất của bạn là {lastOrder}. Shop kiểm tra và báo lại bạn ngay ạ." },
-  { label: "Cảm ơn", text: "Cảm ơn {name} đã ủng hộ shop. Hẹn gặp lại bạn sớm!" },
-];
+/** The `{variables}` a canned answer names that are not CANNED_VARIABLES (a typo would reach the customer). */
+export function unknownCannedVariables(text: string): string[] {
+  const found = [...text.matchAll(/\{([^{}\s]{0,40})\}/g)].map((m) => m[1]!);
+  return [...new Set(found.filter((v) => !(CANNED_VARIABLES as readonly string[]).includes(v)))];
+}
 
 /** Fills a canned answer's variables; one the person has no value for reads as a neutral word, never `{x}`. */
 export function fillCanned(text: string, v: CannedVars): string {
   return text
     .replaceAll("{name}", v.name || "bạn")
     .replaceAll("{points}", v.points === null ? "0" : v.points.toLocaleString("vi-VN"))
-    .replaceAll("{lastOrder}", v.lastOrder ?? "(chưa có đơn)");
+    .replaceAll("{last_order}", v.lastOrder ?? "(chưa có đơn)");
 }
+
+export const CannedAnswer = z.object({ id: z.string(), label: z.string(), text: z.string(), position: z.number(), updatedAt: z.number() });
+export type CannedAnswer = z.infer<typeof CannedAnswer>;
+export const CannedAnswerBody = z.object({
+  label: z.string().trim().min(1).max(60),
+  text: z.string().trim().min(1).max(2000),
+  position: z.number().int().min(0).max(10_000).default(0),
+});
+export type CannedAnswerBody = z.infer<typeof CannedAnswerBody>;
+/** A canned answer filled for one conversation's person. */
+export const CannedFill = z.object({ text: z.string(), vars: z.object({ name: z.string(), points: z.number().nullable(), lastOrder: z.string().nullable() }) });
 
 export const CONVERSATION_STATUSES = ["open", "closed"] as const;
 
@@ -46,6 +57,10 @@ export const InboxListQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
   beforeId: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
+  /** `me` (assigned to the caller), `none` (to no one), or a person's id. */
+  assignee: z.string().min(1).max(64).optional(),
+  /** Conversations at this store. */
+  storeId: z.string().min(1).max(64).optional(),
 });
 
 export const ConversationSummary = z.object({
@@ -67,13 +82,17 @@ export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
 export const InboxPage = z.object({ conversations: z.array(ConversationSummary), next: z.object({ before: z.number(), beforeId: z.string() }).nullable() });
 
+export const MESSAGE_STATES = ["received", "queued", "sent", "delivered", "seen", "held", "failed", "suppressed", "expired"] as const;
+
 export const ConversationMessage = z.object({
   id: z.number(),
   direction: z.enum(["in", "out"]),
   kind: z.string(),
   text: z.string().nullable(),
   attachments: z.array(z.record(z.string(), z.unknown())).nullable(),
-  state: z.enum(["received", "queued", "sent", "delivered", "seen"]),
+  state: z.enum(MESSAGE_STATES),
+  /** Why a reply was held, failed, suppressed or expired (the dispatcher's reason code). */
+  reason: z.string().nullable(),
   authorId: z.string().nullable(),
   at: z.number(),
   deliveredAt: z.number().nullable(),
@@ -96,3 +115,10 @@ export const ReplyBody = z.object({
 });
 export const AssignBody = z.object({ storeId: z.string().max(64).nullable(), assigneeId: z.string().max(64).nullable() });
 export const ConversationStatusBody = z.object({ status: z.enum(CONVERSATION_STATUSES) });
+
+/** Whom a conversation may be given to: the caller's stores and their staff (plus, for admins, console accounts). */
+export const Assignees = z.object({
+  stores: z.array(z.object({ id: z.string(), name: z.string() })),
+  people: z.array(z.object({ id: z.string(), name: z.string(), storeIds: z.array(z.string()), kind: z.enum(["staff", "operator"]) })),
+});
+export type Assignees = z.infer<typeof Assignees>;

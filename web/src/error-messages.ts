@@ -116,6 +116,12 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   },
   AUTOMATION_SEGMENT_NOT_FOUND: { title: "Không tìm thấy phân khúc", hint: "Phân khúc đã chọn không còn nữa. Hãy chọn phân khúc khác hoặc bỏ điều kiện." },
   CONVERSATION_NOT_FOUND: { title: "Không tìm thấy cuộc trò chuyện này", hint: "Có thể cuộc trò chuyện thuộc cửa hàng khác." },
+  CANNED_NOT_FOUND: { title: "Không tìm thấy câu trả lời mẫu", hint: "Có thể câu trả lời mẫu vừa bị xoá. Hãy tải lại danh sách." },
+  CANNED_VARIABLE_UNKNOWN: {
+    title: "Câu trả lời mẫu có biến không hợp lệ",
+    hint: "Chỉ dùng các biến {name}, {points}, {last_order}.",
+  },
+  ASSIGNEE_INVALID: { title: "Người được giao không hợp lệ", hint: "Chỉ giao cho nhân viên của cửa hàng đã chọn." },
   REPLY_WINDOW_CLOSED: {
     title: "Đã quá 7 ngày kể từ tin nhắn cuối của khách: Zalo không cho trả lời tư vấn",
     hint: "Hãy gửi một mẫu ZNS thay cho tin trả lời.",

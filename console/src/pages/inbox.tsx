@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { ArrowLeft, Check, CheckCheck, Clock, Eye, Search } from "lucide-react";
+import { ArrowLeft, Check, CheckCheck, Clock, Eye, PauseCircle, Search, XCircle } from "lucide-react";
 import {
-  CANNED_ANSWERS,
-  fillCanned,
+  reasonLabel,
   replyWindow,
   type ConversationMessage,
   type ConversationSummary,
@@ -17,6 +16,7 @@ import { config } from "../config";
 import { TIMELINE_LABEL } from "../crm-labels";
 import { go } from "../routing";
 import { Badge, Card, ErrorBox, LoadError, Spinner, useAction, useLoad } from "../ui";
+import { AssignBox, AssigneeFilter, CannedPicker } from "./inbox-staff";
 import "./inbox.css";
 
 type Role = "owner" | "marketer" | "store_manager";
@@ -40,6 +40,10 @@ const STATE_LABEL: Record<ConversationMessage["state"], string> = {
   sent: "Đã gửi",
   delivered: "Đã nhận",
   seen: "Đã xem",
+  held: "Đang hoãn",
+  failed: "Gửi không được",
+  suppressed: "Không gửi",
+  expired: "Hết hạn, không gửi",
 };
 
 /**
@@ -101,7 +105,8 @@ export function InboxPage({ id, role }: { id?: string; role: Role }) {
   const [unread, setUnread] = useState(false);
   const [q, setQ] = useState("");
   const [query, setQuery] = useState("");
-  const qs = `status=${status}${unread ? "&unread=true" : ""}${query ? `&q=${encodeURIComponent(query)}` : ""}`;
+  const [who, setWho] = useState("");
+  const qs = `status=${status}${unread ? "&unread=true" : ""}${query ? `&q=${encodeURIComponent(query)}` : ""}${who ? `&${who}` : ""}`;
   const list = useLoad(() => api.get<Page>(`/api/staff/inbox?${qs}`), [qs]);
   const [version, setVersion] = useState(0);
   const live = useInboxStream(
@@ -150,6 +155,7 @@ export function InboxPage({ id, role }: { id?: string; role: Role }) {
             Chưa đọc
           </button>
         </div>
+        <AssigneeFilter value={who} onChange={setWho} />
         <ErrorBox error={list.error} testId="inbox-error" />
         {!list.data ? (
           !list.error && <Spinner />
@@ -240,6 +246,14 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
             {conv.status === "open" ? "Đóng" : "Mở lại"}
           </button>
         </div>
+        <AssignBox
+          key={`${conv.storeId}:${conv.assigneeId}`}
+          conv={conv}
+          onAssigned={() => {
+            void t.reload();
+            onChanged();
+          }}
+        />
         <ErrorBox error={act.error} />
         <ol className="c-chat" data-testid="chat">
           {t.data.messages.map((m) => (
@@ -253,7 +267,7 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
           ))}
         </ol>
         <div ref={bottom} />
-        <ReplyBox thread={t.data} role={role} onSent={(next) => (t.setData(next), onChanged())} />
+        <ReplyBox thread={t.data} onSent={(next) => (t.setData(next), onChanged())} />
       </div>
       <CustomerSide customerId={conv.customerId} role={role} version={version} />
     </>
@@ -286,16 +300,32 @@ function MessageBody({ m }: { m: ConversationMessage }) {
   );
 }
 
+const STATE_ICON: Partial<Record<ConversationMessage["state"], typeof Check>> = {
+  seen: Eye,
+  delivered: CheckCheck,
+  sent: Check,
+  held: PauseCircle,
+  failed: XCircle,
+  suppressed: XCircle,
+  expired: XCircle,
+};
+
+/** Where an OA message stands: queued, sent, delivered, seen (Zalo's receipts), or held / not sent with the dispatcher's reason. */
 function Receipt({ m }: { m: ConversationMessage }) {
-  const Icon = m.state === "seen" ? Eye : m.state === "delivered" ? CheckCheck : m.state === "sent" ? Check : Clock;
+  const Icon = STATE_ICON[m.state] ?? Clock;
+  const bad = m.state === "failed" || m.state === "suppressed" || m.state === "expired";
   return (
     <span
-      className="c-receipt"
+      className={`c-receipt${bad ? " c-text-bad" : ""}`}
       data-testid="receipt"
+      data-state={m.state}
       title={m.seenAt ? `Đã xem ${fmtDateTime(m.seenAt)}` : m.deliveredAt ? `Đã nhận ${fmtDateTime(m.deliveredAt)}` : undefined}
     >
       {" · "}
       <Icon size={13} aria-hidden /> {STATE_LABEL[m.state]}
+      {m.reason && <span data-testid="receipt-reason">: {reasonLabel(m.reason)}</span>}
+      {m.state === "delivered" && m.deliveredAt && <span className="c-muted"> {fmtDateTime(m.deliveredAt)}</span>}
+      {m.state === "seen" && m.seenAt && <span className="c-muted"> {fmtDateTime(m.seenAt)}</span>}
     </span>
   );
 }
@@ -333,11 +363,10 @@ function WindowLine({ lastInboundAt, serverNow }: { lastInboundAt: number | null
 
 const newRequestId = () => `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: Role; onSent: (t: ConversationThread) => void }) {
+function ReplyBox({ thread, onSent }: { thread: ConversationThread; onSent: (t: ConversationThread) => void }) {
   const [text, setText] = useState("");
   const requestId = useRef(newRequestId());
   const act = useAction();
-  const vars = useCannedVars(thread.conversation.customerId, thread.conversation.customerName, role);
   const closed = replyWindow(thread.conversation.lastInboundAt, thread.now).state === "closed";
   const send = async (e: FormEvent) => {
     e.preventDefault();
@@ -355,21 +384,7 @@ function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: 
     <form className="c-inbox-reply" onSubmit={send} data-testid="reply-form">
       <WindowLine lastInboundAt={thread.conversation.lastInboundAt} serverNow={thread.now} />
       <div className="c-row c-row-tight">
-        <select
-          className="c-input c-inbox-canned"
-          aria-label="Câu trả lời mẫu"
-          value=""
-          disabled={closed}
-          onChange={(e) => e.target.value && setText(fillCanned(CANNED_ANSWERS[Number(e.target.value)]!.text, vars))}
-          data-testid="reply-canned"
-        >
-          <option value="">Câu trả lời mẫu…</option>
-          {CANNED_ANSWERS.map((c, i) => (
-            <option key={c.label} value={i}>
-              {c.label}
-            </option>
-          ))}
-        </select>
+        <CannedPicker conversationId={thread.conversation.id} disabled={closed} onPick={setText} />
       </div>
       <textarea
         className="c-input"
@@ -392,17 +407,6 @@ function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: 
 
 /** The profile and timeline routes for the caller: owners the console's, store managers the counter's (their stores' visitors). */
 const customerBase = (role: Role, customerId: string) => `/api/${role === "store_manager" ? "staff" : "admin"}/customers/${encodeURIComponent(customerId)}`;
-
-function useCannedVars(customerId: string, name: string, role: Role) {
-  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`), [customerId, role]);
-  const orders = useLoad(() => api.get<TimelinePage>(`${customerBase(role, customerId)}/timeline?kinds=order&limit=1`), [customerId, role]);
-  const last = orders.data?.items[0];
-  return {
-    name: p.data?.profile.name || name,
-    points: p.data?.profile.points.balance ?? null,
-    lastOrder: last ? `${last.title} (${fmtDateTime(last.at)})` : null,
-  };
-}
 
 function CustomerSide({ customerId, role, version }: { customerId: string; role: Role; version: number }) {
   const base = customerBase(role, customerId);

@@ -1049,10 +1049,38 @@ export const conversationMessages = sqliteTable(
     /** An OA message queued from the inbox: the outbox row's dedupe key, matched when the dispatcher sends it. */
     outboxKey: text("outbox_key").unique(),
     authorId: text("author_id"),
-    state: text("state", { enum: ["received", "queued", "sent", "delivered", "seen"] }).notNull(),
+    /** held, failed, suppressed, expired: the outbox row's final word, with its reason (the dispatcher's). */
+    state: text("state", { enum: ["received", "queued", "sent", "delivered", "seen", "held", "failed", "suppressed", "expired"] }).notNull(),
+    reason: text("reason"),
     at: integer("at").notNull(),
     deliveredAt: integer("delivered_at"),
     seenAt: integer("seen_at"),
   },
   (t) => [index("conversation_messages_thread_idx").on(t.conversationId, t.at)],
 );
+
+/**
+ * Each change to a conversation, in commit order (the inbox module is its only writer): the live stream of every
+ * API process reads it, so a change the dispatcher process made reaches them too, and a reconnecting reader
+ * resumes after the last id it saw (Last-Event-ID). Pruned after a day.
+ */
+export const conversationEvents = sqliteTable(
+  "conversation_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: text("conversation_id").notNull(),
+    storeId: text("store_id"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("conversation_events_at_idx").on(t.at)],
+);
+
+/** The inbox's canned answers, edited in the console; `{name}`, `{points}`, `{last_order}` filled on insert. */
+export const cannedAnswers = sqliteTable("canned_answers", {
+  id: text("id").primaryKey(),
+  label: text("label").notNull(),
+  text: text("text").notNull(),
+  position: integer("position").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -28,6 +28,8 @@ const OWNERS: Record<string, string> = {
   conversations: "inbox/repo.ts",
   conversation_messages: "inbox/repo.ts",
   carts: "carts/repo.ts",
+  conversation_events: "inbox/repo.ts",
+  canned_answers: "inbox/canned-repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

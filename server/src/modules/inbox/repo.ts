@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
+import type { MESSAGE_STATES } from "@mc/shared";
 import { ftsPrefixQuery, searchKey } from "../customers/search-key";
+
+type MessageState = (typeof MESSAGE_STATES)[number];
+export type EventRow = { id: number; conversation_id: string; store_id: string | null };
+export type AssigneeRow = { id: string; name: string; store_ids: string | null; kind: "staff" | "operator"; owner: number };
 
 export type ConversationRow = {
   id: string;
@@ -22,7 +27,8 @@ export type MessageRow = {
   kind: string;
   text: string | null;
   attachments: string | null;
-  state: "received" | "queued" | "sent" | "delivered" | "seen";
+  state: MessageState;
+  reason: string | null;
   author_id: string | null;
   at: number;
   delivered_at: number | null;
@@ -71,7 +77,26 @@ export function createInboxRepo(db: Db) {
     `update conversations set last_message_at = max(last_message_at, @at),
        last_preview = case when @at >= last_message_at then @preview else last_preview end, updated_at = @t where id = @id`,
   );
-  const sentByKey = c.prepare("update conversation_messages set state = 'sent', zalo_msg_id = @msgId, at = @at where outbox_key = @key and state = 'queued'");
+  // A held reply may still go later (its hold lifted): sent then, its reason cleared.
+  const sentByKey = c.prepare(
+    "update conversation_messages set state = 'sent', reason = null, zalo_msg_id = @msgId, at = @at where outbox_key = @key and state in ('queued', 'held')",
+  );
+  const settleByKey = c.prepare("update conversation_messages set state = @state, reason = @reason where outbox_key = @key and state in ('queued', 'held')");
+  const addEvent = c.prepare("insert into conversation_events (conversation_id, store_id, at) values (?, ?, ?)");
+  const eventsAfter = c.prepare("select id, conversation_id, store_id from conversation_events where id > ? order by id limit ?");
+  const lastEvent = c.prepare("select coalesce(max(id), 0) from conversation_events").pluck();
+  const pruneEvents = c.prepare("delete from conversation_events where id in (select id from conversation_events where at < ? order by at limit 5000)");
+  // Who may be given a conversation: staff at their stores, store managers at theirs, owners anywhere (marketers
+  // serve no customers). `store_ids` null: every store.
+  const assignees = c.prepare(
+    `select c.id, c.name, group_concat(s.store_id) as store_ids, 'staff' as kind, 0 as owner
+       from staff_stores s join customers c on c.id = s.customer_id where c.role in ('staff', 'admin') group by c.id
+     union all
+     select a.id, coalesce(nullif(a.name, ''), a.email) as name, (select group_concat(store_id) from admin_user_stores where admin_user_id = a.id) as store_ids,
+       'operator' as kind, a.role = 'owner' as owner
+       from admin_users a where a.active = 1 and a.role in ('owner', 'store_manager')
+     order by name`,
+  );
   const delivered = c.prepare(
     "update conversation_messages set delivered_at = coalesce(delivered_at, @at), state = case when state in ('sent', 'queued') then 'delivered' else state end where zalo_msg_id = @msgId and direction = 'out'",
   );
@@ -81,7 +106,7 @@ export function createInboxRepo(db: Db) {
   const one = c.prepare(`${SUMMARY} where v.id = ?`);
   const convOfMsg = c.prepare("select conversation_id as id from conversation_messages where zalo_msg_id = ?");
   const thread = c.prepare(
-    "select id, direction, kind, text, attachments, state, author_id, at, delivered_at, seen_at from conversation_messages indexed by conversation_messages_thread_idx where conversation_id = ? order by at desc, id desc limit ?",
+    "select id, direction, kind, text, attachments, state, reason, author_id, at, delivered_at, seen_at from conversation_messages indexed by conversation_messages_thread_idx where conversation_id = ? order by at desc, id desc limit ?",
   );
   const markRead = c.prepare("update conversations set unread = 0, updated_at = ? where id = ?");
   const setStatus = c.prepare("update conversations set status = ?, updated_at = ? where id = ?");
@@ -112,6 +137,14 @@ export function createInboxRepo(db: Db) {
     if (digits.length >= 3) for (const id of byPhone.all(`${[...digits].reverse().join("")}%`) as string[]) found.add(id);
     return [...found];
   }
+  const storesStmt = c.prepare("select id, name from stores order by name");
+  // What a canned answer's variables read: the person's name, balance and newest order (index-backed per person).
+  const cannedVars = c.prepare(
+    `select c.name, c.points_balance as points,
+       (select code from orders where customer_id = c.id order by created_at desc limit 1) as order_code,
+       (select total_vnd from orders where customer_id = c.id order by created_at desc limit 1) as order_total
+     from customers c where c.id = ?`,
+  );
   const forget = c.prepare("delete from conversation_messages where conversation_id in (select id from conversations where customer_id = ?)");
   const forgetConv = c.prepare("update conversations set last_preview = '', updated_at = ? where customer_id = ?");
 
@@ -142,6 +175,9 @@ export function createInboxRepo(db: Db) {
     unread: boolean;
     q: string | null;
     stores: readonly string[] | null;
+    /** undefined: anyone's; null: no one's; else that person's. */
+    assignee?: string | null;
+    storeId?: string | null;
     before: number | null;
     beforeId: string | null;
     limit: number;
@@ -150,6 +186,9 @@ export function createInboxRepo(db: Db) {
     const args: Record<string, unknown> = { limit: p.limit };
     if (p.status !== "all") (where.push("v.status = @status"), (args.status = p.status));
     if (p.unread) where.push("v.unread > 0");
+    if (p.assignee === null) where.push("v.assignee_id is null");
+    else if (p.assignee) (where.push("v.assignee_id = @assignee"), (args.assignee = p.assignee));
+    if (p.storeId) (where.push("v.store_id = @storeId"), (args.storeId = p.storeId));
     if (p.stores) {
       if (p.stores.length === 0) return [];
       where.push(`v.store_id in (${p.stores.map((_, i) => `@s${i}`).join(", ")})`);
@@ -176,6 +215,16 @@ export function createInboxRepo(db: Db) {
     find: (customerId: string) => (byCustomer.get(customerId) as { id: string } | undefined)?.id,
     add,
     markSent: (key: string, msgId: string, at: number) => sentByKey.run({ key, msgId, at }).changes > 0,
+    /** An inbox reply held or ended unsent: its state and the dispatcher's reason. */
+    settle: (key: string, state: "held" | "failed" | "suppressed" | "expired", reason: string) => settleByKey.run({ key, state, reason }).changes > 0,
+    addEvent: (conversationId: string, storeId: string | null, at: number) => void addEvent.run(conversationId, storeId, at),
+    eventsAfter: (id: number, n: number) => eventsAfter.all(id, n) as EventRow[],
+    lastEventId: () => lastEvent.get() as number,
+    pruneEvents: (before: number) => pruneEvents.run(before).changes,
+    assignees: () => assignees.all() as AssigneeRow[],
+    stores: () => storesStmt.all() as { id: string; name: string }[],
+    cannedVars: (customerId: string) =>
+      cannedVars.get(customerId) as { name: string; points: number; order_code: string | null; order_total: number | null } | undefined,
     markDelivered: (msgId: string, at: number) => void delivered.run({ msgId, at }),
     markSeen: (msgId: string, at: number) => void seen.run({ msgId, at }),
     byId: (id: string) => one.get(id) as ConversationRow | undefined,

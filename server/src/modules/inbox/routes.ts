@@ -1,32 +1,34 @@
-import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AssignBody, ConversationSummary, ConversationThread, ErrorCode, InboxListQuery, InboxPage, ReplyBody, ConversationStatusBody } from "@mc/shared";
+import {
+  AssignBody,
+  Assignees,
+  CannedAnswer,
+  CannedAnswerBody,
+  CannedFill,
+  ConversationSummary,
+  ConversationThread,
+  ErrorCode,
+  InboxListQuery,
+  InboxPage,
+  ReplyBody,
+  ConversationStatusBody,
+} from "@mc/shared";
 import { AppError } from "../../errors";
 import type { PrincipalLoader, TokenClaims } from "../../http/auth";
 import { me } from "../../http/route-helpers";
 import { createSigner } from "../../lib/signed-token";
 import { storeReach } from "../../lib/scope";
-import type { InboxEvents, InboxService } from "./service";
+import type { InboxFeed } from "./live";
+import type { InboxService } from "./service";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 const STREAM_TOKEN_MS = 60_000;
 const HEARTBEAT_MS = 20_000;
 
-/** In-process fan-out of "this conversation changed" to the open streams (the API process's webhooks and replies). */
-export function createInboxBus(): InboxEvents & { on(fn: (e: { conversationId: string; storeId: string | null }) => void): () => void } {
-  const em = new EventEmitter();
-  em.setMaxListeners(0);
-  return {
-    publish: (e) => void em.emit("change", e),
-    on(fn) {
-      em.on("change", fn);
-      return () => void em.off("change", fn);
-    },
-  };
-}
-export type InboxBus = ReturnType<typeof createInboxBus>;
+/** Replayed on a reconnect at most; a reader further behind reloads everything (`reset`). */
+const REPLAY_CAP = 1000;
 
 /**
  * The OA inbox for whoever answers: console owners, store managers, and staff signed in with Zalo (not
@@ -34,7 +36,7 @@ export type InboxBus = ReturnType<typeof createInboxBus>;
  */
 export async function inboxRoutes(
   app: FastifyInstance,
-  opts: { inbox: InboxService; bus: InboxBus; storeExists: (id: string) => boolean; loadPrincipal: PrincipalLoader; now: () => number },
+  opts: { inbox: InboxService; feed: InboxFeed; storeExists: (id: string) => boolean; loadPrincipal: PrincipalLoader; now: () => number },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { inbox } = opts;
@@ -79,6 +81,67 @@ export async function inboxRoutes(
     { config: staff, schema: { tags: ["inbox"], summary: "Assign a conversation to a store and a person", params, body: AssignBody, response: { 200: one } } },
     async (req) => inbox.assign(me(req), req.params.id, req.body, opts.storeExists),
   );
+  r.get(
+    "/api/staff/inbox/assignees",
+    {
+      config: staff,
+      schema: { tags: ["inbox"], summary: "The stores and people the caller may assign a conversation to", response: { 200: Assignees } },
+    },
+    async (req) => inbox.assignees(me(req)),
+  );
+  const cannedList = z.object({ answers: z.array(CannedAnswer) });
+  r.get("/api/staff/inbox/canned", { config: staff, schema: { tags: ["inbox"], summary: "The canned answers", response: { 200: cannedList } } }, async () =>
+    inbox.canned.list(),
+  );
+  r.post(
+    "/api/staff/inbox/:id/canned/:cannedId",
+    {
+      config: staff,
+      schema: {
+        tags: ["inbox"],
+        summary: "A canned answer filled with this conversation's person's name, points and last order",
+        params: z.object({ id: z.string().min(1).max(64), cannedId: z.string().min(1).max(64) }),
+        response: { 200: CannedFill },
+      },
+    },
+    async (req) => inbox.canned.fill(me(req), req.params.id, req.params.cannedId),
+  );
+  const editor = { access: "admin", roles: ["marketer"] } as const;
+  const cannedParams = z.object({ cannedId: z.string().min(1).max(64) });
+  r.get(
+    "/api/admin/canned-answers",
+    { config: editor, schema: { tags: ["inbox"], summary: "The canned answers, to edit", response: { 200: cannedList } } },
+    async () => inbox.canned.list(),
+  );
+  r.post(
+    "/api/admin/canned-answers",
+    {
+      config: editor,
+      schema: {
+        tags: ["inbox"],
+        summary: "Add a canned answer (400 CANNED_VARIABLE_UNKNOWN for a {variable} other than name, points, last_order)",
+        body: CannedAnswerBody,
+        response: { 201: CannedAnswer },
+      },
+    },
+    async (req, reply) => reply.code(201).send(inbox.canned.create(req.body)),
+  );
+  r.put(
+    "/api/admin/canned-answers/:cannedId",
+    {
+      config: editor,
+      schema: { tags: ["inbox"], summary: "Change a canned answer", params: cannedParams, body: CannedAnswerBody, response: { 200: CannedAnswer } },
+    },
+    async (req) => inbox.canned.update(req.params.cannedId, req.body),
+  );
+  r.delete(
+    "/api/admin/canned-answers/:cannedId",
+    {
+      config: editor,
+      schema: { tags: ["inbox"], summary: "Delete a canned answer", params: cannedParams, response: { 200: z.object({ ok: z.literal(true) }) } },
+    },
+    async (req) => inbox.canned.remove(req.params.cannedId),
+  );
   r.post(
     "/api/staff/inbox/:id/reply",
     {
@@ -108,8 +171,9 @@ export async function inboxRoutes(
       config: { access: "public" },
       schema: {
         tags: ["inbox"],
-        summary: "Server-sent events: `change` with a conversation id, for the caller's stores",
-        querystring: z.object({ token: z.string().min(1).max(300) }),
+        summary:
+          "Server-sent events: `change` with a conversation id, for the caller's stores; each has an `id`, and a reconnect with Last-Event-ID (or `after`) gets what it missed",
+        querystring: z.object({ token: z.string().min(1).max(300), after: z.coerce.number().int().min(0).optional() }),
       },
     },
     async (req, reply) => {
@@ -131,10 +195,27 @@ export async function inboxRoutes(
         "x-accel-buffering": "no",
       });
       res.write("retry: 2000\n\n");
-      const off = opts.bus.on((e) => {
-        if (reach && (!e.storeId || !reach.includes(e.storeId))) return;
-        res.write(`event: change\ndata: ${JSON.stringify({ conversationId: e.conversationId })}\n\n`);
-      });
+      const header = Number(req.headers["last-event-id"]);
+      const resume = Number.isInteger(header) && header >= 0 ? header : (req.query.after ?? null);
+      const send = (e: { id: number; conversation_id: string; store_id: string | null }) => {
+        if (e.id <= sentUpTo) return;
+        sentUpTo = e.id;
+        if (reach && (!e.store_id || !reach.includes(e.store_id))) return;
+        res.write(`id: ${e.id}\nevent: change\ndata: ${JSON.stringify({ conversationId: e.conversation_id })}\n\n`);
+      };
+      // Subscribed first, then what was missed (synchronously: no live event can come between); the live ones
+      // already replayed are skipped by id.
+      let sentUpTo = resume ?? opts.feed.lastId();
+      const off = opts.feed.subscribe(send);
+      if (resume !== null) {
+        const missed = opts.feed.after(resume, REPLAY_CAP + 1);
+        if (missed.length > REPLAY_CAP) {
+          sentUpTo = opts.feed.lastId();
+          res.write(`id: ${sentUpTo}\nevent: reset\ndata: {}\n\n`);
+        } else missed.forEach(send);
+      }
+      // The reader learns where it stands even before the first change (its next reconnect resumes there).
+      res.write(`id: ${sentUpTo}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: sentUpTo })}\n\n`);
       const beat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
       req.raw.on("close", () => {
         clearInterval(beat);

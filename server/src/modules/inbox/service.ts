@@ -1,10 +1,22 @@
-import { ErrorCode, replyWindow, type ConversationMessage, type ConversationSummary } from "@mc/shared";
+import { randomUUID } from "node:crypto";
+import {
+  ErrorCode,
+  fillCanned,
+  replyWindow,
+  unknownCannedVariables,
+  type Assignees,
+  type CannedAnswer,
+  type CannedAnswerBody,
+  type ConversationMessage,
+  type ConversationSummary,
+} from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { storeReach } from "../../lib/scope";
 import type { NewMessage } from "../messaging/repo";
+import type { CannedRepo, CannedRow } from "./canned-repo";
 import type { ConversationRow, InboxRepo, MessageRow } from "./repo";
 
 type Event = Record<string, any>;
@@ -27,12 +39,23 @@ export type InboxEvents = { publish(e: { conversationId: string; storeId: string
  * Who sees a conversation: admins every one; staff and store managers those at their stores (`store_id`: the
  * store it was assigned to, else the person's last visited store when it opened). Anyone else: 404.
  */
-export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: NewMessage) => boolean; now: () => number; events?: InboxEvents }) {
+export function createInboxService(deps: {
+  db: Db;
+  repo: InboxRepo;
+  canned: CannedRepo;
+  queue: (m: NewMessage) => boolean;
+  now: () => number;
+  events?: InboxEvents;
+}) {
   const { db, repo, now } = deps;
   const notFound = () => new AppError(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation not found");
+  // Every change is written to conversation_events in the caller's transaction (so the live streams of every
+  // process see it, the dispatcher's too), then this process's streams are nudged to read it at once.
   const publish = (id: string) => {
     const row = repo.byId(id);
-    if (row) deps.events?.publish({ conversationId: id, storeId: row.store_id });
+    if (!row) return;
+    repo.addEvent(id, row.store_id, now());
+    deps.events?.publish({ conversationId: id, storeId: row.store_id });
   };
 
   /** A follower's message (`user_send_*`), inside the webhook's transaction (the event is stored once, so is this). */
@@ -60,6 +83,13 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     const text = p.text ?? (p.templateId ? `Mẫu ZNS ${p.templateId}` : null);
     if (repo.add(id, { direction: "out", kind, text, attachments: null, zaloMsgId: p.msgId, outboxKey: null, authorId: null, state: "sent", at: p.at }, now()))
       publish(id);
+  }
+
+  /** The dispatcher held an inbox reply or ended it unsent (failed, suppressed, expired): shown with its reason. */
+  function onSettled(p: { customerId: string; dedupeKey: string; state: "held" | "failed" | "suppressed" | "expired"; reason: string }) {
+    if (!p.dedupeKey.startsWith("inbox:")) return;
+    const id = repo.find(p.customerId);
+    if (id && repo.settle(p.dedupeKey, p.state, p.reason)) publish(id);
   }
 
   /** `user_received_message` / `user_seen_message` for our OA messages (msg_id or msg_ids[]). */
@@ -105,6 +135,7 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     text: m.text,
     attachments: m.attachments ? (JSON.parse(m.attachments) as Record<string, unknown>[]) : null,
     state: m.state,
+    reason: m.reason,
     authorId: m.author_id,
     at: m.at,
     deliveredAt: m.delivered_at,
@@ -113,10 +144,21 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
 
   function list(
     p: Principal,
-    q: { status: "open" | "closed" | "all"; unread?: "true" | "false"; q?: string; before?: number; beforeId?: string; limit: number },
+    q: {
+      status: "open" | "closed" | "all";
+      unread?: "true" | "false";
+      q?: string;
+      before?: number;
+      beforeId?: string;
+      limit: number;
+      assignee?: string;
+      storeId?: string;
+    },
   ) {
     const rows = repo.list({
       status: q.status,
+      assignee: q.assignee === undefined ? undefined : q.assignee === "none" ? null : q.assignee === "me" ? p.id : q.assignee,
+      storeId: q.storeId ?? null,
       unread: q.unread === "true",
       q: q.q || null,
       stores: storeReach(p),
@@ -161,12 +203,74 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     publish(id);
   }
 
-  /** Admins assign to any store; staff and store managers only to one of theirs (never out of their own sight). */
+  /** Who works where: staff and store managers at their stores, owners at every one (`storeIds` null). */
+  const people = () =>
+    repo.assignees().map((a) => ({ id: a.id, name: a.name, kind: a.kind, storeIds: a.owner ? null : a.store_ids ? a.store_ids.split(",") : [] }));
+
+  /** The stores and people the caller may give a conversation to (staff and store managers: their stores only). */
+  function assignees(p: Principal): Assignees {
+    const reach = storeReach(p);
+    const stores = repo.stores().filter((s) => !reach || reach.includes(s.id));
+    const ids = new Set(stores.map((s) => s.id));
+    return {
+      stores,
+      people: people()
+        .filter((a) => (a.storeIds === null ? !reach : a.storeIds.some((s) => ids.has(s))))
+        .map((a) => ({ ...a, storeIds: a.storeIds === null ? [...ids] : a.storeIds.filter((s) => ids.has(s)) })),
+    };
+  }
+
+  /**
+   * Admins assign to any store; staff and store managers only to one of theirs (never out of their own sight).
+   * The person must work at that store (an owner: anywhere, and only an admin hands one a conversation).
+   */
   function assign(p: Principal, id: string, to: { storeId: string | null; assigneeId: string | null }, storeExists: (id: string) => boolean) {
     if (to.storeId !== null && !storeExists(to.storeId)) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${to.storeId} not found`);
     const reach = storeReach(p);
     if (reach && (to.storeId === null || !reach.includes(to.storeId))) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not work at this store");
+    if (to.assigneeId !== null) {
+      const who = people().find((a) => a.id === to.assigneeId);
+      const fits = who && (who.storeIds === null ? !reach : to.storeId !== null && who.storeIds.includes(to.storeId));
+      if (!fits) throw new AppError(ErrorCode.ASSIGNEE_INVALID, "This person does not work at the conversation's store", { assigneeId: to.assigneeId });
+    }
     return change(p, id, (t) => repo.assign(id, to.storeId, to.assigneeId, t));
+  }
+
+  // ---- canned answers ----
+  const cannedOut = (r: CannedRow): CannedAnswer => ({ id: r.id, label: r.label, text: r.text, position: r.position, updatedAt: r.updated_at });
+  const checkVars = (text: string) => {
+    const unknown = unknownCannedVariables(text);
+    if (unknown.length)
+      throw new AppError(ErrorCode.CANNED_VARIABLE_UNKNOWN, `Unknown variable ${unknown.map((v) => `{${v}}`).join(", ")}`, { field: "text", unknown });
+  };
+  const cannedList = () => ({ answers: deps.canned.list().map(cannedOut) });
+  function cannedCreate(body: CannedAnswerBody) {
+    checkVars(body.text);
+    const id = randomUUID();
+    deps.canned.insert({ id, ...body, t: now() });
+    return cannedOut(deps.canned.byId(id)!);
+  }
+  function cannedUpdate(id: string, body: CannedAnswerBody) {
+    checkVars(body.text);
+    if (!deps.canned.update({ id, ...body, t: now() })) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
+    return cannedOut(deps.canned.byId(id)!);
+  }
+  function cannedRemove(id: string) {
+    if (!deps.canned.remove(id)) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
+    return { ok: true as const };
+  }
+  /** A canned answer filled with the conversation's person's own name, balance and last order, read now. */
+  function cannedFill(p: Principal, conversationId: string, cannedId: string) {
+    const row = visible(p, conversationId);
+    const answer = deps.canned.byId(cannedId);
+    if (!answer) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
+    const v = repo.cannedVars(row.customer_id);
+    const vars = {
+      name: v?.name ?? "",
+      points: v?.points ?? null,
+      lastOrder: v?.order_code ? `${v.order_code} (${(v.order_total ?? 0).toLocaleString("vi-VN")} ₫)` : null,
+    };
+    return { text: fillCanned(answer.text, vars), vars };
   }
 
   /**
@@ -206,6 +310,24 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     });
   }
 
-  return { captureInbound, onSent, applyReceipt, handOff, list, thread, markRead, setStatus, assign, reply, forget: repo.forget, visible };
+  return {
+    captureInbound,
+    onSent,
+    onSettled,
+    applyReceipt,
+    handOff,
+    list,
+    thread,
+    markRead,
+    setStatus,
+    assign,
+    assignees,
+    reply,
+    forget: repo.forget,
+    visible,
+    canned: { list: cannedList, create: cannedCreate, update: cannedUpdate, remove: cannedRemove, fill: cannedFill },
+    /** The live feed's reads: events after an id, in order; the last id; pruning a day's worth. */
+    events: { after: repo.eventsAfter, lastId: repo.lastEventId, prune: repo.pruneEvents },
+  };
 }
 export type InboxService = ReturnType<typeof createInboxService>;

@@ -84,8 +84,13 @@ export function createDispatcher(deps: {
   options?: DispatcherOptions;
   /** An OA message (CS or template by UID) reached a follower's chat: called in the transaction that records it (the inbox). */
   onSent?: (p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) => void;
+  /** A person's row was held, or ended unsent (failed, suppressed, expired): in the same transaction (the inbox shows why). */
+  onSettled?: (p: { customerId: string; dedupeKey: string; state: "held" | "failed" | "suppressed" | "expired"; reason: string; at: number }) => void;
 }) {
   const { db, repo, zalo, now } = deps;
+  const settled = (row: Row, state: "held" | "failed" | "suppressed" | "expired", reason: string, at: number) => {
+    if (row.customer_id && row.dedupe_key) deps.onSettled?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, state, reason, at });
+  };
   const o = {
     batchSize: 200,
     leaseMs: 60_000,
@@ -139,8 +144,10 @@ export function createDispatcher(deps: {
         if (v === "found" && row.customer_id !== null)
           deps.onSent?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, msgId: seen.found, text: row.text, templateId: row.template_id, at: t });
       } else if (seen.conclusive && absentProves) v = dr.resend({ id: row.id, owner, t }) ? "absent" : "later";
-      else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) v = dr.giveUp({ id: row.id, owner, t }) ? "unknown" : "later";
-      else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
+      else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) {
+        v = dr.giveUp({ id: row.id, owner, t }) ? "unknown" : "later";
+        if (v === "unknown") settled(row, "failed", "OUTCOME_UNKNOWN", t);
+      } else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
       dr.completeBroadcasts([row.broadcast_id], t);
       return v;
     });
@@ -203,6 +210,7 @@ export function createDispatcher(deps: {
       if (!inputs || (row.template_id && !template) || (blocked && !hasText)) {
         const reason = !inputs ? "CUSTOMER_GONE" : (blocked ?? "TEMPLATE_UNKNOWN");
         dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t });
+        settled(row, "failed", reason, t);
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
       }
       const msg: PolicyMessage = {
@@ -216,9 +224,17 @@ export function createDispatcher(deps: {
       if (d.action === "send") {
         dr.toReady({ id: row.id, owner, channel: d.channel, free: d.free, t, until: t + o.leaseMs });
         if (d.channel === "zns" && znsLeft !== null) znsLeft--;
-      } else if (d.action === "hold") dr.toFinal({ id: row.id, owner, state: "held", reason: d.reason, notBefore: d.until, t });
-      else if (d.action === "expire") dr.toFinal({ id: row.id, owner, state: "expired", reason: d.reason, notBefore: null, t });
-      else dr.toFinal({ id: row.id, owner, state: "suppressed", reason: d.detail ? `${d.reason}:${d.detail}` : d.reason, notBefore: null, t });
+      } else if (d.action === "hold") {
+        dr.toFinal({ id: row.id, owner, state: "held", reason: d.reason, notBefore: d.until, t });
+        settled(row, "held", d.reason, t);
+      } else if (d.action === "expire") {
+        dr.toFinal({ id: row.id, owner, state: "expired", reason: d.reason, notBefore: null, t });
+        settled(row, "expired", d.reason, t);
+      } else {
+        const reason = d.detail ? `${d.reason}:${d.detail}` : d.reason;
+        dr.toFinal({ id: row.id, owner, state: "suppressed", reason, notBefore: null, t });
+        settled(row, "suppressed", reason, t);
+      }
       return { decision: d, row };
     }
   }
@@ -313,6 +329,7 @@ export function createDispatcher(deps: {
         notBefore: nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00"),
         t,
       });
+      settled(row, "held", "QUOTA_EXHAUSTED", t);
       return;
     }
     const retryable = e.kind === "transient" || e.kind === "rate_limit" || e.kind === "token";
@@ -322,7 +339,9 @@ export function createDispatcher(deps: {
       dr.toRetry({ id: row.id, state: "queued", reason: `RETRY:${e.kind}`, zaloError: e.zaloCode || null, notBefore: t + Math.round(backoff), t });
       return;
     }
-    dr.toRetry({ id: row.id, state: "failed", reason: zaloErrorText(e.zaloCode) ?? e.message, zaloError: e.zaloCode || null, notBefore: null, t });
+    const reason = zaloErrorText(e.zaloCode) ?? e.message;
+    dr.toRetry({ id: row.id, state: "failed", reason, zaloError: e.zaloCode || null, notBefore: null, t });
+    settled(row, "failed", reason, t);
     deps.log?.warn({ id: row.id, code: e.zaloCode, kind: e.kind }, "message failed");
   }
 
