@@ -55,6 +55,7 @@ import { createAutomationRepo } from "./modules/automations/repo";
 import { createAutomationService } from "./modules/automations/service";
 import { createTimerWorker } from "./modules/automations/timers";
 import { createExpiringScan } from "./modules/automations/expiring-scan";
+import { createDailyScans } from "./modules/automations/daily-scans";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -130,6 +131,7 @@ export function buildContainer(o: ContainerOptions) {
     queue: messaging.queue,
     segments,
     templateExists: (id) => messagingRepo.template(id) !== undefined,
+    voucherCampaign: (id) => voucherRepo.campaign(id) ?? null,
     nameOf: (id) => customerRepo.byId(id)?.name?.slice(0, 30) ?? null,
     // The order notices go as the configured ZNS template when it is registered (else as text, as before).
     defaultTemplate: (a) =>
@@ -146,11 +148,24 @@ export function buildContainer(o: ContainerOptions) {
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
+  const orderRepo = createOrderRepo(db);
+  const dailyScans = createDailyScans({
+    db,
+    automations,
+    customers: customerRepo,
+    orders: orderRepo,
+    vouchers: { issue: vouchers.issue, campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
+    segments,
+    timeZone: config.SHOP_TIME_ZONE,
+    now,
+    log: o.log,
+  });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
     fire: automations.fire,
-    scan: expiringScan.run,
+    // Hourly: the expiring reminders; the birthday and win-back scans run once a local day inside it.
+    scan: async () => ({ ...(await expiringScan.run()), ...(await dailyScans.run()) }),
     now,
     log: o.log,
     // In the API process, smaller chunks: each is one synchronous transaction on the request thread.
@@ -169,7 +184,6 @@ export function buildContainer(o: ContainerOptions) {
     randomInt: o.randomInt,
   });
   const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
-  const orderRepo = createOrderRepo(db);
   const orders = createOrderService({
     db,
     repo: orderRepo,
@@ -241,6 +255,7 @@ export function buildContainer(o: ContainerOptions) {
   const customers = createCustomerService({
     db,
     repo: customerRepo,
+    timeZone: config.SHOP_TIME_ZONE,
     stores: storeRepo,
     now,
     forget: {
@@ -297,6 +312,7 @@ export function buildContainer(o: ContainerOptions) {
     automations,
     automationTimers,
     expiringScan,
+    dailyScans,
     customerRepo,
     customerList,
     customerAccess,

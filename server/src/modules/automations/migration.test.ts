@@ -47,6 +47,8 @@ it("people welcomed before automations existed are recorded as welcomed; the rec
     "order-feedback",
     "points-expiring",
     "voucher-expiring",
+    "birthday",
+    "win-back",
   ]);
   db.$client.close();
 });

@@ -18,6 +18,7 @@ export type AutomationRow = {
   template_params: string;
   expires_hours: number;
   within_days: number | null;
+  voucher_campaign_id: string | null;
   updated_by: string | null;
   updated_at: number;
 };
@@ -45,7 +46,7 @@ export function createAutomationRepo(db: Db) {
   const updateStmt = c.prepare(
     `update automations set name = @name, enabled = @enabled, wait_hours = @waitHours, segment_id = @segmentId, category = @category,
        priority = @priority, text = @text, image_url = @imageUrl, template_id = @templateId, template_params = @templateParams,
-       expires_hours = @expiresHours, within_days = @withinDays, updated_by = @updatedBy, updated_at = @updatedAt where id = @id`,
+       expires_hours = @expiresHours, within_days = @withinDays, voucher_campaign_id = @voucherCampaignId, updated_by = @updatedBy, updated_at = @updatedAt where id = @id`,
   );
   const insertRun = c.prepare(
     `insert into automation_runs (automation_id, occurrence_key, customer_id, vars, state, reason, due_at, created_at, done_at)
@@ -69,6 +70,9 @@ export function createAutomationRepo(db: Db) {
   const forgetStmt = c.prepare(
     "update automation_runs set state = 'cancelled', reason = 'CUSTOMER_ERASED', vars = '{}', done_at = ?, lease_owner = null, lease_until = null where customer_id = ? and state = 'waiting'",
   );
+  // Win-back's gap: this person's latest run of one automation (automation_runs_customer_idx: a person has few runs).
+  const lastRunStmt = c.prepare("select max(created_at) from automation_runs where customer_id = ? and automation_id = ?").pluck();
+  const runExistsStmt = c.prepare("select 1 from automation_runs where automation_id = ? and occurrence_key = ?").pluck();
   const runFigures = c.prepare("select state, reason, count(*) as n from automation_runs where automation_id = ? group by state, reason");
   const outboxFigures = c.prepare("select state, reason, count(*) as n from outbox where dedupe_key >= @lo and dedupe_key < @hi group by state, reason");
   // An order placed within CONVERSION_DAYS after a message that went out (orders_customer_idx per message).
@@ -99,6 +103,9 @@ export function createAutomationRepo(db: Db) {
     claim: (p: { owner: string; until: number; now: number; n: number }) => claimStmt.all(p) as RunRow[],
     finish: (p: { id: number; owner: string; now: number } & RunEnd) => finishStmt.run(p).changes === 1,
     forgetCustomer: (customerId: string, now: number) => forgetStmt.run(now, customerId).changes,
+    /** When this automation last recorded an occurrence for this person (null: never). */
+    lastRunAt: (automationId: string, customerId: string) => (lastRunStmt.get(customerId, automationId) as number | null) ?? null,
+    runExists: (automationId: string, occurrenceKey: string) => runExistsStmt.get(automationId, occurrenceKey) === 1,
     figures(automationId: string) {
       const [l, h] = keyRange(automationId);
       return {
