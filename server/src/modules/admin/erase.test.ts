@@ -36,6 +36,8 @@ const CUSTOMER_COLUMNS = {
     "fatigue_until",
     "member_code",
     "birth_date",
+    // When they agreed the shop keeps their birthday: goes with the birthday.
+    "birth_date_consent_at",
     // The name's search key (the CRM's list), and with it the name's words in customers_fts.
     "search_name",
   ],
@@ -113,6 +115,7 @@ describe("erasing a customer's personal data", () => {
       follows_oa: 0,
       role: "customer",
       birth_date: null,
+      birth_date_consent_at: null,
       search_name: "",
     });
     expect(after.erased_at).toBeTypeOf("number");
