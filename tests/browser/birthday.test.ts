@@ -43,8 +43,7 @@ describe("a shopper gives their birthday in the mini app, with consent", () => {
     await shot(page, "birthday-saved");
 
     const me = await personaLogin(stack, "shopper");
-    const get = async () =>
-      (await (await fetch(`${stack.apiUrl}/api/me/birthday`, { headers: { authorization: `Bearer ${me.token}` } })).json()).birthday;
+    const get = async () => (await (await fetch(`${stack.apiUrl}/api/me/birthday`, { headers: { authorization: `Bearer ${me.token}` } })).json()).birthday;
     const saved = await get();
     expect(saved.birthDate).toBe("1996-05-14");
     expect(Date.parse(saved.consentAt)).toBeGreaterThan(0);

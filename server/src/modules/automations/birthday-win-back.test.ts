@@ -12,7 +12,16 @@ beforeAll(async () => {
   admin = await h.adminToken();
   const vouchers = createVoucherRepo(h.app.services.db);
   const at = Date.UTC(2026, 0, 1);
-  vouchers.insertCampaign({ id: "bday", name: "Bánh sinh nhật", kind: "free_item", value: 1, validDaysAfterClaim: 14, perCustomerLimit: 5, createdAt: at, updatedAt: at });
+  vouchers.insertCampaign({
+    id: "bday",
+    name: "Bánh sinh nhật",
+    kind: "free_item",
+    value: 1,
+    validDaysAfterClaim: 14,
+    perCustomerLimit: 5,
+    createdAt: at,
+    updatedAt: at,
+  });
   vouchers.insertCampaign({ id: "paid", name: "Đổi điểm", kind: "amount_off", value: 20_000, costPoints: 100, createdAt: at, updatedAt: at });
   vouchers.insertCampaign({ id: "gone", name: "Hết hàng", kind: "amount_off", value: 10_000, stock: 0, createdAt: at, updatedAt: at });
   await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(admin), payload: { id: "q1", name: "Quận 1" } });
@@ -29,7 +38,8 @@ const runsOf = (automationId: string, customerId: string) =>
   sql("select occurrence_key, state from automation_runs where automation_id = ? and customer_id = ? order by id", automationId, customerId);
 const messagesTo = (automationId: string, customerId: string) =>
   sql("select text from outbox where dedupe_key like ? and customer_id = ? order by id", `auto:${automationId}:%`, customerId).map((r) => r.text as string);
-const giftsOf = (customerId: string) => sql("select source_key, campaign_id from vouchers where customer_id = ? and source = 'birthday' order by issued_at", customerId);
+const giftsOf = (customerId: string) =>
+  sql("select source_key, campaign_id from vouchers where customer_id = ? and source = 'birthday' order by issued_at", customerId);
 const setBirthday = (customerId: string, birthDate: string) => sql("update customers set birth_date = ? where id = ? returning id", birthDate, customerId);
 
 /** The scans as another process (or a restarted one) builds them: its own object graph on the same database, its own day mark. */
@@ -39,12 +49,28 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 async function edit(id: string, change: Record<string, unknown>) {
   const a = (await h.app.inject({ method: "GET", url: `/api/admin/automations/${id}`, headers: bearer(admin) })).json().automation;
-  const { name, enabled, waitHours, segmentId, category, priority, text, imageUrl, templateId, templateParams, expiresHours, withinDays, voucherCampaignId } = a;
+  const { name, enabled, waitHours, segmentId, category, priority, text, imageUrl, templateId, templateParams, expiresHours, withinDays, voucherCampaignId } =
+    a;
   return h.app.inject({
     method: "PUT",
     url: `/api/admin/automations/${id}`,
     headers: bearer(admin),
-    payload: { name, enabled, waitHours, segmentId, category, priority, text, imageUrl, templateId, templateParams, expiresHours, withinDays, voucherCampaignId, ...change },
+    payload: {
+      name,
+      enabled,
+      waitHours,
+      segmentId,
+      category,
+      priority,
+      text,
+      imageUrl,
+      templateId,
+      templateParams,
+      expiresHours,
+      withinDays,
+      voucherCampaignId,
+      ...change,
+    },
   });
 }
 
@@ -69,7 +95,13 @@ describe("birthday recipe", () => {
   it("is seeded on, care, with its vars; the gift must be a free voucher campaign that exists", async () => {
     const list = (await h.app.inject({ method: "GET", url: "/api/admin/automations", headers: bearer(admin) })).json().automations;
     const byId = Object.fromEntries(list.map((a: { id: string }) => [a.id, a]));
-    expect(byId["birthday"]).toMatchObject({ trigger: "birthday", enabled: true, category: "care", voucherCampaignId: null, vars: ["name", "voucher", "voucher_line"] });
+    expect(byId["birthday"]).toMatchObject({
+      trigger: "birthday",
+      enabled: true,
+      category: "care",
+      voucherCampaignId: null,
+      vars: ["name", "voucher", "voucher_line"],
+    });
     expect(byId["win-back"]).toMatchObject({ trigger: "win_back", enabled: false, category: "promotion", withinDays: 45, vars: ["name", "days"] });
 
     const paid = await edit("birthday", { voucherCampaignId: "paid" });
@@ -200,7 +232,10 @@ describe("win-back recipe", () => {
     await clock(T0 + 30 * DAY + 1);
     await otherProcess().run();
     await otherProcess().run();
-    expect(runsOf("win-back", lapsed.customer.id).map((r) => r.occurrence_key)).toEqual([`${lapsed.customer.id}:2026-07-13`, `${lapsed.customer.id}:2026-09-11`]);
+    expect(runsOf("win-back", lapsed.customer.id).map((r) => r.occurrence_key)).toEqual([
+      `${lapsed.customer.id}:2026-07-13`,
+      `${lapsed.customer.id}:2026-09-11`,
+    ]);
     // The others' own lapses are over 5 days now: each reached once.
     expect(runsOf("win-back", recent.customer.id)).toHaveLength(1);
     await edit("win-back", { enabled: false });
@@ -235,7 +270,9 @@ describe("the shopper's own birthday", () => {
     await clock(Date.parse("2026-04-11T03:00:00Z"));
     expect((await put(s.token, { birthDate: "11-20", consent: true })).json().birthday).toEqual({ birthDate: "11-20", consentAt: "2026-04-11T03:00:00.000Z" });
     expect((await put(s.token, { birthDate: null, consent: false })).json().birthday).toEqual({ birthDate: null, consentAt: null });
-    expect(sql("select birth_date, birth_date_consent_at from customers where id = ?", s.customer.id)).toEqual([{ birth_date: null, birth_date_consent_at: null }]);
+    expect(sql("select birth_date, birth_date_consent_at from customers where id = ?", s.customer.id)).toEqual([
+      { birth_date: null, birth_date_consent_at: null },
+    ]);
     const audits = sql("select actor_kind, actor_id, details from audit_log where action = 'customer.birthDate' and target_id = ? order by id", s.customer.id);
     expect(audits.map((a) => [a.actor_kind, a.actor_id, JSON.parse(a.details)])).toEqual([
       ["customer", s.customer.id, { consent: true, cleared: false }],

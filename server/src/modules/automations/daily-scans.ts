@@ -57,7 +57,10 @@ export function createDailyScans(deps: {
         actor: { kind: "system", id: `automation:${a.id}` },
       });
       const name = deps.vouchers.campaignName(voucher.campaignId) ?? "";
-      return { voucher: name, voucher_line: `Quà sinh nhật của bạn: voucher "${name}" đã có trong ví, dùng trước ${dateText(dayKey(voucher.expiresAt, timeZone))}.` };
+      return {
+        voucher: name,
+        voucher_line: `Quà sinh nhật của bạn: voucher "${name}" đã có trong ví, dùng trước ${dateText(dayKey(voucher.expiresAt, timeZone))}.`,
+      };
     } catch (err) {
       // Out of stock, ended, the person's limit reached: the greeting still goes, without a gift.
       if (!(err instanceof AppError)) throw err;

@@ -140,8 +140,8 @@ export function BirthdayCard() {
           <label className="mc-birthday-consent">
             <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} data-testid="birthday-consent" />
             <span>
-              Tôi đồng ý để cửa hàng lưu ngày sinh của tôi. <strong>Chỉ dùng để gửi quà sinh nhật</strong>, không dùng cho việc khác, và tôi có thể xoá
-              bất cứ lúc nào.
+              Tôi đồng ý để cửa hàng lưu ngày sinh của tôi. <strong>Chỉ dùng để gửi quà sinh nhật</strong>, không dùng cho việc khác, và tôi có thể xoá bất cứ
+              lúc nào.
             </span>
           </label>
           <div className="mc-birthday-actions">
