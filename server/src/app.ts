@@ -40,6 +40,7 @@ import type { TimerWorker } from "./modules/automations/timers";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
 import type { MessagingService } from "./modules/messaging/service";
 import type { ExpiringScan } from "./modules/automations/expiring-scan";
+import type { DailyScans } from "./modules/automations/daily-scans";
 import type { DashboardService } from "./modules/dashboard/service";
 
 export type BuildOptions = {
@@ -59,6 +60,7 @@ export type AppServices = {
   automations: AutomationService;
   automationTimers: TimerWorker;
   expiringScan: ExpiringScan;
+  dailyScans: DailyScans;
 };
 
 /**
@@ -181,6 +183,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     automations: c.automations,
     automationTimers: c.automationTimers,
     expiringScan: c.expiringScan,
+    dailyScans: c.dailyScans,
   });
 
   await app.register(authPlugin, {

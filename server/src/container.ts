@@ -59,6 +59,7 @@ import { createTimerWorker } from "./modules/automations/timers";
 import { createExpiringScan } from "./modules/automations/expiring-scan";
 import { createCartRepo } from "./modules/carts/repo";
 import { createCartService } from "./modules/carts/service";
+import { createDailyScans } from "./modules/automations/daily-scans";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -148,6 +149,7 @@ export function buildContainer(o: ContainerOptions) {
     queue: messaging.queue,
     segments,
     templateExists: (id) => messagingRepo.template(id) !== undefined,
+    voucherCampaign: (id) => voucherRepo.campaign(id) ?? null,
     nameOf: (id) => customerRepo.byId(id)?.name?.slice(0, 30) ?? null,
     // The order notices go as the configured ZNS template when it is registered (else as text, as before).
     defaultTemplate: (a) =>
@@ -164,11 +166,24 @@ export function buildContainer(o: ContainerOptions) {
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
+  const orderRepo = createOrderRepo(db);
+  const dailyScans = createDailyScans({
+    db,
+    automations,
+    customers: customerRepo,
+    orders: orderRepo,
+    vouchers: { issue: vouchers.issue, campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
+    segments,
+    timeZone: config.SHOP_TIME_ZONE,
+    now,
+    log: o.log,
+  });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
     fire: automations.fire,
-    scan: expiringScan.run,
+    // Hourly: the expiring reminders; the birthday and win-back scans run once a local day inside it.
+    scan: async () => ({ ...(await expiringScan.run()), ...(await dailyScans.run()) }),
     now,
     log: o.log,
     // In the API process, smaller chunks: each is one synchronous transaction on the request thread.
@@ -197,7 +212,6 @@ export function buildContainer(o: ContainerOptions) {
     miniAppId: config.ZALO_MINI_APP_ID,
     now,
   });
-  const orderRepo = createOrderRepo(db);
   const orders = createOrderService({
     db,
     repo: orderRepo,
@@ -270,6 +284,7 @@ export function buildContainer(o: ContainerOptions) {
   const customers = createCustomerService({
     db,
     repo: customerRepo,
+    timeZone: config.SHOP_TIME_ZONE,
     stores: storeRepo,
     now,
     forget: {
@@ -328,6 +343,7 @@ export function buildContainer(o: ContainerOptions) {
     automations,
     automationTimers,
     expiringScan,
+    dailyScans,
     customerRepo,
     customerList,
     customerAccess,

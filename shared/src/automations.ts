@@ -16,6 +16,8 @@ export const AUTOMATION_TRIGGERS = [
   "points_expiring",
   "voucher_expiring",
   "cart_abandoned",
+  "birthday",
+  "win_back",
 ] as const;
 export type AutomationTrigger = (typeof AUTOMATION_TRIGGERS)[number];
 
@@ -30,11 +32,33 @@ export const TRIGGER_VARS: Record<AutomationTrigger, readonly string[]> = {
   points_expiring: ["name", "points", "date"],
   voucher_expiring: ["name", "voucher", "date"],
   cart_abandoned: ["name", "items", "store", "link"],
+  birthday: ["name", "voucher", "voucher_line"],
+  win_back: ["name", "days"],
 };
 
 /** The triggers a periodic scan finds ("lapses within N days"): their automation carries N (`withinDays`). */
 export const EXPIRING_TRIGGERS: readonly AutomationTrigger[] = ["points_expiring", "voucher_expiring"];
-export const DEFAULT_WITHIN_DAYS: Partial<Record<AutomationTrigger, number>> = { points_expiring: 7, voucher_expiring: 3 };
+export const DEFAULT_WITHIN_DAYS: Partial<Record<AutomationTrigger, number>> = { points_expiring: 7, voucher_expiring: 3, win_back: 45 };
+/** The triggers whose automation carries a number of days (`withinDays`): the expiring window, win-back's "no order in N days". */
+export const DAYS_TRIGGERS: readonly AutomationTrigger[] = [...EXPIRING_TRIGGERS, "win_back"];
+/** Win-back reaches one person at most once in this many days, whatever N is. */
+export const WIN_BACK_GAP_DAYS = 30;
+
+/**
+ * The day a birthday is celebrated in a year (`MM-DD`): 29 February is kept on 28 February in a year without it,
+ * so a leap-day birthday is never skipped and never celebrated twice (1 March would be a second "day" nobody means).
+ */
+export function birthdayInYear(birthDate: string, year: number): string {
+  const mmdd = birthDate.slice(-5);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return mmdd === "02-29" && !leap ? "02-28" : mmdd;
+}
+
+/** The stored `MM-DD` endings celebrated on a local day `YYYY-MM-DD` (28 Feb of a common year also takes 29 Feb). */
+export function birthdaysOn(day: string): string[] {
+  const mmdd = day.slice(5);
+  return mmdd === "02-28" && birthdayInYear("02-29", Number(day.slice(0, 4))) === "02-28" ? ["02-28", "02-29"] : [mmdd];
+}
 
 /** A conversion: an order placed within this many days after the automation's message was sent. */
 export const CONVERSION_DAYS = 7;
@@ -71,8 +95,10 @@ export const AutomationInput = z.object({
     .number()
     .min(1)
     .max(24 * 30),
-  /** For the expiring triggers: how many days ahead of the lapse (ignored by the others). */
-  withinDays: z.number().int().min(1).max(90).nullable().optional(),
+  /** For the expiring triggers: how many days ahead of the lapse; for win-back: no order in this many days (ignored by the others). */
+  withinDays: z.number().int().min(1).max(365).nullable().optional(),
+  /** For the birthday: a free voucher of this campaign, issued at most once a year per person (ignored by the others). */
+  voucherCampaignId: z.string().min(1).max(64).nullable().optional(),
 });
 export type AutomationInput = z.infer<typeof AutomationInput>;
 
@@ -95,3 +121,28 @@ export type Automation = AutomationInput & {
   updatedAt: string | null;
   figures: AutomationFigures;
 };
+
+/** A birthday that can happen: a real day of its month (29 February allowed), a year from 1900 up to today's. */
+export function birthDateProblem(birthDate: string, todayKey: string): string | null {
+  const m = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/.exec(birthDate);
+  if (!m) return "use YYYY-MM-DD or MM-DD";
+  const [year, month, day] = [m[1] ? Number(m[1]) : 2000, Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return "no such day";
+  if (m[1] && (year < 1900 || birthDate > todayKey)) return "not a birth year";
+  return null;
+}
+
+/** The shopper's own birthday, as they gave it in the mini app: giving one needs their consent, clearing it does not. */
+export const MyBirthdayBody = z
+  .object({
+    birthDate: z
+      .string()
+      .regex(/^(\d{4}-)?\d{2}-\d{2}$/)
+      .nullable(),
+    /** "Chỉ dùng để gửi quà sinh nhật": must be true to keep a birthday. */
+    consent: z.boolean(),
+  })
+  .strict();
+export type MyBirthdayBody = z.infer<typeof MyBirthdayBody>;
+export const MyBirthday = z.object({ birthDate: z.string().nullable(), consentAt: z.string().nullable() });
+export type MyBirthday = z.infer<typeof MyBirthday>;

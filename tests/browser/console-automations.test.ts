@@ -125,4 +125,56 @@ describe("console: automations", () => {
       await close();
     }
   });
+  it("the birthday recipe picks its gift voucher (free ones only) and win-back its N days, in Vietnamese (1280 and 360 px)", async () => {
+    const token = await stack.adminToken();
+    const api = (path: string) => fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+    const create = (body: object) =>
+      fetch(`${stack.apiUrl}/api/admin/voucher-campaigns`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ kind: "free_item", value: 0, freeItem: "Bánh kem nhỏ", validDaysAfterClaim: 14, ...body }),
+      }).then(async (r) => {
+        expect(r.status).toBe(201);
+        return (await r.json()) as { id: string };
+      });
+    const gift = await create({ name: "Bánh sinh nhật" });
+    const paid = await create({ name: "Đổi 100 điểm", costPoints: 100 });
+    const { page, errors, close } = await openDesktop({ browser, expected: () => false });
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await signIn(page, stack, "#/automations");
+      await expect.poll(() => page.getByTestId("automation-list").textContent()).toContain("Mời khách quay lại");
+      await page.getByTestId("automation-row-birthday").click();
+      await expect.poll(() => page.getByTestId("automation-title").textContent()).toBe("Chúc mừng sinh nhật");
+      expect(await page.getByTestId("automation-trigger").inputValue()).toBe("Sinh nhật khách (đúng ngày, theo giờ cửa hàng)");
+      expect(await page.getByTestId("automation-vars").textContent()).toContain("{voucher_line} (câu tặng voucher, trống khi không có quà)");
+      await expect.poll(() => page.getByTestId("automation-voucher-campaign").inputValue()).toBe("");
+      // A voucher bought with points is no gift: offered, but not choosable.
+      expect(await page.locator(`[data-testid="automation-voucher-campaign"] option[value="${paid.id}"]`).isDisabled()).toBe(true);
+      await page.getByTestId("automation-voucher-campaign").selectOption(gift.id);
+      await page.getByTestId("automation-save").click();
+      await expect.poll(() => api("/api/admin/automations/birthday").then((r) => r.automation.voucherCampaignId)).toBe(gift.id);
+      await shot(page, "console-automation-birthday");
+
+      await page.goto(`${stack.consoleUrl}/#/automations/win-back`);
+      await expect.poll(() => page.getByTestId("automation-title").textContent()).toBe("Mời khách quay lại");
+      expect(await page.getByTestId("automation-trigger").inputValue()).toBe("Khách lâu không mua (N ngày)");
+      await expect.poll(() => page.getByTestId("automation-within-days").inputValue()).toBe("45");
+      expect(await page.getByText("Không mua trong (ngày)").count()).toBe(1);
+      await page.getByTestId("automation-within-days").fill("60");
+      await page.getByTestId("automation-enabled").check();
+      await page.getByTestId("automation-save").click();
+      await expect.poll(() => api("/api/admin/automations/win-back").then((r) => r.automation)).toMatchObject({ withinDays: 60, enabled: true });
+
+      await page.setViewportSize({ width: 360, height: 800 });
+      await page.goto(`${stack.consoleUrl}/#/automations/birthday`);
+      await expect.poll(() => page.getByTestId("automation-voucher-campaign").inputValue()).toBe(gift.id);
+      await expect.poll(() => overflows(page)).toBe(false);
+      await page.getByTestId("automation-voucher-campaign").scrollIntoViewIfNeeded();
+      await shot(page, "console-automation-birthday-360");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });

@@ -3,6 +3,8 @@ import { ArrowLeft, Save } from "lucide-react";
 import {
   DEFAULT_WITHIN_DAYS,
   EXPIRING_TRIGGERS,
+  WIN_BACK_GAP_DAYS,
+  type Campaign,
   unknownPlaceholders,
   type Automation,
   type AutomationInput,
@@ -29,6 +31,8 @@ export const TRIGGER_LABEL: Record<AutomationTrigger, string> = {
   points_expiring: "Điểm sắp hết hạn (trong N ngày)",
   voucher_expiring: "Voucher sắp hết hạn (trong N ngày)",
   cart_abandoned: "Giỏ hàng bị bỏ quên (có món, chưa đặt sau N giờ)",
+  birthday: "Sinh nhật khách (đúng ngày, theo giờ cửa hàng)",
+  win_back: "Khách lâu không mua (N ngày)",
 };
 
 const VAR_LABEL: Record<string, string> = {
@@ -47,11 +51,14 @@ const VAR_LABEL: Record<string, string> = {
   items: "các món trong giỏ",
   store: "tên cửa hàng",
   link: "liên kết mở lại giỏ hàng",
+  voucher_line: "câu tặng voucher, trống khi không có quà",
+  days: "số ngày chưa mua",
 };
 
 /** Where a variable means something else for one trigger ({points} is what lapses, not what was added). */
 const TRIGGER_VAR_LABEL: Partial<Record<AutomationTrigger, Record<string, string>>> = {
   points_expiring: { points: "số điểm sắp hết hạn" },
+  birthday: { voucher: "tên voucher quà sinh nhật" },
 };
 
 /** The API's field paths in the editor's words (a validation answer names them). */
@@ -67,7 +74,10 @@ const FIELDS: Record<string, string> = {
   templateParams: "Tham số mẫu",
   expiresHours: "Hết hạn sau (giờ)",
   withinDays: "Nhắc trước (ngày)",
+  voucherCampaignId: "Voucher quà sinh nhật",
 };
+/** Win-back's number of days means "no order in", not "ahead of". */
+const fieldsOf = (t: AutomationTrigger) => (t === "win_back" ? { ...FIELDS, withinDays: "Không mua trong (ngày)" } : FIELDS);
 
 const waitText = (h: number) => (h <= 0 ? "Gửi ngay" : h < 1 ? `Sau ${Math.round(h * 60)} phút` : `Sau ${fmtNumber(h)} giờ`);
 const suppressedTotal = (a: Automation) => Object.values(a.figures.suppressed).reduce((s, n) => s + n, 0);
@@ -184,6 +194,7 @@ function inputOf(a: Automation): AutomationInput {
     templateParams: a.templateParams,
     expiresHours: a.expiresHours,
     withinDays: a.withinDays ?? null,
+    voucherCampaignId: a.voucherCampaignId ?? null,
   };
 }
 
@@ -191,11 +202,12 @@ function inputOf(a: Automation): AutomationInput {
 export function AutomationEditorPage({ id }: { id: string }) {
   const one = useLoad(() => api.get<{ automation: Automation }>(`/api/admin/automations/${encodeURIComponent(id)}`), [id]);
   const refs = useLoad(async () => {
-    const [s, t] = await Promise.all([
+    const [s, t, c] = await Promise.all([
       api.get<{ segments: SegmentView[] }>("/api/admin/segments").catch(() => null),
       api.get<{ templates: ZnsTemplateView[] }>("/api/admin/zns/templates").catch(() => null),
+      api.get<{ campaigns: Campaign[] }>("/api/admin/voucher-campaigns").catch(() => null),
     ]);
-    return { segments: s?.segments ?? [], templates: t?.templates ?? [] };
+    return { segments: s?.segments ?? [], templates: t?.templates ?? [], campaigns: c?.campaigns ?? [] };
   });
   const saved = one.data?.automation;
   const [draft, setDraft] = useState<AutomationInput | null>(null);
@@ -371,6 +383,45 @@ export function AutomationEditorPage({ id }: { id: string }) {
                   />
                 </Field>
               )}
+              {saved.trigger === "win_back" && (
+                <Field
+                  label="Không mua trong (ngày)"
+                  hint={`Gửi cho khách đã từng mua mà chưa có đơn nào trong số ngày này; mỗi lần vắng một lần, và mỗi khách tối đa một tin trong ${WIN_BACK_GAP_DAYS} ngày.`}
+                >
+                  <NumInput
+                    value={draft.withinDays ?? null}
+                    min={1}
+                    max={365}
+                    onChange={(v) => set("withinDays", v ?? DEFAULT_WITHIN_DAYS.win_back ?? 45)}
+                    testId="automation-within-days"
+                  />
+                </Field>
+              )}
+              {saved.trigger === "birthday" && (
+                <Field
+                  label="Voucher quà sinh nhật"
+                  wide
+                  hint="Phát một lần mỗi năm cho mỗi khách vào đúng ngày sinh nhật (29/2 được chúc vào 28/2 năm không nhuận). Chỉ voucher không tốn điểm; giới hạn mỗi khách của chương trình vẫn áp dụng."
+                >
+                  <select
+                    className="c-input"
+                    value={draft.voucherCampaignId ?? ""}
+                    onChange={(e) => set("voucherCampaignId", e.target.value || null)}
+                    data-testid="automation-voucher-campaign"
+                  >
+                    <option value="">Không tặng voucher</option>
+                    {refs.data?.campaigns.map((c) => (
+                      <option key={c.id} value={c.id} disabled={c.costPoints > 0}>
+                        {c.name}
+                        {c.costPoints > 0 ? " (tốn điểm, không dùng làm quà)" : c.active ? "" : " (đang tắt)"}
+                      </option>
+                    ))}
+                    {draft.voucherCampaignId && refs.data && !refs.data.campaigns.some((c) => c.id === draft.voucherCampaignId) && (
+                      <option value={draft.voucherCampaignId}>(chương trình không còn)</option>
+                    )}
+                  </select>
+                </Field>
+              )}
               <Field label="Hết hạn sau (giờ)" hint="Tin chưa gửi được sau thời gian này thì bỏ.">
                 <NumInput value={draft.expiresHours} min={1} max={720} onChange={(v) => set("expiresHours", v ?? 24)} testId="automation-expires" />
               </Field>
@@ -383,7 +434,7 @@ export function AutomationEditorPage({ id }: { id: string }) {
               ))}
             </ul>
           )}
-          <ErrorBox error={save.error} testId="automation-save-error" fields={FIELDS} />
+          <ErrorBox error={save.error} testId="automation-save-error" fields={fieldsOf(saved.trigger)} />
           <div className="c-row c-row-end">
             {dirty && (
               <button className="c-btn" onClick={() => setDraft(inputOf(saved))}>

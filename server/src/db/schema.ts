@@ -35,6 +35,8 @@ export const customers = sqliteTable(
     memberCode: text("member_code").notNull().unique(),
     /** `YYYY-MM-DD`, or `MM-DD` when the year is not known (shared BirthDate); segments read its month. */
     birthDate: text("birth_date"),
+    /** When the shopper agreed that the shop keeps their birthday to send a birthday gift (null: no birthday they gave). */
+    birthDateConsentAt: integer("birth_date_consent_at"),
     /** Set when the person's data was erased on request: the row stays (ledger, orders, audit point at it), anonymised. */
     erasedAt: integer("erased_at"),
     createdAt: integer("created_at").notNull(),
@@ -951,8 +953,10 @@ export const automations = sqliteTable("automations", {
   templateParams: text("template_params").notNull().default("{}"),
   /** How long a queued message stays relevant. */
   expiresHours: real("expires_hours").notNull().default(24),
-  /** The expiring triggers' window: fires this many days before the points / voucher lapse (else null). */
+  /** The expiring triggers' window: fires this many days before the points / voucher lapse; win-back: no order in this many days (else null). */
   withinDays: integer("within_days"),
+  /** The birthday's gift: a voucher campaign issued once a year per person (vouchers' source key `birthday:<customer>:<year>`). */
+  voucherCampaignId: text("voucher_campaign_id"),
   updatedBy: text("updated_by"),
   updatedAt: integer("updated_at").notNull(),
 });

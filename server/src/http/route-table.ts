@@ -79,6 +79,7 @@ const SEGMENT = { name: "Khách VIP lâu chưa ghé", description: "mẫu", rule
  */
 export const SAMPLE_BODIES: Record<string, unknown> = {
   "PUT /api/me/message-prefs": { offersPerWeek: 1, pausedUntil: null, mutedCategories: [] },
+  "PUT /api/me/birthday": { birthDate: "05-14", consent: true },
   "POST /api/orders/quote": { storeId: "$STORE", items: ITEMS },
   "POST /api/orders": {
     storeId: "$STORE",

@@ -8,6 +8,7 @@ import { UserAvatar } from "../../components/avatar";
 import { PageHeader } from "../../components/page-header";
 import { useLoad } from "../../lib/use-load";
 import { PersonaSwitcher } from "./components/persona-switcher";
+import { BirthdayCard } from "./components/birthday-card";
 import "./account.css";
 import { fmtPhone } from "@mc/web/format";
 
@@ -60,6 +61,8 @@ export default function AccountPage() {
             />
           ) : null}
         </section>
+
+        <BirthdayCard />
 
         <button className="mc-card mc-row prefs-link" onClick={() => navigate("/message-prefs")} data-testid="open-message-prefs">
           <span className="mc-row-icon">

@@ -36,6 +36,8 @@ const CUSTOMER_COLUMNS = {
     "fatigue_until",
     "member_code",
     "birth_date",
+    // When they agreed the shop keeps their birthday: goes with the birthday.
+    "birth_date_consent_at",
     // The name's search key (the CRM's list), and with it the name's words in customers_fts.
     "search_name",
   ],
@@ -80,9 +82,10 @@ describe("erasing a customer's personal data", () => {
       (await api("POST", `/api/admin/customers/${id}/points/adjust`, admin, { delta: 50, reason: "Quà sinh nhật", idempotencyKey: "bday-1" })).status,
     ).toBe(200);
 
-    // No route writes a birthday yet (segments read it): set it as the customers module will.
-    h.app.services.db.$client.prepare("update customers set birth_date = '1990-05-01' where id = ?").run(id);
+    // The birthday the shopper gave in the mini app, with their consent.
+    expect((await api("PUT", "/api/me/birthday", token, { birthDate: "1990-05-01", consent: true })).status).toBe(200);
     const before = one("select * from customers where id = ?", id);
+    expect(before.birth_date_consent_at).toBeTypeOf("number");
     expect(before.phone).toMatch(/^84/);
     expect(before.zalo_oa_id).toBeTruthy();
     const ids = [before.zalo_id, before.zalo_oa_id] as string[];
@@ -113,6 +116,7 @@ describe("erasing a customer's personal data", () => {
       follows_oa: 0,
       role: "customer",
       birth_date: null,
+      birth_date_consent_at: null,
       search_name: "",
     });
     expect(after.erased_at).toBeTypeOf("number");

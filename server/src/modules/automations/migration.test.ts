@@ -48,6 +48,8 @@ it("people welcomed before automations existed are recorded as welcomed; the rec
     "points-expiring",
     "voucher-expiring",
     "cart-abandoned",
+    "birthday",
+    "win-back",
   ]);
   db.$client.close();
 });

@@ -18,6 +18,7 @@ export type AutomationRow = {
   template_params: string;
   expires_hours: number;
   within_days: number | null;
+  voucher_campaign_id: string | null;
   updated_by: string | null;
   updated_at: number;
 };
@@ -45,7 +46,7 @@ export function createAutomationRepo(db: Db) {
   const updateStmt = c.prepare(
     `update automations set name = @name, enabled = @enabled, wait_hours = @waitHours, segment_id = @segmentId, category = @category,
        priority = @priority, text = @text, image_url = @imageUrl, template_id = @templateId, template_params = @templateParams,
-       expires_hours = @expiresHours, within_days = @withinDays, updated_by = @updatedBy, updated_at = @updatedAt where id = @id`,
+       expires_hours = @expiresHours, within_days = @withinDays, voucher_campaign_id = @voucherCampaignId, updated_by = @updatedBy, updated_at = @updatedAt where id = @id`,
   );
   const insertRun = c.prepare(
     `insert into automation_runs (automation_id, occurrence_key, customer_id, vars, state, reason, due_at, created_at, done_at)
@@ -77,6 +78,9 @@ export function createAutomationRepo(db: Db) {
        and automation_id in (select id from automations where trigger = @trigger)`,
   );
   const holdsStmt = c.prepare("select 1 from automation_runs where id = ? and lease_owner = ? and state = 'waiting'").pluck();
+  // Win-back's gap: this person's latest run of one automation (automation_runs_customer_idx: a person has few runs).
+  const lastRunStmt = c.prepare("select max(created_at) from automation_runs where customer_id = ? and automation_id = ?").pluck();
+  const runExistsStmt = c.prepare("select 1 from automation_runs where automation_id = ? and occurrence_key = ?").pluck();
   const runFigures = c.prepare("select state, reason, count(*) as n from automation_runs where automation_id = ? group by state, reason");
   const outboxFigures = c.prepare("select state, reason, count(*) as n from outbox where dedupe_key >= @lo and dedupe_key < @hi group by state, reason");
   // An order placed within CONVERSION_DAYS after a message that went out (orders_customer_idx per message).
@@ -113,6 +117,9 @@ export function createAutomationRepo(db: Db) {
         .changes,
     /** Whether this worker still holds a waiting run (not cancelled meanwhile, nor taken over after its lease lapsed). */
     holds: (id: number, owner: string) => holdsStmt.get(id, owner) !== undefined,
+    /** When this automation last recorded an occurrence for this person (null: never). */
+    lastRunAt: (automationId: string, customerId: string) => (lastRunStmt.get(customerId, automationId) as number | null) ?? null,
+    runExists: (automationId: string, occurrenceKey: string) => runExistsStmt.get(automationId, occurrenceKey) === 1,
     figures(automationId: string) {
       const [l, h] = keyRange(automationId);
       return {

@@ -1,5 +1,6 @@
 import {
   AUTOMATION_TRIGGERS,
+  DAYS_TRIGGERS,
   DEFAULT_WITHIN_DAYS,
   EXPIRING_TRIGGERS,
   ErrorCode,
@@ -19,6 +20,7 @@ import type { NewMessage } from "../messaging/repo";
 import { dedupeKeyOf, type AutomationRepo, type AutomationRow, type RunEnd } from "./repo";
 
 const HOUR = 3_600_000;
+const fieldIssue = (field: string, message: string, vi: string) => ({ keyword: "custom", instancePath: `/${field}`, message, params: { params: { vi } } });
 
 /** A domain event the owning module emits inside its own transaction (follow, an order's status…). */
 export type AutomationEvent = {
@@ -40,6 +42,8 @@ export function createAutomationService(deps: {
   queue: (m: NewMessage) => boolean;
   segments: { contains: (segmentId: string, customerId: string) => boolean | null; exists: (segmentId: string) => boolean };
   templateExists: (id: string) => boolean;
+  /** A voucher campaign the birthday may give: its points price (a gift must cost none), or null when unknown. */
+  voucherCampaign?: (id: string) => { costPoints: number } | null;
   /** The person's display name now (not stored with a waiting timer: an erasure must not leave it behind). */
   nameOf: (customerId: string) => string | null;
   /** A template the shop configured outside the automation (ORDER_ZNS_TEMPLATE_ID for the order notices). */
@@ -150,6 +154,7 @@ export function createAutomationService(deps: {
       templateParams: JSON.parse(a.template_params) as Record<string, string>,
       expiresHours: a.expires_hours,
       withinDays: a.within_days,
+      voucherCampaignId: a.voucher_campaign_id,
       updatedBy: a.updated_by,
       updatedAt: iso(a.updated_at),
       figures: figuresOf(a.id),
@@ -174,6 +179,20 @@ export function createAutomationService(deps: {
     if (input.segmentId && !deps.segments.exists(input.segmentId)) throw new AppError(ErrorCode.AUTOMATION_SEGMENT_NOT_FOUND, "Segment not found");
     if (input.templateId && !deps.templateExists(input.templateId))
       throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${input.templateId} is not registered`);
+    if (EXPIRING_TRIGGERS.includes(trigger) && (input.withinDays ?? 0) > 90)
+      throw new AppError(ErrorCode.VALIDATION_FAILED, "A reminder goes at most 90 days ahead", [
+        fieldIssue("withinDays", "at most 90 days ahead", "nhắc trước tối đa 90 ngày"),
+      ]);
+    // Only the birthday gives a voucher; an editor that does not send the field keeps the current one.
+    const voucherCampaignId = trigger === "birthday" ? (input.voucherCampaignId === undefined ? a.voucher_campaign_id : input.voucherCampaignId) : null;
+    if (voucherCampaignId && voucherCampaignId !== a.voucher_campaign_id) {
+      const c = deps.voucherCampaign?.(voucherCampaignId) ?? null;
+      if (!c) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Voucher campaign not found");
+      if (c.costPoints > 0)
+        throw new AppError(ErrorCode.VALIDATION_FAILED, "A birthday gift cannot cost points", [
+          fieldIssue("voucherCampaignId", "the campaign costs points", "quà sinh nhật phải là voucher không tốn điểm"),
+        ]);
+    }
     const at = now();
     tx(db, () => {
       repo.update({
@@ -189,8 +208,9 @@ export function createAutomationService(deps: {
         templateId: input.templateId,
         templateParams: JSON.stringify(input.templateParams),
         expiresHours: input.expiresHours,
-        // Only the expiring triggers have a window; an editor that does not send one keeps the current one.
-        withinDays: EXPIRING_TRIGGERS.includes(trigger) ? (input.withinDays ?? a.within_days ?? DEFAULT_WITHIN_DAYS[trigger] ?? null) : null,
+        // Only the expiring triggers and win-back have a number of days; an editor that does not send one keeps the current one.
+        withinDays: DAYS_TRIGGERS.includes(trigger) ? (input.withinDays ?? a.within_days ?? DEFAULT_WITHIN_DAYS[trigger] ?? null) : null,
+        voucherCampaignId,
         updatedBy: `${actorOf(actor).kind}:${actor.id}`,
         updatedAt: at,
       });
@@ -204,6 +224,8 @@ export function createAutomationService(deps: {
     fire,
     /** The enabled automations of a trigger (the expiring scan reads each one's window). */
     enabledFor: (trigger: AutomationTrigger) => repo.enabledFor(trigger),
+    lastRunAt: repo.lastRunAt,
+    runExists: repo.runExists,
     list: () => repo.list().map(view),
     get: (id: string) => view(row(id)),
     update,

@@ -179,16 +179,29 @@ export function createCustomerRepo(db: Db) {
     );
   }
 
-  /** The person's birthday (shared BirthDate), or null. False when the person is gone (erased or unknown). */
-  function setBirthDate(id: string, birthDate: string | null, now: number): boolean {
+  /**
+   * The person's birthday (shared BirthDate), or null; `consentAt` when the shopper gave it themselves with their
+   * consent (null: cleared, or set by the shop). False when the person is gone (erased or unknown).
+   */
+  function setBirthDate(id: string, birthDate: string | null, now: number, consentAt: number | null = null): boolean {
     return (
       db
         .update(customers)
-        .set({ birthDate, updatedAt: now })
+        .set({ birthDate, birthDateConsentAt: birthDate === null ? null : consentAt, updatedAt: now })
         .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
         .run().changes === 1
     );
   }
+
+  // The birthday scan's candidates: one month through customers_birth_month_idx (its own expression), in rowid
+  // order within it (the index's last column), so a page is one seek and the next starts where it stopped.
+  const birthdaysStmt = c.prepare(
+    `select rowid, id from customers where cast(substr(birth_date, -5, 2) as integer) = @month and rowid > @after
+       and substr(birth_date, -5) in (select value from json_each(@mmdd)) and erased_at is null order by rowid limit @n`,
+  );
+  /** A page of the people whose birthday (`MM-DD`, either stored form) is one of `mmdd`, all in one month. */
+  const birthdaysPage = (p: { mmdd: string[]; after: number; n: number }) =>
+    birthdaysStmt.all({ month: Number(p.mmdd[0]!.slice(0, 2)), mmdd: JSON.stringify(p.mmdd), after: p.after, n: p.n }) as { rowid: number; id: string }[];
 
   function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {
     principals.delete(id);
@@ -247,6 +260,7 @@ export function createCustomerRepo(db: Db) {
         prefs: "{}",
         fatigueUntil: null,
         birthDate: null,
+        birthDateConsentAt: null,
         memberCode: humanCode(MEMBER_CODE_LENGTH),
         erasedAt: now,
         updatedAt: now,
@@ -319,6 +333,7 @@ export function createCustomerRepo(db: Db) {
     touchInteraction,
     setPhone,
     setBirthDate,
+    birthdaysPage,
     setRole,
     setFatigueUntil,
     setPrefs,

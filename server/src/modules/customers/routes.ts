@@ -10,6 +10,8 @@ import {
   CustomerListQuery,
   CustomerProfile,
   EraseCustomerBody,
+  MyBirthday,
+  MyBirthdayBody,
   SetRoleBody,
   SetTagsBody,
   TagCounts,
@@ -28,6 +30,29 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { customers, list, profiles } = opts;
   const tags = ["crm"];
+
+  // ---- the shopper's own birthday (the mini app's account page) ----
+  r.get(
+    "/api/me/birthday",
+    {
+      config: { access: "customer", scope: "own" },
+      schema: { tags: ["identity"], summary: "My birthday and when I agreed the shop keeps it", response: { 200: z.object({ birthday: MyBirthday }) } },
+    },
+    async (req) => ({ birthday: customers.myBirthday(me(req).id) }),
+  );
+  r.put(
+    "/api/me/birthday",
+    {
+      config: { access: "customer", scope: "own" },
+      schema: {
+        tags: ["identity"],
+        summary: "Give (with consent: only for a birthday gift), change or clear my birthday (YYYY-MM-DD or MM-DD)",
+        body: MyBirthdayBody,
+        response: { 200: z.object({ birthday: MyBirthday }) },
+      },
+    },
+    async (req) => ({ birthday: customers.setMyBirthday(me(req).id, req.body) }),
+  );
 
   r.get(
     "/api/admin/customers",

@@ -1,4 +1,4 @@
-import { BirthDate, ErrorCode, maskPhone, type Customer, type Role } from "@mc/shared";
+import { BirthDate, ErrorCode, birthDateProblem, dayKey, maskPhone, type Customer, type MyBirthday, type MyBirthdayBody, type Role } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { actorOf, audit, forgetTagDetails } from "../../lib/audit";
@@ -40,7 +40,15 @@ export type Forgetters = {
 };
 
 /** The shop's side of a person: roles, tags, erasure (the person's own side is identity's). */
-export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores: Pick<StoreRepo, "exists">; now: () => number; forget: Forgetters }) {
+export function createCustomerService(deps: {
+  db: Db;
+  repo: CustomerRepo;
+  stores: Pick<StoreRepo, "exists">;
+  now: () => number;
+  forget: Forgetters;
+  /** The shop's time zone: a birth year cannot be after today there. */
+  timeZone?: string;
+}) {
   const { db, repo, now } = deps;
 
   function view(customerId: string): Customer {
@@ -87,6 +95,43 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
     });
   }
 
+  const fieldIssue = (field: string, message: string, vi: string) => ({ keyword: "custom", instancePath: `/${field}`, message, params: { params: { vi } } });
+  function myBirthday(customerId: string): MyBirthday {
+    const row = repo.byId(customerId);
+    if (!row || row.erasedAt !== null) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+    return { birthDate: row.birthDate, consentAt: row.birthDateConsentAt === null ? null : new Date(row.birthDateConsentAt).toISOString() };
+  }
+
+  /**
+   * The shopper gives (with consent), changes or clears their own birthday from the mini app. The consent time is
+   * kept beside it (shown back to them); the audit row says who changed it and that they consented, not the date.
+   */
+  function setMyBirthday(customerId: string, body: MyBirthdayBody): MyBirthday {
+    const at = now();
+    if (body.birthDate !== null) {
+      const problem = birthDateProblem(body.birthDate, dayKey(at, deps.timeZone ?? "Asia/Ho_Chi_Minh"));
+      if (problem) throw new AppError(ErrorCode.VALIDATION_FAILED, `Birth date: ${problem}`, [fieldIssue("birthDate", problem, "ngày sinh không hợp lệ")]);
+      if (!body.consent)
+        throw new AppError(ErrorCode.VALIDATION_FAILED, "Agree to the shop keeping your birthday first", [
+          fieldIssue("consent", "consent is required", "hãy đồng ý để cửa hàng lưu ngày sinh"),
+        ]);
+    }
+    tx(db, () => {
+      const row = repo.byId(customerId);
+      // Unchanged date: the consent given the first time stands.
+      const consentAt = row?.birthDate === body.birthDate && row.birthDateConsentAt !== null ? row.birthDateConsentAt : at;
+      if (!repo.setBirthDate(customerId, body.birthDate, at, consentAt)) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
+      audit(db, {
+        actor: { kind: "customer", id: customerId },
+        action: "customer.birthDate",
+        targetId: customerId,
+        details: { consent: body.birthDate !== null, cleared: body.birthDate === null },
+        at,
+      });
+    });
+    return myBirthday(customerId);
+  }
+
   /**
    * Erases a person's personal data on their request (Vietnam's Decree 13/2023 on personal data): one
    * transaction anonymises the customer row, drops their tags, cancels messages not yet sent and redacts
@@ -115,7 +160,7 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
     return { customer: toCustomerView(repo.byId(customerId)!, []), ...result };
   }
 
-  return { view, setRole, setTags, setBirthDate, tagsOf: repo.tagsOf, erase };
+  return { view, setRole, setTags, setBirthDate, myBirthday, setMyBirthday, tagsOf: repo.tagsOf, erase };
 }
 
 export type CustomerService = ReturnType<typeof createCustomerService>;

@@ -52,7 +52,21 @@ export function createOrderRepo(db: Db) {
   const markFailed = c.prepare("update orders set payment_status = 'failed', updated_at = ? where id = ? and payment_status in ('unpaid','pending')");
   const linkCheckout = c.prepare("update orders set checkout_order_id = ? where id = ? and checkout_order_id is null");
 
+  // Win-back's candidates: a page of the people with a completed order, in customer order (orders_completed_idx
+  // gives each one's latest in one seek), with whether they ordered since (any order not cancelled) and are erased.
+  const lapsedStmt = c.prepare(
+    `select g.customer_id as customerId, g.last as lastCompletedAt,
+       exists (select 1 from orders r where r.customer_id = g.customer_id and r.created_at >= @since and r.status <> 'cancelled') as recent,
+       exists (select 1 from customers x where x.id = g.customer_id and x.erased_at is not null) as erased
+     from (select customer_id, max(completed_at) as last from orders where status = 'completed' and customer_id > @after
+           group by customer_id order by customer_id limit @n) g`,
+  );
+  /** One page of people who ordered before; the caller keeps those whose last order is older than its window. */
+  const customersByLastOrder = (p: { since: number; after: string; n: number }) =>
+    lapsedStmt.all(p) as { customerId: string; lastCompletedAt: number; recent: number; erased: number }[];
+
   return {
+    customersByLastOrder,
     order,
     orderByRequest,
     orderByCheckoutId,

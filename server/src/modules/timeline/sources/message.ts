@@ -13,6 +13,8 @@ const SOURCE: Record<string, string> = {
   feedback: "xin góp ý",
   points_expiring: "nhắc điểm sắp hết hạn",
   voucher_expiring: "nhắc voucher sắp hết hạn",
+  birthday: "chúc mừng sinh nhật",
+  win_back: "mời quay lại",
 };
 const CHANNEL: Record<string, string> = { cs: "Tin tư vấn (CS)", template_uid: "Mẫu qua UID", zns: "ZNS qua SĐT" };
 const STATE: Record<OutboxTimelineRow["state"], string> = {

@@ -4,6 +4,7 @@ import { actorName, atStores, iso, scan, storesParam, type Item, type SourceFact
 function issuedTitle(v: VoucherTimelineRow, name: string): string {
   if (v.source === "prize") return `Trúng voucher ${name} từ trò chơi`;
   if (v.source === "claim") return (v.cost_points ?? 0) > 0 ? `Đổi ${v.cost_points} điểm lấy voucher ${name}` : `Nhận voucher ${name}`;
+  if (v.source === "birthday") return `Quà sinh nhật: voucher ${name}`;
   return `Được tặng voucher ${name}`;
 }
 
