@@ -55,6 +55,8 @@ import { createAutomationRepo } from "./modules/automations/repo";
 import { createAutomationService } from "./modules/automations/service";
 import { createTimerWorker } from "./modules/automations/timers";
 import { createExpiringScan } from "./modules/automations/expiring-scan";
+import { createAutomationHistoryRepo } from "./modules/automations/history-repo";
+import { createWhatIf } from "./modules/automations/what-if";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -130,6 +132,8 @@ export function buildContainer(o: ContainerOptions) {
     queue: messaging.queue,
     segments,
     templateExists: (id) => messagingRepo.template(id) !== undefined,
+    storeExists: storeRepo.exists,
+    whatIf: createWhatIf({ db, history: createAutomationHistoryRepo(db), segments, timeZone: config.SHOP_TIME_ZONE, now }),
     nameOf: (id) => customerRepo.byId(id)?.name?.slice(0, 30) ?? null,
     // The order notices go as the configured ZNS template when it is registered (else as text, as before).
     defaultTemplate: (a) =>
