@@ -67,7 +67,10 @@ process.on("message", async (m: { type: string }) => {
   } else if (m.type === "timers-stop") {
     await automationTimers.stop();
     const runs = db.$client.prepare("select state, reason, count(*) n from automation_runs group by state, reason").all();
-    const outbox = db.$client.prepare("select count(*) from outbox where dedupe_key >= 'auto:order-feedback:bench:' and dedupe_key < 'auto:order-feedback:bench;'").pluck().get();
+    const outbox = db.$client
+      .prepare("select count(*) from outbox where dedupe_key >= 'auto:order-feedback:bench:' and dedupe_key < 'auto:order-feedback:bench;'")
+      .pluck()
+      .get();
     process.send!({ type: "timers-stop", runs, outbox });
   } else if (m.type === "stop") {
     await app.close();

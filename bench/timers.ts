@@ -119,7 +119,10 @@ try {
         "baseline max ms": f1(baseline.max),
         "server turn max ms": f1(ph.loop),
         verdict: i === 0 ? "" : s.max <= TARGET_MS ? `PASS (≤ ${TARGET_MS} ms)` : `MISS (> ${TARGET_MS} ms)`,
-        note: i === 0 ? "" : `fired ${fired.toLocaleString("en-US")} (${Math.round(fired / seconds).toLocaleString("en-US")}/s), queued ${outbox.toLocaleString("en-US")}`,
+        note:
+          i === 0
+            ? ""
+            : `fired ${fired.toLocaleString("en-US")} (${Math.round(fired / seconds).toLocaleString("en-US")}/s), queued ${outbox.toLocaleString("en-US")}`,
       };
     }),
   );

@@ -7,8 +7,24 @@ describe("automation conditions", () => {
   it("all rules must hold: a total at the threshold meets ≥, one đồng below does not", () => {
     expect(conditionsMet([{ var: "order_total", op: "gte", value: 250_000 }], facts)).toBe(true);
     expect(conditionsMet([{ var: "order_total", op: "gte", value: 250_001 }], facts)).toBe(false);
-    expect(conditionsMet([{ var: "order_total", op: "lte", value: 250_000 }, { var: "store", op: "eq", value: "st-hue" }], facts)).toBe(true);
-    expect(conditionsMet([{ var: "order_total", op: "lte", value: 250_000 }, { var: "store", op: "eq", value: "st-vvt" }], facts)).toBe(false);
+    expect(
+      conditionsMet(
+        [
+          { var: "order_total", op: "lte", value: 250_000 },
+          { var: "store", op: "eq", value: "st-hue" },
+        ],
+        facts,
+      ),
+    ).toBe(true);
+    expect(
+      conditionsMet(
+        [
+          { var: "order_total", op: "lte", value: 250_000 },
+          { var: "store", op: "eq", value: "st-vvt" },
+        ],
+        facts,
+      ),
+    ).toBe(false);
     expect(conditionsMet([{ var: "channel", op: "neq", value: "pickup" }], facts)).toBe(true);
     expect(conditionsMet([{ var: "points_earned", op: "eq", value: 25 }], facts)).toBe(true);
   });

@@ -77,7 +77,10 @@ describe("rules on the event", () => {
   it("a rule the trigger cannot check is a 400 AUTOMATION_CONDITION_INVALID naming it, and nothing is saved", async () => {
     const unknown = await edit("order-ready", { conditions: [{ var: "birthday", op: "eq", value: "x" }] });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json()).toMatchObject({ code: "AUTOMATION_CONDITION_INVALID", details: { problems: [{ index: 0, var: "birthday", problem: "UNKNOWN_VAR" }] } });
+    expect(unknown.json()).toMatchObject({
+      code: "AUTOMATION_CONDITION_INVALID",
+      details: { problems: [{ index: 0, var: "birthday", problem: "UNKNOWN_VAR" }] },
+    });
     const store = await edit("order-ready", { conditions: [{ var: "store", op: "eq", value: "no-such-store" }] });
     expect(store.json()).toMatchObject({ code: "AUTOMATION_CONDITION_INVALID", details: { problems: [{ problem: "VALUE_NOT_ALLOWED" }] } });
     expect((await edit("welcome", { conditions: [{ var: "order_total", op: "gte", value: 1 }] })).json().code).toBe("AUTOMATION_CONDITION_INVALID");
@@ -112,7 +115,10 @@ describe("what-if over the last 30 days", () => {
     expect((await whatIf("order-confirmed")).json().whatIf).toMatchObject({ people: 2, occurrences: 3, exact: true });
     const over = [{ var: "order_total", op: "gte", value: 100_000 }];
     expect((await whatIf("order-confirmed", { conditions: over })).json().whatIf).toMatchObject({ people: 1, occurrences: 1 });
-    expect((await whatIf("order-ready", { conditions: [{ var: "channel", op: "eq", value: "pickup" }] })).json().whatIf).toMatchObject({ people: 2, occurrences: 2 });
+    expect((await whatIf("order-ready", { conditions: [{ var: "channel", op: "eq", value: "pickup" }] })).json().whatIf).toMatchObject({
+      people: 2,
+      occurrences: 2,
+    });
     expect((await whatIf("order-ready", { conditions: [{ var: "store", op: "eq", value: "q3" }] })).json().whatIf.people).toBe(0);
     expect((await whatIf("first-purchase")).json().whatIf).toMatchObject({ people: 2, occurrences: 2 });
     expect((await whatIf("order-completed-none", {})).statusCode).toBe(404);

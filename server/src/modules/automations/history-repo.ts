@@ -6,7 +6,12 @@ import type { Db } from "../../db/client";
  */
 export type OrderFact = { customer_id: string; id: string; total_vnd: number; store_id: string; pickup_type: string; points_earned: number };
 
-const ORDER_MOVE_COLUMN = { order_confirmed: "confirmed_at", order_ready: "ready_at", order_completed: "completed_at", order_cancelled: "cancelled_at" } as const;
+const ORDER_MOVE_COLUMN = {
+  order_confirmed: "confirmed_at",
+  order_ready: "ready_at",
+  order_completed: "completed_at",
+  order_cancelled: "cancelled_at",
+} as const;
 export type OrderMoveTrigger = keyof typeof ORDER_MOVE_COLUMN;
 export const isOrderMove = (t: string): t is OrderMoveTrigger => Object.hasOwn(ORDER_MOVE_COLUMN, t);
 

@@ -181,7 +181,8 @@ export function createAutomationService(deps: {
     const problems = conditionProblems(trigger, conditions);
     const vars = CONDITION_VARS[trigger] ?? {};
     conditions.forEach((c, index) => {
-      if (vars[c.var]?.type === "store" && typeof c.value === "string" && !deps.storeExists(c.value)) problems.push({ index, var: c.var, problem: "VALUE_NOT_ALLOWED" });
+      if (vars[c.var]?.type === "store" && typeof c.value === "string" && !deps.storeExists(c.value))
+        problems.push({ index, var: c.var, problem: "VALUE_NOT_ALLOWED" });
     });
     if (problems.length)
       throw new AppError(ErrorCode.AUTOMATION_CONDITION_INVALID, `This trigger cannot check ${problems.map((p) => p.var).join(", ")}`, {

@@ -47,7 +47,7 @@ export function createTimerWorker(deps: {
     const rows = tx(db, () => repo.claim({ owner, until: t + o.leaseMs, now: t, n: o.batchSize }));
     let done = 0;
     const automations = new Map<string, AutomationRow | undefined>();
-    for (let i = 0; i < rows.length; ) {
+    for (let i = 0; i < rows.length;) {
       done += tx(db, () => {
         // A chunk ends at chunkSize fires or budgetMs, whichever comes first: on a busy machine (or a costly
         // template) a fixed count could hold the event loop for far longer than the requests can wait.

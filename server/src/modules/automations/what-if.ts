@@ -7,7 +7,13 @@ import type { AutomationRow } from "./repo";
 const DAY = 86_400_000;
 export const WHAT_IF_DAYS = 30;
 
-export type WhatIfSettings = { trigger: AutomationTrigger; automationId: string; segmentId: string | null; conditions: AutomationCondition[]; withinDays: number | null };
+export type WhatIfSettings = {
+  trigger: AutomationTrigger;
+  automationId: string;
+  segmentId: string | null;
+  conditions: AutomationCondition[];
+  withinDays: number | null;
+};
 
 const orderFacts = (o: OrderFact) => ({ order_total: o.total_vnd, store: o.store_id, channel: o.pickup_type, points_earned: o.points_earned });
 
@@ -89,7 +95,8 @@ export function createWhatIf(deps: {
     }
     // A trigger whose history lives elsewhere: the occurrences this automation itself recorded.
     await forEachRowidSlice(c, "automation_runs", (lo, hi) => {
-      for (const r of history.runsOf({ lo, hi, from, to, automationId: s.automationId })) consider(r.customer_id, JSON.parse(r.vars) as Record<string, unknown>);
+      for (const r of history.runsOf({ lo, hi, from, to, automationId: s.automationId }))
+        consider(r.customer_id, JSON.parse(r.vars) as Record<string, unknown>);
     });
     return done(false, "runs");
   }

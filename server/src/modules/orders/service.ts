@@ -213,7 +213,12 @@ export function createOrderService(deps: {
     const vars = noticeVars(o, to, extra);
     deps.emit({ trigger: `order_${to}`, customerId: o.customerId, occurrenceKey: `order:${o.id}`, vars });
     if (to === "completed" && !repo.hasOtherCompleted(o.customerId, o.id))
-      deps.emit({ trigger: "first_purchase", customerId: o.customerId, occurrenceKey: o.customerId, vars: { code: o.code, total: vnd(o.totalVnd), ...orderFacts(o) } });
+      deps.emit({
+        trigger: "first_purchase",
+        customerId: o.customerId,
+        occurrenceKey: o.customerId,
+        vars: { code: o.code, total: vnd(o.totalVnd), ...orderFacts(o) },
+      });
   }
 
   function complete(o: OrderRow, actor: Actor, at: number) {
