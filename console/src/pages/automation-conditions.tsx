@@ -144,7 +144,7 @@ export function WhatIfCard({ id, draft }: { id: string; draft: AutomationWhatIfI
             {w.occurrences > w.people && <span className="c-muted"> ({fmtNumber(w.occurrences)} lần)</span>}.
           </p>
           <p className="c-small c-muted" data-testid="what-if-note">
-            {w.exact ? "Tính đúng theo lịch sử sự kiện" : note}
+            {w.exact ? "Tính đúng theo lịch sử sự kiện." : note}
             {w.segmentNow && " Phân khúc tính theo thành viên hiện tại."} Chưa trừ các tin quy tắc gửi sẽ chặn (giờ yên lặng, giới hạn, khách đã bỏ quan tâm).
           </p>
         </>
