@@ -60,6 +60,8 @@ import { createExpiringScan } from "./modules/automations/expiring-scan";
 import { createCartRepo } from "./modules/carts/repo";
 import { createCartService } from "./modules/carts/service";
 import { createDailyScans } from "./modules/automations/daily-scans";
+import { createAutomationHistoryRepo } from "./modules/automations/history-repo";
+import { createWhatIf } from "./modules/automations/what-if";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -150,6 +152,8 @@ export function buildContainer(o: ContainerOptions) {
     segments,
     templateExists: (id) => messagingRepo.template(id) !== undefined,
     voucherCampaign: (id) => voucherRepo.campaign(id) ?? null,
+    storeExists: storeRepo.exists,
+    whatIf: createWhatIf({ db, history: createAutomationHistoryRepo(db), segments, timeZone: config.SHOP_TIME_ZONE, now }),
     nameOf: (id) => customerRepo.byId(id)?.name?.slice(0, 30) ?? null,
     // The order notices go as the configured ZNS template when it is registered (else as text, as before).
     defaultTemplate: (a) =>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AutomationConditions, type AutomationCondition, type ConditionVarKind } from "./automation-conditions";
 import { Category } from "./messaging";
 
 /**
@@ -85,6 +86,8 @@ export const AutomationInput = z.object({
     .min(0)
     .max(24 * 90),
   segmentId: z.string().min(1).max(64).nullable(),
+  /** Rules on the event (all must hold), beside the segment; an editor that does not send them keeps the current ones. */
+  conditions: AutomationConditions.optional(),
   category: Category,
   priority: z.number().int().min(1).max(9),
   text: z.string().trim().min(1).max(2000),
@@ -113,7 +116,31 @@ export type AutomationFigures = {
   conversions: number;
 };
 
+/** The draft a what-if counts (the editor's current settings; absent fields are the saved ones). */
+export const AutomationWhatIfInput = z.object({
+  segmentId: z.string().min(1).max(64).nullable().optional(),
+  conditions: AutomationConditions.optional(),
+  withinDays: z.number().int().min(1).max(90).nullable().optional(),
+});
+export type AutomationWhatIfInput = z.infer<typeof AutomationWhatIfInput>;
+
+/** How many people it would have reached in the last `days` days, from history, before the send policy. */
+export type AutomationWhatIf = {
+  days: number;
+  people: number;
+  occurrences: number;
+  /** False where history cannot replay the trigger exactly (the basis says why). */
+  exact: boolean;
+  /** `history`: from the events' own records; `points_lots` / `voucher_expiry`: replayed from expiry dates; `runs`: from this automation's own recorded runs. */
+  basis: "history" | "points_lots" | "voucher_expiry" | "runs";
+  /** The segment is who is in it now, not who was in it then. */
+  segmentNow: boolean;
+};
+
 export type Automation = AutomationInput & {
+  conditions: AutomationCondition[];
+  /** The facts its rules on the event may read, with their kinds. */
+  conditionVars: Record<string, ConditionVarKind>;
   id: string;
   trigger: AutomationTrigger;
   vars: readonly string[];

@@ -126,6 +126,8 @@ export const ErrorCode = {
   AUTOMATION_PLACEHOLDER_UNKNOWN: "AUTOMATION_PLACEHOLDER_UNKNOWN",
   /** An automation's condition names a saved segment that does not exist (or was deleted). */
   AUTOMATION_SEGMENT_NOT_FOUND: "AUTOMATION_SEGMENT_NOT_FOUND",
+  /** A rule on the event that its trigger cannot check (unknown var, op or value; details.problems). */
+  AUTOMATION_CONDITION_INVALID: "AUTOMATION_CONDITION_INVALID",
   // the OA inbox
   /** A conversation that does not exist, or that the caller's stores do not see. */
   CONVERSATION_NOT_FOUND: "CONVERSATION_NOT_FOUND",

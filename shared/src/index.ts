@@ -19,4 +19,5 @@ export * from "./console";
 export * from "./loyalty-changes";
 export * from "./auto-reply";
 export * from "./automations";
+export * from "./automation-conditions";
 export * from "./inbox";

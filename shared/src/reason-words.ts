@@ -29,6 +29,7 @@ export const REASON_LABEL: Record<string, string> = {
   AUTOMATION_OFF: "Tự động hoá đã tắt trước khi đến giờ gửi",
   NOT_IN_SEGMENT: "Không thuộc phân khúc điều kiện",
   SEGMENT_DELETED: "Phân khúc điều kiện đã bị xoá",
+  CONDITION_NOT_MET: "Sự kiện không khớp điều kiện",
   CONTENT_EMPTY: "Nội dung trống",
 };
 

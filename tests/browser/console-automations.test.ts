@@ -177,4 +177,72 @@ describe("console: automations", () => {
       await close();
     }
   });
+
+  it("rules on the event are edited beside a what-if over the last 30 days that follows the draft (1280 and 360 px)", async () => {
+    const token = await stack.adminToken();
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${stack.apiUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }).then((r) => r.json());
+    const whatIf = (draft: unknown) =>
+      api("/api/admin/automations/order-confirmed/what-if", { method: "POST", body: JSON.stringify(draft) }).then((r) => r.whatIf);
+    const people = (page: Page) => page.getByTestId("what-if-people").textContent();
+    const { page, errors, close } = await openDesktop({ browser, expected: () => false });
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await signIn(page, stack, "#/automations/order-confirmed");
+      await expect.poll(() => page.getByTestId("automation-title").textContent()).toBe("Xác nhận đơn hàng");
+      const all = await whatIf({ conditions: [] });
+      await expect.poll(() => people(page)).toBe(all.people.toLocaleString("vi-VN"));
+      expect(await page.getByTestId("what-if-note").textContent()).toContain("Tính đúng theo lịch sử sự kiện");
+
+      // A rule "order total ≥ 100 000 đ": the count follows the draft before it is saved.
+      await page.getByTestId("condition-add").click();
+      expect(await page.getByTestId("condition-var-0").inputValue()).toBe("order_total");
+      await page.getByTestId("condition-value-0").fill("100000");
+      const over = await whatIf({ conditions: [{ var: "order_total", op: "gte", value: 100_000 }] });
+      expect(over.people).toBeLessThanOrEqual(all.people);
+      await expect.poll(() => people(page)).toBe(over.people.toLocaleString("vi-VN"));
+      // A second rule: the store is the first one.
+      await page.getByTestId("condition-add").click();
+      await page.getByTestId("condition-var-1").selectOption("store");
+      const storeId = await page.getByTestId("condition-value-1").inputValue();
+      expect(storeId).not.toBe("");
+      const both = await whatIf({
+        conditions: [
+          { var: "order_total", op: "gte", value: 100_000 },
+          { var: "store", op: "eq", value: storeId },
+        ],
+      });
+      await expect.poll(() => people(page)).toBe(both.people.toLocaleString("vi-VN"));
+      await page.getByTestId("automation-save").click();
+      await expect
+        .poll(() => api("/api/admin/automations/order-confirmed").then((r) => r.automation.conditions))
+        .toEqual([
+          { var: "order_total", op: "gte", value: 100_000 },
+          { var: "store", op: "eq", value: storeId },
+        ]);
+      await shot(page, "console-automation-conditions");
+
+      // At a phone's width the rules wrap, nothing is wider than the screen.
+      await page.setViewportSize({ width: 360, height: 800 });
+      await page.reload();
+      await expect.poll(() => page.getByTestId("condition-value-1").inputValue()).toBe(storeId);
+      await expect.poll(() => people(page)).toBe(both.people.toLocaleString("vi-VN"));
+      await expect.poll(() => overflows(page)).toBe(false);
+      await page.getByTestId("automation-conditions").scrollIntoViewIfNeeded();
+      await shot(page, "console-automation-conditions-360");
+      await page.getByTestId("automation-what-if-card").scrollIntoViewIfNeeded();
+      await shot(page, "console-automation-what-if-360");
+
+      // Rules off again; an estimate is said to be one (the expiring recipes).
+      await page.getByTestId("condition-remove-1").click();
+      await page.getByTestId("condition-remove-0").click();
+      await page.getByTestId("automation-save").click();
+      await expect.poll(() => api("/api/admin/automations/order-confirmed").then((r) => r.automation.conditions)).toEqual([]);
+      await page.goto(`${stack.consoleUrl}/#/automations/points-expiring`);
+      await expect.poll(() => page.getByTestId("what-if-note").textContent()).toContain("Ước tính");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });

@@ -115,6 +115,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
     hint: "Nội dung dùng một biến {…} mà sự kiện kích hoạt không có. Chỉ dùng các biến được liệt kê dưới ô nội dung.",
   },
   AUTOMATION_SEGMENT_NOT_FOUND: { title: "Không tìm thấy phân khúc", hint: "Phân khúc đã chọn không còn nữa. Hãy chọn phân khúc khác hoặc bỏ điều kiện." },
+  AUTOMATION_CONDITION_INVALID: {
+    title: "Điều kiện không dùng được cho sự kiện này",
+    hint: "Một điều kiện nhắc tới dữ liệu, phép so sánh hoặc cửa hàng mà sự kiện này không có. Hãy sửa hoặc bỏ điều kiện đó.",
+  },
   CONVERSATION_NOT_FOUND: { title: "Không tìm thấy cuộc trò chuyện này", hint: "Có thể cuộc trò chuyện thuộc cửa hàng khác." },
   CANNED_NOT_FOUND: { title: "Không tìm thấy câu trả lời mẫu", hint: "Có thể câu trả lời mẫu vừa bị xoá. Hãy tải lại danh sách." },
   CANNED_VARIABLE_UNKNOWN: {

@@ -18,6 +18,7 @@ import type { SegmentView } from "../crm-types";
 import { CATEGORY_LABEL, reasonLabel } from "../labels";
 import { go } from "../routing";
 import { Badge, Card, ErrorBox, Field, LoadError, NumInput, Spinner, useAction, useLoad } from "../ui";
+import { ConditionsEditor, WhatIfCard } from "./automation-conditions";
 import "./automations.css";
 
 /** What sets each automation off, in the shop's words. */
@@ -66,6 +67,7 @@ const FIELDS: Record<string, string> = {
   name: "Tên",
   waitHours: "Chờ (giờ)",
   segmentId: "Điều kiện",
+  conditions: "Điều kiện theo sự kiện",
   category: "Loại tin",
   priority: "Ưu tiên",
   text: "Nội dung",
@@ -152,6 +154,11 @@ export function AutomationsPage() {
                         .join("\n")}
                     >
                       {fmtNumber(suppressedTotal(a))}
+                      {Object.entries(a.figures.suppressed).map(([r, n]) => (
+                        <div key={r} className="c-small c-muted" data-testid={`automation-suppressed-${a.id}-${r}`}>
+                          {reasonLabel(r)}: {fmtNumber(n)}
+                        </div>
+                      ))}
                     </td>
                     <td data-label="Chuyển đổi" className="c-num-col" data-testid={`automation-conversions-${a.id}`}>
                       {fmtNumber(a.figures.conversions)}
@@ -186,6 +193,7 @@ function inputOf(a: Automation): AutomationInput {
     enabled: a.enabled,
     waitHours: a.waitHours,
     segmentId: a.segmentId,
+    conditions: a.conditions,
     category: a.category,
     priority: a.priority,
     text: a.text,
@@ -288,6 +296,13 @@ export function AutomationEditorPage({ id }: { id: string }) {
                     <option value={draft.segmentId}>(phân khúc không còn)</option>
                   )}
                 </select>
+              </Field>
+              <Field
+                label="Điều kiện theo sự kiện"
+                wide
+                hint="Mọi điều kiện đều phải đúng với sự kiện thì mới gửi; không khớp thì ghi «Sự kiện không khớp điều kiện»."
+              >
+                <ConditionsEditor vars={saved.conditionVars} value={draft.conditions ?? []} onChange={(v) => set("conditions", v)} />
               </Field>
               <label className="c-check c-field-wide">
                 <input type="checkbox" checked={draft.enabled} onChange={(e) => set("enabled", e.target.checked)} data-testid="automation-enabled" />
@@ -447,6 +462,9 @@ export function AutomationEditorPage({ id }: { id: string }) {
           </div>
         </div>
         <aside className="c-editor-side">
+          <Card title="Nếu áp dụng 30 ngày qua" testId="automation-what-if-card">
+            <WhatIfCard id={id} draft={{ segmentId: draft.segmentId, conditions: draft.conditions ?? [], withinDays: draft.withinDays ?? null }} />
+          </Card>
           <Card title="Số liệu" testId="automation-figures">
             <dl className="c-auto-figures">
               <dt>Kích hoạt</dt>

@@ -941,6 +941,8 @@ export const automations = sqliteTable("automations", {
   waitHours: real("wait_hours").notNull().default(0),
   /** Only people in this saved segment when the message is due (null = everyone). */
   segmentId: text("segment_id"),
+  /** Rules on the event's facts, all of which must hold (JSON AutomationCondition[]; `[]` = none). */
+  conditions: text("conditions").notNull().default("[]"),
   category: text("category", { enum: ["transactional", "care", "promotion"] }).notNull(),
   priority: integer("priority").notNull().default(5),
   /** The outbox `source` of its messages (the timeline's label). */
@@ -978,7 +980,7 @@ export const automationRuns = sqliteTable(
     /** The event's variables (JSON), rendered into the message when it is due. */
     vars: text("vars").notNull().default("{}"),
     state: text("state", { enum: ["waiting", "queued", "skipped", "cancelled"] }).notNull(),
-    /** Why it sent nothing: NOT_IN_SEGMENT, AUTOMATION_OFF, DUPLICATE, CONTENT_INVALID. */
+    /** Why it sent nothing: NOT_IN_SEGMENT, CONDITION_NOT_MET, AUTOMATION_OFF, DUPLICATE, CONTENT_INVALID. */
     reason: text("reason"),
     dueAt: integer("due_at").notNull(),
     leaseOwner: text("lease_owner"),

@@ -49,7 +49,7 @@ export function createExpiringScan(deps: {
             trigger: "points_expiring",
             customerId,
             occurrenceKey: `${customerId}:${day}`,
-            vars: { points: soon.points, date: dateText(day) },
+            vars: { points: soon.points, points_lapsing: soon.points, date: dateText(day) },
             automationId: a.id,
           });
           found++;

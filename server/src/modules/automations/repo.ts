@@ -9,6 +9,8 @@ export type AutomationRow = {
   enabled: number;
   wait_hours: number;
   segment_id: string | null;
+  /** JSON AutomationCondition[]. */
+  conditions: string;
   category: "transactional" | "care" | "promotion";
   priority: number;
   source: string;
@@ -44,7 +46,7 @@ export function createAutomationRepo(db: Db) {
   const listStmt = c.prepare("select * from automations order by rowid");
   const byTriggerStmt = c.prepare("select * from automations where trigger = ? and enabled = 1 order by rowid");
   const updateStmt = c.prepare(
-    `update automations set name = @name, enabled = @enabled, wait_hours = @waitHours, segment_id = @segmentId, category = @category,
+    `update automations set name = @name, enabled = @enabled, wait_hours = @waitHours, segment_id = @segmentId, conditions = @conditions, category = @category,
        priority = @priority, text = @text, image_url = @imageUrl, template_id = @templateId, template_params = @templateParams,
        expires_hours = @expiresHours, within_days = @withinDays, voucher_campaign_id = @voucherCampaignId, updated_by = @updatedBy, updated_at = @updatedAt where id = @id`,
   );

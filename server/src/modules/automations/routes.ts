@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AutomationInput } from "@mc/shared";
+import { AutomationInput, AutomationWhatIfInput } from "@mc/shared";
 import { me } from "../../http/route-helpers";
 import type { AutomationService } from "./service";
 
@@ -35,5 +35,18 @@ export async function automationRoutes(app: FastifyInstance, opts: { automations
       },
     },
     async (req) => ({ automation: automations.update(me(req), req.params.id, req.body) }),
+  );
+  r.post(
+    "/api/admin/automations/:id/what-if",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags,
+        summary: "How many people it would have reached in the last 30 days with these (draft) settings; read in slices between requests",
+        params: IdParam,
+        body: AutomationWhatIfInput,
+      },
+    },
+    async (req) => ({ whatIf: await automations.whatIf(req.params.id, req.body) }),
   );
 }

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { tx, type Db } from "../../db/client";
 import type { AutomationRepo, AutomationRow } from "./repo";
 import type { AutomationService } from "./service";
@@ -21,10 +22,10 @@ export function createTimerWorker(deps: {
   log?: Log;
   /** The expiring triggers' scan, run at start and every `scanEveryMs` (hourly) while the worker runs. */
   scan?: () => Promise<unknown>;
-  options?: { batchSize?: number; chunkSize?: number; leaseMs?: number; everyMs?: number; scanEveryMs?: number };
+  options?: { batchSize?: number; chunkSize?: number; budgetMs?: number; leaseMs?: number; everyMs?: number; scanEveryMs?: number };
 }) {
   const { db, repo, now } = deps;
-  const o = { batchSize: 500, chunkSize: 50, leaseMs: 60_000, everyMs: 1_000, scanEveryMs: 3_600_000, ...deps.options };
+  const o = { batchSize: 500, chunkSize: 50, budgetMs: 10, leaseMs: 60_000, everyMs: 1_000, scanEveryMs: 3_600_000, ...deps.options };
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
@@ -45,22 +46,28 @@ export function createTimerWorker(deps: {
     const t = now();
     const rows = tx(db, () => repo.claim({ owner, until: t + o.leaseMs, now: t, n: o.batchSize }));
     let done = 0;
-    for (let i = 0; i < rows.length; i += o.chunkSize) {
-      const chunk = rows.slice(i, i + o.chunkSize);
+    const automations = new Map<string, AutomationRow | undefined>();
+    for (let i = 0; i < rows.length;) {
       done += tx(db, () => {
+        // A chunk ends at chunkSize fires or budgetMs, whichever comes first: on a busy machine (or a costly
+        // template) a fixed count could hold the event loop for far longer than the requests can wait.
+        const t0 = performance.now();
+        const first = i;
+        const last = Math.min(rows.length, i + o.chunkSize);
         const at = now();
-        const automations = new Map<string, AutomationRow | undefined>();
+        automations.clear();
         let n = 0;
-        for (const r of chunk) {
+        for (; i < last && (i === first || performance.now() - t0 < o.budgetMs); i++) {
+          const r = rows[i]!;
           // Cancelled since the claim (its cause went away: an order, an emptied cart): nothing goes.
           if (!repo.holds(r.id, owner)) continue;
           if (!automations.has(r.automation_id)) automations.set(r.automation_id, repo.byId(r.automation_id));
-          const end = deps.fire(
+          const outcome = deps.fire(
             automations.get(r.automation_id),
             { automationId: r.automation_id, occurrenceKey: r.occurrence_key, customerId: r.customer_id, vars: JSON.parse(r.vars) },
             at,
           );
-          if (repo.finish({ id: r.id, owner, now: at, ...end })) n++;
+          if (repo.finish({ id: r.id, owner, now: at, ...outcome })) n++;
         }
         return n;
       });

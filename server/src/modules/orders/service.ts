@@ -192,15 +192,19 @@ export function createOrderService(deps: {
 
   // ---- status moves ----
 
+  /** The typed facts the automations' rules on the event read (CONDITION_VARS): beside the display strings. */
+  const orderFacts = (o: OrderRow) => ({ order_total: o.totalVnd, store: o.storeId, channel: o.pickupType });
+
   /** The variables the order's automations may use (`{code}`, `{pickup}`…), for each status move. */
   function noticeVars(o: OrderRow, to: OrderStatus, extra: { points: number; reason?: string }): Record<string, string | number> {
-    const vars: Record<string, string | number> = { code: o.code, total: vnd(o.totalVnd), amount: String(o.totalVnd) };
+    const vars: Record<string, string | number> = { code: o.code, total: vnd(o.totalVnd), amount: String(o.totalVnd), ...orderFacts(o) };
     if (to === "ready") {
       vars.table = o.tableLabel ?? "";
       vars.pickup = o.pickupType === "table" ? `đã xong, sẽ được mang ra bàn ${o.tableLabel}.` : "đã sẵn sàng! Mời bạn đến quầy nhận.";
     }
     if (to === "completed") {
       vars.points = extra.points;
+      vars.points_earned = extra.points;
       vars.points_line = extra.points > 0 ? `, bạn được cộng ${extra.points} điểm` : "";
     }
     if (to === "cancelled") vars.reason = extra.reason ?? "";
@@ -213,7 +217,12 @@ export function createOrderService(deps: {
     const vars = noticeVars(o, to, extra);
     deps.emit({ trigger: `order_${to}`, customerId: o.customerId, occurrenceKey: `order:${o.id}`, vars });
     if (to === "completed" && !repo.hasOtherCompleted(o.customerId, o.id))
-      deps.emit({ trigger: "first_purchase", customerId: o.customerId, occurrenceKey: o.customerId, vars: { code: o.code, total: vnd(o.totalVnd) } });
+      deps.emit({
+        trigger: "first_purchase",
+        customerId: o.customerId,
+        occurrenceKey: o.customerId,
+        vars: { code: o.code, total: vnd(o.totalVnd), ...orderFacts(o) },
+      });
   }
 
   function complete(o: OrderRow, actor: Actor, at: number) {

@@ -1,0 +1,1 @@
+ALTER TABLE `automations` ADD `conditions` text DEFAULT '[]' NOT NULL;
