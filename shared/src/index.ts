@@ -20,3 +20,4 @@ export * from "./loyalty-changes";
 export * from "./auto-reply";
 export * from "./automations";
 export * from "./inbox";
+export * from "./geo";

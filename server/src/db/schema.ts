@@ -104,6 +104,9 @@ export const stores = sqliteTable("stores", {
   /** Why an inactive store is closed (shown in the console and to a shopper whose order it refuses). */
   closedReason: text("closed_reason"),
   updatedAt: integer("updated_at"),
+  /** WGS84 position (both or neither): the auto-reply answers a shared location with the nearest open store. */
+  lat: real("lat"),
+  lng: real("lng"),
 });
 
 /** Which stores a staff member works at: staff actions are scoped to these. */
@@ -535,6 +538,9 @@ export const outbox = sqliteTable(
     source: text("source").notNull(),
     text: text("text"),
     imageUrl: text("image_url"),
+    /** A CS `message.attachment` as Zalo takes it (JSON): an uploaded image by its attachment id, a request for
+     * user info. Fixed when queued, so a retry or a restart sends the same attachment and never uploads again. */
+    csAttachment: text("cs_attachment"),
     templateId: text("template_id"),
     templateData: text("template_data"),
     state: text("state", { enum: ["queued", "held", "ready", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] })

@@ -1,0 +1,3 @@
+ALTER TABLE `outbox` ADD `cs_attachment` text;--> statement-breakpoint
+ALTER TABLE `stores` ADD `lat` real;--> statement-breakpoint
+ALTER TABLE `stores` ADD `lng` real;
