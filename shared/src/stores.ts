@@ -63,8 +63,9 @@ export const StoreSettingsInput = z
     timeZone: TimeZoneSchema,
     week: WeekHoursSchema,
     exceptions: exceptionList.default([]),
-    lat: Latitude.default(null),
-    lng: Longitude.default(null),
+    /** Omitted: no position (the editor always sends both). */
+    lat: Latitude.optional(),
+    lng: Longitude.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

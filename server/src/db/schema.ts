@@ -14,6 +14,8 @@ export const customers = sqliteTable(
     zaloId: text("zalo_id").unique(), // app-scoped id from Graph /me; null for a follower never seen in the mini app
     zaloOaId: text("zalo_oa_id").unique(), // OA-scoped follower id
     phone: text("phone"), // 84… form
+    /** When the person last shared their name/phone with the OA (`user_submit_info`): their consent to our keeping them. */
+    infoSharedAt: integer("info_shared_at"),
     name: text("name").notNull(),
     avatar: text("avatar"),
     role: text("role", { enum: ["customer", "staff", "admin"] })

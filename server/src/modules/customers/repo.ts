@@ -179,6 +179,25 @@ export function createCustomerRepo(db: Db) {
     );
   }
 
+  /**
+   * What the person shared through Zalo's request-for-info form (`user_submit_info`): the name and phone they
+   * gave, and when (their consent). Null fields are left as they were. False when the person is gone.
+   */
+  function setSharedInfo(id: string, p: { name: string | null; phone: string | null; at: number }, now: number): boolean {
+    return (
+      db
+        .update(customers)
+        .set({
+          ...(p.name ? { name: p.name, searchName: nameKey(p.name) } : {}),
+          ...(p.phone ? { phone: p.phone } : {}),
+          infoSharedAt: p.at,
+          updatedAt: now,
+        })
+        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
+        .run().changes === 1
+    );
+  }
+
   /** The person's birthday (shared BirthDate), or null. False when the person is gone (erased or unknown). */
   function setBirthDate(id: string, birthDate: string | null, now: number): boolean {
     return (
@@ -247,6 +266,7 @@ export function createCustomerRepo(db: Db) {
         prefs: "{}",
         fatigueUntil: null,
         birthDate: null,
+        infoSharedAt: null,
         memberCode: humanCode(MEMBER_CODE_LENGTH),
         erasedAt: now,
         updatedAt: now,
@@ -318,6 +338,7 @@ export function createCustomerRepo(db: Db) {
     setFollow,
     touchInteraction,
     setPhone,
+    setSharedInfo,
     setBirthDate,
     setRole,
     setFatigueUntil,

@@ -113,8 +113,8 @@ export function createStoreService(deps: { db: Db; repo: StoreRepo; now: () => n
         timeZone: input.timeZone,
         week: JSON.stringify(input.week),
         exceptions: JSON.stringify(input.exceptions),
-        lat: input.lat,
-        lng: input.lng,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
         updatedAt: at,
       });
       if (!changed) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${id} not found`);
