@@ -44,7 +44,9 @@ export function distanceWords(meters: number): string {
 
 /** A shared location from a `user_send_location` webhook: `message.attachments[].payload.coordinates` (§6.2). */
 export function locationOf(e: { message?: { attachments?: unknown } }): LatLng | null {
-  const list = Array.isArray(e.message?.attachments) ? (e.message.attachments as { type?: unknown; payload?: { coordinates?: Record<string, unknown> } }[]) : [];
+  const list = Array.isArray(e.message?.attachments)
+    ? (e.message.attachments as { type?: unknown; payload?: { coordinates?: Record<string, unknown> } }[])
+    : [];
   for (const a of list) {
     const c = a?.type === "location" ? a.payload?.coordinates : undefined;
     if (!c) continue;

@@ -161,8 +161,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
    */
   function sendCs(p: { oaUserId: string; text: string; imageUrl?: string | null; attachment?: Record<string, unknown> | null }) {
     const attachment =
-      p.attachment ??
-      (p.imageUrl ? { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: p.imageUrl }] } } : null);
+      p.attachment ?? (p.imageUrl ? { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: p.imageUrl }] } } : null);
     const message = attachment ? { ...(p.text ? { text: p.text } : {}), attachment } : { text: p.text };
     return withOaToken(async (t) =>
       unwrap<{ message_id: string; user_id: string }>(

@@ -1,4 +1,16 @@
-import { distanceWords, ErrorCode, locationOf, matchIntent, nearestStore, normaliseText, statusWords, whenWords, type AutoReplyIntent, type AutoReplyRuleInput, type PublicStore } from "@mc/shared";
+import {
+  distanceWords,
+  ErrorCode,
+  locationOf,
+  matchIntent,
+  nearestStore,
+  normaliseText,
+  statusWords,
+  whenWords,
+  type AutoReplyIntent,
+  type AutoReplyRuleInput,
+  type PublicStore,
+} from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";

@@ -29,7 +29,9 @@ export function createSharedInfo(deps: { customers: Pick<CustomerRepo, "byId" | 
     const info = submittedInfo(e);
     if (!info.name && !info.phone) return null;
     if (!deps.customers.setSharedInfo(customerId, { name: info.name, phone: info.phone, at }, deps.now())) return null;
-    const parts = [info.name && `tên ${info.name}`, info.phone && `số điện thoại ${maskPhone(info.phone)}`, info.address && `địa chỉ ${info.address}`].filter(Boolean);
+    const parts = [info.name && `tên ${info.name}`, info.phone && `số điện thoại ${maskPhone(info.phone)}`, info.address && `địa chỉ ${info.address}`].filter(
+      Boolean,
+    );
     deps.notes.insert({
       id: randomUUID(),
       customer_id: customerId,

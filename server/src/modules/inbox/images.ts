@@ -12,7 +12,10 @@ export function checkZaloImage(bytes: Buffer): "jpeg" | "png" {
   const kind = sniffImage(bytes);
   if (kind !== "jpeg" && kind !== "png") throw new AppError(ErrorCode.ATTACHMENT_TYPE_UNSUPPORTED, "Zalo takes only JPG or PNG images");
   if (bytes.length > ZALO_IMAGE_MAX_BYTES)
-    throw new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, `Zalo takes images of at most ${ZALO_IMAGE_MAX_BYTES} bytes`, { maxBytes: ZALO_IMAGE_MAX_BYTES, bytes: bytes.length });
+    throw new AppError(ErrorCode.ATTACHMENT_TOO_LARGE, `Zalo takes images of at most ${ZALO_IMAGE_MAX_BYTES} bytes`, {
+      maxBytes: ZALO_IMAGE_MAX_BYTES,
+      bytes: bytes.length,
+    });
   return kind;
 }
 

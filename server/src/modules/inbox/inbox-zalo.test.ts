@@ -23,7 +23,10 @@ const call = async (method: string, path: string, token: string, payload?: unkno
   return { status: r.statusCode, body: r.json() };
 };
 const n = (sql: string, ...args: unknown[]) => (h.app.services.db.$client.prepare(sql).get(...args) as { n: number }).n;
-const png = (w = 40, h2 = 30) => sharp({ create: { width: w, height: h2, channels: 3, background: "#c0392b" } }).png().toBuffer();
+const png = (w = 40, h2 = 30) =>
+  sharp({ create: { width: w, height: h2, channels: 3, background: "#c0392b" } })
+    .png()
+    .toBuffer();
 
 /** Someone who visited q1 (points there) and wrote to the OA: their conversation is open at q1. */
 async function writer(name: string) {
@@ -37,7 +40,12 @@ async function writer(name: string) {
 }
 const sendImage = (convId: string, bytes: Buffer, q: string, type = "image/png") =>
   h.app
-    .inject({ method: "POST", url: `/api/staff/inbox/${convId}/reply-image?${q}`, headers: { ...bearer(ctx.staff.token), "content-type": type }, payload: bytes })
+    .inject({
+      method: "POST",
+      url: `/api/staff/inbox/${convId}/reply-image?${q}`,
+      headers: { ...bearer(ctx.staff.token), "content-type": type },
+      payload: bytes,
+    })
     .then((r) => ({ status: r.statusCode, body: r.json() }));
 
 describe("inbox image replies", () => {
@@ -70,11 +78,16 @@ describe("inbox image replies", () => {
 
   it("refuses what Zalo would: not a jpg/png, over 1 MB, and Zalo's own no, with nothing queued", async () => {
     const a = await writer("Khách Lỗi");
-    const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: "#000" } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: "#000" } })
+      .gif()
+      .toBuffer();
     const notGif = await sendImage(a.conv.id, gif, "requestId=img-00002", "image/gif");
     expect(notGif).toMatchObject({ status: 415, body: { code: "ATTACHMENT_TYPE_UNSUPPORTED" } });
     const big = Buffer.concat([await png(), Buffer.alloc(1024 * 1024)]);
-    expect(await sendImage(a.conv.id, big, "requestId=img-00003")).toMatchObject({ status: 413, body: { code: "ATTACHMENT_TOO_LARGE", details: { maxBytes: 1048576 } } });
+    expect(await sendImage(a.conv.id, big, "requestId=img-00003")).toMatchObject({
+      status: 413,
+      body: { code: "ATTACHMENT_TOO_LARGE", details: { maxBytes: 1048576 } },
+    });
     // Zalo refuses the upload (its monthly limit): a clear code, Zalo's number in the details.
     await h.control("POST", "/_emu/config", { uploadMonthlyLimit: 0 });
     expect(await sendImage(a.conv.id, await png(), "requestId=img-00004")).toMatchObject({
@@ -141,7 +154,17 @@ describe("nearest store for a shared location", () => {
   it("answers with the nearest open store; a closer closed one waits", async () => {
     const put = async (id: string, name: string, lat: number, lng: number, week?: Record<string, unknown>) => {
       const cur = (await call("GET", "/api/admin/stores", ctx.admin)).body.stores.find((s: { id: string }) => s.id === id);
-      const body = { name, address: `${name} address`, active: true, closedReason: null, timeZone: cur.timeZone, week: week ?? cur.week, exceptions: [], lat, lng };
+      const body = {
+        name,
+        address: `${name} address`,
+        active: true,
+        closedReason: null,
+        timeZone: cur.timeZone,
+        week: week ?? cur.week,
+        exceptions: [],
+        lat,
+        lng,
+      };
       const r = await call("PUT", `/api/admin/stores/${id}`, ctx.admin, body);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ lat, lng });
@@ -150,7 +173,14 @@ describe("nearest store for a shared location", () => {
     await put("q1", "Bến Thành", 10.7725, 106.698, closed);
     await put("q3", "Võ Văn Tần", 10.7769, 106.6897);
     // Half a position is refused, with the field named.
-    const half = await call("PUT", "/api/admin/stores/q3", ctx.admin, { name: "x", active: true, closedReason: null, timeZone: "Asia/Ho_Chi_Minh", week: closed, lat: 10 });
+    const half = await call("PUT", "/api/admin/stores/q3", ctx.admin, {
+      name: "x",
+      active: true,
+      closedReason: null,
+      timeZone: "Asia/Ho_Chi_Minh",
+      week: closed,
+      lat: 10,
+    });
     expect(half.status).toBe(400);
     expect(JSON.stringify(half.body.details)).toContain("lng");
 

@@ -124,7 +124,9 @@ export async function inboxRoutes(
     async (req, reply) => {
       if (!Buffer.isBuffer(req.body) || req.body.length === 0)
         throw new AppError(ErrorCode.ATTACHMENT_TYPE_UNSUPPORTED, "Send the picture's bytes as the body (content-type image/jpeg or image/png)");
-      return reply.code(201).send(await inbox.replyImage(me(req), req.params.id, { bytes: req.body, caption: req.query.caption, requestId: req.query.requestId }));
+      return reply
+        .code(201)
+        .send(await inbox.replyImage(me(req), req.params.id, { bytes: req.body, caption: req.query.caption, requestId: req.query.requestId }));
     },
   );
   r.post(

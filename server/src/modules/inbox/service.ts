@@ -243,7 +243,8 @@ export function createInboxService(deps: {
   }
 
   /** A text reply: refused once Zalo's 7-day window since the person's last message has closed. */
-  const reply = (p: Principal, id: string, body: { text: string; requestId: string }) => queueOut(p, id, { requestId: body.requestId, kind: "text", text: body.text });
+  const reply = (p: Principal, id: string, body: { text: string; requestId: string }) =>
+    queueOut(p, id, { requestId: body.requestId, kind: "text", text: body.text });
 
   // Uploads under way in this process, by reply key: a double click waits for the first instead of uploading twice.
   const uploading = new Map<string, Promise<unknown>>();
@@ -314,7 +315,9 @@ export function createInboxService(deps: {
         type: "template",
         payload: {
           template_type: "request_user_info",
-          elements: [{ title, subtitle: "Để cửa hàng tích điểm và hỗ trợ đơn hàng cho bạn nhanh hơn.", image_url: deps.logoUrl ?? "https://masterchannel.vn/logo.png" }],
+          elements: [
+            { title, subtitle: "Để cửa hàng tích điểm và hỗ trợ đơn hàng cho bạn nhanh hơn.", image_url: deps.logoUrl ?? "https://masterchannel.vn/logo.png" },
+          ],
         },
       },
       shown: [{ type: "request_info", payload: { title } }],

@@ -260,8 +260,8 @@ export function createDispatcher(deps: {
         // The attachment was fixed when the row was queued (an upload's id, never an upload here): a retry sends it again as is.
         const attachment = row.cs_attachment ? (JSON.parse(row.cs_attachment) as Record<string, unknown>) : null;
         msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text ?? "", imageUrl: row.image_url, attachment })).message_id;
-      }
-      else if (channel === "template_uid") msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
+      } else if (channel === "template_uid")
+        msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
       else {
         const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id), development: !!row.development });
         msgId = r.msgId;

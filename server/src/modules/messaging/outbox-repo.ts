@@ -178,7 +178,9 @@ export function createOutboxRepo(db: Db) {
   const cancelUnsent = c.prepare(
     "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready') returning broadcast_id",
   );
-  const blankContent = c.prepare("update outbox set text = null, image_url = null, cs_attachment = null, template_data = null where customer_id = ? and state != 'sending'");
+  const blankContent = c.prepare(
+    "update outbox set text = null, image_url = null, cs_attachment = null, template_data = null where customer_id = ? and state != 'sending'",
+  );
   const replay = c.prepare(
     `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.cs_attachment, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
      from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? and o.customer_id is not null order by o.customer_id, o.created_at, o.id`,
