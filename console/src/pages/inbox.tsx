@@ -347,7 +347,8 @@ function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: 
   const requestId = useRef(newRequestId());
   const act = useAction();
   const media = useAction();
-  const vars = useCannedVars(thread.conversation.customerId, thread.conversation.customerName, role);
+  // Read again with each new message: the person's shared info arrives as one.
+  const vars = useCannedVars(thread.conversation.customerId, thread.conversation.customerName, role, thread.conversation.lastMessageAt);
   const closed = replyWindow(thread.conversation.lastInboundAt, thread.now).state === "closed";
   const base = `/api/staff/inbox/${encodeURIComponent(thread.conversation.id)}`;
   // A picture goes with what is typed as its caption; one request id per picture (a retry never uploads twice).
@@ -443,8 +444,9 @@ function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: 
 /** The profile and timeline routes for the caller: owners the console's, store managers the counter's (their stores' visitors). */
 const customerBase = (role: Role, customerId: string) => `/api/${role === "store_manager" ? "staff" : "admin"}/customers/${encodeURIComponent(customerId)}`;
 
-function useCannedVars(customerId: string, name: string, role: Role) {
-  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`), [customerId, role]);
+function useCannedVars(customerId: string, name: string, role: Role, stamp = 0) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`), [customerId, role, stamp]);
   const orders = useLoad(() => api.get<TimelinePage>(`${customerBase(role, customerId)}/timeline?kinds=order&limit=1`), [customerId, role]);
   const last = orders.data?.items[0];
   return {
