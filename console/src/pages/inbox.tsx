@@ -460,7 +460,9 @@ function useCannedVars(customerId: string, name: string, role: Role, stamp = 0) 
 
 function CustomerSide({ customerId, role, version }: { customerId: string; role: Role; version: number }) {
   const base = customerBase(role, customerId);
-  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${base}/profile`), [base]);
+  // Both read again on a live change: the person may just have shared their name and phone.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${base}/profile`), [base, version]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const tl = useLoad(() => api.get<TimelinePage>(`${base}/timeline?limit=15`), [base, version]);
   const c = p.data?.profile;
