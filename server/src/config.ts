@@ -124,6 +124,8 @@ const ConfigSchema = z
     DOCS_ENABLED: z.enum(["true", "false"]).optional(),
     /** The shop's IANA time zone: game days, the keep-warm floor's day, quiet hours. */
     SHOP_TIME_ZONE: timeZone.default("Asia/Ho_Chi_Minh"),
+    /** The picture (https) on Zalo's request-for-info card the inbox sends (§5.2 `request_user_info` needs one): the shop's logo. */
+    SHOP_LOGO_URL: url.refine((u) => u.startsWith("https://"), "must be https").default("https://masterchannel.vn/logo.png"),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     /** Run the outbox dispatcher inside the API process (off when it runs as its own process). */

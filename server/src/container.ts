@@ -32,6 +32,7 @@ import { createMessagingRepo } from "./modules/messaging/repo";
 import { createMessagingService } from "./modules/messaging/service";
 import { createDispatcher } from "./modules/messaging/dispatcher";
 import { createInboxRepo } from "./modules/inbox/repo";
+import { createSharedInfo } from "./modules/customers/shared-info";
 import { createInboxService } from "./modules/inbox/service";
 import { createCannedRepo } from "./modules/inbox/canned-repo";
 import { createInboxFeed } from "./modules/inbox/live";
@@ -123,6 +124,9 @@ export function buildContainer(o: ContainerOptions) {
     queue: messaging.queue,
     now,
     events: { publish: () => inboxFeed.nudge() },
+    uploadImage: zalo.uploadImage,
+    contactOf: (id) => customerRepo.byId(id),
+    logoUrl: config.SHOP_LOGO_URL,
   });
   const dispatcher = createDispatcher({
     db,
@@ -249,6 +253,7 @@ export function buildContainer(o: ContainerOptions) {
     stores: stores.publicList,
     queue: messaging.queue,
   });
+  const sharedInfo = createSharedInfo({ customers: customerRepo, notes: createNotesRepo(db), now });
   const oa = createOaService({
     db,
     repo: createOaRepo(db),
@@ -282,6 +287,12 @@ export function buildContainer(o: ContainerOptions) {
       inbox.applyReceipt(e);
     },
     onUserMessage: (p) => inbox.captureInbound(p.customerId, p.event, p.at),
+    onFollowerLocation: (p) => autoReplies.onLocation(p),
+    // What the person shared when asked: their profile (customers module), then their conversation shows it.
+    onSubmitInfo: (p) => {
+      const shared = sharedInfo(p.customerId, p.event, p.at);
+      if (shared) inbox.captureSubmitInfo(p.customerId, shared, p.at);
+    },
   });
   const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });

@@ -139,6 +139,14 @@ export const ErrorCode = {
   CANNED_VARIABLE_UNKNOWN: "CANNED_VARIABLE_UNKNOWN",
   /** An assignee who is not a staff member of the conversation's store (nor, for admins, a console account). */
   ASSIGNEE_INVALID: "ASSIGNEE_INVALID",
+  /** An inbox image that is not a JPG or PNG (by its bytes): Zalo's OA image upload takes only these. */
+  ATTACHMENT_TYPE_UNSUPPORTED: "ATTACHMENT_TYPE_UNSUPPORTED",
+  /** An inbox image over Zalo's 1 MB upload limit (details.maxBytes). */
+  ATTACHMENT_TOO_LARGE: "ATTACHMENT_TOO_LARGE",
+  /** Zalo refused the upload (details.zaloCode), e.g. the OA's monthly upload limit. */
+  ZALO_UPLOAD_REJECTED: "ZALO_UPLOAD_REJECTED",
+  /** A request for the person's info when the shop already has their name and phone. */
+  CUSTOMER_INFO_COMPLETE: "CUSTOMER_INFO_COMPLETE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -113,6 +113,13 @@ export const ReplyBody = z.object({
   /** The client's key for this reply: a retried request sends it once. */
   requestId: z.string().min(8).max(64),
 });
+/** An image reply's query (the picture itself is the body): an optional caption and the client's key. */
+export const ReplyImageQuery = z.object({
+  caption: z.string().trim().max(2000).default(""),
+  requestId: z.string().min(8).max(64),
+});
+/** Zalo's request-for-info card; the client's key sends it once. */
+export const RequestInfoBody = z.object({ requestId: z.string().min(8).max(64) });
 export const AssignBody = z.object({ storeId: z.string().max(64).nullable(), assigneeId: z.string().max(64).nullable() });
 export const ConversationStatusBody = z.object({ status: z.enum(CONVERSATION_STATUSES) });
 

@@ -21,3 +21,4 @@ export * from "./auto-reply";
 export * from "./automations";
 export * from "./automation-conditions";
 export * from "./inbox";
+export * from "./geo";

@@ -39,6 +39,16 @@ const addHoursProblems = (h: { week: WeekHours; exceptions: z.infer<typeof Hours
   for (const p of hoursProblems(h)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
 };
 
+/** WGS84 degrees; null: the store has no position (it is left out of "nearest store" answers). */
+export const Latitude = z.number().min(-90, "Vĩ độ từ -90 đến 90").max(90, "Vĩ độ từ -90 đến 90").nullable();
+export const Longitude = z.number().min(-180, "Kinh độ từ -180 đến 180").max(180, "Kinh độ từ -180 đến 180").nullable();
+const bothOrNeither = (s: { lat?: number | null; lng?: number | null }, ctx: z.RefinementCtx) => {
+  const hasLat = s.lat !== null && s.lat !== undefined;
+  const hasLng = s.lng !== null && s.lng !== undefined;
+  if (hasLat && !hasLng) ctx.addIssue({ code: "custom", path: ["lng"], message: "Nhập cả kinh độ (hoặc để trống cả hai)" });
+  if (hasLng && !hasLat) ctx.addIssue({ code: "custom", path: ["lat"], message: "Nhập cả vĩ độ (hoặc để trống cả hai)" });
+};
+
 const name = z.string().trim().min(1, "Nhập tên cửa hàng").max(120, "Tên tối đa 120 ký tự");
 const address = z.string().trim().max(300, "Địa chỉ tối đa 300 ký tự");
 
@@ -53,9 +63,15 @@ export const StoreSettingsInput = z
     timeZone: TimeZoneSchema,
     week: WeekHoursSchema,
     exceptions: exceptionList.default([]),
+    /** Omitted: no position (the editor always sends both). */
+    lat: Latitude.optional(),
+    lng: Longitude.optional(),
   })
   .strict()
-  .superRefine(addHoursProblems);
+  .superRefine((s, ctx) => {
+    addHoursProblems(s, ctx);
+    bothOrNeither(s, ctx);
+  });
 export type StoreSettingsInput = z.infer<typeof StoreSettingsInput>;
 
 const EMPTY_WEEK: WeekHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
@@ -72,9 +88,12 @@ export const StoreCreateInput = z
     timeZone: TimeZoneSchema.optional(),
     week: WeekHoursSchema.optional(),
     exceptions: exceptionList.optional(),
+    lat: Latitude.optional(),
+    lng: Longitude.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
+    bothOrNeither(s, ctx);
     if (s.week || s.exceptions) addHoursProblems({ week: s.week ?? EMPTY_WEEK, exceptions: s.exceptions ?? [] }, ctx);
   });
 export type StoreCreateInput = z.infer<typeof StoreCreateInput>;
@@ -93,7 +112,15 @@ export const StoreStatusView = z.object({
 export type StoreStatusView = z.infer<typeof StoreStatusView>;
 
 /** A store as the shopper's picker shows it. */
-export const PublicStore = z.object({ id: z.string(), name: z.string(), address: z.string(), timeZone: z.string(), status: StoreStatusView });
+export const PublicStore = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: z.string(),
+  timeZone: z.string(),
+  status: StoreStatusView,
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+});
 export type PublicStore = z.infer<typeof PublicStore>;
 
 export const AdminStore = z.object({
@@ -108,6 +135,8 @@ export const AdminStore = z.object({
   createdAt: z.number(),
   updatedAt: z.number().nullable(),
   status: StoreStatusView,
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
 });
 export type AdminStore = z.infer<typeof AdminStore>;
 

@@ -130,6 +130,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
     title: "Đã quá 7 ngày kể từ tin nhắn cuối của khách: Zalo không cho trả lời tư vấn",
     hint: "Hãy gửi một mẫu ZNS thay cho tin trả lời.",
   },
+  ATTACHMENT_TYPE_UNSUPPORTED: { title: "Zalo chỉ nhận ảnh JPG hoặc PNG", hint: "Hãy chọn ảnh JPG hoặc PNG để gửi cho khách." },
+  ATTACHMENT_TOO_LARGE: { title: "Ảnh quá lớn để gửi qua Zalo", hint: "Zalo nhận ảnh tối đa 1 MB: hãy chọn ảnh nhỏ hơn hoặc giảm kích thước ảnh." },
+  ZALO_UPLOAD_REJECTED: { title: "Zalo không nhận ảnh này", hint: "Có thể OA đã hết lượt tải ảnh trong tháng. Hãy thử lại sau hoặc gửi tin chữ." },
+  CUSTOMER_INFO_COMPLETE: { title: "Đã có tên và số điện thoại của khách", hint: "Không cần xin thêm thông tin." },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

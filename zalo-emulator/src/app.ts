@@ -10,6 +10,7 @@ import { ZaloCode } from "./errors";
 import { registerGraph } from "./graph";
 import { registerOauth } from "./oauth";
 import { registerOpenapi } from "./openapi";
+import { registerUploads } from "./uploads";
 import { createClock, DEFAULT_NIGHT_WINDOWS, seedState, type Clock, type EmulatorState, type RequestRecord } from "./state";
 import { createWebhookSender } from "./webhooks";
 
@@ -19,6 +20,7 @@ export { ZaloCode } from "./errors";
 export { PERSONAS, SEED_TEMPLATES, normalizePhone } from "./state";
 export { checkoutHmac, checkoutMacData } from "./checkout";
 export type { CheckoutOrder } from "./state";
+export type { UploadRecord } from "./state";
 export type { EmulatorState, User, Template, TemplateParam, MessageRecord, RequestRecord, WebhookDelivery, Fault, NightWindows, PersonaKey } from "./state";
 
 export type EmulatorOptions = {
@@ -119,6 +121,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     checkoutCallbackUrl: opts.checkoutCallbackUrl ?? null,
     checkoutNotifyUrl: opts.checkoutNotifyUrl ?? null,
     conversationListsTemplates: opts.conversationListsTemplates ?? true,
+    uploadMonthlyLimit: 5000,
   });
 
   const state: EmulatorState = {
@@ -139,6 +142,9 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     webhooks: [],
     faults: [],
     checkoutOrders: new Map(),
+    uploads: new Map(),
+    uploadsByMonth: new Map(),
+    infoRequested: new Set(),
   };
   const webhooks = createWebhookSender(state, clock);
   const ctx: Ctx = {
@@ -230,6 +236,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
   registerGraph(app, ctx);
   registerOauth(app, ctx);
   registerOpenapi(app, ctx);
+  registerUploads(app, ctx);
   registerBusiness(app, ctx);
   registerCheckout(app, ctx);
   registerControl(app, ctx);

@@ -106,6 +106,10 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       }
     }
     if (b.conversationListsTemplates !== undefined) c.conversationListsTemplates = Boolean(b.conversationListsTemplates);
+    if (b.uploadMonthlyLimit !== undefined) {
+      if (!isNum(b.uploadMonthlyLimit) || b.uploadMonthlyLimit < 0) return bad(reply, "uploadMonthlyLimit must be a number ≥ 0");
+      c.uploadMonthlyLimit = b.uploadMonthlyLimit;
+    }
     if (b.znsReceiptDelayMs !== undefined) c.znsReceiptDelayMs = isNum(b.znsReceiptDelayMs) ? b.znsReceiptDelayMs : null;
     return publicConfig();
   });
@@ -223,6 +227,24 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     const { appId, oaId } = state.config;
     const outcome = await webhooks.send(events.userSendMedia({ appId, oaId, appUserId: u.appUserId, oaUserId: u.oaUserId, now, msgId, kind, payload, text }));
     return { ...outcome, msgId, user: publicUser(u) };
+  });
+
+  // The follower answers the OA's request for user info (§5.2 `request_user_info` → §6.2 `user_submit_info`): only
+  // someone who was sent that request can. Their Zalo name and phone are what the form is pre-filled with.
+  app.post<{ Params: { appUserId: string } }>("/_emu/users/:appUserId/submit-info", async (req, reply) => {
+    const u = findUser(req.params.appUserId, reply);
+    if (!u) return reply;
+    if (!state.infoRequested.has(u.oaUserId)) return bad(reply, "the OA has not asked this user for their info", 409);
+    const b = (req.body ?? {}) as Body;
+    const s = (k: string) => (typeof b[k] === "string" ? (b[k] as string) : undefined);
+    const phone = s("phone") === undefined ? u.phone : normalizePhone(s("phone"));
+    if (!phone) return bad(reply, "phone is invalid");
+    const info = { name: s("name") ?? u.name, phone, address: s("address"), city: s("city"), district: s("district"), ward: s("ward") };
+    const now = clock.now();
+    u.lastInteractionAt = now;
+    const { appId, oaId } = state.config;
+    const outcome = await webhooks.send(events.userSubmitInfo({ appId, oaId, oaUserId: u.oaUserId, now, info, nested: b.shape === "nested" }));
+    return { ...outcome, user: publicUser(u) };
   });
 
   // ---- personas (the mini app's browser adapter) ----

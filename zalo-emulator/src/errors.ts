@@ -17,9 +17,11 @@ export const ZaloCode = {
 
   // OA API (§5.8)
   RATE_LIMIT: -32,
+  ATTACHMENT_EXPIRED: -100, // §5.5: "attachment_id was expired"
   FIELD_INVALID: -201, // "<field> is invalid!"
   API_NOT_SUPPORTED: -209, // also what the discontinued transaction/promotion endpoints answer (§1.8, §5.4)
-  PARAM_EXCEEDS_LIMIT: -210,
+  PARAM_EXCEEDS_LIMIT: -210, // also a file over the upload size limit ([UNCONFIRMED] pick)
+  OUT_OF_QUOTA: -211, // also the monthly upload limit ([UNCONFIRMED] pick)
   USER_NOT_FOLLOWER: -213,
   OA_TOKEN_INVALID: -216,
   OA_TOKEN_EXPIRED: -220,

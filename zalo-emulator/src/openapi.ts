@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { header, type Ctx } from "./context";
 import { ZaloCode, zaloError, zaloOk } from "./errors";
 import { countSend, inSendHours, quotaRemaining, promoKeys, validateTemplateData } from "./business";
+import { csAttachmentProblem } from "./uploads";
 import { checkOaToken, CS_WINDOW_MS, hexId, userByOaId, VN_OFFSET_MS, type User } from "./state";
 
 const CS_TEXT_MAX = 2000; // §5.2
@@ -43,8 +44,15 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     if (m.text !== undefined && (typeof m.text !== "string" || [...m.text].length > CS_TEXT_MAX)) {
       return zaloError(reply, ZaloCode.FIELD_INVALID, `text is invalid! (at most ${CS_TEXT_MAX} characters)`);
     }
+    if (m.attachment !== undefined) {
+      const bad = csAttachmentProblem(state, now, m.attachment);
+      if (bad) return zaloError(reply, bad.error, bad.message);
+    }
     const blocked = csReachable(user, now);
     if (blocked) return zaloError(reply, blocked.error, blocked.message);
+    // §6.2: the answer to a request for user info comes back as `user_submit_info` (the control API plays it).
+    if ((m.attachment as { payload?: { template_type?: unknown } } | undefined)?.payload?.template_type === "request_user_info")
+      state.infoRequested.add(user.oaUserId);
     const msgId = hexId();
     state.messages.push({
       channel: "cs",

@@ -75,6 +75,11 @@ export type MessageRecord = {
 /** A user's own message to the OA (§6.2 `user_send_*`), kept for the conversation API (§5.7). */
 export type InboundRecord = { msgId: string; oaUserId: string; text: string; at: number };
 
+/** An asset uploaded through `/v2.0/oa/upload/*` (§5.5): only ids issued here are accepted by the CS send. */
+export type UploadRecord = { id: string; kind: "image" | "gif" | "file"; bytes: number; name: string; uploadedAt: number; expiresAt: number };
+/** §5.5: uploaded assets expire after 7 days (`-100 attachment_id was expired`). */
+export const UPLOAD_TTL_MS = 7 * DAY;
+
 export type RequestRecord = {
   at: number;
   method: string;
@@ -132,6 +137,8 @@ export type EmulatorConfig = {
   checkoutNotifyUrl: string | null;
   /** Whether template-by-UID messages appear in `/v2.0/oa/conversation` (§5.7 says nothing: [UNCONFIRMED]). */
   conversationListsTemplates: boolean;
+  /** §5.5: 5,000 uploads a month per OA (the month in UTC+7). */
+  uploadMonthlyLimit: number;
 };
 
 export type EmulatorState = {
@@ -152,6 +159,10 @@ export type EmulatorState = {
   webhooks: WebhookDelivery[];
   faults: Fault[];
   checkoutOrders: Map<string, CheckoutOrder>;
+  uploads: Map<string, UploadRecord>;
+  uploadsByMonth: Map<string, number>; // VN month → count
+  /** OA user ids that were sent a `request_user_info` message: only they can answer with `user_submit_info`. */
+  infoRequested: Set<string>;
 };
 
 /** A Checkout SDK order made by create-v2 (§8.1); `resultCode` 0 until paid (1) or failed (-1). */
@@ -272,6 +283,9 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
   state.webhooks.length = 0;
   state.faults.length = 0;
   state.checkoutOrders.clear();
+  state.uploads.clear();
+  state.uploadsByMonth.clear();
+  state.infoRequested.clear();
 
   for (const persona of Object.values(PERSONAS)) {
     state.users.set(persona.appUserId, {

@@ -151,6 +151,31 @@ export const events = {
     message: { msg_id: c.msgId, delivery_time: String(c.deliveryTime), ...(c.trackingId !== null ? { tracking_id: c.trackingId } : {}) },
     timestamp: String(c.now),
   }),
+  /**
+   * §6.2 `user_submit_info`: the follower's answer to a request for user info. `nested` is the newer shape one
+   * [THIRD-PARTY] sample shows (`user_dob`, `gender`, `full_address`); the flat one is the documented default.
+   */
+  userSubmitInfo: (c: {
+    appId: string;
+    oaId: string;
+    oaUserId: string;
+    now: number;
+    info: { name?: string; phone?: string; address?: string; city?: string; district?: string; ward?: string };
+    nested?: boolean;
+  }) => ({
+    app_id: c.appId,
+    event_name: "user_submit_info",
+    sender: { id: c.oaUserId },
+    recipient: { id: c.oaId },
+    info: c.nested
+      ? {
+          name: c.info.name,
+          phone: c.info.phone,
+          full_address: { user_city: c.info.city, user_ward: c.info.ward, user_address: c.info.address },
+        }
+      : c.info,
+    timestamp: String(c.now),
+  }),
   // §6.2: the seen event's message shape is [UNCONFIRMED]; we send both msg_id and msg_ids.
   userSeen: (c: { appId: string; oaId: string; appUserId: string | null; recipientId: string; msgId: string; now: number }) => ({
     app_id: c.appId,

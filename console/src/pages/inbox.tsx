@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { ArrowLeft, Check, CheckCheck, Clock, Eye, PauseCircle, Search, XCircle } from "lucide-react";
+import { ArrowLeft, Check, CheckCheck, Clock, Eye, ImagePlus, PauseCircle, Search, UserPlus, XCircle } from "lucide-react";
 import {
   reasonLabel,
   replyWindow,
@@ -33,6 +33,8 @@ const KIND_LABEL: Record<string, string> = {
   video: "Video",
   business_card: "Danh thiếp",
   template: "Mẫu tin",
+  request_info: "Xin thông tin",
+  submit_info: "Thông tin khách gửi",
 };
 const STATE_LABEL: Record<ConversationMessage["state"], string> = {
   received: "",
@@ -267,7 +269,7 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
           ))}
         </ol>
         <div ref={bottom} />
-        <ReplyBox thread={t.data} onSent={(next) => (t.setData(next), onChanged())} />
+        <ReplyBox thread={t.data} role={role} onSent={(next) => (t.setData(next), onChanged())} />
       </div>
       <CustomerSide customerId={conv.customerId} role={role} version={version} />
     </>
@@ -281,7 +283,11 @@ function MessageBody({ m }: { m: ConversationMessage }) {
     <div className="c-bubble-body">
       {a && (
         <div className="c-bubble-att">
-          {(a.type === "image" || a.type === "gif" || a.type === "sticker") && typeof (p.thumbnail ?? p.url) === "string" ? (
+          {a.type === "request_info" ? (
+            <span data-testid="msg-request-info">
+              <Badge tone="info">{KIND_LABEL.request_info}</Badge> {String(p.title ?? "")}
+            </span>
+          ) : (a.type === "image" || a.type === "gif" || a.type === "sticker") && typeof (p.thumbnail ?? p.url) === "string" ? (
             <img src={String(p.thumbnail ?? p.url)} alt={KIND_LABEL[a.type] ?? a.type} className="c-bubble-img" />
           ) : (
             <Badge tone="info">{KIND_LABEL[a.type ?? ""] ?? a.type}</Badge>
@@ -363,11 +369,37 @@ function WindowLine({ lastInboundAt, serverNow }: { lastInboundAt: number | null
 
 const newRequestId = () => `r-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-function ReplyBox({ thread, onSent }: { thread: ConversationThread; onSent: (t: ConversationThread) => void }) {
+/** Names the CRM gives someone Zalo has not named to us: their real name is missing. */
+const NAMELESS = new Set(["", "Zalo follower", "Zalo user"]);
+
+function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: Role; onSent: (t: ConversationThread) => void }) {
   const [text, setText] = useState("");
   const requestId = useRef(newRequestId());
   const act = useAction();
+  const media = useAction();
+  // Read again with each new message: the person's shared info arrives as one.
+  const vars = useContactInfo(thread.conversation.customerId, thread.conversation.customerName, role, thread.conversation.lastMessageAt);
   const closed = replyWindow(thread.conversation.lastInboundAt, thread.now).state === "closed";
+  const base = `/api/staff/inbox/${encodeURIComponent(thread.conversation.id)}`;
+  // A picture goes with what is typed as its caption; one request id per picture (a retry never uploads twice).
+  const sendImage = async (file: File | undefined) => {
+    if (!file) return;
+    const q = `requestId=${encodeURIComponent(requestId.current)}&caption=${encodeURIComponent(text.trim())}`;
+    const next = await media.run(() => api.post<ConversationThread>(`${base}/reply-image?${q}`, file));
+    if (next) {
+      setText("");
+      requestId.current = newRequestId();
+      onSent(next);
+    }
+  };
+  const askInfo = async () => {
+    const next = await media.run(() => api.post<ConversationThread>(`${base}/request-info`, { requestId: requestId.current }));
+    if (next) {
+      requestId.current = newRequestId();
+      onSent(next);
+    }
+  };
+  const missingInfo = vars.loaded && (NAMELESS.has(vars.name.trim()) || !vars.hasPhone);
   const send = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -397,10 +429,30 @@ function ReplyBox({ thread, onSent }: { thread: ConversationThread; onSent: (t: 
         onChange={(e) => setText(e.target.value)}
         data-testid="reply-text"
       />
-      <ErrorBox error={act.error} testId="reply-error" fields={{ text: "Tin trả lời" }} />
-      <button className="c-btn c-btn-primary" disabled={closed || act.busy || !text.trim()} data-testid="reply-send">
-        {act.busy ? "Đang gửi…" : "Gửi"}
-      </button>
+      <ErrorBox error={act.error ?? media.error} testId="reply-error" fields={{ text: "Tin trả lời", caption: "Chú thích ảnh" }} />
+      <div className="c-row c-row-tight c-inbox-actions">
+        <button className="c-btn c-btn-primary" disabled={closed || act.busy || !text.trim()} data-testid="reply-send">
+          {act.busy ? "Đang gửi…" : "Gửi"}
+        </button>
+        <label className={`c-btn c-inbox-file${closed || media.busy ? " disabled" : ""}`} title="Ảnh JPG hoặc PNG, tối đa 1 MB; chữ đang nhập là chú thích">
+          <ImagePlus size={16} aria-hidden /> {media.busy ? "Đang gửi ảnh…" : "Gửi ảnh"}
+          <input
+            type="file"
+            accept="image/jpeg,image/png"
+            disabled={closed || media.busy}
+            onChange={(e) => {
+              void sendImage(e.target.files?.[0]);
+              e.target.value = "";
+            }}
+            data-testid="reply-image"
+          />
+        </label>
+        {missingInfo && (
+          <button type="button" className="c-btn" disabled={closed || media.busy} onClick={() => void askInfo()} data-testid="reply-request-info">
+            <UserPlus size={16} aria-hidden /> Xin tên và số điện thoại
+          </button>
+        )}
+      </div>
     </form>
   );
 }
@@ -408,9 +460,18 @@ function ReplyBox({ thread, onSent }: { thread: ConversationThread; onSent: (t: 
 /** The profile and timeline routes for the caller: owners the console's, store managers the counter's (their stores' visitors). */
 const customerBase = (role: Role, customerId: string) => `/api/${role === "store_manager" ? "staff" : "admin"}/customers/${encodeURIComponent(customerId)}`;
 
+/** What the shop knows of the person's name and phone (the request-for-info button shows when one is missing). */
+function useContactInfo(customerId: string, name: string, role: Role, stamp = 0) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`), [customerId, role, stamp]);
+  return { loaded: !!p.data, hasPhone: !!p.data?.profile.phoneMasked, name: p.data?.profile.name || name };
+}
+
 function CustomerSide({ customerId, role, version }: { customerId: string; role: Role; version: number }) {
   const base = customerBase(role, customerId);
-  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${base}/profile`), [base]);
+  // Both read again on a live change: the person may just have shared their name and phone.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${base}/profile`), [base, version]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const tl = useLoad(() => api.get<TimelinePage>(`${base}/timeline?limit=15`), [base, version]);
   const c = p.data?.profile;

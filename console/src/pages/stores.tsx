@@ -146,7 +146,15 @@ const draftOf = (s: AdminStore): Draft => ({
   timeZone: s.timeZone,
   week: s.week,
   exceptions: s.exceptions,
+  lat: s.lat,
+  lng: s.lng,
 });
+/** A coordinate as typed: empty is none; a comma is read as the decimal point (10,7725). */
+const coordOf = (t: string): number | null | "bad" => {
+  const v = t.trim().replace(",", ".");
+  if (!v) return null;
+  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : "bad";
+};
 /** Problems by field path ("week.mon.0.close"), in Vietnamese, the first one per field. */
 const byField = (problems: { field: string; text: string }[]) => {
   const out = new Map<string, string>();
@@ -176,9 +184,14 @@ function StoreEditor({ id }: { id: string }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [tried, setTried] = useState(false);
   const [savedAt, setSavedAt] = useState<number | null>(null);
+  // The position as typed (a half-typed number is not one yet).
+  const [coords, setCoords] = useState({ lat: "", lng: "" });
   const save = useAction();
   useEffect(() => {
-    if (store.data) setDraft(draftOf(store.data));
+    if (store.data) {
+      setDraft(draftOf(store.data));
+      setCoords({ lat: store.data.lat === null ? "" : String(store.data.lat), lng: store.data.lng === null ? "" : String(store.data.lng) });
+    }
   }, [store.data]);
 
   if (store.error && !store.data)
@@ -198,6 +211,13 @@ function StoreEditor({ id }: { id: string }) {
     );
   const s = store.data;
   const local = problemsOf(draft);
+  if (coordOf(coords.lat) === "bad") local.set("lat", "Vĩ độ là một số, ví dụ 10.7725");
+  if (coordOf(coords.lng) === "bad") local.set("lng", "Kinh độ là một số, ví dụ 106.698");
+  const setCoord = (k: "lat" | "lng", text: string) => {
+    setCoords({ ...coords, [k]: text });
+    const v = coordOf(text);
+    set({ [k]: v === "bad" ? null : v });
+  };
   // Problems show once a save was tried (not while the first times are being typed); the server's, if any, too.
   const problems = tried ? new Map([...serverProblems(save.error), ...local]) : new Map<string, string>();
   const err = (path: string) => problems.get(path) ?? null;
@@ -243,6 +263,26 @@ function StoreEditor({ id }: { id: string }) {
           </Field>
           <Field label="Địa chỉ" error={err("address")} testId="store-address">
             <input className="c-input" value={draft.address} onChange={(e) => set({ address: e.target.value })} data-testid="store-address" />
+          </Field>
+          <Field label="Vĩ độ" hint="Để trả lời khách gửi vị trí: cửa hàng gần nhất đang mở." error={err("lat")} testId="store-lat">
+            <input
+              className="c-input"
+              inputMode="decimal"
+              placeholder="10.7725"
+              value={coords.lat}
+              onChange={(e) => setCoord("lat", e.target.value)}
+              data-testid="store-lat"
+            />
+          </Field>
+          <Field label="Kinh độ" hint="Lấy từ Google Maps: bấm giữ vào vị trí cửa hàng." error={err("lng")} testId="store-lng">
+            <input
+              className="c-input"
+              inputMode="decimal"
+              placeholder="106.698"
+              value={coords.lng}
+              onChange={(e) => setCoord("lng", e.target.value)}
+              data-testid="store-lng"
+            />
           </Field>
           <Field label="Múi giờ" hint="Giờ mở cửa tính theo múi giờ này." error={err("timeZone")} testId="store-tz">
             <input className="c-input" list="st-zones" value={draft.timeZone} onChange={(e) => set({ timeZone: e.target.value })} data-testid="store-tz" />

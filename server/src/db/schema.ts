@@ -14,6 +14,8 @@ export const customers = sqliteTable(
     zaloId: text("zalo_id").unique(), // app-scoped id from Graph /me; null for a follower never seen in the mini app
     zaloOaId: text("zalo_oa_id").unique(), // OA-scoped follower id
     phone: text("phone"), // 84… form
+    /** When the person last shared their name/phone with the OA (`user_submit_info`): their consent to our keeping them. */
+    infoSharedAt: integer("info_shared_at"),
     name: text("name").notNull(),
     avatar: text("avatar"),
     role: text("role", { enum: ["customer", "staff", "admin"] })
@@ -106,6 +108,9 @@ export const stores = sqliteTable("stores", {
   /** Why an inactive store is closed (shown in the console and to a shopper whose order it refuses). */
   closedReason: text("closed_reason"),
   updatedAt: integer("updated_at"),
+  /** WGS84 position (both or neither): the auto-reply answers a shared location with the nearest open store. */
+  lat: real("lat"),
+  lng: real("lng"),
 });
 
 /** Which stores a staff member works at: staff actions are scoped to these. */
@@ -537,6 +542,9 @@ export const outbox = sqliteTable(
     source: text("source").notNull(),
     text: text("text"),
     imageUrl: text("image_url"),
+    /** A CS `message.attachment` as Zalo takes it (JSON): an uploaded image by its attachment id, a request for
+     * user info. Fixed when queued, so a retry or a restart sends the same attachment and never uploads again. */
+    csAttachment: text("cs_attachment"),
     templateId: text("template_id"),
     templateData: text("template_data"),
     state: text("state", { enum: ["queued", "held", "ready", "sending", "sent", "delivered", "seen", "suppressed", "failed", "expired", "cancelled"] })

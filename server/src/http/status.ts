@@ -107,6 +107,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CANNED_VARIABLE_UNKNOWN: 400,
   ASSIGNEE_INVALID: 400,
   REPLY_WINDOW_CLOSED: 409,
+  ATTACHMENT_TYPE_UNSUPPORTED: 415,
+  ATTACHMENT_TOO_LARGE: 413,
+  ZALO_UPLOAD_REJECTED: 422,
+  CUSTOMER_INFO_COMPLETE: 409,
 };
 
 // A code from outside the shared list (never expected) answers 500 rather than crash the error handler.

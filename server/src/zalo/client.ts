@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { Config } from "../config";
 import { orderStatusMac } from "./checkout";
 import { classify, ZaloError } from "./errors";
@@ -163,17 +163,43 @@ export function createZaloClient(deps: ZaloClientDeps) {
 
   // ---- OA v3 (§5) ----
 
-  /** A CS message: text, optionally with one image (a "media" template element, §5.2). */
-  function sendCs(p: { oaUserId: string; text: string; imageUrl?: string | null }) {
-    const message = p.imageUrl
-      ? { text: p.text, attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: p.imageUrl }] } } }
-      : { text: p.text };
+  /**
+   * A CS message: text, optionally with one image by URL (a "media" template element, §5.2), or with an
+   * attachment as Zalo takes it (an uploaded image's attachment id, a request for user info). Zalo wants at least
+   * one of text and attachment, so an empty text goes only when nothing else does.
+   */
+  function sendCs(p: { oaUserId: string; text: string; imageUrl?: string | null; attachment?: Record<string, unknown> | null }) {
+    const attachment =
+      p.attachment ?? (p.imageUrl ? { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url: p.imageUrl }] } } : null);
+    const message = attachment ? { ...(p.text ? { text: p.text } : {}), attachment } : { text: p.text };
     return withOaToken(async (t) =>
       unwrap<{ message_id: string; user_id: string }>(
         "oa.message.cs",
         await call("oa.message.cs", `${config.ZALO_OPENAPI_URL}/v3.0/oa/message/cs`, oaJson(t, { recipient: { user_id: p.oaUserId }, message })),
       ),
     );
+  }
+
+  /**
+   * Uploads a picture for CS messages (§5.5: multipart, field `file`; jpg/png ≤ 1 MB) and returns its
+   * `attachment_id` (valid 7 days). A fresh body per try: the token retry sends the same bytes again.
+   */
+  function uploadImage(p: { bytes: Buffer; filename: string; contentType: string }) {
+    return withOaToken(async (t) => {
+      const boundary = `----mc${randomBytes(12).toString("hex")}`;
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${p.filename.replace(/["\r\n]/g, "_")}"\r\nContent-Type: ${p.contentType}\r\n\r\n`;
+      const body = Buffer.concat([Buffer.from(head, "utf8"), p.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, "utf8")]);
+      const data = unwrap<{ attachment_id?: string }>(
+        "oa.upload.image",
+        await call("oa.upload.image", `${config.ZALO_OPENAPI_URL}/v2.0/oa/upload/image`, {
+          method: "POST",
+          headers: { "content-type": `multipart/form-data; boundary=${boundary}`, access_token: t },
+          body,
+        }),
+      );
+      if (!data?.attachment_id) throw new ZaloError(0, "no attachment_id in the answer", "oa.upload.image", "permanent");
+      return { attachmentId: String(data.attachment_id) };
+    });
   }
 
   function sendTemplateByUid(p: { oaUserId: string; templateId: string; data: Record<string, string> }) {
@@ -328,6 +354,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
     refreshOaToken,
     withOaToken,
     sendCs,
+    uploadImage,
     sendTemplateByUid,
     getUserDetail,
     getConversation,

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 
-export type HttpInit = { method?: string; headers?: Record<string, string>; body?: string };
+export type HttpInit = { method?: string; headers?: Record<string, string>; body?: string | Buffer };
 export type HttpAnswer = { status: number; text: string };
 export type Transport = (url: string, init: HttpInit, timeoutMs: number) => Promise<HttpAnswer>;
 

@@ -1,4 +1,16 @@
-import { ErrorCode, matchIntent, normaliseText, statusWords, whenWords, type AutoReplyIntent, type AutoReplyRuleInput, type PublicStore } from "@mc/shared";
+import {
+  distanceWords,
+  ErrorCode,
+  locationOf,
+  matchIntent,
+  nearestStore,
+  normaliseText,
+  statusWords,
+  whenWords,
+  type AutoReplyIntent,
+  type AutoReplyRuleInput,
+  type PublicStore,
+} from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
@@ -131,6 +143,39 @@ export function createAutoReplyService(deps: {
     });
   }
 
+  /**
+   * A follower shared their location (`user_send_location`): the store-hours answer for the nearest open store
+   * (haversine, shared/geo.ts), or the nearest closed one with when it opens; stores without a position are left
+   * out, and with none placed the usual list goes. Once per message, like a text answer.
+   */
+  function onLocation(m: { customerId: string; zaloMsgId: string; event: { message?: { attachments?: unknown } }; at: number }): AutoReplyOutcome {
+    const here = locationOf(m.event);
+    if (!here) return { intent: null, handoff: false };
+    return tx(db, () => {
+      const at = now();
+      const rule = repo.list().find((r) => r.intent === "store_info");
+      if (rule && !rule.enabled) return { intent: null, handoff: false };
+      const list = deps.stores();
+      const best = nearestStore(
+        here,
+        list.map((s) => ({ ...s, openNow: s.status.openNow })),
+      );
+      let text: string;
+      if (!best) text = storeLines(at);
+      else {
+        const s = best.store;
+        const hours = s.status.today.map((i) => `${i.open}–${i.close}`).join(", ") || "nghỉ";
+        const lead = s.openNow ? "Cửa hàng gần bạn nhất đang mở" : "Hiện chưa có cửa hàng nào mở; gần bạn nhất là";
+        text = `${lead}: ${s.name}${s.address ? ` — ${s.address}` : ""}, cách khoảng ${distanceWords(best.meters)}. Hôm nay: ${hours}. ${statusWords(s.status, at, s.timeZone)}.`;
+      }
+      if (!repo.log({ zaloMsgId: m.zaloMsgId, customerId: m.customerId, intent: "store_info", handoff: false, afterHoursNotice: false, at }))
+        return { intent: "store_info", handoff: false };
+      const dedupeKey = `autoreply:${m.zaloMsgId}`;
+      deps.queue({ customerId: m.customerId, category: "transactional", priority: 8, dedupeKey, source: "autoreply", text, expiresAt: at + REPLY_TTL_MS });
+      return { intent: "store_info", handoff: false, queuedMessageId: dedupeKey };
+    });
+  }
+
   // ---- admin ----
 
   const list = () => repo.list();
@@ -151,7 +196,7 @@ export function createAutoReplyService(deps: {
     });
   }
 
-  return { onFollowerMessage, list, save };
+  return { onFollowerMessage, onLocation, list, save };
 }
 
 export type AutoReplyService = ReturnType<typeof createAutoReplyService>;

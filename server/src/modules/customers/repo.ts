@@ -180,6 +180,25 @@ export function createCustomerRepo(db: Db) {
   }
 
   /**
+   * What the person shared through Zalo's request-for-info form (`user_submit_info`): the name and phone they
+   * gave, and when (their consent). Null fields are left as they were. False when the person is gone.
+   */
+  function setSharedInfo(id: string, p: { name: string | null; phone: string | null; at: number }, now: number): boolean {
+    return (
+      db
+        .update(customers)
+        .set({
+          ...(p.name ? { name: p.name, searchName: nameKey(p.name) } : {}),
+          ...(p.phone ? { phone: p.phone } : {}),
+          infoSharedAt: p.at,
+          updatedAt: now,
+        })
+        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
+        .run().changes === 1
+    );
+  }
+
+  /**
    * The person's birthday (shared BirthDate), or null; `consentAt` when the shopper gave it themselves with their
    * consent (null: cleared, or set by the shop). False when the person is gone (erased or unknown).
    */
@@ -261,6 +280,7 @@ export function createCustomerRepo(db: Db) {
         fatigueUntil: null,
         birthDate: null,
         birthDateConsentAt: null,
+        infoSharedAt: null,
         memberCode: humanCode(MEMBER_CODE_LENGTH),
         erasedAt: now,
         updatedAt: now,
@@ -332,6 +352,7 @@ export function createCustomerRepo(db: Db) {
     setFollow,
     touchInteraction,
     setPhone,
+    setSharedInfo,
     setBirthDate,
     birthdaysPage,
     setRole,

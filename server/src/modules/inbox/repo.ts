@@ -104,6 +104,7 @@ export function createInboxRepo(db: Db) {
     "update conversation_messages set seen_at = coalesce(seen_at, @at), delivered_at = coalesce(delivered_at, @at), state = 'seen' where zalo_msg_id = @msgId and direction = 'out'",
   );
   const one = c.prepare(`${SUMMARY} where v.id = ?`);
+  const byOutboxKey = c.prepare("select 1 from conversation_messages where outbox_key = ?").pluck();
   const convOfMsg = c.prepare("select conversation_id as id from conversation_messages where zalo_msg_id = ?");
   const thread = c.prepare(
     "select id, direction, kind, text, attachments, state, reason, author_id, at, delivered_at, seen_at from conversation_messages indexed by conversation_messages_thread_idx where conversation_id = ? order by at desc, id desc limit ?",
@@ -214,6 +215,8 @@ export function createInboxRepo(db: Db) {
     /** The person's conversation, if they ever wrote. */
     find: (customerId: string) => (byCustomer.get(customerId) as { id: string } | undefined)?.id,
     add,
+    /** Whether a reply with this outbox key was queued already. */
+    hasOutboxKey: (key: string) => byOutboxKey.get(key) !== undefined,
     markSent: (key: string, msgId: string, at: number) => sentByKey.run({ key, msgId, at }).changes > 0,
     /** An inbox reply held or ended unsent: its state and the dispatcher's reason. */
     settle: (key: string, state: "held" | "failed" | "suppressed" | "expired", reason: string) => settleByKey.run({ key, state, reason }).changes > 0,

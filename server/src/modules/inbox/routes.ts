@@ -14,6 +14,8 @@ import {
   InboxPage,
   ReplyBody,
   ConversationStatusBody,
+  ReplyImageQuery,
+  RequestInfoBody,
 } from "@mc/shared";
 import { AppError } from "../../errors";
 import type { PrincipalLoader, TokenClaims } from "../../http/auth";
@@ -155,6 +157,45 @@ export async function inboxRoutes(
       },
     },
     async (req, reply) => reply.code(201).send(inbox.reply(me(req), req.params.id, req.body)),
+  );
+  // An image reply is the picture's own bytes as the body (like the menu's uploads); caption and request id in the
+  // query. The body limit is a phone photo's, so a picture over Zalo's 1 MB hears ATTACHMENT_TOO_LARGE, not a bare 413.
+  app.addContentTypeParser(/^(image\/[\w.+-]+|application\/octet-stream)$/, { parseAs: "buffer", bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) =>
+    done(null, body),
+  );
+  r.post(
+    "/api/staff/inbox/:id/reply-image",
+    {
+      config: staff,
+      schema: {
+        tags: ["inbox"],
+        summary: "Reply with a picture (jpg/png ≤ 1 MB, the raw bytes as the body): uploaded to Zalo once, then sent as a CS message",
+        params,
+        querystring: ReplyImageQuery,
+        response: { 201: ConversationThread },
+      },
+    },
+    async (req, reply) => {
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0)
+        throw new AppError(ErrorCode.ATTACHMENT_TYPE_UNSUPPORTED, "Send the picture's bytes as the body (content-type image/jpeg or image/png)");
+      return reply
+        .code(201)
+        .send(await inbox.replyImage(me(req), req.params.id, { bytes: req.body, caption: req.query.caption, requestId: req.query.requestId }));
+    },
+  );
+  r.post(
+    "/api/staff/inbox/:id/request-info",
+    {
+      config: staff,
+      schema: {
+        tags: ["inbox"],
+        summary: "Send Zalo's request-for-info card (409 CUSTOMER_INFO_COMPLETE when name and phone are known)",
+        params,
+        body: RequestInfoBody,
+        response: { 201: ConversationThread },
+      },
+    },
+    async (req, reply) => reply.code(201).send(inbox.requestInfo(me(req), req.params.id, req.body)),
   );
   r.post(
     "/api/staff/inbox/stream-token",

@@ -17,7 +17,9 @@ import type { Principal } from "../../http/auth";
 import { storeReach } from "../../lib/scope";
 import type { NewMessage } from "../messaging/repo";
 import type { CannedRepo, CannedRow } from "./canned-repo";
+import { ZaloError } from "../../zalo/errors";
 import type { ConversationRow, InboxRepo, MessageRow } from "./repo";
+import { checkZaloImage, thumbnailDataUri } from "./images";
 
 type Event = Record<string, any>;
 const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : null);
@@ -46,6 +48,12 @@ export function createInboxService(deps: {
   queue: (m: NewMessage) => boolean;
   now: () => number;
   events?: InboxEvents;
+  /** Zalo's OA image upload (the Zalo client): the attachment id a CS message then carries. */
+  uploadImage?: (p: { bytes: Buffer; filename: string; contentType: string }) => Promise<{ attachmentId: string }>;
+  /** The person's name and phone as the CRM has them (the customers module). */
+  contactOf?: (customerId: string) => { name: string; phone: string | null } | undefined;
+  /** The picture on Zalo's request-for-info card (https). */
+  logoUrl?: string;
 }) {
   const { db, repo, now } = deps;
   const notFound = () => new AppError(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation not found");
@@ -236,6 +244,17 @@ export function createInboxService(deps: {
     return change(p, id, (t) => repo.assign(id, to.storeId, to.assigneeId, t));
   }
 
+  /** The reply window for a conversation; closed: refused (a ZNS template is the way then). */
+  function openWindow(row: ConversationRow, t: number) {
+    const w = replyWindow(row.last_inbound_at, t);
+    if (w.state === "closed")
+      throw new AppError(ErrorCode.REPLY_WINDOW_CLOSED, "Zalo's 7-day window since the person's last message has closed", {
+        closedAt: w.closesAt === null ? null : new Date(w.closesAt).toISOString(),
+      });
+    return w;
+  }
+  const keyOf = (id: string, requestId: string) => `inbox:${id}:${requestId}`;
+
   // ---- canned answers ----
   const cannedOut = (r: CannedRow): CannedAnswer => ({ id: r.id, label: r.label, text: r.text, position: r.position, updatedAt: r.updated_at });
   const checkVars = (text: string) => {
@@ -274,33 +293,44 @@ export function createInboxService(deps: {
   }
 
   /**
-   * A reply: refused once Zalo's 7-day window since the person's last message has closed (a ZNS template is the
-   * way then); else queued as a CS message through the outbox (decide picks the channel and the slot) and shown
-   * as queued until the dispatcher sends it. One request id sends once.
+   * Queues one OA message to the person as a CS message through the outbox (decide picks the slot) and shows it
+   * queued until the dispatcher sends it. One request id sends once: a second call is a no-op that returns the thread.
    */
-  function reply(p: Principal, id: string, body: { text: string; requestId: string }) {
+  function queueOut(
+    p: Principal,
+    id: string,
+    m: { requestId: string; kind: string; text: string | null; attachment?: Record<string, unknown>; shown?: Record<string, unknown>[] },
+  ) {
     return tx(db, () => {
       const row = visible(p, id);
       const t = now();
-      const w = replyWindow(row.last_inbound_at, t);
-      if (w.state === "closed")
-        throw new AppError(ErrorCode.REPLY_WINDOW_CLOSED, "Zalo's 7-day window since the person's last message has closed", {
-          closedAt: w.closesAt === null ? null : new Date(w.closesAt).toISOString(),
-        });
-      const key = `inbox:${id}:${body.requestId}`;
-      deps.queue({
+      const w = openWindow(row, t);
+      const key = keyOf(id, m.requestId);
+      const queued = deps.queue({
         customerId: row.customer_id,
         // A reply answers the person's own message: never a promotion, and due now (it expires with the window).
         category: "transactional",
         priority: 9,
         dedupeKey: key,
         source: "inbox",
-        text: body.text,
+        text: m.text,
+        attachment: m.attachment ?? null,
         expiresAt: w.closesAt,
       });
+      if (!queued) return thread(p, id);
       repo.add(
         id,
-        { direction: "out", kind: "text", text: body.text, attachments: null, zaloMsgId: null, outboxKey: key, authorId: p.id, state: "queued", at: t },
+        {
+          direction: "out",
+          kind: m.kind,
+          text: m.text,
+          attachments: m.shown ? JSON.stringify(m.shown) : null,
+          zaloMsgId: null,
+          outboxKey: key,
+          authorId: p.id,
+          state: "queued",
+          at: t,
+        },
         t,
       );
       repo.markRead(id, t);
@@ -310,8 +340,114 @@ export function createInboxService(deps: {
     });
   }
 
+  /** A text reply: refused once Zalo's 7-day window since the person's last message has closed. */
+  const reply = (p: Principal, id: string, body: { text: string; requestId: string }) =>
+    queueOut(p, id, { requestId: body.requestId, kind: "text", text: body.text });
+
+  // Uploads under way in this process, by reply key: a double click waits for the first instead of uploading twice.
+  const uploading = new Map<string, Promise<unknown>>();
+
+  /**
+   * An image reply: checked against Zalo's limits (jpg/png ≤ 1 MB), uploaded once through the OA upload API, then
+   * queued as a CS message carrying the attachment id (so a retry or a restart sends the same upload, never a new
+   * one). A request id already queued answers the thread without uploading again.
+   */
+  async function replyImage(p: Principal, id: string, body: { bytes: Buffer; caption: string; requestId: string }) {
+    const row = visible(p, id);
+    openWindow(row, now());
+    const key = keyOf(id, body.requestId);
+    if (repo.hasOutboxKey(key)) return thread(p, id);
+    const running = uploading.get(key);
+    if (running) return running.then(() => thread(p, id));
+    const kind = checkZaloImage(body.bytes);
+    const work = (async () => {
+      // The thumbnail first: a picture that cannot be read is refused before anything goes to Zalo.
+      const thumb = await thumbnailDataUri(body.bytes);
+      const up = await uploadOnce(body.bytes, kind);
+      return queueOut(p, id, {
+        requestId: body.requestId,
+        kind: "image",
+        text: body.caption || null,
+        attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", attachment_id: up.attachmentId }] } },
+        shown: [{ type: "image", payload: { attachment_id: up.attachmentId, thumbnail: thumb } }],
+      });
+    })();
+    uploading.set(key, work);
+    try {
+      return await work;
+    } finally {
+      uploading.delete(key);
+    }
+  }
+
+  async function uploadOnce(bytes: Buffer, kind: "jpeg" | "png") {
+    if (!deps.uploadImage) throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "No Zalo client to upload with");
+    try {
+      return await deps.uploadImage({ bytes, filename: kind === "png" ? "image.png" : "image.jpg", contentType: kind === "png" ? "image/png" : "image/jpeg" });
+    } catch (err) {
+      if (!(err instanceof ZaloError)) throw err;
+      // Zalo down, slow or our token refused: try again later. Anything else is Zalo's no to this upload.
+      if (err.kind === "transient" || err.kind === "rate_limit" || err.kind === "token" || err.zaloCode === 0)
+        throw new AppError(ErrorCode.ZALO_UNAVAILABLE, "Zalo did not take the image right now: try again in a moment", { zaloCode: err.zaloCode || null });
+      throw new AppError(ErrorCode.ZALO_UPLOAD_REJECTED, `Zalo refused the image: ${err.message}`, { zaloCode: err.zaloCode });
+    }
+  }
+
+  /** Placeholder names the CRM gives someone Zalo has not named to us (a follower seen only by webhook). */
+  const NAMELESS = new Set(["", "Zalo follower", "Zalo user"]);
+
+  /**
+   * Zalo's request-for-info card (§5.2 `request_user_info`), sent when the shop lacks the person's name or phone.
+   * Their answer comes back as the `user_submit_info` webhook (see `captureSubmitInfo`).
+   */
+  function requestInfo(p: Principal, id: string, body: { requestId: string }) {
+    const row = visible(p, id);
+    const c = deps.contactOf?.(row.customer_id);
+    if (c && !NAMELESS.has(c.name.trim()) && c.phone) throw new AppError(ErrorCode.CUSTOMER_INFO_COMPLETE, "The shop already has this person's name and phone");
+    const title = "Chia sẻ thông tin với cửa hàng";
+    return queueOut(p, id, {
+      requestId: body.requestId,
+      kind: "request_info",
+      text: null,
+      attachment: {
+        type: "template",
+        payload: {
+          template_type: "request_user_info",
+          elements: [
+            { title, subtitle: "Để cửa hàng tích điểm và hỗ trợ đơn hàng cho bạn nhanh hơn.", image_url: deps.logoUrl ?? "https://masterchannel.vn/logo.png" },
+          ],
+        },
+      },
+      shown: [{ type: "request_info", payload: { title } }],
+    });
+  }
+
+  /** The person answered the request (`user_submit_info`, inside the webhook's transaction): shown in their conversation. */
+  function captureSubmitInfo(customerId: string, shared: { name: string | null; phone: string | null }, at: number) {
+    const id = repo.ensure(customerId, now());
+    const what = [shared.name && "tên", shared.phone && "số điện thoại"].filter(Boolean).join(" và ");
+    const added = repo.add(
+      id,
+      {
+        direction: "in",
+        kind: "submit_info",
+        text: `Khách đã chia sẻ ${what || "thông tin"}`,
+        attachments: null,
+        // No Zalo message id: the webhook event itself is stored once (oa module), so this runs once.
+        zaloMsgId: null,
+        outboxKey: null,
+        authorId: null,
+        state: "received",
+        at,
+      },
+      now(),
+    );
+    if (added) publish(id);
+  }
+
   return {
     captureInbound,
+    captureSubmitInfo,
     onSent,
     onSettled,
     applyReceipt,
@@ -323,6 +459,8 @@ export function createInboxService(deps: {
     assign,
     assignees,
     reply,
+    replyImage,
+    requestInfo,
     forget: repo.forget,
     visible,
     canned: { list: cannedList, create: cannedCreate, update: cannedUpdate, remove: cannedRemove, fill: cannedFill },

@@ -169,7 +169,7 @@ export function createDispatcher(deps: {
           if (!m.fromOa || !(m.time >= since) || !m.messageId || dr.isKnownMsgId(m.messageId)) continue;
           if (row.channel === "template_uid" || m.message === (row.text ?? "")) return { found: m.messageId, conclusive: true };
           // Another text (an operator's reply) is not ours; a media message with another caption may be.
-          if (row.image_url || m.type !== "text") ambiguous = true;
+          if (row.image_url || row.cs_attachment || m.type !== "text") ambiguous = true;
         }
         // The order is not documented: only a short page, or a newest-first page that reached back past the
         // attempt, shows there is nothing more to see.
@@ -206,7 +206,7 @@ export function createDispatcher(deps: {
       // A template switched off (or no longer approved) since the row was queued is never sent: the row's text
       // still may go (by CS), and a row with nothing else fails with the template's reason.
       const blocked = template ? templateBlocker(template) : null;
-      const hasText = !!row.text || !!row.image_url;
+      const hasText = !!row.text || !!row.image_url || !!row.cs_attachment;
       if (!inputs || (row.template_id && !template) || (blocked && !hasText)) {
         const reason = !inputs ? "CUSTOMER_GONE" : (blocked ?? "TEMPLATE_UNKNOWN");
         dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t });
@@ -272,8 +272,12 @@ export function createDispatcher(deps: {
     const data = row.template_data ? JSON.parse(row.template_data) : {};
     try {
       let msgId: string;
-      if (channel === "cs") msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text ?? "", imageUrl: row.image_url })).message_id;
-      else if (channel === "template_uid") msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
+      if (channel === "cs") {
+        // The attachment was fixed when the row was queued (an upload's id, never an upload here): a retry sends it again as is.
+        const attachment = row.cs_attachment ? (JSON.parse(row.cs_attachment) as Record<string, unknown>) : null;
+        msgId = (await zalo.sendCs({ oaUserId: who.zalo_oa_id!, text: row.text ?? "", imageUrl: row.image_url, attachment })).message_id;
+      } else if (channel === "template_uid")
+        msgId = (await zalo.sendTemplateByUid({ oaUserId: who.zalo_oa_id!, templateId: row.template_id, data })).message_id;
       else {
         const r = await zalo.sendZns({ phone: who.phone!, templateId: row.template_id, data, trackingId: trackingId(row.id), development: !!row.development });
         msgId = r.msgId;

@@ -16,6 +16,8 @@ export type NewMessage = {
   source: string;
   text?: string | null;
   imageUrl?: string | null;
+  /** A CS `message.attachment` as Zalo takes it (an uploaded image's attachment id, a request for user info): CS only. */
+  attachment?: Record<string, unknown> | null;
   template?: { id: string; data: Record<string, string> } | null;
   expiresAt?: number | null;
   notBefore?: number | null;
@@ -68,6 +70,7 @@ export type InFlightRow = {
   channel: "cs" | "template_uid";
   text: string | null;
   image_url: string | null;
+  cs_attachment: string | null;
   sent_at: number;
   broadcast_id: string | null;
   dedupe_key: string | null;
@@ -80,7 +83,9 @@ export function createOutboxRepo(db: Db) {
 
   // ---- new rows ----
 
-  const insert = c.prepare(`${INSERT_INTO} values (${valuesOf({ state: "'queued'" })}) on conflict(dedupe_key) where dedupe_key is not null do nothing`);
+  const insert = c.prepare(
+    `${insertInto(["cs_attachment"])} values (${valuesOf({ state: "'queued'" })}, ?) on conflict(dedupe_key) where dedupe_key is not null do nothing`,
+  );
 
   /** Queues one message; the dedupe key makes a second queue of the same cause a no-op. Call inside the cause's transaction. */
   function queue(m: NewMessage, now: number): boolean {
@@ -100,6 +105,7 @@ export function createOutboxRepo(db: Db) {
         m.broadcastId ?? null,
         now,
         now,
+        m.attachment ? JSON.stringify(m.attachment) : null,
       ).changes === 1
     );
   }
@@ -172,9 +178,11 @@ export function createOutboxRepo(db: Db) {
   const cancelUnsent = c.prepare(
     "update outbox set state = 'cancelled', reason = 'CUSTOMER_ERASED', lease_owner = null, lease_until = null, updated_at = ? where customer_id = ? and state in ('queued','held','ready') returning broadcast_id",
   );
-  const blankContent = c.prepare("update outbox set text = null, image_url = null, template_data = null where customer_id = ? and state != 'sending'");
+  const blankContent = c.prepare(
+    "update outbox set text = null, image_url = null, cs_attachment = null, template_data = null where customer_id = ? and state != 'sending'",
+  );
   const replay = c.prepare(
-    `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
+    `select o.id, o.customer_id, o.category, o.priority, o.text, o.image_url, o.cs_attachment, o.template_id, o.expires_at, o.created_at, o.state, t.tag, t.uid
      from outbox o left join zns_templates t on t.id = o.template_id where o.created_at >= ? and o.customer_id is not null order by o.customer_id, o.created_at, o.id`,
   );
 
@@ -262,7 +270,7 @@ export function createOutboxRepo(db: Db) {
   const takeUnresolved = c.prepare(
     `update outbox set lease_owner = @owner, lease_until = @until, updated_at = @t where id in (
        select id from outbox where state = 'sending' and channel in ('cs','template_uid') and lease_until < @t order by id limit @n)
-     returning id, customer_id, channel, text, image_url, sent_at, broadcast_id, dedupe_key, template_id`,
+     returning id, customer_id, channel, text, image_url, cs_attachment, sent_at, broadcast_id, dedupe_key, template_id`,
   );
   // A taken row's outcome (found, resent, unknown) lets its lease go, only while this dispatcher still holds it in flight.
   const settled = "lease_owner = null, lease_until = null, updated_at = @t where id = @id and lease_owner = @owner and state = 'sending'";

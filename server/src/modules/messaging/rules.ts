@@ -59,7 +59,7 @@ export function createRules(deps: {
       const msg: PolicyMessage = {
         category: r.category,
         priority: r.priority,
-        hasText: !!r.text || !!r.image_url,
+        hasText: !!r.text || !!r.image_url || !!r.cs_attachment,
         template: r.template_id ? { tag: r.tag ?? 2, uid: !!r.uid, zns: true } : null,
         expiresAt: r.expires_at,
       };

@@ -56,6 +56,10 @@ export function createOaService(deps: {
   onFollowerMessage?: FollowerMessageHook;
   /** A follower's own message (`user_send_*`), once per stored event: the inbox keeps it (auto-replies go beside it). */
   onUserMessage?: (p: { customerId: string; event: Record<string, unknown>; at: number }) => unknown;
+  /** A shared location (`user_send_location`), in the event's transaction: the auto-replies' nearest store. */
+  onFollowerLocation?: (p: { customerId: string; zaloMsgId: string; event: Record<string, unknown>; at: number }) => unknown;
+  /** The person's answer to a request for info (`user_submit_info`), once per stored event. */
+  onSubmitInfo?: (p: { customerId: string; event: Record<string, unknown>; at: number }) => unknown;
 }) {
   const { db, repo, customers, now } = deps;
 
@@ -105,6 +109,9 @@ export function createOaService(deps: {
       // The inbox keeps it first, so an auto-reply queued next joins the conversation it opened.
       if (name.startsWith("user_send_") && !fromOa) deps.onUserMessage?.({ customerId: row.id, event: e, at });
       if (name === "user_send_text") textMessage(e, row.id, at, fromOa);
+      const msgId = str((e.message as { msg_id?: unknown } | undefined)?.msg_id);
+      if (name === "user_send_location" && !fromOa && msgId) deps.onFollowerLocation?.({ customerId: row.id, zaloMsgId: msgId, event: e, at });
+      if (name === "user_submit_info" && !fromOa) deps.onSubmitInfo?.({ customerId: row.id, event: e, at });
       return "applied";
     }
     // The OA's own messages come back as echoes (`oa_send_*`, §6.2: sender and recipient swapped); handed on

@@ -5,7 +5,7 @@ import { stores } from "../../db/schema";
 export type StoreRow = typeof stores.$inferSelect;
 export type NewStoreRow = typeof stores.$inferInsert;
 /** What an edit may change (the id and creation time never change). */
-export type StoreChanges = Partial<Pick<StoreRow, "name" | "address" | "active" | "closedReason" | "timeZone" | "week" | "exceptions">> & {
+export type StoreChanges = Partial<Pick<StoreRow, "name" | "address" | "active" | "closedReason" | "timeZone" | "week" | "exceptions" | "lat" | "lng">> & {
   updatedAt: number;
 };
 

@@ -62,12 +62,14 @@ export function createStoreService(deps: { db: Db; repo: StoreRepo; now: () => n
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
       status: statusView(h, at),
+      lat: s.lat,
+      lng: s.lng,
     };
   }
 
   function toPublic(s: StoreRow, at = now()): PublicStore {
     const h = hoursOf(s);
-    return { id: s.id, name: s.name, address: s.address, timeZone: h.timeZone, status: statusView(h, at) };
+    return { id: s.id, name: s.name, address: s.address, timeZone: h.timeZone, status: statusView(h, at), lat: s.lat, lng: s.lng };
   }
 
   function row(id: string) {
@@ -90,6 +92,8 @@ export function createStoreService(deps: { db: Db; repo: StoreRepo; now: () => n
         ...(p.week ? { week: JSON.stringify(p.week) } : {}),
         ...(p.exceptions ? { exceptions: JSON.stringify(p.exceptions) } : {}),
         timeZone: p.timeZone ?? null,
+        lat: p.lat ?? null,
+        lng: p.lng ?? null,
       });
       if (!inserted) throw new AppError(ErrorCode.CONFLICT, `Store ${id} already exists`);
       audit(db, { actor, action: "store.create", targetId: id, storeId: id, details: p, at });
@@ -109,6 +113,8 @@ export function createStoreService(deps: { db: Db; repo: StoreRepo; now: () => n
         timeZone: input.timeZone,
         week: JSON.stringify(input.week),
         exceptions: JSON.stringify(input.exceptions),
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
         updatedAt: at,
       });
       if (!changed) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${id} not found`);

@@ -124,6 +124,9 @@ describe("opening hours", () => {
       name: "Quận 1",
       address: "42 Nguyễn Huệ",
       timeZone: "Asia/Ho_Chi_Minh",
+      // No position set: left out of the auto-reply's nearest-store answer.
+      lat: null,
+      lng: null,
       status: {
         openNow: false,
         closesAt: null,
