@@ -102,14 +102,21 @@ export function createInboxRepo(db: Db) {
          select rowid from customers_fts where customers_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
     )
     .pluck();
-  const byPhone = c.prepare(`select v.id from conversations v join customers c on c.id = v.customer_id where c.phone_rev like ? limit ${SEARCH_CAP}`).pluck();
+  // A range on the reversed digits (':' sorts right after '9'): LIKE cannot use this index (it is case-insensitive).
+  const byPhone = c
+    .prepare(
+      `select v.id from customers c indexed by customers_phone_rev_idx join conversations v on v.customer_id = c.id
+       where c.phone_rev >= ? and c.phone_rev < ? limit ${SEARCH_CAP}`,
+    )
+    .pluck();
   function matching(q: string): string[] {
     const found = new Set<string>();
     const fts = ftsPrefixQuery(q);
     if (fts) for (const stmt of [byWords, byName]) for (const id of stmt.all(fts) as string[]) found.add(id);
     // A phone as typed (0912…, +84 912…) against the stored 84… form: its digits after the country prefix.
     const digits = q.replace(/\D/g, "").replace(/^(84|0)/, "");
-    if (digits.length >= 3) for (const id of byPhone.all(`${[...digits].reverse().join("")}%`) as string[]) found.add(id);
+    const rev = [...digits].reverse().join("");
+    if (digits.length >= 3) for (const id of byPhone.all(rev, `${rev}:`) as string[]) found.add(id);
     return [...found];
   }
   const forget = c.prepare("delete from conversation_messages where conversation_id in (select id from conversations where customer_id = ?)");
@@ -140,6 +147,7 @@ export function createInboxRepo(db: Db) {
   function list(p: {
     status: "open" | "closed" | "all";
     unread: boolean;
+    needsPerson: boolean;
     q: string | null;
     stores: readonly string[] | null;
     before: number | null;
@@ -150,6 +158,7 @@ export function createInboxRepo(db: Db) {
     const args: Record<string, unknown> = { limit: p.limit };
     if (p.status !== "all") (where.push("v.status = @status"), (args.status = p.status));
     if (p.unread) where.push("v.unread > 0");
+    if (p.needsPerson) where.push("v.needs_person = 1");
     if (p.stores) {
       if (p.stores.length === 0) return [];
       where.push(`v.store_id in (${p.stores.map((_, i) => `@s${i}`).join(", ")})`);

@@ -113,11 +113,12 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
 
   function list(
     p: Principal,
-    q: { status: "open" | "closed" | "all"; unread?: "true" | "false"; q?: string; before?: number; beforeId?: string; limit: number },
+    q: { status: "open" | "closed" | "all"; unread?: "true" | "false"; needsPerson?: "true" | "false"; q?: string; before?: number; beforeId?: string; limit: number },
   ) {
     const rows = repo.list({
       status: q.status,
       unread: q.unread === "true",
+      needsPerson: q.needsPerson === "true",
       q: q.q || null,
       stores: storeReach(p),
       before: q.before ?? null,
