@@ -39,7 +39,37 @@ const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
 
 const FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
 const MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thanh", "Đức", "Hoài", "Quốc", "Gia", "Bảo", "Thu", "Xuân"];
-const GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Trung", "Tú", "Vy", "Yến"];
+const GIVEN = [
+  "An",
+  "Bình",
+  "Châu",
+  "Dũng",
+  "Giang",
+  "Hà",
+  "Hải",
+  "Hạnh",
+  "Hiếu",
+  "Hoa",
+  "Hùng",
+  "Hương",
+  "Khánh",
+  "Lan",
+  "Linh",
+  "Long",
+  "Mai",
+  "Nam",
+  "Nga",
+  "Phúc",
+  "Quân",
+  "Sơn",
+  "Tâm",
+  "Thảo",
+  "Trang",
+  "Trung",
+  "Tú",
+  "Vy",
+  "Yến",
+];
 const INBOUND = [
   "còn bao nhiêu điểm",
   "Đơn hàng của mình tới đâu rồi ạ",
@@ -122,7 +152,17 @@ function seedConversations(db: ReturnType<typeof openDb>, n: number, t: number) 
     conv.run(id, `c${i}`, open ? "open" : "closed", pick(STORE_IDS), unread, needs, last, lastIn, lastText.slice(0, 120), first, last);
     for (const [dir, text, at] of rows) {
       messages++;
-      msg.run(id, dir, text, searchKey(text), `m${messages}`, dir === "in" ? "received" : "seen", at, dir === "out" ? at + 2000 : null, dir === "out" ? at + 60_000 : null);
+      msg.run(
+        id,
+        dir,
+        text,
+        searchKey(text),
+        `m${messages}`,
+        dir === "in" ? "received" : "seen",
+        at,
+        dir === "out" ? at + 2000 : null,
+        dir === "out" ? at + 60_000 : null,
+      );
     }
   }
   return messages;

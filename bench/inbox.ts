@@ -92,7 +92,18 @@ const TEXTS = [
   "hôm nay có khuyến mãi gì không",
 ];
 
-type IngestRun = { name: string; events: number; ok: number; non2xx: number; eps: number; p50: number; p99: number; genCpuPct: number; serverUs: number; loopUs: number };
+type IngestRun = {
+  name: string;
+  events: number;
+  ok: number;
+  non2xx: number;
+  eps: number;
+  p50: number;
+  p99: number;
+  genCpuPct: number;
+  serverUs: number;
+  loopUs: number;
+};
 
 async function ingest() {
   console.log(`\n[1] webhook ingest: ${FOLLOWERS} followers, ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds`);
@@ -102,7 +113,10 @@ async function ingest() {
   // Stamps an hour back, one ms apart: each event is its own (Zalo's dedupe key is event + stamp + user).
   let k = 0;
   const base = srv.ready.tNow - 3600_000;
-  const sign = (body: string, timestamp: string) => `mac=${createHash("sha256").update(zalo.appId + body + timestamp + zalo.secret, "utf8").digest("hex")}`;
+  const sign = (body: string, timestamp: string) =>
+    `mac=${createHash("sha256")
+      .update(zalo.appId + body + timestamp + zalo.secret, "utf8")
+      .digest("hex")}`;
   const textEvent = () => {
     const i = k++;
     const user = i % FOLLOWERS;

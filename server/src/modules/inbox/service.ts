@@ -113,7 +113,15 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
 
   function list(
     p: Principal,
-    q: { status: "open" | "closed" | "all"; unread?: "true" | "false"; needsPerson?: "true" | "false"; q?: string; before?: number; beforeId?: string; limit: number },
+    q: {
+      status: "open" | "closed" | "all";
+      unread?: "true" | "false";
+      needsPerson?: "true" | "false";
+      q?: string;
+      before?: number;
+      beforeId?: string;
+      limit: number;
+    },
   ) {
     const rows = repo.list({
       status: q.status,
