@@ -34,6 +34,17 @@ export function normaliseText(s: string): string {
 
 export type AutoReplyRule = { intent: AutoReplyIntent; keywords: string[]; priority: number; enabled: boolean };
 
+// Keywords are few and change rarely; every follower message is matched against all of them.
+const keywordCache = new Map<string, string>();
+function normalisedKeyword(k: string): string {
+  let n = keywordCache.get(k);
+  if (n === undefined) {
+    if (keywordCache.size >= 2000) keywordCache.clear();
+    keywordCache.set(k, (n = normaliseText(k)));
+  }
+  return n;
+}
+
 /**
  * The intent of a message, or null. A keyword matches whole words ("diem" is not in "diemmy"); among the
  * switched-on rules that match, the highest priority wins, then the longest keyword matched (a more precise
@@ -48,7 +59,7 @@ export function matchIntent(rules: readonly AutoReplyRule[], text: string): { in
   for (const r of rules) {
     if (!r.enabled) continue;
     for (const k of r.keywords) {
-      const kw = normaliseText(k);
+      const kw = normalisedKeyword(k);
       if (!kw || !hay.includes(` ${kw} `)) continue;
       const better =
         !best ||

@@ -51,6 +51,8 @@ export const CONVERSATION_STATUSES = ["open", "closed"] as const;
 export const InboxListQuery = z.object({
   status: z.enum(["open", "closed", "all"]).default("open"),
   unread: z.enum(["true", "false"]).optional(),
+  /** Only conversations an auto-reply handed to a person. */
+  needsPerson: z.enum(["true", "false"]).optional(),
   /** Words of a message, or a person's name or phone. */
   q: z.string().trim().max(100).optional(),
   /** The `lastMessageAt` (ms) and id of the last row of the previous page. */

@@ -71,8 +71,11 @@ export function createAutoReplyService(deps: {
   const { db, repo, now } = deps;
   repo.seedDefaults(now());
 
-  function storeLines(at: number): string {
-    const list = deps.stores().slice(0, STORES_LISTED);
+  // `stores`: the stores' status, worked out at most once per message (an answer and the staffed-hours check both read it).
+  type Stores = () => PublicStore[];
+
+  function storeLines(stores: Stores, at: number): string {
+    const list = stores().slice(0, STORES_LISTED);
     if (list.length === 0) return "Hiện chưa có cửa hàng nào mở bán.";
     return list
       .map((s) => {
@@ -83,31 +86,31 @@ export function createAutoReplyService(deps: {
       .join("\n");
   }
 
-  function orderLine(customerId: string): string {
+  function orderLine(stores: Stores, customerId: string): string {
     const o = deps.lastOrder(customerId);
     if (!o) return `Bạn chưa có đơn hàng nào. Đặt món trong mini app: ${deps.miniAppLink}`;
-    const store = deps.stores().find((s) => s.id === o.storeId)?.name;
+    const store = stores().find((s) => s.id === o.storeId)?.name;
     return `Đơn ${o.code}${store ? ` tại ${store}` : ""} ${ORDER_STATUS_WORDS[o.status]}.`;
   }
 
   /** When a person will answer: null while any store is open (someone is there), else the next opening. */
-  function staffedAgainAt(at: number): number | null {
-    const list = deps.stores();
+  function staffedAgainAt(stores: Stores, at: number): number | null {
+    const list = stores();
     if (list.length === 0 || list.some((s) => s.status.openNow)) return null;
     const next = list.map((s) => (s.status.opensAt ? Date.parse(s.status.opensAt) : Infinity)).reduce((a, b) => Math.min(a, b), Infinity);
     return Number.isFinite(next) ? next : null;
   }
 
-  function answer(intent: AutoReplyIntent, customerId: string, at: number): string {
+  function answer(stores: Stores, intent: AutoReplyIntent, customerId: string, at: number): string {
     switch (intent) {
       case "points": {
         const n = deps.balanceOf(customerId) ?? 0;
         return `Bạn đang có ${n.toLocaleString("vi-VN")} điểm. Xem chi tiết và đổi quà trong mini app: ${deps.miniAppLink}`;
       }
       case "last_order":
-        return orderLine(customerId);
+        return orderLine(stores, customerId);
       case "store_info":
-        return storeLines(at);
+        return storeLines(stores, at);
       case "menu":
         return `Mời bạn xem thực đơn và đặt món trong mini app: ${deps.miniAppLink}`;
       case "human":
@@ -121,19 +124,21 @@ export function createAutoReplyService(deps: {
    */
   function onFollowerMessage(m: FollowerMessage): AutoReplyOutcome {
     if (m.fromOa || !m.zaloMsgId || !m.customerId) return { intent: null, handoff: false };
+    let seen: PublicStore[] | undefined;
+    const stores = () => (seen ??= deps.stores());
     return tx(db, () => {
       const matched = matchIntent(repo.list(), m.text);
       const intent = matched?.intent ?? null;
       const handoff = intent === null || intent === "human";
       const at = now();
-      let text: string | null = intent && intent !== "human" ? answer(intent, m.customerId, at) : null;
+      let text: string | null = intent && intent !== "human" ? answer(stores, intent, m.customerId, at) : null;
       let notice = false;
       if (handoff) {
-        const back = staffedAgainAt(at);
+        const back = staffedAgainAt(stores, at);
         if (back !== null && repo.lastNoticeAt(m.customerId, at - NOTICE_GAP_MS) === null) {
           notice = true;
           text = `Cảm ơn bạn đã nhắn tin! Hiện ngoài giờ làm việc, nhân viên sẽ trả lời bạn lúc ${whenWords(back, at, deps.timeZone)}.`;
-        } else if (intent === "human" && back === null) text = answer("human", m.customerId, at);
+        } else if (intent === "human" && back === null) text = answer(stores, "human", m.customerId, at);
       }
       if (!repo.log({ zaloMsgId: m.zaloMsgId, customerId: m.customerId, intent, handoff, afterHoursNotice: notice, at })) return { intent, handoff };
       if (!text) return { intent, handoff };

@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { rowReader } from "../../db/rows";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
@@ -128,12 +128,14 @@ export function createCustomerRepo(db: Db) {
    * ready to be warmed. `user_id_by_app` links the OA-scoped id to someone already known from the mini app.
    * Inside the caller's transaction (the stored event's).
    */
+  // Every webhook event from a person runs these (prepared once: building them per event was most of its cost).
+  const byOaOrAppStmt = c.prepare(`${customerRow.selectAll} where "zalo_oa_id" = ? or "zalo_id" = ?`).raw();
+  const touchStmt = c.prepare(`update customers set last_interaction_at = max(coalesce(last_interaction_at, 0), ?), updated_at = ? where id = ?`);
+
   function findOrCreateByOaId(oaUserId: string, appUserId: string | undefined, now: number): CustomerRow {
-    const matches = db
-      .select()
-      .from(customers)
-      .where(appUserId ? or(eq(customers.zaloOaId, oaUserId), eq(customers.zaloId, appUserId)) : eq(customers.zaloOaId, oaUserId))
-      .all();
+    const matches = appUserId
+      ? (byOaOrAppStmt.all(oaUserId, appUserId) as unknown[][]).map((r) => customerRow.read(r)!)
+      : [byZaloOaId(oaUserId)].filter((r) => r !== undefined);
     const row = matches.find((m) => m.zaloOaId === oaUserId) ?? matches[0];
     if (row) {
       if (!row.zaloOaId) db.update(customers).set({ zaloOaId: oaUserId }).where(eq(customers.id, row.id)).run();
@@ -161,12 +163,7 @@ export function createCustomerRepo(db: Db) {
   }
 
   /** The person wrote to the OA at `at` (opens the consultation window). */
-  const touchInteraction = (id: string, at: number, now: number) =>
-    void db
-      .update(customers)
-      .set({ lastInteractionAt: laterInteraction(at), updatedAt: now })
-      .where(eq(customers.id, id))
-      .run();
+  const touchInteraction = (id: string, at: number, now: number) => void touchStmt.run(at, now, id);
 
   /** False when the person is gone: a phone exchange still in flight when their data was erased writes nothing. */
   function setPhone(id: string, phone: string, now: number): boolean {

@@ -199,3 +199,25 @@ describe("the OA inbox", () => {
     expect(seen).toContain(JSON.stringify({ conversationId: conv.id }));
   });
 });
+
+describe("the inbox list's filters", () => {
+  it("lists only the conversations waiting for a person, and finds a person by their phone's last digits", async () => {
+    const a = await visitor("Khách A", "q1");
+    const b = await visitor("Khách B", "q1");
+    await say(a.appUserId, "Cho mình hỏi giờ mở cửa"); // answered by the auto-reply
+    await say(b.appUserId, "ly trà sữa hôm qua bị đổ"); // no rule: waits for a person
+    const waiting = (await call("GET", "/api/staff/inbox?status=all&needsPerson=true", ctx.admin)).body.conversations;
+    expect(waiting.map((c: { customerId: string }) => c.customerId)).toEqual([b.customer.id]);
+    expect((await call("GET", "/api/staff/inbox?status=all", ctx.admin)).body.conversations).toHaveLength(2);
+
+    // B shares a phone through Zalo's flow (phone token → the API exchanges it).
+    await h.control("PATCH", `/_emu/users/${b.appUserId}`, { phone: "0912345678" });
+    const { token: phoneToken } = await h.control("POST", `/_emu/users/${b.appUserId}/phone-token`);
+    expect((await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(b.token), payload: { phoneToken } })).statusCode).toBe(200);
+    const phone = (h.app.services.db.$client.prepare("select phone from customers where id = ?").get(b.customer.id) as { phone: string | null }).phone;
+    expect(phone).toBe("84912345678");
+    const found = (await call("GET", "/api/staff/inbox?status=all&q=5678", ctx.admin)).body.conversations;
+    expect(found.map((c: { customerId: string }) => c.customerId)).toEqual([b.customer.id]);
+    expect((await call("GET", "/api/staff/inbox?status=all&q=0000000", ctx.admin)).body.conversations).toEqual([]);
+  });
+});

@@ -128,14 +128,21 @@ export function createInboxRepo(db: Db) {
          select rowid from customers_fts where customers_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
     )
     .pluck();
-  const byPhone = c.prepare(`select v.id from conversations v join customers c on c.id = v.customer_id where c.phone_rev like ? limit ${SEARCH_CAP}`).pluck();
+  // A range on the reversed digits (':' sorts right after '9'): LIKE cannot use this index (it is case-insensitive).
+  const byPhone = c
+    .prepare(
+      `select v.id from customers c indexed by customers_phone_rev_idx join conversations v on v.customer_id = c.id
+       where c.phone_rev >= ? and c.phone_rev < ? limit ${SEARCH_CAP}`,
+    )
+    .pluck();
   function matching(q: string): string[] {
     const found = new Set<string>();
     const fts = ftsPrefixQuery(q);
     if (fts) for (const stmt of [byWords, byName]) for (const id of stmt.all(fts) as string[]) found.add(id);
     // A phone as typed (0912…, +84 912…) against the stored 84… form: its digits after the country prefix.
     const digits = q.replace(/\D/g, "").replace(/^(84|0)/, "");
-    if (digits.length >= 3) for (const id of byPhone.all(`${[...digits].reverse().join("")}%`) as string[]) found.add(id);
+    const rev = [...digits].reverse().join("");
+    if (digits.length >= 3) for (const id of byPhone.all(rev, `${rev}:`) as string[]) found.add(id);
     return [...found];
   }
   const storesStmt = c.prepare("select id, name from stores order by name");
@@ -174,6 +181,7 @@ export function createInboxRepo(db: Db) {
   function list(p: {
     status: "open" | "closed" | "all";
     unread: boolean;
+    needsPerson: boolean;
     q: string | null;
     stores: readonly string[] | null;
     /** undefined: anyone's; null: no one's; else that person's. */
@@ -190,6 +198,7 @@ export function createInboxRepo(db: Db) {
     if (p.assignee === null) where.push("v.assignee_id is null");
     else if (p.assignee) (where.push("v.assignee_id = @assignee"), (args.assignee = p.assignee));
     if (p.storeId) (where.push("v.store_id = @storeId"), (args.storeId = p.storeId));
+    if (p.needsPerson) where.push("v.needs_person = 1");
     if (p.stores) {
       if (p.stores.length === 0) return [];
       where.push(`v.store_id in (${p.stores.map((_, i) => `@s${i}`).join(", ")})`);

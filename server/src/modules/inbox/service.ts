@@ -155,6 +155,7 @@ export function createInboxService(deps: {
     q: {
       status: "open" | "closed" | "all";
       unread?: "true" | "false";
+      needsPerson?: "true" | "false";
       q?: string;
       before?: number;
       beforeId?: string;
@@ -168,6 +169,7 @@ export function createInboxService(deps: {
       assignee: q.assignee === undefined ? undefined : q.assignee === "none" ? null : q.assignee === "me" ? p.id : q.assignee,
       storeId: q.storeId ?? null,
       unread: q.unread === "true",
+      needsPerson: q.needsPerson === "true",
       q: q.q || null,
       stores: storeReach(p),
       before: q.before ?? null,

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
-import { webhookEvents } from "../../db/schema";
 
 /**
  * Stores a verified Zalo event once; false when its key was seen before (Zalo retries). The one insert into
@@ -8,12 +7,16 @@ import { webhookEvents } from "../../db/schema";
  * The key is stored hashed: it may name a person (event + time + user id), and it must outlive an erasure so
  * that a retry Zalo sends hours later is still known as one.
  */
-export const recordWebhookEvent = (db: Db, dedupeKey: string, eventName: string, payload: string, at: number) =>
-  db
-    .insert(webhookEvents)
-    .values({ dedupeKey: `h:${createHash("sha256").update(dedupeKey).digest("base64url")}`, eventName, payload, receivedAt: at })
-    .onConflictDoNothing()
-    .run().changes === 1;
+export function recordWebhookEvent(db: Db, dedupeKey: string, eventName: string, payload: string, at: number): boolean {
+  // Prepared once per connection: every webhook runs it (building the insert each time cost more than the insert).
+  let stmt = insertEventStmts.get(db.$client);
+  if (!stmt) {
+    stmt = db.$client.prepare("insert into webhook_events (dedupe_key, event_name, payload, received_at) values (?, ?, ?, ?) on conflict do nothing");
+    insertEventStmts.set(db.$client, stmt);
+  }
+  return stmt.run(`h:${createHash("sha256").update(dedupeKey).digest("base64url")}`, eventName, payload, at).changes === 1;
+}
+const insertEventStmts = new WeakMap<Db["$client"], import("better-sqlite3").Statement<unknown[]>>();
 
 /** The webhook_events and follow_events tables: this module is their only writer. */
 export function createOaRepo(db: Db) {
