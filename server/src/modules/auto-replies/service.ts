@@ -166,7 +166,7 @@ export function createAutoReplyService(deps: {
         list.map((s) => ({ ...s, openNow: s.status.openNow })),
       );
       let text: string;
-      if (!best) text = storeLines(at);
+      if (!best) text = storeLines(() => list, at);
       else {
         const s = best.store;
         const hours = s.status.today.map((i) => `${i.open}–${i.close}`).join(", ") || "nghỉ";
