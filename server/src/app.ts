@@ -33,6 +33,7 @@ import { autoReplyRoutes } from "./modules/auto-replies/routes";
 import type { AutoReplyService } from "./modules/auto-replies/service";
 import { buildContainer } from "./container";
 import { automationRoutes } from "./modules/automations/routes";
+import { ratingRoutes } from "./modules/ratings/routes";
 import type { AutomationService } from "./modules/automations/service";
 import type { TimerWorker } from "./modules/automations/timers";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
@@ -217,6 +218,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(dashboardRoutes, { dashboard });
   await app.register(autoReplyRoutes, { autoReplies: c.autoReplies });
   await app.register(automationRoutes, { automations: c.automations });
+  await app.register(ratingRoutes, { ratings: c.ratings });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

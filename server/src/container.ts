@@ -55,6 +55,9 @@ import { createAutomationRepo } from "./modules/automations/repo";
 import { createAutomationService } from "./modules/automations/service";
 import { createTimerWorker } from "./modules/automations/timers";
 import { createExpiringScan } from "./modules/automations/expiring-scan";
+import { createRatingRepo } from "./modules/ratings/repo";
+import { createRatingService } from "./modules/ratings/service";
+import { ratingDeepLink } from "@mc/shared";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -179,8 +182,11 @@ export function buildContainer(o: ContainerOptions) {
     vouchers,
     loyaltyRepo,
     emit: automations.onEvent,
+    // The feedback recipe's {rating_link}: the mini app's rating page for this order.
+    ratingLink: (orderId) => ratingDeepLink(config.ZALO_APP_ID, orderId),
     now,
   });
+  const ratings = createRatingService({ db, repo: createRatingRepo(db), orders, inbox, now });
   const payments = createPaymentService({
     db,
     repo: createPaymentRepo(db),
@@ -250,6 +256,7 @@ export function buildContainer(o: ContainerOptions) {
       notes: notes.forget,
       sessions: identity.forget,
       inbox: inbox.forget,
+      ratings: ratings.forget,
     },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
@@ -304,6 +311,7 @@ export function buildContainer(o: ContainerOptions) {
     staffTimeline,
     inbox,
     inboxBus,
+    ratings,
     storeExists: storeRepo.exists,
   };
 }

@@ -129,6 +129,11 @@ export const ErrorCode = {
   CONVERSATION_NOT_FOUND: "CONVERSATION_NOT_FOUND",
   /** A reply after Zalo's 7-day window since the person's last message closed (details.closedAt, ISO): use a ZNS template. */
   REPLY_WINDOW_CLOSED: "REPLY_WINDOW_CLOSED",
+  // ratings of completed orders
+  /** A rating for an order that is not completed (placed, in progress or cancelled): only a finished order is rated. */
+  ORDER_NOT_RATEABLE: "ORDER_NOT_RATEABLE",
+  /** The order was rated already: one rating per order, never changed afterwards (details.rating). */
+  RATING_EXISTS: "RATING_EXISTS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

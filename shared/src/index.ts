@@ -20,3 +20,5 @@ export * from "./loyalty-changes";
 export * from "./auto-reply";
 export * from "./automations";
 export * from "./inbox";
+export * from "./ratings";
+export * from "./rating-rules";

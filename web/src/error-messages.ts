@@ -119,6 +119,8 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
     title: "Đã quá 7 ngày kể từ tin nhắn cuối của khách: Zalo không cho trả lời tư vấn",
     hint: "Hãy gửi một mẫu ZNS thay cho tin trả lời.",
   },
+  ORDER_NOT_RATEABLE: { title: "Đơn này chưa thể đánh giá", hint: "Bạn có thể đánh giá sau khi đơn đã hoàn tất." },
+  RATING_EXISTS: { title: "Bạn đã đánh giá đơn này rồi", hint: "Mỗi đơn chỉ đánh giá một lần. Cảm ơn bạn đã góp ý!" },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

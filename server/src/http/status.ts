@@ -102,6 +102,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   // the OA inbox
   CONVERSATION_NOT_FOUND: 404,
   REPLY_WINDOW_CLOSED: 409,
+  // ratings
+  ORDER_NOT_RATEABLE: 409,
+  RATING_EXISTS: 409,
 };
 
 // A code from outside the shared list (never expected) answers 500 rather than crash the error handler.

@@ -27,6 +27,7 @@ const OWNERS: Record<string, string> = {
   automation_runs: "automations/repo.ts",
   conversations: "inbox/repo.ts",
   conversation_messages: "inbox/repo.ts",
+  order_ratings: "ratings/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -33,6 +33,8 @@ export type Forgetters = {
   notes: (customerId: string) => { deleted: number };
   /** Their OA conversation's messages (inbox/repo.ts). */
   inbox?: (customerId: string, at: number) => void;
+  /** The comments of their order ratings (ratings/repo.ts). */
+  ratings?: (customerId: string) => void;
   /** In-memory state outside the database (held Zalo tokens); runs after the commit. */
   sessions: (customerId: string) => void;
 };
@@ -103,6 +105,7 @@ export function createCustomerService(deps: { db: Db; repo: CustomerRepo; stores
       const { redacted } = deps.forget.webhookEvents([before.zaloId, before.zaloOaId].filter((x): x is string => !!x));
       deps.forget.notes(customerId);
       deps.forget.inbox?.(customerId, at);
+      deps.forget.ratings?.(customerId);
       const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };
       forgetTagDetails(db, customerId);
       audit(db, { actor: actorOf(actor), action: "customer.erase", targetId: customerId, details: { reason, ...counts }, at });

@@ -71,6 +71,12 @@ export function createInboxRepo(db: Db) {
     `update conversations set last_message_at = max(last_message_at, @at),
        last_preview = case when @at >= last_message_at then @preview else last_preview end, updated_at = @t where id = @id`,
   );
+  // What the person told the shop outside the OA chat (a rating): unread and reopened, but not a Zalo interaction,
+  // so Zalo's reply window (last_inbound_at) stays where their last OA message put it.
+  const bumpNote = c.prepare(
+    `update conversations set unread = unread + 1, status = 'open', last_message_at = max(last_message_at, @at),
+       last_preview = case when @at >= last_message_at then @preview else last_preview end, updated_at = @t where id = @id`,
+  );
   const sentByKey = c.prepare("update conversation_messages set state = 'sent', zalo_msg_id = @msgId, at = @at where outbox_key = @key and state = 'queued'");
   const delivered = c.prepare(
     "update conversation_messages set delivered_at = coalesce(delivered_at, @at), state = case when state in ('sent', 'queued') then 'delivered' else state end where zalo_msg_id = @msgId and direction = 'out'",
@@ -133,6 +139,24 @@ export function createInboxRepo(db: Db) {
     return true;
   }
 
+  /** A note from the person outside the chat (no Zalo id): shown as theirs, counted unread, the window unmoved. */
+  function addNote(conversationId: string, n: { kind: string; text: string; at: number }, t: number) {
+    insertMsg.run({
+      conversationId,
+      direction: "in",
+      kind: n.kind,
+      text: n.text,
+      searchText: searchKey(n.text),
+      attachments: null,
+      zaloMsgId: null,
+      outboxKey: null,
+      authorId: null,
+      state: "received",
+      at: n.at,
+    });
+    bumpNote.run({ id: conversationId, at: n.at, preview: n.text.slice(0, 120), t });
+  }
+
   /**
    * The inbox list, newest first, keyset-paged on (last_message_at, id). `stores` null: every store; else only
    * conversations at those stores. `q`: a person's name or phone, or words of one of their messages.
@@ -175,6 +199,7 @@ export function createInboxRepo(db: Db) {
     /** The person's conversation, if they ever wrote. */
     find: (customerId: string) => (byCustomer.get(customerId) as { id: string } | undefined)?.id,
     add,
+    addNote,
     markSent: (key: string, msgId: string, at: number) => sentByKey.run({ key, msgId, at }).changes > 0,
     markDelivered: (msgId: string, at: number) => void delivered.run({ msgId, at }),
     markSeen: (msgId: string, at: number) => void seen.run({ msgId, at }),

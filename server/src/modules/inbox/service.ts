@@ -161,6 +161,20 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     publish(id);
   }
 
+  /**
+   * Something the person told the shop in the mini app that a person must see (a low rating): it opens their
+   * conversation if they never wrote (with the store they last visited), adds it as their message and marks the
+   * conversation as needing a person. Not a Zalo interaction: the reply window stays as their OA messages left it.
+   * Inside the caller's transaction (the caller's own row makes it happen once).
+   */
+  function noteFromCustomer(customerId: string, n: { kind: string; text: string; at: number }) {
+    const t = now();
+    const id = repo.ensure(customerId, t);
+    repo.addNote(id, n, t);
+    repo.setNeedsPerson(id, true, t);
+    publish(id);
+  }
+
   /** Admins assign to any store; staff and store managers only to one of theirs (never out of their own sight). */
   function assign(p: Principal, id: string, to: { storeId: string | null; assigneeId: string | null }, storeExists: (id: string) => boolean) {
     if (to.storeId !== null && !storeExists(to.storeId)) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${to.storeId} not found`);
@@ -206,6 +220,6 @@ export function createInboxService(deps: { db: Db; repo: InboxRepo; queue: (m: N
     });
   }
 
-  return { captureInbound, onSent, applyReceipt, handOff, list, thread, markRead, setStatus, assign, reply, forget: repo.forget, visible };
+  return { captureInbound, onSent, applyReceipt, handOff, noteFromCustomer, list, thread, markRead, setStatus, assign, reply, forget: repo.forget, visible };
 }
 export type InboxService = ReturnType<typeof createInboxService>;

@@ -51,6 +51,8 @@ export function createOrderService(deps: {
   loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
   /** automations.onEvent: each status move (and a first purchase) is an event its recipes answer (the order notices). */
   emit: (e: AutomationEvent) => void;
+  /** The link to the order's rating page (the feedback recipe's `{rating_link}`). */
+  ratingLink?: (orderId: string) => string;
   now: () => number;
 }) {
   const { db, repo, now } = deps;
@@ -198,6 +200,7 @@ export function createOrderService(deps: {
     if (to === "completed") {
       vars.points = extra.points;
       vars.points_line = extra.points > 0 ? `, bạn được cộng ${extra.points} điểm` : "";
+      vars.rating_link = deps.ratingLink?.(o.id) ?? "";
     }
     if (to === "cancelled") vars.reason = extra.reason ?? "";
     return vars;
