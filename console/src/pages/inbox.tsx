@@ -33,6 +33,7 @@ const KIND_LABEL: Record<string, string> = {
   video: "Video",
   business_card: "Danh thiếp",
   template: "Mẫu tin",
+  rating: "Đánh giá đơn hàng",
 };
 const STATE_LABEL: Record<ConversationMessage["state"], string> = {
   received: "",
@@ -279,6 +280,12 @@ function MessageBody({ m }: { m: ConversationMessage }) {
             </a>
           ) : null}
         </div>
+      )}
+      {/* Not a Zalo message: what the person said on the mini app's rating page (a low rating). */}
+      {m.kind === "rating" && (
+        <Badge tone="warn" testId="msg-rating">
+          {KIND_LABEL.rating}
+        </Badge>
       )}
       {m.text && <div className="c-bubble-text">{m.text}</div>}
       {!a && !m.text && <Badge tone="muted">{KIND_LABEL[m.kind] ?? m.kind}</Badge>}

@@ -4,6 +4,7 @@ import { SessionGate } from "./session-gate";
 import { AppRoutes } from "./routes";
 import { BottomNav, OpenAppListener } from "./layout";
 import { QrEntry } from "../features/games/qr-entry";
+import { RateEntry } from "../features/rating/rate-entry";
 
 // Inside Zalo the URL is /zapps/<appId>/…; anywhere else (demo, tests, a plain browser) use an in-memory router.
 const inZalo = typeof window !== "undefined" && window.location.pathname.startsWith("/zapps/");
@@ -17,6 +18,7 @@ export function App() {
             <ZMPRouter memoryRouter={!inZalo}>
               <OpenAppListener />
               <QrEntry />
+              <RateEntry />
               <AppRoutes />
               <BottomNav />
             </ZMPRouter>
