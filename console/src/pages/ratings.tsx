@@ -36,7 +36,7 @@ const query = (f: Filters, next?: Page["next"]) => {
 export function RatingsPage() {
   const [f, setF] = useState<Filters>({ stars: "", storeId: "" });
   const summary = useLoad(() => api.get<{ stores: RatingStoreSummary[]; lowMax: number }>("/api/admin/ratings/summary"), []);
-  const first = useLoad(() => api.get<Page>(query(f)), [f.stars, f.storeId]);
+  const first = useLoad(() => api.get<Page>(query(f)), [f]);
   const [more, setMore] = useState<{ key: string; items: Rating[]; next: Page["next"] }>({ key: "", items: [], next: null });
   const loadMore = useAction();
   const key = `${f.stars}|${f.storeId}`;

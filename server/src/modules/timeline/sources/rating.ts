@@ -22,7 +22,8 @@ export const ratingSource: SourceFactory = ({ db }) => {
             kind: "rating",
             at: r.created_at,
             title: `Đánh giá ${r.stars}★ cho đơn ${r.order_code}${isLowRating(r.stars) ? " (đánh giá thấp)" : ""}`,
-            detail: [r.store_name, r.comment ? `“${r.comment}”` : null].filter(Boolean).join(" · ") || null,
+            // The store is on the item's own line (storeId); the detail is what the person wrote.
+            detail: r.comment ? `“${r.comment}”` : null,
             storeId: r.store_id,
             actor: null,
             data: { orderId: r.order_id, orderCode: r.order_code, stars: r.stars, comment: r.comment, low: isLowRating(r.stars) },
