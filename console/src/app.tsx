@@ -31,7 +31,7 @@ import { BroadcastPage } from "./pages/broadcast";
 import { ZnsPage } from "./pages/zns";
 import { VouchersPage } from "./pages/vouchers";
 import { GamesPage } from "./pages/games";
-import { Bot, Layers, Users, Workflow } from "lucide-react";
+import { Bot, Layers, Star, Users, Workflow } from "lucide-react";
 import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
@@ -52,6 +52,7 @@ const MenuPage = lazy(() => import("./pages/menu").then((m) => ({ default: m.Men
 const AutoRepliesPage = lazy(() => import("./pages/auto-replies").then((m) => ({ default: m.AutoRepliesPage })));
 const AutomationsPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationsPage })));
 const AutomationEditorPage = lazy(() => import("./pages/automations").then((m) => ({ default: m.AutomationEditorPage })));
+const RatingsPage = lazy(() => import("./pages/ratings").then((m) => ({ default: m.RatingsPage })));
 const InboxPage = lazy(() => import("./pages/inbox").then((m) => ({ default: m.InboxPage })));
 const CannedPage = lazy(() => import("./pages/canned").then((m) => ({ default: m.CannedPage })));
 
@@ -67,6 +68,7 @@ const NAV: NavItem[] = [
   { key: "automations", label: "Tự động hoá", icon: Workflow, roles: CRM },
   { key: "zns", label: "Mẫu ZNS", icon: LayoutTemplate, roles: CRM },
   { key: "auto-replies", label: "Tự động trả lời", icon: Bot, roles: CRM },
+  { key: "ratings", label: "Đánh giá đơn hàng", icon: Star, roles: CRM },
   { key: "vouchers", label: "Voucher", icon: Ticket, roles: CRM },
   { key: "games", label: "Trò chơi", icon: Gamepad2, roles: CRM },
   { key: "stores", label: "Cửa hàng", icon: Store, roles: ["owner"] },
@@ -260,6 +262,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "dashboard") body = <DashboardPage />;
   else if (page === "rules") body = <RulesPage />;
   else if (page === "auto-replies") body = <AutoRepliesPage />;
+  else if (page === "ratings") body = <RatingsPage />;
   else body = <UnknownPage home={home} />;
   return (
     <div className="mc-console c-shell">

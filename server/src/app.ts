@@ -35,6 +35,7 @@ import type { AutoReplyService } from "./modules/auto-replies/service";
 import { buildContainer } from "./container";
 import { automationRoutes } from "./modules/automations/routes";
 import { cartRoutes } from "./modules/carts/routes";
+import { ratingRoutes } from "./modules/ratings/routes";
 import type { AutomationService } from "./modules/automations/service";
 import type { TimerWorker } from "./modules/automations/timers";
 import type { Dispatcher } from "./modules/messaging/dispatcher";
@@ -224,6 +225,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(autoReplyRoutes, { autoReplies: c.autoReplies });
   await app.register(automationRoutes, { automations: c.automations });
   await app.register(cartRoutes, { carts: c.carts });
+  await app.register(ratingRoutes, { ratings: c.ratings });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   startJobs(app, [

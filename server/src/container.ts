@@ -63,6 +63,9 @@ import { createCartService } from "./modules/carts/service";
 import { createDailyScans } from "./modules/automations/daily-scans";
 import { createAutomationHistoryRepo } from "./modules/automations/history-repo";
 import { createWhatIf } from "./modules/automations/what-if";
+import { createRatingRepo } from "./modules/ratings/repo";
+import { createRatingService } from "./modules/ratings/service";
+import { ratingDeepLink } from "@mc/shared";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -230,8 +233,11 @@ export function buildContainer(o: ContainerOptions) {
     loyaltyRepo,
     emit: automations.onEvent,
     carts,
+    // The feedback recipe's {rating_link}: the mini app's rating page for this order.
+    ratingLink: (orderId) => ratingDeepLink(config.ZALO_MINI_APP_ID, orderId),
     now,
   });
+  const ratings = createRatingService({ db, repo: createRatingRepo(db), orders, inbox, now });
   const payments = createPaymentService({
     db,
     repo: createPaymentRepo(db),
@@ -310,6 +316,7 @@ export function buildContainer(o: ContainerOptions) {
       sessions: identity.forget,
       inbox: inbox.forget,
       carts: carts.forget,
+      ratings: ratings.forget,
     },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
@@ -366,6 +373,7 @@ export function buildContainer(o: ContainerOptions) {
     staffTimeline,
     inbox,
     inboxFeed,
+    ratings,
     storeExists: storeRepo.exists,
   };
 }

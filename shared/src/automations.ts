@@ -27,7 +27,7 @@ export const TRIGGER_VARS: Record<AutomationTrigger, readonly string[]> = {
   follow: ["welcome", "name"],
   order_confirmed: ["code", "total", "amount", "name"],
   order_ready: ["code", "pickup", "table", "name"],
-  order_completed: ["code", "total", "amount", "points", "points_line", "name"],
+  order_completed: ["code", "total", "amount", "points", "points_line", "rating_link", "name"],
   order_cancelled: ["code", "reason", "name"],
   first_purchase: ["code", "total", "name"],
   points_expiring: ["name", "points", "date"],

@@ -147,6 +147,11 @@ export const ErrorCode = {
   ZALO_UPLOAD_REJECTED: "ZALO_UPLOAD_REJECTED",
   /** A request for the person's info when the shop already has their name and phone. */
   CUSTOMER_INFO_COMPLETE: "CUSTOMER_INFO_COMPLETE",
+  // ratings of completed orders
+  /** A rating for an order that is not completed (placed, in progress or cancelled): only a finished order is rated. */
+  ORDER_NOT_RATEABLE: "ORDER_NOT_RATEABLE",
+  /** The order was rated already: one rating per order, never changed afterwards (details.rating). */
+  RATING_EXISTS: "RATING_EXISTS",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -22,3 +22,5 @@ export * from "./automations";
 export * from "./automation-conditions";
 export * from "./inbox";
 export * from "./geo";
+export * from "./ratings";
+export * from "./rating-rules";

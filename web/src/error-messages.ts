@@ -134,6 +134,8 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   ATTACHMENT_TOO_LARGE: { title: "Ảnh quá lớn để gửi qua Zalo", hint: "Zalo nhận ảnh tối đa 1 MB: hãy chọn ảnh nhỏ hơn hoặc giảm kích thước ảnh." },
   ZALO_UPLOAD_REJECTED: { title: "Zalo không nhận ảnh này", hint: "Có thể OA đã hết lượt tải ảnh trong tháng. Hãy thử lại sau hoặc gửi tin chữ." },
   CUSTOMER_INFO_COMPLETE: { title: "Đã có tên và số điện thoại của khách", hint: "Không cần xin thêm thông tin." },
+  ORDER_NOT_RATEABLE: { title: "Đơn này chưa thể đánh giá", hint: "Bạn có thể đánh giá sau khi đơn đã hoàn tất." },
+  RATING_EXISTS: { title: "Bạn đã đánh giá đơn này rồi", hint: "Mỗi đơn chỉ đánh giá một lần. Cảm ơn bạn đã góp ý!" },
 };
 
 const UNKNOWN: ErrorText = { title: "Đã có lỗi xảy ra", hint: "Vui lòng thử lại sau ít phút." };

@@ -100,7 +100,12 @@ export function TimelineCard({ customerId, version, storeName }: { customerId: s
 function TimelineRow({ it, storeName }: { it: TimelineItem; storeName: (id: string) => string }) {
   const Icon = TIMELINE_ICON[it.kind] ?? TIMELINE_ICON.admin;
   return (
-    <li className={`c-tl c-tl-${it.kind}`} data-kind={it.kind} data-testid="timeline-item">
+    <li
+      className={`c-tl c-tl-${it.kind}${it.data.low === true ? " c-tl-low" : ""}`}
+      data-kind={it.kind}
+      data-low={it.data.low === true || undefined}
+      data-testid="timeline-item"
+    >
       <span className="c-tl-icon" title={TIMELINE_LABEL[it.kind]} aria-hidden>
         <Icon size={15} />
       </span>

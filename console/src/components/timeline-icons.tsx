@@ -1,4 +1,4 @@
-import { Coins, Gamepad2, MessageSquare, ShoppingBag, StickyNote, Ticket, UserCog, UserPlus, type LucideIcon } from "lucide-react";
+import { Coins, Gamepad2, MessageSquare, ShoppingBag, Star, StickyNote, Ticket, UserCog, UserPlus, type LucideIcon } from "lucide-react";
 import type { TimelineKind } from "@mc/shared";
 
 export const TIMELINE_ICON: Record<TimelineKind, LucideIcon> = {
@@ -10,4 +10,5 @@ export const TIMELINE_ICON: Record<TimelineKind, LucideIcon> = {
   message: MessageSquare,
   note: StickyNote,
   admin: UserCog,
+  rating: Star,
 };

@@ -35,6 +35,7 @@ const KIND_LABEL: Record<string, string> = {
   template: "Mẫu tin",
   request_info: "Xin thông tin",
   submit_info: "Thông tin khách gửi",
+  rating: "Đánh giá đơn hàng",
 };
 const STATE_LABEL: Record<ConversationMessage["state"], string> = {
   received: "",
@@ -299,6 +300,12 @@ function MessageBody({ m }: { m: ConversationMessage }) {
             </a>
           ) : null}
         </div>
+      )}
+      {/* Not a Zalo message: what the person said on the mini app's rating page (a low rating). */}
+      {m.kind === "rating" && (
+        <Badge tone="warn" testId="msg-rating">
+          {KIND_LABEL.rating}
+        </Badge>
       )}
       {m.text && <div className="c-bubble-text">{m.text}</div>}
       {!a && !m.text && <Badge tone="muted">{KIND_LABEL[m.kind] ?? m.kind}</Badge>}

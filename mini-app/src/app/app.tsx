@@ -5,6 +5,7 @@ import { AppRoutes } from "./routes";
 import { BottomNav, OpenAppListener } from "./layout";
 import { QrEntry } from "../features/games/qr-entry";
 import { CartSync } from "../lib/cart-sync";
+import { RateEntry } from "../features/rating/rate-entry";
 
 // Inside Zalo the URL is /zapps/<appId>/…; anywhere else (demo, tests, a plain browser) use an in-memory router.
 const inZalo = typeof window !== "undefined" && window.location.pathname.startsWith("/zapps/");
@@ -19,6 +20,7 @@ export function App() {
             <ZMPRouter memoryRouter={!inZalo}>
               <OpenAppListener />
               <QrEntry />
+              <RateEntry />
               <AppRoutes />
               <BottomNav />
             </ZMPRouter>

@@ -19,6 +19,7 @@ const CartPage = lazy(() => import("../features/cart/cart-page"));
 const OrdersPage = lazy(() => import("../features/orders/orders-page"));
 const OrderStatusPage = lazy(() => import("../features/orders/order-status-page"));
 const StaffOrdersPage = lazy(() => import("../features/staff-orders/staff-orders-page"));
+const RatingPage = lazy(() => import("../features/rating/rating-page"));
 const StaffCustomerPage = lazy(() => import("../features/staff-customer/staff-customer-page"));
 
 function Lazy({ children }: { children: React.ReactNode }) {
@@ -128,6 +129,14 @@ export function AppRoutes() {
         element={
           <Lazy>
             <OrderStatusPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="/rate/:orderId"
+        element={
+          <Lazy>
+            <RatingPage />
           </Lazy>
         }
       />

@@ -1098,3 +1098,33 @@ export const cannedAnswers = sqliteTable("canned_answers", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * One rating per completed order, by the shopper who placed it (the ratings module is its only writer). The order
+ * id is the key: a second submit finds it taken. Customer and store are copied from the order for the timeline
+ * and the console's filters.
+ */
+export const orderRatings = sqliteTable(
+  "order_ratings",
+  {
+    orderId: text("order_id")
+      .primaryKey()
+      .references(() => orders.id),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
+    stars: integer("stars").notNull(),
+    comment: text("comment").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // The person's timeline; the console's list, newest first, shop-wide, by store, and by stars.
+    index("order_ratings_customer_idx").on(t.customerId, t.createdAt),
+    index("order_ratings_recent_idx").on(t.createdAt, t.orderId),
+    index("order_ratings_store_idx").on(t.storeId, t.createdAt, t.orderId),
+    index("order_ratings_stars_idx").on(t.stars, t.createdAt, t.orderId),
+  ],
+);

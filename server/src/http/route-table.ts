@@ -142,6 +142,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/staff/orders/:id/status": { status: "confirmed" },
   "PUT /api/staff/stores/:storeId/products/:id/availability": { available: true },
   "POST /api/me/orders/:id/cancel": { reason: "Tôi đổi ý" },
+  "POST /api/me/orders/:id/rating": { stars: 4, comment: "Ngon" },
   "POST /api/admin/segments": SEGMENT,
   "PUT /api/admin/segments/:id": SEGMENT,
   "POST /api/admin/segments/preview": { rules: SEGMENT_RULES },

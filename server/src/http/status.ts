@@ -111,6 +111,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   ATTACHMENT_TOO_LARGE: 413,
   ZALO_UPLOAD_REJECTED: 422,
   CUSTOMER_INFO_COMPLETE: 409,
+  // ratings
+  ORDER_NOT_RATEABLE: 409,
+  RATING_EXISTS: 409,
 };
 
 // A code from outside the shared list (never expected) answers 500 rather than crash the error handler.

@@ -30,6 +30,7 @@ const OWNERS: Record<string, string> = {
   carts: "carts/repo.ts",
   conversation_events: "inbox/repo.ts",
   canned_answers: "inbox/canned-repo.ts",
+  order_ratings: "ratings/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -35,6 +35,8 @@ export type Forgetters = {
   inbox?: (customerId: string, at: number) => void;
   /** Their saved carts (carts/repo.ts). */
   carts?: (customerId: string) => void;
+  /** The comments of their order ratings (ratings/repo.ts). */
+  ratings?: (customerId: string) => void;
   /** In-memory state outside the database (held Zalo tokens); runs after the commit. */
   sessions: (customerId: string) => void;
 };
@@ -151,6 +153,7 @@ export function createCustomerService(deps: {
       deps.forget.notes(customerId);
       deps.forget.inbox?.(customerId, at);
       deps.forget.carts?.(customerId);
+      deps.forget.ratings?.(customerId);
       const counts = { tagsRemoved, messagesCancelled: cancelled, webhookEventsRedacted: redacted };
       forgetTagDetails(db, customerId);
       audit(db, { actor: actorOf(actor), action: "customer.erase", targetId: customerId, details: { reason, ...counts }, at });

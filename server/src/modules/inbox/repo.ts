@@ -97,6 +97,12 @@ export function createInboxRepo(db: Db) {
        from admin_users a where a.active = 1 and a.role in ('owner', 'store_manager')
      order by name`,
   );
+  // What the person told the shop outside the OA chat (a rating): unread and reopened, but not a Zalo interaction,
+  // so Zalo's reply window (last_inbound_at) stays where their last OA message put it.
+  const bumpNote = c.prepare(
+    `update conversations set unread = unread + 1, status = 'open', last_message_at = max(last_message_at, @at),
+       last_preview = case when @at >= last_message_at then @preview else last_preview end, updated_at = @t where id = @id`,
+  );
   const delivered = c.prepare(
     "update conversation_messages set delivered_at = coalesce(delivered_at, @at), state = case when state in ('sent', 'queued') then 'delivered' else state end where zalo_msg_id = @msgId and direction = 'out'",
   );
@@ -174,6 +180,24 @@ export function createInboxRepo(db: Db) {
     return true;
   }
 
+  /** A note from the person outside the chat (no Zalo id): shown as theirs, counted unread, the window unmoved. */
+  function addNote(conversationId: string, n: { kind: string; text: string; at: number }, t: number) {
+    insertMsg.run({
+      conversationId,
+      direction: "in",
+      kind: n.kind,
+      text: n.text,
+      searchText: searchKey(n.text),
+      attachments: null,
+      zaloMsgId: null,
+      outboxKey: null,
+      authorId: null,
+      state: "received",
+      at: n.at,
+    });
+    bumpNote.run({ id: conversationId, at: n.at, preview: n.text.slice(0, 120), t });
+  }
+
   /**
    * The inbox list, newest first, keyset-paged on (last_message_at, id). `stores` null: every store; else only
    * conversations at those stores. `q`: a person's name or phone, or words of one of their messages.
@@ -226,6 +250,7 @@ export function createInboxRepo(db: Db) {
     add,
     /** Whether a reply with this outbox key was queued already. */
     hasOutboxKey: (key: string) => byOutboxKey.get(key) !== undefined,
+    addNote,
     markSent: (key: string, msgId: string, at: number) => sentByKey.run({ key, msgId, at }).changes > 0,
     /** An inbox reply held or ended unsent: its state and the dispatcher's reason. */
     settle: (key: string, state: "held" | "failed" | "suppressed" | "expired", reason: string) => settleByKey.run({ key, state, reason }).changes > 0,

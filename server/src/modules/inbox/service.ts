@@ -213,6 +213,20 @@ export function createInboxService(deps: {
     publish(id);
   }
 
+  /**
+   * Something the person told the shop in the mini app that a person must see (a low rating): it opens their
+   * conversation if they never wrote (with the store they last visited), adds it as their message and marks the
+   * conversation as needing a person. Not a Zalo interaction: the reply window stays as their OA messages left it.
+   * Inside the caller's transaction (the caller's own row makes it happen once).
+   */
+  function noteFromCustomer(customerId: string, n: { kind: string; text: string; at: number }) {
+    const t = now();
+    const id = repo.ensure(customerId, t);
+    repo.addNote(id, n, t);
+    repo.setNeedsPerson(id, true, t);
+    publish(id);
+  }
+
   /** Who works where: staff and store managers at their stores, owners at every one (`storeIds` null). */
   const people = () =>
     repo.assignees().map((a) => ({ id: a.id, name: a.name, kind: a.kind, storeIds: a.owner ? null : a.store_ids ? a.store_ids.split(",") : [] }));
@@ -454,6 +468,7 @@ export function createInboxService(deps: {
     onSettled,
     applyReceipt,
     handOff,
+    noteFromCustomer,
     list,
     thread,
     markRead,

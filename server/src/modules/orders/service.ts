@@ -54,6 +54,8 @@ export function createOrderService(deps: {
   emit: (e: AutomationEvent) => void;
   /** The carts module: an order placed at a store ends the shopper's saved cart there (and its reminder). */
   carts: Pick<CartService, "ordered">;
+  /** The link to the order's rating page (the feedback recipe's `{rating_link}`). */
+  ratingLink?: (orderId: string) => string;
   now: () => number;
 }) {
   const { db, repo, now } = deps;
@@ -206,6 +208,7 @@ export function createOrderService(deps: {
       vars.points = extra.points;
       vars.points_earned = extra.points;
       vars.points_line = extra.points > 0 ? `, bạn được cộng ${extra.points} điểm` : "";
+      vars.rating_link = deps.ratingLink?.(o.id) ?? "";
     }
     if (to === "cancelled") vars.reason = extra.reason ?? "";
     return vars;

@@ -309,6 +309,7 @@ describe("query plans", () => {
     outbox: "outbox_customer_idx",
     customer_notes: "customer_notes_customer_idx",
     audit_log: "audit_log_person_idx",
+    order_ratings: "order_ratings_customer_idx",
   };
   const params = { customerId: "p", min: 0, max: NOW, n: 31, at: BASE + 10 * S, stores: null };
 

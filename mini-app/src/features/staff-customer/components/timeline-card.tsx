@@ -1,5 +1,5 @@
 import { Spinner } from "zmp-ui";
-import { Coins, Gamepad2, History, MessageSquare, ShoppingBag, StickyNote, Ticket, UserCog, UserPlus, type LucideIcon } from "lucide-react";
+import { Coins, Gamepad2, History, MessageSquare, ShoppingBag, Star, StickyNote, Ticket, UserCog, UserPlus, type LucideIcon } from "lucide-react";
 import type { TimelineItem, TimelineKind } from "@mc/shared";
 import { noteText, TIMELINE_LABEL } from "@mc/shared/timeline-words";
 import { describeError } from "@mc/web/error-messages";
@@ -15,6 +15,7 @@ const ICON: Record<TimelineKind, LucideIcon> = {
   message: MessageSquare,
   note: StickyNote,
   admin: UserCog,
+  rating: Star,
 };
 
 /**
@@ -108,7 +109,7 @@ function Item({ it }: { it: TimelineItem }) {
   const Icon = ICON[it.kind] ?? ICON.admin;
   const note = it.kind === "note";
   return (
-    <li className={`sc-item kind-${it.kind}`} data-testid="sc-item" data-kind={it.kind}>
+    <li className={`sc-item kind-${it.kind}${it.data.low === true ? " low" : ""}`} data-testid="sc-item" data-kind={it.kind}>
       <span className="sc-item-icon" title={TIMELINE_LABEL[it.kind]} aria-hidden>
         <Icon size={16} />
       </span>
