@@ -132,6 +132,13 @@ export type EmulatorConfig = {
   checkoutNotifyUrl: string | null;
   /** Whether template-by-UID messages appear in `/v2.0/oa/conversation` (§5.7 says nothing: [UNCONFIRMED]). */
   conversationListsTemplates: boolean;
+  /** The OA's display name (`/v2.0/oa/getoa`). */
+  oaName: string;
+  /**
+   * The OAuth redirect URIs registered in the developer console (§4: another one is `-14003 Invalid redirect uri`).
+   * Empty: any http(s) URI is taken (the emulator's default, so a test server on a free port needs no setup).
+   */
+  oauthRedirectUris: string[];
 };
 
 export type EmulatorState = {
@@ -141,8 +148,11 @@ export type EmulatorState = {
   phoneTokens: Map<string, { appUserId: string; expiresAt: number; used: boolean }>;
   oaAccessTokens: Map<string, { expiresAt: number }>;
   oaRefreshTokens: Map<string, { expiresAt: number; used: boolean }>;
-  authCodes: Map<string, { expiresAt: number; used: boolean }>;
+  /** §4: a consent's code, bound to the PKCE challenge, the app and the redirect_uri it was issued for. */
+  authCodes: Map<string, { expiresAt: number; used: boolean; codeChallenge: string; appId: string; redirectUri: string }>;
   oa: { accessToken: string; refreshToken: string; refreshCount: number };
+  /** Whether the consent page approves by itself (a test or the demo's "auto-approve" switch); off: an admin clicks. */
+  oauthAutoApprove: boolean;
   templates: Map<string, Template>;
   znsSentByDay: Map<string, number>; // VN date → count
   promotionsByUser: Map<string, number>; // `${phone}|${VN date or month}` → count
@@ -263,6 +273,7 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
   state.oaAccessTokens.clear();
   state.oaRefreshTokens.clear();
   state.authCodes.clear();
+  state.oauthAutoApprove = false;
   state.templates.clear();
   state.znsSentByDay.clear();
   state.promotionsByUser.clear();
