@@ -30,6 +30,7 @@ export const REASON_LABEL: Record<string, string> = {
   NOT_IN_SEGMENT: "Không thuộc phân khúc điều kiện",
   SEGMENT_DELETED: "Phân khúc điều kiện đã bị xoá",
   CONTENT_EMPTY: "Nội dung trống",
+  OA_DISCONNECTED: "Chờ kết nối lại OA (Zalo từ chối mã làm mới)",
 };
 
 /** Outbox reasons may carry detail after a colon ("NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER"). */

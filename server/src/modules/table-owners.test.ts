@@ -27,6 +27,7 @@ const OWNERS: Record<string, string> = {
   automation_runs: "automations/repo.ts",
   conversations: "inbox/repo.ts",
   conversation_messages: "inbox/repo.ts",
+  oa_connect_states: "oa/connect-repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));
