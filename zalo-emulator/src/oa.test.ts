@@ -74,14 +74,25 @@ describe("OAuth v4 OA token", () => {
   it("the consent page: checks app, redirect and challenge, asks the admin, then redirects with code, oa_id and state", async () => {
     const { call } = await setup({ oauthRedirectUris: ["https://api.shop.vn/zalo/oa/callback"] });
     const verifier = "a-verifier-that-is-long-enough-for-pkce-000";
-    const q = (o: Record<string, string>) => new URLSearchParams({ app_id: APP.appId, redirect_uri: "https://api.shop.vn/zalo/oa/callback", state: "st-1", code_challenge: pkceChallenge(verifier), ...o });
+    const q = (o: Record<string, string>) =>
+      new URLSearchParams({
+        app_id: APP.appId,
+        redirect_uri: "https://api.shop.vn/zalo/oa/callback",
+        state: "st-1",
+        code_challenge: pkceChallenge(verifier),
+        ...o,
+      });
     const page = await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({})}` });
     expect(page.headers["content-type"]).toContain("text/html");
     expect(page.body).toContain("Cho phép");
     expect(page.body).toContain("Master Channel Coffee");
-    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ redirect_uri: "https://evil.example/cb" })}` })).body).toContain(String(ZaloCode.OAUTH_INVALID_REDIRECT_URI));
+    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ redirect_uri: "https://evil.example/cb" })}` })).body).toContain(
+      String(ZaloCode.OAUTH_INVALID_REDIRECT_URI),
+    );
     expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ app_id: "1" })}` })).body).toContain(String(ZaloCode.OAUTH_INVALID_APP_ID));
-    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ code_challenge: "" })}` })).body).toContain(String(ZaloCode.OAUTH_INVALID_PARAM));
+    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ code_challenge: "" })}` })).body).toContain(
+      String(ZaloCode.OAUTH_INVALID_PARAM),
+    );
 
     const allow = await app().inject({
       method: "POST",
@@ -109,7 +120,9 @@ describe("OAuth v4 OA token", () => {
   it("a refresh token someone else spent fails as Zalo's would", async () => {
     const { call } = await setup();
     await call("POST", "/_emu/oa-token/spend-refresh");
-    expect((await call("POST", "/oauth/v4/oa/access_token", { headers: form, body: refreshForm(OA_REFRESH) })).body.error).toBe(ZaloCode.OAUTH_INVALID_REFRESH_TOKEN);
+    expect((await call("POST", "/oauth/v4/oa/access_token", { headers: form, body: refreshForm(OA_REFRESH) })).body.error).toBe(
+      ZaloCode.OAUTH_INVALID_REFRESH_TOKEN,
+    );
   });
 
   it("forces the current OA token expired on request", async () => {

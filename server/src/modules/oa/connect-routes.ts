@@ -56,7 +56,11 @@ export async function oaConnectRoutes(app: FastifyInstance, opts: { connect: OaC
     {
       // Zalo sends the admin's browser here: no session travels, the single-use state (an owner's, unguessable) is the proof.
       config: { access: "public" },
-      schema: { tags, summary: "Zalo's OAuth redirect (register this URL): exchanges the code with its PKCE verifier and stores the pair", querystring: CallbackQuery },
+      schema: {
+        tags,
+        summary: "Zalo's OAuth redirect (register this URL): exchanges the code with its PKCE verifier and stores the pair",
+        querystring: CallbackQuery,
+      },
     },
     async (req, reply) => {
       const back = (q: Record<string, string>) => reply.redirect(`${opts.consoleUrl}/#/oa?${new URLSearchParams(q)}`, 302);

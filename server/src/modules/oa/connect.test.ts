@@ -124,7 +124,12 @@ describe("a refresh token Zalo refuses", () => {
     await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo` });
     await h.control("POST", "/_emu/clock", { now: Date.UTC(2026, 10, 23, 3, 0) });
     const rules = (await h.app.inject({ method: "GET", url: "/api/admin/warming-rules", headers: bearer(admin) })).json().rules;
-    await h.app.inject({ method: "PUT", url: "/api/admin/warming-rules", headers: bearer(admin), payload: { rules: { ...rules, quietHours: null, caps: [] } } });
+    await h.app.inject({
+      method: "PUT",
+      url: "/api/admin/warming-rules",
+      headers: bearer(admin),
+      payload: { rules: { ...rules, quietHours: null, caps: [] } },
+    });
     const [p] = await followingShoppers(h, 1);
     // Someone else spent the refresh token (an old deploy with the same env), and the access token expires.
     await h.control("POST", "/_emu/oa-token/spend-refresh");
