@@ -234,7 +234,12 @@ export function createZaloClient(deps: ZaloClientDeps) {
     if (typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
       const code = Number(body.error ?? 0);
       const kind = classify(code);
-      throw new ZaloError(code, String(body.error_reason ?? body.error_name ?? "code exchange failed"), "oauth.code", kind === "rate_limit" || kind === "transient" ? kind : "permanent");
+      throw new ZaloError(
+        code,
+        String(body.error_reason ?? body.error_name ?? "code exchange failed"),
+        "oauth.code",
+        kind === "rate_limit" || kind === "transient" ? kind : "permanent",
+      );
     }
     return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: now() + Number(body.expires_in ?? 90000) * 1000 };
   }
