@@ -31,7 +31,9 @@ import { BroadcastPage } from "./pages/broadcast";
 import { ZnsPage } from "./pages/zns";
 import { VouchersPage } from "./pages/vouchers";
 import { GamesPage } from "./pages/games";
-import { Bot, Layers, Star, Users, Workflow } from "lucide-react";
+import { Bot, Layers, Link2, Star, Users, Workflow } from "lucide-react";
+// With the shell: every page shows the OA's reconnect alert.
+import { OaPage, ReconnectBanner, type OaStatus } from "./pages/oa";
 import { CustomersPage } from "./pages/customers";
 import { CustomerProfilePage } from "./pages/customer-profile";
 import { SegmentsPage } from "./pages/segments";
@@ -77,6 +79,7 @@ const NAV: NavItem[] = [
   { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
   { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
   { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
+  { key: "oa", label: "Kết nối OA", icon: Link2, roles: ["owner"] },
   // Who answers customers: owners and store managers (the server's staff routes; marketers do not serve customers).
   { key: "inbox", label: "Hộp thư OA", icon: MessagesSquare, roles: ["owner", "store_manager"] },
   { key: "canned", label: "Câu trả lời mẫu", icon: MessageSquareText, roles: CRM },
@@ -237,6 +240,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   const [hashPage, id] = useHashRoute();
   const page = window.location.hash.replace(/^#\/?/, "").split("?")[0] ? (hashPage ?? home) : home;
   const menu = useNavMenu(page, id);
+  const oa = useOaStatus(role, page);
   let body;
   const known = NAV.find((n) => n.key === page);
   if (known && !known.roles.includes(role)) body = <NotForRole />;
@@ -245,6 +249,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "inbox") body = <InboxPage id={id} role={role} />;
   else if (page === "canned") body = <CannedPage />;
   else if (page === "audit") body = <AuditPage />;
+  else if (page === "oa") body = <OaPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
   else if (page === "broadcasts" && id) body = <BroadcastPage key={id} id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;
@@ -323,10 +328,32 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
         </div>
       </nav>
       <main className="c-main" id="c-main" tabIndex={-1} ref={menu.main}>
+        {oa && page !== "oa" && (
+          <div className="c-page c-page-banner">
+            <ReconnectBanner status={oa} canConnect={role === "owner"} />
+          </div>
+        )}
         <Suspense fallback={<div className="c-page">{<Spinner />}</div>}>{body}</Suspense>
       </main>
     </div>
   );
+}
+
+/** The OA's connection, for the reconnect alert: asked on each page change (owners and marketers; the route's roles). */
+function useOaStatus(role: ConsoleRole, page: string): OaStatus | null {
+  const [status, setStatus] = useState<OaStatus | null>(null);
+  useEffect(() => {
+    if (role !== "owner" && role !== "marketer") return;
+    let alive = true;
+    api.get<OaStatus>("/api/admin/oa").then(
+      (s) => alive && setStatus(s),
+      () => undefined, // the alert is a hint: a failed read leaves the page as it is
+    );
+    return () => {
+      alive = false;
+    };
+  }, [role, page]);
+  return status;
 }
 
 /**

@@ -19,6 +19,7 @@ import { storeRoutes } from "./modules/stores/routes";
 import { identityRoutes } from "./modules/identity/routes";
 import { adminRoutes } from "./modules/admin/routes";
 import { oaWebhookRoutes } from "./modules/oa/routes";
+import { oaConnectRoutes } from "./modules/oa/connect-routes";
 import { loyaltyRoutes } from "./modules/loyalty/routes";
 import { voucherRoutes } from "./modules/vouchers/routes";
 import { gameRoutes } from "./modules/games/routes";
@@ -209,6 +210,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
+  await app.register(oaConnectRoutes, { connect: c.oaConnect, consoleUrl: config.CONSOLE_URL });
   await app.register(menuRoutes, { menu });
   await app.register(orderRoutes, { orders });
   await app.register(segmentRoutes, { segments });

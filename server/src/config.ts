@@ -89,6 +89,13 @@ const ConfigSchema = z
     ZALO_OA_SECRET_KEY: secret(8),
     ZALO_OA_ACCESS_TOKEN: z.string().min(1),
     ZALO_OA_REFRESH_TOKEN: z.string().min(1),
+    /**
+     * Where Zalo's OA consent page sends the admin back: this API's `GET /zalo/oa/callback`, exactly as registered
+     * in the Zalo App's OAuth settings (§4). Default: this server on HOST:PORT (fine on a laptop, not behind a proxy).
+     */
+    ZALO_OA_REDIRECT_URI: url.optional(),
+    /** The web console's address: the OA connect's callback returns the admin there. Without it the callback answers JSON. */
+    CONSOLE_URL: url.optional(),
     ZALO_GRAPH_URL: url.default("https://graph.zalo.me"),
     ZALO_OAUTH_URL: url.default("https://oauth.zaloapp.com"),
     ZALO_OPENAPI_URL: url.default("https://openapi.zalo.me"),

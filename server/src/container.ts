@@ -20,6 +20,8 @@ import { createAuditRepo } from "./modules/admin/audit-repo";
 import { createAuditLog } from "./modules/admin/audit-log";
 import { createOaRepo } from "./modules/oa/repo";
 import { createOaService } from "./modules/oa/service";
+import { createOaConnect } from "./modules/oa/connect";
+import { createConnectRepo } from "./modules/oa/connect-repo";
 import { createLoyaltyRepo } from "./modules/loyalty/repo";
 import { createLoyaltyService } from "./modules/loyalty/service";
 import { createVoucherRepo } from "./modules/vouchers/repo";
@@ -84,7 +86,8 @@ export type ContainerOptions = {
 
 export function buildContainer(o: ContainerOptions) {
   const { config, db, now } = o;
-  const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
+  const oaTokens = oaTokenStore(db, config, now);
+  const zalo = createZaloClient({ config, tokens: oaTokens, now });
   const customerRepo = createCustomerRepo(db);
   const storeRepo = createStoreRepo(db);
   const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
@@ -300,6 +303,25 @@ export function buildContainer(o: ContainerOptions) {
       if (shared) inbox.captureSubmitInfo(p.customerId, shared, p.at);
     },
   });
+  const oaConnect = createOaConnect({
+    repo: createConnectRepo(db),
+    tokens: oaTokens,
+    zalo,
+    // Bound to the owner who started it: still an active owner when Zalo sends them back (a Zalo admin counts as one).
+    mayConnect: (who) => {
+      const [kind, id] = [who.slice(0, who.indexOf(":")), who.slice(who.indexOf(":") + 1)];
+      if (kind === "operator") {
+        const a = adminRepo.auth(id);
+        return !!a && a.active && a.role === "owner";
+      }
+      return kind === "customer" && customerRepo.byId(id)?.role === "admin";
+    },
+    config: {
+      ...config,
+      redirectUri: config.ZALO_OA_REDIRECT_URI ?? `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${config.PORT}/zalo/oa/callback`,
+    },
+    now,
+  });
   const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
   const customers = createCustomerService({
@@ -353,6 +375,7 @@ export function buildContainer(o: ContainerOptions) {
     carts,
     payments,
     oa,
+    oaConnect,
     admin,
     auditLog,
     customers,

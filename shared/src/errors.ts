@@ -24,6 +24,12 @@ export const ErrorCode = {
   ZALO_UNAVAILABLE: "ZALO_UNAVAILABLE",
   /** Zalo refused for load at sign-in or the phone exchange (-32, a 5xx, its transient codes): retry, the sign-in itself is fine. */
   ZALO_BUSY: "ZALO_BUSY",
+  /** The console's OA connect came back with a state that is unknown, used, expired or not an owner's. */
+  OA_CONNECT_STATE_INVALID: "OA_CONNECT_STATE_INVALID",
+  /** The OA admin declined on Zalo's consent page (no code came back). */
+  OA_CONNECT_DENIED: "OA_CONNECT_DENIED",
+  /** Zalo refused the consent's code (expired, used, wrong verifier or app). */
+  OA_CONNECT_FAILED: "OA_CONNECT_FAILED",
   // webhooks
   WEBHOOK_SIGNATURE_INVALID: "WEBHOOK_SIGNATURE_INVALID",
   WEBHOOK_PAYLOAD_INVALID: "WEBHOOK_PAYLOAD_INVALID",

@@ -31,6 +31,7 @@ export const REASON_LABEL: Record<string, string> = {
   SEGMENT_DELETED: "Phân khúc điều kiện đã bị xoá",
   CONDITION_NOT_MET: "Sự kiện không khớp điều kiện",
   CONTENT_EMPTY: "Nội dung trống",
+  OA_DISCONNECTED: "Chờ kết nối lại OA (Zalo từ chối mã làm mới)",
 };
 
 /** Outbox reasons may carry detail after a colon ("NOT_A_FOLLOWER:cs:NOT_A_FOLLOWER"). */

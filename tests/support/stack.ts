@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { buildEmulator, emulatorOptionsFromEnv, DEV_DEFAULTS } from "@mc/zalo-emulator";
 import { buildApp } from "@mc/server";
 import { loadConfig, type Config } from "@mc/server/config";
@@ -86,6 +87,15 @@ export function emulatorZaloEnv(emulatorUrl: string): Record<string, string> {
   };
 }
 
+/** A port nobody listens on now (the OS's pick), for a server whose URL its config must name before it starts. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const host = opts.host ?? "127.0.0.1";
   const emulator = await buildEmulator({
@@ -94,7 +104,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   const emulatorUrl = `http://${host}:${new URL(await emulator.app.listen({ port: opts.emulatorPort ?? 0, host: "127.0.0.1" })).port}`;
 
+  // The API's and the console's ports are known before the config: the OA connect's redirect URI and its way back name them.
+  const apiPort = opts.apiPort || (await freePort());
+  const consolePort = opts.consolePort || (await freePort());
   const config = loadConfig({
+    ZALO_OA_REDIRECT_URI: `http://${host}:${apiPort}/zalo/oa/callback`,
+    CONSOLE_URL: `http://${host}:${consolePort}`,
     NODE_ENV: process.env.NODE_ENV === "production" ? "production" : "development",
     JWT_SECRET: "dev-jwt-secret-for-the-local-demo-only",
     ...emulatorZaloEnv(emulatorUrl),
@@ -106,7 +121,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
   });
   const app = await buildApp({ config, logger: (opts.logLevel ?? "silent") !== "silent", now: opts.now });
-  const apiUrl = `http://${host}:${new URL(await app.listen({ port: opts.apiPort ?? 0, host: "127.0.0.1" })).port}`;
+  const apiUrl = `http://${host}:${new URL(await app.listen({ port: apiPort, host: "127.0.0.1" })).port}`;
   await fetch(`${emulatorUrl}/_emu/config`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -117,7 +132,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }),
   });
 
-  const consoleWeb = await serveWww({ dir: CONSOLE, config: { apiUrl }, port: opts.consolePort ?? 0 });
+  const consoleWeb = await serveWww({ dir: CONSOLE, config: { apiUrl }, port: consolePort });
   const consoleUrl = consoleWeb.url.replace("127.0.0.1", host);
   const web = await serveWww({
     dir: WWW,

@@ -29,6 +29,9 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   ADMIN_LOGIN_LOCKED: { title: "Tài khoản tạm khoá vì nhập sai mật khẩu nhiều lần", hint: "Vui lòng đợi vài phút rồi đăng nhập lại." },
   CUSTOMER_ONLY: { title: "Chức năng này dành cho khách hàng", hint: "Hãy đăng nhập bằng Zalo trong mini app." },
   ZALO_UNAVAILABLE: { title: "Zalo đang tạm thời gián đoạn", hint: "Vui lòng thử lại sau ít phút." },
+  OA_CONNECT_STATE_INVALID: { title: "Phiên kết nối OA không hợp lệ hoặc đã hết hạn", hint: "Hãy bấm “Kết nối OA” lại từ trang Kết nối OA." },
+  OA_CONNECT_DENIED: { title: "Chưa được cấp quyền OA", hint: "Quản trị viên OA đã từ chối trên trang của Zalo. Bấm “Kết nối OA” để thử lại." },
+  OA_CONNECT_FAILED: { title: "Zalo từ chối mã kết nối OA", hint: "Mã đã hết hạn hoặc đã dùng. Bấm “Kết nối OA” để thử lại." },
   ZALO_BUSY: { title: "Zalo đang bận, thử lại", hint: "Zalo đang quá tải trong giây lát. Hãy thử lại sau vài giây." },
   // webhooks (Zalo's calls; a person sees these only in a log)
   WEBHOOK_SIGNATURE_INVALID: { title: "Chữ ký sự kiện từ Zalo không hợp lệ", hint: "" },

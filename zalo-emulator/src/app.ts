@@ -54,6 +54,10 @@ export type EmulatorOptions = {
   checkoutNotifyUrl?: string;
   /** Whether template-by-UID messages appear in the OA conversation API (unconfirmed); default true. */
   conversationListsTemplates?: boolean;
+  /** The OA's name, as `/v2.0/oa/getoa` gives it. */
+  oaName?: string;
+  /** Registered OAuth redirect URIs (§4); default none, meaning any http(s) URI. */
+  oauthRedirectUris?: string[];
   logger?: boolean;
 };
 
@@ -122,6 +126,8 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     checkoutNotifyUrl: opts.checkoutNotifyUrl ?? null,
     conversationListsTemplates: opts.conversationListsTemplates ?? true,
     uploadMonthlyLimit: 5000,
+    oaName: opts.oaName ?? "Master Channel Coffee",
+    oauthRedirectUris: opts.oauthRedirectUris ?? [],
   });
 
   const state: EmulatorState = {
@@ -133,6 +139,7 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     oaRefreshTokens: new Map(),
     authCodes: new Map(),
     oa: { ...initialOa, refreshCount: 0 },
+    oauthAutoApprove: false,
     templates: new Map(),
     znsSentByDay: new Map(),
     promotionsByUser: new Map(),

@@ -393,10 +393,30 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     if (t) t.expiresAt = Math.min(t.expiresAt, clock.now() - 1);
     return { ok: true, accessToken: state.oa.accessToken };
   });
-  // What an OA admin's consent would hand to the redirect_uri (§4): a 10-minute, single-use code.
-  app.post("/_emu/oa-token/auth-code", async () => {
+  // What an OA admin's consent would hand to the redirect_uri (§4): a 10-minute, single-use code, bound to
+  // the PKCE challenge the consent was asked with (the exchange checks the verifier against it).
+  app.post("/_emu/oa-token/auth-code", async (req, reply) => {
+    const b = (req.body ?? {}) as Body;
+    if (typeof b.codeChallenge !== "string" || !b.codeChallenge) return bad(reply, "codeChallenge (S256 of the code_verifier) is required");
     const code = opaqueToken("emu-code-");
-    state.authCodes.set(code, { expiresAt: clock.now() + AUTH_CODE_TTL_MS, used: false });
+    state.authCodes.set(code, {
+      expiresAt: clock.now() + AUTH_CODE_TTL_MS,
+      used: false,
+      codeChallenge: b.codeChallenge,
+      appId: state.config.appId,
+      redirectUri: typeof b.redirectUri === "string" ? b.redirectUri : "",
+    });
     return { code, oaId: state.config.oaId };
+  });
+  // The consent page approves by itself (tests, the demo) or waits for a click (default).
+  app.post("/_emu/oauth/auto-approve", async (req) => {
+    state.oauthAutoApprove = Boolean(((req.body ?? {}) as Body).on);
+    return { autoApprove: state.oauthAutoApprove };
+  });
+  // Someone else spent the current refresh token (an old deploy, a script): the next refresh with it fails as on Zalo.
+  app.post("/_emu/oa-token/spend-refresh", async () => {
+    const rt = state.oaRefreshTokens.get(state.oa.refreshToken);
+    if (rt) rt.used = true;
+    return { ok: true };
   });
 }

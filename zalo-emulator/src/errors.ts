@@ -54,6 +54,8 @@ export const ZaloCode = {
   OAUTH_INVALID_SECRET: -14004,
   OAUTH_INVALID_REFRESH_TOKEN: -14005,
   OAUTH_INVALID_CODE: -14019,
+  OAUTH_INVALID_REDIRECT_URI: -14003, // §4, documented
+  OAUTH_INVALID_CODE_VERIFIER: -14021, // a code_verifier whose S256 is not the code_challenge: [UNCONFIRMED] pick
 } as const;
 
 /** Zalo answers HTTP 200 even on failure (§1.1); success or failure is only `error`. */

@@ -1,14 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ZaloCode } from "./errors";
+import { pkceChallenge } from "./oauth";
 import { APP, emulator, OA_REFRESH, OA_TOKEN, T0 } from "./test-helpers";
 
 let close: (() => Promise<unknown>) | undefined;
+let current: Awaited<ReturnType<typeof emulator>> | undefined;
 afterEach(async () => close?.());
-async function setup() {
-  const emu = await emulator();
+async function setup(extra: Parameters<typeof emulator>[0] = {}) {
+  const emu = await emulator(extra);
+  current = emu;
   close = () => emu.app.close();
   return emu;
 }
+const app = () => current!.app;
 
 const refreshForm = (rt: string) => `app_id=${APP.appId}&grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}`;
 const form = { "content-type": "application/x-www-form-urlencoded", secret_key: APP.appSecret };
@@ -41,14 +45,84 @@ describe("OAuth v4 OA token", () => {
     expect((await detail("never-issued")).body.error).toBe(ZaloCode.OA_TOKEN_INVALID);
   });
 
-  it("refuses a wrong secret_key and exchanges an authorization code once", async () => {
+  it("refuses a wrong secret_key and exchanges an authorization code once, with the verifier of its challenge", async () => {
     const { call } = await setup();
     const bad = await call("POST", "/oauth/v4/oa/access_token", { headers: { ...form, secret_key: "x" }, body: refreshForm(OA_REFRESH) });
     expect(bad.body.error).toBe(ZaloCode.OAUTH_INVALID_SECRET);
-    const { code } = (await call("POST", "/_emu/oa-token/auth-code")).body;
-    const body = `app_id=${APP.appId}&grant_type=authorization_code&code=${code}&code_verifier=v`;
+    const verifier = "v".repeat(43);
+    const { code } = (await call("POST", "/_emu/oa-token/auth-code", { body: { codeChallenge: pkceChallenge(verifier) } })).body;
+    const body = `app_id=${APP.appId}&grant_type=authorization_code&code=${code}&code_verifier=${verifier}`;
     expect((await call("POST", "/oauth/v4/oa/access_token", { headers: form, body })).body.access_token).toBeTruthy();
     expect((await call("POST", "/oauth/v4/oa/access_token", { headers: form, body })).body.error).toBe(ZaloCode.OAUTH_INVALID_CODE);
+  });
+
+  it("PKCE: a code exchanged with a verifier that is not its challenge's is refused, and spent", async () => {
+    const { call } = await setup();
+    const { code } = (await call("POST", "/_emu/oa-token/auth-code", { body: { codeChallenge: pkceChallenge("right-verifier-".repeat(3)) } })).body;
+    const exchange = (verifier: string, secret = APP.appSecret, appId = APP.appId) =>
+      call("POST", "/oauth/v4/oa/access_token", {
+        headers: { ...form, secret_key: secret },
+        body: `app_id=${appId}&grant_type=authorization_code&code=${code}&code_verifier=${verifier}`,
+      });
+    expect((await exchange("x", "wrong-secret")).body.error).toBe(ZaloCode.OAUTH_INVALID_SECRET);
+    expect((await exchange("x", APP.appSecret, "111")).body.error).toBe(ZaloCode.OAUTH_INVALID_APP_ID);
+    const wrong = await exchange("wrong-verifier-".repeat(3));
+    expect(wrong.body).toMatchObject({ error: ZaloCode.OAUTH_INVALID_CODE_VERIFIER, error_name: expect.any(String) });
+    expect((await exchange("right-verifier-".repeat(3))).body.error).toBe(ZaloCode.OAUTH_INVALID_CODE);
+  });
+
+  it("the consent page: checks app, redirect and challenge, asks the admin, then redirects with code, oa_id and state", async () => {
+    const { call } = await setup({ oauthRedirectUris: ["https://api.shop.vn/zalo/oa/callback"] });
+    const verifier = "a-verifier-that-is-long-enough-for-pkce-000";
+    const q = (o: Record<string, string>) =>
+      new URLSearchParams({
+        app_id: APP.appId,
+        redirect_uri: "https://api.shop.vn/zalo/oa/callback",
+        state: "st-1",
+        code_challenge: pkceChallenge(verifier),
+        ...o,
+      });
+    const page = await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({})}` });
+    expect(page.headers["content-type"]).toContain("text/html");
+    expect(page.body).toContain("Cho phép");
+    expect(page.body).toContain("Master Channel Coffee");
+    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ redirect_uri: "https://evil.example/cb" })}` })).body).toContain(
+      String(ZaloCode.OAUTH_INVALID_REDIRECT_URI),
+    );
+    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ app_id: "1" })}` })).body).toContain(String(ZaloCode.OAUTH_INVALID_APP_ID));
+    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ code_challenge: "" })}` })).body).toContain(
+      String(ZaloCode.OAUTH_INVALID_PARAM),
+    );
+
+    const allow = await app().inject({
+      method: "POST",
+      url: "/oauth/v4/oa/permission/approve",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: `${q({})}&decision=allow`,
+    });
+    expect(allow.statusCode).toBe(302);
+    const back = new URL(allow.headers.location as string);
+    expect(back.origin + back.pathname).toBe("https://api.shop.vn/zalo/oa/callback");
+    expect(back.searchParams.get("oa_id")).toBe(APP.oaId);
+    expect(back.searchParams.get("state")).toBe("st-1");
+    const body = `app_id=${APP.appId}&grant_type=authorization_code&code=${back.searchParams.get("code")}&code_verifier=${verifier}`;
+    const pair = (await call("POST", "/oauth/v4/oa/access_token", { headers: form, body })).body;
+    expect(pair).toEqual({ access_token: expect.any(String), refresh_token: expect.any(String), expires_in: "90000" });
+    const oa = await call("GET", "/openapi/v2.0/oa/getoa", { headers: { access_token: pair.access_token } });
+    expect(oa.body).toMatchObject({ error: 0, data: { oaid: APP.oaId, name: "Master Channel Coffee" } });
+
+    await call("POST", "/_emu/oauth/auto-approve", { body: { on: true } });
+    const auto = await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({})}` });
+    expect(auto.statusCode).toBe(302);
+    expect(new URL(auto.headers.location as string).searchParams.get("code")).toMatch(/^emu-code-/);
+  });
+
+  it("a refresh token someone else spent fails as Zalo's would", async () => {
+    const { call } = await setup();
+    await call("POST", "/_emu/oa-token/spend-refresh");
+    expect((await call("POST", "/oauth/v4/oa/access_token", { headers: form, body: refreshForm(OA_REFRESH) })).body.error).toBe(
+      ZaloCode.OAUTH_INVALID_REFRESH_TOKEN,
+    );
   });
 
   it("forces the current OA token expired on request", async () => {

@@ -120,6 +120,20 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     }
   }
 
+  // §5.7 legacy v2 [SDK-SOURCE]: the OA's own profile. The doc names the id field `oaid`.
+  app.get("/openapi/v2.0/oa/getoa", async (req, reply) => {
+    if (!authed(req, reply)) return reply;
+    return zaloOk(reply, {
+      oaid: state.config.oaId,
+      name: state.config.oaName,
+      description: "",
+      is_verified: true,
+      num_follower: [...state.users.values()].filter((u) => u.follower).length,
+      package_name: "Gói Nâng cao",
+      linked_ZCA: true,
+    });
+  });
+
   app.get("/openapi/v3.0/oa/user/detail", async (req, reply) => {
     if (!authed(req, reply)) return reply;
     const data = dataParam(req);

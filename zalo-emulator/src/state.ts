@@ -139,6 +139,13 @@ export type EmulatorConfig = {
   conversationListsTemplates: boolean;
   /** §5.5: 5,000 uploads a month per OA (the month in UTC+7). */
   uploadMonthlyLimit: number;
+  /** The OA's display name (`/v2.0/oa/getoa`). */
+  oaName: string;
+  /**
+   * The OAuth redirect URIs registered in the developer console (§4: another one is `-14003 Invalid redirect uri`).
+   * Empty: any http(s) URI is taken (the emulator's default, so a test server on a free port needs no setup).
+   */
+  oauthRedirectUris: string[];
 };
 
 export type EmulatorState = {
@@ -148,8 +155,11 @@ export type EmulatorState = {
   phoneTokens: Map<string, { appUserId: string; expiresAt: number; used: boolean }>;
   oaAccessTokens: Map<string, { expiresAt: number }>;
   oaRefreshTokens: Map<string, { expiresAt: number; used: boolean }>;
-  authCodes: Map<string, { expiresAt: number; used: boolean }>;
+  /** §4: a consent's code, bound to the PKCE challenge, the app and the redirect_uri it was issued for. */
+  authCodes: Map<string, { expiresAt: number; used: boolean; codeChallenge: string; appId: string; redirectUri: string }>;
   oa: { accessToken: string; refreshToken: string; refreshCount: number };
+  /** Whether the consent page approves by itself (a test or the demo's "auto-approve" switch); off: an admin clicks. */
+  oauthAutoApprove: boolean;
   templates: Map<string, Template>;
   znsSentByDay: Map<string, number>; // VN date → count
   promotionsByUser: Map<string, number>; // `${phone}|${VN date or month}` → count
@@ -274,6 +284,7 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
   state.oaAccessTokens.clear();
   state.oaRefreshTokens.clear();
   state.authCodes.clear();
+  state.oauthAutoApprove = false;
   state.templates.clear();
   state.znsSentByDay.clear();
   state.promotionsByUser.clear();

@@ -183,6 +183,33 @@ export const oaTokens = sqliteTable("oa_tokens", {
   refreshToken: text("refresh_token").notNull(),
   expiresAt: integer("expires_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+  /** Bumped on every new pair: a process that lost a refresh race sees it moved and re-reads. */
+  version: integer("version").notNull().default(0),
+  /** sha256 of the pair the environment last supplied: a different env pair wins, the same one keeps the stored (rotated) pair. */
+  envFingerprint: text("env_fingerprint"),
+  /** Where the pair came from: the environment, or the console's OAuth connect. */
+  source: text("source", { enum: ["env", "console"] })
+    .notNull()
+    .default("env"),
+  /** The connected OA as Zalo named it at connect (`/v2.0/oa/getoa`). */
+  oaId: text("oa_id"),
+  oaName: text("oa_name"),
+  connectedAt: integer("connected_at"),
+  /** A process is refreshing until then (wall clock): the others wait and re-read instead of spending the refresh token. */
+  refreshLeaseUntil: integer("refresh_lease_until"),
+  /** Zalo refused the refresh token (spent, revoked, expired): an OA admin must connect again; messages wait. */
+  reconnectSince: integer("reconnect_since"),
+  reconnectReason: text("reconnect_reason"),
+});
+
+/** A console "Kết nối OA" in progress (OAuth v4 + PKCE): single use, ten minutes, bound to the owner who started it. */
+export const oaConnectStates = sqliteTable("oa_connect_states", {
+  state: text("state").primaryKey(),
+  codeVerifier: text("code_verifier").notNull(),
+  adminUserId: text("admin_user_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
 });
 
 /** Every verified webhook, stored once per dedupe key: Zalo retries, we act once. */

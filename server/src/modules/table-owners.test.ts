@@ -31,6 +31,7 @@ const OWNERS: Record<string, string> = {
   conversation_events: "inbox/repo.ts",
   canned_answers: "inbox/canned-repo.ts",
   order_ratings: "ratings/repo.ts",
+  oa_connect_states: "oa/connect-repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

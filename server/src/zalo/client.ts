@@ -6,8 +6,34 @@ import { nodeTransport, TransportError, type HttpAnswer, type HttpInit, type Tra
 
 export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
 
-/** Where the OA token pair lives. `save` must be durable before the new access token is used. */
-export type OaTokenStore = { get(): OaTokenPair; save(pair: OaTokenPair): void };
+/** The shared token row: the pair, its version, whether an OA admin must connect again, and the connected OA. */
+export type OaTokenRow = OaTokenPair & {
+  version: number;
+  source: "env" | "console";
+  oaId: string | null;
+  oaName: string | null;
+  connectedAt: number | null;
+  leaseUntil: number | null;
+  needsReconnect: boolean;
+  reconnectSince: number | null;
+  reconnectReason: string | null;
+};
+
+/**
+ * Where the OA token pair lives, shared by every process. Each write is conditional on the refresh token it
+ * replaces; `saveRefreshed` must be durable before the new access token is used (the old refresh token is spent).
+ */
+export type OaTokenStore = {
+  get(): OaTokenRow;
+  /** Takes the right to spend `refreshToken` until `leaseUntil` (wall clock); false if it moved or another process holds it. */
+  claimRefresh(refreshToken: string, leaseUntil: number, wallNow: number): boolean;
+  releaseRefresh(refreshToken: string): void;
+  saveRefreshed(oldRefreshToken: string, pair: OaTokenPair): boolean;
+  /** Zalo refused `refreshToken`: the console asks for a reconnect, messages wait. */
+  markReconnect(refreshToken: string, reason: string): void;
+  /** A pair from the console's OAuth connect, with the OA it belongs to. */
+  connect(p: OaTokenPair & { oaId: string; oaName: string }): void;
+};
 
 export type ZnsTemplateDetail = {
   templateId: string;
@@ -116,24 +142,20 @@ export function createZaloClient(deps: ZaloClientDeps) {
 
   // ---- OA token (OAuth v4, §4) ----
 
-  async function refreshOaToken(): Promise<OaTokenPair> {
-    // Single flight: concurrent callers share one refresh, since a refresh token works only once.
+  // How long a process may hold the right to refresh (wall clock: processes share it, the business clock may be frozen).
+  const leaseMs = Math.max(5000, config.ZALO_TIMEOUT_MS * 2);
+  const disconnected = (reason: string | null) =>
+    new ZaloError(0, `the OA must be connected again (${reason ?? "refresh token refused"})`, "oauth.refresh", "oa_disconnected");
+
+  /**
+   * Refreshes the pair `seen` holds, once per cluster: in this process concurrent callers share one flight; across
+   * processes one claims the row's lease and spends the refresh token (single use at Zalo, §4), the others wait
+   * and re-read the rotated row instead of spending the old token.
+   */
+  async function refreshOaToken(seen?: OaTokenRow): Promise<OaTokenPair> {
     refreshing ??= (async () => {
       try {
-        const current = deps.tokens.get();
-        const form = new URLSearchParams({ app_id: config.ZALO_APP_ID, grant_type: "refresh_token", refresh_token: current.refreshToken });
-        const body = await call<Record<string, unknown>>("oauth.refresh", `${config.ZALO_OAUTH_URL}/v4/oa/access_token`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", secret_key: config.ZALO_APP_SECRET },
-          body: form.toString(),
-        });
-        if (typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
-          const code = Number(body.error ?? 0);
-          throw new ZaloError(code, String(body.error_reason ?? body.error_name ?? "refresh failed"), "oauth.refresh", "permanent");
-        }
-        const pair = { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: now() + Number(body.expires_in ?? 90000) * 1000 };
-        deps.tokens.save(pair); // the old refresh token is spent: persist the new pair before anything uses it
-        return pair;
+        return await refreshShared(seen ?? deps.tokens.get());
       } finally {
         refreshing = null;
       }
@@ -141,18 +163,96 @@ export function createZaloClient(deps: ZaloClientDeps) {
     return refreshing;
   }
 
+  async function refreshShared(seen: OaTokenRow): Promise<OaTokenPair> {
+    const giveUp = Date.now() + 2 * leaseMs;
+    for (;;) {
+      const row = deps.tokens.get();
+      if (row.needsReconnect) throw disconnected(row.reconnectReason);
+      if (row.refreshToken !== seen.refreshToken) return row; // another process (or a connect, or the env) moved it
+      if (deps.tokens.claimRefresh(row.refreshToken, Date.now() + leaseMs, Date.now())) return spendRefresh(row);
+      if (Date.now() > giveUp) throw new ZaloError(0, "another process is still refreshing the OA token", "oauth.refresh", "transient");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async function spendRefresh(row: OaTokenRow): Promise<OaTokenPair> {
+    let body: Record<string, unknown>;
+    try {
+      const form = new URLSearchParams({ app_id: config.ZALO_APP_ID, grant_type: "refresh_token", refresh_token: row.refreshToken });
+      body = await call<Record<string, unknown>>("oauth.refresh", `${config.ZALO_OAUTH_URL}/v4/oa/access_token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", secret_key: config.ZALO_APP_SECRET },
+        body: form.toString(),
+      });
+    } catch (err) {
+      deps.tokens.releaseRefresh(row.refreshToken);
+      throw err;
+    }
+    if (typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
+      const code = Number(body.error ?? 0);
+      const reason = String(body.error_reason ?? body.error_name ?? "refresh failed");
+      const kind = classify(code);
+      if (kind === "rate_limit" || kind === "transient") {
+        deps.tokens.releaseRefresh(row.refreshToken);
+        throw new ZaloError(code, reason, "oauth.refresh", kind);
+      }
+      // Zalo refused the refresh token itself (spent, revoked, expired) or this app: only an OA admin's consent helps.
+      deps.tokens.markReconnect(row.refreshToken, `${code}: ${reason}`);
+      throw new ZaloError(code, reason, "oauth.refresh", "oa_disconnected");
+    }
+    const pair = { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: now() + Number(body.expires_in ?? 90000) * 1000 };
+    // The old refresh token is spent: persist the new pair before anything uses it. Conditional on the token we
+    // spent, which only a connect or a new env pair could have moved meanwhile; theirs is then the one to use.
+    if (!deps.tokens.saveRefreshed(row.refreshToken, pair)) return deps.tokens.get();
+    return pair;
+  }
+
   /** Runs an OA call with a valid token; on a token error refreshes once (shared) and retries once. */
   async function withOaToken<T>(fn: (token: string) => Promise<T>): Promise<T> {
-    let pair = deps.tokens.get();
-    if (pair.expiresAt - now() < REFRESH_MARGIN_MS) pair = await refreshOaToken();
+    let pair: OaTokenPair = deps.tokens.get();
+    const row = pair as OaTokenRow;
+    if (row.needsReconnect) throw disconnected(row.reconnectReason);
+    if (pair.expiresAt - now() < REFRESH_MARGIN_MS) pair = await refreshOaToken(row);
     try {
       return await fn(pair.accessToken);
     } catch (err) {
       if (!(err instanceof ZaloError) || err.kind !== "token") throw err;
       const latest = deps.tokens.get();
-      const fresh = latest.accessToken !== pair.accessToken ? latest : await refreshOaToken();
+      const fresh = latest.accessToken !== pair.accessToken ? latest : await refreshOaToken(latest);
       return fn(fresh.accessToken);
     }
+  }
+
+  /** The console's connect (§4): a consent's code and its PKCE verifier for a pair. Nothing is stored here. */
+  async function exchangeOaCode(code: string, codeVerifier: string): Promise<OaTokenPair> {
+    const form = new URLSearchParams({ app_id: config.ZALO_APP_ID, grant_type: "authorization_code", code, code_verifier: codeVerifier });
+    const body = await call<Record<string, unknown>>("oauth.code", `${config.ZALO_OAUTH_URL}/v4/oa/access_token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", secret_key: config.ZALO_APP_SECRET },
+      body: form.toString(),
+    });
+    if (typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
+      const code = Number(body.error ?? 0);
+      const kind = classify(code);
+      throw new ZaloError(
+        code,
+        String(body.error_reason ?? body.error_name ?? "code exchange failed"),
+        "oauth.code",
+        kind === "rate_limit" || kind === "transient" ? kind : "permanent",
+      );
+    }
+    return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: now() + Number(body.expires_in ?? 90000) * 1000 };
+  }
+
+  /** Which OA a token belongs to (§5.7 `/v2.0/oa/getoa`; the doc names the id `oaid`, some code reads `oa_id`). */
+  async function getOaInfo(accessToken: string): Promise<{ oaId: string; name: string }> {
+    const d = unwrap<Record<string, unknown> | null>(
+      "oa.getoa",
+      await call("oa.getoa", `${config.ZALO_OPENAPI_URL}/v2.0/oa/getoa`, { headers: { access_token: accessToken } }),
+    );
+    const id = d?.oaid ?? d?.oa_id;
+    if (id == null) throw new ZaloError(0, "no OA id in the answer", "oa.getoa", "transient");
+    return { oaId: String(id), name: typeof d?.name === "string" ? d.name : "" };
   }
 
   const oaJson = (token: string, body: unknown): HttpInit => ({
@@ -353,6 +453,8 @@ export function createZaloClient(deps: ZaloClientDeps) {
     exchangePhoneToken,
     refreshOaToken,
     withOaToken,
+    exchangeOaCode,
+    getOaInfo,
     sendCs,
     uploadImage,
     sendTemplateByUid,

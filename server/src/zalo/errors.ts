@@ -1,5 +1,7 @@
 /** How the caller should react to a Zalo error; the dispatcher and routes branch on `kind`, never on text. */
-export type ZaloErrorKind = "token" | "rate_limit" | "quota" | "transient" | "invalid_user_token" | "permanent" | "request_invalid";
+export type ZaloErrorKind = "token" | "rate_limit" | "quota" | "transient" | "invalid_user_token" | "permanent" | "request_invalid" | "oa_disconnected";
+// oa_disconnected: Zalo refused the OA's refresh token (spent, revoked, expired). Nothing sent with the OA
+// token can go until an OA admin connects again (the console asks): messages wait, they do not fail.
 // request_invalid: the request could not even be built here (a header with characters HTTP forbids, a bad
 // URL). Nothing reached Zalo, so it says nothing about Zalo being up, and sending it again cannot help.
 

@@ -9,6 +9,9 @@ import type { MessagingRepo } from "./repo";
 import { createDispatchRepo, type InFlightRow } from "./dispatch-repo";
 import { templateBlocker } from "./queue";
 
+/** How often messages held for an OA reconnect look again. */
+const OA_RECHECK_MS = 60_000;
+
 export type DispatcherOptions = {
   batchSize?: number;
   /** A claimed row is ours this long; a crashed dispatcher's rows are picked up after it. */
@@ -320,6 +323,12 @@ export function createDispatcher(deps: {
     if (e.maybeDelivered) {
       dr.toUncertain({ id: row.id, t });
       deps.log?.warn({ id: row.id, endpoint: e.endpoint }, "answer lost after the request reached Zalo");
+      return;
+    }
+    // The OA must be connected again (its refresh token was refused): the message waits for it, it does not fail.
+    // Checked again each minute; nothing reaches Zalo meanwhile (the client refuses before sending).
+    if (e.kind === "oa_disconnected") {
+      dr.toRetry({ id: row.id, state: "held", reason: "OA_DISCONNECTED", zaloError: e.zaloCode || null, notBefore: t + OA_RECHECK_MS, t });
       return;
     }
     if (e.kind === "quota") {
