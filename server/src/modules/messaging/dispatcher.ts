@@ -119,10 +119,13 @@ export function createDispatcher(deps: {
   /** Paid sends wait while the Zalo Cloud Account cannot pay; one template waits out its daily limit. Read from the held rows each tick (so every process agrees). */
   let balanceUntil = 0;
   let templateUntil = new Map<string, number>();
+  /** Templates Zalo refused by UID (-249) during this batch: rows already decided for UID go by ZNS without asking. */
+  const notByUid = new Set<string>();
   function readWaits() {
     const t = now();
     balanceUntil = 0;
     templateUntil = new Map();
+    notByUid.clear();
     for (const w of dr.waits()) {
       if (w.until === null || w.until <= t) continue;
       if (w.reason === "ZCA_BALANCE") balanceUntil = Math.max(balanceUntil, w.until);
@@ -361,8 +364,8 @@ export function createDispatcher(deps: {
     // again at once without it), or it ends with this reason. Never retried into the same refusal.
     if (e.kind === "cs_window" || e.kind === "not_by_uid") {
       const reason = e.kind === "not_by_uid" ? "TEMPLATE_NOT_UID" : e.zaloCode === -213 ? "NOT_A_FOLLOWER" : "OUTSIDE_CS_WINDOW";
-      if (e.kind === "not_by_uid" && row.template_id) dr.notByUid(row.template_id); // from now on by ZNS only
-      dr.refuse({ id: row.id, channel, reason, zaloError: e.zaloCode, t });
+      if (e.kind === "not_by_uid" && row.template_id && e.zaloCode) (dr.notByUid(row.template_id), notByUid.add(row.template_id)); // by ZNS only from now on
+      dr.refuse({ id: row.id, channel, reason, zaloError: e.zaloCode || null, t });
       return;
     }
     // Waits, not failures: night hours (until Zalo's window opens), the account's balance (until topped up or the
@@ -476,7 +479,16 @@ export function createDispatcher(deps: {
           if (!(await startSoon(s.row.id))) continue; // lease lost: someone else has it
           // Await first: `buffer.push(await …)` would push into the array a concurrent write already took.
           // A balance error (or the template's daily limit) met by an earlier send of this batch: hold, don't ask again.
-          const waiting = s.channel === "cs" ? null : balanceUntil > now() ? "balance" : (templateUntil.get(s.row.template_id) ?? 0) > now() ? "template_limit" : null;
+          const waiting =
+            s.channel === "cs"
+              ? null
+              : balanceUntil > now()
+                ? "balance"
+                : (templateUntil.get(s.row.template_id) ?? 0) > now()
+                  ? "template_limit"
+                  : s.channel === "template_uid" && notByUid.has(s.row.template_id)
+                    ? "not_by_uid"
+                    : null;
           let outcome: Outcome = waiting
             ? { row: s.row, channel: s.channel, err: new ZaloError(0, "held without asking again", "dispatcher", waiting) }
             : await send(s.row, s.channel, s.who);
