@@ -372,10 +372,9 @@ export function RulesPage() {
             Cho phép gửi khuyến mãi bằng tin tư vấn (CS)
           </label>
           <p className="c-hint" data-testid="promotions-by-cs-why">
-            Tắt (mặc định): tin tư vấn CS là kênh để trả lời và chăm sóc khách trong 7 ngày sau lần tương tác cuối, không dành cho quảng
-            cáo; Zalo có thể xử lý OA gửi quảng cáo qua kênh này. Khuyến mãi sẽ đi bằng mẫu khuyến mãi (tag 3) theo UID hoặc ZNS: mỗi tin
-            tính phí theo giá của mẫu (xem trang Mẫu ZNS), chỉ gửi 06:00–22:00 và mỗi khách nhận tối đa số lượt/ngày, /tháng ở trên. Tin
-            khuyến mãi chỉ có chữ (không có mẫu) sẽ không được gửi.
+            Tắt (mặc định): tin tư vấn CS là kênh để trả lời và chăm sóc khách trong 7 ngày sau lần tương tác cuối, không dành cho quảng cáo; Zalo có thể xử lý
+            OA gửi quảng cáo qua kênh này. Khuyến mãi sẽ đi bằng mẫu khuyến mãi (tag 3) theo UID hoặc ZNS: mỗi tin tính phí theo giá của mẫu (xem trang Mẫu
+            ZNS), chỉ gửi 06:00–22:00 và mỗi khách nhận tối đa số lượt/ngày, /tháng ở trên. Tin khuyến mãi chỉ có chữ (không có mẫu) sẽ không được gửi.
           </p>
         </Card>
 

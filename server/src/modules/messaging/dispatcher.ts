@@ -240,7 +240,8 @@ export function createDispatcher(deps: {
       const d = decide(inputs.customer, msg, t, inputs.rules, inputs.history, { zns: znsLeft, uid: null });
       const wait = d.action === "send" && d.channel !== "cs" ? waitFor(row, t) : null;
       if (wait) {
-        if (row.expires_at !== null && wait.until >= row.expires_at) dr.toFinal({ id: row.id, owner, state: "expired", reason: wait.reason, notBefore: null, t });
+        if (row.expires_at !== null && wait.until >= row.expires_at)
+          dr.toFinal({ id: row.id, owner, state: "expired", reason: wait.reason, notBefore: null, t });
         else dr.toFinal({ id: row.id, owner, state: "held", reason: wait.reason, notBefore: wait.until, t });
         return { decision: { action: "hold", until: wait.until, reason: "QUOTA_EXHAUSTED" }, row };
       }
@@ -372,7 +373,14 @@ export function createDispatcher(deps: {
     // next recheck), one template's daily limit (until midnight; the channel goes on for other templates).
     if (e.kind === "night") {
       const rules = repo.currentRules().rules;
-      dr.toRetry({ id: row.id, state: "held", reason: "ZALO_NIGHT", zaloError: e.zaloCode, notBefore: nextLocalTime(t, rules.timeZone, rules.zalo.promotionHours.start), t });
+      dr.toRetry({
+        id: row.id,
+        state: "held",
+        reason: "ZALO_NIGHT",
+        zaloError: e.zaloCode,
+        notBefore: nextLocalTime(t, rules.timeZone, rules.zalo.promotionHours.start),
+        t,
+      });
       return;
     }
     if (e.kind === "balance") {
