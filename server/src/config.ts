@@ -137,7 +137,13 @@ const ConfigSchema = z
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     /** Run the outbox dispatcher inside the API process (off when it runs as its own process). */
     DISPATCHER_ENABLED: bool("true"),
-    /** Sends per second per channel; Zalo allows about 4,000 requests a minute per app. */
+    /**
+     * Zalo's per-app request limit on the OA and ZNS APIs (zalo-platform.md §5.9: 4,000 a minute, [THIRD-PARTY]).
+     * One limiter in the Zalo client keeps every request of this process under it; the channels share it.
+     * Run several processes (API + dispatcher)? Give each its share.
+     */
+    ZALO_APP_RATE_PER_MINUTE: z.coerce.number().int().min(60).max(1_000_000).default(4000),
+    /** Sends per second per channel, at most the app-wide limit (ZALO_APP_RATE_PER_MINUTE / 60) that all channels share. */
     DISPATCH_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(60),
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     /** How long a claimed batch is the dispatcher's; a crashed dispatcher's rows are picked up after it. */

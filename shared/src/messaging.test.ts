@@ -18,7 +18,12 @@ const VN = "Asia/Ho_Chi_Minh";
 /** An instant at local Vietnam time (UTC+7) on 2026-11-23. */
 const vn = (hh: number, mm = 0, dayOffset = 0) => Date.UTC(2026, 10, 23 + dayOffset, hh - 7, mm);
 
-const rules: WarmingRules = { ...DEFAULT_WARMING_RULES, caps: [{ category: "promotion", channel: "any", max: 2, windowHours: 24 * 7 }] };
+// Promotions by CS switched on (off by default): most examples send offers by CS.
+const rules: WarmingRules = {
+  ...DEFAULT_WARMING_RULES,
+  caps: [{ category: "promotion", channel: "any", max: 2, windowHours: 24 * 7 }],
+  zalo: { ...DEFAULT_WARMING_RULES.zalo, promotionsByCs: true },
+};
 const follower: PolicyCustomer = {
   followsOa: true,
   everUnfollowed: false,

@@ -73,6 +73,11 @@ export const WarmingRules = z
         promotionHours: z.object({ start: hhmm, end: hhmm }).strict().default({ start: "06:00", end: "22:00" }),
         znsPromotionPerUserPerDay: z.number().int().min(0).default(1),
         znsPromotionPerUserPerMonth: z.number().int().min(0).default(4),
+        /**
+         * Promotions by CS (free text in the consultation window): off by default. CS is Zalo's consultation
+         * channel; promotions belong in tag-3 templates (§5.6, §7.6), which Zalo prices and caps per user.
+         */
+        promotionsByCs: z.boolean().default(false),
       })
       .strict(),
   })
@@ -118,7 +123,14 @@ export const DEFAULT_WARMING_RULES: WarmingRules = {
   floor: { enabled: true, silentDays: 14, templateId: null },
   welcomeText: "Cảm ơn bạn đã quan tâm! Mở mini app để xem ưu đãi dành riêng cho bạn.",
   fatigue: { unfollowWithinHours: 48, tightenForDays: 30, maxPromotions: 1, windowHours: 24 * 14 },
-  zalo: { csWindowDays: 7, csFreeHours: 48, promotionHours: { start: "06:00", end: "22:00" }, znsPromotionPerUserPerDay: 1, znsPromotionPerUserPerMonth: 4 },
+  zalo: {
+    csWindowDays: 7,
+    csFreeHours: 48,
+    promotionHours: { start: "06:00", end: "22:00" },
+    znsPromotionPerUserPerDay: 1,
+    znsPromotionPerUserPerMonth: 4,
+    promotionsByCs: false,
+  },
 };
 
 export const CustomerPrefs = z
@@ -151,8 +163,11 @@ export type PolicyMessage = {
   hasText: boolean;
   template: { tag: 1 | 2 | 3; uid: boolean; zns: boolean } | null;
   expiresAt: number | null;
+  /** Channels Zalo already refused for this very message (-230/-213 on CS, -249 by UID): never tried again. */
+  refused?: { channel: Channel; reason: Reason }[];
 };
 
+/** `znsTag`: the template's tag on a template send (by UID or ZNS), else null. */
 export type SentFact = { category: Category; channel: Channel; sentAt: number; znsTag?: number | null };
 
 export type Quota = { zns: number | null; uid: number | null };
@@ -165,6 +180,8 @@ export type Reason =
   | "NO_PHONE"
   | "PROMOTION_HOURS"
   | "ZNS_USER_PROMOTION_LIMIT"
+  | "CS_PROMOTION_OFF"
+  | "TEMPLATE_NOT_UID"
   | "QUOTA_EXHAUSTED"
   | "PAUSED_BY_CUSTOMER"
   | "MUTED_BY_CUSTOMER"
@@ -218,7 +235,15 @@ function coversWholeDay(quiet: { start: string; end: string }, promo: { start: s
 // ---- the policy ----
 
 /** Which channel reason decide names when none can carry a message (the one closest to sending first). */
-export const REASON_RANK: Reason[] = ["QUOTA_EXHAUSTED", "ZNS_USER_PROMOTION_LIMIT", "OUTSIDE_CS_WINDOW", "NOT_A_FOLLOWER", "NO_PHONE"];
+export const REASON_RANK: Reason[] = [
+  "QUOTA_EXHAUSTED",
+  "ZNS_USER_PROMOTION_LIMIT",
+  "OUTSIDE_CS_WINDOW",
+  "CS_PROMOTION_OFF",
+  "NOT_A_FOLLOWER",
+  "TEMPLATE_NOT_UID",
+  "NO_PHONE",
+];
 
 export const isPromotionClass = (m: PolicyMessage) => m.category === "promotion" || m.template?.tag === 3;
 
@@ -226,29 +251,44 @@ export const isPromotionClass = (m: PolicyMessage) => m.category === "promotion"
 export function channelOptions(c: PolicyCustomer, m: PolicyMessage, now: number, rules: WarmingRules, history: SentFact[], quota: Quota) {
   const out: { channel: Channel; free: boolean; ok: boolean; reason?: Reason }[] = [];
   const sinceInteraction = c.lastInteractionAt === null ? Infinity : now - c.lastInteractionAt;
+  const refused = (ch: Channel) => m.refused?.find((r) => r.channel === ch);
+  const promotion = isPromotionClass(m);
   if (m.hasText) {
-    if (!c.oaUserId) out.push({ channel: "cs", free: false, ok: false, reason: "NOT_A_FOLLOWER" });
+    const no = refused("cs");
+    if (no) out.push({ channel: "cs", free: false, ok: false, reason: no.reason });
+    else if (!c.oaUserId) out.push({ channel: "cs", free: false, ok: false, reason: "NOT_A_FOLLOWER" });
     else if (sinceInteraction > rules.zalo.csWindowDays * DAY) out.push({ channel: "cs", free: false, ok: false, reason: "OUTSIDE_CS_WINDOW" });
+    // CS is Zalo's consultation channel: a promotion goes by its template unless the shop switched this on.
+    else if (promotion && !rules.zalo.promotionsByCs) out.push({ channel: "cs", free: false, ok: false, reason: "CS_PROMOTION_OFF" });
     else out.push({ channel: "cs", free: sinceInteraction <= rules.zalo.csFreeHours * HOUR, ok: true });
   }
+  // Zalo's per-user promotion limits count tag-3 templates on both template channels (§7.6).
+  const promoLimited = m.template?.tag === 3 && !templatePromotionAllowed(history, now, rules);
   if (m.template?.uid) {
-    if (!c.oaUserId || !c.followsOa) out.push({ channel: "template_uid", free: false, ok: false, reason: "NOT_A_FOLLOWER" });
+    const no = refused("template_uid");
+    if (no) out.push({ channel: "template_uid", free: false, ok: false, reason: no.reason });
+    else if (!c.oaUserId || !c.followsOa) out.push({ channel: "template_uid", free: false, ok: false, reason: "NOT_A_FOLLOWER" });
     else if (quota.uid !== null && quota.uid <= 0) out.push({ channel: "template_uid", free: false, ok: false, reason: "QUOTA_EXHAUSTED" });
+    else if (promoLimited) out.push({ channel: "template_uid", free: false, ok: false, reason: "ZNS_USER_PROMOTION_LIMIT" });
     else out.push({ channel: "template_uid", free: false, ok: true });
   }
   if (m.template?.zns) {
-    if (!c.phone) out.push({ channel: "zns", free: false, ok: false, reason: "NO_PHONE" });
+    const no = refused("zns");
+    if (no) out.push({ channel: "zns", free: false, ok: false, reason: no.reason });
+    else if (!c.phone) out.push({ channel: "zns", free: false, ok: false, reason: "NO_PHONE" });
     else if (quota.zns !== null && quota.zns <= 0) out.push({ channel: "zns", free: false, ok: false, reason: "QUOTA_EXHAUSTED" });
-    else if (m.template.tag === 3 && !znsPromotionAllowed(history, now, rules, c))
-      out.push({ channel: "zns", free: false, ok: false, reason: "ZNS_USER_PROMOTION_LIMIT" });
+    else if (promoLimited) out.push({ channel: "zns", free: false, ok: false, reason: "ZNS_USER_PROMOTION_LIMIT" });
     else out.push({ channel: "zns", free: false, ok: true });
   }
   // Free first, then in the order above (already cheapest first).
   return out.sort((a, b) => Number(b.ok && b.free) - Number(a.ok && a.free));
 }
 
-function znsPromotionAllowed(history: SentFact[], now: number, rules: WarmingRules, _c: PolicyCustomer) {
-  const promos = history.filter((h) => h.channel === "zns" && h.znsTag === 3);
+/** Tag-3 template sends (by UID or ZNS) count against Zalo's per-user promotion limits (§7.6). */
+export const isTemplatePromotion = (h: SentFact) => (h.channel === "zns" || h.channel === "template_uid") && h.znsTag === 3;
+
+function templatePromotionAllowed(history: SentFact[], now: number, rules: WarmingRules) {
+  const promos = history.filter(isTemplatePromotion);
   const today = promos.filter((h) => now - h.sentAt < DAY).length;
   const month = promos.filter((h) => now - h.sentAt < 30 * DAY).length;
   return today < rules.zalo.znsPromotionPerUserPerDay && month < rules.zalo.znsPromotionPerUserPerMonth;
@@ -372,7 +412,7 @@ export function allocate<M extends PolicyMessage & { id: string | number }>(
   const h = [...history];
   return ordered.map((m) => {
     const d = decide(c, m, now, rules, h, quota);
-    if (d.action === "send") h.push({ category: m.category, channel: d.channel, sentAt: now, znsTag: d.channel === "zns" ? (m.template?.tag ?? null) : null });
+    if (d.action === "send") h.push({ category: m.category, channel: d.channel, sentAt: now, znsTag: d.channel !== "cs" ? (m.template?.tag ?? null) : null });
     return { message: m, decision: d };
   });
 }
@@ -510,6 +550,8 @@ export const ZALO_ERROR_TEXT: Record<number, string> = {
   [-124]: "OA access token invalid",
   [-131]: "Template not approved",
   [-133]: "Cannot send this template at night",
+  [-137]: "Zalo Cloud Account could not be charged",
+  [-147]: "This template reached its daily limit",
   [-139]: "Recipient refused this kind of message",
   [-141]: "Recipient refused messages from this OA",
   [-144]: "Daily ZNS quota exhausted",
@@ -527,6 +569,8 @@ export const ZALO_ERROR_TEXT: Record<number, string> = {
   [-234]: "Cannot send promotions at night",
   [-244]: "Recipient restricted this message type",
   [-249]: "This template cannot be sent by user id",
+  [-320]: "The app must be connected to a Zalo Cloud Account",
+  [-321]: "Zalo Cloud Account is out of money",
 };
 export const zaloErrorText = (code: number | null | undefined) => (code == null ? null : (ZALO_ERROR_TEXT[code] ?? `Zalo error ${code}`));
 

@@ -19,7 +19,12 @@ const VN = "Asia/Ho_Chi_Minh";
 /** An instant at local Vietnam time (UTC+7) on 2026-12-02 (plus `days`). */
 const vn = (hh: number, mm = 0, days = 0) => Date.UTC(2026, 11, 2 + days, hh - 7, mm);
 
-const rules: WarmingRules = { ...DEFAULT_WARMING_RULES, caps: [{ category: "promotion", channel: "any", max: 2, windowHours: 24 * 7 }] };
+// Promotions by CS switched on (off by default): most examples send offers by CS.
+const rules: WarmingRules = {
+  ...DEFAULT_WARMING_RULES,
+  caps: [{ category: "promotion", channel: "any", max: 2, windowHours: 24 * 7 }],
+  zalo: { ...DEFAULT_WARMING_RULES.zalo, promotionsByCs: true },
+};
 const follower: PolicyCustomer = {
   followsOa: true,
   everUnfollowed: false,
@@ -156,6 +161,7 @@ const rulesArb = fc
     promotionHours: fc.oneof(fc.constant({ start: "06:00", end: "22:00" }), window),
     znsPerDay: fc.integer({ min: 0, max: 2 }),
     znsPerMonth: fc.integer({ min: 0, max: 4 }),
+    promotionsByCs: fc.boolean(),
   })
   .map((r): WarmingRules => ({
     ...DEFAULT_WARMING_RULES,
@@ -168,6 +174,7 @@ const rulesArb = fc
       promotionHours: r.promotionHours,
       znsPromotionPerUserPerDay: r.znsPerDay,
       znsPromotionPerUserPerMonth: r.znsPerMonth,
+      promotionsByCs: r.promotionsByCs,
     },
   }))
   .filter((r) => WarmingRules.safeParse(r).success);

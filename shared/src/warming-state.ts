@@ -5,6 +5,7 @@ import {
   decide,
   inLocalWindow,
   isPromotionClass,
+  isTemplatePromotion,
   nextLocalTime,
   REASON_RANK,
   type CapRule,
@@ -73,6 +74,8 @@ export const LAYER_OF: Record<Reason, PolicyLayer> = {
   NO_PHONE: "zalo",
   PROMOTION_HOURS: "zalo",
   ZNS_USER_PROMOTION_LIMIT: "zalo",
+  CS_PROMOTION_OFF: "zalo",
+  TEMPLATE_NOT_UID: "zalo",
   QUOTA_EXHAUSTED: "zalo",
   PAUSED_BY_CUSTOMER: "preferences",
   MUTED_BY_CUSTOMER: "preferences",
@@ -89,7 +92,7 @@ export type Block = { layer: PolicyLayer; code: Reason; until: number | null; ca
 function znsPromotionFreesAt(history: SentFact[], t: number, rules: WarmingRules): number | null {
   const { znsPromotionPerUserPerDay: perDay, znsPromotionPerUserPerMonth: perMonth } = rules.zalo;
   if (perDay === 0 || perMonth === 0) return null;
-  const promos = history.filter((h) => h.channel === "zns" && h.znsTag === 3).map((h) => h.sentAt);
+  const promos = history.filter(isTemplatePromotion).map((h) => h.sentAt);
   const frees = [capFreesAt(promos, perDay, DAY, t), capFreesAt(promos, perMonth, 30 * DAY, t)].filter((x): x is number => x !== null);
   return frees.length ? Math.max(...frees) : t;
 }

@@ -58,6 +58,8 @@ export type EmulatorOptions = {
   oaName?: string;
   /** Registered OAuth redirect URIs (§4); default none, meaning any http(s) URI. */
   oauthRedirectUris?: string[];
+  /** Zalo's per-app request limit on the OA and ZNS APIs (§5.9); default 4000 a minute; null = none. */
+  appRequestsPerMinute?: number | null;
   logger?: boolean;
 };
 
@@ -128,6 +130,8 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     uploadMonthlyLimit: 5000,
     oaName: opts.oaName ?? "Master Channel Coffee",
     oauthRedirectUris: opts.oauthRedirectUris ?? [],
+    appRequestsPerMinute: opts.appRequestsPerMinute === undefined ? 4000 : opts.appRequestsPerMinute,
+    zcaBalance: null,
   });
 
   const state: EmulatorState = {
@@ -143,6 +147,8 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     templates: new Map(),
     znsSentByDay: new Map(),
     promotionsByUser: new Map(),
+    templateSentByDay: new Map(),
+    rateWindow: [],
     messages: [],
     inbound: [],
     requests: [],
@@ -196,6 +202,22 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
       for (const f of SECRET_FIELDS) if (f in (body as object)) (body as Record<string, unknown>)[f] = redact((body as Record<string, unknown>)[f]);
     }
     rec.body = body;
+
+    // §5.9: one per-app budget across the OA and ZNS APIs, whatever the endpoint; a refused request is not counted.
+    const limit = state.config.appRequestsPerMinute;
+    if (limit !== null && (path.startsWith("/openapi/") || path.startsWith("/business/"))) {
+      const perSecond = Math.max(1, Math.floor(limit / 60));
+      const t = Date.now();
+      const w = state.rateWindow;
+      while (w.length && w[0]! <= t - 1000) w.shift();
+      void reply.header("X-RateLimit-Limit", String(perSecond));
+      if (w.length >= perSecond) {
+        void reply.header("X-RateLimit-Remain", "0");
+        return reply.code(200).send({ error: ZaloCode.RATE_LIMIT, message: "App has exceeded the rate limit" });
+      }
+      w.push(t);
+      void reply.header("X-RateLimit-Remain", String(perSecond - w.length));
+    }
 
     const i = state.faults.findIndex((f) => path.startsWith(f.match));
     if (i < 0) return;

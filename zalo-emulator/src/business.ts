@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { header, type Ctx } from "./context";
 import { ZaloCode, zaloError, zaloOk } from "./errors";
-import { checkOaToken, hexId, normalizePhone, userByPhone, vnDay, vnHour, type EmulatorState, type MessageRecord, type Template } from "./state";
+import { checkOaToken, hexId, normalizePhone, userByPhone, vnDay, vnHour, type EmulatorState, type MessageRecord, type Template, type User } from "./state";
 import { events } from "./webhooks";
 
 export type Failure = { error: number; message: string };
@@ -44,7 +44,42 @@ export const quotaRemaining = (state: EmulatorState, now: number) => Math.max(0,
 export function countSend(state: EmulatorState, now: number) {
   state.znsSentByDay.set(vnDay(now), quotaUsed(state, now) + 1);
 }
-export const promoKeys = (phone: string, now: number) => ({ day: `${phone}|${vnDay(now)}`, month: `${phone}|${vnDay(now).slice(0, 7)}` });
+/** Per-user promotion counters: one person, whether reached by phone (ZNS) or by UID (§7.6). */
+export const promoKeys = (appUserId: string, now: number) => ({ day: `${appUserId}|${vnDay(now)}`, month: `${appUserId}|${vnDay(now).slice(0, 7)}` });
+
+/**
+ * The checks every paid template send passes, by phone or by UID: the template's own daily limit (-147), the
+ * per-user promotion limits of tag 3 (-1472 a day, -1441 a month), and the Zalo Cloud Account's balance (-321).
+ * Development mode uses its own wallet and counts against none of them.
+ */
+export function templateSendRefusal(state: EmulatorState, t: Template, user: User, now: number, dev: boolean): Failure | null {
+  if (dev) return null;
+  if (t.dailyLimit !== null && (state.templateSentByDay.get(`${t.id}|${vnDay(now)}`) ?? 0) >= t.dailyLimit)
+    return { error: ZaloCode.TEMPLATE_DAILY_LIMIT, message: "Template reached its daily limit" };
+  if (t.tag === 3) {
+    const pk = promoKeys(user.appUserId, now);
+    if ((state.promotionsByUser.get(pk.day) ?? 0) >= state.config.promotionDailyPerUser)
+      return { error: ZaloCode.PROMOTION_DAILY_PER_USER, message: "User reached the daily promotion limit" };
+    if ((state.promotionsByUser.get(pk.month) ?? 0) >= state.config.promotionMonthlyPerUser)
+      return { error: ZaloCode.PROMOTION_MONTHLY_PER_USER, message: "User reached the monthly promotion limit" };
+  }
+  if (state.config.zcaBalance !== null && state.config.zcaBalance < t.price)
+    return { error: ZaloCode.ZCA_OUT_OF_MONEY, message: "Zalo Cloud Account is out of money" };
+  return null;
+}
+
+/** Counts a paid template send against the limits above and charges the account. */
+export function recordTemplateSend(state: EmulatorState, t: Template, user: User, now: number, dev: boolean) {
+  if (dev) return;
+  const key = `${t.id}|${vnDay(now)}`;
+  state.templateSentByDay.set(key, (state.templateSentByDay.get(key) ?? 0) + 1);
+  if (t.tag === 3) {
+    const pk = promoKeys(user.appUserId, now);
+    state.promotionsByUser.set(pk.day, (state.promotionsByUser.get(pk.day) ?? 0) + 1);
+    state.promotionsByUser.set(pk.month, (state.promotionsByUser.get(pk.month) ?? 0) + 1);
+  }
+  if (state.config.zcaBalance !== null) state.config.zcaBalance -= t.price;
+}
 
 /** Status number used by /template/all (§7.3): 1 Enable, 2 Pending review, 3 Reject, 4 Disable. */
 const STATUS_NUMBER: Record<string, number> = { ENABLE: 1, PENDING_REVIEW: 2, REJECT: 3, DISABLE: 4, DELETE: 5 };
@@ -85,18 +120,11 @@ export function registerBusiness(app: FastifyInstance, ctx: Ctx) {
     if (dev && !user.isAdmin) return zaloError(reply, ZaloCode.DEV_MODE_ADMIN_ONLY, "Template in development mode can only be sent to admins");
     if (!inSendHours(state, t.tag, now)) return zaloError(reply, ZaloCode.NIGHT_NOT_ALLOWED, "Cannot send ZNS at night (22:00-06:00)");
     if (!dev && quotaRemaining(state, now) <= 0) return zaloError(reply, ZaloCode.DAILY_QUOTA_EXCEEDED, "OA exceeded the daily ZNS quota");
-    const pk = promoKeys(phone, now);
-    if (t.tag === 3 && !dev) {
-      if ((state.promotionsByUser.get(pk.day) ?? 0) >= state.config.promotionDailyPerUser) {
-        return zaloError(reply, ZaloCode.PROMOTION_DAILY_PER_USER, "User reached the daily promotion limit");
-      }
-    }
+    const refusal = templateSendRefusal(state, t, user, now, dev);
+    if (refusal) return zaloError(reply, refusal.error, refusal.message);
 
     if (!dev) countSend(state, now);
-    if (t.tag === 3 && !dev) {
-      state.promotionsByUser.set(pk.day, (state.promotionsByUser.get(pk.day) ?? 0) + 1);
-      state.promotionsByUser.set(pk.month, (state.promotionsByUser.get(pk.month) ?? 0) + 1);
-    }
+    recordTemplateSend(state, t, user, now, dev);
     // Zalo is not idempotent on tracking_id: a duplicate is a second message, recorded as such.
     const msg: MessageRecord = {
       channel: "zns",
@@ -159,9 +187,9 @@ export function registerBusiness(app: FastifyInstance, ctx: Ctx) {
       previewUrl: `https://account.zalo.cloud/znspreview/${t.id}`,
       templateQuality: "HIGH",
       templateTag: TAG_NAME[t.tag],
-      price: "300",
-      price_sdt: "300",
-      price_uid: "300",
+      price: String(t.price),
+      price_sdt: String(t.price),
+      price_uid: String(t.price),
     });
   });
 

@@ -111,6 +111,12 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       c.uploadMonthlyLimit = b.uploadMonthlyLimit;
     }
     if (b.znsReceiptDelayMs !== undefined) c.znsReceiptDelayMs = isNum(b.znsReceiptDelayMs) ? b.znsReceiptDelayMs : null;
+    // null = no limit / a bottomless account.
+    for (const k of ["appRequestsPerMinute", "zcaBalance"] as const) {
+      if (b[k] === undefined) continue;
+      if (b[k] !== null && (!isNum(b[k]) || (b[k] as number) < 0)) return bad(reply, `${k} must be a number ≥ 0 or null`);
+      c[k] = b[k] as number | null;
+    }
     return publicConfig();
   });
 
@@ -195,6 +201,18 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       return u ? follow(u, name) : reply;
     });
   }
+
+  // An interaction Zalo counts but sends no webhook for (§5.6: tapping the OA's chat or call button, accepting an
+  // OA call): only Zalo knows, so the CS window opens here without the product hearing of it.
+  app.post<{ Params: { appUserId: string } }>("/_emu/users/:appUserId/interact", async (req, reply) => {
+    const u = findUser(req.params.appUserId, reply);
+    if (!u) return reply;
+    const b = (req.body ?? {}) as Body;
+    const kinds = ["chat_button", "call_button", "call_accepted", "menu_query"];
+    if (b.kind !== undefined && !kinds.includes(String(b.kind))) return bad(reply, `kind must be one of ${kinds.join(", ")}`);
+    u.lastInteractionAt = clock.now();
+    return { user: publicUser(u) };
+  });
 
   app.post<{ Params: { appUserId: string } }>("/_emu/users/:appUserId/send-text", async (req, reply) => {
     const u = findUser(req.params.appUserId, reply);
@@ -380,6 +398,8 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       status,
       params,
       uidSupported: b.uidSupported === undefined ? true : Boolean(b.uidSupported),
+      dailyLimit: isNum(b.dailyLimit) ? b.dailyLimit : null,
+      price: isNum(b.price) ? b.price : 300,
       createdAt: clock.now(),
     };
     state.templates.set(id, t);

@@ -28,6 +28,7 @@ export const ZaloCode = {
   NO_INTERACTION_7D: -230,
   NIGHT_NOT_ALLOWED_OA: -234,
   TEMPLATE_NOT_UID: -249,
+  ZCA_OUT_OF_MONEY: -321, // the Zalo Cloud Account that pays for template messages is empty
 
   // ZNS (§7.5)
   APP_SECRET_INVALID: -104, // also used by Graph /me/info for a wrong `secret_key`
@@ -44,9 +45,11 @@ export const ZaloCode = {
   PARAMETER_INVALID: -132,
   NIGHT_NOT_ALLOWED: -133,
   DAILY_QUOTA_EXCEEDED: -144,
+  TEMPLATE_DAILY_LIMIT: -147,
   PARAM_TOO_LONG: -1121,
   PARAM_MISSING: -1122,
   PROMOTION_DAILY_PER_USER: -1472,
+  PROMOTION_MONTHLY_PER_USER: -1441,
 
   // OAuth v4 (§4): only -14002/-14003 are documented; the others are [UNCONFIRMED] picks.
   OAUTH_INVALID_PARAM: -14001,

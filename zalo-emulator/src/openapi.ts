@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { header, type Ctx } from "./context";
 import { ZaloCode, zaloError, zaloOk } from "./errors";
-import { countSend, inSendHours, quotaRemaining, promoKeys, validateTemplateData } from "./business";
+import { countSend, inSendHours, quotaRemaining, promoKeys, recordTemplateSend, templateSendRefusal, validateTemplateData } from "./business";
 import { csAttachmentProblem } from "./uploads";
 import { checkOaToken, CS_WINDOW_MS, hexId, userByOaId, VN_OFFSET_MS, type User } from "./state";
 
@@ -86,7 +86,11 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     // §5.6: UID tag 1/2 are accepted 24/24; promotional sends only in the day window (-234).
     if (t.tag === 3 && !inSendHours(state, 3, now)) return zaloError(reply, ZaloCode.NIGHT_NOT_ALLOWED_OA, "Cannot send at night (22:00-06:00)");
     if (quotaRemaining(state, now) <= 0) return zaloError(reply, ZaloCode.DAILY_QUOTA_EXCEEDED, "Out of quota");
+    // §7.6: per-user promotion limits, the template's daily limit and the account's balance apply by UID too.
+    const refusal = templateSendRefusal(state, t, user, now, false);
+    if (refusal) return zaloError(reply, refusal.error, refusal.message);
     countSend(state, now);
+    recordTemplateSend(state, t, user, now, false);
     const msgId = hexId();
     state.messages.push({
       channel: "template_uid",
@@ -194,9 +198,9 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     if (!user) return zaloError(reply, ZaloCode.FIELD_INVALID, "user_id is invalid!");
     const inWindow = user.lastInteractionAt !== null && now - user.lastInteractionAt < CS_WINDOW_MS;
     const { dailyTotal, monthlyTotal } = { dailyTotal: state.config.promotionDailyPerUser, monthlyTotal: state.config.promotionMonthlyPerUser };
-    const pk = user.phone ? promoKeys(user.phone, now) : null;
-    const usedDay = pk ? (state.promotionsByUser.get(pk.day) ?? 0) : 0;
-    const usedMonth = pk ? (state.promotionsByUser.get(pk.month) ?? 0) : 0;
+    const pk = promoKeys(user.appUserId, now);
+    const usedDay = state.promotionsByUser.get(pk.day) ?? 0;
+    const usedMonth = state.promotionsByUser.get(pk.month) ?? 0;
     return zaloOk(reply, {
       last_interaction: user.lastInteractionAt === null ? "" : String(user.lastInteractionAt),
       // "8 free per 48 h" is gone since 2026-01-01 (§5.6); we show 8/8 inside the window, 0 outside. [UNCONFIRMED]

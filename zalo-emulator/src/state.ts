@@ -56,6 +56,10 @@ export type Template = {
   params: TemplateParam[];
   /** §5.3: some templates cannot go by UID (-249). */
   uidSupported: boolean;
+  /** §7.5 -147: this template's own daily limit (by phone and by UID together); null = none. */
+  dailyLimit: number | null;
+  /** What one message of it costs the Zalo Cloud Account (VND; §7.3 `price`). */
+  price: number;
   createdAt: number;
 };
 
@@ -146,6 +150,13 @@ export type EmulatorConfig = {
    * Empty: any http(s) URI is taken (the emulator's default, so a test server on a free port needs no setup).
    */
   oauthRedirectUris: string[];
+  /**
+   * Zalo's per-app limit on the OA and ZNS APIs (§5.9: 4,000 a minute [THIRD-PARTY]), counted per rolling second
+   * in real time (limit / 60 each second); beyond it -32. null = no limit.
+   */
+  appRequestsPerMinute: number | null;
+  /** The Zalo Cloud Account's balance (VND) that pays for template messages; null = never runs out. Empty: -321. */
+  zcaBalance: number | null;
 };
 
 export type EmulatorState = {
@@ -162,7 +173,10 @@ export type EmulatorState = {
   oauthAutoApprove: boolean;
   templates: Map<string, Template>;
   znsSentByDay: Map<string, number>; // VN date → count
-  promotionsByUser: Map<string, number>; // `${phone}|${VN date or month}` → count
+  promotionsByUser: Map<string, number>; // `${appUserId}|${VN date or month}` → count (by phone and by UID together)
+  templateSentByDay: Map<string, number>; // `${templateId}|${VN date}` → count (§7.5 -147)
+  /** Real-time arrival of the OA/ZNS requests of the last second (§5.9). */
+  rateWindow: number[];
   messages: MessageRecord[];
   inbound: InboundRecord[];
   requests: RequestRecord[];
@@ -248,7 +262,7 @@ export const PERSONAS: Record<PersonaKey, { appUserId: string; oaUserId: string;
 const p = (name: string, maxLength: number, type = "STRING"): TemplateParam => ({ name, type, maxLength, require: true });
 
 /** Seeded ZNS templates, one per tag (ids look like the §7.1 sample). */
-export const SEED_TEMPLATES: Omit<Template, "createdAt">[] = [
+export const SEED_TEMPLATES: Omit<Template, "createdAt" | "dailyLimit" | "price">[] = [
   {
     id: "100001",
     name: "Xác nhận đơn hàng",
@@ -288,6 +302,8 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
   state.templates.clear();
   state.znsSentByDay.clear();
   state.promotionsByUser.clear();
+  state.templateSentByDay.clear();
+  state.rateWindow.length = 0;
   state.messages.length = 0;
   state.inbound.length = 0;
   state.requests.length = 0;
@@ -305,7 +321,7 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
       lastInteractionAt: persona.follower ? now : null,
     });
   }
-  for (const t of SEED_TEMPLATES) state.templates.set(t.id, { ...t, params: t.params.map((x) => ({ ...x })), createdAt: now });
+  for (const t of SEED_TEMPLATES) state.templates.set(t.id, { ...t, params: t.params.map((x) => ({ ...x })), createdAt: now, dailyLimit: null, price: 300 });
 
   state.oa = { ...initialOa, refreshCount: 0 };
   state.oaAccessTokens.set(initialOa.accessToken, { expiresAt: now + OA_TOKEN_TTL_S * 1000 });

@@ -362,7 +362,23 @@ export function RulesPage() {
               />
             </Field>
           </div>
+          <label className="c-check">
+            <input
+              type="checkbox"
+              checked={draft.zalo.promotionsByCs}
+              data-testid="promotions-by-cs"
+              onChange={(e) => set((r) => void (r.zalo.promotionsByCs = e.target.checked))}
+            />
+            Cho phép gửi khuyến mãi bằng tin tư vấn (CS)
+          </label>
+          <p className="c-hint" data-testid="promotions-by-cs-why">
+            Tắt (mặc định): tin tư vấn CS là kênh để trả lời và chăm sóc khách trong 7 ngày sau lần tương tác cuối, không dành cho quảng cáo; Zalo có thể xử lý
+            OA gửi quảng cáo qua kênh này. Khuyến mãi sẽ đi bằng mẫu khuyến mãi (tag 3) theo UID hoặc ZNS: mỗi tin tính phí theo giá của mẫu (xem trang Mẫu
+            ZNS), chỉ gửi 06:00–22:00 và mỗi khách nhận tối đa số lượt/ngày, /tháng ở trên. Tin khuyến mãi chỉ có chữ (không có mẫu) sẽ không được gửi.
+          </p>
         </Card>
+
+        <HeldByZalo />
 
         <Card title="Lời chào khi khách quan tâm OA">
           <textarea
@@ -541,5 +557,49 @@ function WhatIfTable({ w }: { w: WhatIf }) {
       </div>
       <p className="c-hint">Mô phỏng dùng trạng thái quan tâm và lựa chọn hiện tại của từng khách; tin tạm giữ được tính là chưa gửi tại thời điểm đó.</p>
     </div>
+  );
+}
+
+type Waits = { waits: { reason: string; count: number; nextTryAt: string | null }[] };
+
+/** Messages Zalo made wait (the Zalo Cloud Account's balance, a template's daily limit, night hours), and the admin's resume after a top-up. */
+function HeldByZalo() {
+  const { data, reload } = useLoad(() => api.get<Waits>("/api/admin/messaging/held"));
+  const resume = useAction();
+  const [resumed, setResumed] = useState<number | null>(null);
+  const waits = data?.waits ?? [];
+  const balance = waits.find((w) => w.reason === "ZCA_BALANCE");
+  return (
+    <Card title="Tin Zalo đang tạm giữ">
+      {waits.length === 0 ? (
+        <p className="c-muted">Không có tin nào đang chờ Zalo.</p>
+      ) : (
+        <ul className="c-list" data-testid="held-by-zalo">
+          {waits.map((w) => (
+            <li key={w.reason}>
+              {reasonLabel(w.reason)}: <b>{fmtNumber(w.count)}</b> tin{w.nextTryAt ? `, thử lại lúc ${fmtDateTime(w.nextTryAt)}` : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+      {balance ? (
+        <button
+          className="c-btn c-btn-primary"
+          data-testid="resume-balance"
+          disabled={resume.busy}
+          onClick={() =>
+            void resume.run(async () => {
+              const r = await api.post<{ resumed: number }>("/api/admin/messaging/held/resume", {});
+              setResumed(r.resumed);
+              await reload();
+            })
+          }
+        >
+          Đã nạp tiền Zalo Cloud: gửi tiếp ngay
+        </button>
+      ) : null}
+      {resumed !== null ? <p className="c-hint">Đã đưa {fmtNumber(resumed)} tin vào hàng gửi.</p> : null}
+      <ErrorBox error={resume.error} />
+    </Card>
   );
 }

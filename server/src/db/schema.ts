@@ -583,6 +583,8 @@ export const outbox = sqliteTable(
     channel: text("channel", { enum: ["cs", "template_uid", "zns"] }),
     free: integer("free", { mode: "boolean" }),
     attempts: integer("attempts").notNull().default(0),
+    /** JSON [{channel, reason}]: channels Zalo refused for this row (-230/-213 CS, -249 UID); it is never tried there again. */
+    refused: text("refused"),
     leaseOwner: text("lease_owner"),
     leaseUntil: integer("lease_until"),
     zaloMsgId: text("zalo_msg_id"),

@@ -64,7 +64,7 @@ describe("Zalo client against the emulator", () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(ZaloError);
     expect(err.zaloCode).toBe(-230);
-    expect(err.kind).toBe("permanent");
+    expect(err.kind).toBe("cs_window"); // the dispatcher routes such a message to the next channel
   });
 
   it("classifies rate limit, quota and timeouts", async () => {

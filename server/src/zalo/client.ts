@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import { orderStatusMac } from "./checkout";
 import { classify, ZaloError } from "./errors";
 import { nodeTransport, TransportError, type HttpAnswer, type HttpInit, type Transport } from "./http";
+import { createAppRateLimiter } from "./rate-limit";
 
 export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
 
@@ -51,7 +52,7 @@ export type ZaloClientDeps = {
     Config,
     "ZALO_APP_ID" | "ZALO_MINI_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"
   > &
-    Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY">>;
+    Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY" | "ZALO_APP_RATE_PER_MINUTE">>;
   tokens: OaTokenStore;
   now?: () => number;
   /** How requests go out; node:http with keep-alive unless a test injects its own. */
@@ -73,9 +74,13 @@ export function createZaloClient(deps: ZaloClientDeps) {
   const now = deps.now ?? Date.now;
   const transport = deps.transport ?? nodeTransport;
   let refreshing: Promise<OaTokenPair> | null = null;
+  // Zalo's limit is per app across the OA and ZNS APIs (§5.9): every such request waits its turn here.
+  const limiter = createAppRateLimiter({ perMinute: config.ZALO_APP_RATE_PER_MINUTE ?? 4000 });
+  const appLimited = (url: string) => url.startsWith(config.ZALO_OPENAPI_URL) || url.startsWith(config.ZALO_BUSINESS_URL);
 
   async function call<T>(endpoint: string, url: string, init: HttpInit): Promise<T> {
     let res: HttpAnswer;
+    if (appLimited(url)) await limiter.take();
     try {
       res = await transport(url, init, config.ZALO_TIMEOUT_MS);
     } catch (err) {
@@ -98,6 +103,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
 
   function unwrap<T>(endpoint: string, env: Envelope<T>): T {
     const code = Number(env.error ?? 0);
+    if (code === -32) limiter.pause(1000); // Zalo says slow down: the whole app, every channel
     if (code !== 0) throw new ZaloError(code, env.message ?? "unknown error", endpoint);
     return env.data as T;
   }
@@ -449,6 +455,8 @@ export function createZaloClient(deps: ZaloClientDeps) {
   }
 
   return {
+    /** The app-wide request limiter (§5.9) every OA/ZNS call shares; the dispatcher sizes its channels under it. */
+    limiter,
     getMe,
     exchangePhoneToken,
     refreshOaToken,

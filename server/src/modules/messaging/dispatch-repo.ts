@@ -7,7 +7,7 @@ export { PENDING_STATES, type InFlightRow } from "./outbox-repo";
  * the SQL) and broadcast completion (broadcasts-repo). A decided row waits as `ready` (its slot taken,
  * nothing sent); it is `sending` only while its own request to Zalo is in flight.
  */
-export function createDispatchRepo(repo: Pick<MessagingRepo, "outbox" | "broadcasts" | "contact">) {
+export function createDispatchRepo(repo: Pick<MessagingRepo, "outbox" | "broadcasts" | "contact" | "templates">) {
   const o = repo.outbox;
   const b = repo.broadcasts;
   return {
@@ -19,6 +19,9 @@ export function createDispatchRepo(repo: Pick<MessagingRepo, "outbox" | "broadca
     toSent: o.toSent,
     toRetry: o.toRetry,
     toUncertain: o.toUncertain,
+    refuse: o.refuse,
+    waits: o.waits,
+    notByUid: repo.templates.notByUid,
     markInFlight: o.markInFlight,
     requeueReady: o.requeueReady,
     takeUnresolved: o.takeUnresolved,

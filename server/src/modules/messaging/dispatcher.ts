@@ -30,7 +30,12 @@ export type DispatcherOptions = {
   verifyRetryMs?: number;
   /** Whether Zalo lists template-by-UID messages in the conversation (undocumented; if not, absence proves nothing). */
   conversationListsTemplates?: boolean;
+  /** How long a Zalo Cloud Account balance error holds paid sends before one is tried again (an admin's resume is sooner). */
+  balanceRecheckMs?: number;
 };
+
+/** A -32 is retried in place this many times (the app-wide limiter paused meanwhile) before the row goes back to the queue. */
+const RATE_LIMIT_TRIES = 5;
 
 /** Clocks differ between us and Zalo: a message this much older than our attempt may still be it. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -105,17 +110,36 @@ export function createDispatcher(deps: {
     verifyForMs: 10 * 60_000,
     verifyRetryMs: 30_000,
     conversationListsTemplates: false,
+    balanceRecheckMs: 30 * 60_000,
     ...deps.options,
   };
+  // Every channel shares Zalo's per-app limit (the client's limiter); none may go faster than it alone.
+  const channelRate = Math.min(o.ratePerSecond, zalo.limiter?.perSecond ?? o.ratePerSecond);
   // A claimed batch must go out well within its lease, or another dispatcher would take its `ready` rows.
-  const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor((o.ratePerSecond * o.leaseMs) / 2000)));
+  const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor((channelRate * o.leaseMs) / 2000)));
   const dr = createDispatchRepo(repo);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const buckets: Record<Channel, ReturnType<typeof bucket>> = {
-    cs: bucket(o.ratePerSecond, now),
-    template_uid: bucket(o.ratePerSecond, now),
-    zns: bucket(o.ratePerSecond, now),
+    cs: bucket(channelRate, now),
+    template_uid: bucket(channelRate, now),
+    zns: bucket(channelRate, now),
   };
+  /** Paid sends wait while the Zalo Cloud Account cannot pay; one template waits out its daily limit. Read from the held rows each tick (so every process agrees). */
+  let balanceUntil = 0;
+  let templateUntil = new Map<string, number>();
+  /** Templates Zalo refused by UID (-249) during this batch: rows already decided for UID go by ZNS without asking. */
+  const notByUid = new Set<string>();
+  function readWaits() {
+    const t = now();
+    balanceUntil = 0;
+    templateUntil = new Map();
+    notByUid.clear();
+    for (const w of dr.waits()) {
+      if (w.until === null || w.until <= t) continue;
+      if (w.reason === "ZCA_BALANCE") balanceUntil = Math.max(balanceUntil, w.until);
+      else if (w.template_id) templateUntil.set(w.template_id, w.until);
+    }
+  }
   /** Our own count of ZNS sends left today, so concurrent sends stop before Zalo's quota runs out. */
   let znsLeft: number | null = null;
   let znsLeftAt = 0;
@@ -222,8 +246,16 @@ export function createDispatcher(deps: {
         hasText,
         template: template && !blocked ? { tag: template.tag as 1 | 2 | 3, uid: template.uid, zns: true } : null,
         expiresAt: row.expires_at,
+        refused: row.refused ? JSON.parse(row.refused) : [],
       };
       const d = decide(inputs.customer, msg, t, inputs.rules, inputs.history, { zns: znsLeft, uid: null });
+      const wait = d.action === "send" && d.channel !== "cs" ? waitFor(row, t) : null;
+      if (wait) {
+        if (row.expires_at !== null && wait.until >= row.expires_at)
+          dr.toFinal({ id: row.id, owner, state: "expired", reason: wait.reason, notBefore: null, t });
+        else dr.toFinal({ id: row.id, owner, state: "held", reason: wait.reason, notBefore: wait.until, t });
+        return { decision: { action: "hold", until: wait.until, reason: "QUOTA_EXHAUSTED" }, row };
+      }
       if (d.action === "send") {
         dr.toReady({ id: row.id, owner, channel: d.channel, free: d.free, t, until: t + o.leaseMs });
         if (d.channel === "zns" && znsLeft !== null) znsLeft--;
@@ -240,6 +272,13 @@ export function createDispatcher(deps: {
       }
       return { decision: d, row };
     }
+  }
+
+  /** A paid send that must wait: the account cannot pay, or its template is at its daily limit. */
+  function waitFor(row: Row, t: number): { until: number; reason: "ZCA_BALANCE" | "TEMPLATE_DAILY_LIMIT" } | null {
+    if (balanceUntil > t) return { until: balanceUntil, reason: "ZCA_BALANCE" };
+    const tpl = row.template_id ? templateUntil.get(row.template_id) : undefined;
+    return tpl !== undefined && tpl > t ? { until: tpl, reason: "TEMPLATE_DAILY_LIMIT" } : null;
   }
 
   /**
@@ -345,8 +384,48 @@ export function createDispatcher(deps: {
       settled(row, "held", "QUOTA_EXHAUSTED", t);
       return;
     }
-    const retryable = e.kind === "transient" || e.kind === "rate_limit" || e.kind === "token";
-    if (e.kind === "rate_limit") buckets[channel].pause(2000);
+    // Zalo said slow down (§5.9): never a failure. Already retried in place; back to the queue for a moment,
+    // not counted against the row's attempts.
+    if (e.kind === "rate_limit") {
+      buckets[channel].pause(2000);
+      dr.toRetry({ id: row.id, state: "queued", reason: "RETRY:rate_limit", zaloError: e.zaloCode, notBefore: t + 2000, t });
+      return;
+    }
+    // Zalo refused this channel for this person or template: route the row to the next allowed channel (decided
+    // again at once without it), or it ends with this reason. Never retried into the same refusal.
+    if (e.kind === "cs_window" || e.kind === "not_by_uid") {
+      const reason = e.kind === "not_by_uid" ? "TEMPLATE_NOT_UID" : e.zaloCode === -213 ? "NOT_A_FOLLOWER" : "OUTSIDE_CS_WINDOW";
+      if (e.kind === "not_by_uid" && row.template_id && e.zaloCode) (dr.notByUid(row.template_id), notByUid.add(row.template_id)); // by ZNS only from now on
+      dr.refuse({ id: row.id, channel, reason, zaloError: e.zaloCode || null, t });
+      return;
+    }
+    // Waits, not failures: night hours (until Zalo's window opens), the account's balance (until topped up or the
+    // next recheck), one template's daily limit (until midnight; the channel goes on for other templates).
+    if (e.kind === "night") {
+      const rules = repo.currentRules().rules;
+      dr.toRetry({
+        id: row.id,
+        state: "held",
+        reason: "ZALO_NIGHT",
+        zaloError: e.zaloCode,
+        notBefore: nextLocalTime(t, rules.timeZone, rules.zalo.promotionHours.start),
+        t,
+      });
+      return;
+    }
+    if (e.kind === "balance") {
+      balanceUntil = Math.max(balanceUntil, t + o.balanceRecheckMs);
+      dr.toRetry({ id: row.id, state: "held", reason: "ZCA_BALANCE", zaloError: e.zaloCode || null, notBefore: t + o.balanceRecheckMs, t });
+      deps.log?.warn({ id: row.id, code: e.zaloCode }, "Zalo Cloud Account cannot pay: paid sends held");
+      return;
+    }
+    if (e.kind === "template_limit") {
+      const until = nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00");
+      if (row.template_id) templateUntil.set(row.template_id, until);
+      dr.toRetry({ id: row.id, state: "held", reason: "TEMPLATE_DAILY_LIMIT", zaloError: e.zaloCode || null, notBefore: until, t });
+      return;
+    }
+    const retryable = e.kind === "transient" || e.kind === "token";
     if (retryable && row.attempts + 1 < o.maxAttempts) {
       const backoff = Math.min(300_000, 1000 * 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
       dr.toRetry({ id: row.id, state: "queued", reason: `RETRY:${e.kind}`, zaloError: e.zaloCode || null, notBefore: t + Math.round(backoff), t });
@@ -365,6 +444,7 @@ export function createDispatcher(deps: {
    */
   async function tick(): Promise<number> {
     await recover();
+    readWaits();
     const t = now();
     const rows = dr.claim({ owner, until: t + o.leaseMs, now: t, n: batchSize }).sort((a, b) => b.priority - a.priority || a.id - b.id);
     if (rows.length === 0) return 0;
@@ -438,7 +518,23 @@ export function createDispatcher(deps: {
           await buckets[s.channel].take();
           if (!(await startSoon(s.row.id))) continue; // lease lost: someone else has it
           // Await first: `buffer.push(await …)` would push into the array a concurrent write already took.
-          const outcome = await send(s.row, s.channel, s.who);
+          // A balance error (or the template's daily limit) met by an earlier send of this batch: hold, don't ask again.
+          const waiting =
+            s.channel === "cs"
+              ? null
+              : balanceUntil > now()
+                ? "balance"
+                : (templateUntil.get(s.row.template_id) ?? 0) > now()
+                  ? "template_limit"
+                  : s.channel === "template_uid" && notByUid.has(s.row.template_id)
+                    ? "not_by_uid"
+                    : null;
+          let outcome: Outcome = waiting
+            ? { row: s.row, channel: s.channel, err: new ZaloError(0, "held without asking again", "dispatcher", waiting) }
+            : await send(s.row, s.channel, s.who);
+          // Refused, so nothing went out: the same request again once the app-wide limiter lets it (§5.9).
+          for (let i = 1; i < RATE_LIMIT_TRIES && outcome.err instanceof ZaloError && outcome.err.kind === "rate_limit"; i++)
+            outcome = await send(s.row, s.channel, s.who);
           buffer.push(outcome);
           if (next >= people.length) flush(); // nothing left to start: record now rather than at the batch's end
         }

@@ -258,6 +258,21 @@ export function createOutboxRepo(db: Db) {
   const toRetry = c.prepare(
     "update outbox set state = ?, reason = ?, zalo_error = ?, not_before = ?, sent_at = null, lease_owner = null, lease_until = null, updated_at = ? where id = ? and state = 'sending'",
   );
+  // Zalo refused this channel for this row: remembered on the row, which is decided again at once.
+  const refuse = c.prepare(
+    `update outbox set state = 'queued', refused = json_insert(coalesce(refused, '[]'), '$[#]', json_object('channel', @channel, 'reason', @reason)),
+       reason = @reason, zalo_error = @zaloError, not_before = null, channel = null, free = null, sent_at = null, lease_owner = null, lease_until = null,
+       updated_at = @t where id = @id and state = 'sending'`,
+  );
+  // What waits on the whole account or one template (held by the dispatcher): the longest such wait.
+  const waits = c.prepare(
+    "select reason, template_id, max(not_before) as until from outbox where state = 'held' and reason in ('ZCA_BALANCE', 'TEMPLATE_DAILY_LIMIT') group by reason, template_id",
+  );
+  // The admin topped the account up: everything it held goes again now.
+  const heldWaits = c.prepare(
+    "select reason, count(*) as n, min(not_before) as next from outbox where state = 'held' and reason in ('ZCA_BALANCE', 'TEMPLATE_DAILY_LIMIT', 'ZALO_NIGHT') group by reason",
+  );
+  const resumeHeld = c.prepare("update outbox set not_before = @t, updated_at = @t where state = 'held' and reason = @reason");
   const uncertain = c.prepare("update outbox set lease_until = @t, reason = 'OUTCOME_UNCERTAIN', updated_at = @t where id = @id and state = 'sending'");
   const inFlight = c.prepare(
     "update outbox set state = 'sending', attempts = attempts + 1, sent_at = @t, lease_until = @until, updated_at = @t where id = @id and lease_owner = @owner and state = 'ready'",
@@ -342,6 +357,14 @@ export function createOutboxRepo(db: Db) {
     toSent: (id: number, msgId: string, t: number) => void toSent.run(msgId, t, id),
     toRetry: (p: { id: number; state: "queued" | "held" | "failed"; reason: string; zaloError: number | null; notBefore: number | null; t: number }) =>
       void toRetry.run(p.state, p.reason, p.zaloError, p.notBefore, p.t, p.id),
+    /** Zalo refused the row on `channel` (the window, a follow, a template not by UID): decided again without it. */
+    refuse: (p: { id: number; channel: string; reason: string; zaloError: number | null; t: number }) => void refuse.run(p),
+    /** Until when the account (ZCA_BALANCE) or a template (TEMPLATE_DAILY_LIMIT) makes rows wait. */
+    waits: () => waits.all() as { reason: "ZCA_BALANCE" | "TEMPLATE_DAILY_LIMIT"; template_id: string | null; until: number | null }[],
+    /** How many rows wait on Zalo (the account's balance, a template's daily limit, the night), and the next retry. */
+    heldWaits: () => heldWaits.all() as { reason: string; n: number; next: number | null }[],
+    /** Held rows of one reason go again at `t` (the admin's resume). */
+    resumeHeld: (p: { reason: string; t: number }) => resumeHeld.run(p).changes,
     /** Its answer was lost after it reached Zalo: left in flight with the lease over, for recovery to settle. */
     toUncertain: (p: { id: number; t: number }) => void uncertain.run(p),
     /** Takes a `ready` row into flight; false if its lease was lost meanwhile (someone else has it). */

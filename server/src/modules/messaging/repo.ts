@@ -28,7 +28,7 @@ export function toPolicyCustomer(r: Record<string, any>): PolicyCustomer {
   };
 }
 
-const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel === "zns" ? h.tag : null });
+const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel as Channel, sentAt: h.sent_at, znsTag: h.channel !== "cs" ? h.tag : null });
 
 /**
  * The messaging module's data: what the policy reads about customers and their sends, plus the repo of

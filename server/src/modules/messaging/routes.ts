@@ -85,6 +85,29 @@ export async function messagingRoutes(app: FastifyInstance, opts: { messaging: M
     async (req) => messaging.whatIf(req.body.rules),
   );
 
+  // ---- messages Zalo made wait ----
+  const Waits = z.object({ waits: z.array(z.object({ reason: z.string(), count: z.number(), nextTryAt: z.string().nullable() })) });
+  r.get(
+    "/api/admin/messaging/held",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: { tags: ["admin"], summary: "Messages held by Zalo: the account's balance, a template's daily limit, night hours", response: { 200: Waits } },
+    },
+    async () => messaging.heldWaits(),
+  );
+  r.post(
+    "/api/admin/messaging/held/resume",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags: ["admin"],
+        summary: "The Zalo Cloud Account was topped up: send what its balance held now",
+        response: { 200: z.object({ resumed: z.number() }) },
+      },
+    },
+    async (req) => messaging.resumeBalanceHeld(me(req)),
+  );
+
   // ---- ZNS templates ----
   r.get(
     "/api/admin/zns/templates",

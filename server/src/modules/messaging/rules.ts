@@ -66,7 +66,7 @@ export function createRules(deps: {
       const d = decide(customer, msg, r.created_at, draft, history);
       draftCounts[d.action]++;
       if (d.action !== "send") reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
-      if (d.action === "send") history.push({ category: r.category, channel: d.channel, sentAt: r.created_at, znsTag: d.channel === "zns" ? r.tag : null });
+      if (d.action === "send") history.push({ category: r.category, channel: d.channel, sentAt: r.created_at, znsTag: d.channel !== "cs" ? r.tag : null });
       if (wasSent && d.action !== "send") becameBlocked++;
       if (!wasSent && d.action === "send") becameSent++;
     }

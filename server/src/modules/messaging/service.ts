@@ -14,6 +14,9 @@ import { createRules } from "./rules";
 import { createTemplates } from "./templates";
 import { createWarming } from "./warming";
 import type { SegmentService } from "../segments/service";
+import { actorOf, audit } from "../../lib/audit";
+import type { Principal } from "../../http/auth";
+import { tx } from "../../db/client";
 
 /**
  * The messaging module's one face to the app: each concern lives in its own file (queue, receipts, rules,
@@ -80,6 +83,19 @@ export function createMessagingService(deps: {
     proposeFloor: floor.proposeFloor,
     /** A person's warming state: what may reach them now, and when the next promotion may go. */
     warmingState: warming.warmingState,
+    /** Messages Zalo made wait (balance, a template's daily limit, night hours): counts and the next automatic try. */
+    heldWaits: () => ({
+      waits: repo.outbox.heldWaits().map((w) => ({ reason: w.reason, count: w.n, nextTryAt: w.next === null ? null : new Date(w.next).toISOString() })),
+    }),
+    /** The admin topped the Zalo Cloud Account up: what its balance held goes now rather than at the next recheck. */
+    resumeBalanceHeld(actor: Principal) {
+      const at = now();
+      return tx(db, () => {
+        const resumed = repo.outbox.resumeHeld({ reason: "ZCA_BALANCE", t: at });
+        audit(db, { actor: actorOf(actor), action: "messaging.resume_balance_held", details: { resumed }, at });
+        return { resumed };
+      });
+    },
   };
 }
 

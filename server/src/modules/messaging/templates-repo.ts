@@ -72,6 +72,8 @@ export function createTemplatesRepo(db: Db) {
         .onConflictDoUpdate({ target: znsTemplates.id, set })
         .run();
     },
+    /** Zalo refused it by UID (-249, §5.3): from now on it goes by ZNS only. */
+    notByUid: (id: string) => db.update(znsTemplates).set({ uid: false }).where(eq(znsTemplates.id, id)).run().changes === 1,
     patch(id: string, p: { name?: string; disabled?: boolean }) {
       return db.update(znsTemplates).set(p).where(eq(znsTemplates.id, id)).run().changes === 1;
     },
