@@ -147,7 +147,8 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
     await page.getByTestId("emu-pay-ok").click();
     await expect.poll(() => page.getByTestId("emu-pay-sheet").count()).toBe(0);
     await page.waitForTimeout(300);
-    expect(new URL(page.url()).pathname).toMatch(/^\/orders\//);
+    // (The demo build routes in memory: the page itself says where the shopper is.)
+    expect(await page.getByTestId("greeting").count()).toBe(0);
     await expect.poll(() => page.getByTestId("order-status").getAttribute("data-status"), POLLED).toBe("placed");
     const code = (await text(page, "order-code"))!;
     expect(code).toMatch(/^[0-9A-Z]{6}$/);
@@ -261,13 +262,14 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
       await expect.poll(() => page.getByTestId("emu-pay-sheet").count(), POLLED).toBe(1);
       // createOrder has resolved with the sheet open (like zmp-sdk): the page behind it is the order, pending.
       await expect.poll(() => text(page, "order-payment"), POLLED).toBe("Zalo Checkout · đang chờ thanh toán");
-      const orderPath = new URL(page.url()).pathname;
+      const code = await text(page, "order-code");
       await shot(page, "checkout-sheet-360");
       const before = await statusChecks();
       await page.getByTestId("emu-pay-ok").click();
       // PaymentDone, then Zalo reopens the app at "/": still on the order, which settles it without the callback.
       await expect.poll(() => text(page, "order-payment"), { timeout: 20_000, interval: 250 }).toBe("Zalo Checkout · đã thanh toán");
-      expect(new URL(page.url()).pathname).toBe(orderPath);
+      // (The demo build routes in memory: the page itself says where the shopper is.)
+      expect(await text(page, "order-code")).toBe(code);
       expect(await page.getByTestId("greeting").count()).toBe(0);
       // Paid: no more checks; over the next 7 s the page asks nothing of Zalo.
       const settled = await statusChecks();
