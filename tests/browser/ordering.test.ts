@@ -249,7 +249,8 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
         headers: body === undefined ? {} : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       }).then((r) => r.json());
-    const statusChecks = async () => ((await emu("/_emu/requests")) as { path: string }[]).filter((r) => r.path === "/payment/api/transaction/get-status").length;
+    const statusChecks = async () =>
+      ((await emu("/_emu/requests")) as { path: string }[]).filter((r) => r.path === "/payment/api/transaction/get-status").length;
     // The callback is lost this time: only the order page's checks (getOrderStatus through our server) can settle it.
     await emu("/_emu/config", { checkoutCallbackUrl: "" });
     try {

@@ -146,7 +146,13 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
         method: o.chosen ?? methodId(o.method),
         returnCode: o.resultCode,
         returnMessage:
-          o.resultCode === 1 ? "Giao dịch thành công" : o.resultCode === -1 ? "Giao dịch thất bại" : o.resultCode === 2 ? "Đã hoàn tiền" : "Giao dịch đang xử lý",
+          o.resultCode === 1
+            ? "Giao dịch thành công"
+            : o.resultCode === -1
+              ? "Giao dịch thất bại"
+              : o.resultCode === 2
+                ? "Đã hoàn tiền"
+                : "Giao dịch đang xử lý",
         isProcessing: o.resultCode === 0,
         amount: o.amount,
         transTime: o.transTime,

@@ -5,7 +5,12 @@ import { fmtDateTime, fmtVnd } from "@mc/web/format";
 import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
 
 const METHOD_LABEL: Record<string, string> = { COD: "Tiền mặt tại quầy (COD)", BANK: "Chuyển khoản" };
-const methodLabel = (r: RefundTask) => (r.checkoutMethod ? (METHOD_LABEL[r.checkoutMethod] ?? `Zalo Checkout · ${r.checkoutMethod}`) : r.payment === "counter" ? "Tiền mặt tại quầy" : "Zalo Checkout");
+const methodLabel = (r: RefundTask) =>
+  r.checkoutMethod
+    ? (METHOD_LABEL[r.checkoutMethod] ?? `Zalo Checkout · ${r.checkoutMethod}`)
+    : r.payment === "counter"
+      ? "Tiền mặt tại quầy"
+      : "Zalo Checkout";
 
 /**
  * Refunds to make by hand: cancelled orders that had been paid. Zalo's Checkout has no refund API, so the money
@@ -31,8 +36,8 @@ export function RefundsPage() {
         <div>
           <h1>Hoàn tiền</h1>
           <p className="c-muted">
-            Đơn đã thanh toán rồi bị hủy. Zalo chưa có API hoàn tiền cho Checkout: hoàn tiền cho khách (trang quản lý của đối tác thanh toán,
-            tiền mặt hoặc chuyển khoản), rồi đánh dấu đã hoàn.
+            Đơn đã thanh toán rồi bị hủy. Zalo chưa có API hoàn tiền cho Checkout: hoàn tiền cho khách (trang quản lý của đối tác thanh toán, tiền mặt hoặc
+            chuyển khoản), rồi đánh dấu đã hoàn.
           </p>
         </div>
       </div>

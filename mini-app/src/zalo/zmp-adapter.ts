@@ -37,7 +37,8 @@ export const zalo: ZaloAdapter = {
   },
   onPaymentDone(cb) {
     // Fires for a finished or cancelled sheet alike (§2.9): the page asks our server, which trusts the callback.
-    const handler = (data: { orderId?: unknown; transId?: unknown }) => cb({ orderId: String(data?.orderId ?? ""), transId: data?.transId ? String(data.transId) : undefined });
+    const handler = (data: { orderId?: unknown; transId?: unknown }) =>
+      cb({ orderId: String(data?.orderId ?? ""), transId: data?.transId ? String(data.transId) : undefined });
     events.on(EventName.PaymentDone, handler);
     return () => {
       events.off(EventName.PaymentDone, handler);

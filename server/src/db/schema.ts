@@ -835,8 +835,12 @@ export const orders = sqliteTable(
       .on(t.voucherId)
       .where(sql`voucher_id is not null and status in ('placed','confirmed','ready')`),
     // The Checkout reports still owed to Zalo, and the refunds still to be made (the console's task list).
-    index("orders_checkout_report_idx").on(t.checkoutReportDue).where(sql`checkout_report_due is not null`),
-    index("orders_refund_due_idx").on(t.cancelledAt).where(sql`payment_status = 'refund_due'`),
+    index("orders_checkout_report_idx")
+      .on(t.checkoutReportDue)
+      .where(sql`checkout_report_due is not null`),
+    index("orders_refund_due_idx")
+      .on(t.cancelledAt)
+      .where(sql`payment_status = 'refund_due'`),
   ],
 );
 

@@ -77,25 +77,28 @@ export default function OrderStatusPage() {
     };
   }, [load]);
 
-  const pay = useCallback(async (counter = false) => {
-    setPaying(true);
-    try {
-      await payWithZalo(id);
-      payCheck.current = { attempt: 0, next: 0 };
-    } catch (e) {
-      // Pay at the counter still stands without the COD sheet (a shop without Checkout, a refused sheet).
-      if (counter) return;
-      if (e instanceof ZaloError) {
-        if (e.zaloCode !== -2003 && e.zaloCode !== -1401) toast.error("Chưa mở được thanh toán Zalo, hãy thử lại");
-      } else {
-        const code = toFailure(e).code;
-        toast.error(describeError(code).title);
+  const pay = useCallback(
+    async (counter = false) => {
+      setPaying(true);
+      try {
+        await payWithZalo(id);
+        payCheck.current = { attempt: 0, next: 0 };
+      } catch (e) {
+        // Pay at the counter still stands without the COD sheet (a shop without Checkout, a refused sheet).
+        if (counter) return;
+        if (e instanceof ZaloError) {
+          if (e.zaloCode !== -2003 && e.zaloCode !== -1401) toast.error("Chưa mở được thanh toán Zalo, hãy thử lại");
+        } else {
+          const code = toFailure(e).code;
+          toast.error(describeError(code).title);
+        }
+      } finally {
+        setPaying(false);
+        void load();
       }
-    } finally {
-      setPaying(false);
-      void load();
-    }
-  }, [id, load, toast]);
+    },
+    [id, load, toast],
+  );
 
   // Fresh from the cart with "pay through Zalo": open Checkout once.
   useEffect(() => {

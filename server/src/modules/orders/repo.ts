@@ -53,7 +53,9 @@ export function createOrderRepo(db: Db) {
   const linkCheckout = c.prepare("update orders set checkout_order_id = ? where id = ? and checkout_order_id is null");
 
   // ---- Checkout reports (updateOrderStatus) and manual refunds ----
-  const dueReports = c.prepare("select id from orders where checkout_report_due is not null and (checkout_report_lease is null or checkout_report_lease < ?) limit ?").pluck();
+  const dueReports = c
+    .prepare("select id from orders where checkout_report_due is not null and (checkout_report_lease is null or checkout_report_lease < ?) limit ?")
+    .pluck();
   /** One process claims a report until `until`; a crashed claim lapses. */
   const claimReport = c.prepare(
     "update orders set checkout_report_lease = ? where id = ? and checkout_report_due is not null and (checkout_report_lease is null or checkout_report_lease < ?) returning checkout_report_due as due, checkout_order_id as coid",
@@ -88,8 +90,7 @@ export function createOrderRepo(db: Db) {
     markFailed: (id: string, at: number) => markFailed.run(at, id).changes === 1,
     linkCheckout: (id: string, checkoutOrderId: string) => linkCheckout.run(checkoutOrderId, id).changes === 1,
     dueReports: (now: number, limit: number) => dueReports.all(now, limit) as string[],
-    claimReport: (id: string, now: number, until: number) =>
-      claimReport.get(until, id, now) as { due: 1 | -1 | 2; coid: string | null } | undefined,
+    claimReport: (id: string, now: number, until: number) => claimReport.get(until, id, now) as { due: 1 | -1 | 2; coid: string | null } | undefined,
     reported: (id: string, code: number) => reported.run({ code, id }),
     reportFailed: (id: string, retryAt: number, error: string) => reportFailed.run(retryAt, error.slice(0, 300), id),
     refundsDue,

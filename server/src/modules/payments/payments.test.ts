@@ -205,10 +205,12 @@ describe("Checkout for cash and transfers (COD / BANK) and refunds", () => {
     expect((await move(o.id, "completed")).statusCode).toBe(200);
     // Reported once the completion committed, signed with the Mini App ID (the emulator refuses anything else).
     await expect.poll(() => updates(coid)).toEqual([1]);
-    await expect.poll(() => sql("select checkout_report_due, checkout_reported from orders where id = ?", o.id)[0]).toEqual({
-      checkout_report_due: null,
-      checkout_reported: 1,
-    });
+    await expect
+      .poll(() => sql("select checkout_report_due, checkout_reported from orders where id = ?", o.id)[0])
+      .toEqual({
+        checkout_report_due: null,
+        checkout_reported: 1,
+      });
     expect((await emuOrder(coid)).resultCode).toBe(1);
     expect(sql("select count(*) as n from audit_log where action = 'order.checkout_reported' and target_id = ?", o.id)[0].n).toBe(1);
     // A forged notify id (not Zalo's) finds no order.
@@ -216,7 +218,10 @@ describe("Checkout for cash and transfers (COD / BANK) and refunds", () => {
     const forged = await h.app.inject({
       method: "POST",
       url: "/webhooks/zalo-checkout/notify",
-      payload: { data: { appId: TEST_ENV.ZALO_MINI_APP_ID, orderId: forgedId, method: "COD" }, mac: hmac(`appId=${TEST_ENV.ZALO_MINI_APP_ID}&orderId=${forgedId}&method=COD`) },
+      payload: {
+        data: { appId: TEST_ENV.ZALO_MINI_APP_ID, orderId: forgedId, method: "COD" },
+        mac: hmac(`appId=${TEST_ENV.ZALO_MINI_APP_ID}&orderId=${forgedId}&method=COD`),
+      },
     });
     expect(forged.json().returnCode).toBe(0);
   });
@@ -228,7 +233,10 @@ describe("Checkout for cash and transfers (COD / BANK) and refunds", () => {
     await h.control("POST", "/_emu/faults", { match: "/payment/api/transaction/update-status", error: -2003, times: 1 });
     expect((await move(o.id, "cancelled", undefined, "Khách không đến")).statusCode).toBe(200);
     await expect.poll(() => sql("select checkout_report_error from orders where id = ?", o.id)[0].checkout_report_error).toMatch(/-2003/);
-    expect(sql("select checkout_report_due, checkout_reported from orders where id = ?", o.id)[0]).toEqual({ checkout_report_due: -1, checkout_reported: null });
+    expect(sql("select checkout_report_due, checkout_reported from orders where id = ?", o.id)[0]).toEqual({
+      checkout_report_due: -1,
+      checkout_reported: null,
+    });
     // Not before its retry time; then once.
     expect(await h.app.services.payments.reportDue()).toBe(0);
     await h.control("POST", "/_emu/clock", { advanceMs: 6 * 60_000 });
@@ -252,7 +260,12 @@ describe("Checkout for cash and transfers (COD / BANK) and refunds", () => {
 
     const list = await inject("GET", "/api/admin/refunds", ctx.admin);
     expect(list.statusCode).toBe(200);
-    expect(list.json().refunds.find((r: any) => r.orderId === o.id)).toMatchObject({ code: o.code, totalVnd: 96_000, checkoutMethod: "COD", payment: "counter" });
+    expect(list.json().refunds.find((r: any) => r.orderId === o.id)).toMatchObject({
+      code: o.code,
+      totalVnd: 96_000,
+      checkoutMethod: "COD",
+      payment: "counter",
+    });
     expect((await inject("GET", "/api/admin/refunds", ctx.staff.token)).statusCode).toBe(403);
     const short = await inject("POST", `/api/admin/orders/${o.id}/refunded`, ctx.admin, { note: "" });
     expect([short.statusCode, short.json().code]).toEqual([400, "VALIDATION_FAILED"]);

@@ -50,7 +50,11 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
     "/api/admin/refunds",
     {
       config: { access: "admin", scope: "any" },
-      schema: { tags: ["orders"], summary: "Cancelled paid orders still to refund, oldest first", response: { 200: z.object({ refunds: z.array(RefundTask) }) } },
+      schema: {
+        tags: ["orders"],
+        summary: "Cancelled paid orders still to refund, oldest first",
+        response: { 200: z.object({ refunds: z.array(RefundTask) }) },
+      },
     },
     async () => ({ refunds: payments.refundTasks() }),
   );
