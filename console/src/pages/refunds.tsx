@@ -3,6 +3,7 @@ import type { RefundTask } from "@mc/shared";
 import { api } from "../api";
 import { fmtDateTime, fmtVnd } from "@mc/web/format";
 import { Badge, Card, ErrorBox, Spinner, useAction, useLoad } from "../ui";
+import "./roles.css";
 
 const METHOD_LABEL: Record<string, string> = { COD: "Tiền mặt tại quầy (COD)", BANK: "Chuyển khoản" };
 const methodLabel = (r: RefundTask) =>
