@@ -145,6 +145,14 @@ describe("Zalo Checkout", () => {
       checkoutOrderId,
       zalo: { returnCode: 0 },
     });
+    // Asked again at once (many screens, an eager client): not passed on to Zalo within 10 s; the callback settles it.
+    const asks = async () => ((await h.control("GET", "/_emu/requests")) as any[]).filter((r) => r.path === "/payment/api/transaction/get-status").length;
+    const asked = await asks();
+    expect((await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token)).json()).toMatchObject({
+      paymentStatus: "pending",
+      zalo: null,
+    });
+    expect(await asks()).toBe(asked);
     const forged = await h.app.inject({
       method: "POST",
       url: "/webhooks/zalo-checkout/notify",

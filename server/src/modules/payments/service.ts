@@ -270,6 +270,21 @@ export function createPaymentService(deps: {
   }
 
   /**
+   * getOrderStatus at most once per STATUS_EVERY_MS for an order (per process): the verified callback settles a
+   * payment, this is the fallback, and many open screens (or a client polling too eagerly) must not hammer Zalo.
+   */
+  const STATUS_EVERY_MS = 10_000;
+  const askedAt = new Map<string, number>();
+  function mayAskZalo(key: string) {
+    const at = now();
+    const last = askedAt.get(key);
+    if (last !== undefined && at - last < STATUS_EVERY_MS) return false;
+    if (askedAt.size > 10_000) askedAt.clear(); // a bound, not a cache: forgetting only allows one more ask
+    askedAt.set(key, at);
+    return true;
+  }
+
+  /**
    * The payment state; when Zalo's callback is late, asks getOrderStatus (§8.4). The Checkout order id may come
    * from the mini app (what createOrder returned); it is trusted only if Zalo's answer carries this order's extradata.
    */
@@ -277,7 +292,13 @@ export function createPaymentService(deps: {
     let o = ownRow(customerId, id);
     let zalo: PaymentState["zalo"] = null;
     const coid = o.checkoutOrderId ?? checkoutOrderId;
-    if (o.paymentMethod === "zalopay" && ["unpaid", "pending", "failed"].includes(o.paymentStatus) && coid && deps.checkout.privateKey) {
+    if (
+      o.paymentMethod === "zalopay" &&
+      ["unpaid", "pending", "failed"].includes(o.paymentStatus) &&
+      coid &&
+      deps.checkout.privateKey &&
+      mayAskZalo(`${o.id}:${coid}`)
+    ) {
       let s: Awaited<ReturnType<ZaloClient["getCheckoutStatus"]>>;
       try {
         s = await deps.zalo.getCheckoutStatus(coid);
