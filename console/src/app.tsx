@@ -6,6 +6,7 @@ import {
   Coffee,
   Gamepad2,
   History,
+  Undo2,
   LayoutTemplate,
   LogOut,
   Megaphone,
@@ -49,6 +50,7 @@ const DashboardPage = lazy(() => import("./pages/dashboard"));
 const AccountsPage = lazy(() => import("./pages/accounts").then((m) => ({ default: m.AccountsPage })));
 const StaffPage = lazy(() => import("./pages/staff").then((m) => ({ default: m.StaffPage })));
 const AuditPage = lazy(() => import("./pages/audit").then((m) => ({ default: m.AuditPage })));
+const RefundsPage = lazy(() => import("./pages/refunds").then((m) => ({ default: m.RefundsPage })));
 const LoyaltyRulesPage = lazy(() => import("./pages/loyalty-rules").then((m) => ({ default: m.LoyaltyRulesPage })));
 const MenuPage = lazy(() => import("./pages/menu").then((m) => ({ default: m.MenuPage })));
 const AutoRepliesPage = lazy(() => import("./pages/auto-replies").then((m) => ({ default: m.AutoRepliesPage })));
@@ -78,6 +80,7 @@ const NAV: NavItem[] = [
   { key: "staff", label: "Nhân viên", icon: UsersRound, roles: ["owner", "store_manager"] },
   { key: "loyalty", label: "Tích điểm & hạng", icon: Award, roles: ["owner"] },
   { key: "accounts", label: "Tài khoản quản trị", icon: UserCog, roles: ["owner"] },
+  { key: "refunds", label: "Hoàn tiền", icon: Undo2, roles: ["owner"] },
   { key: "audit", label: "Nhật ký thao tác", icon: History, roles: ["owner"] },
   { key: "oa", label: "Kết nối OA", icon: Link2, roles: ["owner"] },
   // Who answers customers: owners and store managers (the server's staff routes; marketers do not serve customers).
@@ -250,6 +253,7 @@ function Shell({ admin, onSignOut }: { admin: Admin; onSignOut: () => void }) {
   else if (page === "canned") body = <CannedPage />;
   else if (page === "audit") body = <AuditPage />;
   else if (page === "oa") body = <OaPage />;
+  else if (page === "refunds") body = <RefundsPage />;
   else if (page === "loyalty") body = <LoyaltyRulesPage />;
   else if (page === "broadcasts" && id) body = <BroadcastPage key={id} id={id} />;
   else if (page === "broadcasts") body = <BroadcastsPage />;

@@ -28,6 +28,7 @@ import { menuRoutes } from "./modules/menu/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { segmentRoutes } from "./modules/segments/routes";
 import { paymentRoutes } from "./modules/payments/routes";
+import type { PaymentService } from "./modules/payments/service";
 import { timelineRoutes } from "./modules/timeline/routes";
 import { inboxRoutes } from "./modules/inbox/routes";
 import { dashboardRoutes } from "./modules/dashboard/routes";
@@ -63,6 +64,7 @@ export type AppServices = {
   automationTimers: TimerWorker;
   expiringScan: ExpiringScan;
   dailyScans: DailyScans;
+  payments: PaymentService;
 };
 
 /**
@@ -186,6 +188,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     automationTimers: c.automationTimers,
     expiringScan: c.expiringScan,
     dailyScans: c.dailyScans,
+    payments,
   });
 
   await app.register(authPlugin, {
@@ -214,7 +217,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(menuRoutes, { menu });
   await app.register(orderRoutes, { orders });
   await app.register(segmentRoutes, { segments });
-  await app.register(paymentRoutes, { payments });
+  await app.register(paymentRoutes, { payments, orders });
   await app.register(timelineRoutes, { timeline, notes, staff: c.staffTimeline });
   await app.register(inboxRoutes, {
     inbox: c.inbox,
@@ -233,6 +236,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   startJobs(app, [
     { name: "expire-points", everyMs: 3600_000, run: () => loyalty.expireDue() },
     { name: "keep-warm-floor", everyMs: 24 * 3600_000, run: () => messaging.proposeFloor() },
+    // COD/bank results still owed to Zalo's Checkout (a failed send, a process stopped mid-way).
+    { name: "checkout-reports", everyMs: 60_000, run: () => payments.reportDue() },
   ]);
   // Rows written before the CRM's search key existed get theirs (in slices; one index seek when none lack it).
   app.addHook("onReady", async () => {

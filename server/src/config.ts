@@ -105,6 +105,16 @@ const ConfigSchema = z
     ZALO_CHECKOUT_PRIVATE_KEY: secret(8).optional(),
     /** The payment method passed to createOrder (`ZALOPAY_SANDBOX` in the sandbox). */
     ZALO_CHECKOUT_METHOD: z.string().min(1).default("ZALOPAY_SANDBOX"),
+    /**
+     * The method a "pay at the counter" order is created with in Checkout (Zalo asks that every payment go through
+     * Checkout, cash included); its result is reported with updateOrderStatus.
+     */
+    ZALO_CHECKOUT_COD_METHOD: z.string().min(1).default("COD"),
+    /**
+     * updateOrderStatus's path on ZALO_PAYMENT_URL. Zalo's page gives the body and MAC but not the endpoint
+     * (zalo-platform.md §8.4 [UNCONFIRMED]): set it from the Mini App console if it differs.
+     */
+    ZALO_CHECKOUT_UPDATE_PATH: z.string().startsWith("/").default("/api/transaction/update-status"),
     /** Lets a production server start with a sandbox Checkout method (a staging deploy); off by default. */
     ZALO_CHECKOUT_ALLOW_SANDBOX: bool("false"),
     /**

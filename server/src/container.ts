@@ -238,6 +238,8 @@ export function buildContainer(o: ContainerOptions) {
     carts,
     // The feedback recipe's {rating_link}: the mini app's rating page for this order.
     ratingLink: (orderId) => ratingDeepLink(config.ZALO_MINI_APP_ID, orderId),
+    // Bound late: the payments module is made just below (it reads orders through this service).
+    checkoutDue: (id) => payments.reportOne(id).catch((err) => o.log.error({ err, orderId: id }, "checkout report failed")),
     now,
   });
   const ratings = createRatingService({ db, repo: createRatingRepo(db), orders, inbox, now });
@@ -247,7 +249,13 @@ export function buildContainer(o: ContainerOptions) {
     orders,
     orderRepo,
     zalo,
-    checkout: { appId: config.ZALO_MINI_APP_ID, privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY, method: config.ZALO_CHECKOUT_METHOD },
+    checkout: {
+      appId: config.ZALO_MINI_APP_ID,
+      privateKey: config.ZALO_CHECKOUT_PRIVATE_KEY,
+      method: config.ZALO_CHECKOUT_METHOD,
+      codMethod: config.ZALO_CHECKOUT_COD_METHOD,
+    },
+    onError: (err, orderId) => o.log.error({ err, orderId }, "checkout report failed"),
     now,
   });
   // Answers follower messages (issue #14); the mini app link is the one the games' QR codes open.

@@ -164,7 +164,8 @@ export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
 
 export const OrderStatus = z.enum(["placed", "confirmed", "ready", "completed", "cancelled"]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
-export const PaymentStatus = z.enum(["unpaid", "pending", "paid", "failed", "refund_due"]);
+/** `refund_due`: cancelled after it was paid, a console task until the refund is marked made (`refunded`). */
+export const PaymentStatus = z.enum(["unpaid", "pending", "paid", "failed", "refund_due", "refunded"]);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
 export const OrderLine = z.object({
@@ -234,6 +235,24 @@ export const PaymentState = z.object({
   zalo: z.object({ returnCode: z.number(), returnMessage: z.string() }).nullable(),
 });
 export type PaymentState = z.infer<typeof PaymentState>;
+
+/** A cancelled paid order whose money must go back by hand (no refund API is documented for Checkout). */
+export const RefundTask = z.object({
+  orderId: z.string(),
+  code: z.string(),
+  storeId: z.string(),
+  totalVnd: z.number(),
+  payment: PaymentMethod,
+  /** The method taken in Zalo's Checkout sheet (COD, BANK, the online one), when known. */
+  checkoutMethod: z.string().nullable(),
+  zaloTransId: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+});
+export type RefundTask = z.infer<typeof RefundTask>;
+export const RefundDoneBody = z.object({ note: z.string().trim().min(3).max(300) }).strict();
+export type RefundDoneBody = z.infer<typeof RefundDoneBody>;
 
 // ---- pure rules ----
 

@@ -141,6 +141,14 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
     await shot(page, "cart");
 
     await page.getByTestId("place-order").click();
+    // Cash goes through Zalo's Checkout too: a COD order, confirmed in the sheet; Zalo then reopens the app at its
+    // redirect path (home), and the shopper stays on the order.
+    await expect.poll(() => page.getByTestId("emu-pay-sheet").textContent(), POLLED).toContain("Thanh toán khi nhận hàng");
+    await page.getByTestId("emu-pay-ok").click();
+    await expect.poll(() => page.getByTestId("emu-pay-sheet").count()).toBe(0);
+    await page.waitForTimeout(300);
+    // (The demo build routes in memory: the page itself says where the shopper is.)
+    expect(await page.getByTestId("greeting").count()).toBe(0);
     await expect.poll(() => page.getByTestId("order-status").getAttribute("data-status"), POLLED).toBe("placed");
     const code = (await text(page, "order-code"))!;
     expect(code).toMatch(/^[0-9A-Z]{6}$/);
@@ -174,6 +182,9 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
 
     // Completed: the points the server awarded show on the status screen and match GET /api/me.
     await expect.poll(() => page.getByTestId("order-status").getAttribute("data-status"), POLLED).toBe("completed");
+    // The cash the counter took is reported to Checkout (updateOrderStatus, resultCode 1).
+    const emuOrders = async () => (await (await fetch(`${stack.emulatorUrl}/_emu/checkout/orders`)).json()) as { resultCode: number; chosen: string | null }[];
+    await expect.poll(async () => (await emuOrders()).filter((o) => o.chosen === "COD").map((o) => o.resultCode), POLLED).toEqual([1]);
     const me = await call<{ loyalty: { balance: number } }>(stack, "GET", "/api/me", shopperToken);
     expect(me.loyalty.balance).toBeGreaterThan(0);
     await expect.poll(() => text(page, "order-points")).toContain(`+${me.loyalty.balance.toLocaleString("vi-VN")} điểm`);
@@ -227,5 +238,50 @@ describe("ordering: menu → cart with voucher → order, moved along by staff, 
 
     expect(realErrors(shopper.errors)).toEqual([]);
     expect(realErrors(staff.errors)).toEqual([]);
+  });
+
+  it("at 360 px the order page survives Zalo's reopen after the sheet, and checks a lost callback with backoff", async () => {
+    const { page } = shopper;
+    await page.setViewportSize({ width: 360, height: 780 });
+    const emu = (path: string, body?: unknown) =>
+      fetch(`${stack.emulatorUrl}${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then((r) => r.json());
+    const statusChecks = async () =>
+      ((await emu("/_emu/requests")) as { path: string }[]).filter((r) => r.path === "/payment/api/transaction/get-status").length;
+    // The callback is lost this time: only the order page's checks (getOrderStatus through our server) can settle it.
+    await emu("/_emu/config", { checkoutCallbackUrl: "" });
+    try {
+      await nav(page, "Đặt món");
+      await page.locator(`[data-product="${peach.id}"]`).click();
+      await page.getByTestId("add-to-cart").click();
+      await page.getByTestId("cart-bar").click();
+      await page.getByTestId("pay-zalo").click();
+      await page.getByTestId("place-order").click();
+      await expect.poll(() => page.getByTestId("emu-pay-sheet").count(), POLLED).toBe(1);
+      // createOrder has resolved with the sheet open (like zmp-sdk): the page behind it is the order, pending.
+      await expect.poll(() => text(page, "order-payment"), POLLED).toBe("Zalo Checkout · đang chờ thanh toán");
+      const code = await text(page, "order-code");
+      await shot(page, "checkout-sheet-360");
+      const before = await statusChecks();
+      await page.getByTestId("emu-pay-ok").click();
+      // PaymentDone, then Zalo reopens the app at "/": still on the order, which settles it without the callback.
+      await expect.poll(() => text(page, "order-payment"), { timeout: 20_000, interval: 250 }).toBe("Zalo Checkout · đã thanh toán");
+      // (The demo build routes in memory: the page itself says where the shopper is.)
+      expect(await text(page, "order-code")).toBe(code);
+      expect(await page.getByTestId("greeting").count()).toBe(0);
+      // Paid: no more checks; over the next 7 s the page asks nothing of Zalo.
+      const settled = await statusChecks();
+      expect(settled - before).toBeLessThanOrEqual(2);
+      await page.waitForTimeout(7000);
+      expect(await statusChecks()).toBe(settled);
+      await shot(page, "order-after-reopen-360");
+      expect(realErrors(shopper.errors)).toEqual([]);
+    } finally {
+      await emu("/_emu/config", { checkoutCallbackUrl: `${stack.apiUrl}/webhooks/zalo-checkout/callback` });
+      await page.setViewportSize({ width: 390, height: 844 });
+    }
   });
 });

@@ -121,4 +121,35 @@ describe("Checkout host (/payment)", () => {
     expect((await emu.call("POST", "/_emu/checkout/nope/pay", { body: {} })).status).toBe(404);
     expect((await emu.call("GET", "/_emu/config")).body).not.toHaveProperty("checkoutPrivateKey");
   });
+
+  it("updateOrderStatus: MAC with the Mini App ID, COD/bank orders only, refund only after success", async () => {
+    const hook = await callbackReceiver();
+    const emu = await emulator({ checkoutPrivateKey: KEY, checkoutNotifyUrl: hook.url });
+    cleanups.push(() => emu.app.close());
+    const update = (orderId: string, resultCode: unknown, over: { appId?: string; mac?: string } = {}) => {
+      const appId = over.appId ?? APP.miniAppId;
+      const mac = over.mac ?? hmac(`appId=${appId}&orderId=${orderId}&resultCode=${resultCode}&privateKey=${KEY}`);
+      return emu.call("POST", "/payment/api/transaction/update-status", { body: { appId, orderId, resultCode, mac } }).then((r) => r.body);
+    };
+    const cod = (await createOrder(emu)).data.id;
+    const online = (await createOrder(emu)).data.id;
+    await emu.call("POST", `/_emu/checkout/${cod}/notify`, { body: { method: "COD" } });
+    // The sheet is done with it: the shopper cannot then pay it online.
+    expect((await emu.call("POST", `/_emu/checkout/${cod}/pay`, { body: {} })).status).toBe(409);
+
+    expect(await update(cod, 2)).toMatchObject({ err: -2105 }); // refunded before it was paid
+    expect(await update(cod, 3)).toMatchObject({ err: -2105 });
+    expect(await update(cod, 1, { mac: hmac("x") })).toMatchObject({ err: -2101 });
+    // Signed correctly but with the Zalo App ID: not this Mini App's order.
+    expect(await update(cod, 1, { appId: APP.appId })).toMatchObject({ err: -2001 });
+    expect(await update(online, 1)).toMatchObject({ err: -2001 }); // a ZaloPay order's result comes from ZaloPay
+    expect(await update(cod, 1)).toEqual({ err: 0, msg: "Success", error: 0 });
+    expect(await update(cod, 2)).toMatchObject({ err: 0 });
+
+    const statusMac = hmac(`appId=${APP.miniAppId}&orderId=${cod}&privateKey=${KEY}`);
+    const st = await emu.call("GET", `/payment/api/transaction/get-status?orderId=${cod}&appId=${APP.miniAppId}&mac=${statusMac}`);
+    expect(st.body.data).toMatchObject({ returnCode: 2, method: "COD", isProcessing: false });
+    const [o] = ((await emu.call("GET", "/_emu/checkout/orders")).body as any[]).filter((x) => x.id === cod);
+    expect(o.updates.map((u: any) => u.resultCode)).toEqual([1, 2]);
+  });
 });

@@ -9,7 +9,19 @@ import { checkUserToken, numericId, type CheckoutOrder } from "./state";
  */
 
 // Checkout API error codes (§8.4).
-export const CheckoutCode = { OK: 0, NO_PERMISSION: -2001, INVALID_SESSION: -2002, WRONG_MAC: -2101, BODY_NOT_JSON: -2102, INVALID_PARAMS: -2103 } as const;
+export const CheckoutCode = {
+  OK: 0,
+  NO_PERMISSION: -2001,
+  INVALID_SESSION: -2002,
+  WRONG_MAC: -2101,
+  BODY_NOT_JSON: -2102,
+  INVALID_PARAMS: -2103,
+  INVALID_RESULT_CODE: -2105,
+  INVALID_METHOD: -2201,
+} as const;
+
+/** The methods whose result the business itself reports with updateOrderStatus (§8.4): money Zalo never sees. */
+const OFFLINE_METHODS = ["COD", "BANK"];
 
 /** Sorted `k=v&…`; objects JSON-stringified, strings verbatim (§8.2, §8.3). */
 export function checkoutMacData(params: Record<string, unknown>): string {
@@ -104,6 +116,8 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
       method: method ?? "",
       transId: null,
       resultCode: 0,
+      chosen: null,
+      updates: [],
       createdAt: clock.now(),
       transTime: null,
     };
@@ -129,9 +143,16 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
       message: "Success",
       data: {
         transId: o.transId,
-        method: methodId(o.method),
+        method: o.chosen ?? methodId(o.method),
         returnCode: o.resultCode,
-        returnMessage: o.resultCode === 1 ? "Giao dịch thành công" : o.resultCode === -1 ? "Giao dịch thất bại" : "Giao dịch đang xử lý",
+        returnMessage:
+          o.resultCode === 1
+            ? "Giao dịch thành công"
+            : o.resultCode === -1
+              ? "Giao dịch thất bại"
+              : o.resultCode === 2
+                ? "Đã hoàn tiền"
+                : "Giao dịch đang xử lý",
         isProcessing: o.resultCode === 0,
         amount: o.amount,
         transTime: o.transTime,
@@ -139,6 +160,35 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
         extradata: o.extradata,
       },
     };
+  });
+
+  /**
+   * updateOrderStatus (§8.4, miniapp.zaloplatforms.com checkout-sdk/updateOrderStatus): the business reports a COD
+   * or bank-transfer order's result. JSON `{appId, orderId, resultCode, mac}`, mac over
+   * `appId=…&orderId=…&resultCode=…&privateKey=…`. Answers `{err, msg, error}`. The path is not published
+   * (inferred; the server's ZALO_CHECKOUT_UPDATE_PATH). A ZaloPay order cannot be updated (-2001: the
+   * endpoint's method and the order's differ); 2 (refunded) only follows 1.
+   */
+  app.post("/payment/api/transaction/update-status", async (req) => {
+    const out = (err: number, msg: string) => ({ err, msg, error: err });
+    const b = req.body;
+    if (typeof b !== "object" || b === null || Array.isArray(b)) return out(CheckoutCode.BODY_NOT_JSON, "Request body is not JSON");
+    const { appId, orderId, resultCode, mac } = b as Record<string, unknown>;
+    if (typeof appId !== "string" || typeof orderId !== "string" || typeof resultCode !== "number" || typeof mac !== "string")
+      return out(CheckoutCode.INVALID_PARAMS, "appId, orderId (strings), resultCode (number) and mac are required");
+    const expected = checkoutHmac(key(), `appId=${appId}&orderId=${orderId}&resultCode=${resultCode}&privateKey=${key()}`);
+    if (!sameHex(expected, mac)) return out(CheckoutCode.WRONG_MAC, "Wrong MAC");
+    if (appId !== state.config.miniAppId) return out(CheckoutCode.NO_PERMISSION, "No permission");
+    if (resultCode !== 1 && resultCode !== -1 && resultCode !== 2) return out(CheckoutCode.INVALID_RESULT_CODE, "resultCode must be -1, 1 or 2");
+    const o = state.checkoutOrders.get(orderId);
+    if (!o) return out(CheckoutCode.INVALID_PARAMS, "Order not found");
+    const method = o.chosen ?? methodId(o.method);
+    if (!OFFLINE_METHODS.includes(method)) return out(CheckoutCode.NO_PERMISSION, `Order is paid with ${method}: its result comes from the payment partner`);
+    if (resultCode === 2 && o.resultCode !== 1 && o.resultCode !== 2) return out(CheckoutCode.INVALID_RESULT_CODE, "Only a successful order can be refunded");
+    o.resultCode = resultCode;
+    o.transTime ??= clock.now();
+    o.updates.push({ at: clock.now(), resultCode });
+    return out(CheckoutCode.OK, "Success");
   });
 
   // ---- control: the payment sheet ----
@@ -194,6 +244,7 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
     const b = (req.body ?? {}) as { resultCode?: unknown; badMac?: unknown };
     const resultCode = b.resultCode === undefined ? 1 : b.resultCode;
     if (resultCode !== 1 && resultCode !== -1) return reply.code(400).send({ error: "resultCode must be 1 or -1" });
+    if (o.chosen) return reply.code(409).send({ error: `the shopper chose ${o.chosen}: the business reports it with updateOrderStatus` });
     if (o.resultCode !== 0 && o.resultCode !== resultCode) return reply.code(409).send({ error: `order already has resultCode ${o.resultCode}` });
     o.resultCode = resultCode;
     o.transId ??= numericId();
@@ -238,6 +289,8 @@ export function registerCheckout(app: FastifyInstance, ctx: Ctx) {
     if (method !== "COD" && method !== "BANK") return reply.code(400).send({ error: "method must be COD or BANK" });
     const url = state.config.checkoutNotifyUrl;
     if (!url) return reply.code(409).send({ error: "no checkoutNotifyUrl configured (POST /_emu/config)" });
+    if (o.resultCode !== 0) return reply.code(409).send({ error: `order already has resultCode ${o.resultCode}` });
+    o.chosen = method;
     const data = { appId: state.config.miniAppId, orderId: o.id, method };
     const mac = checkoutHmac(key(), `appId=${data.appId}&orderId=${data.orderId}&method=${method}`);
     return { ...(await post(url, { data, mac }, "checkout.notify")), order: o };

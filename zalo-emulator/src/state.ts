@@ -189,7 +189,10 @@ export type EmulatorState = {
   infoRequested: Set<string>;
 };
 
-/** A Checkout SDK order made by create-v2 (§8.1); `resultCode` 0 until paid (1) or failed (-1). */
+/**
+ * A Checkout SDK order made by create-v2 (§8.1); `resultCode` 0 until paid (1) or failed (-1), 2 once a COD/bank
+ * order is reported refunded. `chosen` is the method the shopper took in the sheet (COD/BANK after a notify).
+ */
 export type CheckoutOrder = {
   id: string;
   appUserId: string;
@@ -199,7 +202,10 @@ export type CheckoutOrder = {
   extradata: string;
   method: string;
   transId: string | null;
-  resultCode: 0 | 1 | -1;
+  resultCode: 0 | 1 | -1 | 2;
+  chosen: string | null;
+  /** Each accepted updateOrderStatus (§8.4), oldest first. */
+  updates: { at: number; resultCode: number }[];
   createdAt: number;
   transTime: number | null;
 };

@@ -1,9 +1,10 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
 import { BottomNavigation } from "zmp-ui";
 import { zalo } from "../zalo";
 import { useCustomer } from "../session";
 import { tabOf, tabs as allTabs } from "./tabs";
+import { openAppTarget } from "../lib/checkout-return";
 
 export function BottomNav() {
   const { pathname } = useLocation();
@@ -26,9 +27,23 @@ export function BottomNav() {
   );
 }
 
-/** Warm start: Zalo reopens the running app with a new path (another QR scanned, a link tapped). */
+/**
+ * Warm start: Zalo reopens the running app with a new path (another QR scanned, a link tapped, or Checkout's
+ * redirect after the payment sheet: then back to the order being paid, not home).
+ */
 export function OpenAppListener() {
   const navigate = useNavigate();
-  useEffect(() => zalo.onOpenApp((path) => navigate(path.startsWith("/") ? path : `/${path}`)), [navigate]);
+  const location = useLocation();
+  const here = useRef(location.pathname);
+  here.current = location.pathname;
+  useEffect(
+    () =>
+      zalo.onOpenApp((path) => {
+        const to = openAppTarget(path);
+        // Already there (the order page listens itself): no new history entry, no remount.
+        if (to !== here.current) navigate(to);
+      }),
+    [navigate],
+  );
   return null;
 }

@@ -24,10 +24,13 @@ export type ZaloAdapter = {
   onOpenApp(cb: (path: string) => void): () => void;
   /**
    * Zalo Checkout (zmp-sdk createOrder, zalo-platform.md §8.1): pass exactly the params (and server-made MAC)
-   * from POST /api/orders/:id/checkout. Resolves with Checkout's own order id once the payment sheet closes
-   * (paid, failed or cancelled): the result itself comes to our server by callback, so always ask the server.
+   * from POST /api/orders/:id/checkout. Resolves with Checkout's own order id as soon as the payment sheet
+   * OPENS, not when it closes: the end comes later as PaymentDone (and an OpenApp at the redirect path), and
+   * the result itself reaches our server by callback, so always ask the server.
    */
   createOrder(params: CheckoutOrderParams): Promise<{ orderId: string }>;
+  /** EventName.PaymentDone: the shopper finished or cancelled the sheet (§2.9). Returns an unsubscribe. */
+  onPaymentDone(cb: (e: { orderId: string; transId?: string }) => void): () => void;
   /** Emulator builds only: pick the demo persona that signs in. */
   demo?: {
     personas(): Promise<DemoPersona[]>;

@@ -9,6 +9,9 @@ import { fmtVnd } from "@mc/web/format";
 const STORAGE_KEY = "mc.persona";
 const DEFAULT_PERSONA = "shopper";
 export const OPEN_APP_EVENT = "mc:open-app";
+export const PAYMENT_DONE_EVENT = "mc:payment-done";
+/** Where the emulated Checkout reopens the app: Zalo's default redirect path, the app's home (§8.3 settings). */
+const CHECKOUT_REDIRECT_PATH = "/";
 
 function initialPersona(): string {
   const fromUrl = parseRouteParams(window.location.search).persona;
@@ -84,6 +87,14 @@ function pasteScanSheet(): Promise<string> {
   });
 }
 
+const checkoutMethodId = (method: string) => {
+  try {
+    return String((JSON.parse(method) as { id?: unknown }).id ?? "");
+  } catch {
+    return "";
+  }
+};
+
 type LoginResponse = { accessToken: string; expiresIn: number; userInfo: ZaloUserInfo };
 
 /**
@@ -91,21 +102,25 @@ type LoginResponse = { accessToken: string; expiresIn: number; userInfo: ZaloUse
  * order through the emulator's control API, which sends the signed callback to our server. Cancelling
  * closes it unpaid, like backing out of the real sheet. Styles: `.mc-scan-*` plus `.ord-pay-*`.
  */
-function paymentSheet(order: { id: string; amount: number; desc: string }): Promise<void> {
+function paymentSheet(order: { id: string; amount: number; desc: string; offline: string | null }): Promise<void> {
   return new Promise((done) => {
     const backdrop = document.createElement("div");
     backdrop.className = "mc-scan-backdrop";
     backdrop.dataset.testid = "emu-pay-sheet";
     backdrop.innerHTML = `
       <div class="mc-scan-sheet" role="dialog" aria-modal="true" aria-label="Thanh toán">
-        <h2>Thanh toán qua Zalo</h2>
+        <h2>${order.offline ? "Thanh toán khi nhận hàng" : "Thanh toán qua Zalo"}</h2>
         <p class="ord-pay-desc"></p>
         <p class="ord-pay-amount"></p>
-        <p>Bản giả lập: chọn kết quả thanh toán. Cửa hàng nhận kết quả qua callback đã ký.</p>
+        <p>${
+          order.offline
+            ? "Bản giả lập: xác nhận trả tiền tại quầy. Cửa hàng nhận thông báo đã ký và báo lại Zalo khi đã thu tiền."
+            : "Bản giả lập: chọn kết quả thanh toán. Cửa hàng nhận kết quả qua callback đã ký."
+        }</p>
         <div class="mc-scan-actions ord-pay-actions">
           <button type="button" class="mc-btn outline" data-testid="emu-pay-cancel">Hủy</button>
-          <button type="button" class="mc-btn outline" data-testid="emu-pay-fail">Thất bại</button>
-          <button type="button" class="mc-btn primary" data-testid="emu-pay-ok">Thanh toán</button>
+          ${order.offline ? "" : '<button type="button" class="mc-btn outline" data-testid="emu-pay-fail">Thất bại</button>'}
+          <button type="button" class="mc-btn primary" data-testid="emu-pay-ok">${order.offline ? "Xác nhận" : "Thanh toán"}</button>
         </div>
       </div>`;
     backdrop.querySelector(".ord-pay-desc")!.textContent = order.desc;
@@ -115,10 +130,12 @@ function paymentSheet(order: { id: string; amount: number; desc: string }): Prom
       buttons.forEach((b) => (b.disabled = true));
       try {
         if (resultCode !== null) {
-          await fetch(`${config.emulatorUrl}/_emu/checkout/${encodeURIComponent(order.id)}/pay`, {
+          // COD/bank: Zalo only notifies the shop (§8.3); the shop reports the result later (updateOrderStatus).
+          const [path, body] = order.offline ? ["notify", { method: order.offline }] : ["pay", { resultCode }];
+          await fetch(`${config.emulatorUrl}/_emu/checkout/${encodeURIComponent(order.id)}/${path}`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ resultCode }),
+            body: JSON.stringify(body),
           });
         }
       } catch {
@@ -128,7 +145,8 @@ function paymentSheet(order: { id: string; amount: number; desc: string }): Prom
       done();
     };
     backdrop.querySelector<HTMLButtonElement>('[data-testid="emu-pay-ok"]')!.onclick = () => void finish(1);
-    backdrop.querySelector<HTMLButtonElement>('[data-testid="emu-pay-fail"]')!.onclick = () => void finish(-1);
+    const failBtn = backdrop.querySelector<HTMLButtonElement>('[data-testid="emu-pay-fail"]');
+    if (failBtn) failBtn.onclick = () => void finish(-1);
     backdrop.querySelector<HTMLButtonElement>('[data-testid="emu-pay-cancel"]')!.onclick = () => void finish(null);
     document.body.appendChild(backdrop);
   });
@@ -186,8 +204,23 @@ export const zalo: ZaloAdapter = {
       throw new ZaloError("Zalo emulator is unreachable", -2000);
     }
     if (body.err !== 0 || !body.data?.id) throw new ZaloError(body.msg ?? "createOrder failed", body.err ?? -2000);
-    await paymentSheet({ id: body.data.id, amount: params.amount, desc: params.desc });
-    return { orderId: body.data.id };
+    const id = body.data.id;
+    const offline = checkoutMethodId(params.method);
+    // Like the real SDK: resolve once the sheet is open. Its end arrives later, as Zalo plays it: PaymentDone,
+    // then the app reopened at the redirect path (OpenApp), whatever page the shopper was on.
+    void paymentSheet({ id, amount: params.amount, desc: params.desc, offline: offline === "COD" || offline === "BANK" ? offline : null }).then(() => {
+      window.dispatchEvent(new CustomEvent(PAYMENT_DONE_EVENT, { detail: { orderId: id } }));
+      window.setTimeout(() => window.dispatchEvent(new CustomEvent(OPEN_APP_EVENT, { detail: { path: CHECKOUT_REDIRECT_PATH } })), 50);
+    });
+    return { orderId: id };
+  },
+  onPaymentDone(cb) {
+    const handler = (e: Event) => {
+      const d = (e as CustomEvent<{ orderId?: string; transId?: string }>).detail;
+      if (d?.orderId) cb({ orderId: d.orderId, transId: d.transId });
+    };
+    window.addEventListener(PAYMENT_DONE_EVENT, handler);
+    return () => window.removeEventListener(PAYMENT_DONE_EVENT, handler);
   },
   onOpenApp(cb) {
     // Tests and the demo simulate a warm start with: window.dispatchEvent(new CustomEvent("mc:open-app", {detail:{path}}))

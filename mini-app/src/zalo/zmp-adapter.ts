@@ -35,6 +35,15 @@ export const zalo: ZaloAdapter = {
     const r = await wrap(createOrder(params as unknown as Parameters<typeof createOrder>[0]));
     return { orderId: String((r as { orderId?: unknown }).orderId ?? "") };
   },
+  onPaymentDone(cb) {
+    // Fires for a finished or cancelled sheet alike (§2.9): the page asks our server, which trusts the callback.
+    const handler = (data: { orderId?: unknown; transId?: unknown }) =>
+      cb({ orderId: String(data?.orderId ?? ""), transId: data?.transId ? String(data.transId) : undefined });
+    events.on(EventName.PaymentDone, handler);
+    return () => {
+      events.off(EventName.PaymentDone, handler);
+    };
+  },
   onOpenApp(cb) {
     const handler = (data: { path?: string }) => {
       if (data?.path) cb(data.path);

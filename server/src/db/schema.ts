@@ -819,7 +819,7 @@ export const orders = sqliteTable(
     pickupAt: integer("pickup_at"),
     tableLabel: text("table_label"),
     paymentMethod: text("payment_method", { enum: ["counter", "zalopay"] }).notNull(),
-    paymentStatus: text("payment_status", { enum: ["unpaid", "pending", "paid", "failed", "refund_due"] })
+    paymentStatus: text("payment_status", { enum: ["unpaid", "pending", "paid", "failed", "refund_due", "refunded"] })
       .notNull()
       .default("unpaid"),
     subtotalVnd: integer("subtotal_vnd").notNull(),
@@ -832,6 +832,18 @@ export const orders = sqliteTable(
     requestKey: text("request_key").notNull().unique(),
     checkoutOrderId: text("checkout_order_id").unique(),
     zaloTransId: text("zalo_trans_id"),
+    /** The method the shopper took in Zalo's Checkout sheet (`COD`, `BANK`, or the online one), from notify / callback. */
+    checkoutMethod: text("checkout_method"),
+    /** updateOrderStatus (§8.4) for a COD/bank Checkout order: the resultCode Zalo must be told (1 paid, -1 failed, 2 refunded) and the last it accepted. */
+    checkoutReportDue: integer("checkout_report_due"),
+    checkoutReported: integer("checkout_reported"),
+    /** A reporter's claim (ms): one process at a time sends a report; a crashed one's claim lapses. */
+    checkoutReportLease: integer("checkout_report_lease"),
+    checkoutReportError: text("checkout_report_error"),
+    /** A manual refund of a cancelled paid order (no refund API is documented): who marked it done, when, and their note. */
+    refundedAt: integer("refunded_at"),
+    refundedBy: text("refunded_by"),
+    refundNote: text("refund_note"),
     pointsEarned: integer("points_earned").notNull().default(0),
     pointsReversed: integer("points_reversed").notNull().default(0),
     /** Points that could not be taken back on cancellation because the shopper had already spent them. */
@@ -861,6 +873,13 @@ export const orders = sqliteTable(
     uniqueIndex("orders_voucher_live_idx")
       .on(t.voucherId)
       .where(sql`voucher_id is not null and status in ('placed','confirmed','ready')`),
+    // The Checkout reports still owed to Zalo, and the refunds still to be made (the console's task list).
+    index("orders_checkout_report_idx")
+      .on(t.checkoutReportDue)
+      .where(sql`checkout_report_due is not null`),
+    index("orders_refund_due_idx")
+      .on(t.cancelledAt)
+      .where(sql`payment_status = 'refund_due'`),
   ],
 );
 

@@ -12,6 +12,10 @@ export const checkoutMac = (privateKey: string, params: Record<string, unknown>)
 export const orderStatusMac = (privateKey: string, appId: string, orderId: string) =>
   createHmac("sha256", privateKey).update(`appId=${appId}&orderId=${orderId}&privateKey=${privateKey}`).digest("hex");
 
+/** updateOrderStatus: `appId={appId}&orderId={orderId}&resultCode={resultCode}&privateKey={privateKey}` (§8.4). */
+export const updateStatusMac = (privateKey: string, appId: string, orderId: string, resultCode: number) =>
+  createHmac("sha256", privateKey).update(`appId=${appId}&orderId=${orderId}&resultCode=${resultCode}&privateKey=${privateKey}`).digest("hex");
+
 /** notify: `appId={appId}&orderId={orderId}&method={method}` (§8.3). */
 export const notifyMac = (privateKey: string, appId: string, orderId: string, method: string) =>
   createHmac("sha256", privateKey).update(`appId=${appId}&orderId=${orderId}&method=${method}`).digest("hex");

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Config } from "../config";
-import { orderStatusMac } from "./checkout";
+import { orderStatusMac, updateStatusMac } from "./checkout";
 import { classify, ZaloError } from "./errors";
 import { nodeTransport, TransportError, type HttpAnswer, type HttpInit, type Transport } from "./http";
 import { createAppRateLimiter } from "./rate-limit";
@@ -52,7 +52,7 @@ export type ZaloClientDeps = {
     Config,
     "ZALO_APP_ID" | "ZALO_MINI_APP_ID" | "ZALO_APP_SECRET" | "ZALO_GRAPH_URL" | "ZALO_OAUTH_URL" | "ZALO_OPENAPI_URL" | "ZALO_BUSINESS_URL" | "ZALO_TIMEOUT_MS"
   > &
-    Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY" | "ZALO_APP_RATE_PER_MINUTE">>;
+    Partial<Pick<Config, "ZALO_PAYMENT_URL" | "ZALO_CHECKOUT_PRIVATE_KEY" | "ZALO_APP_RATE_PER_MINUTE" | "ZALO_CHECKOUT_UPDATE_PATH">>;
   tokens: OaTokenStore;
   now?: () => number;
   /** How requests go out; node:http with keep-alive unless a test injects its own. */
@@ -454,9 +454,31 @@ export function createZaloClient(deps: ZaloClientDeps) {
     };
   }
 
+  /**
+   * updateOrderStatus (§8.4): tells Checkout the result of a COD / bank-transfer order (1 paid, -1 failed,
+   * 2 refunded). JSON body; answers `{err, msg}` (`error` kept for old clients).
+   */
+  async function updateCheckoutStatus(checkoutOrderId: string, resultCode: 1 | -1 | 2) {
+    const key = config.ZALO_CHECKOUT_PRIVATE_KEY;
+    if (!key) throw new ZaloError(0, "no Checkout private key configured", "checkout.update", "permanent");
+    const base = config.ZALO_PAYMENT_URL ?? "https://payment-mini.zalo.me";
+    const appId = config.ZALO_MINI_APP_ID;
+    const body = await call<{ err?: number; error?: number; msg?: string; message?: string }>(
+      "checkout.update",
+      `${base}${config.ZALO_CHECKOUT_UPDATE_PATH ?? "/api/transaction/update-status"}`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ appId, orderId: checkoutOrderId, resultCode, mac: updateStatusMac(key, appId, checkoutOrderId, resultCode) }),
+      },
+    );
+    unwrap("checkout.update", { error: body.err ?? body.error, message: body.msg ?? body.message });
+  }
+
   return {
     /** The app-wide request limiter (§5.9) every OA/ZNS call shares; the dispatcher sizes its channels under it. */
     limiter,
+    updateCheckoutStatus,
     getMe,
     exchangePhoneToken,
     refreshOaToken,

@@ -134,7 +134,7 @@ export default function CartPage() {
       });
       requestId.current = newRequestId("ord");
       cart.clear();
-      navigate(`/orders/${order.id}`, { replace: true, state: { pay: order.payment === "zalopay" } });
+      navigate(`/orders/${order.id}`, { replace: true, state: { pay: true } }); // both go through Checkout (cash as COD)
     } catch (e) {
       const f = toFailure(e);
       const vp = e instanceof ApiError ? voucherProblem(f.code, e.details) : null;

@@ -1,6 +1,7 @@
 import type { CheckoutParams, Order, PaymentState } from "@mc/shared";
 import { api } from "../../api/client";
 import { zalo } from "../../zalo";
+import { checkoutOpened } from "../../lib/checkout-return";
 
 export const fetchMyOrders = () => api.get<{ orders: Order[] }>("/api/me/orders").then((r) => r.orders);
 export const fetchMyOrder = (id: string) => api.get<{ order: Order }>(`/api/me/orders/${encodeURIComponent(id)}`).then((r) => r.order);
@@ -25,10 +26,12 @@ export const fetchPayment = (orderId: string) => {
 
 /**
  * Zalo Checkout: the server prices the order and makes the MAC; the app hands exactly those params to
- * createOrder. Whether it was paid is only ever read back from the server (its callback / get-status).
+ * createOrder (a counter order's say COD). It resolves when the sheet opens; whether it was paid is only
+ * ever read back from the server (its callback / get-status). The mark brings Zalo's reopen back here.
  */
 export async function payWithZalo(orderId: string): Promise<void> {
   const params = await api.post<CheckoutParams>(`/api/orders/${encodeURIComponent(orderId)}/checkout`);
+  checkoutOpened(orderId);
   const { orderId: checkoutOrderId } = await zalo.createOrder(params);
   if (!checkoutOrderId) return;
   try {

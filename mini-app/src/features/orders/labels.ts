@@ -42,6 +42,7 @@ export const paymentLabel = (o: Pick<Order, "payment" | "paymentStatus">): strin
     paid: "đã thanh toán",
     failed: "thanh toán thất bại",
     refund_due: "chờ hoàn tiền",
+    refunded: "đã hoàn tiền",
   };
   return `${method} · ${state[o.paymentStatus]}`;
 };

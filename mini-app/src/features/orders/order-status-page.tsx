@@ -5,7 +5,7 @@ import { BellRing, Check, CheckCircle2, ChefHat, Clock, Coins, CreditCard, Packa
 import type { OrderStatus } from "@mc/shared";
 import { ErrorCode } from "@mc/shared/errors";
 import { toFailure } from "../../session";
-import { ZaloError } from "../../zalo";
+import { zalo as zaloSdk, ZaloError } from "../../zalo";
 import { describeError } from "@mc/web/error-messages";
 import { useToast } from "../../components/use-toast";
 import { BackHeader } from "../../components/back-header";
@@ -17,6 +17,7 @@ import { pickupLabel } from "../../lib/order-labels";
 import { paymentLabel, statusHeadline, STEPS } from "./labels";
 import { OrderLines } from "./components/order-lines";
 import { CancelSheet } from "../../components/cancel-sheet";
+import { paymentCheckDelay } from "../../lib/checkout-return";
 import "./orders.css";
 
 const POLL_MS = 3000;
@@ -24,7 +25,11 @@ const FINAL: OrderStatus[] = ["completed", "cancelled"];
 const ICON: Record<OrderStatus, typeof Clock> = { placed: Clock, confirmed: ChefHat, ready: BellRing, completed: PackageCheck, cancelled: XCircle };
 const SHOPPER_REASONS = ["Tôi muốn đổi món", "Tôi đặt nhầm cửa hàng", "Tôi không đến kịp"];
 
-/** One order, polled until it is completed or cancelled; pays through Zalo Checkout when chosen. */
+/**
+ * One order, polled until it is completed or cancelled; pays through Zalo Checkout (a counter order as COD). The
+ * sheet runs outside the app: createOrder resolves when it opens, the end comes as PaymentDone / a reopen, which
+ * reload at once; meanwhile the payment is checked with backoff (each check may ask Zalo), never every poll.
+ */
 export default function OrderStatusPage() {
   const { id = "" } = useParams();
   const location = useLocation();
@@ -34,6 +39,7 @@ export default function OrderStatusPage() {
   const [cancelling, setCancelling] = useState<"closed" | "open" | "busy">("closed");
   const { loyalty, refresh: refreshLoyalty } = useLoyalty({ refreshOnMount: false });
   const autoPay = useRef((location.state as { pay?: boolean } | null)?.pay === true);
+  const payCheck = useRef({ attempt: 0, next: 0 });
 
   const {
     data: order,
@@ -44,8 +50,10 @@ export default function OrderStatusPage() {
   } = useLoad(
     async () => {
       let o = await fetchMyOrder(id);
-      // Zalo payment not confirmed yet: ask the server, which checks Zalo when the callback is late.
-      if (o.payment === "zalopay" && (o.paymentStatus === "pending" || o.paymentStatus === "unpaid") && o.status !== "cancelled") {
+      // Zalo payment not confirmed yet: now and then ask the server, which checks Zalo when the callback is late.
+      const c = payCheck.current;
+      if (o.payment === "zalopay" && o.paymentStatus === "pending" && o.status !== "cancelled" && Date.now() >= c.next) {
+        c.next = Date.now() + paymentCheckDelay(c.attempt++);
         const p = await fetchPayment(id).catch(() => null);
         if (p && p.paymentStatus !== o.paymentStatus) o = await fetchMyOrder(id);
       }
@@ -55,29 +63,49 @@ export default function OrderStatusPage() {
     { pollMs: (o) => (o && !FINAL.includes(o.status) && !paying ? POLL_MS : null) },
   );
 
-  const pay = useCallback(async () => {
-    setPaying(true);
-    try {
-      await payWithZalo(id);
-    } catch (e) {
-      if (e instanceof ZaloError) {
-        if (e.zaloCode !== -2003 && e.zaloCode !== -1401) toast.error("Chưa mở được thanh toán Zalo, hãy thử lại");
-      } else {
-        const code = toFailure(e).code;
-        toast.error(describeError(code).title);
-      }
-    } finally {
-      setPaying(false);
+  // The sheet closed (PaymentDone) or Zalo reopened the app here: look now, and check the payment afresh.
+  useEffect(() => {
+    const now = () => {
+      payCheck.current = { attempt: 0, next: 0 };
       void load();
-    }
-  }, [id, load, toast]);
+    };
+    const offDone = zaloSdk.onPaymentDone(now);
+    const offOpen = zaloSdk.onOpenApp(now);
+    return () => {
+      offDone();
+      offOpen();
+    };
+  }, [load]);
+
+  const pay = useCallback(
+    async (counter = false) => {
+      setPaying(true);
+      try {
+        await payWithZalo(id);
+        payCheck.current = { attempt: 0, next: 0 };
+      } catch (e) {
+        // Pay at the counter still stands without the COD sheet (a shop without Checkout, a refused sheet).
+        if (counter) return;
+        if (e instanceof ZaloError) {
+          if (e.zaloCode !== -2003 && e.zaloCode !== -1401) toast.error("Chưa mở được thanh toán Zalo, hãy thử lại");
+        } else {
+          const code = toFailure(e).code;
+          toast.error(describeError(code).title);
+        }
+      } finally {
+        setPaying(false);
+        void load();
+      }
+    },
+    [id, load, toast],
+  );
 
   // Fresh from the cart with "pay through Zalo": open Checkout once.
   useEffect(() => {
     if (!order || !autoPay.current) return;
     autoPay.current = false;
     navigate(location.pathname, { replace: true, state: null, animate: false } as never);
-    if (order.payment === "zalopay" && order.paymentStatus !== "paid") void pay();
+    if (order.paymentStatus === "unpaid") void pay(order.payment === "counter");
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [order?.id]);
 

@@ -64,6 +64,24 @@ export function createOrderRepo(db: Db) {
   /** One page of people who ordered before; the caller keeps those whose last order is older than its window. */
   const customersByLastOrder = (p: { since: number; after: string; n: number }) =>
     lapsedStmt.all(p) as { customerId: string; lastCompletedAt: number; recent: number; erased: number }[];
+  // ---- Checkout reports (updateOrderStatus) and manual refunds ----
+  const dueReports = c
+    .prepare("select id from orders where checkout_report_due is not null and (checkout_report_lease is null or checkout_report_lease < ?) limit ?")
+    .pluck();
+  /** One process claims a report until `until`; a crashed claim lapses. */
+  const claimReport = c.prepare(
+    "update orders set checkout_report_lease = ? where id = ? and checkout_report_due is not null and (checkout_report_lease is null or checkout_report_lease < ?) returning checkout_report_due as due, checkout_order_id as coid",
+  );
+  // What Zalo accepted is kept; a newer due code (refunded after paid) set while the call was out stays due.
+  const reported = c.prepare(
+    "update orders set checkout_reported = @code, checkout_report_due = case when checkout_report_due = @code then null else checkout_report_due end, checkout_report_lease = null, checkout_report_error = null where id = @id",
+  );
+  const reportFailed = c.prepare("update orders set checkout_report_lease = ?, checkout_report_error = ? where id = ?");
+  const refundsDue = (limit: number) =>
+    db.select().from(orders).where(eq(orders.paymentStatus, "refund_due")).orderBy(asc(orders.cancelledAt)).limit(limit).all();
+  const markRefunded = c.prepare(
+    "update orders set payment_status = 'refunded', refunded_at = ?, refunded_by = ?, refund_note = ?, updated_at = ? where id = ? and payment_status = 'refund_due'",
+  );
 
   return {
     customersByLastOrder,
@@ -84,6 +102,12 @@ export function createOrderRepo(db: Db) {
       markPaid.run(p.at, p.transId, p.checkoutOrderId, p.at, p.id).changes === 1,
     markFailed: (id: string, at: number) => markFailed.run(at, id).changes === 1,
     linkCheckout: (id: string, checkoutOrderId: string) => linkCheckout.run(checkoutOrderId, id).changes === 1,
+    dueReports: (now: number, limit: number) => dueReports.all(now, limit) as string[],
+    claimReport: (id: string, now: number, until: number) => claimReport.get(until, id, now) as { due: 1 | -1 | 2; coid: string | null } | undefined,
+    reported: (id: string, code: number) => reported.run({ code, id }),
+    reportFailed: (id: string, retryAt: number, error: string) => reportFailed.run(retryAt, error.slice(0, 300), id),
+    refundsDue,
+    markRefunded: (p: { id: string; at: number; by: string; note: string }) => markRefunded.run(p.at, p.by, p.note, p.at, p.id).changes === 1,
   };
 }
 

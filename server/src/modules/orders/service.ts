@@ -23,6 +23,10 @@ const vnd = (n: number) => `${n.toLocaleString("vi-VN")}đ`;
 const PICKUP_PAST_MS = 5 * 60_000;
 const PICKUP_AHEAD_MS = 7 * DAY;
 const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
+/** Checkout methods whose money Zalo never sees: the shop reports their result (updateOrderStatus, §8.4). */
+export const OFFLINE_CHECKOUT = ["COD", "BANK"];
+export const offlineCheckout = (o: Pick<OrderRow, "checkoutOrderId" | "checkoutMethod">) =>
+  !!o.checkoutOrderId && OFFLINE_CHECKOUT.includes(o.checkoutMethod ?? "");
 
 /**
  * Orders. Rules kept here (and tested in orders.test.ts):
@@ -38,7 +42,9 @@ const LIVE: OrderStatus[] = ["placed", "confirmed", "ready"];
  *   completed order appends one `reverse` entry (`order:<id>:reverse`) that takes back what was earned, never below
  *   zero; what the shopper already spent is recorded on the order as `points_shortfall` and absorbed by the shop.
  * - Payment (taken by the payments module): a Zalo Checkout order must be paid before staff confirm it; a counter
- *   order is paid when completed. Cancelling a paid order marks it `refund_due` (refunds happen outside this system).
+ *   order is paid when completed. Cancelling a paid order marks it `refund_due`: a console task until someone marks
+ *   the refund made (Zalo documents no refund API). A counter or bank order that went through Checkout (COD/BANK)
+ *   owes Zalo its result (updateOrderStatus): 1 when completed, -1 when cancelled unpaid, 2 once refunded.
  */
 export function createOrderService(deps: {
   db: Db;
@@ -56,6 +62,8 @@ export function createOrderService(deps: {
   carts: Pick<CartService, "ordered">;
   /** The link to the order's rating page (the feedback recipe's `{rating_link}`). */
   ratingLink?: (orderId: string) => string;
+  /** The payments module sends an order's due Checkout report once the transaction has committed. */
+  checkoutDue?: (orderId: string) => void;
   now: () => number;
 }) {
   const { db, repo, now } = deps;
@@ -253,13 +261,14 @@ export function createOrderService(deps: {
       const ok = deps.vouchers.redeemForOrder({ voucherId: o.voucherId, orderId: o.id, storeId: o.storeId, actor, placedAt: o.createdAt, at });
       voucherState = ok ? "redeemed" : "conflict";
     }
-    repo.set(o.id, { pointsEarned: earned, voucherState });
+    repo.set(o.id, { pointsEarned: earned, voucherState, ...(offlineCheckout(o) ? { checkoutReportDue: 1 } : {}) });
     return earned;
   }
 
   function cancel(o: OrderRow, actor: Actor, reason: string, at: number) {
     const set: Parameters<OrderRepo["set"]>[1] = { cancelReason: reason };
     if (o.paymentStatus === "paid") set.paymentStatus = "refund_due";
+    else if (offlineCheckout(o)) set.checkoutReportDue = -1; // never paid: Checkout closes it as failed
     if (o.status === "completed") {
       if (o.pointsEarned > 0) {
         const { reverse, shortfall } = pointsReversal(o.pointsEarned, deps.loyaltyRepo.balanceOf(o.customerId) ?? 0);
@@ -285,6 +294,11 @@ export function createOrderService(deps: {
     repo.set(o.id, set);
   }
 
+  /** Staff transitions run in a transaction; a report they made due is sent after it commits. */
+  function afterCommit(id: string) {
+    if (repo.order(id)?.checkoutReportDue != null) deps.checkoutDue?.(id);
+  }
+
   function move(o: OrderRow, to: OrderStatus, actor: Actor, reason: string | undefined, at: number) {
     if (!canTransition(o.status, to))
       throw new AppError(ErrorCode.ORDER_STATUS_INVALID, `This order is ${o.status}: it cannot become ${to}`, { status: o.status });
@@ -303,6 +317,7 @@ export function createOrderService(deps: {
     staffRow(actor, id);
     const at = now();
     tx(db, () => move(repo.order(id)!, body.status, actorOf(actor), body.reason, at));
+    afterCommit(id);
     return toOrder(repo.order(id)!);
   }
 
@@ -317,6 +332,7 @@ export function createOrderService(deps: {
       if (o.paymentStatus === "paid") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is paid: ask the staff to cancel and refund it");
       move(o, "cancelled", { kind: "customer", id: customerId }, reason, at);
     });
+    afterCommit(id);
     return toOrder(repo.order(id)!);
   }
 

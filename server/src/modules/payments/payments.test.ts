@@ -145,6 +145,14 @@ describe("Zalo Checkout", () => {
       checkoutOrderId,
       zalo: { returnCode: 0 },
     });
+    // Asked again at once (many screens, an eager client): not passed on to Zalo within 10 s; the callback settles it.
+    const asks = async () => ((await h.control("GET", "/_emu/requests")) as any[]).filter((r) => r.path === "/payment/api/transaction/get-status").length;
+    const asked = await asks();
+    expect((await inject("GET", `/api/orders/${o.id}/payment?checkoutOrderId=${checkoutOrderId}`, s.token)).json()).toMatchObject({
+      paymentStatus: "pending",
+      zalo: null,
+    });
+    expect(await asks()).toBe(asked);
     const forged = await h.app.inject({
       method: "POST",
       url: "/webhooks/zalo-checkout/notify",
@@ -156,5 +164,128 @@ describe("Zalo Checkout", () => {
     expect(sent.response).toEqual({ returnCode: 1, returnMessage: "success" });
     expect(sql("select payment_method, payment_status from orders where id = ?", o.id)).toEqual([{ payment_method: "counter", payment_status: "unpaid" }]);
     expect((await move(o.id, "confirmed")).statusCode).toBe(200);
+  });
+});
+
+describe("Checkout for cash and transfers (COD / BANK) and refunds", () => {
+  const KEY = TEST_ENV.ZALO_CHECKOUT_PRIVATE_KEY;
+  const hmac = (s: string) => createHmac("sha256", KEY).update(s).digest("hex");
+
+  async function createV2(s: { appUserId: string }, params: any) {
+    const { accessToken } = await h.control("POST", `/_emu/users/${s.appUserId}/token`);
+    const form = new URLSearchParams({ ...params, amount: String(params.amount), item: encodeURIComponent(JSON.stringify(params.item)) });
+    const res = await fetch(`${h.emuUrl}/payment/api/order/create-v2`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${accessToken}` },
+      body: form,
+    });
+    const body = (await res.json()) as any;
+    expect(body.err, JSON.stringify(body)).toBe(0);
+    return body.data.id as string;
+  }
+  const emuOrder = async (coid: string) => ((await h.control("GET", "/_emu/checkout/orders")) as any[]).find((x) => x.id === coid);
+  const updates = async (coid: string) => ((await emuOrder(coid))?.updates ?? []).map((u: any) => u.resultCode);
+  /** A counter order the shopper took through Checkout as COD; Zalo's notify reaches the server. */
+  async function codOrder(name: string) {
+    await h.control("POST", "/_emu/config", { checkoutNotifyUrl: `${apiUrl}/webhooks/zalo-checkout/notify` });
+    const s = await newShopper(h, name);
+    const o = (await place(s.token)).json().order;
+    const res = await inject("POST", `/api/orders/${o.id}/checkout`, s.token);
+    expect(res.statusCode, res.body).toBe(200);
+    const params = res.json();
+    expect(JSON.parse(params.method)).toEqual({ id: "COD", isCustom: false });
+    expect(params.mac).toBe(hmac(checkoutMacData((({ mac: _m, ...rest }) => rest)(params))));
+    const coid = await createV2(s, params);
+    return { s, o, coid };
+  }
+
+  it("pay at the counter is a Checkout COD order: notify finds it through getOrderStatus, completion is reported with updateOrderStatus", async () => {
+    const { o, coid } = await codOrder("Khách trả quầy");
+    // Not linked yet (the app never told us): the notify's Checkout id is resolved through Zalo's get-status.
+    expect(sql("select checkout_order_id from orders where id = ?", o.id)[0].checkout_order_id).toBeNull();
+    const sent = await h.control("POST", `/_emu/checkout/${coid}/notify`, { method: "COD" });
+    expect(sent.response).toEqual({ returnCode: 1, returnMessage: "success" });
+    expect(sql("select payment_method, payment_status, checkout_order_id, checkout_method from orders where id = ?", o.id)).toEqual([
+      { payment_method: "counter", payment_status: "unpaid", checkout_order_id: coid, checkout_method: "COD" },
+    ]);
+    for (const st of ["confirmed", "ready"]) expect((await move(o.id, st)).statusCode).toBe(200);
+    expect(await updates(coid)).toEqual([]);
+    expect((await move(o.id, "completed")).statusCode).toBe(200);
+    // Reported once the completion committed, signed with the Mini App ID (the emulator refuses anything else).
+    await expect.poll(() => updates(coid)).toEqual([1]);
+    await expect
+      .poll(() => sql("select checkout_report_due, checkout_reported from orders where id = ?", o.id)[0])
+      .toEqual({
+        checkout_report_due: null,
+        checkout_reported: 1,
+      });
+    expect((await emuOrder(coid)).resultCode).toBe(1);
+    expect(sql("select count(*) as n from audit_log where action = 'order.checkout_reported' and target_id = ?", o.id)[0].n).toBe(1);
+    // A forged notify id (not Zalo's) finds no order.
+    const forgedId = "1234567890123456789";
+    const forged = await h.app.inject({
+      method: "POST",
+      url: "/webhooks/zalo-checkout/notify",
+      payload: {
+        data: { appId: TEST_ENV.ZALO_MINI_APP_ID, orderId: forgedId, method: "COD" },
+        mac: hmac(`appId=${TEST_ENV.ZALO_MINI_APP_ID}&orderId=${forgedId}&method=COD`),
+      },
+    });
+    expect(forged.json().returnCode).toBe(0);
+  });
+
+  it("a bank-transfer order cancelled unpaid is reported failed; a report Zalo refuses stays due and the sweep sends it later", async () => {
+    const { o, coid } = await codOrder("Khách chuyển khoản");
+    await h.control("POST", `/_emu/checkout/${coid}/notify`, { method: "BANK" });
+    expect(sql("select checkout_method from orders where id = ?", o.id)[0].checkout_method).toBe("BANK");
+    await h.control("POST", "/_emu/faults", { match: "/payment/api/transaction/update-status", error: -2003, times: 1 });
+    expect((await move(o.id, "cancelled", undefined, "Khách không đến")).statusCode).toBe(200);
+    await expect.poll(() => sql("select checkout_report_error from orders where id = ?", o.id)[0].checkout_report_error).toMatch(/-2003/);
+    expect(sql("select checkout_report_due, checkout_reported from orders where id = ?", o.id)[0]).toEqual({
+      checkout_report_due: -1,
+      checkout_reported: null,
+    });
+    // Not before its retry time; then once.
+    expect(await h.app.services.payments.reportDue()).toBe(0);
+    await h.control("POST", "/_emu/clock", { advanceMs: 6 * 60_000 });
+    expect(await h.app.services.payments.reportDue()).toBe(1);
+    expect(await updates(coid)).toEqual([-1]);
+    expect(sql("select checkout_report_due, checkout_reported, checkout_report_error from orders where id = ?", o.id)[0]).toEqual({
+      checkout_report_due: null,
+      checkout_reported: -1,
+      checkout_report_error: null,
+    });
+    expect(await h.app.services.payments.reportDue()).toBe(0);
+  });
+
+  it("refunds: a cancelled paid order is a console task until marked done (audited, once); a COD one is then reported refunded", async () => {
+    const { o, coid } = await codOrder("Khách hoàn tiền");
+    await h.control("POST", `/_emu/checkout/${coid}/notify`, { method: "COD" });
+    for (const st of ["confirmed", "ready", "completed"]) expect((await move(o.id, st)).statusCode).toBe(200);
+    await expect.poll(() => updates(coid)).toEqual([1]);
+    expect((await move(o.id, "cancelled", ctx.admin, "Khách trả lại món")).statusCode).toBe(200);
+    expect(sql("select payment_status from orders where id = ?", o.id)[0].payment_status).toBe("refund_due");
+
+    const list = await inject("GET", "/api/admin/refunds", ctx.admin);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().refunds.find((r: any) => r.orderId === o.id)).toMatchObject({
+      code: o.code,
+      totalVnd: 96_000,
+      checkoutMethod: "COD",
+      payment: "counter",
+    });
+    expect((await inject("GET", "/api/admin/refunds", ctx.staff.token)).statusCode).toBe(403);
+    const short = await inject("POST", `/api/admin/orders/${o.id}/refunded`, ctx.admin, { note: "" });
+    expect([short.statusCode, short.json().code]).toEqual([400, "VALIDATION_FAILED"]);
+
+    const done = await inject("POST", `/api/admin/orders/${o.id}/refunded`, ctx.admin, { note: "Trả tiền mặt tại quầy" });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().order.paymentStatus).toBe("refunded");
+    const again = await inject("POST", `/api/admin/orders/${o.id}/refunded`, ctx.admin, { note: "Trả tiền mặt tại quầy" });
+    expect([again.statusCode, again.json().code]).toEqual([409, "ORDER_STATUS_INVALID"]);
+    expect(sql("select count(*) as n from audit_log where action = 'order.refunded' and target_id = ?", o.id)[0].n).toBe(1);
+    expect((await inject("GET", "/api/admin/refunds", ctx.admin)).json().refunds.some((r: any) => r.orderId === o.id)).toBe(false);
+    await expect.poll(() => updates(coid)).toEqual([1, 2]);
+    expect((await emuOrder(coid)).resultCode).toBe(2);
   });
 });

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { CheckoutParams, PaymentState } from "@mc/shared";
+import { CheckoutParams, Order, PaymentState, RefundDoneBody, RefundTask } from "@mc/shared";
 import { me } from "../../http/route-helpers";
+import type { OrderService } from "../orders/service";
 import type { PaymentService } from "./service";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
@@ -10,9 +11,9 @@ const CheckoutReply = z.object({ returnCode: z.number(), returnMessage: z.string
 /** Zalo's Checkout servers post JSON; the MAC is over field values, so the parsed body is enough. */
 const CheckoutWebhookBody = z.record(z.string(), z.unknown()).nullish();
 
-export async function paymentRoutes(app: FastifyInstance, opts: { payments: PaymentService }) {
+export async function paymentRoutes(app: FastifyInstance, opts: { payments: PaymentService; orders: Pick<OrderService, "staffOrder"> }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { payments } = opts;
+  const { payments, orders } = opts;
 
   // ---- shopper ----
   r.post(
@@ -44,6 +45,37 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
     async (req) => payments.paymentState(me(req).id, req.params.id, req.query.checkoutOrderId),
   );
 
+  // ---- console: refunds made by hand (owners only: money leaves the shop) ----
+  r.get(
+    "/api/admin/refunds",
+    {
+      config: { access: "admin", scope: "any" },
+      schema: {
+        tags: ["orders"],
+        summary: "Cancelled paid orders still to refund, oldest first",
+        response: { 200: z.object({ refunds: z.array(RefundTask) }) },
+      },
+    },
+    async () => ({ refunds: payments.refundTasks() }),
+  );
+  r.post(
+    "/api/admin/orders/:id/refunded",
+    {
+      config: { access: "admin", scope: "any" },
+      schema: {
+        tags: ["orders"],
+        summary: "Mark a refund made (audited); a COD/bank Checkout order is reported refunded to Zalo",
+        params: IdParam,
+        body: RefundDoneBody,
+        response: { 200: z.object({ order: Order }) },
+      },
+    },
+    async (req) => {
+      payments.markRefunded(me(req), req.params.id, req.body.note);
+      return { order: orders.staffOrder(me(req), req.params.id) };
+    },
+  );
+
   // ---- Zalo Checkout webhooks (§8.3): MAC checked by the service first; answered in Zalo's form, always 200 ----
   r.post(
     "/webhooks/zalo-checkout/callback",
@@ -69,7 +101,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
       schema: { tags: ["webhooks"], summary: "Checkout COD/bank choice (verified with mac)", body: CheckoutWebhookBody, response: { 200: CheckoutReply } },
     },
     async (req) => {
-      const res = payments.handleNotify(req.body);
+      const res = await payments.handleNotify(req.body);
       if (res.returnCode !== 1) req.log.warn({ reason: res.returnMessage }, "rejected checkout notify");
       return res;
     },

@@ -6,8 +6,10 @@ import { audit, SYSTEM } from "../../lib/audit";
 import { checkoutMac, notifyMac, parseExtradata, sameMac } from "../../zalo/checkout";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
+import type { Principal } from "../../http/auth";
+import { actorOf } from "../../lib/audit";
 import type { OrderRepo, OrderRow } from "../orders/repo";
-import type { OrderService } from "../orders/service";
+import { OFFLINE_CHECKOUT, offlineCheckout, type OrderService } from "../orders/service";
 import type { PaymentRepo } from "./repo";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -22,10 +24,27 @@ export function createPaymentService(deps: {
   db: Db;
   repo: PaymentRepo;
   orders: Pick<OrderService, "ownRow">;
-  orderRepo: Pick<OrderRepo, "order" | "orderByCheckoutId" | "linesOf" | "set" | "markPaid" | "markFailed" | "linkCheckout">;
-  zalo: Pick<ZaloClient, "getCheckoutStatus">;
-  checkout: { appId: string; privateKey: string | undefined; method: string };
+  orderRepo: Pick<
+    OrderRepo,
+    | "order"
+    | "orderByCheckoutId"
+    | "linesOf"
+    | "set"
+    | "markPaid"
+    | "markFailed"
+    | "linkCheckout"
+    | "dueReports"
+    | "claimReport"
+    | "reported"
+    | "reportFailed"
+    | "refundsDue"
+    | "markRefunded"
+  >;
+  zalo: Pick<ZaloClient, "getCheckoutStatus" | "updateCheckoutStatus">;
+  /** `method`: the online method; `codMethod`: what a "pay at the counter" order is created with. */
+  checkout: { appId: string; privateKey: string | undefined; method: string; codMethod: string };
   now: () => number;
+  onError?: (err: unknown, orderId: string) => void;
 }) {
   const { db, repo, orderRepo, now } = deps;
   const { ownRow } = deps.orders;
@@ -40,7 +59,9 @@ export function createPaymentService(deps: {
   function checkout(customerId: string, id: string): CheckoutParams {
     const key = privateKey();
     const o = ownRow(customerId, id);
-    if (o.paymentMethod !== "zalopay") throw new AppError(ErrorCode.ORDER_PAYMENT_METHOD_INVALID, "This order is paid at the counter");
+    // "Pay at the counter" goes through Checkout too, as a COD order (Zalo asks for every payment there); its
+    // result is reported back with updateOrderStatus when staff complete it.
+    const counter = o.paymentMethod === "counter";
     if (o.status === "cancelled") throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order was cancelled", { status: o.status });
     if (o.paymentStatus === "paid" || o.paymentStatus === "refund_due") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is already paid");
     const params = {
@@ -48,19 +69,24 @@ export function createPaymentService(deps: {
       desc: `Thanh toán đơn ${o.code}`,
       item: orderRepo.linesOf(o.id).map((l) => ({ id: l.productId, name: l.name, quantity: l.quantity, amount: l.lineTotalVnd })),
       extradata: JSON.stringify({ orderId: o.id, code: o.code }),
-      method: JSON.stringify({ id: deps.checkout.method, isCustom: false }),
+      method: JSON.stringify({ id: counter ? deps.checkout.codMethod : deps.checkout.method, isCustom: false }),
     };
     const mac = checkoutMac(key, params);
-    tx(db, () => {
-      if (orderRepo.order(id)!.paymentStatus !== "paid") orderRepo.set(id, { paymentStatus: "pending", updatedAt: now() });
-    });
+    if (!counter)
+      tx(db, () => {
+        if (orderRepo.order(id)!.paymentStatus !== "paid") orderRepo.set(id, { paymentStatus: "pending", updatedAt: now() });
+      });
     return { ...params, mac };
   }
 
   /** Marks an order paid or failed from a verified Zalo answer, once per event key. Runs in a transaction. */
-  function applyPayment(o: OrderRow, p: { key: string; checkoutOrderId: string; transId: string | null; resultCode: number; payload: unknown; at: number }) {
+  function applyPayment(
+    o: OrderRow,
+    p: { key: string; checkoutOrderId: string; transId: string | null; resultCode: number; method: string | null; payload: unknown; at: number },
+  ) {
     if (!repo.recordWebhook(p.key, "checkout.payment", JSON.stringify(p.payload), p.at)) return false;
     orderRepo.linkCheckout(o.id, p.checkoutOrderId);
+    if (p.method) orderRepo.set(o.id, { checkoutMethod: p.method });
     if (p.resultCode === 1) {
       if (orderRepo.markPaid({ id: o.id, at: p.at, transId: p.transId, checkoutOrderId: p.checkoutOrderId })) {
         // Paid after it was cancelled: the money goes back. Read the order now, not as the caller saw it before
@@ -103,30 +129,159 @@ export function createPaymentService(deps: {
     const transId = data.transId == null ? null : String(data.transId);
     const at = now();
     const fresh = tx(db, () =>
-      applyPayment(o, { key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`, checkoutOrderId, transId, resultCode, payload: body, at }),
+      applyPayment(o, {
+        key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`,
+        checkoutOrderId,
+        transId,
+        resultCode,
+        method: data.method == null ? null : String(data.method),
+        payload: body,
+        at,
+      }),
     );
     return { returnCode: 1, returnMessage: fresh ? "success" : "already processed" };
   }
 
-  /** COD / bank transfer chosen in the Checkout sheet (§8.3): the order is paid at the counter instead. */
-  function handleNotify(body: unknown): CheckoutReply {
+  /**
+   * COD / bank transfer chosen in the Checkout sheet (§8.3): the order is paid at the counter (or by transfer, which
+   * staff confirm at completion) and its result is owed to Zalo. The notify carries only Checkout's order id: an
+   * order not linked yet is found through getOrderStatus, whose extradata is ours (a forged id finds nothing).
+   */
+  async function handleNotify(body: unknown): Promise<CheckoutReply> {
     const key = deps.checkout.privateKey;
     if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
     if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
     const { appId, orderId, method } = body.data;
     if (!sameMac(notifyMac(key, String(appId), String(orderId), String(method)), body.mac)) return { returnCode: 0, returnMessage: "invalid mac" };
     if (String(appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
-    const o = orderRepo.orderByCheckoutId(String(orderId));
-    if (!o) return { returnCode: 0, returnMessage: "order not found" };
+    const coid = String(orderId);
+    let o = orderRepo.orderByCheckoutId(coid);
+    if (!o) {
+      try {
+        const ours = parseExtradata((await deps.zalo.getCheckoutStatus(coid)).extradata)?.orderId;
+        o = typeof ours === "string" ? orderRepo.order(ours) : undefined;
+      } catch {
+        return { returnCode: 0, returnMessage: "could not read the order from Zalo: retry" };
+      }
+    }
+    if (!o || (o.checkoutOrderId && o.checkoutOrderId !== coid)) return { returnCode: 0, returnMessage: "order not found" };
+    const chosen = OFFLINE_CHECKOUT.includes(String(method)) ? String(method) : null;
+    if (!chosen) return { returnCode: 0, returnMessage: "method must be COD or BANK" };
     const at = now();
+    const found = o;
     tx(db, () => {
-      if (!repo.recordWebhook(`checkout:notify:${orderId}:${method}`, "checkout.notify", JSON.stringify(body), at)) return;
-      const cur = orderRepo.order(o.id)!;
-      if (cur.paymentStatus === "paid" || cur.status === "cancelled") return;
-      orderRepo.set(o.id, { paymentMethod: "counter", paymentStatus: "unpaid", updatedAt: at });
-      audit(db, { actor: SYSTEM, action: "order.payment_method", targetId: o.id, storeId: o.storeId, details: { method }, at });
+      if (!repo.recordWebhook(`checkout:notify:${coid}:${chosen}`, "checkout.notify", JSON.stringify(body), at)) return;
+      orderRepo.linkCheckout(found.id, coid);
+      const cur = orderRepo.order(found.id)!;
+      if (cur.paymentStatus === "paid" && cur.paymentMethod === "zalopay") return; // paid online meanwhile: nothing owed
+      const due = cur.status === "completed" ? 1 : cur.status === "cancelled" && cur.paymentStatus !== "refund_due" ? -1 : null;
+      orderRepo.set(found.id, {
+        checkoutMethod: chosen,
+        ...(cur.paymentMethod === "zalopay" ? { paymentMethod: "counter", paymentStatus: "unpaid" } : {}),
+        ...(due !== null ? { checkoutReportDue: due } : {}),
+        updatedAt: at,
+      });
+      audit(db, { actor: SYSTEM, action: "order.payment_method", targetId: found.id, storeId: found.storeId, details: { method: chosen }, at });
     });
+    if (orderRepo.order(found.id)!.checkoutReportDue != null) reportSoon(found.id);
     return { returnCode: 1, returnMessage: "success" };
+  }
+
+  // ---- updateOrderStatus: reporting COD / bank results (§8.4) ----
+
+  const LEASE_MS = 60_000;
+  const RETRY_MS = 5 * 60_000;
+  /** A refusal that sending again cannot fix (wrong MAC or appId, bad params): retried rarely, shown in the console. */
+  const STUCK_RETRY_MS = 6 * 3600_000;
+
+  /**
+   * Sends one order's due report. A conditional claim makes one process send it at a time (the API and a standalone
+   * dispatcher may both sweep); Zalo's update is idempotent, so a resend after a lost answer is harmless.
+   */
+  async function reportOne(id: string): Promise<boolean> {
+    const at = now();
+    const claim = orderRepo.claimReport(id, at, at + LEASE_MS);
+    if (!claim) return false;
+    if (!claim.coid) {
+      orderRepo.reportFailed(id, at + STUCK_RETRY_MS, "no Checkout order id");
+      return false;
+    }
+    try {
+      await deps.zalo.updateCheckoutStatus(claim.coid, claim.due);
+    } catch (err) {
+      const permanent = err instanceof ZaloError && (err.kind === "permanent" || err.kind === "request_invalid") && err.zaloCode !== -2003;
+      orderRepo.reportFailed(id, now() + (permanent ? STUCK_RETRY_MS : RETRY_MS), err instanceof Error ? err.message : String(err));
+      return false;
+    }
+    const o = orderRepo.order(id)!;
+    tx(db, () => {
+      orderRepo.reported(id, claim.due);
+      audit(db, { actor: SYSTEM, action: "order.checkout_reported", targetId: id, storeId: o.storeId, details: { resultCode: claim.due }, at: now() });
+    });
+    return true;
+  }
+
+  /** After a commit that made a report due: send it off the request thread. */
+  function reportSoon(id: string) {
+    setImmediate(() => void reportOne(id).catch((err) => deps.onError?.(err, id)));
+  }
+
+  /** The periodic sweep: reports still owed (a failed send, a process that stopped mid-way). */
+  async function reportDue(limit = 50) {
+    let sent = 0;
+    for (const id of orderRepo.dueReports(now(), limit)) if (await reportOne(id)) sent++;
+    return sent;
+  }
+
+  // ---- refunds ----
+
+  /**
+   * Cancelled paid orders still to refund: the console's task list. Zalo documents no refund API for Checkout
+   * (zalo-platform.md §8), so the money goes back by hand (the ZaloPay merchant portal, cash, a transfer).
+   */
+  function refundTasks() {
+    return orderRepo.refundsDue(200).map((o) => ({
+      orderId: o.id,
+      code: o.code,
+      storeId: o.storeId,
+      totalVnd: o.totalVnd,
+      payment: o.paymentMethod,
+      checkoutMethod: o.checkoutMethod,
+      zaloTransId: o.zaloTransId,
+      cancelReason: o.cancelReason,
+      paidAt: iso(o.paidAt),
+      cancelledAt: iso(o.cancelledAt),
+    }));
+  }
+
+  /** Marks a refund made (once; audited). A COD/bank Checkout order then tells Zalo it was refunded (resultCode 2). */
+  function markRefunded(actor: Principal, id: string, note: string) {
+    const at = now();
+    const o = orderRepo.order(id);
+    if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
+    tx(db, () => {
+      if (!orderRepo.markRefunded({ id, at, by: actor.id, note }))
+        throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order has no refund to make", { status: orderRepo.order(id)!.paymentStatus });
+      if (offlineCheckout(o)) orderRepo.set(id, { checkoutReportDue: 2 });
+      audit(db, { actor: actorOf(actor), action: "order.refunded", targetId: id, storeId: o.storeId, details: { note, totalVnd: o.totalVnd }, at });
+    });
+    if (offlineCheckout(o)) reportSoon(id);
+    return orderRepo.order(id)!;
+  }
+
+  /**
+   * getOrderStatus at most once per STATUS_EVERY_MS for an order (per process): the verified callback settles a
+   * payment, this is the fallback, and many open screens (or a client polling too eagerly) must not hammer Zalo.
+   */
+  const STATUS_EVERY_MS = 10_000;
+  const askedAt = new Map<string, number>();
+  function mayAskZalo(key: string) {
+    const at = now();
+    const last = askedAt.get(key);
+    if (last !== undefined && at - last < STATUS_EVERY_MS) return false;
+    if (askedAt.size > 10_000) askedAt.clear(); // a bound, not a cache: forgetting only allows one more ask
+    askedAt.set(key, at);
+    return true;
   }
 
   /**
@@ -137,7 +292,13 @@ export function createPaymentService(deps: {
     let o = ownRow(customerId, id);
     let zalo: PaymentState["zalo"] = null;
     const coid = o.checkoutOrderId ?? checkoutOrderId;
-    if (o.paymentMethod === "zalopay" && ["unpaid", "pending", "failed"].includes(o.paymentStatus) && coid && deps.checkout.privateKey) {
+    if (
+      o.paymentMethod === "zalopay" &&
+      ["unpaid", "pending", "failed"].includes(o.paymentStatus) &&
+      coid &&
+      deps.checkout.privateKey &&
+      mayAskZalo(`${o.id}:${coid}`)
+    ) {
       let s: Awaited<ReturnType<ZaloClient["getCheckoutStatus"]>>;
       try {
         s = await deps.zalo.getCheckoutStatus(coid);
@@ -157,6 +318,7 @@ export function createPaymentService(deps: {
             checkoutOrderId: coid,
             transId: s.transId,
             resultCode: s.returnCode,
+            method: s.method,
             payload: s,
             at,
           }),
@@ -169,7 +331,7 @@ export function createPaymentService(deps: {
     return { orderId: o.id, payment: o.paymentMethod, paymentStatus: o.paymentStatus, paidAt: iso(o.paidAt), checkoutOrderId: o.checkoutOrderId, zalo };
   }
 
-  return { checkout, handleCallback, handleNotify, paymentState };
+  return { checkout, handleCallback, handleNotify, paymentState, reportOne, reportDue, refundTasks, markRefunded };
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import type { AdminProduct, MenuCategory, Order } from "@mc/shared";
+import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
+import { openDesktop, realErrors, shot } from "../support/browser";
+import { withConsoleStack } from "../support/suite";
+
+const Q1 = "q1-nguyen-hue";
+
+describe("console: refunds of cancelled paid orders", () => {
+  let stack: Stack;
+  let browser: Browser;
+  withConsoleStack((s, b) => {
+    stack = s;
+    browser = b;
+  });
+
+  it("lists what is owed, and an owner marks it refunded with a note (at 360 px and on a desktop)", async () => {
+    const admin = await stack.adminToken();
+    const call = async <T>(method: string, path: string, token: string, body?: unknown) => {
+      const res = await fetch(`${stack.apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    // A cup sold at the counter, completed (paid in cash), then cancelled by the owner: the cash goes back.
+    const cat = await call<MenuCategory>("POST", "/api/admin/menu/categories", admin, { name: "Cà phê", position: 1 });
+    const cup = await call<AdminProduct>("POST", "/api/admin/menu/products", admin, { categoryId: cat.id, name: "Bạc xỉu", priceVnd: 32_000, storeIds: [Q1] });
+    const shopper = (await personaLogin(stack, "shopper")).token;
+    const staff = (await personaLogin(stack, "staff")).token;
+    const orders: Order[] = [];
+    for (const n of [1, 2]) {
+      const { order } = await call<{ order: Order }>("POST", "/api/orders", shopper, {
+        storeId: Q1,
+        items: [{ productId: cup.id, quantity: n }],
+        pickup: { type: "table", table: "5" },
+        payment: "counter",
+        expectedTotal: 32_000 * n,
+        requestId: `refund-test-${n}-${Date.now()}`,
+      });
+      for (const status of ["confirmed", "ready", "completed"]) await call("POST", `/api/staff/orders/${order.id}/status`, staff, { status });
+      await call("POST", `/api/staff/orders/${order.id}/status`, staff, { status: "cancelled", reason: "Khách trả lại món" });
+      orders.push(order);
+    }
+
+    const { page, errors, close } = await openDesktop({ browser, expected: () => false });
+    try {
+      await page.setViewportSize({ width: 360, height: 780 });
+      await page.goto(`${stack.consoleUrl}/`);
+      await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
+      await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
+      await page.getByTestId("login-submit").click();
+      await expect.poll(() => page.getByTestId("signed-in-as").count(), { timeout: 15_000 }).toBe(1);
+      await page.goto(`${stack.consoleUrl}/#/refunds`);
+      const row = (o: Order) => page.getByTestId(`refund-${o.code}`);
+      await expect.poll(() => row(orders[0]!).count(), { timeout: 15_000 }).toBe(1);
+      expect(await row(orders[0]!).textContent()).toContain("32.000đ");
+      expect(await row(orders[1]!).textContent()).toContain("64.000đ");
+      expect(await row(orders[0]!).textContent()).toContain("Lý do: Khách trả lại món");
+      await row(orders[0]!).getByTestId("refund-mark").click();
+      await page.getByTestId("refund-note").fill("Trả tiền mặt tại quầy");
+      await shot(page, "console-refunds-phone");
+      await page.getByTestId("refund-confirm").click();
+      await expect.poll(() => row(orders[0]!).count(), { timeout: 10_000 }).toBe(0);
+      expect(await row(orders[1]!).count()).toBe(1);
+      // The shopper's order says so (the audit entry is checked in payments.test.ts).
+      const mine = await call<{ order: Order }>("GET", `/api/me/orders/${orders[0]!.id}`, shopper);
+      expect(mine.order.paymentStatus).toBe("refunded");
+
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await row(orders[1]!).getByTestId("refund-mark").click();
+      await page.getByTestId("refund-note").fill("Chuyển khoản lại cho khách");
+      await page.waitForTimeout(200);
+      await shot(page, "console-refunds");
+      await page.getByTestId("refund-confirm").click();
+      await expect.poll(() => page.getByTestId("refunds-empty").count(), { timeout: 10_000 }).toBe(1);
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+});
