@@ -537,6 +537,10 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       );
       const { rules } = c.messaging.rules();
       c.messaging.setRules(operator, { ...rules, floor: { ...rules.floor, templateId: CARE_TEMPLATE } }, "Tin giữ ấm gửi bằng mẫu chăm sóc khách hàng");
+      // The demo shop has no promotion template approved yet, so it chose (in the console, knowing the risk) to send
+      // its offers to followers by CS; a real shop starts with the switch off.
+      const now = c.messaging.rules().rules;
+      c.messaging.setRules(operator, { ...now, zalo: { ...now.zalo, promotionsByCs: true } }, "Gửi ưu đãi qua tin tư vấn khi chưa có mẫu khuyến mãi");
     }
 
     for (const game of games)

@@ -19,9 +19,12 @@ beforeEach(async () => {
   // Zalo's webhooks (follows, receipts, seen) reach the server for real.
   const url = await h.app.listen({ port: 0, host: "127.0.0.1" });
   await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo`, dailyQuota: 100_000 });
-  // Only a weekly promotion cap (the default's "one message a day of any kind" would hold each broadcast behind the welcome).
+  // Only a weekly promotion cap (the default's "one message a day of any kind" would hold each broadcast behind the welcome),
+  // and this shop sends its offers by CS (the switch is off by default).
   const rules = (await api("GET", "/api/admin/warming-rules")).json().rules;
-  await api("PUT", "/api/admin/warming-rules", { rules: { ...rules, caps: [{ category: "promotion", channel: "any", max: 5, windowHours: 168 }] } });
+  await api("PUT", "/api/admin/warming-rules", {
+    rules: { ...rules, caps: [{ category: "promotion", channel: "any", max: 5, windowHours: 168 }], zalo: { ...rules.zalo, promotionsByCs: true } },
+  });
 });
 afterEach(async () => h.close());
 

@@ -213,7 +213,10 @@ describe("the inbox list's filters", () => {
     // B shares a phone through Zalo's flow (phone token → the API exchanges it).
     await h.control("PATCH", `/_emu/users/${b.appUserId}`, { phone: "0912345678" });
     const { token: phoneToken } = await h.control("POST", `/_emu/users/${b.appUserId}/phone-token`);
-    expect((await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(b.token), payload: { phoneToken } })).statusCode).toBe(200);
+    // With a fresh Zalo token, as the mini app sends it with each phone share.
+    const { accessToken } = await h.control("POST", `/_emu/users/${b.appUserId}/token`);
+    const shared = await h.app.inject({ method: "POST", url: "/api/me/phone", headers: bearer(b.token), payload: { phoneToken, accessToken } });
+    expect(shared.statusCode).toBe(200);
     const phone = (h.app.services.db.$client.prepare("select phone from customers where id = ?").get(b.customer.id) as { phone: string | null }).phone;
     expect(phone).toBe("84912345678");
     const found = (await call("GET", "/api/staff/inbox?status=all&q=5678", ctx.admin)).body.conversations;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decide, type PolicyMessage } from "@mc/shared";
+import { DEFAULT_WARMING_RULES, decide, type PolicyMessage } from "@mc/shared";
 import { openDb, type Db } from "../../db/client";
 import type { SliceOptions } from "../../db/chunked";
 import { createLoyaltyRepo } from "../loyalty/repo";
@@ -7,6 +7,7 @@ import { createCustomerRepo } from "../customers/repo";
 import { createDispatcher } from "./dispatcher";
 import { createMessagingRepo } from "./repo";
 import { createMessagingService } from "./service";
+import { createRulesRepo } from "./rules-repo";
 import { everyTurn } from "../../test-support";
 
 // Broadcast previews and plans in slices (service level, fresh in-memory database per test). Time is
@@ -188,6 +189,13 @@ describe("a broadcast cancelled", () => {
 describe("a broadcast preview in slices", () => {
   it("counts what `decide` says for each person, whatever the slice size, with the event loop served between slices", async () => {
     seed(40, true);
+    // This shop sends offers by CS (off by default): the audience then splits over many reasons, not one.
+    createRulesRepo(db, DEFAULT_WARMING_RULES.timeZone).addVersion(
+      { ...DEFAULT_WARMING_RULES, zalo: { ...DEFAULT_WARMING_RULES.zalo, promotionsByCs: true } },
+      "test",
+      null,
+      NOW,
+    );
     // Recent sends for some: decided against their own history (the weekly promotion cap of 2, a care send).
     const send = db.$client.prepare(
       "insert into outbox (customer_id, category, source, state, channel, sent_at, created_at, updated_at) values (?, ?, 'test', 'sent', 'cs', ?, ?, ?)",
