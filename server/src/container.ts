@@ -82,7 +82,14 @@ export function buildContainer(o: ContainerOptions) {
   const storeRepo = createStoreRepo(db);
   const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
   const identityRepo = createIdentityRepo(customerRepo, storeRepo);
-  const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: o.issueToken, now });
+  const identity = createIdentityService({
+    customers: customerRepo,
+    zalo,
+    issueToken: o.issueToken,
+    now,
+    // Bound late: the oa module is built further down, after the hooks it calls.
+    observeFollow: (p) => oa.observeFollowState(p),
+  });
   const loyaltyRepo = createLoyaltyRepo(db);
   const voucherRepo = createVoucherRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });

@@ -127,6 +127,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       follower: b.follower === undefined ? undefined : Boolean(b.follower),
       lastInteractionAt: isNum(b.lastInteractionAt) ? b.lastInteractionAt : undefined,
       isAdmin: b.isAdmin === undefined ? undefined : Boolean(b.isAdmin),
+      userInfoConsent: b.userInfoConsent === undefined ? undefined : Boolean(b.userInfoConsent),
     });
     return reply.code(201).send(publicUser(u));
   });
@@ -157,6 +158,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     if (b.follower !== undefined) u.follower = Boolean(b.follower);
     if (b.lastInteractionAt !== undefined) u.lastInteractionAt = isNum(b.lastInteractionAt) ? b.lastInteractionAt : null;
     if (b.isAdmin !== undefined) u.isAdmin = Boolean(b.isAdmin);
+    if (b.userInfoConsent !== undefined) u.userInfoConsent = Boolean(b.userInfoConsent);
     return publicUser(u);
   });
 
@@ -178,6 +180,9 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
   // A follow counts as an interaction (§5.6); each action also delivers its signed webhook (§6.2).
   async function follow(u: User, name: "follow" | "unfollow") {
     const now = clock.now();
+    // followOA for a current follower (or unfollowOA for someone not following) changes nothing, so Zalo has
+    // nothing to announce: no webhook (§1.12, [INFERRED]). The product must learn such a follow another way.
+    if (u.follower === (name === "follow")) return { delivered: false, unchanged: true, user: publicUser(u) };
     u.follower = name === "follow";
     if (name === "follow") u.lastInteractionAt = now;
     const { appId, oaId } = state.config;
@@ -246,7 +251,18 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     if (!u) return reply;
     const b = (req.body ?? {}) as Body;
     const t = issueUserToken(state, clock.now(), u.appUserId, isNum(b.ttlSeconds) ? b.ttlSeconds : undefined);
-    return { ...t, userInfo: { id: u.appUserId, name: u.name, avatar: u.avatar, idByOA: u.oaUserId, followedOA: u.follower } };
+    // getUserInfo without consent gives the id only (§1.13).
+    const named = u.userInfoConsent ? { name: u.name, avatar: u.avatar } : { name: "", avatar: "" };
+    return { ...t, userInfo: { id: u.appUserId, ...named, idByOA: u.oaUserId, followedOA: u.follower } };
+  });
+
+  // Stand-in for authorize({scopes:["scope.userInfo"]}) (§2.4): `granted: false` is the shopper refusing (-201).
+  app.post<{ Params: { key: string } }>("/_emu/personas/:key/authorize", async (req, reply) => {
+    const u = persona(req.params.key, reply);
+    if (!u) return reply;
+    const b = (req.body ?? {}) as Body;
+    if (b.granted !== false) u.userInfoConsent = true;
+    return { "scope.userInfo": u.userInfoConsent };
   });
 
   app.post<{ Params: { key: string } }>("/_emu/personas/:key/phone-token", async (req, reply) => {

@@ -44,6 +44,11 @@ export type User = {
   follower: boolean;
   lastInteractionAt: number | null;
   isAdmin: boolean;
+  /**
+   * Granted scope.userInfo (authorize / getUserInfo, §2.4). Without it a token yields only the id (§1.13):
+   * Graph /me leaves out name and picture. The demo personas have granted it; new users have not.
+   */
+  userInfoConsent: boolean;
 };
 
 export type TemplateParam = { name: string; type: string; maxLength: number; require: boolean };
@@ -278,6 +283,7 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
       ...persona,
       avatar: initialsAvatar(persona.name),
       lastInteractionAt: persona.follower ? now : null,
+      userInfoConsent: true,
     });
   }
   for (const t of SEED_TEMPLATES) state.templates.set(t.id, { ...t, params: t.params.map((x) => ({ ...x })), createdAt: now });
@@ -368,6 +374,7 @@ export function createUser(state: EmulatorState, input: Partial<User> & { name: 
     follower: input.follower ?? false,
     lastInteractionAt: input.lastInteractionAt ?? null,
     isAdmin: input.isAdmin ?? false,
+    userInfoConsent: input.userInfoConsent ?? false,
   };
   state.users.set(user.appUserId, user);
   return user;

@@ -18,7 +18,8 @@ export type ZnsTemplateDetail = {
   price: number | null;
 };
 
-export type ZaloMe = { id: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
+/** `name`/`avatar` are null when the person has not granted scope.userInfo: the token then yields only the id (§1.13). */
+export type ZaloMe = { id: string; name: string | null; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
 
 export type ZaloClientDeps = {
   config: Pick<
@@ -97,7 +98,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
     const picture = body.picture as { data?: { url?: string } } | undefined;
     return {
       id: body.id,
-      name: typeof body.name === "string" && body.name ? body.name : "Zalo user",
+      name: typeof body.name === "string" && body.name.trim() ? body.name.trim() : null,
       avatar: picture?.data?.url ?? null,
       oaUserId: typeof body.user_id_by_oa === "string" && body.user_id_by_oa ? body.user_id_by_oa : null,
       isFollower: typeof body.is_follower === "boolean" ? body.is_follower : null,

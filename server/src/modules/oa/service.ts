@@ -45,7 +45,7 @@ export type FollowHooks = {
 export function createOaService(deps: {
   db: Db;
   repo: OaRepo;
-  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "byZaloOaId" | "setFollow" | "touchInteraction">;
+  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "byZaloOaId" | "byId" | "setFollow" | "touchInteraction">;
   now: () => number;
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */
@@ -123,10 +123,34 @@ export function createOaService(deps: {
     deps.onFollowerMessage?.({ customerId, zaloMsgId, text: msg.text, at, fromOa });
   }
 
+  /**
+   * Follow state read from Zalo itself (Graph /me `is_follower` at sign-in, `user/getlist` in the follower
+   * sync), not from a webhook: someone who followed before the product existed never sends one, and followOA
+   * for a current follower fires none (zalo-platform.md §1.12). Only a change is applied, through the same
+   * follow_events + setFollow + hooks as a webhook, so a pending prize is released at once. The caller's
+   * transaction is joined when there is one. Returns whether anything changed.
+   */
+  function observeFollowState(p: { customerId: string; follows: boolean; source: "graph_me" | "follower_sync" }): boolean {
+    return tx(db, () => {
+      const row = customers.byId(p.customerId);
+      if (!row || row.followsOa === p.follows) return false;
+      const at = now();
+      // A webhook dated after this reading already decided; an older state is what Zalo just contradicted.
+      if (at < Math.max(row.followedAt ?? -Infinity, row.unfollowedAt ?? -Infinity)) return false;
+      const kind = p.follows ? "follow" : "unfollow";
+      repo.recordFollow({ customerId: row.id, kind, source: p.source, at, receivedAt: at });
+      customers.setFollow(row.id, p.follows, at, at);
+      const hook = { customerId: row.id, at, eventKey: `${p.source}:${kind}:${row.id}:${at}` };
+      if (p.follows) deps.followHooks?.onFollow(hook);
+      else deps.followHooks?.onUnfollow(hook);
+      return true;
+    });
+  }
+
   /** The person's data was erased: stored events that name any of their Zalo ids are redacted (see the repo). */
   const forgetIds = repo.redactIds;
 
-  return { handleEvent, forgetIds };
+  return { handleEvent, observeFollowState, forgetIds };
 }
 
 export type OaService = ReturnType<typeof createOaService>;
