@@ -271,6 +271,8 @@ export function buildContainer(o: ContainerOptions) {
       inbox.applyReceipt(e);
     },
     onUserMessage: (p) => inbox.captureInbound(p.customerId, p.event, p.at),
+    onTemplateStatus: messaging.onTemplateStatus,
+    onQuotaChange: messaging.onQuotaChange,
   });
   const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });

@@ -380,6 +380,35 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     return reply.code(201).send(t);
   });
 
+  // Zalo's review moves a template to another status and says so by webhook (§7.7 change_template_status).
+  app.post<{ Params: { id: string } }>("/_emu/templates/:id/status", async (req, reply) => {
+    const t = state.templates.get(req.params.id);
+    if (!t) return bad(reply, `no template ${req.params.id}`, 404);
+    const b = (req.body ?? {}) as Body;
+    const next = String(b.status ?? "") as Template["status"];
+    if (!["ENABLE", "PENDING_REVIEW", "REJECT", "DISABLE", "DELETE"].includes(next)) return bad(reply, "bad status");
+    const prev = t.status;
+    t.status = next;
+    const { appId, oaId } = state.config;
+    const reason = typeof b.reason === "string" ? b.reason : "";
+    const outcome = await webhooks.send(events.templateStatus({ appId, oaId, templateId: t.id, prev, next, reason, now: clock.now() }), {
+      "X-ZEvent-Server": "ZNS",
+    });
+    return { ...outcome, template: t };
+  });
+
+  // Zalo moves the OA up or down its quota ladder (§7.6) and says so by webhook (§7.7 change_oa_daily_quota).
+  app.post("/_emu/zns/quota", async (req, reply) => {
+    const b = (req.body ?? {}) as Body;
+    if (!isNum(b.dailyQuota) || b.dailyQuota < 0) return bad(reply, "dailyQuota must be a number");
+    const prev = state.config.dailyQuota;
+    state.config.dailyQuota = b.dailyQuota;
+    const outcome = await webhooks.send(events.quotaChange({ oaId: state.config.oaId, prev, next: b.dailyQuota, now: clock.now() }), {
+      "X-ZEvent-Server": "ZNS",
+    });
+    return { ...outcome, dailyQuota: state.config.dailyQuota };
+  });
+
   // ---- OA token ----
   app.get("/_emu/oa-token", async () => ({ accessToken: state.oa.accessToken, refreshToken: state.oa.refreshToken, refreshCount: state.oa.refreshCount }));
   app.post("/_emu/oa-token/expire", async () => {

@@ -46,7 +46,8 @@ export type User = {
   isAdmin: boolean;
   /**
    * Granted scope.userInfo (authorize / getUserInfo, §2.4). Without it a token yields only the id (§1.13):
-   * Graph /me leaves out name and picture. The demo personas have granted it; new users have not.
+   * Graph /me leaves out name and picture. The demo personas and users made through the control API have
+   * granted it unless told otherwise (`userInfoConsent: false`: a first visit before the consent sheet).
    */
   userInfoConsent: boolean;
 };
@@ -374,7 +375,7 @@ export function createUser(state: EmulatorState, input: Partial<User> & { name: 
     follower: input.follower ?? false,
     lastInteractionAt: input.lastInteractionAt ?? null,
     isAdmin: input.isAdmin ?? false,
-    userInfoConsent: input.userInfoConsent ?? false,
+    userInfoConsent: input.userInfoConsent ?? true,
   };
   state.users.set(user.appUserId, user);
   return user;

@@ -72,6 +72,10 @@ export function createTemplatesRepo(db: Db) {
         .onConflictDoUpdate({ target: znsTemplates.id, set })
         .run();
     },
+    /** Zalo's review result (`change_template_status` webhook); false for a template not registered here. */
+    setZaloStatus(id: string, status: ZnsTemplateStatus, at: number) {
+      return db.update(znsTemplates).set({ zaloStatus: status, syncedAt: at }).where(eq(znsTemplates.id, id)).run().changes === 1;
+    },
     patch(id: string, p: { name?: string; disabled?: boolean }) {
       return db.update(znsTemplates).set(p).where(eq(znsTemplates.id, id)).run().changes === 1;
     },

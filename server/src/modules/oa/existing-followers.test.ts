@@ -51,7 +51,7 @@ describe("names need scope.userInfo (zalo-platform.md §1.13)", () => {
   });
 
   it("a first sign-in without consent is an unnamed customer until the person grants it", async () => {
-    const u = await h.control("POST", "/_emu/users", { name: "Trần Văn Mới" });
+    const u = await h.control("POST", "/_emu/users", { name: "Trần Văn Mới", userInfoConsent: false });
     expect((await signInUser(u.appUserId)).customer.name).toBe("Khách Zalo");
     await h.control("PATCH", `/_emu/users/${u.appUserId}`, { userInfoConsent: true });
     expect((await signInUser(u.appUserId)).customer.name).toBe("Trần Văn Mới");

@@ -18,6 +18,12 @@ export function dedupeKey(e: Event): string {
   const msg = e.message as { msg_id?: unknown; tracking_id?: unknown } | undefined;
   const user = str((e.follower as { id?: unknown })?.id) ?? str((e.sender as { id?: unknown })?.id) ?? str(e.user_id_by_app) ?? "";
   if (msg?.msg_id) return `${e.event_name}:msg:${str(msg.msg_id)}`;
+  // System events name no user: what changed to what tells two of them apart within one millisecond.
+  if (e.event_name === "change_template_status") {
+    const st = e.status as { new_status?: unknown } | undefined;
+    return `${e.event_name}:${str(e.timestamp)}:${str(e.template_id)}:${str(st?.new_status) ?? ""}`;
+  }
+  if (e.event_name === "change_oa_daily_quota") return `${e.event_name}:${str(e.timestamp)}:${str((e.quota as { new_value?: unknown })?.new_value) ?? ""}`;
   return `${e.event_name}:${str(e.timestamp)}:${user}`;
 }
 
@@ -56,6 +62,9 @@ export function createOaService(deps: {
   onFollowerMessage?: FollowerMessageHook;
   /** A follower's own message (`user_send_*`), once per stored event: the inbox keeps it (auto-replies go beside it). */
   onUserMessage?: (p: { customerId: string; event: Record<string, unknown>; at: number }) => unknown;
+  /** ZNS/OA system events (§7.7): a template's review status, the OA's daily quota. */
+  onTemplateStatus?: (p: { templateId: string; status: unknown; reason: string | null; at: number }) => unknown;
+  onQuotaChange?: (p: { prev: number | null; next: number | null; at: number }) => unknown;
 }) {
   const { db, repo, customers, now } = deps;
 
@@ -89,6 +98,19 @@ export function createOaService(deps: {
       const hook = { customerId: row.id, at, eventKey: dedupeKey(e) };
       if (follow) deps.followHooks?.onFollow(hook);
       else deps.followHooks?.onUnfollow(hook);
+      return "applied";
+    }
+    if (name === "change_template_status") {
+      const templateId = str(e.template_id);
+      const status = e.status as { new_status?: unknown } | string | undefined;
+      const next = typeof status === "object" && status !== null ? status.new_status : status;
+      if (templateId) deps.onTemplateStatus?.({ templateId, status: next, reason: str(e.reason) ?? null, at });
+      return "applied";
+    }
+    if (name === "change_oa_daily_quota") {
+      const q = (e.quota ?? {}) as { prev_value?: unknown; new_value?: unknown };
+      const num = (v: unknown) => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v));
+      deps.onQuotaChange?.({ prev: num(q.prev_value), next: num(q.new_value), at });
       return "applied";
     }
     if (name === "user_received_message" || name === "user_seen_message") {
