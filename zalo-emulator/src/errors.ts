@@ -44,6 +44,7 @@ export const ZaloCode = {
   DAILY_QUOTA_EXCEEDED: -144,
   PARAM_TOO_LONG: -1121,
   PARAM_MISSING: -1122,
+  PARAM_FORMAT_INVALID: -1124, // §7.4
   PROMOTION_DAILY_PER_USER: -1472,
 
   // OAuth v4 (§4): only -14002/-14003 are documented; the others are [UNCONFIRMED] picks.
