@@ -18,7 +18,8 @@ import { staffGrantRoutes } from "./modules/customers/staff-routes";
 import { storeRoutes } from "./modules/stores/routes";
 import { identityRoutes } from "./modules/identity/routes";
 import { adminRoutes } from "./modules/admin/routes";
-import { oaWebhookRoutes } from "./modules/oa/routes";
+import { followerSyncRoutes, oaWebhookRoutes } from "./modules/oa/routes";
+import type { FollowerSync } from "./modules/oa/follower-sync";
 import { loyaltyRoutes } from "./modules/loyalty/routes";
 import { voucherRoutes } from "./modules/vouchers/routes";
 import { gameRoutes } from "./modules/games/routes";
@@ -59,6 +60,7 @@ export type AppServices = {
   automations: AutomationService;
   automationTimers: TimerWorker;
   expiringScan: ExpiringScan;
+  followerSync: FollowerSync;
 };
 
 /**
@@ -181,6 +183,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     automations: c.automations,
     automationTimers: c.automationTimers,
     expiringScan: c.expiringScan,
+    followerSync: c.followerSync,
   });
 
   await app.register(authPlugin, {
@@ -205,6 +208,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(gameRoutes, { games });
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
+  await app.register(followerSyncRoutes, { sync: c.followerSync });
+  // A page in flight finishes (its cursor saved) before the database closes; the rest resumes at the next start.
+  app.addHook("onClose", async () => c.followerSync.stop());
   await app.register(menuRoutes, { menu });
   await app.register(orderRoutes, { orders });
   await app.register(segmentRoutes, { segments });

@@ -20,6 +20,8 @@ import { createAuditRepo } from "./modules/admin/audit-repo";
 import { createAuditLog } from "./modules/admin/audit-log";
 import { createOaRepo } from "./modules/oa/repo";
 import { createOaService } from "./modules/oa/service";
+import { createFollowerSync } from "./modules/oa/follower-sync";
+import { createFollowerSyncRepo } from "./modules/oa/sync-repo";
 import { createLoyaltyRepo } from "./modules/loyalty/repo";
 import { createLoyaltyService } from "./modules/loyalty/service";
 import { createVoucherRepo } from "./modules/vouchers/repo";
@@ -274,6 +276,14 @@ export function buildContainer(o: ContainerOptions) {
     onTemplateStatus: messaging.onTemplateStatus,
     onQuotaChange: messaging.onQuotaChange,
   });
+  const followerSync = createFollowerSync({
+    db,
+    repo: createFollowerSyncRepo(db),
+    customers: customerRepo,
+    zalo,
+    observeFollowState: oa.observeFollowState,
+    now,
+  });
   const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
   const customers = createCustomerService({
@@ -325,6 +335,7 @@ export function buildContainer(o: ContainerOptions) {
     carts,
     payments,
     oa,
+    followerSync,
     admin,
     auditLog,
     customers,

@@ -336,6 +336,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       ...(isNum(b.httpStatus) ? { httpStatus: b.httpStatus } : {}),
       times: isNum(b.times) ? b.times : 1,
       ...(isNum(b.delayMs) ? { delayMs: b.delayMs } : {}),
+      ...(isNum(b.after) && b.after > 0 ? { after: b.after } : {}),
     };
     state.faults.push(fault);
     return reply.code(201).send(fault);

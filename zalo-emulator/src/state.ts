@@ -108,7 +108,7 @@ export type WebhookDelivery = {
  * An injected failure: Zalo's own `error` (HTTP 200, §1.1), or `httpStatus` (a 5xx from the gateway in front of
  * Zalo, with an HTML body as such gateways send), after an optional delay.
  */
-export type Fault = { match: string; error?: number; message?: string; httpStatus?: number; times: number; delayMs?: number };
+export type Fault = { match: string; error?: number; message?: string; httpStatus?: number; times: number; delayMs?: number; after?: number };
 
 /** Allowed send hours per ZNS tag, [fromHour, toHour) in UTC+7; null = 24/24 (§7.6, configurable). */
 export type NightWindows = Record<"1" | "2" | "3", { fromHour: number; toHour: number } | null>;

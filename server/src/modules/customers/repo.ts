@@ -132,7 +132,7 @@ export function createCustomerRepo(db: Db) {
    * ready to be warmed. `user_id_by_app` links the OA-scoped id to someone already known from the mini app.
    * Inside the caller's transaction (the stored event's).
    */
-  function findOrCreateByOaId(oaUserId: string, appUserId: string | undefined, now: number): CustomerRow {
+  function findOrCreateByOaId(oaUserId: string, appUserId: string | undefined, now: number, name?: string): CustomerRow {
     const matches = db
       .select()
       .from(customers)
@@ -146,7 +146,7 @@ export function createCustomerRepo(db: Db) {
       }
       return row;
     }
-    return insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: "Zalo follower" }, now);
+    return insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: name?.trim() || "Zalo follower" }, now);
   }
 
   // The interaction clock only moves forward: a message retried hours late must not shrink the CS window.
