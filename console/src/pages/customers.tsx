@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Download, Search, SlidersHorizontal } from "lucide-react";
 import type { CustomerCount, CustomerListItem, CustomerListPage, CustomerSort, LoyaltyRules } from "@mc/shared";
-import { api } from "../api";
+import { api, session } from "../api";
 import { go, hashQuery, replaceHashQuery } from "../routing";
 import { SORT_LABEL, SORTS, fmtAgo } from "../crm-labels";
 import { activeFilterCount, filterProblems, filtersFrom, NO_FILTERS, queryOf, rememberList, type Filters } from "../customer-filters";
@@ -9,6 +9,7 @@ import type { SegmentView, TagCount } from "../crm-types";
 import type { Store } from "../types";
 import { useDebounced } from "../use-debounced";
 import { ExportCsv } from "../components/export-csv";
+import { FollowerSyncCard } from "../components/follower-sync";
 import { Badge, Card, ErrorBox, Field, Spinner, useLoad } from "../ui";
 import { CUSTOMER_LIST_FIELDS } from "../field-labels";
 import { fmtNumber, fmtPhone } from "@mc/web/format";
@@ -90,6 +91,7 @@ export function CustomersPage() {
         </button>
       </div>
       {exporting && <ExportCsv query={queryOf(settled, { sort: false })} count={count.n} onClose={() => setExporting(false)} />}
+      {session.admin()?.role !== "store_manager" && <FollowerSyncCard />}
       <Card>
         <div className="c-search-row">
           <label className="c-search">
