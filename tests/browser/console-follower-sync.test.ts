@@ -40,6 +40,8 @@ describe("console: the follower sync and its progress", () => {
       await expect.poll(() => page.getByTestId("follower-sync-state").textContent(), { timeout: 30_000 }).toBe("Xong");
       expect(await page.getByTestId("follower-sync-text").textContent()).toBe("Đã đọc 130/130 người theo dõi (100%)");
       expect(await page.getByTestId("follower-sync-counts").textContent()).toContain("Mới ghi nhận theo dõi: 128 · Khách mới: 128");
+      // The list below has the synced followers in it.
+      await expect.poll(() => page.getByTestId("customer-count").textContent()).toBe("130 khách hàng");
       await shot(page, "console-follower-sync-done");
       expect(realErrors(errors)).toEqual([]);
     } finally {

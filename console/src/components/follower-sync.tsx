@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { RefreshCw } from "lucide-react";
 import type { FollowerSyncView } from "@mc/shared";
 import { fmtNumber } from "@mc/web/format";
@@ -13,11 +13,21 @@ const fmtTime = (iso: string) => new Date(iso).toLocaleString("vi-VN", { dateSty
  * Followers who followed the OA before this product existed never sent a follow webhook: this card starts
  * (or resumes) the server's sync over Zalo's follower list and shows its progress while it runs.
  */
-export function FollowerSyncCard() {
+export function FollowerSyncCard({ onFinished }: { onFinished?: () => void }) {
   const sync = useLoad(() => api.get<{ sync: FollowerSyncView | null }>("/api/admin/oa/follower-sync").then((r) => r.sync));
   const action = useAction();
   const s = sync.data;
   const running = s?.state === "running" && !s.paused;
+
+  // A run seen running here that has now finished: the list around the card has new people in it.
+  const wasRunning = useRef(false);
+  useEffect(() => {
+    if (running) wasRunning.current = true;
+    else if (wasRunning.current && s && s.state !== "running") {
+      wasRunning.current = false;
+      onFinished?.();
+    }
+  }, [running, s, onFinished]);
 
   // While the server pages Zalo's list, read its progress again.
   useEffect(() => {

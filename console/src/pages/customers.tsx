@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Download, Search, SlidersHorizontal } from "lucide-react";
 import type { CustomerCount, CustomerListItem, CustomerListPage, CustomerSort, LoyaltyRules } from "@mc/shared";
 import { api, session } from "../api";
@@ -45,6 +45,8 @@ export function CustomersPage() {
   const [list, setList] = useState<ListState>({ items: [], next: null, sort: null, loading: true, error: null });
   const [count, setCount] = useState<{ n: number | null; loading: boolean }>({ n: null, loading: true });
   const seq = useRef(0);
+  // Bumped when the follower sync finishes: the same filters, newly synced people.
+  const [synced, setSynced] = useState(0);
   useEffect(() => {
     replaceHashQuery(new URLSearchParams(query));
     rememberList(query);
@@ -60,7 +62,9 @@ export function CustomersPage() {
       .get<CustomerCount>(`/api/admin/customers/count${countQuery ? `?${countQuery}` : ""}`)
       .then((c) => my === seq.current && setCount({ n: c.count, loading: false }))
       .catch(() => my === seq.current && setCount({ n: null, loading: false }));
-  }, [query, countQuery, blocked]);
+  }, [query, countQuery, blocked, synced]);
+
+  const onSynced = useCallback(() => setSynced((n) => n + 1), []);
 
   const more = async () => {
     if (!list.next) return;
@@ -91,7 +95,7 @@ export function CustomersPage() {
         </button>
       </div>
       {exporting && <ExportCsv query={queryOf(settled, { sort: false })} count={count.n} onClose={() => setExporting(false)} />}
-      {session.admin()?.role !== "store_manager" && <FollowerSyncCard />}
+      {session.admin()?.role !== "store_manager" && <FollowerSyncCard onFinished={onSynced} />}
       <Card>
         <div className="c-search-row">
           <label className="c-search">
