@@ -118,7 +118,14 @@ describe("ZNS param types (§7.4): a value in the wrong format is -1124", () => 
     const go = (data: Record<string, string>) =>
       call("POST", "/business/message/template", { headers: H, body: { phone: "0912345678", template_id: "200001", template_data: data } });
     expect((await go(good)).body.error).toBe(0);
-    for (const [name, bad] of Object.entries({ date: "2026-12-25", phone: "09 123", email: "ha-at-example", url: "quan.vn/don", code: "PE 0102", number: "45.000" })) {
+    for (const [name, bad] of Object.entries({
+      date: "2026-12-25",
+      phone: "09 123",
+      email: "ha-at-example",
+      url: "quan.vn/don",
+      code: "PE 0102",
+      number: "45.000",
+    })) {
       const r = await go({ ...good, [name]: bad });
       expect(r.body.error, `${name}=${bad}`).toBe(ZaloCode.PARAM_FORMAT_INVALID);
     }

@@ -53,8 +53,8 @@ export function FollowerSyncCard({ onFinished }: { onFinished?: () => void }) {
       }
     >
       <p className="c-muted">
-        Người đã theo dõi OA từ trước không gửi sự kiện theo dõi. Đồng bộ đọc danh sách người theo dõi từ Zalo (50 người mỗi trang), ghi nhận họ
-        là người theo dõi và trao ngay quà đang chờ. Việc này chạy nền; dừng giữa chừng thì lần sau tiếp tục từ chỗ đã dừng.
+        Người đã theo dõi OA từ trước không gửi sự kiện theo dõi. Đồng bộ đọc danh sách người theo dõi từ Zalo (50 người mỗi trang), ghi nhận họ là người theo
+        dõi và trao ngay quà đang chờ. Việc này chạy nền; dừng giữa chừng thì lần sau tiếp tục từ chỗ đã dừng.
       </p>
       <ErrorBox error={action.error ?? sync.error} testId="follower-sync-error" />
       {s && (

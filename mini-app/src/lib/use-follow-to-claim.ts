@@ -75,7 +75,10 @@ export function useFollowToClaim(drawId: string, opts: FollowClaimOptions) {
     }
     // Someone who already followed gets no follow webhook (zalo-platform.md §1.12): signing in again has the
     // server read the follow state from Zalo itself (Graph /me), which releases the prize at once.
-    signIn().then((r) => setCustomer(r.customer), () => undefined);
+    signIn().then(
+      (r) => setCustomer(r.customer),
+      () => undefined,
+    );
     await poll();
   }, [poll, setCustomer]);
 

@@ -26,12 +26,16 @@ export function createFollowerSyncRepo(db: Db) {
     "insert into follower_syncs (state, started_by, lease_until, started_at, updated_at) values ('running', @by, @until, @t, @t) returning id",
   );
   // Taken only when free (no lease, or it ran out: the process that held it stopped): one runner per run.
-  const take = c.prepare("update follower_syncs set lease_until = @until, updated_at = @t where id = @id and state = 'running' and (lease_until is null or lease_until < @t)");
+  const take = c.prepare(
+    "update follower_syncs set lease_until = @until, updated_at = @t where id = @id and state = 'running' and (lease_until is null or lease_until < @t)",
+  );
   const page = c.prepare(
     `update follower_syncs set next_offset = @next, total = @total, seen = seen + @seen, new_followers = new_followers + @newFollowers,
        created = created + @created, lease_until = @until, updated_at = @t where id = @id and state = 'running'`,
   );
-  const finish = c.prepare("update follower_syncs set state = @state, error = @error, lease_until = null, finished_at = @t, updated_at = @t where id = @id and state = 'running'");
+  const finish = c.prepare(
+    "update follower_syncs set state = @state, error = @error, lease_until = null, finished_at = @t, updated_at = @t where id = @id and state = 'running'",
+  );
   const release = c.prepare("update follower_syncs set lease_until = null, error = @error, updated_at = @t where id = @id and state = 'running'");
   return {
     latest: () => latest.get() as FollowerSyncRow | undefined,

@@ -13,8 +13,7 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 const one = (q: string, ...args: unknown[]) => h.app.services.db.$client.prepare(q).get(...args) as any;
-const api = (method: string, url: string, payload?: unknown) =>
-  h.app.inject({ method: method as any, url, headers: bearer(admin), payload: payload as any });
+const api = (method: string, url: string, payload?: unknown) => h.app.inject({ method: method as any, url, headers: bearer(admin), payload: payload as any });
 
 describe("ZNS and OA system webhooks (zalo-platform.md §7.7), some with no app_id", () => {
   it("a quota change (no app_id in the body) is verified, stored and acted on: messages held for the quota go now", async () => {
@@ -38,7 +37,12 @@ describe("ZNS and OA system webhooks (zalo-platform.md §7.7), some with no app_
   });
 
   it("a body without app_id and a wrong MAC is still a 401", async () => {
-    const raw = JSON.stringify({ event_name: "change_oa_daily_quota", oaId: TEST_ENV.ZALO_OA_ID, quota: { prev_value: 1, new_value: 9 }, timestamp: "1760000000000" });
+    const raw = JSON.stringify({
+      event_name: "change_oa_daily_quota",
+      oaId: TEST_ENV.ZALO_OA_ID,
+      quota: { prev_value: 1, new_value: 9 },
+      timestamp: "1760000000000",
+    });
     const mac = createHash("sha256").update(`${TEST_ENV.ZALO_APP_ID}${raw}1760000000000not-the-secret`).digest("hex");
     const res = await h.app.inject({
       method: "POST",

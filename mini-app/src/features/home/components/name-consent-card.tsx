@@ -54,8 +54,8 @@ export function NameConsentCard() {
   return (
     <Card icon={<UserRound size={20} />} title="Hiển thị tên của bạn" testId="name-consent-card">
       <p className="mc-muted">
-        Cho phép dùng tên và ảnh đại diện Zalo để nhân viên gọi đúng tên bạn tại quầy và tin nhắn từ cửa hàng ghi đúng tên bạn. Chúng tôi không
-        dùng cho việc gì khác.
+        Cho phép dùng tên và ảnh đại diện Zalo để nhân viên gọi đúng tên bạn tại quầy và tin nhắn từ cửa hàng ghi đúng tên bạn. Chúng tôi không dùng cho việc gì
+        khác.
       </p>
       <div className="mc-consent-actions">
         <button className="mc-btn primary" onClick={() => void allow()} disabled={busy} data-testid="name-consent-allow">
