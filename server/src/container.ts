@@ -256,6 +256,9 @@ export function buildContainer(o: ContainerOptions) {
       onFollow: (p) => {
         games.onFollow(p);
         // A new follower's welcome is the `follow` automation (once per person: the occurrence is the person).
+        // A follow read from Zalo's state is someone who followed long ago: no welcome (a sync of thousands of
+        // old followers must not greet them all).
+        if (p.observed) return;
         automations.onEvent({
           trigger: "follow",
           customerId: p.customerId,

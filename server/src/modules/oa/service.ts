@@ -43,7 +43,11 @@ export function eventTime(stamp: unknown, receivedAt: number): number {
 
 /** What other modules do when a person follows or unfollows; called inside the event's transaction. */
 export type FollowHooks = {
-  onFollow(p: { customerId: string; at: number; eventKey: string }): unknown;
+  /**
+   * `observed`: read from Zalo's state (Graph /me, the follower sync), not a follow that just happened: someone
+   * who followed long ago. Their pending prizes are released, but no "new follower" welcome goes out.
+   */
+  onFollow(p: { customerId: string; at: number; eventKey: string; observed?: boolean }): unknown;
   onUnfollow(p: { customerId: string; at: number; eventKey: string }): unknown;
 };
 
@@ -162,7 +166,7 @@ export function createOaService(deps: {
       const kind = p.follows ? "follow" : "unfollow";
       repo.recordFollow({ customerId: row.id, kind, source: p.source, at, receivedAt: at });
       customers.setFollow(row.id, p.follows, at, at);
-      const hook = { customerId: row.id, at, eventKey: `${p.source}:${kind}:${row.id}:${at}` };
+      const hook = { customerId: row.id, at, eventKey: `${p.source}:${kind}:${row.id}:${at}`, observed: true };
       if (p.follows) deps.followHooks?.onFollow(hook);
       else deps.followHooks?.onUnfollow(hook);
       return true;
