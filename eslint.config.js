@@ -22,7 +22,7 @@ const OWNED = [
   },
   { module: "stores", tables: ["stores"], schema: ["stores"] },
   { module: "admin", tables: ["admin_users", "admin_user_stores"], schema: ["adminUsers", "adminUserStores"] },
-  { module: "oa", tables: ["webhook_events", "follow_events"], schema: ["webhookEvents", "followEvents"] },
+  { module: "oa", tables: ["webhook_events", "follow_events", "follower_syncs"], schema: ["webhookEvents", "followEvents", "followerSyncs"] },
   { module: "auto-replies", tables: ["auto_reply_rules", "auto_reply_log"], schema: ["autoReplyRules", "autoReplyLog"] },
 ];
 const writesTo = (o) => {

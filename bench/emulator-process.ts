@@ -21,6 +21,7 @@ for (let i = 0; i < n; i++) {
     follower: true,
     lastInteractionAt: now,
     isAdmin: false,
+    userInfoConsent: true,
   });
 }
 const url = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");

@@ -20,6 +20,8 @@ import { identityRoutes } from "./modules/identity/routes";
 import { adminRoutes } from "./modules/admin/routes";
 import { oaWebhookRoutes } from "./modules/oa/routes";
 import { oaConnectRoutes } from "./modules/oa/connect-routes";
+import { followerSyncRoutes, oaWebhookRoutes } from "./modules/oa/routes";
+import type { FollowerSync } from "./modules/oa/follower-sync";
 import { loyaltyRoutes } from "./modules/loyalty/routes";
 import { voucherRoutes } from "./modules/vouchers/routes";
 import { gameRoutes } from "./modules/games/routes";
@@ -65,6 +67,7 @@ export type AppServices = {
   expiringScan: ExpiringScan;
   dailyScans: DailyScans;
   payments: PaymentService;
+  followerSync: FollowerSync;
 };
 
 /**
@@ -189,6 +192,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     expiringScan: c.expiringScan,
     dailyScans: c.dailyScans,
     payments,
+    followerSync: c.followerSync,
   });
 
   await app.register(authPlugin, {
@@ -214,6 +218,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(messagingRoutes, { messaging, dispatcher });
   await app.register(oaWebhookRoutes, { oa });
   await app.register(oaConnectRoutes, { connect: c.oaConnect, consoleUrl: config.CONSOLE_URL });
+  await app.register(followerSyncRoutes, { sync: c.followerSync });
+  // A page in flight finishes (its cursor saved) before the database closes; the rest resumes at the next start.
+  app.addHook("onClose", async () => c.followerSync.stop());
   await app.register(menuRoutes, { menu });
   await app.register(orderRoutes, { orders });
   await app.register(segmentRoutes, { segments });

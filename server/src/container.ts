@@ -22,6 +22,8 @@ import { createOaRepo } from "./modules/oa/repo";
 import { createOaService } from "./modules/oa/service";
 import { createOaConnect } from "./modules/oa/connect";
 import { createConnectRepo } from "./modules/oa/connect-repo";
+import { createFollowerSync } from "./modules/oa/follower-sync";
+import { createFollowerSyncRepo } from "./modules/oa/sync-repo";
 import { createLoyaltyRepo } from "./modules/loyalty/repo";
 import { createLoyaltyService } from "./modules/loyalty/service";
 import { createVoucherRepo } from "./modules/vouchers/repo";
@@ -92,7 +94,14 @@ export function buildContainer(o: ContainerOptions) {
   const storeRepo = createStoreRepo(db);
   const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
   const identityRepo = createIdentityRepo(customerRepo, storeRepo);
-  const identity = createIdentityService({ customers: customerRepo, zalo, issueToken: o.issueToken, now });
+  const identity = createIdentityService({
+    customers: customerRepo,
+    zalo,
+    issueToken: o.issueToken,
+    now,
+    // Bound late: the oa module is built further down, after the hooks it calls.
+    observeFollow: (p) => oa.observeFollowState(p),
+  });
   const loyaltyRepo = createLoyaltyRepo(db);
   const voucherRepo = createVoucherRepo(db);
   const loyalty = createLoyaltyService({ db, repo: loyaltyRepo, identityRepo, now });
@@ -287,6 +296,9 @@ export function buildContainer(o: ContainerOptions) {
       onFollow: (p) => {
         games.onFollow(p);
         // A new follower's welcome is the `follow` automation (once per person: the occurrence is the person).
+        // A follow read from Zalo's state is someone who followed long ago: no welcome (a sync of thousands of
+        // old followers must not greet them all).
+        if (p.observed) return;
         automations.onEvent({
           trigger: "follow",
           customerId: p.customerId,
@@ -310,6 +322,8 @@ export function buildContainer(o: ContainerOptions) {
       const shared = sharedInfo(p.customerId, p.event, p.at);
       if (shared) inbox.captureSubmitInfo(p.customerId, shared, p.at);
     },
+    onTemplateStatus: messaging.onTemplateStatus,
+    onQuotaChange: messaging.onQuotaChange,
   });
   const oaConnect = createOaConnect({
     repo: createConnectRepo(db),
@@ -328,6 +342,13 @@ export function buildContainer(o: ContainerOptions) {
       ...config,
       redirectUri: config.ZALO_OA_REDIRECT_URI ?? `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${config.PORT}/zalo/oa/callback`,
     },
+  });
+  const followerSync = createFollowerSync({
+    db,
+    repo: createFollowerSyncRepo(db),
+    customers: customerRepo,
+    zalo,
+    observeFollowState: oa.observeFollowState,
     now,
   });
   const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
@@ -384,6 +405,7 @@ export function buildContainer(o: ContainerOptions) {
     payments,
     oa,
     oaConnect,
+    followerSync,
     admin,
     auditLog,
     customers,

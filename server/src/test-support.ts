@@ -126,6 +126,10 @@ export async function withStoreAndStaff(h: Harness) {
   ]) {
     await h.app.inject({ method: "POST", url: "/api/admin/stores", headers: bearer(admin), payload: { id, name } });
   }
+  // The staff persona is no OA follower here: a follower would be recognised at sign-in (Graph is_follower) and
+  // join every audience the tests count. Tests about followers make their own.
+  const personas = (await h.control("GET", "/_emu/personas")) as { key: string; appUserId: string }[];
+  await h.control("PATCH", `/_emu/users/${personas.find((p) => p.key === "staff")!.appUserId}`, { follower: false });
   const staff = await h.login("staff");
   await h.app.inject({
     method: "PUT",

@@ -230,3 +230,19 @@ export const WarmingState = z.object({
   summary: z.string(),
 });
 export type WarmingState = z.infer<typeof WarmingState>;
+
+/** The admin's follower sync over Zalo's follower list (zalo-platform.md §5.7), as the console shows it. */
+export const FollowerSyncView = z.object({
+  id: z.number(),
+  state: z.enum(["running", "done", "failed"]),
+  /** Followers read so far (Zalo's cursor), of Zalo's total; `paused` while no process holds it (it resumes). */
+  read: z.number(),
+  total: z.number().nullable(),
+  paused: z.boolean(),
+  newFollowers: z.number(),
+  created: z.number(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type FollowerSyncView = z.infer<typeof FollowerSyncView>;

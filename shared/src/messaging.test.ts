@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   allocate,
+  formatProblem,
+  validateTemplateData,
   decide,
   DEFAULT_WARMING_RULES,
   inLocalWindow,
@@ -242,5 +244,25 @@ describe("rules validation and the shopper's promise", () => {
     expect(maxOffersPerWeek(rules, { ...none, offersPerWeek: 1 }, vn(10))).toBe(1);
     expect(maxOffersPerWeek({ ...rules, caps: [] }, none, vn(10))).toBeNull();
     expect(maxOffersPerWeek(rules, { ...none, mutedCategories: ["promotion"] }, vn(10))).toBe(0);
+  });
+});
+
+describe("ZNS param formats (zalo-platform.md §7.4)", () => {
+  it("accepts Zalo's date layouts and refuses others", () => {
+    for (const v of ["18:30", "18:30:05", "18:30 25/12/2026", "18:30:05 25/12/2026", "25/12/2026", "12/2026"]) expect(formatProblem("DATE", v), v).toBeNull();
+    for (const v of ["2026-12-25", "32/12/2026", "25/13/2026", "25.12.2026", "24:00"]) expect(formatProblem("DATE", v), v).not.toBeNull();
+  });
+  it("checks every typed param, so a bad value is refused before it is queued", () => {
+    const params = ["PHONE", "EMAIL", "URL", "CODE", "NUMBER"].map((type) => ({ name: type.toLowerCase(), type, maxLength: 200, require: true }) as const);
+    const good = { phone: "84912345678", email: "ha@example.vn", url: "https://quan.vn/a", code: "PE-01", number: "45000" };
+    expect(validateTemplateData([...params], good).problems).toEqual([]);
+    const bad = validateTemplateData([...params], { phone: "09 12", email: "ha@", url: "quan.vn", code: "PE 01", number: "4.5" });
+    expect(bad.problems.map((p) => [p.param, p.code])).toEqual([
+      ["phone", "BAD_FORMAT"],
+      ["email", "BAD_FORMAT"],
+      ["url", "BAD_FORMAT"],
+      ["code", "BAD_FORMAT"],
+      ["number", "BAD_FORMAT"],
+    ]);
   });
 });

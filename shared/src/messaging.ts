@@ -514,6 +514,36 @@ export type ZnsTemplateView = z.infer<typeof ZnsTemplateView>;
 
 export type TemplateProblem = { param: string; code: "MISSING" | "TOO_LONG" | "UNKNOWN" | "BAD_FORMAT"; message: string };
 
+/** Zalo's date layouts for a time/date param (§7.4): hh:mm[:ss], optionally before dd/mm/yyyy; dd/mm/yyyy; mm/yyyy. */
+const CLOCK_TIME = "([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?";
+const CAL_DAY = "(0[1-9]|[12]\\d|3[01])/(0[1-9]|1[0-2])/\\d{4}";
+const DATE_RE = new RegExp(`^(${CLOCK_TIME}|${CLOCK_TIME} ${CAL_DAY}|${CAL_DAY}|(0[1-9]|1[0-2])/\\d{4})$`);
+
+/**
+ * What Zalo answers -1124 for, per param type (§7.4). NUMBER: a positive integer (currency, quantity); PHONE: a
+ * phone number, digits with an optional leading +; CODE: one token (a voucher or order code) with no spaces;
+ * EMAIL and URL: their usual forms (URL: http or https). The exact checks Zalo runs are [INFERRED] from the type
+ * table; STRING and TRANSACTION are free text.
+ */
+export function formatProblem(type: TemplateParam["type"], v: string): string | null {
+  switch (type) {
+    case "NUMBER":
+      return /^\d+$/.test(v) ? null : "must be digits only";
+    case "DATE":
+      return DATE_RE.test(v) ? null : "must be a date such as 25/12/2026, 12/2026 or 18:30 25/12/2026";
+    case "PHONE":
+      return /^\+?\d{8,15}$/.test(v) ? null : "must be a phone number (digits only)";
+    case "EMAIL":
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? null : "must be an email address";
+    case "URL":
+      return /^https?:\/\/[^\s/]+\.[^\s]+$/i.test(v) ? null : "must be a link starting with https://";
+    case "CODE":
+      return /^[A-Za-z0-9_\-.#/]+$/.test(v) ? null : "must be one code without spaces or accents";
+    default:
+      return null;
+  }
+}
+
 /** Checks template data the way Zalo will (-1122 missing, -1121 too long, -1124 format), lengths in NFC. */
 export function validateTemplateData(params: TemplateParam[], data: Record<string, string>): { data: Record<string, string>; problems: TemplateProblem[] } {
   const problems: TemplateProblem[] = [];
@@ -529,7 +559,8 @@ export function validateTemplateData(params: TemplateParam[], data: Record<strin
     }
     const v = String(raw).normalize("NFC");
     if ([...v].length > p.maxLength) problems.push({ param: p.name, code: "TOO_LONG", message: `${p.name} is longer than ${p.maxLength} characters` });
-    if (p.type === "NUMBER" && !/^\d+$/.test(v)) problems.push({ param: p.name, code: "BAD_FORMAT", message: `${p.name} must be digits only` });
+    const bad = formatProblem(p.type, v);
+    if (bad) problems.push({ param: p.name, code: "BAD_FORMAT", message: `${p.name} ${bad}` });
     out[p.name] = v;
   }
   return { data: out, problems };

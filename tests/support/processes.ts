@@ -64,7 +64,17 @@ export function seedFollowers(
       const appUserId = `77${tag.digit}0${String(i).padStart(12, "0")}`;
       const oaUserId = `88${tag.digit}0${String(i).padStart(12, "0")}`;
       insert.run(`${tag.id}${i}`, appUserId, oaUserId, phone, `Khách ${i}`, `${tag.code}${String(i).padStart(7, "0")}`, t, t, t);
-      users.set(appUserId, { appUserId, oaUserId, name: `Khách ${i}`, avatar: "", phone, follower: true, lastInteractionAt: t, isAdmin: false });
+      users.set(appUserId, {
+        appUserId,
+        oaUserId,
+        name: `Khách ${i}`,
+        avatar: "",
+        phone,
+        follower: true,
+        lastInteractionAt: t,
+        isAdmin: false,
+        userInfoConsent: true,
+      });
     }
   })();
 }

@@ -222,6 +222,11 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     const i = state.faults.findIndex((f) => path.startsWith(f.match));
     if (i < 0) return;
     const fault = state.faults[i]!;
+    // `after`: that many matching requests pass untouched first (a failure on the second page, say).
+    if (fault.after) {
+      fault.after--;
+      return;
+    }
     if (--fault.times <= 0) state.faults.splice(i, 1);
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault.httpStatus !== undefined) {

@@ -107,3 +107,27 @@ describe("ZNS send by phone", () => {
     expect(info.body.data).toMatchObject({ templateId: "9", status: "ENABLE", listParams: [{ name: "otp", maxLength: 10, require: true }] });
   });
 });
+
+describe("ZNS param types (§7.4): a value in the wrong format is -1124", () => {
+  it("checks DATE, PHONE, EMAIL, URL, CODE and NUMBER, not only NUMBER", async () => {
+    const { call } = await setup();
+    const params = ["DATE", "PHONE", "EMAIL", "URL", "CODE", "NUMBER"].map((type) => ({ name: type.toLowerCase(), type, maxLength: 200 }));
+    const t = await call("POST", "/_emu/templates", { body: { id: "200001", name: "Mọi kiểu tham số", tag: 1, params } });
+    expect(t.status).toBe(201);
+    const good = { date: "18:30 25/12/2026", phone: "84912345678", email: "ha@example.vn", url: "https://quan.vn/don/1", code: "PE-0102", number: "45000" };
+    const go = (data: Record<string, string>) =>
+      call("POST", "/business/message/template", { headers: H, body: { phone: "0912345678", template_id: "200001", template_data: data } });
+    expect((await go(good)).body.error).toBe(0);
+    for (const [name, bad] of Object.entries({
+      date: "2026-12-25",
+      phone: "09 123",
+      email: "ha-at-example",
+      url: "quan.vn/don",
+      code: "PE 0102",
+      number: "45.000",
+    })) {
+      const r = await go({ ...good, [name]: bad });
+      expect(r.body.error, `${name}=${bad}`).toBe(ZaloCode.PARAM_FORMAT_INVALID);
+    }
+  });
+});

@@ -27,9 +27,24 @@ export function validateTemplateData(t: Template, data: unknown): Failure | null
     if (typeof v !== "string" && typeof v !== "number") return { error: ZaloCode.TEMPLATE_DATA_INVALID, message: `Param ${p.name} must be a string` };
     const len = [...String(v).normalize("NFC")].length;
     if (len > p.maxLength) return { error: ZaloCode.PARAM_TOO_LONG, message: `Param ${p.name} exceeds max length ${p.maxLength}` };
+    const format = FORMATS[p.type.toUpperCase()];
+    if (format && !format.test(String(v))) return { error: ZaloCode.PARAM_FORMAT_INVALID, message: `Param ${p.name} has an invalid ${p.type} format` };
   }
   return null;
 }
+
+// §7.4: the layouts Zalo accepts per param type, else -1124. Dates: hh:mm[:ss], hh:mm[:ss] dd/mm/yyyy,
+// dd/mm/yyyy, mm/yyyy. The other checks are [INFERRED] from the type names.
+const T = "([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?";
+const D = "(0[1-9]|[12]\\d|3[01])/(0[1-9]|1[0-2])/\\d{4}";
+const FORMATS: Record<string, RegExp> = {
+  NUMBER: /^\d+$/,
+  DATE: new RegExp(`^(${T}|${T} ${D}|${D}|(0[1-9]|1[0-2])/\\d{4})$`),
+  PHONE: /^\+?\d{8,15}$/,
+  EMAIL: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+  URL: /^https?:\/\/\S+$/i,
+  CODE: /^\S+$/,
+};
 
 /** Whether a template of this tag may go out at `now` (§7.6: per-tag windows, UTC+7, configurable). */
 export function inSendHours(state: EmulatorState, tag: 1 | 2 | 3, now: number): boolean {

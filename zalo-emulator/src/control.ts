@@ -137,6 +137,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       follower: b.follower === undefined ? undefined : Boolean(b.follower),
       lastInteractionAt: isNum(b.lastInteractionAt) ? b.lastInteractionAt : undefined,
       isAdmin: b.isAdmin === undefined ? undefined : Boolean(b.isAdmin),
+      userInfoConsent: b.userInfoConsent === undefined ? undefined : Boolean(b.userInfoConsent),
     });
     return reply.code(201).send(publicUser(u));
   });
@@ -167,6 +168,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     if (b.follower !== undefined) u.follower = Boolean(b.follower);
     if (b.lastInteractionAt !== undefined) u.lastInteractionAt = isNum(b.lastInteractionAt) ? b.lastInteractionAt : null;
     if (b.isAdmin !== undefined) u.isAdmin = Boolean(b.isAdmin);
+    if (b.userInfoConsent !== undefined) u.userInfoConsent = Boolean(b.userInfoConsent);
     return publicUser(u);
   });
 
@@ -188,6 +190,9 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
   // A follow counts as an interaction (§5.6); each action also delivers its signed webhook (§6.2).
   async function follow(u: User, name: "follow" | "unfollow") {
     const now = clock.now();
+    // followOA for a current follower (or unfollowOA for someone not following) changes nothing, so Zalo has
+    // nothing to announce: no webhook (§1.12, [INFERRED]). The product must learn such a follow another way.
+    if (u.follower === (name === "follow")) return { delivered: false, unchanged: true, user: publicUser(u) };
     u.follower = name === "follow";
     if (name === "follow") u.lastInteractionAt = now;
     const { appId, oaId } = state.config;
@@ -286,7 +291,18 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     if (!u) return reply;
     const b = (req.body ?? {}) as Body;
     const t = issueUserToken(state, clock.now(), u.appUserId, isNum(b.ttlSeconds) ? b.ttlSeconds : undefined);
-    return { ...t, userInfo: { id: u.appUserId, name: u.name, avatar: u.avatar, idByOA: u.oaUserId, followedOA: u.follower } };
+    // getUserInfo without consent gives the id only (§1.13).
+    const named = u.userInfoConsent ? { name: u.name, avatar: u.avatar } : { name: "", avatar: "" };
+    return { ...t, userInfo: { id: u.appUserId, ...named, idByOA: u.oaUserId, followedOA: u.follower } };
+  });
+
+  // Stand-in for authorize({scopes:["scope.userInfo"]}) (§2.4): `granted: false` is the shopper refusing (-201).
+  app.post<{ Params: { key: string } }>("/_emu/personas/:key/authorize", async (req, reply) => {
+    const u = persona(req.params.key, reply);
+    if (!u) return reply;
+    const b = (req.body ?? {}) as Body;
+    if (b.granted !== false) u.userInfoConsent = true;
+    return { "scope.userInfo": u.userInfoConsent };
   });
 
   app.post<{ Params: { key: string } }>("/_emu/personas/:key/phone-token", async (req, reply) => {
@@ -360,6 +376,7 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
       ...(isNum(b.httpStatus) ? { httpStatus: b.httpStatus } : {}),
       times: isNum(b.times) ? b.times : 1,
       ...(isNum(b.delayMs) ? { delayMs: b.delayMs } : {}),
+      ...(isNum(b.after) && b.after > 0 ? { after: b.after } : {}),
     };
     state.faults.push(fault);
     return reply.code(201).send(fault);
@@ -404,6 +421,35 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
     };
     state.templates.set(id, t);
     return reply.code(201).send(t);
+  });
+
+  // Zalo's review moves a template to another status and says so by webhook (§7.7 change_template_status).
+  app.post<{ Params: { id: string } }>("/_emu/templates/:id/status", async (req, reply) => {
+    const t = state.templates.get(req.params.id);
+    if (!t) return bad(reply, `no template ${req.params.id}`, 404);
+    const b = (req.body ?? {}) as Body;
+    const next = String(b.status ?? "") as Template["status"];
+    if (!["ENABLE", "PENDING_REVIEW", "REJECT", "DISABLE", "DELETE"].includes(next)) return bad(reply, "bad status");
+    const prev = t.status;
+    t.status = next;
+    const { appId, oaId } = state.config;
+    const reason = typeof b.reason === "string" ? b.reason : "";
+    const outcome = await webhooks.send(events.templateStatus({ appId, oaId, templateId: t.id, prev, next, reason, now: clock.now() }), {
+      "X-ZEvent-Server": "ZNS",
+    });
+    return { ...outcome, template: t };
+  });
+
+  // Zalo moves the OA up or down its quota ladder (§7.6) and says so by webhook (§7.7 change_oa_daily_quota).
+  app.post("/_emu/zns/quota", async (req, reply) => {
+    const b = (req.body ?? {}) as Body;
+    if (!isNum(b.dailyQuota) || b.dailyQuota < 0) return bad(reply, "dailyQuota must be a number");
+    const prev = state.config.dailyQuota;
+    state.config.dailyQuota = b.dailyQuota;
+    const outcome = await webhooks.send(events.quotaChange({ oaId: state.config.oaId, prev, next: b.dailyQuota, now: clock.now() }), {
+      "X-ZEvent-Server": "ZNS",
+    });
+    return { ...outcome, dailyQuota: state.config.dailyQuota };
   });
 
   // ---- OA token ----

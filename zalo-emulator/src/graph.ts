@@ -41,8 +41,10 @@ export function registerGraph(app: FastifyInstance, ctx: Ctx) {
     // `picture[.type(normal)]` and `picture.type(large)` both ask for the picture.
     const fields = new Set((q.fields ?? "id,name,picture").split(",").map((f) => f.trim().replace(/\..*$/, "")));
     const out: Record<string, unknown> = { id: user.appUserId };
-    if (fields.has("name")) out.name = user.name;
-    if (fields.has("picture")) out.picture = { data: { url: user.avatar } };
+    // §1.13: without scope.userInfo the token yields only the id. Whether Zalo omits the fields or sends them
+    // empty is [INFERRED]; we omit them.
+    if (user.userInfoConsent && fields.has("name")) out.name = user.name;
+    if (user.userInfoConsent && fields.has("picture")) out.picture = { data: { url: user.avatar } };
     if (linked && fields.has("user_id_by_oa")) out.user_id_by_oa = user.oaUserId;
     if (linked && fields.has("is_follower")) out.is_follower = user.follower;
     if (fields.has("is_sensitive")) out.is_sensitive = false;

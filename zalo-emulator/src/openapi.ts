@@ -158,6 +158,21 @@ export function registerOpenapi(app: FastifyInstance, ctx: Ctx) {
     });
   });
 
+  // §5.7 [THIRD-PARTY]: the follower list, at most 50 a page, offset at most 9951. Followers in a stable order
+  // (oldest first, the order is not documented); `total` counts them all, `count` is this page's size.
+  app.get("/openapi/v3.0/oa/user/getlist", async (req, reply) => {
+    if (!authed(req, reply)) return reply;
+    const data = dataParam(req);
+    if (!data) return zaloError(reply, ZaloCode.FIELD_INVALID, "data is invalid!");
+    const offset = Number(data.offset ?? 0);
+    const count = Number(data.count ?? 50);
+    if (!Number.isInteger(offset) || offset < 0 || offset > 9951) return zaloError(reply, ZaloCode.PARAM_EXCEEDS_LIMIT, "offset is invalid!");
+    if (!Number.isInteger(count) || count < 1 || count > 50) return zaloError(reply, ZaloCode.PARAM_EXCEEDS_LIMIT, "count is invalid!");
+    const followers = [...state.users.values()].filter((u) => u.follower);
+    const users = followers.slice(offset, offset + count).map((u) => ({ user_id: u.oaUserId }));
+    return zaloOk(reply, { total: followers.length, count: users.length, offset, users });
+  });
+
   // §5.7 (paths [SDK-SOURCE], shape [THIRD-PARTY]): one user's conversation with the OA, both ways,
   // newest first (the order is not documented). Page size: the doc's example uses 10; we serve at most 10.
   app.get("/openapi/v2.0/oa/conversation", async (req, reply) => {

@@ -44,6 +44,12 @@ export type User = {
   follower: boolean;
   lastInteractionAt: number | null;
   isAdmin: boolean;
+  /**
+   * Granted scope.userInfo (authorize / getUserInfo, §2.4). Without it a token yields only the id (§1.13):
+   * Graph /me leaves out name and picture. The demo personas and users made through the control API have
+   * granted it unless told otherwise (`userInfoConsent: false`: a first visit before the consent sheet).
+   */
+  userInfoConsent: boolean;
 };
 
 export type TemplateParam = { name: string; type: string; maxLength: number; require: boolean };
@@ -111,7 +117,7 @@ export type WebhookDelivery = {
  * An injected failure: Zalo's own `error` (HTTP 200, §1.1), or `httpStatus` (a 5xx from the gateway in front of
  * Zalo, with an HTML body as such gateways send), after an optional delay.
  */
-export type Fault = { match: string; error?: number; message?: string; httpStatus?: number; times: number; delayMs?: number };
+export type Fault = { match: string; error?: number; message?: string; httpStatus?: number; times: number; delayMs?: number; after?: number };
 
 /** Allowed send hours per ZNS tag, [fromHour, toHour) in UTC+7; null = 24/24 (§7.6, configurable). */
 export type NightWindows = Record<"1" | "2" | "3", { fromHour: number; toHour: number } | null>;
@@ -325,6 +331,7 @@ export function seedState(state: EmulatorState, now: number, initialOa: { access
       ...persona,
       avatar: initialsAvatar(persona.name),
       lastInteractionAt: persona.follower ? now : null,
+      userInfoConsent: true,
     });
   }
   for (const t of SEED_TEMPLATES) state.templates.set(t.id, { ...t, params: t.params.map((x) => ({ ...x })), createdAt: now, dailyLimit: null, price: 300 });
@@ -415,6 +422,7 @@ export function createUser(state: EmulatorState, input: Partial<User> & { name: 
     follower: input.follower ?? false,
     lastInteractionAt: input.lastInteractionAt ?? null,
     isAdmin: input.isAdmin ?? false,
+    userInfoConsent: input.userInfoConsent ?? true,
   };
   state.users.set(user.appUserId, user);
   return user;

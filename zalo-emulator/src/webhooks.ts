@@ -46,12 +46,16 @@ export function createWebhookSender(state: EmulatorState, clock: Clock) {
     timers.add(timer);
   }
 
-  /** Builds, signs and sends one event. `event` must carry `app_id`, `event_name` and `timestamp` (strings). */
+  /**
+   * Builds, signs and sends one event (`event_name` and `timestamp` strings). An event with no `app_id` (ZNS/OA
+   * system events, §7.7) is signed with this app's id as the first term: Zalo signs for the app whose webhook
+   * URL it calls [INFERRED].
+   */
   async function send(event: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<DeliveryOutcome> {
     const url = state.config.webhookUrl;
     if (!url) return { delivered: false, status: null, attempts: 0, deliveryId: null, error: "no webhook url configured" };
     const body = JSON.stringify(event);
-    const mac = signWebhook(String(event.app_id), body, String(event.timestamp), state.config.oaSecretKey);
+    const mac = signWebhook(String(event.app_id ?? state.config.appId), body, String(event.timestamp), state.config.oaSecretKey);
     const d: WebhookDelivery = {
       id: nextId++,
       eventName: String(event.event_name),
@@ -174,6 +178,23 @@ export const events = {
           full_address: { user_city: c.info.city, user_ward: c.info.ward, user_address: c.info.address },
         }
       : c.info,
+    timestamp: String(c.now),
+  }),
+  /** §7.7: a template's review result (ZNS header). Status literals as `/template/info/v2` names them [INFERRED]. */
+  templateStatus: (c: { appId: string; oaId: string; templateId: string; prev: string; next: string; reason: string; now: number }) => ({
+    event_name: "change_template_status",
+    oa_id: c.oaId,
+    app_id: c.appId,
+    template_id: c.templateId,
+    status: { prev_status: c.prev, new_status: c.next },
+    reason: c.reason,
+    timestamp: String(c.now),
+  }),
+  /** §7.7: the OA's daily ZNS quota changed. Zalo's sample has no `app_id` (and `oaId`, camel case). */
+  quotaChange: (c: { oaId: string; prev: number; next: number; now: number }) => ({
+    event_name: "change_oa_daily_quota",
+    oaId: c.oaId,
+    quota: { prev_value: c.prev, new_value: c.next },
     timestamp: String(c.now),
   }),
   // §6.2: the seen event's message shape is [UNCONFIRMED]; we send both msg_id and msg_ids.

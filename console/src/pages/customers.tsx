@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Download, Search, SlidersHorizontal } from "lucide-react";
 import type { CustomerCount, CustomerListItem, CustomerListPage, CustomerSort, LoyaltyRules } from "@mc/shared";
-import { api } from "../api";
+import { api, session } from "../api";
 import { go, hashQuery, replaceHashQuery } from "../routing";
 import { SORT_LABEL, SORTS, fmtAgo } from "../crm-labels";
 import { activeFilterCount, filterProblems, filtersFrom, NO_FILTERS, queryOf, rememberList, type Filters } from "../customer-filters";
@@ -9,6 +9,7 @@ import type { SegmentView, TagCount } from "../crm-types";
 import type { Store } from "../types";
 import { useDebounced } from "../use-debounced";
 import { ExportCsv } from "../components/export-csv";
+import { FollowerSyncCard } from "../components/follower-sync";
 import { Badge, Card, ErrorBox, Field, Spinner, useLoad } from "../ui";
 import { CUSTOMER_LIST_FIELDS } from "../field-labels";
 import { fmtNumber, fmtPhone } from "@mc/web/format";
@@ -44,6 +45,8 @@ export function CustomersPage() {
   const [list, setList] = useState<ListState>({ items: [], next: null, sort: null, loading: true, error: null });
   const [count, setCount] = useState<{ n: number | null; loading: boolean }>({ n: null, loading: true });
   const seq = useRef(0);
+  // Bumped when the follower sync finishes: the same filters, newly synced people.
+  const [synced, setSynced] = useState(0);
   useEffect(() => {
     replaceHashQuery(new URLSearchParams(query));
     rememberList(query);
@@ -59,7 +62,9 @@ export function CustomersPage() {
       .get<CustomerCount>(`/api/admin/customers/count${countQuery ? `?${countQuery}` : ""}`)
       .then((c) => my === seq.current && setCount({ n: c.count, loading: false }))
       .catch(() => my === seq.current && setCount({ n: null, loading: false }));
-  }, [query, countQuery, blocked]);
+  }, [query, countQuery, blocked, synced]);
+
+  const onSynced = useCallback(() => setSynced((n) => n + 1), []);
 
   const more = async () => {
     if (!list.next) return;
@@ -90,6 +95,7 @@ export function CustomersPage() {
         </button>
       </div>
       {exporting && <ExportCsv query={queryOf(settled, { sort: false })} count={count.n} onClose={() => setExporting(false)} />}
+      {session.admin()?.role !== "store_manager" && <FollowerSyncCard onFinished={onSynced} />}
       <Card>
         <div className="c-search-row">
           <label className="c-search">

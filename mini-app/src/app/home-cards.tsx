@@ -1,5 +1,6 @@
 import type { HomeCard } from "../features/home/home-page";
 import { PhoneCard } from "../features/home/components/phone-card";
+import { NameConsentCard } from "../features/home/components/name-consent-card";
 import { OaFollowCard } from "../features/home/components/oa-follow-card";
 import { StaffCounterCard } from "../features/staff/components/staff-counter-card";
 import { PointsCard } from "../features/wallet/components/points-card";
@@ -13,6 +14,7 @@ import { StaffOrdersCard } from "../features/staff-orders/staff-orders-card";
  * the home feature never imports another feature.
  */
 export const homeCards: HomeCard[] = [
+  { id: "name-consent", Component: NameConsentCard },
   { id: "staff-counter", Component: StaffCounterCard },
   { id: "staff-orders", Component: StaffOrdersCard },
   { id: "points", Component: PointsCard },

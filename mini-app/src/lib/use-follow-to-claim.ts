@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { GameDraw } from "@mc/shared";
-import { fetchMe, useCustomer } from "../session";
+import { signIn, useCustomer } from "../session";
 import { zalo, ZaloError } from "../zalo";
 import { config } from "../config";
 import { ApiError } from "@mc/web/api-client";
 
 /**
  * Follow the OA to receive a follow-gated prize. The client never claims the follow itself: it opens
- * Zalo's follow dialog, then polls the draw until the server (told by Zalo's signed `follow` webhook)
- * marks it issued. A webhook that never comes ends in `timeout`, from which the shopper can check again.
+ * Zalo's follow dialog, then polls the draw until the server (told by Zalo's signed `follow` webhook, or by
+ * Graph /me at the sign-in that follows) marks it issued. A webhook that never comes ends in `timeout`, from which the shopper can check again.
  */
 export type FollowClaim =
   | { status: "idle" }
@@ -73,8 +73,12 @@ export function useFollowToClaim(drawId: string, opts: FollowClaimOptions) {
       if (e instanceof ZaloError) return setState({ status: "declined" });
       return setState({ status: "error", code: e instanceof ApiError ? e.code : "UNKNOWN" });
     }
-    // Best effort: the home OA card reads the follow status the server recorded.
-    fetchMe().then(setCustomer, () => undefined);
+    // Someone who already followed gets no follow webhook (zalo-platform.md §1.12): signing in again has the
+    // server read the follow state from Zalo itself (Graph /me), which releases the prize at once.
+    signIn().then(
+      (r) => setCustomer(r.customer),
+      () => undefined,
+    );
     await poll();
   }, [poll, setCustomer]);
 

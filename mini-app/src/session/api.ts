@@ -65,6 +65,7 @@ export async function sharePhone(): Promise<Customer> {
 
 export async function followOa(oaId: string): Promise<Customer> {
   await zaloCall(() => zalo.followOA(oaId));
-  // The server learns about the follow from Zalo's webhook, never from us; read back what it knows.
-  return fetchMe();
+  // The server learns about the follow from Zalo, never from us: the webhook, or (for someone who already
+  // followed, who gets none) Graph /me read at a fresh sign-in.
+  return (await signIn()).customer;
 }

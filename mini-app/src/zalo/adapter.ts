@@ -15,6 +15,13 @@ export type ZaloAdapter = {
   /** A Zalo user access token, sent to our server which verifies it at Graph /me. */
   getAccessToken(): Promise<string>;
   getUserInfo(): Promise<ZaloUserInfo>;
+  /**
+   * Whether the person granted scope.userInfo (getSetting, §2.4): without it Zalo gives the server only their
+   * id, no name or avatar (§1.13). null when the Zalo app is too old to say.
+   */
+  hasUserInfoConsent(): Promise<boolean | null>;
+  /** authorize({scopes:["scope.userInfo"]}): Zalo's own consent sheet; false when the person declines. */
+  authorizeUserInfo(): Promise<boolean>;
   /** getPhoneNumber().token: single use, 2 minutes; only the server exchanges it. */
   getPhoneToken(): Promise<string>;
   followOA(oaId: string): Promise<void>;

@@ -163,6 +163,17 @@ export const zalo: ZaloAdapter = {
     if (!userInfo) await this.getAccessToken();
     return userInfo!;
   },
+  async hasUserInfoConsent() {
+    // The emulator's getUserInfo gives no name before consent, as Zalo's does (§1.13).
+    if (!userInfo) await this.getAccessToken();
+    return Boolean(userInfo!.name);
+  },
+  async authorizeUserInfo() {
+    // Stand-in for Zalo's consent sheet: tests and the demo grant it (or not) through the emulator.
+    const r = await emu<Record<string, boolean>>("POST", `/_emu/personas/${encodeURIComponent(persona)}/authorize`);
+    userInfo = null;
+    return r["scope.userInfo"] === true;
+  },
   async getPhoneToken() {
     const r = await emu<{ token: string }>("POST", `/_emu/personas/${encodeURIComponent(persona)}/phone-token`);
     return r.token;

@@ -1,4 +1,16 @@
-import { createOrder, events, EventName, followOA, getAccessToken, getPhoneNumber, getRouteParams, getUserInfo, scanQRCode } from "zmp-sdk/apis";
+import {
+  authorize,
+  createOrder,
+  events,
+  EventName,
+  followOA,
+  getAccessToken,
+  getPhoneNumber,
+  getRouteParams,
+  getSetting,
+  getUserInfo,
+  scanQRCode,
+} from "zmp-sdk/apis";
 import { ZaloError, type ZaloAdapter } from "./adapter";
 
 /** The real thing: only bundled by `build:zalo` (VITE_ZALO_MODE=zalo), where the app runs inside Zalo. */
@@ -15,6 +27,24 @@ export const zalo: ZaloAdapter = {
   async getUserInfo() {
     const { userInfo } = await wrap(getUserInfo({ autoRequestPermission: true }));
     return { id: userInfo.id, name: userInfo.name, avatar: userInfo.avatar, idByOA: userInfo.idByOA, followedOA: userInfo.followedOA };
+  },
+  async hasUserInfoConsent() {
+    try {
+      const { authSetting } = await getSetting();
+      return authSetting["scope.userInfo"] === true;
+    } catch {
+      return null; // -1404: a Zalo app older than getSetting
+    }
+  },
+  async authorizeUserInfo() {
+    try {
+      const r = await authorize({ scopes: ["scope.userInfo"] });
+      return r["scope.userInfo"] === true;
+    } catch (e) {
+      // -201: the person declined; anything else is Zalo failing, said as such.
+      if ((e as { code?: unknown })?.code === -201) return false;
+      throw new ZaloError((e as { message?: string })?.message ?? "Zalo error", (e as { code?: number })?.code ?? null);
+    }
   },
   async getPhoneToken() {
     const { token } = await wrap(getPhoneNumber());

@@ -226,6 +226,33 @@ export const webhookEvents = sqliteTable(
 );
 
 /**
+ * The admin's follower sync over Zalo's `user/getlist` (50 a page): one row per run, its cursor (`next_offset`)
+ * stored after every page, so a run stopped by a restart resumes where it was. `lease_until`: the process
+ * running it holds it until then (renewed each page), so two processes never page the same run.
+ */
+export const followerSyncs = sqliteTable(
+  "follower_syncs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    state: text("state", { enum: ["running", "done", "failed"] }).notNull(),
+    nextOffset: integer("next_offset").notNull().default(0),
+    /** Zalo's `total` from the last page read. */
+    total: integer("total"),
+    seen: integer("seen").notNull().default(0),
+    /** Followers this run learnt of (no follow known before), of whom `created` were new customer rows. */
+    newFollowers: integer("new_followers").notNull().default(0),
+    created: integer("created").notNull().default(0),
+    error: text("error"),
+    startedBy: text("started_by").notNull(),
+    leaseUntil: integer("lease_until"),
+    startedAt: integer("started_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("follower_syncs_state_idx").on(t.state)],
+);
+
+/**
  * Every verified follow and unfollow, once (written with the stored webhook event, so a redelivery adds
  * nothing), dated by Zalo's own stamp: a late retry older than the current state is history here too.
  * `source` is the webhook's (`oa_profile`…; `backfill` for rows made from the customers' columns).

@@ -18,6 +18,7 @@ const OWNERS: Record<string, string> = {
   order_lines: "orders/repo.ts",
   customer_notes: "customers/notes-repo.ts",
   follow_events: "oa/repo.ts",
+  follower_syncs: "oa/sync-repo.ts",
   admin_users: "admin/repo.ts",
   admin_user_stores: "admin/repo.ts",
   dashboard_days: "dashboard/repo.ts",

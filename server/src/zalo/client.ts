@@ -45,7 +45,8 @@ export type ZnsTemplateDetail = {
   price: number | null;
 };
 
-export type ZaloMe = { id: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
+/** `name`/`avatar` are null when the person has not granted scope.userInfo: the token then yields only the id (§1.13). */
+export type ZaloMe = { id: string; name: string | null; avatar: string | null; oaUserId: string | null; isFollower: boolean | null };
 
 export type ZaloClientDeps = {
   config: Pick<
@@ -129,7 +130,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
     const picture = body.picture as { data?: { url?: string } } | undefined;
     return {
       id: body.id,
-      name: typeof body.name === "string" && body.name ? body.name : "Zalo user",
+      name: typeof body.name === "string" && body.name.trim() ? body.name.trim() : null,
       avatar: picture?.data?.url ?? null,
       oaUserId: typeof body.user_id_by_oa === "string" && body.user_id_by_oa ? body.user_id_by_oa : null,
       isFollower: typeof body.is_follower === "boolean" ? body.is_follower : null,
@@ -332,6 +333,22 @@ export function createZaloClient(deps: ZaloClientDeps) {
   }
 
   /**
+   * One page of the OA's followers (§5.7 `user/getlist` [THIRD-PARTY]): at most 50 a page, offset at most 9951.
+   * Only OA-scoped ids come back; `user/detail` gives the rest.
+   */
+  function getFollowers(p: { offset: number; count: number }) {
+    return withOaToken(async (t) => {
+      const q = new URLSearchParams({ data: JSON.stringify({ offset: p.offset, count: p.count, is_follower: true }) });
+      const d = unwrap<{ total?: unknown; count?: unknown; users?: { user_id?: unknown }[] } | null>(
+        "oa.user.getlist",
+        await call("oa.user.getlist", `${config.ZALO_OPENAPI_URL}/v3.0/oa/user/getlist?${q}`, { headers: { access_token: t } }),
+      );
+      const users = Array.isArray(d?.users) ? d.users.map((u) => (u?.user_id == null ? "" : String(u.user_id))).filter(Boolean) : [];
+      return { total: Number(d?.total ?? 0) || 0, userIds: users };
+    });
+  }
+
+  /**
    * One page of a user's conversation with the OA (§5.7: path [SDK-SOURCE], shape [THIRD-PARTY]). Ids and
    * times may arrive as strings or numbers (§5.1); `fromOa` is `src: 0`. The order is not documented.
    */
@@ -489,6 +506,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
     uploadImage,
     sendTemplateByUid,
     getUserDetail,
+    getFollowers,
     getConversation,
     sendZns,
     getZnsQuota,

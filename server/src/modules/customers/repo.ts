@@ -11,6 +11,8 @@ import { nameKey } from "./search-key";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
+/** A person whose name Zalo has not given us (no scope.userInfo consent yet). */
+export const UNNAMED = "Khách Zalo";
 /** What an erased person is called from then on (the column is required). */
 export const ERASED_NAME = "Khách đã xoá dữ liệu";
 
@@ -88,7 +90,7 @@ export function createCustomerRepo(db: Db) {
    * into the same row when the mini app later shows us both ids, so one person never becomes two customers.
    */
   function upsertFromZalo(
-    p: { zaloId: string; name: string; avatar: string | null; oaUserId: string | null; isFollower: boolean | null },
+    p: { zaloId: string; name: string | null; avatar: string | null; oaUserId: string | null; isFollower: boolean | null },
     now: number,
   ): CustomerRow {
     return tx(db, () => {
@@ -106,13 +108,15 @@ export function createCustomerRepo(db: Db) {
             .some((r) => r.id !== row?.id)
         : false;
       if (!row) {
-        return insertCustomer({ zaloId: p.zaloId, zaloOaId: oaIdFree ? p.oaUserId : null, name: p.name, avatar: p.avatar }, now);
+        return insertCustomer({ zaloId: p.zaloId, zaloOaId: oaIdFree ? p.oaUserId : null, name: p.name ?? UNNAMED, avatar: p.avatar }, now);
       }
+      // No name from Zalo (no scope.userInfo consent, §1.13) never replaces one we know.
+      const name = p.name ?? row.name;
       db.update(customers)
         .set({
           zaloId: p.zaloId,
-          name: p.name,
-          searchName: nameKey(p.name),
+          name,
+          searchName: nameKey(name),
           avatar: p.avatar ?? row.avatar,
           ...(oaIdFree && !row.zaloOaId ? { zaloOaId: p.oaUserId } : {}),
           updatedAt: now,
@@ -132,7 +136,7 @@ export function createCustomerRepo(db: Db) {
   const byOaOrAppStmt = c.prepare(`${customerRow.selectAll} where "zalo_oa_id" = ? or "zalo_id" = ?`).raw();
   const touchStmt = c.prepare(`update customers set last_interaction_at = max(coalesce(last_interaction_at, 0), ?), updated_at = ? where id = ?`);
 
-  function findOrCreateByOaId(oaUserId: string, appUserId: string | undefined, now: number): CustomerRow {
+  function findOrCreateByOaId(oaUserId: string, appUserId: string | undefined, now: number, name?: string): CustomerRow {
     const matches = appUserId
       ? (byOaOrAppStmt.all(oaUserId, appUserId) as unknown[][]).map((r) => customerRow.read(r)!)
       : [byZaloOaId(oaUserId)].filter((r) => r !== undefined);
@@ -144,7 +148,7 @@ export function createCustomerRepo(db: Db) {
       }
       return row;
     }
-    return insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: "Zalo follower" }, now);
+    return insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: name?.trim() || "Zalo follower" }, now);
   }
 
   // The interaction clock only moves forward: a message retried hours late must not shrink the CS window.

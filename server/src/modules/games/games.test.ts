@@ -496,15 +496,23 @@ describe("prizes that require following the OA", () => {
 
   const vouchersOf = (customerId: string) => one("select count(*) as n from vouchers where customer_id = ?", customerId).n;
 
-  it("stays pending without the follow webhook, even when the client and Graph say the person follows", async () => {
+  it("is released at the next sign-in when Graph /me says the person already follows (no webhook comes for them)", async () => {
     const { s, drawId } = await pendingPrize();
-    // The person "followed" in the client: the emulator now reports them as a follower, and they sign in again.
+    // They followed long ago (or followOA found them following): Zalo sends no webhook (§1.12). Graph /me,
+    // asked by the server with its appsecret_proof, is Zalo's own word, not the client's.
     await h.control("PATCH", `/_emu/users/${s.appUserId}`, { follower: true });
+    expect((await api("GET", `/api/games/draws/${drawId}`, s.token)).body.draw.state).toBe("pending_follow");
     const { accessToken } = await h.control("POST", `/_emu/users/${s.appUserId}/token`);
-    expect((await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken } })).json().customer.followsOa).toBe(true);
     const poll = await api("GET", `/api/games/draws/${drawId}`, s.token);
-    expect(poll.body.draw.state).toBe("pending_follow");
-    expect(vouchersOf(s.customer.id)).toBe(0);
+    expect(poll.body.draw.state).toBe("issued");
+    expect(vouchersOf(s.customer.id)).toBe(1);
+    expect(one("select count(*) as n from follow_events where source = 'graph_me' and kind = 'follow'").n).toBe(1);
+    // A second sign-in changes nothing more: no second voucher, no second notice.
+    const again = await h.control("POST", `/_emu/users/${s.appUserId}/token`);
+    await h.app.inject({ method: "POST", url: "/api/auth/zalo", payload: { accessToken: again.accessToken } });
+    expect(vouchersOf(s.customer.id)).toBe(1);
+    expect(one("select count(*) as n from outbox where source = 'game'").n).toBe(1);
   });
 
   it("a forged or unsigned follow webhook changes nothing", async () => {

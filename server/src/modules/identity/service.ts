@@ -17,6 +17,8 @@ export function createIdentityService(deps: {
   zalo: Pick<ZaloClient, "getMe" | "exchangePhoneToken">;
   issueToken: (p: { sub: string; kind: "customer" }) => string;
   now: () => number;
+  /** The oa module's door for a follow state Zalo reported (Graph /me `is_follower`). */
+  observeFollow?: (p: { customerId: string; follows: boolean; source: "graph_me" }) => unknown;
 }) {
   const { customers, zalo, now } = deps;
 
@@ -35,7 +37,12 @@ export function createIdentityService(deps: {
   async function loginWithZalo(accessToken: string) {
     if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: open the mini app again");
     const me = await zalo.getMe(accessToken).catch(zaloFailure);
-    const row = customers.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
+    let row = customers.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
+    // Zalo's own answer: an existing follower is known at once, with no follow webhook (§1.12).
+    if (me.isFollower !== null && deps.observeFollow) {
+      deps.observeFollow({ customerId: row.id, follows: me.isFollower, source: "graph_me" });
+      row = customers.byId(row.id) ?? row;
+    }
     return { token: deps.issueToken({ sub: row.id, kind: "customer" }), customer: toCustomerView(row, customers.storeIdsOf(row.id)) };
   }
 

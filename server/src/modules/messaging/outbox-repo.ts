@@ -295,6 +295,10 @@ export function createOutboxRepo(db: Db) {
   const unknown = c.prepare(`update outbox set state = 'failed', reason = 'OUTCOME_UNKNOWN', ${settled}`);
   const knownMsg = c.prepare("select 1 from outbox where zalo_msg_id = ? limit 1").pluck();
 
+  // ZNS held for an exhausted quota wait for midnight; a raised quota lets them be decided again now.
+  const releaseQuotaHeld = c.prepare(
+    "update outbox set not_before = @t, updated_at = @t where state = 'held' and reason = 'QUOTA_EXHAUSTED' and (not_before is null or not_before > @t)",
+  );
   return {
     queue,
     audienceInsert,
@@ -355,6 +359,8 @@ export function createOutboxRepo(db: Db) {
     toFinal: (p: { id: number; owner: string; state: "held" | "expired" | "suppressed" | "failed"; reason: string; notBefore: number | null; t: number }) =>
       void toFinal.run(p.state, p.reason, p.notBefore, p.t, p.id, p.owner),
     toSent: (id: number, msgId: string, t: number) => void toSent.run(msgId, t, id),
+    /** Zalo raised the daily quota (`change_oa_daily_quota`): messages held for the old one may go now. */
+    releaseQuotaHeld: (t: number) => releaseQuotaHeld.run({ t }).changes,
     toRetry: (p: { id: number; state: "queued" | "held" | "failed"; reason: string; zaloError: number | null; notBefore: number | null; t: number }) =>
       void toRetry.run(p.state, p.reason, p.zaloError, p.notBefore, p.t, p.id),
     /** Zalo refused the row on `channel` (the window, a follow, a template not by UID): decided again without it. */

@@ -70,6 +70,8 @@ export function createMessagingService(deps: {
     quota: templates.quota,
     testSend: templates.testSend,
     testSendView: templates.testSendView,
+    onTemplateStatus: templates.onTemplateStatus,
+    onQuotaChange: templates.onQuotaChange,
     prefsView: prefs.prefsView,
     setPrefs: prefs.setPrefs,
     createBroadcast: broadcasts.createBroadcast,

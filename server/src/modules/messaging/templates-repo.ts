@@ -74,6 +74,10 @@ export function createTemplatesRepo(db: Db) {
     },
     /** Zalo refused it by UID (-249, §5.3): from now on it goes by ZNS only. */
     notByUid: (id: string) => db.update(znsTemplates).set({ uid: false }).where(eq(znsTemplates.id, id)).run().changes === 1,
+    /** Zalo's review result (`change_template_status` webhook); false for a template not registered here. */
+    setZaloStatus(id: string, status: ZnsTemplateStatus, at: number) {
+      return db.update(znsTemplates).set({ zaloStatus: status, syncedAt: at }).where(eq(znsTemplates.id, id)).run().changes === 1;
+    },
     patch(id: string, p: { name?: string; disabled?: boolean }) {
       return db.update(znsTemplates).set(p).where(eq(znsTemplates.id, id)).run().changes === 1;
     },

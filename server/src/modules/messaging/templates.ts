@@ -12,7 +12,7 @@ import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
-import { actorOf, audit } from "../../lib/audit";
+import { actorOf, audit, SYSTEM } from "../../lib/audit";
 import type { ZaloClient, ZnsTemplateDetail } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import { templateBlocker, type MessageContent } from "./queue";
@@ -144,8 +144,35 @@ export function createTemplates(deps: {
     };
   }
 
-  return { registerTemplate, templates, importTemplate, updateTemplate, quota, testSend, testSendView };
+  /**
+   * Zalo's system events (§7.7), inside the webhook event's transaction. A template's new review status is
+   * stored as Zalo says it (a DISABLE/REJECT stops its sends at queueing and at send time); a status this
+   * build does not read is left alone. The numbers of `/template/all` (1 Enable … 4 Disable) are read too:
+   * the webhook's literals are [INFERRED].
+   */
+  function onTemplateStatus(p: { templateId: string; status: unknown; reason: string | null; at: number }) {
+    const raw = String(p.status ?? "").toUpperCase();
+    const status = ZnsTemplateStatus.safeParse(STATUS_BY_NUMBER[raw] ?? raw.replace(/ /g, "_"));
+    if (!status.success) return { applied: false };
+    const applied = repo.templates.setZaloStatus(p.templateId, status.data, p.at);
+    if (applied)
+      audit(db, { actor: SYSTEM, action: "zns_template.zalo_status", targetId: p.templateId, details: { status: status.data, reason: p.reason }, at: p.at });
+    return { applied };
+  }
+
+  /** Zalo changed the OA's daily ZNS quota; a raise releases what waited for tomorrow's quota. */
+  function onQuotaChange(p: { prev: number | null; next: number | null; at: number }) {
+    const raised = p.next !== null && (p.prev === null || p.next > p.prev);
+    const released = raised ? repo.outbox.releaseQuotaHeld(p.at) : 0;
+    audit(db, { actor: SYSTEM, action: "zns.quota_change", details: { prev: p.prev, next: p.next, released }, at: p.at });
+    return { released };
+  }
+
+  return { registerTemplate, templates, importTemplate, updateTemplate, quota, testSend, testSendView, onTemplateStatus, onQuotaChange };
 }
+
+/** `/template/all`'s numeric statuses (§7.3). */
+const STATUS_BY_NUMBER: Record<string, string> = { "1": "ENABLE", "2": "PENDING_REVIEW", "3": "REJECT", "4": "DISABLE" };
 
 /** Zalo's "template ID invalid" and "no permission for this template" (§7.5): not this OA's template. */
 const NOT_AT_ZALO = new Set([-109, -117]);

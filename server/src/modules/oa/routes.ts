@@ -1,5 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { ErrorCode } from "@mc/shared";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ErrorCode, FollowerSyncView } from "@mc/shared";
+import { me } from "../../http/route-helpers";
+import type { FollowerSync } from "./follower-sync";
 import { AppError } from "../../errors";
 import { verifyWebhook } from "../../zalo/signature";
 import type { OaService } from "./service";
@@ -32,5 +36,28 @@ export async function oaWebhookRoutes(app: FastifyInstance, opts: { oa: OaServic
       if (stale) req.log.info({ event: check.body.event_name }, "stale webhook event stored, not applied");
       return { ok: true, duplicate };
     },
+  );
+}
+
+/** The admin's follower sync (owners and marketers: it changes who counts as a follower, not money). */
+export async function followerSyncRoutes(app: FastifyInstance, opts: { sync: FollowerSync }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const answer = { 200: z.object({ sync: FollowerSyncView.nullable() }) };
+  r.get(
+    "/api/admin/oa/follower-sync",
+    { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], summary: "The latest follower sync and its progress", response: answer } },
+    async () => ({ sync: opts.sync.current() }),
+  );
+  r.post(
+    "/api/admin/oa/follower-sync",
+    {
+      config: { access: "admin", roles: ["marketer"] },
+      schema: {
+        tags: ["admin"],
+        summary: "Start the follower sync (or resume a stopped one); it runs in the background",
+        response: { 202: z.object({ sync: FollowerSyncView }) },
+      },
+    },
+    async (req, reply) => reply.status(202).send({ sync: opts.sync.start(me(req)) }),
   );
 }

@@ -18,6 +18,12 @@ export function dedupeKey(e: Event): string {
   const msg = e.message as { msg_id?: unknown; tracking_id?: unknown } | undefined;
   const user = str((e.follower as { id?: unknown })?.id) ?? str((e.sender as { id?: unknown })?.id) ?? str(e.user_id_by_app) ?? "";
   if (msg?.msg_id) return `${e.event_name}:msg:${str(msg.msg_id)}`;
+  // System events name no user: what changed to what tells two of them apart within one millisecond.
+  if (e.event_name === "change_template_status") {
+    const st = e.status as { new_status?: unknown } | undefined;
+    return `${e.event_name}:${str(e.timestamp)}:${str(e.template_id)}:${str(st?.new_status) ?? ""}`;
+  }
+  if (e.event_name === "change_oa_daily_quota") return `${e.event_name}:${str(e.timestamp)}:${str((e.quota as { new_value?: unknown })?.new_value) ?? ""}`;
   return `${e.event_name}:${str(e.timestamp)}:${user}`;
 }
 
@@ -37,7 +43,11 @@ export function eventTime(stamp: unknown, receivedAt: number): number {
 
 /** What other modules do when a person follows or unfollows; called inside the event's transaction. */
 export type FollowHooks = {
-  onFollow(p: { customerId: string; at: number; eventKey: string }): unknown;
+  /**
+   * `observed`: read from Zalo's state (Graph /me, the follower sync), not a follow that just happened: someone
+   * who followed long ago. Their pending prizes are released, but no "new follower" welcome goes out.
+   */
+  onFollow(p: { customerId: string; at: number; eventKey: string; observed?: boolean }): unknown;
   onUnfollow(p: { customerId: string; at: number; eventKey: string }): unknown;
 };
 
@@ -45,7 +55,7 @@ export type FollowHooks = {
 export function createOaService(deps: {
   db: Db;
   repo: OaRepo;
-  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "byZaloOaId" | "setFollow" | "touchInteraction">;
+  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "byZaloOaId" | "byId" | "setFollow" | "touchInteraction">;
   now: () => number;
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */
@@ -60,6 +70,9 @@ export function createOaService(deps: {
   onFollowerLocation?: (p: { customerId: string; zaloMsgId: string; event: Record<string, unknown>; at: number }) => unknown;
   /** The person's answer to a request for info (`user_submit_info`), once per stored event. */
   onSubmitInfo?: (p: { customerId: string; event: Record<string, unknown>; at: number }) => unknown;
+  /** ZNS/OA system events (§7.7): a template's review status, the OA's daily quota. */
+  onTemplateStatus?: (p: { templateId: string; status: unknown; reason: string | null; at: number }) => unknown;
+  onQuotaChange?: (p: { prev: number | null; next: number | null; at: number }) => unknown;
 }) {
   const { db, repo, customers, now } = deps;
 
@@ -93,6 +106,19 @@ export function createOaService(deps: {
       const hook = { customerId: row.id, at, eventKey: dedupeKey(e) };
       if (follow) deps.followHooks?.onFollow(hook);
       else deps.followHooks?.onUnfollow(hook);
+      return "applied";
+    }
+    if (name === "change_template_status") {
+      const templateId = str(e.template_id);
+      const status = e.status as { new_status?: unknown } | string | undefined;
+      const next = typeof status === "object" && status !== null ? status.new_status : status;
+      if (templateId) deps.onTemplateStatus?.({ templateId, status: next, reason: str(e.reason) ?? null, at });
+      return "applied";
+    }
+    if (name === "change_oa_daily_quota") {
+      const q = (e.quota ?? {}) as { prev_value?: unknown; new_value?: unknown };
+      const num = (v: unknown) => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? null : Number(v));
+      deps.onQuotaChange?.({ prev: num(q.prev_value), next: num(q.new_value), at });
       return "applied";
     }
     if (name === "user_received_message" || name === "user_seen_message") {
@@ -130,10 +156,34 @@ export function createOaService(deps: {
     deps.onFollowerMessage?.({ customerId, zaloMsgId, text: msg.text, at, fromOa });
   }
 
+  /**
+   * Follow state read from Zalo itself (Graph /me `is_follower` at sign-in, `user/getlist` in the follower
+   * sync), not from a webhook: someone who followed before the product existed never sends one, and followOA
+   * for a current follower fires none (zalo-platform.md §1.12). Only a change is applied, through the same
+   * follow_events + setFollow + hooks as a webhook, so a pending prize is released at once. The caller's
+   * transaction is joined when there is one. Returns whether anything changed.
+   */
+  function observeFollowState(p: { customerId: string; follows: boolean; source: "graph_me" | "follower_sync" }): boolean {
+    return tx(db, () => {
+      const row = customers.byId(p.customerId);
+      if (!row || row.followsOa === p.follows) return false;
+      const at = now();
+      // A webhook dated after this reading already decided; an older state is what Zalo just contradicted.
+      if (at < Math.max(row.followedAt ?? -Infinity, row.unfollowedAt ?? -Infinity)) return false;
+      const kind = p.follows ? "follow" : "unfollow";
+      repo.recordFollow({ customerId: row.id, kind, source: p.source, at, receivedAt: at });
+      customers.setFollow(row.id, p.follows, at, at);
+      const hook = { customerId: row.id, at, eventKey: `${p.source}:${kind}:${row.id}:${at}`, observed: true };
+      if (p.follows) deps.followHooks?.onFollow(hook);
+      else deps.followHooks?.onUnfollow(hook);
+      return true;
+    });
+  }
+
   /** The person's data was erased: stored events that name any of their Zalo ids are redacted (see the repo). */
   const forgetIds = repo.redactIds;
 
-  return { handleEvent, forgetIds };
+  return { handleEvent, observeFollowState, forgetIds };
 }
 
 export type OaService = ReturnType<typeof createOaService>;

@@ -111,7 +111,8 @@ describe("POST /webhooks/zalo", () => {
   it("links a follower seen first through a webhook when the person later opens the mini app", async () => {
     const personas = await h.control("GET", "/_emu/personas");
     const shopper = personas.find((p: any) => p.key === "shopper");
-    const user = await h.control("GET", `/_emu/users/${shopper.appUserId}`);
+    // A real follow: Zalo knows it too, so Graph /me at the sign-in agrees with the webhook.
+    const user = await h.control("PATCH", `/_emu/users/${shopper.appUserId}`, { follower: true });
     const { raw, headers } = signed(followEvent(user.oaUserId, shopper.appUserId));
     await h.app.inject({ method: "POST", url: "/webhooks/zalo", headers, payload: raw });
     const { customer } = await h.login("shopper");
