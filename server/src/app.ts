@@ -18,7 +18,6 @@ import { staffGrantRoutes } from "./modules/customers/staff-routes";
 import { storeRoutes } from "./modules/stores/routes";
 import { identityRoutes } from "./modules/identity/routes";
 import { adminRoutes } from "./modules/admin/routes";
-import { oaWebhookRoutes } from "./modules/oa/routes";
 import { oaConnectRoutes } from "./modules/oa/connect-routes";
 import { followerSyncRoutes, oaWebhookRoutes } from "./modules/oa/routes";
 import type { FollowerSync } from "./modules/oa/follower-sync";

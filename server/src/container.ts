@@ -342,6 +342,7 @@ export function buildContainer(o: ContainerOptions) {
       ...config,
       redirectUri: config.ZALO_OA_REDIRECT_URI ?? `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${config.PORT}/zalo/oa/callback`,
     },
+    now,
   });
   const followerSync = createFollowerSync({
     db,

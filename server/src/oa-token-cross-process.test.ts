@@ -63,7 +63,17 @@ it("the API and the standalone dispatcher find the token expired together: one r
     db.prepare(
       "insert into customers (id, zalo_id, zalo_oa_id, name, member_code, follows_oa, last_interaction_at, created_at, updated_at) values (?, ?, ?, ?, ?, 1, ?, ?, ?)",
     ).run(p.id, p.app, p.oa, `Khách ${p.id}`, `XP${p.id}`, t, t, t);
-    emu.state.users.set(p.app, { appUserId: p.app, oaUserId: p.oa, name: p.id, avatar: "", phone: null, follower: true, lastInteractionAt: t, isAdmin: false });
+    emu.state.users.set(p.app, {
+      appUserId: p.app,
+      oaUserId: p.oa,
+      name: p.id,
+      avatar: "",
+      phone: null,
+      follower: true,
+      lastInteractionAt: t,
+      isAdmin: false,
+      userInfoConsent: true,
+    });
   }
 
   // The dispatcher process starts and proves it can reach Zalo with the current token (nothing queued yet).
