@@ -38,6 +38,8 @@ const CUSTOMER_COLUMNS = {
     "birth_date",
     // When they agreed the shop keeps their birthday: goes with the birthday.
     "birth_date_consent_at",
+    // When they shared their name and phone through Zalo's request-for-info card: goes with them.
+    "info_shared_at",
     // The name's search key (the CRM's list), and with it the name's words in customers_fts.
     "search_name",
   ],
@@ -45,12 +47,13 @@ const CUSTOMER_COLUMNS = {
 };
 const CUSTOMER_TABLES = {
   // The shop's notes about the person are personal data: deleted.
-  cleared: ["customer_tags", "staff_stores", "customer_notes"],
+  cleared: ["customer_tags", "staff_stores", "customer_notes", "carts"],
   // Kept: money-like history (ledger, vouchers, orders, draws) the business must keep; messages are cancelled
   // and their contents blanked (see the test), the rows stay for the send counts; follow history (times and
   // the webhook's source only) stays for the follows-per-day counts, keyed by the now anonymous id.
   // The OA conversation row stays (status, counts) with its preview blanked; its messages are deleted (inbox.test.ts).
-  kept: ["points_ledger", "vouchers", "game_draws", "outbox", "orders", "follow_events", "conversations"],
+  // Order ratings keep their stars for the stores' figures; the comments are cleared (ratings.test.ts).
+  kept: ["points_ledger", "vouchers", "game_draws", "outbox", "orders", "follow_events", "conversations", "order_ratings"],
 };
 
 describe("erasing a customer's personal data", () => {

@@ -110,15 +110,23 @@ describe("the inbox, staff side", () => {
     expect((await call("POST", `/api/staff/inbox/${conv.id}/canned/${made.body.id}`, ctx.staff.token)).body.code).toBe("CANNED_NOT_FOUND");
   });
 
-  it("a reply Zalo refused shows failed with the reason; one that waited past the window shows expired", async () => {
+  it("a reply Zalo refused shows failed or suppressed with the reason; one that waited past the window shows expired", async () => {
     const a = await visitor("Khách A", "q1");
     await say(a.appUserId, "Còn bánh không?");
     const conv = await conversationOf(ctx.staff.token, a.customer.id);
+    const last = async () => (await call("GET", `/api/staff/inbox/${conv.id}`, ctx.staff.token)).body.messages.at(-1);
+    // A refusal that says where the message may not go (-213, not a follower): a text reply has no other channel.
     await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: -213, times: 1 });
     await call("POST", `/api/staff/inbox/${conv.id}/reply`, ctx.staff.token, { text: "Dạ còn", requestId: "reply-fail-1" });
     await h.app.services.dispatcher.drain();
-    const last = async () => (await call("GET", `/api/staff/inbox/${conv.id}`, ctx.staff.token)).body.messages.at(-1);
-    expect(await last()).toMatchObject({ text: "Dạ còn", state: "failed", reason: "Recipient does not follow the OA" });
+    expect(await last()).toMatchObject({ text: "Dạ còn", state: "suppressed" });
+    expect((await last()).reason).toMatch(/NOT_A_FOLLOWER/);
+    // A refusal of the message itself: failed, with Zalo's words.
+    await h.control("POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error: -201, times: 1 });
+    await call("POST", `/api/staff/inbox/${conv.id}/reply`, ctx.staff.token, { text: "Dạ có ạ", requestId: "reply-fail-2" });
+    await h.app.services.dispatcher.drain();
+    expect(await last()).toMatchObject({ text: "Dạ có ạ", state: "failed" });
+    expect((await last()).reason).toBeTruthy();
 
     await call("POST", `/api/staff/inbox/${conv.id}/reply`, ctx.staff.token, { text: "Muộn rồi", requestId: "reply-late-2" });
     await h.control("POST", "/_emu/clock", { advanceMs: 7 * 86_400_000 + 1000 });

@@ -12,7 +12,10 @@ beforeEach(async () => {
   await setVnTime(10);
   // Only the weekly promotion cap (the default's "one message of any kind per 20 h" would mix in here).
   const rules = (await api("GET", "/api/admin/warming-rules")).json().rules;
-  await api("PUT", "/api/admin/warming-rules", { rules: { ...rules, caps: [{ category: "promotion", channel: "any", max: 2, windowHours: 168 }] } });
+  // This shop sends its offers by CS (the switch is off by default).
+  await api("PUT", "/api/admin/warming-rules", {
+    rules: { ...rules, caps: [{ category: "promotion", channel: "any", max: 2, windowHours: 168 }], zalo: { ...rules.zalo, promotionsByCs: true } },
+  });
 });
 afterEach(async () => h.close());
 

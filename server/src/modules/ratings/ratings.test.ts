@@ -37,7 +37,7 @@ describe("order ratings", () => {
     await h.app.services.automationTimers.drain();
     const [feedback] = sql("select text from outbox where customer_id = ? and source = 'feedback'", s.customer.id);
     expect(feedback.text).toContain(o.code);
-    expect(feedback.text).toContain(`https://zalo.me/s/${h.config.ZALO_APP_ID}/?rate=${o.id}`);
+    expect(feedback.text).toContain(`https://zalo.me/s/${h.config.ZALO_MINI_APP_ID}/?rate=${o.id}`);
   });
 
   it("only the shopper's own completed order is rated: someone else's is not found, an unfinished one not rateable, nothing written", async () => {
