@@ -7,7 +7,8 @@ const DAY = 24 * HOUR;
 const VN = "Asia/Ho_Chi_Minh";
 /** Noon in Vietnam on 2026-11-23: inside Zalo's promotion hours. */
 const NOW = Date.UTC(2026, 10, 23, 5);
-const open: WarmingRules = { ...DEFAULT_WARMING_RULES, quietHours: null, caps: [] };
+// No obstacle from hours, caps or channel (this shop lets offers go by CS: the switch is off by default).
+const open: WarmingRules = { ...DEFAULT_WARMING_RULES, quietHours: null, caps: [], zalo: { ...DEFAULT_WARMING_RULES.zalo, promotionsByCs: true } };
 
 const person = (over: Partial<SegmentFacts> = {}): SegmentFacts => ({
   erased: false,
