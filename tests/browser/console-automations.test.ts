@@ -34,9 +34,11 @@ describe("console: automations", () => {
     const { page, errors, close } = await openDesktop({ browser, expected: (m) => /status of 40[04]\b/.test(m.text()) });
     try {
       await page.setViewportSize({ width: 1280, height: 900 });
+      // A new follower (Zalo's follow webhook) goes through the welcome automation; the personas who already
+      // followed are recognised at sign-in from Zalo's state, and nobody welcomes an old follower.
+      await fetch(`${stack.emulatorUrl}/_emu/personas/shopper/follow`, { method: "POST" });
       await signIn(page, stack, "#/automations");
-      // The two personas' follows went through the welcome automation.
-      await expect.poll(() => page.getByTestId("automation-triggered-welcome").textContent()).toMatch(/^2/);
+      await expect.poll(() => page.getByTestId("automation-triggered-welcome").textContent()).toMatch(/^1/);
       expect(await page.getByTestId("automation-list").textContent()).toContain("Xin góp ý sau đơn hàng");
       await shot(page, "console-automations-list");
 

@@ -52,12 +52,16 @@ describe("console roles", () => {
           "auto-replies",
           "automations",
           "broadcasts",
+          "canned",
           "customers",
           "dashboard",
           "games",
           "inbox",
           "loyalty",
           "menu",
+          "oa",
+          "ratings",
+          "refunds",
           "rules",
           "segments",
           "staff",
@@ -147,7 +151,7 @@ describe("console roles", () => {
       await signIn(phone.page, stack, MARKETER);
       expect(await phone.page.getByTestId("signed-in-role").textContent()).toBe("Marketing");
       expect(await navKeys(phone.page)).toEqual(
-        ["auto-replies", "automations", "broadcasts", "customers", "dashboard", "games", "rules", "segments", "vouchers", "zns"].sort(),
+        ["auto-replies", "automations", "broadcasts", "canned", "customers", "dashboard", "games", "ratings", "rules", "segments", "vouchers", "zns"].sort(),
       );
       await phone.page.goto(`${stack.consoleUrl}/#/accounts`);
       await expect.poll(() => phone.page.getByTestId("not-for-role").isVisible()).toBe(true);
