@@ -32,9 +32,7 @@ describe("inbox flow: follower, auto-reply, a person, live", () => {
   const api = <T = any>(method: string, path: string, token: string, body?: unknown) => json<T>(`${stack.apiUrl}${path}`, method, body, token);
   const csTo = async (appUserId: string) => (await emu<EmuMessage[]>("GET", "/_emu/messages?channel=cs")).filter((m) => m.recipient?.appUserId === appUserId);
 
-  // Skipped at the stop: after the #15 merges the manager's assignment step no longer shows "assign-current" (the API
-  // test of assignment passes); to be mended first next session.
-  it.skip("answers the balance by itself, hands the unknown to the store's manager, who replies with a canned answer (1280 and 360 px)", async () => {
+  it("answers the balance by itself, hands the unknown to the store's manager, who replies with a canned answer (1280 and 360 px)", async () => {
     const owner = await stack.adminToken();
     const store = DEMO_STORES[0].id;
     await api("POST", "/api/admin/operators", owner, { ...MANAGER, name: "Quản lý Lan", role: "store_manager", storeIds: [store] });
