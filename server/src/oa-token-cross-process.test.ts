@@ -88,8 +88,9 @@ it("the API and the standalone dispatcher find the token expired together: one r
   // Zalo expires the token; its refresh answers slowly, so the second process arrives while the first is refreshing.
   await fetch(`${emuUrl}/_emu/oa-token/expire`, { method: "POST" });
   emu.state.faults.push({ match: "/oauth/v4/oa/access_token", delayMs: 3000, times: 1 });
+  // Transactional: the two processes run on the real clock, and quiet hours (21:30–08:00 in Vietnam) would hold care.
   const insert = db.prepare(
-    "insert into outbox (customer_id, category, source, dedupe_key, text, created_at, updated_at) values (?, 'care', 'test', ?, ?, ?, ?)",
+    "insert into outbox (customer_id, category, source, dedupe_key, text, created_at, updated_at) values (?, 'transactional', 'test', ?, ?, ?, ?)",
   );
   for (const p of people) insert.run(p.id, `xp:${p.id}`, "Chào bạn", Date.now(), Date.now());
   // The dispatcher process meets the expired token and starts its (slow) refresh...

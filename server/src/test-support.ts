@@ -30,6 +30,13 @@ export const TEST_ENV = {
   DASHBOARD_JOB_ENABLED: "false",
 } as const;
 
+const HOUR = 3_600_000;
+/** 10:00 in Vietnam (UTC+7, no daylight saving) on the day `at` falls on there. */
+export function shopMorning(at = Date.now()): number {
+  const vnMidnight = at - ((at + 7 * HOUR) % (24 * HOUR));
+  return vnMidnight + 10 * HOUR;
+}
+
 export type Harness = {
   app: FastifyInstance;
   config: Config;
@@ -51,8 +58,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const emu = await buildEmulator({
     ...emulatorOptionsFromEnv(TEST_ENV),
     retrySchedule: [50],
-    // A frozen clock: time moves only when a test moves it, so retries and windows are deterministic.
-    now: Date.now(),
+    // A frozen clock: time moves only when a test moves it, so retries and windows are deterministic. It starts at
+    // the same hour of the shop's day whenever the suite runs: outside quiet hours, Zalo's ZNS night and the
+    // promotion hours' edges, so a test run at 22:00 sees what one at noon does.
+    now: shopMorning(),
     logger: false,
   });
   const emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
