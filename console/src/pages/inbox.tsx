@@ -204,10 +204,19 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const t = useLoad(() => api.get<ConversationThread>(`/api/staff/inbox/${encodeURIComponent(id)}`), [id, version]);
   const conv = t.data?.conversation;
-  // Opening a conversation reads it.
+  // Opening a conversation reads it: once per unread reading (the parent's renders hand a new onChanged each time,
+  // and re-posting on each of them kept the whole page re-rendering under the staff member's clicks).
+  const readFor = useRef<ConversationThread["conversation"] | null>(null);
+  const changed = useRef(onChanged);
+  changed.current = onChanged;
   useEffect(() => {
-    if (conv && conv.unread > 0) void api.post(`/api/staff/inbox/${encodeURIComponent(id)}/read`).then(onChanged, () => {});
-  }, [conv, id, onChanged]);
+    if (!conv || conv.unread === 0 || readFor.current === conv) return;
+    readFor.current = conv;
+    void api.post(`/api/staff/inbox/${encodeURIComponent(id)}/read`).then(
+      () => changed.current(),
+      () => {},
+    );
+  }, [conv, id]);
   const bottom = useRef<HTMLDivElement>(null);
   // Braces: newer Chromium returns a promise from scrollIntoView, and React would call it as a cleanup.
   useEffect(() => {
