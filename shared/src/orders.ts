@@ -251,6 +251,23 @@ export const RefundTask = z.object({
   cancelledAt: z.string().nullable(),
 });
 export type RefundTask = z.infer<typeof RefundTask>;
+/** A COD/bank Checkout order whose report to Zalo (updateOrderStatus, §8.4) keeps failing: the console's retry list. */
+export const CheckoutReportTask = z.object({
+  orderId: z.string(),
+  code: z.string(),
+  storeId: z.string(),
+  totalVnd: z.number(),
+  checkoutMethod: z.string().nullable(),
+  /** What is being reported: 1 completed, -1 closed unpaid, 2 refunded. */
+  resultCode: z.union([z.literal(1), z.literal(-1), z.literal(2)]),
+  /** Zalo's Checkout error code of the last refusal; null when Zalo was not reached or there is no Checkout order. */
+  zaloCode: z.number().nullable(),
+  /** The last failure as recorded (English, for support); the console shows a Vietnamese reason from `zaloCode`. */
+  error: z.string(),
+  /** When the `checkout-reports` job tries it next. */
+  nextTryAt: z.string().nullable(),
+});
+export type CheckoutReportTask = z.infer<typeof CheckoutReportTask>;
 export const RefundDoneBody = z.object({ note: z.string().trim().min(3).max(300) }).strict();
 export type RefundDoneBody = z.infer<typeof RefundDoneBody>;
 

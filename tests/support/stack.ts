@@ -107,8 +107,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // The API's and the console's ports are known before the config: the OA connect's redirect URI and its way back name them.
   const apiPort = opts.apiPort || (await freePort());
   const consolePort = opts.consolePort || (await freePort());
+  const oaRedirectUri = `http://${host}:${apiPort}/zalo/oa/callback`;
   const config = loadConfig({
-    ZALO_OA_REDIRECT_URI: `http://${host}:${apiPort}/zalo/oa/callback`,
+    ZALO_OA_REDIRECT_URI: oaRedirectUri,
     CONSOLE_URL: `http://${host}:${consolePort}`,
     NODE_ENV: process.env.NODE_ENV === "production" ? "production" : "development",
     JWT_SECRET: "dev-jwt-secret-for-the-local-demo-only",
@@ -129,6 +130,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       webhookUrl: `${apiUrl}/webhooks/zalo`,
       checkoutCallbackUrl: `${apiUrl}/webhooks/zalo-checkout/callback`,
       checkoutNotifyUrl: `${apiUrl}/webhooks/zalo-checkout/notify`,
+      // Registered as in the Zalo App's OAuth settings: a connect with any other redirect is refused (-14003).
+      oauthRedirectUris: [oaRedirectUri],
     }),
   });
 

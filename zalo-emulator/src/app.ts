@@ -234,10 +234,10 @@ export async function buildEmulator(opts: EmulatorOptions): Promise<{ app: Fasti
     }
     if (fault.error === undefined) return;
     const message = fault.message ?? "Injected fault";
-    // The OAuth endpoint has its own failure shape (§4); every other host uses the envelope (§1.1).
-    return path.startsWith("/oauth")
-      ? reply.code(200).send({ error: fault.error, error_name: "Injected fault", error_reason: message })
-      : reply.code(200).send({ error: fault.error, message });
+    // The OAuth endpoint (§4) and updateOrderStatus (§8.4: `{err, msg}`) have their own failure shapes; every other path uses the envelope (§1.1).
+    if (path.startsWith("/oauth")) return reply.code(200).send({ error: fault.error, error_name: "Injected fault", error_reason: message });
+    if (path.startsWith("/payment/api/transaction/update-status")) return reply.code(200).send({ err: fault.error, msg: message, error: fault.error });
+    return reply.code(200).send({ error: fault.error, message });
   });
 
   app.addHook("onSend", async (req, _reply, payload) => {

@@ -151,5 +151,8 @@ describe("Checkout host (/payment)", () => {
     expect(st.body.data).toMatchObject({ returnCode: 2, method: "COD", isProcessing: false });
     const [o] = ((await emu.call("GET", "/_emu/checkout/orders")).body as any[]).filter((x) => x.id === cod);
     expect(o.updates.map((u: any) => u.resultCode)).toEqual([1, 2]);
+    // An injected refusal answers in Checkout's own shape (`err`, `msg`), not the OA envelope.
+    await emu.call("POST", "/_emu/faults", { body: { match: "/payment/api/transaction/update-status", error: -2001, message: "No permission" } });
+    expect(await update(cod, 2)).toEqual({ err: -2001, msg: "No permission", error: -2001 });
   });
 });

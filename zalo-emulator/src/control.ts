@@ -105,6 +105,12 @@ export function registerControl(app: FastifyInstance, ctx: Ctx) {
         c[k] = b[k];
       }
     }
+    // The developer console's registered OAuth redirect URIs (§4); empty = any http(s) URI.
+    if (b.oauthRedirectUris !== undefined) {
+      if (!Array.isArray(b.oauthRedirectUris) || !b.oauthRedirectUris.every((u) => typeof u === "string"))
+        return bad(reply, "oauthRedirectUris must be string[]");
+      c.oauthRedirectUris = b.oauthRedirectUris as string[];
+    }
     if (b.conversationListsTemplates !== undefined) c.conversationListsTemplates = Boolean(b.conversationListsTemplates);
     if (b.uploadMonthlyLimit !== undefined) {
       if (!isNum(b.uploadMonthlyLimit) || b.uploadMonthlyLimit < 0) return bad(reply, "uploadMonthlyLimit must be a number ≥ 0");

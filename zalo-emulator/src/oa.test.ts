@@ -89,6 +89,10 @@ describe("OAuth v4 OA token", () => {
     expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ redirect_uri: "https://evil.example/cb" })}` })).body).toContain(
       String(ZaloCode.OAUTH_INVALID_REDIRECT_URI),
     );
+    // The registered list is the developer console's setting: moved there, the same redirect is refused.
+    await call("POST", "/_emu/config", { body: { oauthRedirectUris: ["https://other.shop.vn/zalo/oa/callback"] } });
+    expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({})}` })).body).toContain(String(ZaloCode.OAUTH_INVALID_REDIRECT_URI));
+    await call("POST", "/_emu/config", { body: { oauthRedirectUris: ["https://api.shop.vn/zalo/oa/callback"] } });
     expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ app_id: "1" })}` })).body).toContain(String(ZaloCode.OAUTH_INVALID_APP_ID));
     expect((await app().inject({ method: "GET", url: `/oauth/v4/oa/permission?${q({ code_challenge: "" })}` })).body).toContain(
       String(ZaloCode.OAUTH_INVALID_PARAM),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { orderLines, orders } from "../../db/schema";
 
@@ -77,6 +77,19 @@ export function createOrderRepo(db: Db) {
     "update orders set checkout_reported = @code, checkout_report_due = case when checkout_report_due = @code then null else checkout_report_due end, checkout_report_lease = null, checkout_report_error = null where id = @id",
   );
   const reportFailed = c.prepare("update orders set checkout_report_lease = ?, checkout_report_error = ? where id = ?");
+  // Reports that failed at least once and are still owed (the console's list), oldest order first.
+  const failingReports = (limit: number) =>
+    db
+      .select()
+      .from(orders)
+      .where(and(isNotNull(orders.checkoutReportDue), isNotNull(orders.checkoutReportError)))
+      .orderBy(asc(orders.createdAt))
+      .limit(limit)
+      .all();
+  /** "Retry now": a failed report's wait ends (after a failure its lease holds the retry time). */
+  const releaseFailedReport = c.prepare(
+    "update orders set checkout_report_lease = null where id = ? and checkout_report_due is not null and checkout_report_error is not null",
+  );
   const refundsDue = (limit: number) =>
     db.select().from(orders).where(eq(orders.paymentStatus, "refund_due")).orderBy(asc(orders.cancelledAt)).limit(limit).all();
   const markRefunded = c.prepare(
@@ -107,6 +120,8 @@ export function createOrderRepo(db: Db) {
     reported: (id: string, code: number) => reported.run({ code, id }),
     reportFailed: (id: string, retryAt: number, error: string) => reportFailed.run(retryAt, error.slice(0, 300), id),
     refundsDue,
+    failingReports,
+    releaseFailedReport: (id: string) => releaseFailedReport.run(id).changes === 1,
     markRefunded: (p: { id: string; at: number; by: string; note: string }) => markRefunded.run(p.at, p.by, p.note, p.at, p.id).changes === 1,
   };
 }

@@ -258,6 +258,47 @@ describe("Checkout for cash and transfers (COD / BANK) and refunds", () => {
     expect(await h.app.services.payments.reportDue()).toBe(0);
   });
 
+  it("a report Zalo keeps refusing is listed for owners with its code and next try; an owner retries it now (audited)", async () => {
+    const { o, coid } = await codOrder("Khách báo cáo kẹt");
+    await h.control("POST", `/_emu/checkout/${coid}/notify`, { method: "COD" });
+    // Zalo refuses updateOrderStatus twice (No permission: sending the same again does not help), then accepts.
+    await h.control("POST", "/_emu/faults", { match: "/payment/api/transaction/update-status", error: -2001, message: "No permission", times: 2 });
+    for (const st of ["confirmed", "ready", "completed"]) expect((await move(o.id, st)).statusCode).toBe(200);
+    await expect.poll(() => sql("select checkout_report_error from orders where id = ?", o.id)[0].checkout_report_error).toMatch(/-2001/);
+
+    const listed = async () => (await inject("GET", "/api/admin/checkout-reports", ctx.admin)).json().reports.find((r: any) => r.orderId === o.id);
+    const first = await listed();
+    expect(first).toMatchObject({ code: o.code, totalVnd: 96_000, checkoutMethod: "COD", resultCode: 1, zaloCode: -2001 });
+    expect(first.error).toContain("No permission");
+    // A refusal that a resend cannot fix waits 6 hours for the job, not one minute.
+    const at = (await h.control("GET", "/_emu/state")).now as number; // the server's clock is the emulator's
+    expect(Date.parse(first.nextTryAt) - at).toBeGreaterThan(5 * 3600_000);
+    expect((await inject("GET", "/api/admin/checkout-reports", ctx.staff.token)).statusCode).toBe(403);
+    expect(await h.app.services.payments.reportDue()).toBe(0);
+
+    // Retried now: refused again, still listed.
+    const again = await inject("POST", `/api/admin/orders/${o.id}/checkout-report/retry`, ctx.admin);
+    expect([again.statusCode, again.json()]).toEqual([200, { sent: false }]);
+    expect((await listed()).zaloCode).toBe(-2001);
+    expect(await updates(coid)).toEqual([]);
+    // Retried once Zalo accepts: reported, off the list.
+    const ok = await inject("POST", `/api/admin/orders/${o.id}/checkout-report/retry`, ctx.admin);
+    expect([ok.statusCode, ok.json()]).toEqual([200, { sent: true }]);
+    expect(await updates(coid)).toEqual([1]);
+    expect(await listed()).toBeUndefined();
+    expect(sql("select checkout_report_due, checkout_reported, checkout_report_error from orders where id = ?", o.id)[0]).toEqual({
+      checkout_report_due: null,
+      checkout_reported: 1,
+      checkout_report_error: null,
+    });
+    expect(sql("select count(*) as n from audit_log where action = 'order.checkout_report_retried' and target_id = ?", o.id)[0].n).toBe(2);
+    // Nothing left to retry; an unknown order.
+    const none = await inject("POST", `/api/admin/orders/${o.id}/checkout-report/retry`, ctx.admin);
+    expect([none.statusCode, none.json().code]).toEqual([409, "ORDER_STATUS_INVALID"]);
+    const unknown = await inject("POST", "/api/admin/orders/nope/checkout-report/retry", ctx.admin);
+    expect([unknown.statusCode, unknown.json().code]).toEqual([404, "ORDER_NOT_FOUND"]);
+  });
+
   it("refunds: a cancelled paid order is a console task until marked done (audited, once); a COD one is then reported refunded", async () => {
     const { o, coid } = await codOrder("Khách hoàn tiền");
     await h.control("POST", `/_emu/checkout/${coid}/notify`, { method: "COD" });

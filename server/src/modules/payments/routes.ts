@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { CheckoutParams, Order, PaymentState, RefundDoneBody, RefundTask } from "@mc/shared";
+import { CheckoutParams, CheckoutReportTask, Order, PaymentState, RefundDoneBody, RefundTask } from "@mc/shared";
 import { me } from "../../http/route-helpers";
 import type { OrderService } from "../orders/service";
 import type { PaymentService } from "./service";
@@ -74,6 +74,33 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
       payments.markRefunded(me(req), req.params.id, req.body.note);
       return { order: orders.staffOrder(me(req), req.params.id) };
     },
+  );
+
+  // ---- console: Checkout reports Zalo keeps refusing (owners only, beside the refunds) ----
+  r.get(
+    "/api/admin/checkout-reports",
+    {
+      config: { access: "admin", scope: "any" },
+      schema: {
+        tags: ["orders"],
+        summary: "COD/bank orders whose updateOrderStatus report to Zalo keeps failing, with the next try",
+        response: { 200: z.object({ reports: z.array(CheckoutReportTask) }) },
+      },
+    },
+    async () => ({ reports: payments.failingReports() }),
+  );
+  r.post(
+    "/api/admin/orders/:id/checkout-report/retry",
+    {
+      config: { access: "admin", scope: "any" },
+      schema: {
+        tags: ["orders"],
+        summary: "Send a failed Checkout report to Zalo now (audited); `sent` false when Zalo refused it again",
+        params: IdParam,
+        response: { 200: z.object({ sent: z.boolean() }) },
+      },
+    },
+    async (req) => ({ sent: await payments.retryReport(me(req), req.params.id) }),
   );
 
   // ---- Zalo Checkout webhooks (§8.3): MAC checked by the service first; answered in Zalo's form, always 200 ----

@@ -38,6 +38,8 @@ export function createPaymentService(deps: {
     | "reported"
     | "reportFailed"
     | "refundsDue"
+    | "failingReports"
+    | "releaseFailedReport"
     | "markRefunded"
   >;
   zalo: Pick<ZaloClient, "getCheckoutStatus" | "updateCheckoutStatus">;
@@ -233,6 +235,39 @@ export function createPaymentService(deps: {
     return sent;
   }
 
+  /**
+   * Reports Zalo keeps refusing (or that cannot reach it): the console's list, so a COD order completed at the
+   * counter is not silently left open in Zalo's Checkout. The Zalo code is read back from the recorded failure.
+   */
+  function failingReports() {
+    return orderRepo.failingReports(200).map((o) => {
+      const m = /failed \((-?\d+)\)/.exec(o.checkoutReportError ?? "");
+      const zaloCode = m ? Number(m[1]) : null;
+      return {
+        orderId: o.id,
+        code: o.code,
+        storeId: o.storeId,
+        totalVnd: o.totalVnd,
+        checkoutMethod: o.checkoutMethod,
+        resultCode: o.checkoutReportDue as 1 | -1 | 2,
+        zaloCode: zaloCode === 0 ? null : zaloCode,
+        error: o.checkoutReportError ?? "",
+        nextTryAt: iso(o.checkoutReportLease),
+      };
+    });
+  }
+
+  /** An owner's "retry now": the report is sent at once (audited); false when Zalo refused it again. */
+  async function retryReport(actor: Principal, id: string) {
+    const o = orderRepo.order(id);
+    if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
+    tx(db, () => {
+      if (!orderRepo.releaseFailedReport(id)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order has no failed Checkout report to retry");
+      audit(db, { actor: actorOf(actor), action: "order.checkout_report_retried", targetId: id, storeId: o.storeId, details: {}, at: now() });
+    });
+    return reportOne(id);
+  }
+
   // ---- refunds ----
 
   /**
@@ -331,7 +366,7 @@ export function createPaymentService(deps: {
     return { orderId: o.id, payment: o.paymentMethod, paymentStatus: o.paymentStatus, paidAt: iso(o.paidAt), checkoutOrderId: o.checkoutOrderId, zalo };
   }
 
-  return { checkout, handleCallback, handleNotify, paymentState, reportOne, reportDue, refundTasks, markRefunded };
+  return { checkout, handleCallback, handleNotify, paymentState, reportOne, reportDue, failingReports, retryReport, refundTasks, markRefunded };
 }
 
 export type PaymentService = ReturnType<typeof createPaymentService>;
