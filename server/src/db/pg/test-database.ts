@@ -4,13 +4,14 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
-/** Where the test server is: TEST_PG_URL, else this machine's (trust auth, as user postgres or root). */
-const CANDIDATES = process.env.TEST_PG_URL
-  ? [process.env.TEST_PG_URL]
-  : ["postgres://postgres@127.0.0.1:5432/postgres", "postgres://root@127.0.0.1:5432/postgres"];
+type Env = Record<string, string | undefined>;
 
-async function firstReachable(): Promise<string | undefined> {
-  for (const url of CANDIDATES) {
+/** Where the test server is: TEST_PG_URL, else this machine's (trust auth, as user postgres or root). */
+const candidates = (env: Env) =>
+  env.TEST_PG_URL ? [env.TEST_PG_URL] : ["postgres://postgres@127.0.0.1:5432/postgres", "postgres://root@127.0.0.1:5432/postgres"];
+
+async function firstReachable(urls: string[]): Promise<string | undefined> {
+  for (const url of urls) {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     try {
       await client.connect();
@@ -29,10 +30,11 @@ async function firstReachable(): Promise<string | undefined> {
  * The server's admin URL, or undefined when none answers: the caller skips its PostgreSQL tests then. With
  * CI=true an unreachable server is an error, so a CI run can never pass by skipping them.
  */
-export async function testPgServer(): Promise<string | undefined> {
-  const url = await firstReachable();
-  if (!url && process.env.CI === "true") {
-    throw new Error(`CI=true and no PostgreSQL answers at ${CANDIDATES.join(" or ")}: its tests must run in CI (set TEST_PG_URL)`);
+export async function testPgServer(env: Env = process.env): Promise<string | undefined> {
+  const urls = candidates(env);
+  const url = await firstReachable(urls);
+  if (!url && env.CI === "true") {
+    throw new Error(`CI=true and no PostgreSQL answers at ${urls.join(" or ")}: its tests must run in CI (set TEST_PG_URL)`);
   }
   return url;
 }
