@@ -1,3 +1,13 @@
+-- Hand-written. Text must sort as bytes, as SQLite's BINARY collation does: keyset pages over names and ids, and
+-- "ends in 5678" as a prefix range on phone_rev, return what they return on SQLite only then. A linguistic
+-- collation (en_US, ICU) sorts 'a' before 'B' and é before z, so it is refused here, before anything is written
+-- (drizzle applies the pending migrations in one transaction).
+DO $$ BEGIN
+  IF NOT ('B' < 'a' AND 'a b' < 'a-b' AND 'a-b' < 'a0' AND 'é' > 'z') THEN
+    RAISE EXCEPTION 'this database sorts text by language, not as bytes as Master Channel needs: create it with LC_COLLATE ''C'' (CREATE DATABASE mc TEMPLATE template0 LC_COLLATE ''C'' LC_CTYPE ''C.UTF-8'')';
+  END IF;
+END $$;
+--> statement-breakpoint
 -- Hand-written (drizzle-kit knows no expression GIN indexes): the word search SQLite does with FTS5
 -- (customers_fts over search_name, conversation_messages_fts over search_text; sqlite 0010 and 0020).
 -- PostgreSQL's equivalent is a GIN index over the column's tsvector: the columns are already normalised by the

@@ -108,6 +108,35 @@ describe.skipIf(!server)("PostgreSQL migrations", () => {
     }
   });
 
+  it("sort text as SQLite does, so keyset pages and prefix ranges return the same rows", async () => {
+    const words = ["b", "B", "a", "Z", "_x", "a b", "a-b", "a0", "ab", "é", "e", "z", "đ", "d", "Nguyễn", "nguyen", "84901", "8490", ""];
+    const lite = openDb(":memory:");
+    try {
+      const values = words.map((w) => `('${w}')`).join(", ");
+      const fromLite = lite.$client.prepare(`select column1 as w from (values ${values}) order by 1`).pluck().all();
+      const fromPg = await db.execute(sql.raw(`select w from (values ${values}) as v(w) order by 1`));
+      expect(fromPg.rows.map((r) => r.w)).toEqual(fromLite);
+    } finally {
+      lite.$client.close();
+    }
+  });
+
+  it("refuse a database that sorts text by language, writing nothing", async () => {
+    const linguistic = await createTestDatabase(server!, "icu", { icuLocale: "en-US" });
+    try {
+      await expect(migratePg(linguistic.url)).rejects.toThrow(/sorts text by language, not as bytes/);
+      const check = openPg(linguistic.url, { max: 1 });
+      try {
+        const tables = await check.execute(sql`select count(*)::int as n from pg_tables where schemaname = 'public'`);
+        expect(tables.rows[0]).toEqual({ n: 0 });
+      } finally {
+        await check.$client.end();
+      }
+    } finally {
+      await linguistic.drop();
+    }
+  });
+
   it("run from the command line on DATABASE_URL, and refuse anything but a postgres:// URL", async () => {
     const ok = await run("src/db/pg/migrate-main.ts", { DATABASE_URL: database.url });
     expect(ok).toEqual({ code: 0, out: "PostgreSQL migrations applied\n" });

@@ -41,13 +41,17 @@ export async function testPgServer(env: Env = process.env): Promise<string | und
 
 export type TestDatabase = { url: string; name: string; drop: () => Promise<void> };
 
-/** Creates an empty database named after `label` on the server at `adminUrl`. */
-export async function createTestDatabase(adminUrl: string, label: string): Promise<TestDatabase> {
+/**
+ * Creates an empty database named after `label` on the server at `adminUrl`, sorting text as bytes (LC_COLLATE C,
+ * which the migrations require) whatever the cluster's default, or by `icuLocale` to see that refused.
+ */
+export async function createTestDatabase(adminUrl: string, label: string, opts: { icuLocale?: string } = {}): Promise<TestDatabase> {
   const name = `mc_test_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    const locale = opts.icuLocale ? `locale_provider icu icu_locale '${opts.icuLocale.replace(/'/g, "")}' lc_collate 'C'` : "lc_collate 'C'";
+    await admin.query(`create database "${name}" template template0 encoding 'UTF8' ${locale}`);
   } finally {
     await admin.end();
   }
