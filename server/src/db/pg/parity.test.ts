@@ -1,10 +1,13 @@
 // Both migration histories, applied to empty databases, give the same tables: every SQLite table and column has
-// its PostgreSQL twin with the same nullability, type family, default, generated-ness, keys, foreign keys and
+// its PostgreSQL twin with the same nullability, type (booleans as boolean), default, generated-ness, keys, foreign keys and
 // indexes. Read from the databases' own catalogues, not from the drizzle schemas, so a migration forgotten on
 // one side (or a hand edit to one) shows here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { is } from "drizzle-orm";
+import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import pg from "pg";
 import { openDb } from "../client";
+import * as sqliteSchema from "../schema";
 import { migratePg } from "./client";
 import { createTestDatabase, testPgServer, type TestDatabase } from "./test-database";
 
@@ -22,13 +25,19 @@ type Catalogue = {
 /** PostgreSQL's word-search indexes stand for SQLite's FTS5 tables (drizzle-pg/0001_search_and_seeds.sql). */
 const PG_ONLY_INDEXES = ["customers_search_name_tsv_idx", "conversation_messages_search_text_tsv_idx"];
 
-/** SQLite's declared type → the PostgreSQL types it may become (booleans are integers in SQLite). */
-const TYPE_FAMILY: Record<string, string[]> = {
-  INTEGER: ["bigint", "boolean"],
-  TEXT: ["text"],
-  REAL: ["double precision"],
-  BLOB: ["bytea"],
-};
+/** SQLite's declared type → its PostgreSQL twin's. */
+const PG_TYPE: Record<string, string> = { INTEGER: "bigint", TEXT: "text", REAL: "double precision", BLOB: "bytea" };
+
+/** `table.column` of the integers the application reads as booleans (SQLite stores 0/1): PostgreSQL's are boolean. */
+const BOOLEANS = new Set(
+  (Object.values(sqliteSchema) as unknown[])
+    .filter((t): t is SQLiteTable => is(t, SQLiteTable))
+    .flatMap((t) =>
+      getTableConfig(t)
+        .columns.filter((c) => c.columnType === "SQLiteBoolean")
+        .map((c) => `${getTableConfig(t).name}.${c.name}`),
+    ),
+);
 
 function sqliteCatalogue(): Catalogue {
   const db = openDb(":memory:");
@@ -139,9 +148,10 @@ describe.skipIf(!server)("PostgreSQL schema parity with SQLite", () => {
   it("has every table, and no other", () => {
     expect(Object.keys(postgres.columns).sort()).toEqual(Object.keys(sqlite.columns).sort());
     expect(Object.keys(sqlite.columns).length).toBeGreaterThan(40);
+    expect(BOOLEANS.size).toBeGreaterThan(10);
   });
 
-  it("has every column with the same nullability, default, generated-ness and a matching type", () => {
+  it("has every column with the same nullability, default, generated-ness and its twin type", () => {
     for (const [table, columns] of Object.entries(sqlite.columns)) {
       const twin = postgres.columns[table] ?? {};
       expect(Object.keys(twin).sort(), table).toEqual(Object.keys(columns).sort());
@@ -153,7 +163,7 @@ describe.skipIf(!server)("PostgreSQL schema parity with SQLite", () => {
           hasDefault: c.hasDefault,
           generated: c.generated,
         });
-        expect(TYPE_FAMILY[c.type] ?? [], `${where}: ${c.type} → ${p.type}`).toContain(p.type);
+        expect(p.type, `${where}: ${c.type}`).toBe(BOOLEANS.has(where) ? "boolean" : PG_TYPE[c.type]);
       }
     }
   });
