@@ -6,7 +6,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
-import type { Config } from "./config";
+import { refuseUnsupportedDatabase, type Config } from "./config";
 import { healthCheck, openDb, startCheckpoints, type Db } from "./db/client";
 import { domainVerificationRoute } from "./http/domain-verify";
 import { AppError } from "./errors";
@@ -107,6 +107,7 @@ const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 /** Builds the whole API without listening: main.ts listens, tests use app.inject(). */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts;
+  refuseUnsupportedDatabase(config);
   const now = opts.now ?? Date.now;
   const app = Fastify({
     logger:

@@ -8,6 +8,11 @@ import { backupDatabase, restoreDatabase } from "./db/backup";
 
 const [command, file] = process.argv.slice(2);
 const database = process.env.DATABASE_PATH || "./data/master-channel.db";
+// Copying the SQLite file of a server that runs on PostgreSQL would be a backup of the wrong database.
+if (process.env.DATABASE_URL) {
+  console.error("DATABASE_URL is set: this tool backs up SQLite only; back PostgreSQL up with pg_dump or the cluster's own backups");
+  process.exit(64);
+}
 if ((command !== "backup" && command !== "restore") || !file) {
   console.error("usage: backup-main.ts backup <dest> | restore <backup-file>   (DATABASE_PATH names the database)");
   process.exit(64);

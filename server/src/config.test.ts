@@ -1,6 +1,12 @@
+import { spawn } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { TEST_ENV } from "./test-support";
+
+const PG_URL = "postgres://postgres@127.0.0.1:5432/test";
 
 describe("config", () => {
   it("lists every missing or wrong value at once", () => {
@@ -36,6 +42,39 @@ describe("config", () => {
     expect(c.ZALO_OAUTH_URL).toBe("https://oauth.zaloapp.com");
     expect(c.ZALO_OPENAPI_URL).toBe("https://openapi.zalo.me");
     expect(c.ZALO_BUSINESS_URL).toBe("https://business.openapi.zalo.me");
+  });
+
+  it("selects SQLite by default or with DATABASE_PATH, PostgreSQL with a postgres:// DATABASE_URL, and refuses both at once", () => {
+    const none = loadConfig({ ...TEST_ENV, DATABASE_PATH: undefined });
+    expect([none.DATABASE_DIALECT, none.DATABASE_PATH, none.DATABASE_URL]).toEqual(["sqlite", "./data/master-channel.db", undefined]);
+    expect(loadConfig({ ...TEST_ENV, DATABASE_PATH: "/srv/mc.db" })).toMatchObject({ DATABASE_DIALECT: "sqlite", DATABASE_PATH: "/srv/mc.db" });
+    for (const url of [PG_URL, "postgresql://app:secret@db.internal:6432/mc?sslmode=require"]) {
+      expect(loadConfig({ ...TEST_ENV, DATABASE_PATH: undefined, DATABASE_URL: url })).toMatchObject({ DATABASE_DIALECT: "postgres", DATABASE_URL: url });
+    }
+    expect(() => loadConfig({ ...TEST_ENV, DATABASE_PATH: "/srv/mc.db", DATABASE_URL: PG_URL })).toThrow(
+      /DATABASE_URL \(PostgreSQL\) and DATABASE_PATH \(SQLite\) are both set/,
+    );
+    expect(() => loadConfig({ ...TEST_ENV, DATABASE_PATH: undefined, DATABASE_URL: "mysql://db/mc" })).toThrow(/DATABASE_URL: must be a postgres:\/\//);
+  });
+
+  it("a server pointed at PostgreSQL refuses to start, saying its services do not run there yet, rather than open SQLite", async () => {
+    const config = loadConfig({ ...TEST_ENV, DATABASE_PATH: undefined, DATABASE_URL: PG_URL });
+    await expect(buildApp({ config, logger: false })).rejects.toThrow(/selects PostgreSQL, which this version's API and dispatcher do not run on yet/);
+    // The real entry points exit as for any configuration error (78), with the reason on stderr.
+    const serverDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+    for (const entry of ["src/main.ts", "src/dispatcher-main.ts"]) {
+      const { code, err } = await new Promise<{ code: number | null; err: string }>((done) => {
+        const child = spawn(process.execPath, ["--import", "tsx", entry], {
+          cwd: serverDir,
+          env: { ...process.env, ...TEST_ENV, DATABASE_PATH: "", DATABASE_URL: PG_URL, PORT: "0" },
+        });
+        let err = "";
+        child.stderr.on("data", (d) => (err += d));
+        child.on("close", (c) => done({ code: c, err }));
+      });
+      expect(code, `${entry}: ${err}`).toBe(78);
+      expect(err).toContain("do not run on yet (issue #16");
+    }
   });
 
   it("strips trailing slashes from base URLs and treats empty strings as unset", () => {

@@ -69,7 +69,13 @@ const ConfigSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATABASE_PATH: z.string().min(1).default("./data/master-channel.db"),
+    /** The SQLite file (the embedded default): ./data/master-channel.db unless set, or unless DATABASE_URL is. */
+    DATABASE_PATH: z.string().min(1).optional(),
+    /** `postgres://…` selects PostgreSQL instead of SQLite (issue #16: the services do not run on it yet). */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, "must be a postgres:// (or postgresql://) URL")
+      .optional(),
     JWT_SECRET: secret(32),
     JWT_TTL_SECONDS: z.coerce
       .number()
@@ -205,11 +211,24 @@ const ConfigSchema = z
     if ((c.ZALO_DOMAIN_VERIFY_FILE === undefined) !== (c.ZALO_DOMAIN_VERIFY_CONTENT === undefined)) {
       ctx.addIssue({ code: "custom", path: ["ZALO_DOMAIN_VERIFY_CONTENT"], message: "ZALO_DOMAIN_VERIFY_FILE and ZALO_DOMAIN_VERIFY_CONTENT go together" });
     }
+    // Two databases named at once: whichever we picked, the other half of the operator's intent is lost.
+    if (c.DATABASE_URL !== undefined && c.DATABASE_PATH !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: "DATABASE_URL (PostgreSQL) and DATABASE_PATH (SQLite) are both set: set only the one for the database this server uses",
+      });
+    }
     if (c.NODE_ENV === "production" && c.JWT_SECRET.startsWith("dev-")) {
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "a dev secret cannot be used in production" });
     }
   })
-  .transform(({ DOCS_ENABLED, ...c }) => ({ ...c, DOCS_ENABLED: DOCS_ENABLED === undefined ? c.NODE_ENV !== "production" : DOCS_ENABLED === "true" }));
+  .transform(({ DOCS_ENABLED, DATABASE_PATH, ...c }) => ({
+    ...c,
+    DATABASE_DIALECT: c.DATABASE_URL === undefined ? ("sqlite" as const) : ("postgres" as const),
+    DATABASE_PATH: DATABASE_PATH ?? "./data/master-channel.db",
+    DOCS_ENABLED: DOCS_ENABLED === undefined ? c.NODE_ENV !== "production" : DOCS_ENABLED === "true",
+  }));
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -217,6 +236,18 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
+  }
+}
+
+/**
+ * The API and the dispatcher run on SQLite only, so far: a server pointed at PostgreSQL says so and stops,
+ * rather than quietly opening DATABASE_PATH's SQLite file. The PostgreSQL schema tooling (db/pg/) works.
+ */
+export function refuseUnsupportedDatabase(config: Pick<Config, "DATABASE_DIALECT">): void {
+  if (config.DATABASE_DIALECT === "postgres") {
+    throw new ConfigError([
+      "DATABASE_URL: selects PostgreSQL, which this version's API and dispatcher do not run on yet (issue #16; only its schema and migrations exist: `pnpm --filter @mc/server db:pg:migrate`). Unset DATABASE_URL to run on SQLite.",
+    ]);
   }
 }
 

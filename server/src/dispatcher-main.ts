@@ -1,12 +1,13 @@
 // The dispatcher as its own process (`pnpm --filter @mc/server dispatcher`), beside an API started with
 // DISPATCHER_ENABLED=false. Both share the SQLite file; leases keep them from sending a row twice. The
 // object graph is the API's own (container.ts), so the two processes can never be wired differently.
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, refuseUnsupportedDatabase } from "./config";
 import { openDb, startCheckpoints } from "./db/client";
 import { buildContainer } from "./container";
 
 try {
   const config = loadConfig();
+  refuseUnsupportedDatabase(config);
   const db = openDb(config.DATABASE_PATH);
   const stopCheckpoints = startCheckpoints(db);
   const log = {
