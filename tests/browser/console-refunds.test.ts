@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import type { AdminProduct, MenuCategory, Order } from "@mc/shared";
-import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
+import { personaLogin, type Stack } from "../support/stack";
 import { openDesktop, realErrors, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { consoleSignIn } from "../support/console";
 
 const Q1 = "q1-nguyen-hue";
 
@@ -49,12 +50,7 @@ describe("console: refunds of cancelled paid orders", () => {
     const { page, errors, close } = await openDesktop({ browser, expected: () => false });
     try {
       await page.setViewportSize({ width: 360, height: 780 });
-      await page.goto(`${stack.consoleUrl}/`);
-      await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-      await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-      await page.getByTestId("login-submit").click();
-      await expect.poll(() => page.getByTestId("signed-in-as").count(), { timeout: 15_000 }).toBe(1);
-      await page.goto(`${stack.consoleUrl}/#/refunds`);
+      await consoleSignIn(page, stack, "#/refunds");
       const row = (o: Order) => page.getByTestId(`refund-${o.code}`);
       await expect.poll(() => row(orders[0]!).count(), { timeout: 15_000 }).toBe(1);
       expect(await row(orders[0]!).textContent()).toContain("32.000đ");
@@ -156,12 +152,7 @@ describe("console: refunds of cancelled paid orders", () => {
     const { page, errors, close } = await openDesktop({ browser, expected: () => false });
     try {
       await page.setViewportSize({ width: 360, height: 780 });
-      await page.goto(`${stack.consoleUrl}/`);
-      await page.getByTestId("login-email").fill(DEMO_ADMIN.email);
-      await page.getByTestId("login-password").fill(DEMO_ADMIN.password);
-      await page.getByTestId("login-submit").click();
-      await expect.poll(() => page.getByTestId("signed-in-as").count(), { timeout: 15_000 }).toBe(1);
-      await page.goto(`${stack.consoleUrl}/#/refunds`);
+      await consoleSignIn(page, stack, "#/refunds");
       const row = page.getByTestId(`report-${order.code}`);
       await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
       expect(await row.getByTestId("report-reason").textContent()).toBe("Zalo từ chối: không có quyền (kiểm tra Mini App ID và khóa Checkout)");
