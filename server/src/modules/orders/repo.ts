@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { orderLines, orders } from "../../db/schema";
 
@@ -17,6 +17,15 @@ export function createOrderRepo(db: Db) {
   const linesOf = (orderId: string) => db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.id)).all();
   const ordersOf = (customerId: string, limit: number) =>
     db.select().from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt)).limit(limit).all();
+  // Built once (drizzle builds a query per call, which cost more than the lookup): every auto-reply about an order reads it.
+  const lastOrderStmt = db
+    .select()
+    .from(orders)
+    .where(eq(orders.customerId, sql.placeholder("id")))
+    .orderBy(desc(orders.createdAt))
+    .limit(1)
+    .prepare();
+  const lastOrderOf = (customerId: string): OrderRow | undefined => lastOrderStmt.get({ id: customerId });
   const ordersAt = (storeId: string, statuses: OrderRow["status"][], limit: number) =>
     db
       .select()
@@ -92,6 +101,8 @@ export function createOrderRepo(db: Db) {
     insertLines,
     linesOf,
     ordersOf,
+    /** The person's newest order. */
+    lastOrderOf,
     ordersAt,
     /** Whether the person has a completed order other than this one. */
     hasOtherCompleted: (customerId: string, orderId: string) => otherCompleted.get(customerId, orderId) !== undefined,
