@@ -110,15 +110,17 @@ async function ingest() {
   const srv = await start("ingest");
   const { url, zalo } = srv.ready;
   console.log(`  seeded ${JSON.stringify(srv.ready.seeded)} in ${(srv.ready.seedMs / 1000).toFixed(1)} s`);
-  // Stamps an hour back, one ms apart: each event is its own (Zalo's dedupe key is event + stamp + user).
-  let k = 0;
+  // Stamps an hour back, one ms apart: each event is its own (Zalo's dedupe key is event + stamp + user). A counter
+  // per kind, so the text events go round the followers in order whatever runs between them (every follower writes).
+  let kText = 0;
+  let kTag = 0;
   const base = srv.ready.tNow - 3600_000;
   const sign = (body: string, timestamp: string) =>
     `mac=${createHash("sha256")
       .update(zalo.appId + body + timestamp + zalo.secret, "utf8")
       .digest("hex")}`;
   const textEvent = () => {
-    const i = k++;
+    const i = kText++;
     const user = i % FOLLOWERS;
     const timestamp = String(base + i);
     const body = JSON.stringify({
@@ -133,7 +135,7 @@ async function ingest() {
     return { body, mac: sign(body, timestamp) };
   };
   const tagEvent = () => {
-    const i = k++;
+    const i = kTag++;
     const user = i % FOLLOWERS;
     const timestamp = String(base + i);
     const body = JSON.stringify({
@@ -192,7 +194,7 @@ async function ingest() {
       loopUs: ((cpu1.loopMs - cpu0.loopMs) * 1000) / events,
     };
     console.log(
-      `  ${name.padEnd(18)} ${events} events in ${result.duration.toFixed(1)} s → ${r.eps.toFixed(0)} events/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server ${r.serverUs.toFixed(0)} µs CPU/event (event loop ${r.loopUs.toFixed(0)} µs), load generator ${r.genCpuPct.toFixed(0)} % of a core, statuses ${JSON.stringify(statuses)}`,
+      `  ${name.padEnd(18)} ${events} events in ${result.duration.toFixed(1)} s → ${r.eps.toFixed(0)} events/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server ${r.serverUs.toFixed(0)} µs CPU/event (event loop ${r.loopUs.toFixed(0)} µs), load generator ${r.genCpuPct.toFixed(0)} % of a core, statuses ${JSON.stringify(statuses)}, load ${load()}`,
     );
     for (const s of samples) console.log(`    ! ${s}`);
     return r;

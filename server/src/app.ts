@@ -21,6 +21,7 @@ import { adminRoutes } from "./modules/admin/routes";
 import { oaConnectRoutes } from "./modules/oa/connect-routes";
 import { followerSyncRoutes, oaWebhookRoutes } from "./modules/oa/routes";
 import type { FollowerSync } from "./modules/oa/follower-sync";
+import type { OaService } from "./modules/oa/service";
 import { loyaltyRoutes } from "./modules/loyalty/routes";
 import { voucherRoutes } from "./modules/vouchers/routes";
 import { gameRoutes } from "./modules/games/routes";
@@ -61,6 +62,8 @@ export type AppServices = {
   dispatcher: Dispatcher;
   dashboard: DashboardService;
   autoReplies: AutoReplyService;
+  /** Zalo's OA events (what the webhook route hands on). */
+  oa: OaService;
   automations: AutomationService;
   automationTimers: TimerWorker;
   expiringScan: ExpiringScan;
@@ -187,6 +190,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     dispatcher,
     dashboard,
     autoReplies: c.autoReplies,
+    oa: c.oa,
     automations: c.automations,
     automationTimers: c.automationTimers,
     expiringScan: c.expiringScan,

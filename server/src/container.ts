@@ -275,7 +275,7 @@ export function buildContainer(o: ContainerOptions) {
     timeZone: config.SHOP_TIME_ZONE,
     miniAppLink: `https://zalo.me/s/${config.ZALO_MINI_APP_ID}/`,
     balanceOf: loyaltyRepo.balanceOf,
-    lastOrder: (customerId) => orderRepo.ordersOf(customerId, 1)[0],
+    lastOrder: orderRepo.lastOrderOf,
     stores: stores.publicList,
     queue: messaging.queue,
   });

@@ -23,14 +23,20 @@ export const AUTO_REPLY_INTENT_WORDS: Record<AutoReplyIntent, string> = {
  * decomposition, so it is mapped), lowercase, anything but letters and digits a space, spaces collapsed.
  */
 export function normaliseText(s: string): string {
-  return s
+  // The last text folded is remembered: a follower message is folded twice in a row (the inbox's search key,
+  // then the auto-replies' matcher).
+  if (s === lastText.in) return lastText.out;
+  const out = s
     .normalize("NFD")
     .replace(/\p{M}+/gu, "")
     .replace(/[đĐ]/g, "d")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
+  lastText = { in: s, out };
+  return out;
 }
+let lastText = { in: "", out: "" };
 
 export type AutoReplyRule = { intent: AutoReplyIntent; keywords: string[]; priority: number; enabled: boolean };
 

@@ -47,6 +47,14 @@ export function tx<T>(db: Db, fn: () => T): T {
   return db.$client.transaction(fn).immediate();
 }
 
+/**
+ * `tx` for work that is only ever part of its caller's unit: inside a transaction it runs in it as it is (no
+ * savepoint: an error undoes the caller's whole transaction, as the caller lets it), else in its own.
+ */
+export function joinTx<T>(db: Db, fn: () => T): T {
+  return db.$client.inTransaction ? fn() : tx(db, fn);
+}
+
 // The checkpointer's own code: plain CommonJS run with `eval`, so it needs no TypeScript loader in any setup.
 // Protocol: "tick" runs one pass now and answers it; once the WAL is past `restartBytes` the worker says
 // so and pauses (no pass of its own may hold the checkpoint lock) until the main thread says "resume".

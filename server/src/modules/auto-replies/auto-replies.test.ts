@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALWAYS_OPEN_WEEK } from "@mc/shared";
 import { webhookMac } from "../../zalo/signature";
 import { memberCodeOf, newShopper, TEST_ENV } from "../../test-support";
@@ -140,6 +140,53 @@ describe("auto-replies to follower messages, through the emulated Zalo", () => {
     });
     expect(again.queuedMessageId).toBeUndefined();
     expect(replies()).toHaveLength(1);
+  });
+
+  it("messages arriving together share one commit: each stored, kept in the inbox and answered once, redeliveries included", async () => {
+    const other = await newShopper(h(), "Trần Văn Nam");
+    const event = (who: typeof person, msgId: string, text: string) => ({
+      app_id: TEST_ENV.ZALO_APP_ID,
+      user_id_by_app: who.appUserId,
+      event_name: "user_send_text",
+      sender: { id: who.oaUserId },
+      recipient: { id: TEST_ENV.ZALO_OA_ID },
+      message: { msg_id: msgId, text },
+      timestamp: String(h().emu.clock.now()),
+    });
+    const burst = [
+      event(person, "burst-1", "còn bao nhiêu điểm"),
+      event(person, "burst-2", "cho mình xin menu"),
+      event(other, "burst-3", "shop ơi cho mình hỏi cái này"),
+      event(person, "burst-1", "còn bao nhiêu điểm"), // Zalo's retry, in the same batch as the first delivery
+      event(other, "burst-4", "đơn hàng của mình tới đâu rồi"),
+      event(other, "burst-3", "shop ơi cho mình hỏi cái này"),
+    ];
+    // Handed over in one synchronous run, as the webhook route does within one event-loop turn: one batch.
+    const transactions = vi.spyOn(h().app.services.db.$client, "transaction");
+    const results = await Promise.all(burst.map((e) => h().app.services.oa.receive(e)));
+    // One transaction for the lot, with no nested one (a savepoint) per message.
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, false, true, false, true]);
+    expect(sql("select count(*) as n from webhook_events where event_name = 'user_send_text'")[0].n).toBe(4);
+    expect(sql("select zalo_msg_id, intent, handoff from auto_reply_log order by zalo_msg_id")).toEqual([
+      { zalo_msg_id: "burst-1", intent: "points", handoff: 0 },
+      { zalo_msg_id: "burst-2", intent: "menu", handoff: 0 },
+      { zalo_msg_id: "burst-3", intent: null, handoff: 1 },
+      { zalo_msg_id: "burst-4", intent: "last_order", handoff: 0 },
+    ]);
+    expect(replies().map((r) => r.dedupe_key)).toEqual(["autoreply:burst-1", "autoreply:burst-2", "autoreply:burst-4"]);
+    // One conversation each, opened by the first of their messages in the batch; every message kept once.
+    expect(
+      sql(
+        "select c.customer_id, c.unread, c.needs_person, count(m.id) as n from conversations c join conversation_messages m on m.conversation_id = c.id group by c.id order by c.unread desc, c.customer_id",
+      ),
+    ).toEqual(
+      [
+        { customer_id: person.customer.id, unread: 2, needs_person: 0, n: 2 },
+        { customer_id: other.customer.id, unread: 2, needs_person: 1, n: 2 },
+      ].sort((a, b) => (a.customer_id < b.customer_id ? -1 : 1)),
+    );
   });
 
   it("never answers the OA: an oa_send_text echo, or a message whose sender is the OA", async () => {

@@ -12,9 +12,10 @@ import {
   type PublicStore,
 } from "@mc/shared";
 import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
+import { joinTx, tx } from "../../db/client";
 import { AppError } from "../../errors";
 import { audit, type Actor } from "../../lib/audit";
+import { perTurn } from "../../lib/per-turn";
 import type { NewMessage } from "../messaging/repo";
 import type { OrderRow } from "../orders/repo";
 import type { AutoReplyRepo } from "./repo";
@@ -71,8 +72,11 @@ export function createAutoReplyService(deps: {
   const { db, repo, now } = deps;
   repo.seedDefaults(now());
 
-  // `stores`: the stores' status, worked out at most once per message (an answer and the staffed-hours check both read it).
+  // The rules and the stores' status (an answer and the staffed-hours check both read it) are read once per batch
+  // of webhook events (one transaction: one moment), not per message.
   type Stores = () => PublicStore[];
+  const rules = perTurn(() => repo.list());
+  const storesNow = perTurn(deps.stores);
 
   function storeLines(stores: Stores, at: number): string {
     const list = stores().slice(0, STORES_LISTED);
@@ -124,10 +128,10 @@ export function createAutoReplyService(deps: {
    */
   function onFollowerMessage(m: FollowerMessage): AutoReplyOutcome {
     if (m.fromOa || !m.zaloMsgId || !m.customerId) return { intent: null, handoff: false };
-    let seen: PublicStore[] | undefined;
-    const stores = () => (seen ??= deps.stores());
-    return tx(db, () => {
-      const matched = matchIntent(repo.list(), m.text);
+    const stores: Stores = storesNow;
+    // Part of its webhook event's transaction (no savepoint of its own: the event is one unit).
+    return joinTx(db, () => {
+      const matched = matchIntent(rules(), m.text);
       const intent = matched?.intent ?? null;
       const handoff = intent === null || intent === "human";
       const at = now();
@@ -156,11 +160,11 @@ export function createAutoReplyService(deps: {
   function onLocation(m: { customerId: string; zaloMsgId: string; event: { message?: { attachments?: unknown } }; at: number }): AutoReplyOutcome {
     const here = locationOf(m.event);
     if (!here) return { intent: null, handoff: false };
-    return tx(db, () => {
+    return joinTx(db, () => {
       const at = now();
-      const rule = repo.list().find((r) => r.intent === "store_info");
+      const rule = rules().find((r) => r.intent === "store_info");
       if (rule && !rule.enabled) return { intent: null, handoff: false };
-      const list = deps.stores();
+      const list = storesNow();
       const best = nearestStore(
         here,
         list.map((s) => ({ ...s, openNow: s.status.openNow })),
@@ -196,6 +200,7 @@ export function createAutoReplyService(deps: {
     return tx(db, () => {
       const at = now();
       if (!repo.save(intent, { ...r, keywords }, actor.id, at)) throw new AppError(ErrorCode.NOT_FOUND, `No auto-reply rule ${intent}`);
+      rules.clear();
       audit(db, { actor, action: "auto_reply.set", targetId: intent, details: { keywords, priority: r.priority, enabled: r.enabled }, at });
       return repo.list().find((x) => x.intent === intent)!;
     });

@@ -32,7 +32,7 @@ export async function oaWebhookRoutes(app: FastifyInstance, opts: { oa: OaServic
         throw new AppError(ErrorCode.WEBHOOK_SIGNATURE_INVALID, `Webhook rejected: ${check.reason}`);
       }
       if (typeof check.body.event_name !== "string") throw new AppError(ErrorCode.WEBHOOK_PAYLOAD_INVALID, "event_name is missing");
-      const { duplicate, stale } = opts.oa.handleEvent(check.body);
+      const { duplicate, stale } = await opts.oa.receive(check.body);
       if (stale) req.log.info({ event: check.body.event_name }, "stale webhook event stored, not applied");
       return { ok: true, duplicate };
     },

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { createGroupCommit } from "../../db/group-commit";
 import type { CustomerRepo } from "../customers/repo";
 import type { OaRepo } from "./repo";
 
@@ -81,11 +82,20 @@ export function createOaService(deps: {
    * `stale`: stored, but older than the membership state it would change, so it changed nothing.
    */
   function handleEvent(e: Event): { duplicate: boolean; stale: boolean } {
-    return tx(db, () => {
-      if (!repo.record(dedupeKey(e), String(e.event_name ?? "unknown"), JSON.stringify(e), now())) return { duplicate: true, stale: false };
-      return { duplicate: false, stale: apply(e) === "stale" };
-    });
+    return tx(db, () => storeAndApply(e));
   }
+
+  function storeAndApply(e: Event): { duplicate: boolean; stale: boolean } {
+    if (!repo.record(dedupeKey(e), String(e.event_name ?? "unknown"), JSON.stringify(e), now())) return { duplicate: true, stale: false };
+    return { duplicate: false, stale: apply(e) === "stale" };
+  }
+
+  // Webhooks share commits (see createGroupCommit): the events of one event-loop turn are stored and applied in
+  // one transaction, each answered only once that commit is done (Zalo retries an event it got no 2xx for).
+  const inGroupCommit = createGroupCommit(db);
+
+  /** `handleEvent` for the webhook route, in a group commit. */
+  const receive = (e: Event): Promise<{ duplicate: boolean; stale: boolean }> => inGroupCommit(() => storeAndApply(e));
 
   function apply(e: Event): "applied" | "stale" {
     const at = eventTime(e.timestamp, now());
@@ -183,7 +193,7 @@ export function createOaService(deps: {
   /** The person's data was erased: stored events that name any of their Zalo ids are redacted (see the repo). */
   const forgetIds = repo.redactIds;
 
-  return { handleEvent, observeFollowState, forgetIds };
+  return { handleEvent, receive, observeFollowState, forgetIds };
 }
 
 export type OaService = ReturnType<typeof createOaService>;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { rowReader } from "../../db/rows";
 import { orderLines, orders } from "../../db/schema";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -17,6 +18,10 @@ export function createOrderRepo(db: Db) {
   const linesOf = (orderId: string) => db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.id)).all();
   const ordersOf = (customerId: string, limit: number) =>
     db.select().from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt)).limit(limit).all();
+  // Prepared by hand (drizzle's prepared select cost 30× the lookup itself): every auto-reply about an order reads it.
+  const orderRow = rowReader(orders);
+  const lastOrderStmt = c.prepare(`${orderRow.selectAll} where customer_id = ? order by created_at desc limit 1`).raw();
+  const lastOrderOf = (customerId: string): OrderRow | undefined => orderRow.read(lastOrderStmt.get(customerId) as unknown[] | undefined);
   const ordersAt = (storeId: string, statuses: OrderRow["status"][], limit: number) =>
     db
       .select()
@@ -105,6 +110,8 @@ export function createOrderRepo(db: Db) {
     insertLines,
     linesOf,
     ordersOf,
+    /** The person's newest order. */
+    lastOrderOf,
     ordersAt,
     /** Whether the person has a completed order other than this one. */
     hasOtherCompleted: (customerId: string, orderId: string) => otherCompleted.get(customerId, orderId) !== undefined,
