@@ -268,6 +268,8 @@ async function list() {
     { name: "search message words “diem”", path: "/api/staff/inbox?status=all&q=diem" },
     { name: "search words “khuyến mãi” (unread)", path: `/api/staff/inbox?status=all&unread=true&q=${encodeURIComponent("khuyến mãi")}` },
     { name: "search name “nguyen van”", path: "/api/staff/inbox?status=all&q=nguyen%20van" },
+    // The console's default view is the open ones: a status filter once walked every open conversation by its index.
+    { name: "search name “nguyen van” (open)", path: "/api/staff/inbox?q=nguyen%20van" },
     { name: "search phone digits “0912”", path: "/api/staff/inbox?status=all&q=0912" },
     { name: "search, no match “zzqx”", path: "/api/staff/inbox?status=all&q=zzqx" },
   ];

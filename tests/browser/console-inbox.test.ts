@@ -87,4 +87,48 @@ describe("console: the OA inbox", () => {
       await page.close();
     }
   }, 90_000);
+
+  it("a reply Zalo refuses shows why in Vietnamese: failed (-201) and not sent (-213) (1280 and 360 px)", async () => {
+    const personas = await emu<{ key: string; appUserId: string; name: string }[]>(stack, "GET", "/_emu/personas");
+    const admin = personas.find((p) => p.key === "admin")!;
+    expect((await emu(stack, "POST", `/_emu/users/${admin.appUserId}/send-text`, { text: "Shop có giao tới Thủ Đức không?" })).delivered).toBe(true);
+
+    const { page, errors } = await openDesktop({ browser, expected: () => false });
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await signIn(page, stack, "#/inbox");
+      const item = page.getByTestId("inbox-item").filter({ hasText: admin.name });
+      // Waiting for a person: no auto-reply is on its way (it would meet the fault meant for the staff's reply).
+      await expect.poll(() => item.getByTestId("inbox-needs-person").count(), { timeout: 15_000 }).toBe(1);
+      await item.click();
+      await expect.poll(() => page.getByTestId("msg-in").count()).toBeGreaterThan(0);
+      const reply = async (text: string, error: number) => {
+        await emu(stack, "POST", "/_emu/faults", { match: "/openapi/v3.0/oa/message/cs", error, message: "Injected refusal", times: 1 });
+        await page.getByTestId("reply-text").fill(text);
+        await page.getByTestId("reply-send").click();
+        await expect.poll(async () => (await texts(page, "msg-out")).at(-1), { timeout: 15_000 }).toContain(text);
+      };
+      // A refusal Zalo gives no way around: the reply fails with Zalo's code, said in Vietnamese.
+      await reply("Dạ có ạ, phí giao 15.000đ.", -201);
+      const last = page.getByTestId("receipt").last();
+      await expect.poll(() => last.getAttribute("data-state"), { timeout: 15_000 }).toBe("failed");
+      expect(await last.textContent()).toContain("Gửi không được: Zalo từ chối: Tin có trường dữ liệu không hợp lệ (mã -201)");
+      // Not a follower: Zalo refused the CS channel and no other may carry a care reply, so it is not sent.
+      await reply("Shop gửi lại thông tin giao hàng ạ.", -213);
+      await expect.poll(() => page.getByTestId("receipt").last().getAttribute("data-state"), { timeout: 15_000 }).toBe("suppressed");
+      expect(await page.getByTestId("receipt").last().textContent()).toContain("Không gửi: Chưa quan tâm OA");
+      for (const r of await texts(page, "receipt-reason")) expect(r).not.toMatch(/\b(invalid|follow|Zalo error|Injected)\b/i);
+      expect(await emu(stack, "GET", "/_emu/faults")).toEqual([]);
+      await shot(page, "console-inbox-refused");
+
+      await page.setViewportSize({ width: 360, height: 780 });
+      await expect.poll(() => page.getByTestId("thread").isVisible()).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await page.getByTestId("receipt").last().scrollIntoViewIfNeeded();
+      await shot(page, "console-inbox-refused-phone");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 90_000);
 });

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { ArrowLeft, Check, CheckCheck, Clock, Eye, ImagePlus, PauseCircle, Search, UserPlus, XCircle } from "lucide-react";
 import {
-  reasonLabel,
   replyWindow,
   type ConversationMessage,
   type ConversationSummary,
@@ -11,6 +10,7 @@ import {
   type TimelinePage,
 } from "@mc/shared";
 import { fmtDateTime, fmtNumber } from "@mc/web/format";
+import { sendReasonText } from "@mc/web/zalo-reasons";
 import { api } from "../api";
 import { config } from "../config";
 import { TIMELINE_LABEL } from "../crm-labels";
@@ -345,7 +345,7 @@ function Receipt({ m }: { m: ConversationMessage }) {
     >
       {" · "}
       <Icon size={13} aria-hidden /> {STATE_LABEL[m.state]}
-      {m.reason && <span data-testid="receipt-reason">: {reasonLabel(m.reason)}</span>}
+      {m.reason && <span data-testid="receipt-reason">: {sendReasonText(m.reason)}</span>}
       {m.state === "delivered" && m.deliveredAt && <span className="c-muted"> {fmtDateTime(m.deliveredAt)}</span>}
       {m.state === "seen" && m.seenAt && <span className="c-muted"> {fmtDateTime(m.seenAt)}</span>}
     </span>

@@ -6,6 +6,10 @@ let url: string;
 let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
 beforeEach(async () => {
   h = await startHarness();
+  // 10:00 in Vietnam, whenever the suite runs: a welcome is a care message, held through quiet hours (21:30–08:00).
+  const tenAm = new Date();
+  tenAm.setUTCHours(3, 0, 0, 0);
+  await h.control("POST", "/_emu/clock", { now: tenAm.getTime() });
   url = await h.app.listen({ port: 0, host: "127.0.0.1" });
   await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo` });
   ctx = await withStoreAndStaff(h);
@@ -222,5 +226,37 @@ describe("the inbox list's filters", () => {
     const found = (await call("GET", "/api/staff/inbox?status=all&q=5678", ctx.admin)).body.conversations;
     expect(found.map((c: { customerId: string }) => c.customerId)).toEqual([b.customer.id]);
     expect((await call("GET", "/api/staff/inbox?status=all&q=0000000", ctx.admin)).body.conversations).toEqual([]);
+  });
+
+  it("a search merges names and message words, newest first, paged, within the status filter; an erased name is not found", async () => {
+    const a = await visitor("Trần Thị Lan", "q1");
+    const b = await visitor("Khách B", "q1");
+    const c = await visitor("Khách C", "q1");
+    // A minute apart (Zalo's timestamps): A wrote first, B last.
+    for (const [who, text] of [
+      [a, "ly trà sữa hôm qua bị đổ"],
+      [c, "mình muốn đặt bàn tối nay"],
+      [b, "chị Lan giới thiệu quán"],
+    ] as const) {
+      await h.control("POST", "/_emu/clock", { advanceMs: 60_000 });
+      await say(who.appUserId, text);
+    }
+    const ids = async (q: string) =>
+      ((await call("GET", `/api/staff/inbox?${q}`, ctx.admin)).body as { conversations: { customerId: string }[]; next: unknown }).conversations.map(
+        (x) => x.customerId,
+      );
+    // B by their message's words, A by her name; C matches neither.
+    expect(await ids("q=lan")).toEqual([b.customer.id, a.customer.id]);
+    const first = (await call("GET", "/api/staff/inbox?q=lan&limit=1", ctx.admin)).body;
+    expect(first.conversations.map((x: { customerId: string }) => x.customerId)).toEqual([b.customer.id]);
+    expect(await ids(`q=lan&limit=1&before=${first.next.before}&beforeId=${first.next.beforeId}`)).toEqual([a.customer.id]);
+    const convA = await conversationOf(ctx.admin, a.customer.id);
+    expect((await call("POST", `/api/staff/inbox/${convA.id}/status`, ctx.admin, { status: "closed" })).status).toBe(200);
+    expect(await ids("q=lan")).toEqual([b.customer.id]);
+    expect(await ids("status=closed&q=lan")).toEqual([a.customer.id]);
+    expect(await ids("status=all&q=tran%20thi")).toEqual([a.customer.id]);
+    expect((await call("POST", `/api/admin/customers/${a.customer.id}/erase`, ctx.admin, { reason: "Khách yêu cầu" })).status).toBe(200);
+    expect(await ids("status=all&q=tran%20thi")).toEqual([]);
+    expect(await ids("status=all&q=lan")).toEqual([b.customer.id]);
   });
 });

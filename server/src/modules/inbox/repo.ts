@@ -120,37 +120,27 @@ export function createInboxRepo(db: Db) {
   const needsPerson = c.prepare("update conversations set needs_person = ?, updated_at = ? where id = ?");
   const assign = c.prepare("update conversations set store_id = ?, assignee_id = ?, updated_at = ? where id = ?");
   // Search, each through an index and bounded: the newest matching messages (FTS5), names (the CRM's
-  // customers_fts), and a phone's last digits (customers_phone_rev_idx).
+  // customers_fts), and a phone's last digits (customers_phone_rev_idx). Each is a condition of the list's own
+  // statement, so a source's matches are joined and sorted once in SQL (no id list bound back from JS).
   const SEARCH_CAP = 500;
-  const byWords = c
-    .prepare(
-      `select distinct conversation_id from conversation_messages where id in (
-         select rowid from conversation_messages_fts where conversation_messages_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
-    )
-    .pluck();
-  const byName = c
-    .prepare(
-      `select v.id from conversations v join customers c on c.id = v.customer_id where c.rowid in (
-         select rowid from customers_fts where customers_fts match ? order by rowid desc limit ${SEARCH_CAP})`,
-    )
-    .pluck();
-  // A range on the reversed digits (':' sorts right after '9'): LIKE cannot use this index (it is case-insensitive).
-  const byPhone = c
-    .prepare(
-      `select v.id from customers c indexed by customers_phone_rev_idx join conversations v on v.customer_id = c.id
-       where c.phone_rev >= ? and c.phone_rev < ? limit ${SEARCH_CAP}`,
-    )
-    .pluck();
-  function matching(q: string): string[] {
-    const found = new Set<string>();
-    const fts = ftsPrefixQuery(q);
-    if (fts) for (const stmt of [byWords, byName]) for (const id of stmt.all(fts) as string[]) found.add(id);
-    // A phone as typed (0912…, +84 912…) against the stored 84… form: its digits after the country prefix.
-    const digits = q.replace(/\D/g, "").replace(/^(84|0)/, "");
-    const rev = [...digits].reverse().join("");
-    if (digits.length >= 3) for (const id of byPhone.all(rev, `${rev}:`) as string[]) found.add(id);
-    return [...found];
-  }
+  const SOURCE = {
+    words: `v.id in (select conversation_id from conversation_messages where id in (
+      select rowid from conversation_messages_fts where conversation_messages_fts match @fts order by rowid desc limit ${SEARCH_CAP}))`,
+    name: `c.rowid in (select rowid from customers_fts where customers_fts match @fts order by rowid desc limit ${SEARCH_CAP})`,
+    // A range on the reversed digits (':' sorts right after '9'): LIKE cannot use this index (it is case-insensitive).
+    phone: `v.id in (select v2.id from customers c2 indexed by customers_phone_rev_idx join conversations v2 on v2.customer_id = c2.id
+      where c2.phone_rev >= @revLo and c2.phone_rev < @revHi limit ${SEARCH_CAP})`,
+  };
+  // The list's statements, one per shape of filters (a handful), prepared once.
+  const stmts = new Map<string, ReturnType<typeof c.prepare>>();
+  const stmt = (sql: string) => {
+    let st = stmts.get(sql);
+    if (!st) {
+      if (stmts.size >= 256) stmts.clear();
+      stmts.set(sql, (st = c.prepare(sql)));
+    }
+    return st;
+  };
   const storesStmt = c.prepare("select id, name from stores order by name");
   // What a canned answer's variables read: the person's name, balance and newest order (index-backed per person).
   const cannedVars = c.prepare(
@@ -217,30 +207,40 @@ export function createInboxRepo(db: Db) {
   }) {
     const where: string[] = [];
     const args: Record<string, unknown> = { limit: p.limit };
-    if (p.status !== "all") (where.push("v.status = @status"), (args.status = p.status));
-    if (p.unread) where.push("v.unread > 0");
-    if (p.assignee === null) where.push("v.assignee_id is null");
-    else if (p.assignee) (where.push("v.assignee_id = @assignee"), (args.assignee = p.assignee));
-    if (p.storeId) (where.push("v.store_id = @storeId"), (args.storeId = p.storeId));
-    if (p.needsPerson) where.push("v.needs_person = 1");
+    // Searching, the filters must not pick the plan ('+' keeps them off the indexes): SQLite would walk every
+    // open conversation by conversations_status_idx and probe the matches, ~20× slower than the reverse.
+    const v = p.q ? "+v." : "v.";
+    if (p.status !== "all") (where.push(`${v}status = @status`), (args.status = p.status));
+    if (p.unread) where.push(`${v}unread > 0`);
+    if (p.assignee === null) where.push(`${v}assignee_id is null`);
+    else if (p.assignee) (where.push(`${v}assignee_id = @assignee`), (args.assignee = p.assignee));
+    if (p.storeId) (where.push(`${v}store_id = @storeId`), (args.storeId = p.storeId));
+    if (p.needsPerson) where.push(`${v}needs_person = 1`);
     if (p.stores) {
       if (p.stores.length === 0) return [];
-      where.push(`v.store_id in (${p.stores.map((_, i) => `@s${i}`).join(", ")})`);
+      where.push(`${v}store_id in (${p.stores.map((_, i) => `@s${i}`).join(", ")})`);
       p.stores.forEach((s, i) => (args[`s${i}`] = s));
     }
     if (p.before !== null) {
-      where.push("(v.last_message_at < @before or (v.last_message_at = @before and v.id < @beforeId))");
+      where.push(`(${v}last_message_at < @before or (${v}last_message_at = @before and ${v}id < @beforeId))`);
       args.before = p.before;
       args.beforeId = p.beforeId ?? "";
     }
-    if (p.q) {
-      const ids = matching(p.q);
-      if (ids.length === 0) return [];
-      where.push(`v.id in (${ids.map((_, i) => `@m${i}`).join(", ")})`);
-      ids.forEach((id, i) => (args[`m${i}`] = id));
-    }
-    const sql = `${SUMMARY} ${where.length ? `where ${where.join(" and ")}` : ""} order by v.last_message_at desc, v.id desc limit @limit`;
-    return c.prepare(sql).all(args) as ConversationRow[];
+    const run = (extra: string | null, more: Record<string, unknown> = {}) => {
+      const all = extra ? [...where, extra] : where;
+      const sql = `${SUMMARY} ${all.length ? `where ${all.join(" and ")}` : ""} order by v.last_message_at desc, v.id desc limit @limit`;
+      return stmt(sql).all({ ...args, ...more }) as ConversationRow[];
+    };
+    if (!p.q) return run(null);
+    // Each source's first page, merged: the union's first `limit` rows are among them.
+    const found = new Map<string, ConversationRow>();
+    const fts = ftsPrefixQuery(p.q);
+    if (fts) for (const r of [...run(SOURCE.words, { fts }), ...run(SOURCE.name, { fts })]) found.set(r.id, r);
+    // A phone as typed (0912…, +84 912…) against the stored 84… form: its digits after the country prefix.
+    const digits = p.q.replace(/\D/g, "").replace(/^(84|0)/, "");
+    const rev = [...digits].reverse().join("");
+    if (digits.length >= 3) for (const r of run(SOURCE.phone, { revLo: rev, revHi: `${rev}:` })) found.set(r.id, r);
+    return [...found.values()].sort((x, y) => y.last_message_at - x.last_message_at || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).slice(0, p.limit);
   }
 
   return {

@@ -368,6 +368,7 @@ export function createDispatcher(deps: {
     // Checked again each minute; nothing reaches Zalo meanwhile (the client refuses before sending).
     if (e.kind === "oa_disconnected") {
       dr.toRetry({ id: row.id, state: "held", reason: "OA_DISCONNECTED", zaloError: e.zaloCode || null, notBefore: t + OA_RECHECK_MS, t });
+      settled(row, "held", "OA_DISCONNECTED", t);
       return;
     }
     if (e.kind === "quota") {
@@ -411,11 +412,13 @@ export function createDispatcher(deps: {
         notBefore: nextLocalTime(t, rules.timeZone, rules.zalo.promotionHours.start),
         t,
       });
+      settled(row, "held", "ZALO_NIGHT", t);
       return;
     }
     if (e.kind === "balance") {
       balanceUntil = Math.max(balanceUntil, t + o.balanceRecheckMs);
       dr.toRetry({ id: row.id, state: "held", reason: "ZCA_BALANCE", zaloError: e.zaloCode || null, notBefore: t + o.balanceRecheckMs, t });
+      settled(row, "held", "ZCA_BALANCE", t);
       deps.log?.warn({ id: row.id, code: e.zaloCode }, "Zalo Cloud Account cannot pay: paid sends held");
       return;
     }
@@ -423,6 +426,7 @@ export function createDispatcher(deps: {
       const until = nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00");
       if (row.template_id) templateUntil.set(row.template_id, until);
       dr.toRetry({ id: row.id, state: "held", reason: "TEMPLATE_DAILY_LIMIT", zaloError: e.zaloCode || null, notBefore: until, t });
+      settled(row, "held", "TEMPLATE_DAILY_LIMIT", t);
       return;
     }
     const retryable = e.kind === "transient" || e.kind === "token";
@@ -433,7 +437,8 @@ export function createDispatcher(deps: {
     }
     const reason = zaloErrorText(e.zaloCode) ?? e.message;
     dr.toRetry({ id: row.id, state: "failed", reason, zaloError: e.zaloCode || null, notBefore: null, t });
-    settled(row, "failed", reason, t);
+    // The inbox is told a code (shown in Vietnamese there), not Zalo's English text.
+    settled(row, "failed", e.zaloCode ? `ZALO_ERROR:${e.zaloCode}` : "SEND_FAILED", t);
     deps.log?.warn({ id: row.id, code: e.zaloCode, kind: e.kind }, "message failed");
   }
 
