@@ -6,10 +6,6 @@ let url: string;
 let ctx: Awaited<ReturnType<typeof withStoreAndStaff>>;
 beforeEach(async () => {
   h = await startHarness();
-  // 10:00 in Vietnam, whenever the suite runs: a welcome is a care message, held through quiet hours (21:30–08:00).
-  const tenAm = new Date();
-  tenAm.setUTCHours(3, 0, 0, 0);
-  await h.control("POST", "/_emu/clock", { now: tenAm.getTime() });
   url = await h.app.listen({ port: 0, host: "127.0.0.1" });
   await h.control("POST", "/_emu/config", { webhookUrl: `${url}/webhooks/zalo` });
   ctx = await withStoreAndStaff(h);
