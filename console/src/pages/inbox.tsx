@@ -204,6 +204,14 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const t = useLoad(() => api.get<ConversationThread>(`/api/staff/inbox/${encodeURIComponent(id)}`), [id, version]);
   const conv = t.data?.conversation;
+  // The person, read once for the side panel and the reply box: again on a live change or a new message (their
+  // shared name and phone arrive as one).
+  const customerId = conv?.customerId;
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const profile = useLoad(
+    async () => (customerId ? api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`) : null),
+    [customerId, role, version, conv?.lastMessageAt],
+  );
   // Opening a conversation reads it: once per unread reading (the parent's renders hand a new onChanged each time,
   // and re-posting on each of them kept the whole page re-rendering under the staff member's clicks).
   const readFor = useRef<ConversationThread["conversation"] | null>(null);
@@ -279,9 +287,9 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
           ))}
         </ol>
         <div ref={bottom} />
-        <ReplyBox thread={t.data} role={role} onSent={(next) => (t.setData(next), onChanged())} />
+        <ReplyBox thread={t.data} profile={profile.data?.profile ?? null} onSent={(next) => (t.setData(next), onChanged())} />
       </div>
-      <CustomerSide customerId={conv.customerId} role={role} version={version} />
+      <CustomerSide customerId={conv.customerId} role={role} version={version} profile={profile} />
     </>
   );
 }
@@ -388,13 +396,11 @@ const newRequestId = () => `r-${Date.now().toString(36)}-${Math.random().toStrin
 /** Names the CRM gives someone Zalo has not named to us: their real name is missing. */
 const NAMELESS = new Set(["", "Zalo follower", "Zalo user"]);
 
-function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: Role; onSent: (t: ConversationThread) => void }) {
+function ReplyBox({ thread, profile, onSent }: { thread: ConversationThread; profile: CustomerProfile | null; onSent: (t: ConversationThread) => void }) {
   const [text, setText] = useState("");
   const requestId = useRef(newRequestId());
   const act = useAction();
   const media = useAction();
-  // Read again with each new message: the person's shared info arrives as one.
-  const vars = useContactInfo(thread.conversation.customerId, thread.conversation.customerName, role, thread.conversation.lastMessageAt);
   const closed = replyWindow(thread.conversation.lastInboundAt, thread.now).state === "closed";
   const base = `/api/staff/inbox/${encodeURIComponent(thread.conversation.id)}`;
   // A picture goes with what is typed as its caption; one request id per picture (a retry never uploads twice).
@@ -415,7 +421,8 @@ function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: 
       onSent(next);
     }
   };
-  const missingInfo = vars.loaded && (NAMELESS.has(vars.name.trim()) || !vars.hasPhone);
+  // The request-for-info button shows when the shop lacks the person's real name or phone.
+  const missingInfo = !!profile && (NAMELESS.has((profile.name || thread.conversation.customerName).trim()) || !profile.phoneMasked);
   const send = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -476,18 +483,19 @@ function ReplyBox({ thread, role, onSent }: { thread: ConversationThread; role: 
 /** The profile and timeline routes for the caller: owners the console's, store managers the counter's (their stores' visitors). */
 const customerBase = (role: Role, customerId: string) => `/api/${role === "store_manager" ? "staff" : "admin"}/customers/${encodeURIComponent(customerId)}`;
 
-/** What the shop knows of the person's name and phone (the request-for-info button shows when one is missing). */
-function useContactInfo(customerId: string, name: string, role: Role, stamp = 0) {
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`), [customerId, role, stamp]);
-  return { loaded: !!p.data, hasPhone: !!p.data?.profile.phoneMasked, name: p.data?.profile.name || name };
-}
-
-function CustomerSide({ customerId, role, version }: { customerId: string; role: Role; version: number }) {
+function CustomerSide({
+  customerId,
+  role,
+  version,
+  profile: p,
+}: {
+  customerId: string;
+  role: Role;
+  version: number;
+  profile: { data: { profile: CustomerProfile } | null; error: unknown };
+}) {
   const base = customerBase(role, customerId);
-  // Both read again on a live change: the person may just have shared their name and phone.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const p = useLoad(() => api.get<{ profile: CustomerProfile }>(`${base}/profile`), [base, version]);
+  // Read again on a live change, as the profile is.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const tl = useLoad(() => api.get<TimelinePage>(`${base}/timeline?limit=15`), [base, version]);
   const c = p.data?.profile;
