@@ -1,4 +1,11 @@
-/** What the bench entry points and their child processes share: seeding, the API's environment, HTTP calls. */
+/**
+ * What the bench entry points and their child processes share: seeding, the API's environment, HTTP calls,
+ * and the load/latency machinery (child processes, the open-loop probe, phases, the server's event-loop figures).
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
 import { DEFAULT_WARMING_RULES } from "@mc/shared";
 import type { openDb } from "@mc/server/db/client";
 import { fileEnv } from "@mc/server/test-support";
@@ -52,4 +59,187 @@ export async function call<T = any>(base: string, method: string, path: string, 
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+// ---- The load/latency machinery of the benchmarks that measure what a request waits behind background
+// work (bench/stall.ts, bench/timers.ts): the API in a child process, an open-loop probe here, phases. ----
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const f1 = (x: number) => x.toFixed(1);
+export const fmt = (x: number) => x.toLocaleString("en-US");
+
+/** A bench process (`file`, relative to bench/) forked under tsx; resolves once it sends its first (ready) message. */
+export type Child = { proc: ChildProcess; ready: any; ask: (type: string) => Promise<any>; stop: () => Promise<void> };
+export function forkChild(file: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child> {
+  const proc = fork(new URL(file, import.meta.url).pathname, [], { env: { ...process.env, ...env }, execArgv: ["--import", "tsx", ...execArgv] });
+  // One request to the child and its answer: the first message back of the same type.
+  const ask = (type: string) =>
+    new Promise<any>((resolve) => {
+      const on = (m: any) => {
+        if (m?.type !== type) return;
+        proc.off("message", on);
+        resolve(m);
+      };
+      proc.on("message", on);
+      proc.send({ type });
+    });
+  const stop = () => new Promise<void>((r) => (proc.once("exit", () => r()), proc.send({ type: "stop" })));
+  return new Promise((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`${file} exited early (${code})`)));
+    proc.once("message", (ready: any) => {
+      proc.removeAllListeners("exit");
+      resolve({ proc, ready, ask, stop });
+    });
+  });
+}
+
+export type Stats = { n: number; p50: number; p99: number; max: number; over: number };
+
+/**
+ * Open-loop probe: every `everyMs` the next of `requests` (in turn) is sent whether or not the previous ones
+ * were answered, so a probe due during a stall waits it out; each is timed from when it was due to its
+ * answer. A non-2xx answer counts as a failure, not a latency.
+ */
+export function openLoopProbe(base: string, everyMs: number, requests: { path: string; token?: string }[]) {
+  const done: { at: number; end: number; ms: number }[] = [];
+  let failures = 0;
+  let i = 0;
+  const timer = setInterval(() => {
+    const at = performance.now();
+    const r = requests[i++ % requests.length]!;
+    fetch(`${base}${r.path}`, r.token ? { headers: { authorization: `Bearer ${r.token}` } } : {})
+      .then((res) => (res.ok ? res.text() : Promise.reject(new Error(String(res.status)))))
+      .then(() => {
+        const end = performance.now();
+        done.push({ at, end, ms: end - at });
+      })
+      .catch(() => failures++);
+  }, everyMs);
+  return {
+    stop: () => clearInterval(timer),
+    /** Probes that overlapped [from, to]: they waited behind whatever ran then; `over`: how many waited longer than `overMs`. */
+    between(from: number, to: number, overMs = Infinity): Stats {
+      const ms = done
+        .filter((p) => p.at <= to && p.end >= from)
+        .map((p) => p.ms)
+        .sort((a, b) => a - b);
+      const pct = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? NaN;
+      return { n: ms.length, p50: pct(0.5), p99: pct(0.99), max: ms[ms.length - 1] ?? NaN, over: ms.filter((x) => x > overMs).length };
+    },
+    failures: () => failures,
+  };
+}
+
+/** The server's longest event-loop turn in a phase (see `loopMonitor`). */
+export type LoopFigures = { wallMax: number; cpuMax: number; checkpointMax: number; checkpoints: number };
+
+/**
+ * Named phases under one probe: each resets the server's event-loop figures (its "loop" answer), runs, and
+ * keeps its span; `table` sets each phase's probe latency beside the first phase's (the baseline).
+ */
+export function phases(api: Child, probe: ReturnType<typeof openLoopProbe>, targetMs: number) {
+  const list: { phase: string; from: number; to: number; note: string; loop: LoopFigures }[] = [];
+  return {
+    list,
+    async run(name: string, fn: () => Promise<string | void>) {
+      await api.ask("loop");
+      const from = performance.now();
+      const note = (await fn()) ?? "";
+      const to = performance.now();
+      list.push({ phase: name, from, to, note, loop: await api.ask("loop") });
+    },
+    table() {
+      const baseline = probe.between(list[0]!.from, list[0]!.to);
+      return list.map((ph, i) => {
+        const s = probe.between(ph.from, ph.to, targetMs);
+        return {
+          phase: ph.phase,
+          seconds: ((ph.to - ph.from) / 1000).toFixed(2),
+          probes: s.n,
+          "p50 ms": f1(s.p50),
+          "p99 ms": f1(s.p99),
+          "max ms": f1(s.max),
+          [`> ${targetMs} ms`]: s.over,
+          "baseline p50/p99/max ms": `${f1(baseline.p50)}/${f1(baseline.p99)}/${f1(baseline.max)}`,
+          "server turn max ms": f1(ph.loop.wallMax),
+          "of it main-thread CPU ms": f1(ph.loop.cpuMax),
+          "WAL passes, longest ms": `${ph.loop.checkpoints}, ${f1(ph.loop.checkpointMax)}`,
+          verdict: i === 0 ? "" : s.n === 0 ? "(no probe)" : s.max <= targetMs ? `PASS (≤ ${targetMs} ms)` : `MISS (> ${targetMs} ms)`,
+          note: ph.note,
+        };
+      });
+    },
+  };
+}
+
+/** The 1-, 5- and 15-minute load averages and the cores: on a shared machine, every figure's context. */
+export const machineLoad = () =>
+  `load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")} on ${cpus().length} cores`;
+
+/**
+ * In a bench API process: the event loop's longest turn, two ways: wall time (what a request waited, machine
+ * noise included) and the CPU time this (main) thread ran within it, from /proc/thread-self/schedstat (ns on
+ * CPU): on a busy shared machine the wall time also counts the moments the OS ran something else, the
+ * thread's own CPU time does not. With `sqlite`, also the WAL checkpoint passes this thread ran (how many,
+ * the longest; db/client.ts), timed apart as they wait on fsync (wall time, no CPU). `take` returns the
+ * figures and resets them.
+ */
+export function loopMonitor(sqlite?: { pragma: (source: string, options?: any) => unknown }) {
+  const threadCpuMs = () => Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6;
+  let lastWall = performance.now();
+  let lastCpu = threadCpuMs();
+  let loop: LoopFigures = { wallMax: 0, cpuMax: 0, checkpointMax: 0, checkpoints: 0 };
+  if (sqlite) {
+    const pragma = sqlite.pragma.bind(sqlite);
+    sqlite.pragma = (source: string, options?: any) => {
+      if (!source.startsWith("wal_checkpoint")) return pragma(source, options);
+      const t = performance.now();
+      try {
+        return pragma(source, options);
+      } finally {
+        loop.checkpointMax = Math.max(loop.checkpointMax, performance.now() - t);
+        loop.checkpoints++;
+      }
+    };
+  }
+  setInterval(() => {
+    const wall = performance.now();
+    const cpu = threadCpuMs();
+    const wallMs = wall - lastWall;
+    loop = { ...loop, wallMax: Math.max(loop.wallMax, wallMs), cpuMax: Math.max(loop.cpuMax, Math.min(cpu - lastCpu, wallMs)) };
+    lastWall = wall;
+    lastCpu = cpu;
+  }, 1).unref();
+  return {
+    take() {
+      const l = loop;
+      loop = { wallMax: 0, cpuMax: 0, checkpointMax: 0, checkpoints: 0 };
+      return l;
+    },
+  };
+}
+
+/**
+ * In a bench API process: answers the parent's messages. Each handler's result goes back with its type;
+ * "loop" (the event-loop figures) and "stop" (close, remove `dir`, exit) are common to all. Then says ready.
+ */
+export function serveParent(
+  app: { close: () => Promise<unknown> },
+  dir: string,
+  loop: ReturnType<typeof loopMonitor>,
+  handlers: Record<string, () => object | Promise<object>>,
+  ready: object,
+) {
+  process.on("message", async (m: { type: string }) => {
+    if (m.type === "loop") process.send!({ type: "loop", ...loop.take() });
+    else if (m.type === "stop") {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    } else if (handlers[m.type]) process.send!({ type: m.type, ...(await handlers[m.type]!()) });
+  });
+  process.on("disconnect", () => process.exit(0));
+  process.send!({ type: "ready", ...ready });
 }

@@ -14,9 +14,7 @@
  * its longest event-loop turn per phase, in wall time and in the main thread's own CPU time: on a shared,
  * busy machine the probe's figures include the moments the OS ran other work, the CPU figure does not.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { performance } from "node:perf_hooks";
-import { call } from "./shared";
+import { call, fmt, forkChild, machineLoad, openLoopProbe, phases, sleep } from "./shared";
 
 const N = Number(process.env.BENCH_STALL_CUSTOMERS ?? 1_000_000);
 const PROBE_MS = Number(process.env.BENCH_STALL_PROBE_MS ?? 5);
@@ -24,71 +22,14 @@ const BASELINE_S = Number(process.env.BENCH_STALL_BASELINE_SECONDS ?? 5);
 const DISPATCH_S = Number(process.env.BENCH_STALL_DISPATCH_SECONDS ?? 15);
 const DISPATCH_RATE = process.env.BENCH_STALL_DISPATCH_RATE ?? "60";
 const TARGET_MS = 50;
-const here = (f: string) => new URL(f, import.meta.url).pathname;
 
-function child(file: string, env: Record<string, string>): Promise<{ proc: ChildProcess; ready: any; ask: (type: string) => Promise<any> }> {
-  const proc = fork(here(file), [], {
-    env: { ...process.env, ...env },
-    execArgv: [
-      "--import",
-      "tsx",
-      ...(file.includes("stall-server") && process.env.BENCH_STALL_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_STALL_PROF}`] : []),
-    ],
-  });
-  const ask = (type: string) =>
-    new Promise<any>((resolve) => {
-      const on = (m: any) => {
-        if (m?.type !== type) return;
-        proc.off("message", on);
-        resolve(m);
-      };
-      proc.on("message", on);
-      proc.send({ type });
-    });
-  return new Promise((resolve, reject) => {
-    proc.once("exit", (code) => reject(new Error(`${file} exited early (${code})`)));
-    proc.once("message", (ready: any) => {
-      proc.removeAllListeners("exit");
-      resolve({ proc, ready, ask });
-    });
-  });
-}
-
-/** Open-loop probe: one GET /health every PROBE_MS, each timed from when it was due to its answer. */
-function probe(base: string) {
-  const done: { at: number; end: number; ms: number }[] = [];
-  let failures = 0;
-  const timer = setInterval(() => {
-    const at = performance.now();
-    fetch(`${base}/health`)
-      .then((r) => r.text())
-      .then(() => {
-        const end = performance.now();
-        done.push({ at, end, ms: end - at });
-      })
-      .catch(() => failures++);
-  }, PROBE_MS);
-  return {
-    stop: () => clearInterval(timer),
-    /** Probes that overlapped [from, to]: they waited behind whatever ran then. */
-    between(from: number, to: number) {
-      const ms = done
-        .filter((p) => p.at <= to && p.end >= from)
-        .map((p) => p.ms)
-        .sort((a, b) => a - b);
-      const pct = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? NaN;
-      return { n: ms.length, p50: pct(0.5), p99: pct(0.99), max: ms[ms.length - 1] ?? NaN };
-    },
-    failures: () => failures,
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const f1 = (x: number) => x.toFixed(1);
-
-console.log(`Node ${process.version}, ${new Date().toISOString()}, ${N.toLocaleString("en-US")} followers, probe every ${PROBE_MS} ms`);
-const emu = await child("./emulator-process.ts", { BENCH_USERS: String(N) });
-const api = await child("./stall-server.ts", { BENCH_STALL_CUSTOMERS: String(N), BENCH_EMU_URL: emu.ready.url, BENCH_STALL_DISPATCH_RATE: DISPATCH_RATE });
+console.log(`Node ${process.version}, ${new Date().toISOString()}, ${fmt(N)} followers, probe every ${PROBE_MS} ms; ${machineLoad()}`);
+const emu = await forkChild("./emulator-process.ts", { BENCH_USERS: String(N) });
+const api = await forkChild(
+  "./stall-server.ts",
+  { BENCH_STALL_CUSTOMERS: String(N), BENCH_EMU_URL: emu.ready.url, BENCH_STALL_DISPATCH_RATE: DISPATCH_RATE },
+  process.env.BENCH_STALL_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_STALL_PROF}`] : [],
+);
 console.log(`seeded in ${(api.ready.seedMs / 1000).toFixed(1)} s (not measured)`);
 const base = api.ready.url as string;
 try {
@@ -103,16 +44,9 @@ try {
 
   // The dispatcher runs throughout, as in production (DISPATCHER_ENABLED): idle until the broadcast runs.
   await api.ask("dispatch-start");
-  const p = probe(base);
-  const phases: { phase: string; from: number; to: number; note: string; loop: { wallMax: number; cpuMax: number; checkpointMax: number } }[] = [];
-  const phase = async (name: string, fn: () => Promise<string>) => {
-    await api.ask("loop"); // resets the server's own event-loop figures
-    const from = performance.now();
-    const note = await fn();
-    const to = performance.now();
-    phases.push({ phase: name, from, to, note, loop: await api.ask("loop") });
-    await sleep(500);
-  };
+  const p = openLoopProbe(base, PROBE_MS, [{ path: "/health" }]);
+  const ph = phases(api, p, TARGET_MS);
+  const phase = async (name: string, fn: () => Promise<string>) => (await ph.run(name, fn), await sleep(500));
   await phase("baseline (nothing else)", async () => (await sleep(BASELINE_S * 1000), ""));
   await phase("preview", async () => {
     const r = await call(base, "GET", `/api/admin/broadcasts/${b.id}/preview`, token);
@@ -129,38 +63,21 @@ try {
   await phase(`dispatch (${DISPATCH_S} s, ≤ ${DISPATCH_RATE}/s per channel)`, async () => (await sleep(DISPATCH_S * 1000), ""));
   await phase("cancel (the unsent rows)", async () => {
     const r = await call(base, "POST", `/api/admin/broadcasts/${b.id}/cancel`, token);
-    return `${r.state}, cancelled ${r.counts.cancelled.toLocaleString("en-US")}`;
+    return `${r.state}, cancelled ${fmt(r.counts.cancelled)}`;
   });
   p.stop();
   // Counted after the phase: a count over a million outbox rows is the bench's own stall, not the product's.
   const { states } = await api.ask("dispatch-stop");
   const sent = states.filter((s: any) => ["sent", "delivered", "seen"].includes(s.state)).reduce((a: number, s: any) => a + s.n, 0);
-  phases[phases.length - 2]!.note = `sent ${sent.toLocaleString("en-US")} (${Math.round(sent / DISPATCH_S)}/s)`;
+  ph.list[ph.list.length - 2]!.note = `sent ${fmt(sent)} (${Math.round(sent / DISPATCH_S)}/s)`;
   await sleep(300);
 
-  const baseline = p.between(phases[0]!.from, phases[0]!.to);
-  const rows = phases.map((ph, i) => {
-    const s = p.between(ph.from, ph.to);
-    return {
-      phase: ph.phase,
-      seconds: ((ph.to - ph.from) / 1000).toFixed(2),
-      probes: s.n,
-      "p99 ms": f1(s.p99),
-      "max ms": f1(s.max),
-      "baseline p99 ms": f1(baseline.p99),
-      "server turn max ms": f1(ph.loop.wallMax),
-      "of it main-thread CPU ms": f1(ph.loop.cpuMax),
-      "WAL pass ms": f1(ph.loop.checkpointMax),
-      verdict: i === 0 ? "" : s.max <= TARGET_MS ? `PASS (≤ ${TARGET_MS} ms)` : `MISS (> ${TARGET_MS} ms)`,
-      note: ph.note,
-    };
-  });
-  console.table(rows);
-  const planMs = phases[1]!.to - phases[1]!.from + (phases[2]!.to - phases[2]!.from);
+  console.table(ph.table());
+  const planMs = ph.list[1]!.to - ph.list[1]!.from + (ph.list[2]!.to - ph.list[2]!.from);
   console.log(
-    `planning (preview + start) under the probe: ${(planMs / 1000).toFixed(2)} s — ${planMs <= 5000 ? "PASS" : "MISS"} (≤ 5 s); probe failures: ${p.failures()}`,
+    `planning (preview + start) under the probe: ${(planMs / 1000).toFixed(2)} s — ${planMs <= 5000 ? "PASS" : "MISS"} (≤ 5 s); probe failures: ${p.failures()}; ${machineLoad()}`,
   );
 } finally {
-  await new Promise((r) => (api.proc.once("exit", r), api.proc.send({ type: "stop" })));
+  await api.stop();
   emu.proc.send({ type: "stop" });
 }

@@ -6,14 +6,14 @@
  * with all of them due. The timer worker runs in this process (as with DISPATCHER_ENABLED), with the API
  * process's chunk size, from the parent's word; the dispatcher stays off (its sends are bench/stall.ts's).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { openDb } from "@mc/server/db/client";
 import { TEST_ENV } from "@mc/server/test-support";
-import { benchApiEnv, seedCustomers, seedOpenRules } from "./shared";
+import { benchApiEnv, loopMonitor, seedCustomers, seedOpenRules, serveParent } from "./shared";
 
 const N = Number(process.env.BENCH_TIMERS ?? 1_000_000);
 const CUSTOMERS = Math.min(N, Number(process.env.BENCH_TIMERS_CUSTOMERS ?? 100_000));
@@ -42,46 +42,27 @@ const url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("localhos
 const { automationTimers, db } = app.services;
 const anyWaiting = db.$client.prepare("select 1 from automation_runs where state = 'waiting' and due_at <= ? limit 1").pluck();
 
-// The event loop's longest turn per phase: wall time (what a request waited, machine noise included) and the
-// main thread's own CPU time within it (/proc/thread-self/schedstat), which a busy shared machine does not stretch.
-const threadCpuMs = () => Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6;
-let last = performance.now();
-let lastCpu = threadCpuMs();
-let loop = { wallMax: 0, cpuMax: 0 };
-setInterval(() => {
-  const t = performance.now();
-  const cpu = threadCpuMs();
-  loop = { wallMax: Math.max(loop.wallMax, t - last), cpuMax: Math.max(loop.cpuMax, Math.min(cpu - lastCpu, t - last)) };
-  last = t;
-  lastCpu = cpu;
-}, 1).unref();
+const loop = loopMonitor(db.$client);
 
-process.on("message", async (m: { type: string }) => {
-  if (m.type === "loop") {
-    process.send!({ type: "loop", ...loop });
-    loop = { wallMax: 0, cpuMax: 0 };
-  } else if (m.type === "timers-start") {
-    automationTimers.start();
-    process.send!({ type: "timers-start" });
-  } else if (m.type === "due") {
-    offset = 24 * HOUR;
-    process.send!({ type: "due" });
-  } else if (m.type === "left") {
+serveParent(
+  app,
+  dir,
+  loop,
+  {
+    "timers-start": () => (automationTimers.start(), {}),
+    due: () => ((offset = 24 * HOUR), {}),
     // One seek into the partial due index: is anything still due?
-    process.send!({ type: "left", any: anyWaiting.get(Date.now() + offset) !== undefined });
-  } else if (m.type === "timers-stop") {
-    await automationTimers.stop();
-    const runs = db.$client.prepare("select state, reason, count(*) n from automation_runs group by state, reason").all();
-    const outbox = db.$client
-      .prepare("select count(*) from outbox where dedupe_key >= 'auto:order-feedback:bench:' and dedupe_key < 'auto:order-feedback:bench;'")
-      .pluck()
-      .get();
-    process.send!({ type: "timers-stop", runs, outbox });
-  } else if (m.type === "stop") {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(0);
-  }
-});
-process.on("disconnect", () => process.exit(0));
-process.send!({ type: "ready", url, seedMs, admin: { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD } });
+    left: () => ({ any: anyWaiting.get(Date.now() + offset) !== undefined }),
+    "timers-stop": async () => {
+      await automationTimers.stop();
+      return {
+        runs: db.$client.prepare("select state, reason, count(*) n from automation_runs group by state, reason").all(),
+        outbox: db.$client
+          .prepare("select count(*) from outbox where dedupe_key >= 'auto:order-feedback:bench:' and dedupe_key < 'auto:order-feedback:bench;'")
+          .pluck()
+          .get(),
+      };
+    },
+  },
+  { url, seedMs, admin: { email: TEST_ENV.ADMIN_EMAIL, password: TEST_ENV.ADMIN_PASSWORD } },
+);

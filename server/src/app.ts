@@ -7,7 +7,8 @@ import { serializerCompiler, validatorCompiler, jsonSchemaTransform } from "fast
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
 import { refuseUnsupportedDatabase, type Config } from "./config";
-import { healthCheck, openDb, startCheckpoints, type Db } from "./db/client";
+import { openDb, startCheckpoints, type Db } from "./db/client";
+import { healthRoutes } from "./http/readiness";
 import { domainVerificationRoute } from "./http/domain-verify";
 import { AppError } from "./errors";
 import { authPlugin } from "./http/auth";
@@ -71,30 +72,6 @@ export type AppServices = {
   payments: PaymentService;
   followerSync: FollowerSync;
 };
-
-/**
- * In-process periodic jobs; they start with the server and stop on close. Each run is idempotent. A long
- * job runs in slices (db/chunked.ts), so a run may outlast a tick: the next one waits for it.
- */
-function startJobs(app: FastifyInstance, jobs: { name: string; everyMs: number; run: () => unknown }[]) {
-  const timers: NodeJS.Timeout[] = [];
-  app.addHook("onReady", async () => {
-    for (const job of jobs) {
-      let running = false;
-      const t = setInterval(() => {
-        if (running) return;
-        running = true;
-        Promise.resolve()
-          .then(job.run)
-          .catch((err) => app.log.error({ err, job: job.name }, "job failed"))
-          .finally(() => (running = false));
-      }, job.everyMs);
-      t.unref();
-      timers.push(t);
-    }
-  });
-  app.addHook("onClose", async () => timers.forEach(clearInterval));
-}
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -205,11 +182,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
 
-  const ping = healthCheck(db);
-  app.get("/health", { config: { access: "public" }, schema: { tags: ["ops"] } }, async () => {
-    ping();
-    return { ok: true };
-  });
+  const health = healthRoutes(app, db);
   domainVerificationRoute(app, config);
   await app.register(identityRoutes, { identity, loyalty });
   await app.register(loyaltyRoutes, { loyalty });
@@ -244,12 +217,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(ratingRoutes, { ratings: c.ratings });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
-  startJobs(app, [
-    { name: "expire-points", everyMs: 3600_000, run: () => loyalty.expireDue() },
-    { name: "keep-warm-floor", everyMs: 24 * 3600_000, run: () => messaging.proposeFloor() },
-    // COD/bank results still owed to Zalo's Checkout (a failed send, a process stopped mid-way).
-    { name: "checkout-reports", everyMs: 60_000, run: () => payments.reportDue() },
-  ]);
+  // Points expiry, the keep-warm floor, Checkout reports: once per cluster, whichever instances run (job leases).
+  app.addHook("onReady", async () => c.jobs.start(c.periodicJobs));
+  app.addHook("onClose", async () => c.jobs.stop());
   // Rows written before the CRM's search key existed get theirs (in slices; one index seek when none lack it).
   app.addHook("onReady", async () => {
     c.customerRepo.fillSearchKeys().catch((err) => app.log.error({ err }, "filling customers' search keys failed"));
@@ -273,5 +243,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     });
     app.addHook("onClose", async () => stop?.());
   }
+  app.addHook("onReady", async () => health.started());
   return app;
 }

@@ -164,6 +164,13 @@ const ConfigSchema = z
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     /** How long a claimed batch is the dispatcher's; a crashed dispatcher's rows are picked up after it. */
     DISPATCH_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** How long a periodic job's lease (job_leases) lasts unrenewed: a crashed holder's job is taken over after it. */
+    JOB_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+    /**
+     * On SIGTERM, how long `/ready` answers 503 while requests are still served, before the server stops
+     * listening: set it to the time the load balancer needs to stop routing here (0 = close at once).
+     */
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(0),
     /** After a crash, how long to wait for a ZNS delivery receipt before sending a row again. */
     DISPATCH_RECEIPT_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
     /**

@@ -70,6 +70,8 @@ import { createWhatIf } from "./modules/automations/what-if";
 import { createRatingRepo } from "./modules/ratings/repo";
 import { createRatingService } from "./modules/ratings/service";
 import { ratingDeepLink } from "@mc/shared";
+import { createJobLeaseRepo } from "./modules/jobs/repo";
+import { createClusterJobs, type ClusterJob } from "./modules/jobs/cluster-jobs";
 
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
@@ -201,16 +203,25 @@ export function buildContainer(o: ContainerOptions) {
     now,
     log: o.log,
   });
+  // Leases are wall-clock (they coordinate processes), not the injectable business clock tests move.
+  const jobs = createClusterJobs({ repo: createJobLeaseRepo(db), now: Date.now, log: o.log, leaseMs: config.JOB_LEASE_MS });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
     fire: automations.fire,
-    // Hourly: the expiring reminders; the birthday and win-back scans run once a local day inside it.
-    scan: async () => ({ ...(await expiringScan.run()), ...(await dailyScans.run()) }),
+    // Hourly across the cluster (a job lease): the expiring reminders; the birthday and win-back scans run once
+    // a local day inside it. Every timer worker looks each minute; the one that takes the lease runs it.
+    scan: () =>
+      jobs.runIfDue({
+        name: "automation-scans",
+        everyMs: 3_600_000,
+        runAtStart: true,
+        run: async () => ({ ...(await expiringScan.run()), ...(await dailyScans.run()) }),
+      }),
     now,
     log: o.log,
     // In the API process, smaller chunks: each is one synchronous transaction on the request thread.
-    options: { chunkSize: o.process === "api" ? 25 : 100, leaseMs: config.DISPATCH_LEASE_MS },
+    options: { chunkSize: o.process === "api" ? 25 : 100, leaseMs: config.DISPATCH_LEASE_MS, scanEveryMs: 60_000 },
   });
   const games = createGameService({
     db,
@@ -390,8 +401,18 @@ export function buildContainer(o: ContainerOptions) {
   const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
   const staffTimeline = createStaffTimeline({ timeline, notes, assertCanSee: customerAccess });
 
+  /** The periodic jobs, once per cluster (job leases): whichever process runs the scheduler, each runs in one place. */
+  const periodicJobs: ClusterJob[] = [
+    { name: "expire-points", everyMs: 3_600_000, run: () => loyalty.expireDue() },
+    { name: "keep-warm-floor", everyMs: 24 * 3_600_000, run: () => messaging.proposeFloor() },
+    // COD/bank results still owed to Zalo's Checkout (a failed send, a process stopped mid-way).
+    { name: "checkout-reports", everyMs: 60_000, run: () => payments.reportDue() },
+  ];
+
   return {
     db,
+    jobs,
+    periodicJobs,
     zalo,
     identity,
     loyalty,

@@ -18,13 +18,14 @@ try {
   const noSessions = () => {
     throw new Error("the dispatcher process signs no session tokens");
   };
-  const { dispatcher, automationTimers } = buildContainer({ config, db, now: Date.now, log, issueToken: noSessions, process: "dispatcher" });
+  const { dispatcher, automationTimers, jobs } = buildContainer({ config, db, now: Date.now, log, issueToken: noSessions, process: "dispatcher" });
   dispatcher.start();
   automationTimers.start();
   log.info({ owner: dispatcher.owner }, "dispatcher started");
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      void Promise.all([dispatcher.stop(), automationTimers.stop()])
+      // Sends in flight finish, then every claimed row and job lease is handed back for another process to take.
+      void Promise.all([dispatcher.stop(), automationTimers.stop().then(() => jobs.stop())])
         .then(() => stopCheckpoints())
         .then(() => {
           db.$client.close();

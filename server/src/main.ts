@@ -1,20 +1,13 @@
 import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
+import { closeOnSignals } from "./shutdown";
 
 try {
   const config = loadConfig();
   const app = await buildApp({ config });
   await app.listen({ port: config.PORT, host: config.HOST });
-  // Graceful: stop taking requests, finish the ones in flight, close the database.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, "shutting down");
-      app.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
+  // Graceful: /ready turns 503, the requests in flight finish, leases are handed back, the database closes.
+  closeOnSignals(app, config.SHUTDOWN_DRAIN_MS);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(err.message);

@@ -5,8 +5,10 @@
  */
 import { buildApp } from "./app";
 import { loadConfig } from "./config";
+import { closeOnSignals } from "./shutdown";
 
-const app = await buildApp({ config: loadConfig(), logger: false });
+const config = loadConfig();
+const app = await buildApp({ config, logger: false });
 const url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
 process.send!({ type: "ready", url });
 const stop = () =>
@@ -15,4 +17,6 @@ const stop = () =>
     () => process.exit(1),
   );
 process.on("message", (m) => m === "stop" && stop());
+// SIGTERM as in production (main.ts): drain, then close.
+closeOnSignals(app, config.SHUTDOWN_DRAIN_MS);
 process.on("disconnect", stop);

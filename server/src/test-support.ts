@@ -168,7 +168,7 @@ export function fileEnv(emuUrl: string, databasePath: string): Record<string, st
 }
 
 /** One API instance in its own process (test-instance.ts): its own event loop and SQLite connection. */
-export function forkApi(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export function forkApi(env: Record<string, string>): Promise<{ url: string; pid: number; exited: Promise<void>; stop(): Promise<void> }> {
   const child = fork(fileURLToPath(new URL("./test-instance.ts", import.meta.url)), [], {
     env: { ...process.env, ...env },
     execArgv: ["--import", "tsx"],
@@ -180,7 +180,7 @@ export function forkApi(env: Record<string, string>): Promise<{ url: string; sto
     await exited;
   };
   return new Promise((resolve, reject) => {
-    child.once("message", (m: { url: string }) => resolve({ url: m.url, stop }));
+    child.once("message", (m: { url: string }) => resolve({ url: m.url, pid: child.pid!, exited, stop }));
     child.once("exit", (code) => reject(new Error(`API instance exited early (${code})`)));
   });
 }

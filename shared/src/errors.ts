@@ -9,6 +9,8 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   INTERNAL: "INTERNAL",
   CONFLICT: "CONFLICT",
+  /** `/ready`: this instance is starting, draining for shutdown, or its database does not answer (details.reason). */
+  NOT_READY: "NOT_READY",
   /** An idempotency key sent again for another subject or amount: a different request, refused. */
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   // auth

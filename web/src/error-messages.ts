@@ -17,6 +17,7 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorText> = {
   VALIDATION_FAILED: { title: "Thông tin chưa hợp lệ", hint: "Kiểm tra lại các mục bên dưới rồi thử lại." },
   NOT_FOUND: { title: "Không tìm thấy", hint: "Mục này không tồn tại hoặc đã bị xoá." },
   RATE_LIMITED: { title: "Bạn thao tác hơi nhanh", hint: "Đợi một chút rồi thử lại nhé." },
+  NOT_READY: { title: "Máy chủ đang khởi động lại", hint: "Đợi vài giây rồi thử lại nhé." },
   INTERNAL: { title: "Máy chủ đang gặp sự cố", hint: "Vui lòng thử lại sau ít phút." },
   CONFLICT: { title: "Dữ liệu vừa được thay đổi ở nơi khác", hint: "Tải lại trang rồi thử lại." },
   IDEMPOTENCY_KEY_REUSED: { title: "Yêu cầu này trùng mã với một yêu cầu khác", hint: "Kiểm tra lại số hoá đơn hoặc thông tin vừa nhập." },

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -31,6 +31,17 @@ export function openDb(path: string): Db {
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
   return db;
+}
+
+/**
+ * What `/ready` asks beyond a ping: is every migration this build ships applied to the file? (An instance of an
+ * older build on a newer file is fine; a newer build on a file no one migrated yet is not ready.)
+ */
+export function migrationsApplied(db: Db): () => boolean {
+  const journal = JSON.parse(readFileSync(resolve(migrationsFolder, "meta/_journal.json"), "utf8")) as { entries: { when: number }[] };
+  const latest = Math.max(...journal.entries.map((e) => e.when));
+  const applied = db.$client.prepare("select max(created_at) from __drizzle_migrations").pluck();
+  return () => Number(applied.get() ?? 0) >= latest;
 }
 
 /** What `/health` asks the database: one prepared `select 1`, so a locked or closed file shows. */

@@ -1203,3 +1203,22 @@ export const orderRatings = sqliteTable(
     index("order_ratings_stars_idx").on(t.stars, t.createdAt, t.orderId),
   ],
 );
+
+/**
+ * One row per cluster-wide periodic job (points expiry, the keep-warm floor, …): whoever holds the lease runs
+ * it, so several processes on one database never run the same job at once, and a crashed holder's lease
+ * lapses. `last_finished_at` makes the period cluster-wide (an hourly job runs once an hour, not once per
+ * process); `checkpoint` is where a long job notes how far it got, for the next holder to carry on.
+ * Owned by modules/jobs.
+ */
+export const jobLeases = sqliteTable("job_leases", {
+  name: text("name").primaryKey(),
+  owner: text("owner"),
+  leaseUntil: integer("lease_until"),
+  lastStartedAt: integer("last_started_at"),
+  lastFinishedAt: integer("last_finished_at"),
+  /** How many runs were started (each take): an operator, and the tests, can see a job ran once. */
+  runs: integer("runs").notNull().default(0),
+  checkpoint: text("checkpoint"),
+  updatedAt: integer("updated_at").notNull(),
+});

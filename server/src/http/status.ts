@@ -88,6 +88,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   VOUCHER_NOT_APPLICABLE: 422,
   // slow down
   RATE_LIMITED: 429,
+  NOT_READY: 503,
   ADMIN_LOGIN_LOCKED: 429,
   // ours, or Zalo's
   INTERNAL: 500,

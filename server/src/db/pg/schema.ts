@@ -432,6 +432,17 @@ export const gamePrizes = pgTable(
   (t) => [index("game_prizes_campaign_idx").on(t.campaignId, t.position)],
 );
 
+export const jobLeases = pgTable("job_leases", {
+  name: text("name").primaryKey(),
+  owner: text("owner"),
+  leaseUntil: bigint("lease_until", { mode: "number" }),
+  lastStartedAt: bigint("last_started_at", { mode: "number" }),
+  lastFinishedAt: bigint("last_finished_at", { mode: "number" }),
+  runs: bigint("runs", { mode: "number" }).notNull().default(0),
+  checkpoint: text("checkpoint"),
+  updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+});
+
 export const loyaltyRules = pgTable("loyalty_rules", {
   version: bigint("version", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
   rules: text("rules").notNull(),

@@ -45,6 +45,8 @@ export function createTimerWorker(deps: {
   async function tick(): Promise<number> {
     const t = now();
     const rows = tx(db, () => repo.claim({ owner, until: t + o.leaseMs, now: t, n: o.batchSize }));
+    // The claim is a turn of its own: with the first chunk after it, one turn would hold both.
+    if (rows.length > 0) await yieldNow();
     let done = 0;
     const automations = new Map<string, AutomationRow | undefined>();
     for (let i = 0; i < rows.length;) {

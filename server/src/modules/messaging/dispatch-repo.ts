@@ -24,6 +24,7 @@ export function createDispatchRepo(repo: Pick<MessagingRepo, "outbox" | "broadca
     notByUid: repo.templates.notByUid,
     markInFlight: o.markInFlight,
     requeueReady: o.requeueReady,
+    handBack: o.handBack,
     takeUnresolved: o.takeUnresolved,
     confirmSent: o.confirmSent,
     resend: o.resend,

@@ -518,9 +518,12 @@ export function createDispatcher(deps: {
     }
     let next = 0;
     const worker = async () => {
-      while (next < people.length) {
+      while (next < people.length && !stopping) {
         for (const s of people[next++]!) {
+          // Stopping: what has not gone out stays `ready`, handed back by `stop` (a person's rest with it).
+          if (stopping) break;
           await buckets[s.channel].take();
+          if (stopping) break;
           if (!(await startSoon(s.row.id))) continue; // lease lost: someone else has it
           // Await first: `buffer.push(await …)` would push into the array a concurrent write already took.
           // A balance error (or the template's daily limit) met by an earlier send of this batch: hold, don't ask again.
@@ -563,6 +566,7 @@ export function createDispatcher(deps: {
   }
 
   let running = false;
+  let stopping = false;
   let loop: Promise<void> | null = null;
 
   return {
@@ -576,6 +580,7 @@ export function createDispatcher(deps: {
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       loop = (async () => {
         while (running) {
           let handled = 0;
@@ -588,9 +593,16 @@ export function createDispatcher(deps: {
         }
       })();
     },
+    /**
+     * Graceful stop (SIGTERM): no new sends; those in flight finish and are recorded; then every row this
+     * dispatcher claimed and has not sent is handed back, so another dispatcher takes it at once.
+     */
     async stop() {
       running = false;
+      stopping = true;
       await loop;
+      const handedBack = tx(db, () => dr.handBack({ owner, t: now() }));
+      if (handedBack) deps.log?.info({ handedBack }, "dispatcher handed back its leases");
     },
   };
 }

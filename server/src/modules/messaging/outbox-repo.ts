@@ -281,6 +281,17 @@ export function createOutboxRepo(db: Db) {
   const requeueReady = c.prepare(
     "update outbox set state = 'queued', channel = null, free = null, sent_at = null, lease_owner = null, lease_until = null, updated_at = @t where state = 'ready' and lease_until < @t",
   );
+  // Shutdown: a stopping dispatcher hands back what it claimed and has not sent, claimable by another at once
+  // (not after the lease). A row whose answer it could not record is left for recovery with its lease over.
+  const handBackReady = c.prepare(
+    "update outbox set state = 'queued', channel = null, free = null, sent_at = null, lease_owner = null, lease_until = null, updated_at = @t where lease_owner = @owner and state = 'ready'",
+  );
+  const handBackClaimed = c.prepare(
+    "update outbox set lease_owner = null, lease_until = null, updated_at = @t where lease_owner = @owner and state in ('queued','held')",
+  );
+  const handBackInFlight = c.prepare(
+    "update outbox set lease_until = @t, updated_at = @t where lease_owner = @owner and state = 'sending' and lease_until > @t",
+  );
   // ZNS and CS/template rows left in flight are resolved differently (receipts vs the conversation).
   const takeUnresolved = c.prepare(
     `update outbox set lease_owner = @owner, lease_until = @until, updated_at = @t where id in (
@@ -376,6 +387,8 @@ export function createOutboxRepo(db: Db) {
     /** Takes a `ready` row into flight; false if its lease was lost meanwhile (someone else has it). */
     markInFlight: (p: { id: number; owner: string; t: number; until: number }) => inFlight.run(p).changes === 1,
     requeueReady: (t: number) => requeueReady.run({ t }).changes,
+    /** Everything `owner` holds goes back (see above); how many rows. */
+    handBack: (p: { owner: string; t: number }) => handBackReady.run(p).changes + handBackClaimed.run(p).changes + handBackInFlight.run(p).changes,
     /** Leases up to `n` CS/template rows a stopped dispatcher left in flight, to learn their outcome. */
     takeUnresolved: (p: { owner: string; t: number; until: number; n: number }) => takeUnresolved.all(p) as InFlightRow[],
     confirmSent: (p: { id: number; owner: string; msgId: string; t: number }) => confirm.run(p).changes === 1,
