@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, personaLogin, type Stack } from "../support/stack";
 import { openDesktop, realErrors, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { emu } from "../support/http";
 
 async function signIn(page: Page, stack: Stack, hash = "") {
   await page.goto(`${stack.consoleUrl}/${hash}`);
@@ -12,14 +13,6 @@ async function signIn(page: Page, stack: Stack, hash = "") {
   await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
 }
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
-const emu = async <T>(stack: Stack, method: string, path: string, body?: unknown) =>
-  (await (
-    await fetch(`${stack.emulatorUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  ).json()) as T;
 
 describe("console: auto-replies, and a follower's question answered in Zalo", () => {
   let stack: Stack;

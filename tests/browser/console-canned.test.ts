@@ -5,25 +5,7 @@ import { personaLogin, type Stack } from "../support/stack";
 import { openDesktop, realErrors, shot } from "../support/browser";
 import { consoleSignIn } from "../support/console";
 import { withConsoleStack } from "../support/suite";
-
-async function call<T = any>(stack: Stack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-const emu = async <T = any>(stack: Stack, method: string, path: string, body?: unknown): Promise<T> =>
-  (await (
-    await fetch(`${stack.emulatorUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  ).json()) as T;
+import { call, emu } from "../support/http";
 
 describe("console: canned answers", () => {
   let stack: Stack;

@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, type Stack } from "../support/stack";
 import { openDesktop, realErrors, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { emu } from "../support/http";
 
 async function signIn(page: Page, stack: Stack, hash = "") {
   await page.goto(`${stack.consoleUrl}/${hash}`);
@@ -11,14 +12,6 @@ async function signIn(page: Page, stack: Stack, hash = "") {
   await page.getByTestId("login-submit").click();
   await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
 }
-const emu = async <T = any>(stack: Stack, method: string, path: string, body?: unknown): Promise<T> =>
-  (await (
-    await fetch(`${stack.emulatorUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  ).json()) as T;
 // A small menu picture (PNG, 240×160).
 const PICTURE = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAPAAAACgCAMAAAAFBRFXAAAB4FBMVEXAOSvtvD3AOivhmDjMWjDBPSvwxD300D9uLADHTS3FRy3YfzTWejPVdTPDRCzFSC3DQizvwj3xxT7CPSx0NAPuvj2AQwnxzD7DQyzyyD7BOyvtuzzuvz3tujzorzrQajHjnjjOYTHLVy/HTy7zzj/CQSzBPCvzzD/tvjzvwT3ZgTXuwD3wxD7ZgDXXezTWejTtuTzsuTzsuDzorjvLWy/RaDLkojmeZhadZhbMXDCDRgqCRQrxzT7gljjfkTfCPyvCPivHSy7tvTyqdhzCPizXfTTXfDSseB10MwPwwz7JmirImiqrdx3KnivImSrHmSrTcDLKnSvHmCrqszvJmyvUcjPorDrrtTzjojjOYjDRazKAQgjkoznNXzDJVS7JVC7glzfIUi7imjjIUS7flDfIUC7HUC7ejzbKVC/GSi3JUy/GSS3ZgjT0zz/ejzfzzT/ERS3ahDXYfjTxxj7agjXUdDJ1NQPVeDPUczLWdzPrtjuteB2sdx3qtDvVdDPqsjvorTrRaTHoqzrnqzrrtDzjoTjjnziAQQjMWi/LWS+CRAmBRAninDjLWC+cZRbimzjyzz6eZxfGSy3jnDnERSzfkjfHTi7yzD7yyT7xyT7ahTXAOyvERC3xxz7agzXBOiuJFSXzAAAACXBIWXMAAAsTAAALEwEAmpwYAAAEKUlEQVR42u3cZ1MTURQG4Jt6s0kgBAgJvUPovYMgSpOOKCAiCEpRimDvvffe9a86ft+EJHvOzNnNeX9A7jwzyd7NLa+QcRbBYAYzmMEMZjCDGcxgBjOYwQxmMIMZzGAGM5jBDGYwgxnMYAYzGBVsb+hyNVkXlYDNFlAWrfddXQ12w4LL8hIUoRLniTNB44HrqwpFmKxu1hsJbN8uEPvm+ZrdIOAsd7eIKCkJPgOATe7DIuKUTNTpHPzdlSGiSoY7Xc/g5g0RdZyWLb2CTQsipuQH9QmeDYgYk5SnQ/COyyxijtlduu8A/qnWjkFH1BnsaB33I4C9BUJTrN59Bjgy74g5adPgYFOh0BglO9znvzvk0JSRIljwjEdojvNomAE0eh2OAVDww2IBkOLjob/PDs2ZBAQ/ShIgKb4b6nmVph381A8GzvQIoHyqVR9hygGQYSjwUKEAi1KmOsQbCHALEPhrgQCMVXU+fgkB7gAC1wjQ9KmNkQoBToUBnzTDgs2PVQZxgAQEnJUogBMwUQZvLQjw5FMGLwuEfKQLTvdggD2/yYJrBEr6qYKz/+KAMzKJgq8JpNyhCfbZsMAlQZLgqwItborgyh48cI+dIHhbIOYAQXABJthKD1wvUFNHDlyFC/5DDlyIC16hBq4QyKkgBrZgg5eJgY9hgy8TA29ggxVaYLtATzIp8D18cA4pcBc+2EIK7MIHl5MCN+GDc0mBrfjgNlLgc/jgU6TAB/HBCilwIj74AimwDR+cwmD+SvNDi6clfvHgV0s6fx42SYGX4u3vYUO8LQAkx9sSD/5ErMTbMm1CvC3EvyUGLkP2mr3UNtPO4oJPk9s9LMcF75ID18bbhrh8jel9RvCMx1q8HWqxIx5b6qZ4bAnraOn/VJM8iZeFtpKXUkHzcGkCFvg60dO0mRk43hIT1QPi1TjgPbpXAM5jeJ3pdC95vMIA51G+t5QP750jfVHL9wvaG+glDYa/ijdL+yoe+JN6T2JdtrwCBC4F3XVp3FEb4wUEuB3qwnQl4NrHF/Vyi1YI8HuwK/EmJ9gMbFIfYRwCPAZXejADVXoQqtiiE6D0YN4PWGvxAEScFLrWYlo7eFRCFpfcAHjH9NwOM8CIVu9NCVxNs6p5ayUz3OcX3dLmHSgCLx/SODs1Vu4zwKSG33HaqISvlyr68RO3XqpzuKU9hjeQ1PaWsU6JUiDWHPNZpqQnUuqxIi4Y43+nOZ9+SwA/xPB0tkip35rH9P4o17lK+r5JfRd59kZT5GmbyJZS91WtXlfEVa1ZUhqjjPdABLOy9XOylMapW669tBJ2v3s3W0qjFWoPhS7U9klp0Mr05JylqtzGdSXRZktU1ttyyy05F6XkUnwGM5jBDGYwgxnMYAYzmMEMZjCDGcxgBjOYwQxmMIMZzGAGM5jBdMH/ABAXq8ziWgrOAAAAAElFTkSuQmCC",

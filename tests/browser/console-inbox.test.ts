@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_ADMIN, type Stack } from "../support/stack";
 import { openDesktop, realErrors, shot } from "../support/browser";
 import { withConsoleStack } from "../support/suite";
+import { emu } from "../support/http";
 
 async function signIn(page: Page, stack: Stack, hash = "") {
   await page.goto(`${stack.consoleUrl}/${hash}`);
@@ -11,14 +12,6 @@ async function signIn(page: Page, stack: Stack, hash = "") {
   await page.getByTestId("login-submit").click();
   await expect.poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 15_000 }).toBe(DEMO_ADMIN.email);
 }
-const emu = async <T = any>(stack: Stack, method: string, path: string, body?: unknown): Promise<T> =>
-  (await (
-    await fetch(`${stack.emulatorUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  ).json()) as T;
 // A sticker's picture (Zalo sends its URL in the attachment's payload).
 const STICKER = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30" fill="#fc3"/><circle cx="22" cy="26" r="4"/><circle cx="42" cy="26" r="4"/><path d="M18 40q14 12 28 0" stroke="#000" stroke-width="3" fill="none"/></svg>')}`;
 const texts = (page: Page, testId: string) => page.getByTestId(testId).allTextContents();

@@ -5,6 +5,7 @@ import { personaLogin, type Stack } from "../support/stack";
 import { openDesktop, realErrors, shot, type BrowserSession } from "../support/browser";
 import { consoleSignIn } from "../support/console";
 import { withStackAndPhones } from "../support/suite";
+import { call } from "../support/http";
 
 const HOUR = 3_600_000;
 // The API's clock: 10:00 in Vietnam (outside quiet hours, whenever the test runs), moved on by the test.
@@ -14,16 +15,6 @@ tenAm.setUTCHours(3, 0, 0, 0);
 let offset = tenAm.getTime() - start;
 const now = () => Date.now() + offset;
 
-async function call<T = any>(stack: Stack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 const emu = async <T = any>(stack: Stack, method: string, path: string): Promise<T> =>
   (await (await fetch(`${stack.emulatorUrl}${path}`, { method })).json()) as T;
 
