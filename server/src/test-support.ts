@@ -31,10 +31,13 @@ export const TEST_ENV = {
 } as const;
 
 const HOUR = 3_600_000;
-/** 10:00 in Vietnam (UTC+7, no daylight saving) on the day `at` falls on there. */
+/**
+ * The last 10:00 in Vietnam (UTC+7, no daylight saving) at or before `at`: never ahead of the real clock, which
+ * tokens, leases and limiters still read beside the frozen one.
+ */
 export function shopMorning(at = Date.now()): number {
-  const vnMidnight = at - ((at + 7 * HOUR) % (24 * HOUR));
-  return vnMidnight + 10 * HOUR;
+  const tenAm = at - ((at + 7 * HOUR) % (24 * HOUR)) + 10 * HOUR;
+  return tenAm <= at ? tenAm : tenAm - 24 * HOUR;
 }
 
 export type Harness = {

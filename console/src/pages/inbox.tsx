@@ -207,9 +207,9 @@ function Thread({ id, role, version, onChanged }: { id: string; role: Role; vers
   // The person, read once for the side panel and the reply box: again on a live change or a new message (their
   // shared name and phone arrive as one).
   const customerId = conv?.customerId;
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const profile = useLoad(
     async () => (customerId ? api.get<{ profile: CustomerProfile }>(`${customerBase(role, customerId)}/profile`) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [customerId, role, version, conv?.lastMessageAt],
   );
   // Opening a conversation reads it: once per unread reading (the parent's renders hand a new onChanged each time,
