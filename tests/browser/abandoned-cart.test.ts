@@ -4,6 +4,7 @@ import type { AdminProduct, MenuCategory } from "@mc/shared";
 import { personaLogin, type Stack } from "../support/stack";
 import { realErrors, shot, type BrowserSession } from "../support/browser";
 import { withStackAndPhones } from "../support/suite";
+import { shopMorning } from "@mc/server/test-support";
 
 const Q1 = "q1-nguyen-hue";
 const HOUR = 3_600_000;
@@ -20,9 +21,9 @@ async function call<T>(stack: Stack, method: string, path: string, token: string
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 
 describe("abandoned cart: a shopper leaves a cart, the OA reminds them, the link reopens it on another phone", () => {
-  // The API's clock runs with real time from 10:00 in Vietnam today (outside quiet hours); the test moves it on.
+  // The API's clock runs with real time from the last 10:00 in Vietnam (outside quiet hours); the test moves it on.
   const now = Date.now();
-  let offset = now - ((now + 7 * HOUR) % 86_400_000) + 10 * HOUR - now;
+  let offset = shopMorning(now) - now;
   let stack: Stack;
   let phone: BrowserSession;
   let other: BrowserSession;

@@ -3,14 +3,14 @@ import type { Browser, Page } from "playwright-core";
 import { personaLogin, startStack, type Stack } from "../support/stack";
 import { launchBrowser, openDesktop, realErrors, shot } from "../support/browser";
 import { consoleSignIn as signIn } from "../support/console";
+import { shopMorning } from "@mc/server/test-support";
 
-const HOUR = 3_600_000;
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 
 describe("console: promotions by CS are off by default, and what Zalo holds is counted", () => {
-  // Both clocks run with real time from 10:00 in Vietnam today: promotion hours, ZNS's day window, no quiet hours.
+  // Both clocks run with real time from the last 10:00 in Vietnam: promotion hours, ZNS's day window, no quiet hours.
   const now = Date.now();
-  const offset = now - ((now + 7 * HOUR) % 86_400_000) + 10 * HOUR - now;
+  const offset = shopMorning(now) - now;
   let stack: Stack;
   let browser: Browser;
   let admin: string;

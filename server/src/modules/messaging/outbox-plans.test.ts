@@ -44,7 +44,19 @@ describe("outbox query plans", () => {
     expect(planOf(plans, "update outbox set state = 'queued', lease_owner = null, lease_until = null, sent_at = null, reason = 'RESEND_AFTER_CRASH'")).toEqual([
       ready,
     ]);
-    expect(planOf(plans, "update outbox set state = 'queued', channel = null, free = null, sent_at = null, lease_owner = null")).toEqual([ready]);
+    expect(
+      planOf(
+        plans,
+        "update outbox set state = 'queued', channel = null, free = null, sent_at = null, lease_owner = null, lease_until = null, updated_at = @t where state",
+      ),
+    ).toEqual([ready]);
+    // A stopping dispatcher's hand-back of what it claimed and has not sent.
+    expect(
+      planOf(
+        plans,
+        "update outbox set state = 'queued', channel = null, free = null, sent_at = null, lease_owner = null, lease_until = null, updated_at = @t where lease_owner",
+      ),
+    ).toEqual([ready]);
     expect(
       planOf(
         plans,
