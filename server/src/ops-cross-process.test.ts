@@ -21,7 +21,7 @@ const HOUR = 3_600_000;
 beforeAll(async () => {
   emu = await buildEmulator({ ...emulatorOptionsFromEnv(TEST_ENV), logger: false });
   const emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
-  env = { ...fileEnv(emuUrl, dbPath), JOB_LEASE_MS: "3000", SHUTDOWN_DRAIN_MS: "1500" };
+  env = { ...fileEnv(emuUrl, dbPath), JOB_LEASE_MS: "3000", SHUTDOWN_DRAIN_MS: "5000" };
   // The cluster's job history before these instances start: expire-points last ran long ago (due), the floor's
   // holder crashed mid-run (its lease lapsed), Checkout's reports are held by a live instance elsewhere.
   const seed = openDb(dbPath);
@@ -41,6 +41,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms: number) {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const jobs = () => {
   const db = new Database(dbPath, { readonly: true });
   try {
@@ -56,8 +64,9 @@ describe("several API instances on one database", () => {
       const res = await fetch(`${i.url}/ready`);
       expect(res.status).toBe(200);
     }
-    // Several polls of both schedulers (JOB_LEASE_MS 3000 → every second).
-    await new Promise((r) => setTimeout(r, 3500));
+    // Both due jobs ran; then several more polls of both schedulers (JOB_LEASE_MS 3000 → every second) run neither again.
+    await until("the due jobs to run", () => jobs()["expire-points"]?.runs >= 1 && jobs()["keep-warm-floor"]?.runs >= 1, 20_000);
+    await new Promise((r) => setTimeout(r, 2500));
     const j = jobs();
     expect(j["expire-points"]).toMatchObject({ runs: 1, owner: null, lease_until: null });
     expect(j["expire-points"].last_finished_at).toBeGreaterThan(Date.now() - 60_000);
@@ -68,8 +77,9 @@ describe("several API instances on one database", () => {
   it("SIGTERM: /ready answers 503 NOT_READY (draining) while /health and requests are still served, then the process exits", async () => {
     const victim = instances[1]!;
     process.kill(victim.pid, "SIGTERM");
-    await new Promise((r) => setTimeout(r, 200));
-    const ready = await fetch(`${victim.url}/ready`);
+    // Within the drain window (SHUTDOWN_DRAIN_MS 5000), however slowly the signal is taken.
+    let ready!: Response;
+    await until("/ready to turn 503", async () => (ready = await fetch(`${victim.url}/ready`)).status !== 200, 4000);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ code: "NOT_READY", details: { reason: "draining" } });
     expect((await fetch(`${victim.url}/health`)).status).toBe(200);
