@@ -1,0 +1,270 @@
+// The database layer both drivers share (issue #16): one set of services and repos, SQLite (better-sqlite3,
+// synchronous, the embedded default) or PostgreSQL (node-postgres, a pool). See docs/database-layer.md.
+//
+// Every statement returns an Awaitable: a plain value on SQLite, a Promise on PostgreSQL. A transaction's body is
+// a generator that takes each database step with `yield* q(...)`. On SQLite the body runs to its end inside one
+// synchronous IMMEDIATE transaction, exactly as before (no other request's statement can slip in, and nothing can
+// wait on the network while the write lock is held). On PostgreSQL the same body is driven asynchronously on one
+// pooled connection, SERIALIZABLE, and run again from the start when PostgreSQL reports a serialization failure
+// or a deadlock: so a body written as "read, check, write" keeps SQLite's guarantees without a lock of its own.
+import { AsyncLocalStorage } from "node:async_hooks";
+import pg from "pg";
+import type { Db } from "./client";
+import { Refusal } from "./group-commit";
+
+export type Awaitable<T> = T | Promise<T>;
+/** A transaction body, or a part of one: a generator that yields database steps (see `q`). */
+export type Step<T> = Generator<unknown, T, unknown>;
+export type Dialect = "sqlite" | "postgres";
+
+/** One database step inside a body: `const row = yield* q(stmt.get(id))`. The result is the step's value on either driver. */
+export function* q<T>(step: Awaitable<T>): Step<T> {
+  return (yield step) as T;
+}
+
+/**
+ * The value of a step known to be synchronous: SQLite code not ported to bodies yet calls a ported repo through
+ * this. On PostgreSQL it throws (the unported caller cannot run there anyway).
+ */
+export function syncStep<T>(step: Awaitable<T>): T {
+  if (isThenable(step)) throw new Error("A synchronous caller got a PostgreSQL step: port the caller to a transaction body (yield* q(...))");
+  return step;
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+
+/** Drives a body to its end without yielding to the event loop (SQLite). */
+function driveSync<T>(body: Step<T>): T {
+  let r = body.next();
+  while (!r.done) {
+    if (isThenable(r.value)) {
+      body.return(undefined as T);
+      throw new Error("A SQLite transaction body waited on a promise: only database steps (q(...)) belong in a body, never network or timers");
+    }
+    r = body.next(r.value);
+  }
+  return r.value;
+}
+
+/** Drives a body step by step, a failed step thrown back into it (PostgreSQL). */
+async function driveAsync<T>(body: Step<T>): Promise<T> {
+  let r = body.next();
+  while (!r.done) {
+    let v: unknown;
+    try {
+      v = await r.value;
+    } catch (e) {
+      r = body.throw(e);
+      continue;
+    }
+    r = body.next(v);
+  }
+  return r.value;
+}
+
+/** How a statement's rows come back: objects keyed by column name, arrays of values, or the first column only. */
+export type RowMode = "object" | "array" | "pluck";
+
+export type RunResult = { changes: number };
+
+export interface Statement<Row> {
+  get(...params: unknown[]): Awaitable<Row | undefined>;
+  all(...params: unknown[]): Awaitable<Row[]>;
+  run(...params: unknown[]): Awaitable<RunResult>;
+}
+
+/** SQL for both drivers, or one text each where their dialects differ. `?` placeholders in both. */
+export type Sql = string | { sqlite: string; pg: string };
+
+export interface Store {
+  readonly dialect: Dialect;
+  /**
+   * A statement prepared once (on SQLite) and run many times. Column aliases that are not lower case must be
+   * double-quoted (`as "createdAt"`): PostgreSQL folds unquoted names to lower case.
+   */
+  prepare<Row = Record<string, unknown>>(sql: Sql, mode?: "object"): Statement<Row>;
+  prepare<Row extends unknown[] = unknown[]>(sql: Sql, mode: "array"): Statement<Row>;
+  prepare<V = unknown>(sql: Sql, mode: "pluck"): Statement<V>;
+  /** Runs `body` in a transaction of its own; on SQLite the answer is there when this returns. */
+  tx<T>(body: () => Step<T>): Awaitable<T>;
+  /** Runs `body` in the caller's transaction when there is one (no savepoint: an error undoes the whole unit), else in its own. */
+  join<T>(body: () => Step<T>): Awaitable<T>;
+  /** Whether the caller is inside a transaction of this store. */
+  inTx(): boolean;
+  /**
+   * Group commit: bodies arriving in one event-loop turn share a transaction on SQLite (see group-commit.ts for
+   * the rules: a Refusal keeps the batch going, a throw runs each alone again). On PostgreSQL each runs in its
+   * own transaction, concurrently: its commits already share WAL flushes, and a batch would serialize them.
+   */
+  groupCommit(): <T>(body: () => Step<T | Refusal>) => Promise<T>;
+  /** The SQLite handle, for code not ported yet (throws on PostgreSQL). */
+  readonly sqlite: Db;
+  /** The PostgreSQL pool (throws on SQLite): LISTEN/NOTIFY and advisory locks need a connection of their own. */
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SQLite
+
+const sqliteStores = new WeakMap<Db, Store>();
+
+/** The store over an open SQLite database (one per handle: repos and legacy callers share its statements). */
+export function sqliteStore(db: Db): Store {
+  const existing = sqliteStores.get(db);
+  if (existing) return existing;
+  const c = db.$client;
+  const tx = <T>(body: () => Step<T>): T => c.transaction(() => driveSync(body())).immediate();
+  const store: Store = {
+    dialect: "sqlite",
+    prepare(sql: Sql, mode: RowMode = "object") {
+      const s = c.prepare(typeof sql === "string" ? sql : sql.sqlite);
+      if (s.reader) {
+        if (mode === "array") s.raw();
+        else if (mode === "pluck") s.pluck();
+      }
+      return {
+        get: (...p: unknown[]) => s.get(...p) as never,
+        all: (...p: unknown[]) => s.all(...p) as never,
+        run: (...p: unknown[]) => ({ changes: s.run(...p).changes }),
+      };
+    },
+    tx,
+    join: (body) => (c.inTransaction ? driveSync(body()) : tx(body)),
+    inTx: () => c.inTransaction,
+    groupCommit() {
+      type Job = { body: () => Step<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+      let batch: Job[] = [];
+      const settle = (j: Job, v: unknown) => (v instanceof Refusal ? j.reject(v.error) : j.resolve(v));
+      const runAlone = (j: Job) => {
+        try {
+          settle(j, tx(j.body));
+        } catch (e) {
+          j.reject(e);
+        }
+      };
+      const flush = () => {
+        const jobs = batch;
+        batch = [];
+        if (jobs.length === 1) return runAlone(jobs[0]!);
+        let results: unknown[];
+        try {
+          results = c.transaction(() => jobs.map((j) => driveSync(j.body()))).immediate();
+        } catch {
+          for (const j of jobs) runAlone(j);
+          return;
+        }
+        jobs.forEach((j, i) => settle(j, results[i]));
+      };
+      return <T>(body: () => Step<T | Refusal>) =>
+        new Promise<T>((resolve, reject) => {
+          if (batch.push({ body, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
+        });
+    },
+    sqlite: db,
+    get pool(): pg.Pool {
+      throw new Error("This store is SQLite: it has no PostgreSQL pool");
+    },
+    close: async () => void c.close(),
+  };
+  sqliteStores.set(db, store);
+  return store;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PostgreSQL
+
+/** `?` → `$1, $2, …`, outside quoted strings and identifiers (the one placeholder style every repo writes). */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (m) => (m === "?" ? `$${++n}` : m));
+}
+
+// int8 (epoch ms, amounts, counts) and numeric (sums of int8) come back as JS numbers, as SQLite gives them: every
+// value the product stores is well inside 2^53.
+const toNumber = (v: string) => Number(v);
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === 20 || oid === 1700) return toNumber;
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+/** SQLSTATEs after which the whole transaction may simply run again: serialization failure, deadlock. */
+const RETRYABLE = new Set(["40001", "40P01"]);
+const MAX_ATTEMPTS = 12;
+
+export type PgStoreOptions = {
+  /** Connections in this process's pool (PG_POOL_SIZE). */
+  max?: number;
+  /** A statement running longer than this is cancelled (a runaway query must not hold a connection for good). */
+  statementTimeoutMs?: number;
+};
+
+/** A store on a new pool to `url` (PostgreSQL). `close()` ends the pool. */
+export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    statement_timeout: opts.statementTimeoutMs ?? 30_000,
+    types: pgTypes as pg.CustomTypesConfig,
+  });
+  // An idle client's error (the server restarted, a connection was cut) must not crash the process: the pool drops it.
+  pool.on("error", () => {});
+  const current = new AsyncLocalStorage<pg.PoolClient>();
+
+  async function tx<T>(body: () => Step<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query("begin isolation level serializable");
+        const value = await current.run(client, () => driveAsync(body()));
+        await client.query("commit");
+        return value;
+      } catch (e) {
+        await client.query("rollback").catch(() => (broken = true));
+        const code = (e as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+          // Jittered, growing backoff: two transactions that keep colliding stop doing it in step.
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
+          continue;
+        }
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  return {
+    dialect: "postgres",
+    prepare(sql: Sql, mode: RowMode = "object") {
+      const text = numberPlaceholders(typeof sql === "string" ? sql : sql.pg);
+      const rowMode = mode === "object" ? undefined : "array";
+      const query = (params: unknown[]) => (current.getStore() ?? pool).query({ text, values: params, rowMode } as pg.QueryConfig);
+      const shape = (row: unknown) => (mode === "pluck" ? (row as unknown[])[0] : row);
+      return {
+        get: async (...p: unknown[]) => {
+          const r = await query(p);
+          return (r.rows.length ? shape(r.rows[0]) : undefined) as never;
+        },
+        all: async (...p: unknown[]) => (await query(p)).rows.map(shape) as never,
+        run: async (...p: unknown[]) => ({ changes: (await query(p)).rowCount ?? 0 }),
+      };
+    },
+    tx,
+    join: (body) => (current.getStore() ? driveAsync(body()) : tx(body)),
+    inTx: () => current.getStore() !== undefined,
+    groupCommit: () => async (body) => {
+      const v = await tx(body);
+      if (v instanceof Refusal) throw v.error;
+      return v;
+    },
+    get sqlite(): Db {
+      throw new Error("This store is PostgreSQL: code not ported to the store cannot run on it");
+    },
+    pool,
+    close: () => pool.end(),
+  };
+}
