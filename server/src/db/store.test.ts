@@ -5,8 +5,16 @@ import { Refusal } from "./group-commit";
 import { numberPlaceholders, q, syncStep, type Store } from "./store";
 import { onBothDatabases } from "./test-stores";
 
-it("numbers ? placeholders outside quoted strings and identifiers", () => {
-  expect(numberPlaceholders(`select ?, '?', "a?b", 'it''s ?' where x = ? and y = ?`)).toBe(`select $1, '?', "a?b", 'it''s ?' where x = $2 and y = $3`);
+it("numbers ? and @name placeholders outside quoted strings and identifiers", () => {
+  expect(numberPlaceholders(`select ?, '?', "a?b", 'it''s ?' where x = ? and y = ?`)).toEqual({
+    text: `select $1, '?', "a?b", 'it''s ?' where x = $2 and y = $3`,
+    names: [],
+  });
+  expect(numberPlaceholders(`update t set a = @a, b = '@b' where id = @id and a < @a`)).toEqual({
+    text: `update t set a = $1, b = '@b' where id = $2 and a < $1`,
+    names: ["a", "id"],
+  });
+  expect(() => numberPlaceholders("select ? where a = @a")).toThrow(/mixes/);
 });
 
 // The store's own scratch table: audit_log is any table every migration has, written here only by this test.
@@ -28,6 +36,7 @@ onBothDatabases("store", (store, dialect) => {
     expect(await s.prepare("select sum(at) from audit_log where actor_id = ?", "pluck").get("rows")).toBe(1_700_000_000_125);
     expect(await s.prepare("select action from audit_log where actor_id = ?", "pluck").get("nobody")).toBeUndefined();
     expect(await s.prepare("update audit_log set details = ? where actor_id = ?").run("x", "rows")).toEqual({ changes: 2 });
+    expect(await s.prepare("select count(*) from audit_log where actor_id = @who and at >= @at", "pluck").get({ who: "rows", at: 2 })).toBe(2);
   });
 
   it("commits a body's steps together and undoes all of them when it throws", async () => {

@@ -73,7 +73,7 @@ export interface Statement<Row> {
   run(...params: unknown[]): Awaitable<RunResult>;
 }
 
-/** SQL for both drivers, or one text each where their dialects differ. `?` placeholders in both. */
+/** SQL for both drivers, or one text each where their dialects differ. `?` or `@name` placeholders (not both) in both. */
 export type Sql = string | { sqlite: string; pg: string };
 
 export interface Store {
@@ -174,10 +174,22 @@ export function sqliteStore(db: Db): Store {
 // ---------------------------------------------------------------------------------------------------------------
 // PostgreSQL
 
-/** `?` → `$1, $2, …`, outside quoted strings and identifiers (the one placeholder style every repo writes). */
-export function numberPlaceholders(sql: string): string {
+/**
+ * `?` → `$1, $2, …` and `@name` → `$n` (one number per name), outside quoted strings and identifiers: the
+ * placeholders repos write for SQLite. `names` is the order named parameters are bound in.
+ */
+export function numberPlaceholders(sql: string): { text: string; names: string[] } {
   let n = 0;
-  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (m) => (m === "?" ? `$${++n}` : m));
+  const names: string[] = [];
+  const text = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?|@([A-Za-z_][A-Za-z0-9_]*)/g, (m, name: string | undefined) => {
+    if (m === "?") return `$${++n}`;
+    if (!name) return m;
+    let i = names.indexOf(name);
+    if (i < 0) i = names.push(name) - 1;
+    return `$${i + 1}`;
+  });
+  if (n && names.length) throw new Error("A statement mixes ? and @name placeholders");
+  return { text, names };
 }
 
 // int8 (epoch ms, amounts, counts) and numeric (sums of int8) come back as JS numbers, as SQLite gives them: every
@@ -240,9 +252,11 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
   return {
     dialect: "postgres",
     prepare(sql: Sql, mode: RowMode = "object") {
-      const text = numberPlaceholders(typeof sql === "string" ? sql : sql.pg);
+      const { text, names } = numberPlaceholders(typeof sql === "string" ? sql : sql.pg);
       const rowMode = mode === "object" ? undefined : "array";
-      const query = (params: unknown[]) => (current.getStore() ?? pool).query({ text, values: params, rowMode } as pg.QueryConfig);
+      // Named parameters come as one object, as better-sqlite3 takes them.
+      const values = (params: unknown[]) => (names.length ? names.map((k) => (params[0] as Record<string, unknown>)[k]) : params);
+      const query = (params: unknown[]) => (current.getStore() ?? pool).query({ text, values: values(params), rowMode } as pg.QueryConfig);
       const shape = (row: unknown) => (mode === "pluck" ? (row as unknown[])[0] : row);
       return {
         get: async (...p: unknown[]) => {
