@@ -9,7 +9,9 @@
 // or a deadlock: so a body written as "read, check, write" keeps SQLite's guarantees without a lock of its own.
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
+import { randomBytes } from "node:crypto";
 import type { Db } from "./client";
+import { createChangeWatch } from "./change-watch";
 import { Refusal } from "./group-commit";
 
 export type Awaitable<T> = T | Promise<T>;
@@ -97,6 +99,15 @@ export interface Store {
    * own transaction, concurrently: its commits already share WAL flushes, and a batch would serialize them.
    */
   groupCommit(): <T>(body: () => Step<T | Refusal>) => Promise<T>;
+  /**
+   * Whether another process committed a change that in-memory caches of this process must drop, since this
+   * watcher's last call (each watcher keeps its own mark). SQLite: any commit by another connection
+   * (`data_version`). PostgreSQL: a `noteChange` committed by another process (LISTEN); until the listener is
+   * connected, always true, so no cache trusts itself before it can hear of changes.
+   */
+  watchChanges(): () => boolean;
+  /** Inside the body of a write that other processes' caches must hear of (PostgreSQL; SQLite needs nothing). */
+  noteChange(): Awaitable<void>;
   /** The SQLite handle, for code not ported yet (throws on PostgreSQL). */
   readonly sqlite: Db;
   /** The PostgreSQL pool (throws on SQLite): LISTEN/NOTIFY and advisory locks need a connection of their own. */
@@ -161,6 +172,8 @@ export function sqliteStore(db: Db): Store {
           if (batch.push({ body, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
         });
     },
+    watchChanges: () => createChangeWatch(db),
+    noteChange: () => undefined,
     sqlite: db,
     get pool(): pg.Pool {
       throw new Error("This store is SQLite: it has no PostgreSQL pool");
@@ -249,8 +262,55 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
     }
   }
 
+  // Cache invalidation across processes: one LISTEN connection, opened on the first watcher.
+  const me = randomBytes(8).toString("hex");
+  let heard = 0;
+  let listening: "no" | "connecting" | "yes" = "no";
+  let listener: pg.Client | undefined;
+  const listen = () => {
+    if (listening !== "no") return;
+    listening = "connecting";
+    const client = new pg.Client({ connectionString: url });
+    listener = client;
+    const lost = () => {
+      // Reconnected on the next watcher call; meanwhile every watcher says "changed".
+      if (listener === client) ((listening = "no"), (listener = undefined));
+      client.end().catch(() => {});
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    client.on("notification", (n) => {
+      if (n.payload !== me) heard++;
+    });
+    client
+      .connect()
+      .then(() => client.query("listen mc_changes"))
+      .then(() => {
+        if (listener === client) listening = "yes";
+      })
+      .catch(lost);
+  };
+  const notify = (() => {
+    const text = "select pg_notify('mc_changes', $1)";
+    return () => (current.getStore() ?? pool).query(text, [me]).then(() => undefined);
+  })();
+
   return {
     dialect: "postgres",
+    watchChanges() {
+      listen();
+      let seen = -1;
+      return () => {
+        if (listening !== "yes") {
+          listen();
+          return true;
+        }
+        if (seen === heard) return false;
+        seen = heard;
+        return true;
+      };
+    },
+    noteChange: notify,
     prepare(sql: Sql, mode: RowMode = "object") {
       const { text, names } = numberPlaceholders(typeof sql === "string" ? sql : sql.pg);
       const rowMode = mode === "object" ? undefined : "array";
@@ -279,6 +339,12 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
       throw new Error("This store is PostgreSQL: code not ported to the store cannot run on it");
     },
     pool,
-    close: () => pool.end(),
+    close: async () => {
+      const l = listener;
+      listener = undefined;
+      listening = "no";
+      await l?.end().catch(() => {});
+      await pool.end();
+    },
   };
 }
