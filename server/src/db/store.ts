@@ -33,6 +33,24 @@ export function syncStep<T>(step: Awaitable<T>): T {
   return step;
 }
 
+/** What a step gives once settled. */
+export type Settled<T> = T extends PromiseLike<infer U> ? U : T;
+/** A method as synchronous code sees it on SQLite: its step's value at once (a method that is always async stays so). */
+type SyncFn<F> = F extends (...a: infer A) => infer V ? ([V] extends [PromiseLike<unknown>] ? F : (...a: A) => Settled<V>) : F;
+/** A ported repo as code not ported yet sees it on SQLite. */
+export type SyncView<R> = { [K in keyof R]: SyncFn<R[K]> };
+
+/**
+ * `repo` for synchronous SQLite code not ported yet: on SQLite every step of a ported repo is its value already,
+ * so this is the same object, typed as it is there. The container hands it to unported modules, so porting a repo
+ * does not mean porting every caller at once (`grep -rn "syncView(" server/src` is what is left); on PostgreSQL,
+ * where those modules cannot run, it refuses.
+ */
+export function syncView<R extends object>(store: Store, repo: R): SyncView<R> {
+  if (store.dialect !== "sqlite") throw new Error("Code not ported to the store yet cannot run on PostgreSQL");
+  return repo as SyncView<R>;
+}
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
 
 /** Drives a body to its end without yielding to the event loop (SQLite). */
@@ -91,6 +109,8 @@ export interface Store {
   tx<T>(body: () => Step<T>): Awaitable<T>;
   /** Runs `body` in the caller's transaction when there is one (no savepoint: an error undoes the whole unit), else in its own. */
   join<T>(body: () => Step<T>): Awaitable<T>;
+  /** Runs `body`'s steps with no transaction of its own (reads that need no snapshot), in the caller's if there is one. */
+  read<T>(body: () => Step<T>): Awaitable<T>;
   /** Whether the caller is inside a transaction of this store. */
   inTx(): boolean;
   /**
@@ -142,6 +162,7 @@ export function sqliteStore(db: Db): Store {
     },
     tx,
     join: (body) => (c.inTransaction ? driveSync(body()) : tx(body)),
+    read: (body) => driveSync(body()),
     inTx: () => c.inTransaction,
     groupCommit() {
       type Job = { body: () => Step<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -329,6 +350,7 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
     },
     tx,
     join: (body) => (current.getStore() ? driveAsync(body()) : tx(body)),
+    read: (body) => driveAsync(body()),
     inTx: () => current.getStore() !== undefined,
     groupCommit: () => async (body) => {
       const v = await tx(body);
