@@ -56,6 +56,7 @@ import { createTimelineService } from "./modules/timeline/service";
 import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
+import { sqliteStore } from "./db/store";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
 import { createAutomationRepo } from "./modules/automations/repo";
@@ -203,8 +204,8 @@ export function buildContainer(o: ContainerOptions) {
     now,
     log: o.log,
   });
-  // Leases are wall-clock (they coordinate processes), not the injectable business clock tests move.
-  const jobs = createClusterJobs({ repo: createJobLeaseRepo(db), now: Date.now, log: o.log, leaseMs: config.JOB_LEASE_MS });
+  // Leases read the wall clock, never `now` (cluster-jobs.ts says why): other processes compare them.
+  const jobs = createClusterJobs({ repo: createJobLeaseRepo(sqliteStore(db)), log: o.log, leaseMs: config.JOB_LEASE_MS });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
