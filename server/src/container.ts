@@ -56,6 +56,7 @@ import { createTimelineService } from "./modules/timeline/service";
 import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
+import { yieldToEventLoop } from "./db/chunked";
 import { sqliteStore } from "./db/store";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
@@ -409,6 +410,26 @@ export function buildContainer(o: ContainerOptions) {
     // COD/bank results still owed to Zalo's Checkout (a failed send, a process stopped mid-way).
     { name: "checkout-reports", everyMs: 60_000, run: () => payments.reportDue() },
   ];
+  // The dashboard's settled days (hourly: a day settles once a day), stored in slices so a view reads them. A
+  // stopping process ends it between two slices and hands it back: the next holder fills only what is missing.
+  if (config.DASHBOARD_JOB_ENABLED)
+    periodicJobs.push({
+      name: "dashboard-fill",
+      everyMs: 3_600_000,
+      runAtStart: true,
+      run: async (ctx) => {
+        const pause = async () => {
+          await yieldToEventLoop();
+          if (ctx.stopping()) throw new FillStopped();
+        };
+        try {
+          return await dashboard.fill({ pause });
+        } catch (e) {
+          if (e instanceof FillStopped) return { stopped: true };
+          throw e;
+        }
+      },
+    });
 
   return {
     db,
@@ -455,3 +476,6 @@ export function buildContainer(o: ContainerOptions) {
 }
 
 export type Container = ReturnType<typeof buildContainer>;
+
+/** Thrown from the dashboard fill's pause when its job's process is stopping (the fill's own stop is its startJob's). */
+class FillStopped extends Error {}
