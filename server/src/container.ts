@@ -56,7 +56,6 @@ import { createTimelineService } from "./modules/timeline/service";
 import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
-import { yieldToEventLoop } from "./db/chunked";
 import { sqliteStore } from "./db/store";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
@@ -72,6 +71,7 @@ import { createWhatIf } from "./modules/automations/what-if";
 import { createRatingRepo } from "./modules/ratings/repo";
 import { createRatingService } from "./modules/ratings/service";
 import { ratingDeepLink } from "@mc/shared";
+import { slicedJob } from "./modules/jobs/sliced";
 import { createJobLeaseRepo } from "./modules/jobs/repo";
 import { createClusterJobs, type ClusterJob } from "./modules/jobs/cluster-jobs";
 
@@ -417,18 +417,7 @@ export function buildContainer(o: ContainerOptions) {
       name: "dashboard-fill",
       everyMs: 3_600_000,
       runAtStart: true,
-      run: async (ctx) => {
-        const pause = async () => {
-          await yieldToEventLoop();
-          if (ctx.stopping()) throw new FillStopped();
-        };
-        try {
-          return await dashboard.fill({ pause });
-        } catch (e) {
-          if (e instanceof FillStopped) return { stopped: true };
-          throw e;
-        }
-      },
+      run: slicedJob((o) => dashboard.fill(o)),
     });
 
   return {
@@ -476,6 +465,3 @@ export function buildContainer(o: ContainerOptions) {
 }
 
 export type Container = ReturnType<typeof buildContainer>;
-
-/** Thrown from the dashboard fill's pause when its job's process is stopping (the fill's own stop is its startJob's). */
-class FillStopped extends Error {}
