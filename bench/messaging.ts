@@ -16,6 +16,7 @@ import { createMessagingService } from "@mc/server/modules/messaging/service";
 import { createDispatcher } from "@mc/server/modules/messaging/dispatcher";
 import { createLoyaltyRepo } from "@mc/server/modules/loyalty/repo";
 import { createCustomerRepo } from "@mc/server/modules/customers/repo";
+import { sqliteStore, syncView } from "@mc/server/db/store";
 import { createZaloClient } from "@mc/server/zalo/client";
 import { loadConfig } from "@mc/server/config";
 import { fileEnv } from "@mc/server/test-support";
@@ -37,7 +38,15 @@ async function plan() {
     seedCustomers(db, PLAN_N, now());
     console.log(`seeded ${PLAN_N.toLocaleString("en-US")} customers in ${secs(Date.now() - t0)} s (not measured)`);
     const repo = createMessagingRepo(db);
-    const svc = createMessagingService({ db, repo, loyaltyRepo: createLoyaltyRepo(db), customers: createCustomerRepo(db), zalo: {} as never, now });
+    const store = sqliteStore(db);
+    const svc = createMessagingService({
+      db,
+      repo,
+      loyaltyRepo: syncView(store, createLoyaltyRepo(store)),
+      customers: syncView(store, createCustomerRepo(store)),
+      zalo: {} as never,
+      now,
+    });
     const b = svc.createBroadcast(admin, {
       name: "Bench",
       category: "care",

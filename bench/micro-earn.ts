@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb, tx } from "../server/src/db/client";
+import { sqliteStore, syncView } from "../server/src/db/store";
 import { createCustomerRepo } from "../server/src/modules/customers/repo";
 import { createIdentityRepo } from "../server/src/modules/identity/repo";
 import { createStoreRepo } from "../server/src/modules/stores/repo";
@@ -20,11 +21,13 @@ const dir = mkdtempSync(join(tmpdir(), "mc-micro-"));
 const db = openDb(join(dir, "micro.db"));
 let clock = Date.now();
 const now = () => clock;
-const customers = createCustomerRepo(db);
-const identityRepo = createIdentityRepo(customers, createStoreRepo(db));
-const identity = createIdentityService({ customers, zalo: {} as never, issueToken: () => "", now });
-const repo = createLoyaltyRepo(db);
-const loyalty = createLoyaltyService({ db, repo, identityRepo, now });
+const store = sqliteStore(db);
+const customersAsync = createCustomerRepo(store);
+const customers = syncView(store, customersAsync);
+const identityRepo = syncView(store, createIdentityRepo(customersAsync, createStoreRepo(store)));
+const identity = createIdentityService({ customers: customersAsync, zalo: {} as never, issueToken: () => "", now });
+const repo = syncView(store, createLoyaltyRepo(store));
+const loyalty = createLoyaltyService({ store, repo: createLoyaltyRepo(store), identityRepo: createIdentityRepo(customersAsync, createStoreRepo(store)), now });
 
 db.$client.prepare("insert into stores (id, name, created_at) values ('s1', 'S1', ?)").run(now());
 const staff = customers.insertCustomer({ zaloId: "z-staff", zaloOaId: null, name: "Staff" }, now());
@@ -47,10 +50,10 @@ const time = (label: string, n: number, fn: (i: number) => void) => {
 };
 
 let receipt = 0;
-const award = () => {
+const award = async () => {
   const n = receipt++;
   clock += 10;
-  const actor = identity.loadPrincipal({ sub: staff.id, kind: "customer" })!;
+  const actor = (await identity.loadPrincipal({ sub: staff.id, kind: "customer" }))!;
   return loyalty.award({ actor, memberCode: `MC-${shoppers[n % 200]!.memberCode}`, storeId: "s1", amountVnd: 50_000 + (n % 20) * 10_000, receiptId: `r-${n}` });
 };
 

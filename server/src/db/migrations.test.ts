@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { syncRepo } from "./test-sync";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -49,7 +50,7 @@ it("a database from before the running sums gets them backfilled, and the tier w
     { id: "a", points_earned_total: 150 },
     { id: "b", points_earned_total: 5 },
   ]);
-  const repo = createLoyaltyRepo(db);
+  const repo = syncRepo(createLoyaltyRepo, db);
   expect(repo.earnedSince("a", 0)).toBe(150);
   expect(repo.earnedSince("a", 5 * DAY)).toBe(50);
   expect(repo.earnedSince("a", 25 * DAY)).toBe(0);

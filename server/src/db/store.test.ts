@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { ErrorCode } from "@mc/shared";
 import { AppError } from "../errors";
 import { Refusal } from "./group-commit";
-import { numberPlaceholders, q, syncStep, type Store } from "./store";
+import { numberPlaceholders, pgStore, q, syncStep, type Store } from "./store";
 import { onBothDatabases } from "./test-stores";
 
 it("numbers ? and @name placeholders outside quoted strings and identifiers", () => {
@@ -151,6 +151,27 @@ onBothDatabases("store", (store, dialect) => {
       expect(outcomes.filter((o) => o === "wrote")).toHaveLength(1);
       expect(await read.get()).toBe(1);
       expect(runs).toBeGreaterThan(20); // some ran again
+    });
+
+    it("tells a watcher of a change another process noted, once, and not of its own", async () => {
+      const s = store();
+      const other = pgStore((s.pool as unknown as { options: { connectionString: string } }).options.connectionString);
+      try {
+        const changed = s.watchChanges();
+        await expect.poll(() => changed(), { timeout: 5000 }).toBe(false); // listening, and nothing heard since
+        await s.tx(function* () {
+          yield* q(s.noteChange());
+        });
+        await new Promise((r) => setTimeout(r, 100));
+        expect(changed()).toBe(false); // this process's own note: its caches dropped their entries themselves
+        await other.tx(function* () {
+          yield* q(other.noteChange());
+        });
+        await expect.poll(() => changed(), { timeout: 5000 }).toBe(true);
+        expect(changed()).toBe(false);
+      } finally {
+        await other.close();
+      }
     });
 
     it("keeps a body's statements on its own connection while other queries use the pool", async () => {

@@ -9,7 +9,9 @@
 // or a deadlock: so a body written as "read, check, write" keeps SQLite's guarantees without a lock of its own.
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
+import { randomBytes } from "node:crypto";
 import type { Db } from "./client";
+import { createChangeWatch } from "./change-watch";
 import { Refusal } from "./group-commit";
 
 export type Awaitable<T> = T | Promise<T>;
@@ -29,6 +31,24 @@ export function* q<T>(step: Awaitable<T>): Step<T> {
 export function syncStep<T>(step: Awaitable<T>): T {
   if (isThenable(step)) throw new Error("A synchronous caller got a PostgreSQL step: port the caller to a transaction body (yield* q(...))");
   return step;
+}
+
+/** What a step gives once settled. */
+export type Settled<T> = T extends PromiseLike<infer U> ? U : T;
+/** A method as synchronous code sees it on SQLite: its step's value at once (a method that is always async stays so). */
+type SyncFn<F> = F extends (...a: infer A) => infer V ? ([V] extends [PromiseLike<unknown>] ? F : (...a: A) => Settled<V>) : F;
+/** A ported repo as code not ported yet sees it on SQLite. */
+export type SyncView<R> = { [K in keyof R]: SyncFn<R[K]> };
+
+/**
+ * `repo` for synchronous SQLite code not ported yet: on SQLite every step of a ported repo is its value already,
+ * so this is the same object, typed as it is there. The container hands it to unported modules, so porting a repo
+ * does not mean porting every caller at once (`grep -rn "syncView(" server/src` is what is left); on PostgreSQL,
+ * where those modules cannot run, it refuses.
+ */
+export function syncView<R extends object>(store: Store, repo: R): SyncView<R> {
+  if (store.dialect !== "sqlite") throw new Error("Code not ported to the store yet cannot run on PostgreSQL");
+  return repo as SyncView<R>;
 }
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
@@ -89,6 +109,8 @@ export interface Store {
   tx<T>(body: () => Step<T>): Awaitable<T>;
   /** Runs `body` in the caller's transaction when there is one (no savepoint: an error undoes the whole unit), else in its own. */
   join<T>(body: () => Step<T>): Awaitable<T>;
+  /** Runs `body`'s steps with no transaction of its own (reads that need no snapshot), in the caller's if there is one. */
+  read<T>(body: () => Step<T>): Awaitable<T>;
   /** Whether the caller is inside a transaction of this store. */
   inTx(): boolean;
   /**
@@ -97,6 +119,15 @@ export interface Store {
    * own transaction, concurrently: its commits already share WAL flushes, and a batch would serialize them.
    */
   groupCommit(): <T>(body: () => Step<T | Refusal>) => Promise<T>;
+  /**
+   * Whether another process committed a change that in-memory caches of this process must drop, since this
+   * watcher's last call (each watcher keeps its own mark). SQLite: any commit by another connection
+   * (`data_version`). PostgreSQL: a `noteChange` committed by another process (LISTEN); until the listener is
+   * connected, always true, so no cache trusts itself before it can hear of changes.
+   */
+  watchChanges(): () => boolean;
+  /** Inside the body of a write that other processes' caches must hear of (PostgreSQL; SQLite needs nothing). */
+  noteChange(): Awaitable<void>;
   /** The SQLite handle, for code not ported yet (throws on PostgreSQL). */
   readonly sqlite: Db;
   /** The PostgreSQL pool (throws on SQLite): LISTEN/NOTIFY and advisory locks need a connection of their own. */
@@ -131,6 +162,7 @@ export function sqliteStore(db: Db): Store {
     },
     tx,
     join: (body) => (c.inTransaction ? driveSync(body()) : tx(body)),
+    read: (body) => driveSync(body()),
     inTx: () => c.inTransaction,
     groupCommit() {
       type Job = { body: () => Step<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -161,6 +193,8 @@ export function sqliteStore(db: Db): Store {
           if (batch.push({ body, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
         });
     },
+    watchChanges: () => createChangeWatch(db),
+    noteChange: () => undefined,
     sqlite: db,
     get pool(): pg.Pool {
       throw new Error("This store is SQLite: it has no PostgreSQL pool");
@@ -249,8 +283,55 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
     }
   }
 
+  // Cache invalidation across processes: one LISTEN connection, opened on the first watcher.
+  const me = randomBytes(8).toString("hex");
+  let heard = 0;
+  let listening: "no" | "connecting" | "yes" = "no";
+  let listener: pg.Client | undefined;
+  const listen = () => {
+    if (listening !== "no") return;
+    listening = "connecting";
+    const client = new pg.Client({ connectionString: url });
+    listener = client;
+    const lost = () => {
+      // Reconnected on the next watcher call; meanwhile every watcher says "changed".
+      if (listener === client) ((listening = "no"), (listener = undefined));
+      client.end().catch(() => {});
+    };
+    client.on("error", lost);
+    client.on("end", lost);
+    client.on("notification", (n) => {
+      if (n.payload !== me) heard++;
+    });
+    client
+      .connect()
+      .then(() => client.query("listen mc_changes"))
+      .then(() => {
+        if (listener === client) listening = "yes";
+      })
+      .catch(lost);
+  };
+  const notify = (() => {
+    const text = "select pg_notify('mc_changes', $1)";
+    return () => (current.getStore() ?? pool).query(text, [me]).then(() => undefined);
+  })();
+
   return {
     dialect: "postgres",
+    watchChanges() {
+      listen();
+      let seen = -1;
+      return () => {
+        if (listening !== "yes") {
+          listen();
+          return true;
+        }
+        if (seen === heard) return false;
+        seen = heard;
+        return true;
+      };
+    },
+    noteChange: notify,
     prepare(sql: Sql, mode: RowMode = "object") {
       const { text, names } = numberPlaceholders(typeof sql === "string" ? sql : sql.pg);
       const rowMode = mode === "object" ? undefined : "array";
@@ -269,6 +350,7 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
     },
     tx,
     join: (body) => (current.getStore() ? driveAsync(body()) : tx(body)),
+    read: (body) => driveAsync(body()),
     inTx: () => current.getStore() !== undefined,
     groupCommit: () => async (body) => {
       const v = await tx(body);
@@ -279,6 +361,12 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
       throw new Error("This store is PostgreSQL: code not ported to the store cannot run on it");
     },
     pool,
-    close: () => pool.end(),
+    close: async () => {
+      const l = listener;
+      listener = undefined;
+      listening = "no";
+      await l?.end().catch(() => {});
+      await pool.end();
+    },
   };
 }

@@ -450,7 +450,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       [DEMO_STORES[0].id, khoa.customer.id],
       [DEMO_STORES[1].id, ha.customer.id],
     ] as const)
-      staffOf.set(store, c.identity.loadPrincipal({ sub: id, kind: "customer" })!);
+      staffOf.set(store, (await c.identity.loadPrincipal({ sub: id, kind: "customer" }))!);
 
     await ensureMenu();
     menus = new Map(DEMO_STORES.map((s) => [s.id, c.menu.menu(s.id).categories.flatMap((k) => k.products)]));
@@ -571,7 +571,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
   async function arrive(p: Profile, first: number) {
     const { customer } = await signIn(p);
     p.id = customer.id;
-    p.memberCode = c.loyalty.summary(customer.id).memberCode;
+    p.memberCode = (await c.loyalty.summary(customer.id)).memberCode;
     if (p.phone && p.phoneEarly) await sharePhone(p);
     const r = p.rng;
     if (p.birth) schedule(t + r.int(1, 5) * MINUTE, () => c.customers.setBirthDate(self(p.id!), p.id!, p.birth));
@@ -703,7 +703,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       schedule(t + r.int(1, 3) * MINUTE, () => c.loyalty.award({ actor: staff, memberCode: p.memberCode!, storeId: store, amountVnd: amount, receiptId }));
     }
     // Points enough for a free coffee: some trade them in and drink it there and then.
-    if (r.chance(0.25) && c.loyalty.summary(p.id!).balance >= rewardCost) {
+    if (r.chance(0.25) && (await c.loyalty.summary(p.id!)).balance >= rewardCost) {
       schedule(t + 4 * MINUTE, async () => {
         p.wallet = true;
         const { voucher } = c.vouchers.claim(p.id!, campaigns.reward, `reward-${p.i}-${dayOf(t)}`);

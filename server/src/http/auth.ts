@@ -73,7 +73,7 @@ declare module "@fastify/jwt" {
   }
 }
 
-export type PrincipalLoader = (claims: TokenClaims) => Principal | null;
+export type PrincipalLoader = (claims: TokenClaims) => Principal | null | Promise<Principal | null>;
 
 const rank: Record<Role, number> = { customer: 0, staff: 1, admin: 2 };
 
@@ -129,7 +129,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
   app.addHook("onRequest", async (req) => {
     const access = req.routeOptions.config.access ?? "public";
     if (access === "public" || access === "webhook") return;
-    req.principal = authenticate(req, verify, opts.loadPrincipal);
+    req.principal = await authenticate(req, verify, opts.loadPrincipal);
     if (access === "customer" && req.principal.kind !== "customer") {
       throw new AppError(ErrorCode.CUSTOMER_ONLY, "This is for shoppers signed in with Zalo, not console operators");
     }
@@ -146,7 +146,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { config: Config
  * Bearer token → principal. Verifies with the plugin's verifier directly (`app.jwt.verify`, synchronous)
  * rather than `req.jwtVerify()`, which decodes the token twice and runs a callback waterfall per request.
  */
-function authenticate(req: FastifyRequest, verify: (token: string) => TokenClaims, load: PrincipalLoader): Principal {
+async function authenticate(req: FastifyRequest, verify: (token: string) => TokenClaims, load: PrincipalLoader): Promise<Principal> {
   const header = req.headers.authorization;
   if (!header) throw unauthenticated();
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -160,7 +160,7 @@ function authenticate(req: FastifyRequest, verify: (token: string) => TokenClaim
     throw new AppError(ErrorCode.UNAUTHENTICATED, expired ? "Your session expired: sign in again" : "Invalid session token");
   }
   req.user = claims;
-  const principal = load(claims);
+  const principal = await load(claims);
   if (!principal) throw unauthenticated("This account no longer exists");
   return principal;
 }

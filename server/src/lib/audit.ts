@@ -1,5 +1,5 @@
-import type Database from "better-sqlite3";
 import type { Db } from "../db/client";
+import { sqliteStore, type Awaitable, type Statement, type Store } from "../db/store";
 import type { Principal } from "../http/auth";
 
 export type Actor = { kind: "admin" | "customer" | "system"; id: string };
@@ -7,20 +7,26 @@ export type Actor = { kind: "admin" | "customer" | "system"; id: string };
 export const actorOf = (p: Principal): Actor => ({ kind: p.kind === "operator" ? "admin" : "customer", id: p.id });
 export const SYSTEM: Actor = { kind: "system", id: "system" };
 
-// One prepared insert per connection: audit rows are written on hot paths (every award, every redemption).
-const inserts = new WeakMap<Database.Database, Database.Statement>();
-function insertFor(db: Db) {
-  let stmt = inserts.get(db.$client);
+/** A store, or the SQLite handle of code not ported to the store yet (the same store behind it). */
+const storeOf = (db: Db | Store): Store => ("groupCommit" in db ? db : sqliteStore(db));
+
+// One prepared insert per store: audit rows are written on hot paths (every award, every redemption).
+const inserts = new WeakMap<Store, Statement<unknown>>();
+function insertFor(store: Store) {
+  let stmt = inserts.get(store);
   if (!stmt) {
-    stmt = db.$client.prepare("insert into audit_log (actor_kind, actor_id, action, target_id, store_id, details, at) values (?, ?, ?, ?, ?, ?, ?)");
-    inserts.set(db.$client, stmt);
+    stmt = store.prepare("insert into audit_log (actor_kind, actor_id, action, target_id, store_id, details, at) values (?, ?, ?, ?, ?, ?, ?)");
+    inserts.set(store, stmt);
   }
   return stmt;
 }
 
-/** Who did what, where and when. Call inside the transaction of the change it records. */
-export function audit(db: Db, e: { actor: Actor; action: string; targetId?: string | null; storeId?: string | null; details?: unknown; at: number }) {
-  insertFor(db).run(
+/** Who did what, where and when. A step of the transaction of the change it records (`yield* q(audit(store, …))`). */
+export function audit(
+  db: Db | Store,
+  e: { actor: Actor; action: string; targetId?: string | null; storeId?: string | null; details?: unknown; at: number },
+): Awaitable<unknown> {
+  return insertFor(storeOf(db)).run(
     e.actor.kind,
     e.actor.id,
     e.action,

@@ -1,7 +1,8 @@
 /**
  * Writes the PostgreSQL schema module (./schema.ts) from the SQLite one (../schema.ts), which stays the one
  * source of truth: a table, column, key or index is added there only, and this turns it into its PostgreSQL
- * twin. `pnpm --filter @mc/server db:pg:schema` rewrites the file; a test fails while it is out of date.
+ * twin. `pnpm --filter @mc/server db:pg:schema` rewrites the file; a test fails while it is out of date. Every
+ * table without an integer primary key also gets a `rowid` identity column (see below).
  *
  * Why generated code rather than one dialect-neutral description that builds both: drizzle's table builders
  * are per dialect (sqlite-core, pg-core) with different column types, and a neutral layer would make the
@@ -143,6 +144,13 @@ function renderSource(): string {
         b += `.generatedAlwaysAs(${pgSql(as, `${cfg.name}.${c.name} generated`, names, missing)})`;
       }
       cols.push(`${key}: ${b},`);
+    }
+    // SQLite's rowid (the key of every table without an integer primary key) is what chunked scans slice by
+    // (`rowid > ? and rowid <= ?`): PostgreSQL gets a column of that name, in insert order, so the same SQL reads in
+    // both. A table with an integer primary key is sliced by that key (in SQLite it is the rowid).
+    if (!cfg.columns.some((c) => c.primary && c.columnType === "SQLiteInteger")) {
+      if (names.has("rowid")) throw new Error(`${cfg.name}: a column named rowid`);
+      cols.push(`rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),`);
     }
     const extras: string[] = [];
     const ref = (col: SQLiteColumn) => `t.${keyOf(table, col)}`;

@@ -13,6 +13,7 @@ export const adminUserStores = pgTable(
     storeId: text("store_id")
       .notNull()
       .references((): AnyPgColumn => stores.id, { onDelete: "cascade" }),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [primaryKey({ columns: [t.adminUserId, t.storeId] })],
 );
@@ -29,6 +30,7 @@ export const adminUsers = pgTable("admin_users", {
   sessionVersion: bigint("session_version", { mode: "number" }).notNull().default(0),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const auditLog = pgTable(
@@ -63,6 +65,7 @@ export const autoReplyLog = pgTable(
     handoff: boolean("handoff").notNull(),
     afterHoursNotice: boolean("after_hours_notice").notNull(),
     at: bigint("at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [index("auto_reply_log_customer_idx").on(t.customerId, t.at)],
 );
@@ -74,6 +77,7 @@ export const autoReplyRules = pgTable("auto_reply_rules", {
   enabled: boolean("enabled").notNull(),
   updatedBy: text("updated_by").notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const automationRuns = pgTable(
@@ -122,6 +126,7 @@ export const automations = pgTable("automations", {
   voucherCampaignId: text("voucher_campaign_id"),
   updatedBy: text("updated_by"),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const broadcasts = pgTable("broadcasts", {
@@ -146,6 +151,7 @@ export const broadcasts = pgTable("broadcasts", {
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   startedAt: bigint("started_at", { mode: "number" }),
   finishedAt: bigint("finished_at", { mode: "number" }),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const cannedAnswers = pgTable("canned_answers", {
@@ -155,6 +161,7 @@ export const cannedAnswers = pgTable("canned_answers", {
   position: bigint("position", { mode: "number" }).notNull().default(0),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const carts = pgTable(
@@ -170,6 +177,7 @@ export const carts = pgTable(
     lines: text("lines").notNull(),
     version: bigint("version", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [uniqueIndex("carts_customer_store_idx").on(t.customerId, t.storeId)],
 );
@@ -229,6 +237,7 @@ export const conversations = pgTable(
     lastPreview: text("last_preview").notNull().default(""),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [
     index("conversations_status_idx").on(t.status, t.lastMessageAt),
@@ -249,6 +258,7 @@ export const customerNotes = pgTable(
     authorName: text("author_name").notNull(),
     text: text("text").notNull(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [index("customer_notes_customer_idx").on(t.customerId, t.createdAt)],
 );
@@ -260,6 +270,7 @@ export const customerTags = pgTable(
       .notNull()
       .references((): AnyPgColumn => customers.id, { onDelete: "cascade" }),
     tag: text("tag").notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.tag] }), index("customer_tags_tag_idx").on(t.tag)],
 );
@@ -293,6 +304,7 @@ export const customers = pgTable(
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
     searchName: text("search_name").notNull().default(""),
     phoneRev: text("phone_rev").generatedAlwaysAs(sql.raw('reverse("phone")')),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [
     index("customers_phone_idx").on(t.phone),
@@ -313,6 +325,7 @@ export const dashboardDays = pgTable(
     figure: text("figure").notNull(),
     data: text("data").notNull(),
     computedAt: bigint("computed_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [primaryKey({ columns: [t.day, t.figure] })],
 );
@@ -366,6 +379,7 @@ export const gameCampaigns = pgTable("game_campaigns", {
   active: boolean("active").notNull().default(true),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const gameDraws = pgTable(
@@ -398,6 +412,7 @@ export const gameDraws = pgTable(
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     settledAt: bigint("settled_at", { mode: "number" }),
     settleReason: text("settle_reason"),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [
     index("game_draws_customer_idx").on(t.customerId, t.campaignId, t.day),
@@ -428,6 +443,7 @@ export const gamePrizes = pgTable(
     won: bigint("won", { mode: "number" }).notNull().default(0),
     requiresFollow: boolean("requires_follow").notNull().default(false),
     retired: boolean("retired").notNull().default(false),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [index("game_prizes_campaign_idx").on(t.campaignId, t.position)],
 );
@@ -441,6 +457,7 @@ export const jobLeases = pgTable("job_leases", {
   runs: bigint("runs", { mode: "number" }).notNull().default(0),
   checkpoint: text("checkpoint"),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const loyaltyRules = pgTable("loyalty_rules", {
@@ -457,6 +474,7 @@ export const menuCategories = pgTable("menu_categories", {
   active: boolean("active").notNull().default(true),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const menuImages = pgTable("menu_images", {
@@ -466,6 +484,7 @@ export const menuImages = pgTable("menu_images", {
   width: bigint("width", { mode: "number" }).notNull(),
   height: bigint("height", { mode: "number" }).notNull(),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const oaConnectStates = pgTable("oa_connect_states", {
@@ -475,6 +494,7 @@ export const oaConnectStates = pgTable("oa_connect_states", {
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   usedAt: bigint("used_at", { mode: "number" }),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const oaTokens = pgTable("oa_tokens", {
@@ -530,6 +550,7 @@ export const orderRatings = pgTable(
     stars: bigint("stars", { mode: "number" }).notNull(),
     comment: text("comment").notNull().default(""),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [
     index("order_ratings_customer_idx").on(t.customerId, t.createdAt),
@@ -585,6 +606,7 @@ export const orders = pgTable(
     completedAt: bigint("completed_at", { mode: "number" }),
     cancelledAt: bigint("cancelled_at", { mode: "number" }),
     paidAt: bigint("paid_at", { mode: "number" }),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [
     index("orders_customer_idx").on(t.customerId, t.createdAt),
@@ -696,6 +718,7 @@ export const productStores = pgTable(
       .references((): AnyPgColumn => stores.id, { onDelete: "cascade" }),
     available: boolean("available").notNull().default(true),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [primaryKey({ columns: [t.productId, t.storeId] }), index("product_stores_store_idx").on(t.storeId)],
 );
@@ -717,6 +740,7 @@ export const products = pgTable(
     active: boolean("active").notNull().default(true),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [index("products_category_idx").on(t.categoryId)],
 );
@@ -732,6 +756,7 @@ export const segmentVersions = pgTable(
     rules: text("rules").notNull(),
     changedBy: text("changed_by").notNull(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [primaryKey({ columns: [t.segmentId, t.version] })],
 );
@@ -747,6 +772,7 @@ export const segments = pgTable("segments", {
   updatedBy: text("updated_by").notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
   deletedAt: bigint("deleted_at", { mode: "number" }),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const staffStores = pgTable(
@@ -758,6 +784,7 @@ export const staffStores = pgTable(
     storeId: text("store_id")
       .notNull()
       .references((): AnyPgColumn => stores.id, { onDelete: "cascade" }),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [primaryKey({ columns: [t.customerId, t.storeId] })],
 );
@@ -779,6 +806,7 @@ export const stores = pgTable("stores", {
   updatedAt: bigint("updated_at", { mode: "number" }),
   lat: doublePrecision("lat"),
   lng: doublePrecision("lng"),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const voucherCampaigns = pgTable("voucher_campaigns", {
@@ -803,6 +831,7 @@ export const voucherCampaigns = pgTable("voucher_campaigns", {
   active: boolean("active").notNull().default(true),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });
 
 export const voucherCounterCodes = pgTable(
@@ -813,6 +842,7 @@ export const voucherCounterCodes = pgTable(
       .notNull()
       .references((): AnyPgColumn => vouchers.id),
     expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [index("voucher_counter_codes_expiry_idx").on(t.expiresAt)],
 );
@@ -840,6 +870,7 @@ export const vouchers = pgTable(
     redeemedBy: text("redeemed_by"),
     voidedAt: bigint("voided_at", { mode: "number" }),
     voidReason: text("void_reason"),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
   },
   (t) => [
     index("vouchers_customer_idx").on(t.customerId, t.issuedAt),
@@ -893,4 +924,5 @@ export const znsTemplates = pgTable("zns_templates", {
   priceVnd: bigint("price_vnd", { mode: "number" }),
   syncedAt: bigint("synced_at", { mode: "number" }),
   disabled: boolean("disabled").notNull().default(false),
+  rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { syncRepo } from "../../db/test-sync";
 import { bearer, memberCodeOf, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { openDb, tx } from "../../db/client";
 import { createCustomerRepo, ERASED_NAME } from "../customers/repo";
@@ -185,7 +186,7 @@ describe("erasing a customer's personal data", () => {
 describe("erasure racing a phone share", () => {
   it("a phone number that Zalo hands back after the erasure is not written to the erased record", async () => {
     const db = openDb(":memory:");
-    const repo = createCustomerRepo(db);
+    const repo = syncRepo(createCustomerRepo, db);
     let answer!: (phone: string) => void;
     const zalo = {
       getMe: async () => ({ id: "app-user-1", name: "Lan", avatar: null, oaUserId: null, isFollower: null }),

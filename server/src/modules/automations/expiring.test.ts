@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncRepo } from "../../db/test-sync";
 import { tx } from "../../db/client";
 import { SYSTEM } from "../../lib/audit";
 import { newShopper, startHarness, type Harness } from "../../test-support";
@@ -33,7 +34,7 @@ const messagesOf = (automationId: string) => sql("select customer_id, text from 
 
 let n = 0;
 function lot(customerId: string, delta: number, expiresAt: number | null, kind: "earn" | "spend" = "earn") {
-  const repo = createLoyaltyRepo(db());
+  const repo = syncRepo(createLoyaltyRepo, db());
   tx(db(), () => repo.append({ customerId, kind, delta, reason: "test", sourceKey: `test:${++n}`, actor: SYSTEM, expiresAt, now: T0 - DAY }));
 }
 function voucher(customerId: string, expiresAt: number, status: "issued" | "redeemed" = "issued") {
@@ -47,7 +48,7 @@ const freshScan = () =>
   createExpiringScan({
     db: db(),
     automations: h.app.services.automations,
-    loyalty: createLoyaltyRepo(db()),
+    loyalty: syncRepo(createLoyaltyRepo, db()),
     vouchers: createVoucherRepo(db()),
     timeZone: "Asia/Ho_Chi_Minh",
     now: () => T0,
@@ -135,7 +136,7 @@ describe("expiring automations", () => {
     const scan = createExpiringScan({
       db: db(),
       automations: h.app.services.automations,
-      loyalty: createLoyaltyRepo(db()),
+      loyalty: syncRepo(createLoyaltyRepo, db()),
       vouchers: createVoucherRepo(db()),
       timeZone: "Asia/Ho_Chi_Minh",
       now: () => T0,

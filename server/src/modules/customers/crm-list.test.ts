@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncRepo } from "../../db/test-sync";
 import { CustomerExportQuery, CustomerListQuery, DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES, maskPhone } from "@mc/shared";
 import { bearer, everyTurn, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { tx } from "../../db/client";
@@ -57,8 +58,8 @@ type Person = {
 };
 
 function seed(people: Person[]): string[] {
-  const repo = createCustomerRepo(db());
-  const loyalty = createLoyaltyRepo(db());
+  const repo = syncRepo(createCustomerRepo, db());
+  const loyalty = syncRepo(createLoyaltyRepo, db());
   let n = 0;
   return tx(db(), () =>
     people.map((p) => {
@@ -98,7 +99,7 @@ const completedOrder = (customerId: string, storeId: string, daysAgo: number) =>
 
 /** A list service on the harness's database, for what the API cannot show (slices, pages, the stream's pauses). */
 function directList(opts: { slices?: { rows: number }; exportPage?: number; windows?: { rows: number } } = {}) {
-  const loyaltyRepo = createLoyaltyRepo(db());
+  const loyaltyRepo = syncRepo(createLoyaltyRepo, db());
   const clock = () => h.emu.clock.now();
   const segments = createSegmentService({
     db: db(),
@@ -193,7 +194,7 @@ describe("search", () => {
   });
 
   it("follows a rename and an erasure (the FTS index is kept in step by the customers' writes)", async () => {
-    const repo = createCustomerRepo(db());
+    const repo = syncRepo(createCustomerRepo, db());
     const zaloId = `z-rename-${Math.random()}`;
     const c = repo.upsertFromZalo({ zaloId, name: "Hoàng Yến", avatar: null, oaUserId: null, isFollower: null }, now);
     expect(await names({ q: "yen" })).toEqual(["Hoàng Yến"]);
@@ -217,9 +218,9 @@ describe("search", () => {
       .$client.prepare("insert into customers (id, name, member_code, created_at, updated_at) values ('raw-1', 'Lý Thường Kiệt', 'RAWW2222', ?, ?)")
       .run(now, now);
     expect(await names({ q: "kiet" })).toEqual([]);
-    expect(await createCustomerRepo(db()).fillSearchKeys()).toEqual({ filled: 1 });
+    expect(await syncRepo(createCustomerRepo, db()).fillSearchKeys()).toEqual({ filled: 1 });
     expect(await names({ q: "kiet" })).toEqual(["Lý Thường Kiệt"]);
-    expect(await createCustomerRepo(db()).fillSearchKeys()).toEqual({ filled: 0 });
+    expect(await syncRepo(createCustomerRepo, db()).fillSearchKeys()).toEqual({ filled: 0 });
   });
 });
 
@@ -518,7 +519,7 @@ describe("export", () => {
 
 describe("profile", () => {
   it("shows an admin the person: Zalo ids, masked phone, tier and points expiring, prefs, consent, tags, birth date", async () => {
-    createCustomerRepo(db()).setPrefs(ids.lan, JSON.stringify({ offersPerWeek: 1, pausedUntil: null, mutedCategories: ["promotion"] }), now);
+    syncRepo(createCustomerRepo, db()).setPrefs(ids.lan, JSON.stringify({ offersPerWeek: 1, pausedUntil: null, mutedCategories: ["promotion"] }), now);
     db().$client.prepare("update customers set birth_date = '1990-12-03' where id = ?").run(ids.lan);
     const res = await get(`/api/admin/customers/${ids.lan}/profile`);
     expect(res.statusCode, res.body).toBe(200);

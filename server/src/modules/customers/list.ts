@@ -19,7 +19,7 @@ import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import { normalizeMemberCode } from "../../lib/codes";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import type { LoyaltyRepoSync } from "../loyalty/repo";
 import { formatMemberCode } from "../loyalty/service";
 import type { SqlWhere } from "../segments/repo";
 import type { SegmentService } from "../segments/service";
@@ -99,7 +99,7 @@ export function createCustomerList(deps: {
   db: Db;
   repo: CustomerListRepo;
   segments: Pick<SegmentService, "compile" | "snapshot">;
-  loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
+  loyaltyRepo: Pick<LoyaltyRepoSync, "currentRules">;
   now: () => number;
   /** The shop's time zone: the export's dates are local. */
   timeZone: string;

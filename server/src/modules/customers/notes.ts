@@ -5,7 +5,7 @@ import { tx } from "../../db/client";
 import { actorOf, audit } from "../../lib/audit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
-import type { CustomerRepo } from "./repo";
+import type { CustomerRepoSync } from "./repo";
 import type { NoteRow, NotesRepo } from "./notes-repo";
 
 export const toNote = (r: NoteRow): CustomerNote => ({
@@ -18,7 +18,7 @@ export const toNote = (r: NoteRow): CustomerNote => ({
 });
 
 /** Notes the shop keeps about a person (shown in their timeline). */
-export function createNotesService(deps: { db: Db; repo: NotesRepo; customers: Pick<CustomerRepo, "byId">; now: () => number }) {
+export function createNotesService(deps: { db: Db; repo: NotesRepo; customers: Pick<CustomerRepoSync, "byId">; now: () => number }) {
   const { db, repo, now } = deps;
 
   /** Audited without its text: the note is personal data the erasure deletes, the audit log stays. */

@@ -5,7 +5,7 @@ import { normalizeMemberCode } from "../../lib/codes";
 import type { LoyaltyService } from "../loyalty/service";
 import type { SegmentService } from "../segments/service";
 import type { CustomerListRepo } from "./list-repo";
-import type { CustomerRepo } from "./repo";
+import type { CustomerRepoSync } from "./repo";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const notFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
@@ -18,7 +18,7 @@ const notFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not 
  * For every route that declares that scope (the profile here, a staff timeline later).
  */
 export function createCustomerAccess(deps: {
-  customers: Pick<CustomerRepo, "byId">;
+  customers: Pick<CustomerRepoSync, "byId">;
   segments: Pick<SegmentService, "compile">;
   listRepo: Pick<CustomerListRepo, "matches">;
 }) {
@@ -47,15 +47,15 @@ function prefsOf(json: string): CustomerPrefs {
 
 /** A person's profile for the console (and, scoped, the staff counter), composed from the customers row and loyalty's summary. */
 export function createCustomerProfiles(deps: {
-  customers: Pick<CustomerRepo, "byId" | "byMemberCode" | "tagsOf" | "storeIdsOf">;
+  customers: Pick<CustomerRepoSync, "byId" | "byMemberCode" | "tagsOf" | "storeIdsOf">;
   loyalty: Pick<LoyaltyService, "summary">;
   assertCanSee: AssertCanSee;
 }) {
-  function profile(p: Principal, customerId: string): CustomerProfile {
+  async function profile(p: Principal, customerId: string): Promise<CustomerProfile> {
     deps.assertCanSee(p, customerId);
     const row = deps.customers.byId(customerId);
     if (!row) throw notFound();
-    const points = deps.loyalty.summary(customerId);
+    const points = await deps.loyalty.summary(customerId);
     // decide()'s layer 1: someone who unfollowed the OA (and has not followed again) gets no care or promotion.
     const unfollowed = row.unfollowedAt !== null && !row.followsOa;
     return {

@@ -1,11 +1,8 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import { rowReader } from "../../db/rows";
 import { randomUUID } from "node:crypto";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
-import { createChangeWatch } from "../../db/change-watch";
-import { customers, customerTags, staffStores } from "../../db/schema";
+import { customers } from "../../db/schema";
 import { forEachRowidSlice, type SliceOptions } from "../../db/chunked";
+import { q, type Awaitable, type Store, type SyncView } from "../../db/store";
 import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
 import { nameKey } from "./search-key";
 
@@ -21,111 +18,109 @@ export const ERASED_NAME = "Khách đã xoá dữ liệu";
  * inside its own transaction with the ledger entry (loyalty's append). A function of its own so the ledger's
  * hot path holds just this prepared statement. Undefined when the balance would go below zero: nothing written.
  */
-export function createPointsColumns(db: Db) {
-  const bump = db.$client
-    .prepare(
-      `update customers set points_balance = points_balance + ?, points_earned_total = points_earned_total + ?
+export function createPointsColumns(store: Store) {
+  const bump = store.prepare<[balance: number, earnedTotal: number]>(
+    `update customers set points_balance = points_balance + ?, points_earned_total = points_earned_total + ?
        where id = ? and points_balance + ? >= 0 returning points_balance, points_earned_total`,
-    )
-    .raw();
-  return (customerId: string, delta: number, earned: number) =>
-    bump.get(delta, earned, customerId, delta) as [balance: number, earnedTotal: number] | undefined;
+    "array",
+  );
+  return (customerId: string, delta: number, earned: number) => bump.get(delta, earned, customerId, delta);
 }
+
+/** Maps a row step's value arrays to a customer row. */
+const readRow = customerRowReader();
+function customerRowReader() {
+  const r = rowReader(customers);
+  return { selectAll: r.selectAll, one: (v: unknown[] | undefined) => r.read(v), many: (vs: unknown[][]) => vs.map((v) => r.read(v)!) };
+}
+const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 /**
  * The customers table and what hangs off a person (tags, the stores a staff member works at): this module
  * is their only writer. Other modules read through here or in their own SQL, and write through these functions.
  */
-export function createCustomerRepo(db: Db) {
-  const c = db.$client;
-  const customerRow = rowReader(customers);
+export function createCustomerRepo(store: Store) {
+  const P = <R extends unknown[] = unknown[]>(sql: string | { sqlite: string; pg: string }) => store.prepare<R>(sql, "array");
+  const all = readRow.selectAll;
   // Hot path (every signed-in request loads its principal; every award looks up a member): prepared once.
-  const byIdStmt = c.prepare(`${customerRow.selectAll} where "id" = ?`).raw();
-  const byMemberCodeStmt = c.prepare(`${customerRow.selectAll} where "member_code" = ?`).raw();
-  const storeIdsStmt = c.prepare("select store_id from staff_stores where customer_id = ?").pluck();
-  const principalStmt = c
-    .prepare(
-      `select c.role, case when c.role = 'customer' then null else (select json_group_array(s.store_id) from staff_stores s where s.customer_id = c.id) end
+  const byIdStmt = P(`${all} where "id" = ?`);
+  const byMemberCodeStmt = P(`${all} where "member_code" = ?`);
+  const storeIdsStmt = store.prepare<string>("select store_id from staff_stores where customer_id = ?", "pluck");
+  const principalStmt = P<[CustomerRow["role"], string | null]>({
+    sqlite: `select c.role, case when c.role = 'customer' then null else (select json_group_array(s.store_id) from staff_stores s where s.customer_id = c.id) end
      from customers c where c.id = ? and c.erased_at is null`,
-    )
-    .raw();
+    pg: `select c.role, case when c.role = 'customer' then null else (select coalesce(json_agg(s.store_id), '[]')::text from staff_stores s where s.customer_id = c.id) end
+     from customers c where c.id = ? and c.erased_at is null`,
+  });
 
-  const byId = (id: string): CustomerRow | undefined => customerRow.read(byIdStmt.get(id) as unknown[] | undefined);
-  const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId) as string[];
+  const byId = (id: string): Awaitable<CustomerRow | undefined> => then(byIdStmt.get(id), readRow.one);
+  const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId);
 
   // Role and stores of signed-in customers, read on every request. Kept in memory: this process's own role
-  // changes and erasures drop the entry (setRole, erase below), and a commit by any other connection (another
-  // API process on the same file) drops them all, so a revoked role or an erased person stops at once everywhere.
-  // Customers are never deleted, so a cached principal cannot outlive its row; an erased one is dropped here
-  // (erase below) and never loaded again, so its sessions stop at once. Bounded by a plain reset.
+  // changes and erasures drop the entry (setRole, erase below), and a change committed by any other process
+  // (another API instance, on the same SQLite file or the same PostgreSQL) drops them all, so a revoked role or an
+  // erased person stops at once everywhere. Customers are never deleted, so a cached principal cannot outlive its
+  // row; an erased one is dropped here (erase below) and never loaded again, so its sessions stop at once. Bounded
+  // by a plain reset.
   type PrincipalRow = Readonly<{ id: string; role: CustomerRow["role"]; storeIds: readonly string[] }>;
   const principals = new Map<string, PrincipalRow>();
   const PRINCIPALS_MAX = 100_000;
 
   /** Role and stores of a signed-in customer, from one statement on a cache miss. */
-  const changedElsewhere = createChangeWatch(db);
-  function principalOf(id: string): PrincipalRow | undefined {
+  const changedElsewhere = store.watchChanges();
+  function principalOf(id: string): Awaitable<PrincipalRow | undefined> {
     if (changedElsewhere()) principals.clear();
     const hit = principals.get(id);
     if (hit) return hit;
-    const r = principalStmt.get(id) as [CustomerRow["role"], string | null] | undefined;
-    if (!r) return undefined;
-    const p = Object.freeze({ id, role: r[0], storeIds: Object.freeze(r[1] === null ? [] : (JSON.parse(r[1]) as string[])) });
-    if (principals.size >= PRINCIPALS_MAX) principals.clear();
-    principals.set(id, p);
-    return p;
+    return then(principalStmt.get(id), (r) => {
+      if (!r) return undefined;
+      const p = Object.freeze({ id, role: r[0], storeIds: Object.freeze(r[1] === null ? [] : (JSON.parse(r[1]) as string[])) });
+      if (principals.size >= PRINCIPALS_MAX) principals.clear();
+      principals.set(id, p);
+      return p;
+    });
   }
 
+  const insertStmt = P(
+    `insert into customers (id, zalo_id, zalo_oa_id, name, avatar, search_name, member_code, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   /** The one way a customer row is born, whoever meets the person first (mini app or OA webhook). */
-  function insertCustomer(v: { zaloId: string | null; zaloOaId: string | null; name: string; avatar?: string | null }, now: number): CustomerRow {
-    const id = randomUUID();
-    db.insert(customers)
-      .values({ id, ...v, searchName: nameKey(v.name), memberCode: humanCode(MEMBER_CODE_LENGTH), createdAt: now, updatedAt: now })
-      .run();
-    return byId(id)!;
-  }
+  const insertCustomer = (v: { zaloId: string | null; zaloOaId: string | null; name: string; avatar?: string | null }, now: number) =>
+    store.join(function* () {
+      const id = randomUUID();
+      yield* q(insertStmt.run(id, v.zaloId, v.zaloOaId, v.name, v.avatar ?? null, nameKey(v.name), humanCode(MEMBER_CODE_LENGTH), now, now));
+      return (yield* q(byId(id)))!;
+    });
 
+  const idsByOaIdStmt = store.prepare<string>("select id from customers where zalo_oa_id = ?", "pluck");
+  const updateFromZaloStmt = P(
+    `update customers set zalo_id = ?, name = ?, search_name = ?, avatar = ?, zalo_oa_id = coalesce(?, zalo_oa_id), updated_at = ? where id = ?`,
+  );
   /**
    * Upserts the person Graph /me vouched for. A follower first seen through a webhook (OA id only) is merged
    * into the same row when the mini app later shows us both ids, so one person never becomes two customers.
    */
-  function upsertFromZalo(
+  const upsertFromZalo = (
     p: { zaloId: string; name: string | null; avatar: string | null; oaUserId: string | null; isFollower: boolean | null },
     now: number,
-  ): CustomerRow {
-    return tx(db, () => {
-      let row = db.select().from(customers).where(eq(customers.zaloId, p.zaloId)).get();
+  ) =>
+    store.join(function* () {
+      let row = yield* q(byZaloId(p.zaloId));
       if (!row && p.oaUserId) {
-        const byOa = db.select().from(customers).where(eq(customers.zaloOaId, p.oaUserId)).get();
+        const byOa = yield* q(byZaloOaId(p.oaUserId));
         if (byOa && !byOa.zaloId) row = byOa;
       }
-      const oaIdFree = p.oaUserId
-        ? !db
-            .select({ id: customers.id })
-            .from(customers)
-            .where(and(eq(customers.zaloOaId, p.oaUserId)))
-            .all()
-            .some((r) => r.id !== row?.id)
-        : false;
+      const oaIdFree = p.oaUserId ? !(yield* q(idsByOaIdStmt.all(p.oaUserId))).some((id) => id !== row?.id) : false;
       if (!row) {
-        return insertCustomer({ zaloId: p.zaloId, zaloOaId: oaIdFree ? p.oaUserId : null, name: p.name ?? UNNAMED, avatar: p.avatar }, now);
+        return yield* q(insertCustomer({ zaloId: p.zaloId, zaloOaId: oaIdFree ? p.oaUserId : null, name: p.name ?? UNNAMED, avatar: p.avatar }, now));
       }
       // No name from Zalo (no scope.userInfo consent, §1.13) never replaces one we know.
       const name = p.name ?? row.name;
-      db.update(customers)
-        .set({
-          zaloId: p.zaloId,
-          name,
-          searchName: nameKey(name),
-          avatar: p.avatar ?? row.avatar,
-          ...(oaIdFree && !row.zaloOaId ? { zaloOaId: p.oaUserId } : {}),
-          updatedAt: now,
-        })
-        .where(eq(customers.id, row.id))
-        .run();
-      return byId(row.id)!;
+      const oaId = oaIdFree && !row.zaloOaId ? p.oaUserId : null;
+      yield* q(updateFromZaloStmt.run(p.zaloId, name, nameKey(name), p.avatar ?? row.avatar, oaId, now, row.id));
+      return (yield* q(byId(row.id)))!;
     });
-  }
 
   /**
    * The person behind an OA event: a follower who never opened the mini app still becomes a customer record,
@@ -133,210 +128,198 @@ export function createCustomerRepo(db: Db) {
    * Inside the caller's transaction (the stored event's).
    */
   // Every webhook event from a person runs these (prepared once: building them per event was most of its cost).
-  const byOaOrAppStmt = c.prepare(`${customerRow.selectAll} where "zalo_oa_id" = ? or "zalo_id" = ?`).raw();
-  const touchStmt = c.prepare(`update customers set last_interaction_at = max(coalesce(last_interaction_at, 0), ?), updated_at = ? where id = ?`);
+  const byOaOrAppStmt = P(`${all} where "zalo_oa_id" = ? or "zalo_id" = ?`);
+  const touchStmt = P({
+    sqlite: `update customers set last_interaction_at = max(coalesce(last_interaction_at, 0), ?), updated_at = ? where id = ?`,
+    pg: `update customers set last_interaction_at = greatest(coalesce(last_interaction_at, 0), ?), updated_at = ? where id = ?`,
+  });
+  const setOaIdStmt = P("update customers set zalo_oa_id = ? where id = ?");
+  const setAppIdStmt = P("update customers set zalo_id = ? where id = ?");
 
-  function findOrCreateByOaId(oaUserId: string, appUserId: string | undefined, now: number, name?: string): CustomerRow {
-    const matches = appUserId
-      ? (byOaOrAppStmt.all(oaUserId, appUserId) as unknown[][]).map((r) => customerRow.read(r)!)
-      : [byZaloOaId(oaUserId)].filter((r) => r !== undefined);
-    const row = matches.find((m) => m.zaloOaId === oaUserId) ?? matches[0];
-    if (row) {
-      if (!row.zaloOaId) db.update(customers).set({ zaloOaId: oaUserId }).where(eq(customers.id, row.id)).run();
-      if (!row.zaloId && appUserId && !matches.some((m) => m.id !== row.id && m.zaloId === appUserId)) {
-        db.update(customers).set({ zaloId: appUserId }).where(eq(customers.id, row.id)).run();
+  const findOrCreateByOaId = (oaUserId: string, appUserId: string | undefined, now: number, name?: string) =>
+    store.join(function* () {
+      const matches = appUserId
+        ? readRow.many(yield* q(byOaOrAppStmt.all(oaUserId, appUserId)))
+        : [yield* q(byZaloOaId(oaUserId))].filter((r) => r !== undefined);
+      const row = matches.find((m) => m.zaloOaId === oaUserId) ?? matches[0];
+      if (row) {
+        if (!row.zaloOaId) yield* q(setOaIdStmt.run(oaUserId, row.id));
+        if (!row.zaloId && appUserId && !matches.some((m) => m.id !== row.id && m.zaloId === appUserId)) {
+          yield* q(setAppIdStmt.run(appUserId, row.id));
+        }
+        return row;
       }
-      return row;
-    }
-    return insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: name?.trim() || "Zalo follower" }, now);
-  }
+      return yield* q(insertCustomer({ zaloId: appUserId ?? null, zaloOaId: oaUserId, name: name?.trim() || "Zalo follower" }, now));
+    });
 
   // The interaction clock only moves forward: a message retried hours late must not shrink the CS window.
-  const laterInteraction = (at: number) => sql`max(coalesce(${customers.lastInteractionAt}, 0), ${at})`;
-
+  const followStmt = P({
+    sqlite: "update customers set follows_oa = 1, followed_at = ?, last_interaction_at = max(coalesce(last_interaction_at, 0), ?), updated_at = ? where id = ?",
+    pg: "update customers set follows_oa = true, followed_at = ?, last_interaction_at = greatest(coalesce(last_interaction_at, 0), ?), updated_at = ? where id = ?",
+  });
+  const unfollowStmt = P({
+    sqlite: "update customers set follows_oa = 0, unfollowed_at = ?, updated_at = ? where id = ?",
+    pg: "update customers set follows_oa = false, unfollowed_at = ?, updated_at = ? where id = ?",
+  });
   /** A follow (which also counts as an interaction) or an unfollow, dated by the event. */
-  function setFollow(id: string, follow: boolean, at: number, now: number) {
-    db.update(customers)
-      .set(
-        follow
-          ? { followsOa: true, followedAt: at, lastInteractionAt: laterInteraction(at), updatedAt: now }
-          : { followsOa: false, unfollowedAt: at, updatedAt: now },
-      )
-      .where(eq(customers.id, id))
-      .run();
-  }
+  const setFollow = (id: string, follow: boolean, at: number, now: number) =>
+    then(follow ? followStmt.run(at, at, now, id) : unfollowStmt.run(at, now, id), () => undefined);
 
   /** The person wrote to the OA at `at` (opens the consultation window). */
-  const touchInteraction = (id: string, at: number, now: number) => void touchStmt.run(at, now, id);
+  const touchInteraction = (id: string, at: number, now: number) => then(touchStmt.run(at, now, id), () => undefined);
 
+  const changed = (r: Awaitable<{ changes: number }>) => then(r, (x) => x.changes === 1);
+  const setPhoneStmt = P("update customers set phone = ?, updated_at = ? where id = ? and erased_at is null");
   /** False when the person is gone: a phone exchange still in flight when their data was erased writes nothing. */
-  function setPhone(id: string, phone: string, now: number): boolean {
-    return (
-      db
-        .update(customers)
-        .set({ phone, updatedAt: now })
-        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
-        .run().changes === 1
-    );
-  }
+  const setPhone = (id: string, phone: string, now: number) => changed(setPhoneStmt.run(phone, now, id));
 
+  const setSharedInfoStmt = P(
+    `update customers set name = coalesce(?, name), search_name = coalesce(?, search_name), phone = coalesce(?, phone), info_shared_at = ?, updated_at = ?
+     where id = ? and erased_at is null`,
+  );
   /**
    * What the person shared through Zalo's request-for-info form (`user_submit_info`): the name and phone they
    * gave, and when (their consent). Null fields are left as they were. False when the person is gone.
    */
-  function setSharedInfo(id: string, p: { name: string | null; phone: string | null; at: number }, now: number): boolean {
-    return (
-      db
-        .update(customers)
-        .set({
-          ...(p.name ? { name: p.name, searchName: nameKey(p.name) } : {}),
-          ...(p.phone ? { phone: p.phone } : {}),
-          infoSharedAt: p.at,
-          updatedAt: now,
-        })
-        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
-        .run().changes === 1
-    );
-  }
+  const setSharedInfo = (id: string, p: { name: string | null; phone: string | null; at: number }, now: number) =>
+    changed(setSharedInfoStmt.run(p.name || null, p.name ? nameKey(p.name) : null, p.phone || null, p.at, now, id));
 
+  const setBirthDateStmt = P("update customers set birth_date = ?, birth_date_consent_at = ?, updated_at = ? where id = ? and erased_at is null");
   /**
    * The person's birthday (shared BirthDate), or null; `consentAt` when the shopper gave it themselves with their
    * consent (null: cleared, or set by the shop). False when the person is gone (erased or unknown).
    */
-  function setBirthDate(id: string, birthDate: string | null, now: number, consentAt: number | null = null): boolean {
-    return (
-      db
-        .update(customers)
-        .set({ birthDate, birthDateConsentAt: birthDate === null ? null : consentAt, updatedAt: now })
-        .where(and(eq(customers.id, id), isNull(customers.erasedAt)))
-        .run().changes === 1
-    );
-  }
+  const setBirthDate = (id: string, birthDate: string | null, now: number, consentAt: number | null = null) =>
+    changed(setBirthDateStmt.run(birthDate, birthDate === null ? null : consentAt, now, id));
 
   // The birthday scan's candidates: one month through customers_birth_month_idx (its own expression), in rowid
-  // order within it (the index's last column), so a page is one seek and the next starts where it stopped.
-  const birthdaysStmt = c.prepare(
-    `select rowid, id from customers where cast(substr(birth_date, -5, 2) as integer) = @month and rowid > @after
+  // order within it (the index's last column on SQLite), so a page is one seek and the next starts where it stopped.
+  const birthdaysStmt = store.prepare<{ rowid: number; id: string }>({
+    sqlite: `select rowid, id from customers where cast(substr(birth_date, -5, 2) as integer) = @month and rowid > @after
        and substr(birth_date, -5) in (select value from json_each(@mmdd)) and erased_at is null order by rowid limit @n`,
-  );
+    pg: `select rowid, id from customers where cast(substr(right(birth_date, 5), 1, 2) as integer) = @month and rowid > @after
+       and right(birth_date, 5) in (select json_array_elements_text(@mmdd::json)) and erased_at is null order by rowid limit @n`,
+  });
   /** A page of the people whose birthday (`MM-DD`, either stored form) is one of `mmdd`, all in one month. */
   const birthdaysPage = (p: { mmdd: string[]; after: number; n: number }) =>
-    birthdaysStmt.all({ month: Number(p.mmdd[0]!.slice(0, 2)), mmdd: JSON.stringify(p.mmdd), after: p.after, n: p.n }) as { rowid: number; id: string }[];
+    birthdaysStmt.all({ month: Number(p.mmdd[0]!.slice(0, 2)), mmdd: JSON.stringify(p.mmdd), after: p.after, n: p.n });
 
-  function setRole(id: string, role: CustomerRow["role"], storeIds: string[], now: number) {
+  const setRoleStmt = P("update customers set role = ?, updated_at = ? where id = ?");
+  const clearStoresStmt = P("delete from staff_stores where customer_id = ?");
+  const addStoreStmt = P("insert into staff_stores (customer_id, store_id) values (?, ?)");
+  const setRole = (id: string, role: CustomerRow["role"], storeIds: string[], now: number) => {
     principals.delete(id);
-    tx(db, () => {
-      db.update(customers).set({ role, updatedAt: now }).where(eq(customers.id, id)).run();
-      db.delete(staffStores).where(eq(staffStores.customerId, id)).run();
-      for (const storeId of role === "customer" ? [] : storeIds) db.insert(staffStores).values({ customerId: id, storeId }).run();
-    });
-    principals.delete(id); // again: a request may have cached the old row while the transaction ran
-  }
+    return then(
+      store.join(function* () {
+        yield* q(setRoleStmt.run(role, now, id));
+        yield* q(clearStoresStmt.run(id));
+        for (const storeId of role === "customer" ? [] : storeIds) yield* q(addStoreStmt.run(id, storeId));
+        yield* q(store.noteChange());
+      }),
+      () => void principals.delete(id), // again: a request may have cached the old row while the transaction ran
+    );
+  };
 
   // Messaging's writes (the lead points messaging here once its split lands): same SQL as it runs today.
-  const setFatigueStmt = c.prepare("update customers set fatigue_until = ? where id = ?");
+  const setFatigueStmt = P("update customers set fatigue_until = ? where id = ?");
   /** Until when an unfollow blamed on our messages tightens this person's promotions (null: no longer). */
-  const setFatigueUntil = (customerId: string, until: number | null) => void setFatigueStmt.run(until, customerId);
+  const setFatigueUntil = (customerId: string, until: number | null) => then(setFatigueStmt.run(until, customerId), () => undefined);
+  const setPrefsStmt = P("update customers set prefs = ?, updated_at = ? where id = ?");
   /** The shopper's message preferences, as CustomerPrefs JSON. */
-  const setPrefs = (customerId: string, prefsJson: string, now: number) =>
-    void db.update(customers).set({ prefs: prefsJson, updatedAt: now }).where(eq(customers.id, customerId)).run();
+  const setPrefs = (customerId: string, prefsJson: string, now: number) => then(setPrefsStmt.run(prefsJson, now, customerId), () => undefined);
 
+  const clearTagsStmt = P("delete from customer_tags where customer_id = ?");
+  const addTagStmt = P("insert into customer_tags (customer_id, tag) values (?, ?)");
   /** Replaces a person's tags. Inside the caller's transaction. */
-  function setTags(customerId: string, tags: string[]) {
-    db.delete(customerTags).where(eq(customerTags.customerId, customerId)).run();
-    for (const tag of tags) db.insert(customerTags).values({ customerId, tag }).run();
-  }
-  const tagsOf = (customerId: string) =>
-    db
-      .select({ tag: customerTags.tag })
-      .from(customerTags)
-      .where(eq(customerTags.customerId, customerId))
-      .all()
-      .map((r) => r.tag);
+  const setTags = (customerId: string, tags: string[]) =>
+    store.join(function* () {
+      yield* q(clearTagsStmt.run(customerId));
+      for (const tag of tags) yield* q(addTagStmt.run(customerId, tag));
+    });
+  const tagsStmt = store.prepare<string>("select tag from customer_tags where customer_id = ?", "pluck");
+  const tagsOf = (customerId: string) => tagsStmt.all(customerId);
 
+  const eraseStmt = P({
+    sqlite: `update customers set zalo_id = null, zalo_oa_id = null, phone = null, name = ?, search_name = '', avatar = null, role = 'customer',
+       follows_oa = 0, followed_at = null, unfollowed_at = null, last_interaction_at = null, prefs = '{}', fatigue_until = null, birth_date = null,
+       birth_date_consent_at = null, info_shared_at = null, member_code = ?, erased_at = ?, updated_at = ? where id = ?`,
+    pg: `update customers set zalo_id = null, zalo_oa_id = null, phone = null, name = ?, search_name = '', avatar = null, role = 'customer',
+       follows_oa = false, followed_at = null, unfollowed_at = null, last_interaction_at = null, prefs = '{}', fatigue_until = null, birth_date = null,
+       birth_date_consent_at = null, info_shared_at = null, member_code = ?, erased_at = ?, updated_at = ? where id = ?`,
+  });
   /**
    * Anonymises a person on request (their personal data, not their history): names, ids, phone, avatar,
    * preferences, tags and roles go; the row stays so the ledger, vouchers, orders and audit keep pointing at it,
    * with the points totals as they were. The old Zalo ids then match nothing, so signing in with them makes
    * a new customer. A fresh member code: the old card no longer finds the record. Inside the caller's transaction.
    */
-  function erase(id: string, now: number): { tagsRemoved: number } | undefined {
-    const row = byId(id);
-    if (!row || row.erasedAt !== null) return undefined;
-    principals.delete(id);
-    db.update(customers)
-      .set({
-        zaloId: null,
-        zaloOaId: null,
-        phone: null,
-        name: ERASED_NAME,
-        searchName: "",
-        avatar: null,
-        role: "customer",
-        followsOa: false,
-        followedAt: null,
-        unfollowedAt: null,
-        lastInteractionAt: null,
-        prefs: "{}",
-        fatigueUntil: null,
-        birthDate: null,
-        birthDateConsentAt: null,
-        infoSharedAt: null,
-        memberCode: humanCode(MEMBER_CODE_LENGTH),
-        erasedAt: now,
-        updatedAt: now,
-      })
-      .where(eq(customers.id, id))
-      .run();
-    db.delete(staffStores).where(eq(staffStores.customerId, id)).run();
-    const tagsRemoved = db.delete(customerTags).where(eq(customerTags.customerId, id)).run().changes;
-    principals.delete(id);
-    return { tagsRemoved };
-  }
+  const erase = (id: string, now: number) =>
+    store.join(function* (): Generator<unknown, { tagsRemoved: number } | undefined, unknown> {
+      const row = yield* q(byId(id));
+      if (!row || row.erasedAt !== null) return undefined;
+      principals.delete(id);
+      yield* q(eraseStmt.run(ERASED_NAME, humanCode(MEMBER_CODE_LENGTH), now, now, id));
+      yield* q(clearStoresStmt.run(id));
+      const tagsRemoved = (yield* q(clearTagsStmt.run(id))).changes;
+      yield* q(store.noteChange());
+      principals.delete(id);
+      return { tagsRemoved };
+    });
 
   /**
    * Search keys for rows that have none yet (written before the column existed, or by hand): run at start,
    * in rowid slices with the event loop served between them. Erased people keep none (they are never listed).
    */
-  const missingKeysStmt = c.prepare("select id, name from customers where rowid > ? and rowid <= ? and search_name = '' and erased_at is null and name != ''");
-  const setKeyStmt = c.prepare("update customers set search_name = ? where id = ? and search_name = ''");
+  const missingKeysStmt = store.prepare<{ id: string; name: string }>(
+    "select id, name from customers where rowid > ? and rowid <= ? and search_name = '' and erased_at is null and name != ''",
+  );
+  const setKeyStmt = P("update customers set search_name = ? where id = ? and search_name = ''");
+  const anyMissingStmt = store.prepare("select 1 from customers where search_name = '' and erased_at is null and name != '' limit 1", "pluck");
   async function fillSearchKeys(slices?: SliceOptions): Promise<{ filled: number }> {
     let filled = 0;
     // Most starts have nothing to do: one seek on customers_search_name_idx says so.
-    if (!c.prepare("select 1 from customers where search_name = '' and erased_at is null and name != '' limit 1").get()) return { filled };
+    if ((await anyMissingStmt.get()) === undefined) return { filled };
+    // SQLite only for now: the slices are synchronous (forEachRowidSlice). PostgreSQL's rows all have keys (its
+    // migrations start with the column).
+    if (store.dialect !== "sqlite") return { filled };
+    const c = store.sqlite.$client;
     await forEachRowidSlice(
       c,
       "customers",
       (lo, hi) => {
         const rows = missingKeysStmt.all(lo, hi) as { id: string; name: string }[];
-        if (rows.length) tx(db, () => rows.forEach((r) => (filled += setKeyStmt.run(nameKey(r.name), r.id).changes)));
+        if (rows.length)
+          store.tx(function* () {
+            for (const r of rows) filled += (yield* q(setKeyStmt.run(nameKey(r.name), r.id))).changes;
+          });
       },
       slices,
     );
     return { filled };
   }
 
-  const byMemberCode = (code: string): CustomerRow | undefined => customerRow.read(byMemberCodeStmt.get(code) as unknown[] | undefined);
+  const byMemberCode = (code: string): Awaitable<CustomerRow | undefined> => then(byMemberCodeStmt.get(code), readRow.one);
   /** Just who a member code belongs to (the counter's award path needs no more). */
-  const memberRefStmt = c.prepare("select id, name from customers where member_code = ?");
-  const memberRef = (code: string) => memberRefStmt.get(code) as { id: string; name: string } | undefined;
+  const memberRefStmt = store.prepare<{ id: string; name: string }>("select id, name from customers where member_code = ?");
+  const memberRef = (code: string) => memberRefStmt.get(code);
 
   // A person found by either Zalo id: the app-scoped one (the mini app's) or the OA follower id (OA chat tools').
-  const byZaloIdStmt = c.prepare(`${customerRow.selectAll} where "zalo_id" = ?`).raw();
-  const byZaloOaIdStmt = c.prepare(`${customerRow.selectAll} where "zalo_oa_id" = ?`).raw();
-  const byZaloId = (zaloId: string): CustomerRow | undefined => customerRow.read(byZaloIdStmt.get(zaloId) as unknown[] | undefined);
-  const byZaloOaId = (oaId: string): CustomerRow | undefined => customerRow.read(byZaloOaIdStmt.get(oaId) as unknown[] | undefined);
+  const byZaloIdStmt = P(`${all} where "zalo_id" = ?`);
+  const byZaloOaIdStmt = P(`${all} where "zalo_oa_id" = ?`);
+  const byZaloId = (zaloId: string): Awaitable<CustomerRow | undefined> => then(byZaloIdStmt.get(zaloId), readRow.one);
+  const byZaloOaId = (oaId: string): Awaitable<CustomerRow | undefined> => then(byZaloOaIdStmt.get(oaId), readRow.one);
 
   /** Everyone with a role (staff, Zalo admins) and their stores, through the small partial index on role. */
-  const staffStmt = c.prepare(
-    `select c.id, c.name, c.avatar, c.member_code as memberCode, c.role,
+  type StaffRow = { id: string; name: string; avatar: string | null; memberCode: string; role: CustomerRow["role"]; stores: string };
+  const staffStmt = store.prepare<StaffRow>({
+    sqlite: `select c.id, c.name, c.avatar, c.member_code as "memberCode", c.role,
        (select json_group_array(s.store_id) from (select store_id from staff_stores where customer_id = c.id order by store_id) s) as stores
      from customers c indexed by customers_role_idx where c.role <> 'customer' order by c.name, c.id`,
-  );
-  const staffList = () =>
-    (staffStmt.all() as { id: string; name: string; avatar: string | null; memberCode: string; role: CustomerRow["role"]; stores: string }[]).map(
-      ({ stores, ...r }) => ({ ...r, storeIds: JSON.parse(stores) as string[] }),
-    );
+    pg: `select c.id, c.name, c.avatar, c.member_code as "memberCode", c.role,
+       (select coalesce(json_agg(s.store_id order by s.store_id), '[]')::text from staff_stores s where s.customer_id = c.id) as stores
+     from customers c where c.role <> 'customer' order by c.name, c.id`,
+  });
+  const staffList = () => then(staffStmt.all(), (rows) => rows.map(({ stores, ...r }) => ({ ...r, storeIds: JSON.parse(stores) as string[] })));
 
   return {
     byId,
@@ -367,3 +350,5 @@ export function createCustomerRepo(db: Db) {
 }
 
 export type CustomerRepo = ReturnType<typeof createCustomerRepo>;
+/** The customer repo as synchronous SQLite code not ported to the store yet sees it (see syncView). */
+export type CustomerRepoSync = SyncView<CustomerRepo>;

@@ -112,7 +112,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
       config: { access: "admin", roles: ["marketer"] },
       schema: { tags, summary: "A person's profile", params: IdParam, response: { 200: z.object({ profile: CustomerProfile }) } },
     },
-    async (req) => ({ profile: profiles.profile(me(req), req.params.id) }),
+    async (req) => ({ profile: await profiles.profile(me(req), req.params.id) }),
   );
 
   r.get(
@@ -126,7 +126,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
         response: { 200: z.object({ profile: CustomerProfile }) },
       },
     },
-    async (req) => ({ profile: profiles.profile(me(req), req.params.id) }),
+    async (req) => ({ profile: await profiles.profile(me(req), req.params.id) }),
   );
 
   r.get(

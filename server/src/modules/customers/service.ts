@@ -4,8 +4,8 @@ import { tx } from "../../db/client";
 import { actorOf, audit, forgetTagDetails } from "../../lib/audit";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
-import type { StoreRepo } from "../stores/repo";
-import type { CustomerRepo, CustomerRow } from "./repo";
+import type { StoreRepoSync } from "../stores/repo";
+import type { CustomerRepoSync, CustomerRow } from "./repo";
 
 export function toCustomerView(row: CustomerRow, storeIds: string[]): Customer {
   return {
@@ -44,8 +44,8 @@ export type Forgetters = {
 /** The shop's side of a person: roles, tags, erasure (the person's own side is identity's). */
 export function createCustomerService(deps: {
   db: Db;
-  repo: CustomerRepo;
-  stores: Pick<StoreRepo, "exists">;
+  repo: CustomerRepoSync;
+  stores: Pick<StoreRepoSync, "exists">;
   now: () => number;
   forget: Forgetters;
   /** The shop's time zone: a birth year cannot be after today there. */

@@ -7,7 +7,7 @@ import { actorOf, audit } from "../../lib/audit";
 import { normalizeMemberCode } from "../../lib/codes";
 import { storeReach } from "../../lib/scope";
 import { formatMemberCode } from "../loyalty/service";
-import type { CustomerRepo, CustomerRow } from "./repo";
+import type { CustomerRepoSync, CustomerRow } from "./repo";
 
 const memberNotFound = () => new AppError(ErrorCode.MEMBER_NOT_FOUND, "Nobody with this member code or Zalo id");
 const staffNotFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "No staff member with this id at your stores");
@@ -21,7 +21,7 @@ const staffNotFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "No staff
  */
 export function createStaffGrants(deps: {
   db: Db;
-  repo: Pick<CustomerRepo, "byId" | "byMemberCode" | "byZaloId" | "byZaloOaId" | "storeIdsOf" | "setRole" | "staffList">;
+  repo: Pick<CustomerRepoSync, "byId" | "byMemberCode" | "byZaloId" | "byZaloOaId" | "storeIdsOf" | "setRole" | "staffList">;
   storeExists: (id: string) => boolean;
   now: () => number;
 }) {

@@ -21,9 +21,9 @@ import type { Principal } from "../../http/auth";
 import { actorOf, audit, SYSTEM, type Actor } from "../../lib/audit";
 import { storeReach } from "../../lib/scope";
 import type { NewMessage } from "../messaging/repo";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import type { LoyaltyRepoSync } from "../loyalty/repo";
 import type { VoucherService } from "../vouchers/service";
-import type { IdentityRepo } from "../identity/repo";
+import type { IdentityRepoSync } from "../identity/repo";
 import { qrSvg, type LinkSigner } from "./links";
 import { qrPrintPng } from "./qr-image";
 import type { DrawFilter, DrawRow, GameRepo, GameRow, PrizeRow } from "./repo";
@@ -49,8 +49,8 @@ export function createGameService(deps: {
   db: Db;
   repo: GameRepo;
   vouchers: Pick<VoucherService, "issue">;
-  loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules">;
-  identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
+  loyaltyRepo: Pick<LoyaltyRepoSync, "append" | "currentRules">;
+  identityRepo: Pick<IdentityRepoSync, "byId" | "storeExists">;
   links: LinkSigner;
   now: () => number;
   /** The shop's time zone (SHOP_TIME_ZONE): plays per day count on its calendar days. */

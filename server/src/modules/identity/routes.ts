@@ -18,7 +18,7 @@ export async function identityRoutes(app: FastifyInstance, opts: { identity: Ide
     },
     async (req) => {
       const { token, customer } = await identity.loginWithZalo(req.body.accessToken);
-      return { token, customer, loyalty: opts.loyalty.summary(customer.id) };
+      return { token, customer, loyalty: await opts.loyalty.summary(customer.id) };
     },
   );
 
@@ -32,7 +32,7 @@ export async function identityRoutes(app: FastifyInstance, opts: { identity: Ide
         response: { 200: z.object({ customer: Customer, loyalty: Loyalty }) },
       },
     },
-    async (req) => ({ customer: identity.profile(me(req).id), loyalty: opts.loyalty.summary(me(req).id) }),
+    async (req) => ({ customer: await identity.profile(me(req).id), loyalty: await opts.loyalty.summary(me(req).id) }),
   );
 
   r.post(

@@ -37,13 +37,13 @@ export function createIdentityService(deps: {
   async function loginWithZalo(accessToken: string) {
     if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: open the mini app again");
     const me = await zalo.getMe(accessToken).catch(zaloFailure);
-    let row = customers.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
+    let row = await customers.upsertFromZalo({ zaloId: me.id, name: me.name, avatar: me.avatar, oaUserId: me.oaUserId, isFollower: me.isFollower }, now());
     // Zalo's own answer: an existing follower is known at once, with no follow webhook (§1.12).
     if (me.isFollower !== null && deps.observeFollow) {
-      deps.observeFollow({ customerId: row.id, follows: me.isFollower, source: "graph_me" });
-      row = customers.byId(row.id) ?? row;
+      await deps.observeFollow({ customerId: row.id, follows: me.isFollower, source: "graph_me" });
+      row = (await customers.byId(row.id)) ?? row;
     }
-    return { token: deps.issueToken({ sub: row.id, kind: "customer" }), customer: toCustomerView(row, customers.storeIdsOf(row.id)) };
+    return { token: deps.issueToken({ sub: row.id, kind: "customer" }), customer: toCustomerView(row, await customers.storeIdsOf(row.id)) };
   }
 
   /**
@@ -56,7 +56,7 @@ export function createIdentityService(deps: {
     const { phoneToken, accessToken } = body;
     if (!TOKEN_CHARS.test(accessToken)) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This is not a Zalo access token: sign in with Zalo again");
     if (!TOKEN_CHARS.test(phoneToken)) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "This is not a Zalo phone-number token: share it again");
-    const self = customers.byId(customerId);
+    const self = await customers.byId(customerId);
     if (!self) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists");
     const me = await zalo.getMe(accessToken).catch(zaloFailure);
     if (me.id !== self.zaloId) throw new AppError(ErrorCode.ZALO_TOKEN_INVALID, "This Zalo token belongs to someone else: sign in with Zalo again");
@@ -74,20 +74,23 @@ export function createIdentityService(deps: {
     }
     const phone = normalizePhone(raw);
     if (!phone) throw new AppError(ErrorCode.PHONE_TOKEN_INVALID, "Zalo returned a number that is not a Vietnamese mobile number");
-    if (!customers.setPhone(customerId, phone, now())) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists");
+    if (!(await customers.setPhone(customerId, phone, now()))) throw new AppError(ErrorCode.UNAUTHENTICATED, "This account no longer exists");
     return profile(customerId);
   }
 
-  function profile(customerId: string): Customer {
-    const row = customers.byId(customerId);
+  async function profile(customerId: string): Promise<Customer> {
+    const row = await customers.byId(customerId);
     if (!row) throw new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
-    return toCustomerView(row, customers.storeIdsOf(row.id));
+    return toCustomerView(row, await customers.storeIdsOf(row.id));
   }
 
-  function loadPrincipal(claims: { sub: string; kind: "customer" | "operator" }): Principal | null {
+  const toPrincipal = (p: { id: string; role: Principal["role"] & string; storeIds: readonly string[] } | undefined): Principal | null =>
+    p ? { kind: "customer", id: p.id, role: p.role, storeIds: p.storeIds } : null;
+  /** Every signed-in request: on SQLite (and a cache hit anywhere) answered at once, without a promise. */
+  function loadPrincipal(claims: { sub: string; kind: "customer" | "operator" }): Principal | null | Promise<Principal | null> {
     if (claims.kind !== "customer") return null;
     const p = customers.principalOf(claims.sub);
-    return p ? { kind: "customer", id: p.id, role: p.role, storeIds: p.storeIds } : null;
+    return p instanceof Promise ? p.then(toPrincipal) : toPrincipal(p);
   }
 
   /** The person's data was erased. Nothing of theirs is held here any more (no Zalo token is kept). */

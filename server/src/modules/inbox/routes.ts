@@ -221,7 +221,7 @@ export async function inboxRoutes(
       const v = signer.verify("inbox", req.query.token, opts.now());
       if (!v.ok) throw new AppError(ErrorCode.UNAUTHENTICATED, `Stream token ${v.reason}`);
       const [kind, sub, sv] = v.id.split(":");
-      const p = opts.loadPrincipal({ kind: kind as TokenClaims["kind"], sub: sub!, ...(sv ? { sv: Number(sv) } : {}) });
+      const p = await opts.loadPrincipal({ kind: kind as TokenClaims["kind"], sub: sub!, ...(sv ? { sv: Number(sv) } : {}) });
       if (!p || (p.role !== "admin" && p.role !== "staff") || (p.kind === "operator" && p.console === "marketer"))
         throw new AppError(ErrorCode.UNAUTHENTICATED, "Stream token names no one who may read the inbox");
       const reach = storeReach(p);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sqliteStore } from "../../db/store";
 import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 
 let h: Harness;
@@ -296,11 +297,11 @@ describe("idempotency keys belong to one subject", () => {
     const { createIdentityRepo } = await import("../identity/repo");
     const { createCustomerRepo } = await import("../customers/repo");
     const { createStoreRepo } = await import("../stores/repo");
-    const db = h.app.services.db;
+    const store = sqliteStore(h.app.services.db);
     const loyalty = createLoyaltyService({
-      db,
-      repo: createLoyaltyRepo(db),
-      identityRepo: createIdentityRepo(createCustomerRepo(db), createStoreRepo(db)),
+      store,
+      repo: createLoyaltyRepo(store),
+      identityRepo: createIdentityRepo(createCustomerRepo(store), createStoreRepo(store)),
       now: () => Date.now(),
     });
     const a = await h.login("shopper");
@@ -309,7 +310,7 @@ describe("idempotency keys belong to one subject", () => {
     const codeB = await memberCodeOf(h, b.token);
     const actor = { kind: "customer" as const, id: ctx.staff.customer.id, role: "staff" as const, storeIds: ["q1"] };
     // Count the transactions the batch opens: one shared commit, no re-run of each award alone.
-    const client = db.$client;
+    const client = store.sqlite.$client;
     const transaction = client.transaction.bind(client);
     let opened = 0;
     client.transaction = ((fn: any) => (opened++, transaction(fn))) as typeof client.transaction;

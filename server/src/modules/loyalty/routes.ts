@@ -47,7 +47,7 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
         response: { 200: z.object({ member: Member }) },
       },
     },
-    async (req) => ({ member: loyalty.previewMember(req.params.code) }),
+    async (req) => ({ member: await loyalty.previewMember(req.params.code) }),
   );
 
   r.post(
@@ -98,7 +98,7 @@ export async function loyaltyRoutes(app: FastifyInstance, opts: { loyalty: Loyal
         response: { 200: z.object({ version: z.number(), rules: LoyaltyRules, history: z.array(RulesVersion) }) },
       },
     },
-    async () => ({ ...loyalty.rules(), history: loyalty.ruleHistory({ limit: 20 }).versions }),
+    async () => ({ ...(await loyalty.rules()), history: (await loyalty.ruleHistory({ limit: 20 })).versions }),
   );
 
   r.get(

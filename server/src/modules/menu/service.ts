@@ -22,7 +22,7 @@ import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import { assertStoreAccess } from "../../lib/scope";
-import type { IdentityRepo } from "../identity/repo";
+import type { IdentityRepoSync } from "../identity/repo";
 import type { VoucherRow } from "../vouchers/repo";
 import type { VoucherService } from "../vouchers/service";
 import { imageIdOf, imagePaths, renderImage } from "./images";
@@ -60,7 +60,7 @@ const IMAGE_FILE = /^([0-9a-f]{24})-(thumb|large)\.webp$/;
 export function createMenuService(deps: {
   db: Db;
   repo: MenuRepo;
-  identityRepo: Pick<IdentityRepo, "storeExists">;
+  identityRepo: Pick<IdentityRepoSync, "storeExists">;
   vouchers: Pick<VoucherService, "usableFor">;
   now: () => number;
 }) {

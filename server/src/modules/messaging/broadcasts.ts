@@ -6,7 +6,7 @@ import { forEachRowidSlice, rowidEnd, runInSlices, type SliceOptions } from "../
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import type { LoyaltyRepoSync } from "../loyalty/repo";
 import { audienceSql, type TierRange } from "./broadcasts-repo";
 import type { MessageContent } from "./queue";
 import { recentSince, toPolicyCustomer, type MessagingRepo } from "./repo";
@@ -21,7 +21,7 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms)
 export function createBroadcasts(deps: {
   db: Db;
   repo: Pick<MessagingRepo, "broadcasts" | "outbox" | "currentRules" | "template" | "recentSendsOf" | "policyRows">;
-  loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
+  loyaltyRepo: Pick<LoyaltyRepoSync, "currentRules">;
   checkContent: <C extends MessageContent>(content: C) => C;
   now: () => number;
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */

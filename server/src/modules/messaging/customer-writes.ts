@@ -1,7 +1,7 @@
-import type { CustomerRepo } from "../customers/repo";
+import type { CustomerRepoSync } from "../customers/repo";
 
 /** What messaging writes about a person (fatigue after an unfollow, their message preferences): the customers module owns the row. */
-export function createCustomerWrites(customers: Pick<CustomerRepo, "setFatigueUntil" | "setPrefs">, now: () => number) {
+export function createCustomerWrites(customers: Pick<CustomerRepoSync, "setFatigueUntil" | "setPrefs">, now: () => number) {
   return {
     /** Tightens this person's promotions until `until` (an unfollow soon after a message). */
     setFatigueUntil: (customerId: string, until: number) => customers.setFatigueUntil(customerId, until),

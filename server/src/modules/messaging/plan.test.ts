@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { syncRepo } from "../../db/test-sync";
 import { DEFAULT_WARMING_RULES, decide, type PolicyMessage } from "@mc/shared";
 import { openDb, type Db } from "../../db/client";
 import type { SliceOptions } from "../../db/chunked";
@@ -28,8 +29,8 @@ const service = (slices?: SliceOptions) =>
   createMessagingService({
     db,
     repo: createMessagingRepo(db),
-    loyaltyRepo: createLoyaltyRepo(db),
-    customers: createCustomerRepo(db),
+    loyaltyRepo: syncRepo(createLoyaltyRepo, db),
+    customers: syncRepo(createCustomerRepo, db),
     zalo: {} as never,
     now: () => NOW,
     slices,

@@ -1,10 +1,10 @@
 import type { Db } from "../../db/client";
 import type { SliceOptions } from "../../db/chunked";
 import type { ZaloClient } from "../../zalo/client";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import type { LoyaltyRepoSync } from "../loyalty/repo";
 import { createBroadcasts } from "./broadcasts";
 import { createCustomerWrites } from "./customer-writes";
-import type { CustomerRepo } from "../customers/repo";
+import type { CustomerRepoSync } from "../customers/repo";
 import { createFloor } from "./floor";
 import { createPrefs } from "./prefs";
 import { createQueue } from "./queue";
@@ -25,10 +25,10 @@ import { tx } from "../../db/client";
 export function createMessagingService(deps: {
   db: Db;
   repo: MessagingRepo;
-  loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
+  loyaltyRepo: Pick<LoyaltyRepoSync, "currentRules">;
   zalo: Pick<ZaloClient, "getZnsQuota" | "getZnsTemplate">;
   /** The people's rows messaging writes to (fatigue, preferences), owned by the customers module. */
-  customers: Pick<CustomerRepo, "setFatigueUntil" | "setPrefs">;
+  customers: Pick<CustomerRepoSync, "setFatigueUntil" | "setPrefs">;
   now: () => number;
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;

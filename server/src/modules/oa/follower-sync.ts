@@ -7,7 +7,7 @@ import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
-import type { CustomerRepo } from "../customers/repo";
+import type { CustomerRepoSync } from "../customers/repo";
 import type { OaService } from "./service";
 import type { FollowerSyncRepo, FollowerSyncRow } from "./sync-repo";
 
@@ -26,7 +26,7 @@ export const MAX_OFFSET = 9951;
 export function createFollowerSync(deps: {
   db: Db;
   repo: FollowerSyncRepo;
-  customers: Pick<CustomerRepo, "byZaloOaId" | "findOrCreateByOaId">;
+  customers: Pick<CustomerRepoSync, "byZaloOaId" | "findOrCreateByOaId">;
   zalo: Pick<ZaloClient, "getFollowers" | "getUserDetail">;
   observeFollowState: OaService["observeFollowState"];
   now: () => number;

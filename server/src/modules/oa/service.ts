@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { createGroupCommit } from "../../db/group-commit";
-import type { CustomerRepo } from "../customers/repo";
+import type { CustomerRepoSync } from "../customers/repo";
 import type { OaRepo } from "./repo";
 
 /** A follower's text message as the auto-replies see it (see auto-replies/service.ts for the outcome). */
@@ -56,7 +56,7 @@ export type FollowHooks = {
 export function createOaService(deps: {
   db: Db;
   repo: OaRepo;
-  customers: Pick<CustomerRepo, "findOrCreateByOaId" | "byZaloOaId" | "byId" | "setFollow" | "touchInteraction">;
+  customers: Pick<CustomerRepoSync, "findOrCreateByOaId" | "byZaloOaId" | "byId" | "setFollow" | "touchInteraction">;
   now: () => number;
   followHooks?: FollowHooks;
   /** Delivery and seen receipts for our messages (OA and ZNS). */

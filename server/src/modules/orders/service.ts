@@ -7,8 +7,8 @@ import type { Principal } from "../../http/auth";
 import { actorOf, audit, type Actor } from "../../lib/audit";
 import { humanCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
-import type { IdentityRepo } from "../identity/repo";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import type { IdentityRepoSync } from "../identity/repo";
+import type { LoyaltyRepoSync } from "../loyalty/repo";
 import type { AutomationEvent } from "../automations/service";
 import type { CartService } from "../carts/service";
 import type { MenuService } from "../menu/service";
@@ -49,13 +49,13 @@ export const offlineCheckout = (o: Pick<OrderRow, "checkoutOrderId" | "checkoutM
 export function createOrderService(deps: {
   db: Db;
   repo: OrderRepo;
-  identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
+  identityRepo: Pick<IdentityRepoSync, "byId" | "storeExists">;
   /** The stores module: whether a store takes this order now (active, open for a table, pickup inside its hours). */
   stores: Pick<StoreService, "assertTakesOrder">;
   menu: Pick<MenuService, "price">;
   /** The vouchers module: the only writer of vouchers (redemption and its audit, restore). */
   vouchers: Pick<VoucherService, "redeemForOrder" | "restoreForOrder">;
-  loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
+  loyaltyRepo: Pick<LoyaltyRepoSync, "append" | "currentRules" | "earnedSince" | "balanceOf">;
   /** automations.onEvent: each status move (and a first purchase) is an event its recipes answer (the order notices). */
   emit: (e: AutomationEvent) => void;
   /** The carts module: an order placed at a store ends the shopper's saved cart there (and its reminder). */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { syncRepo } from "../../db/test-sync";
 import { DEFAULT_WARMING_RULES } from "@mc/shared";
 import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { openDb } from "../../db/client";
@@ -125,7 +126,7 @@ describe("segment counts run in slices", () => {
     const segments = createSegmentService({
       db,
       repo: createSegmentRepo(db),
-      loyaltyRepo: createLoyaltyRepo(db),
+      loyaltyRepo: syncRepo(createLoyaltyRepo, db),
       policy: () => DEFAULT_WARMING_RULES,
       timeZone: "Asia/Ho_Chi_Minh",
       now: () => Date.UTC(2026, 10, 23),

@@ -5,7 +5,7 @@ import type { SliceOptions } from "../../db/chunked";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import type { LoyaltyRepoSync } from "../loyalty/repo";
 import { formatMemberCode } from "../loyalty/service";
 import { compileSegment, type CompiledSegment, type SegmentRepo, type SegmentRow } from "./repo";
 
@@ -16,7 +16,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function createSegmentService(deps: {
   db: Db;
   repo: SegmentRepo;
-  loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
+  loyaltyRepo: Pick<LoyaltyRepoSync, "currentRules">;
   /** The warming rules in force: the CS window and fatigue the send policy uses. */
   policy: () => SegmentPolicy;
   /** The shop's time zone (SHOP_TIME_ZONE): "birthday this month" is the shop's month. */

@@ -21,7 +21,7 @@ import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
 import { AppError } from "../../errors";
 import { audit, SYSTEM, type Actor } from "../../lib/audit";
-import type { StoreRepo, StoreRow } from "./repo";
+import type { StoreRepoSync, StoreRow } from "./repo";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 /** Pickup days offered: the first two local days that have a slot, looked for within the week an order may be ahead. */
@@ -38,7 +38,7 @@ const PICKUP_DAYS_SEARCHED = 7;
  *   lead only shapes the times offered (`pickupSlots`): a time inside the hours is accepted, as the orders module
  *   already accepts one a few minutes past (a slow submit).
  */
-export function createStoreService(deps: { db: Db; repo: StoreRepo; now: () => number; timeZone: string }) {
+export function createStoreService(deps: { db: Db; repo: StoreRepoSync; now: () => number; timeZone: string }) {
   const { db, repo, now } = deps;
 
   const hoursOf = (s: StoreRow): StoreHours => ({ timeZone: s.timeZone ?? deps.timeZone, week: JSON.parse(s.week), exceptions: JSON.parse(s.exceptions) });

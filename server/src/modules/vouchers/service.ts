@@ -20,8 +20,8 @@ import { actorOf, audit, type Actor } from "../../lib/audit";
 import { humanCode, normalizeMemberCode, normalizeVoucherCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
 import type { createSigner } from "../../lib/signed-token";
-import type { IdentityRepo } from "../identity/repo";
-import type { LoyaltyRepo } from "../loyalty/repo";
+import type { IdentityRepoSync } from "../identity/repo";
+import type { LoyaltyRepoSync } from "../loyalty/repo";
 import type { CampaignRow, VoucherRepo, VoucherRow } from "./repo";
 
 const QR_TTL_MS = 60_000;
@@ -98,8 +98,8 @@ const BLOCKER_MESSAGE: Record<string, string> = {
 export function createVoucherService(deps: {
   db: Db;
   repo: VoucherRepo;
-  loyaltyRepo: Pick<LoyaltyRepo, "append">;
-  identityRepo: Pick<IdentityRepo, "byId" | "storeExists" | "memberRef">;
+  loyaltyRepo: Pick<LoyaltyRepoSync, "append">;
+  identityRepo: Pick<IdentityRepoSync, "byId" | "storeExists" | "memberRef">;
   /** Whether a redeemer's id is a console operator's (named as such at the counter). */
   operatorExists: (id: string) => boolean;
   qrSigner: ReturnType<typeof createSigner>;
