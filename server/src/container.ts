@@ -57,7 +57,6 @@ import { createTimelineService } from "./modules/timeline/service";
 import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
-import { sqliteStore } from "./db/store";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
 import { createAutomationRepo } from "./modules/automations/repo";
@@ -214,7 +213,7 @@ export function buildContainer(o: ContainerOptions) {
     log: o.log,
   });
   // Leases read the wall clock, never `now` (cluster-jobs.ts says why): other processes compare them.
-  const jobs = createClusterJobs({ repo: createJobLeaseRepo(sqliteStore(db)), log: o.log, leaseMs: config.JOB_LEASE_MS });
+  const jobs = createClusterJobs({ repo: createJobLeaseRepo(store), log: o.log, leaseMs: config.JOB_LEASE_MS });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
