@@ -138,15 +138,15 @@ export type Checkpoints = {
  * steady stream of commits the worker's passes keep being overtaken. So once the WAL passes
  * `restartBytes`, the worker pauses and asks this thread for one PASSIVE pass between two event-loop
  * turns. With the worker idle, nothing else holds the checkpoint lock and no commit can slip in before
- * the next write, so that pass reaches the WAL's end and the next write starts it over: the WAL is
- * bounded by `restartBytes` plus what is written before this thread's next turn, whatever the
- * scheduler does. That pass blocks the event loop for what it copies and syncs, so before it the
- * worker hands over: on this thread's answer it runs one last pass and syncs the database file, and
- * this thread's pass then copies (and syncs) only the frames written since that answer, not the
- * hundreds of MB behind the first request. It comes once per `restartBytes` written under sustained
- * load, never in quiet times. `journal_size_limit` is kept at twice `restartBytes`: the first commit
- * after a restart would otherwise truncate the WAL's steady size on this thread. In-memory databases
- * have no WAL.
+ * the next write, so that pass reaches the WAL's end and the next write starts it over, whatever the
+ * scheduler does. That pass blocks the event loop for what it copies and syncs, so first the worker
+ * hands over: on this thread's answer it runs one last pass and syncs the database file, and this
+ * thread's pass copies and syncs only the frames written since, not the backlog of a pass overtaken
+ * by commits. The WAL is bounded by `restartBytes` plus what is
+ * written during the worker's last two passes and until this thread's next turn. The pass comes once
+ * per `restartBytes` written under sustained load, never in quiet times. `journal_size_limit` is twice
+ * `restartBytes`: the first commit after a restart would otherwise truncate the WAL's steady size, on
+ * this thread. In-memory databases have no WAL.
  */
 export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?: number; onError?: (e: Error) => void } = {}): Checkpoints {
   if (db.$client.memory) return Object.assign(async () => {}, { tick: async () => ({ frames: 0, startsOver: false }) });
