@@ -122,9 +122,9 @@ export type Checkpoints = {
   /** Settles once the worker's connection is closed. */
   (): Promise<void>;
   /**
-   * Runs one worker pass now (and, if it asks for it, the handover and the restart pass here) and tells what happened:
-   * lets a test drive the checkpointer commit by commit instead of racing its timer. Meant for
-   * `everyMs: 0` (no timer).
+   * Runs one worker pass now (and, if it asks for it, the handover and the restart pass here) and tells
+   * what happened: lets a test drive the checkpointer commit by commit instead of racing its timer. Meant
+   * for `everyMs: 0` (no timer).
    */
   tick(): Promise<{ frames: number; startsOver: boolean }>;
 };
@@ -142,11 +142,11 @@ export type Checkpoints = {
  * scheduler does. That pass blocks the event loop for what it copies and syncs, so first the worker
  * hands over: on this thread's answer it runs one last pass and syncs the database file, and this
  * thread's pass copies and syncs only the frames written since, not the backlog of a pass overtaken
- * by commits. The WAL is bounded by `restartBytes` plus what is
- * written during the worker's last two passes and until this thread's next turn. The pass comes once
- * per `restartBytes` written under sustained load, never in quiet times. `journal_size_limit` is twice
- * `restartBytes`: the first commit after a restart would otherwise truncate the WAL's steady size, on
- * this thread. In-memory databases have no WAL.
+ * by commits. The WAL is bounded by `restartBytes` plus what is written during the worker's last two
+ * passes and until this thread's next turn. The pass comes once per `restartBytes` written under
+ * sustained load, never in quiet times. `journal_size_limit` is twice `restartBytes`: the first commit
+ * after a restart would otherwise truncate the WAL's steady size, on this thread. In-memory databases
+ * have no WAL.
  */
 export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?: number; onError?: (e: Error) => void } = {}): Checkpoints {
   if (db.$client.memory) return Object.assign(async () => {}, { tick: async () => ({ frames: 0, startsOver: false }) });
