@@ -35,7 +35,10 @@ onBothDatabases("store", (store, dialect) => {
     expect(await countOf(s).get("rows")).toBe(2);
     expect(await s.prepare("select sum(at) from audit_log where actor_id = ?", "pluck").get("rows")).toBe(1_700_000_000_125);
     expect(await s.prepare("select action from audit_log where actor_id = ?", "pluck").get("nobody")).toBeUndefined();
-    expect(await s.prepare("update audit_log set details = ? where actor_id = ?").run("x", "rows")).toEqual({ changes: 2 });
+    expect(await s.prepare("update audit_log set details = ? where actor_id = ?").run("x", "rows")).toMatchObject({ changes: 2 });
+    const ins = "insert into audit_log (actor_kind, actor_id, action, at) values ('system', 'rows-id', 'c', 3)";
+    const { lastId } = await s.prepare({ sqlite: ins, pg: `${ins} returning id` }).run();
+    expect(await s.prepare("select action from audit_log where id = ?", "pluck").get(lastId)).toBe("c");
     expect(await s.prepare("select count(*) from audit_log where actor_id = @who and at >= @at", "pluck").get({ who: "rows", at: 2 })).toBe(2);
   });
 

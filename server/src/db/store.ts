@@ -85,7 +85,11 @@ async function driveAsync<T>(body: Step<T>): Promise<T> {
 /** How a statement's rows come back: objects keyed by column name, arrays of values, or the first column only. */
 export type RowMode = "object" | "array" | "pluck";
 
-export type RunResult = { changes: number };
+/**
+ * `lastId`: the integer key of the row an insert wrote. SQLite knows it without being asked; PostgreSQL reports it
+ * when the statement ends in `returning id` (give the two texts: `returning` costs SQLite a few µs per insert).
+ */
+export type RunResult = { changes: number; lastId?: number };
 
 export interface Statement<Row> {
   get(...params: unknown[]): Awaitable<Row | undefined>;
@@ -157,7 +161,10 @@ export function sqliteStore(db: Db): Store {
       return {
         get: (...p: unknown[]) => s.get(...p) as never,
         all: (...p: unknown[]) => s.all(...p) as never,
-        run: (...p: unknown[]) => ({ changes: s.run(...p).changes }),
+        run: (...p: unknown[]) => {
+          const r = s.run(...p);
+          return { changes: r.changes, lastId: Number(r.lastInsertRowid) };
+        },
       };
     },
     tx,
@@ -345,7 +352,12 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
           return (r.rows.length ? shape(r.rows[0]) : undefined) as never;
         },
         all: async (...p: unknown[]) => (await query(p)).rows.map(shape) as never,
-        run: async (...p: unknown[]) => ({ changes: (await query(p)).rowCount ?? 0 }),
+        run: async (...p: unknown[]) => {
+          const r = await query(p);
+          const first = r.rows[0] as unknown[] | Record<string, unknown> | undefined;
+          const id = first === undefined ? undefined : Array.isArray(first) ? first[0] : Object.values(first)[0];
+          return { changes: r.rowCount ?? 0, ...(id === undefined ? {} : { lastId: Number(id) }) };
+        },
       };
     },
     tx,

@@ -53,11 +53,9 @@ export function createLoyaltyRepo(store: Store) {
   const bySourceKey = store.prepare(`${ledgerRow.selectAll} where source_key = ?`, "array");
   // The balance and running earn total live on the customer row (the customers module writes it, here inside our transaction).
   const bumpBalance = createPointsColumns(store);
-  const insertEntry = store.prepare<number>(
-    `insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, expires_at, created_at, earned_to_date)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-    "pluck",
-  );
+  const INSERT_ENTRY = `insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, expires_at, created_at, earned_to_date)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  const insertEntry = store.prepare({ sqlite: INSERT_ENTRY, pg: `${INSERT_ENTRY} returning id` });
 
   /**
    * Appends one entry and moves the cached balance with it, inside the caller's transaction (or one of its own).
@@ -83,8 +81,8 @@ export function createLoyaltyRepo(store: Store) {
       const [balanceAfter, earnedToDate] = bumped;
       const storeId = e.storeId ?? null;
       const expiresAt = e.expiresAt ?? null;
-      const id = yield* q(
-        insertEntry.get(e.customerId, e.kind, e.delta, balanceAfter, e.reason, e.sourceKey, storeId, e.actor.kind, e.actor.id, expiresAt, e.now, earnedToDate),
+      const { lastId: id } = yield* q(
+        insertEntry.run(e.customerId, e.kind, e.delta, balanceAfter, e.reason, e.sourceKey, storeId, e.actor.kind, e.actor.id, expiresAt, e.now, earnedToDate),
       );
       // Every column but the id is what we just wrote: no need to read the row back.
       const entry: LedgerRow = {
