@@ -116,7 +116,8 @@ export function buildContainer(o: ContainerOptions) {
   const loyaltyRepo = syncView(store, loyaltyRepoAsync);
   const voucherRepo = createVoucherRepo(db);
   const loyalty = createLoyaltyService({ store, repo: loyaltyRepoAsync, identityRepo: identityRepoAsync, now });
-  const adminRepo = createAdminRepo(db);
+  const adminRepoAsync = createAdminRepo(store);
+  const adminRepo = syncView(store, adminRepoAsync);
   const vouchers = createVoucherService({
     db,
     repo: voucherRepo,
@@ -372,7 +373,7 @@ export function buildContainer(o: ContainerOptions) {
     observeFollowState: oa.observeFollowState,
     now,
   });
-  const admin = createAdminService({ db, repo: adminRepo, storeExists: storeRepo.exists, issueToken: o.issueToken, now });
+  const admin = createAdminService({ store, repo: adminRepoAsync, storeExists: storeRepoAsync.exists, issueToken: o.issueToken, now });
   const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
   const customers = createCustomerService({
     db,

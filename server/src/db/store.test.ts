@@ -177,6 +177,13 @@ onBothDatabases("store", (store, dialect) => {
       }
     });
 
+    it("runs a body at the isolation it asks for", async () => {
+      const s = store();
+      const level = s.prepare("show transaction_isolation", "pluck");
+      expect(await s.tx(() => q(level.get()))).toBe("serializable");
+      expect(await s.tx(() => q(level.get()), { isolation: "read committed" })).toBe("read committed");
+    });
+
     it("keeps a body's statements on its own connection while other queries use the pool", async () => {
       const s = store();
       const pid = s.prepare("select pg_backend_pid()", "pluck");

@@ -100,6 +100,14 @@ export interface Statement<Row> {
 /** SQL for both drivers, or one text each where their dialects differ. `?` or `@name` placeholders (not both) in both. */
 export type Sql = string | { sqlite: string; pg: string };
 
+/**
+ * PostgreSQL's isolation for one transaction (SQLite's are always serial). SERIALIZABLE, the default, keeps every
+ * body's "read, check, write" safe by itself. READ COMMITTED suits a body that serialises itself with a lock it
+ * takes first (an advisory lock per customer): each later statement then reads what committed before it, with no
+ * false conflicts between bodies that touch different rows.
+ */
+export type TxOptions = { isolation?: "serializable" | "read committed" };
+
 export interface Store {
   readonly dialect: Dialect;
   /**
@@ -110,7 +118,7 @@ export interface Store {
   prepare<Row extends unknown[] = unknown[]>(sql: Sql, mode: "array"): Statement<Row>;
   prepare<V = unknown>(sql: Sql, mode: "pluck"): Statement<V>;
   /** Runs `body` in a transaction of its own; on SQLite the answer is there when this returns. */
-  tx<T>(body: () => Step<T>): Awaitable<T>;
+  tx<T>(body: () => Step<T>, opts?: TxOptions): Awaitable<T>;
   /** Runs `body` in the caller's transaction when there is one (no savepoint: an error undoes the whole unit), else in its own. */
   join<T>(body: () => Step<T>): Awaitable<T>;
   /** Runs `body`'s steps with no transaction of its own (reads that need no snapshot), in the caller's if there is one. */
@@ -167,7 +175,7 @@ export function sqliteStore(db: Db): Store {
         },
       };
     },
-    tx,
+    tx: (body) => tx(body),
     join: (body) => (c.inTransaction ? driveSync(body()) : tx(body)),
     read: (body) => driveSync(body()),
     inTx: () => c.inTransaction,
@@ -266,12 +274,13 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
   pool.on("error", () => {});
   const current = new AsyncLocalStorage<pg.PoolClient>();
 
-  async function tx<T>(body: () => Step<T>): Promise<T> {
+  async function tx<T>(body: () => Step<T>, opts: TxOptions = {}): Promise<T> {
+    const begin = `begin isolation level ${opts.isolation ?? "serializable"}`;
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query("begin isolation level serializable");
+        await client.query(begin);
         const value = await current.run(client, () => driveAsync(body()));
         await client.query("commit");
         return value;

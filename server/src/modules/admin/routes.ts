@@ -44,7 +44,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
       config: { access: "admin", roles: ["marketer", "store_manager"], scope: "own" },
       schema: { tags, summary: "Who this console session is, with its role and stores: the console checks a stored token with it", response: { 200: AdminMe } },
     },
-    async (req) => ({ admin: admin.me(me(req)) }),
+    async (req) => ({ admin: await admin.me(me(req)) }),
   );
 
   r.put(
@@ -66,7 +66,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AdminServ
   r.get(
     "/api/admin/operators",
     { config: { access: "admin" }, schema: { tags, summary: "Every console account", response: { 200: z.object({ operators: z.array(Operator) }) } } },
-    async () => ({ operators: admin.list() }),
+    async () => ({ operators: await admin.list() }),
   );
 
   r.post(
