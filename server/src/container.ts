@@ -5,6 +5,10 @@ import type { TokenClaims } from "./http/auth";
 import type { Db } from "./db/client";
 import { createZaloClient } from "./zalo/client";
 import { oaTokenStore } from "./zalo/token-store";
+import { createAppRateLimiter } from "./zalo/rate-limit";
+import { sqliteStore } from "./db/store";
+import { createRateBucketRepo } from "./modules/rate-limits/repo";
+import { createSharedRateLimiter } from "./modules/rate-limits/zalo-schedule";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createCustomerRepo } from "./modules/customers/repo";
 import { createCustomerService } from "./modules/customers/service";
@@ -90,8 +94,19 @@ export type ContainerOptions = {
 
 export function buildContainer(o: ContainerOptions) {
   const { config, db, now } = o;
-  const oaTokens = oaTokenStore(db, config, now);
-  const zalo = createZaloClient({ config, tokens: oaTokens, now });
+  const store = sqliteStore(db);
+  const oaTokens = oaTokenStore(store, config, now);
+  const rateBuckets = createRateBucketRepo(store);
+  // Zalo's limit is per app: every process on the database takes from one schedule. An in-memory database is
+  // this process's alone, so there is nobody to share with and the in-process limiter does (tests, the demo).
+  const zaloLimiter = db.$client.memory
+    ? createAppRateLimiter({ perMinute: config.ZALO_APP_RATE_PER_MINUTE })
+    : createSharedRateLimiter({
+        repo: rateBuckets,
+        perMinute: config.ZALO_APP_RATE_PER_MINUTE,
+        onError: (err) => o.log.error({ err }, "could not push Zalo's shared schedule back after a -32"),
+      });
+  const zalo = createZaloClient({ config, tokens: oaTokens, now, limiter: zaloLimiter });
   const customerRepo = createCustomerRepo(db);
   const storeRepo = createStoreRepo(db);
   const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
@@ -414,6 +429,7 @@ export function buildContainer(o: ContainerOptions) {
     jobs,
     periodicJobs,
     zalo,
+    rateBuckets,
     identity,
     loyalty,
     vouchers,
