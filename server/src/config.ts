@@ -155,8 +155,8 @@ const ConfigSchema = z
     DISPATCHER_ENABLED: bool("true"),
     /**
      * Zalo's per-app request limit on the OA and ZNS APIs (zalo-platform.md §5.9: 4,000 a minute, [THIRD-PARTY]).
-     * One limiter in the Zalo client keeps every request of this process under it; the channels share it.
-     * Run several processes (API + dispatcher)? Give each its share.
+     * Every process on the database takes its requests from one shared schedule (modules/rate-limits), and the
+     * channels share it: the same value in every process.
      */
     ZALO_APP_RATE_PER_MINUTE: z.coerce.number().int().min(60).max(1_000_000).default(4000),
     /** Sends per second per channel, at most the app-wide limit (ZALO_APP_RATE_PER_MINUTE / 60) that all channels share. */
