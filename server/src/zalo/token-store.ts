@@ -50,7 +50,9 @@ export function oaTokenStore(store: Store, config: Pick<Config, "ZALO_OA_ACCESS_
       yield* q(fromEnv.run(config.ZALO_OA_ACCESS_TOKEN, config.ZALO_OA_REFRESH_TOKEN, t + ENV_TTL_MS, t, fp, fp));
     }
   });
-  // On PostgreSQL the seed is a promise: every call waits for it (on SQLite it has run already).
+  // On PostgreSQL the seed is a promise: every call waits for it, and sees its failure (on SQLite it has run
+  // already). Marked handled here: a failed seed is every call's error, not an unhandled rejection at start.
+  if (isPromise(seeded)) seeded.catch(() => {});
   const after = <T>(f: () => Awaitable<T>): Awaitable<T> => (isPromise(seeded) ? seeded.then(f) : f());
 
   // Read on every Zalo call (another process may have rotated the pair), so prepared once.
