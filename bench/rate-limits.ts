@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createRequire } from "node:module";
+import Fastify, { type FastifyPluginAsync } from "fastify";
 import { openDb } from "@mc/server/db/client";
 import { migratePg } from "@mc/server/db/pg/client";
 import { createTestDatabase, testPgServer } from "@mc/server/db/pg/test-database";
@@ -20,8 +21,10 @@ import { createAppRateLimiter, type AppRateLimiter } from "@mc/server/zalo/rate-
 
 const OPS = Number(process.env.BENCH_OPS ?? 20_000);
 type Incr = (key: string, cb: (e: Error | null, r?: { current: number; ttl: number }) => void, window: number, max: number) => void;
-// The plugin's own in-memory store: the baseline of a per-address hit.
-const LocalStore = createRequire(import.meta.url)("../server/node_modules/@fastify/rate-limit/store/LocalStore.js") as new (
+// The server's @fastify/rate-limit (bench/ does not depend on it itself), and its in-memory store: the baselines.
+const fromServer = createRequire(new URL("../server/package.json", import.meta.url));
+const rateLimit = fromServer("@fastify/rate-limit") as FastifyPluginAsync<Record<string, unknown>>;
+const LocalStore = fromServer("@fastify/rate-limit/store/LocalStore.js") as new (
   a: boolean,
   b: boolean,
 ) => {
@@ -53,9 +56,20 @@ const hitsOn = (incr: Incr, keys: number) => (i: number) =>
 const takes = (l: AppRateLimiter) => () => l.take();
 const FAST = { perMinute: 1_000_000 };
 
+/** The same request through Fastify and @fastify/rate-limit with `store` (undefined: the plugin's in-memory one), by inject. */
+async function throughFastify(db: string, store: ReturnType<typeof rowRateLimitStore> | undefined) {
+  const app = Fastify();
+  await app.register(rateLimit, { global: true, max: 1e9, timeWindow: 60_000, ...(store ? { store } : {}) });
+  app.get("/x", async () => ({ ok: true }));
+  await app.ready();
+  await measure("GET through the plugin (inject)", db, 32, OPS, (i) => app.inject({ url: "/x", remoteAddress: `198.51.${(i % 1000) >> 8}.${i % 256}` }));
+  await app.close();
+}
+
 async function onStore(store: Store, db: string) {
   const repo = createRateBucketRepo(store);
   const Rows = rowRateLimitStore(repo);
+  await throughFastify(db, Rows);
   const s = new Rows({});
   const incr: Incr = (k, cb, w, m) => s.incr(k, cb, w, m);
   await measure("per-address hit", db, 1, OPS / 4, hitsOn(incr, 1000));
@@ -74,6 +88,7 @@ await measure(
   hitsOn((k, cb, w, m) => local.incr(k, cb, w, m), 1000),
 );
 await measure("Zalo slot take", "memory (in-process limiter)", 32, OPS, takes(createAppRateLimiter(FAST)));
+await throughFastify("memory (plugin's LocalStore)", undefined);
 
 const dir = mkdtempSync(join(tmpdir(), "mc-bench-rate-"));
 const sqlite = sqliteStore(openDb(join(dir, "mc.db")));
