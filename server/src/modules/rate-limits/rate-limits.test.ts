@@ -62,9 +62,15 @@ onBothDatabases(
       await a.take();
       const t = Date.now();
       a.pause(400);
-      await new Promise((r) => setTimeout(r, 20)); // the push-back is fire and forget: let it land
+      // The push-back is fire and forget: wait until the row's next slot (23 ms apart here) is past the pause.
+      const slotMs = (LIMIT.windowMs + LIMIT.marginMs + 20) / 10;
+      const nextSlotAt = async () => ((await repo.read(key))?.hits ?? 0) * slotMs;
+      for (let i = 0; i < 40 && (await nextSlotAt()) < t + 400; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(await nextSlotAt()).toBeGreaterThanOrEqual(t + 400);
+      // Within the pause, the other process (no slots of its own yet) gets its first one after it.
+      expect(Date.now() - t).toBeLessThan(300);
       await b.take();
-      expect(Date.now() - t).toBeGreaterThanOrEqual(390);
+      expect(Date.now() - t).toBeGreaterThanOrEqual(395);
     });
 
     it("the per-address store counts every hit of every process once, in fixed windows, a route's own apart", async () => {
