@@ -73,6 +73,18 @@ onBothDatabases(
       expect(Date.now() - t).toBeGreaterThanOrEqual(395);
     });
 
+    it("a schedule left an hour ahead (the wall clock stepped back) does not stall the takes, and they still hold the limit", async () => {
+      const repo = createRateBucketRepo(store());
+      const key = `zalo:t4:${dialect}`;
+      const slotMs = (LIMIT.windowMs + LIMIT.marginMs + 20) / 10;
+      await repo.reserve(key, Math.ceil((Date.now() + 3600_000) / slotMs), 1, Date.now());
+      const limiters = [1, 2].map(() => createSharedRateLimiter({ repo, key, ...LIMIT }));
+      const start = Date.now();
+      const times = await takeAll(limiters, 3, 5); // 30 takes, ~0.7 s on the grid
+      expect(Date.now() - start).toBeLessThan(5000);
+      expect(mostInAnyWindow(times, LIMIT.windowMs)).toBeLessThanOrEqual(10);
+    });
+
     it("the per-address store counts every hit of every process once, in fixed windows, a route's own apart", async () => {
       const repo = createRateBucketRepo(store());
       const Ctor = rowRateLimitStore(repo);

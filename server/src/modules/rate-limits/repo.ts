@@ -36,6 +36,8 @@ export function createRateBucketRepo(store: Store) {
     pg: `insert into rate_buckets (key, hits, until_at) values (?, ?, ?)
          on conflict (key) do update set hits = greatest(rate_buckets.hits, excluded.hits), until_at = excluded.until_at`,
   });
+  // Moves a schedule back to `now`, only if nobody moved it since it was read (`seen`): see createSharedRateLimiter.
+  const rebase = store.prepare("update rate_buckets set hits = ?, until_at = ? where key = ? and hits = ?");
   // Counters whose window ended hold nothing; a schedule row is never dropped (its index is what keeps slots unique).
   const prune = store.prepare("delete from rate_buckets where until_at <= ? and key like 'ip:%'");
 
@@ -46,6 +48,11 @@ export function createRateBucketRepo(store: Store) {
     /** Reserves `n` slots of the schedule `key`, none before `nowIndex`; returns the index after the last (the first is that minus n). */
     reserve: (key: string, nowIndex: number, n: number, now: number): Awaitable<number> => reserve.get(key, nowIndex, n, now, nowIndex, n) as Awaitable<number>,
     pushBack: (key: string, index: number, now: number): Awaitable<unknown> => pushBack.run(key, index, now),
+    /** Sets the schedule's next free slot to `index` if it is still `seen`; whether it did. */
+    rebase: (key: string, seen: number, index: number, now: number): Awaitable<boolean> => {
+      const r = rebase.run(index, now, key, seen);
+      return r instanceof Promise ? r.then((x) => x.changes === 1) : r.changes === 1;
+    },
     prune: (now: number): Awaitable<number> => {
       const r = prune.run(now);
       return r instanceof Promise ? r.then((x) => x.changes) : r.changes;

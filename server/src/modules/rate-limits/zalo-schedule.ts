@@ -5,6 +5,12 @@ import type { RateBucketRepo } from "./repo";
 export const ZALO_APP_KEY = "zalo:app";
 
 const MAX_BATCH = 10;
+/**
+ * Further ahead than any real backlog (10 slots per process, a 1 s pause): a slot that far off comes from a wall
+ * clock that stepped back (NTP) after the schedule was moved. It is not waited for, and a schedule that far ahead
+ * is moved back to now, so a step back cannot stall every Zalo call for its length.
+ */
+const MAX_AHEAD_MS = 60_000;
 
 /**
  * Zalo's app-wide limit (zalo-platform.md §5.9) shared by every process on the database: the same guarantee as
@@ -15,7 +21,8 @@ const MAX_BATCH = 10;
  * batch, not per request); a request goes out at its slot, or not at all if it would be more than `staleMs` late
  * (the slot is dropped, and the next batch is 1 again). Slots are `(window + staleMs) / perSecond` apart, so
  * requests sent at most `staleMs` after their slots still hold `perSecond` per window. Real time, on each
- * process's clock (the hosts' clocks are assumed NTP-close; the window's margin absorbs the rest).
+ * process's wall clock (the hosts' clocks are assumed NTP-close; the window's margin absorbs the rest; a step
+ * back is caught by MAX_AHEAD_MS).
  */
 export function createSharedRateLimiter(p: {
   repo: RateBucketRepo;
@@ -36,6 +43,7 @@ export function createSharedRateLimiter(p: {
   let batch = 1;
   let dropped = false;
   let refilling: Promise<void> | null = null;
+  // This process's own pause is on the monotonic clock: a wall-clock step back must not lengthen it.
   let pausedUntil = 0;
 
   async function refill() {
@@ -44,7 +52,10 @@ export function createSharedRateLimiter(p: {
     dropped = false;
     const n = batch;
     const t = Date.now();
-    const end = await p.repo.reserve(key, Math.ceil(t / slotMs), n, t);
+    const nowIndex = Math.ceil(t / slotMs);
+    let end = await p.repo.reserve(key, nowIndex, n, t);
+    // Conditional on what we saw: if another process moved it meanwhile, those slots (and ours) stand.
+    if ((end - n) * slotMs > t + MAX_AHEAD_MS && (await p.repo.rebase(key, end, nowIndex + n, t))) end = nowIndex + n;
     for (let i = end - n; i < end; i++) slots.push(i);
   }
 
@@ -52,13 +63,18 @@ export function createSharedRateLimiter(p: {
     perSecond,
     async take() {
       for (;;) {
-        const t = Date.now();
-        if (t < pausedUntil) {
-          await sleep(pausedUntil - t);
+        const mono = performance.now();
+        if (mono < pausedUntil) {
+          await sleep(pausedUntil - mono);
           continue;
         }
+        const t = Date.now();
         while (slots.length && slots[0]! * slotMs + staleMs < t) {
           slots.shift();
+          dropped = true;
+        }
+        if (slots.length && slots[slots.length - 1]! * slotMs > t + MAX_AHEAD_MS) {
+          slots = slots.filter((i) => i * slotMs <= t + MAX_AHEAD_MS);
           dropped = true;
         }
         const i = slots.shift();
@@ -72,7 +88,7 @@ export function createSharedRateLimiter(p: {
         if (at > t) await sleep(at - t);
         // Woken too late (a busy event loop) or paused meanwhile: this slot is not used, never sent late.
         const sent = Date.now();
-        if (sent > at + staleMs || sent < pausedUntil) {
+        if (sent > at + staleMs || performance.now() < pausedUntil) {
           dropped = true;
           continue;
         }
@@ -81,7 +97,7 @@ export function createSharedRateLimiter(p: {
     },
     pause(ms: number) {
       const t = Date.now();
-      pausedUntil = Math.max(pausedUntil, t + ms);
+      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
       dropped = slots.length > 0 || dropped;
       slots = [];
       // Everyone else's next batch starts after the pause; slots they already hold (at most 10) still go out.
