@@ -221,7 +221,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(ratingRoutes, { ratings: c.ratings });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
-  // Points expiry, the keep-warm floor, Checkout reports: once per cluster, whichever instances run (job leases).
+  // Points expiry, the keep-warm floor, Checkout reports, the dashboard's fill (DASHBOARD_JOB_ENABLED): once per
+  // cluster, whichever instances run (job leases).
   app.addHook("onReady", async () => c.jobs.start(c.periodicJobs));
   app.addHook("onClose", async () => c.jobs.stop());
   // Rows written before the CRM's search key existed get theirs (in slices; one index seek when none lack it).
@@ -238,14 +239,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // The automations' due timers run where the dispatcher does (here, or in dispatcher-main.ts).
     app.addHook("onReady", async () => c.automationTimers.start());
     app.addHook("onClose", async () => c.automationTimers.stop());
-  }
-  // The dashboard's settled days, computed once in the background (in slices) so a view reads them stored.
-  if (config.DASHBOARD_JOB_ENABLED) {
-    let stop: (() => Promise<void>) | null = null;
-    app.addHook("onReady", async () => {
-      stop = dashboard.startJob({ everyMs: 3600_000, onError: (err) => app.log.error({ err }, "dashboard fill failed") });
-    });
-    app.addHook("onClose", async () => stop?.());
   }
   app.addHook("onReady", async () => health.started());
   return app;

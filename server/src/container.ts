@@ -60,6 +60,7 @@ import { createTimelineService } from "./modules/timeline/service";
 import { createStaffTimeline } from "./modules/timeline/staff";
 import { createDashboardRepo } from "./modules/dashboard/repo";
 import { createDashboardService } from "./modules/dashboard/service";
+import { sqliteStore } from "./db/store";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
 import { createAutomationRepo } from "./modules/automations/repo";
@@ -74,6 +75,7 @@ import { createWhatIf } from "./modules/automations/what-if";
 import { createRatingRepo } from "./modules/ratings/repo";
 import { createRatingService } from "./modules/ratings/service";
 import { ratingDeepLink } from "@mc/shared";
+import { slicedJob } from "./modules/jobs/sliced";
 import { createJobLeaseRepo } from "./modules/jobs/repo";
 import { createClusterJobs, type ClusterJob } from "./modules/jobs/cluster-jobs";
 
@@ -218,8 +220,8 @@ export function buildContainer(o: ContainerOptions) {
     now,
     log: o.log,
   });
-  // Leases are wall-clock (they coordinate processes), not the injectable business clock tests move.
-  const jobs = createClusterJobs({ repo: createJobLeaseRepo(db), now: Date.now, log: o.log, leaseMs: config.JOB_LEASE_MS });
+  // Leases read the wall clock, never `now` (cluster-jobs.ts says why): other processes compare them.
+  const jobs = createClusterJobs({ repo: createJobLeaseRepo(sqliteStore(db)), log: o.log, leaseMs: config.JOB_LEASE_MS });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
@@ -423,6 +425,15 @@ export function buildContainer(o: ContainerOptions) {
     // COD/bank results still owed to Zalo's Checkout (a failed send, a process stopped mid-way).
     { name: "checkout-reports", everyMs: 60_000, run: () => payments.reportDue() },
   ];
+  // The dashboard's settled days (hourly: a day settles once a day), stored in slices so a view reads them. A
+  // stopping process ends it between two slices and hands it back: the next holder fills only what is missing.
+  if (config.DASHBOARD_JOB_ENABLED)
+    periodicJobs.push({
+      name: "dashboard-fill",
+      everyMs: 3_600_000,
+      runAtStart: true,
+      run: slicedJob((o) => dashboard.fill(o)),
+    });
 
   return {
     db,

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bearer, followingShoppers, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { bearer, followingShoppers, shopMorning, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import type { ZaloClient } from "../../zalo/client";
 import { createDispatcher, type DispatcherOptions } from "./dispatcher";
 import { createMessagingRepo } from "./repo";
@@ -304,5 +304,43 @@ describe("broadcast completion", () => {
     expect(broadcastState(id)).toEqual({ state: "paused", finished: 0 });
     await api("POST", `/api/admin/broadcasts/${id}/resume`);
     expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+  });
+});
+
+/** Rejects if `p` is still pending after `ms` of real time: a stalled send fails here, not at the test timeout. */
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))]);
+}
+
+const queueOrderMessages = (people: { customer: { id: string } }[], tag: string) => {
+  for (const p of people)
+    h.app.services.messaging.queue({ customerId: p.customer.id, category: "transactional", dedupeKey: `${tag}:${p.customer.id}`, source: "order", text: tag });
+};
+
+describe("a business clock that disagrees with the wall clock", () => {
+  it("a dispatcher started while the clock is ahead of the wall clock (a server clock set wrong) still sends at once", async () => {
+    // 10:00 in Vietnam, a day or more ahead of the wall clock: whatever the hour the suite runs at, outside quiet hours.
+    await h.control("POST", "/_emu/clock", { now: shopMorning(Date.now() + 2 * 86_400_000) });
+    const people = await followers(3);
+    queueOrderMessages(people, "ahead");
+    await within(5000, dispatcher(h.app.services.zalo).drain());
+    expect(sql("select state, count(*) as n from outbox group by state")).toEqual([{ state: "sent", n: 3 }]);
+    expect(perRecipient("cs").size).toBe(3);
+  });
+
+  it("the wall clock stepping back mid-run (NTP) does not stall the next send", async () => {
+    const people = await followers(2);
+    const d = dispatcher(h.app.services.zalo);
+    queueOrderMessages(people.slice(0, 1), "before");
+    await d.drain();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() - 3_600_000);
+      queueOrderMessages(people.slice(1), "after");
+      await within(5000, d.drain());
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sql("select state, count(*) as n from outbox group by state")).toEqual([{ state: "sent", n: 2 }]);
   });
 });

@@ -45,15 +45,19 @@ const CONVERSATION_PAGES = 5;
 type Row = Record<string, any>;
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
-/** Per-channel token bucket, so a burst never trips Zalo's rate limit (-32). */
-function bucket(perSecond: number, now: () => number) {
+/**
+ * Per-channel token bucket, so a burst never trips Zalo's rate limit (-32). It measures real elapsed time on the
+ * monotonic clock only: the injected business clock may be frozen or ahead of the wall clock, and the wall clock
+ * may step (NTP); a refill computed across two clocks went hours negative and stalled every send.
+ */
+function bucket(perSecond: number) {
   let tokens = perSecond;
-  let last = now();
+  let last = performance.now();
   let pausedUntil = 0;
   return {
     async take() {
       for (;;) {
-        const t = Date.now();
+        const t = performance.now();
         if (t < pausedUntil) {
           await new Promise((r) => setTimeout(r, pausedUntil - t));
           continue;
@@ -69,7 +73,7 @@ function bucket(perSecond: number, now: () => number) {
     },
     /** Zalo said slow down: stop this channel for a moment. */
     pause(ms: number) {
-      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
     },
   };
 }
@@ -120,9 +124,9 @@ export function createDispatcher(deps: {
   const dr = createDispatchRepo(repo);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const buckets: Record<Channel, ReturnType<typeof bucket>> = {
-    cs: bucket(channelRate, now),
-    template_uid: bucket(channelRate, now),
-    zns: bucket(channelRate, now),
+    cs: bucket(channelRate),
+    template_uid: bucket(channelRate),
+    zns: bucket(channelRate),
   };
   /** Paid sends wait while the Zalo Cloud Account cannot pay; one template waits out its daily limit. Read from the held rows each tick (so every process agrees). */
   let balanceUntil = 0;
