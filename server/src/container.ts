@@ -6,7 +6,6 @@ import type { Db } from "./db/client";
 import { createZaloClient } from "./zalo/client";
 import { oaTokenStore } from "./zalo/token-store";
 import { createAppRateLimiter } from "./zalo/rate-limit";
-import { sqliteStore } from "./db/store";
 import { createRateBucketRepo } from "./modules/rate-limits/repo";
 import { createSharedRateLimiter } from "./modules/rate-limits/zalo-schedule";
 import { createIdentityRepo } from "./modules/identity/repo";
@@ -221,7 +220,7 @@ export function buildContainer(o: ContainerOptions) {
     log: o.log,
   });
   // Leases read the wall clock, never `now` (cluster-jobs.ts says why): other processes compare them.
-  const jobs = createClusterJobs({ repo: createJobLeaseRepo(sqliteStore(db)), log: o.log, leaseMs: config.JOB_LEASE_MS });
+  const jobs = createClusterJobs({ repo: createJobLeaseRepo(store), log: o.log, leaseMs: config.JOB_LEASE_MS });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
