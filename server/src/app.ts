@@ -38,6 +38,7 @@ import { dashboardRoutes } from "./modules/dashboard/routes";
 import { autoReplyRoutes } from "./modules/auto-replies/routes";
 import type { AutoReplyService } from "./modules/auto-replies/service";
 import { buildContainer } from "./container";
+import { rowRateLimitStore } from "./modules/rate-limits/ip-store";
 import { automationRoutes } from "./modules/automations/routes";
 import { cartRoutes } from "./modules/carts/routes";
 import { ratingRoutes } from "./modules/ratings/routes";
@@ -114,6 +115,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.$client.close();
   });
 
+  const c = buildContainer({ config, db, now, log: app.log, issueToken: (p) => app.issueToken(p), process: "api" });
+
   const extraOrigins = config.CORS_ORIGINS.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
@@ -127,6 +130,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
+    // Counted in rate_buckets for every API process on the database; an in-memory database has no one to share with.
+    store:
+      config.RATE_LIMIT_SHARED && !db.$client.memory
+        ? rowRateLimitStore(c.rateBuckets, (err) => app.log.error({ err }, "rate_buckets prune failed"))
+        : undefined,
     errorResponseBuilder: () => new AppError(ErrorCode.RATE_LIMITED, "Too many requests: slow down"),
   });
   await app.register(swagger, {
@@ -139,7 +147,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // The route map is a reconnaissance gift: served only where DOCS_ENABLED says (off in production by default).
   if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const c = buildContainer({ config, db, now, log: app.log, issueToken: (p) => app.issueToken(p), process: "api" });
   const {
     zalo,
     identity,

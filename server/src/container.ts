@@ -5,6 +5,9 @@ import type { TokenClaims } from "./http/auth";
 import type { Db } from "./db/client";
 import { createZaloClient } from "./zalo/client";
 import { oaTokenStore } from "./zalo/token-store";
+import { createAppRateLimiter } from "./zalo/rate-limit";
+import { createRateBucketRepo } from "./modules/rate-limits/repo";
+import { createSharedRateLimiter } from "./modules/rate-limits/zalo-schedule";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createCustomerRepo } from "./modules/customers/repo";
 import { createCustomerService } from "./modules/customers/service";
@@ -95,8 +98,18 @@ export function buildContainer(o: ContainerOptions) {
   // The one store on this database (docs/database-layer.md). Modules ported to it get its repos as they are; the
   // others, still synchronous SQLite code, get their `syncView` (grep for it: what is left to port).
   const store = sqliteStore(db);
-  const oaTokens = oaTokenStore(db, config, now);
-  const zalo = createZaloClient({ config, tokens: oaTokens, now });
+  const oaTokens = oaTokenStore(store, config, now);
+  const rateBuckets = createRateBucketRepo(store);
+  // Zalo's limit is per app: every process on the database takes from one schedule. An in-memory database is
+  // this process's alone, so there is nobody to share with and the in-process limiter does (tests, the demo).
+  const zaloLimiter = db.$client.memory
+    ? createAppRateLimiter({ perMinute: config.ZALO_APP_RATE_PER_MINUTE })
+    : createSharedRateLimiter({
+        repo: rateBuckets,
+        perMinute: config.ZALO_APP_RATE_PER_MINUTE,
+        onError: (err) => o.log.error({ err }, "could not push Zalo's shared schedule back after a -32"),
+      });
+  const zalo = createZaloClient({ config, tokens: oaTokens, now, limiter: zaloLimiter });
   const customerRepoAsync = createCustomerRepo(store);
   const customerRepo = syncView(store, customerRepoAsync);
   const storeRepoAsync = createStoreRepo(store);
@@ -433,6 +446,7 @@ export function buildContainer(o: ContainerOptions) {
     jobs,
     periodicJobs,
     zalo,
+    rateBuckets,
     identity,
     loyalty,
     vouchers,
