@@ -3,6 +3,7 @@
 import type { Config } from "./config";
 import type { TokenClaims } from "./http/auth";
 import type { Db } from "./db/client";
+import { sqliteStore } from "./db/store";
 import { createZaloClient } from "./zalo/client";
 import { oaTokenStore } from "./zalo/token-store";
 import { createIdentityRepo } from "./modules/identity/repo";
@@ -146,7 +147,7 @@ export function buildContainer(o: ContainerOptions) {
     logoUrl: config.SHOP_LOGO_URL,
   });
   const dispatcher = createDispatcher({
-    db,
+    store: sqliteStore(db),
     repo: messagingRepo,
     zalo,
     now,

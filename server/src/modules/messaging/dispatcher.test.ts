@@ -1,3 +1,4 @@
+import { sqliteStore } from "../../db/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, followingShoppers, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import type { ZaloClient } from "../../zalo/client";
@@ -26,7 +27,13 @@ const now = () => h.emu.clock.now();
 const LEASE = 60_000;
 
 function dispatcher(zalo: ZaloClient, options: DispatcherOptions = {}) {
-  return createDispatcher({ db: h.app.services.db, repo: createMessagingRepo(h.app.services.db), zalo, now, options: { leaseMs: LEASE, ...options } });
+  return createDispatcher({
+    store: sqliteStore(h.app.services.db),
+    repo: createMessagingRepo(h.app.services.db),
+    zalo,
+    now,
+    options: { leaseMs: LEASE, ...options },
+  });
 }
 
 /**
