@@ -131,6 +131,23 @@ describe("a crash mid-broadcast", () => {
     ]);
   });
 
+  it("a wake (PostgreSQL's NOTIFY outbox) starts the next batch at once instead of after the poll's sleep", async () => {
+    const [p] = await followers(1);
+    const d = dispatcher(h.app.services.zalo, { pollMs: 60_000 });
+    d.start();
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // its first tick found nothing: it sleeps for a minute now
+      h.app.services.messaging.queue({ customerId: p!.customer.id, category: "care", dedupeKey: "woken", source: "test", text: "Chào bạn" });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.emu.state.messages).toHaveLength(0); // no wake: still asleep
+      d.wake();
+      await until("the woken dispatcher to send it", () => h.emu.state.messages.length === 1);
+    } finally {
+      await d.stop();
+    }
+    expect(sql("select state from outbox where dedupe_key = 'woken'")).toEqual([{ state: "sent" }]);
+  });
+
   it("a broadcast to no one is done as soon as it is planned", async () => {
     const b = (
       await api("POST", "/api/admin/broadcasts", {

@@ -13,11 +13,18 @@ async function customer(s: Store, id: string) {
   await s.prepare("insert into customers (id, name, member_code, created_at, updated_at) values (?, ?, ?, 0, 0)").run(id, id, `m-${id}`);
 }
 
-async function queueRows(outbox: OutboxRepo, customerId: string, n: number, tag: string, priority = 5) {
+async function queueRows(outbox: OutboxRepo, customerId: string, n: number, tag: string, priority = 5, broadcastId: string | null = null) {
   for (let i = 0; i < n; i++)
-    expect(await outbox.queue({ customerId, category: "care", priority, dedupeKey: `${tag}:${customerId}:${i}`, source: "test", text: `hi ${i}` }, NOW)).toBe(
-      true,
-    );
+    expect(
+      await outbox.queue({ customerId, category: "care", priority, dedupeKey: `${tag}:${customerId}:${i}`, source: "test", text: `hi ${i}`, broadcastId }, NOW),
+    ).toBe(true);
+}
+
+// broadcasts is the broadcasts repo's table; the claim reads its state.
+async function broadcast(s: Store, id: string, state: "running" | "paused") {
+  await s
+    .prepare("insert into broadcasts (id, name, category, audience, state, created_by, created_at) values (?, ?, 'care', '{}', ?, 'test', 0)")
+    .run(id, id, state);
 }
 
 const stateOf = (s: Store) =>
@@ -30,9 +37,15 @@ onBothDatabases(
       const s = store();
       const outbox = createOutboxRepo(s);
       const ids = Array.from({ length: 8 }, (_, i) => `claim-${i}`);
-      for (const id of ids) {
+      // Rows outside broadcasts and in a running broadcast are claimed (through each source's own first n); a
+      // paused broadcast's never are.
+      await broadcast(s, "b-running", "running");
+      await broadcast(s, "b-paused", "paused");
+      for (const [i, id] of ids.entries()) {
         await customer(s, id);
-        await queueRows(outbox, id, 25, "claim");
+        await queueRows(outbox, id, 15, "claim");
+        await queueRows(outbox, id, 10, "claim-b", 3, "b-running");
+        if (i < 2) await queueRows(outbox, id, 5, "claim-p", 3, "b-paused");
       }
       // A second queue of the same cause is a no-op (the dedupe key).
       expect(await outbox.queue({ customerId: ids[0]!, category: "care", dedupeKey: `claim:${ids[0]}:0`, source: "test", text: "again" }, NOW)).toBe(false);
@@ -59,7 +72,9 @@ onBothDatabases(
       expect(duplicates).toEqual([]);
       expect(got.size).toBe(200);
       // What each claimer got is what the table says it holds.
-      for (const id of ids) for (const r of await stateOf(s).all(id)) expect(r.lease_owner).toBe(got.get(r.id));
+      for (const id of ids) for (const r of await stateOf(s).all(id)) expect(r.lease_owner ?? undefined).toBe(got.get(r.id));
+      const paused = await s.prepare("select count(*) from outbox where broadcast_id = 'b-paused' and lease_owner is null", "pluck").get();
+      expect(paused).toBe(10);
       // All leased: nothing more to claim until the leases lapse.
       expect(await outbox.claim({ owner: "late", until: NOW + 2 * LEASE, now: NOW + 1, n: 500 })).toEqual([]);
     });
