@@ -223,8 +223,9 @@ export function createDispatcher(deps: {
   }
 
   /**
-   * The synchronous half: re-decide with fresh history and take the slot. Runs inside the batch's one
-   * transaction, in claim order, so a person's second message sees the slot their first one took.
+   * The database half (a part of the batch's one body, no network): re-decide with fresh history and take the
+   * slot, in claim order, so a person's second message sees the slot their first one took. On PostgreSQL the
+   * body holds these people's decide locks, and SERIALIZABLE reruns it if another dispatcher's slot got in first.
    */
   function* decideRow(row: Row): Step<{ decision: Decision; row: Row }> {
     {

@@ -247,21 +247,35 @@ export function createOutboxRepo(store: Store) {
   // `outbox_claim_idx` per source, so the rows of a broadcast being planned, paused or tripped (a million
   // of them) are never read, and a running one's are read only as far as @n.
   const claimable = "o.state in ('queued', 'held') and coalesce(o.not_before, 0) <= @now and (o.lease_until is null or o.lease_until < @now)";
-  // PostgreSQL: several dispatchers claim at once, so each source's first @n skips rows another claim holds
-  // locked (FOR UPDATE SKIP LOCKED) rather than waiting on them or taking them twice; a row another claim has
-  // just leased and committed is re-read at its new version and no longer claimable. SQLite: one writer at a time.
-  const claimSql = (lock: string) => `
+  const firstClaimable = (source: string) =>
+    `select o.id, o.priority from outbox o where ${source} and ${claimable} order by o.priority desc, o.id limit @n for update of o skip locked`;
+  const claim = c.prepare({
+    sqlite: `
     update outbox set lease_owner = @owner, lease_until = @until, updated_at = @now
     where id in (
       select id from outbox
-      where id in (select o.id from outbox o where o.broadcast_id is null and ${claimable} order by o.priority desc, o.id limit @n${lock})
+      where id in (select o.id from outbox o where o.broadcast_id is null and ${claimable} order by o.priority desc, o.id limit @n)
          or id in (
            select x.id from broadcasts b join outbox x on x.id in (
-             select o.id from outbox o where o.broadcast_id = b.id and ${claimable} order by o.priority desc, o.id limit @n${lock})
+             select o.id from outbox o where o.broadcast_id = b.id and ${claimable} order by o.priority desc, o.id limit @n)
            where b.state = 'running')
       order by priority desc, id limit @n)
-    returning *`;
-  const claim = c.prepare({ sqlite: claimSql(""), pg: claimSql(" for update of o skip locked") });
+    returning *`,
+    // The same rows, for several dispatchers claiming at once: each source's first @n skips the rows another
+    // claim holds locked (FOR UPDATE SKIP LOCKED) instead of waiting on them or taking them twice, and a row
+    // another claim leased and committed meanwhile is re-read at its new version, no longer claimable. Written
+    // for PostgreSQL's planner: a lateral first @n per running broadcast (a correlated `in` there is run once per
+    // outbox row), and the chosen ids as an array, so the update seeks them by key rather than scanning the table.
+    pg: `
+    update outbox set lease_owner = @owner, lease_until = @until, updated_at = @now
+    where id = any (array(
+      select id from (
+        select * from (${firstClaimable("o.broadcast_id is null")}) loose
+        union all
+        select x.* from broadcasts b cross join lateral (${firstClaimable("o.broadcast_id = b.id")}) x where b.state = 'running'
+      ) c order by priority desc, id limit @n))
+    returning *`,
+  });
   // Deciding for a customer: PostgreSQL serializes the bodies that decide and take a slot for the same person
   // (two dispatchers with rows of one person), in one order (sorted ids) so two batches never wait in a cycle.
   // SQLite's IMMEDIATE transaction already runs one body at a time.
