@@ -197,6 +197,26 @@ onBothDatabases(
         }
       });
 
+      it("keeps trying to open a listener that cannot connect, and stops when closed", async () => {
+        // The same store with a pool pointing nowhere (port 1): only the listener's client reads it.
+        const unreachable = Object.create(store(), { pool: { value: { options: { connectionString: "postgres://postgres@127.0.0.1:1/none" } } } }) as Store;
+        const errors: Error[] = [];
+        let wakes = 0;
+        const listener = createOutboxRepo(unreachable).listen(
+          () => wakes++,
+          (err) => errors.push(err),
+        )!;
+        await expect(listener.ready).rejects.toThrow();
+        const deadline = Date.now() + 5000;
+        while (errors.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(errors.length).toBeGreaterThanOrEqual(2); // tried again
+        await listener.close();
+        const after = errors.length;
+        await new Promise((r) => setTimeout(r, 1300));
+        expect(errors.length).toBe(after);
+        expect(wakes).toBe(0);
+      });
+
       it("hands a lost listener connection back with a wake once it is open again", async () => {
         const s = store();
         const outbox = createOutboxRepo(s);

@@ -476,33 +476,40 @@ function listenForQueued(store: Store, wake: () => void, log?: (err: Error) => v
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
-  const open = async () => {
+  const open = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: store.pool.options.connectionString });
     client = c;
-    c.on("notification", (n) => n.channel === OUTBOX_CHANNEL && wake());
+    // Once per client: an error, its end, or a failed connect; `client` is no longer `c` after it (or after close).
     const lost = (err?: Error) => {
       if (client !== c) return;
       client = null;
       c.end().catch(() => {});
       if (err) log?.(err);
-      if (!closed) retry = setTimeout(() => void open().catch(lost), 1000);
+      if (!closed) retry = setTimeout(() => (opening = open().catch(() => {})), 1000);
     };
+    c.on("notification", (n) => n.channel === OUTBOX_CHANNEL && wake());
     c.on("error", lost);
     c.on("end", () => lost());
-    await c.connect();
-    await c.query(`listen ${OUTBOX_CHANNEL}`);
+    try {
+      await c.connect();
+      await c.query(`listen ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      lost(err as Error);
+      throw err;
+    }
     wake();
   };
   const ready = open();
+  let opening: Promise<void> = ready.catch(() => {});
   return {
-    /** Resolves once the first LISTEN is in place (rows queued before it are found by the next poll). */
+    /** Resolves once the first LISTEN is in place (it rejects if that failed; it is tried again each second meanwhile). */
     ready,
     async close() {
       closed = true;
       clearTimeout(retry);
+      await opening;
       const c = client;
       client = null;
-      await ready.catch(() => {});
       await c?.end().catch(() => {});
     },
   };
