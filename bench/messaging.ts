@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "@mc/server/db/client";
+import { sqliteStore } from "@mc/server/db/store";
 import { createMessagingRepo } from "@mc/server/modules/messaging/repo";
 import { createMessagingService } from "@mc/server/modules/messaging/service";
 import { createDispatcher } from "@mc/server/modules/messaging/dispatcher";
@@ -119,7 +120,7 @@ async function dispatch() {
     })();
     const { oaTokenStore } = await import("@mc/server/zalo/token-store");
     const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
-    const d = createDispatcher({ db, repo, zalo, now, options: { ratePerSecond: 1_000_000, concurrency: CONCURRENCY, batchSize: 500 } });
+    const d = createDispatcher({ store: sqliteStore(db), repo, zalo, now, options: { ratePerSecond: 1_000_000, concurrency: CONCURRENCY, batchSize: 500 } });
     const t0 = Date.now();
     await d.drain();
     const ms = Date.now() - t0;
