@@ -169,7 +169,7 @@ export function buildContainer(o: ContainerOptions) {
     logoUrl: config.SHOP_LOGO_URL,
   });
   const dispatcher = createDispatcher({
-    db,
+    store: sqliteStore(db),
     repo: messagingRepo,
     zalo,
     now,

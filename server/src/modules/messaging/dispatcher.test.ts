@@ -1,3 +1,4 @@
+import { sqliteStore } from "../../db/store";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { bearer, followingShoppers, shopMorning, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import type { ZaloClient } from "../../zalo/client";
@@ -26,7 +27,13 @@ const now = () => h.emu.clock.now();
 const LEASE = 60_000;
 
 function dispatcher(zalo: ZaloClient, options: DispatcherOptions = {}) {
-  return createDispatcher({ db: h.app.services.db, repo: createMessagingRepo(h.app.services.db), zalo, now, options: { leaseMs: LEASE, ...options } });
+  return createDispatcher({
+    store: sqliteStore(h.app.services.db),
+    repo: createMessagingRepo(h.app.services.db),
+    zalo,
+    now,
+    options: { leaseMs: LEASE, ...options },
+  });
 }
 
 /**
@@ -122,6 +129,23 @@ describe("a crash mid-broadcast", () => {
     expect(sql("select state, reason, zalo_msg_id from outbox")).toEqual([
       { state: "sent", reason: "FOUND_IN_CONVERSATION", zalo_msg_id: h.emu.state.messages[0]!.msgId },
     ]);
+  });
+
+  it("a wake (PostgreSQL's NOTIFY outbox) starts the next batch at once instead of after the poll's sleep", async () => {
+    const [p] = await followers(1);
+    const d = dispatcher(h.app.services.zalo, { pollMs: 60_000 });
+    d.start();
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // its first tick found nothing: it sleeps for a minute now
+      h.app.services.messaging.queue({ customerId: p!.customer.id, category: "care", dedupeKey: "woken", source: "test", text: "Chào bạn" });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.emu.state.messages).toHaveLength(0); // no wake: still asleep
+      d.wake();
+      await until("the woken dispatcher to send it", () => h.emu.state.messages.length === 1);
+    } finally {
+      await d.stop();
+    }
+    expect(sql("select state from outbox where dedupe_key = 'woken'")).toEqual([{ state: "sent" }]);
   });
 
   it("a broadcast to no one is done as soon as it is planned", async () => {
