@@ -75,6 +75,13 @@ export function createGameRepo(store: Store) {
     "select count(*) from game_draws where campaign_id = ? and store_id = ? and day = ? and win = ? and state in ('issued', 'pending_follow')",
     "pluck",
   );
+  // PostgreSQL: every play of one game reads all its prize rows and a winner updates one, so concurrent plays
+  // conflict under SERIALIZABLE nearly always and would mostly run again (a retry storm at a busy counter). They
+  // queue on this lock instead: a self-conflicting table lock taken as the body's first statement, before the
+  // transaction's snapshot (LOCK takes none), so a play sees every play before it and none fails for that.
+  // game_campaigns, which only admin edits write: the follow flow's game_prizes and draw writes never wait on it.
+  // SQLite needs nothing: its IMMEDIATE transaction is one writer already.
+  const playQueue = store.dialect === "postgres" ? store.prepare("lock table game_campaigns in share row exclusive mode") : null;
   // A settled draw never changes again: only a pending one moves, by a conditional update.
   const settlePending = store.prepare(
     "update game_draws set state = ?, voucher_id = coalesce(?, voucher_id), settled_at = ?, settle_reason = ? where id = ? and state = 'pending_follow'",
@@ -149,6 +156,8 @@ export function createGameRepo(store: Store) {
     prize,
     insertPrize: (row: typeof gamePrizes.$inferInsert) => prizes$.insert(row),
     updatePrize: (id: string, set: Partial<typeof gamePrizes.$inferInsert>) => prizes$.update(id, set),
+    /** The plays' queue (see playQueue): the first step of a play's (or a prize edit's) body. */
+    queuePlay: (): Awaitable<unknown> => playQueue?.run(),
     /** Takes one unit of a prize's stock; false when none is left (a conditional update: atomic on both databases). */
     takePrize: (id: string) => then(takePrize.run(id), (r) => r.changes === 1),
     returnPrize: (id: string) => then(returnPrize.run(id), (r) => r.changes === 1),

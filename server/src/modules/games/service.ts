@@ -212,12 +212,14 @@ export function createGameService(deps: {
    * One play. Everything happens in one transaction: the limits, the draw (crypto RNG over the published weights),
    * the stock (conditional update), the store's daily budget, the prize itself and the draw record. Two plays
    * never both see the last unit of stock, nor both pass a person's play limit: on SQLite the transaction is
-   * IMMEDIATE (one writer), on PostgreSQL SERIALIZABLE, so the loser runs again from the start (a new draw: the
-   * one that lost never happened) and sees the winner's writes.
+   * IMMEDIATE (one writer); on PostgreSQL plays queue on a lock taken before the snapshot (repo.queuePlay), and the
+   * transaction is SERIALIZABLE besides, so one that still collides runs again from the start (a new draw: the
+   * one that lost never happened) and sees the other's writes.
    */
   async function play(customerId: string, body: QrLinkBody & { requestId?: string }): Promise<PlayResult> {
     const requestKey = body.requestId ? `play:${customerId}:${body.requestId}` : null;
     return store.tx(function* (): Step<PlayResult> {
+      yield* q(repo.queuePlay());
       const at = now();
       if (requestKey) {
         const existing = yield* q(repo.drawByRequest(requestKey));
@@ -425,6 +427,9 @@ export function createGameService(deps: {
     await checkInput(input);
     const at = now();
     return store.tx(function* () {
+      // In the plays' queue too (PostgreSQL): an edit holding prize rows while it waits for a play's table lock, and
+      // the play waiting for those rows, would deadlock.
+      yield* q(repo.queuePlay());
       if (!(yield* q(repo.game(id)))) throw new AppError(ErrorCode.GAME_NOT_FOUND, "Game not found");
       const current = new Map((yield* q(repo.allPrizes(id))).map((x) => [x.id, x]));
       for (const [i, x] of input.prizes.entries()) {
