@@ -44,7 +44,7 @@ import { createInboxService } from "./modules/inbox/service";
 import { createCannedRepo } from "./modules/inbox/canned-repo";
 import { createInboxFeed } from "./modules/inbox/live";
 import { createChangeWatch } from "./db/change-watch";
-import { sqliteStore, syncView } from "./db/store";
+import { sqliteStore, syncStep, syncView } from "./db/store";
 import { createMenuRepo } from "./modules/menu/repo";
 import { createMenuService } from "./modules/menu/service";
 import { createOrderRepo } from "./modules/orders/repo";
@@ -247,11 +247,11 @@ export function buildContainer(o: ContainerOptions) {
     options: { chunkSize: o.process === "api" ? 25 : 100, leaseMs: config.DISPATCH_LEASE_MS, scanEveryMs: 60_000 },
   });
   const games = createGameService({
-    db,
-    repo: createGameRepo(db),
+    store,
+    repo: createGameRepo(store),
     vouchers,
-    loyaltyRepo,
-    identityRepo,
+    loyaltyRepo: loyaltyRepoAsync,
+    identityRepo: identityRepoAsync,
     links: createLinkSigner(config.JWT_SECRET, config.ZALO_MINI_APP_ID),
     now,
     timeZone: config.SHOP_TIME_ZONE,
@@ -328,7 +328,7 @@ export function buildContainer(o: ContainerOptions) {
     },
     followHooks: {
       onFollow: (p) => {
-        games.onFollow(p);
+        syncStep(games.onFollow(p));
         // A new follower's welcome is the `follow` automation (once per person: the occurrence is the person).
         // A follow read from Zalo's state is someone who followed long ago: no welcome (a sync of thousands of
         // old followers must not greet them all).
@@ -341,7 +341,7 @@ export function buildContainer(o: ContainerOptions) {
         });
       },
       onUnfollow: (p) => {
-        games.onUnfollow(p);
+        syncStep(games.onUnfollow(p));
         messaging.onUnfollow(p.customerId, p.at);
       },
     },

@@ -490,11 +490,11 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
 
     // Two games, one per store: the wheel at Nguyễn Huệ, a scratch card at Võ Văn Tần (the shop's own, or new ones).
     const [first, second] = DEMO_STORES;
-    const gameAt = (storeId: StoreId, input: Omit<z.input<typeof GameCampaignInput>, "storeIds">) =>
-      c.games.listGames(operator).find((g) => g.kind === input.kind && g.active && g.storeIds.includes(storeId)) ??
-      c.games.createGame(operator, GameCampaignInput.parse({ ...input, storeIds: [storeId] }));
+    const gameAt = async (storeId: StoreId, input: Omit<z.input<typeof GameCampaignInput>, "storeIds">) =>
+      (await c.games.listGames(operator)).find((g) => g.kind === input.kind && g.active && g.storeIds.includes(storeId)) ??
+      (await c.games.createGame(operator, GameCampaignInput.parse({ ...input, storeIds: [storeId] })));
     const games = [
-      gameAt(first.id, {
+      await gameAt(first.id, {
         name: "Vòng quay may mắn",
         description: "Quét mã QR trên quầy, mỗi ngày một lượt quay.",
         kind: "wheel",
@@ -507,7 +507,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
           { label: "+50 điểm", kind: "points", points: 50, weight: 2, stock: 30 },
         ],
       }),
-      gameAt(second.id, {
+      await gameAt(second.id, {
         name: "Thẻ cào Võ Văn Tần",
         description: "Cào thẻ tại quầy, mỗi ngày một thẻ: quà vào ví Zalo.",
         kind: "scratch",
@@ -544,7 +544,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     }
 
     for (const game of games)
-      for (const l of c.games.links(operator, game.id)) {
+      for (const l of await c.games.links(operator, game.id)) {
         const q = new URL(l.url).searchParams;
         links.set(l.storeId as StoreId, { store: q.get("store") ?? "", campaign: q.get("campaign") ?? "", sig: q.get("sig") ?? "" });
       }
