@@ -21,6 +21,7 @@ import { createPaymentRepo } from "../payments/repo";
 import { createPaymentService } from "../payments/service";
 import { createStoreRepo } from "../stores/repo";
 import { createOrderRepo } from "./repo";
+import { createOrderTimelineRepo } from "./timeline-repo";
 import { createOrderService } from "./service";
 
 const NOW = Date.UTC(2026, 10, 20, 3);
@@ -101,7 +102,7 @@ async function setUp(store: Store) {
   const ledger = async (customerId: string) =>
     (await one<{ n: number; sum: number }>("select count(*) as n, coalesce(sum(delta), 0) as sum from points_ledger where customer_id = ?", customerId))!;
   const count = async (sql: string, ...p: unknown[]) => (await one<{ n: number }>(`select count(*) as n from ${sql}`, ...p))!.n;
-  return { orders, payments, orderRepo, customers, shopper, staff, placeBody, ledger, count, events };
+  return { orders, payments, orderRepo, customers, shopper, staff, placeBody, ledger, count, events, carts, storeId, tea };
 }
 
 const settled = async <T>(calls: Promise<T>[]) => {
@@ -193,6 +194,30 @@ onBothDatabases(
         expect(final.pointsReversed).toBe(cancelledAfter ? final.pointsEarned : 0);
         expect(after.sum - before.sum).toBe(completed && !cancelledAfter ? final.pointsEarned : 0);
       }
+    });
+
+    it("the timeline reads a person's orders by their last stamp, filtered by store", async () => {
+      const { orders, shopper, staff, placeBody, storeId } = await setUp(store());
+      const { order } = await orders.place(shopper.id, placeBody("timeline"));
+      await orders.transition(staff, order.id, { status: "confirmed" });
+      const timeline = createOrderTimelineRepo(store());
+      const range = (stores: string | null) => timeline.range({ customerId: shopper.id, stores, min: 0, max: NOW + 1, n: 10 });
+      expect((await range(null)).map((r) => [r.id, r.status, r.hi, r.items])).toEqual([[order.id, "confirmed", NOW, 2]]);
+      expect(await range(JSON.stringify([storeId]))).toHaveLength(1);
+      expect(await range(JSON.stringify(["elsewhere"]))).toEqual([]);
+      expect(await timeline.straddling({ customerId: shopper.id, stores: null, at: NOW - 1 })).toEqual([]);
+    });
+
+    it("30 concurrent saves of one cart with different contents leave one cart whose version counts the changes", async () => {
+      const { carts, shopper, storeId, tea, count } = await setUp(store());
+      const saves = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => carts.save(shopper.id, storeId, { items: [{ productId: tea.id, quantity: 1 + (i % 5), optionIds: [] }] })),
+      );
+      expect(await count("carts where customer_id = ?", shopper.id)).toBe(1);
+      const [mine] = await carts.mine(shopper.id);
+      // Every save that changed the cart is one version; none was lost or counted twice.
+      expect(new Set(saves.map((c) => c!.version)).size).toBe(mine!.version);
+      expect(saves.some((c) => c!.version === mine!.version && c!.lines[0]!.quantity === mine!.lines[0]!.quantity)).toBe(true);
     });
 
     it("a payment callback delivered 50 times concurrently settles the order once", async () => {

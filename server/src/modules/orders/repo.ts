@@ -27,10 +27,12 @@ export function createOrderRepo(store: Store) {
   const orderByRequest = one("where request_key = ?");
   const orderByCheckoutId = one("where checkout_order_id = ?");
   const insertOrder = rowInserter(store, orders);
-  const insertLine = rowInserter(store, orderLines);
+  const insertLine = store.prepare(
+    "insert into order_lines (order_id, product_id, name, quantity, unit_price_vnd, options, line_total_vnd) values (?, ?, ?, ?, ?, ?, ?)",
+  );
   const insertLines = (rows: (typeof orderLines.$inferInsert)[]) =>
     store.join(function* () {
-      for (const r of rows) yield* q(insertLine(r));
+      for (const r of rows) yield* q(insertLine.run(r.orderId, r.productId, r.name, r.quantity, r.unitPriceVnd, r.options ?? "[]", r.lineTotalVnd));
     });
   const linesStmt = store.prepare(`${lineRow.selectAll} where order_id = ? order by id`, "array");
   const linesOf = (orderId: string) => then(linesStmt.all(orderId), (rows) => rows.map((r) => lineRow.read(r)!));

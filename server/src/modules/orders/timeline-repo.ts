@@ -37,21 +37,22 @@ export function createOrderTimelineRepo(store: Store) {
   ) => `id, code, status, store_id, (select name from stores where id = orders.store_id) as store_name, pickup_type, table_label, payment_method,
     total_vnd, discount_vnd, (select coalesce(sum(quantity), 0) from order_lines where order_id = orders.id) as items, points_earned, cancel_reason,
     created_at, confirmed_at, ready_at, completed_at, cancelled_at, ${lastAt} as hi`;
-  // The stores filter is a JSON array of ids, or null for every store.
-  const storesSqlite = "(? is null or store_id in (select value from json_each(?)))";
-  const storesPg = "(?::text is null or store_id in (select json_array_elements_text(?::json)))";
+  // The stores filter is a JSON array of ids, or null for every store. Named parameters (the store binds them on
+  // both databases): timeline/paging.test.ts finds the sources' statements by `@customerId` to check their plans.
+  const storesSqlite = "(@stores is null or store_id in (select value from json_each(@stores)))";
+  const storesPg = "(@stores::text is null or store_id in (select json_array_elements_text(@stores::json)))";
   const range = store.prepare<OrderTimelineRow>({
-    sqlite: `select ${cols(ORDER_LAST_AT)} from orders indexed by orders_timeline_idx where customer_id = ? and ${ORDER_LAST_AT} between ? and ? and ${storesSqlite} order by ${ORDER_LAST_AT} desc limit ?`,
-    pg: `select ${cols(ORDER_LAST_AT_PG)} from orders where customer_id = ? and ${ORDER_LAST_AT_PG} between ? and ? and ${storesPg} order by ${ORDER_LAST_AT_PG} desc limit ?`,
+    sqlite: `select ${cols(ORDER_LAST_AT)} from orders indexed by orders_timeline_idx where customer_id = @customerId and ${ORDER_LAST_AT} between @min and @max and ${storesSqlite} order by ${ORDER_LAST_AT} desc limit @n`,
+    pg: `select ${cols(ORDER_LAST_AT_PG)} from orders where customer_id = @customerId and ${ORDER_LAST_AT_PG} between @min and @max and ${storesPg} order by ${ORDER_LAST_AT_PG} desc limit @n`,
   });
   const straddling = store.prepare<OrderTimelineRow>({
-    sqlite: `select ${cols(ORDER_LAST_AT)} from orders indexed by orders_timeline_idx where customer_id = ? and ${ORDER_LAST_AT} > ? and created_at <= ? and ${storesSqlite}`,
-    pg: `select ${cols(ORDER_LAST_AT_PG)} from orders where customer_id = ? and ${ORDER_LAST_AT_PG} > ? and created_at <= ? and ${storesPg}`,
+    sqlite: `select ${cols(ORDER_LAST_AT)} from orders indexed by orders_timeline_idx where customer_id = @customerId and ${ORDER_LAST_AT} > @at and created_at <= @at and ${storesSqlite}`,
+    pg: `select ${cols(ORDER_LAST_AT_PG)} from orders where customer_id = @customerId and ${ORDER_LAST_AT_PG} > @at and created_at <= @at and ${storesPg}`,
   });
   type P = { customerId: string; stores: string | null };
   return {
-    range: (p: P & { min: number; max: number; n: number }) => range.all(p.customerId, p.min, p.max, p.stores, p.stores, p.n),
-    straddling: (p: P & { at: number }) => straddling.all(p.customerId, p.at, p.at, p.stores, p.stores),
+    range: (p: P & { min: number; max: number; n: number }) => range.all(p),
+    straddling: (p: P & { at: number }) => straddling.all(p),
   };
 }
 
