@@ -214,7 +214,8 @@ export function buildContainer(o: ContainerOptions) {
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
-  const orderRepo = createOrderRepo(db);
+  const orderRepoAsync = createOrderRepo(store);
+  const orderRepo = syncView(store, orderRepoAsync);
   const dailyScans = createDailyScans({
     db,
     automations,
@@ -258,25 +259,25 @@ export function buildContainer(o: ContainerOptions) {
     notify: messaging.queue,
     randomInt: o.randomInt,
   });
-  const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
+  const menu = createMenuService({ store, repo: createMenuRepo(store), identityRepo: identityRepoAsync, vouchers, now });
   // The abandoned-cart recipe's link reopens the cart in the mini app (the id the other deep links use).
   const carts = createCartService({
-    db,
-    repo: createCartRepo(db),
+    store,
+    repo: createCartRepo(store),
     menu,
-    storeName: (id) => storeRepo.byId(id)?.name ?? null,
+    storeName: async (id) => (await storeRepoAsync.byId(id))?.name ?? null,
     automations,
     miniAppId: config.ZALO_MINI_APP_ID,
     now,
   });
   const orders = createOrderService({
-    db,
-    repo: orderRepo,
-    identityRepo,
+    store,
+    repo: orderRepoAsync,
+    identityRepo: identityRepoAsync,
     stores,
     menu,
     vouchers,
-    loyaltyRepo,
+    loyaltyRepo: loyaltyRepoAsync,
     emit: automations.onEvent,
     carts,
     // The feedback recipe's {rating_link}: the mini app's rating page for this order.
@@ -285,12 +286,12 @@ export function buildContainer(o: ContainerOptions) {
     checkoutDue: (id) => payments.reportOne(id).catch((err) => o.log.error({ err, orderId: id }, "checkout report failed")),
     now,
   });
-  const ratings = createRatingService({ db, repo: createRatingRepo(db), orders, inbox, now });
+  const ratings = createRatingService({ db, repo: createRatingRepo(db), orders: syncView(store, { ownRow: orders.ownRow }), inbox, now });
   const payments = createPaymentService({
-    db,
-    repo: createPaymentRepo(db),
+    store,
+    repo: createPaymentRepo(store),
     orders,
-    orderRepo,
+    orderRepo: orderRepoAsync,
     zalo,
     checkout: {
       appId: config.ZALO_MINI_APP_ID,

@@ -453,7 +453,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       staffOf.set(store, (await c.identity.loadPrincipal({ sub: id, kind: "customer" }))!);
 
     await ensureMenu();
-    menus = new Map(DEMO_STORES.map((s) => [s.id, c.menu.menu(s.id).categories.flatMap((k) => k.products)]));
+    menus = new Map(await Promise.all(DEMO_STORES.map(async (s) => [s.id, (await c.menu.menu(s.id)).categories.flatMap((k) => k.products)] as const)));
 
     const existing = new Map(c.vouchers.listCampaigns().map((k) => [k.name, k.id]));
     const campaign = (input: z.input<typeof CampaignInput>) => existing.get(input.name) ?? c.vouchers.createCampaign(operator, CampaignInput.parse(input)).id;
@@ -554,7 +554,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
   async function ensureMenu() {
     await seedDemoMenu(
       {
-        productCount: async () => c.menu.listProducts().length,
+        productCount: async () => (await c.menu.listProducts()).length,
         createCategory: async (input) => c.menu.createCategory(operator, MenuCategoryInput.parse(input)),
         createProduct: async (input) => c.menu.createProduct(operator, ProductInput.parse(input)),
         uploadImage: (png) => c.menu.uploadImage(operator, png),
@@ -757,14 +757,14 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     let voucherId: string | null = voucher?.id ?? null;
     let quote;
     try {
-      quote = c.menu.quote(p.id!, { storeId: store, items, voucherId });
+      quote = await c.menu.quote(p.id!, { storeId: store, items, voucherId });
     } catch (err) {
       if (!(err instanceof AppError) || !voucherId) throw err;
       voucherId = null; // the cart is under the voucher's minimum: the shopper orders without it
-      quote = c.menu.quote(p.id!, { storeId: store, items, voucherId });
+      quote = await c.menu.quote(p.id!, { storeId: store, items, voucherId });
     }
     const table = r.chance(0.55);
-    const { order } = c.orders.place(p.id!, {
+    const { order } = await c.orders.place(p.id!, {
       storeId: store,
       items,
       voucherId,
