@@ -41,7 +41,7 @@ import { createInboxService } from "./modules/inbox/service";
 import { createCannedRepo } from "./modules/inbox/canned-repo";
 import { createInboxFeed } from "./modules/inbox/live";
 import { createChangeWatch } from "./db/change-watch";
-import { sqliteStore, syncView } from "./db/store";
+import { sqliteStore, syncStep, syncView } from "./db/store";
 import { createMenuRepo } from "./modules/menu/repo";
 import { createMenuService } from "./modules/menu/service";
 import { createOrderRepo } from "./modules/orders/repo";
@@ -114,14 +114,15 @@ export function buildContainer(o: ContainerOptions) {
   });
   const loyaltyRepoAsync = createLoyaltyRepo(store);
   const loyaltyRepo = syncView(store, loyaltyRepoAsync);
-  const voucherRepo = createVoucherRepo(db);
+  const voucherRepoAsync = createVoucherRepo(store);
+  const voucherRepo = syncView(store, voucherRepoAsync);
   const loyalty = createLoyaltyService({ store, repo: loyaltyRepoAsync, identityRepo: identityRepoAsync, now });
   const adminRepo = createAdminRepo(db);
   const vouchers = createVoucherService({
-    db,
-    repo: voucherRepo,
-    loyaltyRepo,
-    identityRepo,
+    store,
+    repo: voucherRepoAsync,
+    loyaltyRepo: loyaltyRepoAsync,
+    identityRepo: identityRepoAsync,
     operatorExists: adminRepo.exists,
     qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"),
     now,
@@ -206,7 +207,7 @@ export function buildContainer(o: ContainerOptions) {
     automations,
     customers: customerRepo,
     orders: orderRepo,
-    vouchers: { issue: vouchers.issue, campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
+    vouchers: { issue: (p) => syncStep(vouchers.issue(p)), campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
     segments,
     timeZone: config.SHOP_TIME_ZONE,
     now,

@@ -16,6 +16,7 @@ import {
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { syncStep } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, SYSTEM, type Actor } from "../../lib/audit";
@@ -180,7 +181,9 @@ export function createGameService(deps: {
   function award(p: { drawId: string; prize: PrizeRow; points: number | null; customerId: string; storeId: string; at: number; actor: Actor }) {
     const sourceKey = `prize:${p.drawId}`;
     if (p.prize.kind === "voucher") {
-      const { voucher } = deps.vouchers.issue({ campaignId: p.prize.voucherCampaignId!, customerId: p.customerId, source: "prize", sourceKey, actor: p.actor });
+      const { voucher } = syncStep(
+        deps.vouchers.issue({ campaignId: p.prize.voucherCampaignId!, customerId: p.customerId, source: "prize", sourceKey, actor: p.actor }),
+      );
       return { voucherId: voucher.id };
     }
     const { rules } = deps.loyaltyRepo.currentRules();

@@ -18,6 +18,7 @@ import {
 } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { syncStep } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
@@ -259,7 +260,7 @@ export function createMenuService(deps: {
     let voucher: VoucherRow | null = null;
     let discount = null;
     if (body.voucherId) {
-      const { voucher: v, campaign } = deps.vouchers.usableFor(customerId, body.voucherId, body.storeId, at);
+      const { voucher: v, campaign } = syncStep(deps.vouchers.usableFor(customerId, body.voucherId, body.storeId, at));
       const subtotal = lines.reduce((s, l) => s + l.lineTotalVnd, 0);
       if (subtotal < campaign.minSpendVnd)
         throw new AppError(ErrorCode.VOUCHER_MIN_SPEND_NOT_MET, `This voucher needs an order of at least ${vnd(campaign.minSpendVnd)}`, {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { canTransition, ErrorCode, pointsForPurchase, pointsReversal, tierFor, type Order, type OrderStatus, type PlaceOrderBody } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
+import { syncStep } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, type Actor } from "../../lib/audit";
@@ -258,7 +259,7 @@ export function createOrderService(deps: {
     }
     let voucherState = o.voucherState;
     if (o.voucherId) {
-      const ok = deps.vouchers.redeemForOrder({ voucherId: o.voucherId, orderId: o.id, storeId: o.storeId, actor, placedAt: o.createdAt, at });
+      const ok = syncStep(deps.vouchers.redeemForOrder({ voucherId: o.voucherId, orderId: o.id, storeId: o.storeId, actor, placedAt: o.createdAt, at }));
       voucherState = ok ? "redeemed" : "conflict";
     }
     repo.set(o.id, { pointsEarned: earned, voucherState, ...(offlineCheckout(o) ? { checkoutReportDue: 1 } : {}) });
@@ -286,7 +287,7 @@ export function createOrderService(deps: {
         set.pointsShortfall = shortfall;
       }
       if (o.voucherId && o.voucherState === "redeemed") {
-        set.voucherState = deps.vouchers.restoreForOrder({ voucherId: o.voucherId, redeemedAt: o.completedAt!, at }) ? "restored" : "kept";
+        set.voucherState = syncStep(deps.vouchers.restoreForOrder({ voucherId: o.voucherId, redeemedAt: o.completedAt!, at })) ? "restored" : "kept";
       }
     } else if (o.voucherId) {
       set.voucherState = "released"; // the reservation ends with the live order (the partial unique index frees it)
