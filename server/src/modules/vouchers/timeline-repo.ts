@@ -37,15 +37,16 @@ export function createVoucherTimelineRepo(store: Store) {
     (select cost_points from voucher_campaigns where id = vouchers.campaign_id) as cost_points, code, status, source, issued_at, expires_at,
     redeemed_at, redeemed_store_id, (select name from stores where id = vouchers.redeemed_store_id) as store_name,
     redeemed_by, ${actorNameSql("vouchers.redeemed_by")} as redeemed_by_name, voided_at, void_reason, ${hi} as hi`;
-    // The store ids as one JSON array parameter (bound twice), or null for every store.
+    // The store ids as one JSON array, or null for every store. Named parameters (one object), as every timeline
+    // source binds them: the timeline's plan test finds its statements by `@customerId`.
     const stores =
       d === "sqlite"
-        ? "(? is null or redeemed_store_id in (select value from json_each(?)))"
-        : "(?::text is null or redeemed_store_id in (select jsonb_array_elements_text(?::jsonb)))";
+        ? "(@stores is null or redeemed_store_id in (select value from json_each(@stores)))"
+        : "(@stores::text is null or redeemed_store_id in (select jsonb_array_elements_text(@stores::jsonb)))";
     const from = d === "sqlite" ? "vouchers indexed by vouchers_timeline_idx" : "vouchers";
     return {
-      range: `select ${cols} from ${from} where customer_id = ? and ${hi} between ? and ? and ${stores} order by ${hi} desc limit ?`,
-      straddling: `select ${cols} from ${from} where customer_id = ? and ${hi} > ? and issued_at <= ? and ${stores}`,
+      range: `select ${cols} from ${from} where customer_id = @customerId and ${hi} between @min and @max and ${stores} order by ${hi} desc limit @n`,
+      straddling: `select ${cols} from ${from} where customer_id = @customerId and ${hi} > @at and issued_at <= @at and ${stores}`,
     };
   };
   const s = sql("sqlite");
@@ -54,8 +55,8 @@ export function createVoucherTimelineRepo(store: Store) {
   const straddling = store.prepare<VoucherTimelineRow>({ sqlite: s.straddling, pg: p.straddling });
   type P = { customerId: string; stores: string | null };
   return {
-    range: (q: P & { min: number; max: number; n: number }) => range.all(q.customerId, q.min, q.max, q.stores, q.stores, q.n),
-    straddling: (q: P & { at: number }) => straddling.all(q.customerId, q.at, q.at, q.stores, q.stores),
+    range: (q: P & { min: number; max: number; n: number }) => range.all(q),
+    straddling: (q: P & { at: number }) => straddling.all(q),
   };
 }
 
