@@ -1,7 +1,7 @@
 // The voucher guarantees on both databases, through the service with real concurrency (on PostgreSQL, a pool of
 // connections and SERIALIZABLE transactions run again on conflicts; on SQLite, one connection and group commit).
 import { expect, it } from "vitest";
-import { ErrorCode } from "@mc/shared";
+import { CampaignInput, ErrorCode } from "@mc/shared";
 import { onBothDatabases } from "../../db/test-stores";
 import type { Store } from "../../db/store";
 import { SYSTEM } from "../../lib/audit";
@@ -149,6 +149,34 @@ onBothDatabases(
       expect(off.active).toBe(false);
       expect((await vouchers.catalogue(member.id)).some((c) => c.id === k)).toBe(false);
       await expect(vouchers.claim(member.id, k)).rejects.toMatchObject({ code: ErrorCode.CAMPAIGN_NOT_ACTIVE });
+
+      // The admin's create and edit: every column through the one insert and update, audited; stock never below issued.
+      const input = CampaignInput.parse({
+        name: "Đổi điểm",
+        kind: "percent_off",
+        value: 10,
+        validDaysAfterClaim: 7,
+        maxDiscountVnd: 30_000,
+        stock: 50,
+        requiresFollow: true,
+        storeIds: [storeId, storeId],
+      });
+      const made = await vouchers.createCampaign(operator, input);
+      expect(made).toMatchObject({
+        kind: "percent_off",
+        value: 10,
+        maxDiscountVnd: 30_000,
+        stock: 50,
+        remaining: 50,
+        requiresFollow: true,
+        listed: true,
+        active: true,
+        storeIds: [storeId],
+      });
+      const edited = await vouchers.updateCampaign(operator, made.id, { ...input, stock: 5, requiresFollow: false, listed: false, costPoints: 7 });
+      expect(edited).toMatchObject({ stock: 5, requiresFollow: false, listed: false, costPoints: 7, active: true });
+      await expect(vouchers.updateCampaign(operator, k, { ...input, stock: 2 })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+      await expect(vouchers.updateCampaign(operator, "nope", input)).rejects.toMatchObject({ code: ErrorCode.CAMPAIGN_NOT_FOUND });
 
       // The expiring scan pages through (expires_at, id) without repeating or skipping one.
       const seen: string[] = [];
