@@ -115,8 +115,8 @@ export function buildContainer(o: ContainerOptions) {
   const storeRepoAsync = createStoreRepo(store);
   const storeRepo = syncView(store, storeRepoAsync);
   const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
+  // Every module that reads identity is ported: none takes its syncView any more.
   const identityRepoAsync = createIdentityRepo(customerRepoAsync, storeRepoAsync);
-  const identityRepo = syncView(store, identityRepoAsync);
   const identity = createIdentityService({
     customers: customerRepoAsync,
     zalo,
@@ -127,15 +127,16 @@ export function buildContainer(o: ContainerOptions) {
   });
   const loyaltyRepoAsync = createLoyaltyRepo(store);
   const loyaltyRepo = syncView(store, loyaltyRepoAsync);
-  const voucherRepo = createVoucherRepo(db);
+  const voucherRepoAsync = createVoucherRepo(store);
+  const voucherRepo = syncView(store, voucherRepoAsync);
   const loyalty = createLoyaltyService({ store, repo: loyaltyRepoAsync, identityRepo: identityRepoAsync, now });
   const adminRepoAsync = createAdminRepo(store);
   const adminRepo = syncView(store, adminRepoAsync);
   const vouchers = createVoucherService({
-    db,
-    repo: voucherRepo,
-    loyaltyRepo,
-    identityRepo,
+    store,
+    repo: voucherRepoAsync,
+    loyaltyRepo: loyaltyRepoAsync,
+    identityRepo: identityRepoAsync,
     operatorExists: adminRepo.exists,
     qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"),
     now,
@@ -221,7 +222,7 @@ export function buildContainer(o: ContainerOptions) {
     automations,
     customers: customerRepo,
     orders: orderRepo,
-    vouchers: { issue: vouchers.issue, campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
+    vouchers: { issue: (p) => syncStep(vouchers.issue(p)), campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
     segments,
     timeZone: config.SHOP_TIME_ZONE,
     now,

@@ -12,7 +12,13 @@ const dir = mkdtempSync(join(tmpdir(), "mc-rate-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("two API instances on one database file share each address's limit; another address has its own", async () => {
-  const config = loadConfig({ ...TEST_ENV, DATABASE_PATH: join(dir, "mc.db"), RATE_LIMIT_PER_MINUTE: "6", RATE_LIMIT_SHARED: "true", DISPATCHER_ENABLED: "false" });
+  const config = loadConfig({
+    ...TEST_ENV,
+    DATABASE_PATH: join(dir, "mc.db"),
+    RATE_LIMIT_PER_MINUTE: "6",
+    RATE_LIMIT_SHARED: "true",
+    DISPATCHER_ENABLED: "false",
+  });
   const apps = [await buildApp({ config, logger: false }), await buildApp({ config, logger: false })];
   try {
     const get = (i: number, ip: string) => apps[i % 2]!.inject({ url: "/health", remoteAddress: ip });
