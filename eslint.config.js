@@ -24,6 +24,7 @@ const OWNED = [
   { module: "admin", tables: ["admin_users", "admin_user_stores"], schema: ["adminUsers", "adminUserStores"] },
   { module: "oa", tables: ["webhook_events", "follow_events", "follower_syncs"], schema: ["webhookEvents", "followEvents", "followerSyncs"] },
   { module: "auto-replies", tables: ["auto_reply_rules", "auto_reply_log"], schema: ["autoReplyRules", "autoReplyLog"] },
+  { module: "rate-limits", tables: ["rate_buckets"], schema: ["rateBuckets"] },
 ];
 const writesTo = (o) => {
   const sql = `/\\b(insert\\s+(or\\s+\\w+\\s+)?into|update|delete\\s+from)\\s+"?(${o.tables.join("|")})\\b/i`;

@@ -127,8 +127,8 @@ async function dispatch() {
         repo.queue({ customerId: `c${i}`, category: "care", dedupeKey: `bench:${i}`, source: "bench", text: "Cảm ơn bạn đã ghé cửa hàng!" }, now());
     })();
     const { oaTokenStore } = await import("@mc/server/zalo/token-store");
-    const zalo = createZaloClient({ config, tokens: oaTokenStore(db, config, now), now });
-    const d = createDispatcher({ db, repo, zalo, now, options: { ratePerSecond: 1_000_000, concurrency: CONCURRENCY, batchSize: 500 } });
+    const zalo = createZaloClient({ config, tokens: oaTokenStore(sqliteStore(db), config, now), now });
+    const d = createDispatcher({ store: sqliteStore(db), repo, zalo, now, options: { ratePerSecond: 1_000_000, concurrency: CONCURRENCY, batchSize: 500 } });
     const t0 = Date.now();
     await d.drain();
     const ms = Date.now() - t0;

@@ -131,7 +131,7 @@ export function openLoopProbe(base: string, everyMs: number, requests: { path: s
 }
 
 /** The server's longest event-loop turn in a phase (see `loopMonitor`). */
-export type LoopFigures = { wallMax: number; cpuMax: number; checkpointMax: number; checkpoints: number };
+export type LoopFigures = { wallMax: number; cpuMax: number; queuedOfMax: number; checkpointMax: number; checkpoints: number };
 
 /**
  * Named phases under one probe: each resets the server's event-loop figures (its "loop" answer), runs, and
@@ -163,6 +163,7 @@ export function phases(api: Child, probe: ReturnType<typeof openLoopProbe>, targ
           "baseline p50/p99/max ms": `${f1(baseline.p50)}/${f1(baseline.p99)}/${f1(baseline.max)}`,
           "server turn max ms": f1(ph.loop.wallMax),
           "of it main-thread CPU ms": f1(ph.loop.cpuMax),
+          "of it waiting for a core ms": f1(ph.loop.queuedOfMax),
           "WAL passes, longest ms": `${ph.loop.checkpoints}, ${f1(ph.loop.checkpointMax)}`,
           verdict: i === 0 ? "" : s.n === 0 ? "(no probe)" : s.max <= targetMs ? `PASS (≤ ${targetMs} ms)` : `MISS (> ${targetMs} ms)`,
           note: ph.note,
@@ -182,15 +183,22 @@ export const machineLoad = () =>
  * In a bench API process: the event loop's longest turn, two ways: wall time (what a request waited, machine
  * noise included) and the CPU time this (main) thread ran within it, from /proc/thread-self/schedstat (ns on
  * CPU): on a busy shared machine the wall time also counts the moments the OS ran something else, the
- * thread's own CPU time does not. With `sqlite`, also the WAL checkpoint passes this thread ran (how many,
- * the longest; db/client.ts), timed apart as they wait on fsync (wall time, no CPU). `take` returns the
- * figures and resets them.
+ * thread's own CPU time does not. For the longest turn, also how long the thread was runnable but waiting
+ * for a core (run-queue wait, schedstat's second field): the part of that stall the machine made, not the
+ * code. With `sqlite`, also the WAL checkpoint passes this thread ran (how many, the longest;
+ * db/client.ts), timed apart as they wait on fsync (wall time, no CPU). `take` returns the figures and
+ * resets them.
  */
 export function loopMonitor(sqlite?: { pragma: (source: string, options?: any) => unknown }) {
-  const threadCpuMs = () => Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6;
+  // ms on a CPU and ms runnable on a run queue, for this (main) thread.
+  const sched = () =>
+    readFileSync("/proc/thread-self/schedstat", "utf8")
+      .split(" ", 2)
+      .map((x) => Number(x) / 1e6);
+  const empty = (): LoopFigures => ({ wallMax: 0, cpuMax: 0, queuedOfMax: 0, checkpointMax: 0, checkpoints: 0 });
   let lastWall = performance.now();
-  let lastCpu = threadCpuMs();
-  let loop: LoopFigures = { wallMax: 0, cpuMax: 0, checkpointMax: 0, checkpoints: 0 };
+  let [lastCpu, lastQueued] = sched() as [number, number];
+  let loop = empty();
   if (sqlite) {
     const pragma = sqlite.pragma.bind(sqlite);
     sqlite.pragma = (source: string, options?: any) => {
@@ -206,16 +214,23 @@ export function loopMonitor(sqlite?: { pragma: (source: string, options?: any) =
   }
   setInterval(() => {
     const wall = performance.now();
-    const cpu = threadCpuMs();
+    const [cpu, queued] = sched() as [number, number];
     const wallMs = wall - lastWall;
-    loop = { ...loop, wallMax: Math.max(loop.wallMax, wallMs), cpuMax: Math.max(loop.cpuMax, Math.min(cpu - lastCpu, wallMs)) };
+    const longest = wallMs > loop.wallMax;
+    loop = {
+      ...loop,
+      wallMax: Math.max(loop.wallMax, wallMs),
+      cpuMax: Math.max(loop.cpuMax, Math.min(cpu - lastCpu, wallMs)),
+      queuedOfMax: longest ? Math.min(queued - lastQueued, wallMs) : loop.queuedOfMax,
+    };
     lastWall = wall;
     lastCpu = cpu;
+    lastQueued = queued;
   }, 1).unref();
   return {
     take() {
       const l = loop;
-      loop = { wallMax: 0, cpuMax: 0, checkpointMax: 0, checkpoints: 0 };
+      loop = empty();
       return l;
     },
   };

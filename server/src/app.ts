@@ -38,6 +38,7 @@ import { dashboardRoutes } from "./modules/dashboard/routes";
 import { autoReplyRoutes } from "./modules/auto-replies/routes";
 import type { AutoReplyService } from "./modules/auto-replies/service";
 import { buildContainer } from "./container";
+import { rowRateLimitStore } from "./modules/rate-limits/ip-store";
 import { automationRoutes } from "./modules/automations/routes";
 import { cartRoutes } from "./modules/carts/routes";
 import { ratingRoutes } from "./modules/ratings/routes";
@@ -114,6 +115,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.$client.close();
   });
 
+  const c = buildContainer({ config, db, now, log: app.log, issueToken: (p) => app.issueToken(p), process: "api" });
+
   const extraOrigins = config.CORS_ORIGINS.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
@@ -127,6 +130,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
+    // Counted in rate_buckets for every API process on the database; an in-memory database has no one to share with.
+    store:
+      config.RATE_LIMIT_SHARED && !db.$client.memory
+        ? rowRateLimitStore(c.rateBuckets, (err) => app.log.error({ err }, "rate_buckets prune failed"))
+        : undefined,
     errorResponseBuilder: () => new AppError(ErrorCode.RATE_LIMITED, "Too many requests: slow down"),
   });
   await app.register(swagger, {
@@ -139,7 +147,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // The route map is a reconnaissance gift: served only where DOCS_ENABLED says (off in production by default).
   if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const c = buildContainer({ config, db, now, log: app.log, issueToken: (p) => app.issueToken(p), process: "api" });
   const {
     zalo,
     identity,
@@ -217,7 +224,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(ratingRoutes, { ratings: c.ratings });
 
   await admin.bootstrap(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
-  // Points expiry, the keep-warm floor, Checkout reports: once per cluster, whichever instances run (job leases).
+  // Points expiry, the keep-warm floor, Checkout reports, the dashboard's fill (DASHBOARD_JOB_ENABLED): once per
+  // cluster, whichever instances run (job leases).
   app.addHook("onReady", async () => c.jobs.start(c.periodicJobs));
   app.addHook("onClose", async () => c.jobs.stop());
   // Rows written before the CRM's search key existed get theirs (in slices; one index seek when none lack it).
@@ -234,14 +242,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // The automations' due timers run where the dispatcher does (here, or in dispatcher-main.ts).
     app.addHook("onReady", async () => c.automationTimers.start());
     app.addHook("onClose", async () => c.automationTimers.stop());
-  }
-  // The dashboard's settled days, computed once in the background (in slices) so a view reads them stored.
-  if (config.DASHBOARD_JOB_ENABLED) {
-    let stop: (() => Promise<void>) | null = null;
-    app.addHook("onReady", async () => {
-      stop = dashboard.startJob({ everyMs: 3600_000, onError: (err) => app.log.error({ err }, "dashboard fill failed") });
-    });
-    app.addHook("onClose", async () => stop?.());
   }
   app.addHook("onReady", async () => health.started());
   return app;

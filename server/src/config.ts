@@ -151,12 +151,18 @@ const ConfigSchema = z
     SHOP_LOGO_URL: url.refine((u) => u.startsWith("https://"), "must be https").default("https://masterchannel.vn/logo.png"),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /**
+     * Count the per-address limits in the database (rate_buckets), for every API process on it together. Off by
+     * default on SQLite, where one process is the usual deployment and a shared count would cost every request a
+     * write; turn it on when several API processes share one file.
+     */
+    RATE_LIMIT_SHARED: bool("false"),
     /** Run the outbox dispatcher inside the API process (off when it runs as its own process). */
     DISPATCHER_ENABLED: bool("true"),
     /**
      * Zalo's per-app request limit on the OA and ZNS APIs (zalo-platform.md §5.9: 4,000 a minute, [THIRD-PARTY]).
-     * One limiter in the Zalo client keeps every request of this process under it; the channels share it.
-     * Run several processes (API + dispatcher)? Give each its share.
+     * Every process on the database takes its requests from one shared schedule (modules/rate-limits), and the
+     * channels share it: the same value in every process.
      */
     ZALO_APP_RATE_PER_MINUTE: z.coerce.number().int().min(60).max(1_000_000).default(4000),
     /** Sends per second per channel, at most the app-wide limit (ZALO_APP_RATE_PER_MINUTE / 60) that all channels share. */

@@ -5,6 +5,9 @@ import type { TokenClaims } from "./http/auth";
 import type { Db } from "./db/client";
 import { createZaloClient } from "./zalo/client";
 import { oaTokenStore } from "./zalo/token-store";
+import { createAppRateLimiter } from "./zalo/rate-limit";
+import { createRateBucketRepo } from "./modules/rate-limits/repo";
+import { createSharedRateLimiter } from "./modules/rate-limits/zalo-schedule";
 import { createIdentityRepo } from "./modules/identity/repo";
 import { createCustomerRepo } from "./modules/customers/repo";
 import { createCustomerService } from "./modules/customers/service";
@@ -41,7 +44,7 @@ import { createInboxService } from "./modules/inbox/service";
 import { createCannedRepo } from "./modules/inbox/canned-repo";
 import { createInboxFeed } from "./modules/inbox/live";
 import { createChangeWatch } from "./db/change-watch";
-import { sqliteStore, syncView } from "./db/store";
+import { sqliteStore, syncStep, syncView } from "./db/store";
 import { createMenuRepo } from "./modules/menu/repo";
 import { createMenuService } from "./modules/menu/service";
 import { createOrderRepo } from "./modules/orders/repo";
@@ -71,6 +74,7 @@ import { createWhatIf } from "./modules/automations/what-if";
 import { createRatingRepo } from "./modules/ratings/repo";
 import { createRatingService } from "./modules/ratings/service";
 import { ratingDeepLink } from "@mc/shared";
+import { slicedJob } from "./modules/jobs/sliced";
 import { createJobLeaseRepo } from "./modules/jobs/repo";
 import { createClusterJobs, type ClusterJob } from "./modules/jobs/cluster-jobs";
 
@@ -94,15 +98,25 @@ export function buildContainer(o: ContainerOptions) {
   // The one store on this database (docs/database-layer.md). Modules ported to it get its repos as they are; the
   // others, still synchronous SQLite code, get their `syncView` (grep for it: what is left to port).
   const store = sqliteStore(db);
-  const oaTokens = oaTokenStore(db, config, now);
-  const zalo = createZaloClient({ config, tokens: oaTokens, now });
+  const oaTokens = oaTokenStore(store, config, now);
+  const rateBuckets = createRateBucketRepo(store);
+  // Zalo's limit is per app: every process on the database takes from one schedule. An in-memory database is
+  // this process's alone, so there is nobody to share with and the in-process limiter does (tests, the demo).
+  const zaloLimiter = db.$client.memory
+    ? createAppRateLimiter({ perMinute: config.ZALO_APP_RATE_PER_MINUTE })
+    : createSharedRateLimiter({
+        repo: rateBuckets,
+        perMinute: config.ZALO_APP_RATE_PER_MINUTE,
+        onError: (err) => o.log.error({ err }, "could not push Zalo's shared schedule back after a -32"),
+      });
+  const zalo = createZaloClient({ config, tokens: oaTokens, now, limiter: zaloLimiter });
   const customerRepoAsync = createCustomerRepo(store);
   const customerRepo = syncView(store, customerRepoAsync);
   const storeRepoAsync = createStoreRepo(store);
   const storeRepo = syncView(store, storeRepoAsync);
   const stores = createStoreService({ db, repo: storeRepo, now, timeZone: config.SHOP_TIME_ZONE });
+  // Every module that reads identity is ported: none takes its syncView any more.
   const identityRepoAsync = createIdentityRepo(customerRepoAsync, storeRepoAsync);
-  const identityRepo = syncView(store, identityRepoAsync);
   const identity = createIdentityService({
     customers: customerRepoAsync,
     zalo,
@@ -113,15 +127,16 @@ export function buildContainer(o: ContainerOptions) {
   });
   const loyaltyRepoAsync = createLoyaltyRepo(store);
   const loyaltyRepo = syncView(store, loyaltyRepoAsync);
-  const voucherRepo = createVoucherRepo(db);
+  const voucherRepoAsync = createVoucherRepo(store);
+  const voucherRepo = syncView(store, voucherRepoAsync);
   const loyalty = createLoyaltyService({ store, repo: loyaltyRepoAsync, identityRepo: identityRepoAsync, now });
   const adminRepoAsync = createAdminRepo(store);
   const adminRepo = syncView(store, adminRepoAsync);
   const vouchers = createVoucherService({
-    db,
-    repo: voucherRepo,
-    loyaltyRepo,
-    identityRepo,
+    store,
+    repo: voucherRepoAsync,
+    loyaltyRepo: loyaltyRepoAsync,
+    identityRepo: identityRepoAsync,
     operatorExists: adminRepo.exists,
     qrSigner: createSigner(config.JWT_SECRET, "voucher-qr"),
     now,
@@ -155,7 +170,7 @@ export function buildContainer(o: ContainerOptions) {
     logoUrl: config.SHOP_LOGO_URL,
   });
   const dispatcher = createDispatcher({
-    db,
+    store: sqliteStore(db),
     repo: messagingRepo,
     zalo,
     now,
@@ -200,20 +215,21 @@ export function buildContainer(o: ContainerOptions) {
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
-  const orderRepo = createOrderRepo(db);
+  const orderRepoAsync = createOrderRepo(store);
+  const orderRepo = syncView(store, orderRepoAsync);
   const dailyScans = createDailyScans({
     db,
     automations,
     customers: customerRepo,
     orders: orderRepo,
-    vouchers: { issue: vouchers.issue, campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
+    vouchers: { issue: (p) => syncStep(vouchers.issue(p)), campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
     segments,
     timeZone: config.SHOP_TIME_ZONE,
     now,
     log: o.log,
   });
-  // Leases are wall-clock (they coordinate processes), not the injectable business clock tests move.
-  const jobs = createClusterJobs({ repo: createJobLeaseRepo(db), now: Date.now, log: o.log, leaseMs: config.JOB_LEASE_MS });
+  // Leases read the wall clock, never `now` (cluster-jobs.ts says why): other processes compare them.
+  const jobs = createClusterJobs({ repo: createJobLeaseRepo(store), log: o.log, leaseMs: config.JOB_LEASE_MS });
   const automationTimers = createTimerWorker({
     db,
     repo: automationRepo,
@@ -233,36 +249,36 @@ export function buildContainer(o: ContainerOptions) {
     options: { chunkSize: o.process === "api" ? 25 : 100, leaseMs: config.DISPATCH_LEASE_MS, scanEveryMs: 60_000 },
   });
   const games = createGameService({
-    db,
-    repo: createGameRepo(db),
+    store,
+    repo: createGameRepo(store),
     vouchers,
-    loyaltyRepo,
-    identityRepo,
+    loyaltyRepo: loyaltyRepoAsync,
+    identityRepo: identityRepoAsync,
     links: createLinkSigner(config.JWT_SECRET, config.ZALO_MINI_APP_ID),
     now,
     timeZone: config.SHOP_TIME_ZONE,
     notify: messaging.queue,
     randomInt: o.randomInt,
   });
-  const menu = createMenuService({ db, repo: createMenuRepo(db), identityRepo, vouchers, now });
+  const menu = createMenuService({ store, repo: createMenuRepo(store), identityRepo: identityRepoAsync, vouchers, now });
   // The abandoned-cart recipe's link reopens the cart in the mini app (the id the other deep links use).
   const carts = createCartService({
-    db,
-    repo: createCartRepo(db),
+    store,
+    repo: createCartRepo(store),
     menu,
-    storeName: (id) => storeRepo.byId(id)?.name ?? null,
+    storeName: async (id) => (await storeRepoAsync.byId(id))?.name ?? null,
     automations,
     miniAppId: config.ZALO_MINI_APP_ID,
     now,
   });
   const orders = createOrderService({
-    db,
-    repo: orderRepo,
-    identityRepo,
+    store,
+    repo: orderRepoAsync,
+    identityRepo: identityRepoAsync,
     stores,
     menu,
     vouchers,
-    loyaltyRepo,
+    loyaltyRepo: loyaltyRepoAsync,
     emit: automations.onEvent,
     carts,
     // The feedback recipe's {rating_link}: the mini app's rating page for this order.
@@ -271,12 +287,12 @@ export function buildContainer(o: ContainerOptions) {
     checkoutDue: (id) => payments.reportOne(id).catch((err) => o.log.error({ err, orderId: id }, "checkout report failed")),
     now,
   });
-  const ratings = createRatingService({ db, repo: createRatingRepo(db), orders, inbox, now });
+  const ratings = createRatingService({ db, repo: createRatingRepo(db), orders: syncView(store, { ownRow: orders.ownRow }), inbox, now });
   const payments = createPaymentService({
-    db,
-    repo: createPaymentRepo(db),
+    store,
+    repo: createPaymentRepo(store),
     orders,
-    orderRepo,
+    orderRepo: orderRepoAsync,
     zalo,
     checkout: {
       appId: config.ZALO_MINI_APP_ID,
@@ -314,7 +330,7 @@ export function buildContainer(o: ContainerOptions) {
     },
     followHooks: {
       onFollow: (p) => {
-        games.onFollow(p);
+        syncStep(games.onFollow(p));
         // A new follower's welcome is the `follow` automation (once per person: the occurrence is the person).
         // A follow read from Zalo's state is someone who followed long ago: no welcome (a sync of thousands of
         // old followers must not greet them all).
@@ -327,7 +343,7 @@ export function buildContainer(o: ContainerOptions) {
         });
       },
       onUnfollow: (p) => {
-        games.onUnfollow(p);
+        syncStep(games.onUnfollow(p));
         messaging.onUnfollow(p.customerId, p.at);
       },
     },
@@ -417,12 +433,22 @@ export function buildContainer(o: ContainerOptions) {
     // COD/bank results still owed to Zalo's Checkout (a failed send, a process stopped mid-way).
     { name: "checkout-reports", everyMs: 60_000, run: () => payments.reportDue() },
   ];
+  // The dashboard's settled days (hourly: a day settles once a day), stored in slices so a view reads them. A
+  // stopping process ends it between two slices and hands it back: the next holder fills only what is missing.
+  if (config.DASHBOARD_JOB_ENABLED)
+    periodicJobs.push({
+      name: "dashboard-fill",
+      everyMs: 3_600_000,
+      runAtStart: true,
+      run: slicedJob((o) => dashboard.fill(o)),
+    });
 
   return {
     db,
     jobs,
     periodicJobs,
     zalo,
+    rateBuckets,
     identity,
     loyalty,
     vouchers,

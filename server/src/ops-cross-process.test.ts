@@ -21,9 +21,10 @@ const HOUR = 3_600_000;
 beforeAll(async () => {
   emu = await buildEmulator({ ...emulatorOptionsFromEnv(TEST_ENV), logger: false });
   const emuUrl = (await emu.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
-  env = { ...fileEnv(emuUrl, dbPath), JOB_LEASE_MS: "3000", SHUTDOWN_DRAIN_MS: "5000" };
+  env = { ...fileEnv(emuUrl, dbPath), JOB_LEASE_MS: "3000", SHUTDOWN_DRAIN_MS: "5000", DASHBOARD_JOB_ENABLED: "true" };
   // The cluster's job history before these instances start: expire-points last ran long ago (due), the floor's
-  // holder crashed mid-run (its lease lapsed), Checkout's reports are held by a live instance elsewhere.
+  // holder crashed mid-run (its lease lapsed), Checkout's reports are held by a live instance elsewhere; the
+  // dashboard's fill has never run (both instances have DASHBOARD_JOB_ENABLED, it runs at start, in one of them).
   const seed = openDb(dbPath);
   const t = Date.now();
   const row = seed.$client.prepare("insert into job_leases (name, owner, lease_until, last_finished_at, checkpoint, updated_at) values (?, ?, ?, ?, ?, ?)");
@@ -65,12 +66,14 @@ describe("several API instances on one database", () => {
       expect(res.status).toBe(200);
     }
     // Both due jobs ran; then several more polls of both schedulers (JOB_LEASE_MS 3000 → every second) run neither again.
-    await until("the due jobs to run", () => jobs()["expire-points"]?.runs >= 1 && jobs()["keep-warm-floor"]?.runs >= 1, 20_000);
+    const ran = (name: string) => jobs()[name]?.runs >= 1;
+    await until("the due jobs to run", () => ran("expire-points") && ran("keep-warm-floor") && ran("dashboard-fill"), 20_000);
     await new Promise((r) => setTimeout(r, 2500));
     const j = jobs();
     expect(j["expire-points"]).toMatchObject({ runs: 1, owner: null, lease_until: null });
     expect(j["expire-points"].last_finished_at).toBeGreaterThan(Date.now() - 60_000);
     expect(j["keep-warm-floor"]).toMatchObject({ runs: 1, owner: null });
+    expect(j["dashboard-fill"]).toMatchObject({ runs: 1, owner: null, lease_until: null });
     expect(j["checkout-reports"]).toMatchObject({ runs: 0, owner: "elsewhere:2:def" });
   }, 30_000);
 

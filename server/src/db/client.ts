@@ -12,6 +12,9 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
+/** WAL size past which the writer's thread runs the pass that lets the WAL start over (`startCheckpoints`). */
+const DEFAULT_RESTART_BYTES = 256 * 1024 * 1024;
+
 /** Opens (or creates) the SQLite file, sets the pragmas every guarantee relies on, and applies migrations. */
 export function openDb(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -26,8 +29,9 @@ export function openDb(path: string): Db {
   // Checkpoints run in the background (see `startCheckpoints`), not inside whichever commit crosses the
   // threshold: a request never pays for copying the WAL back into the database file.
   sqlite.pragma("wal_autocheckpoint = 0");
-  // A WAL that once grew (a burst, a broadcast snapshot) is cut back to this when it starts over.
-  sqlite.pragma("journal_size_limit = 67108864");
+  // What a WAL that once grew is cut back to when it starts over; `startCheckpoints` keeps it at twice its
+  // restart threshold, so the WAL's steady size is never truncated (on the first commit after each restart).
+  sqlite.pragma(`journal_size_limit = ${2 * DEFAULT_RESTART_BYTES}`);
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
   return db;
@@ -67,42 +71,60 @@ export function joinTx<T>(db: Db, fn: () => T): T {
 }
 
 // The checkpointer's own code: plain CommonJS run with `eval`, so it needs no TypeScript loader in any setup.
-// Protocol: "tick" runs one pass now and answers it; once the WAL is past `restartBytes` the worker says
-// so and pauses (no pass of its own may hold the checkpoint lock) until the main thread says "resume".
+// Protocol: "tick" runs one pass now and answers it. Once the WAL is past `restartBytes` the worker says so
+// ("restart") and pauses: no pass of its own may hold the checkpoint lock during the main thread's pass. The
+// main thread answers "handover"; the worker then runs one last pass (copying what was written meanwhile),
+// says "handedOver", and stays paused until the main thread, after its own pass, says "resume".
+// SQLite syncs the database file only when a pass reaches the WAL's end, which under steady commits the
+// worker's rarely do: the worker syncs what it copied itself, so the main thread's pass never pays for it.
 const CHECKPOINTER = `
 const { workerData: w, parentPort } = require("node:worker_threads");
+const { openSync, fdatasyncSync, closeSync } = require("node:fs");
 const Database = require(w.driver);
 const db = new Database(w.path, { fileMustExist: true });
+const fd = openSync(w.path, "r");
 const pageSize = db.pragma("page_size", { simple: true });
 let timer = null;
 let paused = false;
-const schedule = () => { if (w.everyMs > 0 && !paused) timer = setTimeout(() => pass(false), w.everyMs); };
-const pass = (asked) => {
+let asked = null; // the id of the "tick" whose pass asked for the restart, answered on the handover
+let copied = -1;
+const schedule = () => { if (w.everyMs > 0 && !paused) timer = setTimeout(() => pass(null), w.everyMs); };
+const checkpoint = () => {
+  let r = { log: -1, checkpointed: -1 };
+  try {
+    r = db.pragma("wal_checkpoint(PASSIVE)")[0];
+    if (r.checkpointed > 0 && r.checkpointed !== copied) fdatasyncSync(fd);
+    copied = r.checkpointed;
+  } catch {}
+  return r;
+};
+const pass = (id) => {
   timer = null;
-  let frames = -1;
-  try { frames = db.pragma("wal_checkpoint(PASSIVE)")[0].log; } catch {}
+  const frames = checkpoint().log;
   const restart = frames * pageSize > w.restartBytes;
-  if (restart) paused = true;
-  if (asked || restart) parentPort.postMessage({ asked, frames, restart });
+  if (restart) { paused = true; asked = id; parentPort.postMessage({ kind: "restart" }); }
+  else if (id !== null) parentPort.postMessage({ kind: "pass", id, frames });
   schedule();
 };
 parentPort.on("message", (m) => {
-  if (m === "tick") { if (timer) clearTimeout(timer); if (!paused) pass(true); else parentPort.postMessage({ asked: true, frames: -1, restart: false, busy: true }); }
+  if (m.tick !== undefined) { if (timer) clearTimeout(timer); if (!paused) pass(m.tick); else parentPort.postMessage({ kind: "pass", id: m.tick, frames: -1 }); }
+  else if (m === "handover") { const frames = checkpoint().log; parentPort.postMessage({ kind: "handedOver", id: asked, frames }); asked = null; }
   else if (m === "resume") { paused = false; if (!timer) schedule(); }
-  else { if (timer) clearTimeout(timer); db.close(); parentPort.close(); }
+  else { if (timer) clearTimeout(timer); db.close(); closeSync(fd); parentPort.close(); }
 });
 schedule();
 `;
 
-type PassReport = { asked: boolean; frames: number; restart: boolean; busy?: boolean };
+// `id`: the "tick" a report answers (null for a timer's pass).
+type PassReport = { kind: "pass" | "handedOver"; id: number | null; frames: number } | { kind: "restart" };
 
 export type Checkpoints = {
   /** Settles once the worker's connection is closed. */
   (): Promise<void>;
   /**
-   * Runs one worker pass now (and, if it asks for it, the restart pass here) and tells what happened:
-   * lets a test drive the checkpointer commit by commit instead of racing its timer. Meant for
-   * `everyMs: 0` (no timer).
+   * Runs one worker pass now (and, if it asks for it, the handover and the restart pass here) and tells
+   * what happened: lets a test drive the checkpointer commit by commit instead of racing its timer. Meant
+   * for `everyMs: 0` (no timer).
    */
   tick(): Promise<{ frames: number; startsOver: boolean }>;
 };
@@ -116,24 +138,32 @@ export type Checkpoints = {
  * steady stream of commits the worker's passes keep being overtaken. So once the WAL passes
  * `restartBytes`, the worker pauses and asks this thread for one PASSIVE pass between two event-loop
  * turns. With the worker idle, nothing else holds the checkpoint lock and no commit can slip in before
- * the next write, so that pass reaches the WAL's end and the next write starts it over: the WAL is
- * bounded by `restartBytes` plus what is written before this thread's next turn, whatever the
- * scheduler does. That pass still syncs the files (tens of ms on a slow disk), so it comes once per
- * `restartBytes` written under sustained load, never in quiet times. In-memory databases have no WAL.
+ * the next write, so that pass reaches the WAL's end and the next write starts it over, whatever the
+ * scheduler does. That pass blocks the event loop for what it copies and syncs, so first the worker
+ * hands over: on this thread's answer it runs one last pass and syncs the database file, and this
+ * thread's pass copies and syncs only the frames written since, not the backlog of a pass overtaken
+ * by commits. The WAL is bounded by `restartBytes` plus what is written during the worker's last two
+ * passes and until this thread's next turn. The pass comes once per `restartBytes` written under
+ * sustained load, never in quiet times. `journal_size_limit` is twice `restartBytes`: the first commit
+ * after a restart would otherwise truncate the WAL's steady size, on this thread. In-memory databases
+ * have no WAL.
  */
 export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?: number; onError?: (e: Error) => void } = {}): Checkpoints {
   if (db.$client.memory) return Object.assign(async () => {}, { tick: async () => ({ frames: 0, startsOver: false }) });
+  const restartBytes = opts.restartBytes ?? DEFAULT_RESTART_BYTES;
+  db.$client.pragma(`journal_size_limit = ${2 * restartBytes}`);
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
     workerData: {
       driver: createRequire(import.meta.url).resolve("better-sqlite3"),
       path: db.$client.name,
       everyMs: opts.everyMs ?? 100,
-      restartBytes: opts.restartBytes ?? 256 * 1024 * 1024,
+      restartBytes,
     },
   });
   worker.unref(); // never what keeps a process alive
-  const waiting: ((r: { frames: number; startsOver: boolean }) => void)[] = [];
+  const waiting = new Map<number, (r: { frames: number; startsOver: boolean }) => void>();
+  let ticks = 0;
   const restartPass = (): Promise<boolean> =>
     new Promise((resolve) => {
       const run = () => {
@@ -147,8 +177,10 @@ export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?
       setImmediate(run);
     });
   worker.on("message", (m: PassReport) => {
-    const answer = m.asked ? waiting.shift() : undefined;
-    if (!m.restart) return answer?.({ frames: m.frames, startsOver: false });
+    if (m.kind === "restart") return worker.postMessage("handover");
+    const answer = m.id === null ? undefined : waiting.get(m.id);
+    if (m.id !== null) waiting.delete(m.id);
+    if (m.kind === "pass") return answer?.({ frames: m.frames, startsOver: false });
     void restartPass().then((startsOver) => answer?.({ frames: m.frames, startsOver }));
   });
   // Without checkpoints the WAL only grows (the close still truncates it): worth a log line, not a crash.
@@ -160,8 +192,9 @@ export function startCheckpoints(db: Db, opts: { everyMs?: number; restartBytes?
   };
   const tick = () =>
     new Promise<{ frames: number; startsOver: boolean }>((resolve) => {
-      waiting.push(resolve);
-      worker.postMessage("tick");
+      const id = ticks++;
+      waiting.set(id, resolve);
+      worker.postMessage({ tick: id });
     });
   return Object.assign(stop, { tick });
 }

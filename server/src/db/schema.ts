@@ -1222,3 +1222,20 @@ export const jobLeases = sqliteTable("job_leases", {
   checkpoint: text("checkpoint"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Rates shared by every process on the database (issue #16). Two kinds of row, told apart by their key:
+ * - a counter (`ip:…`): `hits` in the fixed window that ends at `until_at` (the API's per-address limits);
+ * - a schedule (`zalo:app`): `hits` is the next free slot's index on a grid of equal slots (slot i is at
+ *   i × the slot's length), so every slot is handed out once; `until_at` is when the row was last moved.
+ * Owned by modules/rate-limits.
+ */
+export const rateBuckets = sqliteTable(
+  "rate_buckets",
+  {
+    key: text("key").primaryKey(),
+    hits: integer("hits").notNull(),
+    untilAt: integer("until_at").notNull(),
+  },
+  (t) => [index("rate_buckets_until_idx").on(t.untilAt)],
+);

@@ -453,11 +453,12 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       staffOf.set(store, (await c.identity.loadPrincipal({ sub: id, kind: "customer" }))!);
 
     await ensureMenu();
-    menus = new Map(DEMO_STORES.map((s) => [s.id, c.menu.menu(s.id).categories.flatMap((k) => k.products)]));
+    menus = new Map(await Promise.all(DEMO_STORES.map(async (s) => [s.id, (await c.menu.menu(s.id)).categories.flatMap((k) => k.products)] as const)));
 
-    const existing = new Map(c.vouchers.listCampaigns().map((k) => [k.name, k.id]));
-    const campaign = (input: z.input<typeof CampaignInput>) => existing.get(input.name) ?? c.vouchers.createCampaign(operator, CampaignInput.parse(input)).id;
-    campaigns.welcome = campaign({
+    const existing = new Map((await c.vouchers.listCampaigns()).map((k) => [k.name, k.id]));
+    const campaign = async (input: z.input<typeof CampaignInput>) =>
+      existing.get(input.name) ?? (await c.vouchers.createCampaign(operator, CampaignInput.parse(input))).id;
+    campaigns.welcome = await campaign({
       name: "Quà chào bạn mới",
       description: "Giảm 15.000đ cho đơn từ 45.000đ khi bạn quan tâm Zalo OA của quán.",
       kind: "amount_off",
@@ -468,7 +469,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       stock: 300,
       validDaysAfterClaim: 14,
     });
-    campaigns.reward = campaign({
+    campaigns.reward = await campaign({
       name: `Đổi ${rewardCost} điểm: Cà phê sữa đá`,
       description: "Một ly cà phê sữa đá miễn phí, đổi bằng điểm thưởng.",
       kind: "free_item",
@@ -478,7 +479,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
       perCustomerLimit: 10,
       validDaysAfterClaim: 30,
     });
-    campaigns.prize = campaign({
+    campaigns.prize = await campaign({
       name: "Vòng quay: giảm 10.000đ",
       description: "Quà từ vòng quay may mắn tại quán.",
       kind: "amount_off",
@@ -490,11 +491,11 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
 
     // Two games, one per store: the wheel at Nguyễn Huệ, a scratch card at Võ Văn Tần (the shop's own, or new ones).
     const [first, second] = DEMO_STORES;
-    const gameAt = (storeId: StoreId, input: Omit<z.input<typeof GameCampaignInput>, "storeIds">) =>
-      c.games.listGames(operator).find((g) => g.kind === input.kind && g.active && g.storeIds.includes(storeId)) ??
-      c.games.createGame(operator, GameCampaignInput.parse({ ...input, storeIds: [storeId] }));
+    const gameAt = async (storeId: StoreId, input: Omit<z.input<typeof GameCampaignInput>, "storeIds">) =>
+      (await c.games.listGames(operator)).find((g) => g.kind === input.kind && g.active && g.storeIds.includes(storeId)) ??
+      (await c.games.createGame(operator, GameCampaignInput.parse({ ...input, storeIds: [storeId] })));
     const games = [
-      gameAt(first.id, {
+      await gameAt(first.id, {
         name: "Vòng quay may mắn",
         description: "Quét mã QR trên quầy, mỗi ngày một lượt quay.",
         kind: "wheel",
@@ -507,7 +508,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
           { label: "+50 điểm", kind: "points", points: 50, weight: 2, stock: 30 },
         ],
       }),
-      gameAt(second.id, {
+      await gameAt(second.id, {
         name: "Thẻ cào Võ Văn Tần",
         description: "Cào thẻ tại quầy, mỗi ngày một thẻ: quà vào ví Zalo.",
         kind: "scratch",
@@ -544,7 +545,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     }
 
     for (const game of games)
-      for (const l of c.games.links(operator, game.id)) {
+      for (const l of await c.games.links(operator, game.id)) {
         const q = new URL(l.url).searchParams;
         links.set(l.storeId as StoreId, { store: q.get("store") ?? "", campaign: q.get("campaign") ?? "", sig: q.get("sig") ?? "" });
       }
@@ -554,7 +555,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
   async function ensureMenu() {
     await seedDemoMenu(
       {
-        productCount: async () => c.menu.listProducts().length,
+        productCount: async () => (await c.menu.listProducts()).length,
         createCategory: async (input) => c.menu.createCategory(operator, MenuCategoryInput.parse(input)),
         createProduct: async (input) => c.menu.createProduct(operator, ProductInput.parse(input)),
         uploadImage: (png) => c.menu.uploadImage(operator, png),
@@ -676,9 +677,9 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     const r = p.rng;
     const store: StoreId = r.chance(p.away) ? (p.home === DEMO_STORES[0].id ? DEMO_STORES[1].id : DEMO_STORES[0].id) : p.home;
     const staff = staffOf.get(store)!;
-    let vouchers: ReturnType<typeof c.vouchers.mine> = [];
+    let vouchers: Awaited<ReturnType<typeof c.vouchers.mine>> = [];
     if (p.wallet && r.chance(0.6)) {
-      const mine = c.vouchers.mine(p.id!, "active");
+      const mine = await c.vouchers.mine(p.id!, "active");
       p.wallet = mine.length > 0;
       vouchers = mine.filter((v) => v.campaign.storeIds.length === 0 || v.campaign.storeIds.includes(store));
     }
@@ -706,7 +707,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     if (r.chance(0.25) && (await c.loyalty.summary(p.id!)).balance >= rewardCost) {
       schedule(t + 4 * MINUTE, async () => {
         p.wallet = true;
-        const { voucher } = c.vouchers.claim(p.id!, campaigns.reward, `reward-${p.i}-${dayOf(t)}`);
+        const { voucher } = await c.vouchers.claim(p.id!, campaigns.reward, `reward-${p.i}-${dayOf(t)}`);
         if (r.chance(0.7)) await c.vouchers.redeem(staff, { memberCode: p.memberCode!, voucherId: voucher.id, storeId: store });
       });
     }
@@ -720,7 +721,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
   }
 
   let orderNo = 0;
-  async function order(p: Profile, store: StoreId, vouchers: ReturnType<typeof c.vouchers.mine>) {
+  async function order(p: Profile, store: StoreId, vouchers: Awaited<ReturnType<typeof c.vouchers.mine>>) {
     const r = p.rng;
     if (p.phone && !p.phoneShared) {
       // The checkout asks for a phone number: the mini app signs in again and shares it.
@@ -757,14 +758,14 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     let voucherId: string | null = voucher?.id ?? null;
     let quote;
     try {
-      quote = c.menu.quote(p.id!, { storeId: store, items, voucherId });
+      quote = await c.menu.quote(p.id!, { storeId: store, items, voucherId });
     } catch (err) {
       if (!(err instanceof AppError) || !voucherId) throw err;
       voucherId = null; // the cart is under the voucher's minimum: the shopper orders without it
-      quote = c.menu.quote(p.id!, { storeId: store, items, voucherId });
+      quote = await c.menu.quote(p.id!, { storeId: store, items, voucherId });
     }
     const table = r.chance(0.55);
-    const { order } = c.orders.place(p.id!, {
+    const { order } = await c.orders.place(p.id!, {
       storeId: store,
       items,
       voucherId,

@@ -33,6 +33,7 @@ const OWNERS: Record<string, string> = {
   canned_answers: "inbox/canned-repo.ts",
   order_ratings: "ratings/repo.ts",
   oa_connect_states: "oa/connect-repo.ts",
+  rate_buckets: "rate-limits/repo.ts",
 };
 
 const here = fileURLToPath(new URL(".", import.meta.url));

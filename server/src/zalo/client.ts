@@ -1,9 +1,10 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Config } from "../config";
+import type { Awaitable } from "../db/store";
 import { orderStatusMac, updateStatusMac } from "./checkout";
 import { classify, ZaloError } from "./errors";
 import { nodeTransport, TransportError, type HttpAnswer, type HttpInit, type Transport } from "./http";
-import { createAppRateLimiter } from "./rate-limit";
+import { createAppRateLimiter, type AppRateLimiter } from "./rate-limit";
 
 export type OaTokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
 
@@ -25,15 +26,15 @@ export type OaTokenRow = OaTokenPair & {
  * replaces; `saveRefreshed` must be durable before the new access token is used (the old refresh token is spent).
  */
 export type OaTokenStore = {
-  get(): OaTokenRow;
+  get(): Awaitable<OaTokenRow>;
   /** Takes the right to spend `refreshToken` until `leaseUntil` (wall clock); false if it moved or another process holds it. */
-  claimRefresh(refreshToken: string, leaseUntil: number, wallNow: number): boolean;
-  releaseRefresh(refreshToken: string): void;
-  saveRefreshed(oldRefreshToken: string, pair: OaTokenPair): boolean;
+  claimRefresh(refreshToken: string, leaseUntil: number, wallNow: number): Awaitable<boolean>;
+  releaseRefresh(refreshToken: string): Awaitable<void>;
+  saveRefreshed(oldRefreshToken: string, pair: OaTokenPair): Awaitable<boolean>;
   /** Zalo refused `refreshToken`: the console asks for a reconnect, messages wait. */
-  markReconnect(refreshToken: string, reason: string): void;
+  markReconnect(refreshToken: string, reason: string): Awaitable<void>;
   /** A pair from the console's OAuth connect, with the OA it belongs to. */
-  connect(p: OaTokenPair & { oaId: string; oaName: string }): void;
+  connect(p: OaTokenPair & { oaId: string; oaName: string }): Awaitable<void>;
 };
 
 export type ZnsTemplateDetail = {
@@ -58,6 +59,8 @@ export type ZaloClientDeps = {
   now?: () => number;
   /** How requests go out; node:http with keep-alive unless a test injects its own. */
   transport?: Transport;
+  /** Zalo's app-wide limit: the cluster's shared schedule (container.ts), else one for this process alone. */
+  limiter?: AppRateLimiter;
 };
 
 type Envelope<T> = { error?: number; message?: string; data?: T };
@@ -76,7 +79,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
   const transport = deps.transport ?? nodeTransport;
   let refreshing: Promise<OaTokenPair> | null = null;
   // Zalo's limit is per app across the OA and ZNS APIs (§5.9): every such request waits its turn here.
-  const limiter = createAppRateLimiter({ perMinute: config.ZALO_APP_RATE_PER_MINUTE ?? 4000 });
+  const limiter = deps.limiter ?? createAppRateLimiter({ perMinute: config.ZALO_APP_RATE_PER_MINUTE ?? 4000 });
   const appLimited = (url: string) => url.startsWith(config.ZALO_OPENAPI_URL) || url.startsWith(config.ZALO_BUSINESS_URL);
 
   async function call<T>(endpoint: string, url: string, init: HttpInit): Promise<T> {
@@ -162,7 +165,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
   async function refreshOaToken(seen?: OaTokenRow): Promise<OaTokenPair> {
     refreshing ??= (async () => {
       try {
-        return await refreshShared(seen ?? deps.tokens.get());
+        return await refreshShared(seen ?? (await deps.tokens.get()));
       } finally {
         refreshing = null;
       }
@@ -173,10 +176,10 @@ export function createZaloClient(deps: ZaloClientDeps) {
   async function refreshShared(seen: OaTokenRow): Promise<OaTokenPair> {
     const giveUp = Date.now() + 2 * leaseMs;
     for (;;) {
-      const row = deps.tokens.get();
+      const row = await deps.tokens.get();
       if (row.needsReconnect) throw disconnected(row.reconnectReason);
       if (row.refreshToken !== seen.refreshToken) return row; // another process (or a connect, or the env) moved it
-      if (deps.tokens.claimRefresh(row.refreshToken, Date.now() + leaseMs, Date.now())) return spendRefresh(row);
+      if (await deps.tokens.claimRefresh(row.refreshToken, Date.now() + leaseMs, Date.now())) return spendRefresh(row);
       if (Date.now() > giveUp) throw new ZaloError(0, "another process is still refreshing the OA token", "oauth.refresh", "transient");
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -192,7 +195,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
         body: form.toString(),
       });
     } catch (err) {
-      deps.tokens.releaseRefresh(row.refreshToken);
+      await deps.tokens.releaseRefresh(row.refreshToken);
       throw err;
     }
     if (typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
@@ -200,23 +203,23 @@ export function createZaloClient(deps: ZaloClientDeps) {
       const reason = String(body.error_reason ?? body.error_name ?? "refresh failed");
       const kind = classify(code);
       if (kind === "rate_limit" || kind === "transient") {
-        deps.tokens.releaseRefresh(row.refreshToken);
+        await deps.tokens.releaseRefresh(row.refreshToken);
         throw new ZaloError(code, reason, "oauth.refresh", kind);
       }
       // Zalo refused the refresh token itself (spent, revoked, expired) or this app: only an OA admin's consent helps.
-      deps.tokens.markReconnect(row.refreshToken, `${code}: ${reason}`);
+      await deps.tokens.markReconnect(row.refreshToken, `${code}: ${reason}`);
       throw new ZaloError(code, reason, "oauth.refresh", "oa_disconnected");
     }
     const pair = { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: now() + Number(body.expires_in ?? 90000) * 1000 };
     // The old refresh token is spent: persist the new pair before anything uses it. Conditional on the token we
     // spent, which only a connect or a new env pair could have moved meanwhile; theirs is then the one to use.
-    if (!deps.tokens.saveRefreshed(row.refreshToken, pair)) return deps.tokens.get();
+    if (!(await deps.tokens.saveRefreshed(row.refreshToken, pair))) return deps.tokens.get();
     return pair;
   }
 
   /** Runs an OA call with a valid token; on a token error refreshes once (shared) and retries once. */
   async function withOaToken<T>(fn: (token: string) => Promise<T>): Promise<T> {
-    let pair: OaTokenPair = deps.tokens.get();
+    let pair: OaTokenPair = await deps.tokens.get();
     const row = pair as OaTokenRow;
     if (row.needsReconnect) throw disconnected(row.reconnectReason);
     if (pair.expiresAt - now() < REFRESH_MARGIN_MS) pair = await refreshOaToken(row);
@@ -224,7 +227,7 @@ export function createZaloClient(deps: ZaloClientDeps) {
       return await fn(pair.accessToken);
     } catch (err) {
       if (!(err instanceof ZaloError) || err.kind !== "token") throw err;
-      const latest = deps.tokens.get();
+      const latest = await deps.tokens.get();
       const fresh = latest.accessToken !== pair.accessToken ? latest : await refreshOaToken(latest);
       return fn(fresh.accessToken);
     }

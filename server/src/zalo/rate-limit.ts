@@ -13,10 +13,13 @@ export function createAppRateLimiter(p: { perMinute: number; windowMs?: number; 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(1, ms)));
   return {
     perSecond,
-    /** Waits for a slot; real time (Zalo counts in real time, whatever a test's clock says). */
+    /**
+     * Waits for a slot; real time (Zalo counts in real time, whatever the business clock says), on the monotonic
+     * clock so a wall-clock step back (NTP) cannot make a window look an hour from its end.
+     */
     async take() {
       for (;;) {
-        const t = Date.now();
+        const t = performance.now();
         if (t < pausedUntil) {
           await sleep(pausedUntil - t);
           continue;
@@ -31,7 +34,7 @@ export function createAppRateLimiter(p: { perMinute: number; windowMs?: number; 
     },
     /** Zalo answered -32: everyone waits a moment before the next request. */
     pause(ms: number) {
-      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
     },
   };
 }

@@ -745,6 +745,17 @@ export const products = pgTable(
   (t) => [index("products_category_idx").on(t.categoryId)],
 );
 
+export const rateBuckets = pgTable(
+  "rate_buckets",
+  {
+    key: text("key").primaryKey(),
+    hits: bigint("hits", { mode: "number" }).notNull(),
+    untilAt: bigint("until_at", { mode: "number" }).notNull(),
+    rowid: bigint("rowid", { mode: "number" }).generatedAlwaysAsIdentity().unique(),
+  },
+  (t) => [index("rate_buckets_until_idx").on(t.untilAt)],
+);
+
 export const segmentVersions = pgTable(
   "segment_versions",
   {

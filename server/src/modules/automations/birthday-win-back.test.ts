@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, newShopper, startHarness, type Harness } from "../../test-support";
 import { buildContainer } from "../../container";
+import { syncRepo } from "../../db/test-sync";
 import { createVoucherRepo } from "../vouchers/repo";
 
 const DAY = 86_400_000;
@@ -10,7 +11,7 @@ let admin: string;
 beforeAll(async () => {
   h = await startHarness();
   admin = await h.adminToken();
-  const vouchers = createVoucherRepo(h.app.services.db);
+  const vouchers = syncRepo(createVoucherRepo, h.app.services.db);
   const at = Date.UTC(2026, 0, 1);
   vouchers.insertCampaign({
     id: "bday",

@@ -19,7 +19,14 @@ beforeAll(async () => {
   h = await startHarness();
   await h.control("POST", "/_emu/clock", { now: T0 });
   admin = await h.adminToken();
-  createVoucherRepo(h.app.services.db).insertCampaign({ id: "k1", name: "Giảm 20k", kind: "amount_off", value: 20_000, createdAt: T0, updatedAt: T0 });
+  syncRepo(createVoucherRepo, h.app.services.db).insertCampaign({
+    id: "k1",
+    name: "Giảm 20k",
+    kind: "amount_off",
+    value: 20_000,
+    createdAt: T0,
+    updatedAt: T0,
+  });
 });
 afterAll(async () => h.close());
 
@@ -39,7 +46,16 @@ function lot(customerId: string, delta: number, expiresAt: number | null, kind: 
 }
 function voucher(customerId: string, expiresAt: number, status: "issued" | "redeemed" = "issued") {
   const id = `v${++n}`;
-  createVoucherRepo(db()).insertVoucher({ id, campaignId: "k1", customerId, code: `C${n}`, source: "test", sourceKey: id, issuedAt: T0 - DAY, expiresAt });
+  syncRepo(createVoucherRepo, db()).insertVoucher({
+    id,
+    campaignId: "k1",
+    customerId,
+    code: `C${n}`,
+    source: "test",
+    sourceKey: id,
+    issuedAt: T0 - DAY,
+    expiresAt,
+  });
   if (status === "redeemed") sql("update vouchers set status = 'redeemed', redeemed_at = ? where id = ? returning id", T0, id);
   return id;
 }
@@ -49,7 +65,7 @@ const freshScan = () =>
     db: db(),
     automations: h.app.services.automations,
     loyalty: syncRepo(createLoyaltyRepo, db()),
-    vouchers: createVoucherRepo(db()),
+    vouchers: syncRepo(createVoucherRepo, db()),
     timeZone: "Asia/Ho_Chi_Minh",
     now: () => T0,
   });
@@ -137,7 +153,7 @@ describe("expiring automations", () => {
       db: db(),
       automations: h.app.services.automations,
       loyalty: syncRepo(createLoyaltyRepo, db()),
-      vouchers: createVoucherRepo(db()),
+      vouchers: syncRepo(createVoucherRepo, db()),
       timeZone: "Asia/Ho_Chi_Minh",
       now: () => T0,
       pageSize: 3,

@@ -17,7 +17,7 @@ export async function cartRoutes(app: FastifyInstance, opts: { carts: CartServic
       config: { access: "customer", scope: "own" },
       schema: { tags: ["orders"], summary: "My saved carts, one per store, latest first", response: { 200: z.object({ carts: z.array(SavedCart) }) } },
     },
-    async (req) => ({ carts: carts.mine(me(req).id) }),
+    async (req) => ({ carts: await carts.mine(me(req).id) }),
   );
 
   // The store is not another person's resource: the cart addressed is always the caller's own at that store.
@@ -33,6 +33,6 @@ export async function cartRoutes(app: FastifyInstance, opts: { carts: CartServic
         response: { 200: z.object({ cart: SavedCart.nullable() }) },
       },
     },
-    async (req) => ({ cart: carts.save(me(req).id, req.params.storeId, req.body) }),
+    async (req) => ({ cart: await carts.save(me(req).id, req.params.storeId, req.body) }),
   );
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { cartDeepLink, ErrorCode, type CartItem, type CartPutBody, type SavedCart, type SavedCartLine } from "@mc/shared";
-import { tx, type Db } from "../../db/client";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
-import type { AutomationEvent, AutomationService } from "../automations/service";
+import type { AutomationEvent } from "../automations/service";
 import type { MenuService } from "../menu/service";
 import type { CartRepo, CartRow } from "./repo";
 
@@ -39,40 +39,49 @@ function itemsText(lines: SavedCartLine[]): string {
  *   (CART_EMPTIED) and so does an order at that store (ORDER_PLACED), in the order's own transaction.
  */
 export function createCartService(deps: {
-  db: Db;
+  store: Store;
   repo: CartRepo;
   menu: Pick<MenuService, "price" | "thumbOf">;
-  storeName: (storeId: string) => string | null;
-  automations: { onEvent: (e: AutomationEvent) => void; cancelWaiting: AutomationService["cancelWaiting"] };
+  storeName: (storeId: string) => Awaitable<string | null | undefined>;
+  /** Inside the cart's transaction (a step on either database once the automations module is ported). */
+  automations: {
+    onEvent: (e: AutomationEvent) => Awaitable<unknown>;
+    cancelWaiting: (p: { trigger: "cart_abandoned"; customerId: string; keyPrefix: string; reason: string }) => Awaitable<unknown>;
+  };
   /** The mini app's id in deep links (`https://zalo.me/s/<id>/…`). */
   miniAppId: string;
   now: () => number;
 }) {
-  const { db, repo, now } = deps;
+  const { store, repo, now } = deps;
 
   function view(r: CartRow): SavedCart {
     return { storeId: r.store_id, version: r.version, lines: JSON.parse(r.lines) as SavedCartLine[], updatedAt: new Date(r.updated_at).toISOString() };
   }
 
-  function end(customerId: string, storeId: string, reason: "CART_EMPTIED" | "ORDER_PLACED") {
-    const r = repo.one(customerId, storeId);
-    if (!r) return;
-    repo.remove(customerId, storeId);
-    deps.automations.cancelWaiting({ trigger: "cart_abandoned", customerId, keyPrefix: keyPrefix(r.id), reason });
-  }
+  /** A step: inside the caller's transaction (an order's), or one of its own. */
+  const end = (customerId: string, storeId: string, reason: "CART_EMPTIED" | "ORDER_PLACED") =>
+    store.join(function* () {
+      const r = yield* q(repo.one(customerId, storeId));
+      if (!r) return;
+      yield* q(repo.remove(customerId, storeId));
+      yield* q(deps.automations.cancelWaiting({ trigger: "cart_abandoned", customerId, keyPrefix: keyPrefix(r.id), reason }));
+    });
 
   /** Saves a shopper's cart at a store (an empty one deletes it); the saved cart, or null. */
-  function save(customerId: string, storeId: string, body: CartPutBody): SavedCart | null {
-    const storeName = deps.storeName(storeId);
-    if (storeName === null) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${storeId} not found`);
+  async function save(customerId: string, storeId: string, body: CartPutBody): Promise<SavedCart | null> {
+    const storeName = await deps.storeName(storeId);
+    if (storeName == null) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${storeId} not found`);
     const items = normalise(body.items);
     if (items.length === 0) {
-      tx(db, () => end(customerId, storeId, "CART_EMPTIED"));
+      await store.tx(function* () {
+        yield* q(end(customerId, storeId, "CART_EMPTIED"));
+      });
       return null;
     }
     const at = now();
     // Throws the reason a shopper sees (PRODUCT_UNAVAILABLE, OPTION_INVALID, STORE_UNAVAILABLE…) before anything is written.
-    const priced = deps.menu.price(customerId, { storeId, items }, at);
+    const priced = await deps.menu.price(customerId, { storeId, items }, at);
+    const thumbs = await Promise.all(items.map((it) => deps.menu.thumbOf(it.productId)));
     const lines: SavedCartLine[] = items.map((it, i) => {
       const p = priced.lines[i]!;
       return {
@@ -82,29 +91,31 @@ export function createCartService(deps: {
         name: p.name,
         optionNames: p.options.map((o) => o.name),
         unitPriceVnd: p.unitPriceVnd,
-        imageUrl: deps.menu.thumbOf(it.productId),
+        imageUrl: thumbs[i]!,
       };
     });
     const json = JSON.stringify(lines);
-    const row = tx(db, () => {
-      const cur = repo.one(customerId, storeId);
+    const row = await store.tx(function* (): Step<CartRow> {
+      const cur = yield* q(repo.one(customerId, storeId));
       if (cur && itemsKey(JSON.parse(cur.lines) as SavedCartLine[]) === itemsKey(items)) return cur;
       let id: string;
       if (cur) {
         id = cur.id;
-        if (!repo.update({ id, version: cur.version, lines: json, now: at })) throw new Error("cart changed inside its own transaction");
-        deps.automations.cancelWaiting({ trigger: "cart_abandoned", customerId, keyPrefix: keyPrefix(id), reason: "CART_CHANGED" });
+        if (!(yield* q(repo.update({ id, version: cur.version, lines: json, now: at })))) throw new Error("cart changed inside its own transaction");
+        yield* q(deps.automations.cancelWaiting({ trigger: "cart_abandoned", customerId, keyPrefix: keyPrefix(id), reason: "CART_CHANGED" }));
       } else {
         id = randomUUID();
-        repo.insert({ id, customerId, storeId, lines: json, now: at });
+        yield* q(repo.insert({ id, customerId, storeId, lines: json, now: at }));
       }
-      const saved = repo.one(customerId, storeId)!;
-      deps.automations.onEvent({
-        trigger: "cart_abandoned",
-        customerId,
-        occurrenceKey: `${keyPrefix(id)}v${saved.version}`,
-        vars: { items: itemsText(lines), store: storeName, link: cartDeepLink(deps.miniAppId, storeId) },
-      });
+      const saved = (yield* q(repo.one(customerId, storeId)))!;
+      yield* q(
+        deps.automations.onEvent({
+          trigger: "cart_abandoned",
+          customerId,
+          occurrenceKey: `${keyPrefix(id)}v${saved.version}`,
+          vars: { items: itemsText(lines), store: storeName, link: cartDeepLink(deps.miniAppId, storeId) },
+        }),
+      );
       return saved;
     });
     return view(row);
@@ -112,11 +123,11 @@ export function createCartService(deps: {
 
   return {
     save,
-    mine: (customerId: string) => repo.mine(customerId).map(view),
+    mine: async (customerId: string) => (await repo.mine(customerId)).map(view),
     /** The orders module placed an order at this store: the cart is done and its reminder with it (inside the order's transaction). */
     ordered: (customerId: string, storeId: string) => end(customerId, storeId, "ORDER_PLACED"),
     /** The person's data was erased (inside the erasure's transaction; their timers end there too). */
-    forget: (customerId: string) => void repo.forget(customerId),
+    forget: (customerId: string) => repo.forget(customerId),
   };
 }
 

@@ -61,7 +61,7 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
       config: { access: "customer", scope: "own" },
       schema: { tags: ["games"], summary: "My latest draws", response: { 200: z.object({ draws: z.array(GameDraw) }) } },
     },
-    async (req) => ({ draws: games.myDraws(me(req).id) }),
+    async (req) => ({ draws: await games.myDraws(me(req).id) }),
   );
 
   r.get(
@@ -75,7 +75,7 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
         response: { 200: z.object({ draw: GameDraw }) },
       },
     },
-    async (req) => ({ draw: games.ownDraw(me(req).id, req.params.id) }),
+    async (req) => ({ draw: await games.ownDraw(me(req).id, req.params.id) }),
   );
 
   // ---- admin ----
@@ -87,14 +87,14 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
       schema: { tags: ["admin"], summary: "Games with odds and remaining stock", response: { 200: z.object({ games: z.array(AdminGame) }) } },
     },
     async (req) => ({
-      games: games.listGames(me(req)),
+      games: await games.listGames(me(req)),
     }),
   );
 
   r.post(
     "/api/admin/games",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: GameCampaignInput, response: { 201: AdminGame } } },
-    async (req, reply) => reply.status(201).send(games.createGame(me(req), req.body)),
+    async (req, reply) => reply.status(201).send(await games.createGame(me(req), req.body)),
   );
 
   r.get(
@@ -150,7 +150,7 @@ export async function gameRoutes(app: FastifyInstance, opts: { games: GameServic
         response: { 200: z.object({ links: z.array(QrLink) }) },
       },
     },
-    async (req) => ({ links: games.links(me(req), req.params.id) }),
+    async (req) => ({ links: await games.links(me(req), req.params.id) }),
   );
 
   r.get(

@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client";
 import { DRAW_LAST_AT } from "../../db/schema";
+import type { Awaitable, Store, SyncView } from "../../db/store";
 
 export type DrawTimelineRow = {
   id: string;
@@ -21,21 +21,32 @@ export type DrawTimelineRow = {
 };
 
 /** A person's plays for their timeline, by game_draws_timeline_idx (customer, DRAW_LAST_AT, created_at). */
-export function createDrawTimelineRepo(db: Db) {
-  const cols = `id, campaign_id, (select name from game_campaigns where id = game_draws.campaign_id) as game_name, store_id,
+export function createDrawTimelineRepo(store: Store) {
+  // `win` as 1/0 on both (PostgreSQL's is a boolean): the row type is the timeline's.
+  const cols = (win: string) => `id, campaign_id, (select name from game_campaigns where id = game_draws.campaign_id) as game_name, store_id,
     (select name from stores where id = game_draws.store_id) as store_name, (select label from game_prizes where id = game_draws.prize_id) as prize_label,
-    (select kind from game_prizes where id = game_draws.prize_id) as prize_kind, win, fallback_reason, state, voucher_id, points, created_at, settled_at,
+    (select kind from game_prizes where id = game_draws.prize_id) as prize_kind, ${win} as win, fallback_reason, state, voucher_id, points, created_at, settled_at,
     settle_reason, ${DRAW_LAST_AT} as hi`;
-  const stores = "(@stores is null or store_id in (select value from json_each(@stores)))";
-  const range = db.$client.prepare(
-    `select ${cols} from game_draws indexed by game_draws_timeline_idx where customer_id = @customerId and ${DRAW_LAST_AT} between @min and @max and ${stores} order by ${DRAW_LAST_AT} desc limit @n`,
+  // `stores`: a JSON array of store ids, or null for all of them.
+  const sqlite = {
+    from: `select ${cols("win")} from game_draws indexed by game_draws_timeline_idx`,
+    stores: "(? is null or store_id in (select value from json_each(?)))",
+  };
+  const pg = {
+    from: `select ${cols("win::int")} from game_draws`,
+    stores: "(?::text is null or store_id in (select json_array_elements_text(?::json)))",
+  };
+  const both = (f: (d: typeof sqlite) => string) => ({ sqlite: f(sqlite), pg: f(pg) });
+  const range = store.prepare<DrawTimelineRow>(
+    both((d) => `${d.from} where customer_id = ? and ${DRAW_LAST_AT} between ? and ? and ${d.stores} order by ${DRAW_LAST_AT} desc limit ?`),
   );
-  const straddling = db.$client.prepare(
-    `select ${cols} from game_draws indexed by game_draws_timeline_idx where customer_id = @customerId and ${DRAW_LAST_AT} > @at and created_at <= @at and ${stores}`,
-  );
+  const straddling = store.prepare<DrawTimelineRow>(both((d) => `${d.from} where customer_id = ? and ${DRAW_LAST_AT} > ? and created_at <= ? and ${d.stores}`));
   type P = { customerId: string; stores: string | null };
   return {
-    range: (p: P & { min: number; max: number; n: number }) => range.all(p) as DrawTimelineRow[],
-    straddling: (p: P & { at: number }) => straddling.all(p) as DrawTimelineRow[],
+    range: (p: P & { min: number; max: number; n: number }): Awaitable<DrawTimelineRow[]> => range.all(p.customerId, p.min, p.max, p.stores, p.stores, p.n),
+    straddling: (p: P & { at: number }): Awaitable<DrawTimelineRow[]> => straddling.all(p.customerId, p.at, p.at, p.stores, p.stores),
   };
 }
+
+/** The timeline repo as the timeline module (synchronous SQLite code, not ported yet) sees it. */
+export type DrawTimelineRepoSync = SyncView<ReturnType<typeof createDrawTimelineRepo>>;

@@ -8,7 +8,7 @@ type Log = { warn: (o: object, m?: string) => void; error: (o: object, m?: strin
 export type JobContext = {
   checkpoint: string | null;
   /** Notes progress (and renews the lease); false if the lease was lost, and the run should stop. */
-  save(checkpoint: string): boolean;
+  save(checkpoint: string): Promise<boolean>;
   stopping(): boolean;
 };
 
@@ -28,29 +28,40 @@ export type ClusterJob = {
  * runs; one that crashed stops renewing, its lease lapses, and the next process to look takes the job (its
  * last finish unchanged, so at once) and carries on from the checkpoint. `stop` waits for the runs in flight
  * and hands every lease back, so a restart or another instance goes on without waiting for a lapse.
+ *
+ * Every time in job_leases (leases, starts, finishes, periods) is read from `wallClock` only, never from the
+ * business clock the services take as `now`: a lease written by one process is compared by another, so all of
+ * them must read one clock, the hosts' (NTP-synced) wall clock; a skew well under `leaseMs` only shifts a
+ * takeover. The business clock may be moved (tests freeze it, an operator's setting may offset it): mixed in, a
+ * lease would look live or lapsed for hours. Tests inject a fake wall clock for all of it at once.
  */
-export function createClusterJobs(deps: { repo: JobLeaseRepo; now: () => number; log?: Log; leaseMs: number; pollMs?: number }) {
-  const { repo, now, leaseMs } = deps;
+export function createClusterJobs(deps: { repo: JobLeaseRepo; wallClock?: () => number; log?: Log; leaseMs: number; pollMs?: number }) {
+  const { repo, leaseMs } = deps;
+  const clock = deps.wallClock ?? Date.now;
   const pollMs = deps.pollMs ?? Math.min(60_000, Math.max(1_000, Math.floor(leaseMs / 3)));
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-  const running = new Map<string, Promise<unknown>>();
+  // A job's attempt (from its take to its finish), set before the first await: one attempt per job per process.
+  const running = new Map<string, Promise<boolean>>();
   let timer: NodeJS.Timeout | null = null;
   let stopping = false;
 
   /** Runs `job` here if it is due and no one else holds it; resolves false when it did not run. */
-  async function runIfDue(job: ClusterJob): Promise<boolean> {
-    if (stopping || running.has(job.name)) return false;
-    const t = now();
-    repo.seed({ name: job.name, finished: job.runAtStart ? null : t, t });
-    if (!repo.take({ name: job.name, owner, until: t + leaseMs, every: job.everyMs, t })) return false;
-    const run = execute(job);
-    running.set(job.name, run);
-    try {
-      await run;
-    } finally {
-      running.delete(job.name);
-    }
-    return true;
+  function runIfDue(job: ClusterJob): Promise<boolean> {
+    if (stopping || running.has(job.name)) return Promise.resolve(false);
+    const attempt = (async () => {
+      const t = clock();
+      await repo.seed({ name: job.name, finished: job.runAtStart ? null : t, t });
+      if (!(await repo.take({ name: job.name, owner, until: t + leaseMs, every: job.everyMs, t }))) return false;
+      // Taken while `stop` began: back at once rather than starting a run that stop already stopped waiting for.
+      if (stopping) {
+        await repo.handBack({ name: job.name, owner, t: clock() });
+        return false;
+      }
+      await execute(job);
+      return true;
+    })();
+    running.set(job.name, attempt);
+    return attempt.finally(() => running.delete(job.name));
   }
 
   async function execute(job: ClusterJob) {
@@ -58,7 +69,12 @@ export function createClusterJobs(deps: { repo: JobLeaseRepo; now: () => number;
     // Renewed well within the lease, so a long run is never taken over while its holder is alive.
     const beat = setInterval(
       () => {
-        if (!repo.renew({ name, owner, until: now() + leaseMs, t: now() })) deps.log?.warn({ job: name }, "job lease lost");
+        const t = clock();
+        // In an async function, so a SQLite error (a synchronous throw) is a rejection like PostgreSQL's.
+        (async () => repo.renew({ name, owner, until: t + leaseMs, t }))().then(
+          (held) => held || deps.log?.warn({ job: name }, "job lease lost"),
+          (err) => deps.log?.error({ err, job: name }, "job lease renewal failed"),
+        );
       },
       Math.max(250, Math.floor(leaseMs / 3)),
     );
@@ -66,8 +82,11 @@ export function createClusterJobs(deps: { repo: JobLeaseRepo; now: () => number;
     let finished = false;
     try {
       const result = await job.run({
-        checkpoint: repo.byName(name)?.checkpoint ?? null,
-        save: (checkpoint) => repo.save({ name, owner, checkpoint, until: now() + leaseMs, t: now() }),
+        checkpoint: (await repo.byName(name))?.checkpoint ?? null,
+        save: async (checkpoint) => {
+          const t = clock();
+          return repo.save({ name, owner, checkpoint, until: t + leaseMs, t });
+        },
         stopping: () => stopping,
       });
       finished = !(result && typeof result === "object" && (result as { stopped?: unknown }).stopped === true);
@@ -77,9 +96,9 @@ export function createClusterJobs(deps: { repo: JobLeaseRepo; now: () => number;
       finished = true;
     } finally {
       clearInterval(beat);
-      const t = now();
-      if (finished) repo.finish({ name, owner, t });
-      else repo.handBack({ name, owner, t });
+      const t = clock();
+      if (finished) await repo.finish({ name, owner, t });
+      else await repo.handBack({ name, owner, t });
     }
   }
 
@@ -102,7 +121,7 @@ export function createClusterJobs(deps: { repo: JobLeaseRepo; now: () => number;
       if (timer) clearInterval(timer);
       timer = null;
       await Promise.allSettled([...running.values()]);
-      repo.handBackAll({ owner, t: now() });
+      await repo.handBackAll({ owner, t: clock() });
     },
   };
 }

@@ -1,74 +1,86 @@
-import { and, asc, eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { menuCategories, menuImages, productStores, products, stores } from "../../db/schema";
+import { rowReader } from "../../db/rows";
+import { menuCategories, menuImages, products, stores } from "../../db/schema";
+import { q, type Awaitable, type Store } from "../../db/store";
+import { rowInserter, rowUpdater } from "../orders/rows-repo";
 
 export type CategoryRow = typeof menuCategories.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
 
-export function createMenuRepo(db: Db) {
-  const c = db.$client;
+const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
-  const category = (id: string) => db.select().from(menuCategories).where(eq(menuCategories.id, id)).get();
-  const categories = () => db.select().from(menuCategories).orderBy(asc(menuCategories.position), asc(menuCategories.name)).all();
-  const insertCategory = (row: typeof menuCategories.$inferInsert) => db.insert(menuCategories).values(row).run();
-  const updateCategory = (id: string, set: Partial<typeof menuCategories.$inferInsert>) =>
-    db.update(menuCategories).set(set).where(eq(menuCategories.id, id)).run();
+export function createMenuRepo(store: Store) {
+  const categoryRow = rowReader(menuCategories);
+  const productRow = rowReader(products);
+  const storeRow = rowReader(stores);
+  const reader = <T>(read: (r: unknown[] | undefined) => T | undefined, sql: string) => {
+    const stmt = store.prepare(sql, "array");
+    return {
+      one: (...p: unknown[]) => then(stmt.get(...p), (r) => read(r)),
+      all: (...p: unknown[]) => then(stmt.all(...p), (rows) => rows.map((r) => read(r)!)),
+    };
+  };
 
-  const product = (id: string) => db.select().from(products).where(eq(products.id, id)).get();
-  const allProducts = () => db.select().from(products).orderBy(asc(products.position), asc(products.name)).all();
-  const insertProduct = (row: typeof products.$inferInsert) => db.insert(products).values(row).run();
-  const updateProduct = (id: string, set: Partial<typeof products.$inferInsert>) => db.update(products).set(set).where(eq(products.id, id)).run();
+  const categoryStmt = reader((r) => categoryRow.read(r), `${categoryRow.selectAll} where id = ?`);
+  const categoriesStmt = reader((r) => categoryRow.read(r), `${categoryRow.selectAll} order by position, name`);
+  const category = (id: string) => categoryStmt.one(id);
+  const categories = () => categoriesStmt.all();
+  const insertCategory = rowInserter(store, menuCategories);
+  const updateCategory = rowUpdater(store, menuCategories, "id");
 
+  const productStmt = reader((r) => productRow.read(r), `${productRow.selectAll} where id = ?`);
+  const allProductsStmt = reader((r) => productRow.read(r), `${productRow.selectAll} order by position, name`);
+  const product = (id: string) => productStmt.one(id);
+  const allProducts = () => allProductsStmt.all();
+  const insertProduct = rowInserter(store, products);
+  const updateProduct = rowUpdater(store, products, "id");
+
+  const storesOfStmt = store.prepare<[string, unknown]>("select store_id, available from product_stores where product_id = ? order by store_id", "array");
+  // PostgreSQL gives a boolean, SQLite 1/0.
   const storesOf = (productId: string) =>
-    db
-      .select({ storeId: productStores.storeId, available: productStores.available })
-      .from(productStores)
-      .where(eq(productStores.productId, productId))
-      .orderBy(asc(productStores.storeId))
-      .all();
+    then(storesOfStmt.all(productId), (rows) => rows.map(([storeId, available]) => ({ storeId, available: available === true || available === 1 })));
 
+  const dropStoreStmt = store.prepare("delete from product_stores where product_id = ? and store_id = ?");
+  const addStoreStmt = store.prepare("insert into product_stores (product_id, store_id, available, updated_at) values (?, ?, ?, ?) on conflict do nothing");
   /** Sets where a product is sold: stores dropped lose their row, new ones start available, kept ones keep their flag. */
-  function setProductStores(productId: string, storeIds: string[], now: number) {
-    const keep = new Set(storeIds);
-    for (const s of storesOf(productId))
-      if (!keep.has(s.storeId))
-        db.delete(productStores)
-          .where(and(eq(productStores.productId, productId), eq(productStores.storeId, s.storeId)))
-          .run();
-    for (const storeId of keep) db.insert(productStores).values({ productId, storeId, available: true, updatedAt: now }).onConflictDoNothing().run();
-  }
+  const setProductStores = (productId: string, storeIds: string[], now: number) =>
+    store.join(function* () {
+      const keep = new Set(storeIds);
+      for (const s of yield* q(storesOf(productId))) if (!keep.has(s.storeId)) yield* q(dropStoreStmt.run(productId, s.storeId));
+      // In id order: two saves of one product take the rows' locks in the same order (docs/database-layer.md).
+      for (const storeId of [...keep].sort()) yield* q(addStoreStmt.run(productId, storeId, 1, now));
+    });
 
+  const setAvailableStmt = store.prepare("update product_stores set available = ?, updated_at = ? where product_id = ? and store_id = ?");
   const setAvailable = (productId: string, storeId: string, available: boolean, now: number) =>
-    db
-      .update(productStores)
-      .set({ available, updatedAt: now })
-      .where(and(eq(productStores.productId, productId), eq(productStores.storeId, storeId)))
-      .run().changes === 1;
+    then(setAvailableStmt.run(available ? 1 : 0, now, productId, storeId), (r) => r.changes === 1);
 
   /** Products on a store's menu right now: active, in an active category, sold and available at the store. */
-  const menuStmt = c.prepare(
-    `select p.* from products p join product_stores ps on ps.product_id = p.id and ps.store_id = ? and ps.available = 1
-     join menu_categories mc on mc.id = p.category_id and mc.active = 1 where p.active = 1`,
+  const menuStmt = store.prepare<string>(
+    `select p.id from products p join product_stores ps on ps.product_id = p.id and ps.store_id = ? and ps.available = ?
+     join menu_categories mc on mc.id = p.category_id and mc.active = ? where p.active = ?`,
+    "pluck",
   );
-  const menuProductIds = (storeId: string) => new Set((menuStmt.all(storeId) as { id: string }[]).map((r) => r.id));
+  const menuProductIds = (storeId: string) => then(menuStmt.all(storeId, 1, 1, 1), (ids) => new Set(ids));
 
   // ---- images ----
   /** Stores an image once (the same upload again keeps the first). */
-  const insertImage = (row: typeof menuImages.$inferInsert) => db.insert(menuImages).values(row).onConflictDoNothing().run();
-  const imageExists = (id: string) => !!db.select({ id: menuImages.id }).from(menuImages).where(eq(menuImages.id, id)).get();
-  const imageMeta = (id: string) =>
-    db.select({ id: menuImages.id, width: menuImages.width, height: menuImages.height }).from(menuImages).where(eq(menuImages.id, id)).get();
-  const thumbStmt = c.prepare("select thumb as bytes from menu_images where id = ?");
-  const largeStmt = c.prepare("select large as bytes from menu_images where id = ?");
-  const imageBytes = (id: string, size: "thumb" | "large") => ((size === "thumb" ? thumbStmt : largeStmt).get(id) as { bytes: Buffer } | undefined)?.bytes;
+  const insertImage = rowInserter(store, menuImages, { onConflictDoNothing: true });
+  const imageExistsStmt = store.prepare<string>("select id from menu_images where id = ?", "pluck");
+  const imageExists = (id: string) => then(imageExistsStmt.get(id), (v) => v !== undefined);
+  const imageMetaStmt = store.prepare<{ id: string; width: number; height: number }>("select id, width, height from menu_images where id = ?");
+  const imageMeta = (id: string) => imageMetaStmt.get(id);
+  const thumbStmt = store.prepare<Buffer>("select thumb from menu_images where id = ?", "pluck");
+  const largeStmt = store.prepare<Buffer>("select large from menu_images where id = ?", "pluck");
+  const imageBytes = (id: string, size: "thumb" | "large") => (size === "thumb" ? thumbStmt : largeStmt).get(id);
 
   // ---- order ----
-  const setCategoryPosition = (id: string, position: number, at: number) =>
-    db.update(menuCategories).set({ position, updatedAt: at }).where(eq(menuCategories.id, id)).run();
-  const setProductPosition = (id: string, position: number, at: number) =>
-    db.update(products).set({ position, updatedAt: at }).where(eq(products.id, id)).run();
+  const categoryPositionStmt = store.prepare("update menu_categories set position = ?, updated_at = ? where id = ?");
+  const productPositionStmt = store.prepare("update products set position = ?, updated_at = ? where id = ?");
+  const setCategoryPosition = (id: string, position: number, at: number) => categoryPositionStmt.run(position, at, id);
+  const setProductPosition = (id: string, position: number, at: number) => productPositionStmt.run(position, at, id);
 
-  const store = (id: string) => db.select().from(stores).where(eq(stores.id, id)).get();
+  const storeStmt = reader((r) => storeRow.read(r), `${storeRow.selectAll} where id = ?`);
+  const storeById = (id: string) => storeStmt.one(id);
 
   return {
     category,
@@ -89,7 +101,7 @@ export function createMenuRepo(db: Db) {
     imageBytes,
     setCategoryPosition,
     setProductPosition,
-    store,
+    store: storeById,
   };
 }
 

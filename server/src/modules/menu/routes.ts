@@ -58,7 +58,7 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
       schema: { tags: ["orders"], summary: "A menu picture (content-addressed: cached for good)", params: z.object({ file: z.string().min(1).max(64) }) },
     },
     async (req, reply) => {
-      const bytes = menu.imageFile(req.params.file);
+      const bytes = await menu.imageFile(req.params.file);
       if (!bytes) throw new AppError(ErrorCode.NOT_FOUND, "No such image");
       // The name is the content: a browser that has it asks again only after a hard reload.
       const etag = `"${req.params.file}"`;
@@ -89,13 +89,13 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
     "/api/admin/menu/categories",
     { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ categories: z.array(MenuCategory) }) } } },
     async () => ({
-      categories: menu.listCategories(),
+      categories: await menu.listCategories(),
     }),
   );
   r.post(
     "/api/admin/menu/categories",
     { config: { access: "admin" }, schema: { tags: ["admin"], body: MenuCategoryInput, response: { 201: MenuCategory } } },
-    async (req, reply) => reply.status(201).send(menu.createCategory(me(req), req.body)),
+    async (req, reply) => reply.status(201).send(await menu.createCategory(me(req), req.body)),
   );
   r.put(
     "/api/admin/menu/categories/:id",
@@ -143,13 +143,13 @@ export async function menuRoutes(app: FastifyInstance, opts: { menu: MenuService
     "/api/admin/menu/products",
     { config: { access: "admin" }, schema: { tags: ["admin"], response: { 200: z.object({ products: z.array(AdminProduct) }) } } },
     async () => ({
-      products: menu.listProducts(),
+      products: await menu.listProducts(),
     }),
   );
   r.post(
     "/api/admin/menu/products",
     { config: { access: "admin" }, schema: { tags: ["admin"], body: ProductInput, response: { 201: AdminProduct } } },
-    async (req, reply) => reply.status(201).send(menu.createProduct(me(req), req.body)),
+    async (req, reply) => reply.status(201).send(await menu.createProduct(me(req), req.body)),
   );
   r.put(
     "/api/admin/menu/products/:id",

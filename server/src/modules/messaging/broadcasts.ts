@@ -1,3 +1,4 @@
+import { syncStep } from "../../db/store";
 import { randomBytes } from "node:crypto";
 import { ErrorCode, decide, zaloErrorText, type Audience, type BroadcastInput, type Category, type Decision, type PolicyMessage } from "@mc/shared";
 import type { Db } from "../../db/client";
@@ -254,11 +255,11 @@ export function createBroadcasts(deps: {
    * claims only running broadcasts); a crash midway is finished by `resumePlans`.
    */
   async function cancelRows(id: string) {
-    const span = outbox.broadcastSpan(id);
+    const span = syncStep(outbox.broadcastSpan(id));
     if (span.lo === null || span.hi === null) return;
     let after = span.lo - 1;
     await runInSlices((rows) => {
-      tx(db, () => outbox.cancelBroadcastSlice(id, after, after + rows, now()));
+      tx(db, () => syncStep(outbox.cancelBroadcastSlice(id, after, after + rows, now())));
       after += rows;
       return { done: after >= span.hi! };
     }, deps.slices);
@@ -268,7 +269,7 @@ export function createBroadcasts(deps: {
   function checkBreaker(id: string) {
     const b = store.row(id);
     if (!b || b.state !== "running") return;
-    const s = outbox.breakerStats(id);
+    const s = syncStep(outbox.breakerStats(id));
     if (s.sent >= b.breakerMinSent && s.unfollows / s.sent >= b.breakerRate) {
       store.setState(id, "tripped", now());
       audit(db, { actor: { kind: "system", id: "breaker" }, action: "broadcast.tripped", targetId: id, details: s, at: now() });
@@ -281,13 +282,13 @@ export function createBroadcasts(deps: {
    * Each row is counted once, in the state it has when its slice is counted.
    */
   async function broadcastViewSliced(id: string) {
-    const span = outbox.broadcastSpan(id);
+    const span = syncStep(outbox.broadcastSpan(id));
     const states: Record<string, number> = {};
     if (span.lo !== null && span.hi !== null) {
       let after = span.lo - 1;
       await runInSlices(
         (rows) => {
-          for (const r of outbox.broadcastStatesIn(id, after, after + rows)) states[r.state] = (states[r.state] ?? 0) + r.n;
+          for (const r of syncStep(outbox.broadcastStatesIn(id, after, after + rows))) states[r.state] = (states[r.state] ?? 0) + r.n;
           after += rows;
           return { done: after >= span.hi! };
         },
@@ -300,13 +301,13 @@ export function createBroadcasts(deps: {
   /** Reads only: a broadcast is marked done by whoever finalises its last row (see broadcasts-repo). */
   function broadcastView(id: string, counted?: Record<string, number>) {
     const b = broadcastRow(id);
-    const states = counted ?? outbox.broadcastStates(id);
+    const states = counted ?? syncStep(outbox.broadcastStates(id));
     // A crash left these in flight and Zalo could not say whether they arrived: not failures, not sends.
-    const unknown = outbox.broadcastUnknown(id);
-    const failed = outbox.broadcastFailedByCode(id).map((r) => ({ code: r.code, reason: zaloErrorText(r.code), count: r.n }));
-    const reasons = outbox.broadcastReasons(id);
-    const unfollows = outbox.broadcastUnfollows(id);
-    const heldUntil = Object.fromEntries(Object.entries(outbox.broadcastHeldUntil(id)).map(([r, t]) => [r, iso(t)!]));
+    const unknown = syncStep(outbox.broadcastUnknown(id));
+    const failed = syncStep(outbox.broadcastFailedByCode(id)).map((r) => ({ code: r.code, reason: zaloErrorText(r.code), count: r.n }));
+    const reasons = syncStep(outbox.broadcastReasons(id));
+    const unfollows = syncStep(outbox.broadcastUnfollows(id));
+    const heldUntil = Object.fromEntries(Object.entries(syncStep(outbox.broadcastHeldUntil(id))).map(([r, t]) => [r, iso(t)!]));
     const sent = (states.sent ?? 0) + (states.delivered ?? 0) + (states.seen ?? 0);
     return {
       id: b.id,

@@ -5,7 +5,9 @@ export { PENDING_STATES, type InFlightRow } from "./outbox-repo";
 /**
  * The dispatcher's narrow view of the data: the outbox's claim and in-flight bookkeeping (outbox-repo owns
  * the SQL) and broadcast completion (broadcasts-repo). A decided row waits as `ready` (its slot taken,
- * nothing sent); it is `sending` only while its own request to Zalo is in flight.
+ * nothing sent); it is `sending` only while its own request to Zalo is in flight. The outbox's are steps on
+ * either database (#16); contact, templates and broadcasts are SQLite's still (plain values, so `yield* q(...)`
+ * takes them alike).
  */
 export function createDispatchRepo(repo: Pick<MessagingRepo, "outbox" | "broadcasts" | "contact" | "templates">) {
   const o = repo.outbox;
@@ -13,6 +15,8 @@ export function createDispatchRepo(repo: Pick<MessagingRepo, "outbox" | "broadca
   return {
     contact: repo.contact,
     claim: o.claim,
+    lockCustomers: o.lockCustomers,
+    listen: o.listen,
     recoverZns: o.recoverZns,
     toReady: o.toReady,
     toFinal: o.toFinal,

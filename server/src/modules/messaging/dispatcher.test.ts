@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bearer, followingShoppers, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { sqliteStore } from "../../db/store";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { bearer, followingShoppers, shopMorning, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import type { ZaloClient } from "../../zalo/client";
 import { createDispatcher, type DispatcherOptions } from "./dispatcher";
 import { createMessagingRepo } from "./repo";
@@ -26,7 +27,13 @@ const now = () => h.emu.clock.now();
 const LEASE = 60_000;
 
 function dispatcher(zalo: ZaloClient, options: DispatcherOptions = {}) {
-  return createDispatcher({ db: h.app.services.db, repo: createMessagingRepo(h.app.services.db), zalo, now, options: { leaseMs: LEASE, ...options } });
+  return createDispatcher({
+    store: sqliteStore(h.app.services.db),
+    repo: createMessagingRepo(h.app.services.db),
+    zalo,
+    now,
+    options: { leaseMs: LEASE, ...options },
+  });
 }
 
 /**
@@ -122,6 +129,23 @@ describe("a crash mid-broadcast", () => {
     expect(sql("select state, reason, zalo_msg_id from outbox")).toEqual([
       { state: "sent", reason: "FOUND_IN_CONVERSATION", zalo_msg_id: h.emu.state.messages[0]!.msgId },
     ]);
+  });
+
+  it("a wake (PostgreSQL's NOTIFY outbox) starts the next batch at once instead of after the poll's sleep", async () => {
+    const [p] = await followers(1);
+    const d = dispatcher(h.app.services.zalo, { pollMs: 60_000 });
+    d.start();
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // its first tick found nothing: it sleeps for a minute now
+      h.app.services.messaging.queue({ customerId: p!.customer.id, category: "care", dedupeKey: "woken", source: "test", text: "Chào bạn" });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.emu.state.messages).toHaveLength(0); // no wake: still asleep
+      d.wake();
+      await until("the woken dispatcher to send it", () => h.emu.state.messages.length === 1);
+    } finally {
+      await d.stop();
+    }
+    expect(sql("select state from outbox where dedupe_key = 'woken'")).toEqual([{ state: "sent" }]);
   });
 
   it("a broadcast to no one is done as soon as it is planned", async () => {
@@ -304,5 +328,43 @@ describe("broadcast completion", () => {
     expect(broadcastState(id)).toEqual({ state: "paused", finished: 0 });
     await api("POST", `/api/admin/broadcasts/${id}/resume`);
     expect(broadcastState(id)).toEqual({ state: "done", finished: 1 });
+  });
+});
+
+/** Rejects if `p` is still pending after `ms` of real time: a stalled send fails here, not at the test timeout. */
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))]);
+}
+
+const queueOrderMessages = (people: { customer: { id: string } }[], tag: string) => {
+  for (const p of people)
+    h.app.services.messaging.queue({ customerId: p.customer.id, category: "transactional", dedupeKey: `${tag}:${p.customer.id}`, source: "order", text: tag });
+};
+
+describe("a business clock that disagrees with the wall clock", () => {
+  it("a dispatcher started while the clock is ahead of the wall clock (a server clock set wrong) still sends at once", async () => {
+    // 10:00 in Vietnam, a day or more ahead of the wall clock: whatever the hour the suite runs at, outside quiet hours.
+    await h.control("POST", "/_emu/clock", { now: shopMorning(Date.now() + 2 * 86_400_000) });
+    const people = await followers(3);
+    queueOrderMessages(people, "ahead");
+    await within(5000, dispatcher(h.app.services.zalo).drain());
+    expect(sql("select state, count(*) as n from outbox group by state")).toEqual([{ state: "sent", n: 3 }]);
+    expect(perRecipient("cs").size).toBe(3);
+  });
+
+  it("the wall clock stepping back mid-run (NTP) does not stall the next send", async () => {
+    const people = await followers(2);
+    const d = dispatcher(h.app.services.zalo);
+    queueOrderMessages(people.slice(0, 1), "before");
+    await d.drain();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() - 3_600_000);
+      queueOrderMessages(people.slice(1), "after");
+      await within(5000, d.drain());
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sql("select state, count(*) as n from outbox group by state")).toEqual([{ state: "sent", n: 2 }]);
   });
 });

@@ -1,13 +1,13 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { decide, nextLocalTime, zaloErrorText, type Channel, type Decision, type PolicyMessage } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
+import { q, type Step, type Store } from "../../db/store";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import type { MessagingRepo } from "./repo";
 import { createDispatchRepo, type InFlightRow } from "./dispatch-repo";
 import { templateBlocker } from "./queue";
+import { isThenable } from "./awaitable";
 
 /** How often messages held for an OA reconnect look again. */
 const OA_RECHECK_MS = 60_000;
@@ -45,15 +45,19 @@ const CONVERSATION_PAGES = 5;
 type Row = Record<string, any>;
 type Log = { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void; error: (o: object, m?: string) => void };
 
-/** Per-channel token bucket, so a burst never trips Zalo's rate limit (-32). */
-function bucket(perSecond: number, now: () => number) {
+/**
+ * Per-channel token bucket, so a burst never trips Zalo's rate limit (-32). It measures real elapsed time on the
+ * monotonic clock only: the injected business clock may be frozen or ahead of the wall clock, and the wall clock
+ * may step (NTP); a refill computed across two clocks went hours negative and stalled every send.
+ */
+function bucket(perSecond: number) {
   let tokens = perSecond;
-  let last = now();
+  let last = performance.now();
   let pausedUntil = 0;
   return {
     async take() {
       for (;;) {
-        const t = Date.now();
+        const t = performance.now();
         if (t < pausedUntil) {
           await new Promise((r) => setTimeout(r, pausedUntil - t));
           continue;
@@ -69,7 +73,7 @@ function bucket(perSecond: number, now: () => number) {
     },
     /** Zalo said slow down: stop this channel for a moment. */
     pause(ms: number) {
-      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
     },
   };
 }
@@ -84,7 +88,8 @@ function bucket(perSecond: number, now: () => number) {
  * decided again at send time, since another message may have taken the slot meanwhile.
  */
 export function createDispatcher(deps: {
-  db: Db;
+  /** The outbox's store: its steps run on SQLite or PostgreSQL (#16). */
+  store: Store;
   repo: MessagingRepo;
   zalo: ZaloClient;
   now: () => number;
@@ -95,7 +100,7 @@ export function createDispatcher(deps: {
   /** A person's row was held, or ended unsent (failed, suppressed, expired): in the same transaction (the inbox shows why). */
   onSettled?: (p: { customerId: string; dedupeKey: string; state: "held" | "failed" | "suppressed" | "expired"; reason: string; at: number }) => void;
 }) {
-  const { db, repo, zalo, now } = deps;
+  const { store, repo, zalo, now } = deps;
   const settled = (row: Row, state: "held" | "failed" | "suppressed" | "expired", reason: string, at: number) => {
     if (row.customer_id && row.dedupe_key) deps.onSettled?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, state, reason, at });
   };
@@ -120,21 +125,22 @@ export function createDispatcher(deps: {
   const dr = createDispatchRepo(repo);
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const buckets: Record<Channel, ReturnType<typeof bucket>> = {
-    cs: bucket(channelRate, now),
-    template_uid: bucket(channelRate, now),
-    zns: bucket(channelRate, now),
+    cs: bucket(channelRate),
+    template_uid: bucket(channelRate),
+    zns: bucket(channelRate),
   };
   /** Paid sends wait while the Zalo Cloud Account cannot pay; one template waits out its daily limit. Read from the held rows each tick (so every process agrees). */
   let balanceUntil = 0;
   let templateUntil = new Map<string, number>();
   /** Templates Zalo refused by UID (-249) during this batch: rows already decided for UID go by ZNS without asking. */
   const notByUid = new Set<string>();
-  function readWaits() {
+  async function readWaits() {
+    const waits = await dr.waits();
     const t = now();
     balanceUntil = 0;
     templateUntil = new Map();
     notByUid.clear();
-    for (const w of dr.waits()) {
+    for (const w of waits) {
       if (w.until === null || w.until <= t) continue;
       if (w.reason === "ZCA_BALANCE") balanceUntil = Math.max(balanceUntil, w.until);
       else if (w.template_id) templateUntil.set(w.template_id, w.until);
@@ -146,9 +152,9 @@ export function createDispatcher(deps: {
 
   async function recover() {
     const t = now();
-    const queued = dr.requeueReady(t);
-    const resent = dr.recoverZns(t, t - o.receiptGraceMs);
-    const rows = dr.takeUnresolved({ owner, t, until: t + o.leaseMs, n: o.concurrency });
+    const queued = await dr.requeueReady(t);
+    const resent = await dr.recoverZns(t, t - o.receiptGraceMs);
+    const rows = await dr.takeUnresolved({ owner, t, until: t + o.leaseMs, n: o.concurrency });
     const outcomes: Record<string, number> = {};
     // One by one: a message found for one row is then known, so a second row cannot claim it too.
     for (const row of rows) {
@@ -160,22 +166,22 @@ export function createDispatcher(deps: {
 
   /** Learns from the user's conversation whether a row left in flight reached Zalo. */
   async function resolve(row: InFlightRow): Promise<"found" | "absent" | "unknown" | "later"> {
-    const who = row.customer_id ? dr.contact(row.customer_id) : undefined;
+    const who = row.customer_id ? await dr.contact(row.customer_id) : undefined;
     const seen = who?.zalo_oa_id ? await lookUp(row, who.zalo_oa_id) : { found: null, conclusive: false };
     const t = now();
     const absentProves = row.channel === "cs" || o.conversationListsTemplates;
-    return tx(db, () => {
+    return store.tx(function* () {
       let v: "found" | "absent" | "unknown" | "later";
       if (seen.found) {
-        v = dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }) ? "found" : "later";
+        v = (yield* q(dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }))) ? "found" : "later";
         if (v === "found" && row.customer_id !== null)
           deps.onSent?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, msgId: seen.found, text: row.text, templateId: row.template_id, at: t });
-      } else if (seen.conclusive && absentProves) v = dr.resend({ id: row.id, owner, t }) ? "absent" : "later";
+      } else if (seen.conclusive && absentProves) v = (yield* q(dr.resend({ id: row.id, owner, t }))) ? "absent" : "later";
       else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) {
-        v = dr.giveUp({ id: row.id, owner, t }) ? "unknown" : "later";
+        v = (yield* q(dr.giveUp({ id: row.id, owner, t }))) ? "unknown" : "later";
         if (v === "unknown") settled(row, "failed", "OUTCOME_UNKNOWN", t);
-      } else v = (dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs }), "later");
-      dr.completeBroadcasts([row.broadcast_id], t);
+      } else v = (yield* q(dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs })), "later");
+      yield* q(dr.completeBroadcasts([row.broadcast_id], t));
       return v;
     });
   }
@@ -193,7 +199,7 @@ export function createDispatcher(deps: {
       for (let page = 0; page < CONVERSATION_PAGES; page++) {
         const items = await zalo.getConversation({ oaUserId, offset: page * CONVERSATION_PAGE, count: CONVERSATION_PAGE });
         for (const m of items) {
-          if (!m.fromOa || !(m.time >= since) || !m.messageId || dr.isKnownMsgId(m.messageId)) continue;
+          if (!m.fromOa || !(m.time >= since) || !m.messageId || (await dr.isKnownMsgId(m.messageId))) continue;
           if (row.channel === "template_uid" || m.message === (row.text ?? "")) return { found: m.messageId, conclusive: true };
           // Another text (an operator's reply) is not ours; a media message with another caption may be.
           if (row.image_url || row.cs_attachment || m.type !== "text") ambiguous = true;
@@ -221,22 +227,23 @@ export function createDispatcher(deps: {
   }
 
   /**
-   * The synchronous half: re-decide with fresh history and take the slot. Runs inside the batch's one
-   * transaction, in claim order, so a person's second message sees the slot their first one took.
+   * The database half (a part of the batch's one body, no network): re-decide with fresh history and take the
+   * slot, in claim order, so a person's second message sees the slot their first one took. On PostgreSQL the
+   * body holds these people's decide locks, and SERIALIZABLE reruns it if another dispatcher's slot got in first.
    */
-  function decideRow(row: Row): { decision: Decision; row: Row } {
+  function* decideRow(row: Row): Step<{ decision: Decision; row: Row }> {
     {
       const t = now();
-      if (row.customer_id === null) return decideTestSend(row, t);
-      const inputs = repo.policyInputs(row.customer_id, t);
-      const template = row.template_id ? repo.template(row.template_id) : undefined;
+      if (row.customer_id === null) return yield* decideTestSend(row, t);
+      const inputs = yield* q(repo.policyInputs(row.customer_id, t));
+      const template = row.template_id ? yield* q(repo.template(row.template_id)) : undefined;
       // A template switched off (or no longer approved) since the row was queued is never sent: the row's text
       // still may go (by CS), and a row with nothing else fails with the template's reason.
       const blocked = template ? templateBlocker(template) : null;
       const hasText = !!row.text || !!row.image_url || !!row.cs_attachment;
       if (!inputs || (row.template_id && !template) || (blocked && !hasText)) {
         const reason = !inputs ? "CUSTOMER_GONE" : (blocked ?? "TEMPLATE_UNKNOWN");
-        dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t });
+        yield* q(dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t }));
         settled(row, "failed", reason, t);
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
       }
@@ -252,22 +259,22 @@ export function createDispatcher(deps: {
       const wait = d.action === "send" && d.channel !== "cs" ? waitFor(row, t) : null;
       if (wait) {
         if (row.expires_at !== null && wait.until >= row.expires_at)
-          dr.toFinal({ id: row.id, owner, state: "expired", reason: wait.reason, notBefore: null, t });
-        else dr.toFinal({ id: row.id, owner, state: "held", reason: wait.reason, notBefore: wait.until, t });
+          yield* q(dr.toFinal({ id: row.id, owner, state: "expired", reason: wait.reason, notBefore: null, t }));
+        else yield* q(dr.toFinal({ id: row.id, owner, state: "held", reason: wait.reason, notBefore: wait.until, t }));
         return { decision: { action: "hold", until: wait.until, reason: "QUOTA_EXHAUSTED" }, row };
       }
       if (d.action === "send") {
-        dr.toReady({ id: row.id, owner, channel: d.channel, free: d.free, t, until: t + o.leaseMs });
+        yield* q(dr.toReady({ id: row.id, owner, channel: d.channel, free: d.free, t, until: t + o.leaseMs }));
         if (d.channel === "zns" && znsLeft !== null) znsLeft--;
       } else if (d.action === "hold") {
-        dr.toFinal({ id: row.id, owner, state: "held", reason: d.reason, notBefore: d.until, t });
+        yield* q(dr.toFinal({ id: row.id, owner, state: "held", reason: d.reason, notBefore: d.until, t }));
         settled(row, "held", d.reason, t);
       } else if (d.action === "expire") {
-        dr.toFinal({ id: row.id, owner, state: "expired", reason: d.reason, notBefore: null, t });
+        yield* q(dr.toFinal({ id: row.id, owner, state: "expired", reason: d.reason, notBefore: null, t }));
         settled(row, "expired", d.reason, t);
       } else {
         const reason = d.detail ? `${d.reason}:${d.detail}` : d.reason;
-        dr.toFinal({ id: row.id, owner, state: "suppressed", reason, notBefore: null, t });
+        yield* q(dr.toFinal({ id: row.id, owner, state: "suppressed", reason, notBefore: null, t }));
         settled(row, "suppressed", reason, t);
       }
       return { decision: d, row };
@@ -285,8 +292,8 @@ export function createDispatcher(deps: {
    * The admin's test send (no customer, a bare phone): no one's caps, history or quiet hours apply; it goes
    * by ZNS at once, or fails if its template is gone or it waited past its expiry.
    */
-  function decideTestSend(row: Row, t: number): { decision: Decision; row: Row } {
-    const template = row.template_id ? repo.template(row.template_id) : undefined;
+  function* decideTestSend(row: Row, t: number): Step<{ decision: Decision; row: Row }> {
+    const template = row.template_id ? yield* q(repo.template(row.template_id)) : undefined;
     const problem =
       !row.to_phone || !template
         ? "TEMPLATE_UNKNOWN"
@@ -296,16 +303,18 @@ export function createDispatcher(deps: {
             ? "EXPIRED"
             : null;
     if (problem) {
-      dr.toFinal({ id: row.id, owner, state: problem === "EXPIRED" ? "expired" : "failed", reason: problem, notBefore: null, t });
+      yield* q(dr.toFinal({ id: row.id, owner, state: problem === "EXPIRED" ? "expired" : "failed", reason: problem, notBefore: null, t }));
       return { decision: { action: "suppress", reason: "NO_CHANNEL" }, row };
     }
-    dr.toReady({ id: row.id, owner, channel: "zns", free: false, t, until: t + o.leaseMs });
+    yield* q(dr.toReady({ id: row.id, owner, channel: "zns", free: false, t, until: t + o.leaseMs }));
     if (znsLeft !== null) znsLeft--;
     return { decision: { action: "send", channel: "zns", free: false }, row };
   }
 
   /** Where a decided row goes: its customer's Zalo ids, or a test send's phone. */
-  const recipient = (row: Row) => (row.customer_id === null ? { zalo_oa_id: null, phone: row.to_phone as string } : dr.contact(row.customer_id)!);
+  function* recipient(row: Row): Step<{ zalo_oa_id: string | null; phone: string | null }> {
+    return row.customer_id === null ? { zalo_oa_id: null, phone: row.to_phone as string } : (yield* q(dr.contact(row.customer_id)))!;
+  }
 
   type Outcome = { row: Row; channel: Channel; msgId?: string; err?: unknown };
 
@@ -334,9 +343,9 @@ export function createDispatcher(deps: {
     }
   }
 
-  function record(o: Outcome) {
+  function* record(o: Outcome): Step<void> {
     if (o.msgId !== undefined) {
-      dr.toSent(o.row.id, o.msgId, now());
+      yield* q(dr.toSent(o.row.id, o.msgId, now()));
       if (o.row.customer_id !== null && o.channel !== "zns")
         deps.onSent?.({
           customerId: o.row.customer_id,
@@ -346,42 +355,45 @@ export function createDispatcher(deps: {
           templateId: o.row.template_id ?? null,
           at: now(),
         });
-    } else failed(o.row, o.channel, o.err);
+    } else yield* failed(o.row, o.channel, o.err);
   }
 
-  function failed(row: Row, channel: Channel, err: unknown) {
+  /** Writes a failed send's next state (inside the outcomes' body; its in-memory waits are the same on a rerun). */
+  function* failed(row: Row, channel: Channel, err: unknown): Step<void> {
     const t = now();
     const e = err instanceof ZaloError ? err : new ZaloError(0, (err as Error).message, "dispatcher", "transient");
     // A test send answers the admin with Zalo's first word, never a retry they would wait on.
     if (row.customer_id === null) {
-      dr.toRetry({ id: row.id, state: "failed", reason: zaloErrorText(e.zaloCode) ?? e.message, zaloError: e.zaloCode || null, notBefore: null, t });
+      yield* q(dr.toRetry({ id: row.id, state: "failed", reason: zaloErrorText(e.zaloCode) ?? e.message, zaloError: e.zaloCode || null, notBefore: null, t }));
       return;
     }
     // Zalo may have the message already: never send it again blind. The row stays in flight with its lease
     // over, so recovery settles it like one a crash left (the conversation for CS/template, receipts for ZNS).
     if (e.maybeDelivered) {
-      dr.toUncertain({ id: row.id, t });
+      yield* q(dr.toUncertain({ id: row.id, t }));
       deps.log?.warn({ id: row.id, endpoint: e.endpoint }, "answer lost after the request reached Zalo");
       return;
     }
     // The OA must be connected again (its refresh token was refused): the message waits for it, it does not fail.
     // Checked again each minute; nothing reaches Zalo meanwhile (the client refuses before sending).
     if (e.kind === "oa_disconnected") {
-      dr.toRetry({ id: row.id, state: "held", reason: "OA_DISCONNECTED", zaloError: e.zaloCode || null, notBefore: t + OA_RECHECK_MS, t });
+      yield* q(dr.toRetry({ id: row.id, state: "held", reason: "OA_DISCONNECTED", zaloError: e.zaloCode || null, notBefore: t + OA_RECHECK_MS, t }));
       settled(row, "held", "OA_DISCONNECTED", t);
       return;
     }
     if (e.kind === "quota") {
       if (channel === "zns") znsLeft = 0;
       // Held, not failed: the quota comes back tomorrow (a held promotion may still expire first).
-      dr.toRetry({
-        id: row.id,
-        state: "held",
-        reason: "QUOTA_EXHAUSTED",
-        zaloError: e.zaloCode,
-        notBefore: nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00"),
-        t,
-      });
+      yield* q(
+        dr.toRetry({
+          id: row.id,
+          state: "held",
+          reason: "QUOTA_EXHAUSTED",
+          zaloError: e.zaloCode,
+          notBefore: nextLocalTime(t, (yield* q(repo.currentRules())).rules.timeZone, "00:00"),
+          t,
+        }),
+      );
       settled(row, "held", "QUOTA_EXHAUSTED", t);
       return;
     }
@@ -389,54 +401,60 @@ export function createDispatcher(deps: {
     // not counted against the row's attempts.
     if (e.kind === "rate_limit") {
       buckets[channel].pause(2000);
-      dr.toRetry({ id: row.id, state: "queued", reason: "RETRY:rate_limit", zaloError: e.zaloCode, notBefore: t + 2000, t });
+      yield* q(dr.toRetry({ id: row.id, state: "queued", reason: "RETRY:rate_limit", zaloError: e.zaloCode, notBefore: t + 2000, t }));
       return;
     }
     // Zalo refused this channel for this person or template: route the row to the next allowed channel (decided
     // again at once without it), or it ends with this reason. Never retried into the same refusal.
     if (e.kind === "cs_window" || e.kind === "not_by_uid") {
       const reason = e.kind === "not_by_uid" ? "TEMPLATE_NOT_UID" : e.zaloCode === -213 ? "NOT_A_FOLLOWER" : "OUTSIDE_CS_WINDOW";
-      if (e.kind === "not_by_uid" && row.template_id && e.zaloCode) (dr.notByUid(row.template_id), notByUid.add(row.template_id)); // by ZNS only from now on
-      dr.refuse({ id: row.id, channel, reason, zaloError: e.zaloCode || null, t });
+      // By ZNS only from now on.
+      if (e.kind === "not_by_uid" && row.template_id && e.zaloCode) {
+        yield* q(dr.notByUid(row.template_id));
+        notByUid.add(row.template_id);
+      }
+      yield* q(dr.refuse({ id: row.id, channel, reason, zaloError: e.zaloCode || null, t }));
       return;
     }
     // Waits, not failures: night hours (until Zalo's window opens), the account's balance (until topped up or the
     // next recheck), one template's daily limit (until midnight; the channel goes on for other templates).
     if (e.kind === "night") {
-      const rules = repo.currentRules().rules;
-      dr.toRetry({
-        id: row.id,
-        state: "held",
-        reason: "ZALO_NIGHT",
-        zaloError: e.zaloCode,
-        notBefore: nextLocalTime(t, rules.timeZone, rules.zalo.promotionHours.start),
-        t,
-      });
+      const rules = (yield* q(repo.currentRules())).rules;
+      yield* q(
+        dr.toRetry({
+          id: row.id,
+          state: "held",
+          reason: "ZALO_NIGHT",
+          zaloError: e.zaloCode,
+          notBefore: nextLocalTime(t, rules.timeZone, rules.zalo.promotionHours.start),
+          t,
+        }),
+      );
       settled(row, "held", "ZALO_NIGHT", t);
       return;
     }
     if (e.kind === "balance") {
       balanceUntil = Math.max(balanceUntil, t + o.balanceRecheckMs);
-      dr.toRetry({ id: row.id, state: "held", reason: "ZCA_BALANCE", zaloError: e.zaloCode || null, notBefore: t + o.balanceRecheckMs, t });
+      yield* q(dr.toRetry({ id: row.id, state: "held", reason: "ZCA_BALANCE", zaloError: e.zaloCode || null, notBefore: t + o.balanceRecheckMs, t }));
       settled(row, "held", "ZCA_BALANCE", t);
       deps.log?.warn({ id: row.id, code: e.zaloCode }, "Zalo Cloud Account cannot pay: paid sends held");
       return;
     }
     if (e.kind === "template_limit") {
-      const until = nextLocalTime(t, repo.currentRules().rules.timeZone, "00:00");
+      const until = nextLocalTime(t, (yield* q(repo.currentRules())).rules.timeZone, "00:00");
       if (row.template_id) templateUntil.set(row.template_id, until);
-      dr.toRetry({ id: row.id, state: "held", reason: "TEMPLATE_DAILY_LIMIT", zaloError: e.zaloCode || null, notBefore: until, t });
+      yield* q(dr.toRetry({ id: row.id, state: "held", reason: "TEMPLATE_DAILY_LIMIT", zaloError: e.zaloCode || null, notBefore: until, t }));
       settled(row, "held", "TEMPLATE_DAILY_LIMIT", t);
       return;
     }
     const retryable = e.kind === "transient" || e.kind === "token";
     if (retryable && row.attempts + 1 < o.maxAttempts) {
       const backoff = Math.min(300_000, 1000 * 2 ** row.attempts) * (0.8 + Math.random() * 0.4);
-      dr.toRetry({ id: row.id, state: "queued", reason: `RETRY:${e.kind}`, zaloError: e.zaloCode || null, notBefore: t + Math.round(backoff), t });
+      yield* q(dr.toRetry({ id: row.id, state: "queued", reason: `RETRY:${e.kind}`, zaloError: e.zaloCode || null, notBefore: t + Math.round(backoff), t }));
       return;
     }
     const reason = zaloErrorText(e.zaloCode) ?? e.message;
-    dr.toRetry({ id: row.id, state: "failed", reason, zaloError: e.zaloCode || null, notBefore: null, t });
+    yield* q(dr.toRetry({ id: row.id, state: "failed", reason, zaloError: e.zaloCode || null, notBefore: null, t }));
     // The inbox is told a code (shown in Vietnamese there), not Zalo's English text.
     settled(row, "failed", e.zaloCode ? `ZALO_ERROR:${e.zaloCode}` : "SEND_FAILED", t);
     deps.log?.warn({ id: row.id, code: e.zaloCode, kind: e.kind }, "message failed");
@@ -449,20 +467,29 @@ export function createDispatcher(deps: {
    */
   async function tick(): Promise<number> {
     await recover();
-    readWaits();
+    await readWaits();
     const t = now();
-    const rows = dr.claim({ owner, until: t + o.leaseMs, now: t, n: batchSize }).sort((a, b) => b.priority - a.priority || a.id - b.id);
+    // Claimed in a statement of its own (committed at once, so the lease holds against other dispatchers).
+    const rows = (await dr.claim({ owner, until: t + o.leaseMs, now: t, n: batchSize })).sort((a, b) => b.priority - a.priority || a.id - b.id);
     if (rows.length === 0) return 0;
     if (rows.some((r) => r.template_id)) await refreshQuota();
-    const toSend = tx(db, () => {
-      const ready = rows
-        .map(decideRow)
-        .filter((d) => d.decision.action === "send")
-        .map((d) => ({ row: d.row, channel: (d.decision as { channel: Channel }).channel, who: recipient(d.row) }));
-      dr.completeBroadcasts(
-        rows.map((r) => r.broadcast_id),
-        now(),
-      ); // a batch may have suppressed or expired a broadcast's last rows
+    const quotaBefore = znsLeft;
+    const customerIds = [...new Set(rows.map((r) => r.customer_id as string | null).filter((id) => id !== null))];
+    const toSend = await store.tx(function* () {
+      znsLeft = quotaBefore; // PostgreSQL may run this body again: count from the same quota
+      // The decisions and slots of these people are ours until commit (another dispatcher may hold other rows of theirs).
+      yield* q(dr.lockCustomers(customerIds));
+      const decided: { decision: Decision; row: Row }[] = [];
+      for (const row of rows) decided.push(yield* decideRow(row));
+      const ready: { row: Row; channel: Channel; who: { zalo_oa_id: string | null; phone: string | null } }[] = [];
+      for (const d of decided) if (d.decision.action === "send") ready.push({ row: d.row, channel: d.decision.channel, who: yield* recipient(d.row) });
+      // A batch may have suppressed or expired a broadcast's last rows.
+      yield* q(
+        dr.completeBroadcasts(
+          rows.map((r) => r.broadcast_id),
+          now(),
+        ),
+      );
       return ready;
     });
     // Answers wait here until the next request goes out: one commit records them and marks the requests
@@ -470,38 +497,56 @@ export function createDispatcher(deps: {
     // rows never outnumber the workers: each has at most one unanswered or unrecorded.
     let buffer: Outcome[] = [];
     let starting: { id: number; go: (ok: boolean) => void; fail: (err: unknown) => void }[] = [];
-    const write = () => {
+    // On SQLite a write is done when it returns (as before); on PostgreSQL it is a promise, and the tick waits
+    // for every one it started before it ends.
+    const writing = new Set<Promise<void>>();
+    const write = (): void | Promise<void> => {
       const done = buffer;
       const starts = starting;
       buffer = [];
       starting = [];
       const at = now();
-      let ok: boolean[];
-      try {
-        ok = tx(db, () => {
-          done.forEach(record);
-          dr.completeBroadcasts(
-            done.map((d) => d.row.broadcast_id),
-            at,
-          );
-          return starts.map((st) => dr.markInFlight({ id: st.id, owner, t: at, until: at + o.leaseMs }));
-        });
-      } catch (err) {
+      const lost = (err: unknown): never => {
         // The answers are kept for the next write; the requests waiting to start do not go out (still `ready`).
         buffer = done.concat(buffer);
         starts.forEach((st) => st.fail(err));
         throw err;
+      };
+      const began = (ok: boolean[]) => starts.forEach((st, i) => st.go(ok[i]!));
+      let ok: boolean[] | Promise<boolean[]>;
+      try {
+        ok = store.tx(function* () {
+          for (const d of done) yield* record(d);
+          yield* q(
+            dr.completeBroadcasts(
+              done.map((d) => d.row.broadcast_id),
+              at,
+            ),
+          );
+          const marked: boolean[] = [];
+          for (const st of starts) marked.push(yield* q(dr.markInFlight({ id: st.id, owner, t: at, until: at + o.leaseMs })));
+          return marked;
+        });
+      } catch (err) {
+        return lost(err);
       }
-      starts.forEach((st, i) => st.go(ok[i]!));
+      if (!isThenable(ok)) return began(ok);
+      const p = ok.then(began, lost);
+      writing.add(p);
+      p.then(
+        () => writing.delete(p),
+        () => writing.delete(p),
+      );
+      return p;
     };
-    const flush = () => void ((buffer.length || starting.length) && write());
+    const flush = () => (buffer.length || starting.length ? write() : undefined);
     const startSoon = (id: number) =>
       new Promise<boolean>((go, fail) => {
-        if (starting.push({ id, go, fail }) === 1) setImmediate(() => starting.length && tryWrite());
+        if (starting.push({ id, go, fail }) === 1) setImmediate(() => starting.length && void tryWrite());
       });
-    const tryWrite = () => {
+    const tryWrite = async () => {
       try {
-        write();
+        await write();
       } catch {
         // Each waiting worker got the error.
       }
@@ -544,7 +589,7 @@ export function createDispatcher(deps: {
           for (let i = 1; i < RATE_LIMIT_TRIES && outcome.err instanceof ZaloError && outcome.err.kind === "rate_limit"; i++)
             outcome = await send(s.row, s.channel, s.who);
           buffer.push(outcome);
-          if (next >= people.length) flush(); // nothing left to start: record now rather than at the batch's end
+          if (next >= people.length) await flush(); // nothing left to start: record now rather than at the batch's end
         }
       }
     };
@@ -552,9 +597,10 @@ export function createDispatcher(deps: {
     const ended = await Promise.allSettled(Array.from({ length: Math.min(o.concurrency, people.length) }, worker));
     // Answers that could not be written yet (the database busy past its timeout) get a few more tries; any left
     // stay `sending` and are settled by recovery like a crash's (conversation or receipts), never sent blind.
+    await Promise.allSettled([...writing]); // a failed one put its answers back in the buffer
     for (let attempt = 0; buffer.length && attempt < 5; attempt++) {
       try {
-        write();
+        await write();
       } catch (err) {
         deps.log?.warn({ err: (err as Error).message, answers: buffer.length }, "could not record answers yet");
         await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
@@ -568,6 +614,20 @@ export function createDispatcher(deps: {
   let running = false;
   let stopping = false;
   let loop: Promise<void> | null = null;
+  // Between ticks the loop sleeps pollMs, or until woken: on PostgreSQL a NOTIFY of a queued row (LISTEN
+  // outbox, a connection of its own); on SQLite the poll alone, as before. A wake during a tick skips the sleep.
+  let woken = false;
+  let wakeUp: (() => void) | null = null;
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((r) => {
+      const timer = setTimeout((wakeUp = r), ms);
+      wakeUp = () => (clearTimeout(timer), r());
+    });
+  let listener: ReturnType<typeof dr.listen>;
 
   return {
     owner,
@@ -577,19 +637,25 @@ export function createDispatcher(deps: {
       let n = 0;
       while (n++ < maxBatches && (await tick()) > 0);
     },
+    /** Something was queued: the next tick starts now rather than after the poll's sleep. */
+    wake,
     start() {
       if (running) return;
       running = true;
       stopping = false;
+      listener = dr.listen(wake, (err) => deps.log?.warn({ err: err.message }, "outbox listener lost its connection"));
+      listener?.ready.catch((err: Error) => deps.log?.warn({ err: err.message }, "outbox listener could not start (polling meanwhile)"));
       loop = (async () => {
         while (running) {
           let handled = 0;
+          woken = false;
           try {
             handled = await tick();
           } catch (err) {
             deps.log?.error({ err }, "dispatcher tick failed");
           }
-          if (handled === 0 && running) await new Promise((r) => setTimeout(r, o.pollMs));
+          if (handled === 0 && running && !woken) await sleep(o.pollMs);
+          wakeUp = null;
         }
       })();
     },
@@ -600,8 +666,10 @@ export function createDispatcher(deps: {
     async stop() {
       running = false;
       stopping = true;
-      await loop;
-      const handedBack = tx(db, () => dr.handBack({ owner, t: now() }));
+      wakeUp?.();
+      await Promise.all([loop, listener?.close()]);
+      listener = undefined;
+      const handedBack = await dr.handBack({ owner, t: now() });
       if (handedBack) deps.log?.info({ handedBack }, "dispatcher handed back its leases");
     },
   };

@@ -1,3 +1,4 @@
+import { syncStep } from "../../db/store";
 import { dayKey } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
@@ -45,18 +46,20 @@ export function createFloor(deps: { db: Db; repo: Pick<MessagingRepo, "currentRu
               ? { id: rules.floor.templateId, data: { customer_name: s.name.slice(0, 30), content: content.slice(0, 90) } }
               : null;
             if (
-              repo.queue(
-                {
-                  customerId: s.id,
-                  category: "care",
-                  priority: 2,
-                  dedupeKey: `floor:${s.id}:${day}`,
-                  source: "floor",
-                  text: content,
-                  template,
-                  expiresAt: t + 2 * DAY,
-                },
-                t,
+              syncStep(
+                repo.queue(
+                  {
+                    customerId: s.id,
+                    category: "care",
+                    priority: 2,
+                    dedupeKey: `floor:${s.id}:${day}`,
+                    source: "floor",
+                    text: content,
+                    template,
+                    expiresAt: t + 2 * DAY,
+                  },
+                  t,
+                ),
               )
             )
               queued++;

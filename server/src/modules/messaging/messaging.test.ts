@@ -1,3 +1,4 @@
+import { sqliteStore } from "../../db/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bearer, followingShoppers, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { createDispatcher } from "./dispatcher";
@@ -373,7 +374,13 @@ describe("broadcasts", () => {
     await api("POST", `/api/admin/broadcasts/${b.id}/start`);
     // Ten go out first; a broadcast already done has nothing left to stop.
     const { db } = h.app.services;
-    await createDispatcher({ db, repo: createMessagingRepo(db), zalo: h.app.services.zalo, now: () => h.emu.clock.now(), options: { batchSize: 10 } }).tick();
+    await createDispatcher({
+      store: sqliteStore(db),
+      repo: createMessagingRepo(db),
+      zalo: h.app.services.zalo,
+      now: () => h.emu.clock.now(),
+      options: { batchSize: 10 },
+    }).tick();
     for (const p of people.slice(0, 3)) await h.control("POST", `/_emu/users/${p.appUserId}/unfollow`);
     const view = (await api("GET", `/api/admin/broadcasts/${b.id}`)).json();
     expect(view).toMatchObject({ state: "tripped", unfollows: 3, counts: { sent: 10, queued: 2 } });

@@ -1,3 +1,4 @@
+import { sqliteStore } from "../../db/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { syncRepo } from "../../db/test-sync";
 import { DEFAULT_WARMING_RULES, decide, type PolicyMessage } from "@mc/shared";
@@ -80,7 +81,7 @@ describe("a broadcast is planned in slices", () => {
     seed(10);
     const svc = service({ rows: 3 });
     const id = broadcast(svc, "care");
-    const dispatcher = createDispatcher({ db, repo: createMessagingRepo(db), zalo: {} as never, now: () => NOW });
+    const dispatcher = createDispatcher({ store: sqliteStore(db), repo: createMessagingRepo(db), zalo: {} as never, now: () => NOW });
     const seen: string[] = [];
     const claimed: number[] = [];
     const stop = everyTurn(() => {
@@ -178,7 +179,7 @@ describe("a broadcast cancelled", () => {
       { state: "cancelled", n: 6 },
       { state: "queued", n: 4 },
     ]);
-    const dispatcher = createDispatcher({ db, repo: createMessagingRepo(db), zalo: {} as never, now: () => NOW });
+    const dispatcher = createDispatcher({ store: sqliteStore(db), repo: createMessagingRepo(db), zalo: {} as never, now: () => NOW });
     expect(await dispatcher.tick()).toBe(0); // the broadcast is cancelled: its queued rows are never claimed
 
     db.$client.exec("drop trigger crash");
@@ -274,7 +275,13 @@ describe("the dispatcher's claim", () => {
     for (const [who, priority, b] of rows) queue.run(ids[who], priority, b, NOW, NOW);
     const sentTo: string[] = [];
     const zalo = { sendCs: async (m: { oaUserId: string }) => (sentTo.push(m.oaUserId), { message_id: `m${sentTo.length}` }) };
-    const dispatcher = createDispatcher({ db, repo: createMessagingRepo(db), zalo: zalo as never, now: () => NOW, options: { batchSize: 4 } });
+    const dispatcher = createDispatcher({
+      store: sqliteStore(db),
+      repo: createMessagingRepo(db),
+      zalo: zalo as never,
+      now: () => NOW,
+      options: { batchSize: 4 },
+    });
 
     const claimedBy = (n: number) =>
       sql("select o.id from outbox o where o.state = 'sent' order by o.id")

@@ -1,4 +1,5 @@
 import { ErrorCode, validateTemplateData } from "@mc/shared";
+import type { Awaitable } from "../../db/store";
 import { AppError } from "../../errors";
 import type { MessagingRepo, NewMessage } from "./repo";
 
@@ -37,7 +38,11 @@ export function createQueue(deps: { repo: Pick<MessagingRepo, "template" | "queu
     return { ...content, template: { id: t.id, data } };
   }
 
-  function queue(m: NewMessage): boolean {
+  /**
+   * Queues one message inside the caller's transaction: a step (`yield* q(queue(m))` in a body). On PostgreSQL
+   * the row's insert NOTIFYs the dispatchers at commit. A template's check reads the templates repo (SQLite's still).
+   */
+  function queue(m: NewMessage): Awaitable<boolean> {
     const checked = checkContent(m);
     return repo.queue({ ...m, ...checked }, now());
   }

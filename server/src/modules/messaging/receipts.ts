@@ -1,3 +1,4 @@
+import { syncStep } from "../../db/store";
 import type { CustomerWrites } from "./customer-writes";
 import { idFromTrackingId } from "./dispatcher";
 import type { MessagingRepo } from "./repo";
@@ -21,19 +22,19 @@ export function createReceipts(deps: {
     const ids: string[] = [e.message?.msg_id, ...(e.message?.msg_ids ?? [])].filter(Boolean).map(String);
     if (e.event_name === "user_received_message") {
       const own = e.message?.tracking_id ? idFromTrackingId(String(e.message.tracking_id)) : null;
-      if (own !== null) outbox.markDelivered(own, at, t);
-      for (const id of ids) outbox.markDeliveredByMsg(id, at, t);
+      if (own !== null) syncStep(outbox.markDelivered(own, at, t));
+      for (const id of ids) syncStep(outbox.markDeliveredByMsg(id, at, t));
     } else if (e.event_name === "user_seen_message") {
-      for (const id of ids) outbox.markSeenByMsg(id, at, t);
+      for (const id of ids) syncStep(outbox.markSeenByMsg(id, at, t));
     }
   }
 
   /** An unfollow soon after a message: tighten that person's promotions and count it against the campaign. */
   function onUnfollow(customerId: string, at: number) {
     const { rules } = repo.currentRules();
-    const last = outbox.lastSentTo(customerId, at - rules.fatigue.unfollowWithinHours * 3_600_000);
+    const last = syncStep(outbox.lastSentTo(customerId, at - rules.fatigue.unfollowWithinHours * 3_600_000));
     if (!last) return;
-    outbox.blameUnfollow(last.id, at);
+    syncStep(outbox.blameUnfollow(last.id, at));
     deps.customerWrites.setFatigueUntil(customerId, at + rules.fatigue.tightenForDays * DAY);
     if (last.broadcast_id) deps.checkBreaker(last.broadcast_id);
   }

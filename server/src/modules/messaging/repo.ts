@@ -1,5 +1,6 @@
 import { DEFAULT_PREFS, DEFAULT_WARMING_RULES, type Channel, type CustomerPrefs, type PolicyCustomer, type SentFact } from "@mc/shared";
 import type { Db } from "../../db/client";
+import { sqliteStore, syncStep } from "../../db/store";
 import { createBroadcastsRepo } from "./broadcasts-repo";
 import { createOutboxRepo, HISTORY_DAYS, SENT_STATES } from "./outbox-repo";
 import { createRulesRepo } from "./rules-repo";
@@ -40,7 +41,8 @@ const toFact = (h: any): SentFact => ({ category: h.category, channel: h.channel
 export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
   const timeZone = opts.timeZone ?? DEFAULT_WARMING_RULES.timeZone;
   const c = db.$client;
-  const outbox = createOutboxRepo(db);
+  // The outbox is on the Store (both databases, #16); the rest of this repo is SQLite's still.
+  const outbox = createOutboxRepo(sqliteStore(db));
   const rules = createRulesRepo(db, timeZone);
   const templates = createTemplatesRepo(db);
   const broadcasts = createBroadcastsRepo(db);
@@ -49,10 +51,6 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
   const customerRows = c.prepare(`select ${POLICY_COLUMNS} from customers c where c.id in (select value from json_each(?))`);
   const contactRow = c.prepare("select zalo_oa_id, phone from customers where id = ?");
   const prefsRow = c.prepare("select prefs from customers where id = ?").pluck();
-  const historyOf = c.prepare(
-    `select o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id
-     where o.customer_id = ? and o.state in ${SENT_STATES} and o.sent_at >= ?`,
-  );
   /** The sends of the last month of these customers, by customer: one query for a slice of a broadcast preview. */
   const sendsOfStmt = c.prepare(
     `select o.customer_id, o.category, o.channel, o.sent_at, t.tag from outbox o left join zns_templates t on t.id = o.template_id
@@ -64,7 +62,7 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
     return r ? toPolicyCustomer(r) : null;
   }
 
-  const history = (customerId: string, now: number): SentFact[] => (historyOf.all(customerId, now - HISTORY_DAYS * 86_400_000) as any[]).map(toFact);
+  const history = (customerId: string, now: number): SentFact[] => syncStep(outbox.history(customerId, now - HISTORY_DAYS * 86_400_000)).map(toFact);
 
   function recentSendsOf(customerIds: string[], now: number): Map<string, SentFact[]> {
     const out = new Map<string, SentFact[]>();
@@ -93,7 +91,7 @@ export function createMessagingRepo(db: Db, opts: { timeZone?: string } = {}) {
     /** The person's data was erased: cancels what was still to be sent to them. Inside the erasure's transaction. */
     /** The person's data was erased: their unsent messages are cancelled, and a broadcast left with nothing to send is done. */
     forgetCustomer(customerId: string, now: number) {
-      const { cancelled, broadcastIds } = outbox.forgetCustomer(customerId, now);
+      const { cancelled, broadcastIds } = syncStep(outbox.forgetCustomer(customerId, now));
       broadcasts.completeBroadcasts(broadcastIds, now);
       return { cancelled };
     },

@@ -1,3 +1,4 @@
+import { syncStep } from "../../db/store";
 import { decide, type PolicyCustomer, type PolicyMessage, type SentFact, type WarmingRules } from "@mc/shared";
 import type { Db } from "../../db/client";
 import { tx } from "../../db/client";
@@ -22,7 +23,7 @@ export function createRules(deps: {
       const version = repo.rules.addVersion(rules, `${actorOf(actor).kind}:${actor.id}`, note ?? null, now());
       audit(db, { actor: actorOf(actor), action: "warming_rules.set", targetId: String(version), details: { note }, at: now() });
       // Messages held by the old rules are decided again now under the new ones (e.g. quiet hours turned off).
-      repo.outbox.redecideHeld(now());
+      syncStep(repo.outbox.redecideHeld(now()));
       return { version, rules };
     });
   }
@@ -38,7 +39,7 @@ export function createRules(deps: {
    */
   function whatIf(input: WarmingRules) {
     const draft = { ...input, timeZone: repo.timeZone };
-    const rows = repo.outbox.replaySince(now() - 30 * DAY);
+    const rows = syncStep(repo.outbox.replaySince(now() - 30 * DAY));
     const current = { send: 0, notSent: 0 };
     const draftCounts = { send: 0, hold: 0, suppress: 0, expire: 0 };
     const reasons: Record<string, number> = {};

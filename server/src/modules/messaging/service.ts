@@ -1,3 +1,4 @@
+import { syncStep } from "../../db/store";
 import type { Db } from "../../db/client";
 import type { SliceOptions } from "../../db/chunked";
 import type { ZaloClient } from "../../zalo/client";
@@ -9,7 +10,7 @@ import { createFloor } from "./floor";
 import { createPrefs } from "./prefs";
 import { createQueue } from "./queue";
 import { createReceipts } from "./receipts";
-import type { MessagingRepo } from "./repo";
+import type { MessagingRepo, NewMessage } from "./repo";
 import { createRules } from "./rules";
 import { createTemplates } from "./templates";
 import { createWarming } from "./warming";
@@ -55,7 +56,10 @@ export function createMessagingService(deps: {
   const warming = createWarming({ repo, zalo: deps.zalo, now });
 
   return {
-    queue: queue.queue,
+    /** Queues a message: for the modules not on the Store yet (synchronous SQLite callers; throws on PostgreSQL). */
+    queue: (m: NewMessage) => syncStep(queue.queue(m)),
+    /** Queues a message as a step of the caller's body (`yield* q(queueStep(m))`), on either database. */
+    queueStep: queue.queue,
     checkContent: queue.checkContent,
     applyReceipt: receipts.applyReceipt,
     onUnfollow: receipts.onUnfollow,
@@ -87,13 +91,17 @@ export function createMessagingService(deps: {
     warmingState: warming.warmingState,
     /** Messages Zalo made wait (balance, a template's daily limit, night hours): counts and the next automatic try. */
     heldWaits: () => ({
-      waits: repo.outbox.heldWaits().map((w) => ({ reason: w.reason, count: w.n, nextTryAt: w.next === null ? null : new Date(w.next).toISOString() })),
+      waits: syncStep(repo.outbox.heldWaits()).map((w) => ({
+        reason: w.reason,
+        count: w.n,
+        nextTryAt: w.next === null ? null : new Date(w.next).toISOString(),
+      })),
     }),
     /** The admin topped the Zalo Cloud Account up: what its balance held goes now rather than at the next recheck. */
     resumeBalanceHeld(actor: Principal) {
       const at = now();
       return tx(db, () => {
-        const resumed = repo.outbox.resumeHeld({ reason: "ZCA_BALANCE", t: at });
+        const resumed = syncStep(repo.outbox.resumeHeld({ reason: "ZCA_BALANCE", t: at }));
         audit(db, { actor: actorOf(actor), action: "messaging.resume_balance_held", details: { resumed }, at });
         return { resumed };
       });

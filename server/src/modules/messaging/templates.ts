@@ -1,3 +1,4 @@
+import { syncStep } from "../../db/store";
 import {
   ErrorCode,
   ZnsTemplateStatus,
@@ -113,9 +114,8 @@ export function createTemplates(deps: {
     const checked = deps.checkContent({ template: { id: p.templateId, data: p.data } });
     const t = now();
     const id = tx(db, () => {
-      const id = repo.outbox.queueTestSend(
-        { phone: p.phone, template: checked.template, development: !!p.development, expiresAt: t + TEST_SEND_EXPIRES_MS },
-        t,
+      const id = syncStep(
+        repo.outbox.queueTestSend({ phone: p.phone, template: checked.template, development: !!p.development, expiresAt: t + TEST_SEND_EXPIRES_MS }, t),
       );
       audit(db, {
         actor: actorOf(actor),
@@ -131,7 +131,7 @@ export function createTemplates(deps: {
 
   /** Where a test send is: `done` once it has Zalo's answer (sent, or refused with its reason in words). */
   function testSendView(id: number) {
-    const r = repo.outbox.testSend(id);
+    const r = syncStep(repo.outbox.testSend(id));
     if (!r) throw new AppError(ErrorCode.NOT_FOUND, "Test send not found");
     const ok = SENT.includes(r.state) ? true : r.state === "queued" || r.state === "ready" || r.state === "sending" || r.state === "held" ? null : false;
     return {
@@ -163,7 +163,7 @@ export function createTemplates(deps: {
   /** Zalo changed the OA's daily ZNS quota; a raise releases what waited for tomorrow's quota. */
   function onQuotaChange(p: { prev: number | null; next: number | null; at: number }) {
     const raised = p.next !== null && (p.prev === null || p.next > p.prev);
-    const released = raised ? repo.outbox.releaseQuotaHeld(p.at) : 0;
+    const released = raised ? syncStep(repo.outbox.releaseQuotaHeld(p.at)) : 0;
     audit(db, { actor: SYSTEM, action: "zns.quota_change", details: { prev: p.prev, next: p.next, released }, at: p.at });
     return { released };
   }

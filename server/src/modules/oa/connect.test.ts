@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDb } from "../../db/client";
+import { sqliteStore } from "../../db/store";
 import { bearer, followingShoppers, startHarness, TEST_ENV, type Harness } from "../../test-support";
 import { oaTokenStore } from "../../zalo/token-store";
 
@@ -91,27 +92,27 @@ describe("connecting the OA from the console (OAuth v4 + PKCE)", () => {
 });
 
 describe("the env's token pair", () => {
-  it("a new env pair wins over the stored one; the same env pair keeps the stored, rotated one", () => {
-    const db = openDb(":memory:");
+  it("a new env pair wins over the stored one; the same env pair keeps the stored, rotated one", async () => {
+    const db = sqliteStore(openDb(":memory:"));
     let t = 1_000;
     const now = () => t;
     const first = oaTokenStore(db, { ZALO_OA_ACCESS_TOKEN: "env-a1", ZALO_OA_REFRESH_TOKEN: "env-r1" }, now);
-    expect(first.get()).toMatchObject({ accessToken: "env-a1", refreshToken: "env-r1", source: "env", version: 1 });
+    expect(await first.get()).toMatchObject({ accessToken: "env-a1", refreshToken: "env-r1", source: "env", version: 1 });
     // Rotated by a refresh, then marked dead (the refresh token was refused later).
-    expect(first.saveRefreshed("env-r1", { accessToken: "rot-a2", refreshToken: "rot-r2", expiresAt: 5_000 })).toBe(true);
-    expect(first.saveRefreshed("env-r1", { accessToken: "x", refreshToken: "y", expiresAt: 5_000 })).toBe(false); // conditional
+    expect(await first.saveRefreshed("env-r1", { accessToken: "rot-a2", refreshToken: "rot-r2", expiresAt: 5_000 })).toBe(true);
+    expect(await first.saveRefreshed("env-r1", { accessToken: "x", refreshToken: "y", expiresAt: 5_000 })).toBe(false); // conditional
     t = 2_000;
     // Restart with the same env: the rotated pair stays (the env's refresh token is spent by now).
     const same = oaTokenStore(db, { ZALO_OA_ACCESS_TOKEN: "env-a1", ZALO_OA_REFRESH_TOKEN: "env-r1" }, now);
-    expect(same.get()).toMatchObject({ accessToken: "rot-a2", refreshToken: "rot-r2", version: 2 });
-    same.markReconnect("rot-r2", "-14005: refresh_token has been used");
-    expect(same.get().needsReconnect).toBe(true);
+    expect(await same.get()).toMatchObject({ accessToken: "rot-a2", refreshToken: "rot-r2", version: 2 });
+    await same.markReconnect("rot-r2", "-14005: refresh_token has been used");
+    expect((await same.get()).needsReconnect).toBe(true);
     // The operator re-consented outside the product and put the new pair in the env: it wins, the alert ends.
     const moved = oaTokenStore(db, { ZALO_OA_ACCESS_TOKEN: "env-a3", ZALO_OA_REFRESH_TOKEN: "env-r3" }, now);
-    expect(moved.get()).toMatchObject({ accessToken: "env-a3", refreshToken: "env-r3", source: "env", needsReconnect: false, version: 3 });
+    expect(await moved.get()).toMatchObject({ accessToken: "env-a3", refreshToken: "env-r3", source: "env", needsReconnect: false, version: 3 });
     // And a later restart with that same pair keeps what the row has.
-    moved.saveRefreshed("env-r3", { accessToken: "rot-a4", refreshToken: "rot-r4", expiresAt: 9_000 });
-    expect(oaTokenStore(db, { ZALO_OA_ACCESS_TOKEN: "env-a3", ZALO_OA_REFRESH_TOKEN: "env-r3" }, now).get().refreshToken).toBe("rot-r4");
+    await moved.saveRefreshed("env-r3", { accessToken: "rot-a4", refreshToken: "rot-r4", expiresAt: 9_000 });
+    expect((await oaTokenStore(db, { ZALO_OA_ACCESS_TOKEN: "env-a3", ZALO_OA_REFRESH_TOKEN: "env-r3" }, now).get()).refreshToken).toBe("rot-r4");
   });
 });
 

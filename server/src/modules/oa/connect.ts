@@ -55,7 +55,7 @@ export function createOaConnect(deps: {
     try {
       const pair = await deps.zalo.exchangeOaCode(p.code, taken.codeVerifier);
       const oa = await deps.zalo.getOaInfo(pair.accessToken);
-      deps.tokens.connect({ ...pair, oaId: oa.oaId, oaName: oa.name });
+      await deps.tokens.connect({ ...pair, oaId: oa.oaId, oaName: oa.name });
       return oa;
     } catch (err) {
       if (err instanceof ZaloError && (err.kind === "transient" || err.kind === "rate_limit")) throw new AppError(ErrorCode.ZALO_BUSY, err.message);
@@ -64,8 +64,8 @@ export function createOaConnect(deps: {
     }
   }
 
-  function status(): OaConnectStatus {
-    const r = deps.tokens.get();
+  async function status(): Promise<OaConnectStatus> {
+    const r = await deps.tokens.get();
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     return {
       oa: r.oaId ? { id: r.oaId, name: r.oaName ?? "" } : null,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
+import type { Awaitable, Store } from "../../db/store";
 
 /**
  * Stores a verified Zalo event once; false when its key was seen before (Zalo retries). The one insert into
@@ -17,6 +18,18 @@ export function recordWebhookEvent(db: Db, dedupeKey: string, eventName: string,
   return stmt.run(`h:${createHash("sha256").update(dedupeKey).digest("base64url")}`, eventName, payload, at).changes === 1;
 }
 const insertEventStmts = new WeakMap<Db["$client"], import("better-sqlite3").Statement<unknown[]>>();
+
+/**
+ * recordWebhookEvent on the store (either database), for callers ported to it (payments): a step inside the
+ * caller's transaction. Of concurrent records of one key, one inserts (PostgreSQL serializes or retries the others).
+ */
+export function createWebhookEventRecorder(store: Store) {
+  const stmt = store.prepare("insert into webhook_events (dedupe_key, event_name, payload, received_at) values (?, ?, ?, ?) on conflict do nothing");
+  return (dedupeKey: string, eventName: string, payload: string, at: number): Awaitable<boolean> => {
+    const r = stmt.run(`h:${createHash("sha256").update(dedupeKey).digest("base64url")}`, eventName, payload, at);
+    return r instanceof Promise ? r.then((x) => x.changes === 1) : r.changes === 1;
+  };
+}
 
 /** The webhook_events and follow_events tables: this module is their only writer. */
 export function createOaRepo(db: Db) {

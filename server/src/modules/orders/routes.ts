@@ -26,7 +26,7 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
         response: { 201: z.object({ order: Order, duplicate: z.boolean() }) },
       },
     },
-    async (req, reply) => reply.status(201).send(orders.place(me(req).id, req.body)),
+    async (req, reply) => reply.status(201).send(await orders.place(me(req).id, req.body)),
   );
 
   r.get(
@@ -35,13 +35,13 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
       config: { access: "customer", scope: "own" },
       schema: { tags: ["orders"], summary: "My orders, newest first", response: { 200: z.object({ orders: z.array(Order) }) } },
     },
-    async (req) => ({ orders: orders.mine(me(req).id) }),
+    async (req) => ({ orders: await orders.mine(me(req).id) }),
   );
 
   r.get(
     "/api/me/orders/:id",
     { config: { access: "customer", scope: { owner: "order" } }, schema: { tags: ["orders"], params: IdParam, response: { 200: z.object({ order: Order }) } } },
-    async (req) => ({ order: orders.own(me(req).id, req.params.id) }),
+    async (req) => ({ order: await orders.own(me(req).id, req.params.id) }),
   );
 
   r.post(
@@ -56,7 +56,7 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
         response: { 200: z.object({ order: Order }) },
       },
     },
-    async (req) => ({ order: orders.cancelOwn(me(req).id, req.params.id, req.body.reason) }),
+    async (req) => ({ order: await orders.cancelOwn(me(req).id, req.params.id, req.body.reason) }),
   );
 
   // ---- staff ----
@@ -77,14 +77,14 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
       if (req.query.status && !parsed.success)
         throw new AppError(ErrorCode.VALIDATION_FAILED, "status: a comma list of placed, confirmed, ready, completed, cancelled");
       const statuses = req.query.status ? parsed.data : undefined;
-      return { orders: orders.storeOrders(me(req), req.params.storeId, statuses) };
+      return { orders: await orders.storeOrders(me(req), req.params.storeId, statuses) };
     },
   );
 
   r.get(
     "/api/staff/orders/:id",
     { config: { access: "staff", scope: { store: "order" } }, schema: { tags: ["staff"], params: IdParam, response: { 200: z.object({ order: Order }) } } },
-    async (req) => ({ order: orders.staffOrder(me(req), req.params.id) }),
+    async (req) => ({ order: await orders.staffOrder(me(req), req.params.id) }),
   );
 
   r.post(
@@ -99,6 +99,6 @@ export async function orderRoutes(app: FastifyInstance, opts: { orders: OrderSer
         response: { 200: z.object({ order: Order }) },
       },
     },
-    async (req) => ({ order: orders.transition(me(req), req.params.id, req.body) }),
+    async (req) => ({ order: await orders.transition(me(req), req.params.id, req.body) }),
   );
 }

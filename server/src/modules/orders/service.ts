@@ -1,19 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { canTransition, ErrorCode, pointsForPurchase, pointsReversal, tierFor, type Order, type OrderStatus, type PlaceOrderBody } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
+import {
+  canTransition,
+  ErrorCode,
+  pointsForPurchase,
+  pointsReversal,
+  tierFor,
+  type Order,
+  type OrderStatus,
+  type Pickup,
+  type PlaceOrderBody,
+} from "@mc/shared";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, type Actor } from "../../lib/audit";
 import { humanCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
-import type { IdentityRepoSync } from "../identity/repo";
-import type { LoyaltyRepoSync } from "../loyalty/repo";
+import type { IdentityRepo } from "../identity/repo";
+import type { LoyaltyRepo } from "../loyalty/repo";
 import type { AutomationEvent } from "../automations/service";
 import type { CartService } from "../carts/service";
 import type { MenuService } from "../menu/service";
-import type { StoreService } from "../stores/service";
-import type { VoucherService } from "../vouchers/service";
 import type { OrderRepo, OrderRow } from "./repo";
 
 const DAY = 86_400_000;
@@ -47,17 +54,20 @@ export const offlineCheckout = (o: Pick<OrderRow, "checkoutOrderId" | "checkoutM
  *   owes Zalo its result (updateOrderStatus): 1 when completed, -1 when cancelled unpaid, 2 once refunded.
  */
 export function createOrderService(deps: {
-  db: Db;
+  store: Store;
   repo: OrderRepo;
-  identityRepo: Pick<IdentityRepoSync, "byId" | "storeExists">;
-  /** The stores module: whether a store takes this order now (active, open for a table, pickup inside its hours). */
-  stores: Pick<StoreService, "assertTakesOrder">;
+  identityRepo: Pick<IdentityRepo, "byId" | "storeExists">;
+  /** The stores module: whether a store takes this order now (active, open for a table, pickup inside its hours). A step in the order's transaction. */
+  stores: { assertTakesOrder: (storeId: string, pickup: Pickup, at: number) => Awaitable<void> };
   menu: Pick<MenuService, "price">;
-  /** The vouchers module: the only writer of vouchers (redemption and its audit, restore). */
-  vouchers: Pick<VoucherService, "redeemForOrder" | "restoreForOrder">;
-  loyaltyRepo: Pick<LoyaltyRepoSync, "append" | "currentRules" | "earnedSince" | "balanceOf">;
-  /** automations.onEvent: each status move (and a first purchase) is an event its recipes answer (the order notices). */
-  emit: (e: AutomationEvent) => void;
+  /** The vouchers module: the only writer of vouchers (redemption and its audit, restore), steps in the order's transaction. */
+  vouchers: {
+    redeemForOrder: (p: { voucherId: string; orderId: string; storeId: string; actor: Actor; placedAt: number; at: number }) => Awaitable<boolean>;
+    restoreForOrder: (p: { voucherId: string; redeemedAt: number; at: number }) => Awaitable<boolean>;
+  };
+  loyaltyRepo: Pick<LoyaltyRepo, "append" | "currentRules" | "earnedSince" | "balanceOf">;
+  /** The automations module records the event in the move's own transaction (a step; it records an occurrence once). */
+  emit: (e: AutomationEvent) => Awaitable<unknown>;
   /** The carts module: an order placed at a store ends the shopper's saved cart there (and its reminder). */
   carts: Pick<CartService, "ordered">;
   /** The link to the order's rating page (the feedback recipe's `{rating_link}`). */
@@ -66,20 +76,21 @@ export function createOrderService(deps: {
   checkoutDue?: (orderId: string) => void;
   now: () => number;
 }) {
-  const { db, repo, now } = deps;
+  const { store, repo, now } = deps;
 
-  function toOrder(o: OrderRow): Order {
+  async function toOrder(o: OrderRow): Promise<Order> {
+    const [customer, lines] = await Promise.all([deps.identityRepo.byId(o.customerId), repo.linesOf(o.id)]);
     return {
       id: o.id,
       code: o.code,
       customerId: o.customerId,
-      customerName: deps.identityRepo.byId(o.customerId)?.name ?? "",
+      customerName: customer?.name ?? "",
       storeId: o.storeId,
       status: o.status,
       pickup: o.pickupType === "table" ? { type: "table", table: o.tableLabel ?? "" } : { type: "pickup", at: iso(o.pickupAt)! },
       payment: o.paymentMethod,
       paymentStatus: o.paymentStatus,
-      lines: repo.linesOf(o.id).map((l) => ({
+      lines: lines.map((l) => ({
         productId: l.productId,
         name: l.name,
         quantity: l.quantity,
@@ -102,8 +113,12 @@ export function createOrderService(deps: {
     };
   }
 
-  /** Places an order priced by the server. Once per request id; a wrong expected total writes nothing. */
-  function place(customerId: string, body: PlaceOrderBody): { order: Order; duplicate: boolean } {
+  /**
+   * Places an order priced by the server. Once per request id; a wrong expected total writes nothing. On
+   * PostgreSQL two concurrent placings of one request cannot both find no order: the second is serialized after
+   * the first and run again, finding it.
+   */
+  async function place(customerId: string, body: PlaceOrderBody): Promise<{ order: Order; duplicate: boolean }> {
     const requestKey = `${customerId}:${body.requestId}`;
     const at = now();
     if (body.pickup.type === "pickup") {
@@ -111,94 +126,103 @@ export function createOrderService(deps: {
       if (when < at - PICKUP_PAST_MS || when > at + PICKUP_AHEAD_MS)
         throw new AppError(ErrorCode.PICKUP_TIME_INVALID, "Pick a pickup time from now to 7 days ahead");
     }
-    const result = tx(db, () => {
-      const existing = repo.orderByRequest(requestKey);
+    const result = await store.tx(function* (): Step<{ id: string; duplicate: boolean }> {
+      const existing = yield* q(repo.orderByRequest(requestKey));
       if (existing) return { id: existing.id, duplicate: true };
-      deps.stores.assertTakesOrder(body.storeId, body.pickup, at);
-      const q = deps.menu.price(customerId, body, at);
-      if (q.totalVnd !== body.expectedTotal) {
+      yield* q(deps.stores.assertTakesOrder(body.storeId, body.pickup, at));
+      const priced = yield* q(deps.menu.price(customerId, body, at));
+      if (priced.totalVnd !== body.expectedTotal) {
         throw new AppError(
           ErrorCode.ORDER_TOTAL_MISMATCH,
-          `The total is ${vnd(q.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`,
+          `The total is ${vnd(priced.totalVnd)}, not ${vnd(body.expectedTotal)}: prices or your voucher changed, check your cart`,
           {
             expectedTotal: body.expectedTotal,
-            subtotalVnd: q.subtotalVnd,
-            discountVnd: q.discountVnd,
-            totalVnd: q.totalVnd,
+            subtotalVnd: priced.subtotalVnd,
+            discountVnd: priced.discountVnd,
+            totalVnd: priced.totalVnd,
           },
         );
       }
-      if (q.voucher && repo.voucherReservedBy(q.voucher.id))
+      if (priced.voucher && (yield* q(repo.voucherReservedBy(priced.voucher.id))))
         throw new AppError(ErrorCode.VOUCHER_IN_USE, "This voucher is already applied to another order in progress");
       const id = randomUUID();
-      repo.insertOrder({
-        id,
-        code: humanCode(6),
-        customerId,
-        storeId: body.storeId,
-        status: "placed",
-        pickupType: body.pickup.type,
-        pickupAt: body.pickup.type === "pickup" ? Date.parse(body.pickup.at) : null,
-        tableLabel: body.pickup.type === "table" ? body.pickup.table : null,
-        paymentMethod: body.payment,
-        paymentStatus: "unpaid",
-        subtotalVnd: q.subtotalVnd,
-        discountVnd: q.discountVnd,
-        totalVnd: q.totalVnd,
-        voucherId: q.voucher?.id ?? null,
-        voucherState: q.voucher ? "reserved" : null,
-        requestKey,
-        createdAt: at,
-        updatedAt: at,
-      });
-      repo.insertLines(
-        q.lines.map((l) => ({
-          orderId: id,
-          productId: l.productId,
-          name: l.name,
-          quantity: l.quantity,
-          unitPriceVnd: l.unitPriceVnd,
-          options: JSON.stringify(l.options),
-          lineTotalVnd: l.lineTotalVnd,
-        })),
+      yield* q(
+        repo.insertOrder({
+          id,
+          code: humanCode(6),
+          customerId,
+          storeId: body.storeId,
+          status: "placed",
+          pickupType: body.pickup.type,
+          pickupAt: body.pickup.type === "pickup" ? Date.parse(body.pickup.at) : null,
+          tableLabel: body.pickup.type === "table" ? body.pickup.table : null,
+          paymentMethod: body.payment,
+          paymentStatus: "unpaid",
+          subtotalVnd: priced.subtotalVnd,
+          discountVnd: priced.discountVnd,
+          totalVnd: priced.totalVnd,
+          voucherId: priced.voucher?.id ?? null,
+          voucherState: priced.voucher ? "reserved" : null,
+          requestKey,
+          createdAt: at,
+          updatedAt: at,
+        }),
       );
-      deps.carts.ordered(customerId, body.storeId);
-      audit(db, {
-        actor: { kind: "customer", id: customerId },
-        action: "order.place",
-        targetId: id,
-        storeId: body.storeId,
-        details: { totalVnd: q.totalVnd, voucherId: q.voucher?.id ?? null },
-        at,
-      });
+      yield* q(
+        repo.insertLines(
+          priced.lines.map((l) => ({
+            orderId: id,
+            productId: l.productId,
+            name: l.name,
+            quantity: l.quantity,
+            unitPriceVnd: l.unitPriceVnd,
+            options: JSON.stringify(l.options),
+            lineTotalVnd: l.lineTotalVnd,
+          })),
+        ),
+      );
+      yield* q(deps.carts.ordered(customerId, body.storeId));
+      yield* q(
+        audit(store, {
+          actor: { kind: "customer", id: customerId },
+          action: "order.place",
+          targetId: id,
+          storeId: body.storeId,
+          details: { totalVnd: priced.totalVnd, voucherId: priced.voucher?.id ?? null },
+          at,
+        }),
+      );
       return { id, duplicate: false };
     });
-    return { order: toOrder(repo.order(result.id)!), duplicate: result.duplicate };
+    return { order: await toOrder((await repo.order(result.id))!), duplicate: result.duplicate };
   }
 
-  /** A shopper's own order row; another person's looks exactly like a missing one. */
-  function ownRow(customerId: string, id: string) {
+  /** A shopper's own order row; another person's looks exactly like a missing one. At once on SQLite (ratings reads it synchronously). */
+  function ownRow(customerId: string, id: string): Awaitable<OrderRow> {
+    const check = (o: OrderRow | undefined) => {
+      if (!o || o.customerId !== customerId) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
+      return o;
+    };
     const o = repo.order(id);
-    if (!o || o.customerId !== customerId) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
-    return o;
+    return o instanceof Promise ? o.then(check) : check(o);
   }
 
-  const mine = (customerId: string) => repo.ordersOf(customerId, 50).map(toOrder);
-  const own = (customerId: string, id: string) => toOrder(ownRow(customerId, id));
+  const mine = async (customerId: string) => Promise.all((await repo.ordersOf(customerId, 50)).map(toOrder));
+  const own = async (customerId: string, id: string) => toOrder(await ownRow(customerId, id));
 
-  function staffRow(actor: Principal, id: string) {
-    const o = repo.order(id);
+  async function staffRow(actor: Principal, id: string) {
+    const o = await repo.order(id);
     if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
-    assertStoreAccess(actor, o.storeId, deps.identityRepo.storeExists);
+    await assertStoreAccess(actor, o.storeId, deps.identityRepo.storeExists);
     return o;
   }
 
-  function storeOrders(actor: Principal, storeId: string, statuses: OrderStatus[] = LIVE) {
-    assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
-    return repo.ordersAt(storeId, statuses, 200).map(toOrder);
+  async function storeOrders(actor: Principal, storeId: string, statuses: OrderStatus[] = LIVE) {
+    await assertStoreAccess(actor, storeId, deps.identityRepo.storeExists);
+    return Promise.all((await repo.ordersAt(storeId, statuses, 200)).map(toOrder));
   }
 
-  const staffOrder = (actor: Principal, id: string) => toOrder(staffRow(actor, id));
+  const staffOrder = async (actor: Principal, id: string) => toOrder(await staffRow(actor, id));
 
   // ---- status moves ----
 
@@ -223,117 +247,132 @@ export function createOrderService(deps: {
   }
 
   /** One event per order and status (the automations' occurrence `order:<id>`): the notices are their recipes. */
-  function emitMove(o: OrderRow, to: OrderStatus, extra: { points: number; reason?: string }) {
+  function* emitMove(o: OrderRow, to: OrderStatus, extra: { points: number; reason?: string }): Step<void> {
     if (to !== "confirmed" && to !== "ready" && to !== "completed" && to !== "cancelled") return;
     const vars = noticeVars(o, to, extra);
-    deps.emit({ trigger: `order_${to}`, customerId: o.customerId, occurrenceKey: `order:${o.id}`, vars });
-    if (to === "completed" && !repo.hasOtherCompleted(o.customerId, o.id))
-      deps.emit({
-        trigger: "first_purchase",
-        customerId: o.customerId,
-        occurrenceKey: o.customerId,
-        vars: { code: o.code, total: vnd(o.totalVnd), ...orderFacts(o) },
-      });
+    yield* q(deps.emit({ trigger: `order_${to}`, customerId: o.customerId, occurrenceKey: `order:${o.id}`, vars }));
+    if (to === "completed" && !(yield* q(repo.hasOtherCompleted(o.customerId, o.id))))
+      yield* q(
+        deps.emit({
+          trigger: "first_purchase",
+          customerId: o.customerId,
+          occurrenceKey: o.customerId,
+          vars: { code: o.code, total: vnd(o.totalVnd), ...orderFacts(o) },
+        }),
+      );
   }
 
-  function complete(o: OrderRow, actor: Actor, at: number) {
-    if (o.paymentMethod === "counter" && o.paymentStatus !== "paid") repo.markPaid({ id: o.id, at, transId: null, checkoutOrderId: null });
-    const { rules } = deps.loyaltyRepo.currentRules();
-    const { tier } = tierFor(rules, deps.loyaltyRepo.earnedSince(o.customerId, at - rules.tierWindowDays * DAY));
+  function* complete(o: OrderRow, actor: Actor, at: number): Step<number> {
+    if (o.paymentMethod === "counter" && o.paymentStatus !== "paid") yield* q(repo.markPaid({ id: o.id, at, transId: null, checkoutOrderId: null }));
+    const { rules } = yield* q(deps.loyaltyRepo.currentRules());
+    const { tier } = tierFor(rules, yield* q(deps.loyaltyRepo.earnedSince(o.customerId, at - rules.tierWindowDays * DAY)));
     const points = pointsForPurchase(rules, o.totalVnd, tier.multiplier);
     let earned = 0;
     if (points > 0) {
-      const { entry } = deps.loyaltyRepo.append({
-        customerId: o.customerId,
-        kind: "earn",
-        delta: points,
-        reason: `Đơn hàng ${o.code} (${vnd(o.totalVnd)})`,
-        sourceKey: `order:${o.id}`,
-        storeId: o.storeId,
-        actor,
-        expiresAt: at + rules.pointsValidDays * DAY,
-        now: at,
-      });
+      const { entry } = yield* q(
+        deps.loyaltyRepo.append({
+          customerId: o.customerId,
+          kind: "earn",
+          delta: points,
+          reason: `Đơn hàng ${o.code} (${vnd(o.totalVnd)})`,
+          sourceKey: `order:${o.id}`,
+          storeId: o.storeId,
+          actor,
+          expiresAt: at + rules.pointsValidDays * DAY,
+          now: at,
+        }),
+      );
       earned = entry.delta;
     }
     let voucherState = o.voucherState;
     if (o.voucherId) {
-      const ok = deps.vouchers.redeemForOrder({ voucherId: o.voucherId, orderId: o.id, storeId: o.storeId, actor, placedAt: o.createdAt, at });
+      const ok = yield* q(deps.vouchers.redeemForOrder({ voucherId: o.voucherId, orderId: o.id, storeId: o.storeId, actor, placedAt: o.createdAt, at }));
       voucherState = ok ? "redeemed" : "conflict";
     }
-    repo.set(o.id, { pointsEarned: earned, voucherState, ...(offlineCheckout(o) ? { checkoutReportDue: 1 } : {}) });
+    yield* q(repo.set(o.id, { pointsEarned: earned, voucherState, ...(offlineCheckout(o) ? { checkoutReportDue: 1 } : {}) }));
     return earned;
   }
 
-  function cancel(o: OrderRow, actor: Actor, reason: string, at: number) {
+  function* cancel(o: OrderRow, actor: Actor, reason: string, at: number): Step<void> {
     const set: Parameters<OrderRepo["set"]>[1] = { cancelReason: reason };
     if (o.paymentStatus === "paid") set.paymentStatus = "refund_due";
     else if (offlineCheckout(o)) set.checkoutReportDue = -1; // never paid: Checkout closes it as failed
     if (o.status === "completed") {
       if (o.pointsEarned > 0) {
-        const { reverse, shortfall } = pointsReversal(o.pointsEarned, deps.loyaltyRepo.balanceOf(o.customerId) ?? 0);
-        deps.loyaltyRepo.append({
-          customerId: o.customerId,
-          kind: "reverse",
-          delta: -reverse,
-          reason: `Hủy đơn ${o.code}${shortfall ? ` (${shortfall} điểm đã dùng, không thu hồi)` : ""}`,
-          sourceKey: `order:${o.id}:reverse`,
-          storeId: o.storeId,
-          actor,
-          now: at,
-        });
+        const { reverse, shortfall } = pointsReversal(o.pointsEarned, (yield* q(deps.loyaltyRepo.balanceOf(o.customerId))) ?? 0);
+        yield* q(
+          deps.loyaltyRepo.append({
+            customerId: o.customerId,
+            kind: "reverse",
+            delta: -reverse,
+            reason: `Hủy đơn ${o.code}${shortfall ? ` (${shortfall} điểm đã dùng, không thu hồi)` : ""}`,
+            sourceKey: `order:${o.id}:reverse`,
+            storeId: o.storeId,
+            actor,
+            now: at,
+          }),
+        );
         set.pointsReversed = reverse;
         set.pointsShortfall = shortfall;
       }
       if (o.voucherId && o.voucherState === "redeemed") {
-        set.voucherState = deps.vouchers.restoreForOrder({ voucherId: o.voucherId, redeemedAt: o.completedAt!, at }) ? "restored" : "kept";
+        set.voucherState = (yield* q(deps.vouchers.restoreForOrder({ voucherId: o.voucherId, redeemedAt: o.completedAt!, at }))) ? "restored" : "kept";
       }
     } else if (o.voucherId) {
       set.voucherState = "released"; // the reservation ends with the live order (the partial unique index frees it)
     }
-    repo.set(o.id, set);
+    yield* q(repo.set(o.id, set));
   }
 
   /** Staff transitions run in a transaction; a report they made due is sent after it commits. */
-  function afterCommit(id: string) {
-    if (repo.order(id)?.checkoutReportDue != null) deps.checkoutDue?.(id);
+  function afterCommit(o: OrderRow) {
+    if (o.checkoutReportDue != null) deps.checkoutDue?.(o.id);
   }
 
-  function move(o: OrderRow, to: OrderStatus, actor: Actor, reason: string | undefined, at: number) {
+  /**
+   * One status move, inside the caller's transaction, from the order as read in it. The conditional update makes
+   * one of two concurrent moves from one state win on SQLite; on PostgreSQL the loser is serialized after the
+   * winner and run again from its read, so it sees the new state and is refused (or moves on from it).
+   */
+  function* move(o: OrderRow, to: OrderStatus, actor: Actor, reason: string | undefined, at: number): Step<void> {
     if (!canTransition(o.status, to))
       throw new AppError(ErrorCode.ORDER_STATUS_INVALID, `This order is ${o.status}: it cannot become ${to}`, { status: o.status });
     if (to === "confirmed" && o.paymentMethod === "zalopay" && o.paymentStatus !== "paid")
       throw new AppError(ErrorCode.ORDER_NOT_PAID, "This order is paid through Zalo and has not been paid yet");
-    if (!repo.move(o.id, o.status, to, at)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order just changed: reload it");
+    if (!(yield* q(repo.move(o.id, o.status, to, at)))) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order just changed: reload it");
     let points = 0;
-    if (to === "completed") points = complete(o, actor, at);
-    if (to === "cancelled") cancel(o, actor, reason ?? "", at);
-    emitMove(o, to, { points, reason });
-    audit(db, { actor, action: `order.${to}`, targetId: o.id, storeId: o.storeId, details: { from: o.status, reason }, at });
+    if (to === "completed") points = yield* complete(o, actor, at);
+    if (to === "cancelled") yield* cancel(o, actor, reason ?? "", at);
+    yield* emitMove(o, to, { points, reason });
+    yield* q(audit(store, { actor, action: `order.${to}`, targetId: o.id, storeId: o.storeId, details: { from: o.status, reason }, at }));
   }
 
   /** Staff of the order's store (or an admin) move it along. */
-  function transition(actor: Principal, id: string, body: { status: OrderStatus; reason?: string }): Order {
-    staffRow(actor, id);
+  async function transition(actor: Principal, id: string, body: { status: OrderStatus; reason?: string }): Promise<Order> {
+    await staffRow(actor, id);
     const at = now();
-    tx(db, () => move(repo.order(id)!, body.status, actorOf(actor), body.reason, at));
-    afterCommit(id);
-    return toOrder(repo.order(id)!);
+    await store.tx(function* () {
+      yield* move((yield* q(repo.order(id)))!, body.status, actorOf(actor), body.reason, at);
+    });
+    const o = (await repo.order(id))!;
+    afterCommit(o);
+    return toOrder(o);
   }
 
   /** A shopper may cancel their own order until the store confirms it, if it has not been paid. */
-  function cancelOwn(customerId: string, id: string, reason: string): Order {
-    ownRow(customerId, id);
+  async function cancelOwn(customerId: string, id: string, reason: string): Promise<Order> {
+    await ownRow(customerId, id);
     const at = now();
-    tx(db, () => {
-      const o = repo.order(id)!;
+    await store.tx(function* () {
+      const o = (yield* q(repo.order(id)))!;
       if (o.status !== "placed")
         throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "The store has already started this order: ask the staff to cancel it", { status: o.status });
       if (o.paymentStatus === "paid") throw new AppError(ErrorCode.ORDER_ALREADY_PAID, "This order is paid: ask the staff to cancel and refund it");
-      move(o, "cancelled", { kind: "customer", id: customerId }, reason, at);
+      yield* move(o, "cancelled", { kind: "customer", id: customerId }, reason, at);
     });
-    afterCommit(id);
-    return toOrder(repo.order(id)!);
+    const o = (await repo.order(id))!;
+    afterCommit(o);
+    return toOrder(o);
   }
 
   return {

@@ -1,9 +1,9 @@
-import type { Db } from "../../db/client";
-import { recordWebhookEvent } from "../oa/repo";
+import type { Store } from "../../db/store";
+import { createWebhookEventRecorder } from "../oa/repo";
 
-export function createPaymentRepo(db: Db) {
+export function createPaymentRepo(store: Store) {
   /** Stores a verified Zalo event once; false when its key was seen before (Zalo retries). The oa module owns the table. */
-  const recordWebhook = (dedupeKey: string, eventName: string, payload: string, at: number) => recordWebhookEvent(db, dedupeKey, eventName, payload, at);
+  const recordWebhook = createWebhookEventRecorder(store);
 
   return { recordWebhook };
 }

@@ -27,7 +27,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
         response: { 200: CheckoutParams },
       },
     },
-    async (req) => payments.checkout(me(req).id, req.params.id),
+    async (req) => await payments.checkout(me(req).id, req.params.id),
   );
 
   r.get(
@@ -56,7 +56,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
         response: { 200: z.object({ refunds: z.array(RefundTask) }) },
       },
     },
-    async () => ({ refunds: payments.refundTasks() }),
+    async () => ({ refunds: await payments.refundTasks() }),
   );
   r.post(
     "/api/admin/orders/:id/refunded",
@@ -71,8 +71,8 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
       },
     },
     async (req) => {
-      payments.markRefunded(me(req), req.params.id, req.body.note);
-      return { order: orders.staffOrder(me(req), req.params.id) };
+      await payments.markRefunded(me(req), req.params.id, req.body.note);
+      return { order: await orders.staffOrder(me(req), req.params.id) };
     },
   );
 
@@ -87,7 +87,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
         response: { 200: z.object({ reports: z.array(CheckoutReportTask) }) },
       },
     },
-    async () => ({ reports: payments.failingReports() }),
+    async () => ({ reports: await payments.failingReports() }),
   );
   r.post(
     "/api/admin/orders/:id/checkout-report/retry",
@@ -116,7 +116,7 @@ export async function paymentRoutes(app: FastifyInstance, opts: { payments: Paym
       },
     },
     async (req) => {
-      const res = payments.handleCallback(req.body);
+      const res = await payments.handleCallback(req.body);
       if (res.returnCode !== 1) req.log.warn({ reason: res.returnMessage }, "rejected checkout callback");
       return res;
     },

@@ -1,6 +1,5 @@
 import { ErrorCode, type CheckoutParams, type PaymentState } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
+import { q, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import { audit, SYSTEM } from "../../lib/audit";
 import { checkoutMac, notifyMac, parseExtradata, sameMac } from "../../zalo/checkout";
@@ -21,7 +20,7 @@ export type CheckoutReply = { returnCode: 0 | 1; returnMessage: string };
  * through its repo); this module makes the createOrder MAC, verifies Zalo's callbacks and asks getOrderStatus.
  */
 export function createPaymentService(deps: {
-  db: Db;
+  store: Store;
   repo: PaymentRepo;
   orders: Pick<OrderService, "ownRow">;
   orderRepo: Pick<
@@ -48,7 +47,7 @@ export function createPaymentService(deps: {
   now: () => number;
   onError?: (err: unknown, orderId: string) => void;
 }) {
-  const { db, repo, orderRepo, now } = deps;
+  const { store, repo, orderRepo, now } = deps;
   const { ownRow } = deps.orders;
 
   function privateKey() {
@@ -58,9 +57,9 @@ export function createPaymentService(deps: {
   }
 
   /** The createOrder params for zmp-sdk, with the server-made MAC (§8.2). */
-  function checkout(customerId: string, id: string): CheckoutParams {
+  async function checkout(customerId: string, id: string): Promise<CheckoutParams> {
     const key = privateKey();
-    const o = ownRow(customerId, id);
+    const o = await ownRow(customerId, id);
     // "Pay at the counter" goes through Checkout too, as a COD order (Zalo asks for every payment there); its
     // result is reported back with updateOrderStatus when staff complete it.
     const counter = o.paymentMethod === "counter";
@@ -69,42 +68,48 @@ export function createPaymentService(deps: {
     const params = {
       amount: o.totalVnd,
       desc: `Thanh toán đơn ${o.code}`,
-      item: orderRepo.linesOf(o.id).map((l) => ({ id: l.productId, name: l.name, quantity: l.quantity, amount: l.lineTotalVnd })),
+      item: (await orderRepo.linesOf(o.id)).map((l) => ({ id: l.productId, name: l.name, quantity: l.quantity, amount: l.lineTotalVnd })),
       extradata: JSON.stringify({ orderId: o.id, code: o.code }),
       method: JSON.stringify({ id: counter ? deps.checkout.codMethod : deps.checkout.method, isCustom: false }),
     };
     const mac = checkoutMac(key, params);
+    const at = now();
     if (!counter)
-      tx(db, () => {
-        if (orderRepo.order(id)!.paymentStatus !== "paid") orderRepo.set(id, { paymentStatus: "pending", updatedAt: now() });
+      await store.tx(function* () {
+        if ((yield* q(orderRepo.order(id)))!.paymentStatus !== "paid") yield* q(orderRepo.set(id, { paymentStatus: "pending", updatedAt: at }));
       });
     return { ...params, mac };
   }
 
-  /** Marks an order paid or failed from a verified Zalo answer, once per event key. Runs in a transaction. */
-  function applyPayment(
+  /**
+   * Marks an order paid or failed from a verified Zalo answer, once per event key: a transaction body. Of concurrent
+   * deliveries of one event, one records it (PostgreSQL serializes the others after it; they find it recorded).
+   */
+  function* applyPayment(
     o: OrderRow,
     p: { key: string; checkoutOrderId: string; transId: string | null; resultCode: number; method: string | null; payload: unknown; at: number },
-  ) {
-    if (!repo.recordWebhook(p.key, "checkout.payment", JSON.stringify(p.payload), p.at)) return false;
-    orderRepo.linkCheckout(o.id, p.checkoutOrderId);
-    if (p.method) orderRepo.set(o.id, { checkoutMethod: p.method });
+  ): Step<boolean> {
+    if (!(yield* q(repo.recordWebhook(p.key, "checkout.payment", JSON.stringify(p.payload), p.at)))) return false;
+    yield* q(orderRepo.linkCheckout(o.id, p.checkoutOrderId));
+    if (p.method) yield* q(orderRepo.set(o.id, { checkoutMethod: p.method }));
     if (p.resultCode === 1) {
-      if (orderRepo.markPaid({ id: o.id, at: p.at, transId: p.transId, checkoutOrderId: p.checkoutOrderId })) {
+      if (yield* q(orderRepo.markPaid({ id: o.id, at: p.at, transId: p.transId, checkoutOrderId: p.checkoutOrderId }))) {
         // Paid after it was cancelled: the money goes back. Read the order now, not as the caller saw it before
         // an await (a shopper may cancel while Zalo's status is being read).
-        if (orderRepo.order(o.id)!.status === "cancelled") orderRepo.set(o.id, { paymentStatus: "refund_due" });
-        audit(db, {
-          actor: SYSTEM,
-          action: "order.paid",
-          targetId: o.id,
-          storeId: o.storeId,
-          details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId },
-          at: p.at,
-        });
+        if ((yield* q(orderRepo.order(o.id)))!.status === "cancelled") yield* q(orderRepo.set(o.id, { paymentStatus: "refund_due" }));
+        yield* q(
+          audit(store, {
+            actor: SYSTEM,
+            action: "order.paid",
+            targetId: o.id,
+            storeId: o.storeId,
+            details: { checkoutOrderId: p.checkoutOrderId, transId: p.transId },
+            at: p.at,
+          }),
+        );
       }
     } else if (p.resultCode === -1) {
-      orderRepo.markFailed(o.id, p.at);
+      yield* q(orderRepo.markFailed(o.id, p.at));
     }
     return true;
   }
@@ -115,7 +120,7 @@ export function createPaymentService(deps: {
    * The payment callback (§8.3). overallMac is verified before anything else; a bad one changes nothing.
    * Zalo retries: the event key (Checkout order, transaction, result) makes a duplicate act once.
    */
-  function handleCallback(body: unknown): CheckoutReply {
+  async function handleCallback(body: unknown): Promise<CheckoutReply> {
     const key = deps.checkout.privateKey;
     if (!key) return { returnCode: 0, returnMessage: "checkout is not configured" };
     if (!isObj(body) || !isObj(body.data)) return { returnCode: 0, returnMessage: "invalid body" };
@@ -124,13 +129,13 @@ export function createPaymentService(deps: {
     if (String(data.appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
     const checkoutOrderId = String(data.orderId ?? "");
     const ours = parseExtradata(data.extradata)?.orderId;
-    const o = typeof ours === "string" ? orderRepo.order(ours) : checkoutOrderId ? orderRepo.orderByCheckoutId(checkoutOrderId) : undefined;
+    const o = await (typeof ours === "string" ? orderRepo.order(ours) : checkoutOrderId ? orderRepo.orderByCheckoutId(checkoutOrderId) : undefined);
     if (!o) return { returnCode: 0, returnMessage: "order not found" };
     if (Number(data.amount) !== o.totalVnd) return { returnCode: 0, returnMessage: "amount does not match the order" };
     const resultCode = Number(data.resultCode);
     const transId = data.transId == null ? null : String(data.transId);
     const at = now();
-    const fresh = tx(db, () =>
+    const fresh = await store.tx(() =>
       applyPayment(o, {
         key: `checkout:callback:${checkoutOrderId}:${transId}:${resultCode}`,
         checkoutOrderId,
@@ -157,11 +162,11 @@ export function createPaymentService(deps: {
     if (!sameMac(notifyMac(key, String(appId), String(orderId), String(method)), body.mac)) return { returnCode: 0, returnMessage: "invalid mac" };
     if (String(appId) !== deps.checkout.appId) return { returnCode: 0, returnMessage: "appId does not match" };
     const coid = String(orderId);
-    let o = orderRepo.orderByCheckoutId(coid);
+    let o = await orderRepo.orderByCheckoutId(coid);
     if (!o) {
       try {
         const ours = parseExtradata((await deps.zalo.getCheckoutStatus(coid)).extradata)?.orderId;
-        o = typeof ours === "string" ? orderRepo.order(ours) : undefined;
+        o = typeof ours === "string" ? await orderRepo.order(ours) : undefined;
       } catch {
         return { returnCode: 0, returnMessage: "could not read the order from Zalo: retry" };
       }
@@ -171,21 +176,23 @@ export function createPaymentService(deps: {
     if (!chosen) return { returnCode: 0, returnMessage: "method must be COD or BANK" };
     const at = now();
     const found = o;
-    tx(db, () => {
-      if (!repo.recordWebhook(`checkout:notify:${coid}:${chosen}`, "checkout.notify", JSON.stringify(body), at)) return;
-      orderRepo.linkCheckout(found.id, coid);
-      const cur = orderRepo.order(found.id)!;
+    await store.tx(function* () {
+      if (!(yield* q(repo.recordWebhook(`checkout:notify:${coid}:${chosen}`, "checkout.notify", JSON.stringify(body), at)))) return;
+      yield* q(orderRepo.linkCheckout(found.id, coid));
+      const cur = (yield* q(orderRepo.order(found.id)))!;
       if (cur.paymentStatus === "paid" && cur.paymentMethod === "zalopay") return; // paid online meanwhile: nothing owed
       const due = cur.status === "completed" ? 1 : cur.status === "cancelled" && cur.paymentStatus !== "refund_due" ? -1 : null;
-      orderRepo.set(found.id, {
-        checkoutMethod: chosen,
-        ...(cur.paymentMethod === "zalopay" ? { paymentMethod: "counter", paymentStatus: "unpaid" } : {}),
-        ...(due !== null ? { checkoutReportDue: due } : {}),
-        updatedAt: at,
-      });
-      audit(db, { actor: SYSTEM, action: "order.payment_method", targetId: found.id, storeId: found.storeId, details: { method: chosen }, at });
+      yield* q(
+        orderRepo.set(found.id, {
+          checkoutMethod: chosen,
+          ...(cur.paymentMethod === "zalopay" ? { paymentMethod: "counter", paymentStatus: "unpaid" } : {}),
+          ...(due !== null ? { checkoutReportDue: due } : {}),
+          updatedAt: at,
+        }),
+      );
+      yield* q(audit(store, { actor: SYSTEM, action: "order.payment_method", targetId: found.id, storeId: found.storeId, details: { method: chosen }, at }));
     });
-    if (orderRepo.order(found.id)!.checkoutReportDue != null) reportSoon(found.id);
+    if ((await orderRepo.order(found.id))!.checkoutReportDue != null) reportSoon(found.id);
     return { returnCode: 1, returnMessage: "success" };
   }
 
@@ -202,23 +209,26 @@ export function createPaymentService(deps: {
    */
   async function reportOne(id: string): Promise<boolean> {
     const at = now();
-    const claim = orderRepo.claimReport(id, at, at + LEASE_MS);
+    const claim = await orderRepo.claimReport(id, at, at + LEASE_MS);
     if (!claim) return false;
     if (!claim.coid) {
-      orderRepo.reportFailed(id, at + STUCK_RETRY_MS, "no Checkout order id");
+      await orderRepo.reportFailed(id, at + STUCK_RETRY_MS, "no Checkout order id");
       return false;
     }
     try {
       await deps.zalo.updateCheckoutStatus(claim.coid, claim.due);
     } catch (err) {
       const permanent = err instanceof ZaloError && (err.kind === "permanent" || err.kind === "request_invalid") && err.zaloCode !== -2003;
-      orderRepo.reportFailed(id, now() + (permanent ? STUCK_RETRY_MS : RETRY_MS), err instanceof Error ? err.message : String(err));
+      await orderRepo.reportFailed(id, now() + (permanent ? STUCK_RETRY_MS : RETRY_MS), err instanceof Error ? err.message : String(err));
       return false;
     }
-    const o = orderRepo.order(id)!;
-    tx(db, () => {
-      orderRepo.reported(id, claim.due);
-      audit(db, { actor: SYSTEM, action: "order.checkout_reported", targetId: id, storeId: o.storeId, details: { resultCode: claim.due }, at: now() });
+    const o = (await orderRepo.order(id))!;
+    const doneAt = now();
+    await store.tx(function* () {
+      yield* q(orderRepo.reported(id, claim.due));
+      yield* q(
+        audit(store, { actor: SYSTEM, action: "order.checkout_reported", targetId: id, storeId: o.storeId, details: { resultCode: claim.due }, at: doneAt }),
+      );
     });
     return true;
   }
@@ -231,7 +241,7 @@ export function createPaymentService(deps: {
   /** The periodic sweep: reports still owed (a failed send, a process that stopped mid-way). */
   async function reportDue(limit = 50) {
     let sent = 0;
-    for (const id of orderRepo.dueReports(now(), limit)) if (await reportOne(id)) sent++;
+    for (const id of await orderRepo.dueReports(now(), limit)) if (await reportOne(id)) sent++;
     return sent;
   }
 
@@ -239,8 +249,8 @@ export function createPaymentService(deps: {
    * Reports Zalo keeps refusing (or that cannot reach it): the console's list, so a COD order completed at the
    * counter is not silently left open in Zalo's Checkout. The Zalo code is read back from the recorded failure.
    */
-  function failingReports() {
-    return orderRepo.failingReports(200).map((o) => {
+  async function failingReports() {
+    return (await orderRepo.failingReports(200)).map((o) => {
       const m = /failed \((-?\d+)\)/.exec(o.checkoutReportError ?? "");
       const zaloCode = m ? Number(m[1]) : null;
       return {
@@ -259,11 +269,13 @@ export function createPaymentService(deps: {
 
   /** An owner's "retry now": the report is sent at once (audited); false when Zalo refused it again. */
   async function retryReport(actor: Principal, id: string) {
-    const o = orderRepo.order(id);
+    const o = await orderRepo.order(id);
     if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
-    tx(db, () => {
-      if (!orderRepo.releaseFailedReport(id)) throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order has no failed Checkout report to retry");
-      audit(db, { actor: actorOf(actor), action: "order.checkout_report_retried", targetId: id, storeId: o.storeId, details: {}, at: now() });
+    const at = now();
+    await store.tx(function* () {
+      if (!(yield* q(orderRepo.releaseFailedReport(id))))
+        throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order has no failed Checkout report to retry");
+      yield* q(audit(store, { actor: actorOf(actor), action: "order.checkout_report_retried", targetId: id, storeId: o.storeId, details: {}, at }));
     });
     return reportOne(id);
   }
@@ -274,8 +286,8 @@ export function createPaymentService(deps: {
    * Cancelled paid orders still to refund: the console's task list. Zalo documents no refund API for Checkout
    * (zalo-platform.md §8), so the money goes back by hand (the ZaloPay merchant portal, cash, a transfer).
    */
-  function refundTasks() {
-    return orderRepo.refundsDue(200).map((o) => ({
+  async function refundTasks() {
+    return (await orderRepo.refundsDue(200)).map((o) => ({
       orderId: o.id,
       code: o.code,
       storeId: o.storeId,
@@ -290,18 +302,20 @@ export function createPaymentService(deps: {
   }
 
   /** Marks a refund made (once; audited). A COD/bank Checkout order then tells Zalo it was refunded (resultCode 2). */
-  function markRefunded(actor: Principal, id: string, note: string) {
+  async function markRefunded(actor: Principal, id: string, note: string) {
     const at = now();
-    const o = orderRepo.order(id);
+    const o = await orderRepo.order(id);
     if (!o) throw new AppError(ErrorCode.ORDER_NOT_FOUND, "Order not found");
-    tx(db, () => {
-      if (!orderRepo.markRefunded({ id, at, by: actor.id, note }))
-        throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order has no refund to make", { status: orderRepo.order(id)!.paymentStatus });
-      if (offlineCheckout(o)) orderRepo.set(id, { checkoutReportDue: 2 });
-      audit(db, { actor: actorOf(actor), action: "order.refunded", targetId: id, storeId: o.storeId, details: { note, totalVnd: o.totalVnd }, at });
+    await store.tx(function* () {
+      if (!(yield* q(orderRepo.markRefunded({ id, at, by: actor.id, note }))))
+        throw new AppError(ErrorCode.ORDER_STATUS_INVALID, "This order has no refund to make", { status: (yield* q(orderRepo.order(id)))!.paymentStatus });
+      if (offlineCheckout(o)) yield* q(orderRepo.set(id, { checkoutReportDue: 2 }));
+      yield* q(
+        audit(store, { actor: actorOf(actor), action: "order.refunded", targetId: id, storeId: o.storeId, details: { note, totalVnd: o.totalVnd }, at }),
+      );
     });
     if (offlineCheckout(o)) reportSoon(id);
-    return orderRepo.order(id)!;
+    return (await orderRepo.order(id))!;
   }
 
   /**
@@ -324,7 +338,7 @@ export function createPaymentService(deps: {
    * from the mini app (what createOrder returned); it is trusted only if Zalo's answer carries this order's extradata.
    */
   async function paymentState(customerId: string, id: string, checkoutOrderId?: string): Promise<PaymentState> {
-    let o = ownRow(customerId, id);
+    let o = await ownRow(customerId, id);
     let zalo: PaymentState["zalo"] = null;
     const coid = o.checkoutOrderId ?? checkoutOrderId;
     if (
@@ -347,7 +361,7 @@ export function createPaymentService(deps: {
       const ours = parseExtradata(s.extradata)?.orderId === o.id;
       if (ours && (s.returnCode === -1 || (s.returnCode === 1 && s.amount === o.totalVnd))) {
         const at = now();
-        tx(db, () =>
+        await store.tx(() =>
           applyPayment(o, {
             key: `checkout:status:${coid}:${s.transId}:${s.returnCode}`,
             checkoutOrderId: coid,
@@ -359,9 +373,11 @@ export function createPaymentService(deps: {
           }),
         );
       } else if (ours) {
-        tx(db, () => orderRepo.linkCheckout(o.id, coid));
+        await store.tx(function* () {
+          yield* q(orderRepo.linkCheckout(o.id, coid));
+        });
       }
-      o = orderRepo.order(id)!;
+      o = (await orderRepo.order(id))!;
     }
     return { orderId: o.id, payment: o.paymentMethod, paymentStatus: o.paymentStatus, paidAt: iso(o.paidAt), checkoutOrderId: o.checkoutOrderId, zalo };
   }

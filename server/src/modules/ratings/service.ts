@@ -12,6 +12,7 @@ import {
 import { tx, type Db } from "../../db/client";
 import { AppError } from "../../errors";
 import type { InboxService } from "../inbox/service";
+import type { SyncView } from "../../db/store";
 import type { OrderService } from "../orders/service";
 import type { RatingRepo, RatingRow } from "./repo";
 
@@ -47,7 +48,7 @@ export const inboxTextOf = (r: { stars: number; code: string; comment: string })
 export function createRatingService(deps: {
   db: Db;
   repo: RatingRepo;
-  orders: Pick<OrderService, "ownRow">;
+  orders: SyncView<Pick<OrderService, "ownRow">>;
   inbox: Pick<InboxService, "noteFromCustomer">;
   now: () => number;
 }) {

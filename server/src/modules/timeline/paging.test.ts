@@ -314,14 +314,17 @@ describe("query plans", () => {
   const params = { customerId: "p", min: 0, max: NOW, n: 31, at: BASE + 10 * S, stores: null };
 
   it("every source statement searches its own index, and sorts nothing", () => {
-    const statements = prepared.filter((q) => q.includes("@customerId"));
+    // Named parameters, or (sources on the store: the draws) `?` ones, bound here in the order the repo binds them.
+    const statements = prepared.filter((q) => q.includes("@customerId") || /\bfrom game_draws indexed by \w+ where customer_id = \?/.test(q));
+    const bind = (q: string) =>
+      q.includes("@customerId") ? [params] : q.includes(" between ") ? ["p", 0, NOW, null, null, 31] : ["p", params.at, params.at, null, null];
     expect(statements.length).toBeGreaterThanOrEqual(Object.keys(INDEX).length + 3); // + orders', vouchers' and draws' straddling reads
     const seen = new Set<string>();
     for (const q of statements) {
-      const name = /\bfrom (\w+)\s+indexed by \w+\s+where (customer|target)_id = @customerId/.exec(q)?.[1];
+      const name = /\bfrom (\w+)\s+indexed by \w+\s+where (customer|target)_id = (@customerId|\?)/.exec(q)?.[1];
       expect(name, q).toBeDefined();
       seen.add(name!);
-      const plan = (db.$client.prepare(`explain query plan ${q}`).all(params) as { detail: string }[]).map((p) => p.detail);
+      const plan = (db.$client.prepare(`explain query plan ${q}`).all(...bind(q)) as { detail: string }[]).map((p) => p.detail);
       const main = plan.filter((d) => new RegExp(`^(SEARCH|SCAN) ${name}\\b`).test(d));
       expect(main, `${name}: ${plan.join(" / ")}`).toEqual([expect.stringMatching(new RegExp(`^SEARCH ${name} USING (COVERING )?INDEX ${INDEX[name!]} \\(`))]);
       expect(

@@ -31,7 +31,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
       config: { access: "customer", scope: "own" },
       schema: { tags: ["vouchers"], summary: "Offers I can claim or buy with points", response: { 200: z.object({ items: z.array(CatalogueItem) }) } },
     },
-    async (req) => ({ items: vouchers.catalogue(me(req).id) }),
+    async (req) => ({ items: await vouchers.catalogue(me(req).id) }),
   );
 
   r.post(
@@ -58,7 +58,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
       config: { access: "customer", scope: "own" },
       schema: { tags: ["vouchers"], querystring: z.object({ status: VoucherStatus.optional() }), response: { 200: z.object({ vouchers: z.array(Voucher) }) } },
     },
-    async (req) => ({ vouchers: vouchers.mine(me(req).id, req.query.status) }),
+    async (req) => ({ vouchers: await vouchers.mine(me(req).id, req.query.status) }),
   );
 
   r.get(
@@ -67,7 +67,7 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
       config: { access: "customer", scope: { owner: "voucher" } },
       schema: { tags: ["vouchers"], params: IdParam, response: { 200: z.object({ voucher: Voucher }) } },
     },
-    async (req) => ({ voucher: vouchers.own(me(req).id, req.params.id) }),
+    async (req) => ({ voucher: await vouchers.own(me(req).id, req.params.id) }),
   );
 
   r.get(
@@ -128,15 +128,13 @@ export async function voucherRoutes(app: FastifyInstance, opts: { vouchers: Vouc
         response: { 200: z.object({ campaigns: z.array(AdminCampaign) }) },
       },
     },
-    async () => ({
-      campaigns: vouchers.listCampaigns(),
-    }),
+    async () => ({ campaigns: await vouchers.listCampaigns() }),
   );
 
   r.post(
     "/api/admin/voucher-campaigns",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], body: CampaignInput, response: { 201: Campaign } } },
-    async (req, reply) => reply.status(201).send(vouchers.createCampaign(me(req), req.body)),
+    async (req, reply) => reply.status(201).send(await vouchers.createCampaign(me(req), req.body)),
   );
 
   r.put(

@@ -11,17 +11,16 @@ import {
   type Voucher,
   type VoucherQr,
 } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
-import { createGroupCommit, Refusal } from "../../db/group-commit";
+import { Refusal } from "../../db/group-commit";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit, type Actor } from "../../lib/audit";
 import { humanCode, normalizeMemberCode, normalizeVoucherCode } from "../../lib/codes";
 import { assertStoreAccess } from "../../lib/scope";
 import type { createSigner } from "../../lib/signed-token";
-import type { IdentityRepoSync } from "../identity/repo";
-import type { LoyaltyRepoSync } from "../loyalty/repo";
+import type { IdentityRepo } from "../identity/repo";
+import type { LoyaltyRepo } from "../loyalty/repo";
 import type { CampaignRow, VoucherRepo, VoucherRow } from "./repo";
 
 const QR_TTL_MS = 60_000;
@@ -96,19 +95,20 @@ const BLOCKER_MESSAGE: Record<string, string> = {
 };
 
 export function createVoucherService(deps: {
-  db: Db;
+  store: Store;
   repo: VoucherRepo;
-  loyaltyRepo: Pick<LoyaltyRepoSync, "append">;
-  identityRepo: Pick<IdentityRepoSync, "byId" | "storeExists" | "memberRef">;
+  loyaltyRepo: Pick<LoyaltyRepo, "append">;
+  identityRepo: Pick<IdentityRepo, "byId" | "storeExists" | "memberRef">;
   /** Whether a redeemer's id is a console operator's (named as such at the counter). */
-  operatorExists: (id: string) => boolean;
+  operatorExists: (id: string) => Awaitable<boolean>;
   qrSigner: ReturnType<typeof createSigner>;
   now: () => number;
 }) {
-  const { db, repo, now } = deps;
+  const { store, repo, now } = deps;
 
-  function toVoucher(v: VoucherRow, at = now()): Voucher {
-    const c = toCampaign(repo.campaign(v.campaignId)!);
+  /** A voucher as the shopper and the counter see it: a step (its campaign is read in the caller's transaction). */
+  function* voucherView(v: VoucherRow, at = now()): Step<Voucher> {
+    const c = toCampaign((yield* q(repo.campaign(v.campaignId)))!);
     return {
       id: v.id,
       code: v.code,
@@ -131,6 +131,8 @@ export function createVoucherService(deps: {
       source: v.source,
     };
   }
+
+  const campaignNow = async (id: string) => toCampaign((await repo.campaign(id))!);
 
   // ---- admin ----
 
@@ -156,51 +158,57 @@ export function createVoucherService(deps: {
     };
   }
 
-  function assertStores(ids: string[]) {
-    const unknown = ids.filter((s) => !deps.identityRepo.storeExists(s));
+  async function assertStores(ids: string[]) {
+    const unknown: string[] = [];
+    for (const s of ids) if (!(await deps.identityRepo.storeExists(s))) unknown.push(s);
     if (unknown.length)
       throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, [
         fieldIssue("storeIds", `unknown store ${unknown.join(", ")}`, "có cửa hàng không còn tồn tại, hãy chọn lại"),
       ]);
   }
 
-  function createCampaign(actor: Principal, input: CampaignInput): Campaign {
-    assertStores(input.storeIds);
+  async function createCampaign(actor: Principal, input: CampaignInput): Promise<Campaign> {
+    await assertStores(input.storeIds);
     const id = randomUUID();
     const at = now();
-    tx(db, () => {
-      repo.insertCampaign({ id, ...campaignRow(input), createdAt: at, updatedAt: at });
-      audit(db, { actor: actorOf(actor), action: "campaign.create", targetId: id, details: input, at });
+    await store.tx(function* () {
+      yield* q(repo.insertCampaign({ id, ...campaignRow(input), createdAt: at, updatedAt: at }));
+      yield* q(audit(store, { actor: actorOf(actor), action: "campaign.create", targetId: id, details: input, at }));
     });
-    return toCampaign(repo.campaign(id)!);
+    return campaignNow(id);
   }
 
-  function updateCampaign(actor: Principal, id: string, input: CampaignInput): Campaign {
-    assertStores(input.storeIds);
+  async function updateCampaign(actor: Principal, id: string, input: CampaignInput): Promise<Campaign> {
+    await assertStores(input.storeIds);
     const at = now();
-    tx(db, () => {
-      const current = repo.campaign(id);
+    await store.tx(function* () {
+      const current = yield* q(repo.campaign(id));
       if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
       if (input.stock !== null && input.stock < current.issued) {
         throw new AppError(ErrorCode.VALIDATION_FAILED, `Stock cannot go below the ${current.issued} vouchers already issued`, [
           fieldIssue("stock", "stock cannot go below the vouchers already issued", `kho không được ít hơn ${current.issued} voucher đã phát`),
         ]);
       }
-      repo.updateCampaign(id, { ...campaignRow(input), updatedAt: at });
-      audit(db, { actor: actorOf(actor), action: "campaign.update", targetId: id, details: input, at });
+      yield* q(repo.updateCampaign(id, campaignRow(input), at));
+      yield* q(audit(store, { actor: actorOf(actor), action: "campaign.update", targetId: id, details: input, at }));
     });
-    return toCampaign(repo.campaign(id)!);
+    return campaignNow(id);
   }
 
   /** Every campaign with what became of its vouchers (counted in the repo, one grouped scan). */
-  function listCampaigns(): AdminCampaign[] {
-    const counts = repo.campaignCounts(now());
-    return repo.campaigns().map((r) => {
-      const c = counts.get(r.id);
-      const byStore = [...(c?.byStore ?? new Map<string, number>())]
-        .map(([storeId, redeemed]) => ({ storeId, storeName: repo.storeName(storeId), redeemed }))
-        .sort((a, b) => b.redeemed - a.redeemed || a.storeName.localeCompare(b.storeName));
-      return { ...toCampaign(r), stats: { issued: r.issued, redeemed: c?.redeemed ?? 0, expired: c?.expired ?? 0, byStore } };
+  async function listCampaigns(): Promise<AdminCampaign[]> {
+    const at = now();
+    return store.read(function* () {
+      const counts = yield* q(repo.campaignCounts(at));
+      const out: AdminCampaign[] = [];
+      for (const r of yield* q(repo.campaigns())) {
+        const c = counts.get(r.id);
+        const byStore: AdminCampaign["stats"]["byStore"] = [];
+        for (const [storeId, redeemed] of c?.byStore ?? []) byStore.push({ storeId, storeName: yield* q(repo.storeName(storeId)), redeemed });
+        byStore.sort((a, b) => b.redeemed - a.redeemed || a.storeName.localeCompare(b.storeName));
+        out.push({ ...toCampaign(r), stats: { issued: r.issued, redeemed: c?.redeemed ?? 0, expired: c?.expired ?? 0, byStore } });
+      }
+      return out;
     });
   }
 
@@ -208,111 +216,119 @@ export function createVoucherService(deps: {
    * Deactivates or reactivates a campaign: off, it leaves the shopper's catalogue and cannot be claimed or won
    * (claimBlocker); vouchers already issued stay usable until they expire.
    */
-  function setCampaignActive(actor: Principal, id: string, active: boolean): Campaign {
+  async function setCampaignActive(actor: Principal, id: string, active: boolean): Promise<Campaign> {
     const at = now();
-    tx(db, () => {
-      const current = repo.campaign(id);
+    await store.tx(function* () {
+      const current = yield* q(repo.campaign(id));
       if (!current) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
       if (current.active === active) return;
-      repo.updateCampaign(id, { active, updatedAt: at });
-      audit(db, { actor: actorOf(actor), action: active ? "campaign.reactivate" : "campaign.deactivate", targetId: id, at });
+      yield* q(repo.setActive(id, active, at));
+      yield* q(audit(store, { actor: actorOf(actor), action: active ? "campaign.reactivate" : "campaign.deactivate", targetId: id, at }));
     });
-    return toCampaign(repo.campaign(id)!);
+    return campaignNow(id);
   }
 
   // ---- shopper ----
 
-  function catalogue(customerId: string): CatalogueItem[] {
-    const me = deps.identityRepo.byId(customerId)!;
-    const counts = repo.claimCounts(customerId);
+  async function catalogue(customerId: string): Promise<CatalogueItem[]> {
     const at = now();
-    return repo
-      .campaigns()
-      .filter((c) => c.listed && c.active && (c.validTo === null || c.validTo > at))
-      .map((c) => {
-        const claimed = counts.get(c.id) ?? 0;
-        const blockedBy = claimBlocker(c, { now: at, claimed, followsOa: me.followsOa, balance: me.pointsBalance });
-        return { ...toCampaign(c), claimedByMe: claimed, claimable: blockedBy === null, blockedBy };
-      });
-  }
-
-  /**
-   * Issues one voucher of a campaign to a customer, all in one transaction: limits, follow, stock
-   * (conditional update, so stock 10 means 10 vouchers however many claim at once) and the points
-   * it costs. `sourceKey` makes a retried issue return the voucher already issued.
-   */
-  function issue(p: { campaignId: string; customerId: string; source: string; sourceKey: string | null; actor: Actor }): {
-    voucher: VoucherRow;
-    duplicate: boolean;
-  } {
-    return tx(db, () => {
-      if (p.sourceKey) {
-        const existing = repo.voucherBySource(p.sourceKey);
-        if (existing) return { voucher: existing, duplicate: true };
-      }
-      const c = repo.campaign(p.campaignId);
-      if (!c || (!c.listed && p.source === "claim")) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
-      const me = deps.identityRepo.byId(p.customerId)!;
-      const at = now();
-      const blocker = claimBlocker(c, { now: at, claimed: repo.claimedBy(c.id, p.customerId), followsOa: me.followsOa, balance: me.pointsBalance });
-      if (blocker) {
-        throw new AppError(blocker, BLOCKER_MESSAGE[blocker]!);
-      }
-      if (!repo.takeStock(c.id)) throw new AppError(ErrorCode.CAMPAIGN_OUT_OF_STOCK, BLOCKER_MESSAGE[ErrorCode.CAMPAIGN_OUT_OF_STOCK]!);
-      const id = randomUUID();
-      if (c.costPoints > 0) {
-        deps.loyaltyRepo.append({
-          customerId: p.customerId,
-          kind: "spend",
-          delta: -c.costPoints,
-          reason: `Đổi voucher: ${c.name}`,
-          sourceKey: `voucher:${id}`,
-          actor: p.actor,
-          now: at,
+    return store.read(function* () {
+      const me = (yield* q(deps.identityRepo.byId(customerId)))!;
+      const counts = yield* q(repo.claimCounts(customerId));
+      return (yield* q(repo.campaigns()))
+        .filter((c) => c.listed && c.active && (c.validTo === null || c.validTo > at))
+        .map((c) => {
+          const claimed = counts.get(c.id) ?? 0;
+          const blockedBy = claimBlocker(c, { now: at, claimed, followsOa: me.followsOa, balance: me.pointsBalance });
+          return { ...toCampaign(c), claimedByMe: claimed, claimable: blockedBy === null, blockedBy };
         });
-      }
-      repo.insertVoucher({
-        id,
-        campaignId: c.id,
-        customerId: p.customerId,
-        code: humanCode(8),
-        source: p.source,
-        sourceKey: p.sourceKey,
-        issuedAt: at,
-        expiresAt: voucherExpiry(c, at),
-      });
-      return { voucher: repo.voucher(id)!, duplicate: false };
     });
   }
 
-  function claim(customerId: string, campaignId: string, requestId?: string) {
-    const { voucher } = issue({
+  /**
+   * Issues one voucher of a campaign to a customer, all in one transaction (the caller's, when there is one: a
+   * game's draw, a birthday scan): limits, follow, stock (conditional update, so stock 10 means 10 vouchers
+   * however many claim at once) and the points it costs. `sourceKey` makes a retried issue return the voucher
+   * already issued. Every check comes before the first write, so a refusal leaves the caller's transaction as it
+   * was; the writes take the customer's row (points) before the campaign's (stock), the documented lock order.
+   */
+  function issue(p: { campaignId: string; customerId: string; source: string; sourceKey: string | null; actor: Actor }) {
+    return store.join(function* (): Step<{ voucher: VoucherRow; duplicate: boolean }> {
+      if (p.sourceKey) {
+        const existing = yield* q(repo.voucherBySource(p.sourceKey));
+        if (existing) return { voucher: existing, duplicate: true };
+      }
+      const c = yield* q(repo.campaign(p.campaignId));
+      if (!c || (!c.listed && p.source === "claim")) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Campaign not found");
+      const me = (yield* q(deps.identityRepo.byId(p.customerId)))!;
+      const at = now();
+      const claimed = yield* q(repo.claimedBy(c.id, p.customerId));
+      const blocker = claimBlocker(c, { now: at, claimed, followsOa: me.followsOa, balance: me.pointsBalance });
+      if (blocker) throw new AppError(blocker, BLOCKER_MESSAGE[blocker]!);
+      const id = randomUUID();
+      if (c.costPoints > 0) {
+        // The ledger refuses a spend below zero itself (a conditional update of the balance): never a double spend.
+        yield* q(
+          deps.loyaltyRepo.append({
+            customerId: p.customerId,
+            kind: "spend",
+            delta: -c.costPoints,
+            reason: `Đổi voucher: ${c.name}`,
+            sourceKey: `voucher:${id}`,
+            actor: p.actor,
+            now: at,
+          }),
+        );
+      }
+      if (!(yield* q(repo.takeStock(c.id)))) throw new AppError(ErrorCode.CAMPAIGN_OUT_OF_STOCK, BLOCKER_MESSAGE[ErrorCode.CAMPAIGN_OUT_OF_STOCK]!);
+      yield* q(
+        repo.insertVoucher({
+          id,
+          campaignId: c.id,
+          customerId: p.customerId,
+          code: humanCode(8),
+          source: p.source,
+          sourceKey: p.sourceKey,
+          issuedAt: at,
+          expiresAt: voucherExpiry(c, at),
+        }),
+      );
+      return { voucher: (yield* q(repo.voucher(id)))!, duplicate: false };
+    });
+  }
+
+  async function claim(customerId: string, campaignId: string, requestId?: string) {
+    const { voucher } = await issue({
       campaignId,
       customerId,
       source: "claim",
       sourceKey: requestId ? `claim:${customerId}:${requestId}` : null,
       actor: { kind: "customer", id: customerId },
     });
-    return { voucher: toVoucher(voucher), balance: deps.identityRepo.byId(customerId)!.pointsBalance };
+    return store.read(function* () {
+      return { voucher: yield* voucherView(voucher), balance: (yield* q(deps.identityRepo.byId(customerId)))!.pointsBalance };
+    });
   }
 
-  function mine(customerId: string, status?: Voucher["status"]) {
+  async function mine(customerId: string, status?: Voucher["status"]): Promise<Voucher[]> {
     const at = now();
-    return repo
-      .vouchersOf(customerId)
-      .map((v) => toVoucher(v, at))
-      .filter((v) => !status || v.status === status);
+    const all = await store.read(function* () {
+      const out: Voucher[] = [];
+      for (const v of yield* q(repo.vouchersOf(customerId))) out.push(yield* voucherView(v, at));
+      return out;
+    });
+    return all.filter((v) => !status || v.status === status);
   }
 
   /** A shopper's own voucher; another person's looks exactly like a missing one. */
-  function own(customerId: string, id: string) {
-    const v = repo.voucher(id);
+  async function own(customerId: string, id: string) {
+    const v = await repo.voucher(id);
     if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
     return v;
   }
 
-  function qr(customerId: string, id: string): VoucherQr {
-    const v = own(customerId, id);
+  async function qr(customerId: string, id: string): Promise<VoucherQr> {
+    const v = await own(customerId, id);
     const status = statusOf(v, now());
     if (status !== "active")
       throw new AppError(
@@ -323,17 +339,17 @@ export function createVoucherService(deps: {
     const expiresAt = Math.min(at + QR_TTL_MS, v.expiresAt);
     return {
       payload: deps.qrSigner.sign("MCV1", v.id, expiresAt),
-      code: newCounterCode(v.id, expiresAt, at),
+      code: await newCounterCode(v.id, expiresAt, at),
       expiresAt: iso(expiresAt)!,
       refreshInSeconds: QR_REFRESH_S,
     };
   }
 
   /** A fresh 6-digit code for this QR, unique among the codes kept (live or recently expired). */
-  function newCounterCode(voucherId: string, expiresAt: number, at: number) {
+  async function newCounterCode(voucherId: string, expiresAt: number, at: number) {
     for (let i = 0; i < 20; i++) {
       const code = String(randomInt(1_000_000)).padStart(6, "0");
-      if (repo.addCounterCode({ code, voucherId, expiresAt, dropBefore: at - CODE_KEPT_MS })) return code;
+      if (await repo.addCounterCode({ code, voucherId, expiresAt, dropBefore: at - CODE_KEPT_MS })) return code;
     }
     // Only reachable with most of a million codes kept at once.
     throw new AppError(ErrorCode.RATE_LIMITED, "Too many voucher screens open: try again in a moment");
@@ -348,7 +364,7 @@ export function createVoucherService(deps: {
    * the 6-digit one under a live QR (the voucher's printed code is never accepted); the member path needs
    * the card of the person the voucher belongs to.
    */
-  function resolve(input: CounterInput, { codeGraceMs = 0 }: { codeGraceMs?: number } = {}): VoucherRow {
+  function* resolve(input: CounterInput, { codeGraceMs = 0 }: { codeGraceMs?: number } = {}): Step<VoucherRow> {
     let v: VoucherRow | undefined;
     if (input.qr) {
       const check = deps.qrSigner.verify("MCV1", input.qr, now());
@@ -356,21 +372,21 @@ export function createVoucherService(deps: {
         if (check.reason === "expired") throw new AppError(ErrorCode.QR_EXPIRED, "This QR code is out of date: ask the customer to reopen the voucher");
         throw new AppError(ErrorCode.QR_INVALID, "This is not a valid voucher QR code");
       }
-      v = repo.voucher(check.id);
+      v = yield* q(repo.voucher(check.id));
     } else if (input.voucherId) {
-      const member = deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode ?? ""));
-      const found = member ? repo.voucher(input.voucherId) : undefined;
+      const member = yield* q(deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode ?? "")));
+      const found = member ? yield* q(repo.voucher(input.voucherId)) : undefined;
       // Another member's voucher looks exactly like a missing one.
       v = found && found.customerId === member!.id ? found : undefined;
     } else {
       const typed = counterCodeOf(input.code ?? "");
-      const row = typed ? repo.counterCode(typed) : undefined;
+      const row = typed ? yield* q(repo.counterCode(typed)) : undefined;
       if (row) {
-        v = repo.voucher(row.voucherId);
+        v = yield* q(repo.voucher(row.voucherId));
         // A stale code of a voucher still usable is refused; one that has since been used or has expired
         // resolves, so the counter says what became of it.
         if (v && row.expiresAt + codeGraceMs <= now() && statusOf(v, now()) === "active") throw staleCode();
-      } else if (!typed && repo.voucherByCode(normalizeVoucherCode(input.code ?? ""))) throw staleCode();
+      } else if (!typed && (yield* q(repo.voucherByCode(normalizeVoucherCode(input.code ?? ""))))) throw staleCode();
     }
     if (!v) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "No voucher with this code");
     return v;
@@ -378,49 +394,58 @@ export function createVoucherService(deps: {
   const staleCode = () => new AppError(ErrorCode.VOUCHER_CODE_EXPIRED, "This code is out of date: ask the customer for the code on their open voucher screen");
 
   /** Who redeemed a voucher, as the counter shows it: a staff member's name, "Quản trị viên" for an operator, null if nobody known. */
-  const redeemerName = (v: VoucherRow) => {
+  function* redeemerName(v: VoucherRow): Step<string | null> {
     if (v.status !== "redeemed" || !v.redeemedBy) return null;
-    return deps.identityRepo.byId(v.redeemedBy)?.name ?? (deps.operatorExists(v.redeemedBy) ? "Quản trị viên" : null);
-  };
+    const person = yield* q(deps.identityRepo.byId(v.redeemedBy));
+    if (person) return person.name;
+    return (yield* q(deps.operatorExists(v.redeemedBy))) ? "Quản trị viên" : null;
+  }
 
-  const validAt = (v: VoucherRow, storeId: string) => {
-    const ids: string[] = JSON.parse(repo.campaign(v.campaignId)!.storeIds);
+  function* validAt(v: VoucherRow, storeId: string): Step<boolean> {
+    const ids: string[] = JSON.parse((yield* q(repo.campaign(v.campaignId)))!.storeIds);
     return ids.length === 0 || ids.includes(storeId);
-  };
+  }
 
-  function inspect(actor: Principal, input: CounterInput & { storeId: string }): CounterVoucher {
-    assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
-    const v = resolve(input);
-    return { voucher: toVoucher(v), owner: repo.owner(v.customerId), validHere: validAt(v, input.storeId), redeemedBy: redeemerName(v) };
+  async function inspect(actor: Principal, input: CounterInput & { storeId: string }): Promise<CounterVoucher> {
+    await assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
+    return store.read(function* () {
+      const v = yield* resolve(input);
+      return {
+        voucher: yield* voucherView(v),
+        owner: yield* q(repo.owner(v.customerId)),
+        validHere: yield* validAt(v, input.storeId),
+        redeemedBy: yield* redeemerName(v),
+      };
+    });
   }
 
   /** For a shopper whose phone cannot show the voucher: the member card → what they can use here now. */
-  function ofMember(actor: Principal, input: { memberCode: string; storeId: string }) {
-    assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
-    const member = deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode));
+  async function ofMember(actor: Principal, input: { memberCode: string; storeId: string }) {
+    await assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
+    const member = await deps.identityRepo.memberRef(normalizeMemberCode(input.memberCode));
     if (!member) throw new AppError(ErrorCode.MEMBER_NOT_FOUND, "No member with this code");
     const at = now();
-    const vouchers = repo
-      .usableOf(member.id, at)
-      .filter((v) => validAt(v, input.storeId))
-      .map((v) => toVoucher(v, at));
-    // A typed member code, like the points lookup, shows only the shortened name (not a QR the shopper holds up).
-    const owner = repo.owner(member.id);
-    return { owner: { ...owner, name: counterName(owner.name) }, vouchers };
+    return store.read(function* () {
+      const vouchers: Voucher[] = [];
+      for (const v of yield* q(repo.usableOf(member.id, at))) if (yield* validAt(v, input.storeId)) vouchers.push(yield* voucherView(v, at));
+      // A typed member code, like the points lookup, shows only the shortened name (not a QR the shopper holds up).
+      const owner = yield* q(repo.owner(member.id));
+      return { owner: { ...owner, name: counterName(owner.name) }, vouchers };
+    });
   }
 
-  // Counter redemptions share commits (see createGroupCommit).
-  const inGroupCommit = createGroupCommit(db);
+  // Counter redemptions share commits on SQLite (see Store.groupCommit).
+  const inGroupCommit = store.groupCommit();
 
   /** Redeems at the counter. Settles after the commit; exactly one of any number of racing redemptions wins. */
-  function redeem(actor: Principal, input: CounterInput & { storeId: string }): Promise<CounterVoucher> {
-    assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
+  async function redeem(actor: Principal, input: CounterInput & { storeId: string }): Promise<CounterVoucher> {
+    await assertStoreAccess(actor, input.storeId, deps.identityRepo.storeExists);
     const at = now();
     // The lookups, the conditional update and the answer in one transaction: the voucher read back is the
     // one this redemption left. Every refusal comes before the one write, so it can leave the batch whole.
-    return inGroupCommit(() => {
+    return inGroupCommit(function* () {
       try {
-        return redeemNow(actor, input, at);
+        return yield* redeemNow(actor, input, at);
       } catch (e) {
         if (e instanceof AppError) return new Refusal(e);
         throw e;
@@ -428,69 +453,77 @@ export function createVoucherService(deps: {
     });
   }
 
-  function redeemNow(actor: Principal, input: CounterInput & { storeId: string }, at: number): CounterVoucher {
-    const v = resolve(input, { codeGraceMs: CODE_REDEEM_GRACE_MS });
-    if (!validAt(v, input.storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
-    if (repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id })) {
+  function* redeemNow(actor: Principal, input: CounterInput & { storeId: string }, at: number): Step<CounterVoucher> {
+    const v = yield* resolve(input, { codeGraceMs: CODE_REDEEM_GRACE_MS });
+    if (!(yield* validAt(v, input.storeId))) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
+    if (yield* q(repo.markRedeemed({ id: v.id, at, storeId: input.storeId, by: actor.id }))) {
       const via = input.qr ? "qr" : input.code ? "code" : "member";
-      audit(db, {
-        actor: actorOf(actor),
-        action: "voucher.redeem",
-        targetId: v.id,
-        storeId: input.storeId,
-        details: { customerId: v.customerId, campaignId: v.campaignId, via },
-        at,
-      });
-      const after = repo.voucher(v.id)!;
-      return { voucher: toVoucher(after, at), owner: repo.owner(v.customerId), validHere: true, redeemedBy: redeemerName(after) };
+      yield* q(
+        audit(store, {
+          actor: actorOf(actor),
+          action: "voucher.redeem",
+          targetId: v.id,
+          storeId: input.storeId,
+          details: { customerId: v.customerId, campaignId: v.campaignId, via },
+          at,
+        }),
+      );
+      const after = (yield* q(repo.voucher(v.id)))!;
+      return { voucher: yield* voucherView(after, at), owner: yield* q(repo.owner(v.customerId)), validHere: true, redeemedBy: yield* redeemerName(after) };
     }
-    const after = repo.voucher(v.id)!;
+    const after = (yield* q(repo.voucher(v.id)))!;
     if (after.status === "redeemed") {
-      const by = redeemerName(after);
+      const by = yield* redeemerName(after);
       throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used", {
         redeemedAt: iso(after.redeemedAt),
         storeId: after.redeemedStoreId,
-        storeName: after.redeemedStoreId ? repo.storeName(after.redeemedStoreId) : null,
+        storeName: after.redeemedStoreId ? yield* q(repo.storeName(after.redeemedStoreId)) : null,
         staffName: by,
       });
     }
     if (after.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
-    const order = repo.heldByOrder(v.id);
+    const order = yield* q(repo.heldByOrder(v.id));
     if (order)
       throw new AppError(ErrorCode.VOUCHER_IN_USE, `This voucher is applied to order ${order}: it is used when that order completes`, { orderCode: order });
     throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(after.expiresAt)}`);
   }
 
-  // ---- orders (called inside the order's transaction) ----
+  // ---- orders (steps of the order's transaction) ----
 
   /** The shopper's voucher and its campaign if it can go on an order at this store now; the reasons a shopper sees, most basic first. */
-  function usableFor(customerId: string, voucherId: string, storeId: string, at: number): { voucher: VoucherRow; campaign: CampaignRow } {
-    const v = repo.voucher(voucherId);
-    // Another shopper's voucher looks exactly like a missing one.
-    if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
-    if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
-    if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used");
-    if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`);
-    if (!validAt(v, storeId)) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
-    return { voucher: v, campaign: repo.campaign(v.campaignId)! };
+  function usableFor(customerId: string, voucherId: string, storeId: string, at: number) {
+    return store.read(function* (): Step<{ voucher: VoucherRow; campaign: CampaignRow }> {
+      const v = yield* q(repo.voucher(voucherId));
+      // Another shopper's voucher looks exactly like a missing one.
+      if (!v || v.customerId !== customerId) throw new AppError(ErrorCode.VOUCHER_NOT_FOUND, "Voucher not found");
+      if (v.status === "void") throw new AppError(ErrorCode.VOUCHER_VOID, "This voucher was cancelled");
+      if (v.status === "redeemed") throw new AppError(ErrorCode.VOUCHER_ALREADY_REDEEMED, "This voucher was already used");
+      if (v.expiresAt <= at) throw new AppError(ErrorCode.VOUCHER_EXPIRED, `This voucher expired on ${iso(v.expiresAt)}`);
+      if (!(yield* validAt(v, storeId))) throw new AppError(ErrorCode.VOUCHER_NOT_VALID_AT_STORE, "This voucher cannot be used at this store");
+      return { voucher: v, campaign: (yield* q(repo.campaign(v.campaignId)))! };
+    });
   }
 
   /**
    * Redeems the voucher of an order that completes: the counter's conditional update and audit. It must have been
    * unexpired when the order was placed (the shopper ordered with it); false when the row is no longer issued.
    */
-  function redeemForOrder(p: { voucherId: string; orderId: string; storeId: string; actor: Actor; placedAt: number; at: number }): boolean {
-    if (!repo.markRedeemed({ id: p.voucherId, at: p.at, storeId: p.storeId, by: p.actor.id, validAt: p.placedAt })) return false;
-    const v = repo.voucher(p.voucherId)!;
-    audit(db, {
-      actor: p.actor,
-      action: "voucher.redeem",
-      targetId: v.id,
-      storeId: p.storeId,
-      details: { customerId: v.customerId, campaignId: v.campaignId, via: "order", orderId: p.orderId },
-      at: p.at,
+  function redeemForOrder(p: { voucherId: string; orderId: string; storeId: string; actor: Actor; placedAt: number; at: number }) {
+    return store.join(function* (): Step<boolean> {
+      if (!(yield* q(repo.markRedeemed({ id: p.voucherId, at: p.at, storeId: p.storeId, by: p.actor.id, validAt: p.placedAt })))) return false;
+      const v = (yield* q(repo.voucher(p.voucherId)))!;
+      yield* q(
+        audit(store, {
+          actor: p.actor,
+          action: "voucher.redeem",
+          targetId: v.id,
+          storeId: p.storeId,
+          details: { customerId: v.customerId, campaignId: v.campaignId, via: "order", orderId: p.orderId },
+          at: p.at,
+        }),
+      );
+      return true;
     });
-    return true;
   }
 
   /** A cancelled order's voucher back to usable, if that order's redemption is the one on it and it has not expired. */
@@ -505,7 +538,10 @@ export function createVoucherService(deps: {
     issue,
     claim,
     mine,
-    own: (c: string, id: string) => toVoucher(own(c, id)),
+    own: async (c: string, id: string) => {
+      const v = await own(c, id);
+      return store.read(() => voucherView(v));
+    },
     qr,
     inspect,
     ofMember,

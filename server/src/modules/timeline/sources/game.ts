@@ -1,3 +1,4 @@
+import { sqliteStore, syncView } from "../../../db/store";
 import { createDrawTimelineRepo, type DrawTimelineRow } from "../../games/timeline-repo";
 import { atStores, iso, scan, storesParam, type Item, type SourceFactory } from "../kit";
 
@@ -71,7 +72,7 @@ function items(d: DrawTimelineRow): Item[] {
 
 /** In-store game plays and their outcomes: the prize, a prize held for a follow, issued on follow, void on unfollow. */
 export const gameSource: SourceFactory = ({ db }) => {
-  const repo = createDrawTimelineRepo(db);
+  const repo = syncView(sqliteStore(db), createDrawTimelineRepo(sqliteStore(db)));
   return {
     kind: "game",
     page: (customerId, before, limit, opts) => {

@@ -1,3 +1,4 @@
+import { sqliteStore, syncView } from "../../../db/store";
 import { createOrderTimelineRepo, type OrderTimelineRow } from "../../orders/timeline-repo";
 import { atStores, scan, storesParam, vnd, type Item, type SourceFactory } from "../kit";
 
@@ -54,7 +55,7 @@ function items(o: OrderTimelineRow): Item[] {
 
 /** Orders and each status they went through (placed, confirmed, ready, completed, cancelled with its reason), by the order row's stamps. */
 export const orderSource: SourceFactory = ({ db }) => {
-  const repo = createOrderTimelineRepo(db);
+  const repo = syncView(sqliteStore(db), createOrderTimelineRepo(sqliteStore(db)));
   return {
     kind: "order",
     page: (customerId, before, limit, opts) => {

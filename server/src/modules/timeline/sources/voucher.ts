@@ -1,3 +1,4 @@
+import { sqliteStore, syncView } from "../../../db/store";
 import { createVoucherTimelineRepo, type VoucherTimelineRow } from "../../vouchers/timeline-repo";
 import { actorName, atStores, iso, scan, storesParam, type Item, type SourceFactory } from "../kit";
 
@@ -10,7 +11,7 @@ function issuedTitle(v: VoucherTimelineRow, name: string): string {
 
 /** Vouchers: claimed or issued, redeemed (where, by whom), voided, and expired (derived: still issued past its date). */
 export const voucherSource: SourceFactory = ({ db, now }) => {
-  const repo = createVoucherTimelineRepo(db);
+  const repo = syncView(sqliteStore(db), createVoucherTimelineRepo(sqliteStore(db)));
   const itemsOf =
     (customerId: string) =>
     (v: VoucherTimelineRow): Item[] => {
