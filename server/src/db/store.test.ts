@@ -80,15 +80,35 @@ onBothDatabases("store", (store, dialect) => {
     expect(await unit()).toBe(true); // alone: in a transaction of its own
     expect(await countOf(s).get("join")).toBe(1);
     // A failed step comes back into the body as an exception at its yield, on either driver.
-    const caught = await s.tx(function* () {
+    const body = function* () {
       try {
         yield* q(s.prepare("select * from no_such_table").all());
         return "not reached";
       } catch {
+        yield* q(ins.run("join", "after a failure", 2));
         return "caught";
       }
-    });
-    expect(caught).toBe("caught");
+    };
+    if (dialect === "sqlite") {
+      expect(await s.tx(body)).toBe("caught");
+      expect(await countOf(s).get("join")).toBe(2);
+    } else {
+      // PostgreSQL aborts the transaction at the failed statement: going on is refused, and nothing of it stands.
+      await expect((async () => s.tx(body))()).rejects.toThrow();
+      expect(await countOf(s).get("join")).toBe(1);
+      // Even when it writes nothing after the failure: its earlier writes are gone, and it is not answered as committed.
+      const quiet = function* () {
+        yield* q(ins.run("join", "before a failure", 3));
+        try {
+          yield* q(s.prepare("select * from no_such_table").all());
+        } catch {
+          return "caught";
+        }
+        return "not reached";
+      };
+      await expect((async () => s.tx(quiet))()).rejects.toThrow(/rolled back/);
+      expect(await countOf(s).get("join")).toBe(1);
+    }
   });
 
   it("group commit answers each body after its commit, a refusal keeping the others", async () => {

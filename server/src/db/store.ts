@@ -282,7 +282,10 @@ export function pgStore(url: string, opts: PgStoreOptions = {}): Store {
       try {
         await client.query(begin);
         const value = await current.run(client, () => driveAsync(body()));
-        await client.query("commit");
+        // A failed statement aborts a PostgreSQL transaction (SQLite's carries on), and COMMIT then quietly rolls it
+        // back: a body that caught that failure and went on must not be answered as if it had committed.
+        const done = await client.query("commit");
+        if (done.command === "ROLLBACK") throw new Error("The transaction was rolled back: a statement in it failed and the body went on (use a savepoint)");
         return value;
       } catch (e) {
         await client.query("rollback").catch(() => (broken = true));
