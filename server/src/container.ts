@@ -415,7 +415,7 @@ export function buildContainer(o: ContainerOptions) {
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
   const dashboard = createDashboardService({
-    repo: createDashboardRepo(db),
+    repo: createDashboardRepo(store),
     timeZone: config.SHOP_TIME_ZONE,
     now,
     settleHours: config.DASHBOARD_SETTLE_HOURS,
