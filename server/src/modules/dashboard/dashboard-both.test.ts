@@ -224,5 +224,20 @@ onBothDatabases("dashboard", (store) => {
       { storeId: "s1", storeName: "Quầy s1", plays: 5, newPlayers: 3, followed: 1, rate: 1 / 3 },
       { storeId: "s2", storeName: "Quầy s2", plays: 2, newPlayers: 2, followed: 1, rate: 0.5 },
     ]);
+
+    // Several processes filling and viewing at once (each its own service): every figure is stored once, as counted.
+    await svc.forgetStored();
+    const before = new Map(stored);
+    const many = Array.from({ length: 6 }, () => service());
+    await Promise.all([...many.map((m) => m.fill({ rows: 3 })), ...many.map((m) => m.view(range))]);
+    const again = (await store()
+      .prepare<{ day: string; figure: string; data: string }>("select day, figure, data from dashboard_days where day != ''")
+      .all()) as {
+      day: string;
+      figure: string;
+      data: string;
+    }[];
+    expect(again).toHaveLength(rows.length);
+    expect(new Map(again.map((x) => [`${x.figure}|${x.day}`, JSON.parse(x.data) as unknown]))).toEqual(before);
   });
 });
