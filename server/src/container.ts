@@ -44,7 +44,7 @@ import { createInboxService } from "./modules/inbox/service";
 import { createCannedRepo } from "./modules/inbox/canned-repo";
 import { createInboxFeed } from "./modules/inbox/live";
 import { createChangeWatch } from "./db/change-watch";
-import { sqliteStore, syncStep, syncView } from "./db/store";
+import { q, sqliteStore, syncStep, syncView } from "./db/store";
 import { createMenuRepo } from "./modules/menu/repo";
 import { createMenuService } from "./modules/menu/service";
 import { createOrderRepo } from "./modules/orders/repo";
@@ -317,9 +317,9 @@ export function buildContainer(o: ContainerOptions) {
   });
   const sharedInfo = createSharedInfo({ customers: customerRepo, notes: createNotesRepo(db), now });
   const oa = createOaService({
-    db,
-    repo: createOaRepo(db),
-    customers: customerRepo,
+    store,
+    repo: createOaRepo(store),
+    customers: customerRepoAsync,
     now,
     oaId: config.ZALO_OA_ID,
     // What the auto-reply cannot answer waits for a person in the inbox (the message was kept just before).
@@ -329,23 +329,26 @@ export function buildContainer(o: ContainerOptions) {
       return outcome;
     },
     followHooks: {
-      onFollow: (p) => {
-        syncStep(games.onFollow(p));
-        // A new follower's welcome is the `follow` automation (once per person: the occurrence is the person).
-        // A follow read from Zalo's state is someone who followed long ago: no welcome (a sync of thousands of
-        // old followers must not greet them all).
-        if (p.observed) return;
-        automations.onEvent({
-          trigger: "follow",
-          customerId: p.customerId,
-          occurrenceKey: p.customerId,
-          vars: { welcome: messagingRepo.currentRules().rules.welcomeText },
-        });
-      },
-      onUnfollow: (p) => {
-        syncStep(games.onUnfollow(p));
-        messaging.onUnfollow(p.customerId, p.at);
-      },
+      // Steps of the event's body. The automations and messaging's receipts are SQLite code still (synchronous).
+      onFollow: (p) =>
+        store.join(function* () {
+          yield* q(games.onFollow(p));
+          // A new follower's welcome is the `follow` automation (once per person: the occurrence is the person).
+          // A follow read from Zalo's state is someone who followed long ago: no welcome (a sync of thousands of
+          // old followers must not greet them all).
+          if (p.observed) return;
+          automations.onEvent({
+            trigger: "follow",
+            customerId: p.customerId,
+            occurrenceKey: p.customerId,
+            vars: { welcome: messagingRepo.currentRules().rules.welcomeText },
+          });
+        }),
+      onUnfollow: (p) =>
+        store.join(function* () {
+          yield* q(games.onUnfollow(p));
+          messaging.onUnfollow(p.customerId, p.at);
+        }),
     },
     onReceipt: (e) => {
       messaging.applyReceipt(e);
@@ -362,17 +365,17 @@ export function buildContainer(o: ContainerOptions) {
     onQuotaChange: messaging.onQuotaChange,
   });
   const oaConnect = createOaConnect({
-    repo: createConnectRepo(db),
+    repo: createConnectRepo(store),
     tokens: oaTokens,
     zalo,
     // Bound to the owner who started it: still an active owner when Zalo sends them back (a Zalo admin counts as one).
-    mayConnect: (who) => {
+    mayConnect: async (who) => {
       const [kind, id] = [who.slice(0, who.indexOf(":")), who.slice(who.indexOf(":") + 1)];
       if (kind === "operator") {
-        const a = adminRepo.auth(id);
+        const a = await adminRepoAsync.auth(id);
         return !!a && a.active && a.role === "owner";
       }
-      return kind === "customer" && customerRepo.byId(id)?.role === "admin";
+      return kind === "customer" && (await customerRepoAsync.byId(id))?.role === "admin";
     },
     config: {
       ...config,
@@ -381,9 +384,9 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const followerSync = createFollowerSync({
-    db,
-    repo: createFollowerSyncRepo(db),
-    customers: customerRepo,
+    store,
+    repo: createFollowerSyncRepo(store),
+    customers: customerRepoAsync,
     zalo,
     observeFollowState: oa.observeFollowState,
     now,
@@ -399,7 +402,7 @@ export function buildContainer(o: ContainerOptions) {
     forget: {
       outbox: messagingRepo.forgetCustomer,
       timers: automations.forgetCustomer,
-      webhookEvents: oa.forgetIds,
+      webhookEvents: (ids) => syncStep(oa.forgetIds(ids)),
       notes: notes.forget,
       sessions: identity.forget,
       inbox: inbox.forget,
@@ -412,7 +415,7 @@ export function buildContainer(o: ContainerOptions) {
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
   const dashboard = createDashboardService({
-    repo: createDashboardRepo(db),
+    repo: createDashboardRepo(store),
     timeZone: config.SHOP_TIME_ZONE,
     now,
     settleHours: config.DASHBOARD_SETTLE_HOURS,

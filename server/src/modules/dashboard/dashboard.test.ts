@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { dayKey, dayList } from "@mc/shared";
 import { bearer, everyTurn, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
+import { sqliteStore } from "../../db/store";
 import { createDashboardRepo } from "./repo";
 import { createDashboardService, dayBounds, localDayStart } from "./service";
 
@@ -199,7 +200,7 @@ describe("the dashboard's figures, from real flows", () => {
       { day: "2026-11-24", csFree: 2, csPaid: 0, templateUid: 0, zns: 0 },
     ]);
     expect(d.cost).toMatchObject({ znsPriceVnd: null, estimatedVnd: null });
-    const priced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, znsPriceVnd: 300 });
+    const priced = createDashboardService({ repo: createDashboardRepo(sqliteStore(h.app.services.db)), timeZone: "Asia/Ho_Chi_Minh", now, znsPriceVnd: 300 });
     expect((await priced.view({ from: "2026-11-23", to: "2026-11-24" })).cost).toMatchObject({ znsPriceVnd: 300, estimatedVnd: 300 });
 
     expect(d.broadcasts).toEqual([
@@ -322,7 +323,12 @@ describe("slices", () => {
     const whole = await dashboard("2026-11-22", "2026-11-24");
     let turns = 0;
     const stop = everyTurn(() => turns++);
-    const sliced = createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, slices: { rows: 1 } });
+    const sliced = createDashboardService({
+      repo: createDashboardRepo(sqliteStore(h.app.services.db)),
+      timeZone: "Asia/Ho_Chi_Minh",
+      now,
+      slices: { rows: 1 },
+    });
     const d = await sliced.view({ from: "2026-11-22", to: "2026-11-24" });
     stop();
     expect({ ...d, took: null }).toEqual({ ...whole, took: null });
@@ -340,7 +346,7 @@ describe("slices", () => {
 /** The view without its timing. */
 const figures = (d: any) => ({ ...d, took: null });
 const service = (over: Partial<Parameters<typeof createDashboardService>[0]> = {}) =>
-  createDashboardService({ repo: createDashboardRepo(h.app.services.db), timeZone: "Asia/Ho_Chi_Minh", now, settleHours: 48, ...over });
+  createDashboardService({ repo: createDashboardRepo(sqliteStore(h.app.services.db)), timeZone: "Asia/Ho_Chi_Minh", now, settleHours: 48, ...over });
 /** Stored figures (the meta row aside). */
 const storedRows = () => sql("select day, figure from dashboard_days where day != '' order by day, figure") as { day: string; figure: string }[];
 
@@ -668,7 +674,7 @@ describe("stored days", () => {
       plays: [],
     });
     const largest: number[] = [];
-    const repo = createDashboardRepo(h.app.services.db);
+    const repo = createDashboardRepo(sqliteStore(h.app.services.db));
     // Every slice's rows as the service receives them: a follow or a seen message is one index entry.
     const counting: typeof repo = {
       ...repo,
@@ -737,7 +743,7 @@ describe("stored days", () => {
 
 describe("query plans", () => {
   it("every figure is read from an index range alone (the games' per-player checks are index seeks)", () => {
-    const plans = createDashboardRepo(h.app.services.db).plans();
+    const plans = createDashboardRepo(sqliteStore(h.app.services.db)).plans();
     expect(plans.length).toBeGreaterThan(10);
     for (const { name, plan } of plans) {
       expect([name, plan.find((l) => l.startsWith("SEARCH"))]).toEqual([

@@ -234,12 +234,12 @@ export function createDashboardService(deps: {
    * stores what it counted only while it is still the current one, so nothing counted before a forget (the demo
    * history being written, say) is stored after it.
    */
-  function generation(): string {
-    const stored = repo.storedMeta();
+  async function generation(): Promise<string> {
+    const stored = await repo.storedMeta();
     const m = stored === null ? null : (JSON.parse(stored) as { version: number; timeZone: string });
     if (m?.version === FIGURES_VERSION && m.timeZone === timeZone) return stored!;
     const fresh = JSON.stringify({ version: FIGURES_VERSION, timeZone, generation: randomUUID() });
-    repo.forgetStored(fresh, now());
+    await repo.forgetStored(fresh, now());
     return fresh;
   }
 
@@ -256,9 +256,9 @@ export function createDashboardService(deps: {
       return work();
     };
 
-    const gen = generation();
+    const gen = await generation();
     const stored = new Map<string, unknown>();
-    for (const r of repo.stored(days[0]!, days[days.length - 1]!)) stored.set(`${r.figure}|${r.day}`, r.data);
+    for (const r of await repo.stored(days[0]!, days[days.length - 1]!)) stored.set(`${r.figure}|${r.day}`, r.data);
     const fresh: { day: string; figure: string; data: unknown }[] = [];
     const figures = {} as { [K in FigureName]: Figures[K][] };
     for (const f of FIGURES) {
@@ -317,14 +317,14 @@ export function createDashboardService(deps: {
         s.followed += g.followed;
         byStore.set(store, s);
       }
-    const stores = repo.stores();
+    const stores = await repo.stores();
     const storeName = new Map(stores.map((s) => [s.id, s.name]));
     const games = [...byStore]
       .map(([storeId, g]) => ({ storeId, storeName: storeName.get(storeId) ?? storeId, ...g, rate: g.newPlayers > 0 ? g.followed / g.newPlayers : 0 }))
       .sort((a, b) => b.plays - a.plays || a.storeName.localeCompare(b.storeName));
 
     const broadcasts = [];
-    for (const b of repo.broadcastsStarted(bounds[0]!, bounds[bounds.length - 1]!)) {
+    for (const b of await repo.broadcastsStarted(bounds[0]!, bounds[bounds.length - 1]!)) {
       const key = broadcastKey(b);
       let sent = (stored.get(`${key.figure}|${key.day}`) as { sent: number } | undefined)?.sent;
       if (sent === undefined) {
@@ -334,7 +334,7 @@ export function createDashboardService(deps: {
         if (broadcastSettled(b, t)) fresh.push({ ...key, data: { sent } });
       }
       // Few messages are blamed (a partial index): counted each time, as an unfollow may still come.
-      const unfollows = repo.broadcastBlamed(b.id);
+      const unfollows = await repo.broadcastBlamed(b.id);
       broadcasts.push({
         id: b.id,
         name: b.name,
@@ -346,7 +346,7 @@ export function createDashboardService(deps: {
       });
     }
 
-    if (fresh.length && repo.storedMeta() === gen) repo.store(fresh, now());
+    if (fresh.length) await repo.storeUnder(gen, fresh, now());
 
     const paid = cost.reduce((a, d) => a + d.templateUid + d.zns, 0);
     const price = deps.znsPriceVnd ?? null;
@@ -395,8 +395,8 @@ export function createDashboardService(deps: {
     };
     const result: FillResult = { stored: 0, slices: 0, stopped: false };
     try {
-      const gen = generation();
-      const first = repo.earliest();
+      const gen = await generation();
+      const first = await repo.earliest();
       if (first === null) return result;
       const t = now();
       // The last day that can be settled: the one before the day `settleMs` ago.
@@ -405,7 +405,7 @@ export function createDashboardService(deps: {
       if (firstDay > lastDay) return result;
       const days = dayList(firstDay, lastDay);
       const bounds = dayBounds(days, timeZone);
-      const have = new Set(repo.storedKeys(firstDay, lastDay).map((r) => `${r.figure}|${r.day}`));
+      const have = new Set((await repo.storedKeys(firstDay, lastDay)).map((r) => `${r.figure}|${r.day}`));
       for (let b = 0; b < days.length; b += FILL_BATCH_DAYS) {
         const rows: { day: string; figure: string; data: unknown }[] = [];
         for (const f of FIGURES) {
@@ -421,19 +421,17 @@ export function createDashboardService(deps: {
           for (const w of windows) rows.push({ day: days[w.day]!, figure: f.name, data: into[w.day] });
         }
         if (rows.length) {
-          if (repo.storedMeta() !== gen) return result; // forgotten meanwhile
-          repo.store(rows, now());
+          if (!(await repo.storeUnder(gen, rows, now()))) return result; // forgotten meanwhile
           result.stored += rows.length;
         }
       }
-      for (const b of repo.broadcastsStarted(bounds[0]!, bounds[bounds.length - 1]!)) {
+      for (const b of await repo.broadcastsStarted(bounds[0]!, bounds[bounds.length - 1]!)) {
         const key = broadcastKey(b);
         if (have.has(`${key.figure}|${key.day}`) || !broadcastSettled(b, t)) continue;
         await sliced.pause!();
         const counted = await repo.broadcastSent(b.id, sliced);
         result.slices += counted.slices;
-        if (repo.storedMeta() !== gen) return result;
-        repo.store([{ ...key, data: { sent: counted.sent } }], now());
+        if (!(await repo.storeUnder(gen, [{ ...key, data: { sent: counted.sent } }], now()))) return result;
         result.stored++;
       }
       return result;
@@ -445,7 +443,7 @@ export function createDashboardService(deps: {
 
   /** Drops every stored figure: the next view (or fill) counts them again from the events. */
   function forgetStored() {
-    repo.forgetStored(null, now());
+    return repo.forgetStored(null, now());
   }
 
   /** The background fill: once at start, then every `everyMs` (a day settles once a day). Stop waits for a run in flight. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ErrorCode } from "@mc/shared";
 import type { Config } from "../../config";
+import type { Awaitable } from "../../db/store";
 import { AppError } from "../../errors";
 import type { OaTokenStore, ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
@@ -33,24 +34,24 @@ export function createOaConnect(deps: {
   tokens: OaTokenStore;
   zalo: Pick<ZaloClient, "exchangeOaCode" | "getOaInfo">;
   /** Whether the account that started a connect may still connect the OA (an owner, active). */
-  mayConnect: (adminUserId: string) => boolean;
+  mayConnect: (adminUserId: string) => Awaitable<boolean>;
   config: Pick<Config, "ZALO_APP_ID" | "ZALO_OAUTH_URL" | "ZALO_OA_ID"> & { redirectUri: string };
   now: () => number;
 }) {
   const { config, now } = deps;
 
-  function start(adminUserId: string): { url: string } {
+  async function start(adminUserId: string): Promise<{ url: string }> {
     const codeVerifier = randomBytes(32).toString("base64url");
     const state = randomBytes(24).toString("base64url");
-    deps.repo.insert({ state, codeVerifier, adminUserId, now: now(), expiresAt: now() + STATE_TTL_MS });
+    await deps.repo.insert({ state, codeVerifier, adminUserId, now: now(), expiresAt: now() + STATE_TTL_MS });
     const q = new URLSearchParams({ app_id: config.ZALO_APP_ID, redirect_uri: config.redirectUri, code_challenge: pkceChallenge(codeVerifier), state });
     return { url: `${config.ZALO_OAUTH_URL}/v4/oa/permission?${q}` };
   }
 
   async function finish(p: { code?: string; state?: string; error?: string }): Promise<{ oaId: string; name: string }> {
     if (!p.state) throw new AppError(ErrorCode.OA_CONNECT_STATE_INVALID, "no state");
-    const taken = deps.repo.take(p.state, now());
-    if (!taken || !deps.mayConnect(taken.adminUserId)) throw new AppError(ErrorCode.OA_CONNECT_STATE_INVALID, "unknown, used or expired state");
+    const taken = await deps.repo.take(p.state, now());
+    if (!taken || !(await deps.mayConnect(taken.adminUserId))) throw new AppError(ErrorCode.OA_CONNECT_STATE_INVALID, "unknown, used or expired state");
     if (p.error || !p.code) throw new AppError(ErrorCode.OA_CONNECT_DENIED, `consent not given (${p.error ?? "no code"})`);
     try {
       const pair = await deps.zalo.exchangeOaCode(p.code, taken.codeVerifier);

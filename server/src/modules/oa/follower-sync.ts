@@ -1,13 +1,12 @@
 import { ErrorCode, type FollowerSyncView } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
+import { q, type Step, type Store } from "../../db/store";
 import { yieldToEventLoop } from "../../db/chunked";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
-import type { CustomerRepoSync } from "../customers/repo";
+import type { CustomerRepo } from "../customers/repo";
 import type { OaService } from "./service";
 import type { FollowerSyncRepo, FollowerSyncRow } from "./sync-repo";
 
@@ -21,19 +20,20 @@ export const MAX_OFFSET = 9951;
  * not duplicated), and marks each a follower through the oa module's door (follow_events, hooks: a pending
  * prize is released). Off the request thread: `start` answers at once and the pages run in the background, one
  * short transaction each, with the cursor saved after every page. A run whose process stopped keeps its cursor
- * and resumes from it at the next start; a lease keeps a second process off a run in progress.
+ * and resumes from it at the next start; a lease keeps a second process off a run in progress (one transaction
+ * decides whether to take the open run or begin one, so two starts at once never make two runs).
  */
 export function createFollowerSync(deps: {
-  db: Db;
+  store: Store;
   repo: FollowerSyncRepo;
-  customers: Pick<CustomerRepoSync, "byZaloOaId" | "findOrCreateByOaId">;
+  customers: Pick<CustomerRepo, "byZaloOaId" | "findOrCreateByOaId">;
   zalo: Pick<ZaloClient, "getFollowers" | "getUserDetail">;
   observeFollowState: OaService["observeFollowState"];
   now: () => number;
   log?: { warn(o: object, msg: string): void };
   leaseMs?: number;
 }) {
-  const { db, repo, customers, zalo, now } = deps;
+  const { store, repo, customers, zalo, now } = deps;
   const leaseMs = deps.leaseMs ?? 60_000;
   let active: Promise<void> | null = null;
   let stopping = false;
@@ -53,43 +53,43 @@ export function createFollowerSync(deps: {
     };
   }
 
-  const current = (): FollowerSyncView | null => {
-    const r = repo.latest();
+  async function current(): Promise<FollowerSyncView | null> {
+    const r = await repo.latest();
     return r ? view(r) : null;
-  };
+  }
 
   /** Starts a run, or resumes the one a stopped process left; a run in progress elsewhere is just shown. */
-  function start(actor: Principal): FollowerSyncView {
+  async function start(actor: Principal): Promise<FollowerSyncView> {
     const t = now();
     const until = t + leaseMs;
-    const open = repo.running();
-    let id: number;
-    if (open) {
-      if (!repo.take({ id: open.id, until, t })) return view(open); // another process is paging it
-      id = open.id;
-    } else {
-      id = tx(db, () => {
-        const id = repo.insert({ by: actorOf(actor).id, until, t });
-        audit(db, { actor: actorOf(actor), action: "oa.follower_sync.start", targetId: String(id), at: t });
-        return id;
-      });
-    }
-    active = run(id).finally(() => (active = null));
-    return view(repo.byId(id)!);
+    const decided = await store.tx(function* (): Step<{ id: number } | { busy: FollowerSyncRow }> {
+      const open = yield* q(repo.running());
+      if (open) {
+        // Another process is paging it: shown as it is.
+        if (!(yield* q(repo.take({ id: open.id, until, t })))) return { busy: open };
+        return { id: open.id };
+      }
+      const id = yield* q(repo.insert({ by: actorOf(actor).id, until, t }));
+      yield* q(audit(store, { actor: actorOf(actor), action: "oa.follower_sync.start", targetId: String(id), at: t }));
+      return { id };
+    });
+    if ("busy" in decided) return view(decided.busy);
+    active = run(decided.id).finally(() => (active = null));
+    return view((await repo.byId(decided.id))!);
   }
 
   async function run(id: number) {
     try {
       for (;;) {
-        const row = repo.byId(id);
+        const row = await repo.byId(id);
         if (!row || row.state !== "running") return;
-        if (stopping) return repo.release({ id, error: "stopped with the server", t: now() });
+        if (stopping) return void (await repo.release({ id, error: "stopped with the server", t: now() }));
         const offset = row.next_offset;
         const page = await zalo.getFollowers({ offset, count: PAGE });
         // Who is not known by their OA id yet: user/detail links them to a mini-app customer (or names them).
         const details = new Map<string, { appUserId?: string; name?: string }>();
         for (const oaUserId of page.userIds) {
-          if (customers.byZaloOaId(oaUserId)) continue;
+          if (await customers.byZaloOaId(oaUserId)) continue;
           const d = await zalo.getUserDetail(oaUserId).catch((err) => {
             if (err instanceof ZaloError && err.kind === "permanent") return null; // gone meanwhile: OA id only
             throw err;
@@ -97,24 +97,25 @@ export function createFollowerSync(deps: {
           details.set(oaUserId, { appUserId: d?.user_id_by_app || undefined, name: d?.display_name || undefined });
         }
         const t = now();
-        const counts = tx(db, () => {
+        const counts = await store.tx(function* () {
           let newFollowers = 0;
           let created = 0;
           for (const oaUserId of page.userIds) {
-            const known = customers.byZaloOaId(oaUserId);
+            const known = yield* q(customers.byZaloOaId(oaUserId));
             const d = details.get(oaUserId);
-            const person = known ?? customers.findOrCreateByOaId(oaUserId, d?.appUserId, t, d?.name);
+            const person = known ?? (yield* q(customers.findOrCreateByOaId(oaUserId, d?.appUserId, t, d?.name)));
             if (!known && person.zaloOaId === oaUserId && person.createdAt === t) created++;
-            if (deps.observeFollowState({ customerId: person.id, follows: true, source: "follower_sync" })) newFollowers++;
+            if (yield* q(deps.observeFollowState({ customerId: person.id, follows: true, source: "follower_sync" }))) newFollowers++;
           }
           const next = offset + page.userIds.length;
-          repo.savePage({ id, next, total: page.total, seen: page.userIds.length, newFollowers, created, until: t + leaseMs, t });
+          // Only while this process still holds the run (a finished or failed run is not written over).
+          yield* q(repo.savePage({ id, next, total: page.total, seen: page.userIds.length, newFollowers, created, until: t + leaseMs, t }));
           return { next };
         });
         // Zalo's list ends at its total, or at the deepest offset it pages to.
         if (page.userIds.length === 0 || counts.next >= page.total || counts.next > MAX_OFFSET) {
           const capped = counts.next > MAX_OFFSET && counts.next < page.total;
-          repo.finish({ id, state: "done", error: capped ? `Zalo pages only the first ${MAX_OFFSET + PAGE} followers` : null, t: now() });
+          await repo.finish({ id, state: "done", error: capped ? `Zalo pages only the first ${MAX_OFFSET + PAGE} followers` : null, t: now() });
           return;
         }
         await yieldToEventLoop();
@@ -124,8 +125,8 @@ export function createFollowerSync(deps: {
       const message = (err as Error).message;
       deps.log?.warn({ err: message, id }, "follower sync stopped");
       // Zalo busy or the token being refreshed: the run keeps its cursor and resumes at the next start.
-      if (transient) repo.release({ id, error: message, t: now() });
-      else repo.finish({ id, state: "failed", error: message, t: now() });
+      if (transient) await repo.release({ id, error: message, t: now() });
+      else await repo.finish({ id, state: "failed", error: message, t: now() });
     }
   }
 
@@ -137,8 +138,8 @@ export function createFollowerSync(deps: {
     await settled();
   }
 
-  function mustExist(): FollowerSyncView {
-    const v = current();
+  async function mustExist(): Promise<FollowerSyncView> {
+    const v = await current();
     if (!v) throw new AppError(ErrorCode.NOT_FOUND, "No follower sync has run yet");
     return v;
   }

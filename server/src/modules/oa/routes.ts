@@ -46,7 +46,7 @@ export async function followerSyncRoutes(app: FastifyInstance, opts: { sync: Fol
   r.get(
     "/api/admin/oa/follower-sync",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags: ["admin"], summary: "The latest follower sync and its progress", response: answer } },
-    async () => ({ sync: opts.sync.current() }),
+    async () => ({ sync: await opts.sync.current() }),
   );
   r.post(
     "/api/admin/oa/follower-sync",
@@ -58,6 +58,6 @@ export async function followerSyncRoutes(app: FastifyInstance, opts: { sync: Fol
         response: { 202: z.object({ sync: FollowerSyncView }) },
       },
     },
-    async (req, reply) => reply.status(202).send({ sync: opts.sync.start(me(req)) }),
+    async (req, reply) => reply.status(202).send({ sync: await opts.sync.start(me(req)) }),
   );
 }

@@ -1,3 +1,4 @@
+import { sqliteStore, syncView } from "../../../db/store";
 import { createFollowTimelineRepo } from "../../oa/timeline-repo";
 import { iso, localTime, scan, type SourceFactory } from "../kit";
 
@@ -8,7 +9,7 @@ const LATE_MS = 10 * 60_000;
 
 /** Follows and unfollows of the OA (follow_events), by Zalo's stamp. No store: a staff view has none. */
 export const followSource: SourceFactory = ({ db, timeZone }) => {
-  const repo = createFollowTimelineRepo(db);
+  const repo = syncView(sqliteStore(db), createFollowTimelineRepo(sqliteStore(db)));
   return {
     kind: "follow",
     page: (customerId, before, limit, opts) =>
