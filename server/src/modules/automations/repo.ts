@@ -85,7 +85,10 @@ export function createAutomationRepo(store: Store) {
      where customer_id = @customerId and state = 'waiting' and occurrence_key >= @lo and occurrence_key < @hi
        and automation_id in (select id from automations where trigger = @trigger)`,
   );
-  const holdsStmt = P("select 1 from automation_runs where id = ? and lease_owner = ? and state = 'waiting'", "pluck");
+  // On PostgreSQL it also locks the run until the fire's transaction ends: a cancel (an order placed, the cart
+  // changed) waits for it and then finds the run ended, as on SQLite, where the two cannot interleave.
+  const holdsSql = "select 1 from automation_runs where id = ? and lease_owner = ? and state = 'waiting'";
+  const holdsStmt = P({ sqlite: holdsSql, pg: `${holdsSql} for update` }, "pluck");
   // Win-back's gap: this person's latest run of one automation (automation_runs_customer_idx: a person has few runs).
   const lastRunStmt = P<number | null>("select max(created_at) from automation_runs where customer_id = ? and automation_id = ?", "pluck");
   const runExistsStmt = P("select 1 from automation_runs where automation_id = ? and occurrence_key = ?", "pluck");

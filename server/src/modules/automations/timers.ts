@@ -53,31 +53,37 @@ export function createTimerWorker(deps: {
     for (let i = 0; i < rows.length;) {
       const first = i;
       // The body keeps its position to itself: PostgreSQL may run it again from the start.
-      const chunk = await store.tx(function* () {
-        // A chunk ends at chunkSize fires or budgetMs, whichever comes first: on a busy machine (or a costly
-        // template) a fixed count could hold the event loop for far longer than the requests can wait.
-        const t0 = performance.now();
-        const last = Math.min(rows.length, first + o.chunkSize);
-        const at = now();
-        automations.clear();
-        let n = 0;
-        let j = first;
-        for (; j < last && (j === first || performance.now() - t0 < o.budgetMs); j++) {
-          const r = rows[j]!;
-          // Cancelled since the claim (its cause went away: an order, an emptied cart): nothing goes.
-          if (!(yield* q(repo.holds(r.id, owner)))) continue;
-          if (!automations.has(r.automation_id)) automations.set(r.automation_id, yield* q(repo.byId(r.automation_id)));
-          const outcome = yield* q(
-            deps.fire(
-              automations.get(r.automation_id),
-              { automationId: r.automation_id, occurrenceKey: r.occurrence_key, customerId: r.customer_id, vars: JSON.parse(r.vars) },
-              at,
-            ),
-          );
-          if (yield* q(repo.finish({ id: r.id, owner, now: at, ...outcome }))) n++;
-        }
-        return { n, next: j };
-      });
+      const chunk = await store.tx(
+        function* () {
+          // A chunk ends at chunkSize fires or budgetMs, whichever comes first: on a busy machine (or a costly
+          // template) a fixed count could hold the event loop for far longer than the requests can wait.
+          const t0 = performance.now();
+          const last = Math.min(rows.length, first + o.chunkSize);
+          const at = now();
+          automations.clear();
+          let n = 0;
+          let j = first;
+          for (; j < last && (j === first || performance.now() - t0 < o.budgetMs); j++) {
+            const r = rows[j]!;
+            // Cancelled since the claim (its cause went away: an order, an emptied cart): nothing goes.
+            if (!(yield* q(repo.holds(r.id, owner)))) continue;
+            if (!automations.has(r.automation_id)) automations.set(r.automation_id, yield* q(repo.byId(r.automation_id)));
+            const outcome = yield* q(
+              deps.fire(
+                automations.get(r.automation_id),
+                { automationId: r.automation_id, occurrenceKey: r.occurrence_key, customerId: r.customer_id, vars: JSON.parse(r.vars) },
+                at,
+              ),
+            );
+            if (yield* q(repo.finish({ id: r.id, owner, now: at, ...outcome }))) n++;
+          }
+          return { n, next: j };
+          // READ COMMITTED on PostgreSQL: the body serialises itself on its rows (each leased to this worker and
+          // locked by `holds`; the outbox's dedupe key for the message). SERIALIZABLE's page-level read locks made
+          // the chunks of concurrent workers, disjoint rows all, fail one another over and over.
+        },
+        { isolation: "read committed" },
+      );
       done += chunk.n;
       i = chunk.next;
       await yieldNow();
