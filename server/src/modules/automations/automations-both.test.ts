@@ -154,6 +154,34 @@ onBothDatabases(
       expect(await repo.finish({ id: dead[0]!.id, owner: "dead", now: now(), state: "queued", reason: null })).toBe(false);
     });
 
+    it("a cancel ends a person's waiting timers of one prefix, even one a worker claimed; an erasure ends the rest", async () => {
+      const { clock, now, repo, automations, automation, shopper, messagesOf, runsOf } = await setUp(store());
+      const id = await automation({ trigger: "cart_abandoned", waitHours: 2 });
+      const [a, b] = [await shopper("An"), await shopper("Bình")];
+      for (const [p, k] of [
+        [a, "cart:1:v1"],
+        [a, "cart:1:v2"],
+        [a, "cart:2:v1"],
+        [b, "cart:1:v1"],
+      ] as const)
+        await automations.onEvent({ trigger: "cart_abandoned", customerId: p.id, occurrenceKey: `${p.id}:${k}`, vars: {} });
+      clock.t = T0 + 3 * HOUR;
+      const worker = createTimerWorker({ store: store(), repo, fire: automations.fire, now });
+      const claimed = await repo.claim({ owner: worker.owner, until: now() + 60_000, now: now(), n: 100 });
+      expect(claimed.filter((r) => r.automation_id === id)).toHaveLength(4);
+      expect(await automations.cancelWaiting({ trigger: "cart_abandoned", customerId: a.id, keyPrefix: `${a.id}:cart:1:`, reason: "ORDER_PLACED" })).toBe(2);
+      expect(await automations.forgetCustomer(b.id, now())).toBe(1);
+      clock.t += 61_000;
+      await ticks(worker);
+      expect((await runsOf(id)).map((r) => [r.occurrence_key, r.state])).toEqual([
+        [`${a.id}:cart:1:v1`, "cancelled"],
+        [`${a.id}:cart:1:v2`, "cancelled"],
+        [`${a.id}:cart:2:v1`, "queued"],
+        [`${b.id}:cart:1:v1`, "cancelled"],
+      ]);
+      expect((await messagesOf(id)).map((m) => m.dedupe_key)).toEqual([`auto:${id}:${a.id}:cart:2:v1`]);
+    });
+
     it("a birthday voucher is issued exactly once a year per person under 6 concurrent scans", async () => {
       const s = await setUp(store());
       const campaignId = `k-${rnd()}`;
@@ -204,6 +232,9 @@ onBothDatabases(
       expect(sent).toHaveLength(people.length);
       expect(sent[0]!.text).toContain('voucher "Quà sinh nhật" đã có trong ví');
       expect(await s.one("select count(*) from vouchers where customer_id = ?", other.id)).toBe(0);
+      // The what-if replays this trigger from its own runs, read in id slices.
+      s.clock.t = T0 + HOUR;
+      expect(await s.automations.whatIf(id, {})).toMatchObject({ people: people.length, occurrences: people.length, exact: false, basis: "runs" });
 
       // A year later: once more each, and only once.
       s.clock.t = T0 + 365 * 24 * HOUR;
