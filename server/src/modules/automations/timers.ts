@@ -40,6 +40,9 @@ export function createTimerWorker(deps: {
       .finally(() => (scanning = null));
   }
   const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+  // The time budget guards SQLite's event loop (a chunk is one synchronous transaction there); on PostgreSQL each
+  // statement awaits the network and the loop is free meanwhile, so a chunk is chunkSize fires.
+  const budgeted = store.dialect === "sqlite";
 
   /** One claim and its fires; returns how many timers ended. */
   async function tick(): Promise<number> {
@@ -63,7 +66,7 @@ export function createTimerWorker(deps: {
           automations.clear();
           let n = 0;
           let j = first;
-          for (; j < last && (j === first || performance.now() - t0 < o.budgetMs); j++) {
+          for (; j < last && (j === first || !budgeted || performance.now() - t0 < o.budgetMs); j++) {
             const r = rows[j]!;
             // Cancelled since the claim (its cause went away: an order, an emptied cart): nothing goes.
             if (!(yield* q(repo.holds(r.id, owner)))) continue;
