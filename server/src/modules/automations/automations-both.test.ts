@@ -5,6 +5,7 @@ import { expect, it } from "vitest";
 import { dayKey } from "@mc/shared";
 import { onBothDatabases } from "../../db/test-stores";
 import type { Store } from "../../db/store";
+import { SYSTEM } from "../../lib/audit";
 import { createSigner } from "../../lib/signed-token";
 import { createCustomerRepo } from "../customers/repo";
 import { createIdentityRepo } from "../identity/repo";
@@ -17,6 +18,7 @@ import { createStoreRepo } from "../stores/repo";
 import { createVoucherRepo } from "../vouchers/repo";
 import { createVoucherService } from "../vouchers/service";
 import { createDailyScans } from "./daily-scans";
+import { createExpiringScan } from "./expiring-scan";
 import { createAutomationHistoryRepo } from "./history-repo";
 import { createAutomationRepo } from "./repo";
 import { createAutomationService } from "./service";
@@ -180,6 +182,56 @@ onBothDatabases(
         [`${b.id}:cart:1:v1`, "cancelled"],
       ]);
       expect((await messagesOf(id)).map((m) => m.dedupe_key)).toEqual([`auto:${id}:${a.id}:cart:2:v1`]);
+    });
+
+    it("expiring points and vouchers, scanned by 4 processes at once, are each reminded once per person and lapse", async () => {
+      const s = await setUp(store());
+      const loyaltyRepo = createLoyaltyRepo(store());
+      const voucherRepo = createVoucherRepo(store());
+      const points = await s.automation({ trigger: "points_expiring", text: "{name}: {points} điểm hết hạn {date}" });
+      const vouchers = await s.automation({ trigger: "voucher_expiring", text: "{name}: {voucher} hết hạn {date}" });
+      const campaignId = `k-${rnd()}`;
+      await voucherRepo.insertCampaign({ id: campaignId, name: "Giảm 20k", kind: "amount_off", value: 20_000, createdAt: T0, updatedAt: T0 });
+      const people = await Promise.all(Array.from({ length: 9 }, (_, i) => s.shopper(`Khách ${i}`)));
+      const DAY = 24 * HOUR;
+      for (const [i, p] of people.entries()) {
+        // Two lots lapsing the same day (one reminder, their sum) and one outside the 7 days; a voucher within 3 days.
+        for (const [k, delta, at] of [
+          ["a", 40, T0 + 2 * DAY],
+          ["b", 60, T0 + 2 * DAY + HOUR],
+          ["c", 10, T0 + 20 * DAY],
+        ] as const)
+          await loyaltyRepo.append({
+            customerId: p.id,
+            kind: "earn",
+            delta,
+            reason: "test",
+            sourceKey: `t:${p.id}:${k}`,
+            actor: SYSTEM,
+            expiresAt: at,
+            now: T0 - DAY,
+          });
+        await voucherRepo.insertVoucher({
+          id: `v-${p.id}`,
+          campaignId,
+          customerId: p.id,
+          code: `C${i}${rnd()}`.slice(0, 10),
+          source: "claim",
+          sourceKey: `v:${p.id}`,
+          issuedAt: T0 - DAY,
+          expiresAt: T0 + DAY,
+        });
+      }
+      const scan = () =>
+        createExpiringScan({ store: store(), automations: s.automations, loyalty: loyaltyRepo, vouchers: voucherRepo, timeZone: TZ, now: s.now, pageSize: 4 });
+      await Promise.all(Array.from({ length: 4 }, () => scan().run()));
+      await scan().run();
+      const pts = await s.messagesOf(points);
+      expect(pts).toHaveLength(people.length);
+      expect(pts.find((m) => m.customer_id === people[0]!.id)!.text).toBe("Khách 0: 100 điểm hết hạn 22/11/2026");
+      const vs = await s.messagesOf(vouchers);
+      expect(vs.map((m) => m.dedupe_key).sort()).toEqual(people.map((p) => `auto:${vouchers}:v-${p.id}`).sort());
+      expect((await s.runsOf(points)).length + (await s.runsOf(vouchers)).length).toBe(2 * people.length);
     });
 
     it("a birthday voucher is issued exactly once a year per person under 6 concurrent scans", async () => {
