@@ -63,6 +63,7 @@ import { createDashboardService } from "./modules/dashboard/service";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
 import { createAutomationRepo } from "./modules/automations/repo";
+import { mapStep } from "./modules/messaging/awaitable";
 import { createAutomationService } from "./modules/automations/service";
 import { createTimerWorker } from "./modules/automations/timers";
 import { createExpiringScan } from "./modules/automations/expiring-scan";
@@ -128,7 +129,6 @@ export function buildContainer(o: ContainerOptions) {
   const loyaltyRepoAsync = createLoyaltyRepo(store);
   const loyaltyRepo = syncView(store, loyaltyRepoAsync);
   const voucherRepoAsync = createVoucherRepo(store);
-  const voucherRepo = syncView(store, voucherRepoAsync);
   const loyalty = createLoyaltyService({ store, repo: loyaltyRepoAsync, identityRepo: identityRepoAsync, now });
   const adminRepoAsync = createAdminRepo(store);
   const adminRepo = syncView(store, adminRepoAsync);
@@ -188,18 +188,20 @@ export function buildContainer(o: ContainerOptions) {
       conversationListsTemplates: config.ZALO_CONVERSATION_LISTS_TEMPLATES,
     },
   });
-  const automationRepo = createAutomationRepo(db);
+  const automationRepo = createAutomationRepo(store);
   const orderTemplateId = config.ORDER_ZNS_TEMPLATE_ID;
   const automations = createAutomationService({
-    db,
+    store,
     repo: automationRepo,
-    queue: messaging.queue,
+    queue: messaging.queueStep,
+    // Segments and templates are SQLite's still (synchronous reads, no writes).
     segments,
     templateExists: (id) => messagingRepo.template(id) !== undefined,
-    voucherCampaign: (id) => voucherRepo.campaign(id) ?? null,
-    storeExists: storeRepo.exists,
-    whatIf: createWhatIf({ db, history: createAutomationHistoryRepo(db), segments, timeZone: config.SHOP_TIME_ZONE, now }),
-    nameOf: (id) => customerRepo.byId(id)?.name?.slice(0, 30) ?? null,
+    voucherCampaign: (id) => mapStep(voucherRepoAsync.campaign(id), (c) => c ?? null),
+    storeExists: storeRepoAsync.exists,
+    whatIf: createWhatIf({ history: createAutomationHistoryRepo(store), segments, timeZone: config.SHOP_TIME_ZONE, now }),
+    // Steps (mapStep keeps a value a value on SQLite): these run inside the fire's body.
+    nameOf: (id) => mapStep(customerRepoAsync.byId(id), (c) => c?.name?.slice(0, 30) ?? null),
     // The order notices go as the configured ZNS template when it is registered (else as text, as before).
     defaultTemplate: (a) =>
       a.source === "order" && orderTemplateId && messagingRepo.template(orderTemplateId)
@@ -208,21 +210,21 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const expiringScan = createExpiringScan({
-    db,
+    store,
     automations,
-    loyalty: loyaltyRepo,
-    vouchers: voucherRepo,
+    loyalty: loyaltyRepoAsync,
+    vouchers: voucherRepoAsync,
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
   const orderRepoAsync = createOrderRepo(store);
   const orderRepo = syncView(store, orderRepoAsync);
   const dailyScans = createDailyScans({
-    db,
+    store,
     automations,
-    customers: customerRepo,
-    orders: orderRepo,
-    vouchers: { issue: (p) => syncStep(vouchers.issue(p)), campaignName: (id) => voucherRepo.campaign(id)?.name ?? null },
+    customers: customerRepoAsync,
+    orders: orderRepoAsync,
+    vouchers: { issue: vouchers.issue, campaignName: (id) => mapStep(voucherRepoAsync.campaign(id), (c) => c?.name ?? null) },
     segments,
     timeZone: config.SHOP_TIME_ZONE,
     now,
@@ -231,7 +233,7 @@ export function buildContainer(o: ContainerOptions) {
   // Leases read the wall clock, never `now` (cluster-jobs.ts says why): other processes compare them.
   const jobs = createClusterJobs({ repo: createJobLeaseRepo(store), log: o.log, leaseMs: config.JOB_LEASE_MS });
   const automationTimers = createTimerWorker({
-    db,
+    store,
     repo: automationRepo,
     fire: automations.fire,
     // Hourly across the cluster (a job lease): the expiring reminders; the birthday and win-back scans run once
@@ -337,12 +339,14 @@ export function buildContainer(o: ContainerOptions) {
           // A follow read from Zalo's state is someone who followed long ago: no welcome (a sync of thousands of
           // old followers must not greet them all).
           if (p.observed) return;
-          automations.onEvent({
-            trigger: "follow",
-            customerId: p.customerId,
-            occurrenceKey: p.customerId,
-            vars: { welcome: messagingRepo.currentRules().rules.welcomeText },
-          });
+          yield* q(
+            automations.onEvent({
+              trigger: "follow",
+              customerId: p.customerId,
+              occurrenceKey: p.customerId,
+              vars: { welcome: messagingRepo.currentRules().rules.welcomeText },
+            }),
+          );
         }),
       onUnfollow: (p) =>
         store.join(function* () {
@@ -401,7 +405,7 @@ export function buildContainer(o: ContainerOptions) {
     now,
     forget: {
       outbox: messagingRepo.forgetCustomer,
-      timers: automations.forgetCustomer,
+      timers: (id, at) => syncStep(automations.forgetCustomer(id, at)),
       webhookEvents: (ids) => syncStep(oa.forgetIds(ids)),
       notes: notes.forget,
       sessions: identity.forget,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { everyTurn, newShopper, type Harness } from "../../test-support";
 import { shopCalls, startShop, type Shop } from "../orders/test-fixture";
 import { createAutomationRepo } from "./repo";
+import { syncRepo } from "../../db/test-sync";
 
 const HOUR = 3_600_000;
 let h: Harness;
@@ -97,7 +98,7 @@ describe("automations", () => {
     await completed(s.token);
     await advance(HOUR);
     // Another worker claimed the due timer and died before firing it.
-    const repo = createAutomationRepo(h.app.services.db);
+    const repo = syncRepo(createAutomationRepo, h.app.services.db);
     const t = h.emu.clock.now();
     const taken = h.app.services.db.$client.transaction(() => repo.claim({ owner: "dead-worker", until: t + 60_000, now: t, n: 1_000 }))();
     expect(taken.some((r) => r.customer_id === s.customer.id)).toBe(true);

@@ -1,6 +1,6 @@
 import { DEFAULT_WITHIN_DAYS, WIN_BACK_GAP_DAYS, birthdaysOn, dayKey } from "@mc/shared";
-import { tx, type Db } from "../../db/client";
 import { yieldToEventLoop } from "../../db/chunked";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Actor } from "../../lib/audit";
 import type { AutomationService } from "./service";
@@ -19,44 +19,51 @@ type Scans = Pick<AutomationService, "enabledFor" | "onEvent" | "lastRunAt" | "r
  * candidates, one short transaction each, yielding between, so no request waits behind a month of birthdays.
  */
 export function createDailyScans(deps: {
-  db: Db;
+  store: Store;
   automations: Scans;
-  customers: { birthdaysPage: (p: { mmdd: string[]; after: number; n: number }) => { rowid: number; id: string }[] };
+  customers: { birthdaysPage: (p: { mmdd: string[]; after: number; n: number }) => Awaitable<{ rowid: number; id: string }[]> };
   orders: {
-    customersByLastOrder: (p: { since: number; after: string; n: number }) => { customerId: string; lastCompletedAt: number; recent: number; erased: number }[];
+    customersByLastOrder: (p: {
+      since: number;
+      after: string;
+      n: number;
+    }) => Awaitable<{ customerId: string; lastCompletedAt: number; recent: number | boolean; erased: number | boolean }[]>;
   };
-  /** The vouchers module's own door: `sourceKey` makes a second issue return the first voucher. */
+  /** The vouchers module's own door, a step of the scan's body: `sourceKey` makes a second issue return the first voucher. */
   vouchers: {
-    issue: (p: { campaignId: string; customerId: string; source: string; sourceKey: string | null; actor: Actor }) => {
+    issue: (p: { campaignId: string; customerId: string; source: string; sourceKey: string | null; actor: Actor }) => Awaitable<{
       voucher: { campaignId: string; expiresAt: number };
-    };
-    campaignName: (id: string) => string | null;
+    }>;
+    campaignName: (id: string) => Awaitable<string | null>;
   };
-  segments: { contains: (segmentId: string, customerId: string) => boolean | null };
+  segments: { contains: (segmentId: string, customerId: string) => Awaitable<boolean | null> };
   timeZone: string;
   now: () => number;
   pageSize?: number;
   log?: { warn: (o: object, m?: string) => void };
 }) {
-  const { db, automations, timeZone, now } = deps;
+  const { store, automations, timeZone, now } = deps;
   const n = deps.pageSize ?? 200;
   const done = { birthday: "", winBack: "" };
 
   /** The birthday gift, issued once a year per person whichever automation or scan gets there first. */
-  function gift(a: AutomationRow, customerId: string, year: string): Record<string, string> {
+  function* gift(a: AutomationRow, customerId: string, year: string): Step<Record<string, string>> {
     const none = { voucher: "", voucher_line: "" };
     if (!a.voucher_campaign_id) return none;
     // Someone the message will not reach (outside the automation's segment) gets no voucher either.
-    if (a.segment_id && !deps.segments.contains(a.segment_id, customerId)) return none;
+    if (a.segment_id && !(yield* q(deps.segments.contains(a.segment_id, customerId)))) return none;
     try {
-      const { voucher } = deps.vouchers.issue({
-        campaignId: a.voucher_campaign_id,
-        customerId,
-        source: "birthday",
-        sourceKey: `birthday:${customerId}:${year}`,
-        actor: { kind: "system", id: `automation:${a.id}` },
-      });
-      const name = deps.vouchers.campaignName(voucher.campaignId) ?? "";
+      // Every refusal comes before the issue's first write, so catching it leaves this body's transaction intact.
+      const { voucher } = yield* q(
+        deps.vouchers.issue({
+          campaignId: a.voucher_campaign_id,
+          customerId,
+          source: "birthday",
+          sourceKey: `birthday:${customerId}:${year}`,
+          actor: { kind: "system", id: `automation:${a.id}` },
+        }),
+      );
+      const name = (yield* q(deps.vouchers.campaignName(voucher.campaignId))) ?? "";
       return {
         voucher: name,
         voucher_line: `Quà sinh nhật của bạn: voucher "${name}" đã có trong ví, dùng trước ${dateText(dayKey(voucher.expiresAt, timeZone))}.`,
@@ -77,18 +84,20 @@ export function createDailyScans(deps: {
     const year = today.slice(0, 4);
     const mmdd = birthdaysOn(today);
     let found = 0;
-    const enabled = automations.enabledFor("birthday");
+    const enabled = await automations.enabledFor("birthday");
     for (const a of enabled) {
       let after = 0;
       for (;;) {
-        const page = deps.customers.birthdaysPage({ mmdd, after, n });
+        const page = await deps.customers.birthdaysPage({ mmdd, after, n });
         if (page.length === 0) break;
-        tx(db, () => {
+        // On PostgreSQL two scans of one page conflict (SERIALIZABLE) and the later one runs again, finding the runs.
+        await store.tx(function* () {
           for (const c of page) {
             const occurrenceKey = `${c.id}:${year}`;
             // Already celebrated this year (a rescan, another process): neither a second gift nor a second message.
-            if (automations.runExists(a.id, occurrenceKey)) continue;
-            automations.onEvent({ trigger: "birthday", customerId: c.id, occurrenceKey, vars: gift(a, c.id, year), automationId: a.id });
+            if (yield* q(automations.runExists(a.id, occurrenceKey))) continue;
+            const vars = yield* gift(a, c.id, year);
+            yield* q(automations.onEvent({ trigger: "birthday", customerId: c.id, occurrenceKey, vars, automationId: a.id }));
           }
         });
         found += page.length;
@@ -111,28 +120,32 @@ export function createDailyScans(deps: {
     const today = dayKey(at, timeZone);
     if (!force && done.winBack === today) return 0;
     let found = 0;
-    const enabled = automations.enabledFor("win_back");
+    const enabled = await automations.enabledFor("win_back");
     for (const a of enabled) {
       const days = a.within_days ?? DEFAULT_WITHIN_DAYS.win_back!;
       const since = at - days * DAY;
       let after = "";
       for (;;) {
-        const page = deps.orders.customersByLastOrder({ since, after, n });
+        const page = await deps.orders.customersByLastOrder({ since, after, n });
         if (page.length === 0) break;
-        tx(db, () => {
+        found += await store.tx(function* () {
+          let seen = 0;
           for (const p of page) {
             if (p.erased || p.recent || p.lastCompletedAt >= since) continue;
-            const last = automations.lastRunAt(a.id, p.customerId);
+            const last = yield* q(automations.lastRunAt(a.id, p.customerId));
             if (last !== null && last > at - WIN_BACK_GAP_DAYS * DAY) continue;
-            automations.onEvent({
-              trigger: "win_back",
-              customerId: p.customerId,
-              occurrenceKey: `${p.customerId}:${dayKey(p.lastCompletedAt, timeZone)}`,
-              vars: { days: Math.floor((at - p.lastCompletedAt) / DAY) },
-              automationId: a.id,
-            });
-            found++;
+            yield* q(
+              automations.onEvent({
+                trigger: "win_back",
+                customerId: p.customerId,
+                occurrenceKey: `${p.customerId}:${dayKey(p.lastCompletedAt, timeZone)}`,
+                vars: { days: Math.floor((at - p.lastCompletedAt) / DAY) },
+                automationId: a.id,
+              }),
+            );
+            seen++;
           }
+          return seen;
         });
         after = page[page.length - 1]!.customerId;
         if (page.length < n) break;

@@ -1,6 +1,5 @@
 import { DEFAULT_WITHIN_DAYS, dayKey, pointsExpiringWithin, type LedgerFact } from "@mc/shared";
-import { tx, type Db } from "../../db/client";
-import { forEachInSlices } from "../../db/chunked";
+import { q, type Awaitable, type Store } from "../../db/store";
 import type { AutomationService } from "./service";
 
 const DAY = 86_400_000;
@@ -16,67 +15,80 @@ const dateText = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.
  * restart sends nothing twice: points per person per lapse date, a voucher once.
  */
 export function createExpiringScan(deps: {
-  db: Db;
+  store: Store;
   automations: Pick<AutomationService, "enabledFor" | "onEvent">;
-  loyalty: { customersWithLotsLapsing: (from: number, to: number) => string[]; facts: (customerId: string) => LedgerFact[] };
+  loyalty: {
+    customersWithLotsLapsing: (from: number, to: number) => Awaitable<string[]>;
+    facts: (customerId: string) => Awaitable<LedgerFact[]>;
+  };
   vouchers: {
-    expiringPage: (p: { from: number; to: number; after: { at: number; id: string } | null; n: number }) => {
-      id: string;
-      customerId: string;
-      campaignName: string;
-      expiresAt: number;
-    }[];
+    expiringPage: (p: { from: number; to: number; after: { at: number; id: string } | null; n: number }) => Awaitable<
+      {
+        id: string;
+        customerId: string;
+        campaignName: string;
+        expiresAt: number;
+      }[]
+    >;
   };
   timeZone: string;
   now: () => number;
   pageSize?: number;
 }) {
-  const { db, automations, timeZone, now } = deps;
+  const { store, automations, timeZone, now } = deps;
   const n = deps.pageSize ?? 200;
 
   async function points(): Promise<number> {
     let found = 0;
-    for (const a of automations.enabledFor("points_expiring")) {
+    for (const a of await automations.enabledFor("points_expiring")) {
       const days = a.within_days ?? DEFAULT_WITHIN_DAYS.points_expiring!;
       const at = now();
-      await forEachInSlices(deps.loyalty.customersWithLotsLapsing(at, at + days * DAY), (customerId) =>
-        tx(db, () => {
+      const people = await deps.loyalty.customersWithLotsLapsing(at, at + days * DAY);
+      for (const [i, customerId] of people.entries()) {
+        // One short transaction per person; the event loop is served every few people.
+        const fired = await store.tx(function* () {
           // What actually lapses, net of what was spent since (the CRM profile's "expiring soon").
-          const soon = pointsExpiringWithin(deps.loyalty.facts(customerId), at, days);
-          if (soon.points <= 0 || soon.by === null) return;
+          const soon = pointsExpiringWithin(yield* q(deps.loyalty.facts(customerId)), at, days);
+          if (soon.points <= 0 || soon.by === null) return false;
           const day = dayKey(soon.by, timeZone);
-          automations.onEvent({
-            trigger: "points_expiring",
-            customerId,
-            occurrenceKey: `${customerId}:${day}`,
-            vars: { points: soon.points, points_lapsing: soon.points, date: dateText(day) },
-            automationId: a.id,
-          });
-          found++;
-        }),
-      );
+          yield* q(
+            automations.onEvent({
+              trigger: "points_expiring",
+              customerId,
+              occurrenceKey: `${customerId}:${day}`,
+              vars: { points: soon.points, points_lapsing: soon.points, date: dateText(day) },
+              automationId: a.id,
+            }),
+          );
+          return true;
+        });
+        if (fired) found++;
+        if (i % 50 === 49) await yieldNow();
+      }
     }
     return found;
   }
 
   async function vouchers(): Promise<number> {
     let found = 0;
-    for (const a of automations.enabledFor("voucher_expiring")) {
+    for (const a of await automations.enabledFor("voucher_expiring")) {
       const days = a.within_days ?? DEFAULT_WITHIN_DAYS.voucher_expiring!;
       const at = now();
       let after: { at: number; id: string } | null = null;
       for (;;) {
-        const page = deps.vouchers.expiringPage({ from: at, to: at + days * DAY, after, n });
+        const page = await deps.vouchers.expiringPage({ from: at, to: at + days * DAY, after, n });
         if (page.length === 0) break;
-        tx(db, () => {
+        await store.tx(function* () {
           for (const v of page)
-            automations.onEvent({
-              trigger: "voucher_expiring",
-              customerId: v.customerId,
-              occurrenceKey: v.id,
-              vars: { voucher: v.campaignName, date: dateText(dayKey(v.expiresAt, timeZone)) },
-              automationId: a.id,
-            });
+            yield* q(
+              automations.onEvent({
+                trigger: "voucher_expiring",
+                customerId: v.customerId,
+                occurrenceKey: v.id,
+                vars: { voucher: v.campaignName, date: dateText(dayKey(v.expiresAt, timeZone)) },
+                automationId: a.id,
+              }),
+            );
         });
         found += page.length;
         const last = page[page.length - 1]!;

@@ -7,6 +7,7 @@ import { createLoyaltyRepo } from "../loyalty/repo";
 import { createVoucherRepo } from "../vouchers/repo";
 import { createExpiringScan } from "./expiring-scan";
 import { createAutomationRepo } from "./repo";
+import { sqliteStore } from "../../db/store";
 import { createTimerWorker } from "./timers";
 
 const DAY = 86_400_000;
@@ -62,7 +63,7 @@ function voucher(customerId: string, expiresAt: number, status: "issued" | "rede
 /** A scan as a restarted process would build it: fresh repos on the same database. */
 const freshScan = () =>
   createExpiringScan({
-    db: db(),
+    store: sqliteStore(db()),
     automations: h.app.services.automations,
     loyalty: syncRepo(createLoyaltyRepo, db()),
     vouchers: syncRepo(createVoucherRepo, db()),
@@ -150,7 +151,7 @@ describe("expiring automations", () => {
     const a = await newShopper(h, "Khách Nhiều");
     const ids = Array.from({ length: 7 }, () => voucher(a.customer.id, T0 + DAY));
     const scan = createExpiringScan({
-      db: db(),
+      store: sqliteStore(db()),
       automations: h.app.services.automations,
       loyalty: syncRepo(createLoyaltyRepo, db()),
       vouchers: syncRepo(createVoucherRepo, db()),
@@ -189,8 +190,8 @@ describe("the scan's schedule and plans", () => {
     let runs = 0;
     let finished = false;
     const worker = createTimerWorker({
-      db: db(),
-      repo: createAutomationRepo(db()),
+      store: sqliteStore(db()),
+      repo: syncRepo(createAutomationRepo, db()),
       fire: h.app.services.automations.fire,
       now: () => T0,
       scan: async () => {

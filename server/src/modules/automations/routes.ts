@@ -16,12 +16,12 @@ export async function automationRoutes(app: FastifyInstance, opts: { automations
   r.get(
     "/api/admin/automations",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags, summary: "Automations with their figures" } },
-    async () => ({ automations: automations.list() }),
+    async () => ({ automations: await automations.list() }),
   );
   r.get(
     "/api/admin/automations/:id",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags, summary: "One automation with its figures", params: IdParam } },
-    async (req) => ({ automation: automations.get(req.params.id) }),
+    async (req) => ({ automation: await automations.get(req.params.id) }),
   );
   r.put(
     "/api/admin/automations/:id",
@@ -34,7 +34,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { automations
         body: AutomationInput,
       },
     },
-    async (req) => ({ automation: automations.update(me(req), req.params.id, req.body) }),
+    async (req) => ({ automation: await automations.update(me(req), req.params.id, req.body) }),
   );
   r.post(
     "/api/admin/automations/:id/what-if",

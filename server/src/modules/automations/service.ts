@@ -17,7 +17,7 @@ import {
   type AutomationTrigger,
   type AutomationWhatIfInput,
 } from "@mc/shared";
-import { tx, type Db } from "../../db/client";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
@@ -42,24 +42,27 @@ export type AutomationEvent = {
 type Template = { id: string; params: Record<string, string> };
 
 export function createAutomationService(deps: {
-  db: Db;
+  store: Store;
   repo: AutomationRepo;
-  /** The messaging queue (validates template params; throws AppError for content that cannot go). */
-  queue: (m: NewMessage) => boolean;
-  segments: { contains: (segmentId: string, customerId: string) => boolean | null; exists: (segmentId: string) => boolean };
-  templateExists: (id: string) => boolean;
+  /**
+   * The messaging queue as a step of the caller's body (validates template params; throws AppError for content
+   * that cannot go, before any write).
+   */
+  queue: (m: NewMessage) => Awaitable<boolean>;
+  segments: { contains: (segmentId: string, customerId: string) => Awaitable<boolean | null>; exists: (segmentId: string) => Awaitable<boolean> };
+  templateExists: (id: string) => Awaitable<boolean>;
   /** A voucher campaign the birthday may give: its points price (a gift must cost none), or null when unknown. */
-  voucherCampaign?: (id: string) => { costPoints: number } | null;
+  voucherCampaign?: (id: string) => Awaitable<{ costPoints: number } | null>;
   /** A store id a "store is X" rule names must exist. */
-  storeExists: (id: string) => boolean;
+  storeExists: (id: string) => Awaitable<boolean>;
   whatIf: WhatIf;
   /** The person's display name now (not stored with a waiting timer: an erasure must not leave it behind). */
-  nameOf: (customerId: string) => string | null;
+  nameOf: (customerId: string) => Awaitable<string | null>;
   /** A template the shop configured outside the automation (ORDER_ZNS_TEMPLATE_ID for the order notices). */
   defaultTemplate?: (a: AutomationRow) => Template | null;
   now: () => number;
 }) {
-  const { db, repo, now } = deps;
+  const { store, repo, now } = deps;
 
   const conditionsOf = (a: AutomationRow) => JSON.parse(a.conditions) as AutomationCondition[];
 
@@ -68,21 +71,27 @@ export function createAutomationService(deps: {
     return deps.defaultTemplate?.(a) ?? null;
   }
 
-  /** Sends (queues) one occurrence's message now, or says why not. Inside the caller's transaction. */
-  function fire(
+  /** Sends (queues) one occurrence's message now, or says why not. A step: inside the caller's transaction. */
+  const fire = (
     a: AutomationRow | undefined,
     run: { automationId: string; occurrenceKey: string; customerId: string; vars: Record<string, unknown> },
     at: number,
-  ): RunEnd {
+  ): Awaitable<RunEnd> => store.join(() => fireSteps(a, run, at));
+
+  function* fireSteps(
+    a: AutomationRow | undefined,
+    run: { automationId: string; occurrenceKey: string; customerId: string; vars: Record<string, unknown> },
+    at: number,
+  ): Step<RunEnd> {
     if (!a || !a.enabled) return { state: "cancelled", reason: "AUTOMATION_OFF" };
     // Rules on the event read its typed facts, with the settings in force when it is due (like the segment).
     if (!conditionsMet(conditionsOf(a), run.vars)) return { state: "skipped", reason: "CONDITION_NOT_MET" };
     if (a.segment_id) {
-      const inSegment = deps.segments.contains(a.segment_id, run.customerId);
+      const inSegment = yield* q(deps.segments.contains(a.segment_id, run.customerId));
       if (inSegment === null) return { state: "skipped", reason: "SEGMENT_DELETED" };
       if (!inSegment) return { state: "skipped", reason: "NOT_IN_SEGMENT" };
     }
-    const vars = { ...(run.vars as Record<string, string>), name: deps.nameOf(run.customerId) ?? "bạn" };
+    const vars = { ...(run.vars as Record<string, string>), name: (yield* q(deps.nameOf(run.customerId))) ?? "bạn" };
     const text = renderAutomationText(a.text, vars);
     const base: NewMessage = {
       customerId: run.customerId,
@@ -98,7 +107,7 @@ export function createAutomationService(deps: {
     if (tpl) {
       const data = Object.fromEntries(Object.entries(tpl.params).map(([k, v]) => [k, renderAutomationText(v, vars)]));
       try {
-        deps.queue({ ...base, template: { id: tpl.id, data } });
+        yield* q(deps.queue({ ...base, template: { id: tpl.id, data } }));
         return { state: "queued", reason: null };
       } catch (err) {
         // A template whose params do not fit (or that was switched off) must not block the cause: the text still goes.
@@ -106,32 +115,35 @@ export function createAutomationService(deps: {
       }
     }
     if (!text) return { state: "skipped", reason: "CONTENT_EMPTY" };
-    deps.queue(base);
+    yield* q(deps.queue(base));
     return { state: "queued", reason: null };
   }
 
   /**
    * The owning modules call this inside the event's own transaction. Each enabled automation of the trigger
-   * records the occurrence once (a redelivered event is a no-op) and sends now, or leaves a durable timer.
+   * records the occurrence once (a redelivered event is a no-op) and sends now, or leaves a durable timer. A step:
+   * part of the caller's transaction (or one of its own).
    */
-  function onEvent(e: AutomationEvent) {
-    const at = now();
-    for (const a of repo.enabledFor(e.trigger)) {
-      if (e.automationId && a.id !== e.automationId) continue;
-      const run = { automationId: a.id, occurrenceKey: e.occurrenceKey, customerId: e.customerId, vars: JSON.stringify(e.vars), now: at };
-      if (a.wait_hours > 0) {
-        repo.insertRun({ ...run, state: "waiting", reason: null, dueAt: at + a.wait_hours * HOUR });
-        continue;
+  const onEvent = (e: AutomationEvent) =>
+    store.join(function* () {
+      const at = now();
+      for (const a of yield* q(repo.enabledFor(e.trigger))) {
+        if (e.automationId && a.id !== e.automationId) continue;
+        const run = { automationId: a.id, occurrenceKey: e.occurrenceKey, customerId: e.customerId, vars: JSON.stringify(e.vars), now: at };
+        if (a.wait_hours > 0) {
+          yield* q(repo.insertRun({ ...run, state: "waiting", reason: null, dueAt: at + a.wait_hours * HOUR }));
+          continue;
+        }
+        // Recorded first, so a redelivered event stops here (on PostgreSQL a concurrent delivery waits on the unique
+        // key, then finds it); the outcome is written over it in the same transaction.
+        if (!(yield* q(repo.insertRun({ ...run, state: "queued", reason: null, dueAt: at })))) continue;
+        const end = yield* fireSteps(a, { ...e, automationId: a.id }, at);
+        if (end.state !== "queued") yield* q(repo.setEnd({ automationId: a.id, occurrenceKey: e.occurrenceKey, ...end }));
       }
-      // Recorded first, so a redelivered event stops here; the outcome is written over it in the same transaction.
-      if (!repo.insertRun({ ...run, state: "queued", reason: null, dueAt: at })) continue;
-      const end = fire(a, { ...e, automationId: a.id }, at);
-      if (end.state !== "queued") repo.setEnd({ automationId: a.id, occurrenceKey: e.occurrenceKey, ...end });
-    }
-  }
+    });
 
-  function figuresOf(id: string): AutomationFigures {
-    const f = repo.figures(id);
+  async function figuresOf(id: string): Promise<AutomationFigures> {
+    const f = await repo.figures(id);
     const out: AutomationFigures = { triggered: 0, waiting: 0, sent: 0, held: 0, pending: 0, suppressed: {}, conversions: f.conversions };
     const add = (reason: string, n: number) => (out.suppressed[reason] = (out.suppressed[reason] ?? 0) + n);
     for (const r of f.runs) {
@@ -149,7 +161,7 @@ export function createAutomationService(deps: {
   }
 
   const iso = (ms: number) => (ms ? new Date(ms).toISOString() : null);
-  function view(a: AutomationRow): Automation {
+  async function view(a: AutomationRow): Promise<Automation> {
     const trigger = a.trigger as AutomationTrigger;
     return {
       id: a.id,
@@ -172,23 +184,22 @@ export function createAutomationService(deps: {
       voucherCampaignId: a.voucher_campaign_id,
       updatedBy: a.updated_by,
       updatedAt: iso(a.updated_at),
-      figures: figuresOf(a.id),
+      figures: await figuresOf(a.id),
     };
   }
 
-  function row(id: string) {
-    const a = repo.byId(id);
+  async function row(id: string) {
+    const a = await repo.byId(id);
     if (!a || !(AUTOMATION_TRIGGERS as readonly string[]).includes(a.trigger)) throw new AppError(ErrorCode.AUTOMATION_NOT_FOUND, "Automation not found");
     return a;
   }
 
-  function checkConditions(trigger: AutomationTrigger, conditions: AutomationCondition[]) {
+  async function checkConditions(trigger: AutomationTrigger, conditions: AutomationCondition[]) {
     const problems = conditionProblems(trigger, conditions);
     const vars = CONDITION_VARS[trigger] ?? {};
-    conditions.forEach((c, index) => {
-      if (vars[c.var]?.type === "store" && typeof c.value === "string" && !deps.storeExists(c.value))
+    for (const [index, c] of conditions.entries())
+      if (vars[c.var]?.type === "store" && typeof c.value === "string" && !(await deps.storeExists(c.value)))
         problems.push({ index, var: c.var, problem: "VALUE_NOT_ALLOWED" });
-    });
     if (problems.length)
       throw new AppError(ErrorCode.AUTOMATION_CONDITION_INVALID, `This trigger cannot check ${problems.map((p) => p.var).join(", ")}`, {
         problems,
@@ -198,12 +209,12 @@ export function createAutomationService(deps: {
 
   /** The draft's reach over the last 30 days (absent fields are the saved ones); chunked, off the request's critical path. */
   async function whatIf(id: string, draft: AutomationWhatIfInput) {
-    const a = row(id);
+    const a = await row(id);
     const trigger = a.trigger as AutomationTrigger;
     const settings = deps.whatIf.settingsOf(a);
-    if (draft.conditions) checkConditions(trigger, draft.conditions);
+    if (draft.conditions) await checkConditions(trigger, draft.conditions);
     const segmentId = draft.segmentId === undefined ? settings.segmentId : draft.segmentId;
-    if (segmentId && !deps.segments.exists(segmentId)) throw new AppError(ErrorCode.AUTOMATION_SEGMENT_NOT_FOUND, "Segment not found");
+    if (segmentId && !(await deps.segments.exists(segmentId))) throw new AppError(ErrorCode.AUTOMATION_SEGMENT_NOT_FOUND, "Segment not found");
     return deps.whatIf.count({
       ...settings,
       segmentId,
@@ -212,8 +223,8 @@ export function createAutomationService(deps: {
     });
   }
 
-  function update(actor: Principal, id: string, input: AutomationInput) {
-    const a = row(id);
+  async function update(actor: Principal, id: string, input: AutomationInput) {
+    const a = await row(id);
     const trigger = a.trigger as AutomationTrigger;
     const unknown = [...unknownPlaceholders(trigger, input.text), ...Object.values(input.templateParams).flatMap((v) => unknownPlaceholders(trigger, v))];
     if (unknown.length)
@@ -221,9 +232,9 @@ export function createAutomationService(deps: {
         placeholders: [...new Set(unknown)],
         known: TRIGGER_VARS[trigger],
       });
-    if (input.segmentId && !deps.segments.exists(input.segmentId)) throw new AppError(ErrorCode.AUTOMATION_SEGMENT_NOT_FOUND, "Segment not found");
-    if (input.conditions) checkConditions(trigger, input.conditions);
-    if (input.templateId && !deps.templateExists(input.templateId))
+    if (input.segmentId && !(await deps.segments.exists(input.segmentId))) throw new AppError(ErrorCode.AUTOMATION_SEGMENT_NOT_FOUND, "Segment not found");
+    if (input.conditions) await checkConditions(trigger, input.conditions);
+    if (input.templateId && !(await deps.templateExists(input.templateId)))
       throw new AppError(ErrorCode.TEMPLATE_NOT_FOUND, `ZNS template ${input.templateId} is not registered`);
     if (EXPIRING_TRIGGERS.includes(trigger) && (input.withinDays ?? 0) > 90)
       throw new AppError(ErrorCode.VALIDATION_FAILED, "A reminder goes at most 90 days ahead", [
@@ -232,7 +243,7 @@ export function createAutomationService(deps: {
     // Only the birthday gives a voucher; an editor that does not send the field keeps the current one.
     const voucherCampaignId = trigger === "birthday" ? (input.voucherCampaignId === undefined ? a.voucher_campaign_id : input.voucherCampaignId) : null;
     if (voucherCampaignId && voucherCampaignId !== a.voucher_campaign_id) {
-      const c = deps.voucherCampaign?.(voucherCampaignId) ?? null;
+      const c = (await deps.voucherCampaign?.(voucherCampaignId)) ?? null;
       if (!c) throw new AppError(ErrorCode.CAMPAIGN_NOT_FOUND, "Voucher campaign not found");
       if (c.costPoints > 0)
         throw new AppError(ErrorCode.VALIDATION_FAILED, "A birthday gift cannot cost points", [
@@ -240,30 +251,34 @@ export function createAutomationService(deps: {
         ]);
     }
     const at = now();
-    tx(db, () => {
-      repo.update({
-        id,
-        name: input.name,
-        enabled: input.enabled ? 1 : 0,
-        waitHours: input.waitHours,
-        segmentId: input.segmentId,
-        conditions: input.conditions ? JSON.stringify(input.conditions) : a.conditions,
-        category: input.category,
-        priority: input.priority,
-        text: input.text,
-        imageUrl: input.imageUrl,
-        templateId: input.templateId,
-        templateParams: JSON.stringify(input.templateParams),
-        expiresHours: input.expiresHours,
-        // Only the expiring triggers and win-back have a number of days; an editor that does not send one keeps the current one.
-        withinDays: DAYS_TRIGGERS.includes(trigger) ? (input.withinDays ?? a.within_days ?? DEFAULT_WITHIN_DAYS[trigger] ?? null) : null,
-        voucherCampaignId,
-        updatedBy: `${actorOf(actor).kind}:${actor.id}`,
-        updatedAt: at,
-      });
-      audit(db, { actor: actorOf(actor), action: "automation.update", targetId: id, details: { enabled: input.enabled, waitHours: input.waitHours }, at });
+    await store.tx(function* () {
+      yield* q(
+        repo.update({
+          id,
+          name: input.name,
+          enabled: input.enabled ? 1 : 0,
+          waitHours: input.waitHours,
+          segmentId: input.segmentId,
+          conditions: input.conditions ? JSON.stringify(input.conditions) : a.conditions,
+          category: input.category,
+          priority: input.priority,
+          text: input.text,
+          imageUrl: input.imageUrl,
+          templateId: input.templateId,
+          templateParams: JSON.stringify(input.templateParams),
+          expiresHours: input.expiresHours,
+          // Only the expiring triggers and win-back have a number of days; an editor that does not send one keeps the current one.
+          withinDays: DAYS_TRIGGERS.includes(trigger) ? (input.withinDays ?? a.within_days ?? DEFAULT_WITHIN_DAYS[trigger] ?? null) : null,
+          voucherCampaignId,
+          updatedBy: `${actorOf(actor).kind}:${actor.id}`,
+          updatedAt: at,
+        }),
+      );
+      yield* q(
+        audit(store, { actor: actorOf(actor), action: "automation.update", targetId: id, details: { enabled: input.enabled, waitHours: input.waitHours }, at }),
+      );
     });
-    return view(row(id));
+    return view(await row(id));
   }
 
   return {
@@ -273,8 +288,8 @@ export function createAutomationService(deps: {
     enabledFor: (trigger: AutomationTrigger) => repo.enabledFor(trigger),
     lastRunAt: repo.lastRunAt,
     runExists: repo.runExists,
-    list: () => repo.list().map(view),
-    get: (id: string) => view(row(id)),
+    list: async () => Promise.all((await repo.list()).map(view)),
+    get: async (id: string) => view(await row(id)),
     update,
     /**
      * The cause of a person's waiting timers went away (an order placed, the cart emptied or changed): those of the

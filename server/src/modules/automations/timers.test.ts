@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../db/client";
 import { createAutomationRepo, type RunEnd } from "./repo";
+import { syncRepo } from "../../db/test-sync";
+import { sqliteStore } from "../../db/store";
 import { createTimerWorker } from "./timers";
 
 const T0 = Date.UTC(2026, 10, 23, 3, 0);
@@ -8,7 +10,7 @@ const T0 = Date.UTC(2026, 10, 23, 3, 0);
 describe("timer worker turns", () => {
   it("claims in a turn of its own and fires a bounded chunk per turn", async () => {
     const db = openDb(":memory:");
-    const repo = createAutomationRepo(db);
+    const repo = syncRepo(createAutomationRepo, db);
     for (let i = 0; i < 120; i++)
       repo.insertRun({
         automationId: "order-feedback",
@@ -28,7 +30,7 @@ describe("timer worker turns", () => {
     let pending = true;
     tick();
     const worker = createTimerWorker({
-      db,
+      store: sqliteStore(db),
       repo: {
         ...repo,
         claim: (p) => ((claimTurn = turn), repo.claim(p)),

@@ -1,7 +1,8 @@
 import { DEFAULT_WITHIN_DAYS, conditionsMet, dayKey, type AutomationCondition, type AutomationTrigger, type AutomationWhatIf } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { forEachRowidSlice } from "../../db/chunked";
-import { isOrderMove, type AutomationHistoryRepo, type OrderFact } from "./history-repo";
+import { performance } from "node:perf_hooks";
+import { yieldToEventLoop } from "../../db/chunked";
+import type { Awaitable } from "../../db/store";
+import { isOrderMove, type AutomationHistoryRepo, type OrderFact, type SlicedTable } from "./history-repo";
 import type { AutomationRow } from "./repo";
 
 const DAY = 86_400_000;
@@ -25,14 +26,31 @@ const orderFacts = (o: OrderFact) => ({ order_total: o.total_vnd, store: o.store
  * automation's own runs). Reads rowid slices between requests, so a big history never stalls the API.
  */
 export function createWhatIf(deps: {
-  db: Db;
   history: AutomationHistoryRepo;
-  segments: { contains: (segmentId: string, customerId: string) => boolean | null };
+  segments: { contains: (segmentId: string, customerId: string) => Awaitable<boolean | null> };
   timeZone: string;
   now: () => number;
 }) {
   const { history } = deps;
-  const c = deps.db.$client;
+
+  /**
+   * Slices `table`'s key range `(0, end]` (end read when it starts: rows written later are after the window),
+   * each slice one statement sized towards a few ms, the event loop served between slices (on either database).
+   */
+  async function forEachSlice(table: SlicedTable, step: (lo: number, hi: number) => Awaitable<void>) {
+    const end = (await history.sliceEnd(table)) ?? 0;
+    const budget = 8;
+    let rows = 1000;
+    for (let lo = 0; lo < end;) {
+      const t0 = performance.now();
+      const hi = lo + rows;
+      await step(lo, hi);
+      lo = hi;
+      const ms = Math.max(performance.now() - t0, 0.05);
+      rows = Math.round(Math.min(100_000, Math.max(64, Math.min(rows * 2, (rows * budget) / ms))));
+      await yieldToEventLoop();
+    }
+  }
 
   async function count(s: WhatIfSettings): Promise<AutomationWhatIf> {
     const to = deps.now();
@@ -40,11 +58,11 @@ export function createWhatIf(deps: {
     const people = new Set<string>();
     const inSegment = new Map<string, boolean>();
     let occurrences = 0;
-    const consider = (customerId: string, facts: Record<string, unknown>) => {
+    const consider = async (customerId: string, facts: Record<string, unknown>) => {
       if (!conditionsMet(s.conditions, facts)) return;
       if (s.segmentId) {
         let yes = inSegment.get(customerId);
-        if (yes === undefined) inSegment.set(customerId, (yes = deps.segments.contains(s.segmentId, customerId) === true));
+        if (yes === undefined) inSegment.set(customerId, (yes = (await deps.segments.contains(s.segmentId, customerId)) === true));
         if (!yes) return;
       }
       occurrences++;
@@ -56,47 +74,47 @@ export function createWhatIf(deps: {
     const trigger = s.trigger;
 
     if (isOrderMove(trigger)) {
-      await forEachRowidSlice(c, "orders", (lo, hi) => {
-        for (const o of history.orderMoves(trigger, { lo, hi, from, to })) consider(o.customer_id, orderFacts(o));
+      await forEachSlice("orders", async (lo, hi) => {
+        for (const o of await history.orderMoves(trigger, { lo, hi, from, to })) await consider(o.customer_id, orderFacts(o));
       });
       return done(true, "history");
     }
     if (trigger === "first_purchase") {
-      await forEachRowidSlice(c, "orders", (lo, hi) => {
-        for (const o of history.firstPurchases({ lo, hi, from, to })) consider(o.customer_id, orderFacts(o));
+      await forEachSlice("orders", async (lo, hi) => {
+        for (const o of await history.firstPurchases({ lo, hi, from, to })) await consider(o.customer_id, orderFacts(o));
       });
       return done(true, "history");
     }
     if (trigger === "follow") {
-      await forEachRowidSlice(c, "follow_events", (lo, hi) => {
-        for (const f of history.firstFollows({ lo, hi, from, to })) consider(f.customer_id, {});
+      await forEachSlice("follow_events", async (lo, hi) => {
+        for (const f of await history.firstFollows({ lo, hi, from, to })) await consider(f.customer_id, {});
       });
       return done(true, "history");
     }
     if (trigger === "voucher_expiring") {
-      await forEachRowidSlice(c, "vouchers", (lo, hi) => {
-        for (const v of history.vouchersEnteringWindow({ lo, hi, from, to, ahead })) consider(v.customer_id, {});
+      await forEachSlice("vouchers", async (lo, hi) => {
+        for (const v of await history.vouchersEnteringWindow({ lo, hi, from, to, ahead })) await consider(v.customer_id, {});
       });
       return done(false, "voucher_expiry");
     }
     if (trigger === "points_expiring") {
       // One occurrence per person per lapse day (as the scan records them), its points summed over that day's lots.
       const byDay = new Map<string, { customerId: string; points: number }>();
-      await forEachRowidSlice(c, "points_ledger", (lo, hi) => {
-        for (const l of history.lotsEnteringWindow({ lo, hi, from, to, ahead })) {
+      await forEachSlice("points_ledger", async (lo, hi) => {
+        for (const l of await history.lotsEnteringWindow({ lo, hi, from, to, ahead })) {
           const k = `${l.customer_id}:${dayKey(l.expires_at, deps.timeZone)}`;
           const o = byDay.get(k) ?? { customerId: l.customer_id, points: 0 };
           o.points += l.delta;
           byDay.set(k, o);
         }
       });
-      for (const o of byDay.values()) consider(o.customerId, { points_lapsing: o.points });
+      for (const o of byDay.values()) await consider(o.customerId, { points_lapsing: o.points });
       return done(false, "points_lots");
     }
     // A trigger whose history lives elsewhere: the occurrences this automation itself recorded.
-    await forEachRowidSlice(c, "automation_runs", (lo, hi) => {
-      for (const r of history.runsOf({ lo, hi, from, to, automationId: s.automationId }))
-        consider(r.customer_id, JSON.parse(r.vars) as Record<string, unknown>);
+    await forEachSlice("automation_runs", async (lo, hi) => {
+      for (const r of await history.runsOf({ lo, hi, from, to, automationId: s.automationId }))
+        await consider(r.customer_id, JSON.parse(r.vars) as Record<string, unknown>);
     });
     return done(false, "runs");
   }

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newShopper, TEST_ENV, type Harness } from "../../test-support";
 import { shopCalls, startShop, type Shop } from "../orders/test-fixture";
 import { createAutomationRepo } from "../automations/repo";
+import { syncRepo } from "../../db/test-sync";
+import { sqliteStore } from "../../db/store";
 import { createTimerWorker } from "../automations/timers";
 
 const HOUR = 3_600_000;
@@ -145,12 +147,12 @@ describe("the abandoned-cart recipe", () => {
     await put(s.token, twoTeas());
     await advance(2 * HOUR + 60_000);
     const db = h.app.services.db;
-    const repo = createAutomationRepo(db);
+    const repo = syncRepo(createAutomationRepo, db);
     const at = h.emu.clock.now();
     // The dead worker claimed it (lease for a minute) and never fired it.
     const claimed = db.$client.transaction(() => repo.claim({ owner: "dead", until: at + 60_000, now: at, n: 10_000 }))();
     expect(claimed.some((r) => r.customer_id === s.customer.id)).toBe(true);
-    const other = createTimerWorker({ db, repo, fire: h.app.services.automations.fire, now: () => h.emu.clock.now() });
+    const other = createTimerWorker({ store: sqliteStore(db), repo, fire: h.app.services.automations.fire, now: () => h.emu.clock.now() });
     await other.drain();
     expect(reminders(s.customer.id)).toEqual([]); // the lease still holds
     await advance(2 * 60_000);
@@ -165,7 +167,7 @@ describe("the abandoned-cart recipe", () => {
     await put(s.token, twoTeas());
     await advance(2 * HOUR + 60_000);
     const db = h.app.services.db;
-    const repo = createAutomationRepo(db);
+    const repo = syncRepo(createAutomationRepo, db);
     const at = h.emu.clock.now();
     const mine = db.$client.transaction(() => repo.claim({ owner: "w1", until: at + 60_000, now: at, n: 10_000 }))();
     expect(mine.some((r) => r.customer_id === s.customer.id)).toBe(true);
