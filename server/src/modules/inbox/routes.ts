@@ -126,7 +126,7 @@ export async function inboxRoutes(
         response: { 201: CannedAnswer },
       },
     },
-    async (req, reply) => reply.code(201).send(inbox.canned.create(req.body)),
+    async (req, reply) => reply.code(201).send(await inbox.canned.create(req.body)),
   );
   r.put(
     "/api/admin/canned-answers/:cannedId",
@@ -156,7 +156,7 @@ export async function inboxRoutes(
         response: { 201: ConversationThread },
       },
     },
-    async (req, reply) => reply.code(201).send(inbox.reply(me(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await inbox.reply(me(req), req.params.id, req.body)),
   );
   // An image reply is the picture's own bytes as the body (like the menu's uploads); caption and request id in the
   // query. The body limit is a phone photo's, so a picture over Zalo's 1 MB hears ATTACHMENT_TOO_LARGE, not a bare 413.
@@ -195,7 +195,7 @@ export async function inboxRoutes(
         response: { 201: ConversationThread },
       },
     },
-    async (req, reply) => reply.code(201).send(inbox.requestInfo(me(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await inbox.requestInfo(me(req), req.params.id, req.body)),
   );
   r.post(
     "/api/staff/inbox/stream-token",
