@@ -1,0 +1,145 @@
+// The inbox's and auto-replies' guarantees on both databases, through the services with real concurrency (on
+// PostgreSQL, a pool of connections and SERIALIZABLE transactions whose losers run again; on SQLite, one connection).
+import { expect, it } from "vitest";
+import { onBothDatabases } from "../../db/test-stores";
+import { q, type Store } from "../../db/store";
+import type { Principal } from "../../http/auth";
+import { createAutoReplyRepo } from "../auto-replies/repo";
+import { createAutoReplyService } from "../auto-replies/service";
+import { createCustomerRepo } from "../customers/repo";
+import { createLoyaltyRepo } from "../loyalty/repo";
+import { createOutboxRepo } from "../messaging/outbox-repo";
+import { createOrderRepo } from "../orders/repo";
+import { createCannedRepo } from "./canned-repo";
+import { createInboxRepo } from "./repo";
+import { createInboxService } from "./service";
+
+const NOW = Date.UTC(2026, 10, 20, 3);
+const admin = { kind: "operator", id: "owner-1", console: "owner", role: "admin", storeIds: [] } as unknown as Principal;
+
+function setUp(store: Store) {
+  const customers = createCustomerRepo(store);
+  const outbox = createOutboxRepo(store);
+  const repo = createInboxRepo(store);
+  const queue = (m: Parameters<typeof outbox.queue>[0]) => outbox.queue(m, NOW);
+  const inbox = createInboxService({ store, repo, canned: createCannedRepo(store), queue, now: () => NOW });
+  const autoReplies = createAutoReplyService({
+    store,
+    repo: createAutoReplyRepo(store),
+    now: () => NOW,
+    timeZone: "Asia/Ho_Chi_Minh",
+    miniAppLink: "https://zalo.me/s/app/",
+    balanceOf: createLoyaltyRepo(store).balanceOf,
+    lastOrder: createOrderRepo(store).lastOrderOf,
+    // No store: the staffed-hours check answers "someone is there" (no after-hours notice).
+    stores: () => [],
+    queue,
+  });
+  const person = (name: string) => customers.insertCustomer({ zaloId: `z-${Math.random()}`, zaloOaId: null, name }, NOW);
+  /** One webhook event as the oa module handles it: the message kept, then answered, in the event's transaction. */
+  const deliver = (customerId: string, msgId: string, text: string) =>
+    store.tx(function* () {
+      yield* q(inbox.captureInbound(customerId, { event_name: "user_send_text", message: { msg_id: msgId, text } }, NOW));
+      const outcome = yield* q(autoReplies.onFollowerMessage({ customerId, zaloMsgId: msgId, text, at: NOW, fromOa: false }));
+      if (outcome.handoff) yield* q(inbox.handOff(customerId));
+      return outcome;
+    });
+  const one = async <T>(sql: string, ...p: unknown[]) => (await store.prepare<T>(sql).get(...p))!;
+  return { customers, repo, inbox, person, deliver, one };
+}
+
+onBothDatabases(
+  "inbox",
+  (store) => {
+    it("one follower message redelivered 50 times at once is stored once and answered once", async () => {
+      const { person, deliver, one, repo } = setUp(store());
+      const lan = await person("Lan");
+      const outcomes = await Promise.all(Array.from({ length: 50 }, () => deliver(lan.id, "msg-50", "còn bao nhiêu điểm")));
+      expect(outcomes.filter((o) => o.queuedMessageId)).toEqual([{ intent: "points", handoff: false, queuedMessageId: "autoreply:msg-50" }]);
+      expect(await one("select count(*) as n from conversations where customer_id = ?", lan.id)).toEqual({ n: 1 });
+      expect(await one("select count(*) as n from conversation_messages where zalo_msg_id = ?", "msg-50")).toEqual({ n: 1 });
+      expect(await one("select count(*) as n from auto_reply_log where zalo_msg_id = ?", "msg-50")).toEqual({ n: 1 });
+      expect(await one("select count(*) as n from outbox where dedupe_key = ?", "autoreply:msg-50")).toEqual({ n: 1 });
+      const conv = (await repo.byId((await repo.find(lan.id))!))!;
+      expect(conv.unread).toBe(1);
+      expect(conv.needs_person).toBe(0);
+    });
+
+    it("a message no rule answers, redelivered at once, hands off once and queues nothing", async () => {
+      const { person, deliver, one, repo } = setUp(store());
+      const minh = await person("Minh");
+      const outcomes = await Promise.all(Array.from({ length: 30 }, () => deliver(minh.id, "msg-huh", "xin chào shop")));
+      expect(outcomes.every((o) => o.handoff && !o.queuedMessageId)).toBe(true);
+      expect(await one("select count(*) as n from outbox where customer_id = ?", minh.id)).toEqual({ n: 0 });
+      const conv = (await repo.byId((await repo.find(minh.id))!))!;
+      expect({ unread: conv.unread, needsPerson: conv.needs_person }).toEqual({ unread: 1, needsPerson: 1 });
+    });
+
+    it("unread stays exact under concurrent incoming messages and reads", async () => {
+      const { person, deliver, one, repo, inbox } = setUp(store());
+      const hoa = await person("Hoa");
+      await deliver(hoa.id, "u-0", "menu");
+      const id = (await repo.find(hoa.id))!;
+      const countIn = store().prepare<{ n: number }>("select count(*) as n from conversation_messages where conversation_id = ? and direction = 'in'");
+      // A read clears unread and sees, in its own transaction, how many messages it has read.
+      const read = () =>
+        store().tx(function* () {
+          yield* q(repo.markRead(id, NOW));
+          return (yield* q(countIn.get(id)))!.n;
+        });
+      const calls: (() => Promise<unknown>)[] = [
+        ...Array.from({ length: 120 }, (_, i) => () => deliver(hoa.id, `u-${i + 1}`, "menu")),
+        ...Array.from({ length: 30 }, () => read),
+      ];
+      calls.sort(() => Math.random() - 0.5);
+      const results = await Promise.all(calls.map((c) => Promise.resolve(c())));
+      const seenByReads = results.filter((r): r is number => typeof r === "number");
+      const total = (await one<{ n: number }>("select count(*) as n from conversation_messages where conversation_id = ?", id)).n;
+      expect(total).toBe(121);
+      // Unread is what came after the last read: the read that saw the most messages.
+      expect((await repo.byId(id))!.unread).toBe(total - Math.max(...seenByReads));
+      // Read through the service, then 40 at once with no read: exactly 40.
+      expect((await inbox.markRead(admin, id)).conversation.unread).toBe(0);
+      await Promise.all(Array.from({ length: 40 }, (_, i) => deliver(hoa.id, `v-${i}`, "menu")));
+      expect((await repo.byId(id))!.unread).toBe(40);
+    });
+
+    it("search by words, accents or not, by name and by phone finds the same conversations", async () => {
+      const { person, deliver, inbox, customers } = setUp(store());
+      const tag = Math.random().toString(36).slice(2, 7);
+      const a = await person(`Nguyễn Thị Ánh ${tag}`);
+      const b = await person(`Trần Văn Đức ${tag}`);
+      const c = await person(`Lê Bảo ${tag}`);
+      await customers.setPhone(c.id, "84912345678", NOW);
+      await deliver(a.id, `s-a-${tag}`, "Cho mình 2 ly cà phê sữa đá nhé");
+      await deliver(b.id, `s-b-${tag}`, "Đơn hàng của tôi đâu rồi?");
+      await deliver(c.id, `s-c-${tag}`, "Trà đào cam sả còn không");
+      const names = { [a.id]: "a", [b.id]: "b", [c.id]: "c" };
+      const find = async (text: string) =>
+        (await inbox.list(admin, { status: "all", q: text, limit: 50 })).conversations
+          .map((x) => names[x.customerId])
+          .filter(Boolean)
+          .sort();
+      const expected: Record<string, string[]> = {
+        "cà phê": ["a"],
+        "CA PHE SUA": ["a"],
+        "phe su": ["a"],
+        "đơn hàng": ["b"],
+        "don": ["b"],
+        "DAO cam": ["c"],
+        ca: ["a", "c"],
+        "nguyen anh": ["a"],
+        "Đức": ["b"],
+        [tag]: ["a", "b", "c"],
+        "0912 345 678": ["c"],
+        "5678": ["c"],
+        "cà phê trà": [],
+        "xyzzy": [],
+      };
+      const got: Record<string, string[]> = {};
+      for (const text of Object.keys(expected)) got[text] = await find(text);
+      expect(got).toEqual(expected);
+    });
+  },
+  { max: 8 },
+);
