@@ -92,7 +92,7 @@ onBothDatabases(
         ...Array.from({ length: 30 }, () => read),
       ];
       calls.sort(() => Math.random() - 0.5);
-      const results = await Promise.all(calls.map((c) => Promise.resolve(c())));
+      const results = await Promise.all(calls.map(async (c) => c()));
       const seenByReads = results.filter((r): r is number => typeof r === "number");
       const total = (await one<{ n: number }>("select count(*) as n from conversation_messages where conversation_id = ?", id)).n;
       expect(total).toBe(121);
