@@ -18,7 +18,9 @@ export function createAutoReplyRepo(store: Store) {
   const seedStmt = store.prepare(
     "insert into auto_reply_rules (intent, keywords, priority, enabled, updated_by, updated_at) values (?, ?, ?, ?, 'system', ?) on conflict do nothing",
   );
-  const listStmt = store.prepare<RuleRow>("select intent, keywords, priority, enabled, updated_by, updated_at from auto_reply_rules order by priority desc, intent");
+  const listStmt = store.prepare<RuleRow>(
+    "select intent, keywords, priority, enabled, updated_by, updated_at from auto_reply_rules order by priority desc, intent",
+  );
   const saveStmt = store.prepare("update auto_reply_rules set keywords = ?, priority = ?, enabled = ?, updated_by = ?, updated_at = ? where intent = ?");
   // The message's key decides: a redelivery (or a concurrent twin) writes nothing and is told so.
   const logStmt = store.prepare(

@@ -8,9 +8,7 @@ const then = <T, U>(v: T | Promise<T>, f: (t: T) => U): U | Promise<U> => (v ins
 export function createCannedRepo(store: Store) {
   const all = store.prepare<CannedRow>("select id, label, text, position, updated_at from canned_answers order by position, label");
   const one = store.prepare<CannedRow>("select id, label, text, position, updated_at from canned_answers where id = ?");
-  const insert = store.prepare(
-    "insert into canned_answers (id, label, text, position, created_at, updated_at) values (@id, @label, @text, @position, @t, @t)",
-  );
+  const insert = store.prepare("insert into canned_answers (id, label, text, position, created_at, updated_at) values (@id, @label, @text, @position, @t, @t)");
   const update = store.prepare("update canned_answers set label = @label, text = @text, position = @position, updated_at = @t where id = @id");
   const remove = store.prepare("delete from canned_answers where id = ?");
   return {

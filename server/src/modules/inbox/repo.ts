@@ -102,9 +102,7 @@ export function createInboxRepo(store: Store) {
   const addEvent = store.prepare("insert into conversation_events (conversation_id, store_id, at) values (?, ?, ?)");
   const eventsAfter = store.prepare<EventRow>("select id, conversation_id, store_id from conversation_events where id > ? order by id limit ?");
   const lastEvent = store.prepare<number>("select coalesce(max(id), 0) from conversation_events", "pluck");
-  const pruneEvents = store.prepare(
-    "delete from conversation_events where id in (select id from conversation_events where at < ? order by at limit 5000)",
-  );
+  const pruneEvents = store.prepare("delete from conversation_events where id in (select id from conversation_events where at < ? order by at limit 5000)");
   // Who may be given a conversation: staff at their stores, store managers at theirs, owners anywhere (marketers
   // serve no customers). `store_ids` null: every store.
   const agg = (x: string) => (pg ? `string_agg(${x}, ',')` : `group_concat(${x})`);

@@ -77,7 +77,17 @@ export function createInboxService(deps: {
       const added = yield* q(
         repo.add(
           id,
-          { direction: "in", kind: m.kind, text: m.text, attachments: m.attachments, zaloMsgId: m.msgId, outboxKey: null, authorId: null, state: "received", at },
+          {
+            direction: "in",
+            kind: m.kind,
+            text: m.text,
+            attachments: m.attachments,
+            zaloMsgId: m.msgId,
+            outboxKey: null,
+            authorId: null,
+            state: "received",
+            at,
+          },
           now(),
         ),
       );
@@ -268,12 +278,7 @@ export function createInboxService(deps: {
    * Admins assign to any store; staff and store managers only to one of theirs (never out of their own sight).
    * The person must work at that store (an owner: anywhere, and only an admin hands one a conversation).
    */
-  async function assign(
-    p: Principal,
-    id: string,
-    to: { storeId: string | null; assigneeId: string | null },
-    storeExists: (id: string) => Awaitable<boolean>,
-  ) {
+  async function assign(p: Principal, id: string, to: { storeId: string | null; assigneeId: string | null }, storeExists: (id: string) => Awaitable<boolean>) {
     if (to.storeId !== null && !(await storeExists(to.storeId))) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${to.storeId} not found`);
     const reach = storeReach(p);
     if (reach && (to.storeId === null || !reach.includes(to.storeId))) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not work at this store");

@@ -101,7 +101,13 @@ export function createRatingService(deps: {
   }
 
   async function summary(): Promise<{ stores: RatingStoreSummary[]; lowMax: number }> {
-    const stores = (await repo.summary(RATING_LOW_MAX)).map((s) => ({ storeId: s.store_id, storeName: s.store_name, count: s.n, average: averageStars(s.total, s.n), low: s.low }));
+    const stores = (await repo.summary(RATING_LOW_MAX)).map((s) => ({
+      storeId: s.store_id,
+      storeName: s.store_name,
+      count: s.n,
+      average: averageStars(s.total, s.n),
+      low: s.low,
+    }));
     return { stores, lowMax: RATING_LOW_MAX };
   }
 
