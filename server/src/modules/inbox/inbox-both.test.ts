@@ -2,7 +2,7 @@
 // PostgreSQL, a pool of connections and SERIALIZABLE transactions whose losers run again; on SQLite, one connection).
 import { expect, it } from "vitest";
 import { onBothDatabases } from "../../db/test-stores";
-import { q, type Store } from "../../db/store";
+import { q, type Store, type TxOptions } from "../../db/store";
 import type { Principal } from "../../http/auth";
 import { createAutoReplyRepo } from "../auto-replies/repo";
 import { createAutoReplyService } from "../auto-replies/service";
@@ -11,7 +11,8 @@ import { createLoyaltyRepo } from "../loyalty/repo";
 import { createOutboxRepo } from "../messaging/outbox-repo";
 import { createOrderRepo } from "../orders/repo";
 import { createCannedRepo } from "./canned-repo";
-import { createInboxRepo } from "./repo";
+import { createInboxFeed } from "./live";
+import { createInboxRepo, type EventRow } from "./repo";
 import { createInboxService } from "./service";
 
 const NOW = Date.UTC(2026, 10, 20, 3);
@@ -37,13 +38,13 @@ function setUp(store: Store) {
   });
   const person = (name: string) => customers.insertCustomer({ zaloId: `z-${Math.random()}`, zaloOaId: null, name }, NOW);
   /** One webhook event as the oa module handles it: the message kept, then answered, in the event's transaction. */
-  const deliver = (customerId: string, msgId: string, text: string) =>
+  const deliver = (customerId: string, msgId: string, text: string, opts?: TxOptions) =>
     store.tx(function* () {
       yield* q(inbox.captureInbound(customerId, { event_name: "user_send_text", message: { msg_id: msgId, text } }, NOW));
       const outcome = yield* q(autoReplies.onFollowerMessage({ customerId, zaloMsgId: msgId, text, at: NOW, fromOa: false }));
       if (outcome.handoff) yield* q(inbox.handOff(customerId));
       return outcome;
-    });
+    }, opts);
   const one = async <T>(sql: string, ...p: unknown[]) => (await store.prepare<T>(sql).get(...p))!;
   return { customers, repo, inbox, person, deliver, one };
 }
@@ -81,14 +82,18 @@ onBothDatabases(
       await deliver(hoa.id, "u-0", "menu");
       const id = (await repo.find(hoa.id))!;
       const countIn = store().prepare<{ n: number }>("select count(*) as n from conversation_messages where conversation_id = ? and direction = 'in'");
-      // A read clears unread and sees, in its own transaction, how many messages it has read.
+      // A read clears unread and sees, in its own transaction, how many messages it has read. Every body here
+      // updates the one conversation row: READ COMMITTED, they queue on its lock (SERIALIZABLE, 150 of them would
+      // fail and run again past the store's retries); the counter stays exact either way.
+      const rc = { isolation: "read committed" } as const;
       const read = () =>
         store().tx(function* () {
+          yield* q(repo.lock(id));
           yield* q(repo.markRead(id, NOW));
           return (yield* q(countIn.get(id)))!.n;
-        });
+        }, rc);
       const calls: (() => unknown)[] = [
-        ...Array.from({ length: 120 }, (_, i) => () => deliver(hoa.id, `u-${i + 1}`, "menu")),
+        ...Array.from({ length: 120 }, (_, i) => () => deliver(hoa.id, `u-${i + 1}`, "menu", rc)),
         ...Array.from({ length: 30 }, () => read),
       ];
       calls.sort(() => Math.random() - 0.5);
@@ -100,7 +105,7 @@ onBothDatabases(
       expect((await repo.byId(id))!.unread).toBe(total - Math.max(...seenByReads));
       // Read through the service, then 40 at once with no read: exactly 40.
       expect((await inbox.markRead(admin, id)).conversation.unread).toBe(0);
-      await Promise.all(Array.from({ length: 40 }, (_, i) => deliver(hoa.id, `v-${i}`, "menu")));
+      await Promise.all(Array.from({ length: 40 }, (_, i) => deliver(hoa.id, `v-${i}`, "menu", rc)));
       expect((await repo.byId(id))!.unread).toBe(40);
     });
 
@@ -139,6 +144,32 @@ onBothDatabases(
       const got: Record<string, string[]> = {};
       for (const text of Object.keys(expected)) got[text] = await find(text);
       expect(got).toEqual(expected);
+    });
+
+    it("the live feed delivers each change once, in id order per read, also when concurrent commits finish out of id order", async () => {
+      const { person, deliver, repo, one } = setUp(store());
+      const pg = store().dialect === "postgres";
+      const feed = createInboxFeed({
+        events: { after: repo.eventsAfter, lastId: repo.lastEventId, prune: repo.pruneEvents },
+        changed: () => true,
+        now: () => NOW,
+        pollMs: 10,
+        lookBack: pg ? 1000 : 0,
+      });
+      const before = await repo.lastEventId();
+      const got: EventRow[] = [];
+      const off = feed.subscribe((e) => got.push(e));
+      await feed.settled();
+      const people = await Promise.all(Array.from({ length: 12 }, (_, i) => person(`Feed ${i}`)));
+      await Promise.all(people.flatMap((p, i) => Array.from({ length: 5 }, (_, j) => deliver(p.id, `f-${i}-${j}-${Math.random()}`, "menu"))));
+      const n = (await one<{ n: number }>("select count(*) as n from conversation_events where id > ?", before)).n;
+      for (let i = 0; i < 200 && got.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      await feed.settled();
+      off();
+      expect(n).toBe(60);
+      expect(got.length).toBe(n);
+      expect(new Set(got.map((e) => e.id)).size).toBe(n);
+      expect(got.every((e) => e.id > before)).toBe(true);
     });
   },
   { max: 8 },

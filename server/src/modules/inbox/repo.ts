@@ -136,6 +136,9 @@ export function createInboxRepo(store: Store) {
     sqlite: THREAD.replace("%", "indexed by conversation_messages_thread_idx"),
     pg: THREAD.replace("%", ""),
   });
+  // A console change locks its conversation first (PostgreSQL), so its body can run READ COMMITTED: a burst of
+  // messages to one conversation then queues on the row instead of failing serialization again and again.
+  const lock = store.prepare({ sqlite: "select 1 from conversations where id = ?", pg: "select 1 from conversations where id = ? for update" });
   const markRead = store.prepare("update conversations set unread = 0, updated_at = ? where id = ?");
   const setStatus = store.prepare("update conversations set status = ?, updated_at = ? where id = ?");
   const needsPerson = store.prepare("update conversations set needs_person = ?, updated_at = ? where id = ?");
@@ -312,6 +315,8 @@ export function createInboxRepo(store: Store) {
     conversationOfMsg: (msgId: string) => then(convOfMsg.get(msgId), (r) => r?.id),
     thread: (id: string, n: number) => thread.all(id, n),
     list,
+    /** Locks the conversation's row for the rest of the transaction (PostgreSQL; SQLite's writer holds every row). */
+    lock: (id: string) => then(lock.get(id), () => undefined),
     markRead: (id: string, t: number) => then(markRead.run(t, id), () => undefined),
     setStatus: (id: string, status: "open" | "closed", t: number) => then(setStatus.run(status, t, id), () => undefined),
     setNeedsPerson: (id: string, on: boolean, t: number) => then(needsPerson.run(on ? 1 : 0, t, id), () => undefined),

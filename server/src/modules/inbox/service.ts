@@ -209,13 +209,18 @@ export function createInboxService(deps: {
   }
   const thread = (p: Principal, id: string) => store.read(() => threadStep(p, id));
 
+  // The row locked first, then read: each later statement sees what committed before it (READ COMMITTED).
   const change = (p: Principal, id: string, fn: (t: number) => Step<void>) =>
-    store.tx(function* () {
-      yield* visibleStep(p, id);
-      yield* fn(now());
-      yield* publish(id);
-      return { conversation: summary((yield* q(repo.byId(id)))!) };
-    });
+    store.tx(
+      function* () {
+        yield* q(repo.lock(id));
+        yield* visibleStep(p, id);
+        yield* fn(now());
+        yield* publish(id);
+        return { conversation: summary((yield* q(repo.byId(id)))!) };
+      },
+      { isolation: "read committed" },
+    );
 
   const markRead = (p: Principal, id: string) =>
     change(p, id, function* (t) {
