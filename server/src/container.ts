@@ -177,9 +177,9 @@ export function buildContainer(o: ContainerOptions) {
     zalo,
     now,
     log: o.log,
-    // The dispatcher calls these inside its bodies but does not take them as steps yet: SQLite only.
-    onSent: (p) => syncStep(inbox.onSent(p)),
-    onSettled: (p) => syncStep(inbox.onSettled(p)),
+    // Steps of the dispatcher's outcome bodies (the inbox shows the send in the same transaction).
+    onSent: inbox.onSent,
+    onSettled: inbox.onSettled,
     options: {
       // In the API process a batch is decided in one synchronous transaction: claim about a second's worth
       // of sends (60 rows at the default rate), not 200 at a time, so requests wait less behind it.
