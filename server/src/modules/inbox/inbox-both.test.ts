@@ -6,7 +6,9 @@ import { q, type Store, type TxOptions } from "../../db/store";
 import type { Principal } from "../../http/auth";
 import { createAutoReplyRepo } from "../auto-replies/repo";
 import { createAutoReplyService } from "../auto-replies/service";
+import { createAdminRepo } from "../admin/repo";
 import { createCustomerRepo } from "../customers/repo";
+import { createStoreRepo } from "../stores/repo";
 import { createLoyaltyRepo } from "../loyalty/repo";
 import { createOutboxRepo } from "../messaging/outbox-repo";
 import { createOrderRepo } from "../orders/repo";
@@ -46,7 +48,7 @@ function setUp(store: Store) {
       return outcome;
     }, opts);
   const one = async <T>(sql: string, ...p: unknown[]) => (await store.prepare<T>(sql).get(...p))!;
-  return { customers, repo, inbox, person, deliver, one };
+  return { customers, repo, inbox, autoReplies, person, deliver, one };
 }
 
 onBothDatabases(
@@ -144,6 +146,75 @@ onBothDatabases(
       const got: Record<string, string[]> = {};
       for (const text of Object.keys(expected)) got[text] = await find(text);
       expect(got).toEqual(expected);
+    });
+
+    it("the console's reads and writes give the same answers on both: thread, reply, receipts, assignees, canned answers, erasure", async () => {
+      const { person, deliver, inbox, repo, one, autoReplies } = setUp(store());
+      const s = store();
+      const tag = Math.random().toString(36).slice(2, 7);
+      const storeId = `st-${tag}`;
+      await createStoreRepo(s).insert({ id: storeId, name: `Quầy ${tag}`, createdAt: NOW });
+      const staff = await person(`Nhân viên ${tag}`);
+      await s.prepare("update customers set role = 'staff' where id = ?").run(staff.id);
+      await s.prepare("insert into staff_stores (customer_id, store_id) values (?, ?)").run(staff.id, storeId);
+      await createAdminRepo(s).insert({ id: `own-${tag}`, email: `o-${tag}@x.vn`, passwordHash: "x", role: "owner", name: "Chủ", createdAt: NOW });
+      const mai = await person(`Mai ${tag}`);
+      await deliver(mai.id, `c-${tag}`, "cho mình hỏi");
+      const id = (await repo.find(mai.id))!;
+      // Assignable people: the staff member at the store, the owner anywhere.
+      const a = await inbox.assignees(admin);
+      expect(a.people.find((p) => p.id === staff.id)).toMatchObject({ kind: "staff", storeIds: [storeId] });
+      expect(a.people.find((p) => p.id === `own-${tag}`)).toMatchObject({ kind: "operator", name: "Chủ" });
+      const assigned = await inbox.assign(admin, id, { storeId, assigneeId: staff.id }, () => true);
+      expect(assigned.conversation).toMatchObject({ storeId, assigneeId: staff.id, needsPerson: true, unread: 1 });
+      const list = await inbox.list(admin, { status: "open", needsPerson: "true", assignee: staff.id, limit: 10 });
+      expect(list.conversations.map((c) => c.id)).toEqual([id]);
+      // A reply: queued once per request id, the conversation read and no longer waiting.
+      const replied = await inbox.reply(admin, id, { text: "Dạ shop đây ạ", requestId: "r1" });
+      await inbox.reply(admin, id, { text: "Dạ shop đây ạ", requestId: "r1" });
+      expect(replied.messages.map((m) => [m.direction, m.state, m.text])).toEqual([
+        ["in", "received", "cho mình hỏi"],
+        ["out", "queued", "Dạ shop đây ạ"],
+      ]);
+      expect(replied.conversation).toMatchObject({ unread: 0, needsPerson: false });
+      expect(await one("select count(*) as n from outbox where dedupe_key = ?", `inbox:${id}:r1`)).toEqual({ n: 1 });
+      // Sent, delivered, seen; a second reply held with its reason.
+      await s.tx(function* () {
+        yield* q(inbox.onSent({ customerId: mai.id, dedupeKey: `inbox:${id}:r1`, msgId: `zm-${tag}`, text: "Dạ shop đây ạ", templateId: null, at: NOW + 1 }));
+      });
+      await inbox.applyReceipt({ event_name: "user_received_message", message: { msg_ids: [`zm-${tag}`], delivery_time: NOW + 2 } });
+      await inbox.applyReceipt({ event_name: "user_seen_message", message: { msg_ids: [`zm-${tag}`] }, timestamp: NOW + 3 });
+      await inbox.reply(admin, id, { text: "Còn gì nữa không ạ", requestId: "r2" });
+      await inbox.onSettled({ customerId: mai.id, dedupeKey: `inbox:${id}:r2`, state: "held", reason: "ZALO_NIGHT" });
+      const t = await inbox.thread(admin, id);
+      expect(t.messages.map((m) => [m.state, m.reason, m.deliveredAt, m.seenAt])).toEqual([
+        ["received", null, null, null],
+        // Queued at NOW; the first reply is dated when Zalo took it (NOW + 1).
+        ["held", "ZALO_NIGHT", null, null],
+        ["seen", null, NOW + 2, NOW + 3],
+      ]);
+      // Staff at another store do not see it.
+      const other = { kind: "customer", id: "x", role: "staff", storeIds: ["elsewhere"] } as unknown as Principal;
+      await expect(Promise.resolve().then(() => inbox.thread(other, id))).rejects.toMatchObject({ code: "CONVERSATION_NOT_FOUND" });
+      expect((await inbox.setStatus(admin, id, "closed")).conversation.status).toBe("closed");
+      // Canned answers, filled from the person's data.
+      const c = await inbox.canned.create({ label: "Chào", text: "Chào {name}, bạn có {points} điểm", position: 1 });
+      await inbox.canned.update(c.id, { label: "Chào", text: "Xin chào {name}", position: 2 });
+      expect((await inbox.canned.list()).answers.find((x) => x.id === c.id)).toMatchObject({ text: "Xin chào {name}", position: 2 });
+      expect((await inbox.canned.fill(admin, id, c.id)).text).toBe(`Xin chào Mai ${tag}`);
+      expect(await inbox.canned.remove(c.id)).toEqual({ ok: true });
+      // The rules' admin side.
+      const rule = await autoReplies.save({ kind: "admin", id: "owner-1" }, "menu", {
+        keywords: ["thực đơn", "THỰC ĐƠN", "menu"],
+        priority: 3,
+        enabled: false,
+      });
+      expect(rule).toMatchObject({ intent: "menu", keywords: ["thực đơn", "menu"], enabled: false, priority: 3 });
+      expect((await autoReplies.list()).map((r) => r.intent).sort()).toEqual(["human", "last_order", "menu", "points", "store_info"]);
+      // Erased: the messages go, the row stays blank.
+      await inbox.forget(mai.id, NOW + 9);
+      expect(await one("select count(*) as n from conversation_messages where conversation_id = ?", id)).toEqual({ n: 0 });
+      expect((await repo.byId(id))!.last_preview).toBe("");
     });
 
     it("the live feed delivers each change once, in id order per read, also when concurrent commits finish out of id order", async () => {
