@@ -78,6 +78,16 @@ onBothDatabases(
       expect(await one("select count(*) as n from conversations where customer_id = ?", shopper.id)).toEqual({ n: 1 });
       const conv = (await inboxRepo.byId((await inboxRepo.find(shopper.id))!))!;
       expect(conv.unread).toBe(20);
+      // The console's list: filtered and keyset-paged the same way on both (PostgreSQL picks its own indexes).
+      const page1 = await ratings.list({ storeId, low: "true", limit: 8 });
+      const page2 = await ratings.list({ storeId, low: "true", limit: 8, before: page1.next!.before, beforeId: page1.next!.beforeId });
+      const page3 = await ratings.list({ storeId, low: "true", limit: 8, before: page2.next!.before, beforeId: page2.next!.beforeId });
+      expect(page3.next).toBeNull();
+      expect([...page1.ratings, ...page2.ratings, ...page3.ratings].map((r) => r.orderId)).toEqual([...ids].sort().reverse());
+      expect((await ratings.list({ storeId, stars: 5, limit: 8 })).ratings).toEqual([]);
+      expect((await ratings.list({ stars: 2, limit: 100 })).ratings.filter((r) => r.storeId === storeId)).toHaveLength(20);
+      await ratings.forget(shopper.id);
+      expect((await ratings.list({ storeId, limit: 1 })).ratings[0]).toMatchObject({ comment: "", stars: 2 });
       const summary = await ratings.summary();
       expect(summary.stores.find((s) => s.storeId === storeId)).toMatchObject({ count: 20, low: 20, average: 2 });
     });
