@@ -151,7 +151,9 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
-  const inboxRepo = createInboxRepo(db);
+  const inboxRepoAsync = createInboxRepo(store);
+  // The live feed is still synchronous SQLite code (it reads in its timer and in the stream's handler).
+  const inboxRepo = syncView(store, inboxRepoAsync);
   // The live inbox reads conversation_events: this process's changes nudge it, other processes' are seen by data_version.
   const inboxFeed = createInboxFeed({
     events: { after: inboxRepo.eventsAfter, lastId: inboxRepo.lastEventId, prune: inboxRepo.pruneEvents },
@@ -159,14 +161,14 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const inbox = createInboxService({
-    db,
-    repo: inboxRepo,
-    canned: createCannedRepo(db),
-    queue: messaging.queue,
+    store,
+    repo: inboxRepoAsync,
+    canned: createCannedRepo(store),
+    queue: messaging.queueStep,
     now,
     events: { publish: () => inboxFeed.nudge() },
     uploadImage: zalo.uploadImage,
-    contactOf: (id) => customerRepo.byId(id),
+    contactOf: (id) => customerRepoAsync.byId(id),
     logoUrl: config.SHOP_LOGO_URL,
   });
   const dispatcher = createDispatcher({
@@ -175,6 +177,7 @@ export function buildContainer(o: ContainerOptions) {
     zalo,
     now,
     log: o.log,
+    // Steps of the dispatcher's outcome bodies (the inbox shows the send in the same transaction).
     onSent: inbox.onSent,
     onSettled: inbox.onSettled,
     options: {
@@ -289,7 +292,7 @@ export function buildContainer(o: ContainerOptions) {
     checkoutDue: (id) => payments.reportOne(id).catch((err) => o.log.error({ err, orderId: id }, "checkout report failed")),
     now,
   });
-  const ratings = createRatingService({ db, repo: createRatingRepo(db), orders: syncView(store, { ownRow: orders.ownRow }), inbox, now });
+  const ratings = createRatingService({ store, repo: createRatingRepo(store), orders, inbox, now });
   const payments = createPaymentService({
     store,
     repo: createPaymentRepo(store),
@@ -307,15 +310,15 @@ export function buildContainer(o: ContainerOptions) {
   });
   // Answers follower messages (issue #14); the mini app link is the one the games' QR codes open.
   const autoReplies = createAutoReplyService({
-    db,
-    repo: createAutoReplyRepo(db),
+    store,
+    repo: createAutoReplyRepo(store),
     now,
     timeZone: config.SHOP_TIME_ZONE,
     miniAppLink: `https://zalo.me/s/${config.ZALO_MINI_APP_ID}/`,
-    balanceOf: loyaltyRepo.balanceOf,
-    lastOrder: orderRepo.lastOrderOf,
+    balanceOf: loyaltyRepoAsync.balanceOf,
+    lastOrder: orderRepoAsync.lastOrderOf,
     stores: stores.publicList,
-    queue: messaging.queue,
+    queue: messaging.queueStep,
   });
   const sharedInfo = createSharedInfo({ customers: customerRepo, notes: createNotesRepo(db), now });
   const oa = createOaService({
@@ -326,8 +329,9 @@ export function buildContainer(o: ContainerOptions) {
     oaId: config.ZALO_OA_ID,
     // What the auto-reply cannot answer waits for a person in the inbox (the message was kept just before).
     onFollowerMessage: (m) => {
-      const outcome = autoReplies.onFollowerMessage(m);
-      if (outcome.handoff) inbox.handOff(m.customerId);
+      // The oa module is synchronous SQLite code: it takes these steps' values at once.
+      const outcome = syncStep(autoReplies.onFollowerMessage(m));
+      if (outcome.handoff) syncStep(inbox.handOff(m.customerId));
       return outcome;
     },
     followHooks: {
@@ -356,14 +360,14 @@ export function buildContainer(o: ContainerOptions) {
     },
     onReceipt: (e) => {
       messaging.applyReceipt(e);
-      inbox.applyReceipt(e);
+      syncStep(inbox.applyReceipt(e));
     },
-    onUserMessage: (p) => inbox.captureInbound(p.customerId, p.event, p.at),
-    onFollowerLocation: (p) => autoReplies.onLocation(p),
+    onUserMessage: (p) => syncStep(inbox.captureInbound(p.customerId, p.event, p.at)),
+    onFollowerLocation: (p) => syncStep(autoReplies.onLocation(p)),
     // What the person shared when asked: their profile (customers module), then their conversation shows it.
     onSubmitInfo: (p) => {
       const shared = sharedInfo(p.customerId, p.event, p.at);
-      if (shared) inbox.captureSubmitInfo(p.customerId, shared, p.at);
+      if (shared) syncStep(inbox.captureSubmitInfo(p.customerId, shared, p.at));
     },
     onTemplateStatus: messaging.onTemplateStatus,
     onQuotaChange: messaging.onQuotaChange,
@@ -409,9 +413,9 @@ export function buildContainer(o: ContainerOptions) {
       webhookEvents: (ids) => syncStep(oa.forgetIds(ids)),
       notes: notes.forget,
       sessions: identity.forget,
-      inbox: inbox.forget,
+      inbox: (id, at) => syncStep(inbox.forget(id, at)),
       carts: carts.forget,
-      ratings: ratings.forget,
+      ratings: (id) => syncStep(ratings.forget(id)),
     },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });

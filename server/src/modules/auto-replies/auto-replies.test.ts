@@ -131,7 +131,7 @@ describe("auto-replies to follower messages, through the emulated Zalo", () => {
     expect(replies().map((r) => r.dedupe_key)).toEqual(["autoreply:msg-redelivered-1"]);
     expect((await oaSaid()).filter((t) => t.startsWith("Bạn đang có"))).toHaveLength(1);
     // And the same message through the service again (a second process, a replay) queues nothing more.
-    const again = h().app.services.autoReplies.onFollowerMessage({
+    const again = await h().app.services.autoReplies.onFollowerMessage({
       customerId: person.customer.id,
       zaloMsgId: "msg-redelivered-1",
       text: "còn bao nhiêu điểm",

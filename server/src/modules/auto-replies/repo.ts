@@ -1,7 +1,7 @@
 import { DEFAULT_AUTO_REPLY_RULES, type AutoReplyIntent, type AutoReplyRuleView } from "@mc/shared";
-import type { Db } from "../../db/client";
+import { q, type Awaitable, type Step, type Store, type SyncView } from "../../db/store";
 
-type RuleRow = { intent: AutoReplyIntent; keywords: string; priority: number; enabled: number; updated_by: string; updated_at: number };
+type RuleRow = { intent: AutoReplyIntent; keywords: string; priority: number; enabled: number | boolean; updated_by: string; updated_at: number };
 const toView = (r: RuleRow): AutoReplyRuleView => ({
   intent: r.intent,
   keywords: JSON.parse(r.keywords) as string[],
@@ -11,35 +11,42 @@ const toView = (r: RuleRow): AutoReplyRuleView => ({
   updatedBy: r.updated_by,
 });
 
+const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
+
 /** The only writer of `auto_reply_rules` and `auto_reply_log`. Callers run writes inside their own transaction. */
-export function createAutoReplyRepo(db: Db) {
-  const c = db.$client;
-  const seedStmt = c.prepare(
-    "insert or ignore into auto_reply_rules (intent, keywords, priority, enabled, updated_by, updated_at) values (?, ?, ?, ?, 'system', ?)",
+export function createAutoReplyRepo(store: Store) {
+  const seedStmt = store.prepare(
+    "insert into auto_reply_rules (intent, keywords, priority, enabled, updated_by, updated_at) values (?, ?, ?, ?, 'system', ?) on conflict do nothing",
   );
-  const listStmt = c.prepare("select * from auto_reply_rules order by priority desc, intent");
-  const saveStmt = c.prepare("update auto_reply_rules set keywords = ?, priority = ?, enabled = ?, updated_by = ?, updated_at = ? where intent = ?");
-  const logStmt = c.prepare(
-    "insert or ignore into auto_reply_log (zalo_msg_id, customer_id, intent, handoff, after_hours_notice, at) values (?, ?, ?, ?, ?, ?)",
+  const listStmt = store.prepare<RuleRow>(
+    "select intent, keywords, priority, enabled, updated_by, updated_at from auto_reply_rules order by priority desc, intent",
+  );
+  const saveStmt = store.prepare("update auto_reply_rules set keywords = ?, priority = ?, enabled = ?, updated_by = ?, updated_at = ? where intent = ?");
+  // The message's key decides: a redelivery (or a concurrent twin) writes nothing and is told so.
+  const logStmt = store.prepare(
+    "insert into auto_reply_log (zalo_msg_id, customer_id, intent, handoff, after_hours_notice, at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
   );
   // One probe of auto_reply_log_customer_idx: the person's latest notice within the window.
-  const lastNoticeStmt = c.prepare("select max(at) from auto_reply_log where customer_id = ? and at >= ? and after_hours_notice = 1").pluck();
+  const lastNoticeStmt = store.prepare<number | null>(
+    "select max(at) from auto_reply_log where customer_id = ? and at >= ? and after_hours_notice = ?",
+    "pluck",
+  );
 
   return {
     /** The shipped rules of intents that have none yet (a shop's edits stay). */
-    seedDefaults(now: number) {
-      for (const r of DEFAULT_AUTO_REPLY_RULES) seedStmt.run(r.intent, JSON.stringify(r.keywords), r.priority, r.enabled ? 1 : 0, now);
-    },
-    list: () => (listStmt.all() as RuleRow[]).map(toView),
-    save(intent: AutoReplyIntent, r: { keywords: string[]; priority: number; enabled: boolean }, by: string, at: number): boolean {
-      return saveStmt.run(JSON.stringify(r.keywords), r.priority, r.enabled ? 1 : 0, by, at, intent).changes === 1;
-    },
+    seedDefaults: (now: number) =>
+      store.join(function* (): Step<void> {
+        for (const r of DEFAULT_AUTO_REPLY_RULES) yield* q(seedStmt.run(r.intent, JSON.stringify(r.keywords), r.priority, r.enabled ? 1 : 0, now));
+      }),
+    list: () => then(listStmt.all(), (rows) => rows.map(toView)),
+    save: (intent: AutoReplyIntent, r: { keywords: string[]; priority: number; enabled: boolean }, by: string, at: number) =>
+      then(saveStmt.run(JSON.stringify(r.keywords), r.priority, r.enabled ? 1 : 0, by, at, intent), (x) => x.changes === 1),
     /** Records a follower message once; false when it was seen before (nothing more to do). */
-    log(e: { zaloMsgId: string; customerId: string; intent: AutoReplyIntent | null; handoff: boolean; afterHoursNotice: boolean; at: number }): boolean {
-      return logStmt.run(e.zaloMsgId, e.customerId, e.intent, e.handoff ? 1 : 0, e.afterHoursNotice ? 1 : 0, e.at).changes === 1;
-    },
-    lastNoticeAt: (customerId: string, since: number) => (lastNoticeStmt.get(customerId, since) as number | null) ?? null,
+    log: (e: { zaloMsgId: string; customerId: string; intent: AutoReplyIntent | null; handoff: boolean; afterHoursNotice: boolean; at: number }) =>
+      then(logStmt.run(e.zaloMsgId, e.customerId, e.intent, e.handoff ? 1 : 0, e.afterHoursNotice ? 1 : 0, e.at), (x) => x.changes === 1),
+    lastNoticeAt: (customerId: string, since: number) => then(lastNoticeStmt.get(customerId, since, 1), (v) => v ?? null),
   };
 }
 
 export type AutoReplyRepo = ReturnType<typeof createAutoReplyRepo>;
+export type AutoReplyRepoSync = SyncView<AutoReplyRepo>;

@@ -21,7 +21,7 @@ export async function autoReplyRoutes(app: FastifyInstance, opts: { autoReplies:
         response: { 200: z.object({ rules: z.array(AutoReplyRuleView) }) },
       },
     },
-    async () => ({ rules: autoReplies.list() }),
+    async () => ({ rules: await autoReplies.list() }),
   );
 
   r.put(
@@ -37,6 +37,6 @@ export async function autoReplyRoutes(app: FastifyInstance, opts: { autoReplies:
         response: { 200: z.object({ rule: AutoReplyRuleView }) },
       },
     },
-    async (req) => ({ rule: autoReplies.save(actorOf(me(req)), req.params.intent as AutoReplyIntent, req.body) }),
+    async (req) => ({ rule: await autoReplies.save(actorOf(me(req)), req.params.intent as AutoReplyIntent, req.body) }),
   );
 }

@@ -23,6 +23,7 @@ import { me } from "../../http/route-helpers";
 import { createSigner } from "../../lib/signed-token";
 import { storeReach } from "../../lib/scope";
 import type { InboxFeed } from "./live";
+import type { EventRow } from "./repo";
 import type { InboxService } from "./service";
 
 const params = z.object({ id: z.string().min(1).max(64) });
@@ -126,7 +127,7 @@ export async function inboxRoutes(
         response: { 201: CannedAnswer },
       },
     },
-    async (req, reply) => reply.code(201).send(inbox.canned.create(req.body)),
+    async (req, reply) => reply.code(201).send(await inbox.canned.create(req.body)),
   );
   r.put(
     "/api/admin/canned-answers/:cannedId",
@@ -156,7 +157,7 @@ export async function inboxRoutes(
         response: { 201: ConversationThread },
       },
     },
-    async (req, reply) => reply.code(201).send(inbox.reply(me(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await inbox.reply(me(req), req.params.id, req.body)),
   );
   // An image reply is the picture's own bytes as the body (like the menu's uploads); caption and request id in the
   // query. The body limit is a phone photo's, so a picture over Zalo's 1 MB hears ATTACHMENT_TOO_LARGE, not a bare 413.
@@ -195,7 +196,7 @@ export async function inboxRoutes(
         response: { 201: ConversationThread },
       },
     },
-    async (req, reply) => reply.code(201).send(inbox.requestInfo(me(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await inbox.requestInfo(me(req), req.params.id, req.body)),
   );
   r.post(
     "/api/staff/inbox/stream-token",
@@ -238,30 +239,36 @@ export async function inboxRoutes(
       res.write("retry: 2000\n\n");
       const header = Number(req.headers["last-event-id"]);
       const resume = Number.isInteger(header) && header >= 0 ? header : (req.query.after ?? null);
-      const send = (e: { id: number; conversation_id: string; store_id: string | null }) => {
+      const emit = (e: { id: number; conversation_id: string; store_id: string | null }) => {
         if (e.id <= sentUpTo) return;
         sentUpTo = e.id;
         if (reach && (!e.store_id || !reach.includes(e.store_id))) return;
         res.write(`id: ${e.id}\nevent: change\ndata: ${JSON.stringify({ conversationId: e.conversation_id })}\n\n`);
       };
-      // Subscribed first, then what was missed (synchronously: no live event can come between); the live ones
-      // already replayed are skipped by id.
-      let sentUpTo = resume ?? opts.feed.lastId();
+      // Subscribed first, then what was missed; live events that come while the missed ones are read wait behind
+      // them (so ids go out in order), and those already replayed are skipped by id.
+      let replaying: EventRow[] | null = [];
+      const send = (e: EventRow) => (replaying ? replaying.push(e) : emit(e));
       const off = opts.feed.subscribe(send);
-      if (resume !== null) {
-        const missed = opts.feed.after(resume, REPLAY_CAP + 1);
-        if (missed.length > REPLAY_CAP) {
-          sentUpTo = opts.feed.lastId();
-          res.write(`id: ${sentUpTo}\nevent: reset\ndata: {}\n\n`);
-        } else missed.forEach(send);
-      }
-      // The reader learns where it stands even before the first change (its next reconnect resumes there).
-      res.write(`id: ${sentUpTo}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: sentUpTo })}\n\n`);
-      const beat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
+      let beat: ReturnType<typeof setInterval> | undefined;
       req.raw.on("close", () => {
         clearInterval(beat);
         off();
       });
+      let sentUpTo = resume ?? (await opts.feed.lastId());
+      if (resume !== null) {
+        const missed = await opts.feed.after(resume, REPLAY_CAP + 1);
+        if (missed.length > REPLAY_CAP) {
+          sentUpTo = await opts.feed.lastId();
+          res.write(`id: ${sentUpTo}\nevent: reset\ndata: {}\n\n`);
+        } else missed.forEach(emit);
+      }
+      const held = replaying;
+      replaying = null;
+      held.forEach(emit);
+      // The reader learns where it stands even before the first change (its next reconnect resumes there).
+      res.write(`id: ${sentUpTo}\nevent: ready\ndata: ${JSON.stringify({ lastEventId: sentUpTo })}\n\n`);
+      if (!req.raw.destroyed) beat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
     },
   );
 }

@@ -10,8 +10,7 @@ import {
   type ConversationMessage,
   type ConversationSummary,
 } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { storeReach } from "../../lib/scope";
@@ -40,87 +39,108 @@ export type InboxEvents = { publish(e: { conversationId: string; storeId: string
  * and replies, which go out only through the messaging queue (one way out: the outbox and `decide`).
  * Who sees a conversation: admins every one; staff and store managers those at their stores (`store_id`: the
  * store it was assigned to, else the person's last visited store when it opened). Anyone else: 404.
+ * The hooks other modules call inside their own transaction (captureInbound, onSent, …) are steps of it
+ * (`store.join`); the console's calls run transactions of their own.
  */
 export function createInboxService(deps: {
-  db: Db;
+  store: Store;
   repo: InboxRepo;
   canned: CannedRepo;
-  queue: (m: NewMessage) => boolean;
+  /** The messaging queue as a step of our body (messaging's queueStep). */
+  queue: (m: NewMessage) => Awaitable<boolean>;
   now: () => number;
   events?: InboxEvents;
   /** Zalo's OA image upload (the Zalo client): the attachment id a CS message then carries. */
   uploadImage?: (p: { bytes: Buffer; filename: string; contentType: string }) => Promise<{ attachmentId: string }>;
   /** The person's name and phone as the CRM has them (the customers module). */
-  contactOf?: (customerId: string) => { name: string; phone: string | null } | undefined;
+  contactOf?: (customerId: string) => Awaitable<{ name: string; phone: string | null } | undefined>;
   /** The picture on Zalo's request-for-info card (https). */
   logoUrl?: string;
 }) {
-  const { db, repo, now } = deps;
+  const { store, repo, now } = deps;
   const notFound = () => new AppError(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation not found");
   // Every change is written to conversation_events in the caller's transaction (so the live streams of every
-  // process see it, the dispatcher's too), then this process's streams are nudged to read it at once.
-  const publish = (id: string) => {
-    const row = repo.byId(id);
+  // process see it, the dispatcher's too), then this process's streams are nudged to read it (a nudge is only a
+  // hint to read: harmless when a PostgreSQL body runs again).
+  function* publish(id: string): Step<void> {
+    const row = yield* q(repo.byId(id));
     if (!row) return;
-    repo.addEvent(id, row.store_id, now());
+    yield* q(repo.addEvent(id, row.store_id, now()));
     deps.events?.publish({ conversationId: id, storeId: row.store_id });
-  };
+  }
 
   /** A follower's message (`user_send_*`), inside the webhook's transaction (the event is stored once, so is this). */
-  function captureInbound(customerId: string, e: Event, at: number) {
-    const m = inboundOf(e);
-    const id = repo.ensure(customerId, now());
-    const added = repo.add(
-      id,
-      { direction: "in", kind: m.kind, text: m.text, attachments: m.attachments, zaloMsgId: m.msgId, outboxKey: null, authorId: null, state: "received", at },
-      now(),
-    );
-    if (added) publish(id);
-  }
+  const captureInbound = (customerId: string, e: Event, at: number) =>
+    store.join(function* (): Step<void> {
+      const m = inboundOf(e);
+      const id = yield* q(repo.ensure(customerId, now()));
+      const added = yield* q(
+        repo.add(
+          id,
+          {
+            direction: "in",
+            kind: m.kind,
+            text: m.text,
+            attachments: m.attachments,
+            zaloMsgId: m.msgId,
+            outboxKey: null,
+            authorId: null,
+            state: "received",
+            at,
+          },
+          now(),
+        ),
+      );
+      if (added) yield* publish(id);
+    });
 
   /**
    * The dispatcher sent an OA message to a follower (CS or template by UID), inside its outcome's transaction.
    * It joins the person's conversation if they ever wrote; it never opens one (a broadcast to a million
    * followers would otherwise open a million conversations: their timeline shows those messages anyway).
    */
-  function onSent(p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) {
-    const id = repo.find(p.customerId);
-    if (!id) return;
-    if (p.dedupeKey && repo.markSent(p.dedupeKey, p.msgId, p.at)) return publish(id);
-    const kind = p.text ? "text" : "template";
-    const text = p.text ?? (p.templateId ? `Mẫu ZNS ${p.templateId}` : null);
-    if (repo.add(id, { direction: "out", kind, text, attachments: null, zaloMsgId: p.msgId, outboxKey: null, authorId: null, state: "sent", at: p.at }, now()))
-      publish(id);
-  }
+  const onSent = (p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) =>
+    store.join(function* (): Step<void> {
+      const id = yield* q(repo.find(p.customerId));
+      if (!id) return;
+      if (p.dedupeKey && (yield* q(repo.markSent(p.dedupeKey, p.msgId, p.at)))) return yield* publish(id);
+      const kind = p.text ? "text" : "template";
+      const text = p.text ?? (p.templateId ? `Mẫu ZNS ${p.templateId}` : null);
+      const m = { direction: "out", kind, text, attachments: null, zaloMsgId: p.msgId, outboxKey: null, authorId: null, state: "sent", at: p.at } as const;
+      if (yield* q(repo.add(id, m, now()))) yield* publish(id);
+    });
 
   /** The dispatcher held an inbox reply or ended it unsent (failed, suppressed, expired): shown with its reason. */
-  function onSettled(p: { customerId: string; dedupeKey: string; state: "held" | "failed" | "suppressed" | "expired"; reason: string }) {
-    if (!p.dedupeKey.startsWith("inbox:")) return;
-    const id = repo.find(p.customerId);
-    if (id && repo.settle(p.dedupeKey, p.state, p.reason)) publish(id);
-  }
+  const onSettled = (p: { customerId: string; dedupeKey: string; state: "held" | "failed" | "suppressed" | "expired"; reason: string }) =>
+    store.join(function* (): Step<void> {
+      if (!p.dedupeKey.startsWith("inbox:")) return;
+      const id = yield* q(repo.find(p.customerId));
+      if (id && (yield* q(repo.settle(p.dedupeKey, p.state, p.reason)))) yield* publish(id);
+    });
 
   /** `user_received_message` / `user_seen_message` for our OA messages (msg_id or msg_ids[]). */
-  function applyReceipt(e: Event) {
-    const at = Number(e.message?.delivery_time ?? e.timestamp) || now();
-    const ids: string[] = [e.message?.msg_id, ...(e.message?.msg_ids ?? [])].filter(Boolean).map(String);
-    const changed = new Set<string>();
-    for (const id of new Set(ids)) {
-      const conv = repo.conversationOfMsg(id);
-      if (!conv) continue; // a ZNS receipt, or a message from before the inbox
-      (e.event_name === "user_seen_message" ? repo.markSeen : repo.markDelivered)(id, at);
-      changed.add(conv);
-    }
-    changed.forEach(publish);
-  }
+  const applyReceipt = (e: Event) =>
+    store.join(function* (): Step<void> {
+      const at = Number(e.message?.delivery_time ?? e.timestamp) || now();
+      const ids: string[] = [e.message?.msg_id, ...(e.message?.msg_ids ?? [])].filter(Boolean).map(String);
+      const changed = new Set<string>();
+      for (const id of new Set(ids)) {
+        const conv = yield* q(repo.conversationOfMsg(id));
+        if (!conv) continue; // a ZNS receipt, or a message from before the inbox
+        yield* q((e.event_name === "user_seen_message" ? repo.markSeen : repo.markDelivered)(id, at));
+        changed.add(conv);
+      }
+      for (const id of changed) yield* publish(id);
+    });
 
-  function visible(p: Principal, id: string): ConversationRow {
-    const row = repo.byId(id);
+  function* visibleStep(p: Principal, id: string): Step<ConversationRow> {
+    const row = yield* q(repo.byId(id));
     if (!row) throw notFound();
     const reach = storeReach(p);
     if (reach && (!row.store_id || !reach.includes(row.store_id))) throw notFound();
     return row;
   }
+  const visible = (p: Principal, id: string) => store.read(() => visibleStep(p, id));
 
   const summary = (r: ConversationRow): ConversationSummary => ({
     id: r.id,
@@ -150,7 +170,7 @@ export function createInboxService(deps: {
     seenAt: m.seen_at,
   });
 
-  function list(
+  async function list(
     p: Principal,
     q: {
       status: "open" | "closed" | "all";
@@ -164,7 +184,7 @@ export function createInboxService(deps: {
       storeId?: string;
     },
   ) {
-    const rows = repo.list({
+    const rows = await repo.list({
       status: q.status,
       assignee: q.assignee === undefined ? undefined : q.assignee === "none" ? null : q.assignee === "me" ? p.id : q.assignee,
       storeId: q.storeId ?? null,
@@ -181,37 +201,48 @@ export function createInboxService(deps: {
     return { conversations: page.map(summary), next: rows.length > q.limit && last ? { before: last.last_message_at, beforeId: last.id } : null };
   }
 
-  function thread(p: Principal, id: string) {
-    const row = visible(p, id);
+  function* threadStep(p: Principal, id: string) {
+    const row = yield* visibleStep(p, id);
     const t = now();
-    return { conversation: summary(row), messages: repo.thread(id, THREAD_LIMIT).reverse().map(message), window: replyWindow(row.last_inbound_at, t), now: t };
+    const messages = yield* q(repo.thread(id, THREAD_LIMIT));
+    return { conversation: summary(row), messages: messages.reverse().map(message), window: replyWindow(row.last_inbound_at, t), now: t };
   }
+  const thread = (p: Principal, id: string) => store.read(() => threadStep(p, id));
 
-  const change = (p: Principal, id: string, fn: (t: number) => void) =>
-    tx(db, () => {
-      visible(p, id);
-      fn(now());
-      publish(id);
-      return { conversation: summary(repo.byId(id)!) };
+  // The row locked first, then read: each later statement sees what committed before it (READ COMMITTED).
+  const change = (p: Principal, id: string, fn: (t: number) => Step<void>) =>
+    store.tx(
+      function* () {
+        yield* q(repo.lock(id));
+        yield* visibleStep(p, id);
+        yield* fn(now());
+        yield* publish(id);
+        return { conversation: summary((yield* q(repo.byId(id)))!) };
+      },
+      { isolation: "read committed" },
+    );
+
+  const markRead = (p: Principal, id: string) =>
+    change(p, id, function* (t) {
+      yield* q(repo.markRead(id, t));
     });
-
-  const markRead = (p: Principal, id: string) => change(p, id, (t) => repo.markRead(id, t));
   const setStatus = (p: Principal, id: string, status: "open" | "closed") =>
-    change(p, id, (t) => {
-      repo.setStatus(id, status, t);
-      if (status === "closed") repo.setNeedsPerson(id, false, t);
+    change(p, id, function* (t) {
+      yield* q(repo.setStatus(id, status, t));
+      if (status === "closed") yield* q(repo.setNeedsPerson(id, false, t));
     });
 
   /**
    * The auto-reply could not answer (no rule matched, or the person asked for one): the conversation the person's
    * message just opened waits for a person, shown in the list until someone replies or closes it.
    */
-  function handOff(customerId: string) {
-    const id = repo.find(customerId);
-    if (!id) return;
-    repo.setNeedsPerson(id, true, now());
-    publish(id);
-  }
+  const handOff = (customerId: string) =>
+    store.join(function* (): Step<void> {
+      const id = yield* q(repo.find(customerId));
+      if (!id) return;
+      yield* q(repo.setNeedsPerson(id, true, now()));
+      yield* publish(id);
+    });
 
   /**
    * Something the person told the shop in the mini app that a person must see (a low rating): it opens their
@@ -219,45 +250,51 @@ export function createInboxService(deps: {
    * conversation as needing a person. Not a Zalo interaction: the reply window stays as their OA messages left it.
    * Inside the caller's transaction (the caller's own row makes it happen once).
    */
-  function noteFromCustomer(customerId: string, n: { kind: string; text: string; at: number }) {
-    const t = now();
-    const id = repo.ensure(customerId, t);
-    repo.addNote(id, n, t);
-    repo.setNeedsPerson(id, true, t);
-    publish(id);
-  }
+  const noteFromCustomer = (customerId: string, n: { kind: string; text: string; at: number }) =>
+    store.join(function* (): Step<void> {
+      const t = now();
+      const id = yield* q(repo.ensure(customerId, t));
+      yield* q(repo.addNote(id, n, t));
+      yield* q(repo.setNeedsPerson(id, true, t));
+      yield* publish(id);
+    });
 
   /** Who works where: staff and store managers at their stores, owners at every one (`storeIds` null). */
-  const people = () =>
-    repo.assignees().map((a) => ({ id: a.id, name: a.name, kind: a.kind, storeIds: a.owner ? null : a.store_ids ? a.store_ids.split(",") : [] }));
+  function* people() {
+    const rows = yield* q(repo.assignees());
+    return rows.map((a) => ({ id: a.id, name: a.name, kind: a.kind, storeIds: a.owner ? null : a.store_ids ? a.store_ids.split(",") : [] }));
+  }
 
   /** The stores and people the caller may give a conversation to (staff and store managers: their stores only). */
-  function assignees(p: Principal): Assignees {
-    const reach = storeReach(p);
-    const stores = repo.stores().filter((s) => !reach || reach.includes(s.id));
-    const ids = new Set(stores.map((s) => s.id));
-    return {
-      stores,
-      people: people()
-        .filter((a) => (a.storeIds === null ? !reach : a.storeIds.some((s) => ids.has(s))))
-        .map((a) => ({ ...a, storeIds: a.storeIds === null ? [...ids] : a.storeIds.filter((s) => ids.has(s)) })),
-    };
-  }
+  const assignees = (p: Principal): Awaitable<Assignees> =>
+    store.read(function* () {
+      const reach = storeReach(p);
+      const stores = (yield* q(repo.stores())).filter((s) => !reach || reach.includes(s.id));
+      const ids = new Set(stores.map((s) => s.id));
+      return {
+        stores,
+        people: (yield* people())
+          .filter((a) => (a.storeIds === null ? !reach : a.storeIds.some((s) => ids.has(s))))
+          .map((a) => ({ ...a, storeIds: a.storeIds === null ? [...ids] : a.storeIds.filter((s) => ids.has(s)) })),
+      };
+    });
 
   /**
    * Admins assign to any store; staff and store managers only to one of theirs (never out of their own sight).
    * The person must work at that store (an owner: anywhere, and only an admin hands one a conversation).
    */
-  function assign(p: Principal, id: string, to: { storeId: string | null; assigneeId: string | null }, storeExists: (id: string) => boolean) {
-    if (to.storeId !== null && !storeExists(to.storeId)) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${to.storeId} not found`);
+  async function assign(p: Principal, id: string, to: { storeId: string | null; assigneeId: string | null }, storeExists: (id: string) => Awaitable<boolean>) {
+    if (to.storeId !== null && !(await storeExists(to.storeId))) throw new AppError(ErrorCode.STORE_NOT_FOUND, `Store ${to.storeId} not found`);
     const reach = storeReach(p);
     if (reach && (to.storeId === null || !reach.includes(to.storeId))) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not work at this store");
     if (to.assigneeId !== null) {
-      const who = people().find((a) => a.id === to.assigneeId);
+      const who = (await store.read(people)).find((a) => a.id === to.assigneeId);
       const fits = who && (who.storeIds === null ? !reach : to.storeId !== null && who.storeIds.includes(to.storeId));
       if (!fits) throw new AppError(ErrorCode.ASSIGNEE_INVALID, "This person does not work at the conversation's store", { assigneeId: to.assigneeId });
     }
-    return change(p, id, (t) => repo.assign(id, to.storeId, to.assigneeId, t));
+    return change(p, id, function* (t) {
+      yield* q(repo.assign(id, to.storeId, to.assigneeId, t));
+    });
   }
 
   /** The reply window for a conversation; closed: refused (a ZNS template is the way then). */
@@ -278,35 +315,36 @@ export function createInboxService(deps: {
     if (unknown.length)
       throw new AppError(ErrorCode.CANNED_VARIABLE_UNKNOWN, `Unknown variable ${unknown.map((v) => `{${v}}`).join(", ")}`, { field: "text", unknown });
   };
-  const cannedList = () => ({ answers: deps.canned.list().map(cannedOut) });
-  function cannedCreate(body: CannedAnswerBody) {
+  const cannedList = async () => ({ answers: (await deps.canned.list()).map(cannedOut) });
+  async function cannedCreate(body: CannedAnswerBody) {
     checkVars(body.text);
     const id = randomUUID();
-    deps.canned.insert({ id, ...body, t: now() });
-    return cannedOut(deps.canned.byId(id)!);
+    await deps.canned.insert({ id, ...body, t: now() });
+    return cannedOut((await deps.canned.byId(id))!);
   }
-  function cannedUpdate(id: string, body: CannedAnswerBody) {
+  async function cannedUpdate(id: string, body: CannedAnswerBody) {
     checkVars(body.text);
-    if (!deps.canned.update({ id, ...body, t: now() })) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
-    return cannedOut(deps.canned.byId(id)!);
+    if (!(await deps.canned.update({ id, ...body, t: now() }))) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
+    return cannedOut((await deps.canned.byId(id))!);
   }
-  function cannedRemove(id: string) {
-    if (!deps.canned.remove(id)) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
+  async function cannedRemove(id: string) {
+    if (!(await deps.canned.remove(id))) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
     return { ok: true as const };
   }
   /** A canned answer filled with the conversation's person's own name, balance and last order, read now. */
-  function cannedFill(p: Principal, conversationId: string, cannedId: string) {
-    const row = visible(p, conversationId);
-    const answer = deps.canned.byId(cannedId);
-    if (!answer) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
-    const v = repo.cannedVars(row.customer_id);
-    const vars = {
-      name: v?.name ?? "",
-      points: v?.points ?? null,
-      lastOrder: v?.order_code ? `${v.order_code} (${(v.order_total ?? 0).toLocaleString("vi-VN")} ₫)` : null,
-    };
-    return { text: fillCanned(answer.text, vars), vars };
-  }
+  const cannedFill = (p: Principal, conversationId: string, cannedId: string) =>
+    store.read(function* () {
+      const row = yield* visibleStep(p, conversationId);
+      const answer = yield* q(deps.canned.byId(cannedId));
+      if (!answer) throw new AppError(ErrorCode.CANNED_NOT_FOUND, "Canned answer not found");
+      const v = yield* q(repo.cannedVars(row.customer_id));
+      const vars = {
+        name: v?.name ?? "",
+        points: v?.points ?? null,
+        lastOrder: v?.order_code ? `${v.order_code} (${(v.order_total ?? 0).toLocaleString("vi-VN")} ₫)` : null,
+      };
+      return { text: fillCanned(answer.text, vars), vars };
+    });
 
   /**
    * Queues one OA message to the person as a CS message through the outbox (decide picks the slot) and shows it
@@ -317,42 +355,46 @@ export function createInboxService(deps: {
     id: string,
     m: { requestId: string; kind: string; text: string | null; attachment?: Record<string, unknown>; shown?: Record<string, unknown>[] },
   ) {
-    return tx(db, () => {
-      const row = visible(p, id);
+    return store.tx(function* () {
+      const row = yield* visibleStep(p, id);
       const t = now();
       const w = openWindow(row, t);
       const key = keyOf(id, m.requestId);
-      const queued = deps.queue({
-        customerId: row.customer_id,
-        // A reply answers the person's own message: never a promotion, and due now (it expires with the window).
-        category: "transactional",
-        priority: 9,
-        dedupeKey: key,
-        source: "inbox",
-        text: m.text,
-        attachment: m.attachment ?? null,
-        expiresAt: w.closesAt,
-      });
-      if (!queued) return thread(p, id);
-      repo.add(
-        id,
-        {
-          direction: "out",
-          kind: m.kind,
+      const queued = yield* q(
+        deps.queue({
+          customerId: row.customer_id,
+          // A reply answers the person's own message: never a promotion, and due now (it expires with the window).
+          category: "transactional",
+          priority: 9,
+          dedupeKey: key,
+          source: "inbox",
           text: m.text,
-          attachments: m.shown ? JSON.stringify(m.shown) : null,
-          zaloMsgId: null,
-          outboxKey: key,
-          authorId: p.id,
-          state: "queued",
-          at: t,
-        },
-        t,
+          attachment: m.attachment ?? null,
+          expiresAt: w.closesAt,
+        }),
       );
-      repo.markRead(id, t);
-      repo.setNeedsPerson(id, false, t);
-      publish(id);
-      return thread(p, id);
+      if (!queued) return yield* threadStep(p, id);
+      yield* q(
+        repo.add(
+          id,
+          {
+            direction: "out",
+            kind: m.kind,
+            text: m.text,
+            attachments: m.shown ? JSON.stringify(m.shown) : null,
+            zaloMsgId: null,
+            outboxKey: key,
+            authorId: p.id,
+            state: "queued",
+            at: t,
+          },
+          t,
+        ),
+      );
+      yield* q(repo.markRead(id, t));
+      yield* q(repo.setNeedsPerson(id, false, t));
+      yield* publish(id);
+      return yield* threadStep(p, id);
     });
   }
 
@@ -369,10 +411,10 @@ export function createInboxService(deps: {
    * one). A request id already queued answers the thread without uploading again.
    */
   async function replyImage(p: Principal, id: string, body: { bytes: Buffer; caption: string; requestId: string }) {
-    const row = visible(p, id);
+    const row = await visible(p, id);
     openWindow(row, now());
     const key = keyOf(id, body.requestId);
-    if (repo.hasOutboxKey(key)) return thread(p, id);
+    if (await repo.hasOutboxKey(key)) return thread(p, id);
     const running = uploading.get(key);
     if (running) return running.then(() => thread(p, id));
     const kind = checkZaloImage(body.bytes);
@@ -416,9 +458,9 @@ export function createInboxService(deps: {
    * Zalo's request-for-info card (§5.2 `request_user_info`), sent when the shop lacks the person's name or phone.
    * Their answer comes back as the `user_submit_info` webhook (see `captureSubmitInfo`).
    */
-  function requestInfo(p: Principal, id: string, body: { requestId: string }) {
-    const row = visible(p, id);
-    const c = deps.contactOf?.(row.customer_id);
+  async function requestInfo(p: Principal, id: string, body: { requestId: string }) {
+    const row = await visible(p, id);
+    const c = await deps.contactOf?.(row.customer_id);
     if (c && !NAMELESS.has(c.name.trim()) && c.phone) throw new AppError(ErrorCode.CUSTOMER_INFO_COMPLETE, "The shop already has this person's name and phone");
     const title = "Chia sẻ thông tin với cửa hàng";
     return queueOut(p, id, {
@@ -439,27 +481,30 @@ export function createInboxService(deps: {
   }
 
   /** The person answered the request (`user_submit_info`, inside the webhook's transaction): shown in their conversation. */
-  function captureSubmitInfo(customerId: string, shared: { name: string | null; phone: string | null }, at: number) {
-    const id = repo.ensure(customerId, now());
-    const what = [shared.name && "tên", shared.phone && "số điện thoại"].filter(Boolean).join(" và ");
-    const added = repo.add(
-      id,
-      {
-        direction: "in",
-        kind: "submit_info",
-        text: `Khách đã chia sẻ ${what || "thông tin"}`,
-        attachments: null,
-        // No Zalo message id: the webhook event itself is stored once (oa module), so this runs once.
-        zaloMsgId: null,
-        outboxKey: null,
-        authorId: null,
-        state: "received",
-        at,
-      },
-      now(),
-    );
-    if (added) publish(id);
-  }
+  const captureSubmitInfo = (customerId: string, shared: { name: string | null; phone: string | null }, at: number) =>
+    store.join(function* (): Step<void> {
+      const id = yield* q(repo.ensure(customerId, now()));
+      const what = [shared.name && "tên", shared.phone && "số điện thoại"].filter(Boolean).join(" và ");
+      const added = yield* q(
+        repo.add(
+          id,
+          {
+            direction: "in",
+            kind: "submit_info",
+            text: `Khách đã chia sẻ ${what || "thông tin"}`,
+            attachments: null,
+            // No Zalo message id: the webhook event itself is stored once (oa module), so this runs once.
+            zaloMsgId: null,
+            outboxKey: null,
+            authorId: null,
+            state: "received",
+            at,
+          },
+          now(),
+        ),
+      );
+      if (added) yield* publish(id);
+    });
 
   return {
     captureInbound,

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { decide, nextLocalTime, zaloErrorText, type Channel, type Decision, type PolicyMessage } from "@mc/shared";
-import { q, type Step, type Store } from "../../db/store";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import type { MessagingRepo } from "./repo";
@@ -96,14 +96,21 @@ export function createDispatcher(deps: {
   log?: Log;
   options?: DispatcherOptions;
   /** An OA message (CS or template by UID) reached a follower's chat: called in the transaction that records it (the inbox). */
-  onSent?: (p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) => void;
+  onSent?: (p: { customerId: string; dedupeKey: string | null; msgId: string; text: string | null; templateId: string | null; at: number }) => Awaitable<void>;
   /** A person's row was held, or ended unsent (failed, suppressed, expired): in the same transaction (the inbox shows why). */
-  onSettled?: (p: { customerId: string; dedupeKey: string; state: "held" | "failed" | "suppressed" | "expired"; reason: string; at: number }) => void;
+  onSettled?: (p: {
+    customerId: string;
+    dedupeKey: string;
+    state: "held" | "failed" | "suppressed" | "expired";
+    reason: string;
+    at: number;
+  }) => Awaitable<void>;
 }) {
   const { store, repo, zalo, now } = deps;
-  const settled = (row: Row, state: "held" | "failed" | "suppressed" | "expired", reason: string, at: number) => {
-    if (row.customer_id && row.dedupe_key) deps.onSettled?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, state, reason, at });
-  };
+  // The hooks are steps of the body that records the outcome (the inbox writes in the same transaction).
+  function* settled(row: Row, state: "held" | "failed" | "suppressed" | "expired", reason: string, at: number): Step<void> {
+    if (row.customer_id && row.dedupe_key) yield* q(deps.onSettled?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, state, reason, at }));
+  }
   const o = {
     batchSize: 200,
     leaseMs: 60_000,
@@ -175,11 +182,13 @@ export function createDispatcher(deps: {
       if (seen.found) {
         v = (yield* q(dr.confirmSent({ id: row.id, owner, msgId: seen.found, t }))) ? "found" : "later";
         if (v === "found" && row.customer_id !== null)
-          deps.onSent?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, msgId: seen.found, text: row.text, templateId: row.template_id, at: t });
+          yield* q(
+            deps.onSent?.({ customerId: row.customer_id, dedupeKey: row.dedupe_key, msgId: seen.found, text: row.text, templateId: row.template_id, at: t }),
+          );
       } else if (seen.conclusive && absentProves) v = (yield* q(dr.resend({ id: row.id, owner, t }))) ? "absent" : "later";
       else if (seen.conclusive || t >= row.sent_at + o.leaseMs + o.verifyForMs) {
         v = (yield* q(dr.giveUp({ id: row.id, owner, t }))) ? "unknown" : "later";
-        if (v === "unknown") settled(row, "failed", "OUTCOME_UNKNOWN", t);
+        if (v === "unknown") yield* settled(row, "failed", "OUTCOME_UNKNOWN", t);
       } else v = (yield* q(dr.checkLater({ id: row.id, owner, t, until: t + o.verifyRetryMs })), "later");
       yield* q(dr.completeBroadcasts([row.broadcast_id], t));
       return v;
@@ -244,7 +253,7 @@ export function createDispatcher(deps: {
       if (!inputs || (row.template_id && !template) || (blocked && !hasText)) {
         const reason = !inputs ? "CUSTOMER_GONE" : (blocked ?? "TEMPLATE_UNKNOWN");
         yield* q(dr.toFinal({ id: row.id, owner, state: "failed", reason, notBefore: null, t }));
-        settled(row, "failed", reason, t);
+        yield* settled(row, "failed", reason, t);
         return { decision: { action: "suppress", reason: "NO_CHANNEL" } as Decision, row };
       }
       const msg: PolicyMessage = {
@@ -268,14 +277,14 @@ export function createDispatcher(deps: {
         if (d.channel === "zns" && znsLeft !== null) znsLeft--;
       } else if (d.action === "hold") {
         yield* q(dr.toFinal({ id: row.id, owner, state: "held", reason: d.reason, notBefore: d.until, t }));
-        settled(row, "held", d.reason, t);
+        yield* settled(row, "held", d.reason, t);
       } else if (d.action === "expire") {
         yield* q(dr.toFinal({ id: row.id, owner, state: "expired", reason: d.reason, notBefore: null, t }));
-        settled(row, "expired", d.reason, t);
+        yield* settled(row, "expired", d.reason, t);
       } else {
         const reason = d.detail ? `${d.reason}:${d.detail}` : d.reason;
         yield* q(dr.toFinal({ id: row.id, owner, state: "suppressed", reason, notBefore: null, t }));
-        settled(row, "suppressed", reason, t);
+        yield* settled(row, "suppressed", reason, t);
       }
       return { decision: d, row };
     }
@@ -347,14 +356,16 @@ export function createDispatcher(deps: {
     if (o.msgId !== undefined) {
       yield* q(dr.toSent(o.row.id, o.msgId, now()));
       if (o.row.customer_id !== null && o.channel !== "zns")
-        deps.onSent?.({
-          customerId: o.row.customer_id,
-          dedupeKey: o.row.dedupe_key ?? null,
-          msgId: o.msgId,
-          text: o.row.text ?? null,
-          templateId: o.row.template_id ?? null,
-          at: now(),
-        });
+        yield* q(
+          deps.onSent?.({
+            customerId: o.row.customer_id,
+            dedupeKey: o.row.dedupe_key ?? null,
+            msgId: o.msgId,
+            text: o.row.text ?? null,
+            templateId: o.row.template_id ?? null,
+            at: now(),
+          }),
+        );
     } else yield* failed(o.row, o.channel, o.err);
   }
 
@@ -378,7 +389,7 @@ export function createDispatcher(deps: {
     // Checked again each minute; nothing reaches Zalo meanwhile (the client refuses before sending).
     if (e.kind === "oa_disconnected") {
       yield* q(dr.toRetry({ id: row.id, state: "held", reason: "OA_DISCONNECTED", zaloError: e.zaloCode || null, notBefore: t + OA_RECHECK_MS, t }));
-      settled(row, "held", "OA_DISCONNECTED", t);
+      yield* settled(row, "held", "OA_DISCONNECTED", t);
       return;
     }
     if (e.kind === "quota") {
@@ -394,7 +405,7 @@ export function createDispatcher(deps: {
           t,
         }),
       );
-      settled(row, "held", "QUOTA_EXHAUSTED", t);
+      yield* settled(row, "held", "QUOTA_EXHAUSTED", t);
       return;
     }
     // Zalo said slow down (§5.9): never a failure. Already retried in place; back to the queue for a moment,
@@ -430,13 +441,13 @@ export function createDispatcher(deps: {
           t,
         }),
       );
-      settled(row, "held", "ZALO_NIGHT", t);
+      yield* settled(row, "held", "ZALO_NIGHT", t);
       return;
     }
     if (e.kind === "balance") {
       balanceUntil = Math.max(balanceUntil, t + o.balanceRecheckMs);
       yield* q(dr.toRetry({ id: row.id, state: "held", reason: "ZCA_BALANCE", zaloError: e.zaloCode || null, notBefore: t + o.balanceRecheckMs, t }));
-      settled(row, "held", "ZCA_BALANCE", t);
+      yield* settled(row, "held", "ZCA_BALANCE", t);
       deps.log?.warn({ id: row.id, code: e.zaloCode }, "Zalo Cloud Account cannot pay: paid sends held");
       return;
     }
@@ -444,7 +455,7 @@ export function createDispatcher(deps: {
       const until = nextLocalTime(t, (yield* q(repo.currentRules())).rules.timeZone, "00:00");
       if (row.template_id) templateUntil.set(row.template_id, until);
       yield* q(dr.toRetry({ id: row.id, state: "held", reason: "TEMPLATE_DAILY_LIMIT", zaloError: e.zaloCode || null, notBefore: until, t }));
-      settled(row, "held", "TEMPLATE_DAILY_LIMIT", t);
+      yield* settled(row, "held", "TEMPLATE_DAILY_LIMIT", t);
       return;
     }
     const retryable = e.kind === "transient" || e.kind === "token";
@@ -456,7 +467,7 @@ export function createDispatcher(deps: {
     const reason = zaloErrorText(e.zaloCode) ?? e.message;
     yield* q(dr.toRetry({ id: row.id, state: "failed", reason, zaloError: e.zaloCode || null, notBefore: null, t }));
     // The inbox is told a code (shown in Vietnamese there), not Zalo's English text.
-    settled(row, "failed", e.zaloCode ? `ZALO_ERROR:${e.zaloCode}` : "SEND_FAILED", t);
+    yield* settled(row, "failed", e.zaloCode ? `ZALO_ERROR:${e.zaloCode}` : "SEND_FAILED", t);
     deps.log?.warn({ id: row.id, code: e.zaloCode, kind: e.kind }, "message failed");
   }
 

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client";
+import type { Awaitable, Statement, Store } from "../../db/store";
 
 export type RatingRow = {
   order_id: string;
@@ -16,21 +16,30 @@ const COLS = `r.order_id, o.code as order_code, r.customer_id, c.name as custome
   from order_ratings r join orders o on o.id = r.order_id join customers c on c.id = r.customer_id left join stores s on s.id = r.store_id`;
 
 /** The order_ratings table: this module is its only writer. */
-export function createRatingRepo(db: Db) {
-  const c = db.$client;
-  const insert = c.prepare(
+const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
+
+export function createRatingRepo(store: Store) {
+  const pg = store.dialect === "postgres";
+  const insert = store.prepare(
     `insert into order_ratings (order_id, customer_id, store_id, stars, comment, created_at) values (@orderId, @customerId, @storeId, @stars, @comment, @at)
      on conflict (order_id) do nothing`,
   );
-  const byOrder = c.prepare(`select ${COLS} where r.order_id = ?`);
-  const storeName = c.prepare("select name from stores where id = ?").pluck();
+  const byOrder = store.prepare<RatingRow>(`select ${COLS} where r.order_id = ?`);
+  const storeName = store.prepare<string>("select name from stores where id = ?", "pluck");
   // Per store: every active store, rated or not, so the console sees a store nobody rated yet.
-  const summary = c.prepare(
+  const summary = store.prepare<{ store_id: string; store_name: string | null; n: number; total: number; low: number }>(
     `select s.id as store_id, s.name as store_name, count(r.order_id) as n, coalesce(sum(r.stars), 0) as total,
        coalesce(sum(case when r.stars <= @lowMax then 1 else 0 end), 0) as low
      from stores s left join order_ratings r on r.store_id = s.id group by s.id order by s.name`,
   );
-  const forget = c.prepare("update order_ratings set comment = '' where customer_id = ?");
+  const forget = store.prepare("update order_ratings set comment = '' where customer_id = ?");
+  // The list's statements, one per shape of filters (a handful), prepared once.
+  const stmts = new Map<string, Statement<RatingRow>>();
+  const stmt = (sql: string) => {
+    let st = stmts.get(sql);
+    if (!st) stmts.set(sql, (st = store.prepare<RatingRow>(sql)));
+    return st;
+  };
 
   /**
    * The console's list, newest first, keyset-paged on (created_at, order_id); each filter has its index ending in
@@ -51,20 +60,23 @@ export function createRatingRepo(db: Db) {
       args.before = p.before;
       args.beforeId = p.beforeId ?? "";
     }
-    const sql = `select ${COLS.replace("from order_ratings r", `from order_ratings r indexed by ${indexed}`)} ${where.length ? `where ${where.join(" and ")}` : ""}
+    // PostgreSQL's planner picks the same indexes by itself (it has no INDEXED BY).
+    const from = pg ? "from order_ratings r" : `from order_ratings r indexed by ${indexed}`;
+    const sql = `select ${COLS.replace("from order_ratings r", from)} ${where.length ? `where ${where.join(" and ")}` : ""}
       order by r.created_at desc, r.order_id desc limit @limit`;
-    return c.prepare(sql).all(args) as RatingRow[];
+    return stmt(sql).all(args);
   }
 
   return {
     /** False when the order was rated already (the primary key holds one rating per order, whatever races). */
-    insert: (r: { orderId: string; customerId: string; storeId: string; stars: number; comment: string; at: number }) => insert.run(r).changes > 0,
-    byOrder: (orderId: string) => byOrder.get(orderId) as RatingRow | undefined,
-    storeName: (storeId: string) => (storeName.get(storeId) as string | undefined) ?? null,
+    insert: (r: { orderId: string; customerId: string; storeId: string; stars: number; comment: string; at: number }) =>
+      then(insert.run(r), (x) => x.changes > 0),
+    byOrder: (orderId: string) => byOrder.get(orderId),
+    storeName: (storeId: string) => then(storeName.get(storeId), (n) => n ?? null),
     list,
-    summary: (lowMax: number) => summary.all({ lowMax }) as { store_id: string; store_name: string | null; n: number; total: number; low: number }[],
+    summary: (lowMax: number) => summary.all({ lowMax }),
     /** An erased person's words go; the stars stay in the store's figures, attached to no one but the erased row. */
-    forget: (customerId: string) => void forget.run(customerId),
+    forget: (customerId: string) => then(forget.run(customerId), () => undefined),
   };
 }
 export type RatingRepo = ReturnType<typeof createRatingRepo>;

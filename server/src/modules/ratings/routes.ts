@@ -34,7 +34,7 @@ export async function ratingRoutes(app: FastifyInstance, opts: { ratings: Rating
         response: { 201: z.object({ rating: Rating }) },
       },
     },
-    async (req, reply) => reply.status(201).send({ rating: ratings.submit(me(req).id, req.params.id, req.body) }),
+    async (req, reply) => reply.status(201).send({ rating: await ratings.submit(me(req).id, req.params.id, req.body) }),
   );
 
   // ---- console ----

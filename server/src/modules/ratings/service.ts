@@ -9,10 +9,9 @@ import {
   type RatingListQuery,
   type RatingStoreSummary,
 } from "@mc/shared";
-import { tx, type Db } from "../../db/client";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { InboxService } from "../inbox/service";
-import type { SyncView } from "../../db/store";
 import type { OrderService } from "../orders/service";
 import type { RatingRepo, RatingRow } from "./repo";
 
@@ -46,43 +45,49 @@ export const inboxTextOf = (r: { stars: number; code: string; comment: string })
  *   (timeline/sources/rating.ts reads this table).
  */
 export function createRatingService(deps: {
-  db: Db;
+  store: Store;
   repo: RatingRepo;
-  orders: SyncView<Pick<OrderService, "ownRow">>;
+  orders: Pick<OrderService, "ownRow">;
   inbox: Pick<InboxService, "noteFromCustomer">;
   now: () => number;
 }) {
-  const { db, repo, now } = deps;
+  const { store, repo, now } = deps;
 
-  function view(customerId: string, orderId: string): OrderRatingView {
-    const o = deps.orders.ownRow(customerId, orderId);
-    const rating = repo.byOrder(o.id);
-    return {
-      order: { id: o.id, code: o.code, storeName: repo.storeName(o.storeId), status: o.status, totalVnd: o.totalVnd, completedAt: iso(o.completedAt) },
-      rateable: o.status === "completed" && !rating,
-      rating: rating ? toRating(rating) : null,
-    };
-  }
+  const view = (customerId: string, orderId: string): Awaitable<OrderRatingView> =>
+    store.read(function* () {
+      const o = yield* q(deps.orders.ownRow(customerId, orderId));
+      const rating = yield* q(repo.byOrder(o.id));
+      const storeName = yield* q(repo.storeName(o.storeId));
+      return {
+        order: { id: o.id, code: o.code, storeName, status: o.status, totalVnd: o.totalVnd, completedAt: iso(o.completedAt) },
+        rateable: o.status === "completed" && !rating,
+        rating: rating ? toRating(rating) : null,
+      };
+    });
 
-  function submit(customerId: string, orderId: string, input: { stars: number; comment: string }): Rating {
+  /**
+   * On PostgreSQL two concurrent submits of one order both find no rating at first; the second's insert then
+   * waits on the first's key and is serialized after it (run again, it finds the first and answers RATING_EXISTS).
+   */
+  function submit(customerId: string, orderId: string, input: { stars: number; comment: string }): Awaitable<Rating> {
     const at = now();
-    return tx(db, () => {
-      const o = deps.orders.ownRow(customerId, orderId);
-      const before = repo.byOrder(o.id);
+    return store.tx(function* (): Step<Rating> {
+      const o = yield* q(deps.orders.ownRow(customerId, orderId));
+      const before = yield* q(repo.byOrder(o.id));
       if (before) throw new AppError(ErrorCode.RATING_EXISTS, "This order was rated already", { rating: toRating(before) });
       if (o.status !== "completed")
         throw new AppError(ErrorCode.ORDER_NOT_RATEABLE, `This order is ${o.status}: only a completed order is rated`, { status: o.status });
       const comment = input.comment.trim();
-      if (!repo.insert({ orderId: o.id, customerId, storeId: o.storeId, stars: input.stars, comment, at }))
+      if (!(yield* q(repo.insert({ orderId: o.id, customerId, storeId: o.storeId, stars: input.stars, comment, at }))))
         throw new AppError(ErrorCode.RATING_EXISTS, "This order was rated already");
       if (isLowRating(input.stars))
-        deps.inbox.noteFromCustomer(customerId, { kind: "rating", text: inboxTextOf({ stars: input.stars, code: o.code, comment }), at });
-      return toRating(repo.byOrder(o.id)!);
+        yield* q(deps.inbox.noteFromCustomer(customerId, { kind: "rating", text: inboxTextOf({ stars: input.stars, code: o.code, comment }), at }));
+      return toRating((yield* q(repo.byOrder(o.id)))!);
     });
   }
 
-  function list(q: RatingListQuery) {
-    const rows = repo.list({
+  async function list(q: RatingListQuery) {
+    const rows = await repo.list({
       stars: q.stars ?? null,
       lowMax: q.low === "true" ? RATING_LOW_MAX : null,
       storeId: q.storeId ?? null,
@@ -95,10 +100,14 @@ export function createRatingService(deps: {
     return { ratings: page.map(toRating), next: rows.length > q.limit && last ? { before: last.created_at, beforeId: last.order_id } : null };
   }
 
-  function summary(): { stores: RatingStoreSummary[]; lowMax: number } {
-    const stores = repo
-      .summary(RATING_LOW_MAX)
-      .map((s) => ({ storeId: s.store_id, storeName: s.store_name, count: s.n, average: averageStars(s.total, s.n), low: s.low }));
+  async function summary(): Promise<{ stores: RatingStoreSummary[]; lowMax: number }> {
+    const stores = (await repo.summary(RATING_LOW_MAX)).map((s) => ({
+      storeId: s.store_id,
+      storeName: s.store_name,
+      count: s.n,
+      average: averageStars(s.total, s.n),
+      low: s.low,
+    }));
     return { stores, lowMax: RATING_LOW_MAX };
   }
 
