@@ -220,8 +220,8 @@ export function buildContainer(o: ContainerOptions) {
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
+  // Every module that reads orders is ported: none takes its syncView any more.
   const orderRepoAsync = createOrderRepo(store);
-  const orderRepo = syncView(store, orderRepoAsync);
   const dailyScans = createDailyScans({
     store,
     automations,
