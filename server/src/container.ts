@@ -142,14 +142,16 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
-  const segments = createSegmentService({
-    db,
-    repo: createSegmentRepo(db),
-    loyaltyRepo,
+  const segmentsAsync = createSegmentService({
+    store,
+    repo: createSegmentRepo(store),
+    loyaltyRepo: loyaltyRepoAsync,
     policy: () => messagingRepo.currentRules().rules,
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
+  // Messaging, automations and the CRM list are not ported yet: they see the segments as SQLite does.
+  const segments = syncView(store, segmentsAsync);
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
   const inboxRepo = createInboxRepo(db);
   // The live inbox reads conversation_events: this process's changes nudge it, other processes' are seen by data_version.
@@ -454,7 +456,7 @@ export function buildContainer(o: ContainerOptions) {
     vouchers,
     messaging,
     dispatcher,
-    segments,
+    segments: segmentsAsync,
     games,
     menu,
     orders,

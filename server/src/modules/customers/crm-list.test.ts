@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncRepo } from "../../db/test-sync";
+import { sqliteStore, syncView } from "../../db/store";
 import { CustomerExportQuery, CustomerListQuery, DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES, maskPhone } from "@mc/shared";
 import { bearer, everyTurn, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { tx } from "../../db/client";
@@ -101,14 +102,18 @@ const completedOrder = (customerId: string, storeId: string, daysAgo: number) =>
 function directList(opts: { slices?: { rows: number }; exportPage?: number; windows?: { rows: number } } = {}) {
   const loyaltyRepo = syncRepo(createLoyaltyRepo, db());
   const clock = () => h.emu.clock.now();
-  const segments = createSegmentService({
-    db: db(),
-    repo: createSegmentRepo(db()),
-    loyaltyRepo,
-    policy: () => DEFAULT_WARMING_RULES,
-    timeZone: "Asia/Ho_Chi_Minh",
-    now: clock,
-  });
+  const store = sqliteStore(db());
+  const segments = syncView(
+    store,
+    createSegmentService({
+      store,
+      repo: createSegmentRepo(store),
+      loyaltyRepo: createLoyaltyRepo(store),
+      policy: () => DEFAULT_WARMING_RULES,
+      timeZone: "Asia/Ho_Chi_Minh",
+      now: clock,
+    }),
+  );
   return createCustomerList({ db: db(), repo: createCustomerListRepo(db()), segments, loyaltyRepo, now: clock, timeZone: "Asia/Ho_Chi_Minh", ...opts });
 }
 

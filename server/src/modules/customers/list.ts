@@ -22,7 +22,7 @@ import { normalizeMemberCode } from "../../lib/codes";
 import type { LoyaltyRepoSync } from "../loyalty/repo";
 import { formatMemberCode } from "../loyalty/service";
 import type { SqlWhere } from "../segments/repo";
-import type { SegmentService } from "../segments/service";
+import type { SegmentServiceSync } from "../segments/service";
 import { CSV_BOM, csvRow } from "./csv";
 import { sortKeyOf, type CustomerListRepo, type Keyset, type ListRow, type Search } from "./list-repo";
 import { ftsPrefixQuery } from "./search-key";
@@ -98,7 +98,7 @@ const EXPORT_PAGE = 1000;
 export function createCustomerList(deps: {
   db: Db;
   repo: CustomerListRepo;
-  segments: Pick<SegmentService, "compile" | "snapshot">;
+  segments: Pick<SegmentServiceSync, "compile" | "snapshot">;
   loyaltyRepo: Pick<LoyaltyRepoSync, "currentRules">;
   now: () => number;
   /** The shop's time zone: the export's dates are local. */

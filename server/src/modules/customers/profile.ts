@@ -3,7 +3,7 @@ import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { normalizeMemberCode } from "../../lib/codes";
 import type { LoyaltyService } from "../loyalty/service";
-import type { SegmentService } from "../segments/service";
+import type { SegmentServiceSync } from "../segments/service";
 import type { CustomerListRepo } from "./list-repo";
 import type { CustomerRepoSync } from "./repo";
 
@@ -19,7 +19,7 @@ const notFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not 
  */
 export function createCustomerAccess(deps: {
   customers: Pick<CustomerRepoSync, "byId">;
-  segments: Pick<SegmentService, "compile">;
+  segments: Pick<SegmentServiceSync, "compile">;
   listRepo: Pick<CustomerListRepo, "matches">;
 }) {
   return function assertCanSee(p: Principal, customerId: string): void {

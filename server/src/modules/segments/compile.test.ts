@@ -13,6 +13,7 @@ import {
   type SegmentRule,
 } from "@mc/shared";
 import { openDb, type Db } from "../../db/client";
+import { sqliteStore, syncStep } from "../../db/store";
 import { compileSegment, createSegmentRepo } from "./repo";
 
 /**
@@ -281,7 +282,7 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
 
   fixtures.forEach((fx, i) => {
     it(`random rule trees over random fixture ${i + 1} (${fx.facts.size} customers)`, () => {
-      const repo = createSegmentRepo(fx.db);
+      const repo = createSegmentRepo(sqliteStore(fx.db));
       let nonTrivial = 0;
       fc.assert(
         fc.property(tree, policy, (rules, pol) => {
@@ -335,7 +336,7 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
 
   fixtures.forEach((fx, i) => {
     it(`counts from each driver and from a scan agree with the evaluator (fixture ${i + 1})`, async () => {
-      const repo = createSegmentRepo(fx.db);
+      const repo = createSegmentRepo(sqliteStore(fx.db));
       const earnedSince = NOW - DEFAULT_LOYALTY_RULES.tierWindowDays * DAY;
       const slices = { rows: 7, pause: async () => {} };
       let nonTrivial = 0;
@@ -371,7 +372,7 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
 
   it("every rule kind, alone, splits the fixture (each is exercised, not vacuous)", () => {
     const fx = fixtures[0]!;
-    const repo = createSegmentRepo(fx.db);
+    const repo = createSegmentRepo(sqliteStore(fx.db));
     const ctx = { now: NOW, timeZone: VN, policy: DEFAULT_WARMING_RULES };
     const singles: SegmentRule[] = [
       { kind: "tier", tiers: ["silver"] },
@@ -392,7 +393,7 @@ describe("segment SQL agrees with the in-memory evaluator", () => {
     ];
     for (const rule of singles) {
       const rules = { all: [rule] as SegmentNode[] };
-      const sqlIds = repo.ids(compileSegment(rules, { ...ctx, loyalty: DEFAULT_LOYALTY_RULES }));
+      const sqlIds = syncStep(repo.ids(compileSegment(rules, { ...ctx, loyalty: DEFAULT_LOYALTY_RULES })));
       const memIds = [...fx.facts]
         .filter(([, f]) => matches(f, rules, ctx))
         .map(([id]) => id)
