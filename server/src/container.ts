@@ -317,7 +317,9 @@ export function buildContainer(o: ContainerOptions) {
     stores: stores.publicList,
     queue: messaging.queue,
   });
-  const sharedInfo = createSharedInfo({ customers: customerRepo, notes: createNotesRepo(db), now });
+  const notesRepo = createNotesRepo(store);
+  // The webhook's shared info runs inside the webhook's (synchronous) transaction: the notes repo as SQLite sees it.
+  const sharedInfo = createSharedInfo({ customers: customerRepo, notes: syncView(store, notesRepo), now });
   const oa = createOaService({
     db,
     repo: createOaRepo(db),
@@ -391,12 +393,12 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const admin = createAdminService({ store, repo: adminRepoAsync, storeExists: storeRepoAsync.exists, issueToken: o.issueToken, now });
-  const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
+  const notes = createNotesService({ store, repo: notesRepo, customers: customerRepoAsync, now });
   const customers = createCustomerService({
-    db,
-    repo: customerRepo,
+    store,
+    repo: customerRepoAsync,
     timeZone: config.SHOP_TIME_ZONE,
-    stores: storeRepo,
+    stores: storeRepoAsync,
     now,
     forget: {
       outbox: messagingRepo.forgetCustomer,

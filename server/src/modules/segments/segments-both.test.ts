@@ -3,7 +3,16 @@
 // (shared `matches`) over the facts the fixture was built from, so "the same on both" is "right on both".
 import { beforeAll, expect, it } from "vitest";
 import fc from "fast-check";
-import { DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES, ErrorCode, matches, SegmentRules, type SegmentGroup, type SegmentRule } from "@mc/shared";
+import {
+  DEFAULT_LOYALTY_RULES,
+  DEFAULT_WARMING_RULES,
+  ErrorCode,
+  matches,
+  SegmentRules,
+  type SegmentGroup,
+  type SegmentPolicy,
+  type SegmentRule,
+} from "@mc/shared";
 import type { Principal } from "../../http/auth";
 import type { Store } from "../../db/store";
 import { onBothDatabases } from "../../db/test-stores";
@@ -14,7 +23,7 @@ import { buildFixture, DAY, GAMES, NOW, seedFixture, STORES, TAGS, VN } from "./
 
 const fixture = buildFixture(20261130, 90);
 const ctx = { now: NOW, timeZone: VN, policy: DEFAULT_WARMING_RULES };
-const expected = (rules: SegmentGroup, policy = ctx.policy) =>
+const expected = (rules: SegmentGroup, policy: SegmentPolicy = ctx.policy) =>
   [...fixture.facts]
     .filter(([, f]) => matches(f, rules, { ...ctx, policy }))
     .map(([id]) => id)
@@ -125,19 +134,19 @@ onBothDatabases(
 
     it("a saved segment through the service: preview, membership of each person, edits as versions", async () => {
       const { segments } = services(store());
-      const rules = {
+      const rules = SegmentRules.parse({
         all: [
           { kind: "tags", tags: TAGS.slice(0, 1), match: "any" },
           { kind: "visitedStore", storeIds: STORES.slice(0, 2) },
         ],
-      } as SegmentGroup;
+      });
       const want = expected(rules);
       const saved = await segments.create(operator, { name: "VIP ghé quán", description: "", rules });
       const preview = await segments.previewSaved(saved.id);
       expect(preview.count).toBe(want.length);
       expect(preview.sample.map((p) => p.id)).toEqual(want.slice(0, 20));
       for (const id of fixture.facts.keys()) expect(await segments.contains(saved.id, id), id).toBe(want.includes(id));
-      const next = { all: [{ kind: "playedGame", campaignIds: GAMES.slice(0, 1) }] } as SegmentGroup;
+      const next = SegmentRules.parse({ all: [{ kind: "playedGame", campaignIds: GAMES.slice(0, 1) }] });
       await segments.update(operator, saved.id, { name: "Chơi game", description: "", rules: next });
       const got = await segments.get(saved.id);
       expect(got.versions.map((v) => v.version)).toEqual([2, 1]);

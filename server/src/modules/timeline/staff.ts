@@ -15,9 +15,9 @@ export function createStaffTimeline(deps: { timeline: Pick<TimelineService, "pag
   }
 
   /** The author is the staff member as named on their record (notes.add), audited like the console's notes. */
-  function addNote(p: Principal, customerId: string, text: string): CustomerNote {
+  async function addNote(p: Principal, customerId: string, text: string): Promise<CustomerNote> {
     deps.assertCanSee(p, customerId);
-    return deps.notes.add(p, customerId, text);
+    return await deps.notes.add(p, customerId, text);
   }
 
   return { page, addNote };
