@@ -424,9 +424,17 @@ export function buildContainer(o: ContainerOptions) {
   });
 
   // The CRM's list and profiles; `customerAccess` is the `{ customer: "visited" }` scope's check for any staff route.
-  const customerListRepo = createCustomerListRepo(db);
-  const customerList = createCustomerList({ db, repo: customerListRepo, segments, loyaltyRepo, now, timeZone: config.SHOP_TIME_ZONE });
-  const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: customerListRepo });
+  const customerListRepo = createCustomerListRepo(store);
+  const customerList = createCustomerList({
+    store,
+    repo: customerListRepo,
+    segments: segmentsAsync,
+    loyaltyRepo: loyaltyRepoAsync,
+    now,
+    timeZone: config.SHOP_TIME_ZONE,
+  });
+  // Profiles and the staff's access check are synchronous SQLite code still.
+  const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: syncView(store, customerListRepo) });
   const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
   const staffTimeline = createStaffTimeline({ timeline, notes, assertCanSee: customerAccess });
 

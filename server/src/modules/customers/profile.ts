@@ -4,7 +4,7 @@ import type { Principal } from "../../http/auth";
 import { normalizeMemberCode } from "../../lib/codes";
 import type { LoyaltyService } from "../loyalty/service";
 import type { SegmentServiceSync } from "../segments/service";
-import type { CustomerListRepo } from "./list-repo";
+import type { CustomerListRepoSync } from "./list-repo";
 import type { CustomerRepoSync } from "./repo";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -20,7 +20,7 @@ const notFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not 
 export function createCustomerAccess(deps: {
   customers: Pick<CustomerRepoSync, "byId">;
   segments: Pick<SegmentServiceSync, "compile">;
-  listRepo: Pick<CustomerListRepo, "matches">;
+  listRepo: Pick<CustomerListRepoSync, "matches">;
 }) {
   return function assertCanSee(p: Principal, customerId: string): void {
     if (p.role === "admin") {

@@ -88,7 +88,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
       },
     },
     async (req, reply) => {
-      const { filename, rows } = list.exportCsv(me(req), req.query);
+      const { filename, rows } = await list.exportCsv(me(req), req.query);
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="${filename}"`)
