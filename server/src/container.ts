@@ -412,7 +412,7 @@ export function buildContainer(o: ContainerOptions) {
     },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
-  const staffGrants = createStaffGrants({ db, repo: customerRepo, storeExists: storeRepo.exists, now });
+  const staffGrants = createStaffGrants({ store, repo: customerRepoAsync, storeExists: storeRepoAsync.exists, now });
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
   const dashboard = createDashboardService({

@@ -11,6 +11,7 @@ import { createNotesRepo } from "./notes-repo";
 import { createNotesService } from "./notes";
 import { createCustomerRepo } from "./repo";
 import { createCustomerService } from "./service";
+import { createStaffGrants } from "./staff-grants";
 
 const NOW = Date.UTC(2026, 10, 20, 3);
 const owner = { kind: "operator", id: "op-1", console: "owner", role: "admin", storeIds: [] } as unknown as Principal;
@@ -34,7 +35,8 @@ async function setUp(store: Store) {
   const person = async (name: string) => repo.insertCustomer({ zaloId: `z-${Math.random()}`, zaloOaId: null, name }, NOW);
   const audits = async (action: string, targetId: string) =>
     Number(await store.prepare<number>("select count(*) from audit_log where action = ? and target_id = ?", "pluck").get(action, targetId));
-  return { repo, notes, notesRepo, customers, storeId, person, audits };
+  const grants = createStaffGrants({ store, repo, storeExists: stores.exists, now: () => NOW });
+  return { repo, stores, notes, notesRepo, customers, grants, storeId, person, audits };
 }
 
 onBothDatabases(
@@ -82,6 +84,21 @@ onBothDatabases(
         expect(written).toContainEqual(got);
         expect(await audits("customer.tags", p.id)).toBe(5);
       }
+    });
+
+    it("grants of different stores to one person at once all stay, one audit row each; revoking at once leaves the rest", async () => {
+      const { grants, stores, repo, person, audits } = await setUp(store());
+      const p = await person("Quân");
+      const ids = Array.from({ length: 12 }, (_, i) => `g${i}-${Math.random().toString(36).slice(2, 6)}`);
+      for (const id of ids) await stores.insert({ id, name: id, createdAt: NOW });
+      const member = (await repo.byId(p.id))!.memberCode;
+      await Promise.all(ids.map((id) => grants.grant(owner, { memberCode: member, storeIds: [id] })));
+      expect([...(await repo.storeIdsOf(p.id))].sort()).toEqual([...ids].sort());
+      expect(await audits("role.set", p.id)).toBe(12);
+      await Promise.all(ids.slice(0, 8).map((id) => grants.revoke(owner, p.id, [id])));
+      expect([...(await repo.storeIdsOf(p.id))].sort()).toEqual(ids.slice(8).sort());
+      expect((await repo.byId(p.id))!.role).toBe("staff");
+      expect(await audits("role.set", p.id)).toBe(20);
     });
 
     it("roles and birthdays: validated, written and audited", async () => {
