@@ -433,9 +433,8 @@ export function buildContainer(o: ContainerOptions) {
     now,
     timeZone: config.SHOP_TIME_ZONE,
   });
-  // Profiles and the staff's access check are synchronous SQLite code still.
-  const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: syncView(store, customerListRepo) });
-  const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
+  const customerAccess = createCustomerAccess({ customers: customerRepoAsync, segments: segmentsAsync, listRepo: customerListRepo });
+  const customerProfiles = createCustomerProfiles({ customers: customerRepoAsync, loyalty, assertCanSee: customerAccess });
   const staffTimeline = createStaffTimeline({ timeline, notes, assertCanSee: customerAccess });
 
   /** The periodic jobs, once per cluster (job leases): whichever process runs the scheduler, each runs in one place. */

@@ -12,6 +12,12 @@ import { createNotesService } from "./notes";
 import { createCustomerRepo } from "./repo";
 import { createCustomerService } from "./service";
 import { createStaffGrants } from "./staff-grants";
+import { createCustomerListRepo } from "./list-repo";
+import { createCustomerAccess } from "./profile";
+import { createLoyaltyRepo } from "../loyalty/repo";
+import { createSegmentRepo } from "../segments/repo";
+import { createSegmentService } from "../segments/service";
+import { DEFAULT_WARMING_RULES } from "@mc/shared";
 
 const NOW = Date.UTC(2026, 10, 20, 3);
 const owner = { kind: "operator", id: "op-1", console: "owner", role: "admin", storeIds: [] } as unknown as Principal;
@@ -99,6 +105,32 @@ onBothDatabases(
       expect([...(await repo.storeIdsOf(p.id))].sort()).toEqual(ids.slice(8).sort());
       expect((await repo.byId(p.id))!.role).toBe("staff");
       expect(await audits("role.set", p.id)).toBe(20);
+    });
+
+    it("staff open only people who visited one of their stores; admins anyone who exists", async () => {
+      const { repo, stores, person } = await setUp(store());
+      const segments = createSegmentService({
+        store: store(),
+        repo: createSegmentRepo(store()),
+        loyaltyRepo: createLoyaltyRepo(store()),
+        policy: () => DEFAULT_WARMING_RULES,
+        timeZone: "Asia/Ho_Chi_Minh",
+        now: () => NOW,
+      });
+      const assertCanSee = createCustomerAccess({ customers: repo, segments, listRepo: createCustomerListRepo(store()) });
+      const [here, there] = [`h-${Math.random().toString(36).slice(2, 6)}`, `t-${Math.random().toString(36).slice(2, 6)}`];
+      for (const id of [here, there]) await stores.insert({ id, name: id, createdAt: NOW });
+      const [visitor, elsewhere] = [await person("Ghé"), await person("Nơi khác")];
+      const earn = store().prepare(
+        "insert into points_ledger (customer_id, kind, delta, balance_after, reason, source_key, store_id, actor_kind, actor_id, created_at, earned_to_date) values (?, 'earn', 10, 10, 'x', ?, ?, 'system', 'x', ?, 10)",
+      );
+      await earn.run(visitor.id, `k-${visitor.id}`, here, NOW - 1000);
+      await earn.run(elsewhere.id, `k-${elsewhere.id}`, there, NOW - 1000);
+      const staff = { kind: "customer", id: "st", role: "staff", storeIds: [here] } as unknown as Principal;
+      await expect(assertCanSee(staff, visitor.id)).resolves.toBeUndefined();
+      await expect(assertCanSee(staff, elsewhere.id)).rejects.toMatchObject({ code: ErrorCode.CUSTOMER_NOT_FOUND });
+      await expect(assertCanSee(owner, elsewhere.id)).resolves.toBeUndefined();
+      await expect(assertCanSee({ ...staff, role: "admin" } as Principal, "nobody")).rejects.toMatchObject({ code: ErrorCode.CUSTOMER_NOT_FOUND });
     });
 
     it("roles and birthdays: validated, written and audited", async () => {

@@ -9,14 +9,14 @@ import type { TimelineService } from "./service";
  * timeline limited to the caller's stores (plus notes; an admin sees all of it), and a note they may add.
  */
 export function createStaffTimeline(deps: { timeline: Pick<TimelineService, "page">; notes: Pick<NotesService, "add">; assertCanSee: AssertCanSee }) {
-  function page(p: Principal, customerId: string, q: { kinds?: readonly TimelineKind[]; before?: string; limit: number }): TimelinePage {
-    deps.assertCanSee(p, customerId);
+  async function page(p: Principal, customerId: string, q: { kinds?: readonly TimelineKind[]; before?: string; limit: number }): Promise<TimelinePage> {
+    await deps.assertCanSee(p, customerId);
     return deps.timeline.page(customerId, q, p.role === "admin" ? {} : { storeIds: p.storeIds });
   }
 
   /** The author is the staff member as named on their record (notes.add), audited like the console's notes. */
   async function addNote(p: Principal, customerId: string, text: string): Promise<CustomerNote> {
-    deps.assertCanSee(p, customerId);
+    await deps.assertCanSee(p, customerId);
     return await deps.notes.add(p, customerId, text);
   }
 
