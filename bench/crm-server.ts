@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES, childrenOf, dayKey, type SegmentGroup } from "@mc/shared";
 import { compileSegment, createSegmentRepo } from "@mc/server/modules/segments/repo";
+import { sqliteStore } from "@mc/server/db/store";
 import { buildApp } from "@mc/server";
 import { loadConfig } from "@mc/server/config";
 import { TEST_ENV } from "@mc/server/test-support";
@@ -224,7 +225,7 @@ function explain() {
 let previews: { ms: number; count: number; driver: string; candidates: number | null }[] = [];
 async function previewEach() {
   const ctx = { now: now(), timeZone: TZ, policy: DEFAULT_WARMING_RULES, loyalty: DEFAULT_LOYALTY_RULES };
-  const repo = createSegmentRepo(app.services.db);
+  const repo = createSegmentRepo(sqliteStore(app.services.db));
   previews = [];
   for (const rules of plan().segments) {
     const t = performance.now();

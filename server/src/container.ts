@@ -142,14 +142,16 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const messagingRepo = createMessagingRepo(db, { timeZone: config.SHOP_TIME_ZONE });
-  const segments = createSegmentService({
-    db,
-    repo: createSegmentRepo(db),
-    loyaltyRepo,
+  const segmentsAsync = createSegmentService({
+    store,
+    repo: createSegmentRepo(store),
+    loyaltyRepo: loyaltyRepoAsync,
     policy: () => messagingRepo.currentRules().rules,
     timeZone: config.SHOP_TIME_ZONE,
     now,
   });
+  // Messaging, automations and the CRM list are not ported yet: they see the segments as SQLite does.
+  const segments = syncView(store, segmentsAsync);
   const messaging = createMessagingService({ db, repo: messagingRepo, loyaltyRepo, customers: customerRepo, zalo, now, segments });
   const inboxRepoAsync = createInboxRepo(store);
   // The live feed is still synchronous SQLite code (it reads in its timer and in the stream's handler).
@@ -320,7 +322,9 @@ export function buildContainer(o: ContainerOptions) {
     stores: stores.publicList,
     queue: messaging.queueStep,
   });
-  const sharedInfo = createSharedInfo({ customers: customerRepo, notes: createNotesRepo(db), now });
+  const notesRepo = createNotesRepo(store);
+  // The webhook's shared info runs inside the webhook's (synchronous) transaction: the notes repo as SQLite sees it.
+  const sharedInfo = createSharedInfo({ customers: customerRepo, notes: syncView(store, notesRepo), now });
   const oa = createOaService({
     store,
     repo: createOaRepo(store),
@@ -400,12 +404,12 @@ export function buildContainer(o: ContainerOptions) {
     now,
   });
   const admin = createAdminService({ store, repo: adminRepoAsync, storeExists: storeRepoAsync.exists, issueToken: o.issueToken, now });
-  const notes = createNotesService({ db, repo: createNotesRepo(db), customers: customerRepo, now });
+  const notes = createNotesService({ store, repo: notesRepo, customers: customerRepoAsync, now });
   const customers = createCustomerService({
-    db,
-    repo: customerRepo,
+    store,
+    repo: customerRepoAsync,
     timeZone: config.SHOP_TIME_ZONE,
-    stores: storeRepo,
+    stores: storeRepoAsync,
     now,
     forget: {
       outbox: messagingRepo.forgetCustomer,
@@ -419,7 +423,7 @@ export function buildContainer(o: ContainerOptions) {
     },
   });
   const auditLog = createAuditLog({ repo: createAuditRepo(db), timeZone: config.SHOP_TIME_ZONE });
-  const staffGrants = createStaffGrants({ db, repo: customerRepo, storeExists: storeRepo.exists, now });
+  const staffGrants = createStaffGrants({ store, repo: customerRepoAsync, storeExists: storeRepoAsync.exists, now });
   const timeline = createTimelineService({ db, now, timeZone: config.SHOP_TIME_ZONE, customerExists: (id) => customerRepo.byId(id) !== undefined });
 
   const dashboard = createDashboardService({
@@ -431,10 +435,17 @@ export function buildContainer(o: ContainerOptions) {
   });
 
   // The CRM's list and profiles; `customerAccess` is the `{ customer: "visited" }` scope's check for any staff route.
-  const customerListRepo = createCustomerListRepo(db);
-  const customerList = createCustomerList({ db, repo: customerListRepo, segments, loyaltyRepo, now, timeZone: config.SHOP_TIME_ZONE });
-  const customerAccess = createCustomerAccess({ customers: customerRepo, segments, listRepo: customerListRepo });
-  const customerProfiles = createCustomerProfiles({ customers: customerRepo, loyalty, assertCanSee: customerAccess });
+  const customerListRepo = createCustomerListRepo(store);
+  const customerList = createCustomerList({
+    store,
+    repo: customerListRepo,
+    segments: segmentsAsync,
+    loyaltyRepo: loyaltyRepoAsync,
+    now,
+    timeZone: config.SHOP_TIME_ZONE,
+  });
+  const customerAccess = createCustomerAccess({ customers: customerRepoAsync, segments: segmentsAsync, listRepo: customerListRepo });
+  const customerProfiles = createCustomerProfiles({ customers: customerRepoAsync, loyalty, assertCanSee: customerAccess });
   const staffTimeline = createStaffTimeline({ timeline, notes, assertCanSee: customerAccess });
 
   /** The periodic jobs, once per cluster (job leases): whichever process runs the scheduler, each runs in one place. */
@@ -465,7 +476,7 @@ export function buildContainer(o: ContainerOptions) {
     vouchers,
     messaging,
     dispatcher,
-    segments,
+    segments: segmentsAsync,
     games,
     menu,
     orders,

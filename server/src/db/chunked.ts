@@ -28,11 +28,12 @@ export type SliceOptions = {
   pause?: () => Promise<void>;
 };
 
-export type Step = (rows: number) => { done: boolean };
+/** A step may be asynchronous (a PostgreSQL statement); a synchronous one is not awaited, so SQLite's slices keep their timing. */
+export type Step = (rows: number) => { done: boolean } | Promise<{ done: boolean }>;
 
 /**
- * Runs `step` until it says it is done, pausing between steps. `step` is synchronous (typically one short
- * transaction) and covers at most `rows` keys. Returns how many steps ran.
+ * Runs `step` until it says it is done, pausing between steps. `step` is typically one short transaction
+ * and covers at most `rows` keys. Returns how many steps ran.
  */
 export async function runInSlices(step: Step, opts: SliceOptions = {}): Promise<{ slices: number }> {
   const budget = opts.budgetMs ?? 8;
@@ -43,7 +44,8 @@ export async function runInSlices(step: Step, opts: SliceOptions = {}): Promise<
   let slices = 0;
   for (;;) {
     const t0 = performance.now();
-    const { done } = step(rows);
+    const r = step(rows);
+    const { done } = r instanceof Promise ? await r : r;
     slices++;
     if (done) return { slices };
     if (opts.rows === undefined) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncRepo } from "../../db/test-sync";
+import { sqliteStore } from "../../db/store";
 import { CustomerExportQuery, CustomerListQuery, DEFAULT_LOYALTY_RULES, DEFAULT_WARMING_RULES, maskPhone } from "@mc/shared";
 import { bearer, everyTurn, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { tx } from "../../db/client";
@@ -99,17 +100,18 @@ const completedOrder = (customerId: string, storeId: string, daysAgo: number) =>
 
 /** A list service on the harness's database, for what the API cannot show (slices, pages, the stream's pauses). */
 function directList(opts: { slices?: { rows: number }; exportPage?: number; windows?: { rows: number } } = {}) {
-  const loyaltyRepo = syncRepo(createLoyaltyRepo, db());
   const clock = () => h.emu.clock.now();
+  const store = sqliteStore(db());
+  const loyaltyRepo = createLoyaltyRepo(store);
   const segments = createSegmentService({
-    db: db(),
-    repo: createSegmentRepo(db()),
+    store,
+    repo: createSegmentRepo(store),
     loyaltyRepo,
     policy: () => DEFAULT_WARMING_RULES,
     timeZone: "Asia/Ho_Chi_Minh",
     now: clock,
   });
-  return createCustomerList({ db: db(), repo: createCustomerListRepo(db()), segments, loyaltyRepo, now: clock, timeZone: "Asia/Ho_Chi_Minh", ...opts });
+  return createCustomerList({ store, repo: createCustomerListRepo(store), segments, loyaltyRepo, now: clock, timeZone: "Asia/Ho_Chi_Minh", ...opts });
 }
 
 beforeAll(async () => {
@@ -504,7 +506,7 @@ describe("export", () => {
     const exporter = directList({ exportPage: 1000 });
     const before = sql("select count(*) as n from audit_log where action = 'customer.export'")[0].n;
     const op = { kind: "operator", id: "op-1", console: "owner", role: "admin", storeIds: [] } as const;
-    const { rows } = exporter.exportCsv(op, CustomerExportQuery.parse({ q: "xuat", fullPhones: "1" }));
+    const { rows } = await exporter.exportCsv(op, CustomerExportQuery.parse({ q: "xuat", fullPhones: "1" }));
     expect(sql("select count(*) as n from audit_log where action = 'customer.export'")[0].n).toBe(before + 1);
     let turns = 0;
     const stop = everyTurn(() => turns++);

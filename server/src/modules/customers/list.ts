@@ -13,19 +13,19 @@ import {
   type SegmentGroup,
   type SegmentNode,
 } from "@mc/shared";
-import { tx, type Db } from "../../db/client";
 import { runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
+import { q as step, type Awaitable, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import { normalizeMemberCode } from "../../lib/codes";
-import type { LoyaltyRepoSync } from "../loyalty/repo";
+import type { LoyaltyRepo } from "../loyalty/repo";
 import { formatMemberCode } from "../loyalty/service";
 import type { SqlWhere } from "../segments/repo";
 import type { SegmentService } from "../segments/service";
 import { CSV_BOM, csvRow } from "./csv";
 import { sortKeyOf, type CustomerListRepo, type Keyset, type ListRow, type Search } from "./list-repo";
-import { ftsPrefixQuery } from "./search-key";
+import { ftsPrefixQuery, tsPrefixQuery } from "./search-key";
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -64,7 +64,7 @@ export function searchOf(q: string | undefined): Search | null {
     const tail = digits.length >= 9 && digits.startsWith("0") ? digits.slice(1) : digits;
     phoneRev = [...tail].reverse().join("");
   }
-  return { fts: ftsPrefixQuery(s), phoneRev, exact: { memberCode: normalizeMemberCode(s), zaloId: s } };
+  return { fts: ftsPrefixQuery(s), tsquery: tsPrefixQuery(s), phoneRev, exact: { memberCode: normalizeMemberCode(s), zaloId: s } };
 }
 
 /** The list's filters as segment rules, so "visited Quận 1" or "no order for 30 days" means what a segment means. */
@@ -96,10 +96,10 @@ const EXPORT_PAGE = 1000;
  * audit row): the search and every sort are keyset pages over an index, so page 400 costs what page 1 does.
  */
 export function createCustomerList(deps: {
-  db: Db;
+  store: Store;
   repo: CustomerListRepo;
   segments: Pick<SegmentService, "compile" | "snapshot">;
-  loyaltyRepo: Pick<LoyaltyRepoSync, "currentRules">;
+  loyaltyRepo: Pick<LoyaltyRepo, "currentRules">;
   now: () => number;
   /** The shop's time zone: the export's dates are local. */
   timeZone: string;
@@ -113,16 +113,18 @@ export function createCustomerList(deps: {
   const { repo, now } = deps;
 
   /** The filters as one SQL condition, now; throws before anything is read or written for a bad one. */
-  function plan(f: Filters & { q?: string }) {
-    const where: SqlWhere = deps.segments.compile(filterRules(f, (id) => deps.segments.snapshot(id).rules));
-    const rules = deps.loyaltyRepo.currentRules().rules;
+  async function plan(f: Filters & { q?: string }) {
+    const saved = f.segmentId === undefined ? undefined : (await deps.segments.snapshot(f.segmentId)).rules;
+    const where: SqlWhere = await deps.segments.compile(filterRules(f, () => saved!));
+    const rules = (await deps.loyaltyRepo.currentRules()).rules;
     return { where, search: searchOf(f.q), rules, earnedSince: now() - rules.tierWindowDays * DAY };
   }
+  type Plan = Awaited<ReturnType<typeof plan>>;
 
   const tierOf = (rules: LoyaltyRules, r: ListRow) => tierFor(rules, r.earned).tier;
 
-  function items(rows: ListRow[], rules: LoyaltyRules): CustomerListItem[] {
-    const tags = repo.tagsOf(rows.map((r) => r.id));
+  async function items(rows: ListRow[], rules: LoyaltyRules): Promise<CustomerListItem[]> {
+    const tags = await repo.tagsOf(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -146,34 +148,35 @@ export function createCustomerList(deps: {
    * walk the whole table, and must not hold every other request meanwhile. Windows grow from twice the
    * page while they stay cheap, so a common filter is one window.
    */
-  async function collect(next: (n: number) => number[], p: ReturnType<typeof plan>, limit: number): Promise<ListRow[]> {
+  async function collect(next: (n: number) => Awaitable<number[]>, p: Plan, limit: number): Promise<ListRow[]> {
     const out: ListRow[] = [];
-    await runInSlices(
-      (n) => {
-        const candidates = next(n);
-        const found = new Map(repo.rowsAmong(candidates, p.where, p.earnedSince).map((r) => [r.rowid, r]));
+    // One window: its candidates, then the ones among them that match (a step each, synchronous on SQLite).
+    const window = (n: number) =>
+      deps.store.read(function* () {
+        const candidates = yield* step(next(n));
+        const found = new Map((yield* step(repo.rowsAmong(candidates, p.where, p.earnedSince))).map((r) => [r.rowid, r]));
         for (const rowid of candidates) {
           const row = found.get(rowid);
           if (row && out.push(row) === limit) return { done: true };
         }
         return { done: candidates.length < n };
-      },
-      { firstRows: Math.max(2 * limit, 50), minRows: Math.min(limit, 50), maxRows: 5000, ...deps.windows },
-    );
+      });
+    await runInSlices((n) => window(n), { firstRows: Math.max(2 * limit, 50), minRows: Math.min(limit, 50), maxRows: 5000, ...deps.windows });
     return out;
   }
 
   /** Rows after `after` in the page's order: a search is always newest first (its indexes' order). */
-  async function rowsAfter(p: ReturnType<typeof plan>, sort: CustomerSort, after: Keyset | undefined, limit: number): Promise<ListRow[]> {
+  async function rowsAfter(p: Plan, sort: CustomerSort, after: Keyset | undefined, limit: number): Promise<ListRow[]> {
     const search = p.search;
     if (!search) {
       let at = after;
       return collect(
-        (n) => {
-          const places = repo.places(sort, at, n);
-          at = places.at(-1) ?? at;
-          return places.map((x) => x.r);
-        },
+        (n) =>
+          deps.store.read(function* () {
+            const places = yield* step(repo.places(sort, at, n));
+            at = places.at(-1) ?? at;
+            return places.map((x) => x.r);
+          }),
         p,
         limit,
       );
@@ -181,16 +184,17 @@ export function createCustomerList(deps: {
     let before = after?.r;
     const names = search.fts
       ? await collect(
-          (n) => {
-            const rowids = repo.nameMatches(search.fts!, before, n);
-            before = rowids.at(-1) ?? before;
-            return rowids;
-          },
+          (n) =>
+            deps.store.read(function* () {
+              const rowids = yield* step(repo.nameMatches(search, before, n));
+              before = rowids.at(-1) ?? before;
+              return rowids;
+            }),
           p,
           limit,
         )
       : [];
-    const few = repo.fewMatches({ search, where: p.where, before: after?.r, limit, earnedSince: p.earnedSince });
+    const few = await repo.fewMatches({ search, where: p.where, before: after?.r, limit, earnedSince: p.earnedSince });
     if (few.length === 0) return names;
     const seen = new Set<number>();
     return [...names, ...few]
@@ -200,7 +204,7 @@ export function createCustomerList(deps: {
   }
 
   async function list(q: CustomerListQuery): Promise<CustomerListPage> {
-    const p = plan(q);
+    const p = await plan(q);
     const sort: CustomerSort = p.search ? "newest" : q.sort;
     const after = q.after === undefined ? undefined : decodeCursor(q.after, sort);
     const rows = await rowsAfter(p, sort, after, q.limit + 1);
@@ -208,14 +212,14 @@ export function createCustomerList(deps: {
     const shown = rows.slice(0, q.limit);
     const last = shown.at(-1);
     return {
-      items: items(shown, p.rules),
+      items: await items(shown, p.rules),
       next: more && last ? encodeCursor(sort, { k: sortKeyOf(sort, last), r: last.rowid }) : null,
       sort,
     };
   }
 
   async function count(q: Filters & { q?: string }) {
-    const p = plan(q);
+    const p = await plan(q);
     return { count: await repo.count({ where: p.where, search: p.search, slices: deps.slices }) };
   }
 
@@ -230,14 +234,17 @@ export function createCustomerList(deps: {
    * byte: a bad filter is still a plain 4xx, and a file of full phone numbers leaves a trace even if the
    * download is cut short.
    */
-  function exportCsv(actor: Principal, q: CustomerExportQuery): { filename: string; rows: AsyncGenerator<string> } {
+  async function exportCsv(actor: Principal, q: CustomerExportQuery): Promise<{ filename: string; rows: AsyncGenerator<string> }> {
     const fullPhones = q.fullPhones === "1";
     // Full numbers are the owner's call (a Zalo admin is one); a marketer's file masks them.
     if (fullPhones && actor.kind === "operator" && actor.console !== "owner")
       throw new AppError(ErrorCode.FORBIDDEN, "Only an owner may export full phone numbers");
-    const p = plan(q);
+    const p = await plan(q);
     const { fullPhones: _, ...filters } = q;
-    tx(deps.db, () => audit(deps.db, { actor: actorOf(actor), action: "customer.export", details: { filters, fullPhones }, at: now() }));
+    const { store } = deps;
+    await store.tx(function* () {
+      yield* step(audit(store, { actor: actorOf(actor), action: "customer.export", details: { filters, fullPhones }, at: now() }));
+    });
     const size = deps.exportPage ?? EXPORT_PAGE;
     const line = (r: ListRow, tags: string[]) =>
       csvRow([
@@ -257,7 +264,7 @@ export function createCustomerList(deps: {
         await yieldToEventLoop();
         const rows = await rowsAfter(p, "newest", after, size);
         if (rows.length === 0) return;
-        const tags = repo.tagsOf(rows.map((r) => r.id));
+        const tags = await repo.tagsOf(rows.map((r) => r.id));
         yield rows.map((r) => line(r, tags.get(r.id) ?? [])).join("");
         if (rows.length < size) return;
         after = { k: null, r: rows.at(-1)!.rowid };
@@ -266,7 +273,7 @@ export function createCustomerList(deps: {
     return { filename: `khach-hang-${local(now()).slice(0, 10)}.csv`, rows };
   }
 
-  return { list, count, exportCsv, tags: () => ({ tags: repo.tagCounts() }) };
+  return { list, count, exportCsv, tags: async () => ({ tags: await repo.tagCounts() }) };
 }
 
 export type CustomerList = ReturnType<typeof createCustomerList>;

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client";
+import { q, type Store, type SyncView } from "../../db/store";
 
 export type NoteRow = {
   id: string;
@@ -11,27 +11,36 @@ export type NoteRow = {
 };
 
 /** `customer_notes`: what the shop writes about a person. This file is its only writer. */
-export function createNotesRepo(db: Db) {
-  const c = db.$client;
-  const insertStmt = c.prepare(
+export function createNotesRepo(store: Store) {
+  const insertStmt = store.prepare(
     "insert into customer_notes (id, customer_id, author_kind, author_id, author_name, text, created_at) values (@id, @customer_id, @author_kind, @author_id, @author_name, @text, @created_at)",
   );
-  const rangeStmt = c.prepare(
-    "select * from customer_notes indexed by customer_notes_customer_idx where customer_id = @customerId and created_at between @min and @max order by created_at desc limit @n",
-  );
-  const forgetStmt = c.prepare("delete from customer_notes where customer_id = ?");
+  const RANGE = "where customer_id = @customerId and created_at between @min and @max order by created_at desc limit @n";
+  const rangeStmt = store.prepare<NoteRow>({
+    sqlite: `select * from customer_notes indexed by customer_notes_customer_idx ${RANGE}`,
+    pg: `select id, customer_id, author_kind, author_id, author_name, text, created_at from customer_notes ${RANGE}`,
+  });
+  const forgetStmt = store.prepare("delete from customer_notes where customer_id = ?");
   // The author's name as it is now, kept on the note: an operator by email, a mini-app admin by name.
-  const operatorEmail = c.prepare("select coalesce(nullif(name, ''), email) from admin_users where id = ?").pluck();
-  const customerName = c.prepare("select name from customers where id = ?").pluck();
+  const operatorEmail = store.prepare<string>("select coalesce(nullif(name, ''), email) from admin_users where id = ?", "pluck");
+  const customerName = store.prepare<string>("select name from customers where id = ?", "pluck");
 
   return {
-    insert: (row: NoteRow) => void insertStmt.run(row),
+    insert: (row: NoteRow) =>
+      store.join(function* () {
+        yield* q(insertStmt.run(row));
+      }),
     /** A person's notes with min ≤ created_at ≤ max, newest first. */
-    range: (p: { customerId: string; min: number; max: number; n: number }) => rangeStmt.all(p) as NoteRow[],
+    range: (p: { customerId: string; min: number; max: number; n: number }) => rangeStmt.all(p),
     /** The person's data was erased: their notes go (inside the erasure's transaction). */
-    forget: (customerId: string) => ({ deleted: forgetStmt.run(customerId).changes }),
-    authorName: (kind: "operator" | "customer", id: string) => (kind === "operator" ? operatorEmail.get(id) : customerName.get(id)) as string | undefined,
+    forget: (customerId: string) =>
+      store.join(function* () {
+        return { deleted: (yield* q(forgetStmt.run(customerId))).changes };
+      }),
+    authorName: (kind: "operator" | "customer", id: string) => (kind === "operator" ? operatorEmail.get(id) : customerName.get(id)),
   };
 }
 
 export type NotesRepo = ReturnType<typeof createNotesRepo>;
+/** The notes repo as synchronous SQLite code not ported yet sees it (the timeline, the webhook's shared info). */
+export type NotesRepoSync = SyncView<NotesRepo>;

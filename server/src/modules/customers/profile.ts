@@ -5,7 +5,7 @@ import { normalizeMemberCode } from "../../lib/codes";
 import type { LoyaltyService } from "../loyalty/service";
 import type { SegmentService } from "../segments/service";
 import type { CustomerListRepo } from "./list-repo";
-import type { CustomerRepoSync } from "./repo";
+import type { CustomerRepo } from "./repo";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const notFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not found");
@@ -18,18 +18,18 @@ const notFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "Customer not 
  * For every route that declares that scope (the profile here, a staff timeline later).
  */
 export function createCustomerAccess(deps: {
-  customers: Pick<CustomerRepoSync, "byId">;
+  customers: Pick<CustomerRepo, "byId">;
   segments: Pick<SegmentService, "compile">;
   listRepo: Pick<CustomerListRepo, "matches">;
 }) {
-  return function assertCanSee(p: Principal, customerId: string): void {
+  return async function assertCanSee(p: Principal, customerId: string): Promise<void> {
     if (p.role === "admin") {
-      if (!deps.customers.byId(customerId)) throw notFound();
+      if (!(await deps.customers.byId(customerId))) throw notFound();
       return;
     }
     if (p.role !== "staff" || p.storeIds.length === 0) throw notFound();
-    const visited = deps.segments.compile({ all: [{ kind: "visitedStore", storeIds: [...p.storeIds] }] });
-    if (!deps.listRepo.matches(customerId, visited)) throw notFound();
+    const visited = await deps.segments.compile({ all: [{ kind: "visitedStore", storeIds: [...p.storeIds] }] });
+    if (!(await deps.listRepo.matches(customerId, visited))) throw notFound();
   };
 }
 
@@ -47,13 +47,13 @@ function prefsOf(json: string): CustomerPrefs {
 
 /** A person's profile for the console (and, scoped, the staff counter), composed from the customers row and loyalty's summary. */
 export function createCustomerProfiles(deps: {
-  customers: Pick<CustomerRepoSync, "byId" | "byMemberCode" | "tagsOf" | "storeIdsOf">;
+  customers: Pick<CustomerRepo, "byId" | "byMemberCode" | "tagsOf" | "storeIdsOf">;
   loyalty: Pick<LoyaltyService, "summary">;
   assertCanSee: AssertCanSee;
 }) {
   async function profile(p: Principal, customerId: string): Promise<CustomerProfile> {
-    deps.assertCanSee(p, customerId);
-    const row = deps.customers.byId(customerId);
+    await deps.assertCanSee(p, customerId);
+    const row = await deps.customers.byId(customerId);
     if (!row) throw notFound();
     const points = await deps.loyalty.summary(customerId);
     // decide()'s layer 1: someone who unfollowed the OA (and has not followed again) gets no care or promotion.
@@ -67,13 +67,13 @@ export function createCustomerProfiles(deps: {
       phoneMasked: row.phone ? maskPhone(row.phone) : null,
       memberCode: points.memberCode,
       role: row.role,
-      storeIds: deps.customers.storeIdsOf(row.id),
+      storeIds: await deps.customers.storeIdsOf(row.id),
       followsOa: row.followsOa,
       followedAt: iso(row.followedAt),
       unfollowedAt: iso(row.unfollowedAt),
       lastInteractionAt: iso(row.lastInteractionAt),
       birthDate: row.birthDate,
-      tags: deps.customers.tagsOf(row.id),
+      tags: await deps.customers.tagsOf(row.id),
       points: { balance: points.balance, tier: points.tier.key, tierName: points.tier.name, expiring: points.expiringSoon },
       prefs: prefsOf(row.prefs),
       consent: { promotions: !unfollowed, care: !unfollowed, reason: unfollowed ? "UNFOLLOWED" : null },
@@ -87,10 +87,10 @@ export function createCustomerProfiles(deps: {
    * code and someone who never visited the caller's stores are the same 404 (the counter's member lookup
    * shows any staff member a shortened name only; this is the way to the full profile).
    */
-  function byMemberCode(p: Principal, code: string): { customerId: string } {
-    const row = deps.customers.byMemberCode(normalizeMemberCode(code));
+  async function byMemberCode(p: Principal, code: string): Promise<{ customerId: string }> {
+    const row = await deps.customers.byMemberCode(normalizeMemberCode(code));
     if (!row) throw notFound();
-    deps.assertCanSee(p, row.id);
+    await deps.assertCanSee(p, row.id);
     return { customerId: row.id };
   }
 

@@ -38,7 +38,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
       config: { access: "customer", scope: "own" },
       schema: { tags: ["identity"], summary: "My birthday and when I agreed the shop keeps it", response: { 200: z.object({ birthday: MyBirthday }) } },
     },
-    async (req) => ({ birthday: customers.myBirthday(me(req).id) }),
+    async (req) => ({ birthday: await customers.myBirthday(me(req).id) }),
   );
   r.put(
     "/api/me/birthday",
@@ -51,7 +51,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
         response: { 200: z.object({ birthday: MyBirthday }) },
       },
     },
-    async (req) => ({ birthday: customers.setMyBirthday(me(req).id, req.body) }),
+    async (req) => ({ birthday: await customers.setMyBirthday(me(req).id, req.body) }),
   );
 
   r.get(
@@ -88,7 +88,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
       },
     },
     async (req, reply) => {
-      const { filename, rows } = list.exportCsv(me(req), req.query);
+      const { filename, rows } = await list.exportCsv(me(req), req.query);
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="${filename}"`)
@@ -149,7 +149,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
       config: { access: "admin", roles: ["marketer"] },
       schema: { tags: ["admin"], params: z.object({ id: z.string().min(1).max(64) }), response: { 200: z.object({ customer: Customer }) } },
     },
-    async (req) => ({ customer: customers.view(req.params.id) }),
+    async (req) => ({ customer: await customers.view(req.params.id) }),
   );
 
   r.put(
@@ -164,7 +164,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
         response: { 200: z.object({ customer: Customer }) },
       },
     },
-    async (req) => ({ customer: customers.setRole(me(req), req.params.id, req.body.role, req.body.storeIds) }),
+    async (req) => ({ customer: await customers.setRole(me(req), req.params.id, req.body.role, req.body.storeIds) }),
   );
 
   r.put(
@@ -179,7 +179,7 @@ export async function customerRoutes(app: FastifyInstance, opts: { customers: Cu
         response: { 200: z.object({ tags: z.array(z.string()) }) },
       },
     },
-    async (req) => ({ tags: customers.setTags(me(req), req.params.id, req.body.tags) }),
+    async (req) => ({ tags: await customers.setTags(me(req), req.params.id, req.body.tags) }),
   );
 
   r.post(

@@ -22,3 +22,13 @@ export function ftsPrefixQuery(q: string, maxWords = 8): string | null {
 
 /** The key stored for a name: never '' (which marks "not computed yet"), even for a name with no letters. */
 export const nameKey = (name: string) => searchKey(name) || "-";
+
+/**
+ * The same query for PostgreSQL's full-text search (to_tsquery('simple', …) over to_tsvector('simple', search_name)):
+ * every word's letters-and-digits runs as prefix lexemes, all required, as FTS5's unicode61 tokenizer splits them.
+ */
+export function tsPrefixQuery(q: string, maxWords = 8): string | null {
+  const words = searchKey(q).split(" ").filter(Boolean).slice(0, maxWords);
+  const tokens = words.flatMap((w) => w.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+  return tokens.length ? tokens.map((t) => `${t}:*`).join(" & ") : null;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { maskPhone, normalizePhone } from "@mc/shared";
 import type { CustomerRepoSync } from "./repo";
-import type { NotesRepo } from "./notes-repo";
+import type { NotesRepoSync } from "./notes-repo";
 
 type Info = Record<string, unknown>;
 const text = (v: unknown, max: number) => (typeof v === "string" && v.trim() ? v.trim().slice(0, max) : null);
@@ -24,7 +24,11 @@ export function submittedInfo(e: { info?: unknown }): { name: string | null; pho
  * phone, the time is their consent, and a note in their timeline says what they shared. Inside the webhook's
  * transaction: the event is stored once, so a redelivery changes nothing twice.
  */
-export function createSharedInfo(deps: { customers: Pick<CustomerRepoSync, "byId" | "setSharedInfo">; notes: Pick<NotesRepo, "insert">; now: () => number }) {
+export function createSharedInfo(deps: {
+  customers: Pick<CustomerRepoSync, "byId" | "setSharedInfo">;
+  notes: Pick<NotesRepoSync, "insert">;
+  now: () => number;
+}) {
   return function apply(customerId: string, e: { info?: unknown }, at: number): { name: string | null; phone: string | null } | null {
     const info = submittedInfo(e);
     if (!info.name && !info.phone) return null;

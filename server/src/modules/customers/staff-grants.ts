@@ -1,13 +1,12 @@
 import { ErrorCode, type StaffGrantBody, type StaffMember } from "@mc/shared";
-import type { Db } from "../../db/client";
-import { tx } from "../../db/client";
+import { q, type Awaitable, type Step, type Store } from "../../db/store";
 import { AppError } from "../../errors";
 import type { Principal } from "../../http/auth";
 import { actorOf, audit } from "../../lib/audit";
 import { normalizeMemberCode } from "../../lib/codes";
 import { storeReach } from "../../lib/scope";
 import { formatMemberCode } from "../loyalty/service";
-import type { CustomerRepoSync, CustomerRow } from "./repo";
+import type { CustomerRepo, CustomerRow } from "./repo";
 
 const memberNotFound = () => new AppError(ErrorCode.MEMBER_NOT_FOUND, "Nobody with this member code or Zalo id");
 const staffNotFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "No staff member with this id at your stores");
@@ -20,18 +19,19 @@ const staffNotFound = () => new AppError(ErrorCode.CUSTOMER_NOT_FOUND, "No staff
  * store stops working on their very next request.
  */
 export function createStaffGrants(deps: {
-  db: Db;
-  repo: Pick<CustomerRepoSync, "byId" | "byMemberCode" | "byZaloId" | "byZaloOaId" | "storeIdsOf" | "setRole" | "staffList">;
-  storeExists: (id: string) => boolean;
+  store: Store;
+  repo: Pick<CustomerRepo, "byId" | "byMemberCode" | "byZaloId" | "byZaloOaId" | "storeIdsOf" | "setRole" | "staffList">;
+  storeExists: (id: string) => Awaitable<boolean>;
   now: () => number;
 }) {
-  const { db, repo, now } = deps;
+  const { store, repo, now } = deps;
 
   /** Every store named must be the caller's (checked first: another store's name says nothing) and must exist. */
-  function checkStores(p: Principal, storeIds: readonly string[]) {
+  function* checkStores(p: Principal, storeIds: readonly string[]): Step<void> {
     const reach = storeReach(p);
     if (reach !== null && storeIds.some((s) => !reach.includes(s))) throw new AppError(ErrorCode.STORE_FORBIDDEN, "You do not manage this store");
-    const unknown = storeIds.filter((s) => !deps.storeExists(s));
+    const unknown: string[] = [];
+    for (const s of storeIds) if (!(yield* q(deps.storeExists(s)))) unknown.push(s);
     if (unknown.length) throw new AppError(ErrorCode.VALIDATION_FAILED, `Unknown store: ${unknown.join(", ")}`, { storeIds: unknown });
   }
 
@@ -47,62 +47,63 @@ export function createStaffGrants(deps: {
     };
   }
 
-  function find(body: StaffGrantBody): CustomerRow | undefined {
-    if (body.memberCode !== undefined) return repo.byMemberCode(normalizeMemberCode(body.memberCode));
-    if (body.zaloId !== undefined) return repo.byZaloId(body.zaloId);
-    return body.zaloOaId !== undefined ? repo.byZaloOaId(body.zaloOaId) : undefined;
+  function* find(body: StaffGrantBody): Step<CustomerRow | undefined> {
+    if (body.memberCode !== undefined) return yield* q(repo.byMemberCode(normalizeMemberCode(body.memberCode)));
+    if (body.zaloId !== undefined) return yield* q(repo.byZaloId(body.zaloId));
+    return body.zaloOaId !== undefined ? yield* q(repo.byZaloOaId(body.zaloOaId)) : undefined;
   }
 
-  function list(p: Principal): StaffMember[] {
-    const reach = storeReach(p);
-    return repo
-      .staffList()
-      .filter((r) => reach === null || (r.role === "staff" && r.storeIds.some((s) => reach.includes(s))))
-      .map((r) => view(p, r, r.storeIds));
-  }
+  const list = (p: Principal) =>
+    store.read(function* () {
+      const reach = storeReach(p);
+      return (yield* q(repo.staffList()))
+        .filter((r) => reach === null || (r.role === "staff" && r.storeIds.some((s) => reach.includes(s))))
+        .map((r) => view(p, r, r.storeIds));
+    });
 
-  function grant(p: Principal, body: StaffGrantBody): StaffMember {
-    const stores = [...new Set(body.storeIds)].sort();
-    checkStores(p, stores);
-    return tx(db, () => {
-      const row = find(body);
+  /** Read, check, write: two grants to one person at once each add their stores (PostgreSQL reruns the later). */
+  const grant = (p: Principal, body: StaffGrantBody) =>
+    store.tx(function* () {
+      const stores = [...new Set(body.storeIds)].sort();
+      yield* checkStores(p, stores);
+      const row = yield* find(body);
       if (!row || row.erasedAt !== null) throw memberNotFound();
       if (row.role === "admin") throw new AppError(ErrorCode.STAFF_IS_ADMIN, "This person is an admin: they already act at every store");
-      const current = row.role === "staff" ? repo.storeIdsOf(row.id) : [];
+      const current = row.role === "staff" ? yield* q(repo.storeIdsOf(row.id)) : [];
       const added = stores.filter((s) => !current.includes(s));
       const next = [...current, ...added].sort();
       if (added.length > 0) {
-        repo.setRole(row.id, "staff", next, now());
-        audit(db, { actor: actorOf(p), action: "role.set", targetId: row.id, details: { from: row.role, to: "staff", storeIds: next, added }, at: now() });
+        yield* q(repo.setRole(row.id, "staff", next, now()));
+        yield* q(
+          audit(store, { actor: actorOf(p), action: "role.set", targetId: row.id, details: { from: row.role, to: "staff", storeIds: next, added }, at: now() }),
+        );
       }
-      return view(p, repo.byId(row.id)!, next);
+      return view(p, (yield* q(repo.byId(row.id)))!, next);
     });
-  }
 
   /** Takes away the stores named (none named: every store the caller manages); staff of no store are customers again. */
-  function revoke(p: Principal, customerId: string, storeIds: readonly string[] | undefined): StaffMember {
-    if (storeIds) checkStores(p, storeIds);
-    const reach = storeReach(p);
-    return tx(db, () => {
-      const row = repo.byId(customerId);
+  const revoke = (p: Principal, customerId: string, storeIds: readonly string[] | undefined) =>
+    store.tx(function* (): Step<StaffMember> {
+      if (storeIds) yield* checkStores(p, storeIds);
+      const reach = storeReach(p);
+      const row = yield* q(repo.byId(customerId));
       if (!row || row.role === "customer") throw staffNotFound();
       if (row.role === "admin") {
         if (reach !== null) throw staffNotFound();
         throw new AppError(ErrorCode.STAFF_IS_ADMIN, "This person is an admin: change their role instead");
       }
-      const current = repo.storeIdsOf(row.id);
+      const current = yield* q(repo.storeIdsOf(row.id));
       if (reach !== null && !current.some((s) => reach.includes(s))) throw staffNotFound();
       const taken = storeIds ?? reach ?? current;
       const removed = current.filter((s) => taken.includes(s));
       const next = current.filter((s) => !taken.includes(s));
       const to = next.length ? "staff" : "customer";
       if (removed.length > 0) {
-        repo.setRole(row.id, to, next, now());
-        audit(db, { actor: actorOf(p), action: "role.set", targetId: row.id, details: { from: "staff", to, storeIds: next, removed }, at: now() });
+        yield* q(repo.setRole(row.id, to, next, now()));
+        yield* q(audit(store, { actor: actorOf(p), action: "role.set", targetId: row.id, details: { from: "staff", to, storeIds: next, removed }, at: now() }));
       }
-      return view(p, repo.byId(row.id)!, next);
+      return view(p, (yield* q(repo.byId(row.id)))!, next);
     });
-  }
 
   return { list, grant, revoke };
 }

@@ -17,7 +17,7 @@ export async function staffGrantRoutes(app: FastifyInstance, opts: { staff: Staf
       config: { access: "admin", roles: ["store_manager"], scope: "any" },
       schema: { tags, summary: "Staff (and Zalo admins) with their stores", response: { 200: z.object({ staff: z.array(StaffMember) }) } },
     },
-    async (req) => ({ staff: opts.staff.list(me(req)) }),
+    async (req) => ({ staff: await opts.staff.list(me(req)) }),
   );
 
   r.post(
@@ -31,7 +31,7 @@ export async function staffGrantRoutes(app: FastifyInstance, opts: { staff: Staf
         response: { 200: z.object({ staff: StaffMember }) },
       },
     },
-    async (req) => ({ staff: opts.staff.grant(me(req), req.body) }),
+    async (req) => ({ staff: await opts.staff.grant(me(req), req.body) }),
   );
 
   r.post(
@@ -46,6 +46,6 @@ export async function staffGrantRoutes(app: FastifyInstance, opts: { staff: Staf
         response: { 200: z.object({ staff: StaffMember }) },
       },
     },
-    async (req) => ({ staff: opts.staff.revoke(me(req), req.params.id, req.body.storeIds) }),
+    async (req) => ({ staff: await opts.staff.revoke(me(req), req.params.id, req.body.storeIds) }),
   );
 }

@@ -11,9 +11,9 @@ import type { LoyaltyRepoSync } from "../loyalty/repo";
 import { audienceSql, type TierRange } from "./broadcasts-repo";
 import type { MessageContent } from "./queue";
 import { recentSince, toPolicyCustomer, type MessagingRepo } from "./repo";
-import type { SegmentService } from "../segments/service";
+import type { SegmentServiceSync } from "../segments/service";
 
-type SegmentSnapshot = ReturnType<SegmentService["snapshot"]>;
+type SegmentSnapshot = ReturnType<SegmentServiceSync["snapshot"]>;
 
 const DAY = 86_400_000;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -28,7 +28,7 @@ export function createBroadcasts(deps: {
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;
   /** Saved segments a broadcast audience may name (`audience.segmentId`). */
-  segments?: Pick<SegmentService, "snapshot" | "compile">;
+  segments?: Pick<SegmentServiceSync, "snapshot" | "compile">;
 }) {
   const { db, repo, now } = deps;
   const c = db.$client;

@@ -14,7 +14,7 @@ import type { MessagingRepo, NewMessage } from "./repo";
 import { createRules } from "./rules";
 import { createTemplates } from "./templates";
 import { createWarming } from "./warming";
-import type { SegmentService } from "../segments/service";
+import type { SegmentServiceSync } from "../segments/service";
 import { actorOf, audit } from "../../lib/audit";
 import type { Principal } from "../../http/auth";
 import { tx } from "../../db/client";
@@ -34,7 +34,7 @@ export function createMessagingService(deps: {
   /** How broadcast previews and plans are sliced (default: sized to a few ms per slice). */
   slices?: SliceOptions;
   /** Saved segments a broadcast audience may name (`audience.segmentId`). */
-  segments?: Pick<SegmentService, "snapshot" | "compile">;
+  segments?: Pick<SegmentServiceSync, "snapshot" | "compile">;
 }) {
   const { db, repo, now } = deps;
   const customerWrites = createCustomerWrites(deps.customers, now);

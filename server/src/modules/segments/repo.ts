@@ -9,11 +9,10 @@ import {
   type SegmentPolicy,
   type SegmentRule,
 } from "@mc/shared";
-import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../../db/client";
-import { forEachRowidSlice, runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
+import { runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
 import { rowReader } from "../../db/rows";
-import { segments, segmentVersions } from "../../db/schema";
+import { segments } from "../../db/schema";
+import { q, type Awaitable, type Dialect, type Statement, type Store, type SyncView } from "../../db/store";
 import { AppError } from "../../errors";
 import { earnedInWindowSql } from "../loyalty/repo";
 
@@ -55,7 +54,25 @@ export type Driver = {
 /** A compiled segment: the condition, and the drivers a count may start from instead of a full scan. */
 export type CompiledSegment = SqlWhere & { drivers: Driver[] };
 
-export type CompileContext = { now: number; timeZone: string; policy: SegmentPolicy; loyalty: LoyaltyRules };
+/** `dialect`: whose SQL to write (default SQLite); the compiled condition runs on that database only. */
+export type CompileContext = { now: number; timeZone: string; policy: SegmentPolicy; loyalty: LoyaltyRules; dialect?: Dialect };
+
+/**
+ * The SQL that differs between the dialects: a JSON list bound as one parameter, truth literals (PostgreSQL's
+ * conditions are booleans, not 0/1), the birthday month (customers_birth_month_idx's expression on each).
+ */
+function dialectOf(ctx: { dialect?: Dialect }) {
+  const pg = ctx.dialect === "postgres";
+  return {
+    pg,
+    TRUE: pg ? "true" : "1",
+    FALSE: pg ? "false" : "0",
+    /** A subquery of the values of the JSON array at `param` (a placeholder); ints for an integer column. */
+    values: (param: string, type: "text" | "int" = "text") =>
+      pg ? `(select jsonb_array_elements_text(${param}::jsonb)${type === "int" ? "::int" : ""})` : `(select value from json_each(${param}))`,
+    birthMonth: pg ? "cast(substr(right(c.birth_date, 5), 1, 2) as integer)" : "cast(substr(c.birth_date, -5, 2) as integer)",
+  };
+}
 
 /**
  * What counts as a visit (shared/src/segments.ts says it in words): each source is one table, its time and
@@ -66,7 +83,7 @@ const VISIT_SOURCES = [
   // index lacks kind and store, so its probe reads rows.
   { from: "orders x", at: "x.completed_at", store: "x.store_id", when: "x.status = 'completed'" },
   { from: "vouchers x", at: "x.redeemed_at", store: "x.redeemed_store_id", when: "x.status = 'redeemed' and x.redeemed_store_id is not null" },
-  { from: "game_draws x", at: "x.created_at", store: "x.store_id", when: "1" },
+  { from: "game_draws x", at: "x.created_at", store: "x.store_id", when: null },
   { from: "points_ledger x", at: "x.created_at", store: "x.store_id", when: "x.kind = 'earn' and x.store_id is not null" },
 ] as const;
 
@@ -166,8 +183,9 @@ function conjuncts(n: SegmentNode): SegmentRule[] {
 /** The condition alone; the rules of the tree in `assumeTrue` (by identity) compile to 1. */
 function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: readonly SegmentRule[] = []): SqlWhere {
   const params: unknown[] = [];
+  const d = dialectOf(ctx);
   const bind = (v: unknown) => (params.push(v), "?");
-  const list = (xs: readonly unknown[]) => `(select value from json_each(${bind(JSON.stringify([...new Set(xs)]))}))`;
+  const list = (xs: readonly unknown[], type: "text" | "int" = "text") => d.values(bind(JSON.stringify([...new Set(xs)])), type);
   const since = (days: number) => ctx.now - days * DAY;
   // `expr` may carry its own placeholder (a subquery's window), so it appears once in what these return.
   const range = (expr: string, r: { min?: number; max?: number }) =>
@@ -177,7 +195,7 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: read
         ? `${expr} >= ${bind(r.min)}`
         : `${expr} <= ${bind(r.max)}`;
   const visitExists = (cond: (s: (typeof VISIT_SOURCES)[number]) => string) =>
-    `(${VISIT_SOURCES.map((s) => `exists (select 1 from ${s.from} where x.customer_id = c.id and ${s.when} and ${cond(s)})`).join(" or ")})`;
+    `(${VISIT_SOURCES.map((s) => `exists (select 1 from ${s.from} where x.customer_id = c.id${s.when ? ` and ${s.when}` : ""} and ${cond(s)})`).join(" or ")})`;
   /** daysAgo over "is there one at or after / strictly after a time" (shared daysAgo: never counts as long ago). */
   const lastWithin = (exists: (after: number, strict: boolean) => string, r: { min?: number; max?: number }) =>
     [r.max === undefined ? null : exists(since(r.max), false), r.min === undefined ? null : `not ${exists(since(r.min), true)}`].filter(Boolean).join(" and ");
@@ -211,7 +229,7 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: read
             const parts = [];
             if (lo !== undefined) parts.push(`c.points_earned_total >= ${bind(lo)}`, `${earned()} >= ${bind(lo)}`);
             if (hi !== undefined) parts.push(`${earned()} < ${bind(hi)}`);
-            return parts.length ? `(${parts.join(" and ")})` : "1";
+            return parts.length ? `(${parts.join(" and ")})` : d.TRUE;
           })
           .join(" or ");
       }
@@ -243,7 +261,7 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: read
       case "birthdayMonth": {
         const months = [...(r.months ?? []), ...(r.thisMonth ? [localMonth(ctx.now, ctx.timeZone)] : [])];
         // Both BirthDate forms end in MM-DD.
-        return `cast(substr(c.birth_date, -5, 2) as integer) in ${list(months)}`;
+        return `${d.birthMonth} in ${list(months, "int")}`;
       }
       case "csWindowOpen": {
         // The send policy's CS test (shared csWindowOpen / decide): follower id, interaction within the window.
@@ -254,13 +272,22 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: read
         return "c.phone is not null";
       case "promotionsAllowed": {
         // shared promotionBlock, layer by layer. pausedUntil is an ISO time with an offset (CustomerPrefs):
-        // SQLite reads every form that schema accepts to the same millisecond as Date.parse.
-        const parts = [
-          "not (c.unfollowed_at is not null and c.follows_oa = 0)",
-          "not exists (select 1 from json_each(c.prefs, '$.mutedCategories') m where m.value = 'promotion')",
-          `coalesce(cast(round(unixepoch(json_extract(c.prefs, '$.pausedUntil'), 'subsec') * 1000) as integer) <= ${bind(ctx.now)}, 1)`,
-          "coalesce(json_extract(c.prefs, '$.offersPerWeek') != 0, 1)",
-        ];
+        // SQLite and PostgreSQL (timestamptz) read every form that schema accepts to the same millisecond as Date.parse.
+        const muted = "(c.prefs::jsonb -> 'mutedCategories')";
+        const parts = d.pg
+          ? [
+              `not (c.unfollowed_at is not null and c.follows_oa = ${bind(0)})`,
+              // jsonb_array_elements_text refuses a scalar: a missing or null list mutes nothing, as json_each reads it.
+              `not exists (select 1 from jsonb_array_elements_text(case when jsonb_typeof(${muted}) = 'array' then ${muted} else '[]'::jsonb end) m(value) where m.value = 'promotion')`,
+              `coalesce(round(extract(epoch from (c.prefs::jsonb ->> 'pausedUntil')::timestamptz) * 1000) <= ${bind(ctx.now)}, true)`,
+              "coalesce((c.prefs::jsonb ->> 'offersPerWeek')::numeric <> 0, true)",
+            ]
+          : [
+              `not (c.unfollowed_at is not null and c.follows_oa = ${bind(0)})`,
+              "not exists (select 1 from json_each(c.prefs, '$.mutedCategories') m where m.value = 'promotion')",
+              `coalesce(cast(round(unixepoch(json_extract(c.prefs, '$.pausedUntil'), 'subsec') * 1000) as integer) <= ${bind(ctx.now)}, 1)`,
+              "coalesce(json_extract(c.prefs, '$.offersPerWeek') != 0, 1)",
+            ];
         if (ctx.policy.fatigue.maxPromotions === 0) parts.push(`coalesce(c.fatigue_until, 0) <= ${bind(ctx.now)}`);
         return parts.join(" and ");
       }
@@ -268,10 +295,10 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: read
   }
 
   function node(n: SegmentNode): string {
-    if (!isGroup(n)) return assumeTrue.includes(n) ? "1" : `coalesce((${rule(n)}), 0)`;
-    if ("all" in n) return n.all.length ? `(${cheapFirst(n.all).map(node).join(" and ")})` : "1";
-    if ("any" in n) return n.any.length ? `(${cheapFirst(n.any).map(node).join(" or ")})` : "0";
-    return n.none.length ? `not (${cheapFirst(n.none).map(node).join(" or ")})` : "1";
+    if (!isGroup(n)) return assumeTrue.includes(n) ? d.TRUE : `coalesce((${rule(n)}), ${d.FALSE})`;
+    if ("all" in n) return n.all.length ? `(${cheapFirst(n.all).map(node).join(" and ")})` : d.TRUE;
+    if ("any" in n) return n.any.length ? `(${cheapFirst(n.any).map(node).join(" or ")})` : d.FALSE;
+    return n.none.length ? `not (${cheapFirst(n.none).map(node).join(" or ")})` : d.TRUE;
   }
 
   const where = `c.erased_at is null and ${node(rules)}`;
@@ -288,12 +315,13 @@ function compileWhere(rules: SegmentGroup, ctx: CompileContext, assumeTrue: read
 function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid"; exact: boolean; sources: CandidateSql[] } | null {
   const since = (days: number) => ctx.now - days * DAY;
   const json = (xs: readonly unknown[]) => JSON.stringify([...new Set(xs)]);
+  const d = dialectOf(ctx);
   switch (r.kind) {
     case "tags":
       return {
         key: "id",
         exact: r.match === "any" || new Set(r.tags).size === 1,
-        sources: [{ sql: "select t.customer_id from customer_tags t where t.tag in (select value from json_each(?))", params: [json(r.tags)] }],
+        sources: [{ sql: `select t.customer_id from customer_tags t where t.tag in ${d.values("?")}`, params: [json(r.tags)] }],
       };
     case "points": {
       const sql =
@@ -335,7 +363,7 @@ function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid
       sources.push({
         select: "x.customer_id",
         from: "game_draws x",
-        where: "x.store_id in (select value from json_each(?))",
+        where: `x.store_id in ${d.values("?")}`,
         params: [json(stores)],
         at: "x.created_at",
         since: after,
@@ -354,7 +382,7 @@ function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid
             at: "d.created_at",
             since: after,
           }))
-        : [{ select: "d.customer_id", from: "game_draws d", where: "1", params: [], at: "d.created_at", since: after }];
+        : [{ select: "d.customer_id", from: "game_draws d", where: d.TRUE, params: [], at: "d.created_at", since: after }];
       return { key: "id", exact: true, sources };
     }
     // Orders in a window, when the rule needs at least one: the window's orderers (every order has a store).
@@ -383,7 +411,7 @@ function candidatesOf(r: SegmentRule, ctx: CompileContext): { key: "id" | "rowid
         exact: true,
         sources: [
           {
-            sql: "select c.rowid from customers c where cast(substr(c.birth_date, -5, 2) as integer) in (select value from json_each(?))",
+            sql: `select c.rowid from customers c where ${d.birthMonth} in ${d.values("?", "int")}`,
             params: [json(months)],
           },
         ],
@@ -408,32 +436,48 @@ const DRIVER_ORDER: SegmentRule["kind"][] = ["tags", "visitedStore", "playedGame
 export type SegmentRow = typeof segments.$inferSelect;
 export type SampleRow = { id: string; name: string; memberCode: string; earned: number };
 
-export function createSegmentRepo(db: Db) {
-  const c = db.$client;
+export function createSegmentRepo(store: Store) {
+  const pg = store.dialect === "postgres";
   const segmentRow = rowReader(segments);
-  const byIdStmt = c.prepare(`${segmentRow.selectAll} where id = ? and deleted_at is null`).raw();
-  const listStmt = c.prepare(`${segmentRow.selectAll} where deleted_at is null order by updated_at desc, id`).raw();
-  const versionsStmt = c.prepare(
-    "select version, name, rules, changed_by as changedBy, created_at as createdAt from segment_versions where segment_id = ? order by version desc",
+  const byIdStmt = store.prepare(`${segmentRow.selectAll} where id = ? and deleted_at is null`, "array");
+  const listStmt = store.prepare(`${segmentRow.selectAll} where deleted_at is null order by updated_at desc, id`, "array");
+  const versionsStmt = store.prepare<{ version: number; name: string; rules: string; changedBy: string; createdAt: number }>(
+    `select version, name, rules, changed_by as "changedBy", created_at as "createdAt" from segment_versions where segment_id = ? order by version desc`,
   );
+  const insertSegment = store.prepare(
+    `insert into segments (id, name, description, version, rules, created_by, created_at, updated_by, updated_at, deleted_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertVersion = store.prepare("insert into segment_versions (segment_id, version, name, rules, changed_by, created_at) values (?, ?, ?, ?, ?, ?)");
+  const updateStmt = store.prepare(
+    "update segments set name = ?, description = ?, rules = ?, version = ?, updated_by = ?, updated_at = ? where id = ? and version = ? and deleted_at is null",
+  );
+  const removeStmt = store.prepare("update segments set deleted_at = ? where id = ? and deleted_at is null");
+  const rowidEnd = store.prepare<number>("select coalesce(max(rowid), 0) from customers", "pluck");
+  // A chunk of keys bound as one JSON array, joined to the customers they name.
+  const idsToRowids = store.prepare<number>(
+    pg
+      ? "select c.rowid from jsonb_array_elements_text(?::jsonb) j(value) join customers c on c.id = j.value"
+      : "select c.rowid from json_each(?) j cross join customers c on c.id = j.value",
+    "pluck",
+  );
+  const rowidsIn = pg ? "(select jsonb_array_elements_text(?::jsonb)::bigint)" : "(select value from json_each(?))";
+  const sampleSql = `select c.id, c.name, c.member_code as "memberCode", ${earnedInWindowSql("c")} as earned from customers c`;
+  const sampleByRowids = store.prepare<SampleRow>(`${sampleSql} where c.rowid in ${rowidsIn} order by c.rowid`);
 
   /** Ids of everyone matching, in one statement (tests and small audiences; counts go through `countAndSample`). */
-  const ids = (w: SqlWhere) =>
-    c
-      .prepare(`select c.id from customers c where ${w.where} order by c.id`)
-      .pluck()
-      .all(...w.params) as string[];
+  const ids = (w: SqlWhere) => store.prepare<string>(`select c.id from customers c where ${w.where} order by c.id`, "pluck").all(...w.params);
 
   /** Whether one person matches (an automation's condition when its message is due): one probe by primary key. */
-  const memberStmts = new Map<string, import("better-sqlite3").Statement<unknown[]>>();
-  const isMember = (w: SqlWhere, customerId: string) => {
+  const memberStmts = new Map<string, Statement<unknown>>();
+  const isMember = (w: SqlWhere, customerId: string): Awaitable<boolean> => {
     let stmt = memberStmts.get(w.where);
     if (!stmt) {
       if (memberStmts.size > 100) memberStmts.clear();
-      stmt = c.prepare(`select 1 from customers c where c.id = ? and (${w.where})`);
+      stmt = store.prepare(`select 1 from customers c where c.id = ? and (${w.where})`, "pluck");
       memberStmts.set(w.where, stmt);
     }
-    return stmt.get(customerId, ...w.params) !== undefined;
+    return then(stmt.get(customerId, ...w.params), (v) => v !== undefined);
   };
 
   /**
@@ -450,24 +494,25 @@ export function createSegmentRepo(db: Db) {
     // The first range starts at the first row itself, so only these two say "after" or "from".
     const sinceSql = src.since === undefined ? "" : ` and ${src.at} ${src.strictlyAfter ? ">" : ">="} ?`;
     const end = (agg: "min" | "max") =>
-      c
-        .prepare(`select ${agg}(${src.at}) from ${src.from} where ${src.where}${sinceSql}`)
-        .pluck()
-        .get(...src.params, ...(src.since === undefined ? [] : [src.since])) as number | null;
-    const first = end("min");
-    const last = end("max");
+      store
+        .prepare<number | null>(`select ${agg}(${src.at}) from ${src.from} where ${src.where}${sinceSql}`, "pluck")
+        .get(...src.params, ...(src.since === undefined ? [] : [src.since]));
+    const first = (await end("min")) ?? null;
+    const last = (await end("max")) ?? null;
     await pause();
     if (first === null || last === null) return true;
-    const range = c.prepare(`select ${src.select} from ${src.from} where ${src.where} and ${src.at} >= ? and ${src.at} < ?`).pluck();
+    const range = store.prepare<string | number>(`select ${src.select} from ${src.from} where ${src.where} and ${src.at} >= ? and ${src.at} < ?`, "pluck");
     let from = first;
     let stopped = false;
     await runInSlices(
       (span) => {
         const to = Math.min(from + span, last + 1);
-        for (const k of range.all(...src.params, from, to) as (string | number)[]) keys.add(k);
-        from = to;
-        stopped = stop();
-        return { done: stopped || from > last };
+        return then(range.all(...src.params, from, to), (rows) => {
+          for (const k of rows) keys.add(k);
+          from = to;
+          stopped = stop();
+          return { done: stopped || from > last };
+        });
       },
       { firstRows: 3_600_000, minRows: 1, maxRows: Number.MAX_SAFE_INTEGER, pause },
     );
@@ -487,10 +532,7 @@ export function createSegmentRepo(db: Db) {
       const tooMany = () => keys.size > CANDIDATE_CAP || (best !== null && keys.size >= best.keys.length);
       for (const src of d.sources) {
         if ("sql" in src) {
-          const rows = c
-            .prepare(`${src.sql} limit ${SOURCE_CAP + 1}`)
-            .pluck()
-            .all(...src.params) as (string | number)[];
+          const rows = await store.prepare<string | number>(`${src.sql} limit ${SOURCE_CAP + 1}`, "pluck").all(...src.params);
           await pause();
           if (rows.length > SOURCE_CAP) fits = false;
           else for (const k of rows) keys.add(k);
@@ -535,71 +577,63 @@ export function createSegmentRepo(db: Db) {
       // rather than a random page each; ids become rowids through the id index, itself read in order.
       let rowids = picked.keys as number[];
       if (d.key === "id") {
-        const toRowid = c.prepare("select c.rowid from json_each(?) j cross join customers c on c.id = j.value").pluck();
         rowids = [];
-        await forEachChunk((picked.keys as string[]).sort(), (chunk) => rowids.push(...(toRowid.all(JSON.stringify(chunk)) as number[])), opts.slices);
+        await forEachChunk(
+          (picked.keys as string[]).sort(),
+          (chunk) => then(idsToRowids.all(JSON.stringify(chunk)), (r) => void rowids.push(...r)),
+          opts.slices,
+        );
       }
       rowids.sort((a, b) => a - b);
-      const among = c.prepare(`select c.rowid from json_each(?) j cross join customers c on c.rowid = j.value where ${residual.where}`).pluck();
+      const among = store.prepare<number>(
+        `select c.rowid from ${pg ? "jsonb_array_elements_text(?::jsonb) j(value) join customers c on c.rowid = j.value::bigint" : "json_each(?) j cross join customers c on c.rowid = j.value"} where ${residual.where}`,
+        "pluck",
+      );
       const hits: number[] = [];
-      await forEachChunk(rowids, (chunk) => hits.push(...(among.all(JSON.stringify(chunk), ...residual.params) as number[])), opts.slices);
+      await forEachChunk(rowids, (chunk) => then(among.all(JSON.stringify(chunk), ...residual.params), (r) => void hits.push(...r)), opts.slices);
       const first = hits.sort((a, b) => a - b).slice(0, opts.sample);
-      const people = first.length
-        ? (c
-            .prepare(
-              `select c.id, c.name, c.member_code as memberCode, ${earnedInWindowSql("c")} as earned
-               from customers c where c.rowid in (select value from json_each(?)) order by c.rowid`,
-            )
-            .all(opts.earnedSince, JSON.stringify(first)) as SampleRow[])
-        : [];
+      const people = first.length ? await sampleByRowids.all(opts.earnedSince, JSON.stringify(first)) : [];
       return { count: hits.length, sample: people, via: { driver: d.rule, candidates: picked.keys.length } };
     }
-    const count = c.prepare(`select count(*) from customers c where c.rowid > ? and c.rowid <= ? and (${w.where})`).pluck();
-    const sample = c.prepare(
-      `select c.id, c.name, c.member_code as memberCode, ${earnedInWindowSql("c")} as earned
-       from customers c where c.rowid > ? and c.rowid <= ? and (${w.where}) order by c.rowid limit ?`,
-    );
+    const count = store.prepare<number>(`select count(*) from customers c where c.rowid > ? and c.rowid <= ? and (${w.where})`, "pluck");
+    const sample = store.prepare<SampleRow>(`${sampleSql} where c.rowid > ? and c.rowid <= ? and (${w.where}) order by c.rowid limit ?`);
     let total = 0;
     const people: SampleRow[] = [];
-    await forEachRowidSlice(
-      c,
-      "customers",
-      (lo, hi) => {
-        total += count.get(lo, hi, ...w.params) as number;
-        if (people.length < opts.sample) people.push(...(sample.all(opts.earnedSince, lo, hi, ...w.params, opts.sample - people.length) as SampleRow[]));
-      },
-      opts.slices,
-    );
+    const end = await rowidEnd.get();
+    let after = 0;
+    await runInSlices((rows) => {
+      const lo = after;
+      const hi = lo + rows;
+      after = hi;
+      const done = { done: hi >= (end ?? 0) };
+      return then(count.get(lo, hi, ...w.params), (n) => {
+        total += n ?? 0;
+        if (people.length >= opts.sample) return done;
+        return then(sample.all(opts.earnedSince, lo, hi, ...w.params, opts.sample - people.length), (r) => (people.push(...r), done));
+      });
+    }, opts.slices);
     return { count: total, sample: people, via: { driver: "scan" as const, candidates: null } };
   }
 
-  function insert(row: SegmentRow) {
-    db.insert(segments).values(row).run();
-    db.insert(segmentVersions)
-      .values({ segmentId: row.id, version: row.version, name: row.name, rules: row.rules, changedBy: row.updatedBy, createdAt: row.updatedAt })
-      .run();
-  }
+  /** A new segment and its version 1. */
+  const insert = (row: SegmentRow) =>
+    store.join(function* () {
+      yield* q(
+        insertSegment.run(row.id, row.name, row.description, row.version, row.rules, row.createdBy, row.createdAt, row.updatedBy, row.updatedAt, row.deletedAt),
+      );
+      yield* q(insertVersion.run(row.id, row.version, row.name, row.rules, row.updatedBy, row.updatedAt));
+    });
 
   /** The next version, written only if `version` is still the one in force (a concurrent edit loses cleanly). */
-  function update(id: string, fromVersion: number, next: { name: string; description: string; rules: string; by: string; at: number }) {
-    const changed = db
-      .update(segments)
-      .set({ name: next.name, description: next.description, rules: next.rules, version: fromVersion + 1, updatedBy: next.by, updatedAt: next.at })
-      .where(and(eq(segments.id, id), eq(segments.version, fromVersion), isNull(segments.deletedAt)))
-      .run().changes;
-    if (changed !== 1) return false;
-    db.insert(segmentVersions)
-      .values({ segmentId: id, version: fromVersion + 1, name: next.name, rules: next.rules, changedBy: next.by, createdAt: next.at })
-      .run();
-    return true;
-  }
+  const update = (id: string, fromVersion: number, next: { name: string; description: string; rules: string; by: string; at: number }) =>
+    store.join(function* () {
+      const { changes } = yield* q(updateStmt.run(next.name, next.description, next.rules, fromVersion + 1, next.by, next.at, id, fromVersion));
+      if (changes !== 1) return false;
+      yield* q(insertVersion.run(id, fromVersion + 1, next.name, next.rules, next.by, next.at));
+      return true;
+    });
 
-  const remove = (id: string, at: number) =>
-    db
-      .update(segments)
-      .set({ deletedAt: at })
-      .where(and(eq(segments.id, id), isNull(segments.deletedAt)))
-      .run().changes === 1;
+  const remove = (id: string, at: number) => then(removeStmt.run(at, id), (r) => r.changes === 1);
 
   return {
     isMember,
@@ -608,21 +642,26 @@ export function createSegmentRepo(db: Db) {
     insert,
     update,
     remove,
-    byId: (id: string) => segmentRow.read(byIdStmt.get(id) as unknown[] | undefined),
-    list: () => (listStmt.all() as unknown[][]).map((r) => segmentRow.read(r)!),
-    versions: (id: string) => versionsStmt.all(id) as { version: number; name: string; rules: string; changedBy: string; createdAt: number }[],
+    byId: (id: string) => then(byIdStmt.get(id), (r) => segmentRow.read(r)),
+    list: () => then(listStmt.all(), (rows) => rows.map((r) => segmentRow.read(r)!)),
+    versions: (id: string) => versionsStmt.all(id),
   };
 }
 
 export type SegmentRepo = ReturnType<typeof createSegmentRepo>;
+/** The segment repo as synchronous SQLite code not ported yet sees it. */
+export type SegmentRepoSync = SyncView<SegmentRepo>;
+
+const then = <T, U>(v: Awaitable<T>, f: (t: T) => Awaitable<U>): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 /** `fn` over `items` in chunks sized like a rowid slice (the step's cost per item is a probe or a few). */
-async function forEachChunk<T>(items: readonly T[], fn: (chunk: T[]) => void, opts: SliceOptions = {}) {
+async function forEachChunk<T>(items: readonly T[], fn: (chunk: T[]) => Awaitable<void>, opts: SliceOptions = {}) {
   let i = 0;
   if (items.length === 0) return;
   await runInSlices((rows) => {
-    fn(items.slice(i, i + rows) as T[]);
+    const chunk = items.slice(i, i + rows) as T[];
     i += rows;
-    return { done: i >= items.length };
+    const done = { done: i >= items.length };
+    return then(fn(chunk), () => done);
   }, opts);
 }

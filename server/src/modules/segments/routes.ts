@@ -20,13 +20,13 @@ export async function segmentRoutes(app: FastifyInstance, opts: { segments: Segm
     "/api/admin/segments",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags, summary: "Saved segments (newest change first)" } },
     async () => ({
-      segments: segments.list(),
+      segments: await segments.list(),
     }),
   );
   r.post(
     "/api/admin/segments",
     { config: { access: "admin", roles: ["marketer"] }, schema: { tags, summary: "Save a segment (version 1)", body: SegmentInput } },
-    async (req, reply) => reply.status(201).send(segments.create(me(req), req.body)),
+    async (req, reply) => reply.status(201).send(await segments.create(me(req), req.body)),
   );
   r.post(
     "/api/admin/segments/preview",

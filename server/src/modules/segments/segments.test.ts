@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { syncRepo } from "../../db/test-sync";
+import { sqliteStore } from "../../db/store";
 import { DEFAULT_WARMING_RULES } from "@mc/shared";
 import { bearer, memberCodeOf, newShopper, startHarness, withStoreAndStaff, type Harness } from "../../test-support";
 import { openDb } from "../../db/client";
@@ -123,10 +123,11 @@ describe("segment counts run in slices", () => {
     const ins = c.prepare("insert into customers (id, name, member_code, follows_oa, created_at, updated_at) values (?, ?, ?, ?, 0, 0)");
     for (let i = 0; i < 150; i++) ins.run(`p${String(i).padStart(3, "0")}`, `Khách ${i}`, `MEMB${String(i).padStart(4, "0")}`, i % 3 === 0 ? 1 : 0);
     let pauses = 0;
+    const store = sqliteStore(db);
     const segments = createSegmentService({
-      db,
-      repo: createSegmentRepo(db),
-      loyaltyRepo: syncRepo(createLoyaltyRepo, db),
+      store,
+      repo: createSegmentRepo(store),
+      loyaltyRepo: createLoyaltyRepo(store),
       policy: () => DEFAULT_WARMING_RULES,
       timeZone: "Asia/Ho_Chi_Minh",
       now: () => Date.UTC(2026, 10, 23),
@@ -135,7 +136,7 @@ describe("segment counts run in slices", () => {
     const rules = { all: [{ kind: "follower" as const, follows: true }] };
     const { count, sample } = await segments.preview(rules);
     expect(count).toBe(50);
-    expect(createSegmentRepo(db).ids(segments.compile(rules))).toHaveLength(50);
+    expect(await createSegmentRepo(store).ids(await segments.compile(rules))).toHaveLength(50);
     expect(sample[0]!.memberCode).toBe("MC-MEMB-0000");
     expect(sample.map((p) => p.id)).toEqual(Array.from({ length: 20 }, (_, k) => `p${String(k * 3).padStart(3, "0")}`));
     expect(pauses).toBe(14); // 15 slices of 10 rowids

@@ -40,7 +40,7 @@ export async function timelineRoutes(app: FastifyInstance, opts: { timeline: Tim
         response: { 201: z.object({ note: CustomerNote }) },
       },
     },
-    async (req, reply) => reply.code(201).send({ note: opts.notes.add(me(req), req.params.id, req.body.text) }),
+    async (req, reply) => reply.code(201).send({ note: await opts.notes.add(me(req), req.params.id, req.body.text) }),
   );
 
   r.get(
@@ -70,6 +70,6 @@ export async function timelineRoutes(app: FastifyInstance, opts: { timeline: Tim
         response: { 201: z.object({ note: CustomerNote }) },
       },
     },
-    async (req, reply) => reply.code(201).send({ note: opts.staff.addNote(me(req), req.params.id, req.body.text) }),
+    async (req, reply) => reply.code(201).send({ note: await opts.staff.addNote(me(req), req.params.id, req.body.text) }),
   );
 }

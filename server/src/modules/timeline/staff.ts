@@ -9,15 +9,15 @@ import type { TimelineService } from "./service";
  * timeline limited to the caller's stores (plus notes; an admin sees all of it), and a note they may add.
  */
 export function createStaffTimeline(deps: { timeline: Pick<TimelineService, "page">; notes: Pick<NotesService, "add">; assertCanSee: AssertCanSee }) {
-  function page(p: Principal, customerId: string, q: { kinds?: readonly TimelineKind[]; before?: string; limit: number }): TimelinePage {
-    deps.assertCanSee(p, customerId);
+  async function page(p: Principal, customerId: string, q: { kinds?: readonly TimelineKind[]; before?: string; limit: number }): Promise<TimelinePage> {
+    await deps.assertCanSee(p, customerId);
     return deps.timeline.page(customerId, q, p.role === "admin" ? {} : { storeIds: p.storeIds });
   }
 
   /** The author is the staff member as named on their record (notes.add), audited like the console's notes. */
-  function addNote(p: Principal, customerId: string, text: string): CustomerNote {
-    deps.assertCanSee(p, customerId);
-    return deps.notes.add(p, customerId, text);
+  async function addNote(p: Principal, customerId: string, text: string): Promise<CustomerNote> {
+    await deps.assertCanSee(p, customerId);
+    return await deps.notes.add(p, customerId, text);
   }
 
   return { page, addNote };

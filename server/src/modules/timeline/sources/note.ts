@@ -1,10 +1,12 @@
+import { sqliteStore, syncView } from "../../../db/store";
 import { createNotesRepo } from "../../customers/notes-repo";
 import { toNote } from "../../customers/notes";
 import { scan, type SourceFactory } from "../kit";
 
 /** The shop's notes about the person. Staff see them too, whatever their stores (no store filter). */
 export const noteSource: SourceFactory = ({ db }) => {
-  const repo = createNotesRepo(db);
+  // The timeline's sources are synchronous SQLite code still: the ported notes repo as it sees it.
+  const repo = syncView(sqliteStore(db), createNotesRepo(sqliteStore(db)));
   return {
     kind: "note",
     page: (customerId, before, limit) =>
