@@ -33,6 +33,14 @@ export function syncStep<T>(step: Awaitable<T>): T {
   return step;
 }
 
+/**
+ * `f` of a step's value, as a step: at once on SQLite, after the promise on PostgreSQL (what a repo method that
+ * shapes a row does with its statement's answer).
+ */
+export function mapStep<T, U>(step: Awaitable<T>, f: (value: T) => Awaitable<U>): Awaitable<U> {
+  return step instanceof Promise ? step.then(f) : f(step as T);
+}
+
 /** What a step gives once settled. */
 export type Settled<T> = T extends PromiseLike<infer U> ? U : T;
 /** A method as synchronous code sees it on SQLite: its step's value at once (a method that is always async stays so). */

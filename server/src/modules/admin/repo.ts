@@ -1,13 +1,11 @@
 import type { OperatorRole } from "@mc/shared";
 import { rowReader } from "../../db/rows";
 import { adminUsers } from "../../db/schema";
-import { q, type Awaitable, type Store, type SyncView } from "../../db/store";
+import { q, type Awaitable, type Store, type SyncView, mapStep } from "../../db/store";
 
 export type OperatorRow = typeof adminUsers.$inferSelect;
 /** What a request needs to know of its operator: read afresh on every console request (one indexed lookup). */
 export type OperatorAuth = { id: string; role: OperatorRole; active: boolean; sessionVersion: number; storeIds: string[] };
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 /** The only writer of `admin_users` (console operators) and `admin_user_stores` (a store manager's stores). */
 export function createAdminRepo(store: Store) {
@@ -45,7 +43,7 @@ export function createAdminRepo(store: Store) {
   const setPasswordStmt = store.prepare("update admin_users set password_hash = ?, session_version = session_version + 1, updated_at = ? where id = ?");
 
   const auth = (id: string): Awaitable<OperatorAuth | undefined> =>
-    then(authStmt.get(id), (r) =>
+    mapStep(authStmt.get(id), (r) =>
       r ? { id, role: r[0], active: r[1] === 1 || r[1] === true, sessionVersion: r[2], storeIds: JSON.parse(r[3]) as string[] } : undefined,
     );
 
@@ -56,14 +54,14 @@ export function createAdminRepo(store: Store) {
     });
 
   return {
-    byEmail: (email: string): Awaitable<OperatorRow | undefined> => then(byEmailStmt.get(email), read),
-    byId: (id: string): Awaitable<OperatorRow | undefined> => then(byIdStmt.get(id), read),
-    exists: (id: string): Awaitable<boolean> => then(existsStmt.get(id), (v) => v !== undefined),
+    byEmail: (email: string): Awaitable<OperatorRow | undefined> => mapStep(byEmailStmt.get(email), read),
+    byId: (id: string): Awaitable<OperatorRow | undefined> => mapStep(byIdStmt.get(id), read),
+    exists: (id: string): Awaitable<boolean> => mapStep(existsStmt.get(id), (v) => v !== undefined),
     auth,
     storeIdsOf: (id: string) => storesStmt.all(id),
-    list: (): Awaitable<OperatorRow[]> => then(listStmt.all(), (vs) => vs.map((v) => read(v)!)),
+    list: (): Awaitable<OperatorRow[]> => mapStep(listStmt.all(), (vs) => vs.map((v) => read(v)!)),
     /** Active owners: the last one may not be deactivated or demoted. Inside the caller's transaction. */
-    activeOwners: () => then(activeOwnersStmt.get(), (n) => n ?? 0),
+    activeOwners: () => mapStep(activeOwnersStmt.get(), (n) => n ?? 0),
     /** An existing email is never overwritten: false when the email is taken. */
     insert: (p: { id: string; email: string; passwordHash: string; role?: OperatorRole; name?: string; storeIds?: string[]; createdAt: number }) =>
       store.join(function* () {
@@ -77,9 +75,9 @@ export function createAdminRepo(store: Store) {
         yield* q(setStores(id, p.storeIds));
       }),
     /** Deactivating also ends every live session (reactivating does not bring them back). */
-    setActive: (id: string, active: boolean, now: number) => then((active ? activateStmt : deactivateStmt).run(active ? 1 : 0, now, id), () => undefined),
+    setActive: (id: string, active: boolean, now: number) => mapStep((active ? activateStmt : deactivateStmt).run(active ? 1 : 0, now, id), () => undefined),
     /** A new password ends every session issued before it. */
-    setPassword: (id: string, passwordHash: string, now: number) => then(setPasswordStmt.run(passwordHash, now, id), () => undefined),
+    setPassword: (id: string, passwordHash: string, now: number) => mapStep(setPasswordStmt.run(passwordHash, now, id), () => undefined),
   };
 }
 

@@ -1,5 +1,5 @@
 import { DEFAULT_AUTO_REPLY_RULES, type AutoReplyIntent, type AutoReplyRuleView } from "@mc/shared";
-import { q, type Awaitable, type Step, type Store, type SyncView } from "../../db/store";
+import { q, type Step, type Store, type SyncView, mapStep } from "../../db/store";
 
 type RuleRow = { intent: AutoReplyIntent; keywords: string; priority: number; enabled: number | boolean; updated_by: string; updated_at: number };
 const toView = (r: RuleRow): AutoReplyRuleView => ({
@@ -10,8 +10,6 @@ const toView = (r: RuleRow): AutoReplyRuleView => ({
   updatedAt: r.updated_at,
   updatedBy: r.updated_by,
 });
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 /** The only writer of `auto_reply_rules` and `auto_reply_log`. Callers run writes inside their own transaction. */
 export function createAutoReplyRepo(store: Store) {
@@ -38,13 +36,13 @@ export function createAutoReplyRepo(store: Store) {
       store.join(function* (): Step<void> {
         for (const r of DEFAULT_AUTO_REPLY_RULES) yield* q(seedStmt.run(r.intent, JSON.stringify(r.keywords), r.priority, r.enabled ? 1 : 0, now));
       }),
-    list: () => then(listStmt.all(), (rows) => rows.map(toView)),
+    list: () => mapStep(listStmt.all(), (rows) => rows.map(toView)),
     save: (intent: AutoReplyIntent, r: { keywords: string[]; priority: number; enabled: boolean }, by: string, at: number) =>
-      then(saveStmt.run(JSON.stringify(r.keywords), r.priority, r.enabled ? 1 : 0, by, at, intent), (x) => x.changes === 1),
+      mapStep(saveStmt.run(JSON.stringify(r.keywords), r.priority, r.enabled ? 1 : 0, by, at, intent), (x) => x.changes === 1),
     /** Records a follower message once; false when it was seen before (nothing more to do). */
     log: (e: { zaloMsgId: string; customerId: string; intent: AutoReplyIntent | null; handoff: boolean; afterHoursNotice: boolean; at: number }) =>
-      then(logStmt.run(e.zaloMsgId, e.customerId, e.intent, e.handoff ? 1 : 0, e.afterHoursNotice ? 1 : 0, e.at), (x) => x.changes === 1),
-    lastNoticeAt: (customerId: string, since: number) => then(lastNoticeStmt.get(customerId, since, 1), (v) => v ?? null),
+      mapStep(logStmt.run(e.zaloMsgId, e.customerId, e.intent, e.handoff ? 1 : 0, e.afterHoursNotice ? 1 : 0, e.at), (x) => x.changes === 1),
+    lastNoticeAt: (customerId: string, since: number) => mapStep(lastNoticeStmt.get(customerId, since, 1), (v) => v ?? null),
   };
 }
 

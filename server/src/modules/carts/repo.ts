@@ -1,9 +1,7 @@
-import type { Awaitable, Store } from "../../db/store";
+import { type Store, mapStep } from "../../db/store";
 
 /** The only writer of `carts`. Callers run these inside their own transaction. */
 export type CartRow = { id: string; customer_id: string; store_id: string; lines: string; version: number; updated_at: number };
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 const COLS = "id, customer_id, store_id, lines, version, updated_at";
 
 export function createCartRepo(store: Store) {
@@ -18,10 +16,11 @@ export function createCartRepo(store: Store) {
     one: (customerId: string, storeId: string) => oneStmt.get(customerId, storeId),
     mine: (customerId: string) => mineStmt.all(customerId),
     insert: (p: { id: string; customerId: string; storeId: string; lines: string; now: number }) =>
-      then(insertStmt.run(p.id, p.customerId, p.storeId, p.lines, p.now), (r) => r.changes === 1),
-    update: (p: { id: string; version: number; lines: string; now: number }) => then(updateStmt.run(p.lines, p.now, p.id, p.version), (r) => r.changes === 1),
-    remove: (customerId: string, storeId: string) => then(deleteStmt.run(customerId, storeId), (r) => r.changes === 1),
-    forget: (customerId: string) => then(forgetStmt.run(customerId), (r) => r.changes),
+      mapStep(insertStmt.run(p.id, p.customerId, p.storeId, p.lines, p.now), (r) => r.changes === 1),
+    update: (p: { id: string; version: number; lines: string; now: number }) =>
+      mapStep(updateStmt.run(p.lines, p.now, p.id, p.version), (r) => r.changes === 1),
+    remove: (customerId: string, storeId: string) => mapStep(deleteStmt.run(customerId, storeId), (r) => r.changes === 1),
+    forget: (customerId: string) => mapStep(forgetStmt.run(customerId), (r) => r.changes),
   };
 }
 

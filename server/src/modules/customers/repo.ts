@@ -2,7 +2,7 @@ import { rowReader } from "../../db/rows";
 import { randomUUID } from "node:crypto";
 import { customers } from "../../db/schema";
 import { forEachRowidSlice, type SliceOptions } from "../../db/chunked";
-import { q, type Awaitable, type Store, type SyncView } from "../../db/store";
+import { q, type Awaitable, type Store, type SyncView, mapStep } from "../../db/store";
 import { humanCode, MEMBER_CODE_LENGTH } from "../../lib/codes";
 import { nameKey } from "./search-key";
 
@@ -33,7 +33,6 @@ function customerRowReader() {
   const r = rowReader(customers);
   return { selectAll: r.selectAll, one: (v: unknown[] | undefined) => r.read(v), many: (vs: unknown[][]) => vs.map((v) => r.read(v)!) };
 }
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 /**
  * The customers table and what hangs off a person (tags, the stores a staff member works at): this module
@@ -53,7 +52,7 @@ export function createCustomerRepo(store: Store) {
      from customers c where c.id = ? and c.erased_at is null`,
   });
 
-  const byId = (id: string): Awaitable<CustomerRow | undefined> => then(byIdStmt.get(id), readRow.one);
+  const byId = (id: string): Awaitable<CustomerRow | undefined> => mapStep(byIdStmt.get(id), readRow.one);
   const storeIdsOf = (customerId: string) => storeIdsStmt.all(customerId);
 
   // Role and stores of signed-in customers, read on every request. Kept in memory: this process's own role
@@ -72,7 +71,7 @@ export function createCustomerRepo(store: Store) {
     if (changedElsewhere()) principals.clear();
     const hit = principals.get(id);
     if (hit) return hit;
-    return then(principalStmt.get(id), (r) => {
+    return mapStep(principalStmt.get(id), (r) => {
       if (!r) return undefined;
       const p = Object.freeze({ id, role: r[0], storeIds: Object.freeze(r[1] === null ? [] : (JSON.parse(r[1]) as string[])) });
       if (principals.size >= PRINCIPALS_MAX) principals.clear();
@@ -163,12 +162,12 @@ export function createCustomerRepo(store: Store) {
   });
   /** A follow (which also counts as an interaction) or an unfollow, dated by the event. */
   const setFollow = (id: string, follow: boolean, at: number, now: number) =>
-    then(follow ? followStmt.run(at, at, now, id) : unfollowStmt.run(at, now, id), () => undefined);
+    mapStep(follow ? followStmt.run(at, at, now, id) : unfollowStmt.run(at, now, id), () => undefined);
 
   /** The person wrote to the OA at `at` (opens the consultation window). */
-  const touchInteraction = (id: string, at: number, now: number) => then(touchStmt.run(at, now, id), () => undefined);
+  const touchInteraction = (id: string, at: number, now: number) => mapStep(touchStmt.run(at, now, id), () => undefined);
 
-  const changed = (r: Awaitable<{ changes: number }>) => then(r, (x) => x.changes === 1);
+  const changed = (r: Awaitable<{ changes: number }>) => mapStep(r, (x) => x.changes === 1);
   const setPhoneStmt = P("update customers set phone = ?, updated_at = ? where id = ? and erased_at is null");
   /** False when the person is gone: a phone exchange still in flight when their data was erased writes nothing. */
   const setPhone = (id: string, phone: string, now: number) => changed(setPhoneStmt.run(phone, now, id));
@@ -209,7 +208,7 @@ export function createCustomerRepo(store: Store) {
   const addStoreStmt = P("insert into staff_stores (customer_id, store_id) values (?, ?)");
   const setRole = (id: string, role: CustomerRow["role"], storeIds: string[], now: number) => {
     principals.delete(id);
-    return then(
+    return mapStep(
       store.join(function* () {
         yield* q(setRoleStmt.run(role, now, id));
         yield* q(clearStoresStmt.run(id));
@@ -223,10 +222,10 @@ export function createCustomerRepo(store: Store) {
   // Messaging's writes (the lead points messaging here once its split lands): same SQL as it runs today.
   const setFatigueStmt = P("update customers set fatigue_until = ? where id = ?");
   /** Until when an unfollow blamed on our messages tightens this person's promotions (null: no longer). */
-  const setFatigueUntil = (customerId: string, until: number | null) => then(setFatigueStmt.run(until, customerId), () => undefined);
+  const setFatigueUntil = (customerId: string, until: number | null) => mapStep(setFatigueStmt.run(until, customerId), () => undefined);
   const setPrefsStmt = P("update customers set prefs = ?, updated_at = ? where id = ?");
   /** The shopper's message preferences, as CustomerPrefs JSON. */
-  const setPrefs = (customerId: string, prefsJson: string, now: number) => then(setPrefsStmt.run(prefsJson, now, customerId), () => undefined);
+  const setPrefs = (customerId: string, prefsJson: string, now: number) => mapStep(setPrefsStmt.run(prefsJson, now, customerId), () => undefined);
 
   const clearTagsStmt = P("delete from customer_tags where customer_id = ?");
   const addTagStmt = P("insert into customer_tags (customer_id, tag) values (?, ?)");
@@ -298,7 +297,7 @@ export function createCustomerRepo(store: Store) {
     return { filled };
   }
 
-  const byMemberCode = (code: string): Awaitable<CustomerRow | undefined> => then(byMemberCodeStmt.get(code), readRow.one);
+  const byMemberCode = (code: string): Awaitable<CustomerRow | undefined> => mapStep(byMemberCodeStmt.get(code), readRow.one);
   /** Just who a member code belongs to (the counter's award path needs no more). */
   const memberRefStmt = store.prepare<{ id: string; name: string }>("select id, name from customers where member_code = ?");
   const memberRef = (code: string) => memberRefStmt.get(code);
@@ -306,8 +305,8 @@ export function createCustomerRepo(store: Store) {
   // A person found by either Zalo id: the app-scoped one (the mini app's) or the OA follower id (OA chat tools').
   const byZaloIdStmt = P(`${all} where "zalo_id" = ?`);
   const byZaloOaIdStmt = P(`${all} where "zalo_oa_id" = ?`);
-  const byZaloId = (zaloId: string): Awaitable<CustomerRow | undefined> => then(byZaloIdStmt.get(zaloId), readRow.one);
-  const byZaloOaId = (oaId: string): Awaitable<CustomerRow | undefined> => then(byZaloOaIdStmt.get(oaId), readRow.one);
+  const byZaloId = (zaloId: string): Awaitable<CustomerRow | undefined> => mapStep(byZaloIdStmt.get(zaloId), readRow.one);
+  const byZaloOaId = (oaId: string): Awaitable<CustomerRow | undefined> => mapStep(byZaloOaIdStmt.get(oaId), readRow.one);
 
   /** Everyone with a role (staff, Zalo admins) and their stores, through the small partial index on role. */
   type StaffRow = { id: string; name: string; avatar: string | null; memberCode: string; role: CustomerRow["role"]; stores: string };
@@ -319,7 +318,7 @@ export function createCustomerRepo(store: Store) {
        (select coalesce(json_agg(s.store_id order by s.store_id), '[]')::text from staff_stores s where s.customer_id = c.id) as stores
      from customers c where c.role <> 'customer' order by c.name, c.id`,
   });
-  const staffList = () => then(staffStmt.all(), (rows) => rows.map(({ stores, ...r }) => ({ ...r, storeIds: JSON.parse(stores) as string[] })));
+  const staffList = () => mapStep(staffStmt.all(), (rows) => rows.map(({ stores, ...r }) => ({ ...r, storeIds: JSON.parse(stores) as string[] })));
 
   return {
     byId,

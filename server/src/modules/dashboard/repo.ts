@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { FOLLOW_AFTER_PLAY_DAYS } from "@mc/shared";
 import { yieldToEventLoop, type SliceOptions } from "../../db/chunked";
 import { OUTBOX_ENDED, OUTBOX_WENT_OUT } from "../../db/schema";
-import { q, type Awaitable, type Sql, type Store } from "../../db/store";
+import { q, type Awaitable, type Sql, type Store, mapStep } from "../../db/store";
 
 /**
  * The dashboard reads other modules' tables and writes only its own, `dashboard_days` (the figures of settled
@@ -70,8 +70,6 @@ async function sliceWindows(src: TimeKeyed, windows: readonly Window[], take: (w
   }, opts);
   return slices;
 }
-
-const then = <T, U>(v: Awaitable<T>, f: (x: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 /** The PostgreSQL text of a SQLite statement: the same, without SQLite's index hints. */
 const both = (sqlite: string, pg = sqlite): Sql => ({ sqlite, pg: pg.replace(/ indexed by \w+/g, "") });
@@ -269,7 +267,7 @@ export function createDashboardRepo(store: Store) {
         union all select min(created_at) from game_draws) as firsts`),
     "pluck",
   );
-  const storedMeta = () => then(metaRow.get(META), (v) => v ?? null);
+  const storedMeta = () => mapStep(metaRow.get(META), (v) => v ?? null);
 
   type Take<R> = (w: Window, rows: R[]) => void;
   const run =
@@ -313,7 +311,7 @@ export function createDashboardRepo(store: Store) {
       }, o);
       return { sent, slices };
     },
-    broadcastBlamed: (id: string) => then(blamed.get(id), Number),
+    broadcastBlamed: (id: string) => mapStep(blamed.get(id), Number),
 
     /** What the stored figures were computed under (JSON), or null before anything was stored. */
     storedMeta,
@@ -325,7 +323,7 @@ export function createDashboardRepo(store: Store) {
       }),
     /** The stored figures of the days `from` to `to` (both included), their data parsed. */
     stored: (from: string, to: string) =>
-      then(storedIn.all(from, to), (rows) => rows.map((r) => ({ day: r.day, figure: r.figure, data: JSON.parse(r.data) as unknown }))),
+      mapStep(storedIn.all(from, to), (rows) => rows.map((r) => ({ day: r.day, figure: r.figure, data: JSON.parse(r.data) as unknown }))),
     storedKeys: (from: string, to: string) => storedKeysIn.all(from, to),
     /**
      * Stores settled days' figures, in one transaction, while `generation` is still what they are stored under
@@ -339,7 +337,7 @@ export function createDashboardRepo(store: Store) {
         return true;
       }),
     /** The first moment any figure has an event (null when there is none). */
-    earliest: () => then(earliest.get(), (v) => (v === undefined || v === null ? null : Number(v))),
+    earliest: () => mapStep(earliest.get(), (v) => (v === undefined || v === null ? null : Number(v))),
 
     /** EXPLAIN QUERY PLAN of every statement a figure runs (tests check each is an index range). SQLite's. */
     plans: () =>

@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { rowReader } from "../../db/rows";
 import { gameCampaigns, gameDraws, gamePrizes, stores } from "../../db/schema";
-import type { Awaitable, Statement, Store, SyncView } from "../../db/store";
+import { type Awaitable, type Statement, type Store, type SyncView, mapStep } from "../../db/store";
 
 export type GameRow = typeof gameCampaigns.$inferSelect;
 export type PrizeRow = typeof gamePrizes.$inferSelect;
@@ -10,8 +10,6 @@ export type StoreRow = typeof stores.$inferSelect;
 export type DrawFilter = { before?: number; storeId?: string; prizeId?: string; state?: DrawRow["state"]; from?: string; to?: string };
 
 const HOUR = 3_600_000;
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 /** A value as the driver binds it: booleans as 1/0 (better-sqlite3 binds no booleans; PostgreSQL reads '1' too). */
 const bind = (v: unknown) => (typeof v === "boolean" ? (v ? 1 : 0) : (v ?? null));
 
@@ -55,15 +53,15 @@ export function createGameRepo(store: Store) {
   const one =
     <R>(r: { read: (v: unknown[] | undefined) => R | undefined }, s: Statement<unknown[]>) =>
     (...p: unknown[]): Awaitable<R | undefined> =>
-      then(s.get(...p), (v) => r.read(v));
+      mapStep(s.get(...p), (v) => r.read(v));
   const many =
     <R>(r: { read: (v: unknown[] | undefined) => R | undefined }, s: Statement<unknown[]>) =>
     (...p: unknown[]): Awaitable<R[]> =>
-      then(s.all(...p), (vs) => vs.map((v) => r.read(v)!));
+      mapStep(s.all(...p), (vs) => vs.map((v) => r.read(v)!));
   const count =
     (s: Statement<number>) =>
     (...p: unknown[]) =>
-      then(s.get(...p), (n) => n ?? 0);
+      mapStep(s.get(...p), (n) => n ?? 0);
 
   // The play path runs these once per tap, inside one transaction: prepared once.
   const takePrize = store.prepare("update game_prizes set won = won + 1 where id = ? and (stock is null or won < stock)");
@@ -141,7 +139,7 @@ export function createGameRepo(store: Store) {
       // One statement per filter shape (a handful, and store managers' store counts): bounded in practice.
       if (logStmts.size < 256) logStmts.set(sql, s);
     }
-    return then(s.all(...params, limit), (rows) =>
+    return mapStep(s.all(...params, limit), (rows) =>
       rows.map((v) => ({ draw: drawRow.read(v.slice(0, nDrawCols))!, customerName: v[nDrawCols] as string, seq: v[nDrawCols + 1] as number })),
     );
   }
@@ -159,14 +157,14 @@ export function createGameRepo(store: Store) {
     /** The plays' queue (see playQueue): the first step of a play's (or a prize edit's) body. */
     queuePlay: (): Awaitable<unknown> => playQueue?.run(),
     /** Takes one unit of a prize's stock; false when none is left (a conditional update: atomic on both databases). */
-    takePrize: (id: string) => then(takePrize.run(id), (r) => r.changes === 1),
-    returnPrize: (id: string) => then(returnPrize.run(id), (r) => r.changes === 1),
+    takePrize: (id: string) => mapStep(takePrize.run(id), (r) => r.changes === 1),
+    returnPrize: (id: string) => mapStep(returnPrize.run(id), (r) => r.changes === 1),
     playsOnDay: count(playsOnDay) as (customerId: string, campaignId: string, day: string) => Awaitable<number>,
     playsInGame: count(playsInGame) as (campaignId: string) => Awaitable<number>,
     playsInCampaign: count(playsInCampaign) as (customerId: string, campaignId: string) => Awaitable<number>,
     prizesAtStoreOnDay: (campaignId: string, storeId: string, day: string) => count(prizesAtStoreOnDay)(campaignId, storeId, day, 1),
     settlePending: (p: { id: string; state: "issued" | "void" | "failed"; voucherId?: string | null; at: number; reason: string | null }) =>
-      then(settlePending.run(p.state, p.voucherId ?? null, p.at, p.reason, p.id), (r) => r.changes === 1),
+      mapStep(settlePending.run(p.state, p.voucherId ?? null, p.at, p.reason, p.id), (r) => r.changes === 1),
     draw,
     drawByRequest,
     insertDraw: (row: typeof gameDraws.$inferInsert) => draws$.insert(row),
@@ -174,13 +172,13 @@ export function createGameRepo(store: Store) {
     drawsOf: (customerId: string, limit: number) => drawsOf(customerId, limit),
     drawsOfGame,
     /** Whether any draw landed on this prize. */
-    prizeGiven: (prizeId: string) => then(prizeGiven.get(prizeId), (v) => v !== undefined),
-    playCounts: () => then(playCounts.all(), (rows) => new Map(rows.map(([id, n]) => [id, n]))),
+    prizeGiven: (prizeId: string) => mapStep(prizeGiven.get(prizeId), (v) => v !== undefined),
+    playCounts: () => mapStep(playCounts.all(), (rows) => new Map(rows.map(([id, n]) => [id, n]))),
     store: (id: string) => storeById(id),
     storesByIds: (ids: string[]): Awaitable<StoreRow[]> =>
       ids.length ? many(storeRow, store.prepare(`${storeRow.selectAll} where id in (${ids.map(() => "?").join(", ")})`, "array"))(...ids) : [],
     activeStores: () => activeStores(1),
-    voucherCampaignExists: (id: string) => then(voucherCampaignExists.get(id), (v) => v !== undefined),
+    voucherCampaignExists: (id: string) => mapStep(voucherCampaignExists.get(id), (v) => v !== undefined),
   };
 }
 

@@ -1,8 +1,6 @@
-import type { Store } from "../../db/store";
+import { type Store, mapStep } from "../../db/store";
 
 export type CannedRow = { id: string; label: string; text: string; position: number; updated_at: number };
-
-const then = <T, U>(v: T | Promise<T>, f: (t: T) => U): U | Promise<U> => (v instanceof Promise ? v.then(f) : f(v));
 
 /** The canned_answers table: this file is its only writer. */
 export function createCannedRepo(store: Store) {
@@ -14,9 +12,9 @@ export function createCannedRepo(store: Store) {
   return {
     list: () => all.all(),
     byId: (id: string) => one.get(id),
-    insert: (p: { id: string; label: string; text: string; position: number; t: number }) => then(insert.run(p), () => undefined),
-    update: (p: { id: string; label: string; text: string; position: number; t: number }) => then(update.run(p), (r) => r.changes === 1),
-    remove: (id: string) => then(remove.run(id), (r) => r.changes === 1),
+    insert: (p: { id: string; label: string; text: string; position: number; t: number }) => mapStep(insert.run(p), () => undefined),
+    update: (p: { id: string; label: string; text: string; position: number; t: number }) => mapStep(update.run(p), (r) => r.changes === 1),
+    remove: (id: string) => mapStep(remove.run(id), (r) => r.changes === 1),
   };
 }
 export type CannedRepo = ReturnType<typeof createCannedRepo>;

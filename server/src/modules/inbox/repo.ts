@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { MESSAGE_STATES } from "@mc/shared";
-import { q, type Awaitable, type Statement, type Step, type Store, type SyncView } from "../../db/store";
+import { q, type Awaitable, type Statement, type Step, type Store, type SyncView, mapStep } from "../../db/store";
 import { ftsPrefixQuery, searchKey } from "../customers/search-key";
 
 type MessageState = (typeof MESSAGE_STATES)[number];
@@ -287,40 +287,38 @@ export function createInboxRepo(store: Store) {
     });
   }
 
-  const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
-
   return {
     ensure,
     /** The person's conversation, if they ever wrote. */
-    find: (customerId: string) => then(byCustomer.get(customerId), (r) => r?.id),
+    find: (customerId: string) => mapStep(byCustomer.get(customerId), (r) => r?.id),
     add,
     /** Whether a reply with this outbox key was queued already. */
-    hasOutboxKey: (key: string) => then(byOutboxKey.get(key), (r) => r !== undefined),
+    hasOutboxKey: (key: string) => mapStep(byOutboxKey.get(key), (r) => r !== undefined),
     addNote,
-    markSent: (key: string, msgId: string, at: number) => then(sentByKey.run({ key, msgId, at }), (r) => r.changes > 0),
+    markSent: (key: string, msgId: string, at: number) => mapStep(sentByKey.run({ key, msgId, at }), (r) => r.changes > 0),
     /** An inbox reply held or ended unsent: its state and the dispatcher's reason. */
     settle: (key: string, state: "held" | "failed" | "suppressed" | "expired", reason: string) =>
-      then(settleByKey.run({ key, state, reason }), (r) => r.changes > 0),
-    addEvent: (conversationId: string, storeId: string | null, at: number) => then(addEvent.run(conversationId, storeId, at), () => undefined),
+      mapStep(settleByKey.run({ key, state, reason }), (r) => r.changes > 0),
+    addEvent: (conversationId: string, storeId: string | null, at: number) => mapStep(addEvent.run(conversationId, storeId, at), () => undefined),
     eventsAfter: (id: number, n: number) => eventsAfter.all(id, n),
-    lastEventId: () => then(lastEvent.get(), (v) => Number(v ?? 0)),
-    pruneEvents: (before: number) => then(pruneEvents.run(before), (r) => r.changes),
+    lastEventId: () => mapStep(lastEvent.get(), (v) => Number(v ?? 0)),
+    pruneEvents: (before: number) => mapStep(pruneEvents.run(before), (r) => r.changes),
     assignees: () => assignees.all(1),
     stores: () => storesStmt.all(),
     cannedVars: (customerId: string) => cannedVars.get(customerId),
-    markDelivered: (msgId: string, at: number) => then(delivered.run({ msgId, at }), () => undefined),
-    markSeen: (msgId: string, at: number) => then(seen.run({ msgId, at }), () => undefined),
+    markDelivered: (msgId: string, at: number) => mapStep(delivered.run({ msgId, at }), () => undefined),
+    markSeen: (msgId: string, at: number) => mapStep(seen.run({ msgId, at }), () => undefined),
     byId: (id: string) => one.get(id),
     /** The conversation holding the message with this Zalo id, if any. */
-    conversationOfMsg: (msgId: string) => then(convOfMsg.get(msgId), (r) => r?.id),
+    conversationOfMsg: (msgId: string) => mapStep(convOfMsg.get(msgId), (r) => r?.id),
     thread: (id: string, n: number) => thread.all(id, n),
     list,
     /** Locks the conversation's row for the rest of the transaction (PostgreSQL; SQLite's writer holds every row). */
-    lock: (id: string) => then(lock.get(id), () => undefined),
-    markRead: (id: string, t: number) => then(markRead.run(t, id), () => undefined),
-    setStatus: (id: string, status: "open" | "closed", t: number) => then(setStatus.run(status, t, id), () => undefined),
-    setNeedsPerson: (id: string, on: boolean, t: number) => then(needsPerson.run(on ? 1 : 0, t, id), () => undefined),
-    assign: (id: string, storeId: string | null, assigneeId: string | null, t: number) => then(assign.run(storeId, assigneeId, t, id), () => undefined),
+    lock: (id: string) => mapStep(lock.get(id), () => undefined),
+    markRead: (id: string, t: number) => mapStep(markRead.run(t, id), () => undefined),
+    setStatus: (id: string, status: "open" | "closed", t: number) => mapStep(setStatus.run(status, t, id), () => undefined),
+    setNeedsPerson: (id: string, on: boolean, t: number) => mapStep(needsPerson.run(on ? 1 : 0, t, id), () => undefined),
+    assign: (id: string, storeId: string | null, assigneeId: string | null, t: number) => mapStep(assign.run(storeId, assigneeId, t, id), () => undefined),
     /** An erased person's messages go; the conversation row stays (it names no one but the erased row). */
     forget: (customerId: string, t: number) =>
       store.join(function* (): Step<void> {

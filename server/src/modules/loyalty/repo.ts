@@ -1,6 +1,6 @@
 import { rowReader } from "../../db/rows";
 import { DEFAULT_LOYALTY_RULES, ErrorCode, LoyaltyRules, type LedgerKind } from "@mc/shared";
-import { q, type Awaitable, type Step, type Store, type SyncView } from "../../db/store";
+import { q, type Awaitable, type Step, type Store, type SyncView, mapStep } from "../../db/store";
 import { pointsLedger } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Actor } from "../../lib/audit";
@@ -44,8 +44,6 @@ function deepFreeze<T>(o: T): T {
 export const earnedInWindowSql = (c: string) =>
   `(${c}.points_earned_total - coalesce((select l.earned_to_date from points_ledger l where l.customer_id = ${c}.id and l.created_at < ?
      order by l.created_at desc, l.earned_to_date desc limit 1), 0))`;
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 export function createLoyaltyRepo(store: Store) {
   const ledgerRow = rowReader(pointsLedger);
@@ -109,10 +107,10 @@ export function createLoyaltyRepo(store: Store) {
     "array",
   );
   const facts = (customerId: string) =>
-    then(factsStmt.all(customerId), (rows) => rows.map(([delta, expiresAt, createdAt, id]) => ({ delta, expiresAt, createdAt, id })));
+    mapStep(factsStmt.all(customerId), (rows) => rows.map(([delta, expiresAt, createdAt, id]) => ({ delta, expiresAt, createdAt, id })));
 
   const earnedSinceStmt = store.prepare<number>(`select ${earnedInWindowSql("c")} from customers c where c.id = ?`, "pluck");
-  const earnedSince = (customerId: string, since: number) => then(earnedSinceStmt.get(since, customerId), (v) => v ?? 0);
+  const earnedSince = (customerId: string, since: number) => mapStep(earnedSinceStmt.get(since, customerId), (v) => v ?? 0);
 
   // Newest first, in the ledger's date order (the order of points_ledger_window_idx; the running sum breaks
   // ties in insert order). `before` is the id of the last entry already shown.
@@ -124,7 +122,7 @@ export function createLoyaltyRepo(store: Store) {
     "array",
   );
   const history = (customerId: string, before: number | undefined, limit: number) =>
-    then(before ? historyBeforeStmt.all(customerId, before, customerId, limit) : historyStmt.all(customerId, limit), (rows) =>
+    mapStep(before ? historyBeforeStmt.all(customerId, before, customerId, limit) : historyStmt.all(customerId, limit), (rows) =>
       (rows as unknown[][]).map((r) => ledgerRow.read(r)!),
     );
 
@@ -163,7 +161,7 @@ export function createLoyaltyRepo(store: Store) {
   }
   function load(): Awaitable<{ version: number; rules: LoyaltyRules }> {
     if (rulesCache) return rulesCache;
-    return then(latestRow.get(), (row) => (rulesCache = parse(row)));
+    return mapStep(latestRow.get(), (row) => (rulesCache = parse(row)));
   }
 
   const insertRules = store.prepare<number>("insert into loyalty_rules (rules, changed_by, created_at) values (?, ?, ?) returning version", "pluck");

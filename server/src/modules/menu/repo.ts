@@ -1,12 +1,10 @@
 import { rowReader } from "../../db/rows";
 import { menuCategories, menuImages, products, stores } from "../../db/schema";
-import { q, type Awaitable, type Store } from "../../db/store";
+import { q, type Store, mapStep } from "../../db/store";
 import { rowInserter, rowUpdater } from "../orders/rows-repo";
 
 export type CategoryRow = typeof menuCategories.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 export function createMenuRepo(store: Store) {
   const categoryRow = rowReader(menuCategories);
@@ -15,8 +13,8 @@ export function createMenuRepo(store: Store) {
   const reader = <T>(read: (r: unknown[] | undefined) => T | undefined, sql: string) => {
     const stmt = store.prepare(sql, "array");
     return {
-      one: (...p: unknown[]) => then(stmt.get(...p), (r) => read(r)),
-      all: (...p: unknown[]) => then(stmt.all(...p), (rows) => rows.map((r) => read(r)!)),
+      one: (...p: unknown[]) => mapStep(stmt.get(...p), (r) => read(r)),
+      all: (...p: unknown[]) => mapStep(stmt.all(...p), (rows) => rows.map((r) => read(r)!)),
     };
   };
 
@@ -37,7 +35,7 @@ export function createMenuRepo(store: Store) {
   const storesOfStmt = store.prepare<[string, unknown]>("select store_id, available from product_stores where product_id = ? order by store_id", "array");
   // PostgreSQL gives a boolean, SQLite 1/0.
   const storesOf = (productId: string) =>
-    then(storesOfStmt.all(productId), (rows) => rows.map(([storeId, available]) => ({ storeId, available: available === true || available === 1 })));
+    mapStep(storesOfStmt.all(productId), (rows) => rows.map(([storeId, available]) => ({ storeId, available: available === true || available === 1 })));
 
   const dropStoreStmt = store.prepare("delete from product_stores where product_id = ? and store_id = ?");
   const addStoreStmt = store.prepare("insert into product_stores (product_id, store_id, available, updated_at) values (?, ?, ?, ?) on conflict do nothing");
@@ -52,7 +50,7 @@ export function createMenuRepo(store: Store) {
 
   const setAvailableStmt = store.prepare("update product_stores set available = ?, updated_at = ? where product_id = ? and store_id = ?");
   const setAvailable = (productId: string, storeId: string, available: boolean, now: number) =>
-    then(setAvailableStmt.run(available ? 1 : 0, now, productId, storeId), (r) => r.changes === 1);
+    mapStep(setAvailableStmt.run(available ? 1 : 0, now, productId, storeId), (r) => r.changes === 1);
 
   /** Products on a store's menu right now: active, in an active category, sold and available at the store. */
   const menuStmt = store.prepare<string>(
@@ -60,13 +58,13 @@ export function createMenuRepo(store: Store) {
      join menu_categories mc on mc.id = p.category_id and mc.active = ? where p.active = ?`,
     "pluck",
   );
-  const menuProductIds = (storeId: string) => then(menuStmt.all(storeId, 1, 1, 1), (ids) => new Set(ids));
+  const menuProductIds = (storeId: string) => mapStep(menuStmt.all(storeId, 1, 1, 1), (ids) => new Set(ids));
 
   // ---- images ----
   /** Stores an image once (the same upload again keeps the first). */
   const insertImage = rowInserter(store, menuImages, { onConflictDoNothing: true });
   const imageExistsStmt = store.prepare<string>("select id from menu_images where id = ?", "pluck");
-  const imageExists = (id: string) => then(imageExistsStmt.get(id), (v) => v !== undefined);
+  const imageExists = (id: string) => mapStep(imageExistsStmt.get(id), (v) => v !== undefined);
   const imageMetaStmt = store.prepare<{ id: string; width: number; height: number }>("select id, width, height from menu_images where id = ?");
   const imageMeta = (id: string) => imageMetaStmt.get(id);
   const thumbStmt = store.prepare<Buffer>("select thumb from menu_images where id = ?", "pluck");

@@ -1,6 +1,4 @@
-import type { Awaitable, Store } from "../../db/store";
-
-const then = <T, U>(v: Awaitable<T>, f: (x: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
+import { type Store, mapStep } from "../../db/store";
 
 export type FollowerSyncRow = {
   id: number;
@@ -45,13 +43,13 @@ export function createFollowerSyncRepo(store: Store) {
     latest: () => latest.get(),
     running: () => running.get(),
     byId: (id: number) => byId.get(id),
-    insert: (p: { by: string; until: number; t: number }) => then(insert.get(p), (r) => r!.id),
-    take: (p: { id: number; until: number; t: number }) => then(take.run(p), one),
+    insert: (p: { by: string; until: number; t: number }) => mapStep(insert.get(p), (r) => r!.id),
+    take: (p: { id: number; until: number; t: number }) => mapStep(take.run(p), one),
     savePage: (p: { id: number; next: number; total: number; seen: number; newFollowers: number; created: number; until: number; t: number }) =>
-      then(page.run(p), one),
-    finish: (p: { id: number; state: "done" | "failed"; error: string | null; t: number }) => then(finish.run(p), none),
+      mapStep(page.run(p), one),
+    finish: (p: { id: number; state: "done" | "failed"; error: string | null; t: number }) => mapStep(finish.run(p), none),
     /** Stopped by a transient error: left running, without a lease, to resume from its cursor. */
-    release: (p: { id: number; error: string; t: number }) => then(release.run(p), none),
+    release: (p: { id: number; error: string; t: number }) => mapStep(release.run(p), none),
   };
 }
 

@@ -1,13 +1,11 @@
 import { rowReader } from "../../db/rows";
 import { orderLines, orders } from "../../db/schema";
-import { q, type Awaitable, type Step, type Store, type SyncView } from "../../db/store";
+import { q, type Awaitable, type Step, type Store, type SyncView, mapStep } from "../../db/store";
 import { rowInserter, rowUpdater } from "./rows-repo";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 type Status = OrderRow["status"];
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 const STATUSES = 5; // placed, confirmed, ready, completed, cancelled
 
 export function createOrderRepo(store: Store) {
@@ -17,11 +15,11 @@ export function createOrderRepo(store: Store) {
   const lineRow = rowReader(orderLines);
   const one = (sql: string) => {
     const stmt = store.prepare(`${orderRow.selectAll} ${sql}`, "array");
-    return (...p: unknown[]): Awaitable<OrderRow | undefined> => then(stmt.get(...p), (r) => orderRow.read(r));
+    return (...p: unknown[]): Awaitable<OrderRow | undefined> => mapStep(stmt.get(...p), (r) => orderRow.read(r));
   };
   const many = (sql: string) => {
     const stmt = store.prepare(`${orderRow.selectAll} ${sql}`, "array");
-    return (...p: unknown[]): Awaitable<OrderRow[]> => then(stmt.all(...p), (rows) => rows.map((r) => orderRow.read(r)!));
+    return (...p: unknown[]): Awaitable<OrderRow[]> => mapStep(stmt.all(...p), (rows) => rows.map((r) => orderRow.read(r)!));
   };
   const order = one("where id = ?");
   const orderByRequest = one("where request_key = ?");
@@ -35,7 +33,7 @@ export function createOrderRepo(store: Store) {
       for (const r of rows) yield* q(insertLine.run(r.orderId, r.productId, r.name, r.quantity, r.unitPriceVnd, r.options ?? "[]", r.lineTotalVnd));
     });
   const linesStmt = store.prepare(`${lineRow.selectAll} where order_id = ? order by id`, "array");
-  const linesOf = (orderId: string) => then(linesStmt.all(orderId), (rows) => rows.map((r) => lineRow.read(r)!));
+  const linesOf = (orderId: string) => mapStep(linesStmt.all(orderId), (rows) => rows.map((r) => lineRow.read(r)!));
   const ordersOfStmt = many("where customer_id = ? order by created_at desc limit ?");
   const ordersOf = (customerId: string, limit: number) => ordersOfStmt(customerId, limit);
   const lastOrderStmt = one("where customer_id = ? order by created_at desc limit 1");
@@ -111,7 +109,7 @@ export function createOrderRepo(store: Store) {
   const markRefunded = store.prepare(
     "update orders set payment_status = 'refunded', refunded_at = ?, refunded_by = ?, refund_note = ?, updated_at = ? where id = ? and payment_status = 'refund_due'",
   );
-  const changed = (r: Awaitable<{ changes: number }>) => then(r, (x) => x.changes === 1);
+  const changed = (r: Awaitable<{ changes: number }>) => mapStep(r, (x) => x.changes === 1);
 
   return {
     customersByLastOrder,
@@ -126,7 +124,7 @@ export function createOrderRepo(store: Store) {
     lastOrderOf,
     ordersAt,
     /** Whether the person has a completed order other than this one. */
-    hasOtherCompleted: (customerId: string, orderId: string) => then(otherCompleted.get(customerId, orderId), (v) => v !== undefined),
+    hasOtherCompleted: (customerId: string, orderId: string) => mapStep(otherCompleted.get(customerId, orderId), (v) => v !== undefined),
     voucherReservedBy: (voucherId: string) => liveOrderWithVoucher.get(voucherId),
     move,
     set,

@@ -1,4 +1,4 @@
-import type { Awaitable, Statement, Store } from "../../db/store";
+import { type Statement, type Store, mapStep } from "../../db/store";
 
 export type RatingRow = {
   order_id: string;
@@ -16,7 +16,6 @@ const COLS = `r.order_id, o.code as order_code, r.customer_id, c.name as custome
   from order_ratings r join orders o on o.id = r.order_id join customers c on c.id = r.customer_id left join stores s on s.id = r.store_id`;
 
 /** The order_ratings table: this module is its only writer. */
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 export function createRatingRepo(store: Store) {
   const pg = store.dialect === "postgres";
@@ -70,13 +69,13 @@ export function createRatingRepo(store: Store) {
   return {
     /** False when the order was rated already (the primary key holds one rating per order, whatever races). */
     insert: (r: { orderId: string; customerId: string; storeId: string; stars: number; comment: string; at: number }) =>
-      then(insert.run(r), (x) => x.changes > 0),
+      mapStep(insert.run(r), (x) => x.changes > 0),
     byOrder: (orderId: string) => byOrder.get(orderId),
-    storeName: (storeId: string) => then(storeName.get(storeId), (n) => n ?? null),
+    storeName: (storeId: string) => mapStep(storeName.get(storeId), (n) => n ?? null),
     list,
     summary: (lowMax: number) => summary.all({ lowMax }),
     /** An erased person's words go; the stars stay in the store's figures, attached to no one but the erased row. */
-    forget: (customerId: string) => then(forget.run(customerId), () => undefined),
+    forget: (customerId: string) => mapStep(forget.run(customerId), () => undefined),
   };
 }
 export type RatingRepo = ReturnType<typeof createRatingRepo>;

@@ -12,7 +12,7 @@ import {
 import { runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
 import { rowReader } from "../../db/rows";
 import { segments } from "../../db/schema";
-import { q, type Awaitable, type Dialect, type Statement, type Store, type SyncView } from "../../db/store";
+import { q, type Awaitable, type Dialect, type Statement, type Store, type SyncView, mapStep } from "../../db/store";
 import { AppError } from "../../errors";
 import { earnedInWindowSql } from "../loyalty/repo";
 
@@ -477,7 +477,7 @@ export function createSegmentRepo(store: Store) {
       stmt = store.prepare(`select 1 from customers c where c.id = ? and (${w.where})`, "pluck");
       memberStmts.set(w.where, stmt);
     }
-    return then(stmt.get(customerId, ...w.params), (v) => v !== undefined);
+    return mapStep(stmt.get(customerId, ...w.params), (v) => v !== undefined);
   };
 
   /**
@@ -507,7 +507,7 @@ export function createSegmentRepo(store: Store) {
     await runInSlices(
       (span) => {
         const to = Math.min(from + span, last + 1);
-        return then(range.all(...src.params, from, to), (rows) => {
+        return mapStep(range.all(...src.params, from, to), (rows) => {
           for (const k of rows) keys.add(k);
           from = to;
           stopped = stop();
@@ -580,7 +580,7 @@ export function createSegmentRepo(store: Store) {
         rowids = [];
         await forEachChunk(
           (picked.keys as string[]).sort(),
-          (chunk) => then(idsToRowids.all(JSON.stringify(chunk)), (r) => void rowids.push(...r)),
+          (chunk) => mapStep(idsToRowids.all(JSON.stringify(chunk)), (r) => void rowids.push(...r)),
           opts.slices,
         );
       }
@@ -590,7 +590,7 @@ export function createSegmentRepo(store: Store) {
         "pluck",
       );
       const hits: number[] = [];
-      await forEachChunk(rowids, (chunk) => then(among.all(JSON.stringify(chunk), ...residual.params), (r) => void hits.push(...r)), opts.slices);
+      await forEachChunk(rowids, (chunk) => mapStep(among.all(JSON.stringify(chunk), ...residual.params), (r) => void hits.push(...r)), opts.slices);
       const first = hits.sort((a, b) => a - b).slice(0, opts.sample);
       const people = first.length ? await sampleByRowids.all(opts.earnedSince, JSON.stringify(first)) : [];
       return { count: hits.length, sample: people, via: { driver: d.rule, candidates: picked.keys.length } };
@@ -606,10 +606,10 @@ export function createSegmentRepo(store: Store) {
       const hi = lo + rows;
       after = hi;
       const done = { done: hi >= (end ?? 0) };
-      return then(count.get(lo, hi, ...w.params), (n) => {
+      return mapStep(count.get(lo, hi, ...w.params), (n) => {
         total += n ?? 0;
         if (people.length >= opts.sample) return done;
-        return then(sample.all(opts.earnedSince, lo, hi, ...w.params, opts.sample - people.length), (r) => (people.push(...r), done));
+        return mapStep(sample.all(opts.earnedSince, lo, hi, ...w.params, opts.sample - people.length), (r) => (people.push(...r), done));
       });
     }, opts.slices);
     return { count: total, sample: people, via: { driver: "scan" as const, candidates: null } };
@@ -633,7 +633,7 @@ export function createSegmentRepo(store: Store) {
       return true;
     });
 
-  const remove = (id: string, at: number) => then(removeStmt.run(at, id), (r) => r.changes === 1);
+  const remove = (id: string, at: number) => mapStep(removeStmt.run(at, id), (r) => r.changes === 1);
 
   return {
     isMember,
@@ -642,8 +642,8 @@ export function createSegmentRepo(store: Store) {
     insert,
     update,
     remove,
-    byId: (id: string) => then(byIdStmt.get(id), (r) => segmentRow.read(r)),
-    list: () => then(listStmt.all(), (rows) => rows.map((r) => segmentRow.read(r)!)),
+    byId: (id: string) => mapStep(byIdStmt.get(id), (r) => segmentRow.read(r)),
+    list: () => mapStep(listStmt.all(), (rows) => rows.map((r) => segmentRow.read(r)!)),
     versions: (id: string) => versionsStmt.all(id),
   };
 }
@@ -651,8 +651,6 @@ export function createSegmentRepo(store: Store) {
 export type SegmentRepo = ReturnType<typeof createSegmentRepo>;
 /** The segment repo as synchronous SQLite code not ported yet sees it. */
 export type SegmentRepoSync = SyncView<SegmentRepo>;
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => Awaitable<U>): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 
 /** `fn` over `items` in chunks sized like a rowid slice (the step's cost per item is a probe or a few). */
 async function forEachChunk<T>(items: readonly T[], fn: (chunk: T[]) => Awaitable<void>, opts: SliceOptions = {}) {
@@ -662,6 +660,6 @@ async function forEachChunk<T>(items: readonly T[], fn: (chunk: T[]) => Awaitabl
     const chunk = items.slice(i, i + rows) as T[];
     i += rows;
     const done = { done: i >= items.length };
-    return then(fn(chunk), () => done);
+    return mapStep(fn(chunk), () => done);
   }, opts);
 }

@@ -1,7 +1,7 @@
 import { getTableColumns } from "drizzle-orm";
 import { rowReader } from "../../db/rows";
 import { stores } from "../../db/schema";
-import type { Awaitable, Store, SyncView } from "../../db/store";
+import { type Awaitable, type Store, type SyncView, mapStep } from "../../db/store";
 
 export type StoreRow = typeof stores.$inferSelect;
 export type NewStoreRow = typeof stores.$inferInsert;
@@ -9,8 +9,6 @@ export type NewStoreRow = typeof stores.$inferInsert;
 export type StoreChanges = Partial<Pick<StoreRow, "name" | "address" | "active" | "closedReason" | "timeZone" | "week" | "exceptions" | "lat" | "lng">> & {
   updatedAt: number;
 };
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 const columns = getTableColumns(stores);
 type Key = keyof typeof columns;
 /** A value as the driver binds it: booleans as 1/0 (better-sqlite3 binds no booleans; PostgreSQL reads '1' too). */
@@ -36,15 +34,15 @@ export function createStoreRepo(store: Store) {
       );
       inserts.set(shape, stmt);
     }
-    return then(stmt.run(...keys.map((k) => bind(r[k]))), (x) => x.changes === 1);
+    return mapStep(stmt.run(...keys.map((k) => bind(r[k]))), (x) => x.changes === 1);
   }
-  const byId = (id: string): Awaitable<StoreRow | undefined> => then(byIdStmt.get(id), (v) => row.read(v as unknown[] | undefined));
-  const list = (): Awaitable<StoreRow[]> => then(listStmt.all(), (vs) => (vs as unknown[][]).map((v) => row.read(v)!));
+  const byId = (id: string): Awaitable<StoreRow | undefined> => mapStep(byIdStmt.get(id), (v) => row.read(v as unknown[] | undefined));
+  const list = (): Awaitable<StoreRow[]> => mapStep(listStmt.all(), (vs) => (vs as unknown[][]).map((v) => row.read(v)!));
   /** False when there is no such store. */
   function update(id: string, changes: StoreChanges): Awaitable<boolean> {
     const keys = (Object.keys(changes) as Key[]).filter((k) => changes[k as keyof StoreChanges] !== undefined && k in columns);
     const sets = keys.map((k) => `"${columns[k].name}" = ?`).join(", ");
-    return then(
+    return mapStep(
       store.prepare(`update stores set ${sets} where id = ?`).run(...keys.map((k) => bind(changes[k as keyof StoreChanges])), id),
       (x) => x.changes === 1,
     );
@@ -54,7 +52,7 @@ export function createStoreRepo(store: Store) {
   const knownStores = new Set<string>();
   function exists(id: string): Awaitable<boolean> {
     if (knownStores.has(id)) return true;
-    return then(existsStmt.get(id), (hit) => {
+    return mapStep(existsStmt.get(id), (hit) => {
       if (hit === undefined) return false;
       knownStores.add(id);
       return true;

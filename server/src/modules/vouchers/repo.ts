@@ -1,12 +1,10 @@
 import { rowReader } from "../../db/rows";
 import { voucherCampaigns, vouchers } from "../../db/schema";
-import { q, type Awaitable, type Store, type SyncView } from "../../db/store";
+import { q, type Store, type SyncView, mapStep } from "../../db/store";
 
 export type CampaignRow = typeof voucherCampaigns.$inferSelect;
 export type VoucherRow = typeof vouchers.$inferSelect;
 export type NewCampaign = typeof voucherCampaigns.$inferInsert;
-
-const then = <T, U>(v: Awaitable<T>, f: (t: T) => U): Awaitable<U> => (v instanceof Promise ? v.then(f) : f(v as T));
 const bit = (b: boolean) => (b ? 1 : 0);
 
 /** The campaign columns an admin edits, in the order the insert and the update bind them. */
@@ -100,7 +98,7 @@ export function createVoucherRepo(store: Store) {
   });
   /** Per campaign: redeemed, expired unused (issued and past expiry) and redemptions per store id. */
   const campaignCounts = (at: number) =>
-    then(countsStmt.all(at), (rows) => {
+    mapStep(countsStmt.all(at), (rows) => {
       const out = new Map<string, { redeemed: number; expired: number; byStore: Map<string, number> }>();
       for (const r of rows) {
         let c = out.get(r.campaignId);
@@ -149,31 +147,31 @@ export function createVoucherRepo(store: Store) {
 
   return {
     expiringPage,
-    campaign: (id: string) => then(campaignStmt.get(id), readCampaign),
-    campaigns: () => then(campaignsStmt.all(), (rows) => rows.map((r) => campaignRow.read(r)!)),
+    campaign: (id: string) => mapStep(campaignStmt.get(id), readCampaign),
+    campaigns: () => mapStep(campaignsStmt.all(), (rows) => rows.map((r) => campaignRow.read(r)!)),
     insertCampaign: (row: NewCampaign) => insertCampaignStmt.run(row.id, ...editableValues(row), row.issued ?? 0, row.createdAt, row.updatedAt),
     /** Every editable column of a campaign (the admin form sends the whole campaign). */
     updateCampaign: (id: string, row: Editable, updatedAt: number) => updateCampaignStmt.run(...editableValues(row), updatedAt, id),
     setActive: (id: string, active: boolean, updatedAt: number) => setActiveStmt.run(bit(active), updatedAt, id),
     campaignCounts,
-    claimedBy: (campaignId: string, customerId: string) => then(claimedByStmt.get(campaignId, customerId), (n) => n ?? 0),
-    claimCounts: (customerId: string) => then(claimCountsStmt.all(customerId), (rows) => new Map(rows)),
-    takeStock: (id: string) => then(takeStockStmt.run(id), (r) => r.changes === 1),
+    claimedBy: (campaignId: string, customerId: string) => mapStep(claimedByStmt.get(campaignId, customerId), (n) => n ?? 0),
+    claimCounts: (customerId: string) => mapStep(claimCountsStmt.all(customerId), (rows) => new Map(rows)),
+    takeStock: (id: string) => mapStep(takeStockStmt.run(id), (r) => r.changes === 1),
     /** `validAt`: when the voucher must still have been unexpired (default `at`; an order's is when it was placed). */
     markRedeemed: (p: { id: string; at: number; storeId: string; by: string; validAt?: number }) =>
-      then(markRedeemedStmt.run(p.at, p.storeId, p.by, p.id, p.validAt ?? p.at), (r) => r.changes === 1),
-    restore: (p: { id: string; redeemedAt: number; now: number }) => then(restoreStmt.run(p.id, p.redeemedAt, p.now), (r) => r.changes === 1),
+      mapStep(markRedeemedStmt.run(p.at, p.storeId, p.by, p.id, p.validAt ?? p.at), (r) => r.changes === 1),
+    restore: (p: { id: string; redeemedAt: number; now: number }) => mapStep(restoreStmt.run(p.id, p.redeemedAt, p.now), (r) => r.changes === 1),
     /** The code of the live order this voucher is applied to, if any. */
     heldByOrder: (id: string) => heldByOrderStmt.get(id),
-    voucher: (id: string) => then(voucherStmt.get(id), readVoucher),
-    voucherByCode: (code: string) => then(voucherByCodeStmt.get(code), readVoucher),
-    voucherBySource: (key: string) => then(voucherBySourceStmt.get(key), readVoucher),
-    vouchersOf: (customerId: string) => then(vouchersOfStmt.all(customerId), readVouchers),
+    voucher: (id: string) => mapStep(voucherStmt.get(id), readVoucher),
+    voucherByCode: (code: string) => mapStep(voucherByCodeStmt.get(code), readVoucher),
+    voucherBySource: (key: string) => mapStep(voucherBySourceStmt.get(key), readVoucher),
+    vouchersOf: (customerId: string) => mapStep(vouchersOfStmt.all(customerId), readVouchers),
     /** A new voucher, issued (the only state a voucher is born in). */
     insertVoucher: (v: Pick<VoucherRow, "id" | "campaignId" | "customerId" | "code" | "source" | "sourceKey" | "issuedAt" | "expiresAt">) =>
       insertVoucherStmt.run(v.id, v.campaignId, v.customerId, v.code, v.source, v.sourceKey, v.issuedAt, v.expiresAt),
-    owner: (customerId: string) => then(ownerStmt.get(customerId), (o) => o!),
-    storeName: (id: string) => then(storeNameStmt.get(id), (name) => name ?? id),
+    owner: (customerId: string) => mapStep(ownerStmt.get(customerId), (o) => o!),
+    storeName: (id: string) => mapStep(storeNameStmt.get(id), (name) => name ?? id),
     /** Stores a counter code unless one with this value is still kept; false means pick another. */
     addCounterCode: (p: { code: string; voucherId: string; expiresAt: number; dropBefore: number }) =>
       store.join(function* () {
@@ -181,7 +179,7 @@ export function createVoucherRepo(store: Store) {
         return (yield* q(insertCounterCode.run(p.code, p.voucherId, p.expiresAt))).changes === 1;
       }),
     counterCode: (code: string) => counterCodeStmt.get(code),
-    usableOf: (customerId: string, at: number) => then(usableOfStmt.all(customerId, at), readVouchers),
+    usableOf: (customerId: string, at: number) => mapStep(usableOfStmt.all(customerId, at), readVouchers),
   };
 }
 
