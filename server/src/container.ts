@@ -63,7 +63,7 @@ import { createDashboardService } from "./modules/dashboard/service";
 import { createAutoReplyRepo } from "./modules/auto-replies/repo";
 import { createAutoReplyService } from "./modules/auto-replies/service";
 import { createAutomationRepo } from "./modules/automations/repo";
-import { mapStep } from "./modules/messaging/awaitable";
+import { mapStep } from "./db/store";
 import { createAutomationService } from "./modules/automations/service";
 import { createTimerWorker } from "./modules/automations/timers";
 import { createExpiringScan } from "./modules/automations/expiring-scan";

@@ -59,7 +59,9 @@ export function syncView<R extends object>(store: Store, repo: R): SyncView<R> {
   return repo as SyncView<R>;
 }
 
-const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+/** Whether a step is a promise (PostgreSQL) rather than its value (SQLite). */
+export const isThenable = <T>(v: Awaitable<T> | unknown): v is PromiseLike<Settled<T>> =>
+  typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
 
 /** Drives a body to its end without yielding to the event loop (SQLite). */
 function driveSync<T>(body: Step<T>): T {

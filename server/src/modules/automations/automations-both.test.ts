@@ -10,7 +10,7 @@ import { createSigner } from "../../lib/signed-token";
 import { createCustomerRepo } from "../customers/repo";
 import { createIdentityRepo } from "../identity/repo";
 import { createLoyaltyRepo } from "../loyalty/repo";
-import { mapStep } from "../messaging/awaitable";
+import { mapStep } from "../../db/store";
 import { createOutboxRepo } from "../messaging/outbox-repo";
 import { createQueue } from "../messaging/queue";
 import { createOrderRepo } from "../orders/repo";

@@ -1,5 +1,5 @@
 import { CONVERSION_DAYS } from "@mc/shared";
-import { mapStep } from "../messaging/awaitable";
+import { mapStep } from "../../db/store";
 import { q, type Awaitable, type RunResult, type Store, type SyncView } from "../../db/store";
 
 /** The only writer of `automations` and `automation_runs`. Callers run these inside their own transaction. */

@@ -1,13 +1,12 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { decide, nextLocalTime, zaloErrorText, type Channel, type Decision, type PolicyMessage } from "@mc/shared";
-import { q, type Awaitable, type Step, type Store } from "../../db/store";
+import { q, type Awaitable, type Step, type Store, isThenable } from "../../db/store";
 import type { ZaloClient } from "../../zalo/client";
 import { ZaloError } from "../../zalo/errors";
 import type { MessagingRepo } from "./repo";
 import { createDispatchRepo, type InFlightRow } from "./dispatch-repo";
 import { templateBlocker } from "./queue";
-import { isThenable } from "./awaitable";
 
 /** How often messages held for an OA reconnect look again. */
 const OA_RECHECK_MS = 60_000;

@@ -1,8 +1,7 @@
 import pg from "pg";
 import type { Category } from "@mc/shared";
 import { outbox } from "../../db/schema";
-import { q, type Awaitable, type Sql, type Store } from "../../db/store";
-import { mapStep } from "./awaitable";
+import { q, type Awaitable, type Sql, type Store, mapStep } from "../../db/store";
 
 /**
  * The only writer of `outbox`: every statement that inserts or updates a row is here, so a change to the
