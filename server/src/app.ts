@@ -130,7 +130,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    // Counted in rate_buckets for every API process on the database; an in-memory database has no one to share with.
+    // With RATE_LIMIT_SHARED, counted in rate_buckets for every API process on the database (an in-memory database
+    // has no one to share with); else in this process's memory, as one process on a SQLite file usually is.
     store:
       config.RATE_LIMIT_SHARED && !db.$client.memory
         ? rowRateLimitStore(c.rateBuckets, (err) => app.log.error({ err }, "rate_buckets prune failed"))
