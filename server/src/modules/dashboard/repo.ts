@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { FOLLOW_AFTER_PLAY_DAYS } from "@mc/shared";
-import { yieldToEventLoop, type SliceOptions } from "../../db/chunked";
+import { runInSlices, yieldToEventLoop, type SliceOptions } from "../../db/chunked";
 import { OUTBOX_ENDED, OUTBOX_WENT_OUT } from "../../db/schema";
 import { q, type Awaitable, type Sql, type Store, mapStep } from "../../db/store";
 
@@ -23,37 +23,13 @@ type Row = Record<string, any>;
 /** A source of figures keyed by one time column: where a slice ends, and the aggregate over a slice. */
 type TimeKeyed = { nth: (lo: number, hi: number, offset: number) => Awaitable<number | undefined>; agg: (lo: number, hi: number) => Awaitable<Row[]> };
 
-/**
- * `runInSlices` (db/chunked.ts) for a step that may wait on the database (PostgreSQL): the same adaptive slice
- * size from what the last step cost, the same pause between steps. On SQLite the step's awaits are of values.
- */
-async function runInSlicesAsync(step: (rows: number) => Promise<{ done: boolean }>, opts: SliceOptions = {}): Promise<{ slices: number }> {
-  const budget = opts.budgetMs ?? 8;
-  const min = opts.minRows ?? 64;
-  const max = opts.maxRows ?? 100_000;
-  let rows = opts.rows ?? opts.firstRows ?? 1000;
-  const pause = opts.pause ?? yieldToEventLoop;
-  let slices = 0;
-  for (;;) {
-    const t0 = performance.now();
-    const { done } = await step(rows);
-    slices++;
-    if (done) return { slices };
-    if (opts.rows === undefined) {
-      const ms = Math.max(performance.now() - t0, 0.05);
-      rows = Math.round(Math.min(max, Math.max(min, Math.min(rows * 2, (rows * budget) / ms))));
-    }
-    await pause();
-  }
-}
-
 /** Runs `src` over every window in bounded slices, handing each slice's rows to `take`. Returns the slices run. */
 async function sliceWindows(src: TimeKeyed, windows: readonly Window[], take: (w: Window, rows: Row[]) => void, opts?: SliceOptions) {
   if (windows.length === 0) return 0;
   let k = 0;
   let cursor = windows[0]!.lo;
   const adaptive = opts?.rows === undefined;
-  const { slices } = await runInSlicesAsync(async (rows) => {
+  const { slices } = await runInSlices(async (rows) => {
     const t0 = performance.now();
     // Quiet days are cheap: one step takes several while it has used little of its time.
     do {
@@ -303,7 +279,7 @@ export function createDashboardRepo(store: Store) {
       let at = span.lo;
       let sent = 0;
       const end = span.hi + 1;
-      const { slices } = await runInSlicesAsync(async (rows) => {
+      const { slices } = await runInSlices(async (rows) => {
         const hi = Math.min(end, at + rows);
         sent += Number(await sentIn.get(id, at, hi));
         at = hi;
